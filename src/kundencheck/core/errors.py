@@ -1,0 +1,54 @@
+"""The project's own error types.
+
+Every error a user can cause is one of these, carrying a one-paragraph message that names the
+file, line, item or state and says what to do. The CLI and TUI show ``str(error)``; they
+never show a traceback for them.
+"""
+
+from __future__ import annotations
+
+
+class KundencheckError(Exception):
+    """Base class: an error with a message meant for the user."""
+
+    #: Process exit status the CLI uses for this error.
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(KundencheckError):
+    """The command line or the config asks for something that does not exist."""
+
+    exit_code = 2
+
+
+class ChecklistError(KundencheckError):
+    """A checklist file is unreadable, not TOML, or breaks the format.
+
+    ``problems`` holds one line per problem, so ``validate`` can list all of them at once.
+    """
+
+    def __init__(self, path: str, problems: list[str]) -> None:
+        self.path = path
+        self.problems = list(problems)
+        if len(problems) == 1:
+            message = f"{path}: {problems[0]}"
+        else:
+            message = f"{path}: {len(problems)} problems:\n" + "\n".join(
+                f"  - {p}" for p in problems
+            )
+        super().__init__(message)
+
+
+class AnswersError(KundencheckError):
+    """An answers file (or a filled-in template) is unreadable or does not fit its checklist."""
+
+
+class StoreError(KundencheckError):
+    """The repository is in a state where kundencheck will not write, or git failed."""
