@@ -1,0 +1,243 @@
+"""The command line: a thin layer over the session, the store and the TUI.
+
+Every error the user can cause is a :class:`KundencheckError` and is printed as one paragraph;
+anything else is a bug, reported in one paragraph with the traceback saved to a file.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Callable
+
+import click
+
+from kundencheck import __version__
+from kundencheck.core.errors import KundencheckError, UsageError
+
+EXAMPLES = """
+\b
+Examples:
+  kundencheck                      run the current phase's checklist here
+  kundencheck run kickoff          run the kickoff checklist
+  kundencheck -C ~/work/shop run   run in another repository
+  kundencheck validate             check the shipped and this project's checklists
+  kundencheck demo                 try it in a throwaway repository
+"""
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=True)
+
+
+def _fail(message: str, code: int) -> None:
+    from kundencheck.core.text import clean_text
+
+    _console(stderr=True).print("kundencheck: " + clean_text(message), style="bold red" if code else None)
+    raise SystemExit(code)
+
+
+def guarded(func: Callable) -> Callable:
+    """Turn the project's errors into a clean message and exit status, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except KundencheckError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("Interrupted. Answers given so far are kept as a draft (see `kundencheck drafts`).", 130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception:  # a bug: keep the details, show one paragraph
+            log = Path(tempfile.gettempdir()) / f"kundencheck-crash-{os.getpid()}.txt"
+            try:
+                log.write_text(traceback.format_exc())
+                where = f"The details are in {log}."
+            except OSError:
+                where = ""
+            _fail(
+                f"An unexpected internal error happened ({sys.exc_info()[0].__name__}). This is a bug in kundencheck, "
+                f"not in your repository; answers given so far are kept as a draft. {where} Please report it with that file.",
+                70,
+            )
+
+    return wrapper
+
+
+@click.group(invoke_without_command=True, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="kundencheck")
+@click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Run as if started in DIRECTORY (like git -C).")
+@click.pass_context
+def main(ctx: click.Context, directory: Path | None) -> None:
+    """kundencheck: client-care checklists for each project phase, answered in the terminal
+    and committed into your project's own git history."""
+    ctx.ensure_object(dict)
+    ctx.obj["directory"] = directory or Path(".")
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(run)
+
+
+def _directory(ctx: click.Context) -> Path:
+    return ctx.find_root().obj["directory"]
+
+
+@main.command(epilog="""
+\b
+Examples:
+  kundencheck run                  the project's current phase (else build)
+  kundencheck run acceptance       a given phase
+  kundencheck run --sprint 2026-S24
+""")
+@click.argument("phase", required=False)
+@click.option("--sprint", help="Sprint label to record (default: the ISO week, e.g. 2026-W48).")
+@click.option("--allow-detached", is_flag=True, help="Commit even though HEAD is detached.")
+@click.pass_context
+@guarded
+def run(ctx: click.Context, phase: str | None, sprint: str | None, allow_detached: bool) -> None:
+    """Answer a phase's checklist in the terminal UI and commit the answers."""
+    from kundencheck.session import open_project
+
+    project = open_project(_directory(ctx), allow_detached=allow_detached)
+    try:
+        _run_tui(project, phase, sprint)
+    finally:
+        project.close()
+
+
+def _run_tui(project, phase: str | None, sprint: str | None) -> None:
+    from kundencheck.core.checklist import is_safe_id
+    from kundencheck.session import RunSession
+
+    phase = phase or project.current_phase()
+    if not is_safe_id(phase):
+        raise UsageError(f"{phase!r} is not a phase name. Known phases: {', '.join(project.catalog.phases())}.")
+    checklist = project.checklist_for(phase)
+    project.store.identity()  # before anything is typed: a missing git identity is said now
+    for warning in project.store.check_ready():
+        _console(stderr=True).print("kundencheck: " + warning)
+    draft = _offerable_draft(project, checklist.id)
+
+    def make_session(resume):
+        return RunSession.start(project, phase, sprint=sprint, draft=resume)
+
+    from kundencheck.tui.app import build_app
+
+    app = build_app(make_session, draft=draft, discard_draft=project.drafts.discard)
+    result = app.run()
+    _report_commit(result, project)
+
+
+def _offerable_draft(project, checklist_id: str):
+    drafts, _errors = project.drafts.list()
+    candidates = [d for d in drafts if d.run.checklist == checklist_id and d.in_use_by is None]
+    if not candidates:
+        return None
+    newest = candidates[-1]
+    answered = sum(1 for a in newest.run.answers if a.value not in (None, ""))
+    description = (
+        f"Draft {newest.run.id} of the {newest.run.checklist} checklist, sprint {newest.run.sprint}, "
+        f"last saved {newest.modified:%Y-%m-%d %H:%M}, {answered} answers."
+    )
+    return newest.run, description
+
+
+def _report_commit(result, project) -> None:
+    console = _console()
+    if result is None:
+        console.print("No commit made. Answers given so far are kept as a draft (see `kundencheck drafts`).")
+        return
+    branch = result.branch or "HEAD"
+    console.print(f"Committed {result.sha[:10]} on {branch}: {result.subject}")
+    for warning in result.warnings:
+        console.print("Note: " + warning)
+    console.print("See it with: git log -1 --stat" + (f" {branch}" if project.config.branch else ""))
+
+
+@main.command(epilog="""
+\b
+Examples:
+  kundencheck validate                         the shipped and this project's checklists
+  kundencheck validate .kundencheck/checklists/*.toml
+""")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
+@guarded
+def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Check checklist files against the format (docs/checklist-format.md).
+
+    Exit status 0 when all are valid, 1 when any is not, 2 on a usage error."""
+    from kundencheck.core.catalog import checklist_paths
+    from kundencheck.core.checklist import load_checklist
+    from kundencheck.core.errors import ChecklistError
+
+    if paths:
+        files = list(paths)
+    else:
+        root = _project_root_or_none(_directory(ctx))
+        files = checklist_paths(root)
+    if not files:
+        raise UsageError("No checklist files found to validate. Name some: kundencheck validate FILE...")
+    console, errors = _console(), _console(stderr=True)
+    bad = 0
+    for path in files:
+        try:
+            checklist = load_checklist(path)
+        except ChecklistError as exc:
+            bad += 1
+            errors.print(f"✘ {exc}")
+            continue
+        console.print(f"✔ {path}: {checklist.id} ({checklist.language}, version {checklist.version}, {len(checklist.items)} items)")
+    console.print(f"{len(files) - bad} valid, {bad} invalid")
+    raise SystemExit(1 if bad else 0)
+
+
+def _project_root_or_none(directory: Path) -> Path | None:
+    """The repository top for ``directory``, or None outside a repository (validate works there too)."""
+    from kundencheck.store.git_store import GitStore
+
+    try:
+        with GitStore.open(directory) as store:
+            return store.root
+    except KundencheckError:
+        return None
+
+
+@main.command(epilog="""
+\b
+Examples:
+  kundencheck demo                 opens the TUI in a fresh sample repository
+  kundencheck demo --no-run        only creates it and prints where
+""")
+@click.option("--run/--no-run", "start_tui", default=True, help="Open the TUI in the demo repository (default) or only create it.")
+@click.option("--language", type=click.Choice(["en", "de"]), default=None, help="Language of the demo checklists.")
+@guarded
+def demo(start_tui: bool, language: str | None) -> None:
+    """Create a throwaway repository with a few sprints of sample answers and open it."""
+    from kundencheck.demo import create_demo
+
+    path = create_demo(language=language)
+    console = _console()
+    console.print(f"Demo repository created in {path} (a temporary folder; delete it when done).")
+    if not start_tui:
+        return
+    from kundencheck.session import open_project
+
+    project = open_project(path)
+    try:
+        _run_tui(project, None, None)
+    finally:
+        project.close()
+    console.print(f"Look around: cd {path} && git log --stat")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

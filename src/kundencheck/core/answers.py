@@ -1,0 +1,354 @@
+"""One run of a checklist: its answers, how they are written to TOML and read back.
+
+The answers file format is documented in docs/answers-format.md. Files are written with
+tomlkit (so each answer carries its question as a comment for a human reader) and read with
+tomllib (several times faster, which matters when reading years of history).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import tomlkit
+
+from kundencheck.core.checklist import (
+    STATUSES,
+    AnswerValue,
+    Checklist,
+    Item,
+    Kind,
+    is_safe_id,
+    parse_toml_bytes,
+)
+from kundencheck.core.errors import AnswersError
+from kundencheck.core.text import clean_text, one_line, slug
+
+SCHEMA_VERSION = 1
+ANSWERS_DIR = ".kundencheck/answers"
+
+
+@dataclass
+class Action:
+    what: str
+    owner: str = ""
+    due: dt.date | None = None
+
+    def is_complete(self) -> bool:
+        return bool(self.what.strip() and self.owner.strip() and self.due)
+
+
+@dataclass
+class Answer:
+    item: str
+    #: status for traffic-light items, else the value (int, str, date).
+    value: AnswerValue | None = None
+    note: str = ""
+    action: Action | None = None
+
+
+@dataclass
+class Run:
+    id: str
+    checklist: str
+    checklist_version: str
+    phase: str
+    language: str
+    sprint: str
+    author: str
+    started: dt.datetime
+    finished: dt.datetime | None = None
+    answers: list[Answer] = field(default_factory=list)
+    participants: list[str] = field(default_factory=list)
+
+    def answer(self, item_id: str) -> Answer | None:
+        for answer in self.answers:
+            if answer.item == item_id:
+                return answer
+        return None
+
+    def values(self) -> dict[str, AnswerValue | None]:
+        return {a.item: a.value for a in self.answers}
+
+    @property
+    def path(self) -> str:
+        """Where the run is stored, relative to the repository top."""
+        return f"{ANSWERS_DIR}/{self.started.astimezone(dt.timezone.utc):%Y}/{self.id}.toml"
+
+
+def now() -> dt.datetime:
+    """The current local time with its UTC offset, to the second (RFC 3339)."""
+    return dt.datetime.now().astimezone().replace(microsecond=0)
+
+
+def sprint_label(moment: dt.date | dt.datetime) -> str:
+    """The default sprint label: the ISO week, e.g. ``2026-W48``."""
+    year, week, _ = moment.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def new_run_id(started: dt.datetime, phase: str, author_email: str) -> str:
+    """A run id that two people starting at the same second on two clones never share.
+
+    Time first (so files sort by time), then phase and author for humans, then 6 random hex
+    digits for the collision the first two parts cannot rule out.
+    """
+    stamp = started.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    who = slug(author_email.split("@")[0], 16)
+    return f"{stamp}-{phase}-{who}-{secrets.token_hex(3)}"
+
+
+def new_run(checklist: Checklist, author: str, author_email: str, *, sprint: str | None = None, started: dt.datetime | None = None) -> Run:
+    started = started or now()
+    return Run(
+        id=new_run_id(started, checklist.phase, author_email),
+        checklist=checklist.id,
+        checklist_version=checklist.version,
+        phase=checklist.phase,
+        language=checklist.language,
+        sprint=sprint or sprint_label(started),
+        author=author,
+        started=started,
+    )
+
+
+# --------------------------------------------------------------------------------- checking
+
+
+def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list[str]:
+    """Everything that keeps ``run`` from being committed, one sentence per problem.
+
+    With ``final`` the required items must all be answered; the unanswered ones are reported
+    together as one problem so a user sees the whole list at once.
+    """
+    problems: list[str] = []
+    values = run.values()
+    missing: list[str] = []
+    for answer in run.answers:
+        item = checklist.item(answer.item)
+        if item is None:
+            problems.append(f"item {answer.item!r}: not in checklist {checklist.id!r} (version {checklist.version}).")
+            continue
+        if not checklist.is_visible(item, values):
+            if answer.value is not None:
+                problems.append(f"item {item.id!r}: answered, but it is only asked when {item.when.item!r} is {_or(item.when.equals)}.")
+            continue
+        problem = value_problem(item, answer.value)
+        if problem:
+            problems.append(f"item {item.id!r}: {problem}")
+            continue
+        if item.needs_note(answer.value) and not answer.note.strip():
+            problems.append(f"item {item.id!r}: the answer {display_value(item, answer.value)!r} needs a note saying why.")
+        if item.needs_action(answer.value):
+            action = answer.action
+            if action is None or not action.is_complete():
+                problems.append(f"item {item.id!r}: the answer {display_value(item, answer.value)!r} needs an action with what, owner and due date.")
+    if final:
+        answered = {a.item for a in run.answers if a.value not in (None, "")}
+        for item in checklist.visible_items(values):
+            if item.required and item.id not in answered:
+                missing.append(item.id)
+        if missing:
+            problems.append(f"required items not answered: {', '.join(missing)}.")
+    return problems
+
+
+def value_problem(item: Item, value: Any) -> str | None:
+    """Why ``value`` is not an answer ``item`` takes, or None when it is fine (None = unanswered)."""
+    if value is None:
+        return None
+    if item.kind is Kind.TRAFFIC_LIGHT:
+        if value not in STATUSES:
+            return f"status {_shown(value)} is not one of {', '.join(STATUSES)}."
+    elif item.kind is Kind.SCALE:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            return f"value {_shown(value)} is not a whole number from 1 to 5."
+    elif item.kind is Kind.CHOICE:
+        allowed = item.allowed_values() or ()
+        if value not in allowed:
+            return f"value {_shown(value)} is not one of the options {', '.join(map(str, allowed))}."
+    elif item.kind is Kind.DATE:
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            return f"value {_shown(value)} is not a date (write it as 2026-12-31, without quotes)."
+    elif item.kind is Kind.TEXT:
+        if not isinstance(value, str):
+            return f"value {_shown(value)} is not text (write it in quotes)."
+    return None
+
+
+def display_value(item: Item, value: AnswerValue | None) -> str:
+    """The answer as a person reads it (status word, option label, number, ISO date)."""
+    from kundencheck.core.checklist import STATUS_WORDS
+
+    if value is None:
+        return ""
+    if item.kind is Kind.TRAFFIC_LIGHT:
+        return STATUS_WORDS.get(str(value), str(value))
+    if item.kind is Kind.CHOICE:
+        return item.option_label(str(value))
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return one_line(str(value))
+
+
+def _or(values: tuple) -> str:
+    return " or ".join(repr(v) for v in values)
+
+
+def _shown(value: Any) -> str:
+    text = one_line(repr(value), 60)
+    return text
+
+
+# --------------------------------------------------------------------------------- writing
+
+
+def dumps(run: Run, checklist: Checklist | None = None) -> str:
+    """The run as a TOML document, with each question as a comment above its answer."""
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("kundencheck answers: one run of a checklist. Format: docs/answers-format.md"))
+    doc.add("schema", SCHEMA_VERSION)
+    doc.add("id", run.id)
+    doc.add("checklist", run.checklist)
+    doc.add("checklist_version", run.checklist_version)
+    doc.add("phase", run.phase)
+    doc.add("language", run.language)
+    doc.add("sprint", clean_text(run.sprint))
+    doc.add("author", clean_text(run.author))
+    if run.participants:
+        doc.add("participants", [clean_text(p) for p in run.participants])
+    doc.add("started", run.started)
+    if run.finished is not None:
+        doc.add("finished", run.finished)
+    answers = tomlkit.aot()
+    for answer in run.answers:
+        if answer.value is None or answer.value == "":
+            continue
+        item = checklist.item(answer.item) if checklist else None
+        table = tomlkit.table()
+        if item is not None:
+            # tomlkit comments are single lines; a newline in a question must not end the comment.
+            table.add(tomlkit.comment(one_line(item.question, 200)))
+        table.add("item", answer.item)
+        is_status = item.kind is Kind.TRAFFIC_LIGHT if item else answer.value in STATUSES
+        key = "status" if is_status else "value"
+        table.add(key, answer.value)
+        if answer.note.strip():
+            table.add("note", _multiline(clean_text(answer.note).strip()))
+        if answer.action is not None and answer.action.what.strip():
+            action = tomlkit.table()
+            action.add("what", clean_text(answer.action.what).strip())
+            action.add("owner", clean_text(answer.action.owner).strip())
+            if answer.action.due is not None:
+                action.add("due", answer.action.due)
+            table.add("action", action)
+        answers.append(table)
+    doc.add(tomlkit.nl())
+    doc.add("answers", answers)
+    return tomlkit.dumps(doc)
+
+
+def _multiline(text: str) -> Any:
+    if "\n" in text:
+        return tomlkit.string(text, multiline=True)
+    return text
+
+
+# --------------------------------------------------------------------------------- reading
+
+
+def loads(raw: bytes | str, source: str = "<answers>") -> Run:
+    """Parse an answers file. Raises :class:`AnswersError` naming the file, key and fix."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    data = parse_toml_bytes(raw, source, AnswersError)
+    return run_from_dict(data, source)
+
+
+def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
+    def fail(problem: str) -> AnswersError:
+        return AnswersError(f"{source}: {problem}")
+
+    schema = data.get("schema")
+    if schema != SCHEMA_VERSION or isinstance(schema, bool):
+        raise fail(f"key 'schema' must be {SCHEMA_VERSION} (found {_shown(schema)}). Is this a kundencheck answers file?")
+    fields: dict[str, Any] = {}
+    for key in ("id", "checklist", "phase", "language", "sprint", "author"):
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise fail(f"key {key!r} is required and must be a non-empty string.")
+        fields[key] = value
+    for key in ("checklist", "phase"):
+        if not is_safe_id(fields[key]):
+            raise fail(f"key {key!r}: {_shown(fields[key])} is not a safe id (lowercase letters, digits and dashes).")
+    if not _is_safe_run_id(fields["id"]):
+        raise fail(f"key 'id': {_shown(fields['id'])} is not a run id (letters, digits, dashes, at most 80).")
+    version = data.get("checklist_version", "")
+    started = data.get("started")
+    finished = data.get("finished")
+    if not isinstance(started, dt.datetime) or started.tzinfo is None:
+        raise fail("key 'started' must be a date-time with offset, e.g. 2026-11-27T09:30:00+01:00.")
+    if finished is not None and (not isinstance(finished, dt.datetime) or finished.tzinfo is None):
+        raise fail("key 'finished' must be a date-time with offset, e.g. 2026-11-27T09:45:00+01:00.")
+    participants = data.get("participants", [])
+    if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
+        raise fail("key 'participants' must be a list of strings like \"Name <email>\".")
+    raw_answers = data.get("answers", [])
+    if not isinstance(raw_answers, list):
+        raise fail("key 'answers' must be an array of [[answers]] tables.")
+    answers: list[Answer] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(raw_answers, start=1):
+        answers.append(_answer_from_dict(raw, n, seen, fail))
+    return Run(
+        id=fields["id"],
+        checklist=fields["checklist"],
+        checklist_version=str(version),
+        phase=fields["phase"],
+        language=fields["language"],
+        sprint=fields["sprint"],
+        author=fields["author"],
+        started=started,
+        finished=finished,
+        answers=answers,
+        participants=list(participants),
+    )
+
+
+def _is_safe_run_id(value: str) -> bool:
+    return 0 < len(value) <= 80 and all(c.isascii() and (c.isalnum() or c == "-") for c in value)
+
+
+def _answer_from_dict(raw: Any, n: int, seen: set[str], fail) -> Answer:
+    if not isinstance(raw, dict):
+        raise fail(f"answer {n} must be a table ([[answers]]).")
+    item = raw.get("item")
+    if not is_safe_id(item):
+        raise fail(f"answer {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {_shown(item)}.")
+    if item in seen:
+        raise fail(f"answer {n}: item {item!r} is answered twice; keep one of the two answers.")
+    seen.add(item)
+    if "status" in raw and "value" in raw:
+        raise fail(f"item {item!r}: has both 'status' and 'value'; a traffic-light item takes 'status', every other kind 'value'.")
+    value = raw.get("status", raw.get("value"))
+    if value == "":
+        value = None
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        raise fail(f"item {item!r}: key 'note' must be a string.")
+    action = None
+    raw_action = raw.get("action")
+    if raw_action is not None:
+        if not isinstance(raw_action, dict):
+            raise fail(f"item {item!r}: key 'action' must be a table with what, owner and due.")
+        what, owner, due = raw_action.get("what", ""), raw_action.get("owner", ""), raw_action.get("due")
+        if not isinstance(what, str) or not isinstance(owner, str):
+            raise fail(f"item {item!r}: action 'what' and 'owner' must be strings.")
+        if due == "":
+            due = None
+        if due is not None and (isinstance(due, dt.datetime) or not isinstance(due, dt.date)):
+            raise fail(f"item {item!r}: action 'due' must be a date like 2026-12-31 (without quotes).")
+        action = Action(what=what, owner=owner, due=due)
+    return Answer(item=item, value=value, note=note, action=action)

@@ -1,0 +1,37 @@
+"""Translations through the standard gettext machinery.
+
+Catalogs live in ``kundencheck/locale/<lang>/LC_MESSAGES/kundencheck.mo``. Until a language is
+chosen with :func:`set_language`, texts are English.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+DOMAIN = "kundencheck"
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+SUPPORTED = ("en", "de")
+
+_translation: gettext.NullTranslations = gettext.NullTranslations()
+
+
+def _(message: str) -> str:
+    return _translation.gettext(message)
+
+
+def set_language(language: str) -> None:
+    global _translation
+    _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+
+
+def language_from_environment(environ: dict[str, str] | None = None) -> str | None:
+    """The first supported language named by LANGUAGE, LC_ALL, LC_MESSAGES or LANG."""
+    env = os.environ if environ is None else environ
+    for key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for part in env.get(key, "").split(":"):
+            code = part.split("_")[0].split(".")[0].lower()
+            if code in SUPPORTED:
+                return code
+    return None

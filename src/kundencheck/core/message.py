@@ -1,0 +1,104 @@
+"""The commit message for a run: a subject for ``git log --oneline``, a body a reviewer can
+act on, and trailers that tools read back.
+
+Everything a person typed goes into the body indented, on lines of its own, and never into
+the final paragraph, so no note can forge a trailer, start a comment line or break the subject.
+"""
+
+from __future__ import annotations
+
+from kundencheck.core.answers import Answer, Run, display_value
+from kundencheck.core.checklist import Checklist, Item, Kind
+from kundencheck.core.i18n import _
+from kundencheck.core.scoring import tally
+from kundencheck.core.text import clean_text, one_line
+
+#: How much of a note the message carries; the whole note is in the answers file.
+NOTE_LIMIT = 600
+TRAILER_KEYS = ("Kundencheck-Run", "Kundencheck-Phase", "Kundencheck-Checklist", "Kundencheck-Score")
+
+
+def subject(run: Run, checklist: Checklist) -> str:
+    t = tally(run, checklist)
+    parts = [_("{n} green").format(n=t.green), _("{n} amber").format(n=t.amber), _("{n} red").format(n=t.red)]
+    if t.na:
+        parts.append(_("{n} n/a").format(n=t.na))
+    return f"kundencheck({run.phase}): " + ", ".join(parts)
+
+
+def trailers(run: Run, checklist: Checklist) -> list[tuple[str, str]]:
+    # Keys stay English whatever the language, so scripts can rely on them.
+    pairs = [
+        ("Kundencheck-Run", run.id),
+        ("Kundencheck-Phase", run.phase),
+        ("Kundencheck-Checklist", f"{checklist.id}@{one_line(checklist.version, 20).replace(' ', '')}"),
+        ("Kundencheck-Score", tally(run, checklist).score),
+    ]
+    for person in run.participants:
+        person = one_line(person, 200)
+        if person and person != one_line(run.author):
+            pairs.append(("Co-authored-by", person))
+    return pairs
+
+
+def build_message(run: Run, checklist: Checklist) -> str:
+    lines = [subject(run, checklist), ""]
+    body = _body_lines(run, checklist)
+    if body:
+        lines += body + [""]
+    lines += [f"{key}: {value}" for key, value in trailers(run, checklist)]
+    return "\n".join(lines) + "\n"
+
+
+def _body_lines(run: Run, checklist: Checklist) -> list[str]:
+    lines: list[str] = [
+        _("Sprint {sprint}, answered by {author}.").format(sprint=one_line(run.sprint, 40), author=one_line(run.author, 120))
+    ]
+    flagged = [(item, answer) for item, answer in _answered(run, checklist) if _is_flagged(item, answer)]
+    for status, heading in (("red", _("Red (no):")), ("amber", _("Amber (partly):")), (None, _("Needs attention:"))):
+        group = [(i, a) for i, a in flagged if (a.value == status if status else i.kind is not Kind.TRAFFIC_LIGHT)]
+        if not group:
+            continue
+        lines += ["", heading]
+        for item, answer in group:
+            lines.append(f"- {item.id}: {one_line(item.question, 200)}")
+            if item.kind is not Kind.TRAFFIC_LIGHT:
+                lines.append("  " + _("Answer: {value}").format(value=one_line(display_value(item, answer.value), 100)))
+            if answer.note.strip():
+                lines += _indented(_("Note:"), answer.note)
+            if answer.action is not None and answer.action.what.strip():
+                due = answer.action.due.isoformat() if answer.action.due else "?"
+                owner = one_line(answer.action.owner, 80) or "?"
+                lines += _indented(_("Action ({owner}, due {due}):").format(owner=owner, due=due), answer.action.what)
+    return lines
+
+
+def _answered(run: Run, checklist: Checklist) -> list[tuple[Item, Answer]]:
+    values = run.values()
+    pairs = []
+    for item in checklist.visible_items(values):
+        answer = run.answer(item.id)
+        if answer is not None and answer.value not in (None, ""):
+            pairs.append((item, answer))
+    return pairs
+
+
+def _is_flagged(item: Item, answer: Answer) -> bool:
+    if item.kind is Kind.TRAFFIC_LIGHT:
+        return answer.value in ("red", "amber")
+    return item.needs_action(answer.value) or item.needs_note(answer.value)
+
+
+def _indented(label: str, text: str) -> list[str]:
+    """``label`` and ``text`` as body lines indented by four spaces, blank lines removed.
+
+    The indent keeps a line like ``Kundencheck-Score: 10/10`` or ``# comment`` in a note from
+    being read as a trailer or stripped as a comment.
+    """
+    text = clean_text(text).strip()
+    if len(text) > NOTE_LIMIT:
+        text = text[: NOTE_LIMIT - 1].rstrip() + "…"
+    body = [line.rstrip() for line in text.split("\n") if line.strip()]
+    out = [f"    {label} {body[0]}" if body else f"    {label}"]
+    out += [f"      {line}" for line in body[1:]]
+    return out

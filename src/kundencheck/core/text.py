@@ -1,0 +1,68 @@
+"""Neutralising text that came from people or files before it reaches a terminal or a commit.
+
+Notes, questions and names flow into the terminal and into git commit messages. Escape
+sequences could repaint or retitle the user's terminal, and carriage returns or backspaces
+could hide text; so every control character except newline is removed or made visible.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CSI / OSC / other ESC sequences, matched whole so no printable tail is left behind.
+_ANSI = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]            # CSI ... final byte
+    | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?  # OSC ... BEL or ST
+    | \x1b[PX^_][^\x1b]*(?:\x1b\\)?    # DCS, SOS, PM, APC ... ST
+    | \x1b[@-Z\\-_]                    # two-byte escapes
+    | \x9b[0-?]*[ -/]*[@-~]            # 8-bit CSI
+    """,
+    re.VERBOSE,
+)
+
+
+def clean_text(text: str) -> str:
+    """Return ``text`` with escape sequences and control characters removed.
+
+    Newlines survive (CRLF and lone CR become LF); a tab becomes four spaces; every other C0/C1
+    control character, DEL, and Unicode bidi overrides that could reorder what is shown are
+    dropped. Printable text, umlauts, emoji, right-to-left letters and combining marks stay.
+    """
+    if not text:
+        return ""
+    text = _ANSI.sub("", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    out = []
+    for ch in text:
+        if ch == "\n":
+            out.append(ch)
+            continue
+        code = ord(ch)
+        if code < 0x20 or 0x7F <= code < 0xA0:
+            continue
+        # Bidi embedding/override/isolate controls can make text display in a different order
+        # than it is stored ("Trojan source"); natural RTL letters are unaffected.
+        if ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+            continue
+        if unicodedata.category(ch) == "Cs":  # lone surrogates cannot be encoded
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """Clean ``text`` and fold it onto one line (runs of white space become one space)."""
+    folded = " ".join(clean_text(text).split())
+    if limit is not None and len(folded) > limit:
+        folded = folded[: max(limit - 1, 0)].rstrip() + "…"
+    return folded
+
+
+def slug(text: str, limit: int = 24) -> str:
+    """A file-name-safe lowercase slug (a-z, 0-9, dashes) of ``text``; ``"anon"`` when empty."""
+    normalized = unicodedata.normalize("NFKD", text.lower().replace("ß", "ss"))
+    ascii_only = normalized.encode("ascii", "ignore").decode("ascii")
+    s = re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
+    return s[:limit].strip("-") or "anon"

@@ -1,0 +1,88 @@
+"""Small modal screens: help, quit confirmation, draft resume."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from kundencheck.core.i18n import _
+from kundencheck.core.text import one_line
+
+KEYS = [
+    ("↑ ↓  j k", _("move between items")),
+    ("1 2 3 0", _("traffic light: yes / partly / no / not applicable")),
+    ("1 … 5", _("scale items: set the value")),
+    ("1 … 9", _("choice items: pick an option")),
+    ("n  tab", _("write a note for the item")),
+    ("enter", _("in a field: done, go on")),
+    ("escape", _("leave a field, back to the items")),
+    ("ctrl+s  F2", _("review the answers and the commit message")),
+    ("enter", _("on the review: commit")),
+    ("ctrl+p", _("command palette: every action by name")),
+    ("? F1", _("this help")),
+    ("q  ctrl+q", _("quit (answers stay as a draft)")),
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", _("Close"))]
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        for key, what in KEYS:
+            table.add_row(key, what)
+        with Vertical(id="help-box", classes="dialog"):
+            yield Static(Text(_("Keys"), style="bold"), markup=False)
+            yield Static(table)
+            yield Static(Text(_("Press escape to close."), style="dim"), markup=False)
+
+
+class ConfirmQuitScreen(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("y", "answer(True)", _("Yes, quit")),
+        Binding("n,escape", "answer(False)", _("No, stay")),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="quit-box", classes="dialog"):
+            yield Static(Text(_("Quit without committing?"), style="bold"), markup=False)
+            yield Static(
+                Text(_("Your answers are kept as a draft; kundencheck offers to resume it next time.")), markup=False
+            )
+            yield Static(Text(_("y: quit    n / escape: stay"), style="dim"), markup=False)
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class ResumeDraftScreen(ModalScreen[str]):
+    """Offers the newest unfinished draft of this checklist: resume, discard, or leave it."""
+
+    BINDINGS = [
+        Binding("r", "choose('resume')", _("Resume")),
+        Binding("d", "choose('discard')", _("Discard")),
+        Binding("escape,s", "choose('new')", _("Start fresh")),
+    ]
+
+    def __init__(self, description: str) -> None:
+        super().__init__()
+        self.description = description
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="resume-box", classes="dialog"):
+            yield Static(Text(_("An unfinished run was found"), style="bold"), markup=False)
+            yield Static(Text(one_line(self.description, 300)), markup=False)
+            yield Static(
+                Text(_("r: resume it    d: discard it and start fresh    s / escape: start fresh, keep it"), style="dim"),
+                markup=False,
+            )
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)

@@ -1,0 +1,104 @@
+"""The review screen: every answer, and the exact commit message that will be written."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from kundencheck.core.errors import KundencheckError
+from kundencheck.core.i18n import _
+from kundencheck.core.text import clean_text, one_line
+from kundencheck.session import RunSession
+from kundencheck.tui.widgets.question import answer_text
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "commit", _("Commit")),
+        Binding("escape", "app.pop_screen", _("Back to edit")),
+        Binding("question_mark,f1", "app.help", _("Help")),
+    ]
+
+    def __init__(self, session: RunSession) -> None:
+        super().__init__()
+        self.session = session
+        self._committing = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="✔")
+        with VerticalScroll(id="review-body"):
+            yield Static(id="review-answers", markup=False)
+            yield Static(id="review-problems", markup=False)
+            yield Static(id="review-message", markup=False)
+            yield Static(id="review-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("Review: {title}").format(title=clean_text(self.session.checklist.title))
+        self.sub_title = _("enter commits, escape goes back")
+        answers = Text()
+        for item in self.session.visible_items():
+            answer = self.session.run.answer(item.id)
+            answers.append(f"{item.id:<28} ", style="bold")
+            answers.append_text(answer_text(item, answer))
+            answers.append("\n")
+            if answer and answer.note.strip():
+                answers.append(f"{'':<29}" + _("Note: ") + one_line(answer.note, 200) + "\n", style="dim")
+            if answer and answer.action and answer.action.what.strip():
+                due = answer.action.due.isoformat() if answer.action.due else "?"
+                answers.append(
+                    f"{'':<29}" + _("Action: ") + f"{one_line(answer.action.what, 120)} ({one_line(answer.action.owner, 40) or '?'}, {due})\n",
+                    style="dim",
+                )
+        self.query_one("#review-answers", Static).update(answers)
+        problems = self.session.problems()
+        problem_widget = self.query_one("#review-problems", Static)
+        if problems:
+            text = Text(_("Not ready to commit yet (escape to go back):") + "\n", style="bold red")
+            for problem in problems:
+                text.append(f"✘ {one_line(problem, 300)}\n")
+            problem_widget.update(text)
+        else:
+            problem_widget.display = False
+        message = self.query_one("#review-message", Static)
+        message.border_title = _("Commit message")
+        message.update(Text(self.session.message()))
+        self.query_one("#review-error", Static).display = False
+
+    def action_commit(self) -> None:
+        if self._committing:
+            return
+        if self.session.problems():
+            self.app.bell()
+            return
+        self._committing = True
+        self.sub_title = _("Committing…")
+        self._commit()
+
+    @work(thread=True, exclusive=True)
+    def _commit(self) -> None:
+        # Git may take a moment (hooks, signing); the screen stays responsive meanwhile.
+        try:
+            result = self.session.commit()
+        except KundencheckError as exc:
+            self.app.call_from_thread(self._show_error, str(exc))
+            return
+        self.app.call_from_thread(self.app.exit, result)
+
+    def _show_error(self, message: str) -> None:
+        self._committing = False
+        self.sub_title = _("Not committed")
+        widget = self.query_one("#review-error", Static)
+        text = Text(_("The commit did not happen.") + " ", style="bold red")
+        text.append(clean_text(message))
+        text.append(
+            "\n" + _("Your answers are kept as draft {id}; commit them later with `kundencheck drafts commit {id}`.").format(id=self.session.run.id)
+        )
+        widget.update(text)
+        widget.display = True
+        widget.scroll_visible()

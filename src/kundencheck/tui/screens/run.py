@@ -1,0 +1,338 @@
+"""The run screen: one item at a time, answered by keys, with notes and actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from kundencheck.core.checklist import Item, Kind
+from kundencheck.core.i18n import _
+from kundencheck.core.text import clean_text, one_line
+from kundencheck.session import RunSession
+from kundencheck.tui.widgets.question import TRAFFIC_KEYS, QuestionPanel, answer_symbol
+
+
+def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
+    """A date typed as ``YYYY-MM-DD`` or ``+N`` (days from today); None when it is neither."""
+    text = text.strip()
+    today = today or dt.date.today()
+    if text.startswith("+") and text[1:].isdigit() and len(text) <= 5:
+        return today + dt.timedelta(days=int(text[1:]))
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class RunScreen(Screen):
+    """Walks through the visible items of the session's checklist."""
+
+    BINDINGS = [
+        Binding("down,j", "move(1)", _("Next"), show=False),
+        Binding("up,k", "move(-1)", _("Previous"), show=False),
+        *[Binding(str(d), f"digit('{d}')", show=False) for d in range(10)],
+        Binding("n", "edit_note", _("Note")),
+        Binding("ctrl+s", "review", _("Review"), priority=True),
+        Binding("f2", "review", _("Review"), show=False),
+        Binding("escape", "leave_input", _("Back to items"), show=False),
+        Binding("question_mark,f1", "app.help", _("Help")),
+        Binding("q", "app.quit", _("Quit")),
+    ]
+
+    def __init__(self, session: RunSession) -> None:
+        super().__init__()
+        self.session = session
+        self._visible: list[Item] = []
+
+    # ----------------------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="✔")
+        with Horizontal(id="progress-row"):
+            yield Static(id="progress-label", markup=False)
+            yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+        with Horizontal(id="run-body"):
+            yield OptionList(id="items")
+            with VerticalScroll(id="item-pane"):
+                yield QuestionPanel(id="question")
+                yield Input(id="value-input", compact=True)
+                yield Static(id="hint", markup=False)
+                yield Input(id="note-input", placeholder=_("Note (n or tab): why this answer?"), compact=True)
+                with Vertical(id="action-box"):
+                    yield Static(Text(_("Action: what will we do, who, by when?"), style="bold"), id="action-label", markup=False)
+                    yield Input(id="action-what", placeholder=_("What"), compact=True)
+                    yield Input(id="action-owner", placeholder=_("Owner"), compact=True)
+                    yield Input(id="action-due", placeholder=_("Due: YYYY-MM-DD or +7"), compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = clean_text(self.session.checklist.title)
+        self.sub_title = f"{self.session.run.phase} · {one_line(self.session.run.sprint, 20)}"
+        self._rebuild_items(keep=None)
+        self._select(0)
+        items = self.query_one("#items", OptionList)
+        items.focus()
+
+    # ----------------------------------------------------------------------------- state
+
+    @property
+    def current(self) -> Item | None:
+        index = self.query_one("#items", OptionList).highlighted
+        if index is None or not self._visible:
+            return None
+        return self._visible[min(index, len(self._visible) - 1)]
+
+    def _rebuild_items(self, keep: str | None) -> None:
+        """Refresh the item list; conditions may have shown or hidden items."""
+        visible = self.session.visible_items()
+        items = self.query_one("#items", OptionList)
+        if [i.id for i in visible] != [i.id for i in self._visible]:
+            self._visible = visible
+            items.set_options([Option(self._item_label(i), id=i.id) for i in visible])
+            if keep is not None:
+                ids = [i.id for i in visible]
+                items.highlighted = ids.index(keep) if keep in ids else 0
+        else:
+            for n, item in enumerate(visible):
+                items.replace_option_prompt_at_index(n, self._item_label(item))
+        self._update_progress()
+
+    def _item_label(self, item: Item) -> Text:
+        answer = self.session.run.answer(item.id)
+        symbol = answer_symbol(item, answer)
+        text = Text(f"{symbol} ", style="bold")
+        text.append(item.id, style="" if answer and answer.value not in (None, "") else "dim")
+        return text
+
+    def _update_progress(self) -> None:
+        answered, total = self.session.answered_count()
+        self.query_one("#progress-label", Static).update(_("Answered {answered} of {total}").format(answered=answered, total=total))
+        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=answered)
+
+    def _select(self, index: int) -> None:
+        items = self.query_one("#items", OptionList)
+        if self._visible:
+            items.highlighted = max(0, min(index, len(self._visible) - 1))
+        self._show_current()
+
+    def _show_current(self) -> None:
+        item = self.current
+        if item is None:
+            return
+        answer = self.session.run.answer(item.id)
+        position = self._visible.index(item) + 1
+        self.query_one(QuestionPanel).show(item, position, len(self._visible), answer, self.session.previous_answer(item.id))
+        value_input = self.query_one("#value-input", Input)
+        value_input.display = item.kind in (Kind.TEXT, Kind.DATE)
+        if value_input.display:
+            value_input.placeholder = _("YYYY-MM-DD or +7 (days from today)") if item.kind is Kind.DATE else _("Your answer")
+            value = answer.value if answer else None
+            with value_input.prevent(Input.Changed):
+                value_input.value = value.isoformat() if isinstance(value, dt.date) else (value or "")
+        with self.query_one("#note-input", Input).prevent(Input.Changed):
+            self.query_one("#note-input", Input).value = answer.note if answer else ""
+        self._show_action(item)
+        self._show_hint(item)
+
+    def _show_action(self, item: Item) -> None:
+        answer = self.session.run.answer(item.id)
+        value = answer.value if answer else None
+        has_action = bool(answer and answer.action and answer.action.what)
+        box = self.query_one("#action-box")
+        box.display = item.needs_action(value) or has_action
+        action = answer.action if answer else None
+        for widget_id, text in (
+            ("#action-what", action.what if action else ""),
+            ("#action-owner", action.owner if action else ""),
+            ("#action-due", action.due.isoformat() if action and action.due else ""),
+        ):
+            widget = self.query_one(widget_id, Input)
+            if not widget.has_focus:
+                with widget.prevent(Input.Changed):
+                    widget.value = text
+
+    def _show_hint(self, item: Item, extra: str = "") -> None:
+        answer = self.session.run.answer(item.id)
+        value = answer.value if answer else None
+        hints = []
+        if extra:
+            hints.append(extra)
+        if item.needs_note(value) and not (answer and answer.note.strip()):
+            hints.append(_("This answer needs a note: why? (n)"))
+        if item.needs_action(value) and not (answer and answer.action and answer.action.is_complete()):
+            hints.append(_("This answer needs an action with owner and due date."))
+        answered, total = self.session.answered_count()
+        if not hints and answered == total and total:
+            hints.append(_("All answered. Press ctrl+s (or F2) to review and commit."))
+        if self.session.draft_error:
+            hints.append(self.session.draft_error)
+        self.query_one("#hint", Static).update(Text("\n".join(hints), style="bold"))
+
+    # ----------------------------------------------------------------------------- events
+
+    @on(OptionList.OptionHighlighted, "#items")
+    def _highlighted(self) -> None:
+        self._show_current()
+
+    @on(OptionList.OptionSelected, "#items")
+    def _selected(self) -> None:
+        item = self.current
+        if item and item.kind in (Kind.TEXT, Kind.DATE):
+            self.query_one("#value-input", Input).focus()
+
+    @on(Input.Changed, "#note-input")
+    def _note_changed(self, event: Input.Changed) -> None:
+        if self.current:
+            self.session.set_note(self.current.id, event.value)
+            self._show_hint(self.current)
+
+    @on(Input.Changed, "#action-what")
+    def _what_changed(self, event: Input.Changed) -> None:
+        if self.current:
+            self.session.set_action(self.current.id, what=event.value)
+
+    @on(Input.Changed, "#action-owner")
+    def _owner_changed(self, event: Input.Changed) -> None:
+        if self.current:
+            self.session.set_action(self.current.id, owner=event.value)
+
+    @on(Input.Changed, "#action-due")
+    def _due_changed(self, event: Input.Changed) -> None:
+        if self.current:
+            self.session.set_action(self.current.id, due=parse_date(event.value))
+
+    @on(Input.Changed, "#value-input")
+    def _value_changed(self, event: Input.Changed) -> None:
+        item = self.current
+        if item is None:
+            return
+        if item.kind is Kind.TEXT:
+            self.session.set_value(item.id, event.value if event.value.strip() else None)
+            self._refresh_after_answer(item)
+        elif item.kind is Kind.DATE:
+            self.session.set_value(item.id, parse_date(event.value))
+            self._refresh_after_answer(item)
+
+    @on(Input.Submitted, "#value-input")
+    def _value_submitted(self, event: Input.Submitted) -> None:
+        item = self.current
+        if item is None:
+            return
+        if item.kind is Kind.DATE and event.value.strip() and parse_date(event.value) is None:
+            self._show_hint(item, _("{text!r} is not a date; type it as YYYY-MM-DD or +7.").format(text=one_line(event.value, 30)))
+            return
+        self._after_answer(item)
+
+    @on(Input.Submitted, "#note-input")
+    def _note_submitted(self) -> None:
+        item = self.current
+        if item is None:
+            return
+        answer = self.session.run.answer(item.id)
+        if answer and item.needs_action(answer.value) and not (answer.action and answer.action.is_complete()):
+            self.query_one("#action-what", Input).focus()
+        else:
+            self._advance()
+
+    @on(Input.Submitted, "#action-what")
+    def _what_submitted(self) -> None:
+        self.query_one("#action-owner", Input).focus()
+
+    @on(Input.Submitted, "#action-owner")
+    def _owner_submitted(self) -> None:
+        self.query_one("#action-due", Input).focus()
+
+    @on(Input.Submitted, "#action-due")
+    def _due_submitted(self, event: Input.Submitted) -> None:
+        item = self.current
+        if item and event.value.strip() and parse_date(event.value) is None:
+            self._show_hint(item, _("{text!r} is not a date; type it as YYYY-MM-DD or +7.").format(text=one_line(event.value, 30)))
+            return
+        self._advance()
+
+    # ----------------------------------------------------------------------------- actions
+
+    def action_move(self, step: int) -> None:
+        items = self.query_one("#items", OptionList)
+        focused_input = isinstance(self.focused, Input)
+        index = (items.highlighted or 0) + step
+        self._select(index)
+        if focused_input:
+            self._focus_for_current()
+
+    def _focus_for_current(self) -> None:
+        item = self.current
+        if item and item.kind in (Kind.TEXT, Kind.DATE):
+            self.query_one("#value-input", Input).focus()
+        else:
+            self.query_one("#items", OptionList).focus()
+
+    def action_digit(self, key: str) -> None:
+        item = self.current
+        if item is None:
+            return
+        value = self._value_for_key(item, key)
+        if value is None:
+            self.app.bell()
+            return
+        self.session.set_value(item.id, value)
+        self._after_answer(item)
+
+    @staticmethod
+    def _value_for_key(item: Item, key: str):
+        if item.kind is Kind.TRAFFIC_LIGHT:
+            return TRAFFIC_KEYS.get(key)
+        if item.kind is Kind.SCALE:
+            return int(key) if key in "12345" else None
+        if item.kind is Kind.CHOICE:
+            n = int(key)
+            return item.options[n - 1].id if 1 <= n <= len(item.options) else None
+        return None
+
+    def _refresh_after_answer(self, item: Item) -> None:
+        self._rebuild_items(keep=item.id)
+        self.query_one(QuestionPanel).show(
+            item, self._visible.index(item) + 1, len(self._visible), self.session.run.answer(item.id), self.session.previous_answer(item.id)
+        )
+        self._show_action(item)
+        self._show_hint(item)
+
+    def _after_answer(self, item: Item) -> None:
+        """Ask for what the answer demands (note, action), else move on."""
+        self._refresh_after_answer(item)
+        answer = self.session.run.answer(item.id)
+        value = answer.value if answer else None
+        if item.needs_note(value) and not (answer and answer.note.strip()):
+            self.query_one("#note-input", Input).focus()
+        elif item.needs_action(value) and not (answer and answer.action and answer.action.is_complete()):
+            self.query_one("#action-what", Input).focus()
+        else:
+            self._advance()
+
+    def _advance(self) -> None:
+        items = self.query_one("#items", OptionList)
+        index = items.highlighted or 0
+        if index + 1 < len(self._visible):
+            self._select(index + 1)
+        else:
+            self._show_current()
+        self._focus_for_current()
+
+    def action_edit_note(self) -> None:
+        self.query_one("#note-input", Input).focus()
+
+    def action_leave_input(self) -> None:
+        self.query_one("#items", OptionList).focus()
+
+    def action_review(self) -> None:
+        from kundencheck.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.session))

@@ -1,0 +1,102 @@
+"""The panel for the item in focus: question, why, last time's answer, the answer choices."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalGroup
+from textual.widgets import Static
+
+from kundencheck.core.answers import Answer, display_value
+from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, STATUSES, Item, Kind
+from kundencheck.core.i18n import _
+from kundencheck.core.text import clean_text, one_line
+
+#: Keys that answer a traffic-light item, in the order shown.
+TRAFFIC_KEYS = {"1": "green", "2": "amber", "3": "red", "0": "na"}
+
+
+def status_text(status: str | None) -> Text:
+    """A status as symbol and word, styled; readable without colour too."""
+    if status not in STATUSES:
+        return Text("· " + _("open"), style="dim")
+    return Text(f"{STATUS_SYMBOLS[status]} {_(STATUS_WORDS[status])}", style=_STATUS_STYLE[status])
+
+
+_STATUS_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "na": "dim"}
+
+
+def answer_symbol(item: Item, answer: Answer | None) -> str:
+    value = answer.value if answer else None
+    if value in (None, ""):
+        return "·"
+    if item.kind is Kind.TRAFFIC_LIGHT:
+        return STATUS_SYMBOLS.get(str(value), "?")
+    if item.kind is Kind.SCALE:
+        return str(value)
+    return "•"
+
+
+def answer_text(item: Item, answer: Answer | None) -> Text:
+    """An answer as shown to people: symbol and word for statuses, else the value."""
+    if answer is None or answer.value in (None, ""):
+        return Text(_("not answered"), style="dim")
+    if item.kind is Kind.TRAFFIC_LIGHT:
+        return status_text(str(answer.value))
+    return Text(one_line(display_value(item, answer.value), 60))
+
+
+class QuestionPanel(VerticalGroup):
+    """Shows one item; all text goes in as plain ``Text`` so markup in it is never parsed."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="question-position", markup=False)
+        yield Static(id="question-text", markup=False)
+        yield Static(id="question-why", markup=False)
+        yield Static(id="question-last", markup=False)
+        yield Static(id="question-choices", markup=False)
+
+    def show(self, item: Item, position: int, total: int, answer: Answer | None, last: Answer | None) -> None:
+        required = "" if item.required else "  " + _("(optional)")
+        self.query_one("#question-position", Static).update(
+            Text(_("Question {n} of {total}").format(n=position, total=total) + required + f"  ·  {item.id}", style="dim")
+        )
+        self.query_one("#question-text", Static).update(Text(clean_text(item.question), style="bold"))
+        self.query_one("#question-why", Static).update(Text(_("Why: ") + clean_text(item.why), style="italic"))
+        last_widget = self.query_one("#question-last", Static)
+        if last is not None and last.value not in (None, ""):
+            text = Text(_("Last time: "), style="dim")
+            text.append_text(answer_text(item, last))
+            if last.note.strip():
+                text.append(" — " + one_line(last.note, 120), style="dim")
+            last_widget.update(text)
+            last_widget.display = True
+        else:
+            last_widget.display = False
+        self.query_one("#question-choices", Static).update(self._choices(item, answer))
+
+    def _choices(self, item: Item, answer: Answer | None) -> Text:
+        current = answer.value if answer else None
+        text = Text()
+        if item.kind is Kind.TRAFFIC_LIGHT:
+            for key, status in TRAFFIC_KEYS.items():
+                chosen = current == status
+                label = f" {key} {STATUS_SYMBOLS[status]} {_(STATUS_WORDS[status])} "
+                text.append(label, style=("reverse " + _STATUS_STYLE[status]) if chosen else _STATUS_STYLE[status])
+                text.append("  ")
+        elif item.kind is Kind.SCALE:
+            text.append(f"1 = {one_line(item.low, 40)}   5 = {one_line(item.high, 40)}\n", style="dim")
+            for value in range(1, 6):
+                label = f" {value} "
+                text.append(label, style="reverse bold" if current == value else "bold")
+                text.append(" ")
+        elif item.kind is Kind.CHOICE:
+            for n, option in enumerate(item.options[:9], start=1):
+                label = f" {n} {one_line(option.label, 40)} "
+                text.append(label, style="reverse bold" if current == option.id else "bold")
+                text.append("  ")
+        elif item.kind is Kind.DATE:
+            text.append(_("Type a date as YYYY-MM-DD below, then enter."), style="dim")
+        else:
+            text.append(_("Type your answer below, then enter."), style="dim")
+        return text
