@@ -23,7 +23,7 @@ class KundencheckApp(App[CommitResult | None]):
     CSS_PATH = "kundencheck.tcss"
     TITLE = "kundencheck"
     BINDINGS = [
-        Binding("ctrl+q", "quit", _("Quit"), priority=True, id="quit"),
+        Binding("ctrl+q", "quit", _("Quit"), priority=True, show=False, id="quit"),
         Binding("f1", "help", _("Help"), show=False, id="help"),
     ]
 

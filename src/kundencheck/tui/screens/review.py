@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -41,20 +42,20 @@ class ReviewScreen(Screen):
     def on_mount(self) -> None:
         self.title = _("Review: {title}").format(title=clean_text(self.session.checklist.title))
         self.sub_title = _("enter commits, escape goes back")
-        answers = Text()
+        answers = Table.grid(padding=(0, 2))
+        answers.add_column(style="bold", no_wrap=True, max_width=30)
+        answers.add_column()
         for item in self.session.visible_items():
             answer = self.session.run.answer(item.id)
-            answers.append(f"{item.id:<28} ", style="bold")
-            answers.append_text(answer_text(item, answer))
-            answers.append("\n")
+            cell = Text()
+            cell.append_text(answer_text(item, answer))
             if answer and answer.note.strip():
-                answers.append(f"{'':<29}" + _("Note: ") + one_line(answer.note, 200) + "\n", style="dim")
+                cell.append("\n" + _("Note: ") + one_line(answer.note, 200), style="dim")
             if answer and answer.action and answer.action.what.strip():
                 due = answer.action.due.isoformat() if answer.action.due else "?"
-                answers.append(
-                    f"{'':<29}" + _("Action: ") + f"{one_line(answer.action.what, 120)} ({one_line(answer.action.owner, 40) or '?'}, {due})\n",
-                    style="dim",
-                )
+                owner = one_line(answer.action.owner, 40) or "?"
+                cell.append("\n" + _("Action: ") + f"{one_line(answer.action.what, 120)} ({owner}, {due})", style="dim")
+            answers.add_row(Text(item.id), cell)
         self.query_one("#review-answers", Static).update(answers)
         problems = self.session.problems()
         problem_widget = self.query_one("#review-problems", Static)
