@@ -1,0 +1,144 @@
+"""The whole run, driven by keys through Textual's pilot, ending in a real commit."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from kundencheck.core import answers as answers_mod
+from kundencheck.session import RunSession, open_project
+from kundencheck.tui.app import build_app
+from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, HelpScreen
+from kundencheck.tui.screens.review import ReviewScreen
+from kundencheck.tui.screens.run import RunScreen
+from tests.conftest import git
+from tests.tui.conftest import offline_app
+
+
+def _user_changes(repo):
+    (repo / "README.md").write_text("# Client project\n\nStaged line.\n")
+    git(repo, "add", "README.md")
+    (repo / "README.md").write_text("# Client project\n\nStaged line.\nUnstaged line.\n")
+    (repo / "notes.txt").write_text("untracked\n")
+    return {
+        "cached": git(repo, "diff", "--cached"),
+        "unstaged": git(repo, "diff"),
+        "status": git(repo, "status", "--porcelain"),
+    }
+
+
+async def test_answer_whole_checklist_by_keys_and_commit(project_repo):
+    before = _user_changes(project_repo)
+    project = open_project(project_repo)
+    app = build_app(lambda draft: RunSession.start(project, "build", draft=draft))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen)
+        await pilot.press("3")  # client-contacted: no -> asks for a note, then an action
+        assert app.focused.id == "note-input"
+        await pilot.press(*"No call", "enter")
+        assert app.focused.id == "action-what"
+        await pilot.press(*"Call", "enter", *"Ana", "enter", *"2026-12-04", "enter")
+        await pilot.press("4")  # team mood
+        await pilot.press("1")  # own design: yes -> the deviations item appears
+        assert "deviations-announced" in [i.id for i in app.screen.session.visible_items()]
+        await pilot.press("2", *"Two", "enter")
+        await pilot.press("1")  # expectations match
+        assert app.focused.id == "value-input"  # the date item takes typing
+        await pilot.press(*"2026-12-10", "enter")
+        await pilot.press(*"We argued", "enter")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    result = app.return_value
+    project.close()
+    assert result is not None
+    assert result.subject == "kundencheck(build): 1 green, 1 amber, 1 red"
+
+    # One commit, holding the answers file and nothing else.
+    files = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert len(files) == 1 and files[0].startswith(".kundencheck/answers/2026/")
+    # The user's own work is exactly as it was: staged stays staged, unstaged stays unstaged.
+    assert git(project_repo, "diff", "--cached") == before["cached"]
+    assert git(project_repo, "diff") == before["unstaged"]
+    assert git(project_repo, "status", "--porcelain") == before["status"]
+
+    run = answers_mod.loads((project_repo / files[0]).read_bytes())
+    assert run.answer("client-contacted").action.owner == "Ana"
+    assert str(run.answer("next-review").value) == "2026-12-10"
+    assert run.answer("self-critical").value.startswith("We argued")
+
+    message = git(project_repo, "log", "-1", "--format=%B")
+    trailers = subprocess.run(["git", "interpret-trailers", "--parse"], input=message, capture_output=True, text=True).stdout
+    assert f"Kundencheck-Run: {run.id}" in trailers
+    assert "Kundencheck-Phase: build" in trailers
+    assert "Kundencheck-Score: 3/6" in trailers
+    assert "No call" in message
+
+
+async def test_review_blocks_commit_until_required_items_are_answered():
+    app, session = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        problems = str(app.screen.query_one("#review-problems").render())
+        assert "required items not answered" in problems
+        assert "team-mood" in problems
+        await pilot.press("enter")  # refused: nothing to commit with
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and session.committed is None
+        await pilot.press("escape")
+        assert isinstance(app.screen, RunScreen)
+
+
+async def test_navigation_keys_and_conditions():
+    app, session = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert screen.current.id == "client-contacted"
+        await pilot.press("j", "j")
+        assert screen.current.id == "own-design"
+        await pilot.press("k")
+        assert screen.current.id == "team-mood"
+        await pilot.press("down", "2")  # own-design: no -> no deviations item
+        assert "deviations-announced" not in [i.id for i in session.visible_items()]
+        await pilot.press("up", "1")  # yes -> it appears right after
+        assert screen.current.id == "deviations-announced"
+        await pilot.press("9")  # not an answer of a traffic-light item: nothing happens
+        assert session.run.answer("deviations-announced") is None or session.run.answer("deviations-announced").value is None
+
+
+async def test_note_by_key_and_escape_back():
+    app, session = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n", *"[bold]not markup[/]", "escape")
+        assert session.run.answer("client-contacted").note == "[bold]not markup[/]"
+        assert app.focused.id == "items"
+
+
+async def test_help_and_quit_confirmation():
+    app, session = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("1", "q")
+        assert isinstance(app.screen, ConfirmQuitScreen)
+        await pilot.press("n")
+        assert isinstance(app.screen, RunScreen)
+        await pilot.press("ctrl+q", "y")
+        await pilot.pause()
+    assert app.return_value is None
+
+
+async def test_quit_without_answers_needs_no_confirmation():
+    app, _session = offline_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
