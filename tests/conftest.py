@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -50,6 +51,18 @@ def repo(tmp_path) -> Path:
 @pytest.fixture
 def checklists_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "checklists"
+
+
+@pytest.fixture
+def project_repo(repo: Path) -> Path:
+    """A repository whose build checklist is the tests' own, committed like a team would."""
+    target = repo / ".kundencheck" / "checklists"
+    target.mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parent / "data" / "sprint.en.toml", target / "build.en.toml")
+    git(repo, "add", ".kundencheck")
+    git(repo, "commit", "-q", "-m", "Add our own build checklist")
+    return repo
+
 
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")

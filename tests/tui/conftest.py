@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,21 +9,9 @@ from kundencheck.core import answers as answers_mod
 from kundencheck.core.checklist import load_checklist
 from kundencheck.session import RunSession
 from kundencheck.tui.app import build_app
-from tests.conftest import git
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 FIXED_START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
-
-
-@pytest.fixture
-def project_repo(repo: Path) -> Path:
-    """A repository whose build checklist is the tests' own, committed like a team would."""
-    target = repo / ".kundencheck" / "checklists"
-    target.mkdir(parents=True)
-    shutil.copy(DATA / "sprint.en.toml", target / "build.en.toml")
-    git(repo, "add", ".kundencheck")
-    git(repo, "commit", "-q", "-m", "Add our own build checklist")
-    return repo
 
 
 def offline_app(previous_answers: dict | None = None):

@@ -1,0 +1,94 @@
+"""One whole check in a real terminal: tmux runs kundencheck, keys are typed, git log is read."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import git
+
+pytestmark = pytest.mark.tmux
+
+if shutil.which("tmux") is None:  # .ci/run installs it; a developer machine may lack it
+    pytest.skip("tmux is not installed", allow_module_level=True)
+
+
+class Tmux:
+    def __init__(self, socket, name="kc"):
+        self.socket, self.name = str(socket), name
+
+    def __call__(self, *args: str) -> str:
+        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, check=True).stdout
+
+    def screen(self) -> str:
+        return self("capture-pane", "-p", "-t", self.name)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} did not appear on the terminal; it shows:\n{self.screen()}")
+
+    def keys(self, *keys: str, literal: bool = False) -> None:
+        self("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys)
+        time.sleep(0.15)  # a person types slower than tmux; keeps keys in separate reads
+
+    def type(self, text: str) -> None:
+        self.keys(text, literal=True)
+
+
+@pytest.fixture
+def tmux(tmp_path):
+    session = Tmux(tmp_path / "tmux.sock")
+    env_shell = f"env PS1='$ ' bash --norc --noprofile"
+    session("-f", "/dev/null", "new-session", "-d", "-s", session.name, "-x", "100", "-y", "30", env_shell)
+    yield session
+    subprocess.run(["tmux", "-S", session.socket, "kill-server"], capture_output=True)
+
+
+def test_whole_check_in_a_real_terminal(project_repo, tmux):
+    tmux.type(f"{sys.executable} -m kundencheck -C {project_repo}; echo EXIT=$?")
+    tmux.keys("Enter")
+    tmux.wait_for("Question 1 of 6")
+    tmux.keys("3")
+    tmux.wait_for("needs a note")
+    tmux.type("No call"); tmux.keys("Enter")
+    tmux.type("Call"); tmux.keys("Enter")
+    tmux.type("Ana"); tmux.keys("Enter")
+    tmux.type("2026-12-04"); tmux.keys("Enter")
+    tmux.wait_for("team's mood")
+    tmux.keys("4")
+    tmux.wait_for("own design")
+    tmux.keys("1")
+    tmux.wait_for("deviates")
+    tmux.keys("2")
+    tmux.type("Two"); tmux.keys("Enter")
+    tmux.wait_for("expectations still match")
+    tmux.keys("1")
+    tmux.wait_for("next review")
+    tmux.type("2026-12-10"); tmux.keys("Enter")
+    tmux.wait_for("advised better")
+    tmux.type("We argued"); tmux.keys("Enter")
+    tmux.wait_for("All answered")
+    tmux.keys("F2")
+    tmux.wait_for("Commit message")
+    tmux.keys("Enter")
+    screen = tmux.wait_for("EXIT=0")
+    assert "Committed" in screen and "kundencheck(build): 1 green, 1 amber, 1 red" in screen
+
+    # The terminal is back to normal: no alternate screen, no mouse reporting left on.
+    state = tmux("display-message", "-p", "-t", tmux.name, "#{alternate_on} #{mouse_any_flag} #{cursor_flag}")
+    assert state.split() == ["0", "0", "1"]
+
+    subject = git(project_repo, "log", "-1", "--format=%s").strip()
+    assert subject == "kundencheck(build): 1 green, 1 amber, 1 red"
+    files = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert len(files) == 1 and files[0].startswith(".kundencheck/answers/")
