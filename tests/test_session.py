@@ -1,0 +1,92 @@
+"""The run session on real repositories: language and phase choice, drafts, hidden answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from kundencheck.core import answers as answers_mod
+from kundencheck.core.errors import AnswersError
+from kundencheck.session import RunSession, open_project
+
+
+def test_language_follows_lang_then_config(repo, monkeypatch):
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    with_env = open_project(repo)
+    assert with_env.language == "de"
+    assert with_env.checklist_for("build").language == "de"
+    with_env.close()
+
+    (repo / ".kundencheck").mkdir()
+    (repo / ".kundencheck" / "config.toml").write_text('language = "en"\nphase = "design"\n')
+    configured = open_project(repo)
+    assert configured.language == "en"  # the project config wins over LANG
+    assert configured.current_phase() == "design"
+    assert configured.checklist_for("design").title.isascii()
+    configured.close()
+
+
+def test_language_falls_back_to_english(repo, monkeypatch):
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    project = open_project(repo)
+    assert project.language == "en"
+    assert project.current_phase() == "build"
+    project.close()
+
+
+def test_every_answer_is_saved_as_a_draft_in_the_git_dir(project_repo):
+    project = open_project(project_repo)
+    session = RunSession.start(project, "build")
+    session.set_value("client-contacted", "amber")
+    session.set_note("client-contacted", "Only mails")
+    draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
+    saved = answers_mod.loads(draft.read_bytes())
+    assert saved.answer("client-contacted").value == "amber"
+    assert saved.answer("client-contacted").note == "Only mails"
+    # Never in the work tree: git status does not see it.
+    from tests.conftest import git
+
+    assert git(project_repo, "status", "--porcelain") == ""
+    session.release()
+    project.close()
+
+
+def test_answers_hidden_by_a_later_change_are_not_committed(project_repo):
+    project = open_project(project_repo)
+    session = RunSession.start(project, "build")
+    session.set_value("own-design", "yes")
+    session.set_value("deviations-announced", "green")
+    session.set_value("own-design", "no")  # the deviations item is no longer asked
+    for item, value in (("client-contacted", "green"), ("team-mood", 4), ("expectations-match", "green"), ("self-critical", "Nothing")):
+        session.set_value(item, value)
+    assert session.problems() == []
+    result = session.commit()
+    committed = answers_mod.loads((project_repo / session.run.path).read_bytes())
+    assert committed.answer("deviations-announced") is None
+    assert result.subject == "kundencheck(build): 2 green, 0 amber, 0 red"
+    assert not (project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml").exists()
+    project.close()
+
+
+def test_commit_refused_while_answers_are_missing(project_repo):
+    project = open_project(project_repo)
+    session = RunSession.start(project, "build")
+    session.set_value("client-contacted", "red")
+    with pytest.raises(AnswersError) as error:
+        session.commit()
+    assert "needs a note" in str(error.value) and "required items not answered" in str(error.value)
+    session.release()
+    project.close()
+
+
+def test_previous_answer_comes_from_the_last_run(project_repo):
+    project = open_project(project_repo)
+    first = RunSession.start(project, "build")
+    for item, value in (("client-contacted", "green"), ("team-mood", 2), ("own-design", "no"), ("expectations-match", "green"), ("self-critical", "x")):
+        first.set_value(item, value)
+    first.set_action("team-mood", what="Talk", owner="Ana", due=answers_mod.now().date())
+    first.commit()
+    second = RunSession.start(project, "build")
+    assert second.previous_answer("team-mood").value == 2
+    assert second.previous_answer("client-contacted").value == "green"
+    second.release()
+    project.close()
