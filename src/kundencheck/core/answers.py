@@ -97,7 +97,10 @@ def new_run_id(started: dt.datetime, phase: str, author_email: str) -> str:
     """
     stamp = started.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     who = slug(author_email.split("@")[0], 16)
-    return f"{stamp}-{phase}-{who}-{secrets.token_hex(3)}"
+    # A phase id may have 64 characters; cut it so the run id stays within the 80 that
+    # loads() accepts (16 + 1 + 32 + 1 + 16 + 1 + 6 = 73).
+    where = phase[:32].rstrip("-") if is_safe_id(phase) else slug(phase, 32)
+    return f"{stamp}-{where}-{who}-{secrets.token_hex(3)}"
 
 
 def new_run(checklist: Checklist, author: str, author_email: str, *, sprint: str | None = None, started: dt.datetime | None = None) -> Run:
@@ -237,9 +240,10 @@ def dumps(run: Run, checklist: Checklist | None = None) -> str:
         table.add(key, answer.value)
         if answer.note.strip():
             table.add("note", _multiline(clean_text(answer.note).strip()))
-        if answer.action is not None and answer.action.what.strip():
+        what = clean_text(answer.action.what).strip() if answer.action is not None else ""
+        if answer.action is not None and what:
             action = tomlkit.table()
-            action.add("what", clean_text(answer.action.what).strip())
+            action.add("what", what)
             action.add("owner", clean_text(answer.action.owner).strip())
             if answer.action.due is not None:
                 action.add("due", answer.action.due)
@@ -262,7 +266,8 @@ def _multiline(text: str) -> Any:
 def loads(raw: bytes | str, source: str = "<answers>") -> Run:
     """Parse an answers file. Raises :class:`AnswersError` naming the file, key and fix."""
     if isinstance(raw, str):
-        raw = raw.encode("utf-8")
+        # A lone surrogate cannot be UTF-8; let it through so the decoder reports it.
+        raw = raw.encode("utf-8", "surrogatepass")
     data = parse_toml_bytes(raw, source, AnswersError)
     return run_from_dict(data, source)
 
@@ -335,6 +340,12 @@ def _answer_from_dict(raw: Any, n: int, seen: set[str], fail) -> Answer:
     value = raw.get("status", raw.get("value"))
     if value == "":
         value = None
+    # Which value fits which item is checked against the checklist (problems_with); here only
+    # the types an answer can have at all, so nothing downstream meets a list or a float.
+    if "status" in raw and value is not None and not isinstance(value, str):
+        raise fail(f"item {item!r}: key 'status' must be a string: green, amber, red or na (found {_shown(value)}).")
+    if value is not None and (isinstance(value, (bool, dt.datetime)) or not isinstance(value, (str, int, dt.date))):
+        raise fail(f"item {item!r}: key 'value' must be a whole number, a string or a date like 2026-12-31 (found {_shown(value)}).")
     note = raw.get("note", "")
     if not isinstance(note, str):
         raise fail(f"item {item!r}: key 'note' must be a string.")

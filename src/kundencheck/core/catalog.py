@@ -42,16 +42,24 @@ class Catalog:
     errors: list[ChecklistError] = field(default_factory=list)
 
     def find(self, checklist_id: str, language: str) -> Checklist:
-        for lang in (language, "en"):
+        for lang in dict.fromkeys((language, "en")):
             found = self.checklists.get((checklist_id, lang))
+            for error in self.errors:
+                # A broken file named for exactly this checklist is reported, not skipped: a
+                # team's broken override must not silently fall back to the shipped checklist.
+                broken = Path(error.path)
+                if broken.name == f"{checklist_id}.{lang}.toml" and (found is None or broken.parent != shipped_dir()):
+                    raise error
             if found is not None:
                 return found
         for (cid, _lang), checklist in sorted(self.checklists.items()):
             if cid == checklist_id:
                 return checklist
         if self.errors:
-            # The checklist asked for may be one of the files that did not load.
-            raise self.errors[0]
+            # The checklist asked for may be one of the files that did not load (file names
+            # are only a convention); the likeliest one first.
+            named = [e for e in self.errors if Path(e.path).name.startswith(f"{checklist_id}.")]
+            raise (named or self.errors)[0]
         known = sorted({cid for cid, _ in self.checklists} | set(KNOWN_PHASES))
         raise UsageError(
             f"There is no checklist {checklist_id!r}. Known: {', '.join(known)}. "

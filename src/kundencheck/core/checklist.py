@@ -24,7 +24,12 @@ STATUSES = ("green", "amber", "red", "na")
 STATUS_WORDS = {"green": "yes", "amber": "partly", "red": "no", "na": "n/a"}
 STATUS_SYMBOLS = {"green": "✔", "amber": "◐", "red": "✘", "na": "–"}
 
-_SAFE_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+_SAFE_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+#: Device names Windows reserves (also with any extension, so ``con.en.toml`` is one); ids
+#: become file names, so these are not safe ids even though they match the pattern.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{dev}{n}" for dev in ("com", "lpt") for n in range(10)}
+)
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 MAX_FILE_BYTES = 1_000_000
 
@@ -41,7 +46,8 @@ class Kind(StrEnum):
 
 
 def is_safe_id(value: object) -> bool:
-    return isinstance(value, str) and bool(_SAFE_ID.match(value))
+    # fullmatch, not match with "$": "$" also matches before a trailing newline.
+    return isinstance(value, str) and bool(_SAFE_ID.fullmatch(value)) and value not in WINDOWS_RESERVED
 
 
 @dataclass(frozen=True)
@@ -153,16 +159,25 @@ def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError) 
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise _make(error_type, shown, f"line {line}: is not valid UTF-8 (byte 0x{raw[exc.start]:02x}). Save the file as UTF-8.") from None
-    if not text.strip():
+    if not text.strip() and error_type is ChecklistError:
+        # An empty config is fine (all keys are optional); an empty answers file fails on its
+        # missing 'schema'. Only a checklist gets this checklist-specific message.
         raise _make(error_type, shown, "is empty. A checklist needs at least format, id, title, phase, language, version and items.")
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise _make(error_type, shown, "arrays or tables are nested too deeply to read. Flatten the file.") from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         where = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         if where:
             msg = msg[: where.start()].strip()
             raise _make(error_type, shown, f"line {where.group(1)}, column {where.group(2)}: TOML syntax error: {msg}. Fix the syntax there.") from None
+        end = re.search(r"\(at end of document\)", msg)
+        if end:  # e.g. an unterminated string in the last line: point at the end of the file
+            msg = msg[: end.start()].strip()
+            lines = text.split("\n")
+            raise _make(error_type, shown, f"line {len(lines)}, column {len(lines[-1]) + 1} (end of file): TOML syntax error: {msg}. Fix the syntax there.") from None
         raise _make(error_type, shown, f"TOML syntax error: {msg}. Fix the syntax.") from None
 
 
@@ -184,7 +199,7 @@ def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>") ->
     top.check_keys({"format", "id", "title", "phase", "language", "version", "description", "items"})
 
     fmt = data.get("format")
-    if fmt != FORMAT_VERSION or isinstance(fmt, bool):
+    if type(fmt) is not int or fmt != FORMAT_VERSION:  # not 1.0, not true
         problems.append(
             f"top level, key 'format': must be {FORMAT_VERSION} (found {fmt!r}); this version of kundencheck reads format {FORMAT_VERSION}."
         )
@@ -208,8 +223,11 @@ def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>") ->
         problems.append("top level, key 'items': required, at least one [[items]] table.")
         raw_items = []
     seen: dict[str, Item] = {}
+    # Ids of every earlier item, also those with problems of their own, so a duplicate id is
+    # reported even when the first of the two items has another problem.
+    ids: set[str] = set()
     for position, raw in enumerate(raw_items, start=1):
-        item = _parse_item(raw, position, seen, problems)
+        item = _parse_item(raw, position, seen, problems, ids)
         if item is not None:
             items.append(item)
             seen[item.id] = item
@@ -259,7 +277,8 @@ class _Fields:
         if not is_safe_id(value):
             self.problems.append(
                 f"{self.where}, key '{key}': {_describe(value)} is not a safe id. Use 1 to 64 lowercase letters a-z, digits and dashes, "
-                "starting with a letter or digit (no dots, slashes, spaces or capitals): ids become file names."
+                "starting with a letter or digit (no dots, slashes, spaces or capitals, and not a Windows device name "
+                "such as con, nul or com1): ids become file names."
             )
             return ""
         return value
@@ -275,7 +294,7 @@ def _describe(value: Any) -> str:
 _ITEM_KEYS = {"id", "question", "why", "kind", "required", "note_when", "action_when", "low", "high", "options", "when"}
 
 
-def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: list[str]) -> Item | None:
+def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: list[str], ids: set[str]) -> Item | None:
     if not isinstance(raw, dict):
         problems.append(f"item {position}: must be a table ([[items]]), found {_describe(raw)}.")
         return None
@@ -285,8 +304,10 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: lis
     before = len(problems)
     f.check_keys(_ITEM_KEYS)
     item_id = f.safe_id("id")
-    if item_id and item_id in seen:
+    if item_id and item_id in ids:
         problems.append(f"{label}, key 'id': duplicate id; item ids must be unique within a checklist.")
+    if item_id:
+        ids.add(item_id)
     question = f.text("question")
     why = f.text("why")
     raw_kind = raw.get("kind")
@@ -318,7 +339,7 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: lis
     allowed = probe.allowed_values()
     note_when = _parse_values(raw, "note_when", allowed, kind, label, problems)
     action_when = _parse_values(raw, "action_when", allowed, kind, label, problems)
-    when = _parse_condition(raw.get("when"), label, seen, problems)
+    when = _parse_condition(raw.get("when"), label, seen, problems, ids, item_id)
     if len(problems) > before:
         return None
     return Item(
@@ -376,7 +397,7 @@ def _parse_values(raw: Mapping[str, Any], key: str, allowed: tuple | None, kind:
     return good
 
 
-def _parse_condition(raw: Any, label: str, seen: Mapping[str, Item], problems: list[str]) -> Condition | None:
+def _parse_condition(raw: Any, label: str, seen: Mapping[str, Item], problems: list[str], ids: set[str], own_id: str) -> Condition | None:
     if raw is None:
         return None
     if not isinstance(raw, dict) or set(raw) != {"item", "equals"}:
@@ -384,6 +405,8 @@ def _parse_condition(raw: Any, label: str, seen: Mapping[str, Item], problems: l
         return None
     target_id = raw["item"]
     target = seen.get(target_id) if isinstance(target_id, str) else None
+    if target is None and isinstance(target_id, str) and target_id in ids and target_id != own_id:
+        return None  # an earlier item with problems of its own, already reported
     if target is None:
         problems.append(
             f"{label}, key 'when': item {_describe(target_id)} is not an earlier item of this checklist. "
