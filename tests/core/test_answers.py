@@ -1,0 +1,489 @@
+"""Runs: writing answers files (tomlkit), reading them back (tomllib), and checking them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import tomllib
+
+from kundencheck.core.answers import (
+    ANSWERS_DIR,
+    Action,
+    Answer,
+    Run,
+    dumps,
+    loads,
+    new_run,
+    new_run_id,
+    problems_with,
+    sprint_label,
+)
+from kundencheck.core.checklist import checklist_from_dict
+from kundencheck.core.errors import AnswersError
+
+CET = dt.timezone(dt.timedelta(hours=1))
+STARTED = dt.datetime(2026, 11, 27, 10, 15, tzinfo=CET)
+FINISHED = dt.datetime(2026, 11, 27, 10, 24, tzinfo=CET)
+
+CHECKLIST = checklist_from_dict(
+    tomllib.loads(
+        """
+format = 1
+id = "build"
+title = "Sprint start"
+phase = "build"
+language = "en"
+version = "1.0"
+
+[[items]]
+id = "contacted"
+question = "Did we speak with the client?"
+why = "Silence breeds surprises."
+kind = "traffic-light"
+note_when = ["amber", "red"]
+action_when = ["red"]
+
+[[items]]
+id = "mood"
+question = "How is the team's mood?"
+why = "Moods colour everything."
+kind = "scale"
+low = "bad"
+high = "good"
+note_when = [1, 2]
+action_when = [1]
+
+[[items]]
+id = "design"
+question = "Does the client supply a design?"
+why = "Pixel disputes."
+kind = "choice"
+options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]
+
+[[items]]
+id = "deviations"
+question = "Have we announced deviations from the design?"
+why = "Surprises look like carelessness."
+kind = "traffic-light"
+when = { item = "design", equals = "yes" }
+
+[[items]]
+id = "review"
+question = "When is the next review?"
+why = "A date makes it happen."
+kind = "date"
+required = false
+
+[[items]]
+id = "self-critical"
+question = "What could we have advised better?"
+why = "Otherwise it is always the client's fault."
+kind = "text"
+"""
+    ),
+    "build.en.toml",
+)
+
+
+def make_run(*answers: Answer, **overrides) -> Run:
+    fields = dict(
+        id="20261127T091500Z-build-erika-3f9a1c",
+        checklist="build",
+        checklist_version="1.0",
+        phase="build",
+        language="en",
+        sprint="2026-W48",
+        author="Erika Mustermann <erika@example.com>",
+        started=STARTED,
+        finished=FINISHED,
+        answers=list(answers),
+    )
+    fields.update(overrides)
+    return Run(**fields)
+
+
+def complete_answers() -> list[Answer]:
+    return [
+        Answer("contacted", "green"),
+        Answer("mood", 4),
+        Answer("design", "no"),
+        Answer("review", dt.date(2026, 12, 4)),
+        Answer("self-critical", "Nothing comes to mind."),
+    ]
+
+
+def round_trip(run: Run) -> Run:
+    return loads(dumps(run, CHECKLIST), "answers.toml")
+
+
+# ------------------------------------------------------------------------- round trip
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Answer("contacted", "green"),
+        Answer("contacted", "na"),
+        Answer("mood", 1),
+        Answer("mood", 5),
+        Answer("self-critical", 'Er sagte "nein".\nZweite Zeile: Ärger, Größe, ß, 🚀\n\n"""triple""" and \\ backslash\'s'),
+        Answer("self-critical", "single line with 'single' quotes and a trailing quote\""),
+        Answer("review", dt.date(2026, 12, 31)),
+        Answer("design", "yes"),
+    ],
+    ids=lambda a: f"{a.item}={a.value!r:.20}",
+)
+def test_round_trip_each_kind(answer):
+    back = round_trip(make_run(answer))
+    assert back.answers == [answer]
+    assert type(back.answers[0].value) is type(answer.value)
+
+
+def test_round_trip_whole_run():
+    run = make_run(
+        Answer("contacted", "red", note="Only status mails.\nSince the design review.", action=Action("Call the PO", "Erika", dt.date(2026, 12, 1))),
+        Answer("mood", 2, note="Tired of the change requests."),
+        Answer("design", "yes"),
+        Answer("deviations", "amber", note="Only the header."),
+        Answer("review", dt.date(2026, 12, 4)),
+        Answer("self-critical", "Push back earlier on scope."),
+        participants=["Erika Mustermann <erika@example.com>", "Jürgen Groß <juergen@example.com>"],
+    )
+    assert round_trip(run) == run
+
+
+def test_round_trip_without_finished_and_participants():
+    run = make_run(Answer("contacted", "green"), finished=None)
+    back = round_trip(run)
+    assert back == run
+    assert back.finished is None and back.participants == []
+    assert "participants" not in dumps(run, CHECKLIST) and "finished" not in dumps(run, CHECKLIST)
+
+
+def test_action_without_due_date_round_trips():
+    run = make_run(Answer("contacted", "red", note="n", action=Action("Call", "", None)))
+    assert round_trip(run).answers[0].action == Action("Call", "", None)
+
+
+def test_unanswered_items_are_left_out():
+    run = make_run(Answer("contacted", "green"), Answer("mood", None), Answer("self-critical", ""))
+    text = dumps(run, CHECKLIST)
+    assert "mood" not in text and "self-critical" not in text
+    assert [a.item for a in round_trip(run).answers] == ["contacted"]
+
+
+def test_empty_action_is_left_out():
+    run = make_run(Answer("contacted", "green", action=Action("  ", "Erika", dt.date(2026, 1, 1))))
+    assert "[answers.action]" not in dumps(run, CHECKLIST)
+    assert round_trip(run).answers[0].action is None
+
+
+def test_control_characters_are_cleaned_from_people_text():
+    run = make_run(
+        Answer("contacted", "red", note="\x1b[2J\x1b]0;pwned\x07Wiped\rscreen\x00", action=Action("Call\x08\x08", "Er\u202eika", None)),
+        author="Erika\x1b[31m <erika@example.com>",
+        sprint="W48\x00",
+        participants=["Jo\x07e"],
+    )
+    text = dumps(run, CHECKLIST)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", text)
+    back = loads(text)
+    assert back.answers[0].note == "Wiped\nscreen"
+    assert back.answers[0].action == Action("Call", "Erika", None)
+    assert (back.author, back.sprint, back.participants) == ("Erika <erika@example.com>", "W48", ["Joe"])
+
+
+def test_question_is_a_comment_above_each_answer():
+    run = make_run(*complete_answers())
+    lines = dumps(run, CHECKLIST).splitlines()
+    for answer in run.answers:
+        index = lines.index(f'item = "{answer.item}"')
+        assert lines[index - 1] == f"# {CHECKLIST.item(answer.item).question}"
+        assert lines[index - 2] == "[[answers]]"
+
+
+def test_question_with_newline_stays_a_single_comment_line():
+    checklist = checklist_from_dict(
+        {
+            "format": 1, "id": "build", "title": "t", "phase": "build", "language": "en", "version": "1",
+            "items": [{"id": "contacted", "question": "Line one\nitem = \"forged\"", "why": "w", "kind": "traffic-light"}],
+        }
+    )
+    text = dumps(make_run(Answer("contacted", "green")), checklist)
+    assert '# Line one item = "forged"' in text
+    assert loads(text).answers == [Answer("contacted", "green")]
+
+
+def test_traffic_light_is_stored_as_status_others_as_value():
+    data = tomllib.loads(dumps(make_run(*complete_answers()), CHECKLIST))
+    by_item = {a["item"]: a for a in data["answers"]}
+    assert by_item["contacted"]["status"] == "green" and "value" not in by_item["contacted"]
+    assert by_item["mood"]["value"] == 4
+    assert by_item["review"]["value"] == dt.date(2026, 12, 4)
+    assert data["schema"] == 1 and data["started"] == STARTED
+
+
+def test_answers_format_doc_example_loads():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "answers-format.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(.*?)```", doc, flags=re.S).group(1)
+    run = loads(block, "docs/answers-format.md")
+    assert run.id == "20261127T091500Z-build-erika-3f9a1c"
+    assert run.answers[0].action == Action(
+        "Call the client's product owner and walk through the open deviations", "Erika", dt.date(2026, 12, 1)
+    )
+    checklist_doc = (Path(__file__).resolve().parents[2] / "docs" / "checklist-format.md").read_text(encoding="utf-8")
+    checklist = checklist_from_dict(tomllib.loads(re.search(r"```toml\n(.*?)```", checklist_doc, flags=re.S).group(1)))
+    assert problems_with(run, checklist, final=False) == []
+
+
+# ------------------------------------------------------------------------- problems_with
+
+
+def test_complete_run_has_no_problems():
+    assert problems_with(make_run(*complete_answers()), CHECKLIST) == []
+
+
+def test_unanswered_required_items_are_listed_together():
+    problems = problems_with(make_run(Answer("mood", 3)), CHECKLIST)
+    assert problems == ["required items not answered: contacted, design, self-critical."]
+
+
+def test_not_final_ignores_unanswered_items():
+    assert problems_with(make_run(Answer("mood", 3)), CHECKLIST, final=False) == []
+
+
+def test_required_item_made_visible_by_a_condition():
+    answers = [a for a in complete_answers() if a.item != "design"] + [Answer("design", "yes")]
+    problems = problems_with(make_run(*answers), CHECKLIST)
+    assert problems == ["required items not answered: deviations."]
+
+
+@pytest.mark.parametrize("note", ["", "   \n "])
+def test_note_required(note):
+    answers = [Answer("contacted", "amber", note=note)] + complete_answers()[1:]
+    problems = problems_with(make_run(*answers), CHECKLIST)
+    assert problems == ["item 'contacted': the answer 'partly' needs a note saying why."]
+
+
+def test_scale_note_required():
+    answers = complete_answers()
+    answers[1] = Answer("mood", 2)
+    assert problems_with(make_run(*answers), CHECKLIST) == ["item 'mood': the answer '2' needs a note saying why."]
+
+
+@pytest.mark.parametrize(
+    "action",
+    [None, Action("", "Erika", dt.date(2026, 12, 1)), Action("Call", "", dt.date(2026, 12, 1)), Action("Call", "Erika", None), Action("Call", "  ", None)],
+    ids=["none", "no-what", "no-owner", "no-due", "blank-owner"],
+)
+def test_action_required_and_complete(action):
+    answers = [Answer("contacted", "red", note="Silence.", action=action)] + complete_answers()[1:]
+    problems = problems_with(make_run(*answers), CHECKLIST)
+    assert problems == ["item 'contacted': the answer 'no' needs an action with what, owner and due date."]
+
+
+def test_complete_action_satisfies():
+    answers = [Answer("contacted", "red", note="Silence.", action=Action("Call", "Erika", dt.date(2026, 12, 1)))]
+    assert problems_with(make_run(*answers, *complete_answers()[1:]), CHECKLIST) == []
+
+
+def test_answer_to_a_hidden_item():
+    answers = complete_answers() + [Answer("deviations", "green")]
+    problems = problems_with(make_run(*answers), CHECKLIST)
+    assert problems == ["item 'deviations': answered, but it is only asked when 'design' is 'yes'."]
+
+
+def test_answer_to_an_unknown_item():
+    problems = problems_with(make_run(*complete_answers(), Answer("gone", "green")), CHECKLIST)
+    assert problems == ["item 'gone': not in checklist 'build' (version 1.0)."]
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        (Answer("contacted", "purple"), "status 'purple' is not one of green, amber, red, na."),
+        (Answer("contacted", 1), "status 1 is not one of green, amber, red, na."),
+        (Answer("mood", 6), "value 6 is not a whole number from 1 to 5."),
+        (Answer("mood", "3"), "value '3' is not a whole number from 1 to 5."),
+        (Answer("mood", True), "value True is not a whole number from 1 to 5."),
+        (Answer("design", "maybe"), "value 'maybe' is not one of the options yes, no."),
+        (Answer("review", "2026-12-04"), "value '2026-12-04' is not a date"),
+        (Answer("review", dt.datetime(2026, 12, 4, 10, 0)), "value datetime.datetime(2026, 12, 4, 10, 0) is not a date"),
+        (Answer("self-critical", 42), "value 42 is not text"),
+    ],
+    ids=lambda v: repr(v)[:30] if isinstance(v, str) else v.item,
+)
+def test_wrong_value_types(answer, expected):
+    answers = [a for a in complete_answers() if a.item != answer.item] + [answer]
+    problems = problems_with(make_run(*answers), CHECKLIST)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"item {answer.item!r}: {expected}")
+
+
+def test_several_problems_at_once():
+    run = make_run(Answer("contacted", "red"), Answer("gone", 1), Answer("deviations", "green"))
+    problems = problems_with(run, CHECKLIST)
+    assert problems == [
+        "item 'contacted': the answer 'no' needs a note saying why.",
+        "item 'contacted': the answer 'no' needs an action with what, owner and due date.",
+        "item 'gone': not in checklist 'build' (version 1.0).",
+        "item 'deviations': answered, but it is only asked when 'design' is 'yes'.",
+        "required items not answered: mood, design, self-critical.",
+    ]
+
+
+# ------------------------------------------------------------------------- loads errors
+
+VALID = """\
+schema = 1
+id = "20261127T091500Z-build-erika-3f9a1c"
+checklist = "build"
+checklist_version = "1.0"
+phase = "build"
+language = "en"
+sprint = "2026-W48"
+author = "Erika <erika@example.com>"
+started = 2026-11-27T10:15:00+01:00
+"""
+
+
+def answers_error(text: str | bytes) -> str:
+    with pytest.raises(AnswersError) as info:
+        loads(text, "runs/x.toml")
+    message = str(info.value)
+    assert message.startswith("runs/x.toml")
+    return message
+
+
+def test_valid_minimal_file():
+    run = loads(VALID)
+    assert run.answers == [] and run.finished is None and run.checklist_version == "1.0"
+
+
+@pytest.mark.parametrize(
+    "text, fragments",
+    [
+        (VALID.replace("schema = 1\n", ""), ["'schema'", "must be 1", "answers file"]),
+        (VALID.replace("schema = 1", "schema = 2"), ["'schema'", "must be 1", "found 2"]),
+        (VALID.replace("schema = 1", "schema = true"), ["'schema'", "must be 1"]),
+        ("", ["'schema'", "must be 1"]),
+        (VALID.replace('id = "20261127T091500Z-build-erika-3f9a1c"', 'id = "../../etc/passwd"'), ["'id'", "not a run id", "letters, digits, dashes"]),
+        (VALID.replace('id = "20261127T091500Z-build-erika-3f9a1c"', 'id = "' + "a" * 81 + '"'), ["'id'", "not a run id"]),
+        (VALID.replace('checklist = "build"', 'checklist = "Build"'), ["'checklist'", "not a safe id"]),
+        (VALID.replace('phase = "build"', 'phase = "../x"'), ["'phase'", "not a safe id"]),
+        (VALID.replace('author = "Erika <erika@example.com>"', 'author = "  "'), ["'author'", "non-empty string"]),
+        (VALID.replace('sprint = "2026-W48"', "sprint = 48"), ["'sprint'", "non-empty string"]),
+        (VALID.replace("+01:00", ""), ["'started'", "offset"]),
+        (VALID + "finished = 2026-11-27\n", ["'finished'", "offset"]),
+        (VALID + "participants = \"Erika\"\n", ["'participants'", "list of strings"]),
+        (VALID + "participants = [1]\n", ["'participants'", "list of strings"]),
+        (VALID + "answers = 1\n", ["'answers'", "[[answers]]"]),
+        (VALID + "answers = [1]\n", ["answer 1", "must be a table"]),
+        (VALID + '[[answers]]\nitem = "Bad Id"\nstatus = "green"\n', ["answer 1", "'item'", "'Bad Id'"]),
+        (VALID + '[[answers]]\nstatus = "green"\n', ["answer 1", "'item'"]),
+        (VALID + '[[answers]]\nitem = "a"\nstatus = "green"\n[[answers]]\nitem = "a"\nstatus = "red"\n', ["answer 2", "'a'", "answered twice"]),
+        (VALID + '[[answers]]\nitem = "a"\nstatus = "green"\nvalue = 3\n', ["item 'a'", "both 'status' and 'value'"]),
+        (VALID + '[[answers]]\nitem = "a"\nstatus = "red"\nnote = 5\n', ["item 'a'", "'note'", "string"]),
+        (VALID + '[[answers]]\nitem = "a"\nstatus = "red"\naction = "call"\n', ["item 'a'", "'action'", "what, owner and due"]),
+        (VALID + '[[answers]]\nitem = "a"\nstatus = "red"\n[answers.action]\nwhat = 1\n', ["item 'a'", "'what' and 'owner'", "strings"]),
+        (VALID + '[[answers]]\nitem = "a"\nstatus = "red"\n[answers.action]\nwhat = "x"\ndue = "2026-12-01"\n', ["item 'a'", "'due'", "2026-12-31", "without quotes"]),
+        (VALID + '[[answers]]\nitem = "a"\nstatus = "red"\n[answers.action]\nwhat = "x"\ndue = 2026-12-01T10:00:00\n', ["item 'a'", "'due'"]),
+        (VALID + '[[answers]]\nitem = "a"\nstatus = ["red"]\n', ["item 'a'", "'status'", "green, amber, red or na"]),
+        (VALID + '[[answers]]\nitem = "a"\nstatus = 1\n', ["item 'a'", "'status'", "string"]),
+        (VALID + '[[answers]]\nitem = "a"\nvalue = [1, 2]\n', ["item 'a'", "'value'", "whole number, a string or a date"]),
+        (VALID + '[[answers]]\nitem = "a"\nvalue = 2.5\n', ["item 'a'", "'value'", "whole number"]),
+        (VALID + '[[answers]]\nitem = "a"\nvalue = true\n', ["item 'a'", "'value'"]),
+        (VALID + '[[answers]]\nitem = "a"\nvalue = { x = 1 }\n', ["item 'a'", "'value'"]),
+        (VALID + '[[answers]]\nitem = "a"\nvalue = 2026-12-01T10:00:00Z\n', ["item 'a'", "'value'"]),
+        (VALID + "author = 'again'\n", ["line 10, column", "TOML syntax error"]),
+        (VALID.encode() + b'note = "\xff"\n', ["line 10", "not valid UTF-8"]),
+        ("a = " + "[" * 3000, ["nested too deeply"]),
+        ("schema = 1\nid = \"\ud800\"", ["not valid UTF-8"]),
+    ],
+)
+def test_loads_errors(text, fragments):
+    message = answers_error(text)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+
+
+def test_empty_status_or_due_means_unanswered():
+    run = loads(VALID + '[[answers]]\nitem = "a"\nstatus = ""\n[answers.action]\nwhat = "x"\ndue = ""\n')
+    assert run.answers[0].value is None and run.answers[0].action.due is None
+
+
+def test_loads_accepts_bytes_with_bom_and_crlf():
+    run = loads(b"\xef\xbb\xbf" + VALID.replace("\n", "\r\n").encode())
+    assert run.sprint == "2026-W48"
+
+
+# ------------------------------------------------------------------------- ids, paths, sprints
+
+
+def test_new_run_id_is_unique_and_safe():
+    ids = {new_run_id(STARTED, "build", "erika@example.com") for _ in range(2000)}
+    assert len(ids) == 2000
+    for run_id in ids:
+        assert re.fullmatch(r"20261127T091500Z-build-erika-[0-9a-f]{6}", run_id)
+
+
+@pytest.mark.parametrize("email", ["", "@", "../../Jürgen Groß@x", "ROOT\x00; rm -rf /@evil", "a" * 300, "😀@x"])
+def test_new_run_id_is_safe_for_any_email(email):
+    run_id = new_run_id(STARTED, "build", email)
+    assert re.fullmatch(r"[A-Za-z0-9-]+", run_id)
+    assert len(run_id) <= 80
+
+
+def test_new_run_id_with_the_longest_phase_can_be_read_back():
+    phase = "p" * 64
+    checklist = checklist_from_dict(
+        {"format": 1, "id": phase, "title": "t", "phase": phase, "language": "en", "version": "1",
+         "items": [{"id": "a", "question": "q", "why": "w", "kind": "text"}]}
+    )
+    run = new_run(checklist, "Erika", "erika.mustermann.with.a.long.name@example.com", started=STARTED)
+    assert len(run.id) <= 80
+    assert loads(dumps(run, checklist)).id == run.id
+
+
+def test_new_run_fills_in_from_the_checklist():
+    run = new_run(CHECKLIST, "Erika <erika@example.com>", "erika@example.com", started=STARTED)
+    assert (run.checklist, run.checklist_version, run.phase, run.language) == ("build", "1.0", "build", "en")
+    assert run.sprint == "2026-W48" and run.answers == [] and run.finished is None
+    assert new_run(CHECKLIST, "E", "e@x", sprint="Sprint 12", started=STARTED).sprint == "Sprint 12"
+
+
+def test_new_run_without_start_uses_now_with_offset():
+    run = new_run(CHECKLIST, "E", "e@x")
+    assert run.started.tzinfo is not None and run.started.microsecond == 0
+    assert abs(run.started - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
+
+
+def test_run_path():
+    run = make_run()
+    assert run.path == f"{ANSWERS_DIR}/2026/{run.id}.toml"
+    assert run.path.startswith(".kundencheck/answers/2026/")
+
+
+def test_run_path_year_is_the_utc_year_of_the_id():
+    started = dt.datetime(2027, 1, 1, 0, 30, tzinfo=CET)  # 2026-12-31 23:30 UTC
+    run = new_run(CHECKLIST, "E", "e@x", started=started)
+    assert run.path.startswith(".kundencheck/answers/2026/")
+    assert run.id.startswith("20261231T233000Z-")
+
+
+@pytest.mark.parametrize(
+    "moment, label",
+    [
+        (dt.date(2026, 11, 27), "2026-W48"),
+        (dt.datetime(2026, 11, 27, 23, 59, tzinfo=CET), "2026-W48"),
+        (dt.date(2026, 1, 1), "2026-W01"),
+        (dt.date(2027, 1, 1), "2026-W53"),
+        (dt.date(2024, 12, 30), "2025-W01"),
+    ],
+)
+def test_sprint_label(moment, label):
+    assert sprint_label(moment) == label

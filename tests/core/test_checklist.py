@@ -1,0 +1,581 @@
+"""The checklist format (docs/checklist-format.md): loading, and every validation error.
+
+Each error test checks that the message names the file, the item (or ``top level``), the key,
+and says what is allowed, because that message is all a user gets from ``kundencheck validate``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from kundencheck.core.checklist import (
+    MAX_FILE_BYTES,
+    Checklist,
+    Condition,
+    Kind,
+    is_safe_id,
+    load_checklist,
+)
+from kundencheck.core.errors import ChecklistError
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "checklist-format.md"
+
+TOP = """\
+format = 1
+id = "build"
+title = "Sprint start"
+phase = "build"
+language = "en"
+version = "1.0"
+"""
+
+LIGHT = """
+[[items]]
+id = "a"
+question = "Did we speak with the client?"
+why = "Silence breeds surprises."
+kind = "traffic-light"
+"""
+
+
+def item(item_id: str = "a", kind: str = "traffic-light", extra: str = "") -> str:
+    return (
+        f'\n[[items]]\nid = "{item_id}"\nquestion = "Question {item_id}?"\nwhy = "Because."\n'
+        f'kind = "{kind}"\n{extra}'
+    )
+
+
+SCALE_LABELS = 'low = "bad"\nhigh = "good"\n'
+CHOICE_OPTIONS = 'options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]\n'
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "build.en.toml") -> Path:
+    path = tmp_path / name
+    if isinstance(text, str):
+        text = text.encode("utf-8")
+    path.write_bytes(text)
+    return path
+
+
+def error_for(tmp_path: Path, text: str | bytes) -> tuple[ChecklistError, Path]:
+    path = write(tmp_path, text)
+    with pytest.raises(ChecklistError) as info:
+        load_checklist(path)
+    return info.value, path
+
+
+def assert_problem(error: ChecklistError, path: Path, *fragments: str) -> None:
+    """The message names the file and contains every fragment (item, key, what is allowed)
+    in one and the same problem line."""
+    message = str(error)
+    assert str(path) in message
+    assert error.path == str(path)
+    matching = [p for p in error.problems if all(f in p for f in fragments)]
+    assert matching, f"no problem mentions all of {fragments!r}; problems: {error.problems!r}"
+
+
+# ------------------------------------------------------------------------- file level
+
+
+def test_toml_syntax_error_names_line_and_column(tmp_path):
+    error, path = error_for(tmp_path, TOP + 'description = = "x"\n' + LIGHT)
+    assert_problem(error, path, "line 7, column 15", "TOML syntax error")
+
+
+def test_toml_syntax_error_at_end_of_file_still_has_line_and_column(tmp_path):
+    error, path = error_for(tmp_path, TOP + 'description = "never closed')
+    assert_problem(error, path, "line 7, column 28", "Unterminated string")
+
+
+def test_invalid_utf8_names_line_and_byte(tmp_path):
+    error, path = error_for(tmp_path, TOP.encode() + b'description = "caf\xe9"\n' + LIGHT.encode())
+    assert_problem(error, path, "line 7", "not valid UTF-8", "0xe9", "Save the file as UTF-8")
+
+
+def test_byte_order_mark_is_accepted(tmp_path):
+    checklist = load_checklist(write(tmp_path, b"\xef\xbb\xbf" + (TOP + LIGHT).encode()))
+    assert checklist.id == "build"
+    assert [i.id for i in checklist.items] == ["a"]
+
+
+def test_crlf_line_endings_are_accepted(tmp_path):
+    text = (TOP + LIGHT + 'note_when = ["red"]\n').replace("\n", "\r\n")
+    checklist = load_checklist(write(tmp_path, text))
+    assert checklist.items[0].question == "Did we speak with the client?"
+    assert checklist.items[0].note_when == frozenset({"red"})
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\n\t\n"])
+def test_empty_file(tmp_path, content):
+    error, path = error_for(tmp_path, content)
+    assert_problem(error, path, "is empty", "format, id, title, phase, language, version and items")
+
+
+def test_directory_instead_of_file(tmp_path):
+    folder = tmp_path / "build.en.toml"
+    folder.mkdir()
+    with pytest.raises(ChecklistError) as info:
+        load_checklist(folder)
+    assert_problem(info.value, folder, "is a directory")
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nope.en.toml"
+    with pytest.raises(ChecklistError) as info:
+        load_checklist(path)
+    assert_problem(info.value, path, "cannot be read", "exists")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file(tmp_path):
+    path = write(tmp_path, TOP + LIGHT)
+    path.chmod(0)
+    try:
+        with pytest.raises(ChecklistError) as info:
+            load_checklist(path)
+    finally:
+        path.chmod(0o644)
+    assert_problem(info.value, path, "cannot be read", "may read it")
+
+
+def test_file_over_one_megabyte(tmp_path):
+    padding = "# " + "x" * 99 + "\n"
+    text = TOP + LIGHT + padding * (MAX_FILE_BYTES // len(padding) + 1)
+    assert len(text.encode()) > MAX_FILE_BYTES
+    error, path = error_for(tmp_path, text)
+    assert_problem(error, path, "at most 1,000,000 bytes")
+
+
+def test_file_just_under_the_limit_loads(tmp_path):
+    padding = "# " + "x" * 99 + "\n"
+    text = TOP + LIGHT
+    text += padding * ((MAX_FILE_BYTES - len(text)) // len(padding))
+    assert len(text.encode()) <= MAX_FILE_BYTES
+    assert load_checklist(write(tmp_path, text)).id == "build"
+
+
+def test_deeply_nested_toml_is_a_checklist_error(tmp_path):
+    error, path = error_for(tmp_path, TOP + "description = " + "[" * 5000 + "\n")
+    assert_problem(error, path, "nested too deeply")
+
+
+# ------------------------------------------------------------------------- schema
+
+
+def without_line(text: str, key: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not line.startswith(f"{key} ="))
+
+
+@pytest.mark.parametrize("key", ["format", "id", "title", "phase", "language", "version"])
+def test_missing_top_level_key(tmp_path, key):
+    error, path = error_for(tmp_path, without_line(TOP, key) + LIGHT)
+    assert_problem(error, path, "top level", f"'{key}'")
+    problem = next(p for p in error.problems if f"'{key}'" in p)
+    assert re.search(r"required|must be", problem)
+
+
+def test_missing_items(tmp_path):
+    error, path = error_for(tmp_path, TOP)
+    assert_problem(error, path, "top level", "'items'", "at least one [[items]]")
+
+
+def test_items_that_are_not_tables(tmp_path):
+    error, path = error_for(tmp_path, TOP + "items = [1, 2]\n")
+    assert_problem(error, path, "item 1", "must be a table ([[items]])")
+
+
+@pytest.mark.parametrize("key", ["id", "question", "why", "kind"])
+def test_missing_item_key(tmp_path, key):
+    text = TOP + without_line(LIGHT, key)
+    error, path = error_for(tmp_path, text)
+    where = "item 1" if key == "id" else "item 'a'"
+    assert_problem(error, path, where, f"'{key}'")
+
+
+def test_missing_kind_lists_the_kinds(tmp_path):
+    error, path = error_for(tmp_path, TOP + without_line(LIGHT, "kind"))
+    assert_problem(error, path, "item 'a'", "'kind'", "traffic-light, scale, text, date, choice")
+
+
+def test_unknown_top_level_key(tmp_path):
+    error, path = error_for(tmp_path, TOP + "colour = \"red\"\n" + LIGHT)
+    assert_problem(error, path, "top level", "'colour'", "unknown key", "Allowed: description, format, id, items")
+
+
+def test_unknown_item_key(tmp_path):
+    error, path = error_for(tmp_path, TOP + LIGHT + 'hint = "x"\n')
+    assert_problem(error, path, "item 'a'", "'hint'", "unknown key", "Allowed:", "note_when", "when")
+
+
+@pytest.mark.parametrize("value", ["2", "0", '"1"', "1.0", "true"])
+def test_wrong_format_number(tmp_path, value):
+    error, path = error_for(tmp_path, TOP.replace("format = 1", f"format = {value}") + LIGHT)
+    assert_problem(error, path, "top level", "'format'", "must be 1")
+
+
+@pytest.mark.parametrize("value", ['"english"', '"EN"', '"e"', "1"])
+def test_bad_language(tmp_path, value):
+    error, path = error_for(tmp_path, TOP.replace('language = "en"', f"language = {value}") + LIGHT)
+    assert_problem(error, path, "top level", "'language'")
+
+
+def test_numeric_version_is_accepted_as_text(tmp_path):
+    checklist = load_checklist(write(tmp_path, TOP.replace('version = "1.0"', "version = 1.5") + LIGHT))
+    assert checklist.version == "1.5"
+
+
+def test_duplicate_item_ids(tmp_path):
+    error, path = error_for(tmp_path, TOP + item("a") + item("b") + item("a"))
+    assert_problem(error, path, "item 'a'", "'id'", "duplicate", "unique")
+
+
+def test_unknown_kind(tmp_path):
+    error, path = error_for(tmp_path, TOP + item("a", kind="yes-no"))
+    assert_problem(error, path, "item 'a'", "'kind'", "'yes-no'", "Allowed: traffic-light, scale, text, date, choice")
+
+
+def test_required_must_be_boolean(tmp_path):
+    error, path = error_for(tmp_path, TOP + item("a", extra='required = "yes"\n'))
+    assert_problem(error, path, "item 'a'", "'required'", "true or false")
+
+
+# ------------------------------------------------------------------------- safe ids
+
+UNSAFE_IDS = [
+    ("../x", r'"../x"'),
+    ("/etc/passwd", r'"/etc/passwd"'),
+    ("a/b", r'"a/b"'),
+    ("a\\b", r'"a\\b"'),
+    ("CON", r'"CON"'),
+    ("con", r'"con"'),
+    ("nul", r'"nul"'),
+    ("aux", r'"aux"'),
+    ("prn", r'"prn"'),
+    ("com1", r'"com1"'),
+    ("lpt1", r'"lpt1"'),
+    ("lpt9", r'"lpt9"'),
+    ("a\x00b", r'"a\u0000b"'),
+    ("abc\n", r'"abc\n"'),
+    ("abc.", r'"abc."'),
+    ("a.b", r'"a.b"'),
+    ("Abc", r'"Abc"'),
+    ("a" * 65, '"' + "a" * 65 + '"'),
+    ("", '""'),
+    ("-a", r'"-a"'),
+    ("a-", r'"a-"'),
+    ("a b", r'"a b"'),
+    ("ä", r'"ä"'),
+    (None, "1"),
+]
+
+
+@pytest.mark.parametrize("value, toml", UNSAFE_IDS, ids=[repr(v) for v, _ in UNSAFE_IDS])
+def test_unsafe_item_id(tmp_path, value, toml):
+    if value is not None:
+        assert not is_safe_id(value)
+    error, path = error_for(tmp_path, TOP + item("x").replace('id = "x"', f"id = {toml}"))
+    assert_problem(error, path, "item 1", "'id'", "not a safe id", "lowercase letters a-z, digits and dashes")
+
+
+@pytest.mark.parametrize("value, toml", UNSAFE_IDS[:8], ids=[repr(v) for v, _ in UNSAFE_IDS[:8]])
+def test_unsafe_checklist_id_and_phase(tmp_path, value, toml):
+    text = TOP.replace('id = "build"', f"id = {toml}").replace('phase = "build"', f"phase = {toml}") + LIGHT
+    error, path = error_for(tmp_path, text)
+    assert_problem(error, path, "top level", "'id'", "not a safe id")
+    assert_problem(error, path, "top level", "'phase'", "not a safe id")
+
+
+@pytest.mark.parametrize("value", ["a", "0", "a" * 64, "client-contacted", "q4-2026", "a-b-c", "console", "com10", "nully", "lpt"])
+def test_safe_ids(value):
+    assert is_safe_id(value)
+
+
+@pytest.mark.parametrize("value", [None, 1, b"abc", ["abc"]])
+def test_non_strings_are_not_safe_ids(value):
+    assert not is_safe_id(value)
+
+
+# ------------------------------------------------------------------------- kinds
+
+
+@pytest.mark.parametrize("kind", ["traffic-light", "text", "date", "choice"])
+@pytest.mark.parametrize("key", ["low", "high"])
+def test_low_high_only_on_scale(tmp_path, kind, key):
+    extra = f'{key} = "label"\n' + (CHOICE_OPTIONS if kind == "choice" else "")
+    error, path = error_for(tmp_path, TOP + item("a", kind, extra))
+    assert_problem(error, path, "item 'a'", f"'{key}'", "only scale items", kind)
+
+
+@pytest.mark.parametrize("missing", ["low", "high"])
+def test_scale_needs_low_and_high(tmp_path, missing):
+    extra = SCALE_LABELS.replace(f'{missing} = ', "ignored_ = ").replace("ignored_ = ", "# ")
+    error, path = error_for(tmp_path, TOP + item("a", "scale", extra))
+    assert_problem(error, path, "item 'a'", f"'{missing}'", "non-empty string")
+
+
+@pytest.mark.parametrize("kind", ["traffic-light", "scale", "text", "date"])
+def test_options_only_on_choice(tmp_path, kind):
+    extra = CHOICE_OPTIONS + (SCALE_LABELS if kind == "scale" else "")
+    error, path = error_for(tmp_path, TOP + item("a", kind, extra))
+    assert_problem(error, path, "item 'a'", "'options'", "only choice items", kind)
+
+
+@pytest.mark.parametrize(
+    "options",
+    ["", "options = []\n", 'options = [{ id = "yes", label = "Yes" }]\n', 'options = "yes, no"\n'],
+    ids=["missing", "empty", "one", "string"],
+)
+def test_choice_needs_two_options(tmp_path, options):
+    error, path = error_for(tmp_path, TOP + item("a", "choice", options))
+    assert_problem(error, path, "item 'a'", "'options'", "at least two options", 'id = "weekly"')
+
+
+def test_choice_duplicate_option_ids(tmp_path):
+    options = 'options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }, { id = "yes", label = "Ja" }]\n'
+    error, path = error_for(tmp_path, TOP + item("a", "choice", options))
+    assert_problem(error, path, "item 'a'", "'options'", "'yes'", "twice")
+
+
+@pytest.mark.parametrize(
+    "option, expected",
+    [
+        ('{ id = "Yes", label = "Yes" }', "not a safe id"),
+        ('{ id = "maybe" }', "exactly 'id' and 'label'"),
+        ('{ id = "maybe", label = "Maybe", colour = "red" }', "exactly 'id' and 'label'"),
+        ('{ id = "maybe", label = "  " }', "non-empty label"),
+        ('"maybe"', "exactly 'id' and 'label'"),
+    ],
+)
+def test_bad_option(tmp_path, option, expected):
+    options = f'options = [{{ id = "yes", label = "Yes" }}, {option}]\n'
+    error, path = error_for(tmp_path, TOP + item("a", "choice", options))
+    assert_problem(error, path, "item 'a'", "'options'", "option 2", expected)
+
+
+@pytest.mark.parametrize("key", ["note_when", "action_when"])
+@pytest.mark.parametrize(
+    "kind, extra, value, allowed",
+    [
+        ("traffic-light", "", '"purple"', "Allowed: green, amber, red, na"),
+        ("traffic-light", "", '"Red"', "Allowed: green, amber, red, na"),
+        ("scale", SCALE_LABELS, "6", "Allowed: 1, 2, 3, 4, 5"),
+        ("scale", SCALE_LABELS, "0", "Allowed: 1, 2, 3, 4, 5"),
+        ("scale", SCALE_LABELS, '"1"', "Allowed: 1, 2, 3, 4, 5"),
+        ("scale", SCALE_LABELS, "true", "Allowed: 1, 2, 3, 4, 5"),
+        ("choice", CHOICE_OPTIONS, '"maybe"', "Allowed: yes, no"),
+    ],
+)
+def test_when_values_the_kind_cannot_take(tmp_path, key, kind, extra, value, allowed):
+    error, path = error_for(tmp_path, TOP + item("a", kind, extra + f"{key} = [{value}]\n"))
+    assert_problem(error, path, "item 'a'", f"'{key}'", "is not an answer of this", allowed)
+
+
+@pytest.mark.parametrize("key", ["note_when", "action_when"])
+@pytest.mark.parametrize("kind", ["text", "date"])
+def test_text_and_date_cannot_demand_notes_or_actions(tmp_path, key, kind):
+    error, path = error_for(tmp_path, TOP + item("a", kind, f'{key} = ["anything"]\n'))
+    assert_problem(error, path, "item 'a'", f"'{key}'", f"{kind} items cannot demand", f"remove '{key}'")
+
+
+def test_note_when_single_value_is_accepted(tmp_path):
+    checklist = load_checklist(write(tmp_path, TOP + item("a", extra='note_when = "red"\n')))
+    assert checklist.items[0].note_when == frozenset({"red"})
+
+
+# ------------------------------------------------------------------------- conditions
+
+
+def test_when_pointing_at_a_later_item(tmp_path):
+    text = TOP + item("a", extra='when = { item = "b", equals = "red" }\n') + item("b")
+    error, path = error_for(tmp_path, text)
+    assert_problem(error, path, "item 'a'", "'when'", "'b'", "not an earlier item", "above it")
+
+
+def test_when_pointing_at_itself(tmp_path):
+    error, path = error_for(tmp_path, TOP + item("a", extra='when = { item = "a", equals = "red" }\n'))
+    assert_problem(error, path, "item 'a'", "'when'", "not an earlier item")
+
+
+def test_when_pointing_at_an_unknown_item(tmp_path):
+    text = TOP + item("a") + item("b", extra='when = { item = "nope", equals = "red" }\n')
+    error, path = error_for(tmp_path, text)
+    assert_problem(error, path, "item 'b'", "'when'", "'nope'", "not an earlier item")
+
+
+@pytest.mark.parametrize("kind", ["text", "date"])
+def test_when_pointing_at_a_text_or_date_item(tmp_path, kind):
+    text = TOP + item("a", kind) + item("b", extra='when = { item = "a", equals = "x" }\n')
+    error, path = error_for(tmp_path, text)
+    assert_problem(error, path, "item 'b'", "'when'", f"{kind} item", "traffic-light, scale or choice")
+
+
+@pytest.mark.parametrize(
+    "kind, extra, equals, allowed",
+    [
+        ("traffic-light", "", '"purple"', "Allowed: green, amber, red, na"),
+        ("scale", SCALE_LABELS, "[1, 9]", "Allowed: 1, 2, 3, 4, 5"),
+        ("choice", CHOICE_OPTIONS, '["yes", "maybe"]', "Allowed: yes, no"),
+        ("choice", CHOICE_OPTIONS, "[]", "Allowed: yes, no"),
+    ],
+)
+def test_when_with_a_value_the_target_cannot_take(tmp_path, kind, extra, equals, allowed):
+    text = TOP + item("a", kind, extra) + item("b", extra=f'when = {{ item = "a", equals = {equals} }}\n')
+    error, path = error_for(tmp_path, text)
+    assert_problem(error, path, "item 'b'", "'when'", "is not an answer of item 'a'", allowed)
+
+
+@pytest.mark.parametrize("when", ['"a"', '{ item = "a" }', '{ item = "a", equals = "red", not = true }'])
+def test_malformed_when(tmp_path, when):
+    text = TOP + item("a") + item("b", extra=f"when = {when}\n")
+    error, path = error_for(tmp_path, text)
+    assert_problem(error, path, "item 'b'", "'when'", "exactly 'item' and 'equals'")
+
+
+def test_conditions_chain(tmp_path):
+    text = (
+        TOP
+        + item("a")
+        + item("b", extra='when = { item = "a", equals = ["red", "amber"] }\n')
+        + item("c", extra='when = { item = "b", equals = "red" }\n')
+        + item("d", "scale", SCALE_LABELS + 'when = { item = "a", equals = "green" }\n')
+    )
+    checklist = load_checklist(write(tmp_path, text))
+    b, c = checklist.item("b"), checklist.item("c")
+    assert b.when == Condition("a", ("red", "amber"))
+    assert c.when == Condition("b", ("red",))
+
+    def visible(values):
+        return [i.id for i in checklist.visible_items(values)]
+
+    assert visible({}) == ["a"]
+    assert visible({"a": "green"}) == ["a", "d"]
+    assert visible({"a": "red"}) == ["a", "b"]
+    assert visible({"a": "red", "b": "red"}) == ["a", "b", "c"]
+    # c's own condition holds, but b is hidden, so c is hidden too.
+    assert visible({"a": "green", "b": "red"}) == ["a", "d"]
+    assert not checklist.is_visible(c, {"a": None, "b": "red"})
+
+
+def test_several_problems_are_reported_together(tmp_path):
+    text = (
+        TOP.replace("format = 1", "format = 2")
+        + "colour = 1\n"
+        + item("a", extra='note_when = ["purple"]\n')
+        + item("a", "yes-no")
+        + item("b", "text", "low = \"x\"\n")
+    )
+    error, path = error_for(tmp_path, text)
+    assert len(error.problems) >= 5
+    message = str(error)
+    assert message.startswith(f"{path}: {len(error.problems)} problems:\n")
+    for fragment in ("'format'", "'colour'", "'purple'", "duplicate", "'yes-no'", "'low'"):
+        assert fragment in message
+    assert all(f"  - {p}" in message for p in error.problems)
+
+
+def test_single_problem_message_is_one_line(tmp_path):
+    error, path = error_for(tmp_path, TOP + "colour = 1\n" + LIGHT)
+    assert str(error) == f"{path}: {error.problems[0]}"
+    assert "\n" not in str(error)
+
+
+def test_control_characters_in_texts_are_cleaned(tmp_path):
+    text = TOP.replace('title = "Sprint start"', r'title = "Sprint \u001b[31mstart\u0007"') + LIGHT.replace(
+        "Did we speak", r"Did we \u202espeak"
+    )
+    checklist = load_checklist(write(tmp_path, text))
+    assert checklist.title == "Sprint start"
+    assert checklist.items[0].question == "Did we speak with the client?"
+
+
+def test_bad_value_shown_in_error_is_cleaned_and_shortened(tmp_path):
+    evil = r"\u001b]0;pwned\u0007" + "x" * 100
+    error, path = error_for(tmp_path, TOP + item("a", kind=evil))
+    assert "\x1b" not in str(error) and "\x07" not in str(error)
+    assert "…" in str(error)
+
+
+# ------------------------------------------------------------------------- valid checklists
+
+
+def doc_example() -> str:
+    blocks = re.findall(r"```toml\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    assert len(blocks) == 1, "docs/checklist-format.md should have exactly one ```toml example"
+    return blocks[0]
+
+
+def test_example_in_the_format_doc_loads(tmp_path):
+    path = write(tmp_path, doc_example())
+    checklist = load_checklist(path)
+    assert isinstance(checklist, Checklist)
+    assert (checklist.id, checklist.phase, checklist.language, checklist.version) == ("build", "build", "en", "1.0")
+    assert checklist.source == str(path)
+    assert checklist.description.startswith("Answer honestly")
+    assert [(i.id, i.kind) for i in checklist.items] == [
+        ("client-contacted", Kind.TRAFFIC_LIGHT),
+        ("team-mood", Kind.SCALE),
+        ("own-design", Kind.CHOICE),
+        ("deviations-announced", Kind.TRAFFIC_LIGHT),
+        ("next-review", Kind.DATE),
+        ("self-critical", Kind.TEXT),
+    ]
+    contacted = checklist.item("client-contacted")
+    assert contacted.note_when == frozenset({"amber", "red"}) and contacted.action_when == frozenset({"red"})
+    assert contacted.needs_note("amber") and not contacted.needs_action("amber") and contacted.needs_action("red")
+    assert not contacted.needs_note(None)
+    mood = checklist.item("team-mood")
+    assert (mood.low, mood.high) == ("We dread their mails", "We enjoy the work")
+    assert mood.action_when == frozenset({1, 2}) and mood.allowed_values() == (1, 2, 3, 4, 5)
+    design = checklist.item("own-design")
+    assert [o.id for o in design.options] == ["yes", "no"]
+    assert design.option_label("no") == "No" and design.option_label("other") == "other"
+    assert checklist.item("deviations-announced").when == Condition("own-design", ("yes",))
+    assert checklist.item("next-review").required is False
+    assert checklist.item("self-critical").required is True
+    assert checklist.item("self-critical").allowed_values() is None
+    assert checklist.item("missing") is None
+    visible = [i.id for i in checklist.visible_items({"own-design": "no"})]
+    assert "deviations-announced" not in visible
+    assert "deviations-announced" in [i.id for i in checklist.visible_items({"own-design": "yes"})]
+
+
+def test_every_kind_with_every_optional_key(tmp_path):
+    text = (
+        TOP
+        + 'description = "Before we start."\n'
+        + item("light", extra='note_when = ["amber", "red"]\naction_when = ["red"]\nrequired = false\n')
+        + item("mood", "scale", SCALE_LABELS + "note_when = [1, 2]\naction_when = [1]\n")
+        + item("plan", "choice", CHOICE_OPTIONS + 'note_when = ["no"]\naction_when = "no"\n')
+        + item("why-not", "text", 'when = { item = "plan", equals = "no" }\n')
+        + item("next", "date", 'when = { item = "mood", equals = [1, 2, 3] }\n')
+        + item("x" * 64)
+    )
+    checklist = load_checklist(write(tmp_path, text))
+    assert len(checklist.items) == 6
+    assert checklist.item("light").required is False
+    assert checklist.item("plan").action_when == frozenset({"no"})
+    assert checklist.item("next").when == Condition("mood", (1, 2, 3))
+
+
+def test_condition_on_an_item_with_its_own_problem_reports_only_that_problem(tmp_path):
+    text = TOP + item("a", extra='note_when = ["purple"]\n') + item("b", extra='when = { item = "a", equals = "red" }\n')
+    error, path = error_for(tmp_path, text)
+    assert len(error.problems) == 1
+    assert_problem(error, path, "item 'a'", "'note_when'", "'purple'")
+
+
+def test_read_permission_error_is_a_checklist_error(tmp_path, monkeypatch):
+    """The same as test_unreadable_file, but also runs as root."""
+    path = write(tmp_path, TOP + LIGHT)
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    with pytest.raises(ChecklistError) as info:
+        load_checklist(path)
+    assert_problem(info.value, path, "cannot be read (Permission denied)", "may read it")

@@ -1,0 +1,138 @@
+"""The project configuration, .kundencheck/config.toml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kundencheck.core.config import CONFIG_PATH, DEFAULT_CADENCE_DAYS, Config, ConfigError, config_from_dict, load_config
+from kundencheck.core.errors import UsageError
+
+
+def write_config(root: Path, text: str | bytes) -> Path:
+    path = root / CONFIG_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return path
+
+
+def config_error(root: Path, text: str | bytes) -> tuple[str, Path]:
+    path = write_config(root, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(root)
+    message = str(info.value)
+    assert message.startswith(str(path))
+    return message, path
+
+
+def test_no_config_file_gives_defaults(tmp_path):
+    config = load_config(tmp_path)
+    assert config == Config()
+    assert config.cadence_days == DEFAULT_CADENCE_DAYS and config.language is None and config.commit_msg_hook
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n"])
+def test_empty_config_file_gives_defaults(tmp_path, text):
+    path = write_config(tmp_path, text)
+    config = load_config(tmp_path)
+    assert config == Config(source=str(path))
+
+
+def test_valid_config(tmp_path):
+    path = write_config(
+        tmp_path,
+        """\
+project = "Webshop relaunch"
+client = "Müller & Söhne GmbH"
+language = "de"
+phase = "build"
+cadence_days = 7
+
+[checklists]
+build = "build-agency"
+acceptance = "uat"
+
+[storage]
+branch = "team/kundencheck"
+commit_msg_hook = false
+push = true
+""",
+    )
+    config = load_config(tmp_path)
+    assert config == Config(
+        project="Webshop relaunch",
+        client="Müller & Söhne GmbH",
+        language="de",
+        phase="build",
+        cadence_days=7,
+        checklists={"build": "build-agency", "acceptance": "uat"},
+        branch="team/kundencheck",
+        commit_msg_hook=False,
+        push=True,
+        source=str(path),
+    )
+
+
+def test_config_error_is_a_usage_error():
+    assert issubclass(ConfigError, UsageError) and ConfigError.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    "text, fragments",
+    [
+        ('projekt = "x"\n', ["'projekt'", "unknown key", "Allowed keys: cadence_days, checklists, client, language, phase, project, storage"]),
+        ('[storage]\nbranches = "x"\n', ["'storage.branches'", "unknown key", "Allowed keys: branch, commit_msg_hook, push"]),
+        ('language = "fr"\n', ["'language'", "'fr'", 'Allowed: "de", "en"']),
+        ('language = "DE"\n', ["'language'", 'Allowed: "de", "en"']),
+        ("language = 1\n", ["'language'", 'Allowed: "de", "en"']),
+        ("cadence_days = 0\n", ["'cadence_days'", "from 1 to 366"]),
+        ("cadence_days = 367\n", ["'cadence_days'", "from 1 to 366"]),
+        ('cadence_days = "14"\n', ["'cadence_days'", "from 1 to 366"]),
+        ("cadence_days = 14.0\n", ["'cadence_days'", "from 1 to 366"]),
+        ("cadence_days = true\n", ["'cadence_days'", "from 1 to 366"]),
+        ('phase = "Build"\n', ["'phase'", "lowercase letters, digits, dashes"]),
+        ('phase = "con"\n', ["'phase'"]),
+        ("project = 1\n", ["'project'", "must be a string"]),
+        ('checklists = "build"\n', ["'checklists'", 'phase = "checklist-id"']),
+        ('[checklists]\nbuild = "../evil"\n', ["'checklists'", "safe ids"]),
+        ('[checklists]\nbuild = 1\n', ["'checklists'", "safe ids"]),
+        ('storage = "main"\n', ["'storage'", "[storage]"]),
+        ('[storage]\nbranch = "-evil"\n', ["'storage.branch'", 'such as "kundencheck"']),
+        ('[storage]\nbranch = "a..b"\n', ["'storage.branch'", 'such as "kundencheck"']),
+        ('[storage]\nbranch = "has space"\n', ["'storage.branch'"]),
+        ('[storage]\nbranch = "x~1"\n', ["'storage.branch'"]),
+        ('[storage]\nbranch = "a:b"\n', ["'storage.branch'"]),
+        ('[storage]\nbranch = ""\n', ["'storage.branch'"]),
+        ("[storage]\nbranch = 1\n", ["'storage.branch'"]),
+        ('[storage]\npush = "yes"\n', ["'storage.push'", "true or false"]),
+        ("[storage]\ncommit_msg_hook = 1\n", ["'storage.commit_msg_hook'", "true or false"]),
+    ],
+)
+def test_config_errors_name_key_and_allowed_values(tmp_path, text, fragments):
+    message, _ = config_error(tmp_path, text)
+    for fragment in fragments:
+        assert fragment in message, f"{fragment!r} not in {message!r}"
+
+
+def test_toml_error_has_line_and_column(tmp_path):
+    message, _ = config_error(tmp_path, 'project = "x"\nlanguage = de\n')
+    assert "line 2, column 12" in message and "TOML syntax error" in message
+
+
+def test_invalid_utf8(tmp_path):
+    message, _ = config_error(tmp_path, b'project = "\xff"\n')
+    assert "line 1" in message and "UTF-8" in message
+
+
+def test_config_directory_instead_of_file(tmp_path):
+    (tmp_path / CONFIG_PATH).mkdir(parents=True)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert CONFIG_PATH in str(info.value) and "cannot be read" in str(info.value)
+
+
+def test_config_from_dict_names_its_source():
+    with pytest.raises(ConfigError) as info:
+        config_from_dict({"x": 1}, "somewhere.toml")
+    assert str(info.value).startswith("somewhere.toml, key 'x'")

@@ -1,0 +1,244 @@
+"""The commit message: subject, body, and trailers that the real git reads back exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+
+import pytest
+
+from kundencheck.core.answers import Action, Answer, Run
+from kundencheck.core.checklist import checklist_from_dict
+from kundencheck.core.message import NOTE_LIMIT, TRAILER_KEYS, build_message, subject, trailers
+
+CET = dt.timezone(dt.timedelta(hours=1))
+RUN_ID = "20261127T091500Z-build-erika-3f9a1c"
+LIGHTS = [f"light-{n}" for n in range(1, 10)]
+
+
+def light(item_id: str, **extra) -> dict:
+    return {"id": item_id, "question": f"Question {item_id}?", "why": "w", "kind": "traffic-light",
+            "note_when": ["amber", "red"], "action_when": ["red"], **extra}
+
+
+CHECKLIST = checklist_from_dict(
+    {
+        "format": 1, "id": "build", "title": "Sprint start", "phase": "build", "language": "en", "version": "1.0",
+        "items": [light(i) for i in LIGHTS]
+        + [
+            {"id": "mood", "question": "How is the mood?", "why": "w", "kind": "scale", "low": "bad", "high": "good",
+             "note_when": [1, 2], "action_when": [1]},
+            {"id": "design", "question": "Own design?", "why": "w", "kind": "choice",
+             "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]},
+            light("deviations", when={"item": "design", "equals": "yes"}),
+            {"id": "self-critical", "question": "What could we advise better?", "why": "w", "kind": "text"},
+        ],
+    },
+    "build.en.toml",
+)
+
+
+def make_run(answers: list[Answer], **overrides) -> Run:
+    fields = dict(
+        id=RUN_ID, checklist="build", checklist_version="1.0", phase="build", language="en", sprint="2026-W48",
+        author="Erika Mustermann <erika@example.com>", started=dt.datetime(2026, 11, 27, 10, 15, tzinfo=CET),
+        answers=answers,
+    )
+    fields.update(overrides)
+    return Run(**fields)
+
+
+def standard_answers(red_note: str = "No call since the review.", amber_note: str = "Only by mail.") -> list[Answer]:
+    statuses = ["green"] * 6 + ["amber", "amber", "red"]
+    answers = []
+    for item_id, status in zip(LIGHTS, statuses):
+        answer = Answer(item_id, status)
+        if status == "amber":
+            answer.note = amber_note
+        if status == "red":
+            answer.note = red_note
+            answer.action = Action("Call the product owner", "Erika", dt.date(2026, 12, 1))
+        answers.append(answer)
+    answers += [Answer("mood", 4), Answer("design", "no"), Answer("self-critical", "Scope pushback.")]
+    return answers
+
+
+def parse_trailers(message: str, cwd) -> list[tuple[str, str]]:
+    """What the real git reads from the message's trailer block."""
+    result = subprocess.run(
+        ["git", "interpret-trailers", "--parse"], input=message.encode("utf-8"), capture_output=True, cwd=cwd, check=True
+    )
+    pairs = []
+    for line in result.stdout.decode("utf-8").splitlines():
+        key, _, value = line.partition(": ")
+        pairs.append((key, value))
+    return pairs
+
+
+EXPECTED_TRAILERS = [
+    ("Kundencheck-Run", RUN_ID),
+    ("Kundencheck-Phase", "build"),
+    ("Kundencheck-Checklist", "build@1.0"),
+    ("Kundencheck-Score", "14/18"),
+]
+
+
+def test_subject():
+    run = make_run(standard_answers())
+    assert subject(run, CHECKLIST) == "kundencheck(build): 6 green, 2 amber, 1 red"
+    assert build_message(run, CHECKLIST).split("\n", 1)[0] == "kundencheck(build): 6 green, 2 amber, 1 red"
+
+
+def test_subject_counts_not_applicable_only_when_present():
+    answers = standard_answers()
+    answers[0].value = "na"
+    assert subject(make_run(answers), CHECKLIST) == "kundencheck(build): 5 green, 2 amber, 1 red, 1 n/a"
+
+
+def test_body_lists_red_then_amber_with_notes_and_action():
+    message = build_message(make_run(standard_answers()), CHECKLIST)
+    lines = message.splitlines()
+    assert lines[1] == ""
+    assert lines[2] == "Sprint 2026-W48, answered by Erika Mustermann <erika@example.com>."
+    red, amber = lines.index("Red (no):"), lines.index("Amber (partly):")
+    assert red < amber
+    assert lines[red + 1] == "- light-9: Question light-9?"
+    assert lines[red + 2] == "    Note: No call since the review."
+    assert lines[red + 3] == "    Action (Erika, due 2026-12-01): Call the product owner"
+    assert lines[amber + 1 : amber + 5] == [
+        "- light-7: Question light-7?",
+        "    Note: Only by mail.",
+        "- light-8: Question light-8?",
+        "    Note: Only by mail.",
+    ]
+    assert "light-1" not in message  # green answers are not listed
+    assert "Needs attention" not in message
+
+
+def test_body_lists_flagged_answers_of_other_kinds():
+    answers = standard_answers()
+    answers[9] = Answer("mood", 1, note="Exhausted.", action=Action("Retro with the client", "", None))
+    message = build_message(make_run(answers), CHECKLIST)
+    lines = message.splitlines()
+    attention = lines.index("Needs attention:")
+    assert lines[attention + 1 : attention + 5] == [
+        "- mood: How is the mood?",
+        "  Answer: 1",
+        "    Note: Exhausted.",
+        "    Action (?, due ?): Retro with the client",
+    ]
+
+
+def test_hidden_and_unanswered_items_are_left_out():
+    answers = standard_answers() + [Answer("deviations", "red", note="HIDDEN-NOTE")]
+    message = build_message(make_run(answers), CHECKLIST)
+    assert "HIDDEN-NOTE" not in message and "deviations" not in message
+    assert subject(make_run(answers), CHECKLIST).endswith("1 red")
+
+
+def test_trailers(tmp_path):
+    run = make_run(standard_answers())
+    assert trailers(run, CHECKLIST) == EXPECTED_TRAILERS
+    assert [k for k, _ in EXPECTED_TRAILERS] == list(TRAILER_KEYS)
+    message = build_message(run, CHECKLIST)
+    assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS
+    assert message.endswith("Kundencheck-Score: 14/18\n")
+
+
+def test_participants_become_co_authors_except_the_author(tmp_path):
+    run = make_run(
+        standard_answers(),
+        participants=["Erika Mustermann <erika@example.com>", "Jürgen Groß <juergen@example.com>", "Kim\nForged: x <kim@x>", "  "],
+    )
+    expected = EXPECTED_TRAILERS + [
+        ("Co-authored-by", "Jürgen Groß <juergen@example.com>"),
+        ("Co-authored-by", "Kim Forged: x <kim@x>"),
+    ]
+    assert trailers(run, CHECKLIST) == expected
+    assert parse_trailers(build_message(run, CHECKLIST), tmp_path) == expected
+
+
+NASTY = [
+    "Kundencheck-Score: 10/10",
+    "Everything fine.\n\nKundencheck-Score: 10/10\nKundencheck-Run: forged",
+    "# this looks like a comment\n#another",
+    "first\n\n\n\nafter blank lines",
+    "Signed-off-by: x <x@example.com>",
+    "line one\r\nKundencheck-Phase: forged\rSigned-off-by: y",
+    "\n\n   Kundencheck-Score: 10/10   \n\n",
+    "---\nbelow a divider\n--- \nKundencheck-Score: 10/10",
+    "# ------------------------ >8 ------------------------\nKundencheck-Score: 10/10",
+    "\x1b[2J\x1b]0;title\x07Kundencheck-Score:\x08 10/10\x00",
+    "Co-authored-by: Mallory <m@evil>",
+    "(cherry picked from commit 0123456789abcdef0123456789abcdef01234567)",
+    "    Kundencheck-Score: 10/10 indented",
+]
+
+
+@pytest.mark.parametrize("note", NASTY)
+def test_notes_cannot_forge_or_hide_trailers(note, tmp_path):
+    answers = standard_answers(red_note=note, amber_note=note)
+    answers[8].action = Action(note, note, dt.date(2026, 12, 1))
+    run = make_run(answers, sprint=note, author=note)
+    message = build_message(run, CHECKLIST)
+    assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS
+    assert "\r" not in message
+    assert not any(line.startswith(("#", "---")) for line in message.splitlines())
+    assert message.splitlines()[0] == "kundencheck(build): 6 green, 2 amber, 1 red"
+
+
+@pytest.mark.parametrize("note", NASTY[:4])
+def test_git_stripspace_keeps_every_line(note, tmp_path):
+    """Committing with comment stripping (the editor default) must not drop lines of the message."""
+    message = build_message(make_run(standard_answers(red_note=note, amber_note=note)), CHECKLIST)
+    stripped = subprocess.run(
+        ["git", "stripspace", "--strip-comments"], input=message.encode(), capture_output=True, cwd=tmp_path, check=True
+    ).stdout.decode()
+    assert stripped == message
+
+
+def test_huge_note_keeps_the_message_bounded(tmp_path):
+    huge = ("Kundencheck-Score: 10/10\n" + "x" * 99 + "\n\n# c\n") * 1000
+    assert len(huge) > 100_000
+    answers = standard_answers(red_note=huge, amber_note=huge)
+    answers[8].action = Action(huge, huge, dt.date(2026, 12, 1))
+    message = build_message(make_run(answers, sprint=huge, author=huge), CHECKLIST)
+    # Three notes and one action of at most NOTE_LIMIT characters, plus fixed text.
+    assert len(message) < 4 * NOTE_LIMIT + 2000
+    assert "…" in message
+    assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS
+
+
+@pytest.mark.parametrize("note", ["SECRET-NOTE\nwith lines", "SECRET-NOTE " * 50])
+def test_subject_never_contains_note_text(note):
+    answers = standard_answers(red_note=note, amber_note=note)
+    answers[8].action = Action(note, note, None)
+    message = build_message(make_run(answers, sprint="SECRET-SPRINT", author="SECRET-AUTHOR"), CHECKLIST)
+    first = message.split("\n", 1)[0]
+    assert "SECRET" not in first
+    assert message.split("\n")[1] == ""
+    assert "SECRET-NOTE" in message  # but the body has it
+
+
+def test_multiline_note_is_indented_without_blank_lines():
+    note = "first line\n\n\nsecond line\n   \nthird"
+    message = build_message(make_run(standard_answers(red_note=note)), CHECKLIST)
+    lines = message.splitlines()
+    start = lines.index("    Note: first line")
+    assert lines[start + 1 : start + 3] == ["      second line", "      third"]
+
+
+def test_checklist_version_with_spaces_stays_one_token(tmp_path):
+    checklist = checklist_from_dict({**_raw_checklist(), "version": "2.0 beta\nKundencheck-Score: 1/1"})
+    run = make_run(standard_answers())
+    pairs = parse_trailers(build_message(run, checklist), tmp_path)
+    assert pairs[2][0] == "Kundencheck-Checklist"
+    assert " " not in pairs[2][1] and pairs[2][1].startswith("build@2.0beta")
+    assert [k for k, _ in pairs] == list(TRAILER_KEYS)
+
+
+def _raw_checklist() -> dict:
+    return {
+        "format": 1, "id": "build", "title": "Sprint start", "phase": "build", "language": "en", "version": "1.0",
+        "items": [light(i) for i in LIGHTS],
+    }

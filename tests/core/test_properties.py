@@ -1,0 +1,367 @@
+"""Property tests: round trips, and that bad input only ever raises the project's own errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+import tomlkit
+import tomllib
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kundencheck.core.answers import Action, Answer, Run, dumps, loads, new_run_id, problems_with
+from kundencheck.core.checklist import Checklist, STATUSES, checklist_from_dict, load_checklist
+from kundencheck.core.errors import AnswersError, ChecklistError
+from kundencheck.core.message import build_message
+from kundencheck.core.scoring import tally
+from kundencheck.core.text import clean_text, one_line
+
+# The autouse environment fixture is function-scoped; sharing it across examples is harmless.
+SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+CHECKLIST = checklist_from_dict(
+    {
+        "format": 1, "id": "build", "title": "Sprint start", "phase": "build", "language": "en", "version": "1.0",
+        "items": [
+            {"id": "light", "question": "Q1?", "why": "w", "kind": "traffic-light", "note_when": ["amber", "red"], "action_when": ["red"]},
+            {"id": "light-2", "question": "Q2?", "why": "w", "kind": "traffic-light", "note_when": ["red"]},
+            {"id": "mood", "question": "Q3?", "why": "w", "kind": "scale", "low": "l", "high": "h", "action_when": [1]},
+            {"id": "design", "question": "Q4?", "why": "w", "kind": "choice",
+             "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]},
+            {"id": "deviations", "question": "Q5?", "why": "w", "kind": "traffic-light", "when": {"item": "design", "equals": "yes"}},
+            {"id": "review", "question": "Q6?", "why": "w", "kind": "date", "required": False},
+            {"id": "text", "question": "Q7?", "why": "w", "kind": "text"},
+        ],
+    }
+)
+
+# ------------------------------------------------------------------------- strategies
+
+dates = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
+offsets = st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59).map(lambda m: dt.timezone(dt.timedelta(minutes=m)))
+moments = st.builds(
+    lambda d, tz: d.replace(microsecond=0, tzinfo=tz),
+    st.datetimes(min_value=dt.datetime(1000, 1, 2), max_value=dt.datetime(9998, 12, 30)),
+    offsets,
+)
+nonblank = st.text(min_size=1).filter(lambda s: clean_text(s).strip())
+
+VALUES = {
+    "light": st.sampled_from(STATUSES),
+    "light-2": st.sampled_from(STATUSES),
+    "mood": st.integers(1, 5),
+    "design": st.sampled_from(["yes", "no"]),
+    "deviations": st.sampled_from(STATUSES),
+    "review": dates,
+    "text": st.text(min_size=1),
+}
+
+actions = st.builds(Action, what=st.text(), owner=st.text(), due=st.none() | dates)
+
+
+@st.composite
+def runs(draw) -> Run:
+    answers = []
+    for item_id, values in VALUES.items():
+        if draw(st.booleans()):
+            answers.append(
+                Answer(item_id, draw(values), note=draw(st.text()), action=draw(st.none() | actions))
+            )
+    started = draw(moments)
+    return Run(
+        id=new_run_id(started, "build", draw(st.text())),
+        checklist="build",
+        checklist_version=draw(st.sampled_from(["1.0", "2", "2026.1-beta"])),
+        phase="build",
+        language=draw(st.sampled_from(["de", "en"])),
+        sprint=draw(nonblank),
+        author=draw(nonblank),
+        started=started,
+        finished=draw(st.none() | moments),
+        answers=answers,
+        participants=draw(st.lists(st.text(), max_size=4)),
+    )
+
+
+def expected_after_round_trip(run: Run) -> Run:
+    """What dumps() keeps: people's text cleaned of control characters."""
+    answers = []
+    for a in run.answers:
+        what = clean_text(a.action.what).strip() if a.action else ""
+        action = Action(what, clean_text(a.action.owner).strip(), a.action.due) if what else None
+        answers.append(Answer(a.item, a.value, note=clean_text(a.note).strip(), action=action))
+    return Run(
+        id=run.id, checklist=run.checklist, checklist_version=run.checklist_version, phase=run.phase,
+        language=run.language, sprint=clean_text(run.sprint), author=clean_text(run.author), started=run.started,
+        finished=run.finished, answers=answers, participants=[clean_text(p) for p in run.participants],
+    )
+
+
+# ------------------------------------------------------------------------- round trip
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(runs())
+def test_any_valid_run_round_trips(run):
+    text = dumps(run, CHECKLIST)
+    back = loads(text, "run.toml")
+    assert back == expected_after_round_trip(run)
+    # Also through bytes, as read from git.
+    assert loads(text.encode("utf-8")) == back
+
+
+@settings(max_examples=100, **SETTINGS)
+@given(runs())
+def test_dumps_without_checklist_round_trips_values(run):
+    back = loads(dumps(run))
+    assert [(a.item, a.value) for a in back.answers] == [(a.item, a.value) for a in run.answers]
+
+
+# ------------------------------------------------------------------------- loads never crashes
+
+toml_scalars = (
+    st.text(max_size=20)
+    | st.integers(min_value=-(2**63), max_value=2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.booleans()
+    | dates
+    | moments
+    | st.datetimes(min_value=dt.datetime(1000, 1, 1), max_value=dt.datetime(9999, 1, 1)).map(lambda d: d.replace(microsecond=0))
+    | st.times().map(lambda t: t.replace(microsecond=0))
+)
+toml_values = st.recursive(
+    toml_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+
+ANSWER_KEYS = ["item", "status", "value", "note", "action"]
+ACTION_KEYS = ["what", "owner", "due"]
+RUN_KEYS = ["schema", "id", "checklist", "checklist_version", "phase", "language", "sprint", "author", "participants", "started", "finished", "answers"]
+
+
+def plausible(keys: list[str], values) -> st.SearchStrategy[dict]:
+    return st.dictionaries(st.sampled_from(keys) | st.text(max_size=6), values, max_size=len(keys) + 1)
+
+
+answer_values = st.one_of(
+    toml_values,
+    st.lists(toml_scalars, max_size=2),
+    st.floats(allow_nan=False),
+    st.sampled_from(list(VALUES) + ["Bad Id", ""]),
+    st.sampled_from(STATUSES),
+    st.integers(-1, 7),
+    plausible(ACTION_KEYS, toml_scalars),
+)
+run_like = st.fixed_dictionaries(
+    {"schema": st.sampled_from([1, 1, 1, 2, "1", True])},
+    optional={
+        "id": st.sampled_from(["20261127T091500Z-build-e-3f9a1c", "../x", "a" * 81]) | st.text(max_size=10),
+        "checklist": st.sampled_from(["build", "Build"]) | toml_scalars,
+        "checklist_version": toml_values,
+        "phase": st.sampled_from(["build", "x/y"]),
+        "language": st.sampled_from(["en", ""]) | toml_scalars,
+        "sprint": nonblank | toml_scalars,
+        "author": nonblank | toml_scalars,
+        "participants": st.lists(st.text(max_size=5), max_size=3) | toml_values,
+        "started": moments | toml_scalars,
+        "finished": moments | toml_scalars,
+        "answers": st.lists(plausible(ANSWER_KEYS, answer_values) | toml_scalars, max_size=5) | toml_values,
+    },
+)
+
+
+@st.composite
+def mutated_runs(draw) -> dict:
+    """A valid answers document with a few keys replaced by random values or removed."""
+    data = tomllib.loads(dumps(draw(runs()), CHECKLIST))
+    for _ in range(draw(st.integers(0, 3))):
+        answers = data.get("answers")
+        if isinstance(answers, list) and answers and isinstance(answers[0], dict) and draw(st.booleans()):
+            target = draw(st.sampled_from(answers))
+            if isinstance(target, dict) and isinstance(target.get("action"), dict) and draw(st.booleans()):
+                target = target["action"]
+                key = draw(st.sampled_from(ACTION_KEYS))
+            else:
+                key = draw(st.sampled_from(ANSWER_KEYS + ["status", "value"] * 3))
+        else:
+            target, key = data, draw(st.sampled_from(RUN_KEYS))
+        if draw(st.booleans()):
+            target.pop(key, None)
+        else:
+            target[key] = draw(answer_values)
+    return data
+
+
+def check_loaded(run: Run) -> None:
+    """A run that loads can go through everything the app does with it without crashing."""
+    assert isinstance(run, Run)
+    problems_with(run, CHECKLIST)
+    tally(run, CHECKLIST)
+    build_message(run, CHECKLIST)
+    dumps(run, CHECKLIST)
+    _ = run.path
+
+
+def loads_or_answers_error(raw) -> None:
+    try:
+        run = loads(raw, "fuzz.toml")
+    except AnswersError as exc:
+        assert str(exc).startswith("fuzz.toml")
+        return
+    check_loaded(run)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(st.binary(max_size=400))
+def test_loads_arbitrary_bytes(raw):
+    loads_or_answers_error(raw)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(st.text(max_size=400))
+def test_loads_arbitrary_text(raw):
+    loads_or_answers_error(raw)
+
+
+toml_ish_lines = st.lists(
+    st.one_of(
+        st.sampled_from(["[[answers]]", "[answers.action]", "[x]", "", "#", "schema = 1", 'item = "light"', 'item = "mood"', 'status = "red"', "value = 3"]),
+        st.builds(lambda k, v: f"{k} = {v}", st.sampled_from(RUN_KEYS + ANSWER_KEYS + ACTION_KEYS),
+                  st.sampled_from(['"x"', "1", "1.5", "true", "2026-12-01", "2026-11-27T10:15:00+01:00", "10:15:00", "[1, 2]", "{a = 1}", '"""a\nb"""', "'lit'", '"\\u0000"', '"'])),
+        st.text(max_size=20),
+    ),
+    max_size=25,
+).map("\n".join)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(toml_ish_lines)
+def test_loads_toml_ish_text(raw):
+    loads_or_answers_error(raw)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(run_like | mutated_runs())
+def test_loads_documents_with_the_right_keys_and_wrong_values(data):
+    loads_or_answers_error(tomlkit.dumps(data))
+
+
+# ------------------------------------------------------------------------- checklists never crash
+
+ITEM_KEYS = ["id", "question", "why", "kind", "required", "note_when", "action_when", "low", "high", "options", "when"]
+TOP_KEYS = ["format", "id", "title", "phase", "language", "version", "description", "items"]
+item_values = st.one_of(
+    toml_values,
+    st.sampled_from(["traffic-light", "scale", "text", "date", "choice", "a", "b", "con", "A", "green", "red"]),
+    st.lists(st.sampled_from(["green", "red", 1, 6, True, "yes", "x"]), max_size=3),
+    st.lists(st.fixed_dictionaries({"id": st.sampled_from(["yes", "no", "Yes"]), "label": st.text(max_size=4)}), max_size=3),
+    st.fixed_dictionaries({"item": st.sampled_from(["a", "b", "c", 1]), "equals": st.sampled_from(["green", 1, [], ["yes", 9], "x"])}),
+)
+item_like = st.dictionaries(st.sampled_from(ITEM_KEYS) | st.text(max_size=5), item_values, max_size=12)
+checklist_like = st.dictionaries(
+    st.sampled_from(TOP_KEYS) | st.text(max_size=5),
+    st.one_of(toml_values, st.sampled_from([1, "build", "en", "1.0"]), st.lists(item_like | toml_scalars, max_size=4)),
+    max_size=10,
+)
+
+
+VALID_ITEMS = [dict(i) for i in tomllib.loads(tomlkit.dumps({"items": [
+    {"id": "a", "question": "Q?", "why": "w", "kind": "traffic-light", "note_when": ["red"], "action_when": ["red"]},
+    {"id": "b", "question": "Q?", "why": "w", "kind": "scale", "low": "l", "high": "h", "note_when": [1]},
+    {"id": "c", "question": "Q?", "why": "w", "kind": "choice", "options": [{"id": "yes", "label": "Y"}, {"id": "no", "label": "N"}],
+     "when": {"item": "a", "equals": ["green"]}},
+    {"id": "d", "question": "Q?", "why": "w", "kind": "text", "required": False, "when": {"item": "c", "equals": "yes"}},
+    {"id": "e", "question": "Q?", "why": "w", "kind": "date", "when": {"item": "b", "equals": [4, 5]}},
+]}))["items"]]
+
+
+@st.composite
+def mutated_checklists(draw) -> dict:
+    """A valid checklist with a few keys replaced by random values or removed."""
+    data = {"format": 1, "id": "build", "title": "t", "phase": "build", "language": "en", "version": "1.0",
+            "items": [dict(i) for i in VALID_ITEMS]}
+    for _ in range(draw(st.integers(0, 3))):
+        if draw(st.booleans()):
+            target, key = draw(st.sampled_from(data["items"])), draw(st.sampled_from(ITEM_KEYS))
+        else:
+            target, key = data, draw(st.sampled_from(TOP_KEYS[:-1]))
+        if draw(st.booleans()):
+            target.pop(key, None)
+        else:
+            target[key] = draw(item_values)
+    return data
+
+
+def checklist_or_error(call) -> None:
+    try:
+        result = call()
+    except ChecklistError as exc:
+        assert exc.problems and all(isinstance(p, str) for p in exc.problems)
+        return
+    assert isinstance(result, Checklist)
+    result.visible_items({})
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(checklist_like | mutated_checklists())
+def test_checklist_from_arbitrary_dicts(data):
+    checklist_or_error(lambda: checklist_from_dict(data, "fuzz.toml"))
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(st.dictionaries(st.text(max_size=8), toml_values, max_size=6))
+def test_checklist_from_arbitrary_toml_tables(data):
+    checklist_or_error(lambda: checklist_from_dict(data, "fuzz.toml"))
+
+
+@pytest.fixture(scope="module")
+def fuzz_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("fuzz")
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(raw=st.binary(max_size=400) | (checklist_like | mutated_checklists()).map(lambda d: tomlkit.dumps(d).encode("utf-8")))
+def test_load_checklist_from_arbitrary_bytes(fuzz_dir, raw):
+    path = fuzz_dir / "fuzz.en.toml"
+    path.write_bytes(raw)
+    checklist_or_error(lambda: load_checklist(path))
+
+
+def test_checklist_from_non_string_keys_and_values():
+    # Not reachable from TOML, but from code: still only ChecklistError.
+    for data in [{}, {"items": [{}]}, {"items": [{"id": "a", "kind": ["x"]}]}, {"format": None, "items": [None, 1, []]}]:
+        checklist_or_error(lambda: checklist_from_dict(data))
+
+
+# ------------------------------------------------------------------------- trailers
+
+
+def parse_trailers(message: str) -> list[tuple[str, str]]:
+    out = subprocess.run(
+        ["git", "interpret-trailers", "--parse"], input=message.encode("utf-8"), capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    return [tuple(line.split(": ", 1)) for line in out.splitlines()]
+
+
+@settings(max_examples=50, **SETTINGS)
+@given(runs(), st.text(), st.text())
+def test_build_message_trailers_are_exactly_the_intended_ones(run, sprint, author):
+    run.sprint, run.author = sprint, author
+    message = build_message(run, CHECKLIST)
+    expected = [
+        ("Kundencheck-Run", run.id),
+        ("Kundencheck-Phase", "build"),
+        ("Kundencheck-Checklist", f"build@{CHECKLIST.version}"),
+        ("Kundencheck-Score", tally(run, CHECKLIST).score),
+    ]
+    for person in run.participants:
+        shown = one_line(person, 200)
+        if shown and shown != one_line(author):
+            expected.append(("Co-authored-by", shown))
+    assert parse_trailers(message) == expected
+    assert not any(line.startswith("#") for line in message.splitlines())
+    assert message.split("\n", 1)[0].startswith("kundencheck(build): ")

@@ -1,0 +1,127 @@
+"""Layering rules: the core imports neither Textual nor GitPython; only the store talks to git.
+
+Checked twice: dynamically (importing the core in a fresh interpreter and looking at
+``sys.modules``) and statically (every import statement, also those inside functions).
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "kundencheck"
+CORE = SRC / "core"
+STORE = SRC / "store"
+FORBIDDEN_IN_CORE = ("textual", "git")
+
+
+def imported_top_level_modules(source: str, filename: str = "<string>") -> set[str]:
+    """The top-level package of every absolute import in ``source`` (``import git.repo`` -> ``git``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, (ast.Name, ast.Attribute))
+            and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) in ("import_module", "__import__")
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.add(node.args[0].value.split(".")[0])
+    return found
+
+
+def python_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.py") if p.is_file())
+
+
+# ------------------------------------------------------------------------- the checker itself
+
+
+@pytest.mark.parametrize(
+    "code, module",
+    [
+        ("import textual", "textual"),
+        ("import textual.app as app", "textual"),
+        ("from textual.widgets import Static", "textual"),
+        ("import git", "git"),
+        ("from git import Repo", "git"),
+        ("import os, git.repo", "git"),
+        ("def f():\n    import git\n", "git"),
+        ("try:\n    from textual import on\nexcept ImportError:\n    pass\n", "textual"),
+        ("import importlib\nimportlib.import_module('git')", "git"),
+        ("__import__('textual.app')", "textual"),
+    ],
+)
+def test_checker_flags_forbidden_imports(code, module):
+    assert module in imported_top_level_modules(textwrap.dedent(code))
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["import gitignore_parser", "from . import git", "from .git import x", "import kundencheck.store.git_store", "x = 'import git'", "# import textual"],
+)
+def test_checker_does_not_flag_look_alikes(code):
+    found = imported_top_level_modules(code)
+    assert "git" not in found and "textual" not in found
+
+
+# ------------------------------------------------------------------------- the rules
+
+
+def test_core_exists():
+    assert len(python_files(CORE)) >= 5
+
+
+def test_importing_the_core_loads_neither_textual_nor_gitpython():
+    script = textwrap.dedent(
+        """
+        import importlib, json, pkgutil, sys
+        import kundencheck.core as core
+        names = [m.name for m in pkgutil.walk_packages(core.__path__, core.__name__ + ".")]
+        for name in names:
+            importlib.import_module(name)
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "git"))
+        print(json.dumps({"modules": names, "loaded": loaded}))
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    expected = {f"kundencheck.core.{p.stem}" for p in CORE.glob("*.py") if p.stem != "__init__"}
+    assert expected <= set(report["modules"]), "pkgutil did not find every core module"
+    assert report["loaded"] == [], f"importing kundencheck.core loaded {report['loaded']}"
+
+
+def test_the_subprocess_check_can_fail():
+    """The same probe reports a module that does load GitPython (so the test above can fail)."""
+    script = "import sys, git\nprint(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'git')))"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "'git'" in result.stdout
+
+
+@pytest.mark.parametrize("path", python_files(CORE), ids=lambda p: p.name)
+def test_no_core_file_imports_textual_or_git(path):
+    found = imported_top_level_modules(path.read_text(encoding="utf-8"), str(path))
+    assert not found & set(FORBIDDEN_IN_CORE), f"{path.relative_to(SRC.parent)} imports {sorted(found & set(FORBIDDEN_IN_CORE))}"
+
+
+def test_only_the_store_imports_gitpython():
+    offenders = []
+    for path in python_files(SRC):
+        if STORE in path.parents:
+            continue
+        if "git" in imported_top_level_modules(path.read_text(encoding="utf-8"), str(path)):
+            offenders.append(str(path.relative_to(SRC.parent)))
+    assert not offenders, f"only src/kundencheck/store/ may import GitPython; also imported by: {', '.join(offenders)}"
