@@ -19,6 +19,7 @@ def offline_app(previous_answers: dict | None = None):
     deterministic screens for snapshots."""
     checklist = load_checklist(DATA / "sprint.en.toml")
     run = answers_mod.new_run(checklist, "Erika Mustermann <erika@example.com>", "erika@example.com", sprint="2026-W48", started=FIXED_START)
+    run.id = "20261127T083000Z-build-erika-000000"  # the random part would change every snapshot
     previous = None
     if previous_answers:
         previous = answers_mod.new_run(checklist, "Erika Mustermann <erika@example.com>", "erika@example.com", sprint="2026-W46", started=FIXED_START - dt.timedelta(days=14))
