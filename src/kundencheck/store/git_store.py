@@ -1,0 +1,797 @@
+"""The only code in kundencheck that talks to git.
+
+Answers are committed into the team's own repository without disturbing anything the user
+is doing there: the new commit is built from HEAD's tree with plumbing commands (no index is
+used to build it), HEAD moves by compare-and-swap, and only the answers file's index entry is
+updated afterwards. The user's staged, unstaged and untracked changes are never touched.
+See /work/shared/notes/git-storage.md for the measurements behind each step.
+
+Every git call goes through GitPython's ``Git`` command wrapper (the object ``Repo.git`` is),
+i.e. the git CLI: GitPython's own index and ref writers sweep staged changes into commits,
+ignore ``commit.gpgsign`` and lose commits under concurrency.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pathlib
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kundencheck.core.errors import StoreError
+from kundencheck.store.atomic import atomic_write
+
+__all__ = ["ANSWERS_ROOT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION"]
+
+#: `git hook run --ignore-missing` appeared in git 2.36.
+MIN_GIT_VERSION = (2, 36)
+#: Every path kundencheck commits lives below this folder of the work tree.
+ANSWERS_ROOT = ".kundencheck/"
+
+_DRAFT_HINT = (
+    " Your answers are kept as a draft: once this is sorted out, commit them with "
+    "`kundencheck drafts commit ID`."
+)
+
+# (file under `git rev-parse --git-path`, what it means, how to get out of it)
+_BLOCKING_STATES: tuple[tuple[str, str, str], ...] = (
+    ("MERGE_HEAD", "a merge is in progress",
+     "finish it (resolve the conflicts, `git add` the files, `git commit`) or abort it with "
+     "`git merge --abort`"),
+    ("CHERRY_PICK_HEAD", "a cherry-pick is in progress",
+     "finish it with `git cherry-pick --continue` or abort it with `git cherry-pick --abort`"),
+    ("REVERT_HEAD", "a revert is in progress",
+     "finish it with `git revert --continue` or abort it with `git revert --abort`"),
+    ("rebase-merge", "a rebase is in progress",
+     "finish it with `git rebase --continue` or abort it with `git rebase --abort`"),
+    ("rebase-apply", "a rebase (or `git am`) is in progress",
+     "finish it with `git rebase --continue` (`git am --continue`) or abort it with "
+     "`git rebase --abort` (`git am --abort`)"),
+    ("BISECT_LOG", "a bisect is in progress",
+     "end it with `git bisect reset`"),
+    ("sequencer", "a multi-commit cherry-pick or revert is in progress",
+     "finish it with `git cherry-pick --continue` (or `git revert --continue`) or abort it "
+     "with `git cherry-pick --abort` (or `git revert --abort`)"),
+)
+
+_CAS_TRIES = 20  # HEAD moved by someone else: rebuild on the new tip this many times
+_LOCK_WAIT = 1.0  # seconds to wait for another git's index.lock to go away before refusing
+_TURN_WAIT = 30.0  # seconds to wait for another kundencheck process's turn (see _writer_turn)
+_INDEX_TRIES = 20  # update-index attempts while another git holds index.lock (a few seconds)
+_GIT_VERSIONS: dict[str, tuple[int, ...]] = {}  # executable -> version, checked once
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str
+    email: str
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    sha: str
+    #: Short branch name ("main"), the full ref for refs outside refs/heads, None if detached.
+    branch: str | None
+    subject: str
+    warnings: tuple[str, ...]
+
+
+class GitStore:
+    """One repository's work tree, opened with :meth:`open`; a context manager."""
+
+    #: Seconds after which any single git call is killed (a hook or gpg waiting forever).
+    timeout: float = 60.0
+
+    def __init__(self, gitmod: Any, values: dict[str, Any], allow_detached: bool) -> None:
+        # Use GitStore.open(); this only stores what open() found out.
+        self._gitmod = gitmod
+        self.root: pathlib.Path = values["root"]
+        self.git_dir: pathlib.Path = values["git_dir"]
+        self.common_dir: pathlib.Path = values["common_dir"]
+        self.allow_detached = allow_detached
+        self._shallow: bool = values["shallow"]
+        self._state_paths: dict[str, pathlib.Path] = values["state_paths"]
+        self._index_lock: pathlib.Path = values["index_lock"]
+        self._hash = hashlib.sha256 if values["object_format"] == "sha256" else hashlib.sha1
+        self._git = gitmod.Git(str(self.root))
+        self._git.update_environment(GIT_TERMINAL_PROMPT="0")
+        self._exe: str = values["exe"]
+
+    # ------------------------------------------------------------------ opening and closing
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] = ".", *, allow_detached: bool = False) -> GitStore:
+        """Open the repository containing ``path`` (parent folders are searched)."""
+        gitmod, exe = _load_git()
+        start = pathlib.Path(path).expanduser().absolute()
+        if not start.exists():
+            raise StoreError(f"{start} does not exist, so there is no repository to open there.")
+        if not start.is_dir():
+            start = start.parent
+        probe = gitmod.Git(str(start))
+        state_names = [name for name, _, _ in _BLOCKING_STATES] + ["index.lock"]
+        args = ["rev-parse", "--path-format=absolute", "--is-bare-repository",
+                "--is-shallow-repository", "--show-object-format", "--absolute-git-dir",
+                "--git-common-dir"]
+        for name in state_names:
+            args += ["--git-path", name]
+        args.append("--show-toplevel")  # last: it fails outside a work tree, after the rest
+        try:
+            status, out, err = probe.execute(
+                [exe, *args], with_extended_output=True, with_exceptions=False,
+                kill_after_timeout=_timeout(cls.timeout), env={"GIT_TERMINAL_PROMPT": "0"})
+        except (gitmod.exc.GitError, OSError) as exc:
+            raise StoreError(f"Could not run git to open the repository at {start}: {exc}") from exc
+        lines = out.splitlines()
+        if not lines:
+            if "not a git repository" in err:
+                raise StoreError(
+                    f"{start} is not inside a git repository. kundencheck keeps the answers in "
+                    "the project's git history: run `git init` in the project folder first (or "
+                    "run kundencheck inside an existing repository), or try `kundencheck demo` "
+                    "to look around in a throwaway repository.")
+            raise StoreError(f"git could not open the repository at {start}. git said: "
+                             f"{err.strip()}")
+        if lines[0] == "true":
+            raise StoreError(
+                f"{lines[4] if len(lines) > 4 else start} is a bare repository (it has no work "
+                "tree to keep answers in). Run kundencheck inside a clone of it instead, e.g. "
+                "after `git clone` of that repository.")
+        n_fixed = 5
+        if status != 0 or len(lines) != n_fixed + len(state_names) + 1:
+            git_dir = lines[3] if len(lines) > 3 else "the .git folder"
+            raise StoreError(
+                f"{start} is inside {git_dir}, not in a work tree. Run kundencheck from the "
+                f"project folder itself. git said: {err.strip()}")
+        paths = dict(zip(state_names, lines[n_fixed:n_fixed + len(state_names)]))
+        values = {
+            "shallow": lines[1] == "true",
+            "object_format": lines[2],
+            "git_dir": pathlib.Path(lines[3]),
+            "common_dir": pathlib.Path(lines[4]),
+            "state_paths": {n: pathlib.Path(paths[n]) for n, _, _ in _BLOCKING_STATES},
+            "index_lock": pathlib.Path(paths["index.lock"]),
+            "root": pathlib.Path(lines[-1]),
+            "exe": exe,
+        }
+        return cls(gitmod, values, allow_detached)
+
+    def close(self) -> None:
+        """End any helper processes GitPython keeps (none are started by this class)."""
+        self._git.clear_cache()
+
+    def __enter__(self) -> GitStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"GitStore({str(self.root)!r})"
+
+    @property
+    def data_dir(self) -> pathlib.Path:
+        """kundencheck's own folder (drafts, cache) inside the per-worktree git dir; not created."""
+        return self.git_dir / "kundencheck"
+
+    # ------------------------------------------------------------------ state
+
+    def is_shallow(self) -> bool:
+        return self._shallow
+
+    def identity(self) -> Identity:
+        """The author git will record, from the environment and git config, as `git commit` does."""
+        return _identity_from(self._config())
+
+    def check_ready(self) -> list[str]:
+        """Raise StoreError if committing onto HEAD now would be wrong; return warnings."""
+        return self._check_ready(self._head())
+
+    def _check_ready(self, head: tuple[str | None, str | None]) -> list[str]:
+        for name, state, remedy in _BLOCKING_STATES:
+            if self._state_paths[name].exists():
+                raise StoreError(
+                    f"kundencheck will not commit now: {state} in {self.root}. First {remedy}."
+                    + _DRAFT_HINT)
+        symref, old = head
+        if symref is None and not self.allow_detached:
+            raise StoreError(
+                f"kundencheck will not commit now: HEAD is detached (not on a branch) at "
+                f"{(old or '')[:12]} in {self.root}. Switch to a branch with `git switch BRANCH` "
+                "(or create one here with `git switch -c NAME`)." + _DRAFT_HINT)
+        # A running git holds index.lock for milliseconds; a crashed one leaves it forever.
+        deadline = time.monotonic() + _LOCK_WAIT
+        while self._index_lock.exists():
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    f"kundencheck will not commit now: {self._index_lock} exists, so another git "
+                    "process is using this repository. Wait for it to finish; if no git is "
+                    "running, a crashed git left the lock behind and you can delete that file "
+                    "yourself (kundencheck never deletes it)." + _DRAFT_HINT)
+            time.sleep(0.02)
+        return self._shallow_warning()
+
+    def _shallow_warning(self) -> list[str]:
+        if not self._shallow:
+            return []
+        return ["This repository is a shallow clone, so its history is incomplete: the answers "
+                "are committed normally, but older runs are missing from history views. Run "
+                "`git fetch --unshallow` to fetch the full history."]
+
+    # ------------------------------------------------------------------ committing
+
+    def commit_file(self, relpath: str, content: bytes, message: str, *,
+                    run_commit_msg_hook: bool = True, ref: str | None = None) -> CommitResult:
+        """Commit one file (``relpath`` below ``.kundencheck/``) on top of HEAD, or of ``ref``.
+
+        With ``ref`` (e.g. ``refs/heads/kundencheck``) the commit goes onto that branch and
+        HEAD, the index and the work tree are left alone. Raises StoreError on any refusal or
+        failure; nothing is ever deleted, so the caller's draft stays valid.
+        """
+        _check_relpath(relpath)
+        body = _normalise_message(message)
+        try:
+            return self._commit_file(relpath, content, body, run_commit_msg_hook, ref)
+        except StoreError as exc:
+            if _DRAFT_HINT in exc.message:
+                raise
+            raise StoreError(exc.message + _DRAFT_HINT) from exc
+
+    def _commit_file(self, relpath: str, content: bytes, body: str, run_hook: bool,
+                     ref: str | None) -> CommitResult:
+        config = self._config()
+        if ref is not None:
+            ref = ref if ref.startswith("refs/") else "refs/heads/" + ref
+            if ref == self._symbolic_head():
+                ref = None  # the checked-out branch: commit the normal way, keeping the index right
+        if ref is None:
+            target = "HEAD"
+            symref, old = self._head()
+            warnings = self._check_ready((symref, old))
+        else:
+            target = symref = ref
+            old = self._resolve(ref)
+            warnings = self._shallow_warning()
+        _identity_from(config)  # a clear message instead of git's "Please tell me who you are"
+        sign = _git_bool(config, "commit.gpgsign")
+
+        if ref is None:
+            blob = self._write_worktree_blob(relpath, content)
+            if self._run(["check-ignore", "-q", "--no-index", "--", relpath],
+                         what="check .gitignore", ok=(0, 1))[0] == 0:
+                warnings.append(
+                    f"{relpath} is ignored by .gitignore; committed anyway. `git check-ignore -v "
+                    f"{relpath}` shows the rule; add a `!` rule for .kundencheck/ to see the "
+                    "answers in `git status`.")
+        else:
+            blob = self._run(["hash-object", "-w", "--stdin", "--path", relpath], stdin=content,
+                             what="store the answers file in git")[1].decode().strip()
+
+        msg_name, subject = self._prepare_message(body, run_hook)
+        try:
+            with self._writer_turn():
+                new = self._swap_loop(relpath, blob, old, msg_name, sign, target, subject)
+                if ref is None:
+                    warnings += self._update_index(relpath)
+        finally:
+            _unlink_quietly(msg_name)  # our own temporary file, not the user's data
+        branch = None if symref is None else symref.removeprefix("refs/heads/")
+        return CommitResult(sha=new, branch=branch, subject=subject, warnings=tuple(warnings))
+
+    def _write_worktree_blob(self, relpath: str, content: bytes) -> str:
+        path = self.root / relpath
+        _refuse_symlinks(self.root, relpath)
+        try:
+            atomic_write(path, content)
+        except OSError as exc:
+            raise StoreError(f"Could not write {path}: {_os_reason(exc)}.") from exc
+        # From the work-tree file, so .gitattributes filters apply exactly as `git add` would.
+        out = self._run(["hash-object", "-w", "--", relpath], what="store the answers file in git")
+        return out[1].decode().strip()
+
+    def _prepare_message(self, body: str, run_hook: bool) -> tuple[str, str]:
+        """Write the message to a file in git_dir and run the commit-msg hook on it.
+
+        Returns (file name, subject); the caller deletes the file.
+        """
+        try:
+            fd, msg_name = tempfile.mkstemp(dir=self.git_dir, prefix="KUNDENCHECK_MSG.")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(body.encode("utf-8"))
+        except OSError as exc:
+            raise StoreError(f"Could not write the commit message into {self.git_dir}: "
+                             f"{_os_reason(exc)}.") from exc
+        try:
+            if run_hook:
+                self._run_commit_msg_hook(msg_name)
+                body = pathlib.Path(msg_name).read_bytes().decode("utf-8", "replace")
+                if not body.strip():
+                    raise StoreError("The commit-msg hook emptied the commit message, so there "
+                                     "is nothing to commit with. Check the hook.")
+        except OSError as exc:
+            _unlink_quietly(msg_name)
+            raise StoreError("Could not read the commit message back after the commit-msg "
+                             f"hook: {_os_reason(exc)}.") from exc
+        except BaseException:
+            _unlink_quietly(msg_name)
+            raise
+        return msg_name, body.strip().split("\n", 1)[0].strip()
+
+    def _swap_loop(self, relpath: str, blob: str, old: str | None, msg_name: str, sign: bool,
+                   target: str, subject: str) -> str:
+        """Build the commit on ``old``, compare-and-swap ``target``; rebuild if it moved.
+
+        Returns the new commit's id.
+        """
+        new: str | None = None
+        for attempt in range(_CAS_TRIES):
+            if new is None:
+                new = self._commit_tree(self._build_tree(old, relpath, blob), old, msg_name, sign)
+            reflog = f"commit{'' if old else ' (initial)'}: {subject}"
+            status, _, err = self._run(["update-ref", "-m", reflog, target, new, old or ""],
+                                       what="move the branch", ok=None)
+            if status == 0:
+                return new
+            now = self._head()[1] if target == "HEAD" else self._resolve(target)
+            if now != old:
+                old, new = now, None  # someone committed meanwhile: rebuild on top of theirs
+                if attempt == 0:
+                    continue  # typically a commit made while we waited for our turn
+            elif ".lock" not in err:
+                raise StoreError(f"Could not move {target} to the new commit {new[:12]}. "
+                                 f"git said: {err.strip()}")
+            # else: only the ref's lock was busy; retry the same swap
+            _backoff(attempt)
+        raise StoreError(f"{target} kept moving (or stayed locked) while kundencheck tried to "
+                         f"commit, {_CAS_TRIES} times; another program is committing busily. "
+                         "Try again in a moment.")
+
+    @contextlib.contextmanager
+    def _writer_turn(self) -> Iterator[None]:
+        """Take turns with other kundencheck processes on this repository.
+
+        For fairness only: under heavy parallel use the compare-and-swap alone let some
+        writers lose 20 times in a row. Correctness never depends on this lock (other git
+        programs don't take it), so if it cannot be had in time we go ahead without it.
+        """
+        try:
+            import fcntl
+        except ImportError:  # Windows: no flock; the compare-and-swap still holds
+            yield
+            return
+        try:
+            folder = self.common_dir / "kundencheck"
+            folder.mkdir(exist_ok=True)
+            fd = os.open(folder / "commit.flock", os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError:
+            yield
+            return
+        try:
+            deadline = time.monotonic() + _TURN_WAIT
+            while time.monotonic() < deadline:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError:
+                    time.sleep(0.005)
+            yield
+        finally:
+            os.close(fd)  # releases the flock; the file stays (deleting it would race)
+
+    def _run_commit_msg_hook(self, msg_name: str) -> None:
+        status, _, err = self._run(["hook", "run", "--ignore-missing", "commit-msg", "--",
+                                    msg_name], what="run the commit-msg hook", ok=None,
+                                   user_locale=True)
+        if status != 0:
+            raise StoreError(f"The repository's commit-msg hook rejected the commit (exit status "
+                             f"{status}). It said: {err.strip() or '(nothing)'}. Fix what it "
+                             "complains about, or the hook itself.")
+
+    def _commit_tree(self, tree: str, old: str | None, msg_name: str, sign: bool) -> str:
+        args = ["commit-tree", tree]
+        if old:
+            args += ["-p", old]
+        if sign:  # commit-tree does not read commit.gpgsign itself
+            args.append("-S")
+        args += ["-F", msg_name]
+        status, out, err = self._run(args, what="create the commit", ok=None, user_locale=sign)
+        if status == 0:
+            return out.decode().strip()
+        if sign:
+            raise StoreError(
+                "Signing the commit failed (commit.gpgsign is true, so kundencheck signs as "
+                f"`git commit` would). git said: {err.strip()}. Check your signing setup "
+                "(user.signingKey, gpg.program, gpg.format; `git commit --allow-empty -S -m test` "
+                "in a scratch repository shows the same error), or switch signing off for this "
+                "repository with `git config commit.gpgsign false`.")
+        raise StoreError(f"git could not create the commit. git said: {err.strip()}")
+
+    def _build_tree(self, base: str | None, relpath: str, blob: str) -> str:
+        """Root tree of ``base`` with ``relpath`` set to ``blob``; no index involved.
+
+        One `cat-file --batch` reads every tree on the path, one `mktree --batch` writes the
+        new ones bottom-up (their ids are computed here so a parent can name its child; mktree
+        verifies each child exists, and its ids are compared with ours).
+        """
+        parts = relpath.split("/")
+        dirs = ["/".join(parts[:i]) for i in range(len(parts))]  # "", ".kundencheck", ...
+        levels: list[dict[bytes, tuple[int, bytes]]] = [{} for _ in dirs]
+        if base is not None:
+            queries = [f"{base}^{{tree}}"] + [f"{base}:{d}" for d in dirs[1:]]
+            for i, (kind, data) in enumerate(self._cat_batch(queries)):
+                if kind is None:
+                    break  # missing folder: it and everything below start empty
+                if kind != "tree":
+                    raise StoreError(f"{dirs[i]} is a {kind}, not a folder, in commit "
+                                     f"{base[:12]}, so {relpath} cannot be stored there.")
+                levels[i] = self._parse_tree(data)
+        child_mode, child_id = 0o100644, bytes.fromhex(blob)
+        stream: list[bytes] = []
+        ids: list[str] = []
+        for i in range(len(dirs) - 1, -1, -1):
+            name = parts[i].encode("utf-8")
+            existing = levels[i].get(name)
+            if existing and (existing[0] == 0o40000) != (child_mode == 0o40000):
+                raise StoreError(f"{'/'.join(parts[:i + 1])} already exists in the repository as "
+                                 f"a {'folder' if existing[0] == 0o40000 else 'file'}, so "
+                                 f"{relpath} cannot be stored there.")
+            levels[i][name] = (child_mode, child_id)
+            raw, listing = self._serialise_tree(levels[i])
+            child_mode, child_id = 0o40000, self._hash(b"tree %d\0" % len(raw) + raw).digest()
+            stream.append(listing + b"\0")
+            ids.append(child_id.hex())
+        status, out, err = self._run(["mktree", "-z", "--batch"], stdin=b"".join(stream),
+                                     what="write the new folder trees", ok=None)
+        written = out.decode().split()
+        if status != 0 or written != ids:
+            raise StoreError(f"git could not write the trees for {relpath}. git said: "
+                             f"{err.strip() or 'unexpected tree ids ' + ' '.join(written)}")
+        return ids[-1]
+
+    def _parse_tree(self, data: bytes) -> dict[bytes, tuple[int, bytes]]:
+        size = self._hash().digest_size
+        entries: dict[bytes, tuple[int, bytes]] = {}
+        pos = 0
+        while pos < len(data):
+            space = data.index(b" ", pos)
+            nul = data.index(b"\0", space)
+            entries[data[space + 1:nul]] = (int(data[pos:space], 8), data[nul + 1:nul + 1 + size])
+            pos = nul + 1 + size
+        return entries
+
+    @staticmethod
+    def _serialise_tree(entries: dict[bytes, tuple[int, bytes]]) -> tuple[bytes, bytes]:
+        """(raw tree object body, `mktree -z` input) in git's tree order."""
+        # git sorts a folder as if its name ended in "/".
+        order = sorted(entries, key=lambda n: n + b"/" if entries[n][0] == 0o40000 else n)
+        raw, listing = [], []
+        for name in order:
+            mode, oid = entries[name]
+            kind = b"tree" if mode == 0o40000 else b"commit" if mode == 0o160000 else b"blob"
+            raw.append(b"%o %s\0%s" % (mode, name, oid))
+            listing.append(b"%06o %s %s\t%s\0" % (mode, kind, oid.hex().encode(), name))
+        return b"".join(raw), b"".join(listing)
+
+    def _update_index(self, relpath: str) -> list[str]:
+        """Record the committed file in the index so `git status` is clean for it."""
+        for attempt in range(_INDEX_TRIES):
+            status, _, err = self._run(["update-index", "--add", "--", relpath],
+                                       what="update the index", ok=None)
+            if status == 0:
+                return []
+            if ".lock" not in err:
+                break
+            _backoff(attempt)  # a `git status` in an editor holds index.lock for a moment
+        return [f"The answers were committed, but the index could not be updated for {relpath} "
+                f"(git said: {err.strip()}), so `git status` may list it. `git reset -q -- "
+                f"{relpath}` fixes that."]
+
+    # ------------------------------------------------------------------ reading
+
+    def read_files(self, prefix: str = ".kundencheck/answers", *,
+                   rev: str = "HEAD") -> dict[str, tuple[str, bytes]]:
+        """path -> (blob id, content) for every blob under ``prefix`` in ``rev``'s tree.
+
+        Empty when ``rev`` does not exist yet (unborn branch) or has nothing under ``prefix``.
+        """
+        _check_rev(rev)
+        prefix = prefix.strip("/")
+        args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev]
+        if prefix:
+            args += ["--", prefix]
+        status, out, err = self._run(args, what=f"list {prefix or 'the files'} in {rev}", ok=None)
+        if status != 0:
+            return self._missing_rev(rev, err, {})
+        wanted: dict[str, str] = {}
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _, path = record.partition(b"\t")
+            _mode, kind, oid = meta.split(b" ")
+            name = path.decode("utf-8", "surrogateescape")
+            if kind == b"blob" and (not prefix or name == prefix or name.startswith(prefix + "/")):
+                wanted[name] = oid.decode()
+        if not wanted:
+            return {}
+        unique = sorted(set(wanted.values()))
+        contents = {oid: data for oid, (_, data) in zip(unique, self._cat_batch(unique))}
+        return {path: (oid, contents[oid]) for path, oid in wanted.items()}
+
+    def log_runs(self, prefix: str = ".kundencheck/answers", rev: str = "HEAD") -> list[dict]:
+        """Commits touching ``prefix``, newest first, with their Kundencheck-Run trailers."""
+        _check_rev(rev)
+        fmt = ("%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f"
+               "%(trailers:key=Kundencheck-Run,valueonly,separator=%x1d)%x1e")
+        args = ["--literal-pathspecs", "log", "--no-show-signature", "--no-color",
+                "--encoding=UTF-8", f"--format={fmt}", rev, "--"]
+        if prefix.strip("/"):
+            args.append(prefix.strip("/"))
+        status, out, err = self._run(args, what=f"read the history of {prefix}", ok=None)
+        if status != 0:
+            return self._missing_rev(rev, err, [])
+        runs = []
+        for record in out.decode("utf-8", "replace").split("\x1e"):
+            record = record.strip("\n")
+            if not record:
+                continue
+            sha, name, email, date, subject, trailers = record.split("\x1f", 5)
+            runs.append({"sha": sha, "author_name": name, "author_email": email, "date": date,
+                         "subject": subject,
+                         "runs": [v.strip() for v in trailers.split("\x1d") if v.strip()]})
+        return runs
+
+    def recent_authors(self, limit: int = 20) -> list[Identity]:
+        """Distinct authors (by e-mail, mailmap applied) of the last 500 commits, newest first."""
+        args = ["log", "-n", "500", "--no-show-signature", "--no-color", "--encoding=UTF-8",
+                "--format=%aN%x1f%aE%x1e", "HEAD", "--"]
+        status, out, err = self._run(args, what="read recent authors", ok=None)
+        if status != 0:
+            return self._missing_rev("HEAD", err, [])
+        seen: set[str] = set()
+        authors: list[Identity] = []
+        for record in out.decode("utf-8", "replace").split("\x1e"):
+            record = record.strip("\n")
+            if not record:
+                continue
+            name, email = record.split("\x1f", 1)
+            key = email.lower() or name
+            if key not in seen:
+                seen.add(key)
+                authors.append(Identity(name, email))
+                if len(authors) >= limit:
+                    break
+        return authors
+
+    def _missing_rev(self, rev: str, err: str, empty: Any) -> Any:
+        # A rev that does not exist (yet) reads as empty: an unborn HEAD, or a team's dedicated
+        # answers branch before its first commit. Anything else is a real failure.
+        if self._resolve(rev) is None:
+            return empty
+        raise StoreError(f"Could not read {rev} from the repository. git said: {err.strip()}")
+
+    # ------------------------------------------------------------------ git plumbing helpers
+
+    def _run(self, args: list[str], *, what: str, stdin: bytes | None = None,
+             ok: tuple[int, ...] | None = (0,), user_locale: bool = False,
+             ) -> tuple[int, bytes, str]:
+        """Run git; return (status, stdout bytes, stderr). ok=None: caller checks status.
+
+        GitPython runs git with LC_ALL=C; ``user_locale`` gives the user's locale back to
+        programs the user wrote or reads (hooks, gpg's pinentry). Empty LC_ALL means unset.
+        """
+        env = None
+        if user_locale:
+            env = {k: os.environ.get(k, "") for k in ("LC_ALL", "LANGUAGE")}
+        stream = None
+        try:
+            if stdin is not None:
+                # GitPython wants a real file as stdin; a pipe could deadlock on big output.
+                stream = tempfile.TemporaryFile()
+                stream.write(stdin)
+                stream.seek(0)
+            status, out, err = self._git.execute(
+                [self._exe, *args], istream=stream, with_extended_output=True,
+                with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
+                kill_after_timeout=_timeout(self.timeout), env=env)
+        except (self._gitmod.exc.GitError, OSError) as exc:
+            raise StoreError(f"Could not {what}: running git failed ({exc}).") from exc
+        finally:
+            if stream is not None:
+                stream.close()
+        if ok is not None and status not in ok:
+            raise StoreError(f"Could not {what}: `git {' '.join(args)}` failed (exit status "
+                             f"{status}). git said: {err.strip() or '(nothing)'}")
+        return status, out, err
+
+    def _cat_batch(self, names: list[str]) -> list[tuple[str | None, bytes]]:
+        """(type or None if missing, content) per name, from one `git cat-file --batch`."""
+        _, out, _ = self._run(["cat-file", "--batch"], stdin="".join(n + "\n" for n in names)
+                              .encode("utf-8", "surrogateescape"), what="read objects")
+        result: list[tuple[str | None, bytes]] = []
+        pos = 0
+        for _ in names:
+            eol = out.index(b"\n", pos)
+            header = out[pos:eol].split(b" ")
+            pos = eol + 1
+            if len(header) == 3 and header[2].isdigit() and re.fullmatch(rb"[0-9a-f]+", header[0]):
+                size = int(header[2])
+                result.append((header[1].decode(), out[pos:pos + size]))
+                pos += size + 1
+            else:  # "<name> missing" / "<name> ambiguous"
+                result.append((None, b""))
+        return result
+
+    def _head(self) -> tuple[str | None, str | None]:
+        """(full branch ref or None when detached, commit id or None when unborn): one call."""
+        status, out, _ = self._run(["rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD",
+                                    "--"], what="read HEAD", ok=None)
+        if status == 0:
+            sha, name = out.decode().split("\n")[:2]
+            return (None if name == "HEAD" else name), sha
+        symref = self._symbolic_head()
+        if symref is None:
+            raise StoreError(f"HEAD in {self.root} points to no commit and no branch; git "
+                             "cannot tell what is checked out. Check `git status`.")
+        return symref, None  # unborn branch: the first commit has no parent
+
+    def _symbolic_head(self) -> str | None:
+        status, out, _ = self._run(["symbolic-ref", "-q", "HEAD"], what="read HEAD", ok=(0, 1))
+        return out.decode().strip() if status == 0 else None
+
+    def _resolve(self, rev: str) -> str | None:
+        status, out, _ = self._run(["rev-parse", "-q", "--verify", "--end-of-options",
+                                    f"{rev}^{{commit}}"], what=f"resolve {rev}", ok=(0, 1, 128))
+        return out.decode().strip() if status == 0 else None
+
+    def _config(self) -> dict[str, str | None]:
+        """All of git's config as one dict (last value wins), read fresh with one call."""
+        out = self._run(["config", "-z", "--list"], what="read git config")[1]
+        config: dict[str, str | None] = {}
+        for entry in out.decode("utf-8", "replace").split("\0"):
+            if entry:
+                key, sep, value = entry.partition("\n")
+                config[key] = value if sep else None  # no "=": boolean true
+        return config
+
+
+# ---------------------------------------------------------------------- module helpers
+
+def _load_git() -> tuple[Any, str]:
+    """Import GitPython lazily (ImportError without a git binary) and check git's version."""
+    wanted = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
+    found = shutil.which(wanted)
+    needed = ".".join(map(str, MIN_GIT_VERSION))
+    if found is None:
+        raise StoreError(
+            f"git was not found (looked for `{wanted}` on PATH). kundencheck keeps the answers in "
+            f"your project's git history and needs git {needed} or newer: install it "
+            "(https://git-scm.com/downloads, or your system's package manager) and try again.")
+    try:
+        import git as gitmod
+    except ImportError as exc:
+        raise StoreError(f"git could not be used from Python ({exc}). Check that `git --version` "
+                         f"works in this terminal; kundencheck needs git {needed} or newer."
+                         ) from exc
+    exe = gitmod.Git.GIT_PYTHON_GIT_EXECUTABLE or found
+    if exe not in _GIT_VERSIONS:
+        try:
+            text = gitmod.Git().execute([exe, "version"],
+                                        kill_after_timeout=_timeout(GitStore.timeout))
+        except (gitmod.exc.GitError, OSError) as exc:
+            raise StoreError(f"Could not run `{exe} version` ({exc}). kundencheck needs git "
+                             f"{needed} or newer.") from exc
+        match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
+        _GIT_VERSIONS[exe] = tuple(int(p) for p in match.groups(default="0")) if match else (0,)
+    if _GIT_VERSIONS[exe][:2] < MIN_GIT_VERSION:
+        found_version = ".".join(map(str, _GIT_VERSIONS[exe]))
+        raise StoreError(f"git {found_version} is too old ({exe}): kundencheck needs git {needed} "
+                         "or newer (for `git hook run`). Please upgrade git and try again.")
+    return gitmod, exe
+
+
+def _check_relpath(relpath: str) -> None:
+    if not isinstance(relpath, str):
+        raise StoreError(f"Refusing to store answers at {relpath!r}: the path must be a string.")
+    parts = relpath.split("/")
+    bad = (not relpath.startswith(ANSWERS_ROOT)
+           or relpath.startswith("/") or "\\" in relpath
+           or any(c < " " for c in relpath)  # NUL, newlines: unrepresentable or confusing
+           or any(p in ("", ".", "..") or p.lower() == ".git" for p in parts))
+    if bad:
+        raise StoreError(f"Refusing to store answers at {relpath!r}: the path must be a plain "
+                         f"relative path inside {ANSWERS_ROOT} (forward slashes, no '..', no "
+                         "empty or '.git' parts).")
+
+
+def _check_rev(rev: str) -> None:
+    if not rev or rev.startswith("-") or any(c < " " for c in rev):
+        raise StoreError(f"{rev!r} is not a revision kundencheck can read from.")
+
+
+def _refuse_symlinks(root: pathlib.Path, relpath: str) -> None:
+    # Writing through a symlinked folder would put the answers outside the repository.
+    path = root
+    for part in relpath.split("/"):
+        path = path / part
+        if path.is_symlink():
+            raise StoreError(f"{path} is a symbolic link; kundencheck only writes answers into "
+                             "real folders of the work tree. Replace the link with a folder.")
+
+
+def _normalise_message(message: str) -> str:
+    body = message.strip("\n")
+    if not body.strip():
+        raise StoreError("The commit message is empty; kundencheck needs a subject line to "
+                         "commit the answers.")
+    return body + "\n"
+
+
+def _identity_from(config: dict[str, str | None]) -> Identity:
+    # Same precedence as git: environment, then author.*, then user.* (EMAIL as last resort).
+    name = os.environ.get("GIT_AUTHOR_NAME") or config.get("author.name") or config.get("user.name")
+    email = (os.environ.get("GIT_AUTHOR_EMAIL") or config.get("author.email")
+             or config.get("user.email") or os.environ.get("EMAIL"))
+    if name and email:
+        return Identity(name.strip(), email.strip())
+    missing = " and ".join(k for k, v in (("user.name", name), ("user.email", email)) if not v)
+    raise StoreError(
+        f"git does not know who you are: {missing} is not set, and kundencheck commits the "
+        "answers under your git identity. Set it once with `git config --global user.name "
+        "\"Your Name\"` and `git config --global user.email \"you@example.com\"` (leave out "
+        "--global to set it for this repository only), then try again.")
+
+
+def _git_bool(config: dict[str, str | None], key: str) -> bool:
+    if key not in config:
+        return False
+    value = config[key]
+    if value is None:
+        return True
+    lowered = value.strip().lower()
+    if lowered in ("true", "yes", "on"):
+        return True
+    if lowered in ("false", "no", "off", ""):
+        return False
+    try:
+        return int(lowered, 0) != 0
+    except ValueError:
+        raise StoreError(f"git config {key} is {value!r}, which is not a boolean git understands. "
+                         f"Fix it with `git config {key} true` or `false`.") from None
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        return f"{reason} (the disk is full; free some space and try again)"
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{reason} (the repository is read-only for you; check its permissions)"
+    return reason
+
+
+def _unlink_quietly(name: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(name)
+
+
+def _timeout(seconds: float) -> float | None:
+    # GitPython refuses kill_after_timeout on Windows instead of ignoring it.
+    return None if sys.platform == "win32" else seconds
+
+
+def _backoff(attempt: int) -> None:
+    # Exponential with full jitter, capped: busy committers must not keep colliding in lockstep,
+    # and one that lost several times in a row waits long enough to get a clear turn.
+    time.sleep(random.uniform(0.0, min(0.5, 0.01 * 2 ** attempt)))
