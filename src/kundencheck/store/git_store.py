@@ -191,6 +191,22 @@ class GitStore:
     def is_shallow(self) -> bool:
         return self._shallow
 
+    @classmethod
+    def init_repository(cls, path: str | os.PathLike[str]) -> GitStore:
+        """``git init`` a new repository at ``path`` (used by the demo) and open it."""
+        gitmod, exe = _load_git()
+        target = pathlib.Path(path)
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            gitmod.Git(str(target)).execute([exe, "init", "-q"], kill_after_timeout=_timeout(cls.timeout))
+        except (gitmod.exc.GitError, OSError) as exc:
+            raise StoreError(f"Could not create a git repository in {target}: {exc}") from exc
+        return cls.open(target)
+
+    def set_local_config(self, key: str, value: str) -> None:
+        """Set a key in this repository's own config (``git config KEY VALUE``)."""
+        self._run(["config", key, value], what=f"set git config {key}")
+
     def identity(self) -> Identity:
         """The author git will record, from the environment and git config, as `git commit` does."""
         return _identity_from(self._config())

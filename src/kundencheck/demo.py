@@ -1,0 +1,95 @@
+"""``kundencheck demo``: a throwaway repository with a few sprints of plausible answers.
+
+The story is the one kundencheck exists for: a client who brought its own design, a team
+whose mood slowly turns, and a build checklist that shows it sprint by sprint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from kundencheck.core import answers as answers_mod
+from kundencheck.core.answers import Action, Answer
+from kundencheck.core.catalog import load_catalog
+from kundencheck.core.checklist import Checklist, Kind
+from kundencheck.core.i18n import language_from_environment
+from kundencheck.core.message import build_message
+
+#: Three past sprints of the build checklist, worst last: the early warning kundencheck gives.
+_MOODS = [4, 3, 2]
+_STATUS_BY_SPRINT = ["green", "amber", "red"]
+_NOTES = {
+    "client-contacted": "Only status mails since the design review.",
+    "deviations-announced": "Two deviations from their mock-ups are not announced yet.",
+    "alternatives-offered": "We said no to the sticky header without offering another way.",
+    "respectful-talk": "'They want it pixel-perfect' came up twice in the daily.",
+    "compromise-early": "Both sides are holding their position on the checkout layout.",
+}
+_PEOPLE = [("Ana Schäfer", "ana@example.com"), ("Jonas Berg", "jonas@example.com"), ("Lea Yıldız", "lea@example.com")]
+
+
+def create_demo(language: str | None = None, parent: Path | None = None) -> Path:
+    from kundencheck.store.git_store import GitStore
+
+    language = language or language_from_environment() or "en"
+    path = Path(tempfile.mkdtemp(prefix="kundencheck-demo-", dir=parent))
+    config = (
+        "# kundencheck demo project\n"
+        'project = "Webshop relaunch"\nclient = "Kunde GmbH"\n'
+        f'language = "{language}"\nphase = "build"\n'
+    )
+    checklist = load_catalog(path).find("build", language)
+    today = dt.datetime.now().astimezone().replace(microsecond=0)
+    with GitStore.init_repository(path) as store:
+        _become(store, *_PEOPLE[0])
+        store.commit_file(".kundencheck/config.toml", config.encode("utf-8"), "Start the webshop relaunch project\n")
+        for sprint_index, weeks_ago in enumerate((6, 4, 2)):
+            started = today - dt.timedelta(weeks=weeks_ago)
+            for person_index, (name, email) in enumerate(_PEOPLE[:2]):
+                run = answers_mod.new_run(checklist, f"{name} <{email}>", email, started=started + dt.timedelta(minutes=5 * person_index))
+                run.answers = _sample_answers(checklist, sprint_index, person_index, started.date())
+                run.finished = run.started + dt.timedelta(minutes=7)
+                _become(store, name, email)
+                store.commit_file(run.path, answers_mod.dumps(run, checklist).encode("utf-8"), build_message(run, checklist))
+        _become(store, *_PEOPLE[2])  # the newcomer answering this sprint
+    return path
+
+
+def _become(store, name: str, email: str) -> None:
+    store.set_local_config("user.name", name)
+    store.set_local_config("user.email", email)
+
+
+def _sample_answers(checklist: Checklist, sprint: int, person: int, day: dt.date) -> list[Answer]:
+    answers: list[Answer] = []
+    values: dict = {}
+    for n, item in enumerate(checklist.items):
+        if not checklist.is_visible(item, values):
+            continue
+        answer = Answer(item=item.id)
+        if item.kind is Kind.TRAFFIC_LIGHT:
+            # Items drift from green towards red over the sprints; the second person is more
+            # worried about some items, which shows up as a disagreement.
+            level = 0 if sprint == 0 else (1 if n % 3 < sprint else 0)
+            if sprint == 2 and n % 4 == 0:
+                level = 2
+            if person and n % 5 == 0:
+                level = min(level + 2, 2)
+            answer.value = _STATUS_BY_SPRINT[level]
+        elif item.kind is Kind.SCALE:
+            answer.value = _MOODS[sprint] - (1 if person else 0) or 1
+        elif item.kind is Kind.CHOICE:
+            answer.value = item.options[0].id
+        elif item.kind is Kind.DATE:
+            answer.value = day + dt.timedelta(days=7)
+        else:
+            answer.value = "We argued about pixels instead of proposing options." if sprint == 2 else "Nothing stands out."
+        if item.needs_note(answer.value):
+            answer.note = _NOTES.get(item.id, "Came up in the sprint planning; not settled yet.")
+        if item.needs_action(answer.value):
+            answer.action = Action(what="Call the client and walk through two alternatives", owner="Ana", due=day + dt.timedelta(days=5))
+        values[item.id] = answer.value
+        answers.append(answer)
+    return answers
