@@ -18,9 +18,10 @@ from kundencheck.core.checklist import AnswerValue, Checklist, Item
 from kundencheck.core.config import Config, load_config
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
 from kundencheck.core.history import latest_run, parse_runs
-from kundencheck.core.i18n import language_from_environment, set_language
+from kundencheck.core.i18n import set_language
 from kundencheck.core.message import build_message
 from kundencheck.core.scoring import Tally, tally
+from kundencheck.core.user_config import effective_language, load_user_config
 from kundencheck.store.drafts import DraftStore
 from kundencheck.store.git_store import CommitResult, GitStore
 
@@ -61,7 +62,8 @@ def open_project(path: str | Path = ".", *, allow_detached: bool = False) -> Pro
     store = GitStore.open(path, allow_detached=allow_detached)
     try:
         config = load_config(store.root)
-        language = config.language or language_from_environment() or "en"
+        # The project's config, else the person's own (user config folder), else LANG, else en.
+        language, _source = effective_language(config.language, None if config.language else load_user_config())
         set_language(language)
         catalog = load_catalog(store.root)
     except KundencheckError:
@@ -189,9 +191,13 @@ class RunSession:
         self.save_draft()
         cfg = self.project.config
         ref = f"refs/heads/{cfg.branch}" if cfg.branch else None
-        result = self.project.store.commit_file(
-            run.path, content, build_message(run, self.checklist), run_commit_msg_hook=cfg.commit_msg_hook, ref=ref
-        )
+        try:
+            result = self.project.store.commit_file(
+                run.path, content, build_message(run, self.checklist), run_commit_msg_hook=cfg.commit_msg_hook, ref=ref
+            )
+        except StoreError as exc:
+            # The store speaks of drafts generically; name this run's draft.
+            raise StoreError(str(exc).replace("drafts commit ID", f"drafts commit {self.run.id}")) from None
         self.committed = result
         self.project.drafts.discard(self.run.id)
         self.release()

@@ -142,3 +142,31 @@ async def test_quit_without_answers_needs_no_confirmation():
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
+
+
+async def test_refused_commit_shows_why_and_keeps_the_draft(project_repo):
+    project = open_project(project_repo)
+    app = build_app(lambda draft: RunSession.start(project, "build", draft=draft))
+    lock = project_repo / ".git" / "index.lock"
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = app.session
+        for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"), ("expectations-match", "green"), ("self-critical", "ok")):
+            session.set_value(item, value)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        lock.write_text("")  # another git is busy
+        await pilot.press("enter")
+        error_panel = app.screen.query_one("#review-error")
+        for _ in range(100):  # the commit runs in a worker thread
+            if error_panel.display:
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, ReviewScreen)
+        error = str(app.screen.query_one("#review-error").render())
+        assert "index.lock" in error and f"kundencheck drafts commit {session.run.id}" in error
+        assert app.is_running
+    project.close()
+    assert lock.exists()  # never deleted
+    draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
+    assert answers_mod.loads(draft.read_bytes()).answer("self-critical").value == "ok"
+    assert "kundencheck(" not in git(project_repo, "log", "--format=%s")

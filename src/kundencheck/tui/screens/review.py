@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual import work
+from textual.worker import Worker, WorkerState
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -15,6 +16,7 @@ from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import _
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.session import RunSession
+from kundencheck.store.git_store import CommitResult
 from kundencheck.tui.widgets.question import answer_text
 
 
@@ -81,15 +83,23 @@ class ReviewScreen(Screen):
         self.sub_title = _("Committing…")
         self._commit()
 
-    @work(thread=True, exclusive=True)
-    def _commit(self) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _commit(self) -> CommitResult:
         # Git may take a moment (hooks, signing); the screen stays responsive meanwhile.
-        try:
-            result = self.session.commit()
-        except KundencheckError as exc:
-            self.app.call_from_thread(self._show_error, str(exc))
+        return self.session.commit()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Handled here, on the app's thread, once the worker has really finished.
+        if event.worker.name != "_commit":
             return
-        self.app.call_from_thread(self.app.exit, result)
+        if event.state is WorkerState.SUCCESS:
+            self.app.exit(event.worker.result)
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            if isinstance(error, KundencheckError):
+                self._show_error(str(error))
+            else:  # a bug; still one paragraph, and the draft is safe
+                self._show_error(f"An unexpected internal error happened ({type(error).__name__}: {error}). This is a bug in kundencheck.")
 
     def _show_error(self, message: str) -> None:
         self._committing = False
@@ -97,9 +107,9 @@ class ReviewScreen(Screen):
         widget = self.query_one("#review-error", Static)
         text = Text(_("The commit did not happen.") + " ", style="bold red")
         text.append(clean_text(message))
-        text.append(
-            "\n" + _("Your answers are kept as draft {id}; commit them later with `kundencheck drafts commit {id}`.").format(id=self.session.run.id)
-        )
+        if "drafts commit" not in message:
+            hint = _("Your answers are kept as draft {id}; commit them later with `kundencheck drafts commit {id}`.")
+            text.append("\n" + hint.format(id=self.session.run.id))
         widget.update(text)
         widget.display = True
         widget.scroll_visible()
