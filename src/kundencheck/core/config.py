@@ -1,11 +1,12 @@
 """The project's configuration, ``.kundencheck/config.toml``.
 
-Read with tomllib; every key is checked so a typo is an error naming the key and the allowed
-values, not a silently ignored setting.
+Read with tomllib; every key is checked so a typo is an error naming the file, the line, the
+key and the allowed values, not a silently ignored setting.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,14 @@ DEFAULT_CADENCE_DAYS = 14
 
 
 class ConfigError(UsageError):
-    """The config file is broken or has a key or value kundencheck does not know."""
+    """The config file is broken or has a key or value kundencheck does not know.
+
+    ``key`` is the dotted key the error is about (``"storage.branch"``), when there is one.
+    """
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 @dataclass
@@ -50,12 +58,46 @@ def load_config(project_root: Path) -> Config:
     except OSError as exc:
         raise ConfigError(f"{shown}: cannot be read ({exc.strerror or exc}). Check its permissions.") from None
     data = parse_toml_bytes(raw, shown, ConfigError)
-    return config_from_dict(data, shown)
+    return config_from_dict(data, shown, text=raw.decode("utf-8", "replace"))
 
 
-def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH) -> Config:
-    def fail(key: str, allowed: str) -> ConfigError:
-        return ConfigError(f"{shown}, key {key!r}: {allowed}")
+def key_line(text: str, key: str) -> int | None:
+    """The line (1-based) where the dotted ``key`` is set in the TOML ``text``, if it can be found.
+
+    Understands ``[table]`` headers, ``key = ...`` inside them, dotted keys (``storage.push = ...``)
+    and, for a key inside an inline table, the line of the table's own key. A heuristic for error
+    messages: it does not parse TOML and gives None rather than a wrong guess when unsure.
+    """
+    parts = key.split(".")
+    header = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]")
+    table: list[str] = []
+    for candidate in (parts, parts[:-1]):  # the key itself, else its table (inline or header)
+        if not candidate:
+            continue
+        table = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            found = header.match(line)
+            if found:
+                table = [p.strip().strip('"\'') for p in found.group(1).split(".")]
+                if table == candidate:
+                    return number
+                continue
+            assigned = re.match(r"^\s*([A-Za-z0-9_\-.\"' ]+?)\s*=", line)
+            if assigned:
+                name = [p.strip().strip('"\'') for p in assigned.group(1).split(".")]
+                if table + name == candidate:
+                    return number
+    return None
+
+
+def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: str | None = None) -> Config:
+    """Check ``data`` (a parsed config) and make a Config of it; ``text``, the file's raw text,
+    adds the line number to error messages."""
+
+    def fail(key: str, allowed: str, line_key: str | None = None) -> ConfigError:
+        line = key_line(text, line_key or key) if text is not None else None
+        where = f"line {line}, " if line is not None else ""
+        return ConfigError(f"{shown}, {where}key {key!r}: {allowed}", key=key)
 
     for key in data:
         if key not in _TOP:
@@ -81,7 +123,12 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH) -> Config:
         config.cadence_days = value
     mapping = data.get("checklists", {})
     if not isinstance(mapping, dict) or not all(is_safe_id(k) and is_safe_id(v) for k, v in mapping.items()):
-        raise fail("checklists", "must be a table of phase = \"checklist-id\" pairs, both safe ids.")
+        bad = [k for k, v in mapping.items() if not (is_safe_id(k) and is_safe_id(v))] if isinstance(mapping, dict) else []
+        raise fail(
+            "checklists",
+            "must be a table of phase = \"checklist-id\" pairs, both safe ids (lowercase letters, digits, dashes).",
+            line_key=f"checklists.{bad[0]}" if bad and isinstance(bad[0], str) else None,
+        )
     config.checklists = dict(mapping)
     storage = data.get("storage", {})
     if not isinstance(storage, dict):

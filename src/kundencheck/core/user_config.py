@@ -1,0 +1,137 @@
+"""A person's own preferences, in the platform's user config folder.
+
+``~/.config/kundencheck/config.toml`` on Linux (``$XDG_CONFIG_HOME`` is honoured), the
+equivalents on macOS and Windows (see :func:`user_config_path`)::
+
+    language = "de"            # "de" or "en"; the project's config wins over this
+    theme = "textual-light"    # a Textual theme name
+    [keys]                     # binding id = "key" (or "key1,key2"), see README "Remapping keys"
+    next-item = "ctrl+n"
+
+Which setting wins: the project's ``.kundencheck/config.toml``, then this file, then the
+environment (``LANG`` and friends), then the built-in default. Read with tomllib and checked
+like the project config: a typo is an error naming the file, the line, the key and the allowed
+values. Theme names and binding ids are only known to the UI, so they are checked against the
+lists it passes to :func:`check_against`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kundencheck.core.checklist import parse_toml_bytes
+from kundencheck.core.config import ConfigError, key_line
+from kundencheck.core.i18n import SUPPORTED, language_from_environment
+
+APP_NAME = "kundencheck"
+_TOP = {"language", "theme", "keys"}
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+#: One key as Textual names it: "j", "ctrl+n", "question_mark", "f2", "?" ...
+_KEY = re.compile(r"^[^\s,]{1,40}$")
+
+
+class UserConfigError(ConfigError):
+    """The user config file is broken or has a key or value kundencheck does not know."""
+
+
+@dataclass
+class UserConfig:
+    language: str | None = None
+    theme: str | None = None
+    #: binding id -> key string, for Textual's App.set_keymap.
+    keys: dict[str, str] = field(default_factory=dict)
+    #: The file read ("" when there was none).
+    source: str = ""
+    #: The raw text, kept for line numbers in later checks.
+    text: str = field(default="", repr=False, compare=False)
+
+
+def user_config_path() -> Path:
+    """Where this person's config lives, e.g. ``~/.config/kundencheck/config.toml``."""
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME) / "config.toml"
+
+
+def load_user_config(path: Path | None = None) -> UserConfig:
+    """Read the user config (default: :func:`user_config_path`); a missing file means defaults."""
+    path = user_config_path() if path is None else path
+    if not path.exists():
+        return UserConfig()
+    shown = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserConfigError(f"{shown}: cannot be read ({exc.strerror or exc}). Check its permissions.") from None
+    data = parse_toml_bytes(raw, shown, UserConfigError)
+    return user_config_from_dict(data, shown, text=raw.decode("utf-8", "replace"))
+
+
+def _fail(shown: str, text: str | None, key: str, allowed: str) -> UserConfigError:
+    line = key_line(text, key) if text is not None else None
+    where = f"line {line}, " if line is not None else ""
+    return UserConfigError(f"{shown}, {where}key {key!r}: {allowed}", key=key)
+
+
+def user_config_from_dict(data: dict[str, Any], shown: str = "config.toml", *, text: str | None = None) -> UserConfig:
+    for key in data:
+        if key not in _TOP:
+            raise _fail(shown, text, key, f"unknown key. Allowed keys: {', '.join(sorted(_TOP))}.")
+    config = UserConfig(source=shown, text=text or "")
+    if "language" in data:
+        if data["language"] not in SUPPORTED:
+            raise _fail(shown, text, "language", f"{data['language']!r} is not supported. Allowed: \"de\", \"en\".")
+        config.language = data["language"]
+    if "theme" in data:
+        theme = data["theme"]
+        if not isinstance(theme, str) or not _NAME.match(theme):
+            raise _fail(shown, text, "theme", "must be a Textual theme name such as \"textual-dark\" or \"ansi-light\".")
+        config.theme = theme
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict):
+        raise _fail(shown, text, "keys", "must be a table ([keys]) of binding-id = \"key\" pairs.")
+    for binding_id, value in keys.items():
+        parts = value.split(",") if isinstance(value, str) else []
+        if not _NAME.match(binding_id) or not parts or not all(_KEY.match(p.strip()) for p in parts):
+            raise _fail(
+                shown, text, f"keys.{binding_id}",
+                "must be a key such as \"ctrl+n\" or \"j\", or several separated by commas (\"j,down\").",
+            )
+        config.keys[binding_id] = ",".join(p.strip() for p in parts)
+    return config
+
+
+def check_against(config: UserConfig, *, themes: Iterable[str] = (), binding_ids: Iterable[str] = ()) -> None:
+    """Check the theme and the remapped binding ids against what the UI has (names only it knows)."""
+    text = config.text or None
+    themes = sorted(themes)
+    if config.theme is not None and themes and config.theme not in themes:
+        raise _fail(config.source, text, "theme", f"{config.theme!r} is not a theme. Allowed: {', '.join(themes)}.")
+    ids = sorted(binding_ids)
+    if ids:
+        for binding_id in config.keys:
+            if binding_id not in ids:
+                raise _fail(
+                    config.source, text, f"keys.{binding_id}",
+                    f"{binding_id!r} is not a binding id. Allowed: {', '.join(ids)}.",
+                )
+
+
+def effective_language(
+    project_language: str | None, user: UserConfig | None, environ: dict[str, str] | None = None
+) -> tuple[str, str]:
+    """(language, where it came from): project config, else user config, else environment, else en."""
+    if project_language:
+        return project_language, "project config"
+    if user is not None and user.language:
+        return user.language, "user config"
+    env = os.environ if environ is None else environ
+    from_env = language_from_environment(dict(env))
+    if from_env:
+        return from_env, "environment"
+    return "en", "default"
