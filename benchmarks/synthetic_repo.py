@@ -1,0 +1,111 @@
+"""Build a large synthetic project repository with ``git fast-import``, for the benchmarks.
+
+``build(path, commits=100_000, runs=10_000)`` makes a repository whose history has ``commits``
+commits: ordinary code commits touching a few source files, and ``runs`` of them each adding
+one realistic answers file (several authors, several phases, notes and actions), as a team
+using kundencheck for years would have. Cached by size under the given folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from kundencheck.core import answers as answers_mod
+from kundencheck.core.answers import Action, Answer
+from kundencheck.core.catalog import load_catalog
+from kundencheck.core.checklist import Kind
+
+AUTHORS = [("Ana Schäfer", "ana@example.com"), ("Jonas Berg", "jonas@example.com"), ("Lea Yıldız", "lea@example.com"), ("Tom Weber", "tom@example.com")]
+PHASE_WEIGHTS = [("build", 8), ("design", 1), ("acceptance", 1)]
+
+
+def _answers_file(checklist, author, started: dt.datetime, rng: random.Random) -> tuple[str, str]:
+    name, email = author
+    run = answers_mod.new_run(checklist, f"{name} <{email}>", email, started=started)
+    run.id = f"{run.id[:-6]}{rng.getrandbits(24):06x}"
+    run.finished = started + dt.timedelta(minutes=rng.randint(4, 15))
+    values: dict = {}
+    for item in checklist.items:
+        if not checklist.is_visible(item, values):
+            continue
+        answer = Answer(item=item.id)
+        if item.kind is Kind.TRAFFIC_LIGHT:
+            answer.value = rng.choices(["green", "amber", "red", "na"], [6, 3, 1, 1])[0]
+        elif item.kind is Kind.SCALE:
+            answer.value = rng.randint(1, 5)
+        elif item.kind is Kind.CHOICE:
+            answer.value = rng.choice(item.options).id
+        elif item.kind is Kind.DATE:
+            answer.value = started.date() + dt.timedelta(days=rng.randint(1, 20))
+        else:
+            answer.value = "Keep proposing options before the client has to ask."
+        if item.needs_note(answer.value):
+            answer.note = "Discussed in planning; the client has not confirmed yet."
+        if item.needs_action(answer.value):
+            answer.action = Action("Call the client and agree on next steps", name.split()[0], started.date() + dt.timedelta(days=7))
+        values[item.id] = answer.value
+        run.answers.append(answer)
+    return run.path, answers_mod.dumps(run, checklist)
+
+
+def build(path: Path, commits: int = 100_000, runs: int = 10_000, seed: int = 48) -> Path:
+    marker = path / ".synthetic-done"
+    if marker.exists():
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
+    catalog = load_catalog(None)
+    checklists = {phase: catalog.find(phase, "en") for phase, _ in PHASE_WEIGHTS}
+    rng = random.Random(seed)
+    start = dt.datetime(2019, 1, 7, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    run_every = max(commits // max(runs, 1), 1)
+    proc = subprocess.Popen(["git", "fast-import", "--quiet", "--done"], cwd=path, stdin=subprocess.PIPE)
+    out = proc.stdin
+    assert out is not None
+
+    def data(blob: bytes) -> None:
+        out.write(b"data %d\n" % len(blob))
+        out.write(blob)
+        out.write(b"\n")
+
+    made_runs = 0
+    for n in range(commits):
+        moment = start + dt.timedelta(minutes=30 * n)
+        name, email = AUTHORS[n % len(AUTHORS)]
+        stamp = f"{int(moment.timestamp())} +0100"
+        out.write(b"commit refs/heads/main\n")
+        out.write(f"author {name} <{email}> {stamp}\ncommitter {name} <{email}> {stamp}\n".encode())
+        if made_runs < runs and n % run_every == run_every - 1:
+            phase = rng.choices([p for p, _ in PHASE_WEIGHTS], [w for _, w in PHASE_WEIGHTS])[0]
+            rel, text = _answers_file(checklists[phase], (name, email), moment, rng)
+            data(f"kundencheck({phase}): synthetic run {made_runs}\n\nKundencheck-Run: {Path(rel).stem}\nKundencheck-Phase: {phase}\n".encode())
+            out.write(f"M 100644 inline {rel}\n".encode())
+            data(text.encode())
+            made_runs += 1
+        else:
+            data(f"Work on feature {n}\n".encode())
+            out.write(f"M 100644 inline src/module_{n % 200}.py\n".encode())
+            data(f"VALUE = {n}\n".encode())
+        out.write(b"\n")
+    out.write(b"done\n")
+    out.close()
+    if proc.wait() != 0:
+        sys.exit("git fast-import failed")
+    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=path, check=True)
+    subprocess.run(["git", "config", "user.name", "Bench Mark"], cwd=path, check=True)
+    subprocess.run(["git", "config", "user.email", "bench@example.com"], cwd=path, check=True)
+    marker.write_text(f"{commits} {made_runs}\n")
+    return path
+
+
+if __name__ == "__main__":
+    import time
+
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/kundencheck-bench/100000-10000")
+    t0 = time.perf_counter()
+    build(target)
+    print(f"built {target} in {time.perf_counter() - t0:.1f} s")
