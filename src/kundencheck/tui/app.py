@@ -33,7 +33,15 @@ class KundencheckApp(App[CommitResult | None]):
         self.draft = draft
         self.session: RunSession | None = None
 
+    #: Set by build_app from the user config: a Textual theme name and binding id -> key(s).
+    _user_theme: str | None = None
+    _user_keymap: dict[str, str] | None = None
+
     def on_mount(self) -> None:
+        if self._user_theme and self._user_theme in self.available_themes:
+            self.theme = self._user_theme
+        if self._user_keymap:
+            self.set_keymap(self._user_keymap)
         if self.draft is None:
             self._start(None)
             return
@@ -88,6 +96,7 @@ class KundencheckApp(App[CommitResult | None]):
             yield SystemCommand(_("Next item"), _("Move to the next question"), lambda: screen.action_move(1))
             yield SystemCommand(_("Previous item"), _("Move to the previous question"), lambda: screen.action_move(-1))
             yield SystemCommand(_("Edit note"), _("Write a note for this item"), screen.action_edit_note)
+            yield SystemCommand(_("Edit note in $EDITOR"), _("Write a long note in your own editor (ctrl+e)"), screen.action_external_editor)
             for key, word in (("1", _("yes")), ("2", _("partly")), ("3", _("no")), ("0", _("not applicable"))):
                 yield SystemCommand(
                     _("Answer: {word}").format(word=word), _("Answer the traffic-light item in focus"), lambda k=key: screen.action_digit(k)
@@ -95,7 +104,30 @@ class KundencheckApp(App[CommitResult | None]):
         yield SystemCommand(_("Quit kundencheck"), _("Answers stay as a draft"), self.action_quit)
 
 
-def build_app(make_session: SessionFactory, *, draft: tuple[Run, str] | None = None, discard_draft: Callable[[str], None] | None = None) -> KundencheckApp:
+def build_app(
+    make_session: SessionFactory,
+    *,
+    draft: tuple[Run, str] | None = None,
+    discard_draft: Callable[[str], None] | None = None,
+    theme: str | None = None,
+    keymap: dict[str, str] | None = None,
+) -> KundencheckApp:
+    """``theme`` and ``keymap`` come from the user config (see core/user_config.py)."""
     app = KundencheckApp(make_session, draft=draft)
     app._discard_draft = discard_draft
+    app._user_theme = theme
+    app._user_keymap = dict(keymap) if keymap else None
     return app
+
+
+def theme_names() -> list[str]:
+    """The themes a user config may name."""
+    from textual.theme import BUILTIN_THEMES
+
+    return sorted(BUILTIN_THEMES)
+
+
+def binding_ids() -> list[str]:
+    """The ids of the bindings a user config may remap in its [keys] table."""
+    found = {b.id for cls in (KundencheckApp, RunScreen) for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+    return sorted(found)

@@ -17,6 +17,7 @@ from kundencheck.core.checklist import Item, Kind
 from kundencheck.core.i18n import _
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.session import RunSession
+from kundencheck.tui.editor import note_from_field, note_to_field
 from kundencheck.tui.widgets.question import TRAFFIC_KEYS, QuestionPanel, answer_symbol
 
 
@@ -36,15 +37,19 @@ class RunScreen(Screen):
     """Walks through the visible items of the session's checklist."""
 
     BINDINGS = [
-        Binding("down,j", "move(1)", _("Next"), show=False),
-        Binding("up,k", "move(-1)", _("Previous"), show=False),
+        # The ids are what a user remaps in the [keys] table of their user config (README:
+        # "Remapping keys"); keep them stable.
+        Binding("down,j", "move(1)", _("Next"), show=False, id="next-item"),
+        Binding("up,k", "move(-1)", _("Previous"), show=False, id="previous-item"),
         *[Binding(str(d), f"digit('{d}')", show=False) for d in range(10)],
-        Binding("n", "edit_note", _("Note")),
-        Binding("ctrl+s", "review", _("Review"), priority=True),
-        Binding("f2", "review", _("Review"), show=False),
-        Binding("escape", "leave_input", _("Back to items"), show=False),
-        Binding("question_mark,f1", "app.help", _("Help")),
-        Binding("q", "app.quit", _("Quit")),
+        Binding("n", "edit_note", _("Note"), id="edit-note"),
+        # priority: the note Input would take ctrl+e as "end of line" (kept in the other inputs).
+        Binding("ctrl+e", "external_editor", _("Note in $EDITOR"), show=False, priority=True, id="external-editor"),
+        Binding("ctrl+s", "review", _("Review"), priority=True, id="review"),
+        Binding("f2", "review", _("Review"), show=False, id="review-f2"),
+        Binding("escape", "leave_input", _("Back to items"), show=False, id="back-to-items"),
+        Binding("question_mark,f1", "app.help", _("Help"), id="help"),
+        Binding("q", "app.quit", _("Quit"), id="quit"),
     ]
 
     def __init__(self, session: RunSession) -> None:
@@ -138,7 +143,7 @@ class RunScreen(Screen):
             with value_input.prevent(Input.Changed):
                 value_input.value = value.isoformat() if isinstance(value, dt.date) else (value or "")
         with self.query_one("#note-input", Input).prevent(Input.Changed):
-            self.query_one("#note-input", Input).value = answer.note if answer else ""
+            self.query_one("#note-input", Input).value = note_to_field(answer.note) if answer else ""
         self._show_action(item)
         self._show_hint(item)
 
@@ -191,7 +196,7 @@ class RunScreen(Screen):
     @on(Input.Changed, "#note-input")
     def _note_changed(self, event: Input.Changed) -> None:
         if self.current:
-            self.session.set_note(self.current.id, event.value)
+            self.session.set_note(self.current.id, note_from_field(event.value))
             self._show_hint(self.current)
 
     @on(Input.Changed, "#action-what")
@@ -328,6 +333,26 @@ class RunScreen(Screen):
 
     def action_edit_note(self) -> None:
         self.query_one("#note-input", Input).focus()
+
+    def action_external_editor(self) -> None:
+        """Write the current item's note in $VISUAL / $EDITOR (ctrl+e)."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.id != "note-input":
+            focused.action_end()  # what ctrl+e does in any other input field
+            return
+        item = self.current
+        if item is None:
+            return
+        from kundencheck.tui import editor
+
+        answer = self.session.run.answer(item.id)
+        note = editor.edit_in_app(self.app, answer.note if answer else "")
+        if note is None:
+            return
+        self.session.set_note(item.id, note)
+        with self.query_one("#note-input", Input).prevent(Input.Changed):
+            self.query_one("#note-input", Input).value = note_to_field(note)
+        self._show_hint(item)
 
     def action_leave_input(self) -> None:
         self.query_one("#items", OptionList).focus()
