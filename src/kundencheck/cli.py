@@ -76,10 +76,13 @@ def guarded(func: Callable) -> Callable:
 @click.version_option(__version__, "-V", "--version", prog_name="kundencheck")
 @click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Run as if started in DIRECTORY (like git -C).")
+@click.option("--no-color", is_flag=True, help="No colours (the same as setting NO_COLOR=1).")
 @click.pass_context
-def main(ctx: click.Context, directory: Path | None) -> None:
+def main(ctx: click.Context, directory: Path | None, no_color: bool = False) -> None:
     """kundencheck: client-care checklists for each project phase, answered in the terminal
     and committed into your project's own git history."""
+    if no_color:
+        os.environ["NO_COLOR"] = "1"  # before any console or app is made; Rich and Textual honour it
     ctx.ensure_object(dict)
     ctx.obj["directory"] = directory or Path(".")
     if ctx.invoked_subcommand is None:
@@ -88,6 +91,12 @@ def main(ctx: click.Context, directory: Path | None) -> None:
 
 def _directory(ctx: click.Context) -> Path:
     return ctx.find_root().obj["directory"]
+
+
+from kundencheck.cli_setup import COMMANDS as _SETUP_COMMANDS  # noqa: E402  (init, phase, config, completion)
+
+for _command in _SETUP_COMMANDS:
+    main.add_command(_command)
 
 
 @main.command(epilog="""
@@ -129,9 +138,11 @@ def _run_tui(project, phase: str | None, sprint: str | None) -> None:
     def make_session(resume):
         return RunSession.start(project, phase, sprint=sprint, draft=resume)
 
+    from kundencheck.cli_setup import tui_user_settings
     from kundencheck.tui.app import build_app
 
-    app = build_app(make_session, draft=draft, discard_draft=project.drafts.discard)
+    theme, keymap = tui_user_settings()  # the user config's theme and [keys]; checked before the UI starts
+    app = build_app(make_session, draft=draft, discard_draft=project.drafts.discard, theme=theme, keymap=keymap)
     result = app.run()
     _report_commit(result, project)
 

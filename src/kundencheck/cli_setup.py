@@ -1,0 +1,584 @@
+"""Setting a project up: ``init``, ``phase``, ``config`` and ``completion``.
+
+The project config is written with tomlkit so that a second ``init`` or a ``phase`` change edits
+only the keys asked for and keeps the team's comments and layout. Every write is committed like
+the answers are (only that file, the user's index and work tree otherwise untouched), so
+``git log .kundencheck/config.toml`` is the project's phase history.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from kundencheck.core.config import CONFIG_PATH, DEFAULT_CADENCE_DAYS, ConfigError, config_from_dict, load_config
+from kundencheck.core.errors import KundencheckError, StoreError, UsageError
+
+CONFIG_SUBJECT = "kundencheck: configure project"
+
+
+# ----------------------------------------------------------------------------- shared helpers
+
+
+def _common():
+    """cli_common if it is there, else the same helpers from kundencheck.cli (imported late)."""
+    try:
+        from kundencheck import cli_common as common
+    except ImportError:  # pragma: no cover  (older layout)
+        from kundencheck import cli as common
+    return common
+
+
+def _guarded(func: Callable) -> Callable:
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return _common().guarded(func)(*args, **kwargs)
+
+    return wrapper
+
+
+def _console(stderr: bool = False):
+    return _common()._console(stderr=stderr)
+
+
+def _directory(ctx: click.Context) -> Path:
+    obj = ctx.find_root().obj
+    directory = obj.get("directory") if isinstance(obj, dict) else None
+    return directory or Path(".")
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _toml(value: Any) -> str:
+    import tomlkit
+
+    return tomlkit.item(value).as_string()
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str  # the key in its table
+    table: str | None  # None: top level
+    flag: str  # the init flag that sets it
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.table}.{self.key}" if self.table else self.key
+
+
+SETTINGS = (
+    Setting("project", None, "--project"),
+    Setting("client", None, "--client"),
+    Setting("language", None, "--language"),
+    Setting("phase", None, "--phase"),
+    Setting("cadence_days", None, "--cadence"),
+    Setting("branch", "storage", "--branch"),
+    Setting("commit_msg_hook", "storage", "--commit-msg-hook/--no-commit-msg-hook"),
+    Setting("push", "storage", "--push/--no-push"),
+)
+PHASE = SETTINGS[3]
+
+
+def known_phases(config, catalog) -> list[str]:
+    """Phases a project can be in: those of its checklists (shipped and own), the phases its
+    config maps to a checklist, and any checklist id (a checklist can be run as a phase)."""
+    found = list(catalog.phases())
+    for name in [*config.checklists, *sorted({cid for cid, _lang in catalog.checklists})]:
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def _check_phase(name: str, config, catalog) -> None:
+    known = known_phases(config, catalog)
+    if name not in known:
+        raise UsageError(
+            f"{name!r} is not a known phase. Known: {', '.join(known)}. A phase of your own needs a checklist "
+            f"in .kundencheck/checklists/ first (see `kundencheck init --copy-checklists` and docs/checklist-format.md)."
+        )
+
+
+def _validate(doc, path: Path, flags: dict[str, str] | None = None):
+    """Check the document with the same rules as reading the config; a bad flag value is
+    reported against the flag, not against a file that was never written."""
+    import tomlkit
+
+    text = tomlkit.dumps(doc)
+    try:
+        return config_from_dict(doc.unwrap(), str(path), text=text), text
+    except ConfigError as exc:
+        flag = (flags or {}).get(exc.key or "")
+        if flag:
+            reason = str(exc).split(f"key {exc.key!r}: ", 1)[-1]
+            raise UsageError(f"{flag}: {reason}") from None
+        raise
+
+
+def _commit(store, relpath: str, content: str | bytes, message: str, hook: bool):
+    """Commit one file below .kundencheck/ the way answers are committed."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        return store.commit_file(relpath, data, message, run_commit_msg_hook=hook)
+    except StoreError as exc:
+        # The store speaks of answers kept as a draft; here there is no draft to speak of.
+        try:
+            from kundencheck.store.git_store import _DRAFT_HINT as hint
+        except ImportError:  # pragma: no cover
+            hint = ""
+        text = exc.message.replace(hint, "") if hint else exc.message
+        raise StoreError(f"{text} ({relpath} was not committed; run the command again once that is sorted out.)") from None
+
+
+def _report(result, relpath: str) -> None:
+    console = _console()
+    console.print(f"Committed {result.sha[:10]} on {result.branch or 'HEAD'}: {result.subject} ({relpath})")
+    for warning in result.warnings:
+        console.print("Note: " + warning)
+
+
+# ----------------------------------------------------------------------------- the config document
+
+
+def new_document(values: dict[str, Any], phases: list[str]):
+    """A fresh config with every key and a comment above each saying what it is and what is allowed.
+
+    Written as text (tomlkit would put a blank line between a comment and a table header) and
+    parsed with tomlkit, so later edits go through the same round trip as a team's own file.
+    """
+    import tomlkit
+
+    t = _toml
+    mapping = values.get("checklists", {})
+    branch = f"branch = {t(values['branch'])}" if values.get("branch") else '# branch = "kundencheck"'
+    lines = [
+        "# kundencheck project settings. A key left out takes its default.",
+        "# Change them with `kundencheck init --FLAG VALUE` or `kundencheck phase NAME` (your",
+        "# comments are kept), or edit this file by hand and commit it.",
+        "",
+        "# Name of the project, shown with the results. Any text.",
+        f"project = {t(values['project'])}",
+        "",
+        "# The client the project is for. Any text.",
+        f"client = {t(values['client'])}",
+        "",
+        '# Language of the checklists and of kundencheck: "de" or "en". It wins over each',
+        "# person's own setting (user config) and over LANG.",
+        f"language = {t(values['language'])}",
+        "",
+        "# The phase the project is in now: `kundencheck` runs this phase's checklist.",
+        f"# One of: {', '.join(phases)} (or a phase of your own checklists).",
+        "# Move on with `kundencheck phase NAME`, so every change of phase is in git log.",
+        f"phase = {t(values['phase'])}",
+        "",
+        "# How often the team answers the checklist, in days: a whole number from 1 to 366.",
+        f"cadence_days = {t(values['cadence_days'])}",
+        "",
+        '# Which checklist is used in which phase: phase = "checklist-id" (lowercase letters,',
+        "# digits, dashes). An id is a shipped checklist or one of yours in",
+        "# .kundencheck/checklists/ID.LANG.toml (`kundencheck init --copy-checklists`).",
+        "[checklists]",
+    ]
+    for phase in phases:
+        lines += [f"# Checklist for the {phase} phase.", f"{phase} = {t(mapping.get(phase, phase))}"]
+    lines += [
+        "",
+        "# How the answers are committed.",
+        "[storage]",
+        '# Branch that gets the answers commits instead of the checked-out one, e.g. "kundencheck"',
+        "# (a branch name). Commented out: commit on the checked-out branch.",
+        branch,
+        "",
+        "# Run the repository's commit-msg hook on kundencheck's commits: true or false.",
+        f"commit_msg_hook = {t(values['commit_msg_hook'])}",
+        "",
+        "# Push the answers commit to the remote after committing: true or false.",
+        f"push = {t(values['push'])}",
+    ]
+    return tomlkit.parse("\n".join(lines) + "\n")
+
+
+def _set_key(doc, setting: Setting, value: Any) -> None:
+    """Set one key, keeping everything else of the document (comments, order, spacing)."""
+    import tomlkit
+    from tomlkit.items import AoT, Table
+
+    container = doc
+    if setting.table is not None:
+        if setting.table not in doc:
+            doc.add(setting.table, tomlkit.table())
+        container = doc[setting.table]
+    if setting.key == "branch" and value == "":
+        if setting.key in container:
+            del container[setting.key]
+        return
+    if setting.key in container or setting.table is not None:
+        container[setting.key] = value
+        return
+    # A new top-level key goes after the last top-level key, not after the first table's comments.
+    index = 0
+    for n, (key, item) in enumerate(doc.body):
+        if isinstance(item, (Table, AoT)):
+            break
+        if key is not None:
+            index = n + 1
+    doc._insert_at(index, setting.key, value)
+
+
+def _uncomment(text: str, setting: Setting, value: Any) -> str:
+    """Where a table key is only there as a commented-out example (``# branch = "kundencheck"``),
+    put the real key on that line instead of adding it at the table's end."""
+    import re
+
+    if setting.table is None or value in (None, ""):
+        return text
+    lines = text.splitlines(keepends=True)
+    inside, candidate = False, None
+    for n, line in enumerate(lines):
+        if re.match(r"^\s*\[", line):
+            if inside:
+                break
+            inside = re.match(rf"^\s*\[\s*{re.escape(setting.table)}\s*\]", line) is not None
+            continue
+        if not inside:
+            continue
+        if re.match(rf"^\s*{re.escape(setting.key)}\s*=", line):
+            return text  # the key is there: tomlkit sets it in place
+        if candidate is None and re.match(rf"^\s*#\s*{re.escape(setting.key)}\s*=", line):
+            candidate = n
+    if candidate is None:
+        return text
+    lines[candidate] = f"{setting.key} = {_toml(value)}\n"
+    return "".join(lines)
+
+
+def _current(data: dict[str, Any], setting: Setting) -> Any:
+    table = data.get(setting.table, {}) if setting.table else data
+    return table.get(setting.key) if isinstance(table, dict) else None
+
+
+# ----------------------------------------------------------------------------- init
+
+
+@click.command(epilog="""
+\b
+Examples:
+  kundencheck init                                  asks (in a terminal) and writes .kundencheck/config.toml
+  kundencheck init --project Shop --client "Kunde GmbH" --language de
+  kundencheck init --cadence 7                      later: change only this key, comments kept
+  kundencheck init --copy-checklists                copy the shipped checklists to customise them
+""")
+@click.option("--project", "project_name", metavar="NAME", help="Project name (default: the repository folder's name).")
+@click.option("--client", metavar="NAME", help="The client the project is for.")
+@click.option("--language", type=click.Choice(["de", "en"]), help="Language of the checklists (default: yours, else LANG, else en).")
+@click.option("--phase", metavar="PHASE", help="The current phase (default: build).")
+@click.option("--cadence", "cadence_days", type=int, metavar="DAYS", help=f"Days between checks, 1 to 366 (default: {DEFAULT_CADENCE_DAYS}).")
+@click.option("--branch", metavar="BRANCH", help='Commit answers onto this branch instead of the checked-out one ("" to go back).')
+@click.option("--push/--no-push", default=None, help="Push answers commits to the remote (default: no).")
+@click.option("--commit-msg-hook/--no-commit-msg-hook", "commit_msg_hook", default=None,
+              help="Run the repository's commit-msg hook on kundencheck's commits (default: yes).")
+@click.option("--copy-checklists", is_flag=True, help="Copy the shipped checklists into .kundencheck/checklists/ to customise them.")
+@click.pass_context
+@_guarded
+def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
+    """Write the project's .kundencheck/config.toml (every key explained in a comment) and commit it.
+
+    A second run changes only the keys given as flags and keeps your comments and layout."""
+    import tomlkit
+
+    from kundencheck.core.catalog import load_catalog
+    from kundencheck.core.checklist import KNOWN_PHASES
+    from kundencheck.core.user_config import effective_language, load_user_config
+    from kundencheck.store.git_store import GitStore
+
+    given = {s: flags[_param(s)] for s in SETTINGS if flags[_param(s)] is not None}
+    flag_names = {s.dotted: s.flag for s in SETTINGS}
+    store = GitStore.open(_directory(ctx))
+    try:
+        path = store.root / CONFIG_PATH
+        if path.exists():
+            if not given and not copy_checklists:
+                raise UsageError(
+                    f"{path} already exists; kundencheck does not overwrite it. Change single settings with flags "
+                    "(e.g. `kundencheck init --cadence 7`, `kundencheck phase acceptance`; your comments are kept), "
+                    "or edit the file by hand."
+                )
+            old = load_config(store.root)  # a broken config is named with file, line and key first
+            if given:
+                text = path.read_text(encoding="utf-8-sig")
+                before = tomlkit.parse(text).unwrap()
+                for setting, value in given.items():
+                    text = _uncomment(text, setting, value)
+                doc = tomlkit.parse(text)
+                if PHASE in given:
+                    _check_phase(given[PHASE], old, load_catalog(store.root))
+                for setting, value in given.items():
+                    _set_key(doc, setting, value)
+                config, text = _validate(doc, path, flag_names)
+                changes = []
+                for setting in given:
+                    was, now = _current(before, setting), _current(doc.unwrap(), setting)
+                    if was != now:
+                        changes.append(f"- {setting.dotted}: {_shown(was)} -> {_shown(now)}")
+                if changes:
+                    message = f"{CONFIG_SUBJECT}\n\nChanged in {CONFIG_PATH}:\n" + "\n".join(changes) + "\n"
+                    _report(_commit(store, CONFIG_PATH, text, message, config.commit_msg_hook), CONFIG_PATH)
+                else:
+                    _console().print(f"{CONFIG_PATH} already has these settings; nothing to commit.")
+            else:
+                config = old
+        else:
+            user = load_user_config()
+            values: dict[str, Any] = {
+                "project": store.root.name,
+                "client": "",
+                "language": effective_language(None, user)[0],
+                "phase": "build",
+                "cadence_days": DEFAULT_CADENCE_DAYS,
+                "branch": "",
+                "commit_msg_hook": True,
+                "push": False,
+            }
+            catalog = load_catalog(store.root)
+            if not given and _stdin_is_tty():
+                values["project"] = click.prompt("Project name", default=values["project"])
+                values["client"] = click.prompt("Client", default="", show_default=False)
+                values["language"] = click.prompt("Language", type=click.Choice(["de", "en"]), default=values["language"])
+                values["phase"] = click.prompt(
+                    "Current phase", type=click.Choice(known_phases(load_config(store.root), catalog)), default="build"
+                )
+            values.update({s.key: v for s, v in given.items()})
+            if PHASE in given:
+                _check_phase(values["phase"], load_config(store.root), catalog)
+            doc = new_document(values, list(KNOWN_PHASES))
+            config, text = _validate(doc, path, flag_names)
+            lines = [f"- {s.dotted} = {_toml(values[s.key])}" for s in SETTINGS if not (s.key == "branch" and not values["branch"])]
+            lines.append("- checklists: each phase uses its shipped checklist (" + ", ".join(KNOWN_PHASES) + ")")
+            message = f"{CONFIG_SUBJECT}\n\nCreated {CONFIG_PATH}:\n" + "\n".join(lines) + "\n"
+            _report(_commit(store, CONFIG_PATH, text, message, config.commit_msg_hook), CONFIG_PATH)
+        if copy_checklists:
+            _copy_checklists(store, config.commit_msg_hook)
+    finally:
+        store.close()
+
+
+def _param(setting: Setting) -> str:
+    return {"project": "project_name"}.get(setting.key, setting.key)
+
+
+def _shown(value: Any) -> str:
+    return "(not set)" if value is None else _toml(value)
+
+
+def _copy_checklists(store, hook: bool) -> None:
+    from kundencheck import __version__
+    from kundencheck.core.catalog import PROJECT_CHECKLISTS, shipped_dir
+
+    console = _console()
+    copied, skipped = [], []
+    for source in sorted(shipped_dir().glob("*.toml")):
+        relpath = f"{PROJECT_CHECKLISTS}/{source.name}"
+        if (store.root / relpath).exists():
+            skipped.append(relpath)
+            continue
+        message = (
+            f"kundencheck: copy shipped checklist {source.name}\n\n"
+            f"Copied from kundencheck {__version__} into {PROJECT_CHECKLISTS}/ to be customised for this project.\n"
+        )
+        result = _commit(store, relpath, source.read_bytes(), message, hook)
+        copied.append(relpath)
+        for warning in result.warnings:
+            console.print("Note: " + warning)
+    if copied:
+        console.print(f"Copied and committed {len(copied)} checklists into {PROJECT_CHECKLISTS}/: "
+                      + ", ".join(Path(p).name for p in copied) + ".")
+    if skipped:
+        console.print(f"Skipped {len(skipped)} that already exist (not overwritten): "
+                      + ", ".join(Path(p).name for p in skipped) + ".")
+    if copied:
+        console.print("Edit them (format: docs/checklist-format.md), check with `kundencheck validate`, and commit.")
+
+
+# ----------------------------------------------------------------------------- phase
+
+
+def _complete_phase(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion for phase names: the shipped phases and the project's own checklists."""
+    from kundencheck.core.catalog import load_catalog
+    from kundencheck.core.config import Config
+    from kundencheck.store.git_store import GitStore
+
+    try:
+        with GitStore.open(_directory(ctx)) as store:
+            names = known_phases(load_config(store.root), load_catalog(store.root))
+    except KundencheckError:
+        names = known_phases(Config(), load_catalog(None))
+    return [n for n in names if n.startswith(incomplete)]
+
+
+
+@click.command(epilog="""
+\b
+Examples:
+  kundencheck phase                 show the current phase and the known ones
+  kundencheck phase acceptance      move the project on (committed: see git log)
+""")
+@click.argument("name", required=False, shell_complete=_complete_phase)
+@click.pass_context
+@_guarded
+def phase(ctx: click.Context, name: str | None) -> None:
+    """Show the project's current phase, or move it to NAME (committed to the config)."""
+    import tomlkit
+
+    from kundencheck.core.checklist import KNOWN_PHASES
+    from kundencheck.session import open_project
+
+    project = open_project(_directory(ctx))
+    try:
+        config, catalog = project.config, project.catalog
+        current = project.current_phase()
+        known = known_phases(config, catalog)
+        path = project.root / CONFIG_PATH
+        console = _console()
+        if name is None:
+            where = f"from {CONFIG_PATH}" if config.phase else f"the default; {CONFIG_PATH} sets none"
+            console.print(f"Current phase: {current} ({where})")
+            console.print("Known phases:")
+            for phase_name in known:
+                marker = "▶" if phase_name == current else " "
+                target = config.checklists.get(phase_name, phase_name)
+                suffix = f"  (checklist {target})" if target != phase_name else ""
+                console.print(f" {marker} {phase_name}{suffix}{'  (current)' if phase_name == current else ''}")
+            console.print("Move on with: kundencheck phase NAME")
+            return
+        _check_phase(name, config, catalog)
+        if name == current:
+            console.print(f"The project is already in phase {name}; nothing to commit.")
+            return
+        if path.exists():
+            doc = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
+            _set_key(doc, PHASE, name)
+        else:
+            values = {"project": project.root.name, "client": "", "language": project.language, "phase": name,
+                      "cadence_days": DEFAULT_CADENCE_DAYS, "branch": "", "commit_msg_hook": True, "push": False}
+            doc = new_document(values, list(KNOWN_PHASES))
+        new_config, text = _validate(doc, path)
+        target = new_config.checklists.get(name, name)
+        message = (
+            f"kundencheck: phase {current} -> {name}\n\n"
+            f"The project moves from the {current} phase to the {name} phase; `kundencheck` now runs the "
+            f"{target} checklist.\n"
+        )
+        _report(_commit(project.store, CONFIG_PATH, text, message, new_config.commit_msg_hook), CONFIG_PATH)
+    finally:
+        project.close()
+
+
+# ----------------------------------------------------------------------------- config
+
+
+def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
+    """The theme and key map from the user config, checked against what the TUI knows."""
+    from kundencheck.core.user_config import check_against, load_user_config
+    from kundencheck.tui.app import binding_ids, theme_names
+
+    user = load_user_config()
+    check_against(user, themes=theme_names(), binding_ids=binding_ids())
+    return user.theme, (user.keys or None)
+
+
+@click.command("config", epilog="""
+\b
+Examples:
+  kundencheck config --show-paths    where each setting comes from
+""")
+@click.option("--show-paths", is_flag=True, help="Show the config files, whether they exist, and where each effective setting comes from.")
+@click.pass_context
+@_guarded
+def config_command(ctx: click.Context, show_paths: bool) -> None:
+    """Show kundencheck's settings: the project's config, your user config, and which one wins."""
+    from kundencheck.core.user_config import check_against, effective_language, load_user_config, user_config_path
+    from kundencheck.store.git_store import GitStore
+
+    console = _console()
+    try:
+        with GitStore.open(_directory(ctx)) as store:
+            root: Path | None = store.root
+    except KundencheckError:
+        root = None
+    user_path = user_config_path()
+    project_path = root / CONFIG_PATH if root is not None else None
+
+    def state(p: Path | None) -> str:
+        if p is None:
+            return "none (not inside a git repository)"
+        return f"{p} ({'exists' if p.exists() else 'does not exist'})"
+
+    console.print(f"Project config: {state(project_path)}")
+    console.print(f"User config:    {state(user_path)}")
+    # Read after printing the paths, so a broken file is reported with the paths in view.
+    project = load_config(root) if root is not None else None
+    user = load_user_config(user_path)
+    from kundencheck.tui.app import binding_ids, theme_names
+
+    check_against(user, themes=theme_names(), binding_ids=binding_ids())
+    language, source = effective_language(project.language if project else None, user)
+    console.print(f"language: {language} (from {_source_name(source)})")
+    if project is not None:
+        phase_source = "the project config" if project.phase else "the default"
+        console.print(f"phase:    {project.phase or 'build'} (from {phase_source})")
+    theme = user.theme or "textual-dark"
+    console.print(f"theme:    {theme} (from {'the user config' if user.theme else 'the default'})")
+    if user.keys:
+        remapped = ", ".join(f"{k} = {v}" for k, v in sorted(user.keys.items()))
+        console.print(f"keys:     {remapped} (from the user config)")
+    else:
+        console.print("keys:     the defaults (nothing remapped; see README \"Remapping keys\")")
+    console.print("Which wins: the project config, then the user config, then the environment (LANG), then the default.")
+
+
+def _source_name(source: str) -> str:
+    return {
+        "project config": "the project config",
+        "user config": "the user config",
+        "environment": "the environment: LANGUAGE, LC_ALL, LC_MESSAGES or LANG",
+        "default": "the default",
+    }[source]
+
+
+# ----------------------------------------------------------------------------- completion
+
+
+@click.command(epilog="""
+\b
+Examples:
+  eval "$(kundencheck completion bash)"     in ~/.bashrc
+  eval "$(kundencheck completion zsh)"      in ~/.zshrc
+  kundencheck completion fish > ~/.config/fish/completions/kundencheck.fish
+""")
+@click.argument("shell", required=False, type=click.Choice(["bash", "zsh", "fish"]))
+@click.pass_context
+def completion(ctx: click.Context, shell: str | None) -> None:
+    """Print the shell completion script for bash, zsh or fish (default: your $SHELL)."""
+    from click.shell_completion import get_completion_class
+
+    if shell is None:
+        name = Path(os.environ.get("SHELL", "")).name
+        shell = name if name in ("bash", "zsh", "fish") else "bash"
+    cls = get_completion_class(shell)
+    if cls is None:  # pragma: no cover  (the choice above only allows known shells)
+        raise click.BadParameter(f"no completion for {shell}")
+    click.echo(cls(ctx.find_root().command, {}, "kundencheck", "_KUNDENCHECK_COMPLETE").source())
+
+
+COMMANDS = (init, phase, config_command, completion)
