@@ -6,17 +6,13 @@ anything else is a bug, reported in one paragraph with the traceback saved to a 
 
 from __future__ import annotations
 
-import functools
 import os
-import sys
-import tempfile
-import traceback
 from pathlib import Path
-from typing import Callable
 
 import click
 
 from kundencheck import __version__
+from kundencheck.cli_common import _console, guarded
 from kundencheck.core.errors import KundencheckError, UsageError
 
 EXAMPLES = """
@@ -28,48 +24,6 @@ Examples:
   kundencheck validate             check the shipped and this project's checklists
   kundencheck demo                 try it in a throwaway repository
 """
-
-
-def _console(stderr: bool = False):
-    from rich.console import Console
-
-    return Console(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=True)
-
-
-def _fail(message: str, code: int) -> None:
-    from kundencheck.core.text import clean_text
-
-    _console(stderr=True).print("kundencheck: " + clean_text(message), style="bold red" if code else None)
-    raise SystemExit(code)
-
-
-def guarded(func: Callable) -> Callable:
-    """Turn the project's errors into a clean message and exit status, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except KundencheckError as exc:
-            _fail(str(exc), exc.exit_code)
-        except KeyboardInterrupt:
-            _fail("Interrupted. Answers given so far are kept as a draft (see `kundencheck drafts`).", 130)
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception:  # a bug: keep the details, show one paragraph
-            log = Path(tempfile.gettempdir()) / f"kundencheck-crash-{os.getpid()}.txt"
-            try:
-                log.write_text(traceback.format_exc())
-                where = f"The details are in {log}."
-            except OSError:
-                where = ""
-            _fail(
-                f"An unexpected internal error happened ({sys.exc_info()[0].__name__}). This is a bug in kundencheck, "
-                f"not in your repository; answers given so far are kept as a draft. {where} Please report it with that file.",
-                70,
-            )
-
-    return wrapper
 
 
 @click.group(invoke_without_command=True, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]})
@@ -248,6 +202,13 @@ def demo(start_tui: bool, language: str | None) -> None:
     finally:
         project.close()
     console.print(f"Look around: cd {path} && git log --stat")
+
+
+from kundencheck.cli_answer import answer  # noqa: E402  (registered after main is defined)
+from kundencheck.cli_drafts import drafts  # noqa: E402
+
+main.add_command(answer)
+main.add_command(drafts)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -42,6 +42,7 @@ class KundencheckApp(App[CommitResult | None]):
             self.theme = self._user_theme
         if self._user_keymap:
             self.set_keymap(self._user_keymap)
+        self._exit_on_termination()
         if self.draft is None:
             self._start(None)
             return
@@ -56,6 +57,24 @@ class KundencheckApp(App[CommitResult | None]):
             self._start(None)
 
         self.push_screen(ResumeDraftScreen(description), chosen)
+
+    def _exit_on_termination(self) -> None:
+        """On SIGTERM or SIGHUP (kill, a closed terminal) save the draft and exit cleanly, so
+        the terminal is restored; by default Python would die with the screen left in raw mode."""
+        import asyncio
+        import signal
+
+        def terminate() -> None:
+            if self.session is not None and not self.session.committed and self.session.has_answers():
+                self.session.save_draft()
+            self._leave()
+
+        try:
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGHUP):
+                loop.add_signal_handler(signum, terminate)
+        except (AttributeError, NotImplementedError, RuntimeError, ValueError):
+            pass  # Windows, or not the main thread: the default behaviour stays
 
     #: Set by the CLI: throws a draft away (the app itself does not know where drafts live).
     _discard_draft: Callable[[str], None] | None = None

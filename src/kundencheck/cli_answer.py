@@ -1,0 +1,367 @@
+"""`kundencheck answer`: a checklist answered in a text file instead of the terminal UI.
+
+``--template`` prints a fill-in answers file for a phase's checklist; ``--from FILE`` reads it
+back, checks it against the checklist and commits it through a :class:`RunSession`, so the
+answers file and the commit message are the same as from the TUI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kundencheck.cli_common import _console, directory_of, guarded
+from kundencheck.core.errors import AnswersError, UsageError
+
+#: Keys a filled-in file may have at the top level. ``id``, ``author``, ``started`` and
+#: ``finished`` (from an answers file used as the starting point) are read and replaced.
+TOP_KEYS = {"schema", "checklist", "checklist_version", "phase", "language", "sprint", "participants", "answers",
+            "id", "author", "started", "finished"}
+#: Keys of one ``[[answers]]`` table; ``kind`` and ``options`` are only there to help the person filling in.
+ANSWER_KEYS = {"item", "kind", "options", "status", "value", "note", "action"}
+ACTION_KEYS = {"what", "owner", "due"}
+MAX_BYTES = 1_000_000
+
+EXAMPLES = """
+\b
+Examples:
+  kundencheck answer build --template > answers.toml   write a fill-in file
+  kundencheck answer build --from answers.toml         check and commit it
+  kundencheck answer build --from - < answers.toml     the same, read from stdin
+  kundencheck answer kickoff --template --sprint 2026-S24
+"""
+
+
+@click.command("answer", epilog=EXAMPLES)
+@click.argument("phase", required=False)
+@click.option("--template", "template", is_flag=True, help="Print a fill-in answers file for the phase's checklist.")
+@click.option("--from", "source", metavar="FILE", help="Read a filled-in answers file ('-' = stdin), check it and commit it.")
+@click.option("--sprint", help="Sprint label to record (default: the file's, else the ISO week, e.g. 2026-W48).")
+@click.option("--allow-detached", is_flag=True, help="Commit even though HEAD is detached.")
+@click.pass_context
+@guarded
+def answer(ctx: click.Context, phase: str | None, template: bool, source: str | None, sprint: str | None, allow_detached: bool) -> None:
+    """Answer a phase's checklist in a text file instead of the terminal UI.
+
+    `--template` prints every item of the checklist with an empty answer, its question and why
+    as comments; fill in each `status` or `value` (and a note or action where the answer needs
+    one), then commit it with `--from FILE`. The answers file and the commit are the same as
+    from `kundencheck run`. Without PHASE: the project's current phase (else build)."""
+    from kundencheck.session import open_project
+
+    if template == (source is not None):
+        raise UsageError("Give either --template (print a fill-in file) or --from FILE (commit a filled-in one). See `kundencheck answer --help`.")
+    raw = shown = None
+    if source is not None:
+        raw, shown = _read_source(source)  # before opening the repository: a wrong path is said first
+    project = open_project(directory_of(ctx), allow_detached=allow_detached)
+    try:
+        if template:
+            checklist = _checklist(project, phase or project.current_phase())
+            click.echo(template_text(checklist, sprint=sprint), nl=False)
+        else:
+            _commit_filled(project, phase, raw, shown, sprint)
+    finally:
+        project.close()
+
+
+def _checklist(project, phase: str):
+    from kundencheck.core.checklist import is_safe_id
+
+    if not is_safe_id(phase):
+        raise UsageError(f"{phase!r} is not a phase name. Known phases: {', '.join(project.catalog.phases())}.")
+    return project.checklist_for(phase)
+
+
+def _read_source(source: str) -> tuple[bytes, str]:
+    if source == "-":
+        raw = click.get_binary_stream("stdin").read(MAX_BYTES + 1)
+        shown = "<stdin>"
+    else:
+        path = Path(source)
+        shown = str(path)
+        try:
+            if path.is_dir():
+                raise AnswersError(f"{shown}: is a directory, not an answers file.")
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise AnswersError(f"{shown}: cannot be read ({exc.strerror or exc}). Check the path; "
+                               "`kundencheck answer PHASE --template > FILE` writes a fill-in file.") from None
+    if len(raw) > MAX_BYTES:
+        raise AnswersError(f"{shown}: is larger than {MAX_BYTES:,} bytes; an answers file is a few kilobytes.")
+    return raw, shown
+
+
+# --------------------------------------------------------------------------------- template
+
+
+def template_text(checklist, *, sprint: str | None = None, today: dt.date | None = None) -> str:
+    """A fill-in answers file for ``checklist``: every item with an empty answer."""
+    import tomlkit
+
+    from kundencheck.core.answers import SCHEMA_VERSION, sprint_label
+    from kundencheck.core.checklist import Kind
+    from kundencheck.core.text import one_line
+
+    doc = tomlkit.document()
+    for line in (
+        f"kundencheck fill-in answers for the {checklist.id} checklist: {one_line(checklist.title, 120)}",
+        "Fill in each status or value; leave it empty (\"\") for an item you do not answer.",
+        "  traffic-light: status = \"green\" (yes), \"amber\" (partly), \"red\" (no) or \"na\" (not applicable)",
+        "  scale: value = 1 to 5; choice: value = one of the options; text: value = \"...\";",
+        "  date: value = 2026-12-31 (quotes are fine too).",
+        "A note says why; an action is what, owner and due date (a date like 2026-12-31).",
+        f"Then commit it: kundencheck answer {checklist.phase} --from FILE   (format: docs/answers-format.md)",
+    ):
+        doc.add(tomlkit.comment(line))
+    doc.add("schema", SCHEMA_VERSION)
+    doc.add("checklist", checklist.id)
+    doc.add("checklist_version", checklist.version)
+    doc.add("phase", checklist.phase)
+    doc.add("language", checklist.language)
+    doc.add("sprint", one_line(sprint or sprint_label(today or dt.date.today()), 60))
+    doc["sprint"].comment("change it if your sprints have other names")
+    doc.add(tomlkit.comment('participants = ["Name <email>", ...]   optional: everyone who answered together'))
+
+    answers = tomlkit.aot()
+    for item in checklist.items:
+        table = tomlkit.table()
+        table.add(tomlkit.comment(one_line(item.question, 200)))
+        table.add(tomlkit.comment("Why: " + one_line(item.why, 300)))
+        for hint in _hints(item):
+            table.add(tomlkit.comment(one_line(hint, 300)))
+        table.add("item", item.id)
+        table.add("kind", str(item.kind))
+        if item.kind is Kind.CHOICE:
+            table.add("options", [option.id for option in item.options])
+        table.add("status" if item.kind is Kind.TRAFFIC_LIGHT else "value", "")
+        if item.kind not in (Kind.TEXT, Kind.DATE) or item.note_when:
+            table.add("note", "")
+        if item.action_when:
+            action = tomlkit.inline_table()
+            action.update({"what": "", "owner": "", "due": ""})
+            table.add("action", action)
+        answers.append(table)
+    doc.add(tomlkit.nl())
+    doc.add("answers", answers)
+    return tomlkit.dumps(doc)
+
+
+def _hints(item) -> list[str]:
+    """Comment lines saying what the item takes and what its answers demand."""
+    from kundencheck.core.checklist import STATUS_WORDS as status_words
+    from kundencheck.core.checklist import Kind as kind_enum
+
+    def shown(values) -> str:
+        order = list(item.allowed_values() or ())
+        ordered = sorted(values, key=lambda v: (order.index(v) if v in order else len(order), str(v)))
+        words = [f"{v} ({status_words[v]})" if item.kind is kind_enum.TRAFFIC_LIGHT and v in status_words else str(v)
+                 for v in ordered]
+        return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+
+    hints = []
+    if item.kind is kind_enum.SCALE:
+        hints.append(f"1 = {item.low} ... 5 = {item.high}")
+    if item.kind is kind_enum.CHOICE:
+        hints.append("Options: " + ", ".join(f"{o.id} ({o.label})" for o in item.options))
+    if item.when is not None:
+        hints.append(f"Only asked when {item.when.item} is {' or '.join(map(str, item.when.equals))}; otherwise leave it empty.")
+    if not item.required:
+        hints.append("Optional.")
+    if item.note_when:
+        hints.append(f"Needs a note when {shown(item.note_when)}.")
+    if item.action_when:
+        hints.append(f"Needs an action (what, owner, due) when {shown(item.action_when)}.")
+    return hints
+
+
+# --------------------------------------------------------------------------------- reading back
+
+
+def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: str | None) -> None:
+    from kundencheck.cli import _report_commit  # lazily: kundencheck.cli imports this module
+    from kundencheck.core import answers as answers_mod
+    from kundencheck.core.checklist import parse_toml_bytes
+    from kundencheck.session import RunSession
+
+    data = parse_toml_bytes(raw, shown, AnswersError)
+    file_phase = data.get("phase")
+    if phase is None:
+        phase = file_phase if isinstance(file_phase, str) and file_phase else project.current_phase()
+    checklist = _checklist(project, phase)
+    identity = project.store.identity()
+    run, problems, notes = filled_run(data, checklist, phase=phase, author=str(identity), email=identity.email, sprint=sprint)
+    if not problems:
+        problems = answers_mod.problems_with(run, checklist)
+    if problems:
+        raise AnswersError(
+            f"{shown}: {len(problems)} problem{'s' if len(problems) != 1 else ''}, nothing was committed:\n"
+            + "\n".join(f"  - {p}" for p in problems)
+        )
+    errors = _console(stderr=True)
+    for note in notes:
+        errors.print("kundencheck: " + note)
+    for warning in project.store.check_ready():
+        errors.print("kundencheck: " + warning)
+    session = RunSession.start(project, phase, draft=run)
+    try:
+        # If git refuses now (a merge started meanwhile, ...), commit() has saved the run as a
+        # draft and its message says how to commit it later with `kundencheck drafts commit`.
+        result = session.commit()
+    finally:
+        session.release()
+    _report_commit(result, project)
+
+
+def filled_run(data: dict[str, Any], checklist, *, phase: str, author: str, email: str, sprint: str | None = None):
+    """The run a filled-in file describes, the problems that keep it from being one, and notes.
+
+    Problems name the item and what is wrong and are all collected, so a person fixes the file
+    in one go. Whether required items are answered is left to ``problems_with``.
+    """
+    from kundencheck.core import answers as answers_mod
+
+    problems: list[str] = []
+    notes: list[str] = []
+    unknown = sorted(set(data) - TOP_KEYS)
+    if unknown:
+        problems.append(f"top level: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}. "
+                        f"Allowed: {', '.join(sorted(TOP_KEYS - {'id', 'author', 'started', 'finished'}))}.")
+    schema = data.get("schema", answers_mod.SCHEMA_VERSION)
+    if schema != answers_mod.SCHEMA_VERSION or isinstance(schema, bool):
+        problems.append(f"top level: 'schema' must be {answers_mod.SCHEMA_VERSION} (found {_shown(schema)}).")
+    for key, expected in (("checklist", checklist.id), ("phase", checklist.phase), ("language", checklist.language)):
+        value = data.get(key)
+        if value is not None and value != expected and not (key == "phase" and value == phase):
+            problems.append(
+                f"top level: {key!r} is {_shown(value)}, but phase {phase!r} here uses the {checklist.id!r} checklist "
+                f"({checklist.language}), so it must be {expected!r}. Make a new template with "
+                f"`kundencheck answer {phase} --template`."
+            )
+    version = data.get("checklist_version")
+    if version is not None and str(version) != checklist.version:
+        notes.append(f"the file was made for version {_shown(version)} of the {checklist.id} checklist; "
+                     f"it is checked against the current version {checklist.version!r}.")
+    file_sprint = data.get("sprint", "")
+    if not isinstance(file_sprint, str):
+        problems.append(f"top level: 'sprint' must be a string like \"2026-W48\" (found {_shown(file_sprint)}).")
+        file_sprint = ""
+    participants = data.get("participants", [])
+    if not isinstance(participants, list) or not all(isinstance(p, str) and p.strip() for p in participants):
+        problems.append("top level: 'participants' must be a list of strings like \"Name <email>\".")
+        participants = []
+
+    run = answers_mod.new_run(checklist, author, email, sprint=sprint or file_sprint.strip() or None)
+    run.participants = [p.strip() for p in participants]
+    raw_answers = data.get("answers", [])
+    if not isinstance(raw_answers, list):
+        problems.append("top level: 'answers' must be an array of [[answers]] tables.")
+        raw_answers = []
+    seen: set[str] = set()
+    for n, raw in enumerate(raw_answers, start=1):
+        answer = _answer(raw, n, checklist, seen, problems)
+        if answer is not None:
+            run.answers.append(answer)
+    order = {item.id: n for n, item in enumerate(checklist.items)}
+    run.answers.sort(key=lambda a: order.get(a.item, len(order)))
+    return run, problems, notes
+
+
+def _answer(raw: Any, n: int, checklist, seen: set[str], problems: list[str]):
+    """One ``[[answers]]`` table as an Answer (None when it is unanswered or broken)."""
+    from kundencheck.core.answers import Action, Answer, value_problem
+    from kundencheck.core.checklist import Kind, is_safe_id
+
+    if not isinstance(raw, dict):
+        problems.append(f"answer {n}: must be a table ([[answers]]).")
+        return None
+    item_id = raw.get("item")
+    if not is_safe_id(item_id):
+        problems.append(f"answer {n}: 'item' must be an item id of the {checklist.id} checklist (found {_shown(item_id)}).")
+        return None
+    item = checklist.item(item_id)
+    if item is None:
+        problems.append(f"item {item_id!r}: not in the {checklist.id} checklist (version {checklist.version}). "
+                        f"Its items: {', '.join(i.id for i in checklist.items)}.")
+        return None
+    if item_id in seen:
+        problems.append(f"item {item_id!r}: answered twice; keep one of the two [[answers]] tables.")
+        return None
+    seen.add(item_id)
+    before = len(problems)
+    where = f"item {item_id!r}"
+    unknown = sorted(set(raw) - ANSWER_KEYS)
+    if unknown:
+        problems.append(f"{where}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}. "
+                        "Allowed: item, status or value, note, action (kind and options are ignored).")
+    key = "status" if item.kind is Kind.TRAFFIC_LIGHT else "value"
+    other = "value" if key == "status" else "status"
+    if other in raw and raw[other] not in ("", None):
+        problems.append(f"{where}: a {item.kind} item takes {key!r}, not {other!r}.")
+    value = _value(item, raw.get(key, ""))
+    problem = value_problem(item, value)
+    if problem:
+        problems.append(f"{where}: {problem}")
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        problems.append(f"{where}: 'note' must be a string (in quotes).")
+        note = ""
+    action = None
+    raw_action = raw.get("action")
+    if raw_action is not None:
+        if not isinstance(raw_action, dict):
+            problems.append(f"{where}: 'action' must be a table with what, owner and due.")
+        else:
+            extra = sorted(set(raw_action) - ACTION_KEYS)
+            what, owner, due = raw_action.get("what", ""), raw_action.get("owner", ""), _date(raw_action.get("due"))
+            if extra:
+                problems.append(f"{where}: the action has unknown key{'s' if len(extra) > 1 else ''} "
+                                f"{', '.join(map(repr, extra))}; it takes what, owner and due.")
+            if not isinstance(what, str) or not isinstance(owner, str):
+                problems.append(f"{where}: the action's 'what' and 'owner' must be strings (in quotes).")
+            elif due is not None and (isinstance(due, dt.datetime) or not isinstance(due, dt.date)):
+                problems.append(f"{where}: the action's 'due' must be a date like 2026-12-31 (found {_shown(due)}).")
+            elif what.strip() or owner.strip() or due is not None:
+                action = Action(what=what.strip(), owner=owner.strip(), due=due)
+    if len(problems) > before:
+        return None
+    if value is None and not note.strip() and action is None:
+        return None  # unanswered: the template's empty entry
+    return Answer(item=item_id, value=value, note=note.strip(), action=action)
+
+
+def _value(item, value: Any) -> Any:
+    """The answer as the session stores it: "" is unanswered; "4" and "2026-12-31" in quotes are accepted."""
+    from kundencheck.core.checklist import Kind
+
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        if item.kind is Kind.SCALE and value.strip() in {"1", "2", "3", "4", "5"}:
+            return int(value.strip())
+        if item.kind is Kind.DATE:
+            return _date(value)
+        if item.kind in (Kind.TRAFFIC_LIGHT, Kind.CHOICE):
+            return value.strip()
+    return value
+
+
+def _shown(value: Any) -> str:
+    from kundencheck.core.text import one_line
+
+    return one_line(repr(value), 60)
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
+    return value

@@ -1,0 +1,227 @@
+"""`kundencheck answer`: the fill-in template, and a filled-in file committed like the TUI would."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kundencheck.cli import main
+from kundencheck.core import answers as answers_mod
+from kundencheck.core.checklist import load_checklist
+from kundencheck.core.message import TRAILER_KEYS
+from tests.conftest import git
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+CHECKLIST = load_checklist(DATA / "sprint.en.toml")
+
+
+def invoke(repo: Path, *args: str, input: str | bytes | None = None):
+    return CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False)
+
+
+def template(repo: Path, *args: str) -> str:
+    result = invoke(repo, "answer", "build", "--template", *args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def fill(text: str, answers: dict[str, dict]) -> str:
+    """The template with the given answers put in, edited as a person would with tomlkit."""
+    import tomlkit
+
+    doc = tomlkit.parse(text)
+    for table in doc["answers"]:
+        for key, value in answers.get(table["item"], {}).items():
+            table[key] = value
+    return tomlkit.dumps(doc)
+
+
+COMPLETE = {
+    "client-contacted": {"status": "red", "note": "Only mails", "action": {"what": "Call", "owner": "Ana", "due": dt.date(2026, 12, 4)}},
+    "team-mood": {"value": 4},
+    "own-design": {"value": "yes"},
+    "deviations-announced": {"status": "amber", "note": "Two not yet"},
+    "expectations-match": {"status": "green"},
+    "next-review": {"value": "2026-12-10"},  # quoted dates are accepted too
+    "self-critical": {"value": "We argued"},
+}
+
+
+def commits(repo: Path) -> int:
+    return int(git(repo, "rev-list", "--count", "HEAD"))
+
+
+# ------------------------------------------------------------------------------ template
+
+
+def test_template_parses_and_lists_every_item_with_kind_and_options(project_repo):
+    text = template(project_repo, "--sprint", "2026-S24")
+    data = tomllib.loads(text)
+    assert data["schema"] == 1
+    assert (data["checklist"], data["phase"], data["language"], data["sprint"]) == ("build", "build", "en", "2026-S24")
+    assert [a["item"] for a in data["answers"]] == [item.id for item in CHECKLIST.items]
+    for entry, item in zip(data["answers"], CHECKLIST.items):
+        assert entry["kind"] == str(item.kind)
+        key = "status" if item.kind == "traffic-light" else "value"
+        assert entry[key] == "" and ("value" if key == "status" else "status") not in entry
+        if item.kind == "choice":
+            assert entry["options"] == ["yes", "no"]
+        else:
+            assert "options" not in entry
+        # The question and the why are comments right above the answer.
+        assert f"# {item.question}\n# Why: {item.why}\n" in text
+    assert "Only asked when own-design is yes" in text
+
+
+def test_template_sprint_defaults_to_the_iso_week(project_repo):
+    data = tomllib.loads(template(project_repo))
+    assert data["sprint"] == answers_mod.sprint_label(dt.date.today())
+
+
+def test_template_and_from_need_exactly_one_of_them(project_repo):
+    assert invoke(project_repo, "answer", "build").exit_code == 2
+    both = invoke(project_repo, "answer", "build", "--template", "--from", "x.toml")
+    assert both.exit_code == 2 and "either --template" in both.output
+
+
+def test_help_has_examples():
+    result = CliRunner().invoke(main, ["answer", "--help"])
+    assert result.exit_code == 0 and "Examples:" in result.output and "--template" in result.output
+
+
+# ------------------------------------------------------------------------------ round trip
+
+
+def test_filled_template_round_trip_commits_one_file_like_the_tui(project_repo, tmp_path):
+    filled = tmp_path / "answers.toml"
+    filled.write_text(fill(template(project_repo, "--sprint", "2026-S24"), COMPLETE))
+    before = commits(project_repo)
+    result = invoke(project_repo, "answer", "build", "--from", str(filled))
+    assert result.exit_code == 0, result.output
+    assert "Committed" in result.output
+    assert commits(project_repo) == before + 1
+
+    subject = git(project_repo, "log", "-1", "--format=%s").strip()
+    assert subject == "kundencheck(build): 1 green, 1 amber, 1 red"
+    body = git(project_repo, "log", "-1", "--format=%B")
+    trailers = git(project_repo, "log", "-1", "--format=%(trailers:only,unfold)").strip().splitlines()
+    assert [t.split(":")[0] for t in trailers] == list(TRAILER_KEYS)
+    assert "Kundencheck-Score: 3/6" in trailers and "Kundencheck-Checklist: build@test-1" in trailers
+    assert "Sprint 2026-S24, answered by Erika Mustermann <erika@example.com>." in body
+    assert "Action (Ana, due 2026-12-04): Call" in body
+
+    files = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()
+    assert len(files) == 1 and files[0].startswith(".kundencheck/answers/")
+    run = answers_mod.loads((project_repo / files[0]).read_bytes())
+    assert run.answer("team-mood").value == 4
+    assert run.answer("next-review").value == dt.date(2026, 12, 10)
+    assert run.answer("client-contacted").action.due == dt.date(2026, 12, 4)
+    assert run.sprint == "2026-S24" and run.author == "Erika Mustermann <erika@example.com>"
+    # The same file the TUI writes: dumps() of the committed run gives it back byte for byte.
+    assert answers_mod.dumps(run, CHECKLIST) == (project_repo / files[0]).read_text()
+    # Nothing is left behind: no draft, no lock, a clean work tree.
+    assert not list((project_repo / ".git" / "kundencheck" / "drafts").glob("*"))
+    assert git(project_repo, "status", "--porcelain") == ""
+
+
+def test_from_stdin_and_phase_from_the_file(project_repo):
+    text = fill(template(project_repo), {**COMPLETE, "own-design": {"value": "no"}, "deviations-announced": {}})
+    result = invoke(project_repo, "answer", "--from", "-", input=text)
+    assert result.exit_code == 0, result.output
+    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 1 green, 0 amber, 1 red"
+
+
+def test_unanswered_optional_items_and_empty_notes_are_left_out(project_repo):
+    text = fill(template(project_repo), {**COMPLETE, "next-review": {}})
+    result = invoke(project_repo, "answer", "build", "--from", "-", input=text)
+    assert result.exit_code == 0, result.output
+    path = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()[0]
+    data = tomllib.loads((project_repo / path).read_text())
+    items = [a["item"] for a in data["answers"]]
+    assert "next-review" not in items and len(items) == 6
+    assert "note" not in data["answers"][items.index("team-mood")]
+
+
+# ------------------------------------------------------------------------------ invalid files
+
+
+def assert_refused(project_repo, result, *expected: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert "nothing was committed" in result.output
+    for text in expected:
+        assert text in result.output, f"{text!r} not in:\n{result.output}"
+    assert "Traceback" not in result.output
+
+
+def test_invalid_answers_are_all_named_and_nothing_is_committed(project_repo):
+    before = commits(project_repo)
+    bad = {
+        **COMPLETE,
+        "client-contacted": {"status": "blue"},
+        "team-mood": {"value": 9},
+        "expectations-match": {"status": "red"},  # needs a note
+        "self-critical": {"value": ""},  # required, unanswered
+        "own-design": {"value": ""},  # required, unanswered
+        "deviations-announced": {},
+    }
+    text = fill(template(project_repo), bad) + '\n[[answers]]\nitem = "budget-ok"\nstatus = "green"\n'
+    result = invoke(project_repo, "answer", "build", "--from", "-", input=text)
+    assert_refused(
+        project_repo,
+        result,
+        "item 'client-contacted': status 'blue' is not one of green, amber, red, na.",
+        "item 'team-mood': value 9 is not a whole number from 1 to 5.",
+        "item 'budget-ok': not in the build checklist",
+    )
+    assert commits(project_repo) == before
+    assert not (project_repo / ".git" / "kundencheck" / "drafts").exists() or not list(
+        (project_repo / ".git" / "kundencheck" / "drafts").glob("*.toml")
+    )
+
+
+def test_missing_required_items_are_listed_together_and_red_needs_note_and_action(project_repo):
+    before = commits(project_repo)
+    bad = {**COMPLETE, "client-contacted": {"status": "red"}, "self-critical": {}, "expectations-match": {}}
+    result = invoke(project_repo, "answer", "build", "--from", "-", input=fill(template(project_repo), bad))
+    assert_refused(
+        project_repo,
+        result,
+        "item 'client-contacted': the answer 'no' needs a note saying why.",
+        "item 'client-contacted': the answer 'no' needs an action with what, owner and due date.",
+        "required items not answered: expectations-match, self-critical.",
+    )
+    assert commits(project_repo) == before
+
+
+def test_answer_to_an_item_that_is_not_asked_is_refused(project_repo):
+    bad = {**COMPLETE, "own-design": {"value": "no"}}  # deviations-announced is only asked for "yes"
+    result = invoke(project_repo, "answer", "build", "--from", "-", input=fill(template(project_repo), bad))
+    assert_refused(project_repo, result, "item 'deviations-announced': answered, but it is only asked when 'own-design' is 'yes'.")
+
+
+def test_wrong_checklist_unknown_keys_and_syntax_errors(project_repo, tmp_path):
+    text = fill(template(project_repo), COMPLETE)
+    wrong = text.replace('checklist = "build"', 'checklist = "kickoff"').replace('note = "Two not yet"', 'note = "Two not yet"\ncolour = "x"')
+    result = invoke(project_repo, "answer", "build", "--from", "-", input=wrong)
+    assert_refused(project_repo, result, "top level: 'checklist' is 'kickoff'", "item 'deviations-announced': unknown key 'colour'")
+
+    broken = tmp_path / "broken.toml"
+    broken.write_text('schema = 1\nsprint = "x\n')
+    result = invoke(project_repo, "answer", "build", "--from", str(broken))
+    assert result.exit_code == 1 and f"{broken}: line 2, column" in result.output
+
+    missing = invoke(project_repo, "answer", "build", "--from", str(tmp_path / "nope.toml"))
+    assert missing.exit_code == 1 and "cannot be read" in missing.output
+
+
+def test_detached_head_is_refused_unless_allowed(project_repo):
+    git(project_repo, "checkout", "-q", "--detach")
+    text = fill(template(project_repo), COMPLETE)
+    refused = invoke(project_repo, "answer", "build", "--from", "-", input=text)
+    assert refused.exit_code == 1 and "detached" in refused.output
+    result = invoke(project_repo, "answer", "build", "--allow-detached", "--from", "-", input=text)
+    assert result.exit_code == 0, result.output
+    assert git(project_repo, "log", "-1", "--format=%s").startswith("kundencheck(build)")

@@ -1,0 +1,179 @@
+"""Drafts survive a killed kundencheck: kill -9 mid-run, start again, resume, commit.
+
+A real `python -m kundencheck` runs in tmux, keys are typed, and the process is killed from
+outside, as a crash, an OOM kill or a closed laptop lid would.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kundencheck.core import answers as answers_mod
+from tests.conftest import git
+
+pytestmark = pytest.mark.tmux
+
+if shutil.which("tmux") is None:  # .ci/run installs it; a developer machine may lack it
+    pytest.skip("tmux is not installed", allow_module_level=True)
+
+from tests.e2e.test_tmux import Tmux  # noqa: E402  (after the skip: that module skips too)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    """Opens a fresh tmux terminal (bash) per call; all are killed at the end."""
+    socket = tmp_path / "tmux.sock"
+    opened: list[Tmux] = []
+
+    def open_terminal() -> Tmux:
+        session = Tmux(socket, name=f"kc{len(opened)}")
+        args = ["-f", "/dev/null"] if not opened else []
+        session(*args, "new-session", "-d", "-s", session.name, "-x", "100", "-y", "30", "env PS1='$ ' bash --norc --noprofile")
+        opened.append(session)
+        return session
+
+    yield open_terminal
+    subprocess.run(["tmux", "-S", str(socket), "kill-server"], capture_output=True)
+
+
+def drafts_dir(repo: Path) -> Path:
+    return repo / ".git" / "kundencheck" / "drafts"
+
+
+def start_kundencheck(tmux: Tmux, repo: Path) -> None:
+    tmux.type(f"{sys.executable} -m kundencheck -C {repo}; echo EXIT=$?")
+    tmux.keys("Enter")
+
+
+def wait_for_exit(tmux: Tmux, timeout: float = 20.0) -> tuple[int, str]:
+    """Waits until the shell has printed kundencheck's exit status; returns it and the screen.
+
+    Wrapped lines are joined (-J) and the status must be digits, so the typed command line
+    (``echo EXIT=$?``) never counts as the process having ended."""
+    deadline = time.monotonic() + timeout
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux("capture-pane", "-p", "-J", "-t", tmux.name)
+        found = re.search(r"^EXIT=(\d+)", screen, re.MULTILINE)
+        if found:
+            return int(found.group(1)), screen
+        time.sleep(0.1)
+    raise AssertionError(f"kundencheck did not end; the terminal shows:\n{screen}")
+
+
+def wait_until(predicate, what: str, timeout: float = 15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def saved_draft(repo: Path, expected: dict):
+    """The one draft, once it holds ``expected`` (item -> value); None before."""
+    for path in drafts_dir(repo).glob("*.toml"):
+        try:
+            run = answers_mod.loads(path.read_bytes())
+        except Exception:  # noqa: BLE001  (never half-written, but be patient rather than flaky)
+            return None
+        if all(run.answer(k) is not None and run.answer(k).value == v for k, v in expected.items()):
+            return run
+    return None
+
+
+def kundencheck_pid(repo: Path) -> int:
+    """The running kundencheck's process id, from the lock it holds on its draft."""
+    locks = wait_until(lambda: list(drafts_dir(repo).glob("*.lock")), "the draft lock")
+    assert len(locks) == 1
+    return int(locks[0].read_text().strip())
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def answer_first_two(tmux: Tmux, repo: Path):
+    tmux.wait_for("Question 1 of 6")
+    tmux.keys("1")  # client-contacted: yes
+    tmux.wait_for("team's mood")
+    tmux.keys("4")
+    tmux.wait_for("own design")
+    return wait_until(lambda: saved_draft(repo, {"client-contacted": "green", "team-mood": 4}), "both answers in the draft")
+
+
+def test_kill_9_then_resume_and_commit(project_repo, terminal):
+    first = terminal()
+    start_kundencheck(first, project_repo)
+    draft = answer_first_two(first, project_repo)
+    pid = kundencheck_pid(project_repo)
+
+    os.kill(pid, signal.SIGKILL)
+    wait_until(lambda: not is_alive(pid), "the killed process to be gone")
+    assert wait_for_exit(first)[0] == 137
+    assert git(project_repo, "log", "-1", "--format=%s").strip() == "Add our own build checklist"
+
+    second = terminal()  # a fresh terminal, as after a crash
+    start_kundencheck(second, project_repo)
+    screen = second.wait_for("An unfinished run was found")
+    assert draft.id in screen.replace("\n", "") or "2 answers" in screen
+    second.keys("r")
+    second.wait_for("Answered 2 of 6")
+    second.keys("j")
+    second.keys("j")
+    second.wait_for("own design")
+    second.keys("2")  # own-design: no
+    second.wait_for("expectations still match")
+    second.keys("1")
+    second.wait_for("next review")
+    second.type("2026-12-10")
+    second.keys("Enter")
+    second.wait_for("advised better")
+    second.type("We argued")
+    second.keys("Enter")
+    second.wait_for("All answered")
+    second.keys("F2")
+    second.wait_for("Commit message")
+    second.keys("Enter")
+    status, screen = wait_for_exit(second)
+    assert status == 0 and "Committed" in screen
+
+    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 2 green, 0 amber, 0 red"
+    assert f"Kundencheck-Run: {draft.id}" in git(project_repo, "log", "-1", "--format=%B")
+    committed = answers_mod.loads((project_repo / draft.path).read_bytes())
+    assert committed.answer("client-contacted").value == "green"  # given before the kill
+    assert committed.answer("team-mood").value == 4  # given before the kill
+    assert committed.answer("self-critical").value == "We argued"
+    assert not list(drafts_dir(project_repo).glob("*"))
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_termination_keeps_the_draft_and_restores_the_terminal(project_repo, terminal, signum):
+    tmux = terminal()
+    start_kundencheck(tmux, project_repo)
+    answer_first_two(tmux, project_repo)
+    pid = kundencheck_pid(project_repo)
+    assert tmux("display-message", "-p", "-t", tmux.name, "#{alternate_on}").strip() == "1"
+
+    os.kill(pid, signum)
+    status, screen = wait_for_exit(tmux)
+    assert status == 0 and "No commit made" in screen and "kept as a draft" in screen, screen
+    state = tmux("display-message", "-p", "-t", tmux.name, "#{alternate_on} #{mouse_any_flag}")
+    assert state.split() == ["0", "0"]
+    run = saved_draft(project_repo, {"client-contacted": "green", "team-mood": 4})
+    assert run is not None
+    assert not list(drafts_dir(project_repo).glob("*.lock"))  # released on the way out
