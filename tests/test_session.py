@@ -86,6 +86,8 @@ def test_previous_answer_comes_from_the_last_run(project_repo):
     first.set_action("team-mood", what="Talk", owner="Ana", due=answers_mod.now().date())
     first.commit()
     second = RunSession.start(project, "build")
+    assert second.previous is None  # not read until asked: the TUI asks in a worker
+    assert second.load_previous().id == first.run.id
     assert second.previous_answer("team-mood").value == 2
     assert second.previous_answer("client-contacted").value == "green"
     second.release()

@@ -17,7 +17,7 @@ from kundencheck.core.catalog import Catalog, load_catalog
 from kundencheck.core.checklist import AnswerValue, Checklist, Item
 from kundencheck.core.config import Config, load_config
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
-from kundencheck.core.history import latest_run, parse_runs
+from kundencheck.core.history import parse_runs
 from kundencheck.core.i18n import set_language
 from kundencheck.core.message import build_message
 from kundencheck.core.scoring import Tally, tally
@@ -88,13 +88,11 @@ class RunSession:
     def start(cls, project: Project, phase: str, *, sprint: str | None = None, draft: Run | None = None) -> "RunSession":
         checklist = project.checklist_for(phase)
         identity = project.store.identity()  # fails early, before anything is typed
-        runs, _errors = project.history()
-        previous = latest_run(runs, checklist.id)
         if draft is not None:
             run = draft
         else:
             run = answers_mod.new_run(checklist, str(identity), identity.email, sprint=sprint)
-        session = cls(project, checklist, run, previous)
+        session = cls(project, checklist, run)
         session._lock = project.drafts.lock(run.id)
         return session
 
@@ -136,6 +134,32 @@ class RunSession:
             action.due = due  # type: ignore[assignment]
         answer.action = action
         self.save_draft()
+
+    def load_previous(self) -> Run | None:
+        """Find the last committed run of this checklist, for "last time" beside each question.
+
+        Runs are stored under names that start with the time and the phase, so the newest
+        candidates are read first and usually the first one is it: a handful of blobs, not
+        years of history. Slow enough on a big repository that the TUI calls it in a worker.
+        """
+        if self.project is None:
+            return None
+        store = self.project.store
+        blobs = store.list_blobs(answers_mod.ANSWERS_DIR, rev=self.project.config.branch or "HEAD")
+        marker = f"-{self.checklist.phase[:32]}-"
+        candidates = sorted((p for p in blobs if marker in p.rsplit("/", 1)[-1]), key=lambda p: p.rsplit("/", 1)[-1], reverse=True)
+        for start in range(0, len(candidates), 16):
+            chunk = candidates[start : start + 16]
+            contents = store.read_blobs(blobs[p] for p in chunk)
+            for path in chunk:
+                try:
+                    run = answers_mod.loads(contents.get(blobs[path], b""), path)
+                except AnswersError:
+                    continue  # a hand-edited file that does not load: look further back
+                if run.checklist == self.checklist.id and run.id != self.run.id:
+                    self.previous = run
+                    return run
+        return None
 
     def previous_answer(self, item_id: str) -> Answer | None:
         return self.previous.answer(item_id) if self.previous else None

@@ -170,3 +170,20 @@ async def test_refused_commit_shows_why_and_keeps_the_draft(project_repo):
     draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
     assert answers_mod.loads(draft.read_bytes()).answer("self-critical").value == "ok"
     assert "kundencheck(" not in git(project_repo, "log", "--format=%s")
+
+
+async def test_last_times_answer_appears_once_history_is_read(project_repo):
+    project = open_project(project_repo)
+    first = RunSession.start(project, "build")
+    for item, value in (("client-contacted", "amber"), ("team-mood", 4), ("own-design", "no"), ("expectations-match", "green"), ("self-critical", "ok")):
+        first.set_value(item, value)
+    first.set_note("client-contacted", "Only [bold]mails[/]")
+    first.commit()
+    app = build_app(lambda draft: RunSession.start(project, "build", draft=draft))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        last = app.screen.query_one("#question-last")
+        assert last.display
+        assert "◐ partly" in str(last.render()) and "Only [bold]mails[/]" in str(last.render())
+    project.close()

@@ -23,7 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -522,6 +522,14 @@ class GitStore:
 
         Empty when ``rev`` does not exist yet (unborn branch) or has nothing under ``prefix``.
         """
+        wanted = self.list_blobs(prefix, rev=rev)
+        if not wanted:
+            return {}
+        contents = self.read_blobs(wanted.values())
+        return {path: (oid, contents[oid]) for path, oid in wanted.items()}
+
+    def list_blobs(self, prefix: str = ".kundencheck/answers", *, rev: str = "HEAD") -> dict[str, str]:
+        """path -> blob id under ``prefix`` in ``rev``'s tree, from one ``git ls-tree``."""
         _check_rev(rev)
         prefix = prefix.strip("/")
         args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev]
@@ -539,11 +547,14 @@ class GitStore:
             name = path.decode("utf-8", "surrogateescape")
             if kind == b"blob" and (not prefix or name == prefix or name.startswith(prefix + "/")):
                 wanted[name] = oid.decode()
-        if not wanted:
+        return wanted
+
+    def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
+        """blob id -> content, from one ``git cat-file --batch``; unknown ids are left out."""
+        unique = sorted(set(oids))
+        if not unique:
             return {}
-        unique = sorted(set(wanted.values()))
-        contents = {oid: data for oid, (_, data) in zip(unique, self._cat_batch(unique))}
-        return {path: (oid, contents[oid]) for path, oid in wanted.items()}
+        return {oid: data for oid, (kind, data) in zip(unique, self._cat_batch(unique)) if kind is not None}
 
     def log_runs(self, prefix: str = ".kundencheck/answers", rev: str = "HEAD") -> list[dict]:
         """Commits touching ``prefix``, newest first, with their Kundencheck-Run trailers."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Input, OptionList, ProgressBar, Stat
 from textual.widgets.option_list import Option
 
 from kundencheck.core.checklist import Item, Kind
+from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import _
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.session import RunSession
@@ -85,6 +86,18 @@ class RunScreen(Screen):
         self._select(0)
         items = self.query_one("#items", OptionList)
         items.focus()
+        if self.session.previous is None:
+            self._load_previous()
+
+    @work(thread=True, exit_on_error=False)
+    def _load_previous(self) -> None:
+        # Reading history must never hold up the first screen; "last time" appears when ready.
+        try:
+            found = self.session.load_previous()
+        except KundencheckError:
+            return  # "last time" is a help, not a must: the run works without it
+        if found is not None:
+            self.app.call_from_thread(self._show_current)
 
     # ----------------------------------------------------------------------------- state
 
