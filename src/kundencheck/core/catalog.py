@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -36,12 +35,70 @@ def checklist_paths(project_root: Path | None) -> list[Path]:
     return paths
 
 
-@dataclass
 class Catalog:
-    checklists: dict[tuple[str, str], Checklist] = field(default_factory=dict)
-    errors: list[ChecklistError] = field(default_factory=list)
+    """The checklists a project can use; files are parsed only when needed.
+
+    Finding one checklist (the common case, at every start) parses the project's own files
+    and only the shipped file named for it; listing everything parses all files once.
+    """
+
+    def __init__(self, project_root: Path | None, *, checklists: dict | None = None, errors: list | None = None) -> None:
+        self.project_root = project_root
+        self._all: dict[tuple[str, str], Checklist] | None = checklists
+        self._errors: list[ChecklistError] = list(errors or [])
+        self._project: tuple[dict[tuple[str, str], Checklist], list[ChecklistError]] | None = None
+
+    @property
+    def checklists(self) -> dict[tuple[str, str], Checklist]:
+        self._load_all()
+        assert self._all is not None
+        return self._all
+
+    @property
+    def errors(self) -> list[ChecklistError]:
+        self._load_all()
+        return self._errors
+
+    def _load_all(self) -> None:
+        if self._all is not None:
+            return
+        self._all, self._errors = _load(checklist_paths(self.project_root))
+
+    def _project_files(self) -> tuple[dict[tuple[str, str], Checklist], list[ChecklistError]]:
+        if self._project is None:
+            folder = self.project_root / PROJECT_CHECKLISTS if self.project_root else None
+            paths = sorted(folder.glob("*.toml")) if folder is not None and folder.is_dir() else []
+            self._project = _load(paths)
+        return self._project
 
     def find(self, checklist_id: str, language: str) -> Checklist:
+        if self._all is None:
+            quick = self._find_quickly(checklist_id, language)
+            if quick is not None:
+                return quick
+        return self._find_in_all(checklist_id, language)
+
+    def _find_quickly(self, checklist_id: str, language: str) -> Checklist | None:
+        """The project's own files, then the shipped file named ``ID.LANG.toml``; None when
+        that does not settle it (the full search then gives the same answer or error)."""
+        project, errors = self._project_files()
+        for lang in dict.fromkeys((language, "en")):
+            if any(Path(e.path).name == f"{checklist_id}.{lang}.toml" for e in errors):
+                return None
+            if (checklist_id, lang) in project:
+                return project[(checklist_id, lang)]
+            path = shipped_dir() / f"{checklist_id}.{lang}.toml"
+            if path.is_file():
+                try:
+                    checklist = load_checklist(path)
+                except ChecklistError:
+                    return None
+                if (checklist.id, checklist.language) == (checklist_id, lang):
+                    return checklist
+                return None
+        return None
+
+    def _find_in_all(self, checklist_id: str, language: str) -> Checklist:
         for lang in dict.fromkeys((language, "en")):
             found = self.checklists.get((checklist_id, lang))
             for error in self.errors:
@@ -73,12 +130,18 @@ class Catalog:
 
 
 def load_catalog(project_root: Path | None) -> Catalog:
-    catalog = Catalog()
-    for path in checklist_paths(project_root):
+    return Catalog(project_root)
+
+
+def _load(paths: list[Path]) -> tuple[dict[tuple[str, str], Checklist], list[ChecklistError]]:
+    """Parse ``paths`` in order; a later file with the same id and language wins."""
+    checklists: dict[tuple[str, str], Checklist] = {}
+    errors: list[ChecklistError] = []
+    for path in paths:
         try:
             checklist = load_checklist(path)
         except ChecklistError as exc:
-            catalog.errors.append(exc)
+            errors.append(exc)
             continue
-        catalog.checklists[(checklist.id, checklist.language)] = checklist
-    return catalog
+        checklists[(checklist.id, checklist.language)] = checklist
+    return checklists, errors

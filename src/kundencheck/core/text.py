@@ -23,6 +23,12 @@ _ANSI = re.compile(
 )
 
 
+# Everything clean_text removes: C0 controls but newline, DEL and C1 controls, bidi embedding,
+# override and isolate controls (they can make text display in another order than it is stored,
+# "Trojan source"; natural RTL letters are unaffected), and lone surrogates.
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def clean_text(text: str) -> str:
     """Return ``text`` with escape sequences and control characters removed.
 
@@ -32,24 +38,11 @@ def clean_text(text: str) -> str:
     """
     if not text:
         return ""
+    if not _UNSAFE.search(text):
+        return text  # the common case: nothing to remove, no copy made
     text = _ANSI.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    out = []
-    for ch in text:
-        if ch == "\n":
-            out.append(ch)
-            continue
-        code = ord(ch)
-        if code < 0x20 or 0x7F <= code < 0xA0:
-            continue
-        # Bidi embedding/override/isolate controls can make text display in a different order
-        # than it is stored ("Trojan source"); natural RTL letters are unaffected.
-        if ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
-            continue
-        if unicodedata.category(ch) == "Cs":  # lone surrogates cannot be encoded
-            continue
-        out.append(ch)
-    return "".join(out)
+    return _UNSAFE.sub("", text)
 
 
 def one_line(text: str, limit: int | None = None) -> str:
