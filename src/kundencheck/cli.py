@@ -210,6 +210,12 @@ from kundencheck.cli_drafts import drafts  # noqa: E402
 main.add_command(answer)
 main.add_command(drafts)
 
+from kundencheck.cli_history import log, report, status  # noqa: E402
+
+main.add_command(status)
+main.add_command(log)
+main.add_command(report)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -28,6 +28,8 @@ from kundencheck.core.text import clean_text, one_line, slug
 
 SCHEMA_VERSION = 1
 ANSWERS_DIR = ".kundencheck/answers"
+#: What a later run decides about an open action: done, still open, or dropped (with a note).
+REVIEW_DECISIONS = ("done", "open", "dropped")
 
 
 @dataclass
@@ -50,6 +52,25 @@ class Answer:
 
 
 @dataclass
+class ActionReview:
+    """A decision, taken at the start of a later run, about an action that was still open.
+
+    The action is the one recorded with the answer to ``item`` in the run ``run`` (a run id):
+    ``done`` and ``dropped`` close it, ``open`` carries it on to the next run. A ``dropped``
+    action needs a note saying why.
+    """
+
+    run: str
+    item: str
+    decision: str
+    note: str = ""
+
+    @property
+    def action_key(self) -> tuple[str, str]:
+        return (self.run, self.item)
+
+
+@dataclass
 class Run:
     id: str
     checklist: str
@@ -62,6 +83,8 @@ class Run:
     finished: dt.datetime | None = None
     answers: list[Answer] = field(default_factory=list)
     participants: list[str] = field(default_factory=list)
+    #: Decisions about earlier runs' open actions, taken before this run's checklist.
+    reviews: list[ActionReview] = field(default_factory=list)
 
     def answer(self, item_id: str) -> Answer | None:
         for answer in self.answers:
@@ -148,6 +171,7 @@ def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list
             action = answer.action
             if action is None or not action.is_complete():
                 problems.append(f"item {item.id!r}: the answer {display_value(item, answer.value)!r} needs an action with what, owner and due date.")
+    problems += review_problems(run)
     if final:
         answered = {a.item for a in run.answers if a.value not in (None, "")}
         for item in checklist.visible_items(values):
@@ -155,6 +179,23 @@ def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list
                 missing.append(item.id)
         if missing:
             problems.append(f"required items not answered: {', '.join(missing)}.")
+    return problems
+
+
+def review_problems(run: Run) -> list[str]:
+    """Problems with the run's action reviews: an unknown decision, a drop without a note, or
+    the same action reviewed twice."""
+    problems: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for review in run.reviews:
+        label = f"review of the action on {review.item!r} from run {review.run}"
+        if review.decision not in REVIEW_DECISIONS:
+            problems.append(f"{label}: decision {_shown(review.decision)} is not one of {', '.join(REVIEW_DECISIONS)}.")
+        elif review.decision == "dropped" and not review.note.strip():
+            problems.append(f"{label}: a dropped action needs a note saying why it is dropped.")
+        if review.action_key in seen:
+            problems.append(f"{label}: reviewed twice; keep one decision.")
+        seen.add(review.action_key)
     return problems
 
 
@@ -251,6 +292,20 @@ def dumps(run: Run, checklist: Checklist | None = None) -> str:
         answers.append(table)
     doc.add(tomlkit.nl())
     doc.add("answers", answers)
+    if run.reviews:
+        reviews = tomlkit.aot()
+        for review in run.reviews:
+            table = tomlkit.table()
+            item = checklist.item(review.item) if checklist else None
+            if item is not None:
+                table.add(tomlkit.comment("Action from an earlier run: " + one_line(item.question, 170)))
+            table.add("run", review.run)
+            table.add("item", review.item)
+            table.add("decision", review.decision)
+            if review.note.strip():
+                table.add("note", _multiline(clean_text(review.note).strip()))
+            reviews.append(table)
+        doc.add("reviews", reviews)
     return tomlkit.dumps(doc)
 
 
@@ -307,6 +362,13 @@ def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
     seen: set[str] = set()
     for n, raw in enumerate(raw_answers, start=1):
         answers.append(_answer_from_dict(raw, n, seen, fail))
+    raw_reviews = data.get("reviews", [])
+    if not isinstance(raw_reviews, list):
+        raise fail("key 'reviews' must be an array of [[reviews]] tables.")
+    reviews: list[ActionReview] = []
+    reviewed: set[tuple[str, str]] = set()
+    for n, raw in enumerate(raw_reviews, start=1):
+        reviews.append(_review_from_dict(raw, n, reviewed, fail))
     return Run(
         id=fields["id"],
         checklist=fields["checklist"],
@@ -319,7 +381,28 @@ def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
         finished=finished,
         answers=answers,
         participants=list(participants),
+        reviews=reviews,
     )
+
+
+def _review_from_dict(raw: Any, n: int, seen: set[tuple[str, str]], fail) -> ActionReview:
+    if not isinstance(raw, dict):
+        raise fail(f"review {n} must be a table ([[reviews]]).")
+    run_id, item = raw.get("run"), raw.get("item")
+    if not isinstance(run_id, str) or not _is_safe_run_id(run_id):
+        raise fail(f"review {n}: key 'run' must be the id of the run that recorded the action, found {_shown(run_id)}.")
+    if not is_safe_id(item):
+        raise fail(f"review {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {_shown(item)}.")
+    decision = raw.get("decision")
+    if decision not in REVIEW_DECISIONS:
+        raise fail(f"review {n} (item {item!r}): key 'decision' must be one of {', '.join(REVIEW_DECISIONS)} (found {_shown(decision)}).")
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        raise fail(f"review {n} (item {item!r}): key 'note' must be a string.")
+    if (run_id, item) in seen:
+        raise fail(f"review {n}: the action on {item!r} from run {run_id} is reviewed twice; keep one decision.")
+    seen.add((run_id, item))
+    return ActionReview(run=run_id, item=item, decision=decision, note=note)
 
 
 def _is_safe_run_id(value: str) -> bool:

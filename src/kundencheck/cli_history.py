@@ -1,0 +1,424 @@
+"""`kundencheck status`, `log` and `report`: what the history of answers says.
+
+All three read the runs from the tree of HEAD (or the team's answers branch) through the
+blob-id cache (:mod:`kundencheck.store.history_cache`) and build the pure history model
+(:mod:`kundencheck.core.history`); the output is drawn from that model. Text people typed goes
+through ``one_line``/``clean_text`` before it reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from kundencheck.cli_common import _console, directory_of, guarded
+from kundencheck.core.errors import KundencheckError, UsageError
+
+_STYLES = {"green": "green", "amber": "yellow", "red": "bold red", "na": "dim"}
+_TREND_STYLES = {"better": "green", "worse": "bold red", "same": "", "new": "dim", "none": ""}
+
+
+def _today_option(func):
+    return click.option(
+        "--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+        help="Judge due checks and overdue actions as of this day (default: today).")(func)
+
+
+def _load(ctx: click.Context, today: dt.datetime | None):
+    """Open the project and build the history summary; returns (project, summary, problems)."""
+    from kundencheck.core.history import summarize
+    from kundencheck.session import open_project
+    from kundencheck.store.history_cache import load_runs
+
+    project = open_project(directory_of(ctx), allow_detached=True)
+    try:
+        runs, errors = load_runs(project.store, rev=project.config.branch or "HEAD")
+        checklists = {}
+        for checklist_id in dict.fromkeys(r.checklist for r in runs):
+            try:
+                checklists[checklist_id] = project.catalog.find(checklist_id, project.language)
+            except KundencheckError:
+                pass  # a checklist since removed: kinds are guessed from the answers
+        day = today.date() if today is not None else dt.date.today()
+        summary = summarize(runs, today=day, cadence_days=project.config.cadence_days,
+                            current_phase=project.current_phase(), checklists=checklists)
+    except BaseException:
+        project.close()
+        raise
+    problems = [str(e) for e in errors]
+    return project, summary, problems
+
+
+def _warn_problems(problems: list[str]) -> None:
+    from kundencheck.core.text import one_line
+
+    if not problems:
+        return
+    err = _console(stderr=True)
+    err.print(f"kundencheck: {len(problems)} answers file(s) could not be read and are left out:")
+    for problem in problems[:10]:
+        err.print("  " + one_line(problem, 300))
+
+
+def _band_text(band: str | None, text: str):
+    from rich.text import Text
+
+    return Text(text, style=_STYLES.get(band or "", ""))
+
+
+def _counts_text(counts: dict[str, int]):
+    from rich.text import Text
+
+    from kundencheck.core.checklist import STATUS_SYMBOLS
+
+    out = Text()
+    for status in ("green", "amber", "red", "na"):
+        if out:
+            out.append("  ")
+        out.append(f"{STATUS_SYMBOLS[status]} {counts.get(status, 0)}", style=_STYLES[status])
+    return out
+
+
+def _trend_counts_text(trend: dict[str, int]):
+    from rich.text import Text
+
+    from kundencheck.core.history import TREND_ARROWS, Trend
+
+    out = Text()
+    for key in ("better", "same", "worse"):
+        if out:
+            out.append("  ")
+        out.append(f"{TREND_ARROWS[Trend(key)]} {trend.get(key, 0)} {key}", style=_TREND_STYLES[key])
+    if trend.get("new"):
+        out.append(f"  {trend['new']} new", style="dim")
+    return out
+
+
+def _action_line(action, today: dt.date) -> str:
+    from kundencheck.core.history import author_name
+    from kundencheck.core.text import one_line
+
+    due = action.due.isoformat() if action.due else "no due date"
+    owner = one_line(action.owner, 40) or "no owner"
+    late = f"⚠ OVERDUE by {action.days_overdue(today)} days: " if action.is_overdue(today) else ""
+    return (f"{late}{one_line(action.what, 120)} ({owner}, due {due}); {action.phase}/{action.item}, "
+            f"raised {action.raised.date().isoformat()} by {one_line(author_name(action.author), 40)}")
+
+
+# --------------------------------------------------------------------------------- status
+
+STATUS_EXAMPLES = """
+\b
+Examples:
+  kundencheck status                  every phase: last run, actions, disagreements, due checks
+  kundencheck status --json           the same for scripts (docs/status-json.md)
+  kundencheck status --check          exit 1 when a check is due or an action overdue (CI)
+  kundencheck status --today 2026-12-01
+"""
+
+
+@click.command("status", epilog=STATUS_EXAMPLES)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table (schema: docs/status-json.md).")
+@click.option("--check", "gate", is_flag=True, help="Exit with status 1 when the current phase's check is due or an action is overdue.")
+@_today_option
+@click.pass_context
+@guarded
+def status(ctx: click.Context, as_json: bool, gate: bool, today: dt.datetime | None) -> None:
+    """Where the project stands: per phase the last run (when, who, answers by status, trend),
+    open and overdue actions, disagreements in the current sprint, and whether a check is due
+    (the current phase is due when its last run is `cadence_days` or more days old)."""
+    from kundencheck.core.report import status_json
+
+    project, summary, problems = _load(ctx, today)
+    try:
+        if as_json:
+            click.echo(status_json(summary, problems), nl=False)
+        else:
+            _warn_problems(problems)
+            _print_status(summary, project)
+    finally:
+        project.close()
+    if gate and (summary.is_due() or summary.overdue_actions()):
+        raise SystemExit(1)
+
+
+def _print_status(summary, project) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from kundencheck.core.checklist import STATUS_SYMBOLS
+    from kundencheck.core.history import author_name
+    from kundencheck.core.text import one_line
+
+    console = _console()
+    today = summary.today
+    name = one_line(project.config.project, 60) if project.config.project else str(project.root.name)
+    console.print(f"kundencheck status of {name} on {today.isoformat()} "
+                  f"(current phase: {summary.current_phase}; a check is due every {summary.cadence_days} days)")
+    table = Table(show_lines=False)
+    for column in ("Phase", "Last run", "Answers", "Trend", "Actions", "Disagreements", "Check"):
+        table.add_column(column)
+    for phase in summary.phases:
+        last = phase.last_run
+        if last is None:
+            last_text = Text("never", style="dim")
+            counts = trend = Text("")
+        else:
+            people = len(phase.current.runs) if phase.current else 1
+            with_others = f" +{people - 1}" if people > 1 else ""
+            when = (last.finished or last.started).date().isoformat()
+            last_text = Text(f"{when}, sprint {one_line(last.sprint, 20)}, {one_line(author_name(last.author), 30)}{with_others}")
+            counts = _counts_text(phase.last_counts)
+            trend = _trend_counts_text(phase.trend)
+        actions = Text(f"{len(phase.open_actions)} open")
+        if phase.overdue_actions:
+            actions.append(f", ⚠ {len(phase.overdue_actions)} overdue", style="bold red")
+        disagreements = Text(", ".join(p.item for p in phase.disagreements) or "none",
+                             style="bold" if phase.disagreements else "dim")
+        if phase.disagreements:
+            disagreements = Text(f"⚠ {len(phase.disagreements)}: ", style="bold").append(", ".join(p.item for p in phase.disagreements))
+        due = phase.due
+        if due.last_checked is None:
+            check = Text("due: never checked", style="bold red")
+        elif due.is_due:
+            check = Text(f"due: last {due.days_since} days ago", style="bold red")
+        else:
+            check = Text(f"ok until {due.due_on.isoformat()}", style="green")
+        marker = " (current)" if phase.phase == summary.current_phase else ""
+        table.add_row(phase.phase + marker, last_text, counts, trend, actions, disagreements, check)
+    console.print(table)
+
+    overdue = summary.overdue_actions()
+    still_open = [a for a in summary.open_actions() if not a.is_overdue(today)]
+    if overdue:
+        console.print(Text(f"Overdue actions ({len(overdue)}):", style="bold red"))
+        for action in overdue:
+            console.print(Text("  " + _action_line(action, today), style="red"))
+    if still_open:
+        console.print(f"Open actions ({len(still_open)}):")
+        for action in still_open:
+            console.print("  " + _action_line(action, today))
+    for phase in summary.phases:
+        if not phase.disagreements:
+            continue
+        console.print(Text(f"Disagreements in sprint {one_line(phase.current_sprint or '', 20)} ({phase.phase}):", style="bold"))
+        for item in phase.disagreements:
+            line = Text(f"  ⚠ {item.item}: ")
+            for n, entry in enumerate(item.entries):
+                if n:
+                    line.append(", ")
+                symbol = STATUS_SYMBOLS.get(entry.band or "", "")
+                shown = _entry_word(entry.value, item.kind)
+                line.append(f"{one_line(author_name(entry.author), 30)} ")
+                line.append(f"{symbol} {shown}".strip(), style=_STYLES.get(entry.band or "", ""))
+            console.print(line)
+    streaks = [s for phase in summary.phases for s in phase.streaks]
+    if streaks:
+        console.print("Streaks:")
+        for streak in streaks:
+            console.print(_band_text(streak.band, f"  {STATUS_SYMBOLS.get(streak.band, '')} {streak.phase}/{streak.item}: "
+                                                  f"{streak.band} for {streak.length} sprints in a row "
+                                                  f"(since {one_line(streak.since, 20)})"))
+    for phase in summary.phases:
+        if phase.due.is_due and phase.phase == summary.current_phase:
+            console.print(Text(f"The {phase.phase} check is due: run `kundencheck run {phase.phase}`.", style="bold"))
+
+
+def _entry_word(value, kind) -> str:
+    from kundencheck.core.checklist import STATUS_WORDS, Kind
+    from kundencheck.core.text import one_line
+
+    if kind is Kind.TRAFFIC_LIGHT:
+        return STATUS_WORDS.get(str(value), str(value))
+    if kind is Kind.SCALE:
+        return f"{value}/5"
+    return one_line(str(value), 40)
+
+
+# --------------------------------------------------------------------------------- log
+
+LOG_EXAMPLES = """
+\b
+Examples:
+  kundencheck log                         every run, newest first
+  kundencheck log --phase build -n 10     the last ten runs of the build phase
+  kundencheck log --author erika          runs by one person (part of name or e-mail)
+  kundencheck log --item client-contacted one item sprint by sprint: ✔ ◐ ✘ – strip and notes
+"""
+
+
+@click.command("log", epilog=LOG_EXAMPLES)
+@click.option("--phase", help="Only runs of this phase.")
+@click.option("--item", "item_id", metavar="ID", help="Show one item's answers sprint by sprint instead of the runs.")
+@click.option("--author", help="Only runs (answers) by this person: a part of the name or e-mail, any case.")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=None, help="Show at most this many runs (sprints with --item).")
+@click.pass_context
+@guarded
+def log(ctx: click.Context, phase: str | None, item_id: str | None, author: str | None, limit: int | None) -> None:
+    """The runs over time, newest first: when, sprint, phase, who, answers by status, trend
+    against the sprint before, actions, and the commit. With `--item`, that item's answers
+    sprint by sprint as a strip of symbols (✔ yes, ◐ partly, ✘ no, – n/a) with everyone's
+    answers and notes."""
+    project, summary, problems = _load(ctx, None)
+    try:
+        _warn_problems(problems)
+        if item_id is not None:
+            _print_item(summary, item_id, phase, author, limit)
+        else:
+            from kundencheck.store.history_cache import run_commits
+
+            commits = run_commits(project.store, rev=project.config.branch or "HEAD")
+            _print_runs(summary, phase, author, limit, commits)
+    finally:
+        project.close()
+
+
+def _print_runs(summary, phase, author, limit, commits) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from kundencheck.core.history import author_name, run_trends, status_counts, trend_counts
+    from kundencheck.core.text import one_line
+
+    runs = [r for r in summary.runs if (phase is None or r.phase == phase)
+            and (author is None or author.lower() in r.author.lower())]
+    runs.reverse()
+    if limit is not None:
+        runs = runs[:limit]
+    console = _console()
+    if not runs:
+        what = " matching " + ", ".join(f for f in (f"phase {phase}" if phase else "", f"author {author}" if author else "") if f) if (phase or author) else ""
+        console.print(f"No runs{what} in this repository yet.")
+        return
+    table = Table()
+    for column in ("Date", "Sprint", "Phase", "Author", "Answers", "Trend", "Actions", "Commit"):
+        table.add_column(column)
+    for run in runs:
+        checklist = summary.checklists.get(run.checklist)
+        trends = trend_counts(run_trends(run, summary.pictures, checklist))
+        new_actions = sum(1 for a in run.answers if a.action is not None and a.action.what.strip())
+        actions = f"{new_actions} new" + (f", {len(run.reviews)} reviewed" if run.reviews else "")
+        commit = commits.get(run.id, {}).get("sha", "")[:10] or "-"
+        table.add_row((run.finished or run.started).date().isoformat(), one_line(run.sprint, 20), run.phase,
+                      one_line(author_name(run.author), 30), _counts_text(status_counts(run, checklist)),
+                      _trend_counts_text(trends), actions, Text(commit, style="dim"))
+    console.print(table)
+
+
+def _print_item(summary, item_id: str, phase, author, limit) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from kundencheck.core.checklist import STATUS_SYMBOLS
+    from kundencheck.core.history import TREND_ARROWS, author_name, item_series
+    from kundencheck.core.report import display_answer, question_of
+    from kundencheck.core.text import one_line
+
+    checklist_ids = list(dict.fromkeys(p.checklist for p in summary.pictures
+                                       if item_id in p.items and (phase is None or p.phase == phase)))
+    if not checklist_ids:
+        answered = sorted({i for p in summary.pictures if phase is None or p.phase == phase for i in p.items})
+        shown = ", ".join(answered[:30]) or "none yet"
+        raise UsageError(f"No answers to item {one_line(item_id, 64)!r}{' in phase ' + phase if phase else ''}. "
+                         f"Items with answers: {shown}.")
+    console = _console()
+    for checklist_id in checklist_ids:
+        series = item_series(summary.pictures, checklist_id, item_id, author=author)
+        if limit is not None:
+            series = series[-limit:]
+        checklist = summary.checklists.get(checklist_id)
+        question = question_of(summary.checklists, checklist_id, item_id)
+        phase_name = series[-1][0].phase if series else checklist_id
+        console.print(Text(f"{item_id} ({phase_name}){': ' + question if question else ''}", style="bold"))
+        strip = Text("  ")
+        for _picture, item in series:
+            if item is None or item.band is None:
+                strip.append("· ", style="dim")
+            else:
+                strip.append(STATUS_SYMBOLS.get(item.band, "?"), style=_STYLES.get(item.band, ""))
+                strip.append("! " if item.disagreement else "  ", style="bold")
+        strip.append("  oldest → newest (✔ yes ◐ partly ✘ no – n/a · not answered ! the team disagrees)", style="dim")
+        console.print(strip)
+        table = Table()
+        for column in ("Sprint", "Answer", "Trend", "Streak", "Answers and notes"):
+            table.add_column(column)
+        for picture, item in reversed(series):
+            if item is None:
+                table.add_row(one_line(picture.sprint, 20), Text("· not answered", style="dim"), "", "", "")
+                continue
+            shown = display_answer(item.value, item.kind, checklist, item_id, item.band)
+            answer = _band_text(item.band, shown)
+            if item.disagreement:
+                answer.append(" ⚠ disagree", style="bold")
+            trend = Text(f"{TREND_ARROWS[item.trend]} {item.trend.value}".strip() if item.trend.value != "none" else "",
+                         style=_TREND_STYLES.get(item.trend.value, ""))
+            streak = f"{item.streak} in a row" if item.band in ("red", "amber") and item.streak >= 2 else ""
+            detail = Text()
+            for n, entry in enumerate(item.entries):
+                if n:
+                    detail.append("\n")
+                detail.append(f"{one_line(author_name(entry.author), 30)}: ")
+                detail.append(display_answer(entry.value, item.kind, checklist, item_id, entry.band),
+                              style=_STYLES.get(entry.band or "", ""))
+                if entry.note.strip():
+                    detail.append(f": {one_line(entry.note, 200)}")
+            table.add_row(one_line(picture.sprint, 20), answer, trend, streak, detail)
+        console.print(table)
+
+
+# --------------------------------------------------------------------------------- report
+
+REPORT_EXAMPLES = """
+\b
+Examples:
+  kundencheck report                          the latest sprint as Markdown, for a pull request
+  kundencheck report --sprint 2026-W48 --format html -o report.html
+  kundencheck report -o sprint.html           the format follows the file name (.md, .json, .html)
+  kundencheck report --format json | jq .actions.open
+"""
+
+
+@click.command("report", epilog=REPORT_EXAMPLES)
+@click.option("--sprint", help="The sprint to report on (default: the sprint of the latest run).")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default=None,
+              help="md (Markdown, default), json, or html (one self-contained page with the health matrix).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file instead of standard output.")
+@click.option("--sprints", "max_sprints", type=click.IntRange(min=1, max=52), default=8, show_default=True,
+              help="How many sprints (up to the reported one) the health matrix shows.")
+@_today_option
+@click.pass_context
+@guarded
+def report(ctx: click.Context, sprint: str | None, fmt: str | None, output: Path | None, max_sprints: int,
+           today: dt.datetime | None) -> None:
+    """A sprint report to paste into a pull request, a wiki or a steering meeting: per
+    checklist the health matrix (items down, sprints across, symbol, trend arrow), everyone's
+    answers and notes, disagreements and streaks; then open, overdue, new and reviewed actions
+    and the checks that are due. HTML is one self-contained file (no network, no scripts)."""
+    from kundencheck.core.report import build_report, render_report
+    from kundencheck.core.text import one_line
+
+    if fmt is None:
+        suffix = output.suffix.lower() if output is not None else ""
+        fmt = {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "md")
+    project, summary, problems = _load(ctx, today)
+    try:
+        _warn_problems(problems)
+        data = build_report(summary, sprint, project=project.config.project, client=project.config.client,
+                            max_sprints=max_sprints)
+    finally:
+        project.close()
+    text = render_report(data, fmt)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from kundencheck.store.atomic import atomic_write
+
+    try:
+        atomic_write(output, text.encode("utf-8"))
+    except OSError as exc:
+        raise KundencheckError(f"Could not write the report to {output}: {exc.strerror or exc}. "
+                               "Check the folder exists and that you may write there.") from None
+    _console(stderr=True).print(f"Wrote the {fmt} report of sprint {one_line(data['sprint'], 40)} to {output}.")

@@ -1,0 +1,614 @@
+"""Reports built from the history model: the ``status --json`` document and the sprint report
+as JSON, Markdown and a self-contained HTML page. Pure functions: strings in, strings out.
+
+Everything a person typed (notes, actions, names, sprint labels) is cleaned with
+:func:`clean_text` and escaped for its target: ``html.escape`` for HTML, backslashes and
+entities for the Markdown characters that would change the meaning (table pipes, emphasis,
+links, HTML tags, a leading ``#``). Colour never carries meaning alone: every cell has a symbol
+(✔ ◐ ✘ –) and the words are in the table, the legend or the hover text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from typing import Any, Iterable
+
+from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Checklist, Kind
+from kundencheck.core.errors import UsageError
+from kundencheck.core.history import (
+    TREND_ARROWS,
+    DueCheck,
+    HistorySummary,
+    ItemPicture,
+    PhaseStatus,
+    SprintPicture,
+    TrackedAction,
+    Trend,
+    author_name,
+)
+from kundencheck.core.text import clean_text, one_line
+
+SCHEMA = 1
+#: Symbols of the bands; a scale answer shows its band's symbol next to the number.
+BAND_SYMBOLS = dict(STATUS_SYMBOLS)
+BAND_WORDS = {"green": "green", "amber": "amber", "red": "red", "na": "n/a"}
+NO_ANSWER = "·"
+DISAGREE = "⚠"
+TREND_WORDS = {Trend.BETTER: "better", Trend.SAME: "same", Trend.WORSE: "worse", Trend.NEW: "new", Trend.NONE: ""}
+
+
+# --------------------------------------------------------------------------------- shared pieces
+
+
+def display_answer(value: Any, kind: Kind | None, checklist: Checklist | None = None, item_id: str = "",
+                   band: str | None = None) -> str:
+    """An answer as a person reads it, with its symbol: ``✘ no``, ``◐ 3/5``, a choice label."""
+    if value is None:
+        return ""
+    if kind is Kind.TRAFFIC_LIGHT:
+        return f"{STATUS_SYMBOLS.get(str(value), '?')} {STATUS_WORDS.get(str(value), one_line(str(value), 20))}"
+    if kind is Kind.SCALE:
+        return f"{BAND_SYMBOLS.get(band or '', '')} {value}/5".strip()
+    if kind is Kind.CHOICE and checklist is not None:
+        item = checklist.item(item_id)
+        if item is not None:
+            return one_line(item.option_label(str(value)), 60)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return one_line(str(value), 80)
+
+
+def question_of(checklists: dict[str, Checklist] | Any, checklist_id: str, item_id: str) -> str:
+    checklist = checklists.get(checklist_id) if checklists else None
+    item = checklist.item(item_id) if checklist is not None else None
+    return one_line(item.question, 300) if item is not None else ""
+
+
+def _date(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def action_dict(action: TrackedAction, today: dt.date, checklists: Any = None) -> dict[str, Any]:
+    closed = action.closed_by
+    return {
+        "run": action.run,
+        "item": action.item,
+        "question": question_of(checklists, action.checklist, action.item),
+        "checklist": action.checklist,
+        "phase": action.phase,
+        "sprint": clean_text(action.sprint),
+        "author": clean_text(action.author),
+        "raised": _date(action.raised),
+        "what": clean_text(action.what).strip(),
+        "owner": clean_text(action.owner).strip(),
+        "due": _date(action.due),
+        "state": action.state.value,
+        "overdue": action.is_overdue(today),
+        "days_overdue": action.days_overdue(today),
+        "closed_in": closed.run if closed else None,
+        "closed_on": _date(closed.when) if closed else None,
+        "reviews": [
+            {"run": r.run, "author": clean_text(r.author), "date": _date(r.when), "decision": r.decision,
+             "note": clean_text(r.note).strip()}
+            for r in action.reviews
+        ],
+    }
+
+
+def due_dict(due: DueCheck) -> dict[str, Any]:
+    return {
+        "is_due": due.is_due,
+        "cadence_days": due.cadence_days,
+        "last_checked": _date(due.last_checked),
+        "due_on": _date(due.due_on),
+        "days_since": due.days_since,
+        "days_overdue": due.days_overdue,
+    }
+
+
+def _entry_dicts(picture: ItemPicture, checklist: Checklist | None) -> list[dict[str, Any]]:
+    return [
+        {"run": e.run, "author": clean_text(e.author), "value": _json_value(e.value),
+         "display": display_answer(e.value, picture.kind, checklist, picture.item, e.band), "band": e.band,
+         "note": clean_text(e.note).strip()}
+        for e in picture.entries
+    ]
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return clean_text(value)
+    return value
+
+
+# --------------------------------------------------------------------------------- status --json
+
+
+def status_dict(summary: HistorySummary, problems: Iterable[str] = ()) -> dict[str, Any]:
+    """The document ``kundencheck status --json`` prints (schema in docs/status-json.md)."""
+    today = summary.today
+    phases = [_phase_dict(status, summary) for status in summary.phases]
+    current = summary.phase(summary.current_phase)
+    return {
+        "schema": SCHEMA,
+        "today": today.isoformat(),
+        "cadence_days": summary.cadence_days,
+        "current_phase": summary.current_phase,
+        "check_due": bool(current and current.due.is_due),
+        "runs": len(summary.runs),
+        "phases": phases,
+        "open_actions": [action_dict(a, today, summary.checklists) for a in summary.open_actions()],
+        "overdue_actions": len(summary.overdue_actions()),
+        "problems": [clean_text(p) for p in problems]
+        + [f"review in run {s.run} names an action no run recorded: run {s.review.run}, item {s.review.item}"
+           for s in summary.stray_reviews],
+    }
+
+
+def _phase_dict(status: PhaseStatus, summary: HistorySummary) -> dict[str, Any]:
+    last = status.last_run
+    last_dict = None
+    if last is not None:
+        items = {}
+        for answer in last.answers:
+            if answer.value is None or answer.value == "":
+                continue
+            trend = status.last_trends.get(answer.item, Trend.NONE)
+            items[answer.item] = {"value": _json_value(answer.value), "trend": trend.value}
+        last_dict = {
+            "id": last.id,
+            "checklist": last.checklist,
+            "sprint": clean_text(last.sprint),
+            "author": clean_text(last.author),
+            "participants": [clean_text(p) for p in last.participants],
+            "finished": _date(last.finished or last.started),
+            "counts": dict(status.last_counts),
+            "trend": dict(status.trend),
+            "items": items,
+        }
+    current = status.current
+    checklist = summary.checklists.get(current.checklist) if current else None
+    return {
+        "phase": status.phase,
+        "runs": status.runs,
+        "last_run": last_dict,
+        "current_sprint": clean_text(current.sprint) if current else None,
+        "current_sprint_authors": [clean_text(a) for a in current.authors] if current else [],
+        "disagreements": [
+            {"item": p.item, "question": question_of(summary.checklists, current.checklist, p.item),
+             "spread": p.spread, "answers": _entry_dicts(p, checklist)}
+            for p in status.disagreements
+        ] if current else [],
+        "streaks": [
+            {"item": s.item, "checklist": s.checklist, "band": s.band, "length": s.length, "since": clean_text(s.since)}
+            for s in status.streaks
+        ],
+        "open_actions": len(status.open_actions),
+        "overdue_actions": len(status.overdue_actions),
+        "due": due_dict(status.due),
+    }
+
+
+def status_json(summary: HistorySummary, problems: Iterable[str] = ()) -> str:
+    return json.dumps(status_dict(summary, problems), ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------------- the sprint report
+
+
+def default_sprint(summary: HistorySummary) -> str:
+    sprint = summary.latest_sprint()
+    if sprint is None:
+        raise UsageError("There are no runs in this repository yet, so there is nothing to report. "
+                         "Answer a checklist first: `kundencheck run`.")
+    return sprint
+
+
+def build_report(summary: HistorySummary, sprint: str | None = None, *, project: str = "", client: str = "",
+                 max_sprints: int = 8) -> dict[str, Any]:
+    """The sprint report as a plain dict (the JSON format; Markdown and HTML are drawn from it)."""
+    sprint = sprint if sprint is not None else default_sprint(summary)
+    pictures = [p for p in summary.pictures if p.sprint == sprint]
+    if not pictures:
+        known = summary.sprints()
+        shown = ", ".join(one_line(s, 30) for s in known[-12:]) or "none yet"
+        raise UsageError(f"There are no runs in sprint {one_line(sprint, 40)!r}. Sprints with runs: {shown}.")
+    today = summary.today
+    checklists = [_checklist_section(summary, picture, max_sprints) for picture in pictures]
+    raised = [a for a in summary.actions if a.sprint == sprint]
+    sprint_runs = {r.id for p in pictures for r in p.runs + p.superseded}
+    reviewed = []
+    for action in summary.actions:
+        for review in action.reviews:
+            if review.run in sprint_runs:
+                entry = action_dict(action, today, summary.checklists)
+                entry["decision"] = review.decision
+                entry["decision_note"] = clean_text(review.note).strip()
+                entry["decided_by"] = clean_text(review.author)
+                reviewed.append(entry)
+    return {
+        "schema": SCHEMA,
+        "kind": "sprint-report",
+        "sprint": clean_text(sprint),
+        "today": today.isoformat(),
+        "project": clean_text(project),
+        "client": clean_text(client),
+        "checklists": checklists,
+        "actions": {
+            "raised": [action_dict(a, today, summary.checklists) for a in raised],
+            "reviewed": reviewed,
+            "open": [action_dict(a, today, summary.checklists) for a in summary.open_actions()],
+        },
+        "due": [dict(phase=s.phase, **due_dict(s.due)) for s in summary.phases],
+    }
+
+
+def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_sprints: int) -> dict[str, Any]:
+    checklist = summary.checklists.get(picture.checklist)
+    series = [p for p in summary.pictures_of(picture.checklist) if p.index <= picture.index]
+    series = series[-max(1, max_sprints):]
+    items = []
+    for item_id, item in picture.items.items():
+        items.append({
+            "item": item_id,
+            "question": question_of(summary.checklists, picture.checklist, item_id),
+            "kind": item.kind.value if item.kind else None,
+            "value": _json_value(item.value),
+            "display": display_answer(item.value, item.kind, checklist, item_id, item.band),
+            "band": item.band,
+            "trend": item.trend.value,
+            "streak": item.streak,
+            "spread": item.spread,
+            "disagreement": item.disagreement,
+            "answers": _entry_dicts(item, checklist),
+        })
+    # Matrix rows: every item with a colour in any shown sprint, in checklist order.
+    row_ids: list[str] = []
+    if checklist is not None:
+        row_ids = [i.id for i in checklist.items if i.kind in (Kind.TRAFFIC_LIGHT, Kind.SCALE)]
+    for p in series:
+        for item_id, item in p.items.items():
+            if item.band is not None and item_id not in row_ids:
+                row_ids.append(item_id)
+    rows = []
+    for item_id in row_ids:
+        cells = []
+        for p in series:
+            cell = p.items.get(item_id)
+            if cell is None or cell.band is None:
+                cells.append(None)
+                continue
+            cells.append({
+                "sprint": clean_text(p.sprint),
+                "value": _json_value(cell.value),
+                "display": display_answer(cell.value, cell.kind, checklist, item_id, cell.band),
+                "band": cell.band,
+                "symbol": BAND_SYMBOLS.get(cell.band, NO_ANSWER),
+                "trend": cell.trend.value,
+                "streak": cell.streak,
+                "disagreement": cell.disagreement,
+                "answers": [
+                    {"author": clean_text(e.author), "display": display_answer(e.value, cell.kind, checklist, item_id, e.band),
+                     "note": clean_text(e.note).strip()}
+                    for e in cell.entries
+                ],
+            })
+        if any(cells):
+            rows.append({"item": item_id, "question": question_of(summary.checklists, picture.checklist, item_id),
+                         "cells": cells})
+    return {
+        "checklist": picture.checklist,
+        "phase": picture.phase,
+        "title": one_line(checklist.title, 200) if checklist else "",
+        "authors": [clean_text(a) for a in picture.authors],
+        "runs": [r.id for r in picture.runs],
+        "counts": picture.band_counts(),
+        "items": items,
+        "disagreements": [i.item for i in picture.disagreements()],
+        "streaks": [
+            {"item": i["item"], "band": i["band"], "length": i["streak"]}
+            for i in items if i["band"] in ("red", "amber") and i["streak"] >= 2
+        ],
+        "matrix": {"sprints": [clean_text(p.sprint) for p in series], "rows": rows},
+    }
+
+
+def report_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------------- Markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def md(text: Any, limit: int | None = None) -> str:
+    """``text`` as inert Markdown on one line: no table pipes, emphasis, links, code spans or
+    HTML tags, and no heading, quote or list marker at its start."""
+    folded = one_line(str(text), limit)
+    folded = folded.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    folded = _MD_SPECIAL.sub(r"\\\1", folded)
+    if re.match(r"[#+\-=]|\d+[.)]", folded):
+        folded = "\\" + folded if not folded[0].isdigit() else re.sub(r"^(\d+)([.)])", r"\1\\\2", folded)
+    return folded
+
+
+def _trend_text(trend: str) -> str:
+    t = Trend(trend)
+    return f"{TREND_ARROWS[t]} {TREND_WORDS[t]}".strip()
+
+
+def _streak_text(band: str | None, streak: int) -> str:
+    if band in ("red", "amber") and streak >= 2:
+        return f"{BAND_WORDS[band]} for {streak} sprints in a row"
+    return ""
+
+
+def _action_line_md(a: dict[str, Any]) -> str:
+    due = a["due"] or "no due date"
+    late = f" **{DISAGREE} overdue by {a['days_overdue']} days**" if a["overdue"] else ""
+    owner = md(a["owner"], 60) or "no owner"
+    return f"{md(a['what'], 300)} ({owner}, due {due}){late}; item `{a['item']}`, raised {a['raised'][:10]} by {md(author_name(a['author']), 60)}"
+
+
+def report_markdown(report: dict[str, Any]) -> str:
+    out: list[str] = []
+    title = f"kundencheck report: sprint {md(report['sprint'], 40)}"
+    out.append(f"# {title}")
+    out.append("")
+    about = []
+    if report["project"]:
+        about.append(f"Project: {md(report['project'], 80)}")
+    if report["client"]:
+        about.append(f"client: {md(report['client'], 80)}")
+    about.append(f"as of {report['today']}")
+    out.append(", ".join(about) + ".")
+    out.append("")
+    out.append(f"Legend: ✔ yes/green, ◐ partly/amber, ✘ no/red, – not applicable, {NO_ANSWER} not answered; "
+               f"↑ better, → same, ↓ worse than the sprint before; {DISAGREE} the team disagrees.")
+    for section in report["checklists"]:
+        out += ["", f"## {md(section['phase'])}: {md(section['title'] or section['checklist'], 200)}", ""]
+        who = ", ".join(md(author_name(a), 60) for a in section["authors"])
+        counts = section["counts"]
+        out.append(f"Answered by {who}. Items: ✔ {counts['green']} green, ◐ {counts['amber']} amber, "
+                   f"✘ {counts['red']} red, – {counts['na']} n/a.")
+        matrix = section["matrix"]
+        if matrix["rows"]:
+            out.append("")
+            out.append("| item | " + " | ".join(md(s, 30) for s in matrix["sprints"]) + " |")
+            out.append("|---|" + "---|" * len(matrix["sprints"]))
+            for row in matrix["rows"]:
+                cells = []
+                for cell in row["cells"]:
+                    if cell is None:
+                        cells.append(NO_ANSWER)
+                        continue
+                    parts = [md(cell["display"], 40), TREND_ARROWS[Trend(cell["trend"])],
+                             DISAGREE if cell["disagreement"] else ""]
+                    cells.append(" ".join(p for p in parts if p))
+                out.append(f"| {md(row['item'])} | " + " | ".join(cells) + " |")
+        out += ["", "### Answers", ""]
+        for item in section["items"]:
+            extra = [x for x in (_trend_text(item["trend"]) if item["trend"] not in ("none",) else "",
+                                 _streak_text(item["band"], item["streak"]),
+                                 f"{DISAGREE} disagreement (spread {item['spread']})" if item["disagreement"] else "") if x]
+            head = f"- **{md(item['item'])}**: {md(item['display'], 120)}"
+            if extra:
+                head += " (" + "; ".join(extra) + ")"
+            out.append(head)
+            if item["question"]:
+                out.append(f"  - {md(item['question'], 300)}")
+            if len(item["answers"]) > 1 or any(a["note"] for a in item["answers"]):
+                for answer in item["answers"]:
+                    line = f"  - {md(author_name(answer['author']), 60)}: {md(answer['display'], 120)}"
+                    if answer["note"]:
+                        line += f": {md(answer['note'], 600)}"
+                    out.append(line)
+    actions = report["actions"]
+    out += ["", "## Actions", ""]
+    overdue = [a for a in actions["open"] if a["overdue"]]
+    out.append(f"{len(actions['open'])} open, {len(overdue)} overdue, {len(actions['raised'])} raised this sprint, "
+               f"{len(actions['reviewed'])} reviewed this sprint.")
+    if actions["open"]:
+        out += ["", "### Open", ""]
+        out += [f"- {_action_line_md(a)}" for a in actions["open"]]
+    if actions["raised"]:
+        out += ["", "### Raised this sprint", ""]
+        out += [f"- {_action_line_md(a)}" for a in actions["raised"]]
+    if actions["reviewed"]:
+        out += ["", "### Reviewed this sprint", ""]
+        for a in actions["reviewed"]:
+            note = f": {md(a['decision_note'], 300)}" if a["decision_note"] else ""
+            out.append(f"- {a['decision']}{note}: {md(a['what'], 300)} (item `{a['item']}`, decided by "
+                       f"{md(author_name(a['decided_by']), 60)})")
+    due = [d for d in report["due"] if d["is_due"]]
+    if due:
+        out += ["", "## Checks due", ""]
+        for d in due:
+            when = f"last checked {d['last_checked']}, due since {d['due_on']}" if d["last_checked"] else "never checked"
+            out.append(f"- {md(d['phase'])}: {when}")
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------------- HTML
+
+_CSS = """
+:root { color-scheme: light; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b;
+       background: #fff; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; }
+h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
+.about, .legend { color: #444; }
+table { border-collapse: collapse; margin: .8rem 0; }
+th, td { border: 1px solid #c8c8c8; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; font-weight: 600; }
+table.matrix td.cell { text-align: center; min-width: 4.2rem; font-size: 1.1rem; white-space: nowrap; }
+table.matrix th[scope=row] { font-weight: normal; max-width: 22rem; }
+.band-green { background: #b9e4c0; color: #0d4a1a; }
+.band-amber { background: #ffe1a6; color: #5c3d00; }
+.band-red { background: #f7b5b5; color: #6b0d0d; }
+.band-na { background: #e4e4e4; color: #333; }
+.cell.empty { background: #fff; color: #888; }
+.arrow { font-size: .85rem; margin-left: .2rem; }
+.flag { color: #8a0000; margin-left: .15rem; }
+.word { display: block; font-size: .7rem; }
+.overdue { color: #8a0000; font-weight: 600; }
+ul.answers { margin: .2rem 0 .6rem 0; }
+.question { color: #444; }
+"""
+
+
+def _h(text: Any) -> str:
+    return html.escape(clean_text(str(text)), quote=True)
+
+
+def _cell_title(row: dict[str, Any], cell: dict[str, Any]) -> str:
+    lines = [f"{row['item']}, sprint {cell['sprint']}: {cell['display']}"]
+    if cell["trend"] not in ("none",):
+        lines[0] += f" ({_trend_text(cell['trend'])})"
+    if cell["disagreement"]:
+        lines.append(f"{DISAGREE} the team disagrees")
+    for answer in cell["answers"]:
+        line = f"{author_name(answer['author'])}: {answer['display']}"
+        if answer["note"]:
+            line += f": {one_line(answer['note'], 400)}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _matrix_html(section: dict[str, Any]) -> list[str]:
+    matrix = section["matrix"]
+    if not matrix["rows"]:
+        return ["<p>No traffic-light or scale items answered.</p>"]
+    out = [f'<table class="matrix" data-checklist="{_h(section["checklist"])}">',
+           "<caption>Health matrix: items down, sprints across</caption>",
+           "<thead><tr><th scope=\"col\">Item</th>"
+           + "".join(f'<th scope="col">{_h(s)}</th>' for s in matrix["sprints"]) + "</tr></thead>", "<tbody>"]
+    for row in matrix["rows"]:
+        label = _h(row["item"])
+        question = f' title="{_h(row["question"])}"' if row["question"] else ""
+        cells = [f'<tr data-item="{label}"><th scope="row"{question}>{label}</th>']
+        for sprint, cell in zip(matrix["sprints"], row["cells"]):
+            if cell is None:
+                cells.append(f'<td class="cell empty" data-sprint="{_h(sprint)}" title="not answered">{NO_ANSWER}</td>')
+                continue
+            arrow = TREND_ARROWS[Trend(cell["trend"])]
+            word = cell["display"].split(" ", 1)[-1] if " " in cell["display"] else cell["display"]
+            flag = f'<span class="flag" aria-label="disagreement">{DISAGREE}</span>' if cell["disagreement"] else ""
+            arrow_html = f'<span class="arrow" aria-label="{_h(TREND_WORDS[Trend(cell["trend"])])}">{arrow}</span>' if arrow else ""
+            cells.append(
+                f'<td class="cell band-{_h(cell["band"])}" data-sprint="{_h(cell["sprint"])}" data-band="{_h(cell["band"])}"'
+                f' data-trend="{_h(cell["trend"])}" title="{_h(_cell_title(row, cell))}">'
+                f'<span class="symbol">{_h(cell["symbol"])}</span>{arrow_html}{flag}'
+                f'<span class="word">{_h(word)}</span></td>')
+        cells.append("</tr>")
+        out.append("".join(cells))
+    out.append("</tbody></table>")
+    return out
+
+
+def _action_html(a: dict[str, Any]) -> str:
+    late = f' <span class="overdue">{DISAGREE} overdue by {a["days_overdue"]} days</span>' if a["overdue"] else ""
+    return (f"<li>{_h(a['what'])} ({_h(a['owner'] or 'no owner')}, due {_h(a['due'] or 'no due date')}){late}; "
+            f"item <code>{_h(a['item'])}</code>, raised {_h((a['raised'] or '')[:10])} by {_h(author_name(a['author']))}</li>")
+
+
+def report_html(report: dict[str, Any]) -> str:
+    title = f"kundencheck report: sprint {report['sprint']}"
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        # Nothing is loaded from anywhere: no network, no scripts; only the inline style below.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_h(title)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
+        f"<h1>{_h(title)}</h1>",
+    ]
+    about = []
+    if report["project"]:
+        about.append(f"Project: {_h(report['project'])}")
+    if report["client"]:
+        about.append(f"client: {_h(report['client'])}")
+    about.append(f"as of {_h(report['today'])}")
+    out.append(f'<p class="about">{", ".join(about)}.</p>')
+    out.append(f'<p class="legend">Legend: ✔ yes/green, ◐ partly/amber, ✘ no/red, – not applicable, {NO_ANSWER} not '
+               f"answered; ↑ better, → same, ↓ worse than the sprint before; {DISAGREE} the team disagrees. "
+               "Hover over a cell for everyone's answers and notes.</p>")
+    for section in report["checklists"]:
+        out.append(f'<section class="checklist" id="checklist-{_h(section["checklist"])}">')
+        out.append(f"<h2>{_h(section['phase'])}: {_h(section['title'] or section['checklist'])}</h2>")
+        counts = section["counts"]
+        who = ", ".join(_h(author_name(a)) for a in section["authors"])
+        out.append(f"<p>Answered by {who}. Items: ✔ {counts['green']} green, ◐ {counts['amber']} amber, "
+                   f"✘ {counts['red']} red, – {counts['na']} n/a.</p>")
+        out += _matrix_html(section)
+        out.append("<h3>Answers</h3>")
+        out.append("<ul>")
+        for item in section["items"]:
+            extra = [x for x in (_trend_text(item["trend"]) if item["trend"] != "none" else "",
+                                 _streak_text(item["band"], item["streak"]),
+                                 f"{DISAGREE} disagreement (spread {item['spread']})" if item["disagreement"] else "") if x]
+            line = f"<li><strong>{_h(item['item'])}</strong>: {_h(item['display'])}"
+            if extra:
+                line += " (" + "; ".join(_h(x) for x in extra) + ")"
+            if item["question"]:
+                line += f'<br><span class="question">{_h(item["question"])}</span>'
+            if len(item["answers"]) > 1 or any(a["note"] for a in item["answers"]):
+                line += '<ul class="answers">'
+                for answer in item["answers"]:
+                    note = f": {_h(answer['note'])}" if answer["note"] else ""
+                    line += f"<li>{_h(author_name(answer['author']))}: {_h(answer['display'])}{note}</li>"
+                line += "</ul>"
+            out.append(line + "</li>")
+        out.append("</ul>")
+        out.append("</section>")
+    actions = report["actions"]
+    overdue = [a for a in actions["open"] if a["overdue"]]
+    out.append('<section class="actions"><h2>Actions</h2>')
+    out.append(f"<p>{len(actions['open'])} open, {len(overdue)} overdue, {len(actions['raised'])} raised this sprint, "
+               f"{len(actions['reviewed'])} reviewed this sprint.</p>")
+    for heading, group in (("Open", actions["open"]), ("Raised this sprint", actions["raised"])):
+        if group:
+            out.append(f"<h3>{heading}</h3><ul>" + "".join(_action_html(a) for a in group) + "</ul>")
+    if actions["reviewed"]:
+        out.append("<h3>Reviewed this sprint</h3><ul>")
+        for a in actions["reviewed"]:
+            note = f": {_h(a['decision_note'])}" if a["decision_note"] else ""
+            out.append(f"<li>{_h(a['decision'])}{note}: {_h(a['what'])} (item <code>{_h(a['item'])}</code>, "
+                       f"decided by {_h(author_name(a['decided_by']))})</li>")
+        out.append("</ul>")
+    out.append("</section>")
+    due = [d for d in report["due"] if d["is_due"]]
+    if due:
+        out.append('<section class="due"><h2>Checks due</h2><ul>')
+        for d in due:
+            when = f"last checked {d['last_checked']}, due since {d['due_on']}" if d["last_checked"] else "never checked"
+            out.append(f"<li>{_h(d['phase'])}: {_h(when)}</li>")
+        out.append("</ul></section>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"
+
+
+def render_report(report: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return report_json(report)
+    if fmt == "md":
+        return report_markdown(report)
+    if fmt == "html":
+        return report_html(report)
+    raise UsageError(f"Unknown report format {fmt!r}. Use md, json or html.")
+
+
+__all__ = [
+    "build_report", "default_sprint", "display_answer", "md", "render_report", "report_html", "report_json",
+    "report_markdown", "status_dict", "status_json",
+]

@@ -1,0 +1,258 @@
+"""`kundencheck status`, `log` and `report` on a real repository: three sprints, two people,
+actions opened, closed, dropped and carried on, and a disagreement in the latest sprint."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kundencheck.cli import main
+from kundencheck.core import answers as answers_mod
+from kundencheck.core.answers import Action, ActionReview, Answer
+from kundencheck.core.catalog import load_catalog
+from kundencheck.core.message import build_message
+from kundencheck.store.git_store import GitStore
+from tests.conftest import git
+
+CET = dt.timezone(dt.timedelta(hours=1))
+ANA = ("Ana Schäfer", "ana@example.com")
+JONAS = ("Jonas Berg", "jonas@example.com")
+
+
+def _commit(store: GitStore, checklist, who, sprint: str, started: dt.datetime, answers: list[Answer], reviews=()) -> answers_mod.Run:
+    name, email = who
+    store.set_local_config("user.name", name)
+    store.set_local_config("user.email", email)
+    run = answers_mod.new_run(checklist, f"{name} <{email}>", email, sprint=sprint, started=started)
+    run.answers = answers
+    run.reviews = list(reviews)
+    run.finished = started + dt.timedelta(minutes=7)
+    assert answers_mod.problems_with(run, checklist) == []
+    store.commit_file(run.path, answers_mod.dumps(run, checklist).encode("utf-8"), build_message(run, checklist))
+    return run
+
+
+def _base(contacted: str, mood: int, expectations: str, *, note: str = "", action: Action | None = None,
+          mood_action: Action | None = None, expectations_note: str = "") -> list[Answer]:
+    return [
+        Answer("client-contacted", contacted, note=note, action=action),
+        Answer("team-mood", mood, action=mood_action),
+        Answer("own-design", "no"),
+        Answer("expectations-match", expectations, note=expectations_note),
+        Answer("self-critical", "We could have called earlier."),
+    ]
+
+
+@pytest.fixture
+def history_repo(project_repo: Path) -> dict:
+    checklist = load_catalog(project_repo).find("build", "en")
+    (project_repo / ".kundencheck" / "config.toml").write_text('project = "Shop | relaunch"\nclient = "Kunde GmbH"\nphase = "build"\n')
+    runs = {}
+    with GitStore.open(project_repo) as store:
+        s1 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=CET)
+        runs["ana1"] = _commit(store, checklist, ANA, "2026-W10", s1, _base(
+            "red", 4, "green", note="Only status mails", action=Action("Call the product owner", "Ana", dt.date(2026, 3, 9))))
+        runs["jonas1"] = _commit(store, checklist, JONAS, "2026-W10", s1 + dt.timedelta(minutes=30), _base(
+            "green", 2, "green", mood_action=Action("Team lunch with the client", "Jonas", dt.date(2026, 3, 10))))
+        s2 = dt.datetime(2026, 3, 16, 9, 0, tzinfo=CET)
+        runs["ana2"] = _commit(store, checklist, ANA, "2026-W12", s2, _base(
+            "red", 3, "amber", note="Still only mails | no call", expectations_note="Scope grows",
+            action=Action("Book a review", "Ana", dt.date(2026, 3, 20))),
+            reviews=[ActionReview(runs["ana1"].id, "client-contacted", "done"),
+                     ActionReview(runs["jonas1"].id, "team-mood", "dropped", "Mood recovered after the workshop")])
+        s3 = dt.datetime(2026, 3, 30, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
+        runs["ana3"] = _commit(store, checklist, ANA, "2026-W14", s3, _base(
+            "red", 1, "red", note="# Client on holiday <b>really</b>", expectations_note="Scope | money",
+            action=Action("Send the summary", "Ana", dt.date(2026, 4, 30)),
+            mood_action=Action("Talk about workload", "Lea", dt.date(2026, 4, 3))),
+            reviews=[ActionReview(runs["ana2"].id, "client-contacted", "open", "Client on holiday")])
+        runs["jonas3"] = _commit(store, checklist, JONAS, "2026-W14", s3 + dt.timedelta(minutes=20), _base(
+            "green", 5, "red", expectations_note="They want more"))
+    return {"path": project_repo, "runs": runs}
+
+
+def invoke(repo: Path, *args: str, env: dict | None = None):
+    runner = CliRunner()
+    result = runner.invoke(main, ["-C", str(repo), *args], catch_exceptions=False,
+                           env={"COLUMNS": "220", **(env or {})})
+    return result
+
+
+TODAY = ("--today", "2026-04-10")
+
+
+def test_the_answers_file_carries_the_reviews(history_repo):
+    ana2 = history_repo["runs"]["ana2"]
+    shown = git(history_repo["path"], "show", f"HEAD~2:{ana2.path}")
+    assert "[[reviews]]" in shown and 'decision = "dropped"' in shown and "Mood recovered" in shown
+
+
+def test_status_json(history_repo):
+    runs = history_repo["runs"]
+    result = invoke(history_repo["path"], "status", "--json", *TODAY)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["schema"] == 1 and data["today"] == "2026-04-10" and data["current_phase"] == "build"
+    assert data["check_due"] is False and data["runs"] == 5 and data["problems"] == []
+    [build] = data["phases"]
+    last = build["last_run"]
+    assert last["id"] == runs["jonas3"].id and last["author"] == "Jonas Berg <jonas@example.com>"
+    assert last["counts"] == {"green": 1, "amber": 0, "red": 1, "na": 0}
+    assert last["trend"] == {"better": 2, "same": 0, "worse": 1, "new": 0}
+    assert last["items"]["expectations-match"] == {"value": "red", "trend": "worse"}
+    assert build["current_sprint"] == "2026-W14"
+    assert [d["item"] for d in build["disagreements"]] == ["client-contacted", "team-mood"]
+    assert build["disagreements"][1]["spread"] == 4
+    assert {(a["author"], a["value"]) for a in build["disagreements"][0]["answers"]} == {
+        ("Ana Schäfer <ana@example.com>", "red"), ("Jonas Berg <jonas@example.com>", "green")}
+    assert build["streaks"] == [{"item": "client-contacted", "checklist": "build", "band": "red", "length": 3, "since": "2026-W10"}]
+    assert build["due"] == {"is_due": False, "cadence_days": 14, "last_checked": "2026-03-30", "due_on": "2026-04-13",
+                            "days_since": 11, "days_overdue": 0}
+    actions = {(a["item"], a["what"]): a for a in data["open_actions"]}
+    assert set(actions) == {("client-contacted", "Book a review"), ("client-contacted", "Send the summary"),
+                            ("team-mood", "Talk about workload")}
+    carried = actions[("client-contacted", "Book a review")]
+    assert carried["overdue"] and carried["days_overdue"] == 21 and carried["run"] == runs["ana2"].id
+    assert [(r["decision"], r["note"]) for r in carried["reviews"]] == [("open", "Client on holiday")]
+    assert not actions[("client-contacted", "Send the summary")]["overdue"]
+    assert actions[("team-mood", "Talk about workload")]["days_overdue"] == 7
+    assert build["open_actions"] == 3 and build["overdue_actions"] == 2 and data["overdue_actions"] == 2
+
+
+def test_status_table(history_repo):
+    result = invoke(history_repo["path"], "status", *TODAY)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "kundencheck status of Shop | relaunch on 2026-04-10" in out
+    row = next(line for line in out.splitlines() if "build (current)" in line)
+    for part in ("2026-03-30, sprint 2026-W14, Jonas Berg +1", "✔ 1  ◐ 0  ✘ 1  – 0", "↑ 2 better  → 0 same  ↓ 1 worse",
+                 "3 open, ⚠ 2 overdue", "⚠ 2: client-contacted, team-mood", "ok until 2026-04-13"):
+        assert part in row, part
+    assert "⚠ OVERDUE by 21 days: Book a review (Ana, due 2026-03-20); build/client-contacted" in out
+    assert "⚠ OVERDUE by 7 days: Talk about workload (Lea, due 2026-04-03)" in out
+    assert "Open actions (1):\n  Send the summary (Ana, due 2026-04-30)" in out
+    assert "⚠ client-contacted: Ana Schäfer ✘ no, Jonas Berg ✔ yes" in out
+    assert "⚠ team-mood: Ana Schäfer ✘ 1/5, Jonas Berg ✔ 5/5" in out
+    assert "build/client-contacted: red for 3 sprints in a row (since 2026-W10)" in out
+    assert "The build check is due" not in out
+
+
+def test_due_check_and_the_ci_gate(history_repo):
+    repo = history_repo["path"]
+    later = invoke(repo, "status", "--today", "2026-04-20")
+    assert later.exit_code == 0 and "due: last 21 days ago" in later.output
+    assert "The build check is due: run `kundencheck run build`." in later.output
+    assert invoke(repo, "status", "--check", "--today", "2026-04-20").exit_code == 1
+    assert invoke(repo, "status", "--check", *TODAY).exit_code == 1  # overdue actions
+    assert invoke(repo, "status", "--check", "--today", "2026-03-31").exit_code == 1  # "Book a review" is overdue
+    (repo / ".kundencheck" / "config.toml").write_text('phase = "build"\ncadence_days = 7\n')
+    data = json.loads(invoke(repo, "status", "--json", *TODAY).output)
+    assert data["check_due"] is True and data["phases"][0]["due"]["days_overdue"] == 4
+    (repo / ".kundencheck" / "config.toml").write_text('phase = "acceptance"\n')
+    data = json.loads(invoke(repo, "status", "--json", *TODAY).output)
+    assert [p["phase"] for p in data["phases"]] == ["build", "acceptance"]
+    assert data["check_due"] is True and data["phases"][1]["last_run"] is None
+
+
+def test_log_lists_runs_with_their_commits(history_repo):
+    repo = history_repo["path"]
+    result = invoke(repo, "log")
+    assert result.exit_code == 0, result.output
+    shas = git(repo, "log", "--format=%h", "--abbrev=10", "-5").split()
+    rows = [line for line in result.output.splitlines() if "2026-W" in line]
+    assert len(rows) == 5
+    assert [re.search(r"\b[0-9a-f]{10}\b", row).group(0) for row in rows] == shas  # newest first
+    assert "Jonas Berg" in rows[0] and "0 new" in rows[0] and "2026-03-30" in rows[0]
+    assert "1 new, 2 reviewed" in rows[2] and "↑ 2 better" in rows[0]
+    jonas = invoke(repo, "log", "--author", "JONAS").output
+    assert sum("2026-W" in line for line in jonas.splitlines()) == 2 and "Ana" not in jonas
+    assert "No runs matching phase kickoff" in invoke(repo, "log", "--phase", "kickoff").output
+    assert sum("2026-W" in line for line in invoke(repo, "log", "-n", "2").output.splitlines()) == 2
+
+
+def test_log_item_strip(history_repo):
+    repo = history_repo["path"]
+    result = invoke(repo, "log", "--item", "client-contacted")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "client-contacted (build): Did we speak with the client during the last sprint?"
+    assert lines[1].split("oldest")[0].replace(" ", "") == "✘!✘✘!"
+    out = result.output
+    assert "2026-W14 │ ✘ no ⚠ disagree" in out and "3 in a row" in out and "↑ better" not in out
+    assert "Ana Schäfer: ✘ no: # Client on holiday <b>really</b>" in out
+    assert "Jonas Berg: ✔ yes" in out
+    jonas = invoke(repo, "log", "--item", "client-contacted", "--author", "jonas").output.splitlines()
+    assert jonas[1].split("oldest")[0].replace(" ", "") == "✔·✔"
+    mood = invoke(repo, "log", "--item", "team-mood").output
+    assert "◐ 3/5" in mood and "↑ better" in mood
+
+
+def test_log_of_an_unknown_item_says_which_items_exist(history_repo):
+    result = invoke(history_repo["path"], "log", "--item", "nope")
+    assert result.exit_code == 2
+    assert "No answers to item 'nope'. Items with answers: client-contacted, expectations-match" in result.output
+
+
+def test_report_markdown(history_repo):
+    result = invoke(history_repo["path"], "report", *TODAY)
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert text.startswith("# kundencheck report: sprint 2026-W14\n")
+    assert "Project: Shop \\| relaunch, client: Kunde GmbH, as of 2026-04-10." in text
+    assert "| item | 2026-W10 | 2026-W12 | 2026-W14 |" in text
+    assert "| client-contacted | ✘ no ⚠ | ✘ no → | ✘ no → ⚠ |" in text
+    assert "| expectations-match | ✔ yes | ◐ partly ↓ | ✘ no ↓ |" in text
+    assert "Ana Schäfer: ✘ no: \\# Client on holiday &lt;b&gt;really&lt;/b&gt;" in text
+    assert "Scope \\| money" in text and "<b>" not in text
+    assert "Book a review (Ana, due 2026-03-20) **⚠ overdue by 21 days**" in text
+    assert "red for 3 sprints in a row" in text
+    assert "- open: Client on holiday: Book a review" in text
+
+
+def test_report_json_of_an_earlier_sprint(history_repo):
+    result = invoke(history_repo["path"], "report", "--sprint", "2026-W12", "--format", "json", *TODAY)
+    data = json.loads(result.output)
+    assert data["sprint"] == "2026-W12" and data["checklists"][0]["matrix"]["sprints"] == ["2026-W10", "2026-W12"]
+    assert sorted((a["item"], a["decision"], a["decision_note"]) for a in data["actions"]["reviewed"]) == [
+        ("client-contacted", "done", ""), ("team-mood", "dropped", "Mood recovered after the workshop")]
+    assert [a["what"] for a in data["actions"]["raised"]] == ["Book a review"]
+    missing = invoke(history_repo["path"], "report", "--sprint", "2026-W99")
+    assert missing.exit_code == 2 and "Sprints with runs: 2026-W10, 2026-W12, 2026-W14" in missing.output
+
+
+def test_report_html_to_a_file(history_repo, tmp_path):
+    target = tmp_path / "sprint.html"
+    result = invoke(history_repo["path"], "report", "-o", str(target), "--sprints", "2", *TODAY)
+    assert result.exit_code == 0, result.output
+    assert "Wrote the html report of sprint 2026-W14" in result.output
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page
+    assert not re.search(r"https?://|<link|src=|@import|url\(", page)  # self-contained: nothing to fetch
+    assert re.search(r'<th scope="col">2026-W12</th><th scope="col">2026-W14</th></tr>', page)
+    assert "2026-W10</th>" not in page  # --sprints 2
+    cell = re.search(r'<tr data-item="client-contacted">.*?</tr>', page, re.S).group(0)
+    assert cell.count('data-band="red"') == 2 and "title=" in cell and "Client on holiday &lt;b&gt;" in cell
+    assert "&lt;b&gt;really&lt;/b&gt;" in page and "<b>really" not in page
+
+
+def test_help_has_examples():
+    for command in ("status", "log", "report"):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert result.exit_code == 0 and "Examples:" in result.output, command
+
+
+def test_no_color_keeps_symbols_and_drops_colours(history_repo):
+    coloured = invoke(history_repo["path"], "status", *TODAY, env={"FORCE_COLOR": "1"}).output
+    plain = invoke(history_repo["path"], "status", *TODAY, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).output
+    assert "\x1b[32m" in coloured and "\x1b[32m" not in plain and "\x1b[31m" not in plain.replace("\x1b[1;31m", "")
+    assert "✘ 1" in plain and "✔ 1" in plain
+
+
+def test_commands_outside_a_repository_fail_cleanly(tmp_path):
+    result = invoke(tmp_path, "status")
+    assert result.exit_code != 0 and "not inside a git repository" in result.output and "Traceback" not in result.output

@@ -1,0 +1,386 @@
+"""The history model: trends, streaks, sprint pictures, actions, due checks, the summary, the
+reports drawn from it, and action reviews in the answers file. Pure and fast: runs are built in
+memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import tomllib
+
+from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, loads, problems_with
+from kundencheck.core.checklist import Kind, checklist_from_dict
+from kundencheck.core.errors import AnswersError, UsageError
+from kundencheck.core.history import (
+    ActionState,
+    Trend,
+    band,
+    compare,
+    current_streaks,
+    due_check,
+    item_series,
+    latest_run,
+    parse_runs,
+    run_trends,
+    sprint_pictures,
+    summarize,
+    track_actions,
+)
+from kundencheck.core.report import build_report, md, report_html, report_json, report_markdown, status_dict
+
+UTC = dt.timezone.utc
+CHECKLIST = checklist_from_dict(tomllib.loads("""
+format = 1
+id = "build"
+title = "Sprint start"
+phase = "build"
+language = "en"
+version = "1.0"
+
+[[items]]
+id = "contacted"
+question = "Did we speak with the client?"
+why = "Silence breeds surprises."
+kind = "traffic-light"
+note_when = ["amber", "red"]
+action_when = ["red"]
+
+[[items]]
+id = "mood"
+question = "How is the team's mood?"
+why = "Moods colour everything."
+kind = "scale"
+low = "bad"
+high = "good"
+
+[[items]]
+id = "design"
+question = "Does the client supply a design?"
+why = "Pixel disputes."
+kind = "choice"
+options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]
+"""), "build.en.toml")
+CHECKLISTS = {"build": CHECKLIST}
+
+_counter = 0
+
+
+def run(sprint: str, day: dt.date, *answers: Answer, author: str = "Ana <ana@example.com>", phase: str = "build",
+        checklist: str = "build", reviews: list[ActionReview] | None = None, minute: int = 0) -> Run:
+    global _counter
+    _counter += 1
+    started = dt.datetime.combine(day, dt.time(9, minute), UTC)
+    return Run(id=f"{day:%Y%m%d}T09{minute:02d}00Z-{phase}-{author.split()[0].lower()}-{_counter:06x}", checklist=checklist,
+               checklist_version="1.0", phase=phase, language="en", sprint=sprint, author=author, started=started,
+               finished=started + dt.timedelta(minutes=5), answers=list(answers), reviews=list(reviews or []))
+
+
+ANA, JONAS, LEA = "Ana <ana@example.com>", "Jonas <jonas@example.com>", "Lea <lea@example.com>"
+D1, D2, D3 = dt.date(2026, 3, 2), dt.date(2026, 3, 16), dt.date(2026, 3, 30)
+
+
+# --------------------------------------------------------------------------------- bands and trends
+
+
+def test_bands_of_traffic_lights_and_scales():
+    assert [band(v, Kind.TRAFFIC_LIGHT) for v in ("green", "amber", "red", "na")] == ["green", "amber", "red", "na"]
+    assert [band(v, Kind.SCALE) for v in (1, 2, 3, 4, 5)] == ["red", "red", "amber", "green", "green"]
+    assert band("yes", Kind.CHOICE) is None and band(None, Kind.SCALE) is None
+
+
+@pytest.mark.parametrize("now, before, kind, expected", [
+    ("green", "red", Kind.TRAFFIC_LIGHT, Trend.BETTER),
+    ("amber", "amber", Kind.TRAFFIC_LIGHT, Trend.SAME),
+    ("red", "amber", Kind.TRAFFIC_LIGHT, Trend.WORSE),
+    ("red", None, Kind.TRAFFIC_LIGHT, Trend.NEW),
+    ("red", "na", Kind.TRAFFIC_LIGHT, Trend.NEW),
+    ("na", "red", Kind.TRAFFIC_LIGHT, Trend.NONE),
+    (2, 4, Kind.SCALE, Trend.WORSE),
+    (5, 4, Kind.SCALE, Trend.BETTER),
+    ("yes", "no", Kind.CHOICE, Trend.NONE),
+])
+def test_compare(now, before, kind, expected):
+    assert compare(now, before, kind) is expected
+
+
+def test_run_trends_compare_with_the_previous_sprint_not_the_same_sprint():
+    runs = [
+        run("W10", D1, Answer("contacted", "amber"), Answer("mood", 3)),
+        run("W12", D2, Answer("contacted", "green"), Answer("mood", 2), Answer("design", "yes")),
+        run("W12", D2, Answer("contacted", "red"), author=JONAS, minute=10),
+    ]
+    pictures = sprint_pictures(runs, CHECKLISTS)
+    assert run_trends(runs[1], pictures, CHECKLIST) == {"contacted": Trend.BETTER, "mood": Trend.WORSE, "design": Trend.NONE}
+    # Jonas' red in the same sprint is compared with W10's amber, not with Ana's green.
+    assert run_trends(runs[2], pictures, CHECKLIST) == {"contacted": Trend.WORSE}
+
+
+def test_kinds_are_guessed_without_a_checklist():
+    runs = [run("W10", D1, Answer("contacted", "green"), Answer("mood", 4)),
+            run("W12", D2, Answer("contacted", "red"), Answer("mood", 5))]
+    last = sprint_pictures(runs)[-1]
+    assert last.items["contacted"].trend is Trend.WORSE and last.items["mood"].trend is Trend.BETTER
+
+
+# --------------------------------------------------------------------------------- sprint pictures
+
+
+def test_a_sprint_picture_with_a_disagreement():
+    runs = [
+        run("W10", D1, Answer("contacted", "green"), Answer("mood", 5), author=ANA),
+        run("W10", D1, Answer("contacted", "red", note="Only mails"), Answer("mood", 2), author=JONAS, minute=5),
+        run("W10", D1, Answer("contacted", "amber"), Answer("mood", 4), author=LEA, minute=9),
+    ]
+    [picture] = sprint_pictures(runs, CHECKLISTS)
+    contacted, mood = picture.items["contacted"], picture.items["mood"]
+    assert contacted.disagreement and contacted.spread == 2
+    assert contacted.value == "red"  # one each: the worse answer on a tie
+    assert contacted.counts() == {"green": 1, "red": 1, "amber": 1}
+    assert contacted.notes() == [(JONAS, "Only mails")]
+    assert mood.spread == 3 and mood.disagreement and mood.value == 4  # median of 2, 4, 5
+    assert [i.item for i in picture.disagreements()] == ["contacted", "mood"]
+    assert picture.authors == [ANA, JONAS, LEA]
+
+
+def test_amber_against_red_and_a_small_scale_spread_are_no_disagreement():
+    runs = [run("W10", D1, Answer("contacted", "amber"), Answer("mood", 2)),
+            run("W10", D1, Answer("contacted", "red"), Answer("mood", 4), author=JONAS, minute=3)]
+    [picture] = sprint_pictures(runs, CHECKLISTS)
+    assert not picture.disagreements()
+    assert picture.items["mood"].value == 2  # the lower of the two middle values
+
+
+def test_the_majority_answer_represents_the_sprint():
+    runs = [run("W10", D1, Answer("contacted", "green"), author=a, minute=m)
+            for m, a in enumerate((ANA, JONAS))] + [run("W10", D1, Answer("contacted", "red"), author=LEA, minute=7)]
+    assert sprint_pictures(runs)[0].items["contacted"].value == "green"
+
+
+def test_a_person_counts_once_per_sprint_with_the_later_run():
+    first = run("W10", D1, Answer("contacted", "red"), author=ANA)
+    again = run("W10", D1, Answer("contacted", "green"), author="Ana S. <ANA@example.com>", minute=30)
+    [picture] = sprint_pictures([again, first])
+    assert picture.runs == [again] and picture.superseded == [first]
+    assert picture.items["contacted"].value == "green" and not picture.items["contacted"].disagreement
+
+
+def test_pictures_are_ordered_by_time_and_separate_checklists():
+    runs = [run("S-late", D3, Answer("contacted", "red")), run("S-early", D1, Answer("contacted", "red")),
+            run("S-early", D1, Answer("contacted", "red"), checklist="kickoff", phase="kickoff", minute=2)]
+    pictures = sprint_pictures(runs)
+    assert [(p.checklist, p.sprint, p.index) for p in pictures] == [("build", "S-early", 0), ("kickoff", "S-early", 0), ("build", "S-late", 1)]
+
+
+# --------------------------------------------------------------------------------- streaks
+
+
+def test_red_for_three_sprints_in_a_row():
+    runs = [run("W08", dt.date(2026, 2, 16), Answer("contacted", "red"), Answer("mood", 4))]
+    runs += [run(s, d, Answer("contacted", "red"), Answer("mood", m)) for s, d, m in (("W10", D1, 4), ("W12", D2, 2))]
+    runs.insert(0, run("W06", dt.date(2026, 2, 2), Answer("contacted", "green")))
+    pictures = sprint_pictures(runs, CHECKLISTS)
+    [streak] = current_streaks(pictures)
+    assert (streak.item, streak.band, streak.length, streak.since, streak.until) == ("contacted", "red", 3, "W08", "W12")
+    assert pictures[-1].items["mood"].streak == 1
+    assert current_streaks(pictures, min_length=1, bands=("red",))[1].item == "mood"
+
+
+def test_a_sprint_without_an_answer_breaks_the_streak():
+    runs = [run("W08", dt.date(2026, 2, 16), Answer("contacted", "red")), run("W10", D1, Answer("mood", 3)),
+            run("W12", D2, Answer("contacted", "red"))]
+    assert sprint_pictures(runs)[-1].items["contacted"].streak == 1
+
+
+def test_item_series_for_one_author():
+    runs = [run("W10", D1, Answer("contacted", "green"), author=ANA), run("W10", D1, Answer("contacted", "red"), author=JONAS, minute=3),
+            run("W12", D2, Answer("contacted", "amber"), author=ANA), run("W14", D3, Answer("contacted", "red"), author=JONAS)]
+    pictures = sprint_pictures(runs)
+    everyone = item_series(pictures, "build", "contacted")
+    assert [i.value for _, i in everyone] == ["red", "amber", "red"]
+    jonas = item_series(pictures, "build", "contacted", author="jonas")
+    assert [(p.sprint, i.value if i else None) for p, i in jonas] == [("W10", "red"), ("W12", None), ("W14", "red")]
+    assert jonas[2][1].trend is Trend.NEW and jonas[2][1].streak == 1
+
+
+# --------------------------------------------------------------------------------- actions
+
+A1 = Action("Call the product owner", "Ana", dt.date(2026, 3, 9))
+
+
+def _action_runs():
+    r1 = run("W10", D1, Answer("contacted", "red", note="silence", action=A1),
+             Answer("mood", 2, action=Action("Team lunch", "Jonas", dt.date(2026, 3, 10))))
+    r2 = run("W12", D2, Answer("contacted", "red", action=Action("Book a review", "Ana", dt.date(2026, 3, 20))),
+             reviews=[ActionReview(r1.id, "contacted", "done"), ActionReview(r1.id, "mood", "dropped", "Mood is fine again")])
+    r3 = run("W14", D3, Answer("contacted", "amber"), reviews=[ActionReview(r2.id, "contacted", "open", "Client on holiday")])
+    return r1, r2, r3
+
+
+def test_actions_are_opened_by_answers_and_closed_by_reviews():
+    r1, r2, r3 = _action_runs()
+    actions, strays = track_actions([r3, r1, r2])
+    assert strays == []
+    states = {(a.run, a.item): a.state for a in actions}
+    assert states == {(r1.id, "contacted"): ActionState.DONE, (r1.id, "mood"): ActionState.DROPPED,
+                      (r2.id, "contacted"): ActionState.OPEN}
+    still_open = actions[-1]
+    assert still_open.key == (r2.id, "contacted") and still_open.is_open
+    assert [(e.run, e.decision, e.note) for e in still_open.reviews] == [(r3.id, "open", "Client on holiday")]
+    done = actions[0]
+    assert done.closed_by.run == r2.id and done.closed_by.decision == "done"
+
+
+def test_overdue_is_strictly_after_the_due_date():
+    _r1, _r2, r3 = _action_runs()
+    actions, _ = track_actions(_action_runs())
+    late = [a for a in actions if a.is_open][0]
+    assert not late.is_overdue(dt.date(2026, 3, 20)) and late.is_overdue(dt.date(2026, 3, 21))
+    assert late.days_overdue(dt.date(2026, 4, 10)) == 21
+    closed = [a for a in actions if not a.is_open]
+    assert not any(a.is_overdue(dt.date(2027, 1, 1)) for a in closed)
+
+
+def test_the_last_decision_counts_and_unknown_reviews_are_reported():
+    r1, r2, r3 = _action_runs()
+    reopen = run("W16", dt.date(2026, 4, 13), reviews=[ActionReview(r1.id, "contacted", "open"),
+                                                        ActionReview("20250101T000000Z-build-x-000000", "contacted", "done")])
+    actions, strays = track_actions([r1, r2, r3, reopen])
+    assert {a.key: a.state for a in actions}[(r1.id, "contacted")] is ActionState.OPEN
+    assert [s.review.run for s in strays] == ["20250101T000000Z-build-x-000000"]
+
+
+# --------------------------------------------------------------------------------- due checks
+
+
+@pytest.mark.parametrize("today, due", [(dt.date(2026, 3, 29), False), (dt.date(2026, 3, 30), True), (dt.date(2026, 4, 20), True)])
+def test_due_after_the_cadence(today, due):
+    check = due_check([run("W12", D2, Answer("contacted", "green"))], "build", today, 14)
+    assert check.is_due is due and check.last_checked == D2 and check.due_on == dt.date(2026, 3, 30)
+    assert check.days_overdue == max(0, (today - D2).days - 14)
+
+
+def test_a_phase_never_checked_is_due_and_other_phases_do_not_count():
+    check = due_check([run("W12", D2, Answer("contacted", "green"), phase="kickoff")], "build", D2, 14)
+    assert check.is_due and check.last_checked is None and check.days_since is None
+    assert not due_check([run("W12", D2)], "build", D2 + dt.timedelta(days=6), 7).is_due
+
+
+# --------------------------------------------------------------------------------- the summary
+
+
+def test_summary_per_phase():
+    r1, r2, r3 = _action_runs()
+    jonas = run("W14", D3, Answer("contacted", "green"), author=JONAS, minute=20)
+    kickoff = run("K1", dt.date(2026, 1, 5), Answer("contacted", "green"), phase="kickoff", checklist="kickoff")
+    summary = summarize([jonas, r2, r1, r3, kickoff], today=dt.date(2026, 4, 10), cadence_days=14,
+                        current_phase="build", checklists=CHECKLISTS)
+    assert [p.phase for p in summary.phases] == ["kickoff", "build"]
+    build = summary.phase("build")
+    assert build.last_run is jonas and build.runs == 4
+    assert build.last_counts == {"green": 1, "amber": 0, "red": 0, "na": 0}
+    assert build.trend == {"better": 1, "same": 0, "worse": 0, "new": 0}
+    assert build.current_sprint == "W14" and [p.item for p in build.disagreements] == []  # amber vs green
+    assert [a.item for a in build.open_actions] == ["contacted"] and len(build.overdue_actions) == 1
+    assert not build.due.is_due and summary.phase("kickoff").due.is_due
+    assert summary.sprints() == ["K1", "W10", "W12", "W14"] and summary.latest_sprint() == "W14"
+    assert not summary.is_due()
+    assert summarize([], today=D1, current_phase="design").phases[0].due.is_due
+
+
+def test_parse_runs_and_latest_run_still_work():
+    first, second = run("W10", D1, Answer("contacted", "green")), run("W12", D2, Answer("contacted", "red"))
+    files = {"a.toml": ("1", dumps(second, CHECKLIST).encode()), "b.toml": ("2", dumps(first).encode()),
+             "broken.toml": ("3", b"schema = 2\n")}
+    runs, errors = parse_runs(files)
+    assert [r.id for r in runs] == [first.id, second.id] and len(errors) == 1
+    assert latest_run(runs, "build").id == second.id and latest_run(runs, "kickoff") is None
+
+
+# --------------------------------------------------------------------------------- action reviews in the file
+
+
+def test_reviews_round_trip_after_the_answers():
+    r1, r2, _ = _action_runs()
+    text = dumps(r2, CHECKLIST)
+    assert text.index("[[reviews]]") > text.index("[[answers]]")
+    assert "# Action from an earlier run: How is the team's mood?" in text
+    back = loads(text)
+    assert back.reviews == r2.reviews and back == r2
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "contacted"\ndecision = "maybe"\n', "must be one of done, open, dropped"),
+    ('[[reviews]]\nrun = "../x"\nitem = "contacted"\ndecision = "done"\n', "key 'run'"),
+    ('[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "Bad"\ndecision = "done"\n', "key 'item'"),
+    ('[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "contacted"\ndecision = "done"\nnote = 3\n', "key 'note'"),
+    ('reviews = "done"\n', "key 'reviews' must be an array"),
+    ('[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "contacted"\ndecision = "done"\n' * 2, "reviewed twice"),
+])
+def test_bad_reviews_are_rejected(body, message):
+    head = dumps(run("W12", D2, Answer("contacted", "green")))
+    text = head + "\n" + body if body.startswith("[[") else body + head  # a plain key before any table
+    with pytest.raises(AnswersError, match=message):
+        loads(text, "x.toml")
+
+
+def test_a_dropped_action_needs_a_note():
+    r = run("W12", D2, Answer("contacted", "green"), Answer("mood", 4), Answer("design", "no"),
+            reviews=[ActionReview("20260302T090000Z-build-ana-000001", "contacted", "dropped", "  ")])
+    assert problems_with(r, CHECKLIST) == ["review of the action on 'contacted' from run 20260302T090000Z-build-ana-000001: "
+                                           "a dropped action needs a note saying why it is dropped."]
+    r.reviews[0].note = "Not needed any more"
+    assert problems_with(r, CHECKLIST) == []
+
+
+# --------------------------------------------------------------------------------- reports
+
+
+def _report_summary():
+    r1, r2, r3 = _action_runs()
+    r3.answers[0].note = "a | b\n# not a heading <b>bold</b> [link](http://x) *x*"
+    jonas = run("W14", D3, Answer("contacted", "green"), Answer("mood", 5), author="Jonas <jonas|x@example.com>", minute=20)
+    r3.answers.append(Answer("mood", 1))
+    return summarize([r1, r2, r3, jonas], today=dt.date(2026, 4, 10), checklists=CHECKLISTS)
+
+
+def test_markdown_report_neutralises_user_text():
+    report = build_report(_report_summary(), "W14", project="# Shop | relaunch", client="<Kunde>")
+    text = report_markdown(report)
+    assert "a \\| b # not a heading &lt;b&gt;bold&lt;/b&gt; \\[link\\](http://x) \\*x\\*" in text
+    assert "<b>" not in text and "Project: \\# Shop \\| relaunch, client: &lt;Kunde&gt;" in text
+    # The matrix: one row per banded item, one column per sprint, symbol + word + arrow.
+    assert "| item | W10 | W12 | W14 |" in text
+    assert "| contacted | ✘ no | ✘ no → | ◐ partly ↑ |" in text
+    assert "| mood | ✘ 2/5 | · | ✘ 1/5 ⚠ |" in text
+    assert "**⚠ overdue by 21 days**" in text
+
+
+def test_md_escapes_leading_markers():
+    assert md("# x") == "\\# x" and md("- x") == "\\- x" and md("1. x") == "1\\. x" and md("a\nb|c") == "a b\\|c"
+
+
+def test_html_report_escapes_and_has_the_matrix():
+    page = report_html(build_report(_report_summary(), "W14"))
+    assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    assert '<table class="matrix"' in page and 'data-band="red"' in page
+    assert "<script" not in page.lower() and "http://x" not in page.split("<body>")[0]
+    assert "jonas|x@example.com" not in page.replace("&lt;", "<")  # names only, e-mails stay out
+
+
+def test_json_report_and_status_are_json():
+    summary = _report_summary()
+    report = json.loads(report_json(build_report(summary)))
+    assert report["sprint"] == "W14" and report["checklists"][0]["disagreements"] == ["mood"]
+    assert [a["decision"] for a in report["actions"]["reviewed"]] == ["open"]
+    status = json.loads(json.dumps(status_dict(summary, ["broken.toml: bad"])))
+    assert status["problems"] == ["broken.toml: bad"] and status["overdue_actions"] == 1
+    assert status["phases"][0]["disagreements"][0]["item"] == "mood"
+
+
+def test_report_of_an_unknown_sprint_lists_the_known_ones():
+    with pytest.raises(UsageError, match="Sprints with runs: W10, W12, W14"):
+        build_report(_report_summary(), "W99")
+    with pytest.raises(UsageError, match="no runs"):
+        build_report(summarize([], today=D1))

@@ -1,0 +1,125 @@
+"""Reading runs through the blob-id cache, on real repositories."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from kundencheck.core import history
+from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps
+from kundencheck.store.git_store import GitStore
+from kundencheck.store.history_cache import cache_path, load_runs, read_cache, run_commits
+
+UTC = dt.timezone.utc
+
+
+def make_run(n: int, *answers: Answer, reviews=()) -> Run:
+    started = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC) + dt.timedelta(days=7 * n)
+    return Run(id=f"{started:%Y%m%dT%H%M%SZ}-build-ada-{n:06x}", checklist="build", checklist_version="1.0",
+               phase="build", language="en", sprint=f"S{n}", author="Ada Tester <ada@example.com>", started=started,
+               finished=started + dt.timedelta(minutes=5), answers=list(answers), reviews=list(reviews))
+
+
+def commit(store: GitStore, run: Run) -> str:
+    return store.commit_file(run.path, dumps(run).encode("utf-8"), f"kundencheck(build): run {run.id}\n\nKundencheck-Run: {run.id}\n").sha
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Count the answers files the history core parses."""
+    calls: list[str] = []
+    real = history.loads
+
+    def counting(raw, source="<answers>"):
+        calls.append(source)
+        return real(raw, source)
+
+    monkeypatch.setattr(history, "loads", counting)
+    return calls
+
+
+@pytest.fixture
+def store(repo):
+    with GitStore.open(repo) as opened:
+        yield opened
+
+
+RICH = make_run(
+    0,
+    Answer("contacted", "red", note="Only mails\nsince May", action=Action("Call them", "Ada", dt.date(2026, 3, 9))),
+    Answer("mood", 2),
+    Answer("review", dt.date(2026, 12, 1)),
+    Answer("text", "2026-12-01"),  # text that looks like a date stays text
+)
+
+
+def test_a_warm_run_parses_only_new_files(store, counted):
+    commit(store, RICH)
+    commit(store, make_run(1, Answer("contacted", "green"), reviews=[ActionReview(RICH.id, "contacted", "done")]))
+    cold, errors = load_runs(store)
+    assert errors == [] and len(counted) == 2
+    assert cache_path(store).is_file() and cache_path(store).parent == store.data_dir / "cache"
+
+    counted.clear()
+    read = []
+    real_read_blobs = store.read_blobs
+    store.read_blobs = lambda oids: read.append(set(oids)) or real_read_blobs(oids)
+    warm, _ = load_runs(store)
+    assert counted == [] and read == []  # nothing read from git beyond the listing, nothing parsed
+    assert warm == cold  # every field survives the cache: dates, text, actions, reviews
+    assert warm[0].answer("review").value == dt.date(2026, 12, 1) and warm[0].answer("text").value == "2026-12-01"
+
+    commit(store, make_run(2, Answer("contacted", "amber")))
+    newer, _ = load_runs(store)
+    assert len(counted) == 1 and counted[0].endswith(make_run(2).id + ".toml") and len(read) == 1 and len(read[0]) == 1
+    assert [r.id for r in newer] == [r.id for r in cold] + [make_run(2).id]
+
+
+@pytest.mark.parametrize("garbage", [b"\x00\xffnot json", b"[]", b'{"version": 1, "runs": {"abc": {"id": 3}}}',
+                                     b'{"version": 99, "runs": {}}', b'{"version": 1, "runs": {"x": {"answers": [1]}}}'])
+def test_a_corrupt_cache_is_ignored_and_rebuilt(store, counted, garbage):
+    commit(store, RICH)
+    expected, _ = load_runs(store)
+    cache_path(store).write_bytes(garbage)
+    assert read_cache(cache_path(store)) == {}
+    counted.clear()
+    again, errors = load_runs(store)
+    assert again == expected and errors == [] and len(counted) == 1
+    assert json.loads(cache_path(store).read_bytes())["version"] == 1
+    counted.clear()
+    load_runs(store)
+    assert counted == []
+
+
+def test_broken_files_are_reported_not_cached_and_the_cache_forgets_removed_blobs(store, counted, repo):
+    commit(store, RICH)
+    store.commit_file(".kundencheck/answers/2026/broken.toml", b"schema = 7\n", "a hand edit\n")
+    runs, errors = load_runs(store)
+    assert [r.id for r in runs] == [RICH.id] and len(errors) == 1 and "broken.toml" in str(errors[0])
+    assert len(read_cache(cache_path(store))) == 1
+    counted.clear()
+    _, errors = load_runs(store)
+    assert len(errors) == 1 and len(counted) == 1  # only the broken file is parsed again
+
+    empty = load_runs(store, rev="HEAD~2")  # before any answers
+    assert empty == ([], []) and read_cache(cache_path(store)) == {}
+
+
+def test_an_unwritable_cache_folder_is_not_an_error(store, counted):
+    commit(store, RICH)
+    store.data_dir.mkdir(parents=True, exist_ok=True)
+    (store.data_dir / "cache").write_text("a file where the folder should be")
+    runs, errors = load_runs(store)
+    assert [r.id for r in runs] == [RICH.id] and errors == []
+
+
+def test_an_unborn_branch_has_no_runs(unborn):
+    with GitStore.open(unborn) as store:
+        assert load_runs(store) == ([], [])
+
+
+def test_run_commits_in_one_log_pass(store):
+    sha = commit(store, RICH)
+    assert run_commits(store)[RICH.id]["sha"] == sha
