@@ -20,6 +20,7 @@ import pathlib
 import random
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -94,9 +95,10 @@ class GitStore:
     #: Seconds after which any single git call is killed (a hook or gpg waiting forever).
     timeout: float = 60.0
 
-    def __init__(self, gitmod: Any, values: dict[str, Any], allow_detached: bool) -> None:
+    def __init__(self, values: dict[str, Any], allow_detached: bool) -> None:
         # Use GitStore.open(); this only stores what open() found out.
-        self._gitmod = gitmod
+        self._gitmod: Any = None
+        self._git_cmd: Any = None
         self.root: pathlib.Path = values["root"]
         self.git_dir: pathlib.Path = values["git_dir"]
         self.common_dir: pathlib.Path = values["common_dir"]
@@ -105,22 +107,33 @@ class GitStore:
         self._state_paths: dict[str, pathlib.Path] = values["state_paths"]
         self._index_lock: pathlib.Path = values["index_lock"]
         self._hash = hashlib.sha256 if values["object_format"] == "sha256" else hashlib.sha1
-        self._git = gitmod.Git(str(self.root))
-        self._git.update_environment(GIT_TERMINAL_PROMPT="0")
         self._exe: str = values["exe"]
+
+    @property
+    def _git(self) -> Any:
+        """GitPython's command wrapper, imported on first use.
+
+        Importing GitPython costs about as much as a third of Textual's import, so the calls
+        made before the first screen (opening, HEAD, identity) run git directly and GitPython
+        is loaded when the store first commits or reads history, usually in a worker thread.
+        """
+        if self._git_cmd is None:
+            self._gitmod = _import_gitpython()
+            self._git_cmd = self._gitmod.Git(str(self.root))
+            self._git_cmd.update_environment(GIT_TERMINAL_PROMPT="0")
+        return self._git_cmd
 
     # ------------------------------------------------------------------ opening and closing
 
     @classmethod
     def open(cls, path: str | os.PathLike[str] = ".", *, allow_detached: bool = False) -> GitStore:
         """Open the repository containing ``path`` (parent folders are searched)."""
-        gitmod, exe = _load_git()
+        exe = _find_git()
         start = pathlib.Path(path).expanduser().absolute()
         if not start.exists():
             raise StoreError(f"{start} does not exist, so there is no repository to open there.")
         if not start.is_dir():
             start = start.parent
-        probe = gitmod.Git(str(start))
         state_names = [name for name, _, _ in _BLOCKING_STATES] + ["index.lock"]
         args = ["rev-parse", "--path-format=absolute", "--is-bare-repository",
                 "--is-shallow-repository", "--show-object-format", "--absolute-git-dir",
@@ -129,11 +142,10 @@ class GitStore:
             args += ["--git-path", name]
         args.append("--show-toplevel")  # last: it fails outside a work tree, after the rest
         try:
-            status, out, err = probe.execute(
-                [exe, *args], with_extended_output=True, with_exceptions=False,
-                kill_after_timeout=_timeout(cls.timeout), env={"GIT_TERMINAL_PROMPT": "0"})
-        except (gitmod.exc.GitError, OSError) as exc:
+            status, raw, err = _run_plain([exe, *args], start, cls.timeout)
+        except (OSError, subprocess.SubprocessError) as exc:
             raise StoreError(f"Could not run git to open the repository at {start}: {exc}") from exc
+        out = raw.decode("utf-8", "surrogateescape").rstrip("\n")
         lines = out.splitlines()
         if not lines:
             if "not a git repository" in err:
@@ -166,11 +178,12 @@ class GitStore:
             "root": pathlib.Path(lines[-1]),
             "exe": exe,
         }
-        return cls(gitmod, values, allow_detached)
+        return cls(values, allow_detached)
 
     def close(self) -> None:
         """End any helper processes GitPython keeps (none are started by this class)."""
-        self._git.clear_cache()
+        if self._git_cmd is not None:
+            self._git_cmd.clear_cache()
 
     def __enter__(self) -> GitStore:
         return self
@@ -194,13 +207,15 @@ class GitStore:
     @classmethod
     def init_repository(cls, path: str | os.PathLike[str]) -> GitStore:
         """``git init`` a new repository at ``path`` (used by the demo) and open it."""
-        gitmod, exe = _load_git()
+        exe = _find_git()
         target = pathlib.Path(path)
         try:
             target.mkdir(parents=True, exist_ok=True)
-            gitmod.Git(str(target)).execute([exe, "init", "-q"], kill_after_timeout=_timeout(cls.timeout))
-        except (gitmod.exc.GitError, OSError) as exc:
+            status, _, err = _run_plain([exe, "init", "-q"], target, cls.timeout)
+        except (OSError, subprocess.SubprocessError) as exc:
             raise StoreError(f"Could not create a git repository in {target}: {exc}") from exc
+        if status != 0:
+            raise StoreError(f"Could not create a git repository in {target}: {err.strip()}")
         return cls.open(target)
 
     def set_local_config(self, key: str, value: str) -> None:
@@ -611,16 +626,26 @@ class GitStore:
     # ------------------------------------------------------------------ git plumbing helpers
 
     def _run(self, args: list[str], *, what: str, stdin: bytes | None = None,
-             ok: tuple[int, ...] | None = (0,), user_locale: bool = False,
+             ok: tuple[int, ...] | None = (0,), user_locale: bool = False, quick: bool = False,
              ) -> tuple[int, bytes, str]:
         """Run git; return (status, stdout bytes, stderr). ok=None: caller checks status.
 
         GitPython runs git with LC_ALL=C; ``user_locale`` gives the user's locale back to
         programs the user wrote or reads (hooks, gpg's pinentry). Empty LC_ALL means unset.
         """
+        if quick:  # a small read before the first screen: git directly, no GitPython import
+            try:
+                status, out, err = _run_plain([self._exe, *args], self.root, self.timeout)
+            except (OSError, subprocess.SubprocessError) as exc:
+                raise StoreError(f"Could not {what}: running git failed ({exc}).") from exc
+            if ok is not None and status not in ok:
+                raise StoreError(f"Could not {what}: `git {' '.join(args)}` failed (exit status "
+                                 f"{status}). git said: {err.strip() or '(nothing)'}")
+            return status, out, err
         env = None
         if user_locale:
             env = {k: os.environ.get(k, "") for k in ("LC_ALL", "LANGUAGE")}
+        git_cmd = self._git  # imports GitPython on first use
         stream = None
         try:
             if stdin is not None:
@@ -628,7 +653,7 @@ class GitStore:
                 stream = tempfile.TemporaryFile()
                 stream.write(stdin)
                 stream.seek(0)
-            status, out, err = self._git.execute(
+            status, out, err = git_cmd.execute(
                 [self._exe, *args], istream=stream, with_extended_output=True,
                 with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
                 kill_after_timeout=_timeout(self.timeout), env=env)
@@ -663,7 +688,7 @@ class GitStore:
     def _head(self) -> tuple[str | None, str | None]:
         """(full branch ref or None when detached, commit id or None when unborn): one call."""
         status, out, _ = self._run(["rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD",
-                                    "--"], what="read HEAD", ok=None)
+                                    "--"], what="read HEAD", ok=None, quick=True)
         if status == 0:
             sha, name = out.decode().split("\n")[:2]
             return (None if name == "HEAD" else name), sha
@@ -674,7 +699,7 @@ class GitStore:
         return symref, None  # unborn branch: the first commit has no parent
 
     def _symbolic_head(self) -> str | None:
-        status, out, _ = self._run(["symbolic-ref", "-q", "HEAD"], what="read HEAD", ok=(0, 1))
+        status, out, _ = self._run(["symbolic-ref", "-q", "HEAD"], what="read HEAD", ok=(0, 1), quick=True)
         return out.decode().strip() if status == 0 else None
 
     def _resolve(self, rev: str) -> str | None:
@@ -684,7 +709,7 @@ class GitStore:
 
     def _config(self) -> dict[str, str | None]:
         """All of git's config as one dict (last value wins), read fresh with one call."""
-        out = self._run(["config", "-z", "--list"], what="read git config")[1]
+        out = self._run(["config", "-z", "--list"], what="read git config", quick=True)[1]
         config: dict[str, str | None] = {}
         for entry in out.decode("utf-8", "replace").split("\0"):
             if entry:
@@ -695,8 +720,8 @@ class GitStore:
 
 # ---------------------------------------------------------------------- module helpers
 
-def _load_git() -> tuple[Any, str]:
-    """Import GitPython lazily (ImportError without a git binary) and check git's version."""
+def _find_git() -> str:
+    """The git executable, checked once per process to be new enough."""
     wanted = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
     found = shutil.which(wanted)
     needed = ".".join(map(str, MIN_GIT_VERSION))
@@ -705,27 +730,38 @@ def _load_git() -> tuple[Any, str]:
             f"git was not found (looked for `{wanted}` on PATH). kundencheck keeps the answers in "
             f"your project's git history and needs git {needed} or newer: install it "
             "(https://git-scm.com/downloads, or your system's package manager) and try again.")
+    if found not in _GIT_VERSIONS:
+        try:
+            status, out, err = _run_plain([found, "version"], pathlib.Path.cwd() if os.path.isdir(os.curdir) else pathlib.Path("/"), GitStore.timeout)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise StoreError(f"Could not run `{found} version` ({exc}). kundencheck needs git "
+                             f"{needed} or newer.") from exc
+        match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", out.decode("ascii", "replace"))
+        _GIT_VERSIONS[found] = tuple(int(p) for p in match.groups(default="0")) if match and status == 0 else (0,)
+    if _GIT_VERSIONS[found][:2] < MIN_GIT_VERSION:
+        found_version = ".".join(map(str, _GIT_VERSIONS[found]))
+        raise StoreError(f"git {found_version} is too old ({found}): kundencheck needs git {needed} "
+                         "or newer (for `git hook run`). Please upgrade git and try again.")
+    return found
+
+
+def _import_gitpython() -> Any:
+    needed = ".".join(map(str, MIN_GIT_VERSION))
     try:
         import git as gitmod
     except ImportError as exc:
         raise StoreError(f"git could not be used from Python ({exc}). Check that `git --version` "
                          f"works in this terminal; kundencheck needs git {needed} or newer."
                          ) from exc
-    exe = gitmod.Git.GIT_PYTHON_GIT_EXECUTABLE or found
-    if exe not in _GIT_VERSIONS:
-        try:
-            text = gitmod.Git().execute([exe, "version"],
-                                        kill_after_timeout=_timeout(GitStore.timeout))
-        except (gitmod.exc.GitError, OSError) as exc:
-            raise StoreError(f"Could not run `{exe} version` ({exc}). kundencheck needs git "
-                             f"{needed} or newer.") from exc
-        match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", text)
-        _GIT_VERSIONS[exe] = tuple(int(p) for p in match.groups(default="0")) if match else (0,)
-    if _GIT_VERSIONS[exe][:2] < MIN_GIT_VERSION:
-        found_version = ".".join(map(str, _GIT_VERSIONS[exe]))
-        raise StoreError(f"git {found_version} is too old ({exe}): kundencheck needs git {needed} "
-                         "or newer (for `git hook run`). Please upgrade git and try again.")
-    return gitmod, exe
+    return gitmod
+
+
+def _run_plain(argv: list[str], cwd: pathlib.Path, timeout: float) -> tuple[int, bytes, str]:
+    """Run git without GitPython, the way GitPython would (C locale, never prompting)."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
+    proc = subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+                          timeout=_timeout(timeout))
+    return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
 
 
 def _check_relpath(relpath: str) -> None:

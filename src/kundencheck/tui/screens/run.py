@@ -87,7 +87,7 @@ class RunScreen(Screen):
         items = self.query_one("#items", OptionList)
         items.focus()
         if self.session.previous is None:
-            self._load_previous()
+            self.call_after_refresh(self._load_previous)  # after the first frame is drawn
 
     @work(thread=True, exit_on_error=False)
     def _load_previous(self) -> None:
