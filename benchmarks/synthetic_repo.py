@@ -23,33 +23,58 @@ AUTHORS = [("Ana Schäfer", "ana@example.com"), ("Jonas Berg", "jonas@example.co
 PHASE_WEIGHTS = [("build", 8), ("design", 1), ("acceptance", 1)]
 
 
+_TEMPLATES: dict[tuple[str, int], str] = {}
+_T0 = dt.datetime(2000, 1, 1, 0, 0, tzinfo=dt.timezone.utc)
+VARIANTS = 64  # distinct answer patterns per phase; rendering each once keeps building fast
+
+
+def _template(checklist, variant: int) -> str:
+    """An answers file with placeholders for id, author, sprint and times."""
+    key = (checklist.id, variant)
+    if key not in _TEMPLATES:
+        rng = random.Random(variant)
+        run = answers_mod.new_run(checklist, "AUTHOR", "a@example.com", sprint="SPRINT", started=_T0)
+        run.id = "RUNID"
+        run.finished = _T0 + dt.timedelta(minutes=1)
+        values: dict = {}
+        for item in checklist.items:
+            if not checklist.is_visible(item, values):
+                continue
+            answer = Answer(item=item.id)
+            if item.kind is Kind.TRAFFIC_LIGHT:
+                answer.value = rng.choices(["green", "amber", "red", "na"], [6, 3, 1, 1])[0]
+            elif item.kind is Kind.SCALE:
+                answer.value = rng.randint(1, 5)
+            elif item.kind is Kind.CHOICE:
+                answer.value = rng.choice(item.options).id
+            elif item.kind is Kind.DATE:
+                answer.value = dt.date(2000, 1, 1) + dt.timedelta(days=rng.randint(1, 20))
+            else:
+                answer.value = "Keep proposing options before the client has to ask."
+            if item.needs_note(answer.value):
+                answer.note = "Discussed in planning; the client has not confirmed yet."
+            if item.needs_action(answer.value):
+                answer.action = Action("Call the client and agree on next steps", "Ana", dt.date(2000, 1, 8))
+            values[item.id] = answer.value
+            run.answers.append(answer)
+        _TEMPLATES[key] = answers_mod.dumps(run, checklist)
+    return _TEMPLATES[key]
+
+
 def _answers_file(checklist, author, started: dt.datetime, rng: random.Random) -> tuple[str, str]:
     name, email = author
     run = answers_mod.new_run(checklist, f"{name} <{email}>", email, started=started)
     run.id = f"{run.id[:-6]}{rng.getrandbits(24):06x}"
-    run.finished = started + dt.timedelta(minutes=rng.randint(4, 15))
-    values: dict = {}
-    for item in checklist.items:
-        if not checklist.is_visible(item, values):
-            continue
-        answer = Answer(item=item.id)
-        if item.kind is Kind.TRAFFIC_LIGHT:
-            answer.value = rng.choices(["green", "amber", "red", "na"], [6, 3, 1, 1])[0]
-        elif item.kind is Kind.SCALE:
-            answer.value = rng.randint(1, 5)
-        elif item.kind is Kind.CHOICE:
-            answer.value = rng.choice(item.options).id
-        elif item.kind is Kind.DATE:
-            answer.value = started.date() + dt.timedelta(days=rng.randint(1, 20))
-        else:
-            answer.value = "Keep proposing options before the client has to ask."
-        if item.needs_note(answer.value):
-            answer.note = "Discussed in planning; the client has not confirmed yet."
-        if item.needs_action(answer.value):
-            answer.action = Action("Call the client and agree on next steps", name.split()[0], started.date() + dt.timedelta(days=7))
-        values[item.id] = answer.value
-        run.answers.append(answer)
-    return run.path, answers_mod.dumps(run, checklist)
+    finished = started + dt.timedelta(minutes=rng.randint(4, 15))
+    text = (
+        _template(checklist, rng.randrange(VARIANTS))
+        .replace('"RUNID"', f'"{run.id}"')
+        .replace('"AUTHOR"', f'"{name} <{email}>"')
+        .replace('"SPRINT"', f'"{answers_mod.sprint_label(started)}"')
+        .replace("2000-01-01T00:00:00Z", started.isoformat())
+        .replace("2000-01-01T00:01:00Z", finished.isoformat())
+    )
+    return run.path, text
 
 
 def build(path: Path, commits: int = 100_000, runs: int = 10_000, seed: int = 48) -> Path:
