@@ -1,0 +1,79 @@
+"""Maintain kundencheck's gettext catalogs (German and English) with Babel.
+
+    python scripts/i18n.py update    # extract every _("...") from src/ into the .pot, merge into the .po files
+    python scripts/i18n.py compile   # write the .mo files next to the .po files (they ship in the wheel)
+
+After `update`, translate the new empty entries in src/kundencheck/locale/de/LC_MESSAGES/kundencheck.po
+(the English catalog keeps msgstr empty: gettext then shows the English msgid), then `compile`.
+tests/test_i18n.py fails when a text is missing from either catalog or a .mo is stale.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "src" / "kundencheck"
+LOCALE = SOURCE / "locale"
+DOMAIN = "kundencheck"
+LANGUAGES = ("de", "en")
+
+
+def po_path(language: str) -> Path:
+    return LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def extract() -> Catalog:
+    template = Catalog(project="kundencheck", msgid_bugs_address="", charset="utf-8")
+    method_map = [("**.py", "python")]
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(SOURCE), method_map, keywords={"_": None}, comment_tags=("Translators:",)
+    ):
+        template.add(message, None, [(f"src/kundencheck/{filename}", lineno)], auto_comments=comments, context=context)
+    return template
+
+
+def update() -> None:
+    template = extract()
+    LOCALE.mkdir(parents=True, exist_ok=True)
+    with open(LOCALE / f"{DOMAIN}.pot", "wb") as handle:
+        write_po(handle, template, omit_header=True, sort_output=True, no_location=True)
+    for language in LANGUAGES:
+        path = po_path(language)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            with open(path, "rb") as handle:
+                catalog = read_po(handle, locale=language)
+        else:
+            catalog = Catalog(locale=language, project="kundencheck", charset="utf-8")
+        catalog.update(template, no_fuzzy_matching=True)
+        with open(path, "wb") as handle:
+            write_po(handle, catalog, omit_header=True, sort_output=True, ignore_obsolete=True, no_location=True, width=100)
+        missing = [m.id for m in catalog if m.id and not m.string]
+        print(f"{path.relative_to(ROOT)}: {len(catalog)} texts, {len(missing)} without translation")
+
+
+def compile_catalogs() -> None:
+    for language in LANGUAGES:
+        path = po_path(language)
+        with open(path, "rb") as handle:
+            catalog = read_po(handle, locale=language)
+        with open(path.with_suffix(".mo"), "wb") as handle:
+            write_mo(handle, catalog, use_fuzzy=False)
+        print(f"wrote {path.with_suffix('.mo').relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "update":
+        update()
+    elif command == "compile":
+        compile_catalogs()
+    else:
+        sys.exit(__doc__)
