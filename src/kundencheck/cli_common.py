@@ -20,9 +20,38 @@ from kundencheck.core.errors import KundencheckError
 
 
 def _console(stderr: bool = False):
-    from rich.console import Console
+    return _clean_console_class()(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
-    return Console(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=True)
+
+@functools.cache
+def _clean_console_class():
+    """A Rich console that never lets terminal control out of the text it prints.
+
+    Markup is off (``[bold]`` in a note is printed as it is). Strings are passed through
+    :func:`clean_text` before Rich sees them, and every rendered piece of text loses any
+    control character left (from ``Text`` objects callers made), so a file name, a git message
+    or a hand-edited answers file holding escape sequences, carriage returns or NUL cannot
+    repaint, retitle or hide anything in the user's terminal. Rich's own styling (control
+    segments and styles) is left alone. Made on first use: Rich is imported lazily.
+    """
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from kundencheck.core.text import clean_text, drop_controls
+
+    class CleanConsole(Console):
+        def print(self, *objects, **kwargs):
+            super().print(*(clean_text(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+        def render(self, renderable, options=None):
+            for segment in super().render(renderable, options):
+                if segment.control is None and segment.text:
+                    cleaned = drop_controls(segment.text)
+                    if cleaned is not segment.text:
+                        segment = Segment(cleaned, segment.style)
+                yield segment
+
+    return CleanConsole
 
 
 def _fail(message: str, code: int) -> None:

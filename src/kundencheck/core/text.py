@@ -45,6 +45,15 @@ def clean_text(text: str) -> str:
     return _UNSAFE.sub("", text)
 
 
+def drop_controls(text: str) -> str:
+    """``text`` with each control character but newline removed on its own.
+
+    No escape sequence is parsed, so nothing after a broken or cut-off sequence is lost (its
+    printable rest stays visible). For output that another library already rendered.
+    """
+    return _UNSAFE.sub("", text) if text and _UNSAFE.search(text) else text
+
+
 def one_line(text: str, limit: int | None = None) -> str:
     """Clean ``text`` and fold it onto one line (runs of white space become one space)."""
     folded = " ".join(clean_text(text).split())
