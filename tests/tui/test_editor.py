@@ -83,7 +83,7 @@ class FakeApp:
         yield
         self.events.append("resume")
 
-    def notify(self, message, severity="information", timeout=None):
+    def notify(self, message, severity="information", timeout=None, markup=True):
         self.notes.append((severity, message))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import _
+from kundencheck.core.text import clean_text
 
 
 #: How a line break of a note looks in the one-line note field.
@@ -20,8 +21,8 @@ LINE_BREAK = " ⏎ "
 
 def note_to_field(note: str) -> str:
     """A note as the one-line note field shows it: line breaks become ⏎ (an Input cannot hold
-    them; a raw newline would break the terminal's layout)."""
-    return note.replace("\r\n", "\n").replace("\n", LINE_BREAK)
+    them; a raw newline would break the terminal's layout). Terminal control is removed."""
+    return clean_text(note).replace("\n", LINE_BREAK)
 
 
 def note_from_field(value: str) -> str:
@@ -106,10 +107,11 @@ def edit_in_app(app, text: str) -> str | None:
             except Exception as exc:  # noqa: BLE001  (re-raised below, after the app is back)
                 error = exc
     except SuspendNotSupported:
-        app.notify(_("An external editor cannot be opened here; type the note in the note field."), severity="warning")
+        app.notify(_("An external editor cannot be opened here; type the note in the note field."), severity="warning", markup=False)
         return None
     if isinstance(error, EditorError):
-        app.notify(str(error), severity="error", timeout=8)
+        # The message names the editor from $EDITOR and a path: never parsed as markup.
+        app.notify(clean_text(str(error)), severity="error", timeout=8, markup=False)
         return None
     if error is not None:
         raise error

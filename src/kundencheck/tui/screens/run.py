@@ -19,6 +19,7 @@ from kundencheck.core.i18n import _
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.session import RunSession
 from kundencheck.tui.editor import note_from_field, note_to_field
+from kundencheck.tui.widgets.clean_input import CleanInput
 from kundencheck.tui.widgets.question import TRAFFIC_KEYS, QuestionPanel, answer_symbol
 
 
@@ -69,14 +70,14 @@ class RunScreen(Screen):
             yield OptionList(id="items")
             with VerticalScroll(id="item-pane"):
                 yield QuestionPanel(id="question")
-                yield Input(id="value-input", compact=True)
+                yield CleanInput(id="value-input", compact=True)
                 yield Static(id="hint", markup=False)
-                yield Input(id="note-input", placeholder=_("Note (n or tab): why this answer?"), compact=True)
+                yield CleanInput(id="note-input", placeholder=_("Note (n or tab): why this answer?"), compact=True)
                 with Vertical(id="action-box"):
                     yield Static(Text(_("Action: what will we do, who, by when?"), style="bold"), id="action-label", markup=False)
-                    yield Input(id="action-what", placeholder=_("What"), compact=True)
-                    yield Input(id="action-owner", placeholder=_("Owner"), compact=True)
-                    yield Input(id="action-due", placeholder=_("Due: YYYY-MM-DD or +7"), compact=True)
+                    yield CleanInput(id="action-what", placeholder=_("What"), compact=True)
+                    yield CleanInput(id="action-owner", placeholder=_("Owner"), compact=True)
+                    yield CleanInput(id="action-due", placeholder=_("Due: YYYY-MM-DD or +7"), compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
