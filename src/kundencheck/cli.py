@@ -216,6 +216,10 @@ main.add_command(status)
 main.add_command(log)
 main.add_command(report)
 
+from kundencheck.cli_gate import check  # noqa: E402
+
+main.add_command(check)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -28,27 +28,33 @@ def _today_option(func):
 
 def _load(ctx: click.Context, today: dt.datetime | None):
     """Open the project and build the history summary; returns (project, summary, problems)."""
-    from kundencheck.core.history import summarize
     from kundencheck.session import open_project
-    from kundencheck.store.history_cache import load_runs
 
     project = open_project(directory_of(ctx), allow_detached=True)
     try:
-        runs, errors = load_runs(project.store, rev=project.config.branch or "HEAD")
-        checklists = {}
-        for checklist_id in dict.fromkeys(r.checklist for r in runs):
-            try:
-                checklists[checklist_id] = project.catalog.find(checklist_id, project.language)
-            except KundencheckError:
-                pass  # a checklist since removed: kinds are guessed from the answers
-        day = today.date() if today is not None else dt.date.today()
-        summary = summarize(runs, today=day, cadence_days=project.config.cadence_days,
-                            current_phase=project.current_phase(), checklists=checklists)
+        summary, problems = load_summary(project, today.date() if today is not None else dt.date.today())
     except BaseException:
         project.close()
         raise
-    problems = [str(e) for e in errors]
     return project, summary, problems
+
+
+def load_summary(project, day: dt.date, rev: str | None = None):
+    """The history summary of an open project as of ``day``, read from ``rev`` (default: the
+    team's answers branch, else HEAD); returns (summary, problems)."""
+    from kundencheck.core.history import summarize
+    from kundencheck.store.history_cache import load_runs
+
+    runs, errors = load_runs(project.store, rev=rev or project.config.branch or "HEAD")
+    checklists = {}
+    for checklist_id in dict.fromkeys(r.checklist for r in runs):
+        try:
+            checklists[checklist_id] = project.catalog.find(checklist_id, project.language)
+        except KundencheckError:
+            pass  # a checklist since removed: kinds are guessed from the answers
+    summary = summarize(runs, today=day, cadence_days=project.config.cadence_days,
+                        current_phase=project.current_phase(), checklists=checklists)
+    return summary, [str(e) for e in errors]
 
 
 def _warn_problems(problems: list[str]) -> None:
@@ -114,14 +120,17 @@ STATUS_EXAMPLES = """
 Examples:
   kundencheck status                  every phase: last run, actions, disagreements, due checks
   kundencheck status --json           the same for scripts (docs/status-json.md)
-  kundencheck status --check          exit 1 when a check is due or an action overdue (CI)
+  kundencheck status --check          exit 1 when a check is due or an action overdue (the
+                                      lighter variant of `kundencheck check`)
   kundencheck status --today 2026-12-01
 """
 
 
 @click.command("status", epilog=STATUS_EXAMPLES)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table (schema: docs/status-json.md).")
-@click.option("--check", "gate", is_flag=True, help="Exit with status 1 when the current phase's check is due or an action is overdue.")
+@click.option("--check", "gate", is_flag=True,
+              help="Exit with status 1 when the current phase's check is due or an action is overdue: the `due` and "
+                   "`overdue_action` rules of `kundencheck check`, at the levels of the config's [check] table.")
 @_today_option
 @click.pass_context
 @guarded
@@ -140,8 +149,11 @@ def status(ctx: click.Context, as_json: bool, gate: bool, today: dt.datetime | N
             _print_status(summary, project)
     finally:
         project.close()
-    if gate and (summary.is_due() or summary.overdue_actions()):
-        raise SystemExit(1)
+    if gate:
+        from kundencheck.core.gate import STATUS_CHECK_RULES, evaluate, rule_levels
+
+        if not evaluate(summary, rule_levels(project.config.check, only=STATUS_CHECK_RULES)).passed:
+            raise SystemExit(1)
 
 
 def _print_status(summary, project) -> None:

@@ -204,6 +204,18 @@ def new_document(values: dict[str, Any], phases: list[str]):
         "",
         "# Push the answers commit to the remote after committing: true or false.",
         f"push = {t(values['push'])}",
+        "",
+        "# What `kundencheck check` (the CI and pre-push gate, docs/gate.md) does with each rule:",
+        '# "error" (reported, and the check fails), "warning" (reported only) or "off".',
+        "[check]",
+        "# The current phase's check is due (see cadence_days) or was never done.",
+        'due = "error"',
+        "# A red answer in the current sprint has no open action.",
+        'red_without_action = "error"',
+        "# An open action is past its due date.",
+        'overdue_action = "error"',
+        "# Someone says yes and someone no to the same item in the current sprint.",
+        'disagreement = "error"',
     ]
     return tomlkit.parse("\n".join(lines) + "\n")
 

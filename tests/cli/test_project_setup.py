@@ -213,7 +213,7 @@ def test_phase_must_be_known(project_repo):
         ('project = "x"\n\n# fortnightly\ncadence_days = "two weeks"\n', 4, "'cadence_days'", "from 1 to 366"),
         ('project = "x"\nlanguage = "fr"\n', 2, "'language'", 'Allowed: "de", "en"'),
         ('project = "x"\n[storage]\npush = true\nbrnach = "x"\n', 4, "'storage.brnach'", "Allowed keys: branch, commit_msg_hook, push"),
-        ('projekt = "x"\n', 1, "'projekt'", "Allowed keys: cadence_days, checklists, client"),
+        ('projekt = "x"\n', 1, "'projekt'", "Allowed keys: cadence_days, check, checklists, client"),
         ('[checklists]\nbuild = "build"\nacceptance = "../uat"\n', 3, "'checklists'", "safe ids"),
     ],
 )

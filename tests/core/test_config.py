@@ -81,7 +81,7 @@ def test_config_error_is_a_usage_error():
 @pytest.mark.parametrize(
     "text, fragments",
     [
-        ('projekt = "x"\n', ["'projekt'", "unknown key", "Allowed keys: cadence_days, checklists, client, language, phase, project, storage"]),
+        ('projekt = "x"\n', ["'projekt'", "unknown key", "Allowed keys: cadence_days, check, checklists, client, language, phase, project, storage"]),
         ('[storage]\nbranches = "x"\n', ["'storage.branches'", "unknown key", "Allowed keys: branch, commit_msg_hook, push"]),
         ('language = "fr"\n', ["'language'", "'fr'", 'Allowed: "de", "en"']),
         ('language = "DE"\n', ["'language'", 'Allowed: "de", "en"']),
@@ -107,6 +107,11 @@ def test_config_error_is_a_usage_error():
         ("[storage]\nbranch = 1\n", ["'storage.branch'"]),
         ('[storage]\npush = "yes"\n', ["'storage.push'", "true or false"]),
         ("[storage]\ncommit_msg_hook = 1\n", ["'storage.commit_msg_hook'", "true or false"]),
+        ('check = "error"\n', ["'check'", "[check]", '"error", "warning" or "off"']),
+        ('[check]\ndue = "fail"\n', ["line 2", "'check.due'", '"error", "warning" or "off"']),
+        ('[check]\ndue = true\n', ["'check.due'", '"error", "warning" or "off"']),
+        ('[check]\noverdue = "off"\n', ["line 2", "'check.overdue'", "unknown rule",
+                                          "Allowed keys: disagreement, due, overdue_action, red_without_action"]),
     ],
 )
 def test_config_errors_name_key_and_allowed_values(tmp_path, text, fragments):
@@ -136,3 +141,12 @@ def test_config_from_dict_names_its_source():
     with pytest.raises(ConfigError) as info:
         config_from_dict({"x": 1}, "somewhere.toml")
     assert str(info.value).startswith("somewhere.toml, key 'x'")
+
+
+def test_check_rules_default_to_error_and_can_be_changed(tmp_path):
+    assert load_config(tmp_path).check == {"due": "error", "red_without_action": "error",
+                                           "overdue_action": "error", "disagreement": "error"}
+    write_config(tmp_path, '[check]\ndisagreement = "warning"\nred_without_action = "off"\n')
+    assert load_config(tmp_path).check == {"due": "error", "red_without_action": "off",
+                                           "overdue_action": "error", "disagreement": "warning"}
+    assert Config().check is not Config().check  # no shared default

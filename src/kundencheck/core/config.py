@@ -16,6 +16,10 @@ from kundencheck.core.errors import UsageError
 
 CONFIG_PATH = ".kundencheck/config.toml"
 DEFAULT_CADENCE_DAYS = 14
+#: The rules of ``kundencheck check`` (docs/gate.md), in the order they are reported, and what
+#: the ``[check]`` table may make of each: an error fails the check, a warning is only reported.
+CHECK_RULES = ("due", "red_without_action", "overdue_action", "disagreement")
+CHECK_LEVELS = ("error", "warning", "off")
 
 
 class ConfigError(UsageError):
@@ -41,10 +45,12 @@ class Config:
     branch: str | None = None
     commit_msg_hook: bool = True
     push: bool = False
+    #: rule -> "error" | "warning" | "off", for every rule in CHECK_RULES ([check] table).
+    check: dict[str, str] = field(default_factory=lambda: dict.fromkeys(CHECK_RULES, "error"))
     source: str = ""
 
 
-_TOP = {"project", "client", "language", "phase", "cadence_days", "checklists", "storage"}
+_TOP = {"project", "client", "language", "phase", "cadence_days", "checklists", "storage", "check"}
 _STORAGE = {"branch", "commit_msg_hook", "push"}
 
 
@@ -146,4 +152,13 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
             if not isinstance(storage[key], bool):
                 raise fail(f"storage.{key}", "must be true or false.")
             setattr(config, attr, storage[key])
+    check = data.get("check", {})
+    if not isinstance(check, dict):
+        raise fail("check", "must be a table ([check]) of rule = \"error\", \"warning\" or \"off\".")
+    for key, level in check.items():
+        if key not in CHECK_RULES:
+            raise fail(f"check.{key}", f"unknown rule. Allowed keys: {', '.join(sorted(CHECK_RULES))}.")
+        if level not in CHECK_LEVELS:
+            raise fail(f"check.{key}", 'must be "error", "warning" or "off".')
+        config.check[key] = level
     return config

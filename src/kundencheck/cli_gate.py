@@ -1,0 +1,120 @@
+"""`kundencheck check`: the gate for CI jobs and pre-push hooks.
+
+Thin: it opens the project, reads the history summary like ``status`` does
+(:func:`kundencheck.cli_history.load_summary`), lets the pure rules of
+:mod:`kundencheck.core.gate` judge it, and prints the result for people, as JSON or as GitHub
+workflow annotations. Exit status 0 when nothing fails, 1 when a rule at level "error" found
+something, 2 when the check could not be made (usage, config or repository error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from kundencheck.cli_common import _console, directory_of, guarded
+from kundencheck.cli_history import _today_option
+from kundencheck.core.errors import KundencheckError, UsageError
+
+CHECK_EXAMPLES = """
+\b
+Examples:
+  kundencheck check                   for people: what is due, overdue or unresolved
+  kundencheck check --format github   GitHub Actions annotations (docs/ci.md)
+  kundencheck check --format json     for scripts (schema: docs/gate.md)
+  kundencheck check --today 2026-12-01
+\b
+Exit status: 0 nothing failed (warnings may be shown), 1 a rule found
+something, 2 usage, config or repository error. Switch rules off or make
+them warnings in the [check] table of .kundencheck/config.toml.
+"""
+
+_LEVEL_MARKS = {"error": ("✘ error  ", "bold red"), "warning": ("⚠ warning", "yellow")}
+
+
+@click.command("check", epilog=CHECK_EXAMPLES)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help="text for people, json for scripts (docs/gate.md), github for GitHub Actions annotations.")
+@_today_option
+@click.pass_context
+@guarded
+def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
+    """Check the project for CI and git hooks: fails (exit 1) when the current phase's check is
+    due or was never done, a red answer of the current sprint has no action, an action is
+    overdue, or the team disagrees on an item in the current sprint. A repository without
+    .kundencheck/ passes with a note."""
+    from kundencheck.core.gate import github_annotations, result_json
+
+    day = today.date() if today is not None else dt.date.today()
+    try:
+        result, name = _judge(ctx, day)
+    except KundencheckError as exc:
+        if fmt == "github":
+            from kundencheck.core.gate import escape_data
+            from kundencheck.core.text import clean_text
+
+            click.echo(f"::error title=kundencheck check::{escape_data(clean_text(exc.message))}")
+        # Whatever went wrong, the check was not made: 2, never the 1 of "something found".
+        raise UsageError(exc.message) from None
+    if fmt == "json":
+        click.echo(result_json(result), nl=False)
+    elif fmt == "github":
+        click.echo(github_annotations(result), nl=False)
+    else:
+        _print_result(result, name)
+    raise SystemExit(result.exit_code)
+
+
+def _judge(ctx: click.Context, day: dt.date):
+    """Open the project and judge it; returns (result, project name)."""
+    from kundencheck.cli_history import load_summary
+    from kundencheck.core.gate import evaluate, not_started
+    from kundencheck.core.text import one_line
+    from kundencheck.session import open_project
+
+    project = open_project(directory_of(ctx), allow_detached=True)  # CI checkouts are often detached
+    try:
+        name = one_line(project.config.project, 60) or project.root.name
+        if not (project.root / ".kundencheck").is_dir():
+            return not_started(day, project.current_phase(), project.config.check), name
+        notes = []
+        summary, problems = load_summary(project, day)
+        branch = project.config.branch
+        if branch and not summary.runs:
+            # A fresh clone (a CI job) has the team's answers branch only as origin's.
+            remote, remote_problems = load_summary(project, day, rev=f"refs/remotes/origin/{branch}")
+            if remote.runs:
+                summary, problems = remote, remote_problems
+                notes.append(f"No local branch {branch} with answers: read them from origin/{branch}.")
+            elif project.store.is_shallow():
+                notes.append(f"This is a shallow clone without the answers branch {branch}: fetch the whole "
+                             "repository (docs/ci.md: fetch-depth: 0, GIT_DEPTH: 0).")
+        result = evaluate(summary, project.config.check, problems)
+        result.notes[:0] = notes
+        return result, name
+    finally:
+        project.close()
+
+
+def _print_result(result, name: str) -> None:
+    from rich.text import Text
+
+    from kundencheck.core.gate import summary_line
+
+    console = _console()
+    console.print(f"kundencheck check of {name} on {result.today.isoformat()} (current phase: {result.current_phase})")
+    for finding in result.findings:
+        mark, style = _LEVEL_MARKS[finding.level]
+        line = Text(mark + "  ", style=style)
+        line.append(f"{finding.title}: ", style="bold")
+        line.append(finding.message)
+        console.print(line)
+    for note in result.notes:
+        console.print(Text("• note: ", style="dim").append(note))
+    style = "bold red" if not result.passed else ("yellow" if result.warnings else "green")
+    mark = "✘" if not result.passed else "✔"
+    console.print(Text(f"{mark} {summary_line(result)}", style=style))
+    if result.findings:
+        console.print(Text("Switch a rule off or make it a warning in the [check] table of "
+                           ".kundencheck/config.toml (docs/gate.md).", style="dim"))

@@ -1,0 +1,329 @@
+"""The gate behind ``kundencheck check``: rules over the history summary, for CI and hooks.
+
+Pure: a :class:`~kundencheck.core.history.HistorySummary` (which carries ``today``) and the
+project's rule levels in, a :class:`GateResult` out; no I/O, no clock. docs/gate.md explains
+the rules and the JSON document in prose.
+
+The rules (``CHECK_RULES``), each ``"error"``, ``"warning"`` or ``"off"`` (the ``[check]``
+table of ``.kundencheck/config.toml``; every rule is an error by default):
+
+- ``due``: the current phase's check is due (its last run is ``cadence_days`` or more days
+  old) or was never done.
+- ``red_without_action``: in the current phase's current sprint (each person's latest run of
+  the sprint), an item answered red (traffic light no, scale 1-2) while no action is open for
+  that item: none was recorded with the answer, and no earlier or other run's action on the
+  item is still open.
+- ``overdue_action``: an open action (any phase) whose due date lies before today.
+- ``disagreement``: in the current phase's current sprint someone says yes and someone no to
+  the same item (scale: a spread of 3 or more). It is resolved when the people answer again
+  and no longer disagree: a person's later run in the sprint replaces the earlier one.
+
+An error fails the gate (exit status 1); a warning is reported and does not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from kundencheck.core.config import CHECK_LEVELS, CHECK_RULES, CONFIG_PATH
+from kundencheck.core.history import HistorySummary, ItemPicture, SprintPicture, TrackedAction, author_name
+from kundencheck.core.report import action_dict, display_answer, due_dict, question_of
+from kundencheck.core.text import clean_text, one_line
+
+SCHEMA = 1
+
+#: Short names of the rules, as titles of annotations and in the text output.
+RULE_TITLES = {
+    "due": "check due",
+    "red_without_action": "red answer without action",
+    "overdue_action": "overdue action",
+    "disagreement": "disagreement",
+}
+
+#: What ``status --check`` judges: the two rules it has always had (the lighter variant).
+STATUS_CHECK_RULES = ("due", "overdue_action")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the gate found: which rule, how bad, and a one-paragraph message."""
+
+    rule: str
+    #: "error" or "warning" (a rule that is "off" finds nothing).
+    level: str
+    #: Plain text, one paragraph: what was found and what to do; typed text already cleaned.
+    message: str
+    phase: str
+    item: str | None = None
+    #: The run the finding is about (the action's run, the latest run of the item's answers).
+    run: str | None = None
+    #: A file in the repository to point at (an answers file, or the config for a due check).
+    file: str | None = None
+    #: Rule-specific facts for the JSON document (see docs/gate.md).
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        return RULE_TITLES.get(self.rule, self.rule)
+
+
+@dataclass
+class GateResult:
+    today: dt.date
+    current_phase: str
+    #: rule -> level, for every rule (as judged: "error", "warning" or "off").
+    levels: dict[str, str]
+    findings: list[Finding] = field(default_factory=list)
+    #: Things to know that are no finding (no .kundencheck/ yet, answers files left out).
+    notes: list[str] = field(default_factory=list)
+    #: False when the repository has no .kundencheck/ (nothing was judged).
+    started: bool = True
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.level == "warning"]
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.passed else 1
+
+
+def rule_levels(check: Mapping[str, str] | None = None, *, only: Iterable[str] | None = None) -> dict[str, str]:
+    """Every rule's level: ``check`` (the config's ``[check]`` table) over the default "error";
+    with ``only``, every other rule is "off"."""
+    levels = dict.fromkeys(CHECK_RULES, "error")
+    for rule, level in (check or {}).items():
+        if rule in levels and level in CHECK_LEVELS:
+            levels[rule] = level
+    if only is not None:
+        keep = set(only)
+        levels = {rule: (level if rule in keep else "off") for rule, level in levels.items()}
+    return levels
+
+
+def not_started(today: dt.date, current_phase: str = "build", levels: Mapping[str, str] | None = None,
+                note: str = "") -> GateResult:
+    """The result for a repository without ``.kundencheck/``: passes, with a note."""
+    return GateResult(today=today, current_phase=current_phase, levels=rule_levels(levels), started=False,
+                      notes=[note or "No .kundencheck/ folder here: this repository does not use kundencheck yet, "
+                                     "so there is nothing to check. Start with `kundencheck init`."])
+
+
+def evaluate(summary: HistorySummary, levels: Mapping[str, str] | None = None,
+             problems: Iterable[str] = ()) -> GateResult:
+    """Judge ``summary`` (as of its ``today``) by the rules at ``levels`` (rule -> level;
+    missing rules are errors). ``problems`` (answers files that could not be read) become notes."""
+    judged = rule_levels(levels)
+    result = GateResult(today=summary.today, current_phase=summary.current_phase, levels=judged)
+    checks = {
+        "due": _due,
+        "red_without_action": _red_without_action,
+        "overdue_action": _overdue_actions,
+        "disagreement": _disagreements,
+    }
+    for rule in CHECK_RULES:
+        level = judged[rule]
+        if level == "off":
+            continue
+        result.findings.extend(checks[rule](summary, level))
+    result.notes.extend(f"Left out, could not be read: {one_line(p, 300)}" for p in problems)
+    return result
+
+
+# --------------------------------------------------------------------------------- the rules
+
+
+def _due(summary: HistorySummary, level: str) -> list[Finding]:
+    phase = summary.current_phase
+    status = summary.phase(phase)
+    if status is None or not status.due.is_due:
+        return []
+    due = status.due
+    if due.last_checked is None:
+        message = (f"The {phase} check has never been done in this repository. "
+                   f"Answer it with `kundencheck run {phase}` and commit the answers.")
+    else:
+        message = (f"The {phase} check is due: it was last done on {due.last_checked.isoformat()}, "
+                   f"{due.days_since} days ago, and is due every {due.cadence_days} days "
+                   f"(since {due.due_on.isoformat() if due.due_on else '?'}). "
+                   f"Answer it with `kundencheck run {phase}`.")
+    last = status.last_run
+    # The annotation points at the config (where cadence_days is set): it is in every checkout.
+    return [Finding("due", level, message, phase, run=last.id if last else None, file=CONFIG_PATH,
+                    details={"never_checked": due.last_checked is None, **due_dict(due)})]
+
+
+def _current_picture(summary: HistorySummary) -> SprintPicture | None:
+    status = summary.phase(summary.current_phase)
+    return status.current if status is not None else None
+
+
+def _file_of(summary: HistorySummary, run_id: str | None) -> str | None:
+    for run in summary.runs:
+        if run.id == run_id:
+            return run.path
+    return None
+
+
+def _answers(picture: SprintPicture, item: ItemPicture, summary: HistorySummary, entries=None) -> list[dict[str, Any]]:
+    checklist = summary.checklists.get(picture.checklist)
+    return [
+        {"run": e.run, "author": clean_text(e.author),
+         "value": e.value.isoformat() if isinstance(e.value, dt.date) else (clean_text(e.value) if isinstance(e.value, str) else e.value),
+         "display": display_answer(e.value, item.kind, checklist, item.item, e.band), "band": e.band,
+         "note": clean_text(e.note).strip()}
+        for e in (item.entries if entries is None else entries)
+    ]
+
+
+def _who(entries, item: ItemPicture, summary: HistorySummary, picture: SprintPicture) -> str:
+    checklist = summary.checklists.get(picture.checklist)
+    return ", ".join(f"{one_line(author_name(e.author), 40)} {display_answer(e.value, item.kind, checklist, item.item, e.band)}"
+                     for e in entries)
+
+
+def _red_without_action(summary: HistorySummary, level: str) -> list[Finding]:
+    picture = _current_picture(summary)
+    if picture is None:
+        return []
+    open_items = {(a.checklist, a.item) for a in summary.actions if a.is_open}
+    found: list[Finding] = []
+    for item in picture.items.values():
+        reds = [e for e in item.entries if e.band == "red"]
+        if not reds:
+            continue
+        if any(e.action is not None and e.action.what.strip() for e in reds):
+            continue
+        if (picture.checklist, item.item) in open_items:
+            continue
+        sprint = one_line(picture.sprint, 40)
+        message = (f"{picture.phase}/{item.item}: answered red in sprint {sprint} "
+                   f"({_who(reds, item, summary, picture)}) and no action is open for it. Record one (what, who, "
+                   f"by when) by answering again with `kundencheck run {picture.phase}`; if your checklist does not "
+                   f"ask for an action on this item, add action_when to it.")
+        latest = reds[-1].run
+        found.append(Finding("red_without_action", level, message, picture.phase, item=item.item, run=latest,
+                             file=_file_of(summary, latest),
+                             details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
+                                      "question": question_of(summary.checklists, picture.checklist, item.item),
+                                      "answers": _answers(picture, item, summary, reds)}))
+    return found
+
+
+def _overdue_actions(summary: HistorySummary, level: str) -> list[Finding]:
+    today = summary.today
+    found: list[Finding] = []
+    for action in summary.overdue_actions():
+        found.append(Finding("overdue_action", level, _overdue_message(action, today), action.phase,
+                             item=action.item, run=action.run, file=_file_of(summary, action.run),
+                             details={"action": action_dict(action, today, summary.checklists)}))
+    return found
+
+
+def _overdue_message(action: TrackedAction, today: dt.date) -> str:
+    due = action.due.isoformat() if action.due else "?"
+    owner = one_line(action.owner, 40) or "no owner"
+    return (f"{action.phase}/{action.item}: the action \"{one_line(action.what, 120)}\" ({owner}, due {due}) is "
+            f"overdue by {action.days_overdue(today)} days; raised on {action.raised.date().isoformat()} by "
+            f"{one_line(author_name(action.author), 40)}. Close it (done, or dropped with a note) in the next "
+            f"`kundencheck run {action.phase}`, or record a new action with a new date.")
+
+
+def _disagreements(summary: HistorySummary, level: str) -> list[Finding]:
+    picture = _current_picture(summary)
+    if picture is None:
+        return []
+    found: list[Finding] = []
+    for item in picture.disagreements():
+        sprint = one_line(picture.sprint, 40)
+        message = (f"{picture.phase}/{item.item}: the team disagrees in sprint {sprint} "
+                   f"({_who(item.entries, item, summary, picture)}). Talk it through; whoever changes their mind "
+                   f"answers again with `kundencheck run {picture.phase}` (their later run replaces the earlier one).")
+        latest = item.entries[-1].run if item.entries else None
+        found.append(Finding("disagreement", level, message, picture.phase, item=item.item, run=latest,
+                             file=_file_of(summary, latest),
+                             details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
+                                      "question": question_of(summary.checklists, picture.checklist, item.item),
+                                      "spread": item.spread, "answers": _answers(picture, item, summary)}))
+    return found
+
+
+# --------------------------------------------------------------------------------- output
+
+
+def result_dict(result: GateResult) -> dict[str, Any]:
+    """The document ``kundencheck check --format json`` prints (schema in docs/gate.md)."""
+    return {
+        "schema": SCHEMA,
+        "passed": result.passed,
+        "exit_code": result.exit_code,
+        "started": result.started,
+        "today": result.today.isoformat(),
+        "current_phase": result.current_phase,
+        "rules": dict(result.levels),
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
+        "findings": [
+            {"rule": f.rule, "level": f.level, "title": f.title, "message": f.message, "phase": f.phase,
+             "item": f.item, "run": f.run, "file": f.file, "details": dict(f.details)}
+            for f in result.findings
+        ],
+        "notes": list(result.notes),
+    }
+
+
+def result_json(result: GateResult) -> str:
+    return json.dumps(result_dict(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub Actions requires (``%``, CR, LF)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (``file=``, ``title=``): also ``:`` and ``,``."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(result: GateResult) -> str:
+    """GitHub Actions workflow commands, one line each: ``::error file=...,title=...::message``
+    per finding (``::warning`` for warnings), ``::notice`` per note, then a plain summary line."""
+    lines = []
+    for finding in result.findings:
+        command = "error" if finding.level == "error" else "warning"
+        props = []
+        if finding.file:
+            props.append(f"file={escape_property(finding.file)}")
+        props.append(f"title={escape_property('kundencheck: ' + finding.title)}")
+        lines.append(f"::{command} {','.join(props)}::{escape_data(finding.message)}")
+    for note in result.notes:
+        lines.append(f"::notice title={escape_property('kundencheck')}::{escape_data(note)}")
+    lines.append(summary_line(result))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(result: GateResult) -> str:
+    """One line saying how the check came out, in words (never colour alone)."""
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    if not result.started:
+        return "kundencheck check: passed (nothing to check: no .kundencheck/ here)."
+    if result.errors:
+        tail = f", {count(len(result.warnings), 'warning')}" if result.warnings else ""
+        return f"kundencheck check: failed, {count(len(result.errors), 'error')}{tail}."
+    if result.warnings:
+        return f"kundencheck check: passed with {count(len(result.warnings), 'warning')}."
+    return "kundencheck check: passed, nothing found."

@@ -1,0 +1,221 @@
+"""The gate's rules (kundencheck check), pure: runs built in memory, summarised, judged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from kundencheck.core.answers import Action, ActionReview, Answer
+from kundencheck.core.config import CHECK_RULES
+from kundencheck.core.gate import (
+    STATUS_CHECK_RULES,
+    GateResult,
+    escape_data,
+    escape_property,
+    evaluate,
+    github_annotations,
+    not_started,
+    result_dict,
+    rule_levels,
+    summary_line,
+)
+from kundencheck.core.history import summarize
+from tests.core.test_history import ANA, CHECKLISTS, JONAS, run
+
+MON = dt.date(2026, 3, 2)
+
+
+def judge(runs, today=MON, levels=None, phase="build", cadence=14, problems=()) -> GateResult:
+    summary = summarize(runs, today=today, cadence_days=cadence, current_phase=phase, checklists=CHECKLISTS)
+    return evaluate(summary, levels, problems)
+
+
+def rules(result: GateResult) -> list[tuple[str, str, str | None]]:
+    return [(f.rule, f.level, f.item) for f in result.findings]
+
+
+def green(sprint="W10", day=MON, author=ANA, **kw):
+    return run(sprint, day, Answer("contacted", "green"), Answer("mood", 4), author=author, **kw)
+
+
+def test_a_clean_history_passes():
+    result = judge([green()])
+    assert result.findings == [] and result.passed and result.exit_code == 0
+    assert summary_line(result) == "kundencheck check: passed, nothing found."
+
+
+def test_never_checked_is_due():
+    result = judge([])
+    assert rules(result) == [("due", "error", None)]
+    assert "never been done" in result.findings[0].message and "kundencheck run build" in result.findings[0].message
+    assert result.findings[0].file == ".kundencheck/config.toml"
+    assert result.findings[0].details["never_checked"] is True
+    assert not result.passed and result.exit_code == 1
+
+
+def test_due_by_cadence():
+    runs = [green()]
+    assert judge(runs, today=MON + dt.timedelta(days=13)).findings == []
+    late = judge(runs, today=MON + dt.timedelta(days=16))
+    assert rules(late) == [("due", "error", None)]
+    message = late.findings[0].message
+    assert "last done on 2026-03-02, 16 days ago" in message and "every 14 days (since 2026-03-16)" in message
+    assert late.findings[0].details["days_overdue"] == 2
+    assert rules(judge(runs, today=MON + dt.timedelta(days=7), cadence=7)) == [("due", "error", None)]
+
+
+def test_the_current_phase_is_judged_for_due():
+    result = judge([green()], phase="acceptance")
+    assert rules(result) == [("due", "error", None)] and "acceptance check has never been done" in result.findings[0].message
+
+
+def test_red_without_action():
+    red = run("W10", MON, Answer("contacted", "red", note="silence"), Answer("mood", 2), author=ANA)
+    result = judge([red])
+    assert rules(result) == [("red_without_action", "error", "contacted"), ("red_without_action", "error", "mood")]
+    finding = result.findings[0]
+    assert finding.run == red.id and finding.file == red.path
+    assert "build/contacted: answered red in sprint W10 (Ana ✘ no)" in finding.message
+    assert finding.details["answers"][0]["note"] == "silence"
+    assert "Ana ✘ 2/5" in result.findings[1].message
+
+
+def test_red_with_an_action_or_an_open_action_on_the_item_passes():
+    due = MON + dt.timedelta(days=30)
+    with_action = run("W10", MON, Answer("contacted", "red", action=Action("Call them", "Ana", due)), author=ANA)
+    assert judge([with_action]).findings == []
+    # Jonas says red too, without an action of his own: Ana's action is open for the item.
+    jonas = run("W10", MON, Answer("contacted", "red"), author=JONAS, minute=10)
+    assert judge([with_action, jonas]).findings == []
+    # A later sprint: still red, the earlier action still open (not reviewed): covered.
+    later = run("W12", MON + dt.timedelta(days=14), Answer("contacted", "red"), author=ANA)
+    assert judge([with_action, later], today=MON + dt.timedelta(days=14)).findings == []
+    # Closed as done in that later run, and red again without a new action: found.
+    closing = run("W12", MON + dt.timedelta(days=14), Answer("contacted", "red"), author=ANA,
+                  reviews=[ActionReview(with_action.id, "contacted", "done")])
+    assert rules(judge([with_action, closing], today=MON + dt.timedelta(days=14))) == [
+        ("red_without_action", "error", "contacted")]
+
+
+def test_red_without_action_looks_only_at_the_current_sprint_of_the_current_phase():
+    old_red = run("W10", MON, Answer("contacted", "red"), author=ANA)
+    assert rules(judge([old_red, green("W12", MON + dt.timedelta(days=14))], today=MON + dt.timedelta(days=14))) == []
+    # A person who answers again in the same sprint replaces their earlier run.
+    again = green("W10", author=ANA, minute=30)
+    assert judge([old_red, again]).findings == []
+    # Another phase's red answers do not hold up this phase's gate.
+    other = run("W10", MON, Answer("contacted", "red"), author=ANA, phase="kickoff", checklist="kickoff")
+    assert judge([other, green()]).findings == []
+
+
+def test_overdue_actions():
+    raised = run("W10", MON, Answer("contacted", "red", action=Action("Call | them", "Ana", MON + dt.timedelta(days=4))),
+                 author=ANA)
+    assert judge([raised], today=MON + dt.timedelta(days=4)).findings == []  # due today: not yet overdue
+    result = judge([raised], today=MON + dt.timedelta(days=7))
+    assert rules(result) == [("overdue_action", "error", "contacted")]
+    finding = result.findings[0]
+    assert finding.run == raised.id and finding.file == raised.path
+    assert 'the action "Call | them" (Ana, due 2026-03-06) is overdue by 3 days' in finding.message
+    assert finding.details["action"]["days_overdue"] == 3 and finding.details["action"]["state"] == "open"
+    done = run("W11", MON + dt.timedelta(days=7), Answer("contacted", "green"), author=ANA,
+               reviews=[ActionReview(raised.id, "contacted", "done")])
+    assert judge([raised, done], today=MON + dt.timedelta(days=7)).findings == []
+
+
+def test_overdue_actions_of_any_phase_count():
+    kickoff = run("W09", MON, Answer("contacted", "red", action=Action("Send minutes", "Ana", MON)), author=ANA,
+                  phase="kickoff", checklist="kickoff")
+    result = judge([kickoff, green(day=MON + dt.timedelta(days=2))], today=MON + dt.timedelta(days=3))
+    assert rules(result) == [("overdue_action", "error", "contacted")] and result.findings[0].phase == "kickoff"
+
+
+def test_disagreement():
+    ana = run("W10", MON, Answer("contacted", "green"), Answer("mood", 5), author=ANA)
+    jonas = run("W10", MON, Answer("contacted", "red", action=Action("Call", "Jonas", MON + dt.timedelta(days=9))),
+                Answer("mood", 2, action=Action("Talk", "Jonas", MON + dt.timedelta(days=9))), author=JONAS, minute=10)
+    result = judge([ana, jonas])
+    assert rules(result) == [("disagreement", "error", "contacted"), ("disagreement", "error", "mood")]
+    assert "the team disagrees in sprint W10 (Ana ✔ yes, Jonas ✘ no)" in result.findings[0].message
+    assert result.findings[0].details["spread"] == 2 and len(result.findings[0].details["answers"]) == 2
+    # Resolved: Ana answers again and now agrees.
+    ana_again = run("W10", MON, Answer("contacted", "red"), Answer("mood", 2), author=ANA, minute=20)
+    assert judge([ana, jonas, ana_again]).findings == []
+
+
+def test_levels_warning_and_off():
+    ana = run("W10", MON, Answer("contacted", "green"), author=ANA)
+    jonas = run("W10", MON, Answer("contacted", "red"), author=JONAS, minute=10)
+    as_error = judge([ana, jonas])
+    assert rules(as_error) == [("red_without_action", "error", "contacted"), ("disagreement", "error", "contacted")]
+    warned = judge([ana, jonas], levels={"disagreement": "warning", "red_without_action": "warning"})
+    assert [f.level for f in warned.findings] == ["warning", "warning"]
+    assert warned.passed and warned.exit_code == 0
+    assert summary_line(warned) == "kundencheck check: passed with 2 warnings."
+    off = judge([ana, jonas], levels={"disagreement": "off", "red_without_action": "warning"})
+    assert rules(off) == [("red_without_action", "warning", "contacted")]
+    mixed = judge([], levels={"disagreement": "warning"})
+    assert summary_line(mixed) == "kundencheck check: failed, 1 error."
+
+
+def test_rule_levels():
+    assert rule_levels() == dict.fromkeys(CHECK_RULES, "error")
+    assert rule_levels({"due": "off", "nope": "off", "disagreement": "loud"})["due"] == "off"
+    assert rule_levels({"disagreement": "loud"})["disagreement"] == "error"
+    assert rule_levels({"due": "warning"}, only=STATUS_CHECK_RULES) == {
+        "due": "warning", "red_without_action": "off", "overdue_action": "error", "disagreement": "off"}
+
+
+def test_status_check_is_the_gate_with_two_rules():
+    ana = run("W10", MON, Answer("contacted", "green"), author=ANA)
+    jonas = run("W10", MON, Answer("contacted", "red"), author=JONAS, minute=10)
+    assert judge([ana, jonas], levels=rule_levels(only=STATUS_CHECK_RULES)).passed
+    assert not judge([ana, jonas], today=MON + dt.timedelta(days=20), levels=rule_levels(only=STATUS_CHECK_RULES)).passed
+
+
+def test_not_started_passes_with_a_note():
+    result = not_started(MON)
+    assert result.passed and not result.started and result.findings == []
+    assert "No .kundencheck/ folder" in result.notes[0]
+    assert summary_line(result).startswith("kundencheck check: passed (nothing to check")
+
+
+def test_unreadable_answers_files_are_notes_not_findings():
+    result = judge([green()], problems=[".kundencheck/answers/2026/x.toml: not TOML\nline 2"])
+    assert result.passed and result.notes == ["Left out, could not be read: .kundencheck/answers/2026/x.toml: not TOML line 2"]
+
+
+def test_json_document():
+    data = result_dict(judge([]))
+    assert data["schema"] == 1 and data["passed"] is False and data["exit_code"] == 1 and data["started"] is True
+    assert data["today"] == "2026-03-02" and data["current_phase"] == "build"
+    assert data["rules"] == dict.fromkeys(CHECK_RULES, "error") and data["errors"] == 1 and data["warnings"] == 0
+    [finding] = data["findings"]
+    assert set(finding) == {"rule", "level", "title", "message", "phase", "item", "run", "file", "details"}
+    assert finding["title"] == "check due"
+    json.dumps(data)  # serialisable as is
+
+
+@pytest.mark.parametrize("text, data, prop", [
+    ("plain", "plain", "plain"),
+    ("50% done", "50%25 done", "50%25 done"),
+    ("a\r\nb\nc", "a%0D%0Ab%0Ac", "a%0D%0Ab%0Ac"),
+    ("x: y, z", "x: y, z", "x%3A y%2C z"),
+    ("%0A", "%250A", "%250A"),  # an escape sequence in the text stays text
+])
+def test_github_escaping(text, data, prop):
+    assert escape_data(text) == data and escape_property(text) == prop
+
+
+def test_github_annotations():
+    ana = run("W10", MON, Answer("contacted", "green"), author=ANA)
+    jonas = run("W10", MON, Answer("contacted", "red"), author=JONAS, minute=10)
+    result = judge([ana, jonas], levels={"disagreement": "warning"}, problems=["broken: 100%"])
+    lines = github_annotations(result).splitlines()
+    assert lines[0].startswith(f"::error file={jonas.path},title=kundencheck%3A red answer without action::build/contacted")
+    assert lines[1].startswith(f"::warning file={jonas.path},title=kundencheck%3A disagreement::build/contacted: the team")
+    assert lines[2] == "::notice title=kundencheck::Left out, could not be read: broken: 100%25"
+    assert lines[3] == "kundencheck check: failed, 1 error, 1 warning."
+    assert all("\n" not in line and "\r" not in line for line in lines)
