@@ -138,17 +138,40 @@ class Checklist:
 
 def read_toml_file(path: Path, error_type: type = ChecklistError) -> dict[str, Any]:
     """Read and parse a TOML file, turning every failure into ``error_type``."""
+    raw = read_file_bytes(path, error_type, what="a checklist", limit=MAX_FILE_BYTES, hint="Split it or remove the bulk.")
+    return parse_toml_bytes(raw, str(path), error_type)
+
+
+def read_file_bytes(path: Path, error_type: type = ChecklistError, *, what: str = "a checklist",
+                    limit: int | None = MAX_FILE_BYTES, hint: str = "") -> bytes:
+    """The bytes of a file kundencheck reads (checklist, config, draft), or ``error_type``.
+
+    Only a regular file is read: a named pipe would block the read (and kundencheck) forever,
+    a device could be endless, a folder is no file. The type is checked on a descriptor opened
+    without blocking, and a file over ``limit`` bytes is refused before it is read.
+    """
+    import os
+    import stat
+
     shown = str(path)
     try:
-        if path.is_dir():
-            raise _make(error_type, shown, "is a directory, not a TOML file. Name the file inside it.")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _make(error_type, shown, f"is {size:,} bytes; a checklist may be at most {MAX_FILE_BYTES:,} bytes. Split it or remove the bulk.")
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(fd)
+        finally:
+            os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise _make(error_type, shown, "cannot be read: it is a directory, not a file. Name the file inside it.")
+        if not stat.S_ISREG(info.st_mode):
+            raise _make(error_type, shown, "cannot be read: it is a named pipe, socket or device, not a regular file, "
+                        "and reading it could wait forever. Replace it with a regular file.")
+        if limit is not None and info.st_size > limit:
+            raise _make(error_type, shown, f"is {info.st_size:,} bytes; {what} may be at most {limit:,} bytes. {hint}".rstrip())
+        return path.read_bytes()
+    except IsADirectoryError:  # Windows cannot open a folder at all
+        raise _make(error_type, shown, "cannot be read: it is a directory, not a file. Name the file inside it.") from None
     except OSError as exc:
         raise _make(error_type, shown, f"cannot be read ({exc.strerror or exc}). Check that it exists and that you may read it.") from None
-    return parse_toml_bytes(raw, shown, error_type)
 
 
 def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError) -> dict[str, Any]:

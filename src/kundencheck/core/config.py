@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kundencheck.core.checklist import is_safe_id, parse_toml_bytes
+from kundencheck.core.checklist import MAX_FILE_BYTES, is_safe_id, parse_toml_bytes, read_file_bytes
 from kundencheck.core.errors import UsageError
 
 CONFIG_PATH = ".kundencheck/config.toml"
@@ -56,13 +56,11 @@ _STORAGE = {"branch", "commit_msg_hook", "push"}
 
 def load_config(project_root: Path) -> Config:
     path = project_root / CONFIG_PATH
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a dangling link is an error, not "no config"
         return Config()
     shown = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ConfigError(f"{shown}: cannot be read ({exc.strerror or exc}). Check its permissions.") from None
+    raw = read_file_bytes(path, ConfigError, what="the project config", limit=MAX_FILE_BYTES,
+                          hint="It holds a few settings; check that this is the right file.")
     data = parse_toml_bytes(raw, shown, ConfigError)
     return config_from_dict(data, shown, text=raw.decode("utf-8", "replace"))
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kundencheck.core.checklist import parse_toml_bytes
+from kundencheck.core.checklist import MAX_FILE_BYTES, parse_toml_bytes, read_file_bytes
 from kundencheck.core.config import ConfigError, key_line
 from kundencheck.core.i18n import SUPPORTED, language_from_environment
 
@@ -61,13 +61,11 @@ def user_config_path() -> Path:
 def load_user_config(path: Path | None = None) -> UserConfig:
     """Read the user config (default: :func:`user_config_path`); a missing file means defaults."""
     path = user_config_path() if path is None else path
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():  # a dangling link is an error, not "no config"
         return UserConfig()
     shown = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise UserConfigError(f"{shown}: cannot be read ({exc.strerror or exc}). Check its permissions.") from None
+    raw = read_file_bytes(path, UserConfigError, what="the user config", limit=MAX_FILE_BYTES,
+                          hint="It holds a few settings; check that this is the right file.")
     data = parse_toml_bytes(raw, shown, UserConfigError)
     return user_config_from_dict(data, shown, text=raw.decode("utf-8", "replace"))
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import Run
-from kundencheck.core.checklist import Checklist
+from kundencheck.core.checklist import Checklist, read_file_bytes
 from kundencheck.core.errors import AnswersError, StoreError
 from kundencheck.store.atomic import atomic_write
 
@@ -62,11 +62,9 @@ class DraftStore:
 
     def load(self, run_id: str) -> Run:
         path = self._path(run_id)
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            raise StoreError(f"There is no draft {run_id!r}. `kundencheck drafts` lists the drafts there are.") from None
-        return answers_mod.loads(raw, str(path))
+        if not path.exists() and not path.is_symlink():
+            raise StoreError(f"There is no draft {run_id!r}. `kundencheck drafts` lists the drafts there are.")
+        return answers_mod.loads(_read(path), str(path))
 
     def list(self) -> tuple[list[DraftInfo], list[AnswersError]]:
         infos: list[DraftInfo] = []
@@ -75,7 +73,7 @@ class DraftStore:
             return infos, errors
         for path in sorted(self.folder.glob("*.toml")):
             try:
-                run = answers_mod.loads(path.read_bytes(), str(path))
+                run = answers_mod.loads(_read(path), str(path))
             except AnswersError as exc:
                 errors.append(exc)
                 continue
@@ -129,6 +127,12 @@ class DraftStore:
         except OSError as exc:
             raise StoreError(f"Could not lock the draft {run_id} in {self.folder} ({exc.strerror or exc}).") from None
         raise StoreError(f"Could not lock the draft {run_id}: another process keeps taking it.")
+
+
+def _read(path: Path) -> bytes:
+    """A draft's bytes; AnswersError naming it when it is a folder, a named pipe (reading would
+    block forever) or unreadable."""
+    return read_file_bytes(path, AnswersError, what="a draft", limit=None)
 
 
 def _alive(pid: int) -> bool:

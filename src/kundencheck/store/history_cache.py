@@ -22,6 +22,7 @@ from typing import Any
 
 from kundencheck.core import history
 from kundencheck.core.answers import ANSWERS_DIR, Action, ActionReview, Answer, Run
+from kundencheck.core.checklist import read_file_bytes
 from kundencheck.core.errors import AnswersError
 from kundencheck.store.atomic import atomic_write
 
@@ -73,7 +74,9 @@ def load_runs(store, rev: str = "HEAD", *, use_cache: bool = True) -> tuple[list
 def read_cache(path: Path) -> dict[str, Run]:
     """blob id -> run from the cache file; empty when it is missing, unreadable or corrupt."""
     try:
-        data = json.loads(path.read_bytes())
+        # Only a regular file: a named pipe put there would block every start. Its problems
+        # come as ValueError, so they fall into "unreadable" below.
+        data = json.loads(read_file_bytes(path, ValueError, limit=None))
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             return {}
         entries = data["runs"]
