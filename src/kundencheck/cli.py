@@ -13,6 +13,7 @@ import click
 
 from kundencheck import __version__
 from kundencheck.cli_common import _console, guarded
+from kundencheck.cli_team import apply_push, parse_participants, participant_option, push_option, report_push
 from kundencheck.core.errors import KundencheckError, UsageError
 
 EXAMPLES = """
@@ -59,24 +60,30 @@ Examples:
   kundencheck run                  the project's current phase (else build)
   kundencheck run acceptance       a given phase
   kundencheck run --sprint 2026-S24
+  kundencheck run --participant "Jürgen Groß <juergen@example.com>" --push
 """)
 @click.argument("phase", required=False)
 @click.option("--sprint", help="Sprint label to record (default: the ISO week, e.g. 2026-W48).")
 @click.option("--allow-detached", is_flag=True, help="Commit even though HEAD is detached.")
+@participant_option
+@push_option
 @click.pass_context
 @guarded
-def run(ctx: click.Context, phase: str | None, sprint: str | None, allow_detached: bool) -> None:
+def run(ctx: click.Context, phase: str | None, sprint: str | None, allow_detached: bool,
+        participants: tuple[str, ...] = (), push: bool | None = None) -> None:
     """Answer a phase's checklist in the terminal UI and commit the answers."""
     from kundencheck.session import open_project
 
+    people = parse_participants(participants)  # before the UI starts: a typo is said first
     project = open_project(_directory(ctx), allow_detached=allow_detached)
     try:
-        _run_tui(project, phase, sprint)
+        apply_push(project, push)
+        _run_tui(project, phase, sprint, participants=people)
     finally:
         project.close()
 
 
-def _run_tui(project, phase: str | None, sprint: str | None) -> None:
+def _run_tui(project, phase: str | None, sprint: str | None, *, participants: list[str] | None = None) -> None:
     from kundencheck.core.checklist import is_safe_id
     from kundencheck.session import RunSession
 
@@ -90,7 +97,10 @@ def _run_tui(project, phase: str | None, sprint: str | None) -> None:
     draft = _offerable_draft(project, checklist.id)
 
     def make_session(resume):
-        return RunSession.start(project, phase, sprint=sprint, draft=resume)
+        session = RunSession.start(project, phase, sprint=sprint, draft=resume)
+        if participants:  # --participant: already picked when the run screen opens
+            session.set_participants([*session.participants(), *participants])
+        return session
 
     from kundencheck.cli_setup import tui_user_settings
     from kundencheck.tui.app import build_app
@@ -125,6 +135,7 @@ def _report_commit(result, project) -> None:
     for warning in result.warnings:
         console.print("Note: " + warning)
     console.print("See it with: git log -1 --stat" + (f" {branch}" if project.config.branch else ""))
+    report_push(result)
 
 
 @main.command(epilog="""

@@ -14,6 +14,8 @@ from typing import Any
 import click
 
 from kundencheck.cli_common import _console, directory_of, guarded
+from kundencheck.cli_team import apply_push, parse_participants, participant_option, push_option
+from kundencheck.core.participants import parse_participant, with_participants
 from kundencheck.core.errors import AnswersError, UsageError
 
 #: Keys a filled-in file may have at the top level. ``id``, ``author``, ``started`` and
@@ -32,6 +34,7 @@ Examples:
   kundencheck answer build --from answers.toml         check and commit it
   kundencheck answer build --from - < answers.toml     the same, read from stdin
   kundencheck answer kickoff --template --sprint 2026-S24
+  kundencheck answer build --from answers.toml --participant "Jürgen Groß <juergen@example.com>" --push
 """
 
 
@@ -41,9 +44,12 @@ Examples:
 @click.option("--from", "source", metavar="FILE", help="Read a filled-in answers file ('-' = stdin), check it and commit it.")
 @click.option("--sprint", help="Sprint label to record (default: the file's, else the ISO week, e.g. 2026-W48).")
 @click.option("--allow-detached", is_flag=True, help="Commit even though HEAD is detached.")
+@participant_option
+@push_option
 @click.pass_context
 @guarded
-def answer(ctx: click.Context, phase: str | None, template: bool, source: str | None, sprint: str | None, allow_detached: bool) -> None:
+def answer(ctx: click.Context, phase: str | None, template: bool, source: str | None, sprint: str | None, allow_detached: bool,
+           participants: tuple[str, ...] = (), push: bool | None = None) -> None:
     """Answer a phase's checklist in a text file instead of the terminal UI.
 
     `--template` prints every item of the checklist with an empty answer, its question and why
@@ -55,6 +61,7 @@ def answer(ctx: click.Context, phase: str | None, template: bool, source: str | 
     if template == (source is not None):
         raise UsageError("Give either --template (print a fill-in file) or --from FILE (commit a filled-in one). See `kundencheck answer --help`.")
     raw = shown = None
+    people = parse_participants(participants)
     if source is not None:
         raw, shown = _read_source(source)  # before opening the repository: a wrong path is said first
     project = open_project(directory_of(ctx), allow_detached=allow_detached)
@@ -63,7 +70,8 @@ def answer(ctx: click.Context, phase: str | None, template: bool, source: str | 
             checklist = _checklist(project, phase or project.current_phase())
             click.echo(template_text(checklist, sprint=sprint), nl=False)
         else:
-            _commit_filled(project, phase, raw, shown, sprint)
+            apply_push(project, push)
+            _commit_filled(project, phase, raw, shown, sprint, participants=people)
     finally:
         project.close()
 
@@ -182,7 +190,8 @@ def _hints(item) -> list[str]:
 # --------------------------------------------------------------------------------- reading back
 
 
-def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: str | None) -> None:
+def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: str | None, *,
+                   participants: list[str] | None = None) -> None:
     from kundencheck.cli import _report_commit  # lazily: kundencheck.cli imports this module
     from kundencheck.core import answers as answers_mod
     from kundencheck.core.checklist import parse_toml_bytes
@@ -195,6 +204,8 @@ def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: s
     checklist = _checklist(project, phase)
     identity = project.store.identity()
     run, problems, notes = filled_run(data, checklist, phase=phase, author=str(identity), email=identity.email, sprint=sprint)
+    problems += _participant_problems(run.participants)
+    run.participants = with_participants(run.author, [*run.participants, *(participants or [])])
     if not problems:
         problems = answers_mod.problems_with(run, checklist)
     if problems:
@@ -215,6 +226,17 @@ def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: s
     finally:
         session.release()
     _report_commit(result, project)
+
+
+def _participant_problems(people: list[str]) -> list[str]:
+    """The file's ``participants`` that are not ``Name <email>``."""
+    problems = []
+    for person in people:
+        try:
+            parse_participant(person)
+        except UsageError as exc:
+            problems.append(f"top level: 'participants': {exc}")
+    return problems
 
 
 def filled_run(data: dict[str, Any], checklist, *, phase: str, author: str, email: str, sprint: str | None = None):

@@ -12,6 +12,7 @@ import re
 import click
 
 from kundencheck.cli_common import _console, directory_of, guarded
+from kundencheck.cli_team import apply_push, push_option
 from kundencheck.core.errors import AnswersError, StoreError, UsageError
 
 _RUN_ID = re.compile(r"[A-Za-z0-9-]{1,80}")
@@ -129,14 +130,16 @@ def _answered(project, run) -> str:
 Examples:
   kundencheck drafts commit 20261127T091500Z-build-erika-3f9a1c
   kundencheck drafts commit 20261127T0915          the unique start of an id is enough
+  kundencheck drafts commit 20261127T0915 --push   and push the branch afterwards
   kundencheck -C ~/work/shop drafts commit 2026112
 """,
 )
 @click.argument("draft_id", metavar="ID")
 @click.option("--allow-detached", is_flag=True, help="Commit even though HEAD is detached.")
+@push_option
 @click.pass_context
 @guarded
-def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool) -> None:
+def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool, push: bool | None = None) -> None:
     """Commit a complete draft without the terminal UI, exactly as the review screen would.
 
     A draft with unanswered required items (or a missing note or action) is not committed and
@@ -146,6 +149,7 @@ def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool) -> Non
 
     project = open_project(directory_of(ctx), allow_detached=allow_detached)
     try:
+        apply_push(project, push)
         info = _find_draft(project, draft_id)
         run = info.run
         for warning in project.store.check_ready():

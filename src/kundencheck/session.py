@@ -8,7 +8,8 @@ commits through the store. It holds no UI code, so it is tested without a termin
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kundencheck.core import answers as answers_mod
@@ -20,6 +21,7 @@ from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
 from kundencheck.core.history import parse_runs
 from kundencheck.core.i18n import set_language
 from kundencheck.core.message import build_message
+from kundencheck.core.participants import participant_email, with_participants
 from kundencheck.core.scoring import Tally, tally
 from kundencheck.core.user_config import effective_language, load_user_config
 from kundencheck.store.drafts import DraftStore
@@ -200,7 +202,9 @@ class RunSession:
             # The run is still in memory; the UI shows this and the user can still commit.
             self.draft_error = str(exc)
 
-    def commit(self) -> CommitResult:
+    def commit(self, *, push: bool | None = None) -> CommitResult:
+        """Commit the run; then push it when ``push`` says so (None: the config's
+        ``storage.push``). A failed push does not fail the commit: see :meth:`push`."""
         if self.project is None:
             raise StoreError("This run is not connected to a repository.")
         problems = self.problems()
@@ -225,7 +229,58 @@ class RunSession:
         self.committed = result
         self.project.drafts.discard(self.run.id)
         self.release()
+        if cfg.push if push is None else push:
+            result = self.push()
         return result
+
+    def wants_push(self) -> bool:
+        """Whether a commit pushes afterwards (``storage.push``, or ``--push``)."""
+        return bool(self.project is not None and self.project.config.push)
+
+    def push(self) -> CommitResult:
+        """Push the committed run's branch (the team's answers branch when one is set) and
+        return the commit's result with what was pushed, or why not and how to push later.
+
+        Never raises once the commit is made: the commit stands, a failed push is a warning.
+        Waits at most the store's push timeout and never prompts, so the TUI calls it in its
+        commit worker.
+        """
+        result = self.committed
+        if result is None or self.project is None:
+            raise StoreError("There is no commit to push yet: commit the answers first.")
+        branch = self.project.config.branch
+        try:
+            pushed = self.project.store.push(ref=f"refs/heads/{branch}" if branch else None)
+            result = replace(result, pushed=pushed, push_failed=None)
+        except KundencheckError as exc:
+            result = replace(result, pushed=None, push_failed=str(exc))
+        except Exception as exc:  # a bug; the commit is made all the same
+            result = replace(result, pushed=None, push_failed=(
+                f"The answers were committed, but pushing failed with an unexpected internal error "
+                f"({type(exc).__name__}); this is a bug in kundencheck. Push the commit later with "
+                f"`git push`."))
+        self.committed = result
+        return result
+
+    def set_participants(self, people: Iterable[str]) -> None:
+        """Record who answered together with the author (``Name <email>`` each, checked by
+        :func:`parse_participant`); they become Co-authored-by trailers."""
+        self.run.participants = with_participants(self.run.author, people)
+        self.save_draft()
+
+    def participants(self) -> list[str]:
+        """Who answered together with the author (the author left out)."""
+        author = participant_email(self.run.author)
+        return [p for p in self.run.participants if participant_email(p) != author]
+
+    def recent_authors(self) -> list[str]:
+        """The repository's recent commit authors, to pick participants from (reads git:
+        the TUI calls it in a worker). The author of this run is left out."""
+        if self.project is None:
+            return []
+        author = participant_email(self.run.author)
+        people = (str(identity) for identity in self.project.store.recent_authors())
+        return [p for p in people if participant_email(p) != author]
 
     def release(self) -> None:
         if self._lock is not None:

@@ -19,6 +19,7 @@ import os
 import pathlib
 import random
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -31,7 +32,7 @@ from typing import Any
 from kundencheck.core.errors import StoreError
 from kundencheck.store.atomic import atomic_write
 
-__all__ = ["ANSWERS_ROOT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION"]
+__all__ = ["ANSWERS_ROOT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION", "PushError"]
 
 #: `git hook run --ignore-missing` appeared in git 2.36.
 MIN_GIT_VERSION = (2, 36)
@@ -87,6 +88,15 @@ class CommitResult:
     branch: str | None
     subject: str
     warnings: tuple[str, ...]
+    #: After a push (see RunSession.push): what was pushed, or why the push failed and how to
+    #: push later. Both None when no push was asked for.
+    pushed: str | None = None
+    push_failed: str | None = None
+
+
+class PushError(StoreError):
+    """A push failed or did not finish in time. The commit is kept; the message says why and
+    which command pushes it later."""
 
 
 class GitStore:
@@ -94,6 +104,9 @@ class GitStore:
 
     #: Seconds after which any single git call is killed (a hook or gpg waiting forever).
     timeout: float = 60.0
+    #: Seconds a push may take, with the fetch and second push a team's answers branch may need
+    #: (a slow network, a server that does not answer); then it is stopped. Never prompts.
+    push_timeout: float = 60.0
 
     def __init__(self, values: dict[str, Any], allow_detached: bool) -> None:
         # Use GitStore.open(); this only stores what open() found out.
@@ -287,6 +300,7 @@ class GitStore:
             ref = ref if ref.startswith("refs/") else "refs/heads/" + ref
             if ref == self._symbolic_head():
                 ref = None  # the checked-out branch: commit the normal way, keeping the index right
+        base_for = None
         if ref is None:
             target = "HEAD"
             symref, old = self._head()
@@ -295,6 +309,10 @@ class GitStore:
             target = symref = ref
             old = self._resolve(ref)
             warnings = self._shallow_warning()
+            name = ref.removeprefix("refs/heads/")
+            if name != ref:  # a team's answers branch: build on the newest runs this clone knows
+                def base_for(tip: str | None) -> str | None:
+                    return self._dedicated_base(name, tip, config)
         _identity_from(config)  # a clear message instead of git's "Please tell me who you are"
         sign = _git_bool(config, "commit.gpgsign")
 
@@ -313,7 +331,8 @@ class GitStore:
         msg_name, subject = self._prepare_message(body, run_hook)
         try:
             with self._writer_turn():
-                new = self._swap_loop(relpath, blob, old, msg_name, sign, target, subject)
+                new = self._swap_loop(relpath, blob, old, msg_name, sign, target, subject,
+                                      base_for)
                 if ref is None:
                     warnings += self._update_index(relpath)
         finally:
@@ -361,16 +380,20 @@ class GitStore:
         return msg_name, body.strip().split("\n", 1)[0].strip()
 
     def _swap_loop(self, relpath: str, blob: str, old: str | None, msg_name: str, sign: bool,
-                   target: str, subject: str) -> str:
+                   target: str, subject: str, base_for: Any = None) -> str:
         """Build the commit on ``old``, compare-and-swap ``target``; rebuild if it moved.
 
+        ``base_for(old)``, when given, names the commit to build on instead of ``old`` (a
+        descendant of it, or ``old`` itself); the swap still expects ``target`` at ``old``.
         Returns the new commit's id.
         """
         new: str | None = None
+        base = old
         for attempt in range(_CAS_TRIES):
             if new is None:
-                new = self._commit_tree(self._build_tree(old, relpath, blob), old, msg_name, sign)
-            reflog = f"commit{'' if old else ' (initial)'}: {subject}"
+                base = base_for(old) if base_for is not None else old
+                new = self._commit_tree(self._build_tree(base, relpath, blob), base, msg_name, sign)
+            reflog = f"commit{'' if base else ' (initial)'}: {subject}"
             status, _, err = self._run(["update-ref", "-m", reflog, target, new, old or ""],
                                        what="move the branch", ok=None)
             if status == 0:
@@ -544,8 +567,13 @@ class GitStore:
         return {path: (oid, contents[oid]) for path, oid in wanted.items()}
 
     def list_blobs(self, prefix: str = ".kundencheck/answers", *, rev: str = "HEAD") -> dict[str, str]:
-        """path -> blob id under ``prefix`` in ``rev``'s tree, from one ``git ls-tree``."""
+        """path -> blob id under ``prefix`` in ``rev``'s tree, from one ``git ls-tree``.
+
+        A team's answers branch (a branch name other than HEAD) is read from the remote's copy
+        when this clone has none of its own or has one that is behind it (see _read_rev).
+        """
         _check_rev(rev)
+        rev = self._read_rev(rev)
         prefix = prefix.strip("/")
         args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev]
         if prefix:
@@ -574,6 +602,7 @@ class GitStore:
     def log_runs(self, prefix: str = ".kundencheck/answers", rev: str = "HEAD") -> list[dict]:
         """Commits touching ``prefix``, newest first, with their Kundencheck-Run trailers."""
         _check_rev(rev)
+        rev = self._read_rev(rev)
         fmt = ("%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f"
                "%(trailers:key=Kundencheck-Run,valueonly,separator=%x1d)%x1e")
         args = ["--literal-pathspecs", "log", "--no-show-signature", "--no-color",
@@ -622,6 +651,210 @@ class GitStore:
         if self._resolve(rev) is None:
             return empty
         raise StoreError(f"Could not read {rev} from the repository. git said: {err.strip()}")
+
+    # ------------------------------------------------------------------ sharing with the team
+
+    def push(self, ref: str | None = None) -> str:
+        """Push the checked-out branch, or the branch ``ref`` (a team's answers branch), to its
+        upstream (else ``origin``); return one line saying what was pushed.
+
+        Never prompts and never waits longer than :attr:`push_timeout`: no terminal prompt for
+        a password (GIT_TERMINAL_PROMPT=0), ssh in batch mode unless the user set their own ssh
+        command, no controlling terminal for any program git starts. A team's answers branch
+        that another clone pushed to meanwhile is fetched and merged by plumbing (answers
+        files never conflict) and pushed again. Raises :class:`PushError` otherwise; the commit
+        is kept and the message names the command that pushes it later.
+        """
+        deadline = time.monotonic() + self.push_timeout
+        config = self._config()
+        head = self._symbolic_head()
+        branch_ref = head if ref is None else (ref if ref.startswith("refs/") else "refs/heads/" + ref)
+        if branch_ref is None:
+            raise PushError(f"HEAD is detached (not on a branch) in {self.root}, so there is no "
+                            "branch to push. Push by hand with `git push REMOTE HEAD:BRANCH`.")
+        name = branch_ref.removeprefix("refs/heads/")
+        if name == branch_ref or not _plain_branch(name):
+            raise PushError(f"{branch_ref!r} is not a branch kundencheck can push.")
+        if self._resolve(branch_ref) is None:
+            raise PushError(f"There is no branch {name} in {self.root} yet, so there is nothing "
+                            "to push.")
+        remote, dest = self._push_target(name, config)
+        short = dest.removeprefix("refs/heads/")
+        later = "git push " + _sh(remote) + " " + _sh(name if short == name else f"{name}:{short}")
+        status, lines, err = self._network(["push", "--porcelain", remote, f"{branch_ref}:{dest}"],
+                                           config, deadline)
+        rejected = status not in (None, 0) and any(line.startswith("!") for line in lines)
+        if rejected and branch_ref != head:
+            # A team's answers branch that is not checked out: the user cannot simply pull.
+            merged = self._merge_remote_branch(branch_ref, remote, dest, config, deadline)
+            if merged is None:
+                status, lines, err = self._network(
+                    ["push", "--porcelain", remote, f"{branch_ref}:{dest}"], config, deadline)
+                rejected = status not in (None, 0) and any(line.startswith("!") for line in lines)
+            else:
+                err = merged
+        if status == 0:
+            flags = [line.split("\t")[0] for line in lines if "\t" in line]
+            if flags and all(flag == "=" for flag in flags):
+                return f"{name} was already up to date on {remote}; nothing to push."
+            return f"Pushed {name} to {remote}" + (f" ({short})." if short != name else ".")
+        failed = f"The answers were committed, but pushing {name} to {remote} "
+        keep = f"The commit is kept in your repository; push it later with `{later}`."
+        if status is None:
+            raise PushError(
+                failed + f"did not finish within {self.push_timeout:g} seconds (a slow network, "
+                "a server that does not answer, or git waiting for a password or passphrase, "
+                "which kundencheck never lets it ask for). " + keep)
+        if rejected and branch_ref == head:
+            raise PushError(
+                failed + f"was refused: {remote} has commits that your {name} does not have yet. "
+                f"The commit is kept in your repository; bring those in with `git pull --rebase "
+                f"{_sh(remote)} {_sh(short)}` (answers files never conflict), then push with "
+                f"`{later}`.")
+        reason = _git_reason(err) or f"git push ended with exit status {status}"
+        raise PushError(failed + f"failed: {reason}. " + keep)
+
+    def _push_target(self, name: str, config: dict[str, str | None]) -> tuple[str, str]:
+        """(remote, destination ref) for branch ``name``, chosen as `git push` would."""
+        remotes = _remotes(config)
+        for candidate in (config.get(f"branch.{name}.pushremote"), config.get("remote.pushdefault"),
+                          config.get(f"branch.{name}.remote"), "origin"):
+            if candidate and candidate != ".":
+                remote = candidate
+                break
+        if remote not in remotes and not _is_url(remote):
+            if not remotes:
+                raise PushError(
+                    f"The answers were committed, but there is nothing to push them to: {self.root} "
+                    "has no remote (`git remote -v` lists none). Add the team's with `git remote "
+                    f"add origin URL`, then push with `git push -u origin {_sh(name)}`.")
+            raise PushError(
+                f"The answers were committed, but there is no remote named {remote!r} to push "
+                f"them to (the remotes here: {', '.join(sorted(remotes))}). Push them with `git "
+                f"push REMOTE {_sh(name)}`, or set the upstream once with `git push -u REMOTE "
+                f"{_sh(name)}`.")
+        if remote.startswith("-"):
+            raise PushError(f"{remote!r} is not a remote kundencheck pushes to.")
+        merge = config.get(f"branch.{name}.merge") or ""
+        if config.get(f"branch.{name}.remote") == remote and merge.startswith("refs/heads/"):
+            return remote, merge
+        return remote, f"refs/heads/{name}"
+
+    def _merge_remote_branch(self, branch_ref: str, remote: str, dest: str,
+                             config: dict[str, str | None], deadline: float) -> str | None:
+        """Bring the remote's copy of a team's answers branch into ours without a work tree.
+
+        Fetches it, merges by plumbing (`git merge-tree`, no index, no work tree), moves our
+        branch by compare-and-swap. Returns None when the branch can be pushed again, else
+        why not (a reason for the user).
+        """
+        if remote not in _remotes(config):
+            return "the remote has runs this clone does not have yet"
+        if _GIT_VERSIONS.get(self._exe, (0,))[:2] < (2, 38):  # merge-tree --write-tree
+            return ("the remote has runs this clone does not have yet (git 2.38 or newer would "
+                    "let kundencheck merge them)")
+        tracking = f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}"
+        status, _, err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
+                                        f"+{dest}:{tracking}"], config, deadline)
+        if status != 0:
+            return ("fetching the remote's runs to merge them " + (
+                "took too long" if status is None else f"failed ({_git_reason(err)})"))
+        ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
+        if ours is None or theirs is None or self._is_ancestor(theirs, ours):
+            return None
+        status, out, err = self._run(["merge-tree", "--write-tree", "--allow-unrelated-histories",
+                                      ours, theirs], what="merge the answers branches", ok=None)
+        if status != 0:
+            return (f"the remote's {dest.removeprefix('refs/heads/')} and yours changed the same "
+                    "files, so kundencheck did not merge them")
+        tree = out.decode().split("\n", 1)[0].strip()
+        subject = f"kundencheck: merge answers from {remote}"
+        args = ["commit-tree", tree, "-p", ours, "-p", theirs, "-m", subject]
+        if _git_bool(config, "commit.gpgsign"):
+            args.insert(-2, "-S")
+        merge = self._run(args, what="create the merge commit", user_locale=True)[1].decode().strip()
+        self._run(["update-ref", "-m", subject, branch_ref, merge, ours],
+                  what=f"move {branch_ref.removeprefix('refs/heads/')} to the merge")
+        return None
+
+    def _network(self, args: list[str], config: dict[str, str | None],
+                 deadline: float) -> tuple[int | None, list[str], str]:
+        """Run a git command that talks to a remote: (exit status or None when it was stopped
+        at the deadline, porcelain stdout lines, stderr).
+
+        It runs in a session of its own (no controlling terminal, so nothing it starts can
+        open /dev/tty and prompt inside the TUI) and is killed with everything it started.
+        """
+        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never",
+               "LC_ALL": "C", "LANGUAGE": "C"}
+        if not (env.get("GIT_SSH_COMMAND") or env.get("GIT_SSH") or config.get("core.sshcommand")):
+            env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+        posix = os.name == "posix"
+        try:
+            proc = subprocess.Popen([self._exe, *args], cwd=self.root, env=env,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, start_new_session=posix)
+        except OSError as exc:
+            raise PushError(f"Could not run git to reach the remote: {exc}.") from exc
+        try:
+            out, err = proc.communicate(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                if posix:
+                    os.killpg(proc.pid, 9)  # git, ssh and whatever they started
+                else:
+                    proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+                proc.communicate(timeout=5)
+            return None, [], ""
+        lines = out.decode("utf-8", "replace").splitlines()
+        return proc.returncode, lines, err.decode("utf-8", "replace")
+
+    def _tracking_ref(self, name: str, config: dict[str, str | None]) -> str | None:
+        """The remote-tracking branch of a local branch ``name``: its upstream's, else
+        ``refs/remotes/origin/NAME``; None without such a remote."""
+        remote, merge = config.get(f"branch.{name}.remote"), config.get(f"branch.{name}.merge") or ""
+        if not (remote and merge.startswith("refs/heads/")):
+            remote, merge = "origin", f"refs/heads/{name}"
+        if remote not in _remotes(config):
+            return None
+        return f"refs/remotes/{remote}/{merge.removeprefix('refs/heads/')}"
+
+    def _dedicated_base(self, name: str, tip: str | None, config: dict[str, str | None]) -> str | None:
+        """What a commit on a team's answers branch builds on: our tip, or the remote's when
+        ours is missing or behind it, so a fresh clone joins the team's branch (after `git
+        fetch`) instead of starting a branch of its own that could never be pushed."""
+        tracking = self._tracking_ref(name, config)
+        theirs = self._resolve(tracking) if tracking else None
+        if theirs is None or theirs == tip:
+            return tip
+        if tip is None or self._is_ancestor(tip, theirs):
+            return theirs
+        return tip
+
+    def _read_rev(self, rev: str) -> str:
+        """``rev``, or for a team's answers branch the remote's copy of it when this clone's
+        own is missing or behind it (the team's runs fetched but not yet built upon)."""
+        name = rev.removeprefix("refs/heads/")
+        if rev == "HEAD" or name.startswith("refs/") or not _plain_branch(name):
+            return rev
+        tracking = self._tracking_ref(name, self._config())
+        if tracking is None:
+            return rev
+        out = self._run(["for-each-ref", "--format=%(refname) %(objectname)", f"refs/heads/{name}",
+                         tracking], what="find the answers branch", quick=True)[1]
+        tips = dict(line.split(" ", 1) for line in out.decode().splitlines() if " " in line)
+        mine, theirs = tips.get(f"refs/heads/{name}"), tips.get(tracking)
+        if theirs is None or theirs == mine:
+            return rev
+        if mine is None or self._is_ancestor(mine, theirs):
+            return tracking
+        return rev
+
+    def _is_ancestor(self, older: str, newer: str) -> bool:
+        status = self._run(["merge-base", "--is-ancestor", older, newer],
+                           what="compare two commits", ok=(0, 1), quick=True)[0]
+        return status == 0
 
     # ------------------------------------------------------------------ git plumbing helpers
 
@@ -776,6 +1009,44 @@ def _check_relpath(relpath: str) -> None:
         raise StoreError(f"Refusing to store answers at {relpath!r}: the path must be a plain "
                          f"relative path inside {ANSWERS_ROOT} (forward slashes, no '..', no "
                          "empty or '.git' parts).")
+
+
+def _remotes(config: dict[str, str | None]) -> set[str]:
+    """The names of the configured remotes (those with a url or pushurl)."""
+    found = set()
+    for key in config:
+        if key.startswith("remote.") and key.endswith((".url", ".pushurl")):
+            found.add(key[len("remote."):key.rindex(".")])
+    return found
+
+
+def _is_url(remote: str) -> bool:
+    return "/" in remote or ":" in remote
+
+
+def _plain_branch(name: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z0-9._/+@-]+", name)) and ".." not in name and not name.startswith("-")
+
+
+def _sh(word: str) -> str:
+    return shlex.quote(word)
+
+
+def _git_reason(err: str) -> str:
+    """git's error output as one short paragraph, without hints and progress lines."""
+    from kundencheck.core.text import one_line
+
+    kept = []
+    for line in err.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("hint:", "To ", "Done")):
+            continue
+        bare = re.sub(r"^(fatal|error|remote): ", "", line)
+        new_sentence = bare != line or bare[:1].isupper()
+        if kept and new_sentence and not kept[-1].endswith((".", "!", "?", ":")):
+            kept[-1] += "."
+        kept.append(bare)
+    return one_line(" ".join(kept), 400).rstrip(".")
 
 
 def _check_rev(rev: str) -> None:

@@ -116,6 +116,9 @@ class KundencheckApp(App[CommitResult | None]):
             yield SystemCommand(_("Previous item"), _("Move to the previous question"), lambda: screen.action_move(-1))
             yield SystemCommand(_("Edit note"), _("Write a note for this item"), screen.action_edit_note)
             yield SystemCommand(_("Edit note in $EDITOR"), _("Write a long note in your own editor (ctrl+e)"), screen.action_external_editor)
+            yield SystemCommand(
+                _("Who is answering together?"), _("Pick recent authors or type Name <email>: Co-authored-by trailers (p)"), screen.action_participants
+            )
             for key, word in (("1", _("yes")), ("2", _("partly")), ("3", _("no")), ("0", _("not applicable"))):
                 yield SystemCommand(
                     _("Answer: {word}").format(word=word), _("Answer the traffic-light item in focus"), lambda k=key: screen.action_digit(k)

@@ -21,6 +21,7 @@ KEYS = [
     ("n  tab", _("write a note for the item")),
     ("enter", _("in a field: done, go on")),
     ("escape", _("leave a field, back to the items")),
+    ("p", _("who is answering together (Co-authored-by)")),
     ("ctrl+s  F2", _("review the answers and the commit message")),
     ("enter", _("on the review: commit")),
     ("ctrl+p", _("command palette: every action by name")),

@@ -35,6 +35,7 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="✔")
         with VerticalScroll(id="review-body"):
+            yield Static(id="review-participants", markup=False)
             yield Static(id="review-answers", markup=False)
             yield Static(id="review-problems", markup=False)
             yield Static(id="review-message", markup=False)
@@ -59,6 +60,13 @@ class ReviewScreen(Screen):
                 cell.append("\n" + _("Action: ") + f"{one_line(answer.action.what, 120)} ({owner}, {due})", style="dim")
             answers.add_row(Text(item.id), cell)
         self.query_one("#review-answers", Static).update(answers)
+        together = self.session.participants()
+        participants = self.query_one("#review-participants", Static)
+        participants.display = bool(together)
+        if together:
+            line = Text(_("Answering together: "), style="bold")
+            line.append(", ".join(one_line(person, 120) for person in together))
+            participants.update(line)
         problems = self.session.problems()
         problem_widget = self.query_one("#review-problems", Static)
         if problems:
@@ -86,7 +94,11 @@ class ReviewScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _commit(self) -> CommitResult:
         # Git may take a moment (hooks, signing); the screen stays responsive meanwhile.
-        return self.session.commit()
+        result = self.session.commit(push=False)
+        if self.session.wants_push():  # storage.push or --push: never fails the commit, time-limited
+            self.app.call_from_thread(setattr, self, "sub_title", _("Committed; pushing…"))
+            result = self.session.push()
+        return result
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Handled here, on the app's thread, once the worker has really finished.

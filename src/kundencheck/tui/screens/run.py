@@ -45,6 +45,7 @@ class RunScreen(Screen):
         Binding("up,k", "move(-1)", _("Previous"), show=False, id="previous-item"),
         *[Binding(str(d), f"digit('{d}')", show=False) for d in range(10)],
         Binding("n", "edit_note", _("Note"), id="edit-note"),
+        Binding("p", "participants", _("Who is answering"), show=False, id="participants"),
         # priority: the note Input would take ctrl+e as "end of line" (kept in the other inputs).
         Binding("ctrl+e", "external_editor", _("Note in $EDITOR"), show=False, priority=True, id="external-editor"),
         Binding("ctrl+s", "review", _("Review"), priority=True, id="review"),
@@ -370,6 +371,16 @@ class RunScreen(Screen):
 
     def action_leave_input(self) -> None:
         self.query_one("#items", OptionList).focus()
+
+    def action_participants(self) -> None:
+        """Who is answering together (p): recent authors to pick from, or typed as Name <email>."""
+        from kundencheck.tui.screens.participants import ParticipantsScreen
+
+        def chosen(people: list[str] | None) -> None:
+            if people is not None:
+                self.session.set_participants(people)
+
+        self.app.push_screen(ParticipantsScreen(self.session), chosen)
 
     def action_review(self) -> None:
         from kundencheck.tui.screens.review import ReviewScreen

@@ -1,0 +1,146 @@
+"""Who is answering together: pick people from the repository's recent authors or type them.
+
+Opened with ``p`` on the run screen (and from the command palette). The chosen people go into
+the answers file (``participants``) and become ``Co-authored-by`` trailers of the commit.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from kundencheck.core.errors import KundencheckError
+from kundencheck.core.i18n import _
+from kundencheck.core.participants import parse_participant, participant_email
+from kundencheck.core.text import one_line
+from kundencheck.session import RunSession
+
+
+class ParticipantsScreen(ModalScreen[list[str]]):
+    """Dismissed with the chosen people (``Name <email>`` each), the author left out."""
+
+    DEFAULT_CSS = """
+    ParticipantsScreen {
+        align: center middle;
+    }
+    #participants-list {
+        height: auto;
+        max-height: 12;
+        margin-bottom: 1;
+    }
+    #participant-input {
+        margin-bottom: 1;
+    }
+    #participant-error {
+        color: $error;
+    }
+    """
+
+    BINDINGS = [Binding("escape", "done", _("Done"))]
+
+    def __init__(self, session: RunSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="participants-box", classes="dialog"):
+            yield Static(Text(_("Who is answering together?"), style="bold"), markup=False)
+            yield Static(
+                Text(_("space picks a recent author; type anyone else as Name <email> and press enter. "
+                       "escape: done."), style="dim"),
+                markup=False,
+            )
+            yield SelectionList[str](id="participants-list")
+            yield Input(id="participant-input", placeholder=_("Name <email>"), compact=True)
+            yield Static(id="participant-status", markup=False)
+            yield Static(id="participant-error", markup=False)
+
+    def on_mount(self) -> None:
+        self._error("")
+        for person in self.session.participants():
+            self._add(person, selected=True)
+        self._status(_("Reading the repository's recent authors…"))
+        self.query_one("#participants-list", SelectionList).focus()
+        self._load_authors()
+
+    @work(thread=True, exit_on_error=False)
+    def _load_authors(self) -> None:
+        # `git log` on a big repository takes a moment: the dialog is usable meanwhile.
+        try:
+            authors = self.session.recent_authors()
+        except KundencheckError:
+            authors = []  # picking is a help; typing a person still works
+        self.app.call_from_thread(self._authors_loaded, authors)
+
+    def _authors_loaded(self, authors: list[str]) -> None:
+        for person in authors:
+            self._add(person, selected=False)
+        self._status("" if authors else _("No other authors found in this repository's recent history."))
+
+    # ----------------------------------------------------------------------------- list
+
+    def _known(self) -> dict[str, int]:
+        """e-mail -> index of the person in the list."""
+        selections = self.query_one("#participants-list", SelectionList)
+        return {participant_email(selections.get_option_at_index(n).value): n for n in range(selections.option_count)}
+
+    def _add(self, person: str, *, selected: bool) -> None:
+        selections = self.query_one("#participants-list", SelectionList)
+        found = self._known().get(participant_email(person))
+        if found is not None:
+            if selected:
+                selections.select(selections.get_option_at_index(found).value)
+            return
+        # A Text prompt: a name like "[bold]x" is shown as typed, never parsed as markup.
+        selections.add_option(Selection(Text(one_line(person, 120)), person, selected))
+
+    def chosen(self) -> list[str]:
+        """The selected people, in list order."""
+        selections = self.query_one("#participants-list", SelectionList)
+        picked = set(selections.selected)
+        values = [selections.get_option_at_index(n).value for n in range(selections.option_count)]
+        return [value for value in values if value in picked]
+
+    def _status(self, message: str) -> None:
+        widget = self.query_one("#participant-status", Static)
+        widget.update(Text(message, style="dim"))
+        widget.display = bool(message)
+
+    def _error(self, message: str) -> None:
+        widget = self.query_one("#participant-error", Static)
+        widget.update(Text(one_line(message, 300)))
+        widget.display = bool(message)
+
+    # ----------------------------------------------------------------------------- typing
+
+    @on(Input.Submitted, "#participant-input")
+    def _typed(self, event: Input.Submitted) -> None:
+        if self._take_typed(event.input):
+            self.query_one("#participants-list", SelectionList).focus()
+
+    def _take_typed(self, field: Input) -> bool:
+        """Add what is typed in ``field``; False (and a message) when it is not Name <email>."""
+        if not field.value.strip():
+            self._error("")
+            return True
+        try:
+            person = parse_participant(field.value)
+        except KundencheckError as exc:
+            self._error(str(exc))
+            self.app.bell()
+            return False
+        self._add(person, selected=True)
+        field.value = ""
+        self._error("")
+        return True
+
+    def action_done(self) -> None:
+        # Something typed but not yet added with enter is not lost silently.
+        if self._take_typed(self.query_one("#participant-input", Input)):
+            self.dismiss(self.chosen())
