@@ -895,6 +895,12 @@ class GitStore:
         finally:
             if stream is not None:
                 stream.close()
+        if status is not None and status < 0 and "Timeout:" in err:
+            # GitPython killed git (and a hook it ran) after self.timeout seconds.
+            raise StoreError(f"Could not {what}: git did not finish within {self.timeout:g} seconds "
+                             "and was stopped. Something it ran (a hook, a signing program, a password "
+                             "prompt) was waiting, perhaps for input kundencheck cannot give; a `git "
+                             "commit` by hand in a terminal shows what waits.")
         if ok is not None and status not in ok:
             raise StoreError(f"Could not {what}: `git {' '.join(args)}` failed (exit status "
                              f"{status}). git said: {err.strip() or '(nothing)'}")

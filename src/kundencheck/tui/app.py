@@ -59,8 +59,9 @@ class KundencheckApp(App[CommitResult | None]):
         self.push_screen(ResumeDraftScreen(description), chosen)
 
     def _exit_on_termination(self) -> None:
-        """On SIGTERM or SIGHUP (kill, a closed terminal) save the draft and exit cleanly, so
-        the terminal is restored; by default Python would die with the screen left in raw mode."""
+        """On SIGTERM, SIGHUP or SIGINT (kill, a closed terminal, kill -INT) save the draft and
+        exit cleanly, so the terminal is restored and the draft's lock released; by default Python
+        would die with the screen left in raw mode (SIGINT: a KeyboardInterrupt mid-frame)."""
         import asyncio
         import signal
 
@@ -71,7 +72,7 @@ class KundencheckApp(App[CommitResult | None]):
 
         try:
             loop = asyncio.get_running_loop()
-            for signum in (signal.SIGTERM, signal.SIGHUP):
+            for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
                 loop.add_signal_handler(signum, terminate)
         except (AttributeError, NotImplementedError, RuntimeError, ValueError):
             pass  # Windows, or not the main thread: the default behaviour stays
