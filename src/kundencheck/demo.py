@@ -27,6 +27,15 @@ _NOTES = {
     "respectful-talk": "'They want it pixel-perfect' came up twice in the daily.",
     "compromise-early": "Both sides are holding their position on the checkout layout.",
 }
+_ACTIONS = {
+    "client-contacted": ("Call the client's product owner this week", "Ana"),
+    "alternatives-offered": ("Prepare two alternatives for the sticky header", "Jonas"),
+    "deviations-announced": ("Send the list of deviations with reasons", "Ana"),
+    "good-faith": ("Ask the client why the exact spacing matters to them", "Lea"),
+    "respectful-talk": ("Talk about how we speak of the client in the retro", "Jonas"),
+    "self-critical-advice": ("Bring one proposal to every client meeting", "Ana"),
+    "team-mood": ("Pair with the client's designer for an afternoon", "Lea"),
+}
 _PEOPLE = [("Ana Schäfer", "ana@example.com"), ("Jonas Berg", "jonas@example.com"), ("Lea Yıldız", "lea@example.com")]
 
 
@@ -45,16 +54,32 @@ def create_demo(language: str | None = None, parent: Path | None = None) -> Path
     with GitStore.init_repository(path) as store:
         _become(store, *_PEOPLE[0])
         store.commit_file(".kundencheck/config.toml", config.encode("utf-8"), "Start the webshop relaunch project\n")
+        earlier: list[answers_mod.Run] = []
         for sprint_index, weeks_ago in enumerate((6, 4, 2)):
             started = today - dt.timedelta(weeks=weeks_ago)
+            this_sprint = []
             for person_index, (name, email) in enumerate(_PEOPLE[:2]):
                 run = answers_mod.new_run(checklist, f"{name} <{email}>", email, started=started + dt.timedelta(minutes=5 * person_index))
                 run.answers = _sample_answers(checklist, sprint_index, person_index, started.date())
                 run.finished = run.started + dt.timedelta(minutes=7)
+                if person_index == 0:
+                    run.reviews = _reviews_of(earlier)
+                this_sprint.append(run)
                 _become(store, name, email)
                 store.commit_file(run.path, answers_mod.dumps(run, checklist).encode("utf-8"), build_message(run, checklist))
+            earlier = this_sprint
         _become(store, *_PEOPLE[2])  # the newcomer answering this sprint
     return path
+
+
+def _reviews_of(runs: list[answers_mod.Run]) -> list[answers_mod.ActionReview]:
+    """The first person of a sprint reviews the last sprint's actions: some done, some not."""
+    reviews = []
+    for run in runs:
+        for n, answer in enumerate(a for a in run.answers if a.action is not None):
+            decision = "done" if n % 2 == 0 else "open"
+            reviews.append(answers_mod.ActionReview(run=run.id, item=answer.item, decision=decision))
+    return reviews
 
 
 def _become(store, name: str, email: str) -> None:
@@ -89,7 +114,8 @@ def _sample_answers(checklist: Checklist, sprint: int, person: int, day: dt.date
         if item.needs_note(answer.value):
             answer.note = _NOTES.get(item.id, "Came up in the sprint planning; not settled yet.")
         if item.needs_action(answer.value):
-            answer.action = Action(what="Call the client and walk through two alternatives", owner="Ana", due=day + dt.timedelta(days=5))
+            what, owner = _ACTIONS.get(item.id, ("Raise it with the client in the next review", "Jonas"))
+            answer.action = Action(what=what, owner=owner, due=day + dt.timedelta(days=5 + n % 4))
         values[item.id] = answer.value
         answers.append(answer)
     return answers
