@@ -37,7 +37,8 @@ import sys
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
 project = open_project(sys.argv[1])
-app = build_app(lambda draft: RunSession.start(project, "build", draft=draft))
+# As `kundencheck run` builds it: the home screen (idle until shown) under the run screen.
+app = build_app(lambda _phase, draft: RunSession.start(project, "build", draft=draft), project=project, phase="build")
 async def first_frame(pilot):
     import time
     print(time.time(), flush=True)

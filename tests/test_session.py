@@ -92,3 +92,74 @@ def test_previous_answer_comes_from_the_last_run(project_repo):
     assert second.previous_answer("client-contacted").value == "green"
     second.release()
     project.close()
+
+
+# ------------------------------------------------------------------------------ history and action reviews
+
+
+def test_summary_phases_and_offerable_draft(project_repo):
+    import datetime as dt
+
+    from tests.history_builder import build_history
+
+    runs = build_history(project_repo)["runs"]
+    project = open_project(project_repo)
+    summary, problems = project.summary(dt.date(2026, 4, 10))
+    assert problems == [] and len(summary.runs) == 5 and summary.today == dt.date(2026, 4, 10)
+    assert [a.what for a in summary.overdue_actions()] == ["Book a review", "Talk about workload"]
+    assert project.phases()[:5] == ["kickoff", "design", "build", "acceptance", "handover"]
+    assert project.phases("zz-own")[-1] == "zz-own"
+    assert project.offerable_draft("build") is None
+    session = RunSession.start(project, "build", sprint="2026-W15")
+    session.set_value("client-contacted", "green")
+    session.release()
+    run, description = project.offerable_draft("build")
+    assert run.id == session.run.id and "sprint 2026-W15" in description and "1 answers" in description
+    assert runs["ana3"].id not in description
+    project.close()
+
+
+def test_reviews_are_saved_in_the_draft_committed_and_named_in_the_message(project_repo):
+    from tests.conftest import git
+    from tests.history_builder import build_history
+
+    runs = build_history(project_repo)["runs"]
+    project = open_project(project_repo)
+    session = RunSession.start(project, "build")
+    actions = session.load_open_actions()
+    assert [(a.run, a.item, a.what) for a in actions] == [
+        (runs["ana2"].id, "client-contacted", "Book a review"),
+        (runs["ana3"].id, "client-contacted", "Send the summary"),
+        (runs["ana3"].id, "team-mood", "Talk about workload"),
+    ]
+    session.set_review(runs["ana2"].id, "client-contacted", "done")
+    session.set_review(runs["ana3"].id, "team-mood", "dropped")
+    session.set_review(runs["ana3"].id, "client-contacted", "open", "Client on holiday")
+    session.set_review(runs["ana3"].id, "client-contacted", None)  # taken back
+    assert session.has_answers()  # quitting now would leave the decisions as a draft
+    draft = answers_mod.loads((project_repo / ".git/kundencheck/drafts" / f"{session.run.id}.toml").read_bytes())
+    assert [(r.item, r.decision) for r in draft.reviews] == [("client-contacted", "done"), ("team-mood", "dropped")]
+    for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
+                        ("expectations-match", "green"), ("self-critical", "ok")):
+        session.set_value(item, value)
+    assert any("dropped action needs a note" in p for p in session.problems())
+    with pytest.raises(AnswersError):
+        session.commit()
+    session.set_review(runs["ana3"].id, "team-mood", "dropped", "Workload is fine again")
+    with pytest.raises(ValueError):
+        session.set_review(runs["ana3"].id, "team-mood", "maybe")
+    result = session.commit()
+    committed = answers_mod.loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode())
+    assert [(r.run, r.item, r.decision, r.note) for r in committed.reviews] == [
+        (runs["ana2"].id, "client-contacted", "done", ""),
+        (runs["ana3"].id, "team-mood", "dropped", "Workload is fine again"),
+    ]
+    body = git(project_repo, "log", "-1", "--format=%B")
+    assert result.subject in body
+    assert f"Actions reviewed:\n- client-contacted (from run {runs['ana2'].id}): done\n    Action: Book a review\n" in body
+    assert "    Action: Talk about workload\n    Note: Workload is fine again" in body
+    # The next run starts with what is still open.
+    again = RunSession.start(project, "build")
+    assert [a.what for a in again.load_open_actions()] == ["Send the summary"]
+    again.release()
+    project.close()

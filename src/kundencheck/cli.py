@@ -83,21 +83,21 @@ def run(ctx: click.Context, phase: str | None, sprint: str | None, allow_detache
         project.close()
 
 
-def _run_tui(project, phase: str | None, sprint: str | None, *, participants: list[str] | None = None) -> None:
+def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False, *, participants: list[str] | None = None) -> None:
     from kundencheck.core.checklist import is_safe_id
     from kundencheck.session import RunSession
 
     phase = phase or project.current_phase()
     if not is_safe_id(phase):
         raise UsageError(f"{phase!r} is not a phase name. Known phases: {', '.join(project.catalog.phases())}.")
-    checklist = project.checklist_for(phase)
+    checklist = None if home else project.checklist_for(phase)  # home: checked when a run starts
     project.store.identity()  # before anything is typed: a missing git identity is said now
     for warning in project.store.check_ready():
         _console(stderr=True).print("kundencheck: " + warning)
-    draft = _offerable_draft(project, checklist.id)
+    draft = None if checklist is None else _offerable_draft(project, checklist.id)
 
-    def make_session(resume):
-        session = RunSession.start(project, phase, sprint=sprint, draft=resume)
+    def make_session(run_phase, resume):
+        session = RunSession.start(project, run_phase or phase, sprint=sprint, draft=resume)
         if participants:  # --participant: already picked when the run screen opens
             session.set_participants([*session.participants(), *participants])
         return session
@@ -106,23 +106,36 @@ def _run_tui(project, phase: str | None, sprint: str | None, *, participants: li
     from kundencheck.tui.app import build_app
 
     theme, keymap = tui_user_settings()  # the user config's theme and [keys]; checked before the UI starts
-    app = build_app(make_session, draft=draft, discard_draft=project.drafts.discard, theme=theme, keymap=keymap)
+    app = build_app(make_session, draft=draft, discard_draft=project.drafts.discard, theme=theme, keymap=keymap,
+                    project=project, phase=phase, home=home)
     result = app.run()
     _report_commit(result, project)
 
 
 def _offerable_draft(project, checklist_id: str):
-    drafts, _errors = project.drafts.list()
-    candidates = [d for d in drafts if d.run.checklist == checklist_id and d.in_use_by is None]
-    if not candidates:
-        return None
-    newest = candidates[-1]
-    answered = sum(1 for a in newest.run.answers if a.value not in (None, ""))
-    description = (
-        f"Draft {newest.run.id} of the {newest.run.checklist} checklist, sprint {newest.run.sprint}, "
-        f"last saved {newest.modified:%Y-%m-%d %H:%M}, {answered} answers."
-    )
-    return newest.run, description
+    return project.offerable_draft(checklist_id)
+
+
+@main.command(epilog="""
+\b
+Examples:
+  kundencheck home                 every phase at a glance; enter starts a run, h shows the history
+  kundencheck -C ~/work/shop home
+""")
+@click.pass_context
+@guarded
+def home(ctx: click.Context) -> None:
+    """Open the terminal UI on the home screen: every phase with its last run (when, who,
+    answers by status, trend), open and overdue actions, whether a check is due, disagreements
+    and unfinished drafts. `enter` starts a run of the phase in focus, `h` shows its history
+    (the health matrix), `q` quits."""
+    from kundencheck.session import open_project
+
+    project = open_project(_directory(ctx))
+    try:
+        _run_tui(project, None, None, home=True)
+    finally:
+        project.close()
 
 
 def _report_commit(result, project) -> None:

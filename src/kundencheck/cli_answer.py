@@ -16,15 +16,17 @@ import click
 from kundencheck.cli_common import _console, directory_of, guarded
 from kundencheck.cli_team import apply_push, parse_participants, participant_option, push_option
 from kundencheck.core.participants import parse_participant, with_participants
-from kundencheck.core.errors import AnswersError, UsageError
+from kundencheck.core.errors import AnswersError, KundencheckError, UsageError
 
 #: Keys a filled-in file may have at the top level. ``id``, ``author``, ``started`` and
 #: ``finished`` (from an answers file used as the starting point) are read and replaced.
 TOP_KEYS = {"schema", "checklist", "checklist_version", "phase", "language", "sprint", "participants", "answers",
-            "id", "author", "started", "finished"}
+            "reviews", "id", "author", "started", "finished"}
 #: Keys of one ``[[answers]]`` table; ``kind`` and ``options`` are only there to help the person filling in.
 ANSWER_KEYS = {"item", "kind", "options", "status", "value", "note", "action"}
 ACTION_KEYS = {"what", "owner", "due"}
+#: Keys of one ``[[reviews]]`` table: a decision about an earlier run's open action.
+REVIEW_KEYS = {"run", "item", "decision", "note"}
 MAX_BYTES = 1_000_000
 
 EXAMPLES = """
@@ -219,6 +221,8 @@ def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: s
     for warning in project.store.check_ready():
         errors.print("kundencheck: " + warning)
     session = RunSession.start(project, phase, draft=run)
+    if run.reviews:
+        _check_reviews(session, errors)
     try:
         # If git refuses now (a merge started meanwhile, ...), commit() has saved the run as a
         # draft and its message says how to commit it later with `kundencheck drafts commit`.
@@ -290,7 +294,48 @@ def filled_run(data: dict[str, Any], checklist, *, phase: str, author: str, emai
             run.answers.append(answer)
     order = {item.id: n for n, item in enumerate(checklist.items)}
     run.answers.sort(key=lambda a: order.get(a.item, len(order)))
+    run.reviews = _reviews(data.get("reviews", []), problems)
     return run, problems, notes
+
+
+def _check_reviews(session, errors) -> None:
+    """Read the phase's open actions, so the commit message names what each reviewed action
+    said; a review of an action that is not open in this phase is said, and recorded anyway
+    (docs/history.md: the history reports it and otherwise ignores it)."""
+    from kundencheck.core.text import one_line
+
+    try:
+        open_keys = {a.key for a in session.load_open_actions()}
+    except KundencheckError:
+        return  # the history could not be read: the reviews are committed as they are
+    for review in session.run.reviews:
+        if review.action_key not in open_keys:
+            errors.print(f"kundencheck: review of {one_line(review.item, 64)!r} from run {one_line(review.run, 80)}: "
+                         f"there is no open action of the {session.run.phase} phase with that run and item; "
+                         "it is recorded anyway.")
+
+
+def _reviews(raw_reviews: Any, problems: list[str]):
+    """The ``[[reviews]]`` tables (decisions about earlier runs' open actions) as ActionReviews;
+    every broken one is added to ``problems``."""
+    from kundencheck.core.answers import review_from_dict
+
+    if not isinstance(raw_reviews, list):
+        problems.append("top level: 'reviews' must be an array of [[reviews]] tables.")
+        return []
+    reviews = []
+    seen: set[tuple[str, str]] = set()
+    for n, raw in enumerate(raw_reviews, start=1):
+        unknown = sorted(set(raw) - REVIEW_KEYS) if isinstance(raw, dict) else []
+        if unknown:
+            problems.append(f"review {n}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}. "
+                            f"Allowed: {', '.join(sorted(REVIEW_KEYS))}.")
+            continue
+        try:
+            reviews.append(review_from_dict(raw, n, seen))
+        except AnswersError as exc:
+            problems.append(str(exc))
+    return reviews
 
 
 def _answer(raw: Any, n: int, checklist, seen: set[str], problems: list[str]):

@@ -41,20 +41,9 @@ def _load(ctx: click.Context, today: dt.datetime | None):
 
 def load_summary(project, day: dt.date, rev: str | None = None):
     """The history summary of an open project as of ``day``, read from ``rev`` (default: the
-    team's answers branch, else HEAD); returns (summary, problems)."""
-    from kundencheck.core.history import summarize
-    from kundencheck.store.history_cache import load_runs
-
-    runs, errors = load_runs(project.store, rev=rev or project.config.branch or "HEAD")
-    checklists = {}
-    for checklist_id in dict.fromkeys(r.checklist for r in runs):
-        try:
-            checklists[checklist_id] = project.catalog.find(checklist_id, project.language)
-        except KundencheckError:
-            pass  # a checklist since removed: kinds are guessed from the answers
-    summary = summarize(runs, today=day, cadence_days=project.config.cadence_days,
-                        current_phase=project.current_phase(), checklists=checklists)
-    return summary, [str(e) for e in errors]
+    team's answers branch, else HEAD); returns (summary, problems). The work is
+    :meth:`Project.summary`, which the TUI's home and history screens share."""
+    return project.summary(day, rev=rev)
 
 
 def _warn_problems(problems: list[str]) -> None:

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kundencheck.core import answers as answers_mod
-from kundencheck.core.answers import Action, Answer, Run
+from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Answer, Run
 from kundencheck.core.catalog import Catalog, load_catalog
-from kundencheck.core.checklist import AnswerValue, Checklist, Item
+from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item
 from kundencheck.core.config import Config, load_config
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
-from kundencheck.core.history import parse_runs
+from kundencheck.core.history import HistorySummary, TrackedAction, parse_runs
 from kundencheck.core.i18n import set_language
 from kundencheck.core.message import build_message
 from kundencheck.core.participants import participant_email, with_participants
@@ -59,6 +59,53 @@ class Project:
     def history(self) -> tuple[list[Run], list[AnswersError]]:
         return parse_runs(self.store.read_files(answers_mod.ANSWERS_DIR, rev=self.config.branch or "HEAD"))
 
+    def summary(self, today: dt.date | None = None, *, rev: str | None = None) -> tuple[HistorySummary, list[str]]:
+        """The history model (core/history.py) as of ``today``, read from ``rev`` (default: the
+        team's answers branch, else HEAD) through the blob-id cache; returns (summary, the
+        problems of answers files that could not be read). ``status``, ``log``, ``report`` and
+        the TUI's home and history screens all start here; the TUI calls it in a worker."""
+        from kundencheck.core.history import summarize
+        from kundencheck.store.history_cache import load_runs
+
+        runs, errors = load_runs(self.store, rev=rev or self.config.branch or "HEAD")
+        checklists = {}
+        for checklist_id in dict.fromkeys(r.checklist for r in runs):
+            try:
+                checklists[checklist_id] = self.catalog.find(checklist_id, self.language)
+            except KundencheckError:
+                pass  # a checklist since removed: kinds are guessed from the answers
+        summary = summarize(runs, today=today or dt.date.today(), cadence_days=self.config.cadence_days,
+                            current_phase=self.current_phase(), checklists=checklists)
+        return summary, [str(e) for e in errors]
+
+    def phases(self, *more: str) -> list[str]:
+        """Every phase worth showing: the five known ones, the project's own checklists' phases,
+        the configured ones and ``more`` (e.g. the phases found in the history), in phase order.
+        Parses every checklist file, so the TUI calls it in a worker."""
+        from kundencheck.core.history import order_phases
+
+        found = set(KNOWN_PHASES) | {self.current_phase()} | set(self.config.checklists) | set(more)
+        try:
+            found |= set(self.catalog.phases())
+        except KundencheckError:
+            pass  # a broken checklist file is reported by `kundencheck validate`, not here
+        return order_phases(found)
+
+    def offerable_draft(self, checklist_id: str) -> tuple[Run, str] | None:
+        """The newest unfinished draft of ``checklist_id`` that no other kundencheck is working
+        on, with a one-line description to offer it by; None when there is none."""
+        drafts, _errors = self.drafts.list()
+        candidates = [d for d in drafts if d.run.checklist == checklist_id and d.in_use_by is None]
+        if not candidates:
+            return None
+        newest = candidates[-1]
+        answered = sum(1 for a in newest.run.answers if a.value not in (None, ""))
+        description = (
+            f"Draft {newest.run.id} of the {newest.run.checklist} checklist, sprint {newest.run.sprint}, "
+            f"last saved {newest.modified:%Y-%m-%d %H:%M}, {answered} answers."
+        )
+        return newest.run, description
+
 
 def open_project(path: str | Path = ".", *, allow_detached: bool = False) -> Project:
     store = GitStore.open(path, allow_detached=allow_detached)
@@ -82,6 +129,9 @@ class RunSession:
         self.previous = previous
         self.committed: CommitResult | None = None
         self.draft_error: str | None = None
+        #: The phase's open actions from earlier runs, to review before the checklist; None
+        #: until :meth:`load_open_actions` has read the history.
+        self.open_actions: list[TrackedAction] | None = None
         self._lock = None
 
     # ----------------------------------------------------------------------------- creating
@@ -163,6 +213,50 @@ class RunSession:
                     return run
         return None
 
+    def load_open_actions(self) -> list[TrackedAction]:
+        """The open actions of this run's phase recorded by earlier runs, oldest first: the ones
+        the run starts by reviewing (docs/history.md, "Actions"). Reads the whole history
+        (through the blob-id cache), so the TUI calls it in a worker."""
+        if self.project is None:
+            self.open_actions = list(self.open_actions or [])
+            return self.open_actions
+        from kundencheck.core.history import actions_to_review, track_actions
+        from kundencheck.store.history_cache import load_runs
+
+        runs, _errors = load_runs(self.project.store, rev=self.project.config.branch or "HEAD")
+        actions, _strays = track_actions(r for r in runs if r.id != self.run.id)
+        self.open_actions = actions_to_review(actions, self.run.phase)
+        return self.open_actions
+
+    def review(self, run_id: str, item_id: str) -> ActionReview | None:
+        """This run's decision about the action recorded with ``item_id`` in run ``run_id``."""
+        for review in self.run.reviews:
+            if review.action_key == (run_id, item_id):
+                return review
+        return None
+
+    def set_review(self, run_id: str, item_id: str, decision: str | None, note: str | None = None) -> None:
+        """Decide about an earlier run's open action: ``done``, ``open`` or ``dropped`` (which
+        needs a note before the commit); None takes the decision back. ``note`` None keeps the
+        note given so far. Saved in the draft like every answer."""
+        if decision is not None and decision not in REVIEW_DECISIONS:
+            raise ValueError(f"decision {decision!r} is not one of {', '.join(REVIEW_DECISIONS)}")
+        found = self.review(run_id, item_id)
+        if decision is None:
+            if found is not None:
+                self.run.reviews.remove(found)
+        elif found is None:
+            self.run.reviews.append(ActionReview(run=run_id, item=item_id, decision=decision, note=note or ""))
+        else:
+            found.decision = decision
+            if note is not None:
+                found.note = note
+        self.save_draft()
+
+    def action_texts(self) -> dict[tuple[str, str], str]:
+        """(run id, item id) -> what the action said, for the actions this run knows about."""
+        return {a.key: a.what for a in self.open_actions or []}
+
     def previous_answer(self, item_id: str) -> Answer | None:
         return self.previous.answer(item_id) if self.previous else None
 
@@ -174,7 +268,7 @@ class RunSession:
         return t.answered, t.total
 
     def has_answers(self) -> bool:
-        return any(a.value not in (None, "") or a.note.strip() for a in self.run.answers)
+        return any(a.value not in (None, "") or a.note.strip() for a in self.run.answers) or bool(self.run.reviews)
 
     def problems(self) -> list[str]:
         return answers_mod.problems_with(self._pruned(), self.checklist)
@@ -188,7 +282,7 @@ class RunSession:
         return copy
 
     def message(self) -> str:
-        return build_message(self._pruned(), self.checklist)
+        return build_message(self._pruned(), self.checklist, actions=self.action_texts())
 
     # ----------------------------------------------------------------------------- saving
 
@@ -221,7 +315,7 @@ class RunSession:
         ref = f"refs/heads/{cfg.branch}" if cfg.branch else None
         try:
             result = self.project.store.commit_file(
-                run.path, content, build_message(run, self.checklist), run_commit_msg_hook=cfg.commit_msg_hook, ref=ref
+                run.path, content, build_message(run, self.checklist, actions=self.action_texts()), run_commit_msg_hook=cfg.commit_msg_hook, ref=ref
             )
         except StoreError as exc:
             # The store speaks of drafts generically; name this run's draft.

@@ -225,3 +225,42 @@ def test_detached_head_is_refused_unless_allowed(project_repo):
     result = invoke(project_repo, "answer", "build", "--allow-detached", "--from", "-", input=text)
     assert result.exit_code == 0, result.output
     assert git(project_repo, "log", "-1", "--format=%s").startswith("kundencheck(build)")
+
+
+# ------------------------------------------------------------------------------ action reviews
+
+
+def test_from_takes_reviews_of_earlier_actions(project_repo):
+    from tests.history_builder import build_history
+
+    runs = build_history(project_repo)["runs"]
+    text = fill(template(project_repo), COMPLETE) + (
+        f'\n[[reviews]]\nrun = "{runs["ana2"].id}"\nitem = "client-contacted"\ndecision = "done"\n'
+        f'\n[[reviews]]\nrun = "{runs["ana3"].id}"\nitem = "team-mood"\ndecision = "dropped"\nnote = "Fine again"\n'
+        f'\n[[reviews]]\nrun = "{runs["ana1"].id}"\nitem = "team-mood"\ndecision = "open"\n')
+    result = invoke(project_repo, "answer", "build", "--from", "-", input=text)
+    assert result.exit_code == 0, result.output
+    # ana1 raised no action on team-mood: said, and recorded anyway.
+    assert f"review of 'team-mood' from run {runs['ana1'].id}: there is no open action" in result.output
+    path = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()[0]
+    run = answers_mod.loads((project_repo / path).read_bytes())
+    assert [(r.item, r.decision, r.note) for r in run.reviews] == [
+        ("client-contacted", "done", ""), ("team-mood", "dropped", "Fine again"), ("team-mood", "open", "")]
+    body = git(project_repo, "log", "-1", "--format=%B")
+    assert "Actions reviewed:" in body and "    Action: Book a review" in body and "    Note: Fine again" in body
+
+
+def test_broken_reviews_are_all_named(project_repo):
+    run_id = "20260302T080000Z-build-ana-abcdef"
+    text = fill(template(project_repo), COMPLETE) + (
+        f'\n[[reviews]]\nrun = "{run_id}"\nitem = "client-contacted"\ndecision = "maybe"\n'
+        f'\n[[reviews]]\nrun = "{run_id}"\nitem = "team-mood"\ndecision = "dropped"\n'
+        f'\n[[reviews]]\nrun = "{run_id}"\nitem = "own-design"\ndecision = "done"\nwhy = "x"\n')
+    result = invoke(project_repo, "answer", "build", "--from", "-", input=text)
+    assert_refused(project_repo, result, "review 1 (item 'client-contacted'): key 'decision' must be one of done, open, dropped",
+                   "review 3: unknown key 'why'", "2 problems")
+    dropped = fill(template(project_repo), COMPLETE) + f'\n[[reviews]]\nrun = "{run_id}"\nitem = "team-mood"\ndecision = "dropped"\n'
+    result = invoke(project_repo, "answer", "build", "--from", "-", input=dropped)
+    assert_refused(project_repo, result, f"review of the action on 'team-mood' from run {run_id}: a dropped action needs a note")
+    result = invoke(project_repo, "answer", "build", "--from", "-", input='reviews = "all done"\n' + fill(template(project_repo), COMPLETE))
+    assert_refused(project_repo, result, "top level: 'reviews' must be an array of [[reviews]] tables.")

@@ -242,3 +242,51 @@ def _raw_checklist() -> dict:
         "format": 1, "id": "build", "title": "Sprint start", "phase": "build", "language": "en", "version": "1.0",
         "items": [light(i) for i in LIGHTS],
     }
+
+
+# ------------------------------------------------------------------------------ action reviews
+
+EARLIER = "20261113T090200Z-build-jonas-8b21d0"
+
+
+def test_reviewed_actions_are_named_with_their_decision_and_note(tmp_path):
+    from kundencheck.core.answers import ActionReview
+
+    run = make_run(standard_answers(), reviews=[
+        ActionReview(EARLIER, "light-9", "done"),
+        ActionReview(EARLIER, "mood", "open", "Waiting for the client."),
+        ActionReview(EARLIER, "light-3", "dropped", "The product owner left."),
+    ])
+    message = build_message(run, CHECKLIST, actions={(EARLIER, "light-9"): "Call the product owner",
+                                                     (EARLIER, "light-3"): "Book a workshop"})
+    lines = message.splitlines()
+    start = lines.index("Actions reviewed:")
+    assert lines[start - 1] == "" and start > lines.index("Amber (partly):")
+    assert lines[start + 1 : start + 8] == [
+        f"- light-9 (from run {EARLIER}): done",
+        "    Action: Call the product owner",
+        f"- mood (from run {EARLIER}): still open",
+        "    Note: Waiting for the client.",
+        f"- light-3 (from run {EARLIER}): dropped",
+        "    Action: Book a workshop",
+        "    Note: The product owner left.",
+    ]
+    assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS
+
+
+def test_no_reviews_no_section():
+    assert "Actions reviewed" not in build_message(make_run(standard_answers()), CHECKLIST)
+
+
+@pytest.mark.parametrize("note", NASTY)
+def test_review_notes_and_action_texts_cannot_forge_trailers(note, tmp_path):
+    from kundencheck.core.answers import ActionReview
+
+    run = make_run(standard_answers(), reviews=[ActionReview(EARLIER, "light-9", "dropped", note)])
+    message = build_message(run, CHECKLIST, actions={(EARLIER, "light-9"): note})
+    assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS
+    assert "\r" not in message
+    assert not any(line.startswith(("#", "---")) for line in message.splitlines())
+    section = message.split("Actions reviewed:\n", 1)[1].split("\n\n", 1)[0]
+    assert section.splitlines()[0] == f"- light-9 (from run {EARLIER}): dropped"
+    assert all(line.startswith("    ") for line in section.splitlines()[1:])

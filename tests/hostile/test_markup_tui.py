@@ -22,6 +22,7 @@ import kundencheck
 from kundencheck.cli import _offerable_draft
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
+from kundencheck.tui.screens.actions import ActionsScreen
 from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, HelpScreen, ResumeDraftScreen
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
@@ -75,10 +76,15 @@ async def click_on(pilot, text: str, token: str = "[@click=app.quit]") -> None:
 
 async def test_every_screen_shows_markup_literally_and_never_runs_it(markup_repo):
     project = open_project(markup_repo)
-    app = build_app(lambda draft: RunSession.start(project, "build", draft=draft, sprint="Sprint " + HOSTILE))
+    app = build_app(lambda _phase, draft: RunSession.start(project, "build", draft=draft, sprint="Sprint " + HOSTILE))
     async with app.run_test(size=(160, 48)) as pilot:
-        await app.workers.wait_for_complete()  # last time's answers
+        await app.workers.wait_for_complete()  # last time's answers and open actions
         await pilot.pause()
+        assert isinstance(app.screen, ActionsScreen)  # last time's open action comes first
+        text = assert_shows_literally(app, min_tokens=4, where="action review")
+        assert "Tun Vorher Mk [bold]fett[/]" in flat(text)
+        await click_on(pilot, text)
+        await pilot.press("o", "n", *"Noch [bold]offen[/]", "enter", "escape")
         assert isinstance(app.screen, RunScreen)
         text = assert_shows_literally(app, where="run: traffic light with last time")
         assert "Vorher Mk [bold]fett[/]" in flat(text) and "Titel Mk" in text
@@ -120,11 +126,12 @@ async def test_every_screen_shows_markup_literally_and_never_runs_it(markup_repo
     session = app.session
     assert session.run.answer("light").note == "Notiz [bold]x[/] [@click=app.quit]"
     assert session.run.answer("advice").value == "Rat [/] [@click=app.quit]"
+    assert [(r.decision, r.note) for r in session.run.reviews] == [("open", "Noch [bold]offen[/]")]
 
     # The resume dialog describes the draft (its sprint label is hostile).
     draft = _offerable_draft(project, "build")
     assert draft is not None
-    again = build_app(lambda d: RunSession.start(project, "build", draft=d), draft=draft)
+    again = build_app(lambda _phase, d: RunSession.start(project, "build", draft=d), draft=draft)
     async with again.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         assert isinstance(again.screen, ResumeDraftScreen)
@@ -142,7 +149,7 @@ async def test_every_screen_shows_markup_literally_and_never_runs_it(markup_repo
 async def test_drafted_and_pasted_terminal_control_never_reaches_the_screen(markup_repo):
     """A draft (or a paste) holding escape sequences: the fields show it cleaned."""
     project = open_project(markup_repo)
-    app = build_app(lambda draft: RunSession.start(project, "build", draft=draft))
+    app = build_app(lambda _phase, draft: RunSession.start(project, "build", draft=draft))
     async with app.run_test(size=(100, 30)) as pilot:
         session = app.session
         session.set_value("light", "red")

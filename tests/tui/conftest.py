@@ -25,4 +25,41 @@ def offline_app(previous_answers: dict | None = None):
         previous = answers_mod.new_run(checklist, "Erika Mustermann <erika@example.com>", "erika@example.com", sprint="2026-W46", started=FIXED_START - dt.timedelta(days=14))
         previous.answers = [answers_mod.Answer(item=k, value=v[0], note=v[1]) for k, v in previous_answers.items()]
     session = RunSession(None, checklist, run, previous)
-    return build_app(lambda _draft: session), session
+    return build_app(lambda _phase, _draft: session), session
+
+
+#: "Today" of the apps built on the shared history repository (tests/history_builder.py).
+TODAY = dt.date(2026, 4, 10)
+
+
+def project_app(path: Path, *, home: bool = True, phase: str = "build", today=lambda: TODAY):
+    """The app as `kundencheck home` (``home``) or `kundencheck run PHASE` builds it, on a real
+    repository, with "today" fixed: returns (app, project); close the project after the test."""
+    from kundencheck.session import open_project
+
+    project = open_project(path)
+    app = build_app(lambda run_phase, draft: RunSession.start(project, run_phase or phase, draft=draft),
+                    project=project, phase=phase, home=home, today=today, discard_draft=project.drafts.discard)
+    return app, project
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True,
+                      legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text(styles=False)
+
+
+@pytest.fixture
+def history_repo(project_repo: Path) -> dict:
+    """Three sprints of history, two people, open and closed actions, a disagreement
+    (tests/history_builder.py)."""
+    from tests.history_builder import build_history
+
+    return build_history(project_repo)

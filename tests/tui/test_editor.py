@@ -156,7 +156,7 @@ async def test_ctrl_e_is_in_the_command_palette():
 async def test_user_keymap_and_theme_are_applied():
     """The [keys] of the user config remap bindings by id; the theme is set on mount."""
     _, session = offline_app()
-    app = build_app(lambda _draft: session, theme="ansi-light", keymap={"next-item": "ctrl+n"})
+    app = build_app(lambda _phase, _draft: session, theme="ansi-light", keymap={"next-item": "ctrl+n"})
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert app.theme == "ansi-light"

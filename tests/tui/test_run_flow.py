@@ -31,7 +31,7 @@ def _user_changes(repo):
 async def test_answer_whole_checklist_by_keys_and_commit(project_repo):
     before = _user_changes(project_repo)
     project = open_project(project_repo)
-    app = build_app(lambda draft: RunSession.start(project, "build", draft=draft))
+    app = build_app(lambda _phase, draft: RunSession.start(project, "build", draft=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, RunScreen)
@@ -146,7 +146,7 @@ async def test_quit_without_answers_needs_no_confirmation():
 
 async def test_refused_commit_shows_why_and_keeps_the_draft(project_repo):
     project = open_project(project_repo)
-    app = build_app(lambda draft: RunSession.start(project, "build", draft=draft))
+    app = build_app(lambda _phase, draft: RunSession.start(project, "build", draft=draft))
     lock = project_repo / ".git" / "index.lock"
     async with app.run_test(size=(80, 24)) as pilot:
         session = app.session
@@ -179,7 +179,7 @@ async def test_last_times_answer_appears_once_history_is_read(project_repo):
         first.set_value(item, value)
     first.set_note("client-contacted", "Only [bold]mails[/]")
     first.commit()
-    app = build_app(lambda draft: RunSession.start(project, "build", draft=draft))
+    app = build_app(lambda _phase, draft: RunSession.start(project, "build", draft=draft))
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()

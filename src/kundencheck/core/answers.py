@@ -393,7 +393,7 @@ def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
     reviews: list[ActionReview] = []
     reviewed: set[tuple[str, str]] = set()
     for n, raw in enumerate(raw_reviews, start=1):
-        reviews.append(_review_from_dict(raw, n, reviewed, fail))
+        reviews.append(review_from_dict(raw, n, reviewed, fail))
     return Run(
         id=fields["id"],
         checklist=fields["checklist"],
@@ -410,7 +410,9 @@ def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
     )
 
 
-def _review_from_dict(raw: Any, n: int, seen: set[tuple[str, str]], fail) -> ActionReview:
+def review_from_dict(raw: Any, n: int, seen: set[tuple[str, str]], fail=AnswersError) -> ActionReview:
+    """The ``n``-th ``[[reviews]]`` table as an ActionReview; ``seen`` holds the actions
+    reviewed so far (a second review of one is an error); ``fail`` makes the error to raise."""
     if not isinstance(raw, dict):
         raise fail(f"review {n} must be a table ([[reviews]]).")
     run_id, item = raw.get("run"), raw.get("item")

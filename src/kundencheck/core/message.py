@@ -7,6 +7,8 @@ the final paragraph, so no note can forge a trailer, start a comment line or bre
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from kundencheck.core.answers import Answer, Run, display_value
 from kundencheck.core.checklist import Checklist, Item, Kind
 from kundencheck.core.i18n import _
@@ -41,9 +43,11 @@ def trailers(run: Run, checklist: Checklist) -> list[tuple[str, str]]:
     return pairs
 
 
-def build_message(run: Run, checklist: Checklist) -> str:
+def build_message(run: Run, checklist: Checklist, *, actions: Mapping[tuple[str, str], str] | None = None) -> str:
+    """The whole commit message. ``actions`` maps (run id, item id) to what an earlier run's
+    action said, so the "Actions reviewed" section can name the actions it decided on."""
     lines = [subject(run, checklist), ""]
-    body = _body_lines(run, checklist)
+    body = _body_lines(run, checklist) + _review_lines(run, actions or {})
     if body:
         lines += body + [""]
     lines += [f"{key}: {value}" for key, value in trailers(run, checklist)]
@@ -70,6 +74,28 @@ def _body_lines(run: Run, checklist: Checklist) -> list[str]:
                 due = answer.action.due.isoformat() if answer.action.due else "?"
                 owner = one_line(answer.action.owner, 80) or "?"
                 lines += _indented(_("Action ({owner}, due {due}):").format(owner=owner, due=due), answer.action.what)
+    return lines
+
+
+#: How a review decision reads in the body.
+_DECISIONS = {"done": "done", "open": "still open", "dropped": "dropped"}
+
+
+def _review_lines(run: Run, actions: Mapping[tuple[str, str], str]) -> list[str]:
+    """The "Actions reviewed" section: per decided action its item, the run that raised it and
+    the decision; what the action said and the note are indented like notes."""
+    if not run.reviews:
+        return []
+    lines = ["", _("Actions reviewed:")]
+    for review in run.reviews:
+        decision = _(_DECISIONS.get(review.decision, review.decision))
+        lines.append("- " + _("{item} (from run {run}): {decision}").format(
+            item=one_line(review.item, 64), run=one_line(review.run, 80), decision=one_line(decision, 20)))
+        what = actions.get(review.action_key, "")
+        if what.strip():
+            lines += _indented(_("Action:"), what)
+        if review.note.strip():
+            lines += _indented(_("Note:"), review.note)
     return lines
 
 

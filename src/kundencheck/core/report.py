@@ -248,25 +248,14 @@ def build_report(summary: HistorySummary, sprint: str | None = None, *, project:
     }
 
 
-def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_sprints: int) -> dict[str, Any]:
-    checklist = summary.checklists.get(picture.checklist)
-    series = [p for p in summary.pictures_of(picture.checklist) if p.index <= picture.index]
-    series = series[-max(1, max_sprints):]
-    items = []
-    for item_id, item in picture.items.items():
-        items.append({
-            "item": item_id,
-            "question": question_of(summary.checklists, picture.checklist, item_id),
-            "kind": item.kind.value if item.kind else None,
-            "value": _json_value(item.value),
-            "display": display_answer(item.value, item.kind, checklist, item_id, item.band),
-            "band": item.band,
-            "trend": item.trend.value,
-            "streak": item.streak,
-            "spread": item.spread,
-            "disagreement": item.disagreement,
-            "answers": _entry_dicts(item, checklist),
-        })
+def health_matrix(summary: HistorySummary, checklist_id: str, series: list[SprintPicture]) -> dict[str, Any]:
+    """The health matrix of a checklist over the sprint pictures ``series`` (oldest first):
+    ``{"sprints": [...], "rows": [{"item", "question", "cells": [cell or None per sprint]}]}``.
+    Rows are every item with a colour in any of the sprints, in checklist order; a cell holds
+    the representative answer (display, band, symbol, trend, streak, disagreement) and
+    everyone's answers and notes. The reports and the TUI's history screen both draw it.
+    """
+    checklist = summary.checklists.get(checklist_id)
     # Matrix rows: every item with a colour in any shown sprint, in checklist order.
     row_ids: list[str] = []
     if checklist is not None:
@@ -299,8 +288,30 @@ def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_spri
                 ],
             })
         if any(cells):
-            rows.append({"item": item_id, "question": question_of(summary.checklists, picture.checklist, item_id),
+            rows.append({"item": item_id, "question": question_of(summary.checklists, checklist_id, item_id),
                          "cells": cells})
+    return {"sprints": [clean_text(p.sprint) for p in series], "rows": rows}
+
+
+def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_sprints: int) -> dict[str, Any]:
+    checklist = summary.checklists.get(picture.checklist)
+    series = [p for p in summary.pictures_of(picture.checklist) if p.index <= picture.index]
+    series = series[-max(1, max_sprints):]
+    items = []
+    for item_id, item in picture.items.items():
+        items.append({
+            "item": item_id,
+            "question": question_of(summary.checklists, picture.checklist, item_id),
+            "kind": item.kind.value if item.kind else None,
+            "value": _json_value(item.value),
+            "display": display_answer(item.value, item.kind, checklist, item_id, item.band),
+            "band": item.band,
+            "trend": item.trend.value,
+            "streak": item.streak,
+            "spread": item.spread,
+            "disagreement": item.disagreement,
+            "answers": _entry_dicts(item, checklist),
+        })
     return {
         "checklist": picture.checklist,
         "phase": picture.phase,
@@ -314,7 +325,7 @@ def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_spri
             {"item": i["item"], "band": i["band"], "length": i["streak"]}
             for i in items if i["band"] in ("red", "amber") and i["streak"] >= 2
         ],
-        "matrix": {"sprints": [clean_text(p.sprint) for p in series], "rows": rows},
+        "matrix": health_matrix(summary, picture.checklist, series),
     }
 
 

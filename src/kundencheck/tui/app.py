@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+import datetime as dt
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from kundencheck.core.answers import Run
+from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import _
+from kundencheck.core.text import clean_text
 from kundencheck.session import RunSession
 from kundencheck.store.git_store import CommitResult
 from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, HelpScreen, ResumeDraftScreen
 from kundencheck.tui.screens.run import RunScreen
 
-#: Makes the session; given a draft run to resume, or None for a fresh run.
-SessionFactory = Callable[[Run | None], RunSession]
+if TYPE_CHECKING:
+    from kundencheck.session import Project
+
+#: Makes the session of a run of a phase (None: the factory's default phase), given a draft run
+#: to resume, or None for a fresh run.
+SessionFactory = Callable[[str | None, Run | None], RunSession]
 
 
 class KundencheckApp(App[CommitResult | None]):
@@ -27,11 +34,19 @@ class KundencheckApp(App[CommitResult | None]):
         Binding("f1", "help", _("Help"), show=False, id="help"),
     ]
 
-    def __init__(self, make_session: SessionFactory, *, draft: tuple[Run, str] | None = None) -> None:
+    def __init__(self, make_session: SessionFactory, *, draft: tuple[Run, str] | None = None,
+                 project: Project | None = None, phase: str | None = None, home: bool = False,
+                 today: Callable[[], dt.date] | None = None) -> None:
         super().__init__()
         self.make_session = make_session
         self.draft = draft
         self.session: RunSession | None = None
+        #: With a project, the home screen sits under every run (``g`` goes there).
+        self.project = project
+        self.phase = phase
+        self.start_at_home = home and project is not None
+        #: Where every screen takes "today" from (due checks, overdue actions); tests fix it.
+        self.today: Callable[[], dt.date] = today or dt.date.today
 
     #: Set by build_app from the user config: a Textual theme name and binding id -> key(s).
     _user_theme: str | None = None
@@ -43,20 +58,12 @@ class KundencheckApp(App[CommitResult | None]):
         if self._user_keymap:
             self.set_keymap(self._user_keymap)
         self._exit_on_termination()
-        if self.draft is None:
-            self._start(None)
-            return
-        run, description = self.draft
+        if self.project is not None:
+            from kundencheck.tui.screens.home import HomeScreen
 
-        def chosen(choice: str | None) -> None:
-            if choice == "resume":
-                self._start(run)
-                return
-            if choice == "discard" and self._discard_draft is not None:
-                self._discard_draft(run.id)
-            self._start(None)
-
-        self.push_screen(ResumeDraftScreen(description), chosen)
+            self.push_screen(HomeScreen(self.project, today=self.today))
+        if not self.start_at_home:
+            self.start_run(self.phase, offer=self.draft)
 
     def _exit_on_termination(self) -> None:
         """On SIGTERM, SIGHUP or SIGINT (kill, a closed terminal, kill -INT) save the draft and
@@ -80,9 +87,68 @@ class KundencheckApp(App[CommitResult | None]):
     #: Set by the CLI: throws a draft away (the app itself does not know where drafts live).
     _discard_draft: Callable[[str], None] | None = None
 
-    def _start(self, draft: Run | None) -> None:
-        self.session = self.make_session(draft)
+    def start_run(self, phase: str | None, *, offer: tuple[Run, str] | None | bool = True) -> None:
+        """Open the run screen of ``phase``. ``offer`` is a draft to offer for resuming, None for
+        none, True to look for one (the newest unfinished draft of the phase's checklist). A
+        run left with ``g`` is taken up again as it was."""
+        session = self.session
+        if session is not None and not session.committed and session.run.phase == (phase or session.run.phase):
+            self.push_screen(RunScreen(session))  # left with g: carry on where it was
+            return
+        if offer is True:
+            offer = None
+            if self.project is not None and phase is not None:
+                try:
+                    offer = self.project.offerable_draft(self.project.checklist_for(phase).id)
+                except KundencheckError as exc:
+                    self._failed(exc)
+                    return
+        if not offer:
+            self._start(phase, None)
+            return
+        run, description = offer
+
+        def chosen(choice: str | None) -> None:
+            if choice == "resume":
+                self._start(phase, run)
+                return
+            if choice == "discard" and self._discard_draft is not None:
+                self._discard_draft(run.id)
+            self._start(phase, None)
+
+        self.push_screen(ResumeDraftScreen(description), chosen)
+
+    def _start(self, phase: str | None, draft: Run | None) -> None:
+        if self.session is not None and not self.session.committed:
+            self.session.release()  # its answers stay as a draft, offered when its phase is started again
+        self.session = None
+        try:
+            self.session = self.make_session(phase, draft)
+        except KundencheckError as exc:
+            self._failed(exc)
+            return
+        home = self._home_screen()
+        if home is not None and home.data is not None and self.session.open_actions is None:
+            # The home screen has read the history already: the review can start at once.
+            self.session.open_actions = home.data.summary.actions_to_review(self.session.run.phase)
         self.push_screen(RunScreen(self.session))
+
+    def _failed(self, error: KundencheckError) -> None:
+        """A run could not start: said on the home screen; without one, the CLI reports it."""
+        if not self._home_in_stack():
+            raise error
+        self.notify(clean_text(str(error)), title=_("The run did not start"), severity="error", markup=False, timeout=12)
+
+    def _home_screen(self):
+        """The home screen in the stack, if the app has one (it has with a project)."""
+        if self.project is None:
+            return None
+        from kundencheck.tui.screens.home import HomeScreen
+
+        return next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+
+    def _home_in_stack(self) -> bool:
+        return self._home_screen() is not None
 
     # ----------------------------------------------------------------------------- actions
 
@@ -108,9 +174,27 @@ class KundencheckApp(App[CommitResult | None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_home(self) -> None:
+        """Back to the home screen (``g`` on the run screen, "Home" in the palette). A run in
+        progress stays as it is: starting its phase again goes back into it."""
+        home = self._home_screen()
+        if home is None or getattr(self.screen, "_committing", False):  # not while a commit runs
+            self.bell()
+            return
+        while self.screen is not home:
+            self.pop_screen()
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(_("Help: keys"), _("Show the key bindings"), self.action_help)
+        home = self._home_screen()
+        if home is not None and screen is not home:
+            yield SystemCommand(_("Home"), _("Every phase: last run, open actions, due checks, drafts (g)"), self.action_home)
+        if home is not None and screen is home:
+            yield SystemCommand(_("Start a run"), _("Answer the checklist of the phase in focus (enter)"), screen.action_start_run)
+            yield SystemCommand(_("History"), _("The health matrix of the phase in focus (h)"), screen.action_history)
+        if isinstance(screen, RunScreen):
+            yield SystemCommand(_("Review open actions"), _("Decide on earlier runs' open actions of this phase (a)"), screen.action_review_actions)
         if isinstance(screen, RunScreen):
             yield SystemCommand(_("Review and commit"), _("Show all answers and the commit message"), screen.action_review)
             yield SystemCommand(_("Next item"), _("Move to the next question"), lambda: screen.action_move(1))
@@ -134,9 +218,17 @@ def build_app(
     discard_draft: Callable[[str], None] | None = None,
     theme: str | None = None,
     keymap: dict[str, str] | None = None,
+    project: Project | None = None,
+    phase: str | None = None,
+    home: bool = False,
+    today: Callable[[], dt.date] | None = None,
 ) -> KundencheckApp:
-    """``theme`` and ``keymap`` come from the user config (see core/user_config.py)."""
-    app = KundencheckApp(make_session, draft=draft)
+    """``make_session(phase, draft)`` makes the session of a run. ``draft`` is offered for
+    resuming at the start. With ``project`` the home screen lies under the run screen (``g``
+    goes there) and can start runs of any phase; ``home`` opens it first instead of a run of
+    ``phase``. ``today`` tells the screens the date (tests fix it). ``theme`` and ``keymap``
+    come from the user config (see core/user_config.py)."""
+    app = KundencheckApp(make_session, draft=draft, project=project, phase=phase, home=home, today=today)
     app._discard_draft = discard_draft
     app._user_theme = theme
     app._user_keymap = dict(keymap) if keymap else None
@@ -152,5 +244,10 @@ def theme_names() -> list[str]:
 
 def binding_ids() -> list[str]:
     """The ids of the bindings a user config may remap in its [keys] table."""
-    found = {b.id for cls in (KundencheckApp, RunScreen) for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+    from kundencheck.tui.screens.actions import ActionsScreen
+    from kundencheck.tui.screens.history import HistoryScreen
+    from kundencheck.tui.screens.home import HomeScreen
+
+    screens = (KundencheckApp, RunScreen, HomeScreen, HistoryScreen, ActionsScreen)
+    found = {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
     return sorted(found)

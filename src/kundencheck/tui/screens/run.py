@@ -53,12 +53,16 @@ class RunScreen(Screen):
         Binding("escape", "leave_input", _("Back to items"), show=False, id="back-to-items"),
         Binding("question_mark,f1", "app.help", _("Help"), id="help"),
         Binding("q", "app.quit", _("Quit"), id="quit"),
+        # Shown only where they can work: with a home screen underneath, with open actions.
+        Binding("g", "go_home", _("Home"), id="home"),
+        Binding("a", "review_actions", _("Actions"), id="review-actions"),
     ]
 
     def __init__(self, session: RunSession) -> None:
         super().__init__()
         self.session = session
         self._visible: list[Item] = []
+        self._actions_offered = False
 
     # ----------------------------------------------------------------------------- layout
 
@@ -90,6 +94,41 @@ class RunScreen(Screen):
         items.focus()
         if self.session.previous is None:
             self.call_after_refresh(self._load_previous)  # after the first frame is drawn
+        if self.session.open_actions is None:
+            self.call_after_refresh(self._load_actions)
+        else:
+            self.call_after_refresh(self._actions_known)
+
+    @work(thread=True, exit_on_error=False, group="open-actions")
+    def _load_actions(self) -> None:
+        # The phase's open actions from earlier runs, reviewed before the checklist.
+        try:
+            self.session.load_open_actions()
+        except KundencheckError:
+            return  # the run works without the review; `a` tries again
+        self.app.call_from_thread(self._actions_known)
+
+    def _actions_known(self) -> None:
+        """Start with the action review when there is something to decide and nothing has been
+        answered yet; otherwise the hint says how many are open (``a`` opens the review)."""
+        self.refresh_bindings()
+        undecided = self._undecided_actions()
+        if undecided and not self._actions_offered and self.app.screen is self \
+                and not any(a.value not in (None, "") for a in self.session.run.answers):
+            self._actions_offered = True
+            self.action_review_actions()
+        elif self.current is not None:
+            self._show_hint(self.current)
+
+    def _undecided_actions(self) -> int:
+        return sum(1 for a in self.session.open_actions or [] if self.session.review(a.run, a.item) is None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "go_home":
+            return any(type(s).__name__ == "HomeScreen" for s in self.app.screen_stack)
+        if action == "review_actions":
+            return bool(self.session.open_actions)
+        return True
 
     @work(thread=True, exit_on_error=False)
     def _load_previous(self) -> None:
@@ -194,6 +233,9 @@ class RunScreen(Screen):
             hints.append(_("All answered. Press ctrl+s (or F2) to review and commit."))
         if self.session.draft_error:
             hints.append(self.session.draft_error)
+        undecided = self._undecided_actions()
+        if undecided:
+            hints.append(_("{n} open actions from earlier runs not decided yet: press a.").format(n=undecided))
         self.query_one("#hint", Static).update(Text("\n".join(hints), style="bold"))
 
     # ----------------------------------------------------------------------------- events
@@ -386,3 +428,22 @@ class RunScreen(Screen):
         from kundencheck.tui.screens.review import ReviewScreen
 
         self.app.push_screen(ReviewScreen(self.session))
+
+    def action_go_home(self) -> None:
+        """Back to the home screen; this run stays as it is (and is saved as a draft)."""
+        home = getattr(self.app, "action_home", None)
+        if home is None:
+            self.app.bell()
+            return
+        home()
+
+    def action_review_actions(self) -> None:
+        """The review of the phase's open actions from earlier runs (done, still open, dropped)."""
+        from kundencheck.tui.screens.actions import ActionsScreen
+
+        today = getattr(self.app, "today", None)
+        self.app.push_screen(ActionsScreen(self.session, today=today), lambda _result: self._back_from_actions())
+
+    def _back_from_actions(self) -> None:
+        self.refresh_bindings()
+        self._show_current()

@@ -1,0 +1,169 @@
+"""The history screen: the health matrix of a phase's checklist, items down and sprints across.
+
+Each cell is the sprint's representative answer as symbol and word (``✘ no``, ``◐ 3/5``), its
+trend arrow against the sprint before and ⚠ where the team disagreed; colour only adds to that.
+The panel below shows the cell in focus: the question, everyone's answer and note. The matrix
+is :func:`kundencheck.core.report.health_matrix`, the same one the reports draw; the history is
+read in a worker, so the screen is there at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState
+
+from kundencheck.core.errors import KundencheckError
+from kundencheck.core.history import TREND_ARROWS, Trend, author_name
+from kundencheck.core.i18n import _
+from kundencheck.core.text import one_line
+
+if TYPE_CHECKING:
+    from kundencheck.session import Project
+
+BAND_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "na": "dim"}
+BAND_WORDS = {"green": "green", "amber": "amber", "red": "red", "na": "n/a"}
+LEGEND = "✔ yes  ◐ partly  ✘ no  – n/a  · none  ↑ better → same ↓ worse  ⚠ disagree"
+
+
+def cell_text(cell: dict[str, Any] | None) -> Text:
+    """One matrix cell: symbol and word, the trend arrow, ⚠ on a disagreement."""
+    if cell is None:
+        return Text("·", style="dim")
+    text = Text()
+    text.append(one_line(cell["display"], 16), style=BAND_STYLES.get(cell["band"], ""))
+    arrow = _arrow(cell["trend"])
+    if arrow:
+        text.append(" " + arrow)
+    if cell["disagreement"]:
+        text.append(" ⚠", style="bold")
+    return text
+
+
+def _arrow(trend: str) -> str:
+    try:
+        return TREND_ARROWS[Trend(trend)]
+    except ValueError:
+        return ""
+
+
+class HistoryScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", _("Back"), id="back"),
+        Binding("question_mark,f1", "app.help", _("Help"), id="help"),
+        Binding("q", "app.quit", _("Quit"), id="quit"),
+    ]
+
+    def __init__(self, project: Project, phase: str, *, today: Callable[[], dt.date] | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.phase = phase
+        self._today = today or dt.date.today
+        #: The matrix (see health_matrix) once read; None before.
+        self.matrix: dict[str, Any] | None = None
+        self.checklist_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="✔")
+        yield Static(Text(_("Reading history…"), style="dim italic"), id="history-status", markup=False)
+        yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=False)
+        with VerticalScroll(id="cell-pane"):
+            yield Static(id="cell-detail", markup=False)
+        yield Static(Text(LEGEND, style="dim"), id="history-legend", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = _("History of {phase}").format(phase=self.phase)
+        self.sub_title = ""
+        self.query_one("#matrix", DataTable).display = False
+        self._read(self._today())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="history")
+    def _read(self, today: dt.date) -> tuple[str | None, str, dict[str, Any] | None]:
+        from kundencheck.core.report import health_matrix
+
+        summary, _problems = self.project.summary(today)
+        status = summary.phase(self.phase)
+        if status is None or status.last_run is None:
+            return None, "", None
+        checklist_id = status.last_run.checklist
+        checklist = summary.checklists.get(checklist_id)
+        title = one_line(checklist.title, 100) if checklist is not None else checklist_id
+        pictures = [p for p in summary.pictures_of(checklist_id) if p.phase == self.phase] or summary.pictures_of(checklist_id)
+        return checklist_id, title, health_matrix(summary, checklist_id, pictures)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "history":
+            return
+        status = self.query_one("#history-status", Static)
+        if event.state is WorkerState.SUCCESS:
+            checklist_id, title, matrix = event.worker.result
+            self.checklist_id, self.matrix = checklist_id, matrix
+            if matrix is None or not matrix["rows"]:
+                status.update(Text(_("No runs of the {phase} phase yet: nothing to show.").format(phase=self.phase), style="dim"))
+                return
+            self.sub_title = title
+            sprints = len(matrix["sprints"])
+            status.update(Text(_("{phase}: {n} sprints, {items} items; arrows move, escape goes back").format(
+                phase=self.phase, n=sprints, items=len(matrix["rows"])), style="dim"))
+            self._fill(matrix)
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            message = str(error) if isinstance(error, KundencheckError) else f"{type(error).__name__}: {error}"
+            status.update(Text(_("The history could not be read: ") + one_line(message, 300), style="bold red"))
+
+    def _fill(self, matrix: dict[str, Any]) -> None:
+        table = self.query_one("#matrix", DataTable)
+        table.clear(columns=True)
+        for n, sprint in enumerate(matrix["sprints"]):
+            table.add_column(Text(one_line(sprint, 12)), key=str(n))
+        for row in matrix["rows"]:
+            table.add_row(*(cell_text(c) for c in row["cells"]), label=Text(one_line(row["item"], 24)), key=row["item"])
+        table.display = True
+        table.focus()
+        table.move_cursor(row=0, column=len(matrix["sprints"]) - 1)
+        self._show_cell(0, len(matrix["sprints"]) - 1)
+
+    @on(DataTable.CellHighlighted, "#matrix")
+    def _highlighted(self, event: DataTable.CellHighlighted) -> None:
+        self._show_cell(event.coordinate.row, event.coordinate.column)
+
+    def _show_cell(self, row_index: int, column: int) -> None:
+        if self.matrix is None or not self.matrix["rows"]:
+            return
+        row = self.matrix["rows"][min(row_index, len(self.matrix["rows"]) - 1)]
+        sprint = self.matrix["sprints"][min(column, len(self.matrix["sprints"]) - 1)]
+        cell = row["cells"][min(column, len(row["cells"]) - 1)]
+        text = Text()
+        text.append(f"{one_line(row['item'], 64)} · " + _("sprint {sprint}").format(sprint=one_line(sprint, 20)), style="bold")
+        if row["question"]:
+            text.append("\n" + one_line(row["question"], 300), style="italic")
+        if cell is None:
+            text.append("\n" + _("· not answered in this sprint"), style="dim")
+            self.query_one("#cell-detail", Static).update(text)
+            return
+        text.append("\n")
+        text.append(one_line(cell["display"], 40), style=BAND_STYLES.get(cell["band"], ""))
+        trend = cell["trend"]
+        if trend in ("better", "same", "worse"):
+            text.append(f"  {_arrow(trend)} {_(trend)}")
+        elif trend == "new":
+            text.append("  " + _("new"), style="dim")
+        if cell["band"] in ("red", "amber") and cell["streak"] >= 2:
+            text.append("  " + _("{band} for {n} sprints in a row").format(band=_(BAND_WORDS[cell["band"]]), n=cell["streak"]))
+        if cell["disagreement"]:
+            text.append("  ⚠ " + _("the team disagrees"), style="bold")
+        for answer in cell["answers"]:
+            text.append("\n" + one_line(author_name(answer["author"]), 40) + ": ")
+            text.append(one_line(answer["display"], 40))
+            if answer["note"]:
+                text.append(" — " + one_line(answer["note"], 300), style="dim")
+        self.query_one("#cell-detail", Static).update(text)

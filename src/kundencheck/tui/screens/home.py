@@ -1,0 +1,368 @@
+"""The home screen: every phase with its last run, open and overdue actions, whether a check is
+due, disagreements and unfinished drafts; ``enter`` starts a run of the phase in focus, ``h``
+shows its history.
+
+The first frame shows the phases at once with a "Reading history…" placeholder; the history
+(:meth:`Project.summary`), the project's own phases and the drafts are read in a worker and
+filled in when they are there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from kundencheck.core.checklist import KNOWN_PHASES, STATUS_SYMBOLS, STATUS_WORDS
+from kundencheck.core.errors import KundencheckError
+from kundencheck.core.history import TREND_ARROWS, HistorySummary, PhaseStatus, Trend, author_name, due_check, order_phases
+from kundencheck.core.i18n import _
+from kundencheck.core.text import one_line
+
+if TYPE_CHECKING:
+    from kundencheck.session import Project
+    from kundencheck.store.drafts import DraftInfo
+
+STATUS_STYLES = {"green": "green", "amber": "yellow", "red": "bold red", "na": "dim"}
+TREND_STYLES = {"better": "green", "same": "", "worse": "bold red"}
+
+
+@dataclass
+class HomeData:
+    """What the home screen shows, read in one go by its worker."""
+
+    summary: HistorySummary
+    problems: list[str]
+    phases: list[str]
+    drafts: list[DraftInfo] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def drafts_of(self, phase: str) -> list[DraftInfo]:
+        return [d for d in self.drafts if d.run.phase == phase]
+
+
+def read_home(project: Project, today: dt.date) -> HomeData:
+    """Everything the home screen shows (slow on a big repository: call it in a worker)."""
+    summary, problems = project.summary(today)
+    phases = project.phases(*(status.phase for status in summary.phases))
+    drafts, _errors = project.drafts.list()
+    titles: dict[str, str] = {}
+    for phase in phases:
+        try:
+            titles[phase] = one_line(project.checklist_for(phase).title, 100)
+        except KundencheckError:
+            pass  # a phase without a checklist in this language: shown without a title
+    return HomeData(summary=summary, problems=problems, phases=phases, drafts=drafts, titles=titles)
+
+
+class HomeScreen(Screen):
+    """The phases on the left, the one in focus in detail on the right."""
+
+    BINDINGS = [
+        # priority: the phase list would take enter as "select" and hide it from the footer.
+        Binding("enter", "start_run", _("Start run"), priority=True, id="start-run"),
+        Binding("h", "history", _("History"), id="history"),
+        Binding("r", "reload", _("Reload"), show=False, id="reload"),
+        Binding("down,j", "move(1)", _("Next"), show=False, id="next-item"),
+        Binding("up,k", "move(-1)", _("Previous"), show=False, id="previous-item"),
+        Binding("question_mark,f1", "app.help", _("Help"), id="help"),
+        Binding("q", "app.quit", _("Quit"), id="quit"),
+    ]
+
+    def __init__(self, project: Project, *, today: Callable[[], dt.date] | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self._today = today or dt.date.today
+        self.data: HomeData | None = None
+        self.error: str | None = None
+        self._phases: list[str] = order_phases(set(KNOWN_PHASES) | {project.current_phase()})
+
+    # ----------------------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="✔")
+        yield Static(id="home-status", markup=False)
+        with Horizontal(id="home-body"):
+            yield OptionList(id="phases")
+            with VerticalScroll(id="phase-pane"):
+                yield Static(id="phase-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        config = self.project.config
+        self.title = "kundencheck" + (f" · {one_line(config.project, 40)}" if config.project.strip() else "")
+        self.sub_title = _("home")
+        self._show()
+        self.query_one("#phases", OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        # Read (again) whenever the screen comes to the front: a run may have left a draft or
+        # a commit since. Not while another screen is pushed on top right away (a run started
+        # straight from the command line), so the first frame of that screen is not held up.
+        if self.app.screen is self:
+            self.reload()
+
+    def reload(self) -> None:
+        self.error = None
+        if self.data is None:
+            self._show()
+        self._read(self._today())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home")
+    def _read(self, today: dt.date) -> HomeData:
+        return read_home(self.project, today)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "home":
+            return
+        if event.state is WorkerState.SUCCESS:
+            self.data = event.worker.result
+            self._phases = self.data.phases
+            self._show()
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.error = str(error) if isinstance(error, KundencheckError) else f"{type(error).__name__}: {error}"
+            self._show()
+
+    # ----------------------------------------------------------------------------- drawing
+
+    @property
+    def current(self) -> str | None:
+        index = self.query_one("#phases", OptionList).highlighted
+        if index is None or not self._phases:
+            return None
+        return self._phases[min(index, len(self._phases) - 1)]
+
+    def _show(self) -> None:
+        keep = self.current
+        phases = self.query_one("#phases", OptionList)
+        phases.set_options([Option(self._phase_label(p), id=p) for p in self._phases])
+        if keep in self._phases:
+            phases.highlighted = self._phases.index(keep)
+        elif self._phases:
+            current = self.project.current_phase()
+            phases.highlighted = self._phases.index(current) if current in self._phases else 0
+        self.query_one("#home-status", Static).update(self._status_line())
+        self._show_detail()
+
+    def _status_line(self) -> Text:
+        if self.error is not None:
+            return Text(_("The history could not be read: ") + one_line(self.error, 300), style="bold red")
+        if self.data is None:
+            return Text(_("Reading history…"), style="dim italic")
+        summary = self.data.summary
+        text = Text()
+        text.append(_("{today}  ·  {runs} runs  ·  a check is due every {days} days").format(
+            today=summary.today.isoformat(), runs=len(summary.runs), days=summary.cadence_days), style="dim")
+        overdue = summary.overdue_actions()
+        if overdue:
+            text.append("  ·  ")
+            text.append(_("⚠ {n} overdue actions").format(n=len(overdue)), style="bold red")
+        if self.data.problems:
+            text.append("  ·  ")
+            text.append(_("{n} answers files unreadable (kundencheck status)").format(n=len(self.data.problems)), style="yellow")
+        return text
+
+    def _status(self, phase: str) -> PhaseStatus | None:
+        return self.data.summary.phase(phase) if self.data else None
+
+    def _check_word(self, phase: str) -> Text:
+        """Whether the phase's check is due, in a word or two."""
+        status = self._status(phase)
+        if status is None:
+            if phase == self.project.current_phase() and self.data is not None:
+                return Text("✘ " + _("due"), style="bold red")
+            return Text("· " + _("not yet"), style="dim")
+        if status.due.is_due:
+            return Text("✘ " + _("due"), style="bold red")
+        return Text("✔ " + _("ok"), style="green")
+
+    def _phase_label(self, phase: str) -> Text:
+        text = Text()
+        text.append(phase, style="bold" if phase == self.project.current_phase() else "")
+        if phase == self.project.current_phase():
+            text.append("  " + _("current"), style="dim italic")
+        if self.data is None:
+            return text
+        text.append("\n  ")
+        text.append_text(self._check_word(phase))
+        status = self._status(phase)
+        if status is not None and status.overdue_actions:
+            text.append(", ")
+            text.append(_("{n} overdue").format(n=len(status.overdue_actions)), style="bold red")
+        elif status is not None and status.open_actions:
+            text.append(", " + _("{n} open").format(n=len(status.open_actions)))
+        drafts = len(self.data.drafts_of(phase))
+        if drafts:
+            text.append(", " + _("{n} draft").format(n=drafts), style="yellow")
+        return text
+
+    def _show_detail(self) -> None:
+        phase = self.current
+        widget = self.query_one("#phase-detail", Static)
+        if phase is None:
+            widget.update(Text(""))
+            return
+        widget.update(self._detail(phase))
+
+    def _detail(self, phase: str) -> Group:
+        heading = Text()
+        heading.append(phase, style="bold")
+        title = self.data.titles.get(phase) if self.data else None
+        if title:
+            heading.append(f" — {title}", style="bold")
+        if phase == self.project.current_phase():
+            heading.append("\n" + _("the project's current phase"), style="dim italic")
+        if self.data is None:
+            return Group(heading, Text("\n" + _("Reading history…"), style="dim italic"),
+                         Text("\n" + _("enter: start a run of {phase}").format(phase=phase), style="dim"))
+        grid = Table.grid(padding=(0, 1), expand=False)
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        summary = self.data.summary
+        status = self._status(phase)
+        today = summary.today
+        rows: list[tuple[str, Text]] = []
+        last = status.last_run if status else None
+        if status is None or last is None:
+            rows.append((_("Last run"), Text(_("never"), style="dim")))
+        else:
+            when = (last.finished or last.started).date().isoformat()
+            who = [one_line(author_name(last.author), 30)]
+            if status.current is not None:
+                who += [one_line(author_name(r.author), 30) for r in status.current.runs if r.id != last.id]
+            line = Text(_("{when}, sprint {sprint}").format(when=when, sprint=one_line(last.sprint, 20)))
+            line.append("\n" + ", ".join(who), style="")
+            rows.append((_("Last run"), line))
+            rows.append((_("Answers"), counts_text(status.last_counts)))
+            rows.append((_("Trend"), trend_text(status.trend)))
+        rows.append((_("Check"), self._due_text(phase, status)))
+        rows.append((_("Actions"), self._actions_text(status, today)))
+        if status is not None and status.disagreements:
+            text = Text()
+            text.append("⚠ " + ", ".join(p.item for p in status.disagreements), style="bold")
+            text.append("\n" + _("the team disagrees in sprint {sprint}").format(sprint=one_line(status.current_sprint or "", 20)),
+                        style="dim")
+            rows.append((_("Disagree"), text))
+        rows.append((_("Drafts"), self._drafts_text(phase)))
+        for label, value in rows:
+            grid.add_row(Text(label), value)
+        hint = Text("\n" + _("enter: start a run of {phase}   h: history").format(phase=phase), style="dim")
+        return Group(heading, grid, hint)
+
+    def _due_text(self, phase: str, status: PhaseStatus | None) -> Text:
+        summary = self.data.summary if self.data else None
+        if summary is None:
+            return Text("")
+        due = status.due if status is not None else due_check([], phase, summary.today, summary.cadence_days)
+        if due.last_checked is None:
+            if phase == self.project.current_phase():
+                return Text(_("✘ due: never checked"), style="bold red")
+            return Text(_("· not checked yet"), style="dim")
+        if due.is_due:
+            return Text(_("✘ due: last check {days} days ago").format(days=due.days_since), style="bold red")
+        return Text(_("✔ ok until {day} (every {days} days)").format(day=due.due_on.isoformat(), days=due.cadence_days),
+                    style="green")
+
+    def _actions_text(self, status: PhaseStatus | None, today: dt.date) -> Text:
+        if status is None or not status.open_actions:
+            return Text(_("none open"), style="dim")
+        text = Text(_("{n} open").format(n=len(status.open_actions)))
+        if status.overdue_actions:
+            text.append(", ")
+            text.append(_("⚠ {n} overdue").format(n=len(status.overdue_actions)), style="bold red")
+        ordered = status.overdue_actions + [a for a in status.open_actions if not a.is_overdue(today)]
+        for action in ordered[:4]:
+            owner = one_line(action.owner, 20) or "?"
+            due = action.due.isoformat() if action.due else "?"
+            line = f"\n{one_line(action.what, 60)} ({owner}, {due})"
+            if action.is_overdue(today):
+                text.append("\n⚠ ", style="bold red")
+                text.append(line.lstrip("\n"), style="red")
+            else:
+                text.append("\n· " + line.lstrip("\n"))
+        if len(ordered) > 4:
+            text.append("\n" + _("… and {n} more").format(n=len(ordered) - 4), style="dim")
+        return text
+
+    def _drafts_text(self, phase: str) -> Text:
+        text = Text()
+        session = getattr(self.app, "session", None)
+        if session is not None and not session.committed and session.run.phase == phase and session.has_answers():
+            text.append(_("a run in progress: enter goes back to it"), style="bold yellow")
+        for draft in self.data.drafts_of(phase) if self.data else []:
+            if session is not None and draft.run.id == session.run.id:
+                continue
+            answered = sum(1 for a in draft.run.answers if a.value not in (None, ""))
+            if text:
+                text.append("\n")
+            text.append(_("unfinished: sprint {sprint}, {n} answers, saved {when}").format(
+                sprint=one_line(draft.run.sprint, 20), n=answered, when=f"{draft.modified:%Y-%m-%d %H:%M}"), style="yellow")
+            if draft.in_use_by is not None:
+                text.append(" " + _("(open in another kundencheck)"), style="dim")
+        return text or Text(_("none"), style="dim")
+
+    # ----------------------------------------------------------------------------- events
+
+    @on(OptionList.OptionHighlighted, "#phases")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(OptionList.OptionSelected, "#phases")
+    def _selected(self) -> None:
+        self.action_start_run()  # a click on a phase
+    # ----------------------------------------------------------------------------- actions
+
+    def action_move(self, step: int) -> None:
+        phases = self.query_one("#phases", OptionList)
+        if self._phases:
+            phases.highlighted = max(0, min((phases.highlighted or 0) + step, len(self._phases) - 1))
+
+    def action_start_run(self) -> None:
+        phase = self.current
+        if phase is not None:
+            self.app.start_run(phase)
+
+    def action_history(self) -> None:
+        from kundencheck.tui.screens.history import HistoryScreen
+
+        phase = self.current
+        if phase is not None:
+            self.app.push_screen(HistoryScreen(self.project, phase, today=self._today))
+
+    def action_reload(self) -> None:
+        self.reload()
+
+
+def counts_text(counts: dict[str, int]) -> Text:
+    """``✔ 1 yes  ◐ 0 partly  ✘ 1 no  – 0 n/a``: symbols and words, colour only on top."""
+    text = Text()
+    for status in ("green", "amber", "red", "na"):
+        if text:
+            text.append("  ")
+        text.append(f"{STATUS_SYMBOLS[status]} {counts.get(status, 0)} {_(STATUS_WORDS[status])}", style=STATUS_STYLES[status])
+    return text
+
+
+def trend_text(trend: dict[str, int]) -> Text:
+    """``↑ 2 better  → 0 same  ↓ 1 worse`` (and ``2 new`` when there are new items)."""
+    text = Text()
+    for key in ("better", "same", "worse"):
+        if text:
+            text.append("  ")
+        text.append(f"{TREND_ARROWS[Trend(key)]} {trend.get(key, 0)} {_(key)}", style=TREND_STYLES[key])
+    if trend.get("new"):
+        text.append("  " + _("{n} new").format(n=trend["new"]), style="dim")
+    return text

@@ -1,0 +1,297 @@
+"""The home screen, the history screen and the action review, driven by keys on real
+repositories with three sprints of history (tests/history_builder.py): two people, actions
+opened, closed, dropped and carried on, a disagreement in the latest sprint. "Today" is fixed
+at 2026-04-10 (tests/tui/conftest.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+from click.testing import CliRunner
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, OptionList
+
+from kundencheck.core import answers as answers_mod
+from kundencheck.session import Project, RunSession, open_project
+from kundencheck.tui.screens.actions import ActionsScreen
+from kundencheck.tui.screens.dialogs import ResumeDraftScreen
+from kundencheck.tui.screens.history import HistoryScreen
+from kundencheck.tui.screens.home import HomeScreen
+from kundencheck.tui.screens.review import ReviewScreen
+from kundencheck.tui.screens.run import RunScreen
+from tests.conftest import git
+from tests.tui.conftest import project_app, screen_text
+
+SIZE = (100, 40)
+
+
+def flat(text: str) -> str:
+    """Screen text with runs of spaces folded, for "is it there" checks."""
+    return "\n".join(" ".join(line.split()) for line in text.splitlines())
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def phase_options(app) -> list[str]:
+    listing = app.screen.query_one("#phases", OptionList)
+    return [listing.get_option_at_index(n).id for n in range(listing.option_count)]
+
+
+async def test_home_lists_phases_with_last_runs_due_checks_actions_and_drafts(history_repo):
+    path = history_repo["path"]
+    project = open_project(path)
+    draft = RunSession.start(project, "acceptance", sprint="2026-W15")
+    first = draft.visible_items()[0]
+    draft.set_value(first.id, "green")
+    draft.release()
+    project.close()
+    clock = [dt.date(2026, 4, 10)]
+    app, project = project_app(path, today=lambda: clock[0])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
+        assert phase_options(app) == ["kickoff", "design", "build", "acceptance", "handover"]
+        text = flat(screen_text(app))
+        assert "kundencheck · Shop | relaunch" in text
+        assert "2026-04-10 · 5 runs · a check is due every 14 days · ⚠ 2 overdue actions" in text
+        # The list: current phase, its check and late actions; a draft; never checked.
+        assert "build current" in text and "✔ ok, 2 overdue" in text
+        assert "· not yet, 1 draft" in text
+        # The current phase in detail (it is in focus at the start).
+        for part in ("build — Sprint start: how do we stand with the client?", "the project's current phase",
+                     "Last run 2026-03-30, sprint 2026-W14", "Jonas Berg, Ana Schäfer",
+                     "Answers ✔ 1 yes ◐ 0 partly ✘ 1 no – 0 n/a", "Trend ↑ 2 better → 0 same ↓ 1 worse",
+                     "Check ✔ ok until 2026-04-13 (every 14 days)", "Actions 3 open, ⚠ 2 overdue",
+                     "⚠ Book a review (Ana, 2026-03-20)", "⚠ Talk about workload (Lea, 2026-04-03)",
+                     "· Send the summary (Ana, 2026-04-30)", "Disagree ⚠ client-contacted, team-mood",
+                     "the team disagrees in sprint 2026-W14", "Drafts none", "enter: start a run of build"):
+            assert part in text, part
+        assert text.index("Book a review") < text.index("Talk about workload") < text.index("Send the summary")
+
+        await pilot.press("j")  # acceptance: never checked, one unfinished draft
+        text = flat(screen_text(app))
+        assert "Last run never" in text and "Check · not checked yet" in text and "Actions none open" in text
+        assert "Drafts unfinished: sprint 2026-W15, 1 answers, saved" in text
+
+        clock[0] = dt.date(2026, 4, 20)  # eleven days later the build check is due
+        await pilot.press("k", "r")
+        await settle(app, pilot)
+        text = flat(screen_text(app))
+        assert "Check ✘ due: last check 21 days ago" in text and "✘ due, 2 overdue" in text
+    project.close()
+
+
+async def test_home_is_up_before_the_history_is_read(history_repo, monkeypatch):
+    gate = threading.Event()
+    read = Project.summary
+
+    def slow_summary(self, *args, **kwargs):
+        assert gate.wait(10), "the test never let the history be read"
+        return read(self, *args, **kwargs)
+
+    monkeypatch.setattr(Project, "summary", slow_summary)
+    app, project = project_app(history_repo["path"])
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HomeScreen) and screen.data is None
+        assert any(w.group == "home" and not w.is_finished for w in app.workers)  # still reading
+        text = flat(screen_text(app))
+        assert "Reading history…" in text and "enter: start a run of build" in text
+        assert phase_options(app) == ["kickoff", "design", "build", "acceptance", "handover"]
+        gate.set()
+        await settle(app, pilot)
+        assert screen.data is not None
+        text = flat(screen_text(app))
+        assert "Reading history…" not in text and "3 open, ⚠ 2 overdue" in text
+    project.close()
+
+
+async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commits_the_decisions(history_repo):
+    path, runs = history_repo["path"], history_repo["runs"]
+    app, project = project_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        # The home screen had the open actions: the review is there at once, before the checklist.
+        screen = app.screen
+        assert isinstance(screen, ActionsScreen)
+        assert [a.what for a in screen.actions] == ["Book a review", "Send the summary", "Talk about workload"]
+        text = flat(screen_text(app))
+        assert "Owner: Ana, due 2026-03-20 ⚠ overdue by 21 days" in text
+        assert "Reviewed 2026-03-30 by Ana Schäfer: still open — Client on holiday" in text
+        assert "· not decided" in text
+        await pilot.press("d")  # Book a review: done
+        await pilot.press("j", "o")  # Send the summary: still open
+        await pilot.press("j", "x")  # Talk about workload: dropped, which asks for a note
+        assert app.focused.id == "review-note"
+        assert "A dropped action needs a note" in flat(screen_text(app))
+        await pilot.press(*"Workload is fine [bold]again[/]", "enter")
+        assert app.focused.id == "actions"
+        text = flat(screen_text(app))
+        assert "✔ done ⚠ Book a review" in text and "→ still open Send the summary" in text
+        assert "Answer then: ✘ 1/5" in text
+        assert "✘ dropped ⚠ Talk about workload" in text
+        await pilot.press("escape")  # on to the checklist
+        assert isinstance(app.screen, RunScreen)
+        session = app.session
+        assert [(r.run, r.item, r.decision, r.note) for r in session.run.reviews] == [
+            (runs["ana2"].id, "client-contacted", "done", ""),
+            (runs["ana3"].id, "client-contacted", "open", ""),
+            (runs["ana3"].id, "team-mood", "dropped", "Workload is fine [bold]again[/]"),
+        ]
+        draft = path / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
+        assert len(answers_mod.loads(draft.read_bytes()).reviews) == 3  # saved like every answer
+        assert "not decided yet" not in flat(screen_text(app))
+        await pilot.press("1", "4", "2", "1", "enter", *"We argued", "enter", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert "Actions reviewed:" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+    project.close()
+    assert app.return_value is not None
+    committed = answers_mod.loads(git(path, "show", f"HEAD:{session.run.path}").encode())
+    assert [(r.item, r.decision, r.note) for r in committed.reviews] == [
+        ("client-contacted", "done", ""), ("client-contacted", "open", ""),
+        ("team-mood", "dropped", "Workload is fine [bold]again[/]")]
+    body = git(path, "log", "-1", "--format=%B")
+    assert (f"Actions reviewed:\n"
+            f"- client-contacted (from run {runs['ana2'].id}): done\n    Action: Book a review\n"
+            f"- client-contacted (from run {runs['ana3'].id}): still open\n    Action: Send the summary\n"
+            f"- team-mood (from run {runs['ana3'].id}): dropped\n    Action: Talk about workload\n"
+            f"    Note: Workload is fine [bold]again[/]\n") in body
+
+
+async def test_a_run_opens_first_with_home_underneath_and_g_goes_there_and_back(history_repo):
+    app, project = project_app(history_repo["path"], home=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        home = app.screen_stack[1]
+        assert isinstance(home, HomeScreen)
+        # The open actions were read in a worker and their review pushed over the run.
+        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen, RunScreen, ActionsScreen]
+        assert home.data is None  # the home screen reads nothing while a run is in front
+        await pilot.press("escape")
+        assert isinstance(app.screen, RunScreen)
+        assert "3 open actions from earlier runs not decided yet: press a." in flat(screen_text(app))
+        await pilot.press("1")  # client-contacted: yes
+        session = app.session
+        await pilot.press("g")
+        assert app.screen is home
+        await settle(app, pilot)
+        assert home.data is not None
+        assert "Drafts a run in progress: enter goes back to it" in flat(screen_text(app))
+        assert "Home" not in [c.title for c in app.get_system_commands(home)]
+        await pilot.press("enter")  # back into the same run, answers and all
+        assert isinstance(app.screen, RunScreen) and app.session is session
+        assert session.run.answer("client-contacted").value == "green"
+        assert "Home" in [c.title for c in app.get_system_commands(app.screen)]
+        await pilot.press("a")  # the review again, by key
+        assert isinstance(app.screen, ActionsScreen)
+        await pilot.press("escape", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        app.action_home()  # "Home" from the palette, on the review screen
+        await pilot.pause()
+        assert app.screen is home
+    project.close()
+
+
+async def test_history_screen_shows_the_matrix_and_the_cell_in_focus(history_repo):
+    app, project = project_app(history_repo["path"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        table = screen.query_one("#matrix", DataTable)
+        assert [str(c.label) for c in table.columns.values()] == ["2026-W10", "2026-W12", "2026-W14"]
+        assert [str(r.label) for r in table.rows.values()] == ["client-contacted", "team-mood", "expectations-match"]
+        cells = [[str(table.get_cell_at(Coordinate(r, c))) for c in range(3)] for r in range(3)]
+        assert cells == [
+            ["✘ no ⚠", "✘ no →", "✘ no → ⚠"],
+            ["✘ 2/5", "◐ 3/5 ↑", "✘ 1/5 ↓ ⚠"],
+            ["✔ yes", "◐ partly ↓", "✘ no ↓"],
+        ]
+        assert table.get_cell_at(Coordinate(0, 2)).spans  # coloured as well, never only coloured
+        assert table.cursor_coordinate == Coordinate(0, 2)  # the latest sprint
+        text = flat(screen_text(app))
+        for part in ("client-contacted · sprint 2026-W14", "Did we speak with the client during the last sprint?",
+                     "✘ no → same red for 3 sprints in a row ⚠ the team disagrees",
+                     "Ana Schäfer: ✘ no — # Client on holiday <b>really</b>", "Jonas Berg: ✔ yes",
+                     "✔ yes ◐ partly ✘ no – n/a · none ↑ better → same ↓ worse ⚠ disagree"):
+            assert part in text, part
+        await pilot.press("down", "left")  # team-mood in 2026-W12
+        text = flat(screen_text(app))
+        assert "team-mood · sprint 2026-W12" in text and "◐ 3/5 ↑ better" in text and "Ana Schäfer: ◐ 3/5" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("k", "k", "h")  # kickoff: no runs yet
+        await settle(app, pilot)
+        assert "No runs of the kickoff phase yet" in flat(screen_text(app))
+        assert not app.screen.query_one("#matrix", DataTable).display
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+    project.close()
+
+
+async def test_starting_a_phase_with_a_draft_offers_it(history_repo):
+    path = history_repo["path"]
+    project = open_project(path)
+    draft = RunSession.start(project, "build", sprint="2026-W15")
+    draft.set_value("client-contacted", "amber")
+    draft.release()
+    project.close()
+    app, project = project_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "Drafts unfinished: sprint 2026-W15, 1 answers" in flat(screen_text(app))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeDraftScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        # Answers were given already: no review pushed over them; the hint says what is open.
+        assert isinstance(app.screen, RunScreen)
+        assert app.session.run.id == draft.run.id and app.session.run.answer("client-contacted").value == "amber"
+        assert "3 open actions from earlier runs not decided yet: press a." in flat(screen_text(app))
+    project.close()
+
+
+async def test_a_phase_that_cannot_start_is_said_on_the_home_screen(history_repo):
+    path = history_repo["path"]
+    (path / ".kundencheck" / "config.toml").write_text('phase = "build"\n[checklists]\ndesign = "our-design"\n')
+    app, project = project_app(path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        await pilot.press("k", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.is_running and app.session is None
+        assert any("There is no checklist 'our-design'" in n.message for n in app._notifications)
+    project.close()
+
+
+def test_home_command_opens_the_app_on_the_home_screen(history_repo, monkeypatch):
+    from kundencheck.cli import main
+    from kundencheck.tui.app import KundencheckApp
+
+    seen = {}
+
+    def fake_run(self, *args, **kwargs):
+        seen.update(home=self.start_at_home, project=self.project.root, phase=self.phase)
+        return None
+
+    monkeypatch.setattr(KundencheckApp, "run", fake_run)
+    result = CliRunner().invoke(main, ["-C", str(history_repo["path"]), "home"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert seen == {"home": True, "project": history_repo["path"], "phase": "build"}
+    result = CliRunner().invoke(main, ["-C", str(history_repo["path"]), "run"], catch_exceptions=False)
+    assert result.exit_code == 0 and seen["home"] is False  # a run opens first, home underneath
+    assert "Examples:" in CliRunner().invoke(main, ["home", "--help"]).output
