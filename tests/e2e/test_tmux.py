@@ -39,7 +39,9 @@ class Tmux:
 
     def keys(self, *keys: str, literal: bool = False) -> None:
         self("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys)
-        time.sleep(0.15)  # a person types slower than tmux; keeps keys in separate reads
+        # A person types slower than tmux, and after enter the next field takes focus: give the
+        # app time for both, more on a loaded machine (CI runs the suite on two workers).
+        time.sleep(0.5 if "Enter" in keys else 0.15)
 
     def type(self, text: str) -> None:
         self.keys(text, literal=True)
