@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -33,7 +34,7 @@ ANSWERS_DIR = ".kundencheck/answers"
 REVIEW_DECISIONS = ("done", "open", "dropped")
 
 
-@dataclass
+@dataclass(slots=True)
 class Action:
     what: str
     owner: str = ""
@@ -43,7 +44,7 @@ class Action:
         return bool(self.what.strip() and self.owner.strip() and self.due)
 
 
-@dataclass
+@dataclass(slots=True)
 class Answer:
     item: str
     #: status for traffic-light items, else the value (int, str, date).
@@ -52,7 +53,7 @@ class Answer:
     action: Action | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ActionReview:
     """A decision, taken at the start of a later run, about an action that was still open.
 
@@ -71,7 +72,7 @@ class ActionReview:
         return (self.run, self.item)
 
 
-@dataclass
+@dataclass(slots=True)
 class Run:
     id: str
     checklist: str
@@ -370,6 +371,8 @@ def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
             raise fail(f"key {key!r}: {_shown(fields[key])} is not a safe id (lowercase letters, digits and dashes).")
     if not _is_safe_run_id(fields["id"]):
         raise fail(f"key 'id': {_shown(fields['id'])} is not a run id (letters, digits, dashes, at most 80).")
+    for key in ("checklist", "phase", "language", "sprint", "author"):
+        fields[key] = sys.intern(fields[key])  # the same few values in every run
     version = data.get("checklist_version", "")
     started = data.get("started")
     finished = data.get("finished")
@@ -432,6 +435,14 @@ def review_from_dict(raw: Any, n: int, seen: set[tuple[str, str]], fail=AnswersE
     return ActionReview(run=run_id, item=item, decision=decision, note=note)
 
 
+def shared_value(value: Any) -> Any:
+    """Short texts (statuses, option ids) shared between runs: years of history repeat the
+    same few words hundreds of thousands of times, and one copy of each keeps memory flat."""
+    if isinstance(value, str) and len(value) <= 64:
+        return sys.intern(value)
+    return value
+
+
 def _is_safe_run_id(value: str) -> bool:
     return 0 < len(value) <= 80 and all(c.isascii() and (c.isalnum() or c == "-") for c in value)
 
@@ -472,4 +483,4 @@ def _answer_from_dict(raw: Any, n: int, seen: set[str], fail) -> Answer:
         if due is not None and (isinstance(due, dt.datetime) or not isinstance(due, dt.date)):
             raise fail(f"item {item!r}: action 'due' must be a date like 2026-12-31 (without quotes).")
         action = Action(what=what, owner=owner, due=due)
-    return Answer(item=item, value=value, note=note, action=action)
+    return Answer(item=sys.intern(item), value=shared_value(value), note=note, action=action)

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
 from kundencheck.core import history
-from kundencheck.core.answers import ANSWERS_DIR, Action, ActionReview, Answer, Run
+from kundencheck.core.answers import ANSWERS_DIR, Action, ActionReview, Answer, Run, shared_value
 from kundencheck.core.checklist import read_file_bytes
 from kundencheck.core.errors import AnswersError
 from kundencheck.store.atomic import atomic_write
@@ -114,6 +115,8 @@ def run_from_json(data: dict[str, Any]) -> Run:
     texts = {key: data[key] for key in ("id", "checklist", "checklist_version", "phase", "language", "sprint", "author")}
     if not all(isinstance(v, str) for v in texts.values()):
         raise TypeError("not a cached run")
+    for key in ("checklist", "checklist_version", "phase", "language", "sprint", "author"):
+        texts[key] = sys.intern(texts[key])  # the same few values in every run
     return Run(
         **texts,
         started=started,
@@ -137,7 +140,7 @@ def _answer_from_json(data: dict[str, Any]) -> Answer:
     if "action" in data:
         what, owner, due = data["action"]
         action = Action(str(what), str(owner), dt.date.fromisoformat(due) if due else None)
-    return Answer(item=str(data["item"]), value=_value_from_json(data["value"]), note=str(data["note"]), action=action)
+    return Answer(item=sys.intern(str(data["item"])), value=shared_value(_value_from_json(data["value"])), note=str(data["note"]), action=action)
 
 
 def _value_to_json(value: Any) -> Any:
