@@ -7,7 +7,6 @@ commits through the store. It holds no UI code, so it is tested without a termin
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -282,7 +281,7 @@ class RunSession:
         values = self.run.values()
         visible = {item.id for item in self.checklist.visible_items(values)}
         kept = [a for a in self.run.answers if a.item in visible and a.value not in (None, "")]
-        copy = dataclasses.replace(self.run, answers=kept)
+        copy = replace(self.run, answers=kept)
         return copy
 
     def message(self) -> str:
