@@ -33,7 +33,7 @@ def extract() -> Catalog:
     template = Catalog(project="kundencheck", msgid_bugs_address="", charset="utf-8")
     method_map = [("**.py", "python")]
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(SOURCE), method_map, keywords={"_": None}, comment_tags=("Translators:",)
+        str(SOURCE), method_map, keywords={"_": None, "N_": None}, comment_tags=("Translators:",)
     ):
         template.add(message, None, [(f"src/kundencheck/{filename}", lineno)], auto_comments=comments, context=context)
     return template

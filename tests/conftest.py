@@ -35,6 +35,10 @@ def isolated_environment(tmp_path_factory, monkeypatch):
         "[user]\n\tname = Erika Mustermann\n\temail = erika@example.com\n[init]\n\tdefaultBranch = main\n"
     )
     yield home
+    # open_project sets the language of a project for the whole process: back to English.
+    from kundencheck.core.i18n import set_language
+
+    set_language("en")
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> str:

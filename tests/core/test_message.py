@@ -290,3 +290,30 @@ def test_review_notes_and_action_texts_cannot_forge_trailers(note, tmp_path):
     section = message.split("Actions reviewed:\n", 1)[1].split("\n\n", 1)[0]
     assert section.splitlines()[0] == f"- light-9 (from run {EARLIER}): dropped"
     assert all(line.startswith("    ") for line in section.splitlines()[1:])
+
+
+@pytest.fixture
+def german():
+    from kundencheck.core.i18n import set_language
+
+    set_language("de")
+    yield
+    set_language("en")
+
+
+def test_german_subject_and_body_keep_english_trailer_keys(german, tmp_path):
+    from kundencheck.core.answers import ActionReview
+
+    answers = standard_answers()
+    answers[0].value = "na"
+    run = make_run(answers, language="de", reviews=[ActionReview(EARLIER, "mood", "open", "Wartet auf den Kunden.")])
+    message = build_message(run, CHECKLIST)
+    lines = message.splitlines()
+    assert lines[0] == "kundencheck(build): 5 grün, 2 gelb, 1 rot, 1 n. z."
+    assert lines[2] == "Sprint 2026-W48, beantwortet von Erika Mustermann <erika@example.com>."
+    assert lines.index("Rot (nein):") < lines.index("Gelb (teilweise):") < lines.index("Maßnahmen geprüft:")
+    assert "    Notiz: No call since the review." in lines
+    assert "    Maßnahme (Erika, fällig 2026-12-01): Call the product owner" in lines
+    assert f"- mood (aus Durchlauf {EARLIER}): noch offen" in lines
+    # The trailer keys stay English whatever the language: the real git reads them back.
+    assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS[:3] + [("Kundencheck-Score", "12/16")]

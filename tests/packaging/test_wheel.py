@@ -22,6 +22,8 @@ def test_wheel_contains_the_checklists_and_finds_them(tmp_path):
         for language in ("de", "en"):
             assert f"kundencheck/checklists/{phase}.{language}.toml" in names
     assert "kundencheck/tui/kundencheck.tcss" in names
+    for language in ("de", "en"):  # the compiled catalogs: without them the UI is English only
+        assert f"kundencheck/locale/{language}/LC_MESSAGES/kundencheck.mo" in names
 
     # Import kundencheck from the unpacked wheel only (not from the source tree) and load them.
     site = tmp_path / "site"

@@ -15,13 +15,15 @@ from pathlib import Path
 from typing import Any, Mapping, Union
 
 from kundencheck.core.errors import ChecklistError
+from kundencheck.core.i18n import N_
 from kundencheck.core.text import clean_text
 
 FORMAT_VERSION = 1
 KNOWN_PHASES = ("kickoff", "design", "build", "acceptance", "handover")
 STATUSES = ("green", "amber", "red", "na")
 #: What each status means to the person answering; never shown by colour alone.
-STATUS_WORDS = {"green": "yes", "amber": "partly", "red": "no", "na": "n/a"}
+#: English words, marked for the catalogs: shown translated with ``i18n.translate``.
+STATUS_WORDS = {"green": N_("yes"), "amber": N_("partly"), "red": N_("no"), "na": N_("n/a")}
 STATUS_SYMBOLS = {"green": "✔", "amber": "◐", "red": "✘", "na": "–"}
 
 _SAFE_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")

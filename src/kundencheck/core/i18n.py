@@ -21,6 +21,18 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def N_(message: str) -> str:
+    """Marks a text for the catalogs without translating it: for constants evaluated at import
+    time (before the language is chosen). Translate it where it is shown, with :func:`translate`."""
+    return message
+
+
+def translate(message: str) -> str:
+    """The translation of a text marked with :func:`N_` (``_()`` takes string literals only, so
+    Babel can extract them; tests/test_i18n.py checks that)."""
+    return _translation.gettext(message)
+
+
 def set_language(language: str) -> None:
     global _translation
     _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)

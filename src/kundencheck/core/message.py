@@ -11,7 +11,7 @@ from typing import Mapping
 
 from kundencheck.core.answers import Answer, Run, display_value
 from kundencheck.core.checklist import Checklist, Item, Kind
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.scoring import tally
 from kundencheck.core.text import clean_text, one_line
 
@@ -78,7 +78,7 @@ def _body_lines(run: Run, checklist: Checklist) -> list[str]:
 
 
 #: How a review decision reads in the body.
-_DECISIONS = {"done": "done", "open": "still open", "dropped": "dropped"}
+_DECISIONS = {"done": N_("done"), "open": N_("still open"), "dropped": N_("dropped")}
 
 
 def _review_lines(run: Run, actions: Mapping[tuple[str, str], str]) -> list[str]:
@@ -88,7 +88,7 @@ def _review_lines(run: Run, actions: Mapping[tuple[str, str], str]) -> list[str]
         return []
     lines = ["", _("Actions reviewed:")]
     for review in run.reviews:
-        decision = _(_DECISIONS.get(review.decision, review.decision))
+        decision = translate(_DECISIONS.get(review.decision, review.decision))
         lines.append("- " + _("{item} (from run {run}): {decision}").format(
             item=one_line(review.item, 64), run=one_line(review.run, 80), decision=one_line(decision, 20)))
         what = actions.get(review.action_key, "")

@@ -24,17 +24,17 @@ from textual.worker import Worker, WorkerState
 
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import TrackedAction, author_name, band, kind_of
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
 from kundencheck.tui.editor import note_from_field, note_to_field
 
 #: How each decision is shown: symbol, word, style. Never by colour alone.
 DECISIONS = {
-    "done": ("✔", "done", "bold green"),
-    "open": ("→", "still open", "bold yellow"),
-    "dropped": ("✘", "dropped", "bold red"),
-    None: ("·", "not decided", "dim"),
+    "done": ("✔", N_("done"), "bold green"),
+    "open": ("→", N_("still open"), "bold yellow"),
+    "dropped": ("✘", N_("dropped"), "bold red"),
+    None: ("·", N_("not decided"), "dim"),
 }
 
 
@@ -128,7 +128,7 @@ class ActionsScreen(Screen[None]):
     def _label(self, action: TrackedAction) -> Text:
         symbol, word, style = DECISIONS.get(self._decision(action), DECISIONS[None])
         text = Text()
-        text.append(f"{symbol} {_(word):<12}", style=style)
+        text.append(f"{symbol} {translate(word):<12}", style=style)
         if action.is_overdue(self._today()):
             text.append("⚠ ", style="bold red")
         text.append(one_line(action.what, 70))
@@ -160,13 +160,13 @@ class ActionsScreen(Screen[None]):
         for event in action.reviews:
             text.append("\n" + _("Reviewed {when} by {who}: {decision}").format(
                 when=event.when.date().isoformat(), who=one_line(author_name(event.author), 40),
-                decision=_(DECISIONS.get(event.decision, DECISIONS[None])[1])), style="dim")
+                decision=translate(DECISIONS.get(event.decision, DECISIONS[None])[1])), style="dim")
             if event.note.strip():
                 text.append(" — " + one_line(event.note, 200), style="dim")
         decision = self._decision(action)
         symbol, word, style = DECISIONS.get(decision, DECISIONS[None])
         text.append("\n" + _("This run: "))
-        text.append(f"{symbol} {_(word)}", style=style)
+        text.append(f"{symbol} {translate(word)}", style=style)
         self.query_one("#action-detail", Static).update(text)
         note = self.query_one("#review-note", Input)
         review = self.session.review(action.run, action.item)

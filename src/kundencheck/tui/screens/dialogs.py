@@ -10,24 +10,26 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import one_line
 
+#: English texts marked for the catalogs; translated where the help shows them (the language is
+#: chosen at run time, after this module is imported).
 KEYS = [
-    ("↑ ↓  j k", _("move between items")),
-    ("1 2 3 0", _("traffic light: yes / partly / no / not applicable")),
-    ("1 … 5", _("scale items: set the value")),
-    ("1 … 9", _("choice items: pick an option")),
-    ("n  tab", _("write a note for the item")),
-    ("enter", _("in a field: done, go on; on the review: commit")),
-    ("escape", _("leave a field, back to the items")),
-    ("p", _("who is answering together (Co-authored-by)")),
-    ("ctrl+s  F2", _("review the answers and the commit message")),
-    ("a", _("earlier open actions: d done, o open, x dropped")),
-    ("g", _("home: all phases (enter starts a run, h history)")),
-    ("ctrl+p", _("command palette: every action by name")),
-    ("? F1", _("this help")),
-    ("q  ctrl+q", _("quit (answers stay as a draft)")),
+    ("↑ ↓  j k", N_("move between items")),
+    ("1 2 3 0", N_("traffic light: yes / partly / no / not applicable")),
+    ("1 … 5", N_("scale items: set the value")),
+    ("1 … 9", N_("choice items: pick an option")),
+    ("n  tab", N_("write a note for the item")),
+    ("enter", N_("in a field: done, go on; on the review: commit")),
+    ("escape", N_("leave a field, back to the items")),
+    ("p", N_("who is answering together (Co-authored-by)")),
+    ("ctrl+s  F2", N_("review the answers and the commit message")),
+    ("a", N_("earlier open actions: d done, o open, x dropped")),
+    ("g", N_("home: all phases (enter starts a run, h history)")),
+    ("ctrl+p", N_("command palette: every action by name")),
+    ("? F1", N_("this help")),
+    ("q  ctrl+q", N_("quit (answers stay as a draft)")),
 ]
 
 
@@ -39,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold")
         table.add_column()
         for key, what in KEYS:
-            table.add_row(key, what)
+            table.add_row(key, translate(what))
         with Vertical(id="help-box", classes="dialog"):
             yield Static(Text(_("Keys"), style="bold"), markup=False)
             yield Static(table)

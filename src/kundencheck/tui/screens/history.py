@@ -23,14 +23,15 @@ from textual.worker import Worker, WorkerState
 
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import TREND_ARROWS, Trend, author_name
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import one_line
 
 if TYPE_CHECKING:
     from kundencheck.session import Project
 
 BAND_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "na": "dim"}
-BAND_WORDS = {"green": "green", "amber": "amber", "red": "red", "na": "n/a"}
+BAND_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "na": N_("n/a")}
+TREND_WORDS = {"better": N_("better"), "same": N_("same"), "worse": N_("worse")}
 LEGEND = "✔ yes  ◐ partly  ✘ no  – n/a  · none  ↑ better → same ↓ worse  ⚠ disagree"
 
 
@@ -154,11 +155,11 @@ class HistoryScreen(Screen):
         text.append(one_line(cell["display"], 40), style=BAND_STYLES.get(cell["band"], ""))
         trend = cell["trend"]
         if trend in ("better", "same", "worse"):
-            text.append(f"  {_arrow(trend)} {_(trend)}")
+            text.append(f"  {_arrow(trend)} {translate(TREND_WORDS[trend])}")
         elif trend == "new":
             text.append("  " + _("new"), style="dim")
         if cell["band"] in ("red", "amber") and cell["streak"] >= 2:
-            text.append("  " + _("{band} for {n} sprints in a row").format(band=_(BAND_WORDS[cell["band"]]), n=cell["streak"]))
+            text.append("  " + _("{band} for {n} sprints in a row").format(band=translate(BAND_WORDS[cell["band"]]), n=cell["streak"]))
         if cell["disagreement"]:
             text.append("  ⚠ " + _("the team disagrees"), style="bold")
         for answer in cell["answers"]:

@@ -28,7 +28,7 @@ from textual.worker import Worker, WorkerState
 from kundencheck.core.checklist import KNOWN_PHASES, STATUS_SYMBOLS, STATUS_WORDS
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import TREND_ARROWS, HistorySummary, PhaseStatus, Trend, author_name, due_check, order_phases
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import one_line
 
 if TYPE_CHECKING:
@@ -352,8 +352,12 @@ def counts_text(counts: dict[str, int]) -> Text:
     for status in ("green", "amber", "red", "na"):
         if text:
             text.append("  ")
-        text.append(f"{STATUS_SYMBOLS[status]} {counts.get(status, 0)} {_(STATUS_WORDS[status])}", style=STATUS_STYLES[status])
+        text.append(f"{STATUS_SYMBOLS[status]} {counts.get(status, 0)} {translate(STATUS_WORDS[status])}", style=STATUS_STYLES[status])
     return text
+
+
+#: English, marked for the catalogs; translated where shown.
+TREND_WORDS = {"better": N_("better"), "same": N_("same"), "worse": N_("worse")}
 
 
 def trend_text(trend: dict[str, int]) -> Text:
@@ -362,7 +366,7 @@ def trend_text(trend: dict[str, int]) -> Text:
     for key in ("better", "same", "worse"):
         if text:
             text.append("  ")
-        text.append(f"{TREND_ARROWS[Trend(key)]} {trend.get(key, 0)} {_(key)}", style=TREND_STYLES[key])
+        text.append(f"{TREND_ARROWS[Trend(key)]} {trend.get(key, 0)} {translate(TREND_WORDS[key])}", style=TREND_STYLES[key])
     if trend.get("new"):
         text.append("  " + _("{n} new").format(n=trend["new"]), style="dim")
     return text

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from kundencheck.core.answers import Answer, display_value
 from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, STATUSES, Item, Kind
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import _, translate
 from kundencheck.core.text import clean_text, one_line
 
 #: Keys that answer a traffic-light item, in the order shown.
@@ -20,7 +20,7 @@ def status_text(status: str | None) -> Text:
     """A status as symbol and word, styled; readable without colour too."""
     if status not in STATUSES:
         return Text("· " + _("open"), style="dim")
-    return Text(f"{STATUS_SYMBOLS[status]} {_(STATUS_WORDS[status])}", style=_STATUS_STYLE[status])
+    return Text(f"{STATUS_SYMBOLS[status]} {translate(STATUS_WORDS[status])}", style=_STATUS_STYLE[status])
 
 
 _STATUS_STYLE = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "na": "dim"}
@@ -81,7 +81,7 @@ class QuestionPanel(VerticalGroup):
         if item.kind is Kind.TRAFFIC_LIGHT:
             for key, status in TRAFFIC_KEYS.items():
                 chosen = current == status
-                label = f" {key} {STATUS_SYMBOLS[status]} {_(STATUS_WORDS[status])} "
+                label = f" {key} {STATUS_SYMBOLS[status]} {translate(STATUS_WORDS[status])} "
                 text.append(label, style=("reverse " + _STATUS_STYLE[status]) if chosen else _STATUS_STYLE[status])
                 text.append("  ")
         elif item.kind is Kind.SCALE:
