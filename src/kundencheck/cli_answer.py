@@ -8,6 +8,7 @@ answers file and the commit message are the same as from the TUI.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,7 @@ def _checklist(project, phase: str):
 
 def _read_source(source: str) -> tuple[bytes, str]:
     if source == "-":
-        raw = click.get_binary_stream("stdin").read(MAX_BYTES + 1)
+        raw = sys.stdin.buffer.read(MAX_BYTES + 1)
         shown = "<stdin>"
     else:
         path = Path(source)
