@@ -20,6 +20,7 @@ from kundencheck.core.text import clean_text, one_line
 from kundencheck.session import RunSession
 from kundencheck.tui.editor import note_from_field, note_to_field
 from kundencheck.tui.widgets.clean_input import CleanInput
+from kundencheck.tui.widgets.item_list import ItemList
 from kundencheck.tui.widgets.question import TRAFFIC_KEYS, QuestionPanel, answer_symbol
 
 
@@ -33,6 +34,10 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
         return dt.date.fromisoformat(text)
     except ValueError:
         return None
+
+
+#: Notes longer than this are not put into the one-line note field (see _fill_note_field).
+NOTE_FIELD_LIMIT = 2_000
 
 
 class RunScreen(Screen):
@@ -62,6 +67,8 @@ class RunScreen(Screen):
         super().__init__()
         self.session = session
         self._visible: list[Item] = []
+        #: item id -> what its label in the list shows now (symbol, answered), to redraw only changes.
+        self._label_keys: dict[str, tuple[str, bool]] = {}
         self._actions_offered = False
 
     # ----------------------------------------------------------------------------- layout
@@ -72,7 +79,7 @@ class RunScreen(Screen):
             yield Static(id="progress-label", markup=False)
             yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
         with Horizontal(id="run-body"):
-            yield OptionList(id="items")
+            yield ItemList(id="items")
             with VerticalScroll(id="item-pane"):
                 yield QuestionPanel(id="question")
                 yield CleanInput(id="value-input", compact=True)
@@ -159,13 +166,21 @@ class RunScreen(Screen):
             if keep is not None:
                 ids = [i.id for i in visible]
                 items.highlighted = ids.index(keep) if keep in ids else 0
-        else:
+        else:  # the same items: change only the labels that changed (usually one)
+            answers = {a.item: a for a in self.session.run.answers}
             for n, item in enumerate(visible):
-                items.replace_option_prompt_at_index(n, self._item_label(item))
+                answer = answers.get(item.id)
+                if self._label_keys.get(item.id) != self._label_key(item, answer):
+                    items.set_prompt(n, self._item_label(item, answer))
         self._update_progress()
 
-    def _item_label(self, item: Item) -> Text:
-        answer = self.session.run.answer(item.id)
+    def _label_key(self, item: Item, answer) -> tuple[str, bool]:
+        return answer_symbol(item, answer), bool(answer and answer.value not in (None, ""))
+
+    def _item_label(self, item: Item, answer=...) -> Text:
+        if answer is ...:
+            answer = self.session.run.answer(item.id)
+        self._label_keys[item.id] = self._label_key(item, answer)
         symbol = answer_symbol(item, answer)
         text = Text(f"{symbol} ", style="bold")
         text.append(item.id, style="" if answer and answer.value not in (None, "") else "dim")
@@ -196,10 +211,27 @@ class RunScreen(Screen):
             value = answer.value if answer else None
             with value_input.prevent(Input.Changed):
                 value_input.value = value.isoformat() if isinstance(value, dt.date) else (value or "")
-        with self.query_one("#note-input", Input).prevent(Input.Changed):
-            self.query_one("#note-input", Input).value = note_to_field(answer.note) if answer else ""
+        self._fill_note_field(answer.note if answer else "")
         self._show_action(item)
         self._show_hint(item)
+
+    def _fill_note_field(self, note: str) -> None:
+        """The note in the one-line note field; a very long one shortened and read-only there.
+
+        Drawing a field that holds a megabyte costs seconds a frame (and again at every cursor
+        blink), so a note over NOTE_FIELD_LIMIT characters is shown by its start and its length
+        and edited whole in $EDITOR (ctrl+e); typing can never cut it short.
+        """
+        field = self.query_one("#note-input", Input)
+        long_note = len(note) > NOTE_FIELD_LIMIT
+        shown = note_to_field(note[:200]).rstrip() if long_note else note_to_field(note)
+        if long_note:
+            shown = _("({n:,} characters, ctrl+e edits them) ").format(n=len(note)) + shown + " …"
+        if field.has_focus and long_note:
+            self.query_one("#items", OptionList).focus()
+        with field.prevent(Input.Changed):
+            field.value = shown
+        field.disabled = long_note
 
     def _show_action(self, item: Item) -> None:
         answer = self.session.run.answer(item.id)
@@ -407,8 +439,7 @@ class RunScreen(Screen):
         if note is None:
             return
         self.session.set_note(item.id, note)
-        with self.query_one("#note-input", Input).prevent(Input.Changed):
-            self.query_one("#note-input", Input).value = note_to_field(note)
+        self._fill_note_field(note)
         self._show_hint(item)
 
     def action_leave_input(self) -> None:

@@ -1,0 +1,203 @@
+"""Big inputs: a 500-item checklist, a 1,000-character question, a 1 MB note, 10,000 runs in
+the history. Everything loads, the TUI stays responsive (every key is handled well within a
+second, on a loaded CI machine too), and what is written stays bounded where it must be.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import importlib.util
+import random
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from kundencheck.core import answers as answers_mod
+from kundencheck.core.catalog import load_catalog
+from kundencheck.core.checklist import load_checklist
+from kundencheck.session import RunSession, open_project
+from kundencheck.tui.app import build_app
+from kundencheck.tui.screens.review import ReviewScreen
+from kundencheck.tui.screens.run import RunScreen
+from tests.conftest import git
+from tests.hostile.conftest import GERMAN, add_checklist, flat, hostile_checklist, screen_text
+
+RESPONSIVE = 1.0  # seconds a key may take, generously: the benchmark has the real figures
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def app_for(project, phase: str = "build"):
+    def make(*args):
+        return RunSession.start(project, phase, draft=args[-1] if args else None)
+
+    return build_app(make)
+
+
+async def timed_press(pilot, *keys: str) -> float:
+    started = time.perf_counter()
+    await pilot.press(*keys)
+    await pilot.pause()
+    return time.perf_counter() - started
+
+
+async def latency(pilot, key: str, done, limit: float = 10.0) -> float:
+    """Seconds from sending ``key`` until ``done()`` holds. pilot.press waits until the whole
+    process is idle, which a busy worker thread (reading history) never is; this does not."""
+    app = pilot.app
+    started = time.perf_counter()
+    app._driver.send_message(events.Key(key, key if len(key) == 1 else None))
+    while not done() and time.perf_counter() - started < limit:
+        await asyncio.sleep(0.002)
+    return time.perf_counter() - started
+
+
+async def test_a_500_item_checklist_loads_and_the_tui_handles_it(repo):
+    path = add_checklist(repo, hostile_checklist(GERMAN, items=495))
+    assert len(load_checklist(path).items) == 500
+    project = open_project(repo)
+    app = app_for(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen)
+        assert "Answered 0 of 500" in screen_text(app)
+        slowest = max([await timed_press(pilot, "1")] + [await timed_press(pilot, key) for key in "jjkk"])
+        assert await timed_press(pilot, "end") < RESPONSIVE
+        assert app.screen.current.id == "extra-494"
+        slowest = max(slowest, await timed_press(pilot, "3"))  # the last item: no
+        assert app.screen.current.id == "extra-494"
+        await pilot.press("n", *"Zu spät", "escape")
+        assert await timed_press(pilot, "home") < RESPONSIVE and app.screen.current.id == "light"
+        assert slowest < RESPONSIVE, f"a key took {slowest:.2f} s with 500 items"
+        assert await timed_press(pilot, "ctrl+s") < 3 * RESPONSIVE
+        assert isinstance(app.screen, ReviewScreen)
+        shown = flat(screen_text(app))
+        assert "light ✔ yes" in shown and "mood not answered" in shown
+        await pilot.press("escape", "ctrl+q", "y")
+    project.close()
+    draft = next((repo / ".git/kundencheck/drafts").glob("*.toml"))
+    run = answers_mod.loads(draft.read_bytes())
+    assert run.answer("extra-494").note == "Zu spät"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (40, 15)])
+async def test_a_1000_character_question(repo, size):
+    question = " ".join(["Übermäßig"] * 60 + ["[bold]lang[/]"] * 40)[:1000]
+    assert len(question) == 1000
+    add_checklist(repo, hostile_checklist(GERMAN, question_extra=" " + question))
+    project = open_project(repo)
+    app = app_for(project)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        shown = flat(screen_text(app))
+        assert "Ampel Größe" in shown and "Übermäßig" in shown
+        assert await timed_press(pilot, "2") < RESPONSIVE  # partly: needs a note
+        await pilot.press(*"kurz", "enter", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.is_running
+        await pilot.press("escape", "ctrl+q", "y")
+    project.close()
+
+
+async def test_a_1_mb_note_keeps_the_tui_responsive_and_the_message_bounded(project_repo, monkeypatch):
+    note = ("Der Kunde hat am Telefon gesagt, dass er die Änderung nicht möchte. " * 15_000)[:1_000_000]
+    from kundencheck.tui import editor
+
+    monkeypatch.setattr(editor, "edit_in_app", lambda app, text: note)
+    project = open_project(project_repo)
+    app = app_for(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        session = app.session
+        await pilot.press("3")  # client-contacted: no -> note field
+        took = await timed_press(pilot, "ctrl+e")  # the long note comes back from the editor
+        assert session.run.answer("client-contacted").note == note
+        field = app.screen.query_one("#note-input")
+        assert field.value.startswith("(1,000,000 characters, ctrl+e edits them) Der Kunde") and field.disabled
+        await pilot.press("escape")
+        slowest = max([took] + [await timed_press(pilot, key) for key in ("j", "k", "j", "4", "k", "k")])
+        assert slowest < RESPONSIVE, f"a key took {slowest:.2f} s with a 1 MB note"
+        await pilot.press("n", *"x", "escape")  # the field is read-only: typing cannot cut the note
+        assert session.run.answer("client-contacted").note == note
+        session.set_action("client-contacted", what="Anrufen", owner="Ana", due=answers_mod.now().date())
+        for item, value in (("own-design", "no"), ("expectations-match", "green"), ("self-critical", "ok")):
+            session.set_value(item, value)
+        assert await timed_press(pilot, "ctrl+s") < 2 * RESPONSIVE
+        assert isinstance(app.screen, ReviewScreen)
+        message = session.message()
+        assert len(message) < 5_000 and "…" in message
+        await pilot.press("enter")
+        for _ in range(200):
+            if not app.is_running:
+                break
+            await pilot.pause(0.05)
+    project.close()
+    assert app.return_value is not None
+    committed = answers_mod.loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode("utf-8"))
+    assert committed.answer("client-contacted").note == note.strip()
+    assert len(git(project_repo, "log", "-1", "--format=%B")) < 5_000
+
+
+# ----------------------------------------------------------------------------- 10,000 runs
+
+
+@pytest.fixture(scope="module")
+def big_history(tmp_path_factory) -> Path:
+    """10,000 runs in 100 commits of 100 answers files each, built with git fast-import (the
+    benchmarks' synthetic answers: several authors and phases, notes and actions)."""
+    spec = importlib.util.spec_from_file_location("synthetic_repo", ROOT / "benchmarks" / "synthetic_repo.py")
+    synthetic = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synthetic)
+    path = tmp_path_factory.mktemp("big") / "repo"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
+    checklists = {phase: load_catalog(None).find(phase, "en") for phase, _ in synthetic.PHASE_WEIGHTS}
+    rng = random.Random(10_000)
+    start = dt.datetime(2023, 1, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    stream = []
+    for commit in range(100):
+        moment = start + dt.timedelta(days=7 * commit)
+        stream.append(f"commit refs/heads/main\ncommitter A <a@example.com> {int(moment.timestamp())} +0100\n"
+                      f"data 8\nanswers\n".encode())
+        for n in range(100):
+            phase = rng.choices([p for p, _ in synthetic.PHASE_WEIGHTS], [w for _, w in synthetic.PHASE_WEIGHTS])[0]
+            author = synthetic.AUTHORS[n % len(synthetic.AUTHORS)]
+            rel, text = synthetic._answers_file(checklists[phase], author, moment + dt.timedelta(minutes=n), rng)
+            blob = text.encode()
+            stream.append(f"M 100644 inline {rel}\ndata {len(blob)}\n".encode() + blob + b"\n")
+        stream.append(b"\n")
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=path, input=b"".join(stream), check=True)
+    subprocess.run(["git", "reset", "-q", "--hard", "main"], cwd=path, check=True)
+    git(path, "config", "user.name", "Erika Mustermann")
+    git(path, "config", "user.email", "erika@example.com")
+    return path
+
+
+async def test_ten_thousand_runs_in_the_history(big_history):
+    assert len(git(big_history, "ls-tree", "-r", "--name-only", "HEAD", ".kundencheck/answers").split()) == 10_000
+    project = open_project(big_history)
+    app = app_for(project)
+    started = time.perf_counter()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        first = time.perf_counter() - started
+        assert first < 5, f"the first screen took {first:.1f} s"
+        assert isinstance(app.screen, RunScreen) or app.screen.__class__.__name__ in ("ActionsScreen", "HomeScreen")
+        if not isinstance(app.screen, RunScreen):
+            await pilot.press("escape")
+            await pilot.pause()
+        # Keys are handled while last time's answers and open actions are read in workers.
+        busy = [w for w in app.workers if w.is_running]
+        screen = app.screen
+        slowest = 0.0
+        for key, expected in (("j", 1), ("k", 0), ("j", 1), ("k", 0)):
+            slowest = max(slowest, await latency(pilot, key, lambda: screen.query_one("#items").highlighted == expected))
+        assert slowest < RESPONSIVE, f"a key took {slowest:.2f} s while {len(busy)} workers read the history"
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        if app.is_running:
+            await pilot.press("y")
+    project.close()
