@@ -26,6 +26,7 @@ from kundencheck.tui.screens.actions import ActionsScreen
 from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, HelpScreen, ResumeDraftScreen
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
+from tests.conftest import git
 from tests.hostile.conftest import (
     CONTROL,
     MARKUP,
@@ -38,6 +39,7 @@ from tests.hostile.conftest import (
     hostile_checklist,
     screen_text,
     set_author,
+    toml_str,
 )
 
 HOSTILE = MARKUP_LINE + " " + CONTROL
@@ -143,6 +145,66 @@ async def test_every_screen_shows_markup_literally_and_never_runs_it(markup_repo
         assert again.session.run.answer("light").note.startswith("Notiz [bold]")
         assert_shows_literally(again, min_tokens=4, where="run after resume")
         await pilot.press("ctrl+q", "y")
+    project.close()
+
+
+async def test_home_history_and_participants_show_markup_literally(markup_repo):
+    """The home screen (project and client names, sprint, authors), the history matrix and a
+    cell's notes, the action review and the participants picker (recent git authors)."""
+    import datetime as dt
+
+    from kundencheck.tui.screens.actions import ActionsScreen
+    from kundencheck.tui.screens.history import HistoryScreen
+    from kundencheck.tui.screens.home import HomeScreen
+    from kundencheck.tui.screens.participants import ParticipantsScreen
+
+    (markup_repo / ".kundencheck" / "config.toml").write_text(
+        f"project = {toml_str('Projekt ' + HOSTILE)}\nclient = {toml_str('Kunde ' + HOSTILE)}\n")
+    run_id = "20261120T080000Z-build-m-000002"
+    commit_hand_written(markup_repo, hand_written_run(run_id, "T " + HOSTILE, "N " + HOSTILE + " <n@example.com>",
+                                                      "Danach " + HOSTILE, started="2026-11-20T09:00:00+01:00"), run_id)
+    (markup_repo / "work.txt").write_text("work\n")  # a commit by someone else: a recent author
+    git(markup_repo, "add", "work.txt")
+    git(markup_repo, "commit", "-q", "-m", "Work", f"--author=Eve {MARKUP_LINE} <eve@example.com>")
+    project = open_project(markup_repo)
+    app = build_app(lambda phase, draft: RunSession.start(project, phase or "build", draft=draft),
+                    project=project, phase="build", home=True, today=lambda: dt.date(2026, 11, 27))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        text = assert_shows_literally(app, min_tokens=3, where="home")
+        assert "Projekt Mk [bold]fett[/]" in flat(text)
+        await click_on(pilot, text)
+        await pilot.press("h")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        text = assert_shows_literally(app, min_tokens=3, where="history")
+        await click_on(pilot, text)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if isinstance(app.screen, ActionsScreen):  # the open actions of the earlier runs first
+            text = assert_shows_literally(app, min_tokens=3, where="action review from home")
+            await pilot.press("escape")
+            await pilot.pause()
+        assert isinstance(app.screen, RunScreen)
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ParticipantsScreen)
+        text = assert_shows_literally(app, min_tokens=3, where="participants")
+        assert "Eve Mk [bold]fett[/]" in flat(text)
+        await click_on(pilot, text)
+        assert app.is_running
+        await pilot.press("escape", "ctrl+q")
+        await pilot.pause()
+        if app.is_running:
+            await pilot.press("y")
     project.close()
 
 
