@@ -26,7 +26,7 @@ from kundencheck.tui.screens.run import RunScreen
 from tests.conftest import git
 from tests.hostile.conftest import GERMAN, add_checklist, flat, hostile_checklist, screen_text
 
-RESPONSIVE = 1.0  # seconds a key may take, generously: the benchmark has the real figures
+RESPONSIVE = 5.0  # seconds: a guard against hangs only (CI machines are shared); benchmarks/bench_keys.py has the real figures
 ROOT = Path(__file__).resolve().parents[2]
 
 
