@@ -110,7 +110,7 @@ def sleepers() -> list[str]:
 
 
 async def test_a_hanging_commit_hook_is_stopped_the_tui_stays_responsive_and_the_draft_kept(project_repo, monkeypatch):
-    monkeypatch.setattr(GitStore, "timeout", 2.0)
+    monkeypatch.setattr(GitStore, "timeout", 4.0)
     hook = project_repo / ".git" / "hooks" / "commit-msg"
     hook.write_text(f"#!/bin/sh\nsleep {SLEEP}\n")
     hook.chmod(0o755)
@@ -133,16 +133,16 @@ async def test_a_hanging_commit_hook_is_stopped_the_tui_stays_responsive_and_the
         # While git waits, keys are still handled: help opens and closes.
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
-        assert committing[0].is_running and time.monotonic() - started < 2.0
+        assert committing[0].is_running and time.monotonic() - started < 4.0
         await pilot.press("escape")
         assert app.screen is review
         while committing[0].is_running and time.monotonic() - started < 30:
             await pilot.pause(0.1)
         await pilot.pause()
         elapsed = time.monotonic() - started
-        assert elapsed < 10, f"the commit was stopped only after {elapsed:.1f} s"
+        assert elapsed < 15, f"the commit was stopped only after {elapsed:.1f} s"
         error = flat(str(review.query_one("#review-error").render()))
-        assert "did not finish within 2 seconds" in error and "commit-msg hook" in error, error
+        assert "did not finish within 4 seconds" in error and "commit-msg hook" in error, error
         assert f"kundencheck drafts commit {session.run.id}" in error
         assert app.is_running and session.committed is None
     project.close()

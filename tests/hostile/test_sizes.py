@@ -44,6 +44,13 @@ async def timed_press(pilot, *keys: str) -> float:
     return time.perf_counter() - started
 
 
+async def settle(app, pilot) -> None:
+    """Wait for the workers reading history: pilot.press waits until the whole process is idle,
+    so a key timed while they run would count their work too."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def latency(pilot, key: str, done, limit: float = 10.0) -> float:
     """Seconds from sending ``key`` until ``done()`` holds. pilot.press waits until the whole
     process is idle, which a busy worker thread (reading history) never is; this does not."""
@@ -61,7 +68,7 @@ async def test_a_500_item_checklist_loads_and_the_tui_handles_it(repo):
     project = open_project(repo)
     app = app_for(project)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         assert isinstance(app.screen, RunScreen)
         assert "Answered 0 of 500" in screen_text(app)
         slowest = max([await timed_press(pilot, "1")] + [await timed_press(pilot, key) for key in "jjkk"])
@@ -91,7 +98,7 @@ async def test_a_1000_character_question(repo, size):
     project = open_project(repo)
     app = app_for(project)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         shown = flat(screen_text(app))
         assert "Ampel Größe" in shown and "Übermäßig" in shown
         assert await timed_press(pilot, "2") < RESPONSIVE  # partly: needs a note
@@ -111,6 +118,7 @@ async def test_a_1_mb_note_keeps_the_tui_responsive_and_the_message_bounded(proj
     project = open_project(project_repo)
     app = app_for(project)
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
         session = app.session
         await pilot.press("3")  # client-contacted: no -> note field
         took = await timed_press(pilot, "ctrl+e")  # the long note comes back from the editor
