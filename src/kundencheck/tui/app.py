@@ -38,6 +38,12 @@ class KundencheckApp(App[CommitResult | None]):
                  project: Project | None = None, phase: str | None = None, home: bool = False,
                  today: Callable[[], dt.date] | None = None) -> None:
         super().__init__()
+        if self.no_color:  # NO_COLOR / --no-color: greys that stay readable (see tui/filters.py)
+            from textual.filter import Monochrome
+
+            from kundencheck.tui.filters import ReadableMonochrome
+
+            self._filters = [ReadableMonochrome() if isinstance(f, Monochrome) else f for f in self._filters]
         self.make_session = make_session
         self.draft = draft
         self.session: RunSession | None = None

@@ -1,0 +1,222 @@
+"""Every screen at 80x24 and at 160x48, without colour (NO_COLOR=1) and with the ansi-light
+theme (the terminal's own 16 colours on a light background), as SVG snapshots; and every state
+readable without colour: symbols and words, never colour alone.
+
+The apps are deterministic: the offline app of tests/tui/conftest.py (fixed run) for the run,
+review and dialog screens; the shared history repository (tests/history_builder.py) with a fixed
+"today", fixed run ids and a fixed sprint label for home, history, the action review and the
+participants picker. Update with ``--snapshot-update`` and look at each new SVG
+(``rsvg-convert``) before accepting it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pytest
+
+from kundencheck.core import answers as answers_mod
+from kundencheck.core.checklist import load_checklist
+from kundencheck.session import RunSession, open_project
+from kundencheck.tui.app import build_app
+from tests.tui.conftest import DATA, FIXED_START, TODAY
+
+SIZES = {"80x24": (80, 24), "160x48": (160, 48)}
+MODES = ["no-color", "ansi-light"]
+VARIANTS = [(size, mode) for size in SIZES for mode in MODES]
+IDS = [f"{size}-{mode}" for size, mode in VARIANTS]
+
+
+@pytest.fixture
+def mode_env(request, monkeypatch):
+    """NO_COLOR for the no-color mode (read when the app is made); the theme for ansi-light."""
+    _size, mode = request.param
+    if mode == "no-color":
+        monkeypatch.setenv("NO_COLOR", "1")
+        return None
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return "ansi-light"
+
+
+def offline(theme, *, previous: dict | None = None, draft: bool = False):
+    checklist = load_checklist(DATA / "sprint.en.toml")
+    run = answers_mod.new_run(checklist, "Erika Mustermann <erika@example.com>", "erika@example.com", sprint="2026-W48",
+                              started=FIXED_START)
+    run.id = "20261127T083000Z-build-erika-000000"
+    last = None
+    if previous:
+        last = answers_mod.new_run(checklist, "Erika Mustermann <erika@example.com>", "erika@example.com",
+                                   sprint="2026-W46", started=FIXED_START - dt.timedelta(days=14))
+        last.answers = [answers_mod.Answer(item=k, value=v[0], note=v[1]) for k, v in previous.items()]
+    session = RunSession(None, checklist, run, last)
+    offer = None
+    if draft:
+        run.answers = [answers_mod.Answer("client-contacted", "green"), answers_mod.Answer("team-mood", 4)]
+        offer = (run, f"Draft {run.id} of the build checklist, sprint 2026-W48, last saved 2026-11-27 10:15, 2 answers.")
+    return build_app(lambda _phase, _draft: session, draft=offer, theme=theme)
+
+
+@pytest.fixture
+def history(project_repo, monkeypatch):
+    """The shared history repository, with run ids that do not change from run to run."""
+    from tests.history_builder import build_history
+
+    counter = itertools.count()
+    monkeypatch.setattr(answers_mod.secrets, "token_hex", lambda n: f"{next(counter):06x}")
+    return build_history(project_repo)["path"]
+
+
+def project(path, theme, *, home: bool):
+    opened = open_project(path)
+    app = build_app(lambda phase, draft: RunSession.start(opened, phase or "build", draft=draft, sprint="2026-W15"),
+                    project=opened, phase="build", home=home, today=lambda: TODAY, theme=theme)
+    return app, opened
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot, ready, what: str, limit: float = 20.0) -> None:
+    """Wait until ``ready()`` holds (a screen pushed from a worker's result, a list filled), then
+    for the workers: on a busy machine a worker may not even have started at the first pause."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while not ready():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.05)
+    await settle(pilot)
+
+
+def _screen(pilot, name: str) -> bool:
+    return type(pilot.app.screen).__name__ == name
+
+
+#: What each screen needs before it is drawn the same every time.
+READY = {
+    "HomeScreen": lambda pilot: getattr(pilot.app.screen, "data", None) is not None,  # the history is read
+    "HistoryScreen": lambda pilot: bool(pilot.app.screen.query("DataTable")) and pilot.app.screen.query_one("DataTable").row_count > 0,
+    "ParticipantsScreen": lambda pilot: pilot.app.screen.query_one("SelectionList").option_count > 0,
+}
+
+
+def keys_then_settle(*keys: str, screen: str | None = None):
+    """Press ``keys`` (each once the app has settled), waiting for ``screen`` to be there and
+    ready before the snapshot is taken."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            if key == "pick-first":  # the participants picker: pick the first recent author
+                from textual.widgets import SelectionList
+
+                await until(pilot, lambda: READY["ParticipantsScreen"](pilot), "the recent authors")
+                pilot.app.screen.query_one(SelectionList).highlighted = 0
+                key = "space"
+            elif key == "wait-home":
+                await until(pilot, lambda: _screen(pilot, "HomeScreen") and READY["HomeScreen"](pilot), "the home screen")
+                continue
+            elif key == "escape" and screen in ("ActionsScreen", "ParticipantsScreen"):
+                await until(pilot, lambda: _screen(pilot, "ActionsScreen"), "the action review")
+            await pilot.press(key)
+            await settle(pilot)
+        if screen is not None:
+            await until(pilot, lambda: _screen(pilot, screen) and READY.get(screen, lambda _p: True)(pilot), screen)
+
+    return run_before
+
+
+# ----------------------------------------------------------------------------- offline screens
+
+OFFLINE = {
+    # name: (what you should see, keys, offline options)
+    "run": ("the first question with its why, last time's ✘ no with its note, the choices with symbols and words",
+            [], {"previous": {"client-contacted": ("red", "Only status mails since May")}}),
+    "run-red": ("client-contacted answered ✘ no, the note field focused, the action box, the hint", ["3"], {}),
+    "review": ("every answer with symbol and word, no problems, the commit message",
+               ["1", "4", "2", "1", "enter", *"Two options", "enter", "ctrl+s"], {}),
+    "help": ("the keys dialog over the run screen", ["question_mark"], {}),
+    "quit": ("the quit dialog: quit without committing? y / n", ["1", "q"], {}),
+    "resume": ("the resume dialog: the draft's id, sprint, time and 2 answers; r, d, s", [], {"draft": True}),
+}
+
+
+@pytest.mark.parametrize("mode_env", VARIANTS, ids=IDS, indirect=True)
+@pytest.mark.parametrize("screen", list(OFFLINE))
+def test_offline_screens(snap_compare, mode_env, screen, request):
+    """You should see the screen named in the test id (see OFFLINE) at the size and in the mode
+    of the test id: without colour, every state still has its symbol and word."""
+    _what, keys, options = OFFLINE[screen]
+    size = SIZES[request.node.callspec.params["mode_env"][0]]
+    app = offline(mode_env, **options)
+    assert snap_compare(app, terminal_size=size, press=keys)
+
+
+# ----------------------------------------------------------------------------- screens on a history
+
+PROJECT = {
+    "home": ("the five phases, build in detail: last run, answers with symbols and words, actions, due", True, []),
+    "history": ("the health matrix of build: symbols, words, trend arrows, ⚠; the focused cell's answers", True,
+                ["wait-home", "h"]),
+    "actions": ("the action review: open actions with owner, due, ⚠ overdue; d, o, x", False, []),
+    "participants": ("who is answering together: two recent authors, Ana picked (its box drawn differently, also "
+                     "without colour), a field for others", False, ["escape", "p", "pick-first"]),
+}
+
+
+@pytest.mark.parametrize("mode_env", VARIANTS, ids=IDS, indirect=True)
+@pytest.mark.parametrize("screen", list(PROJECT))
+def test_screens_on_a_history(snap_compare, mode_env, screen, history, request):
+    """You should see the screen named in the test id (see PROJECT) at the size and in the mode
+    of the test id."""
+    _what, home, keys = PROJECT[screen]
+    size = SIZES[request.node.callspec.params["mode_env"][0]]
+    app, opened = project(history, mode_env, home=home)
+    shown = {"home": "HomeScreen", "history": "HistoryScreen", "actions": "ActionsScreen",
+             "participants": "ParticipantsScreen"}[screen]
+    try:
+        assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(*keys, screen=shown))
+    finally:
+        opened.close()
+
+
+async def test_every_state_has_its_symbol_and_word_without_colour(monkeypatch, history):
+    """NO_COLOR: the greys stay readable (the filter), and each answer state, trend and warning
+    carries a symbol and a word on the run, review, home and history screens."""
+    from kundencheck.tui.filters import ReadableMonochrome
+    from tests.hostile.conftest import flat, screen_text
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = offline(None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.no_color and any(isinstance(f, ReadableMonochrome) for f in app._filters)
+        shown = flat(screen_text(app))
+        for state in ("1 ✔ yes", "2 ◐ partly", "3 ✘ no", "0 – n/a"):
+            assert state in shown
+        await pilot.press("2", *"Mails only", "enter", "4", "1")  # partly; mood 4; own design: yes
+        await pilot.press("0")  # deviations: not applicable
+        await pilot.press("3", *"No", "enter")  # expectations: no
+        listed = flat(screen_text(app))
+        for symbol, item in (("◐", "client-contacted"), ("4", "team-mood"), ("–", "deviations-announced"),
+                             ("✘", "expectations-match"), ("·", "next-review")):
+            assert f"{symbol} {item}" in listed, (symbol, item, listed)
+        await pilot.press("escape", "ctrl+s")
+        await pilot.pause()
+        review = flat(screen_text(app))
+        for state in ("◐ partly", "– n/a", "✘ no", "not answered"):
+            assert state in review
+    opened_app, opened = project(history, None, home=True)
+    async with opened_app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        home = flat(screen_text(opened_app))
+        for words in ("✔ 1 yes", "◐ 0 partly", "✘ 1 no", "– 0 n/a", "↑ 2 better", "↓ 1 worse", "⚠ 2 overdue", "⚠ client-contacted"):
+            assert words in home, (words, home)
+        await pilot.press("h")
+        await settle(pilot)
+        matrix = flat(screen_text(opened_app))
+        for words in ("✘ no", "◐ 3/5", "✔ yes", "⚠ disagree", "↑ better", "→ same", "↓ worse"):
+            assert words in matrix, (words, matrix)
+    opened.close()
