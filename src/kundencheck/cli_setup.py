@@ -132,11 +132,9 @@ def _commit(store, relpath: str, content: str | bytes, message: str, hook: bool)
         return store.commit_file(relpath, data, message, run_commit_msg_hook=hook)
     except StoreError as exc:
         # The store speaks of answers kept as a draft; here there is no draft to speak of.
-        try:
-            from kundencheck.store.git_store import _DRAFT_HINT as hint
-        except ImportError:  # pragma: no cover
-            hint = ""
-        text = exc.message.replace(hint, "") if hint else exc.message
+        from kundencheck.store.git_store import DRAFT_HINT
+
+        text = exc.message.replace(DRAFT_HINT, "")
         raise StoreError(f"{text} ({relpath} was not committed; run the command again once that is sorted out.)") from None
 
 

@@ -58,11 +58,18 @@ def load_config(project_root: Path) -> Config:
     path = project_root / CONFIG_PATH
     if not path.exists() and not path.is_symlink():  # a dangling link is an error, not "no config"
         return Config()
+    data, shown, text = read_settings_file(path, ConfigError, "the project config")
+    return config_from_dict(data, shown, text=text)
+
+
+def read_settings_file(path: Path, error_type: type, what: str) -> tuple[dict[str, Any], str, str]:
+    """Read a settings file (project or user config): its table, its name for messages, its
+    text (for line numbers in errors). Every failure is ``error_type`` naming the file."""
     shown = str(path)
-    raw = read_file_bytes(path, ConfigError, what="the project config", limit=MAX_FILE_BYTES,
+    raw = read_file_bytes(path, error_type, what=what, limit=MAX_FILE_BYTES,
                           hint="It holds a few settings; check that this is the right file.")
-    data = parse_toml_bytes(raw, shown, ConfigError)
-    return config_from_dict(data, shown, text=raw.decode("utf-8", "replace"))
+    data = parse_toml_bytes(raw, shown, error_type)
+    return data, shown, raw.decode("utf-8", "replace")
 
 
 def key_line(text: str, key: str) -> int | None:

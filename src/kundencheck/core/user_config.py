@@ -24,8 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kundencheck.core.checklist import MAX_FILE_BYTES, parse_toml_bytes, read_file_bytes
-from kundencheck.core.config import ConfigError, key_line
+from kundencheck.core.config import ConfigError, key_line, read_settings_file
 from kundencheck.core.i18n import SUPPORTED, language_from_environment
 
 APP_NAME = "kundencheck"
@@ -63,11 +62,8 @@ def load_user_config(path: Path | None = None) -> UserConfig:
     path = user_config_path() if path is None else path
     if not path.exists() and not path.is_symlink():  # a dangling link is an error, not "no config"
         return UserConfig()
-    shown = str(path)
-    raw = read_file_bytes(path, UserConfigError, what="the user config", limit=MAX_FILE_BYTES,
-                          hint="It holds a few settings; check that this is the right file.")
-    data = parse_toml_bytes(raw, shown, UserConfigError)
-    return user_config_from_dict(data, shown, text=raw.decode("utf-8", "replace"))
+    data, shown, text = read_settings_file(path, UserConfigError, "the user config")
+    return user_config_from_dict(data, shown, text=text)
 
 
 def _fail(shown: str, text: str | None, key: str, allowed: str) -> UserConfigError:

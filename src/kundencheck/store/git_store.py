@@ -32,14 +32,14 @@ from typing import Any
 from kundencheck.core.errors import StoreError
 from kundencheck.store.atomic import atomic_write
 
-__all__ = ["ANSWERS_ROOT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION", "PushError"]
+__all__ = ["ANSWERS_ROOT", "DRAFT_HINT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION", "PushError"]
 
 #: `git hook run --ignore-missing` appeared in git 2.36.
 MIN_GIT_VERSION = (2, 36)
 #: Every path kundencheck commits lives below this folder of the work tree.
 ANSWERS_ROOT = ".kundencheck/"
 
-_DRAFT_HINT = (
+DRAFT_HINT = (
     " Your answers are kept as a draft: once this is sorted out, commit them with "
     "`kundencheck drafts commit ID`."
 )
@@ -248,13 +248,13 @@ class GitStore:
             if self._state_paths[name].exists():
                 raise StoreError(
                     f"kundencheck will not commit now: {state} in {self.root}. First {remedy}."
-                    + _DRAFT_HINT)
+                    + DRAFT_HINT)
         symref, old = head
         if symref is None and not self.allow_detached:
             raise StoreError(
                 f"kundencheck will not commit now: HEAD is detached (not on a branch) at "
                 f"{(old or '')[:12]} in {self.root}. Switch to a branch with `git switch BRANCH` "
-                "(or create one here with `git switch -c NAME`)." + _DRAFT_HINT)
+                "(or create one here with `git switch -c NAME`)." + DRAFT_HINT)
         # A running git holds index.lock for milliseconds; a crashed one leaves it forever.
         deadline = time.monotonic() + _LOCK_WAIT
         while self._index_lock.exists():
@@ -263,7 +263,7 @@ class GitStore:
                     f"kundencheck will not commit now: {self._index_lock} exists, so another git "
                     "process is using this repository. Wait for it to finish; if no git is "
                     "running, a crashed git left the lock behind and you can delete that file "
-                    "yourself (kundencheck never deletes it)." + _DRAFT_HINT)
+                    "yourself (kundencheck never deletes it)." + DRAFT_HINT)
             time.sleep(0.02)
         return self._shallow_warning()
 
@@ -289,9 +289,9 @@ class GitStore:
         try:
             return self._commit_file(relpath, content, body, run_commit_msg_hook, ref)
         except StoreError as exc:
-            if _DRAFT_HINT in exc.message:
+            if DRAFT_HINT in exc.message:
                 raise
-            raise StoreError(exc.message + _DRAFT_HINT) from exc
+            raise StoreError(exc.message + DRAFT_HINT) from exc
 
     def _commit_file(self, relpath: str, content: bytes, body: str, run_hook: bool,
                      ref: str | None) -> CommitResult:
