@@ -6,13 +6,16 @@ import datetime as dt
 import re
 
 import pytest
+import tomlkit
 import tomllib
 
 from kundencheck.core.answers import (
     ANSWERS_DIR,
     Action,
+    ActionReview,
     Answer,
     Run,
+    document,
     dumps,
     loads,
     new_run,
@@ -238,6 +241,98 @@ def test_answers_format_doc_example_loads():
     checklist_doc = (Path(__file__).resolve().parents[2] / "docs" / "checklist-format.md").read_text(encoding="utf-8")
     checklist = checklist_from_dict(tomllib.loads(re.search(r"```toml\n(.*?)```", checklist_doc, flags=re.S).group(1)))
     assert problems_with(run, checklist, final=False) == []
+
+
+def test_answers_format_doc_example_is_exactly_what_dumps_writes():
+    """The example in the format doc, byte for byte: pins the layout (a tomlkit upgrade that
+    changed it would show here) and keeps the doc honest."""
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    block = re.search(r"```toml\n(.*?)```", (docs / "answers-format.md").read_text(encoding="utf-8"), flags=re.S).group(1)
+    checklist_doc = (docs / "checklist-format.md").read_text(encoding="utf-8")
+    checklist = checklist_from_dict(tomllib.loads(re.search(r"```toml\n(.*?)```", checklist_doc, flags=re.S).group(1)))
+    assert dumps(loads(block), checklist) == block
+
+
+# ------------------------------------------------------------------------- dumps and tomlkit
+
+
+def run_with_everything(note: str = "Only status mails.\nSince the design review.") -> Run:
+    return make_run(
+        Answer("contacted", "red", note=note, action=Action("Call the PO", "Erika", dt.date(2026, 12, 1))),
+        Answer("mood", 2, note="Tired."),
+        Answer("review", dt.date(2026, 12, 4)),
+        Answer("self-critical", 'A "quoted" \\ text\nover two lines, with ß and 🚀'),
+        participants=["Erika Mustermann <erika@example.com>", "Jürgen Groß <juergen@example.com>"],
+        reviews=[ActionReview("20261113T090200Z-build-jonas-8b21d0", "contacted", "dropped", note="Left.\nGone."),
+                 ActionReview("20261113T090200Z-build-jonas-8b21d0", "gone-item", "done")],
+    )
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        run_with_everything(),
+        run_with_everything(note="x" * 5000 + "\n\"\"\"" + "y" * 5000),  # too big to be kept: rendered every time
+        make_run(),  # no answers: answers = []
+        make_run(reviews=[ActionReview("20261113T090200Z-build-jonas-8b21d0", "contacted", "open")]),
+    ],
+    ids=["everything", "big-note", "no-answers", "only-reviews"],
+)
+def test_dumps_is_what_tomlkit_renders_for_the_whole_document(run):
+    """dumps() joins tables rendered one by one (and kept); the whole tomlkit document is the
+    reference it must match, also the second time, from the cache."""
+    expected = tomlkit.dumps(document(run, CHECKLIST))
+    assert dumps(run, CHECKLIST) == expected
+    assert dumps(run, CHECKLIST) == expected
+    assert tomllib.loads(expected)["schema"] == 1
+
+
+def test_an_answer_changed_in_place_is_written_anew():
+    """The session changes an answer's value, note and action on the same objects; the table
+    kept from the last draft must not be written again."""
+    run = run_with_everything()
+    dumps(run, CHECKLIST)
+    contacted = run.answers[0]
+    contacted.value, contacted.note = "amber", "Better now."
+    contacted.action.what, contacted.action.owner, contacted.action.due = "Mail the PO", "Jonas", dt.date(2027, 1, 2)
+    run.reviews[0].decision = "done"
+    back = loads(dumps(run, CHECKLIST))
+    assert (back.answers[0].value, back.answers[0].note) == ("amber", "Better now.")
+    assert back.answers[0].action == Action("Mail the PO", "Jonas", dt.date(2027, 1, 2))
+    assert back.reviews[0].decision == "done"
+
+
+def test_values_equal_in_python_but_not_in_toml_are_kept_apart():
+    """True == 1 and both hash alike; a kept table must still say which one it was."""
+    run = make_run(Answer("mood", 1))
+    assert "value = 1\n" in dumps(run, CHECKLIST)
+    run.answers[0].value = True
+    assert "value = true\n" in dumps(run, CHECKLIST)
+
+
+def test_text_is_escaped_for_any_characters():
+    nasty = '\\ " \"\"\" \x00\x1b[31m\x7f\x9b2J \t tab \u202e é 🚀 \r\n\n'
+    run = make_run(Answer("self-critical", nasty, note=nasty, action=Action(nasty, nasty, None)), author="x" + nasty)
+    text = dumps(run, CHECKLIST)
+    # Safe to show with `git show` or cat: no control character but newline and tab, no bidi override.
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", text)
+    back = loads(text)
+    assert back.answers[0].value == nasty  # a text answer is kept as typed, escaped
+    # Notes and names: escape sequences and controls dropped, a tab made spaces, ends stripped.
+    cleaned = '\\ " """       tab  é 🚀'
+    assert back.answers[0].note == cleaned
+    assert back.answers[0].action == Action(cleaned, cleaned, None)
+    assert back.author == "x" + cleaned + " \n\n"
+
+
+def test_a_lone_surrogate_in_a_text_answer_is_written_as_a_replacement_character():
+    """A lone surrogate (undecodable bytes) cannot be UTF-8 nor a TOML escape: the file would not
+    be written, or not be read back."""
+    run = make_run(Answer("self-critical", "caf\udce9"))
+    text = dumps(run, CHECKLIST)
+    assert loads(text.encode("utf-8")).answers[0].value == "caf\ufffd"
 
 
 # ------------------------------------------------------------------------- problems_with

@@ -1,14 +1,15 @@
 """One run of a checklist: its answers, how they are written to TOML and read back.
 
-The answers file format is documented in docs/answers-format.md. Files are written line by
-line here (each answer carries its question as a comment for a human reader; a draft is saved
-after every key, so writing must be fast) and read with tomllib (several times faster than
-tomlkit, which matters when reading years of history).
+The answers file format is documented in docs/answers-format.md. Files are written with tomlkit
+(each answer carries its question as a comment for a human reader; a draft is saved after every
+key, so each answer's table is rendered once and kept) and read with tomllib (several times
+faster than tomlkit, which matters when reading years of history).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import secrets
 import sys
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import tomlkit
+from tomlkit.items import String, StringType, Table, Trivia
 
 from kundencheck.core.checklist import (
     STATUSES,
@@ -255,109 +257,186 @@ def _shown(value: Any) -> str:
 def dumps(run: Run, checklist: Checklist | None = None) -> str:
     """The run as a TOML document, with each question as a comment above its answer.
 
-    Written line by line: the layout is fixed and small, and building it with tomlkit cost about
-    0.3 ms an answer, while a draft is saved after every key (a 500-item run lagged 150 ms a key).
-    Text people typed is cleaned of control characters; every string is escaped by
-    :func:`_toml_str`.
+    The text is what tomlkit renders for :func:`document`, put together from parts, because a
+    draft is saved after every key and rendering a whole 500-answer document with tomlkit takes
+    about 150 ms. The top-level keys are rendered every time (a dozen keys); each ``[[answers]]``
+    and ``[[reviews]]`` table is rendered once per content and kept (:func:`_answer_text`), so a
+    key re-renders the one table that changed.
     """
-    lines = ["# kundencheck answers: one run of a checklist. Format: docs/answers-format.md",
-             f"schema = {SCHEMA_VERSION}",
-             f"id = {_toml_str(run.id)}",
-             f"checklist = {_toml_str(run.checklist)}",
-             f"checklist_version = {_toml_str(run.checklist_version)}",
-             f"phase = {_toml_str(run.phase)}",
-             f"language = {_toml_str(run.language)}",
-             f"sprint = {_toml_str(clean_text(run.sprint))}",
-             f"author = {_toml_str(clean_text(run.author))}"]
+    answers = [_answer_text(*_answer_fields(answer, checklist)) for answer in run.answers if _is_answered(answer)]
+    reviews = [_review_text(*_review_fields(review, checklist)) for review in run.reviews]
+    # tomlkit puts a blank line between two tables of a document and ends each table with a newline.
+    return _head(run, answers_empty=not answers).as_string() + "\n".join(answers + reviews)
+
+
+def document(run: Run, checklist: Checklist | None = None) -> tomlkit.TOMLDocument:
+    """The run as one tomlkit document; :func:`dumps` renders the same text faster."""
+    tables = [_answer_table(*_answer_fields(answer, checklist)) for answer in run.answers if _is_answered(answer)]
+    doc = _head(run, answers_empty=not tables)
+    for key, key_tables in (("answers", tables),
+                            ("reviews", [_review_table(*_review_fields(review, checklist)) for review in run.reviews])):
+        if key_tables:
+            array = tomlkit.aot()
+            for table in key_tables:
+                array.append(table)
+            doc.add(key, array)
+    return doc
+
+
+def _head(run: Run, *, answers_empty: bool) -> tomlkit.TOMLDocument:
+    """The top-level keys; with ``answers_empty`` also ``answers = []``."""
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("kundencheck answers: one run of a checklist. Format: docs/answers-format.md"))
+    doc.add("schema", SCHEMA_VERSION)
+    for key, value in (("id", run.id), ("checklist", run.checklist), ("checklist_version", run.checklist_version),
+                       ("phase", run.phase), ("language", run.language), ("sprint", clean_text(run.sprint)),
+                       ("author", clean_text(run.author))):
+        doc.add(key, _string(value))
     if run.participants:
-        lines.append("participants = [" + ", ".join(_toml_str(clean_text(p)) for p in run.participants) + "]")
-    lines.append(f"started = {_toml_value(run.started)}")
+        participants = tomlkit.array()
+        participants.extend(_string(clean_text(p)) for p in run.participants)
+        doc.add("participants", participants)
+    doc.add("started", run.started)
     if run.finished is not None:
-        lines.append(f"finished = {_toml_value(run.finished)}")
-    tables: list[str] = []
-    for answer in run.answers:
-        if answer.value is None or answer.value == "":
-            continue
-        item = checklist.item(answer.item) if checklist else None
-        table = ["[[answers]]"]
-        if item is not None:
-            # A comment is one line; a newline in a question must not end it.
-            table.append("# " + one_line(item.question, 200))
-        table.append(f"item = {_toml_str(answer.item)}")
-        is_status = item.kind is Kind.TRAFFIC_LIGHT if item else answer.value in STATUSES
-        table.append(f"{'status' if is_status else 'value'} = {_toml_value(answer.value)}")
-        if answer.note.strip():
-            table.append(f"note = {_multiline(clean_text(answer.note).strip())}")
-        what = clean_text(answer.action.what).strip() if answer.action is not None else ""
-        if answer.action is not None and what:
-            table += ["", "[answers.action]", f"what = {_toml_str(what)}",
-                      f"owner = {_toml_str(clean_text(answer.action.owner).strip())}"]
-            if answer.action.due is not None:
-                table.append(f"due = {_toml_value(answer.action.due)}")
-        tables.append("\n".join(table))
-    if not tables:
-        lines.append("answers = []")
-    for review in run.reviews:
-        item = checklist.item(review.item) if checklist else None
-        table = ["[[reviews]]"]
-        if item is not None:
-            table.append("# Action from an earlier run: " + one_line(item.question, 170))
-        table += [f"run = {_toml_str(review.run)}", f"item = {_toml_str(review.item)}",
-                  f"decision = {_toml_str(review.decision)}"]
-        if review.note.strip():
-            table.append(f"note = {_multiline(clean_text(review.note).strip())}")
-        tables.append("\n".join(table))
-    return "\n".join(lines) + "\n\n" + "".join(t + "\n\n" for t in tables[:-1]) + (tables[-1] + "\n" if tables else "")
+        doc.add("finished", run.finished)
+    if answers_empty:
+        # An inline empty array: tomlkit writes an empty array of tables at the top of the file.
+        doc.add("answers", tomlkit.array())
+    doc.add(tomlkit.nl())
+    return doc
 
 
-def _multiline(text: str) -> str:
-    return _toml_str(text, multiline="\n" in text)
+def _is_answered(answer: Answer) -> bool:
+    return answer.value is not None and answer.value != ""
 
 
-#: What a TOML basic string must escape: quote, backslash, control characters but tab.
-_TOML_ESCAPE = re.compile(r'["\\\x00-\x08\x0a-\x1f\x7f]')
+def _answer_fields(answer: Answer, checklist: Checklist | None) -> tuple:
+    """What an ``[[answers]]`` table is made of, as plain values: the key of its rendered text
+    in the cache. Not the Answer itself: the session changes value, note and action in place."""
+    item = checklist.item(answer.item) if checklist else None
+    is_status = item.kind is Kind.TRAFFIC_LIGHT if item else answer.value in STATUSES
+    action = answer.action
+    return (answer.item, item.question if item is not None else None, is_status, answer.value, answer.note,
+            action.what if action else "", action.owner if action else "", action.due if action else None)
+
+
+def _answer_table(item_id: str, question: str | None, is_status: bool, value: Any, note: str,
+                  what: str, owner: str, due: dt.date | None) -> Table:
+    table = tomlkit.table()
+    if question is not None:
+        # A comment is one line; a newline in a question must not end it.
+        table.add(tomlkit.comment(one_line(question, 200)))
+    table.add("item", _string(item_id))
+    table.add("status" if is_status else "value", _string(value) if isinstance(value, str) else value)
+    if note.strip():
+        table.add("note", _multiline(clean_text(note).strip()))
+    what = clean_text(what).strip()
+    if what:
+        action = tomlkit.table()
+        action.add("what", _string(what))
+        action.add("owner", _string(clean_text(owner).strip()))
+        if due is not None:
+            action.add("due", due)
+        table.add("action", action)
+    return table
+
+
+def _review_fields(review: ActionReview, checklist: Checklist | None) -> tuple:
+    """What a ``[[reviews]]`` table is made of (see :func:`_answer_fields`)."""
+    item = checklist.item(review.item) if checklist else None
+    return (review.run, review.item, review.decision, review.note, item.question if item is not None else None)
+
+
+def _review_table(run_id: str, item_id: str, decision: str, note: str, question: str | None) -> Table:
+    table = tomlkit.table()
+    if question is not None:
+        table.add(tomlkit.comment("Action from an earlier run: " + one_line(question, 170)))
+    table.add("run", _string(run_id))
+    table.add("item", _string(item_id))
+    table.add("decision", _string(decision))
+    if note.strip():
+        table.add("note", _multiline(clean_text(note).strip()))
+    return table
+
+
+def _rendered(key: str, table: Table) -> str:
+    """``table`` as tomlkit renders it as one ``[[key]]`` table of a document."""
+    doc = tomlkit.document()
+    doc.add(key, tomlkit.aot())
+    doc[key].append(table)
+    return doc.as_string()
+
+
+#: Tables kept rendered: two 500-item runs and their reviews. Tables with more text than
+#: _CACHED_CHARS are rendered every time (their cleaning and escaping cost more than tomlkit's
+#: part), so the cache holds at most a few megabytes.
+_CACHED_TABLES = 2048
+_CACHED_CHARS = 2000
+
+
+@functools.lru_cache(maxsize=_CACHED_TABLES, typed=True)
+def _cached_answer_text(*fields: Any) -> str:
+    return _rendered("answers", _answer_table(*fields))
+
+
+@functools.lru_cache(maxsize=_CACHED_TABLES, typed=True)
+def _cached_review_text(*fields: Any) -> str:
+    return _rendered("reviews", _review_table(*fields))
+
+
+def _answer_text(*fields: Any) -> str:
+    """One ``[[answers]]`` table's text, from the cache when it is small and kept there.
+
+    ``typed`` keeps 1, True and "1" or a date and a date-time apart; a value of a type no
+    answer has (not hashable, say) is rendered without the cache."""
+    value = fields[3]
+    if isinstance(value, (str, int, dt.date)) and _small(fields):
+        return _cached_answer_text(*fields)
+    return _rendered("answers", _answer_table(*fields))
+
+
+def _review_text(*fields: Any) -> str:
+    if _small(fields):
+        return _cached_review_text(*fields)
+    return _rendered("reviews", _review_table(*fields))
+
+
+def _small(fields: tuple) -> bool:
+    return sum(len(f) for f in fields if isinstance(f, str)) <= _CACHED_CHARS
+
+
+def _multiline(text: str) -> String:
+    return _string(text, multiline="\n" in text)
+
+
+#: What a TOML basic string must escape: quote, backslash, control characters but tab; and what
+#: is escaped so the file is safe to show in a terminal (`git show`): C1 controls (U+009B starts
+#: an escape sequence in some terminals) and bidi overrides. A text answer keeps them, escaped.
+#: A lone surrogate cannot be written as UTF-8 nor escaped in TOML: it becomes U+FFFD.
+_TOML_ESCAPE = re.compile(r'["\\\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]')
 _TOML_SHORT = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
-def _toml_str(text: str, multiline: bool = False) -> str:
-    """``text`` as a TOML basic string, escaped in one pass (tomlkit's own escaping is quadratic
-    in the length: a 100 KB note took seconds). In a multi-line string newlines stay as they are."""
+def _string(text: str, multiline: bool = False) -> String:
+    """``text`` as a tomlkit basic string, escaped here in one pass.
+
+    tomlkit's own escaping copies the rest of the string at every character it looks at
+    (quadratic): saving a run with a 100 KB note took seconds, with a 1 MB note minutes, and a
+    draft is saved after every key. In a multi-line string only newlines stay unescaped.
+    """
 
     def escape(match: re.Match) -> str:
         char = match.group()
         if multiline and char == "\n":
             return char
+        if "\ud800" <= char <= "\udfff":
+            return "\ufffd"
         return _TOML_SHORT.get(char) or f"\\u{ord(char):04x}"
 
     escaped = _TOML_ESCAPE.sub(escape, text)
-    if not multiline:
-        return f'"{escaped}"'
-    if escaped.startswith("\n"):
+    if multiline and escaped.startswith("\n"):
         escaped = "\n" + escaped  # the parser drops a newline right after the opening quotes
-    return f'"""{escaped}"""'
-
-
-def _toml_value(value: Any) -> str:
-    """A scalar answer value, date or date-time as TOML (RFC 3339; a zero offset as ``Z``)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return _toml_str(value)
-    if isinstance(value, dt.datetime):
-        text = value.replace(tzinfo=None).isoformat()
-        offset = value.utcoffset()
-        if offset is None:
-            return text
-        if not offset:
-            return text + "Z"
-        minutes = int(offset.total_seconds()) // 60
-        sign = "-" if minutes < 0 else "+"
-        return f"{text}{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return tomlkit.item(value).as_string()  # not an answer kundencheck makes; tomlkit knows TOML
+    return String(StringType.MLB if multiline else StringType.SLB, text, escaped, Trivia())
 
 
 # --------------------------------------------------------------------------------- reading
