@@ -14,10 +14,11 @@ from typing import Any
 
 import click
 
-from kundencheck.cli_common import _console, directory_of, guarded
+from kundencheck.cli_common import _console, command, directory_of, guarded
 from kundencheck.cli_team import apply_push, parse_participants, participant_option, push_option
 from kundencheck.core.participants import parse_participant, with_participants
 from kundencheck.core.errors import AnswersError, KundencheckError, UsageError
+from kundencheck.core.i18n import N_, _, translate
 
 #: Keys a filled-in file may have at the top level. ``id``, ``author``, ``started`` and
 #: ``finished`` (from an answers file used as the starting point) are read and replaced.
@@ -30,39 +31,39 @@ ACTION_KEYS = {"what", "owner", "due"}
 REVIEW_KEYS = {"run", "item", "decision", "note"}
 MAX_BYTES = 1_000_000
 
-EXAMPLES = """
-\b
+EXAMPLES = N_("""\
 Examples:
   kundencheck answer build --template > answers.toml   write a fill-in file
   kundencheck answer build --from answers.toml         check and commit it
   kundencheck answer build --from - < answers.toml     the same, read from stdin
   kundencheck answer kickoff --template --sprint 2026-S24
-  kundencheck answer build --from answers.toml --participant "Jürgen Groß <juergen@example.com>" --push
-"""
+  kundencheck answer build --from answers.toml --participant "Jürgen Groß <juergen@example.com>" --push""")
 
 
-@click.command("answer", epilog=EXAMPLES)
+@command(
+    "answer", epilog=EXAMPLES,
+    help=N_("Answer a phase's checklist in a text file instead of the terminal UI.\n\n"
+            "`--template` prints every item of the checklist with an empty answer, its question and why as "
+            "comments; fill in each `status` or `value` (and a note or action where the answer needs one), then "
+            "commit it with `--from FILE`. The answers file and the commit are the same as from `kundencheck run`. "
+            "Without PHASE: the project's current phase (else build)."))
 @click.argument("phase", required=False)
-@click.option("--template", "template", is_flag=True, help="Print a fill-in answers file for the phase's checklist.")
-@click.option("--from", "source", metavar="FILE", help="Read a filled-in answers file ('-' = stdin), check it and commit it.")
-@click.option("--sprint", help="Sprint label to record (default: the file's, else the ISO week, e.g. 2026-W48).")
-@click.option("--allow-detached", is_flag=True, help="Commit even though HEAD is detached.")
+@click.option("--template", "template", is_flag=True, help=N_("Print a fill-in answers file for the phase's checklist."))
+@click.option("--from", "source", metavar="FILE",
+              help=N_("Read a filled-in answers file ('-' = stdin), check it and commit it."))
+@click.option("--sprint", help=N_("Sprint label to record (default: the file's, else the ISO week, e.g. 2026-W48)."))
+@click.option("--allow-detached", is_flag=True, help=N_("Commit even though HEAD is detached."))
 @participant_option
 @push_option
 @click.pass_context
 @guarded
 def answer(ctx: click.Context, phase: str | None, template: bool, source: str | None, sprint: str | None, allow_detached: bool,
            participants: tuple[str, ...] = (), push: bool | None = None) -> None:
-    """Answer a phase's checklist in a text file instead of the terminal UI.
-
-    `--template` prints every item of the checklist with an empty answer, its question and why
-    as comments; fill in each `status` or `value` (and a note or action where the answer needs
-    one), then commit it with `--from FILE`. The answers file and the commit are the same as
-    from `kundencheck run`. Without PHASE: the project's current phase (else build)."""
     from kundencheck.session import open_project
 
     if template == (source is not None):
-        raise UsageError("Give either --template (print a fill-in file) or --from FILE (commit a filled-in one). See `kundencheck answer --help`.")
+        raise UsageError(_("Give either --template (print a fill-in file) or --from FILE (commit a filled-in one). "
+                           "See `kundencheck answer --help`."))
     raw = shown = None
     people = parse_participants(participants)
     if source is not None:
@@ -83,7 +84,8 @@ def _checklist(project, phase: str):
     from kundencheck.core.checklist import is_safe_id
 
     if not is_safe_id(phase):
-        raise UsageError(f"{phase!r} is not a phase name. Known phases: {', '.join(project.catalog.phases())}.")
+        raise UsageError(_("{phase} is not a phase name. Known phases: {known}.").format(
+            phase=repr(phase), known=", ".join(project.catalog.phases())))
     return project.checklist_for(phase)
 
 
@@ -96,14 +98,16 @@ def _read_source(source: str) -> tuple[bytes, str]:
         shown = str(path)
         try:
             if path.is_dir():
-                raise AnswersError(f"{shown}: is a directory, not an answers file.")
+                raise AnswersError(_("{file}: is a directory, not an answers file.").format(file=shown))
             with path.open("rb") as handle:
                 raw = handle.read(MAX_BYTES + 1)
         except OSError as exc:
-            raise AnswersError(f"{shown}: cannot be read ({exc.strerror or exc}). Check the path; "
-                               "`kundencheck answer PHASE --template > FILE` writes a fill-in file.") from None
+            raise AnswersError(_("{file}: cannot be read ({reason}). Check the path; `kundencheck answer PHASE "
+                                 "--template > FILE` writes a fill-in file.").format(
+                                     file=shown, reason=exc.strerror or exc)) from None
     if len(raw) > MAX_BYTES:
-        raise AnswersError(f"{shown}: is larger than {MAX_BYTES:,} bytes; an answers file is a few kilobytes.")
+        raise AnswersError(_("{file}: is larger than {limit} bytes; an answers file is a few kilobytes.").format(
+            file=shown, limit=f"{MAX_BYTES:,}"))
     return raw, shown
 
 
@@ -120,13 +124,15 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
 
     doc = tomlkit.document()
     for line in (
-        f"kundencheck fill-in answers for the {checklist.id} checklist: {one_line(checklist.title, 120)}",
-        "Fill in each status or value; leave it empty (\"\") for an item you do not answer.",
-        "  traffic-light: status = \"green\" (yes), \"amber\" (partly), \"red\" (no) or \"na\" (not applicable)",
-        "  scale: value = 1 to 5; choice: value = one of the options; text: value = \"...\";",
-        "  date: value = 2026-12-31 (quotes are fine too).",
-        "A note says why; an action is what, owner and due date (a date like 2026-12-31).",
-        f"Then commit it: kundencheck answer {checklist.phase} --from FILE   (format: docs/answers-format.md)",
+        _("kundencheck fill-in answers for the {checklist} checklist: {title}").format(
+            checklist=checklist.id, title=one_line(checklist.title, 120)),
+        _("Fill in each status or value; leave it empty (\"\") for an item you do not answer."),
+        "  " + _("traffic-light: status = \"green\" (yes), \"amber\" (partly), \"red\" (no) or \"na\" (not applicable)"),
+        "  " + _("scale: value = 1 to 5; choice: value = one of the options; text: value = \"...\";"),
+        "  " + _("date: value = 2026-12-31 (quotes are fine too)."),
+        _("A note says why; an action is what, owner and due date (a date like 2026-12-31)."),
+        _("Then commit it: {command}   (format: docs/answers-format.md)").format(
+            command=f"kundencheck answer {checklist.phase} --from FILE"),
     ):
         doc.add(tomlkit.comment(line))
     doc.add("schema", SCHEMA_VERSION)
@@ -135,14 +141,15 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
     doc.add("phase", checklist.phase)
     doc.add("language", checklist.language)
     doc.add("sprint", one_line(sprint or sprint_label(today or dt.date.today()), 60))
-    doc["sprint"].comment("change it if your sprints have other names")
-    doc.add(tomlkit.comment('participants = ["Name <email>", ...]   optional: everyone who answered together'))
+    doc["sprint"].comment(_("change it if your sprints have other names"))
+    doc.add(tomlkit.comment('participants = ["Name <email>", ...]   '
+                            + _("optional: everyone who answered together")))
 
     answers = tomlkit.aot()
     for item in checklist.items:
         table = tomlkit.table()
         table.add(tomlkit.comment(one_line(item.question, 200)))
-        table.add(tomlkit.comment("Why: " + one_line(item.why, 300)))
+        table.add(tomlkit.comment(_("Why: {why}").format(why=one_line(item.why, 300))))
         for hint in _hints(item):
             table.add(tomlkit.comment(one_line(hint, 300)))
         table.add("item", item.id)
@@ -170,24 +177,32 @@ def _hints(item) -> list[str]:
     def shown(values) -> str:
         order = list(item.allowed_values() or ())
         ordered = sorted(values, key=lambda v: (order.index(v) if v in order else len(order), str(v)))
-        words = [f"{v} ({status_words[v]})" if item.kind is kind_enum.TRAFFIC_LIGHT and v in status_words else str(v)
-                 for v in ordered]
-        return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+        words = [f"{v} ({translate(status_words[v])})" if item.kind is kind_enum.TRAFFIC_LIGHT and v in status_words
+                 else str(v) for v in ordered]
+        return _either(words)
 
     hints = []
     if item.kind is kind_enum.SCALE:
         hints.append(f"1 = {item.low} ... 5 = {item.high}")
     if item.kind is kind_enum.CHOICE:
-        hints.append("Options: " + ", ".join(f"{o.id} ({o.label})" for o in item.options))
+        hints.append(_("Options: {options}").format(options=", ".join(f"{o.id} ({o.label})" for o in item.options)))
     if item.when is not None:
-        hints.append(f"Only asked when {item.when.item} is {' or '.join(map(str, item.when.equals))}; otherwise leave it empty.")
+        hints.append(_("Only asked when {item} is {values}; otherwise leave it empty.").format(
+            item=item.when.item, values=_either([str(v) for v in item.when.equals])))
     if not item.required:
-        hints.append("Optional.")
+        hints.append(_("Optional."))
     if item.note_when:
-        hints.append(f"Needs a note when {shown(item.note_when)}.")
+        hints.append(_("Needs a note when {values}.").format(values=shown(item.note_when)))
     if item.action_when:
-        hints.append(f"Needs an action (what, owner, due) when {shown(item.action_when)}.")
+        hints.append(_("Needs an action (what, owner, due) when {values}.").format(values=shown(item.action_when)))
     return hints
+
+
+def _either(words: list[str]) -> str:
+    """``a, b or c``."""
+    if len(words) < 2:
+        return "".join(words)
+    return _("{some} or {last}").format(some=", ".join(words[:-1]), last=words[-1])
 
 
 # --------------------------------------------------------------------------------- reading back
@@ -212,10 +227,11 @@ def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: s
     if not problems:
         problems = answers_mod.problems_with(run, checklist)
     if problems:
-        raise AnswersError(
-            f"{shown}: {len(problems)} problem{'s' if len(problems) != 1 else ''}, nothing was committed:\n"
-            + "\n".join(f"  - {p}" for p in problems)
-        )
+        if len(problems) == 1:
+            headline = _("{file}: 1 problem, nothing was committed:").format(file=shown)
+        else:
+            headline = _("{file}: {count} problems, nothing was committed:").format(file=shown, count=len(problems))
+        raise AnswersError(headline + "\n" + "\n".join(f"  - {p}" for p in problems))
     errors = _console(stderr=True)
     for note in notes:
         errors.print("kundencheck: " + note)
@@ -240,7 +256,7 @@ def _participant_problems(people: list[str]) -> list[str]:
         try:
             parse_participant(person)
         except UsageError as exc:
-            problems.append(f"top level: 'participants': {exc}")
+            problems.append(_("top level: 'participants': {problem}").format(problem=exc))
     return problems
 
 
@@ -256,37 +272,41 @@ def filled_run(data: dict[str, Any], checklist, *, phase: str, author: str, emai
     notes: list[str] = []
     unknown = sorted(set(data) - TOP_KEYS)
     if unknown:
-        problems.append(f"top level: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}. "
-                        f"Allowed: {', '.join(sorted(TOP_KEYS - {'id', 'author', 'started', 'finished'}))}.")
+        problems.append(_unknown_keys(_("top level"), unknown,
+                                      ", ".join(sorted(TOP_KEYS - {"id", "author", "started", "finished"}))))
     schema = data.get("schema", answers_mod.SCHEMA_VERSION)
     if schema != answers_mod.SCHEMA_VERSION or isinstance(schema, bool):
-        problems.append(f"top level: 'schema' must be {answers_mod.SCHEMA_VERSION} (found {_shown(schema)}).")
+        problems.append(_("top level: 'schema' must be {version} (found {found}).").format(
+            version=answers_mod.SCHEMA_VERSION, found=_shown(schema)))
     for key, expected in (("checklist", checklist.id), ("phase", checklist.phase), ("language", checklist.language)):
         value = data.get(key)
         if value is not None and value != expected and not (key == "phase" and value == phase):
             problems.append(
-                f"top level: {key!r} is {_shown(value)}, but phase {phase!r} here uses the {checklist.id!r} checklist "
-                f"({checklist.language}), so it must be {expected!r}. Make a new template with "
-                f"`kundencheck answer {phase} --template`."
+                _("top level: {key} is {found}, but phase {phase} here uses the {checklist} checklist ({language}), "
+                  "so it must be {expected}. Make a new template with `kundencheck answer {phase_name} --template`.")
+                .format(key=repr(key), found=_shown(value), phase=repr(phase), checklist=repr(checklist.id),
+                        language=checklist.language, expected=repr(expected), phase_name=phase)
             )
     version = data.get("checklist_version")
     if version is not None and str(version) != checklist.version:
-        notes.append(f"the file was made for version {_shown(version)} of the {checklist.id} checklist; "
-                     f"it is checked against the current version {checklist.version!r}.")
+        notes.append(_("the file was made for version {found} of the {checklist} checklist; it is checked against "
+                       "the current version {version}.").format(
+                           found=_shown(version), checklist=checklist.id, version=repr(checklist.version)))
     file_sprint = data.get("sprint", "")
     if not isinstance(file_sprint, str):
-        problems.append(f"top level: 'sprint' must be a string like \"2026-W48\" (found {_shown(file_sprint)}).")
+        problems.append(_("top level: 'sprint' must be a string like \"2026-W48\" (found {found}).").format(
+            found=_shown(file_sprint)))
         file_sprint = ""
     participants = data.get("participants", [])
     if not isinstance(participants, list) or not all(isinstance(p, str) and p.strip() for p in participants):
-        problems.append("top level: 'participants' must be a list of strings like \"Name <email>\".")
+        problems.append(_("top level: 'participants' must be a list of strings like \"Name <email>\"."))
         participants = []
 
     run = answers_mod.new_run(checklist, author, email, sprint=sprint or file_sprint.strip() or None)
     run.participants = [p.strip() for p in participants]
     raw_answers = data.get("answers", [])
     if not isinstance(raw_answers, list):
-        problems.append("top level: 'answers' must be an array of [[answers]] tables.")
+        problems.append(_("top level: 'answers' must be an array of [[answers]] tables."))
         raw_answers = []
     seen: set[str] = set()
     for n, raw in enumerate(raw_answers, start=1):
@@ -311,9 +331,10 @@ def _check_reviews(session, errors) -> None:
         return  # the history could not be read: the reviews are committed as they are
     for review in session.run.reviews:
         if review.action_key not in open_keys:
-            errors.print(f"kundencheck: review of {one_line(review.item, 64)!r} from run {one_line(review.run, 80)}: "
-                         f"there is no open action of the {session.run.phase} phase with that run and item; "
-                         "it is recorded anyway.")
+            errors.print(_("kundencheck: review of {item} from run {run}: there is no open action of the {phase} "
+                           "phase with that run and item; it is recorded anyway.").format(
+                               item=repr(one_line(review.item, 64)), run=one_line(review.run, 80),
+                               phase=session.run.phase))
 
 
 def _reviews(raw_reviews: Any, problems: list[str]):
@@ -322,15 +343,14 @@ def _reviews(raw_reviews: Any, problems: list[str]):
     from kundencheck.core.answers import review_from_dict
 
     if not isinstance(raw_reviews, list):
-        problems.append("top level: 'reviews' must be an array of [[reviews]] tables.")
+        problems.append(_("top level: 'reviews' must be an array of [[reviews]] tables."))
         return []
     reviews = []
     seen: set[tuple[str, str]] = set()
     for n, raw in enumerate(raw_reviews, start=1):
         unknown = sorted(set(raw) - REVIEW_KEYS) if isinstance(raw, dict) else []
         if unknown:
-            problems.append(f"review {n}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}. "
-                            f"Allowed: {', '.join(sorted(REVIEW_KEYS))}.")
+            problems.append(_unknown_keys(_("review {n}").format(n=n), unknown, ", ".join(sorted(REVIEW_KEYS))))
             continue
         try:
             reviews.append(review_from_dict(raw, n, seen))
@@ -345,54 +365,63 @@ def _answer(raw: Any, n: int, checklist, seen: set[str], problems: list[str]):
     from kundencheck.core.checklist import Kind, is_safe_id
 
     if not isinstance(raw, dict):
-        problems.append(f"answer {n}: must be a table ([[answers]]).")
+        problems.append(_("answer {n}: must be a table ([[answers]]).").format(n=n))
         return None
     item_id = raw.get("item")
     if not is_safe_id(item_id):
-        problems.append(f"answer {n}: 'item' must be an item id of the {checklist.id} checklist (found {_shown(item_id)}).")
+        problems.append(_("answer {n}: 'item' must be an item id of the {checklist} checklist (found {found}).").format(
+            n=n, checklist=checklist.id, found=_shown(item_id)))
         return None
     item = checklist.item(item_id)
     if item is None:
-        problems.append(f"item {item_id!r}: not in the {checklist.id} checklist (version {checklist.version}). "
-                        f"Its items: {', '.join(i.id for i in checklist.items)}.")
+        problems.append(_("item {item}: not in the {checklist} checklist (version {version}). Its items: {items}.")
+                        .format(item=repr(item_id), checklist=checklist.id, version=checklist.version,
+                                items=", ".join(i.id for i in checklist.items)))
         return None
     if item_id in seen:
-        problems.append(f"item {item_id!r}: answered twice; keep one of the two [[answers]] tables.")
+        problems.append(_("item {item}: answered twice; keep one of the two [[answers]] tables.").format(
+            item=repr(item_id)))
         return None
     seen.add(item_id)
     before = len(problems)
-    where = f"item {item_id!r}"
+    where = _("item {item}").format(item=repr(item_id))
     unknown = sorted(set(raw) - ANSWER_KEYS)
     if unknown:
-        problems.append(f"{where}: unknown key{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}. "
-                        "Allowed: item, status or value, note, action (kind and options are ignored).")
+        problems.append(_unknown_keys(where, unknown,
+                                      _("item, status or value, note, action (kind and options are ignored)")))
     key = "status" if item.kind is Kind.TRAFFIC_LIGHT else "value"
     other = "value" if key == "status" else "status"
     if other in raw and raw[other] not in ("", None):
-        problems.append(f"{where}: a {item.kind} item takes {key!r}, not {other!r}.")
+        problems.append(_("{where}: a {kind} item takes {key}, not {other}.").format(
+            where=where, kind=item.kind, key=repr(key), other=repr(other)))
     value = _value(item, raw.get(key, ""))
     problem = value_problem(item, value)
     if problem:
         problems.append(f"{where}: {problem}")
     note = raw.get("note", "")
     if not isinstance(note, str):
-        problems.append(f"{where}: 'note' must be a string (in quotes).")
+        problems.append(_("{where}: 'note' must be a string (in quotes).").format(where=where))
         note = ""
     action = None
     raw_action = raw.get("action")
     if raw_action is not None:
         if not isinstance(raw_action, dict):
-            problems.append(f"{where}: 'action' must be a table with what, owner and due.")
+            problems.append(_("{where}: 'action' must be a table with what, owner and due.").format(where=where))
         else:
             extra = sorted(set(raw_action) - ACTION_KEYS)
             what, owner, due = raw_action.get("what", ""), raw_action.get("owner", ""), _date(raw_action.get("due"))
             if extra:
-                problems.append(f"{where}: the action has unknown key{'s' if len(extra) > 1 else ''} "
-                                f"{', '.join(map(repr, extra))}; it takes what, owner and due.")
+                if len(extra) == 1:
+                    message = _("{where}: the action has unknown key {keys}; it takes what, owner and due.")
+                else:
+                    message = _("{where}: the action has unknown keys {keys}; it takes what, owner and due.")
+                problems.append(message.format(where=where, keys=", ".join(map(repr, extra))))
             if not isinstance(what, str) or not isinstance(owner, str):
-                problems.append(f"{where}: the action's 'what' and 'owner' must be strings (in quotes).")
+                problems.append(_("{where}: the action's 'what' and 'owner' must be strings (in quotes).").format(
+                    where=where))
             elif due is not None and (isinstance(due, dt.datetime) or not isinstance(due, dt.date)):
-                problems.append(f"{where}: the action's 'due' must be a date like 2026-12-31 (found {_shown(due)}).")
+                problems.append(_("{where}: the action's 'due' must be a date like 2026-12-31 (found {found}).")
+                                .format(where=where, found=_shown(due)))
             elif what.strip() or owner.strip() or due is not None:
                 action = Action(what=what.strip(), owner=owner.strip(), due=due)
     if len(problems) > before:
@@ -400,6 +429,14 @@ def _answer(raw: Any, n: int, checklist, seen: set[str], problems: list[str]):
     if value is None and not note.strip() and action is None:
         return None  # unanswered: the template's empty entry
     return Answer(item=item_id, value=value, note=note.strip(), action=action)
+
+
+def _unknown_keys(where: str, unknown: list[str], allowed: str) -> str:
+    if len(unknown) == 1:
+        message = _("{where}: unknown key {keys}. Allowed: {allowed}.")
+    else:
+        message = _("{where}: unknown keys {keys}. Allowed: {allowed}.")
+    return message.format(where=where, keys=", ".join(map(repr, unknown)), allowed=allowed)
 
 
 def _value(item, value: Any) -> Any:

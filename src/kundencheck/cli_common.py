@@ -1,4 +1,5 @@
-"""What every CLI module shares: the console, the one-paragraph failure and ``guarded``.
+"""What every CLI module shares: the console, the one-paragraph failure, ``guarded``, the
+language of the output and click commands whose help is shown in that language.
 
 Kept apart from :mod:`kundencheck.cli` so the command modules (``cli_answer``, ``cli_drafts``)
 can use it without importing the click group that registers them.
@@ -17,6 +18,7 @@ from typing import Callable
 import click
 
 from kundencheck.core.errors import KundencheckError
+from kundencheck.core.i18n import N_, _, set_language, translate
 
 
 def _console(stderr: bool = False):
@@ -71,19 +73,20 @@ def guarded(func: Callable) -> Callable:
         except KundencheckError as exc:
             _fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
-            _fail("Interrupted. Answers given so far are kept as a draft (see `kundencheck drafts`).", 130)
+            _fail(_("Interrupted. Answers given so far are kept as a draft (see `kundencheck drafts`)."), 130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception:  # a bug: keep the details, show one paragraph
             log = Path(tempfile.gettempdir()) / f"kundencheck-crash-{os.getpid()}.txt"
             try:
                 log.write_text(traceback.format_exc())
-                where = f"The details are in {log}."
+                where = _("The details are in {file}.").format(file=log)
             except OSError:
                 where = ""
             _fail(
-                f"An unexpected internal error happened ({sys.exc_info()[0].__name__}). This is a bug in kundencheck, "
-                f"not in your repository; answers given so far are kept as a draft. {where} Please report it with that file.",
+                _("An unexpected internal error happened ({error}). This is a bug in kundencheck, not in your "
+                  "repository; answers given so far are kept as a draft. {where} Please report it with that file.")
+                .format(error=sys.exc_info()[0].__name__, where=where),
                 70,
             )
 
@@ -95,3 +98,149 @@ def directory_of(ctx: click.Context) -> Path:
     obj = ctx.find_root().obj
     directory = obj.get("directory") if isinstance(obj, dict) else None
     return directory or Path(".")
+
+
+# ----------------------------------------------------------------------------- language
+
+
+def choose_language(directory: Path) -> str:
+    """Set the language of the output before anything is shown, the way :func:`open_project`
+    does: the project's config, else the user config, else LANG, else English.
+
+    Runs before the repository is opened (for ``--help`` and for mistakes on the command line),
+    so it does not run git: the project is the nearest folder upwards holding ``.git``. A config
+    that cannot be read is passed over here; opening the project reports it.
+    """
+    from kundencheck.core.config import load_config
+    from kundencheck.core.user_config import effective_language, load_user_config
+
+    project_language = None
+    root = _repository_top(directory)
+    if root is not None:
+        try:
+            project_language = load_config(root).language
+        except (KundencheckError, OSError):
+            pass
+    user = None
+    if not project_language:
+        try:
+            user = load_user_config()
+        except (KundencheckError, OSError):
+            pass
+    language, _source = effective_language(project_language, user)
+    set_language(language)
+    return language
+
+
+def _repository_top(directory: Path) -> Path | None:
+    try:
+        start = directory.expanduser().resolve()
+    except (OSError, RuntimeError):
+        return None
+    for folder in (start, *start.parents):
+        try:
+            if (folder / ".git").exists():
+                return folder
+        except OSError:
+            return None
+    return None
+
+
+def _directory_given(ctx: click.Context) -> Path:
+    """``-C DIR`` while the command line is still being read (``--help``), else what the
+    main group's callback stored."""
+    root = ctx.find_root()
+    given = root.params.get("directory")
+    return given if given is not None else directory_of(ctx)
+
+
+# ----------------------------------------------------------------------------- help in the chosen language
+
+#: click's own words in the help, kept in kundencheck's catalog so they follow its language.
+HELP_OPTION_TEXT = N_("Show this message and exit.")
+VERSION_OPTION_TEXT = N_("Show the version and exit.")
+
+
+class TranslatedCommand(click.Command):
+    """A click command whose help, short help, epilog and option help are marked with ``N_()``
+    and translated when the help is formatted: click reads them at import time, before the
+    language of the project is known."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        choose_language(_directory_given(ctx))
+        super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        if self.help:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(translate(self.help))
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Epilogs are examples in columns: every paragraph is shown as written, never rewrapped
+        (click's ``\\b`` marker is added here, so the catalogs hold no control character)."""
+        if self.epilog:
+            paragraphs = translate(self.epilog).strip("\n").split("\n\n")
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text("\n\n".join("\b\n" + paragraph for paragraph in paragraphs))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        from click.utils import make_default_short_help
+
+        if self.short_help:
+            return translate(self.short_help).strip()
+        return make_default_short_help(translate(self.help), limit) if self.help else ""
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        records = [record for param in self.get_params(ctx) if (record := _help_record(param, ctx)) is not None]
+        if records:
+            with formatter.section(_("Options")):
+                formatter.write_dl(records)
+
+
+def _help_record(param: click.Parameter, ctx: click.Context):
+    """The parameter's line in the help, with its help text translated (click builds the line
+    from ``param.help``, so it is swapped in for the call)."""
+    original = getattr(param, "help", None)
+    if not original:
+        return param.get_help_record(ctx)
+    param.help = translate(original)
+    try:
+        return param.get_help_record(ctx)
+    finally:
+        param.help = original
+
+
+class TranslatedGroup(TranslatedCommand, click.Group):
+    """A click group with :class:`TranslatedCommand`'s help; its subcommands are made the same."""
+
+    command_class = TranslatedCommand
+    group_class = type  # subgroups are TranslatedGroups too
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        commands = [(name, command) for name in self.list_commands(ctx)
+                    if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        if not commands:
+            return
+        limit = formatter.width - 6 - max(len(name) for name, _command in commands)
+        with formatter.section(_("Commands")):
+            formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
+
+
+def command(name: str | None = None, **attrs) -> Callable:
+    """``click.command`` making a :class:`TranslatedCommand`."""
+    return click.command(name, cls=TranslatedCommand, **attrs)
+
+
+def group(name: str | None = None, **attrs) -> Callable:
+    """``click.group`` making a :class:`TranslatedGroup`."""
+    return click.group(name, cls=TranslatedGroup, **attrs)

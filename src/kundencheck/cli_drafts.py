@@ -11,48 +11,44 @@ import re
 
 import click
 
-from kundencheck.cli_common import _console, directory_of, guarded
+from kundencheck.cli_common import _console, directory_of, group, guarded
 from kundencheck.cli_team import apply_push, push_option
 from kundencheck.core.errors import AnswersError, StoreError, UsageError
+from kundencheck.core.i18n import N_, _
 
 _RUN_ID = re.compile(r"[A-Za-z0-9-]{1,80}")
 
 
-@click.group(
+@group(
     "drafts",
     invoke_without_command=True,
-    epilog="""
-\b
+    help=N_("List the drafts of unfinished runs in this repository.\n\n"
+            "A draft is saved after every answer, inside the git directory (never in the work tree). "
+            "`kundencheck run` offers to resume the newest one of a checklist; `drafts commit ID` commits a "
+            "complete draft without the terminal UI."),
+    epilog=N_("""\
 Examples:
   kundencheck drafts                       list the unfinished runs here
   kundencheck drafts commit 20261127T0915  commit a finished draft (an id or its unique start)
-  kundencheck drafts discard 20261127T0915 throw a draft away
-""",
+  kundencheck drafts discard 20261127T0915 throw a draft away"""),
 )
 @click.pass_context
 @guarded
 def drafts(ctx: click.Context) -> None:
-    """List the drafts of unfinished runs in this repository.
-
-    A draft is saved after every answer, inside the git directory (never in the work tree).
-    `kundencheck run` offers to resume the newest one of a checklist; `drafts commit ID`
-    commits a complete draft without the terminal UI."""
     if ctx.invoked_subcommand is None:
         _list_drafts(ctx)
 
 
 @drafts.command(
     "list",
-    epilog="""
-\b
+    help=N_("List the drafts of unfinished runs (the same as `kundencheck drafts`)."),
+    epilog=N_("""\
 Examples:
-  kundencheck drafts list          the same as `kundencheck drafts`
-""",
+  kundencheck drafts list          the same as `kundencheck drafts`"""),
 )
 @click.pass_context
 @guarded
 def list_drafts(ctx: click.Context) -> None:
-    """List the drafts of unfinished runs (the same as `kundencheck drafts`)."""
     _list_drafts(ctx)
 
 
@@ -69,9 +65,10 @@ def _list_drafts(ctx: click.Context) -> None:
         found, errors = project.drafts.list()
         console = _console()
         for error in errors:
-            _console(stderr=True).print("kundencheck: this draft cannot be read and is skipped: " + one_line(str(error), 400))
+            _console(stderr=True).print(_("kundencheck: this draft cannot be read and is skipped: {problem}").format(
+                problem=one_line(str(error), 400)))
         if not found:
-            console.print("No drafts here: every run was committed or discarded.")
+            console.print(_("No drafts here: every run was committed or discarded."))
             return
         rows = []
         for info in reversed(found):  # newest first
@@ -82,9 +79,9 @@ def _list_drafts(ctx: click.Context) -> None:
                 one_line(run.sprint, 20),
                 _answered(project, run),
                 f"{info.modified:%Y-%m-%d %H:%M}",
-                f"in use by process {info.in_use_by}" if info.in_use_by is not None else "",
+                _("in use by process {pid}").format(pid=info.in_use_by) if info.in_use_by is not None else "",
             ))
-        headers = ("id", "checklist", "sprint", "answered", "last saved", "")
+        headers = (_("id"), _("checklist"), _("sprint"), _("answered"), _("last saved"), "")
         shown = len(headers) if any(row[-1] for row in rows) else len(headers) - 1
         table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
         for header in headers[:shown]:
@@ -99,13 +96,13 @@ def _list_drafts(ctx: click.Context) -> None:
         else:  # a narrow terminal: one block per draft, nothing cut off
             for run_id, checklist, sprint, answered, saved, in_use in rows:
                 console.print(run_id, style="bold")
-                details = f"  {checklist}, sprint {sprint}, {answered} answered, last saved {saved}"
-                console.print(details + (f", {in_use}" if in_use else ""))
-        console.print(
-            f"{len(found)} draft{'s' if len(found) != 1 else ''}. Commit a complete one with "
-            "`kundencheck drafts commit ID`, resume the newest with `kundencheck run PHASE`, "
-            "or throw one away with `kundencheck drafts discard ID`."
-        )
+                details = _("{checklist}, sprint {sprint}, {answered} answered, last saved {saved}").format(
+                    checklist=checklist, sprint=sprint, answered=answered, saved=saved)
+                console.print("  " + details + (f", {in_use}" if in_use else ""))
+        count = _("1 draft.") if len(found) == 1 else _("{count} drafts.").format(count=len(found))
+        console.print(count + " " + _(
+            "Commit a complete one with `kundencheck drafts commit ID`, resume the newest with "
+            "`kundencheck run PHASE`, or throw one away with `kundencheck drafts discard ID`."))
     finally:
         project.close()
 
@@ -125,25 +122,22 @@ def _answered(project, run) -> str:
 
 @drafts.command(
     "commit",
-    epilog="""
-\b
+    help=N_("Commit a complete draft without the terminal UI, exactly as the review screen would.\n\n"
+            "A draft with unanswered required items (or a missing note or action) is not committed and stays "
+            "as it is; the message lists what is missing."),
+    epilog=N_("""\
 Examples:
   kundencheck drafts commit 20261127T091500Z-build-erika-3f9a1c
   kundencheck drafts commit 20261127T0915          the unique start of an id is enough
   kundencheck drafts commit 20261127T0915 --push   and push the branch afterwards
-  kundencheck -C ~/work/shop drafts commit 2026112
-""",
+  kundencheck -C ~/work/shop drafts commit 2026112"""),
 )
 @click.argument("draft_id", metavar="ID")
-@click.option("--allow-detached", is_flag=True, help="Commit even though HEAD is detached.")
+@click.option("--allow-detached", is_flag=True, help=N_("Commit even though HEAD is detached."))
 @push_option
 @click.pass_context
 @guarded
 def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool, push: bool | None = None) -> None:
-    """Commit a complete draft without the terminal UI, exactly as the review screen would.
-
-    A draft with unanswered required items (or a missing note or action) is not committed and
-    stays as it is; the message lists what is missing."""
     from kundencheck.cli import _report_commit  # lazily: kundencheck.cli imports this module
     from kundencheck.session import RunSession, open_project
 
@@ -158,17 +152,19 @@ def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool, push: 
         try:
             if session.checklist.id != run.checklist:
                 raise AnswersError(
-                    f"Draft {run.id} answers the {run.checklist!r} checklist, but phase {run.phase!r} now uses "
-                    f"{session.checklist.id!r} (see .kundencheck/config.toml). The draft is kept; change the config back "
-                    f"to commit it, or discard it with `kundencheck drafts discard {run.id}`."
+                    _("Draft {id} answers the {checklist} checklist, but phase {phase} now uses {now} (see "
+                      ".kundencheck/config.toml). The draft is kept; change the config back to commit it, or "
+                      "discard it with `kundencheck drafts discard {id}`.").format(
+                        id=run.id, checklist=repr(run.checklist), phase=repr(run.phase),
+                        now=repr(session.checklist.id))
                 )
             problems = session.problems()
             if problems:
                 raise AnswersError(
-                    f"Draft {run.id} is not complete, so it was not committed (the draft is kept):\n"
-                    + "\n".join(f"  - {p}" for p in problems)
-                    + f"\nFinish it with `kundencheck run {run.phase}` (it offers to resume the newest draft), "
-                    f"or throw it away with `kundencheck drafts discard {run.id}`."
+                    _("Draft {id} is not complete, so it was not committed (the draft is kept):").format(id=run.id)
+                    + "\n" + "\n".join(f"  - {p}" for p in problems) + "\n"
+                    + _("Finish it with `kundencheck run {phase}` (it offers to resume the newest draft), or throw "
+                        "it away with `kundencheck drafts discard {id}`.").format(phase=run.phase, id=run.id)
                 )
             result = session.commit()
         finally:
@@ -180,18 +176,16 @@ def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool, push: 
 
 @drafts.command(
     "discard",
-    epilog="""
-\b
+    help=N_("Throw a draft away. A draft that a running kundencheck has open is left alone."),
+    epilog=N_("""\
 Examples:
   kundencheck drafts discard 20261127T091500Z-build-erika-3f9a1c
-  kundencheck drafts discard 20261127T0915         the unique start of an id is enough
-""",
+  kundencheck drafts discard 20261127T0915         the unique start of an id is enough"""),
 )
 @click.argument("draft_id", metavar="ID")
 @click.pass_context
 @guarded
 def discard_draft(ctx: click.Context, draft_id: str) -> None:
-    """Throw a draft away. A draft that a running kundencheck has open is left alone."""
     from kundencheck.session import open_project
 
     project = open_project(directory_of(ctx))
@@ -200,12 +194,16 @@ def discard_draft(ctx: click.Context, draft_id: str) -> None:
         holder = project.drafts.holder(info.run.id)
         if holder is not None:
             raise StoreError(
-                f"The draft {info.run.id} is in use by another kundencheck (process {holder}), so it was not "
-                "discarded. Quit that one first (its quit dialog keeps or drops the answers)."
+                _("The draft {id} is in use by another kundencheck (process {pid}), so it was not discarded. "
+                  "Quit that one first (its quit dialog keeps or drops the answers).").format(id=info.run.id, pid=holder)
             )
         answered = sum(1 for a in info.run.answers if a.value not in (None, ""))
         project.drafts.discard(info.run.id)
-        _console().print(f"Discarded draft {info.run.id} ({answered} answer{'s' if answered != 1 else ''}).")
+        if answered == 1:
+            message = _("Discarded draft {id} (1 answer).")
+        else:
+            message = _("Discarded draft {id} ({count} answers).")
+        _console().print(message.format(id=info.run.id, count=answered))
     finally:
         project.close()
 
@@ -215,7 +213,8 @@ def _find_draft(project, given: str):
     given = given.strip()
     if not _RUN_ID.fullmatch(given):
         raise UsageError(
-            f"{given!r} is not a draft id (letters, digits and dashes). `kundencheck drafts` lists the drafts there are."
+            _("{given} is not a draft id (letters, digits and dashes). `kundencheck drafts` lists the drafts there "
+              "are.").format(given=repr(given))
         )
     found, _errors = project.drafts.list()
     for info in found:
@@ -226,8 +225,10 @@ def _find_draft(project, given: str):
         return matches[0]
     if len(matches) > 1:
         raise UsageError(
-            f"{given!r} starts {len(matches)} draft ids: {', '.join(m.run.id for m in matches)}. Give more of the id."
+            _("{given} starts {count} draft ids: {ids}. Give more of the id.").format(
+                given=repr(given), count=len(matches), ids=", ".join(m.run.id for m in matches))
         )
     # Not listed: load() says why a draft file of that name cannot be read, or that there is none.
     project.drafts.load(given)
-    raise StoreError(f"There is no draft {given!r}. `kundencheck drafts` lists the drafts there are.")
+    raise StoreError(_("There is no draft {given}. `kundencheck drafts` lists the drafts there are.").format(
+        given=repr(given)))

@@ -13,37 +13,38 @@ import datetime as dt
 
 import click
 
-from kundencheck.cli_common import _console, directory_of, guarded
+from kundencheck.cli_common import _console, command, directory_of, guarded
 from kundencheck.cli_history import _today_option
 from kundencheck.core.errors import KundencheckError, UsageError
+from kundencheck.core.i18n import N_, _, translate
 
-CHECK_EXAMPLES = """
-\b
+CHECK_EXAMPLES = N_("""\
 Examples:
   kundencheck check                   for people: what is due, overdue or unresolved
   kundencheck check --format github   GitHub Actions annotations (docs/ci.md)
   kundencheck check --format json     for scripts (schema: docs/gate.md)
   kundencheck check --today 2026-12-01
-\b
+
 Exit status: 0 nothing failed (warnings may be shown), 1 a rule found
 something, 2 usage, config or repository error. Switch rules off or make
-them warnings in the [check] table of .kundencheck/config.toml.
-"""
+them warnings in the [check] table of .kundencheck/config.toml.""")
 
-_LEVEL_MARKS = {"error": ("✘ error  ", "bold red"), "warning": ("⚠ warning", "yellow")}
+#: level -> (symbol, word, style) of a finding's mark; the words are translated where shown.
+_LEVEL_MARKS = {"error": ("✘", N_("error"), "bold red"), "warning": ("⚠", N_("warning"), "yellow")}
 
 
-@click.command("check", epilog=CHECK_EXAMPLES)
+@command(
+    "check", epilog=CHECK_EXAMPLES,
+    help=N_("Check the project for CI and git hooks: fails (exit 1) when the current phase's check is due or "
+            "was never done, a red answer of the current sprint has no action, an action is overdue, or the "
+            "team disagrees on an item in the current sprint. A repository without .kundencheck/ passes with "
+            "a note."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
-              help="text for people, json for scripts (docs/gate.md), github for GitHub Actions annotations.")
+              help=N_("text for people, json for scripts (docs/gate.md), github for GitHub Actions annotations."))
 @_today_option
 @click.pass_context
 @guarded
 def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
-    """Check the project for CI and git hooks: fails (exit 1) when the current phase's check is
-    due or was never done, a red answer of the current sprint has no action, an action is
-    overdue, or the team disagrees on an item in the current sprint. A repository without
-    .kundencheck/ passes with a note."""
     from kundencheck.core.gate import github_annotations, result_json
 
     day = today.date() if today is not None else dt.date.today()
@@ -86,10 +87,11 @@ def _judge(ctx: click.Context, day: dt.date):
             remote, remote_problems = load_summary(project, day, rev=f"refs/remotes/origin/{branch}")
             if remote.runs:
                 summary, problems = remote, remote_problems
-                notes.append(f"No local branch {branch} with answers: read them from origin/{branch}.")
+                notes.append(_("No local branch {branch} with answers: read them from origin/{branch}.")
+                             .format(branch=branch))
             elif project.store.is_shallow():
-                notes.append(f"This is a shallow clone without the answers branch {branch}: fetch the whole "
-                             "repository (docs/ci.md: fetch-depth: 0, GIT_DEPTH: 0).")
+                notes.append(_("This is a shallow clone without the answers branch {branch}: fetch the whole "
+                               "repository (docs/ci.md: fetch-depth: 0, GIT_DEPTH: 0).").format(branch=branch))
         result = evaluate(summary, project.config.check, problems)
         result.notes[:0] = notes
         return result, name
@@ -103,18 +105,21 @@ def _print_result(result, name: str) -> None:
     from kundencheck.core.gate import summary_line
 
     console = _console()
-    console.print(f"kundencheck check of {name} on {result.today.isoformat()} (current phase: {result.current_phase})")
+    console.print(_("kundencheck check of {project} on {day} (current phase: {phase})").format(
+        project=name, day=result.today.isoformat(), phase=result.current_phase))
+    words = {level: translate(word) for level, (_symbol, word, _style) in _LEVEL_MARKS.items()}
+    width = max(len(word) for word in words.values())  # the findings' titles line up
     for finding in result.findings:
-        mark, style = _LEVEL_MARKS[finding.level]
-        line = Text(mark + "  ", style=style)
+        symbol, _word, style = _LEVEL_MARKS[finding.level]
+        line = Text(f"{symbol} {words[finding.level]:<{width}}  ", style=style)
         line.append(f"{finding.title}: ", style="bold")
         line.append(finding.message)
         console.print(line)
     for note in result.notes:
-        console.print(Text("• note: ", style="dim").append(note))
+        console.print(Text(_("• note: "), style="dim").append(note))
     style = "bold red" if not result.passed else ("yellow" if result.warnings else "green")
     mark = "✘" if not result.passed else "✔"
     console.print(Text(f"{mark} {summary_line(result)}", style=style))
     if result.findings:
-        console.print(Text("Switch a rule off or make it a warning in the [check] table of "
-                           ".kundencheck/config.toml (docs/gate.md).", style="dim"))
+        console.print(Text(_("Switch a rule off or make it a warning in the [check] table of "
+                             ".kundencheck/config.toml (docs/gate.md)."), style="dim"))

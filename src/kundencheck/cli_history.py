@@ -13,17 +13,25 @@ from pathlib import Path
 
 import click
 
-from kundencheck.cli_common import _console, directory_of, guarded
+from kundencheck.cli_common import _console, command, directory_of, guarded
 from kundencheck.core.errors import KundencheckError, UsageError
+from kundencheck.core.i18n import N_, _, translate
 
 _STYLES = {"green": "green", "amber": "yellow", "red": "bold red", "na": "dim"}
 _TREND_STYLES = {"better": "green", "worse": "bold red", "same": "", "new": "dim", "none": ""}
+#: How many answers moved which way, e.g. "↑ 2 better"; translated where shown.
+_TREND_COUNTS = {"better": N_("{arrow} {count} better"), "same": N_("{arrow} {count} same"),
+                 "worse": N_("{arrow} {count} worse")}
+#: A status by its colour, as the health matrix names it ("red for 3 sprints in a row").
+_BAND_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "na": N_("n/a")}
+#: An item's trend against the sprint before, by Trend value.
+_TREND_WORDS = {"better": N_("better"), "same": N_("same"), "worse": N_("worse"), "new": N_("new"), "none": ""}
 
 
 def _today_option(func):
     return click.option(
         "--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-        help="Judge due checks and overdue actions as of this day (default: today).")(func)
+        help=N_("Judge due checks and overdue actions as of this day (default: today)."))(func)
 
 
 def _load(ctx: click.Context, today: dt.datetime | None):
@@ -52,7 +60,7 @@ def _warn_problems(problems: list[str]) -> None:
     if not problems:
         return
     err = _console(stderr=True)
-    err.print(f"kundencheck: {len(problems)} answers file(s) could not be read and are left out:")
+    err.print(_("kundencheck: {count} answers file(s) could not be read and are left out:").format(count=len(problems)))
     for problem in problems[:10]:
         err.print("  " + one_line(problem, 300))
 
@@ -85,9 +93,10 @@ def _trend_counts_text(trend: dict[str, int]):
     for key in ("better", "same", "worse"):
         if out:
             out.append("  ")
-        out.append(f"{TREND_ARROWS[Trend(key)]} {trend.get(key, 0)} {key}", style=_TREND_STYLES[key])
+        out.append(translate(_TREND_COUNTS[key]).format(arrow=TREND_ARROWS[Trend(key)], count=trend.get(key, 0)),
+                   style=_TREND_STYLES[key])
     if trend.get("new"):
-        out.append(f"  {trend['new']} new", style="dim")
+        out.append("  " + _("{count} new").format(count=trend["new"]), style="dim")
     return out
 
 
@@ -95,44 +104,49 @@ def _action_line(action, today: dt.date) -> str:
     from kundencheck.core.history import author_name
     from kundencheck.core.text import one_line
 
-    due = action.due.isoformat() if action.due else "no due date"
-    owner = one_line(action.owner, 40) or "no owner"
-    late = f"⚠ OVERDUE by {action.days_overdue(today)} days: " if action.is_overdue(today) else ""
-    return (f"{late}{one_line(action.what, 120)} ({owner}, due {due}); {action.phase}/{action.item}, "
-            f"raised {action.raised.date().isoformat()} by {one_line(author_name(action.author), 40)}")
+    due = action.due.isoformat() if action.due else _("no due date")
+    owner = one_line(action.owner, 40) or _("no owner")
+    late = _("⚠ OVERDUE by {days} days: ").format(days=action.days_overdue(today)) if action.is_overdue(today) else ""
+    return late + _("{what} ({owner}, due {due}); {phase}/{item}, raised {raised} by {author}").format(
+        what=one_line(action.what, 120), owner=owner, due=due, phase=action.phase, item=action.item,
+        raised=action.raised.date().isoformat(), author=one_line(author_name(action.author), 40))
 
 
 # --------------------------------------------------------------------------------- status
 
-STATUS_EXAMPLES = """
-\b
+STATUS_EXAMPLES = N_("""\
 Examples:
   kundencheck status                  every phase: last run, actions, disagreements, due checks
   kundencheck status --json           the same for scripts (docs/status-json.md)
   kundencheck status --check          exit 1 when a check is due or an action overdue (the
                                       lighter variant of `kundencheck check`)
-  kundencheck status --today 2026-12-01
-"""
+  kundencheck status --today 2026-12-01""")
 
 
-@click.command("status", epilog=STATUS_EXAMPLES)
-@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts instead of a table (schema: docs/status-json.md).")
+@command(
+    "status", epilog=STATUS_EXAMPLES,
+    help=N_("Where the project stands: per phase the last run (when, who, answers by status, trend), open and "
+            "overdue actions, disagreements in the current sprint, and whether a check is due (the current phase "
+            "is due when its last run is `cadence_days` or more days old)."))
+@click.option("--json", "as_json", is_flag=True,
+              help=N_("Print JSON for scripts instead of a table (schema: docs/status-json.md)."))
 @click.option("--check", "gate", is_flag=True,
-              help="Exit with status 1 when the current phase's check is due or an action is overdue: the `due` and "
-                   "`overdue_action` rules of `kundencheck check`, at the levels of the config's [check] table.")
+              help=N_("Exit with status 1 when the current phase's check is due or an action is overdue: the `due` "
+                      "and `overdue_action` rules of `kundencheck check`, at the levels of the config's [check] "
+                      "table."))
 @_today_option
 @click.pass_context
 @guarded
 def status(ctx: click.Context, as_json: bool, gate: bool, today: dt.datetime | None) -> None:
-    """Where the project stands: per phase the last run (when, who, answers by status, trend),
-    open and overdue actions, disagreements in the current sprint, and whether a check is due
-    (the current phase is due when its last run is `cadence_days` or more days old)."""
     from kundencheck.core.report import status_json
 
     project, summary, problems = _load(ctx, today)
     try:
         if as_json:
-            click.echo(status_json(summary, problems), nl=False)
+            # Indented for a person at a terminal; one line for a pipe or a file (a program
+            # reads it, and the C encoder is several times faster on years of history).
+            indent = 2 if click.get_text_stream("stdout").isatty() else None
+            click.echo(status_json(summary, problems, indent=indent), nl=False)
         else:
             _warn_problems(problems)
             _print_status(summary, project)
@@ -156,55 +170,58 @@ def _print_status(summary, project) -> None:
     console = _console()
     today = summary.today
     name = one_line(project.config.project, 60) if project.config.project else str(project.root.name)
-    console.print(f"kundencheck status of {name} on {today.isoformat()} "
-                  f"(current phase: {summary.current_phase}; a check is due every {summary.cadence_days} days)")
+    console.print(_("kundencheck status of {project} on {day} (current phase: {phase}; a check is due every "
+                    "{days} days)").format(project=name, day=today.isoformat(), phase=summary.current_phase,
+                                          days=summary.cadence_days))
     table = Table(show_lines=False)
-    for column in ("Phase", "Last run", "Answers", "Trend", "Actions", "Disagreements", "Check"):
+    for column in (_("Phase"), _("Last run"), _("Answers"), _("Trend"), _("Actions"), _("Disagreements"), _("Check")):
         table.add_column(column)
     for phase in summary.phases:
         last = phase.last_run
         if last is None:
-            last_text = Text("never", style="dim")
+            last_text = Text(_("never"), style="dim")
             counts = trend = Text("")
         else:
             people = len(phase.current.runs) if phase.current else 1
             with_others = f" +{people - 1}" if people > 1 else ""
             when = (last.finished or last.started).date().isoformat()
-            last_text = Text(f"{when}, sprint {one_line(last.sprint, 20)}, {one_line(author_name(last.author), 30)}{with_others}")
+            last_text = Text(_("{day}, sprint {sprint}, {author}").format(
+                day=when, sprint=one_line(last.sprint, 20), author=one_line(author_name(last.author), 30)) + with_others)
             counts = _counts_text(phase.last_counts)
             trend = _trend_counts_text(phase.trend)
-        actions = Text(f"{len(phase.open_actions)} open")
+        actions = Text(_("{count} open").format(count=len(phase.open_actions)))
         if phase.overdue_actions:
-            actions.append(f", ⚠ {len(phase.overdue_actions)} overdue", style="bold red")
-        disagreements = Text(", ".join(p.item for p in phase.disagreements) or "none",
+            actions.append(_(", ⚠ {count} overdue").format(count=len(phase.overdue_actions)), style="bold red")
+        disagreements = Text(", ".join(p.item for p in phase.disagreements) or _("none"),
                              style="bold" if phase.disagreements else "dim")
         if phase.disagreements:
             disagreements = Text(f"⚠ {len(phase.disagreements)}: ", style="bold").append(", ".join(p.item for p in phase.disagreements))
         due = phase.due
         if due.last_checked is None:
-            check = Text("due: never checked", style="bold red")
+            check = Text(_("due: never checked"), style="bold red")
         elif due.is_due:
-            check = Text(f"due: last {due.days_since} days ago", style="bold red")
+            check = Text(_("due: last {days} days ago").format(days=due.days_since), style="bold red")
         else:
-            check = Text(f"ok until {due.due_on.isoformat()}", style="green")
-        marker = " (current)" if phase.phase == summary.current_phase else ""
+            check = Text(_("ok until {day}").format(day=due.due_on.isoformat()), style="green")
+        marker = _(" (current)") if phase.phase == summary.current_phase else ""
         table.add_row(phase.phase + marker, last_text, counts, trend, actions, disagreements, check)
     console.print(table)
 
     overdue = summary.overdue_actions()
     still_open = [a for a in summary.open_actions() if not a.is_overdue(today)]
     if overdue:
-        console.print(Text(f"Overdue actions ({len(overdue)}):", style="bold red"))
+        console.print(Text(_("Overdue actions ({count}):").format(count=len(overdue)), style="bold red"))
         for action in overdue:
             console.print(Text("  " + _action_line(action, today), style="red"))
     if still_open:
-        console.print(f"Open actions ({len(still_open)}):")
+        console.print(_("Open actions ({count}):").format(count=len(still_open)))
         for action in still_open:
             console.print("  " + _action_line(action, today))
     for phase in summary.phases:
         if not phase.disagreements:
             continue
-        console.print(Text(f"Disagreements in sprint {one_line(phase.current_sprint or '', 20)} ({phase.phase}):", style="bold"))
+        console.print(Text(_("Disagreements in sprint {sprint} ({phase}):").format(
+            sprint=one_line(phase.current_sprint or "", 20), phase=phase.phase), style="bold"))
         for item in phase.disagreements:
             line = Text(f"  ⚠ {item.item}: ")
             for n, entry in enumerate(item.entries):
@@ -217,14 +234,16 @@ def _print_status(summary, project) -> None:
             console.print(line)
     streaks = [s for phase in summary.phases for s in phase.streaks]
     if streaks:
-        console.print("Streaks:")
+        console.print(_("Streaks:"))
         for streak in streaks:
-            console.print(_band_text(streak.band, f"  {STATUS_SYMBOLS.get(streak.band, '')} {streak.phase}/{streak.item}: "
-                                                  f"{streak.band} for {streak.length} sprints in a row "
-                                                  f"(since {one_line(streak.since, 20)})"))
+            line = _("{symbol} {phase}/{item}: {band} for {count} sprints in a row (since {sprint})").format(
+                symbol=STATUS_SYMBOLS.get(streak.band, ""), phase=streak.phase, item=streak.item,
+                band=translate(_BAND_WORDS.get(streak.band, streak.band)), count=streak.length, sprint=one_line(streak.since, 20))
+            console.print(_band_text(streak.band, "  " + line))
     for phase in summary.phases:
         if phase.due.is_due and phase.phase == summary.current_phase:
-            console.print(Text(f"The {phase.phase} check is due: run `kundencheck run {phase.phase}`.", style="bold"))
+            console.print(Text(_("The {phase} check is due: run `kundencheck run {phase}`.").format(phase=phase.phase),
+                               style="bold"))
 
 
 def _entry_word(value, kind) -> str:
@@ -232,7 +251,7 @@ def _entry_word(value, kind) -> str:
     from kundencheck.core.text import one_line
 
     if kind is Kind.TRAFFIC_LIGHT:
-        return STATUS_WORDS.get(str(value), str(value))
+        return translate(STATUS_WORDS[str(value)]) if str(value) in STATUS_WORDS else str(value)
     if kind is Kind.SCALE:
         return f"{value}/5"
     return one_line(str(value), 40)
@@ -240,28 +259,27 @@ def _entry_word(value, kind) -> str:
 
 # --------------------------------------------------------------------------------- log
 
-LOG_EXAMPLES = """
-\b
+LOG_EXAMPLES = N_("""\
 Examples:
   kundencheck log                         every run, newest first
   kundencheck log --phase build -n 10     the last ten runs of the build phase
   kundencheck log --author erika          runs by one person (part of name or e-mail)
-  kundencheck log --item client-contacted one item sprint by sprint: ✔ ◐ ✘ – strip and notes
-"""
+  kundencheck log --item client-contacted one item sprint by sprint: ✔ ◐ ✘ – strip and notes""")
 
 
-@click.command("log", epilog=LOG_EXAMPLES)
-@click.option("--phase", help="Only runs of this phase.")
-@click.option("--item", "item_id", metavar="ID", help="Show one item's answers sprint by sprint instead of the runs.")
-@click.option("--author", help="Only runs (answers) by this person: a part of the name or e-mail, any case.")
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=None, help="Show at most this many runs (sprints with --item).")
+@command(
+    "log", epilog=LOG_EXAMPLES,
+    help=N_("The runs over time, newest first: when, sprint, phase, who, answers by status, trend against the "
+            "sprint before, actions, and the commit. With `--item`, that item's answers sprint by sprint as a "
+            "strip of symbols (✔ yes, ◐ partly, ✘ no, – n/a) with everyone's answers and notes."))
+@click.option("--phase", help=N_("Only runs of this phase."))
+@click.option("--item", "item_id", metavar="ID", help=N_("Show one item's answers sprint by sprint instead of the runs."))
+@click.option("--author", help=N_("Only runs (answers) by this person: a part of the name or e-mail, any case."))
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=None,
+              help=N_("Show at most this many runs (sprints with --item)."))
 @click.pass_context
 @guarded
 def log(ctx: click.Context, phase: str | None, item_id: str | None, author: str | None, limit: int | None) -> None:
-    """The runs over time, newest first: when, sprint, phase, who, answers by status, trend
-    against the sprint before, actions, and the commit. With `--item`, that item's answers
-    sprint by sprint as a strip of symbols (✔ yes, ◐ partly, ✘ no, – n/a) with everyone's
-    answers and notes."""
     project, summary, problems = _load(ctx, None)
     try:
         _warn_problems(problems)
@@ -290,17 +308,25 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
         runs = runs[:limit]
     console = _console()
     if not runs:
-        what = " matching " + ", ".join(f for f in (f"phase {phase}" if phase else "", f"author {author}" if author else "") if f) if (phase or author) else ""
-        console.print(f"No runs{what} in this repository yet.")
+        filters = [_("phase {phase}").format(phase=phase) if phase else "",
+                   _("author {author}").format(author=author) if author else ""]
+        if phase or author:
+            console.print(_("No runs matching {filters} in this repository yet.").format(
+                filters=", ".join(f for f in filters if f)))
+        else:
+            console.print(_("No runs in this repository yet."))
         return
     table = Table()
-    for column in ("Date", "Sprint", "Phase", "Author", "Answers", "Trend", "Actions", "Commit"):
+    # "Commit id", not "Commit": that msgid is the TUI's button, a verb in German.
+    for column in (_("Date"), _("Sprint"), _("Phase"), _("Author"), _("Answers"), _("Trend"), _("Actions"), _("Commit id")):
         table.add_column(column)
     for run in runs:
         checklist = summary.checklists.get(run.checklist)
         trends = trend_counts(run_trends(run, summary.pictures, checklist))
         new_actions = sum(1 for a in run.answers if a.action is not None and a.action.what.strip())
-        actions = f"{new_actions} new" + (f", {len(run.reviews)} reviewed" if run.reviews else "")
+        actions = _("{count} new").format(count=new_actions)
+        if run.reviews:
+            actions += _(", {count} reviewed").format(count=len(run.reviews))
         commit = commits.get(run.id, {}).get("sha", "")[:10] or "-"
         table.add_row((run.finished or run.started).date().isoformat(), one_line(run.sprint, 20), run.phase,
                       one_line(author_name(run.author), 30), _counts_text(status_counts(run, checklist)),
@@ -314,16 +340,19 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
 
     from kundencheck.core.checklist import STATUS_SYMBOLS
     from kundencheck.core.history import TREND_ARROWS, author_name, item_series
-    from kundencheck.core.report import display_answer, question_of
+    from kundencheck.core.report import question_of
     from kundencheck.core.text import one_line
 
     checklist_ids = list(dict.fromkeys(p.checklist for p in summary.pictures
                                        if item_id in p.items and (phase is None or p.phase == phase)))
     if not checklist_ids:
         answered = sorted({i for p in summary.pictures if phase is None or p.phase == phase for i in p.items})
-        shown = ", ".join(answered[:30]) or "none yet"
-        raise UsageError(f"No answers to item {one_line(item_id, 64)!r}{' in phase ' + phase if phase else ''}. "
-                         f"Items with answers: {shown}.")
+        shown = ", ".join(answered[:30]) or _("none yet")
+        if phase:
+            message = _("No answers to item {item} in phase {phase}. Items with answers: {items}.")
+        else:
+            message = _("No answers to item {item}. Items with answers: {items}.")
+        raise UsageError(message.format(item=repr(one_line(item_id, 64)), phase=phase, items=shown))
     console = _console()
     for checklist_id in checklist_ids:
         series = item_series(summary.pictures, checklist_id, item_id, author=author)
@@ -340,28 +369,30 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
             else:
                 strip.append(STATUS_SYMBOLS.get(item.band, "?"), style=_STYLES.get(item.band, ""))
                 strip.append("! " if item.disagreement else "  ", style="bold")
-        strip.append("  oldest → newest (✔ yes ◐ partly ✘ no – n/a · not answered ! the team disagrees)", style="dim")
+        strip.append("  " + _("oldest → newest (✔ yes ◐ partly ✘ no – n/a · not answered ! the team disagrees)"),
+                     style="dim")
         console.print(strip)
         table = Table()
-        for column in ("Sprint", "Answer", "Trend", "Streak", "Answers and notes"):
+        for column in (_("Sprint"), _("Answer"), _("Trend"), _("Streak"), _("Answers and notes")):
             table.add_column(column)
         for picture, item in reversed(series):
             if item is None:
-                table.add_row(one_line(picture.sprint, 20), Text("· not answered", style="dim"), "", "", "")
+                table.add_row(one_line(picture.sprint, 20), Text(_("· not answered"), style="dim"), "", "", "")
                 continue
-            shown = display_answer(item.value, item.kind, checklist, item_id, item.band)
+            shown = _answer_text(item.value, item.kind, checklist, item_id, item.band)
             answer = _band_text(item.band, shown)
             if item.disagreement:
-                answer.append(" ⚠ disagree", style="bold")
-            trend = Text(f"{TREND_ARROWS[item.trend]} {item.trend.value}".strip() if item.trend.value != "none" else "",
-                         style=_TREND_STYLES.get(item.trend.value, ""))
-            streak = f"{item.streak} in a row" if item.band in ("red", "amber") and item.streak >= 2 else ""
+                answer.append(_(" ⚠ disagree"), style="bold")
+            trend = Text(f"{TREND_ARROWS[item.trend]} {translate(_TREND_WORDS[item.trend.value])}".strip()
+                         if item.trend.value != "none" else "", style=_TREND_STYLES.get(item.trend.value, ""))
+            streak = (_("{count} in a row").format(count=item.streak)
+                      if item.band in ("red", "amber") and item.streak >= 2 else "")
             detail = Text()
             for n, entry in enumerate(item.entries):
                 if n:
                     detail.append("\n")
                 detail.append(f"{one_line(author_name(entry.author), 30)}: ")
-                detail.append(display_answer(entry.value, item.kind, checklist, item_id, entry.band),
+                detail.append(_answer_text(entry.value, item.kind, checklist, item_id, entry.band),
                               style=_STYLES.get(entry.band or "", ""))
                 if entry.note.strip():
                     detail.append(f": {one_line(entry.note, 200)}")
@@ -369,35 +400,44 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
         console.print(table)
 
 
+def _answer_text(value, kind, checklist, item_id: str, band: str | None) -> str:
+    """An answer as people read it (``✘ no``), its status word in the chosen language."""
+    from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Kind
+    from kundencheck.core.report import display_answer
+
+    if kind is Kind.TRAFFIC_LIGHT and str(value) in STATUS_WORDS:
+        return f"{STATUS_SYMBOLS[str(value)]} {translate(STATUS_WORDS[str(value)])}"
+    return display_answer(value, kind, checklist, item_id, band)
+
+
 # --------------------------------------------------------------------------------- report
 
-REPORT_EXAMPLES = """
-\b
+REPORT_EXAMPLES = N_("""\
 Examples:
   kundencheck report                          the latest sprint as Markdown, for a pull request
   kundencheck report --sprint 2026-W48 --format html -o report.html
   kundencheck report -o sprint.html           the format follows the file name (.md, .json, .html)
-  kundencheck report --format json | jq .actions.open
-"""
+  kundencheck report --format json | jq .actions.open""")
 
 
-@click.command("report", epilog=REPORT_EXAMPLES)
-@click.option("--sprint", help="The sprint to report on (default: the sprint of the latest run).")
+@command(
+    "report", epilog=REPORT_EXAMPLES,
+    help=N_("A sprint report to paste into a pull request, a wiki or a steering meeting: per checklist the "
+            "health matrix (items down, sprints across, symbol, trend arrow), everyone's answers and notes, "
+            "disagreements and streaks; then open, overdue, new and reviewed actions and the checks that are "
+            "due. HTML is one self-contained file (no network, no scripts)."))
+@click.option("--sprint", help=N_("The sprint to report on (default: the sprint of the latest run)."))
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default=None,
-              help="md (Markdown, default), json, or html (one self-contained page with the health matrix).")
+              help=N_("md (Markdown, default), json, or html (one self-contained page with the health matrix)."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file instead of standard output.")
+              help=N_("Write the report to this file instead of standard output."))
 @click.option("--sprints", "max_sprints", type=click.IntRange(min=1, max=52), default=8, show_default=True,
-              help="How many sprints (up to the reported one) the health matrix shows.")
+              help=N_("How many sprints (up to the reported one) the health matrix shows."))
 @_today_option
 @click.pass_context
 @guarded
 def report(ctx: click.Context, sprint: str | None, fmt: str | None, output: Path | None, max_sprints: int,
            today: dt.datetime | None) -> None:
-    """A sprint report to paste into a pull request, a wiki or a steering meeting: per
-    checklist the health matrix (items down, sprints across, symbol, trend arrow), everyone's
-    answers and notes, disagreements and streaks; then open, overdue, new and reviewed actions
-    and the checks that are due. HTML is one self-contained file (no network, no scripts)."""
     from kundencheck.core.report import build_report, render_report
     from kundencheck.core.text import one_line
 
@@ -420,6 +460,7 @@ def report(ctx: click.Context, sprint: str | None, fmt: str | None, output: Path
     try:
         atomic_write(output, text.encode("utf-8"))
     except OSError as exc:
-        raise KundencheckError(f"Could not write the report to {output}: {exc.strerror or exc}. "
-                               "Check the folder exists and that you may write there.") from None
-    _console(stderr=True).print(f"Wrote the {fmt} report of sprint {one_line(data['sprint'], 40)} to {output}.")
+        raise KundencheckError(_("Could not write the report to {file}: {reason}. Check the folder exists and that "
+                                 "you may write there.").format(file=output, reason=exc.strerror or exc)) from None
+    _console(stderr=True).print(_("Wrote the {format} report of sprint {sprint} to {file}.").format(
+        format=fmt, sprint=one_line(data["sprint"], 40), file=output))

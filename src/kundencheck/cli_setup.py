@@ -19,8 +19,14 @@ import click
 
 from kundencheck.core.config import CONFIG_PATH, DEFAULT_CADENCE_DAYS, ConfigError, config_from_dict, load_config
 from kundencheck.core.errors import KundencheckError, StoreError, UsageError
+from kundencheck.core.i18n import N_, _, set_language, translate
 
-CONFIG_SUBJECT = "kundencheck: configure project"
+#: The subject of the commits that write the project config (in the language of the output).
+CONFIG_SUBJECT = N_("kundencheck: configure project")
+
+
+def _command(name: str | None = None, **attrs) -> Callable:
+    return _common().command(name, **attrs)
 
 
 # ----------------------------------------------------------------------------- shared helpers
@@ -104,8 +110,9 @@ def _check_phase(name: str, config, catalog) -> None:
     known = known_phases(config, catalog)
     if name not in known:
         raise UsageError(
-            f"{name!r} is not a known phase. Known: {', '.join(known)}. A phase of your own needs a checklist "
-            f"in .kundencheck/checklists/ first (see `kundencheck init --copy-checklists` and docs/checklist-format.md)."
+            _("{name} is not a known phase. Known: {known}. A phase of your own needs a checklist in "
+              ".kundencheck/checklists/ first (see `kundencheck init --copy-checklists` and "
+              "docs/checklist-format.md).").format(name=repr(name), known=", ".join(known))
         )
 
 
@@ -120,7 +127,7 @@ def _validate(doc, path: Path, flags: dict[str, str] | None = None):
     except ConfigError as exc:
         flag = (flags or {}).get(exc.key or "")
         if flag:
-            reason = str(exc).split(f"key {exc.key!r}: ", 1)[-1]
+            reason = str(exc).split(f"{exc.key!r}: ", 1)[-1]  # the problem, without file, line and key
             raise UsageError(f"{flag}: {reason}") from None
         raise
 
@@ -134,15 +141,17 @@ def _commit(store, relpath: str, content: str | bytes, message: str, hook: bool)
         # The store speaks of answers kept as a draft; here there is no draft to speak of.
         from kundencheck.store.git_store import DRAFT_HINT
 
-        text = exc.message.replace(DRAFT_HINT, "")
-        raise StoreError(f"{text} ({relpath} was not committed; run the command again once that is sorted out.)") from None
+        text = exc.message.replace(DRAFT_HINT, "").replace(translate(DRAFT_HINT), "")
+        raise StoreError(text + " " + _("({file} was not committed; run the command again once that is sorted out.)")
+                         .format(file=relpath)) from None
 
 
 def _report(result, relpath: str) -> None:
     console = _console()
-    console.print(f"Committed {result.sha[:10]} on {result.branch or 'HEAD'}: {result.subject} ({relpath})")
+    console.print(_("Committed {sha} on {branch}: {subject} ({file})").format(
+        sha=result.sha[:10], branch=result.branch or "HEAD", subject=result.subject, file=relpath))
     for warning in result.warnings:
-        console.print("Note: " + warning)
+        console.print(_("Note: {warning}").format(warning=warning))
 
 
 # ----------------------------------------------------------------------------- the config document
@@ -159,63 +168,72 @@ def new_document(values: dict[str, Any], phases: list[str]):
     t = _toml
     mapping = values.get("checklists", {})
     branch = f"branch = {t(values['branch'])}" if values.get("branch") else '# branch = "kundencheck"'
+    # The comments are in the language of the output (the keys and values are the file format's).
     lines = [
-        "# kundencheck project settings. A key left out takes its default.",
-        "# Change them with `kundencheck init --FLAG VALUE` or `kundencheck phase NAME` (your",
-        "# comments are kept), or edit this file by hand and commit it.",
+        *_comment(_("kundencheck project settings. A key left out takes its default. Change them with "
+                    "`kundencheck init --FLAG VALUE` or `kundencheck phase NAME` (your comments are kept), or edit "
+                    "this file by hand and commit it.")),
         "",
-        "# Name of the project, shown with the results. Any text.",
+        *_comment(_("Name of the project, shown with the results. Any text.")),
         f"project = {t(values['project'])}",
         "",
-        "# The client the project is for. Any text.",
+        *_comment(_("The client the project is for. Any text.")),
         f"client = {t(values['client'])}",
         "",
-        '# Language of the checklists and of kundencheck: "de" or "en". It wins over each',
-        "# person's own setting (user config) and over LANG.",
+        *_comment(_('Language of the checklists and of kundencheck: "de" or "en". It wins over each person\'s own '
+                    "setting (user config) and over LANG.")),
         f"language = {t(values['language'])}",
         "",
-        "# The phase the project is in now: `kundencheck` runs this phase's checklist.",
-        f"# One of: {', '.join(phases)} (or a phase of your own checklists).",
-        "# Move on with `kundencheck phase NAME`, so every change of phase is in git log.",
+        *_comment(_("The phase the project is in now: `kundencheck` runs this phase's checklist.")),
+        *_comment(_("One of: {phases} (or a phase of your own checklists).").format(phases=", ".join(phases))),
+        *_comment(_("Move on with `kundencheck phase NAME`, so every change of phase is in git log.")),
         f"phase = {t(values['phase'])}",
         "",
-        "# How often the team answers the checklist, in days: a whole number from 1 to 366.",
+        *_comment(_("How often the team answers the checklist, in days: a whole number from 1 to 366.")),
         f"cadence_days = {t(values['cadence_days'])}",
         "",
-        '# Which checklist is used in which phase: phase = "checklist-id" (lowercase letters,',
-        "# digits, dashes). An id is a shipped checklist or one of yours in",
-        "# .kundencheck/checklists/ID.LANG.toml (`kundencheck init --copy-checklists`).",
+        *_comment(_('Which checklist is used in which phase: phase = "checklist-id" (lowercase letters, digits, '
+                    "dashes). An id is a shipped checklist or one of yours in .kundencheck/checklists/ID.LANG.toml "
+                    "(`kundencheck init --copy-checklists`).")),
         "[checklists]",
     ]
     for phase in phases:
-        lines += [f"# Checklist for the {phase} phase.", f"{phase} = {t(mapping.get(phase, phase))}"]
+        lines += [*_comment(_("Checklist for the {phase} phase.").format(phase=phase)),
+                  f"{phase} = {t(mapping.get(phase, phase))}"]
     lines += [
         "",
-        "# How the answers are committed.",
+        *_comment(_("How the answers are committed.")),
         "[storage]",
-        '# Branch that gets the answers commits instead of the checked-out one, e.g. "kundencheck"',
-        "# (a branch name). Commented out: commit on the checked-out branch.",
+        *_comment(_('Branch that gets the answers commits instead of the checked-out one, e.g. "kundencheck" '
+                    "(a branch name). Commented out: commit on the checked-out branch.")),
         branch,
         "",
-        "# Run the repository's commit-msg hook on kundencheck's commits: true or false.",
+        *_comment(_("Run the repository's commit-msg hook on kundencheck's commits: true or false.")),
         f"commit_msg_hook = {t(values['commit_msg_hook'])}",
         "",
-        "# Push the answers commit to the remote after committing: true or false.",
+        *_comment(_("Push the answers commit to the remote after committing: true or false.")),
         f"push = {t(values['push'])}",
         "",
-        "# What `kundencheck check` (the CI and pre-push gate, docs/gate.md) does with each rule:",
-        '# "error" (reported, and the check fails), "warning" (reported only) or "off".',
+        *_comment(_("What `kundencheck check` (the CI and pre-push gate, docs/gate.md) does with each rule: "
+                    '"error" (reported, and the check fails), "warning" (reported only) or "off".')),
         "[check]",
-        "# The current phase's check is due (see cadence_days) or was never done.",
+        *_comment(_("The current phase's check is due (see cadence_days) or was never done.")),
         'due = "error"',
-        "# A red answer in the current sprint has no open action.",
+        *_comment(_("A red answer in the current sprint has no open action.")),
         'red_without_action = "error"',
-        "# An open action is past its due date.",
+        *_comment(_("An open action is past its due date.")),
         'overdue_action = "error"',
-        "# Someone says yes and someone no to the same item in the current sprint.",
+        *_comment(_("Someone says yes and someone no to the same item in the current sprint.")),
         'disagreement = "error"',
     ]
     return tomlkit.parse("\n".join(lines) + "\n")
+
+
+def _comment(text: str) -> list[str]:
+    """``text`` as TOML comment lines of at most 90 characters."""
+    import textwrap
+
+    return ["# " + line for line in textwrap.wrap(text, 88, break_long_words=False, break_on_hyphens=False)]
 
 
 def _set_key(doc, setting: Setting, value: Any) -> None:
@@ -280,30 +298,32 @@ def _current(data: dict[str, Any], setting: Setting) -> Any:
 # ----------------------------------------------------------------------------- init
 
 
-@click.command(epilog="""
-\b
+@_command(
+    help=N_("Write the project's .kundencheck/config.toml (every key explained in a comment) and commit it.\n\n"
+            "A second run changes only the keys given as flags and keeps your comments and layout."),
+    epilog=N_("""\
 Examples:
   kundencheck init                                  asks (in a terminal) and writes .kundencheck/config.toml
   kundencheck init --project Shop --client "Kunde GmbH" --language de
   kundencheck init --cadence 7                      later: change only this key, comments kept
-  kundencheck init --copy-checklists                copy the shipped checklists to customise them
-""")
-@click.option("--project", "project_name", metavar="NAME", help="Project name (default: the repository folder's name).")
-@click.option("--client", metavar="NAME", help="The client the project is for.")
-@click.option("--language", type=click.Choice(["de", "en"]), help="Language of the checklists (default: yours, else LANG, else en).")
-@click.option("--phase", metavar="PHASE", help="The current phase (default: build).")
-@click.option("--cadence", "cadence_days", type=int, metavar="DAYS", help=f"Days between checks, 1 to 366 (default: {DEFAULT_CADENCE_DAYS}).")
-@click.option("--branch", metavar="BRANCH", help='Commit answers onto this branch instead of the checked-out one ("" to go back).')
-@click.option("--push/--no-push", default=None, help="Push answers commits to the remote (default: no).")
+  kundencheck init --copy-checklists                copy the shipped checklists to customise them"""))
+@click.option("--project", "project_name", metavar="NAME", help=N_("Project name (default: the repository folder's name)."))
+@click.option("--client", metavar="NAME", help=N_("The client the project is for."))
+@click.option("--language", type=click.Choice(["de", "en"]),
+              help=N_("Language of the checklists (default: yours, else LANG, else en)."))
+@click.option("--phase", metavar="PHASE", help=N_("The current phase (default: build)."))
+@click.option("--cadence", "cadence_days", type=int, metavar="DAYS",
+              help=N_("Days between checks, 1 to 366 (default: 14)."))
+@click.option("--branch", metavar="BRANCH",
+              help=N_('Commit answers onto this branch instead of the checked-out one ("" to go back).'))
+@click.option("--push/--no-push", default=None, help=N_("Push answers commits to the remote (default: no)."))
 @click.option("--commit-msg-hook/--no-commit-msg-hook", "commit_msg_hook", default=None,
-              help="Run the repository's commit-msg hook on kundencheck's commits (default: yes).")
-@click.option("--copy-checklists", is_flag=True, help="Copy the shipped checklists into .kundencheck/checklists/ to customise them.")
+              help=N_("Run the repository's commit-msg hook on kundencheck's commits (default: yes)."))
+@click.option("--copy-checklists", is_flag=True,
+              help=N_("Copy the shipped checklists into .kundencheck/checklists/ to customise them."))
 @click.pass_context
 @_guarded
 def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
-    """Write the project's .kundencheck/config.toml (every key explained in a comment) and commit it.
-
-    A second run changes only the keys given as flags and keeps your comments and layout."""
     import tomlkit
 
     from kundencheck.core.catalog import load_catalog
@@ -313,15 +333,17 @@ def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
 
     given = {s: flags[_param(s)] for s in SETTINGS if flags[_param(s)] is not None}
     flag_names = {s.dotted: s.flag for s in SETTINGS}
+    if flags["language"]:  # the project's new language: the config's comments, the commit, what is said
+        set_language(flags["language"])
     store = GitStore.open(_directory(ctx))
     try:
         path = store.root / CONFIG_PATH
         if path.exists():
             if not given and not copy_checklists:
                 raise UsageError(
-                    f"{path} already exists; kundencheck does not overwrite it. Change single settings with flags "
-                    "(e.g. `kundencheck init --cadence 7`, `kundencheck phase acceptance`; your comments are kept), "
-                    "or edit the file by hand."
+                    _("{file} already exists; kundencheck does not overwrite it. Change single settings with flags "
+                      "(e.g. `kundencheck init --cadence 7`, `kundencheck phase acceptance`; your comments are "
+                      "kept), or edit the file by hand.").format(file=path)
                 )
             old = load_config(store.root)  # a broken config is named with file, line and key first
             if given:
@@ -341,10 +363,11 @@ def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
                     if was != now:
                         changes.append(f"- {setting.dotted}: {_shown(was)} -> {_shown(now)}")
                 if changes:
-                    message = f"{CONFIG_SUBJECT}\n\nChanged in {CONFIG_PATH}:\n" + "\n".join(changes) + "\n"
+                    message = (translate(CONFIG_SUBJECT) + "\n\n" + _("Changed in {file}:").format(file=CONFIG_PATH)
+                               + "\n" + "\n".join(changes) + "\n")
                     _report(_commit(store, CONFIG_PATH, text, message, config.commit_msg_hook), CONFIG_PATH)
                 else:
-                    _console().print(f"{CONFIG_PATH} already has these settings; nothing to commit.")
+                    _console().print(_("{file} already has these settings; nothing to commit.").format(file=CONFIG_PATH))
             else:
                 config = old
         else:
@@ -361,20 +384,23 @@ def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
             }
             catalog = load_catalog(store.root)
             if not given and _stdin_is_tty():
-                values["project"] = click.prompt("Project name", default=values["project"])
-                values["client"] = click.prompt("Client", default="", show_default=False)
-                values["language"] = click.prompt("Language", type=click.Choice(["de", "en"]), default=values["language"])
+                values["project"] = click.prompt(_("Project name"), default=values["project"])
+                values["client"] = click.prompt(_("Client"), default="", show_default=False)
+                values["language"] = click.prompt(_("Language"), type=click.Choice(["de", "en"]), default=values["language"])
                 values["phase"] = click.prompt(
-                    "Current phase", type=click.Choice(known_phases(load_config(store.root), catalog)), default="build"
+                    _("Current phase"), type=click.Choice(known_phases(load_config(store.root), catalog)), default="build"
                 )
             values.update({s.key: v for s, v in given.items()})
+            set_language(values["language"])  # the one asked for in the terminal, if it was asked
             if PHASE in given:
                 _check_phase(values["phase"], load_config(store.root), catalog)
             doc = new_document(values, list(KNOWN_PHASES))
             config, text = _validate(doc, path, flag_names)
             lines = [f"- {s.dotted} = {_toml(values[s.key])}" for s in SETTINGS if not (s.key == "branch" and not values["branch"])]
-            lines.append("- checklists: each phase uses its shipped checklist (" + ", ".join(KNOWN_PHASES) + ")")
-            message = f"{CONFIG_SUBJECT}\n\nCreated {CONFIG_PATH}:\n" + "\n".join(lines) + "\n"
+            lines.append("- " + _("checklists: each phase uses its shipped checklist ({phases})").format(
+                phases=", ".join(KNOWN_PHASES)))
+            message = (translate(CONFIG_SUBJECT) + "\n\n" + _("Created {file}:").format(file=CONFIG_PATH) + "\n"
+                       + "\n".join(lines) + "\n")
             _report(_commit(store, CONFIG_PATH, text, message, config.commit_msg_hook), CONFIG_PATH)
         if copy_checklists:
             _copy_checklists(store, config.commit_msg_hook)
@@ -387,7 +413,7 @@ def _param(setting: Setting) -> str:
 
 
 def _shown(value: Any) -> str:
-    return "(not set)" if value is None else _toml(value)
+    return _("(not set)") if value is None else _toml(value)
 
 
 def _copy_checklists(store, hook: bool) -> None:
@@ -402,21 +428,22 @@ def _copy_checklists(store, hook: bool) -> None:
             skipped.append(relpath)
             continue
         message = (
-            f"kundencheck: copy shipped checklist {source.name}\n\n"
-            f"Copied from kundencheck {__version__} into {PROJECT_CHECKLISTS}/ to be customised for this project.\n"
+            _("kundencheck: copy shipped checklist {file}").format(file=source.name) + "\n\n"
+            + _("Copied from kundencheck {version} into {folder}/ to be customised for this project.").format(
+                version=__version__, folder=PROJECT_CHECKLISTS) + "\n"
         )
         result = _commit(store, relpath, source.read_bytes(), message, hook)
         copied.append(relpath)
         for warning in result.warnings:
-            console.print("Note: " + warning)
+            console.print(_("Note: {warning}").format(warning=warning))
     if copied:
-        console.print(f"Copied and committed {len(copied)} checklists into {PROJECT_CHECKLISTS}/: "
-                      + ", ".join(Path(p).name for p in copied) + ".")
+        console.print(_("Copied and committed {count} checklists into {folder}/: {files}.").format(
+            count=len(copied), folder=PROJECT_CHECKLISTS, files=", ".join(Path(p).name for p in copied)))
     if skipped:
-        console.print(f"Skipped {len(skipped)} that already exist (not overwritten): "
-                      + ", ".join(Path(p).name for p in skipped) + ".")
+        console.print(_("Skipped {count} that already exist (not overwritten): {files}.").format(
+            count=len(skipped), files=", ".join(Path(p).name for p in skipped)))
     if copied:
-        console.print("Edit them (format: docs/checklist-format.md), check with `kundencheck validate`, and commit.")
+        console.print(_("Edit them (format: docs/checklist-format.md), check with `kundencheck validate`, and commit."))
 
 
 # ----------------------------------------------------------------------------- phase
@@ -437,17 +464,16 @@ def _complete_phase(ctx: click.Context, param: click.Parameter, incomplete: str)
 
 
 
-@click.command(epilog="""
-\b
+@_command(
+    help=N_("Show the project's current phase, or move it to NAME (committed to the config)."),
+    epilog=N_("""\
 Examples:
   kundencheck phase                 show the current phase and the known ones
-  kundencheck phase acceptance      move the project on (committed: see git log)
-""")
+  kundencheck phase acceptance      move the project on (committed: see git log)"""))
 @click.argument("name", required=False, shell_complete=_complete_phase)
 @click.pass_context
 @_guarded
 def phase(ctx: click.Context, name: str | None) -> None:
-    """Show the project's current phase, or move it to NAME (committed to the config)."""
     import tomlkit
 
     from kundencheck.core.checklist import KNOWN_PHASES
@@ -461,19 +487,23 @@ def phase(ctx: click.Context, name: str | None) -> None:
         path = project.root / CONFIG_PATH
         console = _console()
         if name is None:
-            where = f"from {CONFIG_PATH}" if config.phase else f"the default; {CONFIG_PATH} sets none"
-            console.print(f"Current phase: {current} ({where})")
-            console.print("Known phases:")
+            if config.phase:
+                where = _("from {file}").format(file=CONFIG_PATH)
+            else:
+                where = _("the default; {file} sets none").format(file=CONFIG_PATH)
+            console.print(_("Current phase: {phase} ({where})").format(phase=current, where=where))
+            console.print(_("Known phases:"))
             for phase_name in known:
                 marker = "▶" if phase_name == current else " "
                 target = config.checklists.get(phase_name, phase_name)
-                suffix = f"  (checklist {target})" if target != phase_name else ""
-                console.print(f" {marker} {phase_name}{suffix}{'  (current)' if phase_name == current else ''}")
-            console.print("Move on with: kundencheck phase NAME")
+                suffix = "  " + _("(checklist {checklist})").format(checklist=target) if target != phase_name else ""
+                current_mark = "  " + _("(current)") if phase_name == current else ""
+                console.print(f" {marker} {phase_name}{suffix}{current_mark}")
+            console.print(_("Move on with: {command}").format(command="kundencheck phase NAME"))
             return
         _check_phase(name, config, catalog)
         if name == current:
-            console.print(f"The project is already in phase {name}; nothing to commit.")
+            console.print(_("The project is already in phase {phase}; nothing to commit.").format(phase=name))
             return
         if path.exists():
             doc = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
@@ -485,9 +515,9 @@ def phase(ctx: click.Context, name: str | None) -> None:
         new_config, text = _validate(doc, path)
         target = new_config.checklists.get(name, name)
         message = (
-            f"kundencheck: phase {current} -> {name}\n\n"
-            f"The project moves from the {current} phase to the {name} phase; `kundencheck` now runs the "
-            f"{target} checklist.\n"
+            _("kundencheck: phase {old} -> {new}").format(old=current, new=name) + "\n\n"
+            + _("The project moves from the {old} phase to the {new} phase; `kundencheck` now runs the {checklist} "
+                "checklist.").format(old=current, new=name, checklist=target) + "\n"
         )
         _report(_commit(project.store, CONFIG_PATH, text, message, new_config.commit_msg_hook), CONFIG_PATH)
     finally:
@@ -507,16 +537,17 @@ def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
     return user.theme, (user.keys or None)
 
 
-@click.command("config", epilog="""
-\b
+@_command(
+    "config",
+    help=N_("Show kundencheck's settings: the project's config, your user config, and which one wins."),
+    epilog=N_("""\
 Examples:
-  kundencheck config --show-paths    where each setting comes from
-""")
-@click.option("--show-paths", is_flag=True, help="Show the config files, whether they exist, and where each effective setting comes from.")
+  kundencheck config --show-paths    where each setting comes from"""))
+@click.option("--show-paths", is_flag=True,
+              help=N_("Show the config files, whether they exist, and where each effective setting comes from."))
 @click.pass_context
 @_guarded
 def config_command(ctx: click.Context, show_paths: bool) -> None:
-    """Show kundencheck's settings: the project's config, your user config, and which one wins."""
     from kundencheck.core.user_config import check_against, effective_language, load_user_config, user_config_path
     from kundencheck.store.git_store import GitStore
 
@@ -531,11 +562,11 @@ def config_command(ctx: click.Context, show_paths: bool) -> None:
 
     def state(p: Path | None) -> str:
         if p is None:
-            return "none (not inside a git repository)"
-        return f"{p} ({'exists' if p.exists() else 'does not exist'})"
+            return _("none (not inside a git repository)")
+        return (_("{file} (exists)") if p.exists() else _("{file} (does not exist)")).format(file=p)
 
-    console.print(f"Project config: {state(project_path)}")
-    console.print(f"User config:    {state(user_path)}")
+    console.print(_("Project config: {state}").format(state=state(project_path)))
+    console.print(_("User config:    {state}").format(state=state(user_path)))
     # Read after printing the paths, so a broken file is reported with the paths in view.
     project = load_config(root) if root is not None else None
     user = load_user_config(user_path)
@@ -543,43 +574,45 @@ def config_command(ctx: click.Context, show_paths: bool) -> None:
 
     check_against(user, themes=theme_names(), binding_ids=binding_ids())
     language, source = effective_language(project.language if project else None, user)
-    console.print(f"language: {language} (from {_source_name(source)})")
+    # The keys (language, phase, theme, keys) are the config's own names: they stay as they are.
+    console.print("language: " + _("{value} (from {source})").format(value=language, source=_source_name(source)))
     if project is not None:
-        phase_source = "the project config" if project.phase else "the default"
-        console.print(f"phase:    {project.phase or 'build'} (from {phase_source})")
+        phase_source = _("the project config") if project.phase else _("the default")
+        console.print("phase:    " + _("{value} (from {source})").format(value=project.phase or "build", source=phase_source))
     theme = user.theme or "textual-dark"
-    console.print(f"theme:    {theme} (from {'the user config' if user.theme else 'the default'})")
+    theme_source = _("the user config") if user.theme else _("the default")
+    console.print("theme:    " + _("{value} (from {source})").format(value=theme, source=theme_source))
     if user.keys:
         remapped = ", ".join(f"{k} = {v}" for k, v in sorted(user.keys.items()))
-        console.print(f"keys:     {remapped} (from the user config)")
+        console.print("keys:     " + _("{value} (from {source})").format(value=remapped, source=_("the user config")))
     else:
-        console.print("keys:     the defaults (nothing remapped; see README \"Remapping keys\")")
-    console.print("Which wins: the project config, then the user config, then the environment (LANG), then the default.")
+        console.print("keys:     " + _("the defaults (nothing remapped; see README \"Remapping keys\")"))
+    console.print(_("Which wins: the project config, then the user config, then the environment (LANG), then the "
+                    "default."))
 
 
 def _source_name(source: str) -> str:
     return {
-        "project config": "the project config",
-        "user config": "the user config",
-        "environment": "the environment: LANGUAGE, LC_ALL, LC_MESSAGES or LANG",
-        "default": "the default",
+        "project config": _("the project config"),
+        "user config": _("the user config"),
+        "environment": _("the environment: LANGUAGE, LC_ALL, LC_MESSAGES or LANG"),
+        "default": _("the default"),
     }[source]
 
 
 # ----------------------------------------------------------------------------- completion
 
 
-@click.command(epilog="""
-\b
+@_command(
+    help=N_("Print the shell completion script for bash, zsh or fish (default: your $SHELL)."),
+    epilog=N_("""\
 Examples:
   eval "$(kundencheck completion bash)"     in ~/.bashrc
   eval "$(kundencheck completion zsh)"      in ~/.zshrc
-  kundencheck completion fish > ~/.config/fish/completions/kundencheck.fish
-""")
+  kundencheck completion fish > ~/.config/fish/completions/kundencheck.fish"""))
 @click.argument("shell", required=False, type=click.Choice(["bash", "zsh", "fish"]))
 @click.pass_context
 def completion(ctx: click.Context, shell: str | None) -> None:
-    """Print the shell completion script for bash, zsh or fish (default: your $SHELL)."""
     from click.shell_completion import get_completion_class
 
     if shell is None:
@@ -587,7 +620,7 @@ def completion(ctx: click.Context, shell: str | None) -> None:
         shell = name if name in ("bash", "zsh", "fish") else "bash"
     cls = get_completion_class(shell)
     if cls is None:  # pragma: no cover  (the choice above only allows known shells)
-        raise click.BadParameter(f"no completion for {shell}")
+        raise click.BadParameter(_("no completion for {shell}").format(shell=shell))
     click.echo(cls(ctx.find_root().command, {}, "kundencheck", "_KUNDENCHECK_COMPLETE").source())
 
 

@@ -8,16 +8,17 @@ from collections.abc import Iterable
 import click
 
 from kundencheck.cli_common import _console
+from kundencheck.core.i18n import N_, _
 
 participant_option = click.option(
     "--participant", "participants", multiple=True, metavar='"NAME <EMAIL>"',
-    help="Someone who answers together with you (repeatable): recorded in the answers file and "
-         "as a Co-authored-by trailer of the commit.",
+    help=N_("Someone who answers together with you (repeatable): recorded in the answers file and "
+            "as a Co-authored-by trailer of the commit."),
 )
 push_option = click.option(
     "--push/--no-push", "push", default=None,
-    help="Push the branch after committing (default: storage.push in .kundencheck/config.toml). "
-         "A failed push keeps the commit and says how to push later.",
+    help=N_("Push the branch after committing (default: storage.push in .kundencheck/config.toml). "
+            "A failed push keeps the commit and says how to push later."),
 )
 
 
@@ -42,4 +43,4 @@ def report_push(result) -> None:
     if getattr(result, "pushed", None):
         _console().print(result.pushed)
     if getattr(result, "push_failed", None):
-        _console(stderr=True).print("kundencheck: warning: " + result.push_failed)
+        _console(stderr=True).print(_("kundencheck: warning: {problem}").format(problem=result.push_failed))

@@ -14,27 +14,28 @@ from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import Action, Answer
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.checklist import Checklist, Kind
-from kundencheck.core.i18n import language_from_environment
+from kundencheck.core.i18n import N_, _, language_from_environment, set_language, translate
 from kundencheck.core.message import build_message
 
 #: Three past sprints of the build checklist, worst last: the early warning kundencheck gives.
 _MOODS = [4, 3, 2]
 _STATUS_BY_SPRINT = ["green", "amber", "red"]
+# The sample notes and actions are written in the demo's language (translated where used).
 _NOTES = {
-    "client-contacted": "Only status mails since the design review.",
-    "deviations-announced": "Two deviations from their mock-ups are not announced yet.",
-    "alternatives-offered": "We said no to the sticky header without offering another way.",
-    "respectful-talk": "'They want it pixel-perfect' came up twice in the daily.",
-    "compromise-early": "Both sides are holding their position on the checkout layout.",
+    "client-contacted": N_("Only status mails since the design review."),
+    "deviations-announced": N_("Two deviations from their mock-ups are not announced yet."),
+    "alternatives-offered": N_("We said no to the sticky header without offering another way."),
+    "respectful-talk": N_("'They want it pixel-perfect' came up twice in the daily."),
+    "compromise-early": N_("Both sides are holding their position on the checkout layout."),
 }
 _ACTIONS = {
-    "client-contacted": ("Call the client's product owner this week", "Ana"),
-    "alternatives-offered": ("Prepare two alternatives for the sticky header", "Jonas"),
-    "deviations-announced": ("Send the list of deviations with reasons", "Ana"),
-    "good-faith": ("Ask the client why the exact spacing matters to them", "Lea"),
-    "respectful-talk": ("Talk about how we speak of the client in the retro", "Jonas"),
-    "self-critical-advice": ("Bring one proposal to every client meeting", "Ana"),
-    "team-mood": ("Pair with the client's designer for an afternoon", "Lea"),
+    "client-contacted": (N_("Call the client's product owner this week"), "Ana"),
+    "alternatives-offered": (N_("Prepare two alternatives for the sticky header"), "Jonas"),
+    "deviations-announced": (N_("Send the list of deviations with reasons"), "Ana"),
+    "good-faith": (N_("Ask the client why the exact spacing matters to them"), "Lea"),
+    "respectful-talk": (N_("Talk about how we speak of the client in the retro"), "Jonas"),
+    "self-critical-advice": (N_("Bring one proposal to every client meeting"), "Ana"),
+    "team-mood": (N_("Pair with the client's designer for an afternoon"), "Lea"),
 }
 _PEOPLE = [("Ana Schäfer", "ana@example.com"), ("Jonas Berg", "jonas@example.com"), ("Lea Yıldız", "lea@example.com")]
 
@@ -43,17 +44,20 @@ def create_demo(language: str | None = None, parent: Path | None = None) -> Path
     from kundencheck.store.git_store import GitStore
 
     language = language or language_from_environment() or "en"
+    # The demo's texts (notes, actions, commit messages) are in its language, as the project's would be.
+    set_language(language)
     path = Path(tempfile.mkdtemp(prefix="kundencheck-demo-", dir=parent))
+    project_name = _("Webshop relaunch")
     config = (
-        "# kundencheck demo project\n"
-        'project = "Webshop relaunch"\nclient = "Kunde GmbH"\n'
+        "# " + _("kundencheck demo project") + "\n"
+        f'project = "{project_name}"\nclient = "Kunde GmbH"\n'
         f'language = "{language}"\nphase = "build"\n'
     )
     checklist = load_catalog(path).find("build", language)
     today = dt.datetime.now().astimezone().replace(microsecond=0)
     with GitStore.init_repository(path) as store:
         _become(store, *_PEOPLE[0])
-        store.commit_file(".kundencheck/config.toml", config.encode("utf-8"), "Start the webshop relaunch project\n")
+        store.commit_file(".kundencheck/config.toml", config.encode("utf-8"), _("Start the webshop relaunch project") + "\n")
         earlier: list[answers_mod.Run] = []
         for sprint_index, weeks_ago in enumerate((6, 4, 2)):
             started = today - dt.timedelta(weeks=weeks_ago)
@@ -110,12 +114,12 @@ def _sample_answers(checklist: Checklist, sprint: int, person: int, day: dt.date
         elif item.kind is Kind.DATE:
             answer.value = day + dt.timedelta(days=7)
         else:
-            answer.value = "We argued about pixels instead of proposing options." if sprint == 2 else "Nothing stands out."
+            answer.value = _("We argued about pixels instead of proposing options.") if sprint == 2 else _("Nothing stands out.")
         if item.needs_note(answer.value):
-            answer.note = _NOTES.get(item.id, "Came up in the sprint planning; not settled yet.")
+            answer.note = translate(_NOTES.get(item.id, N_("Came up in the sprint planning; not settled yet.")))
         if item.needs_action(answer.value):
-            what, owner = _ACTIONS.get(item.id, ("Raise it with the client in the next review", "Jonas"))
-            answer.action = Action(what=what, owner=owner, due=day + dt.timedelta(days=5 + n % 4))
+            what, owner = _ACTIONS.get(item.id, (N_("Raise it with the client in the next review"), "Jonas"))
+            answer.action = Action(what=translate(what), owner=owner, due=day + dt.timedelta(days=5 + n % 4))
         values[item.id] = answer.value
         answers.append(answer)
     return answers

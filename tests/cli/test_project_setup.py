@@ -51,7 +51,7 @@ def test_init_writes_every_key_with_a_comment_and_commits_only_that_file(repo):
     result = invoke("init", "--project", "Webshop", "--client", "Müller GmbH", "--language", "de", cwd=repo)
 
     assert result.exit_code == 0, result.output
-    assert "Committed" in result.output
+    assert "committet" in result.output  # a German project: told, commented and committed in German
     text = (repo / CONFIG_PATH).read_text()
     data = tomllib.loads(text)
     assert data["project"] == "Webshop" and data["client"] == "Müller GmbH" and data["language"] == "de"
@@ -63,10 +63,10 @@ def test_init_writes_every_key_with_a_comment_and_commits_only_that_file(repo):
     for n, line in enumerate(lines):  # a comment line right above every key
         if "=" in line and not line.startswith("#"):
             assert lines[n - 1].startswith("#"), f"no comment above {line!r}"
-    for allowed in ('"de" or "en"', "from 1 to 366", "true or false", "kickoff, design, build, acceptance, handover"):
+    for allowed in ('"de" oder "en"', "von 1 bis 366", "true oder false", "kickoff, design, build, acceptance, handover"):
         assert allowed in text
     # The commit: only the config, message with a body listing the settings; the user's work untouched.
-    assert subjects(repo)[0] == "kundencheck: configure project"
+    assert subjects(repo)[0] == "kundencheck: Projekt einrichten"
     assert files_in(repo) == [CONFIG_PATH]
     body = git(repo, "log", "-1", "--format=%b")
     assert '- client = "Müller GmbH"' in body and "- cadence_days = 14" in body
@@ -258,8 +258,8 @@ def test_config_show_paths_says_where_each_setting_comes_from(repo, monkeypatch)
     assert "phase:    build (from the default)" in out
     assert "theme:    textual-dark (from the default)" in out
 
-    monkeypatch.setenv("LANG", "de_DE.UTF-8")
-    assert "language: de (from the environment" in invoke("config", "--show-paths", cwd=repo).output
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")  # and so the output is German
+    assert "language: de (Quelle: die Umgebung" in invoke("config", "--show-paths", cwd=repo).output
 
     user_config('language = "en"\ntheme = "ansi-light"\n[keys]\nnext-item = "ctrl+n"\n')
     out = invoke("config", "--show-paths", cwd=repo).output
@@ -269,10 +269,10 @@ def test_config_show_paths_says_where_each_setting_comes_from(repo, monkeypatch)
     assert "next-item = ctrl+n" in out
 
     invoke("init", "--language", "de", "--phase", "design", cwd=repo)
-    out = invoke("config", "--show-paths", cwd=repo).output
-    assert f"Project config: {repo / CONFIG_PATH} (exists)" in out
-    assert "language: de (from the project config)" in out
-    assert "phase:    design (from the project config)" in out
+    out = invoke("config", "--show-paths", cwd=repo).output  # German now: the project says so
+    assert f"Projektkonfiguration:  {repo / CONFIG_PATH} (vorhanden)" in out
+    assert "language: de (Quelle: die Projektkonfiguration)" in out
+    assert "phase:    design (Quelle: die Projektkonfiguration)" in out
 
 
 def test_config_outside_a_repository(tmp_path):
