@@ -79,8 +79,8 @@ def main() -> None:
     sys.path.insert(0, str(HERE))
     import synthetic_repo
 
-    big = synthetic_repo.build(args.root / "100000-10000", commits=100_000, runs=10_000)
-    small = synthetic_repo.build(args.root / "100000-1000", commits=100_000, runs=1_000)
+    big = synthetic_repo.build(synthetic_repo.folder(args.root, 100_000, 10_000), commits=100_000, runs=10_000)
+    small = synthetic_repo.build(synthetic_repo.folder(args.root, 100_000, 1_000), commits=100_000, runs=1_000)
     floor_argv = [sys.executable, "-c", FLOOR, str(big)]
     timed(floor_argv), cold(big), cold(small)  # warm the file cache
 

@@ -64,18 +64,29 @@ class Project:
         team's answers branch, else HEAD) through the blob-id cache; returns (summary, the
         problems of answers files that could not be read). ``status``, ``log``, ``report`` and
         the TUI's home and history screens all start here; the TUI calls it in a worker."""
+        import gc
+
         from kundencheck.core.history import summarize
         from kundencheck.store.history_cache import load_runs
 
-        runs, errors = load_runs(self.store, rev=rev or self.config.branch or "HEAD")
-        checklists = {}
-        for checklist_id in dict.fromkeys(r.checklist for r in runs):
-            try:
-                checklists[checklist_id] = self.catalog.find(checklist_id, self.language)
-            except KundencheckError:
-                pass  # a checklist since removed: kinds are guessed from the answers
-        summary = summarize(runs, today=today or dt.date.today(), cadence_days=self.config.cadence_days,
-                            current_phase=self.current_phase(), checklists=checklists)
+        # Years of history are hundreds of thousands of small objects that all stay alive: the
+        # cyclic collector would walk them again and again (a third of a warm start) and finds
+        # nothing, as runs hold no cycles. Paused for the load, it runs normally afterwards.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            runs, errors = load_runs(self.store, rev=rev or self.config.branch or "HEAD")
+            checklists = {}
+            for checklist_id in dict.fromkeys(r.checklist for r in runs):
+                try:
+                    checklists[checklist_id] = self.catalog.find(checklist_id, self.language)
+                except KundencheckError:
+                    pass  # a checklist since removed: kinds are guessed from the answers
+            summary = summarize(runs, today=today or dt.date.today(), cadence_days=self.config.cadence_days,
+                                current_phase=self.current_phase(), checklists=checklists)
+        finally:
+            if collecting:
+                gc.enable()
         return summary, [str(e) for e in errors]
 
     def phases(self, *more: str) -> list[str]:

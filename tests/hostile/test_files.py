@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.core.checklist import load_checklist
+from kundencheck.store.history_cache import CACHE_NAME
 from tests.conftest import git
 from tests.hostile.conftest import assert_no_control
 
@@ -182,7 +183,7 @@ def test_named_pipes_in_kundencheck_folders_never_block(project_repo, what):
     os.mkfifo(drafts / f"{DRAFT_ID}.toml")
     cache = project_repo / ".git/kundencheck/cache"
     cache.mkdir(parents=True)
-    os.mkfifo(cache / "runs-v1.json")
+    os.mkfifo(cache / CACHE_NAME)
     args = {"validate": ["validate"], "status": ["status"], "drafts": ["drafts"]}[what]
     result = kundencheck(project_repo, args, timeout=20)
     output = " ".join((result.stdout + result.stderr).split())

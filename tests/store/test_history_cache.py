@@ -10,7 +10,7 @@ import pytest
 from kundencheck.core import history
 from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps
 from kundencheck.store.git_store import GitStore
-from kundencheck.store.history_cache import cache_path, load_runs, read_cache, run_commits
+from kundencheck.store.history_cache import CACHE_VERSION, cache_path, load_runs, read_cache, run_commits
 
 UTC = dt.timezone.utc
 
@@ -77,8 +77,12 @@ def test_a_warm_run_parses_only_new_files(store, counted):
     assert [r.id for r in newer] == [r.id for r in cold] + [make_run(2).id]
 
 
-@pytest.mark.parametrize("garbage", [b"\x00\xffnot json", b"[]", b'{"version": 1, "runs": {"abc": {"id": 3}}}',
-                                     b'{"version": 99, "runs": {}}', b'{"version": 1, "runs": {"x": {"answers": [1]}}}'])
+@pytest.mark.parametrize("garbage", [b"\x00\xffnot json", b"[]", b'{"version": 2, "strings": [""], "runs": {"abc": {"id": 3}}}',
+                                     b'{"version": 99, "strings": [], "runs": {}}', b'{"version": 2, "strings": [1], "runs": {}}',
+                                     b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01", null, [], [1], []]}}',
+                                     b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[0, true, 0, null]], []]}}',
+                                     b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[0, ["5"], 0, null]], []]}}',
+                                     b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[9, 0, 0, null]], []]}}'])
 def test_a_corrupt_cache_is_ignored_and_rebuilt(store, counted, garbage):
     commit(store, RICH)
     expected, _ = load_runs(store)
@@ -87,7 +91,7 @@ def test_a_corrupt_cache_is_ignored_and_rebuilt(store, counted, garbage):
     counted.clear()
     again, errors = load_runs(store)
     assert again == expected and errors == [] and len(counted) == 1
-    assert json.loads(cache_path(store).read_bytes())["version"] == 1
+    assert json.loads(cache_path(store).read_bytes())["version"] == CACHE_VERSION
     counted.clear()
     load_runs(store)
     assert counted == []

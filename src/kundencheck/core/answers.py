@@ -541,8 +541,11 @@ def shared_value(value: Any) -> Any:
     return value
 
 
+_RUN_ID = re.compile(r"[A-Za-z0-9-]{1,80}")
+
+
 def _is_safe_run_id(value: str) -> bool:
-    return 0 < len(value) <= 80 and all(c.isascii() and (c.isalnum() or c == "-") for c in value)
+    return _RUN_ID.fullmatch(value) is not None
 
 
 def _answer_from_dict(raw: Any, n: int, seen: set[str], fail) -> Answer:

@@ -48,8 +48,16 @@ class Kind(StrEnum):
 
 
 def is_safe_id(value: object) -> bool:
+    if type(value) is str and value in _KNOWN_SAFE_IDS:
+        return True  # years of history repeat the same few ids: checked once each
     # fullmatch, not match with "$": "$" also matches before a trailing newline.
-    return isinstance(value, str) and bool(_SAFE_ID.fullmatch(value)) and value not in WINDOWS_RESERVED
+    safe = isinstance(value, str) and bool(_SAFE_ID.fullmatch(value)) and value not in WINDOWS_RESERVED
+    if safe and type(value) is str and len(_KNOWN_SAFE_IDS) < 10_000:
+        _KNOWN_SAFE_IDS.add(value)
+    return safe
+
+
+_KNOWN_SAFE_IDS: set[str] = set()
 
 
 @dataclass(frozen=True)

@@ -578,7 +578,7 @@ class GitStore:
         args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev]
         if prefix:
             args += ["--", prefix]
-        status, out, err = self._run(args, what=f"list {prefix or 'the files'} in {rev}", ok=None)
+        status, out, err = self._run(args, what=f"list {prefix or 'the files'} in {rev}", ok=None, quick=True)
         if status != 0:
             return self._missing_rev(rev, err, {})
         wanted: dict[str, str] = {}
@@ -609,7 +609,7 @@ class GitStore:
                 "--encoding=UTF-8", f"--format={fmt}", rev, "--"]
         if prefix.strip("/"):
             args.append(prefix.strip("/"))
-        status, out, err = self._run(args, what=f"read the history of {prefix}", ok=None)
+        status, out, err = self._run(args, what=f"read the history of {prefix}", ok=None, quick=True)
         if status != 0:
             return self._missing_rev(rev, err, [])
         runs = []
@@ -866,9 +866,9 @@ class GitStore:
         GitPython runs git with LC_ALL=C; ``user_locale`` gives the user's locale back to
         programs the user wrote or reads (hooks, gpg's pinentry). Empty LC_ALL means unset.
         """
-        if quick:  # a small read before the first screen: git directly, no GitPython import
+        if quick:  # a read (before the first screen, or of history): git directly, no GitPython import
             try:
-                status, out, err = _run_plain([self._exe, *args], self.root, self.timeout)
+                status, out, err = _run_plain([self._exe, *args], self.root, self.timeout, stdin)
             except (OSError, subprocess.SubprocessError) as exc:
                 raise StoreError(f"Could not {what}: running git failed ({exc}).") from exc
             if ok is not None and status not in ok:
@@ -909,7 +909,7 @@ class GitStore:
     def _cat_batch(self, names: list[str]) -> list[tuple[str | None, bytes]]:
         """(type or None if missing, content) per name, from one `git cat-file --batch`."""
         _, out, _ = self._run(["cat-file", "--batch"], stdin="".join(n + "\n" for n in names)
-                              .encode("utf-8", "surrogateescape"), what="read objects")
+                              .encode("utf-8", "surrogateescape"), what="read objects", quick=True)
         result: list[tuple[str | None, bytes]] = []
         pos = 0
         for _ in names:
@@ -995,11 +995,12 @@ def _import_gitpython() -> Any:
     return gitmod
 
 
-def _run_plain(argv: list[str], cwd: pathlib.Path, timeout: float) -> tuple[int, bytes, str]:
+def _run_plain(argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None) -> tuple[int, bytes, str]:
     """Run git without GitPython, the way GitPython would (C locale, never prompting)."""
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
-    proc = subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True,
-                          timeout=_timeout(timeout))
+    # input= is written by communicate(), which reads the output meanwhile: no pipe deadlock.
+    proc = subprocess.run(argv, cwd=cwd, env=env, input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
+                          capture_output=True, timeout=_timeout(timeout))
     return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
 
 

@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from kundencheck.core import history
-from kundencheck.core.answers import ANSWERS_DIR, Action, ActionReview, Answer, Run, shared_value
+from kundencheck.core.answers import ANSWERS_DIR, Action, ActionReview, Answer, Run
 from kundencheck.core.checklist import read_file_bytes
 from kundencheck.core.errors import AnswersError
 from kundencheck.store.atomic import atomic_write
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CACHE_NAME = f"runs-v{CACHE_VERSION}.json"
 
 
@@ -70,6 +69,15 @@ def load_runs(store, rev: str = "HEAD", *, use_cache: bool = True) -> tuple[list
 
 
 # --------------------------------------------------------------------------------- the cache file
+#
+# Format (version 2): {"version": 2, "strings": [...], "runs": {blob id: run}}. Every text in a
+# run is an index into "strings", so json.loads makes mostly small ints, each distinct text
+# exists once in memory, and reading 10,000 runs is a tight loop rather than 100,000 dicts:
+#   run    = [id, checklist, checklist_version, phase, language, sprint, author,
+#             started (ISO text), finished (ISO text or null), [participant...], [answer...], [review...]]
+#   answer = [item, value, note, action or null]; value: null | string index | [int] | {"d": ISO date}
+#   action = [what, owner, due (ISO date text or null)]
+#   review = [run, item, decision, note]
 
 
 def read_cache(path: Path) -> dict[str, Run]:
@@ -80,93 +88,108 @@ def read_cache(path: Path) -> dict[str, Run]:
         data = json.loads(read_file_bytes(path, ValueError, limit=None))
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             return {}
-        entries = data["runs"]
-        if not isinstance(entries, dict):
+        strings, entries = data["strings"], data["runs"]
+        if not isinstance(entries, dict) or not isinstance(strings, list) or not all(type(s) is str for s in strings):
             return {}
-        return {str(blob): run_from_json(entry) for blob, entry in entries.items()}
+        decode = _RunDecoder(strings)
+        return {str(blob): decode.run(entry) for blob, entry in entries.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
         return {}
 
 
 def write_cache(path: Path, runs: dict[str, Run]) -> None:
-    data = {"version": CACHE_VERSION, "runs": {blob: run_to_json(run) for blob, run in sorted(runs.items())}}
+    encode = _RunEncoder()
+    encoded = {blob: encode.run(run) for blob, run in sorted(runs.items())}
+    data = {"version": CACHE_VERSION, "strings": encode.strings, "runs": encoded}  # strings after runs: all texts known
     try:
         atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     except OSError:
         pass  # a read-only repository: the next start parses again, nothing is lost
 
 
-def run_to_json(run: Run) -> dict[str, Any]:
-    return {
-        "id": run.id, "checklist": run.checklist, "checklist_version": run.checklist_version,
-        "phase": run.phase, "language": run.language, "sprint": run.sprint, "author": run.author,
-        "started": run.started.isoformat(), "finished": run.finished.isoformat() if run.finished else None,
-        "participants": list(run.participants),
-        "answers": [_answer_to_json(a) for a in run.answers],
-        "reviews": [[r.run, r.item, r.decision, r.note] for r in run.reviews],
-    }
+class _RunEncoder:
+    def __init__(self) -> None:
+        self._index: dict[str, int] = {"": 0}
+
+    @property
+    def strings(self) -> list[str]:
+        return list(self._index)  # a dict keeps insertion order: the texts by index
+
+    def text(self, text: str) -> int:
+        # setdefault is one C call: hundreds of thousands of texts per cache write.
+        return self._index.setdefault(text, len(self._index))
+
+    def run(self, run: Run) -> list[Any]:
+        text = self.text
+        return [
+            text(run.id), text(run.checklist), text(run.checklist_version), text(run.phase),
+            text(run.language), text(run.sprint), text(run.author),
+            run.started.isoformat(), run.finished.isoformat() if run.finished else None,
+            [text(p) for p in run.participants],
+            [[text(a.item), self.value(a.value), text(a.note), self.action(a.action)] for a in run.answers],
+            [[text(r.run), text(r.item), text(r.decision), text(r.note)] for r in run.reviews],
+        ]
+
+    def value(self, value: Any) -> Any:
+        # Tagged by JSON type, so the text "2026-12-01" and the date 2026-12-01 stay apart.
+        if value is None:
+            return None
+        if isinstance(value, dt.date):
+            return {"d": value.isoformat()}
+        if isinstance(value, int):
+            return [value]
+        return self.text(str(value))
+
+    def action(self, action: Action | None) -> list[Any] | None:
+        if action is None:
+            return None
+        return [self.text(action.what), self.text(action.owner), action.due.isoformat() if action.due else None]
 
 
-def run_from_json(data: dict[str, Any]) -> Run:
-    started = dt.datetime.fromisoformat(data["started"])
-    finished = dt.datetime.fromisoformat(data["finished"]) if data["finished"] else None
-    if started.tzinfo is None or (finished is not None and finished.tzinfo is None):
-        raise ValueError("naive date-time in the cache")
-    texts = {key: data[key] for key in ("id", "checklist", "checklist_version", "phase", "language", "sprint", "author")}
-    if not all(isinstance(v, str) for v in texts.values()):
-        raise TypeError("not a cached run")
-    for key in ("checklist", "checklist_version", "phase", "language", "sprint", "author"):
-        texts[key] = sys.intern(texts[key])  # the same few values in every run
-    return Run(
-        **texts,
-        started=started,
-        finished=finished,
-        participants=[str(p) for p in data["participants"]],
-        answers=[_answer_from_json(a) for a in data["answers"]],
-        reviews=[ActionReview(str(r), str(i), str(d), str(n)) for r, i, d, n in data["reviews"]],
-    )
+class _RunDecoder:
+    """Turns cached runs back into objects; any wrong shape raises (and the cache is rebuilt)."""
 
+    def __init__(self, strings: list[str]) -> None:
+        self.strings = strings
+        self._dates: dict[str, dt.date] = {}
 
-def _answer_to_json(answer: Answer) -> dict[str, Any]:
-    out: dict[str, Any] = {"item": answer.item, "value": _value_to_json(answer.value), "note": answer.note}
-    if answer.action is not None:
-        due = answer.action.due.isoformat() if answer.action.due else None
-        out["action"] = [answer.action.what, answer.action.owner, due]
-    return out
+    def run(self, entry: list[Any]) -> Run:
+        s = self.strings
+        (run_id, checklist, version, phase, language, sprint, author, started, finished,
+         participants, answers, reviews) = entry
+        started = dt.datetime.fromisoformat(started)
+        finished = dt.datetime.fromisoformat(finished) if finished is not None else None
+        if started.tzinfo is None or (finished is not None and finished.tzinfo is None):
+            raise ValueError("naive date-time in the cache")
+        return Run(
+            id=s[run_id], checklist=s[checklist], checklist_version=s[version], phase=s[phase],
+            language=s[language], sprint=s[sprint], author=s[author], started=started, finished=finished,
+            participants=[s[p] for p in participants],
+            answers=[Answer(s[item], self.value(value) if type(value) is not int else s[value], s[note],
+                            self.action(action) if action is not None else None)
+                     for item, value, note, action in answers],
+            reviews=[ActionReview(s[r], s[i], s[d], s[n]) for r, i, d, n in reviews],
+        )
 
+    def value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        if type(value) is list:
+            (number,) = value
+            if type(number) is not int:
+                raise TypeError("not a number")
+            return number
+        return self.date(value["d"])
 
-def _answer_from_json(data: dict[str, Any]) -> Answer:
-    action = None
-    if "action" in data:
-        what, owner, due = data["action"]
-        action = Action(str(what), str(owner), dt.date.fromisoformat(due) if due else None)
-    return Answer(item=sys.intern(str(data["item"])), value=shared_value(_value_from_json(data["value"])), note=str(data["note"]), action=action)
+    def action(self, action: list[Any]) -> Action:
+        what, owner, due = action
+        return Action(self.strings[what], self.strings[owner], self.date(due) if due is not None else None)
 
-
-def _value_to_json(value: Any) -> Any:
-    # Tagged, so the text "2026-12-01" and the date 2026-12-01 stay apart.
-    if value is None:
-        return None
-    if isinstance(value, dt.date):
-        return ["d", value.isoformat()]
-    if isinstance(value, int):
-        return ["i", value]
-    return ["s", str(value)]
-
-
-def _value_from_json(data: Any) -> Any:
-    if data is None:
-        return None
-    tag, value = data
-    if tag == "d":
-        return dt.date.fromisoformat(value)
-    if tag == "i":
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError("not a number")
-        return value
-    if tag == "s":
-        return str(value)
-    raise ValueError(f"unknown value tag {tag!r}")
+    def date(self, text: str) -> dt.date:
+        date = self._dates.get(text)
+        if date is None:
+            date = self._dates[text] = dt.date.fromisoformat(text)
+        return date
 
 
 # --------------------------------------------------------------------------------- commits
