@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kundencheck.core.checklist import KNOWN_PHASES, Checklist, load_checklist
 from kundencheck.core.errors import ChecklistError, UsageError
+from kundencheck.core.i18n import _
 
 PROJECT_CHECKLISTS = ".kundencheck/checklists"
 
@@ -119,8 +120,8 @@ class Catalog:
             raise (named or self.errors)[0]
         known = sorted({cid for cid, _ in self.checklists} | set(KNOWN_PHASES))
         raise UsageError(
-            f"There is no checklist {checklist_id!r}. Known: {', '.join(known)}. "
-            f"Add your own as {PROJECT_CHECKLISTS}/{checklist_id}.{language}.toml (see docs/checklist-format.md)."
+            _("There is no checklist {id}. Known: {known}. Add your own as {path} (see docs/checklist-format.md).").format(
+                id=repr(checklist_id), known=", ".join(known), path=f"{PROJECT_CHECKLISTS}/{checklist_id}.{language}.toml")
         )
 
     def phases(self) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from kundencheck.core.checklist import MAX_FILE_BYTES, is_safe_id, parse_toml_bytes, read_file_bytes
 from kundencheck.core.errors import UsageError
+from kundencheck.core.i18n import N_, _
 
 CONFIG_PATH = ".kundencheck/config.toml"
 DEFAULT_CADENCE_DAYS = 14
@@ -58,16 +59,17 @@ def load_config(project_root: Path) -> Config:
     path = project_root / CONFIG_PATH
     if not path.exists() and not path.is_symlink():  # a dangling link is an error, not "no config"
         return Config()
-    data, shown, text = read_settings_file(path, ConfigError, "the project config")
+    data, shown, text = read_settings_file(path, ConfigError, N_("the project config"))
     return config_from_dict(data, shown, text=text)
 
 
 def read_settings_file(path: Path, error_type: type, what: str) -> tuple[dict[str, Any], str, str]:
     """Read a settings file (project or user config): its table, its name for messages, its
-    text (for line numbers in errors). Every failure is ``error_type`` naming the file."""
+    text (for line numbers in errors). Every failure is ``error_type`` naming the file.
+    ``what`` is an English text marked with ``N_()`` (translated where it is shown)."""
     shown = str(path)
     raw = read_file_bytes(path, error_type, what=what, limit=MAX_FILE_BYTES,
-                          hint="It holds a few settings; check that this is the right file.")
+                          hint=N_("It holds a few settings; check that this is the right file."))
     data = parse_toml_bytes(raw, shown, error_type)
     return data, shown, raw.decode("utf-8", "replace")
 
@@ -101,69 +103,75 @@ def key_line(text: str, key: str) -> int | None:
     return None
 
 
+def setting_problem(shown: str, line: int | None, key: str, problem: str) -> str:
+    """The message for a bad setting: the file, the line when known, the key, the problem."""
+    if line is None:
+        return _("{file}, key {key}: {problem}").format(file=shown, key=repr(key), problem=problem)
+    return _("{file}, line {line}, key {key}: {problem}").format(file=shown, line=line, key=repr(key), problem=problem)
+
+
 def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: str | None = None) -> Config:
     """Check ``data`` (a parsed config) and make a Config of it; ``text``, the file's raw text,
     adds the line number to error messages."""
 
     def fail(key: str, allowed: str, line_key: str | None = None) -> ConfigError:
         line = key_line(text, line_key or key) if text is not None else None
-        where = f"line {line}, " if line is not None else ""
-        return ConfigError(f"{shown}, {where}key {key!r}: {allowed}", key=key)
+        return ConfigError(setting_problem(shown, line, key, allowed), key=key)
 
     for key in data:
         if key not in _TOP:
-            raise fail(key, f"unknown key. Allowed keys: {', '.join(sorted(_TOP))}.")
+            raise fail(key, _("unknown key. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(_TOP))))
     config = Config(source=shown)
     for key in ("project", "client"):
         if key in data:
             if not isinstance(data[key], str):
-                raise fail(key, "must be a string.")
+                raise fail(key, _("must be a string."))
             setattr(config, key, data[key])
     if "language" in data:
         if data["language"] not in ("de", "en"):
-            raise fail("language", f"{data['language']!r} is not supported. Allowed: \"de\", \"en\".")
+            raise fail("language", _("{value} is not supported. Allowed: \"de\", \"en\".").format(value=repr(data["language"])))
         config.language = data["language"]
     if "phase" in data:
         if not is_safe_id(data["phase"]):
-            raise fail("phase", "must be a phase id such as \"build\" (lowercase letters, digits, dashes).")
+            raise fail("phase", _("must be a phase id such as \"build\" (lowercase letters, digits, dashes)."))
         config.phase = data["phase"]
     if "cadence_days" in data:
         value = data["cadence_days"]
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 366:
-            raise fail("cadence_days", "must be a whole number of days from 1 to 366.")
+            raise fail("cadence_days", _("must be a whole number of days from 1 to 366."))
         config.cadence_days = value
     mapping = data.get("checklists", {})
     if not isinstance(mapping, dict) or not all(is_safe_id(k) and is_safe_id(v) for k, v in mapping.items()):
         bad = [k for k, v in mapping.items() if not (is_safe_id(k) and is_safe_id(v))] if isinstance(mapping, dict) else []
         raise fail(
             "checklists",
-            "must be a table of phase = \"checklist-id\" pairs, both safe ids (lowercase letters, digits, dashes).",
+            _("must be a table of phase = \"checklist-id\" pairs, both safe ids (lowercase letters, digits, dashes)."),
             line_key=f"checklists.{bad[0]}" if bad and isinstance(bad[0], str) else None,
         )
     config.checklists = dict(mapping)
     storage = data.get("storage", {})
     if not isinstance(storage, dict):
-        raise fail("storage", "must be a table ([storage]).")
+        raise fail("storage", _("must be a table ([storage])."))
     for key in storage:
         if key not in _STORAGE:
-            raise fail(f"storage.{key}", f"unknown key. Allowed keys: {', '.join(sorted(_STORAGE))}.")
+            raise fail(f"storage.{key}", _("unknown key. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(_STORAGE))))
     if "branch" in storage:
         branch = storage["branch"]
         if not isinstance(branch, str) or not branch or branch.startswith("-") or ".." in branch or any(c in branch for c in " ~^:?*[\\"):
-            raise fail("storage.branch", "must be a branch name such as \"kundencheck\".")
+            raise fail("storage.branch", _("must be a branch name such as \"kundencheck\"."))
         config.branch = branch
     for key, attr in (("commit_msg_hook", "commit_msg_hook"), ("push", "push")):
         if key in storage:
             if not isinstance(storage[key], bool):
-                raise fail(f"storage.{key}", "must be true or false.")
+                raise fail(f"storage.{key}", _("must be true or false."))
             setattr(config, attr, storage[key])
     check = data.get("check", {})
     if not isinstance(check, dict):
-        raise fail("check", "must be a table ([check]) of rule = \"error\", \"warning\" or \"off\".")
+        raise fail("check", _("must be a table ([check]) of rule = \"error\", \"warning\" or \"off\"."))
     for key, level in check.items():
         if key not in CHECK_RULES:
-            raise fail(f"check.{key}", f"unknown rule. Allowed keys: {', '.join(sorted(CHECK_RULES))}.")
+            raise fail(f"check.{key}", _("unknown rule. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(CHECK_RULES))))
         if level not in CHECK_LEVELS:
-            raise fail(f"check.{key}", 'must be "error", "warning" or "off".')
+            raise fail(f"check.{key}", _('must be "error", "warning" or "off".'))
         config.check[key] = level
     return config

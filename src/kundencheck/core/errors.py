@@ -7,6 +7,8 @@ never show a traceback for them.
 
 from __future__ import annotations
 
+from kundencheck.core.i18n import _
+
 
 class KundencheckError(Exception):
     """Base class: an error with a message meant for the user."""
@@ -40,7 +42,7 @@ class ChecklistError(KundencheckError):
         if len(problems) == 1:
             message = f"{path}: {problems[0]}"
         else:
-            message = f"{path}: {len(problems)} problems:\n" + "\n".join(
+            message = _("{path}: {n} problems:").format(path=path, n=len(problems)) + "\n" + "\n".join(
                 f"  - {p}" for p in problems
             )
         super().__init__(message)

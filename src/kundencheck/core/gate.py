@@ -30,17 +30,19 @@ from typing import Any, Iterable, Mapping
 
 from kundencheck.core.config import CHECK_LEVELS, CHECK_RULES, CONFIG_PATH
 from kundencheck.core.history import HistorySummary, ItemPicture, SprintPicture, TrackedAction, author_name
-from kundencheck.core.report import action_dict, display_answer, due_dict, question_of
+from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.report import action_dict, display_answer, due_dict, localized_display, question_of
 from kundencheck.core.text import clean_text, one_line
 
 SCHEMA = 1
 
-#: Short names of the rules, as titles of annotations and in the text output.
+#: Short names of the rules, as titles of annotations and in the text output (English, marked
+#: for the catalogs: :attr:`Finding.title` gives them in the chosen language).
 RULE_TITLES = {
-    "due": "check due",
-    "red_without_action": "red answer without action",
-    "overdue_action": "overdue action",
-    "disagreement": "disagreement",
+    "due": N_("check due"),
+    "red_without_action": N_("red answer without action"),
+    "overdue_action": N_("overdue action"),
+    "disagreement": N_("disagreement"),
 }
 
 #: What ``status --check`` judges: the two rules it has always had (the lighter variant).
@@ -67,7 +69,8 @@ class Finding:
 
     @property
     def title(self) -> str:
-        return RULE_TITLES.get(self.rule, self.rule)
+        title = RULE_TITLES.get(self.rule)
+        return translate(title) if title else self.rule
 
 
 @dataclass
@@ -116,8 +119,8 @@ def not_started(today: dt.date, current_phase: str = "build", levels: Mapping[st
                 note: str = "") -> GateResult:
     """The result for a repository without ``.kundencheck/``: passes, with a note."""
     return GateResult(today=today, current_phase=current_phase, levels=rule_levels(levels), started=False,
-                      notes=[note or "No .kundencheck/ folder here: this repository does not use kundencheck yet, "
-                                     "so there is nothing to check. Start with `kundencheck init`."])
+                      notes=[note or _("No .kundencheck/ folder here: this repository does not use kundencheck yet, "
+                                       "so there is nothing to check. Start with `kundencheck init`.")])
 
 
 def evaluate(summary: HistorySummary, levels: Mapping[str, str] | None = None,
@@ -137,7 +140,7 @@ def evaluate(summary: HistorySummary, levels: Mapping[str, str] | None = None,
         if level == "off":
             continue
         result.findings.extend(checks[rule](summary, level))
-    result.notes.extend(f"Left out, could not be read: {one_line(p, 300)}" for p in problems)
+    result.notes.extend(_("Left out, could not be read: {problem}").format(problem=one_line(p, 300)) for p in problems)
     return result
 
 
@@ -151,13 +154,13 @@ def _due(summary: HistorySummary, level: str) -> list[Finding]:
         return []
     due = status.due
     if due.last_checked is None:
-        message = (f"The {phase} check has never been done in this repository. "
-                   f"Answer it with `kundencheck run {phase}` and commit the answers.")
+        message = _("The {phase} check has never been done in this repository. "
+                    "Answer it with `kundencheck run {phase}` and commit the answers.").format(phase=phase)
     else:
-        message = (f"The {phase} check is due: it was last done on {due.last_checked.isoformat()}, "
-                   f"{due.days_since} days ago, and is due every {due.cadence_days} days "
-                   f"(since {due.due_on.isoformat() if due.due_on else '?'}). "
-                   f"Answer it with `kundencheck run {phase}`.")
+        message = _("The {phase} check is due: it was last done on {last}, {days} days ago, and is due every "
+                    "{cadence} days (since {due}). Answer it with `kundencheck run {phase}`.").format(
+            phase=phase, last=due.last_checked.isoformat(), days=due.days_since, cadence=due.cadence_days,
+            due=due.due_on.isoformat() if due.due_on else "?")
     last = status.last_run
     # The annotation points at the config (where cadence_days is set): it is in every checkout.
     return [Finding("due", level, message, phase, run=last.id if last else None, file=CONFIG_PATH,
@@ -189,7 +192,8 @@ def _answers(picture: SprintPicture, item: ItemPicture, summary: HistorySummary,
 
 def _who(entries, item: ItemPicture, summary: HistorySummary, picture: SprintPicture) -> str:
     checklist = summary.checklists.get(picture.checklist)
-    return ", ".join(f"{one_line(author_name(e.author), 40)} {display_answer(e.value, item.kind, checklist, item.item, e.band)}"
+    return ", ".join(f"{one_line(author_name(e.author), 40)} "
+                     f"{localized_display(display_answer(e.value, item.kind, checklist, item.item, e.band))}"
                      for e in entries)
 
 
@@ -208,10 +212,10 @@ def _red_without_action(summary: HistorySummary, level: str) -> list[Finding]:
         if (picture.checklist, item.item) in open_items:
             continue
         sprint = one_line(picture.sprint, 40)
-        message = (f"{picture.phase}/{item.item}: answered red in sprint {sprint} "
-                   f"({_who(reds, item, summary, picture)}) and no action is open for it. Record one (what, who, "
-                   f"by when) by answering again with `kundencheck run {picture.phase}`; if your checklist does not "
-                   f"ask for an action on this item, add action_when to it.")
+        message = _("{phase}/{item}: answered red in sprint {sprint} ({who}) and no action is open for it. Record one "
+                    "(what, who, by when) by answering again with `kundencheck run {phase}`; if your checklist does not "
+                    "ask for an action on this item, add action_when to it.").format(
+            phase=picture.phase, item=item.item, sprint=sprint, who=_who(reds, item, summary, picture))
         latest = reds[-1].run
         found.append(Finding("red_without_action", level, message, picture.phase, item=item.item, run=latest,
                              file=_file_of(summary, latest),
@@ -233,11 +237,13 @@ def _overdue_actions(summary: HistorySummary, level: str) -> list[Finding]:
 
 def _overdue_message(action: TrackedAction, today: dt.date) -> str:
     due = action.due.isoformat() if action.due else "?"
-    owner = one_line(action.owner, 40) or "no owner"
-    return (f"{action.phase}/{action.item}: the action \"{one_line(action.what, 120)}\" ({owner}, due {due}) is "
-            f"overdue by {action.days_overdue(today)} days; raised on {action.raised.date().isoformat()} by "
-            f"{one_line(author_name(action.author), 40)}. Close it (done, or dropped with a note) in the next "
-            f"`kundencheck run {action.phase}`, or record a new action with a new date.")
+    owner = one_line(action.owner, 40) or _("no owner")
+    return _("{phase}/{item}: the action \"{what}\" ({owner}, due {due}) is overdue by {days} days; raised on {raised} "
+             "by {who}. Close it (done, or dropped with a note) in the next `kundencheck run {phase}`, or record a new "
+             "action with a new date.").format(
+        phase=action.phase, item=action.item, what=one_line(action.what, 120), owner=owner, due=due,
+        days=action.days_overdue(today), raised=action.raised.date().isoformat(),
+        who=one_line(author_name(action.author), 40))
 
 
 def _disagreements(summary: HistorySummary, level: str) -> list[Finding]:
@@ -247,9 +253,9 @@ def _disagreements(summary: HistorySummary, level: str) -> list[Finding]:
     found: list[Finding] = []
     for item in picture.disagreements():
         sprint = one_line(picture.sprint, 40)
-        message = (f"{picture.phase}/{item.item}: the team disagrees in sprint {sprint} "
-                   f"({_who(item.entries, item, summary, picture)}). Talk it through; whoever changes their mind "
-                   f"answers again with `kundencheck run {picture.phase}` (their later run replaces the earlier one).")
+        message = _("{phase}/{item}: the team disagrees in sprint {sprint} ({who}). Talk it through; whoever changes "
+                    "their mind answers again with `kundencheck run {phase}` (their later run replaces the earlier one).").format(
+            phase=picture.phase, item=item.item, sprint=sprint, who=_who(item.entries, item, summary, picture))
         latest = item.entries[-1].run if item.entries else None
         found.append(Finding("disagreement", level, message, picture.phase, item=item.item, run=latest,
                              file=_file_of(summary, latest),
@@ -316,14 +322,17 @@ def github_annotations(result: GateResult) -> str:
 
 def summary_line(result: GateResult) -> str:
     """One line saying how the check came out, in words (never colour alone)."""
-    def count(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
+    def errors(n: int) -> str:
+        return (_("{n} error") if n == 1 else _("{n} errors")).format(n=n)
+
+    def warnings(n: int) -> str:
+        return (_("{n} warning") if n == 1 else _("{n} warnings")).format(n=n)
 
     if not result.started:
-        return "kundencheck check: passed (nothing to check: no .kundencheck/ here)."
+        return _("kundencheck check: passed (nothing to check: no .kundencheck/ here).")
     if result.errors:
-        tail = f", {count(len(result.warnings), 'warning')}" if result.warnings else ""
-        return f"kundencheck check: failed, {count(len(result.errors), 'error')}{tail}."
+        tail = f", {warnings(len(result.warnings))}" if result.warnings else ""
+        return _("kundencheck check: failed, {errors}{tail}.").format(errors=errors(len(result.errors)), tail=tail)
     if result.warnings:
-        return f"kundencheck check: passed with {count(len(result.warnings), 'warning')}."
-    return "kundencheck check: passed, nothing found."
+        return _("kundencheck check: passed with {warnings}.").format(warnings=warnings(len(result.warnings)))
+    return _("kundencheck check: passed, nothing found.")

@@ -15,6 +15,7 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 SUPPORTED = ("en", "de")
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
 
 
 def _(message: str) -> str:
@@ -29,13 +30,20 @@ def N_(message: str) -> str:
 
 def translate(message: str) -> str:
     """The translation of a text marked with :func:`N_` (``_()`` takes string literals only, so
-    Babel can extract them; tests/test_i18n.py checks that)."""
-    return _translation.gettext(message)
+    Babel can extract them; tests/test_i18n.py checks that). The empty text stays empty (gettext
+    would give the catalog's header for it)."""
+    return _translation.gettext(message) if message else message
 
 
 def set_language(language: str) -> None:
-    global _translation
+    global _translation, _language
     _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+    _language = language if language in SUPPORTED else "en"
+
+
+def current_language() -> str:
+    """The language texts are shown in (``"en"`` until :func:`set_language` chose another)."""
+    return _language
 
 
 def language_from_environment(environ: dict[str, str] | None = None) -> str | None:

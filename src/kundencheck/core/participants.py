@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from kundencheck.core.errors import UsageError
+from kundencheck.core.i18n import _
 from kundencheck.core.text import one_line
 
 #: A name without angle brackets, then an e-mail address in them: ``Jürgen Groß <jg@example.com>``.
@@ -27,8 +28,8 @@ def parse_participant(text: str) -> str:
     if found is None or len(cleaned) > MAX_LENGTH or not found.group("name").strip():
         shown = one_line(text, 80)
         raise UsageError(
-            f"{shown!r} is not a person as git writes one. Give a name and an e-mail address in "
-            "angle brackets, like \"Jürgen Groß <juergen@example.com>\"."
+            _("{text} is not a person as git writes one. Give a name and an e-mail address in "
+              "angle brackets, like \"Jürgen Groß <juergen@example.com>\".").format(text=repr(shown))
         )
     return f"{found.group('name').strip()} <{found.group('email')}>"
 

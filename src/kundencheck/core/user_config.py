@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kundencheck.core.config import ConfigError, key_line, read_settings_file
-from kundencheck.core.i18n import SUPPORTED, language_from_environment
+from kundencheck.core.config import ConfigError, key_line, read_settings_file, setting_problem
+from kundencheck.core.i18n import N_, SUPPORTED, _, language_from_environment
 
 APP_NAME = "kundencheck"
 _TOP = {"language", "theme", "keys"}
@@ -62,39 +62,38 @@ def load_user_config(path: Path | None = None) -> UserConfig:
     path = user_config_path() if path is None else path
     if not path.exists() and not path.is_symlink():  # a dangling link is an error, not "no config"
         return UserConfig()
-    data, shown, text = read_settings_file(path, UserConfigError, "the user config")
+    data, shown, text = read_settings_file(path, UserConfigError, N_("the user config"))
     return user_config_from_dict(data, shown, text=text)
 
 
 def _fail(shown: str, text: str | None, key: str, allowed: str) -> UserConfigError:
     line = key_line(text, key) if text is not None else None
-    where = f"line {line}, " if line is not None else ""
-    return UserConfigError(f"{shown}, {where}key {key!r}: {allowed}", key=key)
+    return UserConfigError(setting_problem(shown, line, key, allowed), key=key)
 
 
 def user_config_from_dict(data: dict[str, Any], shown: str = "config.toml", *, text: str | None = None) -> UserConfig:
     for key in data:
         if key not in _TOP:
-            raise _fail(shown, text, key, f"unknown key. Allowed keys: {', '.join(sorted(_TOP))}.")
+            raise _fail(shown, text, key, _("unknown key. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(_TOP))))
     config = UserConfig(source=shown, text=text or "")
     if "language" in data:
         if data["language"] not in SUPPORTED:
-            raise _fail(shown, text, "language", f"{data['language']!r} is not supported. Allowed: \"de\", \"en\".")
+            raise _fail(shown, text, "language", _("{value} is not supported. Allowed: \"de\", \"en\".").format(value=repr(data["language"])))
         config.language = data["language"]
     if "theme" in data:
         theme = data["theme"]
         if not isinstance(theme, str) or not _NAME.match(theme):
-            raise _fail(shown, text, "theme", "must be a Textual theme name such as \"textual-dark\" or \"ansi-light\".")
+            raise _fail(shown, text, "theme", _("must be a Textual theme name such as \"textual-dark\" or \"ansi-light\"."))
         config.theme = theme
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
-        raise _fail(shown, text, "keys", "must be a table ([keys]) of binding-id = \"key\" pairs.")
+        raise _fail(shown, text, "keys", _("must be a table ([keys]) of binding-id = \"key\" pairs."))
     for binding_id, value in keys.items():
         parts = value.split(",") if isinstance(value, str) else []
         if not _NAME.match(binding_id) or not parts or not all(_KEY.match(p.strip()) for p in parts):
             raise _fail(
                 shown, text, f"keys.{binding_id}",
-                "must be a key such as \"ctrl+n\" or \"j\", or several separated by commas (\"j,down\").",
+                _("must be a key such as \"ctrl+n\" or \"j\", or several separated by commas (\"j,down\")."),
             )
         config.keys[binding_id] = ",".join(p.strip() for p in parts)
     return config
@@ -105,14 +104,15 @@ def check_against(config: UserConfig, *, themes: Iterable[str] = (), binding_ids
     text = config.text or None
     themes = sorted(themes)
     if config.theme is not None and themes and config.theme not in themes:
-        raise _fail(config.source, text, "theme", f"{config.theme!r} is not a theme. Allowed: {', '.join(themes)}.")
+        raise _fail(config.source, text, "theme", _("{value} is not a theme. Allowed: {allowed}.").format(
+            value=repr(config.theme), allowed=", ".join(themes)))
     ids = sorted(binding_ids)
     if ids:
         for binding_id in config.keys:
             if binding_id not in ids:
                 raise _fail(
                     config.source, text, f"keys.{binding_id}",
-                    f"{binding_id!r} is not a binding id. Allowed: {', '.join(ids)}.",
+                    _("{value} is not a binding id. Allowed: {allowed}.").format(value=repr(binding_id), allowed=", ".join(ids)),
                 )
 
 

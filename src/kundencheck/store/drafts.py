@@ -18,6 +18,7 @@ from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import Run
 from kundencheck.core.checklist import Checklist, read_file_bytes
 from kundencheck.core.errors import AnswersError, StoreError
+from kundencheck.core.i18n import N_, _
 from kundencheck.store.atomic import atomic_write
 
 
@@ -55,15 +56,16 @@ class DraftStore:
             atomic_write(path, answers_mod.dumps(run, checklist).encode("utf-8"))
         except OSError as exc:
             raise StoreError(
-                f"Could not save the draft {path} ({exc.strerror or exc}). The previous draft is unchanged; "
-                "your answers are still open in kundencheck. Free some disk space or fix the folder's permissions."
+                _("Could not save the draft {path} ({reason}). The previous draft is unchanged; your answers are "
+                  "still open in kundencheck. Free some disk space or fix the folder's permissions.").format(
+                    path=path, reason=exc.strerror or exc)
             ) from None
         return path
 
     def load(self, run_id: str) -> Run:
         path = self._path(run_id)
         if not path.exists() and not path.is_symlink():
-            raise StoreError(f"There is no draft {run_id!r}. `kundencheck drafts` lists the drafts there are.")
+            raise StoreError(_("There is no draft {id}. `kundencheck drafts` lists the drafts there are.").format(id=repr(run_id)))
         return answers_mod.loads(_read(path), str(path))
 
     def list(self) -> tuple[list[DraftInfo], list[AnswersError]]:
@@ -116,8 +118,9 @@ class DraftStore:
                     holder = self.holder(run_id)
                     if holder is not None:
                         raise StoreError(
-                            f"The draft {run_id} is in use by another kundencheck (process {holder}). "
-                            "Finish or quit that one first; if it is gone, this lock clears itself."
+                            _("The draft {id} is in use by another kundencheck (process {pid}). "
+                              "Finish or quit that one first; if it is gone, this lock clears itself.").format(
+                                id=run_id, pid=holder)
                         ) from None
                     lock.unlink(missing_ok=True)  # left behind by a process that died
                     continue
@@ -125,14 +128,15 @@ class DraftStore:
                     handle.write(str(os.getpid()))
                 return DraftLock(lock)
         except OSError as exc:
-            raise StoreError(f"Could not lock the draft {run_id} in {self.folder} ({exc.strerror or exc}).") from None
-        raise StoreError(f"Could not lock the draft {run_id}: another process keeps taking it.")
+            raise StoreError(_("Could not lock the draft {id} in {folder} ({reason}).").format(
+                id=run_id, folder=self.folder, reason=exc.strerror or exc)) from None
+        raise StoreError(_("Could not lock the draft {id}: another process keeps taking it.").format(id=run_id))
 
 
 def _read(path: Path) -> bytes:
     """A draft's bytes; AnswersError naming it when it is a folder, a named pipe (reading would
     block forever) or unreadable."""
-    return read_file_bytes(path, AnswersError, what="a draft", limit=None)
+    return read_file_bytes(path, AnswersError, what=N_("a draft"), limit=None)
 
 
 def _alive(pid: int) -> bool:

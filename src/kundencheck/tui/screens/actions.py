@@ -149,10 +149,10 @@ class ActionsScreen(Screen[None]):
         text.append("\n" + _("From the run of {when} by {who}, sprint {sprint}, item {item}").format(
             when=action.raised.date().isoformat(), who=one_line(author_name(action.author), 40),
             sprint=one_line(action.sprint, 20), item=action.item), style="dim")
-        from kundencheck.core.report import display_answer
+        from kundencheck.core.report import display_answer, localized_display
 
         kind = kind_of(action.item, action.value, self.session.checklist)
-        answer = display_answer(action.value, kind, self.session.checklist, action.item, band(action.value, kind))
+        answer = localized_display(display_answer(action.value, kind, self.session.checklist, action.item, band(action.value, kind)))
         if answer or action.note.strip():
             text.append("\n" + _("Answer then: ") + answer, style="dim")
             if action.note.strip():

@@ -32,15 +32,18 @@ if TYPE_CHECKING:
 BAND_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "na": "dim"}
 BAND_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "na": N_("n/a")}
 TREND_WORDS = {"better": N_("better"), "same": N_("same"), "worse": N_("worse")}
-LEGEND = "✔ yes  ◐ partly  ✘ no  – n/a  · none  ↑ better → same ↓ worse  ⚠ disagree"
+#: Marked for the catalogs, shown translated (the language is chosen after this module is imported).
+LEGEND = N_("✔ yes  ◐ partly  ✘ no  – n/a  · none  ↑ better → same ↓ worse  ⚠ disagree")
 
 
 def cell_text(cell: dict[str, Any] | None) -> Text:
     """One matrix cell: symbol and word, the trend arrow, ⚠ on a disagreement."""
+    from kundencheck.core.report import localized_display
+
     if cell is None:
         return Text("·", style="dim")
     text = Text()
-    text.append(one_line(cell["display"], 16), style=BAND_STYLES.get(cell["band"], ""))
+    text.append(one_line(localized_display(cell["display"]), 16), style=BAND_STYLES.get(cell["band"], ""))
     arrow = _arrow(cell["trend"])
     if arrow:
         text.append(" " + arrow)
@@ -78,7 +81,7 @@ class HistoryScreen(Screen):
         yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=False)
         with VerticalScroll(id="cell-pane"):
             yield Static(id="cell-detail", markup=False)
-        yield Static(Text(LEGEND, style="dim"), id="history-legend", markup=False)
+        yield Static(Text(translate(LEGEND), style="dim"), id="history-legend", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -151,8 +154,10 @@ class HistoryScreen(Screen):
             text.append("\n" + _("· not answered in this sprint"), style="dim")
             self.query_one("#cell-detail", Static).update(text)
             return
+        from kundencheck.core.report import localized_display
+
         text.append("\n")
-        text.append(one_line(cell["display"], 40), style=BAND_STYLES.get(cell["band"], ""))
+        text.append(one_line(localized_display(cell["display"]), 40), style=BAND_STYLES.get(cell["band"], ""))
         trend = cell["trend"]
         if trend in ("better", "same", "worse"):
             text.append(f"  {_arrow(trend)} {translate(TREND_WORDS[trend])}")
@@ -164,7 +169,7 @@ class HistoryScreen(Screen):
             text.append("  ⚠ " + _("the team disagrees"), style="bold")
         for answer in cell["answers"]:
             text.append("\n" + one_line(author_name(answer["author"]), 40) + ": ")
-            text.append(one_line(answer["display"], 40))
+            text.append(one_line(localized_display(answer["display"]), 40))
             if answer["note"]:
                 text.append(" — " + one_line(answer["note"], 300), style="dim")
         self.query_one("#cell-detail", Static).update(text)

@@ -111,7 +111,8 @@ class ReviewScreen(Screen):
             if isinstance(error, KundencheckError):
                 self._show_error(str(error))
             else:  # a bug; still one paragraph, and the draft is safe
-                self._show_error(f"An unexpected internal error happened ({type(error).__name__}: {error}). This is a bug in kundencheck.")
+                self._show_error(_("An unexpected internal error happened ({error}). This is a bug in kundencheck.").format(
+                    error=f"{type(error).__name__}: {error}"))
 
     def _show_error(self, message: str) -> None:
         self._committing = False
