@@ -19,7 +19,7 @@ from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Ite
 from kundencheck.core.config import Config, load_config
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
 from kundencheck.core.history import HistorySummary, TrackedAction, parse_runs
-from kundencheck.core.i18n import set_language
+from kundencheck.core.i18n import _, set_language
 from kundencheck.core.message import build_message
 from kundencheck.core.participants import participant_email, with_participants
 from kundencheck.core.scoring import Tally, tally
@@ -111,10 +111,9 @@ class Project:
             return None
         newest = candidates[-1]
         answered = sum(1 for a in newest.run.answers if a.value not in (None, ""))
-        description = (
-            f"Draft {newest.run.id} of the {newest.run.checklist} checklist, sprint {newest.run.sprint}, "
-            f"last saved {newest.modified:%Y-%m-%d %H:%M}, {answered} answers."
-        )
+        description = _("Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.").format(
+            id=newest.run.id, checklist=newest.run.checklist, sprint=newest.run.sprint,
+            when=f"{newest.modified:%Y-%m-%d %H:%M}", n=answered)
         return newest.run, description
 
 
@@ -314,10 +313,10 @@ class RunSession:
         """Commit the run; then push it when ``push`` says so (None: the config's
         ``storage.push``). A failed push does not fail the commit: see :meth:`push`."""
         if self.project is None:
-            raise StoreError("This run is not connected to a repository.")
+            raise StoreError(_("This run is not connected to a repository."))
         problems = self.problems()
         if problems:
-            raise AnswersError("The answers cannot be committed yet: " + " ".join(problems))
+            raise AnswersError(_("The answers cannot be committed yet:") + " " + " ".join(problems))
         run = self._pruned()
         run.finished = answers_mod.now()
         if run.finished < run.started:
@@ -355,7 +354,7 @@ class RunSession:
         """
         result = self.committed
         if result is None or self.project is None:
-            raise StoreError("There is no commit to push yet: commit the answers first.")
+            raise StoreError(_("There is no commit to push yet: commit the answers first."))
         branch = self.project.config.branch
         try:
             pushed = self.project.store.push(ref=f"refs/heads/{branch}" if branch else None)
@@ -363,10 +362,10 @@ class RunSession:
         except KundencheckError as exc:
             result = replace(result, pushed=None, push_failed=str(exc))
         except Exception as exc:  # a bug; the commit is made all the same
-            result = replace(result, pushed=None, push_failed=(
-                f"The answers were committed, but pushing failed with an unexpected internal error "
-                f"({type(exc).__name__}); this is a bug in kundencheck. Push the commit later with "
-                f"`git push`."))
+            result = replace(result, pushed=None, push_failed=_(
+                "The answers were committed, but pushing failed with an unexpected internal error "
+                "({error}); this is a bug in kundencheck. Push the commit later with `git push`.").format(
+                error=type(exc).__name__))
         self.committed = result
         return result
 

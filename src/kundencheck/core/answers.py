@@ -29,6 +29,7 @@ from kundencheck.core.checklist import (
     parse_toml_bytes,
 )
 from kundencheck.core.errors import AnswersError
+from kundencheck.core.i18n import _, translate
 from kundencheck.core.text import clean_text, one_line, slug
 
 SCHEMA_VERSION = 1
@@ -160,22 +161,26 @@ def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list
     for answer in run.answers:
         item = checklist.item(answer.item)
         if item is None:
-            problems.append(f"item {answer.item!r}: not in checklist {checklist.id!r} (version {checklist.version}).")
+            problems.append(_("item {item}: not in checklist {checklist} (version {version}).").format(
+                item=repr(answer.item), checklist=repr(checklist.id), version=checklist.version))
             continue
         if not checklist.is_visible(item, values):
             if answer.value is not None:
-                problems.append(f"item {item.id!r}: answered, but it is only asked when {item.when.item!r} is {_or(item.when.equals)}.")
+                problems.append(_("item {item}: answered, but it is only asked when {other} is {values}.").format(
+                    item=repr(item.id), other=repr(item.when.item), values=_or(item.when.equals)))
             continue
         problem = value_problem(item, answer.value)
         if problem:
-            problems.append(f"item {item.id!r}: {problem}")
+            problems.append(_("item {item}: {problem}").format(item=repr(item.id), problem=problem))
             continue
         if item.needs_note(answer.value) and not answer.note.strip():
-            problems.append(f"item {item.id!r}: the answer {display_value(item, answer.value)!r} needs a note saying why.")
+            problems.append(_("item {item}: the answer {answer} needs a note saying why.").format(
+                item=repr(item.id), answer=repr(display_value(item, answer.value))))
         if item.needs_action(answer.value):
             action = answer.action
             if action is None or not action.is_complete():
-                problems.append(f"item {item.id!r}: the answer {display_value(item, answer.value)!r} needs an action with what, owner and due date.")
+                problems.append(_("item {item}: the answer {answer} needs an action with what, owner and due date.").format(
+                    item=repr(item.id), answer=repr(display_value(item, answer.value))))
     problems += review_problems(run)
     if final:
         answered = {a.item for a in run.answers if a.value not in (None, "")}
@@ -183,7 +188,7 @@ def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list
             if item.required and item.id not in answered:
                 missing.append(item.id)
         if missing:
-            problems.append(f"required items not answered: {', '.join(missing)}.")
+            problems.append(_("required items not answered: {items}.").format(items=", ".join(missing)))
     return problems
 
 
@@ -193,13 +198,14 @@ def review_problems(run: Run) -> list[str]:
     problems: list[str] = []
     seen: set[tuple[str, str]] = set()
     for review in run.reviews:
-        label = f"review of the action on {review.item!r} from run {review.run}"
+        label = _("review of the action on {item} from run {run}").format(item=repr(review.item), run=review.run)
         if review.decision not in REVIEW_DECISIONS:
-            problems.append(f"{label}: decision {_shown(review.decision)} is not one of {', '.join(REVIEW_DECISIONS)}.")
+            problems.append(_("{label}: decision {decision} is not one of {allowed}.").format(
+                label=label, decision=_shown(review.decision), allowed=", ".join(REVIEW_DECISIONS)))
         elif review.decision == "dropped" and not review.note.strip():
-            problems.append(f"{label}: a dropped action needs a note saying why it is dropped.")
+            problems.append(_("{label}: a dropped action needs a note saying why it is dropped.").format(label=label))
         if review.action_key in seen:
-            problems.append(f"{label}: reviewed twice; keep one decision.")
+            problems.append(_("{label}: reviewed twice; keep one decision.").format(label=label))
         seen.add(review.action_key)
     return problems
 
@@ -210,31 +216,33 @@ def value_problem(item: Item, value: Any) -> str | None:
         return None
     if item.kind is Kind.TRAFFIC_LIGHT:
         if value not in STATUSES:
-            return f"status {_shown(value)} is not one of {', '.join(STATUSES)}."
+            return _("status {value} is not one of {allowed}.").format(value=_shown(value), allowed=", ".join(STATUSES))
     elif item.kind is Kind.SCALE:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-            return f"value {_shown(value)} is not a whole number from 1 to 5."
+            return _("value {value} is not a whole number from 1 to 5.").format(value=_shown(value))
     elif item.kind is Kind.CHOICE:
         allowed = item.allowed_values() or ()
         if value not in allowed:
-            return f"value {_shown(value)} is not one of the options {', '.join(map(str, allowed))}."
+            return _("value {value} is not one of the options {allowed}.").format(value=_shown(value), allowed=", ".join(map(str, allowed)))
     elif item.kind is Kind.DATE:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
-            return f"value {_shown(value)} is not a date (write it as 2026-12-31, without quotes)."
+            return _("value {value} is not a date (write it as 2026-12-31, without quotes).").format(value=_shown(value))
     elif item.kind is Kind.TEXT:
         if not isinstance(value, str):
-            return f"value {_shown(value)} is not text (write it in quotes)."
+            return _("value {value} is not text (write it in quotes).").format(value=_shown(value))
     return None
 
 
 def display_value(item: Item, value: AnswerValue | None) -> str:
-    """The answer as a person reads it (status word, option label, number, ISO date)."""
+    """The answer as a person reads it (status word in the chosen language, option label, number,
+    ISO date)."""
     from kundencheck.core.checklist import STATUS_WORDS
 
     if value is None:
         return ""
     if item.kind is Kind.TRAFFIC_LIGHT:
-        return STATUS_WORDS.get(str(value), str(value))
+        word = STATUS_WORDS.get(str(value))
+        return translate(word) if word else str(value)
     if item.kind is Kind.CHOICE:
         return item.option_label(str(value))
     if isinstance(value, dt.date):
@@ -243,7 +251,7 @@ def display_value(item: Item, value: AnswerValue | None) -> str:
 
 
 def _or(values: tuple) -> str:
-    return " or ".join(repr(v) for v in values)
+    return (" " + _("or") + " ").join(repr(v) for v in values)
 
 
 def _shown(value: Any) -> str:
@@ -453,44 +461,46 @@ def loads(raw: bytes | str, source: str = "<answers>") -> Run:
 
 def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
     def fail(problem: str) -> AnswersError:
-        return AnswersError(f"{source}: {problem}")
+        return AnswersError(_("{file}: {problem}").format(file=source, problem=problem))
 
     schema = data.get("schema")
     if schema != SCHEMA_VERSION or isinstance(schema, bool):
-        raise fail(f"key 'schema' must be {SCHEMA_VERSION} (found {_shown(schema)}). Is this a kundencheck answers file?")
+        raise fail(_("key 'schema' must be {version} (found {found}). Is this a kundencheck answers file?").format(
+            version=SCHEMA_VERSION, found=_shown(schema)))
     fields: dict[str, Any] = {}
     for key in ("id", "checklist", "phase", "language", "sprint", "author"):
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise fail(f"key {key!r} is required and must be a non-empty string.")
+            raise fail(_("key {key} is required and must be a non-empty string.").format(key=repr(key)))
         fields[key] = value
     for key in ("checklist", "phase"):
         if not is_safe_id(fields[key]):
-            raise fail(f"key {key!r}: {_shown(fields[key])} is not a safe id (lowercase letters, digits and dashes).")
+            raise fail(_("key {key}: {value} is not a safe id (lowercase letters, digits and dashes).").format(
+                key=repr(key), value=_shown(fields[key])))
     if not _is_safe_run_id(fields["id"]):
-        raise fail(f"key 'id': {_shown(fields['id'])} is not a run id (letters, digits, dashes, at most 80).")
+        raise fail(_("key 'id': {value} is not a run id (letters, digits, dashes, at most 80).").format(value=_shown(fields["id"])))
     for key in ("checklist", "phase", "language", "sprint", "author"):
         fields[key] = sys.intern(fields[key])  # the same few values in every run
     version = data.get("checklist_version", "")
     started = data.get("started")
     finished = data.get("finished")
     if not isinstance(started, dt.datetime) or started.tzinfo is None:
-        raise fail("key 'started' must be a date-time with offset, e.g. 2026-11-27T09:30:00+01:00.")
+        raise fail(_("key 'started' must be a date-time with offset, e.g. 2026-11-27T09:30:00+01:00."))
     if finished is not None and (not isinstance(finished, dt.datetime) or finished.tzinfo is None):
-        raise fail("key 'finished' must be a date-time with offset, e.g. 2026-11-27T09:45:00+01:00.")
+        raise fail(_("key 'finished' must be a date-time with offset, e.g. 2026-11-27T09:45:00+01:00."))
     participants = data.get("participants", [])
     if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
-        raise fail("key 'participants' must be a list of strings like \"Name <email>\".")
+        raise fail(_("key 'participants' must be a list of strings like \"Name <email>\"."))
     raw_answers = data.get("answers", [])
     if not isinstance(raw_answers, list):
-        raise fail("key 'answers' must be an array of [[answers]] tables.")
+        raise fail(_("key 'answers' must be an array of [[answers]] tables."))
     answers: list[Answer] = []
     seen: set[str] = set()
     for n, raw in enumerate(raw_answers, start=1):
         answers.append(_answer_from_dict(raw, n, seen, fail))
     raw_reviews = data.get("reviews", [])
     if not isinstance(raw_reviews, list):
-        raise fail("key 'reviews' must be an array of [[reviews]] tables.")
+        raise fail(_("key 'reviews' must be an array of [[reviews]] tables."))
     reviews: list[ActionReview] = []
     reviewed: set[tuple[str, str]] = set()
     for n, raw in enumerate(raw_reviews, start=1):
@@ -515,20 +525,24 @@ def review_from_dict(raw: Any, n: int, seen: set[tuple[str, str]], fail=AnswersE
     """The ``n``-th ``[[reviews]]`` table as an ActionReview; ``seen`` holds the actions
     reviewed so far (a second review of one is an error); ``fail`` makes the error to raise."""
     if not isinstance(raw, dict):
-        raise fail(f"review {n} must be a table ([[reviews]]).")
+        raise fail(_("review {n} must be a table ([[reviews]]).").format(n=n))
     run_id, item = raw.get("run"), raw.get("item")
     if not isinstance(run_id, str) or not _is_safe_run_id(run_id):
-        raise fail(f"review {n}: key 'run' must be the id of the run that recorded the action, found {_shown(run_id)}.")
+        raise fail(_("review {n}: key 'run' must be the id of the run that recorded the action, found {found}.").format(
+            n=n, found=_shown(run_id)))
     if not is_safe_id(item):
-        raise fail(f"review {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {_shown(item)}.")
+        raise fail(_("review {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {found}.").format(
+            n=n, found=_shown(item)))
     decision = raw.get("decision")
     if decision not in REVIEW_DECISIONS:
-        raise fail(f"review {n} (item {item!r}): key 'decision' must be one of {', '.join(REVIEW_DECISIONS)} (found {_shown(decision)}).")
+        raise fail(_("review {n} (item {item}): key 'decision' must be one of {allowed} (found {found}).").format(
+            n=n, item=repr(item), allowed=", ".join(REVIEW_DECISIONS), found=_shown(decision)))
     note = raw.get("note", "")
     if not isinstance(note, str):
-        raise fail(f"review {n} (item {item!r}): key 'note' must be a string.")
+        raise fail(_("review {n} (item {item}): key 'note' must be a string.").format(n=n, item=repr(item)))
     if (run_id, item) in seen:
-        raise fail(f"review {n}: the action on {item!r} from run {run_id} is reviewed twice; keep one decision.")
+        raise fail(_("review {n}: the action on {item} from run {run} is reviewed twice; keep one decision.").format(
+            n=n, item=repr(item), run=run_id))
     seen.add((run_id, item))
     return ActionReview(run=run_id, item=item, decision=decision, note=note)
 
@@ -550,38 +564,42 @@ def _is_safe_run_id(value: str) -> bool:
 
 def _answer_from_dict(raw: Any, n: int, seen: set[str], fail) -> Answer:
     if not isinstance(raw, dict):
-        raise fail(f"answer {n} must be a table ([[answers]]).")
+        raise fail(_("answer {n} must be a table ([[answers]]).").format(n=n))
     item = raw.get("item")
     if not is_safe_id(item):
-        raise fail(f"answer {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {_shown(item)}.")
+        raise fail(_("answer {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {found}.").format(
+            n=n, found=_shown(item)))
     if item in seen:
-        raise fail(f"answer {n}: item {item!r} is answered twice; keep one of the two answers.")
+        raise fail(_("answer {n}: item {item} is answered twice; keep one of the two answers.").format(n=n, item=repr(item)))
     seen.add(item)
     if "status" in raw and "value" in raw:
-        raise fail(f"item {item!r}: has both 'status' and 'value'; a traffic-light item takes 'status', every other kind 'value'.")
+        raise fail(_("item {item}: has both 'status' and 'value'; a traffic-light item takes 'status', every other kind 'value'.").format(
+            item=repr(item)))
     value = raw.get("status", raw.get("value"))
     if value == "":
         value = None
     # Which value fits which item is checked against the checklist (problems_with); here only
     # the types an answer can have at all, so nothing downstream meets a list or a float.
     if "status" in raw and value is not None and not isinstance(value, str):
-        raise fail(f"item {item!r}: key 'status' must be a string: green, amber, red or na (found {_shown(value)}).")
+        raise fail(_("item {item}: key 'status' must be a string: green, amber, red or na (found {found}).").format(
+            item=repr(item), found=_shown(value)))
     if value is not None and (isinstance(value, (bool, dt.datetime)) or not isinstance(value, (str, int, dt.date))):
-        raise fail(f"item {item!r}: key 'value' must be a whole number, a string or a date like 2026-12-31 (found {_shown(value)}).")
+        raise fail(_("item {item}: key 'value' must be a whole number, a string or a date like 2026-12-31 (found {found}).").format(
+            item=repr(item), found=_shown(value)))
     note = raw.get("note", "")
     if not isinstance(note, str):
-        raise fail(f"item {item!r}: key 'note' must be a string.")
+        raise fail(_("item {item}: key 'note' must be a string.").format(item=repr(item)))
     action = None
     raw_action = raw.get("action")
     if raw_action is not None:
         if not isinstance(raw_action, dict):
-            raise fail(f"item {item!r}: key 'action' must be a table with what, owner and due.")
+            raise fail(_("item {item}: key 'action' must be a table with what, owner and due.").format(item=repr(item)))
         what, owner, due = raw_action.get("what", ""), raw_action.get("owner", ""), raw_action.get("due")
         if not isinstance(what, str) or not isinstance(owner, str):
-            raise fail(f"item {item!r}: action 'what' and 'owner' must be strings.")
+            raise fail(_("item {item}: action 'what' and 'owner' must be strings.").format(item=repr(item)))
         if due == "":
             due = None
         if due is not None and (isinstance(due, dt.datetime) or not isinstance(due, dt.date)):
-            raise fail(f"item {item!r}: action 'due' must be a date like 2026-12-31 (without quotes).")
+            raise fail(_("item {item}: action 'due' must be a date like 2026-12-31 (without quotes).").format(item=repr(item)))
         action = Action(what=what, owner=owner, due=due)
     return Answer(item=sys.intern(item), value=shared_value(value), note=note, action=action)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping, Union
 
 from kundencheck.core.errors import ChecklistError
-from kundencheck.core.i18n import N_
+from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import clean_text
 
 FORMAT_VERSION = 1
@@ -148,13 +148,15 @@ class Checklist:
 
 def read_toml_file(path: Path, error_type: type = ChecklistError) -> dict[str, Any]:
     """Read and parse a TOML file, turning every failure into ``error_type``."""
-    raw = read_file_bytes(path, error_type, what="a checklist", limit=MAX_FILE_BYTES, hint="Split it or remove the bulk.")
+    raw = read_file_bytes(path, error_type, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."))
     return parse_toml_bytes(raw, str(path), error_type)
 
 
-def read_file_bytes(path: Path, error_type: type = ChecklistError, *, what: str = "a checklist",
+def read_file_bytes(path: Path, error_type: type = ChecklistError, *, what: str = N_("a checklist"),
                     limit: int | None = MAX_FILE_BYTES, hint: str = "") -> bytes:
     """The bytes of a file kundencheck reads (checklist, config, draft), or ``error_type``.
+
+    ``what`` and ``hint`` are English texts marked with ``N_()``; they are translated here.
 
     Only a regular file is read: a named pipe would block the read (and kundencheck) forever,
     a device could be endless, a folder is no file. The type is checked on a descriptor opened
@@ -171,17 +173,19 @@ def read_file_bytes(path: Path, error_type: type = ChecklistError, *, what: str 
         finally:
             os.close(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise _make(error_type, shown, "cannot be read: it is a directory, not a file. Name the file inside it.")
+            raise _make(error_type, shown, _("cannot be read: it is a directory, not a file. Name the file inside it."))
         if not stat.S_ISREG(info.st_mode):
-            raise _make(error_type, shown, "cannot be read: it is a named pipe, socket or device, not a regular file, "
-                        "and reading it could wait forever. Replace it with a regular file.")
+            raise _make(error_type, shown, _("cannot be read: it is a named pipe, socket or device, not a regular file, "
+                                             "and reading it could wait forever. Replace it with a regular file."))
         if limit is not None and info.st_size > limit:
-            raise _make(error_type, shown, f"is {info.st_size:,} bytes; {what} may be at most {limit:,} bytes. {hint}".rstrip())
+            raise _make(error_type, shown, _("is {size:,} bytes; {what} may be at most {limit:,} bytes. {hint}").format(
+                size=info.st_size, what=translate(what), limit=limit, hint=translate(hint) if hint else "").rstrip())
         return path.read_bytes()
     except IsADirectoryError:  # Windows cannot open a folder at all
-        raise _make(error_type, shown, "cannot be read: it is a directory, not a file. Name the file inside it.") from None
+        raise _make(error_type, shown, _("cannot be read: it is a directory, not a file. Name the file inside it.")) from None
     except OSError as exc:
-        raise _make(error_type, shown, f"cannot be read ({exc.strerror or exc}). Check that it exists and that you may read it.") from None
+        raise _make(error_type, shown, _("cannot be read ({reason}). Check that it exists and that you may read it.").format(
+            reason=exc.strerror or exc)) from None
 
 
 def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError) -> dict[str, Any]:
@@ -191,27 +195,31 @@ def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError) 
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _make(error_type, shown, f"line {line}: is not valid UTF-8 (byte 0x{raw[exc.start]:02x}). Save the file as UTF-8.") from None
+        raise _make(error_type, shown, _("line {line}: is not valid UTF-8 (byte 0x{byte:02x}). Save the file as UTF-8.").format(
+            line=line, byte=raw[exc.start])) from None
     if not text.strip() and error_type is ChecklistError:
         # An empty config is fine (all keys are optional); an empty answers file fails on its
         # missing 'schema'. Only a checklist gets this checklist-specific message.
-        raise _make(error_type, shown, "is empty. A checklist needs at least format, id, title, phase, language, version and items.")
+        raise _make(error_type, shown, _("is empty. A checklist needs at least format, id, title, phase, language, version and items."))
     try:
         return tomllib.loads(text)
     except RecursionError:
-        raise _make(error_type, shown, "arrays or tables are nested too deeply to read. Flatten the file.") from None
+        raise _make(error_type, shown, _("arrays or tables are nested too deeply to read. Flatten the file.")) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         where = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         if where:
             msg = msg[: where.start()].strip()
-            raise _make(error_type, shown, f"line {where.group(1)}, column {where.group(2)}: TOML syntax error: {msg}. Fix the syntax there.") from None
+            raise _make(error_type, shown, _("line {line}, column {column}: TOML syntax error: {error}. Fix the syntax there.").format(
+                line=where.group(1), column=where.group(2), error=msg)) from None
         end = re.search(r"\(at end of document\)", msg)
         if end:  # e.g. an unterminated string in the last line: point at the end of the file
             msg = msg[: end.start()].strip()
             lines = text.split("\n")
-            raise _make(error_type, shown, f"line {len(lines)}, column {len(lines[-1]) + 1} (end of file): TOML syntax error: {msg}. Fix the syntax there.") from None
-        raise _make(error_type, shown, f"TOML syntax error: {msg}. Fix the syntax.") from None
+            raise _make(error_type, shown, _("line {line}, column {column} (end of file): TOML syntax error: {error}. "
+                                             "Fix the syntax there.").format(
+                line=len(lines), column=len(lines[-1]) + 1, error=msg)) from None
+        raise _make(error_type, shown, _("TOML syntax error: {error}. Fix the syntax.").format(error=msg)) from None
 
 
 def _make(error_type: type, shown: str, problem: str) -> Exception:
@@ -228,32 +236,34 @@ def load_checklist(path: str | Path) -> Checklist:
 
 def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>") -> Checklist:
     problems: list[str] = []
-    top = _Fields(data, "top level", problems)
+    top = _Fields(data, _("top level"), problems)
     top.check_keys({"format", "id", "title", "phase", "language", "version", "description", "items"})
 
     fmt = data.get("format")
     if type(fmt) is not int or fmt != FORMAT_VERSION:  # not 1.0, not true
         problems.append(
-            f"top level, key 'format': must be {FORMAT_VERSION} (found {fmt!r}); this version of kundencheck reads format {FORMAT_VERSION}."
+            _("top level, key 'format': must be {version} (found {found}); this version of kundencheck reads format {version}.").format(
+                version=FORMAT_VERSION, found=repr(fmt))
         )
     checklist_id = top.safe_id("id")
     title = top.text("title")
     phase = top.safe_id("phase")
     language = top.text("language")
     if language and not _LANGUAGE.match(language):
-        problems.append(f"top level, key 'language': {language!r} is not a two-letter lowercase language code such as 'de' or 'en'.")
+        problems.append(_("top level, key 'language': {language} is not a two-letter lowercase language code such as 'de' or 'en'.").format(
+            language=repr(language)))
     version = data.get("version")
     if isinstance(version, (int, float)) and not isinstance(version, bool):
         version = str(version)  # version = 1.0 is a common slip; accept it as text
     if not isinstance(version, str) or not version.strip():
-        problems.append("top level, key 'version': required, a string such as \"1.0\".")
+        problems.append(_("top level, key 'version': required, a string such as \"1.0\"."))
         version = ""
     description = top.text("description", required=False)
 
     raw_items = data.get("items")
     items: list[Item] = []
     if not isinstance(raw_items, list) or not raw_items:
-        problems.append("top level, key 'items': required, at least one [[items]] table.")
+        problems.append(_("top level, key 'items': required, at least one [[items]] table."))
         raw_items = []
     seen: dict[str, Item] = {}
     # Ids of every earlier item, also those with problems of their own, so a duplicate id is
@@ -288,30 +298,33 @@ class _Fields:
         for key in self.data:
             if key not in allowed:
                 self.problems.append(
-                    f"{self.where}, key {key!r}: unknown key. Allowed: {', '.join(sorted(allowed))}."
+                    _("{where}, key {key}: unknown key. Allowed: {allowed}.").format(
+                        where=self.where, key=repr(key), allowed=", ".join(sorted(allowed)))
                 )
 
     def text(self, key: str, required: bool = True) -> str:
         value = self.data.get(key)
         if value is None:
             if required:
-                self.problems.append(f"{self.where}, key '{key}': required, a non-empty string.")
+                self.problems.append(_("{where}, key '{key}': required, a non-empty string.").format(where=self.where, key=key))
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
-            self.problems.append(f"{self.where}, key '{key}': must be a non-empty string (found {_describe(value)}).")
+            self.problems.append(_("{where}, key '{key}': must be a non-empty string (found {found}).").format(
+                where=self.where, key=key, found=_describe(value)))
             return ""
         return clean_text(value).strip()
 
     def safe_id(self, key: str) -> str:
         value = self.data.get(key)
         if value is None:
-            self.problems.append(f"{self.where}, key '{key}': required, an id of lowercase letters, digits and dashes.")
+            self.problems.append(_("{where}, key '{key}': required, an id of lowercase letters, digits and dashes.").format(
+                where=self.where, key=key))
             return ""
         if not is_safe_id(value):
             self.problems.append(
-                f"{self.where}, key '{key}': {_describe(value)} is not a safe id. Use 1 to 64 lowercase letters a-z, digits and dashes, "
-                "starting with a letter or digit (no dots, slashes, spaces or capitals, and not a Windows device name "
-                "such as con, nul or com1): ids become file names."
+                _("{where}, key '{key}': {found} is not a safe id. Use 1 to 64 lowercase letters a-z, digits and dashes, "
+                  "starting with a letter or digit (no dots, slashes, spaces or capitals, and not a Windows device name "
+                  "such as con, nul or com1): ids become file names.").format(where=self.where, key=key, found=_describe(value))
             )
             return ""
         return value
@@ -321,7 +334,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, str):
         shown = clean_text(value)
         return repr(shown if len(shown) <= 40 else shown[:39] + "…")
-    return f"a {type(value).__name__}" if not isinstance(value, (int, float)) else repr(value)
+    return _("a {type}").format(type=type(value).__name__) if not isinstance(value, (int, float)) else repr(value)
 
 
 _ITEM_KEYS = {"id", "question", "why", "kind", "required", "note_when", "action_when", "low", "high", "options", "when"}
@@ -329,16 +342,16 @@ _ITEM_KEYS = {"id", "question", "why", "kind", "required", "note_when", "action_
 
 def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: list[str], ids: set[str]) -> Item | None:
     if not isinstance(raw, dict):
-        problems.append(f"item {position}: must be a table ([[items]]), found {_describe(raw)}.")
+        problems.append(_("item {position}: must be a table ([[items]]), found {found}.").format(position=position, found=_describe(raw)))
         return None
     raw_id = raw.get("id")
-    label = f"item {raw_id!r}" if is_safe_id(raw_id) else f"item {position}"
+    label = _("item {id}").format(id=repr(raw_id)) if is_safe_id(raw_id) else _("item {position}").format(position=position)
     f = _Fields(raw, label, problems)
     before = len(problems)
     f.check_keys(_ITEM_KEYS)
     item_id = f.safe_id("id")
     if item_id and item_id in ids:
-        problems.append(f"{label}, key 'id': duplicate id; item ids must be unique within a checklist.")
+        problems.append(_("{label}, key 'id': duplicate id; item ids must be unique within a checklist.").format(label=label))
     if item_id:
         ids.add(item_id)
     question = f.text("question")
@@ -347,11 +360,12 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: lis
     try:
         kind = Kind(raw_kind)
     except ValueError:
-        problems.append(f"{label}, key 'kind': {_describe(raw_kind)} is not a kind. Allowed: {', '.join(k.value for k in Kind)}.")
+        problems.append(_("{label}, key 'kind': {found} is not a kind. Allowed: {allowed}.").format(
+            label=label, found=_describe(raw_kind), allowed=", ".join(k.value for k in Kind)))
         return None
     required = raw.get("required", True)
     if not isinstance(required, bool):
-        problems.append(f"{label}, key 'required': must be true or false (found {_describe(required)}).")
+        problems.append(_("{label}, key 'required': must be true or false (found {found}).").format(label=label, found=_describe(required)))
         required = True
 
     low = high = ""
@@ -360,13 +374,14 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: lis
     else:
         for key in ("low", "high"):
             if key in raw:
-                problems.append(f"{label}, key '{key}': only scale items have '{key}' labels (this item is {kind.value}).")
+                problems.append(_("{label}, key '{key}': only scale items have '{key}' labels (this item is {kind}).").format(
+                    label=label, key=key, kind=kind.value))
 
     options: tuple[Option, ...] = ()
     if kind is Kind.CHOICE:
         options = _parse_options(raw.get("options"), label, problems)
     elif "options" in raw:
-        problems.append(f"{label}, key 'options': only choice items have options (this item is {kind.value}).")
+        problems.append(_("{label}, key 'options': only choice items have options (this item is {kind}).").format(label=label, kind=kind.value))
 
     probe = Item(id=item_id or "?", question="", why="", kind=kind, options=options)
     allowed = probe.allowed_values()
@@ -392,21 +407,23 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: lis
 
 def _parse_options(raw: Any, label: str, problems: list[str]) -> tuple[Option, ...]:
     if not isinstance(raw, list) or len(raw) < 2:
-        problems.append(f"{label}, key 'options': a choice item needs at least two options like {{ id = \"weekly\", label = \"Weekly\" }}.")
+        problems.append(_("{label}, key 'options': a choice item needs at least two options like "
+                          "{{ id = \"weekly\", label = \"Weekly\" }}.").format(label=label))
         return ()
     options: list[Option] = []
     for n, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict) or set(entry) != {"id", "label"}:
-            problems.append(f"{label}, key 'options': option {n} must be a table with exactly 'id' and 'label'.")
+            problems.append(_("{label}, key 'options': option {n} must be a table with exactly 'id' and 'label'.").format(label=label, n=n))
             continue
         if not is_safe_id(entry["id"]):
-            problems.append(f"{label}, key 'options': option {n} id {_describe(entry['id'])} is not a safe id (lowercase letters, digits, dashes).")
+            problems.append(_("{label}, key 'options': option {n} id {found} is not a safe id (lowercase letters, digits, dashes).").format(
+                label=label, n=n, found=_describe(entry["id"])))
             continue
         if not isinstance(entry["label"], str) or not entry["label"].strip():
-            problems.append(f"{label}, key 'options': option {n} needs a non-empty label.")
+            problems.append(_("{label}, key 'options': option {n} needs a non-empty label.").format(label=label, n=n))
             continue
         if any(o.id == entry["id"] for o in options):
-            problems.append(f"{label}, key 'options': option id {entry['id']!r} appears twice.")
+            problems.append(_("{label}, key 'options': option id {id} appears twice.").format(label=label, id=repr(entry["id"])))
             continue
         options.append(Option(entry["id"], clean_text(entry["label"]).strip()))
     return tuple(options)
@@ -417,14 +434,16 @@ def _parse_values(raw: Mapping[str, Any], key: str, allowed: tuple | None, kind:
         return []
     values = raw[key]
     if allowed is None:
-        problems.append(f"{label}, key '{key}': {kind.value} items cannot demand a note or action by answer; remove '{key}'.")
+        problems.append(_("{label}, key '{key}': {kind} items cannot demand a note or action by answer; remove '{key}'.").format(
+            label=label, key=key, kind=kind.value))
         return []
     if not isinstance(values, list):
         values = [values]
     good: list[AnswerValue] = []
     for value in values:
         if isinstance(value, bool) or value not in allowed:
-            problems.append(f"{label}, key '{key}': {_describe(value)} is not an answer of this {kind.value} item. Allowed: {', '.join(map(str, allowed))}.")
+            problems.append(_("{label}, key '{key}': {found} is not an answer of this {kind} item. Allowed: {allowed}.").format(
+                label=label, key=key, found=_describe(value), kind=kind.value, allowed=", ".join(map(str, allowed))))
         else:
             good.append(value)
     return good
@@ -434,7 +453,8 @@ def _parse_condition(raw: Any, label: str, seen: Mapping[str, Item], problems: l
     if raw is None:
         return None
     if not isinstance(raw, dict) or set(raw) != {"item", "equals"}:
-        problems.append(f"{label}, key 'when': must be a table with exactly 'item' and 'equals', e.g. {{ item = \"own-design\", equals = \"yes\" }}.")
+        problems.append(_("{label}, key 'when': must be a table with exactly 'item' and 'equals', "
+                          "e.g. {{ item = \"own-design\", equals = \"yes\" }}.").format(label=label))
         return None
     target_id = raw["item"]
     target = seen.get(target_id) if isinstance(target_id, str) else None
@@ -442,17 +462,21 @@ def _parse_condition(raw: Any, label: str, seen: Mapping[str, Item], problems: l
         return None  # an earlier item with problems of its own, already reported
     if target is None:
         problems.append(
-            f"{label}, key 'when': item {_describe(target_id)} is not an earlier item of this checklist. "
-            "A condition may only point at an item above it (this also rules out circular conditions)."
+            _("{label}, key 'when': item {found} is not an earlier item of this checklist. "
+              "A condition may only point at an item above it (this also rules out circular conditions).").format(
+                label=label, found=_describe(target_id))
         )
         return None
     allowed = target.allowed_values()
     if allowed is None:
-        problems.append(f"{label}, key 'when': item {target_id!r} is a {target.kind.value} item; conditions can only test traffic-light, scale or choice items.")
+        problems.append(_("{label}, key 'when': item {item} is a {kind} item; conditions can only test traffic-light, scale or "
+                          "choice items.").format(label=label, item=repr(target_id), kind=target.kind.value))
         return None
     equals = raw["equals"] if isinstance(raw["equals"], list) else [raw["equals"]]
     bad = [v for v in equals if isinstance(v, bool) or v not in allowed]
     if bad or not equals:
-        problems.append(f"{label}, key 'when': {', '.join(map(_describe, bad)) or 'an empty list'} is not an answer of item {target_id!r}. Allowed: {', '.join(map(str, allowed))}.")
+        problems.append(_("{label}, key 'when': {found} is not an answer of item {item}. Allowed: {allowed}.").format(
+            label=label, found=", ".join(map(_describe, bad)) or _("an empty list"), item=repr(target_id),
+            allowed=", ".join(map(str, allowed))))
         return None
     return Condition(target_id, tuple(equals))

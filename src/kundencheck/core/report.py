@@ -6,6 +6,10 @@ Everything a person typed (notes, actions, names, sprint labels) is cleaned with
 entities for the Markdown characters that would change the meaning (table pipes, emphasis,
 links, HTML tags, a leading ``#``). Colour never carries meaning alone: every cell has a symbol
 (✔ ◐ ✘ –) and the words are in the table, the legend or the hover text.
+
+The JSON documents are for programs: their values stay English whatever the language. The
+Markdown and HTML reports are for people: their headings, legend, labels and status words are
+in the chosen language (``kundencheck.core.i18n``).
 """
 
 from __future__ import annotations
@@ -29,15 +33,22 @@ from kundencheck.core.history import (
     Trend,
     author_name,
 )
+from kundencheck.core.i18n import N_, _, current_language, translate
 from kundencheck.core.text import clean_text, one_line
 
 SCHEMA = 1
 #: Symbols of the bands; a scale answer shows its band's symbol next to the number.
 BAND_SYMBOLS = dict(STATUS_SYMBOLS)
-BAND_WORDS = {"green": "green", "amber": "amber", "red": "red", "na": "n/a"}
+#: English words, marked for the catalogs: shown translated with ``i18n.translate``.
+BAND_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "na": N_("n/a")}
 NO_ANSWER = "·"
 DISAGREE = "⚠"
-TREND_WORDS = {Trend.BETTER: "better", Trend.SAME: "same", Trend.WORSE: "worse", Trend.NEW: "new", Trend.NONE: ""}
+TREND_WORDS = {Trend.BETTER: N_("better"), Trend.SAME: N_("same"), Trend.WORSE: N_("worse"), Trend.NEW: N_("new"),
+               Trend.NONE: ""}
+#: How a review decision reads in the reports.
+DECISION_WORDS = {"done": N_("done"), "open": N_("open"), "dropped": N_("dropped")}
+#: A traffic-light answer as display_answer writes it ("✘ no") -> its status.
+_STATUS_DISPLAYS = {f"{STATUS_SYMBOLS[status]} {word}": status for status, word in STATUS_WORDS.items()}
 
 
 # --------------------------------------------------------------------------------- shared pieces
@@ -45,7 +56,10 @@ TREND_WORDS = {Trend.BETTER: "better", Trend.SAME: "same", Trend.WORSE: "worse",
 
 def display_answer(value: Any, kind: Kind | None, checklist: Checklist | None = None, item_id: str = "",
                    band: str | None = None) -> str:
-    """An answer as a person reads it, with its symbol: ``✘ no``, ``◐ 3/5``, a choice label."""
+    """An answer as a person reads it, with its symbol: ``✘ no``, ``◐ 3/5``, a choice label.
+
+    Status words are English here, as the JSON documents carry them; :func:`localized_display`
+    gives the words in the chosen language for people."""
     if value is None:
         return ""
     if kind is Kind.TRAFFIC_LIGHT:
@@ -59,6 +73,15 @@ def display_answer(value: Any, kind: Kind | None, checklist: Checklist | None = 
     if isinstance(value, dt.date):
         return value.isoformat()
     return one_line(str(value), 80)
+
+
+def localized_display(display: str) -> str:
+    """A ``display`` text of :func:`display_answer` with its status word in the chosen language
+    (``✘ no`` -> ``✘ nein``); anything else (scales, choices, text) as it is."""
+    status = _STATUS_DISPLAYS.get(display)
+    if status is None:
+        return display
+    return f"{STATUS_SYMBOLS[status]} {translate(STATUS_WORDS[status])}"
 
 
 def question_of(checklists: dict[str, Checklist] | Any, checklist_id: str, item_id: str) -> str:
@@ -206,8 +229,8 @@ def status_json(summary: HistorySummary, problems: Iterable[str] = (), *, indent
 def default_sprint(summary: HistorySummary) -> str:
     sprint = summary.latest_sprint()
     if sprint is None:
-        raise UsageError("There are no runs in this repository yet, so there is nothing to report. "
-                         "Answer a checklist first: `kundencheck run`.")
+        raise UsageError(_("There are no runs in this repository yet, so there is nothing to report. "
+                           "Answer a checklist first: `kundencheck run`."))
     return sprint
 
 
@@ -218,8 +241,9 @@ def build_report(summary: HistorySummary, sprint: str | None = None, *, project:
     pictures = [p for p in summary.pictures if p.sprint == sprint]
     if not pictures:
         known = summary.sprints()
-        shown = ", ".join(one_line(s, 30) for s in known[-12:]) or "none yet"
-        raise UsageError(f"There are no runs in sprint {one_line(sprint, 40)!r}. Sprints with runs: {shown}.")
+        shown = ", ".join(one_line(s, 30) for s in known[-12:]) or _("none yet")
+        raise UsageError(_("There are no runs in sprint {sprint}. Sprints with runs: {known}.").format(
+            sprint=repr(one_line(sprint, 40)), known=shown))
     today = summary.today
     checklists = [_checklist_section(summary, picture, max_sprints) for picture in pictures]
     raised = [a for a in summary.actions if a.sprint == sprint]
@@ -353,47 +377,88 @@ def md(text: Any, limit: int | None = None) -> str:
 
 def _trend_text(trend: str) -> str:
     t = Trend(trend)
-    return f"{TREND_ARROWS[t]} {TREND_WORDS[t]}".strip()
+    return f"{TREND_ARROWS[t]} {translate(TREND_WORDS[t])}".strip()
 
 
 def _streak_text(band: str | None, streak: int) -> str:
     if band in ("red", "amber") and streak >= 2:
-        return f"{BAND_WORDS[band]} for {streak} sprints in a row"
+        return _("{band} for {n} sprints in a row").format(band=translate(BAND_WORDS[band]), n=streak)
     return ""
 
 
+def _disagreement_text(spread: Any) -> str:
+    return _("{flag} disagreement (spread {spread})").format(flag=DISAGREE, spread=spread)
+
+
+def _decision_text(decision: str) -> str:
+    word = DECISION_WORDS.get(decision)
+    return translate(word) if word else decision
+
+
+def _due_text(d: dict[str, Any]) -> str:
+    if not d["last_checked"]:
+        return _("never checked")
+    return _("last checked {last}, due since {due}").format(last=d["last_checked"], due=d["due_on"])
+
+
+def _about(project: str, client: str, today: str) -> str:
+    """'Project: …, client: …, as of ….' from texts already escaped for the target format."""
+    about = []
+    if project:
+        about.append(_("Project: {project}").format(project=project))
+    if client:
+        about.append(_("client: {client}").format(client=client))
+    about.append(_("as of {today}").format(today=today))
+    return ", ".join(about) + "."
+
+
+def _legend() -> str:
+    return _("Legend: ✔ yes/green, ◐ partly/amber, ✘ no/red, – not applicable, {none} not answered; "
+             "↑ better, → same, ↓ worse than the sprint before; {flag} the team disagrees.").format(
+        none=NO_ANSWER, flag=DISAGREE)
+
+
+def _answered_by(who: str, counts: dict[str, int]) -> str:
+    return _("Answered by {who}. Items: ✔ {green} green, ◐ {amber} amber, ✘ {red} red, – {na} n/a.").format(
+        who=who, green=counts["green"], amber=counts["amber"], red=counts["red"], na=counts["na"])
+
+
+def _actions_counts(actions: dict[str, Any]) -> str:
+    overdue = [a for a in actions["open"] if a["overdue"]]
+    return _("{open} open, {overdue} overdue, {raised} raised this sprint, {reviewed} reviewed this sprint.").format(
+        open=len(actions["open"]), overdue=len(overdue), raised=len(actions["raised"]), reviewed=len(actions["reviewed"]))
+
+
+def _report_title(sprint: str) -> str:
+    return _("kundencheck report: sprint {sprint}").format(sprint=sprint)
+
+
 def _action_line_md(a: dict[str, Any]) -> str:
-    due = a["due"] or "no due date"
-    late = f" **{DISAGREE} overdue by {a['days_overdue']} days**" if a["overdue"] else ""
-    owner = md(a["owner"], 60) or "no owner"
-    return f"{md(a['what'], 300)} ({owner}, due {due}){late}; item `{a['item']}`, raised {a['raised'][:10]} by {md(author_name(a['author']), 60)}"
+    due = a["due"] or _("no due date")
+    late = (" **" + _("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"]) + "**") if a["overdue"] else ""
+    owner = md(a["owner"], 60) or _("no owner")
+    return _("{what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
+        what=md(a["what"], 300), owner=owner, due=due, late=late, item=f"`{a['item']}`", raised=a["raised"][:10],
+        who=md(author_name(a["author"]), 60))
 
 
 def report_markdown(report: dict[str, Any]) -> str:
     out: list[str] = []
-    title = f"kundencheck report: sprint {md(report['sprint'], 40)}"
+    title = _report_title(md(report["sprint"], 40))
     out.append(f"# {title}")
     out.append("")
-    about = []
-    if report["project"]:
-        about.append(f"Project: {md(report['project'], 80)}")
-    if report["client"]:
-        about.append(f"client: {md(report['client'], 80)}")
-    about.append(f"as of {report['today']}")
-    out.append(", ".join(about) + ".")
+    out.append(_about(md(report["project"], 80) if report["project"] else "",
+                      md(report["client"], 80) if report["client"] else "", report["today"]))
     out.append("")
-    out.append(f"Legend: ✔ yes/green, ◐ partly/amber, ✘ no/red, – not applicable, {NO_ANSWER} not answered; "
-               f"↑ better, → same, ↓ worse than the sprint before; {DISAGREE} the team disagrees.")
+    out.append(_legend())
     for section in report["checklists"]:
         out += ["", f"## {md(section['phase'])}: {md(section['title'] or section['checklist'], 200)}", ""]
         who = ", ".join(md(author_name(a), 60) for a in section["authors"])
-        counts = section["counts"]
-        out.append(f"Answered by {who}. Items: ✔ {counts['green']} green, ◐ {counts['amber']} amber, "
-                   f"✘ {counts['red']} red, – {counts['na']} n/a.")
+        out.append(_answered_by(who, section["counts"]))
         matrix = section["matrix"]
         if matrix["rows"]:
             out.append("")
-            out.append("| item | " + " | ".join(md(s, 30) for s in matrix["sprints"]) + " |")
+            out.append("| " + _("item") + " | " + " | ".join(md(s, 30) for s in matrix["sprints"]) + " |")
             out.append("|---|" + "---|" * len(matrix["sprints"]))
             for row in matrix["rows"]:
                 cells = []
@@ -401,16 +466,16 @@ def report_markdown(report: dict[str, Any]) -> str:
                     if cell is None:
                         cells.append(NO_ANSWER)
                         continue
-                    parts = [md(cell["display"], 40), TREND_ARROWS[Trend(cell["trend"])],
+                    parts = [md(localized_display(cell["display"]), 40), TREND_ARROWS[Trend(cell["trend"])],
                              DISAGREE if cell["disagreement"] else ""]
                     cells.append(" ".join(p for p in parts if p))
                 out.append(f"| {md(row['item'])} | " + " | ".join(cells) + " |")
-        out += ["", "### Answers", ""]
+        out += ["", "### " + _("Answers"), ""]
         for item in section["items"]:
             extra = [x for x in (_trend_text(item["trend"]) if item["trend"] not in ("none",) else "",
                                  _streak_text(item["band"], item["streak"]),
-                                 f"{DISAGREE} disagreement (spread {item['spread']})" if item["disagreement"] else "") if x]
-            head = f"- **{md(item['item'])}**: {md(item['display'], 120)}"
+                                 _disagreement_text(item["spread"]) if item["disagreement"] else "") if x]
+            head = f"- **{md(item['item'])}**: {md(localized_display(item['display']), 120)}"
             if extra:
                 head += " (" + "; ".join(extra) + ")"
             out.append(head)
@@ -418,33 +483,31 @@ def report_markdown(report: dict[str, Any]) -> str:
                 out.append(f"  - {md(item['question'], 300)}")
             if len(item["answers"]) > 1 or any(a["note"] for a in item["answers"]):
                 for answer in item["answers"]:
-                    line = f"  - {md(author_name(answer['author']), 60)}: {md(answer['display'], 120)}"
+                    line = f"  - {md(author_name(answer['author']), 60)}: {md(localized_display(answer['display']), 120)}"
                     if answer["note"]:
                         line += f": {md(answer['note'], 600)}"
                     out.append(line)
     actions = report["actions"]
-    out += ["", "## Actions", ""]
-    overdue = [a for a in actions["open"] if a["overdue"]]
-    out.append(f"{len(actions['open'])} open, {len(overdue)} overdue, {len(actions['raised'])} raised this sprint, "
-               f"{len(actions['reviewed'])} reviewed this sprint.")
+    out += ["", "## " + _("Actions"), ""]
+    out.append(_actions_counts(actions))
     if actions["open"]:
-        out += ["", "### Open", ""]
+        out += ["", "### " + _("Open"), ""]
         out += [f"- {_action_line_md(a)}" for a in actions["open"]]
     if actions["raised"]:
-        out += ["", "### Raised this sprint", ""]
+        out += ["", "### " + _("Raised this sprint"), ""]
         out += [f"- {_action_line_md(a)}" for a in actions["raised"]]
     if actions["reviewed"]:
-        out += ["", "### Reviewed this sprint", ""]
+        out += ["", "### " + _("Reviewed this sprint"), ""]
         for a in actions["reviewed"]:
             note = f": {md(a['decision_note'], 300)}" if a["decision_note"] else ""
-            out.append(f"- {a['decision']}{note}: {md(a['what'], 300)} (item `{a['item']}`, decided by "
-                       f"{md(author_name(a['decided_by']), 60)})")
+            out.append("- " + _("{decision}{note}: {what} (item {item}, decided by {who})").format(
+                decision=_decision_text(a["decision"]), note=note, what=md(a["what"], 300), item=f"`{a['item']}`",
+                who=md(author_name(a["decided_by"]), 60)))
     due = [d for d in report["due"] if d["is_due"]]
     if due:
-        out += ["", "## Checks due", ""]
+        out += ["", "## " + _("Checks due"), ""]
         for d in due:
-            when = f"last checked {d['last_checked']}, due since {d['due_on']}" if d["last_checked"] else "never checked"
-            out.append(f"- {md(d['phase'])}: {when}")
+            out.append(f"- {md(d['phase'])}: {_due_text(d)}")
     return "\n".join(out) + "\n"
 
 
@@ -479,14 +542,20 @@ def _h(text: Any) -> str:
     return html.escape(clean_text(str(text)), quote=True)
 
 
+def _t(text: str) -> str:
+    """One of kundencheck's own texts (a translation) as HTML element content."""
+    return html.escape(text, quote=False)
+
+
 def _cell_title(row: dict[str, Any], cell: dict[str, Any]) -> str:
-    lines = [f"{row['item']}, sprint {cell['sprint']}: {cell['display']}"]
+    lines = [_("{item}, sprint {sprint}: {answer}").format(item=row["item"], sprint=cell["sprint"],
+                                                            answer=localized_display(cell["display"]))]
     if cell["trend"] not in ("none",):
         lines[0] += f" ({_trend_text(cell['trend'])})"
     if cell["disagreement"]:
-        lines.append(f"{DISAGREE} the team disagrees")
+        lines.append(_("{flag} the team disagrees").format(flag=DISAGREE))
     for answer in cell["answers"]:
-        line = f"{author_name(answer['author'])}: {answer['display']}"
+        line = f"{author_name(answer['author'])}: {localized_display(answer['display'])}"
         if answer["note"]:
             line += f": {one_line(answer['note'], 400)}"
         lines.append(line)
@@ -496,10 +565,13 @@ def _cell_title(row: dict[str, Any], cell: dict[str, Any]) -> str:
 def _matrix_html(section: dict[str, Any]) -> list[str]:
     matrix = section["matrix"]
     if not matrix["rows"]:
-        return ["<p>No traffic-light or scale items answered.</p>"]
+        return ["<p>" + _t(_("No traffic-light or scale items answered.")) + "</p>"]
+    # No _() inside f-strings: Babel cannot extract texts from there.
+    caption, item_heading = _("Health matrix: items down, sprints across"), _("Item")
+    not_answered, disagreement = _h(_("not answered")), _h(_("disagreement"))
     out = [f'<table class="matrix" data-checklist="{_h(section["checklist"])}">',
-           "<caption>Health matrix: items down, sprints across</caption>",
-           "<thead><tr><th scope=\"col\">Item</th>"
+           f"<caption>{_t(caption)}</caption>",
+           f"<thead><tr><th scope=\"col\">{_t(item_heading)}</th>"
            + "".join(f'<th scope="col">{_h(s)}</th>' for s in matrix["sprints"]) + "</tr></thead>", "<tbody>"]
     for row in matrix["rows"]:
         label = _h(row["item"])
@@ -507,12 +579,14 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
         cells = [f'<tr data-item="{label}"><th scope="row"{question}>{label}</th>']
         for sprint, cell in zip(matrix["sprints"], row["cells"]):
             if cell is None:
-                cells.append(f'<td class="cell empty" data-sprint="{_h(sprint)}" title="not answered">{NO_ANSWER}</td>')
+                cells.append(f'<td class="cell empty" data-sprint="{_h(sprint)}" title="{not_answered}">{NO_ANSWER}</td>')
                 continue
             arrow = TREND_ARROWS[Trend(cell["trend"])]
-            word = cell["display"].split(" ", 1)[-1] if " " in cell["display"] else cell["display"]
-            flag = f'<span class="flag" aria-label="disagreement">{DISAGREE}</span>' if cell["disagreement"] else ""
-            arrow_html = f'<span class="arrow" aria-label="{_h(TREND_WORDS[Trend(cell["trend"])])}">{arrow}</span>' if arrow else ""
+            display = localized_display(cell["display"])
+            word = display.split(" ", 1)[-1] if " " in display else display
+            flag = f'<span class="flag" aria-label="{disagreement}">{DISAGREE}</span>' if cell["disagreement"] else ""
+            arrow_html = (f'<span class="arrow" aria-label="{_h(translate(TREND_WORDS[Trend(cell["trend"])]))}">{arrow}</span>'
+                          if arrow else "")
             cells.append(
                 f'<td class="cell band-{_h(cell["band"])}" data-sprint="{_h(cell["sprint"])}" data-band="{_h(cell["band"])}"'
                 f' data-trend="{_h(cell["trend"])}" title="{_h(_cell_title(row, cell))}">'
@@ -525,16 +599,18 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
 
 
 def _action_html(a: dict[str, Any]) -> str:
-    late = f' <span class="overdue">{DISAGREE} overdue by {a["days_overdue"]} days</span>' if a["overdue"] else ""
-    return (f"<li>{_h(a['what'])} ({_h(a['owner'] or 'no owner')}, due {_h(a['due'] or 'no due date')}){late}; "
-            f"item <code>{_h(a['item'])}</code>, raised {_h((a['raised'] or '')[:10])} by {_h(author_name(a['author']))}</li>")
+    late = (' <span class="overdue">' + _h(_("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"]))
+            + "</span>") if a["overdue"] else ""
+    return "<li>" + _("{what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
+        what=_h(a["what"]), owner=_h(a["owner"] or _("no owner")), due=_h(a["due"] or _("no due date")), late=late,
+        item=f"<code>{_h(a['item'])}</code>", raised=_h((a["raised"] or "")[:10]), who=_h(author_name(a["author"]))) + "</li>"
 
 
 def report_html(report: dict[str, Any]) -> str:
-    title = f"kundencheck report: sprint {report['sprint']}"
+    title = _report_title(report["sprint"])
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{_h(current_language())}">',
         "<head>",
         '<meta charset="utf-8">',
         # Nothing is loaded from anywhere: no network, no scripts; only the inline style below.
@@ -546,31 +622,22 @@ def report_html(report: dict[str, Any]) -> str:
         "<body>",
         f"<h1>{_h(title)}</h1>",
     ]
-    about = []
-    if report["project"]:
-        about.append(f"Project: {_h(report['project'])}")
-    if report["client"]:
-        about.append(f"client: {_h(report['client'])}")
-    about.append(f"as of {_h(report['today'])}")
-    out.append(f'<p class="about">{", ".join(about)}.</p>')
-    out.append(f'<p class="legend">Legend: ✔ yes/green, ◐ partly/amber, ✘ no/red, – not applicable, {NO_ANSWER} not '
-               f"answered; ↑ better, → same, ↓ worse than the sprint before; {DISAGREE} the team disagrees. "
-               "Hover over a cell for everyone's answers and notes.</p>")
+    out.append(f'<p class="about">{_about(_h(report["project"]), _h(report["client"]), _h(report["today"]))}</p>')
+    hover = _("Hover over a cell for everyone's answers and notes.")
+    out.append(f'<p class="legend">{_t(_legend())} {_t(hover)}</p>')
     for section in report["checklists"]:
         out.append(f'<section class="checklist" id="checklist-{_h(section["checklist"])}">')
         out.append(f"<h2>{_h(section['phase'])}: {_h(section['title'] or section['checklist'])}</h2>")
-        counts = section["counts"]
         who = ", ".join(_h(author_name(a)) for a in section["authors"])
-        out.append(f"<p>Answered by {who}. Items: ✔ {counts['green']} green, ◐ {counts['amber']} amber, "
-                   f"✘ {counts['red']} red, – {counts['na']} n/a.</p>")
+        out.append(f"<p>{_answered_by(who, section['counts'])}</p>")
         out += _matrix_html(section)
-        out.append("<h3>Answers</h3>")
+        out.append("<h3>" + _t(_("Answers")) + "</h3>")
         out.append("<ul>")
         for item in section["items"]:
             extra = [x for x in (_trend_text(item["trend"]) if item["trend"] != "none" else "",
                                  _streak_text(item["band"], item["streak"]),
-                                 f"{DISAGREE} disagreement (spread {item['spread']})" if item["disagreement"] else "") if x]
-            line = f"<li><strong>{_h(item['item'])}</strong>: {_h(item['display'])}"
+                                 _disagreement_text(item["spread"]) if item["disagreement"] else "") if x]
+            line = f"<li><strong>{_h(item['item'])}</strong>: {_h(localized_display(item['display']))}"
             if extra:
                 line += " (" + "; ".join(_h(x) for x in extra) + ")"
             if item["question"]:
@@ -579,33 +646,31 @@ def report_html(report: dict[str, Any]) -> str:
                 line += '<ul class="answers">'
                 for answer in item["answers"]:
                     note = f": {_h(answer['note'])}" if answer["note"] else ""
-                    line += f"<li>{_h(author_name(answer['author']))}: {_h(answer['display'])}{note}</li>"
+                    line += f"<li>{_h(author_name(answer['author']))}: {_h(localized_display(answer['display']))}{note}</li>"
                 line += "</ul>"
             out.append(line + "</li>")
         out.append("</ul>")
         out.append("</section>")
     actions = report["actions"]
-    overdue = [a for a in actions["open"] if a["overdue"]]
-    out.append('<section class="actions"><h2>Actions</h2>')
-    out.append(f"<p>{len(actions['open'])} open, {len(overdue)} overdue, {len(actions['raised'])} raised this sprint, "
-               f"{len(actions['reviewed'])} reviewed this sprint.</p>")
-    for heading, group in (("Open", actions["open"]), ("Raised this sprint", actions["raised"])):
+    out.append('<section class="actions"><h2>' + _t(_("Actions")) + "</h2>")
+    out.append(f"<p>{_h(_actions_counts(actions))}</p>")
+    for heading, group in ((_("Open"), actions["open"]), (_("Raised this sprint"), actions["raised"])):
         if group:
-            out.append(f"<h3>{heading}</h3><ul>" + "".join(_action_html(a) for a in group) + "</ul>")
+            out.append(f"<h3>{_h(heading)}</h3><ul>" + "".join(_action_html(a) for a in group) + "</ul>")
     if actions["reviewed"]:
-        out.append("<h3>Reviewed this sprint</h3><ul>")
+        out.append("<h3>" + _t(_("Reviewed this sprint")) + "</h3><ul>")
         for a in actions["reviewed"]:
             note = f": {_h(a['decision_note'])}" if a["decision_note"] else ""
-            out.append(f"<li>{_h(a['decision'])}{note}: {_h(a['what'])} (item <code>{_h(a['item'])}</code>, "
-                       f"decided by {_h(author_name(a['decided_by']))})</li>")
+            out.append("<li>" + _("{decision}{note}: {what} (item {item}, decided by {who})").format(
+                decision=_h(_decision_text(a["decision"])), note=note, what=_h(a["what"]),
+                item=f"<code>{_h(a['item'])}</code>", who=_h(author_name(a["decided_by"]))) + "</li>")
         out.append("</ul>")
     out.append("</section>")
     due = [d for d in report["due"] if d["is_due"]]
     if due:
-        out.append('<section class="due"><h2>Checks due</h2><ul>')
+        out.append('<section class="due"><h2>' + _t(_("Checks due")) + "</h2><ul>")
         for d in due:
-            when = f"last checked {d['last_checked']}, due since {d['due_on']}" if d["last_checked"] else "never checked"
-            out.append(f"<li>{_h(d['phase'])}: {_h(when)}</li>")
+            out.append(f"<li>{_h(d['phase'])}: {_h(_due_text(d))}</li>")
         out.append("</ul></section>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
@@ -618,10 +683,10 @@ def render_report(report: dict[str, Any], fmt: str) -> str:
         return report_markdown(report)
     if fmt == "html":
         return report_html(report)
-    raise UsageError(f"Unknown report format {fmt!r}. Use md, json or html.")
+    raise UsageError(_("Unknown report format {format}. Use md, json or html.").format(format=repr(fmt)))
 
 
 __all__ = [
-    "build_report", "default_sprint", "display_answer", "md", "render_report", "report_html", "report_json",
+    "build_report", "default_sprint", "display_answer", "localized_display", "md", "render_report", "report_html", "report_json",
     "report_markdown", "status_dict", "status_json",
 ]

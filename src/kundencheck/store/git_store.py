@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kundencheck.core.errors import StoreError
+from kundencheck.core.i18n import N_, _, translate
 from kundencheck.store.atomic import atomic_write
 
 __all__ = ["ANSWERS_ROOT", "DRAFT_HINT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION", "PushError"]
@@ -39,30 +40,33 @@ MIN_GIT_VERSION = (2, 36)
 #: Every path kundencheck commits lives below this folder of the work tree.
 ANSWERS_ROOT = ".kundencheck/"
 
-DRAFT_HINT = (
+#: Added to a refusal to commit. English, marked for the catalogs: messages carry it translated
+#: (``translate(DRAFT_HINT)``); every translation keeps the command `kundencheck drafts commit ID`.
+DRAFT_HINT = N_(
     " Your answers are kept as a draft: once this is sorted out, commit them with "
     "`kundencheck drafts commit ID`."
 )
 
-# (file under `git rev-parse --git-path`, what it means, how to get out of it)
+# (file under `git rev-parse --git-path`, what it means, how to get out of it); the texts are
+# marked for the catalogs and translated where the message is made.
 _BLOCKING_STATES: tuple[tuple[str, str, str], ...] = (
-    ("MERGE_HEAD", "a merge is in progress",
-     "finish it (resolve the conflicts, `git add` the files, `git commit`) or abort it with "
-     "`git merge --abort`"),
-    ("CHERRY_PICK_HEAD", "a cherry-pick is in progress",
-     "finish it with `git cherry-pick --continue` or abort it with `git cherry-pick --abort`"),
-    ("REVERT_HEAD", "a revert is in progress",
-     "finish it with `git revert --continue` or abort it with `git revert --abort`"),
-    ("rebase-merge", "a rebase is in progress",
-     "finish it with `git rebase --continue` or abort it with `git rebase --abort`"),
-    ("rebase-apply", "a rebase (or `git am`) is in progress",
-     "finish it with `git rebase --continue` (`git am --continue`) or abort it with "
-     "`git rebase --abort` (`git am --abort`)"),
-    ("BISECT_LOG", "a bisect is in progress",
-     "end it with `git bisect reset`"),
-    ("sequencer", "a multi-commit cherry-pick or revert is in progress",
-     "finish it with `git cherry-pick --continue` (or `git revert --continue`) or abort it "
-     "with `git cherry-pick --abort` (or `git revert --abort`)"),
+    ("MERGE_HEAD", N_("a merge is in progress"),
+     N_("finish it (resolve the conflicts, `git add` the files, `git commit`) or abort it with "
+        "`git merge --abort`")),
+    ("CHERRY_PICK_HEAD", N_("a cherry-pick is in progress"),
+     N_("finish it with `git cherry-pick --continue` or abort it with `git cherry-pick --abort`")),
+    ("REVERT_HEAD", N_("a revert is in progress"),
+     N_("finish it with `git revert --continue` or abort it with `git revert --abort`")),
+    ("rebase-merge", N_("a rebase is in progress"),
+     N_("finish it with `git rebase --continue` or abort it with `git rebase --abort`")),
+    ("rebase-apply", N_("a rebase (or `git am`) is in progress"),
+     N_("finish it with `git rebase --continue` (`git am --continue`) or abort it with "
+        "`git rebase --abort` (`git am --abort`)")),
+    ("BISECT_LOG", N_("a bisect is in progress"),
+     N_("end it with `git bisect reset`")),
+    ("sequencer", N_("a multi-commit cherry-pick or revert is in progress"),
+     N_("finish it with `git cherry-pick --continue` (or `git revert --continue`) or abort it "
+        "with `git cherry-pick --abort` (or `git revert --abort`)")),
 )
 
 _CAS_TRIES = 20  # HEAD moved by someone else: rebuild on the new tip this many times
@@ -144,7 +148,7 @@ class GitStore:
         exe = _find_git()
         start = pathlib.Path(path).expanduser().absolute()
         if not start.exists():
-            raise StoreError(f"{start} does not exist, so there is no repository to open there.")
+            raise StoreError(_("{path} does not exist, so there is no repository to open there.").format(path=start))
         if not start.is_dir():
             start = start.parent
         state_names = [name for name, _, _ in _BLOCKING_STATES] + ["index.lock"]
@@ -157,29 +161,29 @@ class GitStore:
         try:
             status, raw, err = _run_plain([exe, *args], start, cls.timeout)
         except (OSError, subprocess.SubprocessError) as exc:
-            raise StoreError(f"Could not run git to open the repository at {start}: {exc}") from exc
+            raise StoreError(_("Could not run git to open the repository at {path}: {error}").format(path=start, error=exc)) from exc
         out = raw.decode("utf-8", "surrogateescape").rstrip("\n")
         lines = out.splitlines()
         if not lines:
             if "not a git repository" in err:
-                raise StoreError(
-                    f"{start} is not inside a git repository. kundencheck keeps the answers in "
+                raise StoreError(_(
+                    "{path} is not inside a git repository. kundencheck keeps the answers in "
                     "the project's git history: run `git init` in the project folder first (or "
                     "run kundencheck inside an existing repository), or try `kundencheck demo` "
-                    "to look around in a throwaway repository.")
-            raise StoreError(f"git could not open the repository at {start}. git said: "
-                             f"{err.strip()}")
+                    "to look around in a throwaway repository.").format(path=start))
+            raise StoreError(_("git could not open the repository at {path}. git said: {error}").format(
+                path=start, error=err.strip()))
         if lines[0] == "true":
-            raise StoreError(
-                f"{lines[4] if len(lines) > 4 else start} is a bare repository (it has no work "
-                "tree to keep answers in). Run kundencheck inside a clone of it instead, e.g. "
-                "after `git clone` of that repository.")
+            raise StoreError(_(
+                "{path} is a bare repository (it has no work tree to keep answers in). Run kundencheck "
+                "inside a clone of it instead, e.g. after `git clone` of that repository.").format(
+                path=lines[4] if len(lines) > 4 else start))
         n_fixed = 5
         if status != 0 or len(lines) != n_fixed + len(state_names) + 1:
-            git_dir = lines[3] if len(lines) > 3 else "the .git folder"
-            raise StoreError(
-                f"{start} is inside {git_dir}, not in a work tree. Run kundencheck from the "
-                f"project folder itself. git said: {err.strip()}")
+            git_dir = lines[3] if len(lines) > 3 else _("the .git folder")
+            raise StoreError(_(
+                "{path} is inside {git_dir}, not in a work tree. Run kundencheck from the "
+                "project folder itself. git said: {error}").format(path=start, git_dir=git_dir, error=err.strip()))
         paths = dict(zip(state_names, lines[n_fixed:n_fixed + len(state_names)]))
         values = {
             "shallow": lines[1] == "true",
@@ -224,16 +228,16 @@ class GitStore:
         target = pathlib.Path(path)
         try:
             target.mkdir(parents=True, exist_ok=True)
-            status, _, err = _run_plain([exe, "init", "-q"], target, cls.timeout)
+            status, _out, err = _run_plain([exe, "init", "-q"], target, cls.timeout)
         except (OSError, subprocess.SubprocessError) as exc:
-            raise StoreError(f"Could not create a git repository in {target}: {exc}") from exc
+            raise StoreError(_("Could not create a git repository in {path}: {error}").format(path=target, error=exc)) from exc
         if status != 0:
-            raise StoreError(f"Could not create a git repository in {target}: {err.strip()}")
+            raise StoreError(_("Could not create a git repository in {path}: {error}").format(path=target, error=err.strip()))
         return cls.open(target)
 
     def set_local_config(self, key: str, value: str) -> None:
         """Set a key in this repository's own config (``git config KEY VALUE``)."""
-        self._run(["config", key, value], what=f"set git config {key}")
+        self._run(["config", key, value], what=_("set git config {key}").format(key=key))
 
     def identity(self) -> Identity:
         """The author git will record, from the environment and git config, as `git commit` does."""
@@ -247,32 +251,33 @@ class GitStore:
         for name, state, remedy in _BLOCKING_STATES:
             if self._state_paths[name].exists():
                 raise StoreError(
-                    f"kundencheck will not commit now: {state} in {self.root}. First {remedy}."
-                    + DRAFT_HINT)
+                    _("kundencheck will not commit now: {state} in {path}. First {remedy}.").format(
+                        state=translate(state), path=self.root, remedy=translate(remedy))
+                    + translate(DRAFT_HINT))
         symref, old = head
         if symref is None and not self.allow_detached:
             raise StoreError(
-                f"kundencheck will not commit now: HEAD is detached (not on a branch) at "
-                f"{(old or '')[:12]} in {self.root}. Switch to a branch with `git switch BRANCH` "
-                "(or create one here with `git switch -c NAME`)." + DRAFT_HINT)
+                _("kundencheck will not commit now: HEAD is detached (not on a branch) at {commit} in {path}. "
+                  "Switch to a branch with `git switch BRANCH` (or create one here with `git switch -c NAME`).").format(
+                    commit=(old or "")[:12], path=self.root) + translate(DRAFT_HINT))
         # A running git holds index.lock for milliseconds; a crashed one leaves it forever.
         deadline = time.monotonic() + _LOCK_WAIT
         while self._index_lock.exists():
             if time.monotonic() > deadline:
-                raise StoreError(
-                    f"kundencheck will not commit now: {self._index_lock} exists, so another git "
+                raise StoreError(_(
+                    "kundencheck will not commit now: {lock} exists, so another git "
                     "process is using this repository. Wait for it to finish; if no git is "
                     "running, a crashed git left the lock behind and you can delete that file "
-                    "yourself (kundencheck never deletes it)." + DRAFT_HINT)
+                    "yourself (kundencheck never deletes it).").format(lock=self._index_lock) + translate(DRAFT_HINT))
             time.sleep(0.02)
         return self._shallow_warning()
 
     def _shallow_warning(self) -> list[str]:
         if not self._shallow:
             return []
-        return ["This repository is a shallow clone, so its history is incomplete: the answers "
-                "are committed normally, but older runs are missing from history views. Run "
-                "`git fetch --unshallow` to fetch the full history."]
+        return [_("This repository is a shallow clone, so its history is incomplete: the answers "
+                  "are committed normally, but older runs are missing from history views. Run "
+                  "`git fetch --unshallow` to fetch the full history.")]
 
     # ------------------------------------------------------------------ committing
 
@@ -289,9 +294,10 @@ class GitStore:
         try:
             return self._commit_file(relpath, content, body, run_commit_msg_hook, ref)
         except StoreError as exc:
-            if DRAFT_HINT in exc.message:
+            hint = translate(DRAFT_HINT)
+            if hint in exc.message:
                 raise
-            raise StoreError(exc.message + DRAFT_HINT) from exc
+            raise StoreError(exc.message + hint) from exc
 
     def _commit_file(self, relpath: str, content: bytes, body: str, run_hook: bool,
                      ref: str | None) -> CommitResult:
@@ -319,14 +325,14 @@ class GitStore:
         if ref is None:
             blob = self._write_worktree_blob(relpath, content)
             if self._run(["check-ignore", "-q", "--no-index", "--", relpath],
-                         what="check .gitignore", ok=(0, 1))[0] == 0:
-                warnings.append(
-                    f"{relpath} is ignored by .gitignore; committed anyway. `git check-ignore -v "
-                    f"{relpath}` shows the rule; add a `!` rule for .kundencheck/ to see the "
-                    "answers in `git status`.")
+                         what=_("check .gitignore"), ok=(0, 1))[0] == 0:
+                warnings.append(_(
+                    "{path} is ignored by .gitignore; committed anyway. `git check-ignore -v "
+                    "{path}` shows the rule; add a `!` rule for .kundencheck/ to see the "
+                    "answers in `git status`.").format(path=relpath))
         else:
             blob = self._run(["hash-object", "-w", "--stdin", "--path", relpath], stdin=content,
-                             what="store the answers file in git")[1].decode().strip()
+                             what=_("store the answers file in git"))[1].decode().strip()
 
         msg_name, subject = self._prepare_message(body, run_hook)
         try:
@@ -346,9 +352,9 @@ class GitStore:
         try:
             atomic_write(path, content)
         except OSError as exc:
-            raise StoreError(f"Could not write {path}: {_os_reason(exc)}.") from exc
+            raise StoreError(_("Could not write {path}: {reason}.").format(path=path, reason=_os_reason(exc))) from exc
         # From the work-tree file, so .gitattributes filters apply exactly as `git add` would.
-        out = self._run(["hash-object", "-w", "--", relpath], what="store the answers file in git")
+        out = self._run(["hash-object", "-w", "--", relpath], what=_("store the answers file in git"))
         return out[1].decode().strip()
 
     def _prepare_message(self, body: str, run_hook: bool) -> tuple[str, str]:
@@ -361,19 +367,19 @@ class GitStore:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(body.encode("utf-8"))
         except OSError as exc:
-            raise StoreError(f"Could not write the commit message into {self.git_dir}: "
-                             f"{_os_reason(exc)}.") from exc
+            raise StoreError(_("Could not write the commit message into {path}: {reason}.").format(
+                path=self.git_dir, reason=_os_reason(exc))) from exc
         try:
             if run_hook:
                 self._run_commit_msg_hook(msg_name)
                 body = pathlib.Path(msg_name).read_bytes().decode("utf-8", "replace")
                 if not body.strip():
-                    raise StoreError("The commit-msg hook emptied the commit message, so there "
-                                     "is nothing to commit with. Check the hook.")
+                    raise StoreError(_("The commit-msg hook emptied the commit message, so there "
+                                       "is nothing to commit with. Check the hook."))
         except OSError as exc:
             _unlink_quietly(msg_name)
-            raise StoreError("Could not read the commit message back after the commit-msg "
-                             f"hook: {_os_reason(exc)}.") from exc
+            raise StoreError(_("Could not read the commit message back after the commit-msg hook: {reason}.").format(
+                reason=_os_reason(exc))) from exc
         except BaseException:
             _unlink_quietly(msg_name)
             raise
@@ -394,8 +400,8 @@ class GitStore:
                 base = base_for(old) if base_for is not None else old
                 new = self._commit_tree(self._build_tree(base, relpath, blob), base, msg_name, sign)
             reflog = f"commit{'' if base else ' (initial)'}: {subject}"
-            status, _, err = self._run(["update-ref", "-m", reflog, target, new, old or ""],
-                                       what="move the branch", ok=None)
+            status, _out, err = self._run(["update-ref", "-m", reflog, target, new, old or ""],
+                                       what=_("move the branch"), ok=None)
             if status == 0:
                 return new
             now = self._head()[1] if target == "HEAD" else self._resolve(target)
@@ -404,13 +410,13 @@ class GitStore:
                 if attempt == 0:
                     continue  # typically a commit made while we waited for our turn
             elif ".lock" not in err:
-                raise StoreError(f"Could not move {target} to the new commit {new[:12]}. "
-                                 f"git said: {err.strip()}")
+                raise StoreError(_("Could not move {ref} to the new commit {commit}. git said: {error}").format(
+                    ref=target, commit=new[:12], error=err.strip()))
             # else: only the ref's lock was busy; retry the same swap
             _backoff(attempt)
-        raise StoreError(f"{target} kept moving (or stayed locked) while kundencheck tried to "
-                         f"commit, {_CAS_TRIES} times; another program is committing busily. "
-                         "Try again in a moment.")
+        raise StoreError(_("{ref} kept moving (or stayed locked) while kundencheck tried to "
+                           "commit, {n} times; another program is committing busily. "
+                           "Try again in a moment.").format(ref=target, n=_CAS_TRIES))
 
     @contextlib.contextmanager
     def _writer_turn(self) -> Iterator[None]:
@@ -445,13 +451,13 @@ class GitStore:
             os.close(fd)  # releases the flock; the file stays (deleting it would race)
 
     def _run_commit_msg_hook(self, msg_name: str) -> None:
-        status, _, err = self._run(["hook", "run", "--ignore-missing", "commit-msg", "--",
-                                    msg_name], what="run the commit-msg hook", ok=None,
+        status, _out, err = self._run(["hook", "run", "--ignore-missing", "commit-msg", "--",
+                                    msg_name], what=_("run the commit-msg hook"), ok=None,
                                    user_locale=True)
         if status != 0:
-            raise StoreError(f"The repository's commit-msg hook rejected the commit (exit status "
-                             f"{status}). It said: {err.strip() or '(nothing)'}. Fix what it "
-                             "complains about, or the hook itself.")
+            raise StoreError(_("The repository's commit-msg hook rejected the commit (exit status "
+                               "{status}). It said: {output}. Fix what it "
+                               "complains about, or the hook itself.").format(status=status, output=err.strip() or _("(nothing)")))
 
     def _commit_tree(self, tree: str, old: str | None, msg_name: str, sign: bool) -> str:
         args = ["commit-tree", tree]
@@ -460,17 +466,17 @@ class GitStore:
         if sign:  # commit-tree does not read commit.gpgsign itself
             args.append("-S")
         args += ["-F", msg_name]
-        status, out, err = self._run(args, what="create the commit", ok=None, user_locale=sign)
+        status, out, err = self._run(args, what=_("create the commit"), ok=None, user_locale=sign)
         if status == 0:
             return out.decode().strip()
         if sign:
-            raise StoreError(
+            raise StoreError(_(
                 "Signing the commit failed (commit.gpgsign is true, so kundencheck signs as "
-                f"`git commit` would). git said: {err.strip()}. Check your signing setup "
+                "`git commit` would). git said: {error}. Check your signing setup "
                 "(user.signingKey, gpg.program, gpg.format; `git commit --allow-empty -S -m test` "
                 "in a scratch repository shows the same error), or switch signing off for this "
-                "repository with `git config commit.gpgsign false`.")
-        raise StoreError(f"git could not create the commit. git said: {err.strip()}")
+                "repository with `git config commit.gpgsign false`.").format(error=err.strip()))
+        raise StoreError(_("git could not create the commit. git said: {error}").format(error=err.strip()))
 
     def _build_tree(self, base: str | None, relpath: str, blob: str) -> str:
         """Root tree of ``base`` with ``relpath`` set to ``blob``; no index involved.
@@ -488,8 +494,8 @@ class GitStore:
                 if kind is None:
                     break  # missing folder: it and everything below start empty
                 if kind != "tree":
-                    raise StoreError(f"{dirs[i]} is a {kind}, not a folder, in commit "
-                                     f"{base[:12]}, so {relpath} cannot be stored there.")
+                    raise StoreError(_("{folder} is a {kind}, not a folder, in commit {commit}, so {path} cannot be "
+                                       "stored there.").format(folder=dirs[i], kind=kind, commit=base[:12], path=relpath))
                 levels[i] = self._parse_tree(data)
         child_mode, child_id = 0o100644, bytes.fromhex(blob)
         stream: list[bytes] = []
@@ -498,20 +504,21 @@ class GitStore:
             name = parts[i].encode("utf-8")
             existing = levels[i].get(name)
             if existing and (existing[0] == 0o40000) != (child_mode == 0o40000):
-                raise StoreError(f"{'/'.join(parts[:i + 1])} already exists in the repository as "
-                                 f"a {'folder' if existing[0] == 0o40000 else 'file'}, so "
-                                 f"{relpath} cannot be stored there.")
+                message = (_("{name} already exists in the repository as a folder, so {path} cannot be stored there.")
+                           if existing[0] == 0o40000 else
+                           _("{name} already exists in the repository as a file, so {path} cannot be stored there."))
+                raise StoreError(message.format(name="/".join(parts[:i + 1]), path=relpath))
             levels[i][name] = (child_mode, child_id)
             raw, listing = self._serialise_tree(levels[i])
             child_mode, child_id = 0o40000, self._hash(b"tree %d\0" % len(raw) + raw).digest()
             stream.append(listing + b"\0")
             ids.append(child_id.hex())
         status, out, err = self._run(["mktree", "-z", "--batch"], stdin=b"".join(stream),
-                                     what="write the new folder trees", ok=None)
+                                     what=_("write the new folder trees"), ok=None)
         written = out.decode().split()
         if status != 0 or written != ids:
-            raise StoreError(f"git could not write the trees for {relpath}. git said: "
-                             f"{err.strip() or 'unexpected tree ids ' + ' '.join(written)}")
+            said = err.strip() or _("unexpected tree ids {ids}").format(ids=" ".join(written))
+            raise StoreError(_("git could not write the trees for {path}. git said: {error}").format(path=relpath, error=said))
         return ids[-1]
 
     def _parse_tree(self, data: bytes) -> dict[bytes, tuple[int, bytes]]:
@@ -541,16 +548,16 @@ class GitStore:
     def _update_index(self, relpath: str) -> list[str]:
         """Record the committed file in the index so `git status` is clean for it."""
         for attempt in range(_INDEX_TRIES):
-            status, _, err = self._run(["update-index", "--add", "--", relpath],
-                                       what="update the index", ok=None)
+            status, _out, err = self._run(["update-index", "--add", "--", relpath],
+                                       what=_("update the index"), ok=None)
             if status == 0:
                 return []
             if ".lock" not in err:
                 break
             _backoff(attempt)  # a `git status` in an editor holds index.lock for a moment
-        return [f"The answers were committed, but the index could not be updated for {relpath} "
-                f"(git said: {err.strip()}), so `git status` may list it. `git reset -q -- "
-                f"{relpath}` fixes that."]
+        return [_("The answers were committed, but the index could not be updated for {path} "
+                  "(git said: {error}), so `git status` may list it. `git reset -q -- "
+                  "{path}` fixes that.").format(path=relpath, error=err.strip())]
 
     # ------------------------------------------------------------------ reading
 
@@ -578,14 +585,16 @@ class GitStore:
         args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev]
         if prefix:
             args += ["--", prefix]
-        status, out, err = self._run(args, what=f"list {prefix or 'the files'} in {rev}", ok=None, quick=True)
+        listing = (_("list {prefix} in {rev}").format(prefix=prefix, rev=rev) if prefix
+                   else _("list the files in {rev}").format(rev=rev))
+        status, out, err = self._run(args, what=listing, ok=None, quick=True)
         if status != 0:
             return self._missing_rev(rev, err, {})
         wanted: dict[str, str] = {}
         for record in out.split(b"\0"):
             if not record:
                 continue
-            meta, _, path = record.partition(b"\t")
+            meta, _tab, path = record.partition(b"\t")
             _mode, kind, oid = meta.split(b" ")
             name = path.decode("utf-8", "surrogateescape")
             if kind == b"blob" and (not prefix or name == prefix or name.startswith(prefix + "/")):
@@ -609,7 +618,7 @@ class GitStore:
                 "--encoding=UTF-8", f"--format={fmt}", rev, "--"]
         if prefix.strip("/"):
             args.append(prefix.strip("/"))
-        status, out, err = self._run(args, what=f"read the history of {prefix}", ok=None, quick=True)
+        status, out, err = self._run(args, what=_("read the history of {prefix}").format(prefix=prefix), ok=None, quick=True)
         if status != 0:
             return self._missing_rev(rev, err, [])
         runs = []
@@ -627,7 +636,7 @@ class GitStore:
         """Distinct authors (by e-mail, mailmap applied) of the last 500 commits, newest first."""
         args = ["log", "-n", "500", "--no-show-signature", "--no-color", "--encoding=UTF-8",
                 "--format=%aN%x1f%aE%x1e", "HEAD", "--"]
-        status, out, err = self._run(args, what="read recent authors", ok=None)
+        status, out, err = self._run(args, what=_("read recent authors"), ok=None)
         if status != 0:
             return self._missing_rev("HEAD", err, [])
         seen: set[str] = set()
@@ -650,7 +659,7 @@ class GitStore:
         # answers branch before its first commit. Anything else is a real failure.
         if self._resolve(rev) is None:
             return empty
-        raise StoreError(f"Could not read {rev} from the repository. git said: {err.strip()}")
+        raise StoreError(_("Could not read {rev} from the repository. git said: {error}").format(rev=rev, error=err.strip()))
 
     # ------------------------------------------------------------------ sharing with the team
 
@@ -670,14 +679,14 @@ class GitStore:
         head = self._symbolic_head()
         branch_ref = head if ref is None else (ref if ref.startswith("refs/") else "refs/heads/" + ref)
         if branch_ref is None:
-            raise PushError(f"HEAD is detached (not on a branch) in {self.root}, so there is no "
-                            "branch to push. Push by hand with `git push REMOTE HEAD:BRANCH`.")
+            raise PushError(_("HEAD is detached (not on a branch) in {path}, so there is no "
+                              "branch to push. Push by hand with `git push REMOTE HEAD:BRANCH`.").format(path=self.root))
         name = branch_ref.removeprefix("refs/heads/")
         if name == branch_ref or not _plain_branch(name):
-            raise PushError(f"{branch_ref!r} is not a branch kundencheck can push.")
+            raise PushError(_("{ref} is not a branch kundencheck can push.").format(ref=repr(branch_ref)))
         if self._resolve(branch_ref) is None:
-            raise PushError(f"There is no branch {name} in {self.root} yet, so there is nothing "
-                            "to push.")
+            raise PushError(_("There is no branch {branch} in {path} yet, so there is nothing to push.").format(
+                branch=name, path=self.root))
         remote, dest = self._push_target(name, config)
         short = dest.removeprefix("refs/heads/")
         later = "git push " + _sh(remote) + " " + _sh(name if short == name else f"{name}:{short}")
@@ -696,23 +705,27 @@ class GitStore:
         if status == 0:
             flags = [line.split("\t")[0] for line in lines if "\t" in line]
             if flags and all(flag == "=" for flag in flags):
-                return f"{name} was already up to date on {remote}; nothing to push."
-            return f"Pushed {name} to {remote}" + (f" ({short})." if short != name else ".")
-        failed = f"The answers were committed, but pushing {name} to {remote} "
-        keep = f"The commit is kept in your repository; push it later with `{later}`."
+                return _("{branch} was already up to date on {remote}; nothing to push.").format(branch=name, remote=remote)
+            if short != name:
+                return _("Pushed {branch} to {remote} ({target}).").format(branch=name, remote=remote, target=short)
+            return _("Pushed {branch} to {remote}.").format(branch=name, remote=remote)
+        keep = _("The commit is kept in your repository; push it later with `{command}`.").format(command=later)
         if status is None:
-            raise PushError(
-                failed + f"did not finish within {self.push_timeout:g} seconds (a slow network, "
-                "a server that does not answer, or git waiting for a password or passphrase, "
-                "which kundencheck never lets it ask for). " + keep)
+            raise PushError(_(
+                "The answers were committed, but pushing {branch} to {remote} did not finish within {seconds:g} "
+                "seconds (a slow network, a server that does not answer, or git waiting for a password or passphrase, "
+                "which kundencheck never lets it ask for).").format(branch=name, remote=remote, seconds=self.push_timeout)
+                + " " + keep)
         if rejected and branch_ref == head:
-            raise PushError(
-                failed + f"was refused: {remote} has commits that your {name} does not have yet. "
-                f"The commit is kept in your repository; bring those in with `git pull --rebase "
-                f"{_sh(remote)} {_sh(short)}` (answers files never conflict), then push with "
-                f"`{later}`.")
-        reason = _git_reason(err) or f"git push ended with exit status {status}"
-        raise PushError(failed + f"failed: {reason}. " + keep)
+            raise PushError(_(
+                "The answers were committed, but pushing {branch} to {remote} was refused: {remote} has commits "
+                "that your {branch} does not have yet. The commit is kept in your repository; bring those in with "
+                "`git pull --rebase {quoted_remote} {quoted_target}` (answers files never conflict), then push with "
+                "`{command}`.").format(branch=name, remote=remote, quoted_remote=_sh(remote), quoted_target=_sh(short),
+                                        command=later))
+        reason = _git_reason(err) or _("git push ended with exit status {status}").format(status=status)
+        raise PushError(_("The answers were committed, but pushing {branch} to {remote} failed: {reason}.").format(
+            branch=name, remote=remote, reason=reason) + " " + keep)
 
     def _push_target(self, name: str, config: dict[str, str | None]) -> tuple[str, str]:
         """(remote, destination ref) for branch ``name``, chosen as `git push` would."""
@@ -724,17 +737,17 @@ class GitStore:
                 break
         if remote not in remotes and not _is_url(remote):
             if not remotes:
-                raise PushError(
-                    f"The answers were committed, but there is nothing to push them to: {self.root} "
+                raise PushError(_(
+                    "The answers were committed, but there is nothing to push them to: {path} "
                     "has no remote (`git remote -v` lists none). Add the team's with `git remote "
-                    f"add origin URL`, then push with `git push -u origin {_sh(name)}`.")
-            raise PushError(
-                f"The answers were committed, but there is no remote named {remote!r} to push "
-                f"them to (the remotes here: {', '.join(sorted(remotes))}). Push them with `git "
-                f"push REMOTE {_sh(name)}`, or set the upstream once with `git push -u REMOTE "
-                f"{_sh(name)}`.")
+                    "add origin URL`, then push with `git push -u origin {branch}`.").format(path=self.root, branch=_sh(name)))
+            raise PushError(_(
+                "The answers were committed, but there is no remote named {remote} to push "
+                "them to (the remotes here: {remotes}). Push them with `git "
+                "push REMOTE {branch}`, or set the upstream once with `git push -u REMOTE "
+                "{branch}`.").format(remote=repr(remote), remotes=", ".join(sorted(remotes)), branch=_sh(name)))
         if remote.startswith("-"):
-            raise PushError(f"{remote!r} is not a remote kundencheck pushes to.")
+            raise PushError(_("{remote} is not a remote kundencheck pushes to.").format(remote=repr(remote)))
         merge = config.get(f"branch.{name}.merge") or ""
         if config.get(f"branch.{name}.remote") == remote and merge.startswith("refs/heads/"):
             return remote, merge
@@ -749,32 +762,33 @@ class GitStore:
         why not (a reason for the user).
         """
         if remote not in _remotes(config):
-            return "the remote has runs this clone does not have yet"
+            return _("the remote has runs this clone does not have yet")
         if _GIT_VERSIONS.get(self._exe, (0,))[:2] < (2, 38):  # merge-tree --write-tree
-            return ("the remote has runs this clone does not have yet (git 2.38 or newer would "
-                    "let kundencheck merge them)")
+            return _("the remote has runs this clone does not have yet (git 2.38 or newer would "
+                     "let kundencheck merge them)")
         tracking = f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}"
-        status, _, err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
+        status, _out, err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
                                         f"+{dest}:{tracking}"], config, deadline)
         if status != 0:
-            return ("fetching the remote's runs to merge them " + (
-                "took too long" if status is None else f"failed ({_git_reason(err)})"))
+            if status is None:
+                return _("fetching the remote's runs to merge them took too long")
+            return _("fetching the remote's runs to merge them failed ({reason})").format(reason=_git_reason(err))
         ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
         if ours is None or theirs is None or self._is_ancestor(theirs, ours):
             return None
         status, out, err = self._run(["merge-tree", "--write-tree", "--allow-unrelated-histories",
-                                      ours, theirs], what="merge the answers branches", ok=None)
+                                      ours, theirs], what=_("merge the answers branches"), ok=None)
         if status != 0:
-            return (f"the remote's {dest.removeprefix('refs/heads/')} and yours changed the same "
-                    "files, so kundencheck did not merge them")
+            return _("the remote's {branch} and yours changed the same files, so kundencheck did not merge them").format(
+                branch=dest.removeprefix("refs/heads/"))
         tree = out.decode().split("\n", 1)[0].strip()
-        subject = f"kundencheck: merge answers from {remote}"
+        subject = _("kundencheck: merge answers from {remote}").format(remote=remote)
         args = ["commit-tree", tree, "-p", ours, "-p", theirs, "-m", subject]
         if _git_bool(config, "commit.gpgsign"):
             args.insert(-2, "-S")
-        merge = self._run(args, what="create the merge commit", user_locale=True)[1].decode().strip()
+        merge = self._run(args, what=_("create the merge commit"), user_locale=True)[1].decode().strip()
         self._run(["update-ref", "-m", subject, branch_ref, merge, ours],
-                  what=f"move {branch_ref.removeprefix('refs/heads/')} to the merge")
+                  what=_("move {branch} to the merge").format(branch=branch_ref.removeprefix("refs/heads/")))
         return None
 
     def _network(self, args: list[str], config: dict[str, str | None],
@@ -795,7 +809,7 @@ class GitStore:
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, start_new_session=posix)
         except OSError as exc:
-            raise PushError(f"Could not run git to reach the remote: {exc}.") from exc
+            raise PushError(_("Could not run git to reach the remote: {error}.").format(error=exc)) from exc
         try:
             out, err = proc.communicate(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
@@ -842,7 +856,7 @@ class GitStore:
         if tracking is None:
             return rev
         out = self._run(["for-each-ref", "--format=%(refname) %(objectname)", f"refs/heads/{name}",
-                         tracking], what="find the answers branch", quick=True)[1]
+                         tracking], what=_("find the answers branch"), quick=True)[1]
         tips = dict(line.split(" ", 1) for line in out.decode().splitlines() if " " in line)
         mine, theirs = tips.get(f"refs/heads/{name}"), tips.get(tracking)
         if theirs is None or theirs == mine:
@@ -853,7 +867,7 @@ class GitStore:
 
     def _is_ancestor(self, older: str, newer: str) -> bool:
         status = self._run(["merge-base", "--is-ancestor", older, newer],
-                           what="compare two commits", ok=(0, 1), quick=True)[0]
+                           what=_("compare two commits"), ok=(0, 1), quick=True)[0]
         return status == 0
 
     # ------------------------------------------------------------------ git plumbing helpers
@@ -870,10 +884,9 @@ class GitStore:
             try:
                 status, out, err = _run_plain([self._exe, *args], self.root, self.timeout, stdin)
             except (OSError, subprocess.SubprocessError) as exc:
-                raise StoreError(f"Could not {what}: running git failed ({exc}).") from exc
+                raise StoreError(_("Could not {what}: running git failed ({error}).").format(what=what, error=exc)) from exc
             if ok is not None and status not in ok:
-                raise StoreError(f"Could not {what}: `git {' '.join(args)}` failed (exit status "
-                                 f"{status}). git said: {err.strip() or '(nothing)'}")
+                raise StoreError(_git_failed(what, args, status, err))
             return status, out, err
         env = None
         if user_locale:
@@ -891,28 +904,27 @@ class GitStore:
                 with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
                 kill_after_timeout=_timeout(self.timeout), env=env)
         except (self._gitmod.exc.GitError, OSError) as exc:
-            raise StoreError(f"Could not {what}: running git failed ({exc}).") from exc
+            raise StoreError(_("Could not {what}: running git failed ({error}).").format(what=what, error=exc)) from exc
         finally:
             if stream is not None:
                 stream.close()
         if status is not None and status < 0 and "Timeout:" in err:
             # GitPython killed git (and a hook it ran) after self.timeout seconds.
-            raise StoreError(f"Could not {what}: git did not finish within {self.timeout:g} seconds "
-                             "and was stopped. Something it ran (a hook, a signing program, a password "
-                             "prompt) was waiting, perhaps for input kundencheck cannot give; a `git "
-                             "commit` by hand in a terminal shows what waits.")
+            raise StoreError(_("Could not {what}: git did not finish within {seconds:g} seconds "
+                               "and was stopped. Something it ran (a hook, a signing program, a password "
+                               "prompt) was waiting, perhaps for input kundencheck cannot give; a `git "
+                               "commit` by hand in a terminal shows what waits.").format(what=what, seconds=self.timeout))
         if ok is not None and status not in ok:
-            raise StoreError(f"Could not {what}: `git {' '.join(args)}` failed (exit status "
-                             f"{status}). git said: {err.strip() or '(nothing)'}")
+            raise StoreError(_git_failed(what, args, status, err))
         return status, out, err
 
     def _cat_batch(self, names: list[str]) -> list[tuple[str | None, bytes]]:
         """(type or None if missing, content) per name, from one `git cat-file --batch`."""
-        _, out, _ = self._run(["cat-file", "--batch"], stdin="".join(n + "\n" for n in names)
-                              .encode("utf-8", "surrogateescape"), what="read objects", quick=True)
+        _status, out, _err = self._run(["cat-file", "--batch"], stdin="".join(n + "\n" for n in names)
+                              .encode("utf-8", "surrogateescape"), what=_("read objects"), quick=True)
         result: list[tuple[str | None, bytes]] = []
         pos = 0
-        for _ in names:
+        for _name in names:
             eol = out.index(b"\n", pos)
             header = out[pos:eol].split(b" ")
             pos = eol + 1
@@ -926,29 +938,29 @@ class GitStore:
 
     def _head(self) -> tuple[str | None, str | None]:
         """(full branch ref or None when detached, commit id or None when unborn): one call."""
-        status, out, _ = self._run(["rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD",
-                                    "--"], what="read HEAD", ok=None, quick=True)
+        status, out, _err = self._run(["rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD",
+                                    "--"], what=_("read HEAD"), ok=None, quick=True)
         if status == 0:
             sha, name = out.decode().split("\n")[:2]
             return (None if name == "HEAD" else name), sha
         symref = self._symbolic_head()
         if symref is None:
-            raise StoreError(f"HEAD in {self.root} points to no commit and no branch; git "
-                             "cannot tell what is checked out. Check `git status`.")
+            raise StoreError(_("HEAD in {path} points to no commit and no branch; git "
+                               "cannot tell what is checked out. Check `git status`.").format(path=self.root))
         return symref, None  # unborn branch: the first commit has no parent
 
     def _symbolic_head(self) -> str | None:
-        status, out, _ = self._run(["symbolic-ref", "-q", "HEAD"], what="read HEAD", ok=(0, 1), quick=True)
+        status, out, _err = self._run(["symbolic-ref", "-q", "HEAD"], what=_("read HEAD"), ok=(0, 1), quick=True)
         return out.decode().strip() if status == 0 else None
 
     def _resolve(self, rev: str) -> str | None:
-        status, out, _ = self._run(["rev-parse", "-q", "--verify", "--end-of-options",
-                                    f"{rev}^{{commit}}"], what=f"resolve {rev}", ok=(0, 1, 128))
+        status, out, _err = self._run(["rev-parse", "-q", "--verify", "--end-of-options",
+                                    f"{rev}^{{commit}}"], what=_("resolve {rev}").format(rev=rev), ok=(0, 1, 128))
         return out.decode().strip() if status == 0 else None
 
     def _config(self) -> dict[str, str | None]:
         """All of git's config as one dict (last value wins), read fresh with one call."""
-        out = self._run(["config", "-z", "--list"], what="read git config", quick=True)[1]
+        out = self._run(["config", "-z", "--list"], what=_("read git config"), quick=True)[1]
         config: dict[str, str | None] = {}
         for entry in out.decode("utf-8", "replace").split("\0"):
             if entry:
@@ -965,22 +977,24 @@ def _find_git() -> str:
     found = shutil.which(wanted)
     needed = ".".join(map(str, MIN_GIT_VERSION))
     if found is None:
-        raise StoreError(
-            f"git was not found (looked for `{wanted}` on PATH). kundencheck keeps the answers in "
-            f"your project's git history and needs git {needed} or newer: install it "
-            "(https://git-scm.com/downloads, or your system's package manager) and try again.")
+        raise StoreError(_(
+            "git was not found (looked for `{program}` on PATH). kundencheck keeps the answers in "
+            "your project's git history and needs git {needed} or newer: install it "
+            "(https://git-scm.com/downloads, or your system's package manager) and try again.").format(
+            program=wanted, needed=needed))
     if found not in _GIT_VERSIONS:
         try:
             status, out, err = _run_plain([found, "version"], pathlib.Path.cwd() if os.path.isdir(os.curdir) else pathlib.Path("/"), GitStore.timeout)
         except (OSError, subprocess.SubprocessError) as exc:
-            raise StoreError(f"Could not run `{found} version` ({exc}). kundencheck needs git "
-                             f"{needed} or newer.") from exc
+            raise StoreError(_("Could not run `{program} version` ({error}). kundencheck needs git {needed} or newer.").format(
+                program=found, error=exc, needed=needed)) from exc
         match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", out.decode("ascii", "replace"))
         _GIT_VERSIONS[found] = tuple(int(p) for p in match.groups(default="0")) if match and status == 0 else (0,)
     if _GIT_VERSIONS[found][:2] < MIN_GIT_VERSION:
         found_version = ".".join(map(str, _GIT_VERSIONS[found]))
-        raise StoreError(f"git {found_version} is too old ({found}): kundencheck needs git {needed} "
-                         "or newer (for `git hook run`). Please upgrade git and try again.")
+        raise StoreError(_("git {version} is too old ({program}): kundencheck needs git {needed} "
+                           "or newer (for `git hook run`). Please upgrade git and try again.").format(
+            version=found_version, program=found, needed=needed))
     return found
 
 
@@ -989,9 +1003,9 @@ def _import_gitpython() -> Any:
     try:
         import git as gitmod
     except ImportError as exc:
-        raise StoreError(f"git could not be used from Python ({exc}). Check that `git --version` "
-                         f"works in this terminal; kundencheck needs git {needed} or newer."
-                         ) from exc
+        raise StoreError(_("git could not be used from Python ({error}). Check that `git --version` "
+                           "works in this terminal; kundencheck needs git {needed} or newer.").format(
+            error=exc, needed=needed)) from exc
     return gitmod
 
 
@@ -1004,18 +1018,23 @@ def _run_plain(argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes 
     return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
 
 
+def _git_failed(what: str, args: list[str], status: int, err: str) -> str:
+    return _("Could not {what}: `git {args}` failed (exit status {status}). git said: {error}").format(
+        what=what, args=" ".join(args), status=status, error=err.strip() or _("(nothing)"))
+
+
 def _check_relpath(relpath: str) -> None:
     if not isinstance(relpath, str):
-        raise StoreError(f"Refusing to store answers at {relpath!r}: the path must be a string.")
+        raise StoreError(_("Refusing to store answers at {path}: the path must be a string.").format(path=repr(relpath)))
     parts = relpath.split("/")
     bad = (not relpath.startswith(ANSWERS_ROOT)
            or relpath.startswith("/") or "\\" in relpath
            or any(c < " " for c in relpath)  # NUL, newlines: unrepresentable or confusing
            or any(p in ("", ".", "..") or p.lower() == ".git" for p in parts))
     if bad:
-        raise StoreError(f"Refusing to store answers at {relpath!r}: the path must be a plain "
-                         f"relative path inside {ANSWERS_ROOT} (forward slashes, no '..', no "
-                         "empty or '.git' parts).")
+        raise StoreError(_("Refusing to store answers at {path}: the path must be a plain "
+                           "relative path inside {folder} (forward slashes, no '..', no "
+                           "empty or '.git' parts).").format(path=repr(relpath), folder=ANSWERS_ROOT))
 
 
 def _remotes(config: dict[str, str | None]) -> set[str]:
@@ -1058,7 +1077,7 @@ def _git_reason(err: str) -> str:
 
 def _check_rev(rev: str) -> None:
     if not rev or rev.startswith("-") or any(c < " " for c in rev):
-        raise StoreError(f"{rev!r} is not a revision kundencheck can read from.")
+        raise StoreError(_("{rev} is not a revision kundencheck can read from.").format(rev=repr(rev)))
 
 
 def _refuse_symlinks(root: pathlib.Path, relpath: str) -> None:
@@ -1067,15 +1086,15 @@ def _refuse_symlinks(root: pathlib.Path, relpath: str) -> None:
     for part in relpath.split("/"):
         path = path / part
         if path.is_symlink():
-            raise StoreError(f"{path} is a symbolic link; kundencheck only writes answers into "
-                             "real folders of the work tree. Replace the link with a folder.")
+            raise StoreError(_("{path} is a symbolic link; kundencheck only writes answers into "
+                               "real folders of the work tree. Replace the link with a folder.").format(path=path))
 
 
 def _normalise_message(message: str) -> str:
     body = message.strip("\n")
     if not body.strip():
-        raise StoreError("The commit message is empty; kundencheck needs a subject line to "
-                         "commit the answers.")
+        raise StoreError(_("The commit message is empty; kundencheck needs a subject line to "
+                           "commit the answers."))
     return body + "\n"
 
 
@@ -1086,12 +1105,12 @@ def _identity_from(config: dict[str, str | None]) -> Identity:
              or config.get("user.email") or os.environ.get("EMAIL"))
     if name and email:
         return Identity(name.strip(), email.strip())
-    missing = " and ".join(k for k, v in (("user.name", name), ("user.email", email)) if not v)
-    raise StoreError(
-        f"git does not know who you are: {missing} is not set, and kundencheck commits the "
+    missing = (" " + _("and") + " ").join(k for k, v in (("user.name", name), ("user.email", email)) if not v)
+    raise StoreError(_(
+        "git does not know who you are: {missing} is not set, and kundencheck commits the "
         "answers under your git identity. Set it once with `git config --global user.name "
         "\"Your Name\"` and `git config --global user.email \"you@example.com\"` (leave out "
-        "--global to set it for this repository only), then try again.")
+        "--global to set it for this repository only), then try again.").format(missing=missing))
 
 
 def _git_bool(config: dict[str, str | None], key: str) -> bool:
@@ -1108,17 +1127,17 @@ def _git_bool(config: dict[str, str | None], key: str) -> bool:
     try:
         return int(lowered, 0) != 0
     except ValueError:
-        raise StoreError(f"git config {key} is {value!r}, which is not a boolean git understands. "
-                         f"Fix it with `git config {key} true` or `false`.") from None
+        raise StoreError(_("git config {key} is {value}, which is not a boolean git understands. "
+                           "Fix it with `git config {key} true` or `false`.").format(key=key, value=repr(value))) from None
 
 
 def _os_reason(exc: OSError) -> str:
     import errno
     reason = exc.strerror or str(exc)
     if exc.errno == errno.ENOSPC:
-        return f"{reason} (the disk is full; free some space and try again)"
+        return _("{reason} (the disk is full; free some space and try again)").format(reason=reason)
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return f"{reason} (the repository is read-only for you; check its permissions)"
+        return _("{reason} (the repository is read-only for you; check its permissions)").format(reason=reason)
     return reason
 
 
