@@ -103,10 +103,12 @@ async def test_a_name_with_markup_is_shown_literally(project_repo):
     async with app.run_test(size=(100, 30)) as pilot:
         selections = await _open_dialog(app, pilot)
         index = _index(selections, MALLORY)
-        assert selections.get_option_at_index(index).prompt.plain == MALLORY
+        assert selections.get_option_at_index(index).prompt.plain == f"[ ] {MALLORY}"
         assert "[bold]Mallory[/bold]" in app.export_screenshot()
         selections.highlighted = index
-        await pilot.press("space", "escape")
+        await pilot.press("space")
+        assert selections.get_option_at_index(index).prompt.plain == f"[✔] {MALLORY}  · picked"
+        await pilot.press("escape")
         await pilot.pause()
         await _answer_everything(pilot)
         await pilot.press("ctrl+s")
@@ -114,6 +116,31 @@ async def test_a_name_with_markup_is_shown_literally(project_repo):
         shown = str(app.screen.query_one("#review-participants", Static).render())
         assert "[bold]Mallory[/bold]" in shown
         assert app.screen.session.message().count(f"Co-authored-by: {MALLORY}") == 1
+        await pilot.press("escape", "q", "y")
+    project.close()
+
+
+async def test_a_picked_person_is_marked_in_words_not_only_in_colour(project_repo, monkeypatch):
+    """Without colour (and with the ansi-light theme, where the check box's colours were
+    faint) a picked person must still read as picked: a mark and the word, toggled with space."""
+    from tests.hostile.conftest import flat, screen_text
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    _with_authors(project_repo)
+    project = open_project(project_repo)
+    app = _app(project)
+    async with app.run_test(size=(100, 30)) as pilot:
+        selections = await _open_dialog(app, pilot)
+        selections.highlighted = _index(selections, JUERGEN)
+        await pilot.press("space")
+        await pilot.pause()
+        shown = flat(screen_text(app))
+        assert f"[✔] {JUERGEN} · picked" in shown and "[ ] [bold]Mallory[/bold]" in shown
+        assert shown.count("· picked") == 1  # Mallory is not picked
+        await pilot.press("space")  # unpicked again: mark and word go
+        await pilot.pause()
+        shown = flat(screen_text(app))
+        assert f"[ ] {JUERGEN}" in shown and "· picked" not in shown
         await pilot.press("escape", "q", "y")
     project.close()
 

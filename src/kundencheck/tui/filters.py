@@ -23,8 +23,8 @@ class ReadableMonochrome(LineFilter):
     luminance: red, the colour of every "no" and "overdue", became a dark grey that all but
     vanished on a dark background. Here a foreground grey too close to its background's is moved
     to light (on dark) or dark (on light), unless it is the very same grey (text hidden on
-    purpose, like the X of an unpicked box); backgrounds stay grey, so the highlighted row still
-    shows. States never depend on colour anyway: each has its symbol and word.
+    purpose); backgrounds stay grey, so the highlighted row still shows. States never depend on
+    colour anyway: each has its symbol and word (a picked participant too: ``[✔] … · picked``).
     """
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:

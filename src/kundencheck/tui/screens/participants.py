@@ -12,7 +12,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, SelectionList, Static
+from textual.strip import Strip
+from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from kundencheck.core.errors import KundencheckError
@@ -20,6 +21,25 @@ from kundencheck.core.i18n import _
 from kundencheck.core.participants import parse_participant, participant_email
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
+
+
+#: How a picked and an unpicked person's line starts; a picked line also ends with "· picked".
+PICKED_MARK, UNPICKED_MARK = "[✔]", "[ ]"
+
+
+class ParticipantList(SelectionList[str]):
+    """A SelectionList whose lines say in text whether a person is picked: ``[✔] Name <email>
+    · picked`` or ``[ ] Name <email>``.
+
+    SelectionList's own check box tells the two apart by colour only (a bright or a dim X): with
+    the ansi-light theme a picked box was a faint yellow X on blue, harder to see than an
+    unpicked one's white X. So the box is not drawn; the screen writes the mark and the word into
+    each prompt (:meth:`ParticipantsScreen._show_picked`), readable in every theme and without
+    colour.
+    """
+
+    def render_line(self, y: int) -> Strip:
+        return OptionList.render_line(self, y)  # the line without SelectionList's coloured box
 
 
 class ParticipantsScreen(ModalScreen[list[str]]):
@@ -56,7 +76,7 @@ class ParticipantsScreen(ModalScreen[list[str]]):
                        "escape: done."), style="dim"),
                 markup=False,
             )
-            yield SelectionList[str](id="participants-list")
+            yield ParticipantList(id="participants-list")
             yield Input(id="participant-input", placeholder=_("Name <email>"), compact=True)
             yield Static(id="participant-status", markup=False)
             yield Static(id="participant-error", markup=False)
@@ -97,8 +117,17 @@ class ParticipantsScreen(ModalScreen[list[str]]):
             if selected:
                 selections.select(selections.get_option_at_index(found).value)
             return
-        # A Text prompt: a name like "[bold]x" is shown as typed, never parsed as markup.
-        selections.add_option(Selection(Text(one_line(person, 120)), person, selected))
+        selections.add_option(Selection(prompt_for(person, selected), person, selected))
+
+    @on(SelectionList.SelectedChanged, "#participants-list")
+    def _show_picked(self) -> None:
+        selections = self.query_one("#participants-list", SelectionList)
+        picked = set(selections.selected)
+        for n in range(selections.option_count):
+            person = selections.get_option_at_index(n).value
+            prompt = prompt_for(person, person in picked)
+            if selections.get_option_at_index(n).prompt != prompt:
+                selections.replace_option_prompt_at_index(n, prompt)
 
     def chosen(self) -> list[str]:
         """The selected people, in list order."""
@@ -144,3 +173,12 @@ class ParticipantsScreen(ModalScreen[list[str]]):
         # Something typed but not yet added with enter is not lost silently.
         if self._take_typed(self.query_one("#participant-input", Input)):
             self.dismiss(self.chosen())
+
+
+def prompt_for(person: str, picked: bool) -> Text:
+    """A person's line in the list: mark, name (bold when picked) and, when picked, the word.
+
+    A Text prompt: a name like "[bold]x" is shown as typed, never parsed as markup."""
+    if not picked:
+        return Text.assemble(UNPICKED_MARK, " ", one_line(person, 120))
+    return Text.assemble((PICKED_MARK, "bold"), " ", (one_line(person, 120), "bold"), "  · ", (_("picked"), "bold"))
