@@ -156,7 +156,7 @@ async def test_a_1_mb_note_keeps_the_tui_responsive_and_the_message_bounded(proj
 @pytest.fixture(scope="module")
 def big_history(tmp_path_factory) -> Path:
     """10,000 runs in 100 commits of 100 answers files each, built with git fast-import (the
-    benchmarks' synthetic answers: several authors and phases, notes and actions)."""
+    benchmarks' synthetic answers: several authors and phases, notes, actions and their reviews)."""
     spec = importlib.util.spec_from_file_location("synthetic_repo", ROOT / "benchmarks" / "synthetic_repo.py")
     synthetic = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(synthetic)
@@ -166,6 +166,7 @@ def big_history(tmp_path_factory) -> Path:
     rng = random.Random(10_000)
     start = dt.datetime(2023, 1, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     stream = []
+    open_actions = {phase: [] for phase, _ in synthetic.PHASE_WEIGHTS}  # each run reviews its phase's
     for commit in range(100):
         moment = start + dt.timedelta(days=7 * commit)
         stream.append(f"commit refs/heads/main\ncommitter A <a@example.com> {int(moment.timestamp())} +0100\n"
@@ -173,7 +174,8 @@ def big_history(tmp_path_factory) -> Path:
         for n in range(100):
             phase = rng.choices([p for p, _ in synthetic.PHASE_WEIGHTS], [w for _, w in synthetic.PHASE_WEIGHTS])[0]
             author = synthetic.AUTHORS[n % len(synthetic.AUTHORS)]
-            rel, text = synthetic._answers_file(checklists[phase], author, moment + dt.timedelta(minutes=n), rng)
+            rel, text, open_actions[phase] = synthetic._answers_file(
+                checklists[phase], author, moment + dt.timedelta(minutes=n), rng, open_actions[phase])
             blob = text.encode()
             stream.append(f"M 100644 inline {rel}\ndata {len(blob)}\n".encode() + blob + b"\n")
         stream.append(b"\n")
