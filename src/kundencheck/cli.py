@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from kundencheck import __version__
-from kundencheck.cli_common import VERSION_OPTION_TEXT, _console, choose_language, group, guarded
+from kundencheck.cli_common import VERSION_OPTION_TEXT, MainGroup, _console, choose_language, group, guarded
 from kundencheck.cli_team import apply_push, parse_participants, participant_option, push_option, report_push
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _
@@ -28,7 +28,7 @@ Examples:
   kundencheck demo                 try it in a throwaway repository""")
 
 
-@group(invoke_without_command=True, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]},
+@group(cls=MainGroup, invoke_without_command=True, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]},
        help=N_("kundencheck: client-care checklists for each project phase, answered in the terminal "
                "and committed into your project's own git history."))
 @click.version_option(__version__, "-V", "--version", prog_name="kundencheck", help=VERSION_OPTION_TEXT)

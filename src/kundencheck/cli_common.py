@@ -7,7 +7,9 @@ can use it without importing the click group that registers them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import io
 import os
 import sys
 import tempfile
@@ -236,11 +238,49 @@ class TranslatedGroup(TranslatedCommand, click.Group):
             formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in commands])
 
 
+class MainGroup(TranslatedGroup):
+    """The ``kundencheck`` group: click's own messages about the command line are shown without
+    terminal control.
+
+    A usage error repeats what was typed (``Got unexpected extra argument (…)``, ``Directory '…'
+    is a file``, a bad value), and an argument can hold escape sequences, BEL or carriage returns
+    (pasted, or from a script). click writes them as they are to a terminal, so every
+    :class:`click.ClickException` raised while the command line is read or a command runs is
+    shown here, cleaned, with its exit status (2 for a usage error).
+    """
+
+    def make_context(self, *args, **kwargs) -> click.Context:
+        with _click_errors_shown_clean():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context):
+        with _click_errors_shown_clean():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _click_errors_shown_clean():
+    """Show a :class:`click.ClickException` as click would (usage, hint, ``Error: …``), with
+    each control character but newline removed, and exit with its status."""
+    from kundencheck.core.text import drop_controls
+
+    try:
+        yield
+    except click.ClickException as exc:
+        rendered = io.StringIO()
+        exc.show(file=rendered)
+        # drop_controls, not clean_text: an escape sequence cut short must not swallow the
+        # rest of the message, and the user should still see what they typed.
+        sys.stderr.write(drop_controls(rendered.getvalue()))
+        sys.stderr.flush()
+        raise click.exceptions.Exit(exc.exit_code) from None
+
+
 def command(name: str | None = None, **attrs) -> Callable:
     """``click.command`` making a :class:`TranslatedCommand`."""
     return click.command(name, cls=TranslatedCommand, **attrs)
 
 
-def group(name: str | None = None, **attrs) -> Callable:
-    """``click.group`` making a :class:`TranslatedGroup`."""
-    return click.group(name, cls=TranslatedGroup, **attrs)
+def group(name: str | None = None, cls: type[click.Group] = TranslatedGroup, **attrs) -> Callable:
+    """``click.group`` making a :class:`TranslatedGroup` (or ``cls``, one of its kind)."""
+    return click.group(name, cls=cls, **attrs)
