@@ -17,11 +17,9 @@ from kundencheck.cli_common import _console, command, directory_of, guarded
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
 
+# Rich is imported lazily (``status --json`` needs none of it): styles by name here.
 _STYLES = {"green": "green", "amber": "yellow", "red": "bold red", "na": "dim"}
 _TREND_STYLES = {"better": "green", "worse": "bold red", "same": "", "new": "dim", "none": ""}
-#: How many answers moved which way, e.g. "↑ 2 better"; translated where shown.
-_TREND_COUNTS = {"better": N_("{arrow} {count} better"), "same": N_("{arrow} {count} same"),
-                 "worse": N_("{arrow} {count} worse")}
 #: A status by its colour, as the health matrix names it ("red for 3 sprints in a row").
 _BAND_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "na": N_("n/a")}
 #: An item's trend against the sprint before, by Trend value.
@@ -69,35 +67,6 @@ def _band_text(band: str | None, text: str):
     from rich.text import Text
 
     return Text(text, style=_STYLES.get(band or "", ""))
-
-
-def _counts_text(counts: dict[str, int]):
-    from rich.text import Text
-
-    from kundencheck.core.checklist import STATUS_SYMBOLS
-
-    out = Text()
-    for status in ("green", "amber", "red", "na"):
-        if out:
-            out.append("  ")
-        out.append(f"{STATUS_SYMBOLS[status]} {counts.get(status, 0)}", style=_STYLES[status])
-    return out
-
-
-def _trend_counts_text(trend: dict[str, int]):
-    from rich.text import Text
-
-    from kundencheck.core.history import TREND_ARROWS, Trend
-
-    out = Text()
-    for key in ("better", "same", "worse"):
-        if out:
-            out.append("  ")
-        out.append(translate(_TREND_COUNTS[key]).format(arrow=TREND_ARROWS[Trend(key)], count=trend.get(key, 0)),
-                   style=_TREND_STYLES[key])
-    if trend.get("new"):
-        out.append("  " + _("{count} new").format(count=trend["new"]), style="dim")
-    return out
 
 
 def _action_line(action, today: dt.date) -> str:
@@ -166,6 +135,7 @@ def _print_status(summary, project) -> None:
     from kundencheck.core.checklist import STATUS_SYMBOLS
     from kundencheck.core.history import author_name
     from kundencheck.core.text import one_line
+    from kundencheck.rich_texts import counts_text, trend_text
 
     console = _console()
     today = summary.today
@@ -173,38 +143,49 @@ def _print_status(summary, project) -> None:
     console.print(_("kundencheck status of {project} on {day} (current phase: {phase}; a check is due every "
                     "{days} days)").format(project=name, day=today.isoformat(), phase=summary.current_phase,
                                           days=summary.cadence_days))
-    table = Table(show_lines=False)
-    for column in (_("Phase"), _("Last run"), _("Answers"), _("Trend"), _("Actions"), _("Disagreements"), _("Check")):
-        table.add_column(column)
+    # Phases across, facts down: a project has a few phases but six facts about each, and one
+    # fact a line in each cell keeps every column narrow enough for 80 columns.
+    table = Table(show_lines=True)
+    table.add_column("")
+    rows: dict[str, list[Text]] = {label: [] for label in ("last", "answers", "trend", "actions", "disagreements", "check")}
     for phase in summary.phases:
+        marker = "\n" + _("(current)") if phase.phase == summary.current_phase else ""
+        table.add_column(phase.phase + marker)
         last = phase.last_run
         if last is None:
-            last_text = Text(_("never"), style="dim")
-            counts = trend = Text("")
+            rows["last"].append(Text(_("never"), style="dim"))
+            rows["answers"].append(Text(""))
+            rows["trend"].append(Text(""))
         else:
             people = len(phase.current.runs) if phase.current else 1
             with_others = f" +{people - 1}" if people > 1 else ""
             when = (last.finished or last.started).date().isoformat()
-            last_text = Text(_("{day}, sprint {sprint}, {author}").format(
-                day=when, sprint=one_line(last.sprint, 20), author=one_line(author_name(last.author), 30)) + with_others)
-            counts = _counts_text(phase.last_counts)
-            trend = _trend_counts_text(phase.trend)
+            rows["last"].append(Text("\n".join((when, _("sprint {sprint}").format(sprint=one_line(last.sprint, 20)),
+                                                one_line(author_name(last.author), 30) + with_others))))
+            rows["answers"].append(counts_text(phase.last_counts, separator="\n"))
+            rows["trend"].append(trend_text(phase.trend, separator="\n"))
         actions = Text(_("{count} open").format(count=len(phase.open_actions)))
         if phase.overdue_actions:
-            actions.append(_(", ⚠ {count} overdue").format(count=len(phase.overdue_actions)), style="bold red")
-        disagreements = Text(", ".join(p.item for p in phase.disagreements) or _("none"),
-                             style="bold" if phase.disagreements else "dim")
+            actions.append("\n" + _("⚠ {count} overdue").format(count=len(phase.overdue_actions)), style="bold red")
+        rows["actions"].append(actions)
         if phase.disagreements:
-            disagreements = Text(f"⚠ {len(phase.disagreements)}: ", style="bold").append(", ".join(p.item for p in phase.disagreements))
+            disagreements = Text(f"⚠ {len(phase.disagreements)}:", style="bold")
+            for picture in phase.disagreements:
+                disagreements.append("\n" + picture.item, style="")
+        else:
+            disagreements = Text(_("none"), style="dim")
+        rows["disagreements"].append(disagreements)
         due = phase.due
         if due.last_checked is None:
-            check = Text(_("due: never checked"), style="bold red")
+            rows["check"].append(Text(_("due: never checked"), style="bold red"))
         elif due.is_due:
-            check = Text(_("due: last {days} days ago").format(days=due.days_since), style="bold red")
+            rows["check"].append(Text(_("due: last {days} days ago").format(days=due.days_since), style="bold red"))
         else:
-            check = Text(_("ok until {day}").format(day=due.due_on.isoformat()), style="green")
-        marker = _(" (current)") if phase.phase == summary.current_phase else ""
-        table.add_row(phase.phase + marker, last_text, counts, trend, actions, disagreements, check)
+            rows["check"].append(Text(_("ok until {day}").format(day=due.due_on.isoformat()), style="green"))
+    labels = {"last": _("Last run"), "answers": _("Answers"), "trend": _("Trend"), "actions": _("Actions"),
+              "disagreements": _("Disagreements"), "check": _("Check")}
+    for key, cells in rows.items():
+        table.add_row(Text(labels[key], style="bold"), *cells)
     console.print(table)
 
     overdue = summary.overdue_actions()
@@ -300,6 +281,7 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
 
     from kundencheck.core.history import author_name, run_trends, status_counts, trend_counts
     from kundencheck.core.text import one_line
+    from kundencheck.rich_texts import counts_text, legend_text, trend_text
 
     runs = [r for r in summary.runs if (phase is None or r.phase == phase)
             and (author is None or author.lower() in r.author.lower())]
@@ -329,9 +311,10 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
             actions += _(", {count} reviewed").format(count=len(run.reviews))
         commit = commits.get(run.id, {}).get("sha", "")[:10] or "-"
         table.add_row((run.finished or run.started).date().isoformat(), one_line(run.sprint, 20), run.phase,
-                      one_line(author_name(run.author), 30), _counts_text(status_counts(run, checklist)),
-                      _trend_counts_text(trends), actions, Text(commit, style="dim"))
+                      one_line(author_name(run.author), 30), counts_text(status_counts(run, checklist), words=False, separator=" "),
+                      trend_text(trends, words=False, separator=" "), actions, Text(commit, style="dim"))
     console.print(table)
+    console.print(legend_text())
 
 
 def _print_item(summary, item_id: str, phase, author, limit) -> None:

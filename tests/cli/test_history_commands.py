@@ -64,15 +64,35 @@ def test_status_json(history_repo):
     assert build["open_actions"] == 3 and build["overdue_actions"] == 2 and data["overdue_actions"] == 2
 
 
+def _table_column(output: str, header: str) -> list[str]:
+    """The cells of the column whose header starts with ``header`` in a Rich box table, each
+    cell's lines joined by spaces; the header first."""
+    blocks: list[list[str]] = [[]]
+    column = None
+    for line in output.splitlines():
+        if line[:1] in "┡├└":
+            blocks.append([])
+            continue
+        if line[:1] not in "┃│":
+            continue
+        cells = [c.strip() for c in line[1:-1].replace("┃", "│").split("│")]
+        if column is None:  # the first header line names the column ("" is the labels' column)
+            column = next(i for i, c in enumerate(cells) if (c and c.startswith(header)) or (not header and i == 0))
+        blocks[-1].append(cells)
+    return [" ".join(row[column] for row in block if row[column]) for block in blocks if block]
+
+
 def test_status_table(history_repo):
     result = invoke(history_repo["path"], "status", *TODAY)
     assert result.exit_code == 0, result.output
     out = result.output
     assert "kundencheck status of Shop | relaunch on 2026-04-10" in out
-    row = next(line for line in out.splitlines() if "build (current)" in line)
-    for part in ("2026-03-30, sprint 2026-W14, Jonas Berg +1", "✔ 1  ◐ 0  ✘ 1  – 0", "↑ 2 better  → 0 same  ↓ 1 worse",
-                 "3 open, ⚠ 2 overdue", "⚠ 2: client-contacted, team-mood", "ok until 2026-04-13"):
-        assert part in row, part
+    build = _table_column(out, "build")
+    assert build[0] == "build (current)"
+    assert build[1:] == ["2026-03-30 sprint 2026-W14 Jonas Berg +1", "✔ 1 yes ◐ 0 partly ✘ 1 no – 0 n/a",
+                         "↑ 2 better → 0 same ↓ 1 worse", "3 open ⚠ 2 overdue", "⚠ 2: client-contacted team-mood",
+                         "ok until 2026-04-13"]
+    assert _table_column(out, "")[1:] == ["Last run", "Answers", "Trend", "Actions", "Disagreements", "Check"]
     assert "⚠ OVERDUE by 21 days: Book a review (Ana, due 2026-03-20); build/client-contacted" in out
     assert "⚠ OVERDUE by 7 days: Talk about workload (Lea, due 2026-04-03)" in out
     assert "Open actions (1):\n  Send the summary (Ana, due 2026-04-30)" in out
@@ -108,7 +128,8 @@ def test_log_lists_runs_with_their_commits(history_repo):
     assert len(rows) == 5
     assert [re.search(r"\b[0-9a-f]{10}\b", row).group(0) for row in rows] == shas  # newest first
     assert "Jonas Berg" in rows[0] and "0 new" in rows[0] and "2026-03-30" in rows[0]
-    assert "1 new, 2 reviewed" in rows[2] and "↑ 2 better" in rows[0]
+    assert "1 new, 2 reviewed" in rows[2] and "✔1 ◐0 ✘1 –0" in rows[0] and "↑2 →0 ↓1" in rows[0]
+    assert "✔ yes  ◐ partly  ✘ no  – n/a" in result.output  # the legend of those symbols
     jonas = invoke(repo, "log", "--author", "JONAS").output
     assert sum("2026-W" in line for line in jonas.splitlines()) == 2 and "Ana" not in jonas
     assert "No runs matching phase kickoff" in invoke(repo, "log", "--phase", "kickoff").output

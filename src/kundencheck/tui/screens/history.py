@@ -25,6 +25,7 @@ from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import TREND_ARROWS, Trend, author_name
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import one_line
+from kundencheck.rich_texts import legend_text
 
 if TYPE_CHECKING:
     from kundencheck.session import Project
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 BAND_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "na": "dim"}
 BAND_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "na": N_("n/a")}
 TREND_WORDS = {"better": N_("better"), "same": N_("same"), "worse": N_("worse")}
-#: Marked for the catalogs, shown translated (the language is chosen after this module is imported).
-LEGEND = N_("✔ yes  ◐ partly  ✘ no  – n/a  · none  ↑ better → same ↓ worse  ⚠ disagree")
 
 
 def cell_text(cell: dict[str, Any] | None) -> Text:
@@ -81,7 +80,7 @@ class HistoryScreen(Screen):
         yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=False)
         with VerticalScroll(id="cell-pane"):
             yield Static(id="cell-detail", markup=False)
-        yield Static(Text(translate(LEGEND), style="dim"), id="history-legend", markup=False)
+        yield Static(legend_text(), id="history-legend", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -1,0 +1,57 @@
+"""Statuses, answer counts and trends as Rich text, the same in the CLI's tables and the TUI.
+
+Every status is a symbol and a word (or a symbol with a legend nearby), colour only on top:
+red and green look alike to many people, and NO_COLOR terminals show no colour at all.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS
+from kundencheck.core.i18n import N_, _, translate
+
+STATUS_STYLES = {"green": "green", "amber": "yellow", "red": "bold red", "na": "dim"}
+TREND_STYLES = {"better": "green", "worse": "bold red", "same": "", "new": "dim", "none": ""}
+#: How many answers moved which way, e.g. "↑ 2 better"; translated where shown.
+TREND_COUNTS = {"better": N_("{arrow} {count} better"), "same": N_("{arrow} {count} same"),
+                "worse": N_("{arrow} {count} worse")}
+#: The symbols of the compact forms, for a line under a table or matrix that uses them.
+LEGEND = N_("✔ yes  ◐ partly  ✘ no  – n/a  · none  ↑ better → same ↓ worse  ⚠ disagree")
+
+
+def counts_text(counts: dict[str, int], *, words: bool = True, separator: str = "  ") -> Text:
+    """``✔ 1 yes  ◐ 0 partly  ✘ 1 no  – 0 n/a``; ``words=False`` gives ``✔1 ◐0 ✘1 –0`` for
+    narrow tables (with :data:`LEGEND` shown nearby)."""
+    text = Text()
+    for status in ("green", "amber", "red", "na"):
+        if text:
+            text.append(separator)
+        count = counts.get(status, 0)
+        shown = (f"{STATUS_SYMBOLS[status]} {count} {translate(STATUS_WORDS[status])}" if words
+                 else f"{STATUS_SYMBOLS[status]}{count}")
+        text.append(shown, style=STATUS_STYLES[status])
+    return text
+
+
+def trend_text(trend: dict[str, int], *, words: bool = True, separator: str = "  ") -> Text:
+    """``↑ 2 better  → 0 same  ↓ 1 worse`` (and ``2 new`` when there are new items);
+    ``words=False`` gives ``↑2 →0 ↓1 +2``."""
+    from kundencheck.core.history import TREND_ARROWS, Trend
+
+    text = Text()
+    for key in ("better", "same", "worse"):
+        if text:
+            text.append(separator)
+        count = trend.get(key, 0)
+        shown = (translate(TREND_COUNTS[key]).format(arrow=TREND_ARROWS[Trend(key)], count=count) if words
+                 else f"{TREND_ARROWS[Trend(key)]}{count}")
+        text.append(shown, style=TREND_STYLES[key])
+    if trend.get("new"):
+        text.append(separator)
+        text.append(_("{count} new").format(count=trend["new"]) if words else f"+{trend['new']}", style="dim")
+    return text
+
+
+def legend_text() -> Text:
+    return Text(translate(LEGEND), style="dim")
