@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Answer, Run
@@ -18,7 +19,6 @@ from kundencheck.core.catalog import Catalog, load_catalog
 from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item
 from kundencheck.core.config import Config, load_config
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
-from kundencheck.core.history import HistorySummary, TrackedAction, parse_runs
 from kundencheck.core.i18n import _, set_language
 from kundencheck.core.message import build_message
 from kundencheck.core.participants import participant_email, with_participants
@@ -26,6 +26,9 @@ from kundencheck.core.scoring import Tally, tally
 from kundencheck.core.user_config import effective_language, load_user_config
 from kundencheck.store.drafts import DraftStore
 from kundencheck.store.git_store import CommitResult, GitStore
+
+if TYPE_CHECKING:  # the history model is imported where history is read (a worker, in the TUI)
+    from kundencheck.core.history import HistorySummary, TrackedAction
 
 
 @dataclass
@@ -57,6 +60,8 @@ class Project:
         return self.catalog.find(checklist_id, self.language)
 
     def history(self) -> tuple[list[Run], list[AnswersError]]:
+        from kundencheck.core.history import parse_runs
+
         return parse_runs(self.store.read_files(answers_mod.ANSWERS_DIR, rev=self.config.branch or "HEAD"))
 
     def summary(self, today: dt.date | None = None, *, rev: str | None = None) -> tuple[HistorySummary, list[str]]:

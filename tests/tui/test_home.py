@@ -19,6 +19,7 @@ from kundencheck.tui.screens.dialogs import ResumeDraftScreen
 from kundencheck.tui.screens.history import HistoryScreen
 from kundencheck.tui.screens.home import HomeScreen
 from kundencheck.tui.screens.review import ReviewScreen
+from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.run import RunScreen
 from tests.conftest import git
 from tests.tui.conftest import project_app, screen_text
@@ -200,6 +201,37 @@ async def test_a_run_opens_first_with_home_underneath_and_g_goes_there_and_back(
         app.action_home()  # "Home" from the palette, on the review screen
         await pilot.pause()
         assert app.screen is home
+    project.close()
+
+
+async def test_the_home_screen_under_a_run_is_built_when_first_shown(history_repo):
+    """Under `kundencheck run` the home screen has no widgets (the run's first frame does not
+    wait for them) until ``g`` shows it; under a draft offered at the start it is built at once,
+    as the dialog shows it through."""
+    app, project = project_app(history_repo["path"], home=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        home = app.screen_stack[1]
+        assert isinstance(home, HomeScreen) and not home.query("#phases") and not home.query("Footer")
+        await pilot.press("escape", "g")  # out of the action review, then home
+        await settle(app, pilot)
+        assert app.screen is home and phase_options(app) == ["kickoff", "design", "build", "acceptance", "handover"]
+        assert home.query_one("#phases", OptionList).has_focus
+        assert "kundencheck · Shop | relaunch" in flat(screen_text(app))
+    project.close()
+
+    project = open_project(history_repo["path"])
+    draft = RunSession.start(project, "build", sprint="2026-W15")
+    draft.set_value("client-contacted", "amber")
+    draft.release()
+    offer = project.offerable_draft(project.checklist_for("build").id)
+    app = build_app(lambda phase, run: RunSession.start(project, phase or "build", draft=run), project=project,
+                    phase="build", draft=offer, today=lambda: dt.date(2026, 4, 10))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeDraftScreen)
+        assert isinstance(app.screen_stack[1], HomeScreen) and app.screen_stack[1].query("#phases")
+        await pilot.press("escape")
     project.close()
 
 

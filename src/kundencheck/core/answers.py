@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
-import secrets
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-import tomlkit
-from tomlkit.items import String, StringType, Table, Trivia
+if TYPE_CHECKING:  # imported where files are written: starting a run reads and shows only
+    import tomlkit
+    from tomlkit.items import String, Table
 
 from kundencheck.core.checklist import (
     STATUSES,
@@ -129,7 +130,8 @@ def new_run_id(started: dt.datetime, phase: str, author_email: str) -> str:
     # A phase id may have 64 characters; cut it so the run id stays within the 80 that
     # loads() accepts (16 + 1 + 32 + 1 + 16 + 1 + 6 = 73).
     where = phase[:32].rstrip("-") if is_safe_id(phase) else slug(phase, 32)
-    return f"{stamp}-{where}-{who}-{secrets.token_hex(3)}"
+    # os.urandom is what secrets.token_hex uses, without importing hmac and OpenSSL for it.
+    return f"{stamp}-{where}-{who}-{os.urandom(3).hex()}"
 
 
 def new_run(checklist: Checklist, author: str, author_email: str, *, sprint: str | None = None, started: dt.datetime | None = None) -> Run:
@@ -279,6 +281,8 @@ def dumps(run: Run, checklist: Checklist | None = None) -> str:
 
 def document(run: Run, checklist: Checklist | None = None) -> tomlkit.TOMLDocument:
     """The run as one tomlkit document; :func:`dumps` renders the same text faster."""
+    import tomlkit
+
     tables = [_answer_table(*_answer_fields(answer, checklist)) for answer in run.answers if _is_answered(answer)]
     doc = _head(run, answers_empty=not tables)
     for key, key_tables in (("answers", tables),
@@ -293,6 +297,8 @@ def document(run: Run, checklist: Checklist | None = None) -> tomlkit.TOMLDocume
 
 def _head(run: Run, *, answers_empty: bool) -> tomlkit.TOMLDocument:
     """The top-level keys; with ``answers_empty`` also ``answers = []``."""
+    import tomlkit
+
     doc = tomlkit.document()
     doc.add(tomlkit.comment("kundencheck answers: one run of a checklist. Format: docs/answers-format.md"))
     doc.add("schema", SCHEMA_VERSION)
@@ -330,6 +336,8 @@ def _answer_fields(answer: Answer, checklist: Checklist | None) -> tuple:
 
 def _answer_table(item_id: str, question: str | None, is_status: bool, value: Any, note: str,
                   what: str, owner: str, due: dt.date | None) -> Table:
+    import tomlkit
+
     table = tomlkit.table()
     if question is not None:
         # A comment is one line; a newline in a question must not end it.
@@ -356,6 +364,8 @@ def _review_fields(review: ActionReview, checklist: Checklist | None) -> tuple:
 
 
 def _review_table(run_id: str, item_id: str, decision: str, note: str, question: str | None) -> Table:
+    import tomlkit
+
     table = tomlkit.table()
     if question is not None:
         table.add(tomlkit.comment("Action from an earlier run: " + one_line(question, 170)))
@@ -369,6 +379,8 @@ def _review_table(run_id: str, item_id: str, decision: str, note: str, question:
 
 def _rendered(key: str, table: Table) -> str:
     """``table`` as tomlkit renders it as one ``[[key]]`` table of a document."""
+    import tomlkit
+
     doc = tomlkit.document()
     doc.add(key, tomlkit.aot())
     doc[key].append(table)
@@ -432,6 +444,7 @@ def _string(text: str, multiline: bool = False) -> String:
     (quadratic): saving a run with a 100 KB note took seconds, with a 1 MB note minutes, and a
     draft is saved after every key. In a multi-line string only newlines stay unescaped.
     """
+    from tomlkit.items import String, StringType, Trivia
 
     def escape(match: re.Match) -> str:
         char = match.group()

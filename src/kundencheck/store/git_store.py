@@ -14,7 +14,6 @@ ignore ``commit.gpgsign`` and lose commits under concurrency.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import pathlib
 import random
@@ -123,8 +122,14 @@ class GitStore:
         self._shallow: bool = values["shallow"]
         self._state_paths: dict[str, pathlib.Path] = values["state_paths"]
         self._index_lock: pathlib.Path = values["index_lock"]
-        self._hash = hashlib.sha256 if values["object_format"] == "sha256" else hashlib.sha1
+        self._object_format: str = values["object_format"]
         self._exe: str = values["exe"]
+
+    def _hash(self, data: bytes = b"") -> Any:
+        """A hash of the repository's object format (hashlib: loaded to commit, not to start)."""
+        import hashlib
+
+        return hashlib.sha256(data) if self._object_format == "sha256" else hashlib.sha1(data)
 
     @property
     def _git(self) -> Any:

@@ -4,7 +4,9 @@ shows its history.
 
 The first frame shows the phases at once with a "Reading history…" placeholder; the history
 (:meth:`Project.summary`), the project's own phases and the drafts are read in a worker and
-filled in when they are there.
+filled in when they are there. Under a run screen the home screen builds its widgets only when
+it is first shown (``deferred``), and the history model is imported then too: neither is part
+of the run's first frame.
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ from textual.worker import Worker, WorkerState
 
 from kundencheck.core.checklist import KNOWN_PHASES, STATUS_SYMBOLS, STATUS_WORDS
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.history import TREND_ARROWS, HistorySummary, PhaseStatus, Trend, author_name, due_check, order_phases
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import one_line
 
 if TYPE_CHECKING:
+    from kundencheck.core.history import HistorySummary, PhaseStatus
     from kundencheck.session import Project
     from kundencheck.store.drafts import DraftInfo
 
@@ -81,17 +83,25 @@ class HomeScreen(Screen):
         Binding("q", "app.quit", _("Quit"), id="quit"),
     ]
 
-    def __init__(self, project: Project, *, today: Callable[[], dt.date] | None = None) -> None:
+    def __init__(self, project: Project, *, today: Callable[[], dt.date] | None = None, deferred: bool = False) -> None:
         super().__init__()
         self.project = project
         self._today = today or dt.date.today
         self.data: HomeData | None = None
         self.error: str | None = None
-        self._phases: list[str] = order_phases(set(KNOWN_PHASES) | {project.current_phase()})
+        #: No widgets until the screen is first shown (it lies under a run screen until then).
+        self._deferred = deferred
+        self._phases: list[str] = []
 
     # ----------------------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
+        if self._deferred:
+            return
+        if not self._phases:
+            from kundencheck.core.history import order_phases
+
+            self._phases = order_phases(set(KNOWN_PHASES) | {self.project.current_phase()})
         yield Header(show_clock=False, icon="✔")
         yield Static(id="home-status", markup=False)
         with Horizontal(id="home-body"):
@@ -104,15 +114,23 @@ class HomeScreen(Screen):
         config = self.project.config
         self.title = "kundencheck" + (f" · {one_line(config.project, 40)}" if config.project.strip() else "")
         self.sub_title = _("home")
-        self._show()
-        self.query_one("#phases", OptionList).focus()
+        if not self._deferred:
+            self._show()
+            self.query_one("#phases", OptionList).focus()
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
         # Read (again) whenever the screen comes to the front: a run may have left a draft or
         # a commit since. Not while another screen is pushed on top right away (a run started
         # straight from the command line), so the first frame of that screen is not held up.
-        if self.app.screen is self:
-            self.reload()
+        if self.app.screen is not self:
+            return
+        if self._deferred:
+            with self.app.batch_update():  # no frame of the half-built screen
+                self._deferred = False
+                await self.recompose()
+                self._show()
+                self.query_one("#phases", OptionList).focus()
+        self.reload()
 
     def reload(self) -> None:
         self.error = None
@@ -228,6 +246,8 @@ class HomeScreen(Screen):
         if self.data is None:
             return Group(heading, Text("\n" + _("Reading history…"), style="dim italic"),
                          Text("\n" + _("enter: start a run of {phase}").format(phase=phase), style="dim"))
+        from kundencheck.core.history import author_name
+
         grid = Table.grid(padding=(0, 1), expand=False)
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column()
@@ -266,6 +286,8 @@ class HomeScreen(Screen):
         summary = self.data.summary if self.data else None
         if summary is None:
             return Text("")
+        from kundencheck.core.history import due_check
+
         due = status.due if status is not None else due_check([], phase, summary.today, summary.cadence_days)
         if due.last_checked is None:
             if phase == self.project.current_phase():
@@ -362,6 +384,8 @@ TREND_WORDS = {"better": N_("better"), "same": N_("same"), "worse": N_("worse")}
 
 def trend_text(trend: dict[str, int]) -> Text:
     """``↑ 2 better  → 0 same  ↓ 1 worse`` (and ``2 new`` when there are new items)."""
+    from kundencheck.core.history import TREND_ARROWS, Trend
+
     text = Text()
     for key in ("better", "same", "worse"):
         if text:
