@@ -125,3 +125,40 @@ def test_only_the_store_imports_gitpython():
         if "git" in imported_top_level_modules(path.read_text(encoding="utf-8"), str(path)):
             offenders.append(str(path.relative_to(SRC.parent)))
     assert not offenders, f"only src/kundencheck/store/ may import GitPython; also imported by: {', '.join(offenders)}"
+
+
+# ------------------------------------------------------------------------- a fast command line
+
+#: Prints, after running the command line with the given arguments, which of Textual and
+#: GitPython it loaded: `--version` and `--help` answer at once, without the TUI or git.
+CLI_PROBE = textwrap.dedent(
+    """
+    import json, sys
+    from kundencheck.cli import main
+    sys.argv = ["kundencheck", *json.loads(sys.argv[1])]
+    try:
+        main()
+    except SystemExit:
+        pass
+    print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & {"textual", "git"})))
+    """
+)
+
+
+def cli_loads(args: list[str], before: str = "") -> list[str]:
+    import json
+
+    result = subprocess.run([sys.executable, "-c", before + CLI_PROBE, json.dumps(args)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("args", [["--version"], ["-V"], ["--help"], ["run", "--help"], ["status", "--help"]])
+def test_version_and_help_load_neither_textual_nor_gitpython(args):
+    assert cli_loads(args) == []
+
+
+def test_the_cli_probe_can_fail():
+    """The probe sees Textual when something loads it (so the test above can fail)."""
+    assert cli_loads(["--version"], before="import kundencheck.tui.app\n") == ["textual"]
