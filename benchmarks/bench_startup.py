@@ -5,15 +5,22 @@ prints the time when its first screen is ready (Textual's auto-pilot runs then):
 covers process start, imports, opening the repository and the first render, not the exit; the bare app is a Header, a Label
 and a Footer. Target (issue 4): kundencheck / bare <= 1.25.
 
-    python benchmarks/bench_startup.py [--repo PATH] [--samples 9]
+Both run with compiled bytecode, as installed packages do (pip compiles .pyc files when it
+installs): an editable checkout under PYTHONDONTWRITEBYTECODE=1 compiles kundencheck's sources
+in every process, which Textual, installed, never does. The .pyc files go to a folder of
+their own (PYTHONPYCACHEPREFIX), not into the source tree; ``--no-bytecode`` measures without.
+
+    python benchmarks/bench_startup.py [--repo PATH] [--samples 9] [--no-bytecode]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,30 +54,44 @@ app.run(headless=True, size=(100, 30), auto_pilot=first_frame)
 """
 
 
-def sample(code: str, *args: str) -> float:
+def sample(code: str, *args: str, env: dict[str, str] | None = None) -> float:
     """Seconds from starting the process to its first screen being ready (exit not counted)."""
     t0 = time.time()
-    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True, env=env).stdout
     return float(out.split()[-1]) - t0
+
+
+def sample_env(bytecode: bool, cache: str) -> dict[str, str]:
+    env = dict(os.environ)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = cache
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repo", type=Path, default=Path("/tmp/kundencheck-bench/100000-10000"))
     parser.add_argument("--samples", type=int, default=9)
+    parser.add_argument("--no-bytecode", action="store_true", help="compile the sources in every process (PYTHONDONTWRITEBYTECODE=1)")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     import synthetic_repo
 
     repo = synthetic_repo.build(args.repo)
-    sample(BARE)  # warm the file cache for both
-    sample(KUNDENCHECK, str(repo))
-    bare, ours = [], []
-    for _ in range(args.samples):  # alternate, so a noisy neighbour hits both alike
-        bare.append(sample(BARE))
-        ours.append(sample(KUNDENCHECK, str(repo)))
+    with tempfile.TemporaryDirectory(prefix="kundencheck-bench-pyc-") as cache:
+        env = sample_env(not args.no_bytecode, cache)
+        sample(BARE, env=env)  # warm the file cache (and write the bytecode) for both
+        sample(KUNDENCHECK, str(repo), env=env)
+        bare, ours = [], []
+        for _ in range(args.samples):  # alternate, so a noisy neighbour hits both alike
+            bare.append(sample(BARE, env=env))
+            ours.append(sample(KUNDENCHECK, str(repo), env=env))
     b, k = statistics.median(bare), statistics.median(ours)
     print(f"repository: {repo} ({(repo / '.synthetic-done').read_text().strip()} commits/runs)")
+    print("bytecode:   " + ("none: every process compiles the sources" if args.no_bytecode else "compiled once, as installed"))
     print(f"bare Textual app, first frame:  {b * 1000:7.0f} ms (median of {args.samples})")
     print(f"kundencheck run, first frame:   {k * 1000:7.0f} ms (median of {args.samples})")
     print(f"ratio kundencheck / bare:       {k / b:7.2f}   (target <= 1.25)")
