@@ -245,3 +245,29 @@ def test_no_text_is_marked_inside_an_f_string():
                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_"):
                     hidden.append(f"{path.relative_to(source)}:{node.lineno}: {ast.unparse(node)}")
     assert not hidden, "texts marked inside f-strings (not extractable):\n" + "\n".join(hidden)
+
+
+async def test_command_palette_in_german(project_repo):
+    """Textual's own palette entries and its search prompt follow the project's language too."""
+    from textual.command import CommandPalette
+    from textual.widgets import Input
+
+    from tests.tui.conftest import project_app, screen_text
+
+    config = project_repo / ".kundencheck" / "config.toml"
+    config.write_text('language = "de"\n', encoding="utf-8")
+    app, project = project_app(project_repo)
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            assert isinstance(app.screen, CommandPalette)
+            assert app.screen.query_one(Input).placeholder == "Befehle suchen …"
+            await pilot.press(*"farb")
+            await pilot.pause(0.3)
+            text = screen_text(app)
+            assert "Farbschema" in text and "Das Farbschema wechseln" in text, text
+    finally:
+        project.close()

@@ -32,6 +32,9 @@ class KundencheckApp(App[CommitResult | None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", _("Quit"), priority=True, show=False, id="quit"),
         Binding("f1", "help", _("Help"), show=False, id="help"),
+        # Textual adds this one in English unless the app has its own.
+        Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True, id="command_palette",
+                tooltip=_("Open the command palette")),
     ]
 
     def __init__(self, make_session: SessionFactory, *, draft: tuple[Run, str] | None = None,
@@ -208,8 +211,31 @@ class KundencheckApp(App[CommitResult | None]):
         while self.screen is not home:
             self.pop_screen()
 
+    def action_command_palette(self) -> None:
+        """Textual's palette with its search prompt in the chosen language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def _textual_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, in the chosen language (its Quit left out: ours asks
+        first when answers would be lost)."""
+        yield SystemCommand(_("Theme"), _("Change the current theme"), self.action_change_theme)
+        if screen.query("HelpPanel"):
+            yield SystemCommand(_("Keys"), _("Hide the keys and widget help panel"), self.action_hide_help_panel)
+        else:
+            yield SystemCommand(_("Keys"), _("Show help for the focused widget and a summary of available keys"),
+                                self.action_show_help_panel)
+        if screen.maximized is not None:
+            yield SystemCommand(_("Minimize"), _("Minimize the widget and restore to normal size"), screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(_("Maximize"), _("Maximize the focused widget"), screen.action_maximize)
+        yield SystemCommand(_("Screenshot"), _("Save an SVG 'screenshot' of the current screen"),
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        yield from self._textual_commands(screen)
         yield SystemCommand(_("Help: keys"), _("Show the key bindings"), self.action_help)
         home = self._home_screen()
         if home is not None and screen is not home:
