@@ -223,6 +223,15 @@ def test_bad_language(tmp_path, value):
     assert_problem(error, path, "top level", "'language'")
 
 
+@pytest.mark.parametrize("title", ['"""Sprint start\nhow do we stand?"""', '"Sprint start\\r\\nhow do we stand?"',
+                                   '"Sprint start\\rhow   do we stand?\\n"'])
+def test_a_title_over_several_lines_is_one_line(tmp_path, title):
+    """A title heads one line of the run screen, the home screen and the reports: its line
+    breaks become spaces when it is loaded, so every place shows the same whole title."""
+    checklist = load_checklist(write(tmp_path, TOP.replace('title = "Sprint start"', f"title = {title}") + LIGHT))
+    assert checklist.title == "Sprint start how do we stand?"
+
+
 def test_numeric_version_is_accepted_as_text(tmp_path):
     checklist = load_checklist(write(tmp_path, TOP.replace('version = "1.0"', "version = 1.5") + LIGHT))
     assert checklist.version == "1.5"

@@ -187,3 +187,33 @@ async def test_last_times_answer_appears_once_history_is_read(project_repo):
         assert last.display
         assert "◐ partly" in str(last.render()) and "Only [bold]mails[/]" in str(last.render())
     project.close()
+
+
+async def test_a_title_over_two_lines_is_shown_whole_on_one_line(project_repo):
+    """The run screen's header showed only a title's first line while the reports joined it:
+    now every place shows the whole title on one line (checklist.py folds it when loading)."""
+    import re
+
+    from click.testing import CliRunner
+
+    from kundencheck.cli import main
+    from tests.hostile.conftest import flat, screen_text
+
+    path = project_repo / ".kundencheck" / "checklists" / "build.en.toml"
+    path.write_text(re.sub(r'(?m)^title = .*$', 'title = """Sprint start\nhow do we stand?"""', path.read_text()))
+    joined = "Sprint start how do we stand?"
+    project = open_project(project_repo)
+    app = build_app(lambda *args: RunSession.start(project, "build", draft=args[-1]))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, RunScreen)
+        assert joined in flat(screen_text(app).splitlines()[0])
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and joined in flat(screen_text(app).splitlines()[0])
+        await pilot.press("escape", "q", "y")
+    project.close()
+    assert CliRunner().invoke(main, ["-C", str(project_repo), "validate"]).exit_code == 0
+    template = CliRunner().invoke(main, ["-C", str(project_repo), "answer", "build", "--template"]).output
+    assert joined in template.splitlines()[0]
+

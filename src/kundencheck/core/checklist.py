@@ -246,7 +246,10 @@ def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>") ->
                 version=FORMAT_VERSION, found=repr(fmt))
         )
     checklist_id = top.safe_id("id")
-    title = top.text("title")
+    # The title heads the run screen, the home screen and the reports, each one line: a line
+    # break (a multi-line string, a stray carriage return) is shown as a space everywhere alike,
+    # not the first line on screen and all of it in a report.
+    title = " ".join(top.text("title").split())
     phase = top.safe_id("phase")
     language = top.text("language")
     if language and not _LANGUAGE.match(language):
