@@ -150,6 +150,61 @@ async def test_a_1_mb_note_keeps_the_tui_responsive_and_the_message_bounded(proj
     assert len(git(project_repo, "log", "-1", "--format=%B")) < 5_000
 
 
+async def test_a_1_mb_action_and_text_answer_stay_bounded_everywhere(project_repo):
+    """A 1 MB action (what), a 100 KB owner and a 1 MB text answer, as a paste could leave them:
+    the run screen stays responsive and its layout whole, and the commit message, status, log and
+    the Markdown and HTML reports show them shortened to a line (JSON, for programs, has them whole)."""
+    from click.testing import CliRunner
+
+    from kundencheck.cli import main
+
+    what = ("Den Kunden anrufen und alle offenen Abweichungen durchgehen. " * 20_000)[:1_000_000]
+    owner = ("Jürgen Groß " * 10_000)[:100_000]
+    text = ("Früher widersprechen, öfter nachfragen. " * 30_000)[:1_000_000]
+    project = open_project(project_repo)
+    session = RunSession.start(project, "build")
+    session.set_value("client-contacted", "red")
+    session.set_note("client-contacted", "Nur Statusmails.")
+    session.set_action("client-contacted", what=what, owner=owner, due=answers_mod.now().date() - dt.timedelta(days=3))
+    for item, value in (("team-mood", 3), ("own-design", "no"), ("expectations-match", "green"), ("self-critical", text)):
+        session.set_value(item, value)
+    app = build_app(lambda *args: session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "Question 1 of" in shown
+        assert max(len(line) for line in shown.splitlines()) <= 80
+        slowest = max([await timed_press(pilot, key) for key in ("j", "k", "end", "home")])
+        assert slowest < RESPONSIVE, f"a key took {slowest:.2f} s with a 1 MB action"
+        assert "Den Kunden anrufen" in screen_text(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("enter")
+        for _ in range(200):
+            if not app.is_running:
+                break
+            await pilot.pause(0.05)
+    project.close()
+    assert app.return_value is not None
+    committed = answers_mod.loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode("utf-8"))
+    assert committed.answer("client-contacted").action.what == what.strip()
+    assert committed.answer("self-critical").value == text
+    assert len(git(project_repo, "log", "-1", "--format=%B")) < 5_000
+
+    def output(*args: str) -> str:
+        result = CliRunner().invoke(main, ["-C", str(project_repo), *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    for args in (["status"], ["log"], ["log", "--item", "self-critical"], ["report"], ["report", "--format", "html"]):
+        shown = output(*args)
+        assert len(shown) < 20_000, (args, len(shown))
+        assert max(len(line) for line in shown.splitlines()) < 2_000, args
+        assert "…" in shown or args[0] == "log", args
+    assert what.strip() in output("report", "--format", "json")
+
+
 # ----------------------------------------------------------------------------- 10,000 runs
 
 

@@ -538,8 +538,10 @@ ul.answers { margin: .2rem 0 .6rem 0; }
 """
 
 
-def _h(text: Any) -> str:
-    return html.escape(clean_text(str(text)), quote=True)
+def _h(text: Any, limit: int | None = None) -> str:
+    """``text`` as HTML; with ``limit``, folded onto one line and shortened to that many
+    characters, as the Markdown report shows it (a 1 MB note or owner stays a line, not a page)."""
+    return html.escape(one_line(str(text), limit) if limit is not None else clean_text(str(text)), quote=True)
 
 
 def _t(text: str) -> str:
@@ -555,7 +557,7 @@ def _cell_title(row: dict[str, Any], cell: dict[str, Any]) -> str:
     if cell["disagreement"]:
         lines.append(_("{flag} the team disagrees").format(flag=DISAGREE))
     for answer in cell["answers"]:
-        line = f"{author_name(answer['author'])}: {localized_display(answer['display'])}"
+        line = f"{one_line(author_name(answer['author']), 60)}: {localized_display(answer['display'])}"
         if answer["note"]:
             line += f": {one_line(answer['note'], 400)}"
         lines.append(line)
@@ -572,7 +574,7 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
     out = [f'<table class="matrix" data-checklist="{_h(section["checklist"])}">',
            f"<caption>{_t(caption)}</caption>",
            f"<thead><tr><th scope=\"col\">{_t(item_heading)}</th>"
-           + "".join(f'<th scope="col">{_h(s)}</th>' for s in matrix["sprints"]) + "</tr></thead>", "<tbody>"]
+           + "".join(f'<th scope="col">{_h(s, 30)}</th>' for s in matrix["sprints"]) + "</tr></thead>", "<tbody>"]
     for row in matrix["rows"]:
         label = _h(row["item"])
         question = f' title="{_h(row["question"])}"' if row["question"] else ""
@@ -602,12 +604,13 @@ def _action_html(a: dict[str, Any]) -> str:
     late = (' <span class="overdue">' + _h(_("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"]))
             + "</span>") if a["overdue"] else ""
     return "<li>" + _("{what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
-        what=_h(a["what"]), owner=_h(a["owner"] or _("no owner")), due=_h(a["due"] or _("no due date")), late=late,
-        item=f"<code>{_h(a['item'])}</code>", raised=_h((a["raised"] or "")[:10]), who=_h(author_name(a["author"]))) + "</li>"
+        what=_h(a["what"], 300), owner=_h(a["owner"], 60) or _h(_("no owner")), due=_h(a["due"] or _("no due date")),
+        late=late, item=f"<code>{_h(a['item'])}</code>", raised=_h((a["raised"] or "")[:10]),
+        who=_h(author_name(a["author"]), 60)) + "</li>"
 
 
 def report_html(report: dict[str, Any]) -> str:
-    title = _report_title(report["sprint"])
+    title = _report_title(one_line(report["sprint"], 40))
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{_h(current_language())}">',
@@ -622,13 +625,13 @@ def report_html(report: dict[str, Any]) -> str:
         "<body>",
         f"<h1>{_h(title)}</h1>",
     ]
-    out.append(f'<p class="about">{_about(_h(report["project"]), _h(report["client"]), _h(report["today"]))}</p>')
+    out.append(f'<p class="about">{_about(_h(report["project"], 80), _h(report["client"], 80), _h(report["today"]))}</p>')
     hover = _("Hover over a cell for everyone's answers and notes.")
     out.append(f'<p class="legend">{_t(_legend())} {_t(hover)}</p>')
     for section in report["checklists"]:
         out.append(f'<section class="checklist" id="checklist-{_h(section["checklist"])}">')
         out.append(f"<h2>{_h(section['phase'])}: {_h(section['title'] or section['checklist'])}</h2>")
-        who = ", ".join(_h(author_name(a)) for a in section["authors"])
+        who = ", ".join(_h(author_name(a), 60) for a in section["authors"])
         out.append(f"<p>{_answered_by(who, section['counts'])}</p>")
         out += _matrix_html(section)
         out.append("<h3>" + _t(_("Answers")) + "</h3>")
@@ -645,8 +648,8 @@ def report_html(report: dict[str, Any]) -> str:
             if len(item["answers"]) > 1 or any(a["note"] for a in item["answers"]):
                 line += '<ul class="answers">'
                 for answer in item["answers"]:
-                    note = f": {_h(answer['note'])}" if answer["note"] else ""
-                    line += f"<li>{_h(author_name(answer['author']))}: {_h(localized_display(answer['display']))}{note}</li>"
+                    note = f": {_h(answer['note'], 600)}" if answer["note"] else ""
+                    line += f"<li>{_h(author_name(answer['author']), 60)}: {_h(localized_display(answer['display']))}{note}</li>"
                 line += "</ul>"
             out.append(line + "</li>")
         out.append("</ul>")
@@ -660,10 +663,10 @@ def report_html(report: dict[str, Any]) -> str:
     if actions["reviewed"]:
         out.append("<h3>" + _t(_("Reviewed this sprint")) + "</h3><ul>")
         for a in actions["reviewed"]:
-            note = f": {_h(a['decision_note'])}" if a["decision_note"] else ""
+            note = f": {_h(a['decision_note'], 300)}" if a["decision_note"] else ""
             out.append("<li>" + _("{decision}{note}: {what} (item {item}, decided by {who})").format(
-                decision=_h(_decision_text(a["decision"])), note=note, what=_h(a["what"]),
-                item=f"<code>{_h(a['item'])}</code>", who=_h(author_name(a["decided_by"]))) + "</li>")
+                decision=_h(_decision_text(a["decision"])), note=note, what=_h(a["what"], 300),
+                item=f"<code>{_h(a['item'])}</code>", who=_h(author_name(a["decided_by"]), 60)) + "</li>")
         out.append("</ul>")
     out.append("</section>")
     due = [d for d in report["due"] if d["is_due"]]
