@@ -63,7 +63,7 @@ def history(project_repo, monkeypatch):
     from tests.history_builder import build_history
 
     counter = itertools.count()
-    monkeypatch.setattr(answers_mod.secrets, "token_hex", lambda n: f"{next(counter):06x}")
+    monkeypatch.setattr(answers_mod, "random_hex", lambda n: f"{next(counter):06x}")
     return build_history(project_repo)["path"]
 
 

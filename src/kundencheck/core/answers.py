@@ -130,8 +130,13 @@ def new_run_id(started: dt.datetime, phase: str, author_email: str) -> str:
     # A phase id may have 64 characters; cut it so the run id stays within the 80 that
     # loads() accepts (16 + 1 + 32 + 1 + 16 + 1 + 6 = 73).
     where = phase[:32].rstrip("-") if is_safe_id(phase) else slug(phase, 32)
+    return f"{stamp}-{where}-{who}-{random_hex(3)}"
+
+
+def random_hex(nbytes: int) -> str:
+    """``nbytes`` random bytes as hex; tests replace it for run ids that stay the same."""
     # os.urandom is what secrets.token_hex uses, without importing hmac and OpenSSL for it.
-    return f"{stamp}-{where}-{who}-{os.urandom(3).hex()}"
+    return os.urandom(nbytes).hex()
 
 
 def new_run(checklist: Checklist, author: str, author_email: str, *, sprint: str | None = None, started: dt.datetime | None = None) -> Run:

@@ -27,18 +27,17 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from kundencheck.core.checklist import KNOWN_PHASES, STATUS_SYMBOLS, STATUS_WORDS
+from kundencheck.core.checklist import KNOWN_PHASES
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.i18n import _
 from kundencheck.core.text import one_line
+from kundencheck.rich_texts import counts_text, trend_text
 
 if TYPE_CHECKING:
     from kundencheck.core.history import HistorySummary, PhaseStatus
     from kundencheck.session import Project
     from kundencheck.store.drafts import DraftInfo
 
-STATUS_STYLES = {"green": "green", "amber": "yellow", "red": "bold red", "na": "dim"}
-TREND_STYLES = {"better": "green", "same": "", "worse": "bold red"}
 
 
 @dataclass
@@ -366,31 +365,3 @@ class HomeScreen(Screen):
 
     def action_reload(self) -> None:
         self.reload()
-
-
-def counts_text(counts: dict[str, int]) -> Text:
-    """``✔ 1 yes  ◐ 0 partly  ✘ 1 no  – 0 n/a``: symbols and words, colour only on top."""
-    text = Text()
-    for status in ("green", "amber", "red", "na"):
-        if text:
-            text.append("  ")
-        text.append(f"{STATUS_SYMBOLS[status]} {counts.get(status, 0)} {translate(STATUS_WORDS[status])}", style=STATUS_STYLES[status])
-    return text
-
-
-#: English, marked for the catalogs; translated where shown.
-TREND_WORDS = {"better": N_("better"), "same": N_("same"), "worse": N_("worse")}
-
-
-def trend_text(trend: dict[str, int]) -> Text:
-    """``↑ 2 better  → 0 same  ↓ 1 worse`` (and ``2 new`` when there are new items)."""
-    from kundencheck.core.history import TREND_ARROWS, Trend
-
-    text = Text()
-    for key in ("better", "same", "worse"):
-        if text:
-            text.append("  ")
-        text.append(f"{TREND_ARROWS[Trend(key)]} {trend.get(key, 0)} {translate(TREND_WORDS[key])}", style=TREND_STYLES[key])
-    if trend.get("new"):
-        text.append("  " + _("{n} new").format(n=trend["new"]), style="dim")
-    return text
