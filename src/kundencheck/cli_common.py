@@ -192,11 +192,9 @@ class TranslatedCommand(click.Command):
                 formatter.write_text("\n\n".join("\b\n" + paragraph for paragraph in paragraphs))
 
     def get_short_help_str(self, limit: int = 45) -> str:
-        from click.utils import make_default_short_help
-
         if self.short_help:
             return translate(self.short_help).strip()
-        return make_default_short_help(translate(self.help), limit) if self.help else ""
+        return _first_sentence(translate(self.help), limit) if self.help else ""
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         records = [record for param in self.get_params(ctx) if (record := _help_record(param, ctx)) is not None]
@@ -284,3 +282,18 @@ def command(name: str | None = None, **attrs) -> Callable:
 def group(name: str | None = None, cls: type[click.Group] = TranslatedGroup, **attrs) -> Callable:
     """``click.group`` making a :class:`TranslatedGroup` (or ``cls``, one of its kind)."""
     return click.group(name, cls=cls, **attrs)
+
+
+def _first_sentence(text: str, limit: int) -> str:
+    """The command list's short help: the help's first sentence, cut at a word within ``limit``
+    characters (what click's deprecated make_default_short_help did)."""
+    words = text.split("\n\n", 1)[0].split()
+    shown = ""
+    for n, word in enumerate(words):
+        candidate = f"{shown} {word}".strip()
+        if word.endswith(".") and len(candidate) <= limit:
+            return candidate
+        if len(candidate) > limit:
+            return (shown.rstrip(",;:") + "...") if shown else word[: max(limit - 3, 1)] + "..."
+        shown = candidate
+    return shown

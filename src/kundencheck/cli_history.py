@@ -9,6 +9,7 @@ through ``one_line``/``clean_text`` before it reaches the terminal.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
@@ -114,7 +115,7 @@ def status(ctx: click.Context, as_json: bool, gate: bool, today: dt.datetime | N
         if as_json:
             # Indented for a person at a terminal; one line for a pipe or a file (a program
             # reads it, and the C encoder is several times faster on years of history).
-            indent = 2 if click.get_text_stream("stdout").isatty() else None
+            indent = 2 if sys.stdout.isatty() else None
             click.echo(status_json(summary, problems, indent=indent), nl=False)
         else:
             _warn_problems(problems)
