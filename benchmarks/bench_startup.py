@@ -71,25 +71,31 @@ def sample_env(bytecode: bool, cache: str) -> dict[str, str]:
     return env
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--repo", type=Path, default=Path("/tmp/kundencheck-bench/100000-10000"))
-    parser.add_argument("--samples", type=int, default=9)
-    parser.add_argument("--no-bytecode", action="store_true", help="compile the sources in every process (PYTHONDONTWRITEBYTECODE=1)")
-    args = parser.parse_args()
-    sys.path.insert(0, str(HERE))
-    import synthetic_repo
-
-    repo = synthetic_repo.build(args.repo)
+def measure(repo: Path, samples: int = 9, *, bytecode: bool = True) -> tuple[float, float]:
+    """(bare app, kundencheck) medians of the first frame, in seconds, alternated."""
     with tempfile.TemporaryDirectory(prefix="kundencheck-bench-pyc-") as cache:
-        env = sample_env(not args.no_bytecode, cache)
+        env = sample_env(bytecode, cache)
         sample(BARE, env=env)  # warm the file cache (and write the bytecode) for both
         sample(KUNDENCHECK, str(repo), env=env)
         bare, ours = [], []
-        for _ in range(args.samples):  # alternate, so a noisy neighbour hits both alike
+        for _ in range(samples):  # alternate, so a noisy neighbour hits both alike
             bare.append(sample(BARE, env=env))
             ours.append(sample(KUNDENCHECK, str(repo), env=env))
-    b, k = statistics.median(bare), statistics.median(ours)
+    return statistics.median(bare), statistics.median(ours)
+
+
+def main() -> None:
+    sys.path.insert(0, str(HERE))
+    import synthetic_repo
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repo", type=Path, default=synthetic_repo.folder(Path("/tmp/kundencheck-bench"), 100_000, 10_000))
+    parser.add_argument("--samples", type=int, default=9)
+    parser.add_argument("--no-bytecode", action="store_true", help="compile the sources in every process (PYTHONDONTWRITEBYTECODE=1)")
+    args = parser.parse_args()
+
+    repo = synthetic_repo.build(args.repo)
+    b, k = measure(repo, args.samples, bytecode=not args.no_bytecode)
     print(f"repository: {repo} ({(repo / '.synthetic-done').read_text().strip()} commits/runs)")
     print("bytecode:   " + ("none: every process compiles the sources" if args.no_bytecode else "compiled once, as installed"))
     print(f"bare Textual app, first frame:  {b * 1000:7.0f} ms (median of {args.samples})")
