@@ -52,6 +52,21 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
+async def confirm_commit(app, pilot) -> None:
+    """``enter`` on the review screen, then wait (at most 10 s) until the app has committed and quit."""
+    await pilot.press("enter")
+    for _ in range(200):
+        if not app.is_running:
+            break
+        await pilot.pause(0.05)
+
+
+def committed_run(repo: Path, app, session) -> answers_mod.Run:
+    """The run the app committed, read back from HEAD."""
+    assert app.return_value is not None, "the app quit without a commit"
+    return answers_mod.loads(git(repo, "show", f"HEAD:{session.run.path}").encode("utf-8"))
+
+
 async def latency(pilot, key: str, done, limit: float = 10.0) -> float:
     """Seconds from sending ``key`` until ``done()`` holds. pilot.press waits until the whole
     process is idle, which a busy worker thread (reading history) never is; this does not."""
@@ -138,14 +153,9 @@ async def test_a_1_mb_note_keeps_the_tui_responsive_and_the_message_bounded(proj
         assert isinstance(app.screen, ReviewScreen)
         message = session.message()
         assert len(message) < 5_000 and "…" in message
-        await pilot.press("enter")
-        for _ in range(200):
-            if not app.is_running:
-                break
-            await pilot.pause(0.05)
+        await confirm_commit(app, pilot)
     project.close()
-    assert app.return_value is not None
-    committed = answers_mod.loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode("utf-8"))
+    committed = committed_run(project_repo, app, session)
     assert committed.answer("client-contacted").note == note.strip()
     assert len(git(project_repo, "log", "-1", "--format=%B")) < 5_000
 
@@ -180,14 +190,9 @@ async def test_a_1_mb_action_and_text_answer_stay_bounded_everywhere(project_rep
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
-        await pilot.press("enter")
-        for _ in range(200):
-            if not app.is_running:
-                break
-            await pilot.pause(0.05)
+        await confirm_commit(app, pilot)
     project.close()
-    assert app.return_value is not None
-    committed = answers_mod.loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode("utf-8"))
+    committed = committed_run(project_repo, app, session)
     assert committed.answer("client-contacted").action.what == what.strip()
     assert committed.answer("self-critical").value == text
     assert len(git(project_repo, "log", "-1", "--format=%B")) < 5_000
