@@ -128,7 +128,10 @@ class ActionsScreen(Screen[None]):
     def _label(self, action: TrackedAction) -> Text:
         symbol, word, style = DECISIONS.get(self._decision(action), DECISIONS[None])
         text = Text()
-        text.append(f"{symbol} {translate(word):<12}", style=style)
+        # One column for every decision word in this language ("nicht entschieden" is longer
+        # than "undecided"), and always a space before what follows.
+        width = max(len(translate(w)) for _s, w, _st in DECISIONS.values())
+        text.append(f"{symbol} {translate(word):<{width}} ", style=style)
         if action.is_overdue(self._today()):
             text.append("⚠ ", style="bold red")
         text.append(one_line(action.what, 70))
