@@ -131,6 +131,9 @@ def choose_language(directory: Path) -> str:
             pass
     language, _source = effective_language(project_language, user)
     set_language(language)
+    from kundencheck.cli_click_texts import speak_our_language
+
+    speak_our_language()  # click's own messages about the command line, in that language too
     return language
 
 
@@ -247,9 +250,17 @@ class MainGroup(TranslatedGroup):
     shown here, cleaned, with its exit status (2 for a usage error).
     """
 
-    def make_context(self, *args, **kwargs) -> click.Context:
+    def make_context(self, info_name, args, *rest, **kwargs) -> click.Context:
+        # The language first, so that a mistake on the command line is reported in it: from
+        # the project of -C DIR (read by hand, as click has not parsed yet) or of this folder.
+        given = list(args)
+        directory = given[given.index("-C") + 1] if "-C" in given[:-1] else "."
+        try:
+            choose_language(Path(directory))
+        except Exception:  # noqa: BLE001 - English is better than no message; open_project reports it
+            pass
         with _click_errors_shown_clean():
-            return super().make_context(*args, **kwargs)
+            return super().make_context(info_name, args, *rest, **kwargs)
 
     def invoke(self, ctx: click.Context):
         with _click_errors_shown_clean():

@@ -180,3 +180,29 @@ def test_english_stays_the_default(repo):
     assert "# Name of the project, shown with the results. Any text." in (repo / CONFIG_PATH).read_text()
     status = invoke("status", directory=repo)
     assert "(current phase: build; a check is due every 14 days)" in status.output, status.output
+
+
+def test_mistakes_on_the_command_line_are_reported_in_the_project_language(tmp_path):
+    """click's own messages (usage, hint, the error itself) follow the project's language, even
+    for a mistake in the main command's arguments, and stay English by default."""
+    import subprocess
+    import sys
+
+    project = tmp_path / "p"
+    (project / ".kundencheck").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    (project / ".kundencheck" / "config.toml").write_text('language = "de"\n', encoding="utf-8")
+
+    def stderr(*args: str, cwd=project) -> str:
+        result = subprocess.run([sys.executable, "-m", "kundencheck", *args], cwd=cwd, capture_output=True, text=True)
+        assert result.returncode == 2, result.stderr
+        return result.stderr
+
+    assert "Fehler: Kein Befehl 'statsu'. Meintest du 'status'?" in stderr("statsu")
+    assert "Fehler: Keine Option '--frobnicate'." in stderr("--frobnicate")
+    german = stderr("run", "build", "extra")
+    assert "Aufruf: python -m kundencheck run" in german and "Fehler: Unerwartetes zusätzliches Argument (extra)" in german
+    assert "Ungültiger Wert für '--format': 'pdf' ist nicht eins von" in stderr("report", "--format", "pdf")
+    assert "Fehler: Kein Befehl 'statsu'." in stderr("-C", str(project), "statsu", cwd=tmp_path)
+    english = stderr("statsu", cwd=tmp_path)
+    assert "Error: No such command 'statsu'. Did you mean 'status'?" in english and "Usage:" in english

@@ -1,0 +1,71 @@
+"""click's own messages about the command line, in kundencheck's catalogs.
+
+click words its errors ("Error: No such option …", "Try '… --help' for help.") through the
+standard ``gettext.gettext`` of its modules, which knows nothing of kundencheck's language (the
+project's config may choose German on an English system). :func:`speak_our_language` points
+those modules' ``_``/``ngettext`` at kundencheck's catalog, so the messages people meet most
+follow the project's language too; a message not listed here stays as click words it.
+"""
+
+from __future__ import annotations
+
+from kundencheck.core.i18n import N_, translate
+
+#: The messages of a mistyped command line, as click writes them (placeholders included).
+CLICK_TEXTS = (
+    N_("Error: {message}"),
+    N_("Try '{command} {option}' for help."),
+    N_("Invalid value: {message}"),
+    N_("Invalid value for {param_hint}: {message}"),
+    N_("Missing argument"),
+    N_("Missing option"),
+    N_("Missing parameter"),
+    N_("Missing command."),
+    N_("No such option {name!r}."),
+    N_("No such command {name!r}."),
+    N_("No such option: {name}"),
+    N_("Did you mean {possibility}?"),
+    N_("(Did you mean one of: {possibilities}?)"),
+    N_("Option {name!r} requires an argument."),
+    N_("Option {name!r} requires {nargs} arguments."),
+    N_("Option {name!r} does not take a value."),
+    N_("Got unexpected extra argument ({args})"),
+    N_("Got unexpected extra arguments ({args})"),
+    N_("{value!r} is not {choice}."),
+    N_("{value!r} is not one of {choices}."),
+    N_("{value!r} does not match the format {format}."),
+    N_("{value!r} does not match the formats {formats}."),
+    N_("{value!r} is not a valid {number_type}."),
+    N_("{value} is not in the range {range}."),
+    N_("file"),
+    N_("directory"),
+    N_("path"),
+    N_("{name} {filename!r} does not exist."),
+    N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is a directory."),
+    N_("{name} {filename!r} is not readable."),
+    N_("Aborted!"),
+)
+
+_CLICK_MODULES = ("click.core", "click.exceptions", "click.parser", "click.types", "click.decorators",
+                  "click.formatting", "click.termui", "click.utils")
+
+
+def _gettext(message: str) -> str:
+    return translate(message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return translate(singular if n == 1 else plural)
+
+
+def speak_our_language() -> None:
+    """Let click's messages go through kundencheck's catalog (idempotent)."""
+    import importlib
+
+    for name in _CLICK_MODULES:
+        module = importlib.import_module(name)
+        if hasattr(module, "_"):
+            module._ = _gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = _ngettext
