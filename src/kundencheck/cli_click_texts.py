@@ -47,6 +47,7 @@ CLICK_TEXTS = (
     N_("Aborted!"),
 )
 
+_speaking = False
 _CLICK_MODULES = ("click.core", "click.exceptions", "click.parser", "click.types", "click.decorators",
                   "click.formatting", "click.termui", "click.utils")
 
@@ -60,9 +61,14 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def speak_our_language() -> None:
-    """Let click's messages go through kundencheck's catalog (idempotent)."""
+    """Let click's messages go through kundencheck's catalog (once; the language is looked up
+    when a message is made)."""
+    global _speaking
     import importlib
 
+    if _speaking:
+        return
+    _speaking = True
     for name in _CLICK_MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):

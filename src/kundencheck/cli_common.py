@@ -113,9 +113,14 @@ def choose_language(directory: Path) -> str:
     so it does not run git: the project is the nearest folder upwards holding ``.git``. A config
     that cannot be read is passed over here; opening the project reports it.
     """
+    global _chosen
     from kundencheck.core.config import load_config
     from kundencheck.core.user_config import effective_language, load_user_config
 
+    # The main command's context, its callback and --help all ask; the files are read once.
+    key = (os.getcwd(), str(directory))
+    if _chosen is not None and _chosen[0] == key:
+        return _chosen[1]
     project_language = None
     root = _repository_top(directory)
     if root is not None:
@@ -134,7 +139,12 @@ def choose_language(directory: Path) -> str:
     from kundencheck.cli_click_texts import speak_our_language
 
     speak_our_language()  # click's own messages about the command line, in that language too
+    _chosen = (key, language)
     return language
+
+
+#: ((working folder, directory), language) of the last choice in this invocation of the command.
+_chosen: tuple[tuple[str, str], str] | None = None
 
 
 def _repository_top(directory: Path) -> Path | None:
@@ -253,8 +263,10 @@ class MainGroup(TranslatedGroup):
     def make_context(self, info_name, args, *rest, **kwargs) -> click.Context:
         # The language first, so that a mistake on the command line is reported in it: from
         # the project of -C DIR (read by hand, as click has not parsed yet) or of this folder.
+        global _chosen
         given = list(args)
         directory = given[given.index("-C") + 1] if "-C" in given[:-1] else "."
+        _chosen = None  # a new invocation (tests run many in one process): read the configs again
         try:
             choose_language(Path(directory))
         except Exception:  # noqa: BLE001 - English is better than no message; open_project reports it
