@@ -12,7 +12,7 @@ from textual.screen import Screen
 
 from kundencheck.core.answers import Run
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import clean_text
 from kundencheck.session import RunSession
 from kundencheck.store.git_store import CommitResult
@@ -24,6 +24,17 @@ if TYPE_CHECKING:
 #: Makes the session of a run of a phase (None: the factory's default phase), given a draft run
 #: to resume, or None for a fresh run.
 SessionFactory = Callable[[str | None, Run | None], RunSession]
+
+
+#: Textual's own palette entries, marked for the catalogs (see KundencheckApp._textual_commands).
+TEXTUAL_COMMAND_TEXTS = (
+    N_("Theme"), N_("Change the current theme"),
+    N_("Keys"), N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"), N_("Maximize the focused widget"),
+    N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+)
 
 
 class KundencheckApp(App[CommitResult | None]):
@@ -219,20 +230,12 @@ class KundencheckApp(App[CommitResult | None]):
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def _textual_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own palette entries, in the chosen language (its Quit left out: ours asks
-        first when answers would be lost)."""
-        yield SystemCommand(_("Theme"), _("Change the current theme"), self.action_change_theme)
-        if screen.query("HelpPanel"):
-            yield SystemCommand(_("Keys"), _("Hide the keys and widget help panel"), self.action_hide_help_panel)
-        else:
-            yield SystemCommand(_("Keys"), _("Show help for the focused widget and a summary of available keys"),
-                                self.action_show_help_panel)
-        if screen.maximized is not None:
-            yield SystemCommand(_("Minimize"), _("Minimize the widget and restore to normal size"), screen.action_minimize)
-        elif screen.focused is not None and screen.focused.allow_maximize:
-            yield SystemCommand(_("Maximize"), _("Maximize the focused widget"), screen.action_maximize)
-        yield SystemCommand(_("Screenshot"), _("Save an SVG 'screenshot' of the current screen"),
-                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+        """Textual's own palette entries (theme, keys, maximize, screenshot), in the chosen
+        language; its Quit is left out: ours asks first when answers would be lost."""
+        for command in super().get_system_commands(screen):
+            if command.callback == self.action_quit:
+                continue
+            yield command._replace(title=translate(command.title), help=translate(command.help))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from self._textual_commands(screen)
