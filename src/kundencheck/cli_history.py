@@ -18,13 +18,6 @@ from kundencheck.cli_common import _console, command, directory_of, guarded
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
 
-# Rich is imported lazily (``status --json`` needs none of it): styles by name here.
-_STYLES = {"green": "green", "amber": "yellow", "red": "bold red", "na": "dim"}
-_TREND_STYLES = {"better": "green", "worse": "bold red", "same": "", "new": "dim", "none": ""}
-#: A status by its colour, as the health matrix names it ("red for 3 sprints in a row").
-_BAND_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "na": N_("n/a")}
-#: An item's trend against the sprint before, by Trend value.
-_TREND_WORDS = {"better": N_("better"), "same": N_("same"), "worse": N_("worse"), "new": N_("new"), "none": ""}
 
 
 def _today_option(func):
@@ -67,7 +60,9 @@ def _warn_problems(problems: list[str]) -> None:
 def _band_text(band: str | None, text: str):
     from rich.text import Text
 
-    return Text(text, style=_STYLES.get(band or "", ""))
+    from kundencheck.rich_texts import STATUS_STYLES
+
+    return Text(text, style=STATUS_STYLES.get(band or "", ""))
 
 
 def _action_line(action, today: dt.date) -> str:
@@ -136,7 +131,8 @@ def _print_status(summary, project) -> None:
     from kundencheck.core.checklist import STATUS_SYMBOLS
     from kundencheck.core.history import author_name
     from kundencheck.core.text import one_line
-    from kundencheck.rich_texts import counts_text, trend_text
+    from kundencheck.core.report import BAND_WORDS
+    from kundencheck.rich_texts import STATUS_STYLES, counts_text, trend_text
 
     console = _console()
     today = summary.today
@@ -212,7 +208,7 @@ def _print_status(summary, project) -> None:
                 symbol = STATUS_SYMBOLS.get(entry.band or "", "")
                 shown = _entry_word(entry.value, item.kind)
                 line.append(f"{one_line(author_name(entry.author), 30)} ")
-                line.append(f"{symbol} {shown}".strip(), style=_STYLES.get(entry.band or "", ""))
+                line.append(f"{symbol} {shown}".strip(), style=STATUS_STYLES.get(entry.band or "", ""))
             console.print(line)
     streaks = [s for phase in summary.phases for s in phase.streaks]
     if streaks:
@@ -220,7 +216,7 @@ def _print_status(summary, project) -> None:
         for streak in streaks:
             line = _("{symbol} {phase}/{item}: {band} for {count} sprints in a row (since {sprint})").format(
                 symbol=STATUS_SYMBOLS.get(streak.band, ""), phase=streak.phase, item=streak.item,
-                band=translate(_BAND_WORDS.get(streak.band, streak.band)), count=streak.length, sprint=one_line(streak.since, 20))
+                band=translate(BAND_WORDS.get(streak.band, streak.band)), count=streak.length, sprint=one_line(streak.since, 20))
             console.print(_band_text(streak.band, "  " + line))
     for phase in summary.phases:
         if phase.due.is_due and phase.phase == summary.current_phase:
@@ -324,8 +320,9 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
 
     from kundencheck.core.checklist import STATUS_SYMBOLS
     from kundencheck.core.history import TREND_ARROWS, author_name, item_series
-    from kundencheck.core.report import question_of
+    from kundencheck.core.report import TREND_WORDS, question_of
     from kundencheck.core.text import one_line
+    from kundencheck.rich_texts import STATUS_STYLES, TREND_STYLES
 
     checklist_ids = list(dict.fromkeys(p.checklist for p in summary.pictures
                                        if item_id in p.items and (phase is None or p.phase == phase)))
@@ -351,7 +348,7 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
             if item is None or item.band is None:
                 strip.append("· ", style="dim")
             else:
-                strip.append(STATUS_SYMBOLS.get(item.band, "?"), style=_STYLES.get(item.band, ""))
+                strip.append(STATUS_SYMBOLS.get(item.band, "?"), style=STATUS_STYLES.get(item.band, ""))
                 strip.append("! " if item.disagreement else "  ", style="bold")
         strip.append("  " + _("oldest → newest (✔ yes ◐ partly ✘ no – n/a · not answered ! the team disagrees)"),
                      style="dim")
@@ -367,8 +364,8 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
             answer = _band_text(item.band, shown)
             if item.disagreement:
                 answer.append(_(" ⚠ disagree"), style="bold")
-            trend = Text(f"{TREND_ARROWS[item.trend]} {translate(_TREND_WORDS[item.trend.value])}".strip()
-                         if item.trend.value != "none" else "", style=_TREND_STYLES.get(item.trend.value, ""))
+            trend = Text(f"{TREND_ARROWS[item.trend]} {translate(TREND_WORDS[item.trend])}".strip()
+                         if item.trend.value != "none" else "", style=TREND_STYLES.get(item.trend.value, ""))
             streak = (_("{count} in a row").format(count=item.streak)
                       if item.band in ("red", "amber") and item.streak >= 2 else "")
             detail = Text()
@@ -377,7 +374,7 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
                     detail.append("\n")
                 detail.append(f"{one_line(author_name(entry.author), 30)}: ")
                 detail.append(_answer_text(entry.value, item.kind, checklist, item_id, entry.band),
-                              style=_STYLES.get(entry.band or "", ""))
+                              style=STATUS_STYLES.get(entry.band or "", ""))
                 if entry.note.strip():
                     detail.append(f": {one_line(entry.note, 200)}")
             table.add_row(one_line(picture.sprint, 20), answer, trend, streak, detail)

@@ -23,7 +23,8 @@ from textual.worker import Worker, WorkerState
 
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import TREND_ARROWS, Trend, author_name
-from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.i18n import _, translate
+from kundencheck.core.report import BAND_WORDS, TREND_WORDS, localized_display
 from kundencheck.core.text import one_line
 from kundencheck.rich_texts import legend_text
 
@@ -31,14 +32,10 @@ if TYPE_CHECKING:
     from kundencheck.session import Project
 
 BAND_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "na": "dim"}
-BAND_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "na": N_("n/a")}
-TREND_WORDS = {"better": N_("better"), "same": N_("same"), "worse": N_("worse")}
 
 
 def cell_text(cell: dict[str, Any] | None) -> Text:
     """One matrix cell: symbol and word, the trend arrow, ⚠ on a disagreement."""
-    from kundencheck.core.report import localized_display
-
     if cell is None:
         return Text("·", style="dim")
     text = Text()
@@ -153,8 +150,6 @@ class HistoryScreen(Screen):
             text.append("\n" + _("· not answered in this sprint"), style="dim")
             self.query_one("#cell-detail", Static).update(text)
             return
-        from kundencheck.core.report import localized_display
-
         text.append("\n")
         text.append(one_line(localized_display(cell["display"]), 40), style=BAND_STYLES.get(cell["band"], ""))
         trend = cell["trend"]
