@@ -271,3 +271,32 @@ async def test_command_palette_in_german(project_repo):
             assert "Farbschema" in text and "Das Farbschema wechseln" in text, text
     finally:
         project.close()
+
+
+async def test_open_actions_list_in_german_keeps_its_columns(project_repo):
+    """The decision word is the list's first column in any language: the German "nicht
+    entschieden" is longer than "not decided" and must not run into the ⚠ of an overdue action."""
+    from kundencheck.tui.screens.actions import ActionsScreen
+    from tests.history_builder import build_history
+    from tests.tui.conftest import project_app, screen_text
+
+    history_repo = build_history(project_repo)
+    config = history_repo["path"] / ".kundencheck" / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'language = "de"\n', encoding="utf-8")
+    app, project = project_app(history_repo["path"])
+    try:
+        async with app.run_test(size=(100, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, ActionsScreen)
+            before = [line for line in screen_text(app).splitlines() if "Book a review" in line][0]
+            assert "· nicht entschieden ⚠ Book a review" in before, before
+            await pilot.press("d")
+            await pilot.pause()
+            after = [line for line in screen_text(app).splitlines() if "Book a review" in line][0]
+            assert "✔ erledigt " in after and after.index("⚠ Book a review") == before.index("⚠ Book a review"), after
+    finally:
+        project.close()
