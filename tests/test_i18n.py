@@ -119,9 +119,9 @@ async def test_run_and_review_screens_in_german(german):
     app, session = offline_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        progress = str(app.screen.query_one("#progress-label", Static).render())
+        progress = app.screen.query_one("#progress").label
         assert re.fullmatch(r"0 von \d+ beantwortet", progress), progress
-        choices = str(app.screen.query_one("#question-choices", Static).render())
+        choices = str(app.screen.query_one("#question").parts["choices"])
         for word in ("ja", "teilweise", "nein", "n. z."):
             assert word in choices, choices
         await pilot.press("1")

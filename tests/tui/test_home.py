@@ -169,25 +169,28 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
             f"    Note: Workload is fine [bold]again[/]\n") in body
 
 
-async def test_a_run_opens_first_with_home_underneath_and_g_goes_there_and_back(history_repo):
+async def test_a_run_opens_first_and_g_makes_the_home_screen_and_goes_back(history_repo):
+    """`kundencheck run` opens the run with no home screen under it (the first frame does not
+    wait for one); ``g`` puts the home screen in the run's place, and the same run goes on from
+    there, answers and all."""
     app, project = project_app(history_repo["path"], home=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        home = app.screen_stack[1]
-        assert isinstance(home, HomeScreen)
         # The open actions were read in a worker and their review pushed over the run.
-        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen, RunScreen, ActionsScreen]
-        assert home.data is None  # the home screen reads nothing while a run is in front
+        assert [type(s) for s in app.screen_stack[1:]] == [RunScreen, ActionsScreen]
         await pilot.press("escape")
         assert isinstance(app.screen, RunScreen)
         assert "3 open actions from earlier runs not decided yet: press a." in flat(screen_text(app))
+        assert "Home" in [c.title for c in app.get_system_commands(app.screen)]
         await pilot.press("1")  # client-contacted: yes
         session = app.session
         await pilot.press("g")
-        assert app.screen is home
         await settle(app, pilot)
-        assert home.data is not None
+        home = app.screen
+        assert isinstance(home, HomeScreen) and [type(s) for s in app.screen_stack[1:]] == [HomeScreen]
+        assert home.data is not None and home.query_one("#phases", OptionList).has_focus
         assert "Drafts a run in progress: enter goes back to it" in flat(screen_text(app))
+        assert "kundencheck · Shop | relaunch" in flat(screen_text(app))
         assert "Home" not in [c.title for c in app.get_system_commands(home)]
         await pilot.press("enter")  # back into the same run, answers and all
         assert isinstance(app.screen, RunScreen) and app.session is session
@@ -204,22 +207,25 @@ async def test_a_run_opens_first_with_home_underneath_and_g_goes_there_and_back(
     project.close()
 
 
-async def test_the_home_screen_under_a_run_is_built_when_first_shown(history_repo):
-    """Under `kundencheck run` the home screen has no widgets (the run's first frame does not
-    wait for them) until ``g`` shows it; under a draft offered at the start it is built at once,
-    as the dialog shows it through."""
+async def test_home_from_the_review_of_a_run_started_straight_away(history_repo):
+    """The palette's "Home" on a screen over a run with no home screen under it: the screens
+    over the run are closed and the home screen takes the run's place."""
     app, project = project_app(history_repo["path"], home=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        home = app.screen_stack[1]
-        assert isinstance(home, HomeScreen) and not home.query("#phases") and not home.query("Footer")
-        await pilot.press("escape", "g")  # out of the action review, then home
+        await pilot.press("escape", "1", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        app.action_home()
         await settle(app, pilot)
-        assert app.screen is home and phase_options(app) == ["kickoff", "design", "build", "acceptance", "handover"]
-        assert home.query_one("#phases", OptionList).has_focus
-        assert "kundencheck · Shop | relaunch" in flat(screen_text(app))
+        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen]
+        await pilot.press("enter")  # build is in focus: the same run again
+        assert isinstance(app.screen, RunScreen) and app.session.run.answer("client-contacted").value == "green"
     project.close()
 
+
+async def test_the_home_screen_is_built_at_once_under_a_draft_offered_at_the_start(history_repo):
+    """The dialog offering a draft shows the home screen through it."""
     project = open_project(history_repo["path"])
     draft = RunSession.start(project, "build", sprint="2026-W15")
     draft.set_value("client-contacted", "amber")
@@ -307,6 +313,19 @@ async def test_a_phase_that_cannot_start_is_said_on_the_home_screen(history_repo
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and app.is_running and app.session is None
         assert any("There is no checklist 'our-design'" in n.message for n in app._notifications)
+    project.close()
+
+
+async def test_a_run_that_cannot_start_straight_away_is_said_on_a_home_screen(history_repo):
+    """`kundencheck run` whose checklist is missing: the home screen is made to say so, and
+    the app keeps running."""
+    path = history_repo["path"]
+    (path / ".kundencheck" / "config.toml").write_text('phase = "build"\n[checklists]\nbuild = "our-build"\n')
+    app, project = project_app(path, home=False)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(app, pilot)
+        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen] and app.is_running and app.session is None
+        assert any("There is no checklist 'our-build'" in n.message for n in app._notifications)
     project.close()
 
 

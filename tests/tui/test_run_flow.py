@@ -183,9 +183,9 @@ async def test_last_times_answer_appears_once_history_is_read(project_repo):
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        last = app.screen.query_one("#question-last")
-        assert last.display
-        assert "◐ partly" in str(last.render()) and "Only [bold]mails[/]" in str(last.render())
+        last = str(app.screen.query_one("#question").parts["last"])
+        assert "◐ partly" in last and "Only [bold]mails[/]" in last
+        assert last in str(app.screen.query_one("#question").render())
     project.close()
 
 

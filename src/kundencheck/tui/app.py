@@ -86,14 +86,12 @@ class KundencheckApp(App[CommitResult | None]):
         if self._user_keymap:
             self.set_keymap(self._user_keymap)
         self._exit_on_termination()
-        if self.project is not None:
-            from kundencheck.tui.screens.home import HomeScreen
-
-            # Under a run screen (opaque) the home screen builds its widgets only when it is
-            # first shown, so the run's first frame does not wait for them; under the offer of
-            # a draft (a dialog the home screen shows through) it is built at once.
-            covered = not self.start_at_home and not self.draft
-            self.push_screen(HomeScreen(self.project, today=self.today, deferred=covered))
+        # The home screen comes first when asked for, or under the offer of a draft (a dialog it
+        # shows through). A run started straight away has none under it until ``g`` makes one
+        # (action_home): the run's first frame, which every sprint start waits for, does not
+        # wait for the home screen as well.
+        if self.project is not None and (self.start_at_home or self.draft):
+            self._push_home()
         if not self.start_at_home:
             self.start_run(self.phase, offer=self.draft)
 
@@ -167,10 +165,20 @@ class KundencheckApp(App[CommitResult | None]):
             self.session.open_actions = home.data.summary.actions_to_review(self.session.run.phase)
         self.push_screen(RunScreen(self.session))
 
+    def _push_home(self) -> Screen:
+        from kundencheck.tui.screens.home import HomeScreen
+
+        home = HomeScreen(self.project, today=self.today)
+        self.push_screen(home)
+        return home
+
     def _failed(self, error: KundencheckError) -> None:
-        """A run could not start: said on the home screen; without one, the CLI reports it."""
-        if not self._home_in_stack():
+        """A run could not start: said on the home screen (made if there is none yet); without
+        a project, the CLI reports it."""
+        if self.project is None:
             raise error
+        if self._home_screen() is None:
+            self._push_home()
         self.notify(clean_text(str(error)), title=_("The run did not start"), severity="error", markup=False, timeout=12)
 
     def _home_screen(self):
@@ -180,9 +188,6 @@ class KundencheckApp(App[CommitResult | None]):
         from kundencheck.tui.screens.home import HomeScreen
 
         return next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
-
-    def _home_in_stack(self) -> bool:
-        return self._home_screen() is not None
 
     # ----------------------------------------------------------------------------- actions
 
@@ -214,10 +219,18 @@ class KundencheckApp(App[CommitResult | None]):
 
     def action_home(self) -> None:
         """Back to the home screen (``g`` on the run screen, "Home" in the palette). A run in
-        progress stays as it is: starting its phase again goes back into it."""
-        home = self._home_screen()
-        if home is None or getattr(self.screen, "_committing", False):  # not while a commit runs
+        progress stays as it is: starting its phase again goes back into it. A run started
+        straight away has no home screen under it: it is made now, in the run screen's place."""
+        if self.project is None or getattr(self.screen, "_committing", False):  # not while a commit runs
             self.bell()
+            return
+        home = self._home_screen()
+        if home is None:
+            while len(self.screen_stack) > 2:  # the default screen, then the run screen
+                self.pop_screen()
+            from kundencheck.tui.screens.home import HomeScreen
+
+            self.switch_screen(HomeScreen(self.project, today=self.today))
             return
         while self.screen is not home:
             self.pop_screen()
@@ -241,7 +254,7 @@ class KundencheckApp(App[CommitResult | None]):
         yield from self._textual_commands(screen)
         yield SystemCommand(_("Help: keys"), _("Show the key bindings"), self.action_help)
         home = self._home_screen()
-        if home is not None and screen is not home:
+        if self.project is not None and screen is not home:
             yield SystemCommand(_("Home"), _("Every phase: last run, open actions, due checks, drafts (g)"), self.action_home)
         if home is not None and screen is home:
             yield SystemCommand(_("Start a run"), _("Answer the checklist of the phase in focus (enter)"), screen.action_start_run)

@@ -4,9 +4,9 @@ shows its history.
 
 The first frame shows the phases at once with a "Reading history…" placeholder; the history
 (:meth:`Project.summary`), the project's own phases and the drafts are read in a worker and
-filled in when they are there. Under a run screen the home screen builds its widgets only when
-it is first shown (``deferred``), and the history model is imported then too: neither is part
-of the run's first frame.
+filled in when they are there. A run started from the command line has no home screen under it:
+``g`` makes one then (see KundencheckApp.action_home), so neither the screen nor the history
+model is part of the run's first frame.
 """
 
 from __future__ import annotations
@@ -82,21 +82,17 @@ class HomeScreen(Screen):
         Binding("q", "app.quit", _("Quit"), id="quit"),
     ]
 
-    def __init__(self, project: Project, *, today: Callable[[], dt.date] | None = None, deferred: bool = False) -> None:
+    def __init__(self, project: Project, *, today: Callable[[], dt.date] | None = None) -> None:
         super().__init__()
         self.project = project
         self._today = today or dt.date.today
         self.data: HomeData | None = None
         self.error: str | None = None
-        #: No widgets until the screen is first shown (it lies under a run screen until then).
-        self._deferred = deferred
         self._phases: list[str] = []
 
     # ----------------------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        if self._deferred:
-            return
         if not self._phases:
             from kundencheck.core.history import order_phases
 
@@ -113,22 +109,15 @@ class HomeScreen(Screen):
         config = self.project.config
         self.title = "kundencheck" + (f" · {one_line(config.project, 40)}" if config.project.strip() else "")
         self.sub_title = _("home")
-        if not self._deferred:
-            self._show()
-            self.query_one("#phases", OptionList).focus()
+        self._show()
+        self.query_one("#phases", OptionList).focus()
 
-    async def on_screen_resume(self) -> None:
+    def on_screen_resume(self) -> None:
         # Read (again) whenever the screen comes to the front: a run may have left a draft or
-        # a commit since. Not while another screen is pushed on top right away (a run started
-        # straight from the command line), so the first frame of that screen is not held up.
+        # a commit since. Not while another screen is on top of it already (the offer of a draft
+        # at the start, or the run that follows it), so that screen is not held up.
         if self.app.screen is not self:
             return
-        if self._deferred:
-            with self.app.batch_update():  # no frame of the half-built screen
-                self._deferred = False
-                await self.recompose()
-                self._show()
-                self.query_one("#phases", OptionList).focus()
         self.reload()
 
     def reload(self) -> None:

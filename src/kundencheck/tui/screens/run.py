@@ -9,8 +9,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, ProgressBar, Static
+from textual.widgets import Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kundencheck.core.checklist import Item, Kind
@@ -21,6 +22,7 @@ from kundencheck.session import RunSession
 from kundencheck.tui.editor import note_from_field, note_to_field
 from kundencheck.tui.widgets.clean_input import CleanInput
 from kundencheck.tui.widgets.item_list import ItemList
+from kundencheck.tui.widgets.progress_line import ProgressLine
 from kundencheck.tui.widgets.question import TRAFFIC_KEYS, QuestionPanel, answer_symbol
 
 
@@ -75,22 +77,51 @@ class RunScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="✔")
-        with Horizontal(id="progress-row"):
-            yield Static(id="progress-label", markup=False)
-            yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+        yield ProgressLine(id="progress")
         with Horizontal(id="run-body"):
             yield ItemList(id="items")
             with VerticalScroll(id="item-pane"):
                 yield QuestionPanel(id="question")
-                yield CleanInput(id="value-input", compact=True)
+                # The answer field (text and date items) and the action box come when an item
+                # first needs them (_value_input, _action_box): most items are traffic lights
+                # with no action, and the first frame is quicker without five hidden widgets.
                 yield Static(id="hint", markup=False)
                 yield CleanInput(id="note-input", placeholder=_("Note (n or tab): why this answer?"), compact=True)
-                with Vertical(id="action-box"):
-                    yield Static(Text(_("Action: what will we do, who, by when?"), style="bold"), id="action-label", markup=False)
-                    yield CleanInput(id="action-what", placeholder=_("What"), compact=True)
-                    yield CleanInput(id="action-owner", placeholder=_("Owner"), compact=True)
-                    yield CleanInput(id="action-due", placeholder=_("Due: YYYY-MM-DD or +7"), compact=True)
         yield Footer()
+
+    def _value_input(self, *, create: bool = True) -> Input | None:
+        """The field that takes a text or date answer; made on first use (None: not yet, and
+        ``create`` is false)."""
+        try:
+            return self.query_one("#value-input", Input)
+        except NoMatches:
+            if not create:
+                return None
+        field = CleanInput(id="value-input", compact=True)
+        self.query_one("#item-pane").mount(field, after="#question")
+        return field
+
+    def _action_box(self, *, create: bool = True) -> Vertical | None:
+        """The box with an action's what, owner and due date; made on first use. Its fields
+        are mounted one by one, so they can be queried (and filled) at once."""
+        try:
+            return self.query_one("#action-box", Vertical)
+        except NoMatches:
+            if not create:
+                return None
+        box = Vertical(id="action-box")
+        self.query_one("#item-pane").mount(box)
+        box.mount(
+            Static(Text(_("Action: what will we do, who, by when?"), style="bold"), id="action-label", markup=False),
+            CleanInput(id="action-what", placeholder=_("What"), compact=True),
+            CleanInput(id="action-owner", placeholder=_("Owner"), compact=True),
+            CleanInput(id="action-due", placeholder=_("Due: YYYY-MM-DD or +7"), compact=True),
+        )
+        return box
+
+    def _action_field(self, name: str) -> Input:
+        """One of the action box's fields: "what", "owner" or "due"."""
+        return self._action_box().query_one(f"#action-{name}", Input)
 
     def on_mount(self) -> None:
         self.title = clean_text(self.session.checklist.title)
@@ -132,7 +163,7 @@ class RunScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "go_home":
-            return any(type(s).__name__ == "HomeScreen" for s in self.app.screen_stack)
+            return getattr(self.app, "project", None) is not None
         if action == "review_actions":
             return bool(self.session.open_actions)
         return True
@@ -188,8 +219,7 @@ class RunScreen(Screen):
 
     def _update_progress(self) -> None:
         answered, total = self.session.answered_count()
-        self.query_one("#progress-label", Static).update(_("Answered {answered} of {total}").format(answered=answered, total=total))
-        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=answered)
+        self.query_one("#progress", ProgressLine).show(_("Answered {answered} of {total}").format(answered=answered, total=total), answered, total)
 
     def _select(self, index: int) -> None:
         items = self.query_one("#items", OptionList)
@@ -204,9 +234,11 @@ class RunScreen(Screen):
         answer = self.session.run.answer(item.id)
         position = self._visible.index(item) + 1
         self.query_one(QuestionPanel).show(item, position, len(self._visible), answer, self.session.previous_answer(item.id))
-        value_input = self.query_one("#value-input", Input)
-        value_input.display = item.kind in (Kind.TEXT, Kind.DATE)
-        if value_input.display:
+        takes_typing = item.kind in (Kind.TEXT, Kind.DATE)
+        value_input = self._value_input(create=takes_typing)
+        if value_input is not None:
+            value_input.display = takes_typing
+        if value_input is not None and takes_typing:
             value_input.placeholder = _("YYYY-MM-DD or +7 (days from today)") if item.kind is Kind.DATE else _("Your answer")
             value = answer.value if answer else None
             with value_input.prevent(Input.Changed):
@@ -237,15 +269,18 @@ class RunScreen(Screen):
         answer = self.session.run.answer(item.id)
         value = answer.value if answer else None
         has_action = bool(answer and answer.action and answer.action.what)
-        box = self.query_one("#action-box")
-        box.display = item.needs_action(value) or has_action
+        shown = item.needs_action(value) or has_action
+        box = self._action_box(create=shown)
+        if box is None:
+            return
+        box.display = shown
         action = answer.action if answer else None
-        for widget_id, text in (
-            ("#action-what", action.what if action else ""),
-            ("#action-owner", action.owner if action else ""),
-            ("#action-due", action.due.isoformat() if action and action.due else ""),
+        for name, text in (
+            ("what", action.what if action else ""),
+            ("owner", action.owner if action else ""),
+            ("due", action.due.isoformat() if action and action.due else ""),
         ):
-            widget = self.query_one(widget_id, Input)
+            widget = self._action_field(name)
             if not widget.has_focus:
                 with widget.prevent(Input.Changed):
                     widget.value = text
@@ -280,7 +315,7 @@ class RunScreen(Screen):
     def _selected(self) -> None:
         item = self.current
         if item and item.kind in (Kind.TEXT, Kind.DATE):
-            self.query_one("#value-input", Input).focus()
+            self._value_input().focus()
 
     @on(Input.Changed, "#note-input")
     def _note_changed(self, event: Input.Changed) -> None:
@@ -332,17 +367,17 @@ class RunScreen(Screen):
             return
         answer = self.session.run.answer(item.id)
         if answer and item.needs_action(answer.value) and not (answer.action and answer.action.is_complete()):
-            self.query_one("#action-what", Input).focus()
+            self._action_field("what").focus()
         else:
             self._advance()
 
     @on(Input.Submitted, "#action-what")
     def _what_submitted(self) -> None:
-        self.query_one("#action-owner", Input).focus()
+        self._action_field("owner").focus()
 
     @on(Input.Submitted, "#action-owner")
     def _owner_submitted(self) -> None:
-        self.query_one("#action-due", Input).focus()
+        self._action_field("due").focus()
 
     @on(Input.Submitted, "#action-due")
     def _due_submitted(self, event: Input.Submitted) -> None:
@@ -365,7 +400,7 @@ class RunScreen(Screen):
     def _focus_for_current(self) -> None:
         item = self.current
         if item and item.kind in (Kind.TEXT, Kind.DATE):
-            self.query_one("#value-input", Input).focus()
+            self._value_input().focus()
         else:
             self.query_one("#items", OptionList).focus()
 
@@ -407,7 +442,7 @@ class RunScreen(Screen):
         if item.needs_note(value) and not (answer and answer.note.strip()):
             self.query_one("#note-input", Input).focus()
         elif item.needs_action(value) and not (answer and answer.action and answer.action.is_complete()):
-            self.query_one("#action-what", Input).focus()
+            self._action_field("what").focus()
         else:
             self._advance()
 

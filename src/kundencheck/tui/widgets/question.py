@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalGroup
 from textual.widgets import Static
 
 from kundencheck.core.answers import Answer, display_value
@@ -46,34 +44,41 @@ def answer_text(item: Item, answer: Answer | None) -> Text:
     return Text(one_line(display_value(item, answer.value), 60))
 
 
-class QuestionPanel(VerticalGroup):
-    """Shows one item; all text goes in as plain ``Text`` so markup in it is never parsed."""
+class QuestionPanel(Static):
+    """Shows one item: where it is in the list, the question, why it is asked, last time's
+    answer and the answer choices, a blank line between each.
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="question-position", markup=False)
-        yield Static(id="question-text", markup=False)
-        yield Static(id="question-why", markup=False)
-        yield Static(id="question-last", markup=False)
-        yield Static(id="question-choices", markup=False)
+    One widget drawing one ``Text``, rather than a widget per part: the run screen's first frame
+    pays for every widget. All text goes in as plain ``Text`` so markup in it is never parsed;
+    ``parts`` keeps each part as shown (tests read them).
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+        self.parts: dict[str, Text] = {}
 
     def show(self, item: Item, position: int, total: int, answer: Answer | None, last: Answer | None) -> None:
         required = "" if item.required else "  " + _("(optional)")
-        self.query_one("#question-position", Static).update(
-            Text(_("Question {n} of {total}").format(n=position, total=total) + required + f"  ·  {item.id}", style="dim")
-        )
-        self.query_one("#question-text", Static).update(Text(clean_text(item.question), style="bold"))
-        self.query_one("#question-why", Static).update(Text(_("Why: ") + clean_text(item.why), style="italic"))
-        last_widget = self.query_one("#question-last", Static)
+        parts = {
+            "position": Text(_("Question {n} of {total}").format(n=position, total=total) + required + f"  ·  {item.id}", style="dim"),
+            "question": Text(clean_text(item.question), style="bold"),
+            "why": Text(_("Why: ") + clean_text(item.why), style="italic"),
+        }
         if last is not None and last.value not in (None, ""):
             text = Text(_("Last time: "), style="dim")
             text.append_text(answer_text(item, last))
             if last.note.strip():
                 text.append(" — " + one_line(last.note, 120), style="dim")
-            last_widget.update(text)
-            last_widget.display = True
-        else:
-            last_widget.display = False
-        self.query_one("#question-choices", Static).update(self._choices(item, answer))
+            parts["last"] = text
+        parts["choices"] = self._choices(item, answer)
+        self.parts = parts
+        whole = Text()
+        whole.append_text(parts["position"])
+        for name in ("question", "why", "last", "choices"):
+            if name in parts:
+                whole.append("\n" if name == "question" else "\n\n")
+                whole.append_text(parts[name])
+        self.update(whole)
 
     def _choices(self, item: Item, answer: Answer | None) -> Text:
         current = answer.value if answer else None
