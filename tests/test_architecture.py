@@ -7,6 +7,7 @@ Checked twice: dynamically (importing the core in a fresh interpreter and lookin
 from __future__ import annotations
 
 import ast
+import json
 import subprocess
 import sys
 import textwrap
@@ -162,3 +163,40 @@ def test_version_and_help_load_neither_textual_nor_gitpython(args):
 def test_the_cli_probe_can_fail():
     """The probe sees Textual when something loads it (so the test above can fail)."""
     assert cli_loads(["--version"], before="import kundencheck.tui.app\n") == ["textual"]
+
+
+# ------------------------------------------------------------------------- a quick first frame
+
+#: Runs `kundencheck run`'s app headless on a project and prints, at its first drawn frame,
+#: which of the modules the first frame must not wait for were loaded by then.
+FIRST_FRAME_PROBE = textwrap.dedent(
+    """
+    import json, sys
+    from textual.app import App
+    from kundencheck.session import RunSession, open_project
+    from kundencheck.tui.app import build_app
+    WATCHED = ("kundencheck.tui.screens.home", "kundencheck.core.history", "kundencheck.tui.screens.dialogs", "git")
+    draw = App._display
+    def first_frame(self, screen, renderable):
+        if renderable is not None and not getattr(self, "_probed", False):
+            self._probed = True
+            print(json.dumps([type(screen).__name__, sorted(m for m in WATCHED if m in sys.modules)]), flush=True)
+            self.call_later(self.exit)
+        return draw(self, screen, renderable)
+    App._display = first_frame
+    project = open_project(sys.argv[1])
+    app = build_app(lambda phase, draft: RunSession.start(project, phase or "build", draft=draft), project=project, phase="build")
+    app.run(headless=True, size=(100, 30))
+    project.close()
+    """
+)
+
+
+def test_the_run_screens_first_frame_waits_for_no_home_screen_history_or_git(project_repo):
+    """`kundencheck run` draws the run screen first, before the home screen (made on ``g``),
+    the history model (read in a worker), the dialogs or GitPython are even imported:
+    benchmarks/bench_startup.py measures that first frame."""
+    result = subprocess.run([sys.executable, "-c", FIRST_FRAME_PROBE, str(project_repo)],
+                            capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["RunScreen", []]

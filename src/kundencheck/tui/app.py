@@ -165,12 +165,15 @@ class KundencheckApp(App[CommitResult | None]):
             self.session.open_actions = home.data.summary.actions_to_review(self.session.run.phase)
         self.push_screen(RunScreen(self.session))
 
-    def _push_home(self) -> Screen:
+    def _new_home(self) -> Screen:
+        """A home screen for the project (the app knows it as its home screen from now on)."""
         from kundencheck.tui.screens.home import HomeScreen
 
-        home = HomeScreen(self.project, today=self.today)
-        self.push_screen(home)
-        return home
+        self._home = HomeScreen(self.project, today=self.today)
+        return self._home
+
+    def _push_home(self) -> None:
+        self.push_screen(self._new_home())
 
     def _failed(self, error: KundencheckError) -> None:
         """A run could not start: said on the home screen (made if there is none yet); without
@@ -181,13 +184,12 @@ class KundencheckApp(App[CommitResult | None]):
             self._push_home()
         self.notify(clean_text(str(error)), title=_("The run did not start"), severity="error", markup=False, timeout=12)
 
-    def _home_screen(self):
-        """The home screen in the stack, if the app has one (it has with a project)."""
-        if self.project is None:
-            return None
-        from kundencheck.tui.screens.home import HomeScreen
+    #: The home screen made last (None: none yet; the home screen module is not even imported).
+    _home: Screen | None = None
 
-        return next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+    def _home_screen(self) -> Screen | None:
+        """The home screen in the stack, if there is one."""
+        return self._home if self._home is not None and self._home in self.screen_stack else None
 
     # ----------------------------------------------------------------------------- actions
 
@@ -228,9 +230,7 @@ class KundencheckApp(App[CommitResult | None]):
         if home is None:
             while len(self.screen_stack) > 2:  # the default screen, then the run screen
                 self.pop_screen()
-            from kundencheck.tui.screens.home import HomeScreen
-
-            self.switch_screen(HomeScreen(self.project, today=self.today))
+            self.switch_screen(self._new_home())
             return
         while self.screen is not home:
             self.pop_screen()
