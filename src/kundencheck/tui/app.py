@@ -290,8 +290,8 @@ def build_app(
     today: Callable[[], dt.date] | None = None,
 ) -> KundencheckApp:
     """``make_session(phase, draft)`` makes the session of a run. ``draft`` is offered for
-    resuming at the start. With ``project`` the home screen lies under the run screen (``g``
-    goes there) and can start runs of any phase; ``home`` opens it first instead of a run of
+    resuming at the start. With ``project`` there is a home screen (``g`` on the run screen
+    goes there) that can start runs of any phase; ``home`` opens it first instead of a run of
     ``phase``. ``today`` tells the screens the date (tests fix it). ``theme`` and ``keymap``
     come from the user config (see core/user_config.py)."""
     app = KundencheckApp(make_session, draft=draft, project=project, phase=phase, home=home, today=today)

@@ -60,7 +60,7 @@ class RunScreen(Screen):
         Binding("escape", "leave_input", _("Back to items"), show=False, id="back-to-items"),
         Binding("question_mark,f1", "app.help", _("Help"), id="help"),
         Binding("q", "app.quit", _("Quit"), id="quit"),
-        # Shown only where they can work: with a home screen underneath, with open actions.
+        # Shown only where they can work: with a project (home), with open actions.
         Binding("g", "go_home", _("Home"), id="home"),
         Binding("a", "review_actions", _("Actions"), id="review-actions"),
     ]
