@@ -190,40 +190,48 @@ def test_resume_draft_description_is_german(german, project_repo):
 # ------------------------------------------------------------------------------ the TUI
 
 
-async def test_history_screen_in_german_through_the_project_config(project_repo):
+@pytest.fixture
+def german_history_app(project_repo):
+    """The app as `kundencheck home` builds it, on a repository with a history, with
+    ``language = "de"`` in its project config; English again afterwards."""
+    from tests.history_builder import build_history
+    from tests.tui.conftest import project_app
+
+    history_repo = build_history(project_repo)
+    config = history_repo["path"] / ".kundencheck" / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + 'language = "de"\n', encoding="utf-8")
+    app, project = project_app(history_repo["path"])
+    yield app
+    project.close()
+    set_language("en")
+
+
+async def test_history_screen_in_german_through_the_project_config(german_history_app):
     """``language = "de"`` in the project config: the history screen's legend, matrix words and
     cell details are German."""
     from textual.coordinate import Coordinate
     from textual.widgets import DataTable, Static
 
     from kundencheck.tui.screens.history import HistoryScreen
-    from tests.history_builder import build_history
-    from tests.tui.conftest import project_app, screen_text
+    from tests.tui.conftest import screen_text
 
-    history_repo = build_history(project_repo)
-    config = history_repo["path"] / ".kundencheck" / "config.toml"
-    config.write_text(config.read_text(encoding="utf-8") + 'language = "de"\n', encoding="utf-8")
-    app, project = project_app(history_repo["path"])
-    try:
-        assert current_language() == "de"
-        async with app.run_test(size=(100, 40)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            await pilot.press("h")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, HistoryScreen)
-            legend = str(screen.query_one("#history-legend", Static).render())
-            assert legend.startswith("✔ ja  ◐ teilweise  ✘ nein"), legend
-            table = screen.query_one("#matrix", DataTable)
-            assert str(table.get_cell_at(Coordinate(2, 0))) == "✔ ja"
-            assert str(table.get_cell_at(Coordinate(0, 2))) == "✘ nein → ⚠"
-            text = screen_text(app)
-            assert "das Team ist sich uneinig" in text and "Sprint 2026-W14" in text, text
-    finally:
-        project.close()
-        set_language("en")
+    app = german_history_app
+    assert current_language() == "de"
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("h")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        legend = str(screen.query_one("#history-legend", Static).render())
+        assert legend.startswith("✔ ja  ◐ teilweise  ✘ nein"), legend
+        table = screen.query_one("#matrix", DataTable)
+        assert str(table.get_cell_at(Coordinate(2, 0))) == "✔ ja"
+        assert str(table.get_cell_at(Coordinate(0, 2))) == "✘ nein → ⚠"
+        text = screen_text(app)
+        assert "das Team ist sich uneinig" in text and "Sprint 2026-W14" in text, text
 
 
 # ------------------------------------------------------------------------------ extraction
@@ -273,30 +281,23 @@ async def test_command_palette_in_german(project_repo):
         project.close()
 
 
-async def test_open_actions_list_in_german_keeps_its_columns(project_repo):
+async def test_open_actions_list_in_german_keeps_its_columns(german_history_app):
     """The decision word is the list's first column in any language: the German "nicht
     entschieden" is longer than "not decided" and must not run into the ⚠ of an overdue action."""
     from kundencheck.tui.screens.actions import ActionsScreen
-    from tests.history_builder import build_history
-    from tests.tui.conftest import project_app, screen_text
+    from tests.tui.conftest import screen_text
 
-    history_repo = build_history(project_repo)
-    config = history_repo["path"] / ".kundencheck" / "config.toml"
-    config.write_text(config.read_text(encoding="utf-8") + 'language = "de"\n', encoding="utf-8")
-    app, project = project_app(history_repo["path"])
-    try:
-        async with app.run_test(size=(100, 40)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            await pilot.press("enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert isinstance(app.screen, ActionsScreen)
-            before = [line for line in screen_text(app).splitlines() if "Book a review" in line][0]
-            assert "· nicht entschieden ⚠ Book a review" in before, before
-            await pilot.press("d")
-            await pilot.pause()
-            after = [line for line in screen_text(app).splitlines() if "Book a review" in line][0]
-            assert "✔ erledigt " in after and after.index("⚠ Book a review") == before.index("⚠ Book a review"), after
-    finally:
-        project.close()
+    app = german_history_app
+    async with app.run_test(size=(100, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ActionsScreen)
+        before = [line for line in screen_text(app).splitlines() if "Book a review" in line][0]
+        assert "· nicht entschieden ⚠ Book a review" in before, before
+        await pilot.press("d")
+        await pilot.pause()
+        after = [line for line in screen_text(app).splitlines() if "Book a review" in line][0]
+        assert "✔ erledigt " in after and after.index("⚠ Book a review") == before.index("⚠ Book a review"), after
