@@ -208,3 +208,18 @@ def test_help_has_examples():
     for args in (["drafts"], ["drafts", "commit"], ["drafts", "discard"]):
         result = CliRunner().invoke(main, [*args, "--help"])
         assert result.exit_code == 0 and "Examples:" in result.output, args
+
+
+def test_listing_sweeps_the_locks_of_dead_runs_that_saved_nothing(project_repo, live_pid, dead_pid):
+    """A kundencheck killed before its first answer leaves a lock and no draft. Listing the
+    drafts removes such locks; a live process's lock, a lock with a draft and a lock still being
+    written (no process id yet) stay."""
+    folder = drafts_dir(project_repo)
+    with_draft = make_draft(project_repo)
+    folder.joinpath(f"{with_draft}.lock").write_text(str(dead_pid))
+    folder.joinpath("20261127T090000Z-build-dead-000001.lock").write_text(str(dead_pid))
+    folder.joinpath("20261127T090000Z-build-live-000002.lock").write_text(str(live_pid))
+    folder.joinpath("20261127T090000Z-build-new-000003.lock").write_text("")
+    assert invoke(project_repo, "drafts").exit_code == 0
+    assert sorted(p.name for p in folder.glob("*.lock")) == [
+        "20261127T090000Z-build-live-000002.lock", "20261127T090000Z-build-new-000003.lock", f"{with_draft}.lock"]

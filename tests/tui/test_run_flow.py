@@ -217,3 +217,26 @@ async def test_a_title_over_two_lines_is_shown_whole_on_one_line(project_repo):
     template = CliRunner().invoke(main, ["-C", str(project_repo), "answer", "build", "--template"]).output
     assert joined in template.splitlines()[0]
 
+
+
+def test_the_draft_lock_is_released_however_the_app_ends(project_repo):
+    """Not only `q` and the signals release the run's lock: an app ended any other way (here by
+    app.exit, as a crash in Textual or an embedding would) leaves no lock file behind either.
+    Before, every such run left one in the drafts folder, and they piled up."""
+    from tests.tui.conftest import project_app
+
+    app, project = project_app(project_repo, home=False)
+    drafts = project_repo / ".git" / "kundencheck" / "drafts"
+    held = []
+
+    async def end_it(pilot):
+        await pilot.pause()
+        held.extend(drafts.glob("*.lock"))
+        pilot.app.exit()
+
+    try:
+        app.run(headless=True, size=(80, 24), auto_pilot=end_it)
+    finally:
+        project.close()
+    assert len(held) == 1  # the run held its lock while it was open
+    assert not list(drafts.glob("*.lock"))

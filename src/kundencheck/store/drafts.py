@@ -84,7 +84,20 @@ class DraftStore:
             modified = dt.datetime.fromtimestamp(path.stat().st_mtime).astimezone()
             infos.append(DraftInfo(run, path, modified, self.holder(run.id)))
         infos.sort(key=lambda d: d.modified)
+        self._sweep_locks()
         return infos, errors
+
+    def _sweep_locks(self) -> None:
+        """Remove the locks of runs that have no draft and whose process is gone (a killed
+        kundencheck that had not saved anything yet), so they do not pile up. A lock without a
+        process id yet (being written this moment) is left alone."""
+        for lock in self.folder.glob("*.lock"):
+            try:
+                pid = int(lock.read_text().strip())
+            except (OSError, ValueError):
+                continue
+            if pid != os.getpid() and not _alive(pid) and not self._path(lock.stem).exists():
+                lock.unlink(missing_ok=True)
 
     def discard(self, run_id: str) -> None:
         for path in (self._path(run_id), self.folder / f"{run_id}.lock"):

@@ -78,7 +78,13 @@ class KundencheckApp(App[CommitResult | None]):
         # while the first screen is built: that walking cost 50-70 ms of the ~250 ms from here
         # to the first frame (benchmarks/bench_startup.py), with it frozen about 10 ms.
         gc.freeze()
-        return super().run(*args, **kwargs)
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            # However the app ended (quit, a commit, app.exit, an error), a run not committed
+            # leaves its lock: its answers stay a draft, free for the next kundencheck.
+            if self.session is not None:
+                self.session.release()
 
     def on_mount(self) -> None:
         if self._user_theme and self._user_theme in self.available_themes:
