@@ -25,7 +25,7 @@ from kundencheck.core.participants import participant_email, with_participants
 from kundencheck.core.scoring import Tally, tally
 from kundencheck.core.user_config import effective_language, load_user_config
 from kundencheck.store.drafts import DraftStore
-from kundencheck.store.git_store import CommitResult, GitStore
+from kundencheck.store.git_store import CommitResult, GitStore, Identity
 
 if TYPE_CHECKING:  # the history model is imported where history is read (a worker, in the TUI)
     from kundencheck.core.history import HistorySummary, TrackedAction
@@ -152,9 +152,13 @@ class RunSession:
     # ----------------------------------------------------------------------------- creating
 
     @classmethod
-    def start(cls, project: Project, phase: str, *, sprint: str | None = None, draft: Run | None = None) -> "RunSession":
+    def start(cls, project: Project, phase: str, *, sprint: str | None = None, draft: Run | None = None,
+              identity: Identity | None = None) -> "RunSession":
+        """A new run of ``phase`` (or ``draft`` resumed), locked for this process. ``identity``:
+        the author, when the caller has just read it from git config; else it is read now."""
         checklist = project.checklist_for(phase)
-        identity = project.store.identity()  # fails early, before anything is typed
+        if identity is None:
+            identity = project.store.identity()  # fails early, before anything is typed
         if draft is not None:
             run = draft
         else:

@@ -48,6 +48,9 @@ class Catalog:
         self._all: dict[tuple[str, str], Checklist] | None = checklists
         self._errors: list[ChecklistError] = list(errors or [])
         self._project: tuple[dict[tuple[str, str], Checklist], list[ChecklistError]] | None = None
+        #: Shipped files found by name, parsed once: a run's start asks for its checklist twice
+        #: (the CLI checks it, then the session uses it), and they do not change while we run.
+        self._shipped: dict[Path, Checklist | None] = {}
 
     @property
     def checklists(self) -> dict[tuple[str, str], Checklist]:
@@ -89,10 +92,14 @@ class Catalog:
             if (checklist_id, lang) in project:
                 return project[(checklist_id, lang)]
             path = shipped_dir() / f"{checklist_id}.{lang}.toml"
-            if path.is_file():
+            if path not in self._shipped and path.is_file():
                 try:
-                    checklist = load_checklist(path)
+                    self._shipped[path] = load_checklist(path)
                 except ChecklistError:
+                    self._shipped[path] = None
+            if path in self._shipped:
+                checklist = self._shipped[path]
+                if checklist is None:
                     return None
                 if (checklist.id, checklist.language) == (checklist_id, lang):
                     return checklist
