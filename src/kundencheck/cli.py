@@ -16,6 +16,7 @@ from kundencheck.cli_common import VERSION_OPTION_TEXT, MainGroup, _console, cho
 from kundencheck.cli_team import apply_push, parse_participants, participant_option, push_option, report_push
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _
+from kundencheck.startup import resume_collector
 
 # Help texts and examples are marked with N_() and translated when the help is shown
 # (cli_common.TranslatedCommand): the language is known only once -C and the project are.
@@ -38,6 +39,8 @@ Examples:
 @click.option("--no-color", is_flag=True, help=N_("No colours (the same as setting NO_COLOR=1)."))
 @click.pass_context
 def main(ctx: click.Context, directory: Path | None, no_color: bool = False) -> None:
+    if ctx.invoked_subcommand not in (None, "run", "home"):
+        resume_collector()  # paused by kundencheck.__main__ for the TUI's first frame, which only these draw
     if no_color:
         os.environ["NO_COLOR"] = "1"  # before any console or app is made; Rich and Textual honour it
     ctx.ensure_object(dict)
@@ -93,13 +96,13 @@ def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False,
         raise UsageError(_("{phase} is not a phase name. Known phases: {known}.").format(
             phase=repr(phase), known=", ".join(project.catalog.phases())))
     checklist = None if home else project.checklist_for(phase)  # home: checked when a run starts
-    project.store.identity()  # before anything is typed: a missing git identity is said now
+    identity = project.store.identity()  # before anything is typed: a missing git identity is said now
     for warning in project.store.check_ready():
         _console(stderr=True).print("kundencheck: " + warning)
     draft = None if checklist is None else _offerable_draft(project, checklist.id)
 
     def make_session(run_phase, resume):
-        session = RunSession.start(project, run_phase or phase, sprint=sprint, draft=resume)
+        session = RunSession.start(project, run_phase or phase, sprint=sprint, draft=resume, identity=identity)
         if participants:  # --participant: already picked when the run screen opens
             session.set_participants([*session.participants(), *participants])
         return session
