@@ -173,7 +173,9 @@ FIRST_FRAME_PROBE = textwrap.dedent(
     """
     import gc, json, sys
     from textual.app import App
-    WATCHED = ("kundencheck.tui.screens.home", "kundencheck.core.history", "kundencheck.tui.screens.dialogs", "git")
+    WATCHED = ("kundencheck.tui.screens.home", "kundencheck.core.history", "kundencheck.tui.screens.dialogs", "git",
+               "kundencheck.cli_setup", "kundencheck.cli_answer", "kundencheck.cli_drafts", "kundencheck.cli_history",
+               "kundencheck.cli_gate")
     draw = App._display
     def first_frame(self, screen, renderable):
         if renderable is not None and not getattr(self, "_probed", False):
@@ -196,8 +198,8 @@ FIRST_FRAME_PROBE = textwrap.dedent(
 
 def test_the_run_screens_first_frame_waits_for_no_home_screen_history_or_git(project_repo):
     """`kundencheck run` (started as the console script starts it) draws the run screen first,
-    before the home screen (made on ``g``), the history model (read in a worker), the dialogs or
-    GitPython are even imported, with the garbage collector paused until then and running again
+    before the home screen (made on ``g``), the history model (read in a worker), the dialogs,
+    GitPython or the other commands' modules are even imported, with the garbage collector paused until then and running again
     after (kundencheck/startup.py): benchmarks/bench_startup.py measures that first frame."""
     result = subprocess.run([sys.executable, "-c", FIRST_FRAME_PROBE, str(project_repo)],
                             capture_output=True, text=True, check=False, timeout=120)
@@ -205,3 +207,16 @@ def test_the_run_screens_first_frame_waits_for_no_home_screen_history_or_git(pro
     lines = result.stdout.strip().splitlines()
     assert json.loads(lines[0]) == ["RunScreen", [], False]
     assert json.loads(lines[1]) is True
+
+
+def test_every_command_kept_in_a_module_of_its_own_is_found_by_its_name():
+    """The main group imports those modules when a command of theirs is asked for (or listed
+    by the help): each name must lead to the command of that name."""
+    import click
+
+    from kundencheck.cli import main
+
+    ctx = click.Context(main)
+    assert set(main.lazy_commands) <= set(main.list_commands(ctx))
+    for name in main.lazy_commands:
+        assert main.get_command(ctx, name).name == name

@@ -55,12 +55,6 @@ def _directory(ctx: click.Context) -> Path:
     return ctx.find_root().obj["directory"]
 
 
-from kundencheck.cli_setup import COMMANDS as _SETUP_COMMANDS  # noqa: E402  (init, phase, config, completion)
-
-for _command in _SETUP_COMMANDS:
-    main.add_command(_command)
-
-
 @main.command(help=N_("Answer a phase's checklist in the terminal UI and commit the answers."), epilog=N_("""\
 Examples:
   kundencheck run                  the project's current phase (else build)
@@ -107,7 +101,6 @@ def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False,
             session.set_participants([*session.participants(), *participants])
         return session
 
-    from kundencheck.cli_setup import tui_user_settings
     from kundencheck.tui.app import build_app
 
     theme, keymap = tui_user_settings()  # the user config's theme and [keys]; checked before the UI starts
@@ -115,6 +108,18 @@ def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False,
                     project=project, phase=phase, home=home)
     result = app.run()
     _report_commit(result, project)
+
+
+def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
+    """The theme and key map from the user config, checked against what the TUI knows."""
+    from kundencheck.core.user_config import check_against, load_user_config
+    from kundencheck.tui.app import binding_ids, theme_names
+
+    user = load_user_config()
+    # Only what the config names is checked: the binding ids are gathered from every screen's
+    # class, and importing those screens would delay the first frame of every run.
+    check_against(user, themes=theme_names() if user.theme else (), binding_ids=binding_ids() if user.keys else ())
+    return user.theme, (user.keys or None)
 
 
 def _offerable_draft(project, checklist_id: str):
@@ -234,21 +239,18 @@ def demo(start_tui: bool, language: str | None) -> None:
     console.print(_("Look around: {command}").format(command=f"cd {path} && git log --stat"))
 
 
-from kundencheck.cli_answer import answer  # noqa: E402  (registered after main is defined)
-from kundencheck.cli_drafts import drafts  # noqa: E402
-
-main.add_command(answer)
-main.add_command(drafts)
-
-from kundencheck.cli_history import log, report, status  # noqa: E402
-
-main.add_command(status)
-main.add_command(log)
-main.add_command(report)
-
-from kundencheck.cli_gate import check  # noqa: E402
-
-main.add_command(check)
+main.lazy_commands.update({
+    "init": "kundencheck.cli_setup:init",
+    "phase": "kundencheck.cli_setup:phase",
+    "config": "kundencheck.cli_setup:config_command",
+    "completion": "kundencheck.cli_setup:completion",
+    "answer": "kundencheck.cli_answer:answer",
+    "drafts": "kundencheck.cli_drafts:drafts",
+    "status": "kundencheck.cli_history:status",
+    "log": "kundencheck.cli_history:log",
+    "report": "kundencheck.cli_history:report",
+    "check": "kundencheck.cli_gate:check",
+})
 
 
 if __name__ == "__main__":  # pragma: no cover

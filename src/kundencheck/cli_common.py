@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import io
 import os
 import sys
@@ -259,6 +260,29 @@ class MainGroup(TranslatedGroup):
     :class:`click.ClickException` raised while the command line is read or a command runs is
     shown here, cleaned, with its exit status (2 for a usage error).
     """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        #: Commands kept in modules of their own, as name -> "module:attribute": imported when
+        #: one of them is run or the help lists them, so `kundencheck run` does not wait for them.
+        self.lazy_commands: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = self.lazy_commands.get(cmd_name)
+        if target is not None and cmd_name not in self.commands:
+            module, _sep, attribute = target.partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as exc:
+            # click suggests ("Did you mean …?") from the commands loaded so far; the lazy ones count.
+            raise click.exceptions.NoSuchCommand(exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx) from None
 
     def make_context(self, info_name, args, *rest, **kwargs) -> click.Context:
         # The language first, so that a mistake on the command line is reported in it: from

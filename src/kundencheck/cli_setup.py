@@ -527,18 +527,6 @@ def phase(ctx: click.Context, name: str | None) -> None:
 # ----------------------------------------------------------------------------- config
 
 
-def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
-    """The theme and key map from the user config, checked against what the TUI knows."""
-    from kundencheck.core.user_config import check_against, load_user_config
-    from kundencheck.tui.app import binding_ids, theme_names
-
-    user = load_user_config()
-    # Only what the config names is checked: the binding ids are gathered from every screen's
-    # class, and importing those screens would delay the first frame of every run.
-    check_against(user, themes=theme_names() if user.theme else (), binding_ids=binding_ids() if user.keys else ())
-    return user.theme, (user.keys or None)
-
-
 @_command(
     "config",
     help=N_("Show kundencheck's settings: the project's config, your user config, and which one wins."),
@@ -626,4 +614,3 @@ def completion(ctx: click.Context, shell: str | None) -> None:
     click.echo(cls(ctx.find_root().command, {}, "kundencheck", "_KUNDENCHECK_COMPLETE").source())
 
 
-COMMANDS = (init, phase, config_command, completion)
