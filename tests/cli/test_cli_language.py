@@ -36,7 +36,9 @@ def german_project(repo: Path) -> Path:
 def all_commands() -> list[list[str]]:
     """Every command path: [], ["run"], ["drafts"], ["drafts", "commit"], ..."""
     found = [[]]
-    for name, command in main.commands.items():
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):  # also the commands imported only when asked for
+        command = main.get_command(ctx, name)
         found.append([name])
         if isinstance(command, click.Group):
             found += [[name, sub] for sub in command.commands]

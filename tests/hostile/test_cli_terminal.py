@@ -122,7 +122,9 @@ def help_commands() -> list[list[str]]:
     from kundencheck.cli import main
 
     found = [[]]
-    for name, command in sorted(main.commands.items()):
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):  # also the commands imported only when asked for
+        command = main.get_command(ctx, name)
         found.append([name])
         if isinstance(command, click.Group):
             found += [[name, sub] for sub in sorted(command.commands)]
