@@ -20,8 +20,6 @@ from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Ite
 from kundencheck.core.config import Config, load_config
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
 from kundencheck.core.i18n import _, set_language
-from kundencheck.core.message import build_message
-from kundencheck.core.participants import participant_email, with_participants
 from kundencheck.core.scoring import Tally, tally
 from kundencheck.core.user_config import effective_language, load_user_config
 from kundencheck.store.drafts import DraftStore
@@ -304,6 +302,8 @@ class RunSession:
         return copy
 
     def message(self) -> str:
+        from kundencheck.core.message import build_message
+
         return build_message(self._pruned(), self.checklist, actions=self.action_texts())
 
     # ----------------------------------------------------------------------------- saving
@@ -330,6 +330,8 @@ class RunSession:
         run.finished = answers_mod.now()
         if run.finished < run.started:
             run.finished = run.started
+        from kundencheck.core.message import build_message
+
         content = answers_mod.dumps(run, self.checklist).encode("utf-8")
         self.run.finished = run.finished
         self.save_draft()
@@ -381,11 +383,15 @@ class RunSession:
     def set_participants(self, people: Iterable[str]) -> None:
         """Record who answered together with the author (``Name <email>`` each, checked by
         :func:`parse_participant`); they become Co-authored-by trailers."""
+        from kundencheck.core.participants import with_participants
+
         self.run.participants = with_participants(self.run.author, people)
         self.save_draft()
 
     def participants(self) -> list[str]:
         """Who answered together with the author (the author left out)."""
+        from kundencheck.core.participants import participant_email
+
         author = participant_email(self.run.author)
         return [p for p in self.run.participants if participant_email(p) != author]
 
@@ -394,6 +400,8 @@ class RunSession:
         the TUI calls it in a worker). The author of this run is left out."""
         if self.project is None:
             return []
+        from kundencheck.core.participants import participant_email
+
         author = participant_email(self.run.author)
         people = (str(identity) for identity in self.project.store.recent_authors())
         return [p for p in people if participant_email(p) != author]

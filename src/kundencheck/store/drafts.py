@@ -19,7 +19,6 @@ from kundencheck.core.answers import Run
 from kundencheck.core.checklist import Checklist, read_file_bytes
 from kundencheck.core.errors import AnswersError, StoreError
 from kundencheck.core.i18n import N_, _
-from kundencheck.store.atomic import atomic_write
 
 
 @dataclass
@@ -50,6 +49,8 @@ class DraftStore:
         return self.folder / f"{run_id}.toml"
 
     def save(self, run: Run, checklist: Checklist | None = None) -> Path:
+        from kundencheck.store.atomic import atomic_write  # not needed until the first answer
+
         path = self._path(run.id)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)

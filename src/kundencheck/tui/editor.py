@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -39,6 +38,8 @@ def editor_command(environ: Mapping[str, str] | None = None) -> list[str]:
 
     The variable may hold arguments too (``EDITOR="code --wait"``), split like a shell would.
     """
+    import shlex  # only when a note goes to the editor, not at every start
+
     env = os.environ if environ is None else environ
     for name in ("VISUAL", "EDITOR"):
         value = env.get(name, "").strip()
