@@ -107,6 +107,9 @@ def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False,
     app = build_app(make_session, draft=draft, discard_draft=project.drafts.discard, theme=theme, keymap=keymap,
                     project=project, phase=phase, home=home)
     result = app.run()
+    if result is None and (app.session is None or not app.session.has_answers()):
+        _console().print(_("No commit made: nothing was answered."))  # and no draft was left to mention
+        return
     _report_commit(result, project)
 
 

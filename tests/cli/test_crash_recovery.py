@@ -177,3 +177,16 @@ def test_termination_keeps_the_draft_and_restores_the_terminal(project_repo, ter
     run = saved_draft(project_repo, {"client-contacted": "green", "team-mood": 4})
     assert run is not None
     assert not list(drafts_dir(project_repo).glob("*.lock"))  # released on the way out
+
+
+def test_quitting_before_any_answer_says_so_and_leaves_nothing_behind(project_repo, terminal):
+    """`q` on the first question: the message does not promise a draft that was never written,
+    and neither a draft nor its lock stays in the drafts folder."""
+    tmux = terminal()
+    start_kundencheck(tmux, project_repo)
+    tmux.wait_for("Question 1 of 6")
+    tmux.keys("q")
+    status, screen = wait_for_exit(tmux)
+    assert status == 0 and "No commit made: nothing was answered." in screen, screen
+    assert "kept as a draft" not in screen
+    assert not list(drafts_dir(project_repo).glob("*"))
