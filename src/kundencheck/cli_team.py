@@ -24,6 +24,8 @@ push_option = click.option(
 
 def parse_participants(values: Iterable[str]) -> list[str]:
     """Each ``--participant`` as a clean ``Name <email>``; a UsageError names a wrong one."""
+    if not values:
+        return []
     from kundencheck.core.participants import parse_participant
 
     return [parse_participant(value) for value in values]

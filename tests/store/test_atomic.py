@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from kundencheck.store import atomic_write
+from kundencheck.store.atomic import atomic_write
 
 
 def test_creates_parents_and_writes(tmp_path):

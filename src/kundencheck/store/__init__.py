@@ -4,7 +4,6 @@ Nothing in here imports GitPython at module level: ``import git`` raises ``Impor
 git binary is installed, and :meth:`GitStore.open` turns that into a readable ``StoreError``.
 """
 
-from kundencheck.store.atomic import atomic_write
 from kundencheck.store.git_store import (
     ANSWERS_ROOT,
     MIN_GIT_VERSION,
@@ -19,5 +18,4 @@ __all__ = [
     "CommitResult",
     "GitStore",
     "Identity",
-    "atomic_write",
 ]

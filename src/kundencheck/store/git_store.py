@@ -24,13 +24,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import N_, _, translate
-from kundencheck.store.atomic import atomic_write
 
 __all__ = ["ANSWERS_ROOT", "DRAFT_HINT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION", "PushError"]
 
@@ -150,10 +149,10 @@ class GitStore:
     @classmethod
     def open(cls, path: str | os.PathLike[str] = ".", *, allow_detached: bool = False) -> GitStore:
         """Open the repository containing ``path`` (parent folders are searched)."""
-        exe = _find_git()
         start = pathlib.Path(path).expanduser().absolute()
         if not start.exists():
             raise StoreError(_("{path} does not exist, so there is no repository to open there.").format(path=start))
+        exe, check_version = _start_finding_git()  # finished below, once rev-parse has run alongside
         if not start.is_dir():
             start = start.parent
         state_names = [name for name, _, _ in _BLOCKING_STATES] + ["index.lock"]
@@ -166,7 +165,9 @@ class GitStore:
         try:
             status, raw, err = _run_plain([exe, *args], start, cls.timeout)
         except (OSError, subprocess.SubprocessError) as exc:
+            check_version()  # a git that cannot run or is too old is said as such
             raise StoreError(_("Could not run git to open the repository at {path}: {error}").format(path=start, error=exc)) from exc
+        check_version()  # before reading rev-parse's answer: an old git's errors would mislead
         out = raw.decode("utf-8", "surrogateescape").rstrip("\n")
         lines = out.splitlines()
         if not lines:
@@ -354,6 +355,8 @@ class GitStore:
     def _write_worktree_blob(self, relpath: str, content: bytes) -> str:
         path = self.root / relpath
         _refuse_symlinks(self.root, relpath)
+        from kundencheck.store.atomic import atomic_write  # at the first commit, not at every start
+
         try:
             atomic_write(path, content)
         except OSError as exc:
@@ -978,6 +981,16 @@ class GitStore:
 
 def _find_git() -> str:
     """The git executable, checked once per process to be new enough."""
+    exe, check_version = _start_finding_git()
+    check_version()
+    return exe
+
+
+def _start_finding_git() -> tuple[str, Callable[[], None]]:
+    """The git executable, and a call that finishes checking its version (it raises when git is
+    too old or cannot run). The check runs meanwhile: opening a repository starts it, runs its
+    own first git command alongside (each git start is some milliseconds of every kundencheck
+    start) and finishes it before reading that command's answer."""
     wanted = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
     found = shutil.which(wanted)
     needed = ".".join(map(str, MIN_GIT_VERSION))
@@ -987,20 +1000,37 @@ def _find_git() -> str:
             "your project's git history and needs git {needed} or newer: install it "
             "(https://git-scm.com/downloads, or your system's package manager) and try again.").format(
             program=wanted, needed=needed))
+
+    def cannot_run(exc: BaseException) -> StoreError:
+        return StoreError(_("Could not run `{program} version` ({error}). kundencheck needs git {needed} or newer.").format(
+            program=found, error=exc, needed=needed))
+
+    proc: subprocess.Popen | None = None
     if found not in _GIT_VERSIONS:
         try:
-            status, out, err = _run_plain([found, "version"], pathlib.Path.cwd() if os.path.isdir(os.curdir) else pathlib.Path("/"), GitStore.timeout)
+            proc = subprocess.Popen([found, "version"], cwd=pathlib.Path.cwd() if os.path.isdir(os.curdir) else pathlib.Path("/"),
+                                    env=_plain_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except (OSError, subprocess.SubprocessError) as exc:
-            raise StoreError(_("Could not run `{program} version` ({error}). kundencheck needs git {needed} or newer.").format(
-                program=found, error=exc, needed=needed)) from exc
-        match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", out.decode("ascii", "replace"))
-        _GIT_VERSIONS[found] = tuple(int(p) for p in match.groups(default="0")) if match and status == 0 else (0,)
-    if _GIT_VERSIONS[found][:2] < MIN_GIT_VERSION:
-        found_version = ".".join(map(str, _GIT_VERSIONS[found]))
-        raise StoreError(_("git {version} is too old ({program}): kundencheck needs git {needed} "
-                           "or newer (for `git hook run`). Please upgrade git and try again.").format(
-            version=found_version, program=found, needed=needed))
-    return found
+            raise cannot_run(exc) from exc
+
+    def check_version() -> None:
+        if found not in _GIT_VERSIONS:
+            assert proc is not None
+            try:
+                out, _err = proc.communicate(timeout=_timeout(GitStore.timeout))
+            except (OSError, subprocess.SubprocessError) as exc:
+                proc.kill()
+                proc.wait()
+                raise cannot_run(exc) from exc
+            match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", out.decode("ascii", "replace"))
+            _GIT_VERSIONS[found] = tuple(int(p) for p in match.groups(default="0")) if match and proc.returncode == 0 else (0,)
+        if _GIT_VERSIONS[found][:2] < MIN_GIT_VERSION:
+            found_version = ".".join(map(str, _GIT_VERSIONS[found]))
+            raise StoreError(_("git {version} is too old ({program}): kundencheck needs git {needed} "
+                               "or newer (for `git hook run`). Please upgrade git and try again.").format(
+                version=found_version, program=found, needed=needed))
+
+    return found, check_version
 
 
 def _import_gitpython() -> Any:
@@ -1014,9 +1044,14 @@ def _import_gitpython() -> Any:
     return gitmod
 
 
+def _plain_env() -> dict[str, str]:
+    """git's environment: C locale (its messages are parsed), never prompting."""
+    return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
+
+
 def _run_plain(argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None) -> tuple[int, bytes, str]:
     """Run git without GitPython, the way GitPython would (C locale, never prompting)."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
+    env = _plain_env()
     # input= is written by communicate(), which reads the output meanwhile: no pipe deadlock.
     proc = subprocess.run(argv, cwd=cwd, env=env, input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
                           capture_output=True, timeout=_timeout(timeout))
