@@ -41,6 +41,8 @@ REVIEW_DECISIONS = ("done", "open", "dropped")
 
 @dataclass(slots=True)
 class Action:
+    """What will be done about a red or amber answer, by whom and by when."""
+
     what: str
     owner: str = ""
     due: dt.date | None = None
@@ -51,6 +53,8 @@ class Action:
 
 @dataclass(slots=True)
 class Answer:
+    """The answer to one item: its value, the note and the action it may need."""
+
     item: str
     #: status for traffic-light items, else the value (int, str, date).
     value: AnswerValue | None = None
@@ -79,6 +83,8 @@ class ActionReview:
 
 @dataclass(slots=True)
 class Run:
+    """One person's (or pair's) answers to a checklist at one sprint: one answers file in git."""
+
     id: str
     checklist: str
     checklist_version: str

@@ -62,6 +62,8 @@ _KNOWN_SAFE_IDS: set[str] = set()
 
 @dataclass(frozen=True)
 class Option:
+    """One choice of a choice item: its stable id and the label shown."""
+
     id: str
     label: str
 
@@ -76,6 +78,8 @@ class Condition:
 
 @dataclass(frozen=True)
 class Item:
+    """One question of a checklist, as its TOML table describes it (docs/checklist-format.md)."""
+
     id: str
     question: str
     why: str
@@ -113,6 +117,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Checklist:
+    """A phase's checklist, validated: its items in order and where it was read from."""
+
     id: str
     title: str
     phase: str

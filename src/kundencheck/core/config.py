@@ -36,6 +36,8 @@ class ConfigError(UsageError):
 
 @dataclass
 class Config:
+    """The project's settings from .kundencheck/config.toml (defaults where a key is missing)."""
+
     project: str = ""
     client: str = ""
     language: str | None = None

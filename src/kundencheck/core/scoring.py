@@ -17,6 +17,8 @@ _POINTS = {"green": 2, "amber": 1, "red": 0}
 
 @dataclass(frozen=True)
 class Tally:
+    """A run's answers counted by status, and how many of the visible items are answered."""
+
     green: int = 0
     amber: int = 0
     red: int = 0

@@ -40,6 +40,8 @@ class UserConfigError(ConfigError):
 
 @dataclass
 class UserConfig:
+    """One person's own settings (language, theme, keys) from their user config file."""
+
     language: str | None = None
     theme: str | None = None
     #: binding id -> key string, for Textual's App.set_keymap.

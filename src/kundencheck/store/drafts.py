@@ -23,6 +23,8 @@ from kundencheck.core.i18n import N_, _
 
 @dataclass
 class DraftInfo:
+    """A draft found in the drafts folder, with when it was saved and who is working on it."""
+
     run: Run
     path: Path
     modified: dt.datetime

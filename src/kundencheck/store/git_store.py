@@ -76,6 +76,8 @@ _GIT_VERSIONS: dict[str, tuple[int, ...]] = {}  # executable -> version, checked
 
 @dataclass(frozen=True)
 class Identity:
+    """The author git will record: name and email."""
+
     name: str
     email: str
 
@@ -85,6 +87,8 @@ class Identity:
 
 @dataclass(frozen=True)
 class CommitResult:
+    """What a commit of answers made: the commit, its branch and subject, and any warnings."""
+
     sha: str
     #: Short branch name ("main"), the full ref for refs outside refs/heads, None if detached.
     branch: str | None
