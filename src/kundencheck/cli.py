@@ -16,7 +16,6 @@ from kundencheck.cli_common import VERSION_OPTION_TEXT, MainGroup, _console, cho
 from kundencheck.cli_team import apply_push, parse_participants, participant_option, push_option, report_push
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _
-from kundencheck.startup import resume_collector
 
 # Help texts and examples are marked with N_() and translated when the help is shown
 # (cli_common.TranslatedCommand): the language is known only once -C and the project are.
@@ -39,8 +38,6 @@ Examples:
 @click.option("--no-color", is_flag=True, help=N_("No colours (the same as setting NO_COLOR=1)."))
 @click.pass_context
 def main(ctx: click.Context, directory: Path | None, no_color: bool = False) -> None:
-    if ctx.invoked_subcommand not in (None, "run", "home"):
-        resume_collector()  # paused by kundencheck.__main__ for the TUI's first frame, which only these draw
     if no_color:
         os.environ["NO_COLOR"] = "1"  # before any console or app is made; Rich and Textual honour it
     ctx.ensure_object(dict)

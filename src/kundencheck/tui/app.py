@@ -15,7 +15,6 @@ from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import clean_text
 from kundencheck.session import RunSession
-from kundencheck.startup import resume_collector
 from kundencheck.store.git_store import CommitResult
 from kundencheck.tui.screens.run import RunScreen
 
@@ -82,15 +81,10 @@ class KundencheckApp(App[CommitResult | None]):
         try:
             return super().run(*args, **kwargs)
         finally:
-            resume_collector()  # had the app failed before its first frame
             # However the app ended (quit, a commit, app.exit, an error), a run not committed
             # leaves its lock: its answers stay a draft, free for the next kundencheck.
             if self.session is not None:
                 self.session.release()
-
-    def on_ready(self) -> None:
-        # The first screen is drawn: the collector paused for the start comes back (startup.py).
-        resume_collector()
 
     def on_mount(self) -> None:
         if self._user_theme and self._user_theme in self.available_themes:
