@@ -1018,8 +1018,7 @@ def _start_finding_git() -> tuple[str, Callable[[], None]]:
             raise cannot_run(exc) from exc
 
     def check_version() -> None:
-        if found not in _GIT_VERSIONS:
-            assert proc is not None
+        if proc is not None:
             try:
                 out, _err = proc.communicate(timeout=_timeout(GitStore.timeout))
             except (OSError, subprocess.SubprocessError) as exc:
