@@ -118,7 +118,9 @@ def instructions(code: str, *args: str, env: dict[str, str]) -> int:
     (other virtual machines on the same host), so timings need many samples; the count of
     instructions is the same every time (within 0.2%) and shows what a change saves. It leaves
     out what the CPU waits for (memory, the git child processes), so it complements the times."""
-    exiting = code.replace("self.call_later(self.exit)", "import os; os._exit(0)")  # count nothing after the frame
+    ending = "self.call_later(self.exit)"
+    assert ending in code, "the first-frame hook changed: the count would run on past the frame"
+    exiting = code.replace(ending, "import os; os._exit(0)")  # count nothing after the frame
     with tempfile.TemporaryDirectory(prefix="kundencheck-bench-cg-") as folder:
         out = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/cg", sys.executable,
                               "-c", exiting, *args], capture_output=True, text=True, env=env, check=True).stderr
