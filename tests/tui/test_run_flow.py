@@ -189,6 +189,35 @@ async def test_last_times_answer_appears_once_history_is_read(project_repo):
     project.close()
 
 
+async def test_the_note_field_made_after_the_first_frame_shows_the_notes(project_repo):
+    """The note field is mounted just after the first frame (or at once when a key needs it):
+    made either way, it shows the note of the item in focus."""
+    project = open_project(project_repo)
+
+    def with_a_note(_phase, draft):
+        session = RunSession.start(project, "build", draft=draft)
+        first = session.visible_items()[0].id
+        session.set_value(first, "amber")
+        session.set_note(first, "Asked twice, no answer")
+        return session
+
+    app = build_app(with_a_note)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RunScreen)
+        assert screen.query_one("#note-input").value == "Asked twice, no answer"
+        assert [w.id for w in screen.query_one("#item-pane").children][-2:] == ["hint", "note-input"]
+        await screen.query_one("#note-input").remove()
+        await pilot.press("n")  # made on demand, in its place, with the note
+        assert app.focused.id == "note-input" and app.focused.value == "Asked twice, no answer"
+        assert [w.id for w in screen.query_one("#item-pane").children][-2:] == ["hint", "note-input"]
+        await pilot.press(*" again", "escape")
+        assert screen.session.run.answer(screen.current.id).note == "Asked twice, no answer again"
+        await pilot.press("q", "y")
+    project.close()
+
+
 async def test_a_title_over_two_lines_is_shown_whole_on_one_line(project_repo):
     """The run screen's header showed only a title's first line while the reports joined it:
     now every place shows the whole title on one line (checklist.py folds it when loading)."""

@@ -85,8 +85,9 @@ class RunScreen(Screen):
                 # The answer field (text and date items) and the action box come when an item
                 # first needs them (_value_input, _action_box): most items are traffic lights
                 # with no action, and the first frame is quicker without five hidden widgets.
+                # The note field, last in the pane, comes just after the first frame
+                # (_note_field): every sprint start waits for that frame, not for the field.
                 yield Static(id="hint", markup=False)
-                yield CleanInput(id="note-input", placeholder=_("Note (n or tab): why this answer?"), compact=True)
         yield Footer()
 
     def _value_input(self, *, create: bool = True) -> Input | None:
@@ -99,6 +100,23 @@ class RunScreen(Screen):
                 return None
         field = CleanInput(id="value-input", compact=True)
         self.query_one("#item-pane").mount(field, after="#question")
+        return field
+
+    def _note_field(self, *, create: bool = True) -> Input | None:
+        """The note field under the hint; made after the first frame, or earlier on first use
+        (None: not yet, and ``create`` is false). Made, it shows the current item's note."""
+        try:
+            return self.query_one("#note-input", Input)
+        except NoMatches:
+            if not create:
+                return None
+        # Not all selected on focus: a key typed into a note adds to it, never replaces it.
+        field = CleanInput(id="note-input", placeholder=_("Note (n or tab): why this answer?"), compact=True,
+                           select_on_focus=False)
+        self.query_one("#item-pane").mount(field, after="#hint")
+        item = self.current
+        answer = self.session.run.answer(item.id) if item is not None else None
+        self._fill_note_field(answer.note if answer else "", field)
         return field
 
     def _action_box(self, *, create: bool = True) -> Vertical | None:
@@ -130,6 +148,7 @@ class RunScreen(Screen):
         self._select(0)
         items = self.query_one("#items", OptionList)
         items.focus()
+        self.call_after_refresh(self._note_field)
         if self.session.previous is None:
             self.call_after_refresh(self._load_previous)  # after the first frame is drawn
         if self.session.open_actions is None:
@@ -247,14 +266,17 @@ class RunScreen(Screen):
         self._show_action(item)
         self._show_hint(item)
 
-    def _fill_note_field(self, note: str) -> None:
+    def _fill_note_field(self, note: str, field: Input | None = None) -> None:
         """The note in the one-line note field; a very long one shortened and read-only there.
 
         Drawing a field that holds a megabyte costs seconds a frame (and again at every cursor
         blink), so a note over NOTE_FIELD_LIMIT characters is shown by its start and its length
         and edited whole in $EDITOR (ctrl+e); typing can never cut it short.
         """
-        field = self.query_one("#note-input", Input)
+        if field is None:
+            field = self._note_field(create=False)
+        if field is None:
+            return  # not made yet: it takes the current item's note when it is (_note_field)
         long_note = len(note) > NOTE_FIELD_LIMIT
         shown = note_to_field(note[:200]).rstrip() if long_note else note_to_field(note)
         if long_note:
@@ -440,7 +462,7 @@ class RunScreen(Screen):
         answer = self.session.run.answer(item.id)
         value = answer.value if answer else None
         if item.needs_note(value) and not (answer and answer.note.strip()):
-            self.query_one("#note-input", Input).focus()
+            self._note_field().focus()
         elif item.needs_action(value) and not (answer and answer.action and answer.action.is_complete()):
             self._action_field("what").focus()
         else:
@@ -456,7 +478,7 @@ class RunScreen(Screen):
         self._focus_for_current()
 
     def action_edit_note(self) -> None:
-        self.query_one("#note-input", Input).focus()
+        self._note_field().focus()
 
     def action_external_editor(self) -> None:
         """Write the current item's note in $VISUAL / $EDITOR (ctrl+e)."""
