@@ -154,7 +154,7 @@ async def test_ctrl_e_is_in_the_command_palette():
 
 
 async def test_user_keymap_and_theme_are_applied():
-    """The [keys] of the user config remap bindings by id; the theme is set on mount."""
+    """The [keys] of the user config remap bindings by id; the theme is set before the first screen."""
     _, session = offline_app()
     app = build_app(lambda _phase, _draft: session, theme="ansi-light", keymap={"next-item": "ctrl+n"})
     async with app.run_test(size=(80, 24)) as pilot:

@@ -170,16 +170,17 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
 
 
 async def test_a_run_opens_first_and_g_makes_the_home_screen_and_goes_back(history_repo):
-    """`kundencheck run` opens the run with no home screen under it (the first frame does not
-    wait for one); ``g`` puts the home screen in the run's place, and the same run goes on from
-    there, answers and all."""
+    """`kundencheck run` opens the run as the app's first screen, with no home screen under it
+    (the first frame does not wait for one); ``g`` puts the home screen over the run, and the
+    same run goes on from there, answers and all, on the same screen."""
     app, project = project_app(history_repo["path"], home=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         # The open actions were read in a worker and their review pushed over the run.
-        assert [type(s) for s in app.screen_stack[1:]] == [RunScreen, ActionsScreen]
+        assert [type(s) for s in app.screen_stack] == [RunScreen, ActionsScreen]
         await pilot.press("escape")
-        assert isinstance(app.screen, RunScreen)
+        run_screen = app.screen
+        assert isinstance(run_screen, RunScreen) and app.screen_stack == [run_screen]
         assert "3 open actions from earlier runs not decided yet: press a." in flat(screen_text(app))
         assert "Home" in [c.title for c in app.get_system_commands(app.screen)]
         await pilot.press("1")  # client-contacted: yes
@@ -187,13 +188,13 @@ async def test_a_run_opens_first_and_g_makes_the_home_screen_and_goes_back(histo
         await pilot.press("g")
         await settle(app, pilot)
         home = app.screen
-        assert isinstance(home, HomeScreen) and [type(s) for s in app.screen_stack[1:]] == [HomeScreen]
+        assert isinstance(home, HomeScreen) and app.screen_stack == [run_screen, home]
         assert home.data is not None and home.query_one("#phases", OptionList).has_focus
         assert "Drafts a run in progress: enter goes back to it" in flat(screen_text(app))
         assert "kundencheck · Shop | relaunch" in flat(screen_text(app))
         assert "Home" not in [c.title for c in app.get_system_commands(home)]
         await pilot.press("enter")  # back into the same run, answers and all
-        assert isinstance(app.screen, RunScreen) and app.session is session
+        assert app.screen is run_screen and app.session is session and app.screen_stack == [run_screen]
         assert session.run.answer("client-contacted").value == "green"
         assert "Home" in [c.title for c in app.get_system_commands(app.screen)]
         await pilot.press("a")  # the review again, by key
@@ -209,7 +210,7 @@ async def test_a_run_opens_first_and_g_makes_the_home_screen_and_goes_back(histo
 
 async def test_home_from_the_review_of_a_run_started_straight_away(history_repo):
     """The palette's "Home" on a screen over a run with no home screen under it: the screens
-    over the run are closed and the home screen takes the run's place."""
+    over the run are closed and the home screen goes over the run."""
     app, project = project_app(history_repo["path"], home=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -218,9 +219,10 @@ async def test_home_from_the_review_of_a_run_started_straight_away(history_repo)
         assert isinstance(app.screen, ReviewScreen)
         app.action_home()
         await settle(app, pilot)
-        assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen]
+        assert [type(s) for s in app.screen_stack] == [RunScreen, HomeScreen]
         await pilot.press("enter")  # build is in focus: the same run again
-        assert isinstance(app.screen, RunScreen) and app.session.run.answer("client-contacted").value == "green"
+        assert app.screen_stack == [app.screen] and isinstance(app.screen, RunScreen)
+        assert app.session.run.answer("client-contacted").value == "green"
     project.close()
 
 

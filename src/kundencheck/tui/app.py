@@ -87,19 +87,45 @@ class KundencheckApp(App[CommitResult | None]):
                 self.session.release()
 
     def on_mount(self) -> None:
-        if self._user_theme and self._user_theme in self.available_themes:
-            self.theme = self._user_theme
-        if self._user_keymap:
-            self.set_keymap(self._user_keymap)
         self._exit_on_termination()
         # The home screen comes first when asked for, or under the offer of a draft (a dialog it
         # shows through). A run started straight away has none under it until ``g`` makes one
         # (action_home): the run's first frame, which every sprint start waits for, does not
         # wait for the home screen as well.
+        if self._first_error is not None:
+            self._failed(self._first_error)
+            return
+        if self._starts_run_at_once():
+            return  # the run screen is the first screen (get_default_screen)
         if self.project is not None and (self.start_at_home or self.draft):
             self._push_home()
         if not self.start_at_home:
             self.start_run(self.phase, offer=self.draft)
+
+    def _starts_run_at_once(self) -> bool:
+        """Whether the run starts without a home screen or a draft's offer before it."""
+        return not self.start_at_home and not self.draft
+
+    #: Why the run to start at once did not start (said on the home screen once mounted).
+    _first_error: KundencheckError | None = None
+
+    def get_default_screen(self) -> Screen:
+        """The run screen, when the run starts at once: it is the app's first screen, not one
+        pushed over an empty one (its first frame, which every sprint start waits for, comes
+        sooner). ``g`` puts the home screen over it (action_home)."""
+        # The user's theme and keys first, so the first screen is styled once, in their theme.
+        if self._user_theme and self._user_theme in self.available_themes:
+            self.theme = self._user_theme
+        if self._user_keymap:
+            self.set_keymap(self._user_keymap)
+        if self._starts_run_at_once():
+            try:
+                self.session = self.make_session(self.phase, None)
+            except KundencheckError as exc:
+                self._first_error = exc
+            else:
+                return RunScreen(self.session)
+        return super().get_default_screen()
 
     def _exit_on_termination(self) -> None:
         """On SIGTERM, SIGHUP or SIGINT (kill, a closed terminal, kill -INT) save the draft and
@@ -129,7 +155,12 @@ class KundencheckApp(App[CommitResult | None]):
         run left with ``g`` is taken up again as it was."""
         session = self.session
         if session is not None and not session.committed and session.run.phase == (phase or session.run.phase):
-            self.push_screen(RunScreen(session))  # left with g: carry on where it was
+            first = self.screen_stack[0]
+            if isinstance(first, RunScreen) and first.session is session:
+                while self.screen is not first:  # the first screen's run, left with g: back to it
+                    self.pop_screen()
+            else:
+                self.push_screen(RunScreen(session))  # left with g: carry on where it was
             return
         if offer is True:
             offer = None
@@ -176,10 +207,14 @@ class KundencheckApp(App[CommitResult | None]):
         from kundencheck.tui.screens.home import HomeScreen
 
         self._home = HomeScreen(self.project, today=self.today)
+        # Installed, it outlives being popped: g on a run started at once puts the same home
+        # screen back over it (it reads the history again as it comes to the front).
+        self.install_screen(self._home, name="home")
         return self._home
 
     def _push_home(self) -> None:
-        self.push_screen(self._new_home())
+        """The home screen on top: the one made before, if any, else a new one."""
+        self.push_screen(self._home if self._home is not None else self._new_home())
 
     def _failed(self, error: KundencheckError) -> None:
         """A run could not start: said on the home screen (made if there is none yet); without
@@ -234,9 +269,9 @@ class KundencheckApp(App[CommitResult | None]):
             return
         home = self._home_screen()
         if home is None:
-            while len(self.screen_stack) > 2:  # the default screen, then the run screen
+            while len(self.screen_stack) > 1:  # the run screen is the first screen: home goes over it
                 self.pop_screen()
-            self.switch_screen(self._new_home())
+            self._push_home()
             return
         while self.screen is not home:
             self.pop_screen()

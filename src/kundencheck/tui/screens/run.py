@@ -119,6 +119,10 @@ class RunScreen(Screen):
         self._fill_note_field(answer.note if answer else "", field)
         return field
 
+    def _note_field_after_first_frame(self) -> None:
+        if self.query_one("#item-pane").is_attached:  # not when the app ended at once (q)
+            self._note_field()
+
     def _action_box(self, *, create: bool = True) -> Vertical | None:
         """The box with an action's what, owner and due date; made on first use. Its fields
         are mounted one by one, so they can be queried (and filled) at once."""
@@ -148,7 +152,7 @@ class RunScreen(Screen):
         self._select(0)
         items = self.query_one("#items", OptionList)
         items.focus()
-        self.call_after_refresh(self._note_field)
+        self.call_after_refresh(self._note_field_after_first_frame)
         if self.session.previous is None:
             self.call_after_refresh(self._load_previous)  # after the first frame is drawn
         if self.session.open_actions is None:
