@@ -41,6 +41,33 @@ DECISIONS = {
 class ActionsScreen(Screen[None]):
     """Lists the phase's open actions; dismissed (``enter``, ``escape``) to the checklist."""
 
+    # Its own rules: parsed when it is first shown, not before the run screen's first frame.
+    DEFAULT_CSS = """
+    #actions-intro {
+        padding: 0 1;
+        height: auto;
+    }
+    #actions {
+        height: auto;
+        max-height: 40%;
+        border: round $primary 50%;
+    }
+    #actions:focus {
+        border: round $primary;
+    }
+    #action-pane {
+        height: 1fr;
+        padding: 0 1;
+    }
+    #action-detail, #review-note {
+        margin-bottom: 1;
+    }
+    #actions-hint {
+        color: $warning;
+        height: auto;
+    }
+    """
+
     BINDINGS = [
         Binding("d", "decide('done')", _("Done"), id="action-done"),
         Binding("o", "decide('open')", _("Still open"), id="action-open"),

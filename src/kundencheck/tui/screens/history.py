@@ -56,6 +56,25 @@ def _arrow(trend: str) -> str:
 
 
 class HistoryScreen(Screen):
+    """The health matrix of a phase: items down, sprints across; the cell in focus below."""
+
+    # Its own rules: parsed when it is first shown, not before the run screen's first frame.
+    DEFAULT_CSS = """
+    #history-status, #history-legend {
+        height: 1;
+        padding: 0 1;
+    }
+    #matrix {
+        height: auto;
+        max-height: 60%;
+    }
+    #cell-pane {
+        height: 1fr;
+        border-top: solid $primary 50%;
+        padding: 0 1;
+    }
+    """
+
     BINDINGS = [
         Binding("escape", "app.pop_screen", _("Back"), id="back"),
         Binding("question_mark,f1", "app.help", _("Help"), id="help"),

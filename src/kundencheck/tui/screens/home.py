@@ -71,6 +71,29 @@ def read_home(project: Project, today: dt.date) -> HomeData:
 class HomeScreen(Screen):
     """The phases on the left, the one in focus in detail on the right."""
 
+    # Its own rules: parsed when it is first shown, not before the run screen's first frame.
+    DEFAULT_CSS = """
+    #home-status {
+        height: 1;
+        padding: 0 1;
+    }
+    #home-body {
+        height: 1fr;
+    }
+    #phases {
+        width: 28;
+        height: 1fr;
+        border: round $primary 50%;
+    }
+    #phases:focus {
+        border: round $primary;
+    }
+    #phase-pane {
+        width: 1fr;
+        padding: 0 1;
+    }
+    """
+
     BINDINGS = [
         # priority: the phase list would take enter as "select" and hide it from the footer.
         Binding("enter", "start_run", _("Start run"), priority=True, id="start-run"),

@@ -21,6 +21,28 @@ from kundencheck.tui.widgets.question import answer_text
 
 
 class ReviewScreen(Screen):
+    """The answers as they will be committed, the commit message, and what still blocks it."""
+
+    # Its own rules: parsed when it is first shown, not before the run screen's first frame.
+    DEFAULT_CSS = """
+    #review-body {
+        padding: 0 1;
+    }
+    #review-problems {
+        margin: 1 0;
+    }
+    #review-message {
+        border: round $accent;
+        padding: 0 1;
+        margin-top: 1;
+    }
+    #review-error {
+        margin-top: 1;
+        border: heavy $error;
+        padding: 0 1;
+    }
+    """
+
     BINDINGS = [
         Binding("enter", "commit", _("Commit")),
         Binding("escape", "app.pop_screen", _("Back to edit")),
