@@ -18,7 +18,6 @@ import os
 import pathlib
 import random
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -1098,6 +1097,8 @@ def _plain_branch(name: str) -> bool:
 
 
 def _sh(word: str) -> str:
+    import shlex  # only when a message shows a command to run
+
     return shlex.quote(word)
 
 
