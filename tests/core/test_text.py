@@ -140,3 +140,13 @@ def test_slug_limit_never_ends_with_dash():
             s = slug(text, limit)
             assert re.fullmatch(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?|anon", s)
             assert len(s) <= max(limit, 4)
+
+
+def test_printable_text_never_holds_what_clean_text_removes():
+    """clean_text and drop_controls skip their patterns for printable text (most of it): sound
+    only while every character the patterns remove is one str.isprintable() refuses."""
+    from kundencheck.core.text import _unsafe
+
+    unsafe = _unsafe()
+    # (Every escape sequence starts with ESC or CSI, both among them.)
+    assert [hex(c) for c in range(0x110000) if chr(c).isprintable() and unsafe.match(chr(c))] == []

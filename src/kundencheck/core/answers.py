@@ -444,7 +444,12 @@ def _multiline(text: str) -> String:
 #: is escaped so the file is safe to show in a terminal (`git show`): C1 controls (U+009B starts
 #: an escape sequence in some terminals) and bidi overrides. A text answer keeps them, escaped.
 #: A lone surrogate cannot be written as UTF-8 nor escaped in TOML: it becomes U+FFFD.
-_TOML_ESCAPE = re.compile(r'["\\\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]')
+@functools.cache
+def _toml_escape() -> re.Pattern[str]:
+    """Compiled when the first answers file is written, not at every start."""
+    return re.compile(r'["\\\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]')
+
+
 _TOML_SHORT = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
@@ -465,7 +470,7 @@ def _string(text: str, multiline: bool = False) -> String:
             return "\ufffd"
         return _TOML_SHORT.get(char) or f"\\u{ord(char):04x}"
 
-    escaped = _TOML_ESCAPE.sub(escape, text)
+    escaped = _toml_escape().sub(escape, text)
     if multiline and escaped.startswith("\n"):
         escaped = "\n" + escaped  # the parser drops a newline right after the opening quotes
     return String(StringType.MLB if multiline else StringType.SLB, text, escaped, Trivia())

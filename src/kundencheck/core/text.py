@@ -7,26 +7,37 @@ could hide text; so every control character except newline is removed or made vi
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 # CSI / OSC / other ESC sequences, matched whole so no printable tail is left behind.
-_ANSI = re.compile(
-    r"""
+_ANSI_PATTERN = r"""
     \x1b\[[0-?]*[ -/]*[@-~]            # CSI ... final byte
     | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?  # OSC ... BEL or ST
     | \x1b[PX^_][^\x1b]*(?:\x1b\\)?    # DCS, SOS, PM, APC ... ST
     | \x1b[ -/]*[0-~]                  # other escapes: ESC c (reset), ESC 7, ESC ( B ...
     | \x9b[0-?]*[ -/]*[@-~]            # 8-bit CSI
-    """,
-    re.VERBOSE,
-)
+    """
 
 
 # Everything clean_text removes: C0 controls but newline, DEL and C1 controls, bidi embedding,
 # override and isolate controls (they can make text display in another order than it is stored,
-# "Trojan source"; natural RTL letters are unaffected), and lone surrogates.
-_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# "Trojan source"; natural RTL letters are unaffected), and lone surrogates. Each of them is
+# a character str.isprintable() refuses, so printable text never needs the patterns.
+_UNSAFE_PATTERN = "[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+
+
+# Compiled on first need, not at import: most text is printable and never needs them, and
+# compiling them cost a few milliseconds of every start.
+@functools.cache
+def _ansi() -> re.Pattern[str]:
+    return re.compile(_ANSI_PATTERN, re.VERBOSE)
+
+
+@functools.cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(_UNSAFE_PATTERN)
 
 
 def clean_text(text: str) -> str:
@@ -38,11 +49,11 @@ def clean_text(text: str) -> str:
     """
     if not text:
         return ""
-    if not _UNSAFE.search(text):
+    if text.isprintable() or not _unsafe().search(text):
         return text  # the common case: nothing to remove, no copy made
-    text = _ANSI.sub("", text)
+    text = _ansi().sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
-    return _UNSAFE.sub("", text)
+    return _unsafe().sub("", text)
 
 
 def drop_controls(text: str) -> str:
@@ -51,7 +62,10 @@ def drop_controls(text: str) -> str:
     No escape sequence is parsed, so nothing after a broken or cut-off sequence is lost (its
     printable rest stays visible). For output that another library already rendered.
     """
-    return _UNSAFE.sub("", text) if text and _UNSAFE.search(text) else text
+    if not text or text.isprintable():
+        return text
+    unsafe = _unsafe()
+    return unsafe.sub("", text) if unsafe.search(text) else text
 
 
 def one_line(text: str, limit: int | None = None) -> str:
