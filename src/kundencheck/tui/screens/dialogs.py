@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -33,7 +35,31 @@ KEYS = [
 ]
 
 
-class HelpScreen(ModalScreen[None]):
+ResultType = TypeVar("ResultType")
+
+
+class DialogScreen(ModalScreen[ResultType]):
+    """A box in the middle of the screen over the one below; its box has the class "dialog"."""
+
+    DEFAULT_CSS = """
+    DialogScreen {
+        align: center middle;
+    }
+    .dialog {
+        width: 70;
+        max-width: 95%;
+        height: auto;
+        padding: 1 2;
+        border: thick $primary;
+        background: $surface;
+    }
+    .dialog Static {
+        margin-bottom: 1;
+    }
+    """
+
+
+class HelpScreen(DialogScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", _("Close"))]
 
     def compose(self) -> ComposeResult:
@@ -48,7 +74,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(_("Press escape to close."), style="dim"), markup=False)
 
 
-class ConfirmQuitScreen(ModalScreen[bool]):
+class ConfirmQuitScreen(DialogScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", _("Yes, quit")),
         Binding("n,escape", "answer(False)", _("No, stay")),
@@ -66,7 +92,7 @@ class ConfirmQuitScreen(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class ResumeDraftScreen(ModalScreen[str]):
+class ResumeDraftScreen(DialogScreen[str]):
     """Offers the newest unfinished draft of this checklist: resume, discard, or leave it."""
 
     BINDINGS = [

@@ -11,7 +11,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -21,6 +20,7 @@ from kundencheck.core.i18n import _
 from kundencheck.core.participants import parse_participant, participant_email
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
+from kundencheck.tui.screens.dialogs import DialogScreen
 
 
 #: How a picked and an unpicked person's line starts; a picked line also ends with "· picked".
@@ -42,13 +42,10 @@ class ParticipantList(SelectionList[str]):
         return OptionList.render_line(self, y)  # the line without SelectionList's coloured box
 
 
-class ParticipantsScreen(ModalScreen[list[str]]):
+class ParticipantsScreen(DialogScreen[list[str]]):
     """Dismissed with the chosen people (``Name <email>`` each), the author left out."""
 
     DEFAULT_CSS = """
-    ParticipantsScreen {
-        align: center middle;
-    }
     #participants-list {
         height: auto;
         max-height: 12;
