@@ -369,11 +369,11 @@ class RunSession:
         branch = self.project.config.branch
         try:
             pushed = self.project.store.push(ref=f"refs/heads/{branch}" if branch else None)
-            result = replace(result, pushed=pushed, push_failed=None)
+            result = result._replace(pushed=pushed, push_failed=None)
         except KundencheckError as exc:
-            result = replace(result, pushed=None, push_failed=str(exc))
+            result = result._replace(pushed=None, push_failed=str(exc))
         except Exception as exc:  # a bug; the commit is made all the same
-            result = replace(result, pushed=None, push_failed=_(
+            result = result._replace(pushed=None, push_failed=_(
                 "The answers were committed, but pushing failed with an unexpected internal error "
                 "({error}); this is a bug in kundencheck. Push the commit later with `git push`.").format(
                 error=type(exc).__name__))

@@ -7,7 +7,7 @@ grade out of ten.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kundencheck.core.answers import Run
 from kundencheck.core.checklist import Checklist, Kind
@@ -15,8 +15,8 @@ from kundencheck.core.checklist import Checklist, Kind
 _POINTS = {"green": 2, "amber": 1, "red": 0}
 
 
-@dataclass(frozen=True)
-class Tally:
+# A NamedTuple, not a frozen dataclass: cheaper to define at every start (see core/checklist.py).
+class Tally(NamedTuple):
     """A run's answers counted by status, and how many of the visible items are answered."""
 
     green: int = 0

@@ -24,8 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import N_, _, translate
@@ -73,8 +72,8 @@ _INDEX_TRIES = 20  # update-index attempts while another git holds index.lock (a
 _GIT_VERSIONS: dict[str, tuple[int, ...]] = {}  # executable -> version, checked once
 
 
-@dataclass(frozen=True)
-class Identity:
+# A NamedTuple, not a frozen dataclass: cheaper to define at every start (see core/checklist.py).
+class Identity(NamedTuple):
     """The author git will record: name and email."""
 
     name: str
@@ -84,8 +83,7 @@ class Identity:
         return f"{self.name} <{self.email}>"
 
 
-@dataclass(frozen=True)
-class CommitResult:
+class CommitResult(NamedTuple):
     """What a commit of answers made: the commit, its branch and subject, and any warnings."""
 
     sha: str
