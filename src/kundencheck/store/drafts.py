@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import Run
@@ -21,8 +21,8 @@ from kundencheck.core.errors import AnswersError, StoreError
 from kundencheck.core.i18n import N_, _
 
 
-@dataclass
-class DraftInfo:
+# A NamedTuple, not a dataclass: cheaper to define at every start (see core/checklist.py).
+class DraftInfo(NamedTuple):
     """A draft found in the drafts folder, with when it was saved and who is working on it."""
 
     run: Run
