@@ -167,8 +167,9 @@ def test_the_cli_probe_can_fail():
 
 # ------------------------------------------------------------------------- a quick first frame
 
-#: Runs `kundencheck run`'s app headless on a project and prints, at its first drawn frame,
-#: which of the modules the first frame must not wait for were loaded by then.
+#: Runs `kundencheck run`'s app headless on a project and prints, at its first drawn frame, the
+#: screen drawn, how many screens are in the stack, how many input fields are mounted and which
+#: of the modules the first frame must not wait for were loaded by then.
 FIRST_FRAME_PROBE = textwrap.dedent(
     """
     import json, sys
@@ -180,7 +181,8 @@ FIRST_FRAME_PROBE = textwrap.dedent(
     def first_frame(self, screen, renderable):
         if renderable is not None and not getattr(self, "_probed", False):
             self._probed = True
-            print(json.dumps([type(screen).__name__, sorted(m for m in WATCHED if m in sys.modules)]), flush=True)
+            print(json.dumps([type(screen).__name__, len(self.screen_stack), len(screen.query("Input")),
+                              sorted(m for m in WATCHED if m in sys.modules)]), flush=True)
             self.call_later(self.exit)
         return draw(self, screen, renderable)
     App._display = first_frame
@@ -195,13 +197,14 @@ FIRST_FRAME_PROBE = textwrap.dedent(
 
 def test_the_run_screens_first_frame_waits_for_no_home_screen_history_or_git(project_repo):
     """`kundencheck run` (started as the console script starts it) draws the run screen first,
+    as the app's only screen and without its input fields (the note field comes just after),
     before the home screen (made on ``g``), the history model (read in a worker), the dialogs,
     GitPython, the other commands' modules or what only a commit needs are even imported:
     benchmarks/bench_startup.py measures that first frame."""
     result = subprocess.run([sys.executable, "-c", FIRST_FRAME_PROBE, str(project_repo)],
                             capture_output=True, text=True, check=False, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[0]) == ["RunScreen", []]
+    assert json.loads(result.stdout.strip().splitlines()[0]) == ["RunScreen", 1, 0, []]
 
 
 def test_every_command_kept_in_a_module_of_its_own_is_found_by_its_name():
