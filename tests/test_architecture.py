@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -195,12 +196,18 @@ FIRST_FRAME_PROBE = textwrap.dedent(
 )
 
 
-def test_the_run_screens_first_frame_waits_for_no_home_screen_history_or_git(project_repo):
+@pytest.mark.parametrize("user_config", ["", 'theme = "textual-light"\n[keys]\nnext-item = "ctrl+n,j,down"\n'])
+def test_the_run_screens_first_frame_waits_for_no_home_screen_history_or_git(project_repo, user_config):
     """`kundencheck run` (started as the console script starts it) draws the run screen first,
     as the app's only screen and without its input fields (the note field comes just after),
     before the home screen (made on ``g``), the history model (read in a worker), the dialogs,
     GitPython, the other commands' modules or what only a commit needs are even imported:
-    benchmarks/bench_startup.py measures that first frame."""
+    benchmarks/bench_startup.py measures that first frame. A user config that remaps keys
+    changes none of that (its binding ids were once gathered by importing every screen)."""
+    if user_config:
+        path = Path(os.environ["XDG_CONFIG_HOME"]) / "kundencheck" / "config.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(user_config)
     result = subprocess.run([sys.executable, "-c", FIRST_FRAME_PROBE, str(project_repo)],
                             capture_output=True, text=True, check=False, timeout=120)
     assert result.returncode == 0, result.stderr

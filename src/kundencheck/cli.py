@@ -116,8 +116,6 @@ def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
     from kundencheck.tui.app import binding_ids, theme_names
 
     user = load_user_config()
-    # Only what the config names is checked: the binding ids are gathered from every screen's
-    # class, and importing those screens would delay the first frame of every run.
     check_against(user, themes=theme_names() if user.theme else (), binding_ids=binding_ids() if user.keys else ())
     return user.theme, (user.keys or None)
 

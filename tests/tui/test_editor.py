@@ -165,3 +165,19 @@ async def test_user_keymap_and_theme_are_applied():
         await pilot.press("j")  # remapped away
         assert app.screen.current.id == session.visible_items()[1].id
     assert {"next-item", "previous-item", "edit-note", "external-editor", "review", "help", "quit"} <= set(binding_ids())
+
+
+def test_the_listed_binding_ids_are_those_of_the_app_and_its_screens():
+    """The user config's [keys] are checked against a list (importing every screen to gather
+    them delayed the first frame of every run with remapped keys); it must stay their ids."""
+    from textual.binding import Binding
+
+    from kundencheck.tui.app import KundencheckApp
+    from kundencheck.tui.screens.actions import ActionsScreen
+    from kundencheck.tui.screens.history import HistoryScreen
+    from kundencheck.tui.screens.home import HomeScreen
+    from kundencheck.tui.screens.run import RunScreen
+
+    screens = (KundencheckApp, RunScreen, HomeScreen, HistoryScreen, ActionsScreen)
+    found = {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+    assert binding_ids() == sorted(found)

@@ -349,12 +349,17 @@ def theme_names() -> list[str]:
     return sorted(BUILTIN_THEMES)
 
 
+#: The ids of the bindings a user config may remap in its [keys] table: those of the app and its
+#: screens. Listed, not gathered from the screens' BINDINGS: a user config that remaps keys would
+#: otherwise import every screen before the run's first frame (tests/tui/test_editor.py checks
+#: the list against the screens).
+BINDING_IDS = (
+    "action-done", "action-dropped", "action-open", "back", "back-to-items", "command_palette", "edit-note",
+    "external-editor", "help", "history", "home", "next-item", "participants", "previous-item", "quit", "reload",
+    "review", "review-actions", "review-f2", "start-run",
+)
+
+
 def binding_ids() -> list[str]:
     """The ids of the bindings a user config may remap in its [keys] table."""
-    from kundencheck.tui.screens.actions import ActionsScreen
-    from kundencheck.tui.screens.history import HistoryScreen
-    from kundencheck.tui.screens.home import HomeScreen
-
-    screens = (KundencheckApp, RunScreen, HomeScreen, HistoryScreen, ActionsScreen)
-    found = {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
-    return sorted(found)
+    return sorted(BINDING_IDS)
