@@ -69,3 +69,10 @@ def test_history_screen(snap_compare, history_repo):
         assert snap_compare(app, terminal_size=SIZE, run_before=open_history)
     finally:
         project.close()
+
+
+def test_quit_dialog(snap_compare):
+    """You should see, over the run screen, a bordered box in the middle asking "Quit without
+    committing?", saying the answers are kept as a draft, and the keys y and n / escape."""
+    app, _ = offline_app()
+    assert snap_compare(app, terminal_size=SIZE, press=["1", "q"])
