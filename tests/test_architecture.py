@@ -173,7 +173,7 @@ def test_the_cli_probe_can_fail():
 #: of the modules the first frame must not wait for were loaded by then.
 FIRST_FRAME_PROBE = textwrap.dedent(
     """
-    import json, sys
+    import gc, json, sys
     from textual.app import App
     WATCHED = ("kundencheck.tui.screens.home", "kundencheck.core.history", "kundencheck.tui.screens.dialogs", "git",
                "kundencheck.cli_setup", "kundencheck.cli_answer", "kundencheck.cli_drafts", "kundencheck.cli_history",
@@ -183,7 +183,8 @@ FIRST_FRAME_PROBE = textwrap.dedent(
         if renderable is not None and not getattr(self, "_probed", False):
             self._probed = True
             print(json.dumps([type(screen).__name__, len(self.screen_stack), len(screen.query("Input")),
-                              sorted(m for m in WATCHED if m in sys.modules)]), flush=True)
+                              sorted(m for m in WATCHED if m in sys.modules),
+                              gc.isenabled(), gc.get_freeze_count() > 0]), flush=True)
             self.call_later(self.exit)
         return draw(self, screen, renderable)
     App._display = first_frame
@@ -211,7 +212,35 @@ def test_the_run_screens_first_frame_waits_for_no_home_screen_history_or_git(pro
     result = subprocess.run([sys.executable, "-c", FIRST_FRAME_PROBE, str(project_repo)],
                             capture_output=True, text=True, check=False, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[0]) == ["RunScreen", 1, 0, []]
+    # The collector, paused for the start-up, runs again (over what is not frozen) once the app does.
+    assert json.loads(result.stdout.strip().splitlines()[0]) == ["RunScreen", 1, 0, [], True, True]
+
+
+#: Runs the console script's entry point with the given arguments and prints whether the cyclic
+#: garbage collector is running afterwards.
+GC_PROBE = textwrap.dedent(
+    """
+    import gc, json, sys
+    from kundencheck.__main__ import main
+    sys.argv = ["kundencheck", *json.loads(sys.argv[1])]
+    try:
+        main()
+    except SystemExit:
+        pass
+    print(json.dumps(gc.isenabled()))
+    """
+)
+
+
+@pytest.mark.parametrize("args, collecting", [(["status"], True), (["log"], True), (["--version"], False)])
+def test_the_collector_paused_for_the_start_up_runs_again_for_the_commands_work(project_repo, args, collecting):
+    """The console script pauses the cyclic garbage collector while it starts up; every command
+    resumes it when its work begins (the TUI once its app runs: the first-frame test above).
+    `--version` does no work, so the collector stays paused: the probe can tell the two apart."""
+    result = subprocess.run([sys.executable, "-c", GC_PROBE, json.dumps(["-C", str(project_repo), *args])],
+                            capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) is collecting
 
 
 def test_every_command_kept_in_a_module_of_its_own_is_found_by_its_name():

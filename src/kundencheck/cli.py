@@ -64,7 +64,7 @@ Examples:
 @participant_option
 @push_option
 @click.pass_context
-@guarded
+@guarded(tui=True)
 def run(ctx: click.Context, phase: str | None, sprint: str | None, allow_detached: bool,
         participants: tuple[str, ...] = (), push: bool | None = None) -> None:
     from kundencheck.session import open_project
@@ -134,7 +134,7 @@ Examples:
   kundencheck home                 every phase at a glance; enter starts a run, h shows the history
   kundencheck -C ~/work/shop home"""))
 @click.pass_context
-@guarded
+@guarded(tui=True)
 def home(ctx: click.Context) -> None:
     from kundencheck.session import open_project
 
@@ -218,7 +218,7 @@ Examples:
 @click.option("--run/--no-run", "start_tui", default=True,
               help=N_("Open the TUI in the demo repository (default) or only create it."))
 @click.option("--language", type=click.Choice(["en", "de"]), default=None, help=N_("Language of the demo checklists."))
-@guarded
+@guarded(tui=True)
 def demo(start_tui: bool, language: str | None) -> None:
     from kundencheck.demo import create_demo
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import importlib
 import io
 import os
@@ -66,11 +67,20 @@ def _fail(message: str, code: int) -> None:
     raise SystemExit(code)
 
 
-def guarded(func: Callable) -> Callable:
-    """Turn the project's errors into a clean message and exit status, never a traceback."""
+def guarded(func: Callable | None = None, *, tui: bool = False) -> Callable:
+    """Turn the project's errors into a clean message and exit status, never a traceback.
+
+    The console script starts with the cyclic garbage collector paused (``__main__.main``);
+    the command's body resumes it, except a command that opens the TUI (``tui=True``), whose
+    app resumes it once it has frozen what the start-up imported (``KundencheckApp.run``).
+    """
+    if func is None:
+        return functools.partial(guarded, tui=tui)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        if not tui:
+            gc.enable()
         try:
             return func(*args, **kwargs)
         except KundencheckError as exc:

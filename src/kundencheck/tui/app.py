@@ -76,8 +76,10 @@ class KundencheckApp(App[CommitResult | None]):
         # What is in memory now (the imported modules: Textual, Rich, kundencheck) stays until
         # the process ends. Frozen, the cyclic collector stops walking it at every collection
         # while the first screen is built: that walking cost 50-70 ms of the ~250 ms from here
-        # to the first frame (benchmarks/bench_startup.py), with it frozen about 10 ms.
+        # to the first frame (benchmarks/bench_startup.py), with it frozen about 10 ms. The
+        # console script paused the collector for its start-up (__main__.main): resumed here.
         gc.freeze()
+        gc.enable()
         try:
             return super().run(*args, **kwargs)
         finally:
