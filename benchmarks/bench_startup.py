@@ -38,37 +38,56 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 #: Both apps are timed by the same hook: the first frame handed to the driver prints the time and
-#: ends the app. (App._display is Textual's one place where a frame goes out.)
+#: ends the app. (App._display is Textual's one place where a frame goes out.) The hook is put in
+#: the moment the program itself imports textual.app, through an import finder: importing Textual
+#: ahead of the program would change what the program's start-up does (kundencheck's console
+#: script, for one, pauses the garbage collector before it imports anything).
 FIRST_FRAME_HOOK = """
-import time
-from textual.app import App
-_display = App._display
-def _first_frame(self, screen, renderable):
-    if renderable is not None and not getattr(self, "_bench_drawn", False):
-        self._bench_drawn = True
-        print(time.time(), flush=True)
-        self.call_later(self.exit)
-    return _display(self, screen, renderable)
-App._display = _first_frame
+import sys, time
+
+def _install(App):
+    _display = App._display
+    def _first_frame(self, screen, renderable):
+        if renderable is not None and not getattr(self, "_bench_drawn", False):
+            self._bench_drawn = True
+            print(time.time(), flush=True)
+            self.call_later(self.exit)
+        return _display(self, screen, renderable)
+    App._display = _first_frame
+    _run = App.run
+    def _headless(self, *args, **kwargs):  # the terminal is swapped for a headless one of one size
+        kwargs.update(headless=True, size=(100, 30))
+        return _run(self, *args, **kwargs)
+    App.run = _headless
+
+class _WhenTextualAppIsImported:
+    def find_spec(self, name, path=None, target=None):
+        if name != "textual.app":
+            return None
+        import importlib.util
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run_module = spec.loader.exec_module
+        def run_and_hook(module):
+            run_module(module)
+            _install(module.App)
+        spec.loader.exec_module = run_and_hook
+        return spec
+
+sys.meta_path.insert(0, _WhenTextualAppIsImported())
 """
 
 BARE = FIRST_FRAME_HOOK + """
+from textual.app import App
 from textual.widgets import Footer, Header, Label
 class Bare(App):
     def compose(self):
         yield Header(); yield Label("hello"); yield Footer()
-Bare().run(headless=True, size=(100, 30))
+Bare().run()
 """
 
-#: The real command, `kundencheck -C REPO run build`, as the console script starts it; only the
-#: terminal is swapped for a headless one of the bare app's size.
+#: The real command, `kundencheck -C REPO run build`, as the console script starts it.
 KUNDENCHECK = FIRST_FRAME_HOOK + """
-import sys
-_run = App.run
-def _headless(self, *args, **kwargs):
-    kwargs.update(headless=True, size=(100, 30))
-    return _run(self, *args, **kwargs)
-App.run = _headless
 sys.argv = ["kundencheck", "-C", sys.argv[1], "run", "build"]
 from kundencheck.__main__ import main
 main()
