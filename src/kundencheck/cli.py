@@ -87,6 +87,10 @@ def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False,
         raise UsageError(_("{phase} is not a phase name. Known phases: {known}.").format(
             phase=repr(phase), known=", ".join(project.catalog.phases())))
     checklist = None if home else project.checklist_for(phase)  # home: checked when a run starts
+    # git reads its config and HEAD for the two checks below while Python imports the TUI.
+    project.store.start_reading_state()
+    from kundencheck.tui.app import build_app
+
     identity = project.store.identity()  # before anything is typed: a missing git identity is said now
     for warning in project.store.check_ready():
         _console(stderr=True).print("kundencheck: " + warning)
@@ -97,8 +101,6 @@ def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False,
         if participants:  # --participant: already picked when the run screen opens
             session.set_participants([*session.participants(), *participants])
         return session
-
-    from kundencheck.tui.app import build_app
 
     theme, keymap = tui_user_settings()  # the user config's theme and [keys]; checked before the UI starts
     app = build_app(make_session, draft=draft, discard_draft=project.drafts.discard, theme=theme, keymap=keymap,

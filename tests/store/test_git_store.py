@@ -161,6 +161,29 @@ def test_no_identity_configured(repo, isolated_git):
     assert_refused(repo, 'git config --global user.name "Your Name"')
 
 
+def test_config_and_head_read_ahead_are_taken_once(repo, unborn):
+    """start_reading_state runs the reads of identity() and check_ready() in the background
+    (the CLI imports the TUI meanwhile): they give what they would have read, each answer is
+    taken once (a later call reads git afresh), and close() ends a read never taken."""
+    with GitStore.open(repo) as store:
+        store.start_reading_state()
+        assert store.identity() == Identity("Ada Tester", "ada@example.com")
+        assert store.check_ready() == []
+        git(repo, "config", "user.name", "Ada Renamed")
+        assert store.identity() == Identity("Ada Renamed", "ada@example.com")  # afresh
+        git(repo, "checkout", "-q", "--detach")
+        with pytest.raises(StoreError, match="HEAD is detached"):
+            store.check_ready()  # afresh: the HEAD read ahead was taken by the first call
+        store.start_reading_state()
+        started = list(store._started.values())
+        assert len(started) == 2
+    assert all(read._proc.returncode is not None for read in started)  # ended and reaped by close()
+    with GitStore.open(unborn) as store:  # an unborn branch: the read ahead fails as git's own would
+        store.start_reading_state()
+        assert store.check_ready() == []
+        assert store.commit_file(REL, CONTENT, MESSAGE).sha == git(unborn, "rev-parse", "HEAD")
+
+
 # ---------------------------------------------------------------------- committing
 
 

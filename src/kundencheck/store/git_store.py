@@ -124,6 +124,9 @@ class GitStore:
         self._index_lock: pathlib.Path = values["index_lock"]
         self._object_format: str = values["object_format"]
         self._exe: str = values["exe"]
+        #: Quick reads started ahead (start_reading_state), by their git arguments; each is
+        #: taken by the first _run of the same arguments, so it is never read twice.
+        self._started: dict[tuple[str, ...], _StartedGit] = {}
 
     def _hash(self, data: bytes = b"") -> Any:
         """A hash of the repository's object format (hashlib: loaded to commit, not to start)."""
@@ -205,7 +208,9 @@ class GitStore:
         return cls(values, allow_detached)
 
     def close(self) -> None:
-        """End any helper processes GitPython keeps (none are started by this class)."""
+        """End any helper processes GitPython keeps, and reads started ahead but never taken."""
+        while self._started:
+            self._started.popitem()[1].abandon()
         if self._git_cmd is not None:
             self._git_cmd.clear_cache()
 
@@ -245,6 +250,15 @@ class GitStore:
     def set_local_config(self, key: str, value: str) -> None:
         """Set a key in this repository's own config (``git config KEY VALUE``)."""
         self._run(["config", key, value], what=_("set git config {key}").format(key=key))
+
+    def start_reading_state(self) -> None:
+        """Start what :meth:`identity` and :meth:`check_ready` read from git (its config and
+        HEAD) in the background, so the caller can do other work while git runs (the TUI is
+        imported meanwhile: some milliseconds of every start). Their next call takes the answer;
+        each answer is taken once, later calls read afresh; :meth:`close` ends any not taken."""
+        for args in (_CONFIG_ARGS, _HEAD_ARGS):
+            if args not in self._started:
+                self._started[args] = _StartedGit([self._exe, *args], self.root, self.timeout)
 
     def identity(self) -> Identity:
         """The author git will record, from the environment and git config, as `git commit` does."""
@@ -890,8 +904,12 @@ class GitStore:
         programs the user wrote or reads (hooks, gpg's pinentry). Empty LC_ALL means unset.
         """
         if quick:  # a read (before the first screen, or of history): git directly, no GitPython import
+            started = self._started.pop(tuple(args), None) if stdin is None else None
             try:
-                status, out, err = _run_plain([self._exe, *args], self.root, self.timeout, stdin)
+                if started is not None:
+                    status, out, err = started.result()
+                else:
+                    status, out, err = _run_plain([self._exe, *args], self.root, self.timeout, stdin)
             except (OSError, subprocess.SubprocessError) as exc:
                 raise StoreError(_("Could not {what}: running git failed ({error}).").format(what=what, error=exc)) from exc
             if ok is not None and status not in ok:
@@ -947,8 +965,7 @@ class GitStore:
 
     def _head(self) -> tuple[str | None, str | None]:
         """(full branch ref or None when detached, commit id or None when unborn): one call."""
-        status, out, _err = self._run(["rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD",
-                                    "--"], what=_("read HEAD"), ok=None, quick=True)
+        status, out, _err = self._run(list(_HEAD_ARGS), what=_("read HEAD"), ok=None, quick=True)
         if status == 0:
             sha, name = out.decode().split("\n")[:2]
             return (None if name == "HEAD" else name), sha
@@ -969,7 +986,7 @@ class GitStore:
 
     def _config(self) -> dict[str, str | None]:
         """All of git's config as one dict (last value wins), read fresh with one call."""
-        out = self._run(["config", "-z", "--list"], what=_("read git config"), quick=True)[1]
+        out = self._run(list(_CONFIG_ARGS), what=_("read git config"), quick=True)[1]
         config: dict[str, str | None] = {}
         for entry in out.decode("utf-8", "replace").split("\0"):
             if entry:
@@ -1049,13 +1066,44 @@ def _plain_env() -> dict[str, str]:
     return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
 
 
+#: What _config and _head ask git (and start_reading_state starts ahead).
+_CONFIG_ARGS = ("config", "-z", "--list")
+_HEAD_ARGS = ("rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD", "--")
+
+
+class _StartedGit:
+    """A git command run without GitPython, the way GitPython would (C locale, never
+    prompting), started now and answered by :meth:`result`."""
+
+    def __init__(self, argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None) -> None:
+        self._timeout = _timeout(timeout)
+        self._stdin = stdin
+        self._proc = subprocess.Popen(argv, cwd=cwd, env=_plain_env(),
+                                      stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def result(self) -> tuple[int, bytes, str]:
+        """(exit status, stdout, stderr); raises subprocess.TimeoutExpired after the timeout,
+        having stopped git."""
+        # communicate() writes the input while it reads the output: no pipe deadlock.
+        try:
+            out, err = self._proc.communicate(self._stdin, timeout=self._timeout)
+        except BaseException:
+            self.abandon()
+            raise
+        return self._proc.returncode, out, err.decode("utf-8", "replace")
+
+    def abandon(self) -> None:
+        """Stop git if it still runs, and reap it."""
+        with contextlib.suppress(OSError):
+            self._proc.kill()
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            self._proc.communicate(timeout=5)
+
+
 def _run_plain(argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None) -> tuple[int, bytes, str]:
     """Run git without GitPython, the way GitPython would (C locale, never prompting)."""
-    env = _plain_env()
-    # input= is written by communicate(), which reads the output meanwhile: no pipe deadlock.
-    proc = subprocess.run(argv, cwd=cwd, env=env, input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
-                          capture_output=True, timeout=_timeout(timeout))
-    return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
+    return _StartedGit(argv, cwd, timeout, stdin).result()
 
 
 def _git_failed(what: str, args: list[str], status: int, err: str) -> str:
