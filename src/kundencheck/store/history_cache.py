@@ -16,7 +16,9 @@ where a view wants commit ids, :func:`run_commits` reads them in one ``git log``
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -109,41 +111,42 @@ def write_cache(path: Path, runs: dict[str, Run]) -> None:
 
 class _RunEncoder:
     def __init__(self) -> None:
-        self._index: dict[str, int] = {"": 0}
+        # A missing text gets the next index on first lookup: `index[text]` is one C call, and a
+        # cache write looks up hundreds of thousands of texts.
+        self._index: defaultdict[str, int] = defaultdict(itertools.count().__next__)
+        self._index[""]  # index 0: the empty text
 
     @property
     def strings(self) -> list[str]:
         return list(self._index)  # a dict keeps insertion order: the texts by index
 
-    def text(self, text: str) -> int:
-        # setdefault is one C call: hundreds of thousands of texts per cache write.
-        return self._index.setdefault(text, len(self._index))
-
     def run(self, run: Run) -> list[Any]:
-        text = self.text
+        text = self._index
+        value = self.value
         return [
-            text(run.id), text(run.checklist), text(run.checklist_version), text(run.phase),
-            text(run.language), text(run.sprint), text(run.author),
+            text[run.id], text[run.checklist], text[run.checklist_version], text[run.phase],
+            text[run.language], text[run.sprint], text[run.author],
             run.started.isoformat(), run.finished.isoformat() if run.finished else None,
-            [text(p) for p in run.participants],
-            [[text(a.item), self.value(a.value), text(a.note), self.action(a.action)] for a in run.answers],
-            [[text(r.run), text(r.item), text(r.decision), text(r.note)] for r in run.reviews],
+            [text[p] for p in run.participants],
+            [[text[a.item], value(a.value), text[a.note], self.action(a.action) if a.action is not None else None]
+             for a in run.answers],
+            [[text[r.run], text[r.item], text[r.decision], text[r.note]] for r in run.reviews],
         ]
 
     def value(self, value: Any) -> Any:
         # Tagged by JSON type, so the text "2026-12-01" and the date 2026-12-01 stay apart.
+        if type(value) is str:
+            return self._index[value]
         if value is None:
             return None
         if isinstance(value, dt.date):
             return {"d": value.isoformat()}
         if isinstance(value, int):
             return [value]
-        return self.text(str(value))
+        return self._index[str(value)]
 
-    def action(self, action: Action | None) -> list[Any] | None:
-        if action is None:
-            return None
-        return [self.text(action.what), self.text(action.owner), action.due.isoformat() if action.due else None]
+    def action(self, action: Action) -> list[Any]:
+        return [self._index[action.what], self._index[action.owner], action.due.isoformat() if action.due else None]
 
 
 class _RunDecoder:
