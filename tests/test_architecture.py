@@ -131,29 +131,36 @@ def test_only_the_store_imports_gitpython():
 
 # ------------------------------------------------------------------------- a fast command line
 
-#: Prints, after running the command line with the given arguments, which of Textual and
-#: GitPython it loaded: `--version` and `--help` answer at once, without the TUI or git.
-CLI_PROBE = textwrap.dedent(
+#: Runs the console script's entry point with the arguments given (JSON in argv[1]), then prints,
+#: as JSON, the expression put in for REPORT.
+AFTER_COMMAND = textwrap.dedent(
     """
-    import json, sys
-    from kundencheck.cli import main
+    import gc, json, sys
+    from kundencheck.__main__ import main
     sys.argv = ["kundencheck", *json.loads(sys.argv[1])]
     try:
         main()
     except SystemExit:
         pass
-    print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & {"textual", "git"})))
+    print(json.dumps(REPORT))
     """
 )
 
 
-def cli_loads(args: list[str], before: str = "") -> list[str]:
+def after_command(args: list[str], report: str, before: str = "") -> object:
+    """What ``report`` (a Python expression) is once the command line has run ``args``."""
     import json
 
-    result = subprocess.run([sys.executable, "-c", before + CLI_PROBE, json.dumps(args)],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, "-c", before + AFTER_COMMAND.replace("REPORT", report), json.dumps(args)],
+                            capture_output=True, text=True, check=False, timeout=120)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def cli_loads(args: list[str], before: str = "") -> list[str]:
+    """Which of Textual and GitPython the command line loaded: `--version` and `--help` answer at
+    once, without the TUI or git."""
+    return after_command(args, 'sorted({m.split(".")[0] for m in sys.modules} & {"textual", "git"})', before)
 
 
 @pytest.mark.parametrize("args", [["--version"], ["-V"], ["--help"], ["run", "--help"], ["status", "--help"]])
@@ -216,31 +223,12 @@ def test_the_run_screens_first_frame_waits_for_no_home_screen_history_or_git(pro
     assert json.loads(result.stdout.strip().splitlines()[0]) == ["RunScreen", 1, 0, [], True, True]
 
 
-#: Runs the console script's entry point with the given arguments and prints whether the cyclic
-#: garbage collector is running afterwards.
-GC_PROBE = textwrap.dedent(
-    """
-    import gc, json, sys
-    from kundencheck.__main__ import main
-    sys.argv = ["kundencheck", *json.loads(sys.argv[1])]
-    try:
-        main()
-    except SystemExit:
-        pass
-    print(json.dumps(gc.isenabled()))
-    """
-)
-
-
 @pytest.mark.parametrize("args, collecting", [(["status"], True), (["log"], True), (["--version"], False)])
 def test_the_collector_paused_for_the_start_up_runs_again_for_the_commands_work(project_repo, args, collecting):
     """The console script pauses the cyclic garbage collector while it starts up; every command
     resumes it when its work begins (the TUI once its app runs: the first-frame test above).
     `--version` does no work, so the collector stays paused: the probe can tell the two apart."""
-    result = subprocess.run([sys.executable, "-c", GC_PROBE, json.dumps(["-C", str(project_repo), *args])],
-                            capture_output=True, text=True, check=False, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) is collecting
+    assert after_command(["-C", str(project_repo), *args], "gc.isenabled()") is collecting
 
 
 def test_every_command_kept_in_a_module_of_its_own_is_found_by_its_name():
