@@ -258,7 +258,10 @@ class GitStore:
         each answer is taken once, later calls read afresh; :meth:`close` ends any not taken."""
         for args in (_CONFIG_ARGS, _HEAD_ARGS):
             if args not in self._started:
-                self._started[args] = _StartedGit([self._exe, *args], self.root, self.timeout)
+                try:
+                    self._started[args] = _StartedGit([self._exe, *args], self.root, self.timeout)
+                except OSError:
+                    return  # no process to start (none left, no memory): the call itself says why
 
     def identity(self) -> Identity:
         """The author git will record, from the environment and git config, as `git commit` does."""
