@@ -184,7 +184,6 @@ def test_config_and_head_read_ahead_are_taken_once(repo, unborn):
         assert store.commit_file(REL, CONTENT, MESSAGE).sha == git(unborn, "rev-parse", "HEAD")
 
 
-
 def test_a_read_ahead_that_cannot_start_leaves_the_error_to_the_call(repo):
     """Starting git ahead is only a head start: when no process can be started, nothing is
     raised there, and the call itself reports it as a store error (one paragraph, no traceback)."""
