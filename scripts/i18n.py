@@ -2,6 +2,7 @@
 
     python scripts/i18n.py update    # extract every _("...") from src/ into the .pot, merge into the .po files
     python scripts/i18n.py compile   # write the .mo files next to the .po files (they ship in the wheel)
+    python scripts/i18n.py merge BASE OURS THEIRS   # a git merge driver for the catalogs (CONTRIBUTING.md)
 
 After `update`, translate the new empty entries in src/kundencheck/locale/de/LC_MESSAGES/kundencheck.po
 (the English catalog keeps msgstr empty: gettext then shows the English msgid), then `compile`.
@@ -69,11 +70,40 @@ def compile_catalogs() -> None:
         print(f"wrote {path.with_suffix('.mo').relative_to(ROOT)}")
 
 
+def merge(base: str, ours: str, theirs: str) -> int:
+    """Merge two versions of a catalog (.po or .pot) as a git merge driver: every text of either
+    side, a translation where either side has one (``theirs`` wins where both have a different
+    one). ``base`` is not needed: a text one side removed comes back here and is dropped by the
+    next ``update`` if the code no longer has it. Writes ``ours``; 0 means merged cleanly.
+
+    Two branches that each add texts otherwise conflict on neighbouring lines of the sorted
+    catalog. The .mo files are binary: after a merge, run ``compile`` again.
+    """
+    def load(path: str) -> Catalog:
+        with open(path, "rb") as handle:
+            return read_po(handle)
+
+    merged, other = load(ours), load(theirs)
+    for message in other:
+        if not message.id:
+            continue
+        mine = merged.get(message.id, message.context)
+        if mine is None:
+            merged[message.id] = message
+        elif message.string and message.string != mine.string:
+            mine.string = message.string
+    with open(ours, "wb") as handle:
+        write_po(handle, merged, omit_header=True, sort_output=True, ignore_obsolete=True, no_location=True, width=100)
+    return 0
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "update":
         update()
     elif command == "compile":
         compile_catalogs()
+    elif command == "merge" and len(sys.argv) == 5:
+        sys.exit(merge(*sys.argv[2:5]))
     else:
         sys.exit(__doc__)
