@@ -183,8 +183,8 @@ FIRST_FRAME_PROBE = textwrap.dedent(
     import gc, json, sys
     from textual.app import App
     WATCHED = ("kundencheck.tui.screens.home", "kundencheck.core.history", "kundencheck.tui.screens.dialogs", "git",
-               "kundencheck.cli_setup", "kundencheck.cli_answer", "kundencheck.cli_drafts", "kundencheck.cli_history",
-               "kundencheck.cli_gate", "kundencheck.core.message", "kundencheck.core.participants", "kundencheck.store.atomic")
+               "kundencheck.cli.setup", "kundencheck.cli.answer", "kundencheck.cli.drafts", "kundencheck.cli.history",
+               "kundencheck.cli.gate", "kundencheck.core.message", "kundencheck.core.participants", "kundencheck.store.atomic")
     draw = App._display
     def first_frame(self, screen, renderable):
         if renderable is not None and not getattr(self, "_probed", False):

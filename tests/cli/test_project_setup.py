@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kundencheck import cli_setup
+from kundencheck.cli import setup as cli_setup
 from kundencheck.cli import main
 from kundencheck.core.checklist import KNOWN_PHASES
 from kundencheck.core.config import CONFIG_PATH, load_config

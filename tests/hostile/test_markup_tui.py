@@ -19,7 +19,6 @@ import pytest
 from textual import events
 
 import kundencheck
-from kundencheck.cli import _offerable_draft
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.actions import ActionsScreen
@@ -131,7 +130,7 @@ async def test_every_screen_shows_markup_literally_and_never_runs_it(markup_repo
     assert [(r.decision, r.note) for r in session.run.reviews] == [("open", "Noch [bold]offen[/]")]
 
     # The resume dialog describes the draft (its sprint label is hostile).
-    draft = _offerable_draft(project, "build")
+    draft = project.offerable_draft("build")
     assert draft is not None
     again = build_app(lambda _phase, d: RunSession.start(project, "build", draft=d), draft=draft)
     async with again.run_test(size=(160, 48)) as pilot:

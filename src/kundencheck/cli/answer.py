@@ -14,8 +14,8 @@ from typing import Any
 
 import click
 
-from kundencheck.cli_common import _console, command, directory_of, guarded
-from kundencheck.cli_team import apply_push, parse_participants, participant_option, push_option
+from kundencheck.cli.common import _console, command, directory_of, guarded
+from kundencheck.cli.team import apply_push, parse_participants, participant_option, push_option
 from kundencheck.core.participants import parse_participant, with_participants
 from kundencheck.core.errors import AnswersError, KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
@@ -210,7 +210,7 @@ def _either(words: list[str]) -> str:
 
 def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: str | None, *,
                    participants: list[str] | None = None) -> None:
-    from kundencheck.cli import _report_commit  # lazily: kundencheck.cli imports this module
+    from kundencheck.cli.run import report_commit
     from kundencheck.core import answers as answers_mod
     from kundencheck.core.checklist import parse_toml_bytes
     from kundencheck.session import RunSession
@@ -246,7 +246,7 @@ def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: s
         result = session.commit()
     finally:
         session.release()
-    _report_commit(result, project)
+    report_commit(result, project)
 
 
 def _participant_problems(people: list[str]) -> list[str]:

@@ -1,7 +1,7 @@
 """What every CLI module shares: the console, the one-paragraph failure, ``guarded``, the
 language of the output and click commands whose help is shown in that language.
 
-Kept apart from :mod:`kundencheck.cli` so the command modules (``cli_answer``, ``cli_drafts``)
+Kept apart from :mod:`kundencheck.cli` so the command modules (``cli.answer``, ``cli.drafts``)
 can use it without importing the click group that registers them.
 """
 
@@ -147,7 +147,7 @@ def choose_language(directory: Path) -> str:
             pass
     language, _source = effective_language(project_language, user)
     set_language(language)
-    from kundencheck.cli_click_texts import speak_our_language
+    from kundencheck.cli.click_texts import speak_our_language
 
     speak_our_language()  # click's own messages about the command line, in that language too
     _chosen = (key, language)

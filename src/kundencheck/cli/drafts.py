@@ -11,8 +11,8 @@ import re
 
 import click
 
-from kundencheck.cli_common import _console, directory_of, group, guarded
-from kundencheck.cli_team import apply_push, push_option
+from kundencheck.cli.common import _console, directory_of, group, guarded
+from kundencheck.cli.team import apply_push, push_option
 from kundencheck.core.errors import AnswersError, StoreError, UsageError
 from kundencheck.core.i18n import N_, _
 
@@ -138,7 +138,7 @@ Examples:
 @click.pass_context
 @guarded
 def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool, push: bool | None = None) -> None:
-    from kundencheck.cli import _report_commit  # lazily: kundencheck.cli imports this module
+    from kundencheck.cli.run import report_commit
     from kundencheck.session import RunSession, open_project
 
     project = open_project(directory_of(ctx), allow_detached=allow_detached)
@@ -169,7 +169,7 @@ def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool, push: 
             result = session.commit()
         finally:
             session.release()
-        _report_commit(result, project)
+        report_commit(result, project)
     finally:
         project.close()
 

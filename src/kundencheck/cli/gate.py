@@ -1,7 +1,7 @@
 """`kundencheck check`: the gate for CI jobs and pre-push hooks.
 
 Thin: it opens the project, reads the history summary like ``status`` does
-(:func:`kundencheck.cli_history.load_summary`), lets the pure rules of
+(:meth:`kundencheck.session.Project.summary`), lets the pure rules of
 :mod:`kundencheck.core.gate` judge it, and prints the result for people, as JSON or as GitHub
 workflow annotations. Exit status 0 when nothing fails, 1 when a rule at level "error" found
 something, 2 when the check could not be made (usage, config or repository error).
@@ -13,8 +13,8 @@ import datetime as dt
 
 import click
 
-from kundencheck.cli_common import _console, command, directory_of, guarded
-from kundencheck.cli_history import _today_option
+from kundencheck.cli.common import _console, command, directory_of, guarded
+from kundencheck.cli.history import _today_option
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
 
@@ -69,7 +69,6 @@ def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
 
 def _judge(ctx: click.Context, day: dt.date):
     """Open the project and judge it; returns (result, project name)."""
-    from kundencheck.cli_history import load_summary
     from kundencheck.core.gate import evaluate, not_started
     from kundencheck.core.text import one_line
     from kundencheck.session import open_project
@@ -80,11 +79,11 @@ def _judge(ctx: click.Context, day: dt.date):
         if not (project.root / ".kundencheck").is_dir():
             return not_started(day, project.current_phase(), project.config.check), name
         notes = []
-        summary, problems = load_summary(project, day)
+        summary, problems = project.summary(day)
         branch = project.config.branch
         if branch and not summary.runs:
             # A fresh clone (a CI job) has the team's answers branch only as origin's.
-            remote, remote_problems = load_summary(project, day, rev=f"refs/remotes/origin/{branch}")
+            remote, remote_problems = project.summary(day, rev=f"refs/remotes/origin/{branch}")
             if remote.runs:
                 summary, problems = remote, remote_problems
                 notes.append(_("No local branch {branch} with answers: read them from origin/{branch}.")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from kundencheck.cli_common import _console, command, directory_of, guarded
+from kundencheck.cli.common import _console, command, directory_of, guarded
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
 
@@ -32,18 +32,13 @@ def _load(ctx: click.Context, today: dt.datetime | None):
 
     project = open_project(directory_of(ctx), allow_detached=True)
     try:
-        summary, problems = load_summary(project, today.date() if today is not None else dt.date.today())
+        summary, problems = project.summary(today.date() if today is not None else dt.date.today())
     except BaseException:
         project.close()
         raise
     return project, summary, problems
 
 
-def load_summary(project, day: dt.date, rev: str | None = None):
-    """The history summary of an open project as of ``day``, read from ``rev`` (default: the
-    team's answers branch, else HEAD); returns (summary, problems). The work is
-    :meth:`Project.summary`, which the TUI's home and history screens share."""
-    return project.summary(day, rev=rev)
 
 
 def _warn_problems(problems: list[str]) -> None:

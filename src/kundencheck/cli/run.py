@@ -1,58 +1,17 @@
-"""The command line: a thin layer over the session, the store and the TUI.
-
-Every error the user can cause is a :class:`KundencheckError` and is printed as one paragraph;
-anything else is a bug, reported in one paragraph with the traceback saved to a file.
-"""
+"""`kundencheck run`, `home` and `demo`: the commands that open the terminal UI, and how a
+commit made there (or by `answer` and `drafts commit`) is reported."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import click
 
-from kundencheck import __version__
-from kundencheck.cli_common import VERSION_OPTION_TEXT, MainGroup, _console, choose_language, group, guarded
-from kundencheck.cli_team import apply_push, parse_participants, participant_option, push_option, report_push
-from kundencheck.core.errors import KundencheckError, UsageError
+from kundencheck.cli.common import _console, command, directory_of, guarded
+from kundencheck.cli.team import apply_push, parse_participants, participant_option, push_option, report_push
+from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
 
-# Help texts and examples are marked with N_() and translated when the help is shown
-# (cli_common.TranslatedCommand): the language is known only once -C and the project are.
-EXAMPLES = N_("""\
-Examples:
-  kundencheck                      run the current phase's checklist here
-  kundencheck run kickoff          run the kickoff checklist
-  kundencheck -C ~/work/shop run   run in another repository
-  kundencheck validate             check the shipped and this project's checklists
-  kundencheck demo                 try it in a throwaway repository""")
 
-
-@group(cls=MainGroup, invoke_without_command=True, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]},
-       help=N_("kundencheck: client-care checklists for each project phase, answered in the terminal "
-               "and committed into your project's own git history."))
-@click.version_option(__version__, "-V", "--version", prog_name="kundencheck", help=VERSION_OPTION_TEXT)
-# Eager, so `-C DIR --help` shows the help in the language of the project in DIR.
-@click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=None, is_eager=True,
-              help=N_("Run as if started in DIRECTORY (like git -C)."))
-@click.option("--no-color", is_flag=True, help=N_("No colours (the same as setting NO_COLOR=1)."))
-@click.pass_context
-def main(ctx: click.Context, directory: Path | None, no_color: bool = False) -> None:
-    if no_color:
-        os.environ["NO_COLOR"] = "1"  # before any console or app is made; Rich and Textual honour it
-    ctx.ensure_object(dict)
-    ctx.obj["directory"] = directory or Path(".")
-    # Before anything is said: a mistake on the command line is told in the project's language too.
-    choose_language(ctx.obj["directory"])
-    if ctx.invoked_subcommand is None:
-        ctx.invoke(run)
-
-
-def _directory(ctx: click.Context) -> Path:
-    return ctx.find_root().obj["directory"]
-
-
-@main.command(help=N_("Answer a phase's checklist in the terminal UI and commit the answers."), epilog=N_("""\
+@command("run", help=N_("Answer a phase's checklist in the terminal UI and commit the answers."), epilog=N_("""\
 Examples:
   kundencheck run                  the project's current phase (else build)
   kundencheck run acceptance       a given phase
@@ -70,7 +29,7 @@ def run(ctx: click.Context, phase: str | None, sprint: str | None, allow_detache
     from kundencheck.session import open_project
 
     people = parse_participants(participants)  # before the UI starts: a typo is said first
-    project = open_project(_directory(ctx), allow_detached=allow_detached)
+    project = open_project(directory_of(ctx), allow_detached=allow_detached)
     try:
         apply_push(project, push)
         _run_tui(project, phase, sprint, participants=people)
@@ -94,7 +53,7 @@ def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False,
     identity = project.store.identity()  # before anything is typed: a missing git identity is said now
     for warning in project.store.check_ready():
         _console(stderr=True).print("kundencheck: " + warning)
-    draft = None if checklist is None else _offerable_draft(project, checklist.id)
+    draft = None if checklist is None else project.offerable_draft(checklist.id)
 
     def make_session(run_phase, resume):
         session = RunSession.start(project, run_phase or phase, sprint=sprint, draft=resume, identity=identity)
@@ -109,7 +68,7 @@ def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False,
     if result is None and (app.session is None or not app.session.has_answers()):
         _console().print(_("No commit made: nothing was answered."))  # and no draft was left to mention
         return
-    _report_commit(result, project)
+    report_commit(result, project)
 
 
 def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
@@ -122,11 +81,7 @@ def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
     return user.theme, (user.keys or None)
 
 
-def _offerable_draft(project, checklist_id: str):
-    return project.offerable_draft(checklist_id)
-
-
-@main.command(
+@command(
     help=N_("Open the terminal UI on the home screen: every phase with its last run (when, who, answers by "
             "status, trend), open and overdue actions, whether a check is due, disagreements and unfinished "
             "drafts. `enter` starts a run of the phase in focus, `h` shows its history (the health matrix), "
@@ -140,14 +95,15 @@ Examples:
 def home(ctx: click.Context) -> None:
     from kundencheck.session import open_project
 
-    project = open_project(_directory(ctx))
+    project = open_project(directory_of(ctx))
     try:
         _run_tui(project, None, None, home=True)
     finally:
         project.close()
 
 
-def _report_commit(result, project) -> None:
+def report_commit(result, project) -> None:
+    """Say what a commit of answers made (or that none was made), its warnings and its push."""
     console = _console()
     if result is None:
         console.print(_("No commit made. Answers given so far are kept as a draft (see `kundencheck drafts`)."))
@@ -162,56 +118,7 @@ def _report_commit(result, project) -> None:
     report_push(result)
 
 
-@main.command(
-    help=N_("Check checklist files against the format (docs/checklist-format.md).\n\n"
-            "Exit status 0 when all are valid, 1 when any is not, 2 on a usage error."),
-    epilog=N_("""\
-Examples:
-  kundencheck validate                         the shipped and this project's checklists
-  kundencheck validate .kundencheck/checklists/*.toml"""))
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.pass_context
-@guarded
-def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    from kundencheck.core.catalog import checklist_paths
-    from kundencheck.core.checklist import load_checklist
-    from kundencheck.core.errors import ChecklistError
-
-    if paths:
-        files = list(paths)
-    else:
-        root = _project_root_or_none(_directory(ctx))
-        files = checklist_paths(root)
-    if not files:
-        raise UsageError(_("No checklist files found to validate. Name some: kundencheck validate FILE..."))
-    console, errors = _console(), _console(stderr=True)
-    bad = 0
-    for path in files:
-        try:
-            checklist = load_checklist(path)
-        except ChecklistError as exc:
-            bad += 1
-            errors.print(f"✘ {exc}")
-            continue
-        console.print(_("✔ {path}: {checklist} ({language}, version {version}, {count} items)").format(
-            path=path, checklist=checklist.id, language=checklist.language, version=checklist.version,
-            count=len(checklist.items)))
-    console.print(_("{valid} valid, {invalid} invalid").format(valid=len(files) - bad, invalid=bad))
-    raise SystemExit(1 if bad else 0)
-
-
-def _project_root_or_none(directory: Path) -> Path | None:
-    """The repository top for ``directory``, or None outside a repository (validate works there too)."""
-    from kundencheck.store.git_store import GitStore
-
-    try:
-        with GitStore.open(directory) as store:
-            return store.root
-    except KundencheckError:
-        return None
-
-
-@main.command(
+@command(
     help=N_("Create a throwaway repository with a few sprints of sample answers and open it."),
     epilog=N_("""\
 Examples:
@@ -237,21 +144,3 @@ def demo(start_tui: bool, language: str | None) -> None:
     finally:
         project.close()
     console.print(_("Look around: {command}").format(command=f"cd {path} && git log --stat"))
-
-
-main.lazy_commands.update({
-    "init": "kundencheck.cli_setup:init",
-    "phase": "kundencheck.cli_setup:phase",
-    "config": "kundencheck.cli_setup:config_command",
-    "completion": "kundencheck.cli_setup:completion",
-    "answer": "kundencheck.cli_answer:answer",
-    "drafts": "kundencheck.cli_drafts:drafts",
-    "status": "kundencheck.cli_history:status",
-    "log": "kundencheck.cli_history:log",
-    "report": "kundencheck.cli_history:report",
-    "check": "kundencheck.cli_gate:check",
-})
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -1,4 +1,4 @@
-"""Setting a project up: ``init``, ``phase``, ``config`` and ``completion``.
+"""Setting a project up: ``init``, ``phase``, ``config``, ``completion`` and ``validate``.
 
 The project config is written with tomlkit so that a second ``init`` or a ``phase`` change edits
 only the keys asked for and keeps the team's comments and layout. Every write is committed like
@@ -8,15 +8,15 @@ the answers are (only that file, the user's index and work tree otherwise untouc
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
+from kundencheck.cli.common import _console, command, directory_of, guarded
 from kundencheck.core.config import CONFIG_PATH, DEFAULT_CADENCE_DAYS, ConfigError, config_from_dict, load_config
 from kundencheck.core.errors import KundencheckError, StoreError, UsageError
 from kundencheck.core.i18n import N_, _, set_language, translate
@@ -25,38 +25,7 @@ from kundencheck.core.i18n import N_, _, set_language, translate
 CONFIG_SUBJECT = N_("kundencheck: configure project")
 
 
-def _command(name: str | None = None, **attrs) -> Callable:
-    return _common().command(name, **attrs)
-
-
 # ----------------------------------------------------------------------------- shared helpers
-
-
-def _common():
-    """cli_common if it is there, else the same helpers from kundencheck.cli (imported late)."""
-    try:
-        from kundencheck import cli_common as common
-    except ImportError:  # pragma: no cover  (older layout)
-        from kundencheck import cli as common
-    return common
-
-
-def _guarded(func: Callable) -> Callable:
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return _common().guarded(func)(*args, **kwargs)
-
-    return wrapper
-
-
-def _console(stderr: bool = False):
-    return _common()._console(stderr=stderr)
-
-
-def _directory(ctx: click.Context) -> Path:
-    obj = ctx.find_root().obj
-    directory = obj.get("directory") if isinstance(obj, dict) else None
-    return directory or Path(".")
 
 
 def _stdin_is_tty() -> bool:
@@ -298,7 +267,7 @@ def _current(data: dict[str, Any], setting: Setting) -> Any:
 # ----------------------------------------------------------------------------- init
 
 
-@_command(
+@command(
     help=N_("Write the project's .kundencheck/config.toml (every key explained in a comment) and commit it.\n\n"
             "A second run changes only the keys given as flags and keeps your comments and layout."),
     epilog=N_("""\
@@ -322,7 +291,7 @@ Examples:
 @click.option("--copy-checklists", is_flag=True,
               help=N_("Copy the shipped checklists into .kundencheck/checklists/ to customise them."))
 @click.pass_context
-@_guarded
+@guarded
 def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
     import tomlkit
 
@@ -335,7 +304,7 @@ def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
     flag_names = {s.dotted: s.flag for s in SETTINGS}
     if flags["language"]:  # the project's new language: the config's comments, the commit, what is said
         set_language(flags["language"])
-    store = GitStore.open(_directory(ctx))
+    store = GitStore.open(directory_of(ctx))
     try:
         path = store.root / CONFIG_PATH
         if path.exists():
@@ -456,7 +425,7 @@ def _complete_phase(ctx: click.Context, param: click.Parameter, incomplete: str)
     from kundencheck.store.git_store import GitStore
 
     try:
-        with GitStore.open(_directory(ctx)) as store:
+        with GitStore.open(directory_of(ctx)) as store:
             names = known_phases(load_config(store.root), load_catalog(store.root))
     except KundencheckError:
         names = known_phases(Config(), load_catalog(None))
@@ -464,7 +433,7 @@ def _complete_phase(ctx: click.Context, param: click.Parameter, incomplete: str)
 
 
 
-@_command(
+@command(
     help=N_("Show the project's current phase, or move it to NAME (committed to the config)."),
     epilog=N_("""\
 Examples:
@@ -472,14 +441,14 @@ Examples:
   kundencheck phase acceptance      move the project on (committed: see git log)"""))
 @click.argument("name", required=False, shell_complete=_complete_phase)
 @click.pass_context
-@_guarded
+@guarded
 def phase(ctx: click.Context, name: str | None) -> None:
     import tomlkit
 
     from kundencheck.core.checklist import KNOWN_PHASES
     from kundencheck.session import open_project
 
-    project = open_project(_directory(ctx))
+    project = open_project(directory_of(ctx))
     try:
         config, catalog = project.config, project.catalog
         current = project.current_phase()
@@ -527,7 +496,7 @@ def phase(ctx: click.Context, name: str | None) -> None:
 # ----------------------------------------------------------------------------- config
 
 
-@_command(
+@command(
     "config",
     help=N_("Show kundencheck's settings: the project's config, your user config, and which one wins."),
     epilog=N_("""\
@@ -536,14 +505,14 @@ Examples:
 @click.option("--show-paths", is_flag=True,
               help=N_("Show the config files, whether they exist, and where each effective setting comes from."))
 @click.pass_context
-@_guarded
+@guarded
 def config_command(ctx: click.Context, show_paths: bool) -> None:
     from kundencheck.core.user_config import check_against, effective_language, load_user_config, user_config_path
     from kundencheck.store.git_store import GitStore
 
     console = _console()
     try:
-        with GitStore.open(_directory(ctx)) as store:
+        with GitStore.open(directory_of(ctx)) as store:
             root: Path | None = store.root
     except KundencheckError:
         root = None
@@ -593,7 +562,7 @@ def _source_name(source: str) -> str:
 # ----------------------------------------------------------------------------- completion
 
 
-@_command(
+@command(
     help=N_("Print the shell completion script for bash, zsh or fish (default: your $SHELL)."),
     epilog=N_("""\
 Examples:
@@ -614,3 +583,51 @@ def completion(ctx: click.Context, shell: str | None) -> None:
     click.echo(cls(ctx.find_root().command, {}, "kundencheck", "_KUNDENCHECK_COMPLETE").source())
 
 
+@command(
+    "validate",
+    help=N_("Check checklist files against the format (docs/checklist-format.md).\n\n"
+            "Exit status 0 when all are valid, 1 when any is not, 2 on a usage error."),
+    epilog=N_("""\
+Examples:
+  kundencheck validate                         the shipped and this project's checklists
+  kundencheck validate .kundencheck/checklists/*.toml"""))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
+@guarded
+def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    from kundencheck.core.catalog import checklist_paths
+    from kundencheck.core.checklist import load_checklist
+    from kundencheck.core.errors import ChecklistError
+
+    if paths:
+        files = list(paths)
+    else:
+        root = _project_root_or_none(directory_of(ctx))
+        files = checklist_paths(root)
+    if not files:
+        raise UsageError(_("No checklist files found to validate. Name some: kundencheck validate FILE..."))
+    console, errors = _console(), _console(stderr=True)
+    bad = 0
+    for path in files:
+        try:
+            checklist = load_checklist(path)
+        except ChecklistError as exc:
+            bad += 1
+            errors.print(f"✘ {exc}")
+            continue
+        console.print(_("✔ {path}: {checklist} ({language}, version {version}, {count} items)").format(
+            path=path, checklist=checklist.id, language=checklist.language, version=checklist.version,
+            count=len(checklist.items)))
+    console.print(_("{valid} valid, {invalid} invalid").format(valid=len(files) - bad, invalid=bad))
+    raise SystemExit(1 if bad else 0)
+
+
+def _project_root_or_none(directory: Path) -> Path | None:
+    """The repository top for ``directory``, or None outside a repository (validate works there too)."""
+    from kundencheck.store.git_store import GitStore
+
+    try:
+        with GitStore.open(directory) as store:
+            return store.root
+    except KundencheckError:
+        return None

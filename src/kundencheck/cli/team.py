@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import click
 
-from kundencheck.cli_common import _console
+from kundencheck.cli.common import _console
 from kundencheck.core.i18n import N_, _
 
 participant_option = click.option(
