@@ -26,7 +26,52 @@ from kundencheck.store.drafts import DraftStore
 from kundencheck.store.git_store import CommitResult, GitStore, Identity
 
 if TYPE_CHECKING:  # the history model is imported where history is read (a worker, in the TUI)
+    from kundencheck.core.corrections import AmendRefusal
     from kundencheck.core.history import HistorySummary, TrackedAction
+
+
+class AmendRefused(KundencheckError):
+    """``kundencheck amend`` (or ``e`` on the home screen) cannot correct the run asked for.
+
+    ``refusal`` says why (core/corrections.py, :class:`AmendRefusal`); ``recent`` are the phase's
+    latest runs as the views show them, to pick from. The message is made from these fields."""
+
+    def __init__(self, refusal: AmendRefusal, recent: list[Run]) -> None:
+        self.refusal = refusal
+        self.recent = recent
+        super().__init__(refusal_message(refusal, recent))
+
+
+def refusal_message(refusal: AmendRefusal, recent: list[Run]) -> str:
+    """Why a run cannot be corrected, and what to do instead, in one paragraph."""
+    from kundencheck.core.history import author_name, run_time
+    from kundencheck.core.text import one_line
+
+    listed = "; ".join(_("{id} ({day}, sprint {sprint}, {who})").format(
+        id=run.id, day=run_time(run).date().isoformat(), sprint=one_line(run.sprint, 20),
+        who=one_line(author_name(run.author), 30)) for run in recent)
+    pick = (" " + _("The latest runs of the phase: {runs}.").format(runs=listed)) if listed else ""
+    reason = refusal.reason
+    if reason == "not-found":
+        return _("There is no run {ref} in this repository's history (a run id, or the beginning of one). "
+                 "Give the id of the run to correct: `kundencheck amend RUN`.").format(ref=repr(refusal.ref)) + pick
+    if reason == "ambiguous":
+        return _("{ref} is the beginning of {n} run ids: {ids}. Give more of the id.").format(
+            ref=repr(refusal.ref), n=len(refusal.runs), ids=", ".join(refusal.runs[:10]))
+    if reason == "corrected":
+        latest = refusal.runs[0] if refusal.runs else "?"
+        return _("Run {ref} has been corrected already; its answers now are those of run {latest}. Nothing is "
+                 "rewritten: correct the latest instead, `kundencheck amend {latest}`.").format(
+            ref=refusal.ref, latest=latest)
+    if reason == "other-phase":
+        return _("Run {ref} is a run of the {phase} phase, but the file is for the {other} phase. A correction "
+                 "keeps the phase of the run it corrects: set phase = \"{phase}\" in the file, or give the "
+                 "right run.").format(ref=refusal.ref, phase=refusal.phase, other=refusal.other_phase)
+    if refusal.sprint:
+        return _("You have no run in sprint {sprint} of the {phase} phase to correct. Give the run to correct: "
+                 "`kundencheck amend RUN`.").format(sprint=one_line(refusal.sprint, 40), phase=refusal.phase) + pick
+    return _("The {phase} phase has no runs yet: there is nothing to correct. Answer it with "
+             "`kundencheck run {phase}`.").format(phase=refusal.phase)
 
 
 @dataclass
@@ -86,11 +131,40 @@ class Project:
                 except KundencheckError:
                     pass  # a checklist since removed: kinds are guessed from the answers
             summary = summarize(runs, today=today or dt.date.today(), cadence_days=self.config.cadence_days,
-                                current_phase=self.current_phase(), checklists=checklists)
+                                current_phase=self.current_phase(), checklists=checklists,
+                                tone_words=self.tone_words())
         finally:
             if collecting:
                 gc.enable()
         return summary, [str(e) for e in errors]
+
+    def tone_words(self) -> tuple[str, ...]:
+        """The words notes are checked for (core/tone.py): the shipped lists and the config's
+        [tone] table; none when it switches the check off."""
+        from kundencheck.core.tone import tone_words
+
+        return tone_words(self.config.tone)
+
+    def run_to_amend(self, ref: str | None, *, phase: str | None = None, expected_phase: str | None = None,
+                     identity: Identity | None = None) -> Run:
+        """The run ``kundencheck amend [RUN]`` corrects (core/corrections.py,
+        :func:`find_run_to_amend`): ``ref`` (a run id or its unique beginning), else the
+        person's latest run of the current sprint of ``phase`` (default: the current phase).
+        Raises :class:`AmendRefused` saying why not. Reads the history (through the cache)."""
+        from kundencheck.core.corrections import AmendRefusal, find_run_to_amend, resolve
+        from kundencheck.core.history import author_key
+        from kundencheck.store.history_cache import load_runs
+
+        runs, _errors = load_runs(self.store, rev=self.config.branch or "HEAD")
+        phase = phase or self.current_phase()
+        if identity is None:
+            identity = self.store.identity()
+        found = find_run_to_amend(runs, ref, phase=phase, author_key=author_key(str(identity)),
+                                  expected_phase=expected_phase)
+        if isinstance(found, AmendRefusal):
+            shown = [r for r in resolve(runs).runs if r.phase == (found.phase or phase)]
+            raise AmendRefused(found, shown[-5:][::-1])
+        return found
 
     def phases(self, *more: str) -> list[str]:
         """Every phase worth showing: the five known ones, the project's own checklists' phases,
@@ -105,18 +179,24 @@ class Project:
             pass  # a broken checklist file is reported by `kundencheck validate`, not here
         return order_phases(found)
 
-    def offerable_draft(self, checklist_id: str) -> tuple[Run, str] | None:
+    def offerable_draft(self, checklist_id: str, *, corrects: str = "") -> tuple[Run, str] | None:
         """The newest unfinished draft of ``checklist_id`` that no other kundencheck is working
-        on, with a one-line description to offer it by; None when there is none."""
+        on, with a one-line description to offer it by; None when there is none. With
+        ``corrects``, only a draft of a correction of that run; without, never one of a
+        correction (a new run must not turn into one)."""
         drafts, _errors = self.drafts.list()
-        candidates = [d for d in drafts if d.run.checklist == checklist_id and d.in_use_by is None]
+        candidates = [d for d in drafts if d.run.checklist == checklist_id and d.in_use_by is None
+                      and d.run.corrects == corrects]
         if not candidates:
             return None
         newest = candidates[-1]
         answered = sum(1 for a in newest.run.answers if a.value not in (None, ""))
-        description = _("Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.").format(
-            id=newest.run.id, checklist=newest.run.checklist, sprint=newest.run.sprint,
-            when=f"{newest.modified:%Y-%m-%d %H:%M}", n=answered)
+        if corrects:
+            text = _("Draft {id}, a correction of run {run} (sprint {sprint}), last saved {when}, {n} answers.")
+        else:
+            text = _("Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.")
+        description = text.format(id=newest.run.id, checklist=newest.run.checklist, sprint=newest.run.sprint,
+                                  when=f"{newest.modified:%Y-%m-%d %H:%M}", n=answered, run=corrects)
         return newest.run, description
 
 
@@ -134,6 +214,28 @@ def open_project(path: str | Path = ".", *, allow_detached: bool = False) -> Pro
     return Project(store=store, config=config, catalog=catalog, language=language)
 
 
+def correction_run(checklist: Checklist, target: Run, identity: Identity) -> Run:
+    """A new run by ``identity`` that corrects ``target``: its checklist, phase and sprint, a
+    copy of its answers, notes, actions and reviews (and its participants when the same
+    person corrects), ``corrects`` set and the note still to be written."""
+    import copy
+
+    from kundencheck.core.history import author_key
+
+    run = answers_mod.new_run(checklist, str(identity), identity.email, sprint=target.sprint)
+    run.phase = target.phase
+    run.corrects = target.id
+    run.answers = copy.deepcopy(target.answers)
+    run.reviews = copy.deepcopy(target.reviews)
+    if target.participants and author_key(target.author) == author_key(run.author):
+        run.participants = list(target.participants)  # the same people correct their answers
+    return run
+
+
+#: How much of a note the tone hint reads while it is typed (core/tone.py reads more for status).
+TONE_HINT_LIMIT = 4_000
+
+
 class RunSession:
     def __init__(self, project: Project | None, checklist: Checklist, run: Run, previous: Run | None = None) -> None:
         self.project = project
@@ -145,6 +247,8 @@ class RunSession:
         #: The phase's open actions from earlier runs, to review before the checklist; None
         #: until :meth:`load_open_actions` has read the history.
         self.open_actions: list[TrackedAction] | None = None
+        #: The run this one corrects (``kundencheck amend``), when it is a correction.
+        self.corrected: Run | None = None
         self._lock = None
 
     # ----------------------------------------------------------------------------- creating
@@ -162,6 +266,21 @@ class RunSession:
         else:
             run = answers_mod.new_run(checklist, str(identity), identity.email, sprint=sprint)
         session = cls(project, checklist, run)
+        session._lock = project.drafts.lock(run.id)
+        return session
+
+    @classmethod
+    def start_correction(cls, project: Project, target: Run, *, draft: Run | None = None,
+                         identity: Identity | None = None) -> "RunSession":
+        """A correction of ``target`` (or ``draft``, a correction of it resumed): a new run of the
+        same checklist and sprint that starts with ``target``'s answers, notes, actions and
+        reviews, records ``corrects`` and needs a note saying why (docs/history.md)."""
+        checklist = project.catalog.find(target.checklist, project.language)
+        if identity is None:
+            identity = project.store.identity()
+        run = draft if draft is not None else correction_run(checklist, target, identity)
+        session = cls(project, checklist, run)
+        session.corrected = target
         session._lock = project.drafts.lock(run.id)
         return session
 
@@ -214,12 +333,15 @@ class RunSession:
         candidates are read first and usually the first one is it: a handful of blobs, not
         years of history. Slow enough on a big repository that the TUI calls it in a worker.
         """
-        if self.project is None:
-            return None
+        if self.project is None or self.run.corrects:
+            return None  # a correction starts with the answers it corrects: they are its "before"
         store = self.project.store
         blobs = store.list_blobs(answers_mod.ANSWERS_DIR, rev=self.project.config.branch or "HEAD")
         marker = f"-{self.checklist.phase[:32]}-"
         candidates = sorted((p for p in blobs if marker in p.rsplit("/", 1)[-1]), key=lambda p: p.rsplit("/", 1)[-1], reverse=True)
+        # Corrections are read newest first too: when the run found was corrected since, its
+        # latest correction (a newer file, read already) is what it says now.
+        corrections: dict[str, Run] = {}
         for start in range(0, len(candidates), 16):
             chunk = candidates[start : start + 16]
             contents = store.read_blobs(blobs[p] for p in chunk)
@@ -228,9 +350,17 @@ class RunSession:
                     run = answers_mod.loads(contents.get(blobs[path], b""), path)
                 except AnswersError:
                     continue  # a hand-edited file that does not load: look further back
-                if run.checklist == self.checklist.id and run.id != self.run.id:
-                    self.previous = run
-                    return run
+                if run.checklist != self.checklist.id or run.id == self.run.id:
+                    continue
+                if run.corrects:
+                    corrections.setdefault(run.corrects, run)
+                    continue
+                seen = {run.id}
+                while run.id in corrections and corrections[run.id].id not in seen:
+                    run = corrections[run.id]
+                    seen.add(run.id)
+                self.previous = run
+                return run
         return None
 
     def load_open_actions(self) -> list[TrackedAction]:
@@ -240,12 +370,21 @@ class RunSession:
         if self.project is None:
             self.open_actions = list(self.open_actions or [])
             return self.open_actions
+        from kundencheck.core.corrections import resolve
         from kundencheck.core.history import actions_to_review, track_actions
         from kundencheck.store.history_cache import load_runs
 
         runs, _errors = load_runs(self.project.store, rev=self.project.config.branch or "HEAD")
-        actions, _strays = track_actions(r for r in runs if r.id != self.run.id)
-        self.open_actions = actions_to_review(actions, self.run.phase)
+        resolved = resolve(r for r in runs if r.id != self.run.id)
+        actions, _strays = track_actions(resolved.runs, resolved.aliases)
+        if self.run.corrects:
+            # A correction keeps the decisions the corrected run took; `a` lets them be changed.
+            for review in self.run.reviews:  # an action's run may have been corrected since
+                review.run = resolved.aliases.get(review.run, review.run)
+            reviewed = {r.action_key for r in self.run.reviews}
+            self.open_actions = [a for a in actions if a.key in reviewed]
+        else:
+            self.open_actions = actions_to_review(actions, self.run.phase)
         return self.open_actions
 
     def review(self, run_id: str, item_id: str) -> ActionReview | None:
@@ -326,6 +465,9 @@ class RunSession:
         problems = self.problems()
         if problems:
             raise AnswersError(_("The answers cannot be committed yet:") + " " + " ".join(problems))
+        if self.run.corrects:
+            # Still the latest of its chain? Someone may have corrected it meanwhile (a pull).
+            self.project.run_to_amend(self.run.corrects, phase=self.run.phase, expected_phase=self.run.phase)
         run = self._pruned()
         run.finished = answers_mod.now()
         if run.finished < run.started:
@@ -379,6 +521,27 @@ class RunSession:
                 error=type(exc).__name__))
         self.committed = result
         return result
+
+    def tone_in(self, text: str) -> list[str]:
+        """The listed words about the client in ``text`` (core/tone.py), as written, each once:
+        the project's list, or the shipped lists when the session has no project. A hint while
+        typing, so of a long text only the start is read (the field edits 2,000 characters)."""
+        from kundencheck.core.tone import first_phrases, tone_matches, tone_words
+
+        text = text[:TONE_HINT_LIMIT]
+        if not text.strip():
+            return []
+        words = self._tone_words
+        if words is None:
+            words = self._tone_words = self.project.tone_words() if self.project is not None else tone_words()
+        return first_phrases(tone_matches(text, words))
+
+    _tone_words: tuple[str, ...] | None = None
+
+    def set_correction_note(self, note: str) -> None:
+        """Why this correction is made (required before the commit of a correction)."""
+        self.run.correction_note = note
+        self.save_draft()
 
     def set_participants(self, people: Iterable[str]) -> None:
         """Record who answered together with the author (``Name <email>`` each, checked by

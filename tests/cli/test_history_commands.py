@@ -91,8 +91,8 @@ def test_status_table(history_repo):
     assert build[0] == "build (current)"
     assert build[1:] == ["2026-03-30 sprint 2026-W14 Jonas Berg +1", "✔ 1 yes ◐ 0 partly ✘ 1 no – 0 n/a",
                          "↑ 2 better → 0 same ↓ 1 worse", "3 open ⚠ 2 overdue", "⚠ 2: client-contacted team-mood",
-                         "ok until 2026-04-13"]
-    assert _table_column(out, "")[1:] == ["Last run", "Answers", "Trend", "Actions", "Disagreements", "Check"]
+                         "none", "ok until 2026-04-13"]
+    assert _table_column(out, "")[1:] == ["Last run", "Answers", "Trend", "Actions", "Disagreements", "Tone", "Check"]
     assert "⚠ OVERDUE by 21 days: Book a review (Ana, due 2026-03-20); build/client-contacted" in out
     assert "⚠ OVERDUE by 7 days: Talk about workload (Lea, due 2026-04-03)" in out
     assert "Open actions (1):\n  Send the summary (Ana, due 2026-04-30)" in out

@@ -77,6 +77,17 @@ def test_a_warm_run_parses_only_new_files(store, counted):
     assert [r.id for r in newer] == [r.id for r in cold] + [make_run(2).id]
 
 
+def test_a_correction_survives_the_cache(store):
+    commit(store, RICH)
+    fixed = make_run(1, Answer("contacted", "amber", note="A call after all"))
+    fixed.corrects, fixed.correction_note = RICH.id, "The call on Friday was missed"
+    commit(store, fixed)
+    cold, _ = load_runs(store)
+    warm, _ = load_runs(store)
+    assert warm == cold and warm[1].corrects == RICH.id and warm[1].correction_note == "The call on Friday was missed"
+    assert warm[0].corrects == "" and warm[0].correction_note == ""
+
+
 @pytest.mark.parametrize("garbage", [b"\x00\xffnot json", b"[]", b'{"version": 2, "strings": [""], "runs": {"abc": {"id": 3}}}',
                                      b'{"version": 99, "strings": [], "runs": {}}', b'{"version": 2, "strings": [1], "runs": {}}',
                                      b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01", null, [], [1], []]}}',

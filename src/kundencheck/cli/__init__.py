@@ -65,6 +65,7 @@ main.lazy_commands.update({
     "completion": "kundencheck.cli.setup:completion",
     "validate": "kundencheck.cli.setup:validate",
     "answer": "kundencheck.cli.answer:answer",
+    "amend": "kundencheck.cli.amend:amend",
     "drafts": "kundencheck.cli.drafts:drafts",
     "status": "kundencheck.cli.history:status",
     "log": "kundencheck.cli.history:log",

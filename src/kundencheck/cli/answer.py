@@ -227,11 +227,7 @@ def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: s
     if not problems:
         problems = answers_mod.problems_with(run, checklist)
     if problems:
-        if len(problems) == 1:
-            headline = _("{file}: 1 problem, nothing was committed:").format(file=shown)
-        else:
-            headline = _("{file}: {count} problems, nothing was committed:").format(file=shown, count=len(problems))
-        raise AnswersError(headline + "\n" + "\n".join(f"  - {p}" for p in problems))
+        raise problems_error(shown, problems)
     errors = _console(stderr=True)
     for note in notes:
         errors.print("kundencheck: " + note)
@@ -249,6 +245,15 @@ def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: s
     report_commit(result, project)
 
 
+def problems_error(shown: str, problems: list[str]) -> AnswersError:
+    """Every problem of a filled-in file in one error, nothing committed."""
+    if len(problems) == 1:
+        headline = _("{file}: 1 problem, nothing was committed:").format(file=shown)
+    else:
+        headline = _("{file}: {count} problems, nothing was committed:").format(file=shown, count=len(problems))
+    return AnswersError(headline + "\n" + "\n".join(f"  - {p}" for p in problems))
+
+
 def _participant_problems(people: list[str]) -> list[str]:
     """The file's ``participants`` that are not ``Name <email>``."""
     problems = []
@@ -260,17 +265,23 @@ def _participant_problems(people: list[str]) -> list[str]:
     return problems
 
 
-def filled_run(data: dict[str, Any], checklist, *, phase: str, author: str, email: str, sprint: str | None = None):
+def filled_run(data: dict[str, Any], checklist, *, phase: str, author: str, email: str, sprint: str | None = None,
+               extra_keys: set[str] | frozenset[str] = frozenset()):
     """The run a filled-in file describes, the problems that keep it from being one, and notes.
 
     Problems name the item and what is wrong and are all collected, so a person fixes the file
-    in one go. Whether required items are answered is left to ``problems_with``.
+    in one go. Whether required items are answered is left to ``problems_with``. ``extra_keys``
+    are top-level keys the caller reads itself (`kundencheck amend`: ``corrects``).
     """
     from kundencheck.core import answers as answers_mod
 
     problems: list[str] = []
     notes: list[str] = []
-    unknown = sorted(set(data) - TOP_KEYS)
+    unknown = sorted(set(data) - TOP_KEYS - set(extra_keys))
+    if "corrects" in unknown or "correction_note" in unknown:
+        problems.append(_("top level: 'corrects' and 'correction_note' make a correction of a run: commit the file "
+                          "with `kundencheck amend --from FILE`, or remove them for a new run."))
+        unknown = [key for key in unknown if key not in ("corrects", "correction_note")]
     if unknown:
         problems.append(_unknown_keys(_("top level"), unknown,
                                       ", ".join(sorted(TOP_KEYS - {"id", "author", "started", "finished"}))))

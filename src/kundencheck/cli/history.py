@@ -139,7 +139,8 @@ def _print_status(summary, project) -> None:
     # fact a line in each cell keeps every column narrow enough for 80 columns.
     table = Table(show_lines=True)
     table.add_column("")
-    rows: dict[str, list[Text]] = {label: [] for label in ("last", "answers", "trend", "actions", "disagreements", "check")}
+    rows: dict[str, list[Text]] = {label: [] for label in ("last", "answers", "trend", "actions", "disagreements", "tone",
+                                                           "check")}
     for phase in summary.phases:
         marker = "\n" + _("(current)") if phase.phase == summary.current_phase else ""
         table.add_column(phase.phase + marker)
@@ -152,8 +153,12 @@ def _print_status(summary, project) -> None:
             people = len(phase.current.runs) if phase.current else 1
             with_others = f" +{people - 1}" if people > 1 else ""
             when = (last.finished or last.started).date().isoformat()
-            rows["last"].append(Text("\n".join((when, _("sprint {sprint}").format(sprint=one_line(last.sprint, 20)),
-                                                one_line(author_name(last.author), 30) + with_others))))
+            last_cell = Text("\n".join((when, _("sprint {sprint}").format(sprint=one_line(last.sprint, 20)),
+                                         one_line(author_name(last.author), 30) + with_others)))
+            correction = summary.correction(last.id)
+            if correction is not None:
+                last_cell.append("\n" + _("✎ corrected {day}").format(day=correction.when.date().isoformat()), style="dim")
+            rows["last"].append(last_cell)
             rows["answers"].append(counts_text(phase.last_counts, separator="\n"))
             rows["trend"].append(trend_text(phase.trend, separator="\n"))
         actions = Text(_("{count} open").format(count=len(phase.open_actions)))
@@ -167,6 +172,7 @@ def _print_status(summary, project) -> None:
         else:
             disagreements = Text(_("none"), style="dim")
         rows["disagreements"].append(disagreements)
+        rows["tone"].append(_tone_cell(summary.tone(phase.current) if phase.current else []))
         due = phase.due
         if due.last_checked is None:
             rows["check"].append(Text(_("due: never checked"), style="bold red"))
@@ -175,7 +181,7 @@ def _print_status(summary, project) -> None:
         else:
             rows["check"].append(Text(_("ok until {day}").format(day=due.due_on.isoformat()), style="green"))
     labels = {"last": _("Last run"), "answers": _("Answers"), "trend": _("Trend"), "actions": _("Actions"),
-              "disagreements": _("Disagreements"), "check": _("Check")}
+              "disagreements": _("Disagreements"), "tone": _("Tone"), "check": _("Check")}
     for key, cells in rows.items():
         table.add_row(Text(labels[key], style="bold"), *cells)
     console.print(table)
@@ -205,6 +211,7 @@ def _print_status(summary, project) -> None:
                 line.append(f"{one_line(author_name(entry.author), 30)} ")
                 line.append(f"{symbol} {shown}".strip(), style=STATUS_STYLES.get(entry.band or "", ""))
             console.print(line)
+    _print_corrections_and_tone(console, summary)
     streaks = [s for phase in summary.phases for s in phase.streaks]
     if streaks:
         console.print(_("Streaks:"))
@@ -217,6 +224,49 @@ def _print_status(summary, project) -> None:
         if phase.due.is_due and phase.phase == summary.current_phase:
             console.print(Text(_("The {phase} check is due: run `kundencheck run {phase}`.").format(phase=phase.phase),
                                style="bold"))
+
+
+def _tone_cell(findings) -> "Text":
+    """The tone signal of a phase's current sprint in a table cell: the words found, or none."""
+    from rich.text import Text
+
+    from kundencheck.core.text import one_line
+
+    words = list(dict.fromkeys(word.lower() for finding in findings for word in finding.words))
+    if not words:
+        return Text(_("none"), style="dim")
+    cell = Text("⚠ " + ", ".join(f"'{one_line(w, 24)}'" for w in words[:3]), style="yellow")
+    if len(words) > 3:
+        cell.append("\n" + _("… and {n} more").format(n=len(words) - 3), style="dim")
+    return cell
+
+
+def _print_corrections_and_tone(console, summary) -> None:
+    """Per phase, the corrected runs and the tone signal of its current sprint, in words."""
+    from rich.text import Text
+
+    from kundencheck.core.history import author_name
+    from kundencheck.core.report import correction_dict, corrected_text, tone_dicts, tone_text
+    from kundencheck.core.text import one_line
+
+    for phase in summary.phases:
+        current = phase.current
+        if current is None:
+            continue
+        corrected = [(run, summary.correction(run.id)) for run in current.runs if summary.correction(run.id)]
+        if corrected:
+            console.print(Text(_("Corrected in sprint {sprint} ({phase}):").format(
+                sprint=one_line(current.sprint, 20), phase=phase.phase), style="bold"))
+            for run, correction in corrected:
+                console.print("  ✎ " + _("Answers of {who}: {corrected}").format(
+                    who=one_line(author_name(run.author), 30), corrected=corrected_text(correction_dict(correction), run.author)))
+        tone = summary.tone(current)
+        if tone:
+            console.print(Text(_("Tone in sprint {sprint} ({phase}): words about the client worth a second look "
+                                 "(is the client being judged?):").format(
+                sprint=one_line(current.sprint, 20), phase=phase.phase), style="bold yellow"))
+            for finding in tone_dicts(tone):
+                console.print("  " + tone_text(finding))
 
 
 def _entry_word(value, kind) -> str:
@@ -302,11 +352,23 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
         if run.reviews:
             actions += _(", {count} reviewed").format(count=len(run.reviews))
         commit = commits.get(run.id, {}).get("sha", "")[:10] or "-"
-        table.add_row((run.finished or run.started).date().isoformat(), one_line(run.sprint, 20), run.phase,
+        day = (run.finished or run.started).date().isoformat()
+        if summary.correction(run.id) is not None:
+            day += " ✎"
+        table.add_row(day, one_line(run.sprint, 20), run.phase,
                       one_line(author_name(run.author), 30), counts_text(status_counts(run, checklist), words=False, separator=" "),
                       trend_text(trends, words=False, separator=" "), actions, Text(commit, style="dim"))
     console.print(table)
     console.print(legend_text())
+    corrected = [(run, summary.correction(run.id)) for run in runs if summary.correction(run.id) is not None]
+    if corrected:
+        from kundencheck.core.report import correction_dict, corrected_text
+
+        console.print(_("✎ corrected runs (the correction stands in the original's place):"))
+        for run, correction in corrected:
+            console.print("  " + _("{sprint} {phase}, {who}: {corrected}").format(
+                sprint=one_line(run.sprint, 20), phase=run.phase, who=one_line(author_name(run.author), 30),
+                corrected=corrected_text(correction_dict(correction), run.author)))
 
 
 def _print_item(summary, item_id: str, phase, author, limit) -> None:
@@ -372,6 +434,11 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
                               style=STATUS_STYLES.get(entry.band or "", ""))
                 if entry.note.strip():
                     detail.append(f": {one_line(entry.note, 200)}")
+                correction = summary.correction(entry.run, item_id)
+                if correction is not None:
+                    from kundencheck.core.report import correction_dict, corrected_text
+
+                    detail.append(f" ({corrected_text(correction_dict(correction), entry.author)})", style="dim")
             table.add_row(one_line(picture.sprint, 20), answer, trend, streak, detail)
         console.print(table)
 

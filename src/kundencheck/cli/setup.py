@@ -194,6 +194,19 @@ def new_document(values: dict[str, Any], phases: list[str]):
         'overdue_action = "error"',
         *_comment(_("Someone says yes and someone no to the same item in the current sprint.")),
         'disagreement = "error"',
+        "",
+        *_comment(_('Tone towards the client: notes are checked, offline, for contemptuous or fatalistic words about '
+                    'the client ("stubborn", "pixel-perfect", "hopeless"; a short list in German and English). A '
+                    'match is a hint while typing and a "tone" signal in status and the reports; it never blocks a '
+                    "commit.")),
+        "[tone]",
+        *_comment(_("Check the notes: true or false.")),
+        "enabled = true",
+        *_comment(_('Words or phrases of your own to look for, e.g. ["they always", "typical"]; a * at the end '
+                    "matches any ending.")),
+        "words = []",
+        *_comment(_("Words of the shipped list that are no judgement in this project, e.g. [\"pixel-perfect\"].")),
+        "ignore = []",
     ]
     return tomlkit.parse("\n".join(lines) + "\n")
 

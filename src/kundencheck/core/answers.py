@@ -98,6 +98,11 @@ class Run:
     participants: list[str] = field(default_factory=list)
     #: Decisions about earlier runs' open actions, taken before this run's checklist.
     reviews: list[ActionReview] = field(default_factory=list)
+    #: The id of the run this run corrects ("" for an ordinary run): a correction stands for
+    #: that run in its sprint (docs/history.md, "Corrections"); nothing is ever rewritten.
+    corrects: str = ""
+    #: Why the correction was made; required when ``corrects`` is set.
+    correction_note: str = ""
 
     def answer(self, item_id: str) -> Answer | None:
         for answer in self.answers:
@@ -195,6 +200,7 @@ def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list
                 problems.append(_("item {item}: the answer {answer} needs an action with what, owner and due date.").format(
                     item=repr(item.id), answer=repr(display_value(item, answer.value))))
     problems += review_problems(run)
+    problems += correction_problems(run)
     if final:
         answered = {a.item for a in run.answers if a.value not in (None, "")}
         for item in checklist.visible_items(values):
@@ -221,6 +227,18 @@ def review_problems(run: Run) -> list[str]:
             problems.append(_("{label}: reviewed twice; keep one decision.").format(label=label))
         seen.add(review.action_key)
     return problems
+
+
+def correction_problems(run: Run) -> list[str]:
+    """Problems with the run's correction: a correction needs a note saying why, and cannot
+    correct itself."""
+    if not run.corrects:
+        return []
+    if run.corrects == run.id:
+        return [_("the run corrects itself (corrects = {id}); name the run it corrects.").format(id=repr(run.corrects))]
+    if not run.correction_note.strip():
+        return [_("a correction needs a note saying why the answers of run {run} are corrected.").format(run=run.corrects)]
+    return []
 
 
 def value_problem(item: Item, value: Any) -> str | None:
@@ -321,6 +339,9 @@ def _head(run: Run, *, answers_empty: bool) -> tomlkit.TOMLDocument:
         participants = tomlkit.array()
         participants.extend(_string(clean_text(p)) for p in run.participants)
         doc.add("participants", participants)
+    if run.corrects:
+        doc.add("corrects", _string(run.corrects))
+        doc.add("correction_note", _multiline(clean_text(run.correction_note).strip()))
     doc.add("started", run.started)
     if run.finished is not None:
         doc.add("finished", run.finished)
@@ -520,6 +541,7 @@ def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
     participants = data.get("participants", [])
     if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
         raise fail(_("key 'participants' must be a list of strings like \"Name <email>\"."))
+    corrects, correction_note = correction_from_dict(data, fail)
     raw_answers = data.get("answers", [])
     if not isinstance(raw_answers, list):
         raise fail(_("key 'answers' must be an array of [[answers]] tables."))
@@ -547,7 +569,25 @@ def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
         answers=answers,
         participants=list(participants),
         reviews=reviews,
+        corrects=corrects,
+        correction_note=correction_note,
     )
+
+
+def correction_from_dict(data: Mapping[str, Any], fail=AnswersError) -> tuple[str, str]:
+    """The ``corrects`` and ``correction_note`` keys of an answers file: the id of the run it
+    corrects and why ("" and "" for an ordinary run); ``fail`` makes the error to raise."""
+    corrects = data.get("corrects", "")
+    note = data.get("correction_note", "")
+    if not isinstance(corrects, str) or (corrects and not _is_safe_run_id(corrects)):
+        raise fail(_("key 'corrects' must be the id of the run this one corrects (letters, digits, dashes), "
+                     "found {found}.").format(found=_shown(corrects)))
+    if not isinstance(note, str):
+        raise fail(_("key 'correction_note' must be a string: why the run is corrected."))
+    if note.strip() and not corrects:
+        raise fail(_("key 'correction_note' is set but 'corrects' is not: name the run this one corrects, or "
+                     "remove the note."))
+    return (sys.intern(corrects) if corrects else ""), note
 
 
 def review_from_dict(raw: Any, n: int, seen: set[tuple[str, str]], fail=AnswersError) -> ActionReview:

@@ -21,6 +21,9 @@ DEFAULT_CADENCE_DAYS = 14
 #: the ``[check]`` table may make of each: an error fails the check, a warning is only reported.
 CHECK_RULES = ("due", "red_without_action", "overdue_action", "disagreement")
 CHECK_LEVELS = ("error", "warning", "off")
+#: How many entries the [tone] table's word lists may have, and how long each may be.
+TONE_MAX_ENTRIES = 500
+TONE_MAX_LENGTH = 80
 
 
 class ConfigError(UsageError):
@@ -32,6 +35,16 @@ class ConfigError(UsageError):
     def __init__(self, message: str, key: str | None = None) -> None:
         super().__init__(message)
         self.key = key
+
+
+@dataclass(frozen=True)
+class ToneConfig:
+    """The ``[tone]`` table: whether notes are checked for contemptuous or fatalistic words
+    about the client (core/tone.py), the project's own words, and shipped ones it ignores."""
+
+    enabled: bool = True
+    words: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 @dataclass
@@ -50,11 +63,14 @@ class Config:
     push: bool = False
     #: rule -> "error" | "warning" | "off", for every rule in CHECK_RULES ([check] table).
     check: dict[str, str] = field(default_factory=lambda: dict.fromkeys(CHECK_RULES, "error"))
+    #: The [tone] table: whether notes are checked for contemptuous words, and the project's own.
+    tone: ToneConfig = field(default_factory=ToneConfig)
     source: str = ""
 
 
-_TOP = {"project", "client", "language", "phase", "cadence_days", "checklists", "storage", "check"}
+_TOP = {"project", "client", "language", "phase", "cadence_days", "checklists", "storage", "check", "tone"}
 _STORAGE = {"branch", "commit_msg_hook", "push"}
+_TONE = {"enabled", "words", "ignore"}
 
 
 def load_config(project_root: Path) -> Config:
@@ -176,4 +192,35 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
         if level not in CHECK_LEVELS:
             raise fail(f"check.{key}", _('must be "error", "warning" or "off".'))
         config.check[key] = level
+    config.tone = _tone_from_dict(data.get("tone", {}), fail)
     return config
+
+
+def _tone_from_dict(tone: Any, fail) -> ToneConfig:
+    """The [tone] table: ``enabled`` (true or false), ``words`` and ``ignore`` (lists of words
+    or phrases, as in core/tone.py)."""
+    if not isinstance(tone, dict):
+        raise fail("tone", _("must be a table ([tone]) with enabled, words and ignore."))
+    for key in tone:
+        if key not in _TONE:
+            raise fail(f"tone.{key}", _("unknown key. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(_TONE))))
+    enabled = tone.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise fail("tone.enabled", _("must be true or false."))
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("words", "ignore"):
+        entries = tone.get(key, [])
+        if not isinstance(entries, list):
+            raise fail(f"tone.{key}", _('must be a list of words or phrases, e.g. ["stubborn", "they never listen"].'))
+        if len(entries) > TONE_MAX_ENTRIES:
+            raise fail(f"tone.{key}", _("has {n} entries; at most {limit} are allowed.").format(
+                n=len(entries), limit=TONE_MAX_ENTRIES))
+        for n, entry in enumerate(entries, start=1):
+            if not isinstance(entry, str) or not entry.strip().rstrip("*").strip():
+                raise fail(f"tone.{key}", _("entry {n} must be a word or phrase in quotes (found {found}).").format(
+                    n=n, found=repr(entry)[:60]))
+            if len(entry) > TONE_MAX_LENGTH or "\n" in entry:
+                raise fail(f"tone.{key}", _("entry {n} must be one line of at most {limit} characters.").format(
+                    n=n, limit=TONE_MAX_LENGTH))
+        lists[key] = tuple(entry.strip() for entry in entries)
+    return ToneConfig(enabled=enabled, words=lists["words"], ignore=lists["ignore"])

@@ -32,7 +32,9 @@ from typing import Iterable, Mapping, Sequence
 from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Run, loads
 from kundencheck.core.checklist import KNOWN_PHASES, STATUSES, AnswerValue, Checklist, Kind
 from kundencheck.core.config import DEFAULT_CADENCE_DAYS
+from kundencheck.core.corrections import Correction, StrayCorrection, resolve
 from kundencheck.core.errors import AnswersError
+from kundencheck.core.tone import ToneFinding, run_tone
 
 # --------------------------------------------------------------------------------- reading
 
@@ -218,6 +220,9 @@ class SprintPicture:
     items: dict[str, ItemPicture] = field(default_factory=dict)
     #: Position among the checklist's sprints, oldest first (0-based).
     index: int = 0
+    #: Contemptuous or fatalistic words about the client in the notes of ``runs``
+    #: (core/tone.py): None until :meth:`HistorySummary.tone` has looked.
+    tone: list[ToneFinding] | None = None
 
     @property
     def start(self) -> dt.datetime:
@@ -486,12 +491,16 @@ class StrayReview:
     review: ActionReview
 
 
-def track_actions(runs: Iterable[Run]) -> tuple[list[TrackedAction], list[StrayReview]]:
+def track_actions(runs: Iterable[Run], aliases: Mapping[str, str] | None = None
+                  ) -> tuple[list[TrackedAction], list[StrayReview]]:
     """Every action in ``runs``, oldest first, with the state the reviews left it in.
 
     Reviews apply in the order of the runs that made them; the last decision counts (an action
     closed by mistake can be re-opened by a later ``open``). A run cannot review its own actions.
+    ``aliases`` (core/corrections.py) maps the ids of corrected runs to the run that stands for
+    them now, so a review of an action that a corrected run raised reaches it.
     """
+    aliases = aliases or {}
     ordered = sorted(runs, key=_when)
     actions: dict[tuple[str, str], TrackedAction] = {}
     for run in ordered:
@@ -506,7 +515,7 @@ def track_actions(runs: Iterable[Run]) -> tuple[list[TrackedAction], list[StrayR
     strays: list[StrayReview] = []
     for run in ordered:
         for review in run.reviews:
-            target = actions.get(review.action_key)
+            target = actions.get((aliases.get(review.run, review.run), review.item))
             if target is None or review.run == run.id:
                 strays.append(StrayReview(run.id, review))
                 continue
@@ -608,6 +617,29 @@ class HistorySummary:
     stray_reviews: list[StrayReview]
     phases: list[PhaseStatus]
     checklists: Mapping[str, Checklist] = field(default_factory=dict)
+    #: Runs that stand for corrected ones (their id -> how they were corrected), and the
+    #: corrections that could not be applied (core/corrections.py).
+    corrections: Mapping[str, Correction] = field(default_factory=dict)
+    stray_corrections: list[StrayCorrection] = field(default_factory=list)
+
+    #: The words notes are checked for (core/tone.py, tone_words); none: no tone signal.
+    tone_words: tuple[str, ...] = ()
+
+    def tone(self, picture: SprintPicture) -> list[ToneFinding]:
+        """The tone signal of a sprint picture: the texts of its runs with listed words about the
+        client (core/tone.py, run_tone). Looked for when first asked (the views ask for a few
+        sprints, not for years of them) and kept."""
+        if picture.tone is None:
+            picture.tone = [finding for run in picture.runs for finding in run_tone(run, self.tone_words)]
+        return picture.tone
+
+    def correction(self, run_id: str, item: str | None = None) -> Correction | None:
+        """How the run ``run_id`` (as the views show it) was corrected; None if it was not, or
+        with ``item``, if the correction did not change that item's answer."""
+        found = self.corrections.get(run_id)
+        if found is not None and item is not None and not found.changes(item):
+            return None
+        return found
 
     def phase(self, phase: str) -> PhaseStatus | None:
         for status in self.phases:
@@ -660,17 +692,22 @@ def order_phases(phases: Iterable[str]) -> list[str]:
 
 
 def summarize(runs: Iterable[Run], *, today: dt.date, cadence_days: int = DEFAULT_CADENCE_DAYS,
-              current_phase: str = "build", checklists: Mapping[str, Checklist] | None = None) -> HistorySummary:
+              current_phase: str = "build", checklists: Mapping[str, Checklist] | None = None,
+              tone_words: Sequence[str] = ()) -> HistorySummary:
     """The history model for ``runs`` as of ``today``.
 
     ``checklists`` (checklist id -> checklist) gives item kinds, order and questions; without
     one an item's kind is guessed from its answers (a status is a traffic light, 1-5 a scale).
     Every phase with a run is listed, and the current phase even without one (it is then due).
+    A correction stands for the run it corrects (core/corrections.py): ``runs`` are all the
+    answers files, the summary's runs the ones the views show. ``tone_words`` (core/tone.py,
+    :func:`tone_words`) are looked for in the notes of each sprint picture's runs.
     """
     checklists = dict(checklists or {})
-    ordered = sorted(runs, key=_when)
+    resolved = resolve(runs)
+    ordered = resolved.runs
     pictures = sprint_pictures(ordered, checklists)
-    actions, strays = track_actions(ordered)
+    actions, strays = track_actions(ordered, resolved.aliases)
     phases: list[PhaseStatus] = []
     all_streaks = current_streaks(pictures)
     for phase in order_phases({r.phase for r in ordered} | {current_phase}):
@@ -692,7 +729,8 @@ def summarize(runs: Iterable[Run], *, today: dt.date, cadence_days: int = DEFAUL
         phases.append(status)
     return HistorySummary(today=today, cadence_days=cadence_days, current_phase=current_phase, runs=ordered,
                           pictures=pictures, actions=actions, stray_reviews=strays, phases=phases,
-                          checklists=checklists)
+                          checklists=checklists, corrections=resolved.corrections,
+                          stray_corrections=resolved.strays, tone_words=tuple(tone_words))
 
 
 def item_series(pictures: Sequence[SprintPicture], checklist_id: str, item_id: str,

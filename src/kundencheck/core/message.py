@@ -18,6 +18,8 @@ from kundencheck.core.text import clean_text, one_line
 #: How much of a note the message carries; the whole note is in the answers file.
 NOTE_LIMIT = 600
 TRAILER_KEYS = ("Kundencheck-Run", "Kundencheck-Phase", "Kundencheck-Checklist", "Kundencheck-Score")
+#: The trailer of a correction (after the others): the id of the run it corrects.
+CORRECTS_TRAILER = "Kundencheck-Corrects"
 
 
 def subject(run: Run, checklist: Checklist) -> str:
@@ -25,7 +27,11 @@ def subject(run: Run, checklist: Checklist) -> str:
     parts = [_("{n} green").format(n=t.green), _("{n} amber").format(n=t.amber), _("{n} red").format(n=t.red)]
     if t.na:
         parts.append(_("{n} n/a").format(n=t.na))
-    return f"kundencheck({run.phase}): " + ", ".join(parts)
+    counts = ", ".join(parts)
+    if run.corrects:
+        # A correction says so first: `git log --oneline` tells it from a new run.
+        counts = _("correction, {counts}").format(counts=counts)
+    return f"kundencheck({run.phase}): " + counts
 
 
 def trailers(run: Run, checklist: Checklist) -> list[tuple[str, str]]:
@@ -36,6 +42,8 @@ def trailers(run: Run, checklist: Checklist) -> list[tuple[str, str]]:
         ("Kundencheck-Checklist", f"{checklist.id}@{one_line(checklist.version, 20).replace(' ', '')}"),
         ("Kundencheck-Score", tally(run, checklist).score),
     ]
+    if run.corrects:
+        pairs.append((CORRECTS_TRAILER, run.corrects))
     for person in run.participants:
         person = one_line(person, 200)
         if person and person != one_line(run.author):
@@ -58,6 +66,9 @@ def _body_lines(run: Run, checklist: Checklist) -> list[str]:
     lines: list[str] = [
         _("Sprint {sprint}, answered by {author}.").format(sprint=one_line(run.sprint, 40), author=one_line(run.author, 120))
     ]
+    if run.corrects:
+        lines.append(_("Corrects run {run}; it stands for that run in its sprint.").format(run=run.corrects))
+        lines += _indented(_("Why:"), run.correction_note)
     flagged = [(item, answer) for item, answer in _answered(run, checklist) if _is_flagged(item, answer)]
     for status, heading in (("red", _("Red (no):")), ("amber", _("Amber (partly):")), (None, _("Needs attention:"))):
         group = [(i, a) for i, a in flagged if (a.value == status if status else i.kind is not Kind.TRAFFIC_LIGHT)]

@@ -21,6 +21,7 @@ import re
 from typing import Any, Iterable
 
 from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Checklist, Kind
+from kundencheck.core.corrections import Correction
 from kundencheck.core.errors import UsageError
 from kundencheck.core.history import (
     TREND_ARROWS,
@@ -35,6 +36,7 @@ from kundencheck.core.history import (
 )
 from kundencheck.core.i18n import N_, _, current_language, translate
 from kundencheck.core.text import clean_text, one_line
+from kundencheck.core.tone import ToneFinding
 
 SCHEMA = 1
 #: Symbols of the bands; a scale answer shows its band's symbol next to the number.
@@ -132,11 +134,35 @@ def due_dict(due: DueCheck) -> dict[str, Any]:
     }
 
 
-def _entry_dicts(picture: ItemPicture, checklist: Checklist | None) -> list[dict[str, Any]]:
+def correction_dict(correction: Correction | None) -> dict[str, Any] | None:
+    """How a run was corrected (core/corrections.py), for the JSON documents; None if it was not."""
+    if correction is None:
+        return None
+    return {
+        "run": correction.run,
+        "original": correction.original,
+        "chain": list(correction.chain),
+        "by": clean_text(correction.author),
+        "on": _date(correction.when),
+        "note": clean_text(correction.note).strip(),
+        "changed": sorted(correction.changed),
+    }
+
+
+def tone_dicts(findings: Iterable[ToneFinding]) -> list[dict[str, Any]]:
+    """The tone signal of a sprint (core/tone.py): per text with listed words, where it is and
+    which words."""
+    return [{"run": f.run, "author": clean_text(f.author), "item": f.item, "where": f.where,
+             "words": [clean_text(w) for w in f.words]} for f in findings]
+
+
+def _entry_dicts(picture: ItemPicture, checklist: Checklist | None,
+                 summary: HistorySummary | None = None) -> list[dict[str, Any]]:
     return [
         {"run": e.run, "author": clean_text(e.author), "value": _json_value(e.value),
          "display": display_answer(e.value, picture.kind, checklist, picture.item, e.band), "band": e.band,
-         "note": clean_text(e.note).strip()}
+         "note": clean_text(e.note).strip(),
+         "corrected": correction_dict(summary.correction(e.run, picture.item)) if summary is not None else None}
         for e in picture.entries
     ]
 
@@ -169,8 +195,16 @@ def status_dict(summary: HistorySummary, problems: Iterable[str] = ()) -> dict[s
         "overdue_actions": len(summary.overdue_actions()),
         "problems": [clean_text(p) for p in problems]
         + [f"review in run {s.run} names an action no run recorded: run {s.review.run}, item {s.review.item}"
-           for s in summary.stray_reviews],
+           for s in summary.stray_reviews]
+        + [stray_correction_text(s) for s in summary.stray_corrections],
     }
+
+
+def stray_correction_text(stray: Any) -> str:
+    """A correction that could not be applied, as a problem line (English, like the reviews')."""
+    why = {"missing": "which is not in the history", "other-checklist": "which is a run of another checklist",
+           "loop": "in a loop of corrections"}.get(stray.reason, stray.reason)
+    return f"run {stray.run} corrects run {stray.corrects}, {why}; it is read as a run of its own"
 
 
 def _phase_dict(status: PhaseStatus, summary: HistorySummary) -> dict[str, Any]:
@@ -193,6 +227,7 @@ def _phase_dict(status: PhaseStatus, summary: HistorySummary) -> dict[str, Any]:
             "counts": dict(status.last_counts),
             "trend": dict(status.trend),
             "items": items,
+            "corrected": correction_dict(summary.correction(last.id)),
         }
     current = status.current
     checklist = summary.checklists.get(current.checklist) if current else None
@@ -214,6 +249,9 @@ def _phase_dict(status: PhaseStatus, summary: HistorySummary) -> dict[str, Any]:
         "open_actions": len(status.open_actions),
         "overdue_actions": len(status.overdue_actions),
         "due": due_dict(status.due),
+        "corrections": [correction_dict(summary.correction(r.id)) for r in current.runs
+                        if summary.correction(r.id) is not None] if current else [],
+        "tone": tone_dicts(summary.tone(current)) if current else [],
     }
 
 
@@ -309,9 +347,10 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
                 "disagreement": cell.disagreement,
                 "answers": [
                     {"author": clean_text(e.author), "display": display_answer(e.value, cell.kind, checklist, item_id, e.band),
-                     "note": clean_text(e.note).strip()}
+                     "note": clean_text(e.note).strip(), "corrected": correction_dict(summary.correction(e.run, item_id))}
                     for e in cell.entries
                 ],
+                "corrected": any(summary.correction(e.run, item_id) is not None for e in cell.entries),
             })
         if any(cells):
             rows.append({"item": item_id, "question": question_of(summary.checklists, checklist_id, item_id),
@@ -336,7 +375,7 @@ def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_spri
             "streak": item.streak,
             "spread": item.spread,
             "disagreement": item.disagreement,
-            "answers": _entry_dicts(item, checklist),
+            "answers": _entry_dicts(item, checklist, summary),
         })
     return {
         "checklist": picture.checklist,
@@ -352,6 +391,9 @@ def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_spri
             for i in items if i["band"] in ("red", "amber") and i["streak"] >= 2
         ],
         "matrix": health_matrix(summary, picture.checklist, series),
+        "corrections": [dict(correction_dict(summary.correction(r.id)), author=clean_text(r.author))  # type: ignore[arg-type]
+                        for r in picture.runs + picture.superseded if summary.correction(r.id) is not None],
+        "tone": tone_dicts(summary.tone(picture)),
     }
 
 
@@ -423,6 +465,34 @@ def _answered_by(who: str, counts: dict[str, int]) -> str:
         who=who, green=counts["green"], amber=counts["amber"], red=counts["red"], na=counts["na"])
 
 
+def corrected_text(corrected: dict[str, Any], author: str = "") -> str:
+    """'corrected on <date>: <note>' (with who corrected it when that is not ``author``), from
+    a :func:`correction_dict`; the note folded onto one line, not escaped."""
+    day = (corrected.get("on") or "")[:10]
+    note = one_line(corrected.get("note") or "", 300)
+    by = corrected.get("by") or ""
+    if by and author and author_name(by) != author_name(author):
+        return _("corrected on {date} by {who}: {note}").format(date=day, who=one_line(author_name(by), 60), note=note)
+    return _("corrected on {date}: {note}").format(date=day, note=note)
+
+
+#: Where a tone finding's text is, as people read it (tone_dicts "where").
+TONE_PLACES = {"note": N_("note on {item}"), "answer": N_("answer to {item}"), "action": N_("action on {item}"),
+               "review": N_("review note on {item}")}
+
+
+def tone_text(finding: dict[str, Any]) -> str:
+    """One tone finding: the words, who wrote them and where ('stubborn' (Ana, note on
+    client-contacted)); not escaped."""
+    words = ", ".join(f"'{one_line(w, 60)}'" for w in finding["words"])
+    place = translate(TONE_PLACES.get(finding["where"], N_("note on {item}"))).format(item=finding["item"])
+    return f"{words} ({one_line(author_name(finding['author']), 60)}, {place})"
+
+
+def _tone_heading() -> str:
+    return _("Tone: words about the client worth a second look (is the client being judged?):")
+
+
 def _actions_counts(actions: dict[str, Any]) -> str:
     overdue = [a for a in actions["open"] if a["overdue"]]
     return _("{open} open, {overdue} overdue, {raised} raised this sprint, {reviewed} reviewed this sprint.").format(
@@ -455,6 +525,12 @@ def report_markdown(report: dict[str, Any]) -> str:
         out += ["", f"## {md(section['phase'])}: {md(section['title'] or section['checklist'], 200)}", ""]
         who = ", ".join(md(author_name(a), 60) for a in section["authors"])
         out.append(_answered_by(who, section["counts"]))
+        for corrected in section.get("corrections", []):
+            out += ["", _("Answers of {who}: {corrected}").format(
+                who=md(author_name(corrected["author"]), 60), corrected=md(corrected_text(corrected, corrected["author"]), 400))]
+        if section.get("tone"):
+            out += ["", _tone_heading()]
+            out += [f"- {md(tone_text(finding), 300)}" for finding in section["tone"]]
         matrix = section["matrix"]
         if matrix["rows"]:
             out.append("")
@@ -481,11 +557,13 @@ def report_markdown(report: dict[str, Any]) -> str:
             out.append(head)
             if item["question"]:
                 out.append(f"  - {md(item['question'], 300)}")
-            if len(item["answers"]) > 1 or any(a["note"] for a in item["answers"]):
+            if len(item["answers"]) > 1 or any(a["note"] or a.get("corrected") for a in item["answers"]):
                 for answer in item["answers"]:
                     line = f"  - {md(author_name(answer['author']), 60)}: {md(localized_display(answer['display']), 120)}"
                     if answer["note"]:
                         line += f": {md(answer['note'], 600)}"
+                    if answer.get("corrected"):
+                        line += f" ({md(corrected_text(answer['corrected'], answer['author']), 400)})"
                     out.append(line)
     actions = report["actions"]
     out += ["", "## " + _("Actions"), ""]
@@ -535,6 +613,9 @@ table.matrix th[scope=row] { font-weight: normal; max-width: 22rem; }
 .overdue { color: #8a0000; font-weight: 600; }
 ul.answers { margin: .2rem 0 .6rem 0; }
 .question { color: #444; }
+.corrected { color: #444; font-style: italic; }
+.tone { border-left: 3px solid #b07a00; padding: .1rem .8rem; margin: .8rem 0; }
+.tone p { margin: .2rem 0; }
 """
 
 
@@ -560,6 +641,8 @@ def _cell_title(row: dict[str, Any], cell: dict[str, Any]) -> str:
         line = f"{one_line(author_name(answer['author']), 60)}: {localized_display(answer['display'])}"
         if answer["note"]:
             line += f": {one_line(answer['note'], 400)}"
+        if answer.get("corrected"):
+            line += f" ({corrected_text(answer['corrected'], answer['author'])})"
         lines.append(line)
     return "\n".join(lines)
 
@@ -633,6 +716,12 @@ def report_html(report: dict[str, Any]) -> str:
         out.append(f"<h2>{_h(section['phase'])}: {_h(section['title'] or section['checklist'])}</h2>")
         who = ", ".join(_h(author_name(a), 60) for a in section["authors"])
         out.append(f"<p>{_answered_by(who, section['counts'])}</p>")
+        for corrected in section.get("corrections", []):
+            out.append('<p class="corrected">' + _("Answers of {who}: {corrected}").format(
+                who=_h(author_name(corrected["author"]), 60), corrected=_h(corrected_text(corrected, corrected["author"]))) + "</p>")
+        if section.get("tone"):
+            out.append('<div class="tone"><p>' + _t(_tone_heading()) + "</p><ul>"
+                       + "".join(f"<li>{_h(tone_text(finding))}</li>" for finding in section["tone"]) + "</ul></div>")
         out += _matrix_html(section)
         out.append("<h3>" + _t(_("Answers")) + "</h3>")
         out.append("<ul>")
@@ -645,10 +734,12 @@ def report_html(report: dict[str, Any]) -> str:
                 line += " (" + "; ".join(_h(x) for x in extra) + ")"
             if item["question"]:
                 line += f'<br><span class="question">{_h(item["question"])}</span>'
-            if len(item["answers"]) > 1 or any(a["note"] for a in item["answers"]):
+            if len(item["answers"]) > 1 or any(a["note"] or a.get("corrected") for a in item["answers"]):
                 line += '<ul class="answers">'
                 for answer in item["answers"]:
                     note = f": {_h(answer['note'], 600)}" if answer["note"] else ""
+                    if answer.get("corrected"):
+                        note += f' <span class="corrected">({_h(corrected_text(answer["corrected"], answer["author"]))})</span>'
                     line += f"<li>{_h(author_name(answer['author']), 60)}: {_h(localized_display(answer['display']))}{note}</li>"
                 line += "</ul>"
             out.append(line + "</li>")

@@ -28,7 +28,7 @@ from kundencheck.core.checklist import read_file_bytes
 from kundencheck.core.errors import AnswersError
 from kundencheck.store.atomic import atomic_write
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 CACHE_NAME = f"runs-v{CACHE_VERSION}.json"
 
 
@@ -72,11 +72,12 @@ def load_runs(store, rev: str = "HEAD", *, use_cache: bool = True) -> tuple[list
 
 # --------------------------------------------------------------------------------- the cache file
 #
-# Format (version 2): {"version": 2, "strings": [...], "runs": {blob id: run}}. Every text in a
+# Format (version 3): {"version": 3, "strings": [...], "runs": {blob id: run}}. Every text in a
 # run is an index into "strings", so json.loads makes mostly small ints, each distinct text
 # exists once in memory, and reading 10,000 runs is a tight loop rather than 100,000 dicts:
 #   run    = [id, checklist, checklist_version, phase, language, sprint, author,
-#             started (ISO text), finished (ISO text or null), [participant...], [answer...], [review...]]
+#             started (ISO text), finished (ISO text or null), [participant...], [answer...], [review...],
+#             corrects, correction_note]
 #   answer = [item, value, note, action or null]; value: null | string index | [int] | {"d": ISO date}
 #   action = [what, owner, due (ISO date text or null)]
 #   review = [run, item, decision, note]
@@ -131,6 +132,7 @@ class _RunEncoder:
             [[text[a.item], value(a.value), text[a.note], self.action(a.action) if a.action is not None else None]
              for a in run.answers],
             [[text[r.run], text[r.item], text[r.decision], text[r.note]] for r in run.reviews],
+            text[run.corrects], text[run.correction_note],
         ]
 
     def value(self, value: Any) -> Any:
@@ -159,7 +161,7 @@ class _RunDecoder:
     def run(self, entry: list[Any]) -> Run:
         s = self.strings
         (run_id, checklist, version, phase, language, sprint, author, started, finished,
-         participants, answers, reviews) = entry
+         participants, answers, reviews, corrects, correction_note) = entry
         started = dt.datetime.fromisoformat(started)
         finished = dt.datetime.fromisoformat(finished) if finished is not None else None
         if started.tzinfo is None or (finished is not None and finished.tzinfo is None):
@@ -172,6 +174,7 @@ class _RunDecoder:
                             self.action(action) if action is not None else None)
                      for item, value, note, action in answers],
             reviews=[ActionReview(s[r], s[i], s[d], s[n]) for r, i, d, n in reviews],
+            corrects=s[corrects], correction_note=s[correction_note],
         )
 
     def value(self, value: Any) -> Any:

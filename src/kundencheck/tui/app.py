@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 #: Makes the session of a run of a phase (None: the factory's default phase), given a draft run
 #: to resume, or None for a fresh run.
 SessionFactory = Callable[[str | None, Run | None], RunSession]
+#: Makes the session of a correction of a run, given a draft of it to resume, or None.
+CorrectionFactory = Callable[[Run, Run | None], RunSession]
 
 
 #: Textual's own palette entries, marked for the catalogs (see KundencheckApp._textual_commands).
@@ -50,7 +52,8 @@ class KundencheckApp(App[CommitResult | None]):
 
     def __init__(self, make_session: SessionFactory, *, draft: tuple[Run, str] | None = None,
                  project: Project | None = None, phase: str | None = None, home: bool = False,
-                 today: Callable[[], dt.date] | None = None) -> None:
+                 today: Callable[[], dt.date] | None = None, correct: Run | None = None,
+                 make_correction: CorrectionFactory | None = None) -> None:
         super().__init__()
         if self.no_color:  # NO_COLOR / --no-color: greys that stay readable (see tui/filters.py)
             from textual.filter import Monochrome
@@ -67,6 +70,9 @@ class KundencheckApp(App[CommitResult | None]):
         self.start_at_home = home and project is not None
         #: Where every screen takes "today" from (due checks, overdue actions); tests fix it.
         self.today: Callable[[], dt.date] = today or dt.date.today
+        #: The run to correct at the start (`kundencheck amend`), instead of a new run of ``phase``.
+        self.correct = correct
+        self._make_correction = make_correction
 
     #: Set by build_app from the user config: a Textual theme name and binding id -> key(s).
     _user_theme: str | None = None
@@ -102,7 +108,7 @@ class KundencheckApp(App[CommitResult | None]):
         if self.project is not None and (self.start_at_home or self.draft):
             self._push_home()
         if not self.start_at_home:
-            self.start_run(self.phase, offer=self.draft)
+            self.start_run(self.phase, offer=self.draft, correct=self.correct)
 
     def _starts_run_at_once(self) -> bool:
         """Whether the run starts without a home screen or a draft's offer before it."""
@@ -122,7 +128,7 @@ class KundencheckApp(App[CommitResult | None]):
             self.set_keymap(self._user_keymap)
         if self._starts_run_at_once():
             try:
-                self.session = self.make_session(self.phase, None)
+                self.session = self._new_session(self.phase, None, self.correct)
             except KundencheckError as exc:
                 self._first_error = exc
             else:
@@ -151,12 +157,30 @@ class KundencheckApp(App[CommitResult | None]):
     #: Set by the CLI: throws a draft away (the app itself does not know where drafts live).
     _discard_draft: Callable[[str], None] | None = None
 
-    def start_run(self, phase: str | None, *, offer: tuple[Run, str] | None | bool = True) -> None:
+    def _new_session(self, phase: str | None, draft: Run | None, correct: Run | None) -> RunSession:
+        """A new run of ``phase``, or with ``correct`` a correction of that run."""
+        if correct is None:
+            return self.make_session(phase, draft)
+        if self._make_correction is not None:
+            return self._make_correction(correct, draft)
+        if self.project is None:
+            raise KundencheckError(_("A correction needs the repository of the run it corrects."))
+        return RunSession.start_correction(self.project, correct, draft=draft)
+
+    def start_correction(self, target: Run) -> None:
+        """Open the run screen on a correction of ``target`` (``e`` on the home screen): its
+        answers to edit; the review asks why. A draft of a correction of it is offered."""
+        self.start_run(target.phase, correct=target)
+
+    def start_run(self, phase: str | None, *, offer: tuple[Run, str] | None | bool = True,
+                  correct: Run | None = None) -> None:
         """Open the run screen of ``phase``. ``offer`` is a draft to offer for resuming, None for
         none, True to look for one (the newest unfinished draft of the phase's checklist). A
-        run left with ``g`` is taken up again as it was."""
+        run left with ``g`` is taken up again as it was. With ``correct``, a correction of that
+        run instead of a new run (a correction of it left with ``g`` is taken up again)."""
         session = self.session
-        if session is not None and not session.committed and session.run.phase == (phase or session.run.phase):
+        same = session is not None and (session.run.corrects == correct.id if correct is not None else True)
+        if same and not session.committed and session.run.phase == (phase or session.run.phase):
             first = self.screen_stack[0]
             if isinstance(first, RunScreen) and first.session is session:
                 while self.screen is not first:  # the first screen's run, left with g: back to it
@@ -168,38 +192,41 @@ class KundencheckApp(App[CommitResult | None]):
             offer = None
             if self.project is not None and phase is not None:
                 try:
-                    offer = self.project.offerable_draft(self.project.checklist_for(phase).id)
+                    if correct is not None:
+                        offer = self.project.offerable_draft(correct.checklist, corrects=correct.id)
+                    else:
+                        offer = self.project.offerable_draft(self.project.checklist_for(phase).id)
                 except KundencheckError as exc:
                     self._failed(exc)
                     return
         if not offer:
-            self._start(phase, None)
+            self._start(phase, None, correct)
             return
         run, description = offer
 
         def chosen(choice: str | None) -> None:
             if choice == "resume":
-                self._start(phase, run)
+                self._start(phase, run, correct)
                 return
             if choice == "discard" and self._discard_draft is not None:
                 self._discard_draft(run.id)
-            self._start(phase, None)
+            self._start(phase, None, correct)
 
         from kundencheck.tui.screens.dialogs import ResumeDraftScreen
 
         self.push_screen(ResumeDraftScreen(description), chosen)
 
-    def _start(self, phase: str | None, draft: Run | None) -> None:
+    def _start(self, phase: str | None, draft: Run | None, correct: Run | None = None) -> None:
         if self.session is not None and not self.session.committed:
             self.session.release()  # its answers stay as a draft, offered when its phase is started again
         self.session = None
         try:
-            self.session = self.make_session(phase, draft)
+            self.session = self._new_session(phase, draft, correct)
         except KundencheckError as exc:
             self._failed(exc)
             return
         home = self._home_screen()
-        if home is not None and home.data is not None and self.session.open_actions is None:
+        if home is not None and home.data is not None and self.session.open_actions is None and correct is None:
             # The home screen has read the history already: the review can start at once.
             self.session.open_actions = home.data.summary.actions_to_review(self.session.run.phase)
         self.push_screen(RunScreen(self.session))
@@ -302,6 +329,8 @@ class KundencheckApp(App[CommitResult | None]):
         if home is not None and screen is home:
             yield SystemCommand(_("Start a run"), _("Answer the checklist of the phase in focus (enter)"), screen.action_start_run)
             yield SystemCommand(_("History"), _("The health matrix of the phase in focus (h)"), screen.action_history)
+            yield SystemCommand(_("Correct my last run"), _("Correct your last answers to the phase in focus (e)"),
+                                screen.action_amend)
         if isinstance(screen, RunScreen):
             yield SystemCommand(_("Review open actions"), _("Decide on earlier runs' open actions of this phase (a)"), screen.action_review_actions)
         if isinstance(screen, RunScreen):
@@ -331,13 +360,18 @@ def build_app(
     phase: str | None = None,
     home: bool = False,
     today: Callable[[], dt.date] | None = None,
+    correct: Run | None = None,
+    make_correction: CorrectionFactory | None = None,
 ) -> KundencheckApp:
     """``make_session(phase, draft)`` makes the session of a run. ``draft`` is offered for
     resuming at the start. With ``project`` there is a home screen (``g`` on the run screen
     goes there) that can start runs of any phase; ``home`` opens it first instead of a run of
     ``phase``. ``today`` tells the screens the date (tests fix it). ``theme`` and ``keymap``
-    come from the user config (see core/user_config.py)."""
-    app = KundencheckApp(make_session, draft=draft, project=project, phase=phase, home=home, today=today)
+    come from the user config (see core/user_config.py). ``correct``: a run to correct at the
+    start instead (`kundencheck amend`), its session made by ``make_correction(run, draft)``
+    (default: :meth:`RunSession.start_correction`)."""
+    app = KundencheckApp(make_session, draft=draft, project=project, phase=phase, home=home, today=today,
+                         correct=correct, make_correction=make_correction)
     app._discard_draft = discard_draft
     app._user_theme = theme
     app._user_keymap = dict(keymap) if keymap else None
@@ -356,7 +390,7 @@ def theme_names() -> list[str]:
 #: otherwise import every screen before the run's first frame (tests/tui/test_editor.py checks
 #: the list against the screens).
 BINDING_IDS = (
-    "action-done", "action-dropped", "action-open", "back", "back-to-items", "command_palette", "edit-note",
+    "action-done", "action-dropped", "action-open", "amend", "back", "back-to-items", "command_palette", "edit-note",
     "external-editor", "help", "history", "home", "next-item", "participants", "previous-item", "quit", "reload",
     "review", "review-actions", "review-f2", "start-run",
 )

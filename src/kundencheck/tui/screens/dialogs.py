@@ -29,6 +29,7 @@ KEYS = [
     ("ctrl+s  F2", N_("review the answers and the commit message")),
     ("a", N_("earlier open actions: d done, o open, x dropped")),
     ("g", N_("home: all phases (enter starts a run, h history)")),
+    ("e", N_("on home: correct your last run of the phase")),
     ("ctrl+p", N_("command palette: every action by name")),
     ("? F1", N_("this help")),
     ("q  ctrl+q", N_("quit (answers stay as a draft)")),

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import TREND_ARROWS, Trend, author_name
 from kundencheck.core.i18n import _, translate
-from kundencheck.core.report import BAND_WORDS, TREND_WORDS, localized_display
+from kundencheck.core.report import BAND_WORDS, TREND_WORDS, corrected_text, localized_display
 from kundencheck.core.text import one_line
 from kundencheck.rich_texts import legend_text
 
@@ -45,6 +45,8 @@ def cell_text(cell: dict[str, Any] | None) -> Text:
         text.append(" " + arrow)
     if cell["disagreement"]:
         text.append(" ⚠", style="bold")
+    if cell.get("corrected"):
+        text.append(" ✎", style="dim")
     return text
 
 
@@ -185,4 +187,6 @@ class HistoryScreen(Screen):
             text.append(one_line(localized_display(answer["display"]), 40))
             if answer["note"]:
                 text.append(" — " + one_line(answer["note"], 300), style="dim")
+            if answer.get("corrected"):
+                text.append("\n  ✎ " + corrected_text(answer["corrected"], answer["author"]), style="dim")
         self.query_one("#cell-detail", Static).update(text)

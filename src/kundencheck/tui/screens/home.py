@@ -98,6 +98,7 @@ class HomeScreen(Screen):
         # priority: the phase list would take enter as "select" and hide it from the footer.
         Binding("enter", "start_run", _("Start run"), priority=True, id="start-run"),
         Binding("h", "history", _("History"), id="history"),
+        Binding("e", "amend", _("Correct"), show=False, id="amend"),
         Binding("r", "reload", _("Reload"), show=False, id="reload"),
         Binding("down,j", "move(1)", _("Next"), show=False, id="next-item"),
         Binding("up,k", "move(-1)", _("Previous"), show=False, id="previous-item"),
@@ -154,6 +155,9 @@ class HomeScreen(Screen):
         return read_home(self.project, today)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "amend":
+            self._amend_found(event)
+            return
         if event.worker.group != "home":
             return
         if event.state is WorkerState.SUCCESS:
@@ -276,6 +280,11 @@ class HomeScreen(Screen):
                 who += [one_line(author_name(r.author), 30) for r in status.current.runs if r.id != last.id]
             line = Text(_("{when}, sprint {sprint}").format(when=when, sprint=one_line(last.sprint, 20)))
             line.append("\n" + ", ".join(who), style="")
+            corrected = [summary.correction(r.id) for r in (status.current.runs if status.current else [last])]
+            for correction in (c for c in corrected if c is not None):
+                line.append("\n✎ " + _("{who}'s answers corrected on {date}: {note}").format(
+                    who=one_line(author_name(correction.original_author), 30), date=correction.when.date().isoformat(),
+                    note=one_line(correction.note, 80)), style="dim")
             rows.append((_("Last run"), line))
             rows.append((_("Answers"), counts_text(status.last_counts)))
             rows.append((_("Trend"), trend_text(status.trend)))
@@ -287,10 +296,22 @@ class HomeScreen(Screen):
             text.append("\n" + _("the team disagrees in sprint {sprint}").format(sprint=one_line(status.current_sprint or "", 20)),
                         style="dim")
             rows.append((_("Disagree"), text))
+        tone = summary.tone(status.current) if status is not None and status.current is not None else []
+        if tone:
+            from kundencheck.core.report import tone_dicts, tone_text
+
+            text = Text(_("⚠ words about the client worth a second look (is the client being judged?)"),
+                        style="yellow")
+            for finding in tone_dicts(tone)[:4]:
+                text.append("\n" + one_line(tone_text(finding), 100))
+            if len(tone) > 4:
+                text.append("\n" + _("… and {n} more").format(n=len(tone) - 4), style="dim")
+            rows.append((_("Tone"), text))
         rows.append((_("Drafts"), self._drafts_text(phase)))
         for label, value in rows:
             grid.add_row(Text(label), value)
-        hint = Text("\n" + _("enter: start a run of {phase}   h: history").format(phase=phase), style="dim")
+        hint = Text("\n" + _("enter: start a run of {phase}   h: history").format(phase=phase) + "\n"
+                    + _("e: correct your last run"), style="dim")
         return Group(heading, grid, hint)
 
     def _due_text(self, phase: str, status: PhaseStatus | None) -> Text:
@@ -377,3 +398,23 @@ class HomeScreen(Screen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_amend(self) -> None:
+        """Correct your latest run of the current sprint of the phase in focus (``e``): found in
+        a worker (it reads the history), then opened in the run screen."""
+        phase = self.current
+        if phase is not None:
+            self._find_run_to_amend(phase)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="amend")
+    def _find_run_to_amend(self, phase: str):
+        return self.project.run_to_amend(None, phase=phase)
+
+    def _amend_found(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.SUCCESS:
+            self.app.start_correction(event.worker.result)
+        elif event.state is WorkerState.ERROR:
+            error = event.worker.error
+            message = str(error) if isinstance(error, KundencheckError) else f"{type(error).__name__}: {error}"
+            self.notify(one_line(message, 600), title=_("Nothing to correct"), severity="warning", markup=False,
+                        timeout=12)

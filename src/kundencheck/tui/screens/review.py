@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import on, work
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +18,7 @@ from kundencheck.core.i18n import _
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.session import RunSession
 from kundencheck.store.git_store import CommitResult
+from kundencheck.tui.widgets.clean_input import CleanInput
 from kundencheck.tui.widgets.question import answer_text
 
 
@@ -41,6 +43,12 @@ class ReviewScreen(Screen):
         border: heavy $error;
         padding: 0 1;
     }
+    #correction-label {
+        margin-top: 1;
+    }
+    #correction-tone {
+        color: $text-muted;
+    }
     """
 
     BINDINGS = [
@@ -57,6 +65,13 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="✔")
         with VerticalScroll(id="review-body"):
+            if self.session.run.corrects:
+                # A correction says why, first: the commit needs it (core/answers.correction_problems).
+                yield Static(Text(_("Why are these answers corrected? (required; enter commits)"), style="bold"),
+                             id="correction-label", markup=False)
+                yield CleanInput(self.session.run.correction_note, id="correction-note", compact=True,
+                                 placeholder=_("e.g. team-mood was typed as 4, the team said 2"), select_on_focus=False)
+                yield Static(id="correction-tone", markup=False)
             yield Static(id="review-participants", markup=False)
             yield Static(id="review-answers", markup=False)
             yield Static(id="review-problems", markup=False)
@@ -89,19 +104,44 @@ class ReviewScreen(Screen):
             line = Text(_("Answering together: "), style="bold")
             line.append(", ".join(one_line(person, 120) for person in together))
             participants.update(line)
+        self._show_problems_and_message()
+        self.query_one("#review-error", Static).display = False
+        if self.session.run.corrects:
+            self._show_correction_tone()
+            if not self.session.run.correction_note.strip():
+                self.query_one("#correction-note", Input).focus()
+
+    def _show_problems_and_message(self) -> None:
         problems = self.session.problems()
         problem_widget = self.query_one("#review-problems", Static)
+        problem_widget.display = bool(problems)
         if problems:
             text = Text(_("Not ready to commit yet (escape to go back):") + "\n", style="bold red")
             for problem in problems:
                 text.append(f"✘ {one_line(problem, 300)}\n")
             problem_widget.update(text)
-        else:
-            problem_widget.display = False
         message = self.query_one("#review-message", Static)
         message.border_title = _("Commit message")
         message.update(Text(self.session.message()))
-        self.query_one("#review-error", Static).display = False
+
+    def _show_correction_tone(self) -> None:
+        from kundencheck.tui.screens.run import tone_hint_text
+
+        words = self.session.tone_in(self.session.run.correction_note)
+        widget = self.query_one("#correction-tone", Static)
+        widget.display = bool(words)
+        if words:
+            widget.update(Text(tone_hint_text(words), style="italic"))
+
+    @on(Input.Changed, "#correction-note")
+    def _correction_note_changed(self, event: Input.Changed) -> None:
+        self.session.set_correction_note(event.value)
+        self._show_problems_and_message()
+        self._show_correction_tone()
+
+    @on(Input.Submitted, "#correction-note")
+    def _correction_note_submitted(self) -> None:
+        self.action_commit()
 
     def action_commit(self) -> None:
         if self._committing:

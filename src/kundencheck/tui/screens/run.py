@@ -42,6 +42,12 @@ def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
 NOTE_FIELD_LIMIT = 2_000
 
 
+def tone_hint_text(words: list[str]) -> str:
+    """The quiet hint under a note with listed words about the client in it (core/tone.py)."""
+    shown = ", ".join(f"'{one_line(word, 40)}'" for word in words[:3])
+    return _("tone: {words} — is the client being judged?").format(words=shown)
+
+
 class RunScreen(Screen):
     """Walks through the visible items of the session's checklist."""
 
@@ -123,6 +129,30 @@ class RunScreen(Screen):
         if self.query_one("#item-pane").is_attached:  # not when the app ended at once (q)
             self._note_field()
 
+    def _tone_hint(self, *, create: bool = True) -> Static | None:
+        """The quiet line under the note field naming listed words about the client in the
+        note (core/tone.py); made the first time a note has one."""
+        try:
+            return self.query_one("#tone-hint", Static)
+        except NoMatches:
+            if not create:
+                return None
+        hint = Static(id="tone-hint", markup=False)
+        field = self._note_field(create=False)
+        self.query_one("#item-pane").mount(hint, after=field if field is not None else "#hint")
+        return hint
+
+    def _show_tone(self, note: str) -> None:
+        """The tone hint for ``note``: "tone: 'stubborn' — is the client being judged?", or
+        nothing. Never blocks anything: the note is saved as typed."""
+        words = self.session.tone_in(note)
+        hint = self._tone_hint(create=bool(words))
+        if hint is None:
+            return
+        hint.display = bool(words)
+        if words:
+            hint.update(Text(tone_hint_text(words), style="italic"))
+
     def _action_box(self, *, create: bool = True) -> Vertical | None:
         """The box with an action's what, owner and due date; made on first use. Its fields
         are mounted one by one, so they can be queried (and filled) at once."""
@@ -148,6 +178,8 @@ class RunScreen(Screen):
     def on_mount(self) -> None:
         self.title = clean_text(self.session.checklist.title)
         self.sub_title = f"{self.session.run.phase} · {one_line(self.session.run.sprint, 20)}"
+        if self.session.run.corrects:
+            self.sub_title += " · " + _("correction")
         self._rebuild_items(keep=None)
         self._select(0)
         items = self.query_one("#items", OptionList)
@@ -290,6 +322,7 @@ class RunScreen(Screen):
         with field.prevent(Input.Changed):
             field.value = shown
         field.disabled = long_note
+        self._show_tone(note)
 
     def _show_action(self, item: Item) -> None:
         answer = self.session.run.answer(item.id)
@@ -315,6 +348,12 @@ class RunScreen(Screen):
         answer = self.session.run.answer(item.id)
         value = answer.value if answer else None
         hints = []
+        corrected = self.session.corrected
+        if corrected is not None:
+            from kundencheck.core.history import author_name
+
+            hints.append(_("A correction of the answers of {who} (run {run}): change what was wrong; the review "
+                           "asks why.").format(who=one_line(author_name(corrected.author), 40), run=corrected.id))
         if extra:
             hints.append(extra)
         if item.needs_note(value) and not (answer and answer.note.strip()):
@@ -346,8 +385,10 @@ class RunScreen(Screen):
     @on(Input.Changed, "#note-input")
     def _note_changed(self, event: Input.Changed) -> None:
         if self.current:
-            self.session.set_note(self.current.id, note_from_field(event.value))
+            note = note_from_field(event.value)
+            self.session.set_note(self.current.id, note)
             self._show_hint(self.current)
+            self._show_tone(note)
 
     @on(Input.Changed, "#action-what")
     def _what_changed(self, event: Input.Changed) -> None:

@@ -1,0 +1,185 @@
+"""`kundencheck amend`: correct a run's answers with a new run that stands for it.
+
+Nothing committed is ever rewritten: the correction is a new answers file with
+``corrects = "<run id>"`` and a note saying why (docs/answers-format.md), committed with a
+``Kundencheck-Corrects`` trailer. Without ``--from`` the run screen opens with the run's
+answers to edit and the review asks for the note; with ``--from FILE`` a filled-in file (the
+format of `kundencheck answer --from`) is checked and committed.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import click
+
+from kundencheck.cli.common import _console, command, directory_of, guarded
+from kundencheck.cli.team import apply_push, parse_participants, participant_option, push_option
+from kundencheck.core.errors import AnswersError, UsageError
+from kundencheck.core.i18n import N_, _
+
+EXAMPLES = N_("""\
+Examples:
+  kundencheck amend                   correct your last run of the current sprint (current phase)
+  kundencheck amend 20261127T0915     correct the run whose id starts so
+  kundencheck amend --phase kickoff   your last run of the kickoff phase's latest sprint
+  kundencheck amend RUN --from fixed.toml --note "team-mood was 2, not 4"
+  kundencheck amend RUN --template > fixed.toml   the run's answers as a file to edit""")
+
+
+@command(
+    "amend", epilog=EXAMPLES,
+    help=N_("Correct a run's answers. Opens the run's answers in the run screen; the review asks why they are "
+            "corrected (required). The correction is committed as a new answers file that records which run it "
+            "corrects (`corrects`) and why, with a `Kundencheck-Corrects:` trailer; nothing is rewritten. Status, "
+            "log, reports, the history and the gate then use the correction in the corrected run's place. "
+            "Without RUN: your latest run of the current sprint of the phase. A run that has been corrected "
+            "already is not corrected again: correct its latest correction."))
+@click.argument("run_ref", metavar="[RUN]", required=False)
+@click.option("--from", "source", metavar="FILE",
+              help=N_("Read the corrected answers from a filled-in answers file ('-' = stdin), as "
+                      "`kundencheck answer --from` does, and commit them."))
+@click.option("--template", "template", is_flag=True,
+              help=N_("Print the run's answers as a file to edit and commit with --from."))
+@click.option("--note", help=N_("Why the run is corrected (required: here, or `correction_note` in the file)."))
+@click.option("--phase", help=N_("Without RUN: the phase whose run is corrected (default: the current phase)."))
+@click.option("--allow-detached", is_flag=True, help=N_("Commit even though HEAD is detached."))
+@participant_option
+@push_option
+@click.pass_context
+@guarded(tui=True)
+def amend(ctx: click.Context, run_ref: str | None, source: str | None, template: bool, note: str | None,
+          phase: str | None, allow_detached: bool, participants: tuple[str, ...] = (), push: bool | None = None) -> None:
+    from kundencheck.session import open_project
+
+    if template and source is not None:
+        raise UsageError(_("Give either --template (print the run's answers) or --from FILE (commit corrected "
+                           "ones), not both. See `kundencheck amend --help`."))
+    if template or source is not None:
+        gc.enable()  # no TUI: the collector runs again now (see guarded)
+    people = parse_participants(participants)
+    raw = shown = None
+    if source is not None:
+        from kundencheck.cli.answer import _read_source
+
+        raw, shown = _read_source(source)  # before opening the repository: a wrong path is said first
+    project = open_project(directory_of(ctx), allow_detached=allow_detached)
+    try:
+        apply_push(project, push)
+        if phase is not None:
+            from kundencheck.cli.answer import _checklist
+
+            _checklist(project, phase)  # a phase name that is not one is said now
+        if source is not None:
+            _commit_filled_correction(project, run_ref, phase, raw, shown, note, people)
+            return
+        target = project.run_to_amend(run_ref, phase=phase)
+        if template:
+            click.echo(template_text(project, target), nl=False)
+            return
+        _amend_tui(project, target, note, people)
+    finally:
+        project.close()
+
+
+def template_text(project, target) -> str:
+    """``target``'s answers as a correction to edit: the answers file a correction would start
+    with, with an empty ``correction_note`` to fill in."""
+    from kundencheck.core import answers as answers_mod
+    from kundencheck.session import correction_run
+
+    checklist = project.catalog.find(target.checklist, project.language)
+    text = answers_mod.dumps(correction_run(checklist, target, project.store.identity()), checklist)
+    return text.replace('correction_note = ""\n', 'correction_note = ""  # '
+                        + _("required: why the answers are corrected") + "\n", 1)
+
+
+def _amend_tui(project, target, note: str | None, participants: list[str]) -> None:
+    from kundencheck.cli.run import report_commit, tui_user_settings
+    from kundencheck.session import RunSession
+
+    project.store.start_reading_state()
+    from kundencheck.tui.app import build_app
+
+    identity = project.store.identity()
+    for warning in project.store.check_ready():
+        _console(stderr=True).print("kundencheck: " + warning)
+    draft = project.offerable_draft(target.checklist, corrects=target.id)
+
+    def make_session(run_phase, resume):  # runs started from the home screen (g) are ordinary runs
+        return RunSession.start(project, run_phase or target.phase, draft=resume, identity=identity)
+
+    def make_correction(correct, resume):
+        session = RunSession.start_correction(project, correct, draft=resume, identity=identity)
+        if note and not session.run.correction_note.strip():
+            session.set_correction_note(note)
+        if participants:
+            session.set_participants([*session.participants(), *participants])
+        return session
+
+    theme, keymap = tui_user_settings()
+    app = build_app(make_session, draft=draft, discard_draft=project.drafts.discard, theme=theme, keymap=keymap,
+                    project=project, phase=target.phase, correct=target, make_correction=make_correction)
+    result = app.run()
+    if result is None and (app.session is None or not app.session.has_answers()):
+        _console().print(_("No commit made: nothing was answered."))
+        return
+    report_commit(result, project)
+
+
+def _commit_filled_correction(project, run_ref: str | None, phase: str | None, raw: bytes, shown: str,
+                              note: str | None, participants: list[str]) -> None:
+    from kundencheck.cli.answer import _check_reviews, _participant_problems, filled_run
+    from kundencheck.cli.run import report_commit
+    from kundencheck.core import answers as answers_mod
+    from kundencheck.core.checklist import parse_toml_bytes
+    from kundencheck.core.participants import with_participants
+    from kundencheck.core.text import one_line
+    from kundencheck.session import RunSession
+
+    data = parse_toml_bytes(raw, shown, AnswersError)
+    file_corrects, file_note = data.get("corrects"), data.get("correction_note", "")
+    if file_corrects is not None and not isinstance(file_corrects, str):
+        raise AnswersError(_("{file}: key 'corrects' must be the id of the run the file corrects.").format(file=shown))
+    if not isinstance(file_note, str):
+        raise AnswersError(_("{file}: key 'correction_note' must be a string: why the run is corrected.").format(
+            file=shown))
+    if run_ref and file_corrects and not file_corrects.startswith(run_ref) and not run_ref.startswith(file_corrects):
+        raise UsageError(_("{file} corrects run {file_run}, but the command line names run {run}: give one of the "
+                           "two.").format(file=shown, file_run=file_corrects, run=run_ref))
+    file_phase = data.get("phase") if isinstance(data.get("phase"), str) else None
+    identity = project.store.identity()
+    target = project.run_to_amend(run_ref or file_corrects or None, phase=phase or file_phase,
+                                  expected_phase=file_phase, identity=identity)
+    checklist = project.catalog.find(target.checklist, project.language)
+    run, problems, notes = filled_run(data, checklist, phase=target.phase, author=str(identity), email=identity.email,
+                                      extra_keys={"corrects", "correction_note"})
+    problems += _participant_problems(run.participants)
+    file_sprint = data.get("sprint")
+    if isinstance(file_sprint, str) and file_sprint.strip() and file_sprint.strip() != target.sprint:
+        notes.append(_("the file says sprint {sprint}; a correction keeps the sprint of the run it corrects, "
+                       "{kept}.").format(sprint=repr(one_line(file_sprint, 40)), kept=repr(target.sprint)))
+    run.sprint = target.sprint
+    run.phase = target.phase
+    run.corrects = target.id
+    run.correction_note = (note if note is not None else file_note).strip()
+    run.participants = with_participants(run.author, [*run.participants, *participants])
+    if not problems:
+        problems = answers_mod.problems_with(run, checklist)
+    if problems:
+        from kundencheck.cli.answer import problems_error
+
+        raise problems_error(shown, problems)
+    errors = _console(stderr=True)
+    for line in notes:
+        errors.print("kundencheck: " + line)
+    for warning in project.store.check_ready():
+        errors.print("kundencheck: " + warning)
+    session = RunSession.start_correction(project, target, draft=run, identity=identity)
+    if run.reviews:
+        _check_reviews(session, errors)
+    try:
+        result = session.commit()
+    finally:
+        session.release()
+    report_commit(result, project)
