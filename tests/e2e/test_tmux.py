@@ -94,3 +94,24 @@ def test_whole_check_in_a_real_terminal(project_repo, tmux):
     assert subject == "kundencheck(build): 1 green, 1 amber, 1 red"
     files = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()
     assert len(files) == 1 and files[0].startswith(".kundencheck/answers/")
+
+
+def test_amend_in_a_real_terminal(project_repo, tmux):
+    """`kundencheck amend`: the last run's answers open, one is changed, the review asks why,
+    and a correction is committed (three sprints of history, the repository's user is Jonas)."""
+    from tests.history_builder import build_history
+
+    runs = build_history(project_repo)["runs"]
+    tmux.type(f"{sys.executable} -m kundencheck -C {project_repo} amend; echo EXIT=$?")
+    tmux.keys("Enter")
+    tmux.wait_for("A correction of the answers of Jonas Berg")
+    tmux.keys("j")
+    tmux.wait_for("team's mood")
+    tmux.keys("4")
+    tmux.keys("F2")
+    tmux.wait_for("Why are these answers corrected?")
+    tmux.type("Mood was 4, not 5")
+    tmux.keys("Enter")
+    screen = tmux.wait_for("EXIT=0")
+    assert "Committed" in screen and "kundencheck(build): correction, 1 green, 0 amber, 1 red" in screen
+    assert git(project_repo, "log", "-1", "--format=%(trailers:key=Kundencheck-Corrects,valueonly)").strip() == runs["jonas3"].id

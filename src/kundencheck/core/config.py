@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kundencheck.core.checklist import MAX_FILE_BYTES, is_safe_id, parse_toml_bytes, read_file_bytes
 from kundencheck.core.errors import UsageError
@@ -37,8 +37,8 @@ class ConfigError(UsageError):
         self.key = key
 
 
-@dataclass(frozen=True)
-class ToneConfig:
+# A NamedTuple, not a frozen dataclass: cheaper to define at every start (see core/checklist.py).
+class ToneConfig(NamedTuple):
     """The ``[tone]`` table: whether notes are checked for contemptuous or fatalistic words
     about the client (core/tone.py), the project's own words, and shipped ones it ignores."""
 
