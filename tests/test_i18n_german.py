@@ -148,7 +148,8 @@ def test_gate_findings_and_summary_are_german(german):
 
 
 def test_store_errors_are_german_and_keep_the_commands(german, tmp_path, repo):
-    from kundencheck.store.git_store import DRAFT_HINT, GitStore
+    from kundencheck.cli.common import error_text
+    from kundencheck.store.git_store import GitStore
     from tests.conftest import git
 
     outside = tmp_path / "no-repo"
@@ -166,9 +167,12 @@ def test_store_errors_are_german_and_keep_the_commands(german, tmp_path, repo):
     message = str(caught.value)
     assert f"kundencheck committet jetzt nicht, weil in {repo} ein Merge läuft." in message, message
     assert "`git merge --abort`" in message
-    # The session names the run's draft in place of ID, in any language.
-    assert message.endswith("committe sie mit `kundencheck drafts commit ID`.")
-    assert DRAFT_HINT not in message
+    assert caught.value.refused and "Entwurf" not in message  # the store keeps no draft
+    # The session sets the id of the draft it saved; the CLI says where the answers are.
+    caught.value.draft_id = "20261127T091500Z-build-erika-3f9a1c"
+    told = error_text(caught.value)
+    assert told.startswith(message)
+    assert told.endswith("committe sie mit `kundencheck drafts commit 20261127T091500Z-build-erika-3f9a1c`."), told
 
 
 def test_resume_draft_description_is_german(german, project_repo):

@@ -21,7 +21,7 @@ from kundencheck.core.config import Config, load_config
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
 from kundencheck.core.i18n import _, set_language
 from kundencheck.core.scoring import Tally, tally
-from kundencheck.core.user_config import effective_language, load_user_config
+from kundencheck.core.user_config import PushDecision, decide_push, effective_language, load_user_config
 from kundencheck.store.drafts import DraftStore
 from kundencheck.store.git_store import CommitResult, GitStore, Identity
 
@@ -94,6 +94,15 @@ class Project:
 
     def close(self) -> None:
         self.store.close()
+
+    def push_decision(self, flag: bool | None) -> PushDecision:
+        """Whether a run started now pushes after its commit (:func:`decide_push`): ``flag``
+        (``--push``/``--no-push``), else the project's suggestion as this person answered it
+        for this repository in their user config."""
+        accepted = None
+        if flag is None and self.config.push:
+            accepted = load_user_config().push.get(str(self.store.repository_folder))
+        return decide_push(flag, self.config.push, accepted)
 
     def current_phase(self) -> str:
         return self.config.phase or "build"
@@ -244,6 +253,8 @@ class RunSession:
         self.previous = previous
         self.committed: CommitResult | None = None
         self.draft_error: str | None = None
+        #: Whether the commit is pushed: decided once, when the run starts (see :meth:`start`).
+        self.push_decision = PushDecision(False)
         #: The phase's open actions from earlier runs, to review before the checklist; None
         #: until :meth:`load_open_actions` has read the history.
         self.open_actions: list[TrackedAction] | None = None
@@ -255,17 +266,21 @@ class RunSession:
 
     @classmethod
     def start(cls, project: Project, phase: str, *, sprint: str | None = None, draft: Run | None = None,
-              identity: Identity | None = None) -> "RunSession":
+              identity: Identity | None = None, push: bool | None = None) -> "RunSession":
         """A new run of ``phase`` (or ``draft`` resumed), locked for this process. ``identity``:
-        the author, when the caller has just read it from git config; else it is read now."""
+        the author, when the caller has just read it from git config; else it is read now.
+        ``push``: ``--push``/``--no-push`` as given (None: not given); whether the commit is
+        pushed is decided here, once (:func:`decide_push`), and kept in :attr:`push_decision`."""
         checklist = project.checklist_for(phase)
         if identity is None:
             identity = project.store.identity()  # fails early, before anything is typed
+        decision = project.push_decision(push)
         if draft is not None:
             run = draft
         else:
             run = answers_mod.new_run(checklist, str(identity), identity.email, sprint=sprint)
         session = cls(project, checklist, run)
+        session.push_decision = decision
         session._lock = project.drafts.lock(run.id)
         return session
 
@@ -457,9 +472,12 @@ class RunSession:
             # The run is still in memory; the UI shows this and the user can still commit.
             self.draft_error = str(exc)
 
-    def commit(self, *, push: bool | None = None) -> CommitResult:
-        """Commit the run; then push it when ``push`` says so (None: the config's
-        ``storage.push``). A failed push does not fail the commit: see :meth:`push`."""
+    def commit(self) -> CommitResult:
+        """Commit the run. Pushing is :meth:`push`, when :meth:`wants_push` says so.
+
+        A StoreError means nothing was committed; its ``draft_id`` names the draft that keeps
+        the answers when it was really saved (None when it could not be, or when the run is
+        already committed and the draft is a stale copy)."""
         if self.project is None:
             raise StoreError(_("This run is not connected to a repository."))
         problems = self.problems()
@@ -475,27 +493,46 @@ class RunSession:
         from kundencheck.core.message import build_message
 
         content = answers_mod.dumps(run, self.checklist).encode("utf-8")
+        cfg = self.project.config
         self.run.finished = run.finished
         self.save_draft()
-        cfg = self.project.config
         ref = f"refs/heads/{cfg.branch}" if cfg.branch else None
         try:
-            result = self.project.store.commit_file(
-                run.path, content, build_message(run, self.checklist, actions=self.action_texts()), run_commit_msg_hook=cfg.commit_msg_hook, ref=ref
-            )
+            committed = self._committed_path(run)
+            if committed is None:
+                result = self.project.store.commit_file(
+                    run.path, content, build_message(run, self.checklist, actions=self.action_texts()),
+                    run_commit_msg_hook=cfg.commit_msg_hook, ref=ref, check=lambda data: answers_mod.loads(data, run.path))
         except StoreError as exc:
-            # The store speaks of drafts generically; name this run's draft.
-            raise StoreError(str(exc).replace("drafts commit ID", f"drafts commit {self.run.id}")) from None
+            if self.draft_error is None:  # saved just now: the answers are in the draft
+                exc.draft_id = self.run.id
+            raise
+        if committed is not None:
+            raise StoreError(_(
+                "Run {id} is already committed ({path} on {branch}), so it was not committed again: "
+                "kundencheck never overwrites committed answers. If this is a draft left over from that "
+                "commit, throw it away with `kundencheck drafts discard {id}`. To change the committed "
+                "answers, edit {path} and amend that commit with git.").format(
+                id=run.id, path=committed, branch=cfg.branch or _("the checked-out branch")), refused=True)
+        if self.push_decision.suggested:
+            result = result._replace(push_suggested=True)
         self.committed = result
         self.project.drafts.discard(self.run.id)
         self.release()
-        if cfg.push if push is None else push:
-            result = self.push()
         return result
 
+    def _committed_path(self, run: Run) -> str | None:
+        """Where the target branch already holds a run with this id (a draft left over from a
+        commit, or an answers file committed before), else None. Such a run is not committed
+        again: it would overwrite the committed one."""
+        assert self.project is not None
+        name = f"{run.id}.toml"
+        blobs = self.project.store.list_blobs(answers_mod.ANSWERS_DIR, rev=self.project.config.branch or "HEAD")
+        return next((path for path in blobs if path == run.path or path.rsplit("/", 1)[-1] == name), None)
+
     def wants_push(self) -> bool:
-        """Whether a commit pushes afterwards (``storage.push``, or ``--push``)."""
-        return bool(self.project is not None and self.project.config.push)
+        """Whether the commit is pushed afterwards: decided when the run started."""
+        return self.project is not None and self.push_decision.push
 
     def push(self) -> CommitResult:
         """Push the committed run's branch (the team's answers branch when one is set) and

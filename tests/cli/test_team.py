@@ -129,16 +129,36 @@ def test_a_refused_push_keeps_the_commit_warns_and_exits_0(team):
     assert len(answers_files(remote, "main")) == 2
 
 
-def test_push_from_the_config_and_no_push_overrides_it(team):
+def test_push_from_the_config_is_a_suggestion_each_person_accepts_once(team):
     erika, remote = team["erika"], team["remote"]
     (erika / ".kundencheck" / "config.toml").write_text("[storage]\npush = true\n")
     before = git(remote, "rev-parse", "main")
-    result = answer_from(erika, "--no-push")
+    result = answer_from(erika)  # suggested, not yet accepted: not pushed, and said once how to accept
     assert result.exit_code == 0 and "Pushed" not in result.output
+    assert result.stdout.count("kundencheck config --push accept") == 1
     assert git(remote, "rev-parse", "main") == before
+
+    accepted = invoke(erika, "config", "--push", "accept")
+    assert accepted.exit_code == 0, accepted.output
+    assert str(erika) in accepted.stdout and "config.toml" in accepted.stdout
+    assert "push:     yes" in invoke(erika, "config").stdout
     result = answer_from(erika, sprint="2026-W49")
-    assert "Pushed main to origin." in result.stdout
+    assert "Pushed main to origin." in result.stdout and "--push accept" not in result.stdout
     assert git(remote, "rev-parse", "main") == git(erika, "rev-parse", "HEAD")
+
+    result = answer_from(erika, "--no-push", sprint="2026-W50")  # an explicit flag always counts
+    assert result.exit_code == 0 and "Pushed" not in result.output
+    assert git(remote, "rev-parse", "main") != git(erika, "rev-parse", "HEAD")
+
+    declined = invoke(erika, "config", "--push", "decline")
+    assert declined.exit_code == 0, declined.output
+    result = answer_from(erika, sprint="2026-W51")
+    assert "Pushed" not in result.output and "--push accept" not in result.output
+    assert "push:     no: the project suggests it, and you declined" in invoke(erika, "config").stdout
+    # The choice is this repository's: another clone of the same project is asked on its own.
+    jonas = team["jonas"]
+    (jonas / ".kundencheck" / "config.toml").write_text("[storage]\npush = true\n")
+    assert "kundencheck config --push accept" in answer_from(jonas).stdout
 
 
 def test_drafts_commit_push(team):
@@ -191,7 +211,10 @@ def test_dedicated_branch_end_to_end_with_answer_from_and_push(team):
 
     result = answer_from(erika, "--push", "--participant", JUERGEN)
     assert result.exit_code == 0, result.output
-    assert "on kundencheck" in result.stdout and "Pushed kundencheck to origin." in result.stdout
+    # The remote has no answers branch yet: kundencheck never creates one, it says how.
+    assert "on kundencheck" in result.stdout and "Pushed" not in result.stdout
+    assert "`git push -u origin kundencheck`" in result.stderr
+    git(erika, "push", "-q", "-u", "origin", "kundencheck")
 
     assert _user_state(erika) == before  # branch, HEAD, index and work tree untouched
     assert not (erika / ".kundencheck" / "answers").exists()
@@ -218,8 +241,10 @@ def test_dedicated_branch_across_two_clones(team):
     erika, jonas, remote = team["erika"], team["jonas"], team["remote"]
     for person in (erika, jonas):
         (person / ".kundencheck" / "config.toml").write_text('[storage]\nbranch = "kundencheck"\npush = true\n')
+        assert invoke(person, "config", "--push", "accept").exit_code == 0
     # Both answer before either has the other's run: the second push merges (no conflict).
-    assert "Pushed kundencheck" in answer_from(erika).stdout
+    assert "git push -u origin kundencheck" in answer_from(erika).stderr  # the first creation is by hand
+    git(erika, "push", "-q", "-u", "origin", "kundencheck")
     result = answer_from(jonas)
     assert result.exit_code == 0 and "Pushed kundencheck to origin." in result.stdout, result.output
     assert len(answers_files(remote, "kundencheck")) == 2
@@ -228,6 +253,7 @@ def test_dedicated_branch_across_two_clones(team):
     # A third clone made now joins the team's branch and sees both runs as history.
     kim = clone(remote, remote.parent / "kim", "Kim Lee", "kim@example.com")
     (kim / ".kundencheck" / "config.toml").write_text('[storage]\nbranch = "kundencheck"\npush = true\n')
+    assert invoke(kim, "config", "--push", "accept").exit_code == 0
     project = open_project(kim)
     assert len(project.history()[0]) == 2
     project.close()

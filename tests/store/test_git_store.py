@@ -31,29 +31,28 @@ def snapshot(repo: pathlib.Path) -> dict[str, str]:
     }
 
 
-def assert_refused(repo: pathlib.Path, *needles: str, file_kept: bool = False,
+def assert_refused(repo: pathlib.Path, *needles: str, refused: bool | None = None,
                    **open_kwargs) -> StoreError:
-    """commit_file must raise, mention every needle, and change nothing at all.
-
-    Refusals found before anything is written leave no trace; a git failure after the answers
-    file was written to the work tree leaves that file there (``file_kept``): never delete.
-    """
+    """commit_file must raise, mention every needle, and change nothing at all: no commit, the
+    index, the work tree and the branch exactly as before (no answers file left behind either:
+    the caller keeps the answers as a draft). ``refused``: what the error's field must say."""
     head = git(repo, "rev-parse", "-q", "--verify", "HEAD", check=False)
     before = snapshot(repo)
+    index = git(repo, "ls-files", "--stage")
     with GitStore.open(repo, **open_kwargs) as store, pytest.raises(StoreError) as info:
         store.commit_file(REL, CONTENT, MESSAGE)
     message = str(info.value)
     for needle in needles:
         assert needle in message
-    assert "kundencheck drafts commit" in message
+    assert "draft" not in message  # the store keeps no draft; the session says where its draft is
+    assert info.value.draft_id is None
+    if refused is not None:
+        assert info.value.refused is refused
     assert git(repo, "rev-parse", "-q", "--verify", "HEAD", check=False) == head
-    if file_kept:
-        assert (repo / REL).read_bytes() == CONTENT
-        assert snapshot(repo)["status"] == "\n".join(
-            filter(None, [before["status"], f"?? {REL}"]))
-        (repo / REL).unlink()
     assert snapshot(repo) == before
+    assert git(repo, "ls-files", "--stage") == index
     assert not (repo / REL).exists()
+    assert not (repo / ".git" / "index.lock").exists() or needles == ("index.lock", "never deletes it")
     return info.value
 
 
@@ -158,7 +157,7 @@ def test_no_identity_configured(repo, isolated_git):
         assert "user.name" in message and "user.email" in message
         assert 'git config --global user.name "Your Name"' in message
         assert 'git config --global user.email "you@example.com"' in message
-    assert_refused(repo, 'git config --global user.name "Your Name"')
+    assert_refused(repo, 'git config --global user.name "Your Name"', refused=False)
 
 
 def test_config_and_head_read_ahead_are_taken_once(repo, unborn):
@@ -286,8 +285,7 @@ def test_sha256_repository(tmp_path):
 
 def test_detached_head_refused_unless_allowed(repo):
     git(repo, "checkout", "-q", "--detach")
-    error = assert_refused(repo, "HEAD is detached", "git switch")
-    assert "kundencheck drafts commit" in str(error)
+    assert_refused(repo, "HEAD is detached", "git switch", refused=True)
 
     main_before = git(repo, "rev-parse", "main")
     with GitStore.open(repo, allow_detached=True) as store:
@@ -355,14 +353,14 @@ def test_operation_in_progress_is_refused(repo, start, marker, needles):
     _diverge(repo)
     start(repo)
     assert (repo / ".git" / marker).exists(), f"setup did not leave {marker}"
-    assert_refused(repo, *needles)
+    assert_refused(repo, *needles, refused=True)
 
 
 def test_index_lock_refused_and_kept(repo, monkeypatch):
     monkeypatch.setattr(git_store, "_LOCK_WAIT", 0.1)
     lock = repo / ".git" / "index.lock"
     lock.write_bytes(b"")
-    assert_refused(repo, "index.lock", "never deletes it")
+    assert_refused(repo, "index.lock", "never deletes it", refused=True)
     assert lock.exists()
 
 
@@ -380,19 +378,19 @@ def test_index_lock_held_briefly_is_waited_for(repo):
     assert git(repo, "status", "--porcelain") == ""
 
 
-def test_index_locked_after_the_commit_is_a_warning_not_an_error(repo, monkeypatch):
-    """Someone takes index.lock between our checks and update-index: the commit stands."""
-    monkeypatch.setattr(git_store, "_INDEX_TRIES", 3)
+def test_index_locked_meanwhile_is_a_refusal_that_changes_nothing(repo, monkeypatch):
+    """Another git takes index.lock after kundencheck's first look (here: while the commit-msg
+    hook runs): kundencheck waits for it, then refuses; the lock is not its own, so it stays."""
+    monkeypatch.setattr(git_store, "_LOCK_WAIT", 0.2)
     write_hook(repo, "commit-msg", "touch .git/index.lock\n")
-    with GitStore.open(repo) as store:
-        result = store.commit_file(REL, CONTENT, MESSAGE)
-    assert git(repo, "rev-parse", "HEAD") == result.sha
-    assert len(result.warnings) == 1
-    assert "the index could not be updated" in result.warnings[0]
-    assert f"git reset -q -- {REL}" in result.warnings[0]
+    head = git(repo, "rev-parse", "HEAD")
+    with GitStore.open(repo) as store, pytest.raises(StoreError) as info:
+        store.commit_file(REL, CONTENT, MESSAGE)
+    assert info.value.refused and "index.lock exists" in str(info.value)
+    assert git(repo, "rev-parse", "HEAD") == head
     assert (repo / ".git" / "index.lock").exists()  # never deleted
+    assert not (repo / REL).exists()
     (repo / ".git" / "index.lock").unlink()
-    git(repo, "reset", "-q", "--", REL)
     assert git(repo, "status", "--porcelain") == ""
 
 
@@ -495,7 +493,8 @@ def test_stale_parent_is_retried_not_overwritten(repo, monkeypatch):
         blob = git(repo, "hash-object", "-w", "--stdin", input=CONTENT)
         msg = repo / ".git" / "test-msg"
         msg.write_text(MESSAGE)
-        sha = store._swap_loop(REL, blob, stale, str(msg), False, "HEAD", "Answers")
+        commit = git_store._Commit(REL, CONTENT, blob, str(msg), False, "Answers", False, None)
+        sha = store._swap_loop(commit, stale, "HEAD")
     assert git(repo, "rev-parse", "HEAD") == sha
     assert git(repo, "rev-parse", "HEAD~1") == newer
     assert sorted(tree_paths(repo)) == sorted(["README.md", "n.txt", REL])
@@ -517,9 +516,8 @@ def test_read_only_objects_fail_cleanly(repo):
         subprocess.run(["chmod", "-R", "u+w", str(objects)], check=True)
     message = str(info.value)
     assert "store the answers file in git" in message and "git said:" in message
-    assert "kundencheck drafts commit" in message
     assert git(repo, "rev-parse", "HEAD") == head
-    assert (repo / REL).read_bytes() == CONTENT  # nothing lost
+    assert not (repo / REL).exists()  # the caller keeps the answers (as a draft)
     git(repo, "fsck", "--no-dangling", "--no-progress")
 
 
@@ -554,18 +552,18 @@ def _fill(folder: pathlib.Path) -> None:
 
 
 def test_full_disk_in_the_work_tree(tmp_path, tiny_tmpfs):
+    # Only the work tree is on the full disk: its git dir (objects, index) is elsewhere.
     repo = tiny_tmpfs(tmp_path / "mnt") / "repo"
-    git(tmp_path, "init", "-q", str(repo))
+    git(tmp_path, "init", "-q", f"--separate-git-dir={tmp_path / 'repo.git'}", str(repo))
     commit_all(repo, "initial", **{"README.md": "hello\n"})
     head = git(repo, "rev-parse", "HEAD")
     _fill(tmp_path / "mnt")
     with GitStore.open(repo) as store, pytest.raises(StoreError) as info:
         store.commit_file(REL, CONTENT * 200, MESSAGE)
     assert "the disk is full" in str(info.value)
-    assert "kundencheck drafts commit" in str(info.value)
     assert git(repo, "rev-parse", "HEAD") == head
-    assert not (repo / REL).exists()
-    assert list((repo / ANSWERS).iterdir()) == []  # the temporary file was cleaned up
+    assert not (repo / ".kundencheck").exists()  # no file, no temporary file, no folder made for them
+    assert git(repo, "status", "--porcelain") == ""
 
 
 def test_full_disk_in_the_object_store(repo, tmp_path, tiny_tmpfs):
@@ -581,7 +579,8 @@ def test_full_disk_in_the_object_store(repo, tmp_path, tiny_tmpfs):
         store.commit_file(REL, big, MESSAGE)
     assert "git said:" in str(info.value)
     assert git(repo, "rev-parse", "HEAD") == head
-    assert (repo / REL).read_bytes() == big  # the work-tree copy survives
+    assert not (repo / REL).exists()
+    assert git(repo, "status", "--porcelain") == ""
 
 
 def test_signing_is_requested_and_failure_reported(repo, tmp_path):
@@ -591,8 +590,7 @@ def test_signing_is_requested_and_failure_reported(repo, tmp_path):
     failing.chmod(0o755)
     git(repo, "config", "commit.gpgsign", "true")
     git(repo, "config", "gpg.program", str(failing))
-    error = assert_refused(repo, "Signing the commit failed", "git config commit.gpgsign false",
-                           file_kept=True)
+    error = assert_refused(repo, "Signing the commit failed", "git config commit.gpgsign false")
     assert "gpg failed to sign" in str(error)
     assert "-bsau" in args_file.read_text()  # git asked gpg for a detached signature
 
@@ -634,7 +632,7 @@ def test_failing_commit_msg_hook_is_reported(repo):
     assert "commit-msg hook rejected" in str(info.value)
     assert "subject must mention a ticket" in str(info.value)
     assert git(repo, "rev-parse", "HEAD") == head
-    assert (repo / REL).read_bytes() == CONTENT  # kept, never deleted
+    assert not (repo / REL).exists()  # never written: the caller keeps the answers
 
 
 def test_dedicated_branch_leaves_head_index_and_work_tree_alone(repo):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pathlib
 import stat
+import subprocess
 import time
 
 import pytest
@@ -27,6 +28,14 @@ def remote(tmp_path: pathlib.Path, repo: pathlib.Path) -> pathlib.Path:
     git(repo, "remote", "add", "origin", str(bare))
     git(repo, "push", "-q", "-u", "origin", "main")
     return bare
+
+
+def _upstream_at(repo: pathlib.Path, url: str) -> None:
+    """``origin`` at ``url``, main's upstream, as a clone of it knows it (without reaching it)."""
+    git(repo, "remote", "add", "origin", url)
+    git(repo, "config", "branch.main.remote", "origin")
+    git(repo, "config", "branch.main.merge", "refs/heads/main")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
 
 
 def _script(path: pathlib.Path, body: str) -> pathlib.Path:
@@ -53,6 +62,7 @@ def test_push_when_nothing_is_new_says_so(repo, remote):
 
 
 def test_push_goes_to_the_configured_upstream_branch(repo, remote):
+    git(repo, "push", "-q", "origin", "main:trunk")
     git(repo, "config", "branch.main.merge", "refs/heads/trunk")
     sha = _commit_answers(repo)
     with GitStore.open(repo) as store:
@@ -60,10 +70,53 @@ def test_push_goes_to_the_configured_upstream_branch(repo, remote):
     assert git(remote, "rev-parse", "refs/heads/trunk") == sha
 
 
+def test_an_upstream_branch_the_remote_does_not_have_is_not_created(repo, remote):
+    git(repo, "config", "branch.main.merge", "refs/heads/trunk")  # trunk is not on the remote
+    _commit_answers(repo)
+    with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
+        store.push()
+    assert "origin has no branch trunk" in str(caught.value) and "never creates a branch" in str(caught.value)
+    assert "`git push origin main:trunk`" in str(caught.value)
+    assert git(remote, "for-each-ref", "--format=%(refname)") == "refs/heads/main"
+
+
+@pytest.mark.parametrize("remote_has_it", [False, True], ids=["new", "on-the-remote"])
+def test_a_branch_without_an_upstream_is_never_pushed(tmp_path, repo, remote, remote_has_it):
+    """A private branch (no upstream) holding a secret: no push creates it on the remote, and
+    the message's command sets the upstream and works."""
+    if remote_has_it:
+        git(repo, "push", "-q", "origin", "main:private")
+        git(repo, "fetch", "-q", "origin")
+    git(repo, "switch", "-q", "-c", "private", "--no-track")
+    commit_all(repo, "a secret", **{"secret.txt": "password\n"})
+    _commit_answers(repo)
+    refs = git(remote, "for-each-ref", "--format=%(refname) %(objectname)")
+    with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
+        store.push()
+    message = str(caught.value)
+    assert "has no upstream" in message
+    assert git(remote, "for-each-ref", "--format=%(refname) %(objectname)") == refs  # nothing pushed
+    command = message.split("`")[1]
+    if remote_has_it:
+        assert command == "git branch --set-upstream-to=origin/private private"
+    else:
+        assert command == "git push -u origin private"
+    subprocess.run(command.split(), cwd=repo, check=True, capture_output=True)
+    if remote_has_it:
+        with GitStore.open(repo) as store:
+            assert store.push() == "Pushed private to origin."
+    assert git(remote, "rev-parse", "private") == git(repo, "rev-parse", "private")
+
+
 def test_push_a_dedicated_branch_leaves_the_checked_out_one_alone(repo, remote):
     main_before = git(remote, "rev-parse", "refs/heads/main")
     commit_all(repo, "local work, not to be pushed", **{"work.txt": "mine\n"})
-    sha = _commit_answers(repo, ref="refs/heads/kundencheck")
+    _commit_answers(repo, ref="refs/heads/kundencheck")
+    with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
+        store.push(ref="kundencheck")  # the remote does not have it: never created implicitly
+    assert "`git push -u origin kundencheck`" in str(caught.value)
+    git(repo, "push", "-q", "-u", "origin", "kundencheck")
+    sha = _commit_answers(repo, "b", ref="refs/heads/kundencheck")
     with GitStore.open(repo) as store:
         assert store.push(ref="kundencheck") == "Pushed kundencheck to origin."
     assert git(remote, "rev-parse", "refs/heads/kundencheck") == sha
@@ -91,7 +144,7 @@ def test_rejected_push_keeps_the_commit_and_says_how_to_push_later(tmp_path, rep
 
 
 def test_remote_path_that_does_not_exist(tmp_path, repo):
-    git(repo, "remote", "add", "origin", str(tmp_path / "no-such-remote.git"))
+    _upstream_at(repo, str(tmp_path / "no-such-remote.git"))
     sha = _commit_answers(repo)
     with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
         store.push()
@@ -124,7 +177,7 @@ def test_a_hanging_remote_is_given_up_promptly(tmp_path, repo, monkeypatch):
     # An ssh that never answers (a server that swallows packets, or a prompt nobody sees).
     sleeper = _script(tmp_path / "slow-ssh", "sleep 30\n")
     monkeypatch.setenv("GIT_SSH_COMMAND", str(sleeper))
-    git(repo, "remote", "add", "origin", "ssh://example.invalid/x")
+    _upstream_at(repo, "ssh://example.invalid/x")
     sha = _commit_answers(repo)
     with GitStore.open(repo) as store:
         store.push_timeout = 1.0
@@ -148,7 +201,7 @@ def test_ssh_runs_in_batch_mode_without_a_terminal_prompt(tmp_path, repo, monkey
                              f'(: < /dev/tty) 2>/dev/null && echo "tty: yes" >> "{log}" || echo "tty: no" >> "{log}"\n'
                              'echo "ssh: connect to host example.invalid: unreachable" >&2\nexit 255\n')
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
-    git(repo, "remote", "add", "origin", "ssh://example.invalid/x")
+    _upstream_at(repo, "ssh://example.invalid/x")
     _commit_answers(repo)
     with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
         store.push()
@@ -163,7 +216,7 @@ def test_the_users_own_ssh_command_is_kept(tmp_path, repo):
     log = tmp_path / "mine.log"
     mine = _script(tmp_path / "my-ssh", f'echo "mine: $*" >> "{log}"\nexit 255\n')
     git(repo, "config", "core.sshCommand", str(mine))
-    git(repo, "remote", "add", "origin", "ssh://example.invalid/x")
+    _upstream_at(repo, "ssh://example.invalid/x")
     _commit_answers(repo)
     with GitStore.open(repo) as store, pytest.raises(PushError):
         store.push()
@@ -177,8 +230,7 @@ def test_dedicated_branch_pushed_by_two_clones_is_merged_without_conflict(tmp_pa
     other = tmp_path / "other"
     git(tmp_path, "clone", "-q", str(remote), str(other))
     theirs = _commit_answers(other, "theirs", ref="refs/heads/kundencheck")
-    with GitStore.open(other) as store:
-        store.push(ref="kundencheck")
+    git(other, "push", "-q", "-u", "origin", "kundencheck")  # made on the remote by hand, once
     ours = _commit_answers(repo, "ours", ref="refs/heads/kundencheck")  # before fetching theirs
     head_before = git(repo, "rev-parse", "HEAD")
 
@@ -193,8 +245,7 @@ def test_dedicated_branch_pushed_by_two_clones_is_merged_without_conflict(tmp_pa
 
 def test_a_fresh_clone_builds_on_and_reads_the_teams_answers_branch(tmp_path, repo, remote):
     first = _commit_answers(repo, "first", ref="refs/heads/kundencheck")
-    with GitStore.open(repo) as store:
-        store.push(ref="kundencheck")
+    git(repo, "push", "-q", "-u", "origin", "kundencheck")
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", str(remote), str(clone))  # only origin/kundencheck, no local branch
 
@@ -203,6 +254,7 @@ def test_a_fresh_clone_builds_on_and_reads_the_teams_answers_branch(tmp_path, re
         assert [r["sha"] for r in store.log_runs(rev="kundencheck")] == [first]
     second = _commit_answers(clone, "second", ref="refs/heads/kundencheck")
     assert git(clone, "rev-parse", f"{second}^") == first  # joined the team's branch
+    assert git(clone, "rev-parse", "--abbrev-ref", "kundencheck@{upstream}") == "origin/kundencheck"
     with GitStore.open(clone) as store:
         assert store.push(ref="kundencheck") == "Pushed kundencheck to origin."
     assert git(remote, "rev-parse", "kundencheck") == second

@@ -192,10 +192,12 @@ async def test_push_runs_in_the_commit_worker_and_a_hanging_remote_never_blocks(
     sleeper.chmod(0o755)
     monkeypatch.setenv("GIT_SSH_COMMAND", str(sleeper))
     git(project_repo, "remote", "add", "origin", "ssh://example.invalid/x")
-    (project_repo / ".kundencheck" / "config.toml").write_text("[storage]\npush = true\n")
+    git(project_repo, "config", "branch.main.remote", "origin")
+    git(project_repo, "config", "branch.main.merge", "refs/heads/main")
+    git(project_repo, "update-ref", "refs/remotes/origin/main", "HEAD")  # as a clone knows its remote
     project = open_project(project_repo)
     project.store.push_timeout = 2.0
-    app = _app(project)
+    app = build_app(lambda *args: RunSession.start(project, "build", draft=args[-1], push=True))  # --push
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await _answer_everything(pilot)

@@ -71,4 +71,5 @@ main.lazy_commands.update({
     "log": "kundencheck.cli.history:log",
     "report": "kundencheck.cli.history:report",
     "check": "kundencheck.cli.gate:check",
+    "push": "kundencheck.cli.team:push_command",
 })

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
-from kundencheck.cli.team import apply_push, parse_participants, participant_option, push_option
+from kundencheck.cli.team import commit_and_push, parse_participants, participant_option, push_option
 from kundencheck.core.participants import parse_participant, with_participants
 from kundencheck.core.errors import AnswersError, KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
@@ -74,8 +74,7 @@ def answer(ctx: click.Context, phase: str | None, template: bool, source: str | 
             checklist = _checklist(project, phase or project.current_phase())
             click.echo(template_text(checklist, sprint=sprint), nl=False)
         else:
-            apply_push(project, push)
-            _commit_filled(project, phase, raw, shown, sprint, participants=people)
+            _commit_filled(project, phase, raw, shown, sprint, participants=people, push=push)
     finally:
         project.close()
 
@@ -209,7 +208,7 @@ def _either(words: list[str]) -> str:
 
 
 def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: str | None, *,
-                   participants: list[str] | None = None) -> None:
+                   participants: list[str] | None = None, push: bool | None = None) -> None:
     from kundencheck.cli.run import report_commit
     from kundencheck.core import answers as answers_mod
     from kundencheck.core.checklist import parse_toml_bytes
@@ -231,15 +230,13 @@ def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: s
     errors = _console(stderr=True)
     for note in notes:
         errors.print("kundencheck: " + note)
-    for warning in project.store.check_ready():
-        errors.print("kundencheck: " + warning)
-    session = RunSession.start(project, phase, draft=run)
+    session = RunSession.start(project, phase, draft=run, push=push)
     if run.reviews:
         _check_reviews(session, errors)
     try:
-        # If git refuses now (a merge started meanwhile, ...), commit() has saved the run as a
-        # draft and its message says how to commit it later with `kundencheck drafts commit`.
-        result = session.commit()
+        # If git refuses (a merge in progress, a detached HEAD, index.lock, ...), commit() has
+        # saved the run as a draft first and its error names that draft (draft_id).
+        result = commit_and_push(session)
     finally:
         session.release()
     report_commit(result, project)

@@ -67,6 +67,20 @@ def _fail(message: str, code: int) -> None:
     raise SystemExit(code)
 
 
+def error_text(exc: KundencheckError) -> str:
+    """An error's message, and where the answers are when a commit did not happen: the draft
+    the session really saved (``draft_id``) and the command that commits it later."""
+    draft_id = getattr(exc, "draft_id", None)
+    if not draft_id:
+        return str(exc)
+    if getattr(exc, "refused", False):
+        kept = _("Your answers are kept as draft {id}: once this is sorted out, commit them with "
+                 "`kundencheck drafts commit {id}`.")
+    else:
+        kept = _("Your answers are kept as draft {id}: commit them later with `kundencheck drafts commit {id}`.")
+    return str(exc) + " " + kept.format(id=draft_id)
+
+
 def guarded(func: Callable | None = None, *, tui: bool = False) -> Callable:
     """Turn the project's errors into a clean message and exit status, never a traceback.
 
@@ -84,7 +98,7 @@ def guarded(func: Callable | None = None, *, tui: bool = False) -> Callable:
         try:
             return func(*args, **kwargs)
         except KundencheckError as exc:
-            _fail(str(exc), exc.exit_code)
+            _fail(error_text(exc), exc.exit_code)
         except KeyboardInterrupt:
             _fail(_("Interrupted. Answers given so far are kept as a draft (see `kundencheck drafts`)."), 130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):

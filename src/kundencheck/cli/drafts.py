@@ -12,7 +12,7 @@ import re
 import click
 
 from kundencheck.cli.common import _console, directory_of, group, guarded
-from kundencheck.cli.team import apply_push, push_option
+from kundencheck.cli.team import commit_and_push, push_option
 from kundencheck.core.errors import AnswersError, StoreError, UsageError
 from kundencheck.core.i18n import N_, _
 
@@ -143,12 +143,9 @@ def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool, push: 
 
     project = open_project(directory_of(ctx), allow_detached=allow_detached)
     try:
-        apply_push(project, push)
         info = _find_draft(project, draft_id)
         run = info.run
-        for warning in project.store.check_ready():
-            _console(stderr=True).print("kundencheck: " + warning)
-        session = RunSession.start(project, run.phase, draft=run)  # raises while another process holds it
+        session = RunSession.start(project, run.phase, draft=run, push=push)  # raises while another process holds it
         try:
             if session.checklist.id != run.checklist:
                 raise AnswersError(
@@ -166,7 +163,7 @@ def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool, push: 
                     + _("Finish it with `kundencheck run {phase}` (it offers to resume the newest draft), or throw "
                         "it away with `kundencheck drafts discard {id}`.").format(phase=run.phase, id=run.id)
                 )
-            result = session.commit()
+            result = commit_and_push(session)
         finally:
             session.release()
         report_commit(result, project)

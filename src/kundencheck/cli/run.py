@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
-from kundencheck.cli.team import apply_push, parse_participants, participant_option, push_option, report_push
+from kundencheck.cli.team import parse_participants, participant_option, push_option, report_push
 from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
 
@@ -31,13 +31,13 @@ def run(ctx: click.Context, phase: str | None, sprint: str | None, allow_detache
     people = parse_participants(participants)  # before the UI starts: a typo is said first
     project = open_project(directory_of(ctx), allow_detached=allow_detached)
     try:
-        apply_push(project, push)
-        _run_tui(project, phase, sprint, participants=people)
+        _run_tui(project, phase, sprint, participants=people, push=push)
     finally:
         project.close()
 
 
-def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False, *, participants: list[str] | None = None) -> None:
+def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False, *, participants: list[str] | None = None,
+             push: bool | None = None) -> None:
     from kundencheck.core.checklist import is_safe_id
     from kundencheck.session import RunSession
 
@@ -56,7 +56,7 @@ def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False,
     draft = None if checklist is None else project.offerable_draft(checklist.id)
 
     def make_session(run_phase, resume):
-        session = RunSession.start(project, run_phase or phase, sprint=sprint, draft=resume, identity=identity)
+        session = RunSession.start(project, run_phase or phase, sprint=sprint, draft=resume, identity=identity, push=push)
         if participants:  # --participant: already picked when the run screen opens
             session.set_participants([*session.participants(), *participants])
         return session

@@ -105,14 +105,10 @@ def _commit(store, relpath: str, content: str | bytes, message: str, hook: bool)
     """Commit one file below .kundencheck/ the way answers are committed."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        return store.commit_file(relpath, data, message, run_commit_msg_hook=hook)
+        return store.commit_file(relpath, data, message, run_commit_msg_hook=hook, replace=True)
     except StoreError as exc:
-        # The store speaks of answers kept as a draft; here there is no draft to speak of.
-        from kundencheck.store.git_store import DRAFT_HINT
-
-        text = exc.message.replace(DRAFT_HINT, "").replace(translate(DRAFT_HINT), "")
-        raise StoreError(text + " " + _("({file} was not committed; run the command again once that is sorted out.)")
-                         .format(file=relpath)) from None
+        raise StoreError(exc.message + " " + _("({file} was not committed; run the command again once that is sorted out.)")
+                         .format(file=relpath), refused=exc.refused) from None
 
 
 def _report(result, relpath: str) -> None:
@@ -511,24 +507,36 @@ def phase(ctx: click.Context, name: str | None) -> None:
 
 @command(
     "config",
-    help=N_("Show kundencheck's settings: the project's config, your user config, and which one wins."),
+    help=N_("Show kundencheck's settings: the project's config, your user config, and which one wins.\n\n"
+            "`--push accept` or `--push decline` answers, for this repository, a project's suggestion to push "
+            "after each commit (push = true in .kundencheck/config.toml): it is recorded in your user config, and "
+            "until you accept it nothing is pushed unless you give `--push`."),
     epilog=N_("""\
 Examples:
-  kundencheck config --show-paths    where each setting comes from"""))
+  kundencheck config --show-paths    where each setting comes from
+  kundencheck config --push accept   push after each commit here, as the project suggests
+  kundencheck config --push decline  never push here unless asked with --push"""))
 @click.option("--show-paths", is_flag=True,
               help=N_("Show the config files, whether they exist, and where each effective setting comes from."))
+@click.option("--push", "push_choice", type=click.Choice(["accept", "decline"]), default=None,
+              help=N_("Accept or decline, for this repository, the project's suggestion to push after each commit."))
 @click.pass_context
 @guarded
-def config_command(ctx: click.Context, show_paths: bool) -> None:
+def config_command(ctx: click.Context, show_paths: bool, push_choice: str | None = None) -> None:
     from kundencheck.core.user_config import check_against, effective_language, load_user_config, user_config_path
     from kundencheck.store.git_store import GitStore
 
     console = _console()
+    folder: Path | None = None
     try:
         with GitStore.open(directory_of(ctx)) as store:
             root: Path | None = store.root
+            folder = store.repository_folder
     except KundencheckError:
         root = None
+    if push_choice is not None:
+        _record_push_choice(folder, push_choice == "accept")
+        return
     user_path = user_config_path()
     project_path = root / CONFIG_PATH if root is not None else None
 
@@ -559,8 +567,49 @@ def config_command(ctx: click.Context, show_paths: bool) -> None:
         console.print("keys:     " + _("{value} (from {source})").format(value=remapped, source=_("the user config")))
     else:
         console.print("keys:     " + _("the defaults (nothing remapped; see README \"Remapping keys\")"))
+    if project is not None and folder is not None:
+        console.print("push:     " + _push_state(project.push, user.push.get(str(folder))))
     console.print(_("Which wins: the project config, then the user config, then the environment (LANG), then the "
                     "default."))
+
+
+def _push_state(suggested: bool, accepted: bool | None) -> str:
+    """Whether commits here are pushed, and why (the decision of core.user_config.decide_push)."""
+    from kundencheck.core.user_config import decide_push
+
+    decision = decide_push(None, suggested, accepted)
+    if decision.suggested:
+        return _("no: the project suggests it (storage.push), and you have not accepted that yet "
+                 "(`kundencheck config --push accept`)")
+    if decision.push:
+        return _("yes: the project suggests it and you accepted that in the user config")
+    if suggested:
+        return _("no: the project suggests it, and you declined that in the user config")
+    return _("no (only with --push)")
+
+
+def _record_push_choice(folder: Path | None, accept: bool) -> None:
+    """Write this person's answer to the project's suggestion to push into their user config."""
+    from kundencheck.core.user_config import UserConfigError, load_user_config, user_config_path, with_push_choice
+    from kundencheck.store.atomic import atomic_write
+
+    if folder is None:
+        raise UsageError(_("`kundencheck config --push` records a choice for one repository: run it inside that "
+                           "repository (or with -C FOLDER)."))
+    path = user_config_path()
+    user = load_user_config(path)  # a broken file is reported, not overwritten
+    try:
+        text = with_push_choice(user.text, str(folder), accept)
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise UserConfigError(_("Could not write {file}: {reason}.").format(file=path, reason=exc.strerror or exc)) from None
+    if accept:
+        message = _("Recorded in {file}: after each commit in {folder}, kundencheck pushes when the project suggests "
+                    "it (storage.push). `kundencheck config --push decline` takes it back.")
+    else:
+        message = _("Recorded in {file}: kundencheck does not push in {folder} unless you give --push. "
+                    "`kundencheck config --push accept` takes it back.")
+    _console().print(message.format(file=path, folder=folder))
 
 
 def _source_name(source: str) -> str:

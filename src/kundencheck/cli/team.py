@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import click
 
-from kundencheck.cli.common import _console
+from kundencheck.cli.common import _console, command, directory_of, guarded
 from kundencheck.core.i18n import N_, _
 
 participant_option = click.option(
@@ -17,8 +17,9 @@ participant_option = click.option(
 )
 push_option = click.option(
     "--push/--no-push", "push", default=None,
-    help=N_("Push the branch after committing (default: storage.push in .kundencheck/config.toml). "
-            "A failed push keeps the commit and says how to push later."),
+    help=N_("Push the branch after committing (default: no; or yes where the project suggests it with storage.push "
+            "and you accepted that with `kundencheck config --push accept`). Only a branch with an upstream is "
+            "pushed. A failed push keeps the commit and says how to push later."),
 )
 
 
@@ -31,18 +32,50 @@ def parse_participants(values: Iterable[str]) -> list[str]:
     return [parse_participant(value) for value in values]
 
 
-def apply_push(project, push: bool | None) -> None:
-    """``--push``/``--no-push`` win over the project's ``storage.push`` for this command."""
-    if push is not None:
-        project.config.push = push
+def commit_and_push(session):
+    """Commit the session's run, then push it when the run's push decision says so."""
+    result = session.commit()
+    if session.wants_push():
+        result = session.push()
+    return result
 
 
 def report_push(result) -> None:
     """What the push after the commit did: stdout when it worked, a warning on stderr when
-    not (the exit status stays 0: the commit was made)."""
+    not (the exit status stays 0: the commit was made); or, when the project suggests pushing
+    and this person has not answered that yet, how to accept it."""
     if result is None:
         return
     if getattr(result, "pushed", None):
         _console().print(result.pushed)
     if getattr(result, "push_failed", None):
         _console(stderr=True).print(_("kundencheck: warning: {problem}").format(problem=result.push_failed))
+    if getattr(result, "push_suggested", False):
+        _console().print(_(
+            "Not pushed: this project suggests pushing after each commit (push = true in "
+            ".kundencheck/config.toml), and kundencheck pushes only once you accept that for this repository "
+            "with `kundencheck config --push accept` (or `--push` for one run; `kundencheck config --push "
+            "decline` stops this note)."))
+
+
+@command(
+    "push",
+    help=N_("Push the answers: the team's answers branch (storage.branch) or else the checked-out branch, to its "
+            "upstream, as `--push` does after a commit. Runs that other clones pushed to the answers branch "
+            "meanwhile are fetched and merged first (answers files never conflict). Never creates a branch on a "
+            "remote, never prompts, and gives up after 60 seconds."),
+    epilog=N_("""\
+Examples:
+  kundencheck push                 push what kundencheck committed
+  kundencheck -C ~/work/shop push"""))
+@click.pass_context
+@guarded
+def push_command(ctx: click.Context) -> None:
+    from kundencheck.session import open_project
+
+    project = open_project(directory_of(ctx))
+    try:
+        branch = project.config.branch
+        _console().print(project.store.push(ref=f"refs/heads/{branch}" if branch else None))
+    finally:
+        project.close()

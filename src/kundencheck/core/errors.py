@@ -53,4 +53,16 @@ class AnswersError(KundencheckError):
 
 
 class StoreError(KundencheckError):
-    """The repository is in a state where kundencheck will not write, or git failed."""
+    """The repository is in a state where kundencheck will not write, or git failed.
+
+    Nothing was committed when a commit raises it. ``refused``: kundencheck would not commit in
+    the repository's present state (a merge in progress, a detached HEAD, a lock, the branch
+    checked out in another worktree, ...), so nothing was tried. ``draft_id``: the draft that
+    holds the answers to commit later; set by the session once it has really saved that draft,
+    never by the store. The CLI and the TUI say what it means.
+    """
+
+    def __init__(self, message: str, *, refused: bool = False, draft_id: str | None = None) -> None:
+        super().__init__(message)
+        self.refused = refused
+        self.draft_id = draft_id

@@ -7,6 +7,13 @@ equivalents on macOS and Windows (see :func:`user_config_path`)::
     theme = "textual-light"    # a Textual theme name
     [keys]                     # binding id = "key" (or "key1,key2"), see README "Remapping keys"
     next-item = "ctrl+n"
+    [push]                     # repository folder = whether to push after each commit there
+    "/home/erika/work/shop" = true
+
+The ``[push]`` table holds each person's answer to a project's suggestion to push (``push =
+true`` in its ``[storage]``): a committed file must not make anyone's clone push, so the
+suggestion counts only once accepted here (``kundencheck config --push accept``). See
+:func:`decide_push`.
 
 Which setting wins: the project's ``.kundencheck/config.toml``, then this file, then the
 environment (``LANG`` and friends), then the built-in default. Read with tomllib and checked
@@ -22,13 +29,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kundencheck.core.config import ConfigError, key_line, read_settings_file, setting_problem
 from kundencheck.core.i18n import N_, SUPPORTED, _, language_from_environment
 
 APP_NAME = "kundencheck"
-_TOP = {"language", "theme", "keys"}
+_TOP = {"language", "theme", "keys", "push"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 #: One key as Textual names it: "j", "ctrl+n", "question_mark", "f2", "?" ...
 _KEY = re.compile(r"^[^\s,]{1,40}$")
@@ -46,6 +53,9 @@ class UserConfig:
     theme: str | None = None
     #: binding id -> key string, for Textual's App.set_keymap.
     keys: dict[str, str] = field(default_factory=dict)
+    #: repository folder -> whether to push there after each commit (the [push] table): this
+    #: person's answer to the project's suggestion (storage.push).
+    push: dict[str, bool] = field(default_factory=dict)
     #: The file read ("" when there was none).
     source: str = ""
     #: The raw text, kept for line numbers in later checks.
@@ -98,7 +108,50 @@ def user_config_from_dict(data: dict[str, Any], shown: str = "config.toml", *, t
                 _("must be a key such as \"ctrl+n\" or \"j\", or several separated by commas (\"j,down\")."),
             )
         config.keys[binding_id] = ",".join(p.strip() for p in parts)
+    push = data.get("push", {})
+    if not isinstance(push, dict):
+        raise _fail(shown, text, "push", _("must be a table ([push]) of \"repository folder\" = true or false."))
+    for folder, accepted in push.items():
+        if not isinstance(accepted, bool):
+            raise _fail(shown, text, f"push.{folder}", _("must be true (push after each commit) or false (never)."))
+        config.push[folder] = accepted
     return config
+
+
+class PushDecision(NamedTuple):
+    """Whether a run pushes after its commit, decided once when it starts."""
+
+    push: bool
+    #: The project suggests pushing (storage.push) and this person has not said yes or no.
+    suggested: bool = False
+
+
+def decide_push(flag: bool | None, project_suggests: bool, accepted: bool | None) -> PushDecision:
+    """The one rule for pushing after a commit: ``--push``/``--no-push`` (``flag``) always count;
+    else the project's ``storage.push`` counts only as this person has answered it in their user
+    config (``accepted``: True, False or None for not yet); unanswered, nothing is pushed and the
+    run says once how to accept."""
+    if flag is not None:
+        return PushDecision(flag)
+    if not project_suggests:
+        return PushDecision(False)
+    if accepted is None:
+        return PushDecision(False, suggested=True)
+    return PushDecision(accepted)
+
+
+def with_push_choice(text: str, folder: str, accept: bool) -> str:
+    """The user config ``text`` with ``[push]`` saying ``accept`` for the repository ``folder``;
+    everything else, comments included, as it was."""
+    import tomlkit
+
+    doc = tomlkit.parse(text)
+    table = doc.get("push")
+    if not isinstance(table, dict):
+        table = tomlkit.table()
+        doc["push"] = table
+    table[folder] = accept
+    return tomlkit.dumps(doc)
 
 
 def check_against(config: UserConfig, *, themes: Iterable[str] = (), binding_ids: Iterable[str] = ()) -> None:

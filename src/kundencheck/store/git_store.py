@@ -26,22 +26,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from kundencheck.core.errors import StoreError
+from kundencheck.core.errors import KundencheckError, StoreError
 from kundencheck.core.i18n import N_, _, translate
 
-__all__ = ["ANSWERS_ROOT", "DRAFT_HINT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION", "PushError"]
+__all__ = ["ANSWERS_ROOT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION", "PushError"]
 
 #: `git hook run --ignore-missing` appeared in git 2.36.
 MIN_GIT_VERSION = (2, 36)
 #: Every path kundencheck commits lives below this folder of the work tree.
 ANSWERS_ROOT = ".kundencheck/"
-
-#: Added to a refusal to commit. English, marked for the catalogs: messages carry it translated
-#: (``translate(DRAFT_HINT)``); every translation keeps the command `kundencheck drafts commit ID`.
-DRAFT_HINT = N_(
-    " Your answers are kept as a draft: once this is sorted out, commit them with "
-    "`kundencheck drafts commit ID`."
-)
 
 # (file under `git rev-parse --git-path`, what it means, how to get out of it); the texts are
 # marked for the catalogs and translated where the message is made.
@@ -65,10 +58,10 @@ _BLOCKING_STATES: tuple[tuple[str, str, str], ...] = (
         "with `git cherry-pick --abort` (or `git revert --abort`)")),
 )
 
+_MESSAGE_PREFIX = "KUNDENCHECK_MSG."  # the commit message's temporary file in the git dir
 _CAS_TRIES = 20  # HEAD moved by someone else: rebuild on the new tip this many times
 _LOCK_WAIT = 1.0  # seconds to wait for another git's index.lock to go away before refusing
 _TURN_WAIT = 30.0  # seconds to wait for another kundencheck process's turn (see _writer_turn)
-_INDEX_TRIES = 20  # update-index attempts while another git holds index.lock (a few seconds)
 _GIT_VERSIONS: dict[str, tuple[int, ...]] = {}  # executable -> version, checked once
 
 
@@ -95,6 +88,22 @@ class CommitResult(NamedTuple):
     #: push later. Both None when no push was asked for.
     pushed: str | None = None
     push_failed: str | None = None
+    #: The project suggests pushing (storage.push) and the person has not accepted or declined
+    #: it yet, so nothing was pushed (see RunSession.push_decision).
+    push_suggested: bool = False
+
+
+class _Commit(NamedTuple):
+    """What one commit of a file is made of, passed along the commit protocol's steps."""
+
+    relpath: str
+    content: bytes
+    blob: str
+    msg_name: str
+    sign: bool
+    subject: str
+    replace: bool
+    check: Callable[[bytes], object] | None
 
 
 class PushError(StoreError):
@@ -121,7 +130,8 @@ class GitStore:
         self.allow_detached = allow_detached
         self._shallow: bool = values["shallow"]
         self._state_paths: dict[str, pathlib.Path] = values["state_paths"]
-        self._index_lock: pathlib.Path = values["index_lock"]
+        self._index: pathlib.Path = values["index"]
+        self._index_lock = self._index.with_name(self._index.name + ".lock")
         self._object_format: str = values["object_format"]
         self._exe: str = values["exe"]
         #: Quick reads started ahead (start_reading_state), by their git arguments; each is
@@ -159,7 +169,7 @@ class GitStore:
         exe, check_version = _start_finding_git()  # finished below, once rev-parse has run alongside
         if not start.is_dir():
             start = start.parent
-        state_names = [name for name, _, _ in _BLOCKING_STATES] + ["index.lock"]
+        state_names = [name for name, _, _ in _BLOCKING_STATES] + ["index"]  # `index` honours GIT_INDEX_FILE
         args = ["rev-parse", "--path-format=absolute", "--is-bare-repository",
                 "--is-shallow-repository", "--show-object-format", "--absolute-git-dir",
                 "--git-common-dir"]
@@ -201,7 +211,7 @@ class GitStore:
             "git_dir": pathlib.Path(lines[3]),
             "common_dir": pathlib.Path(lines[4]),
             "state_paths": {n: pathlib.Path(paths[n]) for n, _, _ in _BLOCKING_STATES},
-            "index_lock": pathlib.Path(paths["index.lock"]),
+            "index": pathlib.Path(paths["index"]),
             "root": pathlib.Path(lines[-1]),
             "exe": exe,
         }
@@ -222,6 +232,12 @@ class GitStore:
 
     def __repr__(self) -> str:
         return f"GitStore({str(self.root)!r})"
+
+    @property
+    def repository_folder(self) -> pathlib.Path:
+        """The repository's folder, the same for all its worktrees (the main worktree's): what
+        per-repository choices in the user config are recorded under."""
+        return self.common_dir.parent if self.common_dir.name == ".git" else self.common_dir
 
     @property
     def data_dir(self) -> pathlib.Path:
@@ -268,33 +284,44 @@ class GitStore:
         return _identity_from(self._config())
 
     def check_ready(self) -> list[str]:
-        """Raise StoreError if committing onto HEAD now would be wrong; return warnings."""
-        return self._check_ready(self._head())
+        """Raise StoreError (``refused``) if committing onto HEAD now would be wrong; return
+        warnings. A lock left by a kundencheck that was killed while committing is finished or
+        undone here (see :mod:`kundencheck.store.index_lock`)."""
+        head = self._head()
+        warnings = self._check_ready(head)
+        if head[0] is not None:
+            self._check_not_checked_out_elsewhere(head[0])
+        return warnings
 
-    def _check_ready(self, head: tuple[str | None, str | None]) -> list[str]:
+    def _check_ready(self, head: tuple[str | None, str | None], *, lock_held: bool = False) -> list[str]:
         for name, state, remedy in _BLOCKING_STATES:
             if self._state_paths[name].exists():
                 raise StoreError(
                     _("kundencheck will not commit now: {state} in {path}. First {remedy}.").format(
-                        state=translate(state), path=self.root, remedy=translate(remedy))
-                    + translate(DRAFT_HINT))
+                        state=translate(state), path=self.root, remedy=translate(remedy)), refused=True)
         symref, old = head
         if symref is None and not self.allow_detached:
             raise StoreError(
                 _("kundencheck will not commit now: HEAD is detached (not on a branch) at {commit} in {path}. "
                   "Switch to a branch with `git switch BRANCH` (or create one here with `git switch -c NAME`).").format(
-                    commit=(old or "")[:12], path=self.root) + translate(DRAFT_HINT))
-        # A running git holds index.lock for milliseconds; a crashed one leaves it forever.
-        deadline = time.monotonic() + _LOCK_WAIT
-        while self._index_lock.exists():
-            if time.monotonic() > deadline:
-                raise StoreError(_(
-                    "kundencheck will not commit now: {lock} exists, so another git "
-                    "process is using this repository. Wait for it to finish; if no git is "
-                    "running, a crashed git left the lock behind and you can delete that file "
-                    "yourself (kundencheck never deletes it).").format(lock=self._index_lock) + translate(DRAFT_HINT))
-            time.sleep(0.02)
+                    commit=(old or "")[:12], path=self.root), refused=True)
+        if not lock_held:
+            # A running git holds index.lock for milliseconds; a crashed one leaves it forever.
+            deadline = time.monotonic() + _LOCK_WAIT
+            while self._index_lock.exists():
+                if self._recover_abandoned_commit():
+                    continue
+                if time.monotonic() > deadline:
+                    raise self._locked_error()
+                time.sleep(0.02)
         return self._shallow_warning()
+
+    def _locked_error(self) -> StoreError:
+        return StoreError(_(
+            "kundencheck will not commit now: {lock} exists, so another git "
+            "process is using this repository. Wait for it to finish; if no git is "
+            "running, a crashed git left the lock behind and you can delete that file "
+            "yourself (kundencheck never deletes it).").format(lock=self._index_lock), refused=True)
 
     def _shallow_warning(self) -> list[str]:
         if not self._shallow:
@@ -303,99 +330,353 @@ class GitStore:
                   "are committed normally, but older runs are missing from history views. Run "
                   "`git fetch --unshallow` to fetch the full history.")]
 
+    def _check_not_checked_out_elsewhere(self, ref: str) -> None:
+        """Refuse, as git does, to move a branch that another worktree of this repository has
+        checked out (or is rebasing or bisecting): that worktree's index and files would stay
+        behind, and its next commit would undo the answers."""
+        if not ref.startswith("refs/heads/"):
+            return
+        try:
+            if not any((self.common_dir / "worktrees").iterdir()):
+                return
+        except OSError:
+            return  # no linked worktrees: the only work tree is this one
+        out = self._run(["worktree", "list", "--porcelain", "-z"], what=_("list the worktrees"), quick=True)[1]
+        admin_dirs = {self._worktree_path(self.common_dir): self.common_dir}
+        for admin in (self.common_dir / "worktrees").iterdir():
+            admin_dirs[self._worktree_path(admin)] = admin
+        here = self._worktree_path(self.git_dir)
+        for record in out.decode("utf-8", "surrogateescape").split("\0\0"):
+            fields = dict((line.split(" ", 1) + [""])[:2] for line in record.split("\0") if line)
+            if "worktree" not in fields or "bare" in fields:
+                continue
+            path = fields["worktree"]
+            admin = admin_dirs.get(_real(path))
+            if _real(path) == here or (admin is not None and _real(str(admin)) == _real(str(self.git_dir))):
+                continue
+            if fields.get("branch") != ref and not (admin is not None and _changing_branch(admin, ref)):
+                continue
+            branch = ref.removeprefix("refs/heads/")
+            if "prunable" in fields:
+                raise StoreError(_(
+                    "kundencheck will not commit now: the branch {branch} is already checked out at {path}, "
+                    "a worktree whose folder is gone. `git worktree prune` forgets it; then try again.").format(
+                    branch=branch, path=path), refused=True)
+            raise StoreError(_(
+                "kundencheck will not commit now: the branch {branch} is already checked out at {path} "
+                "(another worktree of this repository). Moving it would leave that worktree's index and "
+                "files behind, so its next commit would undo the answers; git refuses the same. Commit from "
+                "that worktree (`cd {quoted}`), switch it to another branch there, or set storage.branch in "
+                ".kundencheck/config.toml to a branch no worktree has checked out.").format(
+                branch=branch, path=path, quoted=_sh(path)), refused=True)
+
+    def _worktree_path(self, admin: pathlib.Path) -> str:
+        """The work tree a git dir belongs to: the main one's parent folder, a linked one's
+        ``gitdir`` file (the path of that worktree's ``.git`` file)."""
+        if admin == self.common_dir:
+            return _real(str(admin.parent if admin.name == ".git" else admin))
+        try:
+            return _real(str(pathlib.Path((admin / "gitdir").read_text().strip()).parent))
+        except OSError:
+            return str(admin)
+
     # ------------------------------------------------------------------ committing
 
     def commit_file(self, relpath: str, content: bytes, message: str, *,
-                    run_commit_msg_hook: bool = True, ref: str | None = None) -> CommitResult:
+                    run_commit_msg_hook: bool = True, ref: str | None = None, replace: bool = False,
+                    check: Callable[[bytes], object] | None = None) -> CommitResult:
         """Commit one file (``relpath`` below ``.kundencheck/``) on top of HEAD, or of ``ref``.
 
         With ``ref`` (e.g. ``refs/heads/kundencheck``) the commit goes onto that branch and
-        HEAD, the index and the work tree are left alone. Raises StoreError on any refusal or
-        failure; nothing is ever deleted, so the caller's draft stays valid.
+        HEAD, the index and the work tree are left alone. The committed blob is ``content``
+        byte for byte, whatever .gitattributes says; it is read back from the new commit and
+        compared (and given to ``check``, which raises a KundencheckError for content it cannot
+        read) before this returns. A file that is already in the tree is refused unless
+        ``replace`` (answers files are written once). Raises StoreError on any refusal or
+        failure, and then nothing has changed: no new commit, the branch, index and work tree
+        as they were (docs/security.md, "The commit protocol").
         """
         _check_relpath(relpath)
         body = _normalise_message(message)
-        try:
-            return self._commit_file(relpath, content, body, run_commit_msg_hook, ref)
-        except StoreError as exc:
-            hint = translate(DRAFT_HINT)
-            if hint in exc.message:
-                raise
-            raise StoreError(exc.message + hint) from exc
-
-    def _commit_file(self, relpath: str, content: bytes, body: str, run_hook: bool,
-                     ref: str | None) -> CommitResult:
         config = self._config()
         if ref is not None:
             ref = ref if ref.startswith("refs/") else "refs/heads/" + ref
             if ref == self._symbolic_head():
                 ref = None  # the checked-out branch: commit the normal way, keeping the index right
-        base_for = None
         if ref is None:
-            target = "HEAD"
             symref, old = self._head()
             warnings = self._check_ready((symref, old))
+            _refuse_symlinks(self.root, relpath)
+            if symref is not None:
+                self._check_not_checked_out_elsewhere(symref)
         else:
-            target = symref = ref
-            old = self._resolve(ref)
             warnings = self._shallow_warning()
-            name = ref.removeprefix("refs/heads/")
-            if name != ref:  # a team's answers branch: build on the newest runs this clone knows
-                def base_for(tip: str | None) -> str | None:
-                    return self._dedicated_base(name, tip, config)
+            self._check_not_checked_out_elsewhere(ref)
         _identity_from(config)  # a clear message instead of git's "Please tell me who you are"
         sign = _git_bool(config, "commit.gpgsign")
-
-        if ref is None:
-            blob = self._write_worktree_blob(relpath, content)
-            if self._run(["check-ignore", "-q", "--no-index", "--", relpath],
-                         what=_("check .gitignore"), ok=(0, 1))[0] == 0:
-                warnings.append(_(
-                    "{path} is ignored by .gitignore; committed anyway. `git check-ignore -v "
-                    "{path}` shows the rule; add a `!` rule for .kundencheck/ to see the "
-                    "answers in `git status`.").format(path=relpath))
-        else:
-            blob = self._run(["hash-object", "-w", "--stdin", "--path", relpath], stdin=content,
-                             what=_("store the answers file in git"))[1].decode().strip()
-
-        msg_name, subject = self._prepare_message(body, run_hook)
+        # The blob is exactly the bytes given: no clean filter, encoding or line-ending rule
+        # of .gitattributes may change what is committed (it would not read back).
+        blob = self._run(["hash-object", "-w", "--no-filters", "--stdin"], stdin=content,
+                         what=_("store the answers file in git"))[1].decode().strip()
+        if ref is None and self._run(["check-ignore", "-q", "--no-index", "--", relpath],
+                                     what=_("check .gitignore"), ok=(0, 1))[0] == 0:
+            warnings.append(_(
+                "{path} is ignored by .gitignore; committed anyway. `git check-ignore -v "
+                "{path}` shows the rule; add a `!` rule for .kundencheck/ to see the "
+                "answers in `git status`.").format(path=relpath))
+        msg_name, subject, msg_fd = self._prepare_message(body, run_commit_msg_hook)
+        commit = _Commit(relpath, content, blob, msg_name, sign, subject, replace, check)
         try:
             with self._writer_turn():
-                new = self._swap_loop(relpath, blob, old, msg_name, sign, target, subject,
-                                      base_for)
                 if ref is None:
-                    warnings += self._update_index(relpath)
+                    new, symref = self._commit_onto_head(commit, config, warnings)
+                else:
+                    new, symref = self._commit_onto_branch(commit, ref, config), ref
         finally:
             _unlink_quietly(msg_name)  # our own temporary file, not the user's data
+            os.close(msg_fd)
         branch = None if symref is None else symref.removeprefix("refs/heads/")
         return CommitResult(sha=new, branch=branch, subject=subject, warnings=tuple(warnings))
 
-    def _write_worktree_blob(self, relpath: str, content: bytes) -> str:
-        path = self.root / relpath
-        _refuse_symlinks(self.root, relpath)
+    def _commit_onto_head(self, commit: _Commit, config: dict[str, str | None],
+                          warnings: list[str]) -> tuple[str, str | None]:
+        """The commit protocol for the checked-out branch, as `git commit` runs it: take
+        index.lock, build the commit and the new index (in the lock), move HEAD by
+        compare-and-swap, read the commit back, rename the lock over the index. Until the
+        rename no other git can write the index, so none can commit in between."""
+        from kundencheck.store.index_lock import IndexLock
+
+        lock = IndexLock(self._index, self.data_dir / "commit.journal", self.root)
+        if not lock.acquire(_LOCK_WAIT, self._recover):
+            raise self._locked_error()
+        tried: list[tuple[str, str | None]] = []  # the last (new, old) given to update-ref
+
+        def trying(new: str, old: str | None) -> None:
+            if not tried or tried[0][0] != new:
+                lock.note(new=new)  # before HEAD can point at it: the journal says what to finish
+            tried[:] = [(new, old)]
+
+        moved = None
+        try:
+            symref, old = self._head()  # afresh: nothing but plumbing moves it while we hold the lock
+            self._check_ready((symref, old), lock_held=True)
+            lock.note(ref="HEAD", old=old)
+            new = self._create_commit(commit, old)
+            warnings += self._stage(commit, lock, config)
+            new = self._swap_loop(commit, old, "HEAD", first=new, on_try=trying)
+            moved = (new, old)
+            self._read_back(new, commit)
+            lock.commit()
+            return new, symref
+        except BaseException:
+            moved = moved or self._landed(tried, "HEAD")
+            if moved is not None and not self._undo(*moved, "HEAD"):
+                lock.commit()  # HEAD keeps the commit (it could not be undone): the index goes with it
+                raise
+            lock.release()
+            raise
+
+    def _commit_onto_branch(self, commit: _Commit, ref: str, config: dict[str, str | None]) -> str:
+        """The commit protocol for a branch that is not checked out (a team's answers branch):
+        no index and no work tree; build, compare-and-swap, read back."""
+        old = self._resolve(ref)
+        base_for = None
+        joined: list[str] = []
+        name = ref.removeprefix("refs/heads/")
+        if name != ref:  # a team's answers branch: build on the newest runs this clone knows
+            def base_for(tip: str | None) -> str | None:
+                base = self._dedicated_base(name, tip, config)
+                if tip is None and base is not None:
+                    joined.append(base)
+                return base
+        tried: list[tuple[str, str | None]] = []
+        moved = None
+        try:
+            new = self._swap_loop(commit, old, ref, base_for=base_for,
+                                  on_try=lambda sha, expected: tried.__setitem__(slice(None), [(sha, expected)]))
+            moved = (new, old)
+            self._read_back(new, commit)
+        except BaseException:
+            moved = moved or self._landed(tried, ref)
+            if moved is not None:
+                self._undo(*moved, ref)
+            raise
+        if old is None and joined:
+            self._track_remote_branch(name, self._tracking_ref(name, config))
+        return new
+
+    def _create_commit(self, commit: _Commit, base: str | None) -> str:
+        tree = self._build_tree(base, commit.relpath, commit.blob, commit.replace)
+        return self._commit_tree(tree, base, commit.msg_name, commit.sign)
+
+    def _stage(self, commit: _Commit, lock: Any, config: dict[str, str | None]) -> list[str]:
+        """Write the answers file into the work tree as `git checkout` would (smudge filter,
+        working-tree-encoding, line endings) and build the new index in the lock: the user's
+        index with the answers file's entry added, its stat data recorded where the file in
+        the work tree cleans back to the committed blob (so `git status` stays clean)."""
+        relpath = commit.relpath
+        try:
+            current = self._index.read_bytes()
+        except FileNotFoundError:  # no index yet (a new repository): start from an empty one
+            header = b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big")
+            current = header + self._hash(header).digest()
+        except OSError as exc:
+            raise StoreError(_("Could not read the index {path}: {reason}.").format(
+                path=self._index, reason=_os_reason(exc))) from exc
+        lock.fill(current)
+        entry = f"100644,{commit.blob},{relpath}"
+        if not self._in_sparse_checkout(relpath, config):
+            # Outside the sparse checkout: no file in the work tree, the entry skips it.
+            args = ["update-index", "--add", "--cacheinfo", entry, "--skip-worktree", "--", relpath]
+        else:
+            worktree = self._run(["cat-file", "--filters", f"--path={relpath}", commit.blob],
+                                 what=_("convert the answers file for the work tree"))[1]
+            self._write_worktree_file(relpath, worktree, lock)
+            cleaned = self._run(["hash-object", "--stdin", f"--path={relpath}"], stdin=worktree,
+                                what=_("check the answers file in the work tree"), ok=None)
+            if cleaned[0] == 0 and cleaned[1].decode().strip() == commit.blob:
+                args = ["update-index", "--add", "--", relpath]  # records the file's stat data
+            else:  # a filter that does not give back what it was given: the entry as committed
+                args = ["update-index", "--add", "--cacheinfo", entry]
+        self._run(args, what=_("update the index"), env={"GIT_INDEX_FILE": str(lock.path)})
+        lock.adopt()
+        return []
+
+    def _write_worktree_file(self, relpath: str, data: bytes, lock: Any) -> None:
         from kundencheck.store.atomic import atomic_write  # at the first commit, not at every start
 
+        path = self.root / relpath
+        _refuse_symlinks(self.root, relpath)
         try:
-            atomic_write(path, content)
+            previous: bytes | None = path.read_bytes()
+        except FileNotFoundError:
+            previous = None
+        except OSError as exc:
+            raise StoreError(_("Could not read {path}: {reason}.").format(path=path, reason=_os_reason(exc))) from exc
+        new_folders = []
+        parent = pathlib.PurePosixPath(relpath).parent
+        while str(parent) != "." and not (self.root / parent).exists():
+            new_folders.insert(0, str(parent))
+            parent = parent.parent
+        lock.note_file(relpath, previous, data, new_folders)
+        try:
+            atomic_write(path, data)
         except OSError as exc:
             raise StoreError(_("Could not write {path}: {reason}.").format(path=path, reason=_os_reason(exc))) from exc
-        # From the work-tree file, so .gitattributes filters apply exactly as `git add` would.
-        out = self._run(["hash-object", "-w", "--", relpath], what=_("store the answers file in git"))
-        return out[1].decode().strip()
 
-    def _prepare_message(self, body: str, run_hook: bool) -> tuple[str, str]:
+    def _in_sparse_checkout(self, relpath: str, config: dict[str, str | None]) -> bool:
+        """Whether ``relpath`` belongs in the work tree of a sparse checkout (cone mode: the
+        listed folders, everything below them and the files directly in their parents)."""
+        if not (_git_bool(config, "core.sparsecheckout") and _git_bool(config, "core.sparsecheckoutcone")):
+            return True
+        status, out, _err = self._run(["sparse-checkout", "list"], what=_("read the sparse checkout"),
+                                      ok=None, quick=True)
+        if status != 0:
+            return True
+        parent = relpath.rsplit("/", 1)[0]
+        for line in out.decode("utf-8", "surrogateescape").splitlines():
+            folder = line.strip().strip('"').strip("/")
+            if folder and (parent == folder or parent.startswith(folder + "/") or folder.startswith(parent + "/")):
+                return True
+        return False
+
+    def _read_back(self, new: str, commit: _Commit) -> None:
+        """Read the answers file from the new commit, as every reader will, and check that it
+        is what was committed and can be read."""
+        kind, data = self._cat_batch([f"{new}:{commit.relpath}"])[0]
+        if kind != "blob" or data != commit.content:
+            raise StoreError(_(
+                "The commit of {path} did not read back as written (git gave {size} bytes of a {kind} "
+                "instead of the {expected} bytes committed), so it was undone. Check the repository with "
+                "`git fsck` and any `git replace` refs.").format(
+                path=commit.relpath, size=len(data), kind=kind or _("missing object"), expected=len(commit.content)))
+        if commit.check is not None:
+            try:
+                commit.check(data)
+            except KundencheckError as exc:
+                raise StoreError(_("The commit of {path} did not read back as a valid file, so it was undone: {problem}").format(
+                    path=commit.relpath, problem=exc)) from exc
+
+    def _landed(self, tried: list[tuple[str, str | None]], target: str) -> tuple[str, str | None] | None:
+        """After a failure: (new, old) when ``target`` points at the commit last given to
+        update-ref after all (git moved it, then failed or was stopped before saying so)."""
+        if not tried:
+            return None
+        with contextlib.suppress(StoreError):
+            if self._resolve(target) == tried[0][0]:
+                return tried[0]
+        return None
+
+    def _undo(self, new: str, old: str | None, target: str) -> bool:
+        """Move ``target`` back from ``new`` to ``old`` (compare-and-swap); False when it has
+        moved on since or git fails."""
+        if old:
+            args = ["update-ref", "-m", "kundencheck: undo an unfinished commit", target, old, new]
+        else:
+            args = ["update-ref", "-d", target, new]  # the branch did not exist (unborn) before
+        try:
+            return self._run(args, what=_("undo the commit"), ok=None)[0] == 0
+        except StoreError:
+            return False
+
+    def _recover(self, state: dict[str, Any]) -> None:
+        """Finish or undo the commit of a kundencheck that was killed while it held index.lock
+        (its journal says what for): HEAD holds that commit, so the lock's index goes with it;
+        else the lock and the work-tree file it wrote are removed."""
+        from kundencheck.store import index_lock
+
+        new = state.get("new")
+        moved = False
+        if isinstance(new, str) and new:
+            tip = self._resolve(str(state.get("ref") or "HEAD"))
+            moved = tip is not None and (tip == new or self._is_ancestor(new, tip))
+        if index_lock.lock_is_from(state):
+            if moved:
+                index_lock.roll_forward(state)
+            else:
+                index_lock.roll_back(self.root, state)
+        elif not moved:
+            index_lock.restore_worktree_file(self.root, state)
+
+    def _recover_abandoned_commit(self) -> bool:
+        """Deal with a journal left by a kundencheck killed while committing; True if there was one."""
+        from kundencheck.store import index_lock
+
+        found = index_lock.abandoned_journal(self.data_dir / "commit.journal")
+        if found is None:
+            return False
+        fd, state = found
+        try:
+            self._recover(state)
+        except BaseException:
+            os.close(fd)
+            raise
+        index_lock.finish_abandoned(self.data_dir / "commit.journal", fd)
+        return True
+
+    def _track_remote_branch(self, name: str, tracking: str | None) -> None:
+        """A team's answers branch created here from the remote's copy follows that copy (its
+        upstream), as `git switch NAME` sets it up for a branch it creates from a remote's."""
+        if tracking is not None:
+            self._run(["branch", "--quiet", f"--set-upstream-to={tracking.removeprefix('refs/remotes/')}", name],
+                      what=_("set the upstream of {branch}").format(branch=name), ok=None)
+
+    def _prepare_message(self, body: str, run_hook: bool) -> tuple[str, str, int]:
         """Write the message to a file in git_dir and run the commit-msg hook on it.
 
-        Returns (file name, subject); the caller deletes the file.
+        Returns (file name, subject, its descriptor); the caller deletes the file, then closes
+        the descriptor. While it is open it holds a flock on the file: a message file nobody
+        holds was left by a kundencheck that was killed, and is removed here.
         """
+        self._sweep_message_files()
         try:
-            fd, msg_name = tempfile.mkstemp(dir=self.git_dir, prefix="KUNDENCHECK_MSG.")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(body.encode("utf-8"))
+            fd, msg_name = tempfile.mkstemp(dir=self.git_dir, prefix=_MESSAGE_PREFIX)
         except OSError as exc:
             raise StoreError(_("Could not write the commit message into {path}: {reason}.").format(
                 path=self.git_dir, reason=_os_reason(exc))) from exc
         try:
+            _flock(fd)
+            os.write(fd, body.encode("utf-8"))
             if run_hook:
                 self._run_commit_msg_hook(msg_name)
                 body = pathlib.Path(msg_name).read_bytes().decode("utf-8", "replace")
@@ -404,40 +685,60 @@ class GitStore:
                                        "is nothing to commit with. Check the hook."))
         except OSError as exc:
             _unlink_quietly(msg_name)
-            raise StoreError(_("Could not read the commit message back after the commit-msg hook: {reason}.").format(
-                reason=_os_reason(exc))) from exc
+            os.close(fd)
+            raise StoreError(_("Could not write the commit message into {path}: {reason}.").format(
+                path=self.git_dir, reason=_os_reason(exc))) from exc
         except BaseException:
             _unlink_quietly(msg_name)
+            os.close(fd)
             raise
-        return msg_name, body.strip().split("\n", 1)[0].strip()
+        return msg_name, body.strip().split("\n", 1)[0].strip(), fd
 
-    def _swap_loop(self, relpath: str, blob: str, old: str | None, msg_name: str, sign: bool,
-                   target: str, subject: str, base_for: Any = None) -> str:
+    def _sweep_message_files(self) -> None:
+        """Remove message files of killed kundencheck processes (no flock held on them)."""
+        for stale in self.git_dir.glob(_MESSAGE_PREFIX + "*"):
+            try:
+                fd = os.open(stale, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                if _flock(fd, wait=False):
+                    _unlink_quietly(str(stale))
+            finally:
+                os.close(fd)
+
+    def _swap_loop(self, commit: _Commit, old: str | None, target: str, *, base_for: Any = None,
+                   first: str | None = None, on_try: Callable[[str, str | None], None] | None = None) -> str:
         """Build the commit on ``old``, compare-and-swap ``target``; rebuild if it moved.
 
         ``base_for(old)``, when given, names the commit to build on instead of ``old`` (a
         descendant of it, or ``old`` itself); the swap still expects ``target`` at ``old``.
-        Returns the new commit's id.
+        ``first``: the commit already built on ``old``. ``on_try(new, old)`` is told before
+        every update-ref. Returns the new commit's id.
         """
-        new: str | None = None
+        new: str | None = first
         base = old
         for attempt in range(_CAS_TRIES):
             if new is None:
                 base = base_for(old) if base_for is not None else old
-                new = self._commit_tree(self._build_tree(base, relpath, blob), base, msg_name, sign)
-            reflog = f"commit{'' if base else ' (initial)'}: {subject}"
+                new = self._create_commit(commit, base)
+            if on_try is not None:
+                on_try(new, old)
+            reflog = f"commit{'' if base else ' (initial)'}: {commit.subject}"
             status, _out, err = self._run(["update-ref", "-m", reflog, target, new, old or ""],
-                                       what=_("move the branch"), ok=None)
+                                          what=_("move the branch"), ok=None)
             if status == 0:
                 return new
             now = self._head()[1] if target == "HEAD" else self._resolve(target)
+            if now == new:
+                return new  # git moved it and then failed (or was stopped) before saying so
             if now != old:
                 old, new = now, None  # someone committed meanwhile: rebuild on top of theirs
                 if attempt == 0:
                     continue  # typically a commit made while we waited for our turn
             elif ".lock" not in err:
                 raise StoreError(_("Could not move {ref} to the new commit {commit}. git said: {error}").format(
-                    ref=target, commit=new[:12], error=err.strip()))
+                    ref=target, commit=new[:12], error=err.strip() or _("(nothing)")))
             # else: only the ref's lock was busy; retry the same swap
             _backoff(attempt)
         raise StoreError(_("{ref} kept moving (or stayed locked) while kundencheck tried to "
@@ -502,14 +803,15 @@ class GitStore:
                 "(user.signingKey, gpg.program, gpg.format; `git commit --allow-empty -S -m test` "
                 "in a scratch repository shows the same error), or switch signing off for this "
                 "repository with `git config commit.gpgsign false`.").format(error=err.strip()))
-        raise StoreError(_("git could not create the commit. git said: {error}").format(error=err.strip()))
+        raise StoreError(_("git could not create the commit. git said: {error}").format(error=err.strip() or _("(nothing)")))
 
-    def _build_tree(self, base: str | None, relpath: str, blob: str) -> str:
+    def _build_tree(self, base: str | None, relpath: str, blob: str, replace: bool = True) -> str:
         """Root tree of ``base`` with ``relpath`` set to ``blob``; no index involved.
 
         One `cat-file --batch` reads every tree on the path, one `mktree --batch` writes the
         new ones bottom-up (their ids are computed here so a parent can name its child; mktree
-        verifies each child exists, and its ids are compared with ours).
+        verifies each child exists, and its ids are compared with ours). A file already at
+        ``relpath`` is refused unless ``replace``.
         """
         parts = relpath.split("/")
         dirs = ["/".join(parts[:i]) for i in range(len(parts))]  # "", ".kundencheck", ...
@@ -523,6 +825,10 @@ class GitStore:
                     raise StoreError(_("{folder} is a {kind}, not a folder, in commit {commit}, so {path} cannot be "
                                        "stored there.").format(folder=dirs[i], kind=kind, commit=base[:12], path=relpath))
                 levels[i] = self._parse_tree(data)
+        leaf = levels[-1].get(parts[-1].encode("utf-8"))
+        if leaf is not None and leaf[0] != 0o40000 and not replace:
+            raise StoreError(_("{path} is already committed (in {commit}); kundencheck never replaces a "
+                               "committed answers file.").format(path=relpath, commit=(base or "")[:12]), refused=True)
         child_mode, child_id = 0o100644, bytes.fromhex(blob)
         stream: list[bytes] = []
         ids: list[str] = []
@@ -570,20 +876,6 @@ class GitStore:
             raw.append(b"%o %s\0%s" % (mode, name, oid))
             listing.append(b"%06o %s %s\t%s\0" % (mode, kind, oid.hex().encode(), name))
         return b"".join(raw), b"".join(listing)
-
-    def _update_index(self, relpath: str) -> list[str]:
-        """Record the committed file in the index so `git status` is clean for it."""
-        for attempt in range(_INDEX_TRIES):
-            status, _out, err = self._run(["update-index", "--add", "--", relpath],
-                                       what=_("update the index"), ok=None)
-            if status == 0:
-                return []
-            if ".lock" not in err:
-                break
-            _backoff(attempt)  # a `git status` in an editor holds index.lock for a moment
-        return [_("The answers were committed, but the index could not be updated for {path} "
-                  "(git said: {error}), so `git status` may list it. `git reset -q -- "
-                  "{path}` fixes that.").format(path=relpath, error=err.strip())]
 
     # ------------------------------------------------------------------ reading
 
@@ -691,14 +983,17 @@ class GitStore:
 
     def push(self, ref: str | None = None) -> str:
         """Push the checked-out branch, or the branch ``ref`` (a team's answers branch), to its
-        upstream (else ``origin``); return one line saying what was pushed.
+        upstream; return one line saying what was pushed.
 
+        Only a branch with an upstream is pushed, and only to a branch that exists there: a
+        remote branch is never created implicitly (PushError saying how to set the upstream).
         Never prompts and never waits longer than :attr:`push_timeout`: no terminal prompt for
         a password (GIT_TERMINAL_PROMPT=0), ssh in batch mode unless the user set their own ssh
         command, no controlling terminal for any program git starts. A team's answers branch
-        that another clone pushed to meanwhile is fetched and merged by plumbing (answers
-        files never conflict) and pushed again. Raises :class:`PushError` otherwise; the commit
-        is kept and the message names the command that pushes it later.
+        that other clones push to meanwhile is fetched and merged by plumbing (answers files
+        never conflict) and pushed again, with backoff, until it goes through or the time is
+        up. Raises :class:`PushError` otherwise; the commit is kept and the message names a
+        command that pushes it later.
         """
         deadline = time.monotonic() + self.push_timeout
         config = self._config()
@@ -713,21 +1008,34 @@ class GitStore:
         if self._resolve(branch_ref) is None:
             raise PushError(_("There is no branch {branch} in {path} yet, so there is nothing to push.").format(
                 branch=name, path=self.root))
-        remote, dest = self._push_target(name, config)
+        dedicated = branch_ref != head
+        if dedicated and not config.get(f"branch.{name}.merge"):
+            config = self._follow_remote_answers_branch(name, config, deadline)
+        remote, dest = self._push_target(name, config, dedicated=dedicated)
         short = dest.removeprefix("refs/heads/")
-        later = "git push " + _sh(remote) + " " + _sh(name if short == name else f"{name}:{short}")
-        status, lines, err = self._network(["push", "--porcelain", remote, f"{branch_ref}:{dest}"],
-                                           config, deadline)
-        rejected = status not in (None, 0) and any(line.startswith("!") for line in lines)
-        if rejected and branch_ref != head:
-            # A team's answers branch that is not checked out: the user cannot simply pull.
-            merged = self._merge_remote_branch(branch_ref, remote, dest, config, deadline)
-            if merged is None:
-                status, lines, err = self._network(
-                    ["push", "--porcelain", remote, f"{branch_ref}:{dest}"], config, deadline)
-                rejected = status not in (None, 0) and any(line.startswith("!") for line in lines)
-            else:
-                err = merged
+        if dedicated:
+            later = "kundencheck push"  # fetches, merges and pushes again, as this did
+        else:
+            later = "git push " + _sh(remote) + " " + _sh(name if short == name else f"{name}:{short}")
+        attempt = 0
+        while True:
+            status, lines, err = self._network(["push", "--porcelain", remote, f"{branch_ref}:{dest}"],
+                                               config, deadline)
+            rejected = status not in (None, 0) and any(line.startswith("!") for line in lines)
+            if status == 0 or not (rejected and dedicated):
+                break
+            # A team's answers branch that is not checked out (the user cannot simply pull):
+            # another clone pushed meanwhile. Bring its runs in and try again.
+            reason = self._merge_remote_branch(branch_ref, remote, dest, config, deadline)
+            if reason is not None:
+                err = reason
+                break
+            attempt += 1
+            pause = random.uniform(0.0, min(2.0, 0.05 * 2 ** attempt))
+            if time.monotonic() + pause >= deadline:
+                status = None
+                break
+            time.sleep(pause)
         if status == 0:
             flags = [line.split("\t")[0] for line in lines if "\t" in line]
             if flags and all(flag == "=" for flag in flags):
@@ -739,10 +1047,10 @@ class GitStore:
         if status is None:
             raise PushError(_(
                 "The answers were committed, but pushing {branch} to {remote} did not finish within {seconds:g} "
-                "seconds (a slow network, a server that does not answer, or git waiting for a password or passphrase, "
-                "which kundencheck never lets it ask for).").format(branch=name, remote=remote, seconds=self.push_timeout)
-                + " " + keep)
-        if rejected and branch_ref == head:
+                "seconds (a slow network, a server that does not answer, other clones pushing at the same time, or "
+                "git waiting for a password or passphrase, which kundencheck never lets it ask for).").format(
+                branch=name, remote=remote, seconds=self.push_timeout) + " " + keep)
+        if rejected and not dedicated:
             raise PushError(_(
                 "The answers were committed, but pushing {branch} to {remote} was refused: {remote} has commits "
                 "that your {branch} does not have yet. The commit is kept in your repository; bring those in with "
@@ -753,20 +1061,56 @@ class GitStore:
         raise PushError(_("The answers were committed, but pushing {branch} to {remote} failed: {reason}.").format(
             branch=name, remote=remote, reason=reason) + " " + keep)
 
-    def _push_target(self, name: str, config: dict[str, str | None]) -> tuple[str, str]:
-        """(remote, destination ref) for branch ``name``, chosen as `git push` would."""
+    def _follow_remote_answers_branch(self, name: str, config: dict[str, str | None],
+                                      deadline: float) -> dict[str, str | None]:
+        """A team's answers branch without an upstream (made here before the remote had it, or
+        before this clone fetched it): when the remote (origin, or the only one) has a branch of
+        that name, ours follows it from now on, as it would had it been made from it; returns
+        the config as it is then. Never creates anything on the remote."""
         remotes = _remotes(config)
-        for candidate in (config.get(f"branch.{name}.pushremote"), config.get("remote.pushdefault"),
-                          config.get(f"branch.{name}.remote"), "origin"):
+        remote = "origin" if "origin" in remotes else (next(iter(remotes)) if len(remotes) == 1 else None)
+        if remote is None:
+            return config
+        status, _lines, _err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
+                                              f"+refs/heads/{name}:refs/remotes/{remote}/{name}"], config, deadline)
+        if status != 0:
+            return config  # the remote has no such branch (or cannot be reached): said by _push_target
+        self._track_remote_branch(name, f"refs/remotes/{remote}/{name}")
+        return self._config()
+
+    def _push_target(self, name: str, config: dict[str, str | None], *, dedicated: bool = False) -> tuple[str, str]:
+        """(remote, destination ref) for branch ``name``, chosen as `git push` would, or a
+        PushError when pushing would create a branch on a remote: the branch needs an upstream
+        (``branch.NAME.remote`` and ``.merge``), and the branch it pushes to must exist there."""
+        remotes = _remotes(config)
+        upstream_remote = config.get(f"branch.{name}.remote") or ""
+        merge = config.get(f"branch.{name}.merge") or ""
+        if not remotes and not _is_url(upstream_remote):
+            raise PushError(_(
+                "The answers were committed, but there is nothing to push them to: {path} "
+                "has no remote (`git remote -v` lists none). Add the team's with `git remote "
+                "add origin URL`, then push with `git push -u origin {branch}`.").format(path=self.root, branch=_sh(name)))
+        if not upstream_remote or upstream_remote == "." or not merge.startswith("refs/heads/"):
+            guess = "origin" if "origin" in remotes or not remotes else sorted(remotes)[0]
+            if self._resolve(f"refs/remotes/{guess}/{name}") is not None:
+                command = f"git branch --set-upstream-to={_sh(guess + '/' + name)} {_sh(name)}"
+                then = "kundencheck push" if dedicated else "git push"
+                raise PushError(_(
+                    "The answers were committed but not pushed: your branch {branch} has no upstream, and "
+                    "kundencheck pushes only to a branch's upstream. {remote} has a branch {branch}; if yours "
+                    "should follow it, set it with `{command}`, then push with `{then}`.").format(
+                    branch=name, remote=guess, command=command, then=then))
+            raise PushError(_(
+                "The answers were committed but not pushed: your branch {branch} has no upstream, and kundencheck "
+                "never creates a branch on a remote by itself. To share the branch, push it once with "
+                "`git push -u {remote} {quoted}` (that sets the upstream; kundencheck pushes there from then on).").format(
+                branch=name, remote=_sh(guess), quoted=_sh(name)))
+        remote = upstream_remote
+        for candidate in (config.get(f"branch.{name}.pushremote"), config.get("remote.pushdefault")):
             if candidate and candidate != ".":
                 remote = candidate
                 break
         if remote not in remotes and not _is_url(remote):
-            if not remotes:
-                raise PushError(_(
-                    "The answers were committed, but there is nothing to push them to: {path} "
-                    "has no remote (`git remote -v` lists none). Add the team's with `git remote "
-                    "add origin URL`, then push with `git push -u origin {branch}`.").format(path=self.root, branch=_sh(name)))
             raise PushError(_(
                 "The answers were committed, but there is no remote named {remote} to push "
                 "them to (the remotes here: {remotes}). Push them with `git "
@@ -774,27 +1118,38 @@ class GitStore:
                 "{branch}`.").format(remote=repr(remote), remotes=", ".join(sorted(remotes)), branch=_sh(name)))
         if remote.startswith("-"):
             raise PushError(_("{remote} is not a remote kundencheck pushes to.").format(remote=repr(remote)))
-        merge = config.get(f"branch.{name}.merge") or ""
-        if config.get(f"branch.{name}.remote") == remote and merge.startswith("refs/heads/"):
-            return remote, merge
-        return remote, f"refs/heads/{name}"
+        dest = merge if remote == upstream_remote else f"refs/heads/{name}"
+        if remote in remotes and self._resolve(f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}") is None:
+            # As far as this clone knows, the branch is not on that remote: a push would create it.
+            raise PushError(_(
+                "The answers were committed but not pushed: {remote} has no branch {target} as far as this "
+                "clone knows (`git fetch {quoted_remote}` updates what it knows), and kundencheck never creates "
+                "a branch on a remote by itself. Push it once by hand with `git push {quoted_remote} "
+                "{quoted_branch}`, if that is what you want.").format(
+                remote=remote, target=dest.removeprefix("refs/heads/"), quoted_remote=_sh(remote),
+                quoted_branch=_sh(name if dest == f"refs/heads/{name}" else f"{name}:{dest.removeprefix('refs/heads/')}")))
+        return remote, dest
 
     def _merge_remote_branch(self, branch_ref: str, remote: str, dest: str,
                              config: dict[str, str | None], deadline: float) -> str | None:
         """Bring the remote's copy of a team's answers branch into ours without a work tree.
 
-        Fetches it, merges by plumbing (`git merge-tree`, no index, no work tree), moves our
-        branch by compare-and-swap. Returns None when the branch can be pushed again, else
-        why not (a reason for the user).
+        Fetches it, merges by plumbing (`git merge-tree`, no index, no work tree) or fast-
+        forwards, moves our branch by compare-and-swap. Returns None when the branch can be
+        pushed again, else why not (a reason for the user).
         """
         if remote not in _remotes(config):
             return _("the remote has runs this clone does not have yet")
         if _GIT_VERSIONS.get(self._exe, (0,))[:2] < (2, 38):  # merge-tree --write-tree
             return _("the remote has runs this clone does not have yet (git 2.38 or newer would "
                      "let kundencheck merge them)")
+        try:
+            self._check_not_checked_out_elsewhere(branch_ref)
+        except StoreError as exc:
+            return str(exc)
         tracking = f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}"
         status, _out, err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
-                                        f"+{dest}:{tracking}"], config, deadline)
+                                           f"+{dest}:{tracking}"], config, deadline)
         if status != 0:
             if status is None:
                 return _("fetching the remote's runs to merge them took too long")
@@ -802,19 +1157,25 @@ class GitStore:
         ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
         if ours is None or theirs is None or self._is_ancestor(theirs, ours):
             return None
-        status, out, err = self._run(["merge-tree", "--write-tree", "--allow-unrelated-histories",
-                                      ours, theirs], what=_("merge the answers branches"), ok=None)
-        if status != 0:
-            return _("the remote's {branch} and yours changed the same files, so kundencheck did not merge them").format(
-                branch=dest.removeprefix("refs/heads/"))
-        tree = out.decode().split("\n", 1)[0].strip()
-        subject = _("kundencheck: merge answers from {remote}").format(remote=remote)
-        args = ["commit-tree", tree, "-p", ours, "-p", theirs, "-m", subject]
-        if _git_bool(config, "commit.gpgsign"):
-            args.insert(-2, "-S")
-        merge = self._run(args, what=_("create the merge commit"), user_locale=True)[1].decode().strip()
+        if self._is_ancestor(ours, theirs):
+            merge = theirs  # nothing of ours is missing there: fast-forward
+            subject = _("kundencheck: fast-forward to {remote}").format(remote=remote)
+        else:
+            status, out, err = self._run(["merge-tree", "--write-tree", "--allow-unrelated-histories",
+                                          ours, theirs], what=_("merge the answers branches"), ok=None)
+            if status != 0:
+                return _("the remote's {branch} and yours changed the same files, so kundencheck did not merge them").format(
+                    branch=dest.removeprefix("refs/heads/"))
+            tree = out.decode().split("\n", 1)[0].strip()
+            subject = _("kundencheck: merge answers from {remote}").format(remote=remote)
+            args = ["commit-tree", tree, "-p", ours, "-p", theirs, "-m", subject]
+            if _git_bool(config, "commit.gpgsign"):
+                args.insert(-2, "-S")
+            merge = self._run(args, what=_("create the merge commit"), user_locale=True)[1].decode().strip()
+        # Compare-and-swap: a commit of this clone made meanwhile makes it fail; the caller's
+        # next round fetches and merges again.
         self._run(["update-ref", "-m", subject, branch_ref, merge, ours],
-                  what=_("move {branch} to the merge").format(branch=branch_ref.removeprefix("refs/heads/")))
+                  what=_("move {branch} to the merge").format(branch=branch_ref.removeprefix("refs/heads/")), ok=None)
         return None
 
     def _network(self, args: list[str], config: dict[str, str | None],
@@ -900,11 +1261,12 @@ class GitStore:
 
     def _run(self, args: list[str], *, what: str, stdin: bytes | None = None,
              ok: tuple[int, ...] | None = (0,), user_locale: bool = False, quick: bool = False,
-             ) -> tuple[int, bytes, str]:
+             env: dict[str, str] | None = None) -> tuple[int, bytes, str]:
         """Run git; return (status, stdout bytes, stderr). ok=None: caller checks status.
 
         GitPython runs git with LC_ALL=C; ``user_locale`` gives the user's locale back to
         programs the user wrote or reads (hooks, gpg's pinentry). Empty LC_ALL means unset.
+        ``env``: more environment variables for this call (not with ``quick``).
         """
         if quick:  # a read (before the first screen, or of history): git directly, no GitPython import
             started = self._started.pop(tuple(args), None) if stdin is None else None
@@ -918,9 +1280,9 @@ class GitStore:
             if ok is not None and status not in ok:
                 raise StoreError(_git_failed(what, args, status, err))
             return status, out, err
-        env = None
+        env = dict(env or {})
         if user_locale:
-            env = {k: os.environ.get(k, "") for k in ("LC_ALL", "LANGUAGE")}
+            env.update({k: os.environ.get(k, "") for k in ("LC_ALL", "LANGUAGE")})
         git_cmd = self._git  # imports GitPython on first use
         stream = None
         try:
@@ -932,7 +1294,7 @@ class GitStore:
             status, out, err = git_cmd.execute(
                 [self._exe, *args], istream=stream, with_extended_output=True,
                 with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
-                kill_after_timeout=_timeout(self.timeout), env=env)
+                kill_after_timeout=_timeout(self.timeout), env=env or None)
         except (self._gitmod.exc.GitError, OSError) as exc:
             raise StoreError(_("Could not {what}: running git failed ({error}).").format(what=what, error=exc)) from exc
         finally:
@@ -1114,6 +1476,23 @@ def _git_failed(what: str, args: list[str], status: int, err: str) -> str:
         what=what, args=" ".join(args), status=status, error=err.strip() or _("(nothing)"))
 
 
+def _real(path: str) -> str:
+    """``path`` with symbolic links resolved, to compare two names of one folder."""
+    return os.path.realpath(path)
+
+
+def _changing_branch(admin: pathlib.Path, ref: str) -> bool:
+    """Whether the worktree whose git dir is ``admin`` is rebasing or bisecting branch ``ref``
+    (its HEAD is detached meanwhile, but the branch is its own, as git counts it)."""
+    for name in ("rebase-merge/head-name", "rebase-apply/head-name"):
+        with contextlib.suppress(OSError):
+            if (admin / name).read_text().strip() == ref:
+                return True
+    with contextlib.suppress(OSError):
+        return "refs/heads/" + (admin / "BISECT_START").read_text().strip() == ref
+    return False
+
+
 def _check_relpath(relpath: str) -> None:
     if not isinstance(relpath, str):
         raise StoreError(_("Refusing to store answers at {path}: the path must be a string.").format(path=repr(relpath)))
@@ -1232,6 +1611,20 @@ def _os_reason(exc: OSError) -> str:
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return _("{reason} (the repository is read-only for you; check its permissions)").format(reason=reason)
     return reason
+
+
+def _flock(fd: int, *, wait: bool = True) -> bool:
+    """Take an exclusive flock on ``fd`` (False when ``wait`` is off and another process holds
+    it). Without flock (Windows), True and nothing held."""
+    try:
+        import fcntl
+    except ImportError:
+        return False  # unknown: a sweep then removes nothing
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        return False
+    return True
 
 
 def _unlink_quietly(name: str) -> None:

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from kundencheck.core.errors import KundencheckError
+from kundencheck.core.errors import KundencheckError, StoreError
 from kundencheck.core.i18n import _
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.session import RunSession
@@ -156,8 +156,8 @@ class ReviewScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _commit(self) -> CommitResult:
         # Git may take a moment (hooks, signing); the screen stays responsive meanwhile.
-        result = self.session.commit(push=False)
-        if self.session.wants_push():  # storage.push or --push: never fails the commit, time-limited
+        result = self.session.commit()
+        if self.session.wants_push():  # decided when the run started; never fails the commit, time-limited
             self.app.call_from_thread(setattr, self, "sub_title", _("Committed; pushing…"))
             result = self.session.push()
         return result
@@ -170,21 +170,29 @@ class ReviewScreen(Screen):
             self.app.exit(event.worker.result)
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
-            if isinstance(error, KundencheckError):
-                self._show_error(str(error))
-            else:  # a bug; still one paragraph, and the draft is safe
+            # The draft is saved after every answer and just before the commit; for a store
+            # error the session says whether it holds the answers (not when the run is committed).
+            saved = None if self.session.draft_error else self.session.run.id
+            if isinstance(error, StoreError):
+                self._show_error(str(error), error.draft_id)
+            elif isinstance(error, KundencheckError):
+                self._show_error(str(error), saved)
+            else:  # a bug; still one paragraph
                 self._show_error(_("An unexpected internal error happened ({error}). This is a bug in kundencheck.").format(
-                    error=f"{type(error).__name__}: {error}"))
+                    error=f"{type(error).__name__}: {error}"), saved)
 
-    def _show_error(self, message: str) -> None:
+    def _show_error(self, message: str, draft_id: str | None = None) -> None:
         self._committing = False
         self.sub_title = _("Not committed")
         widget = self.query_one("#review-error", Static)
         text = Text(_("The commit did not happen.") + " ", style="bold red")
         text.append(clean_text(message))
-        if "drafts commit" not in message:
+        if draft_id is not None:
             hint = _("Your answers are kept as draft {id}; commit them later with `kundencheck drafts commit {id}`.")
-            text.append("\n" + hint.format(id=self.session.run.id))
+            text.append("\n" + hint.format(id=draft_id))
+        elif self.session.draft_error:
+            text.append("\n" + _("Your answers are still open here, but the draft could not be saved: {problem}").format(
+                problem=clean_text(self.session.draft_error or "")))
         widget.update(text)
         widget.display = True
         widget.scroll_visible()
