@@ -258,3 +258,75 @@ def test_a_fresh_clone_builds_on_and_reads_the_teams_answers_branch(tmp_path, re
     with GitStore.open(clone) as store:
         assert store.push(ref="kundencheck") == "Pushed kundencheck to origin."
     assert git(remote, "rev-parse", "kundencheck") == second
+
+
+_RACE_SCRIPT = """
+import os, sys, time
+from kundencheck.store.git_store import GitStore, PushError
+clone, name, go = sys.argv[1:4]
+with GitStore.open(clone) as store:
+    store.commit_file(f".kundencheck/answers/2026/{name}.toml", b"x = 1\\n", f"kundencheck: {name}\\n",
+                      ref="refs/heads/kundencheck")
+    while not os.path.exists(go):  # all start pushing at once
+        time.sleep(0.005)
+    try:
+        print(store.push(ref="kundencheck"))
+    except PushError as exc:
+        print("FAILED:", exc)
+        sys.exit(1)
+"""
+
+
+def test_six_clones_pushing_the_answers_branch_at_once_all_get_through(tmp_path, repo, remote):
+    """Six clones commit to the team's answers branch and push at the same moment: each one
+    whose push is refused fetches, merges (plumbing) and pushes again, with backoff, within
+    the push time limit; all six runs end up on the remote."""
+    from .conftest import PYTHON, python_env
+
+    _commit_answers(repo, "first", ref="refs/heads/kundencheck")
+    git(repo, "push", "-q", "-u", "origin", "kundencheck")
+    clones = []
+    for i in range(6):
+        clone = tmp_path / f"clone{i}"
+        git(tmp_path, "clone", "-q", str(remote), str(clone))
+        clones.append(clone)
+    go = tmp_path / "go"
+    procs = [subprocess.Popen([PYTHON, "-c", _RACE_SCRIPT, str(clone), f"person{i}", str(go)], env=python_env(),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i, clone in enumerate(clones)]
+    time.sleep(1.0)
+    go.write_text("")
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    for proc, (out, err) in zip(procs, outputs):
+        assert proc.returncode == 0, out + err
+        assert "Pushed kundencheck to origin." in out
+    on_remote = tree_paths(remote, "kundencheck")
+    assert {f"{ANSWERS}/person{i}.toml" for i in range(6)} | {f"{ANSWERS}/first.toml"} <= set(on_remote)
+    git(remote, "fsck", "--no-dangling", "--no-progress")
+
+
+def test_when_the_answers_branch_cannot_be_pushed_in_time_the_advice_works(tmp_path, repo, remote, monkeypatch):
+    """Someone else's push keeps winning until the time is up: the message's command
+    (`kundencheck push`) then fetches, merges and pushes."""
+    from click.testing import CliRunner
+
+    from kundencheck.cli import main
+
+    _commit_answers(repo, "first", ref="refs/heads/kundencheck")
+    git(repo, "push", "-q", "-u", "origin", "kundencheck")
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(remote), str(other))
+    _commit_answers(other, "theirs", ref="refs/heads/kundencheck")
+    git(other, "push", "-q", "origin", "kundencheck")
+    _commit_answers(repo, "ours", ref="refs/heads/kundencheck")
+    with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
+        store.push_timeout = 0.0  # no time for a second round
+        store.push(ref="kundencheck")
+    message = str(caught.value)
+    assert "push it later with `kundencheck push`" in message
+    (repo / ".kundencheck").mkdir(exist_ok=True)
+    (repo / ".kundencheck" / "config.toml").write_text('[storage]\nbranch = "kundencheck"\n')
+    result = CliRunner().invoke(main, ["-C", str(repo), "push"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Pushed kundencheck to origin." in result.stdout
+    assert {f"{ANSWERS}/ours.toml", f"{ANSWERS}/theirs.toml"} <= set(tree_paths(remote, "kundencheck"))
