@@ -287,6 +287,7 @@ class GitStore:
         """Raise StoreError (``refused``) if committing onto HEAD now would be wrong; return
         warnings. A lock left by a kundencheck that was killed while committing is finished or
         undone here (see :mod:`kundencheck.store.index_lock`)."""
+        self._sweep_message_files()
         head = self._head()
         warnings = self._check_ready(head)
         if head[0] is not None:
@@ -460,7 +461,7 @@ class GitStore:
         try:
             symref, old = self._head()  # afresh: nothing but plumbing moves it while we hold the lock
             self._check_ready((symref, old), lock_held=True)
-            lock.note(ref="HEAD", old=old)
+            lock.note(ref="HEAD", old=old, path=commit.relpath, blob=commit.blob)
             new = self._create_commit(commit, old)
             warnings += self._stage(commit, lock, config)
             new = self._swap_loop(commit, old, "HEAD", first=new, on_try=trying)
@@ -532,13 +533,16 @@ class GitStore:
             worktree = self._run(["cat-file", "--filters", f"--path={relpath}", commit.blob],
                                  what=_("convert the answers file for the work tree"))[1]
             self._write_worktree_file(relpath, worktree, lock)
-            cleaned = self._run(["hash-object", "--stdin", f"--path={relpath}"], stdin=worktree,
-                                what=_("check the answers file in the work tree"), ok=None)
+            try:  # what `git add` would store from that file: the same blob, or not
+                cleaned = self._run(["hash-object", "--stdin", f"--path={relpath}"], stdin=worktree,
+                                    what=_("check the answers file in the work tree"), ok=None)
+            except StoreError:
+                cleaned = (1, b"", "")
             if cleaned[0] == 0 and cleaned[1].decode().strip() == commit.blob:
                 args = ["update-index", "--add", "--", relpath]  # records the file's stat data
             else:  # a filter that does not give back what it was given: the entry as committed
                 args = ["update-index", "--add", "--cacheinfo", entry]
-        self._run(args, what=_("update the index"), env={"GIT_INDEX_FILE": str(lock.path)})
+        self._run(args, what=_("update the index"), env={"GIT_INDEX_FILE": str(lock.build)})
         lock.adopt()
         return []
 
@@ -625,11 +629,15 @@ class GitStore:
         else the lock and the work-tree file it wrote are removed."""
         from kundencheck.store import index_lock
 
-        new = state.get("new")
+        new, ref = state.get("new"), str(state.get("ref") or "HEAD")
         moved = False
         if isinstance(new, str) and new:
-            tip = self._resolve(str(state.get("ref") or "HEAD"))
+            tip = self._resolve(ref)
             moved = tip is not None and (tip == new or self._is_ancestor(new, tip))
+        if moved and tip == new and not self._reads_back(new, state):
+            # Killed before it had read the commit back, and it does not read back: undo it.
+            old = state.get("old")
+            moved = not self._undo(new, old if isinstance(old, str) else None, ref)
         if index_lock.lock_is_from(state):
             if moved:
                 index_lock.roll_forward(state)
@@ -637,6 +645,14 @@ class GitStore:
                 index_lock.roll_back(self.root, state)
         elif not moved:
             index_lock.restore_worktree_file(self.root, state)
+
+    def _reads_back(self, new: str, state: dict[str, Any]) -> bool:
+        """Whether the file a journal names reads back from ``new`` as the blob it committed."""
+        path, blob = state.get("path"), state.get("blob")
+        if not (isinstance(path, str) and isinstance(blob, str)):
+            return True  # nothing to compare with
+        kind, data = self._cat_batch([f"{new}:{path}"])[0]
+        return kind == "blob" and self._hash(b"blob %d\0" % len(data) + data).hexdigest() == blob
 
     def _recover_abandoned_commit(self) -> bool:
         """Deal with a journal left by a kundencheck killed while committing; True if there was one."""
@@ -1026,7 +1042,10 @@ class GitStore:
                 break
             # A team's answers branch that is not checked out (the user cannot simply pull):
             # another clone pushed meanwhile. Bring its runs in and try again.
-            reason = self._merge_remote_branch(branch_ref, remote, dest, config, deadline)
+            try:
+                reason = self._merge_remote_branch(branch_ref, remote, dest, config, deadline)
+            except StoreError as exc:  # git failed while merging: the commit stands, say why
+                reason = exc.message
             if reason is not None:
                 err = reason
                 break

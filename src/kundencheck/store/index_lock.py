@@ -33,14 +33,19 @@ except ImportError:  # Windows: no flock; the lock works as git's does, without 
 class IndexLock:
     """``index.lock`` created exclusively by this process, and its journal.
 
-    :meth:`acquire` creates both; :meth:`fill` writes the index to build on into the lock;
-    :meth:`adopt` records the lock file git wrote in its place (``GIT_INDEX_FILE=<lock>``);
-    :meth:`commit` renames it over the index; :meth:`release` removes what is still ours.
+    :meth:`acquire` creates both; :meth:`fill` writes the index to build on into a file of its
+    own beside it (:attr:`build`, for ``GIT_INDEX_FILE``); :meth:`adopt` renames that over the
+    lock once git has written it; :meth:`commit` renames the lock over the index;
+    :meth:`release` removes what is still ours. Every file that is ever the lock is in the
+    journal (by inode) before it becomes the lock, so an abandoned lock is always recognised.
     """
 
     def __init__(self, index: Path, journal: Path, root: Path) -> None:
         self.index = index
         self.path = index.with_name(index.name + ".lock")
+        #: Where git builds the new index (next to the index: a split index's shared part is
+        #: found there); only the holder of the lock uses it.
+        self.build = index.with_name(index.name + ".kundencheck")
         self.journal_path = journal
         self.root = root
         self._fd: int | None = None
@@ -78,25 +83,21 @@ class IndexLock:
                 raise
         self.held = True
         self._state = {"pid": os.getpid(), "lock": str(self.path), "index": str(self.index),
-                       "inodes": [os.fstat(self._fd).st_ino]}
+                       "build": str(self.build), "inodes": [os.fstat(self._fd).st_ino]}
         self._write_journal()
+        _remove_build_files(self._state)  # a killed holder's, if any: only the lock holder uses them
         return True
 
     def fill(self, data: bytes) -> None:
-        """Write ``data`` (the current index) into the lock file."""
-        assert self._fd is not None
-        os.ftruncate(self._fd, 0)
-        view = memoryview(data)
-        while view:
-            view = view[os.pwrite(self._fd, view, len(data) - len(view)):]
+        """Write ``data`` (the current index) where git builds the new index."""
+        with open(self.build, "wb") as handle:
+            handle.write(data)
 
     def adopt(self) -> None:
-        """git wrote the new index into the lock path by renaming its own lock over it: the
-        file there is a new one, still ours."""
-        inode = os.lstat(self.path).st_ino
-        if inode not in self._state["inodes"]:
-            self._state["inodes"].append(inode)
-            self._write_journal()
+        """git has written the new index: it becomes the lock's content (noted in the journal
+        first, so that the lock is recognised as ours whatever happens next)."""
+        self.note(inodes=[*self._state["inodes"], os.lstat(self.build).st_ino])
+        os.replace(self.build, self.path)
 
     def note(self, **fields: Any) -> None:
         """Record what the lock is for (branch, old and new commit, a work-tree file)."""
@@ -120,6 +121,7 @@ class IndexLock:
         work-tree file this commit wrote (unless it was changed since)."""
         if self.held:
             _remove_our_lock(self.path, self._state.get("inodes", []))
+            _remove_build_files(self._state)
             self.held = False
         if restore_file:
             restore_worktree_file(self.root, self._state)
@@ -188,14 +190,16 @@ def lock_is_from(state: dict[str, Any]) -> bool:
 
 
 def roll_forward(state: dict[str, Any]) -> None:
-    """The branch was moved: the lock holds the index that goes with it."""
+    """The branch was moved: the lock holds the index that goes with it (it was built before
+    the branch moved, so it is the lock's content already)."""
     os.replace(state["lock"], state["index"])
-    _remove_quietly(state["lock"] + ".lock")
+    _remove_build_files(state)
 
 
 def roll_back(root: Path, state: dict[str, Any]) -> None:
     """The branch was not moved: remove the lock and put back the work-tree file."""
     _remove_our_lock(Path(state["lock"]), state.get("inodes", []))
+    _remove_build_files(state)
     restore_worktree_file(root, state)
 
 
@@ -275,7 +279,14 @@ def _remove_our_lock(path: Path, inodes: list[int]) -> None:
             os.unlink(path)
     except OSError:
         pass
-    _remove_quietly(str(path) + ".lock")  # git's own lock on our lock file (GIT_INDEX_FILE=<lock>)
+
+
+def _remove_build_files(state: dict[str, Any]) -> None:
+    """The file git builds the new index in, and git's own lock on it."""
+    build = state.get("build")
+    if isinstance(build, str) and build:
+        _remove_quietly(build)
+        _remove_quietly(build + ".lock")
 
 
 def _remove_quietly(name: str) -> None:
