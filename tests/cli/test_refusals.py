@@ -197,3 +197,33 @@ def test_a_team_branch_in_another_worktree_is_refused_with_the_draft_kept(projec
     run_id = KEPT.findall(result.stderr)[0]
     assert invoke(project_repo, "drafts", "commit", run_id).exit_code == 0
     assert git(project_repo, "ls-tree", "-r", "--name-only", "kundencheck").count(run_id) == 1
+
+
+def test_ctrl_c_during_the_commit_names_the_draft_that_keeps_the_answers(project_repo, tmp_path):
+    import os
+    import signal
+    import sys
+    import time
+
+    text = fill(template(project_repo), COMPLETE)
+    started = tmp_path / "hook-started"
+    hook = project_repo / ".git" / "hooks" / "commit-msg"
+    hook.write_text(f'#!/bin/sh\n: > "{started}"\nsleep 20\n')
+    hook.chmod(0o755)
+    source = tmp_path / "filled.toml"
+    source.write_text(text)
+    proc = subprocess.Popen([sys.executable, "-m", "kundencheck", "-C", str(project_repo), "answer", "build", "--from", "-"],
+                            stdin=source.open("rb"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not started.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, out + err
+    assert "Interrupted; nothing was committed." in err and "Traceback" not in err
+    found = KEPT.findall(err)
+    assert len(found) == 1
+    assert (drafts_dir(project_repo) / f"{found[0]}.toml").is_file()
+    assert "kundencheck(" not in git(project_repo, "log", "--format=%s")
+    hook.unlink()
+    assert invoke(project_repo, "drafts", "commit", found[0]).exit_code == 0

@@ -100,7 +100,8 @@ def guarded(func: Callable | None = None, *, tui: bool = False) -> Callable:
         except KundencheckError as exc:
             _fail(error_text(exc), exc.exit_code)
         except KeyboardInterrupt:
-            _fail(_("Interrupted. Answers given so far are kept as a draft (see `kundencheck drafts`)."), 130)
+            # No draft is claimed here: a command that keeps one says so itself (cli_team.commit_and_push).
+            _fail(_("Interrupted."), 130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception:  # a bug: keep the details, show one paragraph

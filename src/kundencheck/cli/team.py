@@ -33,8 +33,20 @@ def parse_participants(values: Iterable[str]) -> list[str]:
 
 
 def commit_and_push(session):
-    """Commit the session's run, then push it when the run's push decision says so."""
-    result = session.commit()
+    """Commit the session's run, then push it when the run's push decision says so. Interrupted
+    (ctrl+c) before the commit was made, it says which draft keeps the answers, if one does."""
+    from kundencheck.core.errors import StoreError
+
+    try:
+        result = session.commit()
+    except KeyboardInterrupt:
+        if session.committed is not None:
+            raise
+        saved = (session.draft_error is None and session.project is not None
+                 and (session.project.drafts.folder / f"{session.run.id}.toml").is_file())
+        error = StoreError(_("Interrupted; nothing was committed."), draft_id=session.run.id if saved else None)
+        error.exit_code = 130
+        raise error from None
     if session.wants_push():
         result = session.push()
     return result

@@ -1310,10 +1310,20 @@ class GitStore:
                 stream = tempfile.TemporaryFile()
                 stream.write(stdin)
                 stream.seek(0)
-            status, out, err = git_cmd.execute(
-                [self._exe, *args], istream=stream, with_extended_output=True,
-                with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
-                kill_after_timeout=_timeout(self.timeout), env=env or None)
+            timers = _kill_timers()
+            try:
+                status, out, err = git_cmd.execute(
+                    [self._exe, *args], istream=stream, with_extended_output=True,
+                    with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
+                    kill_after_timeout=_timeout(self.timeout), env=env or None)
+            except BaseException:
+                # Interrupted (ctrl+c): GitPython leaves git running and its time-limit timer
+                # pending (the interpreter would wait for it); end both now.
+                for timer in _kill_timers() - timers:
+                    timer.cancel()
+                    with contextlib.suppress(Exception):
+                        timer.function(*timer.args)
+                raise
         except (self._gitmod.exc.GitError, OSError) as exc:
             raise StoreError(_("Could not {what}: running git failed ({error}).").format(what=what, error=exc)) from exc
         finally:
@@ -1630,6 +1640,14 @@ def _os_reason(exc: OSError) -> str:
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return _("{reason} (the repository is read-only for you; check its permissions)").format(reason=reason)
     return reason
+
+
+def _kill_timers() -> set[Any]:
+    """The pending timers GitPython starts to stop a git call at its time limit."""
+    import threading
+
+    return {thread for thread in threading.enumerate()
+            if isinstance(thread, threading.Timer) and getattr(thread.function, "__name__", "") == "kill_process"}
 
 
 def _flock(fd: int, *, wait: bool = True) -> bool:
