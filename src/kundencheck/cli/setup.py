@@ -176,7 +176,8 @@ def new_document(values: dict[str, Any], phases: list[str]):
         *_comment(_("Run the repository's commit-msg hook on kundencheck's commits: true or false.")),
         f"commit_msg_hook = {t(values['commit_msg_hook'])}",
         "",
-        *_comment(_("Push the answers commit to the remote after committing: true or false.")),
+        *_comment(_("Suggest pushing the answers commit after committing: true or false. It is a suggestion: each "
+                    "person accepts it once with `kundencheck config --push accept`.")),
         f"push = {t(values['push'])}",
         "",
         *_comment(_("What `kundencheck check` (the CI and pre-push gate, docs/gate.md) does with each rule: "
@@ -294,7 +295,9 @@ Examples:
               help=N_("Days between checks, 1 to 366 (default: 14)."))
 @click.option("--branch", metavar="BRANCH",
               help=N_('Commit answers onto this branch instead of the checked-out one ("" to go back).'))
-@click.option("--push/--no-push", default=None, help=N_("Push answers commits to the remote (default: no)."))
+@click.option("--push/--no-push", default=None,
+              help=N_("Suggest pushing answers commits after committing (storage.push; default: no). Each person "
+                      "accepts the suggestion once with `kundencheck config --push accept`."))
 @click.option("--commit-msg-hook/--no-commit-msg-hook", "commit_msg_hook", default=None,
               help=N_("Run the repository's commit-msg hook on kundencheck's commits (default: yes)."))
 @click.option("--copy-checklists", is_flag=True,

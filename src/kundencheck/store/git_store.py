@@ -2,9 +2,10 @@
 
 Answers are committed into the team's own repository without disturbing anything the user
 is doing there: the new commit is built from HEAD's tree with plumbing commands (no index is
-used to build it), HEAD moves by compare-and-swap, and only the answers file's index entry is
-updated afterwards. The user's staged, unstaged and untracked changes are never touched.
-See /work/shared/notes/git-storage.md for the measurements behind each step.
+used to build it); index.lock is held, as `git commit` holds it, while HEAD moves by
+compare-and-swap and the answers file's entry is added to the index; the commit is read back
+before it counts. The user's staged, unstaged and untracked changes are never touched. The
+steps and why each is there: docs/security.md, "The commit protocol".
 
 Every git call goes through GitPython's ``Git`` command wrapper (the object ``Repo.git`` is),
 i.e. the git CLI: GitPython's own index and ref writers sweep staged changes into commits,
