@@ -431,7 +431,7 @@ class GitStore:
         try:
             with self._writer_turn():
                 if ref is None:
-                    new, symref = self._commit_onto_head(commit, config, warnings)
+                    new, symref = self._commit_onto_head(commit, config, warnings, symref)
                 else:
                     new, symref = self._commit_onto_branch(commit, ref, config), ref
         finally:
@@ -440,8 +440,8 @@ class GitStore:
         branch = None if symref is None else symref.removeprefix("refs/heads/")
         return CommitResult(sha=new, branch=branch, subject=subject, warnings=tuple(warnings))
 
-    def _commit_onto_head(self, commit: _Commit, config: dict[str, str | None],
-                          warnings: list[str]) -> tuple[str, str | None]:
+    def _commit_onto_head(self, commit: _Commit, config: dict[str, str | None], warnings: list[str],
+                          checked: str | None) -> tuple[str, str | None]:
         """The commit protocol for the checked-out branch, as `git commit` runs it: take
         index.lock, build the commit and the new index (in the lock), move HEAD by
         compare-and-swap, read the commit back, rename the lock over the index. Until the
@@ -462,6 +462,8 @@ class GitStore:
         try:
             symref, old = self._head()  # afresh: nothing but plumbing moves it while we hold the lock
             self._check_ready((symref, old), lock_held=True)
+            if symref is not None and symref != checked:  # switched meanwhile: check that branch too
+                self._check_not_checked_out_elsewhere(symref)
             lock.note(ref="HEAD", old=old, path=commit.relpath, blob=commit.blob)
             new = self._create_commit(commit, old)
             warnings += self._stage(commit, lock, config)
