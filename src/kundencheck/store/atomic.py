@@ -13,14 +13,16 @@ import tempfile
 __all__ = ["atomic_write"]
 
 
-def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None) -> None:
+def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int | None = None, sync: bool = True) -> None:
     """Replace ``path`` with ``data`` atomically; create missing parent folders.
 
     Steps: temporary file in the same folder (``os.replace`` is only atomic within one file
     system), write, flush, fsync, ``os.replace``, fsync the folder (so the rename itself is on
     disk). ``mode`` defaults to the existing file's mode, else 0o666 minus the umask, as a
-    plain ``open()`` would give. On error the temporary file is removed and the old file, if
-    any, is untouched; the ``OSError`` propagates.
+    plain ``open()`` would give. ``sync`` False leaves out both fsyncs, for a file that is a
+    copy of data kept safely elsewhere (the work-tree copy of a committed blob: `git checkout`
+    does not fsync either). On error the temporary file is removed and the old file, if any,
+    is untouched; the ``OSError`` propagates.
     """
     target = pathlib.Path(path)
     folder = target.parent
@@ -35,7 +37,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int | None 
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)  # mkstemp creates 0600
         os.replace(tmp_name, target)
     except BaseException:
@@ -44,7 +47,8 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, *, mode: int | None 
         except OSError:
             pass
         raise
-    _fsync_dir(folder)
+    if sync:
+        _fsync_dir(folder)
 
 
 def _fsync_dir(folder: pathlib.Path) -> None:

@@ -519,15 +519,12 @@ class GitStore:
         index with the answers file's entry added, its stat data recorded where the file in
         the work tree cleans back to the committed blob (so `git status` stays clean)."""
         relpath = commit.relpath
+        header = b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big")  # an empty index, for a new repository
         try:
-            current = self._index.read_bytes()
-        except FileNotFoundError:  # no index yet (a new repository): start from an empty one
-            header = b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big")
-            current = header + self._hash(header).digest()
+            lock.start_from(self._index, header + self._hash(header).digest())
         except OSError as exc:
             raise StoreError(_("Could not read the index {path}: {reason}.").format(
                 path=self._index, reason=_os_reason(exc))) from exc
-        lock.fill(current)
         entry = f"100644,{commit.blob},{relpath}"
         if not self._in_sparse_checkout(relpath, config):
             # Outside the sparse checkout: no file in the work tree, the entry skips it.
@@ -567,7 +564,7 @@ class GitStore:
             parent = parent.parent
         lock.note_file(relpath, previous, data, new_folders)
         try:
-            atomic_write(path, data)
+            atomic_write(path, data, sync=False)  # a copy of the blob just stored, as `git checkout` writes it
         except OSError as exc:
             raise StoreError(_("Could not write {path}: {reason}.").format(path=path, reason=_os_reason(exc))) from exc
 

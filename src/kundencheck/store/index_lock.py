@@ -33,8 +33,8 @@ except ImportError:  # Windows: no flock; the lock works as git's does, without 
 class IndexLock:
     """``index.lock`` created exclusively by this process, and its journal.
 
-    :meth:`acquire` creates both; :meth:`fill` writes the index to build on into a file of its
-    own beside it (:attr:`build`, for ``GIT_INDEX_FILE``); :meth:`adopt` renames that over the
+    :meth:`acquire` creates both; :meth:`start_from` puts the index to build on into a file of
+    its own beside it (:attr:`build`, for ``GIT_INDEX_FILE``); :meth:`adopt` renames that over the
     lock once git has written it; :meth:`commit` renames the lock over the index;
     :meth:`release` removes what is still ours. Every file that is ever the lock is in the
     journal (by inode) before it becomes the lock, so an abandoned lock is always recognised.
@@ -88,10 +88,23 @@ class IndexLock:
         _remove_build_files(self._state)  # a killed holder's, if any: only the lock holder uses them
         return True
 
-    def fill(self, data: bytes) -> None:
-        """Write ``data`` (the current index) where git builds the new index."""
+    def start_from(self, index: Path | None, empty: bytes) -> None:
+        """Put the index to build on where git builds the new one: a hard link to ``index``
+        (git never writes an index in place, it renames a new file over it, so the index stays
+        as it is; and nothing is copied), else a copy; ``empty`` when there is no index yet."""
+        if index is not None:
+            try:
+                os.link(index, self.build)
+                return
+            except FileNotFoundError:
+                pass
+            except OSError:  # a file system without hard links
+                with open(index, "rb") as source, open(self.build, "wb") as target:
+                    while chunk := source.read(1 << 20):
+                        target.write(chunk)
+                return
         with open(self.build, "wb") as handle:
-            handle.write(data)
+            handle.write(empty)
 
     def adopt(self) -> None:
         """git has written the new index: it becomes the lock's content (noted in the journal
