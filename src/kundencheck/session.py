@@ -286,15 +286,18 @@ class RunSession:
 
     @classmethod
     def start_correction(cls, project: Project, target: Run, *, draft: Run | None = None,
-                         identity: Identity | None = None) -> "RunSession":
+                         identity: Identity | None = None, push: bool | None = None) -> "RunSession":
         """A correction of ``target`` (or ``draft``, a correction of it resumed): a new run of the
         same checklist and sprint that starts with ``target``'s answers, notes, actions and
-        reviews, records ``corrects`` and needs a note saying why (docs/history.md)."""
+        reviews, records ``corrects`` and needs a note saying why (docs/history.md). ``push``:
+        as for :meth:`start`."""
         checklist = project.catalog.find(target.checklist, project.language)
         if identity is None:
             identity = project.store.identity()
+        decision = project.push_decision(push)
         run = draft if draft is not None else correction_run(checklist, target, identity)
         session = cls(project, checklist, run)
+        session.push_decision = decision
         session.corrected = target
         session._lock = project.drafts.lock(run.id)
         return session
@@ -512,7 +515,7 @@ class RunSession:
                 "Run {id} is already committed ({path} on {branch}), so it was not committed again: "
                 "kundencheck never overwrites committed answers. If this is a draft left over from that "
                 "commit, throw it away with `kundencheck drafts discard {id}`. To change the committed "
-                "answers, edit {path} and amend that commit with git.").format(
+                "answers, correct them with `kundencheck amend {id}`.").format(
                 id=run.id, path=committed, branch=cfg.branch or _("the checked-out branch")), refused=True)
         if self.push_decision.suggested:
             result = result._replace(push_suggested=True)

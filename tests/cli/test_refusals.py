@@ -160,7 +160,8 @@ def test_a_draft_of_a_run_already_committed_is_refused_with_what_to_do(project_r
     assert result.exit_code == 1
     message = result.stderr
     assert f"Run {session.run.id} is already committed ({path} on the checked-out branch)" in message
-    assert f"`kundencheck drafts discard {session.run.id}`" in message and "amend" in message
+    assert f"`kundencheck drafts discard {session.run.id}`" in message
+    assert f"`kundencheck amend {session.run.id}`" in message
     assert "drafts commit" not in message  # committing it again is exactly what does not work
     assert git(project_repo, "rev-parse", "HEAD") == head
     assert git(project_repo, "show", f"HEAD:{path}") == committed

@@ -14,7 +14,7 @@ import gc
 import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
-from kundencheck.cli.team import apply_push, parse_participants, participant_option, push_option
+from kundencheck.cli.team import commit_and_push, parse_participants, participant_option, push_option
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.i18n import N_, _
 
@@ -65,19 +65,18 @@ def amend(ctx: click.Context, run_ref: str | None, source: str | None, template:
         raw, shown = _read_source(source)  # before opening the repository: a wrong path is said first
     project = open_project(directory_of(ctx), allow_detached=allow_detached)
     try:
-        apply_push(project, push)
         if phase is not None:
             from kundencheck.cli.answer import _checklist
 
             _checklist(project, phase)  # a phase name that is not one is said now
         if source is not None:
-            _commit_filled_correction(project, run_ref, phase, raw, shown, note, people)
+            _commit_filled_correction(project, run_ref, phase, raw, shown, note, people, push=push)
             return
         target = project.run_to_amend(run_ref, phase=phase)
         if template:
             click.echo(template_text(project, target), nl=False)
             return
-        _amend_tui(project, target, note, people)
+        _amend_tui(project, target, note, people, push=push)
     finally:
         project.close()
 
@@ -94,7 +93,7 @@ def template_text(project, target) -> str:
                         + _("required: why the answers are corrected") + "\n", 1)
 
 
-def _amend_tui(project, target, note: str | None, participants: list[str]) -> None:
+def _amend_tui(project, target, note: str | None, participants: list[str], *, push: bool | None = None) -> None:
     from kundencheck.cli.run import report_commit, tui_user_settings
     from kundencheck.session import RunSession
 
@@ -107,10 +106,10 @@ def _amend_tui(project, target, note: str | None, participants: list[str]) -> No
     draft = project.offerable_draft(target.checklist, corrects=target.id)
 
     def make_session(run_phase, resume):  # runs started from the home screen (g) are ordinary runs
-        return RunSession.start(project, run_phase or target.phase, draft=resume, identity=identity)
+        return RunSession.start(project, run_phase or target.phase, draft=resume, identity=identity, push=push)
 
     def make_correction(correct, resume):
-        session = RunSession.start_correction(project, correct, draft=resume, identity=identity)
+        session = RunSession.start_correction(project, correct, draft=resume, identity=identity, push=push)
         if note and not session.run.correction_note.strip():
             session.set_correction_note(note)
         if participants:
@@ -128,7 +127,7 @@ def _amend_tui(project, target, note: str | None, participants: list[str]) -> No
 
 
 def _commit_filled_correction(project, run_ref: str | None, phase: str | None, raw: bytes, shown: str,
-                              note: str | None, participants: list[str]) -> None:
+                              note: str | None, participants: list[str], *, push: bool | None = None) -> None:
     from kundencheck.cli.answer import _check_reviews, _participant_problems, filled_run
     from kundencheck.cli.run import report_commit
     from kundencheck.core import answers as answers_mod
@@ -173,13 +172,13 @@ def _commit_filled_correction(project, run_ref: str | None, phase: str | None, r
     errors = _console(stderr=True)
     for line in notes:
         errors.print("kundencheck: " + line)
-    for warning in project.store.check_ready():
-        errors.print("kundencheck: " + warning)
-    session = RunSession.start_correction(project, target, draft=run, identity=identity)
+    session = RunSession.start_correction(project, target, draft=run, identity=identity, push=push)
     if run.reviews:
         _check_reviews(session, errors)
     try:
-        result = session.commit()
+        # A refusal (a merge in progress, a detached HEAD, index.lock, ...) comes from commit(),
+        # which has saved the correction as a draft first and names it (draft_id).
+        result = commit_and_push(session)
     finally:
         session.release()
     report_commit(result, project)

@@ -844,7 +844,8 @@ class GitStore:
         leaf = levels[-1].get(parts[-1].encode("utf-8"))
         if leaf is not None and leaf[0] != 0o40000 and not replace:
             raise StoreError(_("{path} is already committed (in {commit}); kundencheck never replaces a "
-                               "committed answers file.").format(path=relpath, commit=(base or "")[:12]), refused=True)
+                               "committed answers file (`kundencheck amend` corrects one with a new file).").format(
+                path=relpath, commit=(base or "")[:12]), refused=True)
         child_mode, child_id = 0o100644, bytes.fromhex(blob)
         stream: list[bytes] = []
         ids: list[str] = []
