@@ -12,7 +12,7 @@ def main() -> None:
     gc.disable()
     from kundencheck.cli import main as cli_main
 
-    cli_main()
+    cli_main(prog_name="kundencheck")  # the same in usage lines whether started as a script or with -m
 
 
 if __name__ == "__main__":

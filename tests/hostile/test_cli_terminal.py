@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import select
-import shutil
 import subprocess
 import sys
 import termios
@@ -26,7 +25,8 @@ from tests.hostile.conftest import CONTROL, commit_hand_written, hand_written_ru
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 
-KUNDENCHECK = shutil.which("kundencheck")
+#: The program under test, as the project's subprocess tests run it (never whatever is first on PATH).
+KUNDENCHECK = [sys.executable, "-m", "kundencheck"]
 #: Anything but newline below 0x20, DEL, C1 controls and bidi overrides: none may reach the terminal.
 LEAKED = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: Terminal control as typed on a command line (a NUL cannot be in an argument).
@@ -36,12 +36,11 @@ TYPED = "\x1b[31mred\x1b[0m \x1b]0;pwned\x07 \x1b[2J cr\rbs\x08 del\x7f csi\x9b3
 def in_terminal(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 60) -> tuple[int, str]:
     """Run the console script with a pseudo-terminal as stdin, stdout and stderr; its exit status
     and everything it wrote (stdout and stderr together, as a terminal shows them)."""
-    assert KUNDENCHECK, "the kundencheck console script is not installed"
     leader, follower = os.openpty()
     modes = termios.tcgetattr(follower)
     modes[1] &= ~termios.ONLCR  # keep "\n" as written: a "\r" in the output is then one that leaked
     termios.tcsetattr(follower, termios.TCSANOW, modes)
-    process = subprocess.Popen([KUNDENCHECK, *args], cwd=cwd, stdin=follower, stdout=follower, stderr=follower,
+    process = subprocess.Popen([*KUNDENCHECK, *args], cwd=cwd, stdin=follower, stdout=follower, stderr=follower,
                                env={**os.environ, "TERM": "dumb", "COLUMNS": "100", **(env or {})}, close_fds=True)
     os.close(follower)
     output, deadline = b"", time.monotonic() + timeout
