@@ -27,7 +27,7 @@ from kundencheck.store.git_store import CommitResult, GitStore, Identity
 
 if TYPE_CHECKING:  # the history model is imported where history is read (a worker, in the TUI)
     from kundencheck.core.corrections import AmendRefusal
-    from kundencheck.core.history import HistorySummary, TrackedAction
+    from kundencheck.core.history import ActionThread, HistorySummary
 
 
 class AmendRefused(KundencheckError):
@@ -257,7 +257,7 @@ class RunSession:
         self.push_decision = PushDecision(False)
         #: The phase's open actions from earlier runs, to review before the checklist; None
         #: until :meth:`load_open_actions` has read the history.
-        self.open_actions: list[TrackedAction] | None = None
+        self.open_actions: list[ActionThread] | None = None
         #: The run this one corrects (``kundencheck amend``), when it is a correction.
         self.corrected: Run | None = None
         self._lock = None
@@ -381,8 +381,8 @@ class RunSession:
                 return run
         return None
 
-    def load_open_actions(self) -> list[TrackedAction]:
-        """The open actions of this run's phase recorded by earlier runs, oldest first: the ones
+    def load_open_actions(self) -> list[ActionThread]:
+        """The open action threads of this run's phase from earlier runs, oldest first: the ones
         the run starts by reviewing (docs/history.md, "Actions"). Reads the whole history
         (through the blob-id cache), so the TUI calls it in a worker."""
         if self.project is None:
@@ -400,7 +400,7 @@ class RunSession:
             for review in self.run.reviews:  # an action's run may have been corrected since
                 review.run = resolved.aliases.get(review.run, review.run)
             reviewed = {r.action_key for r in self.run.reviews}
-            self.open_actions = [a for a in actions if a.key in reviewed]
+            self.open_actions = [a for a in actions if a.keys & reviewed]
         else:
             self.open_actions = actions_to_review(actions, self.run.phase)
         return self.open_actions
@@ -411,6 +411,31 @@ class RunSession:
             if review.action_key == (run_id, item_id):
                 return review
         return None
+
+    def review_of(self, thread: ActionThread) -> ActionReview | None:
+        """This run's decision about ``thread``: a review naming any of its actions (the TUI
+        names its first one, :attr:`ActionThread.key`)."""
+        keys = thread.keys
+        for review in self.run.reviews:
+            if review.action_key in keys:
+                return review
+        return None
+
+    def joined_thread(self, item_id: str) -> ActionThread | None:
+        """The open thread an action on ``item_id`` joins when this run is committed (None: it
+        is a new one), as far as the open actions read so far tell."""
+        from kundencheck.core.history import joined_thread
+
+        return joined_thread(self.open_actions or [], self.run, item_id)
+
+    def set_separate(self, item_id: str, separate: bool) -> None:
+        """Make the action on ``item_id`` a new, separate one (True) or let it join the open
+        thread of the item (False, the default)."""
+        answer = self.answer(item_id)
+        action = answer.action or Action(what="")
+        action.separate = separate
+        answer.action = action
+        self.save_draft()
 
     def set_review(self, run_id: str, item_id: str, decision: str | None, note: str | None = None) -> None:
         """Decide about an earlier run's open action: ``done``, ``open`` or ``dropped`` (which
@@ -431,8 +456,9 @@ class RunSession:
         self.save_draft()
 
     def action_texts(self) -> dict[tuple[str, str], str]:
-        """(run id, item id) -> what the action said, for the actions this run knows about."""
-        return {a.key: a.what for a in self.open_actions or []}
+        """(run id, item id) -> what its thread says now, for every action of the threads this
+        run knows about (a review may name any of them)."""
+        return {key: thread.what for thread in self.open_actions or [] for key in thread.keys}
 
     def previous_answer(self, item_id: str) -> Answer | None:
         return self.previous.answer(item_id) if self.previous else None

@@ -26,6 +26,10 @@ from kundencheck.core.history import (
     run_trends,
     sprint_pictures,
     summarize,
+    thread_id,
+    threads_to_show,
+    is_owned_by,
+    joined_thread,
     track_actions,
 )
 from kundencheck.core.report import build_report, md, report_html, report_json, report_markdown, status_dict
@@ -249,6 +253,120 @@ def test_the_last_decision_counts_and_unknown_reviews_are_reported():
     actions, strays = track_actions([r1, r2, r3, reopen])
     assert {a.key: a.state for a in actions}[(r1.id, "contacted")] is ActionState.OPEN
     assert [s.review.run for s in strays] == ["20250101T000000Z-build-x-000000"]
+
+
+def _raise(what: str, owner: str = "Ana", due: dt.date | None = dt.date(2026, 3, 20), *, item: str = "contacted",
+           separate: bool = False) -> Answer:
+    return Answer(item, "red", note="why", action=Action(what, owner, due, separate=separate))
+
+
+def test_actions_for_an_item_with_an_open_thread_join_it():
+    """Two people raising an action on one item in the same sprint, and again next sprint: one
+    thread with every text; its owner and due date are the latest word's."""
+    r1 = run("W10", D1, _raise("Call the PO", "Ana", dt.date(2026, 3, 9)))
+    r2 = run("W10", D1, _raise("Mail the PO", "Jonas", dt.date(2026, 3, 6)), author=JONAS, minute=30)
+    r3 = run("W12", D2, _raise("Book a review", "", None), author=LEA,
+             reviews=[ActionReview(r2.id, "contacted", "open", "still nothing")])
+    threads, strays = track_actions([r3, r2, r1])
+    assert strays == [] and len(threads) == 1
+    thread = threads[0]
+    assert [w.what for w in thread.words] == ["Call the PO", "Mail the PO", "Book a review"]
+    assert [w.author for w in thread.words] == [ANA, JONAS, LEA]
+    assert thread.what == "Book a review" and thread.owner == "Jonas" and thread.due == dt.date(2026, 3, 6)
+    assert thread.key == (r1.id, "contacted") and thread.author == ANA and thread.raised == r1.finished
+    assert thread.id == thread_id(r1.id, "contacted") and len(thread.id) == 6
+    assert [(e.run, e.decision) for e in thread.reviews] == [(r3.id, "open")]
+    assert thread.is_overdue(dt.date(2026, 3, 7)) and thread.days_overdue(dt.date(2026, 3, 16)) == 10
+
+
+def test_a_review_of_any_action_decides_the_thread_and_a_closed_thread_is_not_joined():
+    r1 = run("W10", D1, _raise("Call the PO"))
+    r2 = run("W10", D1, _raise("Mail the PO"), author=JONAS, minute=30)
+    # Done for the second word closes the whole thread; the same run's new action starts another.
+    r3 = run("W12", D2, _raise("Book a review"), reviews=[ActionReview(r2.id, "contacted", "done")])
+    threads, _ = track_actions([r1, r2, r3])
+    assert [(len(t.words), t.state) for t in threads] == [(2, ActionState.DONE), (1, ActionState.OPEN)]
+    assert threads[0].closed_by.run == r3.id
+
+
+def test_separate_actions_and_other_items_and_phases_make_threads_of_their_own():
+    r1 = run("W10", D1, _raise("Call the PO"), _raise("Team lunch", item="mood"))
+    r2 = run("W12", D2, _raise("Write the minutes", separate=True))
+    r3 = run("W12", D2, _raise("Call in design"), phase="design", minute=10)
+    r4 = run("W14", D3, _raise("Call again"))
+    threads, _ = track_actions([r1, r2, r3, r4])
+    # A new action joins the open thread of the item whose latest word is the newest.
+    assert [[w.what for w in t.words] for t in threads] == [
+        ["Call the PO"], ["Team lunch"], ["Write the minutes", "Call again"], ["Call in design"]]
+    assert threads[2].words[0].separate and not threads[2].words[1].separate
+
+
+def test_a_reopened_thread_is_joined_again():
+    r1 = run("W10", D1, _raise("Call the PO"))
+    r2 = run("W12", D2, reviews=[ActionReview(r1.id, "contacted", "dropped", "no need")])
+    r3 = run("W14", D3, reviews=[ActionReview(r1.id, "contacted", "open", "needed after all")])
+    r4 = run("W16", dt.date(2026, 4, 13), _raise("Call now"))
+    threads, _ = track_actions([r1, r2, r3, r4])
+    assert len(threads) == 1 and [w.what for w in threads[0].words] == ["Call the PO", "Call now"]
+
+
+def test_joined_thread_previews_the_rule_for_the_run_being_answered():
+    r1 = run("W10", D1, _raise("Call the PO"))
+    threads, _ = track_actions([r1])
+    draft = run("W12", D2, _raise("Call again"))
+    assert joined_thread(threads, draft, "contacted") is threads[0]
+    assert joined_thread(threads, draft, "mood") is None
+    draft.answers[0].action.separate = True
+    assert joined_thread(threads, draft, "contacted") is None
+    draft.answers[0].action.separate = False
+    draft.reviews = [ActionReview(r1.id, "contacted", "done")]
+    assert joined_thread(threads, draft, "contacted") is None
+    draft.reviews = [ActionReview(r1.id, "contacted", "open")]
+    assert joined_thread(threads, draft, "contacted") is threads[0]
+    # Committed, the tracker agrees.
+    draft.reviews = []
+    assert len(track_actions([r1, draft])[0]) == 1
+
+
+def test_thread_ids_are_short_stable_and_readable():
+    assert thread_id("20261127T091500Z-build-erika-3f9a1c", "client-contacted") == thread_id(
+        "20261127T091500Z-build-erika-3f9a1c", "client-contacted")
+    ids = {thread_id(f"20261127T0915{n:02d}Z-build-erika-3f9a1c", item) for n in range(60) for item in "abcde"}
+    assert len(ids) == 300
+    assert all(len(i) == 6 and not set(i) & set("01ilo") for i in ids)
+
+
+def test_threads_to_show_lists_a_few_per_phase_most_overdue_first():
+    answers = [_raise(f"Task {n}", due=dt.date(2026, 3, 1) + dt.timedelta(days=(n * 7) % 12), separate=True)
+               for n in range(12)]
+    r1 = run("W10", D1, *[Answer(f"i{n}", a.value, action=a.action) for n, a in enumerate(answers)])
+    r2 = run("W10", D1, _raise("In design", due=None), phase="design", minute=5)
+    threads, _ = track_actions([r1, r2])
+    lists = threads_to_show(threads)
+    assert [(group.phase, len(group.shown), group.more) for group in lists] == [("design", 1, 0), ("build", 5, 7)]
+    build = lists[1]
+    dues = [t.due for t in build.threads]
+    assert dues == sorted(dues) and build.shown == build.threads[:5]
+    assert threads_to_show(threads, limit=20)[1].more == 0
+
+
+def test_owner_of_a_thread_is_a_person():
+    assert is_owned_by("Ana", "Ana Schäfer", "ana@example.com")
+    assert is_owned_by("ana schäfer", "Ana Schäfer", "ana@example.com")
+    assert is_owned_by("ana@example.com", "Ana Schäfer", "ana@example.com")
+    assert is_owned_by("ANA", "Someone", "ana@example.com")
+    assert not is_owned_by("Anabel", "Ana Schäfer", "ana@example.com")
+    assert not is_owned_by("", "Ana Schäfer", "ana@example.com")
+
+
+def test_separate_is_written_and_read_back():
+    r1 = run("W10", D1, _raise("Call", separate=True), Answer("mood", 2, action=Action("Lunch", "Jo", None)))
+    text = dumps(r1, CHECKLIST)
+    assert "separate = true" in text and text.count("separate") == 1
+    back = loads(text)
+    assert back.answers[0].action.separate and not back.answers[1].action.separate
+    with pytest.raises(AnswersError, match="'separate' must be true or false"):
+        loads(text.replace("separate = true", 'separate = "yes"'))
 
 
 # --------------------------------------------------------------------------------- due checks

@@ -101,19 +101,21 @@ def _judge(ctx: click.Context, day: dt.date):
 def _print_result(result, name: str) -> None:
     from rich.text import Text
 
-    from kundencheck.core.gate import summary_line
+    from kundencheck.core.gate import more_notes, summary_line
 
     console = _console()
     console.print(_("kundencheck check of {project} on {day} (current phase: {phase})").format(
         project=name, day=result.today.isoformat(), phase=result.current_phase))
     words = {level: translate(word) for level, (_symbol, word, _style) in _LEVEL_MARKS.items()}
     width = max(len(word) for word in words.values())  # the findings' titles line up
-    for finding in result.findings:
+    for finding in result.shown:
         symbol, _word, style = _LEVEL_MARKS[finding.level]
         line = Text(f"{symbol} {words[finding.level]:<{width}}  ", style=style)
         line.append(f"{finding.title}: ", style="bold")
         line.append(finding.message)
         console.print(line)
+    for more in more_notes(result):
+        console.print(Text(f"  … {more}", style="dim"))
     for note in result.notes:
         console.print(Text(_("• note: "), style="dim").append(note))
     style = "bold red" if not result.passed else ("yellow" if result.warnings else "green")

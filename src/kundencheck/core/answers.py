@@ -46,6 +46,9 @@ class Action:
     what: str
     owner: str = ""
     due: dt.date | None = None
+    #: A new, separate action even when one is open for the same item of the phase; without
+    #: it the action joins that one's thread (docs/history.md, "Actions").
+    separate: bool = False
 
     def is_complete(self) -> bool:
         return bool(self.what.strip() and self.owner.strip() and self.due)
@@ -363,11 +366,12 @@ def _answer_fields(answer: Answer, checklist: Checklist | None) -> tuple:
     is_status = item.kind is Kind.TRAFFIC_LIGHT if item else answer.value in STATUSES
     action = answer.action
     return (answer.item, item.question if item is not None else None, is_status, answer.value, answer.note,
-            action.what if action else "", action.owner if action else "", action.due if action else None)
+            action.what if action else "", action.owner if action else "", action.due if action else None,
+            bool(action and action.separate))
 
 
 def _answer_table(item_id: str, question: str | None, is_status: bool, value: Any, note: str,
-                  what: str, owner: str, due: dt.date | None) -> Table:
+                  what: str, owner: str, due: dt.date | None, separate: bool = False) -> Table:
     import tomlkit
 
     table = tomlkit.table()
@@ -385,6 +389,8 @@ def _answer_table(item_id: str, question: str | None, is_status: bool, value: An
         action.add("owner", _string(clean_text(owner).strip()))
         if due is not None:
             action.add("due", due)
+        if separate:
+            action.add("separate", True)
         table.add("action", action)
     return table
 
@@ -670,5 +676,8 @@ def _answer_from_dict(raw: Any, n: int, seen: set[str], fail) -> Answer:
             due = None
         if due is not None and (isinstance(due, dt.datetime) or not isinstance(due, dt.date)):
             raise fail(_("item {item}: action 'due' must be a date like 2026-12-31 (without quotes).").format(item=repr(item)))
-        action = Action(what=what, owner=owner, due=due)
+        separate = raw_action.get("separate", False)
+        if not isinstance(separate, bool):
+            raise fail(_("item {item}: action 'separate' must be true or false (without quotes).").format(item=repr(item)))
+        action = Action(what=what, owner=owner, due=due, separate=separate)
     return Answer(item=sys.intern(item), value=shared_value(value), note=note, action=action)

@@ -29,9 +29,16 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from kundencheck.core.config import CHECK_LEVELS, CHECK_RULES, CONFIG_PATH
-from kundencheck.core.history import HistorySummary, ItemPicture, SprintPicture, TrackedAction, author_name
+from kundencheck.core.history import (
+    ActionThread,
+    HistorySummary,
+    ItemPicture,
+    SprintPicture,
+    author_name,
+    threads_to_show,
+)
 from kundencheck.core.i18n import N_, _, translate
-from kundencheck.core.report import action_dict, display_answer, due_dict, localized_display, question_of
+from kundencheck.core.report import action_dict, display_answer, due_dict, localized_display, more_text, question_of
 from kundencheck.core.text import clean_text, one_line
 
 SCHEMA = 1
@@ -66,6 +73,9 @@ class Finding:
     file: str | None = None
     #: Rule-specific facts for the JSON document (see docs/gate.md).
     details: Mapping[str, Any] = field(default_factory=dict)
+    #: Whether the text and GitHub outputs list it: of a phase's overdue actions only the
+    #: first few are (``history.threads_to_show``); the JSON document lists every finding.
+    shown: bool = True
 
     @property
     def title(self) -> str:
@@ -84,6 +94,13 @@ class GateResult:
     notes: list[str] = field(default_factory=list)
     #: False when the repository has no .kundencheck/ (nothing was judged).
     started: bool = True
+    #: (rule, phase, how many findings of it are not shown) for the outputs that list a few.
+    more: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[Finding]:
+        """The findings the text and GitHub outputs list (then :attr:`more` says what is left)."""
+        return [f for f in self.findings if f.shown]
 
     @property
     def errors(self) -> list[Finding]:
@@ -140,6 +157,9 @@ def evaluate(summary: HistorySummary, levels: Mapping[str, str] | None = None,
         if level == "off":
             continue
         result.findings.extend(checks[rule](summary, level))
+    if judged["overdue_action"] != "off":
+        result.more = [("overdue_action", group.phase, group.more)
+                       for group in threads_to_show(summary.overdue_actions()) if group.more]
     result.notes.extend(_("Left out, could not be read: {problem}").format(problem=one_line(p, 300)) for p in problems)
     return result
 
@@ -228,22 +248,25 @@ def _red_without_action(summary: HistorySummary, level: str) -> list[Finding]:
 def _overdue_actions(summary: HistorySummary, level: str) -> list[Finding]:
     today = summary.today
     found: list[Finding] = []
-    for action in summary.overdue_actions():
-        found.append(Finding("overdue_action", level, _overdue_message(action, today), action.phase,
-                             item=action.item, run=action.run, file=_file_of(summary, action.run),
-                             details={"action": action_dict(action, today, summary.checklists)}))
+    for group in threads_to_show(summary.overdue_actions()):
+        shown = set(map(id, group.shown))
+        for action in group.threads:
+            found.append(Finding("overdue_action", level, _overdue_message(action, today), action.phase,
+                                 item=action.item, run=action.latest.run, file=_file_of(summary, action.latest.run),
+                                 details={"action": action_dict(action, today, summary.checklists)},
+                                 shown=id(action) in shown))
     return found
 
 
-def _overdue_message(action: TrackedAction, today: dt.date) -> str:
+def _overdue_message(action: ActionThread, today: dt.date) -> str:
     due = action.due.isoformat() if action.due else "?"
     owner = one_line(action.owner, 40) or _("no owner")
-    return _("{phase}/{item}: the action \"{what}\" ({owner}, due {due}) is overdue by {days} days; raised on {raised} "
-             "by {who}. Close it (done, or dropped with a note) in the next `kundencheck run {phase}`, or record a new "
-             "action with a new date.").format(
-        phase=action.phase, item=action.item, what=one_line(action.what, 120), owner=owner, due=due,
-        days=action.days_overdue(today), raised=action.raised.date().isoformat(),
-        who=one_line(author_name(action.author), 40))
+    return _("{phase}/{item}: the action {id} \"{what}\" ({owner}, due {due}) is overdue by {days} days; raised on "
+             "{raised} by {who}. Close it (done, or dropped with a note) in the next `kundencheck run {phase}`, or give "
+             "it a new date with a new action on the item.").format(
+        phase=action.phase, item=action.item, id=action.id, what=one_line(action.what, 120), owner=owner, due=due,
+        days=action.days_overdue(today), raised=action.latest.raised.date().isoformat(),
+        who=one_line(author_name(action.latest.author), 40))
 
 
 def _disagreements(summary: HistorySummary, level: str) -> list[Finding]:
@@ -307,17 +330,23 @@ def github_annotations(result: GateResult) -> str:
     """GitHub Actions workflow commands, one line each: ``::error file=...,title=...::message``
     per finding (``::warning`` for warnings), ``::notice`` per note, then a plain summary line."""
     lines = []
-    for finding in result.findings:
+    for finding in result.shown:
         command = "error" if finding.level == "error" else "warning"
         props = []
         if finding.file:
             props.append(f"file={escape_property(finding.file)}")
         props.append(f"title={escape_property('kundencheck: ' + finding.title)}")
         lines.append(f"::{command} {','.join(props)}::{escape_data(finding.message)}")
-    for note in result.notes:
+    for note in more_notes(result) + result.notes:
         lines.append(f"::notice title={escape_property('kundencheck')}::{escape_data(note)}")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
+
+
+def more_notes(result: GateResult) -> list[str]:
+    """What the text and GitHub outputs say after the few findings of a rule and phase they list:
+    "overdue action: and 37 more: kundencheck actions --phase build"."""
+    return [f"{translate(RULE_TITLES[rule])}: {more_text(count, phase)}" for rule, phase, count in result.more]
 
 
 def summary_line(result: GateResult) -> str:

@@ -14,9 +14,11 @@ on; docs/history.md explains the rules in prose.
   previous run; runs in the same sprint are compared as a disagreement, never as a trend.
 - **Streaks.** How many sprints in a row, up to the latest, an item has shown the same band
   (red, amber, green); "red for 3 sprints in a row".
-- **Actions.** An answer with an action opens it; a later run's review closes it (done,
-  dropped) or keeps it open. An action is identified by (run id, item id). Open actions whose
-  due date has passed are overdue.
+- **Actions.** An answer with an action raises it; actions for the same item of a phase are
+  one thread while it is open (unless one says ``separate``). A later run's review of any of
+  its actions closes the thread (done, dropped) or keeps it open. An action is identified by
+  (run id, item id), a thread by its first action and a short id made from it. Open threads
+  whose due date has passed are overdue.
 - **Due checks.** A phase is due when it was never checked or its last run is ``cadence_days``
   or more days ago.
 """
@@ -24,6 +26,7 @@ on; docs/history.md explains the rules in prose.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -423,6 +426,11 @@ def current_streaks(pictures: Sequence[SprintPicture], *, min_length: int = 2,
 
 
 # --------------------------------------------------------------------------------- actions
+#
+# One thread per problem. An action belongs to a phase and an item; a run that raises one for
+# an item of a phase with an open thread adds it to that thread (its latest word) unless the
+# action says ``separate = true``. A review of any action of a thread decides the thread. The
+# rule reads the answers files as they have always been written (docs/history.md, "Actions").
 
 
 class ActionState(StrEnum):
@@ -433,7 +441,7 @@ class ActionState(StrEnum):
 
 @dataclass(frozen=True)
 class ReviewEvent:
-    """One review of an action: which run decided what, when, and why."""
+    """One review of an action thread: which run decided what, when, and why."""
 
     run: str
     author: str
@@ -442,14 +450,12 @@ class ReviewEvent:
     note: str = ""
 
 
-@dataclass
-class TrackedAction:
-    """An action recorded with an answer, followed through the later runs' reviews."""
+@dataclass(frozen=True)
+class RaisedAction:
+    """One action as a run recorded it with an answer: one word of a thread."""
 
     run: str
     item: str
-    checklist: str
-    phase: str
     sprint: str
     author: str
     raised: dt.datetime
@@ -458,12 +464,114 @@ class TrackedAction:
     due: dt.date | None
     value: AnswerValue | None = None
     note: str = ""
+    separate: bool = False
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The action's identity in the answers files: (run id, item id)."""
+        return (self.run, self.item)
+
+
+#: Letters and digits of thread ids: no 0/o, 1/l/i that read alike.
+_ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+THREAD_ID_LENGTH = 6
+
+
+def thread_id(run_id: str, item_id: str) -> str:
+    """The short id of the thread whose first action is (``run_id``, ``item_id``): six letters
+    and digits from a hash of the two, so every clone with that action names it the same."""
+    number = int.from_bytes(hashlib.sha256(f"{run_id}/{item_id}".encode("utf-8")).digest()[:8], "big")
+    chars = []
+    for _n in range(THREAD_ID_LENGTH):
+        number, rest = divmod(number, len(_ID_ALPHABET))
+        chars.append(_ID_ALPHABET[rest])
+    return "".join(chars)
+
+
+@dataclass(eq=False)
+class ActionThread:
+    """The actions raised for one problem (an item of a phase), oldest first, and every review.
+
+    Its identity is its first action, (run id, item id), and the short :attr:`id` made from it.
+    What it says now is its latest word's; its owner and due date are the latest word's that
+    gives one. Who raised it and when: every word.
+    """
+
+    phase: str
+    item: str
+    checklist: str
+    words: list[RaisedAction]
     state: ActionState = ActionState.OPEN
     reviews: list[ReviewEvent] = field(default_factory=list)
 
     @property
+    def id(self) -> str:
+        return thread_id(*self.words[0].key)
+
+    @property
     def key(self) -> tuple[str, str]:
-        return (self.run, self.item)
+        """(run id, item id) of the first action: what a review names to decide the thread."""
+        return self.words[0].key
+
+    @property
+    def keys(self) -> set[tuple[str, str]]:
+        """Every action of the thread; a review naming any of them decides it."""
+        return {word.key for word in self.words}
+
+    @property
+    def run(self) -> str:
+        return self.words[0].run
+
+    @property
+    def latest(self) -> RaisedAction:
+        return self.words[-1]
+
+    @property
+    def what(self) -> str:
+        return self.words[-1].what
+
+    @property
+    def owner(self) -> str:
+        for word in reversed(self.words):
+            if word.owner.strip():
+                return word.owner
+        return ""
+
+    @property
+    def due(self) -> dt.date | None:
+        for word in reversed(self.words):
+            if word.due is not None:
+                return word.due
+        return None
+
+    @property
+    def author(self) -> str:
+        """Who raised it first."""
+        return self.words[0].author
+
+    @property
+    def raised(self) -> dt.datetime:
+        """When it was raised first."""
+        return self.words[0].raised
+
+    @property
+    def sprint(self) -> str:
+        return self.words[0].sprint
+
+    @property
+    def value(self) -> AnswerValue | None:
+        """The answer the latest word was raised with."""
+        return self.words[-1].value
+
+    @property
+    def note(self) -> str:
+        return self.words[-1].note
+
+    @property
+    def last_activity(self) -> dt.datetime:
+        """When it last changed: its latest word or review."""
+        latest = self.words[-1].raised
+        return max(latest, self.reviews[-1].when) if self.reviews else latest
 
     @property
     def is_open(self) -> bool:
@@ -471,16 +579,22 @@ class TrackedAction:
 
     @property
     def closed_by(self) -> ReviewEvent | None:
-        """The review that closed the action (done or dropped), if it is closed."""
+        """The review that closed the thread (done or dropped), if it is closed."""
         if self.is_open or not self.reviews:
             return None
         return self.reviews[-1]
 
     def is_overdue(self, today: dt.date) -> bool:
-        return self.is_open and self.due is not None and self.due < today
+        due = self.due
+        return self.is_open and due is not None and due < today
 
     def days_overdue(self, today: dt.date) -> int:
-        return (today - self.due).days if self.is_overdue(today) and self.due else 0
+        due = self.due
+        return (today - due).days if self.is_overdue(today) and due else 0
+
+
+#: The name of a thread before actions had threads; kept for callers that still use it.
+TrackedAction = ActionThread
 
 
 @dataclass(frozen=True)
@@ -491,50 +605,147 @@ class StrayReview:
     review: ActionReview
 
 
-def track_actions(runs: Iterable[Run], aliases: Mapping[str, str] | None = None
-                  ) -> tuple[list[TrackedAction], list[StrayReview]]:
-    """Every action in ``runs``, oldest first, with the state the reviews left it in.
+def join_target(candidates: Iterable[ActionThread]) -> ActionThread | None:
+    """Of the open threads of one item of a phase, the one a new action joins: the one whose
+    latest word is the newest (None when there is none)."""
+    return max(candidates, key=lambda t: (t.latest.raised, t.latest.run), default=None)
 
-    Reviews apply in the order of the runs that made them; the last decision counts (an action
-    closed by mistake can be re-opened by a later ``open``). A run cannot review its own actions.
-    ``aliases`` (core/corrections.py) maps the ids of corrected runs to the run that stands for
-    them now, so a review of an action that a corrected run raised reaches it.
+
+def track_actions(runs: Iterable[Run], aliases: Mapping[str, str] | None = None
+                  ) -> tuple[list[ActionThread], list[StrayReview]]:
+    """Every action thread in ``runs``, oldest first, with the state the reviews left it in.
+
+    Runs count in the order they were made (finished, then run id, so every clone reads the
+    same). Each run's reviews apply first, as the run made them before its checklist: a run
+    that closes a thread and raises an action for the same item starts a new thread, one that
+    keeps it open adds to it. A review decides the thread of the action it names; the last
+    decision counts (a thread closed by mistake is re-opened by a later ``open``). A run cannot
+    review its own actions. ``aliases`` (core/corrections.py) maps the ids of corrected runs to
+    the run that stands for them now, so a review of an action that a corrected run raised
+    reaches it.
     """
     aliases = aliases or {}
-    ordered = sorted(runs, key=_when)
-    actions: dict[tuple[str, str], TrackedAction] = {}
+    ordered = sorted(runs, key=lambda r: (_when(r), r.id))
+    threads: list[ActionThread] = []
+    of_action: dict[tuple[str, str], ActionThread] = {}
+    open_threads: dict[tuple[str, str], list[ActionThread]] = {}
+    strays: list[StrayReview] = []
     for run in ordered:
+        for review in run.reviews:
+            thread = of_action.get((aliases.get(review.run, review.run), review.item))
+            if thread is None or review.run == run.id:
+                strays.append(StrayReview(run.id, review))
+                continue
+            thread.reviews.append(ReviewEvent(run.id, run.author, _when(run), review.decision, review.note))
+            if review.decision not in REVIEW_DECISIONS:
+                continue
+            was_open = thread.is_open
+            thread.state = ActionState(review.decision)
+            slot = open_threads.setdefault((thread.phase, thread.item), [])
+            if was_open and not thread.is_open:
+                slot.remove(thread)
+            elif thread.is_open and not was_open:
+                slot.append(thread)
         for answer in run.answers:
             action = answer.action
             if action is None or not action.what.strip():
                 continue
-            actions[(run.id, answer.item)] = TrackedAction(
-                run=run.id, item=answer.item, checklist=run.checklist, phase=run.phase, sprint=run.sprint,
-                author=run.author, raised=_when(run), what=action.what, owner=action.owner, due=action.due,
-                value=answer.value, note=answer.note)
-    strays: list[StrayReview] = []
-    for run in ordered:
-        for review in run.reviews:
-            target = actions.get((aliases.get(review.run, review.run), review.item))
-            if target is None or review.run == run.id:
-                strays.append(StrayReview(run.id, review))
-                continue
-            target.reviews.append(ReviewEvent(run.id, run.author, _when(run), review.decision, review.note))
-            if review.decision in REVIEW_DECISIONS:
-                target.state = ActionState(review.decision)
-    return list(actions.values()), strays
+            word = RaisedAction(run=run.id, item=answer.item, sprint=run.sprint, author=run.author, raised=_when(run),
+                                what=action.what, owner=action.owner, due=action.due, value=answer.value,
+                                note=answer.note, separate=action.separate)
+            slot = open_threads.setdefault((run.phase, answer.item), [])
+            thread = None if action.separate else join_target(slot)
+            if thread is None:
+                thread = ActionThread(phase=run.phase, item=answer.item, checklist=run.checklist, words=[word])
+                threads.append(thread)
+                slot.append(thread)
+            else:
+                thread.words.append(word)
+            of_action[word.key] = thread
+    return threads, strays
 
 
-def actions_to_review(actions: Iterable[TrackedAction], phase: str) -> list[TrackedAction]:
-    """The open actions a new run of ``phase`` starts with, oldest first."""
+def joined_thread(open_threads: Iterable[ActionThread], run: Run, item_id: str) -> ActionThread | None:
+    """The open thread an action on ``item_id`` in the run being answered (``run``, not yet
+    committed) joins when it is committed, by the rule of :func:`track_actions`; None when it
+    starts a thread of its own (nothing open for the item, or the action says ``separate``).
+    ``open_threads``: the threads open before the run, as :meth:`HistorySummary.actions_to_review`
+    gives them."""
+    answer = run.answer(item_id)
+    if answer is not None and answer.action is not None and answer.action.separate:
+        return None
+    closing = {r.action_key for r in run.reviews if r.decision in ("done", "dropped")}
+    return join_target(t for t in open_threads
+                       if t.phase == run.phase and t.item == item_id and t.is_open and not (t.keys & closing))
+
+
+def actions_to_review(actions: Iterable[ActionThread], phase: str) -> list[ActionThread]:
+    """The open threads a new run of ``phase`` starts with, oldest first."""
     return [a for a in actions if a.is_open and a.phase == phase]
 
 
-def overdue_actions(actions: Iterable[TrackedAction], today: dt.date) -> list[TrackedAction]:
-    """Open actions past their due date, the longest overdue first."""
+def overdue_actions(actions: Iterable[ActionThread], today: dt.date) -> list[ActionThread]:
+    """Open threads past their due date, the longest overdue first."""
     late = [a for a in actions if a.is_overdue(today)]
-    late.sort(key=lambda a: (a.due, a.raised))
+    late.sort(key=lambda a: (a.due, a.raised, a.id))
     return late
+
+
+def by_urgency(threads: Iterable[ActionThread]) -> list[ActionThread]:
+    """Threads in the order people should look at them: by due date, so the most overdue come
+    first; those without a due date last; then the oldest first."""
+    return sorted(threads, key=lambda t: (t.due is None, t.due or dt.date.max, t.raised, t.id))
+
+
+#: How many threads of a phase ``status``, ``check``, home and the reports list before "and N more".
+SHOWN_PER_PHASE = 5
+
+
+@dataclass(frozen=True)
+class PhaseThreads:
+    """The threads of one phase a view lists: the first ``shown`` of them (most urgent first),
+    and how many more there are (``kundencheck actions --phase PHASE`` lists them all)."""
+
+    phase: str
+    #: Every thread given of the phase, most urgent first.
+    threads: list[ActionThread]
+    shown: list[ActionThread]
+
+    @property
+    def more(self) -> int:
+        return len(self.threads) - len(self.shown)
+
+
+def threads_to_show(threads: Iterable[ActionThread], *, limit: int = SHOWN_PER_PHASE) -> list[PhaseThreads]:
+    """What every view that lists threads shows of ``threads``: per phase (in phase order) at
+    most ``limit``, the most overdue first, and the count of the rest. Views ask this; none
+    decides on its own which threads to leave out."""
+    by_phase: dict[str, list[ActionThread]] = {}
+    for thread in threads:
+        by_phase.setdefault(thread.phase, []).append(thread)
+    lists = []
+    for phase in order_phases(by_phase):
+        ordered = by_urgency(by_phase[phase])
+        lists.append(PhaseThreads(phase, ordered, ordered[: max(0, limit)]))
+    return lists
+
+
+def owner_matches(owner: str, wanted: str) -> bool:
+    """Whether a thread's ``owner`` (free text, "Ana") is ``wanted``: a case-insensitive part
+    of it."""
+    return wanted.strip().casefold() in owner.casefold()
+
+
+def is_owned_by(owner: str, name: str, email: str) -> bool:
+    """Whether ``owner`` (free text as typed: "Ana", "Ana Schäfer", "ana@example.com") names
+    the person ``name`` <``email``>: the whole name, one of its words, the e-mail or the part
+    of it before the @, in any case."""
+    text = owner.strip().casefold()
+    if not text:
+        return False
+    email = email.strip().casefold()
+    names = {name.strip().casefold(), *name.casefold().split()} - {""}
+    return text in names or (bool(email) and text in (email, email.split("@")[0]))
 
 
 # --------------------------------------------------------------------------------- due checks
@@ -590,8 +801,8 @@ class PhaseStatus:
     trend: dict[str, int] = field(default_factory=dict)
     #: The picture of the last run's sprint (its checklist), where disagreements are found.
     current: SprintPicture | None = None
-    open_actions: list[TrackedAction] = field(default_factory=list)
-    overdue_actions: list[TrackedAction] = field(default_factory=list)
+    open_actions: list[ActionThread] = field(default_factory=list)
+    overdue_actions: list[ActionThread] = field(default_factory=list)
     streaks: list[Streak] = field(default_factory=list)
     runs: int = 0
 
@@ -613,7 +824,7 @@ class HistorySummary:
     current_phase: str
     runs: list[Run]
     pictures: list[SprintPicture]
-    actions: list[TrackedAction]
+    actions: list[ActionThread]
     stray_reviews: list[StrayReview]
     phases: list[PhaseStatus]
     checklists: Mapping[str, Checklist] = field(default_factory=dict)
@@ -647,13 +858,13 @@ class HistorySummary:
                 return status
         return None
 
-    def open_actions(self) -> list[TrackedAction]:
+    def open_actions(self) -> list[ActionThread]:
         return [a for a in self.actions if a.is_open]
 
-    def overdue_actions(self) -> list[TrackedAction]:
+    def overdue_actions(self) -> list[ActionThread]:
         return overdue_actions(self.actions, self.today)
 
-    def actions_to_review(self, phase: str) -> list[TrackedAction]:
+    def actions_to_review(self, phase: str) -> list[ActionThread]:
         return actions_to_review(self.actions, phase)
 
     def pictures_of(self, checklist_id: str) -> list[SprintPicture]:

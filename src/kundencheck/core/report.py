@@ -25,14 +25,15 @@ from kundencheck.core.corrections import Correction
 from kundencheck.core.errors import UsageError
 from kundencheck.core.history import (
     TREND_ARROWS,
+    ActionThread,
     DueCheck,
     HistorySummary,
     ItemPicture,
     PhaseStatus,
     SprintPicture,
-    TrackedAction,
     Trend,
     author_name,
+    threads_to_show,
 )
 from kundencheck.core.i18n import N_, _, current_language, translate
 from kundencheck.core.text import clean_text, one_line
@@ -96,9 +97,11 @@ def _date(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def action_dict(action: TrackedAction, today: dt.date, checklists: Any = None) -> dict[str, Any]:
+def action_dict(action: ActionThread, today: dt.date, checklists: Any = None) -> dict[str, Any]:
+    """An action thread as the JSON documents carry it (docs/status-json.md, "Action")."""
     closed = action.closed_by
     return {
+        "id": action.id,
         "run": action.run,
         "item": action.item,
         "question": question_of(checklists, action.checklist, action.item),
@@ -120,7 +123,20 @@ def action_dict(action: TrackedAction, today: dt.date, checklists: Any = None) -
              "note": clean_text(r.note).strip()}
             for r in action.reviews
         ],
+        "raised_by": [
+            {"run": w.run, "item": w.item, "sprint": clean_text(w.sprint), "author": clean_text(w.author),
+             "raised": _date(w.raised), "what": clean_text(w.what).strip(), "owner": clean_text(w.owner).strip(),
+             "due": _date(w.due), "separate": w.separate}
+            for w in action.words
+        ],
     }
+
+
+def listed(threads: Iterable[ActionThread]) -> list[dict[str, Any]]:
+    """Per phase, the ids of the threads a report or status lists and how many more there are
+    (:func:`threads_to_show`: the most overdue first)."""
+    return [{"phase": group.phase, "ids": [t.id for t in group.shown], "more": group.more}
+            for group in threads_to_show(threads)]
 
 
 def due_dict(due: DueCheck) -> dict[str, Any]:
@@ -284,7 +300,7 @@ def build_report(summary: HistorySummary, sprint: str | None = None, *, project:
             sprint=repr(one_line(sprint, 40)), known=shown))
     today = summary.today
     checklists = [_checklist_section(summary, picture, max_sprints) for picture in pictures]
-    raised = [a for a in summary.actions if a.sprint == sprint]
+    raised = [a for a in summary.actions if any(w.sprint == sprint for w in a.words)]
     sprint_runs = {r.id for p in pictures for r in p.runs + p.superseded}
     reviewed = []
     for action in summary.actions:
@@ -307,6 +323,8 @@ def build_report(summary: HistorySummary, sprint: str | None = None, *, project:
             "raised": [action_dict(a, today, summary.checklists) for a in raised],
             "reviewed": reviewed,
             "open": [action_dict(a, today, summary.checklists) for a in summary.open_actions()],
+            # What the Markdown and HTML reports list of each: a handful per phase, then "and N more".
+            "listed": {"open": listed(summary.open_actions()), "raised": listed(raised)},
         },
         "due": [dict(phase=s.phase, **due_dict(s.due)) for s in summary.phases],
     }
@@ -499,6 +517,26 @@ def _actions_counts(actions: dict[str, Any]) -> str:
         open=len(actions["open"]), overdue=len(overdue), raised=len(actions["raised"]), reviewed=len(actions["reviewed"]))
 
 
+def raisers(a: dict[str, Any]) -> list[str]:
+    """The names of everyone who raised an action of the thread ``a`` (an action dict), in order."""
+    return list(dict.fromkeys(author_name(w["author"]) for w in a.get("raised_by") or [{"author": a["author"]}]))
+
+
+def _listed_groups(actions: dict[str, Any], key: str) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Per phase, the threads of ``actions[key]`` the report lists (``actions["listed"]``)."""
+    by_id = {a["id"]: a for a in actions[key]}
+    return [(group, [by_id[i] for i in group["ids"] if i in by_id]) for group in actions["listed"][key]]
+
+
+def more_text(more: int, phase: str) -> str:
+    """"and 37 more: kundencheck actions --phase build", after the threads a view lists."""
+    return _("and {n} more: kundencheck actions --phase {phase}").format(n=more, phase=phase)
+
+
+def _more_text(group: dict[str, Any]) -> str:
+    return more_text(group["more"], group["phase"])
+
+
 def _report_title(sprint: str) -> str:
     return _("kundencheck report: sprint {sprint}").format(sprint=sprint)
 
@@ -507,9 +545,9 @@ def _action_line_md(a: dict[str, Any]) -> str:
     due = a["due"] or _("no due date")
     late = (" **" + _("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"]) + "**") if a["overdue"] else ""
     owner = md(a["owner"], 60) or _("no owner")
-    return _("{what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
-        what=md(a["what"], 300), owner=owner, due=due, late=late, item=f"`{a['item']}`", raised=a["raised"][:10],
-        who=md(author_name(a["author"]), 60))
+    return _("{id} {what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
+        id=f"`{a['id']}`", what=md(a["what"], 300), owner=owner, due=due, late=late, item=f"`{a['item']}`",
+        raised=a["raised"][:10], who=", ".join(md(name, 60) for name in raisers(a)))
 
 
 def report_markdown(report: dict[str, Any]) -> str:
@@ -568,12 +606,13 @@ def report_markdown(report: dict[str, Any]) -> str:
     actions = report["actions"]
     out += ["", "## " + _("Actions"), ""]
     out.append(_actions_counts(actions))
-    if actions["open"]:
-        out += ["", "### " + _("Open"), ""]
-        out += [f"- {_action_line_md(a)}" for a in actions["open"]]
-    if actions["raised"]:
-        out += ["", "### " + _("Raised this sprint"), ""]
-        out += [f"- {_action_line_md(a)}" for a in actions["raised"]]
+    for key, heading in (("open", _("Open")), ("raised", _("Raised this sprint"))):
+        if actions[key]:
+            out += ["", "### " + heading, ""]
+            for group, shown in _listed_groups(actions, key):
+                out += [f"- {_action_line_md(a)}" for a in shown]
+                if group["more"]:
+                    out.append("- " + md(_more_text(group)))
     if actions["reviewed"]:
         out += ["", "### " + _("Reviewed this sprint"), ""]
         for a in actions["reviewed"]:
@@ -686,10 +725,10 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
 def _action_html(a: dict[str, Any]) -> str:
     late = (' <span class="overdue">' + _h(_("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"]))
             + "</span>") if a["overdue"] else ""
-    return "<li>" + _("{what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
-        what=_h(a["what"], 300), owner=_h(a["owner"], 60) or _h(_("no owner")), due=_h(a["due"] or _("no due date")),
-        late=late, item=f"<code>{_h(a['item'])}</code>", raised=_h((a["raised"] or "")[:10]),
-        who=_h(author_name(a["author"]), 60)) + "</li>"
+    return f'<li data-action="{_h(a["id"])}">' + _("{id} {what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
+        id=f"<code>{_h(a['id'])}</code>", what=_h(a["what"], 300), owner=_h(a["owner"], 60) or _h(_("no owner")),
+        due=_h(a["due"] or _("no due date")), late=late, item=f"<code>{_h(a['item'])}</code>",
+        raised=_h((a["raised"] or "")[:10]), who=", ".join(_h(name, 60) for name in raisers(a))) + "</li>"
 
 
 def report_html(report: dict[str, Any]) -> str:
@@ -748,9 +787,14 @@ def report_html(report: dict[str, Any]) -> str:
     actions = report["actions"]
     out.append('<section class="actions"><h2>' + _t(_("Actions")) + "</h2>")
     out.append(f"<p>{_h(_actions_counts(actions))}</p>")
-    for heading, group in ((_("Open"), actions["open"]), (_("Raised this sprint"), actions["raised"])):
-        if group:
-            out.append(f"<h3>{_h(heading)}</h3><ul>" + "".join(_action_html(a) for a in group) + "</ul>")
+    for key, heading in (("open", _("Open")), ("raised", _("Raised this sprint"))):
+        if actions[key]:
+            items = []
+            for group, shown in _listed_groups(actions, key):
+                items += [_action_html(a) for a in shown]
+                if group["more"]:
+                    items.append(f'<li class="more">{_h(_more_text(group))}</li>')
+            out.append(f"<h3>{_h(heading)}</h3><ul>" + "".join(items) + "</ul>")
     if actions["reviewed"]:
         out.append("<h3>" + _t(_("Reviewed this sprint")) + "</h3><ul>")
         for a in actions["reviewed"]:

@@ -28,7 +28,7 @@ from kundencheck.core.checklist import read_file_bytes
 from kundencheck.core.errors import AnswersError
 from kundencheck.store.atomic import atomic_write
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 CACHE_NAME = f"runs-v{CACHE_VERSION}.json"
 
 
@@ -72,14 +72,14 @@ def load_runs(store, rev: str = "HEAD", *, use_cache: bool = True) -> tuple[list
 
 # --------------------------------------------------------------------------------- the cache file
 #
-# Format (version 3): {"version": 3, "strings": [...], "runs": {blob id: run}}. Every text in a
+# Format (version 4): {"version": 4, "strings": [...], "runs": {blob id: run}}. Every text in a
 # run is an index into "strings", so json.loads makes mostly small ints, each distinct text
 # exists once in memory, and reading 10,000 runs is a tight loop rather than 100,000 dicts:
 #   run    = [id, checklist, checklist_version, phase, language, sprint, author,
 #             started (ISO text), finished (ISO text or null), [participant...], [answer...], [review...],
 #             corrects, correction_note]
 #   answer = [item, value, note, action or null]; value: null | string index | [int] | {"d": ISO date}
-#   action = [what, owner, due (ISO date text or null)]
+#   action = [what, owner, due (ISO date text or null)], with a fourth element 1 when it is separate
 #   review = [run, item, decision, note]
 
 
@@ -148,7 +148,10 @@ class _RunEncoder:
         return self._index[str(value)]
 
     def action(self, action: Action) -> list[Any]:
-        return [self._index[action.what], self._index[action.owner], action.due.isoformat() if action.due else None]
+        encoded = [self._index[action.what], self._index[action.owner], action.due.isoformat() if action.due else None]
+        if action.separate:
+            encoded.append(1)
+        return encoded
 
 
 class _RunDecoder:
@@ -188,8 +191,9 @@ class _RunDecoder:
         return self.date(value["d"])
 
     def action(self, action: list[Any]) -> Action:
-        what, owner, due = action
-        return Action(self.strings[what], self.strings[owner], self.date(due) if due is not None else None)
+        what, owner, due, *separate = action
+        return Action(self.strings[what], self.strings[owner], self.date(due) if due is not None else None,
+                      separate=separate == [1])
 
     def date(self, text: str) -> dt.date:
         date = self._dates.get(text)
