@@ -68,7 +68,9 @@ def build_history(project_repo: Path) -> dict:
         s3 = dt.datetime(2026, 3, 30, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=2)))
         runs["ana3"] = commit_run(store, checklist, ANA, "2026-W14", s3, base_answers(
             "red", 1, "red", note="# Client on holiday <b>really</b>", expectations_note="Scope | money",
-            action=Action("Send the summary", "Ana", dt.date(2026, 4, 30)),
+            # A second action on the item, asked for as a separate one: without it, it would join
+            # the open "Book a review" thread (docs/history.md, "Actions").
+            action=Action("Send the summary", "Ana", dt.date(2026, 4, 30), separate=True),
             mood_action=Action("Talk about workload", "Lea", dt.date(2026, 4, 3))),
             reviews=[ActionReview(runs["ana2"].id, "client-contacted", "open", "Client on holiday")])
         runs["jonas3"] = commit_run(store, checklist, JONAS, "2026-W14", s3 + dt.timedelta(minutes=20), base_answers(

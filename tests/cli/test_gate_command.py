@@ -15,6 +15,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from kundencheck.core.history import thread_id
 from kundencheck.cli import main
 from kundencheck.core.answers import Action
 from kundencheck.core.catalog import load_catalog
@@ -50,8 +51,10 @@ def test_everything_found_in_the_history_repository(history_repo):
     assert out.startswith("kundencheck check of Shop | relaunch on 2026-04-10 (current phase: build)")
     assert "✘ error    red answer without action: build/expectations-match: answered red in sprint 2026-W14 " \
            "(Ana Schäfer ✘ no, Jonas Berg ✘ no) and no action is open for it." in out
-    assert 'overdue action: build/client-contacted: the action "Book a review" (Ana, due 2026-03-20) is overdue by 21 days' in out
-    assert 'the action "Talk about workload" (Lea, due 2026-04-03) is overdue by 7 days' in out
+    runs = history_repo["runs"]
+    book, talk = thread_id(runs["ana2"].id, "client-contacted"), thread_id(runs["ana3"].id, "team-mood")
+    assert f'overdue action: build/client-contacted: the action {book} "Book a review" (Ana, due 2026-03-20) is overdue by 21 days' in out
+    assert f'the action {talk} "Talk about workload" (Lea, due 2026-04-03) is overdue by 7 days' in out
     assert "disagreement: build/client-contacted: the team disagrees in sprint 2026-W14 (Ana Schäfer ✘ no, Jonas Berg ✔ yes)" in out
     assert "disagreement: build/team-mood:" in out and "check due" not in out
     assert "✘ kundencheck check: failed, 5 errors." in out
@@ -189,7 +192,7 @@ def test_github_format(history_repo):
     ana2 = history_repo["runs"]["ana2"]
     assert lines[0].startswith("::error file=.kundencheck/answers/2026/") and ",title=kundencheck%3A red answer without action::" in lines[0]
     assert any(line.startswith(f"::error file={ana2.path},title=kundencheck%3A overdue action::build/client-contacted: "
-                               "the action \"Book a review\"") for line in lines)
+                               f"the action {thread_id(ana2.id, 'client-contacted')} \"Book a review\"") for line in lines)
     assert sum(line.startswith("::warning file=") and "title=kundencheck%3A disagreement::" in line for line in lines) == 2
     assert lines[-1] == "kundencheck check: failed, 3 errors, 2 warnings."
     assert len(lines) == 6

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from kundencheck.core.history import thread_id
 from kundencheck.cli import main
 from tests.conftest import git
 
@@ -93,9 +94,14 @@ def test_status_table(history_repo):
                          "↑ 2 better → 0 same ↓ 1 worse", "3 open ⚠ 2 overdue", "⚠ 2: client-contacted team-mood",
                          "none", "ok until 2026-04-13"]
     assert _table_column(out, "")[1:] == ["Last run", "Answers", "Trend", "Actions", "Disagreements", "Tone", "Check"]
-    assert "⚠ OVERDUE by 21 days: Book a review (Ana, due 2026-03-20); build/client-contacted" in out
-    assert "⚠ OVERDUE by 7 days: Talk about workload (Lea, due 2026-04-03)" in out
-    assert "Open actions (1):\n  Send the summary (Ana, due 2026-04-30)" in out
+    runs = history_repo["runs"]
+    book, talk = thread_id(runs["ana2"].id, "client-contacted"), thread_id(runs["ana3"].id, "team-mood")
+    send = thread_id(runs["ana3"].id, "client-contacted")
+    # Per phase, the most overdue first, each thread on one line with its id.
+    assert ("Actions of build: 3 open, ⚠ 2 overdue\n"
+            f"  ⚠ {book} Book a review (Ana, due 2026-03-20, 21 days overdue) · client-contacted\n"
+            f"  ⚠ {talk} Talk about workload (Lea, due 2026-04-03, 7 days overdue) · team-mood\n"
+            f"    {send} Send the summary (Ana, due 2026-04-30) · client-contacted\n") in out
     assert "⚠ client-contacted: Ana Schäfer ✘ no, Jonas Berg ✔ yes" in out
     assert "⚠ team-mood: Ana Schäfer ✘ 1/5, Jonas Berg ✔ 5/5" in out
     assert "build/client-contacted: red for 3 sprints in a row (since 2026-W10)" in out

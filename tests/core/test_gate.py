@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from kundencheck.core.history import thread_id
 from kundencheck.core.answers import Action, ActionReview, Answer
 from kundencheck.core.config import CHECK_RULES
 from kundencheck.core.gate import (
@@ -118,7 +119,8 @@ def test_overdue_actions():
     assert rules(result) == [("overdue_action", "error", "contacted")]
     finding = result.findings[0]
     assert finding.run == raised.id and finding.file == raised.path
-    assert 'the action "Call | them" (Ana, due 2026-03-06) is overdue by 3 days' in finding.message
+    assert f'the action {thread_id(raised.id, "contacted")} "Call | them" (Ana, due 2026-03-06) is overdue by 3 days' \
+        in finding.message
     assert finding.details["action"]["days_overdue"] == 3 and finding.details["action"]["state"] == "open"
     done = run("W11", MON + dt.timedelta(days=7), Answer("contacted", "green"), author=ANA,
                reviews=[ActionReview(raised.id, "contacted", "done")])

@@ -1,7 +1,7 @@
 """The command line: a thin layer over the session, the store and the TUI.
 
 One module per command group: ``run`` (run, home, demo), ``answer``, ``history`` (status, log,
-report), ``setup`` (init, phase, config, completion, validate), ``drafts``, ``gate`` (check),
+report), ``actions``, ``setup`` (init, phase, config, completion, validate), ``drafts``, ``gate`` (check),
 with what they share in ``common`` (the console, ``guarded``, the language of the output and
 commands whose help follows it) and ``team`` (the options for answering as a team).
 
@@ -70,6 +70,7 @@ main.lazy_commands.update({
     "status": "kundencheck.cli.history:status",
     "log": "kundencheck.cli.history:log",
     "report": "kundencheck.cli.history:report",
+    "actions": "kundencheck.cli.actions:actions",
     "check": "kundencheck.cli.gate:check",
     "push": "kundencheck.cli.team:push_command",
 })

@@ -61,15 +61,38 @@ def _band_text(band: str | None, text: str):
 
 
 def _action_line(action, today: dt.date) -> str:
-    from kundencheck.core.history import author_name
+    """One thread on one line: id, what, owner, due date (how late), item."""
     from kundencheck.core.text import one_line
 
     due = action.due.isoformat() if action.due else _("no due date")
-    owner = one_line(action.owner, 40) or _("no owner")
-    late = _("⚠ OVERDUE by {days} days: ").format(days=action.days_overdue(today)) if action.is_overdue(today) else ""
-    return late + _("{what} ({owner}, due {due}); {phase}/{item}, raised {raised} by {author}").format(
-        what=one_line(action.what, 120), owner=owner, due=due, phase=action.phase, item=action.item,
-        raised=action.raised.date().isoformat(), author=one_line(author_name(action.author), 40))
+    owner = one_line(action.owner, 30) or _("no owner")
+    if action.is_overdue(today):
+        return _("⚠ {id} {what} ({owner}, due {due}, {days} days overdue) · {item}").format(
+            id=action.id, what=one_line(action.what, 70), owner=owner, due=due, days=action.days_overdue(today),
+            item=action.item)
+    return _("  {id} {what} ({owner}, due {due}) · {item}").format(
+        id=action.id, what=one_line(action.what, 70), owner=owner, due=due, item=action.item)
+
+
+def print_thread_lists(console, threads, today: dt.date) -> None:
+    """Per phase a few of ``threads`` (``history.threads_to_show``: the most overdue first),
+    then "and 37 more: kundencheck actions --phase build"."""
+    from rich.text import Text
+
+    from kundencheck.core.history import threads_to_show
+    from kundencheck.core.report import more_text
+
+    for group in threads_to_show(threads):
+        overdue = sum(1 for t in group.threads if t.is_overdue(today))
+        head = Text(_("Actions of {phase}: {count} open").format(phase=group.phase, count=len(group.threads)),
+                    style="bold")
+        if overdue:
+            head.append(", ").append(_("⚠ {count} overdue").format(count=overdue), style="bold red")
+        console.print(head)
+        for action in group.shown:
+            console.print(Text("  " + _action_line(action, today), style="red" if action.is_overdue(today) else ""))
+        if group.more:
+            console.print(Text("  " + more_text(group.more, group.phase), style="dim"))
 
 
 # --------------------------------------------------------------------------------- status
@@ -186,16 +209,7 @@ def _print_status(summary, project) -> None:
         table.add_row(Text(labels[key], style="bold"), *cells)
     console.print(table)
 
-    overdue = summary.overdue_actions()
-    still_open = [a for a in summary.open_actions() if not a.is_overdue(today)]
-    if overdue:
-        console.print(Text(_("Overdue actions ({count}):").format(count=len(overdue)), style="bold red"))
-        for action in overdue:
-            console.print(Text("  " + _action_line(action, today), style="red"))
-    if still_open:
-        console.print(_("Open actions ({count}):").format(count=len(still_open)))
-        for action in still_open:
-            console.print("  " + _action_line(action, today))
+    print_thread_lists(console, summary.open_actions(), today)
     for phase in summary.phases:
         if not phase.disagreements:
             continue

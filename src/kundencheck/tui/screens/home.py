@@ -333,22 +333,25 @@ class HomeScreen(Screen):
     def _actions_text(self, status: PhaseStatus | None, today: dt.date) -> Text:
         if status is None or not status.open_actions:
             return Text(_("none open"), style="dim")
+        from kundencheck.core.history import threads_to_show
+        from kundencheck.core.report import more_text
+
         text = Text(_("{n} open").format(n=len(status.open_actions)))
         if status.overdue_actions:
             text.append(", ")
             text.append(_("⚠ {n} overdue").format(n=len(status.overdue_actions)), style="bold red")
-        ordered = status.overdue_actions + [a for a in status.open_actions if not a.is_overdue(today)]
-        for action in ordered[:4]:
-            owner = one_line(action.owner, 20) or "?"
-            due = action.due.isoformat() if action.due else "?"
-            line = f"\n{one_line(action.what, 60)} ({owner}, {due})"
-            if action.is_overdue(today):
-                text.append("\n⚠ ", style="bold red")
-                text.append(line.lstrip("\n"), style="red")
-            else:
-                text.append("\n· " + line.lstrip("\n"))
-        if len(ordered) > 4:
-            text.append("\n" + _("… and {n} more").format(n=len(ordered) - 4), style="dim")
+        for group in threads_to_show(status.open_actions):
+            for action in group.shown:
+                owner = one_line(action.owner, 20) or "?"
+                due = action.due.isoformat() if action.due else "?"
+                line = f"{action.id} {one_line(action.what, 60)} ({owner}, {due})"
+                if action.is_overdue(today):
+                    text.append("\n⚠ ", style="bold red")
+                    text.append(line, style="red")
+                else:
+                    text.append("\n· " + line)
+            if group.more:
+                text.append("\n" + more_text(group.more, group.phase), style="dim")
         return text
 
     def _drafts_text(self, phase: str) -> Text:

@@ -1,0 +1,212 @@
+"""The list a person works from: action threads picked by phase, owner and lateness, as JSON,
+CSV (RFC 4180) or an iCalendar file (RFC 5545) for a calendar program.
+
+Pure: the history summary in, text out; no clock (the summary carries ``today``, the caller
+passes the time stamp of a calendar with nothing to date it by). ``kundencheck actions`` draws
+its output from here; docs/history.md ("The list of actions") explains it in prose.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from kundencheck.core.history import ActionThread, DueCheck, HistorySummary, author_name, by_urgency, is_owned_by, owner_matches
+from kundencheck.core.i18n import _
+from kundencheck.core.report import action_dict, question_of
+from kundencheck.core.text import clean_text, one_line
+
+SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """Which threads a list holds: of one phase, one owner (a part of the owner as typed, or the
+    person ``mine`` names as (name, email)), only overdue ones. Open threads only."""
+
+    phase: str | None = None
+    owner: str | None = None
+    mine: tuple[str, str] | None = None
+    overdue: bool = False
+
+    def holds(self, thread: ActionThread, today: dt.date) -> bool:
+        if not thread.is_open or (self.phase is not None and thread.phase != self.phase):
+            return False
+        if self.owner is not None and not owner_matches(thread.owner, self.owner):
+            return False
+        if self.mine is not None and not is_owned_by(thread.owner, *self.mine):
+            return False
+        return not self.overdue or thread.is_overdue(today)
+
+    @property
+    def by_person(self) -> bool:
+        return self.owner is not None or self.mine is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"phase": self.phase, "owner": self.owner, "mine": self.mine is not None, "overdue": self.overdue}
+
+
+def select(summary: HistorySummary, selection: ActionFilter) -> list[ActionThread]:
+    """The open threads ``selection`` holds, most urgent first (by due date: the most overdue first)."""
+    return by_urgency(t for t in summary.actions if selection.holds(t, summary.today))
+
+
+def due_checks(summary: HistorySummary, selection: ActionFilter) -> list[DueCheck]:
+    """The phases' due checks a calendar of ``selection`` holds: every phase checked before and
+    the current one, of the selected phase; none when the list is one person's (a check is the
+    team's), only the ones due already with ``overdue``."""
+    if selection.by_person:
+        return []
+    checks = []
+    for status in summary.phases:
+        if selection.phase is not None and status.phase != selection.phase:
+            continue
+        if status.last_run is None and status.phase != summary.current_phase:
+            continue
+        if selection.overdue and not status.due.is_due:
+            continue
+        checks.append(status.due)
+    return checks
+
+
+# --------------------------------------------------------------------------------- JSON
+
+
+def actions_json(summary: HistorySummary, threads: list[ActionThread], selection: ActionFilter) -> str:
+    document = {
+        "schema": SCHEMA,
+        "today": summary.today.isoformat(),
+        "filter": selection.as_dict(),
+        "actions": [action_dict(t, summary.today, summary.checklists) for t in threads],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+# --------------------------------------------------------------------------------- CSV
+
+#: The CSV columns, English as every machine-read output.
+CSV_COLUMNS = ("id", "phase", "item", "question", "what", "owner", "due", "overdue", "days_overdue",
+               "raised_on", "raised_by", "actions", "reviews", "last_review", "first_run", "latest_run")
+
+
+def actions_csv(summary: HistorySummary, threads: list[ActionThread]) -> str:
+    """One row per thread under a header row, as RFC 4180 has it (CRLF line ends, fields with
+    commas, quotes or line breaks quoted); the caller writes it as UTF-8."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    today = summary.today
+    for thread in threads:
+        last = thread.reviews[-1] if thread.reviews else None
+        writer.writerow([
+            thread.id, thread.phase, thread.item, question_of(summary.checklists, thread.checklist, thread.item),
+            one_line(thread.what, 2000), one_line(thread.owner, 200), thread.due.isoformat() if thread.due else "",
+            "true" if thread.is_overdue(today) else "false", thread.days_overdue(today),
+            thread.raised.date().isoformat(), "; ".join(one_line(author_name(w.author), 200) for w in thread.words),
+            len(thread.words), len(thread.reviews), last.decision if last else "", thread.run, thread.latest.run,
+        ])
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------------- iCalendar
+
+
+def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: Iterable[DueCheck], *,
+                project: str = "", stamp: dt.datetime) -> bytes:
+    """An iCalendar file (RFC 5545): an all-day event on each thread's due date and on each
+    phase's next due check. UIDs are made from what does not change (a thread's first action,
+    a phase's first run), so importing the file again updates the events instead of adding
+    them twice; DTSTAMP and SEQUENCE grow with each change (a new word, a review, a new run).
+    ``stamp`` (UTC) dates what has nothing of its own to date it by: a phase never checked."""
+    from icalendar import Calendar, Event
+
+    from kundencheck import __version__
+
+    calendar = Calendar()
+    calendar.add("prodid", f"-//kundencheck//kundencheck {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    name = _("kundencheck actions of {project}").format(project=one_line(project, 80)) if project.strip() \
+        else _("kundencheck actions")
+    calendar.add("x-wr-calname", name)
+    for thread in threads:
+        if thread.due is None:
+            continue
+        event = Event()
+        event.add("uid", f"action-{thread.run}-{thread.item}@kundencheck")
+        changed = thread.last_activity.astimezone(dt.timezone.utc)
+        event.add("dtstamp", changed)
+        event.add("last-modified", changed)
+        event.add("sequence", len(thread.words) + len(thread.reviews) - 1)
+        event.add("dtstart", thread.due)
+        event.add("dtend", thread.due + dt.timedelta(days=1))
+        event.add("transp", "TRANSPARENT")
+        owner = one_line(thread.owner, 60) or _("no owner")
+        # Nothing that changes with the day (overdue or not): an event changes when the thread does.
+        event.add("summary", _("{what} ({owner}), action {id}").format(
+            what=one_line(thread.what, 120), owner=owner, id=thread.id))
+        event.add("description", _thread_description(summary, thread))
+        event.add("categories", ["kundencheck", thread.phase])
+        calendar.add_component(event)
+    first_runs: dict[str, str] = {}
+    for run in summary.runs:
+        first_runs.setdefault(run.phase, run.id)
+    for check in checks:
+        event = Event()
+        anchor = first_runs.get(check.phase)
+        event.add("uid", f"check-{check.phase}-{anchor}@kundencheck" if anchor
+                  else f"check-{check.phase}-{_slug(project) or 'project'}@kundencheck")
+        status = summary.phase(check.phase)
+        last = status.last_run if status is not None else None
+        changed = (last.finished or last.started).astimezone(dt.timezone.utc) if last is not None else stamp
+        event.add("dtstamp", changed)
+        event.add("sequence", status.runs if status is not None else 0)
+        day = check.due_on if check.due_on is not None else summary.today
+        event.add("dtstart", day)
+        event.add("dtend", day + dt.timedelta(days=1))
+        event.add("summary", _("kundencheck: the {phase} check is due").format(phase=check.phase))
+        if check.last_checked is None:
+            description = _("The {phase} check has never been done. Answer it with `kundencheck run {phase}`.")
+        else:
+            description = _("The {phase} check is due every {days} days; it was last done on {last}. Answer it "
+                            "with `kundencheck run {phase}`.")
+        event.add("description", description.format(
+            phase=check.phase, days=check.cadence_days,
+            last=check.last_checked.isoformat() if check.last_checked else ""))
+        event.add("categories", ["kundencheck", check.phase])
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _thread_description(summary: HistorySummary, thread: ActionThread) -> str:
+    lines = [_("Action {id} on {phase}/{item}").format(id=thread.id, phase=thread.phase, item=thread.item)]
+    question = question_of(summary.checklists, thread.checklist, thread.item)
+    if question:
+        lines.append(question)
+    lines.append("")
+    for word in thread.words:
+        lines.append(_("{when}, {who}: {what} ({owner}, due {due})").format(
+            when=word.raised.date().isoformat(), who=one_line(author_name(word.author), 60),
+            what=one_line(word.what, 300), owner=one_line(word.owner, 60) or _("no owner"),
+            due=word.due.isoformat() if word.due else _("no due date")))
+    for review in thread.reviews:
+        note = f": {one_line(review.note, 300)}" if review.note.strip() else ""
+        lines.append(_("{when}, {who} reviewed it: {decision}{note}").format(
+            when=review.when.date().isoformat(), who=one_line(author_name(review.author), 60),
+            decision=review.decision, note=note))
+    lines.append("")
+    lines.append(_("Close it (done, or dropped with a note) in `kundencheck run {phase}`.").format(phase=thread.phase))
+    return clean_text("\n".join(lines))
+
+
+def _slug(text: str) -> str:
+    from kundencheck.core.text import slug
+
+    return slug(text, 40)
+
+
+__all__ = ["ActionFilter", "CSV_COLUMNS", "actions_csv", "actions_ics", "actions_json", "due_checks", "select"]
