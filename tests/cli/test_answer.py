@@ -264,3 +264,82 @@ def test_broken_reviews_are_all_named(project_repo):
     assert_refused(project_repo, result, f"review of the action on 'team-mood' from run {run_id}: a dropped action needs a note")
     result = invoke(project_repo, "answer", "build", "--from", "-", input='reviews = "all done"\n' + fill(template(project_repo), COMPLETE))
     assert_refused(project_repo, result, "top level: 'reviews' must be an array of [[reviews]] tables.")
+
+
+def test_template_lists_the_open_threads_as_empty_reviews_and_from_takes_them(history_repo):
+    repo, runs = history_repo["path"], history_repo["runs"]
+    from kundencheck.core.history import thread_id
+
+    text = template(repo)
+    data = tomllib.loads(text)
+    book, talk, send = (thread_id(runs["ana2"].id, "client-contacted"), thread_id(runs["ana3"].id, "team-mood"),
+                        thread_id(runs["ana3"].id, "client-contacted"))
+    # Every open thread of the phase, the most overdue first, undecided.
+    assert [(r["run"], r["item"], r["decision"], r["note"]) for r in data["reviews"]] == [
+        (runs["ana2"].id, "client-contacted", "", ""), (runs["ana3"].id, "team-mood", "", ""),
+        (runs["ana3"].id, "client-contacted", "", "")]
+    assert f"# Action {book} on client-contacted: Book a review\n# Owner Ana, due 2026-03-20, ⚠ overdue by" in text
+    assert f"# Action {talk} on team-mood: Talk about workload\n# Owner Lea, due 2026-04-03" in text
+    assert f"# Action {send} on client-contacted: Send the summary\n# Owner Ana, due 2026-04-30" in text
+    assert "# raised 2026-03-16 by Ana Schäfer" in text
+    # The item with open threads says what an action there does.
+    assert "An action here joins the open action" in text
+    # Left empty, the reviews decide nothing: the file commits, the threads stay open.
+    filled = fill(text, COMPLETE)
+    result = invoke(repo, "answer", "build", "--from", "-", input=filled)
+    assert result.exit_code == 0, result.output
+    assert answers_mod.loads(git(repo, "show", "HEAD:" + _last_path(repo)).encode()).reviews == []
+    # The new action on client-contacted joined the newest open thread of the item, and said so.
+    assert f"the action on 'client-contacted' joins the open action {send} (Send the summary, Ana)" in result.output
+    # Decided: the decisions are committed.
+    doc = _with_decisions(template(repo), {talk: ("dropped", "Mood is fine"), book: ("done", "")})
+    result = invoke(repo, "answer", "build", "--from", "-", input=fill(doc, COMPLETE | {"client-contacted": {"status": "green"}}))
+    assert result.exit_code == 0, result.output
+    committed = answers_mod.loads(git(repo, "show", "HEAD:" + _last_path(repo)).encode())
+    assert [(r.run, r.item, r.decision, r.note) for r in committed.reviews] == [
+        (runs["ana2"].id, "client-contacted", "done", ""), (runs["ana3"].id, "team-mood", "dropped", "Mood is fine")]
+    status = invoke(repo, "actions", "--format", "json", "--today", "2026-04-10")
+    assert [a["id"] for a in __import__("json").loads(status.output)["actions"]] == [send]
+
+
+def test_an_empty_decision_with_a_note_is_a_problem_and_separate_must_be_a_boolean(history_repo):
+    repo, runs = history_repo["path"], history_repo["runs"]
+    import tomlkit
+
+    doc = tomlkit.parse(fill(template(repo), COMPLETE))
+    doc["reviews"][0]["note"] = "forgot the decision"
+    doc["answers"][0]["action"]["separate"] = "yes"
+    result = invoke(repo, "answer", "build", "--from", "-", input=tomlkit.dumps(doc))
+    assert_refused(repo, result, "review 1: has a note but no decision",
+                   "item 'client-contacted': the action's 'separate' must be true or false")
+
+
+def test_separate_true_makes_a_new_thread_from_a_file(history_repo):
+    repo, runs = history_repo["path"], history_repo["runs"]
+    answers = COMPLETE | {"client-contacted": {"status": "red", "note": "x",
+                                               "action": {"what": "New", "owner": "Jo", "due": dt.date(2026, 12, 4),
+                                                          "separate": True}}}
+    result = invoke(repo, "answer", "build", "--from", "-", input=fill(template(repo), answers))
+    assert result.exit_code == 0, result.output
+    assert "joins the open action" not in result.output
+    assert "separate = true" in git(repo, "show", "HEAD:" + _last_path(repo))
+    listed = __import__("json").loads(invoke(repo, "actions", "--format", "json", "--today", "2026-04-10").output)
+    assert "New" in [a["what"] for a in listed["actions"]] and len(listed["actions"]) == 4
+
+
+def _last_path(repo: Path) -> str:
+    return git(repo, "show", "--name-only", "--format=", "HEAD").split()[0]
+
+
+def _with_decisions(text: str, decisions: dict[str, tuple[str, str]]) -> str:
+    """The template with the reviews of the given thread ids decided, as a person would."""
+    import tomlkit
+
+    from kundencheck.core.history import thread_id
+
+    doc = tomlkit.parse(text)
+    for table in doc["reviews"]:
+        decided = decisions.get(thread_id(table["run"], table["item"]))
+        if decided:
+            table["decision"], table["note"] = decided
+    return tomlkit.dumps(doc)

@@ -26,7 +26,7 @@ TOP_KEYS = {"schema", "checklist", "checklist_version", "phase", "language", "sp
             "reviews", "id", "author", "started", "finished"}
 #: Keys of one ``[[answers]]`` table; ``kind`` and ``options`` are only there to help the person filling in.
 ANSWER_KEYS = {"item", "kind", "options", "status", "value", "note", "action"}
-ACTION_KEYS = {"what", "owner", "due"}
+ACTION_KEYS = {"what", "owner", "due", "separate"}
 #: Keys of one ``[[reviews]]`` table: a decision about an earlier run's open action.
 REVIEW_KEYS = {"run", "item", "decision", "note"}
 MAX_BYTES = 1_000_000
@@ -72,7 +72,9 @@ def answer(ctx: click.Context, phase: str | None, template: bool, source: str | 
     try:
         if template:
             checklist = _checklist(project, phase or project.current_phase())
-            click.echo(template_text(checklist, sprint=sprint), nl=False)
+            summary, _problems = project.summary()
+            click.echo(template_text(checklist, sprint=sprint, today=summary.today,
+                                     threads=summary.actions_to_review(checklist.phase)), nl=False)
         else:
             _commit_filled(project, phase, raw, shown, sprint, participants=people, push=push)
     finally:
@@ -113,9 +115,12 @@ def _read_source(source: str) -> tuple[bytes, str]:
 # --------------------------------------------------------------------------------- template
 
 
-def template_text(checklist, *, sprint: str | None = None, today: dt.date | None = None) -> str:
-    """A fill-in answers file for ``checklist``: every item with an empty answer."""
+def template_text(checklist, *, sprint: str | None = None, today: dt.date | None = None, threads=()) -> str:
+    """A fill-in answers file for ``checklist``: every item with an empty answer, and an empty
+    ``[[reviews]]`` entry for each of ``threads`` (the phase's open action threads)."""
     import tomlkit
+
+    from kundencheck.core.history import by_urgency
 
     from kundencheck.core.answers import SCHEMA_VERSION, sprint_label
     from kundencheck.core.checklist import Kind
@@ -130,6 +135,7 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
         "  " + _("scale: value = 1 to 5; choice: value = one of the options; text: value = \"...\";"),
         "  " + _("date: value = 2026-12-31 (quotes are fine too)."),
         _("A note says why; an action is what, owner and due date (a date like 2026-12-31)."),
+        _("An action for an item with an open action joins it; separate = true in its action makes it a new one."),
         _("Then commit it: {command}   (format: docs/answers-format.md)").format(
             command=f"kundencheck answer {checklist.phase} --from FILE"),
     ):
@@ -144,6 +150,8 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
     doc.add(tomlkit.comment('participants = ["Name <email>", ...]   '
                             + _("optional: everyone who answered together")))
 
+    threads = by_urgency(threads)
+    open_items = {t.item: t for t in reversed(threads)}
     answers = tomlkit.aot()
     for item in checklist.items:
         table = tomlkit.table()
@@ -158,6 +166,11 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
         table.add("status" if item.kind is Kind.TRAFFIC_LIGHT else "value", "")
         if item.kind not in (Kind.TEXT, Kind.DATE) or item.note_when:
             table.add("note", "")
+        if item.id in open_items:
+            thread = open_items[item.id]
+            table.add(tomlkit.comment(one_line(_("An action here joins the open action {id} ({what}); add "
+                                                 "separate = true to it for a new, separate one.").format(
+                id=thread.id, what=one_line(thread.what, 80)), 300)))
         if item.action_when:
             action = tomlkit.inline_table()
             action.update({"what": "", "owner": "", "due": ""})
@@ -165,7 +178,41 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
         answers.append(table)
     doc.add(tomlkit.nl())
     doc.add("answers", answers)
+    if threads:
+        doc.add(tomlkit.nl())
+        doc.add(tomlkit.comment(_("Open actions of earlier runs: decide each with decision = \"done\", \"open\" "
+                                  "(still open) or \"dropped\" (with a note saying why); left empty, it stays "
+                                  "open and undecided.")))
+        reviews = tomlkit.aot()
+        for thread in threads:
+            reviews.append(_review_entry(thread, today or dt.date.today()))
+        doc.add("reviews", reviews)
     return tomlkit.dumps(doc)
+
+
+def _review_entry(thread, today: dt.date):
+    """An empty ``[[reviews]]`` table for an open thread, what it is about as comments."""
+    import tomlkit
+
+    from kundencheck.core.history import author_name
+    from kundencheck.core.text import one_line
+
+    table = tomlkit.table()
+    table.add(tomlkit.comment(one_line(_("Action {id} on {item}: {what}").format(
+        id=thread.id, item=thread.item, what=one_line(thread.what, 150)), 250)))
+    due = thread.due.isoformat() if thread.due else _("no due date")
+    if thread.is_overdue(today):
+        due += ", ⚠ " + _("overdue by {n} days").format(n=thread.days_overdue(today))
+    table.add(tomlkit.comment(one_line(_("Owner {owner}, due {due}").format(
+        owner=one_line(thread.owner, 60) or "?", due=due), 250)))
+    raised = ", ".join(_("{when} by {who}").format(when=w.raised.date().isoformat(), who=one_line(author_name(w.author), 40))
+                       for w in thread.words)
+    table.add(tomlkit.comment(one_line(_("raised {list}").format(list=raised), 250)))
+    table.add("run", thread.run)
+    table.add("item", thread.item)
+    table.add("decision", "")
+    table.add("note", "")
+    return table
 
 
 def _hints(item) -> list[str]:
@@ -231,8 +278,7 @@ def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: s
     for note in notes:
         errors.print("kundencheck: " + note)
     session = RunSession.start(project, phase, draft=run, push=push)
-    if run.reviews:
-        _check_reviews(session, errors)
+    _check_reviews(session, errors)
     try:
         # If git refuses (a merge in progress, a detached HEAD, index.lock, ...), commit() has
         # saved the run as a draft first and its error names that draft (draft_id).
@@ -334,9 +380,19 @@ def _check_reviews(session, errors) -> None:
     from kundencheck.core.text import one_line
 
     try:
-        open_keys = {a.key for a in session.load_open_actions()}
+        threads = session.load_open_actions()
     except KundencheckError:
         return  # the history could not be read: the reviews are committed as they are
+    open_keys = {key for thread in threads for key in thread.keys}
+    for answer in session.run.answers:
+        if answer.action is None or not answer.action.what.strip():
+            continue
+        thread = session.joined_thread(answer.item)
+        if thread is not None:
+            errors.print(_("kundencheck: the action on {item} joins the open action {id} ({what}, {owner}); "
+                           "separate = true in its action table would make it a new one.").format(
+                               item=repr(answer.item), id=thread.id, what=one_line(thread.what, 80),
+                               owner=one_line(thread.owner, 40) or "?"))
     for review in session.run.reviews:
         if review.action_key not in open_keys:
             errors.print(_("kundencheck: review of {item} from run {run}: there is no open action of the {phase} "
@@ -359,6 +415,12 @@ def _reviews(raw_reviews: Any, problems: list[str]):
         unknown = sorted(set(raw) - REVIEW_KEYS) if isinstance(raw, dict) else []
         if unknown:
             problems.append(_unknown_keys(_("review {n}").format(n=n), unknown, ", ".join(sorted(REVIEW_KEYS))))
+            continue
+        if isinstance(raw, dict) and raw.get("decision", "") == "":
+            # The template's entry left empty: not decided, the action stays open.
+            if isinstance(raw.get("note"), str) and raw["note"].strip():
+                problems.append(_("review {n}: has a note but no decision; give decision = \"done\", \"open\" or "
+                                  "\"dropped\", or leave the note empty too.").format(n=n))
             continue
         try:
             reviews.append(review_from_dict(raw, n, seen))
@@ -418,11 +480,12 @@ def _answer(raw: Any, n: int, checklist, seen: set[str], problems: list[str]):
         else:
             extra = sorted(set(raw_action) - ACTION_KEYS)
             what, owner, due = raw_action.get("what", ""), raw_action.get("owner", ""), _date(raw_action.get("due"))
+            separate = raw_action.get("separate", False)
             if extra:
                 if len(extra) == 1:
-                    message = _("{where}: the action has unknown key {keys}; it takes what, owner and due.")
+                    message = _("{where}: the action has unknown key {keys}; it takes what, owner, due and separate.")
                 else:
-                    message = _("{where}: the action has unknown keys {keys}; it takes what, owner and due.")
+                    message = _("{where}: the action has unknown keys {keys}; it takes what, owner, due and separate.")
                 problems.append(message.format(where=where, keys=", ".join(map(repr, extra))))
             if not isinstance(what, str) or not isinstance(owner, str):
                 problems.append(_("{where}: the action's 'what' and 'owner' must be strings (in quotes).").format(
@@ -430,8 +493,11 @@ def _answer(raw: Any, n: int, checklist, seen: set[str], problems: list[str]):
             elif due is not None and (isinstance(due, dt.datetime) or not isinstance(due, dt.date)):
                 problems.append(_("{where}: the action's 'due' must be a date like 2026-12-31 (found {found}).")
                                 .format(where=where, found=_shown(due)))
+            elif not isinstance(separate, bool):
+                problems.append(_("{where}: the action's 'separate' must be true or false (without quotes).").format(
+                    where=where))
             elif what.strip() or owner.strip() or due is not None:
-                action = Action(what=what.strip(), owner=owner.strip(), due=due)
+                action = Action(what=what.strip(), owner=owner.strip(), due=due, separate=separate)
     if len(problems) > before:
         return None
     if value is None and not note.strip() and action is None:
