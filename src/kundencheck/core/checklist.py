@@ -77,6 +77,10 @@ class Condition(NamedTuple):
     equals: tuple[AnswerValue, ...]
 
 
+#: The longest short title of an item (docs/checklist-format.md).
+ITEM_TITLE_LIMIT = 40
+
+
 class Item(NamedTuple):
     """One question of a checklist, as its TOML table describes it (docs/checklist-format.md)."""
 
@@ -91,6 +95,13 @@ class Item(NamedTuple):
     high: str = ""
     options: tuple[Option, ...] = ()
     when: Condition | None = None
+    #: A few words naming the item in lists (the action review); empty: lists show the id.
+    title: str = ""
+
+    @property
+    def label(self) -> str:
+        """How lists name the item: its short title, else its id."""
+        return self.title or self.id
 
     def allowed_values(self) -> tuple[AnswerValue, ...] | None:
         """The closed set of answers this item takes, or None for free text and dates."""
@@ -346,7 +357,7 @@ def _describe(value: Any) -> str:
     return _("a {type}").format(type=type(value).__name__) if not isinstance(value, (int, float)) else repr(value)
 
 
-_ITEM_KEYS = {"id", "question", "why", "kind", "required", "note_when", "action_when", "low", "high", "options", "when"}
+_ITEM_KEYS = {"id", "title", "question", "why", "kind", "required", "note_when", "action_when", "low", "high", "options", "when"}
 
 
 def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: list[str], ids: set[str]) -> Item | None:
@@ -365,6 +376,10 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: lis
         ids.add(item_id)
     question = f.text("question")
     why = f.text("why")
+    title = f.text("title", required=False) if "title" in raw else ""
+    if len(title) > ITEM_TITLE_LIMIT:
+        problems.append(_("{label}, key 'title': at most {limit} characters, a few words that name the item in a "
+                          "list (found {found}).").format(label=label, limit=ITEM_TITLE_LIMIT, found=len(title)))
     raw_kind = raw.get("kind")
     try:
         kind = Kind(raw_kind)
@@ -411,6 +426,7 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: lis
         high=high,
         options=options,
         when=when,
+        title=title,
     )
 
 
