@@ -421,12 +421,13 @@ class RunSession:
                 return review
         return None
 
-    def joined_thread(self, item_id: str) -> ActionThread | None:
+    def joined_thread(self, item_id: str, *, separate: bool | None = None) -> ActionThread | None:
         """The open thread an action on ``item_id`` joins when this run is committed (None: it
-        is a new one), as far as the open actions read so far tell."""
+        is a new one), as far as the open actions read so far tell; ``separate`` False: the
+        thread it would join without ``separate``."""
         from kundencheck.core.history import joined_thread
 
-        return joined_thread(self.open_actions or [], self.run, item_id)
+        return joined_thread(self.open_actions or [], self.run, item_id, separate=separate)
 
     def set_separate(self, item_id: str, separate: bool) -> None:
         """Make the action on ``item_id`` a new, separate one (True) or let it join the open

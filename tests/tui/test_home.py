@@ -37,6 +37,14 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
+def thread_ids(runs) -> dict[str, str]:
+    """The ids of the history's three open threads."""
+    from kundencheck.core.history import thread_id
+
+    return {"book": thread_id(runs["ana2"].id, "client-contacted"), "talk": thread_id(runs["ana3"].id, "team-mood"),
+            "send": thread_id(runs["ana3"].id, "client-contacted")}
+
+
 def phase_options(app) -> list[str]:
     listing = app.screen.query_one("#phases", OptionList)
     return [listing.get_option_at_index(n).id for n in range(listing.option_count)]
@@ -51,6 +59,7 @@ async def test_home_lists_phases_with_last_runs_due_checks_actions_and_drafts(hi
     draft.release()
     project.close()
     clock = [dt.date(2026, 4, 10)]
+    ids = thread_ids(history_repo["runs"])
     app, project = project_app(path, today=lambda: clock[0])
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -67,8 +76,8 @@ async def test_home_lists_phases_with_last_runs_due_checks_actions_and_drafts(hi
                      "Last run 2026-03-30, sprint 2026-W14", "Jonas Berg, Ana Schäfer",
                      "Answers ✔ 1 yes ◐ 0 partly ✘ 1 no – 0 n/a", "Trend ↑ 2 better → 0 same ↓ 1 worse",
                      "Check ✔ ok until 2026-04-13 (every 14 days)", "Actions 3 open, ⚠ 2 overdue",
-                     "⚠ Book a review (Ana, 2026-03-20)", "⚠ Talk about workload (Lea, 2026-04-03)",
-                     "· Send the summary (Ana, 2026-04-30)", "Disagree ⚠ client-contacted, team-mood",
+                     f"⚠ {ids['book']} Book a review (Ana, 2026-03-20)", f"⚠ {ids['talk']} Talk about workload (Lea, 2026-04-03)",
+                     f"· {ids['send']} Send the summary (Ana, 2026-04-30)", "Disagree ⚠ client-contacted, team-mood",
                      "the team disagrees in sprint 2026-W14", "Drafts none", "enter: start a run of build"):
             assert part in text, part
         assert text.index("Book a review") < text.index("Talk about workload") < text.index("Send the summary")
@@ -122,29 +131,40 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
         # The home screen had the open actions: the review is there at once, before the checklist.
         screen = app.screen
         assert isinstance(screen, ActionsScreen)
-        assert [a.what for a in screen.actions] == ["Book a review", "Send the summary", "Talk about workload"]
+        # One row per thread, the most overdue first.
+        assert [a.what for a in screen.actions] == ["Book a review", "Talk about workload", "Send the summary"]
+        ids = thread_ids(runs)
         text = flat(screen_text(app))
+        assert "1 of 3 · 0 decided, 3 not yet" in text
+        # The row: mark and decision, item (its short title), what, owner, due, raised by and when.
+        assert "· Talked to the c… Book a review Ana ⚠ 03-20 Ana 03-16" in text
+        assert "· team-mood Talk about workload Lea ⚠ 04-03 Ana 03-30" in text
+        assert f"{ids['book']} Talked to the client — Did we speak with the client during the last sprint?" in text
         assert "Owner: Ana, due 2026-03-20 ⚠ overdue by 21 days" in text
+        assert "Raised 2026-03-16 by Ana Schäfer, sprint 2026-W12: Book a review (Ana, due 2026-03-20)" in text
         assert "Reviewed 2026-03-30 by Ana Schäfer: still open — Client on holiday" in text
-        assert "· not decided" in text
-        await pilot.press("d")  # Book a review: done
-        await pilot.press("j", "o")  # Send the summary: still open
-        await pilot.press("j", "x")  # Talk about workload: dropped, which asks for a note
+        assert "This run: · not decided" in text
+        await pilot.press("d")  # Book a review: done, and on to the next row
+        assert screen.current.what == "Talk about workload"
+        assert "2 of 3 · 1 decided, 2 not yet" in flat(screen_text(app))
+        await pilot.press("x")  # Talk about workload: dropped, which asks for a note
         assert app.focused.id == "review-note"
         assert "A dropped action needs a note" in flat(screen_text(app))
         await pilot.press(*"Workload is fine [bold]again[/]", "enter")
-        assert app.focused.id == "actions"
+        assert app.focused.id == "actions" and screen.current.what == "Send the summary"
+        await pilot.press("o")  # Send the summary: still open
         text = flat(screen_text(app))
-        assert "✔ done ⚠ Book a review" in text and "→ still open Send the summary" in text
-        assert "Answer then: ✘ 1/5" in text
-        assert "✘ dropped ⚠ Talk about workload" in text
+        assert "3 of 3 · 3 decided, 0 not yet" in text
+        assert "✔ Talked to the c… Book a review" in text and "✘ team-mood Talk about workload" in text
+        assert "→ Talked to the c… Send the summary" in text
+        assert "This run: → still open" in text
         await pilot.press("escape")  # on to the checklist
         assert isinstance(app.screen, RunScreen)
         session = app.session
         assert [(r.run, r.item, r.decision, r.note) for r in session.run.reviews] == [
             (runs["ana2"].id, "client-contacted", "done", ""),
-            (runs["ana3"].id, "client-contacted", "open", ""),
             (runs["ana3"].id, "team-mood", "dropped", "Workload is fine [bold]again[/]"),
+            (runs["ana3"].id, "client-contacted", "open", ""),
         ]
         draft = path / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
         assert len(answers_mod.loads(draft.read_bytes()).reviews) == 3  # saved like every answer
@@ -159,14 +179,54 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
     assert app.return_value is not None
     committed = answers_mod.loads(git(path, "show", f"HEAD:{session.run.path}").encode())
     assert [(r.item, r.decision, r.note) for r in committed.reviews] == [
-        ("client-contacted", "done", ""), ("client-contacted", "open", ""),
-        ("team-mood", "dropped", "Workload is fine [bold]again[/]")]
+        ("client-contacted", "done", ""), ("team-mood", "dropped", "Workload is fine [bold]again[/]"),
+        ("client-contacted", "open", "")]
     body = git(path, "log", "-1", "--format=%B")
     assert (f"Actions reviewed:\n"
             f"- client-contacted (from run {runs['ana2'].id}): done\n    Action: Book a review\n"
-            f"- client-contacted (from run {runs['ana3'].id}): still open\n    Action: Send the summary\n"
             f"- team-mood (from run {runs['ana3'].id}): dropped\n    Action: Talk about workload\n"
-            f"    Note: Workload is fine [bold]again[/]\n") in body
+            f"    Note: Workload is fine [bold]again[/]\n"
+            f"- client-contacted (from run {runs['ana3'].id}): still open\n    Action: Send the summary\n") in body
+
+
+async def test_the_review_marks_rows_decides_them_at_once_and_filters(history_repo):
+    """space marks rows, x drops every marked one with one note, / filters by owner or text,
+    u takes a decision back."""
+    path, runs = history_repo["path"], history_repo["runs"]
+    app, project = project_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ActionsScreen)
+        await pilot.press("space")  # Book a review marked, on to the next row
+        assert screen.current.what == "Talk about workload"
+        await pilot.press("j", "space")  # Send the summary marked too
+        text = flat(screen_text(app))
+        assert "2 marked: d, o or x decides them" in text
+        assert "● · Talked to the c… Book a review" in text and "● · Talked to the c… Send the summary" in text
+        await pilot.press("x")  # both dropped: one note for the two
+        assert app.focused.id == "review-note"
+        assert "One note for the 2 dropped together" in flat(screen_text(app))
+        await pilot.press(*"Client moved on", "enter")
+        assert app.focused.id == "actions"
+        session = app.session
+        assert sorted((r.run, r.decision, r.note) for r in session.run.reviews) == sorted([
+            (runs["ana2"].id, "dropped", "Client moved on"), (runs["ana3"].id, "dropped", "Client moved on")])
+        text = flat(screen_text(app))
+        assert "marked:" not in text and "2 decided, 1 not yet" in text
+        # / filters by owner or text: only Lea's action is left, and decided on its own.
+        await pilot.press("slash", *"lea", "enter")
+        assert [t.what for t in screen.rows] == ["Talk about workload"]
+        assert "1 of 1 · filter 'lea': 1 of 3 shown" in flat(screen_text(app))
+        await pilot.press("o")
+        await pilot.press("slash", "escape")  # escape in the filter clears it
+        assert len(screen.rows) == 3
+        # * marks every row shown; u takes their decisions back.
+        await pilot.press("asterisk", "u")
+        assert session.run.reviews == [] and "0 decided, 3 not yet" in flat(screen_text(app))
+    project.close()
 
 
 async def test_a_run_opens_first_and_g_makes_the_home_screen_and_goes_back(history_repo):

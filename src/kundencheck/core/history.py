@@ -665,14 +665,17 @@ def track_actions(runs: Iterable[Run], aliases: Mapping[str, str] | None = None
     return threads, strays
 
 
-def joined_thread(open_threads: Iterable[ActionThread], run: Run, item_id: str) -> ActionThread | None:
+def joined_thread(open_threads: Iterable[ActionThread], run: Run, item_id: str, *,
+                  separate: bool | None = None) -> ActionThread | None:
     """The open thread an action on ``item_id`` in the run being answered (``run``, not yet
     committed) joins when it is committed, by the rule of :func:`track_actions`; None when it
     starts a thread of its own (nothing open for the item, or the action says ``separate``).
     ``open_threads``: the threads open before the run, as :meth:`HistorySummary.actions_to_review`
-    gives them."""
-    answer = run.answer(item_id)
-    if answer is not None and answer.action is not None and answer.action.separate:
+    gives them. ``separate``: as if the action said so (None: as it does)."""
+    if separate is None:
+        answer = run.answer(item_id)
+        separate = answer is not None and answer.action is not None and answer.action.separate
+    if separate:
         return None
     closing = {r.action_key for r in run.reviews if r.decision in ("done", "dropped")}
     return join_target(t for t in open_threads

@@ -390,9 +390,10 @@ def theme_names() -> list[str]:
 #: otherwise import every screen before the run's first frame (tests/tui/test_editor.py checks
 #: the list against the screens).
 BINDING_IDS = (
-    "action-done", "action-dropped", "action-open", "amend", "back", "back-to-items", "command_palette", "edit-note",
+    "action-done", "action-dropped", "action-filter", "action-mark", "action-mark-all", "action-open",
+    "action-undecided", "amend", "back", "back-to-items", "command_palette", "edit-note",
     "external-editor", "help", "history", "home", "next-item", "participants", "previous-item", "quit", "reload",
-    "review", "review-actions", "review-f2", "start-run",
+    "review", "review-actions", "review-f2", "separate-action", "start-run",
 )
 
 

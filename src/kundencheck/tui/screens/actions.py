@@ -1,10 +1,13 @@
-"""The action review at the start of a run: last time's open actions of the phase, each marked
-done (``d``), still open (``o``) or dropped (``x``, with a note saying why).
+"""The action review at the start of a run: the phase's open action threads, one row each, to
+mark done (``d``), still open (``o``) or dropped (``x``, with a note saying why).
 
-The decisions go into the run (:meth:`RunSession.set_review`), are saved in the draft after
-every key like the answers, and are committed with the answers file (``[[reviews]]``) and named
-in the commit message. The open actions are read in a worker when the screen is opened before
-they are known.
+Each row is a thread: its item (short title, else id), what it says now, owner, due date
+(⚠ overdue), who raised it and when, and this run's decision. ``d``, ``o`` and ``x`` decide and
+move on; ``space`` marks rows (``*`` every row shown) and ``d``, ``o`` or ``x`` then decide all
+marked ones at once, a drop with one note for the group; ``/`` filters the rows by owner or
+text. The decisions go into the run (:meth:`RunSession.set_review`), are saved in the draft
+after every key like the answers, and are committed with the answers file (``[[reviews]]``).
+The open threads are read in a worker when the screen is opened before they are known.
 """
 
 from __future__ import annotations
@@ -18,12 +21,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import DataTable, Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.history import TrackedAction, author_name, band, kind_of
+from kundencheck.core.history import ActionThread, author_name, band, by_urgency, kind_of
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
@@ -36,20 +38,27 @@ DECISIONS = {
     "dropped": ("✘", N_("dropped"), "bold red"),
     None: ("·", N_("not decided"), "dim"),
 }
+MARK = "●"
+#: Widths of the table's fixed columns; "what" takes the rest of the screen.
+_FIXED = {"mark": 3, "item": 16, "owner": 9, "due": 12, "raised": 14}
+_PADDING = 2  # each column's cell padding, left and right
 
 
 class ActionsScreen(Screen[None]):
-    """Lists the phase's open actions; dismissed (``enter``, ``escape``) to the checklist."""
+    """Lists the phase's open action threads; dismissed (``enter``, ``escape``) to the checklist."""
 
     # Its own rules: parsed when it is first shown, not before the run screen's first frame.
     DEFAULT_CSS = """
-    #actions-intro {
+    #actions-intro, #actions-position {
         padding: 0 1;
         height: auto;
     }
+    #actions-filter {
+        margin: 0 1;
+    }
     #actions {
         height: auto;
-        max-height: 40%;
+        max-height: 45%;
         border: round $primary 50%;
     }
     #actions:focus {
@@ -72,9 +81,13 @@ class ActionsScreen(Screen[None]):
         Binding("d", "decide('done')", _("Done"), id="action-done"),
         Binding("o", "decide('open')", _("Still open"), id="action-open"),
         Binding("x", "decide('dropped')", _("Drop"), id="action-dropped"),
+        Binding("space", "mark", _("Mark"), id="action-mark"),
+        Binding("asterisk", "mark_all", _("Mark all"), show=False, id="action-mark-all"),
+        Binding("u", "decide_none", _("Undecide"), show=False, id="action-undecided"),
+        Binding("slash", "filter", _("Filter"), id="action-filter"),
         Binding("n", "edit_note", _("Note"), id="edit-note"),
         Binding("escape", "leave", _("To the checklist"), id="back-to-items"),
-        # priority: the list would take enter as "select"; in the note field it ends the note.
+        # priority: the table would take enter as "select"; in a field it ends the typing.
         Binding("enter", "submit", _("To the checklist"), show=False, priority=True),
         Binding("down,j", "move(1)", _("Next"), show=False, id="next-item"),
         Binding("up,k", "move(-1)", _("Previous"), show=False, id="previous-item"),
@@ -85,12 +98,22 @@ class ActionsScreen(Screen[None]):
         super().__init__()
         self.session = session
         self._today = today or dt.date.today
-        self.actions: list[TrackedAction] = list(session.open_actions or [])
+        #: Every open thread of the phase, most urgent first.
+        self.actions: list[ActionThread] = by_urgency(session.open_actions or [])
+        #: The rows shown: the threads the filter lets through, in that order.
+        self.rows: list[ActionThread] = list(self.actions)
+        self.marked: set[int] = set()  # id() of marked threads
+        #: The threads the note field writes to: the row in focus, or a group dropped together.
+        self._note_targets: list[ActionThread] = []
+        self._filter = ""
+        self._what_width = 0
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="✔")
         yield Static(id="actions-intro", markup=False)
-        yield OptionList(id="actions")
+        yield Input(id="actions-filter", placeholder=_("Filter: a part of the owner or the text"), compact=True)
+        yield Static(id="actions-position", markup=False)
+        yield DataTable(id="actions", cursor_type="row", zebra_stripes=False)
         with VerticalScroll(id="action-pane"):
             yield Static(id="action-detail", markup=False)
             yield Input(id="review-note", placeholder=_("Note (n): why? Needed when an action is dropped"), compact=True)
@@ -101,24 +124,28 @@ class ActionsScreen(Screen[None]):
         self.title = _("Open actions from earlier runs")
         self.sub_title = f"{self.session.run.phase} · {one_line(self.session.run.sprint, 20)}"
         self.query_one("#actions-intro", Static).update(Text(
-            _("Before the checklist: what became of last time's actions? d done · o still open · "
-              "x dropped (needs a note) · enter or escape: on to the checklist"), style="dim"))
+            _("Before the checklist: what became of the open actions? d done · o still open · x dropped (needs a "
+              "note) · space marks, then d, o or x decides all marked · / filters · enter or escape: on to the "
+              "checklist"), style="dim"))
+        self.query_one("#actions-filter", Input).display = False
         if self.session.open_actions is None:
             self.query_one("#action-detail", Static).update(Text(_("Reading the open actions…"), style="dim italic"))
             self.query_one("#review-note", Input).display = False
+            self.query_one("#actions", DataTable).display = False
             self._read()
         else:
             self._fill()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="actions")
-    def _read(self) -> list[TrackedAction]:
+    def _read(self) -> list[ActionThread]:
         return self.session.load_open_actions()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "actions":
             return
         if event.state is WorkerState.SUCCESS:
-            self.actions = list(event.worker.result)
+            self.actions = by_urgency(event.worker.result)
+            self.rows = list(self.actions)
             self._fill()
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
@@ -126,155 +153,319 @@ class ActionsScreen(Screen[None]):
             self.query_one("#action-detail", Static).update(
                 Text(_("The open actions could not be read: ") + one_line(message, 300), style="bold red"))
 
+    def on_resize(self) -> None:
+        if self.actions and self._what_width != self._width_of_what():
+            self._build_table()
+
     # ----------------------------------------------------------------------------- drawing
 
+    def _width_of_what(self) -> int:
+        fixed = sum(_FIXED.values()) + _PADDING * (len(_FIXED) + 1) + 4  # the border and the scroll bar
+        return max(12, self.size.width - fixed)
+
     def _fill(self) -> None:
-        listing = self.query_one("#actions", OptionList)
-        listing.set_options([Option(self._label(a), id=f"{a.run}/{a.item}") for a in self.actions])
+        table = self.query_one("#actions", DataTable)
         self.query_one("#review-note", Input).display = bool(self.actions)
         if not self.actions:
             self.query_one("#action-detail", Static).update(
                 Text(_("No open actions in the {phase} phase. Press enter for the checklist.").format(phase=self.session.run.phase)))
-            listing.display = False
+            table.display = False
+            self._show_position()
             return
-        listing.highlighted = 0
-        listing.focus()
+        table.display = True
+        self._build_table()
+        table.focus()
+
+    def _build_table(self, keep: ActionThread | None = None) -> None:
+        table = self.query_one("#actions", DataTable)
+        keep = keep or self.current
+        self._what_width = self._width_of_what()
+        table.clear(columns=True)
+        table.add_column("", width=_FIXED["mark"], key="mark")
+        table.add_column(_("Item"), width=_FIXED["item"], key="item")
+        table.add_column(_("What"), width=self._what_width, key="what")
+        table.add_column(_("Owner"), width=_FIXED["owner"], key="owner")
+        table.add_column(_("Due"), width=_FIXED["due"], key="due")
+        table.add_column(_("Raised"), width=_FIXED["raised"], key="raised")
+        for thread in self.rows:
+            table.add_row(*self._cells(thread), key=str(id(thread)))
+        if keep is not None and keep in self.rows:
+            table.move_cursor(row=self.rows.index(keep), animate=False)
         self._show_current()
 
-    @property
-    def current(self) -> TrackedAction | None:
-        index = self.query_one("#actions", OptionList).highlighted
-        if index is None or not self.actions:
-            return None
-        return self.actions[min(index, len(self.actions) - 1)]
+    def _cells(self, thread: ActionThread) -> list[Text]:
+        today = self._today()
+        symbol, _word, style = DECISIONS.get(self._decision(thread), DECISIONS[None])
+        mark = Text((MARK if id(thread) in self.marked else " ") + " ", style="bold")
+        mark.append(symbol, style=style)
+        item = self.session.checklist.item(thread.item) if thread.checklist == self.session.checklist.id else None
+        label = item.label if item is not None else thread.item
+        if thread.due is None:
+            due = Text("—", style="dim")
+        elif thread.is_overdue(today):
+            due = Text("⚠ " + self._day(thread.due, today), style="bold red")
+        else:
+            due = Text(self._day(thread.due, today))
+        first = thread.words[0]
+        raised = f"{one_line(author_name(first.author).split(' ')[0], 7)} {self._day(first.raised.date(), today)}"
+        if len(thread.words) > 1:
+            raised += f" +{len(thread.words) - 1}"
+        return [mark, Text(one_line(label, _FIXED["item"])), Text(one_line(thread.what, self._what_width)),
+                Text(one_line(thread.owner, _FIXED["owner"]) or "?"), due, Text(raised)]
 
-    def _decision(self, action: TrackedAction) -> str | None:
-        review = self.session.review(action.run, action.item)
+    @staticmethod
+    def _day(day: dt.date, today: dt.date) -> str:
+        """A date short where the year is this one (``03-20``), else whole."""
+        return day.strftime("%m-%d") if day.year == today.year else day.isoformat()
+
+    @property
+    def current(self) -> ActionThread | None:
+        if not self.rows:
+            return None
+        row = self.query_one("#actions", DataTable).cursor_row
+        return self.rows[max(0, min(row, len(self.rows) - 1))]
+
+    def _decision(self, thread: ActionThread) -> str | None:
+        review = self.session.review_of(thread)
         return review.decision if review else None
 
-    def _label(self, action: TrackedAction) -> Text:
-        symbol, word, style = DECISIONS.get(self._decision(action), DECISIONS[None])
+    def _show_position(self) -> None:
+        table = self.query_one("#actions", DataTable)
+        total = len(self.actions)
+        decided = sum(1 for t in self.actions if self._decision(t) is not None)
         text = Text()
-        # One column for every decision word in this language ("nicht entschieden" is longer
-        # than "undecided"), and always a space before what follows.
-        width = max(len(translate(w)) for _s, w, _st in DECISIONS.values())
-        text.append(f"{symbol} {translate(word):<{width}} ", style=style)
-        if action.is_overdue(self._today()):
-            text.append("⚠ ", style="bold red")
-        text.append(one_line(action.what, 70))
-        return text
+        if self.rows:
+            text.append(_("{n} of {total}").format(n=table.cursor_row + 1, total=len(self.rows)), style="bold")
+        else:
+            text.append(_("0 of {total}").format(total=len(self.rows)), style="bold")
+        if self._filter:
+            text.append("  ·  " + _("filter {text}: {n} of {total} shown").format(
+                text=repr(one_line(self._filter, 30)), n=len(self.rows), total=total))
+        text.append("  ·  " + _("{n} decided, {left} not yet").format(n=decided, left=total - decided))
+        if self.marked:
+            text.append("  ·  ")
+            text.append(_("{n} marked: d, o or x decides them").format(n=len(self.marked)), style="bold")
+        self.query_one("#actions-position", Static).update(text)
 
     def _show_current(self) -> None:
-        action = self.current
-        if action is None:
+        self._show_position()
+        thread = self.current
+        if thread is None:
+            self.query_one("#action-detail", Static).update(Text(_("No open action matches the filter."), style="dim"))
             return
+        if thread not in self._note_targets:
+            self._note_targets = [thread]
         today = self._today()
         text = Text()
-        text.append(one_line(action.what, 300), style="bold")
-        owner = one_line(action.owner, 40) or "?"
-        due = action.due.isoformat() if action.due else _("no due date")
+        text.append(f"{thread.id}  ", style="bold")
+        item = self.session.checklist.item(thread.item) if thread.checklist == self.session.checklist.id else None
+        text.append(item.label if item is not None else thread.item, style="bold")
+        if item is not None:
+            text.append(" — " + one_line(item.question, 200), style="dim")
+        text.append("\n" + one_line(thread.what, 300), style="bold")
+        owner = one_line(thread.owner, 40) or "?"
+        due = thread.due.isoformat() if thread.due else _("no due date")
         text.append("\n" + _("Owner: {owner}, due {due}").format(owner=owner, due=due))
-        if action.is_overdue(today):
-            text.append("  ⚠ " + _("overdue by {n} days").format(n=action.days_overdue(today)), style="bold red")
-        text.append("\n" + _("From the run of {when} by {who}, sprint {sprint}, item {item}").format(
-            when=action.raised.date().isoformat(), who=one_line(author_name(action.author), 40),
-            sprint=one_line(action.sprint, 20), item=action.item), style="dim")
+        if thread.is_overdue(today):
+            text.append("  ⚠ " + _("overdue by {n} days").format(n=thread.days_overdue(today)), style="bold red")
+        events = [(w.raised, "word", w) for w in thread.words] + [(r.when, "review", r) for r in thread.reviews]
+        for _when, kind, event in sorted(events, key=lambda e: e[0]):
+            if kind == "word":
+                text.append("\n" + _("Raised {when} by {who}, sprint {sprint}: {what} ({owner}, due {due})").format(
+                    when=event.raised.date().isoformat(), who=one_line(author_name(event.author), 40),
+                    sprint=one_line(event.sprint, 20), what=one_line(event.what, 120),
+                    owner=one_line(event.owner, 30) or "?",
+                    due=event.due.isoformat() if event.due else "?"), style="dim")
+            else:
+                text.append("\n" + _("Reviewed {when} by {who}: {decision}").format(
+                    when=event.when.date().isoformat(), who=one_line(author_name(event.author), 40),
+                    decision=translate(DECISIONS.get(event.decision, DECISIONS[None])[1])), style="dim")
+                if event.note.strip():
+                    text.append(" — " + one_line(event.note, 200), style="dim")
         from kundencheck.core.report import display_answer, localized_display
 
-        kind = kind_of(action.item, action.value, self.session.checklist)
-        answer = localized_display(display_answer(action.value, kind, self.session.checklist, action.item, band(action.value, kind)))
-        if answer or action.note.strip():
+        kind = kind_of(thread.item, thread.value, self.session.checklist)
+        answer = localized_display(display_answer(thread.value, kind, self.session.checklist, thread.item,
+                                                  band(thread.value, kind)))
+        if answer or thread.note.strip():
             text.append("\n" + _("Answer then: ") + answer, style="dim")
-            if action.note.strip():
-                text.append(" — " + one_line(action.note, 200), style="dim")
-        for event in action.reviews:
-            text.append("\n" + _("Reviewed {when} by {who}: {decision}").format(
-                when=event.when.date().isoformat(), who=one_line(author_name(event.author), 40),
-                decision=translate(DECISIONS.get(event.decision, DECISIONS[None])[1])), style="dim")
-            if event.note.strip():
-                text.append(" — " + one_line(event.note, 200), style="dim")
-        decision = self._decision(action)
-        symbol, word, style = DECISIONS.get(decision, DECISIONS[None])
+            if thread.note.strip():
+                text.append(" — " + one_line(thread.note, 200), style="dim")
+        symbol, word, style = DECISIONS.get(self._decision(thread), DECISIONS[None])
         text.append("\n" + _("This run: "))
         text.append(f"{symbol} {translate(word)}", style=style)
         self.query_one("#action-detail", Static).update(text)
         note = self.query_one("#review-note", Input)
-        review = self.session.review(action.run, action.item)
-        with note.prevent(Input.Changed):
-            note.value = note_to_field(review.note) if review else ""
+        review = self.session.review_of(thread)
+        if not note.has_focus:
+            with note.prevent(Input.Changed):
+                note.value = note_to_field(review.note) if review else ""
         note.disabled = review is None
-        self._show_hint(action)
+        self._show_hint(thread)
 
-    def _show_hint(self, action: TrackedAction) -> None:
-        review = self.session.review(action.run, action.item)
+    def _show_hint(self, thread: ActionThread) -> None:
+        review = self.session.review_of(thread)
         hint = ""
         if review is None:
             hint = _("Choose d, o or x; undecided actions stay open.")
         elif review.decision == "dropped" and not review.note.strip():
-            hint = _("A dropped action needs a note: why is it dropped?")
-        undecided = sum(1 for a in self.actions if self._decision(a) is None)
+            if len(self._note_targets) > 1:
+                hint = _("Dropped actions need a note: why are they dropped? One note for the {n} dropped together.").format(
+                    n=len(self._note_targets))
+            else:
+                hint = _("A dropped action needs a note: why is it dropped?")
+        undecided = sum(1 for t in self.actions if self._decision(t) is None)
         if undecided and review is not None:
             hint = (hint + "\n" if hint else "") + _("{n} more not decided.").format(n=undecided)
         self.query_one("#actions-hint", Static).update(Text(hint, style="bold"))
 
-    def _refresh_label(self, action: TrackedAction) -> None:
-        listing = self.query_one("#actions", OptionList)
-        listing.replace_option_prompt_at_index(self.actions.index(action), self._label(action))
+    def _refresh_row(self, thread: ActionThread) -> None:
+        if thread not in self.rows:
+            return
+        table = self.query_one("#actions", DataTable)
+        row = self.rows.index(thread)
+        for column, cell in enumerate(self._cells(thread)):
+            table.update_cell_at((row, column), cell)
 
     # ----------------------------------------------------------------------------- events
 
-    @on(OptionList.OptionHighlighted, "#actions")
+    @on(DataTable.RowHighlighted, "#actions")
     def _highlighted(self) -> None:
         self._show_current()
 
     @on(Input.Changed, "#review-note")
     def _note_changed(self, event: Input.Changed) -> None:
-        action = self.current
-        review = self.session.review(action.run, action.item) if action else None
-        if action is None or review is None:
-            return
-        self.session.set_review(action.run, action.item, review.decision, note=note_from_field(event.value))
-        self._show_hint(action)
+        note = note_from_field(event.value)
+        for thread in self._note_targets:
+            review = self.session.review_of(thread)
+            if review is not None:
+                self.session.set_review(review.run, review.item, review.decision, note=note)
+        if self.current is not None:
+            self._show_hint(self.current)
+
+    @on(Input.Changed, "#actions-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._apply_filter(event.value)
+
+    def _apply_filter(self, text: str) -> None:
+        keep = self.current
+        self._filter = text.strip()
+        needle = self._filter.casefold()
+        if needle:
+            self.rows = [t for t in self.actions
+                         if needle in t.owner.casefold() or needle in t.what.casefold() or needle in t.item
+                         or needle in t.id]
+        else:
+            self.rows = list(self.actions)
+        self._build_table(keep=keep)
 
     # ----------------------------------------------------------------------------- actions
 
     def action_move(self, step: int) -> None:
-        listing = self.query_one("#actions", OptionList)
-        if self.actions:
-            listing.highlighted = max(0, min((listing.highlighted or 0) + step, len(self.actions) - 1))
+        table = self.query_one("#actions", DataTable)
+        if self.rows:
+            table.move_cursor(row=max(0, min(table.cursor_row + step, len(self.rows) - 1)), animate=False)
         if isinstance(self.focused, Input):
-            listing.focus()
+            table.focus()
 
-    def action_decide(self, decision: str) -> None:
-        action = self.current
-        if action is None:
+    def action_mark(self) -> None:
+        thread = self.current
+        if thread is None:
             self.app.bell()
             return
-        self.session.set_review(action.run, action.item, decision)
-        self._refresh_label(action)
-        self._show_current()
-        review = self.session.review(action.run, action.item)
-        if decision == "dropped" and review is not None and not review.note.strip():
+        self.marked ^= {id(thread)}
+        self._refresh_row(thread)
+        self.action_move(1)
+        self._show_position()
+
+    def action_mark_all(self) -> None:
+        """Mark every row shown; when all of them are marked already, unmark them."""
+        shown = {id(t) for t in self.rows}
+        self.marked = self.marked - shown if shown <= self.marked else self.marked | shown
+        for thread in self.rows:
+            self._refresh_row(thread)
+        self._show_position()
+
+    def _decide(self, thread: ActionThread, decision: str | None) -> None:
+        review = self.session.review_of(thread)
+        run_id, item_id = review.action_key if review is not None else thread.key
+        self.session.set_review(run_id, item_id, decision)
+
+    def action_decide(self, decision: str) -> None:
+        marked = [t for t in self.actions if id(t) in self.marked]
+        targets = marked or ([self.current] if self.current is not None else [])
+        if not targets:
+            self.app.bell()
+            return
+        for thread in targets:
+            self._decide(thread, decision)
+        self.marked.clear()
+        for thread in targets:
+            self._refresh_row(thread)
+        needs_note = decision == "dropped" and any(not self.session.review_of(t).note.strip() for t in targets)
+        if needs_note:
+            # One note for everything dropped together; the row in focus shows it.
+            self._note_targets = targets
+            if self.current not in targets:
+                self.query_one("#actions", DataTable).move_cursor(row=self.rows.index(targets[0]), animate=False)
+            self._show_current()
             self.query_one("#review-note", Input).focus()  # a drop needs a reason
+            return
+        if not marked:
+            self.action_move(1)  # decided: on to the next one
+        self._show_current()
+
+    def action_decide_none(self) -> None:
+        """Take this run's decision about the thread in focus (or the marked ones) back."""
+        marked = [t for t in self.actions if id(t) in self.marked]
+        for thread in marked or ([self.current] if self.current is not None else []):
+            review = self.session.review_of(thread)
+            if review is not None:
+                self.session.set_review(review.run, review.item, None)
+            self._refresh_row(thread)
+        self.marked.clear()
+        self._show_current()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#actions-filter", Input)
+        field.display = True
+        field.focus()
 
     def action_edit_note(self) -> None:
-        action = self.current
-        if action is None or self.session.review(action.run, action.item) is None:
+        thread = self.current
+        if thread is None or self.session.review_of(thread) is None:
             self.app.bell()
             return
         self.query_one("#review-note", Input).focus()
 
     def action_leave(self) -> None:
-        """``escape``: from the note field back to the list; from the list on to the checklist."""
-        if isinstance(self.focused, Input):
-            self.query_one("#actions", OptionList).focus()
+        """``escape``: from the filter (clearing it) or the note back to the list; from the list
+        on to the checklist."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            if focused.id == "actions-filter":
+                focused.value = ""
+                focused.display = False
+            self.query_one("#actions", DataTable).focus()
             return
         self.dismiss(None)
 
     def action_submit(self) -> None:
-        """``enter``: the note is done, on to the next action; from the list on to the checklist."""
-        if isinstance(self.focused, Input):
-            self.query_one("#actions", OptionList).focus()
-            self.action_move(1)
+        """``enter``: the filter or note is done, back to the list (after a note, on to the next
+        row); from the list on to the checklist."""
+        focused = self.focused
+        if isinstance(focused, Input):
+            table = self.query_one("#actions", DataTable)
+            if focused.id == "actions-filter":
+                focused.display = bool(focused.value.strip())
+                table.focus()
+                return
+            table.focus()
+            targets = self._note_targets
+            self._note_targets = []
+            last = max((self.rows.index(t) for t in targets if t in self.rows), default=None)
+            if last is not None:
+                table.move_cursor(row=min(last + 1, len(self.rows) - 1), animate=False)
+            self._show_current()
             return
         self.dismiss(None)

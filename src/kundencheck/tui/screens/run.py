@@ -69,6 +69,8 @@ class RunScreen(Screen):
         # Shown only where they can work: with a project (home), with open actions.
         Binding("g", "go_home", _("Home"), id="home"),
         Binding("a", "review_actions", _("Actions"), id="review-actions"),
+        # In the action box: a new, separate action instead of joining the item's open one.
+        Binding("ctrl+t", "separate_action", _("Separate action"), show=False, priority=True, id="separate-action"),
     ]
 
     def __init__(self, session: RunSession) -> None:
@@ -165,6 +167,7 @@ class RunScreen(Screen):
         self.query_one("#item-pane").mount(box)
         box.mount(
             Static(Text(_("Action: what will we do, who, by when?"), style="bold"), id="action-label", markup=False),
+            Static(id="action-thread", markup=False),
             CleanInput(id="action-what", placeholder=_("What"), compact=True),
             CleanInput(id="action-owner", placeholder=_("Owner"), compact=True),
             CleanInput(id="action-due", placeholder=_("Due: YYYY-MM-DD or +7"), compact=True),
@@ -214,7 +217,7 @@ class RunScreen(Screen):
             self._show_hint(self.current)
 
     def _undecided_actions(self) -> int:
-        return sum(1 for a in self.session.open_actions or [] if self.session.review(a.run, a.item) is None)
+        return sum(1 for a in self.session.open_actions or [] if self.session.review_of(a) is None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "go_home":
@@ -343,6 +346,26 @@ class RunScreen(Screen):
             if not widget.has_focus:
                 with widget.prevent(Input.Changed):
                     widget.value = text
+        self._show_thread(item)
+
+    def _show_thread(self, item: Item) -> None:
+        """Which open action the item's action joins, or that it is a separate one (ctrl+t)."""
+        label = self._action_box().query_one("#action-thread", Static)
+        thread = self.session.joined_thread(item.id, separate=False)
+        if thread is None:
+            label.display = False
+            return
+        label.display = True
+        answer = self.session.run.answer(item.id)
+        owner = one_line(thread.owner, 30) or "?"
+        due = thread.due.isoformat() if thread.due else "?"
+        if answer is not None and answer.action is not None and answer.action.separate:
+            label.update(Text(_("A new, separate action; ctrl+t adds it to the open action {id} ({what}) instead.").format(
+                id=thread.id, what=one_line(thread.what, 60)), style="dim"))
+        else:
+            label.update(Text(_("Joins the open action {id}: {what} ({owner}, due {due}); ctrl+t makes it a new, "
+                                "separate one.").format(id=thread.id, what=one_line(thread.what, 60), owner=owner, due=due),
+                              style="dim"))
 
     def _show_hint(self, item: Item, extra: str = "") -> None:
         answer = self.session.run.answer(item.id)
@@ -569,6 +592,19 @@ class RunScreen(Screen):
             self.app.bell()
             return
         home()
+
+    def action_separate_action(self) -> None:
+        """ctrl+t: the current item's action a new, separate one, or (again) joining the item's
+        open action thread."""
+        item = self.current
+        box = self._action_box(create=False)
+        if item is None or box is None or not box.display or self.session.joined_thread(item.id, separate=False) is None:
+            self.app.bell()
+            return
+        answer = self.session.run.answer(item.id)
+        separate = answer is not None and answer.action is not None and answer.action.separate
+        self.session.set_separate(item.id, not separate)
+        self._show_thread(item)
 
     def action_review_actions(self) -> None:
         """The review of the phase's open actions from earlier runs (done, still open, dropped)."""
