@@ -57,9 +57,16 @@ def screen_text(app) -> str:
 
 
 @pytest.fixture
-def history_repo(project_repo: Path) -> dict:
+def history_repo(project_repo: Path, monkeypatch) -> dict:
     """Three sprints of history, two people, open and closed actions, a disagreement
-    (tests/history_builder.py)."""
+    (tests/history_builder.py). Run ids are the same in every test run (their random part is
+    a counter), and so are the ids of the action threads the screens show."""
+    import itertools
+
+    from kundencheck.core import answers as answers_mod
     from tests.history_builder import build_history
 
-    return build_history(project_repo)
+    counter = itertools.count(0xA11CE0)
+    with monkeypatch.context() as patch:
+        patch.setattr(answers_mod, "random_hex", lambda n: f"{next(counter):06x}")
+        return build_history(project_repo)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.tui.conftest import offline_app
+import pytest
+
+from tests.tui.conftest import FIXED_START, offline_app
 
 SIZE = (80, 24)
 
@@ -76,3 +78,53 @@ def test_quit_dialog(snap_compare):
     committing?", saying the answers are kept as a draft, and the keys y and n / escape."""
     app, _ = offline_app()
     assert snap_compare(app, terminal_size=SIZE, press=["1", "q"])
+
+
+def _action_review(keys=()):
+    async def open_review(pilot) -> None:
+        await _history_read(pilot)
+        await pilot.press("enter")  # a run of build: its open actions come first
+        await _history_read(pilot)
+        for key in keys:
+            await pilot.press(key)
+        await pilot.pause()
+
+    return open_review
+
+
+@pytest.fixture
+def fixed_now(monkeypatch):
+    """Runs started now start at FIXED_START: the sprint in the title stays 2026-W48."""
+    from kundencheck.core import answers as answers_mod
+
+    monkeypatch.setattr(answers_mod, "now", lambda: FIXED_START)
+
+
+def test_action_review_80x24(snap_compare, history_repo, fixed_now):
+    """You should see the three open actions of build as rows, the most overdue first: a mark
+    and decision column (● marked, ✔ done, · not decided), the item (the short title
+    "Talked to the c…" or the id team-mood), what, owner, due (⚠ 03-20 and ⚠ 04-03 overdue,
+    04-30 not), raised by and when (+1 for a second text); "2 of 3 · 1 decided, 2 not yet ·
+    1 marked" above; below, the row in focus (Talk about workload) in detail with its id, owner,
+    due and "overdue by 7 days", who raised it, and the footer's d, o, x, space, / keys."""
+    from tests.tui.conftest import project_app
+
+    app, project = project_app(history_repo["path"])
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=_action_review(["d", "j", "space", "k"]))
+    finally:
+        project.close()
+
+
+def test_action_review_120x40(snap_compare, history_repo, fixed_now):
+    """You should see the same rows with a wider "what" column; Book a review decided ✔ done,
+    Talk about workload ✘ dropped with the note field focused and the hint that a dropped
+    action needs a note; the detail shows who raised it, the answer then and "This run:
+    ✘ dropped"."""
+    from tests.tui.conftest import project_app
+
+    app, project = project_app(history_repo["path"])
+    try:
+        assert snap_compare(app, terminal_size=(120, 40), run_before=_action_review(["d", "x"]))
+    finally:
+        project.close()

@@ -40,7 +40,9 @@ DECISIONS = {
 }
 MARK = "●"
 #: Widths of the table's fixed columns; "what" takes the rest of the screen.
-_FIXED = {"mark": 3, "item": 16, "owner": 9, "due": 12, "raised": 14}
+_FIXED = {"mark": 3, "item": 14, "owner": 8, "due": 7, "raised": 12}
+#: The due column when a date lies in another year than today (shown whole).
+_DUE_WHOLE = 12
 _PADDING = 2  # each column's cell padding, left and right
 
 
@@ -85,8 +87,8 @@ class ActionsScreen(Screen[None]):
         Binding("asterisk", "mark_all", _("Mark all"), show=False, id="action-mark-all"),
         Binding("u", "decide_none", _("Undecide"), show=False, id="action-undecided"),
         Binding("slash", "filter", _("Filter"), id="action-filter"),
-        Binding("n", "edit_note", _("Note"), id="edit-note"),
-        Binding("escape", "leave", _("To the checklist"), id="back-to-items"),
+        Binding("n", "edit_note", _("Note"), show=False, id="edit-note"),
+        Binding("escape", "leave", _("Checklist"), id="back-to-items"),
         # priority: the table would take enter as "select"; in a field it ends the typing.
         Binding("enter", "submit", _("To the checklist"), show=False, priority=True),
         Binding("down,j", "move(1)", _("Next"), show=False, id="next-item"),
@@ -124,9 +126,8 @@ class ActionsScreen(Screen[None]):
         self.title = _("Open actions from earlier runs")
         self.sub_title = f"{self.session.run.phase} · {one_line(self.session.run.sprint, 20)}"
         self.query_one("#actions-intro", Static).update(Text(
-            _("Before the checklist: what became of the open actions? d done · o still open · x dropped (needs a "
-              "note) · space marks, then d, o or x decides all marked · / filters · enter or escape: on to the "
-              "checklist"), style="dim"))
+            _("What became of the open actions? d done · o still open · x dropped (with a note) · space marks rows "
+              "to decide at once · enter: on to the checklist"), style="dim"))
         self.query_one("#actions-filter", Input).display = False
         if self.session.open_actions is None:
             self.query_one("#action-detail", Static).update(Text(_("Reading the open actions…"), style="dim italic"))
@@ -159,9 +160,13 @@ class ActionsScreen(Screen[None]):
 
     # ----------------------------------------------------------------------------- drawing
 
+    def _due_width(self) -> int:
+        year = self._today().year
+        return _DUE_WHOLE if any(t.due is not None and t.due.year != year for t in self.rows) else _FIXED["due"]
+
     def _width_of_what(self) -> int:
-        fixed = sum(_FIXED.values()) + _PADDING * (len(_FIXED) + 1) + 4  # the border and the scroll bar
-        return max(12, self.size.width - fixed)
+        fixed = sum(_FIXED.values()) - _FIXED["due"] + self._due_width() + _PADDING * (len(_FIXED) + 1)
+        return max(12, self.size.width - fixed - 4)  # the border and the scroll bar
 
     def _fill(self) -> None:
         table = self.query_one("#actions", DataTable)
@@ -185,7 +190,7 @@ class ActionsScreen(Screen[None]):
         table.add_column(_("Item"), width=_FIXED["item"], key="item")
         table.add_column(_("What"), width=self._what_width, key="what")
         table.add_column(_("Owner"), width=_FIXED["owner"], key="owner")
-        table.add_column(_("Due"), width=_FIXED["due"], key="due")
+        table.add_column(_("Due"), width=self._due_width(), key="due")
         table.add_column(_("Raised"), width=_FIXED["raised"], key="raised")
         for thread in self.rows:
             table.add_row(*self._cells(thread), key=str(id(thread)))
