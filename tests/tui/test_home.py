@@ -408,3 +408,36 @@ def test_home_command_opens_the_app_on_the_home_screen(history_repo, monkeypatch
     result = CliRunner().invoke(main, ["-C", str(history_repo["path"]), "run"], catch_exceptions=False)
     assert result.exit_code == 0 and seen["home"] is False  # a run opens first, home underneath
     assert "Examples:" in CliRunner().invoke(main, ["home", "--help"]).output
+
+
+async def test_the_action_box_says_which_open_thread_an_action_joins_and_ctrl_t_makes_it_separate(history_repo):
+    runs = history_repo["runs"]
+    ids = thread_ids(runs)
+    app, project = project_app(history_repo["path"])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionsScreen)
+        await pilot.press("escape")  # nothing decided: on to the checklist
+        await pilot.press("3", *"Still only mails", "enter")  # client-contacted: no, with a note
+        assert app.focused.id == "action-what"
+        text = flat(screen_text(app))
+        # Two threads are open on the item; the action joins the one whose latest word is newest.
+        def said() -> str:  # the hint wraps in the pane: its text
+            return str(app.screen.query_one("#action-thread").render())
+
+        assert said() == (f"Joins the open action {ids['send']}: Send the summary (Ana, due 2026-04-30); ctrl+t makes "
+                          "it a new, separate one.")
+        assert f"Joins the open action {ids['send']}" in text
+        await pilot.press(*"Call them", "ctrl+t")
+        session = app.session
+        assert session.run.answer("client-contacted").action.separate is True
+        assert said() == f"A new, separate action; ctrl+t adds it to the open action {ids['send']} (Send the summary) instead."
+        await pilot.press("ctrl+t")
+        assert session.run.answer("client-contacted").action.separate is False
+        # Deciding the thread done in this run means a new action starts a thread of its own.
+        session.set_review(runs["ana3"].id, "client-contacted", "done")
+        session.set_review(runs["ana2"].id, "client-contacted", "done")
+        assert session.joined_thread("client-contacted") is None
+    project.close()
