@@ -286,8 +286,8 @@ async def test_command_palette_in_german(project_repo):
 
 
 async def test_open_actions_list_in_german_keeps_its_columns(german_history_app):
-    """The decision word is the list's first column in any language: the German "nicht
-    entschieden" is longer than "not decided" and must not run into the ⚠ of an overdue action."""
+    """The review's rows are columns with German headings; deciding one changes only its
+    decision symbol, never where the other columns start."""
     from kundencheck.tui.screens.actions import ActionsScreen
     from tests.tui.conftest import screen_text
 
@@ -299,9 +299,14 @@ async def test_open_actions_list_in_german_keeps_its_columns(german_history_app)
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ActionsScreen)
-        before = [line for line in screen_text(app).splitlines() if "Book a review" in line][0]
-        assert "· nicht entschieden ⚠ Book a review" in before, before
+        text = screen_text(app)
+        heading = [line for line in text.splitlines() if "Frage" in line and "Fällig" in line][0]
+        assert all(word in heading for word in ("Was", "Wer", "Angelegt")), heading
+        assert "1 von 3  ·  0 entschieden, 3 noch nicht" in text
+        before = [line for line in text.splitlines() if "Book a review" in line][0]
+        assert "  · " in before and "⚠ 03-20" in before, before
         await pilot.press("d")
         await pilot.pause()
         after = [line for line in screen_text(app).splitlines() if "Book a review" in line][0]
-        assert "✔ erledigt " in after and after.index("⚠ Book a review") == before.index("⚠ Book a review"), after
+        assert "  ✔ " in after and after.index("Book a review") == before.index("Book a review"), after
+        assert after.index("⚠ 03-20") == before.index("⚠ 03-20")

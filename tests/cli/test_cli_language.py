@@ -120,7 +120,8 @@ def test_status_and_check_in_german(history_repo):
     assert status.exit_code == 0, status.output
     assert "kundencheck-Status von Shop am 2026-04-10 (aktuelle Phase: build; alle 14 Tage ist ein Check fällig)" \
         in status.output
-    for words in ("Letzter Lauf", "Maßnahmen", "Uneinigkeiten", "Überfällige Maßnahmen (2):", "SEIT 21 TAGEN ÜBERFÄLLIG",
+    for words in ("Letzter Lauf", "Maßnahmen", "Uneinigkeiten", "Maßnahmen in build: 3 offen, ⚠ 2 überfällig",
+                  "fällig 2026-03-20, seit 21 Tagen überfällig) · client-contacted",
                   "Ana Schäfer ✘ nein, Jonas Berg ✔ ja", "3 Sprints in Folge"):
         assert words in status.output, status.output
     assert "Overdue" not in status.output and "open" not in status.output

@@ -37,6 +37,17 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
+async def review_shown(app, pilot, limit: float = 20.0) -> None:
+    """Wait until the action review has drawn its rows (on a busy machine a pause is not always
+    enough for the table's first frame)."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while not (isinstance(app.screen, ActionsScreen) and "Book a review" in screen_text(app)):
+        assert time.monotonic() < deadline, "timed out waiting for the action review"
+        await pilot.pause(0.05)
+
+
 def thread_ids(runs) -> dict[str, str]:
     """The ids of the history's three open threads."""
     from kundencheck.core.history import thread_id
@@ -129,6 +140,8 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
         await pilot.press("enter")
         await pilot.pause()
         # The home screen had the open actions: the review is there at once, before the checklist.
+        assert isinstance(app.screen, ActionsScreen)
+        await review_shown(app, pilot)
         screen = app.screen
         assert isinstance(screen, ActionsScreen)
         # One row per thread, the most overdue first.
@@ -197,9 +210,8 @@ async def test_the_review_marks_rows_decides_them_at_once_and_filters(history_re
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await review_shown(app, pilot)
         screen = app.screen
-        assert isinstance(screen, ActionsScreen)
         await pilot.press("space")  # Book a review marked, on to the next row
         assert screen.current.what == "Talk about workload"
         await pilot.press("j", "space")  # Send the summary marked too
