@@ -150,7 +150,7 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
         text = flat(screen_text(app))
         assert "1 of 3 · 0 decided, 3 not yet" in text
         # The row: mark and decision, item (its short title), what, owner, due, raised by and when.
-        assert "· Talked to the c… Book a review Ana ⚠ 03-20 Ana 03-16" in text
+        assert "· Talked to the… Book a review Ana ⚠ 03-20 Ana 03-16" in text
         assert "· team-mood Talk about workload Lea ⚠ 04-03 Ana 03-30" in text
         assert f"{ids['book']} Talked to the client — Did we speak with the client during the last sprint?" in text
         assert "Owner: Ana, due 2026-03-20 ⚠ overdue by 21 days" in text
@@ -168,8 +168,8 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
         await pilot.press("o")  # Send the summary: still open
         text = flat(screen_text(app))
         assert "3 of 3 · 3 decided, 0 not yet" in text
-        assert "✔ Talked to the c… Book a review" in text and "✘ team-mood Talk about workload" in text
-        assert "→ Talked to the c… Send the summary" in text
+        assert "✔ Talked to the… Book a review" in text and "✘ team-mood Talk about workload" in text
+        assert "→ Talked to the… Send the summary" in text
         assert "This run: → still open" in text
         await pilot.press("escape")  # on to the checklist
         assert isinstance(app.screen, RunScreen)
@@ -217,7 +217,7 @@ async def test_the_review_marks_rows_decides_them_at_once_and_filters(history_re
         await pilot.press("j", "space")  # Send the summary marked too
         text = flat(screen_text(app))
         assert "2 marked: d, o or x decides them" in text
-        assert "● · Talked to the c… Book a review" in text and "● · Talked to the c… Send the summary" in text
+        assert "● · Talked to the… Book a review" in text and "● · Talked to the… Send the summary" in text
         await pilot.press("x")  # both dropped: one note for the two
         assert app.focused.id == "review-note"
         assert "One note for the 2 dropped together" in flat(screen_text(app))
