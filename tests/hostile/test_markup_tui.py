@@ -13,6 +13,7 @@ also after clicking right on ``[@click=app.quit]``.
 from __future__ import annotations
 
 import ast
+import time
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,13 @@ async def test_every_screen_shows_markup_literally_and_never_runs_it(markup_repo
     project = open_project(markup_repo)
     app = build_app(lambda _phase, draft: RunSession.start(project, "build", draft=draft, sprint="Sprint " + HOSTILE))
     async with app.run_test(size=(160, 48)) as pilot:
-        await app.workers.wait_for_complete()  # last time's answers and open actions
+        # Last time's answers and open actions are read in workers that start after the first
+        # frame; on a busy machine they may not have started at the first pause.
+        deadline = time.monotonic() + 20
+        while not (isinstance(app.screen, ActionsScreen) and "Tun Vorher" in screen_text(app)):
+            assert time.monotonic() < deadline, "the action review did not come"
+            await pilot.pause(0.05)
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, ActionsScreen)  # last time's open action comes first
         text = assert_shows_literally(app, min_tokens=4, where="action review")
