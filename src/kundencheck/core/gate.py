@@ -248,11 +248,16 @@ def _red_without_action(summary: HistorySummary, level: str) -> list[Finding]:
 def _overdue_actions(summary: HistorySummary, level: str) -> list[Finding]:
     today = summary.today
     found: list[Finding] = []
-    for group in threads_to_show(summary.overdue_actions()):
+    late = summary.overdue_actions()
+    # One pass over the runs for every file, not one per finding: hundreds of overdue threads
+    # in years of runs.
+    wanted = {action.latest.run for action in late}
+    files = {run.id: run.path for run in summary.runs if run.id in wanted}
+    for group in threads_to_show(late):
         shown = set(map(id, group.shown))
         for action in group.threads:
             found.append(Finding("overdue_action", level, _overdue_message(action, today), action.phase,
-                                 item=action.item, run=action.latest.run, file=_file_of(summary, action.latest.run),
+                                 item=action.item, run=action.latest.run, file=files.get(action.latest.run),
                                  details={"action": action_dict(action, today, summary.checklists)},
                                  shown=id(action) in shown))
     return found
