@@ -163,3 +163,27 @@ def test_reviews_are_saved_in_the_draft_committed_and_named_in_the_message(proje
     assert [a.what for a in again.load_open_actions()] == ["Send the summary"]
     again.release()
     project.close()
+
+
+def test_one_decision_for_many_actions_is_saved_once(project_repo, monkeypatch):
+    from tests.history_builder import build_history
+
+    runs = build_history(project_repo)["runs"]
+    project = open_project(project_repo)
+    session = RunSession.start(project, "build")
+    threads = session.load_open_actions()
+    saves = []
+    save = session.save_draft
+    monkeypatch.setattr(session, "save_draft", lambda: (saves.append(1), save()))
+    session.set_reviews([t.key for t in threads], "dropped", "The client moved on")
+    assert len(saves) == 1
+    assert sorted((r.run, r.item, r.decision, r.note) for r in session.run.reviews) == sorted(
+        (t.key[0], t.key[1], "dropped", "The client moved on") for t in threads)
+    assert session.undecided_count() == 0
+    session.set_reviews([threads[0].key, threads[1].key], None)  # taken back
+    assert [(r.run, r.item) for r in session.run.reviews] == [threads[2].key] and session.undecided_count() == 2
+    draft = answers_mod.loads((project_repo / ".git/kundencheck/drafts" / f"{session.run.id}.toml").read_bytes())
+    assert [(r.run, r.item) for r in draft.reviews] == [threads[2].key]
+    assert runs["ana2"].id in {t.key[0] for t in threads}
+    session.release()
+    project.close()

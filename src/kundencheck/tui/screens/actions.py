@@ -109,6 +109,8 @@ class ActionsScreen(Screen[None]):
         self._note_targets: list[ActionThread] = []
         self._filter = ""
         self._what_width = 0
+        self._index: dict | None = None
+        self._indexed = 0
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="✔")
@@ -230,8 +232,22 @@ class ActionsScreen(Screen[None]):
         row = self.query_one("#actions", DataTable).cursor_row
         return self.rows[max(0, min(row, len(self.rows) - 1))]
 
+    def _review(self, thread: ActionThread):
+        """This run's review of ``thread`` (None: not decided). Looked up in an index of the
+        run's reviews by action, made again when their number changes: with hundreds of
+        threads, asking the session for each row would scan every review per row."""
+        reviews = self.session.run.reviews
+        if self._index is None or self._indexed != len(reviews):
+            self._index = {review.action_key: review for review in reviews}
+            self._indexed = len(reviews)
+        for word in thread.words:
+            review = self._index.get(word.key)
+            if review is not None:
+                return review
+        return None
+
     def _decision(self, thread: ActionThread) -> str | None:
-        review = self.session.review_of(thread)
+        review = self._review(thread)
         return review.decision if review else None
 
     def _show_position(self) -> None:
@@ -301,7 +317,7 @@ class ActionsScreen(Screen[None]):
         text.append(f"{symbol} {translate(word)}", style=style)
         self.query_one("#action-detail", Static).update(text)
         note = self.query_one("#review-note", Input)
-        review = self.session.review_of(thread)
+        review = self._review(thread)
         if not note.has_focus:
             with note.prevent(Input.Changed):
                 note.value = note_to_field(review.note) if review else ""
@@ -309,7 +325,7 @@ class ActionsScreen(Screen[None]):
         self._show_hint(thread)
 
     def _show_hint(self, thread: ActionThread) -> None:
-        review = self.session.review_of(thread)
+        review = self._review(thread)
         hint = ""
         if review is None:
             hint = _("Choose d, o or x; undecided actions stay open.")
@@ -324,11 +340,12 @@ class ActionsScreen(Screen[None]):
             hint = (hint + "\n" if hint else "") + _("{n} more not decided.").format(n=undecided)
         self.query_one("#actions-hint", Static).update(Text(hint, style="bold"))
 
-    def _refresh_row(self, thread: ActionThread) -> None:
-        if thread not in self.rows:
-            return
+    def _refresh_row(self, thread: ActionThread, row: int | None = None) -> None:
+        if row is None:
+            if thread not in self.rows:
+                return
+            row = self.rows.index(thread)
         table = self.query_one("#actions", DataTable)
-        row = self.rows.index(thread)
         for column, cell in enumerate(self._cells(thread)):
             table.update_cell_at((row, column), cell)
 
@@ -341,10 +358,10 @@ class ActionsScreen(Screen[None]):
     @on(Input.Changed, "#review-note")
     def _note_changed(self, event: Input.Changed) -> None:
         note = note_from_field(event.value)
-        for thread in self._note_targets:
-            review = self.session.review_of(thread)
-            if review is not None:
-                self.session.set_review(review.run, review.item, review.decision, note=note)
+        reviewed = [(thread, self._review(thread)) for thread in self._note_targets]
+        for decision in {review.decision for _thread, review in reviewed if review is not None}:
+            self._decide([thread for thread, review in reviewed if review is not None and review.decision == decision],
+                         decision, note)
         if self.current is not None:
             self._show_hint(self.current)
 
@@ -387,14 +404,19 @@ class ActionsScreen(Screen[None]):
         """Mark every row shown; when all of them are marked already, unmark them."""
         shown = {id(t) for t in self.rows}
         self.marked = self.marked - shown if shown <= self.marked else self.marked | shown
-        for thread in self.rows:
-            self._refresh_row(thread)
+        for row, thread in enumerate(self.rows):
+            self._refresh_row(thread, row)
         self._show_position()
 
-    def _decide(self, thread: ActionThread, decision: str | None) -> None:
-        review = self.session.review_of(thread)
-        run_id, item_id = review.action_key if review is not None else thread.key
-        self.session.set_review(run_id, item_id, decision)
+    def _decide(self, threads: list[ActionThread], decision: str | None, note: str | None = None) -> None:
+        """One decision for ``threads``, saved at once; a thread already reviewed keeps the
+        action its review names."""
+        keys = []
+        for thread in threads:
+            review = self._review(thread)
+            keys.append(review.action_key if review is not None else thread.key)
+        self.session.set_reviews(keys, decision, note)
+        self._index = None
 
     def action_decide(self, decision: str) -> None:
         marked = [t for t in self.actions if id(t) in self.marked]
@@ -402,12 +424,11 @@ class ActionsScreen(Screen[None]):
         if not targets:
             self.app.bell()
             return
-        for thread in targets:
-            self._decide(thread, decision)
+        self._decide(targets, decision)
         self.marked.clear()
         for thread in targets:
             self._refresh_row(thread)
-        needs_note = decision == "dropped" and any(not self.session.review_of(t).note.strip() for t in targets)
+        needs_note = decision == "dropped" and any(not self._review(t).note.strip() for t in targets)
         if needs_note:
             # One note for everything dropped together; the row in focus shows it.
             self._note_targets = targets
@@ -423,12 +444,11 @@ class ActionsScreen(Screen[None]):
     def action_decide_none(self) -> None:
         """Take this run's decision about the thread in focus (or the marked ones) back."""
         marked = [t for t in self.actions if id(t) in self.marked]
-        for thread in marked or ([self.current] if self.current is not None else []):
-            review = self.session.review_of(thread)
-            if review is not None:
-                self.session.set_review(review.run, review.item, None)
-            self._refresh_row(thread)
+        targets = marked or ([self.current] if self.current is not None else [])
+        self._decide([t for t in targets if self._review(t) is not None], None)
         self.marked.clear()
+        for thread in targets:
+            self._refresh_row(thread)
         self._show_current()
 
     def action_filter(self) -> None:
@@ -438,7 +458,7 @@ class ActionsScreen(Screen[None]):
 
     def action_edit_note(self) -> None:
         thread = self.current
-        if thread is None or self.session.review_of(thread) is None:
+        if thread is None or self._review(thread) is None:
             self.app.bell()
             return
         self.query_one("#review-note", Input).focus()

@@ -215,9 +215,11 @@ class RunScreen(Screen):
             self.action_review_actions()
         elif self.current is not None:
             self._show_hint(self.current)
+            if self._action_box(create=False) is not None:
+                self._show_thread(self.current)  # the open threads are known now
 
     def _undecided_actions(self) -> int:
-        return sum(1 for a in self.session.open_actions or [] if self.session.review_of(a) is None)
+        return self.session.undecided_count()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "go_home":
