@@ -583,26 +583,33 @@ class RunSession:
 
     def push(self) -> CommitResult:
         """Push the committed run's branch (the team's answers branch when one is set) and
-        return the commit's result with what was pushed, or why not and how to push later.
+        return the commit's result with what was pushed (``pushed``), or why it did not go
+        through (``push_failure``, data the CLI and the TUI say in words).
 
         Never raises once the commit is made: the commit stands, a failed push is a warning.
         Waits at most the store's push timeout and never prompts, so the TUI calls it in its
-        commit worker.
+        commit worker. The remote's commits are not brought into the checked-out branch here
+        (the run was just committed on it): `kundencheck push` does that.
         """
+        from kundencheck.store.git_store import PushError
+        from kundencheck.store.push import PushFailure, PushRefusal
+
         result = self.committed
         if result is None or self.project is None:
             raise StoreError(_("There is no commit to push yet: commit the answers first."))
         branch = self.project.config.branch
         try:
             pushed = self.project.store.push(ref=f"refs/heads/{branch}" if branch else None)
-            result = result._replace(pushed=pushed, push_failed=None)
-        except KundencheckError as exc:
-            result = result._replace(pushed=None, push_failed=str(exc))
+            result = result._replace(pushed=pushed, push_failure=None)
+        except PushError as exc:
+            result = result._replace(pushed=None, push_failure=exc.failure)
+        except KundencheckError as exc:  # git failed before it got as far as pushing
+            result = result._replace(pushed=None, push_failure=PushFailure(
+                PushRefusal.FAILED, result.branch or "", detail=str(exc)))
         except Exception as exc:  # a bug; the commit is made all the same
-            result = result._replace(pushed=None, push_failed=_(
-                "The answers were committed, but pushing failed with an unexpected internal error "
-                "({error}); this is a bug in kundencheck. Push the commit later with `git push`.").format(
-                error=type(exc).__name__))
+            result = result._replace(pushed=None, push_failure=PushFailure(PushRefusal.FAILED, result.branch or "", detail=_(
+                "an unexpected internal error happened while pushing ({error}); this is a bug in kundencheck").format(
+                error=type(exc).__name__)))
         self.committed = result
         return result
 

@@ -120,13 +120,18 @@ def test_a_refused_push_keeps_the_commit_warns_and_exits_0(team):
     result = answer_from(jonas, "--push")
     assert result.exit_code == 0  # the commit succeeded
     assert "Committed" in result.stdout
-    assert "kundencheck: warning: The answers were committed, but pushing main to origin was refused" in result.stderr
-    assert "`git pull --rebase origin main`" in result.stderr and "`git push origin main`" in result.stderr
+    assert ("kundencheck: warning: Not pushed: origin's main has commits your main does not have yet (someone "
+            "pushed first). `kundencheck push` brings them in and pushes") in result.stderr
+    assert "The commit is kept in your repository." in result.stderr
     assert git(jonas, "log", "-1", "--format=%s").startswith("kundencheck(build)")
-    # Following the advice works.
-    git(jonas, "pull", "-q", "--rebase", "origin", "main")
-    git(jonas, "push", "-q", "origin", "main")
+    # Following the advice works: the remote's run comes in, Jonas's answers commit goes on top.
+    pushed = invoke(jonas, "push")
+    assert pushed.exit_code == 0, pushed.output
+    assert ("Brought in 1 new commit from origin and moved your answers commit on top (the rest of your work as "
+            "it was). Pushed main to origin.") in pushed.stdout
     assert len(answers_files(remote, "main")) == 2
+    assert git(jonas, "rev-parse", "HEAD") == git(remote, "rev-parse", "main")
+    assert git(jonas, "status", "--porcelain") == ""
 
 
 def test_push_from_the_config_is_a_suggestion_each_person_accepts_once(team):

@@ -27,10 +27,15 @@ from pathlib import Path
 
 import pytest
 
+from click.testing import CliRunner
+
+from kundencheck.cli import main
 from kundencheck.core import answers as answers_mod
 from kundencheck.core.errors import KundencheckError
+from kundencheck.push_texts import failure_text
 from kundencheck.session import RunSession, open_project
 from kundencheck.store.git_store import GitStore
+from kundencheck.store.push import PushRefusal
 from tests.conftest import git
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell wrapper and signals")
@@ -85,7 +90,7 @@ try:
     result = session.commit()
     if session.wants_push():
         result = session.push()
-    print("COMMITTED", result.sha, result.push_failed, flush=True)
+    print("COMMITTED", result.sha, result.push_failure and result.push_failure.refusal, flush=True)
 except KundencheckError as exc:
     print("REFUSED", exc.draft_id, flush=True)
 """.format(answers=ANSWERS)
@@ -353,9 +358,12 @@ def test_a_push_that_fails_hangs_or_is_killed_keeps_the_commit_and_says_what_wor
     head = git(busy_repo, "rev-parse", "HEAD").strip()
     assert git(shared, "rev-parse", "main").strip() in (remote_before, head)
     if result is not None and mode != "done-then-killed":
-        assert result.pushed is None and "push it later with `git push origin main`" in result.push_failed
+        assert result.pushed is None
+        assert result.push_failure.refusal is (PushRefusal.TIMEOUT if mode == "hang" else PushRefusal.FAILED)
+        assert "Try again with `kundencheck push`." in failure_text(result.push_failure, committed=True)
     assert_hung_git_is_gone(folder)
-    subprocess.run(["git", "push", "-q", "origin", "main"], cwd=busy_repo, check=True)  # the advice works
+    advice = CliRunner().invoke(main, ["-C", str(busy_repo), "push"], catch_exceptions=False)  # the advice works
+    assert advice.exit_code == 0, advice.output
     assert git(shared, "rev-parse", "main").strip() == head
 
 
@@ -368,10 +376,6 @@ def test_a_team_branch_push_racing_another_clone_with_a_fault_at_each_step(busy_
     """Another clone pushed to the answers branch first: kundencheck fetches, merges and pushes
     again, and a fault at any of those steps keeps the commit, leaves the branch at the
     commit or a merge holding it, and `kundencheck push` (the advice) finishes the job."""
-    from click.testing import CliRunner
-
-    from kundencheck.cli import main
-
     config = '[storage]\nbranch = "kundencheck"\n'
     (busy_repo / ".kundencheck" / "config.toml").write_text(config)
     git(busy_repo, "branch", "kundencheck", "main")
@@ -393,8 +397,8 @@ def test_a_team_branch_push_racing_another_clone_with_a_fault_at_each_step(busy_
     else:
         run_id, result = _commit_in_process(busy_repo, monkeypatch, env, push=True)
         assert not isinstance(result, KundencheckError), result
-        if result.push_failed:
-            assert "push it later with `kundencheck push`" in result.push_failed
+        if result.push_failure:
+            assert "`kundencheck push`" in failure_text(result.push_failure, committed=True)
     assert (folder / "hit").exists(), "the fault was not reached"
     next_kundencheck_looks(busy_repo)
     ours = [line.split("\t")[1] for line in git(busy_repo, "ls-tree", "-r", "kundencheck").splitlines() if run_id in line]

@@ -100,3 +100,13 @@ def python_env(**extra: str) -> dict[str, str]:
 
 
 PYTHON = sys.executable
+
+
+@pytest.fixture
+def remote(tmp_path: pathlib.Path, repo: pathlib.Path) -> pathlib.Path:
+    """A bare remote `origin` of ``repo``, main pushed and set as upstream."""
+    bare = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(bare))
+    git(repo, "remote", "add", "origin", str(bare))
+    git(repo, "push", "-q", "-u", "origin", "main")
+    return bare

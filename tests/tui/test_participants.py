@@ -7,7 +7,9 @@ import subprocess
 
 from textual.widgets import Input, SelectionList, Static
 
+from kundencheck.push_texts import failure_text
 from kundencheck.session import RunSession, open_project
+from kundencheck.store.push import PushRefusal
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.dialogs import HelpScreen
 from kundencheck.tui.screens.participants import ParticipantsScreen
@@ -218,6 +220,8 @@ async def test_push_runs_in_the_commit_worker_and_a_hanging_remote_never_blocks(
     project.close()
     result = app.return_value
     assert result is not None and result.pushed is None
-    assert "did not finish within 2 seconds" in result.push_failed
-    assert "`git push origin main`" in result.push_failed
+    assert result.push_failure.refusal is PushRefusal.TIMEOUT and result.push_failure.seconds == 2
+    assert review.sub_title == "Committed; not pushed: out of time"
+    said = failure_text(result.push_failure, committed=True)
+    assert "did not finish within 2 seconds" in said and "Try again with `kundencheck push`." in said
     assert git(project_repo, "log", "-1", "--format=%s").startswith("kundencheck(build)")

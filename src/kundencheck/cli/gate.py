@@ -10,6 +10,8 @@ something, 2 when the check could not be made (usage, config or repository error
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 
 import click
 
@@ -51,6 +53,7 @@ def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
     try:
         result, name = _judge(ctx, day)
     except KundencheckError as exc:
+        _leave_report(error=exc.message)
         if fmt == "github":
             from kundencheck.core.gate import escape_data
             from kundencheck.core.text import clean_text
@@ -58,6 +61,7 @@ def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
             click.echo(f"::error title=kundencheck check::{escape_data(clean_text(exc.message))}")
         # Whatever went wrong, the check was not made: 2, never the 1 of "something found".
         raise UsageError(exc.message) from None
+    _leave_report(result)
     if fmt == "json":
         click.echo(result_json(result), nl=False)
     elif fmt == "github":
@@ -65,6 +69,26 @@ def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
     else:
         _print_result(result, name)
     raise SystemExit(result.exit_code)
+
+
+def _leave_report(result=None, *, error: str = "") -> None:
+    """Run in the pre-push hook of a push kundencheck makes, leave the verdict where that push
+    asked for it (KUNDENCHECK_GATE_REPORT): the document of ``--format json`` (or, when the
+    check could not be made, exit_code 2 and why), so kundencheck can say that the team's gate
+    refused the push, and why. Never fails the check."""
+    from kundencheck.core.gate import result_json
+    from kundencheck.store.push import GATE_REPORT_ENV
+
+    path = os.environ.get(GATE_REPORT_ENV)
+    if not path:
+        return
+    document = (result_json(result) if result is not None
+                else json.dumps({"schema": 1, "exit_code": 2, "error": error}, ensure_ascii=False))
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(document)
+    except OSError:
+        pass
 
 
 def _judge(ctx: click.Context, day: dt.date):

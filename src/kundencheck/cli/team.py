@@ -58,10 +58,13 @@ def report_push(result) -> None:
     and this person has not answered that yet, how to accept it."""
     if result is None:
         return
+    from kundencheck.push_texts import failure_text, pushed_text
+
     if getattr(result, "pushed", None):
-        _console().print(result.pushed)
-    if getattr(result, "push_failed", None):
-        _console(stderr=True).print(_("kundencheck: warning: {problem}").format(problem=result.push_failed))
+        _console().print(pushed_text(result.pushed))
+    if getattr(result, "push_failure", None):
+        _console(stderr=True).print(_("kundencheck: warning: {problem}").format(
+            problem=failure_text(result.push_failure, committed=True)))
     if getattr(result, "push_suggested", False):
         _console().print(_(
             "Not pushed: this project suggests pushing after each commit (push = true in "
@@ -73,9 +76,14 @@ def report_push(result) -> None:
 @command(
     "push",
     help=N_("Push the answers: the team's answers branch (storage.branch) or else the checked-out branch, to its "
-            "upstream, as `--push` does after a commit. Runs that other clones pushed to the answers branch "
-            "meanwhile are fetched and merged first (answers files never conflict). Never creates a branch on a "
-            "remote, never prompts, and gives up after 60 seconds."),
+            "upstream, as `--push` does after a commit; what a refused push tells you to run. When the remote has "
+            "commits yours lacks, they are brought in first: runs other clones pushed to the answers branch are "
+            "merged; on the checked-out branch, your answers commits are moved on top of the remote's commits and "
+            "the branch fast-forwarded, when kundencheck's answers commits are all the remote lacks and none of your "
+            "changes is in the way (else it says which `git pull --rebase` to run). Says which refusal it was (the "
+            "pre-push hook, the team's gate in it, the remote ahead, authentication, an unreachable remote, a "
+            "remote hook or protected branch, the time limit). Never creates a branch on a remote, never skips a "
+            "hook, never prompts, and gives up after 60 seconds. Exit status 1 when the push did not go through."),
     epilog=N_("""\
 Examples:
   kundencheck push                 push what kundencheck committed
@@ -83,11 +91,18 @@ Examples:
 @click.pass_context
 @guarded
 def push_command(ctx: click.Context) -> None:
+    from kundencheck.push_texts import failure_text, pushed_text
     from kundencheck.session import open_project
+    from kundencheck.store.git_store import PushError
 
     project = open_project(directory_of(ctx))
     try:
         branch = project.config.branch
-        _console().print(project.store.push(ref=f"refs/heads/{branch}" if branch else None))
+        try:
+            result = project.store.push(ref=f"refs/heads/{branch}" if branch else None, bring_in=True)
+        except PushError as exc:
+            _console(stderr=True).print("kundencheck: " + failure_text(exc.failure), style="bold red")
+            raise SystemExit(1) from None
+        _console().print(pushed_text(result))
     finally:
         project.close()

@@ -29,8 +29,21 @@ from typing import Any, NamedTuple
 
 from kundencheck.core.errors import KundencheckError, StoreError
 from kundencheck.core.i18n import N_, _, translate
+from kundencheck.store.push import (
+    GATE_REPORT_ENV,
+    Attempt,
+    BringIn,
+    PushFailure,
+    PushRefusal,
+    PushResult,
+    classify,
+    hook_run,
+    output_of,
+    read_gate_report,
+)
 
-__all__ = ["ANSWERS_ROOT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION", "PushError"]
+__all__ = ["ANSWERS_ROOT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION", "PushError", "PushFailure",
+           "PushRefusal", "PushResult"]
 
 #: `git hook run --ignore-missing` appeared in git 2.36.
 MIN_GIT_VERSION = (2, 36)
@@ -85,10 +98,10 @@ class CommitResult(NamedTuple):
     branch: str | None
     subject: str
     warnings: tuple[str, ...]
-    #: After a push (see RunSession.push): what was pushed, or why the push failed and how to
-    #: push later. Both None when no push was asked for.
-    pushed: str | None = None
-    push_failed: str | None = None
+    #: After a push (see RunSession.push): what was pushed, or why it did not go through (data
+    #: the CLI and the TUI say in words). Both None when no push was asked for.
+    pushed: PushResult | None = None
+    push_failure: PushFailure | None = None
     #: The project suggests pushing (storage.push) and the person has not accepted or declined
     #: it yet, so nothing was pushed (see RunSession.push_decision).
     push_suggested: bool = False
@@ -107,9 +120,44 @@ class _Commit(NamedTuple):
     check: Callable[[bytes], object] | None
 
 
+class _LocalCommit(NamedTuple):
+    """A commit of the checked-out branch that the remote's lacks (see _local_commits)."""
+
+    sha: str
+    subject: str
+    #: (path, blob) of the answers file it adds, when it is an answers commit of kundencheck's.
+    answers: tuple[str, str] | None
+
+
+class _OutOfTime(Exception):
+    """The push time limit ran out while fetching."""
+
+
+class _InTheWay(StoreError):
+    """A fast-forward git refused: ``changed_files`` are the user's changes in its way."""
+
+    def __init__(self, message: str, changed_files: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.changed_files = changed_files
+
+
 class PushError(StoreError):
-    """A push failed or did not finish in time. The commit is kept; the message says why and
-    which command pushes it later."""
+    """A push that did not go through or did not finish in time. The commit is kept.
+
+    ``failure`` says why, as data (store/push.py); the CLI and the TUI say it in words
+    (kundencheck/push_texts.py). The message is a short fallback for logs."""
+
+    def __init__(self, failure: PushFailure) -> None:
+        fallback = failure.detail or _("Pushing {branch} to {remote} did not go through ({refusal}).").format(
+            branch=failure.branch, remote=failure.remote, refusal=failure.refusal.value)
+        super().__init__(fallback)
+        self.failure = failure
+
+
+def _not_pushable(branch: str, detail: str) -> PushError:
+    """Nothing was pushed because there is nothing to push to (``detail`` says what is missing
+    and the command that sets it up)."""
+    return PushError(PushFailure(PushRefusal.NOT_PUSHABLE, branch, detail=detail))
 
 
 class GitStore:
@@ -638,6 +686,12 @@ class GitStore:
             # Killed before it had read the commit back, and it does not read back: undo it.
             old = state.get("old")
             moved = not self._undo(new, old if isinstance(old, str) else None, ref)
+        forward = state.get("fast_forward")
+        if (not moved and isinstance(forward, list) and len(forward) == 2 and isinstance(state.get("build"), str)
+                and index_lock.lock_is_from(state)):
+            # Killed while bringing in the remote's commits (`kundencheck push`), before the
+            # branch moved: the files it updated go back as they were.
+            self._undo_fast_forward(pathlib.Path(state["lock"]), pathlib.Path(state["build"]), *map(str, forward[::-1]))
         if index_lock.lock_is_from(state):
             if moved:
                 index_lock.roll_forward(state)
@@ -998,88 +1052,108 @@ class GitStore:
 
     # ------------------------------------------------------------------ sharing with the team
 
-    def push(self, ref: str | None = None) -> str:
+    def push(self, ref: str | None = None, *, bring_in: bool = False) -> PushResult:
         """Push the checked-out branch, or the branch ``ref`` (a team's answers branch), to its
-        upstream; return one line saying what was pushed.
+        upstream; return what was pushed (:class:`PushResult`).
 
         Only a branch with an upstream is pushed, and only to a branch that exists there: a
-        remote branch is never created implicitly (PushError saying how to set the upstream).
-        Never prompts and never waits longer than :attr:`push_timeout`: no terminal prompt for
-        a password (GIT_TERMINAL_PROMPT=0), ssh in batch mode unless the user set their own ssh
-        command, no controlling terminal for any program git starts. A team's answers branch
-        that other clones push to meanwhile is fetched and merged by plumbing (answers files
-        never conflict) and pushed again, with backoff, until it goes through or the time is
-        up. Raises :class:`PushError` otherwise; the commit is kept and the message names a
-        command that pushes it later.
+        remote branch is never created implicitly. Never prompts and never waits longer than
+        :attr:`push_timeout`: no terminal prompt for a password (GIT_TERMINAL_PROMPT=0), ssh in
+        batch mode unless the user set their own ssh command, no controlling terminal for any
+        program git starts. A team's answers branch that other clones push to meanwhile is
+        fetched and merged by plumbing (answers files never conflict) and pushed again, with
+        backoff, until it goes through or the time is up. With ``bring_in`` (`kundencheck
+        push`), a checked-out branch the remote is ahead of gets the remote's commits first
+        when every local commit the remote lacks is an answers commit of kundencheck's: those
+        are moved onto the remote's tip by plumbing and the branch fast-forwarded (see
+        :meth:`_bring_in_remote_commits`).
+
+        Raises :class:`PushError` otherwise, its ``failure`` saying why as data (store/push.py);
+        the commit is kept.
         """
         deadline = time.monotonic() + self.push_timeout
         config = self._config()
         head = self._symbolic_head()
         branch_ref = head if ref is None else (ref if ref.startswith("refs/") else "refs/heads/" + ref)
         if branch_ref is None:
-            raise PushError(_("HEAD is detached (not on a branch) in {path}, so there is no "
-                              "branch to push. Push by hand with `git push REMOTE HEAD:BRANCH`.").format(path=self.root))
+            raise _not_pushable("", _("HEAD is detached (not on a branch) in {path}, so there is no branch to push. "
+                                      "Push by hand with `git push REMOTE HEAD:BRANCH`.").format(path=self.root))
         name = branch_ref.removeprefix("refs/heads/")
         if name == branch_ref or not _plain_branch(name):
-            raise PushError(_("{ref} is not a branch kundencheck can push.").format(ref=repr(branch_ref)))
+            raise _not_pushable(name, _("{ref} is not a branch kundencheck can push.").format(ref=repr(branch_ref)))
         if self._resolve(branch_ref) is None:
-            raise PushError(_("There is no branch {branch} in {path} yet, so there is nothing to push.").format(
+            raise _not_pushable(name, _("There is no branch {branch} in {path} yet, so there is nothing to push.").format(
                 branch=name, path=self.root))
         dedicated = branch_ref != head
         if dedicated and not config.get(f"branch.{name}.merge"):
             config = self._follow_remote_answers_branch(name, config, deadline)
         remote, dest = self._push_target(name, config, dedicated=dedicated)
         short = dest.removeprefix("refs/heads/")
-        if dedicated:
-            later = "kundencheck push"  # fetches, merges and pushes again, as this did
-        else:
-            later = "git push " + _sh(remote) + " " + _sh(name if short == name else f"{name}:{short}")
+        failure = PushFailure(PushRefusal.FAILED, name, remote, short, dedicated, seconds=self.push_timeout)
+        merged, brought, moved = False, 0, 0
         attempt = 0
         while True:
-            status, lines, err = self._network(["push", "--porcelain", remote, f"{branch_ref}:{dest}"],
-                                               config, deadline)
-            rejected = status not in (None, 0) and any(line.startswith("!") for line in lines)
-            if status == 0 or not (rejected and dedicated):
-                break
-            # A team's answers branch that is not checked out (the user cannot simply pull):
-            # another clone pushed meanwhile. Bring its runs in and try again.
-            try:
-                reason = self._merge_remote_branch(branch_ref, remote, dest, config, deadline)
-            except StoreError as exc:  # git failed while merging: the commit stands, say why
-                reason = exc.message
-            if reason is not None:
-                err = reason
-                break
+            tried = self._push_once(remote, branch_ref, dest, config, deadline)
+            if tried.status == 0:
+                flags = [line.split("\t")[0] for line in tried.lines if "\t" in line]
+                return PushResult(name, remote, short, up_to_date=bool(flags) and all(f == "=" for f in flags),
+                                  merged=merged, brought_in=brought, moved=moved)
+            refusal, reason = classify(tried, dest)
+            if refusal is not PushRefusal.BEHIND:
+                raise PushError(self._failure(failure, refusal, reason, tried))
+            # The remote's branch has commits ours lacks (another clone pushed first).
+            if dedicated:  # a team's answers branch, not checked out: merge them in by plumbing
+                try:
+                    why = self._merge_remote_branch(branch_ref, remote, dest, config, deadline)
+                except _OutOfTime:
+                    raise PushError(failure._replace(refusal=PushRefusal.TIMEOUT)) from None
+                except StoreError as exc:  # git failed while merging: the commit stands, say why
+                    why = exc.message
+                if why is not None:
+                    raise PushError(failure._replace(refusal=PushRefusal.BEHIND, remote_reason=reason,
+                                                     bring_in=BringIn(False, detail=why)))
+                merged = True
+            else:
+                outcome = self._bring_in_remote_commits(branch_ref, remote, dest, config, deadline, apply=bring_in)
+                if isinstance(outcome, BringIn):
+                    raise PushError(failure._replace(refusal=PushRefusal.BEHIND, remote_reason=reason, bring_in=outcome))
+                if outcome is None:
+                    raise PushError(failure._replace(refusal=PushRefusal.TIMEOUT))
+                brought, moved = brought + outcome[0], max(moved, outcome[1])
             attempt += 1
             pause = random.uniform(0.0, min(2.0, 0.05 * 2 ** attempt))
             if time.monotonic() + pause >= deadline:
-                status = None
-                break
+                raise PushError(failure._replace(refusal=PushRefusal.TIMEOUT))
             time.sleep(pause)
-        if status == 0:
-            flags = [line.split("\t")[0] for line in lines if "\t" in line]
-            if flags and all(flag == "=" for flag in flags):
-                return _("{branch} was already up to date on {remote}; nothing to push.").format(branch=name, remote=remote)
-            if short != name:
-                return _("Pushed {branch} to {remote} ({target}).").format(branch=name, remote=remote, target=short)
-            return _("Pushed {branch} to {remote}.").format(branch=name, remote=remote)
-        keep = _("The commit is kept in your repository; push it later with `{command}`.").format(command=later)
-        if status is None:
-            raise PushError(_(
-                "The answers were committed, but pushing {branch} to {remote} did not finish within {seconds:g} "
-                "seconds (a slow network, a server that does not answer, other clones pushing at the same time, or "
-                "git waiting for a password or passphrase, which kundencheck never lets it ask for).").format(
-                branch=name, remote=remote, seconds=self.push_timeout) + " " + keep)
-        if rejected and not dedicated:
-            raise PushError(_(
-                "The answers were committed, but pushing {branch} to {remote} was refused: {remote} has commits "
-                "that your {branch} does not have yet. The commit is kept in your repository; bring those in with "
-                "`git pull --rebase {quoted_remote} {quoted_target}` (answers files never conflict), then push with "
-                "`{command}`.").format(branch=name, remote=remote, quoted_remote=_sh(remote), quoted_target=_sh(short),
-                                        command=later))
-        reason = _git_reason(err) or _("git push ended with exit status {status}").format(status=status)
-        raise PushError(_("The answers were committed, but pushing {branch} to {remote} failed: {reason}.").format(
-            branch=name, remote=remote, reason=reason) + " " + keep)
+
+    def _push_once(self, remote: str, branch_ref: str, dest: str, config: dict[str, str | None],
+                   deadline: float) -> Attempt:
+        """One `git push --porcelain`, with git's trace2 events going to a file of our own (they
+        say whether the pre-push hook ran and how it ended) and KUNDENCHECK_GATE_REPORT naming
+        where `kundencheck check` leaves its verdict should it run in that hook."""
+        folder = tempfile.mkdtemp(prefix="kundencheck-push-")
+        trace, report = os.path.join(folder, "trace2.json"), os.path.join(folder, "gate.json")
+        try:
+            status, lines, err = self._network(["push", "--porcelain", remote, f"{branch_ref}:{dest}"], config, deadline,
+                                               env={"GIT_TRACE2_EVENT": trace, GATE_REPORT_ENV: report})
+            try:
+                with open(trace, encoding="utf-8", errors="replace") as handle:
+                    hook = hook_run(handle.read())
+            except OSError:
+                hook = None
+            return Attempt(status, lines, err, hook, read_gate_report(report) if hook is not None else None)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _failure(self, base: PushFailure, refusal: PushRefusal, reason: str, tried: Attempt) -> PushFailure:
+        hook = tried.hook
+        said = tried.err
+        if hook is not None:  # git gives the hook its own stdout (git prints nothing there before the hook ends)
+            said = "\n".join([*tried.lines, said])
+        output, left_out = output_of(said, refusal)
+        return base._replace(refusal=refusal, remote_reason=reason, output=output, output_left_out=left_out,
+                             hook=hook.path if hook else "", hook_status=hook.status if hook else None,
+                             gate=tried.gate if refusal is PushRefusal.HOOK else None)
 
     def _follow_remote_answers_branch(self, name: str, config: dict[str, str | None],
                                       deadline: float) -> dict[str, str | None]:
@@ -1106,7 +1180,7 @@ class GitStore:
         upstream_remote = config.get(f"branch.{name}.remote") or ""
         merge = config.get(f"branch.{name}.merge") or ""
         if not remotes and not _is_url(upstream_remote):
-            raise PushError(_(
+            raise _not_pushable(name, _(
                 "The answers were committed, but there is nothing to push them to: {path} "
                 "has no remote (`git remote -v` lists none). Add the team's with `git remote "
                 "add origin URL`, then push with `git push -u origin {branch}`.").format(path=self.root, branch=_sh(name)))
@@ -1115,12 +1189,12 @@ class GitStore:
             if self._resolve(f"refs/remotes/{guess}/{name}") is not None:
                 command = f"git branch --set-upstream-to={_sh(guess + '/' + name)} {_sh(name)}"
                 then = "kundencheck push" if dedicated else "git push"
-                raise PushError(_(
+                raise _not_pushable(name, _(
                     "The answers were committed but not pushed: your branch {branch} has no upstream, and "
                     "kundencheck pushes only to a branch's upstream. {remote} has a branch {branch}; if yours "
                     "should follow it, set it with `{command}`, then push with `{then}`.").format(
                     branch=name, remote=guess, command=command, then=then))
-            raise PushError(_(
+            raise _not_pushable(name, _(
                 "The answers were committed but not pushed: your branch {branch} has no upstream, and kundencheck "
                 "never creates a branch on a remote by itself. To share the branch, push it once with "
                 "`git push -u {remote} {quoted}` (that sets the upstream; kundencheck pushes there from then on).").format(
@@ -1131,17 +1205,17 @@ class GitStore:
                 remote = candidate
                 break
         if remote not in remotes and not _is_url(remote):
-            raise PushError(_(
+            raise _not_pushable(name, _(
                 "The answers were committed, but there is no remote named {remote} to push "
                 "them to (the remotes here: {remotes}). Push them with `git "
                 "push REMOTE {branch}`, or set the upstream once with `git push -u REMOTE "
                 "{branch}`.").format(remote=repr(remote), remotes=", ".join(sorted(remotes)), branch=_sh(name)))
         if remote.startswith("-"):
-            raise PushError(_("{remote} is not a remote kundencheck pushes to.").format(remote=repr(remote)))
+            raise _not_pushable(name, _("{remote} is not a remote kundencheck pushes to.").format(remote=repr(remote)))
         dest = merge if remote == upstream_remote else f"refs/heads/{name}"
         if remote in remotes and self._resolve(f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}") is None:
             # As far as this clone knows, the branch is not on that remote: a push would create it.
-            raise PushError(_(
+            raise _not_pushable(name, _(
                 "The answers were committed but not pushed: {remote} has no branch {target} as far as this "
                 "clone knows (`git fetch {quoted_remote}` updates what it knows), and kundencheck never creates "
                 "a branch on a remote by itself. Push it once by hand with `git push {quoted_remote} "
@@ -1172,7 +1246,7 @@ class GitStore:
                                            f"+{dest}:{tracking}"], config, deadline)
         if status != 0:
             if status is None:
-                return _("fetching the remote's runs to merge them took too long")
+                raise _OutOfTime
             return _("fetching the remote's runs to merge them failed ({reason})").format(reason=_git_reason(err))
         ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
         if ours is None or theirs is None or self._is_ancestor(theirs, ours):
@@ -1198,38 +1272,251 @@ class GitStore:
                   what=_("move {branch} to the merge").format(branch=branch_ref.removeprefix("refs/heads/")), ok=None)
         return None
 
-    def _network(self, args: list[str], config: dict[str, str | None],
-                 deadline: float) -> tuple[int | None, list[str], str]:
+    def _bring_in_remote_commits(self, branch_ref: str, remote: str, dest: str, config: dict[str, str | None],
+                                 deadline: float, *, apply: bool) -> BringIn | tuple[int, int] | None:
+        """The checked-out branch was refused because the remote's has commits it lacks: fetch
+        them and see whether kundencheck can bring them in. It can when every local commit the
+        remote lacks is an answers commit of kundencheck's (one new answers file, its run's
+        trailer, one parent): those are made again on the remote's tip by plumbing (answers
+        files never conflict; author, date and message kept) and the branch, its index and the
+        work tree fast-forwarded to the result (:meth:`_fast_forward_head`), as `git pull
+        --rebase` would, without touching anything else of the user's.
+
+        With ``apply`` it does so and returns (remote commits brought in, answers commits
+        moved); without, it only looks. Returns a :class:`BringIn` saying why not (or, without
+        ``apply``, that it is possible), None when the time ran out.
+        """
+        if remote not in _remotes(config):
+            return BringIn(False, detail=_("{remote} is a URL, not a named remote, so kundencheck has no copy of its "
+                                           "branch to bring in").format(remote=remote))
+        tracking = f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}"
+        status, _out, err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
+                                           f"+{dest}:{tracking}"], config, deadline)
+        if status is None:
+            return None
+        if status != 0:
+            return BringIn(False, detail=_("fetching it failed: {reason}").format(reason=_git_reason(err)))
+        with self._within(deadline):
+            ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
+            if ours is None or theirs is None or self._is_ancestor(theirs, ours):
+                return (0, 0)  # nothing to bring in (any more): push again
+            local = self._local_commits(theirs, ours)
+            own = [c for c in local if c.answers is None]
+            if own:
+                return BringIn(False, own_commits=tuple(f"{c.sha[:10]} {c.subject}" for c in own[:3]),
+                               own_total=len(own))
+            changed = self._changes_in_the_way(ours, theirs)
+            if changed:
+                return BringIn(False, changed_files=changed)
+            if not apply:
+                return BringIn(True)
+            brought = int(self._run(["rev-list", "--count", f"{ours}..{theirs}"],
+                                    what=_("count the remote's commits"))[1].decode().strip() or 0)
+            try:
+                tip = theirs
+                for commit in local:
+                    tip = self._replay(commit, tip, config)
+                self._fast_forward_head(branch_ref, ours, tip, theirs)
+            except _InTheWay as exc:
+                return BringIn(False, changed_files=exc.changed_files, detail=exc.message)
+            except StoreError as exc:
+                return BringIn(False, detail=exc.message)
+            return brought, len(local)
+
+    def _local_commits(self, theirs: str, ours: str) -> list[_LocalCommit]:
+        """The commits of ``ours`` that ``theirs`` lacks, oldest first; ``answers`` is the
+        (path, blob) an answers commit of kundencheck's adds, None for any other commit."""
+        fmt = "%H%x1f%P%x1f%(trailers:key=Kundencheck-Run,valueonly,separator=%x1d)%x1f%s%x1e"
+        out = self._run(["log", "--reverse", "--no-show-signature", "--no-color", "--encoding=UTF-8",
+                         f"--format={fmt}", f"{theirs}..{ours}", "--"], what=_("list your commits"))[1]
+        found = []
+        for record in out.decode("utf-8", "replace").split("\x1e"):
+            record = record.strip("\n")
+            if not record:
+                continue
+            sha, parents, runs, subject = record.split("\x1f", 3)
+            answers = None
+            run_ids = [r.strip() for r in runs.split("\x1d") if r.strip()]
+            if len(parents.split()) == 1 and len(run_ids) == 1:
+                raw = self._run(["diff-tree", "-r", "-z", "--no-renames", "--no-commit-id", "--raw", parents, sha],
+                                what=_("read what a commit changed"))[1].split(b"\0")
+                entries = [(raw[i], raw[i + 1]) for i in range(0, len(raw) - 1, 2)]
+                if len(entries) == 1:
+                    meta, path = entries[0][0].decode(), entries[0][1].decode("utf-8", "surrogateescape")
+                    _old_mode, new_mode, _old, blob, change = meta.lstrip(":").split(" ")
+                    if (change == "A" and new_mode == "100644" and path.startswith(ANSWERS_ROOT + "answers/")
+                            and path.endswith(f"/{run_ids[0]}.toml")):
+                        answers = (path, blob)
+            found.append(_LocalCommit(sha, subject, answers))
+        return found
+
+    def _changes_in_the_way(self, ours: str, theirs: str) -> tuple[str, ...]:
+        """Files the remote's commits change in which the user has changes of their own
+        (staged, unstaged, or an untracked file where the remote adds one): a fast-forward
+        would have to overwrite them, so kundencheck does not bring the remote's commits in."""
+        base = self._run(["merge-base", ours, theirs], what=_("find where the branches part"))[1].decode().strip()
+
+        def names(args: list[str]) -> set[str]:
+            out = self._run(args, what=_("list the remote's changes"))[1].decode("utf-8", "surrogateescape")
+            return {p for p in out.split("\0") if p}
+
+        changed = names(["diff-tree", "-r", "-z", "--no-renames", "--name-only", base, theirs])
+        if not changed:
+            return ()
+        added = names(["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--diff-filter=A", base, theirs])
+        # What the user changed, as `git status` sees it (stat data refreshed in memory only).
+        out = self._run(["--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=no"],
+                        what=_("list your changes"))[1].decode("utf-8", "surrogateescape").split("\0")
+        mine, i = set(), 0
+        while i < len(out):
+            entry = out[i]
+            if len(entry) > 3:
+                mine.add(entry[3:])
+                if entry[0] in "RC":
+                    i += 1  # the name it was renamed or copied from follows
+                    mine.add(out[i] if i < len(out) else "")
+            i += 1
+        in_the_way = (mine & changed) | {p for p in added if os.path.lexists(self.root / p)}
+        return tuple(sorted(in_the_way))
+
+    def _replay(self, commit: _LocalCommit, onto: str, config: dict[str, str | None]) -> str:
+        """An answers commit made again on ``onto``: the same file, message, author and date."""
+        assert commit.answers is not None
+        path, blob = commit.answers
+        tree = self._build_tree(onto, path, blob, replace=False)
+        raw = self._cat_batch([commit.sha])[0][1]
+        headers, _sep, message = raw.partition(b"\n\n")
+        env = {}
+        for line in headers.decode("utf-8", "replace").split("\n"):
+            if line.startswith("author "):
+                who, when, zone = line[len("author "):].rsplit(" ", 2)
+                name, _lt, email = who.partition(" <")
+                env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email.rstrip(">"), "GIT_AUTHOR_DATE": f"@{when} {zone}"}
+        sign = _git_bool(config, "commit.gpgsign")  # as `git rebase` signs what it makes again
+        args = ["commit-tree", tree, "-p", onto, *(["-S"] if sign else [])]
+        status, out, err = self._run(args, stdin=message, env=env, what=_("make your answers commit again"),
+                                     ok=None, user_locale=sign)
+        if status != 0:
+            raise StoreError(_("git could not make the answers commit {commit} again on the remote's branch. git "
+                               "said: {error}").format(commit=commit.sha[:10], error=err.strip() or _("(nothing)")))
+        return out.decode().strip()
+
+    def _fast_forward_head(self, branch_ref: str, old: str, new: str, theirs: str) -> None:
+        """Move the checked-out branch from ``old`` to ``new`` (the remote's tip with the answers
+        commits made again on it), with the index and the work tree, as the commit protocol
+        moves it: index.lock held from before the branch moves until the index goes with it, a
+        journal for a kundencheck killed meanwhile, compare-and-swap. The index and the work
+        tree change as `git read-tree -m -u OLD NEW` (a two-tree merge, what a fast-forward
+        does) changes them in a copy of the index: only files that differ between the two, and
+        none that has changes of the user's (git refuses, nothing is written)."""
+        from kundencheck.store.index_lock import IndexLock
+
+        lock = IndexLock(self._index, self.data_dir / "commit.journal", self.root)
+        if not lock.acquire(_LOCK_WAIT, self._recover):
+            raise self._locked_error()
+        updated = moved = False
+        try:
+            symref, head = self._head()
+            if symref != branch_ref or head != old:
+                raise StoreError(_("{branch} moved while kundencheck brought in the remote's commits; nothing was "
+                                   "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
+            self._check_ready((symref, head), lock_held=True)
+            self._check_not_checked_out_elsewhere(branch_ref)
+            lock.note(ref="HEAD", old=old, new=new, fast_forward=[old, new])
+            header = b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big")
+            lock.start_from(self._index, header + self._hash(header).digest())
+            status, _out, err = self._run(["read-tree", "-m", "-u", old, new], what=_("update your files"),
+                                          env={"GIT_INDEX_FILE": str(lock.build)}, ok=None)
+            if status != 0:
+                raise _InTheWay(_("git would not update your files to the remote's commits: {reason}").format(
+                    reason=_git_reason(err)), self._changes_in_the_way(old, theirs))
+            updated = True
+            lock.adopt()
+            subject = _("kundencheck push: your answers commits moved onto {tip}").format(tip=theirs[:10])
+            if self._run(["update-ref", "-m", subject, "HEAD", new, old], what=_("move the branch"), ok=None)[0] != 0:
+                raise StoreError(_("{branch} moved while kundencheck brought in the remote's commits; nothing was "
+                                   "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
+            moved = True
+            lock.commit()
+        except BaseException:
+            if moved:
+                raise  # only renaming the lock over the index failed: as after `git commit`
+            if self._landed([(new, old)], "HEAD"):
+                lock.commit()  # the branch is there after all: the index and the files go with it
+                raise
+            if updated:
+                self._undo_fast_forward(lock.path, lock.build, new, old)
+            lock.release()
+            raise
+
+    def _undo_fast_forward(self, lock: pathlib.Path, build: pathlib.Path, new: str, old: str) -> None:
+        """Put the files a fast-forward to ``new`` updated back as they were at ``old``: a two-tree
+        merge back, on the index it wrote (in ``build``, or adopted into the lock: then a copy in
+        ``build``, so the lock stays the file it is); a file changed since is the user's and stays."""
+        try:
+            if not build.exists():
+                try:
+                    os.link(lock, build)
+                except OSError:
+                    shutil.copyfile(lock, build)
+            self._run(["read-tree", "-m", "-u", new, old], what=_("put your files back"),
+                      env={"GIT_INDEX_FILE": str(build)}, ok=None)
+        except (OSError, StoreError):
+            pass  # the files stay as the fast-forward left them; the index and the branch are as before
+
+    @contextlib.contextmanager
+    def _within(self, deadline: float) -> Iterator[None]:
+        """Each git call made meanwhile is stopped at ``deadline`` at the latest."""
+        before = self.__dict__.get("timeout")
+        self.timeout = max(min(self.timeout, deadline - time.monotonic()), 1.0)
+        try:
+            yield
+        finally:
+            if before is None:
+                del self.timeout
+            else:
+                self.timeout = before
+
+    def _network(self, args: list[str], config: dict[str, str | None], deadline: float, *,
+                 env: dict[str, str] | None = None) -> tuple[int | None, list[str], str]:
         """Run a git command that talks to a remote: (exit status or None when it was stopped
-        at the deadline, porcelain stdout lines, stderr).
+        at the deadline, porcelain stdout lines, stderr, what of it there was when stopped).
 
         It runs in a session of its own (no controlling terminal, so nothing it starts can
         open /dev/tty and prompt inside the TUI) and is killed with everything it started.
+        git's own messages are in the C locale (they are read); LANGUAGE names the language
+        kundencheck speaks, which programs in a hook that honour it use (git ignores it in
+        the C locale), so `kundencheck check` in a pre-push hook speaks it too.
         """
-        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never",
-               "LC_ALL": "C", "LANGUAGE": "C"}
-        if not (env.get("GIT_SSH_COMMAND") or env.get("GIT_SSH") or config.get("core.sshcommand")):
-            env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+        from kundencheck.core.i18n import current_language
+
+        environ = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never",
+                   "LC_ALL": "C", "LANGUAGE": current_language(), **(env or {})}
+        environ.pop("GIT_TRACE2_PARENT_SID", None)  # run from a git hook: the push's events are its own
+        if not (environ.get("GIT_SSH_COMMAND") or environ.get("GIT_SSH") or config.get("core.sshcommand")):
+            environ["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
         posix = os.name == "posix"
         try:
-            proc = subprocess.Popen([self._exe, *args], cwd=self.root, env=env,
+            proc = subprocess.Popen([self._exe, *args], cwd=self.root, env=environ,
                                     stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, start_new_session=posix)
         except OSError as exc:
-            raise PushError(_("Could not run git to reach the remote: {error}.").format(error=exc)) from exc
+            raise StoreError(_("Could not run git to reach the remote: {error}.").format(error=exc)) from exc
+        status: int | None
         try:
             out, err = proc.communicate(timeout=max(deadline - time.monotonic(), 0.1))
+            status = proc.returncode
         except subprocess.TimeoutExpired:
             with contextlib.suppress(OSError):
                 if posix:
                     os.killpg(proc.pid, 9)  # git, ssh and whatever they started
                 else:
                     proc.kill()
+            out, err, status = b"", b"", None
             with contextlib.suppress(subprocess.TimeoutExpired, OSError):
-                proc.communicate(timeout=5)
-            return None, [], ""
+                out, err = proc.communicate(timeout=5)  # what a hook said before it was stopped
         lines = out.decode("utf-8", "replace").splitlines()
-        return proc.returncode, lines, err.decode("utf-8", "replace")
+        return status, lines, err.decode("utf-8", "replace")
 
     def _tracking_ref(self, name: str, config: dict[str, str | None]) -> str | None:
         """The remote-tracking branch of a local branch ``name``: its upstream's, else

@@ -160,6 +160,11 @@ class ReviewScreen(Screen):
         if self.session.wants_push():  # decided when the run started; never fails the commit, time-limited
             self.app.call_from_thread(setattr, self, "sub_title", _("Committed; pushing…"))
             result = self.session.push()
+            if result.push_failure is not None:  # the whole story is printed once the screen has closed
+                from kundencheck.push_texts import refusal_title
+
+                self.app.call_from_thread(setattr, self, "sub_title", _("Committed; {problem}").format(
+                    problem=refusal_title(result.push_failure)))
         return result
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
