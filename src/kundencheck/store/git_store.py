@@ -129,6 +129,15 @@ class _LocalCommit(NamedTuple):
     answers: tuple[str, str] | None
 
 
+class _BroughtIn(NamedTuple):
+    """The remote's commits brought into the checked-out branch (see _bring_in_remote_commits)."""
+
+    commits: int
+    moved: int
+    #: The remote has every commit of ours already: nothing to push, nothing brought in.
+    nothing_to_push: bool = False
+
+
 class _OutOfTime(Exception):
     """The push time limit ran out while fetching."""
 
@@ -1119,7 +1128,9 @@ class GitStore:
                     raise PushError(failure._replace(refusal=PushRefusal.BEHIND, remote_reason=reason, bring_in=outcome))
                 if outcome is None:
                     raise PushError(failure._replace(refusal=PushRefusal.TIMEOUT))
-                brought, moved = brought + outcome[0], max(moved, outcome[1])
+                if outcome.nothing_to_push:  # the remote has all of ours: not even the work tree is touched
+                    return PushResult(name, remote, short, up_to_date=True)
+                brought, moved = brought + outcome.commits, max(moved, outcome.moved)
             attempt += 1
             pause = random.uniform(0.0, min(2.0, 0.05 * 2 ** attempt))
             if time.monotonic() + pause >= deadline:
@@ -1273,7 +1284,7 @@ class GitStore:
         return None
 
     def _bring_in_remote_commits(self, branch_ref: str, remote: str, dest: str, config: dict[str, str | None],
-                                 deadline: float, *, apply: bool) -> BringIn | tuple[int, int] | None:
+                                 deadline: float, *, apply: bool) -> BringIn | _BroughtIn | None:
         """The checked-out branch was refused because the remote's has commits it lacks: fetch
         them and see whether kundencheck can bring them in. It can when every local commit the
         remote lacks is an answers commit of kundencheck's (one new answers file, its run's
@@ -1282,9 +1293,9 @@ class GitStore:
         work tree fast-forwarded to the result (:meth:`_fast_forward_head`), as `git pull
         --rebase` would, without touching anything else of the user's.
 
-        With ``apply`` it does so and returns (remote commits brought in, answers commits
-        moved); without, it only looks. Returns a :class:`BringIn` saying why not (or, without
-        ``apply``, that it is possible), None when the time ran out.
+        With ``apply`` it does so and says how many commits it brought in and moved; without,
+        it only looks. Returns a :class:`BringIn` saying why not (or, without ``apply``, that
+        it is possible), None when the time ran out.
         """
         if remote not in _remotes(config):
             return BringIn(False, detail=_("{remote} is a URL, not a named remote, so kundencheck has no copy of its "
@@ -1299,7 +1310,9 @@ class GitStore:
         with self._within(deadline):
             ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
             if ours is None or theirs is None or self._is_ancestor(theirs, ours):
-                return (0, 0)  # nothing to bring in (any more): push again
+                return _BroughtIn(0, 0)  # nothing to bring in (any more): push again
+            if self._is_ancestor(ours, theirs):
+                return _BroughtIn(0, 0, nothing_to_push=True)
             local = self._local_commits(theirs, ours)
             own = [c for c in local if c.answers is None]
             if own:
@@ -1321,7 +1334,7 @@ class GitStore:
                 return BringIn(False, changed_files=exc.changed_files, detail=exc.message)
             except StoreError as exc:
                 return BringIn(False, detail=exc.message)
-            return brought, len(local)
+            return _BroughtIn(brought, len(local))
 
     def _local_commits(self, theirs: str, ours: str) -> list[_LocalCommit]:
         """The commits of ``ours`` that ``theirs`` lacks, oldest first; ``answers`` is the
