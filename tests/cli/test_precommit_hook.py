@@ -99,3 +99,62 @@ def test_the_hook_fails_when_the_check_is_due_and_passes_after_a_fresh_run(proje
     assert passed.returncode == 0, out
     assert "kundencheck check" in out and "Passed" in out
     print(f"pre-commit: first run (builds the hook environment) {first:.1f} s, second run {second:.1f} s")
+
+
+def test_kundencheck_push_refused_by_the_hook_through_pre_commit_says_the_teams_gate_refused(
+        project_repo, hook_repo, tmp_path, monkeypatch):
+    """As the README sets the gate up: `.pre-commit-config.yaml` and `pre-commit install --hook-type
+    pre-push` in a person's clone. The push after `answer --push` is refused by the gate (an
+    overdue action) through pre-commit's hook: the warning says that the team's gate refused, with
+    its finding, and keeps the commit; `kundencheck push` pushes once the action is decided."""
+    from click.testing import CliRunner
+
+    from kundencheck.cli import main
+    from kundencheck.core.answers import Action
+    from tests.cli.test_answer import fill
+    from tests.cli.test_push_gate import GREEN
+
+    hook_path, rev = hook_repo
+    project = project_repo
+    (project / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_path}\n    rev: {rev}\n    hooks:\n      - id: kundencheck-check\n")
+    (project / ".kundencheck" / "config.toml").write_text('project = "Shop"\nphase = "build"\n')
+    git(project, "add", ".pre-commit-config.yaml", ".kundencheck/config.toml")
+    git(project, "commit", "-q", "-m", "Add the kundencheck gate")
+    checklist = load_catalog(project).find("build", "en")
+    now = dt.datetime.now().astimezone().replace(microsecond=0)
+    with GitStore.open(project) as store:
+        old = commit_run(store, checklist, JONAS, "old sprint", now - dt.timedelta(days=30), base_answers(
+            "red", 4, "green", note="Only mails", action=Action("Call the client", "Jonas", (now - dt.timedelta(days=10)).date())))
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "clone", "-q", "--bare", str(project), str(remote))
+    clone = tmp_path / "erika"
+    git(tmp_path, "clone", "-q", str(remote), str(clone))
+    monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-home"))
+    monkeypatch.setenv("PRE_COMMIT_COLOR", "never")
+    installed = subprocess.run([sys.executable, "-m", "pre_commit", "install", "--install-hooks", "--hook-type", "pre-push"],
+                               cwd=clone, capture_output=True, text=True, timeout=900)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+
+    def invoke(*args, input=None):
+        return CliRunner().invoke(main, ["-C", str(clone), *args], input=input, catch_exceptions=False,
+                                  env={"COLUMNS": "300"})
+
+    def answer(*args, reviews=""):
+        text = fill(invoke("answer", "build", "--template").output, GREEN) + reviews
+        return invoke("answer", "build", "--from", "-", *args, input=text)
+
+    before = git(remote, "rev-parse", "main")
+    result = answer("--push")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "kundencheck: warning: Not pushed: the pre-push hook refused to push main to origin, and what refused is the "
+        "team's own gate, `kundencheck check`: it found 1 problem")
+    assert '✘ overdue action: build/client-contacted: the action "Call the client"' in result.stderr
+    assert "The commit is kept in your repository." in result.stderr
+    assert git(remote, "rev-parse", "main") == before
+    decided = answer(reviews=f'\n[[reviews]]\nrun = "{old.id}"\nitem = "client-contacted"\ndecision = "done"\n')
+    assert decided.exit_code == 0, decided.output
+    pushed = invoke("push")
+    assert pushed.exit_code == 0, pushed.output
+    assert git(remote, "rev-parse", "main") == git(clone, "rev-parse", "HEAD")
