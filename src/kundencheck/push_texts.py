@@ -15,7 +15,7 @@ from kundencheck.store.push import GateFinding, PushFailure, PushRefusal, PushRe
 #: How many of the gate's findings are listed (the most important first), then "and N more".
 GATE_FINDINGS_SHOWN = 5
 #: How long one finding's line may get.
-FINDING_WIDTH = 110
+FINDING_WIDTH = 140
 #: Levels, the most important first.
 _LEVEL_ORDER = {"error": 0, "warning": 1}
 _LEVEL_SYMBOLS = {"error": "✘", "warning": "⚠"}
@@ -155,7 +155,7 @@ def _what_to_do(findings: list[GateFinding]) -> list[str]:
             todo.append(_("answer the due check (`kundencheck run {phase}`)").format(phase=phases[0]))
         elif rule == "overdue_action":
             todo.append(_("decide the overdue actions: done, still open with a new due date, or dropped (the action "
-                          "review at the start of `kundencheck run`)"))
+                          "review at the start of `kundencheck run`; `kundencheck actions --overdue` lists them)"))
         elif rule == "red_without_action":
             todo.append(_("give each red answer an action (`kundencheck amend` corrects your run)"))
         elif rule == "disagreement":

@@ -81,9 +81,10 @@ def test_the_teams_gate_in_the_pre_push_hook_refusing_is_said_with_its_findings_
     assert warning.startswith(
         "kundencheck: warning: Not pushed: the pre-push hook refused to push main to origin, and what refused is the "
         "team's own gate, `kundencheck check`: it found 1 problem the team agreed must not be pushed past.\n"
-        '  ✘ overdue action: build/client-contacted: the action "Call the client" (Jonas, due ')
+        "  ✘ overdue action: build/client-contacted: the action ")
+    assert '"Call the client" (Jonas, due ' in warning
     assert ("To push: decide the overdue actions: done, still open with a new due date, or dropped (the action review "
-            "at the start of `kundencheck run`); then push again with `kundencheck push`. If your team allows pushing "
+            "at the start of `kundencheck run`; `kundencheck actions --overdue` lists them); then push again with `kundencheck push`. If your team allows pushing "
             "past it, `git push --no-verify origin main` skips the pre-push hook; kundencheck never does that by "
             "itself.\nThe commit is kept in your repository.") in warning
     assert "\x1b" not in warning
@@ -161,7 +162,8 @@ def test_the_gates_verdict_is_data_the_findings_the_most_important_first():
     assert lines[1:6] == [f"  ✘ overdue action: action {n} is overdue" for n in range(5)]
     assert lines[6] == "  and 3 more (`kundencheck check` lists them all)"
     assert lines[7].startswith("To push: decide the overdue actions: done, still open with a new due date, or dropped "
-                               "(the action review at the start of `kundencheck run`); answer the due check "
+                               "(the action review at the start of `kundencheck run`; `kundencheck actions --overdue` "
+                               "lists them); answer the due check "
                                "(`kundencheck run build`); then push again with `kundencheck push`.")
     assert "disagree" not in lines[7]  # a warning refuses nothing
 
