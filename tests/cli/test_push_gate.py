@@ -107,6 +107,18 @@ def test_the_teams_gate_in_the_pre_push_hook_refusing_is_said_with_its_findings_
     assert git(remote, "rev-parse", "main") == git(erika, "rev-parse", "HEAD")
 
 
+def test_an_accepted_push_suggestion_is_refused_by_the_gate_the_same_way(clone):
+    erika, remote = clone["path"], clone["remote"]
+    write_hook(erika, GATE_HOOK)
+    (erika / ".kundencheck" / "config.toml").write_text('project = "Shop"\nphase = "build"\n[storage]\npush = true\n')
+    assert invoke(erika, "config", "--push", "accept").exit_code == 0
+    before = git(remote, "rev-parse", "main")
+    result = answer(erika)  # no --push: the project's suggestion, accepted
+    assert result.exit_code == 0, result.output
+    assert "what refused is the team's own gate, `kundencheck check`: it found 1 problem" in result.stderr
+    assert git(remote, "rev-parse", "main") == before
+
+
 def test_the_gate_passing_while_something_else_in_the_hook_refuses(clone):
     erika = clone["path"]
     write_hook(erika, f'"{sys.executable}" -m kundencheck check > /dev/null || exit 1\n'

@@ -163,6 +163,8 @@ def hook_run(trace: str) -> HookRun | None:
     started: dict[object, str] = {}
     exited: dict[object, int] = {}
     for line in trace.splitlines():
+        if '"child_' not in line:
+            continue  # most events of a push (and of the git programs a hook runs) are others
         try:
             event = json.loads(line)
         except ValueError:
