@@ -244,3 +244,55 @@ def test_killed_during_the_fast_forward_the_next_kundencheck_finishes_or_undoes_
     assert git(remote, "rev-parse", "main") == git(busy, "rev-parse", "HEAD")
     assert {f"{ANSWERS}/20261201T0900-build-ada-aaaa.toml", "theirs.txt"} <= set(tree_paths(remote, "main"))
     assert user_state(busy)["staged"] == before["staged"]
+
+
+#: (subcommand, which call of it) for each step of `kundencheck push` bringing the remote's commits in.
+BRING_IN_STEPS = [("fetch", 1), ("log", 1), ("diff-tree", 1), ("status", 1), ("rev-list", 1), ("mktree", 1),
+                  ("commit-tree", 1), ("read-tree", 1), ("update-ref", 1), ("push", 2)]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell wrapper")
+@pytest.mark.parametrize("mode", ["fail", "hang", "done-then-killed"])
+@pytest.mark.parametrize(("sub", "nth"), BRING_IN_STEPS, ids=[f"{s}#{n}" for s, n in BRING_IN_STEPS])
+def test_git_misbehaving_at_a_step_of_bringing_the_remotes_commits_in(tmp_path, busy, remote, monkeypatch, sub, nth, mode):
+    """git fails, hangs past the time limit, or does its work and is killed, at each step: the
+    branch, index and work tree are as before, or fast-forwarded with the user's work kept;
+    nothing is left behind; nothing waits past the push time limit; `kundencheck push` then works."""
+    import time
+
+    from tests.hostile.test_commit_faults import assert_hung_git_is_gone, fault_env, make_wrapper
+
+    another_clone_pushes(tmp_path, remote, **{"theirs.txt": "theirs\n"})
+    commit_run(busy, "20261201T0900-build-ada-aaaa")
+    before = user_state(busy)
+    wrapper, folder = make_wrapper(tmp_path)
+    monkeypatch.setattr(GitStore, "timeout", 2.0)
+    monkeypatch.setattr(GitStore, "push_timeout", 6.0)
+    for key, value in fault_env(wrapper, sub, nth, mode).items():
+        monkeypatch.setenv(key, value)
+    started = time.monotonic()
+    try:
+        outcome = push(busy)
+    except PushError as exc:
+        outcome = exc.failure
+    took = time.monotonic() - started
+    for key in ("GIT_PYTHON_GIT_EXECUTABLE", "FAULT_SUB", "FAULT_NTH", "FAULT_MODE"):
+        monkeypatch.delenv(key)
+    assert (folder / "hit").exists(), "the fault was not reached"
+    assert took < 6.0 + 3, f"took {took:.1f} s"
+    with GitStore.open(busy) as store:
+        store.check_ready()  # the next kundencheck looks
+    no_leftovers(busy)
+    after = user_state(busy)
+    if after["head"] == before["head"]:
+        assert after == before
+    else:  # fast-forwarded: the remote's file came in, the user's work is as it was
+        assert after["files"] == {**before["files"], "theirs.txt": b"theirs\n"}
+        assert after["staged"] == before["staged"] and after["unstaged"] == before["unstaged"]
+    if isinstance(outcome, PushResult):
+        assert (sub, mode) in (("update-ref", "done-then-killed"), ("push", "done-then-killed"))
+    assert_hung_git_is_gone(folder)
+    result = CliRunner().invoke(main, ["-C", str(busy), "push"], catch_exceptions=False)  # the advice works
+    assert result.exit_code == 0, result.output
+    assert git(remote, "rev-parse", "main") == git(busy, "rev-parse", "HEAD")
+    assert user_state(busy)["staged"] == before["staged"]

@@ -1307,34 +1307,38 @@ class GitStore:
             return None
         if status != 0:
             return BringIn(False, detail=_("fetching it failed: {reason}").format(reason=_git_reason(err)))
-        with self._within(deadline):
-            ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
-            if ours is None or theirs is None or self._is_ancestor(theirs, ours):
-                return _BroughtIn(0, 0)  # nothing to bring in (any more): push again
-            if self._is_ancestor(ours, theirs):
-                return _BroughtIn(0, 0, nothing_to_push=True)
-            local = self._local_commits(theirs, ours)
-            own = [c for c in local if c.answers is None]
-            if own:
-                return BringIn(False, own_commits=tuple(f"{c.sha[:10]} {c.subject}" for c in own[:3]),
-                               own_total=len(own))
-            changed = self._changes_in_the_way(ours, theirs)
-            if changed:
-                return BringIn(False, changed_files=changed)
-            if not apply:
-                return BringIn(True)
-            brought = int(self._run(["rev-list", "--count", f"{ours}..{theirs}"],
-                                    what=_("count the remote's commits"))[1].decode().strip() or 0)
-            try:
-                tip = theirs
-                for commit in local:
-                    tip = self._replay(commit, tip, config)
-                self._fast_forward_head(branch_ref, ours, tip, theirs)
-            except _InTheWay as exc:
-                return BringIn(False, changed_files=exc.changed_files, detail=exc.message)
-            except StoreError as exc:
-                return BringIn(False, detail=exc.message)
-            return _BroughtIn(brought, len(local))
+        try:
+            with self._within(deadline):
+                return self._bring_in_fetched(branch_ref, tracking, config, apply=apply)
+        except _InTheWay as exc:
+            return BringIn(False, changed_files=exc.changed_files, detail=exc.message)
+        except StoreError as exc:  # git failed or was stopped on the way: nothing was changed
+            return BringIn(False, detail=exc.message)
+
+    def _bring_in_fetched(self, branch_ref: str, tracking: str, config: dict[str, str | None], *,
+                          apply: bool) -> BringIn | _BroughtIn:
+        """:meth:`_bring_in_remote_commits` once the remote's branch is fetched into ``tracking``."""
+        ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
+        if ours is None or theirs is None or self._is_ancestor(theirs, ours):
+            return _BroughtIn(0, 0)  # nothing to bring in (any more): push again
+        if self._is_ancestor(ours, theirs):
+            return _BroughtIn(0, 0, nothing_to_push=True)
+        local = self._local_commits(theirs, ours)
+        own = [c for c in local if c.answers is None]
+        if own:
+            return BringIn(False, own_commits=tuple(f"{c.sha[:10]} {c.subject}" for c in own[:3]), own_total=len(own))
+        changed = self._changes_in_the_way(ours, theirs)
+        if changed:
+            return BringIn(False, changed_files=changed)
+        if not apply:
+            return BringIn(True)
+        brought = int(self._run(["rev-list", "--count", f"{ours}..{theirs}"],
+                                what=_("count the remote's commits"))[1].decode().strip() or 0)
+        tip = theirs
+        for commit in local:
+            tip = self._replay(commit, tip, config)
+        self._fast_forward_head(branch_ref, ours, tip, theirs)
+        return _BroughtIn(brought, len(local))
 
     def _local_commits(self, theirs: str, ours: str) -> list[_LocalCommit]:
         """The commits of ``ours`` that ``theirs`` lacks, oldest first; ``answers`` is the
@@ -1438,15 +1442,16 @@ class GitStore:
             lock.note(ref="HEAD", old=old, new=new, fast_forward=[old, new])
             header = b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big")
             lock.start_from(self._index, header + self._hash(header).digest())
+            updated = True  # from here on, whatever happens, the files are put back unless the branch moves
             status, _out, err = self._run(["read-tree", "-m", "-u", old, new], what=_("update your files"),
                                           env={"GIT_INDEX_FILE": str(lock.build)}, ok=None)
             if status != 0:
                 raise _InTheWay(_("git would not update your files to the remote's commits: {reason}").format(
                     reason=_git_reason(err)), self._changes_in_the_way(old, theirs))
-            updated = True
             lock.adopt()
             subject = _("kundencheck push: your answers commits moved onto {tip}").format(tip=theirs[:10])
-            if self._run(["update-ref", "-m", subject, "HEAD", new, old], what=_("move the branch"), ok=None)[0] != 0:
+            status = self._run(["update-ref", "-m", subject, "HEAD", new, old], what=_("move the branch"), ok=None)[0]
+            if status != 0 and not self._landed([(new, old)], "HEAD"):  # not git moving it, then dying
                 raise StoreError(_("{branch} moved while kundencheck brought in the remote's commits; nothing was "
                                    "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
             moved = True
