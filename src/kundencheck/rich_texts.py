@@ -20,38 +20,57 @@ TREND_COUNTS = {"better": N_("{arrow} {count} better"), "same": N_("{arrow} {cou
 LEGEND = N_("✔ yes  ◐ partly  ✘ no  – n/a  · none  ↑ better → same ↓ worse  ⚠ disagree")
 
 
-def counts_text(counts: dict[str, int], *, words: bool = True, separator: str = "  ") -> Text:
-    """``✔ 1 yes  ◐ 0 partly  ✘ 1 no  – 0 n/a``; ``words=False`` gives ``✔1 ◐0 ✘1 –0`` for
-    narrow tables (with :data:`LEGEND` shown nearby)."""
-    text = Text()
+def counts_parts(counts: dict[str, int], *, words: bool = True) -> list[Text]:
+    """``✔ 1 yes``, ``◐ 0 partly``, ``✘ 1 no``, ``– 0 n/a``: one part per status, each to be
+    kept on one line; ``words=False`` gives ``✔1`` ... for narrow tables (with :data:`LEGEND`
+    shown nearby)."""
+    parts = []
     for status in ("green", "amber", "red", "na"):
-        if text:
-            text.append(separator)
         count = counts.get(status, 0)
         shown = (f"{STATUS_SYMBOLS[status]} {count} {translate(STATUS_WORDS[status])}" if words
                  else f"{STATUS_SYMBOLS[status]}{count}")
-        text.append(shown, style=STATUS_STYLES[status])
-    return text
+        parts.append(Text(shown, style=STATUS_STYLES[status]))
+    return parts
 
 
-def trend_text(trend: dict[str, int], *, words: bool = True, separator: str = "  ") -> Text:
-    """``↑ 2 better  → 0 same  ↓ 1 worse`` (and ``2 new`` when there are new items);
-    ``words=False`` gives ``↑2 →0 ↓1 +2``."""
+def counts_text(counts: dict[str, int], *, words: bool = True, separator: str = "  ") -> Text:
+    """``✔ 1 yes  ◐ 0 partly  ✘ 1 no  – 0 n/a``; ``words=False`` gives ``✔1 ◐0 ✘1 –0``."""
+    return Text(separator).join(counts_parts(counts, words=words))
+
+
+def trend_parts(trend: dict[str, int], *, words: bool = True) -> list[Text]:
+    """``↑ 2 better``, ``→ 0 same``, ``↓ 1 worse`` (and ``2 new`` when there are new items), one
+    part each; ``words=False`` gives ``↑2`` ... ``+2``."""
     from kundencheck.core.history import TREND_ARROWS, Trend
 
-    text = Text()
+    parts = []
     for key in ("better", "same", "worse"):
-        if text:
-            text.append(separator)
         count = trend.get(key, 0)
         shown = (translate(TREND_COUNTS[key]).format(arrow=TREND_ARROWS[Trend(key)], count=count) if words
                  else f"{TREND_ARROWS[Trend(key)]}{count}")
-        text.append(shown, style=TREND_STYLES[key])
+        parts.append(Text(shown, style=TREND_STYLES[key]))
     if trend.get("new"):
-        text.append(separator)
-        text.append(_("{count} new").format(count=trend["new"]) if words else f"+{trend['new']}", style="dim")
-    return text
+        parts.append(Text(_("{count} new").format(count=trend["new"]) if words else f"+{trend['new']}", style="dim"))
+    return parts
+
+
+def trend_text(trend: dict[str, int], *, words: bool = True, separator: str = "  ") -> Text:
+    """``↑ 2 better  → 0 same  ↓ 1 worse`` (and ``2 new``); ``words=False`` gives ``↑2 →0 ↓1 +2``."""
+    return Text(separator).join(trend_parts(trend, words=words))
+
+
+def first_use_text() -> str:
+    """What a repository without a project config is told, in one line (the TUI and `status`)."""
+    from kundencheck.core.config import CONFIG_PATH
+
+    return _("Not set up: `kundencheck init` writes {file} and commits it.").format(file=CONFIG_PATH)
 
 
 def legend_text() -> Text:
     return Text(translate(LEGEND), style="dim")
+
+
+def legend_parts() -> list[Text]:
+    """The legend in parts that belong together (``✔ yes``, ``↑ better → same ↓ worse``), for a
+    layout that keeps each on one line."""
+    return [Text(part, style="dim") for part in translate(LEGEND).split("  ") if part.strip()]

@@ -17,7 +17,7 @@ from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Answer, Run
 from kundencheck.core.catalog import Catalog, load_catalog
 from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item
-from kundencheck.core.config import Config, load_config
+from kundencheck.core.config import CONFIG_PATH, Config, load_config
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
 from kundencheck.core.i18n import _, set_language
 from kundencheck.core.scoring import Tally, tally
@@ -83,6 +83,9 @@ class Project:
     catalog: Catalog
     language: str
     warnings: list[str] = field(default_factory=list)
+    #: Whether the repository has a project config (``kundencheck init`` has run): without one,
+    #: kundencheck works with the defaults and says how to set the project up.
+    set_up: bool = True
 
     @property
     def root(self) -> Path:
@@ -220,7 +223,8 @@ def open_project(path: str | Path = ".", *, allow_detached: bool = False) -> Pro
     except KundencheckError:
         store.close()
         raise
-    return Project(store=store, config=config, catalog=catalog, language=language)
+    set_up = (store.root / CONFIG_PATH).is_file()
+    return Project(store=store, config=config, catalog=catalog, language=language, set_up=set_up)
 
 
 def correction_run(checklist: Checklist, target: Run, identity: Identity) -> Run:

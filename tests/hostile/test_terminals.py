@@ -98,7 +98,8 @@ def _screen(pilot, name: str) -> bool:
 #: What each screen needs before it is drawn the same every time.
 READY = {
     "HomeScreen": lambda pilot: getattr(pilot.app.screen, "data", None) is not None,  # the history is read
-    "HistoryScreen": lambda pilot: bool(pilot.app.screen.query("DataTable")) and pilot.app.screen.query_one("DataTable").row_count > 0,
+    "HistoryScreen": lambda pilot: bool(pilot.app.screen.query("DataTable")) and pilot.app.screen.query_one("DataTable").row_count > 0
+    and pilot.app.screen.query_one("DataTable").region.height > 0,  # filled and laid out
     "ParticipantsScreen": lambda pilot: pilot.app.screen.query_one("SelectionList").option_count > 0,
 }
 

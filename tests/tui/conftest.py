@@ -14,10 +14,21 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 FIXED_START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 
 
-def offline_app(previous_answers: dict | None = None):
-    """The app on the tests' checklist with a fixed run, not connected to any repository:
-    deterministic screens for snapshots."""
-    checklist = load_checklist(DATA / "sprint.en.toml")
+#: "Today" of the offline app: the run's start (a Friday), so typed dates are understood the same every time.
+OFFLINE_TODAY = FIXED_START.date()
+
+
+def offline_app(previous_answers: dict | None = None, *, language: str | None = None, draft: bool = False,
+                theme: str | None = None):
+    """The app on the tests' checklist with a fixed run and a fixed today, not connected to any
+    repository: deterministic screens for snapshots. ``language``: chosen as opening a project in
+    that language does, with tests/data/sprint.LANG.toml (default: the language as it is, the
+    English checklist). ``draft``: offered as a draft to resume, with two answers."""
+    from kundencheck.core.i18n import _, set_language
+
+    if language is not None:
+        set_language(language)  # the conftest's fixture switches back to English after the test
+    checklist = load_checklist(DATA / f"sprint.{language or 'en'}.toml")
     run = answers_mod.new_run(checklist, "Erika Mustermann <erika@example.com>", "erika@example.com", sprint="2026-W48", started=FIXED_START)
     run.id = "20261127T083000Z-build-erika-000000"  # the random part would change every snapshot
     previous = None
@@ -25,7 +36,12 @@ def offline_app(previous_answers: dict | None = None):
         previous = answers_mod.new_run(checklist, "Erika Mustermann <erika@example.com>", "erika@example.com", sprint="2026-W46", started=FIXED_START - dt.timedelta(days=14))
         previous.answers = [answers_mod.Answer(item=k, value=v[0], note=v[1]) for k, v in previous_answers.items()]
     session = RunSession(None, checklist, run, previous)
-    return build_app(lambda _phase, _draft: session), session
+    offer = None
+    if draft:
+        run.answers = [answers_mod.Answer("client-contacted", "green"), answers_mod.Answer("team-mood", 4)]
+        offer = (run, _("Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.").format(
+            id=run.id, checklist="build", sprint="2026-W48", when="2026-11-27 10:15", n=2))  # as Project.offerable_draft says it
+    return build_app(lambda _phase, _draft: session, draft=offer, theme=theme, today=lambda: OFFLINE_TODAY), session
 
 
 #: "Today" of the apps built on the shared history repository (tests/history_builder.py).

@@ -1,90 +1,258 @@
-"""What users see, as SVG snapshots at 80x24 (update with --snapshot-update)."""
+"""What users see: every screen as an SVG snapshot at 80x24 and 120x40, in English and in German,
+in the default theme (update with --snapshot-update and look at each changed SVG).
+
+The run, review and dialog screens are the offline app of tests/tui/conftest.py (fixed run, fixed
+today); home, history, the action review and the participants picker run on the shared history
+repository (tests/history_builder.py) with fixed run ids, a fixed sprint label and a fixed today.
+German is chosen as a team does: ``language = "de"`` in the project config (the offline app sets
+the language the same way opening such a project does) with the German twin of the tests'
+checklist. At 80x24 nothing a person needs may be cut off: long lines wrap, a pane scrolls.
+"""
 
 from __future__ import annotations
 
+import itertools
+import shutil
+
 import pytest
 
-from tests.tui.conftest import FIXED_START, offline_app
+from kundencheck.core import answers as answers_mod
+from kundencheck.session import RunSession, open_project
+from kundencheck.tui.app import build_app
+from tests.tui.conftest import DATA, FIXED_START, TODAY, offline_app
 
-SIZE = (80, 24)
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+VARIANTS = [(size, language) for size in SIZES for language in ("en", "de")]
+IDS = [f"{size}-{language}" for size, language in VARIANTS]
 
-
-def test_run_screen_first_item(snap_compare):
-    """You should see the first question with its why, last time's answer (✘ no with its note),
-    the four traffic-light choices with symbols and words, and the item list on the left."""
-    app, _ = offline_app({"client-contacted": ("red", "Only status mails [bold]since[/] May")})
-    assert snap_compare(app, terminal_size=SIZE)
-
-
-def test_run_screen_asks_for_note_and_action(snap_compare):
-    """You should see client-contacted answered ✘ no, the note field focused, the action box
-    (what, owner, due) shown, and a hint that a note and an action are needed."""
-    app, _ = offline_app()
-    assert snap_compare(app, terminal_size=SIZE, press=["3"])
+variants = pytest.mark.parametrize("size, language", VARIANTS, ids=IDS)
 
 
-def test_review_screen(snap_compare):
-    """You should see every answer with symbol and word, the problems list (nothing missing),
-    and the start of the exact commit message."""
-    app, _ = offline_app()
-    # yes, mood 4, own design: no (hides deviations), expectations yes, skip the optional
-    # date, type the self-critical text, review.
-    keys = ["1", "4", "2", "1", "enter", *"Proposed two options", "enter", "ctrl+s"]
-    assert snap_compare(app, terminal_size=SIZE, press=keys)
-
-
-async def _history_read(pilot) -> None:
+async def _settled(pilot) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-def test_home_screen(snap_compare, history_repo):
-    """You should see the five phases on the left (build current, ✔ ok with 2 overdue actions,
-    the others not yet checked) and build in detail on the right: last run 2026-03-30 in sprint
-    2026-W14 by Jonas Berg and Ana Schäfer, answers ✔ 1 yes ◐ 0 partly ✘ 1 no – 0 n/a, trend
-    arrows, ok until 2026-04-13, three open actions (two ⚠ overdue), the disagreement on
-    client-contacted and team-mood, no drafts; enter and h in the footer."""
-    from tests.tui.conftest import project_app
+async def _until(pilot, ready, what: str, limit: float = 20.0) -> None:
+    """Wait until ``ready()`` holds (a screen pushed from a worker's result, a list filled), then
+    for the workers: on a busy machine a worker may not even have started at the first pause."""
+    import time
 
-    app, project = project_app(history_repo["path"])
-    try:
-        assert snap_compare(app, terminal_size=SIZE, run_before=_history_read)
-    finally:
-        project.close()
+    deadline = time.monotonic() + limit
+    while not ready():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.05)
+    await _settled(pilot)
 
 
-def test_history_screen(snap_compare, history_repo):
-    """You should see the build checklist's health matrix: client-contacted, team-mood and
-    expectations-match down, sprints 2026-W10, W12, W14 across, each cell a symbol and word
-    (✘ no, ◐ 3/5, ✔ yes) with its trend arrow and ⚠ where the team disagreed; the latest cell of
-    client-contacted in focus, with Ana's ✘ no and note and Jonas's ✔ yes below, and the legend."""
-    from tests.tui.conftest import project_app
-
-    app, project = project_app(history_repo["path"])
-
-    async def open_history(pilot) -> None:
-        await _history_read(pilot)
-        await pilot.press("h")
-        await _history_read(pilot)
-
-    try:
-        assert snap_compare(app, terminal_size=SIZE, run_before=open_history)
-    finally:
-        project.close()
+def _on(pilot, name: str) -> bool:
+    return type(pilot.app.screen).__name__ == name
 
 
-def test_quit_dialog(snap_compare):
+def _matrix_shown(pilot) -> bool:
+    """The history screen has filled its matrix and laid it out (a dialog pushed before that
+    would show the screen under it as it was before)."""
+    if not _on(pilot, "HistoryScreen"):
+        return False
+    table = pilot.app.screen.query_one("DataTable")
+    return table.row_count > 0 and table.display and table.region.height > 0
+
+
+# ----------------------------------------------------------------------------- offline screens
+
+
+@variants
+def test_run_screen_first_item(snap_compare, size, language):
+    """You should see the title with phase and sprint whole (wrapped onto a second line where it
+    does not fit), "Answered 0 of 6" with an empty bar, the item list with every id on one line,
+    and the first question with its why, last time's ✘ no with its note and the four choices, each
+    choice whole on one line (in German "0 – n. z." is never split); the note field below."""
+    app, _ = offline_app({"client-contacted": ("red", "Only status mails [bold]since[/] May")}, language=language)
+    assert snap_compare(app, terminal_size=SIZES[size])
+
+
+@variants
+def test_run_screen_asks_for_note_and_action(snap_compare, size, language):
+    """You should see client-contacted answered ✘ no (highlighted), the hint that a note is needed
+    and that the action still misses what, owner and due date, the note field focused, and the
+    whole action form in view: its heading, What, and Owner with Due beside it."""
+    app, _ = offline_app(language=language)
+    assert snap_compare(app, terminal_size=SIZES[size], press=["3"])
+
+
+@variants
+def test_run_screen_action_filled(snap_compare, size, language):
+    """You should see the note, the action's what and owner filled in and the due date typed as
+    "fr" with what it was understood as below it (→ Fri 2026-12-04, in German → Fr 2026-12-04),
+    and no hint left asking for the action."""
+    app, _ = offline_app(language=language)
+    keys = ["3", *"Only mails", "enter", *"Call the PO", "enter", *"Ana", "enter", *"fr"]
+    assert snap_compare(app, terminal_size=SIZES[size], press=keys)
+
+
+@variants
+def test_run_screen_scale_with_last_time(snap_compare, size, language):
+    """You should see the team-mood question with last time's answer as ✘ 2/5 with its note (the
+    scale's range, not a bare 2), both ends of the scale whole and the values 1 to 5 below."""
+    app, _ = offline_app({"team-mood": (2, "Tired of late changes")}, language=language)
+    assert snap_compare(app, terminal_size=SIZES[size], press=["1"])
+
+
+@variants
+def test_review_screen(snap_compare, size, language):
+    """You should see the title whole, every answer with symbol and word (team-mood as ✔ 4/5), the
+    long free-text answer whole (wrapped, not cut), and the exact commit message in its box."""
+    app, _ = offline_app(language=language)
+    # yes, mood 4, own design: no (hides deviations), expectations yes, skip the optional
+    # date, type the self-critical text, review.
+    text = "Proposed two options for the checkout and explained why we cannot match the design pixel for pixel"
+    keys = ["1", "4", "2", "1", "enter", *text, "enter", "ctrl+s"]
+    assert snap_compare(app, terminal_size=SIZES[size], press=keys)
+
+
+@variants
+def test_help_dialog(snap_compare, size, language):
+    """You should see, over the run screen, a bordered box headed "Keys on the run screen" with
+    every key and what it does; at 80x24 the box keeps its top and bottom border and scrolls."""
+    app, _ = offline_app(language=language)
+    assert snap_compare(app, terminal_size=SIZES[size], press=["question_mark"])
+
+
+@variants
+def test_quit_dialog(snap_compare, size, language):
     """You should see, over the run screen, a bordered box in the middle asking "Quit without
     committing?", saying the answers are kept as a draft, and the keys y and n / escape."""
-    app, _ = offline_app()
-    assert snap_compare(app, terminal_size=SIZE, press=["1", "q"])
+    app, _ = offline_app(language=language)
+    assert snap_compare(app, terminal_size=SIZES[size], press=["1", "q"])
+
+
+@variants
+def test_resume_dialog(snap_compare, size, language):
+    """You should see a bordered box saying an unfinished run was found, the draft's id, sprint,
+    time and 2 answers, and the keys r (resume), d (discard) and s / escape (start fresh)."""
+    app, _ = offline_app(language=language, draft=True)
+    assert snap_compare(app, terminal_size=SIZES[size])
+
+
+# ----------------------------------------------------------------------------- screens on a history
+
+
+@pytest.fixture
+def history(project_repo, monkeypatch):
+    """The shared history repository, with run ids that do not change from run to run."""
+    from tests.history_builder import build_history
+
+    counter = itertools.count()
+    monkeypatch.setattr(answers_mod, "random_hex", lambda n: f"{next(counter):06x}")
+    return build_history(project_repo)["path"]
+
+
+def _project_app(path, language: str, *, home: bool):
+    """The app as `kundencheck home` (or `run`) builds it; German as a team sets it: in the
+    project config, with the German twin of the tests' checklist."""
+    if language == "de":
+        config = path / ".kundencheck" / "config.toml"
+        config.write_text('language = "de"\n' + config.read_text())
+        shutil.copy(DATA / "sprint.de.toml", path / ".kundencheck" / "checklists" / "build.de.toml")
+    opened = open_project(path)
+    app = build_app(lambda phase, draft: RunSession.start(opened, phase or "build", draft=draft, sprint="2026-W15"),
+                    project=opened, phase="build", home=home, today=lambda: TODAY)
+    return app, opened
+
+
+def _snapshot(snap_compare, history, size, language, *, home: bool, run_before):
+    app, opened = _project_app(history, language, home=home)
+    try:
+        assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+    finally:
+        opened.close()
+
+
+@variants
+def test_home_screen(snap_compare, history, size, language):
+    """You should see the status line whole (wrapped where needed: today, 5 runs, the cadence, ⚠ 2
+    overdue actions), the five phases on the left (build current, ✔ ok with 2 overdue) and build in
+    detail: last run 2026-03-30 in sprint 2026-W14 by Jonas Berg and Ana Schäfer, the answer
+    counts and trends each whole (never "– 0" on one line and "n/a" on the next), ok until
+    2026-04-13, three open actions (two ⚠ overdue, owner and date kept together), the
+    disagreement on client-contacted and team-mood, no drafts."""
+
+    async def ready(pilot) -> None:
+        await _until(pilot, lambda: getattr(pilot.app.screen, "data", None) is not None, "the history")
+
+    _snapshot(snap_compare, history, size, language, home=True, run_before=ready)
+
+
+@variants
+def test_history_screen(snap_compare, history, size, language):
+    """You should see the build checklist's health matrix: client-contacted, team-mood and
+    expectations-match down, sprints 2026-W10, W12, W14 across, each cell a symbol and word with
+    its trend arrow and ⚠ where the team disagreed; the latest cell of client-contacted in focus,
+    with Ana's ✘ no and note and Jonas's ✔ yes below, and the legend whole (wrapped by its parts)."""
+
+    async def open_history(pilot) -> None:
+        await _until(pilot, lambda: getattr(pilot.app.screen, "data", None) is not None, "the history")
+        await pilot.press("h")
+        await _until(pilot, lambda: _matrix_shown(pilot), "the matrix")
+
+    _snapshot(snap_compare, history, size, language, home=True, run_before=open_history)
+
+
+@variants
+def test_history_help(snap_compare, history, size, language):
+    """You should see, over the history screen, the help headed "Keys on the history screen" with
+    the history's keys (arrows move between cells, escape goes back), not the run screen's."""
+
+    async def open_help(pilot) -> None:
+        await _until(pilot, lambda: getattr(pilot.app.screen, "data", None) is not None, "the history")
+        await pilot.press("h")
+        await _until(pilot, lambda: _matrix_shown(pilot), "the matrix")
+        await pilot.press("question_mark")
+        await _settled(pilot)
+
+    _snapshot(snap_compare, history, size, language, home=True, run_before=open_help)
+
+
+@variants
+def test_actions_review(snap_compare, history, size, language):
+    """You should see the run start with the review of the phase's open actions: the intro with d,
+    o, x, the three actions (two ⚠ overdue), the first in detail with owner, due date, overdue by
+    21 days, the run that raised it and its earlier review, the note field and the hint."""
+
+    async def ready(pilot) -> None:
+        await _until(pilot, lambda: _on(pilot, "ActionsScreen"), "the action review")
+
+    _snapshot(snap_compare, history, size, language, home=False, run_before=ready)
+
+
+@variants
+def test_participants_dialog(snap_compare, history, size, language):
+    """You should see, over the run screen, who is answering together: the two recent authors,
+    Ana picked ([✔] and the word picked) and Erika not ([ ]), in a list with a whole border, and
+    the field for typing anyone else as Name <email>."""
+
+    async def pick(pilot) -> None:
+        from textual.widgets import SelectionList
+
+        await _until(pilot, lambda: _on(pilot, "ActionsScreen"), "the action review")
+        await pilot.press("escape", "p")
+        await _until(pilot, lambda: _on(pilot, "ParticipantsScreen")
+                     and pilot.app.screen.query_one(SelectionList).option_count > 0, "the recent authors")
+        pilot.app.screen.query_one(SelectionList).highlighted = 0
+        await pilot.press("space")
+        await _settled(pilot)
+
+    _snapshot(snap_compare, history, size, language, home=False, run_before=pick)
+
+
+# ----------------------------------------------------------------------------- the action review after keys
 
 
 def _action_review(keys=()):
     async def open_review(pilot) -> None:
-        await _history_read(pilot)
+        await _settled(pilot)
         await pilot.press("enter")  # a run of build: its open actions come first
-        await _history_read(pilot)
+        await _settled(pilot)
         for key in keys:
             await pilot.press(key)
         await pilot.pause()
@@ -111,7 +279,7 @@ def test_action_review_80x24(snap_compare, history_repo, fixed_now):
 
     app, project = project_app(history_repo["path"])
     try:
-        assert snap_compare(app, terminal_size=SIZE, run_before=_action_review(["d", "j", "space", "k"]))
+        assert snap_compare(app, terminal_size=SIZES["80x24"], run_before=_action_review(["d", "j", "space", "k"]))
     finally:
         project.close()
 

@@ -17,6 +17,7 @@ from kundencheck.core.text import clean_text
 from kundencheck.session import RunSession
 from kundencheck.store.git_store import CommitResult
 from kundencheck.tui.screens.run import RunScreen
+from kundencheck.tui.translated import TranslatedBindings
 
 if TYPE_CHECKING:
     from kundencheck.session import Project
@@ -31,23 +32,21 @@ CorrectionFactory = Callable[[Run, Run | None], RunSession]
 #: Textual's own palette entries, marked for the catalogs (see KundencheckApp._textual_commands).
 TEXTUAL_COMMAND_TEXTS = (
     N_("Theme"), N_("Change the current theme"),
-    N_("Keys"), N_("Hide the keys and widget help panel"),
-    N_("Show help for the focused widget and a summary of available keys"),
     N_("Minimize"), N_("Minimize the widget and restore to normal size"),
     N_("Maximize"), N_("Maximize the focused widget"),
     N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
 )
 
 
-class KundencheckApp(App[CommitResult | None]):
+class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
     CSS_PATH = "kundencheck.tcss"
     TITLE = "kundencheck"
     BINDINGS = [
-        Binding("ctrl+q", "quit", _("Quit"), priority=True, show=False, id="quit"),
-        Binding("f1", "help", _("Help"), show=False, id="help"),
+        Binding("ctrl+q", "quit", N_("Quit"), priority=True, show=False, id="quit"),
+        Binding("f1", "help", N_("Help"), show=False, id="help"),
         # Textual adds this one in English unless the app has its own.
-        Binding("ctrl+p", "command_palette", _("palette"), show=False, priority=True, id="command_palette",
-                tooltip=_("Open the command palette")),
+        Binding("ctrl+p", "command_palette", N_("palette"), show=False, priority=True, id="command_palette",
+                tooltip=N_("Open the command palette")),
     ]
 
     def __init__(self, make_session: SessionFactory, *, draft: tuple[Run, str] | None = None,
@@ -287,7 +286,8 @@ class KundencheckApp(App[CommitResult | None]):
         from kundencheck.tui.screens.dialogs import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            # The keys of the screen it is asked on (a dialog has none of its own: the run's).
+            self.push_screen(HelpScreen(getattr(self.screen, "HELP_KEYS", None), getattr(self.screen, "HELP_TITLE", None)))
 
     def action_home(self) -> None:
         """Back to the home screen (``g`` on the run screen, "Home" in the palette). A run in
@@ -314,9 +314,11 @@ class KundencheckApp(App[CommitResult | None]):
 
     def _textual_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own palette entries (theme, keys, maximize, screenshot), in the chosen
-        language; its Quit is left out: ours asks first when answers would be lost."""
+        language. Its Quit is left out (ours asks first when answers would be lost), and so is
+        its "Keys" panel: "Help: keys" lists this screen's keys, and two entries for keys were one
+        too many."""
         for command in super().get_system_commands(screen):
-            if command.callback == self.action_quit:
+            if command.callback in (self.action_quit, self.action_show_help_panel, self.action_hide_help_panel):
                 continue
             yield command._replace(title=translate(command.title), help=translate(command.help))
 

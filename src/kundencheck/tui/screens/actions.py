@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kundencheck.core.errors import KundencheckError
@@ -30,6 +30,8 @@ from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
 from kundencheck.tui.editor import note_from_field, note_to_field
+from kundencheck.tui.translated import TranslatedBindings
+from kundencheck.tui.widgets.title_bar import TitleBar
 
 #: How each decision is shown: symbol, word, style. Never by colour alone.
 DECISIONS = {
@@ -46,7 +48,7 @@ _DUE_WHOLE = 12
 _PADDING = 2  # each column's cell padding, left and right
 
 
-class ActionsScreen(Screen[None]):
+class ActionsScreen(TranslatedBindings, Screen[None]):
     """Lists the phase's open action threads; dismissed (``enter``, ``escape``) to the checklist."""
 
     # Its own rules: parsed when it is first shown, not before the run screen's first frame.
@@ -79,21 +81,37 @@ class ActionsScreen(Screen[None]):
     }
     """
 
+    #: What the help (? or F1) lists here.
+    HELP_TITLE = N_("Keys on the review of open actions")
+    HELP_KEYS = [
+        ("↑ ↓  j k", N_("move between actions")),
+        ("d", N_("done: the action is closed")),
+        ("o", N_("still open: it comes up again next time")),
+        ("x", N_("dropped: closed without being done (needs a note)")),
+        ("space  *", N_("mark this action / all shown: d, o or x then decide them at once")),
+        ("u", N_("take the decision back")),
+        ("/", N_("filter by owner or text")),
+        ("n", N_("write a note for the decision")),
+        ("enter  escape", N_("on to the checklist")),
+        ("? F1", N_("this help")),
+        ("ctrl+q", N_("quit (answers stay as a draft)")),
+    ]
+
     BINDINGS = [
-        Binding("d", "decide('done')", _("Done"), id="action-done"),
-        Binding("o", "decide('open')", _("Still open"), id="action-open"),
-        Binding("x", "decide('dropped')", _("Drop"), id="action-dropped"),
-        Binding("space", "mark", _("Mark"), id="action-mark"),
-        Binding("asterisk", "mark_all", _("Mark all"), show=False, id="action-mark-all"),
-        Binding("u", "decide_none", _("Undecide"), show=False, id="action-undecided"),
-        Binding("slash", "filter", _("Filter"), id="action-filter"),
-        Binding("n", "edit_note", _("Note"), show=False, id="edit-note"),
-        Binding("escape", "leave", _("Checklist"), id="back-to-items"),
+        Binding("d", "decide('done')", N_("Done"), id="action-done"),
+        Binding("o", "decide('open')", N_("Still open"), id="action-open"),
+        Binding("x", "decide('dropped')", N_("Drop"), id="action-dropped"),
+        Binding("space", "mark", N_("Mark"), id="action-mark"),
+        Binding("asterisk", "mark_all", N_("Mark all"), show=False, id="action-mark-all"),
+        Binding("u", "decide_none", N_("Undecide"), show=False, id="action-undecided"),
+        Binding("slash", "filter", N_("Filter"), id="action-filter"),
+        Binding("n", "edit_note", N_("Note"), show=False, id="edit-note"),
+        Binding("escape", "leave", N_("Checklist"), id="back-to-items"),
         # priority: the table would take enter as "select"; in a field it ends the typing.
-        Binding("enter", "submit", _("To the checklist"), show=False, priority=True),
-        Binding("down,j", "move(1)", _("Next"), show=False, id="next-item"),
-        Binding("up,k", "move(-1)", _("Previous"), show=False, id="previous-item"),
-        Binding("question_mark,f1", "app.help", _("Help"), show=False, id="help"),
+        Binding("enter", "submit", N_("To the checklist"), show=False, priority=True),
+        Binding("down,j", "move(1)", N_("Next"), show=False, id="next-item"),
+        Binding("up,k", "move(-1)", N_("Previous"), show=False, id="previous-item"),
+        Binding("question_mark,f1", "app.help", N_("Help"), show=False, id="help"),
     ]
 
     def __init__(self, session: RunSession, *, today: Callable[[], dt.date] | None = None) -> None:
@@ -113,7 +131,7 @@ class ActionsScreen(Screen[None]):
         self._indexed = 0
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="✔")
+        yield TitleBar()
         yield Static(id="actions-intro", markup=False)
         yield Input(id="actions-filter", placeholder=_("Filter: a part of the owner or the text"), compact=True)
         yield Static(id="actions-position", markup=False)

@@ -18,15 +18,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import TREND_ARROWS, Trend, author_name
-from kundencheck.core.i18n import _, translate
+from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.report import BAND_WORDS, TREND_WORDS, corrected_text, localized_display
 from kundencheck.core.text import one_line
-from kundencheck.rich_texts import legend_text
+from kundencheck.rich_texts import legend_parts
+from kundencheck.tui.translated import TranslatedBindings
+from kundencheck.tui.widgets.flow import FlowStatic, flow
+from kundencheck.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from kundencheck.session import Project
@@ -57,13 +60,12 @@ def _arrow(trend: str) -> str:
         return ""
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(TranslatedBindings, Screen):
     """The health matrix of a phase: items down, sprints across; the cell in focus below."""
 
     # Its own rules: parsed when it is first shown, not before the run screen's first frame.
     DEFAULT_CSS = """
     #history-status, #history-legend {
-        height: 1;
         padding: 0 1;
     }
     #matrix {
@@ -77,10 +79,21 @@ class HistoryScreen(Screen):
     }
     """
 
+    #: What the help (? or F1) lists here.
+    HELP_TITLE = N_("Keys on the history screen")
+    HELP_KEYS = [
+        ("↑ ↓ ← →", N_("move between the cells: items down, sprints across")),
+        ("", N_("below the matrix: everyone's answer and note in the cell in focus")),
+        ("escape", N_("back to the home screen")),
+        ("ctrl+p", N_("command palette: every action by name")),
+        ("? F1", N_("this help")),
+        ("q  ctrl+q", N_("quit")),
+    ]
+
     BINDINGS = [
-        Binding("escape", "app.pop_screen", _("Back"), id="back"),
-        Binding("question_mark,f1", "app.help", _("Help"), id="help"),
-        Binding("q", "app.quit", _("Quit"), id="quit"),
+        Binding("escape", "app.pop_screen", N_("Back"), id="back"),
+        Binding("question_mark,f1", "app.help", N_("Help"), id="help"),
+        Binding("q", "app.quit", N_("Quit"), id="quit"),
     ]
 
     def __init__(self, project: Project, phase: str, *, today: Callable[[], dt.date] | None = None) -> None:
@@ -93,18 +106,19 @@ class HistoryScreen(Screen):
         self.checklist_id: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="✔")
+        yield TitleBar()
         yield Static(Text(_("Reading history…"), style="dim italic"), id="history-status", markup=False)
         yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=False)
         with VerticalScroll(id="cell-pane"):
             yield Static(id="cell-detail", markup=False)
-        yield Static(legend_text(), id="history-legend", markup=False)
+        yield FlowStatic(id="history-legend")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = _("History of {phase}").format(phase=self.phase)
         self.sub_title = ""
         self.query_one("#matrix", DataTable).display = False
+        self.query_one("#history-legend", FlowStatic).show(lambda width: flow(legend_parts(), width))
         self._read(self._today())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history")

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
+from rich.cells import cell_len
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -23,15 +24,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from kundencheck.core.checklist import KNOWN_PHASES
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import N_, _
 from kundencheck.core.text import one_line
-from kundencheck.rich_texts import counts_text, trend_text
+from kundencheck.rich_texts import counts_parts, first_use_text, trend_parts
+from kundencheck.tui.translated import TranslatedBindings
+from kundencheck.tui.widgets.flow import FlowStatic, flow
+from kundencheck.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from kundencheck.core.history import HistorySummary, PhaseStatus
@@ -68,21 +72,22 @@ def read_home(project: Project, today: dt.date) -> HomeData:
     return HomeData(summary=summary, problems=problems, phases=phases, drafts=drafts, titles=titles)
 
 
-class HomeScreen(Screen):
+class HomeScreen(TranslatedBindings, Screen):
     """The phases on the left, the one in focus in detail on the right."""
 
     # Its own rules: parsed when it is first shown, not before the run screen's first frame.
     DEFAULT_CSS = """
     #home-status {
-        height: 1;
         padding: 0 1;
     }
     #home-body {
         height: 1fr;
     }
     #phases {
-        width: 28;
+        width: 28;  /* made as wide as its labels once they are known (_fit_phase_list) */
+        max-width: 40%;
         height: 1fr;
+        scrollbar-size-vertical: 1;
         border: round $primary 50%;
     }
     #phases:focus {
@@ -94,16 +99,29 @@ class HomeScreen(Screen):
     }
     """
 
+    #: What the help (? or F1) lists here.
+    HELP_TITLE = N_("Keys on the home screen")
+    HELP_KEYS = [
+        ("↑ ↓  j k", N_("move between phases")),
+        ("enter", N_("start a run of the phase in focus (or go back into the run in progress)")),
+        ("h", N_("history of the phase in focus: the health matrix")),
+        ("e", N_("correct your latest run of the phase in focus in this sprint (kundencheck amend)")),
+        ("r", N_("read the history again")),
+        ("ctrl+p", N_("command palette: every action by name")),
+        ("? F1", N_("this help")),
+        ("q  ctrl+q", N_("quit (a run in progress stays as a draft)")),
+    ]
+
     BINDINGS = [
         # priority: the phase list would take enter as "select" and hide it from the footer.
-        Binding("enter", "start_run", _("Start run"), priority=True, id="start-run"),
-        Binding("h", "history", _("History"), id="history"),
-        Binding("e", "amend", _("Correct"), show=False, id="amend"),
-        Binding("r", "reload", _("Reload"), show=False, id="reload"),
-        Binding("down,j", "move(1)", _("Next"), show=False, id="next-item"),
-        Binding("up,k", "move(-1)", _("Previous"), show=False, id="previous-item"),
-        Binding("question_mark,f1", "app.help", _("Help"), id="help"),
-        Binding("q", "app.quit", _("Quit"), id="quit"),
+        Binding("enter", "start_run", N_("Start run"), priority=True, id="start-run"),
+        Binding("h", "history", N_("History"), id="history"),
+        Binding("e", "amend", N_("Correct"), show=False, id="amend"),
+        Binding("r", "reload", N_("Reload"), show=False, id="reload"),
+        Binding("down,j", "move(1)", N_("Next"), show=False, id="next-item"),
+        Binding("up,k", "move(-1)", N_("Previous"), show=False, id="previous-item"),
+        Binding("question_mark,f1", "app.help", N_("Help"), id="help"),
+        Binding("q", "app.quit", N_("Quit"), id="quit"),
     ]
 
     def __init__(self, project: Project, *, today: Callable[[], dt.date] | None = None) -> None:
@@ -121,12 +139,12 @@ class HomeScreen(Screen):
             from kundencheck.core.history import order_phases
 
             self._phases = order_phases(set(KNOWN_PHASES) | {self.project.current_phase()})
-        yield Header(show_clock=False, icon="✔")
-        yield Static(id="home-status", markup=False)
+        yield TitleBar()
+        yield FlowStatic(id="home-status")
         with Horizontal(id="home-body"):
             yield OptionList(id="phases")
             with VerticalScroll(id="phase-pane"):
-                yield Static(id="phase-detail", markup=False)
+                yield FlowStatic(id="phase-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -181,32 +199,41 @@ class HomeScreen(Screen):
     def _show(self) -> None:
         keep = self.current
         phases = self.query_one("#phases", OptionList)
-        phases.set_options([Option(self._phase_label(p), id=p) for p in self._phases])
+        labels = [self._phase_label(p) for p in self._phases]
+        phases.set_options([Option(label, id=p) for label, p in zip(labels, self._phases)])
+        # As wide as the widest label line (the CSS caps it): the detail keeps the rest.
+        widest = max((cell_len(line) for label in labels for line in label.plain.split("\n")), default=20)
+        phases.styles.width = max(20, widest + self.PHASE_LIST_FRAME)
         if keep in self._phases:
             phases.highlighted = self._phases.index(keep)
         elif self._phases:
             current = self.project.current_phase()
             phases.highlighted = self._phases.index(current) if current in self._phases else 0
-        self.query_one("#home-status", Static).update(self._status_line())
+        self.query_one("#home-status", FlowStatic).show(self._status_line)
         self._show_detail()
 
-    def _status_line(self) -> Text:
+    #: Cells the phase list needs beside its labels: paddings, border and scroll bar.
+    PHASE_LIST_FRAME = 7
+
+    def _status_line(self, width: int) -> Text:
+        """The day, the runs, the cadence, overdue actions; over two lines where one is too
+        narrow, each fact whole. Without a project config, also how to set the project up."""
+        first_use = [] if self.project.set_up else [Text(first_use_text(), style="bold")]
         if self.error is not None:
             return Text(_("The history could not be read: ") + one_line(self.error, 300), style="bold red")
         if self.data is None:
-            return Text(_("Reading history…"), style="dim italic")
+            return flow([Text(_("Reading history…"), style="dim italic"), *first_use], width, separator="  ·  ")
         summary = self.data.summary
-        text = Text()
-        text.append(_("{today}  ·  {runs} runs  ·  a check is due every {days} days").format(
-            today=summary.today.isoformat(), runs=len(summary.runs), days=summary.cadence_days), style="dim")
+        parts = [Text(summary.today.isoformat(), style="dim"),
+                 Text(_("{runs} runs").format(runs=len(summary.runs)), style="dim"),
+                 Text(_("a check is due every {days} days").format(days=summary.cadence_days), style="dim")]
         overdue = summary.overdue_actions()
         if overdue:
-            text.append("  ·  ")
-            text.append(_("⚠ {n} overdue actions").format(n=len(overdue)), style="bold red")
+            parts.append(Text(_("⚠ {n} overdue actions").format(n=len(overdue)), style="bold red"))
         if self.data.problems:
-            text.append("  ·  ")
-            text.append(_("{n} answers files unreadable (kundencheck status)").format(n=len(self.data.problems)), style="yellow")
-        return text
+            parts.append(Text(_("{n} answers files unreadable (kundencheck status)").format(n=len(self.data.problems)),
+                              style="yellow"))
+        return flow([*parts, *first_use], width, separator="  ·  ")
 
     def _status(self, phase: str) -> PhaseStatus | None:
         return self.data.summary.phase(phase) if self.data else None
@@ -244,13 +271,14 @@ class HomeScreen(Screen):
 
     def _show_detail(self) -> None:
         phase = self.current
-        widget = self.query_one("#phase-detail", Static)
+        widget = self.query_one("#phase-detail", FlowStatic)
         if phase is None:
-            widget.update(Text(""))
+            widget.show(lambda width: Text(""))
             return
-        widget.update(self._detail(phase))
+        widget.show(lambda width: self._detail(phase, width))
 
-    def _detail(self, phase: str) -> Group:
+    def _detail(self, phase: str, width: int = 80) -> Group:
+        """The phase in detail, laid out for ``width`` cells: each count and trend whole."""
         heading = Text()
         heading.append(phase, style="bold")
         title = self.data.titles.get(phase) if self.data else None
@@ -269,7 +297,8 @@ class HomeScreen(Screen):
         summary = self.data.summary
         status = self._status(phase)
         today = summary.today
-        rows: list[tuple[str, Text]] = []
+        # A value is a Text, parts to keep whole (a list) or made for the value column's width.
+        rows: list[tuple[str, Text | list[Text] | Callable[[int], Text]]] = []
         last = status.last_run if status else None
         if status is None or last is None:
             rows.append((_("Last run"), Text(_("never"), style="dim")))
@@ -286,10 +315,10 @@ class HomeScreen(Screen):
                     who=one_line(author_name(correction.original_author), 30), date=correction.when.date().isoformat(),
                     note=one_line(correction.note, 80)), style="dim")
             rows.append((_("Last run"), line))
-            rows.append((_("Answers"), counts_text(status.last_counts)))
-            rows.append((_("Trend"), trend_text(status.trend)))
+            rows.append((_("Answers"), counts_parts(status.last_counts)))
+            rows.append((_("Trend"), trend_parts(status.trend)))
         rows.append((_("Check"), self._due_text(phase, status)))
-        rows.append((_("Actions"), self._actions_text(status, today)))
+        rows.append((_("Actions"), lambda value_width: self._actions_text(status, today, value_width)))
         if status is not None and status.disagreements:
             text = Text()
             text.append("⚠ " + ", ".join(p.item for p in status.disagreements), style="bold")
@@ -308,7 +337,13 @@ class HomeScreen(Screen):
                 text.append("\n" + _("… and {n} more").format(n=len(tone) - 4), style="dim")
             rows.append((_("Tone"), text))
         rows.append((_("Drafts"), self._drafts_text(phase)))
+        label_width = max(cell_len(label) for label, _value in rows)
+        value_width = max(10, width - label_width - 1)
         for label, value in rows:
+            if isinstance(value, list):  # parts to keep whole: laid out for the value column
+                value = flow(value, value_width)
+            elif callable(value):
+                value = value(value_width)
             grid.add_row(Text(label), value)
         hint = Text("\n" + _("enter: start a run of {phase}   h: history").format(phase=phase) + "\n"
                     + _("e: correct your last run"), style="dim")
@@ -330,7 +365,9 @@ class HomeScreen(Screen):
         return Text(_("✔ ok until {day} (every {days} days)").format(day=due.due_on.isoformat(), days=due.cadence_days),
                     style="green")
 
-    def _actions_text(self, status: PhaseStatus | None, today: dt.date) -> Text:
+    def _actions_text(self, status: PhaseStatus | None, today: dt.date, width: int = 80) -> Text:
+        """The open actions, the overdue first; each action's owner and due date kept together
+        (``(Lea, 2026-04-03)`` is never split) in ``width`` cells."""
         if status is None or not status.open_actions:
             return Text(_("none open"), style="dim")
         from kundencheck.core.history import threads_to_show
@@ -344,12 +381,12 @@ class HomeScreen(Screen):
             for action in group.shown:
                 owner = one_line(action.owner, 20) or "?"
                 due = action.due.isoformat() if action.due else "?"
-                line = f"{action.id} {one_line(action.what, 60)} ({owner}, {due})"
-                if action.is_overdue(today):
-                    text.append("\n⚠ ", style="bold red")
-                    text.append(line, style="red")
-                else:
-                    text.append("\n· " + line)
+                overdue = action.is_overdue(today)
+                # Owner and due date kept together: "(Lea, 2026-04-03)" is never split.
+                what = Text.assemble(("⚠ ", "bold red") if overdue else "· ",
+                                     (f"{action.id} {one_line(action.what, 60)}", "red" if overdue else ""))
+                text.append("\n")
+                text.append_text(flow([what, Text(f"({owner}, {due})", style="red" if overdue else "")], width, gap=1))
             if group.more:
                 text.append("\n" + more_text(group.more, group.phase), style="dim")
         return text

@@ -10,17 +10,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.strip import Strip
 from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import N_, _
 from kundencheck.core.participants import parse_participant, participant_email
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
-from kundencheck.tui.screens.dialogs import DialogScreen
+from kundencheck.tui.screens.dialogs import DialogBox, DialogScreen
 
 
 #: How a picked and an unpicked person's line starts; a picked line also ends with "· picked".
@@ -50,6 +49,10 @@ class ParticipantsScreen(DialogScreen[list[str]]):
         height: auto;
         max-height: 12;
         margin-bottom: 1;
+        border: round $primary 50%;  /* the default tall border's half blocks showed beside the box */
+    }
+    #participants-list:focus {
+        border: round $primary;
     }
     #participant-input {
         margin-bottom: 1;
@@ -59,14 +62,14 @@ class ParticipantsScreen(DialogScreen[list[str]]):
     }
     """
 
-    BINDINGS = [Binding("escape", "done", _("Done"))]
+    BINDINGS = [Binding("escape", "done", N_("Done"))]
 
     def __init__(self, session: RunSession) -> None:
         super().__init__()
         self.session = session
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="participants-box", classes="dialog"):
+        with DialogBox(id="participants-box", classes="dialog"):
             yield Static(Text(_("Who is answering together?"), style="bold"), markup=False)
             yield Static(
                 Text(_("space picks a recent author; type anyone else as Name <email> and press enter. "

@@ -11,18 +11,33 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from kundencheck.core.errors import KundencheckError, StoreError
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import N_, _
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.session import RunSession
 from kundencheck.store.git_store import CommitResult
+from kundencheck.tui.translated import TranslatedBindings
 from kundencheck.tui.widgets.clean_input import CleanInput
 from kundencheck.tui.widgets.question import answer_text
+from kundencheck.tui.widgets.title_bar import TitleBar
 
 
-class ReviewScreen(Screen):
+#: How much of one answer, note or action the review shows: all of any that people write (a
+#: pasted megabyte is not drawn whole; the answers file and the commit keep it all).
+NOTE_SHOWN = 5000
+
+
+def _shown_text(text: str) -> str:
+    """A note or action as the review shows it: its lines kept, control characters removed."""
+    cleaned = clean_text(text).strip()
+    if len(cleaned) > NOTE_SHOWN:
+        cleaned = cleaned[: NOTE_SHOWN - 1] + "…"
+    return "\n      ".join(line.rstrip() for line in cleaned.splitlines() if line.strip())
+
+
+class ReviewScreen(TranslatedBindings, Screen):
     """The answers as they will be committed, the commit message, and what still blocks it."""
 
     # Its own rules: parsed when it is first shown, not before the run screen's first frame.
@@ -51,10 +66,21 @@ class ReviewScreen(Screen):
     }
     """
 
+    #: What the help (? or F1) lists here.
+    HELP_TITLE = N_("Keys on the review")
+    HELP_KEYS = [
+        ("enter", N_("commit the answers with this message")),
+        ("escape", N_("back to the questions, to change an answer")),
+        ("↑ ↓  pgup pgdn", N_("scroll")),
+        ("ctrl+p", N_("command palette: every action by name")),
+        ("? F1", N_("this help")),
+        ("ctrl+q", N_("quit (answers stay as a draft)")),
+    ]
+
     BINDINGS = [
-        Binding("enter", "commit", _("Commit")),
-        Binding("escape", "app.pop_screen", _("Back to edit")),
-        Binding("question_mark,f1", "app.help", _("Help")),
+        Binding("enter", "commit", N_("Commit")),
+        Binding("escape", "app.pop_screen", N_("Back to edit")),
+        Binding("question_mark,f1", "app.help", N_("Help")),
     ]
 
     def __init__(self, session: RunSession) -> None:
@@ -63,7 +89,7 @@ class ReviewScreen(Screen):
         self._committing = False
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="✔")
+        yield TitleBar()
         with VerticalScroll(id="review-body"):
             if self.session.run.corrects:
                 # A correction says why, first: the commit needs it (core/answers.correction_problems).
@@ -82,19 +108,21 @@ class ReviewScreen(Screen):
     def on_mount(self) -> None:
         self.title = _("Review: {title}").format(title=clean_text(self.session.checklist.title))
         self.sub_title = _("enter commits, escape goes back")
+        # Everything that will be committed, whole: answers, notes and actions wrap, never cut
+        # (a note of many lines keeps its lines). A long item id folds onto a second line.
         answers = Table.grid(padding=(0, 2))
-        answers.add_column(style="bold", no_wrap=True, max_width=30)
+        answers.add_column(style="bold", max_width=30, overflow="fold")
         answers.add_column()
         for item in self.session.visible_items():
             answer = self.session.run.answer(item.id)
             cell = Text()
-            cell.append_text(answer_text(item, answer))
+            cell.append_text(answer_text(item, answer, limit=NOTE_SHOWN))
             if answer and answer.note.strip():
-                cell.append("\n" + _("Note: ") + one_line(answer.note, 200), style="dim")
+                cell.append("\n" + _("Note: ") + _shown_text(answer.note), style="dim")
             if answer and answer.action and answer.action.what.strip():
                 due = answer.action.due.isoformat() if answer.action.due else "?"
-                owner = one_line(answer.action.owner, 40) or "?"
-                cell.append("\n" + _("Action: ") + f"{one_line(answer.action.what, 120)} ({owner}, {due})", style="dim")
+                owner = one_line(answer.action.owner, 80) or "?"
+                cell.append("\n" + _("Action: ") + f"{_shown_text(answer.action.what)} ({owner}, {due})", style="dim")
             answers.add_row(Text(item.id), cell)
         self.query_one("#review-answers", Static).update(answers)
         together = self.session.participants()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,31 +12,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kundencheck.core.checklist import Item, Kind
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import N_, _
 from kundencheck.core.text import clean_text, one_line
+from kundencheck.rich_texts import first_use_text
 from kundencheck.session import RunSession
 from kundencheck.tui.editor import note_from_field, note_to_field
+from kundencheck.tui.translated import TranslatedBindings
 from kundencheck.tui.widgets.clean_input import CleanInput
 from kundencheck.tui.widgets.item_list import ItemList
 from kundencheck.tui.widgets.progress_line import ProgressLine
 from kundencheck.tui.widgets.question import TRAFFIC_KEYS, QuestionPanel, answer_symbol
-
-
-def parse_date(text: str, today: dt.date | None = None) -> dt.date | None:
-    """A date typed as ``YYYY-MM-DD`` or ``+N`` (days from today); None when it is neither."""
-    text = text.strip()
-    today = today or dt.date.today()
-    if text.startswith("+") and text[1:].isdigit() and len(text) <= 5:
-        return today + dt.timedelta(days=int(text[1:]))
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
+from kundencheck.tui.widgets.title_bar import TitleBar
 
 
 #: Notes longer than this are not put into the one-line note field (see _fill_note_field).
@@ -48,29 +40,29 @@ def tone_hint_text(words: list[str]) -> str:
     return _("tone: {words} — is the client being judged?").format(words=shown)
 
 
-class RunScreen(Screen):
+class RunScreen(TranslatedBindings, Screen):
     """Walks through the visible items of the session's checklist."""
 
     BINDINGS = [
         # The ids are what a user remaps in the [keys] table of their user config (README:
         # "Remapping keys"); keep them stable.
-        Binding("down,j", "move(1)", _("Next"), show=False, id="next-item"),
-        Binding("up,k", "move(-1)", _("Previous"), show=False, id="previous-item"),
+        Binding("down,j", "move(1)", N_("Next"), show=False, id="next-item"),
+        Binding("up,k", "move(-1)", N_("Previous"), show=False, id="previous-item"),
         *[Binding(str(d), f"digit('{d}')", show=False) for d in range(10)],
-        Binding("n", "edit_note", _("Note"), id="edit-note"),
-        Binding("p", "participants", _("Who is answering"), show=False, id="participants"),
+        Binding("n", "edit_note", N_("Note"), id="edit-note"),
+        Binding("p", "participants", N_("Who is answering"), show=False, id="participants"),
         # priority: the note Input would take ctrl+e as "end of line" (kept in the other inputs).
-        Binding("ctrl+e", "external_editor", _("Note in $EDITOR"), show=False, priority=True, id="external-editor"),
-        Binding("ctrl+s", "review", _("Review"), priority=True, id="review"),
-        Binding("f2", "review", _("Review"), show=False, id="review-f2"),
-        Binding("escape", "leave_input", _("Back to items"), show=False, id="back-to-items"),
-        Binding("question_mark,f1", "app.help", _("Help"), id="help"),
-        Binding("q", "app.quit", _("Quit"), id="quit"),
+        Binding("ctrl+e", "external_editor", N_("Note in $EDITOR"), show=False, priority=True, id="external-editor"),
+        Binding("ctrl+s", "review", N_("Review"), priority=True, id="review"),
+        Binding("f2", "review", N_("Review"), show=False, id="review-f2"),
+        Binding("escape", "leave_input", N_("Back to items"), show=False, id="back-to-items"),
+        Binding("question_mark,f1", "app.help", N_("Help"), id="help"),
+        Binding("q", "app.quit", N_("Quit"), id="quit"),
         # Shown only where they can work: with a project (home), with open actions.
-        Binding("g", "go_home", _("Home"), id="home"),
-        Binding("a", "review_actions", _("Actions"), id="review-actions"),
+        Binding("g", "go_home", N_("Home"), id="home"),
+        Binding("a", "review_actions", N_("Actions"), id="review-actions"),
         # In the action box: a new, separate action instead of joining the item's open one.
-        Binding("ctrl+t", "separate_action", _("Separate action"), show=False, priority=True, id="separate-action"),
+        Binding("ctrl+t", "separate_action", N_("Separate action"), show=False, priority=True, id="separate-action"),
     ]
 
     def __init__(self, session: RunSession) -> None:
@@ -84,8 +76,11 @@ class RunScreen(Screen):
     # ----------------------------------------------------------------------------- layout
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="✔")
+        yield TitleBar()
         yield ProgressLine(id="progress")
+        project = getattr(self.session, "project", None)
+        if project is not None and not project.set_up:
+            yield Static(Text(first_use_text(), style="dim"), id="first-use", markup=False)
         with Horizontal(id="run-body"):
             yield ItemList(id="items")
             with VerticalScroll(id="item-pane"):
@@ -108,6 +103,7 @@ class RunScreen(Screen):
                 return None
         field = CleanInput(id="value-input", compact=True)
         self.query_one("#item-pane").mount(field, after="#question")
+        self.query_one("#item-pane").mount(Static(id="value-understood", markup=False), after=field)
         return field
 
     def _note_field(self, *, create: bool = True) -> Input | None:
@@ -165,14 +161,34 @@ class RunScreen(Screen):
                 return None
         box = Vertical(id="action-box")
         self.query_one("#item-pane").mount(box)
+        # A caption before each field (a placeholder is gone once something is typed); owner
+        # and due side by side, so the whole form fits under the question at 80x24. "What" and
+        # "Owner" are as wide as the wider of the two: their fields start in one column.
+        what, owner, due = _("What"), _("Owner"), _("Due")
+        width = max(cell_len(what), cell_len(owner)) + 1
+        what_row, owner_row = Horizontal(classes="action-row"), Horizontal(classes="action-row")
         box.mount(
             Static(Text(_("Action: what will we do, who, by when?"), style="bold"), id="action-label", markup=False),
             Static(id="action-thread", markup=False),
-            CleanInput(id="action-what", placeholder=_("What"), compact=True),
-            CleanInput(id="action-owner", placeholder=_("Owner"), compact=True),
-            CleanInput(id="action-due", placeholder=_("Due: YYYY-MM-DD or +7"), compact=True),
+            what_row, owner_row, Static(id="due-understood", markup=False),
+        )
+        # Mounted one by one into mounted rows, so the fields can be queried (and filled) at once.
+        what_row.mount(
+            Static(what, classes="action-caption", markup=False).set_styles(f"width: {width};"),
+            CleanInput(id="action-what", placeholder=_("what will be done"), compact=True),
+        )
+        owner_row.mount(
+            Static(owner, classes="action-caption", markup=False).set_styles(f"width: {width};"),
+            CleanInput(id="action-owner", placeholder=_("a name"), compact=True),
+            Static(due, classes="action-caption", id="due-caption", markup=False).set_styles(f"width: {cell_len(due) + 2};"),
+            CleanInput(id="action-due", placeholder=_("31.12., +7 or fr"), compact=True),
         )
         return box
+
+    def _focus_action(self) -> None:
+        """Into the action's first field, with the whole form scrolled into view."""
+        self._action_field("what").focus()
+        self.call_after_refresh(self._action_box().scroll_visible, animate=False)
 
     def _action_field(self, name: str) -> Input:
         """One of the action box's fields: "what", "owner" or "due"."""
@@ -254,6 +270,7 @@ class RunScreen(Screen):
         if [i.id for i in visible] != [i.id for i in self._visible]:
             self._visible = visible
             items.set_options([Option(self._item_label(i), id=i.id) for i in visible])
+            self._fit_item_list(items)
             if keep is not None:
                 ids = [i.id for i in visible]
                 items.highlighted = ids.index(keep) if keep in ids else 0
@@ -265,6 +282,18 @@ class RunScreen(Screen):
                     items.set_prompt(n, self._item_label(item, answer))
         self._update_progress()
 
+    #: Cells the item list needs beside its labels: the option's padding, the border and the
+    #: scroll bar (see kundencheck.tcss).
+    ITEM_LIST_FRAME = 6
+
+    def _fit_item_list(self, items: OptionList) -> None:
+        """As wide as the longest item id (the CSS caps it, so the question keeps its room):
+        an id is never wrapped onto two lines, and a short list leaves the question more room."""
+        from rich.cells import cell_len
+
+        longest = max((cell_len(item.id) for item in self.session.checklist.items), default=10)
+        items.styles.width = max(20, longest + 2 + self.ITEM_LIST_FRAME)
+
     def _label_key(self, item: Item, answer) -> tuple[str, bool]:
         return answer_symbol(item, answer), bool(answer and answer.value not in (None, ""))
 
@@ -273,7 +302,9 @@ class RunScreen(Screen):
             answer = self.session.run.answer(item.id)
         self._label_keys[item.id] = self._label_key(item, answer)
         symbol = answer_symbol(item, answer)
-        text = Text(f"{symbol} ", style="bold")
+        # One line, however narrow the list: an id cut short with "…" (the question pane shows it
+        # whole) rather than wrapped into a second line that reads as another item.
+        text = Text(f"{symbol} ", style="bold", no_wrap=True, overflow="ellipsis")
         text.append(item.id, style="" if answer and answer.value not in (None, "") else "dim")
         return text
 
@@ -293,16 +324,20 @@ class RunScreen(Screen):
             return
         answer = self.session.run.answer(item.id)
         position = self._visible.index(item) + 1
-        self.query_one(QuestionPanel).show(item, position, len(self._visible), answer, self.session.previous_answer(item.id))
+        self.query_one(QuestionPanel).show_item(item, position, len(self._visible), answer, self.session.previous_answer(item.id))
         takes_typing = item.kind in (Kind.TEXT, Kind.DATE)
         value_input = self._value_input(create=takes_typing)
         if value_input is not None:
             value_input.display = takes_typing
         if value_input is not None and takes_typing:
-            value_input.placeholder = _("YYYY-MM-DD or +7 (days from today)") if item.kind is Kind.DATE else _("Your answer")
+            value_input.placeholder = _("2026-12-31, 31.12., +7 or fr") if item.kind is Kind.DATE else _("Your answer")
             value = answer.value if answer else None
             with value_input.prevent(Input.Changed):
                 value_input.value = value.isoformat() if isinstance(value, dt.date) else (value or "")
+        understood = self._understood_line("value", create=False)
+        if understood is not None:
+            understood.display = item.kind is Kind.DATE
+            self._show_understood(understood, value_input.value if value_input is not None else "")
         self._fill_note_field(answer.note if answer else "")
         self._show_action(item)
         self._show_hint(item)
@@ -348,6 +383,7 @@ class RunScreen(Screen):
             if not widget.has_focus:
                 with widget.prevent(Input.Changed):
                     widget.value = text
+        self._show_understood(self._understood_line("due"), self._action_field("due").value)
         self._show_thread(item)
 
     def _show_thread(self, item: Item) -> None:
@@ -369,6 +405,42 @@ class RunScreen(Screen):
                                 "separate one.").format(id=thread.id, what=one_line(thread.what, 60), owner=owner, due=due),
                               style="dim"))
 
+    def _today(self) -> dt.date:
+        """Today, as the app sees it (tests fix it)."""
+        return getattr(self.app, "today", dt.date.today)()
+
+    def _parse_date(self, text: str) -> dt.date | None:
+        """A date as people type it: 2026-12-31, 31.12.2026, 31.12., +7, fr, friday, freitag."""
+        from kundencheck.core.dates import parse_typed_date
+
+        return parse_typed_date(text, self._today())
+
+    def _understood_line(self, field: str, *, create: bool = True) -> Static | None:
+        """The line under the due date ("due") or a date answer ("value") saying what the typed
+        date was understood as."""
+        try:
+            return self.query_one(f"#{field}-understood", Static)
+        except NoMatches:
+            if not create:
+                return None
+        (self._action_box() if field == "due" else self._value_input())
+        return self.query_one(f"#{field}-understood", Static)
+
+    def _show_understood(self, line: Static, typed: str) -> None:
+        """``→ Fri 2026-12-11`` for a typed date; how to type one when it is not (yet) a date."""
+        from kundencheck.core.dates import date_shown
+
+        line.display = bool(typed.strip())
+        if not typed.strip():
+            line.update("")
+            return
+        date = self._parse_date(typed)
+        if date is None:
+            line.update(Text(_("✘ not a date (yet): type 2026-12-31, 31.12.2026, 31.12., +7 or a weekday such as fr"),
+                             style="bold red"))
+        else:
+            line.update(Text("→ " + date_shown(date), style="bold"))
+
     def _show_hint(self, item: Item, extra: str = "") -> None:
         answer = self.session.run.answer(item.id)
         value = answer.value if answer else None
@@ -384,7 +456,12 @@ class RunScreen(Screen):
         if item.needs_note(value) and not (answer and answer.note.strip()):
             hints.append(_("This answer needs a note: why? (n)"))
         if item.needs_action(value) and not (answer and answer.action and answer.action.is_complete()):
-            hints.append(_("This answer needs an action with owner and due date."))
+            action = answer.action if answer else None
+            missing = [word for word, given in ((_("what"), action and action.what.strip()),
+                                                (_("owner"), action and action.owner.strip()),
+                                                (_("due date"), action and action.due)) if not given]
+            hints.append(_("This answer needs an action; still missing: {parts}.").format(
+                parts=", ".join(missing)))
         answered, total = self.session.answered_count()
         if not hints and answered == total and total:
             hints.append(_("All answered. Press ctrl+s (or F2) to review and commit."))
@@ -393,7 +470,9 @@ class RunScreen(Screen):
         undecided = self._undecided_actions()
         if undecided:
             hints.append(_("{n} open actions from earlier runs not decided yet: press a.").format(n=undecided))
-        self.query_one("#hint", Static).update(Text("\n".join(hints), style="bold"))
+        hint = self.query_one("#hint", Static)
+        hint.update(Text("\n".join(hints), style="bold"))
+        hint.display = bool(hints)  # no empty line where there is nothing to say
 
     # ----------------------------------------------------------------------------- events
 
@@ -419,16 +498,20 @@ class RunScreen(Screen):
     def _what_changed(self, event: Input.Changed) -> None:
         if self.current:
             self.session.set_action(self.current.id, what=event.value)
+            self._show_hint(self.current)
 
     @on(Input.Changed, "#action-owner")
     def _owner_changed(self, event: Input.Changed) -> None:
         if self.current:
             self.session.set_action(self.current.id, owner=event.value)
+            self._show_hint(self.current)
 
     @on(Input.Changed, "#action-due")
     def _due_changed(self, event: Input.Changed) -> None:
         if self.current:
-            self.session.set_action(self.current.id, due=parse_date(event.value))
+            self.session.set_action(self.current.id, due=self._parse_date(event.value))
+            self._show_understood(self._understood_line("due"), event.value)
+            self._show_hint(self.current)
 
     @on(Input.Changed, "#value-input")
     def _value_changed(self, event: Input.Changed) -> None:
@@ -439,7 +522,8 @@ class RunScreen(Screen):
             self.session.set_value(item.id, event.value if event.value.strip() else None)
             self._refresh_after_answer(item)
         elif item.kind is Kind.DATE:
-            self.session.set_value(item.id, parse_date(event.value))
+            self.session.set_value(item.id, self._parse_date(event.value))
+            self._show_understood(self._understood_line("value"), event.value)
             self._refresh_after_answer(item)
 
     @on(Input.Submitted, "#value-input")
@@ -447,8 +531,9 @@ class RunScreen(Screen):
         item = self.current
         if item is None:
             return
-        if item.kind is Kind.DATE and event.value.strip() and parse_date(event.value) is None:
-            self._show_hint(item, _("{text!r} is not a date; type it as YYYY-MM-DD or +7.").format(text=one_line(event.value, 30)))
+        if item.kind is Kind.DATE and event.value.strip() and self._parse_date(event.value) is None:
+            self._show_hint(item, _("{text!r} is not a date; type it as 2026-12-31, 31.12., +7 or fr.").format(
+                text=one_line(event.value, 30)))
             return
         self._after_answer(item)
 
@@ -459,7 +544,7 @@ class RunScreen(Screen):
             return
         answer = self.session.run.answer(item.id)
         if answer and item.needs_action(answer.value) and not (answer.action and answer.action.is_complete()):
-            self._action_field("what").focus()
+            self._focus_action()
         else:
             self._advance()
 
@@ -474,8 +559,9 @@ class RunScreen(Screen):
     @on(Input.Submitted, "#action-due")
     def _due_submitted(self, event: Input.Submitted) -> None:
         item = self.current
-        if item and event.value.strip() and parse_date(event.value) is None:
-            self._show_hint(item, _("{text!r} is not a date; type it as YYYY-MM-DD or +7.").format(text=one_line(event.value, 30)))
+        if item and event.value.strip() and self._parse_date(event.value) is None:
+            self._show_hint(item, _("{text!r} is not a date; type it as 2026-12-31, 31.12., +7 or fr.").format(
+                text=one_line(event.value, 30)))
             return
         self._advance()
 
@@ -520,7 +606,7 @@ class RunScreen(Screen):
 
     def _refresh_after_answer(self, item: Item) -> None:
         self._rebuild_items(keep=item.id)
-        self.query_one(QuestionPanel).show(
+        self.query_one(QuestionPanel).show_item(
             item, self._visible.index(item) + 1, len(self._visible), self.session.run.answer(item.id), self.session.previous_answer(item.id)
         )
         self._show_action(item)
@@ -534,7 +620,7 @@ class RunScreen(Screen):
         if item.needs_note(value) and not (answer and answer.note.strip()):
             self._note_field().focus()
         elif item.needs_action(value) and not (answer and answer.action and answer.action.is_complete()):
-            self._action_field("what").focus()
+            self._focus_action()
         else:
             self._advance()
 
