@@ -223,3 +223,31 @@ def test_no_color_keeps_symbols_and_drops_colours(history_repo):
 def test_commands_outside_a_repository_fail_cleanly(tmp_path):
     result = invoke(tmp_path, "status")
     assert result.exit_code != 0 and "not inside a git repository" in result.output and "Traceback" not in result.output
+
+
+def test_log_into_a_pipe_uses_the_width_it_needs(history_repo):
+    """A pipe has no width; Rich assumed 80 columns and cut dates, sprints and commit ids short
+    (``2026-0…``). Without $COLUMNS, every cell is printed whole, one run a line."""
+    repo = history_repo["path"]
+    result = invoke(repo, "log", env={"COLUMNS": None})
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    rows = [line for line in result.output.splitlines() if "2026-W" in line]
+    assert len(rows) == 5 and all(re.search(r"2026-03-\d\d │ 2026-W1\d │ build │", row) for row in rows), rows
+    shas = git(repo, "log", "--format=%h", "--abbrev=10", "-5").split()
+    assert all(sha in row for sha, row in zip(shas, rows))
+    item = invoke(repo, "log", "--item", "client-contacted", env={"COLUMNS": None}).output
+    assert "Ana Schäfer: ✘ no: # Client on holiday <b>really</b>" in item and "…" not in item
+
+
+def test_status_without_a_project_config_says_how_to_set_it_up(repo):
+    result = invoke(repo, "status")
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first == "Not set up: `kundencheck init` writes .kundencheck/config.toml and commits it."
+    assert len(first) <= 80
+    german = invoke(repo, "status", env={"LANG": "de_DE.UTF-8"}).output.splitlines()[0]
+    assert german == "Einrichten: `kundencheck init` schreibt und committet .kundencheck/config.toml" and len(german) <= 80
+    (repo / ".kundencheck").mkdir()
+    (repo / ".kundencheck" / "config.toml").write_text('project = "Shop"\n')
+    assert "kundencheck init" not in invoke(repo, "status").output

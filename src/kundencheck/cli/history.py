@@ -60,6 +60,23 @@ def _band_text(band: str | None, text: str):
     return Text(text, style=STATUS_STYLES.get(band or "", ""))
 
 
+def _print_table(console, table) -> None:
+    """Print ``table``; into a pipe or a file as wide as it needs. A terminal's width is known
+    and the table fits into it; a pipe's is not (Rich assumes 80 columns, or $COLUMNS), and a
+    table squeezed into that cut dates and names short (``2026-1…``) for a reader who has a
+    pager or an editor with room enough."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    needed = console.measure(table, options=console.options.update_width(10_000)).maximum
+    width = console.width
+    console.width = max(width, needed)  # print's own width= is capped at the console's
+    try:
+        console.print(table)
+    finally:
+        console.width = width
+
+
 def _action_line(action, today: dt.date) -> str:
     """One thread on one line: id, what, owner, due date (how late), item."""
     from kundencheck.core.text import one_line
@@ -132,6 +149,10 @@ def status(ctx: click.Context, as_json: bool, gate: bool, today: dt.datetime | N
             click.echo(status_json(summary, problems, indent=indent), nl=False)
         else:
             _warn_problems(problems)
+            if not project.set_up:
+                from kundencheck.rich_texts import first_use_text
+
+                _console().print(first_use_text())
             _print_status(summary, project)
     finally:
         project.close()
@@ -207,7 +228,7 @@ def _print_status(summary, project) -> None:
               "disagreements": _("Disagreements"), "tone": _("Tone"), "check": _("Check")}
     for key, cells in rows.items():
         table.add_row(Text(labels[key], style="bold"), *cells)
-    console.print(table)
+    _print_table(console, table)
 
     print_thread_lists(console, summary.open_actions(), today)
     for phase in summary.phases:
@@ -372,7 +393,7 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
         table.add_row(day, one_line(run.sprint, 20), run.phase,
                       one_line(author_name(run.author), 30), counts_text(status_counts(run, checklist), words=False, separator=" "),
                       trend_text(trends, words=False, separator=" "), actions, Text(commit, style="dim"))
-    console.print(table)
+    _print_table(console, table)
     console.print(legend_text())
     corrected = [(run, summary.correction(run.id)) for run in runs if summary.correction(run.id) is not None]
     if corrected:
@@ -454,7 +475,7 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
 
                     detail.append(f" ({corrected_text(correction_dict(correction), entry.author)})", style="dim")
             table.add_row(one_line(picture.sprint, 20), answer, trend, streak, detail)
-        console.print(table)
+        _print_table(console, table)
 
 
 def _answer_text(value, kind, checklist, item_id: str, band: str | None) -> str:
