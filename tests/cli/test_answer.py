@@ -343,3 +343,36 @@ def _with_decisions(text: str, decisions: dict[str, tuple[str, str]]) -> str:
         if decided:
             table["decision"], table["note"] = decided
     return tomlkit.dumps(doc)
+
+
+def test_dates_in_quotes_as_people_type_them(project_repo):
+    """A date answer and an action's due date may be written as typed in the TUI: "31.12.",
+    "+7", "fr", "31.12.2026"; they are read as of the run's day and committed as dates."""
+    today = dt.date.today()
+    typed = {**COMPLETE,
+             "client-contacted": {**COMPLETE["client-contacted"],
+                                  "action": {"what": "Call", "owner": "Ana", "due": "+7"}},
+             "next-review": {"value": "freitag"}}
+    result = invoke(project_repo, "answer", "build", "--from", "-", input=fill(template(project_repo), typed))
+    assert result.exit_code == 0, result.output
+    path = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()[0]
+    run = answers_mod.loads((project_repo / path).read_bytes())
+    started = run.started.date()  # the run's day, which "+7" and "freitag" count from
+    assert started in (today, today + dt.timedelta(days=1))
+    assert run.answer("client-contacted").action.due == started + dt.timedelta(days=7)
+    friday = run.answer("next-review").value
+    assert friday.weekday() == 4 and 1 <= (friday - started).days <= 7
+    body = git(project_repo, "log", "-1", "--format=%B")
+    assert f"due {started + dt.timedelta(days=7)}" in body
+
+
+def test_a_date_that_is_none_says_how_to_write_one(project_repo):
+    bad = {**COMPLETE,
+           "client-contacted": {**COMPLETE["client-contacted"], "action": {"what": "Call", "owner": "Ana", "due": "soon"}},
+           "next-review": {"value": "31.13."}}
+    result = invoke(project_repo, "answer", "build", "--from", "-", input=fill(template(project_repo), bad))
+    assert_refused(
+        project_repo, result,
+        "item 'next-review': value '31.13.' is not a date: write 2026-12-31, or in quotes as you would type it",
+        "item 'client-contacted': the action's 'due' must be a date: 2026-12-31, or in quotes as you would type it",
+    )

@@ -133,8 +133,8 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
         _("Fill in each status or value; leave it empty (\"\") for an item you do not answer."),
         "  " + _("traffic-light: status = \"green\" (yes), \"amber\" (partly), \"red\" (no) or \"na\" (not applicable)"),
         "  " + _("scale: value = 1 to 5; choice: value = one of the options; text: value = \"...\";"),
-        "  " + _("date: value = 2026-12-31 (quotes are fine too)."),
-        _("A note says why; an action is what, owner and due date (a date like 2026-12-31)."),
+        "  " + _("date: value = 2026-12-31, or in quotes as you would type it: \"31.12.\", \"+7\", \"fr\"."),
+        _("A note says why; an action is what, owner and due date (2026-12-31, or \"31.12.\", \"+7\", \"fr\")."),
         _("An action for an item with an open action joins it; separate = true in its action makes it a new one."),
         _("Then commit it: {command}   (format: docs/answers-format.md)").format(
             command=f"kundencheck answer {checklist.phase} --from FILE"),
@@ -364,7 +364,7 @@ def filled_run(data: dict[str, Any], checklist, *, phase: str, author: str, emai
         raw_answers = []
     seen: set[str] = set()
     for n, raw in enumerate(raw_answers, start=1):
-        answer = _answer(raw, n, checklist, seen, problems)
+        answer = _answer(raw, n, checklist, seen, problems, today=run.started.date())
         if answer is not None:
             run.answers.append(answer)
     order = {item.id: n for n, item in enumerate(checklist.items)}
@@ -429,8 +429,9 @@ def _reviews(raw_reviews: Any, problems: list[str]):
     return reviews
 
 
-def _answer(raw: Any, n: int, checklist, seen: set[str], problems: list[str]):
-    """One ``[[answers]]`` table as an Answer (None when it is unanswered or broken)."""
+def _answer(raw: Any, n: int, checklist, seen: set[str], problems: list[str], *, today: dt.date):
+    """One ``[[answers]]`` table as an Answer (None when it is unanswered or broken). A date
+    typed in quotes as people type it ("31.12.", "+7", "fr") is read as of ``today``."""
     from kundencheck.core.answers import Action, Answer, value_problem
     from kundencheck.core.checklist import Kind, is_safe_id
 
@@ -464,8 +465,12 @@ def _answer(raw: Any, n: int, checklist, seen: set[str], problems: list[str]):
     if other in raw and raw[other] not in ("", None):
         problems.append(_("{where}: a {kind} item takes {key}, not {other}.").format(
             where=where, kind=item.kind, key=repr(key), other=repr(other)))
-    value = _value(item, raw.get(key, ""))
-    problem = value_problem(item, value)
+    value = _value(item, raw.get(key, ""), today)
+    if item.kind is Kind.DATE and isinstance(value, str):
+        problem = _("value {value} is not a date: write 2026-12-31, or in quotes as you would type it: "
+                    "\"31.12.2026\", \"31.12.\", \"+7\" or a weekday such as \"fr\".").format(value=_shown(value))
+    else:
+        problem = value_problem(item, value)
     if problem:
         problems.append(f"{where}: {problem}")
     note = raw.get("note", "")
@@ -479,7 +484,7 @@ def _answer(raw: Any, n: int, checklist, seen: set[str], problems: list[str]):
             problems.append(_("{where}: 'action' must be a table with what, owner and due.").format(where=where))
         else:
             extra = sorted(set(raw_action) - ACTION_KEYS)
-            what, owner, due = raw_action.get("what", ""), raw_action.get("owner", ""), _date(raw_action.get("due"))
+            what, owner, due = raw_action.get("what", ""), raw_action.get("owner", ""), _date(raw_action.get("due"), today)
             separate = raw_action.get("separate", False)
             if extra:
                 if len(extra) == 1:
@@ -491,8 +496,8 @@ def _answer(raw: Any, n: int, checklist, seen: set[str], problems: list[str]):
                 problems.append(_("{where}: the action's 'what' and 'owner' must be strings (in quotes).").format(
                     where=where))
             elif due is not None and (isinstance(due, dt.datetime) or not isinstance(due, dt.date)):
-                problems.append(_("{where}: the action's 'due' must be a date like 2026-12-31 (found {found}).")
-                                .format(where=where, found=_shown(due)))
+                problems.append(_("{where}: the action's 'due' must be a date: 2026-12-31, or in quotes as you would "
+                                  "type it: \"31.12.\", \"+7\" or \"fr\" (found {found}).").format(where=where, found=_shown(due)))
             elif not isinstance(separate, bool):
                 problems.append(_("{where}: the action's 'separate' must be true or false (without quotes).").format(
                     where=where))
@@ -513,8 +518,9 @@ def _unknown_keys(where: str, unknown: list[str], allowed: str) -> str:
     return message.format(where=where, keys=", ".join(map(repr, unknown)), allowed=allowed)
 
 
-def _value(item, value: Any) -> Any:
-    """The answer as the session stores it: "" is unanswered; "4" and "2026-12-31" in quotes are accepted."""
+def _value(item, value: Any, today: dt.date) -> Any:
+    """The answer as the session stores it: "" is unanswered; "4" in quotes is accepted, and a
+    date in quotes as people type it ("2026-12-31", "31.12.", "+7", "fr")."""
     from kundencheck.core.checklist import Kind
 
     if isinstance(value, str):
@@ -523,7 +529,7 @@ def _value(item, value: Any) -> Any:
         if item.kind is Kind.SCALE and value.strip() in {"1", "2", "3", "4", "5"}:
             return int(value.strip())
         if item.kind is Kind.DATE:
-            return _date(value)
+            return _date(value, today)
         if item.kind in (Kind.TRAFFIC_LIGHT, Kind.CHOICE):
             return value.strip()
     return value
@@ -535,12 +541,14 @@ def _shown(value: Any) -> str:
     return one_line(repr(value), 60)
 
 
-def _date(value: Any) -> Any:
+def _date(value: Any, today: dt.date) -> Any:
+    """A date written in quotes as people type it (core/dates.py), as of ``today``; anything
+    else as it is (a TOML date stays a date, a string that is no date is reported)."""
     if isinstance(value, str):
         if not value.strip():
             return None
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return value
+        from kundencheck.core.dates import parse_typed_date
+
+        parsed = parse_typed_date(value, today)
+        return parsed if parsed is not None else value
     return value
