@@ -317,3 +317,50 @@ def test_german_subject_and_body_keep_english_trailer_keys(german, tmp_path):
     assert f"- mood (aus Durchlauf {EARLIER}): noch offen" in lines
     # The trailer keys stay English whatever the language: the real git reads them back.
     assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS[:3] + [("Kundencheck-Score", "12/16")]
+
+
+def test_every_line_stays_under_100_characters_wrapped_at_words_never_cut(tmp_path):
+    """Long notes, actions, questions, names and reviews wrap at words into lines under 100
+    characters, each wrapped part indented under its line; every word is still there, in order.
+    Only a single word longer than a line (a link) has a line of its own that is longer."""
+    link = "https://wiki.example.com/projects/shop-relaunch/decisions/2026-11-27-checkout-deviations-and-alternatives"
+    words = ("We called the product owner twice but only reached the assistant, who promised a call back "
+             "that never came; the deviations list is in the wiki: ")
+    checklist = checklist_from_dict({**_raw_checklist(), "items": [
+        light("light-1", question="Did we speak with the client during the last sprint, beyond the status mails that "
+                                  "go out every Friday and the tickets in the shared board?"),
+        *[light(i) for i in LIGHTS[1:]]]})
+    answers = standard_answers(red_note=words + link + "\nSecond line of the note, " + "also rather long " * 8,
+                               amber_note="Only by mail. " * 12)
+    answers[8].action = Action("Call the product owner and walk through every open deviation, with the "
+                               "alternatives we can offer for each of them", "Erika Mustermann", dt.date(2026, 12, 1))
+    answers[0] = Answer("light-1", "red", note="n", action=Action("x", "y", dt.date(2026, 12, 1)))
+    run = make_run(answers, author="Erika Mustermann-Großkopf von und zu Hohenberg <erika.mustermann-grosskopf@example.com>",
+                   sprint="2026-W48")
+    from kundencheck.core.answers import ActionReview
+
+    run.reviews = [ActionReview(run="20261113T090200Z-build-jonas-8b21d0", item="light-2", decision="dropped",
+                                note="The client's product owner left; the new one is covered by the steering meeting " * 2)]
+    message = build_message(run, checklist)
+    lines = message.splitlines()
+    long_lines = [line for line in lines if len(line) >= 100]
+    assert long_lines == [f"      {link}"] or all(line.strip() == link for line in long_lines), long_lines
+    # Nothing cut: the words of the note, the action, the question and the author are all there, in order.
+    flat = " ".join(message.split())
+    for text in (words + link, "Second line of the note, " + "also rather long " * 8, "Only by mail. " * 12,
+                 "Did we speak with the client during the last sprint, beyond the status mails that go out every "
+                 "Friday and the tickets in the shared board?",
+                 "Erika Mustermann-Großkopf von und zu Hohenberg <erika.mustermann-grosskopf@example.com>.",
+                 "The client's product owner left; the new one is covered by the steering meeting " * 2):
+        assert " ".join(text.split()) in flat, text
+    # Wrapped parts are indented under their line: nobody's text starts a line of the body.
+    body = lines[2:lines.index("Kundencheck-Run: " + RUN_ID)]
+    for line in body:
+        assert not line or line.startswith(("- ", "  ", "Sprint ", "Red ", "Amber ", "Actions ", "Needs ")), line
+    assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS[:3] + [("Kundencheck-Score", run_score(run, checklist))]
+
+
+def run_score(run, checklist) -> str:
+    from kundencheck.core.scoring import tally
+
+    return tally(run, checklist).score

@@ -3,6 +3,9 @@ act on, and trailers that tools read back.
 
 Everything a person typed goes into the body indented, on lines of its own, and never into
 the final paragraph, so no note can forge a trailer, start a comment line or break the subject.
+Body lines are wrapped at words to stay under 100 characters (:data:`MAX_LINE`), each wrapped
+part indented under its first line; nothing is cut off. A single word longer than that (a long
+link) keeps its own line whole.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from kundencheck.core.text import clean_text, one_line
 
 #: How much of a note the message carries; the whole note is in the answers file.
 NOTE_LIMIT = 600
+#: The longest body line, in characters: under 100, so `git log` in a terminal, code hosts and
+#: mail clients show every line whole (wider lines are cut or wrapped anyhow by some of them).
+MAX_LINE = 99
 TRAILER_KEYS = ("Kundencheck-Run", "Kundencheck-Phase", "Kundencheck-Checklist", "Kundencheck-Score")
 #: The trailer of a correction (after the others): the id of the run it corrects.
 CORRECTS_TRAILER = "Kundencheck-Corrects"
@@ -63,11 +69,11 @@ def build_message(run: Run, checklist: Checklist, *, actions: Mapping[tuple[str,
 
 
 def _body_lines(run: Run, checklist: Checklist) -> list[str]:
-    lines: list[str] = [
-        _("Sprint {sprint}, answered by {author}.").format(sprint=one_line(run.sprint, 40), author=one_line(run.author, 120))
-    ]
+    lines: list[str] = _wrapped(
+        _("Sprint {sprint}, answered by {author}.").format(sprint=one_line(run.sprint, 40), author=one_line(run.author, 120)),
+        "", "  ")
     if run.corrects:
-        lines.append(_("Corrects run {run}; it stands for that run in its sprint.").format(run=run.corrects))
+        lines += _wrapped(_("Corrects run {run}; it stands for that run in its sprint.").format(run=run.corrects), "", "  ")
         lines += _indented(_("Why:"), run.correction_note)
     flagged = [(item, answer) for item, answer in _answered(run, checklist) if _is_flagged(item, answer)]
     for status, heading in (("red", _("Red (no):")), ("amber", _("Amber (partly):")), (None, _("Needs attention:"))):
@@ -76,9 +82,10 @@ def _body_lines(run: Run, checklist: Checklist) -> list[str]:
             continue
         lines += ["", heading]
         for item, answer in group:
-            lines.append(f"- {item.id}: {one_line(item.question, 200)}")
+            lines += _wrapped(f"{item.id}: {one_line(item.question, 200)}", "- ", "  ")
             if item.kind is not Kind.TRAFFIC_LIGHT:
-                lines.append("  " + _("Answer: {value}").format(value=one_line(display_value(item, answer.value), 100)))
+                lines += _wrapped(_("Answer: {value}").format(value=one_line(display_value(item, answer.value), 100)),
+                                  "  ", "    ")
             if answer.note.strip():
                 lines += _indented(_("Note:"), answer.note)
             if answer.action is not None and answer.action.what.strip():
@@ -100,8 +107,8 @@ def _review_lines(run: Run, actions: Mapping[tuple[str, str], str]) -> list[str]
     lines = ["", _("Actions reviewed:")]
     for review in run.reviews:
         decision = translate(_DECISIONS.get(review.decision, review.decision))
-        lines.append("- " + _("{item} (from run {run}): {decision}").format(
-            item=one_line(review.item, 64), run=one_line(review.run, 80), decision=one_line(decision, 20)))
+        lines += _wrapped(_("{item} (from run {run}): {decision}").format(
+            item=one_line(review.item, 64), run=one_line(review.run, 80), decision=one_line(decision, 20)), "- ", "  ")
         what = actions.get(review.action_key, "")
         if what.strip():
             lines += _indented(_("Action:"), what)
@@ -127,7 +134,8 @@ def _is_flagged(item: Item, answer: Answer) -> bool:
 
 
 def _indented(label: str, text: str) -> list[str]:
-    """``label`` and ``text`` as body lines indented by four spaces, blank lines removed.
+    """``label`` and ``text`` as body lines indented by four spaces (six after the first),
+    blank lines removed, each line wrapped at words to :data:`MAX_LINE`.
 
     The indent keeps a line like ``Kundencheck-Score: 10/10`` or ``# comment`` in a note from
     being read as a trailer or stripped as a comment.
@@ -136,6 +144,19 @@ def _indented(label: str, text: str) -> list[str]:
     if len(text) > NOTE_LIMIT:
         text = text[: NOTE_LIMIT - 1].rstrip() + "…"
     body = [line.rstrip() for line in text.split("\n") if line.strip()]
-    out = [f"    {label} {body[0]}" if body else f"    {label}"]
-    out += [f"      {line}" for line in body[1:]]
+    if not body:
+        return [f"    {label}"]
+    out = _wrapped(f"{label} {body[0]}", "    ", "      ")
+    for line in body[1:]:
+        out += _wrapped(line, "      ", "      ")
     return out
+
+
+def _wrapped(text: str, first: str, rest: str) -> list[str]:
+    """``text`` wrapped at words into lines of at most :data:`MAX_LINE` characters, the first
+    starting with ``first``, the others with ``rest``. Never cut: a word longer than a line (a
+    link) stays whole on a line of its own; spaces inside the text are kept as they are."""
+    import textwrap
+
+    return textwrap.wrap(text, width=MAX_LINE, initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False, replace_whitespace=False) or [first.rstrip()]
