@@ -205,7 +205,7 @@ def test_mistakes_on_the_command_line_are_reported_in_the_project_language(tmp_p
     assert "Fehler: Keine Option '--frobnicate'." in stderr("--frobnicate")
     german = stderr("run", "build", "extra")
     assert "Aufruf: kundencheck run" in german and "Fehler: Unerwartetes zusätzliches Argument (extra)" in german
-    assert "Ungültiger Wert für '--format': 'pdf' ist nicht eins von" in stderr("report", "--format", "pdf")
+    assert "Ungültiger Wert für '--format': 'pdf' ist keine der Möglichkeiten:" in stderr("report", "--format", "pdf")
     assert "Fehler: Kein Befehl 'statsu'." in stderr("-C", str(project), "statsu", cwd=tmp_path)
     english = stderr("statsu", cwd=tmp_path)
     assert "Error: No such command 'statsu'. Did you mean 'status'?" in english and "Usage:" in english

@@ -133,31 +133,107 @@ def test_init_rejects_bad_flag_values_before_writing(repo):
 
 def test_init_asks_in_a_terminal_when_no_flags_are_given(repo, monkeypatch):
     monkeypatch.setattr(cli_setup, "_stdin_is_tty", lambda: True)
-    result = invoke("init", cwd=repo, input="Shop\nKunde AG\nde\nacceptance\n")
+    result = invoke("init", cwd=repo, input="en\nShop\nKunde AG\nacceptance\nno\n")
     assert result.exit_code == 0, result.output
     config = load_config(repo)
-    assert (config.project, config.client, config.language, config.phase) == ("Shop", "Kunde AG", "de", "acceptance")
+    assert (config.project, config.client, config.language, config.phase, config.push) == (
+        "Shop", "Kunde AG", "en", "acceptance", False)
 
 
-def test_copy_checklists_never_overwrites_and_says_what_it_skipped(repo):
+def test_init_asks_the_language_first_and_every_question_after_it_in_that_language(repo, monkeypatch):
+    """The terminal's LANG is English; once German is chosen, the questions, the config's
+    comments, the commit and what is said are German."""
+    monkeypatch.setattr(cli_setup, "_stdin_is_tty", lambda: True)
+    result = invoke("init", cwd=repo, input="de\nShop\nKunde AG\nacceptance\nnein\n")
+    assert result.exit_code == 0, result.output
+    first, rest = result.output.split("\n", 1)
+    assert first.startswith("Language of kundencheck and the checklists (de: Deutsch, en: English) (de, en) [en]: ")
+    for german in ("Projektname [project]: ", "Kunde: ", "Aktuelle Phase (kickoff, design, build, acceptance, handover) "
+                   "[build]: ", "Vorschlagen, die Antworten nach jedem Commit zu pushen, und diesen Commit jetzt pushen? (ja, nein) [nein]: ",
+                   "committet"):
+        assert german in rest, (german, rest)
+    for english in ("Project name", "Client", "Current phase", "Suggest pushing", "Committed"):
+        assert english not in rest, (english, rest)
+    config = load_config(repo)
+    assert (config.project, config.client, config.language, config.phase, config.push) == (
+        "Shop", "Kunde AG", "de", "acceptance", False)
+    assert subjects(repo)[0] == "kundencheck: Projekt einrichten"
+    assert "# Name des Projekts" in (repo / CONFIG_PATH).read_text()
+
+
+def test_a_wrong_answer_is_asked_again_in_the_chosen_language(repo, monkeypatch):
+    monkeypatch.setattr(cli_setup, "_stdin_is_tty", lambda: True)
+    result = invoke("init", cwd=repo, input="de\nShop\n\nbau\nbuild\nvielleicht\nja\n")
+    assert result.exit_code == 0, result.output
+    assert "Fehler: 'bau' ist keine der Möglichkeiten: 'kickoff', 'design', 'build', 'acceptance', 'handover'." in result.output
+    assert "Fehler: 'vielleicht' ist keine der Möglichkeiten: 'ja', 'nein'." in result.output
+    assert load_config(repo).push is True  # asked for; this commit is pushed too (no remote here: said why)
+
+
+@pytest.fixture
+def remote(repo, tmp_path):
+    """A bare repository as the team's origin, with the project's branch pushed to it."""
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", str(origin))
+    git(repo, "remote", "add", "origin", str(origin))
+    git(repo, "push", "-q", "-u", "origin", "main")
+    return origin
+
+
+def test_init_push_pushes_the_init_commit(repo, remote):
+    result = invoke("init", "--project", "Shop", "--push", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert git(remote, "log", "-1", "--format=%s", "main").strip() == "kundencheck: configure project"
+    assert git(remote, "rev-parse", "main") == git(repo, "rev-parse", "HEAD")
+    assert "origin" in result.output and "main" in result.output
+    assert load_config(repo).push is True
+    # Later changes with --push are pushed too.
+    assert invoke("init", "--cadence", "7", "--push", cwd=repo).exit_code == 0
+    assert git(remote, "rev-parse", "main") == git(repo, "rev-parse", "HEAD")
+
+
+def test_init_push_without_a_remote_says_why_and_keeps_the_commit(repo):
+    result = invoke("init", "--push", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert subjects(repo)[0] == "kundencheck: configure project"
+    message = " ".join(result.output.split())
+    assert "kundencheck: warning: " in message and "remote" in message, message
+    assert "Traceback" not in result.output
+
+
+def test_copy_checklists_copies_the_projects_language_in_one_commit_and_says_what(repo):
     own = repo / ".kundencheck" / "checklists"
     own.mkdir(parents=True)
-    (own / "build.en.toml").write_text("# our own, already customised\n")
-    result = invoke("init", "--copy-checklists", cwd=repo)
-    assert result.exit_code == 0, result.output
-    assert (own / "build.en.toml").read_text() == "# our own, already customised\n"
-    assert "Skipped 1 that already exist (not overwritten): build.en.toml" in result.output
-    assert "Copied and committed 9 checklists" in result.output
-    assert (own / "acceptance.de.toml").exists()
-    copies = [s for s in subjects(repo) if s.startswith("kundencheck: copy shipped checklist")]
-    assert len(copies) == 9
-    assert subjects(repo)[-2] == "kundencheck: configure project"
-    assert invoke("validate", str(own / "kickoff.de.toml")).exit_code == 0
-    # Again: everything is there now, nothing is committed.
+    (own / "build.de.toml").write_text("# our own, already customised\n")
+    assert invoke("init", "--language", "de", cwd=repo).exit_code == 0
     head = git(repo, "rev-parse", "HEAD")
     result = invoke("init", "--copy-checklists", cwd=repo)
-    assert result.exit_code == 0 and "Skipped 10" in result.output
+    assert result.exit_code == 0, result.output
+    assert (own / "build.de.toml").read_text() == "# our own, already customised\n"
+    assert git(repo, "rev-parse", "HEAD~1") == head  # one commit
+    copied = sorted(git(repo, "show", "--name-only", "--format=", "HEAD").split())
+    assert copied == [f".kundencheck/checklists/{p}.de.toml" for p in ("acceptance", "design", "handover", "kickoff")]
+    assert subjects(repo)[0] == "kundencheck: die mitgelieferten Checklisten kopieren (de)"
+    assert "- kickoff.de.toml" in git(repo, "log", "-1", "--format=%b")
+    output = " ".join(result.output.split())
+    assert "1 übersprungen, die es schon gibt (nicht überschrieben): build.de.toml." in output
+    assert ("Er enthält 4 Checklisten in .kundencheck/checklists/: acceptance.de.toml, design.de.toml, "
+            "handover.de.toml, kickoff.de.toml.") in output
+    assert not list(own.glob("*.en.toml"))
+    assert invoke("validate", str(own / "kickoff.de.toml")).exit_code == 0
+    # Again: everything of the language is there, nothing is committed.
+    head = git(repo, "rev-parse", "HEAD")
+    result = invoke("init", "--copy-checklists", cwd=repo)
+    assert result.exit_code == 0 and "Nichts zu kopieren" in result.output
     assert git(repo, "rev-parse", "HEAD") == head
+
+
+def test_copy_checklists_of_every_language(repo):
+    result = invoke("init", "--copy-checklists", "--all-languages", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert subjects(repo)[:2] == ["kundencheck: copy the shipped checklists", "kundencheck: configure project"]
+    assert len(git(repo, "show", "--name-only", "--format=", "HEAD").split()) == 10
+    assert "It holds 10 checklists in .kundencheck/checklists/" in " ".join(result.output.split())
 
 
 # ----------------------------------------------------------------------------- phase

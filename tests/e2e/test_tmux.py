@@ -115,3 +115,29 @@ def test_amend_in_a_real_terminal(project_repo, tmux):
     screen = tmux.wait_for("EXIT=0")
     assert "Committed" in screen and "kundencheck(build): correction, 1 green, 0 amber, 1 red" in screen
     assert git(project_repo, "log", "-1", "--format=%(trailers:key=Kundencheck-Corrects,valueonly)").strip() == runs["jonas3"].id
+
+
+def test_init_asks_in_german_once_german_is_chosen(repo, tmux):
+    """`kundencheck init` in a real terminal whose LANG is English: the first question is the
+    language; after "de", every question, the answer to a mistake and the report are German."""
+    tmux.type(f"{sys.executable} -m kundencheck -C {repo} init; echo EXIT=$?")
+    tmux.keys("Enter")
+    tmux.wait_for("(de, en) [en]:")
+    tmux.type("de"); tmux.keys("Enter")
+    tmux.wait_for("Projektname [project]:")
+    tmux.type("Shop"); tmux.keys("Enter")
+    tmux.wait_for("Kunde:")
+    tmux.type("Kunde AG"); tmux.keys("Enter")
+    tmux.wait_for("Aktuelle Phase (kickoff, design, build, acceptance, handover) [build]:")
+    tmux.type("bau"); tmux.keys("Enter")
+    tmux.wait_for("Fehler: 'bau' ist keine der Möglichkeiten")
+    tmux.keys("Enter")  # the default, build
+    tmux.wait_for("(ja, nein) [")
+    tmux.keys("Enter")
+    screen = tmux.wait_for("EXIT=0")
+    asked = screen.split("(de, en) [en]:", 1)[1]
+    assert "committet: kundencheck: Projekt einrichten" in asked
+    for english in ("Project name", "Client", "Current phase", "Suggest", "Error", "Committed"):
+        assert english not in asked, (english, screen)
+    assert git(repo, "log", "-1", "--format=%s").strip() == "kundencheck: Projekt einrichten"
+    assert 'language = "de"' in (repo / ".kundencheck" / "config.toml").read_text()

@@ -4,6 +4,7 @@ twice, and .gitattributes that would change what is stored. Real repositories th
 
 from __future__ import annotations
 
+import base64
 import os
 import pathlib
 import stat
@@ -350,3 +351,29 @@ def test_message_files_of_a_killed_kundencheck_are_removed(repo):
     finally:
         os.close(fd)
     assert not stale.exists() and held.exists()
+
+
+def test_a_killed_commit_of_several_files_puts_each_back(tmp_path):
+    """The journal of a commit of several files names each work-tree file written; when the
+    commit did not happen, each is put back (or removed, with the folders made for it), and a
+    file changed since by the user stays."""
+    import hashlib
+
+    from kundencheck.store import index_lock
+
+    root = tmp_path / "work"
+    (root / "kept").mkdir(parents=True)
+    (root / "kept" / "old.toml").write_bytes(b"mine, changed by kundencheck\n")
+    (root / "new" / "deep").mkdir(parents=True)
+    (root / "new" / "deep" / "a.toml").write_bytes(b"a\n")
+    (root / "new" / "b.toml").write_bytes(b"changed by the user since\n")
+    digest = lambda data: hashlib.sha256(data).hexdigest()  # noqa: E731
+    state = {"file": "kept/old.toml", "written": digest(b"mine, changed by kundencheck\n"), "folders": [],
+             "previous": base64.b64encode(b"mine\n").decode("ascii"),
+             "files": [{"file": "new/deep/a.toml", "written": digest(b"a\n"), "folders": ["new", "new/deep"],
+                        "previous": None},
+                       {"file": "new/b.toml", "written": digest(b"b\n"), "folders": [], "previous": None}]}
+    index_lock.restore_worktree_file(root, state)
+    assert (root / "kept" / "old.toml").read_bytes() == b"mine\n"
+    assert not (root / "new" / "deep").exists()  # a.toml removed, and the folder made for it
+    assert (root / "new" / "b.toml").read_bytes() == b"changed by the user since\n"  # the user's stays

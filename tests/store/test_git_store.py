@@ -251,6 +251,51 @@ def test_second_answers_file_keeps_the_first(repo):
     assert git(repo, "status", "--porcelain") == ""
 
 
+def test_several_files_in_one_commit(repo, unborn):
+    """commit_files puts several files, in one folder and in others, into one commit, leaving the
+    user's staged and unstaged work alone; on an unborn branch too, and onto a team's branch."""
+    (repo / "README.md").write_text("# changed, unstaged\n")
+    before = snapshot(repo)
+    files = {".kundencheck/checklists/build.de.toml": b"build\n", ".kundencheck/checklists/kickoff.de.toml": b"kickoff\n",
+             ".kundencheck/config.toml": b"x = 1\n"}
+    with GitStore.open(repo) as store:
+        result = store.commit_files(files, "kundencheck: copy\n\nbody\n")
+        assert result.subject == "kundencheck: copy"
+        # One commit on top of the old HEAD with exactly these files added.
+        assert git(repo, "show", "--name-only", "--format=", "HEAD").splitlines() == sorted(files)
+        assert git(repo, "rev-list", "--count", "HEAD") == "2"
+        for path, content in files.items():
+            assert git(repo, "show", f"HEAD:{path}") + "\n" == content.decode()
+        assert snapshot(repo) == before  # the README stays unstaged; the new files are in the index
+        assert git(repo, "status", "--porcelain", "--", ".kundencheck") == ""
+        team = store.commit_files({f"{ANSWERS}/a.toml": b"a\n", f"{ANSWERS}/b.toml": b"b\n"}, "two", ref="refs/heads/team")
+        assert git(repo, "show", "--name-only", "--format=", "team").splitlines() == [f"{ANSWERS}/a.toml", f"{ANSWERS}/b.toml"]
+        assert git(repo, "rev-parse", "team") == team.sha and not (repo / f"{ANSWERS}/a.toml").exists()
+    git(repo, "fsck", "--no-dangling", "--no-progress")
+    with GitStore.open(unborn) as store:
+        store.commit_files({".kundencheck/a.toml": b"a\n", ".kundencheck/b/c.toml": b"c\n"}, "first")
+    assert tree_paths(unborn) == [".kundencheck/a.toml", ".kundencheck/b/c.toml"]
+
+
+def test_several_files_that_do_not_commit_leave_nothing_behind(repo, monkeypatch):
+    """A commit of several files that fails after they were written into the work tree (here:
+    they do not read back) is undone: no commit, the index and the work tree as they were, the
+    new files and the folders made for them gone."""
+    before = snapshot(repo)
+    head = git(repo, "rev-parse", "HEAD")
+    files = {".kundencheck/checklists/a.toml": b"a\n", ".kundencheck/checklists/b.toml": b"b\n"}
+
+    def fails(self, new, commit):
+        assert all((repo / path).read_bytes() == content for path, content in files.items())  # they were written
+        raise StoreError("did not read back")
+
+    monkeypatch.setattr(git_store.GitStore, "_read_back", fails)
+    with GitStore.open(repo) as store, pytest.raises(StoreError, match="did not read back"):
+        store.commit_files(files, "copy")
+    assert git(repo, "rev-parse", "HEAD") == head and snapshot(repo) == before
+    assert not (repo / ".kundencheck").exists()
+
+
 def test_odd_neighbours_in_the_tree_survive(repo):
     """Symlinks, executables, submodule entries and odd names next to the answers round-trip."""
     (repo / ".kundencheck").mkdir()

@@ -285,7 +285,9 @@ Examples:
   kundencheck init                                  asks (in a terminal) and writes .kundencheck/config.toml
   kundencheck init --project Shop --client "Kunde GmbH" --language de
   kundencheck init --cadence 7                      later: change only this key, comments kept
-  kundencheck init --copy-checklists                copy the shipped checklists to customise them"""))
+  kundencheck init --push                           commit and push the config, answers pushed from now on
+  kundencheck init --copy-checklists                copy the shipped checklists of the project's language
+  kundencheck checklist add-item build              add a question of your own instead (no copy)"""))
 @click.option("--project", "project_name", metavar="NAME", help=N_("Project name (default: the repository folder's name)."))
 @click.option("--client", metavar="NAME", help=N_("The client the project is for."))
 @click.option("--language", type=click.Choice(["de", "en"]),
@@ -297,14 +299,18 @@ Examples:
               help=N_('Commit answers onto this branch instead of the checked-out one ("" to go back).'))
 @click.option("--push/--no-push", default=None,
               help=N_("Suggest pushing answers commits after committing (storage.push; default: no). Each person "
-                      "accepts the suggestion once with `kundencheck config --push accept`."))
+                      "accepts the suggestion once with `kundencheck config --push accept`. --push also pushes "
+                      "this commit now."))
 @click.option("--commit-msg-hook/--no-commit-msg-hook", "commit_msg_hook", default=None,
               help=N_("Run the repository's commit-msg hook on kundencheck's commits (default: yes)."))
 @click.option("--copy-checklists", is_flag=True,
-              help=N_("Copy the shipped checklists into .kundencheck/checklists/ to customise them."))
+              help=N_("Copy the shipped checklists of the project's language into .kundencheck/checklists/ to "
+                      "customise them, in one commit."))
+@click.option("--all-languages", is_flag=True,
+              help=N_("With --copy-checklists: copy the checklists of every language, not only the project's."))
 @click.pass_context
 @guarded
-def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
+def init(ctx: click.Context, copy_checklists: bool, all_languages: bool, **flags: Any) -> None:
     import tomlkit
 
     from kundencheck.core.catalog import load_catalog
@@ -317,6 +323,7 @@ def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
     if flags["language"]:  # the project's new language: the config's comments, the commit, what is said
         set_language(flags["language"])
     store = GitStore.open(directory_of(ctx))
+    committed = False
     try:
         path = store.root / CONFIG_PATH
         if path.exists():
@@ -347,6 +354,7 @@ def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
                     message = (translate(CONFIG_SUBJECT) + "\n\n" + _("Changed in {file}:").format(file=CONFIG_PATH)
                                + "\n" + "\n".join(changes) + "\n")
                     _report(_commit(store, CONFIG_PATH, text, message, config.commit_msg_hook), CONFIG_PATH)
+                    committed = True
                 else:
                     _console().print(_("{file} already has these settings; nothing to commit.").format(file=CONFIG_PATH))
             else:
@@ -365,12 +373,9 @@ def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
             }
             catalog = load_catalog(store.root)
             if not given and _stdin_is_tty():
-                values["project"] = click.prompt(_("Project name"), default=values["project"])
-                values["client"] = click.prompt(_("Client"), default="", show_default=False)
-                values["language"] = click.prompt(_("Language"), type=click.Choice(["de", "en"]), default=values["language"])
-                values["phase"] = click.prompt(
-                    _("Current phase"), type=click.Choice(known_phases(load_config(store.root), catalog)), default="build"
-                )
+                values.update(_ask(values, known_phases(load_config(store.root), catalog)))
+                if values["push"]:
+                    flags["push"] = True  # asked for: this commit is pushed too, as with --push
             values.update({s.key: v for s, v in given.items()})
             set_language(values["language"])  # the one asked for in the terminal, if it was asked
             if PHASE in given:
@@ -383,10 +388,44 @@ def init(ctx: click.Context, copy_checklists: bool, **flags: Any) -> None:
             message = (translate(CONFIG_SUBJECT) + "\n\n" + _("Created {file}:").format(file=CONFIG_PATH) + "\n"
                        + "\n".join(lines) + "\n")
             _report(_commit(store, CONFIG_PATH, text, message, config.commit_msg_hook), CONFIG_PATH)
+            committed = True
         if copy_checklists:
-            _copy_checklists(store, config.commit_msg_hook)
+            committed = _copy_checklists(store, config, all_languages=all_languages) or committed
+        if flags["push"]:
+            _push(store, committed)
     finally:
         store.close()
+
+
+def _ask(values: dict[str, Any], phases: list[str]) -> dict[str, Any]:
+    """The questions of an interactive ``init``, the language first: once it is chosen, every
+    question after it is asked in that language (and the config's comments are written in it)."""
+    asked: dict[str, Any] = {}
+    asked["language"] = click.prompt(_("Language of kundencheck and the checklists (de: Deutsch, en: English)"),
+                                     type=click.Choice(["de", "en"]), default=values["language"])
+    set_language(asked["language"])
+    asked["project"] = click.prompt(_("Project name"), default=values["project"])
+    asked["client"] = click.prompt(_("Client"), default="", show_default=False)
+    asked["phase"] = click.prompt(_("Current phase"), type=click.Choice(phases), default="build")
+    yes, no = _("yes"), _("no")
+    push = click.prompt(_("Suggest pushing the answers after each commit, and push this commit now?"),
+                        type=click.Choice([yes, no], case_sensitive=False), default=no)
+    asked["push"] = push.lower() == yes.lower()
+    return asked
+
+
+def _push(store, committed: bool) -> None:
+    """``init --push``: push the branch with the commits just made; when it cannot, say why
+    and how to push later (the commits stay; the exit status stays 0)."""
+    try:
+        pushed = store.push()
+    except KundencheckError as exc:
+        _console(stderr=True).print(_("kundencheck: warning: {problem}").format(problem=str(exc)))
+        return
+    if committed:
+        _console().print(pushed)
+    else:
+        _console().print(_("Nothing new was committed; pushed the branch as it is: {result}").format(result=pushed))
 
 
 def _param(setting: Setting) -> str:
@@ -397,34 +436,57 @@ def _shown(value: Any) -> str:
     return _("(not set)") if value is None else _toml(value)
 
 
-def _copy_checklists(store, hook: bool) -> None:
+def _copy_checklists(store, config, *, all_languages: bool = False) -> bool:
+    """Copy the shipped checklists of the project's language (of every language with
+    ``all_languages``) into .kundencheck/checklists/ in one commit; files there already are never
+    overwritten. Says what was committed and what was skipped; returns whether it committed."""
     from kundencheck import __version__
     from kundencheck.core.catalog import PROJECT_CHECKLISTS, shipped_dir
+    from kundencheck.core.user_config import effective_language, load_user_config
 
     console = _console()
-    copied, skipped = [], []
-    for source in sorted(shipped_dir().glob("*.toml")):
+    language = config.language or effective_language(None, load_user_config())[0]
+    sources = sorted(shipped_dir().glob("*.toml") if all_languages else shipped_dir().glob(f"*.{language}.toml"))
+    copied: dict[str, bytes] = {}
+    skipped = []
+    for source in sources:
         relpath = f"{PROJECT_CHECKLISTS}/{source.name}"
         if (store.root / relpath).exists():
             skipped.append(relpath)
-            continue
-        message = (
-            _("kundencheck: copy shipped checklist {file}").format(file=source.name) + "\n\n"
-            + _("Copied from kundencheck {version} into {folder}/ to be customised for this project.").format(
-                version=__version__, folder=PROJECT_CHECKLISTS) + "\n"
-        )
-        result = _commit(store, relpath, source.read_bytes(), message, hook)
-        copied.append(relpath)
-        for warning in result.warnings:
-            console.print(_("Note: {warning}").format(warning=warning))
-    if copied:
-        console.print(_("Copied and committed {count} checklists into {folder}/: {files}.").format(
-            count=len(copied), folder=PROJECT_CHECKLISTS, files=", ".join(Path(p).name for p in copied)))
+        else:
+            copied[relpath] = source.read_bytes()
     if skipped:
         console.print(_("Skipped {count} that already exist (not overwritten): {files}.").format(
             count=len(skipped), files=", ".join(Path(p).name for p in skipped)))
-    if copied:
-        console.print(_("Edit them (format: docs/checklist-format.md), check with `kundencheck validate`, and commit."))
+    if not copied:
+        console.print(_("Nothing to copy: every shipped checklist of {languages} is in {folder}/ already.").format(
+            languages=_("every language") if all_languages else language, folder=PROJECT_CHECKLISTS))
+        return False
+    names = [Path(p).name for p in copied]
+    subject = (_("kundencheck: copy the shipped checklists") if all_languages
+               else _("kundencheck: copy the shipped checklists ({language})").format(language=language))
+    message = (subject + "\n\n"
+               + _("Copied from kundencheck {version} into {folder}/ to be customised for this project:").format(
+                   version=__version__, folder=PROJECT_CHECKLISTS) + "\n"
+               + "\n".join(f"- {name}" for name in names) + "\n")
+    try:
+        result = store.commit_files(copied, message, run_commit_msg_hook=config.commit_msg_hook)
+    except StoreError as exc:
+        from kundencheck.store.git_store import DRAFT_HINT
+
+        text = exc.message.replace(DRAFT_HINT, "").replace(translate(DRAFT_HINT), "")
+        raise StoreError(text + " " + _("(The checklists were not committed; run the command again once that is "
+                                        "sorted out.)")) from None
+    console.print(_("Committed {sha} on {branch}: {subject}").format(
+        sha=result.sha[:10], branch=result.branch or "HEAD", subject=result.subject))
+    console.print(_("It holds {count} checklists in {folder}/: {files}.").format(
+        count=len(names), folder=PROJECT_CHECKLISTS, files=", ".join(names)))
+    for warning in result.warnings:
+        console.print(_("Note: {warning}").format(warning=warning))
+    console.print(_("Edit them (format: docs/checklist-format.md), check with `kundencheck validate`, and commit. "
+                    "A copy no longer follows kundencheck's improvements to the shipped checklists; to add a "
+                    "question of your own and keep them, use `kundencheck checklist add-item PHASE` instead."))
+    return True
 
 
 # ----------------------------------------------------------------------------- phase

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from kundencheck.core.errors import KundencheckError, StoreError
@@ -118,6 +118,12 @@ class _Commit(NamedTuple):
     subject: str
     replace: bool
     check: Callable[[bytes], object] | None
+    #: Further files of the same commit (commit_files): (relpath, content, blob) each.
+    more: tuple[tuple[str, bytes, str], ...] = ()
+
+    def files(self) -> list[tuple[str, bytes, str]]:
+        """Every file of the commit, (relpath, content, blob) each, the first one first."""
+        return [(self.relpath, self.content, self.blob), *self.more]
 
 
 class _LocalCommit(NamedTuple):
@@ -441,9 +447,22 @@ class GitStore:
 
     # ------------------------------------------------------------------ committing
 
+    def commit_files(self, files: Mapping[str, bytes], message: str, *,
+                     run_commit_msg_hook: bool = True, ref: str | None = None) -> CommitResult:
+        """Commit several new files (``relpath`` below ``.kundencheck/`` -> content) in one
+        commit, by the same protocol as :meth:`commit_file` (``kundencheck init
+        --copy-checklists``): every file is written into the work tree and the index, read back,
+        and put back as it was when the commit does not happen."""
+        if not files:
+            raise ValueError("commit_files needs at least one file")
+        (relpath, content), *more = files.items()
+        return self.commit_file(relpath, content, message, run_commit_msg_hook=run_commit_msg_hook, ref=ref,
+                                more=dict(more))
+
     def commit_file(self, relpath: str, content: bytes, message: str, *,
                     run_commit_msg_hook: bool = True, ref: str | None = None, replace: bool = False,
-                    check: Callable[[bytes], object] | None = None) -> CommitResult:
+                    check: Callable[[bytes], object] | None = None,
+                    more: Mapping[str, bytes] | None = None) -> CommitResult:
         """Commit one file (``relpath`` below ``.kundencheck/``) on top of HEAD, or of ``ref``.
 
         With ``ref`` (e.g. ``refs/heads/kundencheck``) the commit goes onto that branch and
@@ -455,7 +474,8 @@ class GitStore:
         failure, and then nothing has changed: no new commit, the branch, index and work tree
         as they were (docs/security.md, "The commit protocol").
         """
-        _check_relpath(relpath)
+        for path in (relpath, *(more or {})):
+            _check_relpath(path)
         body = _normalise_message(message)
         config = self._config()
         if ref is not None:
@@ -465,7 +485,8 @@ class GitStore:
         if ref is None:
             symref, old = self._head()
             warnings = self._check_ready((symref, old))
-            _refuse_symlinks(self.root, relpath)
+            for path in (relpath, *(more or {})):
+                _refuse_symlinks(self.root, path)
             if symref is not None:
                 self._check_not_checked_out_elsewhere(symref)
         else:
@@ -475,16 +496,19 @@ class GitStore:
         sign = _git_bool(config, "commit.gpgsign")
         # The blob is exactly the bytes given: no clean filter, encoding or line-ending rule
         # of .gitattributes may change what is committed (it would not read back).
-        blob = self._run(["hash-object", "-w", "--no-filters", "--stdin"], stdin=content,
-                         what=_("store the answers file in git"))[1].decode().strip()
-        if ref is None and self._run(["check-ignore", "-q", "--no-index", "--", relpath],
-                                     what=_("check .gitignore"), ok=(0, 1))[0] == 0:
-            warnings.append(_(
-                "{path} is ignored by .gitignore; committed anyway. `git check-ignore -v "
-                "{path}` shows the rule; add a `!` rule for .kundencheck/ to see the "
-                "answers in `git status`.").format(path=relpath))
+        blobs = {}
+        for path, data in {relpath: content, **(more or {})}.items():
+            blobs[path] = self._run(["hash-object", "-w", "--no-filters", "--stdin"], stdin=data,
+                                    what=_("store the answers file in git"))[1].decode().strip()
+            if ref is None and self._run(["check-ignore", "-q", "--no-index", "--", path],
+                                         what=_("check .gitignore"), ok=(0, 1))[0] == 0:
+                warnings.append(_(
+                    "{path} is ignored by .gitignore; committed anyway. `git check-ignore -v "
+                    "{path}` shows the rule; add a `!` rule for .kundencheck/ to see the "
+                    "answers in `git status`.").format(path=path))
         msg_name, subject, msg_fd = self._prepare_message(body, run_commit_msg_hook)
-        commit = _Commit(relpath, content, blob, msg_name, sign, subject, replace, check)
+        commit = _Commit(relpath, content, blobs[relpath], msg_name, sign, subject, replace, check,
+                         tuple((path, data, blobs[path]) for path, data in (more or {}).items()))
         try:
             with self._writer_turn():
                 if ref is None:
@@ -568,38 +592,41 @@ class GitStore:
 
     def _create_commit(self, commit: _Commit, base: str | None) -> str:
         tree = self._build_tree(base, commit.relpath, commit.blob, commit.replace)
+        for relpath, _content, blob in commit.more:  # a tree id reads like a commit there
+            tree = self._build_tree(tree, relpath, blob, commit.replace)
         return self._commit_tree(tree, base, commit.msg_name, commit.sign)
 
     def _stage(self, commit: _Commit, lock: Any, config: dict[str, str | None]) -> list[str]:
         """Write the answers file into the work tree as `git checkout` would (smudge filter,
         working-tree-encoding, line endings) and build the new index in the lock: the user's
         index with the answers file's entry added, its stat data recorded where the file in
-        the work tree cleans back to the committed blob (so `git status` stays clean)."""
-        relpath = commit.relpath
+        the work tree cleans back to the committed blob (so `git status` stays clean). The
+        further files of a commit of several are staged alike."""
         header = b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big")  # an empty index, for a new repository
         try:
             lock.start_from(self._index, header + self._hash(header).digest())
         except OSError as exc:
             raise StoreError(_("Could not read the index {path}: {reason}.").format(
                 path=self._index, reason=_os_reason(exc))) from exc
-        entry = f"100644,{commit.blob},{relpath}"
-        if not self._in_sparse_checkout(relpath, config):
-            # Outside the sparse checkout: no file in the work tree, the entry skips it.
-            args = ["update-index", "--add", "--cacheinfo", entry, "--skip-worktree", "--", relpath]
-        else:
-            worktree = self._run(["cat-file", "--filters", f"--path={relpath}", commit.blob],
-                                 what=_("convert the answers file for the work tree"))[1]
-            self._write_worktree_file(relpath, worktree, lock)
-            try:  # what `git add` would store from that file: the same blob, or not
-                cleaned = self._run(["hash-object", "--stdin", f"--path={relpath}"], stdin=worktree,
-                                    what=_("check the answers file in the work tree"), ok=None)
-            except StoreError:
-                cleaned = (1, b"", "")
-            if cleaned[0] == 0 and cleaned[1].decode().strip() == commit.blob:
-                args = ["update-index", "--add", "--", relpath]  # records the file's stat data
-            else:  # a filter that does not give back what it was given: the entry as committed
-                args = ["update-index", "--add", "--cacheinfo", entry]
-        self._run(args, what=_("update the index"), env={"GIT_INDEX_FILE": str(lock.build)})
+        for relpath, _content, blob in commit.files():
+            entry = f"100644,{blob},{relpath}"
+            if not self._in_sparse_checkout(relpath, config):
+                # Outside the sparse checkout: no file in the work tree, the entry skips it.
+                args = ["update-index", "--add", "--cacheinfo", entry, "--skip-worktree", "--", relpath]
+            else:
+                worktree = self._run(["cat-file", "--filters", f"--path={relpath}", blob],
+                                     what=_("convert the answers file for the work tree"))[1]
+                self._write_worktree_file(relpath, worktree, lock)
+                try:  # what `git add` would store from that file: the same blob, or not
+                    cleaned = self._run(["hash-object", "--stdin", f"--path={relpath}"], stdin=worktree,
+                                        what=_("check the answers file in the work tree"), ok=None)
+                except StoreError:
+                    cleaned = (1, b"", "")
+                if cleaned[0] == 0 and cleaned[1].decode().strip() == blob:
+                    args = ["update-index", "--add", "--", relpath]  # records the file's stat data
+                else:  # a filter that does not give back what it was given: the entry as committed
+                    args = ["update-index", "--add", "--cacheinfo", entry]
+            self._run(args, what=_("update the index"), env={"GIT_INDEX_FILE": str(lock.build)})
         lock.adopt()
         return []
 
@@ -642,18 +669,19 @@ class GitStore:
         return False
 
     def _read_back(self, new: str, commit: _Commit) -> None:
-        """Read the answers file from the new commit, as every reader will, and check that it
-        is what was committed and can be read."""
-        kind, data = self._cat_batch([f"{new}:{commit.relpath}"])[0]
-        if kind != "blob" or data != commit.content:
-            raise StoreError(_(
-                "The commit of {path} did not read back as written (git gave {size} bytes of a {kind} "
-                "instead of the {expected} bytes committed), so it was undone. Check the repository with "
-                "`git fsck` and any `git replace` refs.").format(
-                path=commit.relpath, size=len(data), kind=kind or _("missing object"), expected=len(commit.content)))
+        """Read the answers file (every file of a commit of several) from the new commit, as
+        every reader will, and check that it is what was committed and can be read."""
+        read = self._cat_batch([f"{new}:{relpath}" for relpath, _content, _blob in commit.files()])
+        for (relpath, content, _blob), (kind, data) in zip(commit.files(), read):
+            if kind != "blob" or data != content:
+                raise StoreError(_(
+                    "The commit of {path} did not read back as written (git gave {size} bytes of a {kind} "
+                    "instead of the {expected} bytes committed), so it was undone. Check the repository with "
+                    "`git fsck` and any `git replace` refs.").format(
+                    path=relpath, size=len(data), kind=kind or _("missing object"), expected=len(content)))
         if commit.check is not None:
             try:
-                commit.check(data)
+                commit.check(read[0][1])
             except KundencheckError as exc:
                 raise StoreError(_("The commit of {path} did not read back as a valid file, so it was undone: {problem}").format(
                     path=commit.relpath, problem=exc)) from exc

@@ -119,9 +119,15 @@ class IndexLock:
 
     def note_file(self, relpath: str, previous: bytes | None, written: bytes, new_folders: list[str]) -> None:
         """A work-tree file about to be written: what was there before (None: nothing), and
-        the folders that will be made for it (relative paths, deepest last)."""
-        self.note(file=relpath, written=hashlib.sha256(written).hexdigest(), folders=new_folders,
-                  previous=None if previous is None else base64.b64encode(previous).decode("ascii"))
+        the folders that will be made for it (relative paths, deepest last). A commit of
+        several files notes each; the journal keeps them all (``files``), the first one also
+        at the top as before."""
+        record = {"file": relpath, "written": hashlib.sha256(written).hexdigest(), "folders": new_folders,
+                  "previous": None if previous is None else base64.b64encode(previous).decode("ascii")}
+        if self._state.get("file"):
+            self.note(files=[*self._state.get("files", []), record])
+        else:
+            self.note(**record)
 
     def commit(self) -> None:
         """Make the lock the index (the branch has moved): as `git commit` ends."""
@@ -217,8 +223,16 @@ def roll_back(root: Path, state: dict[str, Any]) -> None:
 
 
 def restore_worktree_file(root: Path, state: dict[str, Any]) -> None:
-    """Put back what the journal says was at its work-tree file, if the file still holds what
-    kundencheck wrote there (a change made since is the user's and stays)."""
+    """Put back what the journal says was at its work-tree file (each of them, for a commit of
+    several), if the file still holds what kundencheck wrote there (a change made since is the
+    user's and stays). The later files first: a folder made for them may be one the first needs."""
+    for record in reversed(state.get("files") or []):
+        if isinstance(record, dict):
+            _restore_one(root, record)
+    _restore_one(root, state)
+
+
+def _restore_one(root: Path, state: dict[str, Any]) -> None:
     relpath = state.get("file")
     if not isinstance(relpath, str) or not relpath:
         return
