@@ -228,6 +228,12 @@ def test_traffic_light_is_stored_as_status_others_as_value():
     assert data["schema"] == 1 and data["started"] == STARTED
 
 
+def _complete_example(checklist_doc: str) -> str:
+    """The whole checklist of docs/checklist-format.md, under "A complete example"."""
+    section = checklist_doc.split("## A complete example\n", 1)[1]
+    return re.search(r"```toml\n(.*?)```", section, flags=re.S).group(1)
+
+
 def test_answers_format_doc_example_loads():
     from pathlib import Path
 
@@ -239,7 +245,7 @@ def test_answers_format_doc_example_loads():
         "Call the client's product owner and walk through the open deviations", "Erika", dt.date(2026, 12, 1)
     )
     checklist_doc = (Path(__file__).resolve().parents[2] / "docs" / "checklist-format.md").read_text(encoding="utf-8")
-    checklist = checklist_from_dict(tomllib.loads(re.search(r"```toml\n(.*?)```", checklist_doc, flags=re.S).group(1)))
+    checklist = checklist_from_dict(tomllib.loads(_complete_example(checklist_doc)))
     assert problems_with(run, checklist, final=False) == []
 
 
@@ -251,7 +257,7 @@ def test_answers_format_doc_example_is_exactly_what_dumps_writes():
     docs = Path(__file__).resolve().parents[2] / "docs"
     block = re.search(r"```toml\n(.*?)```", (docs / "answers-format.md").read_text(encoding="utf-8"), flags=re.S).group(1)
     checklist_doc = (docs / "checklist-format.md").read_text(encoding="utf-8")
-    checklist = checklist_from_dict(tomllib.loads(re.search(r"```toml\n(.*?)```", checklist_doc, flags=re.S).group(1)))
+    checklist = checklist_from_dict(tomllib.loads(_complete_example(checklist_doc)))
     assert dumps(loads(block), checklist) == block
 
 

@@ -511,10 +511,25 @@ def test_bad_value_shown_in_error_is_cleaned_and_shortened(tmp_path):
 # ------------------------------------------------------------------------- valid checklists
 
 
-def doc_example() -> str:
-    blocks = re.findall(r"```toml\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
-    assert len(blocks) == 1, "docs/checklist-format.md should have exactly one ```toml example"
+def doc_example(heading: str = "## A complete example") -> str:
+    """The TOML example under ``heading`` in docs/checklist-format.md (each section has one)."""
+    section = DOC.read_text(encoding="utf-8").split(heading + "\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```toml\n(.*?)```", section, flags=re.S)
+    assert len(blocks) == 1, f"docs/checklist-format.md should have exactly one ```toml example under {heading}"
     return blocks[0]
+
+
+def test_the_extension_example_in_the_format_doc_loads(tmp_path):
+    """The hand-written extension of the short guide is what `checklist add-item` writes, and loads."""
+    from kundencheck.core.catalog import PROJECT_CHECKLISTS, load_checklist_file
+
+    path = tmp_path / PROJECT_CHECKLISTS / "build.en.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text(doc_example("## A team's own questions"), encoding="utf-8")
+    checklist = load_checklist_file(path)
+    assert checklist.extends == "build" and checklist.item("staging-shown") is not None
+    ids = [item.id for item in checklist.items]
+    assert ids[ids.index("client-contacted") + 1] == "staging-shown"
 
 
 def test_example_in_the_format_doc_loads(tmp_path):

@@ -225,3 +225,26 @@ async def test_a_repository_without_a_config_is_told_how_to_set_up(repo, monkeyp
             assert "kundencheck init" not in screen_text(app)
     finally:
         project.close()
+
+
+async def test_a_teams_own_question_is_asked_among_the_shipped_ones(repo):
+    """An extension file adds a question to the shipped checklist: the run asks it where it was
+    put, with the shipped questions around it."""
+    folder = repo / ".kundencheck" / "checklists"
+    folder.mkdir(parents=True)
+    (folder / "build.de.toml").write_text(
+        'format = 1\nextends = "build"\nlanguage = "de"\n\n[[items]]\nid = "staging-gezeigt"\nafter = "client-contacted"\n'
+        'question = "Haben wir dem Kunden die Staging-Seite gezeigt?"\nwhy = "Früh gesehen wird aus Überraschung Feedback."\n'
+        'kind = "traffic-light"\n')
+    app, project = shipped_app(repo, "build")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(pilot)
+            assert "0 von 11 beantwortet" in screen_text(app)
+            await pilot.press("1")
+            await pilot.pause()
+            text = screen_text(app)
+            assert "Frage 2 von 11  ·  staging-gezeigt" in text, text
+            assert str(app.screen.query_one("#question").parts["question"]) == "Haben wir dem Kunden die Staging-Seite gezeigt?"
+    finally:
+        project.close()

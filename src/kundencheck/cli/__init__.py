@@ -1,7 +1,8 @@
 """The command line: a thin layer over the session, the store and the TUI.
 
 One module per command group: ``run`` (run, home, demo), ``answer``, ``history`` (status, log,
-report), ``actions``, ``setup`` (init, phase, config, completion, validate), ``drafts``, ``gate`` (check),
+report), ``actions``, ``setup`` (init, phase, config, completion, validate), ``checklist``
+(add-item: a team's own questions), ``drafts``, ``gate`` (check),
 with what they share in ``common`` (the console, ``guarded``, the language of the output and
 commands whose help follows it) and ``team`` (the options for answering as a team).
 
@@ -64,6 +65,7 @@ main.lazy_commands.update({
     "config": "kundencheck.cli.setup:config_command",
     "completion": "kundencheck.cli.setup:completion",
     "validate": "kundencheck.cli.setup:validate",
+    "checklist": "kundencheck.cli.checklist:checklist",
     "answer": "kundencheck.cli.answer:answer",
     "amend": "kundencheck.cli.amend:amend",
     "drafts": "kundencheck.cli.drafts:drafts",

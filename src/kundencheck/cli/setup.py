@@ -712,8 +712,10 @@ def completion(ctx: click.Context, shell: str | None) -> None:
 
 @command(
     "validate",
-    help=N_("Check checklist files against the format (docs/checklist-format.md).\n\n"
-            "Exit status 0 when all are valid, 1 when any is not, 2 on a usage error."),
+    help=N_("Check checklist files against the format (docs/checklist-format.md), a team's extensions of the "
+            "shipped checklists merged with them, and warn where the German and English versions of one "
+            "checklist no longer have the same items, kinds and options.\n\n"
+            "Exit status 0 when all are valid (warnings included), 1 when any is not, 2 on a usage error."),
     epilog=N_("""\
 Examples:
   kundencheck validate                         the shipped and this project's checklists
@@ -722,31 +724,108 @@ Examples:
 @click.pass_context
 @guarded
 def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    from kundencheck.core.catalog import checklist_paths
-    from kundencheck.core.checklist import load_checklist
+    from kundencheck.core.catalog import checklist_paths, load_catalog, load_checklist_file
     from kundencheck.core.errors import ChecklistError
 
-    if paths:
-        files = list(paths)
-    else:
-        root = _project_root_or_none(directory_of(ctx))
-        files = checklist_paths(root)
+    root = _project_root_or_none(directory_of(ctx))
+    files = list(paths) if paths else checklist_paths(root)
     if not files:
         raise UsageError(_("No checklist files found to validate. Name some: kundencheck validate FILE..."))
     console, errors = _console(), _console(stderr=True)
     bad = 0
+    loaded = []
     for path in files:
         try:
-            checklist = load_checklist(path)
+            checklist = load_checklist_file(path)
         except ChecklistError as exc:
             bad += 1
             errors.print(f"✘ {exc}")
             continue
-        console.print(_("✔ {path}: {checklist} ({language}, version {version}, {count} items)").format(
-            path=path, checklist=checklist.id, language=checklist.language, version=checklist.version,
-            count=len(checklist.items)))
-    console.print(_("{valid} valid, {invalid} invalid").format(valid=len(files) - bad, invalid=bad))
+        loaded.append(checklist)
+        if checklist.extends:
+            shown = _("✔ {path}: {checklist} ({language}, version {version}, {count} items: the shipped {extends} "
+                      "checklist and {own} of your own)")
+        else:
+            shown = _("✔ {path}: {checklist} ({language}, version {version}, {count} items)")
+        console.print(shown.format(path=path, checklist=checklist.id, language=checklist.language, extends=checklist.extends,
+                                   version=checklist.version, count=len(checklist.items), own=_own_count(path)))
+    warnings = _language_warnings(loaded, load_catalog(root))
+    for warning in warnings:
+        console.print("⚠ " + warning)
+    counted = _("{valid} valid, {invalid} invalid").format(valid=len(files) - bad, invalid=bad)
+    if warnings:
+        counted += ", " + (_("1 warning") if len(warnings) == 1 else _("{n} warnings").format(n=len(warnings)))
+    console.print(counted)
     raise SystemExit(1 if bad else 0)
+
+
+def _own_count(path: Path) -> int:
+    """How many items an extension file adds (its own [[items]])."""
+    from kundencheck.core.checklist import read_toml_file
+
+    try:
+        items = read_toml_file(path).get("items")
+    except KundencheckError:
+        return 0
+    return len(items) if isinstance(items, list) else 0
+
+
+def _language_warnings(loaded: list, catalog) -> list[str]:
+    """Where the languages of a checklist checked here no longer ask the same: each checklist
+    is compared with its other languages (those checked here, else the ones the project uses).
+    Only the pairs where one side was checked are compared; each pair once."""
+    from kundencheck.core.checklist import language_differences
+    from kundencheck.core.errors import KundencheckError
+
+    effective = {}
+    try:
+        effective = dict(catalog.checklists)
+    except KundencheckError:
+        pass
+    checked = {}
+    for checklist in loaded:  # a later file of the same id and language wins, as when running
+        checked[(checklist.id, checklist.language)] = checklist
+    warnings = []
+    done = set()
+    for (checklist_id, language), checklist in sorted(checked.items()):
+        others = {lang for cid, lang in [*checked, *effective] if cid == checklist_id and lang != language}
+        for other_language in sorted(others):
+            pair = (checklist_id, *sorted((language, other_language)))
+            if pair in done:
+                continue
+            done.add(pair)
+            other = checked.get((checklist_id, other_language)) or effective.get((checklist_id, other_language))
+            if other is None:
+                continue
+            first, second = sorted((checklist, other), key=lambda c: c.language)
+            differences = language_differences(first, second)
+            if differences:
+                warnings.append(_language_warning(first, second, differences))
+    return warnings
+
+
+def _language_warning(first, second, differences) -> str:
+    """One paragraph: which languages of which checklist differ where, and what to do."""
+    parts = []
+    for difference in differences:
+        if difference.what == "missing":
+            other = second.language if difference.language == first.language else first.language
+            parts.append(_("{item} is only in {language} (not in {other})").format(
+                item=difference.item, language=difference.language, other=other))
+        elif difference.what == "kind":
+            parts.append(_("{item} is a {first} item in {first_language} but {second} in {second_language}").format(
+                item=difference.item, first=difference.detail[0], first_language=first.language,
+                second=difference.detail[1], second_language=second.language))
+        else:
+            parts.append(_("{item} has the options {first} in {first_language} but {second} in {second_language}").format(
+                item=difference.item, first=difference.detail[0], first_language=first.language,
+                second=difference.detail[1], second_language=second.language))
+    return _("The {first} and {second} versions of the {checklist} checklist differ: {differences}. People answering "
+             "in the other language are asked something else, and the history compares answers by item id. Give "
+             "both the same items, kinds and options (`kundencheck checklist add-item {phase} --language LANG` adds "
+             "a question to one language).").format(
+        first=first.language, second=second.language, checklist=first.id, differences="; ".join(parts),
+        phase=first.phase)
 
 
 def _project_root_or_none(directory: Path) -> Path | None:

@@ -1,11 +1,19 @@
-"""Finding checklists: the shipped ones and a project's own in ``.kundencheck/checklists/``."""
+"""Finding checklists: the shipped ones and a project's own in ``.kundencheck/checklists/``.
+
+A project's file is either a whole checklist (it replaces the shipped one with the same id and
+language) or an extension (``extends = "build"``): the shipped checklist with the team's own
+questions added, so the shipped questions stay the ones of the installed kundencheck version
+(docs/checklist-format.md, "A team's own questions").
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from kundencheck.core.checklist import KNOWN_PHASES, Checklist, load_checklist
+from kundencheck.core.checklist import (KNOWN_PHASES, Checklist, checklist_from_dict, extension_base, is_extension,
+                                        load_checklist, merge_extension, read_toml_file)
 from kundencheck.core.errors import ChecklistError, UsageError
 from kundencheck.core.i18n import _
 
@@ -22,6 +30,35 @@ def shipped_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[3] / "checklists"
+
+
+def load_checklist_file(path: str | Path) -> Checklist:
+    """A checklist file: a whole checklist, or an extension of a shipped one merged with it."""
+    path = Path(path)
+    return checklist_from_file_data(read_toml_file(path), str(path))
+
+
+def checklist_from_file_data(data: dict, source: str) -> Checklist:
+    """The checklist of a file's table (``source`` names it in problems): a whole checklist, or
+    an extension (``extends``) merged with the shipped checklist it extends."""
+    if not is_extension(data):
+        return checklist_from_dict(data, source)
+    merged = checklist_from_dict(merge_extension(data, _extended(data, source), source), source)
+    return replace(merged, extends=data["extends"], _index={})
+
+
+def _extended(data: dict, source: str) -> dict:
+    """The table of the shipped checklist an extension file extends, or ChecklistError naming
+    the extension file and what kundencheck ships."""
+    base_id, language = extension_base(data, source)
+    base_path = shipped_dir() / f"{base_id}.{language}.toml"
+    if not base_path.is_file():
+        shipped = sorted({p.name.split(".")[0] for p in shipped_dir().glob("*.toml")})
+        raise ChecklistError(source, [_(
+            "top level, key 'extends': kundencheck ships no checklist {id} in language {language}, so there is "
+            "nothing to extend. Shipped: {shipped} (de, en). Extend one of them, or write a whole checklist "
+            "without 'extends'.").format(id=repr(base_id), language=repr(language), shipped=", ".join(shipped))])
+    return read_toml_file(base_path)
 
 
 def checklist_paths(project_root: Path | None) -> list[Path]:
@@ -147,7 +184,7 @@ def _load(paths: list[Path]) -> tuple[dict[tuple[str, str], Checklist], list[Che
     errors: list[ChecklistError] = []
     for path in paths:
         try:
-            checklist = load_checklist(path)
+            checklist = load_checklist_file(path)
         except ChecklistError as exc:
             errors.append(exc)
             continue

@@ -138,6 +138,8 @@ class Checklist:
     items: tuple[Item, ...]
     description: str = ""
     source: str = ""
+    #: The id of the shipped checklist this one extends (its file has ``extends``), else "".
+    extends: str = ""
     _index: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -246,9 +248,136 @@ def _make(error_type: type, shown: str, problem: str) -> Exception:
 
 
 def load_checklist(path: str | Path) -> Checklist:
+    """A complete checklist file (not an extension: see :func:`kundencheck.core.catalog.load_checklist_file`)."""
     path = Path(path)
     data = read_toml_file(path)
     return checklist_from_dict(data, str(path))
+
+
+# --------------------------------------------------------------------------------- extensions
+
+#: The top-level keys of an extension file (docs/checklist-format.md, "A team's own questions").
+EXTENSION_KEYS = {"format", "extends", "language", "version", "id", "title", "phase", "description", "items"}
+#: The default of an extension's own ``version``, added to the shipped one: ``1.0+team``.
+EXTENSION_VERSION = "team"
+
+
+def is_extension(data: Mapping[str, Any]) -> bool:
+    """Whether a checklist file's table extends a shipped checklist (has ``extends``)."""
+    return "extends" in data
+
+
+def extension_base(data: Mapping[str, Any], source: str) -> tuple[str, str]:
+    """The (checklist id, language) an extension file extends, or ChecklistError."""
+    problems: list[str] = []
+    top = _Fields(data, _("top level"), problems)
+    base_id = top.safe_id("extends")
+    language = top.text("language")
+    if language and not _LANGUAGE.match(language):
+        problems.append(_("top level, key 'language': {language} is not a two-letter lowercase language code such as 'de' or 'en'.").format(
+            language=repr(language)))
+    if problems:
+        raise ChecklistError(source, problems)
+    return base_id, language
+
+
+def merge_extension(data: Mapping[str, Any], base: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """The table of the whole checklist an extension file describes: the shipped checklist
+    ``base`` (its table as read from its file) with the extension's items added, each at the end
+    or ``after`` the item it names; ``id``, ``title``, ``phase`` and ``description`` taken from the
+    extension where it sets them, and the version ``BASE+OWN`` (``1.0+team``).
+
+    Checks what only an extension has (its keys, ``after``); the result is then checked as any
+    checklist is (:func:`checklist_from_dict`), so an added item follows every rule of the format
+    and a problem names the extension file, the item and the key.
+    """
+    problems: list[str] = []
+    top = _Fields(data, _("top level"), problems)
+    top.check_keys(EXTENSION_KEYS)
+    fmt = data.get("format")
+    if type(fmt) is not int or fmt != FORMAT_VERSION:
+        problems.append(
+            _("top level, key 'format': must be {version} (found {found}); this version of kundencheck reads format {version}.").format(
+                version=FORMAT_VERSION, found=repr(fmt)))
+    own_version = data.get("version", EXTENSION_VERSION)
+    if isinstance(own_version, (int, float)) and not isinstance(own_version, bool):
+        own_version = str(own_version)
+    if not isinstance(own_version, str) or not own_version.strip():
+        problems.append(_("top level, key 'version': the version of your additions, a string such as \"2\" (or leave it out)."))
+        own_version = EXTENSION_VERSION
+    items = data.get("items")
+    if not isinstance(items, list) or not items:
+        problems.append(_("top level, key 'items': required, at least one [[items]] table with a question of your own."))
+        items = []
+    merged_items = [dict(item) for item in base.get("items", []) if isinstance(item, dict)]
+    for position, raw in enumerate(items, start=1):
+        if not isinstance(raw, dict):
+            problems.append(_("item {position}: must be a table ([[items]]), found {found}.").format(
+                position=position, found=_describe(raw)))
+            continue
+        item = dict(raw)
+        after = item.pop("after", None)
+        where = len(merged_items)
+        if after is not None:
+            ids = [existing.get("id") for existing in merged_items]
+            label = _("item {id}").format(id=repr(item.get("id"))) if is_safe_id(item.get("id")) else _(
+                "item {position}").format(position=position)
+            if after not in ids:
+                problems.append(_("{label}, key 'after': {found} is not an item of the {checklist} checklist (nor one "
+                                  "added above it). Its items: {items}.").format(
+                    label=label, found=_describe(after), checklist=data.get("extends"),
+                    items=", ".join(str(i) for i in ids)))
+                continue
+            where = ids.index(after) + 1
+            # Several added after the same item keep their order in the file.
+            while where < len(merged_items) and merged_items[where].get("_added_after") == after:
+                where += 1
+            item["_added_after"] = after
+        merged_items.insert(where, item)
+    if problems:
+        raise ChecklistError(source, problems)
+    for item in merged_items:
+        item.pop("_added_after", None)
+    merged = {key: base[key] for key in ("format", "id", "title", "phase", "language", "description") if key in base}
+    for key in ("id", "title", "phase", "description"):
+        if key in data:
+            merged[key] = data[key]
+    merged["language"] = data.get("language", base.get("language"))
+    merged["version"] = f"{str(base.get('version', '')).strip()}+{own_version.strip()}"
+    merged["items"] = merged_items
+    return merged
+
+
+class Difference(NamedTuple):
+    """How two languages of one checklist differ (see :func:`language_differences`): ``what``
+    is "missing" (``item`` is only in ``language``), "kind" (``detail`` has the two kinds) or
+    "options" (``detail`` has the two lists of option ids)."""
+
+    what: str
+    item: str
+    language: str = ""
+    detail: tuple[str, str] = ("", "")
+
+
+def language_differences(first: Checklist, second: Checklist) -> list[Difference]:
+    """Where two languages of one checklist no longer ask the same: an item only one of them
+    has, an item of another kind, a choice with other options. Their history is compared by
+    item id, so a team whose members run kundencheck in different languages needs them alike."""
+    found: list[Difference] = []
+    for one, other in ((first, second), (second, first)):
+        for item in one.items:
+            if other.item(item.id) is None:
+                found.append(Difference("missing", item.id, one.language))
+    for item in first.items:
+        twin = second.item(item.id)
+        if twin is None:
+            continue
+        if item.kind is not twin.kind:
+            found.append(Difference("kind", item.id, detail=(item.kind.value, twin.kind.value)))
+        elif item.kind is Kind.CHOICE and [o.id for o in item.options] != [o.id for o in twin.options]:
+            found.append(Difference("options", item.id, detail=(", ".join(o.id for o in item.options),
+                                                               ", ".join(o.id for o in twin.options))))
+    return found
 
 
 def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>") -> Checklist:

@@ -284,7 +284,7 @@ class RunScreen(TranslatedBindings, Screen):
 
     #: Cells the item list needs beside its labels: the option's padding, the border and the
     #: scroll bar (see kundencheck.tcss).
-    ITEM_LIST_FRAME = 6
+    ITEM_LIST_FRAME = 7
 
     def _fit_item_list(self, items: OptionList) -> None:
         """As wide as the longest item id (the CSS caps it, so the question keeps its room):

@@ -1,0 +1,155 @@
+"""A team's own questions: extension files that add items to a shipped checklist without copying
+it (docs/checklist-format.md, "A team's own questions"), and the comparison of a checklist's
+languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kundencheck.core.catalog import PROJECT_CHECKLISTS, load_catalog, load_checklist_file, shipped_dir
+from kundencheck.core.checklist import Kind, language_differences, load_checklist
+from kundencheck.core.errors import ChecklistError
+
+ADDED = '''
+[[items]]
+id = "staging-shown"
+after = "client-contacted"
+question = "Did we show the client the staging site?"
+why = "Seeing it early turns surprises into feedback."
+kind = "traffic-light"
+note_when = ["amber", "red"]
+'''
+
+
+def extension(root: Path, body: str = ADDED, *, language: str = "en", extends: str = "build", head: str = "") -> Path:
+    folder = root / PROJECT_CHECKLISTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{extends}.{language}.toml"
+    path.write_text(f'format = 1\nextends = "{extends}"\nlanguage = "{language}"\n{head}{body}', encoding="utf-8")
+    return path
+
+
+def shipped(checklist_id: str = "build", language: str = "en"):
+    return load_checklist(shipped_dir() / f"{checklist_id}.{language}.toml")
+
+
+def test_an_extension_adds_its_items_and_inherits_the_shipped_ones(tmp_path):
+    path = extension(tmp_path)
+    base = shipped()
+    merged = load_checklist_file(path)
+    ids = [item.id for item in merged.items]
+    assert ids == [base.items[0].id, "staging-shown", *[item.id for item in base.items[1:]]]
+    assert merged.items[2:] == base.items[1:] and merged.items[0] == base.items[0]  # the shipped ones, as shipped
+    assert (merged.id, merged.phase, merged.title, merged.language) == (base.id, base.phase, base.title, "en")
+    assert merged.version == f"{base.version}+team" and merged.extends == "build" and merged.source == str(path)
+    added = merged.item("staging-shown")
+    assert added.kind is Kind.TRAFFIC_LIGHT and added.note_when == {"amber", "red"} and not added.action_when
+
+
+def test_the_project_uses_the_extension_in_place_of_the_shipped_checklist(tmp_path):
+    extension(tmp_path)
+    catalog = load_catalog(tmp_path)
+    found = catalog.find("build", "en")
+    assert found.item("staging-shown") is not None and found.extends == "build"
+    assert load_catalog(tmp_path).checklists[("build", "en")].item("staging-shown") is not None  # the full search too
+    assert catalog.find("build", "de").item("staging-shown") is None  # the other language as shipped
+    assert load_catalog(None).find("build", "en").item("staging-shown") is None
+
+
+def test_added_items_keep_their_order_and_may_build_on_each_other(tmp_path):
+    body = ADDED + '''
+[[items]]
+id = "staging-feedback"
+after = "client-contacted"
+question = "Did the client comment on staging?"
+why = "Silence on a demo is not agreement."
+kind = "choice"
+options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]
+
+[[items]]
+id = "feedback-noted"
+question = "Did we write the feedback down?"
+why = "Unwritten feedback is forgotten."
+kind = "traffic-light"
+when = { item = "staging-feedback", equals = "yes" }
+'''
+    merged = load_checklist_file(extension(tmp_path, body, head='version = "2"\n'))
+    ids = [item.id for item in merged.items]
+    assert ids[1:3] == ["staging-shown", "staging-feedback"] and ids[-1] == "feedback-noted"
+    assert merged.version == f"{shipped().version}+2"
+    assert merged.item("feedback-noted").when.item == "staging-feedback"
+
+
+@pytest.mark.parametrize("body, head, needles", [
+    (ADDED.replace('after = "client-contacted"', 'after = "nope"'), "",
+     ["item 'staging-shown', key 'after': 'nope' is not an item of the build checklist", "client-contacted"]),
+    (ADDED.replace('id = "staging-shown"', 'id = "client-contacted"'), "",
+     ["item 'client-contacted', key 'id': duplicate id"]),
+    (ADDED.replace('kind = "traffic-light"', 'kind = "slider"'), "", ["key 'kind': 'slider' is not a kind"]),
+    ("", "", ["top level, key 'items': required, at least one [[items]] table with a question of your own."]),
+    (ADDED, 'colour = "red"\n', ["top level, key 'colour': unknown key"]),
+    (ADDED + 'when = { item = "nope", equals = "yes" }\n', "", ["key 'when': item 'nope' is not an earlier item"]),
+])
+def test_problems_of_an_extension_name_its_file_item_and_key(tmp_path, body, head, needles):
+    path = extension(tmp_path, body, head=head)
+    with pytest.raises(ChecklistError) as caught:
+        load_checklist_file(path)
+    message = str(caught.value)
+    assert message.startswith(str(path)), message
+    for needle in needles:
+        assert needle in message, (needle, message)
+
+
+def test_extending_what_is_not_shipped_says_what_is(tmp_path):
+    path = extension(tmp_path, extends="retro")
+    with pytest.raises(ChecklistError) as caught:
+        load_checklist_file(path)
+    message = str(caught.value)
+    assert "key 'extends': kundencheck ships no checklist 'retro' in language 'en'" in message
+    assert "Shipped: acceptance, build, design, handover, kickoff (de, en)" in message
+    fr = extension(tmp_path, language="fr")
+    with pytest.raises(ChecklistError, match="ships no checklist 'build' in language 'fr'"):
+        load_checklist_file(fr)
+    # A broken extension is reported when its checklist is asked for, not skipped for the shipped one.
+    with pytest.raises(ChecklistError, match="retro"):
+        load_catalog(tmp_path).find("retro", "en")
+
+
+def test_a_whole_checklist_cannot_use_after(tmp_path):
+    """``after`` belongs to extensions; files without ``extends`` read as before."""
+    text = (shipped_dir() / "build.en.toml").read_text() + ADDED
+    folder = tmp_path / PROJECT_CHECKLISTS
+    folder.mkdir(parents=True)
+    (folder / "build.en.toml").write_text(text)
+    with pytest.raises(ChecklistError, match="item 'staging-shown', key 'after': unknown key"):
+        load_checklist_file(folder / "build.en.toml")
+    (folder / "build.en.toml").write_text(text.replace('after = "client-contacted"\n', ""))
+    assert load_checklist_file(folder / "build.en.toml").items[-1].id == "staging-shown"
+
+
+def test_every_shipped_checklist_has_the_same_items_kinds_and_options_in_both_languages():
+    for path in sorted(shipped_dir().glob("*.de.toml")):
+        german, english = load_checklist(path), load_checklist(path.with_name(path.name.replace(".de.", ".en.")))
+        assert language_differences(german, english) == [], path.name
+
+
+def test_language_differences_name_missing_items_kinds_and_options(tmp_path):
+    english = load_checklist_file(extension(tmp_path))
+    german = shipped("build", "de")
+    differences = language_differences(german, english)
+    assert [(d.what, d.item, d.language) for d in differences] == [("missing", "staging-shown", "en")]
+    changed = (shipped_dir() / "build.de.toml").read_text().replace(
+        'id = "team-mood"', 'id = "team-mood-x"').replace('{ id = "no", label = "Nein" }', '{ id = "nein", label = "Nein" }')
+    (tmp_path / "x.toml").write_text(changed)
+    other = load_checklist(tmp_path / "x.toml")
+    found = {(d.what, d.item) for d in language_differences(other, shipped("build", "en"))}
+    assert found == {("missing", "team-mood-x"), ("missing", "team-mood"), ("options", "own-design")}
+    kinds = (shipped_dir() / "build.de.toml").read_text().replace(
+        'id = "advice-improve"\nquestion = "Was hätten wir im letzten Sprint besser beraten oder anders machen können?"\n'
+        'why = "Wer eine konkrete Sache benennt, macht aus Selbstkritik etwas, woran das Team im nächsten Sprint arbeiten '
+        'kann."\nkind = "text"', 'id = "advice-improve"\nquestion = "Q?"\nwhy = "W."\nkind = "date"')
+    (tmp_path / "y.toml").write_text(kinds)
+    [difference] = language_differences(load_checklist(tmp_path / "y.toml"), shipped("build", "en"))
+    assert (difference.what, difference.item, difference.detail) == ("kind", "advice-improve", ("date", "text"))
