@@ -50,12 +50,13 @@ def test_add_item_writes_an_extension_checks_and_commits_it(repo):
     # A second one goes into the same file, at the end.
     result = invoke(repo, "checklist", "add-item", "build", "--id", "hosting", "--kind", "choice", "--option", "ours=Ours",
                     "--option", "theirs=Theirs", "--question", "Who hosts it?", "--why", "Late hosting delays the launch.",
-                    "--note-when", "theirs", "--optional")
+                    "--note-when", "theirs", "--optional", "--title", "Hosting")
     assert result.exit_code == 0, result.output
     items = tomllib.loads((repo / FILE).read_text())["items"]
     assert [i["id"] for i in items] == ["staging-shown", "hosting"]
     assert items[1]["options"] == [{"id": "ours", "label": "Ours"}, {"id": "theirs", "label": "Theirs"}]
     assert items[1]["note_when"] == ["theirs"] and items[1]["required"] is False and "action_when" not in items[1]
+    assert items[1]["title"] == "Hosting" and "title" not in items[0]
     assert load_catalog(repo).find("build", "en").items[-1].id == "hosting"
     assert invoke(repo, "validate", str(repo / FILE)).exit_code == 0
 
@@ -89,14 +90,15 @@ def test_add_item_asks_in_a_terminal_in_the_projects_language(repo, monkeypatch)
     (repo / ".kundencheck").mkdir()
     (repo / ".kundencheck" / "config.toml").write_text('language = "de"\n')
     answers = "\n".join(["staging-gezeigt", "Haben wir dem Kunden Staging gezeigt?", "Früh gesehen wird aus Überraschung Feedback.",
-                         "scale", "Gar nicht", "Jede Woche", "team-mood"]) + "\n"
+                         "scale", "Staging gezeigt", "Gar nicht", "Jede Woche", "team-mood"]) + "\n"
     result = invoke(repo, "checklist", "add-item", "build", input=answers)
     assert result.exit_code == 0, result.output
-    for german in ("Id der neuen Frage", "Die Frage", "Warum sie gestellt wird", "Art (", "Beschriftung von 1",
+    for german in ("Id der neuen Frage", "Die Frage", "Warum sie gestellt wird", "Art (", "Ein kurzer Titel", "Beschriftung von 1",
                    "Nach welcher Frage?", "committet"):
         assert german in result.output, (german, result.output)
     item = tomllib.loads((repo / ".kundencheck/checklists/build.de.toml").read_text())["items"][0]
-    assert (item["kind"], item["low"], item["high"], item["after"]) == ("scale", "Gar nicht", "Jede Woche", "team-mood")
+    assert (item["kind"], item["title"], item["low"], item["high"], item["after"]) == (
+        "scale", "Staging gezeigt", "Gar nicht", "Jede Woche", "team-mood")
     ids = [i.id for i in load_catalog(repo).find("build", "de").items]
     assert ids[ids.index("team-mood") + 1] == "staging-gezeigt"
 

@@ -4,12 +4,13 @@ languages."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
 
 from kundencheck.core.catalog import PROJECT_CHECKLISTS, load_catalog, load_checklist_file, shipped_dir
-from kundencheck.core.checklist import Kind, language_differences, load_checklist
+from kundencheck.core.checklist import Kind, checklist_from_dict, language_differences, load_checklist
 from kundencheck.core.errors import ChecklistError
 
 ADDED = '''
@@ -140,16 +141,14 @@ def test_language_differences_name_missing_items_kinds_and_options(tmp_path):
     german = shipped("build", "de")
     differences = language_differences(german, english)
     assert [(d.what, d.item, d.language) for d in differences] == [("missing", "staging-shown", "en")]
-    changed = (shipped_dir() / "build.de.toml").read_text().replace(
-        'id = "team-mood"', 'id = "team-mood-x"').replace('{ id = "no", label = "Nein" }', '{ id = "nein", label = "Nein" }')
-    (tmp_path / "x.toml").write_text(changed)
-    other = load_checklist(tmp_path / "x.toml")
-    found = {(d.what, d.item) for d in language_differences(other, shipped("build", "en"))}
+    data = tomllib.loads((shipped_dir() / "build.de.toml").read_text())
+    items = {item["id"]: item for item in data["items"]}
+    items["team-mood"]["id"] = "team-mood-x"
+    items["own-design"]["options"][1]["id"] = "nein"
+    found = {(d.what, d.item) for d in language_differences(checklist_from_dict(data), shipped("build", "en"))}
     assert found == {("missing", "team-mood-x"), ("missing", "team-mood"), ("options", "own-design")}
-    kinds = (shipped_dir() / "build.de.toml").read_text().replace(
-        'id = "advice-improve"\nquestion = "Was hätten wir im letzten Sprint besser beraten oder anders machen können?"\n'
-        'why = "Wer eine konkrete Sache benennt, macht aus Selbstkritik etwas, woran das Team im nächsten Sprint arbeiten '
-        'kann."\nkind = "text"', 'id = "advice-improve"\nquestion = "Q?"\nwhy = "W."\nkind = "date"')
-    (tmp_path / "y.toml").write_text(kinds)
-    [difference] = language_differences(load_checklist(tmp_path / "y.toml"), shipped("build", "en"))
+    data = tomllib.loads((shipped_dir() / "build.de.toml").read_text())
+    advice = next(item for item in data["items"] if item["id"] == "advice-improve")
+    advice["kind"] = "date"
+    [difference] = language_differences(checklist_from_dict(data), shipped("build", "en"))
     assert (difference.what, difference.item, difference.detail) == ("kind", "advice-improve", ("date", "text"))

@@ -53,6 +53,8 @@ Examples:
 )
 @click.argument("phase")
 @click.option("--id", "item_id", metavar="ID", help=N_("The item's id: lowercase letters, digits and dashes."))
+@click.option("--title", metavar="WORDS",
+              help=N_("A short title for lists (at most 40 characters; default: lists show the id)."))
 @click.option("--question", help=N_("The question, one sentence."))
 @click.option("--why", help=N_("Why it is asked: the lesson behind it, one or two sentences."))
 @click.option("--kind", type=click.Choice(KINDS), help=N_("traffic-light (default), scale, choice, text or date."))
@@ -104,7 +106,12 @@ def _item(given: dict[str, Any], catalog, checklist_id: str, language: str) -> d
     why = given["why"] or click.prompt(_("Why it is asked (the lesson behind it)"))
     kind = given["kind"] or (click.prompt(_("Kind"), type=click.Choice(KINDS), default="traffic-light")
                              if interactive and missing else "traffic-light")
-    item: dict[str, Any] = {"id": item_id.strip(), "question": question.strip(), "why": why.strip(), "kind": kind}
+    title = given["title"]
+    if title is None and interactive and missing:
+        title = click.prompt(_("A short title for lists (at most 40 characters; empty: the id)"), default="",
+                             show_default=False)
+    item: dict[str, Any] = {"id": item_id.strip(), **({"title": title.strip()} if title and title.strip() else {}),
+                            "question": question.strip(), "why": why.strip(), "kind": kind}
     if given["optional"]:
         item["required"] = False
     if kind == "scale":  # left out when not given: the check says what is missing
