@@ -415,17 +415,26 @@ def _ask(values: dict[str, Any], phases: list[str]) -> dict[str, Any]:
 
 
 def _push(store, committed: bool) -> None:
-    """``init --push``: push the branch with the commits just made; when it cannot, say why
-    and how to push later (the commits stay; the exit status stays 0)."""
+    """``init --push``: push the branch with the commits just made, as `kundencheck push`
+    does; when it cannot, say which refusal it was and what to do (the commits stay; the exit
+    status stays 0)."""
+    from kundencheck.push_texts import failure_text, pushed_text
+    from kundencheck.store.git_store import PushError
+
     try:
         pushed = store.push()
+    except PushError as exc:
+        _console(stderr=True).print(_("kundencheck: warning: {problem}").format(
+            problem=failure_text(exc.failure, committed=committed)))
+        return
     except KundencheckError as exc:
         _console(stderr=True).print(_("kundencheck: warning: {problem}").format(problem=str(exc)))
         return
     if committed:
-        _console().print(pushed)
+        _console().print(pushed_text(pushed))
     else:
-        _console().print(_("Nothing new was committed; pushed the branch as it is: {result}").format(result=pushed))
+        _console().print(_("Nothing new was committed; pushed the branch as it is: {result}").format(
+            result=pushed_text(pushed)))
 
 
 def _param(setting: Setting) -> str:
