@@ -596,10 +596,10 @@ def test_read_permission_error_is_a_checklist_error(tmp_path, monkeypatch):
     """The same as test_unreadable_file, but also runs as root."""
     path = write(tmp_path, TOP + LIGHT)
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    def denied(fd, size):
+        raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    monkeypatch.setattr(os, "read", denied)  # the bytes are read from the descriptor checked
     with pytest.raises(ChecklistError) as info:
         load_checklist(path)
     assert_problem(info.value, path, "cannot be read (Permission denied)", "may read it")

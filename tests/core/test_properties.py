@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import re
 import subprocess
+import sys
 from pathlib import Path
 
 import tomlkit
@@ -12,12 +15,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kundencheck.core.answers import Action, Answer, Run, dumps, loads, new_run_id, problems_with
-from kundencheck.core.checklist import Checklist, STATUSES, checklist_from_dict, load_checklist
+from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, loads, new_run_id, problems_with
+from kundencheck.core.checklist import Checklist, STATUSES, checklist_from_bytes, checklist_from_dict, load_checklist
+from kundencheck.core.config import ConfigError, load_config
 from kundencheck.core.errors import AnswersError, ChecklistError
+from kundencheck.core.history import summarize
 from kundencheck.core.message import build_message
+from kundencheck.core.report import build_report, render_report, status_json
 from kundencheck.core.scoring import tally
 from kundencheck.core.text import clean_text, one_line
+from kundencheck.core.user_config import UserConfigError, load_user_config
+from tests.hostile.values import LITERALS, key_paths, path_name, with_value
 
 # The autouse environment fixture is function-scoped; sharing it across examples is harmless.
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -42,11 +50,14 @@ CHECKLIST = checklist_from_dict(
 
 dates = st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31))
 offsets = st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59).map(lambda m: dt.timezone(dt.timedelta(minutes=m)))
+# Every moment with a time in UTC: a day from either end of the calendar, any offset.
 moments = st.builds(
     lambda d, tz: d.replace(microsecond=0, tzinfo=tz),
-    st.datetimes(min_value=dt.datetime(1000, 1, 2), max_value=dt.datetime(9998, 12, 30)),
+    st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30, 23, 59, 59)),
     offsets,
 )
+# Every date-time TOML allows, also those without a time in UTC (0001-01-01T00:00:00+01:00).
+any_moments = st.builds(lambda d, tz: d.replace(tzinfo=tz), st.datetimes(), offsets)
 nonblank = st.text(min_size=1).filter(lambda s: clean_text(s).strip())
 
 VALUES = {
@@ -122,16 +133,44 @@ def test_dumps_without_checklist_round_trips_values(run):
 
 # ------------------------------------------------------------------------- loads never crashes
 
+#: Whole numbers beyond 64 bits, which TOML does not allow but Python's reader reads: one of
+#: 5,000 digits cannot even be turned back into text.
+#: (Made by a function: hypothesis shows the choices of sampled_from, and such a number has no text.)
+huge_integers = (st.sampled_from([(2, 63), (-2, 63), (10, 5000), (-10, 5000), (16, 400)]).map(lambda b: b[0] ** b[1] + (b[0] < 0))
+                 | st.integers(min_value=2**63))
+
 toml_scalars = (
     st.text(max_size=20)
     | st.integers(min_value=-(2**63), max_value=2**63 - 1)
-    | st.floats(allow_nan=False)
+    | huge_integers
+    | st.floats()
+    | st.sampled_from([float("inf"), float("-inf"), float("nan")])
     | st.booleans()
     | dates
-    | moments
-    | st.datetimes(min_value=dt.datetime(1000, 1, 1), max_value=dt.datetime(9999, 1, 1)).map(lambda d: d.replace(microsecond=0))
-    | st.times().map(lambda t: t.replace(microsecond=0))
+    | st.sampled_from([dt.date.min, dt.date.max])
+    | any_moments
+    | st.sampled_from([dt.datetime.max.replace(tzinfo=dt.timezone(-dt.timedelta(hours=23, minutes=59))),
+                       dt.datetime.min.replace(tzinfo=dt.timezone(dt.timedelta(hours=23, minutes=59)))])
+    | st.datetimes()
+    | st.times()
 )
+
+
+def toml_text(data) -> str:
+    """``data`` as a TOML document, also holding integers of thousands of digits (which
+    Python would otherwise refuse to turn into text for tomlkit)."""
+    with any_int_digits():
+        return tomlkit.dumps(data)
+
+
+@contextlib.contextmanager
+def any_int_digits():
+    limit = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(0)
+    try:
+        yield
+    finally:
+        sys.set_int_max_str_digits(limit)
 toml_values = st.recursive(
     toml_scalars,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
@@ -197,13 +236,24 @@ def mutated_runs(draw) -> dict:
 
 
 def check_loaded(run: Run) -> None:
-    """A run that loads can go through everything the app does with it without crashing."""
+    """A run that loads can go through everything the app does with it without crashing:
+    checks, the commit message, the history model as of any day, status, reports, the cache."""
+    from kundencheck.store.history_cache import _RunDecoder, _RunEncoder
+
     assert isinstance(run, Run)
     problems_with(run, CHECKLIST)
     tally(run, CHECKLIST)
     build_message(run, CHECKLIST)
     dumps(run, CHECKLIST)
     _ = run.path
+    for today in (dt.date(2026, 12, 1), dt.date.min, dt.date.max, run.started.date()):
+        summary = summarize([run], today=today, cadence_days=366, checklists={"build": CHECKLIST})
+        status_json(summary, [])
+        for fmt in ("md", "json", "html"):
+            render_report(build_report(summary), fmt)
+    encoder = _RunEncoder()
+    entry = encoder.run(run)
+    assert _RunDecoder(encoder.strings).run(entry) == run
 
 
 def loads_or_answers_error(raw) -> None:
@@ -247,7 +297,98 @@ def test_loads_toml_ish_text(raw):
 @settings(max_examples=200, **SETTINGS)
 @given(run_like | mutated_runs())
 def test_loads_documents_with_the_right_keys_and_wrong_values(data):
-    loads_or_answers_error(tomlkit.dumps(data))
+    loads_or_answers_error(toml_text(data))
+
+
+# ------------------------------------------------------------------------- any value in any key
+
+#: What a value in a file can be: the hostile literals (tests/hostile/values.py), or a value
+#: drawn here and written as TOML.
+literals = st.sampled_from(sorted(LITERALS.values())) | toml_scalars.map(lambda v: toml_text({"v": v})[4:].strip())
+
+
+@st.composite
+def answers_with_any_value(draw) -> str:
+    """A valid answers file (with a review) with one key, at any depth, set to any value."""
+    run = draw(runs())
+    run.reviews = [ActionReview("20261101T090000Z-build-ana-0a0b0c", "light", draw(st.sampled_from(["done", "open", "dropped"])),
+                                "why")]
+    text = dumps(run, CHECKLIST)
+    path = draw(st.sampled_from(key_paths(tomllib.loads(text))))
+    return with_value(text, path, draw(literals))
+
+
+@settings(max_examples=300, **SETTINGS)
+@given(answers_with_any_value())
+def test_any_toml_value_in_any_key_of_an_answers_file(raw):
+    loads_or_answers_error(raw)
+
+
+def assert_every_problem_has_a_line(message: str, problems: list[str]) -> None:
+    for problem in problems:
+        assert re.match(r"line \d+[,:]", problem), (problem, message)
+
+
+def valid_checklist_text() -> str:
+    return tomlkit.dumps({"format": 1, "id": "build", "title": "t", "phase": "build", "language": "en", "version": "1.0",
+                          "description": "d", "items": VALID_ITEMS})
+
+
+@settings(max_examples=300, **SETTINGS)
+@given(st.data())
+def test_any_toml_value_in_any_key_of_a_checklist_names_file_line_and_key(data):
+    text = valid_checklist_text()
+    path = data.draw(st.sampled_from(key_paths(tomllib.loads(text))), label="key")
+    raw = with_value(text, path, data.draw(literals, label="value")).encode("utf-8")
+    try:
+        checklist = checklist_from_bytes(raw, "fuzz.en.toml")
+    except ChecklistError as exc:
+        assert str(exc).startswith("fuzz.en.toml: ")
+        assert_every_problem_has_a_line(str(exc), exc.problems)
+        # The key named is the one set, or the table holding it (a condition, an option).
+        keys = [step for step in path if isinstance(step, str)]
+        assert any(key in problem for key in keys for problem in exc.problems), (path, str(exc))
+        return
+    assert isinstance(checklist, Checklist)
+    checklist.visible_items({})
+
+
+def config_text() -> str:
+    from kundencheck.cli_setup import new_document
+    from kundencheck.core.checklist import KNOWN_PHASES
+
+    values = {"project": "Shop", "client": "Kunde", "language": "en", "phase": "build", "cadence_days": 14,
+              "branch": "kundencheck", "commit_msg_hook": True, "push": False}
+    return tomlkit.dumps(new_document(values, list(KNOWN_PHASES)))
+
+
+@settings(max_examples=300, **SETTINGS)
+@given(data=st.data())
+def test_any_toml_value_in_any_key_of_the_project_config_names_file_line_and_key(fuzz_dir, data):
+    text = config_text()
+    path = data.draw(st.sampled_from(key_paths(tomllib.loads(text))), label="key")
+    (fuzz_dir / ".kundencheck").mkdir(exist_ok=True)
+    config = fuzz_dir / ".kundencheck" / "config.toml"
+    config.write_text(with_value(text, path, data.draw(literals, label="value")), encoding="utf-8")
+    try:
+        load_config(fuzz_dir)
+    except ConfigError as exc:
+        message = str(exc)
+        assert re.match(re.escape(str(config)) + r"[:,] line \d+", message), message
+        assert repr(path[-1]) in message or path_name(path) in message or "key " in message, (path, message)
+
+
+@settings(max_examples=200, **SETTINGS)
+@given(data=st.data())
+def test_any_toml_value_in_any_key_of_the_user_config_names_file_line_and_key(fuzz_dir, data):
+    text = 'language = "de"\ntheme = "ansi-light"\n[keys]\nnext-item = "ctrl+n"\nquit = "q,ctrl+q"\n'
+    path = data.draw(st.sampled_from(key_paths(tomllib.loads(text))), label="key")
+    config = fuzz_dir / "user-config.toml"
+    config.write_text(with_value(text, path, data.draw(literals, label="value")), encoding="utf-8")
+    try:
+        load_user_config(config)
+    except UserConfigError as exc:
+        assert re.match(re.escape(str(config)) + r"[:,] line \d+", str(exc)), str(exc)
 
 
 # ------------------------------------------------------------------------- checklists never crash
@@ -324,7 +465,7 @@ def fuzz_dir(tmp_path_factory) -> Path:
 
 
 @settings(max_examples=200, **SETTINGS)
-@given(raw=st.binary(max_size=400) | (checklist_like | mutated_checklists()).map(lambda d: tomlkit.dumps(d).encode("utf-8")))
+@given(raw=st.binary(max_size=400) | (checklist_like | mutated_checklists()).map(lambda d: toml_text(d).encode("utf-8")))
 def test_load_checklist_from_arbitrary_bytes(fuzz_dir, raw):
     path = fuzz_dir / "fuzz.en.toml"
     path.write_bytes(raw)

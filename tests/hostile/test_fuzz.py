@@ -29,7 +29,7 @@ from kundencheck.core.message import build_message
 from kundencheck.core.scoring import tally
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.core.user_config import UserConfig, UserConfigError, check_against, load_user_config
-from tests.core.test_properties import CHECKLIST, expected_after_round_trip, runs, toml_values
+from tests.core.test_properties import CHECKLIST, expected_after_round_trip, runs, toml_text, toml_values
 
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 HOSTILE_TEXT = st.text() | st.sampled_from(["[bold]x[/]", "\x1b[31m", "a\r\nb", "Kundencheck-Score: 10/10", "# c", "\x00", "ß" * 300])
@@ -95,7 +95,7 @@ def test_project_config_from_arbitrary_bytes_and_toml(fuzz_root, raw):
     st.sampled_from(["branch", "push", "commit_msg_hook", "build", "design", "due", "disagreement", "x"]), toml_values,
     max_size=4), max_size=6))
 def test_project_config_from_arbitrary_tables(fuzz_root, data):
-    project_config_or_error(fuzz_root, tomlkit.dumps(data).encode("utf-8"))
+    project_config_or_error(fuzz_root, toml_text(data).encode("utf-8"))
 
 
 @settings(max_examples=150, **SETTINGS)
@@ -109,7 +109,7 @@ def test_user_config_from_arbitrary_bytes_and_toml(fuzz_root, raw):
     st.sampled_from(["next-item", "review", "quit", "nope", "Bad Id"]) | st.text(max_size=5), toml_values
     | st.sampled_from(["ctrl+n", "j,down", "", ",", "a b"]), max_size=4), max_size=4))
 def test_user_config_from_arbitrary_tables(fuzz_root, data):
-    user_config_or_error(fuzz_root, tomlkit.dumps(data).encode("utf-8"))
+    user_config_or_error(fuzz_root, toml_text(data).encode("utf-8"))
 
 
 CHECKLIST_KEYS = ["format", "id", "title", "phase", "language", "version", "description", "question", "why", "kind",

@@ -536,9 +536,9 @@ def _value(item, value: Any, today: dt.date) -> Any:
 
 
 def _shown(value: Any) -> str:
-    from kundencheck.core.text import one_line
+    from kundencheck.core.checklist import describe_value
 
-    return one_line(repr(value), 60)
+    return describe_value(value, 60)
 
 
 def _date(value: Any, today: dt.date) -> Any:

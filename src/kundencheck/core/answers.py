@@ -26,6 +26,7 @@ from kundencheck.core.checklist import (
     Checklist,
     Item,
     Kind,
+    describe_value,
     is_safe_id,
     parse_toml_bytes,
 )
@@ -289,8 +290,7 @@ def _or(values: tuple) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = one_line(repr(value), 60)
-    return text
+    return describe_value(value, 60)
 
 
 # --------------------------------------------------------------------------------- writing
@@ -538,12 +538,21 @@ def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
     for key in ("checklist", "phase", "language", "sprint", "author"):
         fields[key] = sys.intern(fields[key])  # the same few values in every run
     version = data.get("checklist_version", "")
+    if isinstance(version, (int, float)) and not isinstance(version, bool):
+        version = str(version)  # checklist_version = 1.0, as a checklist's own version may be written
+    if not isinstance(version, str):
+        raise fail(_("key 'checklist_version' must be a string such as \"1.0\" (found {found}).").format(found=_shown(version)))
     started = data.get("started")
     finished = data.get("finished")
-    if not isinstance(started, dt.datetime) or started.tzinfo is None:
+    if not isinstance(started, dt.datetime) or started.utcoffset() is None:
         raise fail(_("key 'started' must be a date-time with offset, e.g. 2026-11-27T09:30:00+01:00."))
-    if finished is not None and (not isinstance(finished, dt.datetime) or finished.tzinfo is None):
+    if finished is not None and (not isinstance(finished, dt.datetime) or finished.utcoffset() is None):
         raise fail(_("key 'finished' must be a date-time with offset, e.g. 2026-11-27T09:45:00+01:00."))
+    for key, moment in (("started", started), ("finished", finished)):
+        if moment is not None and not is_moment(moment):
+            raise fail(_("key {key}: {value} lies outside the calendar in UTC (before the year 1 or after 9999). "
+                         "Write the real date-time, e.g. 2026-11-27T09:30:00+01:00.").format(
+                key=repr(key), value=moment.isoformat()))
     participants = data.get("participants", [])
     if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
         raise fail(_("key 'participants' must be a list of strings like \"Name <email>\"."))
@@ -565,7 +574,7 @@ def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
     return Run(
         id=fields["id"],
         checklist=fields["checklist"],
-        checklist_version=str(version),
+        checklist_version=version,
         phase=fields["phase"],
         language=fields["language"],
         sprint=fields["sprint"],
@@ -631,6 +640,18 @@ def shared_value(value: Any) -> Any:
 
 
 _RUN_ID = re.compile(r"[A-Za-z0-9-]{1,80}")
+
+
+def is_moment(value: Any) -> bool:
+    """Whether ``value`` is what a run's ``started`` and ``finished`` must be: a date-time with
+    an offset that has a time in UTC (TOML allows 0001-01-01T00:00:00+01:00, which has none)."""
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        return False
+    try:
+        value.astimezone(dt.timezone.utc)
+    except OverflowError:
+        return False
+    return True
 
 
 def _is_safe_run_id(value: str) -> bool:

@@ -12,10 +12,11 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from kundencheck.core.checklist import (KNOWN_PHASES, Checklist, checklist_from_dict, extension_base, is_extension,
-                                        load_checklist, merge_extension, read_toml_file)
+from kundencheck.core.checklist import (KNOWN_PHASES, MAX_FILE_BYTES, Checklist, checklist_from_dict, extension_base,
+                                        is_extension, load_checklist, merge_extension, parse_toml_bytes, read_file_bytes,
+                                        read_toml_file)
 from kundencheck.core.errors import ChecklistError, UsageError
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import N_, _
 
 PROJECT_CHECKLISTS = ".kundencheck/checklists"
 
@@ -32,17 +33,26 @@ def shipped_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "checklists"
 
 
-def load_checklist_file(path: str | Path) -> Checklist:
-    """A checklist file: a whole checklist, or an extension of a shipped one merged with it."""
+def load_checklist_file(path: str | Path, *, within: Path | None = None) -> Checklist:
+    """A checklist file: a whole checklist, or an extension of a shipped one merged with it;
+    ``within``: the work tree it must lie in (a symbolic link leading out of it is refused)."""
     path = Path(path)
-    return checklist_from_file_data(read_toml_file(path), str(path))
+    raw = read_file_bytes(path, ChecklistError, what=N_("a checklist"), limit=MAX_FILE_BYTES,
+                          hint=N_("Split it or remove the bulk."), within=within)
+    return checklist_from_file_bytes(raw, str(path))
 
 
-def checklist_from_file_data(data: dict, source: str) -> Checklist:
+def checklist_from_file_bytes(raw: bytes, source: str) -> Checklist:
+    """The checklist in a checklist file's bytes (from the work tree or from git)."""
+    return checklist_from_file_data(parse_toml_bytes(raw, source), source, text=raw.decode("utf-8-sig", "replace"))
+
+
+def checklist_from_file_data(data: dict, source: str, *, text: str | None = None) -> Checklist:
     """The checklist of a file's table (``source`` names it in problems): a whole checklist, or
-    an extension (``extends``) merged with the shipped checklist it extends."""
+    an extension (``extends``) merged with the shipped checklist it extends. ``text``, the file's
+    own text, gives a whole checklist's problems their lines."""
     if not is_extension(data):
-        return checklist_from_dict(data, source)
+        return checklist_from_dict(data, source, text=text)
     merged = checklist_from_dict(merge_extension(data, _extended(data, source), source), source)
     return replace(merged, extends=data["extends"], _index={})
 

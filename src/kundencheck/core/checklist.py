@@ -165,41 +165,51 @@ class Checklist:
 # --------------------------------------------------------------------------------- loading
 
 
-def read_toml_file(path: Path, error_type: type = ChecklistError) -> dict[str, Any]:
-    """Read and parse a TOML file, turning every failure into ``error_type``."""
-    raw = read_file_bytes(path, error_type, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."))
+def read_toml_file(path: Path, error_type: type = ChecklistError, *, within: Path | None = None) -> dict[str, Any]:
+    """Read and parse a checklist file, turning every failure into ``error_type``; ``within``:
+    the work tree it must lie in (see :func:`read_file_bytes`)."""
+    raw = read_file_bytes(path, error_type, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."),
+                          within=within)
     return parse_toml_bytes(raw, str(path), error_type)
 
 
 def read_file_bytes(path: Path, error_type: type = ChecklistError, *, what: str = N_("a checklist"),
-                    limit: int | None = MAX_FILE_BYTES, hint: str = "") -> bytes:
+                    limit: int | None = MAX_FILE_BYTES, hint: str = "", within: Path | None = None) -> bytes:
     """The bytes of a file kundencheck reads (checklist, config, draft), or ``error_type``.
 
     ``what`` and ``hint`` are English texts marked with ``N_()``; they are translated here.
 
     Only a regular file is read: a named pipe would block the read (and kundencheck) forever,
     a device could be endless, a folder is no file. The type is checked on a descriptor opened
-    without blocking, and a file over ``limit`` bytes is refused before it is read.
+    without blocking, the bytes are read from that same descriptor (nothing can be swapped in
+    between), and a file over ``limit`` bytes is refused before it is read.
+
+    ``within``: the work tree a file of the repository must lie in. A committed file that is a
+    symbolic link leading out of it (to a key, a token, another user's file) is refused without
+    being opened, and nothing of it is shown.
     """
     import os
     import stat
 
     shown = str(path)
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        if within is not None and not _inside(path, within):
+            raise _make(error_type, shown, _outside_message(within))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
         try:
             info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise _make(error_type, shown, _("cannot be read: it is a directory, not a file. Name the file inside it."))
+            if not stat.S_ISREG(info.st_mode):
+                raise _make(error_type, shown, _("cannot be read: it is a named pipe, socket or device, not a regular file, "
+                                                 "and reading it could wait forever. Replace it with a regular file."))
+            if within is not None and not _same_file_inside(path, within, info):
+                raise _make(error_type, shown, _outside_message(within))
+            if limit is not None and info.st_size > limit:
+                raise _make(error_type, shown, _too_big(info.st_size, what, limit, hint))
+            return _read_all(fd, limit, lambda size: _make(error_type, shown, _too_big(size, what, limit, hint)))
         finally:
             os.close(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise _make(error_type, shown, _("cannot be read: it is a directory, not a file. Name the file inside it."))
-        if not stat.S_ISREG(info.st_mode):
-            raise _make(error_type, shown, _("cannot be read: it is a named pipe, socket or device, not a regular file, "
-                                             "and reading it could wait forever. Replace it with a regular file."))
-        if limit is not None and info.st_size > limit:
-            raise _make(error_type, shown, _("is {size:,} bytes; {what} may be at most {limit:,} bytes. {hint}").format(
-                size=info.st_size, what=translate(what), limit=limit, hint=translate(hint) if hint else "").rstrip())
-        return path.read_bytes()
     except IsADirectoryError:  # Windows cannot open a folder at all
         raise _make(error_type, shown, _("cannot be read: it is a directory, not a file. Name the file inside it.")) from None
     except OSError as exc:
@@ -207,7 +217,64 @@ def read_file_bytes(path: Path, error_type: type = ChecklistError, *, what: str 
             reason=exc.strerror or exc)) from None
 
 
+def _too_big(size: int, what: str, limit: int | None, hint: str) -> str:
+    return _("is {size:,} bytes; {what} may be at most {limit:,} bytes. {hint}").format(
+        size=size, what=translate(what), limit=limit, hint=translate(hint) if hint else "").rstrip()
+
+
+def _read_all(fd: int, limit: int | None, too_big) -> bytes:
+    """Everything from ``fd``; ``too_big(size)`` is raised when a file grows past ``limit``."""
+    import os
+
+    chunks = []
+    size = 0
+    while True:
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise too_big(size)
+        chunks.append(chunk)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path``, every symbolic link followed, is ``root`` or below it."""
+    import os
+
+    real, top = os.path.realpath(path), os.path.realpath(root)
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _same_file_inside(path: Path, root: Path, info) -> bool:
+    """Whether the file opened (``info``, its fstat) is the one ``path`` leads to inside ``root``
+    now: a link changed between the check and the opening is caught here."""
+    import os
+
+    if not _inside(path, root):
+        return False
+    try:
+        now = os.stat(os.path.realpath(path))
+    except OSError:
+        return False
+    return (now.st_dev, now.st_ino) == (info.st_dev, info.st_ino)
+
+
+def _outside_message(root: Path) -> str:
+    return _("is a symbolic link that leads outside the work tree {root}, so kundencheck does not read it: a "
+             "repository could point it at any file on your machine. Replace the link with the file itself "
+             "(`git rm` the link, copy the file in, commit it).").format(root=root)
+
+
 def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError) -> dict[str, Any]:
+    """Parse a TOML file's bytes; every way it can fail is ``error_type`` naming the file and,
+    where it can be found, the line and key.
+
+    Whatever TOML allows comes through but integers beyond the 64 bits TOML promises (the TOML
+    specification says a reader must refuse them rather than lose them): Python reads them, but
+    refuses to turn one of thousands of digits back into text, so one such number would break
+    every message, cache and report it reached.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # editors on Windows add a byte-order mark; TOML does not allow one
     try:
@@ -221,9 +288,10 @@ def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError) 
         # missing 'schema'. Only a checklist gets this checklist-specific message.
         raise _make(error_type, shown, _("is empty. A checklist needs at least format, id, title, phase, language, version and items."))
     try:
-        return tomllib.loads(text)
+        data = tomllib.loads(text)
     except RecursionError:
-        raise _make(error_type, shown, _("arrays or tables are nested too deeply to read. Flatten the file.")) from None
+        raise _make(error_type, shown, _at(text, _deep_nesting_position(text), "",
+                                           _("arrays or tables are nested too deeply to read. Flatten the file."))) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         where = re.search(r"\(at line (\d+), column (\d+)\)", msg)
@@ -239,6 +307,120 @@ def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError) 
                                              "Fix the syntax there.").format(
                 line=len(lines), column=len(lines[-1]) + 1, error=msg)) from None
         raise _make(error_type, shown, _("TOML syntax error: {error}. Fix the syntax.").format(error=msg)) from None
+    except ValueError:
+        # Not a TOMLDecodeError: Python's limit on the digits of a number it turns into an int.
+        raise _make(error_type, shown, _number_problem(text, "")) from None
+    key = _oversized_integer(data)
+    if key is not None:
+        raise _make(error_type, shown, _number_problem(text, key))
+    return data
+
+
+#: The integers TOML promises to read without loss: 64-bit signed.
+TOML_INT_MIN, TOML_INT_MAX = -(2**63), 2**63 - 1
+
+
+def _oversized_integer(data: dict[str, Any]) -> str | None:
+    """The key (dotted, ``items[2].low``) of the first integer outside 64 bits, or None.
+
+    Walks without recursion: a parsed file can be nested as deeply as the parser could go."""
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack:
+        where, value = stack.pop()
+        if type(value) is int:
+            if not TOML_INT_MIN <= value <= TOML_INT_MAX:
+                return where
+        elif type(value) is dict:
+            stack.extend((f"{where}.{k}" if where else k, v) for k, v in reversed(value.items()))
+        elif type(value) is list:
+            stack.extend((f"{where}[{n}]", v) for n, v in reversed(list(enumerate(value, start=1))))
+    return None
+
+
+# A number as TOML writes it, not part of a word, a date or a time; hex, octal and binary too.
+_NUMBER = re.compile(r"(?<![\w.:+-])[+-]?(?:0x[0-9A-Fa-f_]+|0o[0-7_]+|0b[01_]+|[0-9][0-9_]*)(?![\w.:-])")
+
+
+def _number_problem(text: str, key: str) -> str:
+    """The message for a whole number beyond 64 bits, with the line (and key) it is on."""
+    position = None
+    for start, code in _code(text):
+        for match in _NUMBER.finditer(code):
+            literal = match.group().replace("_", "").lstrip("+")
+            negative = literal.startswith("-")
+            digits = literal.lstrip("-")
+            base = {"0x": 16, "0o": 8, "0b": 2}.get(digits[:2], 10)
+            if base != 10:
+                digits = digits[2:]
+            if (base == 10 and len(digits) > 19) or not _fits(int(digits or "0", base), negative):
+                position = start + match.start()
+                break
+        if position is not None:
+            break
+    problem = _("a whole number beyond what TOML allows ({low} to {high}); kundencheck does not read it. "
+                "Write a smaller number, or the value as a string in quotes.").format(low=TOML_INT_MIN, high=TOML_INT_MAX)
+    return _at(text, position, key, problem)
+
+
+def _fits(number: int, negative: bool) -> bool:
+    return TOML_INT_MIN <= (-number if negative else number) <= TOML_INT_MAX
+
+
+def _code(text: str):
+    """(offset, piece) for each piece of ``text`` outside quoted strings and comments, line by
+    line: a heuristic for locating a value in an error message (strings are not followed across
+    lines), in one pass however long a line is."""
+    offset = 0
+    for line in text.split("\n"):
+        quote, begin, n = None, 0, 0
+        while n < len(line):
+            char = line[n]
+            if quote is None:
+                if char == "#":
+                    break
+                if char in "\"'":
+                    yield offset + begin, line[begin:n]
+                    quote = char
+            elif char == "\\" and quote == '"':
+                n += 1
+            elif char == quote:
+                quote, begin = None, n + 1
+            n += 1
+        if quote is None:
+            yield offset + begin, line[begin:n]
+        offset += len(line) + 1
+
+
+def _deep_nesting_position(text: str, depth: int = 100) -> int | None:
+    """Where brackets and braces first nest ``depth`` deep (outside strings and comments)."""
+    level = 0
+    for start, code in _code(text):
+        for n, char in enumerate(code):
+            if char in "[{":
+                level += 1
+                if level >= depth:
+                    return start + n
+            elif char in "]}":
+                level -= 1
+    return None
+
+
+def _at(text: str, position: int | None, key: str, problem: str) -> str:
+    """``problem`` prefixed with its line and key: the key given, else the one set on that line."""
+    line = None
+    if position is not None:
+        line = text.count("\n", 0, position) + 1
+        if not key:
+            start = text.rfind("\n", 0, position) + 1
+            assigned = re.match(r"\s*([A-Za-z0-9_\-.\"' ]+?)\s*=", text[start:position])
+            key = assigned.group(1).strip() if assigned else ""
+    if line is not None and key:
+        return _("line {line}, key {key}: {problem}").format(line=line, key=repr(key), problem=problem)
+    if line is not None:
+        return _("line {line}: {problem}").format(line=line, problem=problem)
+    if key:
+        return _("key {key}: {problem}").format(key=repr(key), problem=problem)
+    return problem
 
 
 def _make(error_type: type, shown: str, problem: str) -> Exception:
@@ -247,11 +429,14 @@ def _make(error_type: type, shown: str, problem: str) -> Exception:
     return error_type(f"{shown}: {problem}")
 
 
-def load_checklist(path: str | Path) -> Checklist:
-    """A complete checklist file (not an extension: see :func:`kundencheck.core.catalog.load_checklist_file`)."""
+def load_checklist(path: str | Path, *, within: Path | None = None) -> Checklist:
+    """A complete checklist file (not an extension: see :func:`kundencheck.core.catalog.load_checklist_file`);
+    ``within``: the work tree it must lie in (a symbolic link leading out of it is refused, see
+    :func:`read_file_bytes`)."""
     path = Path(path)
-    data = read_toml_file(path)
-    return checklist_from_dict(data, str(path))
+    raw = read_file_bytes(path, ChecklistError, what=N_("a checklist"), limit=MAX_FILE_BYTES,
+                          hint=N_("Split it or remove the bulk."), within=within)
+    return checklist_from_bytes(raw, str(path))
 
 
 # --------------------------------------------------------------------------------- extensions
@@ -269,13 +454,13 @@ def is_extension(data: Mapping[str, Any]) -> bool:
 
 def extension_base(data: Mapping[str, Any], source: str) -> tuple[str, str]:
     """The (checklist id, language) an extension file extends, or ChecklistError."""
-    problems: list[str] = []
+    problems = _Problems(None)  # an extension's problems name item and key (its lines are not the merged file's)
     top = _Fields(data, _("top level"), problems)
     base_id = top.safe_id("extends")
     language = top.text("language")
     if language and not _LANGUAGE.match(language):
         problems.append(_("top level, key 'language': {language} is not a two-letter lowercase language code such as 'de' or 'en'.").format(
-            language=repr(language)))
+            language=_describe(language)))
     if problems:
         raise ChecklistError(source, problems)
     return base_id, language
@@ -291,14 +476,14 @@ def merge_extension(data: Mapping[str, Any], base: Mapping[str, Any], source: st
     checklist is (:func:`checklist_from_dict`), so an added item follows every rule of the format
     and a problem names the extension file, the item and the key.
     """
-    problems: list[str] = []
+    problems = _Problems(None)  # an extension's problems name item and key (its lines are not the merged file's)
     top = _Fields(data, _("top level"), problems)
     top.check_keys(EXTENSION_KEYS)
     fmt = data.get("format")
     if type(fmt) is not int or fmt != FORMAT_VERSION:
         problems.append(
             _("top level, key 'format': must be {version} (found {found}); this version of kundencheck reads format {version}.").format(
-                version=FORMAT_VERSION, found=repr(fmt)))
+                version=FORMAT_VERSION, found=_describe(fmt)))
     own_version = data.get("version", EXTENSION_VERSION)
     if isinstance(own_version, (int, float)) and not isinstance(own_version, bool):
         own_version = str(own_version)
@@ -380,16 +565,25 @@ def language_differences(first: Checklist, second: Checklist) -> list[Difference
     return found
 
 
-def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>") -> Checklist:
-    problems: list[str] = []
+def checklist_from_bytes(raw: bytes, source: str) -> Checklist:
+    """The checklist in a file's bytes (read from the work tree or from git); ``source`` names
+    it in messages, which give the line of each problem where it can be found."""
+    data = parse_toml_bytes(raw, source)
+    return checklist_from_dict(data, source, text=raw.decode("utf-8-sig", "replace"))
+
+
+def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>", *, text: str | None = None) -> Checklist:
+    """Check ``data`` (a parsed checklist) and make a Checklist of it, or raise ChecklistError
+    with every problem; ``text``, the file's raw text, adds the line to each problem."""
+    problems = _Problems(_KeyLines(text) if text is not None else None)
     top = _Fields(data, _("top level"), problems)
     top.check_keys({"format", "id", "title", "phase", "language", "version", "description", "items"})
 
     fmt = data.get("format")
     if type(fmt) is not int or fmt != FORMAT_VERSION:  # not 1.0, not true
-        problems.append(
+        problems.add("format",
             _("top level, key 'format': must be {version} (found {found}); this version of kundencheck reads format {version}.").format(
-                version=FORMAT_VERSION, found=repr(fmt))
+                version=FORMAT_VERSION, found=_describe(fmt))
         )
     checklist_id = top.safe_id("id")
     # The title heads the run screen, the home screen and the reports, each one line: a line
@@ -399,30 +593,32 @@ def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>") ->
     phase = top.safe_id("phase")
     language = top.text("language")
     if language and not _LANGUAGE.match(language):
-        problems.append(_("top level, key 'language': {language} is not a two-letter lowercase language code such as 'de' or 'en'.").format(
-            language=repr(language)))
+        problems.add("language", _("top level, key 'language': {language} is not a two-letter lowercase language code such as 'de' or 'en'.").format(
+            language=_describe(language)))
     version = data.get("version")
     if isinstance(version, (int, float)) and not isinstance(version, bool):
         version = str(version)  # version = 1.0 is a common slip; accept it as text
     if not isinstance(version, str) or not version.strip():
-        problems.append(_("top level, key 'version': required, a string such as \"1.0\"."))
+        problems.add("version", _("top level, key 'version': required, a string such as \"1.0\"."))
         version = ""
     description = top.text("description", required=False)
 
     raw_items = data.get("items")
     items: list[Item] = []
     if not isinstance(raw_items, list) or not raw_items:
-        problems.append(_("top level, key 'items': required, at least one [[items]] table."))
+        problems.add("items", _("top level, key 'items': required, at least one [[items]] table."))
         raw_items = []
     seen: dict[str, Item] = {}
     # Ids of every earlier item, also those with problems of their own, so a duplicate id is
     # reported even when the first of the two items has another problem.
     ids: set[str] = set()
     for position, raw in enumerate(raw_items, start=1):
+        problems.item = position
         item = _parse_item(raw, position, seen, problems, ids)
         if item is not None:
             items.append(item)
             seen[item.id] = item
+    problems.item = None
     if problems:
         raise ChecklistError(source, problems)
     return Checklist(
@@ -440,25 +636,25 @@ def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>") ->
 class _Fields:
     """Typed access to one table's keys that records a problem instead of raising."""
 
-    def __init__(self, data: Mapping[str, Any], where: str, problems: list[str]) -> None:
+    def __init__(self, data: Mapping[str, Any], where: str, problems: _Problems) -> None:
         self.data, self.where, self.problems = data, where, problems
 
     def check_keys(self, allowed: set[str]) -> None:
         for key in self.data:
             if key not in allowed:
-                self.problems.append(
+                self.problems.add(key,
                     _("{where}, key {key}: unknown key. Allowed: {allowed}.").format(
-                        where=self.where, key=repr(key), allowed=", ".join(sorted(allowed)))
+                        where=self.where, key=_describe(key), allowed=", ".join(sorted(allowed)))
                 )
 
     def text(self, key: str, required: bool = True) -> str:
         value = self.data.get(key)
         if value is None:
             if required:
-                self.problems.append(_("{where}, key '{key}': required, a non-empty string.").format(where=self.where, key=key))
+                self.problems.add(key, _("{where}, key '{key}': required, a non-empty string.").format(where=self.where, key=key))
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
-            self.problems.append(_("{where}, key '{key}': must be a non-empty string (found {found}).").format(
+            self.problems.add(key, _("{where}, key '{key}': must be a non-empty string (found {found}).").format(
                 where=self.where, key=key, found=_describe(value)))
             return ""
         return clean_text(value).strip()
@@ -466,11 +662,11 @@ class _Fields:
     def safe_id(self, key: str) -> str:
         value = self.data.get(key)
         if value is None:
-            self.problems.append(_("{where}, key '{key}': required, an id of lowercase letters, digits and dashes.").format(
+            self.problems.add(key, _("{where}, key '{key}': required, an id of lowercase letters, digits and dashes.").format(
                 where=self.where, key=key))
             return ""
         if not is_safe_id(value):
-            self.problems.append(
+            self.problems.add(key,
                 _("{where}, key '{key}': {found} is not a safe id. Use 1 to 64 lowercase letters a-z, digits and dashes, "
                   "starting with a letter or digit (no dots, slashes, spaces or capitals, and not a Windows device name "
                   "such as con, nul or com1): ids become file names.").format(where=self.where, key=key, found=_describe(value))
@@ -481,17 +677,47 @@ class _Fields:
 
 def _describe(value: Any) -> str:
     if isinstance(value, str):
-        shown = clean_text(value)
+        shown = clean_text(value[:400])
         return repr(shown if len(shown) <= 40 else shown[:39] + "…")
-    return _("a {type}").format(type=type(value).__name__) if not isinstance(value, (int, float)) else repr(value)
+    if isinstance(value, (int, float)):
+        return describe_value(value)
+    return _("a {type}").format(type=type(value).__name__)
+
+
+def describe_value(value: Any, width: int = 60) -> str:
+    """A value read from a file as a message shows it: one line of at most ``width`` characters,
+    cleaned of terminal control, and never failing on anything a file can hold (a whole number
+    of thousands of digits, which Python refuses to turn into text, a list of ten thousand
+    values, lists nested hundreds deep)."""
+    from kundencheck.core.text import one_line
+
+    return one_line(_bounded_repr(value, 2), width)
+
+
+def _bounded_repr(value: Any, depth: int) -> str:
+    if isinstance(value, str):
+        return repr(value[:200])
+    if isinstance(value, int) and not isinstance(value, bool) and not -(10**30) < value < 10**30:
+        return _("a whole number of {bits:,} bits").format(bits=value.bit_length())
+    if isinstance(value, (list, tuple)):
+        if depth <= 0:
+            return "[…]"
+        shown = [_bounded_repr(v, depth - 1) for v in value[:5]]
+        return "[" + ", ".join(shown + (["…"] if len(value) > 5 else [])) + "]"
+    if isinstance(value, dict):
+        if depth <= 0:
+            return "{…}"
+        shown = [f"{_bounded_repr(k, 0)}: {_bounded_repr(v, depth - 1)}" for k, v in list(value.items())[:5]]
+        return "{" + ", ".join(shown + (["…"] if len(value) > 5 else [])) + "}"
+    return repr(value)
 
 
 _ITEM_KEYS = {"id", "title", "question", "why", "kind", "required", "note_when", "action_when", "low", "high", "options", "when"}
 
 
-def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: list[str], ids: set[str]) -> Item | None:
+def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Problems, ids: set[str]) -> Item | None:
     if not isinstance(raw, dict):
-        problems.append(_("item {position}: must be a table ([[items]]), found {found}.").format(position=position, found=_describe(raw)))
+        problems.add("", _("item {position}: must be a table ([[items]]), found {found}.").format(position=position, found=_describe(raw)))
         return None
     raw_id = raw.get("id")
     label = _("item {id}").format(id=repr(raw_id)) if is_safe_id(raw_id) else _("item {position}").format(position=position)
@@ -500,7 +726,7 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: lis
     f.check_keys(_ITEM_KEYS)
     item_id = f.safe_id("id")
     if item_id and item_id in ids:
-        problems.append(_("{label}, key 'id': duplicate id; item ids must be unique within a checklist.").format(label=label))
+        problems.add("id", _("{label}, key 'id': duplicate id; item ids must be unique within a checklist.").format(label=label))
     if item_id:
         ids.add(item_id)
     question = f.text("question")
@@ -513,12 +739,12 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: lis
     try:
         kind = Kind(raw_kind)
     except ValueError:
-        problems.append(_("{label}, key 'kind': {found} is not a kind. Allowed: {allowed}.").format(
+        problems.add("kind", _("{label}, key 'kind': {found} is not a kind. Allowed: {allowed}.").format(
             label=label, found=_describe(raw_kind), allowed=", ".join(k.value for k in Kind)))
         return None
     required = raw.get("required", True)
     if not isinstance(required, bool):
-        problems.append(_("{label}, key 'required': must be true or false (found {found}).").format(label=label, found=_describe(required)))
+        problems.add("required", _("{label}, key 'required': must be true or false (found {found}).").format(label=label, found=_describe(required)))
         required = True
 
     low = high = ""
@@ -527,14 +753,14 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: lis
     else:
         for key in ("low", "high"):
             if key in raw:
-                problems.append(_("{label}, key '{key}': only scale items have '{key}' labels (this item is {kind}).").format(
+                problems.add(key, _("{label}, key '{key}': only scale items have '{key}' labels (this item is {kind}).").format(
                     label=label, key=key, kind=kind.value))
 
     options: tuple[Option, ...] = ()
     if kind is Kind.CHOICE:
         options = _parse_options(raw.get("options"), label, problems)
     elif "options" in raw:
-        problems.append(_("{label}, key 'options': only choice items have options (this item is {kind}).").format(label=label, kind=kind.value))
+        problems.add("options", _("{label}, key 'options': only choice items have options (this item is {kind}).").format(label=label, kind=kind.value))
 
     probe = Item(id=item_id or "?", question="", why="", kind=kind, options=options)
     allowed = probe.allowed_values()
@@ -559,55 +785,58 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: lis
     )
 
 
-def _parse_options(raw: Any, label: str, problems: list[str]) -> tuple[Option, ...]:
+def _parse_options(raw: Any, label: str, problems: _Problems) -> tuple[Option, ...]:
     if not isinstance(raw, list) or len(raw) < 2:
-        problems.append(_("{label}, key 'options': a choice item needs at least two options like "
+        problems.add("options", _("{label}, key 'options': a choice item needs at least two options like "
                           "{{ id = \"weekly\", label = \"Weekly\" }}.").format(label=label))
         return ()
     options: list[Option] = []
+    ids: set[str] = set()
     for n, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict) or set(entry) != {"id", "label"}:
-            problems.append(_("{label}, key 'options': option {n} must be a table with exactly 'id' and 'label'.").format(label=label, n=n))
+            problems.add("options", _("{label}, key 'options': option {n} must be a table with exactly 'id' and 'label'.").format(label=label, n=n))
             continue
         if not is_safe_id(entry["id"]):
-            problems.append(_("{label}, key 'options': option {n} id {found} is not a safe id (lowercase letters, digits, dashes).").format(
+            problems.add("options", _("{label}, key 'options': option {n} id {found} is not a safe id (lowercase letters, digits, dashes).").format(
                 label=label, n=n, found=_describe(entry["id"])))
             continue
         if not isinstance(entry["label"], str) or not entry["label"].strip():
-            problems.append(_("{label}, key 'options': option {n} needs a non-empty label.").format(label=label, n=n))
+            problems.add("options", _("{label}, key 'options': option {n} needs a non-empty label.").format(label=label, n=n))
             continue
-        if any(o.id == entry["id"] for o in options):
-            problems.append(_("{label}, key 'options': option id {id} appears twice.").format(label=label, id=repr(entry["id"])))
+        if entry["id"] in ids:
+            problems.add("options", _("{label}, key 'options': option id {id} appears twice.").format(label=label, id=repr(entry["id"])))
             continue
+        ids.add(entry["id"])
         options.append(Option(entry["id"], clean_text(entry["label"]).strip()))
     return tuple(options)
 
 
-def _parse_values(raw: Mapping[str, Any], key: str, allowed: tuple | None, kind: Kind, label: str, problems: list[str]) -> list[AnswerValue]:
+def _parse_values(raw: Mapping[str, Any], key: str, allowed: tuple | None, kind: Kind, label: str, problems: _Problems) -> list[AnswerValue]:
     if key not in raw:
         return []
     values = raw[key]
     if allowed is None:
-        problems.append(_("{label}, key '{key}': {kind} items cannot demand a note or action by answer; remove '{key}'.").format(
+        problems.add(key, _("{label}, key '{key}': {kind} items cannot demand a note or action by answer; remove '{key}'.").format(
             label=label, key=key, kind=kind.value))
         return []
     if not isinstance(values, list):
         values = [values]
     good: list[AnswerValue] = []
+    known = frozenset(allowed)
     for value in values:
-        if isinstance(value, bool) or value not in allowed:
-            problems.append(_("{label}, key '{key}': {found} is not an answer of this {kind} item. Allowed: {allowed}.").format(
-                label=label, key=key, found=_describe(value), kind=kind.value, allowed=", ".join(map(str, allowed))))
+        if not _is_one_of(value, known):
+            problems.add(key, _("{label}, key '{key}': {found} is not an answer of this {kind} item. Allowed: {allowed}.").format(
+                label=label, key=key, found=_describe(value), kind=kind.value, allowed=_listing(allowed)))
         else:
             good.append(value)
     return good
 
 
-def _parse_condition(raw: Any, label: str, seen: Mapping[str, Item], problems: list[str], ids: set[str], own_id: str) -> Condition | None:
+def _parse_condition(raw: Any, label: str, seen: Mapping[str, Item], problems: _Problems, ids: set[str], own_id: str) -> Condition | None:
     if raw is None:
         return None
     if not isinstance(raw, dict) or set(raw) != {"item", "equals"}:
-        problems.append(_("{label}, key 'when': must be a table with exactly 'item' and 'equals', "
+        problems.add("when", _("{label}, key 'when': must be a table with exactly 'item' and 'equals', "
                           "e.g. {{ item = \"own-design\", equals = \"yes\" }}.").format(label=label))
         return None
     target_id = raw["item"]
@@ -615,7 +844,7 @@ def _parse_condition(raw: Any, label: str, seen: Mapping[str, Item], problems: l
     if target is None and isinstance(target_id, str) and target_id in ids and target_id != own_id:
         return None  # an earlier item with problems of its own, already reported
     if target is None:
-        problems.append(
+        problems.add("when",
             _("{label}, key 'when': item {found} is not an earlier item of this checklist. "
               "A condition may only point at an item above it (this also rules out circular conditions).").format(
                 label=label, found=_describe(target_id))
@@ -623,14 +852,90 @@ def _parse_condition(raw: Any, label: str, seen: Mapping[str, Item], problems: l
         return None
     allowed = target.allowed_values()
     if allowed is None:
-        problems.append(_("{label}, key 'when': item {item} is a {kind} item; conditions can only test traffic-light, scale or "
+        problems.add("when", _("{label}, key 'when': item {item} is a {kind} item; conditions can only test traffic-light, scale or "
                           "choice items.").format(label=label, item=repr(target_id), kind=target.kind.value))
         return None
     equals = raw["equals"] if isinstance(raw["equals"], list) else [raw["equals"]]
-    bad = [v for v in equals if isinstance(v, bool) or v not in allowed]
+    known = frozenset(allowed)
+    bad = [v for v in equals if not _is_one_of(v, known)]
     if bad or not equals:
-        problems.append(_("{label}, key 'when': {found} is not an answer of item {item}. Allowed: {allowed}.").format(
-            label=label, found=", ".join(map(_describe, bad)) or _("an empty list"), item=repr(target_id),
-            allowed=", ".join(map(str, allowed))))
+        problems.add("when", _("{label}, key 'when': {found} is not an answer of item {item}. Allowed: {allowed}.").format(
+            label=label, found=_listing([_describe(v) for v in bad]) or _("an empty list"), item=repr(target_id),
+            allowed=_listing(allowed)))
         return None
     return Condition(target_id, tuple(equals))
+
+
+def _is_one_of(value: Any, known: frozenset) -> bool:
+    """Whether ``value`` is one of the answers ``known`` (never true for true and false, which
+    compare equal to 1 and 0; a list or table a file put there is simply not one)."""
+    return type(value) in (str, int) and value in known
+
+
+def _listing(values: Any, limit: int = 20) -> str:
+    """``values`` joined for a message, the first ``limit`` of them (a choice may have thousands)."""
+    values = list(values)
+    shown = ", ".join(map(str, values[:limit]))
+    return shown + (", …" if len(values) > limit else "")
+
+
+class _Problems(list):
+    """The problems found in a checklist, each with the line it is on where that can be found.
+
+    ``item`` is the position of the item being checked (None at the top level); :meth:`add`
+    takes the key a problem is about, and puts the line of that key (in that item) first."""
+
+    def __init__(self, lines: _KeyLines | None) -> None:
+        super().__init__()
+        self.lines = lines
+        self.item: int | None = None
+
+    def add(self, key: Any, problem: str) -> None:
+        line = self.lines.find(self.item, key) if self.lines is not None else None
+        self.append(problem if line is None else _("line {line}: {problem}").format(line=line, problem=problem))
+
+
+class _KeyLines:
+    """Where each key of a checklist file is: top-level keys and the keys of each ``[[items]]``
+    table (by position). A heuristic like :func:`kundencheck.core.config.key_line`: it reads the
+    lines, not the TOML, and gives no line rather than a wrong one when unsure (items written
+    as inline tables, for instance)."""
+
+    _HEADER = re.compile(r"^\s*\[(\[?)\s*([^\[\]]+?)\s*\]")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')\s*[=.]")
+
+    def __init__(self, text: str) -> None:
+        self.top: dict[str, int] = {}
+        self.items: list[dict[str, int]] = []
+        table: str | None = None  # None: the top level
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = self._HEADER.match(line)
+            if header:
+                name = header.group(2).strip()
+                if header.group(1) and name == "items":
+                    self.items.append({"": number})
+                    table = "items"
+                elif name.startswith("items.") and self.items and not header.group(1):
+                    self.items[-1].setdefault(name[len("items."):].split(".")[0].strip(), number)
+                    table = "item-table"
+                else:
+                    self.top.setdefault(name.split(".")[0].strip(), number)
+                    table = "other"
+                continue
+            key = self._KEY.match(line)
+            if key:
+                name = key.group(1).strip("\"'")
+                if table is None:
+                    self.top.setdefault(name, number)
+                elif table == "items":
+                    self.items[-1].setdefault(name, number)
+
+    def find(self, item: int | None, key: Any) -> int | None:
+        if item is None:
+            return self.top.get(key) if isinstance(key, str) else None
+        if not self.items:  # items = [ { ... } ]: the line of the array at least
+            return self.top.get("items")
+        if item > len(self.items):
+            return None
+        table = self.items[item - 1]
+        return table.get(key, table[""]) if isinstance(key, str) else table[""]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kundencheck.core.checklist import MAX_FILE_BYTES, is_safe_id, parse_toml_bytes, read_file_bytes
+from kundencheck.core.checklist import MAX_FILE_BYTES, describe_value, is_safe_id, parse_toml_bytes, read_file_bytes
 from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
 
@@ -124,8 +124,8 @@ def key_line(text: str, key: str) -> int | None:
 def setting_problem(shown: str, line: int | None, key: str, problem: str) -> str:
     """The message for a bad setting: the file, the line when known, the key, the problem."""
     if line is None:
-        return _("{file}, key {key}: {problem}").format(file=shown, key=repr(key), problem=problem)
-    return _("{file}, line {line}, key {key}: {problem}").format(file=shown, line=line, key=repr(key), problem=problem)
+        return _("{file}, key {key}: {problem}").format(file=shown, key=describe_value(key), problem=problem)
+    return _("{file}, line {line}, key {key}: {problem}").format(file=shown, line=line, key=describe_value(key), problem=problem)
 
 
 def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: str | None = None) -> Config:
@@ -147,7 +147,7 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
             setattr(config, key, data[key])
     if "language" in data:
         if data["language"] not in ("de", "en"):
-            raise fail("language", _("{value} is not supported. Allowed: \"de\", \"en\".").format(value=repr(data["language"])))
+            raise fail("language", _("{value} is not supported. Allowed: \"de\", \"en\".").format(value=describe_value(data["language"])))
         config.language = data["language"]
     if "phase" in data:
         if not is_safe_id(data["phase"]):

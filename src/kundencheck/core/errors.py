@@ -33,8 +33,11 @@ class UsageError(KundencheckError):
 class ChecklistError(KundencheckError):
     """A checklist file is unreadable, not TOML, or breaks the format.
 
-    ``problems`` holds one line per problem, so ``validate`` can list all of them at once.
+    ``problems`` holds one line per problem, so ``validate`` can list all of them at once
+    (the message shows the first :attr:`SHOWN`).
     """
+
+    SHOWN = 30
 
     def __init__(self, path: str, problems: list[str]) -> None:
         self.path = path
@@ -42,9 +45,13 @@ class ChecklistError(KundencheckError):
         if len(problems) == 1:
             message = f"{path}: {problems[0]}"
         else:
+            # A file can hold thousands of broken values: the first ones say what is wrong.
+            shown = problems[:self.SHOWN]
             message = _("{path}: {n} problems:").format(path=path, n=len(problems)) + "\n" + "\n".join(
-                f"  - {p}" for p in problems
+                f"  - {p}" for p in shown
             )
+            if len(problems) > len(shown):
+                message += "\n  " + _("… and {n} more.").format(n=len(problems) - len(shown))
         super().__init__(message)
 
 

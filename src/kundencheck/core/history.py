@@ -782,7 +782,10 @@ def due_check(runs: Iterable[Run], phase: str, today: dt.date, cadence_days: int
     if not times:
         return DueCheck(phase, cadence_days, None, None, True, None)
     last = max(times).date()
-    due_on = last + dt.timedelta(days=cadence_days)
+    try:
+        due_on = last + dt.timedelta(days=cadence_days)
+    except OverflowError:  # a run dated at the very end of the calendar: due on its last day
+        due_on = dt.date.max
     days_since = (today - last).days
     return DueCheck(phase, cadence_days, last, due_on, today >= due_on, days_since)
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kundencheck.core.checklist import describe_value
 from kundencheck.core.config import ConfigError, key_line, read_settings_file, setting_problem
 from kundencheck.core.i18n import N_, SUPPORTED, _, language_from_environment
 
@@ -90,7 +91,7 @@ def user_config_from_dict(data: dict[str, Any], shown: str = "config.toml", *, t
     config = UserConfig(source=shown, text=text or "")
     if "language" in data:
         if data["language"] not in SUPPORTED:
-            raise _fail(shown, text, "language", _("{value} is not supported. Allowed: \"de\", \"en\".").format(value=repr(data["language"])))
+            raise _fail(shown, text, "language", _("{value} is not supported. Allowed: \"de\", \"en\".").format(value=describe_value(data["language"])))
         config.language = data["language"]
     if "theme" in data:
         theme = data["theme"]
