@@ -26,6 +26,7 @@ from kundencheck.core.checklist import (
     Checklist,
     Item,
     Kind,
+    all_safe_ids,
     describe_value,
     is_safe_id,
     parse_toml_bytes,
@@ -642,11 +643,80 @@ def shared_value(value: Any) -> Any:
 _RUN_ID = re.compile(r"[A-Za-z0-9-]{1,80}")
 
 
+def is_answer_value(value: Any) -> bool:
+    """Whether ``value`` is of a kind an answer can have: text, a whole number (within the 64 bits
+    TOML reads), a date (not a date-time). Which of them fits which item is the checklist's say
+    (:func:`value_problem`); None, no answer, is not a value."""
+    kind = type(value)
+    if kind is str:
+        return True
+    if kind is int:
+        return -(2**63) <= value < 2**63
+    return _is_day(value)
+
+
+def _is_day(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _is_text(value: Any) -> bool:
+    return type(value) is str and bool(value.strip())
+
+
+def run_is_sound(run: Run) -> bool:
+    """Whether ``run`` holds only what a run read from an answers file can hold: the checks of
+    :func:`run_from_dict` (safe ids, the run id's shape, the types of every field, date-times
+    with a time in UTC, the kinds of answer values, no item answered twice, no action reviewed
+    twice), for runs that come from elsewhere: the history cache (store/history_cache.py) keeps
+    none that fails them.
+
+    Written for years of history (a warm start checks every cached run): the per-answer checks
+    are set operations and comprehensions, and :func:`is_safe_id` is asked only about ids not
+    seen before."""
+    if not (type(run.id) is str and _is_safe_run_id(run.id) and is_safe_id(run.checklist) and is_safe_id(run.phase)
+            and _is_text(run.language) and _is_text(run.sprint) and _is_text(run.author)
+            and type(run.checklist_version) is str and is_moment(run.started)
+            and (run.finished is None or is_moment(run.finished))
+            and type(run.participants) is list and all(type(p) is str for p in run.participants)
+            and type(run.answers) is list and type(run.reviews) is list):
+        return False
+    answers = run.answers
+    if answers:
+        if {type(a) for a in answers} != {Answer}:
+            return False
+        items = [a.item for a in answers]
+        distinct = set(items)
+        if len(distinct) != len(items) or not all(type(i) is str for i in distinct) or not all_safe_ids(distinct):
+            return False
+        if not {type(a.value) for a in answers} <= _VALUE_TYPES or {type(a.note) for a in answers} != {str}:
+            return False
+        if not all(is_answer_value(a.value) for a in answers if type(a.value) is int):
+            return False
+        for action in [a.action for a in answers if a.action is not None]:
+            if (type(action) is not Action or type(action.what) is not str or type(action.owner) is not str
+                    or (action.due is not None and type(action.due) is not dt.date)):
+                return False
+    reviewed: set[tuple[str, str]] = set()
+    for review in run.reviews:
+        if (type(review) is not ActionReview or type(review.run) is not str or not _is_safe_run_id(review.run)
+                or not is_safe_id(review.item) or review.decision not in REVIEW_DECISIONS or type(review.note) is not str
+                or review.action_key in reviewed):
+            return False
+        reviewed.add(review.action_key)
+    return True
+
+
+#: The types a stored answer's value can have (see :func:`is_answer_value`), and None: no answer.
+_VALUE_TYPES = frozenset({str, int, dt.date, type(None)})
+
+
 def is_moment(value: Any) -> bool:
     """Whether ``value`` is what a run's ``started`` and ``finished`` must be: a date-time with
     an offset that has a time in UTC (TOML allows 0001-01-01T00:00:00+01:00, which has none)."""
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
         return False
+    if 1 < value.year < 9999:
+        return True  # an offset moves a moment by less than a day
     try:
         value.astimezone(dt.timezone.utc)
     except OverflowError:
@@ -656,6 +726,10 @@ def is_moment(value: Any) -> bool:
 
 def _is_safe_run_id(value: str) -> bool:
     return _RUN_ID.fullmatch(value) is not None
+
+
+#: Whether a text is a run id: letters, digits and dashes, at most 80 (what new_run_id makes).
+is_run_id = _is_safe_run_id
 
 
 def _answer_from_dict(raw: Any, n: int, seen: set[str], fail) -> Answer:
@@ -679,7 +753,7 @@ def _answer_from_dict(raw: Any, n: int, seen: set[str], fail) -> Answer:
     if "status" in raw and value is not None and not isinstance(value, str):
         raise fail(_("item {item}: key 'status' must be a string: green, amber, red or na (found {found}).").format(
             item=repr(item), found=_shown(value)))
-    if value is not None and (isinstance(value, (bool, dt.datetime)) or not isinstance(value, (str, int, dt.date))):
+    if value is not None and not is_answer_value(value):
         raise fail(_("item {item}: key 'value' must be a whole number, a string or a date like 2026-12-31 (found {found}).").format(
             item=repr(item), found=_shown(value)))
     note = raw.get("note", "")
@@ -695,7 +769,7 @@ def _answer_from_dict(raw: Any, n: int, seen: set[str], fail) -> Answer:
             raise fail(_("item {item}: action 'what' and 'owner' must be strings.").format(item=repr(item)))
         if due == "":
             due = None
-        if due is not None and (isinstance(due, dt.datetime) or not isinstance(due, dt.date)):
+        if due is not None and not _is_day(due):
             raise fail(_("item {item}: action 'due' must be a date like 2026-12-31 (without quotes).").format(item=repr(item)))
         separate = raw_action.get("separate", False)
         if not isinstance(separate, bool):

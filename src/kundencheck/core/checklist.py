@@ -60,6 +60,11 @@ def is_safe_id(value: object) -> bool:
 _KNOWN_SAFE_IDS: set[str] = set()
 
 
+def all_safe_ids(ids: set) -> bool:
+    """Whether every one of ``ids`` is a safe id; the ones seen before are looked up at once."""
+    return all(is_safe_id(value) for value in ids.difference(_KNOWN_SAFE_IDS))
+
+
 # The small immutable records here and in the store and scoring are NamedTuples: a frozen
 # dataclass compiles six methods when its module is imported (Python 3.11), which cost about a
 # millisecond per class at every start, before the first frame.

@@ -6,8 +6,10 @@ blob id in ``<git dir>/kundencheck/cache/``; a blob id names exactly one content
 never goes stale, and a warm start reads (one ``git cat-file --batch``, :meth:`GitStore.read_blobs`)
 and parses only the files that are new since the last one. The cache is JSON (never pickle: nothing in the git
 directory should be able to run code), written atomically; a cache that cannot be read, is
-corrupt or is from another cache version is ignored and rebuilt, and one that cannot be written
-(a read-only repository) is simply not written.
+corrupt, is from another cache version or holds a run that an answers file could not hold (the
+checks of the answers loader: safe ids, the run id's shape, types, date-times with a time in
+UTC, answer value kinds; text that is not Unicode) is ignored and rebuilt, never believed, and
+one that cannot be written (a read-only repository) is simply not written.
 
 Commit metadata is not needed for the runs themselves (the answers files carry author and times);
 where a view wants commit ids, :func:`run_commits` reads them in one ``git log`` pass.
@@ -23,8 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from kundencheck.core import history
-from kundencheck.core.answers import ANSWERS_DIR, Action, ActionReview, Answer, Run
-from kundencheck.core.checklist import read_file_bytes
+from kundencheck.core.answers import (
+    ANSWERS_DIR,
+    REVIEW_DECISIONS,
+    Action,
+    ActionReview,
+    Answer,
+    Run,
+    is_answer_value,
+    is_moment,
+    is_run_id,
+)
+from kundencheck.core.checklist import all_safe_ids, read_file_bytes
 from kundencheck.core.errors import AnswersError
 from kundencheck.store.atomic import atomic_write
 
@@ -94,9 +106,10 @@ def read_cache(path: Path) -> dict[str, Run]:
         strings, entries = data["strings"], data["runs"]
         if not isinstance(entries, dict) or not isinstance(strings, list) or not all(type(s) is str for s in strings):
             return {}
+        "".join(strings).encode("utf-8")  # a lone surrogate (no answers file holds one) raises here
         decode = _RunDecoder(strings)
         return {str(blob): decode.run(entry) for blob, entry in entries.items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
         return {}
 
 
@@ -155,11 +168,15 @@ class _RunEncoder:
 
 
 class _RunDecoder:
-    """Turns cached runs back into objects; any wrong shape raises (and the cache is rebuilt)."""
+    """Turns cached runs back into objects; any wrong shape raises (and the cache is rebuilt),
+    and so does a run an answers file could not hold: the answers loader's checks
+    (:func:`kundencheck.core.answers.run_is_sound` states them for a whole run) are made here
+    field by field as the run is decoded, each text's once, so a warm start stays fast."""
 
     def __init__(self, strings: list[str]) -> None:
         self.strings = strings
         self._dates: dict[str, dt.date] = {}
+        self._texts: set[int] = set()  # indexes of texts known to be non-blank
 
     def run(self, entry: list[Any]) -> Run:
         s = self.strings
@@ -167,9 +184,7 @@ class _RunDecoder:
          participants, answers, reviews, corrects, correction_note) = entry
         started = dt.datetime.fromisoformat(started)
         finished = dt.datetime.fromisoformat(finished) if finished is not None else None
-        if started.tzinfo is None or (finished is not None and finished.tzinfo is None):
-            raise ValueError("naive date-time in the cache")
-        return Run(
+        run = Run(
             id=s[run_id], checklist=s[checklist], checklist_version=s[version], phase=s[phase],
             language=s[language], sprint=s[sprint], author=s[author], started=started, finished=finished,
             participants=[s[p] for p in participants],
@@ -179,14 +194,37 @@ class _RunDecoder:
             reviews=[ActionReview(s[r], s[i], s[d], s[n]) for r, i, d, n in reviews],
             corrects=s[corrects], correction_note=s[correction_note],
         )
+        items = {answer.item for answer in run.answers}
+        if not (is_run_id(run.id) and all_safe_ids({run.checklist, run.phase} | items)
+                and len(items) == len(run.answers) and self.texts((language, sprint, author))
+                and is_moment(started) and (finished is None or is_moment(finished))):
+            raise ValueError("a cached run that no answers file could hold")
+        if run.reviews:
+            keys = {review.action_key for review in run.reviews}
+            if (len(keys) != len(run.reviews) or not all(is_run_id(review.run) for review in run.reviews)
+                    or not all_safe_ids({review.item for review in run.reviews})
+                    or not {review.decision for review in run.reviews} <= _DECISIONS):
+                raise ValueError("a cached review that no answers file could hold")
+        return run
+
+    def texts(self, indexes: tuple[int, ...]) -> bool:
+        """Whether the texts at ``indexes`` are all non-blank (as language, sprint and author must be)."""
+        known = self._texts
+        for index in indexes:
+            if index not in known:
+                if not self.strings[index].strip():
+                    return False
+                if type(index) is int and index >= 0:
+                    known.add(index)
+        return True
 
     def value(self, value: Any) -> Any:
         if value is None:
             return None
         if type(value) is list:
             (number,) = value
-            if type(number) is not int:
-                raise TypeError("not a number")
+            if type(number) is not int or not is_answer_value(number):
+                raise TypeError("not a number an answer can have")
             return number
         return self.date(value["d"])
 
@@ -200,6 +238,9 @@ class _RunDecoder:
         if date is None:
             date = self._dates[text] = dt.date.fromisoformat(text)
         return date
+
+
+_DECISIONS = frozenset(REVIEW_DECISIONS)
 
 
 # --------------------------------------------------------------------------------- commits
