@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -46,10 +48,39 @@ def make_draft(repo: Path, answers=COMPLETE, *, sprint: str = "2026-W48") -> str
     return session.run.id
 
 
+#: A second kundencheck process that takes a draft's lock the way a run does, says so, and waits.
+HOLDER = """
+import sys, time
+from kundencheck.store.drafts import DraftStore
+lock = DraftStore(__import__("pathlib").Path(sys.argv[1])).lock(sys.argv[2])
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.fixture
+def holding(project_repo):
+    """Start another process that holds the lock of a draft (by run id); returns the process.
+    Every such process is killed at the end of the test."""
+    started = []
+
+    def hold(run_id: str) -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-c", HOLDER, str(drafts_dir(project_repo)), run_id],
+                                   stdout=subprocess.PIPE, text=True)
+        started.append(process)
+        assert process.stdout.readline().strip() == "holding"
+        return process
+
+    yield hold
+    for process in started:
+        process.kill()
+        process.wait()
+
+
 @pytest.fixture
 def live_pid():
-    """A process that is alive for the test: stands in for another kundencheck holding a lock."""
-    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    """A live process that has nothing to do with kundencheck: what a reused process id names."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
     yield process.pid
     process.kill()
     process.wait()
@@ -70,10 +101,10 @@ def test_no_drafts(project_repo):
     assert result.exit_code == 0 and "No drafts" in result.output
 
 
-def test_listing_shows_id_checklist_sprint_progress_and_time(project_repo, live_pid):
+def test_listing_shows_id_checklist_sprint_progress_and_time(project_repo, holding):
     complete = make_draft(project_repo)
     partial = make_draft(project_repo, COMPLETE[:2], sprint="Sprint \x1b[31m7")
-    (drafts_dir(project_repo) / f"{partial}.lock").write_text(str(live_pid))
+    live_pid = holding(partial).pid
     result = invoke(project_repo, "drafts")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -167,16 +198,20 @@ def test_discard(project_repo):
 # ------------------------------------------------------------------------------ the lock
 
 
-def test_a_draft_held_by_a_live_process_is_not_opened_twice(project_repo, live_pid):
+def test_a_draft_held_by_a_live_process_is_not_opened_twice(project_repo, holding):
     run_id = make_draft(project_repo)
     lock = drafts_dir(project_repo) / f"{run_id}.lock"
-    lock.write_text(str(live_pid))
+    live_pid = holding(run_id).pid
+    assert lock.read_text() == str(live_pid)  # information for people; the lock is the OS's
     project = open_project(project_repo)
     try:
-        with pytest.raises(StoreError, match=f"in use by another kundencheck \\(process {live_pid}\\)"):
+        with pytest.raises(StoreError, match=f"in use by another kundencheck \\(process {live_pid}\\)") as info:
             RunSession.start(project, "build", draft=project.drafts.load(run_id))
     finally:
         project.close()
+    # The message names the lock file and how it ends, and never promises that it clears itself.
+    assert str(lock) in str(info.value) and f"kill {live_pid}" in str(info.value)
+    assert "clears itself" not in str(info.value)
     assert lock.read_text() == str(live_pid)
     # Neither the CLI commits it nor discards it from under the other process.
     committed = invoke(project_repo, "drafts", "commit", run_id)
@@ -186,22 +221,60 @@ def test_a_draft_held_by_a_live_process_is_not_opened_twice(project_repo, live_p
     assert (drafts_dir(project_repo) / f"{run_id}.toml").exists()
 
 
-def test_a_lock_left_by_a_dead_process_is_taken_over(project_repo, dead_pid):
+def test_the_lock_ends_with_the_process_that_held_it(project_repo, holding):
+    """A kundencheck killed with SIGKILL (no chance to clean up) leaves its lock file, with its
+    process id in it; the lock itself ended with the process, so the draft is free at once."""
     run_id = make_draft(project_repo)
     lock = drafts_dir(project_repo) / f"{run_id}.lock"
-    lock.write_text(str(dead_pid))
+    holder = holding(run_id)
+    assert "in use" in invoke(project_repo, "drafts").output
+    holder.send_signal(signal.SIGKILL)
+    holder.wait()
+    assert lock.read_text() == str(holder.pid)  # left behind, as a killed process leaves it
     assert "in use" not in invoke(project_repo, "drafts").output
     project = open_project(project_repo)
     session = RunSession.start(project, "build", draft=project.drafts.load(run_id))
-    import os
-
     assert lock.read_text() == str(os.getpid())
     session.release()
     project.close()
     assert not lock.exists()
-    lock.write_text(str(dead_pid))
     result = invoke(project_repo, "drafts", "commit", run_id)
     assert result.exit_code == 0, result.output
+
+
+def test_a_process_id_used_again_by_another_program_holds_nothing(project_repo, live_pid):
+    """The lock file names a process that is alive, but that process never took the lock (its
+    id was used again after the kundencheck that wrote it ended): the draft is free. Before, it
+    stayed blocked for as long as that unrelated program ran."""
+    run_id = make_draft(project_repo)
+    lock = drafts_dir(project_repo) / f"{run_id}.lock"
+    lock.write_text(str(live_pid))
+    assert "in use" not in invoke(project_repo, "drafts").output
+    project = open_project(project_repo)
+    session = RunSession.start(project, "build", draft=project.drafts.load(run_id))
+    assert lock.read_text() == str(os.getpid())
+    session.release()
+    project.close()
+    lock.write_text(str(live_pid))
+    result = invoke(project_repo, "drafts", "commit", run_id)
+    assert result.exit_code == 0, result.output
+
+
+def test_one_process_may_take_a_draft_it_holds_again(project_repo):
+    run_id = make_draft(project_repo)
+    lock = drafts_dir(project_repo) / f"{run_id}.lock"
+    project = open_project(project_repo)
+    first = RunSession.start(project, "build", draft=project.drafts.load(run_id))
+    second = RunSession.start(project, "build", draft=project.drafts.load(run_id))
+    first.release()
+    assert lock.exists() and project.drafts.holder(run_id) is None
+    # Still held against other processes until the second session lets go too.
+    held = subprocess.run([sys.executable, "-c", HOLDER, str(drafts_dir(project_repo)), run_id], capture_output=True,
+                          text=True, timeout=60)
+    assert held.returncode != 0 and "in use by another kundencheck" in held.stderr
+    second.release()
+    project.close()
+    assert not lock.exists()
 
 
 def test_help_has_examples():
@@ -210,16 +283,16 @@ def test_help_has_examples():
         assert result.exit_code == 0 and "Examples:" in result.output, args
 
 
-def test_listing_sweeps_the_locks_of_dead_runs_that_saved_nothing(project_repo, live_pid, dead_pid):
-    """A kundencheck killed before its first answer leaves a lock and no draft. Listing the
-    drafts removes such locks; a live process's lock, a lock with a draft and a lock still being
-    written (no process id yet) stay."""
+def test_listing_sweeps_the_locks_of_dead_runs_that_saved_nothing(project_repo, holding, live_pid, dead_pid):
+    """A kundencheck killed before its first answer leaves a lock file and no draft. Listing
+    the drafts removes such files when no process holds them (whatever process id they name);
+    a held lock and a lock with a draft stay."""
     folder = drafts_dir(project_repo)
     with_draft = make_draft(project_repo)
     folder.joinpath(f"{with_draft}.lock").write_text(str(dead_pid))
     folder.joinpath("20261127T090000Z-build-dead-000001.lock").write_text(str(dead_pid))
-    folder.joinpath("20261127T090000Z-build-live-000002.lock").write_text(str(live_pid))
-    folder.joinpath("20261127T090000Z-build-new-000003.lock").write_text("")
+    holding("20261127T090000Z-build-live-000002")
+    folder.joinpath("20261127T090000Z-build-reused-000003.lock").write_text(str(live_pid))
+    folder.joinpath("20261127T090000Z-build-empty-000004.lock").write_text("")
     assert invoke(project_repo, "drafts").exit_code == 0
-    assert sorted(p.name for p in folder.glob("*.lock")) == [
-        "20261127T090000Z-build-live-000002.lock", "20261127T090000Z-build-new-000003.lock", f"{with_draft}.lock"]
+    assert sorted(p.name for p in folder.glob("*.lock")) == ["20261127T090000Z-build-live-000002.lock", f"{with_draft}.lock"]
