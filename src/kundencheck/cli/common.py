@@ -14,7 +14,6 @@ import importlib
 import io
 import os
 import sys
-import tempfile
 import traceback
 from pathlib import Path
 from typing import Callable
@@ -105,20 +104,60 @@ def guarded(func: Callable | None = None, *, tui: bool = False) -> Callable:
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
         except Exception:  # a bug: keep the details, show one paragraph
-            log = Path(tempfile.gettempdir()) / f"kundencheck-crash-{os.getpid()}.txt"
-            try:
-                log.write_text(traceback.format_exc())
-                where = _("The details are in {file}.").format(file=log)
-            except OSError:
-                where = ""
+            error = sys.exc_info()[0].__name__
+            log = write_crash_log(traceback.format_exc())
+            if log is None:
+                _fail(_("An unexpected internal error happened ({error}). This is a bug in kundencheck, not in your "
+                        "repository; answers given so far are kept as a draft. Please report it, with what you did.")
+                      .format(error=error), 70)
             _fail(
                 _("An unexpected internal error happened ({error}). This is a bug in kundencheck, not in your "
                   "repository; answers given so far are kept as a draft. {where} Please report it with that file.")
-                .format(error=sys.exc_info()[0].__name__, where=where),
+                .format(error=error, where=_("The details are in {file}.").format(file=log)),
                 70,
             )
 
     return wrapper
+
+
+def write_crash_log(details: str) -> Path | None:
+    """Write an internal error's details where only this user can read them; the file, or None.
+
+    A new file in the user cache folder (``~/.cache/kundencheck`` on Linux), which is made
+    private (0700) when it is created: a traceback shows paths, and perhaps answers, that other
+    users of the machine must not read. The file gets a name no one can guess ahead and is
+    created exclusively, never through a symbolic link (``O_EXCL | O_NOFOLLOW``), mode 0600: a
+    link planted under that name is not followed, and nothing existing is overwritten.
+    """
+    import platformdirs
+
+    try:
+        folder = platformdirs.user_cache_path("kundencheck")
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    for _attempt in range(5):
+        path = folder / _crash_log_name()
+        try:
+            fd = os.open(path, flags, 0o600)
+        except FileExistsError:
+            continue  # a file or a link is there already: another name
+        except OSError:
+            return None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(details)
+        except OSError:
+            return None
+        return path
+    return None
+
+
+def _crash_log_name() -> str:
+    import time
+
+    return f"crash-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{os.urandom(6).hex()}.txt"
 
 
 def directory_of(ctx: click.Context) -> Path:
