@@ -17,7 +17,7 @@ from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Answer, Run
 from kundencheck.core.catalog import Catalog, load_catalog
 from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item
-from kundencheck.core.config import CONFIG_PATH, Config, load_config
+from kundencheck.core.config import CONFIG_PATH, Config, check_branch, load_config
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
 from kundencheck.core.i18n import _, set_language
 from kundencheck.core.scoring import Tally, tally
@@ -216,6 +216,8 @@ def open_project(path: str | Path = ".", *, allow_detached: bool = False) -> Pro
     store = GitStore.open(path, allow_detached=allow_detached)
     try:
         config = load_config(store.root)
+        if config.branch:
+            check_branch(config, store.remotes())  # a name that shadows a remote's branches
         # The project's config, else the person's own (user config folder), else LANG, else en.
         language, _source = effective_language(config.language, None if config.language else load_user_config())
         set_language(language)

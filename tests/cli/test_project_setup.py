@@ -420,3 +420,30 @@ def test_help_of_the_new_commands_has_examples():
     for command in ("init", "phase", "config", "completion"):
         result = invoke(command, "--help")
         assert result.exit_code == 0 and "Examples:" in result.output, command
+
+
+@pytest.mark.parametrize("name", ["HEAD", "@", "refs/heads/kundencheck", "origin/kundencheck", "origin", "a..b", "x.lock"])
+def test_init_refuses_branch_names_git_would_read_as_something_else(repo, tmp_path, name):
+    git(repo, "remote", "add", "origin", str(tmp_path / "elsewhere.git"))
+    before = subjects(repo)
+    result = invoke("init", "--branch", name, cwd=repo)
+    assert result.exit_code == 2, result.output
+    assert "--branch:" in result.output and "kundencheck" in result.output
+    assert subjects(repo) == before and not (repo / CONFIG_PATH).exists()
+
+
+@pytest.mark.parametrize("name", ["HEAD", "origin/main", "origin"])
+def test_a_config_whose_branch_git_would_read_as_something_else_is_refused_at_load(repo, tmp_path, name):
+    """Before, `branch = "HEAD"` or "origin/main" went on to the commit, which failed with
+    "kept moving ... committing busily"; now every command names the file, line and key."""
+    git(repo, "remote", "add", "origin", str(tmp_path / "elsewhere.git"))
+    config = repo / CONFIG_PATH
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'project = "Shop"\n\n[storage]\nbranch = "{name}"\n')
+    git(repo, "add", CONFIG_PATH)
+    git(repo, "commit", "-q", "-m", "config")
+    for command in (["status"], ["check"], ["answer", "build", "--template"], ["run", "build"]):
+        result = invoke(*command, cwd=repo)
+        assert result.exit_code == 2, (command, result.output)
+        assert f"{config}, line 4, key 'storage.branch':" in " ".join(result.output.split()), result.output
+        assert "busily" not in result.output

@@ -150,3 +150,52 @@ def test_check_rules_default_to_error_and_can_be_changed(tmp_path):
     assert load_config(tmp_path).check == {"due": "error", "red_without_action": "off",
                                            "overdue_action": "error", "disagreement": "warning"}
     assert Config().check is not Config().check  # no shared default
+
+
+# ----------------------------------------------------------------------------- branch names
+
+import subprocess  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kundencheck.core.config import branch_problem  # noqa: E402
+
+#: Parts that branch names are made of: the characters and sequences git's rules are about.
+_NAME_PARTS = ["a", "b", "Z", "9", "ä", "-", "_", ".", "..", "/", "//", "@", "@{", "{", "}", ".lock", "lock", " ", "~", "^",
+               ":", "?", "*", "[", "]", "\\", "\x01", "\x7f", "\t", "HEAD", "refs/", "heads/", "origin/", "+", "#", "'"]
+branch_names = st.lists(st.sampled_from(_NAME_PARTS), min_size=1, max_size=6).map("".join) | st.text(
+    alphabet=st.characters(blacklist_characters="\x00", max_codepoint=0x2FF), max_size=12)
+
+
+def git_accepts_branch(name: str, cwd: Path) -> bool:
+    """git's own verdict: `git check-ref-format --branch NAME` (outside any repository, so
+    nothing like @{-1} is looked up)."""
+    return subprocess.run(["git", "check-ref-format", "--branch", name], cwd=cwd, capture_output=True).returncode == 0
+
+
+@settings(max_examples=400, deadline=None)
+@given(name=branch_names)
+def test_branch_names_follow_gits_own_rules(tmp_path_factory, name):
+    outside = tmp_path_factory.getbasetemp()
+    problem = branch_problem(name)
+    if git_accepts_branch(name, outside):
+        # git takes it; kundencheck refuses only what git would read as something else.
+        assert (problem is None) or name in ("@",) or name.startswith("refs/"), (name, problem)
+    else:
+        assert problem is not None, name
+
+
+@pytest.mark.parametrize("name", ["HEAD", "@", "refs/heads/kundencheck", "refs/x", "-x", "a..b", "x.lock", "a/.b", "a//b",
+                                  "a/", "x.", "a@{1}", "a b", "a\\b", "a:b", "a?b", "a*b", "a[b", "a~1", "a^", "\x7f"])
+def test_names_that_are_no_branch_are_refused_in_the_config(tmp_path, name):
+    message, _path = config_error(tmp_path, f"[storage]\nbranch = {__import__('json').dumps(name)}\n")
+    assert "line 2, key 'storage.branch'" in message and "kundencheck" in message
+
+
+def test_a_branch_that_shadows_a_remote_is_refused():
+    assert branch_problem("origin/kundencheck", {"origin"}) is not None
+    assert branch_problem("origin", {"origin"}) is not None
+    assert branch_problem("origin/kundencheck", {"upstream"}) is None
+    assert branch_problem("originals/x", {"origin"}) is None
+    assert branch_problem("team/kundencheck", {"origin"}) is None

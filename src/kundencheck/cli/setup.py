@@ -85,14 +85,19 @@ def _check_phase(name: str, config, catalog) -> None:
         )
 
 
-def _validate(doc, path: Path, flags: dict[str, str] | None = None):
-    """Check the document with the same rules as reading the config; a bad flag value is
-    reported against the flag, not against a file that was never written."""
+def _validate(doc, path: Path, flags: dict[str, str] | None = None, remotes: set[str] | None = None):
+    """Check the document with the same rules as reading the config (and its branch against
+    the repository's ``remotes``); a bad flag value is reported against the flag, not against a
+    file that was never written."""
     import tomlkit
+
+    from kundencheck.core.config import check_branch
 
     text = tomlkit.dumps(doc)
     try:
-        return config_from_dict(doc.unwrap(), str(path), text=text), text
+        config = config_from_dict(doc.unwrap(), str(path), text=text)
+        check_branch(config, remotes or ())
+        return config, text
     except ConfigError as exc:
         flag = (flags or {}).get(exc.key or "")
         if flag:
@@ -344,7 +349,7 @@ def init(ctx: click.Context, copy_checklists: bool, all_languages: bool, **flags
                     _check_phase(given[PHASE], old, load_catalog(store.root))
                 for setting, value in given.items():
                     _set_key(doc, setting, value)
-                config, text = _validate(doc, path, flag_names)
+                config, text = _validate(doc, path, flag_names, store.remotes())
                 changes = []
                 for setting in given:
                     was, now = _current(before, setting), _current(doc.unwrap(), setting)
@@ -381,7 +386,7 @@ def init(ctx: click.Context, copy_checklists: bool, all_languages: bool, **flags
             if PHASE in given:
                 _check_phase(values["phase"], load_config(store.root), catalog)
             doc = new_document(values, list(KNOWN_PHASES))
-            config, text = _validate(doc, path, flag_names)
+            config, text = _validate(doc, path, flag_names, store.remotes())
             lines = [f"- {s.dotted} = {_toml(values[s.key])}" for s in SETTINGS if not (s.key == "branch" and not values["branch"])]
             lines.append("- " + _("checklists: each phase uses its shipped checklist ({phases})").format(
                 phases=", ".join(KNOWN_PHASES)))
@@ -564,7 +569,7 @@ def phase(ctx: click.Context, name: str | None) -> None:
             values = {"project": project.root.name, "client": "", "language": project.language, "phase": name,
                       "cadence_days": DEFAULT_CADENCE_DAYS, "branch": "", "commit_msg_hook": True, "push": False}
             doc = new_document(values, list(KNOWN_PHASES))
-        new_config, text = _validate(doc, path)
+        new_config, text = _validate(doc, path, remotes=project.store.remotes())
         target = new_config.checklists.get(name, name)
         message = (
             _("kundencheck: phase {old} -> {new}").format(old=current, new=name) + "\n\n"

@@ -7,6 +7,7 @@ key and the allowed values, not a silently ignored setting.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -66,6 +67,8 @@ class Config:
     #: The [tone] table: whether notes are checked for contemptuous words, and the project's own.
     tone: ToneConfig = field(default_factory=ToneConfig)
     source: str = ""
+    #: The file's text, kept for line numbers in later checks (check_branch).
+    text: str = field(default="", repr=False, compare=False)
 
 
 _TOP = {"project", "client", "language", "phase", "cadence_days", "checklists", "storage", "check", "tone"}
@@ -139,7 +142,7 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
     for key in data:
         if key not in _TOP:
             raise fail(key, _("unknown key. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(_TOP))))
-    config = Config(source=shown)
+    config = Config(source=shown, text=text or "")
     for key in ("project", "client"):
         if key in data:
             if not isinstance(data[key], str):
@@ -175,8 +178,11 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
             raise fail(f"storage.{key}", _("unknown key. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(_STORAGE))))
     if "branch" in storage:
         branch = storage["branch"]
-        if not isinstance(branch, str) or not branch or branch.startswith("-") or ".." in branch or any(c in branch for c in " ~^:?*[\\"):
+        if not isinstance(branch, str):
             raise fail("storage.branch", _("must be a branch name such as \"kundencheck\"."))
+        problem = branch_problem(branch)
+        if problem:
+            raise fail("storage.branch", problem)
         config.branch = branch
     for key, attr in (("commit_msg_hook", "commit_msg_hook"), ("push", "push")):
         if key in storage:
@@ -218,9 +224,77 @@ def _tone_from_dict(tone: Any, fail) -> ToneConfig:
         for n, entry in enumerate(entries, start=1):
             if not isinstance(entry, str) or not entry.strip().rstrip("*").strip():
                 raise fail(f"tone.{key}", _("entry {n} must be a word or phrase in quotes (found {found}).").format(
-                    n=n, found=repr(entry)[:60]))
+                    n=n, found=describe_value(entry)))
             if len(entry) > TONE_MAX_LENGTH or "\n" in entry:
                 raise fail(f"tone.{key}", _("entry {n} must be one line of at most {limit} characters.").format(
                     n=n, limit=TONE_MAX_LENGTH))
         lists[key] = tuple(entry.strip() for entry in entries)
     return ToneConfig(enabled=enabled, words=lists["words"], ignore=lists["ignore"])
+
+
+def branch_problem(name: str, remotes: Iterable[str] = ()) -> str | None:
+    """Why ``name`` cannot be the team's answers branch (``storage.branch``), or None.
+
+    git's own rules for a branch name, as ``git check-ref-format --branch`` applies them (its
+    manual page lists them; tests compare with git's verdict), and names git would read as
+    something else: ``HEAD`` and ``@`` (the checked-out commit), ``refs/...`` (a full ref name,
+    not a branch), and a configured remote's name or ``REMOTE/...`` (which shadows the remote's
+    branches: ``origin/main`` would be read as origin's main). ``remotes``: the configured
+    remotes, which only the store knows."""
+    problem = _branch_rule(name)
+    if problem is not None:
+        return _("{name} is not a branch name git accepts: {reason}. Use a plain name such as \"kundencheck\" "
+                 "(`git check-ref-format --branch NAME` says what git makes of a name).").format(
+            name=describe_value(name), reason=problem)
+    if name in ("HEAD", "@"):
+        return _("{name} is what git calls the checked-out commit, not a branch. Use a plain name such as "
+                 "\"kundencheck\".").format(name=repr(name))
+    if name.startswith("refs/"):
+        return _("{name} is a full ref name; give the branch's own name, without refs/heads/ (e.g. \"kundencheck\").").format(
+            name=describe_value(name))
+    for remote in sorted(remotes):
+        if name == remote or name.startswith(remote + "/"):
+            return _("{name} would shadow the branches of the remote {remote} (git would read {name} as one of "
+                     "them). Use a name that does not start with a remote's name, such as \"kundencheck\".").format(
+                name=describe_value(name), remote=repr(remote))
+    return None
+
+
+#: Characters git never allows in a ref name (besides control characters).
+_REF_FORBIDDEN = frozenset(" ~^:?*[\\\x7f")
+
+
+def _branch_rule(name: str) -> str | None:
+    """The first of git's branch-name rules ``name`` breaks (refs.c, check_refname_format, for
+    ``refs/heads/NAME``, and the ``--branch`` rules: no leading dash, not HEAD), or None."""
+    if not name:
+        return _("it is empty")
+    if name.startswith("-"):
+        return _("it starts with a dash")
+    bad = sorted({c for c in name if c < " " or c in _REF_FORBIDDEN})
+    if bad:
+        return _("it contains {characters}, which git does not allow in branch names").format(
+            characters=", ".join(repr(c) for c in bad))
+    if ".." in name:
+        return _("it contains two dots in a row")
+    if "@{" in name:
+        return _("it contains {sequence}").format(sequence="'@{'")
+    if name.endswith("."):
+        return _("it ends with a dot")
+    for part in name.split("/"):
+        if not part:
+            return _("a part of it is empty (a slash at either end, or two in a row)")
+        if part.startswith("."):
+            return _("a part of it starts with a dot")
+        if part.endswith(".lock"):
+            return _("a part of it ends with .lock")
+    return None
+
+
+def check_branch(config: Config, remotes: Iterable[str]) -> None:
+    """Raise ConfigError (file, line, key) when the config's ``storage.branch`` would shadow a
+    remote's branches; the remotes are the repository's, which the store reads."""
+    problem = branch_problem(config.branch, remotes) if config.branch else None
+    if problem:
+        line = key_line(config.text, "storage.branch") if config.text else None
+        raise ConfigError(setting_problem(config.source, line, "storage.branch", problem), key="storage.branch")

@@ -343,6 +343,10 @@ class GitStore:
                 except OSError:
                     return  # no process to start (none left, no memory): the call itself says why
 
+    def remotes(self) -> set[str]:
+        """The names of the configured remotes (those with a url)."""
+        return _remotes(self._config())
+
     def identity(self) -> Identity:
         """The author git will record, from the environment and git config, as `git commit` does."""
         return _identity_from(self._config())
