@@ -750,7 +750,10 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     loaded = []
     for path in files:
         try:
-            checklist = load_checklist_file(path)
+            # A file in the work tree is the repository's: a link leading out of it is refused
+            # (named on the command line too: `validate .kundencheck/checklists/*.toml` in CI).
+            within = root if root is not None and path.absolute().is_relative_to(root) else None
+            checklist = load_checklist_file(path, within=within)
         except ChecklistError as exc:
             bad += 1
             errors.print(f"✘ {exc}")

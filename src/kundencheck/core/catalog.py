@@ -113,13 +113,17 @@ class Catalog:
     def _load_all(self) -> None:
         if self._all is not None:
             return
-        self._all, self._errors = _load(checklist_paths(self.project_root))
+        shipped, shipped_errors = _load(checklist_paths(None))
+        project, project_errors = self._project_files()
+        self._all = {**shipped, **project}  # a project's own file overrides a shipped one
+        self._errors = shipped_errors + project_errors
 
     def _project_files(self) -> tuple[dict[tuple[str, str], Checklist], list[ChecklistError]]:
         if self._project is None:
             folder = self.project_root / PROJECT_CHECKLISTS if self.project_root else None
             paths = sorted(folder.glob("*.toml")) if folder is not None and folder.is_dir() else []
-            self._project = _load(paths)
+            # Files of the repository: a link leading out of the work tree is refused, not read.
+            self._project = _load(paths, within=self.project_root)
         return self._project
 
     def find(self, checklist_id: str, language: str) -> Checklist:
@@ -188,13 +192,14 @@ def load_catalog(project_root: Path | None) -> Catalog:
     return Catalog(project_root)
 
 
-def _load(paths: list[Path]) -> tuple[dict[tuple[str, str], Checklist], list[ChecklistError]]:
-    """Parse ``paths`` in order; a later file with the same id and language wins."""
+def _load(paths: list[Path], within: Path | None = None) -> tuple[dict[tuple[str, str], Checklist], list[ChecklistError]]:
+    """Parse ``paths`` in order; a later file with the same id and language wins. ``within``:
+    the work tree the files must lie in (see :func:`load_checklist`)."""
     checklists: dict[tuple[str, str], Checklist] = {}
     errors: list[ChecklistError] = []
     for path in paths:
         try:
-            checklist = load_checklist_file(path)
+            checklist = load_checklist_file(path, within=within)
         except ChecklistError as exc:
             errors.append(exc)
             continue

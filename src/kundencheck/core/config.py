@@ -80,16 +80,18 @@ def load_config(project_root: Path) -> Config:
     path = project_root / CONFIG_PATH
     if not path.exists() and not path.is_symlink():  # a dangling link is an error, not "no config"
         return Config()
-    data, shown, text = read_settings_file(path, ConfigError, N_("the project config"))
+    # A file of the repository: a link leading out of the work tree is refused, not read.
+    data, shown, text = read_settings_file(path, ConfigError, N_("the project config"), within=project_root)
     return config_from_dict(data, shown, text=text)
 
 
-def read_settings_file(path: Path, error_type: type, what: str) -> tuple[dict[str, Any], str, str]:
+def read_settings_file(path: Path, error_type: type, what: str, within: Path | None = None) -> tuple[dict[str, Any], str, str]:
     """Read a settings file (project or user config): its table, its name for messages, its
     text (for line numbers in errors). Every failure is ``error_type`` naming the file.
-    ``what`` is an English text marked with ``N_()`` (translated where it is shown)."""
+    ``what`` is an English text marked with ``N_()`` (translated where it is shown);
+    ``within``: the work tree a repository's file must lie in (see read_file_bytes)."""
     shown = str(path)
-    raw = read_file_bytes(path, error_type, what=what, limit=MAX_FILE_BYTES,
+    raw = read_file_bytes(path, error_type, what=what, limit=MAX_FILE_BYTES, within=within,
                           hint=N_("It holds a few settings; check that this is the right file."))
     data = parse_toml_bytes(raw, shown, error_type)
     return data, shown, raw.decode("utf-8", "replace")
