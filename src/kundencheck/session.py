@@ -8,7 +8,7 @@ commits through the store. It holds no UI code, so it is tested without a termin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -86,6 +86,9 @@ class Project:
     #: Whether the repository has a project config (``kundencheck init`` has run): without one,
     #: kundencheck works with the defaults and says how to set the project up.
     set_up: bool = True
+    #: The config or the project's checklists were read from git, not the work tree (a sparse
+    #: checkout without .kundencheck/).
+    from_git: bool = False
 
     @property
     def root(self) -> Path:
@@ -107,6 +110,15 @@ class Project:
             accepted = load_user_config().push.get(str(self.store.repository_folder))
         return decide_push(flag, self.config.push, accepted)
 
+    def uses_kundencheck(self) -> bool:
+        """Whether the project is set up for kundencheck: it has .kundencheck/ in the work tree,
+        or (in a sparse checkout without it) in HEAD or the team's answers branch."""
+        if (self.root / ".kundencheck").is_dir() or self.from_git:
+            return True
+        if not self.store.is_sparse():
+            return False
+        return any(self.store.list_blobs(".kundencheck", rev=rev) for rev in dict.fromkeys(["HEAD", self.config.branch or "HEAD"]))
+
     def current_phase(self) -> str:
         return self.config.phase or "build"
 
@@ -119,11 +131,14 @@ class Project:
 
         return parse_runs(self.store.read_files(answers_mod.ANSWERS_DIR, rev=self.config.branch or "HEAD"))
 
-    def summary(self, today: dt.date | None = None, *, rev: str | None = None) -> tuple[HistorySummary, list[str]]:
+    def summary(self, today: dt.date | None = None, *, rev: str | None = None,
+                on_fetch: Callable[[int, str], None] | None = None) -> tuple[HistorySummary, list[str]]:
         """The history model (core/history.py) as of ``today``, read from ``rev`` (default: the
         team's answers branch, else HEAD) through the blob-id cache; returns (summary, the
         problems of answers files that could not be read). ``status``, ``log``, ``report`` and
-        the TUI's home and history screens all start here; the TUI calls it in a worker."""
+        the TUI's home and history screens all start here; the TUI calls it in a worker.
+        ``on_fetch(count, remote)``: told before a partial clone fetches the answers files it
+        lacks (in one batch)."""
         import gc
 
         from kundencheck.core.history import summarize
@@ -135,7 +150,7 @@ class Project:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            runs, errors = load_runs(self.store, rev=rev or self.config.branch or "HEAD")
+            runs, errors = load_runs(self.store, rev=rev or self.config.branch or "HEAD", on_fetch=on_fetch)
             checklists = {}
             for checklist_id in dict.fromkeys(r.checklist for r in runs):
                 try:
@@ -216,17 +231,48 @@ def open_project(path: str | Path = ".", *, allow_detached: bool = False) -> Pro
     store = GitStore.open(path, allow_detached=allow_detached)
     try:
         config = load_config(store.root)
+        committed = None
+        if store.is_sparse():  # the work tree may lack .kundencheck/: read what git holds
+            config, committed = _committed_settings(store, config)
         if config.branch:
             check_branch(config, store.remotes())  # a name that shadows a remote's branches
         # The project's config, else the person's own (user config folder), else LANG, else en.
         language, _source = effective_language(config.language, None if config.language else load_user_config())
         set_language(language)
-        catalog = load_catalog(store.root)
+        catalog = load_catalog(store.root, committed)
     except KundencheckError:
         store.close()
         raise
-    set_up = (store.root / CONFIG_PATH).is_file()
-    return Project(store=store, config=config, catalog=catalog, language=language, set_up=set_up)
+    # A config in the work tree, or (a sparse checkout without it) the one HEAD holds.
+    set_up = (store.root / CONFIG_PATH).is_file() or config.source.startswith("HEAD:")
+    return Project(store=store, config=config, catalog=catalog, language=language, set_up=set_up,
+                   from_git=committed is not None or config.source.startswith("HEAD:"))
+
+
+def _committed_settings(store: GitStore, config: Config) -> tuple[Config, dict[str, bytes | None] | None]:
+    """For a sparse checkout whose work tree lacks them: the config as HEAD has it, and the
+    project's own checklists as HEAD (else the team's answers branch) has them; the work
+    tree's own files where it has them. Returns (config, the checklist files or None)."""
+    from kundencheck.core.catalog import PROJECT_CHECKLISTS, committed_link_problem
+    from kundencheck.core.config import CONFIG_PATH, ConfigError, config_from_bytes
+
+    path = store.root / CONFIG_PATH
+    if not path.exists() and not path.is_symlink():
+        found = store.read_committed(CONFIG_PATH, rev="HEAD")
+        if CONFIG_PATH in found:
+            shown = f"HEAD:{CONFIG_PATH}"
+            if found[CONFIG_PATH] is None:
+                raise ConfigError(f"{shown}: {committed_link_problem()}")
+            config = config_from_bytes(found[CONFIG_PATH], shown)
+    if (store.root / PROJECT_CHECKLISTS).exists():
+        return config, None
+    for rev in dict.fromkeys(["HEAD", config.branch or "HEAD"]):
+        found = store.read_committed(PROJECT_CHECKLISTS, rev=rev)
+        files = {f"{rev}:{name}": raw for name, raw in found.items()
+                 if name.endswith(".toml") and "/" not in name[len(PROJECT_CHECKLISTS) + 1:]}
+        if files:
+            return config, files
+    return config, None
 
 
 def correction_run(checklist: Checklist, target: Run, identity: Identity) -> Run:

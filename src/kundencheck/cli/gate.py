@@ -93,6 +93,7 @@ def _leave_report(result=None, *, error: str = "") -> None:
 
 def _judge(ctx: click.Context, day: dt.date):
     """Open the project and judge it; returns (result, project name)."""
+    from kundencheck.cli.history import say_fetching
     from kundencheck.core.gate import evaluate, not_started
     from kundencheck.core.text import one_line
     from kundencheck.session import open_project
@@ -100,14 +101,14 @@ def _judge(ctx: click.Context, day: dt.date):
     project = open_project(directory_of(ctx), allow_detached=True)  # CI checkouts are often detached
     try:
         name = one_line(project.config.project, 60) or project.root.name
-        if not (project.root / ".kundencheck").is_dir():
+        if not project.uses_kundencheck():
             return not_started(day, project.current_phase(), project.config.check), name
         notes = []
-        summary, problems = project.summary(day)
+        summary, problems = project.summary(day, on_fetch=say_fetching)
         branch = project.config.branch
         if branch and not summary.runs:
             # A fresh clone (a CI job) has the team's answers branch only as origin's.
-            remote, remote_problems = project.summary(day, rev=f"refs/remotes/origin/{branch}")
+            remote, remote_problems = project.summary(day, rev=f"refs/remotes/origin/{branch}", on_fetch=say_fetching)
             if remote.runs:
                 summary, problems = remote, remote_problems
                 notes.append(_("No local branch {branch} with answers: read them from origin/{branch}.")

@@ -32,13 +32,19 @@ def _load(ctx: click.Context, today: dt.datetime | None):
 
     project = open_project(directory_of(ctx), allow_detached=True)
     try:
-        summary, problems = project.summary(today.date() if today is not None else dt.date.today())
+        summary, problems = project.summary(today.date() if today is not None else dt.date.today(),
+                                            on_fetch=say_fetching)
     except BaseException:
         project.close()
         raise
     return project, summary, problems
 
 
+def say_fetching(count: int, remote: str) -> None:
+    """One line on standard error while a partial clone fetches the answers files it lacks
+    (``on_fetch`` of :meth:`Project.summary`)."""
+    _console(stderr=True).print(_("kundencheck: fetching {count} answers files from {remote} in one batch (this clone is "
+                                  "partial: git left them on the remote) …").format(count=count, remote=remote))
 
 
 def _warn_problems(problems: list[str]) -> None:

@@ -90,8 +90,13 @@ class Catalog:
     and only the shipped file named for it; listing everything parses all files once.
     """
 
-    def __init__(self, project_root: Path | None, *, checklists: dict | None = None, errors: list | None = None) -> None:
+    def __init__(self, project_root: Path | None, *, checklists: dict | None = None, errors: list | None = None,
+                 committed: dict[str, bytes | None] | None = None) -> None:
+        """``committed``: the project's own checklist files as git has them (name shown in
+        messages -> content, None for a symbolic link), read instead of the work tree's folder
+        when the work tree lacks it (a sparse checkout)."""
         self.project_root = project_root
+        self._committed = committed
         self._all: dict[tuple[str, str], Checklist] | None = checklists
         self._errors: list[ChecklistError] = list(errors or [])
         self._project: tuple[dict[tuple[str, str], Checklist], list[ChecklistError]] | None = None
@@ -119,6 +124,8 @@ class Catalog:
         self._errors = shipped_errors + project_errors
 
     def _project_files(self) -> tuple[dict[tuple[str, str], Checklist], list[ChecklistError]]:
+        if self._project is None and self._committed is not None:
+            self._project = _load_committed(self._committed)
         if self._project is None:
             folder = self.project_root / PROJECT_CHECKLISTS if self.project_root else None
             paths = sorted(folder.glob("*.toml")) if folder is not None and folder.is_dir() else []
@@ -188,8 +195,30 @@ class Catalog:
         return ordered + sorted(found - set(KNOWN_PHASES))
 
 
-def load_catalog(project_root: Path | None) -> Catalog:
-    return Catalog(project_root)
+def load_catalog(project_root: Path | None, committed: dict[str, bytes | None] | None = None) -> Catalog:
+    return Catalog(project_root, committed=committed)
+
+
+def _load_committed(files: dict[str, bytes | None]) -> tuple[dict[tuple[str, str], Checklist], list[ChecklistError]]:
+    """Parse checklist files read from git (name -> content, None for a symbolic link)."""
+    checklists: dict[tuple[str, str], Checklist] = {}
+    errors: list[ChecklistError] = []
+    for name, raw in sorted(files.items()):
+        try:
+            if raw is None:
+                raise ChecklistError(name, [committed_link_problem()])
+            checklist = checklist_from_file_bytes(raw, name)
+        except ChecklistError as exc:
+            errors.append(exc)
+            continue
+        checklists[(checklist.id, checklist.language)] = checklist
+    return checklists, errors
+
+
+def committed_link_problem() -> str:
+    """Why a file that git holds as a symbolic link is not read (from the tree, not the work tree)."""
+    return _("is a symbolic link in git; kundencheck reads files themselves, never what a link leads to. Replace "
+             "the link with the file itself and commit that.")
 
 
 def _load(paths: list[Path], within: Path | None = None) -> tuple[dict[tuple[str, str], Checklist], list[ChecklistError]]:

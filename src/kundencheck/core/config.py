@@ -85,6 +85,12 @@ def load_config(project_root: Path) -> Config:
     return config_from_dict(data, shown, text=text)
 
 
+def config_from_bytes(raw: bytes, shown: str) -> Config:
+    """The config in a file's bytes as git has them (``shown`` names it, e.g. ``HEAD:.kundencheck/config.toml``)."""
+    data = parse_toml_bytes(raw, shown, ConfigError)
+    return config_from_dict(data, shown, text=raw.decode("utf-8-sig", "replace"))
+
+
 def read_settings_file(path: Path, error_type: type, what: str, within: Path | None = None) -> tuple[dict[str, Any], str, str]:
     """Read a settings file (project or user config): its table, its name for messages, its
     text (for line numbers in errors). Every failure is ``error_type`` naming the file.

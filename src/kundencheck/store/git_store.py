@@ -43,7 +43,7 @@ from kundencheck.store.push import (
 )
 
 __all__ = ["ANSWERS_ROOT", "CommitResult", "GitStore", "Identity", "MIN_GIT_VERSION", "PushError", "PushFailure",
-           "PushRefusal", "PushResult"]
+           "PushRefusal", "PushResult", "Unfetched"]
 
 #: `git hook run --ignore-missing` appeared in git 2.36.
 MIN_GIT_VERSION = (2, 36)
@@ -154,6 +154,14 @@ class _InTheWay(StoreError):
     def __init__(self, message: str, changed_files: tuple[str, ...]) -> None:
         super().__init__(message)
         self.changed_files = changed_files
+
+class Unfetched(NamedTuple):
+    """Blobs a partial clone lacks and could not fetch (see GitStore.fetch_missing)."""
+
+    oids: frozenset[str]
+    #: The promisor remote asked, and why it did not give them.
+    remote: str
+    reason: str
 
 
 class PushError(StoreError):
@@ -996,12 +1004,15 @@ class GitStore:
         """path -> (blob id, content) for every blob under ``prefix`` in ``rev``'s tree.
 
         Empty when ``rev`` does not exist yet (unborn branch) or has nothing under ``prefix``.
+        In a partial clone the missing blobs are fetched in one batch first (see
+        :meth:`fetch_missing`); those that cannot be fetched are left out.
         """
         wanted = self.list_blobs(prefix, rev=rev)
         if not wanted:
             return {}
-        contents = self.read_blobs(wanted.values())
-        return {path: (oid, contents[oid]) for path, oid in wanted.items()}
+        unreachable = self.fetch_missing(wanted.values(), rev=rev, prefix=prefix).oids
+        contents = self.read_blobs(oid for oid in wanted.values() if oid not in unreachable)
+        return {path: (oid, contents[oid]) for path, oid in wanted.items() if oid in contents}
 
     def list_blobs(self, prefix: str = ".kundencheck/answers", *, rev: str = "HEAD") -> dict[str, str]:
         """path -> blob id under ``prefix`` in ``rev``'s tree, from one ``git ls-tree``.
@@ -1030,6 +1041,91 @@ class GitStore:
             if kind == b"blob" and (not prefix or name == prefix or name.startswith(prefix + "/")):
                 wanted[name] = oid.decode()
         return wanted
+
+    def fetch_missing(self, oids: Iterable[str], *, rev: str, prefix: str,
+                      on_fetch: Callable[[int, str], None] | None = None) -> Unfetched:
+        """Make sure the blobs ``oids`` (under ``prefix`` in ``rev``'s tree) are in this clone.
+
+        A blobless partial clone (``git clone --filter=blob:none``) leaves file contents on its
+        promisor remote, and git fetches a missing blob when it is read, one process per blob:
+        150 answers files, 150 fetches. Here the missing ones are found first without fetching
+        anything (``git rev-list --objects --missing=print`` over the tree), then fetched in one
+        batch the way git fetches a batch itself; ``on_fetch(count, remote)`` is called first, so
+        the caller can say what is happening. Returns the blobs still missing (the remote could
+        not be reached) with the reason: reading them would make git try again, blob by blob.
+        Nothing happens in a clone without promisor packs, where nothing can be missing.
+        """
+        wanted = set(oids)
+        if not wanted or not self._has_promisor_packs():
+            return Unfetched(frozenset(), "", "")
+        rev = self._read_rev(rev)
+        status, out, _err = self._run(["rev-list", "--objects", "--missing=print", f"{rev}:{prefix.strip('/')}"],
+                                      what=_("find the files this partial clone lacks"), ok=None, quick=True)
+        if status != 0:
+            return Unfetched(frozenset(), "", "")
+        absent = {line[1:] for line in out.decode("ascii", "replace").splitlines() if line.startswith("?")} & wanted
+        if not absent:
+            return Unfetched(frozenset(), "", "")
+        config = self._config()
+        remote = _promisor_remote(config)
+        if remote is None:
+            return Unfetched(frozenset(absent), "", _("this partial clone names no promisor remote"))
+        if on_fetch is not None:
+            on_fetch(len(absent), remote)
+        env = {"GCM_INTERACTIVE": "never"}
+        if not (os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH") or config.get("core.sshcommand")):
+            env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+        try:
+            status, _out, err = _StartedGit(
+                [self._exe, "-c", "fetch.negotiationAlgorithm=noop", "fetch", remote, "--no-tags", "--no-write-fetch-head",
+                 "--recurse-submodules=no", "--filter=blob:none", "--stdin"],
+                self.root, self.push_timeout, stdin="".join(oid + "\n" for oid in sorted(absent)).encode("ascii"),
+                env=env).result()
+        except (OSError, subprocess.SubprocessError) as exc:
+            return Unfetched(frozenset(absent), remote, str(exc))
+        if status != 0:
+            return Unfetched(frozenset(absent), remote, _git_reason(err) or _("git fetch ended with exit status {status}").format(
+                status=status))
+        return Unfetched(frozenset(), remote, "")
+
+    def _has_promisor_packs(self) -> bool:
+        try:
+            return any(name.endswith(".promisor") for name in os.listdir(self.common_dir / "objects" / "pack"))
+        except OSError:
+            return False
+
+    def is_sparse(self) -> bool:
+        """Whether this work tree is a sparse checkout (it may lack files its commits hold)."""
+        return (self.git_dir / "info" / "sparse-checkout").is_file()
+
+    def read_committed(self, prefix: str, *, rev: str = "HEAD") -> dict[str, bytes | None]:
+        """path -> content of every file under ``prefix`` in ``rev``'s tree, whatever the work
+        tree holds (a sparse checkout may lack them); None for a symbolic link, which is never
+        followed. Empty when ``rev`` does not exist (yet) or has nothing there."""
+        _check_rev(rev)
+        rev = self._read_rev(rev)
+        status, out, err = self._run(["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev, "--",
+                                      prefix.strip("/")], what=_("list {prefix} in {rev}").format(prefix=prefix, rev=rev),
+                                     ok=None, quick=True)
+        if status != 0:
+            return self._missing_rev(rev, err, {})
+        files: dict[str, str] = {}
+        found: dict[str, bytes | None] = {}
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _tab, path = record.partition(b"\t")
+            mode, kind, oid = meta.split(b" ")
+            name = path.decode("utf-8", "surrogateescape")
+            if kind != b"blob":
+                continue
+            if mode == b"120000":
+                found[name] = None
+            else:
+                files[name] = oid.decode()
+        contents = self.read_blobs(files.values())
+        found.update((name, contents[oid]) for name, oid in files.items() if oid in contents)
+        return found
 
     def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
         """blob id -> content, from one ``git cat-file --batch``; unknown ids are left out."""
@@ -1807,10 +1903,11 @@ class _StartedGit:
     """A git command run without GitPython, the way GitPython would (C locale, never
     prompting), started now and answered by :meth:`result`."""
 
-    def __init__(self, argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None) -> None:
+    def __init__(self, argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None,
+                 env: dict[str, str] | None = None) -> None:
         self._timeout = _timeout(timeout)
         self._stdin = stdin
-        self._proc = subprocess.Popen(argv, cwd=cwd, env=_plain_env(),
+        self._proc = subprocess.Popen(argv, cwd=cwd, env={**_plain_env(), **(env or {})},
                                       stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -1881,6 +1978,17 @@ def _remotes(config: dict[str, str | None]) -> set[str]:
         if key.startswith("remote.") and key.endswith((".url", ".pushurl")):
             found.add(key[len("remote."):key.rindex(".")])
     return found
+
+
+def _promisor_remote(config: dict[str, str | None]) -> str | None:
+    """The remote a partial clone fetches missing objects from, as git chooses it."""
+    named = config.get("extensions.partialclone")
+    if named:
+        return named
+    for key, value in config.items():
+        if key.startswith("remote.") and key.endswith(".promisor") and _git_bool(config, key):
+            return key[len("remote."):-len(".promisor")]
+    return None
 
 
 def _is_url(remote: str) -> bool:

@@ -21,6 +21,7 @@ import datetime as dt
 import itertools
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from kundencheck.core.answers import (
 )
 from kundencheck.core.checklist import all_safe_ids, read_file_bytes
 from kundencheck.core.errors import AnswersError
+from kundencheck.core.i18n import _
 from kundencheck.store.atomic import atomic_write
 
 CACHE_VERSION = 4
@@ -48,22 +50,33 @@ def cache_path(store) -> Path:
     return store.data_dir / "cache" / CACHE_NAME
 
 
-def load_runs(store, rev: str = "HEAD", *, use_cache: bool = True) -> tuple[list[Run], list[AnswersError]]:
+def load_runs(store, rev: str = "HEAD", *, use_cache: bool = True,
+              on_fetch: Callable[[int, str], None] | None = None) -> tuple[list[Run], list[AnswersError]]:
     """Every run in ``rev``'s tree (oldest first) and the answers files that could not be read.
 
     One ``git ls-tree`` lists the blobs; only blobs missing from the cache are read (one
-    ``git cat-file --batch``) and parsed (with :func:`history.parse_runs`).
+    ``git cat-file --batch``) and parsed (with :func:`history.parse_runs`). In a partial clone
+    the blobs it lacks are fetched first, in one batch (``on_fetch(count, remote)`` is told
+    before); those that cannot be fetched are reported as files left out.
     """
     listed = store.list_blobs(ANSWERS_DIR, rev=rev)
     path = cache_path(store)
     cached = read_cache(path) if use_cache else {}
     missing = {blob for blob in listed.values() if blob not in cached}
-    contents = store.read_blobs(missing) if missing else {}
+    unfetched = store.fetch_missing(missing, rev=rev, prefix=ANSWERS_DIR, on_fetch=on_fetch) if missing else None
+    unreachable = unfetched.oids if unfetched is not None else frozenset()
+    contents = store.read_blobs(missing - unreachable) if missing else {}
     runs: list[Run] = []
     errors: list[AnswersError] = []
     fresh = False
     for file_path, blob in sorted(listed.items()):
         run = cached.get(blob)
+        if run is None and blob in unreachable:
+            errors.append(AnswersError(_(
+                "{file}: is not in this partial clone and could not be fetched from {remote} ({reason}), so it is "
+                "left out. Fetch it once the remote can be reached: `git fetch {remote}`.").format(
+                file=file_path, remote=unfetched.remote or "origin", reason=unfetched.reason)))
+            continue
         if run is None:
             # One file at a time, so each parsed run is known to come from this blob.
             parsed, failed = history.parse_runs({file_path: (blob, contents.get(blob, b""))})
