@@ -186,3 +186,29 @@ def test_any_value_in_a_checklist_is_an_error_naming_file_line_and_key(project_r
     assert re.search(r"line \d+", validate.stderr), validate.stderr
     assert template.returncode == 1 and str(checklist) in template.stderr
     assert len(validate.stderr) < 5000
+
+
+def test_any_value_in_any_key_of_a_filled_in_template_is_refused_or_committed(project_repo):
+    """`answer --from FILE`: every key of a filled-in template, each hostile value in turn (in
+    changing pairs): a clear refusal naming the file, or a commit; never an internal error."""
+    import tomllib
+
+    from click.testing import CliRunner
+
+    from kundencheck.cli import main
+
+    runner = CliRunner()
+    template = runner.invoke(main, ["-C", str(project_repo), "answer", "build", "--template"]).stdout
+    filled = (template.replace('status = ""', 'status = "green"').replace('value = ""', 'value = "no"', 1))
+    paths = key_paths(tomllib.loads(filled))
+    names = sorted(LITERALS)
+    target = project_repo.parent / "filled.toml"
+    for n in range(max(len(paths), len(names)) * 2):
+        path, name = paths[n % len(paths)], names[(n * 7) % len(names)]
+        target.write_text(with_value(filled, path, LITERALS[name]), encoding="utf-8")
+        result = runner.invoke(main, ["-C", str(project_repo), "answer", "build", "--from", str(target)])
+        assert result.exception is None or isinstance(result.exception, SystemExit), (path, name, result.exception)
+        assert result.exit_code in (0, 1, 2), (path, name, result.output)
+        assert "internal error" not in result.output and len(result.output) < 5000, (path, name, result.output)
+        if result.exit_code:
+            assert str(target) in " ".join(result.output.split()).replace(" ", "") or "answers" in result.output, result.output

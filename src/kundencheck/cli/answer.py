@@ -294,7 +294,11 @@ def problems_error(shown: str, problems: list[str]) -> AnswersError:
         headline = _("{file}: 1 problem, nothing was committed:").format(file=shown)
     else:
         headline = _("{file}: {count} problems, nothing was committed:").format(file=shown, count=len(problems))
-    return AnswersError(headline + "\n" + "\n".join(f"  - {p}" for p in problems))
+    from kundencheck.core.errors import SHOWN_PROBLEMS
+
+    shown_problems = problems[:SHOWN_PROBLEMS]  # a file can hold thousands of broken values
+    more = "\n  " + _("… and {n} more.").format(n=len(problems) - len(shown_problems)) if len(problems) > len(shown_problems) else ""
+    return AnswersError(headline + "\n" + "\n".join(f"  - {p}" for p in shown_problems) + more)
 
 
 def _participant_problems(people: list[str]) -> list[str]:

@@ -10,6 +10,11 @@ from __future__ import annotations
 from kundencheck.core.i18n import _
 
 
+#: How many problems a message lists at most: a file can hold thousands of broken values, and
+#: the first ones say what is wrong (the rest are counted).
+SHOWN_PROBLEMS = 30
+
+
 class KundencheckError(Exception):
     """Base class: an error with a message meant for the user."""
 
@@ -34,10 +39,8 @@ class ChecklistError(KundencheckError):
     """A checklist file is unreadable, not TOML, or breaks the format.
 
     ``problems`` holds one line per problem, so ``validate`` can list all of them at once
-    (the message shows the first :attr:`SHOWN`).
+    (the message shows the first :data:`SHOWN_PROBLEMS`).
     """
-
-    SHOWN = 30
 
     def __init__(self, path: str, problems: list[str]) -> None:
         self.path = path
@@ -46,7 +49,7 @@ class ChecklistError(KundencheckError):
             message = f"{path}: {problems[0]}"
         else:
             # A file can hold thousands of broken values: the first ones say what is wrong.
-            shown = problems[:self.SHOWN]
+            shown = problems[:SHOWN_PROBLEMS]
             message = _("{path}: {n} problems:").format(path=path, n=len(problems)) + "\n" + "\n".join(
                 f"  - {p}" for p in shown
             )
