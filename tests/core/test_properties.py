@@ -354,7 +354,7 @@ def test_any_toml_value_in_any_key_of_a_checklist_names_file_line_and_key(data):
 
 
 def config_text() -> str:
-    from kundencheck.cli_setup import new_document
+    from kundencheck.cli.setup import new_document
     from kundencheck.core.checklist import KNOWN_PHASES
 
     values = {"project": "Shop", "client": "Kunde", "language": "en", "phase": "build", "cadence_days": 14,

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from kundencheck import cli_common
+from kundencheck.cli import common as cli_common
 
-CRASH = "from kundencheck.cli_common import guarded\nguarded(lambda: 1 / 0)()\n"
+CRASH = "from kundencheck.cli.common import guarded\nguarded(lambda: 1 / 0)()\n"
 
 
 def crash_in_a_real_process(env: dict[str, str]) -> subprocess.CompletedProcess:
