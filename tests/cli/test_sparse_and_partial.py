@@ -61,6 +61,17 @@ def test_check_status_and_run_read_config_and_checklists_from_git_in_a_sparse_ch
     # The project's own build checklist (tests/data/sprint.en.toml, version test-1), from git.
     template = invoke(clone, "answer", "build", "--template")
     assert template.exit_code == 0 and 'checklist_version = "test-1"' in template.output
+    # What `kundencheck run` starts with: the project's checklist from git, a run of it.
+    from kundencheck.session import RunSession, open_project
+
+    project = open_project(clone)
+    try:
+        assert project.config.project == "Shop | relaunch" and project.config.source == "HEAD:.kundencheck/config.toml"
+        session = RunSession.start(project, "build")
+        assert session.checklist.version == "test-1" and session.checklist.source.startswith("HEAD:")
+        session.release()
+    finally:
+        project.close()
     assert not (clone / ".kundencheck").exists()  # read from git, nothing written into the work tree
 
 
