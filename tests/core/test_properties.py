@@ -313,6 +313,8 @@ def answers_with_any_value(draw) -> str:
     run = draw(runs())
     run.reviews = [ActionReview("20261101T090000Z-build-ana-0a0b0c", "light", draw(st.sampled_from(["done", "open", "dropped"])),
                                 "why")]
+    if draw(st.booleans()):  # a correction, so its keys get any value too
+        run.corrects, run.correction_note = "20261101T090000Z-build-ana-0a0b0c", "a typo"
     text = dumps(run, CHECKLIST)
     path = draw(st.sampled_from(key_paths(tomllib.loads(text))))
     return with_value(text, path, draw(literals))

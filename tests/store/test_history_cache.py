@@ -142,6 +142,8 @@ POISON = {
     "review decision unknown": lambda d, e: e[11].append([0, _with_string(d, "contacted"), _with_string(d, "maybe"), 0]),
     "text that is not Unicode": lambda d, e: e.__setitem__(5, _with_string(d, "Sprint \ud800")),
     "nested list where a text index belongs": lambda d, e: e.__setitem__(5, [[[[0]]]]),
+    "corrects no run id": lambda d, e: (e.__setitem__(12, _with_string(d, "../x")), e.__setitem__(13, _with_string(d, "why"))),
+    "correction note without corrects": lambda d, e: (e.__setitem__(12, 0), e.__setitem__(13, _with_string(d, "why"))),
 }
 
 

@@ -590,6 +590,12 @@ def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
     )
 
 
+def is_correction(corrects: Any, note: Any) -> bool:
+    """Whether ``corrects`` and ``correction_note`` are what an answers file may hold: "" and ""
+    (an ordinary run), or a run id and a note (a note without ``corrects`` is not)."""
+    return (type(corrects) is str and type(note) is str and (is_run_id(corrects) if corrects else not note.strip()))
+
+
 def correction_from_dict(data: Mapping[str, Any], fail=AnswersError) -> tuple[str, str]:
     """The ``corrects`` and ``correction_note`` keys of an answers file: the id of the run it
     corrects and why ("" and "" for an ordinary run); ``fail`` makes the error to raise."""
@@ -678,7 +684,8 @@ def run_is_sound(run: Run) -> bool:
             and type(run.checklist_version) is str and is_moment(run.started)
             and (run.finished is None or is_moment(run.finished))
             and type(run.participants) is list and all(type(p) is str for p in run.participants)
-            and type(run.answers) is list and type(run.reviews) is list):
+            and type(run.answers) is list and type(run.reviews) is list
+            and is_correction(run.corrects, run.correction_note)):
         return False
     answers = run.answers
     if answers:

@@ -34,6 +34,7 @@ from kundencheck.core.answers import (
     Answer,
     Run,
     is_answer_value,
+    is_correction,
     is_moment,
     is_run_id,
 )
@@ -210,7 +211,8 @@ class _RunDecoder:
         items = {answer.item for answer in run.answers}
         if not (is_run_id(run.id) and all_safe_ids({run.checklist, run.phase} | items)
                 and len(items) == len(run.answers) and self.texts((language, sprint, author))
-                and is_moment(started) and (finished is None or is_moment(finished))):
+                and is_moment(started) and (finished is None or is_moment(finished))
+                and is_correction(run.corrects, run.correction_note)):
             raise ValueError("a cached run that no answers file could hold")
         if run.reviews:
             keys = {review.action_key for review in run.reviews}
