@@ -512,7 +512,9 @@ def loads(raw: bytes | str, source: str = "<answers>") -> Run:
     if isinstance(raw, str):
         # A lone surrogate cannot be UTF-8; let it through so the decoder reports it.
         raw = raw.encode("utf-8", "surrogatepass")
-    data = parse_toml_bytes(raw, source, AnswersError)
+    # Every value run_from_dict keeps is checked for its kind there (a whole number within 64
+    # bits included), so the parser need not look at every value once more.
+    data = parse_toml_bytes(raw, source, AnswersError, check_integers=False)
     return run_from_dict(data, source)
 
 
@@ -539,7 +541,7 @@ def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
     for key in ("checklist", "phase", "language", "sprint", "author"):
         fields[key] = sys.intern(fields[key])  # the same few values in every run
     version = data.get("checklist_version", "")
-    if isinstance(version, (int, float)) and not isinstance(version, bool):
+    if (type(version) is int and is_answer_value(version)) or type(version) is float:
         version = str(version)  # checklist_version = 1.0, as a checklist's own version may be written
     if not isinstance(version, str):
         raise fail(_("key 'checklist_version' must be a string such as \"1.0\" (found {found}).").format(found=_shown(version)))

@@ -271,14 +271,18 @@ def _outside_message(root: Path) -> str:
              "(`git rm` the link, copy the file in, commit it).").format(root=root)
 
 
-def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError) -> dict[str, Any]:
+def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError, *,
+                     check_integers: bool = True) -> dict[str, Any]:
     """Parse a TOML file's bytes; every way it can fail is ``error_type`` naming the file and,
     where it can be found, the line and key.
 
     Whatever TOML allows comes through but integers beyond the 64 bits TOML promises (the TOML
     specification says a reader must refuse them rather than lose them): Python reads them, but
     refuses to turn one of thousands of digits back into text, so one such number would break
-    every message, cache and report it reached.
+    every message, cache and report it reached. A number of more than 4,300 decimal digits is
+    refused always (Python will not read it); ``check_integers=False`` leaves the rest to the
+    caller's own checks of each value: the answers loader does so, as a cold start parses years
+    of answers files and looking at every value twice cost a tenth of it.
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # editors on Windows add a byte-order mark; TOML does not allow one
@@ -315,9 +319,10 @@ def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError) 
     except ValueError:
         # Not a TOMLDecodeError: Python's limit on the digits of a number it turns into an int.
         raise _make(error_type, shown, _number_problem(text, "")) from None
-    key = _oversized_integer(data)
-    if key is not None:
-        raise _make(error_type, shown, _number_problem(text, key))
+    if check_integers:
+        key = _oversized_integer(data)
+        if key is not None:
+            raise _make(error_type, shown, _number_problem(text, key))
     return data
 
 
@@ -580,7 +585,7 @@ def checklist_from_bytes(raw: bytes, source: str) -> Checklist:
 def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>", *, text: str | None = None) -> Checklist:
     """Check ``data`` (a parsed checklist) and make a Checklist of it, or raise ChecklistError
     with every problem; ``text``, the file's raw text, adds the line to each problem."""
-    problems = _Problems(_KeyLines(text) if text is not None else None)
+    problems = _Problems(text)
     top = _Fields(data, _("top level"), problems)
     top.check_keys({"format", "id", "title", "phase", "language", "version", "description", "items"})
 
@@ -890,12 +895,15 @@ class _Problems(list):
     ``item`` is the position of the item being checked (None at the top level); :meth:`add`
     takes the key a problem is about, and puts the line of that key (in that item) first."""
 
-    def __init__(self, lines: _KeyLines | None) -> None:
+    def __init__(self, text: str | None) -> None:
         super().__init__()
-        self.lines = lines
+        self.text = text
+        self.lines: _KeyLines | None = None  # made at the first problem: a valid file never needs it
         self.item: int | None = None
 
     def add(self, key: Any, problem: str) -> None:
+        if self.lines is None and self.text is not None:
+            self.lines = _KeyLines(self.text)
         line = self.lines.find(self.item, key) if self.lines is not None else None
         self.append(problem if line is None else _("line {line}: {problem}").format(line=line, problem=problem))
 

@@ -190,6 +190,7 @@ class _RunDecoder:
     def __init__(self, strings: list[str]) -> None:
         self.strings = strings
         self._dates: dict[str, dt.date] = {}
+        self._ids: set[str] = set()  # texts known to be safe ids
         self._texts: set[int] = set()  # indexes of texts known to be non-blank
 
     def run(self, entry: list[Any]) -> Run:
@@ -209,11 +210,23 @@ class _RunDecoder:
             corrects=s[corrects], correction_note=s[correction_note],
         )
         items = {answer.item for answer in run.answers}
-        if not (is_run_id(run.id) and all_safe_ids({run.checklist, run.phase} | items)
-                and len(items) == len(run.answers) and self.texts((language, sprint, author))
-                and is_moment(started) and (finished is None or is_moment(finished))
-                and is_correction(run.corrects, run.correction_note)):
+        ids, texts = self._ids, self._texts
+        if not (items <= ids and run.checklist in ids and run.phase in ids):
+            if not all_safe_ids(items | {run.checklist, run.phase}):
+                raise ValueError("a cached run with an unsafe id")
+            ids.update(items, (run.checklist, run.phase))
+        if not (language in texts and sprint in texts and author in texts) and not self.texts((language, sprint, author)):
+            raise ValueError("a cached run without its language, sprint or author")
+        if not is_run_id(run.id) or len(items) != len(run.answers):
             raise ValueError("a cached run that no answers file could hold")
+        # is_moment and is_correction, asked only where their answer is not plain at once: a
+        # date-time with an offset, a day away from either end of the calendar, has a time in
+        # UTC; an ordinary run corrects nothing.
+        for moment in (started, finished):
+            if moment is not None and (moment.tzinfo is None or not 1 < moment.year < 9999) and not is_moment(moment):
+                raise ValueError("a cached date-time without a time in UTC")
+        if (corrects or correction_note) and not is_correction(run.corrects, run.correction_note):
+            raise ValueError("a cached correction that no answers file could hold")
         if run.reviews:
             keys = {review.action_key for review in run.reviews}
             if (len(keys) != len(run.reviews) or not all(is_run_id(review.run) for review in run.reviews)
