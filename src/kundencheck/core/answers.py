@@ -703,7 +703,7 @@ def run_is_sound(run: Run) -> bool:
             return False
         for action in [a.action for a in answers if a.action is not None]:
             if (type(action) is not Action or type(action.what) is not str or type(action.owner) is not str
-                    or (action.due is not None and type(action.due) is not dt.date)):
+                    or (action.due is not None and type(action.due) is not dt.date) or type(action.separate) is not bool):
                 return False
     reviewed: set[tuple[str, str]] = set()
     for review in run.reviews:
