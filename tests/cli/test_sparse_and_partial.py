@@ -55,7 +55,7 @@ def test_check_status_and_run_read_config_and_checklists_from_git_in_a_sparse_ch
     check = invoke(clone, "check", *TODAY)
     assert check.exit_code == 1, check.output  # before: "nothing to check", exit 0
     assert "of Shop | relaunch" in check.output  # the committed config's project name
-    assert 'the action "Book a review" (Ana, due 2026-03-20) is overdue by 21 days' in check.output
+    assert '"Book a review" (Ana, due 2026-03-20) is overdue by 21 days' in check.output
     status = invoke(clone, "status", "--json", *TODAY)
     assert status.exit_code == 0 and json.loads(status.stdout)["runs"] == 5
     # The project's own build checklist (tests/data/sprint.en.toml, version test-1), from git.
