@@ -222,9 +222,9 @@ class _RunDecoder:
         # is_moment and is_correction, asked only where their answer is not plain at once: a
         # date-time with an offset, a day away from either end of the calendar, has a time in
         # UTC; an ordinary run corrects nothing.
-        for moment in (started, finished):
-            if moment is not None and (moment.tzinfo is None or not 1 < moment.year < 9999) and not is_moment(moment):
-                raise ValueError("a cached date-time without a time in UTC")
+        if ((started.tzinfo is None or not 1 < started.year < 9999) and not is_moment(started)) or (
+                finished is not None and (finished.tzinfo is None or not 1 < finished.year < 9999) and not is_moment(finished)):
+            raise ValueError("a cached date-time without a time in UTC")
         if (corrects or correction_note) and not is_correction(run.corrects, run.correction_note):
             raise ValueError("a cached correction that no answers file could hold")
         if run.reviews:
