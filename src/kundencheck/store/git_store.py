@@ -155,6 +155,7 @@ class _InTheWay(StoreError):
         super().__init__(message)
         self.changed_files = changed_files
 
+
 class Unfetched(NamedTuple):
     """Blobs a partial clone lacks and could not fetch (see GitStore.fetch_missing)."""
 
