@@ -80,6 +80,10 @@ def test_a_checklist_linked_out_of_the_work_tree_is_refused_and_never_read(proje
         result = kundencheck(project_repo, *command)
         assert result.returncode == 1, (command, result.stdout, result.stderr)
         assert "leads outside the work tree" in one_paragraph(result.stderr)
+    # Adding a question of one's own would edit that file: refused too.
+    added = kundencheck(project_repo, "checklist", "add-item", "build", "--id", "extra", "--question", "Q?",
+                        "--why", "W.")
+    assert added.returncode != 0 and "leads outside the work tree" in one_paragraph(added.stderr)
     # Named on the command line too (`validate .kundencheck/checklists/*.toml` in a CI job).
     named = kundencheck(project_repo, "validate", str(link))
     assert named.returncode == 1 and "leads outside the work tree" in one_paragraph(named.stderr)

@@ -183,12 +183,15 @@ def _add(project, phase: str, checklist_id: str, language: str, item: dict[str, 
 
     from kundencheck.cli.setup import _commit, _report
     from kundencheck.core.catalog import PROJECT_CHECKLISTS, checklist_from_file_data
-    from kundencheck.core.checklist import is_extension
+    from kundencheck.core.checklist import is_extension, read_file_bytes
+    from kundencheck.core.errors import ChecklistError
 
     relpath = f"{PROJECT_CHECKLISTS}/{checklist_id}.{language}.toml"
     path = project.root / relpath
-    if path.exists():
-        doc = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
+    if path.exists() or path.is_symlink():
+        # The repository's file: a link leading out of the work tree is refused, not read.
+        raw = read_file_bytes(path, ChecklistError, within=project.root)
+        doc = tomlkit.parse(raw.decode("utf-8-sig", "replace"))
         extension = is_extension(doc)
         if not extension and "after" in item:
             raise UsageError(_("{file} is a whole copy of the checklist, not an extension: --after works in an "
