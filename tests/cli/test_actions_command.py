@@ -129,9 +129,13 @@ def test_ics_parses_has_the_rfc_essentials_and_stable_uids_that_update(history_r
         assert isinstance(start, dt.date) and not isinstance(start, dt.datetime)
         assert event["DTSTART"].params.get("VALUE") == "DATE"
         assert event["DTEND"].dt == start + dt.timedelta(days=1)
-    by_uid = {str(e["UID"]): e for e in events}
+    by_uid = {str(e["UID"]): e for e in events if e.get("STATUS") != "CANCELLED"}
     book_uid = f"action-{runs['ana2'].id}-client-contacted@kundencheck"
     check_uid = f"check-build-{runs['ana1'].id}@kundencheck"
+    # The two threads closed in March are there as cancelled events (a calendar takes them off).
+    cancelled = {str(e["UID"]) for e in events if e.get("STATUS") == "CANCELLED"}
+    assert cancelled == {f"action-{runs['ana1'].id}-client-contacted@kundencheck",
+                         f"action-{runs['jonas1'].id}-team-mood@kundencheck"}
     assert set(by_uid) == {book_uid, f"action-{runs['ana3'].id}-team-mood@kundencheck",
                            f"action-{runs['ana3'].id}-client-contacted@kundencheck", check_uid}
     book = by_uid[book_uid]
@@ -145,17 +149,28 @@ def test_ics_parses_has_the_rfc_essentials_and_stable_uids_that_update(history_r
     checklist = history_repo["checklist"]
     _commit_more(repo, checklist, [("team-mood", Action("Retro with the team", "Lea", dt.date(2026, 4, 24)))])
     again = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(raw(repo, "actions", "--format", "ics", *TODAY))
-             .walk("VEVENT")}
+             .walk("VEVENT") if e.get("STATUS") != "CANCELLED"}
     talk_uid = f"action-{runs['ana3'].id}-team-mood@kundencheck"
     assert set(again) == set(by_uid)
     assert again[talk_uid]["DTSTART"].dt == dt.date(2026, 4, 24)
     assert int(again[talk_uid]["SEQUENCE"]) > int(by_uid[talk_uid]["SEQUENCE"])
     assert again[talk_uid]["DTSTAMP"].dt > by_uid[talk_uid]["DTSTAMP"].dt
     assert again[check_uid]["DTSTART"].dt == dt.date(2026, 4, 27)  # the new run moved the next check
+    # The thread is done: its event stays with the same UID, cancelled, with a higher SEQUENCE.
+    _commit_more(repo, checklist, [], reviews=[ActionReview(runs["ana2"].id, "client-contacted", "done")],
+                 when=dt.datetime(2026, 4, 9, 9, 0, tzinfo=CET), sprint="2026-W15")
+    after = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(raw(repo, "actions", "--format", "ics", *TODAY))
+             .walk("VEVENT")}
+    assert after[book_uid]["STATUS"] == "CANCELLED" and after[talk_uid]["STATUS"] == "CONFIRMED"
+    assert int(after[book_uid]["SEQUENCE"]) > int(by_uid[book_uid]["SEQUENCE"])
+    # Long after, closed threads are no longer in the file.
+    later = icalendar.Calendar.from_ical(raw(repo, "actions", "--format", "ics", "--today", "2026-09-01"))
+    assert book_uid not in {str(e["UID"]) for e in later.walk("VEVENT")}
     # One person's calendar has no due checks (they are the team's).
     mine = icalendar.Calendar.from_ical(raw(repo, "actions", "--format", "ics", "--owner", "ana", *TODAY))
-    assert {str(e["UID"]) for e in mine.walk("VEVENT")} == {book_uid,
-                                                            f"action-{runs['ana3'].id}-client-contacted@kundencheck"}
+    assert {str(e["UID"]): str(e["STATUS"]) for e in mine.walk("VEVENT")} == {
+        f"action-{runs['ana3'].id}-client-contacted@kundencheck": "CONFIRMED", book_uid: "CANCELLED",
+        f"action-{runs['ana1'].id}-client-contacted@kundencheck": "CANCELLED"}
 
 
 # ------------------------------------------------------------------------------ long lists

@@ -43,7 +43,9 @@ Examples:
 @guarded
 def actions(ctx: click.Context, phase: str | None, owner: str | None, mine: bool, overdue: bool, fmt: str,
             today: dt.datetime | None) -> None:
-    from kundencheck.core.action_list import ActionFilter, actions_csv, actions_ics, actions_json, due_checks, select
+    from kundencheck.core.action_list import (
+        ActionFilter, actions_csv, actions_ics, actions_json, closed, due_checks, select,
+    )
     from kundencheck.core.checklist import is_safe_id
 
     if owner is not None and mine:
@@ -65,7 +67,7 @@ def actions(ctx: click.Context, phase: str | None, owner: str | None, mine: bool
         elif fmt == "ics":
             stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
             _write_bytes(actions_ics(summary, threads, due_checks(summary, selection), project=project.config.project,
-                                     stamp=stamp))
+                                     stamp=stamp, done=closed(summary, selection)))
         else:
             _warn_problems(problems)
             _print_actions(summary, threads, selection, project)

@@ -34,13 +34,15 @@ class ActionFilter:
     overdue: bool = False
 
     def holds(self, thread: ActionThread, today: dt.date) -> bool:
-        if not thread.is_open or (self.phase is not None and thread.phase != self.phase):
+        return thread.is_open and self.concerns(thread) and (not self.overdue or thread.is_overdue(today))
+
+    def concerns(self, thread: ActionThread) -> bool:
+        """Whether ``thread``, open or closed, is of the phase and the owner asked for."""
+        if self.phase is not None and thread.phase != self.phase:
             return False
         if self.owner is not None and not owner_matches(thread.owner, self.owner):
             return False
-        if self.mine is not None and not is_owned_by(thread.owner, *self.mine):
-            return False
-        return not self.overdue or thread.is_overdue(today)
+        return self.mine is None or is_owned_by(thread.owner, *self.mine)
 
     @property
     def by_person(self) -> bool:
@@ -53,6 +55,19 @@ class ActionFilter:
 def select(summary: HistorySummary, selection: ActionFilter) -> list[ActionThread]:
     """The open threads ``selection`` holds, most urgent first (by due date: the most overdue first)."""
     return by_urgency(t for t in summary.actions if selection.holds(t, summary.today))
+
+
+#: How long a closed thread stays in the calendar file as a cancelled event.
+CLOSED_SHOWN_DAYS = 90
+
+
+def closed(summary: HistorySummary, selection: ActionFilter) -> list[ActionThread]:
+    """The threads closed (done or dropped) in the last :data:`CLOSED_SHOWN_DAYS` days, of the
+    phase and owner ``selection`` asks for: a calendar file holds them as cancelled events, so a
+    calendar that imported them while they were open takes them off."""
+    since = summary.today - dt.timedelta(days=CLOSED_SHOWN_DAYS)
+    return [t for t in summary.actions
+            if not t.is_open and selection.concerns(t) and t.last_activity.date() >= since]
 
 
 def due_checks(summary: HistorySummary, selection: ActionFilter) -> list[DueCheck]:
@@ -116,11 +131,13 @@ def actions_csv(summary: HistorySummary, threads: list[ActionThread]) -> str:
 
 
 def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: Iterable[DueCheck], *,
-                project: str = "", stamp: dt.datetime) -> bytes:
+                project: str = "", stamp: dt.datetime, done: Iterable[ActionThread] = ()) -> bytes:
     """An iCalendar file (RFC 5545): an all-day event on each thread's due date and on each
     phase's next due check. UIDs are made from what does not change (a thread's first action,
     a phase's first run), so importing the file again updates the events instead of adding
     them twice; DTSTAMP and SEQUENCE grow with each change (a new word, a review, a new run).
+    The ``done`` threads (closed: done or dropped) are there with STATUS:CANCELLED, so importing
+    the file again takes their events off the calendar.
     ``stamp`` (UTC) dates what has nothing of its own to date it by: a phase never checked."""
     from icalendar import Calendar, Event
 
@@ -133,7 +150,7 @@ def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: It
     name = _("kundencheck actions of {project}").format(project=one_line(project, 80)) if project.strip() \
         else _("kundencheck actions")
     calendar.add("x-wr-calname", name)
-    for thread in threads:
+    for thread in [*threads, *done]:
         if thread.due is None:
             continue
         event = Event()
@@ -145,6 +162,7 @@ def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: It
         event.add("dtstart", thread.due)
         event.add("dtend", thread.due + dt.timedelta(days=1))
         event.add("transp", "TRANSPARENT")
+        event.add("status", "CONFIRMED" if thread.is_open else "CANCELLED")
         owner = one_line(thread.owner, 60) or _("no owner")
         # Nothing that changes with the day (overdue or not): an event changes when the thread does.
         event.add("summary", _("{what} ({owner}), action {id}").format(
@@ -209,4 +227,4 @@ def _slug(text: str) -> str:
     return slug(text, 40)
 
 
-__all__ = ["ActionFilter", "CSV_COLUMNS", "actions_csv", "actions_ics", "actions_json", "due_checks", "select"]
+__all__ = ["ActionFilter", "CSV_COLUMNS", "actions_csv", "actions_ics", "actions_json", "closed", "due_checks", "select"]
