@@ -62,7 +62,7 @@ def test_answers_hidden_by_a_later_change_are_not_committed(project_repo):
     result = session.commit()
     committed = answers_mod.loads((project_repo / session.run.path).read_bytes())
     assert committed.answer("deviations-announced") is None
-    assert result.subject == "kundencheck(build): 2 green, 0 amber, 0 red"
+    assert result.subject == "kundencheck(build): 3 green, 0 amber, 0 red"
     assert not (project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml").exists()
     project.close()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS
+from kundencheck.core.checklist import STATUS_SYMBOLS
 from kundencheck.core.i18n import N_, _, translate
 
 STATUS_STYLES = {"green": "green", "amber": "yellow", "red": "bold red", "na": "dim"}
@@ -21,20 +21,22 @@ LEGEND = N_("✔ yes  ◐ partly  ✘ no  – n/a  · none  ↑ better → same 
 
 
 def counts_parts(counts: dict[str, int], *, words: bool = True) -> list[Text]:
-    """``✔ 1 yes``, ``◐ 0 partly``, ``✘ 1 no``, ``– 0 n/a``: one part per status, each to be
-    kept on one line; ``words=False`` gives ``✔1`` ... for narrow tables (with :data:`LEGEND`
-    shown nearby)."""
+    """Answers counted by band (:func:`kundencheck.core.bands.run_counts`): ``✔ 6 green``,
+    ``◐ 2 amber``, ``✘ 2 red``, ``– 1 n/a``: one part per band, each to be kept on one line;
+    ``words=False`` gives ``✔6`` ... for narrow tables (with :data:`LEGEND` shown nearby)."""
+    from kundencheck.core.bands import BAND_WORDS
+
     parts = []
     for status in ("green", "amber", "red", "na"):
         count = counts.get(status, 0)
-        shown = (f"{STATUS_SYMBOLS[status]} {count} {translate(STATUS_WORDS[status])}" if words
+        shown = (f"{STATUS_SYMBOLS[status]} {count} {translate(BAND_WORDS[status])}" if words
                  else f"{STATUS_SYMBOLS[status]}{count}")
         parts.append(Text(shown, style=STATUS_STYLES[status]))
     return parts
 
 
 def counts_text(counts: dict[str, int], *, words: bool = True, separator: str = "  ") -> Text:
-    """``✔ 1 yes  ◐ 0 partly  ✘ 1 no  – 0 n/a``; ``words=False`` gives ``✔1 ◐0 ✘1 –0``."""
+    """``✔ 6 green  ◐ 2 amber  ✘ 2 red  – 1 n/a``; ``words=False`` gives ``✔6 ◐2 ✘2 –1``."""
     return Text(separator).join(counts_parts(counts, words=words))
 
 

@@ -27,7 +27,7 @@ from kundencheck.store.git_store import CommitResult, GitStore, Identity
 
 if TYPE_CHECKING:  # the history model is imported where history is read (a worker, in the TUI)
     from kundencheck.core.corrections import AmendRefusal
-    from kundencheck.core.history import ActionThread, HistorySummary
+    from kundencheck.core.history import ActionThread, HistorySummary, SprintPicture
 
 
 class AmendRefused(KundencheckError):
@@ -312,6 +312,10 @@ class RunSession:
         self.open_actions: list[ActionThread] | None = None
         #: The run this one corrects (``kundencheck amend``), when it is a correction.
         self.corrected: Run | None = None
+        #: The previous sprint's picture of this checklist, which the commit subject compares the
+        #: key signals with; read with the open actions (:meth:`load_open_actions`).
+        self.before: SprintPicture | None = None
+        self._history_read = False
         self._lock = None
 
     # ----------------------------------------------------------------------------- creating
@@ -436,17 +440,20 @@ class RunSession:
     def load_open_actions(self) -> list[ActionThread]:
         """The open action threads of this run's phase from earlier runs, oldest first: the ones
         the run starts by reviewing (docs/history.md, "Actions"). Reads the whole history
-        (through the blob-id cache), so the TUI calls it in a worker."""
+        (through the blob-id cache), so the TUI calls it in a worker; the previous sprint's
+        picture for the commit subject (:attr:`before`) is worked out from the same read."""
         if self.project is None:
             self.open_actions = list(self.open_actions or [])
             return self.open_actions
         from kundencheck.core.corrections import resolve
-        from kundencheck.core.history import actions_to_review, track_actions
+        from kundencheck.core.history import actions_to_review, previous_sprint, track_actions
         from kundencheck.store.history_cache import load_runs
 
         runs, _errors = load_runs(self.project.store, rev=self.project.config.branch or "HEAD")
         resolved = resolve(r for r in runs if r.id != self.run.id)
         actions, _strays = track_actions(resolved.runs, resolved.aliases)
+        self.before = previous_sprint(resolved.runs, self.checklist, self.run.sprint, dt.date.today())
+        self._history_read = True
         if self.run.corrects:
             # A correction keeps the decisions the corrected run took; `a` lets them be changed.
             for review in self.run.reviews:  # an action's run may have been corrected since
@@ -557,7 +564,7 @@ class RunSession:
     def message(self) -> str:
         from kundencheck.core.message import build_message
 
-        return build_message(self._pruned(), self.checklist, actions=self.action_texts())
+        return build_message(self._pruned(), self.checklist, actions=self.action_texts(), before=self.before)
 
     # ----------------------------------------------------------------------------- saving
 
@@ -585,6 +592,11 @@ class RunSession:
         if self.run.corrects:
             # Still the latest of its chain? Someone may have corrected it meanwhile (a pull).
             self.project.run_to_amend(self.run.corrects, phase=self.run.phase, expected_phase=self.run.phase)
+        if not self._history_read:
+            try:  # the subject names key signals that got worse since the previous sprint
+                self.load_open_actions()
+            except KundencheckError:
+                pass  # without the history every key signal counts as new: the commit still works
         run = self._pruned()
         run.finished = answers_mod.now()
         if run.finished < run.started:
@@ -600,7 +612,7 @@ class RunSession:
             committed = self._committed_path(run)
             if committed is None:
                 result = self.project.store.commit_file(
-                    run.path, content, build_message(run, self.checklist, actions=self.action_texts()),
+                    run.path, content, build_message(run, self.checklist, actions=self.action_texts(), before=self.before),
                     run_commit_msg_hook=cfg.commit_msg_hook, ref=ref, check=lambda data: answers_mod.loads(data, run.path))
         except StoreError as exc:
             if self.draft_error is None:  # saved just now: the answers are in the draft

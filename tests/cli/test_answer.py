@@ -105,11 +105,11 @@ def test_filled_template_round_trip_commits_one_file_like_the_tui(project_repo, 
     assert commits(project_repo) == before + 1
 
     subject = git(project_repo, "log", "-1", "--format=%s").strip()
-    assert subject == "kundencheck(build): 1 green, 1 amber, 1 red"
+    assert subject == "kundencheck(build): 2 green, 1 amber, 1 red"  # the mood of 4/5 counts
     body = git(project_repo, "log", "-1", "--format=%B")
     trailers = git(project_repo, "log", "-1", "--format=%(trailers:only,unfold)").strip().splitlines()
     assert [t.split(":")[0] for t in trailers] == list(TRAILER_KEYS)
-    assert "Kundencheck-Score: 3/6" in trailers and "Kundencheck-Checklist: build@test-1" in trailers
+    assert "Kundencheck-Score: 5/8" in trailers and "Kundencheck-Checklist: build@test-1" in trailers
     assert "Sprint 2026-S24, answered by Erika Mustermann <erika@example.com>." in body
     assert "Action (Ana, due 2026-12-04): Call" in body
 
@@ -131,7 +131,7 @@ def test_from_stdin_and_phase_from_the_file(project_repo):
     text = fill(template(project_repo), {**COMPLETE, "own-design": {"value": "no"}, "deviations-announced": {}})
     result = invoke(project_repo, "answer", "--from", "-", input=text)
     assert result.exit_code == 0, result.output
-    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 1 green, 0 amber, 1 red"
+    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 2 green, 0 amber, 1 red"
 
 
 def test_unanswered_optional_items_and_empty_notes_are_left_out(project_repo):

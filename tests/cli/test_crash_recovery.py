@@ -152,7 +152,7 @@ def test_kill_9_then_resume_and_commit(project_repo, terminal):
     status, screen = wait_for_exit(second)
     assert status == 0 and "Committed" in screen
 
-    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 2 green, 0 amber, 0 red"
+    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 3 green, 0 amber, 0 red"
     assert f"Kundencheck-Run: {draft.id}" in git(project_repo, "log", "-1", "--format=%B")
     committed = answers_mod.loads((project_repo / draft.path).read_bytes())
     assert committed.answer("client-contacted").value == "green"  # given before the kill

@@ -137,7 +137,7 @@ def test_commit_a_complete_draft_exactly_as_the_tui_would(project_repo):
     assert result.exit_code == 0, result.output
     assert "Committed" in result.output
     assert int(git(project_repo, "rev-list", "--count", "HEAD")) == before + 1
-    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 1 green, 1 amber, 0 red"
+    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 2 green, 1 amber, 0 red"
     assert f"Kundencheck-Run: {run_id}" in git(project_repo, "log", "-1", "--format=%B")
     files = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()
     assert len(files) == 1 and files[0].endswith(f"/{run_id}.toml")

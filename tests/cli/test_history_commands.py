@@ -43,7 +43,7 @@ def test_status_json(history_repo):
     [build] = data["phases"]
     last = build["last_run"]
     assert last["id"] == runs["jonas3"].id and last["author"] == "Jonas Berg <jonas@example.com>"
-    assert last["counts"] == {"green": 1, "amber": 0, "red": 1, "na": 0}
+    assert last["counts"] == {"green": 2, "amber": 0, "red": 1, "na": 0}  # the mood of 5/5 counts
     assert last["trend"] == {"better": 2, "same": 0, "worse": 1, "new": 0}
     assert last["items"]["expectations-match"] == {"value": "red", "trend": "worse"}
     assert build["current_sprint"] == "2026-W14"
@@ -90,7 +90,7 @@ def test_status_table(history_repo):
     assert "kundencheck status of Shop | relaunch on 2026-04-10" in out
     build = _table_column(out, "build")
     assert build[0] == "build (current)"
-    assert build[1:] == ["2026-03-30 sprint 2026-W14 Jonas Berg +1", "✔ 1 yes ◐ 0 partly ✘ 1 no – 0 n/a",
+    assert build[1:] == ["2026-03-30 sprint 2026-W14 Jonas Berg +1", "✔ 2 green ◐ 0 amber ✘ 1 red – 0 n/a",
                          "↑ 2 better → 0 same ↓ 1 worse", "3 open ⚠ 2 overdue", "⚠ 2: client-contacted team-mood",
                          "none", "ok until 2026-04-13"]
     assert _table_column(out, "")[1:] == ["Last run", "Answers", "Trend", "Actions", "Disagreements", "Tone", "Check"]
@@ -134,7 +134,7 @@ def test_log_lists_runs_with_their_commits(history_repo):
     assert len(rows) == 5
     assert [re.search(r"\b[0-9a-f]{10}\b", row).group(0) for row in rows] == shas  # newest first
     assert "Jonas Berg" in rows[0] and "0 new" in rows[0] and "2026-03-30" in rows[0]
-    assert "1 new, 2 reviewed" in rows[2] and "✔1 ◐0 ✘1 –0" in rows[0] and "↑2 →0 ↓1" in rows[0]
+    assert "1 new, 2 reviewed" in rows[2] and "✔2 ◐0 ✘1 –0" in rows[0] and "↑2 →0 ↓1" in rows[0]
     assert "✔ yes  ◐ partly  ✘ no  – n/a" in result.output  # the legend of those symbols
     jonas = invoke(repo, "log", "--author", "JONAS").output
     assert sum("2026-W" in line for line in jonas.splitlines()) == 2 and "Ana" not in jonas
@@ -217,7 +217,7 @@ def test_no_color_keeps_symbols_and_drops_colours(history_repo):
     coloured = invoke(history_repo["path"], "status", *TODAY, env={"FORCE_COLOR": "1"}).output
     plain = invoke(history_repo["path"], "status", *TODAY, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).output
     assert "\x1b[32m" in coloured and "\x1b[32m" not in plain and "\x1b[31m" not in plain.replace("\x1b[1;31m", "")
-    assert "✘ 1" in plain and "✔ 1" in plain
+    assert "✘ 1" in plain and "✔ 2" in plain
 
 
 def test_commands_outside_a_repository_fail_cleanly(tmp_path):

@@ -353,10 +353,10 @@ def test_choice_duplicate_option_ids(tmp_path):
     "option, expected",
     [
         ('{ id = "Yes", label = "Yes" }', "not a safe id"),
-        ('{ id = "maybe" }', "exactly 'id' and 'label'"),
-        ('{ id = "maybe", label = "Maybe", colour = "red" }', "exactly 'id' and 'label'"),
+        ('{ id = "maybe" }', "with 'id' and 'label', and optionally 'band'"),
+        ('{ id = "maybe", label = "Maybe", colour = "red" }', "with 'id' and 'label', and optionally 'band'"),
         ('{ id = "maybe", label = "  " }', "non-empty label"),
-        ('"maybe"', "exactly 'id' and 'label'"),
+        ('"maybe"', "with 'id' and 'label', and optionally 'band'"),
     ],
 )
 def test_bad_option(tmp_path, option, expected):
@@ -603,3 +603,113 @@ def test_read_permission_error_is_a_checklist_error(tmp_path, monkeypatch):
     with pytest.raises(ChecklistError) as info:
         load_checklist(path)
     assert_problem(info.value, path, "cannot be read (Permission denied)", "may read it")
+
+
+# ------------------------------------------------------------------------- bands, key signals, titles
+
+
+def test_titles_key_signals_and_bands_load(tmp_path):
+    text = (
+        TOP
+        + item("mood", "scale", SCALE_LABELS + 'title = "mood"\nkey_signal = true\n'
+               "bands = { red = [1], amber = [2, 3], green = [4, 5] }\n")
+        + item("design", "choice", 'options = [{ id = "own", label = "Ours", band = "green" }, '
+               '{ id = "theirs", label = "Theirs", band = "amber" }, { id = "none", label = "None yet" }]\n')
+        + item("light", extra='title = "  client   contact "\n')
+    )
+    checklist = load_checklist(write(tmp_path, text))
+    mood, design, light = checklist.item("mood"), checklist.item("design"), checklist.item("light")
+    assert mood.key_signal and mood.label == "mood"
+    assert mood.scale_bands == ("red", "amber", "amber", "green", "green")
+    assert [o.band for o in design.options] == ["green", "amber", None]
+    assert design.option_band("theirs") == "amber" and design.option_band("none") is None
+    assert light.label == "client contact" and not light.key_signal
+    assert checklist.item("design").label == "design"  # no title: the id
+
+
+def test_a_file_valid_before_stays_valid_with_the_default_bands(tmp_path):
+    checklist = load_checklist(write(tmp_path, TOP + item("mood", "scale", SCALE_LABELS) + item("plan", "choice", CHOICE_OPTIONS)))
+    assert checklist.item("mood").scale_bands == ("red", "red", "amber", "green", "green")
+    assert not checklist.item("plan").can_have_band() and not checklist.item("mood").key_signal
+
+
+@pytest.mark.parametrize("bands, fragments", [
+    ('"red"', ("must be a table of band = [values]", "{ red = [1, 2], amber = [3], green = [4, 5] }")),
+    ("{}", ("must be a table of band = [values]",)),
+    ("{ red = [1, 2], blue = [3], green = [4, 5] }", ("'blue' is not a band", "Allowed: red, amber, green")),
+    ("{ red = [1, 2], amber = [3], green = [4, 6] }", ("green lists 6", "not a value of the scale")),
+    ("{ red = [1, 2], amber = [3, 4], green = [4, 5] }", ("4 is in both amber and green", "one band")),
+    ("{ red = [1, 2], green = [4, 5] }", ("no band for 3", "every value from 1 to 5 needs exactly one")),
+    ("{ red = [1], green = [5] }", ("no band for 2, 3, 4",)),
+    ("{ green = [1, 2], amber = [3], red = [4, 5] }", ("3 is amber but 2 is green", "so that 5 is the good end")),
+    ("{ red = [1, 2], amber = [true], green = [3, 4, 5] }", ("amber lists true", "not a value of the scale")),
+])
+def test_bad_scale_bands_are_explained(tmp_path, bands, fragments):
+    error, path = error_for(tmp_path, TOP + item("mood", "scale", SCALE_LABELS + f"bands = {bands}\n"))
+    assert_problem(error, path, "line 15: item 'mood'", "'bands'", *fragments)
+
+
+def test_bands_on_another_kind(tmp_path):
+    error, path = error_for(tmp_path, TOP + item("plan", "choice", CHOICE_OPTIONS + "bands = { red = [1] }\n"))
+    assert_problem(error, path, "item 'plan'", "'bands'", "only scale items", "this item is choice", 'band = "amber"')
+
+
+def test_a_bad_option_band(tmp_path):
+    options = 'options = [{ id = "yes", label = "Yes", band = "orange" }, { id = "no", label = "No" }]\n'
+    error, path = error_for(tmp_path, TOP + item("plan", "choice", options))
+    assert_problem(error, path, "line 13: item 'plan'", "'options'", "option 'yes' has band 'orange'", "red, amber, green")
+
+
+@pytest.mark.parametrize("kind, extra, fragments", [
+    ("text", "", ("text answers have no band", "Remove key_signal")),
+    ("date", "", ("date answers have no band",)),
+    ("choice", CHOICE_OPTIONS, ("none of this choice item's options has a band", 'band = "red" or "amber"')),
+])
+def test_key_signal_needs_an_item_with_bands(tmp_path, kind, extra, fragments):
+    error, path = error_for(tmp_path, TOP + item("a", kind, extra + "key_signal = true\n"))
+    assert_problem(error, path, "item 'a'", "'key_signal'", *fragments)
+
+
+def test_key_signal_must_be_a_boolean(tmp_path):
+    error, path = error_for(tmp_path, TOP + item("a", extra='key_signal = "yes"\n'))
+    assert_problem(error, path, "line 13: item 'a'", "'key_signal'", "true or false")
+
+
+@pytest.mark.parametrize("title, extra, fragments", [
+    ('""', "", ("a few words such as",)),
+    ("3", "", ("a few words such as", "found 3")),
+    ('"' + "x" * 41 + '"', "", ("at most 40 characters", "found 41")),
+    ('"the mood of the whole team"', "key_signal = true\n", ("has 26 characters", "at most 24", "commit subject")),
+])
+def test_bad_titles(tmp_path, title, extra, fragments):
+    error, path = error_for(tmp_path, TOP + item("a", extra=f"title = {title}\n{extra}"))
+    assert_problem(error, path, "line 13: item 'a'", "'title'", *fragments)
+
+
+def test_a_title_of_up_to_40_characters_names_an_item_that_is_no_key_signal(tmp_path):
+    checklist = load_checklist(write(tmp_path, TOP + item("a", extra='title = "the mood of the whole team"\n')))
+    assert checklist.item("a").label == "the mood of the whole team"
+
+
+def test_item_problems_name_the_line_of_the_key_or_of_the_item(tmp_path):
+    text = TOP + LIGHT + item("b", "scale", 'low = "bad"\n')
+    lines = text.splitlines()
+    error, path = error_for(tmp_path, text)
+    header = lines.index('id = "b"')  # the line after [[items]], counted from 1
+    assert lines[header - 1] == "[[items]]"
+    # A missing key: the item's [[items]] line; a wrong key: its own line.
+    assert_problem(error, path, f"line {header}: item 'b'", "'high'", "required")
+    error, path = error_for(tmp_path, TOP + LIGHT + item("b", extra='required = "no"\n'))
+    assert_problem(error, path, "line 19: item 'b'", "'required'", "true or false")
+
+
+def test_top_level_problems_name_their_line(tmp_path):
+    error, path = error_for(tmp_path, TOP.replace('language = "en"', 'language = "EN"') + LIGHT)
+    assert_problem(error, path, "line 5: top level", "'language'", "two-letter")
+
+
+def test_items_as_an_inline_array_name_the_line_of_the_array(tmp_path):
+    text = TOP + 'items = [{ id = "a", question = "Q?", why = "W.", kind = "traffic-light", required = "no" }]\n'
+    error, path = error_for(tmp_path, text)
+    line = text.splitlines().index(text.splitlines()[-1]) + 1
+    assert_problem(error, path, f"line {line}: item 'a'", "'required'")

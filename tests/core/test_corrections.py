@@ -77,8 +77,8 @@ def test_the_commit_message_says_it_is_a_correction_with_a_trailer():
     original = run("W10", D1, Answer("contacted", "green"), Answer("mood", 4), Answer("design", "no"))
     fixed = correction(original, D2, Answer("contacted", "amber", note="Only a mail"), Answer("mood", 4),
                        Answer("design", "no"), note="Forgot that the call was cancelled")
-    assert subject(fixed, CHECKLIST) == "kundencheck(build): correction, 0 green, 1 amber, 0 red"
-    assert subject(original, CHECKLIST) == "kundencheck(build): 1 green, 0 amber, 0 red"
+    assert subject(fixed, CHECKLIST) == "kundencheck(build): correction, 1 green, 1 amber, 0 red"
+    assert subject(original, CHECKLIST) == "kundencheck(build): 2 green, 0 amber, 0 red"
     assert trailers(fixed, CHECKLIST)[-1] == (CORRECTS_TRAILER, original.id)
     assert CORRECTS_TRAILER not in dict(trailers(original, CHECKLIST))
     message = build_message(fixed, CHECKLIST)

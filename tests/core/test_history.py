@@ -16,7 +16,6 @@ from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.history import (
     ActionState,
     Trend,
-    band,
     compare,
     current_streaks,
     due_check,
@@ -88,25 +87,25 @@ D1, D2, D3 = dt.date(2026, 3, 2), dt.date(2026, 3, 16), dt.date(2026, 3, 30)
 # --------------------------------------------------------------------------------- bands and trends
 
 
-def test_bands_of_traffic_lights_and_scales():
-    assert [band(v, Kind.TRAFFIC_LIGHT) for v in ("green", "amber", "red", "na")] == ["green", "amber", "red", "na"]
-    assert [band(v, Kind.SCALE) for v in (1, 2, 3, 4, 5)] == ["red", "red", "amber", "green", "green"]
-    assert band("yes", Kind.CHOICE) is None and band(None, Kind.SCALE) is None
-
-
-@pytest.mark.parametrize("now, before, kind, expected", [
-    ("green", "red", Kind.TRAFFIC_LIGHT, Trend.BETTER),
-    ("amber", "amber", Kind.TRAFFIC_LIGHT, Trend.SAME),
-    ("red", "amber", Kind.TRAFFIC_LIGHT, Trend.WORSE),
-    ("red", None, Kind.TRAFFIC_LIGHT, Trend.NEW),
-    ("red", "na", Kind.TRAFFIC_LIGHT, Trend.NEW),
-    ("na", "red", Kind.TRAFFIC_LIGHT, Trend.NONE),
-    (2, 4, Kind.SCALE, Trend.WORSE),
-    (5, 4, Kind.SCALE, Trend.BETTER),
-    ("yes", "no", Kind.CHOICE, Trend.NONE),
+@pytest.mark.parametrize("now, before, item, expected", [
+    ("green", "red", "contacted", Trend.BETTER),
+    ("amber", "amber", "contacted", Trend.SAME),
+    ("red", "amber", "contacted", Trend.WORSE),
+    ("red", None, "contacted", Trend.NEW),
+    ("red", "na", "contacted", Trend.NEW),
+    ("na", "red", "contacted", Trend.NONE),
+    (2, 4, "mood", Trend.WORSE),
+    (5, 4, "mood", Trend.BETTER),
+    ("yes", "no", "design", Trend.NONE),  # options without bands cannot be compared
 ])
-def test_compare(now, before, kind, expected):
-    assert compare(now, before, kind) is expected
+def test_compare(now, before, item, expected):
+    assert compare(now, before, CHECKLIST.item(item)) is expected
+
+
+def test_compare_an_item_no_longer_in_the_checklist_by_its_values_kind():
+    assert compare("red", "green", None) is Trend.WORSE
+    assert compare(4, 2, None) is Trend.BETTER
+    assert compare("maybe", "yes", None) is Trend.NONE
 
 
 def test_run_trends_compare_with_the_previous_sprint_not_the_same_sprint():

@@ -79,20 +79,21 @@ EXPECTED_TRAILERS = [
     ("Kundencheck-Run", RUN_ID),
     ("Kundencheck-Phase", "build"),
     ("Kundencheck-Checklist", "build@1.0"),
-    ("Kundencheck-Score", "14/18"),
+    ("Kundencheck-Score", "16/20"),
 ]
 
 
 def test_subject():
     run = make_run(standard_answers())
-    assert subject(run, CHECKLIST) == "kundencheck(build): 6 green, 2 amber, 1 red"
-    assert build_message(run, CHECKLIST).split("\n", 1)[0] == "kundencheck(build): 6 green, 2 amber, 1 red"
+    # The mood of 4/5 is green: every answer with a band counts, not only traffic lights.
+    assert subject(run, CHECKLIST) == "kundencheck(build): 7 green, 2 amber, 1 red"
+    assert build_message(run, CHECKLIST).split("\n", 1)[0] == "kundencheck(build): 7 green, 2 amber, 1 red"
 
 
 def test_subject_counts_not_applicable_only_when_present():
     answers = standard_answers()
     answers[0].value = "na"
-    assert subject(make_run(answers), CHECKLIST) == "kundencheck(build): 5 green, 2 amber, 1 red, 1 n/a"
+    assert subject(make_run(answers), CHECKLIST) == "kundencheck(build): 6 green, 2 amber, 1 red, 1 n/a"
 
 
 def test_body_lists_red_then_amber_with_notes_and_action():
@@ -100,7 +101,7 @@ def test_body_lists_red_then_amber_with_notes_and_action():
     lines = message.splitlines()
     assert lines[1] == ""
     assert lines[2] == "Sprint 2026-W48, answered by Erika Mustermann <erika@example.com>."
-    red, amber = lines.index("Red (no):"), lines.index("Amber (partly):")
+    red, amber = lines.index("Red:"), lines.index("Amber:")
     assert red < amber
     assert lines[red + 1] == "- light-9: Question light-9?"
     assert lines[red + 2] == "    Note: No call since the review."
@@ -115,18 +116,29 @@ def test_body_lists_red_then_amber_with_notes_and_action():
     assert "Needs attention" not in message
 
 
-def test_body_lists_flagged_answers_of_other_kinds():
+def test_body_lists_red_answers_of_every_kind_under_red():
     answers = standard_answers()
     answers[9] = Answer("mood", 1, note="Exhausted.", action=Action("Retro with the client", "", None))
     message = build_message(make_run(answers), CHECKLIST)
     lines = message.splitlines()
-    attention = lines.index("Needs attention:")
-    assert lines[attention + 1 : attention + 5] == [
+    red = lines.index("Red:")
+    assert lines[red + 4 : red + 8] == [
         "- mood: How is the mood?",
-        "  Answer: 1",
+        "  Answer: 1/5",
         "    Note: Exhausted.",
         "    Action (?, due ?): Retro with the client",
     ]
+    assert "Needs attention:" not in lines
+
+
+def test_body_lists_other_answers_the_checklist_asks_a_note_for_as_needing_attention():
+    checklist = checklist_from_dict({**_raw_checklist(), "items": [
+        {"id": "mood", "question": "How is the mood?", "why": "w", "kind": "scale", "low": "bad", "high": "good",
+         "note_when": [4]}]})
+    message = build_message(make_run([Answer("mood", 4, note="Good, but tired.")]), checklist)
+    lines = message.splitlines()
+    attention = lines.index("Needs attention:")
+    assert lines[attention + 1 : attention + 4] == ["- mood: How is the mood?", "  Answer: 4/5", "    Note: Good, but tired."]
 
 
 def test_hidden_and_unanswered_items_are_left_out():
@@ -142,7 +154,7 @@ def test_trailers(tmp_path):
     assert [k for k, _ in EXPECTED_TRAILERS] == list(TRAILER_KEYS)
     message = build_message(run, CHECKLIST)
     assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS
-    assert message.endswith("Kundencheck-Score: 14/18\n")
+    assert message.endswith("Kundencheck-Score: 16/20\n")
 
 
 def test_participants_become_co_authors_except_the_author(tmp_path):
@@ -184,7 +196,7 @@ def test_notes_cannot_forge_or_hide_trailers(note, tmp_path):
     assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS
     assert "\r" not in message
     assert not any(line.startswith(("#", "---")) for line in message.splitlines())
-    assert message.splitlines()[0] == "kundencheck(build): 6 green, 2 amber, 1 red"
+    assert message.splitlines()[0] == "kundencheck(build): 7 green, 2 amber, 1 red"
 
 
 @pytest.mark.parametrize("note", NASTY[:4])
@@ -261,7 +273,7 @@ def test_reviewed_actions_are_named_with_their_decision_and_note(tmp_path):
                                                      (EARLIER, "light-3"): "Book a workshop"})
     lines = message.splitlines()
     start = lines.index("Actions reviewed:")
-    assert lines[start - 1] == "" and start > lines.index("Amber (partly):")
+    assert lines[start - 1] == "" and start > lines.index("Amber:")
     assert lines[start + 1 : start + 8] == [
         f"- light-9 (from run {EARLIER}): done",
         "    Action: Call the product owner",
@@ -309,14 +321,14 @@ def test_german_subject_and_body_keep_english_trailer_keys(german, tmp_path):
     run = make_run(answers, language="de", reviews=[ActionReview(EARLIER, "mood", "open", "Wartet auf den Kunden.")])
     message = build_message(run, CHECKLIST)
     lines = message.splitlines()
-    assert lines[0] == "kundencheck(build): 5 grün, 2 gelb, 1 rot, 1 n. z."
+    assert lines[0] == "kundencheck(build): 6 grün, 2 gelb, 1 rot, 1 n. z."
     assert lines[2] == "Sprint 2026-W48, beantwortet von Erika Mustermann <erika@example.com>."
-    assert lines.index("Rot (nein):") < lines.index("Gelb (teilweise):") < lines.index("Maßnahmen geprüft:")
+    assert lines.index("Rot:") < lines.index("Gelb:") < lines.index("Maßnahmen geprüft:")
     assert "    Notiz: No call since the review." in lines
     assert "    Maßnahme (Erika, fällig 2026-12-01): Call the product owner" in lines
     assert f"- mood (aus Durchlauf {EARLIER}): noch offen" in lines
     # The trailer keys stay English whatever the language: the real git reads them back.
-    assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS[:3] + [("Kundencheck-Score", "12/16")]
+    assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS[:3] + [("Kundencheck-Score", "14/18")]
 
 
 def test_every_line_stays_under_100_characters_wrapped_at_words_never_cut(tmp_path):
@@ -356,7 +368,7 @@ def test_every_line_stays_under_100_characters_wrapped_at_words_never_cut(tmp_pa
     # Wrapped parts are indented under their line: nobody's text starts a line of the body.
     body = lines[2:lines.index("Kundencheck-Run: " + RUN_ID)]
     for line in body:
-        assert not line or line.startswith(("- ", "  ", "Sprint ", "Red ", "Amber ", "Actions ", "Needs ")), line
+        assert not line or line.startswith(("- ", "  ", "Sprint ", "Red:", "Amber:", "Key signals:", "Actions ", "Needs ")), line
     assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS[:3] + [("Kundencheck-Score", run_score(run, checklist))]
 
 

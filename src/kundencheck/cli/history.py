@@ -362,7 +362,8 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from kundencheck.core.history import author_name, run_trends, status_counts, trend_counts
+    from kundencheck.core.bands import run_counts
+    from kundencheck.core.history import author_name, run_trends, trend_counts
     from kundencheck.core.text import one_line
     from kundencheck.rich_texts import counts_text, legend_text, trend_text
 
@@ -397,7 +398,7 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
         if summary.correction(run.id) is not None:
             day += " ✎"
         table.add_row(day, one_line(run.sprint, 20), run.phase,
-                      one_line(author_name(run.author), 30), counts_text(status_counts(run, checklist), words=False, separator=" "),
+                      one_line(author_name(run.author), 30), counts_text(run_counts(run, checklist).as_dict(), words=False, separator=" "),
                       trend_text(trends, words=False, separator=" "), actions, Text(commit, style="dim"))
     _print_table(console, table)
     console.print(legend_text())

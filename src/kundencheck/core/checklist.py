@@ -25,6 +25,12 @@ STATUSES = ("green", "amber", "red", "na")
 #: English words, marked for the catalogs: shown translated with ``i18n.translate``.
 STATUS_WORDS = {"green": N_("yes"), "amber": N_("partly"), "red": N_("no"), "na": N_("n/a")}
 STATUS_SYMBOLS = {"green": "✔", "amber": "◐", "red": "✘", "na": "–"}
+#: The bands a checklist may give a scale value or a choice option, worst first.
+BAND_NAMES = ("red", "amber", "green")
+#: A scale item's bands for the values 1 to 5, unless its checklist sets ``bands``.
+DEFAULT_SCALE_BANDS = ("red", "red", "amber", "green", "green")
+#: How long a key signal's ``title`` may be: it goes into the commit subject.
+KEY_SIGNAL_TITLE_LIMIT = 24
 
 _SAFE_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 #: Device names Windows reserves (also with any extension, so ``con.en.toml`` is one); ids
@@ -69,10 +75,12 @@ def all_safe_ids(ids: set) -> bool:
 # dataclass compiles six methods when its module is imported (Python 3.11), which cost about a
 # millisecond per class at every start, before the first frame.
 class Option(NamedTuple):
-    """One choice of a choice item: its stable id and the label shown."""
+    """One choice of a choice item: its stable id, the label shown and, optionally, its band."""
 
     id: str
     label: str
+    #: "red", "amber" or "green" when the checklist gives the option a band, else None.
+    band: str | None = None
 
 
 class Condition(NamedTuple):
@@ -100,13 +108,32 @@ class Item(NamedTuple):
     high: str = ""
     options: tuple[Option, ...] = ()
     when: Condition | None = None
-    #: A few words naming the item in lists (the action review); empty: lists show the id.
+    #: A few words naming the item (at most ITEM_TITLE_LIMIT characters): in lists such as the
+    #: action review, the reports, and for a key signal in the commit subject ("Team mood").
     title: str = ""
+    #: A key signal is named in the commit subject when it is red or worse than last sprint.
+    key_signal: bool = False
+    #: A scale item's band for each of the values 1 to 5 (``bands`` in the checklist).
+    scale_bands: tuple[str, ...] = DEFAULT_SCALE_BANDS
 
     @property
     def label(self) -> str:
-        """How lists name the item: its short title, else its id."""
+        """How lists and the commit subject name the item: its short title, else its id."""
         return self.title or self.id
+
+    def option_band(self, option_id: object) -> str | None:
+        """The band the checklist gives the choice option ``option_id``, if any."""
+        for option in self.options:
+            if option.id == option_id:
+                return option.band
+        return None
+
+    def can_have_band(self) -> bool:
+        """Whether some answer to this item has a band: traffic lights and scales always, a
+        choice when one of its options has a band; text and dates never."""
+        if self.kind is Kind.CHOICE:
+            return any(option.band for option in self.options)
+        return self.kind in (Kind.TRAFFIC_LIGHT, Kind.SCALE)
 
     def allowed_values(self) -> tuple[AnswerValue, ...] | None:
         """The closed set of answers this item takes, or None for free text and dates."""
@@ -686,6 +713,8 @@ class _Fields:
 
 
 def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as TOML writes it
     if isinstance(value, str):
         shown = clean_text(value[:400])
         return repr(shown if len(shown) <= 40 else shown[:39] + "…")
@@ -722,7 +751,8 @@ def _bounded_repr(value: Any, depth: int) -> str:
     return repr(value)
 
 
-_ITEM_KEYS = {"id", "title", "question", "why", "kind", "required", "note_when", "action_when", "low", "high", "options", "when"}
+_ITEM_KEYS = {"id", "title", "question", "why", "kind", "required", "note_when", "action_when", "low", "high", "options",
+              "when", "key_signal", "bands"}
 
 
 def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Problems, ids: set[str]) -> Item | None:
@@ -741,10 +771,6 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
         ids.add(item_id)
     question = f.text("question")
     why = f.text("why")
-    title = f.text("title", required=False) if "title" in raw else ""
-    if len(title) > ITEM_TITLE_LIMIT:
-        problems.append(_("{label}, key 'title': at most {limit} characters, a few words that name the item in a "
-                          "list (found {found}).").format(label=label, limit=ITEM_TITLE_LIMIT, found=len(title)))
     raw_kind = raw.get("kind")
     try:
         kind = Kind(raw_kind)
@@ -772,11 +798,38 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
     elif "options" in raw:
         problems.add("options", _("{label}, key 'options': only choice items have options (this item is {kind}).").format(label=label, kind=kind.value))
 
+    scale_bands = DEFAULT_SCALE_BANDS
+    if "bands" in raw:
+        if kind is Kind.SCALE:
+            scale_bands = _parse_scale_bands(raw["bands"], label, problems) or DEFAULT_SCALE_BANDS
+        else:
+            problems.add("bands", _("{label}, key 'bands': only scale items have 'bands' (this item is {kind}); a choice "
+                                    "item gives each option its band, as in {{ id = \"own\", label = \"Own design\", "
+                                    "band = \"amber\" }}, and a traffic light's band is its answer.").format(
+                label=label, kind=kind.value))
+
     probe = Item(id=item_id or "?", question="", why="", kind=kind, options=options)
     allowed = probe.allowed_values()
     note_when = _parse_values(raw, "note_when", allowed, kind, label, problems)
     action_when = _parse_values(raw, "action_when", allowed, kind, label, problems)
     when = _parse_condition(raw.get("when"), label, seen, problems, ids, item_id)
+    title = _parse_title(raw, label, problems)
+    key_signal = raw.get("key_signal", False)
+    if not isinstance(key_signal, bool):
+        problems.add("key_signal", _("{label}, key 'key_signal': must be true or false (found {found}).").format(
+            label=label, found=_describe(key_signal)))
+        key_signal = False
+    elif key_signal and not probe.can_have_band():
+        if kind is Kind.CHOICE:
+            problems.add("key_signal", _("{label}, key 'key_signal': a key signal is named when it is red or worse than "
+                                         "last sprint, and none of this choice item's options has a band. Give the "
+                                         "warning options a band (band = \"red\" or \"amber\") or remove key_signal.").format(
+                label=label))
+        else:
+            problems.add("key_signal", _("{label}, key 'key_signal': {kind} answers have no band (red, amber, green), so "
+                                         "they cannot be a key signal. Remove key_signal, or make the item a "
+                                         "traffic-light, scale or choice item.").format(label=label, kind=kind.value))
+        key_signal = False
     if len(problems) > before:
         return None
     return Item(
@@ -792,7 +845,80 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
         options=options,
         when=when,
         title=title,
+        key_signal=key_signal,
+        scale_bands=scale_bands,
     )
+
+
+def _parse_title(raw: Mapping[str, Any], label: str, problems: _Problems) -> str:
+    """An item's short ``title``: one line of at most ITEM_TITLE_LIMIT characters."""
+    if "title" not in raw:
+        return ""
+    value = raw["title"]
+    if not isinstance(value, str) or not value.strip():
+        problems.add("title", _("{label}, key 'title': must be a few words such as \"Team mood\" (found {found}).").format(
+            label=label, found=_describe(value)))
+        return ""
+    title = " ".join(clean_text(value).split())
+    if len(title) > ITEM_TITLE_LIMIT:
+        problems.add("title", _("{label}, key 'title': at most {limit} characters, a few words that name the item in a "
+                          "list (found {found}).").format(label=label, limit=ITEM_TITLE_LIMIT, found=len(title)))
+        return ""
+    if raw.get("key_signal") is True and len(title) > KEY_SIGNAL_TITLE_LIMIT:
+        problems.add("title", _("{label}, key 'title': {found} has {n} characters; a key signal's title has at most {limit}, "
+                          "as it goes into the commit subject (for example \"Team mood\").").format(
+            label=label, found=_describe(title), n=len(title), limit=KEY_SIGNAL_TITLE_LIMIT))
+        return ""
+    return title
+
+
+_BANDS_EXAMPLE = "{ red = [1, 2], amber = [3], green = [4, 5] }"
+
+
+def _parse_scale_bands(raw: Any, label: str, problems: _Problems) -> tuple[str, ...] | None:
+    """A scale item's ``bands`` table as the band of each value 1 to 5, or None (problems added).
+
+    Every value needs exactly one band, and the bands run from red at the low end towards
+    green at the high end (1 = ``low``, 5 = ``high``), so "higher is better" holds for trends.
+    """
+    if not isinstance(raw, dict) or not raw:
+        problems.add("bands", _("{label}, key 'bands': must be a table of band = [values], such as {example}.").format(
+            label=label, example=_BANDS_EXAMPLE))
+        return None
+    found: dict[int, str] = {}
+    before = len(problems)
+    for name, values in raw.items():
+        if name not in BAND_NAMES:
+            problems.add("bands", _("{label}, key 'bands': {found} is not a band. Allowed: {allowed}.").format(
+                label=label, found=_describe(name), allowed=", ".join(BAND_NAMES)))
+            continue
+        values = values if isinstance(values, list) else [values]
+        for value in values:
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+                problems.add("bands", _("{label}, key 'bands': {band} lists {found}, which is not a value of the scale "
+                                  "(a whole number from 1 to 5).").format(label=label, band=name, found=_describe(value)))
+            elif value in found:
+                problems.add("bands", _("{label}, key 'bands': {value} is in both {first} and {second}; give each value one "
+                                  "band.").format(label=label, value=value, first=found[value], second=name))
+            else:
+                found[value] = name
+    if len(problems) > before:
+        return None
+    missing = [str(v) for v in range(1, 6) if v not in found]
+    if missing:
+        problems.add("bands", _("{label}, key 'bands': no band for {values}; every value from 1 to 5 needs exactly one, "
+                          "such as {example}.").format(label=label, values=", ".join(missing), example=_BANDS_EXAMPLE))
+        return None
+    bands = tuple(found[v] for v in range(1, 6))
+    rank = {name: n for n, name in enumerate(BAND_NAMES)}
+    for value in range(2, 6):
+        if rank[bands[value - 1]] < rank[bands[value - 2]]:
+            problems.add("bands", _("{label}, key 'bands': {value} is {band} but {lower} is {lower_band}; the bands run from "
+                              "red at 1 (low) towards green at 5 (high). Phrase the question and its labels so that 5 "
+                              "is the good end.").format(label=label, value=value, band=bands[value - 1], lower=value - 1,
+                                                          lower_band=bands[value - 2]))
+            return None
+    return bands
 
 
 def _parse_options(raw: Any, label: str, problems: _Problems) -> tuple[Option, ...]:
@@ -803,8 +929,9 @@ def _parse_options(raw: Any, label: str, problems: _Problems) -> tuple[Option, .
     options: list[Option] = []
     ids: set[str] = set()
     for n, entry in enumerate(raw, start=1):
-        if not isinstance(entry, dict) or set(entry) != {"id", "label"}:
-            problems.add("options", _("{label}, key 'options': option {n} must be a table with exactly 'id' and 'label'.").format(label=label, n=n))
+        if not isinstance(entry, dict) or not {"id", "label"} <= set(entry) <= {"id", "label", "band"}:
+            problems.add("options", _("{label}, key 'options': option {n} must be a table with 'id' and 'label', and "
+                                      "optionally 'band'.").format(label=label, n=n))
             continue
         if not is_safe_id(entry["id"]):
             problems.add("options", _("{label}, key 'options': option {n} id {found} is not a safe id (lowercase letters, digits, dashes).").format(
@@ -816,8 +943,13 @@ def _parse_options(raw: Any, label: str, problems: _Problems) -> tuple[Option, .
         if entry["id"] in ids:
             problems.add("options", _("{label}, key 'options': option id {id} appears twice.").format(label=label, id=repr(entry["id"])))
             continue
+        band = entry.get("band")
+        if band is not None and band not in BAND_NAMES:
+            problems.add("options", _("{label}, key 'options': option {id} has band {found}. Allowed: {allowed}.").format(
+                label=label, id=repr(entry["id"]), found=_describe(band), allowed=", ".join(BAND_NAMES)))
+            continue
         ids.add(entry["id"])
-        options.append(Option(entry["id"], clean_text(entry["label"]).strip()))
+        options.append(Option(entry["id"], clean_text(entry["label"]).strip(), band))
     return tuple(options)
 
 

@@ -30,10 +30,11 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Run, loads
-from kundencheck.core.checklist import KNOWN_PHASES, STATUSES, AnswerValue, Checklist, Kind
+from kundencheck.core.bands import RANK, answer_band, answer_score, count_bands, guess_kind, item_of, run_counts
+from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item, Kind
 from kundencheck.core.config import DEFAULT_CADENCE_DAYS
 from kundencheck.core.corrections import Correction, StrayCorrection, resolve
 from kundencheck.core.errors import AnswersError
@@ -52,7 +53,7 @@ def parse_runs(files: Mapping[str, tuple[str, bytes]]) -> tuple[list[Run], list[
             runs.append(loads(content, path))
         except AnswersError as exc:
             errors.append(exc)
-    runs.sort(key=_when)
+    runs.sort(key=run_order)
     return runs, errors
 
 
@@ -65,21 +66,32 @@ def run_time(run: Run) -> dt.datetime:
     return _when(run)
 
 
+def run_order(run: Run) -> tuple[dt.datetime, str]:
+    """The order of runs: by time, then by run id. A total order, the same in every clone
+    (never the order files happen to be listed in), so "the latest run" is the same for all."""
+    return (run.finished or run.started, run.id)
+
+
+#: A run finished more than this many days after the viewer's today is "from the future".
+FUTURE_DAYS = 1
+
+
+def is_future(run: Run, today: dt.date) -> bool:
+    """Whether ``run`` was finished more than a day after ``today`` (a clock that ran ahead):
+    such a run is left out of what the history judges and shown as such (docs/history.md)."""
+    return _when(run).date() > today + dt.timedelta(days=FUTURE_DAYS)
+
+
 def latest_run(runs: Iterable[Run], checklist_id: str) -> Run | None:
     """The most recently finished run of ``checklist_id``."""
     latest: Run | None = None
     for run in runs:
-        if run.checklist == checklist_id and (latest is None or _when(run) >= _when(latest)):
+        if run.checklist == checklist_id and (latest is None or run_order(run) > run_order(latest)):
             latest = run
     return latest
 
 
 # --------------------------------------------------------------------------------- answers as bands
-
-#: Bands of the health matrix, worst first. ``na`` is "not applicable" and has no rank.
-BANDS = ("red", "amber", "green", "na")
-_RANK = {"red": 0, "amber": 1, "green": 2}
-
 
 class Trend(StrEnum):
     BETTER = "better"
@@ -87,7 +99,7 @@ class Trend(StrEnum):
     WORSE = "worse"
     #: No comparable answer in the previous sprint (first time, or n/a, or not asked then).
     NEW = "new"
-    #: Not comparable at all: free text, dates, choices, or the item is n/a now.
+    #: Not comparable at all: free text, dates, choices without bands, or the item is n/a now.
     NONE = "none"
 
 
@@ -96,44 +108,17 @@ TREND_ARROWS = {Trend.BETTER: "↑", Trend.SAME: "→", Trend.WORSE: "↓", Tren
 
 def kind_of(item_id: str, value: AnswerValue | None, checklist: Checklist | None = None) -> Kind | None:
     """The item's kind from its checklist, else guessed from the stored value."""
-    if checklist is not None:
-        item = checklist.item(item_id)
-        if item is not None:
-            return item.kind
-    if isinstance(value, str) and value in STATUSES:
-        return Kind.TRAFFIC_LIGHT
-    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
-        return Kind.SCALE
-    return None
+    item = item_of(checklist, item_id)
+    return item.kind if item is not None else guess_kind(value)
 
 
-def band(value: AnswerValue | None, kind: Kind | None) -> str | None:
-    """The matrix colour of an answer: a traffic light is its own status; a scale of 1-2 is
-    red, 3 amber, 4-5 green. Other kinds (text, dates, choices) have no colour: None."""
-    if value is None:
-        return None
-    if kind is Kind.TRAFFIC_LIGHT:
-        return value if value in STATUSES else None
-    if kind is Kind.SCALE and isinstance(value, int) and not isinstance(value, bool):
-        return "red" if value <= 2 else "amber" if value == 3 else "green"
-    return None
-
-
-def _score(value: AnswerValue | None, kind: Kind | None) -> int | None:
-    """A number to compare answers of one item by (higher is better), or None."""
-    if kind is Kind.TRAFFIC_LIGHT:
-        return _RANK.get(value) if isinstance(value, str) else None
-    if kind is Kind.SCALE and isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return None
-
-
-def compare(now: AnswerValue | None, before: AnswerValue | None, kind: Kind | None) -> Trend:
-    """The trend from ``before`` to ``now`` for an item of ``kind``."""
-    current = _score(now, kind)
+def compare(now: AnswerValue | None, before: AnswerValue | None, item: Item | None) -> Trend:
+    """The trend from ``before`` to ``now`` as answers to ``item`` (None: an item no longer in
+    the checklist, compared by the kind its value suggests)."""
+    current = answer_score(item, now)
     if current is None:
         return Trend.NONE
-    previous = _score(before, kind)
+    previous = answer_score(item, before)
     if previous is None:
         return Trend.NEW
     if current > previous:
@@ -141,15 +126,6 @@ def compare(now: AnswerValue | None, before: AnswerValue | None, kind: Kind | No
     if current < previous:
         return Trend.WORSE
     return Trend.SAME
-
-
-def status_counts(run: Run, checklist: Checklist | None = None) -> dict[str, int]:
-    """How many traffic-light answers of the run are green, amber, red and n/a."""
-    counts = dict.fromkeys(("green", "amber", "red", "na"), 0)
-    for answer in run.answers:
-        if kind_of(answer.item, answer.value, checklist) is Kind.TRAFFIC_LIGHT and answer.value in counts:
-            counts[answer.value] += 1  # type: ignore[index]
-    return counts
 
 
 def author_key(author: str) -> str:
@@ -199,6 +175,8 @@ class ItemPicture:
     trend: Trend = Trend.NONE
     #: Sprints in a row, up to and including this one, with the same band (0 without a band).
     streak: int = 0
+    #: The checklist's item (None: no longer in the checklist), for bands and trends.
+    definition: Item | None = field(default=None, repr=False, compare=False)
 
     def counts(self) -> dict[str, int]:
         """How many people gave each answer (as its stored value, in str form)."""
@@ -244,14 +222,14 @@ class SprintPicture:
 
     def band_counts(self) -> dict[str, int]:
         """How many items' representative answers are red, amber, green, n/a."""
-        counts = dict.fromkeys(("green", "amber", "red", "na"), 0)
-        for picture in self.items.values():
-            if picture.band in counts:
-                counts[picture.band] += 1  # type: ignore[index]
-        return counts
+        return count_bands(p.band for p in self.items.values()).as_dict()
+
+    def values(self) -> dict[str, AnswerValue]:
+        """Item id -> the representative answer of this sprint."""
+        return {item_id: p.value for item_id, p in self.items.items() if p.value is not None}
 
 
-def _representative(values: list[AnswerValue], kind: Kind | None) -> AnswerValue | None:
+def _representative(values: list[AnswerValue], kind: Kind | None, item: Item | None) -> AnswerValue | None:
     if not values:
         return None
     if kind is Kind.SCALE and all(isinstance(v, int) for v in values):
@@ -262,10 +240,9 @@ def _representative(values: list[AnswerValue], kind: Kind | None) -> AnswerValue
     tied = [v for v in counts if counts[v] == best]
     if len(tied) == 1:
         return tied[0]
-    if kind is Kind.TRAFFIC_LIGHT:
-        ranked = [v for v in tied if v in _RANK]
-        if ranked:
-            return min(ranked, key=lambda v: _RANK[v])  # type: ignore[index]
+    ranked = [(score, v) for v in tied if (score := answer_score(item, v)) is not None]
+    if ranked:
+        return min(ranked, key=lambda pair: pair[0])[1]  # the worse one: the more cautious reading
     # Otherwise the answer of the latest run among the tied ones.
     for value in reversed(values):
         if value in tied:
@@ -273,19 +250,18 @@ def _representative(values: list[AnswerValue], kind: Kind | None) -> AnswerValue
     return tied[0]
 
 
-def _picture_item(item_id: str, kind: Kind | None, entries: list[Entry]) -> ItemPicture:
+def _picture_item(item_id: str, kind: Kind | None, entries: list[Entry], definition: Item | None) -> ItemPicture:
     values = [e.value for e in entries]
-    value = _representative(values, kind)
-    scores = [s for s in (_score(v, kind) for v in values) if s is not None]
+    value = _representative(values, kind, definition)
+    scores = [s for s in (answer_score(definition, v) for v in values) if s is not None]
     spread = (max(scores) - min(scores)) if scores else None
-    if kind is Kind.TRAFFIC_LIGHT:
-        disagreement = "green" in values and "red" in values
-    elif kind is Kind.SCALE:
+    if kind is Kind.SCALE:
         disagreement = spread is not None and spread >= 3
-    else:
-        disagreement = False
-    return ItemPicture(item=item_id, kind=kind, entries=entries, value=value, band=band(value, kind),
-                       spread=spread, disagreement=disagreement)
+    else:  # traffic lights, and choices whose options have bands: one says green, another red
+        bands = {e.band for e in entries}
+        disagreement = "green" in bands and "red" in bands
+    return ItemPicture(item=item_id, kind=kind, entries=entries, value=value, band=answer_band(definition, value),
+                       spread=spread, disagreement=disagreement, definition=definition)
 
 
 def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | None = None) -> list[SprintPicture]:
@@ -296,7 +272,7 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
     """
     checklists = checklists or {}
     groups: dict[tuple[str, str], list[Run]] = {}
-    for run in sorted(runs, key=_when):
+    for run in sorted(runs, key=run_order):
         groups.setdefault((run.checklist, run.sprint), []).append(run)
     pictures: list[SprintPicture] = []
     for (checklist_id, sprint), group in groups.items():
@@ -307,7 +283,7 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
             if key in latest:
                 superseded.append(latest[key])
             latest[key] = run
-        kept = sorted(latest.values(), key=_when)
+        kept = sorted(latest.values(), key=run_order)
         checklist = checklists.get(checklist_id)
         by_item: dict[str, list[Entry]] = {}
         kinds: dict[str, Kind | None] = {}
@@ -315,17 +291,19 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
             for answer in run.answers:
                 if answer.value is None or answer.value == "":
                     continue
-                kind = kinds.get(answer.item) or kind_of(answer.item, answer.value, checklist)
+                definition = checklist.item(answer.item) if checklist is not None else None
+                kind = kinds.get(answer.item) or (definition.kind if definition is not None else guess_kind(answer.value))
                 kinds[answer.item] = kind
                 by_item.setdefault(answer.item, []).append(
-                    Entry(run=run.id, author=run.author, value=answer.value, band=band(answer.value, kind),
+                    Entry(run=run.id, author=run.author, value=answer.value, band=answer_band(definition, answer.value),
                           note=answer.note, action=answer.action))
         order = _item_order(checklist, by_item)
-        items = {item_id: _picture_item(item_id, kinds[item_id], by_item[item_id]) for item_id in order}
+        items = {item_id: _picture_item(item_id, kinds[item_id], by_item[item_id], item_of(checklist, item_id))
+                 for item_id in order}
         phase = kept[-1].phase
         pictures.append(SprintPicture(checklist=checklist_id, phase=phase, sprint=sprint, runs=kept,
                                       superseded=superseded, items=items))
-    pictures.sort(key=lambda p: (p.start, p.checklist, p.sprint))
+    pictures.sort(key=lambda p: (run_order(p.runs[0]), p.checklist, p.sprint))
     _fill_trends_and_streaks(pictures)
     return pictures
 
@@ -346,7 +324,7 @@ def _fill_trends_and_streaks(pictures: list[SprintPicture]) -> None:
         before = previous_by_checklist.get(picture.checklist)
         for item_id, item in picture.items.items():
             earlier = before.items.get(item_id) if before else None
-            item.trend = compare(item.value, earlier.value if earlier else None, item.kind)
+            item.trend = compare(item.value, earlier.value if earlier else None, item.definition)
             if item.band is None:
                 item.streak = 0
             elif earlier is not None and earlier.band == item.band:
@@ -362,24 +340,72 @@ def previous_picture(pictures: Sequence[SprintPicture], picture: SprintPicture) 
     return earlier[0] if earlier else None
 
 
+def sprint_before(pictures: Sequence[SprintPicture], checklist_id: str, sprint: str) -> SprintPicture | None:
+    """The picture ``sprint`` of ``checklist_id`` is compared with: the one just before that
+    sprint's own picture, or, for a sprint without one yet (a run being answered), the latest."""
+    series = [p for p in pictures if p.checklist == checklist_id]
+    for n, picture in enumerate(series):
+        if picture.sprint == sprint:
+            return series[n - 1] if n else None
+    return series[-1] if series else None
+
+
+def previous_sprint(runs: Iterable[Run], checklist: Checklist, sprint: str, today: dt.date) -> SprintPicture | None:
+    """The picture a new run of ``checklist`` in ``sprint`` is compared with (its commit
+    subject's key signals): the sprint before ``sprint`` among ``runs``, from the future left out."""
+    own = [r for r in runs if r.checklist == checklist.id and not is_future(r, today)]
+    return sprint_before(sprint_pictures(own, {checklist.id: checklist}), checklist.id, sprint)
+
+
 def run_trends(run: Run, pictures: Sequence[SprintPicture], checklist: Checklist | None = None) -> dict[str, Trend]:
     """Per item of ``run``: its trend against the previous sprint's picture of its checklist
     (the sprint before the run's own; with one run per sprint, the previous run)."""
-    own = [p for p in pictures if p.checklist == run.checklist and p.sprint == run.sprint]
-    before: SprintPicture | None = None
-    if own:
-        before = previous_picture(pictures, own[0])
-    else:  # a run not in the pictures: the latest picture that ended before it
-        earlier = [p for p in pictures if p.checklist == run.checklist and p.end < _when(run)]
-        before = earlier[-1] if earlier else None
-    trends: dict[str, Trend] = {}
-    for answer in run.answers:
-        if answer.value is None or answer.value == "":
+    before = sprint_before(pictures, run.checklist, run.sprint)
+    return {change.item: change.trend for change in changes(run.values(), before, checklist, banded_only=False)}
+
+
+class Change(NamedTuple):
+    """One answer against the sprint before: its band, the answer then and the trend."""
+
+    item: str
+    value: AnswerValue
+    band: str | None
+    #: The previous sprint's representative answer, None when there was none.
+    before: AnswerValue | None
+    trend: Trend
+    #: Whether the checklist marks the item as a key signal.
+    key_signal: bool = False
+
+
+def changes(values: Mapping[str, AnswerValue | None], before: SprintPicture | None, checklist: Checklist | None,
+            *, banded_only: bool = True) -> list[Change]:
+    """Every answer in ``values`` (item id -> answer) against ``before``, the previous sprint's
+    picture: its band and trend (better, same, worse, new). The commit subject and the gate
+    judge a decline with this one function: the subject a run's own answers, the gate the
+    current sprint's picture. ``banded_only`` leaves out answers without a band."""
+    found: list[Change] = []
+    for item_id, value in values.items():
+        if value is None or value == "":
             continue
-        kind = kind_of(answer.item, answer.value, checklist)
-        earlier_item = before.items.get(answer.item) if before else None
-        trends[answer.item] = compare(answer.value, earlier_item.value if earlier_item else None, kind)
-    return trends
+        definition = item_of(checklist, item_id)
+        band = answer_band(definition, value)
+        if band is None and banded_only:
+            continue
+        earlier = before.items.get(item_id) if before is not None else None
+        then = earlier.value if earlier is not None else None
+        found.append(Change(item_id, value, band, then, compare(value, then, definition),
+                            definition is not None and definition.key_signal))
+    return found
+
+
+def alarming(found: Iterable[Change]) -> list[Change]:
+    """The key signals among ``found`` that are red or worse than the sprint before, most severe
+    first: red and worse, then red, then worse."""
+    def severity(change: Change) -> int:
+        return (0 if change.band == "red" else 2) + (0 if change.trend is Trend.WORSE else 1)
+
+    signals = [c for c in found if c.key_signal and (c.band == "red" or c.trend is Trend.WORSE)]
+    return sorted(signals, key=severity)
 
 
 def trend_counts(trends: Mapping[str, Trend]) -> dict[str, int]:
@@ -421,7 +447,7 @@ def current_streaks(pictures: Sequence[SprintPicture], *, min_length: int = 2,
                 continue
             since = series[last.index - item.streak + 1].sprint
             found.append(Streak(checklist_id, last.phase, item_id, item.band, item.streak, since, last.sprint))
-    found.sort(key=lambda s: (-s.length, _RANK.get(s.band, 3), s.checklist, s.item))
+    found.sort(key=lambda s: (-s.length, RANK.get(s.band, 3), s.checklist, s.item))
     return found
 
 
@@ -625,7 +651,7 @@ def track_actions(runs: Iterable[Run], aliases: Mapping[str, str] | None = None
     reaches it.
     """
     aliases = aliases or {}
-    ordered = sorted(runs, key=lambda r: (_when(r), r.id))
+    ordered = sorted(runs, key=run_order)
     threads: list[ActionThread] = []
     of_action: dict[tuple[str, str], ActionThread] = {}
     open_threads: dict[tuple[str, str], list[ActionThread]] = {}
@@ -857,6 +883,9 @@ class HistorySummary:
         if found is not None and item is not None and not found.changes(item):
             return None
         return found
+    #: Runs finished more than a day after ``today`` (a clock that ran ahead): left out of
+    #: everything above and shown as such in every view. Oldest first.
+    future_runs: list[Run] = field(default_factory=list)
 
     def phase(self, phase: str) -> PhaseStatus | None:
         for status in self.phases:
@@ -919,10 +948,17 @@ def summarize(runs: Iterable[Run], *, today: dt.date, cadence_days: int = DEFAUL
     A correction stands for the run it corrects (core/corrections.py): ``runs`` are all the
     answers files, the summary's runs the ones the views show. ``tone_words`` (core/tone.py,
     :func:`tone_words`) are looked for in the notes of each sprint picture's runs.
+
+    Runs finished more than a day after ``today`` (:func:`is_future`) are set apart in
+    ``future_runs``: a clock that ran ahead must not make a phase look checked, start a sprint
+    or replace today's answers.
     """
     checklists = dict(checklists or {})
     resolved = resolve(runs)
-    ordered = resolved.runs
+    ordered: list[Run] = []
+    future: list[Run] = []
+    for run in sorted(resolved.runs, key=run_order):
+        (future if is_future(run, today) else ordered).append(run)
     pictures = sprint_pictures(ordered, checklists)
     actions, strays = track_actions(ordered, resolved.aliases)
     phases: list[PhaseStatus] = []
@@ -934,7 +970,7 @@ def summarize(runs: Iterable[Run], *, today: dt.date, cadence_days: int = DEFAUL
             last = phase_runs[-1]
             checklist = checklists.get(last.checklist)
             status.last_run = last
-            status.last_counts = status_counts(last, checklist)
+            status.last_counts = run_counts(last, checklist).as_dict()
             status.last_trends = run_trends(last, pictures, checklist)
             status.trend = trend_counts(status.last_trends)
             for picture in pictures:
@@ -947,7 +983,7 @@ def summarize(runs: Iterable[Run], *, today: dt.date, cadence_days: int = DEFAUL
     return HistorySummary(today=today, cadence_days=cadence_days, current_phase=current_phase, runs=ordered,
                           pictures=pictures, actions=actions, stray_reviews=strays, phases=phases,
                           checklists=checklists, corrections=resolved.corrections,
-                          stray_corrections=resolved.strays, tone_words=tuple(tone_words))
+                          stray_corrections=resolved.strays, tone_words=tuple(tone_words), future_runs=future)
 
 
 def item_series(pictures: Sequence[SprintPicture], checklist_id: str, item_id: str,
@@ -966,9 +1002,9 @@ def item_series(pictures: Sequence[SprintPicture], checklist_id: str, item_id: s
         if item is not None and author:
             needle = author.lower()
             entries = [e for e in item.entries if needle in e.author.lower()]
-            item = _picture_item(item_id, item.kind, entries) if entries else None
+            item = _picture_item(item_id, item.kind, entries, item.definition) if entries else None
             if item is not None:
-                item.trend = compare(item.value, previous.value if previous else None, item.kind)
+                item.trend = compare(item.value, previous.value if previous else None, item.definition)
                 same = previous is not None and previous.band == item.band and item.band is not None
                 item.streak = (previous.streak + 1) if same else (1 if item.band else 0)
         series.append((picture, item))

@@ -10,13 +10,17 @@ link) keeps its own line whole.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from kundencheck.core.answers import Answer, Run, display_value
+from kundencheck.core.bands import answer_band
 from kundencheck.core.checklist import Checklist, Item, Kind
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.scoring import tally
 from kundencheck.core.text import clean_text, one_line
+
+if TYPE_CHECKING:
+    from kundencheck.core.history import Change, SprintPicture
 
 #: How much of a note the message carries; the whole note is in the answers file.
 NOTE_LIMIT = 600
@@ -26,18 +30,58 @@ MAX_LINE = 99
 TRAILER_KEYS = ("Kundencheck-Run", "Kundencheck-Phase", "Kundencheck-Checklist", "Kundencheck-Score")
 #: The trailer of a correction (after the others): the id of the run it corrects.
 CORRECTS_TRAILER = "Kundencheck-Corrects"
+#: The longest subject that names key signals: what `git log --oneline` and code hosts show whole.
+SUBJECT_LIMIT = 72
 
 
-def subject(run: Run, checklist: Checklist) -> str:
+def subject(run: Run, checklist: Checklist, before: SprintPicture | None = None) -> str:
+    """``kundencheck(build): 6 green, 2 amber, 2 red; mood 1/5 ↓``: the run's answers counted by
+    band, then the key signals that are red or worse than ``before`` (the previous sprint's
+    picture), most severe first, as many as fit in SUBJECT_LIMIT characters (a signal that
+    does not fit is left out whole, with the less severe ones after it)."""
     t = tally(run, checklist)
     parts = [_("{n} green").format(n=t.green), _("{n} amber").format(n=t.amber), _("{n} red").format(n=t.red)]
     if t.na:
         parts.append(_("{n} n/a").format(n=t.na))
-    counts = ", ".join(parts)
+    head = f"kundencheck({run.phase}): " + ", ".join(parts)
     if run.corrects:
         # A correction says so first: `git log --oneline` tells it from a new run.
-        counts = _("correction, {counts}").format(counts=counts)
-    return f"kundencheck({run.phase}): " + counts
+        head = f"kundencheck({run.phase}): " + _("correction, {counts}").format(counts=", ".join(parts))
+    shown: list[str] = []
+    for change in key_signals(run, checklist, before):
+        candidate = shown + [_signal_text(checklist, change)]
+        if len(head) + 2 + len(", ".join(candidate)) > SUBJECT_LIMIT:
+            break
+        shown = candidate
+    return head + ("; " + ", ".join(shown) if shown else "")
+
+
+def key_signals(run: Run, checklist: Checklist, before: SprintPicture | None = None) -> list[Change]:
+    """The run's key signals that are red or worse than ``before``, most severe first."""
+    from kundencheck.core.history import alarming, changes
+
+    return alarming(changes(run.values(), before, checklist))
+
+
+def _signal_text(checklist: Checklist, change: Change, *, title: bool = True) -> str:
+    """``mood 1/5 ↓``: the item's short title, its answer and the trend's arrow (with ``title``
+    False, ``team-mood: 1/5 ↓``: its id instead)."""
+    from kundencheck.core.history import TREND_ARROWS
+
+    item = checklist.item(change.item)
+    value = _short_value(item, change.value)
+    arrow = TREND_ARROWS.get(change.trend, "")
+    name = item.label if (title and item is not None) else f"{change.item}:"
+    parts = [name, value, arrow]
+    return " ".join(p for p in parts if p)
+
+
+def _short_value(item: Item | None, value) -> str:
+    if item is not None and item.kind is Kind.SCALE:
+        return f"{value}/5"
+    if item is None:
+        return one_line(str(value), 20)
+    return one_line(display_value(item, value), 40)
 
 
 def trailers(run: Run, checklist: Checklist) -> list[tuple[str, str]]:
@@ -57,34 +101,47 @@ def trailers(run: Run, checklist: Checklist) -> list[tuple[str, str]]:
     return pairs
 
 
-def build_message(run: Run, checklist: Checklist, *, actions: Mapping[tuple[str, str], str] | None = None) -> str:
+def build_message(run: Run, checklist: Checklist, *, actions: Mapping[tuple[str, str], str] | None = None,
+                  before: SprintPicture | None = None) -> str:
     """The whole commit message. ``actions`` maps (run id, item id) to what an earlier run's
-    action said, so the "Actions reviewed" section can name the actions it decided on."""
-    lines = [subject(run, checklist), ""]
-    body = _body_lines(run, checklist) + _review_lines(run, actions or {})
+    action said, so the "Actions reviewed" section can name the actions it decided on;
+    ``before``, the previous sprint's picture of the checklist, is what key signals are
+    compared with (none: the first sprint, every answer is new)."""
+    lines = [subject(run, checklist, before), ""]
+    body = _body_lines(run, checklist, before) + _review_lines(run, actions or {})
     if body:
         lines += body + [""]
     lines += [f"{key}: {value}" for key, value in trailers(run, checklist)]
     return "\n".join(lines) + "\n"
 
 
-def _body_lines(run: Run, checklist: Checklist) -> list[str]:
+def _body_lines(run: Run, checklist: Checklist, before: SprintPicture | None = None) -> list[str]:
     lines: list[str] = _wrapped(
         _("Sprint {sprint}, answered by {author}.").format(sprint=one_line(run.sprint, 40), author=one_line(run.author, 120)),
         "", "  ")
     if run.corrects:
         lines += _wrapped(_("Corrects run {run}; it stands for that run in its sprint.").format(run=run.corrects), "", "  ")
         lines += _indented(_("Why:"), run.correction_note)
+    signals = key_signals(run, checklist, before)
+    if signals:
+        lines += ["", _("Key signals:")]
+        for change in signals:
+            item = checklist.item(change.item)
+            line = f"- {_signal_text(checklist, change, title=False)}"
+            if change.before is not None:
+                line += " " + _("(sprint before: {value})").format(value=_short_value(item, change.before))
+            lines.append(line)
     flagged = [(item, answer) for item, answer in _answered(run, checklist) if _is_flagged(item, answer)]
-    for status, heading in (("red", _("Red (no):")), ("amber", _("Amber (partly):")), (None, _("Needs attention:"))):
-        group = [(i, a) for i, a in flagged if (a.value == status if status else i.kind is not Kind.TRAFFIC_LIGHT)]
+    for band, heading in (("red", _("Red:")), ("amber", _("Amber:")), (None, _("Needs attention:"))):
+        group = [(i, a) for i, a in flagged
+                 if (answer_band(i, a.value) == band if band else answer_band(i, a.value) not in ("red", "amber"))]
         if not group:
             continue
         lines += ["", heading]
         for item, answer in group:
             lines += _wrapped(f"{item.id}: {one_line(item.question, 200)}", "- ", "  ")
             if item.kind is not Kind.TRAFFIC_LIGHT:
-                lines += _wrapped(_("Answer: {value}").format(value=one_line(display_value(item, answer.value), 100)),
+                lines += _wrapped(_("Answer: {value}").format(value=one_line(_short_value(item, answer.value), 100)),
                                   "  ", "    ")
             if answer.note.strip():
                 lines += _indented(_("Note:"), answer.note)
@@ -128,8 +185,9 @@ def _answered(run: Run, checklist: Checklist) -> list[tuple[Item, Answer]]:
 
 
 def _is_flagged(item: Item, answer: Answer) -> bool:
-    if item.kind is Kind.TRAFFIC_LIGHT:
-        return answer.value in ("red", "amber")
+    """Red and amber answers, and any other the checklist asks a note or action for."""
+    if answer_band(item, answer.value) in ("red", "amber"):
+        return True
     return item.needs_action(answer.value) or item.needs_note(answer.value)
 
 

@@ -20,6 +20,7 @@ import json
 import re
 from typing import Any, Iterable
 
+from kundencheck.core.bands import BAND_SYMBOLS, BAND_WORDS
 from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Checklist, Kind
 from kundencheck.core.corrections import Correction
 from kundencheck.core.errors import UsageError
@@ -40,10 +41,6 @@ from kundencheck.core.text import clean_text, one_line
 from kundencheck.core.tone import ToneFinding
 
 SCHEMA = 1
-#: Symbols of the bands; a scale answer shows its band's symbol next to the number.
-BAND_SYMBOLS = dict(STATUS_SYMBOLS)
-#: English words, marked for the catalogs: shown translated with ``i18n.translate``.
-BAND_WORDS = {"green": N_("green"), "amber": N_("amber"), "red": N_("red"), "na": N_("n/a")}
 NO_ANSWER = "·"
 DISAGREE = "⚠"
 TREND_WORDS = {Trend.BETTER: N_("better"), Trend.SAME: N_("same"), Trend.WORSE: N_("worse"), Trend.NEW: N_("new"),
@@ -72,7 +69,8 @@ def display_answer(value: Any, kind: Kind | None, checklist: Checklist | None = 
     if kind is Kind.CHOICE and checklist is not None:
         item = checklist.item(item_id)
         if item is not None:
-            return one_line(item.option_label(str(value)), 60)
+            label = one_line(item.option_label(str(value)), 60)
+            return f"{BAND_SYMBOLS[band]} {label}" if band in BAND_SYMBOLS else label
     if isinstance(value, dt.date):
         return value.isoformat()
     return one_line(str(value), 80)
@@ -341,7 +339,7 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
     # Matrix rows: every item with a colour in any shown sprint, in checklist order.
     row_ids: list[str] = []
     if checklist is not None:
-        row_ids = [i.id for i in checklist.items if i.kind in (Kind.TRAFFIC_LIGHT, Kind.SCALE)]
+        row_ids = [i.id for i in checklist.items if i.can_have_band()]
     for p in series:
         for item_id, item in p.items.items():
             if item.band is not None and item_id not in row_ids:

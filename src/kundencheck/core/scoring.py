@@ -1,8 +1,9 @@
 """Counting a run's answers and scoring it.
 
-The score counts traffic-light answers only: green 2 points, amber 1, red 0, not applicable
-left out. It is written as points over the maximum (``13/18``) so nobody mistakes it for a
-grade out of ten.
+The counts and the score are of every answer with a band (:mod:`kundencheck.core.bands`):
+traffic lights, scale values and choice options the checklist gives a band. The score is green
+2 points, amber 1, red 0, not applicable left out, written as points over the maximum
+(``13/18``) so nobody mistakes it for a grade out of ten.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from kundencheck.core.answers import Run
-from kundencheck.core.checklist import Checklist, Kind
-
-_POINTS = {"green": 2, "amber": 1, "red": 0}
+from kundencheck.core.bands import BandCounts, run_counts
+from kundencheck.core.checklist import Checklist
 
 
 # A NamedTuple, not a frozen dataclass: cheaper to define at every start (see core/checklist.py).
 class Tally(NamedTuple):
-    """A run's answers counted by status, and how many of the visible items are answered."""
+    """A run's answers counted by band, and how many of the visible items are answered."""
 
     green: int = 0
     amber: int = 0
@@ -27,29 +27,26 @@ class Tally(NamedTuple):
     total: int = 0
 
     @property
+    def counts(self) -> BandCounts:
+        return BandCounts(self.green, self.amber, self.red, self.na)
+
+    @property
     def points(self) -> int:
-        return 2 * self.green + self.amber
+        return self.counts.points
 
     @property
     def max_points(self) -> int:
-        return 2 * (self.green + self.amber + self.red)
+        return self.counts.max_points
 
     @property
     def score(self) -> str:
-        return f"{self.points}/{self.max_points}"
+        return self.counts.score
 
 
 def tally(run: Run, checklist: Checklist) -> Tally:
-    """Counts of the visible items' answers by status, and answered / total."""
+    """Counts of the run's answers by band (:func:`~kundencheck.core.bands.run_counts`), and
+    how many of the visible items are answered, of how many."""
     values = run.values()
-    counts = dict.fromkeys(("green", "amber", "red", "na"), 0)
-    answered = total = 0
-    for item in checklist.visible_items(values):
-        total += 1
-        value = values.get(item.id)
-        if value is None or value == "":
-            continue
-        answered += 1
-        if item.kind is Kind.TRAFFIC_LIGHT and value in counts:
-            counts[value] += 1
-    return Tally(answered=answered, total=total, **counts)
+    visible = checklist.visible_items(values)
+    answered = sum(1 for item in visible if values.get(item.id) not in (None, ""))
+    return Tally(*run_counts(run, checklist), answered=answered, total=len(visible))

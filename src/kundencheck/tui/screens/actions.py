@@ -25,7 +25,8 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.history import ActionThread, author_name, band, by_urgency, kind_of
+from kundencheck.core.bands import answer_band, item_of
+from kundencheck.core.history import ActionThread, author_name, by_urgency, kind_of
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
@@ -324,8 +325,8 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         from kundencheck.core.report import display_answer, localized_display
 
         kind = kind_of(thread.item, thread.value, self.session.checklist)
-        answer = localized_display(display_answer(thread.value, kind, self.session.checklist, thread.item,
-                                                  band(thread.value, kind)))
+        band = answer_band(item_of(self.session.checklist, thread.item), thread.value)
+        answer = localized_display(display_answer(thread.value, kind, self.session.checklist, thread.item, band))
         if answer or thread.note.strip():
             text.append("\n" + _("Answer then: ") + answer, style="dim")
             if thread.note.strip():
