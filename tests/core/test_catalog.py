@@ -95,12 +95,24 @@ def test_the_ten_shipped_checklists_exist_and_agree_across_languages():
                     item.when,
                     item.note_when,
                     item.action_when,
-                    tuple(o.id for o in item.options),
+                    tuple((o.id, o.band) for o in item.options),
+                    item.key_signal,
+                    item.scale_bands,
                 )
                 for item in checklist.items
             ]
-        assert shapes["de"] == shapes["en"], f"{phase}: de and en differ in item ids, kinds or conditions"
+            # Every shipped item has a short title for the commit subject and the reports.
+            assert all(item.title for item in checklist.items), f"{phase}.{lang}: an item has no title"
+        assert shapes["de"] == shapes["en"], f"{phase}: de and en differ in item ids, kinds, conditions, bands or key signals"
         assert loaded["de"].version == loaded["en"].version, f"{phase}: de and en versions differ"
+
+
+def test_the_shipped_key_signals():
+    """Team mood, client contact and expectations are the signals a commit subject names."""
+    signals = {(phase, item.id) for phase in KNOWN_PHASES
+               for item in load_checklist(REPO_CHECKLISTS / f"{phase}.en.toml").items if item.key_signal}
+    assert signals == {("build", "team-mood"), ("build", "client-contacted"), ("build", "expectations-still-match"),
+                       ("design", "expectations-still-match")}
 
 
 def test_shipped_catalog_finds_every_phase_in_both_languages(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 from kundencheck.core.answers import Action, Answer, Run
 from kundencheck.core.checklist import checklist_from_dict
-from kundencheck.core.message import NOTE_LIMIT, TRAILER_KEYS, build_message, subject, trailers
+from kundencheck.core.message import NOTE_LIMIT, TRAILER_KEYS, build_message, key_signals, subject, trailers
 
 CET = dt.timezone(dt.timedelta(hours=1))
 RUN_ID = "20261127T091500Z-build-erika-3f9a1c"
@@ -376,3 +376,84 @@ def run_score(run, checklist) -> str:
     from kundencheck.core.scoring import tally
 
     return tally(run, checklist).score
+
+
+# ------------------------------------------------------------------------------ key signals in the subject
+
+SIGNALS = checklist_from_dict({
+    "format": 1, "id": "build", "title": "Sprint start", "phase": "build", "language": "en", "version": "1.0",
+    "items": [
+        light("contact", title="contact", key_signal=True),
+        light("expectations", title="expectations", key_signal=True),
+        {"id": "mood", "question": "How is the mood?", "why": "w", "kind": "scale", "low": "bad", "high": "good",
+         "title": "mood", "key_signal": True},
+        {"id": "design", "question": "Who brings the design?", "why": "w", "kind": "choice", "title": "design",
+         "key_signal": True, "options": [{"id": "ours", "label": "Ours", "band": "green"},
+                                         {"id": "theirs", "label": "Theirs", "band": "amber"}]},
+    ] + [light(i) for i in LIGHTS],
+}, "build.en.toml")
+
+
+def signal_run(contact="green", expectations="green", mood=4, design="ours", *, sprint="W12", red=0, run_id=RUN_ID):
+    answers = [Answer("contact", contact), Answer("expectations", expectations), Answer("mood", mood),
+               Answer("design", design)]
+    answers += [Answer(i, "red" if n < red else "green") for n, i in enumerate(LIGHTS)]
+    return make_run(answers, sprint=sprint, id=run_id)
+
+
+def picture_of(run):
+    from kundencheck.core.history import sprint_pictures
+
+    return sprint_pictures([run], {"build": SIGNALS})[-1]
+
+
+def test_a_key_signal_that_got_worse_is_named_with_its_value_and_arrow():
+    before = picture_of(signal_run(mood=4, sprint="W10", run_id="20261113T090000Z-build-erika-aaaaaa"))
+    run = signal_run(mood=3)
+    assert subject(run, SIGNALS, before) == "kundencheck(build): 12 green, 1 amber, 0 red; mood 3/5 ↓"
+    # Without the sprint before every answer is new: only red key signals are named.
+    assert subject(run, SIGNALS) == "kundencheck(build): 12 green, 1 amber, 0 red"
+
+
+def test_red_key_signals_come_first_and_are_named_even_without_a_sprint_before():
+    run = signal_run(contact="amber", mood=1)
+    assert subject(run, SIGNALS) == "kundencheck(build): 11 green, 1 amber, 1 red; mood 1/5"
+    before = picture_of(signal_run(contact="green", mood=2, design="ours", sprint="W10",
+                                   run_id="20261113T090000Z-build-erika-aaaaaa"))
+    run = signal_run(contact="amber", expectations="red", mood=1, design="theirs")
+    # Red and worse first, then red, then worse; in checklist order within each.
+    assert [c.item for c in key_signals(run, SIGNALS, before)] == ["expectations", "mood", "contact", "design"]
+    assert subject(run, SIGNALS, before) == "kundencheck(build): 9 green, 2 amber, 2 red; expectations no ↓"
+
+
+def test_the_subject_never_exceeds_72_characters_and_never_cuts_a_signal():
+    before = picture_of(signal_run(sprint="W10", run_id="20261113T090000Z-build-erika-aaaaaa"))
+    run = signal_run(contact="red", expectations="red", mood=1, design="theirs", red=9)
+    text = subject(run, SIGNALS, before)
+    assert len(text) <= 72
+    # "expectations no ↓" would make it 77: it is left out whole, and so is every less severe
+    # signal after it (the subject never names a milder signal in place of a worse one).
+    assert text == "kundencheck(build): 0 green, 1 amber, 12 red; contact no ↓"
+    # The body names every signal, with the answer of the sprint before.
+    lines = build_message(run, SIGNALS, before=before).splitlines()
+    start = lines.index("Key signals:")
+    assert lines[start + 1 : start + 5] == [
+        "- contact: no ↓ (sprint before: yes)",
+        "- expectations: no ↓ (sprint before: yes)",
+        "- mood: 1/5 ↓ (sprint before: 4/5)",
+        "- design: Theirs ↓ (sprint before: Ours)",
+    ]
+
+
+def test_signals_that_did_not_get_worse_and_are_not_red_are_not_named():
+    before = picture_of(signal_run(contact="red", mood=2, sprint="W10", run_id="20261113T090000Z-build-erika-aaaaaa"))
+    run = signal_run(contact="amber", mood=3)
+    assert subject(run, SIGNALS, before) == "kundencheck(build): 11 green, 2 amber, 0 red"
+    assert "Key signals:" not in build_message(run, SIGNALS, before=before)
+
+
+def test_german_key_signals_use_the_checklists_titles_and_words(german):
+    checklist = checklist_from_dict({**_raw_checklist(), "language": "de", "items": [
+        light("contact", title="Kontakt", key_signal=True)] + [light(i) for i in LIGHTS]})
+    run = make_run([Answer("contact", "red")] + [Answer(i, "green") for i in LIGHTS])
+    assert subject(run, checklist) == "kundencheck(build): 9 grün, 0 gelb, 1 rot; Kontakt nein"
