@@ -105,7 +105,7 @@ def test_filled_template_round_trip_commits_one_file_like_the_tui(project_repo, 
     assert commits(project_repo) == before + 1
 
     subject = git(project_repo, "log", "-1", "--format=%s").strip()
-    assert subject == "kundencheck(build): 2 green, 1 amber, 1 red"  # the mood of 4/5 counts
+    assert subject == "kundencheck(build): 2 green, 1 amber, 1 red; contact no"  # the mood of 4/5 counts; contact is a key signal
     body = git(project_repo, "log", "-1", "--format=%B")
     trailers = git(project_repo, "log", "-1", "--format=%(trailers:only,unfold)").strip().splitlines()
     assert [t.split(":")[0] for t in trailers] == list(TRAILER_KEYS)

@@ -1,9 +1,10 @@
 """`kundencheck check`, the gate for CI and hooks, on real repositories.
 
 The repository with history (tests/history_builder.py, fixture ``history_repo``) has, as of
-2026-04-10: two overdue actions, a red answer without action (expectations-match, by both) and
-two disagreements in the latest sprint (client-contacted, team-mood); its build check is due
-from 2026-04-13.
+2026-04-10: three key signals red in the latest sprint (client-contacted, team-mood,
+expectations-match), client-contacted red for three sprints in a row, two overdue actions, a
+red answer without action (expectations-match, by both) and two disagreements in the latest
+sprint (client-contacted, team-mood); its build check is due from 2026-04-13.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from kundencheck.core.history import thread_id
 from kundencheck.cli import main
 from kundencheck.core.answers import Action
 from kundencheck.core.catalog import load_catalog
-from kundencheck.core.config import CHECK_RULES, CONFIG_PATH
+from kundencheck.core.config import CHECK_RULES, CONFIG_PATH, load_config
 from kundencheck.store.git_store import GitStore
 from tests.conftest import git
 from tests.history_builder import CET, JONAS, base_answers, commit_run
@@ -57,7 +58,12 @@ def test_everything_found_in_the_history_repository(history_repo):
     assert f'the action {talk} "Talk about workload" (Lea, due 2026-04-03) is overdue by 7 days' in out
     assert "disagreement: build/client-contacted: the team disagrees in sprint 2026-W14 (Ana Schäfer ✘ no, Jonas Berg ✔ yes)" in out
     assert "disagreement: build/team-mood:" in out and "check due" not in out
-    assert "✘ kundencheck check: failed, 5 errors." in out
+    assert "✘ error    key signal red: build/team-mood (mood), a key signal, is red in sprint 2026-W14: " \
+           "Ana Schäfer ✘ 1/5, Jonas Berg ✔ 5/5." in out
+    assert "✘ error    red streak: build/client-contacted: red for 3 sprints in a row (since sprint 2026-W10;" in out
+    assert out.index("key signal red") < out.index("red streak") < out.index("red answer without action")
+    assert "decline" not in out  # two items are worse than in 2026-W12: fewer than three
+    assert "✘ kundencheck check: failed, 9 errors." in out
     assert "Traceback" not in out
 
 
@@ -109,7 +115,8 @@ def test_disagreement_on_warning_and_off(history_repo):
     repo = history_repo["path"]
     configure(repo, ONLY["disagreement"])
     assert findings(repo, *TODAY) == [("disagreement", "error", "client-contacted"), ("disagreement", "error", "team-mood")]
-    configure(repo, 'due = "off"\nred_without_action = "off"\noverdue_action = "off"\ndisagreement = "warning"')
+    configure(repo, 'due = "off"\nred_without_action = "off"\noverdue_action = "off"\ndisagreement = "warning"\n'
+                    'key_signal_low = "off"\nred_streak = "off"')
     result = invoke(repo, *TODAY)
     assert result.exit_code == 0
     assert "⚠ warning  disagreement: build/client-contacted" in result.output
@@ -162,7 +169,8 @@ def test_a_broken_config_is_a_usage_error(history_repo):
     assert f"{repo / CONFIG_PATH}, line 5, key 'check.due': must be \"error\", \"warning\" or \"off\"." in message
     configure(repo, 'overdue = "off"')
     message = " ".join(invoke(repo, "--format", "json", *TODAY).output.split())
-    assert "key 'check.overdue': unknown rule. Allowed keys: disagreement, due, overdue_action, red_without_action." in message
+    assert ("key 'check.overdue': unknown rule. Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, "
+            "red_streak, red_without_action.") in message
 
 
 def test_json_format(history_repo):
@@ -173,8 +181,12 @@ def test_json_format(history_repo):
     data = json.loads(result.stdout)
     assert data["schema"] == 1 and data["passed"] is False and data["started"] is True
     assert data["today"] == "2026-04-10" and data["current_phase"] == "build"
-    assert data["rules"] == {"due": "error", "red_without_action": "error", "overdue_action": "error", "disagreement": "warning"}
-    assert data["errors"] == 3 and data["warnings"] == 2 and data["notes"] == []
+    assert data["rules"] == {"due": "error", "key_signal_low": "error", "red_streak": "error", "decline": "error",
+                             "red_without_action": "error", "overdue_action": "error", "disagreement": "warning"}
+    assert data["errors"] == 7 and data["warnings"] == 2 and data["notes"] == []
+    streak = next(f for f in data["findings"] if f["rule"] == "red_streak")
+    assert streak["item"] == "client-contacted" and streak["details"]["length"] == 3 and streak["details"]["since"] == "2026-W10"
+    assert streak["details"]["sprints"] == 2 and streak["details"]["done_actions"] == 1
     overdue = [f for f in data["findings"] if f["rule"] == "overdue_action"]
     assert overdue[0]["details"]["action"]["what"] == "Book a review" and overdue[0]["details"]["action"]["days_overdue"] == 21
     assert overdue[0]["file"] == history_repo["runs"]["ana2"].path
@@ -190,12 +202,13 @@ def test_github_format(history_repo):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     ana2 = history_repo["runs"]["ana2"]
-    assert lines[0].startswith("::error file=.kundencheck/answers/2026/") and ",title=kundencheck%3A red answer without action::" in lines[0]
+    assert lines[0].startswith("::error file=.kundencheck/answers/2026/") and ",title=kundencheck%3A key signal red::" in lines[0]
+    assert any(",title=kundencheck%3A red answer without action::build/expectations-match" in line for line in lines)
     assert any(line.startswith(f"::error file={ana2.path},title=kundencheck%3A overdue action::build/client-contacted: "
                                f"the action {thread_id(ana2.id, 'client-contacted')} \"Book a review\"") for line in lines)
     assert sum(line.startswith("::warning file=") and "title=kundencheck%3A disagreement::" in line for line in lines) == 2
-    assert lines[-1] == "kundencheck check: failed, 3 errors, 2 warnings."
-    assert len(lines) == 6
+    assert lines[-1] == "kundencheck check: failed, 7 errors, 2 warnings."
+    assert len(lines) == 10
 
 
 def test_github_format_escapes_what_people_typed(history_repo):
@@ -241,7 +254,12 @@ def test_init_writes_the_check_table(repo):
     result = CliRunner().invoke(main, ["-C", str(repo), "init", "--project", "Shop"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     text = (repo / CONFIG_PATH).read_text()
-    assert tomllib.loads(text)["check"] == dict.fromkeys(CHECK_RULES, "error")
+    table = tomllib.loads(text)["check"]
+    assert table == {**dict.fromkeys(CHECK_RULES, "error"), "red_streak": {"level": "error", "sprints": 2},
+                     "decline": {"level": "error", "items": 3}}
+    config = load_config(repo)
+    assert config.check == dict.fromkeys(CHECK_RULES, "error")
+    assert config.check_parameters == {"red_streak": {"sprints": 2}, "decline": {"items": 3}}
     assert '"error" (reported, and the check fails), "warning" (reported only) or "off"' in text
     assert invoke(repo).exit_code == 1  # started, never checked
 

@@ -92,7 +92,7 @@ def test_status_table(history_repo):
     assert build[0] == "build (current)"
     assert build[1:] == ["2026-03-30 sprint 2026-W14 Jonas Berg +1", "✔ 2 green ◐ 0 amber ✘ 1 red – 0 n/a",
                          "↑ 2 better → 0 same ↓ 1 worse", "3 open ⚠ 2 overdue", "⚠ 2: client-contacted team-mood",
-                         "none", "ok until 2026-04-13"]
+                         "none", "✘ 9 errors next check 2026-04-13"]
     assert _table_column(out, "")[1:] == ["Last run", "Answers", "Trend", "Actions", "Disagreements", "Tone", "Check"]
     runs = history_repo["runs"]
     book, talk = thread_id(runs["ana2"].id, "client-contacted"), thread_id(runs["ana3"].id, "team-mood")
@@ -111,8 +111,10 @@ def test_status_table(history_repo):
 def test_due_check_and_the_ci_gate(history_repo):
     repo = history_repo["path"]
     later = invoke(repo, "status", "--today", "2026-04-20")
-    assert later.exit_code == 0 and "due: last 21 days ago" in later.output
-    assert "The build check is due: run `kundencheck run build`." in later.output
+    assert later.exit_code == 0 and "✘ 10 errors due since 2026-04-13" in " ".join(_table_column(later.output, "build"))
+    assert "Check findings for build:" in later.output
+    assert ("✘ error check due: The build check is due: it was last done on 2026-03-30, 21 days ago"
+            in " ".join(later.output.split()))
     assert invoke(repo, "status", "--check", "--today", "2026-04-20").exit_code == 1
     assert invoke(repo, "status", "--check", *TODAY).exit_code == 1  # overdue actions
     assert invoke(repo, "status", "--check", "--today", "2026-03-31").exit_code == 1  # "Book a review" is overdue

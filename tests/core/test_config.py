@@ -111,7 +111,17 @@ def test_config_error_is_a_usage_error():
         ('[check]\ndue = "fail"\n', ["line 2", "'check.due'", '"error", "warning" or "off"']),
         ('[check]\ndue = true\n', ["'check.due'", '"error", "warning" or "off"']),
         ('[check]\noverdue = "off"\n', ["line 2", "'check.overdue'", "unknown rule",
-                                          "Allowed keys: disagreement, due, overdue_action, red_without_action"]),
+                                          "Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, "
+                                          "red_streak, red_without_action"]),
+        ('[check]\ndue = { level = "error" }\n', ["line 2", "'check.due'", "takes no parameters", 'due = "error"']),
+        ('[check]\nred_streak = { level = "error", weeks = 3 }\n',
+         ["line 2", "'check.red_streak'", "unknown parameter 'weeks'", "Allowed: level, sprints",
+          'red_streak = { level = "error", sprints = 2 }']),
+        ('[check]\nred_streak = { sprints = 0 }\n', ["'check.red_streak'", "sprints must be a whole number from 1 to 52"]),
+        ('[check]\ndecline = { items = "3" }\n', ["'check.decline'", "items must be a whole number from 1 to 100"]),
+        ('[check]\ndecline = { level = "fail", items = 2 }\n',
+         ["'check.decline'", '"error", "warning" or "off", or a table like { level = "error", items = 3 }']),
+        ('[check.red_streak]\nlevel = "warning"\nsprint = 3\n', ["line 1", "'check.red_streak'", "unknown parameter 'sprint'"]),
     ],
 )
 def test_config_errors_name_key_and_allowed_values(tmp_path, text, fragments):
@@ -144,12 +154,25 @@ def test_config_from_dict_names_its_source():
 
 
 def test_check_rules_default_to_error_and_can_be_changed(tmp_path):
-    assert load_config(tmp_path).check == {"due": "error", "red_without_action": "error",
-                                           "overdue_action": "error", "disagreement": "error"}
+    every = ("due", "key_signal_low", "red_streak", "decline", "red_without_action", "overdue_action", "disagreement")
+    assert load_config(tmp_path).check == dict.fromkeys(every, "error")
     write_config(tmp_path, '[check]\ndisagreement = "warning"\nred_without_action = "off"\n')
-    assert load_config(tmp_path).check == {"due": "error", "red_without_action": "off",
-                                           "overdue_action": "error", "disagreement": "warning"}
+    assert load_config(tmp_path).check == {**dict.fromkeys(every, "error"), "red_without_action": "off",
+                                           "disagreement": "warning"}
     assert Config().check is not Config().check  # no shared default
+
+
+def test_rule_parameters_have_defaults_and_take_a_level_or_a_table(tmp_path):
+    assert load_config(tmp_path).check_parameters == {"red_streak": {"sprints": 2}, "decline": {"items": 3}}
+    # A plain level keeps the default parameter: configs written before the parameters still load.
+    write_config(tmp_path, '[check]\ndue = "warning"\nred_streak = "warning"\ndecline = { items = 5 }\n')
+    config = load_config(tmp_path)
+    assert config.check["red_streak"] == "warning" and config.check_parameters["red_streak"] == {"sprints": 2}
+    assert config.check["decline"] == "error" and config.check_parameters["decline"] == {"items": 5}
+    write_config(tmp_path, '[check.red_streak]\nlevel = "off"\nsprints = 4\n')
+    config = load_config(tmp_path)
+    assert config.check["red_streak"] == "off" and config.check_parameters["red_streak"] == {"sprints": 4}
+    assert Config().check_parameters is not Config().check_parameters
 
 
 # ----------------------------------------------------------------------------- branch names

@@ -90,13 +90,14 @@ def test_red_with_an_action_or_an_open_action_on_the_item_passes():
     # Jonas says red too, without an action of his own: Ana's action is open for the item.
     jonas = run("W10", MON, Answer("contacted", "red"), author=JONAS, minute=10)
     assert judge([with_action, jonas]).findings == []
-    # A later sprint: still red, the earlier action still open (not reviewed): covered.
+    # A later sprint: still red, the earlier action still open (not reviewed): covered (the
+    # second red sprint in a row is red_streak's business, switched off here).
     later = run("W12", MON + dt.timedelta(days=14), Answer("contacted", "red"), author=ANA)
-    assert judge([with_action, later], today=MON + dt.timedelta(days=14)).findings == []
+    assert judge([with_action, later], today=MON + dt.timedelta(days=14), levels={"red_streak": "off"}).findings == []
     # Closed as done in that later run, and red again without a new action: found.
     closing = run("W12", MON + dt.timedelta(days=14), Answer("contacted", "red"), author=ANA,
                   reviews=[ActionReview(with_action.id, "contacted", "done")])
-    assert rules(judge([with_action, closing], today=MON + dt.timedelta(days=14))) == [
+    assert rules(judge([with_action, closing], today=MON + dt.timedelta(days=14), levels={"red_streak": "off"})) == [
         ("red_without_action", "error", "contacted")]
 
 
@@ -167,7 +168,8 @@ def test_rule_levels():
     assert rule_levels({"due": "off", "nope": "off", "disagreement": "loud"})["due"] == "off"
     assert rule_levels({"disagreement": "loud"})["disagreement"] == "error"
     assert rule_levels({"due": "warning"}, only=STATUS_CHECK_RULES) == {
-        "due": "warning", "red_without_action": "off", "overdue_action": "error", "disagreement": "off"}
+        "due": "warning", "key_signal_low": "off", "red_streak": "off", "decline": "off", "red_without_action": "off",
+        "overdue_action": "error", "disagreement": "off"}
 
 
 def test_status_check_is_the_gate_with_two_rules():
@@ -221,3 +223,186 @@ def test_github_annotations():
     assert lines[2] == "::notice title=kundencheck::Left out, could not be read: broken: 100%25"
     assert lines[3] == "kundencheck check: failed, 1 error, 1 warning."
     assert all("\n" not in line and "\r" not in line for line in lines)
+
+
+# ------------------------------------------------------------------------------ health: key signals, streaks, decline
+
+import tomllib  # noqa: E402
+
+from kundencheck.core.checklist import checklist_from_dict  # noqa: E402
+from kundencheck.core.gate import phase_findings, verdicts  # noqa: E402
+
+HEALTH = checklist_from_dict(tomllib.loads("""
+format = 1
+id = "build"
+title = "Sprint start"
+phase = "build"
+language = "en"
+version = "1.0"
+
+[[items]]
+id = "contacted"
+title = "contact"
+question = "Did we speak with the client?"
+why = "Silence breeds surprises."
+kind = "traffic-light"
+key_signal = true
+
+[[items]]
+id = "mood"
+title = "mood"
+question = "How is the team's mood?"
+why = "Moods colour everything."
+kind = "scale"
+low = "bad"
+high = "good"
+key_signal = true
+
+[[items]]
+id = "alternatives"
+question = "Did we offer alternatives?"
+why = "Deviations need them."
+kind = "traffic-light"
+
+[[items]]
+id = "compromise"
+question = "Did we propose a compromise early?"
+why = "Positions harden."
+kind = "traffic-light"
+"""), "build.en.toml")
+D = [MON + dt.timedelta(days=14 * n) for n in range(4)]
+
+
+def sprint(n, contacted="green", mood=4, alternatives="green", compromise="green", author=ANA, **kw):
+    answers = [Answer("contacted", contacted), Answer("mood", mood), Answer("alternatives", alternatives),
+               Answer("compromise", compromise)]
+    for answer in answers:
+        if answer.value == "red" or answer.value in (1, 2):
+            answer.action = answer.action or Action("Do something", "Ana", D[n] + dt.timedelta(days=30))
+    return run(f"W{10 + 2 * n}", D[n], *answers, author=author, **kw)
+
+
+def health(runs, today=None, levels=None, parameters=None, phase="build") -> GateResult:
+    summary = summarize(runs, today=today or D[len({r.sprint for r in runs}) - 1], current_phase=phase,
+                        checklists={"build": HEALTH})
+    return evaluate(summary, levels, parameters=parameters)
+
+
+def test_a_red_key_signal_is_found_with_its_title():
+    result = health([sprint(0, mood=1)])
+    assert rules(result) == [("key_signal_low", "error", "mood")]
+    message = result.findings[0].message
+    assert "build/mood (mood), a key signal, is red in sprint W10: Ana ✘ 1/5" in message
+    assert result.findings[0].details["answers"][0]["display"] == "✘ 1/5"
+    # Amber is no finding, and a red item that is no key signal is not this rule's business.
+    assert health([sprint(0, mood=3, alternatives="red")]).findings == []
+
+
+def test_red_for_two_sprints_in_a_row_is_a_streak_whatever_became_of_its_actions():
+    first = sprint(0, alternatives="red")
+    # The action is dropped with a note, and the answer stays red with a new action.
+    second = sprint(1, alternatives="red", reviews=[ActionReview(first.id, "alternatives", "dropped", "No time.")])
+    result = health([first, second])
+    assert rules(result) == [("red_streak", "error", "alternatives")]
+    finding = result.findings[0]
+    assert "build/alternatives: red for 2 sprints in a row (since sprint W10; now Ana ✘ no), with 1 of its actions " \
+           "dropped and 0 done" in finding.message and "does not clear a red answer" in finding.message
+    assert finding.details["length"] == 2 and finding.details["since"] == "W10" and finding.details["dropped_actions"] == 1
+    # Not answered in a sprint: the streak ends there.
+    assert health([first, sprint(1, alternatives=None), sprint(2, alternatives="red")]).findings == []
+
+
+def test_the_streak_length_is_a_parameter():
+    runs = [sprint(0, alternatives="red"), sprint(1, alternatives="red")]
+    assert health(runs, parameters={"red_streak": {"sprints": 3}}).findings == []
+    runs.append(sprint(2, alternatives="red"))
+    result = health(runs, parameters={"red_streak": {"sprints": 3}})
+    assert rules(result) == [("red_streak", "error", "alternatives")] and result.findings[0].details["sprints"] == 3
+
+
+def test_a_decline_of_three_items_is_found_once_for_the_sprint():
+    before = sprint(0, contacted="green", mood=4, alternatives="green", compromise="green")
+    now = sprint(1, contacted="amber", mood=3, alternatives="amber", compromise="green")
+    result = health([before, now])
+    assert rules(result) == [("decline", "error", None)]
+    message = result.findings[0].message
+    assert ("build: 3 items are worse in sprint W12 than in sprint W10: contacted ✔ yes → ◐ partly, "
+            "mood ✔ 4/5 → ◐ 3/5, alternatives ✔ yes → ◐ partly.") in message
+    assert [w["item"] for w in result.findings[0].details["worse"]] == ["contacted", "mood", "alternatives"]
+    # Two worse items are no decline by default; with items = 2 they are.
+    two = sprint(1, contacted="amber", mood=3)
+    assert health([before, two]).findings == []
+    assert rules(health([before, two], parameters={"decline": {"items": 2}})) == [("decline", "error", None)]
+    # The first sprint has nothing to decline from.
+    assert health([now], today=D[1]).findings == []
+
+
+def test_the_decline_is_judged_like_the_commit_subject():
+    """The gate and the commit subject call the same function (history.changes)."""
+    from kundencheck.core.history import Trend, changes, sprint_pictures
+
+    before, now = sprint(0), sprint(1, contacted="amber", mood=2, alternatives="amber")
+    pictures = sprint_pictures([before, now], {"build": HEALTH})
+    worse = [c.item for c in changes(now.values(), pictures[0], HEALTH) if c.trend is Trend.WORSE]
+    found = health([before, now]).findings
+    decline = next(f for f in found if f.rule == "decline")
+    assert [w["item"] for w in decline.details["worse"]] == worse == ["contacted", "mood", "alternatives"]
+
+
+def test_levels_and_parameters_of_the_health_rules():
+    runs = [sprint(0, mood=2), sprint(1, mood=1, contacted="amber", alternatives="amber")]
+    every = health(runs)
+    assert rules(every) == [("key_signal_low", "error", "mood"), ("red_streak", "error", "mood"), ("decline", "error", None)]
+    quiet = health(runs, levels={"key_signal_low": "warning", "red_streak": "off", "decline": "warning"})
+    assert rules(quiet) == [("key_signal_low", "warning", "mood"), ("decline", "warning", None)] and quiet.passed
+
+
+def test_the_verdict_of_each_phase_holds_the_findings_check_would_report():
+    kickoff = run("W09", MON, Answer("contacted", "red", action=Action("Send minutes", "Ana", MON)), author=ANA,
+                  phase="kickoff", checklist="kickoff")
+    runs = [kickoff, sprint(0, mood=1)]
+    summary = summarize(runs, today=MON + dt.timedelta(days=3), current_phase="build", checklists={"build": HEALTH})
+    found = verdicts(summary)
+    assert set(found) == {"kickoff", "build"}
+    assert [(f.rule, f.item) for f in found["build"].findings] == [("key_signal_low", "mood")]
+    assert [(f.rule, f.item) for f in found["kickoff"].findings] == [("overdue_action", "contacted")]
+    assert not found["build"].passed and not found["kickoff"].passed
+    check = evaluate(summary)
+    # The check: the current phase's verdict and every other phase's overdue actions, in rule order.
+    assert [(f.rule, f.phase) for f in check.findings] == [("key_signal_low", "build"), ("overdue_action", "kickoff")]
+    assert [f.message for f in check.findings if f.phase == "build"] == [f.message for f in found["build"].findings]
+    assert phase_findings(summary, "build") == found["build"].findings
+
+
+# ------------------------------------------------------------------------------ time that cannot lie
+
+
+def test_a_run_from_the_future_never_makes_a_phase_ok_nor_sets_the_sprint():
+    today = D[1]
+    mine = sprint(1, mood=1)  # today's answers: a red key signal
+    ahead = run("2027-W22", dt.date(2027, 6, 1), Answer("contacted", "green"), Answer("mood", 5), author=JONAS)
+    summary = summarize([sprint(0), mine, ahead], today=today, current_phase="build", checklists={"build": HEALTH})
+    status = summary.phase("build")
+    assert summary.future_runs == [ahead] and ahead not in summary.runs
+    assert status.last_run is mine and status.current_sprint == "W12"
+    result = evaluate(summary)
+    assert [f.rule for f in result.findings] == ["key_signal_low"]  # today's answers are judged
+    assert any("dated 2027-06-01, more than a day after today" in note and ahead.id in note for note in result.notes)
+    # Alone, it leaves the phase due: it is no check.
+    alone = summarize([ahead], today=today, current_phase="build", checklists={"build": HEALTH})
+    assert [f.rule for f in evaluate(alone).findings] == ["due"]
+    # A day ahead (time zones, a clock a little fast) still counts.
+    tomorrow = run("W12", today + dt.timedelta(days=1), Answer("contacted", "green"), author=JONAS)
+    assert summarize([tomorrow], today=today).future_runs == []
+
+
+def test_runs_of_one_sprint_are_ordered_the_same_in_every_clone():
+    """Two runs by one person finished in the same second: the later run id wins, whatever order
+    the files were listed in."""
+    first = run("W10", MON, Answer("contacted", "red"), author=ANA)
+    second = run("W10", MON, Answer("contacted", "green"), author=ANA)
+    second.started, second.finished = first.started, first.finished
+    assert first.id < second.id
+    for order in ([first, second], [second, first]):
+        picture = summarize(order, today=MON, checklists={"build": HEALTH}).phase("build").current
+        assert [r.id for r in picture.runs] == [second.id] and picture.items["contacted"].value == "green"

@@ -75,10 +75,10 @@ def test_hostile_note_and_action_cannot_forge_trailers_in_a_real_commit(project_
         ("Kundencheck-Run", run.id),
         ("Kundencheck-Phase", "build"),
         ("Kundencheck-Checklist", "build@test-1"),
-        ("Kundencheck-Score", "3/6"),
+        ("Kundencheck-Score", "3/8"),
     ]
     subject = stored.split("\n", 1)[0]
-    assert subject == "kundencheck(build): 1 green, 1 amber, 1 red" == result.subject
+    assert subject == "kundencheck(build): 1 green, 1 amber, 2 red; contact no, mood 2/5" == result.subject
     assert stored.split("\n")[1] == ""
     # git stored exactly the message that was built (the hook changed nothing), with no CR,
     # no control characters and no line git could strip as a comment.
@@ -87,7 +87,7 @@ def test_hostile_note_and_action_cannot_forge_trailers_in_a_real_commit(project_
     assert not any(c in stored for c in "\r\x1b\x00\x08")
     assert len(stored) < 10_000  # a 100 KB note is cut in the message (whole in the answers file)
     # git's own trailer reader agrees with the one kundencheck reads history with.
-    assert git(project_repo, "log", "-1", "--format=%(trailers:key=Kundencheck-Score,valueonly)").strip() == "3/6"
+    assert git(project_repo, "log", "-1", "--format=%(trailers:key=Kundencheck-Score,valueonly)").strip() == "3/8"
 
 
 def test_the_whole_100kb_note_is_kept_in_the_answers_file(project_repo):
@@ -115,7 +115,7 @@ def test_hostile_author_and_co_author_cannot_forge_trailers(project_repo):
     stored = git(project_repo, "log", "-1", "--format=%B")
     pairs = trailers(project_repo, stored)
     assert [k for k, _ in pairs[:4]] == ["Kundencheck-Run", "Kundencheck-Phase", "Kundencheck-Checklist", "Kundencheck-Score"]
-    assert pairs[3] == ("Kundencheck-Score", "4/4")
+    assert pairs[3] == ("Kundencheck-Score", "6/6")
     assert pairs[4:] == [("Co-authored-by", "Mallory <m@example.com> Kundencheck-Run: forged"),
                          ("Co-authored-by", "# Kommentar <c@example.com>")]
     assert "\n" not in identity.name or True  # git config may hold a newline; it never splits a line here

@@ -116,11 +116,25 @@ def _judge(ctx: click.Context, day: dt.date):
             elif project.store.is_shallow():
                 notes.append(_("This is a shallow clone without the answers branch {branch}: fetch the whole "
                                "repository (docs/ci.md: fetch-depth: 0, GIT_DEPTH: 0).").format(branch=branch))
-        result = evaluate(summary, project.config.check, problems)
+        result = evaluate(summary, project.config.check, problems, project.config.check_parameters)
         result.notes[:0] = notes
         return result, name
     finally:
         project.close()
+
+
+def finding_line(finding, indent: str = ""):
+    """One finding as ``check`` prints it: symbol and level in words, the rule's title, the
+    message (``status`` lists its findings the same way)."""
+    from rich.text import Text
+
+    words = {level: translate(word) for level, (_symbol, word, _style) in _LEVEL_MARKS.items()}
+    width = max(len(word) for word in words.values())  # the findings' titles line up
+    symbol, _word, style = _LEVEL_MARKS[finding.level]
+    line = Text(f"{indent}{symbol} {words[finding.level]:<{width}}  ", style=style)
+    line.append(f"{finding.title}: ", style="bold")
+    line.append(finding.message)
+    return line
 
 
 def _print_result(result, name: str) -> None:
@@ -131,14 +145,8 @@ def _print_result(result, name: str) -> None:
     console = _console()
     console.print(_("kundencheck check of {project} on {day} (current phase: {phase})").format(
         project=name, day=result.today.isoformat(), phase=result.current_phase))
-    words = {level: translate(word) for level, (_symbol, word, _style) in _LEVEL_MARKS.items()}
-    width = max(len(word) for word in words.values())  # the findings' titles line up
     for finding in result.shown:
-        symbol, _word, style = _LEVEL_MARKS[finding.level]
-        line = Text(f"{symbol} {words[finding.level]:<{width}}  ", style=style)
-        line.append(f"{finding.title}: ", style="bold")
-        line.append(finding.message)
-        console.print(line)
+        console.print(finding_line(finding))
     for more in more_notes(result):
         console.print(Text(f"  … {more}", style="dim"))
     for note in result.notes:

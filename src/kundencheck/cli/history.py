@@ -152,7 +152,8 @@ def status(ctx: click.Context, as_json: bool, gate: bool, today: dt.datetime | N
             # Indented for a person at a terminal; one line for a pipe or a file (a program
             # reads it, and the C encoder is several times faster on years of history).
             indent = 2 if sys.stdout.isatty() else None
-            click.echo(status_json(summary, problems, indent=indent), nl=False)
+            click.echo(status_json(summary, problems, indent=indent, levels=project.config.check,
+                                   parameters=project.config.check_parameters), nl=False)
         else:
             _warn_problems(problems)
             if not project.set_up:
@@ -173,14 +174,17 @@ def _print_status(summary, project) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from kundencheck.cli.gate import finding_line
     from kundencheck.core.checklist import STATUS_SYMBOLS
+    from kundencheck.core.gate import verdict_words, verdicts
     from kundencheck.core.history import author_name
+    from kundencheck.core.report import BAND_WORDS, future_run_note
     from kundencheck.core.text import one_line
-    from kundencheck.core.report import BAND_WORDS
     from kundencheck.rich_texts import STATUS_STYLES, counts_text, trend_text
 
     console = _console()
     today = summary.today
+    judged = verdicts(summary, project.config.check, project.config.check_parameters)
     name = one_line(project.config.project, 60) if project.config.project else str(project.root.name)
     console.print(_("kundencheck status of {project} on {day} (current phase: {phase}; a check is due every "
                     "{days} days)").format(project=name, day=today.isoformat(), phase=summary.current_phase,
@@ -223,13 +227,7 @@ def _print_status(summary, project) -> None:
             disagreements = Text(_("none"), style="dim")
         rows["disagreements"].append(disagreements)
         rows["tone"].append(_tone_cell(summary.tone(phase.current) if phase.current else []))
-        due = phase.due
-        if due.last_checked is None:
-            rows["check"].append(Text(_("due: never checked"), style="bold red"))
-        elif due.is_due:
-            rows["check"].append(Text(_("due: last {days} days ago").format(days=due.days_since), style="bold red"))
-        else:
-            rows["check"].append(Text(_("ok until {day}").format(day=due.due_on.isoformat()), style="green"))
+        rows["check"].append(_verdict_cell(judged[phase.phase], phase.due, verdict_words))
     labels = {"last": _("Last run"), "answers": _("Answers"), "trend": _("Trend"), "actions": _("Actions"),
               "disagreements": _("Disagreements"), "tone": _("Tone"), "check": _("Check")}
     for key, cells in rows.items():
@@ -262,9 +260,30 @@ def _print_status(summary, project) -> None:
                 band=translate(BAND_WORDS.get(streak.band, streak.band)), count=streak.length, sprint=one_line(streak.since, 20))
             console.print(_band_text(streak.band, "  " + line))
     for phase in summary.phases:
-        if phase.due.is_due and phase.phase == summary.current_phase:
-            console.print(Text(_("The {phase} check is due: run `kundencheck run {phase}`.").format(phase=phase.phase),
-                               style="bold"))
+        verdict = judged[phase.phase]
+        if not verdict.findings:
+            continue
+        console.print(Text(_("Check findings for {phase}:").format(phase=phase.phase), style="bold"))
+        for finding in verdict.findings:
+            console.print(finding_line(finding, indent="  "))
+    for run in summary.future_runs:
+        console.print(Text("⚠ " + future_run_note(run), style="bold yellow"))
+
+
+def _verdict_cell(verdict, due, verdict_words):
+    """The "Check" cell of a phase: its verdict (the findings of ``kundencheck check``) in words,
+    and when the next check is due."""
+    from rich.text import Text
+
+    style = "bold red" if verdict.errors else ("yellow" if verdict.warnings else "green")
+    text = Text(verdict_words(verdict), style=style)
+    if due.due_on is not None and not due.is_due:
+        text.append("\n" + _("next check {day}").format(day=due.due_on.isoformat()), style="")
+    elif due.last_checked is None:
+        text.append("\n" + _("never checked"), style="")
+    else:
+        text.append("\n" + _("due since {day}").format(day=due.due_on.isoformat()), style="")
+    return text
 
 
 def _tone_cell(findings) -> "Text":

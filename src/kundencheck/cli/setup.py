@@ -190,6 +190,14 @@ def new_document(values: dict[str, Any], phases: list[str]):
         "[check]",
         *_comment(_("The current phase's check is due (see cadence_days) or was never done.")),
         'due = "error"',
+        *_comment(_("A key signal of the checklist (team mood, client contact, expectations) is red in the current "
+                    "sprint.")),
+        'key_signal_low = "error"',
+        *_comment(_("An item is red in this many sprints in a row (sprints: 1 to 52), whether or not its actions "
+                    "were done or dropped.")),
+        'red_streak = { level = "error", sprints = 2 }',
+        *_comment(_("At least this many items are worse than in the sprint before (items: 1 to 100).")),
+        'decline = { level = "error", items = 3 }',
         *_comment(_("A red answer in the current sprint has no open action.")),
         'red_without_action = "error"',
         *_comment(_("An open action is past its due date.")),

@@ -20,11 +20,24 @@ CONFIG_PATH = ".kundencheck/config.toml"
 DEFAULT_CADENCE_DAYS = 14
 #: The rules of ``kundencheck check`` (docs/gate.md), in the order they are reported, and what
 #: the ``[check]`` table may make of each: an error fails the check, a warning is only reported.
-CHECK_RULES = ("due", "red_without_action", "overdue_action", "disagreement")
+CHECK_RULES = ("due", "key_signal_low", "red_streak", "decline", "red_without_action", "overdue_action",
+               "disagreement")
 CHECK_LEVELS = ("error", "warning", "off")
 #: How many entries the [tone] table's word lists may have, and how long each may be.
 TONE_MAX_ENTRIES = 500
 TONE_MAX_LENGTH = 80
+#: The rules that take a parameter: rule -> parameter -> (default, smallest, largest). In the
+#: ``[check]`` table such a rule is a level (``red_streak = "warning"``, the default parameter)
+#: or a table of level and parameter (``red_streak = { level = "error", sprints = 3 }``).
+RULE_PARAMETERS: dict[str, dict[str, tuple[int, int, int]]] = {
+    "red_streak": {"sprints": (2, 1, 52)},
+    "decline": {"items": (3, 1, 100)},
+}
+
+
+def default_rule_parameters() -> dict[str, dict[str, int]]:
+    """Every parameterised rule's parameters at their defaults."""
+    return {rule: {name: spec[0] for name, spec in params.items()} for rule, params in RULE_PARAMETERS.items()}
 
 
 class ConfigError(UsageError):
@@ -66,6 +79,8 @@ class Config:
     check: dict[str, str] = field(default_factory=lambda: dict.fromkeys(CHECK_RULES, "error"))
     #: The [tone] table: whether notes are checked for contemptuous words, and the project's own.
     tone: ToneConfig = field(default_factory=ToneConfig)
+    #: rule -> parameter -> value, for the rules in RULE_PARAMETERS ([check] table).
+    check_parameters: dict[str, dict[str, int]] = field(default_factory=default_rule_parameters)
     source: str = ""
     #: The file's text, kept for line numbers in later checks (check_branch).
     text: str = field(default="", repr=False, compare=False)
@@ -200,10 +215,34 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
     check = data.get("check", {})
     if not isinstance(check, dict):
         raise fail("check", _("must be a table ([check]) of rule = \"error\", \"warning\" or \"off\"."))
-    for key, level in check.items():
+    for key, value in check.items():
         if key not in CHECK_RULES:
             raise fail(f"check.{key}", _("unknown rule. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(CHECK_RULES))))
+        params = RULE_PARAMETERS.get(key, {})
+        if isinstance(value, dict):
+            if not params:
+                raise fail(f"check.{key}", _('takes no parameters: write {key} = "error", "warning" or "off".').format(key=key))
+            example = ", ".join(f"{name} = {spec[0]}" for name, spec in params.items())
+            for name in value:
+                if name != "level" and name not in params:
+                    raise fail(f"check.{key}", _("unknown parameter {name}. Allowed: level, {allowed}; for example "
+                                                 "{key} = {{ level = \"error\", {example} }}.").format(
+                        name=repr(name), allowed=", ".join(params), key=key, example=example))
+            level = value.get("level", "error")
+            for name, (_default, low, high) in params.items():
+                if name in value:
+                    number = value[name]
+                    if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
+                        raise fail(f"check.{key}", _("{name} must be a whole number from {low} to {high}.").format(
+                            name=name, low=low, high=high))
+                    config.check_parameters[key][name] = number
+        else:
+            level = value
         if level not in CHECK_LEVELS:
+            if params:
+                example = ", ".join(f"{name} = {spec[0]}" for name, spec in params.items())
+                raise fail(f"check.{key}", _('must be "error", "warning" or "off", or a table like '
+                                             '{{ level = "error", {example} }}.').format(example=example))
             raise fail(f"check.{key}", _('must be "error", "warning" or "off".'))
         config.check[key] = level
     config.tone = _tone_from_dict(data.get("tone", {}), fail)

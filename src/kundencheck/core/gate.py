@@ -9,16 +9,26 @@ table of ``.kundencheck/config.toml``; every rule is an error by default):
 
 - ``due``: the current phase's check is due (its last run is ``cadence_days`` or more days
   old) or was never done.
+- ``key_signal_low``: in the current phase's current sprint, an item the checklist marks as a
+  key signal (team mood, client contact, expectations) is red.
+- ``red_streak``: an item of the current sprint has been red for ``sprints`` sprints in a row
+  (default 2), whatever became of its actions: dropping or closing an action never clears the
+  red it was raised for.
+- ``decline``: ``items`` or more items (default 3) are worse than in the sprint before, judged
+  by :func:`kundencheck.core.history.changes`, as the commit subject judges its key signals.
 - ``red_without_action``: in the current phase's current sprint (each person's latest run of
-  the sprint), an item answered red (traffic light no, scale 1-2) while no action is open for
-  that item: none was recorded with the answer, and no earlier or other run's action on the
-  item is still open.
+  the sprint), an answer with a red band while no action is open for that item: none was
+  recorded with the answer, and no earlier or other run's action on the item is still open.
 - ``overdue_action``: an open action (any phase) whose due date lies before today.
 - ``disagreement``: in the current phase's current sprint someone says yes and someone no to
   the same item (scale: a spread of 3 or more). It is resolved when the people answer again
   and no longer disagree: a person's later run in the sprint replaces the earlier one.
 
 An error fails the gate (exit status 1); a warning is reported and does not.
+
+:func:`phase_findings` judges one phase as if it were the current one; ``kundencheck check``
+(:func:`evaluate`), ``status`` and the home screen's verdict (:func:`verdicts`) all ask it, so
+every view shows the same findings in the same words.
 """
 
 from __future__ import annotations
@@ -28,17 +38,30 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from kundencheck.core.config import CHECK_LEVELS, CHECK_RULES, CONFIG_PATH
+from kundencheck.core.bands import item_of
+from kundencheck.core.config import CHECK_LEVELS, CHECK_RULES, CONFIG_PATH, default_rule_parameters
 from kundencheck.core.history import (
+    ActionState,
     ActionThread,
     HistorySummary,
     ItemPicture,
     SprintPicture,
+    Trend,
     author_name,
+    changes,
+    previous_picture,
     threads_to_show,
 )
 from kundencheck.core.i18n import N_, _, translate
-from kundencheck.core.report import action_dict, display_answer, due_dict, localized_display, more_text, question_of
+from kundencheck.core.report import (
+    action_dict,
+    display_answer,
+    due_dict,
+    future_run_note,
+    localized_display,
+    more_text,
+    question_of,
+)
 from kundencheck.core.text import clean_text, one_line
 
 SCHEMA = 1
@@ -47,6 +70,9 @@ SCHEMA = 1
 #: for the catalogs: :attr:`Finding.title` gives them in the chosen language).
 RULE_TITLES = {
     "due": N_("check due"),
+    "key_signal_low": N_("key signal red"),
+    "red_streak": N_("red streak"),
+    "decline": N_("decline"),
     "red_without_action": N_("red answer without action"),
     "overdue_action": N_("overdue action"),
     "disagreement": N_("disagreement"),
@@ -132,6 +158,15 @@ def rule_levels(check: Mapping[str, str] | None = None, *, only: Iterable[str] |
     return levels
 
 
+def rule_parameters(parameters: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, dict[str, int]]:
+    """Every parameterised rule's parameters: ``parameters`` (the config's) over the defaults."""
+    judged = default_rule_parameters()
+    for rule, values in (parameters or {}).items():
+        if rule in judged:
+            judged[rule].update({k: v for k, v in values.items() if k in judged[rule]})
+    return judged
+
+
 def not_started(today: dt.date, current_phase: str = "build", levels: Mapping[str, str] | None = None,
                 note: str = "") -> GateResult:
     """The result for a repository without ``.kundencheck/``: passes, with a note."""
@@ -140,35 +175,58 @@ def not_started(today: dt.date, current_phase: str = "build", levels: Mapping[st
                                        "so there is nothing to check. Start with `kundencheck init`.")])
 
 
-def evaluate(summary: HistorySummary, levels: Mapping[str, str] | None = None,
-             problems: Iterable[str] = ()) -> GateResult:
-    """Judge ``summary`` (as of its ``today``) by the rules at ``levels`` (rule -> level;
-    missing rules are errors). ``problems`` (answers files that could not be read) become notes."""
-    judged = rule_levels(levels)
-    result = GateResult(today=summary.today, current_phase=summary.current_phase, levels=judged)
-    checks = {
-        "due": _due,
-        "red_without_action": _red_without_action,
-        "overdue_action": _overdue_actions,
-        "disagreement": _disagreements,
-    }
+def phase_findings(summary: HistorySummary, phase: str, levels: Mapping[str, str] | None = None,
+                   parameters: Mapping[str, Mapping[str, int]] | None = None) -> list[Finding]:
+    """What the rules find for ``phase`` judged as the current phase, in rule order: its due
+    check, the health of its current sprint, and its overdue actions. ``kundencheck check``,
+    ``status`` and the home screen all take their findings from here."""
+    judged, params = rule_levels(levels), rule_parameters(parameters)
+    found: list[Finding] = []
     for rule in CHECK_RULES:
         level = judged[rule]
         if level == "off":
             continue
-        result.findings.extend(checks[rule](summary, level))
+        found.extend(_RULES[rule](summary, phase, level, **params.get(rule, {})))
+    return found
+
+
+def evaluate(summary: HistorySummary, levels: Mapping[str, str] | None = None,
+             problems: Iterable[str] = (), parameters: Mapping[str, Mapping[str, int]] | None = None) -> GateResult:
+    """Judge ``summary`` (as of its ``today``) by the rules at ``levels`` (rule -> level;
+    missing rules are errors) with ``parameters`` (rule -> parameter -> value; missing ones
+    take their defaults): the current phase's findings (:func:`phase_findings`) and the overdue
+    actions of every other phase. ``problems`` (answers files that could not be read) and runs
+    from the future become notes."""
+    judged = rule_levels(levels)
+    result = GateResult(today=summary.today, current_phase=summary.current_phase, levels=judged)
+    result.findings = phase_findings(summary, summary.current_phase, judged, parameters)
     if judged["overdue_action"] != "off":
+        result.findings += [f for f in _overdue_actions(summary, None, judged["overdue_action"])
+                            if f.phase != summary.current_phase]
+        order = {rule: n for n, rule in enumerate(CHECK_RULES)}
+        result.findings.sort(key=lambda f: order[f.rule])  # stable: within a rule, as found
         result.more = [("overdue_action", group.phase, group.more)
                        for group in threads_to_show(summary.overdue_actions()) if group.more]
     result.notes.extend(_("Left out, could not be read: {problem}").format(problem=one_line(p, 300)) for p in problems)
+    result.notes.extend(future_run_note(run) for run in summary.future_runs)
     return result
+
+
+def verdicts(summary: HistorySummary, levels: Mapping[str, str] | None = None,
+             parameters: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, GateResult]:
+    """Every phase of ``summary`` judged as if it were the current one (:func:`phase_findings`):
+    the verdict ``status`` and the home screen show per phase. The current phase's verdict
+    holds the same findings as ``kundencheck check`` less other phases' overdue actions."""
+    judged = rule_levels(levels)
+    return {status.phase: GateResult(today=summary.today, current_phase=status.phase, levels=judged,
+                                     findings=phase_findings(summary, status.phase, judged, parameters))
+            for status in summary.phases}
 
 
 # --------------------------------------------------------------------------------- the rules
 
 
-def _due(summary: HistorySummary, level: str) -> list[Finding]:
-    phase = summary.current_phase
+def _due(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
     status = summary.phase(phase)
     if status is None or not status.due.is_due:
         return []
@@ -187,8 +245,8 @@ def _due(summary: HistorySummary, level: str) -> list[Finding]:
                     details={"never_checked": due.last_checked is None, **due_dict(due)})]
 
 
-def _current_picture(summary: HistorySummary) -> SprintPicture | None:
-    status = summary.phase(summary.current_phase)
+def _current_picture(summary: HistorySummary, phase: str) -> SprintPicture | None:
+    status = summary.phase(phase)
     return status.current if status is not None else None
 
 
@@ -217,8 +275,8 @@ def _who(entries, item: ItemPicture, summary: HistorySummary, picture: SprintPic
                      for e in entries)
 
 
-def _red_without_action(summary: HistorySummary, level: str) -> list[Finding]:
-    picture = _current_picture(summary)
+def _red_without_action(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
+    picture = _current_picture(summary, phase)
     if picture is None:
         return []
     open_items = {(a.checklist, a.item) for a in summary.actions if a.is_open}
@@ -245,10 +303,11 @@ def _red_without_action(summary: HistorySummary, level: str) -> list[Finding]:
     return found
 
 
-def _overdue_actions(summary: HistorySummary, level: str) -> list[Finding]:
+def _overdue_actions(summary: HistorySummary, phase: str | None, level: str) -> list[Finding]:
+    """Overdue actions of ``phase`` (None: of every phase)."""
     today = summary.today
     found: list[Finding] = []
-    late = summary.overdue_actions()
+    late = [action for action in summary.overdue_actions() if phase is None or action.phase == phase]
     # One pass over the runs for every file, not one per finding: hundreds of overdue threads
     # in years of runs.
     wanted = {action.latest.run for action in late}
@@ -274,8 +333,8 @@ def _overdue_message(action: ActionThread, today: dt.date) -> str:
         who=one_line(author_name(action.latest.author), 40))
 
 
-def _disagreements(summary: HistorySummary, level: str) -> list[Finding]:
-    picture = _current_picture(summary)
+def _disagreements(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
+    picture = _current_picture(summary, phase)
     if picture is None:
         return []
     found: list[Finding] = []
@@ -293,7 +352,142 @@ def _disagreements(summary: HistorySummary, level: str) -> list[Finding]:
     return found
 
 
+def _display(value, item: ItemPicture, summary: HistorySummary, picture: SprintPicture, band: str | None) -> str:
+    checklist = summary.checklists.get(picture.checklist)
+    return localized_display(display_answer(value, item.kind, checklist, item.item, band))
+
+
+def _key_signal_low(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
+    picture = _current_picture(summary, phase)
+    if picture is None:
+        return []
+    checklist = summary.checklists.get(picture.checklist)
+    found: list[Finding] = []
+    for change in changes(picture.values(), previous_picture(summary.pictures, picture), checklist):
+        if not change.key_signal or change.band != "red":
+            continue
+        item = picture.items[change.item]
+        reds = [e for e in item.entries if e.band == "red"]
+        message = _("{phase}/{item} ({title}), a key signal, is red in sprint {sprint}: {who}. Raise it in the team "
+                    "and with the client this sprint, face to face rather than by mail; the finding clears when the "
+                    "next sprint's answer is no longer red.").format(
+            phase=picture.phase, item=item.item, title=item_of(checklist, item.item).label,
+            sprint=one_line(picture.sprint, 40), who=_who(item.entries, item, summary, picture))
+        latest = reds[-1].run if reds else None
+        found.append(Finding("key_signal_low", level, message, picture.phase, item=item.item, run=latest,
+                             file=_file_of(summary, latest),
+                             details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
+                                      "question": question_of(summary.checklists, picture.checklist, item.item),
+                                      "answers": _answers(picture, item, summary)}))
+    return found
+
+
+def _red_streak(summary: HistorySummary, phase: str, level: str, sprints: int = 2) -> list[Finding]:
+    picture = _current_picture(summary, phase)
+    if picture is None:
+        return []
+    series = summary.pictures_of(picture.checklist)
+    found: list[Finding] = []
+    for item in picture.items.values():
+        if item.band != "red" or item.streak < sprints:
+            continue
+        since = series[picture.index - item.streak + 1].sprint if picture.index - item.streak + 1 >= 0 else picture.sprint
+        actions = [a for a in summary.actions if a.checklist == picture.checklist and a.item == item.item]
+        dropped = [a for a in actions if a.state is ActionState.DROPPED]
+        done = [a for a in actions if a.state is ActionState.DONE]
+        message = _("{phase}/{item}: red for {n} sprints in a row (since sprint {since}; now {who}), with {dropped} of its "
+                    "actions dropped and {done} done. Closing or dropping an action does not clear a red answer: agree "
+                    "as a team what changes with the client, and answer again when it is no longer red.").format(
+            phase=picture.phase, item=item.item, n=item.streak, since=one_line(since, 40),
+            who=_who(item.entries, item, summary, picture), dropped=len(dropped), done=len(done))
+        latest = item.entries[-1].run if item.entries else None
+        found.append(Finding("red_streak", level, message, picture.phase, item=item.item, run=latest,
+                             file=_file_of(summary, latest),
+                             details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
+                                      "question": question_of(summary.checklists, picture.checklist, item.item),
+                                      "length": item.streak, "since": clean_text(since), "sprints": sprints,
+                                      "dropped_actions": len(dropped), "done_actions": len(done),
+                                      "answers": _answers(picture, item, summary)}))
+    return found
+
+
+def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) -> list[Finding]:
+    picture = _current_picture(summary, phase)
+    if picture is None:
+        return []
+    before = previous_picture(summary.pictures, picture)
+    checklist = summary.checklists.get(picture.checklist)
+    worse = [c for c in changes(picture.values(), before, checklist) if c.trend is Trend.WORSE]
+    if before is None or len(worse) < items:
+        return []
+    shown = []
+    for change in worse:
+        item = picture.items[change.item]
+        earlier = before.items[change.item]
+        shown.append(f"{change.item} {_display(change.before, item, summary, before, earlier.band)} → "
+                     f"{_display(change.value, item, summary, picture, change.band)}")
+    message = _("{phase}: {n} items are worse in sprint {sprint} than in sprint {before}: {items}. Talk through with "
+                "the team what changed, and with the client what it needs from you now.").format(
+        phase=picture.phase, n=len(worse), sprint=one_line(picture.sprint, 40), before=one_line(before.sprint, 40),
+        items=", ".join(shown))
+    latest = picture.runs[-1].id
+    return [Finding("decline", level, message, picture.phase, run=latest, file=_file_of(summary, latest),
+                    details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
+                             "before": clean_text(before.sprint), "items": items,
+                             "worse": [{"item": c.item,
+                                        "question": question_of(summary.checklists, picture.checklist, c.item),
+                                        "before": _json(c.before), "now": _json(c.value), "band": c.band}
+                                       for c in worse]})]
+
+
+def _json(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return clean_text(value) if isinstance(value, str) else value
+
+
+_RULES = {
+    "due": _due,
+    "key_signal_low": _key_signal_low,
+    "red_streak": _red_streak,
+    "decline": _decline,
+    "red_without_action": _red_without_action,
+    "overdue_action": _overdue_actions,
+    "disagreement": _disagreements,
+}
+
+
 # --------------------------------------------------------------------------------- output
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """One finding as the JSON documents carry it (docs/gate.md, "Finding")."""
+    return {"rule": finding.rule, "level": finding.level, "title": finding.title, "message": finding.message,
+            "phase": finding.phase, "item": finding.item, "run": finding.run, "file": finding.file,
+            "details": dict(finding.details)}
+
+
+def verdict_dict(result: GateResult) -> dict[str, Any]:
+    """A phase's verdict for ``status --json``: passed, counts, and the findings."""
+    return {"passed": result.passed, "errors": len(result.errors), "warnings": len(result.warnings),
+            "findings": [finding_dict(f) for f in result.findings]}
+
+
+def verdict_words(result: GateResult) -> str:
+    """A phase's verdict in a few words, the same in ``status`` and on the home screen:
+    ``✘ 2 errors, 1 warning``, ``⚠ 1 warning`` or ``✔ ok`` (symbol and words, never colour alone)."""
+    def errors(n: int) -> str:
+        return (_("{n} error") if n == 1 else _("{n} errors")).format(n=n)
+
+    def warnings(n: int) -> str:
+        return (_("{n} warning") if n == 1 else _("{n} warnings")).format(n=n)
+
+    if result.errors:
+        tail = f", {warnings(len(result.warnings))}" if result.warnings else ""
+        return f"✘ {errors(len(result.errors))}{tail}"
+    if result.warnings:
+        return f"⚠ {warnings(len(result.warnings))}"
+    return "✔ " + _("ok")
 
 
 def result_dict(result: GateResult) -> dict[str, Any]:
@@ -308,11 +502,7 @@ def result_dict(result: GateResult) -> dict[str, Any]:
         "rules": dict(result.levels),
         "errors": len(result.errors),
         "warnings": len(result.warnings),
-        "findings": [
-            {"rule": f.rule, "level": f.level, "title": f.title, "message": f.message, "phase": f.phase,
-             "item": f.item, "run": f.run, "file": f.file, "details": dict(f.details)}
-            for f in result.findings
-        ],
+        "findings": [finding_dict(f) for f in result.findings],
         "notes": list(result.notes),
     }
 

@@ -18,7 +18,7 @@ import datetime as dt
 import html
 import json
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from kundencheck.core.bands import BAND_SYMBOLS, BAND_WORDS
 from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Checklist, Kind
@@ -83,6 +83,14 @@ def localized_display(display: str) -> str:
     if status is None:
         return display
     return f"{STATUS_SYMBOLS[status]} {translate(STATUS_WORDS[status])}"
+
+
+def future_run_note(run) -> str:
+    """Why a run from the future is left out (docs/history.md, "Time"), for every view."""
+    return _("Left out: run {run} by {who} is dated {day}, more than a day after today: a clock ran ahead. It does "
+             "not count as a check, a sprint or an answer until that day; fix that computer's clock and answer "
+             "again.").format(run=run.id, who=one_line(author_name(run.author), 40),
+                              day=(run.finished or run.started).date().isoformat())
 
 
 def question_of(checklists: dict[str, Checklist] | Any, checklist_id: str, item_id: str) -> str:
@@ -192,10 +200,16 @@ def _json_value(value: Any) -> Any:
 # --------------------------------------------------------------------------------- status --json
 
 
-def status_dict(summary: HistorySummary, problems: Iterable[str] = ()) -> dict[str, Any]:
-    """The document ``kundencheck status --json`` prints (schema in docs/status-json.md)."""
+def status_dict(summary: HistorySummary, problems: Iterable[str] = (), *, levels: Mapping[str, str] | None = None,
+                parameters: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, Any]:
+    """The document ``kundencheck status --json`` prints (schema in docs/status-json.md);
+    ``levels`` and ``parameters`` are the config's ``[check]`` rules, for each phase's verdict."""
+    from kundencheck.core.gate import verdict_dict, verdicts
+
     today = summary.today
-    phases = [_phase_dict(status, summary) for status in summary.phases]
+    judged = verdicts(summary, levels, parameters)
+    phases = [_phase_dict(status, summary) | {"verdict": verdict_dict(judged[status.phase])}
+              for status in summary.phases]
     current = summary.phase(summary.current_phase)
     return {
         "schema": SCHEMA,
@@ -211,6 +225,9 @@ def status_dict(summary: HistorySummary, problems: Iterable[str] = ()) -> dict[s
         + [f"review in run {s.run} names an action no run recorded: run {s.review.run}, item {s.review.item}"
            for s in summary.stray_reviews]
         + [stray_correction_text(s) for s in summary.stray_corrections],
+        "future_runs": [{"id": r.id, "phase": r.phase, "sprint": clean_text(r.sprint), "author": clean_text(r.author),
+                         "finished": _date(r.finished or r.started), "note": future_run_note(r)}
+                        for r in summary.future_runs],
     }
 
 
@@ -269,10 +286,12 @@ def _phase_dict(status: PhaseStatus, summary: HistorySummary) -> dict[str, Any]:
     }
 
 
-def status_json(summary: HistorySummary, problems: Iterable[str] = (), *, indent: int | None = 2) -> str:
+def status_json(summary: HistorySummary, problems: Iterable[str] = (), *, indent: int | None = 2,
+                levels: Mapping[str, str] | None = None, parameters: Mapping[str, Mapping[str, int]] | None = None) -> str:
     """The status as JSON (docs/status-json.md); ``indent=None`` writes it on one line, several
     times faster for years of history (json's C encoder only runs without indentation)."""
-    return json.dumps(status_dict(summary, problems), ensure_ascii=False, indent=indent) + "\n"
+    return json.dumps(status_dict(summary, problems, levels=levels, parameters=parameters), ensure_ascii=False,
+                      indent=indent) + "\n"
 
 
 # --------------------------------------------------------------------------------- the sprint report
