@@ -131,7 +131,7 @@ def test_from_stdin_and_phase_from_the_file(project_repo):
     text = fill(template(project_repo), {**COMPLETE, "own-design": {"value": "no"}, "deviations-announced": {}})
     result = invoke(project_repo, "answer", "--from", "-", input=text)
     assert result.exit_code == 0, result.output
-    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 2 green, 0 amber, 1 red"
+    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 2 green, 0 amber, 1 red; contact no"
 
 
 def test_unanswered_optional_items_and_empty_notes_are_left_out(project_repo):
