@@ -232,7 +232,10 @@ async def test_history_screen_in_german_through_the_project_config(german_histor
         legend = str(screen.query_one("#history-legend", Static).render())
         assert legend.startswith("✔ ja  ◐ teilweise  ✘ nein"), legend
         table = screen.query_one("#matrix", DataTable)
-        assert str(table.get_cell_at(Coordinate(2, 0))) == "✔ ja"
+        # Rows: client-contacted, own-design (the shipped checklist bands its options), team-mood,
+        # and expectations-match (an item the shipped German checklist does not have).
+        assert str(table.get_cell_at(Coordinate(1, 0))) == "✔ Nein"
+        assert str(table.get_cell_at(Coordinate(3, 0))) == "✔ ja"
         assert str(table.get_cell_at(Coordinate(0, 2))) == "✘ nein → ⚠"
         text = screen_text(app)
         assert "das Team ist sich uneinig" in text and "Sprint 2026-W14" in text, text

@@ -213,7 +213,8 @@ async def test_every_state_has_its_symbol_and_word_without_colour(monkeypatch, h
     async with opened_app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         home = flat(screen_text(opened_app))
-        for words in ("✔ 1 yes", "◐ 0 partly", "✘ 1 no", "– 0 n/a", "↑ 2 better", "↓ 1 worse", "⚠ 2 overdue", "⚠ client-contacted"):
+        for words in ("✔ 2 green", "◐ 0 amber", "✘ 1 red", "– 0 n/a", "↑ 2 better", "↓ 1 worse", "⚠ 2 overdue",
+                      "⚠ client-contacted", "✘ 9 errors", "✘ key signal red:"):
             assert words in home, (words, home)
         await pilot.press("h")
         await settle(pilot)

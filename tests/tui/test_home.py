@@ -79,17 +79,19 @@ async def test_home_lists_phases_with_last_runs_due_checks_actions_and_drafts(hi
         text = flat(screen_text(app))
         assert "kundencheck · Shop | relaunch" in text
         assert "2026-04-10 · 5 runs · a check is due every 14 days · ⚠ 2 overdue actions" in text
-        # The list: current phase, its check and late actions; a draft; never checked.
-        assert "build current" in text and "✔ ok, 2 overdue" in text
+        # The list: the current phase and its verdict (what `kundencheck check` finds); a draft;
+        # never checked.
+        assert "build current" in text and "✘ 9 errors" in text and "✔ ok" not in text
         assert "· not yet, 1 draft" in text
         # The current phase in detail (it is in focus at the start).
         for part in ("build — Sprint start: how do we stand with the client?", "the project's current phase",
                      "Last run 2026-03-30, sprint 2026-W14", "Jonas Berg, Ana Schäfer",
-                     "Answers ✔ 1 yes ◐ 0 partly ✘ 1 no – 0 n/a", "Trend ↑ 2 better → 0 same ↓ 1 worse",
-                     "Check ✔ ok until 2026-04-13 (every 14 days)", "Actions 3 open, ⚠ 2 overdue",
+                     "Answers ✔ 2 green ◐ 0 amber ✘ 1 red – 0 n/a", "Trend ↑ 2 better → 0 same ↓ 1 worse",
+                     "Check ✘ 9 errors", "next check 2026-04-13 (every 14 days)", "Actions 3 open, ⚠ 2 overdue",
                      f"⚠ {ids['book']} Book a review (Ana, 2026-03-20)", f"⚠ {ids['talk']} Talk about workload (Lea, 2026-04-03)",
                      f"· {ids['send']} Send the summary (Ana, 2026-04-30)", "Disagree ⚠ client-contacted, team-mood",
-                     "the team disagrees in sprint 2026-W14", "Drafts none", "enter: start a run of build"):
+                     "the team disagrees in sprint 2026-W14", "Drafts none",
+                     "Findings ✘ key signal red: build/client-contacted (Talked to the client), a key"):
             assert part in text, part
         assert text.index("Book a review") < text.index("Talk about workload") < text.index("Send the summary")
 
@@ -102,7 +104,8 @@ async def test_home_lists_phases_with_last_runs_due_checks_actions_and_drafts(hi
         await pilot.press("k", "r")
         await settle(app, pilot)
         text = flat(screen_text(app))
-        assert "Check ✘ due: last check 21 days ago" in text and "✘ due, 2 overdue" in text
+        assert "Check ✘ 10 errors" in text and "due since 2026-04-13, last check 21 days ago" in text
+        assert "Findings ✘ check due: The build check is due" in text
     project.close()
 
 

@@ -57,7 +57,7 @@ async def test_answer_whole_checklist_by_keys_and_commit(project_repo):
     result = app.return_value
     project.close()
     assert result is not None
-    assert result.subject == "kundencheck(build): 1 green, 1 amber, 1 red"
+    assert result.subject == "kundencheck(build): 2 green, 1 amber, 1 red; contact no"
 
     # One commit, holding the answers file and nothing else.
     files = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()
@@ -76,7 +76,7 @@ async def test_answer_whole_checklist_by_keys_and_commit(project_repo):
     trailers = subprocess.run(["git", "interpret-trailers", "--parse"], input=message, capture_output=True, text=True).stdout
     assert f"Kundencheck-Run: {run.id}" in trailers
     assert "Kundencheck-Phase: build" in trailers
-    assert "Kundencheck-Score: 3/6" in trailers
+    assert "Kundencheck-Score: 5/8" in trailers
     assert "No call" in message
 
 
@@ -229,7 +229,7 @@ async def test_a_title_over_two_lines_is_shown_whole_on_one_line(project_repo):
     from tests.hostile.conftest import flat, screen_text
 
     path = project_repo / ".kundencheck" / "checklists" / "build.en.toml"
-    path.write_text(re.sub(r'(?m)^title = .*$', 'title = """Sprint start\nhow do we stand?"""', path.read_text()))
+    path.write_text(re.sub(r'(?m)^title = .*$', 'title = """Sprint start\nhow do we stand?"""', path.read_text(), count=1))
     joined = "Sprint start how do we stand?"
     project = open_project(project_repo)
     app = build_app(lambda *args: RunSession.start(project, "build", draft=args[-1]))

@@ -384,10 +384,12 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
     from kundencheck.core.bands import run_counts
     from kundencheck.core.history import author_name, run_trends, trend_counts
     from kundencheck.core.text import one_line
+    from kundencheck.core.history import run_order
     from kundencheck.rich_texts import counts_text, legend_text, trend_text
 
-    runs = [r for r in summary.runs if (phase is None or r.phase == phase)
-            and (author is None or author.lower() in r.author.lower())]
+    future = {r.id for r in summary.future_runs}
+    runs = [r for r in sorted(summary.runs + summary.future_runs, key=run_order)
+            if (phase is None or r.phase == phase) and (author is None or author.lower() in r.author.lower())]
     runs.reverse()
     if limit is not None:
         runs = runs[:limit]
@@ -407,16 +409,20 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
         table.add_column(column)
     for run in runs:
         checklist = summary.checklists.get(run.checklist)
-        trends = trend_counts(run_trends(run, summary.pictures, checklist))
+        when = Text((run.finished or run.started).date().isoformat())
+        if run.id in future:  # a clock that ran ahead: left out of trends, sprints and the gate
+            when.append("\n" + _("⚠ future, left out"), style="bold yellow")
+            trends = {}
+        else:
+            trends = trend_counts(run_trends(run, summary.pictures, checklist))
         new_actions = sum(1 for a in run.answers if a.action is not None and a.action.what.strip())
         actions = _("{count} new").format(count=new_actions)
         if run.reviews:
             actions += _(", {count} reviewed").format(count=len(run.reviews))
         commit = commits.get(run.id, {}).get("sha", "")[:10] or "-"
-        day = (run.finished or run.started).date().isoformat()
         if summary.correction(run.id) is not None:
-            day += " ✎"
-        table.add_row(day, one_line(run.sprint, 20), run.phase,
+            when.append(" ✎")
+        table.add_row(when, one_line(run.sprint, 20), run.phase,
                       one_line(author_name(run.author), 30), counts_text(run_counts(run, checklist).as_dict(), words=False, separator=" "),
                       trend_text(trends, words=False, separator=" "), actions, Text(commit, style="dim"))
     _print_table(console, table)
@@ -430,6 +436,11 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
             console.print("  " + _("{sprint} {phase}, {who}: {corrected}").format(
                 sprint=one_line(run.sprint, 20), phase=run.phase, who=one_line(author_name(run.author), 30),
                 corrected=corrected_text(correction_dict(correction), run.author)))
+    from kundencheck.core.report import future_run_note
+
+    for run in runs:
+        if run.id in future:
+            console.print(Text("⚠ " + future_run_note(run), style="bold yellow"))
 
 
 def _print_item(summary, item_id: str, phase, author, limit) -> None:

@@ -344,6 +344,9 @@ def build_report(summary: HistorySummary, sprint: str | None = None, *, project:
             "listed": {"open": listed(summary.open_actions()), "raised": listed(raised)},
         },
         "due": [dict(phase=s.phase, **due_dict(s.due)) for s in summary.phases],
+        "future_runs": [{"id": r.id, "phase": r.phase, "sprint": clean_text(r.sprint), "author": clean_text(r.author),
+                         "finished": _date(r.finished or r.started), "note": future_run_note(r)}
+                        for r in summary.future_runs],
     }
 
 
@@ -575,6 +578,8 @@ def report_markdown(report: dict[str, Any]) -> str:
     out.append(_about(md(report["project"], 80) if report["project"] else "",
                       md(report["client"], 80) if report["client"] else "", report["today"]))
     out.append("")
+    for future in report.get("future_runs", []):
+        out += [f"> ⚠ {md(future['note'], 600)}", ""]
     out.append(_legend())
     for section in report["checklists"]:
         out += ["", f"## {md(section['phase'])}: {md(section['title'] or section['checklist'], 200)}", ""]
@@ -667,6 +672,7 @@ table.matrix th[scope=row] { font-weight: normal; max-width: 22rem; }
 .flag { color: #8a0000; margin-left: .15rem; }
 .word { display: block; font-size: .7rem; }
 .overdue { color: #8a0000; font-weight: 600; }
+.future { color: #5c3d00; background: #ffe1a6; padding: .3rem .5rem; }
 ul.answers { margin: .2rem 0 .6rem 0; }
 .question { color: #444; }
 .corrected { color: #444; font-style: italic; }
@@ -765,6 +771,8 @@ def report_html(report: dict[str, Any]) -> str:
         f"<h1>{_h(title)}</h1>",
     ]
     out.append(f'<p class="about">{_about(_h(report["project"], 80), _h(report["client"], 80), _h(report["today"]))}</p>')
+    for future in report.get("future_runs", []):
+        out.append(f'<p class="future">⚠ {_h(future["note"])}</p>')
     hover = _("Hover over a cell for everyone's answers and notes.")
     out.append(f'<p class="legend">{_t(_legend())} {_t(hover)}</p>')
     for section in report["checklists"]:

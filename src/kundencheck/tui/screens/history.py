@@ -104,6 +104,8 @@ class HistoryScreen(TranslatedBindings, Screen):
         #: The matrix (see health_matrix) once read; None before.
         self.matrix: dict[str, Any] | None = None
         self.checklist_id: str | None = None
+        #: Runs of this phase dated more than a day after today, left out of the matrix.
+        self.future_runs: int = 0
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -126,6 +128,7 @@ class HistoryScreen(TranslatedBindings, Screen):
         from kundencheck.core.report import health_matrix
 
         summary, _problems = self.project.summary(today)
+        self.future_runs = sum(1 for r in summary.future_runs if r.phase == self.phase)
         status = summary.phase(self.phase)
         if status is None or status.last_run is None:
             return None, "", None
@@ -143,12 +146,22 @@ class HistoryScreen(TranslatedBindings, Screen):
             checklist_id, title, matrix = event.worker.result
             self.checklist_id, self.matrix = checklist_id, matrix
             if matrix is None or not matrix["rows"]:
-                status.update(Text(_("No runs of the {phase} phase yet: nothing to show.").format(phase=self.phase), style="dim"))
+                line = Text(_("No runs of the {phase} phase yet: nothing to show.").format(phase=self.phase), style="dim")
+                if self.future_runs:
+                    line.append("  ")
+                    line.append(_("⚠ {n} runs dated in the future left out (kundencheck status)").format(
+                        n=self.future_runs), style="bold yellow")
+                status.update(line)
                 return
             self.sub_title = title
             sprints = len(matrix["sprints"])
-            status.update(Text(_("{phase}: {n} sprints, {items} items; arrows move, escape goes back").format(
-                phase=self.phase, n=sprints, items=len(matrix["rows"])), style="dim"))
+            line = Text(_("{phase}: {n} sprints, {items} items; arrows move, escape goes back").format(
+                phase=self.phase, n=sprints, items=len(matrix["rows"])), style="dim")
+            if self.future_runs:
+                line.append("  ·  ")
+                line.append(_("⚠ {n} runs dated in the future left out (kundencheck status)").format(n=self.future_runs),
+                            style="bold yellow")
+            status.update(line)
             self._fill(matrix)
         elif event.state is WorkerState.ERROR:
             error = event.worker.error

@@ -38,6 +38,7 @@ from kundencheck.tui.widgets.flow import FlowStatic, flow
 from kundencheck.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from kundencheck.core.gate import GateResult
     from kundencheck.core.history import HistorySummary, PhaseStatus
     from kundencheck.session import Project
     from kundencheck.store.drafts import DraftInfo
@@ -53,6 +54,8 @@ class HomeData:
     phases: list[str]
     drafts: list[DraftInfo] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
+    #: Each phase's verdict: the findings of `kundencheck check` as if it were the current phase.
+    verdicts: dict[str, GateResult] = field(default_factory=dict)
 
     def drafts_of(self, phase: str) -> list[DraftInfo]:
         return [d for d in self.drafts if d.run.phase == phase]
@@ -60,6 +63,8 @@ class HomeData:
 
 def read_home(project: Project, today: dt.date) -> HomeData:
     """Everything the home screen shows (slow on a big repository: call it in a worker)."""
+    from kundencheck.core.gate import verdicts
+
     summary, problems = project.summary(today)
     phases = project.phases(*(status.phase for status in summary.phases))
     drafts, _errors = project.drafts.list()
@@ -69,7 +74,12 @@ def read_home(project: Project, today: dt.date) -> HomeData:
             titles[phase] = one_line(project.checklist_for(phase).title, 100)
         except KundencheckError:
             pass  # a phase without a checklist in this language: shown without a title
-    return HomeData(summary=summary, problems=problems, phases=phases, drafts=drafts, titles=titles)
+    judged = verdicts(summary, project.config.check, project.config.check_parameters)
+    return HomeData(summary=summary, problems=problems, phases=phases, drafts=drafts, titles=titles, verdicts=judged)
+
+
+def _verdict_style(verdict: GateResult) -> str:
+    return "bold red" if verdict.errors else ("yellow" if verdict.warnings else "green")
 
 
 class HomeScreen(TranslatedBindings, Screen):
@@ -233,21 +243,22 @@ class HomeScreen(TranslatedBindings, Screen):
         if self.data.problems:
             parts.append(Text(_("{n} answers files unreadable (kundencheck status)").format(n=len(self.data.problems)),
                               style="yellow"))
+        if summary.future_runs:
+            parts.append(Text(_("⚠ runs dated in the future, left out: {n} (kundencheck status)").format(
+                n=len(summary.future_runs)), style="bold yellow"))
         return flow([*parts, *first_use], width, separator="  ·  ")
 
     def _status(self, phase: str) -> PhaseStatus | None:
         return self.data.summary.phase(phase) if self.data else None
 
     def _check_word(self, phase: str) -> Text:
-        """Whether the phase's check is due, in a word or two."""
-        status = self._status(phase)
-        if status is None:
-            if phase == self.project.current_phase() and self.data is not None:
-                return Text("✘ " + _("due"), style="bold red")
+        """The phase's verdict in a few words: the findings `kundencheck check` would report."""
+        from kundencheck.core.gate import verdict_words
+
+        verdict = self.data.verdicts.get(phase) if self.data else None
+        if verdict is None:
             return Text("· " + _("not yet"), style="dim")
-        if status.due.is_due:
-            return Text("✘ " + _("due"), style="bold red")
-        return Text("✔ " + _("ok"), style="green")
+        return Text(verdict_words(verdict), style=_verdict_style(verdict))
 
     def _phase_label(self, phase: str) -> Text:
         text = Text()
@@ -258,12 +269,6 @@ class HomeScreen(TranslatedBindings, Screen):
             return text
         text.append("\n  ")
         text.append_text(self._check_word(phase))
-        status = self._status(phase)
-        if status is not None and status.overdue_actions:
-            text.append(", ")
-            text.append(_("{n} overdue").format(n=len(status.overdue_actions)), style="bold red")
-        elif status is not None and status.open_actions:
-            text.append(", " + _("{n} open").format(n=len(status.open_actions)))
         drafts = len(self.data.drafts_of(phase))
         if drafts:
             text.append(", " + _("{n} draft").format(n=drafts), style="yellow")
@@ -347,23 +352,52 @@ class HomeScreen(TranslatedBindings, Screen):
             grid.add_row(Text(label), value)
         hint = Text("\n" + _("enter: start a run of {phase}   h: history").format(phase=phase) + "\n"
                     + _("e: correct your last run"), style="dim")
-        return Group(heading, grid, hint)
+        findings = self._findings_text(phase)
+        if findings is None:
+            return Group(heading, grid, hint)
+        # The findings come last, below the keys: they can be long, and the keys stay in sight.
+        found = Table.grid(padding=(0, 1), expand=False)
+        found.add_column(style="bold", no_wrap=True)
+        found.add_column()
+        found.add_row(Text(_("Findings")), findings)
+        return Group(heading, grid, hint, Text(""), found)
 
     def _due_text(self, phase: str, status: PhaseStatus | None) -> Text:
+        """The phase's verdict (as `kundencheck check` would judge it) and when a check is due."""
         summary = self.data.summary if self.data else None
         if summary is None:
             return Text("")
         from kundencheck.core.history import due_check
 
         due = status.due if status is not None else due_check([], phase, summary.today, summary.cadence_days)
-        if due.last_checked is None:
-            if phase == self.project.current_phase():
-                return Text(_("✘ due: never checked"), style="bold red")
+        verdict = self.data.verdicts.get(phase)
+        if verdict is None:
             return Text(_("· not checked yet"), style="dim")
-        if due.is_due:
-            return Text(_("✘ due: last check {days} days ago").format(days=due.days_since), style="bold red")
-        return Text(_("✔ ok until {day} (every {days} days)").format(day=due.due_on.isoformat(), days=due.cadence_days),
-                    style="green")
+        text = Text()
+        text.append_text(self._check_word(phase))
+        if due.last_checked is None:
+            text.append("\n" + _("never checked"), style="dim")
+        elif due.is_due:
+            text.append("\n" + _("due since {day}, last check {days} days ago").format(
+                day=due.due_on.isoformat(), days=due.days_since), style="dim")
+        else:
+            text.append("\n" + _("next check {day} (every {days} days)").format(
+                day=due.due_on.isoformat(), days=due.cadence_days), style="dim")
+        return text
+
+    def _findings_text(self, phase: str) -> Text | None:
+        """Every finding of the phase's verdict, in the words of `kundencheck check`."""
+        verdict = self.data.verdicts.get(phase) if self.data else None
+        if verdict is None or not verdict.findings:
+            return None
+        text = Text()
+        for n, finding in enumerate(verdict.findings):
+            if n:
+                text.append("\n")
+            symbol = "✘" if finding.level == "error" else "⚠"
+            text.append(f"{symbol} {finding.title}: ", style="bold red" if finding.level == "error" else "bold yellow")
+            text.append(finding.message)
+        return text
 
     def _actions_text(self, status: PhaseStatus | None, today: dt.date, width: int = 80) -> Text:
         """The open actions, the overdue first; each action's owner and due date kept together

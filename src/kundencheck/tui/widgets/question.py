@@ -38,20 +38,23 @@ def answer_symbol(item: Item, answer: Answer | None) -> str:
 
 def answer_text(item: Item, answer: Answer | None, *, limit: int = 1000) -> Text:
     """An answer as shown to people: symbol and word for statuses, a scale with its range and
-    band (``✘ 2/5``), else the value; text longer than ``limit`` characters ends in "…"."""
+    band (``✘ 2/5``), a choice whose option has a band with that band's symbol, else the value;
+    text longer than ``limit`` characters ends in "…"."""
+    from kundencheck.core.bands import answer_band
+
     if answer is None or answer.value in (None, ""):
         return Text(_("not answered"), style="dim")
     if item.kind is Kind.TRAFFIC_LIGHT:
         return status_text(str(answer.value))
+    band = answer_band(item, answer.value)  # the one definition every view uses
     if item.kind is Kind.SCALE:
-        # The same words and band as the history and the reports (one function decides them).
-        from kundencheck.core.history import band
         from kundencheck.core.report import display_answer
 
-        answer_band = band(answer.value, item.kind)
-        shown = display_answer(answer.value, item.kind, band=answer_band)
-        return Text(shown, style=_STATUS_STYLE.get(answer_band or "", ""))
-    return Text(one_line(display_value(item, answer.value), limit))
+        return Text(display_answer(answer.value, item.kind, band=band), style=_STATUS_STYLE.get(band or "", ""))
+    shown = one_line(display_value(item, answer.value), limit)
+    if band is None:
+        return Text(shown)
+    return Text(f"{STATUS_SYMBOLS[band]} {shown}", style=_STATUS_STYLE[band])
 
 
 #: Last time's note is shown up to this many characters (the whole of any note people write;
