@@ -50,17 +50,17 @@ def test_everything_found_in_the_history_repository(history_repo):
     assert result.exit_code == 1, result.output
     out = result.output
     assert out.startswith("kundencheck check of Shop | relaunch on 2026-04-10 (current phase: build)")
-    assert "✘ error    red answer without action: build/expectations-match: answered red in sprint 2026-W14 " \
+    assert "✘ error    red answer without action (red_without_action): build/expectations-match: answered red in sprint 2026-W14 " \
            "(Ana Schäfer ✘ no, Jonas Berg ✘ no) and no action is open for it." in out
     runs = history_repo["runs"]
     book, talk = thread_id(runs["ana2"].id, "client-contacted"), thread_id(runs["ana3"].id, "team-mood")
-    assert f'overdue action: build/client-contacted: the action {book} "Book a review" (Ana, due 2026-03-20) is overdue by 21 days' in out
+    assert f'overdue action (overdue_action): build/client-contacted: the action {book} "Book a review" (Ana, due 2026-03-20) is overdue by 21 days' in out
     assert f'the action {talk} "Talk about workload" (Lea, due 2026-04-03) is overdue by 7 days' in out
-    assert "disagreement: build/client-contacted: the team disagrees in sprint 2026-W14 (Ana Schäfer ✘ no, Jonas Berg ✔ yes)" in out
-    assert "disagreement: build/team-mood:" in out and "check due" not in out
-    assert "✘ error    key signal red: build/team-mood (mood), a key signal, is red in sprint 2026-W14: " \
+    assert "disagreement (disagreement): build/client-contacted: the team disagrees in sprint 2026-W14 (Ana Schäfer ✘ no, Jonas Berg ✔ yes)" in out
+    assert "disagreement (disagreement): build/team-mood:" in out and "check due" not in out
+    assert "✘ error    key signal red (key_signal_low): build/team-mood (Team mood), a key signal, is red in sprint 2026-W14: " \
            "Ana Schäfer ✘ 1/5, Jonas Berg ✔ 5/5." in out
-    assert "✘ error    red streak: build/client-contacted: red for 3 sprints in a row (since sprint 2026-W10;" in out
+    assert "✘ error    red streak (red_streak): build/client-contacted: red for 3 sprints in a row (since sprint 2026-W10;" in out
     assert out.index("key signal red") < out.index("red streak") < out.index("red answer without action")
     assert "decline" not in out  # two items are worse than in 2026-W12: fewer than three
     assert "✘ kundencheck check: failed, 9 errors." in out
@@ -73,14 +73,14 @@ def test_due(history_repo):
     assert invoke(repo, *TODAY).exit_code == 0  # checked on 2026-03-30, due from 2026-04-13
     result = invoke(repo, "--today", "2026-04-20")
     assert result.exit_code == 1
-    assert ("check due: The build check is due: it was last done on 2026-03-30, 21 days ago, and is due every 14 days "
+    assert ("check due (due): The build check is due: it was last done on 2026-03-30, 21 days ago, and is due every 14 days "
             "(since 2026-04-13). Answer it with `kundencheck run build`.") in result.output
 
 
 def test_never_done(project_repo):
     result = invoke(project_repo)
     assert result.exit_code == 1
-    assert "✘ error    check due: The build check has never been done in this repository." in result.output
+    assert "✘ error    check due (due): The build check has never been done in this repository." in result.output
     configure(project_repo, extra='cadence_days = 7', check="")
     assert findings(project_repo) == [("due", "error", None)]
 
@@ -119,7 +119,7 @@ def test_disagreement_on_warning_and_off(history_repo):
                     'key_signal_low = "off"\nred_streak = "off"')
     result = invoke(repo, *TODAY)
     assert result.exit_code == 0
-    assert "⚠ warning  disagreement: build/client-contacted" in result.output
+    assert "⚠ warning  disagreement (disagreement): build/client-contacted" in result.output
     assert "✔ kundencheck check: passed with 2 warnings." in result.output
     configure(repo, ONLY["due"])
     result = invoke(repo, *TODAY)

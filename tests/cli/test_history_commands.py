@@ -113,7 +113,7 @@ def test_due_check_and_the_ci_gate(history_repo):
     later = invoke(repo, "status", "--today", "2026-04-20")
     assert later.exit_code == 0 and "✘ 10 errors due since 2026-04-13" in " ".join(_table_column(later.output, "build"))
     assert "Check findings for build:" in later.output
-    assert ("✘ error check due: The build check is due: it was last done on 2026-03-30, 21 days ago"
+    assert ("✘ error check due (due): The build check is due: it was last done on 2026-03-30, 21 days ago"
             in " ".join(later.output.split()))
     assert invoke(repo, "status", "--check", "--today", "2026-04-20").exit_code == 1
     assert invoke(repo, "status", "--check", *TODAY).exit_code == 1  # overdue actions

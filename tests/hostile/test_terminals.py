@@ -214,7 +214,7 @@ async def test_every_state_has_its_symbol_and_word_without_colour(monkeypatch, h
         await settle(pilot)
         home = flat(screen_text(opened_app))
         for words in ("✔ 2 green", "◐ 0 amber", "✘ 1 red", "– 0 n/a", "↑ 2 better", "↓ 1 worse", "⚠ 2 overdue",
-                      "⚠ client-contacted", "✘ 9 errors", "✘ key signal red:"):
+                      "⚠ client-contacted", "✘ 9 errors", "✘ key signal red (key_signal_low):"):
             assert words in home, (words, home)
         await pilot.press("h")
         await settle(pilot)

@@ -132,7 +132,8 @@ def finding_line(finding, indent: str = ""):
     width = max(len(word) for word in words.values())  # the findings' titles line up
     symbol, _word, style = _LEVEL_MARKS[finding.level]
     line = Text(f"{indent}{symbol} {words[finding.level]:<{width}}  ", style=style)
-    line.append(f"{finding.title}: ", style="bold")
+    # The rule's name as the [check] table spells it, to switch it off or make it a warning.
+    line.append(f"{finding.title} ({finding.rule}): ", style="bold")
     line.append(finding.message)
     return line
 

@@ -395,7 +395,8 @@ class HomeScreen(TranslatedBindings, Screen):
             if n:
                 text.append("\n")
             symbol = "✘" if finding.level == "error" else "⚠"
-            text.append(f"{symbol} {finding.title}: ", style="bold red" if finding.level == "error" else "bold yellow")
+            text.append(f"{symbol} {finding.title} ({finding.rule}): ",
+                        style="bold red" if finding.level == "error" else "bold yellow")
             text.append(finding.message)
         return text
 
