@@ -14,6 +14,7 @@ from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import Action, Answer
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.checklist import Checklist, Kind
+from kundencheck.core.history import previous_sprint
 from kundencheck.core.i18n import N_, _, language_from_environment, set_language, translate
 from kundencheck.core.message import build_message
 
@@ -59,6 +60,7 @@ def create_demo(language: str | None = None, parent: Path | None = None) -> Path
         _become(store, *_PEOPLE[0])
         store.commit_file(".kundencheck/config.toml", config.encode("utf-8"), _("Start the webshop relaunch project") + "\n")
         earlier: list[answers_mod.Run] = []
+        committed: list[answers_mod.Run] = []
         for sprint_index, weeks_ago in enumerate((6, 4, 2)):
             started = today - dt.timedelta(weeks=weeks_ago)
             this_sprint = []
@@ -70,7 +72,11 @@ def create_demo(language: str | None = None, parent: Path | None = None) -> Path
                     run.reviews = _reviews_of(earlier)
                 this_sprint.append(run)
                 _become(store, name, email)
-                store.commit_file(run.path, answers_mod.dumps(run, checklist).encode("utf-8"), build_message(run, checklist))
+                # As a session does: the subject names key signals that got worse since the sprint before.
+                before = previous_sprint(committed, checklist, run.sprint, today.date())
+                store.commit_file(run.path, answers_mod.dumps(run, checklist).encode("utf-8"),
+                                  build_message(run, checklist, before=before))
+                committed.append(run)
             earlier = this_sprint
         _become(store, *_PEOPLE[2])  # the newcomer answering this sprint
     return path

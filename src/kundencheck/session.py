@@ -409,6 +409,8 @@ class RunSession:
         """
         if self.project is None or self.run.corrects:
             return None  # a correction starts with the answers it corrects: they are its "before"
+        from kundencheck.core.history import is_future
+
         store = self.project.store
         blobs = store.list_blobs(answers_mod.ANSWERS_DIR, rev=self.project.config.branch or "HEAD")
         marker = f"-{self.checklist.phase[:32]}-"
@@ -424,7 +426,7 @@ class RunSession:
                     run = answers_mod.loads(contents.get(blobs[path], b""), path)
                 except AnswersError:
                     continue  # a hand-edited file that does not load: look further back
-                if run.checklist != self.checklist.id or run.id == self.run.id:
+                if run.checklist != self.checklist.id or run.id == self.run.id or is_future(run, dt.date.today()):
                     continue
                 if run.corrects:
                     corrections.setdefault(run.corrects, run)

@@ -149,7 +149,7 @@ class HistoryScreen(TranslatedBindings, Screen):
                 line = Text(_("No runs of the {phase} phase yet: nothing to show.").format(phase=self.phase), style="dim")
                 if self.future_runs:
                     line.append("  ")
-                    line.append(_("⚠ {n} runs dated in the future left out (kundencheck status)").format(
+                    line.append(_("⚠ runs dated in the future, left out: {n} (kundencheck status)").format(
                         n=self.future_runs), style="bold yellow")
                 status.update(line)
                 return
@@ -159,7 +159,7 @@ class HistoryScreen(TranslatedBindings, Screen):
                 phase=self.phase, n=sprints, items=len(matrix["rows"])), style="dim")
             if self.future_runs:
                 line.append("  ·  ")
-                line.append(_("⚠ {n} runs dated in the future left out (kundencheck status)").format(n=self.future_runs),
+                line.append(_("⚠ runs dated in the future, left out: {n} (kundencheck status)").format(n=self.future_runs),
                             style="bold yellow")
             status.update(line)
             self._fill(matrix)
