@@ -87,7 +87,7 @@ def test_the_hook_fails_when_the_check_is_due_and_passes_after_a_fresh_run(proje
     out = failed.stdout + failed.stderr
     assert failed.returncode == 1, out
     assert "kundencheck check" in out and "Failed" in out
-    assert "check due: The build check is due: it was last done on" in out and "days ago" in out
+    assert "check due (due): The build check is due: it was last done on" in out and "days ago" in out
     assert "kundencheck check: failed, 1 error." in out
 
     with GitStore.open(project) as store:  # the team answers the check: a fresh run is committed
