@@ -187,3 +187,34 @@ def test_one_decision_for_many_actions_is_saved_once(project_repo, monkeypatch):
     assert runs["ana2"].id in {t.key[0] for t in threads}
     session.release()
     project.close()
+
+
+def test_a_run_started_from_the_home_screen_compares_its_key_signals_with_the_sprint_before(project_repo):
+    """The home screen hands its summary over (use_summary): the review shows the same subject
+    as the commit, naming a key signal that got worse since the sprint before."""
+    import datetime as dt
+
+    from tests.history_builder import build_history
+
+    build_history(project_repo)
+    project = open_project(project_repo)
+    try:
+        summary, _problems = project.summary(dt.date(2026, 4, 10))
+        session = RunSession.start(project, "build", sprint="2026-W16")
+        assert not session.history_read
+        session.use_summary(summary)
+        assert session.history_read and session.before.sprint == "2026-W14"
+        assert [a.item for a in session.open_actions] == [a.item for a in summary.actions_to_review("build")]
+        for item, value in (("client-contacted", "green"), ("team-mood", 3), ("own-design", "no"),
+                            ("expectations-match", "amber"), ("self-critical", "Nothing")):
+            session.set_value(item, value)
+        session.set_note("expectations-match", "Scope grows")
+        # W14's picture: contact red, mood 1 (the lower median), expectations red: all better now.
+        assert session.message().split("\n", 1)[0] == "kundencheck(build): 1 green, 2 amber, 0 red"
+        session.set_value("client-contacted", "red")
+        session.set_note("client-contacted", "Silence")
+        session.set_action("client-contacted", what="Call", owner="Ana", due=dt.date(2026, 4, 20))
+        assert session.message().split("\n", 1)[0] == "kundencheck(build): 0 green, 2 amber, 1 red; contact no →"
+        session.release()
+    finally:
+        project.close()

@@ -466,6 +466,22 @@ class RunSession:
             self.open_actions = actions_to_review(actions, self.run.phase)
         return self.open_actions
 
+    @property
+    def history_read(self) -> bool:
+        """Whether the open actions and the previous sprint's picture are known (read from the
+        history by :meth:`load_open_actions`, or taken from a summary by :meth:`use_summary`)."""
+        return self._history_read
+
+    def use_summary(self, summary: HistorySummary) -> None:
+        """Take the open actions and the previous sprint's picture from a history summary read
+        already (the home screen's), instead of reading the history again. Not for corrections,
+        whose actions are the corrected run's (:meth:`load_open_actions`)."""
+        from kundencheck.core.history import sprint_before
+
+        self.open_actions = summary.actions_to_review(self.run.phase)
+        self.before = sprint_before(summary.pictures, self.checklist.id, self.run.sprint)
+        self._history_read = True
+
     def review(self, run_id: str, item_id: str) -> ActionReview | None:
         """This run's decision about the action recorded with ``item_id`` in run ``run_id``."""
         for review in self.run.reviews:

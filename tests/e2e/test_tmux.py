@@ -113,7 +113,7 @@ def test_amend_in_a_real_terminal(project_repo, tmux):
     tmux.type("Mood was 4, not 5")
     tmux.keys("Enter")
     screen = tmux.wait_for("EXIT=0")
-    assert "Committed" in screen and "kundencheck(build): correction, 1 green, 0 amber, 1 red" in screen
+    assert "Committed" in screen and "kundencheck(build): correction, 2 green, 0 amber, 1 red" in screen
     assert git(project_repo, "log", "-1", "--format=%(trailers:key=Kundencheck-Corrects,valueonly)").strip() == runs["jonas3"].id
 
 

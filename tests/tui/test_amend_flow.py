@@ -61,7 +61,7 @@ async def test_e_on_the_home_screen_corrects_my_last_run_and_the_review_asks_why
         text = flat(screen_text(app))
         assert "a correction needs a note" not in text
         assert "tone: 'stubborn' — is the client being judged?" in text
-        assert "kundencheck(build): correction, 1 green, 0 amber, 1 red" in text
+        assert "kundencheck(build): correction, 2 green, 0 amber, 1 red" in text
         assert f"Kundencheck-Corrects: {jonas3.id}" in text
         await pilot.press("enter")
         await settle(app, pilot)

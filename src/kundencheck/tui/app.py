@@ -226,8 +226,9 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
             return
         home = self._home_screen()
         if home is not None and home.data is not None and self.session.open_actions is None and correct is None:
-            # The home screen has read the history already: the review can start at once.
-            self.session.open_actions = home.data.summary.actions_to_review(self.session.run.phase)
+            # The home screen has read the history already: the review can start at once, and the
+            # commit message compares the key signals with the sprint before.
+            self.session.use_summary(home.data.summary)
         self.push_screen(RunScreen(self.session))
 
     def _new_home(self) -> Screen:

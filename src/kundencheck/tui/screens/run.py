@@ -206,7 +206,8 @@ class RunScreen(TranslatedBindings, Screen):
         self.call_after_refresh(self._note_field_after_first_frame)
         if self.session.previous is None:
             self.call_after_refresh(self._load_previous)  # after the first frame is drawn
-        if self.session.open_actions is None:
+        if self.session.open_actions is None or not self.session.history_read:
+            # Also when the open actions are known: the commit subject needs the sprint before.
             self.call_after_refresh(self._load_actions)
         else:
             self.call_after_refresh(self._actions_known)
