@@ -313,9 +313,10 @@ class RunSession:
         #: The run this one corrects (``kundencheck amend``), when it is a correction.
         self.corrected: Run | None = None
         #: The previous sprint's picture of this checklist, which the commit subject compares the
-        #: key signals with; read with the open actions (:meth:`load_open_actions`).
+        #: key signals with (:meth:`load_before`).
         self.before: SprintPicture | None = None
         self._history_read = False
+        self._earlier = None
         self._lock = None
 
     # ----------------------------------------------------------------------------- creating
@@ -442,20 +443,14 @@ class RunSession:
     def load_open_actions(self) -> list[ActionThread]:
         """The open action threads of this run's phase from earlier runs, oldest first: the ones
         the run starts by reviewing (docs/history.md, "Actions"). Reads the whole history
-        (through the blob-id cache), so the TUI calls it in a worker; the previous sprint's
-        picture for the commit subject (:attr:`before`) is worked out from the same read."""
+        (through the blob-id cache), so the TUI calls it in a worker."""
         if self.project is None:
             self.open_actions = list(self.open_actions or [])
             return self.open_actions
-        from kundencheck.core.corrections import resolve
-        from kundencheck.core.history import actions_to_review, previous_sprint, track_actions
-        from kundencheck.store.history_cache import load_runs
+        from kundencheck.core.history import actions_to_review, track_actions
 
-        runs, _errors = load_runs(self.project.store, rev=self.project.config.branch or "HEAD")
-        resolved = resolve(r for r in runs if r.id != self.run.id)
+        resolved = self._earlier_runs(fresh=True)
         actions, _strays = track_actions(resolved.runs, resolved.aliases)
-        self.before = previous_sprint(resolved.runs, self.checklist, self.run.sprint, dt.date.today())
-        self._history_read = True
         if self.run.corrects:
             # A correction keeps the decisions the corrected run took; `a` lets them be changed.
             for review in self.run.reviews:  # an action's run may have been corrected since
@@ -466,10 +461,34 @@ class RunSession:
             self.open_actions = actions_to_review(actions, self.run.phase)
         return self.open_actions
 
+    def load_before(self) -> SprintPicture | None:
+        """The previous sprint's picture of this checklist (:attr:`before`), which the commit
+        subject compares the key signals with. Reads the whole history like
+        :meth:`load_open_actions` (once for both), so the TUI calls it in a worker, after the
+        open actions."""
+        if self.project is None:
+            return self.before
+        from kundencheck.core.history import previous_sprint
+
+        self.before = previous_sprint(self._earlier_runs().runs, self.checklist, self.run.sprint, dt.date.today())
+        self._history_read = True
+        return self.before
+
+    def _earlier_runs(self, *, fresh: bool = False):
+        """The history without this run, corrections resolved (core/corrections.py); read again
+        with ``fresh``, else the last read (the open actions' read serves the sprint before)."""
+        if self._earlier is None or fresh:
+            from kundencheck.core.corrections import resolve
+            from kundencheck.store.history_cache import load_runs
+
+            runs, _errors = load_runs(self.project.store, rev=self.project.config.branch or "HEAD")
+            self._earlier = resolve(r for r in runs if r.id != self.run.id)
+        return self._earlier
+
     @property
     def history_read(self) -> bool:
-        """Whether the open actions and the previous sprint's picture are known (read from the
-        history by :meth:`load_open_actions`, or taken from a summary by :meth:`use_summary`)."""
+        """Whether the previous sprint's picture is known (read from the history by
+        :meth:`load_before`, or taken from a summary by :meth:`use_summary`)."""
         return self._history_read
 
     def use_summary(self, summary: HistorySummary) -> None:
@@ -610,11 +629,6 @@ class RunSession:
         if self.run.corrects:
             # Still the latest of its chain? Someone may have corrected it meanwhile (a pull).
             self.project.run_to_amend(self.run.corrects, phase=self.run.phase, expected_phase=self.run.phase)
-        if not self._history_read:
-            try:  # the subject names key signals that got worse since the previous sprint
-                self.load_open_actions()
-            except KundencheckError:
-                pass  # without the history every key signal counts as new: the commit still works
         run = self._pruned()
         run.finished = answers_mod.now()
         if run.finished < run.started:

@@ -35,8 +35,13 @@ def parse_participants(values: Iterable[str]) -> list[str]:
 def commit_and_push(session):
     """Commit the session's run, then push it when the run's push decision says so. Interrupted
     (ctrl+c) before the commit was made, it says which draft keeps the answers, if one does."""
-    from kundencheck.core.errors import StoreError
+    from kundencheck.core.errors import KundencheckError, StoreError
 
+    if not session.history_read:
+        try:  # the subject names the key signals that got worse since the sprint before
+            session.load_before()
+        except KundencheckError:
+            pass  # without the history every key signal counts as new: the commit still works
     try:
         result = session.commit()
     except KeyboardInterrupt:

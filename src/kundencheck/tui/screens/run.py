@@ -214,12 +214,19 @@ class RunScreen(TranslatedBindings, Screen):
 
     @work(thread=True, exit_on_error=False, group="open-actions")
     def _load_actions(self) -> None:
-        # The phase's open actions from earlier runs, reviewed before the checklist.
-        try:
-            self.session.load_open_actions()
-        except KundencheckError:
-            return  # the run works without the review; `a` tries again
+        # The phase's open actions from earlier runs, reviewed before the checklist (unless the
+        # home screen handed them over), then the sprint before, for the commit subject.
+        if self.session.open_actions is None:
+            try:
+                self.session.load_open_actions()
+            except KundencheckError:
+                return  # the run works without the review; `a` tries again
         self.app.call_from_thread(self._actions_known)
+        if not self.session.history_read:
+            try:
+                self.session.load_before()
+            except KundencheckError:
+                pass  # the subject then counts every key signal as new; the commit still works
 
     def _actions_known(self) -> None:
         """Start with the action review when there is something to decide and nothing has been
