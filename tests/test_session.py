@@ -214,7 +214,7 @@ def test_a_run_started_from_the_home_screen_compares_its_key_signals_with_the_sp
         session.set_value("client-contacted", "red")
         session.set_note("client-contacted", "Silence")
         session.set_action("client-contacted", what="Call", owner="Ana", due=dt.date(2026, 4, 20))
-        assert session.message().split("\n", 1)[0] == "kundencheck(build): 0 green, 2 amber, 1 red; contact no →"
+        assert session.message().split("\n", 1)[0] == "kundencheck(build): 0 green, 2 amber, 1 red; Talked to the client no →"
         session.release()
     finally:
         project.close()

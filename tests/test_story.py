@@ -98,23 +98,23 @@ def test_the_story_fails_the_gate_and_git_log_shows_the_decline(story):
     repo, play = story
     first, check1 = play()
     # The first sprint: the red key signal is named; nothing can have got worse yet.
-    assert first == "kundencheck(build): 4 green, 5 amber, 2 red; expectations no"
+    assert first == "kundencheck(build): 4 green, 5 amber, 2 red; Expectations still match no"
     assert "(key_signal_low)" in check1.output
 
     second, check2 = play()
     # From the second sprint the decline is in the subject: contact went from partly to no.
-    assert second.startswith("kundencheck(build): 0 green, 6 amber, 5 red; contact no ↓")
+    assert second.startswith("kundencheck(build): 0 green, 6 amber, 5 red; Talked to the client no ↓")
     assert len(second) <= 72
     assert check2.exit_code == 1
 
     third, check3 = play()
-    assert third.startswith("kundencheck(build): 0 green, 1 amber, 10 red; mood 1/5 ↓")
+    assert third.startswith("kundencheck(build): 0 green, 1 amber, 10 red; Team mood 1/5 ↓")
     assert len(third) <= 72
     assert check3.exit_code == 1
     out = check3.output
     for rule in ("key_signal_low", "red_streak", "decline"):
         assert f"({rule})" in out, (rule, out)
-    assert "build/team-mood (mood), a key signal, is red in sprint 2026-W14" in out
+    assert "build/team-mood (Team mood), a key signal, is red in sprint 2026-W14" in out
     assert "build/expectations-still-match: red for 3 sprints in a row (since sprint 2026-W10" in out
     assert "items are worse in sprint 2026-W14 than in sprint 2026-W12" in out and "team-mood ◐ 3/5 → ✘ 1/5" in out
 

@@ -72,7 +72,7 @@ def test_amend_from_a_file_commits_a_new_file_that_stands_for_the_run(history_re
     assert refused.exit_code == 1 and "a correction needs a note saying why" in refused.output
     result = invoke(repo, "amend", "--from", str(fixed), "--note", "I answered for the wrong client")
     assert result.exit_code == 0, result.output
-    assert "kundencheck(build): correction, 0 green, 0 amber, 3 red; mood 2/5 ↓" in result.output
+    assert "kundencheck(build): correction, 0 green, 0 amber, 3 red; team-mood 2/5 ↓" in result.output
 
     # Nothing rewritten: one new file, the original as it was, the trailer and the note.
     [added] = committed_files(repo)
@@ -188,7 +188,7 @@ def test_amend_from_stdin_through_the_console_script(history_repo, tmp_path):
                            "--from", "-", "--note", "Fixed from a script"], input=text, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "correction, 0 green, 0 amber, 3 red; mood 2/5 ↓" in done.stdout
+    assert "correction, 0 green, 0 amber, 3 red; team-mood 2/5 ↓" in done.stdout
     assert "Why: Fixed from a script" in git(repo, "log", "-1", "--format=%B")
 
 

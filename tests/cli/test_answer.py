@@ -105,7 +105,8 @@ def test_filled_template_round_trip_commits_one_file_like_the_tui(project_repo, 
     assert commits(project_repo) == before + 1
 
     subject = git(project_repo, "log", "-1", "--format=%s").strip()
-    assert subject == "kundencheck(build): 2 green, 1 amber, 1 red; contact no"  # the mood of 4/5 counts; contact is a key signal
+    # The mood of 4/5 counts; "Talked to the client" is a key signal, and red.
+    assert subject == "kundencheck(build): 2 green, 1 amber, 1 red; Talked to the client no"
     body = git(project_repo, "log", "-1", "--format=%B")
     trailers = git(project_repo, "log", "-1", "--format=%(trailers:only,unfold)").strip().splitlines()
     assert [t.split(":")[0] for t in trailers] == list(TRAILER_KEYS)
@@ -131,7 +132,7 @@ def test_from_stdin_and_phase_from_the_file(project_repo):
     text = fill(template(project_repo), {**COMPLETE, "own-design": {"value": "no"}, "deviations-announced": {}})
     result = invoke(project_repo, "answer", "--from", "-", input=text)
     assert result.exit_code == 0, result.output
-    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 2 green, 0 amber, 1 red; contact no"
+    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 2 green, 0 amber, 1 red; Talked to the client no"
 
 
 def test_unanswered_optional_items_and_empty_notes_are_left_out(project_repo):
@@ -298,7 +299,8 @@ def test_template_lists_the_open_threads_as_empty_reviews_and_from_takes_them(hi
     committed = answers_mod.loads(git(repo, "show", "HEAD:" + _last_path(repo)).encode())
     assert [(r.run, r.item, r.decision, r.note) for r in committed.reviews] == [
         (runs["ana2"].id, "client-contacted", "done", ""), (runs["ana3"].id, "team-mood", "dropped", "Mood is fine")]
-    status = invoke(repo, "actions", "--format", "json", "--today", "2026-04-10")
+    # As of today: the runs just committed are today's (as of 2026-04-10 they would be from the future).
+    status = invoke(repo, "actions", "--format", "json")
     assert [a["id"] for a in __import__("json").loads(status.output)["actions"]] == [send]
 
 
@@ -323,7 +325,7 @@ def test_separate_true_makes_a_new_thread_from_a_file(history_repo):
     assert result.exit_code == 0, result.output
     assert "joins the open action" not in result.output
     assert "separate = true" in git(repo, "show", "HEAD:" + _last_path(repo))
-    listed = __import__("json").loads(invoke(repo, "actions", "--format", "json", "--today", "2026-04-10").output)
+    listed = __import__("json").loads(invoke(repo, "actions", "--format", "json").output)
     assert "New" in [a["what"] for a in listed["actions"]] and len(listed["actions"]) == 4
 
 

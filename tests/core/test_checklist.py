@@ -554,7 +554,7 @@ def test_example_in_the_format_doc_loads(tmp_path):
     mood = checklist.item("team-mood")
     assert (mood.low, mood.high) == ("We dread their mails", "We enjoy the work")
     assert mood.action_when == frozenset({1, 2}) and mood.allowed_values() == (1, 2, 3, 4, 5)
-    assert contacted.key_signal and contacted.short_title == "contact"
+    assert contacted.key_signal and contacted.label == "Talked to the client"
     assert mood.key_signal and mood.scale_bands == ("red", "red", "amber", "green", "green")
     design = checklist.item("own-design")
     assert [(o.id, o.band) for o in design.options] == [("yes", "amber"), ("no", "green")]

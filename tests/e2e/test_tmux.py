@@ -84,14 +84,14 @@ def test_whole_check_in_a_real_terminal(project_repo, tmux):
     tmux.wait_for("Commit message")
     tmux.keys("Enter")
     screen = tmux.wait_for("EXIT=0")
-    assert "Committed" in screen and "kundencheck(build): 2 green, 1 amber, 1 red; contact no" in screen
+    assert "Committed" in screen and "kundencheck(build): 2 green, 1 amber, 1 red; Talked to the client no" in screen
 
     # The terminal is back to normal: no alternate screen, no mouse reporting left on.
     state = tmux("display-message", "-p", "-t", tmux.name, "#{alternate_on} #{mouse_any_flag} #{cursor_flag}")
     assert state.split() == ["0", "0", "1"]
 
     subject = git(project_repo, "log", "-1", "--format=%s").strip()
-    assert subject == "kundencheck(build): 2 green, 1 amber, 1 red; contact no"
+    assert subject == "kundencheck(build): 2 green, 1 amber, 1 red; Talked to the client no"
     files = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()
     assert len(files) == 1 and files[0].startswith(".kundencheck/answers/")
 

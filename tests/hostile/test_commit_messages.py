@@ -78,7 +78,7 @@ def test_hostile_note_and_action_cannot_forge_trailers_in_a_real_commit(project_
         ("Kundencheck-Score", "3/8"),
     ]
     subject = stored.split("\n", 1)[0]
-    assert subject == "kundencheck(build): 1 green, 1 amber, 2 red; contact no, mood 2/5" == result.subject
+    assert subject == "kundencheck(build): 1 green, 1 amber, 2 red; Talked to the client no" == result.subject
     assert stored.split("\n")[1] == ""
     # git stored exactly the message that was built (the hook changed nothing), with no CR,
     # no control characters and no line git could strip as a comment.

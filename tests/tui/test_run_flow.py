@@ -57,7 +57,7 @@ async def test_answer_whole_checklist_by_keys_and_commit(project_repo):
     result = app.return_value
     project.close()
     assert result is not None
-    assert result.subject == "kundencheck(build): 2 green, 1 amber, 1 red; contact no"
+    assert result.subject == "kundencheck(build): 2 green, 1 amber, 1 red; Talked to the client no"
 
     # One commit, holding the answers file and nothing else.
     files = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()

@@ -176,7 +176,7 @@ def _print_status(summary, project) -> None:
 
     from kundencheck.cli.gate import finding_line
     from kundencheck.core.checklist import STATUS_SYMBOLS
-    from kundencheck.core.gate import verdict_words, verdicts
+    from kundencheck.core.gate import more_notes, verdict_words, verdicts
     from kundencheck.core.history import author_name
     from kundencheck.core.report import BAND_WORDS, future_run_note
     from kundencheck.core.text import one_line
@@ -264,8 +264,10 @@ def _print_status(summary, project) -> None:
         if not verdict.findings:
             continue
         console.print(Text(_("Check findings for {phase}:").format(phase=phase.phase), style="bold"))
-        for finding in verdict.findings:
+        for finding in verdict.shown:
             console.print(finding_line(finding, indent="  "))
+        for more in more_notes(verdict):
+            console.print(Text(f"  … {more}", style="dim"))
     for run in summary.future_runs:
         console.print(Text("⚠ " + future_run_note(run), style="bold yellow"))
 

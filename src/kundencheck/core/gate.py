@@ -218,9 +218,15 @@ def verdicts(summary: HistorySummary, levels: Mapping[str, str] | None = None,
     the verdict ``status`` and the home screen show per phase. The current phase's verdict
     holds the same findings as ``kundencheck check`` less other phases' overdue actions."""
     judged = rule_levels(levels)
-    return {status.phase: GateResult(today=summary.today, current_phase=status.phase, levels=judged,
-                                     findings=phase_findings(summary, status.phase, judged, parameters))
-            for status in summary.phases}
+    found: dict[str, GateResult] = {}
+    for status in summary.phases:
+        result = GateResult(today=summary.today, current_phase=status.phase, levels=judged,
+                            findings=phase_findings(summary, status.phase, judged, parameters))
+        hidden = sum(1 for f in result.findings if not f.shown)  # the overdue actions past the first few
+        if hidden:
+            result.more = [("overdue_action", status.phase, hidden)]
+        found[status.phase] = result
+    return found
 
 
 # --------------------------------------------------------------------------------- the rules

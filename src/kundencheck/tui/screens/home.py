@@ -390,14 +390,18 @@ class HomeScreen(TranslatedBindings, Screen):
         verdict = self.data.verdicts.get(phase) if self.data else None
         if verdict is None or not verdict.findings:
             return None
+        from kundencheck.core.gate import more_notes
+
         text = Text()
-        for n, finding in enumerate(verdict.findings):
+        for n, finding in enumerate(verdict.shown):
             if n:
                 text.append("\n")
             symbol = "✘" if finding.level == "error" else "⚠"
             text.append(f"{symbol} {finding.title} ({finding.rule}): ",
                         style="bold red" if finding.level == "error" else "bold yellow")
             text.append(finding.message)
+        for more in more_notes(verdict):
+            text.append("\n… " + more, style="dim")
         return text
 
     def _actions_text(self, status: PhaseStatus | None, today: dt.date, width: int = 80) -> Text:
