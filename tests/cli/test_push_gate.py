@@ -188,6 +188,7 @@ def test_the_gate_leaves_its_verdict_only_where_a_push_asks_for_it(clone, tmp_pa
     monkeypatch.setenv("KUNDENCHECK_GATE_REPORT", str(report))
     assert invoke(erika, "check", "--format", "github").exit_code == 1
     data = json.loads(report.read_text())
-    assert data["exit_code"] == 1 and [f["rule"] for f in data["findings"]] == ["due", "overdue_action"]
+    # The old run's contact was red: a key signal (tests/data/sprint.en.toml), so key_signal_low too.
+    assert data["exit_code"] == 1 and [f["rule"] for f in data["findings"]] == ["due", "key_signal_low", "overdue_action"]
     monkeypatch.setenv("KUNDENCHECK_GATE_REPORT", str(tmp_path / "no-such-folder" / "report.json"))
     assert invoke(erika, "check").exit_code == 1  # a report it cannot leave never fails the check
