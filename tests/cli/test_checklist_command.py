@@ -106,7 +106,9 @@ def test_add_item_asks_in_a_terminal_in_the_projects_language(repo, monkeypatch)
 def test_a_project_with_its_own_copy_gets_the_question_in_its_copy(repo):
     own = repo / FILE
     own.parent.mkdir(parents=True)
-    own.write_text((shipped_dir() / "build.en.toml").read_text().replace('version = "1.0"', 'version = "ours-3"'))
+    shipped = load_checklist(shipped_dir() / "build.en.toml")
+    own.write_text((shipped_dir() / "build.en.toml").read_text().replace(f'version = "{shipped.version}"',
+                                                                         'version = "ours-3"'))
     result = invoke(repo, "checklist", "add-item", "build", *STAGING)
     assert result.exit_code == 0, result.output
     checklist = load_catalog(repo).find("build", "en")
@@ -130,7 +132,8 @@ def test_validate_reads_extensions_and_warns_where_languages_differ(repo):
     result = invoke(repo, "validate")
     assert result.exit_code == 0, result.output  # a warning does not fail the check
     output = " ".join(result.output.split())
-    assert (f"{repo / FILE}: build (en, version 1.0+team, 13 items: the shipped build checklist and 1 of your own)"
+    shipped = load_checklist(shipped_dir() / "build.en.toml").version
+    assert (f"{repo / FILE}: build (en, version {shipped}+team, 13 items: the shipped build checklist and 1 of your own)"
             in output)
     assert ("⚠ The de and en versions of the build checklist differ: staging-shown is only in en (not in de)."
             in output)

@@ -58,7 +58,7 @@ def test_everything_found_in_the_history_repository(history_repo):
     assert f'the action {talk} "Talk about workload" (Lea, due 2026-04-03) is overdue by 7 days' in out
     assert "disagreement (disagreement): build/client-contacted: the team disagrees in sprint 2026-W14 (Ana Schäfer ✘ no, Jonas Berg ✔ yes)" in out
     assert "disagreement (disagreement): build/team-mood:" in out and "check due" not in out
-    assert "✘ error    key signal red (key_signal_low): build/team-mood (team-mood), a key signal, is red in sprint 2026-W14: " \
+    assert "✘ error    key signal red (key_signal_low): build/team-mood, a key signal, is red in sprint 2026-W14: " \
            "Ana Schäfer ✘ 1/5, Jonas Berg ✔ 5/5." in out
     assert "✘ error    red streak (red_streak): build/client-contacted: red for 3 sprints in a row (since sprint 2026-W10;" in out
     assert out.index("key signal red") < out.index("red streak") < out.index("red answer without action")

@@ -374,11 +374,14 @@ def _key_signal_low(summary: HistorySummary, phase: str, level: str) -> list[Fin
             continue
         item = picture.items[change.item]
         reds = [e for e in item.entries if e.band == "red"]
-        message = _("{phase}/{item} ({title}), a key signal, is red in sprint {sprint}: {who}. Raise it in the team "
+        # The item's short title beside its id, when the checklist gives it one.
+        title = item_of(checklist, item.item).title
+        named = (_("{phase}/{item} ({title})").format(phase=picture.phase, item=item.item, title=title) if title
+                 else f"{picture.phase}/{item.item}")
+        message = _("{named}, a key signal, is red in sprint {sprint}: {who}. Raise it in the team "
                     "and with the client this sprint, face to face rather than by mail; the finding clears when the "
                     "next sprint's answer is no longer red.").format(
-            phase=picture.phase, item=item.item, title=item_of(checklist, item.item).label,
-            sprint=one_line(picture.sprint, 40), who=_who(item.entries, item, summary, picture))
+            named=named, sprint=one_line(picture.sprint, 40), who=_who(item.entries, item, summary, picture))
         latest = reds[-1].run if reds else None
         found.append(Finding("key_signal_low", level, message, picture.phase, item=item.item, run=latest,
                              file=_file_of(summary, latest),
