@@ -102,3 +102,11 @@ async def test_the_home_and_history_screens_flag_it(ahead):
         line = str(app.screen.query_one("#history-status", Static).render())
         assert "⚠ runs dated in the future, left out: 1" in line and "2 sprints" in line
     project.close()
+
+
+def test_a_report_of_runs_that_are_all_from_the_future_says_why_it_is_empty(ahead):
+    result = invoke(ahead["path"], "report", "--today", "2026-03-01")
+    assert result.exit_code == 2
+    said = " ".join(result.output.split())
+    assert "every run in this repository is dated more than a day after today (2026-03-01)" in said
+    assert "no runs in this repository yet" not in said

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, loads, new_run_id, problems_with
 from kundencheck.core.checklist import Checklist, STATUSES, checklist_from_bytes, checklist_from_dict, load_checklist
 from kundencheck.core.config import ConfigError, load_config
-from kundencheck.core.errors import AnswersError, ChecklistError
+from kundencheck.core.errors import AnswersError, ChecklistError, UsageError
 from kundencheck.core.history import summarize
 from kundencheck.core.message import build_message
 from kundencheck.core.report import build_report, render_report, status_json
@@ -249,6 +249,11 @@ def check_loaded(run: Run) -> None:
     for today in (dt.date(2026, 12, 1), dt.date.min, dt.date.max, run.started.date()):
         summary = summarize([run], today=today, cadence_days=366, checklists={"build": CHECKLIST})
         status_json(summary, [])
+        if not summary.runs:  # dated more than a day after that day: left out, nothing to report
+            assert summary.future_runs
+            with pytest.raises(UsageError, match="dated more than a day after today"):
+                build_report(summary)
+            continue
         for fmt in ("md", "json", "html"):
             render_report(build_report(summary), fmt)
     encoder = _RunEncoder()
@@ -347,8 +352,9 @@ def test_any_toml_value_in_any_key_of_a_checklist_names_file_line_and_key(data):
     except ChecklistError as exc:
         assert str(exc).startswith("fuzz.en.toml: ")
         assert_every_problem_has_a_line(str(exc), exc.problems)
-        # The key named is the one set, or the table holding it (a condition, an option).
-        keys = [step for step in path if isinstance(step, str)]
+        # The key named is the one set, or the table holding it (a condition, an option); an
+        # item's id set to another valid id leaves a later condition pointing at no item.
+        keys = [step for step in path if isinstance(step, str)] + (["when"] if path[-1] == "id" else [])
         assert any(key in problem for key in keys for problem in exc.problems), (path, str(exc))
         return
     assert isinstance(checklist, Checklist)

@@ -79,7 +79,7 @@ FUTURE_DAYS = 1
 def is_future(run: Run, today: dt.date) -> bool:
     """Whether ``run`` was finished more than a day after ``today`` (a clock that ran ahead):
     such a run is left out of what the history judges and shown as such (docs/history.md)."""
-    return _when(run).date() > today + dt.timedelta(days=FUTURE_DAYS)
+    return (_when(run).date() - today).days > FUTURE_DAYS  # no today + 1 day: today may be the last date
 
 
 def latest_run(runs: Iterable[Run], checklist_id: str) -> Run | None:

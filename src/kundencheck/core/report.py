@@ -299,6 +299,10 @@ def status_json(summary: HistorySummary, problems: Iterable[str] = (), *, indent
 
 def default_sprint(summary: HistorySummary) -> str:
     sprint = summary.latest_sprint()
+    if sprint is None and summary.future_runs:
+        raise UsageError(_("There is nothing to report yet: every run in this repository is dated more than a day "
+                           "after today ({today}), from a clock that ran ahead (kundencheck status lists them). Fix "
+                           "that computer's clock and answer again.").format(today=summary.today.isoformat()))
     if sprint is None:
         raise UsageError(_("There are no runs in this repository yet, so there is nothing to report. "
                            "Answer a checklist first: `kundencheck run`."))
