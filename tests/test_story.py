@@ -127,7 +127,7 @@ def test_the_story_fails_the_gate_and_git_log_shows_the_decline(story):
 def test_dropping_the_actions_with_a_boilerplate_note_never_clears_the_red(story):
     repo, play = story
     for _sprint in SPRINTS:
-        _subject, check = play()
+        play()
     data = json.loads(invoke(repo, "check", "--format", "json", "--today", "2026-03-30").output)
     assert data["passed"] is False
     streaks = {f["item"]: f["details"] for f in data["findings"] if f["rule"] == "red_streak"}

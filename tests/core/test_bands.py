@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 
 import pytest
-import tomllib
 
 from kundencheck.core.answers import Answer, Run
 from kundencheck.core.bands import BandCounts, answer_band, answer_score, count_bands, run_bands, run_counts

@@ -111,8 +111,8 @@ def test_config_error_is_a_usage_error():
         ('[check]\ndue = "fail"\n', ["line 2", "'check.due'", '"error", "warning" or "off"']),
         ('[check]\ndue = true\n', ["'check.due'", '"error", "warning" or "off"']),
         ('[check]\noverdue = "off"\n', ["line 2", "'check.overdue'", "unknown rule",
-                                          "Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, "
-                                          "red_streak, red_without_action"]),
+                                          ("Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, "
+                                           "red_streak, red_without_action")]),
         ('[check]\ndue = { level = "error" }\n', ["line 2", "'check.due'", "takes no parameters", 'due = "error"']),
         ('[check]\nred_streak = { level = "error", weeks = 3 }\n',
          ["line 2", "'check.red_streak'", "unknown parameter 'weeks'", "Allowed: level, sprints",
