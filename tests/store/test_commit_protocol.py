@@ -225,6 +225,30 @@ def test_a_committed_file_is_never_replaced(repo):
     assert git(repo, "rev-list", "--count", f"{first.sha}..HEAD") == "2"
 
 
+@pytest.mark.parametrize("flag", ["assume-unchanged", "core.ignoreStat", "skip-worktree"])
+def test_a_file_git_takes_as_unchanged_gets_the_committed_entry_and_the_lock_goes(repo, flag):
+    """The project config committed again (`init`, `phase`) while git takes its index entry as
+    unchanged: marked `--assume-unchanged` or `--skip-worktree`, or every entry with
+    core.ignoreStat. `update-index --add PATH` then writes no new index, so the lock was left
+    behind after a commit that worked, and the index kept the old config: a staged revert of
+    kundencheck's change, which the user's next commit would have made."""
+    path = ".kundencheck/config.toml"
+    commit_all(repo, "config", **{".kundencheck__config.toml": "cadence_days = 14\n"})
+    if flag == "core.ignoreStat":
+        git(repo, "config", "core.ignoreStat", "true")
+        git(repo, "update-index", "--really-refresh")
+    else:
+        git(repo, "update-index", f"--{flag}", path)
+    with GitStore.open(repo) as store:
+        result = store.commit_file(path, b"cadence_days = 7\n", "kundencheck: configure project", replace=True)
+    assert not (repo / ".git" / "index.lock").exists()
+    assert git(repo, "ls-files", "--stage", "--", path).split()[1] == git(repo, "rev-parse", f"{result.sha}:{path}")
+    assert git(repo, "diff", "--cached", "--name-only") == ""
+    assert (repo / path).read_bytes() == b"cadence_days = 7\n"
+    commit_all(repo, "the user's next commit", **{"notes.txt": "x\n"})
+    assert git(repo, "show", f"HEAD:{path}") == "cadence_days = 7"
+
+
 # ------------------------------------------------------------------ 5. filters and encodings
 
 

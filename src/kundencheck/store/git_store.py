@@ -622,10 +622,13 @@ class GitStore:
             raise StoreError(_("Could not read the index {path}: {reason}.").format(
                 path=self._index, reason=_os_reason(exc))) from exc
         for relpath, _content, blob in commit.files():
-            entry = f"100644,{blob},{relpath}"
+            # The entry is always set to the committed blob first: `update-index --add PATH`
+            # alone keeps an entry git takes as unchanged (assume-unchanged, skip-worktree,
+            # core.ignoreStat) and then writes no new index at all.
+            args = ["update-index", "--add", "--cacheinfo", f"100644,{blob},{relpath}"]
             if not self._in_sparse_checkout(relpath, config):
                 # Outside the sparse checkout: no file in the work tree, the entry skips it.
-                args = ["update-index", "--add", "--cacheinfo", entry, "--skip-worktree", "--", relpath]
+                args += ["--skip-worktree", "--", relpath]
             else:
                 worktree = self._run(["cat-file", "--filters", f"--path={relpath}", blob],
                                      what=_("convert the answers file for the work tree"))[1]
@@ -636,9 +639,8 @@ class GitStore:
                 except StoreError:
                     cleaned = (1, b"", "")
                 if cleaned[0] == 0 and cleaned[1].decode().strip() == blob:
-                    args = ["update-index", "--add", "--", relpath]  # records the file's stat data
-                else:  # a filter that does not give back what it was given: the entry as committed
-                    args = ["update-index", "--add", "--cacheinfo", entry]
+                    args += ["--", relpath]  # re-adds it from the file: records its stat data
+                # else a filter that does not give back what it was given: the entry as committed
             self._run(args, what=_("update the index"), env={"GIT_INDEX_FILE": str(lock.build)})
         lock.adopt()
         return []
