@@ -347,6 +347,28 @@ def test_a_commit_that_does_not_read_back_is_undone(repo):
     assert git(repo, "reflog", "-1", "--format=%gs", "main") == "kundencheck: undo an unfinished commit"
 
 
+@pytest.mark.parametrize("branch", ["checked-out", "team branch"])
+def test_a_replaced_commit_is_built_on_as_it_really_is(repo, branch):
+    """`git replace` of the branch's tip by a commit with another tree (here: without
+    README.md): the new commit is built on the tip's real tree, as `git commit` builds on the
+    index, so it adds the answers file and changes nothing else in the history that is pushed
+    and cloned (which has no replace refs)."""
+    commit_all(repo, "work", **{"src__app.py": "print()\n"})
+    git(repo, "branch", "kundencheck")
+    target = "kundencheck" if branch == "team branch" else "main"
+    tip = git(repo, "rev-parse", target)
+    bare = git(repo, "mktree", input=b"")
+    git(repo, "replace", tip, git(repo, "commit-tree", "-p", f"{tip}~1", "-m", "replacement", bare))
+    (repo / "staged.txt").write_text("staged\n")
+    git(repo, "add", "staged.txt")
+    with GitStore.open(repo) as store:
+        result = store.commit_file(REL, CONTENT, MESSAGE, ref="refs/heads/kundencheck" if branch == "team branch" else None)
+    real = ["--no-replace-objects"]
+    assert git(repo, *real, "diff", "--name-status", tip, result.sha) == f"A\t{REL}"
+    if branch == "checked-out":
+        assert git(repo, *real, "diff", "--cached", "--name-status") == "A\tstaged.txt"
+
+
 def test_a_check_that_fails_undoes_the_commit_on_a_team_branch(repo):
     def refuse(data: bytes) -> None:
         from kundencheck.core.errors import AnswersError

@@ -940,7 +940,9 @@ class GitStore:
         levels: list[dict[bytes, tuple[int, bytes]]] = [{} for _ in dirs]
         if base is not None:
             queries = [f"{base}^{{tree}}"] + [f"{base}:{d}" for d in dirs[1:]]
-            for i, (kind, data) in enumerate(self._cat_batch(queries)):
+            # As the objects are, not as `git replace` shows them: the commit's parent is the
+            # real one, so its tree must be too, else the commit would change other files.
+            for i, (kind, data) in enumerate(self._cat_batch(queries, replaced=False)):
                 if kind is None:
                     break  # missing folder: it and everything below start empty
                 if kind != "tree":
@@ -1776,10 +1778,12 @@ class GitStore:
             raise StoreError(_git_failed(what, args, status, err))
         return status, out, err
 
-    def _cat_batch(self, names: list[str]) -> list[tuple[str | None, bytes]]:
-        """(type or None if missing, content) per name, from one `git cat-file --batch`."""
-        _status, out, _err = self._run(["cat-file", "--batch"], stdin="".join(n + "\n" for n in names)
-                              .encode("utf-8", "surrogateescape"), what=_("read objects"), quick=True)
+    def _cat_batch(self, names: list[str], *, replaced: bool = True) -> list[tuple[str | None, bytes]]:
+        """(type or None if missing, content) per name, from one `git cat-file --batch`;
+        ``replaced`` False: the objects as they are, not as `git replace` shows them."""
+        args = ["cat-file", "--batch"] if replaced else ["--no-replace-objects", "cat-file", "--batch"]
+        _status, out, _err = self._run(args, stdin="".join(n + "\n" for n in names)
+                                       .encode("utf-8", "surrogateescape"), what=_("read objects"), quick=True)
         result: list[tuple[str | None, bytes]] = []
         pos = 0
         for _name in names:
