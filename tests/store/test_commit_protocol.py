@@ -408,18 +408,19 @@ def test_a_killed_commit_of_several_files_puts_each_back(tmp_path):
     from kundencheck.store import index_lock
 
     root = tmp_path / "work"
-    (root / "kept").mkdir(parents=True)
-    (root / "kept" / "old.toml").write_bytes(b"mine, changed by kundencheck\n")
-    (root / "new" / "deep").mkdir(parents=True)
-    (root / "new" / "deep" / "a.toml").write_bytes(b"a\n")
-    (root / "new" / "b.toml").write_bytes(b"changed by the user since\n")
+    folder = root / ".kundencheck"  # the only place a journal may name
+    (folder / "kept").mkdir(parents=True)
+    (folder / "kept" / "old.toml").write_bytes(b"mine, changed by kundencheck\n")
+    (folder / "new" / "deep").mkdir(parents=True)
+    (folder / "new" / "deep" / "a.toml").write_bytes(b"a\n")
+    (folder / "new" / "b.toml").write_bytes(b"changed by the user since\n")
     digest = lambda data: hashlib.sha256(data).hexdigest()  # noqa: E731
-    state = {"file": "kept/old.toml", "written": digest(b"mine, changed by kundencheck\n"), "folders": [],
+    state = {"file": ".kundencheck/kept/old.toml", "written": digest(b"mine, changed by kundencheck\n"), "folders": [],
              "previous": base64.b64encode(b"mine\n").decode("ascii"),
-             "files": [{"file": "new/deep/a.toml", "written": digest(b"a\n"), "folders": ["new", "new/deep"],
+             "files": [{"file": ".kundencheck/new/deep/a.toml", "written": digest(b"a\n"), "folders": [".kundencheck/new", ".kundencheck/new/deep"],
                         "previous": None},
-                       {"file": "new/b.toml", "written": digest(b"b\n"), "folders": [], "previous": None}]}
+                       {"file": ".kundencheck/new/b.toml", "written": digest(b"b\n"), "folders": [], "previous": None}]}
     index_lock.restore_worktree_file(root, state)
-    assert (root / "kept" / "old.toml").read_bytes() == b"mine\n"
-    assert not (root / "new" / "deep").exists()  # a.toml removed, and the folder made for it
-    assert (root / "new" / "b.toml").read_bytes() == b"changed by the user since\n"  # the user's stays
+    assert (folder / "kept" / "old.toml").read_bytes() == b"mine\n"
+    assert not (folder / "new" / "deep").exists()  # a.toml removed, and the folder made for it
+    assert (folder / "new" / "b.toml").read_bytes() == b"changed by the user since\n"  # the user's stays

@@ -317,6 +317,11 @@ class GitStore:
         """kundencheck's own folder (drafts, cache) inside the per-worktree git dir; not created."""
         return self.git_dir / "kundencheck"
 
+    @property
+    def _journal(self) -> pathlib.Path:
+        """What a commit holding index.lock is for (store/index_lock.py)."""
+        return self.data_dir / "commit.journal"
+
     # ------------------------------------------------------------------ state
 
     def is_shallow(self) -> bool:
@@ -534,17 +539,27 @@ class GitStore:
         branch = None if symref is None else symref.removeprefix("refs/heads/")
         return CommitResult(sha=new, branch=branch, subject=subject, warnings=tuple(warnings))
 
+    def _take_index_lock(self) -> Any:
+        """index.lock, created as `git commit` creates it, with its journal (an IndexLock of
+        store/index_lock.py); a journal left by a killed kundencheck is dealt with first."""
+        from kundencheck.store.index_lock import IndexLock
+
+        lock = IndexLock(self._index, self._journal, self.root)
+        try:
+            taken = lock.acquire(_LOCK_WAIT, self._recover)
+        except OSError as exc:  # the journal cannot be written: a full disk, a symbolic link
+            raise _write_failed(exc, self.data_dir) from exc
+        if not taken:
+            raise self._locked_error()
+        return lock
+
     def _commit_onto_head(self, commit: _Commit, config: dict[str, str | None], warnings: list[str],
                           checked: str | None) -> tuple[str, str | None]:
         """The commit protocol for the checked-out branch, as `git commit` runs it: take
         index.lock, build the commit and the new index (in the lock), move HEAD by
         compare-and-swap, read the commit back, rename the lock over the index. Until the
         rename no other git can write the index, so none can commit in between."""
-        from kundencheck.store.index_lock import IndexLock
-
-        lock = IndexLock(self._index, self.data_dir / "commit.journal", self.root)
-        if not lock.acquire(_LOCK_WAIT, self._recover):
-            raise self._locked_error()
+        lock = self._take_index_lock()
         tried: list[tuple[str, str | None]] = []  # the last (new, old) given to update-ref
 
         def trying(new: str, old: str | None) -> None:
@@ -558,7 +573,7 @@ class GitStore:
             self._check_ready((symref, old), lock_held=True)
             if symref is not None and symref != checked:  # switched meanwhile: check that branch too
                 self._check_not_checked_out_elsewhere(symref)
-            lock.note(ref="HEAD", old=old, path=commit.relpath, blob=commit.blob)
+            lock.note(ref=symref or "HEAD", old=old, path=commit.relpath, blob=commit.blob)
             new = self._create_commit(commit, old)
             warnings += self._stage(commit, lock, config)
             new = self._swap_loop(commit, old, "HEAD", first=new, on_try=trying)
@@ -566,12 +581,14 @@ class GitStore:
             self._read_back(new, commit)
             lock.commit()
             return new, symref
-        except BaseException:
+        except BaseException as exc:
             moved = moved or self._landed(tried, "HEAD")
             if moved is not None and not self._undo(*moved, "HEAD"):
                 lock.commit()  # HEAD keeps the commit (it could not be undone): the index goes with it
-                raise
-            lock.release()
+            else:
+                lock.release()
+            if isinstance(exc, OSError):  # writing the journal or renaming the lock
+                raise _write_failed(exc, self.git_dir) from exc
             raise
 
     def _commit_onto_branch(self, commit: _Commit, ref: str, config: dict[str, str | None]) -> str:
@@ -725,32 +742,36 @@ class GitStore:
 
     def _recover(self, state: dict[str, Any]) -> None:
         """Finish or undo the commit of a kundencheck that was killed while it held index.lock
-        (its journal says what for): HEAD holds that commit, so the lock's index goes with it;
-        else the lock and the work-tree file it wrote are removed."""
-        from kundencheck.store import index_lock
+        (its journal says what for): its branch holds that commit, so the lock's index goes
+        with it; else the lock and the work-tree file it wrote are removed."""
+        from kundencheck.store.index_lock import IndexLock, restore_worktree_file
 
-        new, ref = state.get("new"), str(state.get("ref") or "HEAD")
+        new, ref, old = state.get("new"), state.get("ref"), state.get("old")
+        if not (ref == "HEAD" or (isinstance(ref, str) and ref.startswith("refs/heads/"))):
+            ref = "HEAD"
         moved = False
         if isinstance(new, str) and new:
             tip = self._resolve(ref)
             moved = tip is not None and (tip == new or self._is_ancestor(new, tip))
         if moved and tip == new and not self._reads_back(new, state):
             # Killed before it had read the commit back, and it does not read back: undo it.
-            old = state.get("old")
             moved = not self._undo(new, old if isinstance(old, str) else None, ref)
+        lock = IndexLock(self._index, self._journal, self.root)
         forward = state.get("fast_forward")
-        if (not moved and isinstance(forward, list) and len(forward) == 2 and isinstance(state.get("build"), str)
-                and index_lock.lock_is_from(state)):
-            # Killed while bringing in the remote's commits (`kundencheck push`), before the
-            # branch moved: the files it updated go back as they were.
-            self._undo_fast_forward(pathlib.Path(state["lock"]), pathlib.Path(state["build"]), *map(str, forward[::-1]))
-        if index_lock.lock_is_from(state):
-            if moved:
-                index_lock.roll_forward(state)
-            else:
-                index_lock.roll_back(self.root, state)
-        elif not moved:
-            index_lock.restore_worktree_file(self.root, state)
+        try:
+            if lock.is_from(state):
+                if not moved and isinstance(forward, list) and len(forward) == 2:
+                    # Killed while bringing in the remote's commits (`kundencheck push`), before
+                    # the branch moved: the files it updated go back as they were.
+                    self._undo_fast_forward(lock.path, lock.build, *map(str, forward[::-1]))
+                if moved:
+                    lock.roll_forward()
+                else:
+                    lock.roll_back(state)
+            elif not moved:
+                restore_worktree_file(self.root, state)
+        except OSError as exc:
+            raise _write_failed(exc, self.git_dir) from exc
 
     def _reads_back(self, new: str, state: dict[str, Any]) -> bool:
         """Whether the file a journal names reads back from ``new`` as the blob it committed."""
@@ -764,7 +785,7 @@ class GitStore:
         """Deal with a journal left by a kundencheck killed while committing; True if there was one."""
         from kundencheck.store import index_lock
 
-        found = index_lock.abandoned_journal(self.data_dir / "commit.journal")
+        found = index_lock.abandoned_journal(self._journal)
         if found is None:
             return False
         fd, state = found
@@ -773,7 +794,7 @@ class GitStore:
         except BaseException:
             os.close(fd)
             raise
-        index_lock.finish_abandoned(self.data_dir / "commit.journal", fd)
+        index_lock.finish_abandoned(self._journal, fd)
         return True
 
     def _track_remote_branch(self, name: str, tracking: str | None) -> None:
@@ -1559,11 +1580,7 @@ class GitStore:
         tree change as `git read-tree -m -u OLD NEW` (a two-tree merge, what a fast-forward
         does) changes them in a copy of the index: only files that differ between the two, and
         none that has changes of the user's (git refuses, nothing is written)."""
-        from kundencheck.store.index_lock import IndexLock
-
-        lock = IndexLock(self._index, self.data_dir / "commit.journal", self.root)
-        if not lock.acquire(_LOCK_WAIT, self._recover):
-            raise self._locked_error()
+        lock = self._take_index_lock()
         updated = moved = False
         try:
             symref, head = self._head()
@@ -1572,7 +1589,7 @@ class GitStore:
                                    "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
             self._check_ready((symref, head), lock_held=True)
             self._check_not_checked_out_elsewhere(branch_ref)
-            lock.note(ref="HEAD", old=old, new=new, fast_forward=[old, new])
+            lock.note(ref=branch_ref, old=old, new=new, fast_forward=[old, new])
             header = b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big")
             lock.start_from(self._index, header + self._hash(header).digest())
             updated = True  # from here on, whatever happens, the files are put back unless the branch moves
@@ -1589,15 +1606,17 @@ class GitStore:
                                    "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
             moved = True
             lock.commit()
-        except BaseException:
+        except BaseException as exc:
             if moved:
-                raise  # only renaming the lock over the index failed: as after `git commit`
-            if self._landed([(new, old)], "HEAD"):
+                pass  # only renaming the lock over the index failed: as after `git commit`
+            elif self._landed([(new, old)], "HEAD"):
                 lock.commit()  # the branch is there after all: the index and the files go with it
-                raise
-            if updated:
-                self._undo_fast_forward(lock.path, lock.build, new, old)
-            lock.release()
+            else:
+                if updated:
+                    self._undo_fast_forward(lock.path, lock.build, new, old)
+                lock.release()
+            if isinstance(exc, OSError):  # writing the journal or renaming the lock
+                raise _write_failed(exc, self.git_dir) from exc
             raise
 
     def _undo_fast_forward(self, lock: pathlib.Path, build: pathlib.Path, new: str, old: str) -> None:
@@ -2092,7 +2111,16 @@ def _os_reason(exc: OSError) -> str:
         return _("{reason} (the disk is full; free some space and try again)").format(reason=reason)
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return _("{reason} (the repository is read-only for you; check its permissions)").format(reason=reason)
+    if exc.errno == errno.ELOOP:
+        return _("{reason} (a symbolic link where kundencheck keeps a file of its own, which it never "
+                 "writes through; delete the link and try again)").format(reason=reason)
     return reason
+
+
+def _write_failed(exc: OSError, where: pathlib.Path) -> StoreError:
+    """An OSError of kundencheck's own files while committing (the journal, the lock), as the
+    StoreError it is: nothing was committed (``where``: the folder, when the error names no file)."""
+    return StoreError(_("Could not write {path}: {reason}.").format(path=exc.filename or where, reason=_os_reason(exc)))
 
 
 def _kill_timers() -> set[Any]:

@@ -7,9 +7,10 @@ the answers file as deleted). :class:`IndexLock` does the same for kundencheck, 
 journal beside it (``<git dir>/kundencheck/commit.journal``, under an OS file lock that dies with
 its process) saying what the lock is for. A kundencheck killed while it holds the lock leaves
 lock and journal behind, as a killed git leaves its lock; the next kundencheck that finds them
-(:func:`recover`) finishes the commit when the branch was moved (the lock holds the index that
-goes with it) or undoes it when not. A lock without a journal, or whose journal's owner still
-runs, is never touched. See docs/security.md, "The commit protocol".
+(``GitStore._recover``) finishes the commit when the branch was moved (the lock holds the index
+that goes with it) or undoes it when not. A lock without a journal, one whose journal's owner
+still runs, and one that is not a file the journal names (someone deleted the lock and another
+git made a new one) are never touched. See docs/security.md, "The commit protocol".
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ class IndexLock:
     its own beside it (:attr:`build`, for ``GIT_INDEX_FILE``); :meth:`adopt` renames that over the
     lock once git has written it; :meth:`commit` renames the lock over the index;
     :meth:`release` removes what is still ours. Every file that is ever the lock is in the
-    journal (by inode) before it becomes the lock, so an abandoned lock is always recognised.
+    journal (by :func:`_identity`) before it becomes the lock, so an abandoned lock is always
+    recognised, and a lock someone else made since never is. The journal names no path but
+    the work-tree file's, relative to the work tree: the lock, the index and the build file
+    are always the ones beside ``index``, wherever the repository is now.
     """
 
     def __init__(self, index: Path, journal: Path, root: Path) -> None:
@@ -50,6 +54,7 @@ class IndexLock:
         self.root = root
         self._fd: int | None = None
         self._journal_fd: int | None = None
+        self._journal_size = 0
         self._state: dict[str, Any] = {}
         self.held = False
 
@@ -59,33 +64,40 @@ class IndexLock:
         """Create the lock; False when another process keeps it for ``wait`` seconds.
 
         A journal left by a dead kundencheck is handed to ``recover`` first (it finishes or
-        undoes that commit and removes its lock), so its lock does not block this one."""
+        undoes that commit and removes its lock), so its lock does not block this one. The
+        journal's room on disk is taken before the lock exists: an OSError (a full disk, a
+        journal that is a symbolic link) leaves no lock behind."""
         deadline = time.monotonic() + wait
         self._journal_fd = _open_journal(self.journal_path, deadline)
         if self._journal_fd is None and fcntl is not None:
             return False  # another live kundencheck is committing in this worktree
         if self._journal_fd is not None:
+            self._journal_size = os.fstat(self._journal_fd).st_size
             left = _read_journal(self._journal_fd)
             if left:
-                recover(left)
-                os.ftruncate(self._journal_fd, 0)
-        while True:
-            try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
-                break
-            except FileExistsError:
-                if time.monotonic() > deadline:
-                    self._close_journal(delete=True)
-                    return False
-                time.sleep(0.02)
-            except BaseException:
-                self._close_journal(delete=True)
-                raise
-        self.held = True
-        self._state = {"pid": os.getpid(), "lock": str(self.path), "index": str(self.index),
-                       "build": str(self.build), "inodes": [os.fstat(self._fd).st_ino]}
-        self._write_journal()
-        _remove_build_files(self._state)  # a killed holder's, if any: only the lock holder uses them
+                try:
+                    recover(left)
+                except BaseException:
+                    self._close_journal(delete=False)  # still to be dealt with, by the next one
+                    raise
+        try:
+            self._state = {"pid": os.getpid()}
+            self._write_journal()
+            while True:
+                try:
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o666)
+                    break
+                except FileExistsError:
+                    if time.monotonic() > deadline:
+                        self._close_journal(delete=True)
+                        return False
+                    time.sleep(0.02)
+            self.held = True
+            self.note(locks=[_identity(os.fstat(self._fd))])
+            _remove_build_files(self.build)  # a killed holder's, if any: only the lock holder uses them
+        except BaseException:
+            self.release(restore_file=False)
+            raise
         return True
 
     def start_from(self, index: Path | None, empty: bytes) -> None:
@@ -109,7 +121,7 @@ class IndexLock:
     def adopt(self) -> None:
         """git has written the new index: it becomes the lock's content (noted in the journal
         first, so that the lock is recognised as ours whatever happens next)."""
-        self.note(inodes=[*self._state["inodes"], os.lstat(self.build).st_ino])
+        self.note(locks=[*self._state["locks"], _identity(os.lstat(self.build))])
         os.replace(self.build, self.path)
 
     def note(self, **fields: Any) -> None:
@@ -139,12 +151,35 @@ class IndexLock:
         """Remove the lock if it is still ours, git's lock on it, and the journal; put back a
         work-tree file this commit wrote (unless it was changed since)."""
         if self.held:
-            _remove_our_lock(self.path, self._state.get("inodes", []))
-            _remove_build_files(self._state)
+            ours = list(self._state.get("locks") or [])
+            if self._fd is not None:
+                with contextlib.suppress(OSError):
+                    ours.append(_identity(os.fstat(self._fd)))  # the lock as created, noted or not
+            _remove_lock_if_one_of(self.path, ours)
+            _remove_build_files(self.build)
             self.held = False
         if restore_file:
             restore_worktree_file(self.root, self._state)
         self._close()
+
+    # ------------------------------------------------------------------ an abandoned lock
+
+    def is_from(self, state: dict[str, Any]) -> bool:
+        """Whether ``index.lock`` is still a file the journal's owner made (not one another git
+        made after someone deleted it, even if it got the same inode number)."""
+        return _is_one_of(self.path, state.get("locks"))
+
+    def roll_forward(self) -> None:
+        """The branch was moved: the lock holds the index that goes with it (it was built before
+        the branch moved, so it is the lock's content already)."""
+        os.replace(self.path, self.index)
+        _remove_build_files(self.build)
+
+    def roll_back(self, state: dict[str, Any]) -> None:
+        """The branch was not moved: remove the lock and put back the work-tree file."""
+        _remove_lock_if_one_of(self.path, state.get("locks"))
+        _remove_build_files(self.build)
+        restore_worktree_file(self.root, state)
 
     def _close(self) -> None:
         if self._fd is not None:
@@ -164,11 +199,21 @@ class IndexLock:
         self._journal_fd = None
 
     def _write_journal(self) -> None:
+        """Write the journal over itself, in whole blocks padded with spaces (JSON allows them)
+        and never shorter than before: no moment in which it is empty or cut, and once its
+        first write has found room, a full disk cannot stop the next ones."""
         if self._journal_fd is None:
             return
         data = json.dumps(self._state).encode("utf-8")
-        os.ftruncate(self._journal_fd, 0)
-        os.pwrite(self._journal_fd, data, 0)  # one write of a few hundred bytes
+        size = max(self._journal_size, -(-len(data) // _JOURNAL_BLOCK) * _JOURNAL_BLOCK)
+        padded = data.ljust(size)
+        try:
+            written = 0
+            while written < size:
+                written += os.pwrite(self._journal_fd, padded[written:], written)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(self.journal_path)) from exc
+        self._journal_size = size
 
 
 # ---------------------------------------------------------------------- an abandoned lock
@@ -180,7 +225,10 @@ def abandoned_journal(journal: Path) -> tuple[int, dict[str, Any]] | None:
     (after deleting the journal)."""
     if fcntl is None:
         return None
-    fd = _open_journal(journal, time.monotonic(), create=False)
+    try:
+        fd = _open_journal(journal, time.monotonic(), create=False)
+    except OSError:  # not a file kundencheck made (a symbolic link): not a journal
+        return None
     if fd is None:
         return None
     data = _read_journal(fd)
@@ -199,29 +247,6 @@ def finish_abandoned(journal: Path, fd: int) -> None:
         os.close(fd)
 
 
-def lock_is_from(state: dict[str, Any]) -> bool:
-    """Whether ``index.lock`` is still the file the journal's owner made (not one another git
-    made after someone deleted it)."""
-    try:
-        return os.lstat(state["lock"]).st_ino in state.get("inodes", [])
-    except (OSError, KeyError, TypeError):
-        return False
-
-
-def roll_forward(state: dict[str, Any]) -> None:
-    """The branch was moved: the lock holds the index that goes with it (it was built before
-    the branch moved, so it is the lock's content already)."""
-    os.replace(state["lock"], state["index"])
-    _remove_build_files(state)
-
-
-def roll_back(root: Path, state: dict[str, Any]) -> None:
-    """The branch was not moved: remove the lock and put back the work-tree file."""
-    _remove_our_lock(Path(state["lock"]), state.get("inodes", []))
-    _remove_build_files(state)
-    restore_worktree_file(root, state)
-
-
 def restore_worktree_file(root: Path, state: dict[str, Any]) -> None:
     """Put back what the journal says was at its work-tree file (each of them, for a commit of
     several), if the file still holds what kundencheck wrote there (a change made since is the
@@ -234,7 +259,7 @@ def restore_worktree_file(root: Path, state: dict[str, Any]) -> None:
 
 def _restore_one(root: Path, state: dict[str, Any]) -> None:
     relpath = state.get("file")
-    if not isinstance(relpath, str) or not relpath:
+    if not _is_answers_path(relpath):
         return
     path = root / relpath
     for stray in path.parent.glob(f".{path.name}.*.tmp"):  # atomic_write's, if it was cut short
@@ -250,7 +275,12 @@ def _restore_one(root: Path, state: dict[str, Any]) -> None:
                 atomic_write(path, base64.b64decode(previous))
     except (OSError, ValueError):
         pass
-    for folder in reversed(state.get("folders") or []):  # the ones made for it, when empty again
+    folders = state.get("folders")
+    if not isinstance(folders, list):
+        return
+    for folder in reversed(folders):  # the ones made for it, when empty again
+        if not (isinstance(folder, str) and relpath.startswith(folder + "/")):
+            break
         try:
             (root / folder).rmdir()
         except OSError:
@@ -259,17 +289,43 @@ def _restore_one(root: Path, state: dict[str, Any]) -> None:
 
 # ---------------------------------------------------------------------- helpers
 
+#: The journal is written in whole blocks of this size (see IndexLock._write_journal).
+_JOURNAL_BLOCK = 4096
+
+
+def _identity(stat: os.stat_result) -> list[int]:
+    """What tells a file that was the lock from one that got its inode number later (ext4
+    hands a freed number out again at once): the inode with the time its content was last
+    written and its size; a rename changes none of them. A list: as JSON keeps it."""
+    return [stat.st_ino, stat.st_mtime_ns, stat.st_size]
+
+
+def _is_one_of(path: Path, identities: Any) -> bool:
+    try:
+        found = _identity(os.lstat(path))
+    except OSError:
+        return False
+    return isinstance(identities, list) and found in identities
+
+
+def _is_answers_path(relpath: Any) -> bool:
+    """A path below .kundencheck/ in the work tree, the only place a journal may name."""
+    if not isinstance(relpath, str) or not relpath.startswith(".kundencheck/"):
+        return False
+    return not any(part in ("", ".", "..") for part in relpath.split("/"))
+
 
 def _open_journal(journal: Path, deadline: float, *, create: bool = True) -> int | None:
     """The journal's descriptor, holding its flock; None when another process holds the flock
-    until ``deadline`` (or, ``create`` False, when there is no journal)."""
+    until ``deadline`` (or, ``create`` False, when there is no journal). Never through a
+    symbolic link (OSError)."""
     if fcntl is None:
         return None
     while True:
         try:
             if create:
                 journal.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(journal, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
+            fd = os.open(journal, os.O_RDWR | os.O_NOFOLLOW | (os.O_CREAT if create else 0), 0o600)
         except FileNotFoundError:
             return None
         try:
@@ -291,29 +347,22 @@ def _open_journal(journal: Path, deadline: float, *, create: bool = True) -> int
 
 def _read_journal(fd: int) -> dict[str, Any] | None:
     try:
-        raw = os.pread(fd, 1 << 20, 0)
+        raw = os.pread(fd, 1 << 24, 0)
         data = json.loads(raw) if raw.strip() else None
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("lock"), str) or not isinstance(data.get("index"), str):
-        return None
-    return data
+    return data if isinstance(data, dict) else None
 
 
-def _remove_our_lock(path: Path, inodes: list[int]) -> None:
-    try:
-        if os.lstat(path).st_ino in inodes:
-            os.unlink(path)
-    except OSError:
-        pass
+def _remove_lock_if_one_of(path: Path, identities: Any) -> None:
+    if _is_one_of(path, identities):
+        _remove_quietly(str(path))
 
 
-def _remove_build_files(state: dict[str, Any]) -> None:
+def _remove_build_files(build: Path) -> None:
     """The file git builds the new index in, and git's own lock on it."""
-    build = state.get("build")
-    if isinstance(build, str) and build:
-        _remove_quietly(build)
-        _remove_quietly(build + ".lock")
+    _remove_quietly(str(build))
+    _remove_quietly(str(build) + ".lock")
 
 
 def _remove_quietly(name: str) -> None:
