@@ -58,6 +58,44 @@ def test_an_upstream_branch_the_remote_does_not_have_is_not_created(repo, remote
     assert git(remote, "for-each-ref", "--format=%(refname)") == "refs/heads/main"
 
 
+@pytest.mark.parametrize("where", ["branch.main.remote", "branch.main.pushRemote", "remote.pushDefault"])
+def test_a_remote_given_as_a_url_gets_no_branch_it_does_not_have(repo, remote, tmp_path, where):
+    """git lets a URL stand where a remote's name goes; no remote-tracking branch then says
+    what that remote has, so kundencheck asks it (`git ls-remote`) before pushing: a branch it
+    lacks is never created there, one it has is pushed to."""
+    other = tmp_path / "other.git"
+    git(tmp_path, "init", "-q", "--bare", str(other))
+    git(repo, "config", where, f"file://{other}")
+    if where == "branch.main.remote":
+        git(repo, "config", "branch.main.merge", "refs/heads/trunk")
+    target = "trunk" if where == "branch.main.remote" else "main"
+    sha = _commit_answers(repo)
+    with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
+        store.push()
+    assert f"has no branch {target}" in str(caught.value) and "never creates a branch" in str(caught.value)
+    assert git(other, "for-each-ref", "--format=%(refname)") == ""
+    git(repo, "push", "-q", f"file://{other}", f"{sha}~1:refs/heads/{target}")  # now it has one
+    with GitStore.open(repo) as store:
+        store.push()
+    assert git(other, "rev-parse", f"refs/heads/{target}") == sha
+
+
+def test_a_url_remote_that_cannot_be_asked_gets_nothing(repo, remote, tmp_path):
+    """A URL remote that does not answer `git ls-remote` is refused as a push to it would be
+    (here: nothing there), and the advice is to try kundencheck push again, never a `git push`
+    that could create the branch."""
+    gone = f"file://{tmp_path / 'gone.git'}"
+    git(repo, "config", "remote.pushDefault", gone)
+    _commit_answers(repo)
+    with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
+        store.push()
+    failure = caught.value.failure
+    assert (failure.refusal, failure.remote, failure.target) == (PushRefusal.UNREACHABLE, gone, "main")
+    said = failure_text(failure)
+    assert f"{gone} could not be reached" in said and "does not appear to be a git repository" in said
+    assert "`kundencheck push`" in said and "git push" not in said
+
+
 @pytest.mark.parametrize("remote_has_it", [False, True], ids=["new", "on-the-remote"])
 def test_a_branch_without_an_upstream_is_never_pushed(tmp_path, repo, remote, remote_has_it):
     """A private branch (no upstream) holding a secret: no push creates it on the remote, and

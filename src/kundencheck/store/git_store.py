@@ -1250,7 +1250,7 @@ class GitStore:
         dedicated = branch_ref != head
         if dedicated and not config.get(f"branch.{name}.merge"):
             config = self._follow_remote_answers_branch(name, config, deadline)
-        remote, dest = self._push_target(name, config, dedicated=dedicated)
+        remote, dest = self._push_target(name, config, deadline, dedicated=dedicated)
         short = dest.removeprefix("refs/heads/")
         failure = PushFailure(PushRefusal.FAILED, name, remote, short, dedicated, seconds=self.push_timeout)
         merged, brought, moved = False, 0, 0
@@ -1337,10 +1337,12 @@ class GitStore:
         self._track_remote_branch(name, f"refs/remotes/{remote}/{name}")
         return self._config()
 
-    def _push_target(self, name: str, config: dict[str, str | None], *, dedicated: bool = False) -> tuple[str, str]:
+    def _push_target(self, name: str, config: dict[str, str | None], deadline: float, *,
+                     dedicated: bool = False) -> tuple[str, str]:
         """(remote, destination ref) for branch ``name``, chosen as `git push` would, or a
         PushError when pushing would create a branch on a remote: the branch needs an upstream
-        (``branch.NAME.remote`` and ``.merge``), and the branch it pushes to must exist there."""
+        (``branch.NAME.remote`` and ``.merge``), and the branch it pushes to must exist there
+        (as the remote-tracking branches say, or for a remote given as a URL, as it says)."""
         remotes = _remotes(config)
         upstream_remote = config.get(f"branch.{name}.remote") or ""
         merge = config.get(f"branch.{name}.merge") or ""
@@ -1378,15 +1380,31 @@ class GitStore:
         if remote.startswith("-"):
             raise _not_pushable(name, _("{remote} is not a remote kundencheck pushes to.").format(remote=repr(remote)))
         dest = merge if remote == upstream_remote else f"refs/heads/{name}"
-        if remote in remotes and self._resolve(f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}") is None:
+        target = dest.removeprefix("refs/heads/")
+        quoted_branch = _sh(name if target == name else f"{name}:{target}")
+        if remote not in remotes:  # a URL: no remote-tracking branch says what it has, so ask it
+            status, lines, err = self._network(["ls-remote", "--exit-code", remote, dest], config, deadline)
+            if status == 0:
+                return remote, dest
+            if status == 2:
+                raise _not_pushable(name, _(
+                    "The answers were committed but not pushed: {remote} has no branch {target}, and kundencheck "
+                    "never creates a branch on a remote by itself. Push it once by hand with `git push "
+                    "{quoted_remote} {quoted_branch}`, if that is what you want.").format(
+                    remote=remote, target=target, quoted_remote=_sh(remote), quoted_branch=quoted_branch))
+            # It could not be asked: nothing is pushed, for the reason a push would have failed.
+            asked = Attempt(status, lines, err)
+            refusal, reason = classify(asked, dest)
+            base = PushFailure(PushRefusal.FAILED, name, remote, target, dedicated, seconds=self.push_timeout)
+            raise PushError(self._failure(base, refusal, reason, asked))
+        if self._resolve(f"refs/remotes/{remote}/{target}") is None:
             # As far as this clone knows, the branch is not on that remote: a push would create it.
             raise _not_pushable(name, _(
                 "The answers were committed but not pushed: {remote} has no branch {target} as far as this "
                 "clone knows (`git fetch {quoted_remote}` updates what it knows), and kundencheck never creates "
                 "a branch on a remote by itself. Push it once by hand with `git push {quoted_remote} "
                 "{quoted_branch}`, if that is what you want.").format(
-                remote=remote, target=dest.removeprefix("refs/heads/"), quoted_remote=_sh(remote),
-                quoted_branch=_sh(name if dest == f"refs/heads/{name}" else f"{name}:{dest.removeprefix('refs/heads/')}")))
+                remote=remote, target=target, quoted_remote=_sh(remote), quoted_branch=quoted_branch))
         return remote, dest
 
     def _merge_remote_branch(self, branch_ref: str, remote: str, dest: str,
