@@ -399,6 +399,22 @@ def test_message_files_of_a_killed_kundencheck_are_removed(repo):
     assert not stale.exists() and held.exists()
 
 
+@pytest.mark.parametrize("thing", ["submodule", "file"])
+def test_a_submodule_or_a_file_where_the_answers_folder_goes_is_named_as_what_it_is(repo, thing):
+    if thing == "submodule":  # its commit is in another repository (or, here, in this one)
+        sub = git(repo, "commit-tree", "-m", "another repository's commit", git(repo, "mktree", input=b""))
+        git(repo, "update-index", "--add", "--cacheinfo", f"160000,{sub},{ANSWERS}")
+        git(repo, "commit", "-q", "-m", "a submodule")
+    else:
+        commit_all(repo, "a file", **{ANSWERS.replace("/", "__"): "not a folder\n"})
+    before = state(repo)
+    with GitStore.open(repo) as store, pytest.raises(StoreError) as caught:
+        store.commit_file(REL, CONTENT, MESSAGE)
+    said = {"submodule": f"{ANSWERS} is a submodule", "file": f"{ANSWERS} already exists in the repository as a file"}
+    assert said[thing] in str(caught.value)
+    assert state(repo) == before
+
+
 def test_a_killed_commit_of_several_files_puts_each_back(tmp_path):
     """The journal of a commit of several files names each work-tree file written; when the
     commit did not happen, each is put back (or removed, with the folders made for it), and a
@@ -415,10 +431,10 @@ def test_a_killed_commit_of_several_files_puts_each_back(tmp_path):
     (folder / "new" / "deep" / "a.toml").write_bytes(b"a\n")
     (folder / "new" / "b.toml").write_bytes(b"changed by the user since\n")
     digest = lambda data: hashlib.sha256(data).hexdigest()  # noqa: E731
-    state = {"file": ".kundencheck/kept/old.toml", "written": digest(b"mine, changed by kundencheck\n"), "folders": [],
-             "previous": base64.b64encode(b"mine\n").decode("ascii"),
-             "files": [{"file": ".kundencheck/new/deep/a.toml", "written": digest(b"a\n"), "folders": [".kundencheck/new", ".kundencheck/new/deep"],
-                        "previous": None},
+    state = {"file": ".kundencheck/kept/old.toml", "written": digest(b"mine, changed by kundencheck\n"),
+             "folders": [], "previous": base64.b64encode(b"mine\n").decode("ascii"),
+             "files": [{"file": ".kundencheck/new/deep/a.toml", "written": digest(b"a\n"),
+                        "folders": [".kundencheck/new", ".kundencheck/new/deep"], "previous": None},
                        {"file": ".kundencheck/new/b.toml", "written": digest(b"b\n"), "folders": [], "previous": None}]}
     index_lock.restore_worktree_file(root, state)
     assert (folder / "kept" / "old.toml").read_bytes() == b"mine\n"

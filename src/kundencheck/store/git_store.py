@@ -964,11 +964,10 @@ class GitStore:
             # As the objects are, not as `git replace` shows them: the commit's parent is the
             # real one, so its tree must be too, else the commit would change other files.
             for i, (kind, data) in enumerate(self._cat_batch(queries, replaced=False)):
-                if kind is None:
-                    break  # missing folder: it and everything below start empty
                 if kind != "tree":
-                    raise StoreError(_("{folder} is a {kind}, not a folder, in commit {commit}, so {path} cannot be "
-                                       "stored there.").format(folder=dirs[i], kind=kind, commit=base[:12], path=relpath))
+                    # Missing: it and everything below start empty. Not a folder (a file, a
+                    # submodule): its entry in the folder above is refused below, by its mode.
+                    break
                 levels[i] = self._parse_tree(data)
         leaf = levels[-1].get(parts[-1].encode("utf-8"))
         if leaf is not None and leaf[0] != 0o40000 and not replace:
@@ -982,9 +981,13 @@ class GitStore:
             name = parts[i].encode("utf-8")
             existing = levels[i].get(name)
             if existing and (existing[0] == 0o40000) != (child_mode == 0o40000):
-                message = (_("{name} already exists in the repository as a folder, so {path} cannot be stored there.")
-                           if existing[0] == 0o40000 else
-                           _("{name} already exists in the repository as a file, so {path} cannot be stored there."))
+                if existing[0] == 0o40000:
+                    message = _("{name} already exists in the repository as a folder, so {path} cannot be stored there.")
+                elif existing[0] == 0o160000:
+                    message = _("{name} is a submodule (another repository inside this one), so {path} cannot be "
+                                "stored there. Move the submodule elsewhere (`git mv`) or remove it.")
+                else:
+                    message = _("{name} already exists in the repository as a file, so {path} cannot be stored there.")
                 raise StoreError(message.format(name="/".join(parts[:i + 1]), path=relpath))
             levels[i][name] = (child_mode, child_id)
             raw, listing = self._serialise_tree(levels[i])
