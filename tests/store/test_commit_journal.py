@@ -198,3 +198,16 @@ def test_a_journal_naming_a_file_outside_kundencheck_is_not_believed(repo, tmp_p
             store.check_ready()
         assert target.exists()
         (repo / ".git" / "index.lock").unlink()
+
+
+@pytest.mark.parametrize("new", ["1234567890123456789012345678901234567890", "--not-a-commit", 42])
+def test_a_journal_naming_no_commit_does_not_stop_every_commit_after_it(repo, new):
+    """A corrupt journal whose commit does not exist: nothing moved, so there is nothing to
+    finish; it used to fail every commit after it ("Could not compare two commits")."""
+    journal = repo / ".git" / "kundencheck" / "commit.journal"
+    journal.parent.mkdir()
+    journal.write_text(json.dumps({"pid": 1, "ref": "HEAD", "new": new}))
+    with GitStore.open(repo) as store:
+        result = store.commit_file(REL, CONTENT, MESSAGE)
+    assert git(repo, "rev-parse", "HEAD") == result.sha
+    assert not journal.exists()

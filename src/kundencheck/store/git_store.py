@@ -750,7 +750,7 @@ class GitStore:
         if not (ref == "HEAD" or (isinstance(ref, str) and ref.startswith("refs/heads/"))):
             ref = "HEAD"
         moved = False
-        if isinstance(new, str) and new:
+        if isinstance(new, str) and self._resolve(new) is not None:  # else a journal that is not one
             tip = self._resolve(ref)
             moved = tip is not None and (tip == new or self._is_ancestor(new, tip))
         if moved and tip == new and not self._reads_back(new, state):
