@@ -221,7 +221,7 @@ class ReviewScreen(TranslatedBindings, Screen):
         text = Text(_("The commit did not happen.") + " ", style="bold red")
         text.append(clean_text(message))
         if draft_id is not None:
-            hint = _("Your answers are kept as draft {id}; commit them later with `kundencheck drafts commit {id}`.")
+            hint = _("Your answers are kept as draft {id}: commit them later with `kundencheck drafts commit {id}`.")
             text.append("\n" + hint.format(id=draft_id))
         elif self.session.draft_error:
             text.append("\n" + _("Your answers are still open here, but the draft could not be saved: {problem}").format(
