@@ -101,6 +101,12 @@ class Project:
     def close(self) -> None:
         self.store.close()
 
+    def check_ready(self) -> list[str]:
+        """Raise StoreError if committing a run now would be refused (a merge in progress, a
+        detached HEAD, the answers branch checked out in another worktree, ...): what the commit
+        onto this project's answers branch (storage.branch, else HEAD) checks first; warnings."""
+        return self.store.check_ready(self.config.branch or None)
+
     def push_decision(self, flag: bool | None) -> PushDecision:
         """Whether a run started now pushes after its commit (:func:`decide_push`): ``flag``
         (``--push``/``--no-push``), else the project's suggestion as this person answered it

@@ -118,6 +118,27 @@ def test_a_worktree_whose_folder_is_gone_says_how_to_prune_it(tmp_path, repo):
     assert REL in tree_paths(repo, "kundencheck")
 
 
+def test_the_first_look_at_a_team_branch_checks_what_its_commit_checks(tmp_path, repo):
+    """check_ready (run when a run or a correction starts) for a team's answers branch refuses
+    what committing onto it refuses, and only that: it said "HEAD is detached" (or a merge is
+    in progress) for a commit that does not touch HEAD, and let a run start whose commit would
+    be refused because another worktree has the answers branch checked out."""
+    git(repo, "branch", "kundencheck")
+    git(repo, "switch", "-q", "--detach")
+    (repo / ".git" / "MERGE_HEAD").write_text(git(repo, "rev-parse", "HEAD") + "\n")
+    with GitStore.open(repo) as store:
+        with pytest.raises(StoreError, match="HEAD is detached|merge is in progress"):
+            store.check_ready()
+        assert store.check_ready("kundencheck") == []
+        store.commit_file(REL, CONTENT, MESSAGE, ref="kundencheck")
+    linked = tmp_path / "answers-wt"
+    git(repo, "worktree", "add", "-q", str(linked), "kundencheck")
+    with GitStore.open(repo) as store, pytest.raises(StoreError, match=f"already checked out at {linked}"):
+        store.check_ready("kundencheck")
+    with GitStore.open(linked) as store:  # there, it is the checked-out branch: HEAD's checks
+        assert store.check_ready("kundencheck") == []
+
+
 def test_other_branches_and_worktrees_do_not_stop_a_commit(tmp_path, repo):
     git(repo, "worktree", "add", "-q", "-b", "feature", str(tmp_path / "wt"))
     with GitStore.open(repo) as store:

@@ -101,7 +101,7 @@ def _amend_tui(project, target, note: str | None, participants: list[str], *, pu
     from kundencheck.tui.app import build_app
 
     identity = project.store.identity()
-    for warning in project.store.check_ready():
+    for warning in project.check_ready():
         _console(stderr=True).print("kundencheck: " + warning)
     draft = project.offerable_draft(target.checklist, corrects=target.id)
 

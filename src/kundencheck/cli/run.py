@@ -51,7 +51,7 @@ def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False,
     from kundencheck.tui.app import build_app
 
     identity = project.store.identity()  # before anything is typed: a missing git identity is said now
-    for warning in project.store.check_ready():
+    for warning in project.check_ready():
         _console(stderr=True).print("kundencheck: " + warning)
     draft = None if checklist is None else project.offerable_draft(checklist.id)
 

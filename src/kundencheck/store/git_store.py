@@ -365,16 +365,34 @@ class GitStore:
         """The author git will record, from the environment and git config, as `git commit` does."""
         return _identity_from(self._config())
 
-    def check_ready(self) -> list[str]:
-        """Raise StoreError (``refused``) if committing onto HEAD now would be wrong; return
+    def check_ready(self, ref: str | None = None) -> list[str]:
+        """Raise StoreError (``refused``) if committing now would be wrong, onto HEAD or onto the
+        branch ``ref`` (a team's answers branch, as :meth:`commit_file` takes it); return
         warnings. A lock left by a kundencheck that was killed while committing is finished or
         undone here (see :mod:`kundencheck.store.index_lock`)."""
         self._sweep_message_files()
-        head = self._head()
-        warnings = self._check_ready(head)
-        if head[0] is not None:
-            self._check_not_checked_out_elsewhere(head[0])
-        return warnings
+        return self._refusals(self._target(ref))[1]
+
+    def _target(self, ref: str | None) -> str | None:
+        """The full name of the branch a commit onto ``ref`` moves when that is not the
+        checked-out branch; None: the commit goes onto HEAD (and the index, the work tree)."""
+        if ref is None:
+            return None
+        ref = ref if ref.startswith("refs/") else "refs/heads/" + ref
+        return None if ref == self._symbolic_head() else ref
+
+    def _refusals(self, ref: str | None) -> tuple[str | None, list[str]]:
+        """Step 1 of the protocol, before anything is written: raise StoreError (``refused``) if
+        committing onto HEAD (``ref`` None) or onto the branch ``ref`` would be wrong now; return
+        (HEAD's branch, or None when detached or not committing onto HEAD; warnings)."""
+        if ref is not None:  # no index, no work tree: only the worktrees that have it matter
+            self._check_not_checked_out_elsewhere(ref)
+            return None, self._shallow_warning()
+        symref, old = self._head()
+        warnings = self._check_ready((symref, old))
+        if symref is not None:
+            self._check_not_checked_out_elsewhere(symref)
+        return symref, warnings
 
     def _check_ready(self, head: tuple[str | None, str | None], *, lock_held: bool = False) -> list[str]:
         for name, state, remedy in _BLOCKING_STATES:
@@ -496,20 +514,11 @@ class GitStore:
             _check_relpath(path)
         body = _normalise_message(message)
         config = self._config()
-        if ref is not None:
-            ref = ref if ref.startswith("refs/") else "refs/heads/" + ref
-            if ref == self._symbolic_head():
-                ref = None  # the checked-out branch: commit the normal way, keeping the index right
+        ref = self._target(ref)  # the checked-out branch: committed the normal way, keeping the index right
+        symref, warnings = self._refusals(ref)
         if ref is None:
-            symref, old = self._head()
-            warnings = self._check_ready((symref, old))
             for path in (relpath, *(more or {})):
                 _refuse_symlinks(self.root, path)
-            if symref is not None:
-                self._check_not_checked_out_elsewhere(symref)
-        else:
-            warnings = self._shallow_warning()
-            self._check_not_checked_out_elsewhere(ref)
         _identity_from(config)  # a clear message instead of git's "Please tell me who you are"
         sign = _git_bool(config, "commit.gpgsign")
         # The blob is exactly the bytes given: no clean filter, encoding or line-ending rule
