@@ -56,7 +56,6 @@ class IndexLock:
         self._journal_fd: int | None = None
         self._journal_size = 0
         self._state: dict[str, Any] = {}
-        self.held = False
 
     # ------------------------------------------------------------------ taking and leaving
 
@@ -92,7 +91,6 @@ class IndexLock:
                         self._close_journal(delete=True)
                         return False
                     time.sleep(0.02)
-            self.held = True
             self.note(locks=[_identity(os.fstat(self._fd))])
             _remove_build_files(self.build)  # a killed holder's, if any: only the lock holder uses them
         except BaseException:
@@ -144,20 +142,17 @@ class IndexLock:
     def commit(self) -> None:
         """Make the lock the index (the branch has moved): as `git commit` ends."""
         os.replace(self.path, self.index)
-        self.held = False
         self._close()
 
     def release(self, *, restore_file: bool = True) -> None:
         """Remove the lock if it is still ours, git's lock on it, and the journal; put back a
         work-tree file this commit wrote (unless it was changed since)."""
-        if self.held:
+        if self._fd is not None:  # the lock is (or was, until someone deleted it) ours
             ours = list(self._state.get("locks") or [])
-            if self._fd is not None:
-                with contextlib.suppress(OSError):
-                    ours.append(_identity(os.fstat(self._fd)))  # the lock as created, noted or not
+            with contextlib.suppress(OSError):
+                ours.append(_identity(os.fstat(self._fd)))  # the lock as created, noted or not
             _remove_lock_if_one_of(self.path, ours)
             _remove_build_files(self.build)
-            self.held = False
         if restore_file:
             restore_worktree_file(self.root, self._state)
         self._close()
