@@ -38,9 +38,10 @@ def test_push_when_nothing_is_new_says_so(repo, remote):
     assert said.up_to_date and "already up to date" in pushed_text(said)
 
 
-def test_push_goes_to_the_configured_upstream_branch(repo, remote):
+def test_push_goes_to_the_configured_upstream_branch_where_git_push_would(repo, remote):
     git(repo, "push", "-q", "origin", "main:trunk")
     git(repo, "config", "branch.main.merge", "refs/heads/trunk")
+    git(repo, "config", "push.default", "upstream")
     sha = _commit_answers(repo)
     with GitStore.open(repo) as store:
         said = store.push()
@@ -48,8 +49,41 @@ def test_push_goes_to_the_configured_upstream_branch(repo, remote):
     assert git(remote, "rev-parse", "refs/heads/trunk") == sha
 
 
+def test_a_feature_branch_following_main_is_not_pushed_into_main(repo, remote):
+    """`git switch -c feature origin/main` makes origin/main the new branch's upstream. A plain
+    `git push` (push.default simple, git's default) refuses to push it there, because the
+    names differ; kundencheck pushed it, and so put the private work on it into the team's
+    main. Now it pushes only where `git push` would: nowhere with simple and nothing, to the
+    upstream with upstream, to a branch of the same name with current."""
+    main_before = git(remote, "rev-parse", "main")
+    git(repo, "switch", "-q", "-c", "feature", "origin/main")
+    assert git(repo, "config", "branch.feature.merge") == "refs/heads/main"
+    commit_all(repo, "private work", **{"secret.txt": "not for main\n"})
+    sha = _commit_answers(repo)
+    for mode in (None, "simple", "nothing"):
+        if mode:
+            git(repo, "config", "push.default", mode)
+        with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
+            store.push()
+        said = str(caught.value)
+        assert "a plain `git push` would not push feature here" in said and f"push.default is {mode or 'simple'}" in said
+        assert "`git config push.default upstream`" in said
+        assert git(remote, "rev-parse", "main") == main_before
+    git(repo, "config", "push.default", "current")
+    git(repo, "push", "-q", "origin", "origin/main:refs/heads/feature")  # a feature branch there to push to
+    with GitStore.open(repo) as store:
+        assert store.push() == PushResult("feature", "origin", "feature")
+    assert git(remote, "rev-parse", "feature") == sha and git(remote, "rev-parse", "main") == main_before
+    git(repo, "config", "push.default", "upstream")  # the user says: to the upstream, whatever its name
+    with GitStore.open(repo) as store:
+        said = store.push()
+    assert said == PushResult("feature", "origin", "main") and pushed_text(said) == "Pushed feature to origin (main)."
+    assert git(remote, "rev-parse", "main") == sha
+
+
 def test_an_upstream_branch_the_remote_does_not_have_is_not_created(repo, remote):
     git(repo, "config", "branch.main.merge", "refs/heads/trunk")  # trunk is not on the remote
+    git(repo, "config", "push.default", "upstream")
     _commit_answers(repo)
     with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
         store.push()
@@ -66,8 +100,9 @@ def test_a_remote_given_as_a_url_gets_no_branch_it_does_not_have(repo, remote, t
     other = tmp_path / "other.git"
     git(tmp_path, "init", "-q", "--bare", str(other))
     git(repo, "config", where, f"file://{other}")
-    if where == "branch.main.remote":
+    if where == "branch.main.remote":  # an upstream of another name, which push.default upstream pushes to
         git(repo, "config", "branch.main.merge", "refs/heads/trunk")
+        git(repo, "config", "push.default", "upstream")
     target = "trunk" if where == "branch.main.remote" else "main"
     sha = _commit_answers(repo)
     with GitStore.open(repo) as store, pytest.raises(PushError) as caught:

@@ -1391,7 +1391,17 @@ class GitStore:
                 "{branch}`.").format(remote=repr(remote), remotes=", ".join(sorted(remotes)), branch=_sh(name)))
         if remote.startswith("-"):
             raise _not_pushable(name, _("{remote} is not a remote kundencheck pushes to.").format(remote=repr(remote)))
-        dest = merge if remote == upstream_remote else f"refs/heads/{name}"
+        mode = (config.get("push.default") or "simple").strip().lower()
+        dest = _git_push_destination(name, remote, upstream_remote, merge, mode)
+        if dest is None:
+            raise _not_pushable(name, _(
+                "The answers were committed but not pushed: a plain `git push` would not push {branch} here "
+                "(push.default is {mode}, and the branch's upstream is {upstream} on {upstream_remote}), and "
+                "kundencheck pushes only where `git push` would. Push it by hand to where you mean it to go "
+                "(`git push {quoted_remote} {quoted_branch}:BRANCH`), or let `git push` push each branch to its "
+                "upstream, whatever its name, with `git config push.default upstream`.").format(
+                branch=name, mode=mode, upstream=merge.removeprefix("refs/heads/"), upstream_remote=upstream_remote,
+                quoted_remote=_sh(remote), quoted_branch=_sh(name)))
         target = dest.removeprefix("refs/heads/")
         quoted_branch = _sh(name if target == name else f"{name}:{target}")
         if remote not in remotes:  # a URL: no remote-tracking branch says what it has, so ask it
@@ -2049,6 +2059,24 @@ def _promisor_remote(config: dict[str, str | None]) -> str | None:
 
 def _is_url(remote: str) -> bool:
     return "/" in remote or ":" in remote
+
+
+def _git_push_destination(name: str, remote: str, upstream_remote: str, merge: str, mode: str) -> str | None:
+    """The branch on ``remote`` a plain `git push` pushes branch ``name`` to, as push.default
+    (``mode``) makes git choose it; None where git pushes nothing: ``nothing``; ``simple`` (the
+    default) to an upstream of another name, such as the origin/main a `git switch -c feature
+    origin/main` follows; ``upstream`` to a remote other than the upstream's."""
+    own = f"refs/heads/{name}"
+    to_upstream = remote == upstream_remote
+    if mode in ("current", "matching"):
+        return own
+    if mode in ("upstream", "tracking"):
+        return merge if to_upstream else None
+    if mode == "nothing":
+        return None
+    if not to_upstream:  # simple, pushing to another remote than the one it pulls from: as current
+        return own
+    return merge if merge == own else None
 
 
 def _plain_branch(name: str) -> bool:
