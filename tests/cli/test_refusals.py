@@ -200,6 +200,35 @@ def test_a_team_branch_in_another_worktree_is_refused_with_the_draft_kept(projec
     assert git(project_repo, "ls-tree", "-r", "--name-only", "kundencheck").count(run_id) == 1
 
 
+def test_a_run_onto_a_team_branch_is_checked_for_that_branch_before_anything_is_asked(project_repo, tmp_path,
+                                                                                       monkeypatch):
+    """`kundencheck run` looks at the branch its commit will go onto before the UI opens: the
+    team's answers branch checked out in another worktree refuses it there (the look checked
+    HEAD's branch only, so the run started and was refused after every answer); a detached
+    HEAD or a merge in this worktree does not stop a run whose commit does not touch them."""
+    (project_repo / ".kundencheck" / "config.toml").write_text('[storage]\nbranch = "kundencheck"\n')
+    git(project_repo, "branch", "kundencheck")
+    linked = tmp_path / "answers"
+    git(project_repo, "worktree", "add", "-q", str(linked), "kundencheck")
+    from kundencheck.tui import app
+
+    def no_ui(*_args, **_kwargs):
+        raise AssertionError("the UI was started")
+
+    monkeypatch.setattr(app, "build_app", no_ui)
+    result = invoke(project_repo, "run", "build")
+    assert result.exit_code == 1 and f"already checked out at {linked}" in result.stderr
+    shutil.rmtree(linked)
+    git(project_repo, "worktree", "prune")
+    _detached(project_repo)
+    (project_repo / ".git" / "MERGE_HEAD").write_text(git(project_repo, "rev-parse", "HEAD") + "\n")
+    project = open_project(project_repo)
+    try:
+        assert project.check_ready() == []
+    finally:
+        project.close()
+
+
 def test_ctrl_c_during_the_commit_names_the_draft_that_keeps_the_answers(project_repo, tmp_path):
     import os
     import signal

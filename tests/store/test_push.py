@@ -115,20 +115,32 @@ def test_a_remote_given_as_a_url_gets_no_branch_it_does_not_have(repo, remote, t
     assert git(other, "rev-parse", f"refs/heads/{target}") == sha
 
 
-def test_a_url_remote_that_cannot_be_asked_gets_nothing(repo, remote, tmp_path):
-    """A URL remote that does not answer `git ls-remote` is refused as a push to it would be
-    (here: nothing there), and the advice is to try kundencheck push again, never a `git push`
-    that could create the branch."""
-    gone = f"file://{tmp_path / 'gone.git'}"
-    git(repo, "config", "remote.pushDefault", gone)
+@pytest.mark.parametrize("kind", ["nothing there", "pushes only"])
+def test_a_url_remote_that_cannot_be_asked_gets_nothing(repo, remote, tmp_path, kind):
+    """A URL remote that does not answer `git ls-remote` gets no push, not even one that would
+    go through and create the branch: "pushes only" lets pushes in but no reads (git's ext::
+    transport runs receive-pack, never upload-pack). It is refused as a push to it would be,
+    and the advice is to try kundencheck push again, never a `git push` that could create the
+    branch."""
+    other = tmp_path / "other.git"
+    if kind == "nothing there":
+        url = f"file://{tmp_path / 'gone.git'}"
+    else:
+        git(tmp_path, "init", "-q", "--bare", str(other))
+        git(repo, "config", "protocol.ext.allow", "always")
+        url = f"ext::sh -c test% %s% =% receive-pack% &&% exec% git-%s% {other}"
+    git(repo, "config", "remote.pushDefault", url)
     _commit_answers(repo)
     with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
         store.push()
     failure = caught.value.failure
-    assert (failure.refusal, failure.remote, failure.target) == (PushRefusal.UNREACHABLE, gone, "main")
+    assert (failure.refusal, failure.remote, failure.target) == (PushRefusal.UNREACHABLE, url, "main")
     said = failure_text(failure)
-    assert f"{gone} could not be reached" in said and "does not appear to be a git repository" in said
-    assert "`kundencheck push`" in said and "git push" not in said
+    assert f"{url} could not be reached" in said and "`kundencheck push`" in said and "git push" not in said
+    if kind == "nothing there":
+        assert "does not appear to be a git repository" in said
+    else:
+        assert git(other, "for-each-ref", "--format=%(refname)") == ""
 
 
 @pytest.mark.parametrize("remote_has_it", [False, True], ids=["new", "on-the-remote"])

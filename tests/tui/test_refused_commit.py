@@ -61,7 +61,10 @@ async def test_a_refused_commit_names_the_draft_it_kept(project_repo, block):
                                     block, project_repo)
     project.close()
     assert "will not commit now" in error
-    assert f"kundencheck drafts commit {session.run.id}" in error
+    # In the CLI's words (one text in the catalog, not two that differ by a colon).
+    said = " ".join(error.split())
+    assert (f"Your answers are kept as draft {session.run.id}: commit them later with "
+            f"`kundencheck drafts commit {session.run.id}`.") in said
     draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
     assert answers_mod.loads(draft.read_bytes()).answer("self-critical").value == "ok"
 
