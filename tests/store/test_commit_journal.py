@@ -61,7 +61,8 @@ def killed_after_moving_the_branch(repo: pathlib.Path, tmp_path: pathlib.Path) -
     wrapper.chmod(0o755)
     before = git(repo, "rev-parse", "HEAD")
     child = subprocess.run([PYTHON, "-c", CHILD, str(repo), REL, CONTENT.decode(), MESSAGE],
-                           env=python_env(GIT_PYTHON_GIT_EXECUTABLE=str(wrapper)), capture_output=True, text=True)
+                           env=python_env(GIT_PYTHON_GIT_EXECUTABLE=str(wrapper)), capture_output=True, text=True,
+                           check=False)
     assert child.returncode == -signal.SIGKILL, child.stderr
     assert (repo / ".git" / "index.lock").exists() and (repo / ".git" / "kundencheck" / "commit.journal").exists()
     new = git(repo, "rev-parse", "HEAD")
@@ -141,7 +142,8 @@ def full_journal_folder(repo):
     journal goes); everything else has room."""
     folder = repo / ".git" / "kundencheck"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(folder)], capture_output=True, text=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(folder)], capture_output=True, text=True,
+                             check=False)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -154,7 +156,7 @@ def full_journal_folder(repo):
                 assert exc.errno == errno.ENOSPC
         yield filler
     finally:
-        subprocess.run(["umount", "-l", str(folder)], capture_output=True)
+        subprocess.run(["umount", "-l", str(folder)], capture_output=True, check=False)
 
 
 def test_a_full_disk_where_the_journal_goes_is_an_error_that_leaves_no_lock(repo, full_journal_folder):
