@@ -101,6 +101,22 @@ def test_second_init_changes_only_the_flagged_key_and_keeps_user_comments(repo):
     assert git(repo, "rev-parse", "HEAD") == head
 
 
+@pytest.mark.parametrize("args, added", [(("init", "--language", "en"), 'language = "en"'),
+                                         (("phase", "acceptance"), 'phase = "acceptance"')])
+def test_a_new_key_goes_after_a_hand_written_config_that_ends_with_its_last_key(repo, args, added):
+    """A config written by hand with top-level keys only (no table, no blank line after them):
+    the new key is added at its end, as it would be after the last key."""
+    path = repo / CONFIG_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('project = "Shop"\nclient = "Kunde GmbH"\n')
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "Our config")
+
+    result = invoke(*args, cwd=repo)
+
+    assert result.exit_code == 0, result.output
+    assert path.read_text() == 'project = "Shop"\nclient = "Kunde GmbH"\n' + added + "\n"
+
 def test_init_branch_replaces_the_commented_example_line(repo):
     assert invoke("init", cwd=repo).exit_code == 0
     assert invoke("init", "--branch", "team/kundencheck", "--push", "--no-commit-msg-hook", cwd=repo).exit_code == 0

@@ -252,7 +252,10 @@ def _set_key(doc, setting: Setting, value: Any) -> None:
             break
         if key is not None:
             index = n + 1
-    doc._insert_at(index, setting.key, value)
+    if index < len(doc.body):
+        doc._insert_at(index, setting.key, value)
+    else:  # the last top-level key ends the document: tomlkit inserts only before an item
+        doc.add(setting.key, value)
 
 
 def _uncomment(text: str, setting: Setting, value: Any) -> str:
