@@ -177,14 +177,13 @@ def test_the_cli_probe_can_fail():
 
 #: Runs `kundencheck run`'s app headless on a project and prints, at its first drawn frame, the
 #: screen drawn, how many screens are in the stack, how many input fields are mounted and which
-#: of the modules the first frame must not wait for were loaded by then.
+#: of the modules the first frame must not wait for (kundencheck.startup.DEFERRED) were loaded by then.
 FIRST_FRAME_PROBE = textwrap.dedent(
     """
     import gc, json, sys
     from textual.app import App
-    WATCHED = ("kundencheck.tui.screens.home", "kundencheck.core.history", "kundencheck.tui.screens.dialogs", "git",
-               "kundencheck.cli.setup", "kundencheck.cli.answer", "kundencheck.cli.drafts", "kundencheck.cli.history",
-               "kundencheck.cli.gate", "kundencheck.core.message", "kundencheck.core.participants", "kundencheck.store.atomic")
+    from kundencheck.startup import DEFERRED
+    WATCHED = [module for deferred in DEFERRED if deferred.after_first_frame for module in deferred.modules]
     draw = App._display
     def first_frame(self, screen, renderable):
         if renderable is not None and not getattr(self, "_probed", False):
@@ -223,7 +222,8 @@ def test_the_run_screens_first_frame_waits_for_no_home_screen_history_or_git(pro
     assert json.loads(result.stdout.strip().splitlines()[0]) == ["RunScreen", 1, 0, [], True, True]
 
 
-@pytest.mark.parametrize("args, collecting", [(["status"], True), (["log"], True), (["--version"], False)])
+@pytest.mark.parametrize("args, collecting", [(["status"], True), (["log"], True), (["completion", "bash"], True),
+                                              (["--version"], False)])
 def test_the_collector_paused_for_the_start_up_runs_again_for_the_commands_work(project_repo, args, collecting):
     """The console script pauses the cyclic garbage collector while it starts up; every command
     resumes it when its work begins (the TUI once its app runs: the first-frame test above).

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kundencheck import startup
 from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Answer, Run
 from kundencheck.core.catalog import Catalog, load_catalog
@@ -145,17 +146,12 @@ class Project:
         the TUI's home and history screens all start here; the TUI calls it in a worker.
         ``on_fetch(count, remote)``: told before a partial clone fetches the answers files it
         lacks (in one batch)."""
-        import gc
-
         from kundencheck.core.history import summarize
         from kundencheck.store.history_cache import load_runs
 
-        # Years of history are hundreds of thousands of small objects that all stay alive: the
-        # cyclic collector would walk them again and again (a third of a warm start) and finds
-        # nothing, as runs hold no cycles. Paused for the load, it runs normally afterwards.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        # Years of history are hundreds of thousands of small objects that all stay alive and
+        # hold no cycles: the collector would walk them again and again and find nothing.
+        with startup.collector_paused():
             runs, errors = load_runs(self.store, rev=rev or self.config.branch or "HEAD", on_fetch=on_fetch)
             checklists = {}
             for checklist_id in dict.fromkeys(r.checklist for r in runs):
@@ -166,9 +162,6 @@ class Project:
             summary = summarize(runs, today=today or dt.date.today(), cadence_days=self.config.cadence_days,
                                 current_phase=self.current_phase(), checklists=checklists,
                                 tone_words=self.tone_words())
-        finally:
-            if collecting:
-                gc.enable()
         return summary, [str(e) for e in errors]
 
     def tone_words(self) -> tuple[str, ...]:

@@ -9,8 +9,6 @@ format of `kundencheck answer --from`) is checked and committed.
 
 from __future__ import annotations
 
-import gc
-
 import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
@@ -27,8 +25,13 @@ Examples:
   kundencheck amend RUN --template > fixed.toml   the run's answers as a file to edit""")
 
 
+def _opens_tui(params: dict) -> bool:
+    """Whether `kundencheck amend` opens the run screen: not with --from or --template."""
+    return params["source"] is None and not params["template"]
+
+
 @command(
-    "amend", epilog=EXAMPLES,
+    "amend", epilog=EXAMPLES, starts_app=_opens_tui,
     help=N_("Correct a run's answers. Opens the run's answers in the run screen; the review asks why they are "
             "corrected (required). The correction is committed as a new answers file that records which run it "
             "corrects (`corrects`) and why, with a `Kundencheck-Corrects:` trailer; nothing is rewritten. Status, "
@@ -47,7 +50,7 @@ Examples:
 @participant_option
 @push_option
 @click.pass_context
-@guarded(tui=True)
+@guarded
 def amend(ctx: click.Context, run_ref: str | None, source: str | None, template: bool, note: str | None,
           phase: str | None, allow_detached: bool, participants: tuple[str, ...] = (), push: bool | None = None) -> None:
     from kundencheck.session import open_project
@@ -55,8 +58,6 @@ def amend(ctx: click.Context, run_ref: str | None, source: str | None, template:
     if template and source is not None:
         raise UsageError(_("Give either --template (print the run's answers) or --from FILE (commit corrected "
                            "ones), not both. See `kundencheck amend --help`."))
-    if template or source is not None:
-        gc.enable()  # no TUI: the collector runs again now (see guarded)
     people = parse_participants(participants)
     raw = shown = None
     if source is not None:

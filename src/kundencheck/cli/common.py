@@ -1,5 +1,6 @@
 """What every CLI module shares: the console, the one-paragraph failure, ``guarded``, the
-language of the output and click commands whose help is shown in that language.
+language of the output and click commands whose help is shown in that language (and whose
+work resumes the garbage collector paused for the start-up: :mod:`kundencheck.startup`).
 
 Kept apart from :mod:`kundencheck.cli` so the command modules (``cli.answer``, ``cli.drafts``)
 can use it without importing the click group that registers them.
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import importlib
 import io
 import os
@@ -20,6 +20,7 @@ from typing import Callable
 
 import click
 
+from kundencheck import startup
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _, set_language, translate
 
@@ -80,20 +81,11 @@ def error_text(exc: KundencheckError) -> str:
     return str(exc) + " " + kept.format(id=draft_id)
 
 
-def guarded(func: Callable | None = None, *, tui: bool = False) -> Callable:
-    """Turn the project's errors into a clean message and exit status, never a traceback.
-
-    The console script starts with the cyclic garbage collector paused (``__main__.main``);
-    the command's body resumes it, except a command that opens the TUI (``tui=True``), whose
-    app resumes it once it has frozen what the start-up imported (``KundencheckApp.run``).
-    """
-    if func is None:
-        return functools.partial(guarded, tui=tui)
+def guarded(func: Callable) -> Callable:
+    """Turn the project's errors into a clean message and exit status, never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        if not tui:
-            gc.enable()
         try:
             return func(*args, **kwargs)
         except KundencheckError as exc:
@@ -244,7 +236,20 @@ VERSION_OPTION_TEXT = N_("Show the version and exit.")
 class TranslatedCommand(click.Command):
     """A click command whose help, short help, epilog and option help are marked with ``N_()``
     and translated when the help is formatted: click reads them at import time, before the
-    language of the project is known."""
+    language of the project is known.
+
+    Its callback, the command's work, resumes the garbage collector paused for the start-up
+    (:func:`kundencheck.startup.command_work`); ``starts_app`` says when the command opens the
+    terminal UI instead, whose app resumes it (True, or a function of the command's parameters).
+    """
+
+    #: Whether the callback is a command's work (the main group's only chooses the language).
+    callback_is_work = True
+
+    def __init__(self, *args, starts_app: startup.StartsApp = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.callback is not None and self.callback_is_work:
+            self.callback = startup.command_work(self.callback, starts_app)
 
     def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         choose_language(_directory_given(ctx))
@@ -324,6 +329,8 @@ class MainGroup(TranslatedGroup):
     :class:`click.ClickException` raised while the command line is read or a command runs is
     shown here, cleaned, with its exit status (2 for a usage error).
     """
+
+    callback_is_work = False  # its callback chooses the language; `kundencheck` alone invokes `run`
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -11,7 +11,7 @@ from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
 
 
-@command("run", help=N_("Answer a phase's checklist in the terminal UI and commit the answers."), epilog=N_("""\
+@command("run", starts_app=True, help=N_("Answer a phase's checklist in the terminal UI and commit the answers."), epilog=N_("""\
 Examples:
   kundencheck run                  the project's current phase (else build)
   kundencheck run acceptance       a given phase
@@ -23,7 +23,7 @@ Examples:
 @participant_option
 @push_option
 @click.pass_context
-@guarded(tui=True)
+@guarded
 def run(ctx: click.Context, phase: str | None, sprint: str | None, allow_detached: bool,
         participants: tuple[str, ...] = (), push: bool | None = None) -> None:
     from kundencheck.session import open_project
@@ -82,6 +82,7 @@ def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
 
 
 @command(
+    starts_app=True,
     help=N_("Open the terminal UI on the home screen: every phase with its last run (when, who, answers by "
             "status, trend), open and overdue actions, whether a check is due, disagreements and unfinished "
             "drafts. `enter` starts a run of the phase in focus, `h` shows its history (the health matrix), "
@@ -91,7 +92,7 @@ Examples:
   kundencheck home                 every phase at a glance; enter starts a run, h shows the history
   kundencheck -C ~/work/shop home"""))
 @click.pass_context
-@guarded(tui=True)
+@guarded
 def home(ctx: click.Context) -> None:
     from kundencheck.session import open_project
 
@@ -119,6 +120,7 @@ def report_commit(result, project) -> None:
 
 
 @command(
+    starts_app=lambda params: params["start_tui"],
     help=N_("Create a throwaway repository with a few sprints of sample answers and open it."),
     epilog=N_("""\
 Examples:
@@ -127,7 +129,7 @@ Examples:
 @click.option("--run/--no-run", "start_tui", default=True,
               help=N_("Open the TUI in the demo repository (default) or only create it."))
 @click.option("--language", type=click.Choice(["en", "de"]), default=None, help=N_("Language of the demo checklists."))
-@guarded(tui=True)
+@guarded
 def demo(start_tui: bool, language: str | None) -> None:
     from kundencheck.demo import create_demo
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from kundencheck import startup
 from kundencheck.core.answers import Run
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _, translate
@@ -78,13 +78,9 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
     _user_keymap: dict[str, str] | None = None
 
     def run(self, *args: Any, **kwargs: Any) -> CommitResult | None:
-        # What is in memory now (the imported modules: Textual, Rich, kundencheck) stays until
-        # the process ends. Frozen, the cyclic collector stops walking it at every collection
-        # while the first screen is built: that walking cost 50-70 ms of the ~250 ms from here
-        # to the first frame (benchmarks/bench_startup.py), with it frozen about 10 ms. The
-        # console script paused the collector for its start-up (__main__.main): resumed here.
-        gc.freeze()
-        gc.enable()
+        # The imported modules stay until the process ends: frozen, and the collector paused
+        # for the start-up runs again (kundencheck.startup).
+        startup.app_starts()
         try:
             return super().run(*args, **kwargs)
         finally:
