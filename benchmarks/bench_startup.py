@@ -8,9 +8,8 @@ the first screen, not the exit. The bare app is a Header, a Label and a Footer. 
 (issue 4): kundencheck / bare <= 1.25.
 
 Why not Textual's auto-pilot, which session 1 and 2 timed: it starts when the app is mounted,
-which for the bare app is before its first frame is drawn (about 20 ms before) and for
-kundencheck, whose first screen is pushed from on_mount, after (about 30 ms after), so it
-compared two different moments.
+which for the bare app is before its first frame is drawn and for kundencheck, whose first
+screen was pushed from on_mount, after, so it compared two different moments.
 
 Both run with compiled bytecode, as installed packages do (pip compiles .pyc files when it
 installs): an editable checkout under PYTHONDONTWRITEBYTECODE=1 compiles kundencheck's sources
@@ -19,6 +18,7 @@ their own (PYTHONPYCACHEPREFIX), not into the source tree; ``--no-bytecode`` mea
 
 ``--instructions`` adds a figure that does not depend on the machine's mood: the instructions
 each process runs up to its first frame, counted by valgrind (see :func:`instructions`).
+The figures and their history are in docs/performance.md.
 
     python benchmarks/bench_startup.py [--repo PATH] [--samples 15] [--no-bytecode] [--instructions]
 """
@@ -135,8 +135,9 @@ def instructions(code: str, *args: str, env: dict[str, str]) -> int:
 
     The machines these run on change speed from one process to the next by a quarter or more
     (other virtual machines on the same host), so timings need many samples; the count of
-    instructions is the same every time (within 0.2%) and shows what a change saves. It leaves
-    out what the CPU waits for (memory, the git child processes), so it complements the times."""
+    instructions is nearly the same every time (docs/performance.md) and shows what a change
+    saves. It leaves out what the CPU waits for (memory, the git child processes), so it
+    complements the times."""
     ending = "self.call_later(self.exit)"
     assert ending in code, "the first-frame hook changed: the count would run on past the frame"
     exiting = code.replace(ending, "import os; os._exit(0)")  # count nothing after the frame

@@ -373,7 +373,7 @@ class RunSession:
 
     def _order(self, item_id: str) -> int:
         # Positions by id, made once per checklist: answers are re-sorted whenever one is added,
-        # and a linear search per answer made that quadratic (500 items: 4 ms a key).
+        # and a linear search per answer made that quadratic (docs/performance.md).
         cached = getattr(self, "_positions", None)
         if cached is None or cached[0] is not self.checklist:
             cached = (self.checklist, {item.id: n for n, item in enumerate(self.checklist.items)})

@@ -301,10 +301,10 @@ def dumps(run: Run, checklist: Checklist | None = None) -> str:
     """The run as a TOML document, with each question as a comment above its answer.
 
     The text is what tomlkit renders for :func:`document`, put together from parts, because a
-    draft is saved after every key and rendering a whole 500-answer document with tomlkit takes
-    about 150 ms. The top-level keys are rendered every time (a dozen keys); each ``[[answers]]``
-    and ``[[reviews]]`` table is rendered once per content and kept (:func:`_answer_text`), so a
-    key re-renders the one table that changed.
+    draft is saved after every key and rendering a whole long document with tomlkit is too slow
+    for that (docs/performance.md). The top-level keys are rendered every time (a dozen keys);
+    each ``[[answers]]`` and ``[[reviews]]`` table is rendered once per content and kept
+    (:func:`_answer_text`), so a key re-renders the one table that changed.
     """
     answers = [_answer_text(*_answer_fields(answer, checklist)) for answer in run.answers if _is_answered(answer)]
     reviews = [_review_text(*_review_fields(review, checklist)) for review in run.reviews]
@@ -485,8 +485,8 @@ def _string(text: str, multiline: bool = False) -> String:
     """``text`` as a tomlkit basic string, escaped here in one pass.
 
     tomlkit's own escaping copies the rest of the string at every character it looks at
-    (quadratic): saving a run with a 100 KB note took seconds, with a 1 MB note minutes, and a
-    draft is saved after every key. In a multi-line string only newlines stay unescaped.
+    (quadratic, docs/performance.md), and a draft is saved after every key. In a multi-line
+    string only newlines stay unescaped.
     """
     from tomlkit.items import String, StringType, Trivia
 

@@ -10,8 +10,9 @@ class ItemList(OptionList):
     """An :class:`OptionList` that can change one option's label without laying out the rest.
 
     Textual's ``replace_option_prompt_at_index`` clears every cached line and re-measures every
-    option: with 500 items, each answer cost about 100 ms on that alone. An answer changes one
-    item's symbol, never its label's width, so only that option's rendering is dropped here.
+    option, which made every answer on a long checklist slow (docs/performance.md). An answer
+    changes one item's symbol, never its label's width, so only that option's rendering is
+    dropped here.
     """
 
     def set_prompt(self, index: int, prompt: Text) -> None:
