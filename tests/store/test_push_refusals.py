@@ -11,6 +11,7 @@ import pathlib
 import socket
 import threading
 import time
+import uuid
 
 import pytest
 
@@ -93,7 +94,9 @@ def test_a_hooks_path_hook_is_found_too(tmp_path, repo, remote):
 
 
 def test_a_hook_that_hangs_is_stopped_at_the_time_limit_and_what_it_said_is_kept(repo, remote):
-    write_hook(repo, "pre-push", "echo 'waiting for the test server' >&2\nsleep 60\n")
+    # A sleep no other process runs (other tests, other checkouts' suites), to find it by its command line.
+    sleep = f"sleep 60.{uuid.uuid4().int % 10**9:09d}"
+    write_hook(repo, "pre-push", f"echo 'waiting for the test server' >&2\n{sleep}\n")
     commit_answers(repo)
     failure, took = refused(repo, timeout=2.0)
     assert took < 8, f"took {took:.1f} s"
@@ -105,9 +108,9 @@ def test_a_hook_that_hangs_is_stopped_at_the_time_limit_and_what_it_said_is_kept
                            "(.git/hooks/pre-push) was still running, and was stopped.\nIt said:\n")
     assert "Try again with `kundencheck push`, or look at what the hook waits for." in said
     deadline = time.monotonic() + 5  # the hook's sleep went with it
-    while _running("sleep 60") and time.monotonic() < deadline:
+    while _running(sleep) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _running("sleep 60")
+    assert not _running(sleep)
 
 
 def _running(command: str) -> bool:
