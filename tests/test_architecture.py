@@ -1,4 +1,5 @@
-"""Layering rules: the core imports neither Textual nor GitPython; only the store talks to git.
+"""Layering rules: the core imports neither Textual nor GitPython; only the store talks to git;
+each part of kundencheck imports only the layers below it (docs/architecture.md).
 
 Checked twice: dynamically (importing the core in a fresh interpreter and looking at
 ``sys.modules``) and statically (every import statement, also those inside functions).
@@ -127,6 +128,82 @@ def test_only_the_store_imports_gitpython():
         if "git" in imported_top_level_modules(path.read_text(encoding="utf-8"), str(path)):
             offenders.append(str(path.relative_to(SRC.parent)))
     assert not offenders, f"only src/kundencheck/store/ may import GitPython; also imported by: {', '.join(offenders)}"
+
+
+#: What each part of kundencheck may import of kundencheck itself: each layer only the layers
+#: below it (docs/architecture.md, "The layers"). ``kundencheck`` alone is the package's
+#: ``__init__`` (its version).
+LAYERS: dict[str, set[str]] = {
+    "core": {"kundencheck", "kundencheck.core"},
+    "store": {"kundencheck.core", "kundencheck.store"},
+    "startup.py": set(),
+    "rich_texts.py": {"kundencheck.core"},
+    "push_texts.py": {"kundencheck.core", "kundencheck.store"},
+    "demo.py": {"kundencheck.core", "kundencheck.store"},
+    "session.py": {"kundencheck", "kundencheck.core", "kundencheck.store", "kundencheck.startup"},
+    "tui": {"kundencheck", "kundencheck.core", "kundencheck.store", "kundencheck.startup", "kundencheck.session",
+            "kundencheck.rich_texts", "kundencheck.push_texts", "kundencheck.tui"},
+}
+
+
+def kundencheck_imports(source: str, filename: str = "<string>") -> set[str]:
+    """The parts of kundencheck ``source`` imports, as ``kundencheck.<part>`` (``from kundencheck
+    import startup`` -> ``kundencheck.startup``; ``from kundencheck import __version__`` ->
+    ``kundencheck``), also inside functions and through ``importlib.import_module("...")``."""
+    found: set[str] = set()
+
+    def add(module: str) -> None:
+        parts = module.split(".")
+        if parts[0] == "kundencheck":
+            found.add(".".join(parts[:2]))
+
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                add(alias.name)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            if node.module == "kundencheck":
+                for alias in node.names:
+                    module = f"kundencheck.{alias.name}"
+                    found.add(module if (SRC / alias.name).is_dir() or (SRC / f"{alias.name}.py").is_file() else "kundencheck")
+            else:
+                add(node.module)
+        elif (isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))
+              and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) == "import_module"
+              and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+            add(node.args[0].value)
+    return found
+
+
+@pytest.mark.parametrize("code, parts", [
+    ("from kundencheck.core.answers import Run", {"kundencheck.core"}),
+    ("import kundencheck.store.git_store as gs", {"kundencheck.store"}),
+    ("from kundencheck import startup, __version__", {"kundencheck.startup", "kundencheck"}),
+    ("def f():\n    from kundencheck.tui.app import build_app\n", {"kundencheck.tui"}),
+    ("import importlib\nimportlib.import_module('kundencheck.cli.setup')", {"kundencheck.cli"}),
+    ("import kundencheckish\nfrom textual import on", set()),
+])
+def test_the_layer_checker_sees_every_import_of_kundencheck(code, parts):
+    assert kundencheck_imports(code) == parts
+
+
+def layer_of(path: Path) -> str | None:
+    relative = path.relative_to(SRC)
+    return relative.parts[0] if relative.parts[0] in LAYERS else None
+
+
+@pytest.mark.parametrize("path", [p for p in python_files(SRC) if layer_of(p)], ids=lambda p: str(p.relative_to(SRC)))
+def test_each_layer_imports_only_the_layers_below_it(path):
+    allowed = LAYERS[layer_of(path)]
+    imported = kundencheck_imports(path.read_text(encoding="utf-8"), str(path))
+    assert imported <= allowed, f"{path.relative_to(SRC.parent)} imports {sorted(imported - allowed)}"
+
+
+def test_only_the_command_line_imports_the_command_line():
+    offenders = [str(path.relative_to(SRC.parent)) for path in python_files(SRC)
+                 if path.relative_to(SRC).parts[0] not in ("cli", "__main__.py")
+                 and "kundencheck.cli" in kundencheck_imports(path.read_text(encoding="utf-8"), str(path))]
+    assert offenders == []
 
 
 # ------------------------------------------------------------------------- a fast command line
