@@ -57,9 +57,9 @@ def _detached(repo: Path):
 
 @pytest.fixture(autouse=True)
 def quick_lock(monkeypatch):
-    from kundencheck.store import git_store
+    from kundencheck.store import committing
 
-    monkeypatch.setattr(git_store, "_LOCK_WAIT", 0.2)
+    monkeypatch.setattr(committing, "_LOCK_WAIT", 0.2)
 
 
 @pytest.mark.parametrize("source", ["stdin", "file"])

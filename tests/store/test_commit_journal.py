@@ -181,9 +181,9 @@ def test_a_journal_naming_a_file_outside_kundencheck_is_not_believed(repo, tmp_p
     corrupt or planted journal) makes no file go, however well its checksum fits."""
     import hashlib
 
-    from kundencheck.store import git_store
+    from kundencheck.store import committing
 
-    monkeypatch.setattr(git_store, "_LOCK_WAIT", 0.2)
+    monkeypatch.setattr(committing, "_LOCK_WAIT", 0.2)
     precious = tmp_path / "precious.txt"
     precious.write_text("the user's own file\n")
     (repo / "notes.txt").write_text("notes\n")

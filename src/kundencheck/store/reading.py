@@ -1,0 +1,231 @@
+"""Reading history: the answers files in a ref's tree, the commits that added them and their
+authors, and the blobs a partial clone lacks, fetched in one batch. The history cache
+(store/history_cache.py) is built from these reads.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+from kundencheck.core.errors import StoreError
+from kundencheck.core.i18n import _
+from kundencheck.store.runner import _git_reason, _StartedGit
+from kundencheck.store.state import Identity, RepoState, _git_bool
+
+
+class Unfetched(NamedTuple):
+    """Blobs a partial clone lacks and could not fetch (see GitStore.fetch_missing)."""
+
+    oids: frozenset[str]
+    #: The promisor remote asked, and why it did not give them.
+    remote: str
+    reason: str
+
+
+class HistoryReader(RepoState):
+    """The answers files and commits of a ref, read without a work tree."""
+
+    def read_files(self, prefix: str = ".kundencheck/answers", *,
+                   rev: str = "HEAD") -> dict[str, tuple[str, bytes]]:
+        """path -> (blob id, content) for every blob under ``prefix`` in ``rev``'s tree.
+
+        Empty when ``rev`` does not exist yet (unborn branch) or has nothing under ``prefix``.
+        In a partial clone the missing blobs are fetched in one batch first (see
+        :meth:`fetch_missing`); those that cannot be fetched are left out.
+        """
+        wanted = self.list_blobs(prefix, rev=rev)
+        if not wanted:
+            return {}
+        unreachable = self.fetch_missing(wanted.values(), rev=rev, prefix=prefix).oids
+        contents = self.read_blobs(oid for oid in wanted.values() if oid not in unreachable)
+        return {path: (oid, contents[oid]) for path, oid in wanted.items() if oid in contents}
+
+    def list_blobs(self, prefix: str = ".kundencheck/answers", *, rev: str = "HEAD") -> dict[str, str]:
+        """path -> blob id under ``prefix`` in ``rev``'s tree, from one ``git ls-tree``.
+
+        A team's answers branch (a branch name other than HEAD) is read from the remote's copy
+        when this clone has none of its own or has one that is behind it (see _read_rev).
+        """
+        _check_rev(rev)
+        rev = self._read_rev(rev)
+        prefix = prefix.strip("/")
+        args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev]
+        if prefix:
+            args += ["--", prefix]
+        listing = (_("list {prefix} in {rev}").format(prefix=prefix, rev=rev) if prefix
+                   else _("list the files in {rev}").format(rev=rev))
+        status, out, err = self._run(args, what=listing, ok=None, quick=True)
+        if status != 0:
+            return self._missing_rev(rev, err, {})
+        wanted: dict[str, str] = {}
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _tab, path = record.partition(b"\t")
+            _mode, kind, oid = meta.split(b" ")
+            name = path.decode("utf-8", "surrogateescape")
+            if kind == b"blob" and (not prefix or name == prefix or name.startswith(prefix + "/")):
+                wanted[name] = oid.decode()
+        return wanted
+
+    def fetch_missing(self, oids: Iterable[str], *, rev: str, prefix: str,
+                      on_fetch: Callable[[int, str], None] | None = None) -> Unfetched:
+        """Make sure the blobs ``oids`` (under ``prefix`` in ``rev``'s tree) are in this clone.
+
+        A blobless partial clone (``git clone --filter=blob:none``) leaves file contents on its
+        promisor remote, and git fetches a missing blob when it is read, one process per blob:
+        150 answers files, 150 fetches. Here the missing ones are found first without fetching
+        anything (``git rev-list --objects --missing=print`` over the tree), then fetched in one
+        batch the way git fetches a batch itself; ``on_fetch(count, remote)`` is called first, so
+        the caller can say what is happening. Returns the blobs still missing (the remote could
+        not be reached) with the reason: reading them would make git try again, blob by blob.
+        Nothing happens in a clone without promisor packs, where nothing can be missing.
+        """
+        wanted = set(oids)
+        if not wanted or not self._has_promisor_packs():
+            return Unfetched(frozenset(), "", "")
+        rev = self._read_rev(rev)
+        status, out, _err = self._run(["rev-list", "--objects", "--missing=print", f"{rev}:{prefix.strip('/')}"],
+                                      what=_("find the files this partial clone lacks"), ok=None, quick=True)
+        if status != 0:
+            return Unfetched(frozenset(), "", "")
+        absent = {line[1:] for line in out.decode("ascii", "replace").splitlines() if line.startswith("?")} & wanted
+        if not absent:
+            return Unfetched(frozenset(), "", "")
+        config = self._config()
+        remote = _promisor_remote(config)
+        if remote is None:
+            return Unfetched(frozenset(absent), "", _("this partial clone names no promisor remote"))
+        if on_fetch is not None:
+            on_fetch(len(absent), remote)
+        env = {"GCM_INTERACTIVE": "never"}
+        if not (os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH") or config.get("core.sshcommand")):
+            env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+        try:
+            status, _out, err = _StartedGit(
+                [self._exe, "-c", "fetch.negotiationAlgorithm=noop", "fetch", remote, "--no-tags", "--no-write-fetch-head",
+                 "--recurse-submodules=no", "--filter=blob:none", "--stdin"],
+                self.root, self.push_timeout, stdin="".join(oid + "\n" for oid in sorted(absent)).encode("ascii"),
+                env=env).result()
+        except (OSError, subprocess.SubprocessError) as exc:
+            return Unfetched(frozenset(absent), remote, str(exc))
+        if status != 0:
+            return Unfetched(frozenset(absent), remote, _git_reason(err) or _("git fetch ended with exit status {status}").format(
+                status=status))
+        return Unfetched(frozenset(), remote, "")
+
+    def _has_promisor_packs(self) -> bool:
+        try:
+            return any(name.endswith(".promisor") for name in os.listdir(self.common_dir / "objects" / "pack"))
+        except OSError:
+            return False
+
+    def read_committed(self, prefix: str, *, rev: str = "HEAD") -> dict[str, bytes | None]:
+        """path -> content of every file under ``prefix`` in ``rev``'s tree, whatever the work
+        tree holds (a sparse checkout may lack them); None for a symbolic link, which is never
+        followed. Empty when ``rev`` does not exist (yet) or has nothing there."""
+        _check_rev(rev)
+        rev = self._read_rev(rev)
+        status, out, err = self._run(["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev, "--",
+                                      prefix.strip("/")], what=_("list {prefix} in {rev}").format(prefix=prefix, rev=rev),
+                                     ok=None, quick=True)
+        if status != 0:
+            return self._missing_rev(rev, err, {})
+        files: dict[str, str] = {}
+        found: dict[str, bytes | None] = {}
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _tab, path = record.partition(b"\t")
+            mode, kind, oid = meta.split(b" ")
+            name = path.decode("utf-8", "surrogateescape")
+            if kind != b"blob":
+                continue
+            if mode == b"120000":
+                found[name] = None
+            else:
+                files[name] = oid.decode()
+        contents = self.read_blobs(files.values())
+        found.update((name, contents[oid]) for name, oid in files.items() if oid in contents)
+        return found
+
+    def read_blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
+        """blob id -> content, from one ``git cat-file --batch``; unknown ids are left out."""
+        unique = sorted(set(oids))
+        if not unique:
+            return {}
+        return {oid: data for oid, (kind, data) in zip(unique, self._cat_batch(unique)) if kind is not None}
+
+    def log_runs(self, prefix: str = ".kundencheck/answers", rev: str = "HEAD") -> list[dict]:
+        """Commits touching ``prefix``, newest first, with their Kundencheck-Run trailers."""
+        _check_rev(rev)
+        rev = self._read_rev(rev)
+        fmt = ("%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f"
+               "%(trailers:key=Kundencheck-Run,valueonly,separator=%x1d)%x1e")
+        args = ["--literal-pathspecs", "log", "--no-show-signature", "--no-color",
+                "--encoding=UTF-8", f"--format={fmt}", rev, "--"]
+        if prefix.strip("/"):
+            args.append(prefix.strip("/"))
+        status, out, err = self._run(args, what=_("read the history of {prefix}").format(prefix=prefix), ok=None, quick=True)
+        if status != 0:
+            return self._missing_rev(rev, err, [])
+        runs = []
+        for record in out.decode("utf-8", "replace").split("\x1e"):
+            record = record.strip("\n")
+            if not record:
+                continue
+            sha, name, email, date, subject, trailers = record.split("\x1f", 5)
+            runs.append({"sha": sha, "author_name": name, "author_email": email, "date": date,
+                         "subject": subject,
+                         "runs": [v.strip() for v in trailers.split("\x1d") if v.strip()]})
+        return runs
+
+    def recent_authors(self, limit: int = 20) -> list[Identity]:
+        """Distinct authors (by e-mail, mailmap applied) of the last 500 commits, newest first."""
+        args = ["log", "-n", "500", "--no-show-signature", "--no-color", "--encoding=UTF-8",
+                "--format=%aN%x1f%aE%x1e", "HEAD", "--"]
+        status, out, err = self._run(args, what=_("read recent authors"), ok=None)
+        if status != 0:
+            return self._missing_rev("HEAD", err, [])
+        seen: set[str] = set()
+        authors: list[Identity] = []
+        for record in out.decode("utf-8", "replace").split("\x1e"):
+            record = record.strip("\n")
+            if not record:
+                continue
+            name, email = record.split("\x1f", 1)
+            key = email.lower() or name
+            if key not in seen:
+                seen.add(key)
+                authors.append(Identity(name, email))
+                if len(authors) >= limit:
+                    break
+        return authors
+
+    def _missing_rev(self, rev: str, err: str, empty: Any) -> Any:
+        # A rev that does not exist (yet) reads as empty: an unborn HEAD, or a team's dedicated
+        # answers branch before its first commit. Anything else is a real failure.
+        if self._resolve(rev) is None:
+            return empty
+        raise StoreError(_("Could not read {rev} from the repository. git said: {error}").format(rev=rev, error=err.strip()))
+
+
+# ---------------------------------------------------------------------- module helpers
+
+def _check_rev(rev: str) -> None:
+    if not rev or rev.startswith("-") or any(c < " " for c in rev):
+        raise StoreError(_("{rev} is not a revision kundencheck can read from.").format(rev=repr(rev)))
+
+
+def _promisor_remote(config: dict[str, str | None]) -> str | None:
+    """The remote a partial clone fetches missing objects from, as git chooses it."""
+    named = config.get("extensions.partialclone")
+    if named:
+        return named
+    for key, value in config.items():
+        if key.startswith("remote.") and key.endswith(".promisor") and _git_bool(config, key):
+            return key[len("remote."):-len(".promisor")]
+    return None

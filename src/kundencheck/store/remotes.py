@@ -1,0 +1,544 @@
+"""Sharing with the team: pushing a branch to its upstream, only where a plain `git push`
+would and never creating a branch on a remote; fetching and merging a team's answers branch
+that other clones pushed to; bringing the remote's commits into the checked-out branch when
+kundencheck's answers commits are all it lacks.
+
+What a push did is data (store/push.py: :class:`PushResult`, :class:`PushFailure`); the CLI
+and the TUI say it in words (kundencheck/push_texts.py).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import tempfile
+import time
+from typing import NamedTuple
+
+from kundencheck.core.errors import StoreError
+from kundencheck.core.i18n import _
+from kundencheck.store.committing import ANSWERS_ROOT, Committer, _write_failed
+from kundencheck.store.push import (
+    GATE_REPORT_ENV,
+    Attempt,
+    BringIn,
+    PushFailure,
+    PushRefusal,
+    PushResult,
+    classify,
+    hook_run,
+    output_of,
+    read_gate_report,
+)
+from kundencheck.store.runner import _GIT_VERSIONS, _git_reason
+from kundencheck.store.state import _git_bool, _plain_branch, _remotes, _sh
+
+
+class _LocalCommit(NamedTuple):
+    """A commit of the checked-out branch that the remote's lacks (see _local_commits)."""
+
+    sha: str
+    subject: str
+    #: (path, blob) of the answers file it adds, when it is an answers commit of kundencheck's.
+    answers: tuple[str, str] | None
+
+
+class _BroughtIn(NamedTuple):
+    """The remote's commits brought into the checked-out branch (see _bring_in_remote_commits)."""
+
+    commits: int
+    moved: int
+    #: The remote has every commit of ours already: nothing to push, nothing brought in.
+    nothing_to_push: bool = False
+
+
+class _OutOfTime(Exception):
+    """The push time limit ran out while fetching."""
+
+
+class _InTheWay(StoreError):
+    """A fast-forward git refused: ``changed_files`` are the user's changes in its way."""
+
+    def __init__(self, message: str, changed_files: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.changed_files = changed_files
+
+
+class PushError(StoreError):
+    """A push that did not go through or did not finish in time. The commit is kept.
+
+    ``failure`` says why, as data (store/push.py); the CLI and the TUI say it in words
+    (kundencheck/push_texts.py). The message is a short fallback for logs."""
+
+    def __init__(self, failure: PushFailure) -> None:
+        fallback = failure.detail or _("Pushing {branch} to {remote} did not go through ({refusal}).").format(
+            branch=failure.branch, remote=failure.remote, refusal=failure.refusal.value)
+        super().__init__(fallback)
+        self.failure = failure
+
+
+def _not_pushable(branch: str, detail: str) -> PushError:
+    """Nothing was pushed because there is nothing to push to (``detail`` says what is missing
+    and the command that sets it up)."""
+    return PushError(PushFailure(PushRefusal.NOT_PUSHABLE, branch, detail=detail))
+
+
+class RemoteSync(Committer):
+    """Pushing to the team's remote, and bringing its commits in."""
+
+    def push(self, ref: str | None = None, *, bring_in: bool = False) -> PushResult:
+        """Push the checked-out branch, or the branch ``ref`` (a team's answers branch), to its
+        upstream; return what was pushed (:class:`PushResult`).
+
+        Only a branch with an upstream is pushed, and only to a branch that exists there: a
+        remote branch is never created implicitly. Never prompts and never waits longer than
+        :attr:`push_timeout`: no terminal prompt for a password (GIT_TERMINAL_PROMPT=0), ssh in
+        batch mode unless the user set their own ssh command, no controlling terminal for any
+        program git starts. A team's answers branch that other clones push to meanwhile is
+        fetched and merged by plumbing (answers files never conflict) and pushed again, with
+        backoff, until it goes through or the time is up. With ``bring_in`` (`kundencheck
+        push`), a checked-out branch the remote is ahead of gets the remote's commits first
+        when every local commit the remote lacks is an answers commit of kundencheck's: those
+        are moved onto the remote's tip by plumbing and the branch fast-forwarded (see
+        :meth:`_bring_in_remote_commits`).
+
+        Raises :class:`PushError` otherwise, its ``failure`` saying why as data (store/push.py);
+        the commit is kept.
+        """
+        deadline = time.monotonic() + self.push_timeout
+        config = self._config()
+        head = self._symbolic_head()
+        branch_ref = head if ref is None else (ref if ref.startswith("refs/") else "refs/heads/" + ref)
+        if branch_ref is None:
+            raise _not_pushable("", _("HEAD is detached (not on a branch) in {path}, so there is no branch to push. "
+                                      "Push by hand with `git push REMOTE HEAD:BRANCH`.").format(path=self.root))
+        name = branch_ref.removeprefix("refs/heads/")
+        if name == branch_ref or not _plain_branch(name):
+            raise _not_pushable(name, _("{ref} is not a branch kundencheck can push.").format(ref=repr(branch_ref)))
+        if self._resolve(branch_ref) is None:
+            raise _not_pushable(name, _("There is no branch {branch} in {path} yet, so there is nothing to push.").format(
+                branch=name, path=self.root))
+        dedicated = branch_ref != head
+        if dedicated and not config.get(f"branch.{name}.merge"):
+            config = self._follow_remote_answers_branch(name, config, deadline)
+        remote, dest = self._push_target(name, config, deadline, dedicated=dedicated)
+        short = dest.removeprefix("refs/heads/")
+        failure = PushFailure(PushRefusal.FAILED, name, remote, short, dedicated, seconds=self.push_timeout)
+        merged, brought, moved = False, 0, 0
+        attempt = 0
+        while True:
+            tried = self._push_once(remote, branch_ref, dest, config, deadline)
+            if tried.status == 0:
+                flags = [line.split("\t")[0] for line in tried.lines if "\t" in line]
+                return PushResult(name, remote, short, up_to_date=bool(flags) and all(f == "=" for f in flags),
+                                  merged=merged, brought_in=brought, moved=moved)
+            refusal, reason = classify(tried, dest)
+            if refusal is not PushRefusal.BEHIND:
+                raise PushError(self._failure(failure, refusal, reason, tried))
+            # The remote's branch has commits ours lacks (another clone pushed first).
+            if dedicated:  # a team's answers branch, not checked out: merge them in by plumbing
+                try:
+                    why = self._merge_remote_branch(branch_ref, remote, dest, config, deadline)
+                except _OutOfTime:
+                    raise PushError(failure._replace(refusal=PushRefusal.TIMEOUT)) from None
+                except StoreError as exc:  # git failed while merging: the commit stands, say why
+                    why = exc.message
+                if why is not None:
+                    raise PushError(failure._replace(refusal=PushRefusal.BEHIND, remote_reason=reason,
+                                                     bring_in=BringIn(False, detail=why)))
+                merged = True
+            else:
+                outcome = self._bring_in_remote_commits(branch_ref, remote, dest, config, deadline, apply=bring_in)
+                if isinstance(outcome, BringIn):
+                    raise PushError(failure._replace(refusal=PushRefusal.BEHIND, remote_reason=reason, bring_in=outcome))
+                if outcome is None:
+                    raise PushError(failure._replace(refusal=PushRefusal.TIMEOUT))
+                if outcome.nothing_to_push:  # the remote has all of ours: not even the work tree is touched
+                    return PushResult(name, remote, short, up_to_date=True)
+                brought, moved = brought + outcome.commits, max(moved, outcome.moved)
+            attempt += 1
+            pause = random.uniform(0.0, min(2.0, 0.05 * 2 ** attempt))
+            if time.monotonic() + pause >= deadline:
+                raise PushError(failure._replace(refusal=PushRefusal.TIMEOUT))
+            time.sleep(pause)
+
+    def _push_once(self, remote: str, branch_ref: str, dest: str, config: dict[str, str | None],
+                   deadline: float) -> Attempt:
+        """One `git push --porcelain`, with git's trace2 events going to a file of our own (they
+        say whether the pre-push hook ran and how it ended) and KUNDENCHECK_GATE_REPORT naming
+        where `kundencheck check` leaves its verdict should it run in that hook."""
+        folder = tempfile.mkdtemp(prefix="kundencheck-push-")
+        trace, report = os.path.join(folder, "trace2.json"), os.path.join(folder, "gate.json")
+        try:
+            status, lines, err = self._network(["push", "--porcelain", remote, f"{branch_ref}:{dest}"], config, deadline,
+                                               env={"GIT_TRACE2_EVENT": trace, GATE_REPORT_ENV: report})
+            try:
+                with open(trace, encoding="utf-8", errors="replace") as handle:
+                    hook = hook_run(handle.read())
+            except OSError:
+                hook = None
+            return Attempt(status, lines, err, hook, read_gate_report(report) if hook is not None else None)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _failure(self, base: PushFailure, refusal: PushRefusal, reason: str, tried: Attempt) -> PushFailure:
+        hook = tried.hook
+        said = tried.err
+        if hook is not None:  # git gives the hook its own stdout (git prints nothing there before the hook ends)
+            said = "\n".join([*tried.lines, said])
+        output, left_out = output_of(said, refusal)
+        return base._replace(refusal=refusal, remote_reason=reason, output=output, output_left_out=left_out,
+                             hook=hook.path if hook else "", hook_status=hook.status if hook else None,
+                             gate=tried.gate if refusal is PushRefusal.HOOK else None)
+
+    def _follow_remote_answers_branch(self, name: str, config: dict[str, str | None],
+                                      deadline: float) -> dict[str, str | None]:
+        """A team's answers branch without an upstream (made here before the remote had it, or
+        before this clone fetched it): when the remote (origin, or the only one) has a branch of
+        that name, ours follows it from now on, as it would had it been made from it; returns
+        the config as it is then. Never creates anything on the remote."""
+        remotes = _remotes(config)
+        remote = "origin" if "origin" in remotes else (next(iter(remotes)) if len(remotes) == 1 else None)
+        if remote is None:
+            return config
+        status, _lines, _err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
+                                              f"+refs/heads/{name}:refs/remotes/{remote}/{name}"], config, deadline)
+        if status != 0:
+            return config  # the remote has no such branch (or cannot be reached): said by _push_target
+        self._track_remote_branch(name, f"refs/remotes/{remote}/{name}")
+        return self._config()
+
+    def _push_target(self, name: str, config: dict[str, str | None], deadline: float, *,
+                     dedicated: bool = False) -> tuple[str, str]:
+        """(remote, destination ref) for branch ``name``, chosen as `git push` would, or a
+        PushError when pushing would create a branch on a remote: the branch needs an upstream
+        (``branch.NAME.remote`` and ``.merge``), and the branch it pushes to must exist there
+        (as the remote-tracking branches say, or for a remote given as a URL, as it says)."""
+        remotes = _remotes(config)
+        upstream_remote = config.get(f"branch.{name}.remote") or ""
+        merge = config.get(f"branch.{name}.merge") or ""
+        if not remotes and not _is_url(upstream_remote):
+            raise _not_pushable(name, _(
+                "The answers were committed, but there is nothing to push them to: {path} "
+                "has no remote (`git remote -v` lists none). Add the team's with `git remote "
+                "add origin URL`, then push with `git push -u origin {branch}`.").format(path=self.root, branch=_sh(name)))
+        if not upstream_remote or upstream_remote == "." or not merge.startswith("refs/heads/"):
+            guess = "origin" if "origin" in remotes or not remotes else sorted(remotes)[0]
+            if self._resolve(f"refs/remotes/{guess}/{name}") is not None:
+                command = f"git branch --set-upstream-to={_sh(guess + '/' + name)} {_sh(name)}"
+                then = "kundencheck push" if dedicated else "git push"
+                raise _not_pushable(name, _(
+                    "The answers were committed but not pushed: your branch {branch} has no upstream, and "
+                    "kundencheck pushes only to a branch's upstream. {remote} has a branch {branch}; if yours "
+                    "should follow it, set it with `{command}`, then push with `{then}`.").format(
+                    branch=name, remote=guess, command=command, then=then))
+            raise _not_pushable(name, _(
+                "The answers were committed but not pushed: your branch {branch} has no upstream, and kundencheck "
+                "never creates a branch on a remote by itself. To share the branch, push it once with "
+                "`git push -u {remote} {quoted}` (that sets the upstream; kundencheck pushes there from then on).").format(
+                branch=name, remote=_sh(guess), quoted=_sh(name)))
+        remote = upstream_remote
+        for candidate in (config.get(f"branch.{name}.pushremote"), config.get("remote.pushdefault")):
+            if candidate and candidate != ".":
+                remote = candidate
+                break
+        if remote not in remotes and not _is_url(remote):
+            raise _not_pushable(name, _(
+                "The answers were committed, but there is no remote named {remote} to push "
+                "them to (the remotes here: {remotes}). Push them with `git "
+                "push REMOTE {branch}`, or set the upstream once with `git push -u REMOTE "
+                "{branch}`.").format(remote=repr(remote), remotes=", ".join(sorted(remotes)), branch=_sh(name)))
+        if remote.startswith("-"):
+            raise _not_pushable(name, _("{remote} is not a remote kundencheck pushes to.").format(remote=repr(remote)))
+        mode = (config.get("push.default") or "simple").strip().lower()
+        dest = _git_push_destination(name, remote, upstream_remote, merge, mode)
+        if dest is None:
+            raise _not_pushable(name, _(
+                "The answers were committed but not pushed: a plain `git push` would not push {branch} here "
+                "(push.default is {mode}, and the branch's upstream is {upstream} on {upstream_remote}), and "
+                "kundencheck pushes only where `git push` would. Push it by hand to where you mean it to go "
+                "(`git push {quoted_remote} {quoted_branch}:BRANCH`), or let `git push` push each branch to its "
+                "upstream, whatever its name, with `git config push.default upstream`.").format(
+                branch=name, mode=mode, upstream=merge.removeprefix("refs/heads/"), upstream_remote=upstream_remote,
+                quoted_remote=_sh(remote), quoted_branch=_sh(name)))
+        target = dest.removeprefix("refs/heads/")
+        quoted_branch = _sh(name if target == name else f"{name}:{target}")
+        if remote not in remotes:  # a URL: no remote-tracking branch says what it has, so ask it
+            status, lines, err = self._network(["ls-remote", "--exit-code", remote, dest], config, deadline)
+            if status == 0:
+                return remote, dest
+            if status == 2:
+                raise _not_pushable(name, _(
+                    "The answers were committed but not pushed: {remote} has no branch {target}, and kundencheck "
+                    "never creates a branch on a remote by itself. Push it once by hand with `git push "
+                    "{quoted_remote} {quoted_branch}`, if that is what you want.").format(
+                    remote=remote, target=target, quoted_remote=_sh(remote), quoted_branch=quoted_branch))
+            # It could not be asked: nothing is pushed, for the reason a push would have failed.
+            asked = Attempt(status, lines, err)
+            refusal, reason = classify(asked, dest)
+            base = PushFailure(PushRefusal.FAILED, name, remote, target, dedicated, seconds=self.push_timeout)
+            raise PushError(self._failure(base, refusal, reason, asked))
+        if self._resolve(f"refs/remotes/{remote}/{target}") is None:
+            # As far as this clone knows, the branch is not on that remote: a push would create it.
+            raise _not_pushable(name, _(
+                "The answers were committed but not pushed: {remote} has no branch {target} as far as this "
+                "clone knows (`git fetch {quoted_remote}` updates what it knows), and kundencheck never creates "
+                "a branch on a remote by itself. Push it once by hand with `git push {quoted_remote} "
+                "{quoted_branch}`, if that is what you want.").format(
+                remote=remote, target=target, quoted_remote=_sh(remote), quoted_branch=quoted_branch))
+        return remote, dest
+
+    def _merge_remote_branch(self, branch_ref: str, remote: str, dest: str,
+                             config: dict[str, str | None], deadline: float) -> str | None:
+        """Bring the remote's copy of a team's answers branch into ours without a work tree.
+
+        Fetches it, merges by plumbing (`git merge-tree`, no index, no work tree) or fast-
+        forwards, moves our branch by compare-and-swap. Returns None when the branch can be
+        pushed again, else why not (a reason for the user).
+        """
+        if remote not in _remotes(config):
+            return _("the remote has runs this clone does not have yet")
+        if _GIT_VERSIONS.get(self._exe, (0,))[:2] < (2, 38):  # merge-tree --write-tree
+            return _("the remote has runs this clone does not have yet (git 2.38 or newer would "
+                     "let kundencheck merge them)")
+        try:
+            self._check_not_checked_out_elsewhere(branch_ref)
+        except StoreError as exc:
+            return str(exc)
+        tracking = f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}"
+        status, _out, err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
+                                           f"+{dest}:{tracking}"], config, deadline)
+        if status != 0:
+            if status is None:
+                raise _OutOfTime
+            return _("fetching the remote's runs to merge them failed ({reason})").format(reason=_git_reason(err))
+        ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
+        if ours is None or theirs is None or self._is_ancestor(theirs, ours):
+            return None
+        if self._is_ancestor(ours, theirs):
+            merge = theirs  # nothing of ours is missing there: fast-forward
+            subject = _("kundencheck: fast-forward to {remote}").format(remote=remote)
+        else:
+            status, out, err = self._run(["merge-tree", "--write-tree", "--allow-unrelated-histories",
+                                          ours, theirs], what=_("merge the answers branches"), ok=None)
+            if status != 0:
+                return _("the remote's {branch} and yours changed the same files, so kundencheck did not merge them").format(
+                    branch=dest.removeprefix("refs/heads/"))
+            tree = out.decode().split("\n", 1)[0].strip()
+            subject = _("kundencheck: merge answers from {remote}").format(remote=remote)
+            args = ["commit-tree", tree, "-p", ours, "-p", theirs, "-m", subject]
+            if _git_bool(config, "commit.gpgsign"):
+                args.insert(-2, "-S")
+            merge = self._run(args, what=_("create the merge commit"), user_locale=True)[1].decode().strip()
+        # Compare-and-swap: a commit of this clone made meanwhile makes it fail; the caller's
+        # next round fetches and merges again.
+        self._run(["update-ref", "-m", subject, branch_ref, merge, ours],
+                  what=_("move {branch} to the merge").format(branch=branch_ref.removeprefix("refs/heads/")), ok=None)
+        return None
+
+    def _bring_in_remote_commits(self, branch_ref: str, remote: str, dest: str, config: dict[str, str | None],
+                                 deadline: float, *, apply: bool) -> BringIn | _BroughtIn | None:
+        """The checked-out branch was refused because the remote's has commits it lacks: fetch
+        them and see whether kundencheck can bring them in. It can when every local commit the
+        remote lacks is an answers commit of kundencheck's (one new answers file, its run's
+        trailer, one parent): those are made again on the remote's tip by plumbing (answers
+        files never conflict; author, date and message kept) and the branch, its index and the
+        work tree fast-forwarded to the result (:meth:`_fast_forward_head`), as `git pull
+        --rebase` would, without touching anything else of the user's.
+
+        With ``apply`` it does so and says how many commits it brought in and moved; without,
+        it only looks. Returns a :class:`BringIn` saying why not (or, without ``apply``, that
+        it is possible), None when the time ran out.
+        """
+        if remote not in _remotes(config):
+            return BringIn(False, detail=_("{remote} is a URL, not a named remote, so kundencheck has no copy of its "
+                                           "branch to bring in").format(remote=remote))
+        tracking = f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}"
+        status, _out, err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
+                                           f"+{dest}:{tracking}"], config, deadline)
+        if status is None:
+            return None
+        if status != 0:
+            return BringIn(False, detail=_("fetching it failed: {reason}").format(reason=_git_reason(err)))
+        try:
+            with self._within(deadline):
+                return self._bring_in_fetched(branch_ref, tracking, config, apply=apply)
+        except _InTheWay as exc:
+            return BringIn(False, changed_files=exc.changed_files, detail=exc.message)
+        except StoreError as exc:  # git failed or was stopped on the way: nothing was changed
+            return BringIn(False, detail=exc.message)
+
+    def _bring_in_fetched(self, branch_ref: str, tracking: str, config: dict[str, str | None], *,
+                          apply: bool) -> BringIn | _BroughtIn:
+        """:meth:`_bring_in_remote_commits` once the remote's branch is fetched into ``tracking``."""
+        ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
+        if ours is None or theirs is None or self._is_ancestor(theirs, ours):
+            return _BroughtIn(0, 0)  # nothing to bring in (any more): push again
+        if self._is_ancestor(ours, theirs):
+            return _BroughtIn(0, 0, nothing_to_push=True)
+        local = self._local_commits(theirs, ours)
+        own = [c for c in local if c.answers is None]
+        if own:
+            return BringIn(False, own_commits=tuple(f"{c.sha[:10]} {c.subject}" for c in own[:3]), own_total=len(own))
+        changed = self._changes_in_the_way(ours, theirs)
+        if changed:
+            return BringIn(False, changed_files=changed)
+        if not apply:
+            return BringIn(True)
+        brought = int(self._run(["rev-list", "--count", f"{ours}..{theirs}"],
+                                what=_("count the remote's commits"))[1].decode().strip() or 0)
+        tip = theirs
+        for commit in local:
+            tip = self._replay(commit, tip, config)
+        self._fast_forward_head(branch_ref, ours, tip, theirs)
+        return _BroughtIn(brought, len(local))
+
+    def _local_commits(self, theirs: str, ours: str) -> list[_LocalCommit]:
+        """The commits of ``ours`` that ``theirs`` lacks, oldest first; ``answers`` is the
+        (path, blob) an answers commit of kundencheck's adds, None for any other commit."""
+        fmt = "%H%x1f%P%x1f%(trailers:key=Kundencheck-Run,valueonly,separator=%x1d)%x1f%s%x1e"
+        out = self._run(["log", "--reverse", "--no-show-signature", "--no-color", "--encoding=UTF-8",
+                         f"--format={fmt}", f"{theirs}..{ours}", "--"], what=_("list your commits"))[1]
+        found = []
+        for record in out.decode("utf-8", "replace").split("\x1e"):
+            record = record.strip("\n")
+            if not record:
+                continue
+            sha, parents, runs, subject = record.split("\x1f", 3)
+            answers = None
+            run_ids = [r.strip() for r in runs.split("\x1d") if r.strip()]
+            if len(parents.split()) == 1 and len(run_ids) == 1:
+                raw = self._run(["diff-tree", "-r", "-z", "--no-renames", "--no-commit-id", "--raw", parents, sha],
+                                what=_("read what a commit changed"))[1].split(b"\0")
+                entries = [(raw[i], raw[i + 1]) for i in range(0, len(raw) - 1, 2)]
+                if len(entries) == 1:
+                    meta, path = entries[0][0].decode(), entries[0][1].decode("utf-8", "surrogateescape")
+                    _old_mode, new_mode, _old, blob, change = meta.lstrip(":").split(" ")
+                    if (change == "A" and new_mode == "100644" and path.startswith(ANSWERS_ROOT + "answers/")
+                            and path.endswith(f"/{run_ids[0]}.toml")):
+                        answers = (path, blob)
+            found.append(_LocalCommit(sha, subject, answers))
+        return found
+
+    def _changes_in_the_way(self, ours: str, theirs: str) -> tuple[str, ...]:
+        """Files the remote's commits change in which the user has changes of their own
+        (staged, unstaged, or an untracked file where the remote adds one): a fast-forward
+        would have to overwrite them, so kundencheck does not bring the remote's commits in."""
+        base = self._run(["merge-base", ours, theirs], what=_("find where the branches part"))[1].decode().strip()
+
+        def names(args: list[str]) -> set[str]:
+            out = self._run(args, what=_("list the remote's changes"))[1].decode("utf-8", "surrogateescape")
+            return {p for p in out.split("\0") if p}
+
+        changed = names(["diff-tree", "-r", "-z", "--no-renames", "--name-only", base, theirs])
+        if not changed:
+            return ()
+        added = names(["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--diff-filter=A", base, theirs])
+        # What the user changed, as `git status` sees it (stat data refreshed in memory only).
+        out = self._run(["--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=no"],
+                        what=_("list your changes"))[1].decode("utf-8", "surrogateescape").split("\0")
+        mine, i = set(), 0
+        while i < len(out):
+            entry = out[i]
+            if len(entry) > 3:
+                mine.add(entry[3:])
+                if entry[0] in "RC":
+                    i += 1  # the name it was renamed or copied from follows
+                    mine.add(out[i] if i < len(out) else "")
+            i += 1
+        in_the_way = (mine & changed) | {p for p in added if os.path.lexists(self.root / p)}
+        return tuple(sorted(in_the_way))
+
+    def _replay(self, commit: _LocalCommit, onto: str, config: dict[str, str | None]) -> str:
+        """An answers commit made again on ``onto``: the same file, message, author and date."""
+        assert commit.answers is not None
+        path, blob = commit.answers
+        tree = self._build_tree(onto, path, blob, replace=False)
+        raw = self._cat_batch([commit.sha])[0][1]
+        headers, _sep, message = raw.partition(b"\n\n")
+        env = {}
+        for line in headers.decode("utf-8", "replace").split("\n"):
+            if line.startswith("author "):
+                who, when, zone = line[len("author "):].rsplit(" ", 2)
+                name, _lt, email = who.partition(" <")
+                env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email.rstrip(">"), "GIT_AUTHOR_DATE": f"@{when} {zone}"}
+        sign = _git_bool(config, "commit.gpgsign")  # as `git rebase` signs what it makes again
+        args = ["commit-tree", tree, "-p", onto, *(["-S"] if sign else [])]
+        status, out, err = self._run(args, stdin=message, env=env, what=_("make your answers commit again"),
+                                     ok=None, user_locale=sign)
+        if status != 0:
+            raise StoreError(_("git could not make the answers commit {commit} again on the remote's branch. git "
+                               "said: {error}").format(commit=commit.sha[:10], error=err.strip() or _("(nothing)")))
+        return out.decode().strip()
+
+    def _fast_forward_head(self, branch_ref: str, old: str, new: str, theirs: str) -> None:
+        """Move the checked-out branch from ``old`` to ``new`` (the remote's tip with the answers
+        commits made again on it), with the index and the work tree, as the commit protocol
+        moves it: index.lock held from before the branch moves until the index goes with it, a
+        journal for a kundencheck killed meanwhile, compare-and-swap. The index and the work
+        tree change as `git read-tree -m -u OLD NEW` (a two-tree merge, what a fast-forward
+        does) changes them in a copy of the index: only files that differ between the two, and
+        none that has changes of the user's (git refuses, nothing is written)."""
+        lock = self._take_index_lock()
+        updated = moved = False
+        try:
+            symref, head = self._head()
+            if symref != branch_ref or head != old:
+                raise StoreError(_("{branch} moved while kundencheck brought in the remote's commits; nothing was "
+                                   "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
+            self._check_ready((symref, head), lock_held=True)
+            self._check_not_checked_out_elsewhere(branch_ref)
+            lock.note(ref=branch_ref, old=old, new=new, fast_forward=[old, new])
+            header = b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big")
+            lock.start_from(self._index, header + self._hash(header).digest())
+            updated = True  # from here on, whatever happens, the files are put back unless the branch moves
+            status, _out, err = self._run(["read-tree", "-m", "-u", old, new], what=_("update your files"),
+                                          env={"GIT_INDEX_FILE": str(lock.build)}, ok=None)
+            if status != 0:
+                raise _InTheWay(_("git would not update your files to the remote's commits: {reason}").format(
+                    reason=_git_reason(err)), self._changes_in_the_way(old, theirs))
+            lock.adopt()
+            subject = _("kundencheck push: your answers commits moved onto {tip}").format(tip=theirs[:10])
+            status = self._run(["update-ref", "-m", subject, "HEAD", new, old], what=_("move the branch"), ok=None)[0]
+            if status != 0 and not self._landed([(new, old)], "HEAD"):  # not git moving it, then dying
+                raise StoreError(_("{branch} moved while kundencheck brought in the remote's commits; nothing was "
+                                   "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
+            moved = True
+            lock.commit()
+        except BaseException as exc:
+            if moved:
+                pass  # only renaming the lock over the index failed: as after `git commit`
+            elif self._landed([(new, old)], "HEAD"):
+                lock.commit()  # the branch is there after all: the index and the files go with it
+            else:
+                if updated:
+                    self._undo_fast_forward(lock.path, lock.build, new, old)
+                lock.release()
+            if isinstance(exc, OSError):  # writing the journal or renaming the lock
+                raise _write_failed(exc, self.git_dir) from exc
+            raise
+
+
+# ---------------------------------------------------------------------- module helpers
+
+def _is_url(remote: str) -> bool:
+    return "/" in remote or ":" in remote
+
+
+def _git_push_destination(name: str, remote: str, upstream_remote: str, merge: str, mode: str) -> str | None:
+    """The branch on ``remote`` a plain `git push` pushes branch ``name`` to, as push.default
+    (``mode``) makes git choose it; None where git pushes nothing: ``nothing``; ``simple`` (the
+    default) to an upstream of another name, such as the origin/main a `git switch -c feature
+    origin/main` follows; ``upstream`` to a remote other than the upstream's."""
+    own = f"refs/heads/{name}"
+    to_upstream = remote == upstream_remote
+    if mode in ("current", "matching"):
+        return own
+    if mode in ("upstream", "tracking"):
+        return merge if to_upstream else None
+    if mode == "nothing":
+        return None
+    if not to_upstream:  # simple, pushing to another remote than the one it pulls from: as current
+        return own
+    return merge if merge == own else None

@@ -1,0 +1,338 @@
+"""Running git: the one place in kundencheck that starts a git process.
+
+:class:`GitRunner` is the bottom of the store (store/git_store.py shows how the parts fit). It
+runs git three ways, each for a reason:
+
+- directly (:class:`_StartedGit`, ``_run(..., quick=True)``), in the C locale and never
+  prompting, as GitPython would run it: opening the repository, HEAD, the config and the
+  history reads. What the first screen needs from git runs before GitPython is imported
+  (importing it costs about a third of Textual's import), and a read can be started ahead
+  (``GitStore.start_reading_state``) while Python imports the terminal UI;
+- through GitPython's ``Git`` command wrapper (``_run``), imported on first use, usually in a
+  worker thread: every other call, chiefly the commands that build and write a commit and run
+  its hooks. Its time limit (``kill_after_timeout``) stops a hook or a signing program that
+  waits for input kundencheck cannot give;
+- in a session of its own (``_network``): a git that talks to a remote (push, fetch,
+  ls-remote) has no controlling terminal, so nothing it starts can prompt inside the TUI, and
+  at the deadline it is killed with everything it started (GitPython's wrapper kills git only).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from kundencheck.core.errors import StoreError
+from kundencheck.core.i18n import _
+
+#: `git hook run --ignore-missing` appeared in git 2.36.
+MIN_GIT_VERSION = (2, 36)
+
+_GIT_VERSIONS: dict[str, tuple[int, ...]] = {}  # executable -> version, checked once
+
+
+class GitRunner:
+    """Runs git in one work tree (``root``), within the time limits below."""
+
+    #: Seconds after which any single git call is killed (a hook or gpg waiting forever).
+    timeout: float = 60.0
+
+    #: Seconds a push may take, with the fetch and second push a team's answers branch may need
+    #: (a slow network, a server that does not answer); then it is stopped. Never prompts.
+    push_timeout: float = 60.0
+
+    def __init__(self, root: pathlib.Path, exe: str) -> None:
+        self._gitmod: Any = None
+        self._git_cmd: Any = None
+        self.root = root
+        self._exe = exe
+        #: Quick reads started ahead (start_reading_state), by their git arguments; each is
+        #: taken by the first _run of the same arguments, so it is never read twice.
+        self._started: dict[tuple[str, ...], _StartedGit] = {}
+
+    @property
+    def _git(self) -> Any:
+        """GitPython's command wrapper, imported on first use.
+
+        Importing GitPython costs about as much as a third of Textual's import, so the calls
+        made before the first screen (opening, HEAD, identity) run git directly and GitPython
+        is loaded when the store first commits or reads history, usually in a worker thread.
+        """
+        if self._git_cmd is None:
+            self._gitmod = _import_gitpython()
+            self._git_cmd = self._gitmod.Git(str(self.root))
+            self._git_cmd.update_environment(GIT_TERMINAL_PROMPT="0")
+        return self._git_cmd
+
+    def close(self) -> None:
+        """End any helper processes GitPython keeps, and reads started ahead but never taken."""
+        while self._started:
+            self._started.popitem()[1].abandon()
+        if self._git_cmd is not None:
+            self._git_cmd.clear_cache()
+
+    def _run(self, args: list[str], *, what: str, stdin: bytes | None = None,
+             ok: tuple[int, ...] | None = (0,), user_locale: bool = False, quick: bool = False,
+             env: dict[str, str] | None = None) -> tuple[int, bytes, str]:
+        """Run git; return (status, stdout bytes, stderr). ok=None: caller checks status.
+
+        GitPython runs git with LC_ALL=C; ``user_locale`` gives the user's locale back to
+        programs the user wrote or reads (hooks, gpg's pinentry). Empty LC_ALL means unset.
+        ``env``: more environment variables for this call (not with ``quick``).
+        """
+        if quick:  # a read (before the first screen, or of history): git directly, no GitPython import
+            started = self._started.pop(tuple(args), None) if stdin is None else None
+            try:
+                if started is not None:
+                    status, out, err = started.result()
+                else:
+                    status, out, err = _run_plain([self._exe, *args], self.root, self.timeout, stdin)
+            except (OSError, subprocess.SubprocessError) as exc:
+                raise StoreError(_("Could not {what}: running git failed ({error}).").format(what=what, error=exc)) from exc
+            if ok is not None and status not in ok:
+                raise StoreError(_git_failed(what, args, status, err))
+            return status, out, err
+        env = dict(env or {})
+        if user_locale:
+            env.update({k: os.environ.get(k, "") for k in ("LC_ALL", "LANGUAGE")})
+        git_cmd = self._git  # imports GitPython on first use
+        stream = None
+        try:
+            if stdin is not None:
+                # GitPython wants a real file as stdin; a pipe could deadlock on big output.
+                stream = tempfile.TemporaryFile()
+                stream.write(stdin)
+                stream.seek(0)
+            timers = _kill_timers()
+            try:
+                status, out, err = git_cmd.execute(
+                    [self._exe, *args], istream=stream, with_extended_output=True,
+                    with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
+                    kill_after_timeout=_timeout(self.timeout), env=env or None)
+            except BaseException:
+                # Interrupted (ctrl+c): GitPython leaves git running and its time-limit timer
+                # pending (the interpreter would wait for it); end both now.
+                for timer in _kill_timers() - timers:
+                    timer.cancel()
+                    with contextlib.suppress(Exception):
+                        timer.function(*timer.args)
+                raise
+        except (self._gitmod.exc.GitError, OSError) as exc:
+            raise StoreError(_("Could not {what}: running git failed ({error}).").format(what=what, error=exc)) from exc
+        finally:
+            if stream is not None:
+                stream.close()
+        if status is not None and status < 0 and "Timeout:" in err:
+            # GitPython killed git (and a hook it ran) after self.timeout seconds.
+            raise StoreError(_("Could not {what}: git did not finish within {seconds:g} seconds "
+                               "and was stopped. Something it ran (a hook, a signing program, a password "
+                               "prompt) was waiting, perhaps for input kundencheck cannot give; a `git "
+                               "commit` by hand in a terminal shows what waits.").format(what=what, seconds=self.timeout))
+        if ok is not None and status not in ok:
+            raise StoreError(_git_failed(what, args, status, err))
+        return status, out, err
+
+    @contextlib.contextmanager
+    def _within(self, deadline: float) -> Iterator[None]:
+        """Each git call made meanwhile is stopped at ``deadline`` at the latest."""
+        before = self.__dict__.get("timeout")
+        self.timeout = max(min(self.timeout, deadline - time.monotonic()), 1.0)
+        try:
+            yield
+        finally:
+            if before is None:
+                del self.timeout
+            else:
+                self.timeout = before
+
+    def _network(self, args: list[str], config: dict[str, str | None], deadline: float, *,
+                 env: dict[str, str] | None = None) -> tuple[int | None, list[str], str]:
+        """Run a git command that talks to a remote: (exit status or None when it was stopped
+        at the deadline, porcelain stdout lines, stderr, what of it there was when stopped).
+
+        It runs in a session of its own (no controlling terminal, so nothing it starts can
+        open /dev/tty and prompt inside the TUI) and is killed with everything it started.
+        git's own messages are in the C locale (they are read); LANGUAGE names the language
+        kundencheck speaks, which programs in a hook that honour it use (git ignores it in
+        the C locale), so `kundencheck check` in a pre-push hook speaks it too.
+        """
+        from kundencheck.core.i18n import current_language
+
+        environ = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never",
+                   "LC_ALL": "C", "LANGUAGE": current_language(), **(env or {})}
+        environ.pop("GIT_TRACE2_PARENT_SID", None)  # run from a git hook: the push's events are its own
+        if not (environ.get("GIT_SSH_COMMAND") or environ.get("GIT_SSH") or config.get("core.sshcommand")):
+            environ["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
+        posix = os.name == "posix"
+        try:
+            proc = subprocess.Popen([self._exe, *args], cwd=self.root, env=environ,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, start_new_session=posix)
+        except OSError as exc:
+            raise StoreError(_("Could not run git to reach the remote: {error}.").format(error=exc)) from exc
+        status: int | None
+        try:
+            out, err = proc.communicate(timeout=max(deadline - time.monotonic(), 0.1))
+            status = proc.returncode
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                if posix:
+                    os.killpg(proc.pid, 9)  # git, ssh and whatever they started
+                else:
+                    proc.kill()
+            out, err, status = b"", b"", None
+            with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+                out, err = proc.communicate(timeout=5)  # what a hook said before it was stopped
+        lines = out.decode("utf-8", "replace").splitlines()
+        return status, lines, err.decode("utf-8", "replace")
+
+
+# ---------------------------------------------------------------------- module helpers
+
+def _find_git(timeout: float) -> str:
+    """The git executable, checked once per process to be new enough."""
+    exe, check_version = _start_finding_git(timeout)
+    check_version()
+    return exe
+
+
+def _start_finding_git(timeout: float) -> tuple[str, Callable[[], None]]:
+    """The git executable, and a call that finishes checking its version (it raises when git is
+    too old or cannot run). The check runs meanwhile: opening a repository starts it, runs its
+    own first git command alongside (each git start is some milliseconds of every kundencheck
+    start) and finishes it before reading that command's answer."""
+    wanted = os.environ.get("GIT_PYTHON_GIT_EXECUTABLE") or "git"
+    found = shutil.which(wanted)
+    needed = ".".join(map(str, MIN_GIT_VERSION))
+    if found is None:
+        raise StoreError(_(
+            "git was not found (looked for `{program}` on PATH). kundencheck keeps the answers in "
+            "your project's git history and needs git {needed} or newer: install it "
+            "(https://git-scm.com/downloads, or your system's package manager) and try again.").format(
+            program=wanted, needed=needed))
+
+    def cannot_run(exc: BaseException) -> StoreError:
+        return StoreError(_("Could not run `{program} version` ({error}). kundencheck needs git {needed} or newer.").format(
+            program=found, error=exc, needed=needed))
+
+    proc: subprocess.Popen | None = None
+    if found not in _GIT_VERSIONS:
+        try:
+            proc = subprocess.Popen([found, "version"], cwd=pathlib.Path.cwd() if os.path.isdir(os.curdir) else pathlib.Path("/"),
+                                    env=_plain_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise cannot_run(exc) from exc
+
+    def check_version() -> None:
+        if proc is not None:
+            try:
+                out, _err = proc.communicate(timeout=_timeout(timeout))
+            except (OSError, subprocess.SubprocessError) as exc:
+                proc.kill()
+                proc.wait()
+                raise cannot_run(exc) from exc
+            match = re.search(r"(\d+)\.(\d+)(?:\.(\d+))?", out.decode("ascii", "replace"))
+            _GIT_VERSIONS[found] = tuple(int(p) for p in match.groups(default="0")) if match and proc.returncode == 0 else (0,)
+        if _GIT_VERSIONS[found][:2] < MIN_GIT_VERSION:
+            found_version = ".".join(map(str, _GIT_VERSIONS[found]))
+            raise StoreError(_("git {version} is too old ({program}): kundencheck needs git {needed} "
+                               "or newer (for `git hook run`). Please upgrade git and try again.").format(
+                version=found_version, program=found, needed=needed))
+
+    return found, check_version
+
+
+def _import_gitpython() -> Any:
+    needed = ".".join(map(str, MIN_GIT_VERSION))
+    try:
+        import git as gitmod
+    except ImportError as exc:
+        raise StoreError(_("git could not be used from Python ({error}). Check that `git --version` "
+                           "works in this terminal; kundencheck needs git {needed} or newer.").format(
+            error=exc, needed=needed)) from exc
+    return gitmod
+
+
+def _plain_env() -> dict[str, str]:
+    """git's environment: C locale (its messages are parsed), never prompting."""
+    return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
+
+
+class _StartedGit:
+    """A git command run without GitPython, the way GitPython would (C locale, never
+    prompting), started now and answered by :meth:`result`."""
+
+    def __init__(self, argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None,
+                 env: dict[str, str] | None = None) -> None:
+        self._timeout = _timeout(timeout)
+        self._stdin = stdin
+        self._proc = subprocess.Popen(argv, cwd=cwd, env={**_plain_env(), **(env or {})},
+                                      stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def result(self) -> tuple[int, bytes, str]:
+        """(exit status, stdout, stderr); raises subprocess.TimeoutExpired after the timeout,
+        having stopped git."""
+        # communicate() writes the input while it reads the output: no pipe deadlock.
+        try:
+            out, err = self._proc.communicate(self._stdin, timeout=self._timeout)
+        except BaseException:
+            self.abandon()
+            raise
+        return self._proc.returncode, out, err.decode("utf-8", "replace")
+
+    def abandon(self) -> None:
+        """Stop git if it still runs, and reap it."""
+        with contextlib.suppress(OSError):
+            self._proc.kill()
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            self._proc.communicate(timeout=5)
+
+
+def _run_plain(argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None) -> tuple[int, bytes, str]:
+    """Run git without GitPython, the way GitPython would (C locale, never prompting)."""
+    return _StartedGit(argv, cwd, timeout, stdin).result()
+
+
+def _git_failed(what: str, args: list[str], status: int, err: str) -> str:
+    return _("Could not {what}: `git {args}` failed (exit status {status}). git said: {error}").format(
+        what=what, args=" ".join(args), status=status, error=err.strip() or _("(nothing)"))
+
+
+def _git_reason(err: str) -> str:
+    """git's error output as one short paragraph, without hints and progress lines."""
+    from kundencheck.core.text import one_line
+
+    kept = []
+    for line in err.splitlines():
+        line = line.strip()
+        if not line or line.startswith(("hint:", "To ", "Done")):
+            continue
+        bare = re.sub(r"^(fatal|error|remote): ", "", line)
+        new_sentence = bare != line or bare[:1].isupper()
+        if kept and new_sentence and not kept[-1].endswith((".", "!", "?", ":")):
+            kept[-1] += "."
+        kept.append(bare)
+    return one_line(" ".join(kept), 400).rstrip(".")
+
+
+def _kill_timers() -> set[Any]:
+    """The pending timers GitPython starts to stop a git call at its time limit."""
+    import threading
+
+    return {thread for thread in threading.enumerate()
+            if isinstance(thread, threading.Timer) and getattr(thread.function, "__name__", "") == "kill_process"}
+
+
+def _timeout(seconds: float) -> float | None:
+    # GitPython refuses kill_after_timeout on Windows instead of ignoring it.
+    return None if sys.platform == "win32" else seconds
