@@ -1,5 +1,6 @@
-"""Layering rules: the core imports neither Textual nor GitPython; only the store talks to git;
-each part of kundencheck imports only the layers below it (docs/architecture.md).
+"""Layering rules: the core imports neither Textual nor GitPython; only the store talks to git, and
+in the store only store/runner.py starts it; each part of kundencheck imports only the layers
+below it (docs/architecture.md).
 
 Checked twice: dynamically (importing the core in a fresh interpreter and looking at
 ``sys.modules``) and statically (every import statement, also those inside functions).
@@ -204,6 +205,86 @@ def test_only_the_command_line_imports_the_command_line():
                  if path.relative_to(SRC).parts[0] not in ("cli", "__main__.py")
                  and "kundencheck.cli" in kundencheck_imports(path.read_text(encoding="utf-8"), str(path))]
     assert offenders == []
+
+
+#: What starts a process: a call of one of these in a module outside store/runner.py runs a program.
+PROCESS_STARTERS = {"subprocess": {"run", "Popen", "call", "check_call", "check_output", "getoutput",
+                                   "getstatusoutput"},
+                    "os": {"system", "popen", "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp",
+                           "execlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe", "spawnl", "spawnle", "spawnlp",
+                           "spawnlpe", "posix_spawn", "posix_spawnp", "fork", "forkpty"}}
+
+
+def process_starts(source: str, filename: str = "<string>") -> list[str]:
+    """Every call in ``source`` that starts a process (``subprocess.run(...)``, ``os.system(...)``,
+    ``Popen(...)`` imported from subprocess), as ``module.name``."""
+    tree = ast.parse(source, filename)
+    imported = {alias.asname or alias.name: (node.module, alias.name)
+                for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module in PROCESS_STARTERS
+                for alias in node.names}
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            module, name = func.value.id, func.attr
+        elif isinstance(func, ast.Name) and func.id in imported:
+            module, name = imported[func.id]
+        else:
+            continue
+        if name in PROCESS_STARTERS.get(module, ()):
+            found.append(f"{module}.{name}")
+    return found
+
+
+def git_command_lines(source: str, filename: str = "<string>") -> list[int]:
+    """Lines of ``source`` with a command line for git: a list or tuple of two or more that starts
+    with "git" (a tuple of module names such as ``("git",)`` is not one)."""
+    return [node.lineno for node in ast.walk(ast.parse(source, filename))
+            if isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) > 1 and isinstance(node.elts[0], ast.Constant)
+            and node.elts[0].value == "git"]
+
+
+@pytest.mark.parametrize("code, found", [("import subprocess\nsubprocess.run(['ls'])", "subprocess.run"),
+                                         ("from subprocess import Popen\nPopen(x)", "subprocess.Popen"),
+                                         ("import os\nos.system('git status')", "os.system"),
+                                         ("def f():\n    import os\n    os.execvp('git', args)", "os.execvp")])
+def test_the_process_checker_flags_a_process_start(code, found):
+    assert process_starts(code) == [found]
+
+
+def test_the_process_checker_does_not_flag_an_exception_or_a_constant():
+    assert process_starts("import subprocess\ntry:\n    pass\nexcept subprocess.SubprocessError:\n    pass\n"
+                          "x = subprocess.DEVNULL") == []
+
+
+def test_the_git_command_line_checker_flags_a_git_argv():
+    assert git_command_lines("import subprocess\nsubprocess.run(['git', 'status'])") == [2]
+    assert git_command_lines("args = ('git', 'log')") == [1]
+    assert git_command_lines("x = ['gitk', 'git']") == []
+    assert git_command_lines("modules = ('git',)") == []
+
+
+def test_only_the_store_runs_git():
+    """No module outside store/ holds a git command line; the TUI's editor (the user's $EDITOR)
+    is the one other program kundencheck starts."""
+    offenders = [f"{path.relative_to(SRC.parent)}:{line}" for path in python_files(SRC) if STORE not in path.parents
+                 for line in git_command_lines(path.read_text(encoding="utf-8"), str(path))]
+    assert not offenders, f"only src/kundencheck/store/ runs git; a git command line in: {', '.join(offenders)}"
+    starters = {str(path.relative_to(SRC)) for path in python_files(SRC) if STORE not in path.parents
+                and process_starts(path.read_text(encoding="utf-8"), str(path))}
+    assert starters == {"tui/editor.py"}, f"modules outside the store that start a program: {sorted(starters)}"
+
+
+def test_in_the_store_only_the_runner_starts_git():
+    """store/runner.py runs every git process (directly, through GitPython's command wrapper or
+    in a session of its own); the other parts of the store ask it."""
+    starters = {path.name for path in python_files(STORE) if process_starts(path.read_text(encoding="utf-8"), str(path))}
+    assert starters == {"runner.py"}, f"store modules that start a process themselves: {sorted(starters)}"
+    gitpython = {path.name for path in python_files(STORE)
+                 if "git" in imported_top_level_modules(path.read_text(encoding="utf-8"), str(path))}
+    assert gitpython == {"runner.py"}, f"store modules that import GitPython: {sorted(gitpython)}"
 
 
 # ------------------------------------------------------------------------- a fast command line
