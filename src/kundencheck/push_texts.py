@@ -8,9 +8,19 @@ with a command that works for each case. Nothing here reads git's text.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from kundencheck.core.i18n import _, translate
 from kundencheck.core.text import one_line
-from kundencheck.store.push import GateFinding, PushFailure, PushRefusal, PushResult
+from kundencheck.store.push import (
+    BringIn,
+    GateFinding,
+    NotBroughtIn,
+    PushFailure,
+    PushRefusal,
+    PushResult,
+    Unpushable,
+)
 
 #: How many of the gate's findings are listed (the most important first), then "and N more".
 GATE_FINDINGS_SHOWN = 5
@@ -20,6 +30,15 @@ FINDING_WIDTH = 140
 _LEVEL_ORDER = {"error": 0, "warning": 1}
 _LEVEL_SYMBOLS = {"error": "✘", "warning": "⚠"}
 RETRY = "kundencheck push"
+
+
+class Committed(StrEnum):
+    """What was committed right before the push (the commit is kept, whatever the push did)."""
+
+    #: A run's answers (kundencheck run, answer, drafts commit).
+    ANSWERS = "answers"
+    #: The project's setup: its config, its checklists (kundencheck init).
+    SETUP = "setup"
 
 
 def pushed_text(result: PushResult) -> str:
@@ -59,14 +78,15 @@ def refusal_title(failure: PushFailure) -> str:
     return titles[failure.refusal]
 
 
-def failure_text(failure: PushFailure, *, committed: bool = False) -> str:
+def failure_text(failure: PushFailure, *, committed: bool | Committed = False) -> str:
     """What went wrong and what to do, as a paragraph (and indented lines for the hook's or
     the remote's output, or the gate's findings). ``committed``: right after a commit, which
-    is kept whatever happened to the push."""
+    is kept whatever happened to the push, and what it holds (True: a run's answers)."""
+    made = Committed.ANSWERS if committed is True else committed or None
     if failure.refusal is PushRefusal.NOT_PUSHABLE:
-        return failure.detail
+        return _not_pushable(failure, made)
     text = _WRITERS[failure.refusal](failure)
-    if committed:
+    if made:
         text += "\n" + _("The commit is kept in your repository.")
     return text
 
@@ -76,6 +96,106 @@ def failure_text(failure: PushFailure, *, committed: bool = False) -> str:
 
 def _refspec(failure: PushFailure) -> str:
     return failure.branch if failure.target in ("", failure.branch) else f"{failure.branch}:{failure.target}"
+
+
+def _sh(word: str) -> str:
+    """``word`` quoted for a shell, where a command to run shows a name of the user's."""
+    import shlex
+
+    return shlex.quote(word)
+
+
+def _not_pushable(failure: PushFailure, committed: Committed | None) -> str:
+    """Nothing was tried (no remote, no upstream, ...): why, and the command that sets it up."""
+    writer = _UNPUSHABLE.get(failure.why) if failure.why is not None else None
+    reason = writer(failure) if writer is not None else failure.detail or "?"
+    if committed is Committed.ANSWERS:
+        return _("The answers were committed but not pushed: {reason}").format(reason=reason)
+    if committed is Committed.SETUP:
+        return _("The project's setup was committed but not pushed: {reason}").format(reason=reason)
+    return _("Not pushed: {reason}").format(reason=reason)
+
+
+def _detached(failure: PushFailure) -> str:
+    return _("HEAD is detached (not on a branch) in {path}, so there is no branch to push. Push by hand with "
+             "`git push REMOTE HEAD:BRANCH`.").format(path=failure.path)
+
+
+def _not_a_branch(failure: PushFailure) -> str:
+    return _("{ref} is not a branch kundencheck can push.").format(ref=repr(failure.branch))
+
+
+def _no_commits(failure: PushFailure) -> str:
+    return _("there is no branch {branch} in {path} yet, so there is nothing to push.").format(
+        branch=failure.branch, path=failure.path)
+
+
+def _no_remote(failure: PushFailure) -> str:
+    return _("{path} has no remote (`git remote -v` lists none). Add the team's with `git remote add origin URL`, "
+             "then push with `git push -u origin {branch}`.").format(path=failure.path, branch=_sh(failure.branch))
+
+
+def _no_upstream(failure: PushFailure) -> str:
+    return _("your branch {branch} has no upstream, and kundencheck never creates a branch on a remote by itself. "
+             "To share the branch, push it once with `git push -u {remote} {quoted}` (that sets the upstream; "
+             "kundencheck pushes there from then on).").format(
+        branch=failure.branch, remote=_sh(failure.remote), quoted=_sh(failure.branch))
+
+
+def _no_upstream_remote_has_it(failure: PushFailure) -> str:
+    command = f"git branch --set-upstream-to={_sh(failure.remote + '/' + failure.branch)} {_sh(failure.branch)}"
+    return _("your branch {branch} has no upstream, and kundencheck pushes only to a branch's upstream. {remote} has "
+             "a branch {branch}; if yours should follow it, set it with `{command}`, then push with `{then}`.").format(
+        branch=failure.branch, remote=failure.remote, command=command, then=RETRY if failure.dedicated else "git push")
+
+
+def _no_such_remote(failure: PushFailure) -> str:
+    return _("there is no remote named {remote} (the remotes here: {remotes}). Push with `git push REMOTE {branch}`, "
+             "or set the upstream once with `git push -u REMOTE {branch}`.").format(
+        remote=repr(failure.remote), remotes=", ".join(failure.remotes), branch=_sh(failure.branch))
+
+
+def _remote_like_an_option(failure: PushFailure) -> str:
+    return _("{remote} is not a remote kundencheck pushes to.").format(remote=repr(failure.remote))
+
+
+def _push_default(failure: PushFailure) -> str:
+    return _("a plain `git push` would not push {branch} here (push.default is {mode}, and the branch's upstream is "
+             "{upstream} on {upstream_remote}), and kundencheck pushes only where `git push` would. Push it by hand "
+             "to where you mean it to go (`git push {quoted_remote} {quoted_branch}:BRANCH`), or let `git push` push "
+             "each branch to its upstream, whatever its name, with `git config push.default upstream`.").format(
+        branch=failure.branch, mode=failure.push_default, upstream=failure.upstream,
+        upstream_remote=failure.upstream_remote, quoted_remote=_sh(failure.remote), quoted_branch=_sh(failure.branch))
+
+
+def _url_lacks_branch(failure: PushFailure) -> str:
+    return _("{remote} has no branch {target}, and kundencheck never creates a branch on a remote by itself. Push it "
+             "once by hand with `git push {quoted_remote} {quoted_branch}`, if that is what you want.").format(
+        remote=failure.remote, target=failure.target, quoted_remote=_sh(failure.remote),
+        quoted_branch=_sh(_refspec(failure)))
+
+
+def _no_remote_branch(failure: PushFailure) -> str:
+    return _("{remote} has no branch {target} as far as this clone knows (`git fetch {quoted_remote}` updates what "
+             "it knows), and kundencheck never creates a branch on a remote by itself. Push it once by hand with "
+             "`git push {quoted_remote} {quoted_branch}`, if that is what you want.").format(
+        remote=failure.remote, target=failure.target, quoted_remote=_sh(failure.remote),
+        quoted_branch=_sh(_refspec(failure)))
+
+
+_UNPUSHABLE = {
+    Unpushable.DETACHED: _detached,
+    Unpushable.NOT_A_BRANCH: _not_a_branch,
+    Unpushable.NO_COMMITS: _no_commits,
+    Unpushable.NO_REMOTE: _no_remote,
+    Unpushable.NO_UPSTREAM: _no_upstream,
+    Unpushable.NO_UPSTREAM_REMOTE_HAS_IT: _no_upstream_remote_has_it,
+    Unpushable.NO_SUCH_REMOTE: _no_such_remote,
+    Unpushable.REMOTE_LIKE_AN_OPTION: _remote_like_an_option,
+    Unpushable.PUSH_DEFAULT: _push_default,
+    Unpushable.URL_LACKS_BRANCH: _url_lacks_branch,
+    Unpushable.NO_REMOTE_BRANCH: _no_remote_branch,
+}
 
 
 def _output(failure: PushFailure, said: str, silent: str) -> str:
@@ -99,7 +219,7 @@ def _no_verify(failure: PushFailure) -> str:
 
 def _hook(failure: PushFailure) -> str:
     gate = failure.gate
-    where = dict(hook=failure.hook or "pre-push", branch=failure.branch, remote=failure.remote)
+    where = {"hook": failure.hook or "pre-push", "branch": failure.branch, "remote": failure.remote}
     if gate is not None and gate.exit_code == 1:
         return _gate_refused(failure)
     if gate is not None and gate.exit_code == 2:
@@ -166,13 +286,13 @@ def _what_to_do(findings: list[GateFinding]) -> list[str]:
 
 
 def _behind(failure: PushFailure) -> str:
-    where = dict(branch=failure.branch, remote=failure.remote, target=failure.target or failure.branch)
+    where = {"branch": failure.branch, "remote": failure.remote, "target": failure.target or failure.branch}
     bring = failure.bring_in
     pull = _("`git pull --rebase {remote} {target}`").format(**where)
     if failure.dedicated:
         return _("Not pushed: {remote}'s {target} has runs this clone does not have yet, and kundencheck could not "
                  "merge them in: {detail}. Try again with `{command}`.").format(
-            detail=(bring.detail if bring else "") or "?", command=RETRY, **where)
+            detail=_not_brought_in(bring, failure) if bring else "?", command=RETRY, **where)
     if bring is None or bring.possible:
         return _("Not pushed: {remote}'s {target} has commits your {branch} does not have yet (someone pushed "
                  "first). `{command}` brings them in and pushes: it moves your answers commits on top of them "
@@ -194,9 +314,33 @@ def _behind(failure: PushFailure) -> str:
                  "you have changed and not committed ({files}), so kundencheck did not bring them in. Commit or stash "
                  "those changes (`git stash`), then {pull} (and `git stash pop`), then push with `{command}`.").format(
             files=files, pull=pull, command=RETRY, **where)
+    if bring.why is NotBroughtIn.BRANCH_MOVED:
+        return _("Not pushed: {remote}'s {target} has commits your {branch} does not have yet, and your {branch} moved "
+                 "while kundencheck brought them in (nothing was changed). Try again with `{command}`.").format(
+            command=RETRY, **where)
     return _("Not pushed: {remote}'s {target} has commits your {branch} does not have yet, and kundencheck could not "
              "bring them in: {detail}. Bring them in with {pull}, then push with `{command}`.").format(
-        detail=bring.detail.rstrip(".") or "?", pull=pull, command=RETRY, **where)
+        detail=_not_brought_in(bring, failure), pull=pull, command=RETRY, **where)
+
+
+def _not_brought_in(bring: BringIn, failure: PushFailure) -> str:
+    """Why kundencheck could not bring (or merge) the remote's commits in, as a clause."""
+    where = {"remote": failure.remote, "target": failure.target or failure.branch, "branch": failure.branch}
+    if bring.why is NotBroughtIn.URL_REMOTE:
+        return _("{remote} is a URL, not a named remote, so kundencheck has no copy of its branch to bring in").format(
+            **where)
+    if bring.why is NotBroughtIn.GIT_TOO_OLD:
+        return _("merging them without touching your work tree needs git 2.38 or newer")
+    if bring.why is NotBroughtIn.FETCH_FAILED:
+        return _("fetching it failed: {reason}").format(reason=bring.detail.rstrip(".") or "?")
+    if bring.why is NotBroughtIn.SAME_FILES_CHANGED:
+        return _("{remote}'s {target} and yours changed the same files").format(**where)
+    if bring.why is NotBroughtIn.BRANCH_MOVED:
+        return _("your {branch} moved meanwhile (nothing was changed)").format(**where)
+    if bring.why is NotBroughtIn.CHANGES_IN_THE_WAY:
+        return _("git would not update your files to the remote's commits: {reason}").format(
+            reason=bring.detail.rstrip(".") or "?")
+    return bring.detail.rstrip(".") or "?"
 
 
 def _auth(failure: PushFailure) -> str:
@@ -228,7 +372,7 @@ def _remote_rejected(failure: PushFailure) -> str:
 
 
 def _timeout(failure: PushFailure) -> str:
-    where = dict(branch=failure.branch, remote=failure.remote, seconds=failure.seconds)
+    where = {"branch": failure.branch, "remote": failure.remote, "seconds": failure.seconds}
     if failure.hook and failure.hook_status is None:
         head = _("Not pushed: pushing {branch} to {remote} did not finish within {seconds:g} seconds: the pre-push "
                  "hook ({hook}) was still running, and was stopped.").format(hook=failure.hook, **where)

@@ -10,9 +10,9 @@ import time
 
 import pytest
 
-from kundencheck.push_texts import failure_text, pushed_text
+from kundencheck.push_texts import Committed, failure_text, pushed_text
 from kundencheck.store.git_store import GitStore, PushError
-from kundencheck.store.push import PushRefusal, PushResult
+from kundencheck.store.push import PushRefusal, PushResult, Unpushable
 from tests.store.conftest import ANSWERS, commit_all, git, tree_paths
 from tests.store.pushing import commit_answers as _commit_answers
 from tests.store.pushing import script as _script
@@ -65,8 +65,13 @@ def test_a_feature_branch_following_main_is_not_pushed_into_main(repo, remote):
             git(repo, "config", "push.default", mode)
         with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
             store.push()
-        said = str(caught.value)
-        assert "a plain `git push` would not push feature here" in said and f"push.default is {mode or 'simple'}" in said
+        failure = caught.value.failure
+        assert (failure.why, failure.push_default, failure.upstream, failure.upstream_remote) == (
+            Unpushable.PUSH_DEFAULT, mode or "simple", "main", "origin")
+        said = failure_text(failure, committed=True)
+        assert said.startswith("The answers were committed but not pushed: a plain `git push` would not push feature "
+                               f"here (push.default is {mode or 'simple'}, and the branch's upstream is main on origin)")
+        assert "`git push origin feature:BRANCH`" in said
         assert "`git config push.default upstream`" in said
         assert git(remote, "rev-parse", "main") == main_before
     git(repo, "config", "push.default", "current")
@@ -87,8 +92,11 @@ def test_an_upstream_branch_the_remote_does_not_have_is_not_created(repo, remote
     _commit_answers(repo)
     with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
         store.push()
-    assert "origin has no branch trunk" in str(caught.value) and "never creates a branch" in str(caught.value)
-    assert "`git push origin main:trunk`" in str(caught.value)
+    failure = caught.value.failure
+    assert (failure.why, failure.remote, failure.target) == (Unpushable.NO_REMOTE_BRANCH, "origin", "trunk")
+    said = failure_text(failure)
+    assert said.startswith("Not pushed: origin has no branch trunk as far as this clone knows")
+    assert "never creates a branch" in said and "`git push origin main:trunk`" in said
     assert git(remote, "for-each-ref", "--format=%(refname)") == "refs/heads/main"
 
 
@@ -107,7 +115,10 @@ def test_a_remote_given_as_a_url_gets_no_branch_it_does_not_have(repo, remote, t
     sha = _commit_answers(repo)
     with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
         store.push()
-    assert f"has no branch {target}" in str(caught.value) and "never creates a branch" in str(caught.value)
+    failure = caught.value.failure
+    assert (failure.why, failure.remote, failure.target) == (Unpushable.URL_LACKS_BRANCH, f"file://{other}", target)
+    said = failure_text(failure)
+    assert f"has no branch {target}" in said and "never creates a branch" in said
     assert git(other, "for-each-ref", "--format=%(refname)") == ""
     git(repo, "push", "-q", f"file://{other}", f"{sha}~1:refs/heads/{target}")  # now it has one
     with GitStore.open(repo) as store:
@@ -156,8 +167,11 @@ def test_a_branch_without_an_upstream_is_never_pushed(tmp_path, repo, remote, re
     refs = git(remote, "for-each-ref", "--format=%(refname) %(objectname)")
     with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
         store.push()
-    message = str(caught.value)
-    assert "has no upstream" in message
+    failure = caught.value.failure
+    assert failure.why is (Unpushable.NO_UPSTREAM_REMOTE_HAS_IT if remote_has_it else Unpushable.NO_UPSTREAM)
+    assert failure.remote == "origin"
+    message = failure_text(failure)
+    assert message.startswith("Not pushed: your branch private has no upstream")
     assert git(remote, "for-each-ref", "--format=%(refname) %(objectname)") == refs  # nothing pushed
     command = message.split("`")[1]
     if remote_has_it:
@@ -177,7 +191,9 @@ def test_push_a_dedicated_branch_leaves_the_checked_out_one_alone(repo, remote):
     _commit_answers(repo, ref="refs/heads/kundencheck")
     with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
         store.push(ref="kundencheck")  # the remote does not have it: never created implicitly
-    assert "`git push -u origin kundencheck`" in str(caught.value)
+    failure = caught.value.failure
+    assert (failure.why, failure.branch, failure.dedicated) == (Unpushable.NO_UPSTREAM, "kundencheck", True)
+    assert "`git push -u origin kundencheck`" in failure_text(failure)
     git(repo, "push", "-q", "-u", "origin", "kundencheck")
     sha = _commit_answers(repo, "b", ref="refs/heads/kundencheck")
     with GitStore.open(repo) as store:
@@ -194,14 +210,60 @@ def test_no_remote_at_all(repo):
     _commit_answers(repo)
     with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
         store.push()
-    assert "has no remote" in str(caught.value)
-    assert "`git remote add origin URL`" in str(caught.value)
+    failure = caught.value.failure
+    assert (failure.refusal, failure.why, failure.branch, failure.path) == (
+        PushRefusal.NOT_PUSHABLE, Unpushable.NO_REMOTE, "main", str(repo))
+    assert failure_text(failure, committed=True) == (
+        f"The answers were committed but not pushed: {repo} has no remote (`git remote -v` lists none). Add the "
+        "team's with `git remote add origin URL`, then push with `git push -u origin main`.")
+    assert failure_text(failure).startswith(f"Not pushed: {repo} has no remote")
+
+
+@pytest.mark.parametrize("case", ["a tag", "an option", "no commits yet", "no such remote", "a remote like an option"])
+def test_what_is_not_pushed_is_said_as_data_and_in_words(repo, remote, case):
+    """Nothing is tried where there is nothing to push to: the refusal says why as data
+    (``why`` and the names it needs), and push_texts says it, with the command that helps, to
+    fit what was just committed (nothing, a run's answers, the project's setup)."""
+    ref, branch, fields, words = None, "main", {}, ""
+    if case == "a tag":
+        git(repo, "tag", "v1")
+        ref, branch, why = "refs/tags/v1", "refs/tags/v1", Unpushable.NOT_A_BRANCH
+        words = "'refs/tags/v1' is not a branch kundencheck can push."
+    elif case == "an option":
+        ref, branch, why = "refs/heads/--force", "refs/heads/--force", Unpushable.NOT_A_BRANCH
+        words = "'refs/heads/--force' is not a branch kundencheck can push."
+    elif case == "no commits yet":
+        ref, branch, why, fields = "kundencheck", "kundencheck", Unpushable.NO_COMMITS, {"path": str(repo)}
+        words = f"there is no branch kundencheck in {repo} yet, so there is nothing to push."
+    elif case == "no such remote":
+        git(repo, "config", "branch.main.pushRemote", "upstream")
+        why, fields = Unpushable.NO_SUCH_REMOTE, {"remote": "upstream", "remotes": ("origin",)}
+        words = ("there is no remote named 'upstream' (the remotes here: origin). Push with `git push REMOTE main`, "
+                 "or set the upstream once with `git push -u REMOTE main`.")
+    else:
+        git(repo, "config", "branch.main.pushRemote", "--receive-pack=x:y")  # a URL to git, an option to its push
+        why, fields = Unpushable.REMOTE_LIKE_AN_OPTION, {"remote": "--receive-pack=x:y"}
+        words = "'--receive-pack=x:y' is not a remote kundencheck pushes to."
+    refs = git(remote, "for-each-ref")
+    with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
+        store.push(ref=ref)
+    failure = caught.value.failure
+    assert (failure.refusal, failure.why, failure.branch) == (PushRefusal.NOT_PUSHABLE, why, branch)
+    assert {key: getattr(failure, key) for key in fields} == fields
+    assert failure_text(failure) == "Not pushed: " + words
+    assert failure_text(failure, committed=True) == "The answers were committed but not pushed: " + words
+    assert failure_text(failure, committed=Committed.SETUP) == "The project's setup was committed but not pushed: " + words
+    assert git(remote, "for-each-ref") == refs
 
 
 def test_detached_head_has_nothing_to_push(repo, remote):
     git(repo, "switch", "-q", "--detach")
-    with GitStore.open(repo, allow_detached=True) as store, pytest.raises(PushError, match="detached"):
+    with GitStore.open(repo, allow_detached=True) as store, pytest.raises(PushError) as caught:
         store.push()
+    failure = caught.value.failure
+    assert (failure.why, failure.path) == (Unpushable.DETACHED, str(repo))
+    assert failure_text(failure) == (f"Not pushed: HEAD is detached (not on a branch) in {repo}, so there is no "
+                                     "branch to push. Push by hand with `git push REMOTE HEAD:BRANCH`.")
 
 
 def test_the_users_own_ssh_command_is_kept(tmp_path, repo):

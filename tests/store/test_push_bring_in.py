@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from kundencheck.cli import main
 from kundencheck.push_texts import failure_text, pushed_text
 from kundencheck.store.git_store import GitStore, PushError
-from kundencheck.store.push import BringIn, PushRefusal, PushResult
+from kundencheck.store.push import BringIn, NotBroughtIn, PushFailure, PushRefusal, PushResult
 from tests.store.conftest import ANSWERS, commit_all, git, tree_paths
 from tests.store.pushing import another_clone_pushes, commit_answers, commit_run
 
@@ -140,7 +140,8 @@ def test_commits_of_the_users_own_are_not_moved_and_the_words_say_which_pull_to_
     failure = refused(busy)
     assert failure.refusal is PushRefusal.BEHIND
     assert failure.bring_in == BringIn(False, own_commits=(f"{own[:10]} Fix the login form",
-                                                           f"{unmarked[:10]} kundencheck: no-trailer"), own_total=2)
+                                                           f"{unmarked[:10]} kundencheck: no-trailer"), own_total=2,
+                                       why=NotBroughtIn.OWN_COMMITS)
     said = failure_text(failure)
     assert said == ("Not pushed: origin's main has commits your main does not have yet, and your main has commits of "
                     f"your own that origin lacks ({own[:10]} Fix the login form; {unmarked[:10]} kundencheck: "
@@ -164,7 +165,8 @@ def test_changes_of_the_users_where_the_remote_changed_files_stop_it_and_nothing
     commit_run(busy, "20261201T0900-build-ada-aaaa")
     before = user_state(busy)
     failure = refused(busy)
-    assert failure.refusal is PushRefusal.BEHIND and failure.bring_in == BringIn(False, changed_files=(shared,))
+    assert failure.refusal is PushRefusal.BEHIND
+    assert failure.bring_in == BringIn(False, changed_files=(shared,), why=NotBroughtIn.CHANGES_IN_THE_WAY)
     said = failure_text(failure)
     assert (f"and they change files you have changed and not committed ({shared}), so kundencheck did not bring them "
             "in. Commit or stash those changes (`git stash`), then `git pull --rebase origin main` (and `git stash "
@@ -180,10 +182,82 @@ def test_a_merge_in_progress_stops_it_and_nothing_changes(tmp_path, busy, remote
     before = user_state(busy)
     failure = refused(busy)
     assert failure.refusal is PushRefusal.BEHIND and not failure.bring_in.possible
-    assert "a merge is in progress" in failure.bring_in.detail
+    assert failure.bring_in.why is NotBroughtIn.STORE_ERROR and "a merge is in progress" in failure.bring_in.detail
     assert "could not bring them in: kundencheck will not commit now: a merge is in progress" in failure_text(failure)
     assert user_state(busy) == before
     no_leftovers(busy)
+
+
+def test_a_remote_given_as_a_url_is_not_brought_in_and_the_words_say_why(tmp_path, busy, remote):
+    """A URL where the remote's name goes (remote.pushDefault): this clone keeps no copy of its
+    branches, so nothing is brought in; said as data (NotBroughtIn.URL_REMOTE), in words by
+    push_texts."""
+    another_clone_pushes(tmp_path, remote)
+    url = f"file://{remote}"
+    git(busy, "config", "remote.pushDefault", url)
+    commit_run(busy, "20261201T0900-build-ada-aaaa")
+    before = user_state(busy)
+    failure = refused(busy)
+    assert failure.refusal is PushRefusal.BEHIND and failure.bring_in == BringIn(False, why=NotBroughtIn.URL_REMOTE)
+    assert failure_text(failure) == (
+        f"Not pushed: {url}'s main has commits your main does not have yet, and kundencheck could not bring them in: "
+        f"{url} is a URL, not a named remote, so kundencheck has no copy of its branch to bring in. Bring them in "
+        f"with `git pull --rebase {url} main`, then push with `kundencheck push`.")
+    assert user_state(busy) == before
+
+
+def test_a_teams_answers_branch_whose_runs_changed_the_same_file_is_not_merged(tmp_path, repo, remote):
+    """Two clones committed the same answers file differently to the team's answers branch:
+    merge-tree cannot merge them, nothing moves, and the words say so (data:
+    NotBroughtIn.SAME_FILES_CHANGED)."""
+    commit_answers(repo, "first", ref="refs/heads/kundencheck")
+    git(repo, "push", "-q", "-u", "origin", "kundencheck")
+    other = tmp_path / "other"
+    git(tmp_path, "clone", "-q", str(remote), str(other))
+    with GitStore.open(other) as store:
+        store.commit_file(f"{ANSWERS}/same.toml", b"x = 'theirs'\n", "kundencheck: theirs\n", ref="refs/heads/kundencheck")
+    git(other, "push", "-q", "origin", "kundencheck")
+    with GitStore.open(repo) as store:
+        ours = store.commit_file(f"{ANSWERS}/same.toml", b"x = 'ours'\n", "kundencheck: ours\n",
+                                 ref="refs/heads/kundencheck").sha
+    with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
+        store.push(ref="kundencheck")
+    failure = caught.value.failure
+    assert (failure.refusal, failure.dedicated) == (PushRefusal.BEHIND, True)
+    assert failure.bring_in == BringIn(False, why=NotBroughtIn.SAME_FILES_CHANGED)
+    assert failure_text(failure) == (
+        "Not pushed: origin's kundencheck has runs this clone does not have yet, and kundencheck could not merge them "
+        "in: origin's kundencheck and yours changed the same files. Try again with `kundencheck push`.")
+    assert git(repo, "rev-parse", "refs/heads/kundencheck") == ours
+
+
+@pytest.mark.parametrize("why, detail, words", [
+    (NotBroughtIn.GIT_TOO_OLD, "", "merging them without touching your work tree needs git 2.38 or newer"),
+    (NotBroughtIn.FETCH_FAILED, "Could not read from remote repository.",
+     "fetching it failed: Could not read from remote repository"),
+    (NotBroughtIn.CHANGES_IN_THE_WAY, "Entry 'a.txt' not uptodate. Cannot merge.",
+     "git would not update your files to the remote's commits: Entry 'a.txt' not uptodate. Cannot merge"),
+    (NotBroughtIn.BRANCH_MOVED, "", "your main moved meanwhile (nothing was changed)"),
+    (NotBroughtIn.STORE_ERROR, "kundencheck will not commit now: a merge is in progress.",
+     "kundencheck will not commit now: a merge is in progress"),
+])
+def test_every_reason_not_to_bring_the_commits_in_has_words(why, detail, words):
+    """Each NotBroughtIn is said by push_texts (git's reason or the store's message in it),
+    for a team's answers branch and for the checked-out branch."""
+    bring = BringIn(False, detail=detail, why=why)
+    dedicated = PushFailure(PushRefusal.BEHIND, "main", "origin", "main", True, bring_in=bring)
+    assert failure_text(dedicated) == ("Not pushed: origin's main has runs this clone does not have yet, and "
+                                       f"kundencheck could not merge them in: {words}. Try again with `kundencheck "
+                                       "push`.")
+    checked_out = failure_text(dedicated._replace(dedicated=False))
+    if why is NotBroughtIn.BRANCH_MOVED:
+        assert checked_out == ("Not pushed: origin's main has commits your main does not have yet, and your main moved "
+                               "while kundencheck brought them in (nothing was changed). Try again with `kundencheck "
+                               "push`.")
+    else:
+        assert checked_out == ("Not pushed: origin's main has commits your main does not have yet, and kundencheck could "
+                               f"not bring them in: {words}. Bring them in with `git pull --rebase origin main`, then "
+                               "push with `kundencheck push`.")
 
 
 # ------------------------------------------------------------------------------ killed in the middle

@@ -45,8 +45,59 @@ class PushRefusal(StrEnum):
     TIMEOUT = "timeout"
     #: git push failed some other way.
     FAILED = "failed"
-    #: Nothing was tried: no remote, no upstream, a detached HEAD (``detail`` says which).
+    #: Nothing was tried: no remote, no upstream, a detached HEAD (``PushFailure.why`` says which).
     NOT_PUSHABLE = "not-pushable"
+
+
+class Unpushable(StrEnum):
+    """Why nothing was pushed (:attr:`PushRefusal.NOT_PUSHABLE`), each with the fields of
+    :class:`PushFailure` that say the rest."""
+
+    #: HEAD is detached, so there is no branch to push (``path``: the work tree).
+    DETACHED = "detached-head"
+    #: What was asked to be pushed (``branch``: the ref as given) is not a branch kundencheck pushes.
+    NOT_A_BRANCH = "not-a-branch"
+    #: ``branch`` has no commit yet (``path``).
+    NO_COMMITS = "no-commits"
+    #: The repository has no remote (``path``).
+    NO_REMOTE = "no-remote"
+    #: ``branch`` has no upstream; ``remote`` is the one to set it up with.
+    NO_UPSTREAM = "no-upstream"
+    #: ``branch`` has no upstream, and ``remote`` has a branch of the same name it could follow.
+    NO_UPSTREAM_REMOTE_HAS_IT = "no-upstream-remote-has-it"
+    #: The remote ``branch`` pushes to, ``remote``, is not configured (``remotes``: those that are).
+    NO_SUCH_REMOTE = "no-such-remote"
+    #: ``remote`` starts with '-' (git would read it as an option).
+    REMOTE_LIKE_AN_OPTION = "remote-like-an-option"
+    #: A plain `git push` would push nothing here: ``push_default``, and the branch's upstream
+    #: ``upstream`` on ``upstream_remote`` (``remote``: where it would push).
+    PUSH_DEFAULT = "push-default"
+    #: ``remote`` has no branch ``target`` as far as this clone knows (its remote-tracking branches).
+    NO_REMOTE_BRANCH = "no-remote-branch"
+    #: ``remote``, given as a URL, said it has no branch ``target``.
+    URL_LACKS_BRANCH = "url-lacks-branch"
+
+
+class NotBroughtIn(StrEnum):
+    """Why kundencheck did not bring the remote's commits in (:attr:`BringIn.why`)."""
+
+    #: The branch has commits of the user's own the remote lacks (``own_commits``, ``own_total``).
+    OWN_COMMITS = "own-commits"
+    #: The remote's commits change files the user has changed (``changed_files``; ``detail``:
+    #: git's reason when it refused and no such file could be named).
+    CHANGES_IN_THE_WAY = "changes-in-the-way"
+    #: The remote is given as a URL: this clone keeps no copy of its branches.
+    URL_REMOTE = "url-remote"
+    #: Fetching the remote's branch failed (``detail``: git's reason).
+    FETCH_FAILED = "fetch-failed"
+    #: Merging a team's answers branch without a work tree needs git 2.38 (merge-tree --write-tree).
+    GIT_TOO_OLD = "git-too-old"
+    #: The remote's copy of a team's answers branch and ours changed the same files.
+    SAME_FILES_CHANGED = "same-files-changed"
+    #: The branch moved while the remote's commits were brought in; nothing was changed.
+    BRANCH_MOVED = "branch-moved"
+    #: The store refused or git failed on the way (``detail``: the store's message).
+    STORE_ERROR = "store-error"
 
 
 class GateFinding(NamedTuple):
@@ -84,8 +135,10 @@ class BringIn(NamedTuple):
     own_total: int = 0
     #: Files with changes of the user's that the remote's commits would overwrite.
     changed_files: tuple[str, ...] = ()
-    #: Any other reason, as the store or git said it (a merge in progress, a fetch that failed).
+    #: git's reason, or the store's message, where ``why`` says so.
     detail: str = ""
+    #: Why not (None when ``possible``).
+    why: NotBroughtIn | None = None
 
 
 class PushFailure(NamedTuple):
@@ -114,8 +167,19 @@ class PushFailure(NamedTuple):
     gate: GateReport | None = None
     #: BEHIND: whether and why (not) kundencheck can bring the remote's commits in.
     bring_in: BringIn | None = None
-    #: NOT_PUSHABLE: what is missing and the command that sets it up, in a sentence.
+    #: FAILED: what went wrong before git push could run, as the one who saw it said it.
     detail: str = ""
+    #: NOT_PUSHABLE: why nothing was tried; the fields below (and ``remote``, ``target``) say the rest.
+    why: Unpushable | None = None
+    #: The repository's work tree.
+    path: str = ""
+    #: The configured remotes.
+    remotes: tuple[str, ...] = ()
+    #: The branch's upstream (its short name on ``upstream_remote``) and push.default, where a
+    #: plain `git push` would push nothing.
+    upstream: str = ""
+    upstream_remote: str = ""
+    push_default: str = ""
 
 
 class PushResult(NamedTuple):

@@ -14,7 +14,7 @@ import random
 import shutil
 import tempfile
 import time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
@@ -23,16 +23,18 @@ from kundencheck.store.push import (
     GATE_REPORT_ENV,
     Attempt,
     BringIn,
+    NotBroughtIn,
     PushFailure,
     PushRefusal,
     PushResult,
+    Unpushable,
     classify,
     hook_run,
     output_of,
     read_gate_report,
 )
 from kundencheck.store.runner import _GIT_VERSIONS, _git_reason
-from kundencheck.store.state import _git_bool, _plain_branch, _remotes, _sh
+from kundencheck.store.state import _git_bool, _plain_branch, _remotes
 
 
 class _LocalCommit(NamedTuple):
@@ -58,11 +60,17 @@ class _OutOfTime(Exception):
 
 
 class _InTheWay(StoreError):
-    """A fast-forward git refused: ``changed_files`` are the user's changes in its way."""
+    """A fast-forward git refused: ``changed_files`` are the user's changes in its way, ``reason``
+    is git's."""
 
-    def __init__(self, message: str, changed_files: tuple[str, ...]) -> None:
+    def __init__(self, message: str, changed_files: tuple[str, ...], reason: str) -> None:
         super().__init__(message)
         self.changed_files = changed_files
+        self.reason = reason
+
+
+class _Moved(StoreError):
+    """The checked-out branch moved while the remote's commits were brought in: nothing was changed."""
 
 
 class PushError(StoreError):
@@ -72,16 +80,17 @@ class PushError(StoreError):
     (kundencheck/push_texts.py). The message is a short fallback for logs."""
 
     def __init__(self, failure: PushFailure) -> None:
+        refusal = failure.refusal.value + (f": {failure.why.value}" if failure.why else "")
         fallback = failure.detail or _("Pushing {branch} to {remote} did not go through ({refusal}).").format(
-            branch=failure.branch, remote=failure.remote, refusal=failure.refusal.value)
+            branch=failure.branch, remote=failure.remote, refusal=refusal)
         super().__init__(fallback)
         self.failure = failure
 
 
-def _not_pushable(branch: str, detail: str) -> PushError:
-    """Nothing was pushed because there is nothing to push to (``detail`` says what is missing
-    and the command that sets it up)."""
-    return PushError(PushFailure(PushRefusal.NOT_PUSHABLE, branch, detail=detail))
+def _not_pushable(why: Unpushable, branch: str, **fields: Any) -> PushError:
+    """Nothing was pushed because there is nothing to push to: ``why``, with the fields of
+    :class:`PushFailure` it needs."""
+    return PushError(PushFailure(PushRefusal.NOT_PUSHABLE, branch, why=why, **fields))
 
 
 class RemoteSync(Committer):
@@ -111,14 +120,12 @@ class RemoteSync(Committer):
         head = self._symbolic_head()
         branch_ref = head if ref is None else (ref if ref.startswith("refs/") else "refs/heads/" + ref)
         if branch_ref is None:
-            raise _not_pushable("", _("HEAD is detached (not on a branch) in {path}, so there is no branch to push. "
-                                      "Push by hand with `git push REMOTE HEAD:BRANCH`.").format(path=self.root))
+            raise _not_pushable(Unpushable.DETACHED, "", path=str(self.root))
         name = branch_ref.removeprefix("refs/heads/")
         if name == branch_ref or not _plain_branch(name):
-            raise _not_pushable(name, _("{ref} is not a branch kundencheck can push.").format(ref=repr(branch_ref)))
+            raise _not_pushable(Unpushable.NOT_A_BRANCH, branch_ref)
         if self._resolve(branch_ref) is None:
-            raise _not_pushable(name, _("There is no branch {branch} in {path} yet, so there is nothing to push.").format(
-                branch=name, path=self.root))
+            raise _not_pushable(Unpushable.NO_COMMITS, name, path=str(self.root))
         dedicated = branch_ref != head
         if dedicated and not config.get(f"branch.{name}.merge"):
             config = self._follow_remote_answers_branch(name, config, deadline)
@@ -143,10 +150,9 @@ class RemoteSync(Committer):
                 except _OutOfTime:
                     raise PushError(failure._replace(refusal=PushRefusal.TIMEOUT)) from None
                 except StoreError as exc:  # git failed while merging: the commit stands, say why
-                    why = exc.message
+                    why = BringIn(False, detail=exc.message, why=NotBroughtIn.STORE_ERROR)
                 if why is not None:
-                    raise PushError(failure._replace(refusal=PushRefusal.BEHIND, remote_reason=reason,
-                                                     bring_in=BringIn(False, detail=why)))
+                    raise PushError(failure._replace(refusal=PushRefusal.BEHIND, remote_reason=reason, bring_in=why))
                 merged = True
             else:
                 outcome = self._bring_in_remote_commits(branch_ref, remote, dest, config, deadline, apply=bring_in)
@@ -219,61 +225,34 @@ class RemoteSync(Committer):
         upstream_remote = config.get(f"branch.{name}.remote") or ""
         merge = config.get(f"branch.{name}.merge") or ""
         if not remotes and not _is_url(upstream_remote):
-            raise _not_pushable(name, _(
-                "The answers were committed, but there is nothing to push them to: {path} "
-                "has no remote (`git remote -v` lists none). Add the team's with `git remote "
-                "add origin URL`, then push with `git push -u origin {branch}`.").format(path=self.root, branch=_sh(name)))
+            raise _not_pushable(Unpushable.NO_REMOTE, name, path=str(self.root), dedicated=dedicated)
         if not upstream_remote or upstream_remote == "." or not merge.startswith("refs/heads/"):
             guess = "origin" if "origin" in remotes or not remotes else sorted(remotes)[0]
-            if self._resolve(f"refs/remotes/{guess}/{name}") is not None:
-                command = f"git branch --set-upstream-to={_sh(guess + '/' + name)} {_sh(name)}"
-                then = "kundencheck push" if dedicated else "git push"
-                raise _not_pushable(name, _(
-                    "The answers were committed but not pushed: your branch {branch} has no upstream, and "
-                    "kundencheck pushes only to a branch's upstream. {remote} has a branch {branch}; if yours "
-                    "should follow it, set it with `{command}`, then push with `{then}`.").format(
-                    branch=name, remote=guess, command=command, then=then))
-            raise _not_pushable(name, _(
-                "The answers were committed but not pushed: your branch {branch} has no upstream, and kundencheck "
-                "never creates a branch on a remote by itself. To share the branch, push it once with "
-                "`git push -u {remote} {quoted}` (that sets the upstream; kundencheck pushes there from then on).").format(
-                branch=name, remote=_sh(guess), quoted=_sh(name)))
+            has_it = self._resolve(f"refs/remotes/{guess}/{name}") is not None
+            raise _not_pushable(Unpushable.NO_UPSTREAM_REMOTE_HAS_IT if has_it else Unpushable.NO_UPSTREAM, name,
+                                remote=guess, dedicated=dedicated)
         remote = upstream_remote
         for candidate in (config.get(f"branch.{name}.pushremote"), config.get("remote.pushdefault")):
             if candidate and candidate != ".":
                 remote = candidate
                 break
         if remote not in remotes and not _is_url(remote):
-            raise _not_pushable(name, _(
-                "The answers were committed, but there is no remote named {remote} to push "
-                "them to (the remotes here: {remotes}). Push them with `git "
-                "push REMOTE {branch}`, or set the upstream once with `git push -u REMOTE "
-                "{branch}`.").format(remote=repr(remote), remotes=", ".join(sorted(remotes)), branch=_sh(name)))
+            raise _not_pushable(Unpushable.NO_SUCH_REMOTE, name, remote=remote, remotes=tuple(sorted(remotes)),
+                                dedicated=dedicated)
         if remote.startswith("-"):
-            raise _not_pushable(name, _("{remote} is not a remote kundencheck pushes to.").format(remote=repr(remote)))
+            raise _not_pushable(Unpushable.REMOTE_LIKE_AN_OPTION, name, remote=remote, dedicated=dedicated)
         mode = (config.get("push.default") or "simple").strip().lower()
         dest = _git_push_destination(name, remote, upstream_remote, merge, mode)
         if dest is None:
-            raise _not_pushable(name, _(
-                "The answers were committed but not pushed: a plain `git push` would not push {branch} here "
-                "(push.default is {mode}, and the branch's upstream is {upstream} on {upstream_remote}), and "
-                "kundencheck pushes only where `git push` would. Push it by hand to where you mean it to go "
-                "(`git push {quoted_remote} {quoted_branch}:BRANCH`), or let `git push` push each branch to its "
-                "upstream, whatever its name, with `git config push.default upstream`.").format(
-                branch=name, mode=mode, upstream=merge.removeprefix("refs/heads/"), upstream_remote=upstream_remote,
-                quoted_remote=_sh(remote), quoted_branch=_sh(name)))
+            raise _not_pushable(Unpushable.PUSH_DEFAULT, name, remote=remote, dedicated=dedicated, push_default=mode,
+                                upstream=merge.removeprefix("refs/heads/"), upstream_remote=upstream_remote)
         target = dest.removeprefix("refs/heads/")
-        quoted_branch = _sh(name if target == name else f"{name}:{target}")
         if remote not in remotes:  # a URL: no remote-tracking branch says what it has, so ask it
             status, lines, err = self._network(["ls-remote", "--exit-code", remote, dest], config, deadline)
             if status == 0:
                 return remote, dest
             if status == 2:
-                raise _not_pushable(name, _(
-                    "The answers were committed but not pushed: {remote} has no branch {target}, and kundencheck "
-                    "never creates a branch on a remote by itself. Push it once by hand with `git push "
-                    "{quoted_remote} {quoted_branch}`, if that is what you want.").format(
-                    remote=remote, target=target, quoted_remote=_sh(remote), quoted_branch=quoted_branch))
+                raise _not_pushable(Unpushable.URL_LACKS_BRANCH, name, remote=remote, target=target, dedicated=dedicated)
             # It could not be asked: nothing is pushed, for the reason a push would have failed.
             asked = Attempt(status, lines, err)
             refusal, reason = classify(asked, dest)
@@ -281,38 +260,32 @@ class RemoteSync(Committer):
             raise PushError(self._failure(base, refusal, reason, asked))
         if self._resolve(f"refs/remotes/{remote}/{target}") is None:
             # As far as this clone knows, the branch is not on that remote: a push would create it.
-            raise _not_pushable(name, _(
-                "The answers were committed but not pushed: {remote} has no branch {target} as far as this "
-                "clone knows (`git fetch {quoted_remote}` updates what it knows), and kundencheck never creates "
-                "a branch on a remote by itself. Push it once by hand with `git push {quoted_remote} "
-                "{quoted_branch}`, if that is what you want.").format(
-                remote=remote, target=target, quoted_remote=_sh(remote), quoted_branch=quoted_branch))
+            raise _not_pushable(Unpushable.NO_REMOTE_BRANCH, name, remote=remote, target=target, dedicated=dedicated)
         return remote, dest
 
     def _merge_remote_branch(self, branch_ref: str, remote: str, dest: str,
-                             config: dict[str, str | None], deadline: float) -> str | None:
+                             config: dict[str, str | None], deadline: float) -> BringIn | None:
         """Bring the remote's copy of a team's answers branch into ours without a work tree.
 
         Fetches it, merges by plumbing (`git merge-tree`, no index, no work tree) or fast-
         forwards, moves our branch by compare-and-swap. Returns None when the branch can be
-        pushed again, else why not (a reason for the user).
+        pushed again, else a :class:`BringIn` saying why not.
         """
         if remote not in _remotes(config):
-            return _("the remote has runs this clone does not have yet")
+            return BringIn(False, why=NotBroughtIn.URL_REMOTE)
         if _GIT_VERSIONS.get(self._exe, (0,))[:2] < (2, 38):  # merge-tree --write-tree
-            return _("the remote has runs this clone does not have yet (git 2.38 or newer would "
-                     "let kundencheck merge them)")
+            return BringIn(False, why=NotBroughtIn.GIT_TOO_OLD)
         try:
             self._check_not_checked_out_elsewhere(branch_ref)
         except StoreError as exc:
-            return str(exc)
+            return BringIn(False, detail=exc.message, why=NotBroughtIn.STORE_ERROR)
         tracking = f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}"
         status, _out, err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
                                            f"+{dest}:{tracking}"], config, deadline)
         if status != 0:
             if status is None:
                 raise _OutOfTime
-            return _("fetching the remote's runs to merge them failed ({reason})").format(reason=_git_reason(err))
+            return BringIn(False, detail=_git_reason(err), why=NotBroughtIn.FETCH_FAILED)
         ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
         if ours is None or theirs is None or self._is_ancestor(theirs, ours):
             return None
@@ -323,8 +296,7 @@ class RemoteSync(Committer):
             status, out, err = self._run(["merge-tree", "--write-tree", "--allow-unrelated-histories",
                                           ours, theirs], what=_("merge the answers branches"), ok=None)
             if status != 0:
-                return _("the remote's {branch} and yours changed the same files, so kundencheck did not merge them").format(
-                    branch=dest.removeprefix("refs/heads/"))
+                return BringIn(False, why=NotBroughtIn.SAME_FILES_CHANGED)
             tree = out.decode().split("\n", 1)[0].strip()
             subject = _("kundencheck: merge answers from {remote}").format(remote=remote)
             args = ["commit-tree", tree, "-p", ours, "-p", theirs, "-m", subject]
@@ -352,22 +324,23 @@ class RemoteSync(Committer):
         it is possible), None when the time ran out.
         """
         if remote not in _remotes(config):
-            return BringIn(False, detail=_("{remote} is a URL, not a named remote, so kundencheck has no copy of its "
-                                           "branch to bring in").format(remote=remote))
+            return BringIn(False, why=NotBroughtIn.URL_REMOTE)
         tracking = f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}"
         status, _out, err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
                                            f"+{dest}:{tracking}"], config, deadline)
         if status is None:
             return None
         if status != 0:
-            return BringIn(False, detail=_("fetching it failed: {reason}").format(reason=_git_reason(err)))
+            return BringIn(False, detail=_git_reason(err), why=NotBroughtIn.FETCH_FAILED)
         try:
             with self._within(deadline):
                 return self._bring_in_fetched(branch_ref, tracking, config, apply=apply)
         except _InTheWay as exc:
-            return BringIn(False, changed_files=exc.changed_files, detail=exc.message)
+            return BringIn(False, changed_files=exc.changed_files, detail=exc.reason, why=NotBroughtIn.CHANGES_IN_THE_WAY)
+        except _Moved:
+            return BringIn(False, why=NotBroughtIn.BRANCH_MOVED)
         except StoreError as exc:  # git failed or was stopped on the way: nothing was changed
-            return BringIn(False, detail=exc.message)
+            return BringIn(False, detail=exc.message, why=NotBroughtIn.STORE_ERROR)
 
     def _bring_in_fetched(self, branch_ref: str, tracking: str, config: dict[str, str | None], *,
                           apply: bool) -> BringIn | _BroughtIn:
@@ -380,10 +353,11 @@ class RemoteSync(Committer):
         local = self._local_commits(theirs, ours)
         own = [c for c in local if c.answers is None]
         if own:
-            return BringIn(False, own_commits=tuple(f"{c.sha[:10]} {c.subject}" for c in own[:3]), own_total=len(own))
+            return BringIn(False, own_commits=tuple(f"{c.sha[:10]} {c.subject}" for c in own[:3]), own_total=len(own),
+                           why=NotBroughtIn.OWN_COMMITS)
         changed = self._changes_in_the_way(ours, theirs)
         if changed:
-            return BringIn(False, changed_files=changed)
+            return BringIn(False, changed_files=changed, why=NotBroughtIn.CHANGES_IN_THE_WAY)
         if not apply:
             return BringIn(True)
         brought = int(self._run(["rev-list", "--count", f"{ours}..{theirs}"],
@@ -485,8 +459,8 @@ class RemoteSync(Committer):
         try:
             symref, head = self._head()
             if symref != branch_ref or head != old:
-                raise StoreError(_("{branch} moved while kundencheck brought in the remote's commits; nothing was "
-                                   "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
+                raise _Moved(_("{branch} moved while kundencheck brought in the remote's commits; nothing was "
+                               "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
             self._check_ready((symref, head), lock_held=True)
             self._check_not_checked_out_elsewhere(branch_ref)
             lock.note(ref=branch_ref, old=old, new=new, fast_forward=[old, new])
@@ -497,13 +471,13 @@ class RemoteSync(Committer):
                                           env={"GIT_INDEX_FILE": str(lock.build)}, ok=None)
             if status != 0:
                 raise _InTheWay(_("git would not update your files to the remote's commits: {reason}").format(
-                    reason=_git_reason(err)), self._changes_in_the_way(old, theirs))
+                    reason=_git_reason(err)), self._changes_in_the_way(old, theirs), _git_reason(err))
             lock.adopt()
             subject = _("kundencheck push: your answers commits moved onto {tip}").format(tip=theirs[:10])
             status = self._run(["update-ref", "-m", subject, "HEAD", new, old], what=_("move the branch"), ok=None)[0]
             if status != 0 and not self._landed([(new, old)], "HEAD"):  # not git moving it, then dying
-                raise StoreError(_("{branch} moved while kundencheck brought in the remote's commits; nothing was "
-                                   "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
+                raise _Moved(_("{branch} moved while kundencheck brought in the remote's commits; nothing was "
+                               "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
             moved = True
             lock.commit()
         except BaseException as exc:
