@@ -208,13 +208,33 @@ def test_init_push_pushes_the_init_commit(repo, remote):
     assert git(remote, "rev-parse", "main") == git(repo, "rev-parse", "HEAD")
 
 
+def _words(text: str) -> str:
+    """``text`` without its white space: the console wraps long lines (and long paths) anywhere."""
+    return "".join(text.split())
+
+
 def test_init_push_without_a_remote_says_why_and_keeps_the_commit(repo):
+    """init committed the project's setup, not answers, and says so; run again with nothing new
+    to commit, it says only that nothing was pushed."""
     result = invoke("init", "--push", cwd=repo)
     assert result.exit_code == 0, result.output
     assert subjects(repo)[0] == "kundencheck: configure project"
-    message = " ".join(result.output.split())
-    assert "kundencheck: warning: " in message and "remote" in message, message
-    assert "Traceback" not in result.output
+    assert _words(f"kundencheck: warning: The project's setup was committed but not pushed: {repo} has no remote "
+                  "(`git remote -v` lists none). Add the team's with `git remote add origin URL`, then push with "
+                  "`git push -u origin main`.") in _words(result.stderr)
+    assert "answers" not in result.output and "Traceback" not in result.output
+    again = invoke("init", "--push", cwd=repo)
+    assert again.exit_code == 0, again.output
+    assert subjects(repo)[0] == "kundencheck: configure project" and len(subjects(repo)) == 2
+    assert _words(f"kundencheck: warning: Not pushed: {repo} has no remote") in _words(again.stderr)
+    assert "committed" not in again.stderr
+
+
+def test_init_push_without_a_remote_says_it_in_german(repo):
+    result = invoke("init", "--language", "de", "--push", cwd=repo)
+    assert result.exit_code == 0, result.output
+    assert _words(f"Die Einrichtung des Projekts ist committet, aber nicht gepusht: {repo} hat kein Remote") in _words(
+        result.stderr)
 
 
 def test_copy_checklists_copies_the_projects_language_in_one_commit_and_says_what(repo):

@@ -434,14 +434,14 @@ def _push(store, committed: bool) -> None:
     """``init --push``: push the branch with the commits just made, as `kundencheck push`
     does; when it cannot, say which refusal it was and what to do (the commits stay; the exit
     status stays 0)."""
-    from kundencheck.push_texts import failure_text, pushed_text
+    from kundencheck.push_texts import Committed, failure_text, pushed_text
     from kundencheck.store.git_store import PushError
 
     try:
         pushed = store.push()
     except PushError as exc:
         _console(stderr=True).print(_("kundencheck: warning: {problem}").format(
-            problem=failure_text(exc.failure, committed=committed)))
+            problem=failure_text(exc.failure, committed=Committed.SETUP if committed else False)))
         return
     except KundencheckError as exc:
         _console(stderr=True).print(_("kundencheck: warning: {problem}").format(problem=str(exc)))
