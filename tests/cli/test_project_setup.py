@@ -272,6 +272,22 @@ def test_copy_checklists_of_every_language(repo):
     assert "It holds 10 checklists in .kundencheck/checklists/" in " ".join(result.output.split())
 
 
+def test_copy_checklists_refused_by_the_repository_says_why_and_commits_nothing(repo):
+    """The store's refusal is shown as it is, with what did not happen; (the CLI once stripped a
+    draft hint from it that the store no longer adds, by importing a name that is gone: a crash)."""
+    assert invoke("init", cwd=repo).exit_code == 0
+    head = git(repo, "rev-parse", "HEAD")
+    hook = repo / ".git" / "hooks" / "commit-msg"
+    hook.write_text('#!/bin/sh\nif grep -q "copy the shipped" "$1"; then echo "no copies here" >&2; exit 1; fi\n')
+    hook.chmod(0o755)
+    result = invoke("init", "--copy-checklists", cwd=repo)
+    assert result.exit_code == 1, result.output
+    message = " ".join(result.stderr.split())
+    assert "commit-msg hook rejected the commit" in message and "no copies here" in message
+    assert message.endswith("(The checklists were not committed; run the command again once that is sorted out.)")
+    assert git(repo, "rev-parse", "HEAD") == head and not (repo / ".kundencheck" / "checklists").exists()
+
+
 # ----------------------------------------------------------------------------- phase
 
 

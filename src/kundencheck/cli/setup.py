@@ -497,11 +497,8 @@ def _copy_checklists(store, config, *, all_languages: bool = False) -> bool:
     try:
         result = store.commit_files(copied, message, run_commit_msg_hook=config.commit_msg_hook)
     except StoreError as exc:
-        from kundencheck.store.git_store import DRAFT_HINT
-
-        text = exc.message.replace(DRAFT_HINT, "").replace(translate(DRAFT_HINT), "")
-        raise StoreError(text + " " + _("(The checklists were not committed; run the command again once that is "
-                                        "sorted out.)")) from None
+        raise StoreError(exc.message + " " + _("(The checklists were not committed; run the command again once that "
+                                               "is sorted out.)")) from None
     console.print(_("Committed {sha} on {branch}: {subject}").format(
         sha=result.sha[:10], branch=result.branch or "HEAD", subject=result.subject))
     console.print(_("It holds {count} checklists in {folder}/: {files}.").format(
