@@ -9,11 +9,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kundencheck.cli import setup as cli_setup
 from kundencheck.cli import main
+from kundencheck.cli import setup as cli_setup
 from kundencheck.core.checklist import KNOWN_PHASES
 from kundencheck.core.config import CONFIG_PATH, load_config
-from kundencheck.core.user_config import UserConfigError, load_user_config, user_config_path
+from kundencheck.core.user_config import (
+    UserConfigError,
+    load_user_config,
+    user_config_path,
+)
 from kundencheck.session import open_project
 from tests.conftest import git
 
@@ -164,8 +168,8 @@ def test_init_asks_the_language_first_and_every_question_after_it_in_that_langua
     assert result.exit_code == 0, result.output
     first, rest = result.output.split("\n", 1)
     assert first.startswith("Language of kundencheck and the checklists (de: Deutsch, en: English) (de, en) [en]: ")
-    for german in ("Projektname [project]: ", "Kunde: ", "Aktuelle Phase (kickoff, design, build, acceptance, handover) "
-                   "[build]: ", "Vorschlagen, die Antworten nach jedem Commit zu pushen, und diesen Commit jetzt pushen? (ja, nein) [nein]: ",
+    for german in ("Projektname [project]: ", "Kunde: ", ("Aktuelle Phase (kickoff, design, build, acceptance, handover) "
+                                                        "[build]: "), "Vorschlagen, die Antworten nach jedem Commit zu pushen, und diesen Commit jetzt pushen? (ja, nein) [nein]: ",
                    "committet"):
         assert german in rest, (german, rest)
     for english in ("Project name", "Client", "Current phase", "Suggest pushing", "Committed"):

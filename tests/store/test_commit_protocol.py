@@ -19,7 +19,7 @@ from kundencheck.store import GitStore
 from .conftest import ANSWERS, commit_all, git, tree_paths
 
 REL = f"{ANSWERS}/20261127T091500Z-build-ada-3f9a1c.toml"
-CONTENT = 'schema = 1\nchecklist = "build"\nnote = "Grüße, straße ✓"\n'.encode("utf-8")
+CONTENT = 'schema = 1\nchecklist = "build"\nnote = "Grüße, straße ✓"\n'.encode()
 MESSAGE = "kundencheck(build): answers\n\nKundencheck-Run: r1\n"
 
 
@@ -451,7 +451,7 @@ def test_a_killed_commit_of_several_files_puts_each_back(tmp_path):
     (folder / "new" / "deep").mkdir(parents=True)
     (folder / "new" / "deep" / "a.toml").write_bytes(b"a\n")
     (folder / "new" / "b.toml").write_bytes(b"changed by the user since\n")
-    digest = lambda data: hashlib.sha256(data).hexdigest()  # noqa: E731
+    digest = lambda data: hashlib.sha256(data).hexdigest()
     state = {"file": ".kundencheck/kept/old.toml", "written": digest(b"mine, changed by kundencheck\n"),
              "folders": [], "previous": base64.b64encode(b"mine\n").decode("ascii"),
              "files": [{"file": ".kundencheck/new/deep/a.toml", "written": digest(b"a\n"),

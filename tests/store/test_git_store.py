@@ -12,10 +12,17 @@ import time
 import pytest
 
 from kundencheck.core.errors import StoreError
-from kundencheck.store import CommitResult, GitStore, Identity
-from kundencheck.store import committing, git_store
+from kundencheck.store import CommitResult, GitStore, Identity, committing, git_store
 
-from .conftest import ANSWERS, PYTHON, commit_all, git, python_env, tree_paths, write_hook
+from .conftest import (
+    ANSWERS,
+    PYTHON,
+    commit_all,
+    git,
+    python_env,
+    tree_paths,
+    write_hook,
+)
 
 REL = f"{ANSWERS}/sprint-ada-x1.toml"
 CONTENT = b'checklist = "sprint"\n[answers]\nq1 = "yes"\n'
@@ -107,7 +114,7 @@ def test_missing_git_binary_gives_a_message_not_a_traceback(tmp_path):
         "except StoreError as exc:\n"
         "    print('STORE-ERROR:', exc)\n"
     )
-    proc = subprocess.run([PYTHON, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+    proc = subprocess.run([PYTHON, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False,
                           env=python_env(PATH=str(empty)))
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -129,7 +136,7 @@ def test_too_old_git_names_both_versions(tmp_path):
         "except StoreError as exc:\n"
         "    print('STORE-ERROR:', exc)\n"
     )
-    proc = subprocess.run([PYTHON, "-c", script], cwd=tmp_path, capture_output=True, text=True,
+    proc = subprocess.run([PYTHON, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False,
                           env=python_env(PATH=f"{fake_bin}{os.pathsep}/usr/bin:/bin"))
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -549,7 +556,7 @@ def test_read_only_objects_fail_cleanly(repo):
     """Real read-only object store (immutable attribute, so it holds for root too)."""
     objects = repo / ".git" / "objects"
     head = git(repo, "rev-parse", "HEAD")
-    if subprocess.run(["chattr", "-R", "+i", str(objects)], capture_output=True).returncode:
+    if subprocess.run(["chattr", "-R", "+i", str(objects)], capture_output=True, check=False).returncode:
         if os.geteuid() == 0:
             pytest.skip("chattr +i is not supported here, and as root chmod does not stop writes")
         subprocess.run(["chmod", "-R", "a-w", str(objects)], check=True)
@@ -557,7 +564,7 @@ def test_read_only_objects_fail_cleanly(repo):
         with GitStore.open(repo) as store, pytest.raises(StoreError) as info:
             store.commit_file(REL, CONTENT, MESSAGE)
     finally:
-        subprocess.run(["chattr", "-R", "-i", str(objects)], capture_output=True)
+        subprocess.run(["chattr", "-R", "-i", str(objects)], capture_output=True, check=False)
         subprocess.run(["chmod", "-R", "u+w", str(objects)], check=True)
     message = str(info.value)
     assert "store the answers file in git" in message and "git said:" in message
@@ -574,7 +581,7 @@ def tiny_tmpfs(tmp_path):
     def mount(point: pathlib.Path) -> pathlib.Path:
         point.mkdir(parents=True, exist_ok=True)
         proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(point)],
-                              capture_output=True, text=True)
+                              capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             pytest.skip(f"cannot mount a small tmpfs to fill up: {proc.stderr.strip()}")
         mounts.append(point)
@@ -582,7 +589,7 @@ def tiny_tmpfs(tmp_path):
 
     yield mount
     for point in reversed(mounts):
-        subprocess.run(["umount", "-l", str(point)], capture_output=True)
+        subprocess.run(["umount", "-l", str(point)], capture_output=True, check=False)
 
 
 def _fill(folder: pathlib.Path) -> None:

@@ -18,7 +18,6 @@ from tests.store.pushing import commit_answers as _commit_answers
 from tests.store.pushing import script as _script
 from tests.store.pushing import upstream_at as _upstream_at
 
-
 # ------------------------------------------------------------------------------ success
 
 

@@ -19,7 +19,13 @@ from click.testing import CliRunner
 from kundencheck.cli import main
 from kundencheck.push_texts import failure_text, pushed_text
 from kundencheck.store.git_store import GitStore, PushError
-from kundencheck.store.push import BringIn, NotBroughtIn, PushFailure, PushRefusal, PushResult
+from kundencheck.store.push import (
+    BringIn,
+    NotBroughtIn,
+    PushFailure,
+    PushRefusal,
+    PushResult,
+)
 from tests.store.conftest import ANSWERS, commit_all, git, tree_paths
 from tests.store.pushing import another_clone_pushes, commit_answers, commit_run
 
@@ -298,10 +304,12 @@ def test_killed_during_the_fast_forward_the_next_kundencheck_finishes_or_undoes_
     wrapper.write_text(WRAPPER.replace("{real}", shutil.which("git")))
     wrapper.chmod(0o755)
     env = {**os.environ, "GIT_PYTHON_GIT_EXECUTABLE": str(wrapper), "FAULT_SUB": sub, "FAULT_MODE": mode}
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(busy)], env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(busy)], env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
     assert proc.returncode == -signal.SIGKILL, proc.stdout + proc.stderr
     assert (busy / ".git" / "index.lock").exists()
-    attempt = subprocess.run(["git", "commit", "-q", "-m", "the user's commit"], cwd=busy, capture_output=True, text=True)
+    attempt = subprocess.run(["git", "commit", "-q", "-m", "the user's commit"], cwd=busy, capture_output=True, text=True,
+                             check=False)
     assert attempt.returncode != 0 and "index.lock" in attempt.stderr
     with GitStore.open(busy) as store:  # the next kundencheck looks
         store.check_ready()
@@ -334,7 +342,11 @@ def test_git_misbehaving_at_a_step_of_bringing_the_remotes_commits_in(tmp_path, 
     nothing is left behind; nothing waits past the push time limit; `kundencheck push` then works."""
     import time
 
-    from tests.hostile.test_commit_faults import assert_hung_git_is_gone, fault_env, make_wrapper
+    from tests.hostile.test_commit_faults import (
+        assert_hung_git_is_gone,
+        fault_env,
+        make_wrapper,
+    )
 
     another_clone_pushes(tmp_path, remote, **{"theirs.txt": "theirs\n"})
     commit_run(busy, "20261201T0900-build-ada-aaaa")

@@ -17,7 +17,13 @@ from typing import Any
 import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
-from kundencheck.core.config import CONFIG_PATH, DEFAULT_CADENCE_DAYS, ConfigError, config_from_dict, load_config
+from kundencheck.core.config import (
+    CONFIG_PATH,
+    DEFAULT_CADENCE_DAYS,
+    ConfigError,
+    config_from_dict,
+    load_config,
+)
 from kundencheck.core.errors import KundencheckError, StoreError, UsageError
 from kundencheck.core.i18n import N_, _, set_language, translate
 
@@ -610,7 +616,12 @@ Examples:
 @click.pass_context
 @guarded
 def config_command(ctx: click.Context, show_paths: bool, push_choice: str | None = None) -> None:
-    from kundencheck.core.user_config import check_against, effective_language, load_user_config, user_config_path
+    from kundencheck.core.user_config import (
+        check_against,
+        effective_language,
+        load_user_config,
+        user_config_path,
+    )
     from kundencheck.store.git_store import GitStore
 
     console = _console()
@@ -677,7 +688,12 @@ def _push_state(suggested: bool, accepted: bool | None) -> str:
 
 def _record_push_choice(folder: Path | None, accept: bool) -> None:
     """Write this person's answer to the project's suggestion to push into their user config."""
-    from kundencheck.core.user_config import UserConfigError, load_user_config, user_config_path, with_push_choice
+    from kundencheck.core.user_config import (
+        UserConfigError,
+        load_user_config,
+        user_config_path,
+        with_push_choice,
+    )
     from kundencheck.store.atomic import atomic_write
 
     if folder is None:
@@ -746,7 +762,11 @@ Examples:
 @click.pass_context
 @guarded
 def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    from kundencheck.core.catalog import checklist_paths, load_catalog, load_checklist_file
+    from kundencheck.core.catalog import (
+        checklist_paths,
+        load_catalog,
+        load_checklist_file,
+    )
     from kundencheck.core.errors import ChecklistError
 
     root = _project_root_or_none(directory_of(ctx))

@@ -225,7 +225,7 @@ def _promisor_remote(config: dict[str, str | None]) -> str | None:
     named = config.get("extensions.partialclone")
     if named:
         return named
-    for key, value in config.items():
+    for key in config:
         if key.startswith("remote.") and key.endswith(".promisor") and _git_bool(config, key):
             return key[len("remote."):-len(".promisor")]
     return None

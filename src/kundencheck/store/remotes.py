@@ -227,7 +227,7 @@ class RemoteSync(Committer):
         if not remotes and not _is_url(upstream_remote):
             raise _not_pushable(Unpushable.NO_REMOTE, name, path=str(self.root), dedicated=dedicated)
         if not upstream_remote or upstream_remote == "." or not merge.startswith("refs/heads/"):
-            guess = "origin" if "origin" in remotes or not remotes else sorted(remotes)[0]
+            guess = "origin" if "origin" in remotes or not remotes else min(remotes)
             has_it = self._resolve(f"refs/remotes/{guess}/{name}") is not None
             raise _not_pushable(Unpushable.NO_UPSTREAM_REMOTE_HAS_IT if has_it else Unpushable.NO_UPSTREAM, name,
                                 remote=guess, dedicated=dedicated)

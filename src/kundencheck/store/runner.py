@@ -109,7 +109,7 @@ class GitRunner:
         try:
             if stdin is not None:
                 # GitPython wants a real file as stdin; a pipe could deadlock on big output.
-                stream = tempfile.TemporaryFile()
+                stream = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below)
                 stream.write(stdin)
                 stream.seek(0)
             timers = _kill_timers()
