@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +19,8 @@ from kundencheck.cli.common import _console, command, directory_of, guarded
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
 
+if TYPE_CHECKING:
+    from rich.text import Text
 
 
 def _today_option(func):
@@ -288,7 +291,7 @@ def _verdict_cell(verdict, due, verdict_words):
     return text
 
 
-def _tone_cell(findings) -> "Text":
+def _tone_cell(findings) -> Text:
     """The tone signal of a phase's current sprint in a table cell: the words found, or none."""
     from rich.text import Text
 
@@ -308,7 +311,12 @@ def _print_corrections_and_tone(console, summary) -> None:
     from rich.text import Text
 
     from kundencheck.core.history import author_name
-    from kundencheck.core.report import correction_dict, corrected_text, tone_dicts, tone_text
+    from kundencheck.core.report import (
+        corrected_text,
+        correction_dict,
+        tone_dicts,
+        tone_text,
+    )
     from kundencheck.core.text import one_line
 
     for phase in summary.phases:
@@ -384,9 +392,13 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
     from rich.text import Text
 
     from kundencheck.core.bands import run_counts
-    from kundencheck.core.history import author_name, run_trends, trend_counts
+    from kundencheck.core.history import (
+        author_name,
+        run_order,
+        run_trends,
+        trend_counts,
+    )
     from kundencheck.core.text import one_line
-    from kundencheck.core.history import run_order
     from kundencheck.rich_texts import counts_text, legend_text, trend_text
 
     future = {r.id for r in summary.future_runs}
@@ -431,7 +443,7 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
     console.print(legend_text())
     corrected = [(run, summary.correction(run.id)) for run in runs if summary.correction(run.id) is not None]
     if corrected:
-        from kundencheck.core.report import correction_dict, corrected_text
+        from kundencheck.core.report import corrected_text, correction_dict
 
         console.print(_("✎ corrected runs (the correction stands in the original's place):"))
         for run, correction in corrected:
@@ -510,7 +522,7 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
                     detail.append(f": {one_line(entry.note, 200)}")
                 correction = summary.correction(entry.run, item_id)
                 if correction is not None:
-                    from kundencheck.core.report import correction_dict, corrected_text
+                    from kundencheck.core.report import corrected_text, correction_dict
 
                     detail.append(f" ({corrected_text(correction_dict(correction), entry.author)})", style="dim")
             table.add_row(one_line(picture.sprint, 20), answer, trend, streak, detail)
@@ -519,12 +531,9 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
 
 def _answer_text(value, kind, checklist, item_id: str, band: str | None) -> str:
     """An answer as people read it (``✘ no``), its status word in the chosen language."""
-    from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Kind
-    from kundencheck.core.report import display_answer
+    from kundencheck.core.report import answer_text
 
-    if kind is Kind.TRAFFIC_LIGHT and str(value) in STATUS_WORDS:
-        return f"{STATUS_SYMBOLS[str(value)]} {translate(STATUS_WORDS[str(value)])}"
-    return display_answer(value, kind, checklist, item_id, band)
+    return answer_text(value, kind, checklist, item_id, band)
 
 
 # --------------------------------------------------------------------------------- report

@@ -35,11 +35,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from kundencheck.core.bands import item_of
-from kundencheck.core.config import CHECK_LEVELS, CHECK_RULES, CONFIG_PATH, default_rule_parameters
+from kundencheck.core.config import (
+    CHECK_LEVELS,
+    CHECK_RULES,
+    CONFIG_PATH,
+    default_rule_parameters,
+)
 from kundencheck.core.history import (
     ActionState,
     ActionThread,
@@ -55,10 +61,10 @@ from kundencheck.core.history import (
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.report import (
     action_dict,
+    answer_text,
     display_answer,
     due_dict,
     future_run_note,
-    localized_display,
     more_text,
     question_of,
 )
@@ -277,7 +283,7 @@ def _answers(picture: SprintPicture, item: ItemPicture, summary: HistorySummary,
 def _who(entries, item: ItemPicture, summary: HistorySummary, picture: SprintPicture) -> str:
     checklist = summary.checklists.get(picture.checklist)
     return ", ".join(f"{one_line(author_name(e.author), 40)} "
-                     f"{localized_display(display_answer(e.value, item.kind, checklist, item.item, e.band))}"
+                     f"{answer_text(e.value, item.kind, checklist, item.item, e.band)}"
                      for e in entries)
 
 
@@ -360,7 +366,7 @@ def _disagreements(summary: HistorySummary, phase: str, level: str) -> list[Find
 
 def _display(value, item: ItemPicture, summary: HistorySummary, picture: SprintPicture, band: str | None) -> str:
     checklist = summary.checklists.get(picture.checklist)
-    return localized_display(display_answer(value, item.kind, checklist, item.item, band))
+    return answer_text(value, item.kind, checklist, item.item, band)
 
 
 def _key_signal_low(summary: HistorySummary, phase: str, level: str) -> list[Finding]:

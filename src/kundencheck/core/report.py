@@ -18,7 +18,8 @@ import datetime as dt
 import html
 import json
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from kundencheck.core.bands import BAND_SYMBOLS, BAND_WORDS
 from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Checklist, Kind
@@ -47,8 +48,6 @@ TREND_WORDS = {Trend.BETTER: N_("better"), Trend.SAME: N_("same"), Trend.WORSE: 
                Trend.NONE: ""}
 #: How a review decision reads in the reports.
 DECISION_WORDS = {"done": N_("done"), "open": N_("open"), "dropped": N_("dropped")}
-#: A traffic-light answer as display_answer writes it ("✘ no") -> its status.
-_STATUS_DISPLAYS = {f"{STATUS_SYMBOLS[status]} {word}": status for status, word in STATUS_WORDS.items()}
 
 
 # --------------------------------------------------------------------------------- shared pieces
@@ -56,33 +55,65 @@ _STATUS_DISPLAYS = {f"{STATUS_SYMBOLS[status]} {word}": status for status, word 
 
 def display_answer(value: Any, kind: Kind | None, checklist: Checklist | None = None, item_id: str = "",
                    band: str | None = None) -> str:
-    """An answer as a person reads it, with its symbol: ``✘ no``, ``◐ 3/5``, a choice label.
-
-    Status words are English here, as the JSON documents carry them; :func:`localized_display`
-    gives the words in the chosen language for people."""
+    """An answer as the JSON documents' ``display`` carries it, with its symbol and English
+    status words: ``✘ no``, ``◐ 3/5``, a choice label. For programs that show it as it is;
+    the reports and every other view write an answer with :func:`answer_words` from its value,
+    kind, band and option label in the chosen language."""
     if value is None:
         return ""
     if kind is Kind.TRAFFIC_LIGHT:
         return f"{STATUS_SYMBOLS.get(str(value), '?')} {STATUS_WORDS.get(str(value), one_line(str(value), 20))}"
+    return answer_words(value, kind, band, option_label(checklist, item_id, value, kind))
+
+
+def option_label(checklist: Checklist | None, item_id: str, value: Any, kind: Kind | str | None) -> str | None:
+    """The label of the choice option ``value`` of the checklist's item (data from the checklist,
+    in its language), None for other kinds or an item the checklist does not have."""
+    if kind != Kind.CHOICE or checklist is None or value is None:
+        return None
+    item = checklist.item(item_id)
+    return item.option_label(str(value)) if item is not None else None
+
+
+def answer_words(value: Any, kind: Kind | str | None, band: str | None = None, label: str | None = None) -> str:
+    """An answer as people read it, with its symbol, in the chosen language: ``✘ nein``,
+    ``◐ 3/5``, a choice option's ``label`` (with its band's symbol when it has one), a date, a
+    text on one line. Every view writes answers with this, from the data: ``value``, ``kind``
+    (a :class:`Kind` or its JSON name), ``band`` and, for a choice, its option's label."""
+    if value is None:
+        return ""
+    kind = _kind(kind)
+    if kind is Kind.TRAFFIC_LIGHT:
+        word = STATUS_WORDS.get(str(value))
+        return f"{STATUS_SYMBOLS[str(value)]} {translate(word)}" if word else f"? {one_line(str(value), 20)}"
     if kind is Kind.SCALE:
         return f"{BAND_SYMBOLS.get(band or '', '')} {value}/5".strip()
-    if kind is Kind.CHOICE and checklist is not None:
-        item = checklist.item(item_id)
-        if item is not None:
-            label = one_line(item.option_label(str(value)), 60)
-            return f"{BAND_SYMBOLS[band]} {label}" if band in BAND_SYMBOLS else label
+    if kind is Kind.CHOICE and label is not None:
+        label = one_line(label, 60)
+        return f"{BAND_SYMBOLS[band]} {label}" if band in BAND_SYMBOLS else label
     if isinstance(value, dt.date):
         return value.isoformat()
     return one_line(str(value), 80)
 
 
-def localized_display(display: str) -> str:
-    """A ``display`` text of :func:`display_answer` with its status word in the chosen language
-    (``✘ no`` -> ``✘ nein``); anything else (scales, choices, text) as it is."""
-    status = _STATUS_DISPLAYS.get(display)
-    if status is None:
-        return display
-    return f"{STATUS_SYMBOLS[status]} {translate(STATUS_WORDS[status])}"
+def answer_text(value: Any, kind: Kind | None, checklist: Checklist | None, item_id: str, band: str | None) -> str:
+    """:func:`answer_words` of an answer to the checklist's item ``item_id``."""
+    return answer_words(value, kind, band, option_label(checklist, item_id, value, kind))
+
+
+def entry_words(entry: Mapping[str, Any], kind: Kind | str | None) -> str:
+    """:func:`answer_words` of an answer as the report model holds it (``value``, ``band``,
+    ``label``: a matrix cell, an item, one person's answer)."""
+    return answer_words(entry.get("value"), kind, entry.get("band"), entry.get("label"))
+
+
+def _kind(kind: Kind | str | None) -> Kind | None:
+    if kind is None or isinstance(kind, Kind):
+        return kind
+    try:
+        return Kind(kind)
+    except ValueError:
+        return None
 
 
 def future_run_note(run) -> str:
@@ -97,6 +128,14 @@ def question_of(checklists: dict[str, Checklist] | Any, checklist_id: str, item_
     checklist = checklists.get(checklist_id) if checklists else None
     item = checklist.item(item_id) if checklist is not None else None
     return one_line(item.question, 300) if item is not None else ""
+
+
+def title_of(checklists: dict[str, Checklist] | Any, checklist_id: str, item_id: str) -> str:
+    """The item's short title in its checklist's language ("" when it has none: the views then
+    name it by its id)."""
+    checklist = checklists.get(checklist_id) if checklists else None
+    item = checklist.item(item_id) if checklist is not None else None
+    return one_line(item.title, 80) if item is not None else ""
 
 
 def _date(value: dt.date | dt.datetime | None) -> str | None:
@@ -183,10 +222,15 @@ def _entry_dicts(picture: ItemPicture, checklist: Checklist | None,
     return [
         {"run": e.run, "author": clean_text(e.author), "value": _json_value(e.value),
          "display": display_answer(e.value, picture.kind, checklist, picture.item, e.band), "band": e.band,
+         "label": _label(option_label(checklist, picture.item, e.value, picture.kind)),
          "note": clean_text(e.note).strip(),
          "corrected": correction_dict(summary.correction(e.run, picture.item)) if summary is not None else None}
         for e in picture.entries
     ]
+
+
+def _label(label: str | None) -> str | None:
+    return clean_text(label) if label is not None else None
 
 
 def _json_value(value: Any) -> Any:
@@ -383,20 +427,25 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
                 "value": _json_value(cell.value),
                 "display": display_answer(cell.value, cell.kind, checklist, item_id, cell.band),
                 "band": cell.band,
+                "label": _label(option_label(checklist, item_id, cell.value, cell.kind)),
                 "symbol": BAND_SYMBOLS.get(cell.band, NO_ANSWER),
                 "trend": cell.trend.value,
                 "streak": cell.streak,
                 "disagreement": cell.disagreement,
                 "answers": [
-                    {"author": clean_text(e.author), "display": display_answer(e.value, cell.kind, checklist, item_id, e.band),
+                    {"author": clean_text(e.author), "value": _json_value(e.value),
+                     "display": display_answer(e.value, cell.kind, checklist, item_id, e.band), "band": e.band,
+                     "label": _label(option_label(checklist, item_id, e.value, cell.kind)),
                      "note": clean_text(e.note).strip(), "corrected": correction_dict(summary.correction(e.run, item_id))}
                     for e in cell.entries
                 ],
                 "corrected": any(summary.correction(e.run, item_id) is not None for e in cell.entries),
             })
         if any(cells):
-            rows.append({"item": item_id, "question": question_of(summary.checklists, checklist_id, item_id),
-                         "cells": cells})
+            kind = next(p.items[item_id].kind for p in series if item_id in p.items)
+            rows.append({"item": item_id, "title": title_of(summary.checklists, checklist_id, item_id),
+                         "kind": kind.value if kind else None,
+                         "question": question_of(summary.checklists, checklist_id, item_id), "cells": cells})
     return {"sprints": [clean_text(p.sprint) for p in series], "rows": rows}
 
 
@@ -408,11 +457,13 @@ def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_spri
     for item_id, item in picture.items.items():
         items.append({
             "item": item_id,
+            "title": title_of(summary.checklists, picture.checklist, item_id),
             "question": question_of(summary.checklists, picture.checklist, item_id),
             "kind": item.kind.value if item.kind else None,
             "value": _json_value(item.value),
             "display": display_answer(item.value, item.kind, checklist, item_id, item.band),
             "band": item.band,
+            "label": _label(option_label(checklist, item_id, item.value, item.kind)),
             "trend": item.trend.value,
             "streak": item.streak,
             "spread": item.spread,
@@ -606,7 +657,7 @@ def report_markdown(report: dict[str, Any]) -> str:
                     if cell is None:
                         cells.append(NO_ANSWER)
                         continue
-                    parts = [md(localized_display(cell["display"]), 40), TREND_ARROWS[Trend(cell["trend"])],
+                    parts = [md(entry_words(cell, row["kind"]), 40), TREND_ARROWS[Trend(cell["trend"])],
                              DISAGREE if cell["disagreement"] else ""]
                     cells.append(" ".join(p for p in parts if p))
                 out.append(f"| {md(row['item'])} | " + " | ".join(cells) + " |")
@@ -615,7 +666,7 @@ def report_markdown(report: dict[str, Any]) -> str:
             extra = [x for x in (_trend_text(item["trend"]) if item["trend"] not in ("none",) else "",
                                  _streak_text(item["band"], item["streak"]),
                                  _disagreement_text(item["spread"]) if item["disagreement"] else "") if x]
-            head = f"- **{md(item['item'])}**: {md(localized_display(item['display']), 120)}"
+            head = f"- **{md(item['item'])}**: {md(entry_words(item, item['kind']), 120)}"
             if extra:
                 head += " (" + "; ".join(extra) + ")"
             out.append(head)
@@ -623,7 +674,7 @@ def report_markdown(report: dict[str, Any]) -> str:
                 out.append(f"  - {md(item['question'], 300)}")
             if len(item["answers"]) > 1 or any(a["note"] or a.get("corrected") for a in item["answers"]):
                 for answer in item["answers"]:
-                    line = f"  - {md(author_name(answer['author']), 60)}: {md(localized_display(answer['display']), 120)}"
+                    line = f"  - {md(author_name(answer['author']), 60)}: {md(entry_words(answer, item['kind']), 120)}"
                     if answer["note"]:
                         line += f": {md(answer['note'], 600)}"
                     if answer.get("corrected"):
@@ -698,13 +749,13 @@ def _t(text: str) -> str:
 
 def _cell_title(row: dict[str, Any], cell: dict[str, Any]) -> str:
     lines = [_("{item}, sprint {sprint}: {answer}").format(item=row["item"], sprint=cell["sprint"],
-                                                            answer=localized_display(cell["display"]))]
+                                                            answer=entry_words(cell, row["kind"]))]
     if cell["trend"] not in ("none",):
         lines[0] += f" ({_trend_text(cell['trend'])})"
     if cell["disagreement"]:
         lines.append(_("{flag} the team disagrees").format(flag=DISAGREE))
     for answer in cell["answers"]:
-        line = f"{one_line(author_name(answer['author']), 60)}: {localized_display(answer['display'])}"
+        line = f"{one_line(author_name(answer['author']), 60)}: {entry_words(answer, row['kind'])}"
         if answer["note"]:
             line += f": {one_line(answer['note'], 400)}"
         if answer.get("corrected"):
@@ -733,7 +784,7 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
                 cells.append(f'<td class="cell empty" data-sprint="{_h(sprint)}" title="{not_answered}">{NO_ANSWER}</td>')
                 continue
             arrow = TREND_ARROWS[Trend(cell["trend"])]
-            display = localized_display(cell["display"])
+            display = entry_words(cell, row["kind"])
             word = display.split(" ", 1)[-1] if " " in display else display
             flag = f'<span class="flag" aria-label="{disagreement}">{DISAGREE}</span>' if cell["disagreement"] else ""
             arrow_html = (f'<span class="arrow" aria-label="{_h(translate(TREND_WORDS[Trend(cell["trend"])]))}">{arrow}</span>'
@@ -797,7 +848,7 @@ def report_html(report: dict[str, Any]) -> str:
             extra = [x for x in (_trend_text(item["trend"]) if item["trend"] != "none" else "",
                                  _streak_text(item["band"], item["streak"]),
                                  _disagreement_text(item["spread"]) if item["disagreement"] else "") if x]
-            line = f"<li><strong>{_h(item['item'])}</strong>: {_h(localized_display(item['display']))}"
+            line = f"<li><strong>{_h(item['item'])}</strong>: {_h(entry_words(item, item['kind']))}"
             if extra:
                 line += " (" + "; ".join(_h(x) for x in extra) + ")"
             if item["question"]:
@@ -808,7 +859,7 @@ def report_html(report: dict[str, Any]) -> str:
                     note = f": {_h(answer['note'], 600)}" if answer["note"] else ""
                     if answer.get("corrected"):
                         note += f' <span class="corrected">({_h(corrected_text(answer["corrected"], answer["author"]))})</span>'
-                    line += f"<li>{_h(author_name(answer['author']), 60)}: {_h(localized_display(answer['display']))}{note}</li>"
+                    line += f"<li>{_h(author_name(answer['author']), 60)}: {_h(entry_words(answer, item['kind']))}{note}</li>"
                 line += "</ul>"
             out.append(line + "</li>")
         out.append("</ul>")
@@ -854,6 +905,6 @@ def render_report(report: dict[str, Any], fmt: str) -> str:
 
 
 __all__ = [
-    "build_report", "default_sprint", "display_answer", "localized_display", "md", "render_report", "report_html", "report_json",
+    "answer_text", "answer_words", "build_report", "default_sprint", "display_answer", "entry_words", "md", "render_report", "report_html", "report_json",
     "report_markdown", "status_dict", "status_json",
 ]

@@ -13,7 +13,8 @@ The open threads are read in a worker when the screen is opened before they are 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,8 +25,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from kundencheck.core.errors import KundencheckError
 from kundencheck.core.bands import answer_band, item_of
+from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import ActionThread, author_name, by_urgency, kind_of
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import one_line
@@ -84,7 +85,7 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
 
     #: What the help (? or F1) lists here.
     HELP_TITLE = N_("Keys on the review of open actions")
-    HELP_KEYS = [
+    HELP_KEYS: ClassVar[list[tuple[str, str]]] = [
         ("↑ ↓  j k", N_("move between actions")),
         ("d", N_("done: the action is closed")),
         ("o", N_("still open: it comes up again next time")),
@@ -98,7 +99,7 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         ("ctrl+q", N_("quit (answers stay as a draft)")),
     ]
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("d", "decide('done')", N_("Done"), id="action-done"),
         Binding("o", "decide('open')", N_("Still open"), id="action-open"),
         Binding("x", "decide('dropped')", N_("Drop"), id="action-dropped"),
@@ -322,11 +323,11 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
                     decision=translate(DECISIONS.get(event.decision, DECISIONS[None])[1])), style="dim")
                 if event.note.strip():
                     text.append(" — " + one_line(event.note, 200), style="dim")
-        from kundencheck.core.report import display_answer, localized_display
+        from kundencheck.core.report import answer_text
 
         kind = kind_of(thread.item, thread.value, self.session.checklist)
         band = answer_band(item_of(self.session.checklist, thread.item), thread.value)
-        answer = localized_display(display_answer(thread.value, kind, self.session.checklist, thread.item, band))
+        answer = answer_text(thread.value, kind, self.session.checklist, thread.item, band)
         if answer or thread.note.strip():
             text.append("\n" + _("Answer then: ") + answer, style="dim")
             if thread.note.strip():

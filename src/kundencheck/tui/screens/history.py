@@ -10,7 +10,8 @@ read in a worker, so the screen is there at once.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,7 +25,7 @@ from textual.worker import Worker, WorkerState
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import TREND_ARROWS, Trend, author_name
 from kundencheck.core.i18n import N_, _, translate
-from kundencheck.core.report import BAND_WORDS, TREND_WORDS, corrected_text, localized_display
+from kundencheck.core.report import BAND_WORDS, TREND_WORDS, corrected_text, entry_words
 from kundencheck.core.text import one_line
 from kundencheck.rich_texts import legend_parts
 from kundencheck.tui.translated import TranslatedBindings
@@ -37,12 +38,12 @@ if TYPE_CHECKING:
 BAND_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "na": "dim"}
 
 
-def cell_text(cell: dict[str, Any] | None) -> Text:
-    """One matrix cell: symbol and word, the trend arrow, ⚠ on a disagreement."""
+def cell_text(cell: dict[str, Any] | None, kind: str | None) -> Text:
+    """One matrix cell of an item of ``kind``: symbol and word, the trend arrow, ⚠ on a disagreement."""
     if cell is None:
         return Text("·", style="dim")
     text = Text()
-    text.append(one_line(localized_display(cell["display"]), 16), style=BAND_STYLES.get(cell["band"], ""))
+    text.append(one_line(entry_words(cell, kind), 16), style=BAND_STYLES.get(cell["band"], ""))
     arrow = _arrow(cell["trend"])
     if arrow:
         text.append(" " + arrow)
@@ -81,7 +82,7 @@ class HistoryScreen(TranslatedBindings, Screen):
 
     #: What the help (? or F1) lists here.
     HELP_TITLE = N_("Keys on the history screen")
-    HELP_KEYS = [
+    HELP_KEYS: ClassVar[list[tuple[str, str]]] = [
         ("↑ ↓ ← →", N_("move between the cells: items down, sprints across")),
         ("", N_("below the matrix: everyone's answer and note in the cell in focus")),
         ("escape", N_("back to the home screen")),
@@ -90,7 +91,7 @@ class HistoryScreen(TranslatedBindings, Screen):
         ("q  ctrl+q", N_("quit")),
     ]
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[Binding]] = [
         Binding("escape", "app.pop_screen", N_("Back"), id="back"),
         Binding("question_mark,f1", "app.help", N_("Help"), id="help"),
         Binding("q", "app.quit", N_("Quit"), id="quit"),
@@ -174,7 +175,7 @@ class HistoryScreen(TranslatedBindings, Screen):
         for n, sprint in enumerate(matrix["sprints"]):
             table.add_column(Text(one_line(sprint, 12)), key=str(n))
         for row in matrix["rows"]:
-            table.add_row(*(cell_text(c) for c in row["cells"]), label=Text(one_line(row["item"], 24)), key=row["item"])
+            table.add_row(*(cell_text(c, row["kind"]) for c in row["cells"]), label=Text(one_line(row["item"], 24)), key=row["item"])
         table.display = True
         table.focus()
         table.move_cursor(row=0, column=len(matrix["sprints"]) - 1)
@@ -199,7 +200,7 @@ class HistoryScreen(TranslatedBindings, Screen):
             self.query_one("#cell-detail", Static).update(text)
             return
         text.append("\n")
-        text.append(one_line(localized_display(cell["display"]), 40), style=BAND_STYLES.get(cell["band"], ""))
+        text.append(one_line(entry_words(cell, row["kind"]), 40), style=BAND_STYLES.get(cell["band"], ""))
         trend = cell["trend"]
         if trend in ("better", "same", "worse"):
             text.append(f"  {_arrow(trend)} {translate(TREND_WORDS[trend])}")
@@ -211,7 +212,7 @@ class HistoryScreen(TranslatedBindings, Screen):
             text.append("  ⚠ " + _("the team disagrees"), style="bold")
         for answer in cell["answers"]:
             text.append("\n" + one_line(author_name(answer["author"]), 40) + ": ")
-            text.append(one_line(localized_display(answer["display"]), 40))
+            text.append(one_line(entry_words(answer, row["kind"]), 40))
             if answer["note"]:
                 text.append(" — " + one_line(answer["note"], 300), style="dim")
             if answer.get("corrected"):
