@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from kundencheck.core.history import thread_id
 from kundencheck.core.answers import Action, ActionReview, Answer
 from kundencheck.core.config import CHECK_RULES
 from kundencheck.core.gate import (
@@ -22,7 +21,7 @@ from kundencheck.core.gate import (
     rule_levels,
     summary_line,
 )
-from kundencheck.core.history import summarize
+from kundencheck.core.history import summarize, thread_id
 from tests.core.test_history import ANA, CHECKLISTS, JONAS, run
 
 MON = dt.date(2026, 3, 2)
@@ -197,7 +196,8 @@ def test_json_document():
     assert data["today"] == "2026-03-02" and data["current_phase"] == "build"
     assert data["rules"] == dict.fromkeys(CHECK_RULES, "error") and data["errors"] == 1 and data["warnings"] == 0
     [finding] = data["findings"]
-    assert set(finding) == {"rule", "level", "title", "message", "phase", "item", "run", "file", "details"}
+    assert set(finding) == {"rule", "level", "title", "message", "phase", "item", "run", "file", "since", "since_sprint",
+                            "details"}
     assert finding["title"] == "check due"
     json.dumps(data)  # serialisable as is
 
@@ -227,10 +227,10 @@ def test_github_annotations():
 
 # ------------------------------------------------------------------------------ health: key signals, streaks, decline
 
-import tomllib  # noqa: E402
+import tomllib
 
-from kundencheck.core.checklist import checklist_from_dict  # noqa: E402
-from kundencheck.core.gate import phase_findings, verdicts  # noqa: E402
+from kundencheck.core.checklist import checklist_from_dict
+from kundencheck.core.gate import phase_findings, verdicts
 
 HEALTH = checklist_from_dict(tomllib.loads("""
 format = 1
@@ -406,3 +406,27 @@ def test_runs_of_one_sprint_are_ordered_the_same_in_every_clone():
     for order in ([first, second], [second, first]):
         picture = summarize(order, today=MON, checklists={"build": HEALTH}).phase("build").current
         assert [r.id for r in picture.runs] == [second.id] and picture.items["contacted"].value == "green"
+
+
+def test_each_finding_says_since_when_it_holds():
+    """A finding's start, for the report's headline: a red streak's first sprint (however long
+    ago), the day a check or an action fell due, the current sprint for the sprint's rules."""
+    runs = [sprint(0, alternatives="amber"), sprint(1, mood=2, alternatives="red"),
+            sprint(2, mood=1, alternatives="red", contacted="amber", compromise="amber")]
+    late = D[2] + dt.timedelta(days=35)  # the check is due, and the actions (latest due date D[2] + 30) overdue
+    found = {(f.rule, f.item): f for f in health(runs, today=late).findings}
+    assert {key: (f.since, f.since_sprint) for key, f in found.items()} == {
+        ("due", None): (D[2] + dt.timedelta(days=14), None),
+        ("key_signal_low", "mood"): (D[1], "W12"),  # red since W12, not only in W14
+        ("red_streak", "mood"): (D[1], "W12"),
+        ("red_streak", "alternatives"): (D[1], "W12"),
+        ("decline", None): (D[2], "W14"),
+        # An action is overdue from the day after its due date.
+        ("overdue_action", "mood"): (D[2] + dt.timedelta(days=31), None),
+        ("overdue_action", "alternatives"): (D[2] + dt.timedelta(days=31), None),
+    }
+    document = result_dict(health(runs, today=late))
+    streak = next(f for f in document["findings"] if f["rule"] == "red_streak")
+    assert streak["since"] == D[1].isoformat() and streak["since_sprint"] == "W12"
+    never = judge([]).findings[0]
+    assert never.rule == "due" and never.since is None and result_dict(judge([]))["findings"][0]["since"] is None

@@ -108,6 +108,12 @@ class Finding:
     #: Whether the text and GitHub outputs list it: of a phase's overdue actions only the
     #: first few are (``history.threads_to_show``); the JSON document lists every finding.
     shown: bool = True
+    #: Since when it holds, every day until today: the day a check or an action fell due, the
+    #: first day of the sprint an item turned red (a streak's first sprint) or the current
+    #: sprint started; None for a check never done.
+    since: dt.date | None = None
+    #: The sprint it started in, for the rules about answers (None for due checks and actions).
+    since_sprint: str | None = None
 
     @property
     def title(self) -> str:
@@ -254,12 +260,21 @@ def _due(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
     last = status.last_run
     # The annotation points at the config (where cadence_days is set): it is in every checkout.
     return [Finding("due", level, message, phase, run=last.id if last else None, file=CONFIG_PATH,
-                    details={"never_checked": due.last_checked is None, **due_dict(due)})]
+                    details={"never_checked": due.last_checked is None, **due_dict(due)},
+                    since=due.due_on if due.last_checked is not None else None)]
 
 
 def _current_picture(summary: HistorySummary, phase: str) -> SprintPicture | None:
     status = summary.phase(phase)
     return status.current if status is not None else None
+
+
+def _streak_start(summary: HistorySummary, picture: SprintPicture, item: ItemPicture) -> SprintPicture:
+    """The first sprint of the item's current streak (its band, sprint after sprint, up to
+    ``picture``): where a red answer that is still red began."""
+    first = picture.index - max(item.streak, 1) + 1
+    series = summary.pictures_of(picture.checklist)
+    return series[first] if 0 <= first < len(series) else picture
 
 
 def _file_of(summary: HistorySummary, run_id: str | None) -> str | None:
@@ -311,7 +326,8 @@ def _red_without_action(summary: HistorySummary, phase: str, level: str) -> list
                              file=_file_of(summary, latest),
                              details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
                                       "question": question_of(summary.checklists, picture.checklist, item.item),
-                                      "answers": _answers(picture, item, summary, reds)}))
+                                      "answers": _answers(picture, item, summary, reds)},
+                             since=picture.start.date(), since_sprint=picture.sprint))
     return found
 
 
@@ -330,7 +346,8 @@ def _overdue_actions(summary: HistorySummary, phase: str | None, level: str) -> 
             found.append(Finding("overdue_action", level, _overdue_message(action, today), action.phase,
                                  item=action.item, run=action.latest.run, file=files.get(action.latest.run),
                                  details={"action": action_dict(action, today, summary.checklists)},
-                                 shown=id(action) in shown))
+                                 shown=id(action) in shown,
+                                 since=action.due + dt.timedelta(days=1) if action.due else None))
     return found
 
 
@@ -360,7 +377,8 @@ def _disagreements(summary: HistorySummary, phase: str, level: str) -> list[Find
                              file=_file_of(summary, latest),
                              details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
                                       "question": question_of(summary.checklists, picture.checklist, item.item),
-                                      "spread": item.spread, "answers": _answers(picture, item, summary)}))
+                                      "spread": item.spread, "answers": _answers(picture, item, summary)},
+                             since=picture.start.date(), since_sprint=picture.sprint))
     return found
 
 
@@ -389,11 +407,13 @@ def _key_signal_low(summary: HistorySummary, phase: str, level: str) -> list[Fin
                     "next sprint's answer is no longer red.").format(
             named=named, sprint=one_line(picture.sprint, 40), who=_who(item.entries, item, summary, picture))
         latest = reds[-1].run if reds else None
+        start = _streak_start(summary, picture, item)
         found.append(Finding("key_signal_low", level, message, picture.phase, item=item.item, run=latest,
                              file=_file_of(summary, latest),
                              details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
                                       "question": question_of(summary.checklists, picture.checklist, item.item),
-                                      "answers": _answers(picture, item, summary)}))
+                                      "answers": _answers(picture, item, summary)},
+                             since=start.start.date(), since_sprint=start.sprint))
     return found
 
 
@@ -401,12 +421,12 @@ def _red_streak(summary: HistorySummary, phase: str, level: str, sprints: int = 
     picture = _current_picture(summary, phase)
     if picture is None:
         return []
-    series = summary.pictures_of(picture.checklist)
     found: list[Finding] = []
     for item in picture.items.values():
         if item.band != "red" or item.streak < sprints:
             continue
-        since = series[picture.index - item.streak + 1].sprint if picture.index - item.streak + 1 >= 0 else picture.sprint
+        start = _streak_start(summary, picture, item)
+        since = start.sprint
         actions = [a for a in summary.actions if a.checklist == picture.checklist and a.item == item.item]
         dropped = [a for a in actions if a.state is ActionState.DROPPED]
         done = [a for a in actions if a.state is ActionState.DONE]
@@ -422,7 +442,8 @@ def _red_streak(summary: HistorySummary, phase: str, level: str, sprints: int = 
                                       "question": question_of(summary.checklists, picture.checklist, item.item),
                                       "length": item.streak, "since": clean_text(since), "sprints": sprints,
                                       "dropped_actions": len(dropped), "done_actions": len(done),
-                                      "answers": _answers(picture, item, summary)}))
+                                      "answers": _answers(picture, item, summary)},
+                             since=start.start.date(), since_sprint=start.sprint))
     return found
 
 
@@ -452,7 +473,8 @@ def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) ->
                              "worse": [{"item": c.item,
                                         "question": question_of(summary.checklists, picture.checklist, c.item),
                                         "before": _json(c.before), "now": _json(c.value), "band": c.band}
-                                       for c in worse]})]
+                                       for c in worse]},
+                    since=picture.start.date(), since_sprint=picture.sprint)]
 
 
 def _json(value):
@@ -479,6 +501,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     """One finding as the JSON documents carry it (docs/gate.md, "Finding")."""
     return {"rule": finding.rule, "level": finding.level, "title": finding.title, "message": finding.message,
             "phase": finding.phase, "item": finding.item, "run": finding.run, "file": finding.file,
+            "since": finding.since.isoformat() if finding.since else None,
+            "since_sprint": clean_text(finding.since_sprint) if finding.since_sprint is not None else None,
             "details": dict(finding.details)}
 
 
