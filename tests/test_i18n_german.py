@@ -101,7 +101,12 @@ def test_user_config_error_is_german(german, tmp_path):
 
 
 def test_markdown_and_html_reports_are_german_and_json_stays_english(german):
-    from kundencheck.core.report import build_report, report_html, report_json, report_markdown
+    from kundencheck.core.report import (
+        build_report,
+        report_html,
+        report_json,
+        report_markdown,
+    )
     from tests.core.test_history import _report_summary
 
     summary = _report_summary()
@@ -120,11 +125,24 @@ def test_markdown_and_html_reports_are_german_and_json_stays_english(german):
     assert "<caption>Gesundheitsmatrix: " in page and "Legende:" in page
     assert '<span class="word">nein</span>' in page
 
-    # The JSON document is for programs: the same in every language.
+    # The JSON document is for programs: the same in every language, but for the gate's title
+    # and message of each finding (for people, as in `check --format json`).
     german_json = report_json(report)
     set_language("en")
-    assert report_json(build_report(summary, "W14", project="Shop", client="Kunde GmbH")) == german_json
+    english = build_report(summary, "W14", project="Shop", client="Kunde GmbH")
+    assert _without_words(json.loads(report_json(english))) == _without_words(json.loads(german_json))
     assert '"display": "✘ no"' in german_json
+    assert "rote Antwort ohne Maßnahme" in german_json and "rote Antwort" not in report_json(english)
+
+
+def _without_words(node):
+    """A JSON document without the gate's words for people (a finding's title and message)."""
+    if isinstance(node, dict):
+        return {key: _without_words(value) for key, value in node.items()
+                if not (key in ("title", "message") and "rule" in node)}
+    if isinstance(node, list):
+        return [_without_words(value) for value in node]
+    return node
 
 
 def test_gate_findings_and_summary_are_german(german):
@@ -161,9 +179,8 @@ def test_store_errors_are_german_and_keep_the_commands(german, tmp_path, repo):
 
     git(repo, "commit", "-q", "--allow-empty", "-m", "start")
     (repo / ".git" / "MERGE_HEAD").write_text(git(repo, "rev-parse", "HEAD") + "\n")
-    with GitStore.open(repo) as store:
-        with pytest.raises(StoreError) as caught:
-            store.commit_file(".kundencheck/answers/x.toml", b"schema = 1\n", "subject\n")
+    with GitStore.open(repo) as store, pytest.raises(StoreError) as caught:
+        store.commit_file(".kundencheck/answers/x.toml", b"schema = 1\n", "subject\n")
     message = str(caught.value)
     assert f"kundencheck committet jetzt nicht, weil in {repo} ein Merge läuft." in message, message
     assert "`git merge --abort`" in message
@@ -303,13 +320,13 @@ async def test_open_actions_list_in_german_keeps_its_columns(german_history_app)
         await pilot.pause()
         assert isinstance(app.screen, ActionsScreen)
         text = screen_text(app)
-        heading = [line for line in text.splitlines() if "Frage" in line and "Fällig" in line][0]
+        heading = next(line for line in text.splitlines() if "Frage" in line and "Fällig" in line)
         assert all(word in heading for word in ("Was", "Wer", "Angelegt")), heading
         assert "1 von 3  ·  0 entschieden, 3 noch nicht" in text
-        before = [line for line in text.splitlines() if "Book a review" in line][0]
+        before = next(line for line in text.splitlines() if "Book a review" in line)
         assert "  · " in before and "⚠ 03-20" in before, before
         await pilot.press("d")
         await pilot.pause()
-        after = [line for line in screen_text(app).splitlines() if "Book a review" in line][0]
+        after = next(line for line in screen_text(app).splitlines() if "Book a review" in line)
         assert "  ✔ " in after and after.index("Book a review") == before.index("Book a review"), after
         assert after.index("⚠ 03-20") == before.index("⚠ 03-20")

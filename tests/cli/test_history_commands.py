@@ -9,8 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from kundencheck.core.history import thread_id
 from kundencheck.cli import main
+from kundencheck.core.history import thread_id
 from tests.conftest import git
 
 # The repository with history is built in tests/history_builder.py (fixture ``history_repo`` in
@@ -174,8 +174,9 @@ def test_report_markdown(history_repo):
     assert text.startswith("# kundencheck report: sprint 2026-W14\n")
     assert "Project: Shop \\| relaunch, client: Kunde GmbH, as of 2026-04-10." in text
     assert "| item | 2026-W10 | 2026-W12 | 2026-W14 |" in text
-    assert "| client-contacted | ✘ no ⚠ | ✘ no → | ✘ no → ⚠ |" in text
-    assert "| expectations-match | ✔ yes | ◐ partly ↓ | ✘ no ↓ |" in text
+    # Items by their short title, the id small beside it (the id alone when there is no title).
+    assert "| **Talked to the client** `client-contacted` | ✘ no ⚠ | ✘ no → | ✘ no → ⚠ |" in text
+    assert "| **expectations-match** | ✔ yes | ◐ partly ↓ | ✘ no ↓ |" in text
     assert "Ana Schäfer: ✘ no: \\# Client on holiday &lt;b&gt;really&lt;/b&gt;" in text
     assert "Scope \\| money" in text and "<b>" not in text
     assert "Book a review (Ana, due 2026-03-20) **⚠ overdue by 21 days**" in text
@@ -204,7 +205,7 @@ def test_report_html_to_a_file(history_repo, tmp_path):
     assert not re.search(r"https?://|<link|src=|@import|url\(", page)  # self-contained: nothing to fetch
     assert re.search(r'<th scope="col">2026-W12</th><th scope="col">2026-W14</th></tr>', page)
     assert "2026-W10</th>" not in page  # --sprints 2
-    cell = re.search(r'<tr data-item="client-contacted">.*?</tr>', page, re.S).group(0)
+    cell = re.search(r'<tr data-item="client-contacted">.*?</tr>', page, re.DOTALL).group(0)
     assert cell.count('data-band="red"') == 2 and "title=" in cell and "Client on holiday &lt;b&gt;" in cell
     assert "&lt;b&gt;really&lt;/b&gt;" in page and "<b>really" not in page
 
@@ -253,3 +254,32 @@ def test_status_without_a_project_config_says_how_to_set_it_up(repo):
     (repo / ".kundencheck").mkdir()
     (repo / ".kundencheck" / "config.toml").write_text('project = "Shop"\n')
     assert "kundencheck init" not in invoke(repo, "status").output
+
+
+def test_the_report_headline_is_the_verdict_of_check(history_repo):
+    """One truth: the report's headline is what `kundencheck check` says, at the levels of the
+    project's [check] table, and the checks that are due come before the details."""
+    repo = history_repo["path"]
+    config = repo / ".kundencheck" / "config.toml"
+    config.write_text(config.read_text() + '\n[check]\ndisagreement = "warning"\nred_without_action = "off"\n')
+    later = ("--today", "2026-04-20")
+    check = invoke(repo, "check", *later)
+    assert check.exit_code == 1
+    *_findings, verdict, hint = check.output.strip().splitlines()
+    assert hint.startswith("Switch a rule off")
+    assert verdict == "✘ kundencheck check: failed, 7 errors, 2 warnings."
+    text = invoke(repo, "report", *later).output
+    head = text[:text.index("Legend:")]
+    assert head.startswith("# kundencheck report: sprint 2026-W14\n\nProject: Shop \\| relaunch, client: Kunde GmbH, "
+                           "as of 2026-04-20.\n\n## " + verdict + "\n\n- **build** (current phase): ✘ 7 errors, 2 warnings, "
+                           "failing since 2026-03-02 (sprint 2026-W10)\n")
+    assert "  - ⚠ disagreement: Talked to the client, team-mood, since sprint 2026-W14 (2026-03-30)\n" in head
+    assert "red answer without action" not in head  # off in the config
+    assert "- ⚠ Overdue actions: 2 of 3 open.\n" in head
+    assert "- Checks due: build (last checked 2026-03-30, due since 2026-04-13).\n" in head
+    for line in check.output.splitlines():
+        if line.startswith(("✘ error", "⚠ warning")):
+            message = line.split("): ", 1)[1]
+            assert message.replace("`", "\\`").replace("_", "\\_")[:60] in head, message
+    data = json.loads(invoke(repo, "report", "--format", "json", *later).output)
+    assert (data["verdict"]["passed"], data["verdict"]["errors"], data["verdict"]["warnings"]) == (False, 7, 2)

@@ -6,12 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-
-import pytest
 import tomllib
 
-from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, loads, problems_with
-from kundencheck.core.checklist import Kind, checklist_from_dict
+import pytest
+
+from kundencheck.core.answers import (
+    Action,
+    ActionReview,
+    Answer,
+    Run,
+    dumps,
+    loads,
+    problems_with,
+)
+from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.history import (
     ActionState,
@@ -19,7 +27,9 @@ from kundencheck.core.history import (
     compare,
     current_streaks,
     due_check,
+    is_owned_by,
     item_series,
+    joined_thread,
     latest_run,
     parse_runs,
     run_trends,
@@ -27,13 +37,18 @@ from kundencheck.core.history import (
     summarize,
     thread_id,
     threads_to_show,
-    is_owned_by,
-    joined_thread,
     track_actions,
 )
-from kundencheck.core.report import build_report, md, report_html, report_json, report_markdown, status_dict
+from kundencheck.core.report import (
+    build_report,
+    md,
+    report_html,
+    report_json,
+    report_markdown,
+    status_dict,
+)
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 CHECKLIST = checklist_from_dict(tomllib.loads("""
 format = 1
 id = "build"
@@ -236,9 +251,9 @@ def test_actions_are_opened_by_answers_and_closed_by_reviews():
 
 
 def test_overdue_is_strictly_after_the_due_date():
-    _r1, _r2, r3 = _action_runs()
+    _r1, _r2, _r3 = _action_runs()
     actions, _ = track_actions(_action_runs())
-    late = [a for a in actions if a.is_open][0]
+    late = next(a for a in actions if a.is_open)
     assert not late.is_overdue(dt.date(2026, 3, 20)) and late.is_overdue(dt.date(2026, 3, 21))
     assert late.days_overdue(dt.date(2026, 4, 10)) == 21
     closed = [a for a in actions if not a.is_open]
@@ -419,7 +434,7 @@ def test_parse_runs_and_latest_run_still_work():
 
 
 def test_reviews_round_trip_after_the_answers():
-    r1, r2, _ = _action_runs()
+    _r1, r2, _ = _action_runs()
     text = dumps(r2, CHECKLIST)
     assert text.index("[[reviews]]") > text.index("[[answers]]")
     assert "# Action from an earlier run: How is the team's mood?" in text
@@ -445,8 +460,8 @@ def test_bad_reviews_are_rejected(body, message):
 def test_a_dropped_action_needs_a_note():
     r = run("W12", D2, Answer("contacted", "green"), Answer("mood", 4), Answer("design", "no"),
             reviews=[ActionReview("20260302T090000Z-build-ana-000001", "contacted", "dropped", "  ")])
-    assert problems_with(r, CHECKLIST) == ["review of the action on 'contacted' from run 20260302T090000Z-build-ana-000001: "
-                                           "a dropped action needs a note saying why it is dropped."]
+    assert problems_with(r, CHECKLIST) == [("review of the action on 'contacted' from run 20260302T090000Z-build-ana-000001: "
+                                           "a dropped action needs a note saying why it is dropped.")]
     r.reviews[0].note = "Not needed any more"
     assert problems_with(r, CHECKLIST) == []
 
@@ -469,8 +484,8 @@ def test_markdown_report_neutralises_user_text():
     assert "<b>" not in text and "Project: \\# Shop \\| relaunch, client: &lt;Kunde&gt;" in text
     # The matrix: one row per banded item, one column per sprint, symbol + word + arrow.
     assert "| item | W10 | W12 | W14 |" in text
-    assert "| contacted | ✘ no | ✘ no → | ◐ partly ↑ |" in text
-    assert "| mood | ✘ 2/5 | · | ✘ 1/5 ⚠ |" in text
+    assert "| **contacted** | ✘ no | ✘ no → | ◐ partly ↑ |" in text
+    assert "| **mood** | ✘ 2/5 | · | ✘ 1/5 ⚠ |" in text
     assert "**⚠ overdue by 21 days**" in text
 
 

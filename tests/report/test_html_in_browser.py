@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(
     reason="`chromium` is not on PATH: install Debian's chromium package (`apt-get install -y chromium`) to open the HTML report in a browser",
 )
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _run(n: int, sprint: str, author: str, *answers: Answer, reviews=()) -> Run:
@@ -51,7 +51,8 @@ def report_page() -> str:
 def chromium(*args: str, profile: Path) -> str:
     command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}", *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=90, env={**os.environ, "LANG": "C.UTF-8"})
+    result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=90,
+                            env={**os.environ, "LANG": "C.UTF-8"})
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 

@@ -4,6 +4,7 @@ language (nothing is translated back from an English display string)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -16,6 +17,7 @@ from kundencheck.core.i18n import set_language
 from kundencheck.core.report import (
     answer_words,
     build_report,
+    md,
     report_html,
     report_json,
     report_markdown,
@@ -199,3 +201,95 @@ def test_german_words_come_from_the_data(german):
     text = report_markdown(model)
     assert "✘ nein" in text and "◐ teilweise" in text and "◐ Das des Kunden" in text
     assert "✘ no " not in text and "partly" not in text
+
+
+# --------------------------------------------------------------------------------- the headline
+
+
+def _summary(runs, today=dt.date(2026, 4, 10), current_phase="build", language="en"):
+    return summarize(runs, today=today, current_phase=current_phase, checklists={"build": checklist(language)})
+
+
+def test_the_headline_comes_first_and_says_what_check_says():
+    from kundencheck.core.gate import evaluate, summary_line, verdicts
+
+    summary = _summary(story_runs())
+    model = build_report(summary, "2026-S3")
+    verdict = model["verdict"]
+    check = evaluate(summary)
+    assert (verdict["passed"], verdict["errors"], verdict["warnings"]) == (False, len(check.errors), len(check.warnings))
+    [build] = verdict["phases"]
+    judged = verdicts(summary)["build"]
+    assert [f["rule"] for f in build["findings"]] == [f.rule for f in judged.findings]
+    assert [(g["rule"], g["count"], g["since"], g["since_sprint"]) for g in build["rules"]] == [
+        ("key_signal_low", 2, "2026-03-30", "2026-S3"),
+        ("red_without_action", 1, "2026-03-30", "2026-S3"),
+        ("overdue_action", 1, "2026-03-21", None),
+    ]
+    # The phase fails since the earliest of its findings: the action due 2026-03-20.
+    assert build["current"] and build["since"] == "2026-03-21" and build["since_sprint"] is None
+    assert [i["title"] for i in build["rules"][0]["items"]] == ["Talked to the client", "Team mood"]
+    assert (verdict["open_actions"], verdict["overdue_actions"]) == (1, 1)
+
+    text = report_markdown(model)
+    lines = text.splitlines()
+    headline = lines.index("## ✘ " + summary_line(check))
+    assert headline < lines.index("## build: Sprint start") and lines.index("## build: Sprint start") < lines.index("## Actions")
+    assert lines[headline + 2:headline + 8] == [
+        "- **build** (current phase): ✘ 4 errors, failing since 2026-03-21",
+        "  - ✘ key signal red: Talked to the client, Team mood, since sprint 2026-S3 (2026-03-30)",
+        "  - ✘ red answer without action: Team mood, since sprint 2026-S3 (2026-03-30)",
+        "  - ✘ overdue action, since 2026-03-21",
+        "- ⚠ Overdue actions: 1 of 1 open.",
+        "- No check is due.",
+    ]
+    # Then each finding in the words of `kundencheck check`, before the legend and the details.
+    found = text.index("### What the check found")
+    assert found < text.index("Legend:")
+    for finding in check.findings:
+        assert md(finding.message, 1200) in text[found:text.index("Legend:")]
+
+    page = report_html(model)
+    assert page.index('<section class="verdict failed"') < page.index('<table class="matrix"')
+    assert f'<h2 id="verdict">✘ {summary_line(check)}</h2>' in page
+    assert '<li data-rule="overdue_action">✘ overdue action, since 2026-03-21</li>' in page
+    assert "<details><summary>What the check found (4 findings)</summary>" in page
+
+
+def test_due_checks_come_before_the_details_and_other_phases_follow_the_current_one():
+    kickoff = dataclasses.replace(
+        story_runs()[0], id="20260202T090000Z-kickoff-ana-000001", checklist="kickoff", phase="kickoff", sprint="2026-S0",
+        started=dt.datetime(2026, 2, 2, 9, tzinfo=UTC), finished=dt.datetime(2026, 2, 2, 9, 5, tzinfo=UTC),
+        answers=[Answer("contacted", "green")])
+    summary = _summary([kickoff, *story_runs()], today=dt.date(2026, 4, 20))
+    model = build_report(summary, "2026-S3", levels={"overdue_action": "warning", "key_signal_low": "off",
+                                                     "red_without_action": "off"})
+    assert [p["phase"] for p in model["verdict"]["phases"]] == ["build", "kickoff"]
+    text = report_markdown(model)
+    head = text[:text.index("Legend:")]
+    assert "- **build** (current phase): ✘ 1 error, 1 warning, failing since 2026-04-13" in head
+    assert "  - ✘ check due, since 2026-04-13" in head and "  - ⚠ overdue action, since 2026-03-21" in head
+    assert "- **kickoff**: ✘ 1 error, failing since 2026-02-16" in head  # judged as if it were current, as status does
+    assert ("- Checks due: build (last checked 2026-03-30, due since 2026-04-13); kickoff (last checked 2026-02-02, "
+            "due since 2026-02-16).") in head
+    assert "## Checks due" not in text  # no longer at the end
+    assert text.startswith("# kundencheck report: sprint 2026-S3\n\nas of 2026-04-20.\n\n"
+                           "## ✘ kundencheck check: failed, 1 error, 1 warning.\n")
+
+
+def test_a_healthy_history_passes_in_the_headline():
+    runs = [run(1, 1, "Ana", Answer("client-contacted", "green"), Answer("team-mood", 4)),
+            run(2, 2, "Ana", Answer("client-contacted", "green"), Answer("team-mood", 5))]
+    model = build_report(_summary(runs, today=dt.date(2026, 3, 20)), "2026-S2")
+    text = report_markdown(model)
+    assert "## ✔ kundencheck check: passed, nothing found.\n\n- **build** (current phase): ✔ ok\n" in text
+    assert "- Overdue actions: 0 of 0 open." in text and "What the check found" not in text
+    assert '<section class="verdict passed"' in report_html(model)
+
+
+def test_the_german_headline(german):
+    text = report_markdown(report("de"))
+    assert "## ✘ kundencheck check: nicht bestanden, 4 Fehler." in text
+    assert "- **build** (aktuelle Phase): ✘ 4 Fehler, nicht bestanden seit 2026-03-21" in text
+    assert "  - ✘ Schlüsselsignal rot: Mit dem Kunden geredet, Stimmung im Team, seit Sprint 2026-S3 (2026-03-30)" in text
+    assert "- ⚠ Überfällige Maßnahmen: 1 von 1 offenen." in text and "- Kein Check ist fällig." in text

@@ -574,7 +574,8 @@ def report(ctx: click.Context, sprint: str | None, fmt: str | None, output: Path
     try:
         _warn_problems(problems)
         data = build_report(summary, sprint, project=project.config.project, client=project.config.client,
-                            max_sprints=max_sprints)
+                            max_sprints=max_sprints, levels=project.config.check,
+                            parameters=project.config.check_parameters)
     finally:
         project.close()
     text = render_report(data, fmt)

@@ -117,8 +117,14 @@ class Finding:
 
     @property
     def title(self) -> str:
-        title = RULE_TITLES.get(self.rule)
-        return translate(title) if title else self.rule
+        return rule_title(self.rule)
+
+
+def rule_title(rule: str) -> str:
+    """The rule's short name in the chosen language (``key signal red``), as every view titles
+    its findings."""
+    title = RULE_TITLES.get(rule)
+    return translate(title) if title else rule
 
 
 @dataclass
@@ -512,20 +518,29 @@ def verdict_dict(result: GateResult) -> dict[str, Any]:
             "findings": [finding_dict(f) for f in result.findings]}
 
 
+def _errors_words(n: int) -> str:
+    return (_("{n} error") if n == 1 else _("{n} errors")).format(n=n)
+
+
+def _warnings_words(n: int) -> str:
+    return (_("{n} warning") if n == 1 else _("{n} warnings")).format(n=n)
+
+
 def verdict_words(result: GateResult) -> str:
-    """A phase's verdict in a few words, the same in ``status`` and on the home screen:
-    ``✘ 2 errors, 1 warning``, ``⚠ 1 warning`` or ``✔ ok`` (symbol and words, never colour alone)."""
-    def errors(n: int) -> str:
-        return (_("{n} error") if n == 1 else _("{n} errors")).format(n=n)
+    """A phase's verdict in a few words, the same in ``status``, on the home screen and in the
+    reports: ``✘ 2 errors, 1 warning``, ``⚠ 1 warning`` or ``✔ ok`` (symbol and words, never
+    colour alone)."""
+    return count_words(len(result.errors), len(result.warnings))
 
-    def warnings(n: int) -> str:
-        return (_("{n} warning") if n == 1 else _("{n} warnings")).format(n=n)
 
-    if result.errors:
-        tail = f", {warnings(len(result.warnings))}" if result.warnings else ""
-        return f"✘ {errors(len(result.errors))}{tail}"
-    if result.warnings:
-        return f"⚠ {warnings(len(result.warnings))}"
+def count_words(errors: int, warnings: int) -> str:
+    """:func:`verdict_words` of a verdict with ``errors`` errors and ``warnings`` warnings (the
+    reports have the counts, not the result)."""
+    if errors:
+        tail = f", {_warnings_words(warnings)}" if warnings else ""
+        return f"✘ {_errors_words(errors)}{tail}"
+    if warnings:
+        return f"⚠ {_warnings_words(warnings)}"
     return "✔ " + _("ok")
 
 
@@ -585,17 +600,16 @@ def more_notes(result: GateResult) -> list[str]:
 
 def summary_line(result: GateResult) -> str:
     """One line saying how the check came out, in words (never colour alone)."""
-    def errors(n: int) -> str:
-        return (_("{n} error") if n == 1 else _("{n} errors")).format(n=n)
-
-    def warnings(n: int) -> str:
-        return (_("{n} warning") if n == 1 else _("{n} warnings")).format(n=n)
-
     if not result.started:
         return _("kundencheck check: passed (nothing to check: no .kundencheck/ here).")
-    if result.errors:
-        tail = f", {warnings(len(result.warnings))}" if result.warnings else ""
-        return _("kundencheck check: failed, {errors}{tail}.").format(errors=errors(len(result.errors)), tail=tail)
-    if result.warnings:
-        return _("kundencheck check: passed with {warnings}.").format(warnings=warnings(len(result.warnings)))
+    return summary_words(len(result.errors), len(result.warnings))
+
+
+def summary_words(errors: int, warnings: int) -> str:
+    """:func:`summary_line` of a check with ``errors`` errors and ``warnings`` warnings."""
+    if errors:
+        tail = f", {_warnings_words(warnings)}" if warnings else ""
+        return _("kundencheck check: failed, {errors}{tail}.").format(errors=_errors_words(errors), tail=tail)
+    if warnings:
+        return _("kundencheck check: passed with {warnings}.").format(warnings=_warnings_words(warnings))
     return _("kundencheck check: passed, nothing found.")

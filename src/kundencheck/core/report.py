@@ -18,7 +18,7 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from kundencheck.core.bands import BAND_SYMBOLS, BAND_WORDS
@@ -353,9 +353,9 @@ def default_sprint(summary: HistorySummary) -> str:
     return sprint
 
 
-def build_report(summary: HistorySummary, sprint: str | None = None, *, project: str = "", client: str = "",
-                 max_sprints: int = 8) -> dict[str, Any]:
-    """The sprint report as a plain dict (the JSON format; Markdown and HTML are drawn from it)."""
+def sprint_pictures_of(summary: HistorySummary, sprint: str | None) -> tuple[str, list[SprintPicture]]:
+    """The sprint a report is about (``None``: the latest) and its pictures, one per checklist;
+    a usage error naming the sprints there are when it has none."""
     sprint = sprint if sprint is not None else default_sprint(summary)
     pictures = [p for p in summary.pictures if p.sprint == sprint]
     if not pictures:
@@ -363,6 +363,15 @@ def build_report(summary: HistorySummary, sprint: str | None = None, *, project:
         shown = ", ".join(one_line(s, 30) for s in known[-12:]) or _("none yet")
         raise UsageError(_("There are no runs in sprint {sprint}. Sprints with runs: {known}.").format(
             sprint=repr(one_line(sprint, 40)), known=shown))
+    return sprint, pictures
+
+
+def build_report(summary: HistorySummary, sprint: str | None = None, *, project: str = "", client: str = "",
+                 max_sprints: int = 8, levels: Mapping[str, str] | None = None,
+                 parameters: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, Any]:
+    """The sprint report as a plain dict (the JSON format; Markdown and HTML are drawn from it).
+    ``levels`` and ``parameters`` are the config's ``[check]`` rules, for the headline verdict."""
+    sprint, pictures = sprint_pictures_of(summary, sprint)
     today = summary.today
     checklists = [_checklist_section(summary, picture, max_sprints) for picture in pictures]
     raised = [a for a in summary.actions if any(w.sprint == sprint for w in a.words)]
@@ -383,6 +392,7 @@ def build_report(summary: HistorySummary, sprint: str | None = None, *, project:
         "today": today.isoformat(),
         "project": clean_text(project),
         "client": clean_text(client),
+        "verdict": verdict_model(summary, levels, parameters),
         "checklists": checklists,
         "actions": {
             "raised": [action_dict(a, today, summary.checklists) for a in raised],
@@ -396,6 +406,60 @@ def build_report(summary: HistorySummary, sprint: str | None = None, *, project:
                          "finished": _date(r.finished or r.started), "note": future_run_note(r)}
                         for r in summary.future_runs],
     }
+
+
+def verdict_model(summary: HistorySummary, levels: Mapping[str, str] | None = None,
+                  parameters: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, Any]:
+    """The report's headline as data: what ``kundencheck check`` finds as of ``summary.today``
+    (its counts), each phase's verdict as ``status`` and the home screen show it (the current
+    phase first), per rule since when it holds, and how many actions are open and overdue.
+    The gate computes every finding (:func:`kundencheck.core.gate.verdicts`); this only groups them."""
+    from kundencheck.core.gate import evaluate, finding_dict, verdicts
+
+    check = evaluate(summary, levels, parameters=parameters)
+    judged = verdicts(summary, levels, parameters)
+    phases = []
+    for status in sorted(summary.phases, key=lambda s: s.phase != summary.current_phase):
+        result = judged[status.phase]
+        counted = result.errors or result.warnings
+        first = min((f for f in counted if f.since is not None), key=lambda f: f.since, default=None)
+        rules: dict[str, dict[str, Any]] = {}
+        for finding in result.findings:
+            group = rules.setdefault(finding.rule, {"rule": finding.rule, "level": finding.level, "count": 0,
+                                                    "since": None, "since_sprint": None, "items": []})
+            group["count"] += 1
+            if finding.level == "error":
+                group["level"] = "error"
+            if finding.since is not None and (group["since"] is None or finding.since.isoformat() < group["since"]):
+                group["since"], group["since_sprint"] = finding.since.isoformat(), _clean_or_none(finding.since_sprint)
+            checklist = finding.details.get("checklist")
+            if finding.item is not None and finding.rule != "overdue_action" and checklist is not None:
+                group["items"].append({"item": finding.item, "title": title_of(summary.checklists, checklist, finding.item)})
+        phases.append({
+            "phase": status.phase,
+            "current": status.phase == summary.current_phase,
+            "passed": result.passed,
+            "errors": len(result.errors),
+            "warnings": len(result.warnings),
+            "since": first.since.isoformat() if first is not None and first.since else None,
+            "since_sprint": _clean_or_none(first.since_sprint) if first is not None else None,
+            "rules": list(rules.values()),
+            "findings": [finding_dict(f) | {"shown": f.shown} for f in result.findings],
+            "more": [{"rule": rule, "phase": phase, "count": count} for rule, phase, count in result.more],
+        })
+    return {
+        "passed": check.passed,
+        "errors": len(check.errors),
+        "warnings": len(check.warnings),
+        "current_phase": summary.current_phase,
+        "open_actions": len(summary.open_actions()),
+        "overdue_actions": len(summary.overdue_actions()),
+        "phases": phases,
+    }
+
+
+def _clean_or_none(text: str | None) -> str | None:
+    return clean_text(text) if text is not None else None
 
 
 def health_matrix(summary: HistorySummary, checklist_id: str, series: list[SprintPicture]) -> dict[str, Any]:
@@ -625,6 +689,122 @@ def _action_line_md(a: dict[str, Any]) -> str:
         raised=a["raised"][:10], who=", ".join(md(name, 60) for name in raisers(a)))
 
 
+# --------------------------------------------------------------------------------- the headline
+
+#: A finding's level as a symbol (its words are the rule's title and the counts beside it).
+LEVEL_SYMBOLS = {"error": "✘", "warning": "⚠"}
+#: How many items a rule of the headline names before "…".
+HEADLINE_ITEMS = 3
+
+
+def _since_words(since: str | None, sprint: str | None, esc: Callable[[str], str]) -> str:
+    """'since sprint 2026-W12 (2026-03-16)' or 'since 2026-03-21'; '' without a day."""
+    if since and sprint is not None:
+        return _("since sprint {sprint} ({day})").format(sprint=esc(sprint), day=since)
+    if since:
+        return _("since {day}").format(day=since)
+    return ""
+
+
+def _rule_words(group: dict[str, Any], esc: Callable[[str], str]) -> str:
+    """One rule of a phase's verdict: '✘ red streak: Team mood, Contact, since sprint 2026-W12
+    (2026-03-16)'; 'overdue action (3)', 'check due, never checked'."""
+    from kundencheck.core.gate import rule_title
+
+    names = [esc(i["title"] or i["item"]) for i in group["items"]]
+    shown = ", ".join(names[:HEADLINE_ITEMS]) + (", …" if len(names) > HEADLINE_ITEMS else "")
+    head = f"{LEVEL_SYMBOLS.get(group['level'], '')} {rule_title(group['rule'])}"
+    if shown:
+        head += f": {shown}"
+    elif group["count"] > 1:
+        head += f" ({group['count']})"
+    since = _since_words(group["since"], group["since_sprint"], esc)
+    if not since and group["rule"] == "due":
+        since = _("never checked")
+    return f"{head}, {since}" if since else head
+
+
+def _phase_words(phase: dict[str, Any], esc: Callable[[str], str], strong: Callable[[str], str]) -> str:
+    """A phase's verdict on one line: '**build** (current phase): ✘ 4 errors, 1 warning,
+    failing since 2026-03-16 (sprint 2026-W12)'."""
+    from kundencheck.core.gate import count_words
+
+    name = strong(esc(phase["phase"]))
+    if phase["current"]:
+        name += " " + _("(current phase)")
+    words = f"{name}: {count_words(phase['errors'], phase['warnings'])}"
+    day, sprint = phase["since"], phase["since_sprint"]
+    if not day or phase["passed"] and not phase["warnings"]:
+        return words
+    if phase["errors"]:
+        since = (_("failing since {day} (sprint {sprint})") if sprint is not None else _("failing since {day}"))
+    else:
+        since = (_("with warnings since {day} (sprint {sprint})") if sprint is not None
+                 else _("with warnings since {day}"))
+    return f"{words}, {since.format(day=day, sprint=esc(sprint or ''))}"
+
+
+def _headline_title(verdict: dict[str, Any]) -> str:
+    """'✘ kundencheck check: failed, 4 errors, 1 warning.': the check's own summary line."""
+    from kundencheck.core.gate import summary_words
+
+    mark = "✘" if not verdict["passed"] else ("⚠" if verdict["warnings"] else "✔")
+    return f"{mark} {summary_words(verdict['errors'], verdict['warnings'])}"
+
+
+def _overdue_words(verdict: dict[str, Any]) -> str:
+    flag = f"{DISAGREE} " if verdict["overdue_actions"] else ""
+    return flag + _("Overdue actions: {overdue} of {open} open.").format(
+        overdue=verdict["overdue_actions"], open=verdict["open_actions"])
+
+
+def _due_checks_words(report: dict[str, Any], esc: Callable[[str], str]) -> str:
+    current = report.get("verdict", {}).get("current_phase")
+    due = sorted((d for d in report["due"] if d["is_due"]), key=lambda d: d["phase"] != current)
+    if not due:
+        return _("No check is due.")
+    return _("Checks due: {checks}.").format(
+        checks="; ".join(f"{esc(d['phase'])} ({_due_text(d)})" for d in due))
+
+
+def _finding_words(finding: dict[str, Any]) -> str:
+    """One finding as ``check`` and ``status`` list it: its rule's title, the rule's name as the
+    [check] table spells it, and the message (not escaped)."""
+    from kundencheck.core.gate import rule_title
+
+    return f"{LEVEL_SYMBOLS.get(finding['level'], '')} {rule_title(finding['rule'])} ({finding['rule']}): {finding['message']}"
+
+
+def _more_findings_words(more: dict[str, Any]) -> str:
+    from kundencheck.core.gate import rule_title
+
+    return f"… {rule_title(more['rule'])}: {more_text(more['count'], more['phase'])}"
+
+
+def _item_name_md(entry: dict[str, Any]) -> str:
+    """An item by its short title, its id small beside it (a code span); the id alone without a title."""
+    if entry.get("title"):
+        return f"**{md(entry['title'], 80)}** `{entry['item']}`"
+    return f"**{md(entry['item'])}**"
+
+
+def _verdict_md(report: dict[str, Any]) -> list[str]:
+    verdict = report["verdict"]
+    out = ["## " + _headline_title(verdict), ""]
+    for phase in verdict["phases"]:
+        out.append("- " + _phase_words(phase, lambda t: md(t, 40), lambda t: f"**{t}**"))
+        out += [f"  - {_rule_words(group, lambda t: md(t, 80))}" for group in phase["rules"]]
+    out.append("- " + _overdue_words(verdict))
+    out.append("- " + _due_checks_words(report, lambda t: md(t, 40)))
+    found = [phase for phase in verdict["phases"] if phase["findings"]]
+    if found:
+        out += ["", "### " + _("What the check found"), ""]
+        for phase in found:
+            out += [f"- {md(_finding_words(f), 1200)}" for f in phase["findings"] if f.get("shown", True)]
+            out += [f"- {md(_more_findings_words(more), 300)}" for more in phase["more"]]
+    return out
+
+
 def report_markdown(report: dict[str, Any]) -> str:
     out: list[str] = []
     title = _report_title(md(report["sprint"], 40))
@@ -635,6 +815,8 @@ def report_markdown(report: dict[str, Any]) -> str:
     out.append("")
     for future in report.get("future_runs", []):
         out += [f"> ⚠ {md(future['note'], 600)}", ""]
+    if "verdict" in report:
+        out += [*_verdict_md(report), ""]
     out.append(_legend())
     for section in report["checklists"]:
         out += ["", f"## {md(section['phase'])}: {md(section['title'] or section['checklist'], 200)}", ""]
@@ -660,13 +842,13 @@ def report_markdown(report: dict[str, Any]) -> str:
                     parts = [md(entry_words(cell, row["kind"]), 40), TREND_ARROWS[Trend(cell["trend"])],
                              DISAGREE if cell["disagreement"] else ""]
                     cells.append(" ".join(p for p in parts if p))
-                out.append(f"| {md(row['item'])} | " + " | ".join(cells) + " |")
+                out.append(f"| {_item_name_md(row)} | " + " | ".join(cells) + " |")
         out += ["", "### " + _("Answers"), ""]
         for item in section["items"]:
             extra = [x for x in (_trend_text(item["trend"]) if item["trend"] not in ("none",) else "",
                                  _streak_text(item["band"], item["streak"]),
                                  _disagreement_text(item["spread"]) if item["disagreement"] else "") if x]
-            head = f"- **{md(item['item'])}**: {md(entry_words(item, item['kind']), 120)}"
+            head = f"- {_item_name_md(item)}: {md(entry_words(item, item['kind']), 120)}"
             if extra:
                 head += " (" + "; ".join(extra) + ")"
             out.append(head)
@@ -697,11 +879,6 @@ def report_markdown(report: dict[str, Any]) -> str:
             out.append("- " + _("{decision}{note}: {what} (item {item}, decided by {who})").format(
                 decision=_decision_text(a["decision"]), note=note, what=md(a["what"], 300), item=f"`{a['item']}`",
                 who=md(author_name(a["decided_by"]), 60)))
-    due = [d for d in report["due"] if d["is_due"]]
-    if due:
-        out += ["", "## " + _("Checks due"), ""]
-        for d in due:
-            out.append(f"- {md(d['phase'])}: {_due_text(d)}")
     return "\n".join(out) + "\n"
 
 
@@ -733,6 +910,30 @@ ul.answers { margin: .2rem 0 .6rem 0; }
 .corrected { color: #444; font-style: italic; }
 .tone { border-left: 3px solid #b07a00; padding: .1rem .8rem; margin: .8rem 0; }
 .tone p { margin: .2rem 0; }
+p, li, h1, h2, h3, summary { overflow-wrap: anywhere; }
+table.matrix th small.id { display: block; margin-left: 0; }
+.scroll { overflow-x: auto; max-width: 100%; }
+small.id { color: #555; font-size: .75rem; font-family: ui-monospace, monospace; margin-left: .3rem; }
+.verdict { border-left: 6px solid #8a0000; background: #fbeaea; padding: .4rem 1rem .6rem; margin: 1rem 0 1.5rem; }
+.verdict.passed { border-color: #0d6b24; background: #e9f6ec; }
+.verdict.warned { border-color: #b07a00; background: #fff5dc; }
+.verdict h2 { margin: .4rem 0 .6rem; font-size: 1.3rem; }
+.verdict ul { margin: .3rem 0; padding-left: 1.2rem; }
+.verdict ul.rules { padding-left: 1rem; list-style: none; }
+.verdict details { margin-top: .6rem; }
+.verdict details li { margin: .3rem 0; }
+ul.items { list-style: none; padding-left: 0; }
+ul.items > li { margin: .6rem 0; display: flex; align-items: flex-start; gap: .7rem; }
+ul.items .item { min-width: 0; }
+svg.chart, .no-chart { flex: none; }
+svg.chart .grid { stroke: #ddd; stroke-width: 1; }
+svg.chart .line { fill: none; stroke: #777; stroke-width: 1.5; }
+svg.chart .mark { stroke: #333; stroke-width: .8; }
+svg.chart .mark-green { fill: #2e9b45; }
+svg.chart .mark-amber { fill: #f0a800; }
+svg.chart .mark-red { fill: #d32f2f; }
+svg.chart .mark-na { stroke: #888; stroke-width: 2; }
+@media (max-width: 40rem) { body { margin: 1rem auto; padding: 0 .6rem; } }
 """
 
 
@@ -771,14 +972,15 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
     # No _() inside f-strings: Babel cannot extract texts from there.
     caption, item_heading = _("Health matrix: items down, sprints across"), _("Item")
     not_answered, disagreement = _h(_("not answered")), _h(_("disagreement"))
-    out = [f'<table class="matrix" data-checklist="{_h(section["checklist"])}">',
+    region = _("Health matrix of {checklist}").format(checklist=one_line(section["title"] or section["checklist"], 80))
+    out = [f'<div class="scroll" role="region" tabindex="0" aria-label="{_h(region)}">',
+           f'<table class="matrix" data-checklist="{_h(section["checklist"])}">',
            f"<caption>{_t(caption)}</caption>",
            f"<thead><tr><th scope=\"col\">{_t(item_heading)}</th>"
            + "".join(f'<th scope="col">{_h(s, 30)}</th>' for s in matrix["sprints"]) + "</tr></thead>", "<tbody>"]
     for row in matrix["rows"]:
-        label = _h(row["item"])
         question = f' title="{_h(row["question"])}"' if row["question"] else ""
-        cells = [f'<tr data-item="{label}"><th scope="row"{question}>{label}</th>']
+        cells = [f'<tr data-item="{_h(row["item"])}"><th scope="row"{question}>{_item_name_html(row)}</th>']
         for sprint, cell in zip(matrix["sprints"], row["cells"]):
             if cell is None:
                 cells.append(f'<td class="cell empty" data-sprint="{_h(sprint)}" title="{not_answered}">{NO_ANSWER}</td>')
@@ -796,7 +998,109 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
                 f'<span class="word">{_h(word)}</span></td>')
         cells.append("</tr>")
         out.append("".join(cells))
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
+    return out
+
+
+def _item_name_html(entry: dict[str, Any]) -> str:
+    """An item by its short title, its id small beside it; the id alone without a title."""
+    if entry.get("title"):
+        return f'<strong>{_h(entry["title"], 80)}</strong><small class="id">{_h(entry["item"])}</small>'
+    return f"<strong>{_h(entry['item'])}</strong>"
+
+
+#: The chart of an item's answers: pixels between two sprints, around the marks, and the
+#: height of the band from the worst answer (bottom) to the best (top).
+CHART_STEP, CHART_PAD, CHART_HEIGHT = 18, 6, 22
+#: Where an answer sits between worst (0) and best (1): a scale by its value, the others by band.
+_BAND_LEVEL = {"red": 0.0, "amber": 0.5, "green": 1.0}
+
+
+def chart_width(sprints: int) -> int:
+    """How wide the chart of ``sprints`` sprints is, in pixels."""
+    return 2 * CHART_PAD + CHART_STEP * max(sprints - 1, 0)
+
+
+def _chart_level(cell: dict[str, Any], kind: str | None) -> float | None:
+    value = cell.get("value")
+    if kind == Kind.SCALE and type(value) is int and 1 <= value <= 5:
+        return (value - 1) / 4
+    return _BAND_LEVEL.get(cell.get("band") or "")
+
+
+def chart_svg(row: dict[str, Any]) -> str:
+    """A matrix row (an item's answers over the shown sprints, oldest first) as a small inline
+    SVG: each answer a mark in its band's colour, higher the better (a scale by its value, a
+    traffic light or a choice by its band), joined by a line from sprint to sprint; n/a a grey
+    dash, a sprint without an answer a gap. Colour never stands alone: the height says the
+    same, and the title and aria-label list every sprint's answer in words. No script, nothing
+    loaded: it is part of the page."""
+    kind, cells = row["kind"], row["cells"]
+    width = chart_width(len(cells))
+    height = 2 * CHART_PAD + CHART_HEIGHT
+    described = []
+    for sprint, cell in zip(row["sprints"], cells):
+        answer = entry_words(cell, kind) if cell is not None else _("not answered")
+        described.append(_("{sprint}: {answer}").format(sprint=one_line(sprint, 30), answer=answer))
+    name = row.get("title") or row["item"]
+    label = _("{item}, sprint by sprint: {answers}").format(item=one_line(name, 80), answers="; ".join(described))
+    head = (f'<svg class="chart" role="img" aria-label="{_h(label)}" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" data-item="{_h(row["item"])}"><title>{_h(label)}</title>')
+    parts = [head]
+    for level in (0.0, 0.5, 1.0):
+        y = CHART_PAD + (1 - level) * CHART_HEIGHT
+        parts.append(f'<line class="grid" x1="0" y1="{y:g}" x2="{width}" y2="{y:g}"/>')
+    points: list[tuple[float, float] | None] = []
+    for n, cell in enumerate(cells):
+        level = _chart_level(cell, kind) if cell is not None else None
+        points.append((CHART_PAD + n * CHART_STEP, CHART_PAD + (1 - level) * CHART_HEIGHT) if level is not None else None)
+    run: list[tuple[float, float]] = []
+    for point in [*points, None]:  # one line per stretch of sprints with an answer
+        if point is not None:
+            run.append(point)
+            continue
+        if len(run) > 1:
+            parts.append('<polyline class="line" points="' + " ".join(f"{x:g},{y:g}" for x, y in run) + '"/>')
+        run = []
+    for n, (cell, point) in enumerate(zip(cells, points)):
+        if cell is None:
+            continue
+        band = cell.get("band") or "na"
+        if point is None:  # n/a: no height of its own, a dash in the middle
+            x, y = CHART_PAD + n * CHART_STEP, CHART_PAD + CHART_HEIGHT / 2
+            parts.append(f'<line class="mark mark-na" x1="{x - 3:g}" y1="{y:g}" x2="{x + 3:g}" y2="{y:g}"/>')
+            continue
+        x, y = point
+        parts.append(f'<circle class="mark mark-{_h(band)}" cx="{x:g}" cy="{y:g}" r="3.5"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _verdict_html(report: dict[str, Any]) -> list[str]:
+    verdict = report["verdict"]
+    state = "failed" if not verdict["passed"] else ("warned" if verdict["warnings"] else "passed")
+    out = [f'<section class="verdict {state}" aria-labelledby="verdict">',
+           f'<h2 id="verdict">{_h(_headline_title(verdict))}</h2>', '<ul class="phases">']
+    for phase in verdict["phases"]:
+        line = f'<li data-phase="{_h(phase["phase"])}">' + _phase_words(
+            phase, lambda t: _h(t, 40), lambda t: f"<strong>{t}</strong>")
+        if phase["rules"]:
+            line += '<ul class="rules">' + "".join(
+                f'<li data-rule="{_h(group["rule"])}">{_rule_words(group, lambda t: _h(t, 80))}</li>'
+                for group in phase["rules"]) + "</ul>"
+        out.append(line + "</li>")
+    out.append(f'<li class="overdue-count">{_h(_overdue_words(verdict))}</li>')
+    out.append(f'<li class="due-checks">{_due_checks_words(report, lambda t: _h(t, 40))}</li>')
+    out.append("</ul>")
+    found = [f for phase in verdict["phases"] for f in phase["findings"] if f.get("shown", True)]
+    if found:
+        more = [m for phase in verdict["phases"] for m in phase["more"]]
+        summary = _("What the check found ({n} findings)").format(n=len(found) + sum(m["count"] for m in more))
+        out.append(f"<details><summary>{_t(summary)}</summary><ul>"
+                   + "".join(f"<li>{_h(_finding_words(f), 1200)}</li>" for f in found)
+                   + "".join(f'<li class="more">{_h(_more_findings_words(m), 300)}</li>' for m in more)
+                   + "</ul></details>")
+    out.append("</section>")
     return out
 
 
@@ -828,6 +1132,8 @@ def report_html(report: dict[str, Any]) -> str:
     out.append(f'<p class="about">{_about(_h(report["project"], 80), _h(report["client"], 80), _h(report["today"]))}</p>')
     for future in report.get("future_runs", []):
         out.append(f'<p class="future">⚠ {_h(future["note"])}</p>')
+    if "verdict" in report:
+        out += _verdict_html(report)
     hover = _("Hover over a cell for everyone's answers and notes.")
     out.append(f'<p class="legend">{_t(_legend())} {_t(hover)}</p>')
     for section in report["checklists"]:
@@ -843,12 +1149,19 @@ def report_html(report: dict[str, Any]) -> str:
                        + "".join(f"<li>{_h(tone_text(finding))}</li>" for finding in section["tone"]) + "</ul></div>")
         out += _matrix_html(section)
         out.append("<h3>" + _t(_("Answers")) + "</h3>")
-        out.append("<ul>")
+        out.append('<ul class="items">')
+        rows = {row["item"]: row for row in section["matrix"]["rows"]}
         for item in section["items"]:
             extra = [x for x in (_trend_text(item["trend"]) if item["trend"] != "none" else "",
                                  _streak_text(item["band"], item["streak"]),
                                  _disagreement_text(item["spread"]) if item["disagreement"] else "") if x]
-            line = f"<li><strong>{_h(item['item'])}</strong>: {_h(entry_words(item, item['kind']))}"
+            row = rows.get(item["item"])
+            # The charts first, one under the other, so their shapes compare at a glance; an
+            # item without one (text, a date) keeps the place empty.
+            chart = (chart_svg(row | {"sprints": section["matrix"]["sprints"]}) if row is not None
+                     else f'<span class="no-chart" style="width: {chart_width(len(section["matrix"]["sprints"]))}px"></span>')
+            line = (f'<li data-item="{_h(item["item"])}">{chart}<div class="item">{_item_name_html(item)}: '
+                    f"{_h(entry_words(item, item['kind']))}")
             if extra:
                 line += " (" + "; ".join(_h(x) for x in extra) + ")"
             if item["question"]:
@@ -861,7 +1174,7 @@ def report_html(report: dict[str, Any]) -> str:
                         note += f' <span class="corrected">({_h(corrected_text(answer["corrected"], answer["author"]))})</span>'
                     line += f"<li>{_h(author_name(answer['author']), 60)}: {_h(entry_words(answer, item['kind']))}{note}</li>"
                 line += "</ul>"
-            out.append(line + "</li>")
+            out.append(line + "</div></li>")
         out.append("</ul>")
         out.append("</section>")
     actions = report["actions"]
@@ -884,12 +1197,6 @@ def report_html(report: dict[str, Any]) -> str:
                 item=f"<code>{_h(a['item'])}</code>", who=_h(author_name(a["decided_by"]), 60)) + "</li>")
         out.append("</ul>")
     out.append("</section>")
-    due = [d for d in report["due"] if d["is_due"]]
-    if due:
-        out.append('<section class="due"><h2>' + _t(_("Checks due")) + "</h2><ul>")
-        for d in due:
-            out.append(f"<li>{_h(d['phase'])}: {_h(_due_text(d))}</li>")
-        out.append("</ul></section>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
 
