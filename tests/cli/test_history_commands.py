@@ -274,6 +274,9 @@ def test_the_report_headline_is_the_verdict_of_check(history_repo):
                            "as of 2026-04-20.\n\n## " + verdict + "\n\n- **build** (current phase): ✘ 7 errors, 2 warnings, "
                            "failing since 2026-03-02 (sprint 2026-W10)\n")
     assert "  - ⚠ disagreement: Talked to the client, team-mood, since sprint 2026-W14 (2026-03-30)\n" in head
+    # Items red since different sprints each say since when, the longest-standing first.
+    assert ("  - ✘ key signal red: Talked to the client since sprint 2026-W10 (2026-03-02), team-mood since sprint "
+            "2026-W14 (2026-03-30), expectations-match since sprint 2026-W14 (2026-03-30)\n") in head
     assert "red answer without action" not in head  # off in the config
     assert "- ⚠ Overdue actions: 2 of 3 open.\n" in head
     assert "- Checks due: build (last checked 2026-03-30, due since 2026-04-13).\n" in head

@@ -5,6 +5,7 @@ style sheet although the page loads nothing and runs no script."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import re
 import shutil
@@ -136,3 +137,123 @@ for (const td of document.querySelectorAll("table.matrix td.cell")) {
     assert colours[("contacted", "S1")] == "rgb(247, 181, 181)"  # red
     assert colours[("contacted", "S2")] == "rgb(255, 225, 166)"  # amber
     assert colours[("mood", "S1")] == "rgb(185, 228, 192)"  # green (4/5)
+
+
+# --------------------------------------------------------------------------------- charts, widths
+
+
+def wide_page() -> str:
+    """Eight sprints of three people with titled items, long typed texts without a space and a
+    failing verdict: the report a narrow screen has the most trouble with."""
+    from tests.report.test_report_model import checklist
+
+    long_word = "Kundenzufriedenheitsrückmeldungsauswertung" * 4
+    runs = []
+    for sprint in range(1, 9):
+        for n, author in enumerate(("Ana Schäfer", "Jonas Berg", "Lea Wagner-Oberhausen")):
+            mood = max(1, 5 - sprint // 2 - n)
+            contact = ("green", "amber", "red")[min(2, (sprint + n) // 4)]
+            note = f"{long_word} <b>{sprint}</b>" if contact == "red" else ""
+            action = Action(f"Call the product owner {long_word}", author, dt.date(2026, 3, 1)) if contact == "red" else None
+            started = dt.datetime(2026, 1, 5, 9, n, tzinfo=UTC) + dt.timedelta(days=14 * sprint)
+            runs.append(Run(id=f"{started:%Y%m%dT%H%M%SZ}-build-{author[:3].lower()}-{sprint:03x}{n:03x}",
+                            checklist="build", checklist_version="1", phase="build", language="en",
+                            sprint=f"Sprint 2026-W{2 * sprint:02d} relaunch", author=f"{author} <{author[:3].lower()}@example.com>",
+                            started=started, finished=started + dt.timedelta(minutes=5),
+                            answers=[Answer("client-contacted", contact, note=note, action=action),
+                                     Answer("team-mood", mood), Answer("design-source", "theirs" if sprint > 4 else "ours"),
+                                     Answer("advice", long_word)]))
+    summary = summarize(runs, today=dt.date(2026, 5, 15), checklists={"build": checklist()})
+    return report_html(build_report(summary, project="Shop relaunch " + long_word, client="Kunde GmbH"))
+
+
+def framed(page: str, width: int, height: int) -> str:
+    """``page`` in a frame exactly ``width`` CSS pixels wide: headless Chromium makes no window
+    narrower than 500 px, a frame can be a phone's 390. ``srcdoc`` keeps it one file, of the
+    host's origin, so a probe in the frame can write into the host's DOM."""
+    return ("<!DOCTYPE html><html><head><style>html, body { margin: 0; background: #fff; } "
+            "iframe { border: 0; display: block; }</style></head><body>"
+            f'<iframe width="{width}" height="{height}" srcdoc="{html.escape(page, quote=True)}"></iframe></body></html>')
+
+
+#: Writes what the page measures into the host's DOM, for --dump-dom: added to a copy of the
+#: report only (the report itself runs no script, and its CSP would block this one).
+MEASURE = """<script>
+const root = document.documentElement, host = parent.document.documentElement;
+host.setAttribute("data-scroll-width", root.scrollWidth);
+host.setAttribute("data-client-width", root.clientWidth);
+const matrix = document.querySelector(".scroll");
+host.setAttribute("data-matrix-scrolls", matrix.scrollWidth > matrix.clientWidth);
+let widest = 0;
+for (const element of document.body.querySelectorAll("*")) {
+  if (!element.closest(".scroll")) widest = Math.max(widest, element.getBoundingClientRect().right);
+}
+host.setAttribute("data-widest", Math.ceil(widest));
+const charts = [];
+for (const svg of document.querySelectorAll("svg.chart")) {
+  const box = svg.getBoundingClientRect();
+  const fills = [...svg.querySelectorAll("circle")].map(c => getComputedStyle(c).fill);
+  charts.push([svg.dataset.item, Math.round(box.width), Math.round(box.height), fills.join(";"),
+               svg.getAttribute("aria-label")].join("|"));
+}
+host.setAttribute("data-charts", charts.join("\\n"));
+</script></body>"""
+
+
+def _measured(page: str, width: int, tmp_path: Path) -> dict[str, str]:
+    """What MEASURE finds in ``page`` shown ``width`` CSS pixels wide."""
+    probe = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page).replace("</body>", MEASURE)
+    path = tmp_path / f"probe-{width}.html"
+    path.write_text(framed(probe, width, 900), encoding="utf-8")
+    dom = chromium("--dump-dom", f"--window-size={max(width, 500)},900", "--hide-scrollbars", path.as_uri(),
+                   profile=tmp_path / f"profile-{width}")
+    return {key: html.unescape(value) for key, value in re.findall(r'data-([a-z-]+)="([^"]*)"', dom.split("<head")[0])}
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_horizontal_overflow(width, tmp_path):
+    """At a laptop's 1280 px and a phone's 390 px the page is no wider than its window: long
+    words wrap, and the matrix of eight sprints scrolls inside its own box on the phone."""
+    measured = _measured(wide_page(), width, tmp_path)
+    assert int(measured["client-width"]) == width, measured
+    assert int(measured["scroll-width"]) <= width and int(measured["widest"]) <= width, measured
+    assert measured["matrix-scrolls"] == ("true" if width == 390 else "false")
+
+
+def test_the_charts_render_small_with_their_band_colours(tmp_path):
+    charts = _measured(wide_page(), 1280, tmp_path)["charts"].splitlines()
+    assert [chart.split("|")[0] for chart in charts] == ["client-contacted", "team-mood", "design-source"]
+    for chart in charts:
+        _item, width, height, fills, label = chart.split("|")
+        assert (int(width), int(height)) == (138, 34), chart  # eight sprints, 18 px apart, about two lines high
+        assert set(fills.split(";")) <= {"rgb(46, 155, 69)", "rgb(240, 168, 0)", "rgb(211, 47, 47)"}, chart
+        assert label.count("Sprint 2026-W") == 8, chart
+    assert "Team mood, sprint by sprint: Sprint 2026-W02 relaunch: ✔ 4/5;" in charts[1]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_screenshot_shows_the_verdict_first_and_nothing_beyond_the_right_edge(width, tmp_path):
+    """The page as a person sees it, as pixels: the verdict's box is on the first screen, the
+    charts are drawn, and nothing reaches the right margin (content wider than the window
+    would run into it)."""
+    from PIL import Image
+
+    height = 3200
+    page = tmp_path / "report.html"
+    page.write_text(framed(wide_page(), width, height), encoding="utf-8")
+    shot = tmp_path / f"report-{width}.png"
+    chromium(f"--screenshot={shot}", f"--window-size={max(width, 500)},{height}", "--hide-scrollbars", page.as_uri(),
+             profile=tmp_path / "profile")
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (max(width, 500), height)
+    image = image.crop((0, 0, width, height))
+    margin = _colours(image.crop((width - 6, 0, width, height)))
+    assert set(margin) == {(255, 255, 255)}, "something is drawn at the right edge"
+    verdict_box = _colours(image.crop((0, 0, width, 700))).get((251, 234, 234), 0)  # .verdict's background
+    assert verdict_box > width * 40, "the verdict is not on the first screen"
+    assert _colours(image).get((211, 47, 47), 0) > 20, "no chart drawn"  # the charts' red marks
+
+
+def _colours(image) -> dict[tuple[int, int, int], int]:
+    """How many pixels of ``image`` have each colour."""
+    return {colour: count for count, colour in image.getcolors(maxcolors=image.width * image.height)}

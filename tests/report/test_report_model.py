@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -293,3 +294,53 @@ def test_the_german_headline(german):
     assert "- **build** (aktuelle Phase): ✘ 4 Fehler, nicht bestanden seit 2026-03-21" in text
     assert "  - ✘ Schlüsselsignal rot: Mit dem Kunden geredet, Stimmung im Team, seit Sprint 2026-S3 (2026-03-30)" in text
     assert "- ⚠ Überfällige Maßnahmen: 1 von 1 offenen." in text and "- Kein Check ist fällig." in text
+
+
+# --------------------------------------------------------------------------------- the charts
+
+
+def _rows(model):
+    [section] = model["checklists"]
+    return {row["item"]: row | {"sprints": section["matrix"]["sprints"]} for row in section["matrix"]["rows"]}
+
+
+def test_a_scale_item_is_charted_by_its_values_coloured_by_band():
+    from kundencheck.core.report import CHART_HEIGHT, CHART_PAD, chart_svg
+
+    svg = chart_svg(_rows(report())["team-mood"])
+    label = "Team mood, sprint by sprint: 2026-S1: ✔ 4/5; 2026-S2: ◐ 3/5; 2026-S3: ✘ 1/5"
+    assert svg.startswith(f'<svg class="chart" role="img" aria-label="{label}" ')
+    assert f"<title>{label}</title>" in svg
+    marks = re.findall(r'<circle class="mark mark-(\w+)" cx="([\d.]+)" cy="([\d.]+)"', svg)
+    # 4 is three quarters up, 3 half way, 1 at the bottom; one sprint apart each.
+    top = CHART_PAD
+    assert marks == [("green", "6", f"{top + CHART_HEIGHT / 4:g}"), ("amber", "24", f"{top + CHART_HEIGHT / 2:g}"),
+                     ("red", "42", f"{top + CHART_HEIGHT:g}")]
+    assert svg.count("<polyline") == 1 and "<script" not in svg and "http" not in svg
+
+
+def test_traffic_lights_and_choices_are_charted_by_band_with_gaps_and_na():
+    from kundencheck.core.report import chart_svg
+
+    runs = [run(1, 1, "Ana", Answer("client-contacted", "green"), Answer("design-source", "ours")),
+            run(2, 2, "Ana", Answer("client-contacted", "na"), Answer("design-source", "theirs")),
+            run(3, 3, "Ana", Answer("design-source", "theirs")),
+            run(4, 4, "Ana", Answer("client-contacted", "red"), Answer("design-source", "theirs"))]
+    model = build_report(_summary(runs, today=dt.date(2026, 4, 25)), "2026-S4")
+    rows = _rows(model)
+    contact = chart_svg(rows["client-contacted"])
+    assert re.findall(r'class="mark mark-(\w+)"', contact) == ["green", "na", "red"]  # S3 not answered: no mark
+    assert "<polyline" not in contact  # no two answered sprints with a band in a row: nothing to join
+    assert ("aria-label=\"Talked to the client, sprint by sprint: 2026-S1: ✔ yes; 2026-S2: – n/a; "
+            "2026-S3: not answered; 2026-S4: ✘ no\"") in contact
+    design = chart_svg(rows["design-source"])
+    assert re.findall(r'class="mark mark-(\w+)"', design) == ["green", "amber", "amber", "amber"]
+    assert "2026-S2: ◐ The client&#x27;s own" in design and design.count("<polyline") == 1
+
+
+def test_every_banded_item_has_a_chart_in_the_html_report_and_the_page_stays_self_contained():
+    page = report_html(report())
+    charts = re.findall(r'<svg class="chart"[^>]*data-item="([^"]+)"', page)
+    assert charts == ["client-contacted", "team-mood", "design-source"]
+    assert '<li data-item="advice"><span class="no-chart"' in page  # a text item keeps the place
+    assert "<script" not in page and not re.search(r"https?://|<link|src=|@import|url\(|xmlns", page)

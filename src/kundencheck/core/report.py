@@ -434,7 +434,9 @@ def verdict_model(summary: HistorySummary, levels: Mapping[str, str] | None = No
                 group["since"], group["since_sprint"] = finding.since.isoformat(), _clean_or_none(finding.since_sprint)
             checklist = finding.details.get("checklist")
             if finding.item is not None and finding.rule != "overdue_action" and checklist is not None:
-                group["items"].append({"item": finding.item, "title": title_of(summary.checklists, checklist, finding.item)})
+                group["items"].append({"item": finding.item, "title": title_of(summary.checklists, checklist, finding.item),
+                                       "since": finding.since.isoformat() if finding.since else None,
+                                       "since_sprint": _clean_or_none(finding.since_sprint)})
         phases.append({
             "phase": status.phase,
             "current": status.phase == summary.current_phase,
@@ -711,13 +713,21 @@ def _rule_words(group: dict[str, Any], esc: Callable[[str], str]) -> str:
     (2026-03-16)'; 'overdue action (3)', 'check due, never checked'."""
     from kundencheck.core.gate import rule_title
 
-    names = [esc(i["title"] or i["item"]) for i in group["items"]]
+    items = group["items"]
+    # Items that began at different times each say since when, the longest-standing first.
+    apart = len({(i.get("since"), i.get("since_sprint")) for i in items}) > 1
+    if apart:
+        items = sorted(items, key=lambda i: i.get("since") or "")
+    names = [esc(i["title"] or i["item"]) + (" " + _since_words(i["since"], i["since_sprint"], esc) if apart else "")
+             for i in items]
     shown = ", ".join(names[:HEADLINE_ITEMS]) + (", …" if len(names) > HEADLINE_ITEMS else "")
     head = f"{LEVEL_SYMBOLS.get(group['level'], '')} {rule_title(group['rule'])}"
     if shown:
         head += f": {shown}"
     elif group["count"] > 1:
         head += f" ({group['count']})"
+    if apart:
+        return head
     since = _since_words(group["since"], group["since_sprint"], esc)
     if not since and group["rule"] == "due":
         since = _("never checked")
@@ -933,7 +943,12 @@ svg.chart .mark-green { fill: #2e9b45; }
 svg.chart .mark-amber { fill: #f0a800; }
 svg.chart .mark-red { fill: #d32f2f; }
 svg.chart .mark-na { stroke: #888; stroke-width: 2; }
-@media (max-width: 40rem) { body { margin: 1rem auto; padding: 0 .6rem; } }
+caption { text-align: left; }
+@media (max-width: 40rem) {
+  body { margin: 1rem auto; padding: 0 .6rem; }
+  ul.items > li { flex-direction: column; gap: .2rem; }
+  .no-chart { display: none; }
+}
 """
 
 
