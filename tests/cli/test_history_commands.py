@@ -286,3 +286,53 @@ def test_the_report_headline_is_the_verdict_of_check(history_repo):
             assert message.replace("`", "\\`").replace("_", "\\_")[:60] in head, message
     data = json.loads(invoke(repo, "report", "--format", "json", *later).output)
     assert (data["verdict"]["passed"], data["verdict"]["errors"], data["verdict"]["warnings"]) == (False, 7, 2)
+
+
+def test_report_and_log_as_csv(history_repo, tmp_path):
+    """One row per answer, RFC 4180 (CRLF, UTF-8, no byte order mark), English headers in a
+    German project, from the console script itself: what a spreadsheet opens."""
+    import csv
+    import io
+    import subprocess
+    import sys
+
+    repo = history_repo["path"]
+    config = repo / ".kundencheck" / "config.toml"
+    config.write_text(config.read_text() + 'language = "de"\n')
+
+    def raw(*args: str) -> str:
+        result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True,
+                                timeout=120, check=False)
+        assert result.returncode == 0, result.stderr.decode()
+        text = result.stdout.decode("utf-8")
+        assert text.startswith("run,date,sprint,phase,checklist,item,title,kind,value,band,author,note,action_what,"
+                               "action_owner,action_due,corrected_by,corrected_on,correction_note,future\r\n")
+        assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")  # no note here has a line break
+        return text
+
+    rows = list(csv.DictReader(io.StringIO(raw("report", "--format", "csv", *TODAY), newline="")))
+    runs = history_repo["runs"]
+    # The sprint's runs that count (each person's latest), every answer with a value.
+    assert {r["run"] for r in rows} == {runs["ana3"].id, runs["jonas3"].id} and len(rows) == 10
+    ana = {r["item"]: r for r in rows if r["run"] == runs["ana3"].id}
+    contact = ana["client-contacted"]
+    # The title in the project's language (the shipped German checklist); kind and band stay English.
+    assert (contact["title"], contact["kind"], contact["value"], contact["band"]) == (
+        "Mit dem Kunden geredet", "traffic-light", "red", "red")
+    assert contact["note"] == "# Client on holiday <b>really</b>" and contact["author"] == "Ana Schäfer <ana@example.com>"
+    assert (ana["team-mood"]["value"], ana["team-mood"]["band"], ana["team-mood"]["action_owner"]) == ("1", "red", "Lea")
+
+    target = tmp_path / "sprint.csv"
+    written = invoke(repo, "report", "--sprint", "2026-W12", "-o", str(target), *TODAY)
+    assert written.exit_code == 0 and "sprint.csv" in written.output
+    data = target.read_bytes()
+    assert data.startswith(b"run,date,") and data.endswith(b"\r\n") and {r["sprint"] for r in csv.DictReader(
+        io.StringIO(data.decode("utf-8"), newline=""))} == {"2026-W12"}
+
+    every = list(csv.DictReader(io.StringIO(raw("log", "--format", "csv"), newline="")))
+    assert len({r["run"] for r in every}) == 5 and every[0]["sprint"] == "2026-W14"  # newest first, as log lists
+    mood = list(csv.DictReader(io.StringIO(raw("log", "--format", "csv", "--item", "team-mood", "-n", "2"),
+                                           newline="")))
+    assert [(r["sprint"], r["value"]) for r in mood] == [("2026-W14", "5"), ("2026-W14", "1"), ("2026-W12", "3")]
+    unknown = invoke(repo, "log", "--format", "csv", "--item", "nope")
+    assert unknown.exit_code == 2 and "Keine Antworten zur Frage 'nope'" in unknown.output

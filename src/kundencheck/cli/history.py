@@ -357,7 +357,8 @@ Examples:
   kundencheck log                         every run, newest first
   kundencheck log --phase build -n 10     the last ten runs of the build phase
   kundencheck log --author erika          runs by one person (part of name or e-mail)
-  kundencheck log --item client-contacted one item sprint by sprint: ✔ ◐ ✘ – strip and notes""")
+  kundencheck log --item client-contacted one item sprint by sprint: ✔ ◐ ✘ – strip and notes
+  kundencheck log --format csv > answers.csv   every answer, one row each, for a spreadsheet""")
 
 
 @command(
@@ -370,13 +371,19 @@ Examples:
 @click.option("--author", help=N_("Only runs (answers) by this person: a part of the name or e-mail, any case."))
 @click.option("-n", "--limit", type=click.IntRange(min=1), default=None,
               help=N_("Show at most this many runs (sprints with --item)."))
+@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True,
+              help=N_("text for people, or csv: one row per answer of the runs listed, for a spreadsheet "
+                      "(docs/history.md, \"Answers as CSV\")."))
 @click.pass_context
 @guarded
-def log(ctx: click.Context, phase: str | None, item_id: str | None, author: str | None, limit: int | None) -> None:
+def log(ctx: click.Context, phase: str | None, item_id: str | None, author: str | None, limit: int | None,
+        fmt: str) -> None:
     project, summary, problems = _load(ctx, None)
     try:
         _warn_problems(problems)
-        if item_id is not None:
+        if fmt == "csv":
+            _write_csv(_log_csv(summary, item_id, phase, author, limit))
+        elif item_id is not None:
             _print_item(summary, item_id, phase, author, limit)
         else:
             from kundencheck.store.history_cache import run_commits
@@ -387,24 +394,66 @@ def log(ctx: click.Context, phase: str | None, item_id: str | None, author: str 
         project.close()
 
 
+def _log_runs(summary, phase, author) -> list:
+    """The runs ``log`` lists, newest first: of ``phase``, by ``author`` (a part of the name or
+    e-mail, any case), runs from the future among them."""
+    from kundencheck.core.history import run_order
+
+    runs = [r for r in sorted(summary.runs + summary.future_runs, key=run_order)
+            if (phase is None or r.phase == phase) and (author is None or author.lower() in r.author.lower())]
+    runs.reverse()
+    return runs
+
+
+def _log_csv(summary, item_id: str | None, phase, author, limit) -> str:
+    """``log --format csv``: one row per answer of the runs ``log`` lists (newest first); with
+    ``--item`` only that item's answers, and ``-n`` counts sprints."""
+    from kundencheck.core.answers_csv import answers_csv
+
+    runs = _log_runs(summary, phase, author)
+    if item_id is not None:
+        runs = [r for r in runs if any(a.item == item_id and a.value not in (None, "") for a in r.answers)]
+        if not runs:
+            raise _no_answers(summary, item_id, phase)
+        if limit is not None:
+            sprints = list(dict.fromkeys((r.checklist, r.sprint) for r in runs))[:limit]
+            runs = [r for r in runs if (r.checklist, r.sprint) in sprints]
+    elif limit is not None:
+        runs = runs[:limit]
+    return answers_csv(summary, runs, item=item_id)
+
+
+def _write_csv(text: str) -> None:
+    """CSV keeps its own line ends (CRLF): written as UTF-8 bytes, never translated."""
+    stream = click.get_binary_stream("stdout")
+    stream.write(text.encode("utf-8"))
+    stream.flush()
+
+
+def _no_answers(summary, item_id: str, phase) -> UsageError:
+    """The error for ``--item`` naming an item nobody answered (in ``phase``), with the ones they did."""
+    from kundencheck.core.text import one_line
+
+    answered = sorted({i for p in summary.pictures if phase is None or p.phase == phase for i in p.items})
+    shown = ", ".join(answered[:30]) or _("none yet")
+    if phase:
+        message = _("No answers to item {item} in phase {phase}. Items with answers: {items}.")
+    else:
+        message = _("No answers to item {item}. Items with answers: {items}.")
+    return UsageError(message.format(item=repr(one_line(item_id, 64)), phase=phase, items=shown))
+
+
 def _print_runs(summary, phase, author, limit, commits) -> None:
     from rich.table import Table
     from rich.text import Text
 
     from kundencheck.core.bands import run_counts
-    from kundencheck.core.history import (
-        author_name,
-        run_order,
-        run_trends,
-        trend_counts,
-    )
+    from kundencheck.core.history import author_name, run_trends, trend_counts
     from kundencheck.core.text import one_line
     from kundencheck.rich_texts import counts_text, legend_text, trend_text
 
     future = {r.id for r in summary.future_runs}
-    runs = [r for r in sorted(summary.runs + summary.future_runs, key=run_order)
-            if (phase is None or r.phase == phase) and (author is None or author.lower() in r.author.lower())]
-    runs.reverse()
+    runs = _log_runs(summary, phase, author)
     if limit is not None:
         runs = runs[:limit]
     console = _console()
@@ -470,13 +519,7 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
     checklist_ids = list(dict.fromkeys(p.checklist for p in summary.pictures
                                        if item_id in p.items and (phase is None or p.phase == phase)))
     if not checklist_ids:
-        answered = sorted({i for p in summary.pictures if phase is None or p.phase == phase for i in p.items})
-        shown = ", ".join(answered[:30]) or _("none yet")
-        if phase:
-            message = _("No answers to item {item} in phase {phase}. Items with answers: {items}.")
-        else:
-            message = _("No answers to item {item}. Items with answers: {items}.")
-        raise UsageError(message.format(item=repr(one_line(item_id, 64)), phase=phase, items=shown))
+        raise _no_answers(summary, item_id, phase)
     console = _console()
     for checklist_id in checklist_ids:
         series = item_series(summary.pictures, checklist_id, item_id, author=author)
@@ -542,19 +585,23 @@ REPORT_EXAMPLES = N_("""\
 Examples:
   kundencheck report                          the latest sprint as Markdown, for a pull request
   kundencheck report --sprint 2026-W48 --format html -o report.html
-  kundencheck report -o sprint.html           the format follows the file name (.md, .json, .html)
-  kundencheck report --format json | jq .actions.open""")
+  kundencheck report -o sprint.html           the format follows the file name (.md, .json, .html, .csv)
+  kundencheck report --format json | jq .actions.open
+  kundencheck report --format csv -o sprint.csv   one row per answer, for a spreadsheet""")
 
 
 @command(
     "report", epilog=REPORT_EXAMPLES,
-    help=N_("A sprint report to paste into a pull request, a wiki or a steering meeting: per checklist the "
-            "health matrix (items down, sprints across, symbol, trend arrow), everyone's answers and notes, "
-            "disagreements and streaks; then open, overdue, new and reviewed actions and the checks that are "
-            "due. HTML is one self-contained file (no network, no scripts)."))
+    help=N_("A sprint report to paste into a pull request, a wiki or a steering meeting: first the verdict of "
+            "`kundencheck check` (which phases fail which rule and since when, overdue actions, checks due), then "
+            "per checklist the health matrix (items down, sprints across, symbol, trend arrow), everyone's answers "
+            "and notes, disagreements and streaks; then open, overdue, new and reviewed actions. HTML is one "
+            "self-contained file (no network, no scripts) with a small chart of each item's answers; CSV is one "
+            "row per answer."))
 @click.option("--sprint", help=N_("The sprint to report on (default: the sprint of the latest run)."))
-@click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default=None,
-              help=N_("md (Markdown, default), json, or html (one self-contained page with the health matrix)."))
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "html", "csv"]), default=None,
+              help=N_("md (Markdown, default), json, html (one self-contained page with the health matrix), or "
+                      "csv (one row per answer of the sprint, for a spreadsheet)."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=N_("Write the report to this file instead of standard output."))
 @click.option("--sprints", "max_sprints", type=click.IntRange(min=1, max=52), default=8, show_default=True,
@@ -564,23 +611,32 @@ Examples:
 @guarded
 def report(ctx: click.Context, sprint: str | None, fmt: str | None, output: Path | None, max_sprints: int,
            today: dt.datetime | None) -> None:
-    from kundencheck.core.report import build_report, render_report
+    from kundencheck.core.report import build_report, render_report, sprint_pictures_of
     from kundencheck.core.text import one_line
 
     if fmt is None:
         suffix = output.suffix.lower() if output is not None else ""
-        fmt = {".html": "html", ".htm": "html", ".json": "json"}.get(suffix, "md")
+        fmt = {".html": "html", ".htm": "html", ".json": "json", ".csv": "csv"}.get(suffix, "md")
     project, summary, problems = _load(ctx, today)
     try:
         _warn_problems(problems)
-        data = build_report(summary, sprint, project=project.config.project, client=project.config.client,
-                            max_sprints=max_sprints, levels=project.config.check,
-                            parameters=project.config.check_parameters)
+        if fmt == "csv":
+            from kundencheck.core.answers_csv import answers_csv
+
+            label, pictures = sprint_pictures_of(summary, sprint)
+            text = answers_csv(summary, [run for picture in pictures for run in picture.runs])
+        else:
+            data = build_report(summary, sprint, project=project.config.project, client=project.config.client,
+                                max_sprints=max_sprints, levels=project.config.check,
+                                parameters=project.config.check_parameters)
+            label, text = data["sprint"], render_report(data, fmt)
     finally:
         project.close()
-    text = render_report(data, fmt)
     if output is None:
-        click.echo(text, nl=False)
+        if fmt == "csv":
+            _write_csv(text)
+        else:
+            click.echo(text, nl=False)
         return
     from kundencheck.store.atomic import atomic_write
 
@@ -590,4 +646,4 @@ def report(ctx: click.Context, sprint: str | None, fmt: str | None, output: Path
         raise KundencheckError(_("Could not write the report to {file}: {reason}. Check the folder exists and that "
                                  "you may write there.").format(file=output, reason=exc.strerror or exc)) from None
     _console(stderr=True).print(_("Wrote the {format} report of sprint {sprint} to {file}.").format(
-        format=fmt, sprint=one_line(data["sprint"], 40), file=output))
+        format=fmt, sprint=one_line(label, 40), file=output))

@@ -8,14 +8,22 @@ its output from here; docs/history.md ("The list of actions") explains it in pro
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-from kundencheck.core.history import ActionThread, DueCheck, HistorySummary, author_name, by_urgency, is_owned_by, owner_matches
+from kundencheck.core.answers_csv import rows_csv
+from kundencheck.core.history import (
+    ActionThread,
+    DueCheck,
+    HistorySummary,
+    author_name,
+    by_urgency,
+    is_owned_by,
+    owner_matches,
+)
 from kundencheck.core.i18n import _
 from kundencheck.core.report import action_dict, question_of
 from kundencheck.core.text import clean_text, one_line
@@ -110,21 +118,20 @@ CSV_COLUMNS = ("id", "phase", "item", "question", "what", "owner", "due", "overd
 
 def actions_csv(summary: HistorySummary, threads: list[ActionThread]) -> str:
     """One row per thread under a header row, as RFC 4180 has it (CRLF line ends, fields with
-    commas, quotes or line breaks quoted); the caller writes it as UTF-8."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    commas, quotes or line breaks quoted), a text a spreadsheet would run as a formula with a
+    leading apostrophe (``core/answers_csv.rows_csv``); the caller writes it as UTF-8."""
     today = summary.today
+    rows = []
     for thread in threads:
         last = thread.reviews[-1] if thread.reviews else None
-        writer.writerow([
+        rows.append([
             thread.id, thread.phase, thread.item, question_of(summary.checklists, thread.checklist, thread.item),
             one_line(thread.what, 2000), one_line(thread.owner, 200), thread.due.isoformat() if thread.due else "",
             "true" if thread.is_overdue(today) else "false", thread.days_overdue(today),
             thread.raised.date().isoformat(), "; ".join(one_line(author_name(w.author), 200) for w in thread.words),
             len(thread.words), len(thread.reviews), last.decision if last else "", thread.run, thread.latest.run,
         ])
-    return out.getvalue()
+    return rows_csv(CSV_COLUMNS, rows)
 
 
 # --------------------------------------------------------------------------------- iCalendar
@@ -155,7 +162,7 @@ def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: It
             continue
         event = Event()
         event.add("uid", f"action-{thread.run}-{thread.item}@kundencheck")
-        changed = thread.last_activity.astimezone(dt.timezone.utc)
+        changed = thread.last_activity.astimezone(dt.UTC)
         event.add("dtstamp", changed)
         event.add("last-modified", changed)
         event.add("sequence", len(thread.words) + len(thread.reviews) - 1)
@@ -180,7 +187,7 @@ def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: It
                   else f"check-{check.phase}-{_slug(project) or 'project'}@kundencheck")
         status = summary.phase(check.phase)
         last = status.last_run if status is not None else None
-        changed = (last.finished or last.started).astimezone(dt.timezone.utc) if last is not None else stamp
+        changed = (last.finished or last.started).astimezone(dt.UTC) if last is not None else stamp
         event.add("dtstamp", changed)
         event.add("sequence", status.runs if status is not None else 0)
         day = check.due_on if check.due_on is not None else summary.today
@@ -227,4 +234,4 @@ def _slug(text: str) -> str:
     return slug(text, 40)
 
 
-__all__ = ["ActionFilter", "CSV_COLUMNS", "actions_csv", "actions_ics", "actions_json", "closed", "due_checks", "select"]
+__all__ = ["CSV_COLUMNS", "ActionFilter", "actions_csv", "actions_ics", "actions_json", "closed", "due_checks", "select"]

@@ -82,3 +82,19 @@ def slug(text: str, limit: int = 24) -> str:
     ascii_only = normalized.encode("ascii", "ignore").decode("ascii")
     s = re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
     return s[:limit].strip("-") or "anon"
+
+
+#: What a spreadsheet takes for the start of a formula in a CSV cell (OWASP, "CSV Injection"):
+#: = + - @, a tab, a carriage return, a line feed; and the full-width = + - @, which some
+#: spreadsheets read as the ASCII ones.
+FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` for a CSV cell that a spreadsheet shows as text, never runs: when it starts (after
+    any spaces) with a character of :data:`FORMULA_STARTS`, a leading apostrophe, as OWASP
+    advises (``=cmd|' /C calc'!A0`` becomes ``'=cmd|' /C calc'!A0``; Excel and LibreOffice show
+    the text without the apostrophe). So a note starting with "-" gets one too; a program
+    reading the CSV strips it."""
+    stripped = text.lstrip(" ")
+    return "'" + text if stripped[:1] in FORMULA_STARTS else text
