@@ -186,6 +186,11 @@ def test_the_model_holds_values_kinds_bands_and_labels():
     assert rows["team-mood"]["kind"] == "scale" and rows["team-mood"]["title"] == "Team mood"
     assert [cell["value"] for cell in rows["team-mood"]["cells"]] == [4, 3, 1]
     assert [cell["label"] for cell in rows["design-source"]["cells"]] == ["Our own", "The client's own", "The client's own"]
+    # Actions name their item by its short title too.
+    [action] = model["actions"]["open"]
+    assert action["title"] == "Talked to the client"
+    assert "; item Talked to the client `client-contacted`, raised 2026-03-30 by Ana" in report_markdown(model)
+    assert '; item Talked to the client<small class="id">client-contacted</small>, raised' in report_html(model)
     # display stays in the JSON, English, for programs that printed it before.
     assert items["client-contacted"]["display"] == "✘ no"
     json.loads(report_json(model))

@@ -150,6 +150,7 @@ def action_dict(action: ActionThread, today: dt.date, checklists: Any = None) ->
         "run": action.run,
         "item": action.item,
         "question": question_of(checklists, action.checklist, action.item),
+        "title": title_of(checklists, action.checklist, action.item),
         "checklist": action.checklist,
         "phase": action.phase,
         "sprint": clean_text(action.sprint),
@@ -687,8 +688,13 @@ def _action_line_md(a: dict[str, Any]) -> str:
     late = (" **" + _("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"]) + "**") if a["overdue"] else ""
     owner = md(a["owner"], 60) or _("no owner")
     return _("{id} {what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
-        id=f"`{a['id']}`", what=md(a["what"], 300), owner=owner, due=due, late=late, item=f"`{a['item']}`",
+        id=f"`{a['id']}`", what=md(a["what"], 300), owner=owner, due=due, late=late, item=_item_ref_md(a),
         raised=a["raised"][:10], who=", ".join(md(name, 60) for name in raisers(a)))
+
+
+def _item_ref_md(entry: dict[str, Any]) -> str:
+    """An item named in a sentence: its short title with the id beside it, or the id alone."""
+    return f"{md(entry['title'], 80)} `{entry['item']}`" if entry.get("title") else f"`{entry['item']}`"
 
 
 # --------------------------------------------------------------------------------- the headline
@@ -887,7 +893,7 @@ def report_markdown(report: dict[str, Any]) -> str:
         for a in actions["reviewed"]:
             note = f": {md(a['decision_note'], 300)}" if a["decision_note"] else ""
             out.append("- " + _("{decision}{note}: {what} (item {item}, decided by {who})").format(
-                decision=_decision_text(a["decision"]), note=note, what=md(a["what"], 300), item=f"`{a['item']}`",
+                decision=_decision_text(a["decision"]), note=note, what=md(a["what"], 300), item=_item_ref_md(a),
                 who=md(author_name(a["decided_by"]), 60)))
     return "\n".join(out) + "\n"
 
@@ -1119,12 +1125,19 @@ def _verdict_html(report: dict[str, Any]) -> list[str]:
     return out
 
 
+def _item_ref_html(entry: dict[str, Any]) -> str:
+    """An item named in a sentence: its short title with the id small beside it, or the id alone."""
+    if entry.get("title"):
+        return f'{_h(entry["title"], 80)}<small class="id">{_h(entry["item"])}</small>'
+    return f"<code>{_h(entry['item'])}</code>"
+
+
 def _action_html(a: dict[str, Any]) -> str:
     late = (' <span class="overdue">' + _h(_("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"]))
             + "</span>") if a["overdue"] else ""
     return f'<li data-action="{_h(a["id"])}">' + _("{id} {what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
         id=f"<code>{_h(a['id'])}</code>", what=_h(a["what"], 300), owner=_h(a["owner"], 60) or _h(_("no owner")),
-        due=_h(a["due"] or _("no due date")), late=late, item=f"<code>{_h(a['item'])}</code>",
+        due=_h(a["due"] or _("no due date")), late=late, item=_item_ref_html(a),
         raised=_h((a["raised"] or "")[:10]), who=", ".join(_h(name, 60) for name in raisers(a))) + "</li>"
 
 
@@ -1209,7 +1222,7 @@ def report_html(report: dict[str, Any]) -> str:
             note = f": {_h(a['decision_note'], 300)}" if a["decision_note"] else ""
             out.append("<li>" + _("{decision}{note}: {what} (item {item}, decided by {who})").format(
                 decision=_h(_decision_text(a["decision"])), note=note, what=_h(a["what"], 300),
-                item=f"<code>{_h(a['item'])}</code>", who=_h(author_name(a["decided_by"]), 60)) + "</li>")
+                item=_item_ref_html(a), who=_h(author_name(a["decided_by"]), 60)) + "</li>")
         out.append("</ul>")
     out.append("</section>")
     out += ["</body>", "</html>"]
