@@ -949,7 +949,7 @@ svg.chart .mark-green { fill: #2e9b45; }
 svg.chart .mark-amber { fill: #f0a800; }
 svg.chart .mark-red { fill: #d32f2f; }
 svg.chart .mark-na { stroke: #888; stroke-width: 2; }
-caption { text-align: left; }
+caption { text-align: left; max-width: calc(100vw - 1.5rem); }
 @media (max-width: 40rem) {
   body { margin: 1rem auto; padding: 0 .6rem; }
   ul.items > li { flex-direction: column; gap: .2rem; }
