@@ -1,0 +1,257 @@
+"""Mutation check: run mutmut on ``core/`` and on the store's commit path and print the score.
+
+    python scripts/mutation.py                      # every target: each core module, then store.commit
+    python scripts/mutation.py core                 # every core module
+    python scripts/mutation.py core.gate store.commit
+    python scripts/mutation.py --list               # the targets, their files and their tests
+    python scripts/mutation.py core.gate --survivors  # also show each surviving mutant's diff
+
+Each target runs in a scratch copy of the checkout (``build/mutation/TARGET/``): mutmut reads its
+settings from the ``pyproject.toml`` of the folder it runs in, so the script writes one there
+with the target's files and tests; the checkout itself is never changed. The run is niced
+(``nice -n 15``) and uses one worker unless ``--max-children`` says otherwise: it is meant to run
+beside other work. A run takes long (CONTRIBUTING.md, "Mutation score", has the figures); it is
+not part of ``.ci/run``, but ``tests/test_mutation_config.py`` checks this file's targets.
+
+The score of a target is killed / total: a mutant counts as killed when a test failed or timed
+out with it; a survivor, a mutant no selected test runs ("no tests") and anything else counts
+against the score. Exit status: 0 when ``core`` reaches the target (``--fail-under``, 90%), 1
+otherwise, 2 when mutmut itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = "src/kundencheck"
+SCRATCH = ROOT / "build" / "mutation"
+FAIL_UNDER = 90.0
+
+#: Copied next to the tests in mutmut's copy of the checkout: tests read the shipped checklists
+#: and the docs (the formats' examples) at paths relative to the repository's root.
+ALSO_COPY = ("checklists", "docs")
+
+#: The store's commit path in store/git_store.py: writing the files, building the tree and the
+#: commit, moving the branch (and undoing or recovering a half-done commit), reading it back.
+#: Patterns over mutmut's mutant names ("module.xǁClassǁmethod__mutmut_N", "module.x_function__mutmut_N").
+COMMIT_PATH = (
+    "commit_files", "commit_file", "_take_index_lock", "_commit_onto_head", "_commit_onto_branch",
+    "_create_commit", "_stage", "_write_worktree_file", "_read_back", "_landed", "_undo", "_recover",
+    "_reads_back", "_recover_abandoned_commit", "_prepare_message", "_swap_loop", "_writer_turn",
+    "_commit_tree", "_build_tree", "_parse_tree", "_serialise_tree",
+)
+COMMIT_FUNCTIONS = ("_check_relpath", "_changing_branch")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one mutmut run mutates and which tests it runs against the mutants."""
+
+    name: str
+    files: tuple[str, ...]
+    tests: tuple[str, ...]
+    #: Which mutants count (fnmatch patterns over mutant names); empty: every mutant of ``files``.
+    mutants: tuple[str, ...] = field(default=())
+
+
+def core_modules() -> list[str]:
+    return sorted(p.stem for p in (ROOT / PACKAGE / "core").glob("*.py") if p.stem != "__init__")
+
+
+def targets() -> dict[str, Target]:
+    """The runs this script knows: ``core`` (every module of core/ in one run: one run pays the
+    start-up (mutmut runs the whole selection twice before the first mutant) once), each core
+    module alone (``core.gate``: to retry one module), and ``store.commit``."""
+    core = [Target(f"core.{m}", (f"{PACKAGE}/core/{m}.py",), ("tests/core",)) for m in core_modules()]
+    git_store = "kundencheck.store.git_store"
+    patterns = tuple(f"{git_store}.xǁGitStoreǁ{name}__mutmut_*" for name in COMMIT_PATH)
+    patterns += tuple(f"{git_store}.x_{name}__mutmut_*" for name in COMMIT_FUNCTIONS)
+    patterns += ("kundencheck.store.atomic.*", "kundencheck.store.index_lock.*")
+    store = Target("store.commit",
+                   (f"{PACKAGE}/store/git_store.py", f"{PACKAGE}/store/atomic.py", f"{PACKAGE}/store/index_lock.py"),
+                   ("tests/store",), patterns)
+    whole_core = Target("core", tuple(f for t in core for f in t.files), ("tests/core",))
+    return {t.name: t for t in [whole_core, *core, store]}
+
+
+DEFAULT = ("core", "store.commit")
+
+
+def select(names: list[str]) -> list[Target]:
+    """The targets named; ``core`` and ``store.commit`` when none are."""
+    every = targets()
+    chosen: list[Target] = []
+    for name in names or DEFAULT:
+        if name not in every:
+            raise SystemExit(f"mutation.py: no target {name!r}; `python scripts/mutation.py --list` shows them.")
+        if every[name] not in chosen:
+            chosen.append(every[name])
+    return chosen
+
+
+def mutmut_settings(target: Target) -> dict[str, object]:
+    """The ``[tool.mutmut]`` table for ``target``'s run."""
+    return {
+        "source_paths": [PACKAGE],
+        "only_mutate": list(target.files),
+        "pytest_add_cli_args_test_selection": list(target.tests),
+        "also_copy": list(ALSO_COPY),
+        # The suites run real git; a loaded machine makes them slower, not wrong.
+        "timeout_multiplier": 30.0,
+    }
+
+
+def prepare(target: Target, folder: Path, *, resume: bool = False) -> None:
+    """Lay out ``folder`` as the copy of the checkout that mutmut runs in. With ``resume`` the
+    earlier run's results stay: the copy is brought up to date (mutmut mutates again the functions
+    whose source changed) and every mutant not killed is tried again against the current tests."""
+    import tomlkit  # a runtime dependency of kundencheck
+
+    if folder.exists() and not resume:
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    for name in ("src", "tests", *ALSO_COPY):
+        shutil.copytree(ROOT / name, folder / name, ignore=ignore, dirs_exist_ok=True)
+    project = tomlkit.parse((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    doc = tomlkit.document()
+    tool = tomlkit.table(is_super_table=True)
+    tool["pytest"] = {"ini_options": project["tool"]["pytest"]["ini_options"]}
+    tool["mutmut"] = mutmut_settings(target)
+    doc["tool"] = tool
+    (folder / "pyproject.toml").write_text(tomlkit.dumps(doc), encoding="utf-8")
+    if resume:
+        for relpath in target.files:
+            meta = folder / "mutants" / (relpath + ".meta")
+            if meta.exists():
+                data = json.loads(meta.read_text(encoding="utf-8"))
+                codes = data["exit_code_by_key"]
+                data["exit_code_by_key"] = {name: code if code in KILLED_CODES else None for name, code in codes.items()}
+                meta.write_text(json.dumps(data), encoding="utf-8")
+
+
+#: mutmut's exit codes of a killed mutant: a test failed (1), pytest failed (3), the time ran out
+#: (24, 36, 152, 255, -24), the type checker refused it (37). Everything else counts against the score.
+KILLED_CODES = frozenset({1, 3, 24, 36, 37, 152, 255, -24})
+
+
+@dataclass
+class Score:
+    name: str
+    statuses: dict[str, str]
+    seconds: float = 0.0
+
+    @property
+    def killed(self) -> int:
+        return sum(1 for s in self.statuses.values() if s == "killed")
+
+    @property
+    def total(self) -> int:
+        return len(self.statuses)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.killed / self.total if self.total else 100.0
+
+    @property
+    def not_killed(self) -> list[tuple[str, str]]:
+        return sorted((name, s) for name, s in self.statuses.items() if s != "killed")
+
+
+def read_results(target: Target, folder: Path) -> dict[str, Score]:
+    """Each file's counted mutants and their status ("killed", "survived", "no tests", ...), from
+    the ``.meta`` files mutmut leaves in ``mutants/``."""
+    from fnmatch import fnmatchcase
+
+    from mutmut.stats import status_by_exit_code
+
+    scores: dict[str, Score] = {}
+    for relpath in target.files:
+        meta = folder / "mutants" / (relpath + ".meta")
+        statuses: dict[str, str] = {}
+        if meta.exists():
+            codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+            for name, code in codes.items():
+                if not target.mutants or any(fnmatchcase(name, p) for p in target.mutants):
+                    statuses[name] = "killed" if code in KILLED_CODES else status_by_exit_code[code]
+        scores[relpath] = Score(relpath.removeprefix(PACKAGE + "/"), statuses)
+    return scores
+
+
+def run(target: Target, max_children: int, *, resume: bool, show_survivors: bool) -> list[Score] | None:
+    folder = SCRATCH / target.name
+    prepare(target, folder, resume=resume)
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    command = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children),
+               *target.mutants]
+    print(f"== {target.name}: mutating {len(target.files)} file(s), running {' '.join(target.tests)}", flush=True)
+    start = time.monotonic()
+    log = folder / "mutmut.log"
+    with log.open("w", encoding="utf-8") as out:
+        done = subprocess.run(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+    seconds = time.monotonic() - start
+    if done.returncode != 0:
+        print(f"   mutmut failed (exit {done.returncode}); its output: {log}", flush=True)
+        return None
+    scores = list(read_results(target, folder).values())
+    print(f"   done in {seconds / 60:.1f} min", flush=True)
+    for score in scores:
+        for name, status in score.not_killed:
+            print(f"   {status}: {name}", flush=True)
+            if show_survivors:
+                shown = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=folder,
+                                       capture_output=True, text=True, check=False)
+                print("      " + shown.stdout.strip().replace("\n", "\n      "), flush=True)
+    whole = Score(target.name, {k: v for s in scores for k, v in s.statuses.items()}, seconds)
+    (folder / "score.json").write_text(json.dumps(
+        {"target": target.name, "seconds": round(seconds),
+         "files": {s.name: {"killed": s.killed, "total": s.total, "not_killed": dict(s.not_killed)} for s in scores}},
+        indent=1, ensure_ascii=False), encoding="utf-8")
+    return [*scores, whole] if len(scores) > 1 else [whole]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("targets", nargs="*", help="targets (core, core.MODULE, store.commit); core and store.commit "
+                                                   "when none are given")
+    parser.add_argument("--list", action="store_true", help="list the targets and exit")
+    parser.add_argument("--max-children", type=int, default=1, help="mutmut's parallel workers (default 1)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the last run's results and try again only what changed or was not killed")
+    parser.add_argument("--survivors", action="store_true", help="show the diff of each mutant not killed")
+    parser.add_argument("--fail-under", type=float, default=FAIL_UNDER, help="the score core must reach")
+    args = parser.parse_args(argv)
+    chosen = select(args.targets)
+    if args.list:
+        for t in chosen if args.targets else targets().values():
+            print(f"{t.name}: {' '.join(t.files)} (tests: {' '.join(t.tests)})")
+        return 0
+    rows: list[Score] = []
+    failed = False
+    for target in chosen:
+        scores = run(target, args.max_children, resume=args.resume, show_survivors=args.survivors)
+        if scores is None:
+            failed = True
+        else:
+            rows += scores
+    print("\nMutation score (killed / total)")
+    for s in rows:
+        spent = f"  {s.seconds / 60:5.1f} min" if s.seconds else ""
+        print(f"  {s.name:<24} {s.killed:>5} / {s.total:<5} {s.percent:5.1f}%{spent}")
+    core = [s for s in rows if s.name == "core"]
+    if core and core[0].percent < args.fail_under:
+        return 1
+    return 2 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
