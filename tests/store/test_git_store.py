@@ -552,6 +552,18 @@ def test_stale_parent_is_retried_not_overwritten(repo, monkeypatch):
     assert sorted(tree_paths(repo)) == sorted(["README.md", "n.txt", REL])
 
 
+def test_update_ref_refused_for_another_reason_than_a_lock_is_said_at_once(repo):
+    """git refusing to move the branch for a reason other than a busy lock (here the
+    reference-transaction hook) is said with git's words on the first try, never as the branch
+    "kept moving" after retrying; the commit changes nothing."""
+    tries = repo / ".git" / "tries"
+    write_hook(repo, "reference-transaction", (
+        'if [ "$1" = prepared ]; then echo try >> .git/tries; echo "refs are frozen" >&2; exit 1; fi\n'))
+    error = assert_refused(repo, "Could not move", "refs are frozen")
+    assert "kept moving" not in str(error)
+    assert tries.read_text().splitlines() == ["try"]
+
+
 def test_read_only_objects_fail_cleanly(repo):
     """Real read-only object store (immutable attribute, so it holds for root too)."""
     objects = repo / ".git" / "objects"
@@ -723,6 +735,8 @@ def test_dedicated_branch_that_is_checked_out_commits_normally(repo):
     "/abs/.kundencheck/x.toml", ".kundencheck/../x.toml", ".kundencheck\\x.toml",
     ".kundencheck/a\0b.toml", "answers/x.toml", ".kundencheck/", ".kundencheck//x.toml",
     ".kundencheck/./x.toml", ".kundencheck/.git/x", ".kundencheck/a\nb.toml", "../.kundencheck/x",
+    # git reads .GIT as .git on a case-insensitive file system (macOS, Windows)
+    ".kundencheck/.GIT/x", ".kundencheck/answers/.Git/config",
 ])
 def test_bad_paths_are_refused(repo, bad):
     with GitStore.open(repo) as store, pytest.raises(StoreError) as info:
