@@ -480,6 +480,8 @@ def test_valid_minimal_file():
         (VALID.replace('sprint = "2026-W48"', "sprint = 48"), ["'sprint'", "non-empty string"]),
         (VALID.replace("+01:00", ""), ["'started'", "offset"]),
         (VALID + "finished = 2026-11-27\n", ["'finished'", "offset"]),
+        # a naive date-time cannot be ordered with the others: every history view would crash on it
+        (VALID + "finished = 2026-11-27T09:45:00\n", ["'finished'", "offset"]),
         (VALID + "participants = \"Erika\"\n", ["'participants'", "list of strings"]),
         (VALID + "participants = [1]\n", ["'participants'", "list of strings"]),
         (VALID + "answers = 1\n", ["'answers'", "[[answers]]"]),

@@ -100,6 +100,15 @@ def test_red_with_an_action_or_an_open_action_on_the_item_passes():
         ("red_without_action", "error", "contacted")]
 
 
+@pytest.mark.parametrize("what", ["", "   "])
+def test_a_red_answer_whose_action_has_no_text_is_without_action(what):
+    due = MON + dt.timedelta(days=30)
+    red = run("W10", MON, Answer("contacted", "red", action=Action(what, "Ana", due)), author=ANA)
+    result = judge([red])
+    assert rules(result) == [("red_without_action", "error", "contacted")]
+    assert result.findings[0].run == red.id
+
+
 def test_red_without_action_looks_only_at_the_current_sprint_of_the_current_phase():
     old_red = run("W10", MON, Answer("contacted", "red"), author=ANA)
     assert rules(judge([old_red, green("W12", MON + dt.timedelta(days=14))], today=MON + dt.timedelta(days=14))) == []
