@@ -184,7 +184,7 @@ def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: It
         event = Event()
         anchor = first_runs.get(check.phase)
         event.add("uid", f"check-{check.phase}-{anchor}@kundencheck" if anchor
-                  else f"check-{check.phase}-{_slug(project) or 'project'}@kundencheck")
+                  else f"check-{check.phase}-{_slug(project)}@kundencheck")  # slug: "anon" for no name
         status = summary.phase(check.phase)
         last = status.last_run if status is not None else None
         changed = (last.finished or last.started).astimezone(dt.UTC) if last is not None else stamp

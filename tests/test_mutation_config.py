@@ -1,0 +1,117 @@
+"""scripts/mutation.py's configuration is valid: the mutation run itself is too slow for the suite
+(CONTRIBUTING.md, "Mutation score"), so this checks, quickly, that what it would mutate and run
+exists and that mutmut reads the settings the script writes the way the script means them."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import sys
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def mutation():
+    spec = importlib.util.spec_from_file_location("mutation_script", ROOT / "scripts" / "mutation.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    yield module
+    del sys.modules[spec.name]
+
+
+def mutmut_function_names(relpath: str) -> set[str]:
+    """The names mutmut gives the functions and methods of a source file (without the
+    ``__mutmut_N`` of each mutant): ``module.x_function`` and ``module.xǁClassǁmethod``."""
+    module = relpath.removeprefix("src/").removesuffix(".py").replace("/", ".")
+    tree = ast.parse((ROOT / relpath).read_text(encoding="utf-8"))
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names.add(f"{module}.x_{node.name}")
+        elif isinstance(node, ast.ClassDef):
+            names.update(f"{module}.xǁ{node.name}ǁ{item.name}" for item in node.body
+                         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    return names
+
+
+def test_every_core_module_is_mutated(mutation):
+    targets = mutation.targets()
+    on_disk = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src/kundencheck/core").glob("*.py")
+                     if p.name != "__init__.py")
+    assert sorted(targets["core"].files) == on_disk
+    assert [t.name for t in mutation.select([])] == ["core", "store.commit"]
+    assert mutation.select(["core.gate"])[0].files == ("src/kundencheck/core/gate.py",)
+    with pytest.raises(SystemExit):
+        mutation.select(["core.nothing"])
+
+
+def test_every_target_names_files_and_tests_that_exist(mutation):
+    for target in mutation.targets().values():
+        assert target.files and target.tests, target.name
+        for path in (*target.files, *target.tests, *target.skip):
+            assert (ROOT / path).exists(), f"{target.name}: {path} does not exist"
+    for name in mutation.ALSO_COPY:
+        assert (ROOT / name).is_dir()
+
+
+def test_each_commit_path_pattern_names_a_function_that_exists(mutation):
+    """A renamed or moved function of the commit path (store/git_store.py is being split) must
+    be renamed here too, or its mutants would silently drop out of the score."""
+    target = mutation.targets()["store.commit"]
+    names = set().union(*(mutmut_function_names(f) for f in target.files))
+    for pattern in target.mutants:
+        assert any(fnmatchcase(name + "__mutmut_1", pattern) for name in names), pattern
+
+
+def test_mutmut_reads_the_settings_the_script_writes(mutation, tmp_path, monkeypatch):
+    from mutmut.configuration import _load_config
+
+    target = mutation.targets()["core.gate"]
+    folder = tmp_path / "run"
+    mutation.prepare(target, folder)
+    monkeypatch.chdir(folder)
+    config = _load_config()
+    assert config.source_paths == [Path("src/kundencheck")]
+    assert config.should_mutate("src/kundencheck/core/gate.py")
+    assert not config.should_mutate("src/kundencheck/core/answers.py")
+    assert config.pytest_add_cli_args_test_selection == ["tests/core", "--ignore=tests/core/test_properties.py"]
+    assert {Path("checklists"), Path("docs"), Path("tests/")} <= set(config.also_copy)
+    for path in ("src/kundencheck/core/gate.py", "tests/core", "checklists", "docs"):
+        assert (folder / path).exists()
+    assert not list(folder.rglob("__pycache__"))
+    # the tests' own pytest settings (markers, asyncio) come along
+    assert "asyncio_mode" in (folder / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_the_score_counts_what_mutmut_recorded(mutation, tmp_path):
+    target = mutation.targets()["store.commit"]
+    meta = tmp_path / "mutants" / "src/kundencheck/store/git_store.py.meta"
+    meta.parent.mkdir(parents=True)
+    method = "kundencheck.store.git_store.xǁGitStoreǁ_swap_loop__mutmut_{}"
+    meta.write_text(json.dumps({"exit_code_by_key": {
+        method.format(1): 1, method.format(2): 0, method.format(3): 33, method.format(4): 36,
+        "kundencheck.store.git_store.xǁGitStoreǁpush__mutmut_1": 0,  # not on the commit path
+    }}), encoding="utf-8")
+    score = mutation.read_results(target, tmp_path)["src/kundencheck/store/git_store.py"]
+    assert (score.killed, score.total) == (2, 4)
+    assert score.not_killed == [(method.format(2), "survived"), (method.format(3), "no tests")]
+    assert score.percent == 50.0
+
+
+def test_resume_tries_again_what_was_not_killed(mutation, tmp_path):
+    target = mutation.targets()["core.bands"]
+    folder = tmp_path / "run"
+    mutation.prepare(target, folder)
+    meta = folder / "mutants" / "src/kundencheck/core/bands.py.meta"
+    meta.parent.mkdir(parents=True)
+    meta.write_text(json.dumps({"exit_code_by_key": {"a": 1, "b": 0, "c": 33}, "other": 1}), encoding="utf-8")
+    mutation.prepare(target, folder, resume=True)
+    assert json.loads(meta.read_text(encoding="utf-8")) == {"exit_code_by_key": {"a": 1, "b": None, "c": None},
+                                                            "other": 1}
