@@ -17,10 +17,12 @@ from kundencheck.core.answers import (
     Run,
     document,
     dumps,
+    is_moment,
     loads,
     new_run,
     new_run_id,
     problems_with,
+    run_is_sound,
     sprint_label,
 )
 from kundencheck.core.checklist import checklist_from_dict
@@ -592,3 +594,76 @@ def test_run_path_year_is_the_utc_year_of_the_id():
 )
 def test_sprint_label(moment, label):
     assert sprint_label(moment) == label
+
+
+# ------------------------------------------------------------------------- run_is_sound
+
+
+def sound_run(**overrides) -> Run:
+    """A run with something of every kind (answers with note and action, a review, participants,
+    a correction) that :func:`run_is_sound` accepts; ``overrides`` replaces fields."""
+    fields = {
+        "answers": [Answer("contacted", "red", "no reply", Action("Call them", "Erika", dt.date(2026, 12, 1))),
+                    Answer("mood", 4), Answer("design", "no"), Answer("review", dt.date(2026, 12, 4)),
+                    Answer("self-critical", None, "", Action("x", "", None, separate=True))],
+        "participants": ["Max <max@example.com>"],
+        "reviews": [ActionReview("20261120T091500Z-build-erika-000001", "contacted", "done", "called")],
+        "corrects": "20261120T091500Z-build-erika-000001", "correction_note": "typo",
+    }
+    fields.update(overrides)
+    answers = fields.pop("answers")
+    run = make_run(**fields)
+    run.answers = answers  # as given: a tuple is not sound
+    return run
+
+
+NAIVE = dt.datetime(2026, 11, 27, 9, 45)
+EARLY = dt.datetime(1, 1, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))  # before the year 1 in UTC
+REVIEW = ActionReview("20261120T091500Z-build-erika-000001", "contacted", "done")
+
+
+@pytest.mark.parametrize("overrides", [
+    {}, {"answers": [], "reviews": [], "participants": [], "corrects": "", "correction_note": ""},
+    {"finished": None}, {"checklist_version": ""},
+    {"started": dt.datetime(1, 1, 2, tzinfo=dt.UTC)},
+    {"finished": dt.datetime(9999, 12, 30, tzinfo=dt.UTC)},
+    {"answers": [Answer("a", 2**63 - 1), Answer("b", -(2**63))]},
+])
+def test_run_is_sound(overrides):
+    assert run_is_sound(sound_run(**overrides))
+
+
+@pytest.mark.parametrize("overrides", [
+    {"id": "../x"}, {"id": 5}, {"id": "a" * 81}, {"checklist": "Build"}, {"phase": "../x"},
+    {"language": " "}, {"language": 1}, {"sprint": ""}, {"author": "\n"}, {"checklist_version": 1.0},
+    {"started": NAIVE}, {"started": EARLY}, {"started": dt.date(2026, 11, 27)},
+    {"finished": NAIVE}, {"finished": EARLY}, {"finished": "2026-11-27T09:45:00+01:00"},
+    {"participants": "Max"}, {"participants": [1]}, {"participants": ("Max",)},
+    {"answers": (Answer("mood", 4),)}, {"reviews": (REVIEW,)},
+    {"corrects": "../x"}, {"corrects": "", "correction_note": "a note without corrects"}, {"correction_note": 1},
+    {"answers": ["mood"]}, {"answers": [Answer("mood", 4), Answer("mood", 3)]},
+    {"answers": [Answer("Mood", 4)]}, {"answers": [Answer(4, 4)]},
+    {"answers": [Answer("mood", 4.5)]}, {"answers": [Answer("mood", True)]}, {"answers": [Answer("mood", 2**63)]},
+    {"answers": [Answer("mood", dt.datetime(2026, 1, 1))]}, {"answers": [Answer("mood", 4, None)]},
+    {"answers": [Answer("mood", 4, "", "call")]},
+    {"answers": [Answer("mood", 4, "", Action(1))]}, {"answers": [Answer("mood", 4, "", Action("x", None))]},
+    {"answers": [Answer("mood", 4, "", Action("x", "", "2026-12-01"))]},
+    {"answers": [Answer("mood", 4, "", Action("x", "", dt.datetime(2026, 12, 1)))]},
+    {"answers": [Answer("mood", 4, "", Action("x", "", None, separate=1))]},
+    {"reviews": ["done"]}, {"reviews": [ActionReview(1, "contacted", "done")]},
+    {"reviews": [ActionReview("../x", "contacted", "done")]}, {"reviews": [ActionReview(REVIEW.run, "Item", "done")]},
+    {"reviews": [ActionReview(REVIEW.run, "contacted", "finished")]},
+    {"reviews": [ActionReview(REVIEW.run, "contacted", "done", None)]},
+    {"reviews": [REVIEW, ActionReview(REVIEW.run, "contacted", "open")]},
+])
+def test_run_is_not_sound(overrides):
+    assert not run_is_sound(sound_run(**overrides))
+
+
+def test_is_moment():
+    assert is_moment(dt.datetime(2026, 11, 27, tzinfo=dt.UTC))
+    assert is_moment(dt.datetime(1, 1, 1, 12, tzinfo=dt.UTC))
+    assert is_moment(dt.datetime(9999, 12, 31, 12, tzinfo=dt.timezone(dt.timedelta(hours=1))))
+    assert is_moment(dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=1))))
+    assert not is_moment(dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-1))))
+    assert not is_moment(EARLY) and not is_moment(NAIVE) and not is_moment(dt.date(2026, 1, 1))
