@@ -439,3 +439,31 @@ def test_each_finding_says_since_when_it_holds():
     assert streak["since"] == D[1].isoformat() and streak["since_sprint"] == "W12"
     never = judge([]).findings[0]
     assert never.rule == "due" and never.since is None and result_dict(judge([]))["findings"][0]["since"] is None
+
+
+def test_verdict_words():
+    from kundencheck.core.gate import Finding, verdict_words
+
+    def finding(level):
+        return Finding("due", level, "m", "build")
+
+    def words(*levels):
+        return verdict_words(GateResult(MON, "build", {}, findings=[finding(x) for x in levels]))
+
+    assert words() == "✔ ok"
+    assert words("warning") == "⚠ 1 warning"
+    assert words("warning", "warning") == "⚠ 2 warnings"
+    assert words("error") == "✘ 1 error"
+    assert words("error", "error", "warning") == "✘ 2 errors, 1 warning"
+    assert words("error", "warning", "warning") == "✘ 1 error, 2 warnings"
+
+
+def test_json_text():
+    from kundencheck.core.gate import result_json
+
+    result = judge([])
+    text = result_json(result)
+    assert text.endswith("}\n") and text.startswith('{\n  "schema": 1,\n')
+    assert json.loads(text) == json.loads(json.dumps(result_dict(result)))
+    red = run("W10", MON, Answer("contacted", "red", note="Schweigen – “nichts”"), Answer("mood", 4), author=ANA)
+    assert "Schweigen – “nichts”" in result_json(judge([red]))  # not \u-escaped
