@@ -222,3 +222,37 @@ def test_a_branch_that_shadows_a_remote_is_refused():
     assert branch_problem("origin/kundencheck", {"upstream"}) is None
     assert branch_problem("originals/x", {"origin"}) is None
     assert branch_problem("team/kundencheck", {"origin"}) is None
+
+
+def test_check_branch_names_file_line_and_key():
+    from kundencheck.core.config import check_branch, config_from_bytes
+
+    raw = '# the team\'s config\n[storage]\nbranch = "origin/kundencheck"\n'.encode()
+    config = config_from_bytes(raw, "HEAD:.kundencheck/config.toml")
+    check_branch(config, ["upstream"])
+    with pytest.raises(ConfigError) as info:
+        check_branch(config, ["upstream", "origin"])
+    assert str(info.value) == (
+        "HEAD:.kundencheck/config.toml, line 3, key 'storage.branch': 'origin/kundencheck' would shadow the branches "
+        "of the remote 'origin' (git would read 'origin/kundencheck' as one of them). Use a name that does not start "
+        "with a remote's name, such as \"kundencheck\".")
+    assert info.value.key == "storage.branch"
+    check_branch(config_from_bytes(b"cadence_days = 7\n", "c.toml"), ["origin"])  # no branch: nothing to shadow
+    untexted = config_from_dict({"storage": {"branch": "origin"}}, "c.toml")
+    with pytest.raises(ConfigError) as info:
+        check_branch(untexted, ["origin"])
+    assert str(info.value).startswith("c.toml, key 'storage.branch': 'origin' would shadow")
+
+
+def test_config_from_bytes_as_git_has_them():
+    from kundencheck.core.config import config_from_bytes
+
+    config = config_from_bytes("\ufeffcadence_days = 7\n[storage]\nbranch = \"team\"\n".encode(), "HEAD:c.toml")
+    assert config.cadence_days == 7 and config.branch == "team" and config.source == "HEAD:c.toml"
+    assert not config.text.startswith("\ufeff") and config.text.startswith("cadence_days")
+    with pytest.raises(ConfigError) as info:
+        config_from_bytes(b"cadence_days = 0\n\xff", "HEAD:c.toml")
+    assert str(info.value).startswith("HEAD:c.toml")
+    with pytest.raises(ConfigError) as info:
+        config_from_bytes(b"\n\ncadence_days = 0\n", "HEAD:c.toml")
+    assert "HEAD:c.toml, line 3, key 'cadence_days'" in str(info.value)
