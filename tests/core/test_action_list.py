@@ -72,6 +72,11 @@ def test_json_document():
     assert document["filter"] == {"phase": "build", "owner": "ana", "mine": False, "overdue": True}
     assert [a["id"] for a in document["actions"]] == ["mk8st7"]
     assert document["actions"][0]["days_overdue"] == 9 and document["actions"][0]["what"] == "Call again"
+    assert document["actions"][0]["question"] == "Did we speak with the client?"  # from the checklists
+    greeting = make("r3", MON, Answer("design", "no", action=Action("Grüße an den Kunden", "Jörg", MON)), author=JONAS)
+    summary = history(extra=[greeting])
+    text = al.actions_json(summary, al.select(summary, al.ActionFilter(owner="jörg")), al.ActionFilter(owner="jörg"))
+    assert '"what": "Grüße an den Kunden",' in text and '"owner": "Jörg",' in text  # UTF-8, not \\u escapes
     mine = al.ActionFilter(mine=("Ana", "ana@example.com"))
     assert json.loads(al.actions_json(summary, [], mine))["filter"] == {
         "phase": None, "owner": None, "mine": True, "overdue": False}
@@ -205,4 +210,6 @@ def test_calendar_of_a_phase_never_checked_and_of_actions_without_owner_or_due_d
     assert "(no owner\\, due 2026-03-02)" in description and description.count("\\n\\n") == 2
     named = unfolded(al.actions_ics(summary, [], checks, project="Web Shop!", stamp=STAMP))
     assert "UID:check-acceptance-web-shop@kundencheck" in named
+    long = unfolded(al.actions_ics(summary, [], checks, project="Ü" + "x" * 39 + "yz", stamp=STAMP))
+    assert "UID:check-acceptance-u" + "x" * 39 + "@kundencheck" in long  # 40 characters of the name
     assert "X-WR-CALNAME:kundencheck actions of Web Shop!" in named

@@ -365,6 +365,20 @@ def test_required_item_made_visible_by_a_condition():
     assert problems == ["required items not answered: deviations."]
 
 
+def test_a_hidden_item_answered_names_the_values_that_show_it():
+    answers = complete_answers() + [Answer("deviations", "green")]  # design is "no": deviations is hidden
+    assert problems_with(make_run(*answers), CHECKLIST) == [
+        "item 'deviations': answered, but it is only asked when 'design' is 'yes'."]
+    two = checklist_from_dict(tomllib.loads(
+        'format = 1\nid = "build"\ntitle = "t"\nphase = "build"\nlanguage = "en"\nversion = "1.0"\n'
+        '[[items]]\nid = "design"\nquestion = "q"\nwhy = "w"\nkind = "choice"\n'
+        'options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }, { id = "some", label = "Some" }]\n'
+        '[[items]]\nid = "deviations"\nquestion = "q"\nwhy = "w"\nkind = "traffic-light"\n'
+        'when = { item = "design", equals = ["yes", "some"] }\n'), "two.toml")
+    assert problems_with(make_run(Answer("design", "no"), Answer("deviations", "green")), two) == [
+        "item 'deviations': answered, but it is only asked when 'design' is 'yes' or 'some'."]
+
+
 @pytest.mark.parametrize("note", ["", "   \n "])
 def test_note_required(note):
     answers = [Answer("contacted", "amber", note=note)] + complete_answers()[1:]

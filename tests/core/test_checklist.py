@@ -715,3 +715,30 @@ def test_items_as_an_inline_array_name_the_line_of_the_array(tmp_path):
     error, path = error_for(tmp_path, text)
     line = text.splitlines().index(text.splitlines()[-1]) + 1
     assert_problem(error, path, f"line {line}: item 'a'", "'required'")
+
+
+def test_read_file_bytes_refusals_say_what_and_why(tmp_path):
+    from kundencheck.core.checklist import read_file_bytes
+    from kundencheck.core.i18n import N_
+
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"x" * 1001)
+    with pytest.raises(ChecklistError) as info:
+        read_file_bytes(big, limit=1000)
+    assert str(info.value) == f"{big}: is 1,001 bytes; a checklist may be at most 1,000 bytes."
+    with pytest.raises(ChecklistError) as info:
+        read_file_bytes(big, what=N_("the user config"), limit=1000, hint=N_("It holds a few settings."))
+    assert str(info.value) == f"{big}: is 1,001 bytes; the user config may be at most 1,000 bytes. It holds a few settings."
+    assert read_file_bytes(big, limit=1001) == b"x" * 1001 and read_file_bytes(big, limit=None) == b"x" * 1001
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "inside.toml").write_bytes(b"a = 1\n")
+    (tree / "link.toml").symlink_to(tree / "inside.toml")
+    assert read_file_bytes(tree / "link.toml", within=tree) == b"a = 1\n"
+    (tree / "out.toml").symlink_to(big)
+    with pytest.raises(ChecklistError) as info:
+        read_file_bytes(tree / "out.toml", within=tree)
+    assert str(info.value) == (
+        f"{tree / 'out.toml'}: is a symbolic link that leads outside the work tree {tree}, so kundencheck does not read "
+        "it: a repository could point it at any file on your machine. Replace the link with the file itself (`git rm` "
+        "the link, copy the file in, commit it).")
