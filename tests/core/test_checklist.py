@@ -742,3 +742,48 @@ def test_read_file_bytes_refusals_say_what_and_why(tmp_path):
         f"{tree / 'out.toml'}: is a symbolic link that leads outside the work tree {tree}, so kundencheck does not read "
         "it: a repository could point it at any file on your machine. Replace the link with the file itself (`git rm` "
         "the link, copy the file in, commit it).")
+
+
+class _FileError(Exception):
+    pass
+
+
+BEYOND = ("a whole number beyond what TOML allows (-9223372036854775808 to 9223372036854775807); kundencheck does "
+          "not read it. Write a smaller number, or the value as a string in quotes.")
+NESTED = "arrays or tables are nested too deeply to read. Flatten the file."
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("a = 1\nb = " + "[" * 3000, "line 2, key 'b': " + NESTED),
+    # brackets in strings and comments do not count; escaped quotes do not end a string
+    ('a = "' + "[" * 120 + '" # ' + "[" * 120 + "\nb = " + "[" * 3000, "line 2, key 'b': " + NESTED),
+    ('a = "x\\"' + "[" * 120 + '"\nb = ' + "[" * 3000, "line 2, key 'b': " + NESTED),
+    ("a = 'x\\'\nb = " + "[" * 3000, "line 2, key 'b': " + NESTED),
+    ("a = 1\nb = [\n" + "[" * 3000, "line 3: " + NESTED),  # no key set on the line
+    ("a = 1\nbig = 9223372036854775808\n", "line 2, key 'big': " + BEYOND),
+    ("n = -9223372036854775809\n", "line 1, key 'n': " + BEYOND),
+    ("h = 0x8000_0000_0000_0000\n", "line 1, key 'h': " + BEYOND),
+    ("o = 0o1777777777777777777777\n", "line 1, key 'o': " + BEYOND),
+    ("b = 0b1" + "0" * 63 + "\n", "line 1, key 'b': " + BEYOND),
+    ('s = "99999999999999999999" # 99999999999999999999\nd = 2026-11-27\nbig = +99_999_999_999_999_999_999\n',
+     "line 3, key 'big': " + BEYOND),
+    ("[t]\nx = [1, 99999999999999999999]\n", "line 2, key 't.x[2]': " + BEYOND),
+    ("a = 1\nhuge = " + "9" * 5000 + "\n", "line 2, key 'huge': " + BEYOND),
+])
+def test_parse_toml_bytes_points_at_the_line_and_key(text, problem):
+    from kundencheck.core.checklist import parse_toml_bytes
+
+    with pytest.raises(_FileError) as info:
+        parse_toml_bytes(text.encode(), "f.toml", _FileError)
+    assert str(info.value) == "f.toml: " + problem
+
+
+def test_numbers_at_the_edges_of_64_bits_are_read():
+    from kundencheck.core.checklist import parse_toml_bytes
+
+    text = ("a = 9223372036854775807\nb = -9223372036854775808\nc = 0x7fff_ffff_ffff_ffff\n"
+            "d = 0b" + "1" * 63 + "\ne = 0o777777777777777777777\n")
+    assert parse_toml_bytes(text.encode(), "f.toml", _FileError) == {
+        "a": 2**63 - 1, "b": -(2**63), "c": 2**63 - 1, "d": 2**63 - 1, "e": 2**63 - 1}
+    big = parse_toml_bytes(b"x = 99999999999999999999\n", "f.toml", _FileError, check_integers=False)
+    assert big == {"x": 99999999999999999999}
