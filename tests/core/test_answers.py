@@ -552,6 +552,17 @@ def test_new_run_id_is_unique_and_safe():
         assert re.fullmatch(r"20261127T091500Z-build-erika-[0-9a-f]{6}", run_id)
 
 
+@pytest.mark.parametrize("phase, email, expected", [
+    ("build", "erika.mustermann@example.com", "20261127T091500Z-build-erika-mustermann-abcdef"),
+    ("build", "Averyveryverylongname@example.com", "20261127T091500Z-build-averyveryverylon-abcdef"),
+    ("a" * 31 + "-rest-of-a-long-phase", "e@x", "20261127T091500Z-" + "a" * 31 + "-e-abcdef"),
+    ("Build Phase!", "e@x@y", "20261127T091500Z-build-phase-e-abcdef"),
+])
+def test_new_run_id_parts(phase, email, expected, monkeypatch):
+    monkeypatch.setattr("kundencheck.core.answers.random_hex", lambda n: "abcdef"[: 2 * n])
+    assert new_run_id(STARTED, phase, email) == expected
+
+
 @pytest.mark.parametrize("email", ["", "@", "../../Jürgen Groß@x", "ROOT\x00; rm -rf /@evil", "a" * 300, "😀@x"])
 def test_new_run_id_is_safe_for_any_email(email):
     run_id = new_run_id(STARTED, "build", email)

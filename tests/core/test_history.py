@@ -222,6 +222,31 @@ def test_item_series_for_one_author():
     assert jonas[2][1].trend is Trend.NEW and jonas[2][1].streak == 1
 
 
+def test_item_series_of_one_author_has_their_own_trend_and_streak():
+    D4 = D3 + dt.timedelta(days=14)
+    runs = [run("W10", D1, Answer("contacted", "red"), Answer("mood", 2), author=JONAS),
+            run("W12", D2, Answer("contacted", "red"), Answer("mood", 4), author=JONAS),
+            run("W12", D2, Answer("contacted", "green"), Answer("mood", 5), author=ANA, minute=5),
+            run("W14", D3, Answer("contacted", "red"), Answer("mood", 4), author=JONAS),
+            run("W16", D4, Answer("contacted", "green"), author=JONAS),
+            run("W10", D1, Answer("contacted", "green"), author=ANA, phase="kickoff", checklist="kickoff")]
+    pictures = sprint_pictures(runs)
+    jonas = item_series(pictures, "build", "contacted", author="JONAS@example")
+    assert [(p.sprint, i.value, i.streak, i.trend) for p, i in jonas] == [
+        ("W10", "red", 1, Trend.NEW), ("W12", "red", 2, Trend.SAME), ("W14", "red", 3, Trend.SAME),
+        ("W16", "green", 1, Trend.BETTER)]
+    moods = item_series(pictures, "build", "mood", author="jonas")
+    assert [(p.sprint, i and (i.value, i.trend)) for p, i in moods] == [
+        ("W10", (2, Trend.NEW)), ("W12", (4, Trend.BETTER)), ("W14", (4, Trend.SAME)), ("W16", None)]
+    assert [p.sprint for p, _ in item_series(pictures, "kickoff", "contacted")] == ["W10"]
+    ana = item_series(pictures, "build", "contacted", author="ana")
+    assert [(p.sprint, i and (i.value, i.streak, i.trend)) for p, i in ana] == [
+        ("W10", None), ("W12", ("green", 1, Trend.NEW)), ("W14", None), ("W16", None)]
+    # everyone's: the sprint picture's own item (W12 shows the worse answer)
+    assert [(i.value, i.streak) for _, i in item_series(pictures, "build", "contacted")] == [
+        ("red", 1), ("red", 2), ("red", 3), ("green", 1)]
+
+
 # --------------------------------------------------------------------------------- actions
 
 A1 = Action("Call the product owner", "Ana", dt.date(2026, 3, 9))
