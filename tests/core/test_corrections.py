@@ -265,3 +265,28 @@ def test_which_run_amend_corrects():
             "corrected", ref=old.id, runs=(again.id,), phase="build", sprint="W14")
     assert find_run_to_amend(runs, None, phase="build", author_key=me) is again
     assert find_run_to_amend(runs, again.id, phase="build", author_key=me) is again
+
+
+def test_which_run_amend_corrects_at_the_edges():
+    import dataclasses
+
+    from kundencheck.core.corrections import latest_of
+
+    me = author_key(ANA)
+    ana10 = run("W10", D1, Answer("contacted", "green"))
+    ana12 = run("W12", D2, Answer("contacted", "green"))
+    lea14 = run("W14", D3, Answer("contacted", "green"), author="Lea <lea@example.com>")
+    # the current sprint is the latest run's (W14): Ana has none there, whatever she did before
+    assert find_run_to_amend([ana10, ana12, lea14], None, phase="build", author_key=me) == AmendRefusal(
+        "none-of-mine", phase="build", sprint="W14")
+    assert find_run_to_amend([ana10, ana12], None, phase="build", author_key=me) is ana12
+    ambiguous = find_run_to_amend([ana10, ana12, lea14], "2026", phase="build", author_key=me)
+    assert ambiguous == AmendRefusal("ambiguous", ref="2026", runs=(ana10.id, ana12.id, lea14.id))
+    assert find_run_to_amend([ana10], "  ", phase="build", author_key=me) == AmendRefusal("not-found", ref="")
+    assert find_run_to_amend([ana10], f" {ana10.id} ", phase="build", author_key=me) is ana10
+    # a whole id wins over the longer ids it begins
+    short = dataclasses.replace(ana10, id="20260302T090000Z-build-ana-1")
+    longer = dataclasses.replace(ana12, id="20260302T090000Z-build-ana-10")
+    assert find_run_to_amend([short, longer], short.id, phase="build", author_key=me) is short
+    resolved = resolve([ana10, correction(ana10, LATER, Answer("contacted", "red"))])
+    assert latest_of(ana12.id, resolved) == ana12.id and latest_of(ana10.id, resolved) != ana10.id

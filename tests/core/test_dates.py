@@ -76,3 +76,15 @@ def test_date_shown_names_the_weekday_in_the_language():
         assert date_shown(dt.date(2026, 12, 13)) == "So 2026-12-13"
     finally:
         set_language("en")
+
+
+def test_typed_dates_at_the_edges():
+    friday = dt.date(2026, 12, 11)
+    assert parse_typed_date("Fr,", friday) == dt.date(2026, 12, 18)  # a comma typed after a word
+    assert parse_typed_date(",fr", friday) is None
+    assert parse_typed_date(" fr. ", friday) == dt.date(2026, 12, 18)
+    assert parse_typed_date("+ 7", friday) == dt.date(2026, 12, 18)
+    assert parse_typed_date("+3660", friday) == friday + dt.timedelta(days=3660)  # ten years ahead at most
+    assert parse_typed_date("+3661", friday) is None
+    assert parse_typed_date("29.2.", dt.date(2028, 3, 1)) == dt.date(2032, 2, 29)  # the next year that has it
+    assert parse_typed_date("30.2.", friday) is None

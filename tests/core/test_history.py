@@ -541,3 +541,35 @@ def test_report_of_an_unknown_sprint_lists_the_known_ones():
         build_report(_report_summary(), "W99")
     with pytest.raises(UsageError, match="no runs"):
         build_report(summarize([], today=D1))
+
+
+def test_summary_sprints_is_due_and_parse_runs():
+    w9 = run("W9", D1, Answer("contacted", "green"))
+    w10 = run("W10", D2, Answer("contacted", "green"))
+    kick = run("W9", D2, Answer("contacted", "green"), phase="kickoff", checklist="kickoff")
+    summary = summarize([w9, w10, kick], today=D2, cadence_days=14, current_phase="build", checklists=CHECKLISTS)
+    assert summary.sprints() == ["W9", "W10"]  # in the order they started, not by name
+    assert not summary.is_due()
+    assert summarize([w9], today=D1 + dt.timedelta(days=15), cadence_days=14, current_phase="build").is_due()
+    assert summarize([w9], today=D1, cadence_days=14, current_phase="acceptance").is_due()  # never checked
+    runs, errors = parse_runs({"b.toml": ("1", dumps(w10, CHECKLIST).encode()), "a.toml": ("2", b"schema = 1\n"),
+                               "c.toml": ("3", dumps(w9, CHECKLIST).encode())})
+    assert [r.id for r in runs] == [w9.id, w10.id]
+    assert len(errors) == 1 and isinstance(errors[0], AnswersError) and str(errors[0]).startswith("a.toml")
+
+
+def test_a_dropped_review_keeps_a_new_action_out_of_the_thread():
+    first = run("W10", D1, Answer("contacted", "red", action=A1))
+    threads, _ = track_actions([first])
+    later = run("W12", D2, Answer("contacted", "red", action=Action("Try again", "Ana", D3)),
+                reviews=[ActionReview(first.id, "contacted", "dropped")])
+    assert joined_thread(threads, later, "contacted") is None
+    keeping = run("W12", D2, Answer("contacted", "red", action=Action("Try again", "Ana", D3)),
+                  reviews=[ActionReview(first.id, "contacted", "open")])
+    assert joined_thread(threads, keeping, "contacted") is threads[0]
+
+
+def test_no_name_owns_nothing():
+    assert not is_owned_by("Ana", "", "")
+    assert not is_owned_by("Ana", "  ", "x@example.com")
+    assert is_owned_by("ana", "Ana Lopez", "")

@@ -35,3 +35,24 @@ def test_with_participants_author_first_each_person_once():
     assert with_participants(AUTHOR, [AUTHOR]) == []
     assert with_participants(AUTHOR, []) == []
     assert participant_email("Kim <KIM@example.com>") == "kim@example.com"
+
+
+def test_a_participant_at_the_length_limit():
+    name = "A" * (200 - len(" <a@b.c>"))
+    assert parse_participant(f"{name} <a@b.c>") == f"{name} <a@b.c>"  # 200 characters
+    with pytest.raises(UsageError):
+        parse_participant(f"{name}x <a@b.c>")
+
+
+def test_a_refusal_shows_what_was_typed_on_one_line_cut_to_80():
+    typed = "Kim\n" + "k" * 100
+    with pytest.raises(UsageError) as info:
+        parse_participant(typed)
+    assert str(info.value) == (
+        f"'Kim {'k' * 75}…' is not a person as git writes one. Give a name and an e-mail address in angle brackets, "
+        "like \"Jürgen Groß <juergen@example.com>\".")
+
+
+def test_participant_email_of_another_shape_is_the_folded_text():
+    assert participant_email("Kim <KIM@Example.com>") == "kim@example.com"
+    assert participant_email(" Just\nKim ") == "just kim"

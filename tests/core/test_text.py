@@ -150,3 +150,11 @@ def test_printable_text_never_holds_what_clean_text_removes():
     unsafe = _unsafe()
     # (Every escape sequence starts with ESC or CSI, both among them.)
     assert [hex(c) for c in range(0x110000) if chr(c).isprintable() and unsafe.match(chr(c))] == []
+
+
+def test_slug_cuts_after_dropping_leading_dashes():
+    from kundencheck.core.text import slug
+
+    assert slug("!abc", 3) == "abc"
+    assert slug("--Hello, World--") == "hello-world"
+    assert slug("ab-cd", 3) == "ab"
