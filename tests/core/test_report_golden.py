@@ -1,0 +1,102 @@
+"""The reports and the status of one rich history, compared whole with the files in
+tests/core/golden/: every word, symbol, escape and number of the Markdown, HTML and JSON
+reports and of ``status --json``. The other tests say what each part means; these see any change
+to the outputs at all (scripts/mutation.py found most of the report's texts unchecked).
+
+After an intended change of a report, write the files anew and read the diff before committing::
+
+    KUNDENCHECK_UPDATE_GOLDEN=1 python -m pytest tests/core/test_report_golden.py
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import os
+from pathlib import Path
+
+import pytest
+
+from kundencheck.core.answers import Action, ActionReview, Answer, Run
+from kundencheck.core.history import summarize
+from kundencheck.core.i18n import set_language
+from kundencheck.core.report import (
+    build_report,
+    report_html,
+    report_json,
+    report_markdown,
+    status_json,
+)
+from tests.core.test_history import CHECKLISTS
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+UTC = dt.UTC
+W10, W12, W14 = dt.date(2026, 3, 2), dt.date(2026, 3, 16), dt.date(2026, 3, 30)
+TODAY = dt.date(2026, 4, 9)
+ANA, JONAS = "Ana Lopez <ana@example.com>", "Jonas <jonas@example.com>"
+
+
+def make(run_id: str, sprint: str, day: dt.date, *answers: Answer, author: str = ANA, phase: str = "build",
+         minute: int = 0, **fields) -> Run:
+    started = dt.datetime.combine(day, dt.time(9, minute), UTC)
+    return Run(id=run_id, checklist=phase, checklist_version="1.0", phase=phase, language="en", sprint=sprint,
+               author=author, started=started, finished=started + dt.timedelta(minutes=7), answers=list(answers),
+               **fields)
+
+
+def history():
+    r1 = make("r1", "W10", W10, Answer("contacted", "red", "no reply | <b>twice</b>",
+                                       Action("Call the product owner", "Ana", W10 + dt.timedelta(days=7))),
+              Answer("mood", 2, "tired"), Answer("design", "yes"))
+    r2 = make("r2", "W10", W10, Answer("contacted", "amber", "some"), Answer("mood", 4), Answer("design", "yes"),
+              author=JONAS, minute=20, participants=[JONAS, "Lea <lea@example.com>"])
+    r3 = make("r3", "W12", W12, Answer("contacted", "red", "# still nothing"),
+              Answer("mood", 3, "", Action("Team event", "Jonas", W12 + dt.timedelta(days=30))),
+              reviews=[ActionReview("r1", "contacted", "open", "still waiting")])
+    r4 = make("r4", "W14", W14, Answer("contacted", "green"), Answer("mood", 5), Answer("design", "no"),
+              reviews=[ActionReview("r3", "mood", "done", "went well"), ActionReview("r1", "contacted", "done")])
+    r5 = make("r5", "W14", W14, Answer("contacted", "red", "the client is stubborn"),
+              Answer("mood", 1, "*sigh*", Action("Escalate", "", None, separate=True)), author=JONAS, minute=30)
+    fixed = make("c2", "W10", W12, Answer("contacted", "amber", "some"), Answer("mood", 3), Answer("design", "yes"),
+                 author=JONAS, minute=40, corrects="r2", correction_note="typed 4 for 3")
+    stray = make("s1", "W14", W14, Answer("contacted", "green"), minute=50, corrects="gone", correction_note="?")
+    kickoff = make("k1", "K1", W10 - dt.timedelta(days=20), Answer("contacted", "green"), phase="kickoff")
+    future = dataclasses.replace(make("f1", "W16", TODAY + dt.timedelta(days=5), Answer("contacted", "green")))
+    return summarize([r1, r2, r3, r4, r5, fixed, stray, kickoff, future], today=TODAY, cadence_days=14,
+                     current_phase="build", checklists=CHECKLISTS, tone_words=["stubborn"])
+
+
+def assert_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("KUNDENCHECK_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), str(path), "now"))
+        pytest.fail(f"{name} differs from {path} (KUNDENCHECK_UPDATE_GOLDEN=1 writes it anew):\n{diff[:6000]}")
+
+
+@pytest.fixture(params=["en", "de"])
+def language(request):
+    set_language(request.param)
+    yield request.param
+    set_language("en")
+
+
+def test_reports(language):
+    report = build_report(history(), "W14", project="Shop | relaunch", client="<Kunde>")
+    assert_golden(f"report.{language}.md", report_markdown(report))
+    assert_golden(f"report.{language}.html", report_html(report))
+    if language == "en":
+        assert_golden("report.json", report_json(report))
+
+
+def test_status():
+    assert_golden("status.json", status_json(history(), ["broken.toml: bad"]))
+
+
+def test_report_of_a_sprint_with_a_correction():
+    report = build_report(history(), "W10", max_sprints=2)
+    assert_golden("report-w10.en.md", report_markdown(report))
+    assert_golden("report-w10.en.html", report_html(report))
