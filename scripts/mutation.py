@@ -79,12 +79,14 @@ def targets() -> dict[str, Target]:
     start-up (mutmut runs the whole selection twice before the first mutant) once), each core
     module alone (``core.gate``: to retry one module), and ``store.commit``."""
     core = [Target(f"core.{m}", (f"{PACKAGE}/core/{m}.py",), ("tests/core",), skip=NOT_RUN) for m in core_modules()]
-    git_store = "kundencheck.store.git_store"
-    patterns = tuple(f"{git_store}.xǁGitStoreǁ{name}__mutmut_*" for name in COMMIT_PATH)
-    patterns += tuple(f"{git_store}.x_{name}__mutmut_*" for name in COMMIT_FUNCTIONS)
+    # The commit path is GitStore's in store/git_store.py, or Committer's in store/committing.py
+    # once the store is split by job.
+    module, cls = ("committing", "Committer") if (ROOT / PACKAGE / "store/committing.py").exists() else ("git_store", "GitStore")
+    patterns = tuple(f"kundencheck.store.{module}.xǁ{cls}ǁ{name}__mutmut_*" for name in COMMIT_PATH)
+    patterns += tuple(f"kundencheck.store.{module}.x_{name}__mutmut_*" for name in COMMIT_FUNCTIONS)
     patterns += ("kundencheck.store.atomic.*", "kundencheck.store.index_lock.*")
     store = Target("store.commit",
-                   (f"{PACKAGE}/store/git_store.py", f"{PACKAGE}/store/atomic.py", f"{PACKAGE}/store/index_lock.py"),
+                   (f"{PACKAGE}/store/{module}.py", f"{PACKAGE}/store/atomic.py", f"{PACKAGE}/store/index_lock.py"),
                    ("tests/store",), patterns)
     whole_core = Target("core", tuple(f for t in core for f in t.files), ("tests/core",), skip=NOT_RUN)
     return {t.name: t for t in [whole_core, *core, store]}
@@ -174,11 +176,16 @@ class Score:
         return sorted((name, s) for name, s in self.statuses.items() if s != "killed")
 
 
-def read_results(target: Target, folder: Path) -> dict[str, Score]:
-    """Each file's counted mutants and their status ("killed", "survived", "no tests", ...), from
-    the ``.meta`` files mutmut leaves in ``mutants/``."""
+def counted(name: str, target: Target, only: tuple[str, ...] = ()) -> bool:
+    """Whether the mutant ``name`` counts in ``target``'s score (and in ``--only``'s selection)."""
     from fnmatch import fnmatchcase
 
+    return all(not patterns or any(fnmatchcase(name, p) for p in patterns) for patterns in (target.mutants, only))
+
+
+def read_results(target: Target, folder: Path, only: tuple[str, ...] = ()) -> dict[str, Score]:
+    """Each file's counted mutants and their status ("killed", "survived", "no tests", ...), from
+    the ``.meta`` files mutmut leaves in ``mutants/``."""
     from mutmut.stats import status_by_exit_code
 
     scores: dict[str, Score] = {}
@@ -188,18 +195,19 @@ def read_results(target: Target, folder: Path) -> dict[str, Score]:
         if meta.exists():
             codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
             for name, code in codes.items():
-                if not target.mutants or any(fnmatchcase(name, p) for p in target.mutants):
+                if counted(name, target, only):
                     statuses[name] = "killed" if code in KILLED_CODES else status_by_exit_code[code]
         scores[relpath] = Score(relpath.removeprefix(PACKAGE + "/"), statuses)
     return scores
 
 
-def run(target: Target, max_children: int, *, resume: bool, show_survivors: bool) -> list[Score] | None:
+def run(target: Target, max_children: int, *, resume: bool, show_survivors: bool,
+        only: tuple[str, ...] = ()) -> list[Score] | None:
     folder = SCRATCH / target.name
     prepare(target, folder, resume=resume)
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     command = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children),
-               *target.mutants]
+               *(only or target.mutants)]
     print(f"== {target.name}: mutating {len(target.files)} file(s), running {' '.join(target.tests)}", flush=True)
     start = time.monotonic()
     log = folder / "mutmut.log"
@@ -209,7 +217,7 @@ def run(target: Target, max_children: int, *, resume: bool, show_survivors: bool
     if done.returncode != 0:
         print(f"   mutmut failed (exit {done.returncode}); its output: {log}", flush=True)
         return None
-    scores = list(read_results(target, folder).values())
+    scores = list(read_results(target, folder, only).values())
     print(f"   done in {seconds / 60:.1f} min", flush=True)
     for score in scores:
         for name, status in score.not_killed:
@@ -235,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume", action="store_true",
                         help="keep the last run's results and try again only what changed or was not killed")
     parser.add_argument("--survivors", action="store_true", help="show the diff of each mutant not killed")
+    parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
+                        help="only the mutants whose names match (fnmatch, e.g. '*_swap_loop*'); may be repeated")
     parser.add_argument("--fail-under", type=float, default=FAIL_UNDER, help="the score core must reach")
     args = parser.parse_args(argv)
     chosen = select(args.targets)
@@ -245,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Score] = []
     failed = False
     for target in chosen:
-        scores = run(target, args.max_children, resume=args.resume, show_survivors=args.survivors)
+        scores = run(target, args.max_children, resume=args.resume, show_survivors=args.survivors,
+                     only=tuple(args.only))
         if scores is None:
             failed = True
         else:

@@ -115,3 +115,12 @@ def test_resume_tries_again_what_was_not_killed(mutation, tmp_path):
     mutation.prepare(target, folder, resume=True)
     assert json.loads(meta.read_text(encoding="utf-8")) == {"exit_code_by_key": {"a": 1, "b": None, "c": None},
                                                             "other": 1}
+
+
+def test_only_narrows_what_counts(mutation):
+    target = mutation.targets()["store.commit"]
+    swap = target.mutants[0].replace("*", "1").replace(mutation.COMMIT_PATH[0], "_swap_loop")
+    assert mutation.counted(swap, target) and mutation.counted(swap, target, ("*_swap_loop*",))
+    assert not mutation.counted(swap, target, ("*_check_relpath*",))
+    assert not mutation.counted(swap.replace("_swap_loop", "push"), target)
+    assert mutation.counted("anything", mutation.targets()["core"])
