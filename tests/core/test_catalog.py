@@ -224,3 +224,22 @@ def test_non_toml_files_are_ignored(fake_shipped, project):
     put(project / PROJECT_CHECKLISTS, "build.en.toml.bak", "broken")
     catalog = load_catalog(project)
     assert catalog.errors == [] and catalog.checklists == {}
+
+
+def test_committed_checklists_are_read_from_git_not_the_work_tree(fake_shipped, project):
+    put(fake_shipped, "build.en.toml", checklist_text("build", title="Shipped"))
+    put(project / PROJECT_CHECKLISTS, "build.en.toml", checklist_text("build", title="Work tree"))
+    committed = {".kundencheck/checklists/b.toml": checklist_text("build", title="Committed").encode(),
+                 ".kundencheck/checklists/a.toml": b"format = ",
+                 ".kundencheck/checklists/link.toml": None}
+    catalog = load_catalog(project, committed=committed)
+    assert catalog.find("build", "en").title == "Committed"
+    assert [(e.path, e.problems) for e in catalog.errors] == [
+        (".kundencheck/checklists/a.toml", [catalog.errors[0].problems[0]]),
+        (".kundencheck/checklists/link.toml", [
+            "is a symbolic link in git; kundencheck reads files themselves, never what a link leads to. Replace the "
+            "link with the file itself and commit that."])]
+    assert "TOML syntax error" in catalog.errors[0].problems[0]
+    two = {"x/2.toml": checklist_text("build", title="Second").encode(),
+           "x/1.toml": checklist_text("build", title="First").encode()}
+    assert load_catalog(project, committed=two).find("build", "en").title == "Second"  # in name order, the last wins

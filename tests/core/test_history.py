@@ -4,6 +4,7 @@ memory."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import tomllib
@@ -573,3 +574,28 @@ def test_no_name_owns_nothing():
     assert not is_owned_by("Ana", "", "")
     assert not is_owned_by("Ana", "  ", "x@example.com")
     assert is_owned_by("ana", "Ana Lopez", "")
+
+
+def test_the_summary_answers_the_questions_the_views_ask():
+    from kundencheck.core.history import actions_to_review, kind_of, previous_sprint, run_time
+
+    first = run("W10", D1, Answer("contacted", "red", action=A1), Answer("mood", 2))
+    second = run("W12", D2, Answer("contacted", "red"), Answer("mood", 3))
+    kick = run("W10", D1, Answer("contacted", "red", action=A1), phase="kickoff", checklist="kickoff")
+    ahead = run("W14", D3 + dt.timedelta(days=30), Answer("contacted", "green"))
+    summary = summarize([first, second, kick], today=D3, current_phase="build", checklists=CHECKLISTS)
+    assert summary.picture("build", "W12").runs == [second] and summary.picture("build", "W11") is None
+    assert summary.picture("kickoff", "W12") is None
+    assert [(s.checklist, s.item, s.band, s.length, s.since, s.until) for s in summary.streaks()] == [
+        ("build", "contacted", "red", 2, "W10", "W12")]
+    build_open = summary.actions_to_review("build")
+    assert [t.phase for t in build_open] == ["build"] and build_open == actions_to_review(summary.actions, "build")
+    assert [t.phase for t in summary.actions_to_review("kickoff")] == ["kickoff"]
+    assert run_time(first) == first.finished and run_time(dataclasses.replace(first, finished=None)) == first.started
+    assert kind_of("contacted", 5, CHECKLIST).value == "traffic-light" and kind_of("x", 5).value == "scale"
+    assert kind_of("x", "green") is not None and kind_of("x", "green").value == "traffic-light"
+    before = previous_sprint([first, second, ahead, kick], CHECKLIST, "W14", D3)
+    assert before is not None and before.sprint == "W12" and before.checklist == "build"
+    assert previous_sprint([first, second], CHECKLIST, "W12", D3).sprint == "W10"
+    assert previous_sprint([first], CHECKLIST, "W10", D3) is None
+    assert previous_sprint([ahead], CHECKLIST, "W16", D3) is None  # a run from the future is left out

@@ -100,3 +100,29 @@ def test_report_of_a_sprint_with_a_correction():
     report = build_report(history(), "W10", max_sprints=2)
     assert_golden("report-w10.en.md", report_markdown(report))
     assert_golden("report-w10.en.html", report_html(report))
+
+
+def test_render_report_by_format():
+    from kundencheck.core.errors import UsageError
+    from kundencheck.core.report import render_report
+
+    report = build_report(history(), "W14")
+    assert render_report(report, "md") == report_markdown(report)
+    assert render_report(report, "html") == report_html(report)
+    assert render_report(report, "json") == report_json(report)
+    with pytest.raises(UsageError) as info:
+        render_report(report, "pdf")
+    assert str(info.value) == "Unknown report format 'pdf'. Use md, json or html."
+
+
+def test_a_report_lists_five_actions_a_phase_and_counts_the_rest():
+    from kundencheck.core.report import more_text
+
+    assert more_text(37, "build") == "and 37 more: kundencheck actions --phase build"
+    # seven people answer red, each with a separate action: seven open threads in one phase
+    runs = [make(f"m{n}", "W10", W10, Answer("contacted", "red", "", Action(f"Step {n}", "Ana", W10 + dt.timedelta(days=n), separate=True)),
+                 author=f"P{n} <p{n}@example.com>", minute=n) for n in range(7)]
+    report = build_report(summarize(runs, today=TODAY, checklists=CHECKLISTS), "W10")
+    text = report_markdown(report)
+    assert text.count("and 2 more: kundencheck actions --phase build") == 2  # open, and raised this sprint
+    assert "and 2 more: kundencheck actions --phase build" in report_html(report)

@@ -158,3 +158,13 @@ def test_slug_cuts_after_dropping_leading_dashes():
     assert slug("!abc", 3) == "abc"
     assert slug("--Hello, World--") == "hello-world"
     assert slug("ab-cd", 3) == "ab"
+
+
+def test_drop_controls_removes_each_control_character_on_its_own():
+    from kundencheck.core.text import drop_controls
+
+    assert drop_controls("") == "" and drop_controls("plain") == "plain"
+    assert drop_controls("a\nb") == "a\nb"  # newlines stay
+    assert drop_controls("\x1b[31mred\x1b[0m\x07") == "[31mred[0m"  # no sequence parsed: its printable rest stays
+    assert drop_controls("cut\x1b") == "cut" and drop_controls("tab\there\r") == "tabhere"
+    assert drop_controls("\u202eevil\u202c") == "evil"
