@@ -237,8 +237,8 @@ def test_committed_checklists_are_read_from_git_not_the_work_tree(fake_shipped, 
     assert [(e.path, e.problems) for e in catalog.errors] == [
         (".kundencheck/checklists/a.toml", [catalog.errors[0].problems[0]]),
         (".kundencheck/checklists/link.toml", [
-            "is a symbolic link in git; kundencheck reads files themselves, never what a link leads to. Replace the "
-            "link with the file itself and commit that."])]
+            ("is a symbolic link in git; kundencheck reads files themselves, never what a link leads to. Replace the "
+             "link with the file itself and commit that.")])]
     assert "TOML syntax error" in catalog.errors[0].problems[0]
     two = {"x/2.toml": checklist_text("build", title="Second").encode(),
            "x/1.toml": checklist_text("build", title="First").encode()}

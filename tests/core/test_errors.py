@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from kundencheck.core.errors import ChecklistError, KundencheckError, StoreError, UsageError
+from kundencheck.core.errors import (
+    ChecklistError,
+    KundencheckError,
+    StoreError,
+    UsageError,
+)
 
 
 def test_a_store_error_carries_whether_it_was_refused_and_the_draft():
