@@ -59,6 +59,9 @@ def test_every_target_names_files_and_tests_that_exist(mutation):
             assert (ROOT / path).exists(), f"{target.name}: {path} does not exist"
     for name in mutation.ALSO_COPY:
         assert (ROOT / name).is_dir()
+    store_tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests/store").glob("test_*.py"))
+    for name in mutation.CHILD_PYTHONS:
+        assert f"def {name}(" in store_tests, f"{name} is no store test (renamed?)"
 
 
 def test_each_commit_path_pattern_names_a_function_that_exists(mutation):
