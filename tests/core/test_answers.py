@@ -692,3 +692,24 @@ def test_is_moment():
     assert is_moment(dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=1))))
     assert not is_moment(dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-1))))
     assert not is_moment(EARLY) and not is_moment(NAIVE) and not is_moment(dt.date(2026, 1, 1))
+
+
+def test_review_and_correction_problems_in_words():
+    from kundencheck.core.answers import correction_problems, review_problems
+
+    first = "20261120T091500Z-build-erika-000001"
+    run = make_run(reviews=[ActionReview(first, "contacted", "finished"), ActionReview(first, "mood", "dropped", " "),
+                            ActionReview(first, "mood", "done"), ActionReview(first, "design", "dropped", "no client")])
+    label = f"review of the action on {{item}} from run {first}"
+    assert review_problems(run) == [
+        label.format(item="'contacted'") + ": decision 'finished' is not one of done, open, dropped.",
+        label.format(item="'mood'") + ": a dropped action needs a note saying why it is dropped.",
+        label.format(item="'mood'") + ": reviewed twice; keep one decision."]
+    assert review_problems(make_run(reviews=[ActionReview(first, "a", "open"), ActionReview(first, "b", "open")])) == []
+    assert correction_problems(make_run()) == []
+    this = "20261127T091500Z-build-erika-3f9a1c"
+    assert correction_problems(make_run(corrects=this, correction_note="x")) == [
+        f"the run corrects itself (corrects = '{this}'); name the run it corrects."]
+    assert correction_problems(make_run(corrects=first, correction_note=" \n")) == [
+        f"a correction needs a note saying why the answers of run {first} are corrected."]
+    assert correction_problems(make_run(corrects=first, correction_note="typo")) == []

@@ -256,3 +256,29 @@ def test_config_from_bytes_as_git_has_them():
     with pytest.raises(ConfigError) as info:
         config_from_bytes(b"\n\ncadence_days = 0\n", "HEAD:c.toml")
     assert "HEAD:c.toml, line 3, key 'cadence_days'" in str(info.value)
+
+
+@pytest.mark.parametrize("text, key, line, problem", [
+    ("tone = 1\n", "tone", 1, "must be a table ([tone]) with enabled, words and ignore."),
+    ("[tone]\nwords = []\nloud = true\n", "tone.loud", 3, "unknown key. Allowed keys: enabled, ignore, words."),
+    ("[tone]\nenabled = 1\n", "tone.enabled", 2, "must be true or false."),
+    ("[tone]\nwords = \"stubborn\"\n", "tone.words", 2,
+     'must be a list of words or phrases, e.g. ["stubborn", "they never listen"].'),
+    ("[tone]\nignore = [" + ", ".join(['"w"'] * 501) + "]\n", "tone.ignore", 2, "has 501 entries; at most 500 are allowed."),
+    ("[tone]\nwords = [\"ok\", \" * \"]\n", "tone.words", 2, "entry 2 must be a word or phrase in quotes (found ' * ')."),
+    ("[tone]\nwords = [3]\n", "tone.words", 2, "entry 1 must be a word or phrase in quotes (found 3)."),
+    ("[tone]\nwords = [\"" + "x" * 81 + "\"]\n", "tone.words", 2, "entry 1 must be one line of at most 80 characters."),
+    ("[tone]\nwords = [\"two\\nlines\"]\n", "tone.words", 2, "entry 1 must be one line of at most 80 characters."),
+])
+def test_tone_settings_are_checked(tmp_path, text, key, line, problem):
+    message, path = config_error(tmp_path, text)
+    assert message == f"{path}, line {line}, key {key!r}: {problem}"
+
+
+def test_tone_settings_at_their_limits(tmp_path):
+    write_config(tmp_path, "[tone]\nenabled = false\nwords = [\" *stubborn \", \"" + "x" * 80 + "\"]\nignore = ["
+                 + ", ".join(['"w"'] * 500) + "]\n")
+    tone = load_config(tmp_path).tone
+    assert tone.enabled is False and tone.words == ("*stubborn", "x" * 80) and len(tone.ignore) == 500
+    write_config(tmp_path, "[tone]\nwords = [\"stubborn*\"]\n")
+    assert load_config(tmp_path).tone.words == ("stubborn*",) and load_config(tmp_path).tone.enabled is True

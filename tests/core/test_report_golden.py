@@ -126,3 +126,27 @@ def test_a_report_lists_five_actions_a_phase_and_counts_the_rest():
     text = report_markdown(report)
     assert text.count("and 2 more: kundencheck actions --phase build") == 2  # open, and raised this sprint
     assert "and 2 more: kundencheck actions --phase build" in report_html(report)
+
+
+def test_stray_corrections_in_words():
+    from kundencheck.core.corrections import StrayCorrection
+    from kundencheck.core.report import stray_correction_text
+
+    said = {reason: stray_correction_text(StrayCorrection("c1", "r1", reason))
+            for reason in ("missing", "other-checklist", "loop", "odd")}
+    assert said == {
+        "missing": "run c1 corrects run r1, which is not in the history; it is read as a run of its own",
+        "other-checklist": "run c1 corrects run r1, which is a run of another checklist; it is read as a run of its own",
+        "loop": "run c1 corrects run r1, in a loop of corrections; it is read as a run of its own",
+        "odd": "run c1 corrects run r1, odd; it is read as a run of its own"}
+
+
+def test_status_json_judges_with_the_levels_and_parameters_given():
+    import json
+
+    summary = history()
+    plain = json.loads(status_json(summary))
+    assert json.loads(status_json(summary, levels={"red_streak": "off"})) != plain
+    assert json.loads(status_json(summary, parameters={"red_streak": {"sprints": 5}})) != plain
+    one_line = status_json(summary, indent=None)
+    assert json.loads(one_line) == plain and one_line.count("\n") == 1 and one_line.endswith("}\n")
