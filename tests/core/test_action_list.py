@@ -213,3 +213,12 @@ def test_calendar_of_a_phase_never_checked_and_of_actions_without_owner_or_due_d
     long = unfolded(al.actions_ics(summary, [], checks, project="Ü" + "x" * 39 + "yz", stamp=STAMP))
     assert "UID:check-acceptance-u" + "x" * 39 + "@kundencheck" in long  # 40 characters of the name
     assert "X-WR-CALNAME:kundencheck actions of Web Shop!" in named
+
+
+def test_csv_cuts_long_texts_to_their_limits():
+    long = make("r9", MON, Answer("design", "no", action=Action("w" * 2500, "o" * 300, MON)),
+                author="A" * 250 + " <a@example.com>")
+    summary = history(extra=[long])
+    [row] = al.actions_csv(summary, [t for t in summary.actions if t.item == "design"]).split("\r\n")[1:2]
+    fields = row.split(",")
+    assert fields[4] == "w" * 1999 + "…" and fields[5] == "o" * 199 + "…" and fields[10] == "A" * 199 + "…"

@@ -713,3 +713,36 @@ def test_review_and_correction_problems_in_words():
     assert correction_problems(make_run(corrects=first, correction_note=" \n")) == [
         f"a correction needs a note saying why the answers of run {first} are corrected."]
     assert correction_problems(make_run(corrects=first, correction_note="typo")) == []
+
+
+REVIEWED = "20261120T091500Z-build-erika-000001"
+
+
+@pytest.mark.parametrize("reviews, problem", [
+    ('reviews = ["done"]\n', "review 1 must be a table ([[reviews]])."),
+    ('reviews = 1\n', "key 'reviews' must be an array of [[reviews]] tables."),
+    ('[[reviews]]\nrun = "../x"\nitem = "a"\ndecision = "done"\n',
+     "review 1: key 'run' must be the id of the run that recorded the action, found '../x'."),
+    ('[[reviews]]\nitem = "a"\ndecision = "done"\n',
+     "review 1: key 'run' must be the id of the run that recorded the action, found None."),
+    (f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "A"\ndecision = "done"\n',
+     "review 1: key 'item' must be an item id (lowercase letters, digits and dashes), found 'A'."),
+    (f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "a"\ndecision = "closed"\n',
+     "review 1 (item 'a'): key 'decision' must be one of done, open, dropped (found 'closed')."),
+    (f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "a"\ndecision = "done"\nnote = 1\n',
+     "review 1 (item 'a'): key 'note' must be a string."),
+    (f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "a"\ndecision = "done"\n'
+     f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "b"\ndecision = "open"\n'
+     f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "a"\ndecision = "open"\n',
+     f"review 3: the action on 'a' from run {REVIEWED} is reviewed twice; keep one decision."),
+])
+def test_each_problem_of_a_review_in_words(reviews, problem):
+    assert answers_error(VALID + reviews) == f"runs/x.toml: {problem}"
+
+
+def test_reviews_are_written_and_read_back():
+    run = make_run(reviews=[ActionReview(REVIEWED, "contacted", "dropped", "the client left\nfor good")])
+    text = dumps(run, CHECKLIST)
+    assert text.endswith('\n[[reviews]]\n# Action from an earlier run: Did we speak with the client?\nrun = "'
+                         + REVIEWED + '"\nitem = "contacted"\ndecision = "dropped"\nnote = """the client left\nfor good"""\n')
+    assert loads(text).reviews == run.reviews

@@ -128,8 +128,10 @@ def test_overdue_actions():
     assert rules(result) == [("overdue_action", "error", "contacted")]
     finding = result.findings[0]
     assert finding.run == raised.id and finding.file == raised.path
-    assert f'the action {thread_id(raised.id, "contacted")} "Call | them" (Ana, due 2026-03-06) is overdue by 3 days' \
-        in finding.message
+    assert finding.message == (
+        f'build/contacted: the action {thread_id(raised.id, "contacted")} "Call | them" (Ana, due 2026-03-06) is overdue '
+        "by 3 days; raised on 2026-03-02 by Ana. Close it (done, or dropped with a note) in the next `kundencheck run "
+        "build`, or give it a new date with a new action on the item.")
     assert finding.details["action"]["days_overdue"] == 3 and finding.details["action"]["state"] == "open"
     done = run("W11", MON + dt.timedelta(days=7), Answer("contacted", "green"), author=ANA,
                reviews=[ActionReview(raised.id, "contacted", "done")])
@@ -472,3 +474,17 @@ def test_json_text():
     assert json.loads(text) == json.loads(json.dumps(result_dict(result)))
     red = run("W10", MON, Answer("contacted", "red", note="Schweigen – “nichts”"), Answer("mood", 4), author=ANA)
     assert "Schweigen – “nichts”" in result_json(judge([red]))  # not \u-escaped
+
+
+def test_each_phases_verdict_counts_the_overdue_actions_it_does_not_show():
+    late = [run("W10", MON, Answer("contacted", "red", action=Action(f"Step {n}", "Ana", MON, separate=True)),
+                author=f"P{n} <p{n}@example.com>", minute=n) for n in range(7)]
+    summary = summarize([*late, green("W10", MON, minute=30)], today=MON + dt.timedelta(days=3), current_phase="build",
+                        checklists=CHECKLISTS)
+    verdict = verdicts(summary, {"red_without_action": "off"})["build"]
+    assert (verdict.today, verdict.current_phase) == (MON + dt.timedelta(days=3), "build")
+    assert verdict.levels["red_without_action"] == "off" and verdict.levels["overdue_action"] == "error"
+    assert [f.rule for f in verdict.findings].count("overdue_action") == 7
+    assert sum(f.shown for f in verdict.findings if f.rule == "overdue_action") == 5 and verdict.more == [("overdue_action", "build", 2)]
+    assert verdicts(summary, {"overdue_action": "off", "red_without_action": "off"})["build"].more == []
+    assert list(verdicts(summary)) == ["build"]

@@ -150,3 +150,24 @@ def test_status_json_judges_with_the_levels_and_parameters_given():
     assert json.loads(status_json(summary, parameters={"red_streak": {"sprints": 5}})) != plain
     one_line = status_json(summary, indent=None)
     assert json.loads(one_line) == plain and one_line.count("\n") == 1 and one_line.endswith("}\n")
+
+
+def test_nothing_to_report():
+    from kundencheck.core.errors import UsageError
+    from kundencheck.core.report import default_sprint
+
+    assert default_sprint(history()) == "W14"
+    with pytest.raises(UsageError) as info:
+        build_report(summarize([], today=TODAY))
+    assert str(info.value) == ("There are no runs in this repository yet, so there is nothing to report. Answer a "
+                               "checklist first: `kundencheck run`.")
+    ahead = summarize([make("f1", "W16", TODAY + dt.timedelta(days=5), Answer("contacted", "green"))], today=TODAY)
+    with pytest.raises(UsageError) as info:
+        default_sprint(ahead)
+    assert str(info.value) == (
+        "There is nothing to report yet: every run in this repository is dated more than a day after today "
+        "(2026-04-09), from a clock that ran ahead (kundencheck status lists them). Fix that computer's clock and "
+        "answer again.")
+    with pytest.raises(UsageError) as info:
+        build_report(history(), "W99")
+    assert str(info.value) == "There are no runs in sprint 'W99'. Sprints with runs: K1, W10, W12, W14."
