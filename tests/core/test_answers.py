@@ -731,9 +731,9 @@ REVIEWED = "20261120T091500Z-build-erika-000001"
      "review 1 (item 'a'): key 'decision' must be one of done, open, dropped (found 'closed')."),
     (f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "a"\ndecision = "done"\nnote = 1\n',
      "review 1 (item 'a'): key 'note' must be a string."),
-    (f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "a"\ndecision = "done"\n'
-     f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "b"\ndecision = "open"\n'
-     f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "a"\ndecision = "open"\n',
+    ((f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "a"\ndecision = "done"\n'
+      f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "b"\ndecision = "open"\n'
+      f'[[reviews]]\nrun = "{REVIEWED}"\nitem = "a"\ndecision = "open"\n'),
      f"review 3: the action on 'a' from run {REVIEWED} is reviewed twice; keep one decision."),
 ])
 def test_each_problem_of_a_review_in_words(reviews, problem):

@@ -192,8 +192,8 @@ def test_status_check_is_the_gate_with_two_rules():
 def test_not_started_passes_with_a_note():
     result = not_started(MON)
     assert result.passed and not result.started and result.findings == []
-    assert result.notes == ["No .kundencheck/ folder here: this repository does not use kundencheck yet, so there is "
-                            "nothing to check. Start with `kundencheck init`."]
+    assert result.notes == [("No .kundencheck/ folder here: this repository does not use kundencheck yet, so there is "
+                             "nothing to check. Start with `kundencheck init`.")]
     assert result.today == MON and result.current_phase == "build" and result.levels == rule_levels(None)
     other = not_started(MON, "kickoff", {"due": "warning"}, note="no config")
     assert other.current_phase == "kickoff" and other.levels["due"] == "warning" and other.notes == ["no config"]
