@@ -769,6 +769,15 @@ NESTED = "arrays or tables are nested too deeply to read. Flatten the file."
      "line 3, key 'big': " + BEYOND),
     ("[t]\nx = [1, 99999999999999999999]\n", "line 2, key 't.x[2]': " + BEYOND),
     ("a = 1\nhuge = " + "9" * 5000 + "\n", "line 2, key 'huge': " + BEYOND),
+    # where the 100th bracket is, to the character: the last one of a line, or the first of the next
+    ("a = 1\nX = " + "[" * 99 + "\n" + "[" * 3000, "line 3: " + NESTED),
+    ("a = 1\nb = 2\nc = 3\nX = " + "[" * 100 + "\n" + "[" * 3000, "line 4, key 'X': " + NESTED),
+    ("a = [[1]]\nb = " + "[" * 98 + "\n" + "[" * 3000, "line 3: " + NESTED),
+    ('a = 1\nb = 2\nc = 3\nX = ["s", ' + "[" * 99 + "\n" + "[" * 3000, "line 4, key 'X': " + NESTED),
+    # the literal beyond 64 bits is found among those that fit, whatever their base and sign
+    ("a = -9223372036854775808\nb = 9223372036854775807\nc = +9223372036854775807\nd = 1000000000000000000\n"
+     "e = 0o777777777777777777777\nf = 0b" + "1" * 63 + "\ng = 0x7fffffffffffffff\nbig = 9223372036854775808\n",
+     "line 8, key 'big': " + BEYOND),
 ])
 def test_parse_toml_bytes_points_at_the_line_and_key(text, problem):
     from kundencheck.core.checklist import parse_toml_bytes
