@@ -34,7 +34,9 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 UTC = dt.UTC
 W10, W12, W14 = dt.date(2026, 3, 2), dt.date(2026, 3, 16), dt.date(2026, 3, 30)
 TODAY = dt.date(2026, 4, 9)
-ANA, JONAS = "Ana Lopez <ana@example.com>", "Jonas <jonas@example.com>"
+ANA = "Ana Lopez <ana@example.com>"
+#: A name longer than the 40 and 60 characters the views cut names to.
+JONAS = "Jonas " + "von und zu " * 6 + "Berg <jonas@example.com>"
 
 
 def make(run_id: str, sprint: str, day: dt.date, *answers: Answer, author: str = ANA, phase: str = "build",
@@ -45,26 +47,33 @@ def make(run_id: str, sprint: str, day: dt.date, *answers: Answer, author: str =
                **fields)
 
 
-def history():
+#: A tone phrase longer than the 60 characters a report shows of it.
+LONG_PHRASE = "they never ever read what we send them before the meeting starts at all"
+
+
+def history(current_phase: str = "build"):
     r1 = make("r1", "W10", W10, Answer("contacted", "red", "no reply | <b>twice</b>",
                                        Action("Call the product owner", "Ana", W10 + dt.timedelta(days=7))),
               Answer("mood", 2, "tired"), Answer("design", "yes"))
     r2 = make("r2", "W10", W10, Answer("contacted", "amber", "some"), Answer("mood", 4), Answer("design", "yes"),
               author=JONAS, minute=20, participants=[JONAS, "Lea <lea@example.com>"])
     r3 = make("r3", "W12", W12, Answer("contacted", "red", "# still nothing"),
-              Answer("mood", 3, "", Action("Team event", "Jonas", W12 + dt.timedelta(days=30))),
+              Answer("mood", 3, "", Action("Team event", "Jonas and the whole product team of the client, who agreed on it",
+                                              W12 + dt.timedelta(days=30))), Answer("design", ""),
               reviews=[ActionReview("r1", "contacted", "open", "still waiting")])
     r4 = make("r4", "W14", W14, Answer("contacted", "green"), Answer("mood", 5), Answer("design", "no"),
               reviews=[ActionReview("r3", "mood", "done", "went well"), ActionReview("r1", "contacted", "done")])
     r5 = make("r5", "W14", W14, Answer("contacted", "red", "the client is stubborn"),
-              Answer("mood", 1, "*sigh*", Action("Escalate", "", None, separate=True)), author=JONAS, minute=30)
+              Answer("mood", 1, "*sigh*: " + LONG_PHRASE, Action("Escalate", "", None, separate=True)), author=JONAS,
+              minute=30, participants=[JONAS, "Lea <lea@example.com>"])
     fixed = make("c2", "W10", W12, Answer("contacted", "amber", "some"), Answer("mood", 3), Answer("design", "yes"),
                  author=JONAS, minute=40, corrects="r2", correction_note="typed 4 for 3")
     stray = make("s1", "W14", W14, Answer("contacted", "green"), minute=50, corrects="gone", correction_note="?")
     kickoff = make("k1", "K1", W10 - dt.timedelta(days=20), Answer("contacted", "green"), phase="kickoff")
     future = dataclasses.replace(make("f1", "W16", TODAY + dt.timedelta(days=5), Answer("contacted", "green")))
     return summarize([r1, r2, r3, r4, r5, fixed, stray, kickoff, future], today=TODAY, cadence_days=14,
-                     current_phase="build", checklists=CHECKLISTS, tone_words=["stubborn"])
+                     current_phase=current_phase, checklists=CHECKLISTS,
+                     tone_words=["stubborn", LONG_PHRASE])
 
 
 def assert_golden(name: str, text: str) -> None:
@@ -94,6 +103,8 @@ def test_reports(language):
 
 def test_status():
     assert_golden("status.json", status_json(history(), ["broken.toml: bad"]))
+    # a current phase with no run yet: nothing of its own to show
+    assert_golden("status-acceptance.json", status_json(history("acceptance")))
 
 
 def test_report_of_a_sprint_with_a_correction():
