@@ -457,3 +457,14 @@ def test_german_key_signals_use_the_checklists_titles_and_words(german):
         light("contact", title="Kontakt", key_signal=True)] + [light(i) for i in LIGHTS]})
     run = make_run([Answer("contact", "red")] + [Answer(i, "green") for i in LIGHTS])
     assert subject(run, checklist) == "kundencheck(build): 9 grün, 0 gelb, 1 rot; Kontakt nein"
+
+
+def test_values_in_the_subject_are_cut_short():
+    from kundencheck.core.checklist import Kind
+    from kundencheck.core.message import _short_value
+
+    assert _short_value(None, "x" * 30) == "x" * 19 + "…" and _short_value(None, "x" * 20) == "x" * 20
+    text_item = next(i for i in CHECKLIST.items if i.kind is Kind.TEXT)
+    assert _short_value(text_item, "y" * 50) == "y" * 39 + "…" and _short_value(text_item, "y" * 40) == "y" * 40
+    scale = next(i for i in CHECKLIST.items if i.kind is Kind.SCALE)
+    assert _short_value(scale, 3) == "3/5"
