@@ -188,6 +188,9 @@ class Score:
     def percent(self) -> float:
         return 100.0 * self.killed / self.total if self.total else 100.0
 
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.statuses.values() if s == status)
+
     @property
     def not_killed(self) -> list[tuple[str, str]]:
         return sorted((name, s) for name, s in self.statuses.items() if s != "killed")
@@ -219,23 +222,28 @@ def read_results(target: Target, folder: Path, only: tuple[str, ...] = ()) -> di
 
 
 def run(target: Target, max_children: int, *, resume: bool, show_survivors: bool,
-        only: tuple[str, ...] = ()) -> list[Score] | None:
+        only: tuple[str, ...] = (), report: bool = False) -> list[Score] | None:
     folder = SCRATCH / target.name
-    prepare(target, folder, resume=resume)
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    command = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children),
-               *(only or target.mutants)]
-    print(f"== {target.name}: mutating {len(target.files)} file(s), running {' '.join(target.tests)}", flush=True)
-    start = time.monotonic()
-    log = folder / "mutmut.log"
-    with log.open("w", encoding="utf-8") as out:
-        done = subprocess.run(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
-    seconds = time.monotonic() - start
-    if done.returncode != 0:
-        print(f"   mutmut failed (exit {done.returncode}); its output: {log}", flush=True)
+    seconds = 0.0
+    if not report:
+        prepare(target, folder, resume=resume)
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        command = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children),
+                   *(only or target.mutants)]
+        print(f"== {target.name}: mutating {len(target.files)} file(s), running {' '.join(target.tests)}", flush=True)
+        start = time.monotonic()
+        log = folder / "mutmut.log"
+        with log.open("w", encoding="utf-8") as out:
+            done = subprocess.run(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+        seconds = time.monotonic() - start
+        if done.returncode != 0:
+            print(f"   mutmut failed (exit {done.returncode}); its output: {log}", flush=True)
+            return None
+        print(f"   done in {seconds / 60:.1f} min", flush=True)
+    elif not folder.exists():
+        print(f"== {target.name}: no run in {folder} to report on", flush=True)
         return None
     scores = list(read_results(target, folder, only).values())
-    print(f"   done in {seconds / 60:.1f} min", flush=True)
     for score in scores:
         for name, status in score.not_killed:
             print(f"   {status}: {name}", flush=True)
@@ -260,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resume", action="store_true",
                         help="keep the last run's results and try again only what changed or was not killed")
     parser.add_argument("--survivors", action="store_true", help="show the diff of each mutant not killed")
+    parser.add_argument("--report", action="store_true", help="only print the score of the last run (run nothing)")
     parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
                         help="only the mutants whose names match (fnmatch, e.g. '*_swap_loop*'); may be repeated")
     parser.add_argument("--fail-under", type=float, default=FAIL_UNDER, help="the score core must reach")
@@ -273,15 +282,16 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for target in chosen:
         scores = run(target, args.max_children, resume=args.resume, show_survivors=args.survivors,
-                     only=tuple(args.only))
+                     only=tuple(args.only), report=args.report)
         if scores is None:
             failed = True
         else:
             rows += scores
-    print("\nMutation score (killed / total)")
+    print("\nMutation score (killed / total; survived, no test ran them, not checked yet)")
     for s in rows:
-        spent = f"  {s.seconds / 60:5.1f} min" if s.seconds else ""
-        print(f"  {s.name:<24} {s.killed:>5} / {s.total:<5} {s.percent:5.1f}%{spent}")
+        spent = f"  {s.seconds / 60:.1f} min" if s.seconds else ""
+        print(f"  {s.name:<24} {s.killed:>5} / {s.total:<5} {s.percent:5.1f}%   {s.count('survived'):>4} "
+              f"{s.count('no tests'):>4} {s.count('not checked'):>5}{spent}")
     core = [s for s in rows if s.name == "core"]
     if core and core[0].percent < args.fail_under:
         return 1
