@@ -599,3 +599,14 @@ def test_the_summary_answers_the_questions_the_views_ask():
     assert previous_sprint([first, second], CHECKLIST, "W12", D3).sprint == "W10"
     assert previous_sprint([first], CHECKLIST, "W10", D3) is None
     assert previous_sprint([ahead], CHECKLIST, "W16", D3) is None  # a run from the future is left out
+
+
+def test_a_run_cannot_review_its_own_action_not_even_as_a_copy_of_its_file():
+    """Two answers files with one run id (a file copied by hand): the later one's review of the
+    action the earlier one raised is a review of the run's own action, which is never applied."""
+    raised = run("W10", D1, Answer("contacted", "red", action=A1))
+    twin = dataclasses.replace(raised, answers=[Answer("contacted", "red")], finished=raised.finished + dt.timedelta(hours=1),
+                               reviews=[ActionReview(raised.id, "contacted", "done")])
+    threads, strays = track_actions([raised, twin])
+    assert [t.state for t in threads] == [ActionState.OPEN] and threads[0].reviews == []
+    assert [(s.run, s.review.item) for s in strays] == [(raised.id, "contacted")]
