@@ -222,14 +222,21 @@ def read_results(target: Target, folder: Path, only: tuple[str, ...] = ()) -> di
 
 
 def run(target: Target, max_children: int, *, resume: bool, show_survivors: bool,
-        only: tuple[str, ...] = (), report: bool = False) -> list[Score] | None:
+        only: tuple[str, ...] = (), report: bool = False, retry: bool = False) -> list[Score] | None:
     folder = SCRATCH / target.name
     seconds = 0.0
+    names = only or target.mutants  # what mutmut runs (the score counts ``only`` of the target)
+    if retry:  # the mutants tried before and not killed, by name: the ones never tried stay so
+        names = tuple(name for score in read_results(target, folder, only).values()
+                      for name, status in score.not_killed if status != "not checked")
+        if not names:
+            print(f"== {target.name}: nothing tried and not killed to try again", flush=True)
+            report = True
     if not report:
-        prepare(target, folder, resume=resume)
+        prepare(target, folder, resume=resume or retry)
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
         command = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children),
-                   *(only or target.mutants)]
+                   *names]
         print(f"== {target.name}: mutating {len(target.files)} file(s), running {' '.join(target.tests)}", flush=True)
         start = time.monotonic()
         log = folder / "mutmut.log"
@@ -246,6 +253,8 @@ def run(target: Target, max_children: int, *, resume: bool, show_survivors: bool
     scores = list(read_results(target, folder, only).values())
     for score in scores:
         for name, status in score.not_killed:
+            if status == "not checked":
+                continue  # counted in the table
             print(f"   {status}: {name}", flush=True)
             if show_survivors:
                 shown = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=folder,
@@ -269,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep the last run's results and try again only what changed or was not killed")
     parser.add_argument("--survivors", action="store_true", help="show the diff of each mutant not killed")
     parser.add_argument("--report", action="store_true", help="only print the score of the last run (run nothing)")
+    parser.add_argument("--retry", action="store_true",
+                        help="like --resume, but try again only the mutants tried and not killed (new tests, same code)")
     parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
                         help="only the mutants whose names match (fnmatch, e.g. '*_swap_loop*'); may be repeated")
     parser.add_argument("--fail-under", type=float, default=FAIL_UNDER, help="the score core must reach")
@@ -282,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = False
     for target in chosen:
         scores = run(target, args.max_children, resume=args.resume, show_survivors=args.survivors,
-                     only=tuple(args.only), report=args.report)
+                     only=tuple(args.only), report=args.report, retry=args.retry)
         if scores is None:
             failed = True
         else:
