@@ -182,3 +182,24 @@ def test_nothing_to_report():
     with pytest.raises(UsageError) as info:
         build_report(history(), "W99")
     assert str(info.value) == "There are no runs in sprint 'W99'. Sprints with runs: K1, W10, W12, W14."
+
+
+def long_history():
+    """Every text longer than what a report shows of it: sprint, names, notes, actions, a
+    correction's note, a tone phrase."""
+    sprint = "Sprint " + "long " * 12
+    who = "Ann " + "Mary " * 20 + "<ann@example.com>"
+    note = "word " * 150
+    first = make("l1", sprint, W10, Answer("contacted", "red", note, Action("do " * 200, "owner " * 30, W12)),
+                 Answer("mood", 2, note), Answer("design", "no"), author=who)
+    fixed = make("l2", sprint, W12, Answer("contacted", "red", note, Action("do " * 200, "owner " * 30, W12)),
+                 Answer("mood", 1, note + " stubborn"), Answer("design", "no"), author=who, minute=30, corrects="l1",
+                 correction_note="because " * 100)
+    return summarize([first, fixed], today=W12, current_phase="build", checklists=CHECKLISTS,
+                     tone_words=["stubborn", "word word word word word word word word word word word word word word"])
+
+
+def test_reports_cut_every_text_to_its_length():
+    report = build_report(long_history(), project="Project " * 20, client="Client " * 20)
+    assert_golden("report-long.en.md", report_markdown(report))
+    assert_golden("report-long.en.html", report_html(report))
