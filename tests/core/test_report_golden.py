@@ -190,16 +190,21 @@ def long_history():
     sprint = "Sprint " + "long " * 12
     who = "Ann " + "Mary " * 20 + "<ann@example.com>"
     note = "word " * 150
-    first = make("l1", sprint, W10, Answer("contacted", "red", note, Action("do " * 200, "owner " * 30, W12)),
+    first = make("l1", sprint, W10, Answer("contacted", "amber", note, Action("do " * 200, "owner " * 30, W12)),
                  Answer("mood", 2, note), Answer("design", "no"), author=who)
-    fixed = make("l2", sprint, W12, Answer("contacted", "red", note, Action("do " * 200, "owner " * 30, W12)),
+    fixed = make("l2", sprint, W12, Answer("contacted", "amber", note, Action("do " * 200, "owner " * 30, W12)),
                  Answer("mood", 1, note + " stubborn"), Answer("design", "no"), author=who, minute=30, corrects="l1",
                  correction_note="because " * 100)
-    return summarize([first, fixed], today=W12, current_phase="build", checklists=CHECKLISTS,
+    later = make("l3", sprint + "2", W14, Answer("contacted", "amber", "R&D <team> & more"), Answer("mood", 3),
+                 author=who)
+    return summarize([first, fixed, later], today=W14, current_phase="build", checklists=CHECKLISTS,
                      tone_words=["stubborn", "word word word word word word word word word word word word word word"])
 
 
 def test_reports_cut_every_text_to_its_length():
-    report = build_report(long_history(), project="Project " * 20, client="Client " * 20)
+    summary = long_history()
+    report = build_report(summary, summary.sprints()[0], project="Project " * 20, client="Client " * 20)
     assert_golden("report-long.en.md", report_markdown(report))
     assert_golden("report-long.en.html", report_html(report))
+    later = build_report(summary, project="R&D")
+    assert_golden("report-long-later.en.md", report_markdown(later))
