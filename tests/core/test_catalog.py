@@ -243,3 +243,21 @@ def test_committed_checklists_are_read_from_git_not_the_work_tree(fake_shipped, 
     two = {"x/2.toml": checklist_text("build", title="Second").encode(),
            "x/1.toml": checklist_text("build", title="First").encode()}
     assert load_catalog(project, committed=two).find("build", "en").title == "Second"  # in name order, the last wins
+
+
+def test_finding_in_a_catalog_read_whole(fake_shipped, project):
+    """The same answers once the catalog has read every file (as `kundencheck checklists` does)."""
+    folder = project / PROJECT_CHECKLISTS
+    put(folder, "custom.da.toml", checklist_text("custom", "da", title="Dansk"))
+    put(folder, "custom.en.toml", checklist_text("custom", "en", title="English"))
+    catalog = load_catalog(project)
+    assert len(catalog.checklists) == 2
+    assert catalog.find("custom", "de").title == "English"  # English before any other language
+    assert catalog.find("custom", "da").title == "Dansk"
+    put(folder, "aaa.en.toml", "format = = 1\n")
+    named = put(folder, "other.fr.toml", "format = 2\n")
+    whole = load_catalog(project)
+    assert len(whole.checklists) == 2 and len(whole.errors) == 2
+    with pytest.raises(ChecklistError) as info:
+        whole.find("other", "de")  # neither other.de nor other.en: the broken file named for it
+    assert info.value.path == str(named)

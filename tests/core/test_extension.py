@@ -147,6 +147,12 @@ def test_language_differences_name_missing_items_kinds_and_options(tmp_path):
     items["own-design"]["options"][1]["id"] = "nein"
     found = {(d.what, d.item) for d in language_differences(checklist_from_dict(data), shipped("build", "en"))}
     assert found == {("missing", "team-mood-x"), ("missing", "team-mood"), ("options", "own-design")}
+    # every item after a missing one is still compared; the options are named in order
+    data["items"][0]["id"] += "-x"  # an item before own-design goes missing too
+    differences = language_differences(checklist_from_dict(data), shipped("build", "en"))
+    [options] = [d for d in differences if d.what == "options"]
+    english_options = ", ".join(o.id for o in shipped("build", "en").item("own-design").options)
+    assert options.detail == (english_options.replace(english_options.split(", ")[1], "nein"), english_options)
     data = tomllib.loads((shipped_dir() / "build.de.toml").read_text())
     advice = next(item for item in data["items"] if item["id"] == "advice-improve")
     advice["kind"] = "date"
