@@ -51,7 +51,7 @@ def make(run_id: str, sprint: str, day: dt.date, *answers: Answer, author: str =
 LONG_PHRASE = "they never ever read what we send them before the meeting starts at all"
 
 
-def history(current_phase: str = "build"):
+def history(current_phase: str = "build", checklists: bool = True):
     r1 = make("r1", "W10", W10, Answer("contacted", "red", "no reply | <b>twice</b>",
                                        Action("Call the product owner", "Ana", W10 + dt.timedelta(days=7))),
               Answer("mood", 2, "tired"), Answer("design", "yes"))
@@ -71,9 +71,9 @@ def history(current_phase: str = "build"):
     stray = make("s1", "W14", W14, Answer("contacted", "green"), minute=50, corrects="gone", correction_note="?")
     kickoff = make("k1", "K1", W10 - dt.timedelta(days=20), Answer("contacted", "green"), phase="kickoff")
     future = dataclasses.replace(make("f1", "W16", TODAY + dt.timedelta(days=5), Answer("contacted", "green")))
-    return summarize([r1, r2, r3, r4, r5, fixed, stray, kickoff, future], today=TODAY, cadence_days=14,
-                     current_phase=current_phase, checklists=CHECKLISTS,
-                     tone_words=["stubborn", LONG_PHRASE])
+    runs = [r1, r2, r3, r4, r5, fixed, stray, kickoff, future]
+    return summarize(runs, today=TODAY, cadence_days=14, current_phase=current_phase,
+                     checklists=CHECKLISTS if checklists else None, tone_words=["stubborn", LONG_PHRASE])
 
 
 def assert_golden(name: str, text: str) -> None:
@@ -208,3 +208,25 @@ def test_reports_cut_every_text_to_its_length():
     assert_golden("report-long.en.html", report_html(report))
     later = build_report(summary, project="R&D")
     assert_golden("report-long-later.en.md", report_markdown(later))
+
+
+def test_a_report_without_the_checklists_guesses_the_kinds():
+    report = build_report(history(checklists=False), "W14")
+    assert_golden("report-no-checklists.en.md", report_markdown(report))
+    assert_golden("report-no-checklists.en.html", report_html(report))
+
+
+def test_many_sprints():
+    from kundencheck.core.errors import UsageError
+
+    runs = [make(f"n{n:02d}", f"Sprint number {n:02d} of the long relaunch project", W10 + dt.timedelta(days=7 * n),
+                 Answer("contacted", ("red", "amber", "green")[n % 3]), Answer("mood", 1 + n % 5)) for n in range(14)]
+    summary = summarize(runs, today=W10 + dt.timedelta(days=7 * 14), checklists=CHECKLISTS)
+    assert_golden("report-many-sprints.en.md", report_markdown(build_report(summary)))
+    with pytest.raises(UsageError) as info:
+        build_report(summary, "Sprint " + "x" * 60)
+    assert str(info.value) == (
+        "There are no runs in sprint 'Sprint xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'. Sprints with runs: "
+        + ", ".join(f"Sprint number {n:02d} of the long…" for n in range(2, 14)) + ".")
+    assert len(build_report(summary, max_sprints=3)["checklists"][0]["matrix"]["sprints"]) == 3
+    assert len(build_report(summary, max_sprints=0)["checklists"][0]["matrix"]["sprints"]) == 1
