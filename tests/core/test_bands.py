@@ -137,3 +137,14 @@ def test_run_counts_every_banded_answer_and_leaves_hidden_ones_out():
 def test_count_bands():
     assert count_bands(["red", None, "green", "red", "na"]) == BandCounts(green=1, amber=0, red=2, na=1)
     assert count_bands([]).score == "0/0"
+
+
+@pytest.mark.parametrize("value, kind", [
+    ("green", "traffic-light"), ("na", "traffic-light"), ("blue", None), ("", None), (None, None),
+    (1, "scale"), (5, "scale"), (0, None), (6, None), (True, None), ("3", None), (3.0, None),
+])
+def test_guess_kind(value, kind):
+    from kundencheck.core.bands import guess_kind
+
+    guessed = guess_kind(value)
+    assert (guessed.value if guessed else None) == kind
