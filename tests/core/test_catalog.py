@@ -261,3 +261,20 @@ def test_finding_in_a_catalog_read_whole(fake_shipped, project):
     with pytest.raises(ChecklistError) as info:
         whole.find("other", "de")  # neither other.de nor other.en: the broken file named for it
     assert info.value.path == str(named)
+
+
+def test_a_checklist_named_by_its_file_is_found_without_reading_every_file(fake_shipped, project):
+    """A run's start asks for one checklist; it is found by its file name alone (the catalog
+    reads the others only when that does not settle it) and parsed once."""
+    put(fake_shipped, "build.en.toml", checklist_text("build", title="Shipped"))
+    put(fake_shipped, "build.de.toml", checklist_text("build", "de", title="Ausgeliefert"))
+    put(fake_shipped, "zzz.en.toml", "not = = toml")
+    put(fake_shipped, "odd.en.toml", checklist_text("other", title="Named odd, is other"))
+    catalog = load_catalog(project)
+    first = catalog.find("build", "de")
+    assert first.title == "Ausgeliefert" and catalog.find("build", "de") is first
+    assert catalog.find("build", "fr").title == "Shipped"  # English next, by its name too
+    assert catalog._all is None  # no file but the ones named was read
+    with pytest.raises(ChecklistError):  # odd.en.toml holds another checklist: every file is read, the broken one said
+        catalog.find("odd", "en")
+    assert catalog._all is not None
