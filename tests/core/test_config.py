@@ -78,9 +78,7 @@ def test_config_error_is_a_usage_error():
     assert issubclass(ConfigError, UsageError) and ConfigError.exit_code == 2
 
 
-@pytest.mark.parametrize(
-    "text, fragments",
-    [
+CONFIG_ERRORS = [
         ('projekt = "x"\n', ["'projekt'", "unknown key", "Allowed keys: cadence_days, check, checklists, client, language, phase, project, storage"]),
         ('[storage]\nbranches = "x"\n', ["'storage.branches'", "unknown key", "Allowed keys: branch, commit_msg_hook, push"]),
         ('language = "fr"\n', ["'language'", "'fr'", 'Allowed: "de", "en"']),
@@ -122,8 +120,10 @@ def test_config_error_is_a_usage_error():
         ('[check]\ndecline = { level = "fail", items = 2 }\n',
          ["'check.decline'", '"error", "warning" or "off", or a table like { level = "error", items = 3 }']),
         ('[check.red_streak]\nlevel = "warning"\nsprint = 3\n', ["line 1", "'check.red_streak'", "unknown parameter 'sprint'"]),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize("text, fragments", CONFIG_ERRORS)
 def test_config_errors_name_key_and_allowed_values(tmp_path, text, fragments):
     message, _ = config_error(tmp_path, text)
     for fragment in fragments:
@@ -282,3 +282,44 @@ def test_tone_settings_at_their_limits(tmp_path):
     assert tone.enabled is False and tone.words == ("*stubborn", "x" * 80) and len(tone.ignore) == 500
     write_config(tmp_path, "[tone]\nwords = [\"stubborn*\"]\n")
     assert load_config(tmp_path).tone.words == ("stubborn*",) and load_config(tmp_path).tone.enabled is True
+
+
+def test_config_errors_in_whole(tmp_path):
+    """Every refusal above, word for word (tests/core/golden/config-errors.en.txt; see
+    tests/core/test_report_golden.py for writing it anew)."""
+    from tests.core.test_report_golden import assert_golden
+
+    said = []
+    for text, _fragments in CONFIG_ERRORS:
+        message, path = config_error(tmp_path, text)
+        said.append(f"{text!r}\n  {message.replace(str(path), 'CONFIG')}\n")
+    assert_golden("config-errors.en.txt", "".join(said))
+
+
+def test_config_values_at_their_limits(tmp_path):
+    for text in ("cadence_days = 1\n", "cadence_days = 366\n", "[check]\nred_streak = { sprints = 1 }\n",
+                 "[check]\nred_streak = { sprints = 52 }\n", "[check]\ndecline = { items = 100 }\n",
+                 "[check]\ndecline = { items = 1 }\n"):
+        write_config(tmp_path, text)
+        load_config(tmp_path)
+    write_config(tmp_path, "[check]\ndecline = { items = 101 }\n")
+    with pytest.raises(ConfigError):
+        load_config(tmp_path)
+
+
+def test_a_config_linked_out_of_the_work_tree_is_not_read(tmp_path):
+    outside = tmp_path / "outside.toml"
+    outside.write_text('project = "secret"\n', encoding="utf-8")
+    root = tmp_path / "repo"
+    path = root / CONFIG_PATH
+    path.parent.mkdir(parents=True)
+    path.symlink_to(outside)
+    with pytest.raises(ConfigError) as info:
+        load_config(root)
+    assert str(info.value).startswith(f"{path}: is a symbolic link that leads outside the work tree {root}")
+    path.unlink()
+    path.write_text("#" * 1_000_001, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(root)
+    assert str(info.value) == (f"{path}: is 1,000,001 bytes; the project config may be at most 1,000,000 bytes. "
+                               "It holds a few settings; check that this is the right file.")
