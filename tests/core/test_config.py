@@ -227,7 +227,7 @@ def test_a_branch_that_shadows_a_remote_is_refused():
 def test_check_branch_names_file_line_and_key():
     from kundencheck.core.config import check_branch, config_from_bytes
 
-    raw = '# the team\'s config\n[storage]\nbranch = "origin/kundencheck"\n'.encode()
+    raw = b'# the team\'s config\n[storage]\nbranch = "origin/kundencheck"\n'
     config = config_from_bytes(raw, "HEAD:.kundencheck/config.toml")
     check_branch(config, ["upstream"])
     with pytest.raises(ConfigError) as info:
