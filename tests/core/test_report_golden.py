@@ -230,3 +230,15 @@ def test_many_sprints():
         + ", ".join(f"Sprint number {n:02d} of the long…" for n in range(2, 14)) + ".")
     assert len(build_report(summary, max_sprints=3)["checklists"][0]["matrix"]["sprints"]) == 3
     assert len(build_report(summary, max_sprints=0)["checklists"][0]["matrix"]["sprints"]) == 1
+
+
+def test_check():
+    from kundencheck.core.gate import evaluate, github_annotations, result_json, verdicts
+
+    summary = history()
+    result = evaluate(summary, None, ["broken.toml: bad"])
+    assert_golden("check.json", result_json(result))
+    assert_golden("check.github.txt", github_annotations(result))
+    assert_golden("check-long.json", result_json(evaluate(long_history())))
+    assert_golden("verdicts.txt", "".join(f"{phase}: {verdict.exit_code} {[f.rule for f in verdict.findings]}\n"
+                                          for phase, verdict in verdicts(summary).items()))
