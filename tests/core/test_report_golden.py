@@ -233,7 +233,12 @@ def test_many_sprints():
 
 
 def test_check():
-    from kundencheck.core.gate import evaluate, github_annotations, result_json, verdicts
+    from kundencheck.core.gate import (
+        evaluate,
+        github_annotations,
+        result_json,
+        verdicts,
+    )
 
     summary = history()
     result = evaluate(summary, None, ["broken.toml: bad"])
