@@ -138,8 +138,8 @@ def mutmut_settings(target: Target) -> dict[str, object]:
 
 def prepare(target: Target, folder: Path, *, resume: bool = False) -> None:
     """Lay out ``folder`` as the copy of the checkout that mutmut runs in. With ``resume`` the
-    earlier run's results stay: the copy is brought up to date (mutmut mutates again the functions
-    whose source changed) and every mutant not killed is tried again against the current tests."""
+    earlier run's results stay: the copy is brought up to date, mutmut mutates again the
+    functions whose source changed and runs the mutants not checked yet."""
     import tomlkit  # a runtime dependency of kundencheck
 
     if folder.exists() and not resume:
@@ -155,14 +155,6 @@ def prepare(target: Target, folder: Path, *, resume: bool = False) -> None:
     tool["mutmut"] = mutmut_settings(target)
     doc["tool"] = tool
     (folder / "pyproject.toml").write_text(tomlkit.dumps(doc), encoding="utf-8")
-    if resume:
-        for relpath in target.files:
-            meta = folder / "mutants" / (relpath + ".meta")
-            if meta.exists():
-                data = json.loads(meta.read_text(encoding="utf-8"))
-                codes = data["exit_code_by_key"]
-                data["exit_code_by_key"] = {name: code if code in KILLED_CODES else None for name, code in codes.items()}
-                meta.write_text(json.dumps(data), encoding="utf-8")
 
 
 #: mutmut's exit codes of a killed mutant: a test failed (1), pytest failed (3), the time ran out
@@ -275,11 +267,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the targets and exit")
     parser.add_argument("--max-children", type=int, default=1, help="mutmut's parallel workers (default 1)")
     parser.add_argument("--resume", action="store_true",
-                        help="keep the last run's results and try again only what changed or was not killed")
+                        help="keep the last run's results; run what is not checked yet or changed since")
     parser.add_argument("--survivors", action="store_true", help="show the diff of each mutant not killed")
     parser.add_argument("--report", action="store_true", help="only print the score of the last run (run nothing)")
     parser.add_argument("--retry", action="store_true",
-                        help="like --resume, but try again only the mutants tried and not killed (new tests, same code)")
+                        help="keep the last run's results; try again the mutants tried and not killed (after new tests)")
     parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
                         help="only the mutants whose names match (fnmatch, e.g. '*_swap_loop*'); may be repeated")
     parser.add_argument("--fail-under", type=float, default=FAIL_UNDER, help="the score core must reach")

@@ -108,16 +108,19 @@ def test_the_score_counts_what_mutmut_recorded(mutation, tmp_path):
     assert score.percent == 50.0
 
 
-def test_resume_tries_again_what_was_not_killed(mutation, tmp_path):
+def test_resume_keeps_the_results_and_brings_the_copy_up_to_date(mutation, tmp_path):
     target = mutation.targets()["core.bands"]
     folder = tmp_path / "run"
     mutation.prepare(target, folder)
     meta = folder / "mutants" / "src/kundencheck/core/bands.py.meta"
     meta.parent.mkdir(parents=True)
-    meta.write_text(json.dumps({"exit_code_by_key": {"a": 1, "b": 0, "c": 33}, "other": 1}), encoding="utf-8")
+    meta.write_text(json.dumps({"exit_code_by_key": {"a": 1, "b": 0, "c": 33}}), encoding="utf-8")
+    (folder / "tests" / "core" / "test_bands.py").write_text("# stale\n", encoding="utf-8")
     mutation.prepare(target, folder, resume=True)
-    assert json.loads(meta.read_text(encoding="utf-8")) == {"exit_code_by_key": {"a": 1, "b": None, "c": None},
-                                                            "other": 1}
+    assert json.loads(meta.read_text(encoding="utf-8")) == {"exit_code_by_key": {"a": 1, "b": 0, "c": 33}}
+    assert (folder / "tests" / "core" / "test_bands.py").read_text(encoding="utf-8") != "# stale\n"
+    mutation.prepare(target, folder)  # without resume: a fresh start
+    assert not meta.exists()
 
 
 def test_only_narrows_what_counts(mutation):
