@@ -155,6 +155,19 @@ def prepare(target: Target, folder: Path, *, resume: bool = False) -> None:
     tool["mutmut"] = mutmut_settings(target)
     doc["tool"] = tool
     (folder / "pyproject.toml").write_text(tomlkit.dumps(doc), encoding="utf-8")
+    for relpath in target.files:  # a run stopped while mutmut wrote a file's results: mutate it anew
+        meta = folder / "mutants" / (relpath + ".meta")
+        if meta.exists() and _results(meta) is None:
+            meta.unlink()
+            (folder / "mutants" / relpath).unlink(missing_ok=True)
+
+
+def _results(meta: Path) -> dict[str, int | None] | None:
+    """The exit code of each mutant in a ``.meta`` file of mutmut's, None when it cannot be read."""
+    try:
+        return json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 #: mutmut's exit codes of a killed mutant: a test failed (1), pytest failed (3), the time ran out
@@ -204,8 +217,8 @@ def read_results(target: Target, folder: Path, only: tuple[str, ...] = ()) -> di
     for relpath in target.files:
         meta = folder / "mutants" / (relpath + ".meta")
         statuses: dict[str, str] = {}
-        if meta.exists():
-            codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        codes = _results(meta) if meta.exists() else None
+        if codes is not None:
             for name, code in codes.items():
                 if counted(name, target, only):
                     statuses[name] = "killed" if code in KILLED_CODES else status_by_exit_code[code]
