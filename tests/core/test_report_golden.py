@@ -247,3 +247,49 @@ def test_check():
     assert_golden("check-long.json", result_json(evaluate(long_history())))
     assert_golden("verdicts.txt", "".join(f"{phase}: {verdict.exit_code} {[f.rule for f in verdict.findings]}\n"
                                           for phase, verdict in verdicts(summary).items()))
+
+
+def choice_history():
+    """A checklist of every kind, with a banded choice whose labels have several words and one
+    longer than a report's matrix cell, answered by two people who disagree, a sprint where
+    only the text item is answered."""
+    from kundencheck.core.checklist import checklist_from_dict
+
+    checklist = checklist_from_dict({
+        "format": 1, "id": "care", "title": "Client care & more", "phase": "care", "language": "en", "version": "2",
+        "items": [
+            {"id": "contact", "question": "Did we talk?", "why": "Talk.", "kind": "traffic-light", "key_signal": True,
+             "title": "contact"},
+            {"id": "handover", "question": "Is the handover done?", "why": "Handover.", "kind": "choice",
+             "options": [{"id": "yes", "label": "Yes, fully done", "band": "green"},
+                         {"id": "partly", "label": "Only partly", "band": "amber"},
+                         {"id": "no", "label": "Not at all, the client never answered our mails", "band": "red"}]},
+            {"id": "lesson", "question": "What did we learn?", "why": "Learn.", "kind": "text", "required": False},
+            {"id": "next", "question": "When is the next review?", "why": "Plan.", "kind": "date", "required": False},
+        ]}, "care.en.toml")
+    w = [W10, W12, W14]
+    runs = [
+        make("c1", "S1", w[0], Answer("contact", "green"), Answer("handover", "no", "mails unanswered"),
+             Answer("next", W12), phase="care"),
+        make("c2", "S1", w[0], Answer("contact", "red", "nobody called"), Answer("handover", "yes"),
+             Answer("lesson", "Call more\tOften\x1b[31m"), author=JONAS, minute=10, phase="care"),
+        make("c3", "S2", w[1], Answer("lesson", "only text this time"), phase="care"),
+        make("c4", "S3", w[2], Answer("contact", "amber", "once"), Answer("handover", "partly"), phase="care"),
+        make("c5", "S3", w[2], Answer("contact", "green"), Answer("handover", "no"), author=JONAS, minute=10,
+             phase="care"),
+    ]
+    for run in runs:
+        run.checklist = "care"
+    return summarize(runs, today=W14 + dt.timedelta(days=1), current_phase="care", checklists={"care": checklist})
+
+
+def test_reports_of_every_kind_of_item():
+    from kundencheck.core.gate import evaluate, result_json
+
+    summary = choice_history()
+    for sprint in ("S1", "S2", "S3"):
+        report = build_report(summary, sprint)
+        assert_golden(f"care-{sprint}.en.md", report_markdown(report))
+        assert_golden(f"care-{sprint}.en.html", report_html(report))
+    assert_golden("care.status.json", status_json(summary))
+    assert_golden("care.check.json", result_json(evaluate(summary)))
