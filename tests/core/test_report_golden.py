@@ -293,3 +293,15 @@ def test_reports_of_every_kind_of_item():
         assert_golden(f"care-{sprint}.en.html", report_html(report))
     assert_golden("care.status.json", status_json(summary))
     assert_golden("care.check.json", result_json(evaluate(summary)))
+
+
+def test_a_report_of_text_answers_only_has_no_matrix():
+    from kundencheck.core.checklist import checklist_from_dict
+
+    notes = checklist_from_dict({"format": 1, "id": "notes", "title": "Notes", "phase": "notes", "language": "en",
+                                 "version": "1", "items": [{"id": "lesson", "question": "Learnt?", "why": "W.",
+                                                            "kind": "text"}]}, "notes.en.toml")
+    run = make("t1", "S1", W10, Answer("lesson", "much"), phase="notes")
+    report = build_report(summarize([run], today=W10, current_phase="notes", checklists={"notes": notes}))
+    assert "\n<p>No traffic-light or scale items answered.</p>\n" in report_html(report)
+    assert "| item |" not in report_markdown(report)
