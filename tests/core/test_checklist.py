@@ -796,3 +796,11 @@ def test_numbers_at_the_edges_of_64_bits_are_read():
         "a": 2**63 - 1, "b": -(2**63), "c": 2**63 - 1, "d": 2**63 - 1, "e": 2**63 - 1}
     big = parse_toml_bytes(b"x = 99999999999999999999\n", "f.toml", _FileError, check_integers=False)
     assert big == {"x": 99999999999999999999}
+
+
+def test_a_long_list_of_allowed_values_is_cut_after_20():
+    from kundencheck.core.checklist import _listing
+
+    assert _listing(range(20)) == ", ".join(map(str, range(20)))
+    assert _listing(range(21)) == ", ".join(map(str, range(20))) + ", …"
+    assert _listing([]) == "" and _listing(["a"], limit=1) == "a" and _listing(["a", "b"], limit=1) == "a, …"

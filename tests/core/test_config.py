@@ -323,3 +323,15 @@ def test_a_config_linked_out_of_the_work_tree_is_not_read(tmp_path):
         load_config(root)
     assert str(info.value) == (f"{path}: is 1,000,001 bytes; the project config may be at most 1,000,000 bytes. "
                                "It holds a few settings; check that this is the right file.")
+
+
+@pytest.mark.parametrize("text, key", [
+    ("cadence_days = 0\n", "cadence_days"), ('[storage]\nbranch = ""\n', "storage.branch"),
+    ('[check]\ndue = "fail"\n', "check.due"), ('[checklists]\nbuild = "X"\n', "checklists"),
+    ('[checklists]\nBuild = "x"\n', "checklists"), ('[tone]\nwords = [1]\n', "tone.words"),
+])
+def test_a_config_error_names_its_key_as_a_field(tmp_path, text, key):
+    write_config(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert info.value.key == key

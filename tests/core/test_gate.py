@@ -488,3 +488,19 @@ def test_each_phases_verdict_counts_the_overdue_actions_it_does_not_show():
     assert sum(f.shown for f in verdict.findings if f.rule == "overdue_action") == 5 and verdict.more == [("overdue_action", "build", 2)]
     assert verdicts(summary, {"overdue_action": "off", "red_without_action": "off"})["build"].more == []
     assert list(verdicts(summary)) == ["build"]
+
+
+def test_the_overdue_actions_not_listed_are_counted_in_a_note():
+    from kundencheck.core.gate import more_notes
+
+    late = [run("W10", MON, Answer("contacted", "red", action=Action(f"Step {n}", "" if n else "Ana", MON,
+                                                                      separate=True)),
+                author=f"P{n} <p{n}@example.com>", minute=n) for n in range(7)]
+    result = judge([*late, green("W10", MON, minute=30)], today=MON + dt.timedelta(days=3),
+                   levels={"red_without_action": "off", "key_signal_low": "off"})
+    assert result.more == [("overdue_action", "build", 2)]
+    assert more_notes(result) == ["overdue action: and 2 more: kundencheck actions --phase build"]
+    assert "::notice title=kundencheck::overdue action: and 2 more: kundencheck actions --phase build" in \
+        github_annotations(result)
+    unowned = next(f for f in result.findings if "Step 1" in f.message)
+    assert '"Step 1" (no owner, due 2026-03-02) is overdue by 3 days' in unowned.message
