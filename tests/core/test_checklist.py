@@ -635,7 +635,7 @@ def test_a_file_valid_before_stays_valid_with_the_default_bands(tmp_path):
     assert not checklist.item("plan").can_have_band() and not checklist.item("mood").key_signal
 
 
-@pytest.mark.parametrize("bands, fragments", [
+BAD_BANDS = [
     ('"red"', ("must be a table of band = [values]", "{ red = [1, 2], amber = [3], green = [4, 5] }")),
     ("{}", ("must be a table of band = [values]",)),
     ("{ red = [1, 2], blue = [3], green = [4, 5] }", ("'blue' is not a band", "Allowed: red, amber, green")),
@@ -645,7 +645,12 @@ def test_a_file_valid_before_stays_valid_with_the_default_bands(tmp_path):
     ("{ red = [1], green = [5] }", ("no band for 2, 3, 4",)),
     ("{ green = [1, 2], amber = [3], red = [4, 5] }", ("3 is amber but 2 is green", "so that 5 is the good end")),
     ("{ red = [1, 2], amber = [true], green = [3, 4, 5] }", ("amber lists true", "not a value of the scale")),
-])
+    ("{ amber = [1], red = [2], green = [3, 4, 5] }", ("2 is red but 1 is amber",)),
+    ("{ blue = [1], red = [9], green = [2, 3, 4, 5] }", ("red lists 9",)),  # and 'blue': each problem is said
+]
+
+
+@pytest.mark.parametrize("bands, fragments", BAD_BANDS)
 def test_bad_scale_bands_are_explained(tmp_path, bands, fragments):
     error, path = error_for(tmp_path, TOP + item("mood", "scale", SCALE_LABELS + f"bands = {bands}\n"))
     assert_problem(error, path, "line 15: item 'mood'", "'bands'", *fragments)
@@ -804,3 +809,18 @@ def test_a_long_list_of_allowed_values_is_cut_after_20():
     assert _listing(range(20)) == ", ".join(map(str, range(20)))
     assert _listing(range(21)) == ", ".join(map(str, range(20))) + ", …"
     assert _listing([]) == "" and _listing(["a"], limit=1) == "a" and _listing(["a", "b"], limit=1) == "a, …"
+
+
+def test_bad_scale_bands_in_whole(tmp_path):
+    """Every refusal of BAD_BANDS word for word (tests/core/golden/checklist-bands-errors.en.txt)."""
+    from tests.core.test_report_golden import assert_golden
+
+    said = []
+    for bands, _fragments in BAD_BANDS:
+        error, path = error_for(tmp_path, TOP + item("mood", "scale", SCALE_LABELS + f"bands = {bands}\n"))
+        said.append(f"{bands}\n  " + str(error).replace(str(path), "CHECKLIST").replace("\n", "\n  ") + "\n")
+    assert_golden("checklist-bands-errors.en.txt", "".join(said))
+    path = tmp_path / "scalar.toml"
+    path.write_text(TOP + item("mood", "scale", SCALE_LABELS + "bands = { red = 1, amber = [2, 3], green = [4, 5] }\n"),
+                    encoding="utf-8")
+    assert load_checklist(path).item("mood").scale_bands == ("red", "amber", "amber", "green", "green")
