@@ -504,3 +504,21 @@ def test_the_overdue_actions_not_listed_are_counted_in_a_note():
         github_annotations(result)
     unowned = next(f for f in result.findings if "Step 1" in f.message)
     assert '"Step 1" (no owner, due 2026-03-02) is overdue by 3 days' in unowned.message
+
+
+def test_red_without_action_looks_at_every_item_of_the_sprint():
+    due = MON + dt.timedelta(days=30)
+    # a green item, an item red with an action, then a red one without: only the last is found
+    runs = [run("W10", MON, Answer("contacted", "red", action=Action("Call", "Ana", due)), Answer("mood", 1),
+                author=ANA)]
+    assert rules(judge(runs, levels={"key_signal_low": "off"})) == [("red_without_action", "error", "mood")]
+    runs = [run("W10", MON, Answer("contacted", "green"), Answer("mood", 1), author=ANA)]
+    assert rules(judge(runs, levels={"key_signal_low": "off"})) == [("red_without_action", "error", "mood")]
+    earlier = run("W08", MON - dt.timedelta(days=14), Answer("contacted", "red", action=Action("Call", "Ana", due)),
+                  author=ANA)
+    now = run("W10", MON, Answer("contacted", "red"), Answer("mood", 1), author=ANA)
+    assert rules(judge([earlier, now], levels={"key_signal_low": "off", "red_streak": "off"})) == [
+        ("red_without_action", "error", "mood")]  # contacted is covered by the open action
+    long_sprint = run("Sprint " + "s" * 50, MON, Answer("contacted", "red"), author=ANA)
+    [finding] = judge([long_sprint], levels={"key_signal_low": "off"}).findings
+    assert f"answered red in sprint Sprint {'s' * 32}… (Ana" in finding.message

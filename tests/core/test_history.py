@@ -610,3 +610,34 @@ def test_a_run_cannot_review_its_own_action_not_even_as_a_copy_of_its_file():
     threads, strays = track_actions([raised, twin])
     assert [t.state for t in threads] == [ActionState.OPEN] and threads[0].reviews == []
     assert [(s.run, s.review.item) for s in strays] == [(raised.id, "contacted")]
+
+
+def test_track_actions_reads_every_review_and_every_answer_of_a_run():
+    first = run("W10", D1, Answer("contacted", "red", "silence", A1), Answer("mood", 1, "low", A1))
+    later = run("W12", D2, Answer("contacted", "green"), Answer("mood", 2, "", Action("Lunch", "Ana", D3)),
+                reviews=[ActionReview(first.id, "contacted", "maybe"), ActionReview(first.id, "mood", "done")])
+    threads, strays = track_actions([first, later])
+    by_item = {(t.item, t.run): t for t in threads}
+    assert by_item[("mood", first.id)].state is ActionState.DONE  # after a review with an unknown decision
+    assert by_item[("contacted", first.id)].state is ActionState.OPEN and strays == []
+    assert [r.decision for r in by_item[("contacted", first.id)].reviews] == ["maybe"]
+    assert ("mood", later.id) in by_item  # an answer without action before it does not stop the rest
+    word = by_item[("contacted", first.id)].words[0]
+    assert (word.value, word.note) == ("red", "silence")
+    # a thread closed, then opened again by a later review, joins the open ones of its item again
+    reopen = run("W14", D3, Answer("mood", 2), reviews=[ActionReview(first.id, "mood", "open")])
+    threads, _ = track_actions([first, later, reopen])
+    mood = [t for t in threads if t.item == "mood"]
+    assert [t.state for t in mood] == [ActionState.OPEN, ActionState.OPEN]
+    after = run("W16", D3 + dt.timedelta(days=14), Answer("mood", 1, "", Action("Again", "Ana", D3)))
+    threads, _ = track_actions([first, later, reopen, after])
+    assert [len(t.words) for t in threads if t.item == "mood"] == [1, 2]  # the re-opened one is the newest in line
+    # an "open" review of a thread that is open already changes nothing
+    kept = run("W14", D3, Answer("mood", 2), reviews=[ActionReview(later.id, "mood", "open")])
+    threads, _ = track_actions([first, later, kept, after])
+    assert [(t.state, len(t.words)) for t in threads if t.item == "mood"] == [
+        (ActionState.DONE, 1), (ActionState.OPEN, 2)]
+    closed = run("W16", D3 + dt.timedelta(days=13), Answer("mood", 2), reviews=[ActionReview(later.id, "mood", "done")])
+    threads, _ = track_actions([first, later, kept, closed, after])
+    assert [(t.state, len(t.words)) for t in threads if t.item == "mood"] == [
+        (ActionState.DONE, 1), (ActionState.DONE, 1), (ActionState.OPEN, 1)]  # a closed thread is never joined
