@@ -135,7 +135,7 @@ def test_a_report_lists_five_actions_a_phase_and_counts_the_rest():
                  author=f"P{n} <p{n}@example.com>", minute=n) for n in range(7)]
     report = build_report(summarize(runs, today=TODAY, checklists=CHECKLISTS), "W10")
     text = report_markdown(report)
-    assert text.count("and 2 more: kundencheck actions --phase build") == 2  # open, and raised this sprint
+    assert text.count("and 2 more: kundencheck actions --phase build") == 3  # overdue, open, raised this sprint
     assert "and 2 more: kundencheck actions --phase build" in report_html(report)
 
 
