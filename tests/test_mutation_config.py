@@ -8,7 +8,6 @@ import ast
 import importlib.util
 import json
 import sys
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
@@ -64,13 +63,14 @@ def test_every_target_names_files_and_tests_that_exist(mutation):
         assert f"def {name}(" in store_tests, f"{name} is no store test (renamed?)"
 
 
-def test_each_commit_path_pattern_names_a_function_that_exists(mutation):
-    """A renamed or moved function of the commit path (store/git_store.py is being split) must
-    be renamed here too, or its mutants would silently drop out of the score."""
+def test_the_store_target_is_the_commit_path(mutation):
     target = mutation.targets()["store.commit"]
-    names = set().union(*(mutmut_function_names(f) for f in target.files))
-    for pattern in target.mutants:
-        assert any(fnmatchcase(name + "__mutmut_1", pattern) for name in names), pattern
+    assert target.files == ("src/kundencheck/store/committing.py", "src/kundencheck/store/atomic.py",
+                            "src/kundencheck/store/index_lock.py")
+    names = mutmut_function_names(target.files[0])
+    for name in ("commit_file", "_swap_loop", "_build_tree", "_recover"):
+        assert f"kundencheck.store.committing.xǁCommitterǁ{name}" in names
+    assert "kundencheck.store.committing.x__check_relpath" in names
 
 
 def test_mutmut_reads_the_settings_the_script_writes(mutation, tmp_path, monkeypatch):
@@ -95,17 +95,22 @@ def test_mutmut_reads_the_settings_the_script_writes(mutation, tmp_path, monkeyp
 
 def test_the_score_counts_what_mutmut_recorded(mutation, tmp_path):
     target = mutation.targets()["store.commit"]
-    meta = tmp_path / "mutants" / "src/kundencheck/store/git_store.py.meta"
+    meta = tmp_path / "mutants" / "src/kundencheck/store/committing.py.meta"
     meta.parent.mkdir(parents=True)
-    method = "kundencheck.store.git_store.xǁGitStoreǁ_swap_loop__mutmut_{}"
+    method = "kundencheck.store.committing.xǁCommitterǁ_swap_loop__mutmut_{}"
     meta.write_text(json.dumps({"exit_code_by_key": {
         method.format(1): 1, method.format(2): 0, method.format(3): 33, method.format(4): 36,
-        "kundencheck.store.git_store.xǁGitStoreǁpush__mutmut_1": 0,  # not on the commit path
+        "kundencheck.store.committing.x__check_relpath__mutmut_1": None,
     }}), encoding="utf-8")
-    score = mutation.read_results(target, tmp_path)["src/kundencheck/store/git_store.py"]
-    assert (score.killed, score.total) == (2, 4)
-    assert score.not_killed == [(method.format(2), "survived"), (method.format(3), "no tests")]
-    assert score.percent == 50.0
+    (tmp_path / "mutants" / "src/kundencheck/store/atomic.py.meta").write_text("", encoding="utf-8")  # half-written
+    scores = mutation.read_results(target, tmp_path)
+    score = scores["src/kundencheck/store/committing.py"]
+    assert (score.killed, score.total, score.count("not checked")) == (2, 5, 1)
+    assert score.not_killed == [("kundencheck.store.committing.x__check_relpath__mutmut_1", "not checked"),
+                                (method.format(2), "survived"), (method.format(3), "no tests")]
+    assert score.percent == 40.0 and scores["src/kundencheck/store/atomic.py"].total == 0
+    only = mutation.read_results(target, tmp_path, ("*_swap_loop__*",))["src/kundencheck/store/committing.py"]
+    assert only.total == 4
 
 
 def test_resume_keeps_the_results_and_brings_the_copy_up_to_date(mutation, tmp_path):
@@ -125,8 +130,7 @@ def test_resume_keeps_the_results_and_brings_the_copy_up_to_date(mutation, tmp_p
 
 def test_only_narrows_what_counts(mutation):
     target = mutation.targets()["store.commit"]
-    swap = target.mutants[0].replace("*", "1").replace(mutation.COMMIT_PATH[0], "_swap_loop")
+    swap = "kundencheck.store.committing.xǁCommitterǁ_swap_loop__mutmut_1"
     assert mutation.counted(swap, target) and mutation.counted(swap, target, ("*_swap_loop*",))
     assert not mutation.counted(swap, target, ("*_check_relpath*",))
-    assert not mutation.counted(swap.replace("_swap_loop", "push"), target)
     assert mutation.counted("anything", mutation.targets()["core"])
