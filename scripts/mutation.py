@@ -142,6 +142,13 @@ def prepare(target: Target, folder: Path, *, resume: bool = False) -> None:
     tool["mutmut"] = mutmut_settings(target)
     doc["tool"] = tool
     (folder / "pyproject.toml").write_text(tomlkit.dumps(doc), encoding="utf-8")
+    mutated = folder / "mutants" / "src"
+    if mutated.is_dir():  # mutmut copies the package's other files (catalogs, checklists) only once
+        for path in (ROOT / "src").rglob("*"):
+            if path.is_file() and path.suffix not in (".py", ".pyc"):
+                copy = mutated / path.relative_to(ROOT / "src")
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, copy)
     for relpath in target.files:  # a run stopped while mutmut wrote a file's results: mutate it anew
         meta = folder / "mutants" / (relpath + ".meta")
         if meta.exists() and _results(meta) is None:
