@@ -45,6 +45,10 @@ ALSO_COPY = ("checklists", "docs")
 #: the atomic writes and the index lock's journal it uses.
 COMMIT_PATH = ("committing.py", "atomic.py", "index_lock.py")
 
+#: The tests of the pure core: tests/core, and the report model's and the answers CSV's tests,
+#: which are pure too but live with the report's browser tests.
+CORE_TESTS = ("tests/core", "tests/report/test_report_model.py", "tests/report/test_answers_csv.py")
+
 #: The property tests (hypothesis) are left out of the core run: they take nine tenths of the
 #: core suite's time (a minute of the 70 s), and every mutant of the parsers and text helpers
 #: they call would run them; what they find is random, so a kill by them would not repeat.
@@ -87,10 +91,10 @@ def targets() -> dict[str, Target]:
     """The runs this script knows: ``core`` (every module of core/ in one run: one run pays the
     start-up (mutmut runs the whole selection twice before the first mutant) once), each core
     module alone (``core.gate``: to retry one module), and ``store.commit``."""
-    core = [Target(f"core.{m}", (f"{PACKAGE}/core/{m}.py",), ("tests/core",), skip=NOT_RUN) for m in core_modules()]
+    core = [Target(f"core.{m}", (f"{PACKAGE}/core/{m}.py",), CORE_TESTS, skip=NOT_RUN) for m in core_modules()]
     store = Target("store.commit", tuple(f"{PACKAGE}/store/{name}" for name in COMMIT_PATH), ("tests/store",),
                    deselect=CHILD_PYTHONS)
-    whole_core = Target("core", tuple(f for t in core for f in t.files), ("tests/core",), skip=NOT_RUN)
+    whole_core = Target("core", tuple(f for t in core for f in t.files), CORE_TESTS, skip=NOT_RUN)
     return {t.name: t for t in [whole_core, *core, store]}
 
 

@@ -84,9 +84,11 @@ def test_mutmut_reads_the_settings_the_script_writes(mutation, tmp_path, monkeyp
     assert config.source_paths == [Path("src/kundencheck")]
     assert config.should_mutate("src/kundencheck/core/gate.py")
     assert not config.should_mutate("src/kundencheck/core/answers.py")
-    assert config.pytest_add_cli_args_test_selection == ["tests/core", "--ignore=tests/core/test_properties.py"]
+    assert config.pytest_add_cli_args_test_selection == [
+        "tests/core", "tests/report/test_report_model.py", "tests/report/test_answers_csv.py",
+        "--ignore=tests/core/test_properties.py"]
     assert {Path("checklists"), Path("docs"), Path("tests/")} <= set(config.also_copy)
-    for path in ("src/kundencheck/core/gate.py", "tests/core", "checklists", "docs"):
+    for path in ("src/kundencheck/core/gate.py", "tests/core", "tests/report/test_answers_csv.py", "checklists", "docs"):
         assert (folder / path).exists()
     assert not list(folder.rglob("__pycache__"))
     # the tests' own pytest settings (markers, asyncio) come along
