@@ -301,11 +301,13 @@ def main(argv: list[str] | None = None) -> int:
             failed = True
         else:
             rows += scores
-    print("\nMutation score (killed / total; survived, no test ran them, not checked yet)")
+    print("\nMutation score: killed / total, and of the mutants checked; survived, no test ran them, not checked")
     for s in rows:
         spent = f"  {s.seconds / 60:.1f} min" if s.seconds else ""
-        print(f"  {s.name:<24} {s.killed:>5} / {s.total:<5} {s.percent:5.1f}%   {s.count('survived'):>4} "
-              f"{s.count('no tests'):>4} {s.count('not checked'):>5}{spent}")
+        checked = s.total - s.count("not checked")
+        of_checked = f"{100.0 * s.killed / checked:5.1f}%" if checked else "    -"
+        print(f"  {s.name:<24} {s.killed:>5} / {s.total:<5} {s.percent:5.1f}%  {of_checked}   "
+              f"{s.count('survived'):>4} {s.count('no tests'):>4} {s.count('not checked'):>5}{spent}")
     core = [s for s in rows if s.name == "core"]
     if core and core[0].percent < args.fail_under:
         return 1
