@@ -855,3 +855,16 @@ def test_no_git_processes_left_behind(repo):
         store.log_runs()
     time.sleep(0.05)
     assert children() - before == set()
+
+
+def test_a_branch_locked_for_a_moment_is_retried(repo):
+    """Another git holding the branch's ref lock (refs/heads/main.lock) for a moment: update-ref
+    fails with "cannot lock ref"; kundencheck tries again and commits once the lock is gone."""
+    lock = repo / ".git" / "refs" / "heads" / "main.lock"
+    lock.write_text("")
+    threading.Timer(0.5, lock.unlink).start()
+    old = git(repo, "rev-parse", "HEAD")
+    with GitStore.open(repo) as store:
+        result = store.commit_file(REL, CONTENT, MESSAGE)
+    assert git(repo, "rev-parse", "HEAD") == result.sha and git(repo, "rev-parse", "HEAD~1") == old
+    assert not lock.exists()
