@@ -868,3 +868,10 @@ def test_a_branch_locked_for_a_moment_is_retried(repo):
         result = store.commit_file(REL, CONTENT, MESSAGE)
     assert git(repo, "rev-parse", "HEAD") == result.sha and git(repo, "rev-parse", "HEAD~1") == old
     assert not lock.exists()
+
+
+def test_a_path_that_is_no_text_is_refused(repo):
+    with GitStore.open(repo) as store, pytest.raises(StoreError) as info:
+        store.commit_file(b".kundencheck/x.toml", CONTENT, MESSAGE)
+    assert str(info.value) == "Refusing to store answers at b'.kundencheck/x.toml': the path must be a string."
+    assert git(repo, "rev-list", "--count", "HEAD") == "1"
