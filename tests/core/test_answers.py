@@ -557,6 +557,8 @@ def test_new_run_id_is_unique_and_safe():
     ("build", "Averyveryverylongname@example.com", "20261127T091500Z-build-averyveryverylon-abcdef"),
     ("a" * 31 + "-rest-of-a-long-phase", "e@x", "20261127T091500Z-" + "a" * 31 + "-e-abcdef"),
     ("Build Phase!", "e@x@y", "20261127T091500Z-build-phase-e-abcdef"),
+    ("Build " + "P" * 40, "e@x", "20261127T091500Z-build-" + "p" * 26 + "-e-abcdef"),  # slugged, then cut to 32
+    ("pre--post", "e@x", "20261127T091500Z-pre--post-e-abcdef"),  # a safe id is kept as it is
 ])
 def test_new_run_id_parts(phase, email, expected, monkeypatch):
     monkeypatch.setattr("kundencheck.core.answers.random_hex", lambda n: "abcdef"[: 2 * n])
@@ -746,3 +748,11 @@ def test_reviews_are_written_and_read_back():
     assert text.endswith('\n[[reviews]]\n# Action from an earlier run: Did we speak with the client?\nrun = "'
                          + REVIEWED + '"\nitem = "contacted"\ndecision = "dropped"\nnote = """the client left\nfor good"""\n')
     assert loads(text).reviews == run.reviews
+
+
+def test_a_reviewed_actions_question_is_cut_in_its_comment():
+    long = checklist_from_dict({"format": 1, "id": "build", "title": "t", "phase": "build", "language": "en",
+                                "version": "1.0", "items": [{"id": "contacted", "question": "Q" * 200, "why": "w",
+                                                             "kind": "traffic-light"}]})
+    run = make_run(reviews=[ActionReview(REVIEWED, "contacted", "done")])
+    assert "\n# Action from an earlier run: " + "Q" * 169 + "…\nrun = " in dumps(run, long)
