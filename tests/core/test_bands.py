@@ -8,7 +8,14 @@ import tomllib
 import pytest
 
 from kundencheck.core.answers import Answer, Run
-from kundencheck.core.bands import BandCounts, answer_band, answer_score, count_bands, run_bands, run_counts
+from kundencheck.core.bands import (
+    BandCounts,
+    answer_band,
+    answer_score,
+    count_bands,
+    run_bands,
+    run_counts,
+)
 from kundencheck.core.checklist import checklist_from_dict
 
 CHECKLIST = checklist_from_dict(tomllib.loads("""
@@ -116,7 +123,7 @@ def test_which_items_can_have_a_band():
 
 
 def run_of(*answers: Answer) -> Run:
-    started = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
+    started = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     return Run(id="20260302T090000Z-build-ana-000001", checklist="build", checklist_version="1.0", phase="build",
                language="en", sprint="W10", author="Ana <ana@example.com>", started=started, answers=list(answers))
 

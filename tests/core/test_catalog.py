@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from kundencheck.core import catalog as catalog_module
-from kundencheck.core.catalog import PROJECT_CHECKLISTS, checklist_paths, load_catalog, shipped_dir
+from kundencheck.core.catalog import (
+    PROJECT_CHECKLISTS,
+    checklist_paths,
+    load_catalog,
+    shipped_dir,
+)
 from kundencheck.core.checklist import KNOWN_PHASES, load_checklist
 from kundencheck.core.errors import ChecklistError, UsageError
 

@@ -503,7 +503,7 @@ def test_control_characters_in_texts_are_cleaned(tmp_path):
 
 def test_bad_value_shown_in_error_is_cleaned_and_shortened(tmp_path):
     evil = r"\u001b]0;pwned\u0007" + "x" * 100
-    error, path = error_for(tmp_path, TOP + item("a", kind=evil))
+    error, _path = error_for(tmp_path, TOP + item("a", kind=evil))
     assert "\x1b" not in str(error) and "\x07" not in str(error)
     assert "…" in str(error)
 
@@ -514,7 +514,7 @@ def test_bad_value_shown_in_error_is_cleaned_and_shortened(tmp_path):
 def doc_example(heading: str = "## A complete example") -> str:
     """The TOML example under ``heading`` in docs/checklist-format.md (each section has one)."""
     section = DOC.read_text(encoding="utf-8").split(heading + "\n", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```toml\n(.*?)```", section, flags=re.S)
+    blocks = re.findall(r"```toml\n(.*?)```", section, flags=re.DOTALL)
     assert len(blocks) == 1, f"docs/checklist-format.md should have exactly one ```toml example under {heading}"
     return blocks[0]
 

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from kundencheck.core.config import CONFIG_PATH, DEFAULT_CADENCE_DAYS, Config, ConfigError, config_from_dict, load_config
+from kundencheck.core.config import (
+    CONFIG_PATH,
+    DEFAULT_CADENCE_DAYS,
+    Config,
+    ConfigError,
+    config_from_dict,
+    load_config,
+)
 from kundencheck.core.errors import UsageError
 
 
@@ -177,12 +184,12 @@ def test_rule_parameters_have_defaults_and_take_a_level_or_a_table(tmp_path):
 
 # ----------------------------------------------------------------------------- branch names
 
-import subprocess  # noqa: E402
+import subprocess
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kundencheck.core.config import branch_problem  # noqa: E402
+from kundencheck.core.config import branch_problem
 
 #: Parts that branch names are made of: the characters and sequences git's rules are about.
 _NAME_PARTS = ["a", "b", "Z", "9", "ä", "-", "_", ".", "..", "/", "//", "@", "@{", "{", "}", ".lock", "lock", " ", "~", "^",
@@ -194,7 +201,8 @@ branch_names = st.lists(st.sampled_from(_NAME_PARTS), min_size=1, max_size=6).ma
 def git_accepts_branch(name: str, cwd: Path) -> bool:
     """git's own verdict: `git check-ref-format --branch NAME` (outside any repository, so
     nothing like @{-1} is looked up)."""
-    return subprocess.run(["git", "check-ref-format", "--branch", name], cwd=cwd, capture_output=True).returncode == 0
+    return subprocess.run(["git", "check-ref-format", "--branch", name], check=False, cwd=cwd,
+                          capture_output=True).returncode == 0
 
 
 @settings(max_examples=400, deadline=None)

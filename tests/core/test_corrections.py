@@ -9,8 +9,21 @@ import datetime as dt
 
 import pytest
 
-from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, loads, problems_with
-from kundencheck.core.corrections import AmendRefusal, changed_items, find_run_to_amend, resolve
+from kundencheck.core.answers import (
+    Action,
+    ActionReview,
+    Answer,
+    Run,
+    dumps,
+    loads,
+    problems_with,
+)
+from kundencheck.core.corrections import (
+    AmendRefusal,
+    changed_items,
+    find_run_to_amend,
+    resolve,
+)
 from kundencheck.core.errors import AnswersError
 from kundencheck.core.gate import evaluate
 from kundencheck.core.history import author_key, summarize

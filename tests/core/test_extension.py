@@ -9,8 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from kundencheck.core.catalog import PROJECT_CHECKLISTS, load_catalog, load_checklist_file, shipped_dir
-from kundencheck.core.checklist import Kind, checklist_from_dict, language_differences, load_checklist
+from kundencheck.core.catalog import (
+    PROJECT_CHECKLISTS,
+    load_catalog,
+    load_checklist_file,
+    shipped_dir,
+)
+from kundencheck.core.checklist import (
+    Kind,
+    checklist_from_dict,
+    language_differences,
+    load_checklist,
+)
 from kundencheck.core.errors import ChecklistError
 
 ADDED = '''

@@ -577,7 +577,12 @@ def test_no_name_owns_nothing():
 
 
 def test_the_summary_answers_the_questions_the_views_ask():
-    from kundencheck.core.history import actions_to_review, kind_of, previous_sprint, run_time
+    from kundencheck.core.history import (
+        actions_to_review,
+        kind_of,
+        previous_sprint,
+        run_time,
+    )
 
     first = run("W10", D1, Answer("contacted", "red", action=A1), Answer("mood", 2))
     second = run("W12", D2, Answer("contacted", "red"), Answer("mood", 3))

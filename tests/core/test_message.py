@@ -9,7 +9,14 @@ import pytest
 
 from kundencheck.core.answers import Action, Answer, Run
 from kundencheck.core.checklist import checklist_from_dict
-from kundencheck.core.message import NOTE_LIMIT, TRAILER_KEYS, build_message, key_signals, subject, trailers
+from kundencheck.core.message import (
+    NOTE_LIMIT,
+    TRAILER_KEYS,
+    build_message,
+    key_signals,
+    subject,
+    trailers,
+)
 
 CET = dt.timezone(dt.timedelta(hours=1))
 RUN_ID = "20261127T091500Z-build-erika-3f9a1c"
@@ -39,11 +46,11 @@ CHECKLIST = checklist_from_dict(
 
 
 def make_run(answers: list[Answer], **overrides) -> Run:
-    fields = dict(
-        id=RUN_ID, checklist="build", checklist_version="1.0", phase="build", language="en", sprint="2026-W48",
-        author="Erika Mustermann <erika@example.com>", started=dt.datetime(2026, 11, 27, 10, 15, tzinfo=CET),
-        answers=answers,
-    )
+    fields = {
+        "id": RUN_ID, "checklist": "build", "checklist_version": "1.0", "phase": "build", "language": "en", "sprint": "2026-W48",
+        "author": "Erika Mustermann <erika@example.com>", "started": dt.datetime(2026, 11, 27, 10, 15, tzinfo=CET),
+        "answers": answers,
+    }
     fields.update(overrides)
     return Run(**fields)
 
@@ -360,8 +367,8 @@ def test_every_line_stays_under_100_characters_wrapped_at_words_never_cut(tmp_pa
     # Nothing cut: the words of the note, the action, the question and the author are all there, in order.
     flat = " ".join(message.split())
     for text in (words + link, "Second line of the note, " + "also rather long " * 8, "Only by mail. " * 12,
-                 "Did we speak with the client during the last sprint, beyond the status mails that go out every "
-                 "Friday and the tickets in the shared board?",
+                 ("Did we speak with the client during the last sprint, beyond the status mails that go out every "
+                 "Friday and the tickets in the shared board?"),
                  "Erika Mustermann-Großkopf von und zu Hohenberg <erika.mustermann-grosskopf@example.com>.",
                  "The client's product owner left; the new one is covered by the steering meeting " * 2):
         assert " ".join(text.split()) in flat, text

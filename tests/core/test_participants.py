@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from kundencheck.core.errors import UsageError
-from kundencheck.core.participants import parse_participant, participant_email, with_participants
+from kundencheck.core.participants import (
+    parse_participant,
+    participant_email,
+    with_participants,
+)
 
 AUTHOR = "Erika Mustermann <erika@example.com>"
 

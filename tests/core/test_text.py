@@ -88,7 +88,7 @@ def test_empty():
 
 
 def test_result_has_no_control_characters():
-    raw = "".join(chr(c) for c in range(0, 0xA0)) + "\u202e\u2066"
+    raw = "".join(chr(c) for c in range(0xA0)) + "\u202e\u2066"
     assert not CONTROL.search(clean_text(raw))
 
 
