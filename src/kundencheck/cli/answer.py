@@ -389,7 +389,7 @@ def _check_reviews(session, errors) -> None:
         return  # the history could not be read: the reviews are committed as they are
     open_keys = {key for thread in threads for key in thread.keys}
     for answer in session.run.answers:
-        if answer.action is None or not answer.action.what.strip():
+        if answer.raised_action is None:
             continue
         thread = session.joined_thread(answer.item)
         if thread is not None:

@@ -478,7 +478,7 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
             trends = {}
         else:
             trends = trend_counts(run_trends(run, summary.pictures, checklist))
-        new_actions = sum(1 for a in run.answers if a.action is not None and a.action.what.strip())
+        new_actions = sum(1 for a in run.answers if a.raised_action)
         actions = _("{count} new").format(count=new_actions)
         if run.reviews:
             actions += _(", {count} reviewed").format(count=len(run.reviews))

@@ -56,6 +56,12 @@ class Action:
         return bool(self.what.strip() and self.owner.strip() and self.due)
 
 
+def raised(action: Action | None) -> Action | None:
+    """``action`` when it raises something to do; None for no action or one without text, which
+    the commit message, the history's threads, the gate and the CSV all pass over."""
+    return action if action is not None and action.what.strip() else None
+
+
 @dataclass(slots=True)
 class Answer:
     """The answer to one item: its value, the note and the action it may need."""
@@ -65,6 +71,11 @@ class Answer:
     value: AnswerValue | None = None
     note: str = ""
     action: Action | None = None
+
+    @property
+    def raised_action(self) -> Action | None:
+        """The action this answer raises (:func:`raised`)."""
+        return raised(self.action)
 
 
 @dataclass(slots=True)

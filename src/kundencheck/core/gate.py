@@ -39,6 +39,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kundencheck.core.answers import raised
 from kundencheck.core.bands import item_of
 from kundencheck.core.config import (
     CHECK_LEVELS,
@@ -318,7 +319,7 @@ def _red_without_action(summary: HistorySummary, phase: str, level: str) -> list
         reds = [e for e in item.entries if e.band == "red"]
         if not reds:
             continue
-        if any(e.action is not None and e.action.what.strip() for e in reds):
+        if any(raised(e.action) for e in reds):
             continue
         if (picture.checklist, item.item) in open_items:
             continue

@@ -673,8 +673,8 @@ def track_actions(runs: Iterable[Run], aliases: Mapping[str, str] | None = None
             elif thread.is_open and not was_open:
                 slot.append(thread)
         for answer in run.answers:
-            action = answer.action
-            if action is None or not action.what.strip():
+            action = answer.raised_action
+            if action is None:
                 continue
             word = RaisedAction(run=run.id, item=answer.item, sprint=run.sprint, author=run.author, raised=_when(run),
                                 what=action.what, owner=action.owner, due=action.due, value=answer.value,

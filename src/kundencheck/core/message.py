@@ -145,7 +145,7 @@ def _body_lines(run: Run, checklist: Checklist, before: SprintPicture | None = N
                                   "  ", "    ")
             if answer.note.strip():
                 lines += _indented(_("Note:"), answer.note)
-            if answer.action is not None and answer.action.what.strip():
+            if answer.raised_action:
                 due = answer.action.due.isoformat() if answer.action.due else "?"
                 owner = one_line(answer.action.owner, 80) or "?"
                 lines += _indented(_("Action ({owner}, due {due}):").format(owner=owner, due=due), answer.action.what)
