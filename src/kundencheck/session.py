@@ -45,7 +45,8 @@ class AmendRefused(KundencheckError):
 
 def refusal_message(refusal: AmendRefusal, recent: list[Run]) -> str:
     """Why a run cannot be corrected, and what to do instead, in one paragraph."""
-    from kundencheck.core.history import author_name, run_time
+    from kundencheck.core.history import run_time
+    from kundencheck.core.people import author_name
     from kundencheck.core.text import one_line
 
     listed = "; ".join(_("{id} ({day}, sprint {sprint}, {who})").format(
@@ -178,14 +179,13 @@ class Project:
         person's latest run of the current sprint of ``phase`` (default: the current phase).
         Raises :class:`AmendRefused` saying why not. Reads the history (through the cache)."""
         from kundencheck.core.corrections import AmendRefusal, find_run_to_amend, resolve
-        from kundencheck.core.history import author_key
         from kundencheck.store.history_cache import load_runs
 
         runs, _errors = load_runs(self.store, rev=self.config.branch or "HEAD")
         phase = phase or self.current_phase()
         if identity is None:
             identity = self.store.identity()
-        found = find_run_to_amend(runs, ref, phase=phase, author_key=author_key(str(identity)),
+        found = find_run_to_amend(runs, ref, phase=phase, author_key=identity.key,
                                   expected_phase=expected_phase)
         if isinstance(found, AmendRefusal):
             shown = [r for r in resolve(runs).runs if r.phase == (found.phase or phase)]
@@ -280,14 +280,14 @@ def correction_run(checklist: Checklist, target: Run, identity: Identity) -> Run
     person corrects), ``corrects`` set and the note still to be written."""
     import copy
 
-    from kundencheck.core.history import author_key
+    from kundencheck.core.people import person_key
 
-    run = answers_mod.new_run(checklist, str(identity), identity.email, sprint=target.sprint)
+    run = answers_mod.new_run(checklist, identity, sprint=target.sprint)
     run.phase = target.phase
     run.corrects = target.id
     run.answers = copy.deepcopy(target.answers)
     run.reviews = copy.deepcopy(target.reviews)
-    if target.participants and author_key(target.author) == author_key(run.author):
+    if target.participants and person_key(target.author) == person_key(run.author):
         run.participants = list(target.participants)  # the same people correct their answers
     return run
 
@@ -334,7 +334,7 @@ class RunSession:
         if draft is not None:
             run = draft
         else:
-            run = answers_mod.new_run(checklist, str(identity), identity.email, sprint=sprint)
+            run = answers_mod.new_run(checklist, identity, sprint=sprint)
         session = cls(project, checklist, run)
         session.push_decision = decision
         session._lock = project.drafts.lock(run.id)
@@ -731,29 +731,28 @@ class RunSession:
 
     def set_participants(self, people: Iterable[str]) -> None:
         """Record who answered together with the author (``Name <email>`` each, checked by
-        :func:`parse_participant`); they become Co-authored-by trailers."""
-        from kundencheck.core.participants import with_participants
+        :func:`~kundencheck.core.people.checked_person`); they become Co-authored-by trailers."""
+        from kundencheck.core.people import with_participants
 
         self.run.participants = with_participants(self.run.author, people)
         self.save_draft()
 
     def participants(self) -> list[str]:
         """Who answered together with the author (the author left out)."""
-        from kundencheck.core.participants import participant_email
+        from kundencheck.core.people import person_key
 
-        author = participant_email(self.run.author)
-        return [p for p in self.run.participants if participant_email(p) != author]
+        author = person_key(self.run.author)
+        return [p for p in self.run.participants if person_key(p) != author]
 
     def recent_authors(self) -> list[str]:
         """The repository's recent commit authors, to pick participants from (reads git:
         the TUI calls it in a worker). The author of this run is left out."""
         if self.project is None:
             return []
-        from kundencheck.core.participants import participant_email
+        from kundencheck.core.people import person_key
 
-        author = participant_email(self.run.author)
-        people = (str(identity) for identity in self.project.store.recent_authors())
-        return [p for p in people if participant_email(p) != author]
+        author = person_key(self.run.author)
+        return [str(person) for person in self.project.store.recent_authors() if person.key != author]
 
     def release(self) -> None:
         if self._lock is not None:

@@ -25,6 +25,7 @@ from kundencheck.core.answers import (
 )
 from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.errors import AnswersError
+from kundencheck.core.people import Person
 
 CET = dt.timezone(dt.timedelta(hours=1))
 STARTED = dt.datetime(2026, 11, 27, 10, 15, tzinfo=CET)
@@ -547,20 +548,20 @@ def test_new_run_id_with_the_longest_phase_can_be_read_back():
         {"format": 1, "id": phase, "title": "t", "phase": phase, "language": "en", "version": "1",
          "items": [{"id": "a", "question": "q", "why": "w", "kind": "text"}]}
     )
-    run = new_run(checklist, "Erika", "erika.mustermann.with.a.long.name@example.com", started=STARTED)
+    run = new_run(checklist, Person("Erika", "erika.mustermann.with.a.long.name@example.com"), started=STARTED)
     assert len(run.id) <= 80
     assert loads(dumps(run, checklist)).id == run.id
 
 
 def test_new_run_fills_in_from_the_checklist():
-    run = new_run(CHECKLIST, "Erika <erika@example.com>", "erika@example.com", started=STARTED)
+    run = new_run(CHECKLIST, Person("Erika", "erika@example.com"), started=STARTED)
     assert (run.checklist, run.checklist_version, run.phase, run.language) == ("build", "1.0", "build", "en")
     assert run.sprint == "2026-W48" and run.answers == [] and run.finished is None
-    assert new_run(CHECKLIST, "E", "e@x", sprint="Sprint 12", started=STARTED).sprint == "Sprint 12"
+    assert new_run(CHECKLIST, Person("E", "e@x"), sprint="Sprint 12", started=STARTED).sprint == "Sprint 12"
 
 
 def test_new_run_without_start_uses_now_with_offset():
-    run = new_run(CHECKLIST, "E", "e@x")
+    run = new_run(CHECKLIST, Person("E", "e@x"))
     assert run.started.tzinfo is not None and run.started.microsecond == 0
     assert abs(run.started - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
 
@@ -573,7 +574,7 @@ def test_run_path():
 
 def test_run_path_year_is_the_utc_year_of_the_id():
     started = dt.datetime(2027, 1, 1, 0, 30, tzinfo=CET)  # 2026-12-31 23:30 UTC
-    run = new_run(CHECKLIST, "E", "e@x", started=started)
+    run = new_run(CHECKLIST, Person("E", "e@x"), started=started)
     assert run.path.startswith(".kundencheck/answers/2026/")
     assert run.id.startswith("20261231T233000Z-")
 

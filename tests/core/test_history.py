@@ -27,7 +27,6 @@ from kundencheck.core.history import (
     compare,
     current_streaks,
     due_check,
-    is_owned_by,
     item_series,
     joined_thread,
     latest_run,
@@ -39,6 +38,7 @@ from kundencheck.core.history import (
     threads_to_show,
     track_actions,
 )
+from kundencheck.core.people import Person, is_owned_by
 from kundencheck.core.report import (
     build_report,
     md,
@@ -365,12 +365,13 @@ def test_threads_to_show_lists_a_few_per_phase_most_overdue_first():
 
 
 def test_owner_of_a_thread_is_a_person():
-    assert is_owned_by("Ana", "Ana Schäfer", "ana@example.com")
-    assert is_owned_by("ana schäfer", "Ana Schäfer", "ana@example.com")
-    assert is_owned_by("ana@example.com", "Ana Schäfer", "ana@example.com")
-    assert is_owned_by("ANA", "Someone", "ana@example.com")
-    assert not is_owned_by("Anabel", "Ana Schäfer", "ana@example.com")
-    assert not is_owned_by("", "Ana Schäfer", "ana@example.com")
+    ana = Person("Ana Schäfer", "ana@example.com")
+    assert is_owned_by("Ana", ana)
+    assert is_owned_by("ana schäfer", ana)
+    assert is_owned_by("ana@example.com", ana)
+    assert is_owned_by("ANA", Person("Someone", "ana@example.com"))
+    assert not is_owned_by("Anabel", ana)
+    assert not is_owned_by("", ana)
 
 
 def test_separate_is_written_and_read_back():

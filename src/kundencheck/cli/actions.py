@@ -56,8 +56,7 @@ def actions(ctx: click.Context, phase: str | None, owner: str | None, mine: bool
     try:
         me = None
         if mine:
-            identity = project.store.identity()
-            me = (identity.name, identity.email)
+            me = project.store.identity()
         selection = ActionFilter(phase=phase, owner=owner.strip() if owner is not None else None, mine=me, overdue=overdue)
         threads = select(summary, selection)
         if fmt == "json":
@@ -85,7 +84,7 @@ def _write_bytes(data: bytes) -> None:
 def _print_actions(summary, threads, selection, project) -> None:
     from rich.text import Text
 
-    from kundencheck.core.history import author_name
+    from kundencheck.core.people import author_name
     from kundencheck.core.text import one_line
 
     console = _console()

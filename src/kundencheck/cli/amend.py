@@ -133,7 +133,7 @@ def _commit_filled_correction(project, run_ref: str | None, phase: str | None, r
     from kundencheck.cli.run import report_commit
     from kundencheck.core import answers as answers_mod
     from kundencheck.core.checklist import parse_toml_bytes
-    from kundencheck.core.participants import with_participants
+    from kundencheck.core.people import with_participants
     from kundencheck.core.text import one_line
     from kundencheck.session import RunSession
 
@@ -152,7 +152,7 @@ def _commit_filled_correction(project, run_ref: str | None, phase: str | None, r
     target = project.run_to_amend(run_ref or file_corrects or None, phase=phase or file_phase,
                                   expected_phase=file_phase, identity=identity)
     checklist = project.catalog.find(target.checklist, project.language)
-    run, problems, notes = filled_run(data, checklist, phase=target.phase, author=str(identity), email=identity.email,
+    run, problems, notes = filled_run(data, checklist, phase=target.phase, author=identity,
                                       extra_keys={"corrects", "correction_note"})
     problems += _participant_problems(run.participants)
     file_sprint = data.get("sprint")

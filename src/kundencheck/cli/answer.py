@@ -16,7 +16,7 @@ import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
 from kundencheck.cli.team import commit_and_push, parse_participants, participant_option, push_option
-from kundencheck.core.participants import parse_participant, with_participants
+from kundencheck.core.people import checked_person, with_participants
 from kundencheck.core.errors import AnswersError, KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
 
@@ -194,7 +194,7 @@ def _review_entry(thread, today: dt.date):
     """An empty ``[[reviews]]`` table for an open thread, what it is about as comments."""
     import tomlkit
 
-    from kundencheck.core.history import author_name
+    from kundencheck.core.people import author_name
     from kundencheck.core.text import one_line
 
     table = tomlkit.table()
@@ -267,7 +267,7 @@ def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: s
         phase = file_phase if isinstance(file_phase, str) and file_phase else project.current_phase()
     checklist = _checklist(project, phase)
     identity = project.store.identity()
-    run, problems, notes = filled_run(data, checklist, phase=phase, author=str(identity), email=identity.email, sprint=sprint)
+    run, problems, notes = filled_run(data, checklist, phase=phase, author=identity, sprint=sprint)
     problems += _participant_problems(run.participants)
     run.participants = with_participants(run.author, [*run.participants, *(participants or [])])
     if not problems:
@@ -306,13 +306,13 @@ def _participant_problems(people: list[str]) -> list[str]:
     problems = []
     for person in people:
         try:
-            parse_participant(person)
+            checked_person(person)
         except UsageError as exc:
             problems.append(_("top level: 'participants': {problem}").format(problem=exc))
     return problems
 
 
-def filled_run(data: dict[str, Any], checklist, *, phase: str, author: str, email: str, sprint: str | None = None,
+def filled_run(data: dict[str, Any], checklist, *, phase: str, author, sprint: str | None = None,
                extra_keys: set[str] | frozenset[str] = frozenset()):
     """The run a filled-in file describes, the problems that keep it from being one, and notes.
 
@@ -360,7 +360,7 @@ def filled_run(data: dict[str, Any], checklist, *, phase: str, author: str, emai
         problems.append(_("top level: 'participants' must be a list of strings like \"Name <email>\"."))
         participants = []
 
-    run = answers_mod.new_run(checklist, author, email, sprint=sprint or file_sprint.strip() or None)
+    run = answers_mod.new_run(checklist, author, sprint=sprint or file_sprint.strip() or None)
     run.participants = [p.strip() for p in participants]
     raw_answers = data.get("answers", [])
     if not isinstance(raw_answers, list):

@@ -33,6 +33,7 @@ from kundencheck.core.checklist import (
 )
 from kundencheck.core.errors import AnswersError
 from kundencheck.core.i18n import _, translate
+from kundencheck.core.people import Person
 from kundencheck.core.text import clean_text, one_line, slug
 
 SCHEMA_VERSION = 1
@@ -166,16 +167,17 @@ def random_hex(nbytes: int) -> str:
     return os.urandom(nbytes).hex()
 
 
-def new_run(checklist: Checklist, author: str, author_email: str, *, sprint: str | None = None, started: dt.datetime | None = None) -> Run:
+def new_run(checklist: Checklist, author: Person, *, sprint: str | None = None, started: dt.datetime | None = None) -> Run:
+    """A new run of ``checklist`` by ``author``, started now unless ``started`` says when."""
     started = started or now()
     return Run(
-        id=new_run_id(started, checklist.phase, author_email),
+        id=new_run_id(started, checklist.phase, author.email),
         checklist=checklist.id,
         checklist_version=checklist.version,
         phase=checklist.phase,
         language=checklist.language,
         sprint=sprint or sprint_label(started),
-        author=author,
+        author=str(author),
         started=started,
     )
 

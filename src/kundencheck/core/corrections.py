@@ -67,9 +67,9 @@ class Correction:
     @property
     def by_other(self) -> bool:
         """Whether someone other than the original's author made the latest correction."""
-        from kundencheck.core.history import author_key
+        from kundencheck.core.people import person_key
 
-        return author_key(self.author) != author_key(self.original_author)
+        return person_key(self.author) != person_key(self.original_author)
 
 
 @dataclass(frozen=True)
@@ -214,12 +214,12 @@ def find_run_to_amend(runs: Iterable[Run], ref: str | None, *, phase: str, autho
     """The run ``kundencheck amend [RUN]`` corrects, or why there is none.
 
     ``ref`` is a run id or a unique beginning of one; without it, the latest run by
-    ``author_key`` (see history.author_key) in the current sprint of ``phase`` (the sprint of the
+    ``author_key`` (:func:`kundencheck.core.people.person_key`) in the current sprint of ``phase`` (the sprint of the
     phase's latest run), as the views show it. A run that a correction replaced already is
     refused with the latest correction of its chain to amend instead. ``expected_phase``: the
     phase of a filled-in file, which must be the run's.
     """
-    from kundencheck.core.history import author_key as key_of
+    from kundencheck.core.people import person_key as key_of
 
     raw = list(runs)
     resolved = resolve(raw)

@@ -54,12 +54,12 @@ from kundencheck.core.history import (
     ItemPicture,
     SprintPicture,
     Trend,
-    author_name,
     changes,
     previous_picture,
     threads_to_show,
 )
 from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.people import author_name
 from kundencheck.core.report import (
     action_dict,
     answer_text,

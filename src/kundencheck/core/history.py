@@ -38,6 +38,7 @@ from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Ite
 from kundencheck.core.config import DEFAULT_CADENCE_DAYS
 from kundencheck.core.corrections import Correction, StrayCorrection, resolve
 from kundencheck.core.errors import AnswersError
+from kundencheck.core.people import person_key
 from kundencheck.core.tone import ToneFinding, run_tone
 
 # --------------------------------------------------------------------------------- reading
@@ -126,22 +127,6 @@ def compare(now: AnswerValue | None, before: AnswerValue | None, item: Item | No
     if current < previous:
         return Trend.WORSE
     return Trend.SAME
-
-
-def author_key(author: str) -> str:
-    """Who a run is by, for "one person, one answer per sprint": the e-mail, else the name."""
-    text = author.strip()
-    if text.endswith(">") and "<" in text:
-        return text[text.rindex("<") + 1 : -1].strip().lower()
-    return text.lower()
-
-
-def author_name(author: str) -> str:
-    """The name part of ``Name <email>``."""
-    text = author.strip()
-    if text.endswith(">") and "<" in text:
-        return text[: text.rindex("<")].strip() or text
-    return text
 
 
 # --------------------------------------------------------------------------------- sprint pictures
@@ -279,7 +264,7 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
         latest: dict[str, Run] = {}
         superseded: list[Run] = []
         for run in group:
-            key = author_key(run.author)
+            key = person_key(run.author)
             if key in latest:
                 superseded.append(latest[key])
             latest[key] = run
@@ -763,18 +748,6 @@ def owner_matches(owner: str, wanted: str) -> bool:
     """Whether a thread's ``owner`` (free text, "Ana") is ``wanted``: a case-insensitive part
     of it."""
     return wanted.strip().casefold() in owner.casefold()
-
-
-def is_owned_by(owner: str, name: str, email: str) -> bool:
-    """Whether ``owner`` (free text as typed: "Ana", "Ana Schäfer", "ana@example.com") names
-    the person ``name`` <``email``>: the whole name, one of its words, the e-mail or the part
-    of it before the @, in any case."""
-    text = owner.strip().casefold()
-    if not text:
-        return False
-    email = email.strip().casefold()
-    names = {name.strip().casefold(), *name.casefold().split()} - {""}
-    return text in names or (bool(email) and text in (email, email.split("@")[0]))
 
 
 # --------------------------------------------------------------------------------- due checks

@@ -16,6 +16,7 @@ from kundencheck.core.answers import Answer, Run, display_value
 from kundencheck.core.bands import answer_band
 from kundencheck.core.checklist import Checklist, Item, Kind
 from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.people import person_key
 from kundencheck.core.scoring import tally
 from kundencheck.core.text import clean_text, one_line
 
@@ -94,9 +95,10 @@ def trailers(run: Run, checklist: Checklist) -> list[tuple[str, str]]:
     ]
     if run.corrects:
         pairs.append((CORRECTS_TRAILER, run.corrects))
+    author = person_key(run.author)
     for person in run.participants:
         person = one_line(person, 200)
-        if person and person != one_line(run.author):
+        if person and person_key(person) != author:
             pairs.append(("Co-authored-by", person))
     return pairs
 

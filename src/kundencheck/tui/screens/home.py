@@ -294,7 +294,7 @@ class HomeScreen(TranslatedBindings, Screen):
         if self.data is None:
             return Group(heading, Text("\n" + _("Reading history…"), style="dim italic"),
                          Text("\n" + _("enter: start a run of {phase}").format(phase=phase), style="dim"))
-        from kundencheck.core.history import author_name
+        from kundencheck.core.people import author_name
 
         grid = Table.grid(padding=(0, 1), expand=False)
         grid.add_column(style="bold", no_wrap=True)

@@ -16,7 +16,7 @@ from textual.widgets.selection_list import Selection
 
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _
-from kundencheck.core.participants import parse_participant, participant_email
+from kundencheck.core.people import checked_person, person_key
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
 from kundencheck.tui.screens.dialogs import DialogBox, DialogScreen
@@ -108,11 +108,11 @@ class ParticipantsScreen(DialogScreen[list[str]]):
     def _known(self) -> dict[str, int]:
         """e-mail -> index of the person in the list."""
         selections = self.query_one("#participants-list", SelectionList)
-        return {participant_email(selections.get_option_at_index(n).value): n for n in range(selections.option_count)}
+        return {person_key(selections.get_option_at_index(n).value): n for n in range(selections.option_count)}
 
     def _add(self, person: str, *, selected: bool) -> None:
         selections = self.query_one("#participants-list", SelectionList)
-        found = self._known().get(participant_email(person))
+        found = self._known().get(person_key(person))
         if found is not None:
             if selected:
                 selections.select(selections.get_option_at_index(found).value)
@@ -159,7 +159,7 @@ class ParticipantsScreen(DialogScreen[list[str]]):
             self._error("")
             return True
         try:
-            person = parse_participant(field.value)
+            person = str(checked_person(field.value))
         except KundencheckError as exc:
             self._error(str(exc))
             self.app.bell()

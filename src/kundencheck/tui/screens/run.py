@@ -455,7 +455,7 @@ class RunScreen(TranslatedBindings, Screen):
         hints = []
         corrected = self.session.corrected
         if corrected is not None:
-            from kundencheck.core.history import author_name
+            from kundencheck.core.people import author_name
 
             hints.append(_("A correction of the answers of {who} (run {run}): change what was wrong; the review "
                            "asks why.").format(who=one_line(author_name(corrected.author), 40), run=corrected.id))
