@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.errors import AnswersError
 from kundencheck.session import RunSession, open_project
 
@@ -39,7 +40,7 @@ def test_every_answer_is_saved_as_a_draft_in_the_git_dir(project_repo):
     session.set_value("client-contacted", "amber")
     session.set_note("client-contacted", "Only mails")
     draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
-    saved = answers_mod.loads(draft.read_bytes())
+    saved = answers_file.loads(draft.read_bytes())
     assert saved.answer("client-contacted").value == "amber"
     assert saved.answer("client-contacted").note == "Only mails"
     # Never in the work tree: git status does not see it.
@@ -60,7 +61,7 @@ def test_answers_hidden_by_a_later_change_are_not_committed(project_repo):
         session.set_value(item, value)
     assert session.problems() == []
     result = session.commit()
-    committed = answers_mod.loads((project_repo / session.run.path).read_bytes())
+    committed = answers_file.loads((project_repo / session.run.path).read_bytes())
     assert committed.answer("deviations-announced") is None
     assert result.subject == "kundencheck(build): 3 green, 0 amber, 0 red"
     assert not (project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml").exists()
@@ -137,7 +138,7 @@ def test_reviews_are_saved_in_the_draft_committed_and_named_in_the_message(proje
     session.set_review(runs["ana3"].id, "client-contacted", "open", "Client on holiday")
     session.set_review(runs["ana3"].id, "client-contacted", None)  # taken back
     assert session.has_answers()  # quitting now would leave the decisions as a draft
-    draft = answers_mod.loads((project_repo / ".git/kundencheck/drafts" / f"{session.run.id}.toml").read_bytes())
+    draft = answers_file.loads((project_repo / ".git/kundencheck/drafts" / f"{session.run.id}.toml").read_bytes())
     assert [(r.item, r.decision) for r in draft.reviews] == [("client-contacted", "done"), ("team-mood", "dropped")]
     for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
                         ("expectations-match", "green"), ("self-critical", "ok")):
@@ -149,7 +150,7 @@ def test_reviews_are_saved_in_the_draft_committed_and_named_in_the_message(proje
     with pytest.raises(ValueError):
         session.set_review(runs["ana3"].id, "team-mood", "maybe")
     result = session.commit()
-    committed = answers_mod.loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode())
+    committed = answers_file.loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode())
     assert [(r.run, r.item, r.decision, r.note) for r in committed.reviews] == [
         (runs["ana2"].id, "client-contacted", "done", ""),
         (runs["ana3"].id, "team-mood", "dropped", "Workload is fine again"),
@@ -182,7 +183,7 @@ def test_one_decision_for_many_actions_is_saved_once(project_repo, monkeypatch):
     assert session.undecided_count() == 0
     session.set_reviews([threads[0].key, threads[1].key], None)  # taken back
     assert [(r.run, r.item) for r in session.run.reviews] == [threads[2].key] and session.undecided_count() == 2
-    draft = answers_mod.loads((project_repo / ".git/kundencheck/drafts" / f"{session.run.id}.toml").read_bytes())
+    draft = answers_file.loads((project_repo / ".git/kundencheck/drafts" / f"{session.run.id}.toml").read_bytes())
     assert [(r.run, r.item) for r in draft.reviews] == [threads[2].key]
     assert runs["ana2"].id in {t.key[0] for t in threads}
     session.release()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from kundencheck import startup
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Answer, Run
 from kundencheck.core.catalog import Catalog, load_catalog
 from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item
@@ -423,7 +424,7 @@ class RunSession:
             contents = store.read_blobs(blobs[p] for p in chunk)
             for path in chunk:
                 try:
-                    run = answers_mod.loads(contents.get(blobs[path], b""), path)
+                    run = answers_file.loads(contents.get(blobs[path], b""), path)
                 except AnswersError:
                     continue  # a hand-edited file that does not load: look further back
                 if run.checklist != self.checklist.id or run.id == self.run.id or is_future(run, dt.date.today()):
@@ -644,7 +645,7 @@ class RunSession:
             if committed is None:
                 result = self.project.store.commit_file(
                     run.path, content, build_message(run, self.checklist, actions=self.action_texts(), before=self.before),
-                    run_commit_msg_hook=cfg.commit_msg_hook, ref=ref, check=lambda data: answers_mod.loads(data, run.path))
+                    run_commit_msg_hook=cfg.commit_msg_hook, ref=ref, check=lambda data: answers_file.loads(data, run.path))
         except StoreError as exc:
             if self.draft_error is None:  # saved just now: the answers are in the draft
                 exc.draft_id = self.run.id

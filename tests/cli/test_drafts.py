@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from kundencheck.cli import main
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.errors import StoreError
 from kundencheck.session import RunSession, open_project
 from tests.conftest import git
@@ -141,7 +141,7 @@ def test_commit_a_complete_draft_exactly_as_the_tui_would(project_repo):
     assert f"Kundencheck-Run: {run_id}" in git(project_repo, "log", "-1", "--format=%B")
     files = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()
     assert len(files) == 1 and files[0].endswith(f"/{run_id}.toml")
-    run = answers_mod.loads((project_repo / files[0]).read_bytes())
+    run = answers_file.loads((project_repo / files[0]).read_bytes())
     assert run.answer("expectations-match").note == "Scope grew" and run.finished is not None
     assert not list(drafts_dir(project_repo).glob("*"))  # draft and lock are gone
     assert "No drafts" in invoke(project_repo, "drafts").output

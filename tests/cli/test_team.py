@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kundencheck.cli import main
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from tests.cli.test_answer import COMPLETE, fill
 from tests.conftest import git
@@ -234,7 +234,7 @@ def test_dedicated_branch_end_to_end_with_answer_from_and_push(team):
     # History and "last time" read from that branch.
     project = open_project(erika)
     runs, _errors = project.history()
-    assert [r.id for r in runs] == [answers_mod.loads(git(erika, "show", f"kundencheck:{files[0]}").encode()).id]
+    assert [r.id for r in runs] == [answers_file.loads(git(erika, "show", f"kundencheck:{files[0]}").encode()).id]
     session = RunSession.start(project, "build")
     previous = session.load_previous()
     assert previous is not None and previous.id == runs[0].id

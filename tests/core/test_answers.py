@@ -9,20 +9,8 @@ import pytest
 import tomlkit
 import tomllib
 
-from kundencheck.core.answers import (
-    ANSWERS_DIR,
-    Action,
-    ActionReview,
-    Answer,
-    Run,
-    document,
-    dumps,
-    loads,
-    new_run,
-    new_run_id,
-    problems_with,
-    sprint_label,
-)
+from kundencheck.core.answers import ANSWERS_DIR, Action, ActionReview, Answer, Run, document, dumps, new_run, new_run_id, problems_with, sprint_label
+from kundencheck.core.answers_file import loads
 from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.errors import AnswersError
 from kundencheck.core.people import Person

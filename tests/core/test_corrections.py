@@ -9,7 +9,8 @@ import datetime as dt
 
 import pytest
 
-from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, loads, problems_with
+from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, problems_with
+from kundencheck.core.answers_file import loads
 from kundencheck.core.corrections import AmendRefusal, changed_items, find_run_to_amend, resolve
 from kundencheck.core.errors import AnswersError
 from kundencheck.core.gate import evaluate

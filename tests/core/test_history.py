@@ -16,9 +16,9 @@ from kundencheck.core.answers import (
     Answer,
     Run,
     dumps,
-    loads,
     problems_with,
 )
+from kundencheck.core.answers_file import loads
 from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.history import (

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from kundencheck.core.errors import UsageError
-from kundencheck.core.people import Person, author_name, checked_person, parse_person, person_key, with_participants
+from kundencheck.core.people import (
+    Person,
+    author_name,
+    checked_person,
+    parse_person,
+    person_key,
+    with_participants,
+)
 
 AUTHOR = "Erika Mustermann <erika@example.com>"
 

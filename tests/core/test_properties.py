@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, loads, new_run_id, problems_with
+from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, new_run_id, problems_with
+from kundencheck.core.answers_file import loads
 from kundencheck.core.checklist import Checklist, STATUSES, checklist_from_bytes, checklist_from_dict, load_checklist
 from kundencheck.core.config import ConfigError, load_config
 from kundencheck.core.errors import AnswersError, ChecklistError, UsageError

@@ -31,6 +31,7 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.errors import KundencheckError
 from kundencheck.push_texts import failure_text
 from kundencheck.session import RunSession, open_project
@@ -179,7 +180,7 @@ def assert_invariants(repo: Path, before: dict, run_id: str, *, team_branch: str
         assert after["index"] == before["index"]
         assert after["staged"] == before["staged"]
         assert after["files"] == before["files"]
-        assert answers_mod.loads(draft.read_bytes()).answer("self-critical").value == "Fault-tolerant"
+        assert answers_file.loads(draft.read_bytes()).answer("self-critical").value == "Fault-tolerant"
     else:
         outcome = "committed"
         parents = git(repo, "rev-list", "--parents", "-n", "1", new).split()
@@ -189,7 +190,7 @@ def assert_invariants(repo: Path, before: dict, run_id: str, *, team_branch: str
         assert added.startswith("A\t" + path) and added.endswith(f"/{run_id}.toml") and "\n" not in added, added
         relpath = added.split("\t")[1]
         committed = subprocess.run(["git", "show", f"{new}:{relpath}"], cwd=repo, capture_output=True, check=True).stdout
-        assert answers_mod.loads(committed).answer("self-critical").value == "Fault-tolerant"
+        assert answers_file.loads(committed).answer("self-critical").value == "Fault-tolerant"
         if team_branch:
             assert after["index"] == before["index"] and after["files"] == before["files"]
         else:

@@ -92,7 +92,7 @@ def test_hostile_note_and_action_cannot_forge_trailers_in_a_real_commit(project_
 
 def test_the_whole_100kb_note_is_kept_in_the_answers_file(project_repo):
     session, _result, _ = commit_hostile(project_repo, HUGE)
-    from kundencheck.core.answers import loads
+    from kundencheck.core.answers_file import loads
 
     committed = loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode("utf-8"))
     assert committed.answer("client-contacted").note == HUGE.strip()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from kundencheck.store.git_store import GitStore
 from kundencheck.tui.app import build_app
@@ -67,7 +67,7 @@ async def test_a_full_disk_keeps_the_last_draft_says_so_and_the_run_goes_on(proj
         await pilot.press("1")  # client-contacted: yes -> saved
         draft = small_disk / f"{session.run.id}.toml"
         saved = draft.read_bytes()
-        assert answers_mod.loads(saved).answer("client-contacted").value == "green"
+        assert answers_file.loads(saved).answer("client-contacted").value == "green"
 
         filler = fill_up(small_disk)
         await pilot.press("4")  # team mood: the save fails
@@ -84,7 +84,7 @@ async def test_a_full_disk_keeps_the_last_draft_says_so_and_the_run_goes_on(proj
         filler.unlink()  # space again: the next answer saves everything, the warning goes
         await pilot.press("1")
         await pilot.pause()
-        back = answers_mod.loads(draft.read_bytes())
+        back = answers_file.loads(draft.read_bytes())
         assert [back.answer(i).value for i in ("client-contacted", "team-mood", "own-design", "expectations-match")] == ["green", 4, "no", "green"]
         assert "Could not save the draft" not in flat(screen_text(app))
         assert app.is_running
@@ -147,7 +147,7 @@ async def test_a_hanging_commit_hook_is_stopped_the_tui_stays_responsive_and_the
         assert app.is_running and session.committed is None
     project.close()
     draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
-    assert answers_mod.loads(draft.read_bytes()).answer("self-critical").value == "ok"
+    assert answers_file.loads(draft.read_bytes()).answer("self-critical").value == "ok"
     assert "kundencheck(" not in git(project_repo, "log", "--format=%s")
     assert not list(project_repo.glob(".git/KUNDENCHECK_MSG.*"))  # its temporary message file is gone
     deadline = time.monotonic() + 5

@@ -21,7 +21,8 @@ import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kundencheck.core.answers import ActionReview, dumps, loads
+from kundencheck.core.answers import ActionReview, dumps
+from kundencheck.core.answers_file import loads
 from kundencheck.core.checklist import Checklist, load_checklist
 from kundencheck.core.config import CONFIG_PATH, Config, ConfigError, load_config
 from kundencheck.core.errors import ChecklistError

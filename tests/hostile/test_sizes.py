@@ -18,6 +18,7 @@ import pytest
 from textual import events
 
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.checklist import load_checklist
 from kundencheck.session import RunSession, open_project
@@ -64,7 +65,7 @@ async def confirm_commit(app, pilot) -> None:
 def committed_run(repo: Path, app, session) -> answers_mod.Run:
     """The run the app committed, read back from HEAD."""
     assert app.return_value is not None, "the app quit without a commit"
-    return answers_mod.loads(git(repo, "show", f"HEAD:{session.run.path}").encode("utf-8"))
+    return answers_file.loads(git(repo, "show", f"HEAD:{session.run.path}").encode("utf-8"))
 
 
 async def latency(pilot, key: str, done, limit: float = 10.0) -> float:
@@ -102,7 +103,7 @@ async def test_a_500_item_checklist_loads_and_the_tui_handles_it(repo):
         await pilot.press("escape", "ctrl+q", "y")
     project.close()
     draft = next((repo / ".git/kundencheck/drafts").glob("*.toml"))
-    run = answers_mod.loads(draft.read_bytes())
+    run = answers_file.loads(draft.read_bytes())
     assert run.answer("extra-494").note == "Zu spät"
 
 

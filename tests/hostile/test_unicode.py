@@ -15,6 +15,7 @@ from textual import events
 
 from kundencheck.cli import main
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, HelpScreen
@@ -106,7 +107,7 @@ async def test_every_screen_with_unicode_in_a_normal_and_a_narrow_terminal(unico
         return
     result = app.return_value
     assert result is not None, "the run was not committed"
-    run = answers_mod.loads(git(unicode_repo, "show", f"HEAD:{app.session.run.path}").encode("utf-8"))
+    run = answers_file.loads(git(unicode_repo, "show", f"HEAD:{app.session.run.path}").encode("utf-8"))
     assert run.answer("light").note == NOTE  # every code point kept, combining marks and all
     assert unicodedata.normalize("NFC", run.answer("light").note) != "" and "שלום" in run.answer("light").note
     assert run.answer("light").action.owner == "Ana Çelik-Ørsted 山田"

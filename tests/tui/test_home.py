@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, OptionList
 
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import Project, RunSession, open_project
 from kundencheck.tui.screens.actions import ActionsScreen
 from kundencheck.tui.screens.dialogs import ResumeDraftScreen
@@ -183,7 +183,7 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
             (runs["ana3"].id, "client-contacted", "open", ""),
         ]
         draft = path / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
-        assert len(answers_mod.loads(draft.read_bytes()).reviews) == 3  # saved like every answer
+        assert len(answers_file.loads(draft.read_bytes()).reviews) == 3  # saved like every answer
         assert "not decided yet" not in flat(screen_text(app))
         await pilot.press("1", "4", "2", "1", "enter", *"We argued", "enter", "ctrl+s")
         await pilot.pause()
@@ -193,7 +193,7 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
         await settle(app, pilot)
     project.close()
     assert app.return_value is not None
-    committed = answers_mod.loads(git(path, "show", f"HEAD:{session.run.path}").encode())
+    committed = answers_file.loads(git(path, "show", f"HEAD:{session.run.path}").encode())
     assert [(r.item, r.decision, r.note) for r in committed.reviews] == [
         ("client-contacted", "done", ""), ("team-mood", "dropped", "Workload is fine [bold]again[/]"),
         ("client-contacted", "open", "")]

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, HelpScreen
@@ -67,7 +67,7 @@ async def test_answer_whole_checklist_by_keys_and_commit(project_repo):
     assert git(project_repo, "diff") == before["unstaged"]
     assert git(project_repo, "status", "--porcelain") == before["status"]
 
-    run = answers_mod.loads((project_repo / files[0]).read_bytes())
+    run = answers_file.loads((project_repo / files[0]).read_bytes())
     assert run.answer("client-contacted").action.owner == "Ana"
     assert str(run.answer("next-review").value) == "2026-12-10"
     assert run.answer("self-critical").value.startswith("We argued")
@@ -168,7 +168,7 @@ async def test_refused_commit_shows_why_and_keeps_the_draft(project_repo):
     project.close()
     assert lock.exists()  # never deleted
     draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
-    assert answers_mod.loads(draft.read_bytes()).answer("self-critical").value == "ok"
+    assert answers_file.loads(draft.read_bytes()).answer("self-critical").value == "ok"
     assert "kundencheck(" not in git(project_repo, "log", "--format=%s")
 
 

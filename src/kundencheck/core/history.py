@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
-from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Run, loads
+from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Run
+from kundencheck.core.answers_file import loads
 from kundencheck.core.bands import RANK, answer_band, answer_score, count_bands, guess_kind, item_of, run_counts
 from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item, Kind
 from kundencheck.core.config import DEFAULT_CADENCE_DAYS
