@@ -9,7 +9,21 @@ import pytest
 import tomlkit
 import tomllib
 
-from kundencheck.core.answers import ANSWERS_DIR, Action, ActionReview, Answer, Run, document, dumps, new_run, new_run_id, problems_with, sprint_label
+from kundencheck.core.answers import (
+    ANSWERS_DIR,
+    Action,
+    ActionReview,
+    Answer,
+    Needs,
+    Run,
+    document,
+    dumps,
+    new_run,
+    new_run_id,
+    problems_with,
+    sprint_label,
+    still_needed,
+)
 from kundencheck.core.answers_file import loads
 from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.errors import AnswersError
@@ -379,6 +393,28 @@ def test_action_required_and_complete(action):
 def test_complete_action_satisfies():
     answers = [Answer("contacted", "red", note="Silence.", action=Action("Call", "Erika", dt.date(2026, 12, 1)))]
     assert problems_with(make_run(*answers, *complete_answers()[1:]), CHECKLIST) == []
+
+
+@pytest.mark.parametrize("answer, needs", [
+    (None, Needs(value=True)),
+    (Answer("contacted"), Needs(value=True)),
+    (Answer("contacted", ""), Needs(value=True)),
+    (Answer("contacted", "green"), Needs()),
+    (Answer("contacted", "amber"), Needs(note=True)),
+    (Answer("contacted", "amber", note=" \n"), Needs(note=True)),
+    (Answer("contacted", "red", note="Silence."), Needs(action=("what", "owner", "due"))),
+    (Answer("contacted", "red", action=Action(" ", "Erika", None)), Needs(note=True, action=("what", "due"))),
+    (Answer("contacted", "red", note="x", action=Action("Call", "Erika", dt.date(2026, 12, 1))), Needs()),
+])
+def test_what_an_answer_still_needs(answer, needs):
+    item = CHECKLIST.item("contacted")
+    assert still_needed(item, answer) == needs
+    assert needs.nothing == (needs == Needs())
+
+
+def test_an_optional_item_needs_no_value():
+    optional = CHECKLIST.item("contacted")._replace(required=False)
+    assert still_needed(optional, None) == Needs() and still_needed(optional, None).nothing
 
 
 def test_answer_to_a_hidden_item():

@@ -14,7 +14,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # imported where files are written: starting a run reads and shows only
     import tomlkit
@@ -49,9 +49,6 @@ class Action:
     #: A new, separate action even when one is open for the same item of the phase; without
     #: it the action joins that one's thread (docs/history.md, "Actions").
     separate: bool = False
-
-    def is_complete(self) -> bool:
-        return bool(self.what.strip() and self.owner.strip() and self.due)
 
 
 def raised(action: Action | None) -> Action | None:
@@ -182,6 +179,42 @@ def new_run(checklist: Checklist, author: Person, *, sprint: str | None = None, 
 # --------------------------------------------------------------------------------- checking
 
 
+#: The parts of an action, as :attr:`Needs.action` names the missing ones.
+ACTION_PARTS = ("what", "owner", "due")
+
+
+class Needs(NamedTuple):
+    """What an answer still needs before its run can be committed (:func:`still_needed`)."""
+
+    #: A value: the item is required and not answered yet.
+    value: bool = False
+    #: A note saying why: the answer is one the checklist asks a note for.
+    note: bool = False
+    #: The parts of the action the answer asks for that are still missing, of ACTION_PARTS.
+    action: tuple[str, ...] = ()
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.value or self.note or self.action)
+
+
+def still_needed(item: Item, answer: Answer | None) -> Needs:
+    """What the answer to ``item`` still needs: a value, a note, the parts of an action. The
+    one rule the run screen's hints, where it moves after an answer, the review's and the
+    commit's problems (:func:`problems_with`) and `kundencheck answer --from` all follow."""
+    if answer is None or answer.value is None or answer.value == "":
+        return Needs(value=item.required)
+    value = answer.value
+    note = item.needs_note(value) and not answer.note.strip()
+    missing: tuple[str, ...] = ()
+    if item.needs_action(value):
+        action = answer.action
+        given = (action is not None and bool(action.what.strip()), action is not None and bool(action.owner.strip()),
+                 action is not None and action.due is not None)
+        missing = tuple(part for part, there in zip(ACTION_PARTS, given) if not there)
+    return Needs(note=note, action=missing)
+
+
 def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list[str]:
     """Everything that keeps ``run`` from being committed, one sentence per problem.
 
@@ -206,20 +239,19 @@ def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list
         if problem:
             problems.append(_("item {item}: {problem}").format(item=repr(item.id), problem=problem))
             continue
-        if item.needs_note(answer.value) and not answer.note.strip():
+        needs = still_needed(item, answer)
+        if needs.note:
             problems.append(_("item {item}: the answer {answer} needs a note saying why.").format(
                 item=repr(item.id), answer=repr(display_value(item, answer.value))))
-        if item.needs_action(answer.value):
-            action = answer.action
-            if action is None or not action.is_complete():
-                problems.append(_("item {item}: the answer {answer} needs an action with what, owner and due date.").format(
-                    item=repr(item.id), answer=repr(display_value(item, answer.value))))
+        if needs.action:
+            problems.append(_("item {item}: the answer {answer} needs an action with what, owner and due date.").format(
+                item=repr(item.id), answer=repr(display_value(item, answer.value))))
     problems += review_problems(run)
     problems += correction_problems(run)
     if final:
-        answered = {a.item for a in run.answers if a.value not in (None, "")}
+        answers = {answer.item: answer for answer in run.answers}
         for item in checklist.visible_items(values):
-            if item.required and item.id not in answered:
+            if still_needed(item, answers.get(item.id)).value:
                 missing.append(item.id)
         if missing:
             problems.append(_("required items not answered: {items}.").format(items=", ".join(missing)))
