@@ -219,3 +219,40 @@ def test_a_run_started_from_the_home_screen_compares_its_key_signals_with_the_sp
         session.release()
     finally:
         project.close()
+
+
+def test_the_push_decision_is_made_when_the_run_starts_and_carried_to_its_commit(project_repo):
+    """--push/--no-push, else the project's suggestion as this person answered it in the user
+    config: decided by RunSession.start, kept with the run, and not decided again when the
+    user config changes before the commit."""
+    from kundencheck.core import user_config
+    from kundencheck.core.user_config import PushDecision, decide_push, user_config_path, with_push_choice
+
+    assert [decide_push(flag, suggests, accepted) for flag, suggests, accepted in (
+        (True, False, None), (False, True, True), (None, False, True), (None, True, None), (None, True, True),
+        (None, True, False))] == [
+        PushDecision(True, user_config.PUSH_FLAG), PushDecision(False, user_config.PUSH_FLAG),
+        PushDecision(False, user_config.PUSH_NOT_SUGGESTED), PushDecision(False, user_config.PUSH_UNANSWERED),
+        PushDecision(True, user_config.PUSH_ACCEPTED), PushDecision(False, user_config.PUSH_DECLINED)]
+    assert decide_push(None, True, None).suggested and not decide_push(None, True, False).suggested
+
+    (project_repo / ".kundencheck" / "config.toml").write_text("[storage]\npush = true\n")
+    project = open_project(project_repo)
+    unanswered = RunSession.start(project, "build")
+    flagged = RunSession.start(project, "build", push=False)
+    folder = str(project.store.repository_folder)
+    path = user_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(with_push_choice("", folder, True))  # accepted after these runs started
+    accepted = RunSession.start(project, "build")
+    assert unanswered.push_decision.why == user_config.PUSH_UNANSWERED and not unanswered.wants_push()
+    assert flagged.push_decision.why == user_config.PUSH_FLAG and not flagged.wants_push()
+    assert accepted.push_decision.why == user_config.PUSH_ACCEPTED and accepted.wants_push()
+    for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
+                        ("expectations-match", "green"), ("self-critical", "ok")):
+        unanswered.set_value(item, value)
+    result = unanswered.commit()  # the suggestion not yet accepted when it started: said, not pushed
+    assert result.push_suggested and not unanswered.wants_push()
+    for session in (unanswered, flagged, accepted):
+        session.release()
+    project.close()

@@ -110,7 +110,7 @@ class Project:
         onto this project's answers branch (storage.branch, else HEAD) checks first; warnings."""
         return self.store.check_ready(self.config.branch or None)
 
-    def push_decision(self, flag: bool | None) -> PushDecision:
+    def decide_push(self, flag: bool | None) -> PushDecision:
         """Whether a run started now pushes after its commit (:func:`decide_push`): ``flag``
         (``--push``/``--no-push``), else the project's suggestion as this person answered it
         for this repository in their user config."""
@@ -298,15 +298,16 @@ TONE_HINT_LIMIT = 4_000
 
 
 class RunSession:
-    def __init__(self, project: Project | None, checklist: Checklist, run: Run, previous: Run | None = None) -> None:
+    def __init__(self, project: Project | None, checklist: Checklist, run: Run, previous: Run | None = None, *,
+                 push: PushDecision | None = None) -> None:
         self.project = project
         self.checklist = checklist
         self.run = run
         self.previous = previous
         self.committed: CommitResult | None = None
         self.draft_error: str | None = None
-        #: Whether the commit is pushed: decided once, when the run starts (see :meth:`start`).
-        self.push_decision = PushDecision(False)
+        #: Whether the commit is pushed, and why: decided once, when the run starts (see :meth:`start`).
+        self.push_decision = push or PushDecision(False)
         #: The phase's open actions from earlier runs, to review before the checklist; None
         #: until :meth:`load_open_actions` has read the history.
         self.open_actions: list[ActionThread] | None = None
@@ -327,17 +328,16 @@ class RunSession:
         """A new run of ``phase`` (or ``draft`` resumed), locked for this process. ``identity``:
         the author, when the caller has just read it from git config; else it is read now.
         ``push``: ``--push``/``--no-push`` as given (None: not given); whether the commit is
-        pushed is decided here, once (:func:`decide_push`), and kept in :attr:`push_decision`."""
+        pushed is decided here, once (:meth:`Project.decide_push`), and kept in :attr:`push_decision`."""
         checklist = project.checklist_for(phase)
         if identity is None:
             identity = project.store.identity()  # fails early, before anything is typed
-        decision = project.push_decision(push)
+        decision = project.decide_push(push)
         if draft is not None:
             run = draft
         else:
             run = answers_mod.new_run(checklist, identity, sprint=sprint)
-        session = cls(project, checklist, run)
-        session.push_decision = decision
+        session = cls(project, checklist, run, push=decision)
         session._lock = project.drafts.lock(run.id)
         return session
 
@@ -351,10 +351,9 @@ class RunSession:
         checklist = project.catalog.find(target.checklist, project.language)
         if identity is None:
             identity = project.store.identity()
-        decision = project.push_decision(push)
+        decision = project.decide_push(push)
         run = draft if draft is not None else correction_run(checklist, target, identity)
-        session = cls(project, checklist, run)
-        session.push_decision = decision
+        session = cls(project, checklist, run, push=decision)
         session.corrected = target
         session._lock = project.drafts.lock(run.id)
         return session

@@ -673,15 +673,15 @@ def config_command(ctx: click.Context, show_paths: bool, push_choice: str | None
 
 def _push_state(suggested: bool, accepted: bool | None) -> str:
     """Whether commits here are pushed, and why (the decision of core.user_config.decide_push)."""
-    from kundencheck.core.user_config import decide_push
+    from kundencheck.core import user_config
 
-    decision = decide_push(None, suggested, accepted)
-    if decision.suggested:
+    why = user_config.decide_push(None, suggested, accepted).why
+    if why == user_config.PUSH_UNANSWERED:
         return _("no: the project suggests it (storage.push), and you have not accepted that yet "
                  "(`kundencheck config --push accept`)")
-    if decision.push:
+    if why == user_config.PUSH_ACCEPTED:
         return _("yes: the project suggests it and you accepted that in the user config")
-    if suggested:
+    if why == user_config.PUSH_DECLINED:
         return _("no: the project suggests it, and you declined that in the user config")
     return _("no (only with --push)")
 
