@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -47,8 +46,7 @@ def _toml(value: Any) -> str:
     return tomlkit.item(value).as_string()
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     key: str  # the key in its table
     table: str | None  # None: top level
     flag: str  # the init flag that sets it

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kundencheck.core.answers_csv import rows_csv
 from kundencheck.core.history import ActionThread, DueCheck, HistorySummary, by_urgency, owner_matches
@@ -24,8 +23,7 @@ from kundencheck.core.text import clean_text, one_line
 SCHEMA = 1
 
 
-@dataclass(frozen=True)
-class ActionFilter:
+class ActionFilter(NamedTuple):
     """Which threads a list holds: of one phase, one owner (a part of the owner as typed, or the
     person ``mine``), only overdue ones. Open threads only."""
 

@@ -71,9 +71,6 @@ def all_safe_ids(ids: set) -> bool:
     return all(is_safe_id(value) for value in ids.difference(_KNOWN_SAFE_IDS))
 
 
-# The small immutable records here and in the store and scoring are NamedTuples: a frozen
-# dataclass compiles six methods when its module is imported (Python 3.11), which cost about a
-# millisecond per class at every start, before the first frame.
 class Option(NamedTuple):
     """One choice of a choice item: its stable id, the label shown and, optionally, its band."""
 

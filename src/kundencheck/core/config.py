@@ -51,7 +51,6 @@ class ConfigError(UsageError):
         self.key = key
 
 
-# A NamedTuple, not a frozen dataclass: cheaper to define at every start (see core/checklist.py).
 class ToneConfig(NamedTuple):
     """The ``[tone]`` table: whether notes are checked for contemptuous or fatalistic words
     about the client (core/tone.py), the project's own words, and shipped ones it ignores."""

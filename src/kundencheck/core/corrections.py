@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from kundencheck.core.answers import Run
 
@@ -39,8 +39,7 @@ def _when(run: Run) -> dt.datetime:
     return run.finished or run.started
 
 
-@dataclass(frozen=True)
-class Correction:
+class Correction(NamedTuple):
     """How the run the views show came to differ from the one first committed."""
 
     #: The id of the latest correction: the effective run's id.
@@ -72,8 +71,7 @@ class Correction:
         return person_key(self.author) != person_key(self.original_author)
 
 
-@dataclass(frozen=True)
-class StrayCorrection:
+class StrayCorrection(NamedTuple):
     """A correction that could not be applied; it is read as an ordinary run."""
 
     run: str
@@ -189,8 +187,7 @@ def _chain(root: Run, children: dict[str, list[Run]]) -> list[Run]:
 # --------------------------------------------------------------------------------- what to amend
 
 
-@dataclass(frozen=True)
-class AmendRefusal:
+class AmendRefusal(NamedTuple):
     """Why a run cannot be corrected; the CLI and the TUI say it in words."""
 
     #: "not-found", "ambiguous", "corrected", "other-phase", "none-of-mine"

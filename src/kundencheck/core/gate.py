@@ -37,7 +37,8 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from kundencheck.core.answers import raised
 from kundencheck.core.bands import item_of
@@ -89,8 +90,7 @@ RULE_TITLES = {
 STATUS_CHECK_RULES = ("due", "overdue_action")
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One thing the gate found: which rule, how bad, and a one-paragraph message."""
 
     rule: str
@@ -105,7 +105,7 @@ class Finding:
     #: A file in the repository to point at (an answers file, or the config for a due check).
     file: str | None = None
     #: Rule-specific facts for the JSON document (see docs/gate.md).
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any] = MappingProxyType({})
     #: Whether the text and GitHub outputs list it: of a phase's overdue actions only the
     #: first few are (``history.threads_to_show``); the JSON document lists every finding.
     shown: bool = True

@@ -133,8 +133,7 @@ def compare(now: AnswerValue | None, before: AnswerValue | None, item: Item | No
 # --------------------------------------------------------------------------------- sprint pictures
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One person's answer to one item in a sprint picture."""
 
     run: str
@@ -402,8 +401,7 @@ def trend_counts(trends: Mapping[str, Trend]) -> dict[str, int]:
     return counts
 
 
-@dataclass(frozen=True)
-class Streak:
+class Streak(NamedTuple):
     checklist: str
     phase: str
     item: str
@@ -451,8 +449,7 @@ class ActionState(StrEnum):
     DROPPED = "dropped"
 
 
-@dataclass(frozen=True)
-class ReviewEvent:
+class ReviewEvent(NamedTuple):
     """One review of an action thread: which run decided what, when, and why."""
 
     run: str
@@ -462,8 +459,7 @@ class ReviewEvent:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class RaisedAction:
+class RaisedAction(NamedTuple):
     """One action as a run recorded it with an answer: one word of a thread."""
 
     run: str
@@ -609,8 +605,7 @@ class ActionThread:
 TrackedAction = ActionThread
 
 
-@dataclass(frozen=True)
-class StrayReview:
+class StrayReview(NamedTuple):
     """A review naming an action that no run recorded (a hand edit, or a run not merged yet)."""
 
     run: str
@@ -716,8 +711,7 @@ def by_urgency(threads: Iterable[ActionThread]) -> list[ActionThread]:
 SHOWN_PER_PHASE = 5
 
 
-@dataclass(frozen=True)
-class PhaseThreads:
+class PhaseThreads(NamedTuple):
     """The threads of one phase a view lists: the first ``shown`` of them (most urgent first),
     and how many more there are (``kundencheck actions --phase PHASE`` lists them all)."""
 
@@ -754,8 +748,7 @@ def owner_matches(owner: str, wanted: str) -> bool:
 # --------------------------------------------------------------------------------- due checks
 
 
-@dataclass(frozen=True)
-class DueCheck:
+class DueCheck(NamedTuple):
     phase: str
     cadence_days: int
     #: The day of the phase's latest run (in the run's own time zone), None if never checked.
