@@ -45,7 +45,7 @@ def build(path: Path, *, separate: bool) -> Path:
     checklist = load_catalog(path).find("build", "en")
     items = [item for item in checklist.items if item.kind.value in ("traffic-light", "scale")][:ITEMS_WITH_ACTIONS]
     assert len(items) == ITEMS_WITH_ACTIONS
-    start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
     for n in range(RUNS):
         started = start + dt.timedelta(days=n)
         run = answers_mod.new_run(checklist, Person("Ana", "ana@example.com"), started=started)

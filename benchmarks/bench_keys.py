@@ -64,7 +64,7 @@ def session_for(n: int, drafts_dir: Path | None):
     from kundencheck.session import RunSession
 
     cl = checklist(n)
-    started = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone.utc)
+    started = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
     run = answers_mod.new_run(cl, Person("Erika Mustermann", "erika@example.com"), started=started)
     session = RunSession(None, cl, run)
     if drafts_dir is not None:  # save a draft after every change, as a real run does

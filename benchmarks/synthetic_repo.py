@@ -30,7 +30,7 @@ PHASE_WEIGHTS = [("build", 8), ("design", 1), ("acceptance", 1)]
 
 GENERATION = 2
 _TEMPLATES: dict[tuple[str, int], tuple[str, list[str]]] = {}
-_T0 = dt.datetime(2000, 1, 1, 0, 0, tzinfo=dt.timezone.utc)
+_T0 = dt.datetime(2000, 1, 1, 0, 0, tzinfo=dt.UTC)
 VARIANTS = 64  # distinct answer patterns per phase; rendering each once keeps building fast
 
 

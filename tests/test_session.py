@@ -226,7 +226,12 @@ def test_the_push_decision_is_made_when_the_run_starts_and_carried_to_its_commit
     config: decided by RunSession.start, kept with the run, and not decided again when the
     user config changes before the commit."""
     from kundencheck.core import user_config
-    from kundencheck.core.user_config import PushDecision, decide_push, user_config_path, with_push_choice
+    from kundencheck.core.user_config import (
+        PushDecision,
+        decide_push,
+        user_config_path,
+        with_push_choice,
+    )
 
     assert [decide_push(flag, suggests, accepted) for flag, suggests, accepted in (
         (True, False, None), (False, True, True), (None, False, True), (None, True, None), (None, True, True),

@@ -15,7 +15,13 @@ from kundencheck.core.answers import Action, Answer
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.checklist import Checklist, Kind
 from kundencheck.core.history import previous_sprint
-from kundencheck.core.i18n import N_, _, language_from_environment, set_language, translate
+from kundencheck.core.i18n import (
+    N_,
+    _,
+    language_from_environment,
+    set_language,
+    translate,
+)
 from kundencheck.core.message import build_message
 from kundencheck.core.people import Person
 

@@ -23,7 +23,12 @@ from kundencheck.core.config import CONFIG_PATH, Config, check_branch, load_conf
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
 from kundencheck.core.i18n import _, set_language
 from kundencheck.core.scoring import Tally, tally
-from kundencheck.core.user_config import PushDecision, decide_push, effective_language, load_user_config
+from kundencheck.core.user_config import (
+    PushDecision,
+    decide_push,
+    effective_language,
+    load_user_config,
+)
 from kundencheck.store.drafts import DraftStore
 from kundencheck.store.git_store import CommitResult, GitStore, Identity
 
@@ -179,7 +184,11 @@ class Project:
         :func:`find_run_to_amend`): ``ref`` (a run id or its unique beginning), else the
         person's latest run of the current sprint of ``phase`` (default: the current phase).
         Raises :class:`AmendRefused` saying why not. Reads the history (through the cache)."""
-        from kundencheck.core.corrections import AmendRefusal, find_run_to_amend, resolve
+        from kundencheck.core.corrections import (
+            AmendRefusal,
+            find_run_to_amend,
+            resolve,
+        )
         from kundencheck.store.history_cache import load_runs
 
         runs, _errors = load_runs(self.store, rev=self.config.branch or "HEAD")
@@ -324,7 +333,7 @@ class RunSession:
 
     @classmethod
     def start(cls, project: Project, phase: str, *, sprint: str | None = None, draft: Run | None = None,
-              identity: Identity | None = None, push: bool | None = None) -> "RunSession":
+              identity: Identity | None = None, push: bool | None = None) -> RunSession:
         """A new run of ``phase`` (or ``draft`` resumed), locked for this process. ``identity``:
         the author, when the caller has just read it from git config; else it is read now.
         ``push``: ``--push``/``--no-push`` as given (None: not given); whether the commit is
@@ -343,7 +352,7 @@ class RunSession:
 
     @classmethod
     def start_correction(cls, project: Project, target: Run, *, draft: Run | None = None,
-                         identity: Identity | None = None, push: bool | None = None) -> "RunSession":
+                         identity: Identity | None = None, push: bool | None = None) -> RunSession:
         """A correction of ``target`` (or ``draft``, a correction of it resumed): a new run of the
         same checklist and sprint that starts with ``target``'s answers, notes, actions and
         reviews, records ``corrects`` and needs a note saying why (docs/history.md). ``push``:
@@ -630,8 +639,7 @@ class RunSession:
             self.project.run_to_amend(self.run.corrects, phase=self.run.phase, expected_phase=self.run.phase)
         run = self._pruned()
         run.finished = answers_mod.now()
-        if run.finished < run.started:
-            run.finished = run.started
+        run.finished = max(run.finished, run.started)
         from kundencheck.core.message import build_message
 
         content = answers_mod.dumps(run, self.checklist).encode("utf-8")
@@ -701,7 +709,7 @@ class RunSession:
         except KundencheckError as exc:  # git failed before it got as far as pushing
             result = result._replace(pushed=None, push_failure=PushFailure(
                 PushRefusal.FAILED, result.branch or "", detail=str(exc)))
-        except Exception as exc:  # a bug; the commit is made all the same
+        except Exception as exc:  # noqa: BLE001 (a bug; the commit is made all the same)
             result = result._replace(pushed=None, push_failure=PushFailure(PushRefusal.FAILED, result.branch or "", detail=_(
                 "an unexpected internal error happened while pushing ({error}); this is a bug in kundencheck").format(
                 error=type(exc).__name__)))

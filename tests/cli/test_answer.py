@@ -308,7 +308,7 @@ def test_template_lists_the_open_threads_as_empty_reviews_and_from_takes_them(hi
 
 
 def test_an_empty_decision_with_a_note_is_a_problem_and_separate_must_be_a_boolean(history_repo):
-    repo, runs = history_repo["path"], history_repo["runs"]
+    repo = history_repo["path"]
     import tomlkit
 
     doc = tomlkit.parse(fill(template(repo), COMPLETE))
@@ -320,7 +320,7 @@ def test_an_empty_decision_with_a_note_is_a_problem_and_separate_must_be_a_boole
 
 
 def test_separate_true_makes_a_new_thread_from_a_file(history_repo):
-    repo, runs = history_repo["path"], history_repo["runs"]
+    repo = history_repo["path"]
     answers = COMPLETE | {"client-contacted": {"status": "red", "note": "x",
                                                "action": {"what": "New", "owner": "Jo", "due": dt.date(2026, 12, 4),
                                                           "separate": True}}}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 
 import pytest
 import tomlkit
-import tomllib
 
 from kundencheck.core.answers import (
     ANSWERS_DIR,
@@ -94,18 +94,18 @@ kind = "text"
 
 
 def make_run(*answers: Answer, **overrides) -> Run:
-    fields = dict(
-        id="20261127T091500Z-build-erika-3f9a1c",
-        checklist="build",
-        checklist_version="1.0",
-        phase="build",
-        language="en",
-        sprint="2026-W48",
-        author="Erika Mustermann <erika@example.com>",
-        started=STARTED,
-        finished=FINISHED,
-        answers=list(answers),
-    )
+    fields = {
+        "id": "20261127T091500Z-build-erika-3f9a1c",
+        "checklist": "build",
+        "checklist_version": "1.0",
+        "phase": "build",
+        "language": "en",
+        "sprint": "2026-W48",
+        "author": "Erika Mustermann <erika@example.com>",
+        "started": STARTED,
+        "finished": FINISHED,
+        "answers": list(answers),
+    }
     fields.update(overrides)
     return Run(**fields)
 
@@ -234,14 +234,14 @@ def test_traffic_light_is_stored_as_status_others_as_value():
 def _complete_example(checklist_doc: str) -> str:
     """The whole checklist of docs/checklist-format.md, under "A complete example"."""
     section = checklist_doc.split("## A complete example\n", 1)[1]
-    return re.search(r"```toml\n(.*?)```", section, flags=re.S).group(1)
+    return re.search(r"```toml\n(.*?)```", section, flags=re.DOTALL).group(1)
 
 
 def test_answers_format_doc_example_loads():
     from pathlib import Path
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "answers-format.md").read_text(encoding="utf-8")
-    block = re.search(r"```toml\n(.*?)```", doc, flags=re.S).group(1)
+    block = re.search(r"```toml\n(.*?)```", doc, flags=re.DOTALL).group(1)
     run = loads(block, "docs/answers-format.md")
     assert run.id == "20261127T091500Z-build-erika-3f9a1c"
     assert run.answers[0].action == Action(
@@ -258,7 +258,7 @@ def test_answers_format_doc_example_is_exactly_what_dumps_writes():
     from pathlib import Path
 
     docs = Path(__file__).resolve().parents[2] / "docs"
-    block = re.search(r"```toml\n(.*?)```", (docs / "answers-format.md").read_text(encoding="utf-8"), flags=re.S).group(1)
+    block = re.search(r"```toml\n(.*?)```", (docs / "answers-format.md").read_text(encoding="utf-8"), flags=re.DOTALL).group(1)
     checklist_doc = (docs / "checklist-format.md").read_text(encoding="utf-8")
     checklist = checklist_from_dict(tomllib.loads(_complete_example(checklist_doc)))
     assert dumps(loads(block), checklist) == block
@@ -587,7 +587,7 @@ def test_new_run_fills_in_from_the_checklist():
 def test_new_run_without_start_uses_now_with_offset():
     run = new_run(CHECKLIST, Person("E", "e@x"))
     assert run.started.tzinfo is not None and run.started.microsecond == 0
-    assert abs(run.started - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=1)
+    assert abs(run.started - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
 
 
 def test_run_path():

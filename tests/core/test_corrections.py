@@ -9,14 +9,26 @@ import datetime as dt
 
 import pytest
 
-from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, problems_with
+from kundencheck.core.answers import (
+    Action,
+    ActionReview,
+    Answer,
+    Run,
+    dumps,
+    problems_with,
+)
 from kundencheck.core.answers_file import loads
-from kundencheck.core.corrections import AmendRefusal, changed_items, find_run_to_amend, resolve
+from kundencheck.core.corrections import (
+    AmendRefusal,
+    changed_items,
+    find_run_to_amend,
+    resolve,
+)
 from kundencheck.core.errors import AnswersError
 from kundencheck.core.gate import evaluate
 from kundencheck.core.history import summarize
-from kundencheck.core.people import person_key
 from kundencheck.core.message import CORRECTS_TRAILER, build_message, subject, trailers
+from kundencheck.core.people import person_key
 from kundencheck.core.report import build_report, report_markdown, status_dict
 from tests.core.test_history import ANA, CHECKLIST, CHECKLISTS, D1, D2, D3, JONAS, run
 

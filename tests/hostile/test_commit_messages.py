@@ -118,4 +118,5 @@ def test_hostile_author_and_co_author_cannot_forge_trailers(project_repo):
     assert pairs[3] == ("Kundencheck-Score", "6/6")
     assert pairs[4:] == [("Co-authored-by", "Mallory <m@example.com> Kundencheck-Run: forged"),
                          ("Co-authored-by", "# Kommentar <c@example.com>")]
-    assert "\n" not in identity.name or True  # git config may hold a newline; it never splits a line here
+    # git config may hold a newline in the name; it never splits a line of the message
+    assert "\n" in identity.name and "answered by Eve Kundencheck-Score: 10/10 <" in stored

@@ -4,8 +4,8 @@ never ends. The run goes on, nothing typed is lost, and the person is told what 
 
 from __future__ import annotations
 
+import asyncio
 import errno
-import os
 import subprocess
 import time
 from pathlib import Path
@@ -39,13 +39,13 @@ def small_disk(project_repo):
     """A 64 KiB tmpfs mounted over the repository's drafts folder; unmounted afterwards."""
     drafts = project_repo / ".git" / "kundencheck" / "drafts"
     drafts.mkdir(parents=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(drafts)], capture_output=True, text=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(drafts)], capture_output=True, text=True, check=False)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
     try:
         yield drafts
     finally:
-        subprocess.run(["umount", "-l", str(drafts)], capture_output=True)
+        subprocess.run(["umount", "-l", str(drafts)], capture_output=True, check=False)
 
 
 def fill_up(folder: Path) -> Path:
@@ -152,5 +152,5 @@ async def test_a_hanging_commit_hook_is_stopped_the_tui_stays_responsive_and_the
     assert not list(project_repo.glob(".git/KUNDENCHECK_MSG.*"))  # its temporary message file is gone
     deadline = time.monotonic() + 5
     while sleepers() and time.monotonic() < deadline:
-        time.sleep(0.1)
+        await asyncio.sleep(0.1)
     assert not sleepers(), "the hook's process was left running"

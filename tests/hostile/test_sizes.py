@@ -26,7 +26,13 @@ from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
 from tests.conftest import git
-from tests.hostile.conftest import GERMAN, add_checklist, flat, hostile_checklist, screen_text
+from tests.hostile.conftest import (
+    GERMAN,
+    add_checklist,
+    flat,
+    hostile_checklist,
+    screen_text,
+)
 
 RESPONSIVE = 5.0  # seconds: a guard against hangs only (CI machines are shared); benchmarks/bench_keys.py has the real figures
 ROOT = Path(__file__).resolve().parents[2]
@@ -265,7 +271,7 @@ async def test_ten_thousand_runs_in_the_history(big_history):
         screen = app.screen
         slowest = 0.0
         for key, expected in (("j", 1), ("k", 0), ("j", 1), ("k", 0)):
-            slowest = max(slowest, await latency(pilot, key, lambda: screen.query_one("#items").highlighted == expected))
+            slowest = max(slowest, await latency(pilot, key, lambda expected=expected: screen.query_one("#items").highlighted == expected))
         assert slowest < RESPONSIVE, f"a key took {slowest:.2f} s while {len(busy)} workers read the history"
         assert app.is_running
         await pilot.press("ctrl+q")

@@ -164,8 +164,8 @@ PROJECT = {
     "history": ("the health matrix of build: symbols, words, trend arrows, ⚠; the focused cell's answers", True,
                 ["wait-home", "h"]),
     "actions": ("the action review: open actions with owner, due, ⚠ overdue; d, o, x", False, []),
-    "participants": ("who is answering together: two recent authors, Ana picked ([✔] and the word picked, not only "
-                     "a colour), Erika not ([ ]), a field for others", False, ["escape", "p", "pick-first"]),
+    "participants": (("who is answering together: two recent authors, Ana picked ([✔] and the word picked, not only "
+                      "a colour), Erika not ([ ]), a field for others"), False, ["escape", "p", "pick-first"]),
 }
 
 

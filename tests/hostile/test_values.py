@@ -37,7 +37,7 @@ TODAY = "2026-04-10"
 
 def kundencheck(repo: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True,
-                            text=True, timeout=timeout, stdin=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1", COLUMNS="200"))
+                            text=True, timeout=timeout, stdin=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1", COLUMNS="200"), check=False)
     output = result.stdout + result.stderr
     assert "Traceback" not in output and "internal error" not in output, output[-3000:]
     assert result.returncode != 70, output[-3000:]
@@ -103,7 +103,7 @@ async def test_home_and_history_screens_show_the_rest_of_the_history(hostile_his
     from kundencheck.tui.screens.history import HistoryScreen
     from tests.tui.conftest import project_app, screen_text
 
-    repo, _history, written = hostile_history
+    repo, _history, _written = hostile_history
     app, project = project_app(repo)
     try:
         async with app.run_test(size=(200, 40)) as pilot:

@@ -5,8 +5,6 @@ hint under the note field, driven by keys through Textual's pilot on real reposi
 
 from __future__ import annotations
 
-import tomllib
-
 from textual.widgets import Input, Static
 
 from kundencheck.core import answers_file

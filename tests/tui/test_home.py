@@ -14,12 +14,12 @@ from textual.widgets import DataTable, OptionList
 
 from kundencheck.core import answers_file
 from kundencheck.session import Project, RunSession, open_project
+from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.actions import ActionsScreen
 from kundencheck.tui.screens.dialogs import ResumeDraftScreen
 from kundencheck.tui.screens.history import HistoryScreen
 from kundencheck.tui.screens.home import HomeScreen
 from kundencheck.tui.screens.review import ReviewScreen
-from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.run import RunScreen
 from tests.conftest import git
 from tests.tui.conftest import project_app, screen_text
@@ -414,7 +414,6 @@ def test_home_command_opens_the_app_on_the_home_screen(history_repo, monkeypatch
 
     def fake_run(self, *args, **kwargs):
         seen.update(home=self.start_at_home, project=self.project.root, phase=self.phase)
-        return None
 
     monkeypatch.setattr(KundencheckApp, "run", fake_run)
     result = CliRunner().invoke(main, ["-C", str(history_repo["path"]), "home"], catch_exceptions=False)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
-
 from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
@@ -73,7 +71,8 @@ async def test_answer_whole_checklist_by_keys_and_commit(project_repo):
     assert run.answer("self-critical").value.startswith("We argued")
 
     message = git(project_repo, "log", "-1", "--format=%B")
-    trailers = subprocess.run(["git", "interpret-trailers", "--parse"], input=message, capture_output=True, text=True).stdout
+    trailers = subprocess.run(["git", "interpret-trailers", "--parse"], input=message, capture_output=True,  # noqa: ASYNC221 (the app has ended)
+                              text=True, check=False).stdout
     assert f"Kundencheck-Run: {run.id}" in trailers
     assert "Kundencheck-Phase: build" in trailers
     assert "Kundencheck-Score: 5/8" in trailers
@@ -122,7 +121,7 @@ async def test_note_by_key_and_escape_back():
 
 
 async def test_help_and_quit_confirmation():
-    app, session = offline_app()
+    app, _session = offline_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)

@@ -44,7 +44,13 @@ Examples:
 def actions(ctx: click.Context, phase: str | None, owner: str | None, mine: bool, overdue: bool, fmt: str,
             today: dt.datetime | None) -> None:
     from kundencheck.core.action_list import (
-        ActionFilter, actions_csv, actions_ics, actions_json, closed, due_checks, select,
+        ActionFilter,
+        actions_csv,
+        actions_ics,
+        actions_json,
+        closed,
+        due_checks,
+        select,
     )
     from kundencheck.core.checklist import is_safe_id
 
@@ -64,7 +70,7 @@ def actions(ctx: click.Context, phase: str | None, owner: str | None, mine: bool
         elif fmt == "csv":
             _write_bytes(actions_csv(summary, threads).encode("utf-8"))
         elif fmt == "ics":
-            stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+            stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
             _write_bytes(actions_ics(summary, threads, due_checks(summary, selection), project=project.config.project,
                                      stamp=stamp, done=closed(summary, selection)))
         else:

@@ -14,9 +14,15 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from kundencheck.core.answers_csv import rows_csv
-from kundencheck.core.history import ActionThread, DueCheck, HistorySummary, by_urgency, owner_matches
-from kundencheck.core.people import Person, author_name, is_owned_by
+from kundencheck.core.history import (
+    ActionThread,
+    DueCheck,
+    HistorySummary,
+    by_urgency,
+    owner_matches,
+)
 from kundencheck.core.i18n import _
+from kundencheck.core.people import Person, author_name, is_owned_by
 from kundencheck.core.report import action_dict, question_of
 from kundencheck.core.text import clean_text, one_line
 

@@ -127,7 +127,7 @@ class Run:
     @property
     def path(self) -> str:
         """Where the run is stored, relative to the repository top."""
-        return f"{ANSWERS_DIR}/{self.started.astimezone(dt.timezone.utc):%Y}/{self.id}.toml"
+        return f"{ANSWERS_DIR}/{self.started.astimezone(dt.UTC):%Y}/{self.id}.toml"
 
 
 def now() -> dt.datetime:
@@ -147,7 +147,7 @@ def new_run_id(started: dt.datetime, phase: str, author_email: str) -> str:
     Time first (so files sort by time), then phase and author for humans, then 6 random hex
     digits for the collision the first two parts cannot rule out.
     """
-    stamp = started.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = started.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     who = slug(author_email.split("@")[0], 16)
     # A phase id may have 64 characters; cut it so the run id stays within the 80 that
     # loads() accepts (16 + 1 + 32 + 1 + 16 + 1 + 6 = 73).
@@ -305,9 +305,8 @@ def value_problem(item: Item, value: Any) -> str | None:
     elif item.kind is Kind.DATE:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             return _("value {value} is not a date (write it as 2026-12-31, without quotes).").format(value=_shown(value))
-    elif item.kind is Kind.TEXT:
-        if not isinstance(value, str):
-            return _("value {value} is not text (write it in quotes).").format(value=_shown(value))
+    elif item.kind is Kind.TEXT and not isinstance(value, str):
+        return _("value {value} is not text (write it in quotes).").format(value=_shown(value))
     return None
 
 
@@ -585,7 +584,7 @@ def is_moment(value: Any) -> bool:
     if 1 < value.year < 9999:
         return True  # an offset moves a moment by less than a day
     try:
-        value.astimezone(dt.timezone.utc)
+        value.astimezone(dt.UTC)
     except OverflowError:
         return False
     return True

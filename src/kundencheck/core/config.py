@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kundencheck.core.checklist import MAX_FILE_BYTES, describe_value, is_safe_id, parse_toml_bytes, read_file_bytes
+from kundencheck.core.checklist import (
+    MAX_FILE_BYTES,
+    describe_value,
+    is_safe_id,
+    parse_toml_bytes,
+    read_file_bytes,
+)
 from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
 

@@ -24,8 +24,9 @@ Pure: runs in, the runs as the views see them out (docs/history.md, "Corrections
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 from kundencheck.core.answers import Run
 

@@ -28,13 +28,22 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
 from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Run
 from kundencheck.core.answers_file import loads
-from kundencheck.core.bands import RANK, answer_band, answer_score, count_bands, guess_kind, item_of, run_counts
+from kundencheck.core.bands import (
+    RANK,
+    answer_band,
+    answer_score,
+    count_bands,
+    guess_kind,
+    item_of,
+    run_counts,
+)
 from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item, Kind
 from kundencheck.core.config import DEFAULT_CADENCE_DAYS
 from kundencheck.core.corrections import Correction, StrayCorrection, resolve
@@ -488,7 +497,7 @@ THREAD_ID_LENGTH = 6
 def thread_id(run_id: str, item_id: str) -> str:
     """The short id of the thread whose first action is (``run_id``, ``item_id``): six letters
     and digits from a hash of the two, so every clone with that action names it the same."""
-    number = int.from_bytes(hashlib.sha256(f"{run_id}/{item_id}".encode("utf-8")).digest()[:8], "big")
+    number = int.from_bytes(hashlib.sha256(f"{run_id}/{item_id}".encode()).digest()[:8], "big")
     chars = []
     for _n in range(THREAD_ID_LENGTH):
         number, rest = divmod(number, len(_ID_ALPHABET))

@@ -10,7 +10,8 @@ link) keeps its own line whole.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from kundencheck.core.answers import Answer, Run, display_value
 from kundencheck.core.bands import answer_band

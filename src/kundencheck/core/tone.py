@@ -21,7 +21,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import Iterable, NamedTuple, Sequence
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from kundencheck.core.config import ToneConfig
 

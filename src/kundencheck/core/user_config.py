@@ -32,7 +32,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kundencheck.core.checklist import describe_value
-from kundencheck.core.config import ConfigError, key_line, read_settings_file, setting_problem
+from kundencheck.core.config import (
+    ConfigError,
+    key_line,
+    read_settings_file,
+    setting_problem,
+)
 from kundencheck.core.i18n import N_, SUPPORTED, _, language_from_environment
 
 APP_NAME = "kundencheck"

@@ -6,10 +6,12 @@ the answers file (``participants``) and become ``Co-authored-by`` trailers of th
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.strip import Strip
 from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.selection_list import Selection
@@ -20,7 +22,6 @@ from kundencheck.core.people import checked_person, person_key
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
 from kundencheck.tui.screens.dialogs import DialogBox, DialogScreen
-
 
 #: How a picked and an unpicked person's line starts; a picked line also ends with "· picked".
 PICKED_MARK, UNPICKED_MARK = "[✔]", "[ ]"
@@ -62,7 +63,7 @@ class ParticipantsScreen(DialogScreen[list[str]]):
     }
     """
 
-    BINDINGS = [Binding("escape", "done", N_("Done"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "done", N_("Done"))]
 
     def __init__(self, session: RunSession) -> None:
         super().__init__()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -30,7 +31,6 @@ from kundencheck.tui.widgets.progress_line import ProgressLine
 from kundencheck.tui.widgets.question import TRAFFIC_KEYS, QuestionPanel, answer_symbol
 from kundencheck.tui.widgets.title_bar import TitleBar
 
-
 #: Notes longer than this are not put into the one-line note field (see _fill_note_field).
 NOTE_FIELD_LIMIT = 2_000
 
@@ -44,7 +44,7 @@ def tone_hint_text(words: list[str]) -> str:
 class RunScreen(TranslatedBindings, Screen):
     """Walks through the visible items of the session's checklist."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # The ids are what a user remaps in the [keys] table of their user config (README:
         # "Remapping keys"); keep them stable.
         Binding("down,j", "move(1)", N_("Next"), show=False, id="next-item"),
