@@ -81,7 +81,8 @@ class DraftStore:
         return self.folder / f"{run_id}.toml"
 
     def save(self, run: Run, checklist: Checklist | None = None) -> Path:
-        from kundencheck.store.atomic import atomic_write  # not needed until the first answer
+        # Not needed until the first answer.
+        from kundencheck.store.atomic import atomic_write
 
         path = self._path(run.id)
         try:
