@@ -24,6 +24,7 @@ from pathlib import Path
 from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import Action, Answer
 from kundencheck.core.catalog import load_catalog
+from kundencheck.core.people import Person
 
 WHERE = Path("/tmp/kundencheck-bench-actions")
 RUNS = 100
@@ -44,10 +45,10 @@ def build(path: Path, *, separate: bool) -> Path:
     checklist = load_catalog(path).find("build", "en")
     items = [item for item in checklist.items if item.kind.value in ("traffic-light", "scale")][:ITEMS_WITH_ACTIONS]
     assert len(items) == ITEMS_WITH_ACTIONS
-    start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
     for n in range(RUNS):
         started = start + dt.timedelta(days=n)
-        run = answers_mod.new_run(checklist, "Ana <ana@example.com>", "ana@example.com", started=started)
+        run = answers_mod.new_run(checklist, Person("Ana", "ana@example.com"), started=started)
         run.id = f"{started:%Y%m%dT%H%M%SZ}-build-ana-{n:06x}"
         run.finished = started + dt.timedelta(minutes=5)
         for k, item in enumerate(items):

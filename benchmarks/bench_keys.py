@@ -60,11 +60,12 @@ def host_app(session):
 
 def session_for(n: int, drafts_dir: Path | None):
     from kundencheck.core import answers as answers_mod
+    from kundencheck.core.people import Person
     from kundencheck.session import RunSession
 
     cl = checklist(n)
-    started = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone.utc)
-    run = answers_mod.new_run(cl, "Erika Mustermann <erika@example.com>", "erika@example.com", started=started)
+    started = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC)
+    run = answers_mod.new_run(cl, Person("Erika Mustermann", "erika@example.com"), started=started)
     session = RunSession(None, cl, run)
     if drafts_dir is not None:  # save a draft after every change, as a real run does
         from kundencheck.store.drafts import DraftStore

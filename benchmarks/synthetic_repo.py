@@ -22,6 +22,7 @@ from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import Action, Answer
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.checklist import Kind
+from kundencheck.core.people import Person
 
 AUTHORS = [("Ana Schäfer", "ana@example.com"), ("Jonas Berg", "jonas@example.com"), ("Lea Yıldız", "lea@example.com"), ("Tom Weber", "tom@example.com")]
 PHASE_WEIGHTS = [("build", 8), ("design", 1), ("acceptance", 1)]
@@ -29,7 +30,7 @@ PHASE_WEIGHTS = [("build", 8), ("design", 1), ("acceptance", 1)]
 
 GENERATION = 2
 _TEMPLATES: dict[tuple[str, int], tuple[str, list[str]]] = {}
-_T0 = dt.datetime(2000, 1, 1, 0, 0, tzinfo=dt.timezone.utc)
+_T0 = dt.datetime(2000, 1, 1, 0, 0, tzinfo=dt.UTC)
 VARIANTS = 64  # distinct answer patterns per phase; rendering each once keeps building fast
 
 
@@ -39,7 +40,7 @@ def _template(checklist, variant: int) -> tuple[str, list[str]]:
     key = (checklist.id, variant)
     if key not in _TEMPLATES:
         rng = random.Random(variant)
-        run = answers_mod.new_run(checklist, "AUTHOR", "a@example.com", sprint="SPRINT", started=_T0)
+        run = answers_mod.new_run(checklist, Person("AUTHOR"), sprint="SPRINT", started=_T0)
         run.id = "RUNID"
         run.finished = _T0 + dt.timedelta(minutes=1)
         values: dict = {}
@@ -91,7 +92,7 @@ def _answers_file(checklist, author, started: dt.datetime, rng: random.Random,
                   open_actions: list[tuple[str, str]]) -> tuple[str, str, list[tuple[str, str]]]:
     """(path, text, the phase's open actions after this run) of one run."""
     name, email = author
-    run = answers_mod.new_run(checklist, f"{name} <{email}>", email, started=started)
+    run = answers_mod.new_run(checklist, Person(name, email), started=started)
     run.id = f"{run.id[:-6]}{rng.getrandbits(24):06x}"
     finished = started + dt.timedelta(minutes=rng.randint(4, 15))
     template, raising = _template(checklist, rng.randrange(VARIANTS))

@@ -14,6 +14,7 @@ from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import Action, ActionReview, Answer
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.message import build_message
+from kundencheck.core.people import Person
 from kundencheck.store.git_store import GitStore
 
 CET = dt.timezone(dt.timedelta(hours=1))
@@ -27,7 +28,7 @@ def commit_run(store: GitStore, checklist, who, sprint: str, started: dt.datetim
     name, email = who
     store.set_local_config("user.name", name)
     store.set_local_config("user.email", email)
-    run = answers_mod.new_run(checklist, f"{name} <{email}>", email, sprint=sprint, started=started)
+    run = answers_mod.new_run(checklist, Person(name, email), sprint=sprint, started=started)
     run.answers = answers
     run.reviews = list(reviews)
     run.finished = started + dt.timedelta(minutes=7)

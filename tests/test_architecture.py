@@ -400,3 +400,29 @@ def test_every_command_kept_in_a_module_of_its_own_is_found_by_its_name():
     assert set(main.lazy_commands) <= set(main.list_commands(ctx))
     for name in main.lazy_commands:
         assert main.get_command(ctx, name).name == name
+
+
+def frozen_dataclasses(source: str) -> list[str]:
+    """The classes in ``source`` decorated ``@dataclass(frozen=True)``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef):
+            for decorator in node.decorator_list:
+                if (isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "dataclass"
+                        and any(k.arg == "frozen" and getattr(k.value, "value", False) is True for k in decorator.keywords)):
+                    found.append(node.name)
+    return found
+
+
+def test_the_checker_of_the_record_convention_finds_a_frozen_dataclass():
+    assert frozen_dataclasses("@dataclass(frozen=True)\nclass A:\n    x: int\n") == ["A"]
+    assert frozen_dataclasses("@dataclass(slots=True)\nclass A:\n    x: int\n") == []
+
+
+def test_small_immutable_records_are_named_tuples():
+    """CONTRIBUTING.md, "The rules the code follows": a small immutable record is a NamedTuple,
+    a record changed in place a dataclass. The checklist is the one frozen dataclass (it builds
+    its item index when it is made)."""
+    found = {f"{path.relative_to(SRC)}:{name}" for path in python_files(SRC)
+             for name in frozen_dataclasses(path.read_text(encoding="utf-8"))}
+    assert found == {"core/checklist.py:Checklist"}

@@ -63,9 +63,10 @@ def test_broken_checklist_is_reported_in_german_naming_file_line_and_key(german,
 def test_answers_problems_are_german(german):
     from kundencheck.core.answers import Answer, new_run, problems_with
     from kundencheck.core.checklist import load_checklist
+    from kundencheck.core.people import Person
 
     checklist = load_checklist(Path(__file__).parent / "data" / "sprint.en.toml")
-    run = new_run(checklist, "Erika <erika@example.com>", "erika@example.com")
+    run = new_run(checklist, Person("Erika", "erika@example.com"))
     run.answers = [Answer("client-contacted", "red")]
     problems = problems_with(run, checklist)
     assert "Frage 'client-contacted': Die Antwort 'nein' braucht eine Notiz, die sagt, warum." in problems, problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.errors import AnswersError
 from kundencheck.session import RunSession, open_project
 
@@ -39,7 +40,7 @@ def test_every_answer_is_saved_as_a_draft_in_the_git_dir(project_repo):
     session.set_value("client-contacted", "amber")
     session.set_note("client-contacted", "Only mails")
     draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
-    saved = answers_mod.loads(draft.read_bytes())
+    saved = answers_file.loads(draft.read_bytes())
     assert saved.answer("client-contacted").value == "amber"
     assert saved.answer("client-contacted").note == "Only mails"
     # Never in the work tree: git status does not see it.
@@ -60,7 +61,7 @@ def test_answers_hidden_by_a_later_change_are_not_committed(project_repo):
         session.set_value(item, value)
     assert session.problems() == []
     result = session.commit()
-    committed = answers_mod.loads((project_repo / session.run.path).read_bytes())
+    committed = answers_file.loads((project_repo / session.run.path).read_bytes())
     assert committed.answer("deviations-announced") is None
     assert result.subject == "kundencheck(build): 3 green, 0 amber, 0 red"
     assert not (project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml").exists()
@@ -137,7 +138,7 @@ def test_reviews_are_saved_in_the_draft_committed_and_named_in_the_message(proje
     session.set_review(runs["ana3"].id, "client-contacted", "open", "Client on holiday")
     session.set_review(runs["ana3"].id, "client-contacted", None)  # taken back
     assert session.has_answers()  # quitting now would leave the decisions as a draft
-    draft = answers_mod.loads((project_repo / ".git/kundencheck/drafts" / f"{session.run.id}.toml").read_bytes())
+    draft = answers_file.loads((project_repo / ".git/kundencheck/drafts" / f"{session.run.id}.toml").read_bytes())
     assert [(r.item, r.decision) for r in draft.reviews] == [("client-contacted", "done"), ("team-mood", "dropped")]
     for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
                         ("expectations-match", "green"), ("self-critical", "ok")):
@@ -149,7 +150,7 @@ def test_reviews_are_saved_in_the_draft_committed_and_named_in_the_message(proje
     with pytest.raises(ValueError):
         session.set_review(runs["ana3"].id, "team-mood", "maybe")
     result = session.commit()
-    committed = answers_mod.loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode())
+    committed = answers_file.loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode())
     assert [(r.run, r.item, r.decision, r.note) for r in committed.reviews] == [
         (runs["ana2"].id, "client-contacted", "done", ""),
         (runs["ana3"].id, "team-mood", "dropped", "Workload is fine again"),
@@ -182,7 +183,7 @@ def test_one_decision_for_many_actions_is_saved_once(project_repo, monkeypatch):
     assert session.undecided_count() == 0
     session.set_reviews([threads[0].key, threads[1].key], None)  # taken back
     assert [(r.run, r.item) for r in session.run.reviews] == [threads[2].key] and session.undecided_count() == 2
-    draft = answers_mod.loads((project_repo / ".git/kundencheck/drafts" / f"{session.run.id}.toml").read_bytes())
+    draft = answers_file.loads((project_repo / ".git/kundencheck/drafts" / f"{session.run.id}.toml").read_bytes())
     assert [(r.run, r.item) for r in draft.reviews] == [threads[2].key]
     assert runs["ana2"].id in {t.key[0] for t in threads}
     session.release()
@@ -218,3 +219,45 @@ def test_a_run_started_from_the_home_screen_compares_its_key_signals_with_the_sp
         session.release()
     finally:
         project.close()
+
+
+def test_the_push_decision_is_made_when_the_run_starts_and_carried_to_its_commit(project_repo):
+    """--push/--no-push, else the project's suggestion as this person answered it in the user
+    config: decided by RunSession.start, kept with the run, and not decided again when the
+    user config changes before the commit."""
+    from kundencheck.core import user_config
+    from kundencheck.core.user_config import (
+        PushDecision,
+        decide_push,
+        user_config_path,
+        with_push_choice,
+    )
+
+    assert [decide_push(flag, suggests, accepted) for flag, suggests, accepted in (
+        (True, False, None), (False, True, True), (None, False, True), (None, True, None), (None, True, True),
+        (None, True, False))] == [
+        PushDecision(True, user_config.PUSH_FLAG), PushDecision(False, user_config.PUSH_FLAG),
+        PushDecision(False, user_config.PUSH_NOT_SUGGESTED), PushDecision(False, user_config.PUSH_UNANSWERED),
+        PushDecision(True, user_config.PUSH_ACCEPTED), PushDecision(False, user_config.PUSH_DECLINED)]
+    assert decide_push(None, True, None).suggested and not decide_push(None, True, False).suggested
+
+    (project_repo / ".kundencheck" / "config.toml").write_text("[storage]\npush = true\n")
+    project = open_project(project_repo)
+    unanswered = RunSession.start(project, "build")
+    flagged = RunSession.start(project, "build", push=False)
+    folder = str(project.store.repository_folder)
+    path = user_config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(with_push_choice("", folder, True))  # accepted after these runs started
+    accepted = RunSession.start(project, "build")
+    assert unanswered.push_decision.why == user_config.PUSH_UNANSWERED and not unanswered.wants_push()
+    assert flagged.push_decision.why == user_config.PUSH_FLAG and not flagged.wants_push()
+    assert accepted.push_decision.why == user_config.PUSH_ACCEPTED and accepted.wants_push()
+    for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
+                        ("expectations-match", "green"), ("self-critical", "ok")):
+        unanswered.set_value(item, value)
+    result = unanswered.commit()  # the suggestion not yet accepted when it started: said, not pushed
+    assert result.push_suggested and not unanswered.wants_push()
+    for session in (unanswered, flagged, accepted):
+        session.release()
+    project.close()

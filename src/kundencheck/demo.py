@@ -15,8 +15,15 @@ from kundencheck.core.answers import Action, Answer
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.checklist import Checklist, Kind
 from kundencheck.core.history import previous_sprint
-from kundencheck.core.i18n import N_, _, language_from_environment, set_language, translate
+from kundencheck.core.i18n import (
+    N_,
+    _,
+    language_from_environment,
+    set_language,
+    translate,
+)
 from kundencheck.core.message import build_message
+from kundencheck.core.people import Person
 
 #: Three past sprints of the build checklist, worst last: the early warning kundencheck gives.
 _MOODS = [4, 3, 2]
@@ -65,7 +72,7 @@ def create_demo(language: str | None = None, parent: Path | None = None) -> Path
             started = today - dt.timedelta(weeks=weeks_ago)
             this_sprint = []
             for person_index, (name, email) in enumerate(_PEOPLE[:2]):
-                run = answers_mod.new_run(checklist, f"{name} <{email}>", email, started=started + dt.timedelta(minutes=5 * person_index))
+                run = answers_mod.new_run(checklist, Person(name, email), started=started + dt.timedelta(minutes=5 * person_index))
                 run.answers = _sample_answers(checklist, sprint_index, person_index, started.date())
                 run.finished = run.started + dt.timedelta(minutes=7)
                 if person_index == 0:

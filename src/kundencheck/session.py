@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from kundencheck import startup
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Answer, Run
 from kundencheck.core.catalog import Catalog, load_catalog
 from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item
@@ -22,7 +23,12 @@ from kundencheck.core.config import CONFIG_PATH, Config, check_branch, load_conf
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
 from kundencheck.core.i18n import _, set_language
 from kundencheck.core.scoring import Tally, tally
-from kundencheck.core.user_config import PushDecision, decide_push, effective_language, load_user_config
+from kundencheck.core.user_config import (
+    PushDecision,
+    decide_push,
+    effective_language,
+    load_user_config,
+)
 from kundencheck.store.drafts import DraftStore
 from kundencheck.store.git_store import CommitResult, GitStore, Identity
 
@@ -45,7 +51,8 @@ class AmendRefused(KundencheckError):
 
 def refusal_message(refusal: AmendRefusal, recent: list[Run]) -> str:
     """Why a run cannot be corrected, and what to do instead, in one paragraph."""
-    from kundencheck.core.history import author_name, run_time
+    from kundencheck.core.history import run_time
+    from kundencheck.core.people import author_name
     from kundencheck.core.text import one_line
 
     listed = "; ".join(_("{id} ({day}, sprint {sprint}, {who})").format(
@@ -108,7 +115,7 @@ class Project:
         onto this project's answers branch (storage.branch, else HEAD) checks first; warnings."""
         return self.store.check_ready(self.config.branch or None)
 
-    def push_decision(self, flag: bool | None) -> PushDecision:
+    def decide_push(self, flag: bool | None) -> PushDecision:
         """Whether a run started now pushes after its commit (:func:`decide_push`): ``flag``
         (``--push``/``--no-push``), else the project's suggestion as this person answered it
         for this repository in their user config."""
@@ -177,15 +184,18 @@ class Project:
         :func:`find_run_to_amend`): ``ref`` (a run id or its unique beginning), else the
         person's latest run of the current sprint of ``phase`` (default: the current phase).
         Raises :class:`AmendRefused` saying why not. Reads the history (through the cache)."""
-        from kundencheck.core.corrections import AmendRefusal, find_run_to_amend, resolve
-        from kundencheck.core.history import author_key
+        from kundencheck.core.corrections import (
+            AmendRefusal,
+            find_run_to_amend,
+            resolve,
+        )
         from kundencheck.store.history_cache import load_runs
 
         runs, _errors = load_runs(self.store, rev=self.config.branch or "HEAD")
         phase = phase or self.current_phase()
         if identity is None:
             identity = self.store.identity()
-        found = find_run_to_amend(runs, ref, phase=phase, author_key=author_key(str(identity)),
+        found = find_run_to_amend(runs, ref, phase=phase, author_key=identity.key,
                                   expected_phase=expected_phase)
         if isinstance(found, AmendRefusal):
             shown = [r for r in resolve(runs).runs if r.phase == (found.phase or phase)]
@@ -280,14 +290,14 @@ def correction_run(checklist: Checklist, target: Run, identity: Identity) -> Run
     person corrects), ``corrects`` set and the note still to be written."""
     import copy
 
-    from kundencheck.core.history import author_key
+    from kundencheck.core.people import person_key
 
-    run = answers_mod.new_run(checklist, str(identity), identity.email, sprint=target.sprint)
+    run = answers_mod.new_run(checklist, identity, sprint=target.sprint)
     run.phase = target.phase
     run.corrects = target.id
     run.answers = copy.deepcopy(target.answers)
     run.reviews = copy.deepcopy(target.reviews)
-    if target.participants and author_key(target.author) == author_key(run.author):
+    if target.participants and person_key(target.author) == person_key(run.author):
         run.participants = list(target.participants)  # the same people correct their answers
     return run
 
@@ -297,15 +307,16 @@ TONE_HINT_LIMIT = 4_000
 
 
 class RunSession:
-    def __init__(self, project: Project | None, checklist: Checklist, run: Run, previous: Run | None = None) -> None:
+    def __init__(self, project: Project | None, checklist: Checklist, run: Run, previous: Run | None = None, *,
+                 push: PushDecision | None = None) -> None:
         self.project = project
         self.checklist = checklist
         self.run = run
         self.previous = previous
         self.committed: CommitResult | None = None
         self.draft_error: str | None = None
-        #: Whether the commit is pushed: decided once, when the run starts (see :meth:`start`).
-        self.push_decision = PushDecision(False)
+        #: Whether the commit is pushed, and why: decided once, when the run starts (see :meth:`start`).
+        self.push_decision = push or PushDecision(False)
         #: The phase's open actions from earlier runs, to review before the checklist; None
         #: until :meth:`load_open_actions` has read the history.
         self.open_actions: list[ActionThread] | None = None
@@ -322,27 +333,26 @@ class RunSession:
 
     @classmethod
     def start(cls, project: Project, phase: str, *, sprint: str | None = None, draft: Run | None = None,
-              identity: Identity | None = None, push: bool | None = None) -> "RunSession":
+              identity: Identity | None = None, push: bool | None = None) -> RunSession:
         """A new run of ``phase`` (or ``draft`` resumed), locked for this process. ``identity``:
         the author, when the caller has just read it from git config; else it is read now.
         ``push``: ``--push``/``--no-push`` as given (None: not given); whether the commit is
-        pushed is decided here, once (:func:`decide_push`), and kept in :attr:`push_decision`."""
+        pushed is decided here, once (:meth:`Project.decide_push`), and kept in :attr:`push_decision`."""
         checklist = project.checklist_for(phase)
         if identity is None:
             identity = project.store.identity()  # fails early, before anything is typed
-        decision = project.push_decision(push)
+        decision = project.decide_push(push)
         if draft is not None:
             run = draft
         else:
-            run = answers_mod.new_run(checklist, str(identity), identity.email, sprint=sprint)
-        session = cls(project, checklist, run)
-        session.push_decision = decision
+            run = answers_mod.new_run(checklist, identity, sprint=sprint)
+        session = cls(project, checklist, run, push=decision)
         session._lock = project.drafts.lock(run.id)
         return session
 
     @classmethod
     def start_correction(cls, project: Project, target: Run, *, draft: Run | None = None,
-                         identity: Identity | None = None, push: bool | None = None) -> "RunSession":
+                         identity: Identity | None = None, push: bool | None = None) -> RunSession:
         """A correction of ``target`` (or ``draft``, a correction of it resumed): a new run of the
         same checklist and sprint that starts with ``target``'s answers, notes, actions and
         reviews, records ``corrects`` and needs a note saying why (docs/history.md). ``push``:
@@ -350,10 +360,9 @@ class RunSession:
         checklist = project.catalog.find(target.checklist, project.language)
         if identity is None:
             identity = project.store.identity()
-        decision = project.push_decision(push)
+        decision = project.decide_push(push)
         run = draft if draft is not None else correction_run(checklist, target, identity)
-        session = cls(project, checklist, run)
-        session.push_decision = decision
+        session = cls(project, checklist, run, push=decision)
         session.corrected = target
         session._lock = project.drafts.lock(run.id)
         return session
@@ -423,7 +432,7 @@ class RunSession:
             contents = store.read_blobs(blobs[p] for p in chunk)
             for path in chunk:
                 try:
-                    run = answers_mod.loads(contents.get(blobs[path], b""), path)
+                    run = answers_file.loads(contents.get(blobs[path], b""), path)
                 except AnswersError:
                     continue  # a hand-edited file that does not load: look further back
                 if run.checklist != self.checklist.id or run.id == self.run.id or is_future(run, dt.date.today()):
@@ -630,8 +639,7 @@ class RunSession:
             self.project.run_to_amend(self.run.corrects, phase=self.run.phase, expected_phase=self.run.phase)
         run = self._pruned()
         run.finished = answers_mod.now()
-        if run.finished < run.started:
-            run.finished = run.started
+        run.finished = max(run.finished, run.started)
         from kundencheck.core.message import build_message
 
         content = answers_mod.dumps(run, self.checklist).encode("utf-8")
@@ -644,7 +652,7 @@ class RunSession:
             if committed is None:
                 result = self.project.store.commit_file(
                     run.path, content, build_message(run, self.checklist, actions=self.action_texts(), before=self.before),
-                    run_commit_msg_hook=cfg.commit_msg_hook, ref=ref, check=lambda data: answers_mod.loads(data, run.path))
+                    run_commit_msg_hook=cfg.commit_msg_hook, ref=ref, check=lambda data: answers_file.loads(data, run.path))
         except StoreError as exc:
             if self.draft_error is None:  # saved just now: the answers are in the draft
                 exc.draft_id = self.run.id
@@ -701,7 +709,7 @@ class RunSession:
         except KundencheckError as exc:  # git failed before it got as far as pushing
             result = result._replace(pushed=None, push_failure=PushFailure(
                 PushRefusal.FAILED, result.branch or "", detail=str(exc)))
-        except Exception as exc:  # a bug; the commit is made all the same
+        except Exception as exc:  # noqa: BLE001 (a bug; the commit is made all the same)
             result = result._replace(pushed=None, push_failure=PushFailure(PushRefusal.FAILED, result.branch or "", detail=_(
                 "an unexpected internal error happened while pushing ({error}); this is a bug in kundencheck").format(
                 error=type(exc).__name__)))
@@ -731,29 +739,28 @@ class RunSession:
 
     def set_participants(self, people: Iterable[str]) -> None:
         """Record who answered together with the author (``Name <email>`` each, checked by
-        :func:`parse_participant`); they become Co-authored-by trailers."""
-        from kundencheck.core.participants import with_participants
+        :func:`~kundencheck.core.people.checked_person`); they become Co-authored-by trailers."""
+        from kundencheck.core.people import with_participants
 
         self.run.participants = with_participants(self.run.author, people)
         self.save_draft()
 
     def participants(self) -> list[str]:
         """Who answered together with the author (the author left out)."""
-        from kundencheck.core.participants import participant_email
+        from kundencheck.core.people import person_key
 
-        author = participant_email(self.run.author)
-        return [p for p in self.run.participants if participant_email(p) != author]
+        author = person_key(self.run.author)
+        return [p for p in self.run.participants if person_key(p) != author]
 
     def recent_authors(self) -> list[str]:
         """The repository's recent commit authors, to pick participants from (reads git:
         the TUI calls it in a worker). The author of this run is left out."""
         if self.project is None:
             return []
-        from kundencheck.core.participants import participant_email
+        from kundencheck.core.people import person_key
 
-        author = participant_email(self.run.author)
-        people = (str(identity) for identity in self.project.store.recent_authors())
-        return [p for p in people if participant_email(p) != author]
+        author = person_key(self.run.author)
+        return [str(person) for person in self.project.store.recent_authors() if person.key != author]
 
     def release(self) -> None:
         if self._lock is not None:

@@ -138,7 +138,7 @@ DEFERRED: tuple[Deferred, ...] = (
         "a run starts on the run screen; the others, and their rules, are parsed only when asked for",
     ),
     Deferred(
-        ("kundencheck.core.message", "kundencheck.core.participants", "kundencheck.store.atomic",
+        ("kundencheck.core.message", "kundencheck.store.atomic",
          "kundencheck.store.index_lock"),
         "at the first saved draft or the first commit",
         "nothing is written before the first answer",

@@ -6,11 +6,14 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.checklist import load_checklist
+from kundencheck.core.errors import AnswersError
 from kundencheck.core.message import TRAILER_KEYS
 from tests.conftest import git
 
@@ -116,7 +119,7 @@ def test_filled_template_round_trip_commits_one_file_like_the_tui(project_repo, 
 
     files = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()
     assert len(files) == 1 and files[0].startswith(".kundencheck/answers/")
-    run = answers_mod.loads((project_repo / files[0]).read_bytes())
+    run = answers_file.loads((project_repo / files[0]).read_bytes())
     assert run.answer("team-mood").value == 4
     assert run.answer("next-review").value == dt.date(2026, 12, 10)
     assert run.answer("client-contacted").action.due == dt.date(2026, 12, 4)
@@ -244,7 +247,7 @@ def test_from_takes_reviews_of_earlier_actions(project_repo):
     # ana1 raised no action on team-mood: said, and recorded anyway.
     assert f"review of 'team-mood' from run {runs['ana1'].id}: there is no open action" in result.output
     path = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()[0]
-    run = answers_mod.loads((project_repo / path).read_bytes())
+    run = answers_file.loads((project_repo / path).read_bytes())
     assert [(r.item, r.decision, r.note) for r in run.reviews] == [
         ("client-contacted", "done", ""), ("team-mood", "dropped", "Fine again"), ("team-mood", "open", "")]
     body = git(project_repo, "log", "-1", "--format=%B")
@@ -264,7 +267,7 @@ def test_broken_reviews_are_all_named(project_repo):
     result = invoke(project_repo, "answer", "build", "--from", "-", input=dropped)
     assert_refused(project_repo, result, f"review of the action on 'team-mood' from run {run_id}: a dropped action needs a note")
     result = invoke(project_repo, "answer", "build", "--from", "-", input='reviews = "all done"\n' + fill(template(project_repo), COMPLETE))
-    assert_refused(project_repo, result, "top level: 'reviews' must be an array of [[reviews]] tables.")
+    assert_refused(project_repo, result, "key 'reviews' must be an array of [[reviews]] tables.")
 
 
 def test_template_lists_the_open_threads_as_empty_reviews_and_from_takes_them(history_repo):
@@ -289,14 +292,14 @@ def test_template_lists_the_open_threads_as_empty_reviews_and_from_takes_them(hi
     filled = fill(text, COMPLETE)
     result = invoke(repo, "answer", "build", "--from", "-", input=filled)
     assert result.exit_code == 0, result.output
-    assert answers_mod.loads(git(repo, "show", "HEAD:" + _last_path(repo)).encode()).reviews == []
+    assert answers_file.loads(git(repo, "show", "HEAD:" + _last_path(repo)).encode()).reviews == []
     # The new action on client-contacted joined the newest open thread of the item, and said so.
     assert f"the action on 'client-contacted' joins the open action {send} (Send the summary, Ana)" in result.output
     # Decided: the decisions are committed.
     doc = _with_decisions(template(repo), {talk: ("dropped", "Mood is fine"), book: ("done", "")})
     result = invoke(repo, "answer", "build", "--from", "-", input=fill(doc, COMPLETE | {"client-contacted": {"status": "green"}}))
     assert result.exit_code == 0, result.output
-    committed = answers_mod.loads(git(repo, "show", "HEAD:" + _last_path(repo)).encode())
+    committed = answers_file.loads(git(repo, "show", "HEAD:" + _last_path(repo)).encode())
     assert [(r.run, r.item, r.decision, r.note) for r in committed.reviews] == [
         (runs["ana2"].id, "client-contacted", "done", ""), (runs["ana3"].id, "team-mood", "dropped", "Mood is fine")]
     # As of today: the runs just committed are today's (as of 2026-04-10 they would be from the future).
@@ -305,7 +308,7 @@ def test_template_lists_the_open_threads_as_empty_reviews_and_from_takes_them(hi
 
 
 def test_an_empty_decision_with_a_note_is_a_problem_and_separate_must_be_a_boolean(history_repo):
-    repo, runs = history_repo["path"], history_repo["runs"]
+    repo = history_repo["path"]
     import tomlkit
 
     doc = tomlkit.parse(fill(template(repo), COMPLETE))
@@ -317,7 +320,7 @@ def test_an_empty_decision_with_a_note_is_a_problem_and_separate_must_be_a_boole
 
 
 def test_separate_true_makes_a_new_thread_from_a_file(history_repo):
-    repo, runs = history_repo["path"], history_repo["runs"]
+    repo = history_repo["path"]
     answers = COMPLETE | {"client-contacted": {"status": "red", "note": "x",
                                                "action": {"what": "New", "owner": "Jo", "due": dt.date(2026, 12, 4),
                                                           "separate": True}}}
@@ -358,7 +361,7 @@ def test_dates_in_quotes_as_people_type_them(project_repo):
     result = invoke(project_repo, "answer", "build", "--from", "-", input=fill(template(project_repo), typed))
     assert result.exit_code == 0, result.output
     path = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()[0]
-    run = answers_mod.loads((project_repo / path).read_bytes())
+    run = answers_file.loads((project_repo / path).read_bytes())
     started = run.started.date()  # the run's day, which "+7" and "freitag" count from
     assert started in (today, today + dt.timedelta(days=1))
     assert run.answer("client-contacted").action.due == started + dt.timedelta(days=7)
@@ -378,3 +381,34 @@ def test_a_date_that_is_none_says_how_to_write_one(project_repo):
         "item 'next-review': value '31.13.' is not a date: write 2026-12-31, or in quotes as you would type it",
         "item 'client-contacted': the action's 'due' must be a date: 2026-12-31, or in quotes as you would type it",
     )
+
+
+def test_a_filled_in_file_gets_the_verdict_of_the_one_reader(project_repo):
+    """`answer --from` asks the reader the history uses (core/answers_file.py): what kundencheck
+    fills in itself (id, author, started, finished) may be left out, but where a file has it, it
+    is read by the rule of a committed file (it was ignored before, whatever it held); an
+    answer with both status and value is refused everywhere."""
+    from kundencheck.core.answers_file import Form, parse_filled, read_filled
+    from kundencheck.session import open_project
+
+    before = commits(project_repo)
+    text = fill(template(project_repo), COMPLETE)
+    broken = {
+        "started": text.replace("schema = 1\n", "schema = 1\nstarted = 0001-01-01T00:00:00+23:59\n", 1),
+        "id": text.replace("schema = 1\n", 'schema = 1\nid = "../../x"\n', 1),
+        "author": text.replace("schema = 1\n", "schema = 1\nauthor = 5\n", 1),
+        "finished": text.replace("schema = 1\n", "schema = 1\nfinished = 2026-12-01\n", 1),
+        "status": text.replace('status = "green"\n', 'status = "green"\nvalue = "green"\n', 1),
+    }
+    project = open_project(project_repo)
+    try:
+        form = Form(project.checklist_for("build"), project.store.identity(), "build")
+    finally:
+        project.close()
+    for key, filled in broken.items():
+        with pytest.raises(AnswersError) as core:
+            read_filled(parse_filled(filled.encode(), "<stdin>"), "<stdin>", form)
+        assert f"'{key}'" in core.value.problems[0]
+        result = invoke(project_repo, "answer", "build", "--from", "-", input=filled)
+        assert_refused(project_repo, result, core.value.problems[0])
+    assert commits(project_repo) == before

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from tests.conftest import git
 
 pytestmark = pytest.mark.tmux
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.tmux
 if shutil.which("tmux") is None:  # .ci/run installs it; a developer machine may lack it
     pytest.skip("tmux is not installed", allow_module_level=True)
 
-from tests.e2e.test_tmux import Tmux  # noqa: E402  (after the skip: that module skips too)
+from tests.e2e.test_tmux import Tmux
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def terminal(tmp_path):
         return session
 
     yield open_terminal
-    subprocess.run(["tmux", "-S", str(socket), "kill-server"], capture_output=True)
+    subprocess.run(["tmux", "-S", str(socket), "kill-server"], capture_output=True, check=False)
 
 
 def drafts_dir(repo: Path) -> Path:
@@ -84,7 +84,7 @@ def saved_draft(repo: Path, expected: dict):
     """The one draft, once it holds ``expected`` (item -> value); None before."""
     for path in drafts_dir(repo).glob("*.toml"):
         try:
-            run = answers_mod.loads(path.read_bytes())
+            run = answers_file.loads(path.read_bytes())
         except Exception:  # noqa: BLE001  (never half-written, but be patient rather than flaky)
             return None
         if all(run.answer(k) is not None and run.answer(k).value == v for k, v in expected.items()):
@@ -154,7 +154,7 @@ def test_kill_9_then_resume_and_commit(project_repo, terminal):
 
     assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 3 green, 0 amber, 0 red"
     assert f"Kundencheck-Run: {draft.id}" in git(project_repo, "log", "-1", "--format=%B")
-    committed = answers_mod.loads((project_repo / draft.path).read_bytes())
+    committed = answers_file.loads((project_repo / draft.path).read_bytes())
     assert committed.answer("client-contacted").value == "green"  # given before the kill
     assert committed.answer("team-mood").value == 4  # given before the kill
     assert committed.answer("self-critical").value == "We argued"

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from kundencheck.cli import main
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.errors import StoreError
 from kundencheck.session import RunSession, open_project
 from tests.conftest import git
@@ -108,7 +108,7 @@ def test_listing_shows_id_checklist_sprint_progress_and_time(project_repo, holdi
     result = invoke(project_repo, "drafts")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == "id checklist sprint answered last saved".split()
+    assert lines[0].split() == ["id", "checklist", "sprint", "answered", "last", "saved"]
     row = {line.split()[0]: line for line in lines[1:3]}
     today = dt.date.today().isoformat()
     assert "build (en)" in row[complete] and "2026-W48" in row[complete] and "5/6" in row[complete] and today in row[complete]
@@ -141,7 +141,7 @@ def test_commit_a_complete_draft_exactly_as_the_tui_would(project_repo):
     assert f"Kundencheck-Run: {run_id}" in git(project_repo, "log", "-1", "--format=%B")
     files = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()
     assert len(files) == 1 and files[0].endswith(f"/{run_id}.toml")
-    run = answers_mod.loads((project_repo / files[0]).read_bytes())
+    run = answers_file.loads((project_repo / files[0]).read_bytes())
     assert run.answer("expectations-match").note == "Scope grew" and run.finished is not None
     assert not list(drafts_dir(project_repo).glob("*"))  # draft and lock are gone
     assert "No drafts" in invoke(project_repo, "drafts").output
@@ -270,7 +270,7 @@ def test_one_process_may_take_a_draft_it_holds_again(project_repo):
     assert lock.exists() and project.drafts.holder(run_id) is None
     # Still held against other processes until the second session lets go too.
     held = subprocess.run([sys.executable, "-c", HOLDER, str(drafts_dir(project_repo)), run_id], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, check=False)
     assert held.returncode != 0 and "in use by another kundencheck" in held.stderr
     second.release()
     project.close()

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from tests.cli.test_answer import COMPLETE, fill, template
 from tests.conftest import git
@@ -81,7 +82,7 @@ def test_answer_from_refused_keeps_a_draft_and_names_its_real_id(project_repo, t
     run_id = found[0]
     assert f"`kundencheck drafts commit {run_id}`" in result.stderr
     draft = drafts_dir(project_repo) / f"{run_id}.toml"
-    kept = answers_mod.loads(draft.read_bytes())
+    kept = answers_file.loads(draft.read_bytes())
     assert kept.answer("self-critical").value == "We argued" and kept.answer("client-contacted").action.what == "Call"
     assert git(project_repo, "rev-parse", "HEAD") == before
     assert run_id in invoke(project_repo, "drafts").stdout

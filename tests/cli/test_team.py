@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from kundencheck.cli import main
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from tests.cli.test_answer import COMPLETE, fill
 from tests.conftest import git
@@ -31,7 +31,7 @@ def answer_from(repo: Path, *args: str, sprint: str = "2026-W48"):
 
 
 def status(repo: Path, *args: str) -> int:
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True).returncode
+    return subprocess.run(["git", *args], cwd=repo, capture_output=True, check=False).returncode
 
 
 def trailers(repo: Path, rev: str = "HEAD") -> list[str]:
@@ -83,7 +83,7 @@ def test_two_clones_answer_the_same_phase_in_the_same_sprint_without_conflict(te
 
     git(erika, "push", "-q", "origin", "main")
     assert status(jonas, "push", "-q", "origin", "main") != 0  # refused: behind
-    pulled = subprocess.run(["git", "pull", "-q", *pull, "origin", "main"], cwd=jonas, capture_output=True, text=True)
+    pulled = subprocess.run(["git", "pull", "-q", *pull, "origin", "main"], cwd=jonas, capture_output=True, text=True, check=False)
     assert pulled.returncode == 0, pulled.stderr
     assert "CONFLICT" not in pulled.stdout + pulled.stderr
     git(jonas, "push", "-q", "origin", "main")
@@ -234,7 +234,7 @@ def test_dedicated_branch_end_to_end_with_answer_from_and_push(team):
     # History and "last time" read from that branch.
     project = open_project(erika)
     runs, _errors = project.history()
-    assert [r.id for r in runs] == [answers_mod.loads(git(erika, "show", f"kundencheck:{files[0]}").encode()).id]
+    assert [r.id for r in runs] == [answers_file.loads(git(erika, "show", f"kundencheck:{files[0]}").encode()).id]
     session = RunSession.start(project, "build")
     previous = session.load_previous()
     assert previous is not None and previous.id == runs[0].id

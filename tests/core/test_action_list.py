@@ -11,6 +11,7 @@ from kundencheck import __version__
 from kundencheck.core import action_list as al
 from kundencheck.core.answers import Action, ActionReview, Answer, Run
 from kundencheck.core.history import summarize
+from kundencheck.core.people import Person
 from tests.core.test_history import CHECKLISTS
 
 UTC = dt.UTC
@@ -77,7 +78,7 @@ def test_json_document():
     summary = history(extra=[greeting])
     text = al.actions_json(summary, al.select(summary, al.ActionFilter(owner="jörg")), al.ActionFilter(owner="jörg"))
     assert '"what": "Grüße an den Kunden",' in text and '"owner": "Jörg",' in text  # UTF-8, not \\u escapes
-    mine = al.ActionFilter(mine=("Ana", "ana@example.com"))
+    mine = al.ActionFilter(mine=Person("Ana", "ana@example.com"))
     assert json.loads(al.actions_json(summary, [], mine))["filter"] == {
         "phase": None, "owner": None, "mine": True, "overdue": False}
     assert al.actions_json(summary, [], mine).endswith("}\n") and "\n  \"schema\": 1," in al.actions_json(summary, [], mine)
@@ -91,8 +92,8 @@ def test_filters():
     assert ids(al.ActionFilter(phase="kickoff")) == []
     assert ids(al.ActionFilter(owner="ana")) == ["mk8st7"]
     assert ids(al.ActionFilter(owner="jonas")) == []
-    assert ids(al.ActionFilter(mine=("Ana", "ana@example.com"))) == ["mk8st7"]
-    assert ids(al.ActionFilter(mine=("Jonas", "jonas@example.com"))) == []
+    assert ids(al.ActionFilter(mine=Person("Ana", "ana@example.com"))) == ["mk8st7"]
+    assert ids(al.ActionFilter(mine=Person("Jonas", "jonas@example.com"))) == []
     assert ids(al.ActionFilter(overdue=True)) == ["mk8st7"]
     early = history(today=MON + dt.timedelta(days=15))
     assert [t.id for t in al.select(early, al.ActionFilter(overdue=True))] == []
@@ -100,7 +101,7 @@ def test_filters():
     lunch = next(t for t in summary.actions if t.item == "mood")
     assert al.ActionFilter(owner="jonas").concerns(lunch) and not al.ActionFilter(owner="jonas").holds(lunch, TODAY)
     assert not al.ActionFilter(phase="kickoff", owner="jonas").concerns(lunch)
-    assert al.ActionFilter(owner="x").by_person and al.ActionFilter(mine=("a", "b")).by_person
+    assert al.ActionFilter(owner="x").by_person and al.ActionFilter(mine=Person("a", "b")).by_person
     assert not al.ActionFilter(phase="build", overdue=True).by_person
 
 
@@ -120,7 +121,7 @@ def test_due_checks():
     phases = lambda selection: [c.phase for c in al.due_checks(summary, selection)]
     assert sorted(phases(al.ActionFilter())) == ["build", "kickoff"]
     assert phases(al.ActionFilter(phase="build")) == ["build"]
-    assert phases(al.ActionFilter(owner="ana")) == [] and phases(al.ActionFilter(mine=("Ana", "a@b"))) == []
+    assert phases(al.ActionFilter(owner="ana")) == [] and phases(al.ActionFilter(mine=Person("Ana", "a@b"))) == []
     assert sorted(phases(al.ActionFilter(overdue=True))) == ["build", "kickoff"]
     fresh = history(today=MON + dt.timedelta(days=20), current_phase="kickoff")
     assert [c.phase for c in al.due_checks(fresh, al.ActionFilter(overdue=True))] == ["kickoff"]

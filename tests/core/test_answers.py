@@ -14,19 +14,21 @@ from kundencheck.core.answers import (
     Action,
     ActionReview,
     Answer,
+    Needs,
     Run,
     document,
     dumps,
     is_moment,
-    loads,
     new_run,
     new_run_id,
     problems_with,
-    run_is_sound,
     sprint_label,
+    still_needed,
 )
+from kundencheck.core.answers_file import loads, run_is_sound
 from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.errors import AnswersError
+from kundencheck.core.people import Person
 
 CET = dt.timezone(dt.timedelta(hours=1))
 STARTED = dt.datetime(2026, 11, 27, 10, 15, tzinfo=CET)
@@ -408,6 +410,28 @@ def test_complete_action_satisfies():
     assert problems_with(make_run(*answers, *complete_answers()[1:]), CHECKLIST) == []
 
 
+@pytest.mark.parametrize("answer, needs", [
+    (None, Needs(value=True)),
+    (Answer("contacted"), Needs(value=True)),
+    (Answer("contacted", ""), Needs(value=True)),
+    (Answer("contacted", "green"), Needs()),
+    (Answer("contacted", "amber"), Needs(note=True)),
+    (Answer("contacted", "amber", note=" \n"), Needs(note=True)),
+    (Answer("contacted", "red", note="Silence."), Needs(action=("what", "owner", "due"))),
+    (Answer("contacted", "red", action=Action(" ", "Erika", None)), Needs(note=True, action=("what", "due"))),
+    (Answer("contacted", "red", note="x", action=Action("Call", "Erika", dt.date(2026, 12, 1))), Needs()),
+])
+def test_what_an_answer_still_needs(answer, needs):
+    item = CHECKLIST.item("contacted")
+    assert still_needed(item, answer) == needs
+    assert needs.nothing == (needs == Needs())
+
+
+def test_an_optional_item_needs_no_value():
+    optional = CHECKLIST.item("contacted")._replace(required=False)
+    assert still_needed(optional, None) == Needs() and still_needed(optional, None).nothing
+
+
 def test_answer_to_a_hidden_item():
     answers = complete_answers() + [Answer("deviations", "green")]
     problems = problems_with(make_run(*answers), CHECKLIST)
@@ -578,20 +602,20 @@ def test_new_run_id_with_the_longest_phase_can_be_read_back():
         {"format": 1, "id": phase, "title": "t", "phase": phase, "language": "en", "version": "1",
          "items": [{"id": "a", "question": "q", "why": "w", "kind": "text"}]}
     )
-    run = new_run(checklist, "Erika", "erika.mustermann.with.a.long.name@example.com", started=STARTED)
+    run = new_run(checklist, Person("Erika", "erika.mustermann.with.a.long.name@example.com"), started=STARTED)
     assert len(run.id) <= 80
     assert loads(dumps(run, checklist)).id == run.id
 
 
 def test_new_run_fills_in_from_the_checklist():
-    run = new_run(CHECKLIST, "Erika <erika@example.com>", "erika@example.com", started=STARTED)
+    run = new_run(CHECKLIST, Person("Erika", "erika@example.com"), started=STARTED)
     assert (run.checklist, run.checklist_version, run.phase, run.language) == ("build", "1.0", "build", "en")
     assert run.sprint == "2026-W48" and run.answers == [] and run.finished is None
-    assert new_run(CHECKLIST, "E", "e@x", sprint="Sprint 12", started=STARTED).sprint == "Sprint 12"
+    assert new_run(CHECKLIST, Person("E", "e@x"), sprint="Sprint 12", started=STARTED).sprint == "Sprint 12"
 
 
 def test_new_run_without_start_uses_now_with_offset():
-    run = new_run(CHECKLIST, "E", "e@x")
+    run = new_run(CHECKLIST, Person("E", "e@x"))
     assert run.started.tzinfo is not None and run.started.microsecond == 0
     assert abs(run.started - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=1)
 
@@ -604,7 +628,7 @@ def test_run_path():
 
 def test_run_path_year_is_the_utc_year_of_the_id():
     started = dt.datetime(2027, 1, 1, 0, 30, tzinfo=CET)  # 2026-12-31 23:30 UTC
-    run = new_run(CHECKLIST, "E", "e@x", started=started)
+    run = new_run(CHECKLIST, Person("E", "e@x"), started=started)
     assert run.path.startswith(".kundencheck/answers/2026/")
     assert run.id.startswith("20261231T233000Z-")
 

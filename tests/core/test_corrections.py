@@ -15,9 +15,9 @@ from kundencheck.core.answers import (
     Answer,
     Run,
     dumps,
-    loads,
     problems_with,
 )
+from kundencheck.core.answers_file import loads
 from kundencheck.core.corrections import (
     AmendRefusal,
     changed_items,
@@ -26,8 +26,9 @@ from kundencheck.core.corrections import (
 )
 from kundencheck.core.errors import AnswersError
 from kundencheck.core.gate import evaluate
-from kundencheck.core.history import author_key, summarize
+from kundencheck.core.history import summarize
 from kundencheck.core.message import CORRECTS_TRAILER, build_message, subject, trailers
+from kundencheck.core.people import person_key
 from kundencheck.core.report import build_report, report_markdown, status_dict
 from tests.core.test_history import ANA, CHECKLIST, CHECKLISTS, D1, D2, D3, JONAS, run
 
@@ -257,7 +258,7 @@ def test_which_run_amend_corrects():
     jonas14 = run("W14", D3, Answer("contacted", "green"), author=JONAS)
     ana14 = run("W14", D3, Answer("contacted", "red"), minute=20)
     runs = [ana10, jonas14, ana14]
-    me = author_key(ANA)
+    me = person_key(ANA)
     assert find_run_to_amend(runs, None, phase="build", author_key=me) is ana14  # mine, the current sprint
     assert find_run_to_amend(runs, None, phase="build", author_key="lea@example.com") == AmendRefusal(
         "none-of-mine", phase="build", sprint="W14")
@@ -285,7 +286,7 @@ def test_which_run_amend_corrects_at_the_edges():
 
     from kundencheck.core.corrections import latest_of
 
-    me = author_key(ANA)
+    me = person_key(ANA)
     ana10 = run("W10", D1, Answer("contacted", "green"))
     ana12 = run("W12", D2, Answer("contacted", "green"))
     lea14 = run("W14", D3, Answer("contacted", "green"), author="Lea <lea@example.com>")

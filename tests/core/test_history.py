@@ -17,9 +17,9 @@ from kundencheck.core.answers import (
     Answer,
     Run,
     dumps,
-    loads,
     problems_with,
 )
+from kundencheck.core.answers_file import loads
 from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.history import (
@@ -28,7 +28,6 @@ from kundencheck.core.history import (
     compare,
     current_streaks,
     due_check,
-    is_owned_by,
     item_series,
     joined_thread,
     latest_run,
@@ -40,6 +39,7 @@ from kundencheck.core.history import (
     threads_to_show,
     track_actions,
 )
+from kundencheck.core.people import Person, is_owned_by
 from kundencheck.core.report import (
     build_report,
     md,
@@ -391,12 +391,13 @@ def test_threads_to_show_lists_a_few_per_phase_most_overdue_first():
 
 
 def test_owner_of_a_thread_is_a_person():
-    assert is_owned_by("Ana", "Ana Schäfer", "ana@example.com")
-    assert is_owned_by("ana schäfer", "Ana Schäfer", "ana@example.com")
-    assert is_owned_by("ana@example.com", "Ana Schäfer", "ana@example.com")
-    assert is_owned_by("ANA", "Someone", "ana@example.com")
-    assert not is_owned_by("Anabel", "Ana Schäfer", "ana@example.com")
-    assert not is_owned_by("", "Ana Schäfer", "ana@example.com")
+    ana = Person("Ana Schäfer", "ana@example.com")
+    assert is_owned_by("Ana", ana)
+    assert is_owned_by("ana schäfer", ana)
+    assert is_owned_by("ana@example.com", ana)
+    assert is_owned_by("ANA", Person("Someone", "ana@example.com"))
+    assert not is_owned_by("Anabel", ana)
+    assert not is_owned_by("", ana)
 
 
 def test_separate_is_written_and_read_back():
@@ -571,9 +572,9 @@ def test_a_dropped_review_keeps_a_new_action_out_of_the_thread():
 
 
 def test_no_name_owns_nothing():
-    assert not is_owned_by("Ana", "", "")
-    assert not is_owned_by("Ana", "  ", "x@example.com")
-    assert is_owned_by("ana", "Ana Lopez", "")
+    assert not is_owned_by("Ana", Person("", ""))
+    assert not is_owned_by("Ana", Person("  ", "x@example.com"))
+    assert is_owned_by("ana", Person("Ana Lopez", ""))
 
 
 def test_the_summary_answers_the_questions_the_views_ask():

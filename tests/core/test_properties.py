@@ -7,16 +7,31 @@ import datetime as dt
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
-import tomlkit
-import tomllib
 import pytest
+import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, loads, new_run_id, problems_with
-from kundencheck.core.checklist import Checklist, STATUSES, checklist_from_bytes, checklist_from_dict, load_checklist
+from kundencheck.core.answers import (
+    Action,
+    ActionReview,
+    Answer,
+    Run,
+    dumps,
+    new_run_id,
+    problems_with,
+)
+from kundencheck.core.answers_file import loads
+from kundencheck.core.checklist import (
+    STATUSES,
+    Checklist,
+    checklist_from_bytes,
+    checklist_from_dict,
+    load_checklist,
+)
 from kundencheck.core.config import ConfigError, load_config
 from kundencheck.core.errors import AnswersError, ChecklistError, UsageError
 from kundencheck.core.history import summarize
@@ -28,7 +43,7 @@ from kundencheck.core.user_config import UserConfigError, load_user_config
 from tests.hostile.values import LITERALS, key_paths, path_name, with_value
 
 # The autouse environment fixture is function-scoped; sharing it across examples is harmless.
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 
 CHECKLIST = checklist_from_dict(
     {
@@ -483,7 +498,7 @@ def test_load_checklist_from_arbitrary_bytes(fuzz_dir, raw):
 def test_checklist_from_non_string_keys_and_values():
     # Not reachable from TOML, but from code: still only ChecklistError.
     for data in [{}, {"items": [{}]}, {"items": [{"id": "a", "kind": ["x"]}]}, {"format": None, "items": [None, 1, []]}]:
-        checklist_or_error(lambda: checklist_from_dict(data))
+        checklist_or_error(lambda data=data: checklist_from_dict(data))
 
 
 # ------------------------------------------------------------------------- trailers

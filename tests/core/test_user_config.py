@@ -9,6 +9,11 @@ import pytest
 
 from kundencheck.core.i18n import language_from_environment
 from kundencheck.core.user_config import (
+    PUSH_ACCEPTED,
+    PUSH_DECLINED,
+    PUSH_FLAG,
+    PUSH_NOT_SUGGESTED,
+    PUSH_UNANSWERED,
     PushDecision,
     UserConfig,
     UserConfigError,
@@ -138,9 +143,9 @@ def test_check_against_the_uis_lists():
 
 
 @pytest.mark.parametrize("flag, suggests, accepted, decision", [
-    (True, False, None, PushDecision(True)), (False, True, True, PushDecision(False)),
-    (None, False, True, PushDecision(False)), (None, True, None, PushDecision(False, suggested=True)),
-    (None, True, True, PushDecision(True)), (None, True, False, PushDecision(False)),
+    (True, False, None, PushDecision(True, PUSH_FLAG)), (False, True, True, PushDecision(False, PUSH_FLAG)),
+    (None, False, True, PushDecision(False, PUSH_NOT_SUGGESTED)), (None, True, None, PushDecision(False, PUSH_UNANSWERED)),
+    (None, True, True, PushDecision(True, PUSH_ACCEPTED)), (None, True, False, PushDecision(False, PUSH_DECLINED)),
 ])
 def test_decide_push(flag, suggests, accepted, decision):
     assert decide_push(flag, suggests, accepted) == decision

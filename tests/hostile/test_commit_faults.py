@@ -26,11 +26,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.errors import KundencheckError
 from kundencheck.push_texts import failure_text
 from kundencheck.session import RunSession, open_project
@@ -75,7 +75,7 @@ IN_PROCESS = ["fail", "hang", "killed", "done-then-killed"]
 KILLING = ["kill-kundencheck", "done-then-kill-kundencheck"]
 TIMEOUT = 2.0
 
-CHILD = """
+CHILD = f"""
 import sys
 from kundencheck.core.errors import KundencheckError
 from kundencheck.store.git_store import GitStore
@@ -83,7 +83,7 @@ GitStore.timeout = GitStore.push_timeout = float(sys.argv[2])
 from kundencheck.session import RunSession, open_project
 project = open_project(sys.argv[1])
 session = RunSession.start(project, "build", push=sys.argv[3] == "push")
-for item, value in {answers!r}:
+for item, value in {ANSWERS!r}:
     session.set_value(item, value)
 print("RUN", session.run.id, flush=True)
 try:
@@ -93,7 +93,7 @@ try:
     print("COMMITTED", result.sha, result.push_failure and result.push_failure.refusal, flush=True)
 except KundencheckError as exc:
     print("REFUSED", exc.draft_id, flush=True)
-""".format(answers=ANSWERS)
+"""
 
 
 # ---------------------------------------------------------------------- the repository and its state
@@ -151,7 +151,7 @@ def next_kundencheck_looks(repo: Path) -> None:
     """What the next kundencheck run does first: finish or undo a commit left half-done by a
     killed one, sweep its files. Before that, git itself respects the lock it left."""
     if (repo / ".git" / "index.lock").exists():
-        attempt = subprocess.run(["git", "commit", "-q", "-m", "the user's commit"], cwd=repo, capture_output=True, text=True)
+        attempt = subprocess.run(["git", "commit", "-q", "-m", "the user's commit"], cwd=repo, capture_output=True, text=True, check=False)
         assert attempt.returncode != 0 and "index.lock" in attempt.stderr
     with GitStore.open(repo) as store:
         store.check_ready()
@@ -171,7 +171,7 @@ def assert_invariants(repo: Path, before: dict, run_id: str, *, team_branch: str
     old = next((line.split()[1] for line in before["refs"].splitlines() if line.split()[0] == target), None)
     new = next((line.split()[1] for line in after["refs"].splitlines() if line.split()[0] == target), None)
     # Other refs stay; a push moves the remote-tracking branch of the target, to the commit.
-    other_refs = lambda refs: [line for line in refs.splitlines()  # noqa: E731
+    other_refs = lambda refs: [line for line in refs.splitlines()
                                if line.split()[0] != target and not line.startswith("refs/remotes/")]
     assert other_refs(after["refs"]) == other_refs(before["refs"])
     if new == old:
@@ -179,7 +179,7 @@ def assert_invariants(repo: Path, before: dict, run_id: str, *, team_branch: str
         assert after["index"] == before["index"]
         assert after["staged"] == before["staged"]
         assert after["files"] == before["files"]
-        assert answers_mod.loads(draft.read_bytes()).answer("self-critical").value == "Fault-tolerant"
+        assert answers_file.loads(draft.read_bytes()).answer("self-critical").value == "Fault-tolerant"
     else:
         outcome = "committed"
         parents = git(repo, "rev-list", "--parents", "-n", "1", new).split()
@@ -189,7 +189,7 @@ def assert_invariants(repo: Path, before: dict, run_id: str, *, team_branch: str
         assert added.startswith("A\t" + path) and added.endswith(f"/{run_id}.toml") and "\n" not in added, added
         relpath = added.split("\t")[1]
         committed = subprocess.run(["git", "show", f"{new}:{relpath}"], cwd=repo, capture_output=True, check=True).stdout
-        assert answers_mod.loads(committed).answer("self-critical").value == "Fault-tolerant"
+        assert answers_file.loads(committed).answer("self-critical").value == "Fault-tolerant"
         if team_branch:
             assert after["index"] == before["index"] and after["files"] == before["files"]
         else:
@@ -291,14 +291,14 @@ def test_git_misbehaving_at_a_step_of_a_commit_onto_a_team_branch(busy_repo, tmp
 
 def _commit_in_child(repo: Path, env: dict[str, str], *, push: bool = False) -> tuple[int, str]:
     proc = subprocess.run([sys.executable, "-c", CHILD, str(repo), str(TIMEOUT), "push" if push else "no"],
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+                          env={**os.environ, **env}, capture_output=True, text=True, timeout=120, check=False)
     return proc.returncode, proc.stdout
 
 
 @pytest.mark.parametrize("mode", KILLING)
 @pytest.mark.parametrize(("sub", "nth"), HEAD_STEPS, ids=[f"{s}#{n}" for s, n in HEAD_STEPS])
 def test_kundencheck_killed_at_a_step_of_a_commit(busy_repo, tmp_path, sub, nth, mode):
-    wrapper, folder = make_wrapper(tmp_path)
+    wrapper, _folder = make_wrapper(tmp_path)
     before = snapshot(busy_repo)
     status, out = _commit_in_child(busy_repo, fault_env(wrapper, sub, nth, mode))
     assert status == -signal.SIGKILL, out
@@ -316,7 +316,7 @@ def test_kundencheck_killed_at_a_step_of_a_commit(busy_repo, tmp_path, sub, nth,
 def test_kundencheck_killed_at_a_step_of_a_commit_onto_a_team_branch(busy_repo, tmp_path, sub, nth, mode):
     (busy_repo / ".kundencheck" / "config.toml").write_text('[storage]\nbranch = "kundencheck"\n')
     git(busy_repo, "branch", "kundencheck")
-    wrapper, folder = make_wrapper(tmp_path)
+    wrapper, _folder = make_wrapper(tmp_path)
     before = snapshot(busy_repo)
     status, out = _commit_in_child(busy_repo, fault_env(wrapper, sub, nth, mode))
     assert status == -signal.SIGKILL, out
@@ -410,5 +410,5 @@ def test_a_team_branch_push_racing_another_clone_with_a_fault_at_each_step(busy_
     assert result.exit_code == 0, result.output
     remote_files = git(shared, "ls-tree", "-r", "--name-only", "kundencheck").splitlines()
     assert ours[0] in remote_files and f"{answers_mod.ANSWERS_DIR}/2026/theirs.toml" in remote_files
-    assert subprocess.run(["git", "merge-base", "--is-ancestor", theirs, "kundencheck"], cwd=shared).returncode == 0
+    assert subprocess.run(["git", "merge-base", "--is-ancestor", theirs, "kundencheck"], cwd=shared, check=False).returncode == 0
     git(shared, "fsck", "--no-dangling", "--no-progress")

@@ -92,7 +92,7 @@ def test_hostile_note_and_action_cannot_forge_trailers_in_a_real_commit(project_
 
 def test_the_whole_100kb_note_is_kept_in_the_answers_file(project_repo):
     session, _result, _ = commit_hostile(project_repo, HUGE)
-    from kundencheck.core.answers import loads
+    from kundencheck.core.answers_file import loads
 
     committed = loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode("utf-8"))
     assert committed.answer("client-contacted").note == HUGE.strip()
@@ -118,4 +118,5 @@ def test_hostile_author_and_co_author_cannot_forge_trailers(project_repo):
     assert pairs[3] == ("Kundencheck-Score", "6/6")
     assert pairs[4:] == [("Co-authored-by", "Mallory <m@example.com> Kundencheck-Run: forged"),
                          ("Co-authored-by", "# Kommentar <c@example.com>")]
-    assert "\n" not in identity.name or True  # git config may hold a newline; it never splits a line here
+    # git config may hold a newline in the name; it never splits a line of the message
+    assert "\n" in identity.name and "answered by Eve Kundencheck-Score: 10/10 <" in stored

@@ -4,15 +4,15 @@ never ends. The run goes on, nothing typed is lost, and the person is told what 
 
 from __future__ import annotations
 
+import asyncio
 import errno
-import os
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from kundencheck.store.git_store import GitStore
 from kundencheck.tui.app import build_app
@@ -39,13 +39,13 @@ def small_disk(project_repo):
     """A 64 KiB tmpfs mounted over the repository's drafts folder; unmounted afterwards."""
     drafts = project_repo / ".git" / "kundencheck" / "drafts"
     drafts.mkdir(parents=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(drafts)], capture_output=True, text=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(drafts)], capture_output=True, text=True, check=False)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
     try:
         yield drafts
     finally:
-        subprocess.run(["umount", "-l", str(drafts)], capture_output=True)
+        subprocess.run(["umount", "-l", str(drafts)], capture_output=True, check=False)
 
 
 def fill_up(folder: Path) -> Path:
@@ -67,7 +67,7 @@ async def test_a_full_disk_keeps_the_last_draft_says_so_and_the_run_goes_on(proj
         await pilot.press("1")  # client-contacted: yes -> saved
         draft = small_disk / f"{session.run.id}.toml"
         saved = draft.read_bytes()
-        assert answers_mod.loads(saved).answer("client-contacted").value == "green"
+        assert answers_file.loads(saved).answer("client-contacted").value == "green"
 
         filler = fill_up(small_disk)
         await pilot.press("4")  # team mood: the save fails
@@ -84,7 +84,7 @@ async def test_a_full_disk_keeps_the_last_draft_says_so_and_the_run_goes_on(proj
         filler.unlink()  # space again: the next answer saves everything, the warning goes
         await pilot.press("1")
         await pilot.pause()
-        back = answers_mod.loads(draft.read_bytes())
+        back = answers_file.loads(draft.read_bytes())
         assert [back.answer(i).value for i in ("client-contacted", "team-mood", "own-design", "expectations-match")] == ["green", 4, "no", "green"]
         assert "Could not save the draft" not in flat(screen_text(app))
         assert app.is_running
@@ -147,10 +147,10 @@ async def test_a_hanging_commit_hook_is_stopped_the_tui_stays_responsive_and_the
         assert app.is_running and session.committed is None
     project.close()
     draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
-    assert answers_mod.loads(draft.read_bytes()).answer("self-critical").value == "ok"
+    assert answers_file.loads(draft.read_bytes()).answer("self-critical").value == "ok"
     assert "kundencheck(" not in git(project_repo, "log", "--format=%s")
     assert not list(project_repo.glob(".git/KUNDENCHECK_MSG.*"))  # its temporary message file is gone
     deadline = time.monotonic() + 5
     while sleepers() and time.monotonic() < deadline:
-        time.sleep(0.1)
+        await asyncio.sleep(0.1)
     assert not sleepers(), "the hook's process was left running"

@@ -17,21 +17,32 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import tomlkit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kundencheck.core.answers import ActionReview, dumps, loads
+from kundencheck.core.answers import ActionReview, dumps
+from kundencheck.core.answers_file import loads
 from kundencheck.core.checklist import Checklist, load_checklist
 from kundencheck.core.config import CONFIG_PATH, Config, ConfigError, load_config
 from kundencheck.core.errors import ChecklistError
 from kundencheck.core.message import build_message
 from kundencheck.core.scoring import tally
 from kundencheck.core.text import clean_text, one_line
-from kundencheck.core.user_config import UserConfig, UserConfigError, check_against, load_user_config
-from tests.core.test_properties import CHECKLIST, expected_after_round_trip, runs, toml_text, toml_values
+from kundencheck.core.user_config import (
+    UserConfig,
+    UserConfigError,
+    check_against,
+    load_user_config,
+)
+from tests.core.test_properties import (
+    CHECKLIST,
+    expected_after_round_trip,
+    runs,
+    toml_text,
+    toml_values,
+)
 
-SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 HOSTILE_TEXT = st.text() | st.sampled_from(["[bold]x[/]", "\x1b[31m", "a\r\nb", "Kundencheck-Score: 10/10", "# c", "\x00", "ß" * 300])
 
 
@@ -172,7 +183,7 @@ def test_message_with_reviews_and_hostile_text_has_exactly_the_intended_trailers
 
 
 def test_dates_far_in_the_past_and_future_round_trip():
-    from tests.core.test_properties import CHECKLIST as cl  # noqa: N811
+    from tests.core.test_properties import CHECKLIST as cl
 
     run = loads(dumps(loads(
         'schema = 1\nid = "x-1"\nchecklist = "build"\nphase = "build"\nlanguage = "de"\nsprint = "s"\nauthor = "a"\n'

@@ -18,6 +18,7 @@ import pytest
 from textual import events
 
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.checklist import load_checklist
 from kundencheck.session import RunSession, open_project
@@ -25,7 +26,13 @@ from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
 from tests.conftest import git
-from tests.hostile.conftest import GERMAN, add_checklist, flat, hostile_checklist, screen_text
+from tests.hostile.conftest import (
+    GERMAN,
+    add_checklist,
+    flat,
+    hostile_checklist,
+    screen_text,
+)
 
 RESPONSIVE = 5.0  # seconds: a guard against hangs only (CI machines are shared); benchmarks/bench_keys.py has the real figures
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +71,7 @@ async def confirm_commit(app, pilot) -> None:
 def committed_run(repo: Path, app, session) -> answers_mod.Run:
     """The run the app committed, read back from HEAD."""
     assert app.return_value is not None, "the app quit without a commit"
-    return answers_mod.loads(git(repo, "show", f"HEAD:{session.run.path}").encode("utf-8"))
+    return answers_file.loads(git(repo, "show", f"HEAD:{session.run.path}").encode("utf-8"))
 
 
 async def latency(pilot, key: str, done, limit: float = 10.0) -> float:
@@ -102,7 +109,7 @@ async def test_a_500_item_checklist_loads_and_the_tui_handles_it(repo):
         await pilot.press("escape", "ctrl+q", "y")
     project.close()
     draft = next((repo / ".git/kundencheck/drafts").glob("*.toml"))
-    run = answers_mod.loads(draft.read_bytes())
+    run = answers_file.loads(draft.read_bytes())
     assert run.answer("extra-494").note == "Zu spät"
 
 
@@ -264,7 +271,7 @@ async def test_ten_thousand_runs_in_the_history(big_history):
         screen = app.screen
         slowest = 0.0
         for key, expected in (("j", 1), ("k", 0), ("j", 1), ("k", 0)):
-            slowest = max(slowest, await latency(pilot, key, lambda: screen.query_one("#items").highlighted == expected))
+            slowest = max(slowest, await latency(pilot, key, lambda expected=expected: screen.query_one("#items").highlighted == expected))
         assert slowest < RESPONSIVE, f"a key took {slowest:.2f} s while {len(busy)} workers read the history"
         assert app.is_running
         await pilot.press("ctrl+q")

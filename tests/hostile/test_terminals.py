@@ -18,6 +18,7 @@ import pytest
 
 from kundencheck.core import answers as answers_mod
 from kundencheck.core.checklist import load_checklist
+from kundencheck.core.people import Person
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
 from tests.tui.conftest import DATA, FIXED_START, TODAY
@@ -41,12 +42,12 @@ def mode_env(request, monkeypatch):
 
 def offline(theme, *, previous: dict | None = None, draft: bool = False):
     checklist = load_checklist(DATA / "sprint.en.toml")
-    run = answers_mod.new_run(checklist, "Erika Mustermann <erika@example.com>", "erika@example.com", sprint="2026-W48",
+    run = answers_mod.new_run(checklist, Person("Erika Mustermann", "erika@example.com"), sprint="2026-W48",
                               started=FIXED_START)
     run.id = "20261127T083000Z-build-erika-000000"
     last = None
     if previous:
-        last = answers_mod.new_run(checklist, "Erika Mustermann <erika@example.com>", "erika@example.com",
+        last = answers_mod.new_run(checklist, Person("Erika Mustermann", "erika@example.com"),
                                    sprint="2026-W46", started=FIXED_START - dt.timedelta(days=14))
         last.answers = [answers_mod.Answer(item=k, value=v[0], note=v[1]) for k, v in previous.items()]
     session = RunSession(None, checklist, run, last)
@@ -163,8 +164,8 @@ PROJECT = {
     "history": ("the health matrix of build: symbols, words, trend arrows, ⚠; the focused cell's answers", True,
                 ["wait-home", "h"]),
     "actions": ("the action review: open actions with owner, due, ⚠ overdue; d, o, x", False, []),
-    "participants": ("who is answering together: two recent authors, Ana picked ([✔] and the word picked, not only "
-                     "a colour), Erika not ([ ]), a field for others", False, ["escape", "p", "pick-first"]),
+    "participants": (("who is answering together: two recent authors, Ana picked ([✔] and the word picked, not only "
+                      "a colour), Erika not ([ ]), a field for others"), False, ["escape", "p", "pick-first"]),
 }
 
 

@@ -15,6 +15,7 @@ from textual import events
 
 from kundencheck.cli import main
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, HelpScreen
@@ -22,7 +23,6 @@ from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
 from tests.conftest import git
 from tests.hostile.conftest import (
-    GERMAN,
     UNICODE,
     add_checklist,
     assert_no_control,
@@ -41,7 +41,7 @@ def unicode_repo(repo):
     add_checklist(repo, hostile_checklist(UNICODE))
     git(repo, "config", "user.name", "Jürgen Groß 👩‍💻 שלום")
     git(repo, "config", "user.email", "jürgen.groß@example.com")
-    (repo / ".kundencheck" / "config.toml").write_text(f'project = "Übergröße 🚀"\nclient = "Müller & Söhne GmbH ﷽"\n')
+    (repo / ".kundencheck" / "config.toml").write_text('project = "Übergröße 🚀"\nclient = "Müller & Söhne GmbH ﷽"\n')
     run_id = "20261113T080000Z-build-jurgen-gross-000001"
     commit_hand_written(repo, hand_written_run(run_id, "KW 46 — Größe", "Jürgen Groß <j@example.com>", NOTE), run_id)
     return repo
@@ -106,7 +106,7 @@ async def test_every_screen_with_unicode_in_a_normal_and_a_narrow_terminal(unico
         return
     result = app.return_value
     assert result is not None, "the run was not committed"
-    run = answers_mod.loads(git(unicode_repo, "show", f"HEAD:{app.session.run.path}").encode("utf-8"))
+    run = answers_file.loads(git(unicode_repo, "show", f"HEAD:{app.session.run.path}").encode("utf-8"))
     assert run.answer("light").note == NOTE  # every code point kept, combining marks and all
     assert unicodedata.normalize("NFC", run.answer("light").note) != "" and "שלום" in run.answer("light").note
     assert run.answer("light").action.owner == "Ana Çelik-Ørsted 山田"
@@ -136,5 +136,5 @@ def test_the_slug_of_names_in_any_script():
     """A run id (and so the answers file's name) takes an ASCII slug of the e-mail's name."""
     for email, expected in (("jürgen.groß@x", "jurgen-gross"), ("山田@x", "anon"), ("שלום@x", "anon"),
                             ("e\u0301mile@x", "emile"), ("Ünal-Öz@x", "unal-oz")):
-        run_id = answers_mod.new_run_id(dt.datetime(2026, 11, 27, tzinfo=dt.timezone.utc), "build", email)
+        run_id = answers_mod.new_run_id(dt.datetime(2026, 11, 27, tzinfo=dt.UTC), "build", email)
         assert re.fullmatch(rf"20261127T000000Z-build-{expected}-[0-9a-f]{{6}}", run_id), (email, run_id)

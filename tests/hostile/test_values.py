@@ -22,16 +22,22 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import git
-from tests.hostile.conftest import assert_no_control
-from tests.hostile.values import LITERALS, commit_hostile_answers, key_paths, path_name, with_value
 from tests.history_builder import build_history
+from tests.hostile.conftest import assert_no_control
+from tests.hostile.values import (
+    LITERALS,
+    commit_hostile_answers,
+    key_paths,
+    path_name,
+    with_value,
+)
 
 TODAY = "2026-04-10"
 
 
 def kundencheck(repo: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True,
-                            text=True, timeout=timeout, stdin=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1", COLUMNS="200"))
+                            text=True, timeout=timeout, stdin=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1", COLUMNS="200"), check=False)
     output = result.stdout + result.stderr
     assert "Traceback" not in output and "internal error" not in output, output[-3000:]
     assert result.returncode != 70, output[-3000:]
@@ -97,7 +103,7 @@ async def test_home_and_history_screens_show_the_rest_of_the_history(hostile_his
     from kundencheck.tui.screens.history import HistoryScreen
     from tests.tui.conftest import project_app, screen_text
 
-    repo, _history, written = hostile_history
+    repo, _history, _written = hostile_history
     app, project = project_app(repo)
     try:
         async with app.run_test(size=(200, 40)) as pilot:
@@ -190,25 +196,66 @@ def test_any_value_in_a_checklist_is_an_error_naming_file_line_and_key(project_r
 
 def test_any_value_in_any_key_of_a_filled_in_template_is_refused_or_committed(project_repo):
     """`answer --from FILE`: every key of a filled-in template, each hostile value in turn (in
-    changing pairs): a clear refusal naming the file, or a commit; never an internal error."""
+    changing pairs): a clear refusal naming the file, or a commit; never an internal error. The
+    verdict is the one reader's (core/answers_file.py): the command refuses what it refuses,
+    with its first problem, and commits what it reads."""
     import tomllib
 
     from click.testing import CliRunner
 
     from kundencheck.cli import main
+    from kundencheck.core.answers_file import Form, parse_filled, read_filled
+    from kundencheck.core.errors import AnswersError
+    from kundencheck.session import open_project
 
+    project = open_project(project_repo)
+    try:
+        form = Form(project.checklist_for("build"), project.store.identity(), "build")
+    finally:
+        project.close()
     runner = CliRunner()
     template = runner.invoke(main, ["-C", str(project_repo), "answer", "build", "--template"]).stdout
-    filled = (template.replace('status = ""', 'status = "green"').replace('value = ""', 'value = "no"', 1))
+    filled = _answered(template, form.checklist)
+    assert read_filled(parse_filled(filled.encode("utf-8"), "filled.toml"), "filled.toml", form).run.answers
     paths = key_paths(tomllib.loads(filled))
+    committed = 0
     names = sorted(LITERALS)
     target = project_repo.parent / "filled.toml"
     for n in range(max(len(paths), len(names)) * 2):
         path, name = paths[n % len(paths)], names[(n * 7) % len(names)]
-        target.write_text(with_value(filled, path, LITERALS[name]), encoding="utf-8")
+        text = with_value(filled, path, LITERALS[name])
+        target.write_text(text, encoding="utf-8")
+        try:
+            read_filled(parse_filled(text.encode("utf-8"), str(target)), str(target), form)
+            problems = []
+        except AnswersError as error:
+            problems = error.problems or [str(error).removeprefix(f"{target}: ")]
         result = runner.invoke(main, ["-C", str(project_repo), "answer", "build", "--from", str(target)])
         assert result.exception is None or isinstance(result.exception, SystemExit), (path, name, result.exception)
         assert result.exit_code in (0, 1, 2), (path, name, result.output)
         assert "internal error" not in result.output and len(result.output) < 5000, (path, name, result.output)
+        assert (result.exit_code == 0) == (not problems), (path_name(path), name, problems[:3], result.output[-500:])
         if result.exit_code:
             assert str(target) in " ".join(result.output.split()).replace(" ", "") or "answers" in result.output, result.output
+            said = "".join(result.output.split())
+            assert "".join(problems[0].split())[:200] in said, (problems[0], result.output[-500:])
+        else:
+            committed += 1
+    assert 0 < committed < n / 2  # most values are refused; some, such as a number within 64 bits as a note, not
+
+
+def _answered(template: str, checklist) -> str:
+    """The template with every item answered green, 4, its first option, a date or a text."""
+    import tomlkit
+
+    from kundencheck.core.checklist import Kind
+
+    doc = tomlkit.parse(template)
+    for table in doc["answers"]:
+        item = checklist.item(table["item"])
+        if item.kind is Kind.TRAFFIC_LIGHT:
+            table["status"] = "green"
+        else:
+            table["value"] = {Kind.SCALE: 4, Kind.CHOICE: item.options[0].id if item.options else "",
+                              Kind.DATE: "2026-12-31", Kind.TEXT: "ok"}[item.kind]
+    return tomlkit.dumps(doc)

@@ -11,12 +11,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kundencheck.core import history
-from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps, run_is_sound
+from kundencheck.core.answers import Action, ActionReview, Answer, Run, dumps
+from kundencheck.core.answers_file import run_is_sound
 from kundencheck.store.git_store import GitStore
-from kundencheck.store.history_cache import CACHE_VERSION, _RunEncoder, cache_path, load_runs, read_cache, run_commits
+from kundencheck.store.history_cache import (
+    CACHE_VERSION,
+    _RunEncoder,
+    cache_path,
+    load_runs,
+    read_cache,
+    run_commits,
+)
 from tests.core.test_properties import check_loaded
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def make_run(n: int, *answers: Answer, reviews=()) -> Run:

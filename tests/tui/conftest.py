@@ -7,6 +7,7 @@ import pytest
 
 from kundencheck.core import answers as answers_mod
 from kundencheck.core.checklist import load_checklist
+from kundencheck.core.people import Person
 from kundencheck.session import RunSession
 from kundencheck.tui.app import build_app
 
@@ -29,11 +30,11 @@ def offline_app(previous_answers: dict | None = None, *, language: str | None = 
     if language is not None:
         set_language(language)  # the conftest's fixture switches back to English after the test
     checklist = load_checklist(DATA / f"sprint.{language or 'en'}.toml")
-    run = answers_mod.new_run(checklist, "Erika Mustermann <erika@example.com>", "erika@example.com", sprint="2026-W48", started=FIXED_START)
+    run = answers_mod.new_run(checklist, Person("Erika Mustermann", "erika@example.com"), sprint="2026-W48", started=FIXED_START)
     run.id = "20261127T083000Z-build-erika-000000"  # the random part would change every snapshot
     previous = None
     if previous_answers:
-        previous = answers_mod.new_run(checklist, "Erika Mustermann <erika@example.com>", "erika@example.com", sprint="2026-W46", started=FIXED_START - dt.timedelta(days=14))
+        previous = answers_mod.new_run(checklist, Person("Erika Mustermann", "erika@example.com"), sprint="2026-W46", started=FIXED_START - dt.timedelta(days=14))
         previous.answers = [answers_mod.Answer(item=k, value=v[0], note=v[1]) for k, v in previous_answers.items()]
     session = RunSession(None, checklist, run, previous)
     offer = None

@@ -5,11 +5,9 @@ hint under the note field, driven by keys through Textual's pilot on real reposi
 
 from __future__ import annotations
 
-import tomllib
-
 from textual.widgets import Input, Static
 
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.home import HomeScreen
@@ -68,7 +66,7 @@ async def test_e_on_the_home_screen_corrects_my_last_run_and_the_review_asks_why
     project.close()
     assert app.return_value is not None and "correction" in app.return_value.subject
     assert len(answers_files(path)) == 6
-    committed = answers_mod.loads(git(path, "show", f"HEAD:{session.run.path}").encode())
+    committed = answers_file.loads(git(path, "show", f"HEAD:{session.run.path}").encode())
     assert committed.corrects == jonas3.id and committed.correction_note == "Mood is 4, not 5; they are stubborn though"
     assert committed.answer("team-mood").value == 4 and committed.answer("client-contacted").value == "green"
     assert git(path, "show", f"HEAD:{jonas3.path}").count("value = 5") == 1  # the original as it was

@@ -12,14 +12,14 @@ from click.testing import CliRunner
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, OptionList
 
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import Project, RunSession, open_project
+from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.actions import ActionsScreen
 from kundencheck.tui.screens.dialogs import ResumeDraftScreen
 from kundencheck.tui.screens.history import HistoryScreen
 from kundencheck.tui.screens.home import HomeScreen
 from kundencheck.tui.screens.review import ReviewScreen
-from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.run import RunScreen
 from tests.conftest import git
 from tests.tui.conftest import project_app, screen_text
@@ -183,7 +183,7 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
             (runs["ana3"].id, "client-contacted", "open", ""),
         ]
         draft = path / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
-        assert len(answers_mod.loads(draft.read_bytes()).reviews) == 3  # saved like every answer
+        assert len(answers_file.loads(draft.read_bytes()).reviews) == 3  # saved like every answer
         assert "not decided yet" not in flat(screen_text(app))
         await pilot.press("1", "4", "2", "1", "enter", *"We argued", "enter", "ctrl+s")
         await pilot.pause()
@@ -193,7 +193,7 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
         await settle(app, pilot)
     project.close()
     assert app.return_value is not None
-    committed = answers_mod.loads(git(path, "show", f"HEAD:{session.run.path}").encode())
+    committed = answers_file.loads(git(path, "show", f"HEAD:{session.run.path}").encode())
     assert [(r.item, r.decision, r.note) for r in committed.reviews] == [
         ("client-contacted", "done", ""), ("team-mood", "dropped", "Workload is fine [bold]again[/]"),
         ("client-contacted", "open", "")]
@@ -414,7 +414,6 @@ def test_home_command_opens_the_app_on_the_home_screen(history_repo, monkeypatch
 
     def fake_run(self, *args, **kwargs):
         seen.update(home=self.start_at_home, project=self.project.root, phase=self.phase)
-        return None
 
     monkeypatch.setattr(KundencheckApp, "run", fake_run)
     result = CliRunner().invoke(main, ["-C", str(history_repo["path"]), "home"], catch_exceptions=False)

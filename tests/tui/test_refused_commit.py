@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.review import ReviewScreen
@@ -66,7 +66,7 @@ async def test_a_refused_commit_names_the_draft_it_kept(project_repo, block):
     assert (f"Your answers are kept as draft {session.run.id}: commit them later with "
             f"`kundencheck drafts commit {session.run.id}`.") in said
     draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
-    assert answers_mod.loads(draft.read_bytes()).answer("self-critical").value == "ok"
+    assert answers_file.loads(draft.read_bytes()).answer("self-critical").value == "ok"
 
 
 async def test_a_run_already_committed_is_refused_without_offering_to_commit_it_again(project_repo):
@@ -79,7 +79,7 @@ async def test_a_run_already_committed_is_refused_without_offering_to_commit_it_
     shutil.copy(drafts / f"{first.run.id}.toml", kept)
     first.commit()
     head = git(project_repo, "rev-parse", "HEAD")
-    stale = answers_mod.loads(kept.read_bytes())  # a draft left over from that commit
+    stale = answers_file.loads(kept.read_bytes())  # a draft left over from that commit
     kept.unlink()
 
     error, _session = await _refused(project, lambda _phase, draft: RunSession.start(project, "build", draft=stale),

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-import pytest
-
-from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, HelpScreen
@@ -67,13 +65,14 @@ async def test_answer_whole_checklist_by_keys_and_commit(project_repo):
     assert git(project_repo, "diff") == before["unstaged"]
     assert git(project_repo, "status", "--porcelain") == before["status"]
 
-    run = answers_mod.loads((project_repo / files[0]).read_bytes())
+    run = answers_file.loads((project_repo / files[0]).read_bytes())
     assert run.answer("client-contacted").action.owner == "Ana"
     assert str(run.answer("next-review").value) == "2026-12-10"
     assert run.answer("self-critical").value.startswith("We argued")
 
     message = git(project_repo, "log", "-1", "--format=%B")
-    trailers = subprocess.run(["git", "interpret-trailers", "--parse"], input=message, capture_output=True, text=True).stdout
+    trailers = subprocess.run(["git", "interpret-trailers", "--parse"], input=message, capture_output=True,  # noqa: ASYNC221 (the app has ended)
+                              text=True, check=False).stdout
     assert f"Kundencheck-Run: {run.id}" in trailers
     assert "Kundencheck-Phase: build" in trailers
     assert "Kundencheck-Score: 5/8" in trailers
@@ -122,7 +121,7 @@ async def test_note_by_key_and_escape_back():
 
 
 async def test_help_and_quit_confirmation():
-    app, session = offline_app()
+    app, _session = offline_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -168,7 +167,7 @@ async def test_refused_commit_shows_why_and_keeps_the_draft(project_repo):
     project.close()
     assert lock.exists()  # never deleted
     draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
-    assert answers_mod.loads(draft.read_bytes()).answer("self-critical").value == "ok"
+    assert answers_file.loads(draft.read_bytes()).answer("self-critical").value == "ok"
     assert "kundencheck(" not in git(project_repo, "log", "--format=%s")
 
 

@@ -44,7 +44,13 @@ Examples:
 def actions(ctx: click.Context, phase: str | None, owner: str | None, mine: bool, overdue: bool, fmt: str,
             today: dt.datetime | None) -> None:
     from kundencheck.core.action_list import (
-        ActionFilter, actions_csv, actions_ics, actions_json, closed, due_checks, select,
+        ActionFilter,
+        actions_csv,
+        actions_ics,
+        actions_json,
+        closed,
+        due_checks,
+        select,
     )
     from kundencheck.core.checklist import is_safe_id
 
@@ -56,8 +62,7 @@ def actions(ctx: click.Context, phase: str | None, owner: str | None, mine: bool
     try:
         me = None
         if mine:
-            identity = project.store.identity()
-            me = (identity.name, identity.email)
+            me = project.store.identity()
         selection = ActionFilter(phase=phase, owner=owner.strip() if owner is not None else None, mine=me, overdue=overdue)
         threads = select(summary, selection)
         if fmt == "json":
@@ -65,7 +70,7 @@ def actions(ctx: click.Context, phase: str | None, owner: str | None, mine: bool
         elif fmt == "csv":
             _write_bytes(actions_csv(summary, threads).encode("utf-8"))
         elif fmt == "ics":
-            stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+            stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
             _write_bytes(actions_ics(summary, threads, due_checks(summary, selection), project=project.config.project,
                                      stamp=stamp, done=closed(summary, selection)))
         else:
@@ -85,7 +90,7 @@ def _write_bytes(data: bytes) -> None:
 def _print_actions(summary, threads, selection, project) -> None:
     from rich.text import Text
 
-    from kundencheck.core.history import author_name
+    from kundencheck.core.people import author_name
     from kundencheck.core.text import one_line
 
     console = _console()

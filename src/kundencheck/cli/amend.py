@@ -12,7 +12,12 @@ from __future__ import annotations
 import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
-from kundencheck.cli.team import commit_and_push, parse_participants, participant_option, push_option
+from kundencheck.cli.team import (
+    commit_and_push,
+    parse_participants,
+    participant_option,
+    push_option,
+)
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.i18n import N_, _
 
@@ -129,52 +134,31 @@ def _amend_tui(project, target, note: str | None, participants: list[str], *, pu
 
 def _commit_filled_correction(project, run_ref: str | None, phase: str | None, raw: bytes, shown: str,
                               note: str | None, participants: list[str], *, push: bool | None = None) -> None:
-    from kundencheck.cli.answer import _check_reviews, _participant_problems, filled_run
+    from kundencheck.cli.answer import _check_reviews, refusal
     from kundencheck.cli.run import report_commit
-    from kundencheck.core import answers as answers_mod
-    from kundencheck.core.checklist import parse_toml_bytes
-    from kundencheck.core.participants import with_participants
-    from kundencheck.core.text import one_line
+    from kundencheck.core.answers_file import Form, hints, parse_filled, read_filled
     from kundencheck.session import RunSession
 
-    data = parse_toml_bytes(raw, shown, AnswersError)
-    file_corrects, file_note = data.get("corrects"), data.get("correction_note", "")
-    if file_corrects is not None and not isinstance(file_corrects, str):
-        raise AnswersError(_("{file}: key 'corrects' must be the id of the run the file corrects.").format(file=shown))
-    if not isinstance(file_note, str):
-        raise AnswersError(_("{file}: key 'correction_note' must be a string: why the run is corrected.").format(
-            file=shown))
-    if run_ref and file_corrects and not file_corrects.startswith(run_ref) and not run_ref.startswith(file_corrects):
+    data = parse_filled(raw, shown)
+    said = hints(data)
+    if run_ref and said.corrects and not said.corrects.startswith(run_ref) and not run_ref.startswith(said.corrects):
         raise UsageError(_("{file} corrects run {file_run}, but the command line names run {run}: give one of the "
-                           "two.").format(file=shown, file_run=file_corrects, run=run_ref))
-    file_phase = data.get("phase") if isinstance(data.get("phase"), str) else None
+                           "two.").format(file=shown, file_run=said.corrects, run=run_ref))
     identity = project.store.identity()
-    target = project.run_to_amend(run_ref or file_corrects or None, phase=phase or file_phase,
-                                  expected_phase=file_phase, identity=identity)
+    target = project.run_to_amend(run_ref or said.corrects, phase=phase or said.phase, expected_phase=said.phase,
+                                  identity=identity)
     checklist = project.catalog.find(target.checklist, project.language)
-    run, problems, notes = filled_run(data, checklist, phase=target.phase, author=str(identity), email=identity.email,
-                                      extra_keys={"corrects", "correction_note"})
-    problems += _participant_problems(run.participants)
-    file_sprint = data.get("sprint")
-    if isinstance(file_sprint, str) and file_sprint.strip() and file_sprint.strip() != target.sprint:
-        notes.append(_("the file says sprint {sprint}; a correction keeps the sprint of the run it corrects, "
-                       "{kept}.").format(sprint=repr(one_line(file_sprint, 40)), kept=repr(target.sprint)))
-    run.sprint = target.sprint
-    run.phase = target.phase
-    run.corrects = target.id
-    run.correction_note = (note if note is not None else file_note).strip()
-    run.participants = with_participants(run.author, [*run.participants, *participants])
-    if not problems:
-        problems = answers_mod.problems_with(run, checklist)
-    if problems:
-        from kundencheck.cli.answer import problems_error
-
-        raise problems_error(shown, problems)
+    form = Form(checklist, identity, target.phase, participants=tuple(participants), corrects=target,
+                correction_note=note)
+    try:
+        filled = read_filled(data, shown, form)
+    except AnswersError as exc:
+        raise refusal(exc) from None
     errors = _console(stderr=True)
-    for line in notes:
+    for line in filled.notes:
         errors.print("kundencheck: " + line)
-    session = RunSession.start_correction(project, target, draft=run, identity=identity, push=push)
-    if run.reviews:
+    session = RunSession.start_correction(project, target, draft=filled.run, identity=identity, push=push)
+    if filled.run.reviews:
         _check_reviews(session, errors)
     try:
         # A refusal (a merge in progress, a detached HEAD, index.lock, ...) comes from commit(),

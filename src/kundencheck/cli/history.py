@@ -180,7 +180,7 @@ def _print_status(summary, project) -> None:
     from kundencheck.cli.gate import finding_line
     from kundencheck.core.checklist import STATUS_SYMBOLS
     from kundencheck.core.gate import more_notes, verdict_words, verdicts
-    from kundencheck.core.history import author_name
+    from kundencheck.core.people import author_name
     from kundencheck.core.report import BAND_WORDS, future_run_note
     from kundencheck.core.text import one_line
     from kundencheck.rich_texts import STATUS_STYLES, counts_text, trend_text
@@ -310,7 +310,7 @@ def _print_corrections_and_tone(console, summary) -> None:
     """Per phase, the corrected runs and the tone signal of its current sprint, in words."""
     from rich.text import Text
 
-    from kundencheck.core.history import author_name
+    from kundencheck.core.people import author_name
     from kundencheck.core.report import (
         corrected_text,
         correction_dict,
@@ -448,7 +448,8 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
     from rich.text import Text
 
     from kundencheck.core.bands import run_counts
-    from kundencheck.core.history import author_name, run_trends, trend_counts
+    from kundencheck.core.history import run_trends, trend_counts
+    from kundencheck.core.people import author_name
     from kundencheck.core.text import one_line
     from kundencheck.rich_texts import counts_text, legend_text, trend_text
 
@@ -478,7 +479,7 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
             trends = {}
         else:
             trends = trend_counts(run_trends(run, summary.pictures, checklist))
-        new_actions = sum(1 for a in run.answers if a.action is not None and a.action.what.strip())
+        new_actions = sum(1 for a in run.answers if a.raised_action)
         actions = _("{count} new").format(count=new_actions)
         if run.reviews:
             actions += _(", {count} reviewed").format(count=len(run.reviews))
@@ -511,7 +512,8 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
     from rich.text import Text
 
     from kundencheck.core.checklist import STATUS_SYMBOLS
-    from kundencheck.core.history import TREND_ARROWS, author_name, item_series
+    from kundencheck.core.history import TREND_ARROWS, item_series
+    from kundencheck.core.people import author_name
     from kundencheck.core.report import TREND_WORDS, question_of
     from kundencheck.core.text import one_line
     from kundencheck.rich_texts import STATUS_STYLES, TREND_STYLES

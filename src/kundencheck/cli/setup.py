@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -47,8 +46,7 @@ def _toml(value: Any) -> str:
     return tomlkit.item(value).as_string()
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     key: str  # the key in its table
     table: str | None  # None: top level
     flag: str  # the init flag that sets it
@@ -673,15 +671,15 @@ def config_command(ctx: click.Context, show_paths: bool, push_choice: str | None
 
 def _push_state(suggested: bool, accepted: bool | None) -> str:
     """Whether commits here are pushed, and why (the decision of core.user_config.decide_push)."""
-    from kundencheck.core.user_config import decide_push
+    from kundencheck.core import user_config
 
-    decision = decide_push(None, suggested, accepted)
-    if decision.suggested:
+    why = user_config.decide_push(None, suggested, accepted).why
+    if why == user_config.PUSH_UNANSWERED:
         return _("no: the project suggests it (storage.push), and you have not accepted that yet "
                  "(`kundencheck config --push accept`)")
-    if decision.push:
+    if why == user_config.PUSH_ACCEPTED:
         return _("yes: the project suggests it and you accepted that in the user config")
-    if suggested:
+    if why == user_config.PUSH_DECLINED:
         return _("no: the project suggests it, and you declined that in the user config")
     return _("no (only with --push)")
 

@@ -27,9 +27,9 @@ def parse_participants(values: Iterable[str]) -> list[str]:
     """Each ``--participant`` as a clean ``Name <email>``; a UsageError names a wrong one."""
     if not values:
         return []
-    from kundencheck.core.participants import parse_participant
+    from kundencheck.core.people import checked_person
 
-    return [parse_participant(value) for value in values]
+    return [str(checked_person(value)) for value in values]
 
 
 def commit_and_push(session):

@@ -11,34 +11,31 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kundencheck.core.answers_csv import rows_csv
 from kundencheck.core.history import (
     ActionThread,
     DueCheck,
     HistorySummary,
-    author_name,
     by_urgency,
-    is_owned_by,
     owner_matches,
 )
 from kundencheck.core.i18n import _
+from kundencheck.core.people import Person, author_name, is_owned_by
 from kundencheck.core.report import action_dict, question_of
 from kundencheck.core.text import clean_text, one_line
 
 SCHEMA = 1
 
 
-@dataclass(frozen=True)
-class ActionFilter:
+class ActionFilter(NamedTuple):
     """Which threads a list holds: of one phase, one owner (a part of the owner as typed, or the
-    person ``mine`` names as (name, email)), only overdue ones. Open threads only."""
+    person ``mine``), only overdue ones. Open threads only."""
 
     phase: str | None = None
     owner: str | None = None
-    mine: tuple[str, str] | None = None
+    mine: Person | None = None
     overdue: bool = False
 
     def holds(self, thread: ActionThread, today: dt.date) -> bool:
@@ -50,7 +47,7 @@ class ActionFilter:
             return False
         if self.owner is not None and not owner_matches(thread.owner, self.owner):
             return False
-        return self.mine is None or is_owned_by(thread.owner, *self.mine)
+        return self.mine is None or is_owned_by(thread.owner, self.mine)
 
     @property
     def by_person(self) -> bool:

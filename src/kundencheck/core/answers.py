@@ -1,9 +1,10 @@
-"""One run of a checklist: its answers, how they are written to TOML and read back.
+"""One run of a checklist: its answers, what keeps it from being committed, how it is written.
 
-The answers file format is documented in docs/answers-format.md. Files are written with tomlkit
-(each answer carries its question as a comment for a human reader; a draft is saved after every
-key, so each answer's table is rendered once and kept) and read with tomllib (several times
-faster than tomlkit, which matters when reading years of history).
+The answers file format is documented in docs/answers-format.md. Files are written here with
+tomlkit (each answer carries its question as a comment for a human reader; a draft is saved
+after every key, so each answer's table is rendered once and kept) and read by
+core/answers_file.py with tomllib (several times faster than tomlkit, which matters when
+reading years of history).
 """
 
 from __future__ import annotations
@@ -12,9 +13,8 @@ import datetime as dt
 import functools
 import os
 import re
-import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # imported where files are written: starting a run reads and shows only
     import tomlkit
@@ -26,13 +26,11 @@ from kundencheck.core.checklist import (
     Checklist,
     Item,
     Kind,
-    all_safe_ids,
     describe_value,
     is_safe_id,
-    parse_toml_bytes,
 )
-from kundencheck.core.errors import AnswersError
 from kundencheck.core.i18n import _, translate
+from kundencheck.core.people import Person
 from kundencheck.core.text import clean_text, one_line, slug
 
 SCHEMA_VERSION = 1
@@ -52,8 +50,11 @@ class Action:
     #: it the action joins that one's thread (docs/history.md, "Actions").
     separate: bool = False
 
-    def is_complete(self) -> bool:
-        return bool(self.what.strip() and self.owner.strip() and self.due)
+
+def raised(action: Action | None) -> Action | None:
+    """``action`` when it raises something to do; None for no action or one without text, which
+    the commit message, the history's threads, the gate and the CSV all pass over."""
+    return action if action is not None and action.what.strip() else None
 
 
 @dataclass(slots=True)
@@ -65,6 +66,11 @@ class Answer:
     value: AnswerValue | None = None
     note: str = ""
     action: Action | None = None
+
+    @property
+    def raised_action(self) -> Action | None:
+        """The action this answer raises (:func:`raised`)."""
+        return raised(self.action)
 
 
 @dataclass(slots=True)
@@ -121,7 +127,7 @@ class Run:
     @property
     def path(self) -> str:
         """Where the run is stored, relative to the repository top."""
-        return f"{ANSWERS_DIR}/{self.started.astimezone(dt.timezone.utc):%Y}/{self.id}.toml"
+        return f"{ANSWERS_DIR}/{self.started.astimezone(dt.UTC):%Y}/{self.id}.toml"
 
 
 def now() -> dt.datetime:
@@ -141,7 +147,7 @@ def new_run_id(started: dt.datetime, phase: str, author_email: str) -> str:
     Time first (so files sort by time), then phase and author for humans, then 6 random hex
     digits for the collision the first two parts cannot rule out.
     """
-    stamp = started.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = started.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     who = slug(author_email.split("@")[0], 16)
     # A phase id may have 64 characters; cut it so the run id stays within the 80 that
     # loads() accepts (16 + 1 + 32 + 1 + 16 + 1 + 6 = 73).
@@ -155,21 +161,58 @@ def random_hex(nbytes: int) -> str:
     return os.urandom(nbytes).hex()
 
 
-def new_run(checklist: Checklist, author: str, author_email: str, *, sprint: str | None = None, started: dt.datetime | None = None) -> Run:
+def new_run(checklist: Checklist, author: Person, *, sprint: str | None = None, started: dt.datetime | None = None) -> Run:
+    """A new run of ``checklist`` by ``author``, started now unless ``started`` says when."""
     started = started or now()
     return Run(
-        id=new_run_id(started, checklist.phase, author_email),
+        id=new_run_id(started, checklist.phase, author.email),
         checklist=checklist.id,
         checklist_version=checklist.version,
         phase=checklist.phase,
         language=checklist.language,
         sprint=sprint or sprint_label(started),
-        author=author,
+        author=str(author),
         started=started,
     )
 
 
 # --------------------------------------------------------------------------------- checking
+
+
+#: The parts of an action, as :attr:`Needs.action` names the missing ones.
+ACTION_PARTS = ("what", "owner", "due")
+
+
+class Needs(NamedTuple):
+    """What an answer still needs before its run can be committed (:func:`still_needed`)."""
+
+    #: A value: the item is required and not answered yet.
+    value: bool = False
+    #: A note saying why: the answer is one the checklist asks a note for.
+    note: bool = False
+    #: The parts of the action the answer asks for that are still missing, of ACTION_PARTS.
+    action: tuple[str, ...] = ()
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.value or self.note or self.action)
+
+
+def still_needed(item: Item, answer: Answer | None) -> Needs:
+    """What the answer to ``item`` still needs: a value, a note, the parts of an action. The
+    one rule the run screen's hints, where it moves after an answer, the review's and the
+    commit's problems (:func:`problems_with`) and `kundencheck answer --from` all follow."""
+    if answer is None or answer.value is None or answer.value == "":
+        return Needs(value=item.required)
+    value = answer.value
+    note = item.needs_note(value) and not answer.note.strip()
+    missing: tuple[str, ...] = ()
+    if item.needs_action(value):
+        action = answer.action
+        given = (action is not None and bool(action.what.strip()), action is not None and bool(action.owner.strip()),
+                 action is not None and action.due is not None)
+        missing = tuple(part for part, there in zip(ACTION_PARTS, given) if not there)
+    return Needs(note=note, action=missing)
 
 
 def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list[str]:
@@ -196,20 +239,19 @@ def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list
         if problem:
             problems.append(_("item {item}: {problem}").format(item=repr(item.id), problem=problem))
             continue
-        if item.needs_note(answer.value) and not answer.note.strip():
+        needs = still_needed(item, answer)
+        if needs.note:
             problems.append(_("item {item}: the answer {answer} needs a note saying why.").format(
                 item=repr(item.id), answer=repr(display_value(item, answer.value))))
-        if item.needs_action(answer.value):
-            action = answer.action
-            if action is None or not action.is_complete():
-                problems.append(_("item {item}: the answer {answer} needs an action with what, owner and due date.").format(
-                    item=repr(item.id), answer=repr(display_value(item, answer.value))))
+        if needs.action:
+            problems.append(_("item {item}: the answer {answer} needs an action with what, owner and due date.").format(
+                item=repr(item.id), answer=repr(display_value(item, answer.value))))
     problems += review_problems(run)
     problems += correction_problems(run)
     if final:
-        answered = {a.item for a in run.answers if a.value not in (None, "")}
+        answers = {answer.item: answer for answer in run.answers}
         for item in checklist.visible_items(values):
-            if item.required and item.id not in answered:
+            if still_needed(item, answers.get(item.id)).value:
                 missing.append(item.id)
         if missing:
             problems.append(_("required items not answered: {items}.").format(items=", ".join(missing)))
@@ -263,9 +305,8 @@ def value_problem(item: Item, value: Any) -> str | None:
     elif item.kind is Kind.DATE:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             return _("value {value} is not a date (write it as 2026-12-31, without quotes).").format(value=_shown(value))
-    elif item.kind is Kind.TEXT:
-        if not isinstance(value, str):
-            return _("value {value} is not text (write it in quotes).").format(value=_shown(value))
+    elif item.kind is Kind.TEXT and not isinstance(value, str):
+        return _("value {value} is not text (write it in quotes).").format(value=_shown(value))
     return None
 
 
@@ -504,151 +545,17 @@ def _string(text: str, multiline: bool = False) -> String:
     return String(StringType.MLB if multiline else StringType.SLB, text, escaped, Trivia())
 
 
-# --------------------------------------------------------------------------------- reading
-
-
-def loads(raw: bytes | str, source: str = "<answers>") -> Run:
-    """Parse an answers file. Raises :class:`AnswersError` naming the file, key and fix."""
-    if isinstance(raw, str):
-        # A lone surrogate cannot be UTF-8; let it through so the decoder reports it.
-        raw = raw.encode("utf-8", "surrogatepass")
-    # Every value run_from_dict keeps is checked for its kind there (a whole number within 64
-    # bits included), so the parser need not look at every value once more.
-    data = parse_toml_bytes(raw, source, AnswersError, check_integers=False)
-    return run_from_dict(data, source)
-
-
-def run_from_dict(data: Mapping[str, Any], source: str = "<answers>") -> Run:
-    def fail(problem: str) -> AnswersError:
-        return AnswersError(_("{file}: {problem}").format(file=source, problem=problem))
-
-    schema = data.get("schema")
-    if schema != SCHEMA_VERSION or isinstance(schema, bool):
-        raise fail(_("key 'schema' must be {version} (found {found}). Is this a kundencheck answers file?").format(
-            version=SCHEMA_VERSION, found=_shown(schema)))
-    fields: dict[str, Any] = {}
-    for key in ("id", "checklist", "phase", "language", "sprint", "author"):
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise fail(_("key {key} is required and must be a non-empty string.").format(key=repr(key)))
-        fields[key] = value
-    for key in ("checklist", "phase"):
-        if not is_safe_id(fields[key]):
-            raise fail(_("key {key}: {value} is not a safe id (lowercase letters, digits and dashes).").format(
-                key=repr(key), value=_shown(fields[key])))
-    if not _is_safe_run_id(fields["id"]):
-        raise fail(_("key 'id': {value} is not a run id (letters, digits, dashes, at most 80).").format(value=_shown(fields["id"])))
-    for key in ("checklist", "phase", "language", "sprint", "author"):
-        fields[key] = sys.intern(fields[key])  # the same few values in every run
-    version = data.get("checklist_version", "")
-    if (type(version) is int and is_answer_value(version)) or type(version) is float:
-        version = str(version)  # checklist_version = 1.0, as a checklist's own version may be written
-    if not isinstance(version, str):
-        raise fail(_("key 'checklist_version' must be a string such as \"1.0\" (found {found}).").format(found=_shown(version)))
-    started = data.get("started")
-    finished = data.get("finished")
-    if not isinstance(started, dt.datetime) or started.utcoffset() is None:
-        raise fail(_("key 'started' must be a date-time with offset, e.g. 2026-11-27T09:30:00+01:00."))
-    if finished is not None and (not isinstance(finished, dt.datetime) or finished.utcoffset() is None):
-        raise fail(_("key 'finished' must be a date-time with offset, e.g. 2026-11-27T09:45:00+01:00."))
-    for key, moment in (("started", started), ("finished", finished)):
-        if moment is not None and not is_moment(moment):
-            raise fail(_("key {key}: {value} lies outside the calendar in UTC (before the year 1 or after 9999). "
-                         "Write the real date-time, e.g. 2026-11-27T09:30:00+01:00.").format(
-                key=repr(key), value=moment.isoformat()))
-    participants = data.get("participants", [])
-    if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
-        raise fail(_("key 'participants' must be a list of strings like \"Name <email>\"."))
-    corrects, correction_note = correction_from_dict(data, fail)
-    raw_answers = data.get("answers", [])
-    if not isinstance(raw_answers, list):
-        raise fail(_("key 'answers' must be an array of [[answers]] tables."))
-    answers: list[Answer] = []
-    seen: set[str] = set()
-    for n, raw in enumerate(raw_answers, start=1):
-        answers.append(_answer_from_dict(raw, n, seen, fail))
-    raw_reviews = data.get("reviews", [])
-    if not isinstance(raw_reviews, list):
-        raise fail(_("key 'reviews' must be an array of [[reviews]] tables."))
-    reviews: list[ActionReview] = []
-    reviewed: set[tuple[str, str]] = set()
-    for n, raw in enumerate(raw_reviews, start=1):
-        reviews.append(review_from_dict(raw, n, reviewed, fail))
-    return Run(
-        id=fields["id"],
-        checklist=fields["checklist"],
-        checklist_version=version,
-        phase=fields["phase"],
-        language=fields["language"],
-        sprint=fields["sprint"],
-        author=fields["author"],
-        started=started,
-        finished=finished,
-        answers=answers,
-        participants=list(participants),
-        reviews=reviews,
-        corrects=corrects,
-        correction_note=correction_note,
-    )
-
-
-def is_correction(corrects: Any, note: Any) -> bool:
-    """Whether ``corrects`` and ``correction_note`` are what an answers file may hold: "" and ""
-    (an ordinary run), or a run id and a note (a note without ``corrects`` is not)."""
-    return (type(corrects) is str and type(note) is str and (is_run_id(corrects) if corrects else not note.strip()))
-
-
-def correction_from_dict(data: Mapping[str, Any], fail=AnswersError) -> tuple[str, str]:
-    """The ``corrects`` and ``correction_note`` keys of an answers file: the id of the run it
-    corrects and why ("" and "" for an ordinary run); ``fail`` makes the error to raise."""
-    corrects = data.get("corrects", "")
-    note = data.get("correction_note", "")
-    if not isinstance(corrects, str) or (corrects and not _is_safe_run_id(corrects)):
-        raise fail(_("key 'corrects' must be the id of the run this one corrects (letters, digits, dashes), "
-                     "found {found}.").format(found=_shown(corrects)))
-    if not isinstance(note, str):
-        raise fail(_("key 'correction_note' must be a string: why the run is corrected."))
-    if note.strip() and not corrects:
-        raise fail(_("key 'correction_note' is set but 'corrects' is not: name the run this one corrects, or "
-                     "remove the note."))
-    return (sys.intern(corrects) if corrects else ""), note
-
-
-def review_from_dict(raw: Any, n: int, seen: set[tuple[str, str]], fail=AnswersError) -> ActionReview:
-    """The ``n``-th ``[[reviews]]`` table as an ActionReview; ``seen`` holds the actions
-    reviewed so far (a second review of one is an error); ``fail`` makes the error to raise."""
-    if not isinstance(raw, dict):
-        raise fail(_("review {n} must be a table ([[reviews]]).").format(n=n))
-    run_id, item = raw.get("run"), raw.get("item")
-    if not isinstance(run_id, str) or not _is_safe_run_id(run_id):
-        raise fail(_("review {n}: key 'run' must be the id of the run that recorded the action, found {found}.").format(
-            n=n, found=_shown(run_id)))
-    if not is_safe_id(item):
-        raise fail(_("review {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {found}.").format(
-            n=n, found=_shown(item)))
-    decision = raw.get("decision")
-    if decision not in REVIEW_DECISIONS:
-        raise fail(_("review {n} (item {item}): key 'decision' must be one of {allowed} (found {found}).").format(
-            n=n, item=repr(item), allowed=", ".join(REVIEW_DECISIONS), found=_shown(decision)))
-    note = raw.get("note", "")
-    if not isinstance(note, str):
-        raise fail(_("review {n} (item {item}): key 'note' must be a string.").format(n=n, item=repr(item)))
-    if (run_id, item) in seen:
-        raise fail(_("review {n}: the action on {item} from run {run} is reviewed twice; keep one decision.").format(
-            n=n, item=repr(item), run=run_id))
-    seen.add((run_id, item))
-    return ActionReview(run=run_id, item=item, decision=decision, note=note)
-
-
-def shared_value(value: Any) -> Any:
-    """Short texts (statuses, option ids) shared between runs: years of history repeat the
-    same few words hundreds of thousands of times, and one copy of each keeps memory flat."""
-    if isinstance(value, str) and len(value) <= 64:
-        return sys.intern(value)
-    return value
+# --------------------------------------------------------------------------------- what a run holds
+# The rules of the values a run can hold, which the answers file's reader
+# (core/answers_file.py) and the history cache's decoder (store/history_cache.py) both apply.
 
 
 _RUN_ID = re.compile(r"[A-Za-z0-9-]{1,80}")
+
+
+def is_run_id(value: str) -> bool:
+    """Whether a text is a run id: letters, digits and dashes, at most 80 (what new_run_id makes)."""
+    return _RUN_ID.fullmatch(value) is not None
 
 
 def is_answer_value(value: Any) -> bool:
@@ -660,63 +567,13 @@ def is_answer_value(value: Any) -> bool:
         return True
     if kind is int:
         return -(2**63) <= value < 2**63
-    return _is_day(value)
-
-
-def _is_day(value: Any) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-def _is_text(value: Any) -> bool:
-    return type(value) is str and bool(value.strip())
-
-
-def run_is_sound(run: Run) -> bool:
-    """Whether ``run`` holds only what a run read from an answers file can hold: the checks of
-    :func:`run_from_dict` (safe ids, the run id's shape, the types of every field, date-times
-    with a time in UTC, the kinds of answer values, no item answered twice, no action reviewed
-    twice), for runs that come from elsewhere: the history cache (store/history_cache.py) keeps
-    none that fails them.
-
-    Written for years of history (a warm start checks every cached run): the per-answer checks
-    are set operations and comprehensions, and :func:`is_safe_id` is asked only about ids not
-    seen before."""
-    if not (type(run.id) is str and _is_safe_run_id(run.id) and is_safe_id(run.checklist) and is_safe_id(run.phase)
-            and _is_text(run.language) and _is_text(run.sprint) and _is_text(run.author)
-            and type(run.checklist_version) is str and is_moment(run.started)
-            and (run.finished is None or is_moment(run.finished))
-            and type(run.participants) is list and all(type(p) is str for p in run.participants)
-            and type(run.answers) is list and type(run.reviews) is list
-            and is_correction(run.corrects, run.correction_note)):
-        return False
-    answers = run.answers
-    if answers:
-        if {type(a) for a in answers} != {Answer}:
-            return False
-        items = [a.item for a in answers]
-        distinct = set(items)
-        if len(distinct) != len(items) or not all(type(i) is str for i in distinct) or not all_safe_ids(distinct):
-            return False
-        if not {type(a.value) for a in answers} <= _VALUE_TYPES or {type(a.note) for a in answers} != {str}:
-            return False
-        if not all(is_answer_value(a.value) for a in answers if type(a.value) is int):
-            return False
-        for action in [a.action for a in answers if a.action is not None]:
-            if (type(action) is not Action or type(action.what) is not str or type(action.owner) is not str
-                    or (action.due is not None and type(action.due) is not dt.date) or type(action.separate) is not bool):
-                return False
-    reviewed: set[tuple[str, str]] = set()
-    for review in run.reviews:
-        if (type(review) is not ActionReview or type(review.run) is not str or not _is_safe_run_id(review.run)
-                or not is_safe_id(review.item) or review.decision not in REVIEW_DECISIONS or type(review.note) is not str
-                or review.action_key in reviewed):
-            return False
-        reviewed.add(review.action_key)
-    return True
-
-
-#: The types a stored answer's value can have (see :func:`is_answer_value`), and None: no answer.
-_VALUE_TYPES = frozenset({str, int, dt.date, type(None)})
+def is_correction(corrects: Any, note: Any) -> bool:
+    """Whether ``corrects`` and ``correction_note`` are what an answers file may hold: "" and ""
+    (an ordinary run), or a run id and a note (a note without ``corrects`` is not)."""
+    return (type(corrects) is str and type(note) is str and (is_run_id(corrects) if corrects else not note.strip()))
 
 
 def is_moment(value: Any) -> bool:
@@ -727,61 +584,7 @@ def is_moment(value: Any) -> bool:
     if 1 < value.year < 9999:
         return True  # an offset moves a moment by less than a day
     try:
-        value.astimezone(dt.timezone.utc)
+        value.astimezone(dt.UTC)
     except OverflowError:
         return False
     return True
-
-
-def _is_safe_run_id(value: str) -> bool:
-    return _RUN_ID.fullmatch(value) is not None
-
-
-#: Whether a text is a run id: letters, digits and dashes, at most 80 (what new_run_id makes).
-is_run_id = _is_safe_run_id
-
-
-def _answer_from_dict(raw: Any, n: int, seen: set[str], fail) -> Answer:
-    if not isinstance(raw, dict):
-        raise fail(_("answer {n} must be a table ([[answers]]).").format(n=n))
-    item = raw.get("item")
-    if not is_safe_id(item):
-        raise fail(_("answer {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {found}.").format(
-            n=n, found=_shown(item)))
-    if item in seen:
-        raise fail(_("answer {n}: item {item} is answered twice; keep one of the two answers.").format(n=n, item=repr(item)))
-    seen.add(item)
-    if "status" in raw and "value" in raw:
-        raise fail(_("item {item}: has both 'status' and 'value'; a traffic-light item takes 'status', every other kind 'value'.").format(
-            item=repr(item)))
-    value = raw.get("status", raw.get("value"))
-    if value == "":
-        value = None
-    # Which value fits which item is checked against the checklist (problems_with); here only
-    # the types an answer can have at all, so nothing downstream meets a list or a float.
-    if "status" in raw and value is not None and not isinstance(value, str):
-        raise fail(_("item {item}: key 'status' must be a string: green, amber, red or na (found {found}).").format(
-            item=repr(item), found=_shown(value)))
-    if value is not None and not is_answer_value(value):
-        raise fail(_("item {item}: key 'value' must be a whole number, a string or a date like 2026-12-31 (found {found}).").format(
-            item=repr(item), found=_shown(value)))
-    note = raw.get("note", "")
-    if not isinstance(note, str):
-        raise fail(_("item {item}: key 'note' must be a string.").format(item=repr(item)))
-    action = None
-    raw_action = raw.get("action")
-    if raw_action is not None:
-        if not isinstance(raw_action, dict):
-            raise fail(_("item {item}: key 'action' must be a table with what, owner and due.").format(item=repr(item)))
-        what, owner, due = raw_action.get("what", ""), raw_action.get("owner", ""), raw_action.get("due")
-        if not isinstance(what, str) or not isinstance(owner, str):
-            raise fail(_("item {item}: action 'what' and 'owner' must be strings.").format(item=repr(item)))
-        if due == "":
-            due = None
-        if due is not None and not _is_day(due):
-            raise fail(_("item {item}: action 'due' must be a date like 2026-12-31 (without quotes).").format(item=repr(item)))
-        separate = raw_action.get("separate", False)
-        if not isinstance(separate, bool):
-            raise fail(_("item {item}: action 'separate' must be true or false (without quotes).").format(item=repr(item)))
-        action = Action(what=what, owner=owner, due=due, separate=separate)
-    return Answer(item=sys.intern(item), value=shared_value(value), note=note, action=action)

@@ -47,7 +47,7 @@ def answer_rows(summary: HistorySummary, runs: Iterable[Run], *, item: str | Non
             definition = item_of(checklist, answer.item)
             kind = kind_of(answer.item, answer.value, checklist)
             changed = correction is not None and correction.changes(answer.item)
-            action = answer.action if answer.action is not None and answer.action.what.strip() else None
+            action = answer.raised_action
             rows.append([
                 # The run the answer was given in: for a corrected run, the one first committed.
                 correction.original if correction is not None else run.id,

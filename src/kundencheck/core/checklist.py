@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Mapping, NamedTuple, Union
+from typing import Any, NamedTuple
 
 from kundencheck.core.errors import ChecklistError
 from kundencheck.core.i18n import N_, _, translate
@@ -42,7 +43,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2}$")
 MAX_FILE_BYTES = 1_000_000
 
 #: A stored answer value: status or option id (str), scale (int), text (str), date.
-AnswerValue = Union[str, int, dt.date]
+AnswerValue = str | int | dt.date
 
 
 class Kind(StrEnum):
@@ -71,9 +72,6 @@ def all_safe_ids(ids: set) -> bool:
     return all(is_safe_id(value) for value in ids.difference(_KNOWN_SAFE_IDS))
 
 
-# The small immutable records here and in the store and scoring are NamedTuples: a frozen
-# dataclass compiles six methods when its module is imported (Python 3.11), which cost about a
-# millisecond per class at every start, before the first frame.
 class Option(NamedTuple):
     """One choice of a choice item: its stable id, the label shown and, optionally, its band."""
 

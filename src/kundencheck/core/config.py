@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kundencheck.core.checklist import MAX_FILE_BYTES, describe_value, is_safe_id, parse_toml_bytes, read_file_bytes
+from kundencheck.core.checklist import (
+    MAX_FILE_BYTES,
+    describe_value,
+    is_safe_id,
+    parse_toml_bytes,
+    read_file_bytes,
+)
 from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
 
@@ -51,7 +57,6 @@ class ConfigError(UsageError):
         self.key = key
 
 
-# A NamedTuple, not a frozen dataclass: cheaper to define at every start (see core/checklist.py).
 class ToneConfig(NamedTuple):
     """The ``[tone]`` table: whether notes are checked for contemptuous or fatalistic words
     about the client (core/tone.py), the project's own words, and shipped ones it ignores."""

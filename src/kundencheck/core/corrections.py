@@ -24,8 +24,9 @@ Pure: runs in, the runs as the views see them out (docs/history.md, "Corrections
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import NamedTuple
 
 from kundencheck.core.answers import Run
 
@@ -39,8 +40,7 @@ def _when(run: Run) -> dt.datetime:
     return run.finished or run.started
 
 
-@dataclass(frozen=True)
-class Correction:
+class Correction(NamedTuple):
     """How the run the views show came to differ from the one first committed."""
 
     #: The id of the latest correction: the effective run's id.
@@ -67,13 +67,12 @@ class Correction:
     @property
     def by_other(self) -> bool:
         """Whether someone other than the original's author made the latest correction."""
-        from kundencheck.core.history import author_key
+        from kundencheck.core.people import person_key
 
-        return author_key(self.author) != author_key(self.original_author)
+        return person_key(self.author) != person_key(self.original_author)
 
 
-@dataclass(frozen=True)
-class StrayCorrection:
+class StrayCorrection(NamedTuple):
     """A correction that could not be applied; it is read as an ordinary run."""
 
     run: str
@@ -189,8 +188,7 @@ def _chain(root: Run, children: dict[str, list[Run]]) -> list[Run]:
 # --------------------------------------------------------------------------------- what to amend
 
 
-@dataclass(frozen=True)
-class AmendRefusal:
+class AmendRefusal(NamedTuple):
     """Why a run cannot be corrected; the CLI and the TUI say it in words."""
 
     #: "not-found", "ambiguous", "corrected", "other-phase", "none-of-mine"
@@ -214,12 +212,12 @@ def find_run_to_amend(runs: Iterable[Run], ref: str | None, *, phase: str, autho
     """The run ``kundencheck amend [RUN]`` corrects, or why there is none.
 
     ``ref`` is a run id or a unique beginning of one; without it, the latest run by
-    ``author_key`` (see history.author_key) in the current sprint of ``phase`` (the sprint of the
+    ``author_key`` (:func:`kundencheck.core.people.person_key`) in the current sprint of ``phase`` (the sprint of the
     phase's latest run), as the views show it. A run that a correction replaced already is
     refused with the latest correction of its chain to amend instead. ``expected_phase``: the
     phase of a filled-in file, which must be the run's.
     """
-    from kundencheck.core.history import author_key as key_of
+    from kundencheck.core.people import person_key as key_of
 
     raw = list(runs)
     resolved = resolve(raw)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from kundencheck.core.i18n import _
 
-
 #: How many problems a message lists at most: a file can hold thousands of broken values, and
 #: the first ones say what is wrong (the rest are counted).
 SHOWN_PROBLEMS = 30
@@ -35,6 +34,19 @@ class UsageError(KundencheckError):
     exit_code = 2
 
 
+def listed(path: str, problems: list[str]) -> str:
+    """A file's problems as one message: ``path: problem`` for one, else a count and the first
+    :data:`SHOWN_PROBLEMS` of them, one a line (a file can hold thousands of broken values: the
+    first ones say what is wrong, the rest are counted)."""
+    if len(problems) == 1:
+        return f"{path}: {problems[0]}"
+    shown = problems[:SHOWN_PROBLEMS]
+    message = _("{path}: {n} problems:").format(path=path, n=len(problems)) + "\n" + "\n".join(f"  - {p}" for p in shown)
+    if len(problems) > len(shown):
+        message += "\n  " + _("… and {n} more.").format(n=len(problems) - len(shown))
+    return message
+
+
 class ChecklistError(KundencheckError):
     """A checklist file is unreadable, not TOML, or breaks the format.
 
@@ -45,21 +57,25 @@ class ChecklistError(KundencheckError):
     def __init__(self, path: str, problems: list[str]) -> None:
         self.path = path
         self.problems = list(problems)
-        if len(problems) == 1:
-            message = f"{path}: {problems[0]}"
-        else:
-            # A file can hold thousands of broken values: the first ones say what is wrong.
-            shown = problems[:SHOWN_PROBLEMS]
-            message = _("{path}: {n} problems:").format(path=path, n=len(problems)) + "\n" + "\n".join(
-                f"  - {p}" for p in shown
-            )
-            if len(problems) > len(shown):
-                message += "\n  " + _("… and {n} more.").format(n=len(problems) - len(shown))
-        super().__init__(message)
+        super().__init__(listed(path, self.problems))
 
 
 class AnswersError(KundencheckError):
-    """An answers file (or a filled-in template) is unreadable or does not fit its checklist."""
+    """An answers file (or a filled-in template) is unreadable or does not fit its checklist.
+
+    ``source``: the file, where the error is about one; ``problems``: what is wrong with it, one
+    sentence each (empty when the message says it whole: a file that cannot be read at all).
+    """
+
+    def __init__(self, message: str, *, source: str | None = None, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.source = source
+        self.problems = list(problems or [])
+
+    @classmethod
+    def listing(cls, source: str, problems: list[str]) -> AnswersError:
+        """The error for every one of ``problems`` of the file ``source``."""
+        return cls(listed(source, problems), source=source, problems=problems)
 
 
 class StoreError(KundencheckError):

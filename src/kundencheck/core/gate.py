@@ -37,8 +37,10 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
+from kundencheck.core.answers import raised
 from kundencheck.core.bands import item_of
 from kundencheck.core.config import (
     CHECK_LEVELS,
@@ -53,12 +55,12 @@ from kundencheck.core.history import (
     ItemPicture,
     SprintPicture,
     Trend,
-    author_name,
     changes,
     previous_picture,
     threads_to_show,
 )
 from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.people import author_name
 from kundencheck.core.report import (
     action_dict,
     answer_text,
@@ -88,8 +90,7 @@ RULE_TITLES = {
 STATUS_CHECK_RULES = ("due", "overdue_action")
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One thing the gate found: which rule, how bad, and a one-paragraph message."""
 
     rule: str
@@ -104,7 +105,7 @@ class Finding:
     #: A file in the repository to point at (an answers file, or the config for a due check).
     file: str | None = None
     #: Rule-specific facts for the JSON document (see docs/gate.md).
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Mapping[str, Any] = MappingProxyType({})
     #: Whether the text and GitHub outputs list it: of a phase's overdue actions only the
     #: first few are (``history.threads_to_show``); the JSON document lists every finding.
     shown: bool = True
@@ -318,7 +319,7 @@ def _red_without_action(summary: HistorySummary, phase: str, level: str) -> list
         reds = [e for e in item.entries if e.band == "red"]
         if not reds:
             continue
-        if any(e.action is not None and e.action.what.strip() for e in reds):
+        if any(raised(e.action) for e in reds):
             continue
         if (picture.checklist, item.item) in open_items:
             continue

@@ -28,16 +28,27 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
-from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Run, loads
-from kundencheck.core.bands import RANK, answer_band, answer_score, count_bands, guess_kind, item_of, run_counts
+from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Run
+from kundencheck.core.answers_file import loads
+from kundencheck.core.bands import (
+    RANK,
+    answer_band,
+    answer_score,
+    count_bands,
+    guess_kind,
+    item_of,
+    run_counts,
+)
 from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item, Kind
 from kundencheck.core.config import DEFAULT_CADENCE_DAYS
 from kundencheck.core.corrections import Correction, StrayCorrection, resolve
 from kundencheck.core.errors import AnswersError
+from kundencheck.core.people import person_key
 from kundencheck.core.tone import ToneFinding, run_tone
 
 # --------------------------------------------------------------------------------- reading
@@ -128,27 +139,10 @@ def compare(now: AnswerValue | None, before: AnswerValue | None, item: Item | No
     return Trend.SAME
 
 
-def author_key(author: str) -> str:
-    """Who a run is by, for "one person, one answer per sprint": the e-mail, else the name."""
-    text = author.strip()
-    if text.endswith(">") and "<" in text:
-        return text[text.rindex("<") + 1 : -1].strip().lower()
-    return text.lower()
-
-
-def author_name(author: str) -> str:
-    """The name part of ``Name <email>``."""
-    text = author.strip()
-    if text.endswith(">") and "<" in text:
-        return text[: text.rindex("<")].strip() or text
-    return text
-
-
 # --------------------------------------------------------------------------------- sprint pictures
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One person's answer to one item in a sprint picture."""
 
     run: str
@@ -279,7 +273,7 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
         latest: dict[str, Run] = {}
         superseded: list[Run] = []
         for run in group:
-            key = author_key(run.author)
+            key = person_key(run.author)
             if key in latest:
                 superseded.append(latest[key])
             latest[key] = run
@@ -416,8 +410,7 @@ def trend_counts(trends: Mapping[str, Trend]) -> dict[str, int]:
     return counts
 
 
-@dataclass(frozen=True)
-class Streak:
+class Streak(NamedTuple):
     checklist: str
     phase: str
     item: str
@@ -465,8 +458,7 @@ class ActionState(StrEnum):
     DROPPED = "dropped"
 
 
-@dataclass(frozen=True)
-class ReviewEvent:
+class ReviewEvent(NamedTuple):
     """One review of an action thread: which run decided what, when, and why."""
 
     run: str
@@ -476,8 +468,7 @@ class ReviewEvent:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class RaisedAction:
+class RaisedAction(NamedTuple):
     """One action as a run recorded it with an answer: one word of a thread."""
 
     run: str
@@ -506,7 +497,7 @@ THREAD_ID_LENGTH = 6
 def thread_id(run_id: str, item_id: str) -> str:
     """The short id of the thread whose first action is (``run_id``, ``item_id``): six letters
     and digits from a hash of the two, so every clone with that action names it the same."""
-    number = int.from_bytes(hashlib.sha256(f"{run_id}/{item_id}".encode("utf-8")).digest()[:8], "big")
+    number = int.from_bytes(hashlib.sha256(f"{run_id}/{item_id}".encode()).digest()[:8], "big")
     chars = []
     for _n in range(THREAD_ID_LENGTH):
         number, rest = divmod(number, len(_ID_ALPHABET))
@@ -623,8 +614,7 @@ class ActionThread:
 TrackedAction = ActionThread
 
 
-@dataclass(frozen=True)
-class StrayReview:
+class StrayReview(NamedTuple):
     """A review naming an action that no run recorded (a hand edit, or a run not merged yet)."""
 
     run: str
@@ -673,8 +663,8 @@ def track_actions(runs: Iterable[Run], aliases: Mapping[str, str] | None = None
             elif thread.is_open and not was_open:
                 slot.append(thread)
         for answer in run.answers:
-            action = answer.action
-            if action is None or not action.what.strip():
+            action = answer.raised_action
+            if action is None:
                 continue
             word = RaisedAction(run=run.id, item=answer.item, sprint=run.sprint, author=run.author, raised=_when(run),
                                 what=action.what, owner=action.owner, due=action.due, value=answer.value,
@@ -730,8 +720,7 @@ def by_urgency(threads: Iterable[ActionThread]) -> list[ActionThread]:
 SHOWN_PER_PHASE = 5
 
 
-@dataclass(frozen=True)
-class PhaseThreads:
+class PhaseThreads(NamedTuple):
     """The threads of one phase a view lists: the first ``shown`` of them (most urgent first),
     and how many more there are (``kundencheck actions --phase PHASE`` lists them all)."""
 
@@ -765,23 +754,10 @@ def owner_matches(owner: str, wanted: str) -> bool:
     return wanted.strip().casefold() in owner.casefold()
 
 
-def is_owned_by(owner: str, name: str, email: str) -> bool:
-    """Whether ``owner`` (free text as typed: "Ana", "Ana Schäfer", "ana@example.com") names
-    the person ``name`` <``email``>: the whole name, one of its words, the e-mail or the part
-    of it before the @, in any case."""
-    text = owner.strip().casefold()
-    if not text:
-        return False
-    email = email.strip().casefold()
-    names = {name.strip().casefold(), *name.casefold().split()} - {""}
-    return text in names or (bool(email) and text in (email, email.split("@")[0]))
-
-
 # --------------------------------------------------------------------------------- due checks
 
 
-@dataclass(frozen=True)
-class DueCheck:
+class DueCheck(NamedTuple):
     phase: str
     cadence_days: int
     #: The day of the phase's latest run (in the run's own time zone), None if never checked.

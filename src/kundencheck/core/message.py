@@ -10,12 +10,14 @@ link) keeps its own line whole.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from kundencheck.core.answers import Answer, Run, display_value
 from kundencheck.core.bands import answer_band
 from kundencheck.core.checklist import Checklist, Item, Kind
 from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.people import person_key
 from kundencheck.core.scoring import tally
 from kundencheck.core.text import clean_text, one_line
 
@@ -94,9 +96,10 @@ def trailers(run: Run, checklist: Checklist) -> list[tuple[str, str]]:
     ]
     if run.corrects:
         pairs.append((CORRECTS_TRAILER, run.corrects))
+    author = person_key(run.author)
     for person in run.participants:
         person = one_line(person, 200)
-        if person and person != one_line(run.author):
+        if person and person_key(person) != author:
             pairs.append(("Co-authored-by", person))
     return pairs
 
@@ -145,7 +148,7 @@ def _body_lines(run: Run, checklist: Checklist, before: SprintPicture | None = N
                                   "  ", "    ")
             if answer.note.strip():
                 lines += _indented(_("Note:"), answer.note)
-            if answer.action is not None and answer.action.what.strip():
+            if answer.raised_action:
                 due = answer.action.due.isoformat() if answer.action.due else "?"
                 owner = one_line(answer.action.owner, 80) or "?"
                 lines += _indented(_("Action ({owner}, due {due}):").format(owner=owner, due=due), answer.action.what)

@@ -34,10 +34,10 @@ from kundencheck.core.history import (
     PhaseStatus,
     SprintPicture,
     Trend,
-    author_name,
     threads_to_show,
 )
 from kundencheck.core.i18n import N_, _, current_language, translate
+from kundencheck.core.people import author_name
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.core.tone import ToneFinding
 

@@ -15,7 +15,6 @@ from kundencheck.core.bands import BandCounts, run_counts
 from kundencheck.core.checklist import Checklist
 
 
-# A NamedTuple, not a frozen dataclass: cheaper to define at every start (see core/checklist.py).
 class Tally(NamedTuple):
     """A run's answers counted by band, and how many of the visible items are answered."""
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from kundencheck.core.config import ToneConfig
 
@@ -127,8 +127,7 @@ TEXT_LIMIT = 20_000
 SHIPPED: dict[str, tuple[str, ...]] = {"en": WORDS_EN, "de": WORDS_DE}
 
 
-@dataclass(frozen=True)
-class ToneMatch:
+class ToneMatch(NamedTuple):
     """One list entry found in a text: the entry, and the text as it was written."""
 
     phrase: str
@@ -250,8 +249,7 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
 # --------------------------------------------------------------------------------- in runs
 
 
-@dataclass(frozen=True)
-class ToneFinding:
+class ToneFinding(NamedTuple):
     """Words of the list found in one text of a run: a note, a free-text answer, an action or
     a review's note."""
 

@@ -32,7 +32,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kundencheck.core.checklist import describe_value
-from kundencheck.core.config import ConfigError, key_line, read_settings_file, setting_problem
+from kundencheck.core.config import (
+    ConfigError,
+    key_line,
+    read_settings_file,
+    setting_problem,
+)
 from kundencheck.core.i18n import N_, SUPPORTED, _, language_from_environment
 
 APP_NAME = "kundencheck"
@@ -119,12 +124,27 @@ def user_config_from_dict(data: dict[str, Any], shown: str = "config.toml", *, t
     return config
 
 
+#: Why a run pushes after its commit or not (:attr:`PushDecision.why`).
+PUSH_FLAG = "flag"  # --push or --no-push said so
+PUSH_NOT_SUGGESTED = "not-suggested"  # the project does not suggest pushing: only with --push
+PUSH_ACCEPTED = "accepted"  # the project suggests it, and this person accepted that
+PUSH_DECLINED = "declined"  # the project suggests it, and this person declined that
+PUSH_UNANSWERED = "unanswered"  # the project suggests it, and this person has not said yes or no
+
+
 class PushDecision(NamedTuple):
-    """Whether a run pushes after its commit, decided once when it starts."""
+    """Whether a run pushes after its commit, and why: decided once, when it starts
+    (:func:`decide_push`), and carried by the run's session to its commit."""
 
     push: bool
-    #: The project suggests pushing (storage.push) and this person has not said yes or no.
-    suggested: bool = False
+    #: One of the PUSH_* reasons above.
+    why: str = PUSH_NOT_SUGGESTED
+
+    @property
+    def suggested(self) -> bool:
+        """The project suggests pushing (storage.push) and this person has not said yes or no:
+        nothing is pushed, and the run says once how to accept."""
+        return self.why == PUSH_UNANSWERED
 
 
 def decide_push(flag: bool | None, project_suggests: bool, accepted: bool | None) -> PushDecision:
@@ -133,12 +153,12 @@ def decide_push(flag: bool | None, project_suggests: bool, accepted: bool | None
     config (``accepted``: True, False or None for not yet); unanswered, nothing is pushed and the
     run says once how to accept."""
     if flag is not None:
-        return PushDecision(flag)
+        return PushDecision(flag, PUSH_FLAG)
     if not project_suggests:
-        return PushDecision(False)
+        return PushDecision(False, PUSH_NOT_SUGGESTED)
     if accepted is None:
-        return PushDecision(False, suggested=True)
-    return PushDecision(accepted)
+        return PushDecision(False, PUSH_UNANSWERED)
+    return PushDecision(accepted, PUSH_ACCEPTED if accepted else PUSH_DECLINED)
 
 
 def with_push_choice(text: str, folder: str, accept: bool) -> str:

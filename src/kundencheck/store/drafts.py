@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kundencheck.core import answers as answers_mod
+from kundencheck.core import answers_file
 from kundencheck.core.answers import Run
 from kundencheck.core.checklist import Checklist, read_file_bytes
 from kundencheck.core.errors import AnswersError, StoreError
@@ -80,7 +81,8 @@ class DraftStore:
         return self.folder / f"{run_id}.toml"
 
     def save(self, run: Run, checklist: Checklist | None = None) -> Path:
-        from kundencheck.store.atomic import atomic_write  # not needed until the first answer
+        # Not needed until the first answer.
+        from kundencheck.store.atomic import atomic_write
 
         path = self._path(run.id)
         try:
@@ -98,7 +100,7 @@ class DraftStore:
         path = self._path(run_id)
         if not path.exists() and not path.is_symlink():
             raise StoreError(_("There is no draft {id}. `kundencheck drafts` lists the drafts there are.").format(id=repr(run_id)))
-        return answers_mod.loads(_read(path), str(path))
+        return answers_file.loads(_read(path), str(path))
 
     def list(self) -> tuple[list[DraftInfo], list[AnswersError]]:
         infos: list[DraftInfo] = []
@@ -107,7 +109,7 @@ class DraftStore:
             return infos, errors
         for path in sorted(self.folder.glob("*.toml")):
             try:
-                run = answers_mod.loads(_read(path), str(path))
+                run = answers_file.loads(_read(path), str(path))
             except AnswersError as exc:
                 errors.append(exc)
                 continue

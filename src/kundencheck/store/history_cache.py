@@ -184,7 +184,7 @@ class _RunEncoder:
 class _RunDecoder:
     """Turns cached runs back into objects; any wrong shape raises (and the cache is rebuilt),
     and so does a run an answers file could not hold: the answers loader's checks
-    (:func:`kundencheck.core.answers.run_is_sound` states them for a whole run) are made here
+    (:func:`kundencheck.core.answers_file.run_is_sound` states them for a whole run) are made here
     field by field as the run is decoded, each text's once, so a warm start stays fast."""
 
     def __init__(self, strings: list[str]) -> None:

@@ -52,24 +52,8 @@ class HistoryReader(RepoState):
         _check_rev(rev)
         rev = self._read_rev(rev)
         prefix = prefix.strip("/")
-        args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev]
-        if prefix:
-            args += ["--", prefix]
-        listing = (_("list {prefix} in {rev}").format(prefix=prefix, rev=rev) if prefix
-                   else _("list the files in {rev}").format(rev=rev))
-        status, out, err = self._run(args, what=listing, ok=None, quick=True)
-        if status != 0:
-            return self._missing_rev(rev, err, {})
-        wanted: dict[str, str] = {}
-        for record in out.split(b"\0"):
-            if not record:
-                continue
-            meta, _tab, path = record.partition(b"\t")
-            _mode, kind, oid = meta.split(b" ")
-            name = path.decode("utf-8", "surrogateescape")
-            if kind == b"blob" and (not prefix or name == prefix or name.startswith(prefix + "/")):
-                wanted[name] = oid.decode()
-        return wanted
+        return {name: oid for _mode, name, oid in self._tree_blobs(rev, prefix)
+                if not prefix or name == prefix or name.startswith(prefix + "/")}
 
     def fetch_missing(self, oids: Iterable[str], *, rev: str, prefix: str,
                       on_fetch: Callable[[int, str], None] | None = None) -> Unfetched:
@@ -129,25 +113,13 @@ class HistoryReader(RepoState):
         followed. Empty when ``rev`` does not exist (yet) or has nothing there."""
         _check_rev(rev)
         rev = self._read_rev(rev)
-        status, out, err = self._run(["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev, "--",
-                                      prefix.strip("/")], what=_("list {prefix} in {rev}").format(prefix=prefix, rev=rev),
-                                     ok=None, quick=True)
-        if status != 0:
-            return self._missing_rev(rev, err, {})
         files: dict[str, str] = {}
         found: dict[str, bytes | None] = {}
-        for record in out.split(b"\0"):
-            if not record:
-                continue
-            meta, _tab, path = record.partition(b"\t")
-            mode, kind, oid = meta.split(b" ")
-            name = path.decode("utf-8", "surrogateescape")
-            if kind != b"blob":
-                continue
+        for mode, name, oid in self._tree_blobs(rev, prefix.strip("/")):
             if mode == b"120000":
                 found[name] = None
             else:
-                files[name] = oid.decode()
+                files[name] = oid
         contents = self.read_blobs(files.values())
         found.update((name, contents[oid]) for name, oid in files.items() if oid in contents)
         return found
@@ -204,6 +176,27 @@ class HistoryReader(RepoState):
                 if len(authors) >= limit:
                     break
         return authors
+
+    def _tree_blobs(self, rev: str, prefix: str) -> list[tuple[bytes, str, str]]:
+        """(mode, path, blob id) of every file under ``prefix`` (the whole tree when empty) in
+        ``rev``'s tree, from one ``git ls-tree``; none when ``rev`` does not exist (yet)."""
+        args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev]
+        if prefix:
+            args += ["--", prefix]
+        listing = (_("list {prefix} in {rev}").format(prefix=prefix, rev=rev) if prefix
+                   else _("list the files in {rev}").format(rev=rev))
+        status, out, err = self._run(args, what=listing, ok=None, quick=True)
+        if status != 0:
+            return self._missing_rev(rev, err, [])
+        blobs = []
+        for record in out.split(b"\0"):
+            if not record:
+                continue
+            meta, _tab, path = record.partition(b"\t")
+            mode, kind, oid = meta.split(b" ")
+            if kind == b"blob":
+                blobs.append((mode, path.decode("utf-8", "surrogateescape"), oid.decode()))
+        return blobs
 
     def _missing_rev(self, rev: str, err: str, empty: Any) -> Any:
         # A rev that does not exist (yet) reads as empty: an unborn HEAD, or a team's dedicated

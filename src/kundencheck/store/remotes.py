@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
+from kundencheck.core.people import parse_person
 from kundencheck.store.committing import ANSWERS_ROOT, Committer, _write_failed
 from kundencheck.store.push import (
     GATE_REPORT_ENV,
@@ -435,8 +436,8 @@ class RemoteSync(Committer):
         for line in headers.decode("utf-8", "replace").split("\n"):
             if line.startswith("author "):
                 who, when, zone = line[len("author "):].rsplit(" ", 2)
-                name, _lt, email = who.partition(" <")
-                env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email.rstrip(">"), "GIT_AUTHOR_DATE": f"@{when} {zone}"}
+                name, email = parse_person(who)
+                env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": f"@{when} {zone}"}
         sign = _git_bool(config, "commit.gpgsign")  # as `git rebase` signs what it makes again
         args = ["commit-tree", tree, "-p", onto, *(["-S"] if sign else [])]
         status, out, err = self._run(args, stdin=message, env=env, what=_("make your answers commit again"),

@@ -11,10 +11,11 @@ import os
 import pathlib
 import re
 import subprocess
-from typing import Any, NamedTuple, Self
+from typing import Any, Self
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import N_, _
+from kundencheck.core.people import Person
 from kundencheck.store.runner import (
     GitRunner,
     _find_git,
@@ -50,15 +51,8 @@ _CONFIG_ARGS = ("config", "-z", "--list")
 _HEAD_ARGS = ("rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD", "--")
 
 
-# A NamedTuple, not a frozen dataclass: cheaper to define at every start (see core/checklist.py).
-class Identity(NamedTuple):
-    """The author git will record: name and email."""
-
-    name: str
-    email: str
-
-    def __str__(self) -> str:
-        return f"{self.name} <{self.email}>"
+#: The author git will record: a name and an e-mail address (``str()`` is ``Name <email>``).
+Identity = Person
 
 
 class RepoState(GitRunner):

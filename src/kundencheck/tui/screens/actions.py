@@ -27,8 +27,9 @@ from textual.worker import Worker, WorkerState
 
 from kundencheck.core.bands import answer_band, item_of
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.history import ActionThread, author_name, by_urgency, kind_of
+from kundencheck.core.history import ActionThread, by_urgency, kind_of
 from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.people import author_name
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
 from kundencheck.tui.editor import note_from_field, note_to_field

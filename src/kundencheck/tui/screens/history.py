@@ -23,8 +23,9 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.history import TREND_ARROWS, Trend, author_name
+from kundencheck.core.history import TREND_ARROWS, Trend
 from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.people import author_name
 from kundencheck.core.report import BAND_WORDS, TREND_WORDS, corrected_text, entry_words
 from kundencheck.core.text import one_line
 from kundencheck.rich_texts import legend_parts

@@ -12,8 +12,9 @@ model is part of the run's first frame.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.console import Group
@@ -21,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList
@@ -111,7 +112,7 @@ class HomeScreen(TranslatedBindings, Screen):
 
     #: What the help (? or F1) lists here.
     HELP_TITLE = N_("Keys on the home screen")
-    HELP_KEYS = [
+    HELP_KEYS: ClassVar[list[tuple[str, str]]] = [
         ("↑ ↓  j k", N_("move between phases")),
         ("enter", N_("start a run of the phase in focus (or go back into the run in progress)")),
         ("h", N_("history of the phase in focus: the health matrix")),
@@ -122,7 +123,7 @@ class HomeScreen(TranslatedBindings, Screen):
         ("q  ctrl+q", N_("quit (a run in progress stays as a draft)")),
     ]
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # priority: the phase list would take enter as "select" and hide it from the footer.
         Binding("enter", "start_run", N_("Start run"), priority=True, id="start-run"),
         Binding("h", "history", N_("History"), id="history"),
@@ -294,7 +295,7 @@ class HomeScreen(TranslatedBindings, Screen):
         if self.data is None:
             return Group(heading, Text("\n" + _("Reading history…"), style="dim italic"),
                          Text("\n" + _("enter: start a run of {phase}").format(phase=phase), style="dim"))
-        from kundencheck.core.history import author_name
+        from kundencheck.core.people import author_name
 
         grid = Table.grid(padding=(0, 1), expand=False)
         grid.add_column(style="bold", no_wrap=True)

@@ -6,21 +6,22 @@ the answers file (``participants``) and become ``Co-authored-by`` trailers of th
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.strip import Strip
 from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _
-from kundencheck.core.participants import parse_participant, participant_email
+from kundencheck.core.people import checked_person, person_key
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
 from kundencheck.tui.screens.dialogs import DialogBox, DialogScreen
-
 
 #: How a picked and an unpicked person's line starts; a picked line also ends with "· picked".
 PICKED_MARK, UNPICKED_MARK = "[✔]", "[ ]"
@@ -62,7 +63,7 @@ class ParticipantsScreen(DialogScreen[list[str]]):
     }
     """
 
-    BINDINGS = [Binding("escape", "done", N_("Done"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "done", N_("Done"))]
 
     def __init__(self, session: RunSession) -> None:
         super().__init__()
@@ -108,11 +109,11 @@ class ParticipantsScreen(DialogScreen[list[str]]):
     def _known(self) -> dict[str, int]:
         """e-mail -> index of the person in the list."""
         selections = self.query_one("#participants-list", SelectionList)
-        return {participant_email(selections.get_option_at_index(n).value): n for n in range(selections.option_count)}
+        return {person_key(selections.get_option_at_index(n).value): n for n in range(selections.option_count)}
 
     def _add(self, person: str, *, selected: bool) -> None:
         selections = self.query_one("#participants-list", SelectionList)
-        found = self._known().get(participant_email(person))
+        found = self._known().get(person_key(person))
         if found is not None:
             if selected:
                 selections.select(selections.get_option_at_index(found).value)
@@ -159,7 +160,7 @@ class ParticipantsScreen(DialogScreen[list[str]]):
             self._error("")
             return True
         try:
-            person = parse_participant(field.value)
+            person = str(checked_person(field.value))
         except KundencheckError as exc:
             self._error(str(exc))
             self.app.bell()

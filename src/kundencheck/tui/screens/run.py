@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kundencheck.core.answers import still_needed
 from kundencheck.core.checklist import Item, Kind
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _
@@ -29,7 +31,6 @@ from kundencheck.tui.widgets.progress_line import ProgressLine
 from kundencheck.tui.widgets.question import TRAFFIC_KEYS, QuestionPanel, answer_symbol
 from kundencheck.tui.widgets.title_bar import TitleBar
 
-
 #: Notes longer than this are not put into the one-line note field (see _fill_note_field).
 NOTE_FIELD_LIMIT = 2_000
 
@@ -43,7 +44,7 @@ def tone_hint_text(words: list[str]) -> str:
 class RunScreen(TranslatedBindings, Screen):
     """Walks through the visible items of the session's checklist."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # The ids are what a user remaps in the [keys] table of their user config (README:
         # "Remapping keys"); keep them stable.
         Binding("down,j", "move(1)", N_("Next"), show=False, id="next-item"),
@@ -450,26 +451,22 @@ class RunScreen(TranslatedBindings, Screen):
             line.update(Text("→ " + date_shown(date), style="bold"))
 
     def _show_hint(self, item: Item, extra: str = "") -> None:
-        answer = self.session.run.answer(item.id)
-        value = answer.value if answer else None
+        needs = still_needed(item, self.session.run.answer(item.id))
         hints = []
         corrected = self.session.corrected
         if corrected is not None:
-            from kundencheck.core.history import author_name
+            from kundencheck.core.people import author_name
 
             hints.append(_("A correction of the answers of {who} (run {run}): change what was wrong; the review "
                            "asks why.").format(who=one_line(author_name(corrected.author), 40), run=corrected.id))
         if extra:
             hints.append(extra)
-        if item.needs_note(value) and not (answer and answer.note.strip()):
+        if needs.note:
             hints.append(_("This answer needs a note: why? (n)"))
-        if item.needs_action(value) and not (answer and answer.action and answer.action.is_complete()):
-            action = answer.action if answer else None
-            missing = [word for word, given in ((_("what"), action and action.what.strip()),
-                                                (_("owner"), action and action.owner.strip()),
-                                                (_("due date"), action and action.due)) if not given]
+        if needs.action:
+            words = {"what": _("what"), "owner": _("owner"), "due": _("due date")}
             hints.append(_("This answer needs an action; still missing: {parts}.").format(
-                parts=", ".join(missing)))
+                parts=", ".join(words[part] for part in needs.action)))
         answered, total = self.session.answered_count()
         if not hints and answered == total and total:
             hints.append(_("All answered. Press ctrl+s (or F2) to review and commit."))
@@ -550,8 +547,7 @@ class RunScreen(TranslatedBindings, Screen):
         item = self.current
         if item is None:
             return
-        answer = self.session.run.answer(item.id)
-        if answer and item.needs_action(answer.value) and not (answer.action and answer.action.is_complete()):
+        if still_needed(item, self.session.run.answer(item.id)).action:
             self._focus_action()
         else:
             self._advance()
@@ -623,11 +619,10 @@ class RunScreen(TranslatedBindings, Screen):
     def _after_answer(self, item: Item) -> None:
         """Ask for what the answer demands (note, action), else move on."""
         self._refresh_after_answer(item)
-        answer = self.session.run.answer(item.id)
-        value = answer.value if answer else None
-        if item.needs_note(value) and not (answer and answer.note.strip()):
+        needs = still_needed(item, self.session.run.answer(item.id))
+        if needs.note:
             self._note_field().focus()
-        elif item.needs_action(value) and not (answer and answer.action and answer.action.is_complete()):
+        elif needs.action:
             self._focus_action()
         else:
             self._advance()

@@ -1,0 +1,197 @@
+"""The one reader of answers files (core/answers_file.py): the first problem or all of them, and
+the same verdict for a committed run, the history cache's check and a filled-in file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from kundencheck.core.answers import Action, ActionReview, Answer, dumps, new_run
+from kundencheck.core.answers_file import (
+    Form,
+    loads,
+    parse_filled,
+    read_filled,
+    read_run,
+    run_is_sound,
+)
+from kundencheck.core.checklist import load_checklist
+from kundencheck.core.errors import AnswersError
+from kundencheck.core.people import Person
+from tests.hostile.values import LITERALS, key_paths, path_name, with_value
+
+CHECKLIST = load_checklist(Path(__file__).resolve().parents[1] / "data" / "sprint.en.toml")
+STARTED = dt.datetime(2026, 11, 27, 10, 15, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+ERIKA = Person("Erika Mustermann", "erika@example.com")
+EARLIER = "20261113T090200Z-build-jonas-8b21d0"
+
+
+def committed_text() -> str:
+    """A committed answers file of the test checklist that a filled-in file could be too: every
+    key kundencheck writes, every required item answered, a note and an action where needed."""
+    run = new_run(CHECKLIST, ERIKA, started=STARTED)
+    run.finished = STARTED + dt.timedelta(minutes=9)
+    run.participants = [str(ERIKA), "Jonas Berg <jonas@example.com>"]
+    run.answers = [
+        Answer("client-contacted", "red", note="Only mails", action=Action("Call", "Ana", dt.date(2026, 12, 4))),
+        Answer("team-mood", 4),
+        Answer("own-design", "yes"),
+        Answer("deviations-announced", "amber", note="Two not yet"),
+        Answer("expectations-match", "green"),
+        Answer("next-review", dt.date(2026, 12, 10)),
+        Answer("self-critical", "We argued"),
+    ]
+    run.reviews = [ActionReview(EARLIER, "client-contacted", "done", note="Called")]
+    return dumps(run, CHECKLIST)
+
+
+TEXT = committed_text()
+FORM = Form(CHECKLIST, ERIKA, "build", started=STARTED)
+
+
+def verdict_of_run(text: str) -> list[str]:
+    """The problems of ``text`` read as a committed run: [] when it reads."""
+    try:
+        loads(text, "x.toml")
+    except AnswersError as error:
+        return error.problems or [str(error)]
+    return []
+
+
+def verdict_of_filled(text: str) -> list[str]:
+    """The problems of ``text`` read as a filled-in file: [] when it could be committed."""
+    try:
+        read_filled(parse_filled(text.encode("utf-8"), "x.toml"), "x.toml", FORM)
+    except AnswersError as error:
+        return error.problems or [str(error)]
+    return []
+
+
+def test_the_committed_file_reads_as_a_run_and_as_a_filled_in_file():
+    run = loads(TEXT)
+    assert run_is_sound(run)
+    filled = read_filled(tomllib.loads(TEXT), "x.toml", FORM)
+    assert filled.notes == []
+    again = filled.run
+    assert [(a.item, a.value, a.note, a.action) for a in again.answers] == [
+        (a.item, a.value, a.note, a.action) for a in run.answers]
+    assert again.reviews == run.reviews and again.participants == run.participants
+    assert again.id != run.id  # a filled-in file becomes a new run
+
+
+BROKEN = TEXT.replace('schema = 1', 'schema = 2').replace('sprint = "2026-W48"', "sprint = 48").replace(
+    'item = "team-mood"\nvalue = 4', 'item = "team-mood"\nvalue = 4.5\nnote = 3')
+
+
+def test_the_first_problem_or_all_of_them():
+    with pytest.raises(AnswersError) as first:
+        loads(BROKEN, "x.toml")
+    with pytest.raises(AnswersError) as every:
+        loads(BROKEN, "x.toml", collect=True)
+    assert str(first.value) == "x.toml: " + first.value.problems[0]
+    assert every.value.problems[0] == first.value.problems[0]
+    assert every.value.problems == [
+        "key 'schema' must be 1 (found 2). Is this a kundencheck answers file?",
+        "key 'sprint' is required and must be a non-empty string.",
+        "item 'team-mood': key 'value' must be a whole number, a string or a date like 2026-12-31 (found 4.5).",
+        "item 'team-mood': key 'note' must be a string.",
+    ]
+    assert str(every.value).startswith("x.toml: 4 problems:\n  - key 'schema' must be 1")
+    assert every.value.source == "x.toml"
+
+
+def test_a_filled_in_file_collects_every_problem_and_the_checklists_rules():
+    with pytest.raises(AnswersError) as every:
+        read_filled(tomllib.loads(BROKEN), "x.toml", FORM)
+    assert every.value.problems == [
+        "key 'schema' must be 1 (found 2). Is this a kundencheck answers file?",
+        "top level: 'sprint' must be a string like \"2026-W48\" (found 48).",
+        "item 'team-mood': value 4.5 is not a whole number from 1 to 5.",
+        "item 'team-mood': key 'note' must be a string.",
+    ]
+    # Read, it is checked as a commit would be: a red answer without its action.
+    unfinished = TEXT.replace('[answers.action]\nwhat = "Call"', '[answers.action]\nwhat = ""')
+    assert verdict_of_filled(unfinished) == [
+        "item 'client-contacted': the answer 'no' needs an action with what, owner and due date."]
+
+
+@pytest.mark.parametrize("change, problem", [
+    # What kundencheck fills in may be left out of a filled-in file; where it is there, it is read.
+    (("started", "0001-01-01T00:00:00+23:59"), "key 'started': 0001-01-01T00:00:00+23:59 lies outside the calendar"),
+    (("started", "2026-11-27T10:15:00"), "key 'started' must be a date-time with offset"),
+    (("finished", "nan"), "key 'finished' must be a date-time with offset"),
+    (("id", '"../x"'), "key 'id': '../x' is not a run id"),
+    (("author", "1"), "key 'author' is required and must be a non-empty string."),
+    (("checklist_version", "[1]"), "key 'checklist_version' must be a string such as \"1.0\""),
+])
+def test_keys_a_filled_in_file_may_leave_out_are_read_by_the_same_rule_where_they_are_there(change, problem):
+    text = with_value(TEXT, (change[0],), change[1])
+    assert any(p.startswith(problem) for p in verdict_of_run(text)), verdict_of_run(text)
+    assert any(p.startswith(problem) for p in verdict_of_filled(text)), verdict_of_filled(text)
+    left_out = tomllib.loads(TEXT)
+    del left_out[change[0]]
+    read_filled(left_out, "x.toml", FORM)  # left out: made anew
+
+
+def test_both_status_and_value_are_refused_everywhere():
+    text = TEXT.replace('status = "green"', 'status = "green"\nvalue = ""')
+    both = "item 'expectations-match': has both 'status' and 'value'"
+    assert verdict_of_run(text)[0].startswith(both)
+    assert verdict_of_filled(text)[0].startswith(both)
+
+
+#: The hostile values in every key of the committed file, in changing pairs (tests/hostile/values.py).
+HOSTILE = [(path, name) for n, (path, name) in enumerate(
+    (key_paths(tomllib.loads(TEXT))[n % len(key_paths(tomllib.loads(TEXT)))], sorted(LITERALS)[(n * 7) % len(LITERALS)])
+    for n in range(max(len(key_paths(tomllib.loads(TEXT))), len(LITERALS)) * 3))]
+
+
+@pytest.mark.parametrize("path, name", HOSTILE, ids=[f"{path_name(p)}={n}" for p, n in HOSTILE])
+def test_every_entry_point_agrees_on_hostile_files(path, name):
+    """Any value TOML allows in any key: the first problem and all of them agree; a run read is
+    one the history cache would keep; and a filled-in file is refused wherever a committed run
+    is, naming the same key. A filled-in file is stricter only by the checklist's rules and
+    what a person types (participants as Name <email>)."""
+    text = with_value(TEXT, path, LITERALS[name])
+    run_problems = verdict_of_run(text)
+    try:
+        every = []
+        run = loads(text, "x.toml", collect=True)
+    except AnswersError as error:
+        every = error.problems or [str(error)]
+        run = None
+    assert bool(run_problems) == bool(every)
+    if run_problems:
+        assert run_problems[0] in (every[0], f"x.toml: {every[0]}") or every == run_problems
+    else:
+        assert run is not None and run_is_sound(run)
+    filled_problems = verdict_of_filled(text)
+    key = next(step for step in reversed(path) if isinstance(step, str))
+    if run_problems:
+        assert filled_problems, (path_name(path), name, run_problems[:3])
+        shown = " ".join(run_problems[:3] + filled_problems[:3])
+        assert f"'{key}'" in shown or f"[[{key}]]" in shown or "TOML" in shown or "nested" in shown, shown[:500]
+    elif filled_problems:
+        # Only the checklist's rules for an answer's value, and participants that are no person.
+        assert key in ("value", "status", "participants", "item", "decision", "run") or path[0] in ("answers",), (
+            path_name(path), name, filled_problems[:3])
+    for problem in run_problems + filled_problems:
+        assert len(problem) < 1000, problem
+
+
+def test_read_run_of_a_cached_run_that_no_file_could_hold():
+    run = loads(TEXT)
+    run.checklist_version = 1.0  # type: ignore[assignment]
+    assert not run_is_sound(run)
+    run = loads(TEXT)
+    run.answers[0].action.due = dt.datetime(2026, 12, 4, 10, 0)  # type: ignore[union-attr]
+    assert not run_is_sound(run)
+    run = loads(TEXT)
+    run.reviews.append(run.reviews[0])
+    assert not run_is_sound(run)
+    assert run_is_sound(loads(TEXT))
+    with pytest.raises(AnswersError):
+        read_run({"schema": 1}, "x.toml")
