@@ -286,12 +286,20 @@ def classify(attempt: Attempt, dest: str) -> tuple[PushRefusal, str]:
         if summary in ("[remote rejected]", "[remote failure]"):
             return PushRefusal.REMOTE_REJECTED, reason
         return PushRefusal.FAILED, reason
-    said = attempt.err.lower()
+    return said_refusal(attempt.err) or PushRefusal.FAILED, ""
+
+
+def said_refusal(err: str) -> PushRefusal | None:
+    """What git's error output (C locale) says of a remote: that it did not let us in
+    (:attr:`PushRefusal.AUTH`), or could not be reached or has no repository there
+    (:attr:`PushRefusal.UNREACHABLE`); None when it says neither. Pushes and a portfolio's
+    fetches read git's answer this way."""
+    said = err.lower()
     if any(sign in said for sign in _AUTH_SIGNS):
-        return PushRefusal.AUTH, ""
+        return PushRefusal.AUTH
     if any(sign in said for sign in _UNREACHABLE_SIGNS):
-        return PushRefusal.UNREACHABLE, ""
-    return PushRefusal.FAILED, ""
+        return PushRefusal.UNREACHABLE
+    return None
 
 
 def output_of(err: str, refusal: PushRefusal) -> tuple[tuple[str, ...], int]:
