@@ -35,6 +35,7 @@ from kundencheck.store.git_store import CommitResult, GitStore, Identity
 if TYPE_CHECKING:  # the history model is imported where history is read (a worker, in the TUI)
     from kundencheck.core.corrections import AmendRefusal
     from kundencheck.core.history import ActionThread, HistorySummary, SprintPicture
+    from kundencheck.store.portfolio_cache import Snapshot
 
 
 class AmendRefused(KundencheckError):
@@ -97,6 +98,11 @@ class Project:
     #: The config or the project's checklists were read from git, not the work tree (a sparse
     #: checkout without .kundencheck/).
     from_git: bool = False
+    #: Where the answers are read from when not the team's answers branch or HEAD: a portfolio's
+    #: copy of the project keeps them under a ref of its own (:func:`open_cached_project`),
+    #: with the list of its answers files (path -> blob id) known ahead.
+    answers_rev: str | None = None
+    answers_listed: dict[str, str] | None = None
 
     @property
     def root(self) -> Path:
@@ -140,10 +146,16 @@ class Project:
         checklist_id = self.config.checklists.get(phase, phase)
         return self.catalog.find(checklist_id, self.language)
 
+    @property
+    def answers_ref(self) -> str:
+        """Where the answers are read from: the team's answers branch, else HEAD (a portfolio's
+        copy: its own ref)."""
+        return self.answers_rev or self.config.branch or "HEAD"
+
     def history(self) -> tuple[list[Run], list[AnswersError]]:
         from kundencheck.core.history import parse_runs
 
-        return parse_runs(self.store.read_files(answers_mod.ANSWERS_DIR, rev=self.config.branch or "HEAD"))
+        return parse_runs(self.store.read_files(answers_mod.ANSWERS_DIR, rev=self.answers_ref))
 
     def summary(self, today: dt.date | None = None, *, rev: str | None = None,
                 on_fetch: Callable[[int, str], None] | None = None) -> tuple[HistorySummary, list[str]]:
@@ -159,7 +171,8 @@ class Project:
         # Years of history are hundreds of thousands of small objects that all stay alive and
         # hold no cycles: the collector would walk them again and again and find nothing.
         with startup.collector_paused():
-            runs, errors = load_runs(self.store, rev=rev or self.config.branch or "HEAD", on_fetch=on_fetch)
+            listed = self.answers_listed if rev is None else None
+            runs, errors = load_runs(self.store, rev=rev or self.answers_ref, on_fetch=on_fetch, listed=listed)
             checklists = {}
             for checklist_id in dict.fromkeys(r.checklist for r in runs):
                 try:
@@ -191,7 +204,7 @@ class Project:
         )
         from kundencheck.store.history_cache import load_runs
 
-        runs, _errors = load_runs(self.store, rev=self.config.branch or "HEAD")
+        runs, _errors = load_runs(self.store, rev=self.answers_ref)
         phase = phase or self.current_phase()
         if identity is None:
             identity = self.store.identity()
@@ -256,6 +269,26 @@ def open_project(path: str | Path = ".", *, allow_detached: bool = False) -> Pro
     set_up = (store.root / CONFIG_PATH).is_file() or config.source.startswith("HEAD:")
     return Project(store=store, config=config, catalog=catalog, language=language, set_up=set_up,
                    from_git=committed is not None or config.source.startswith("HEAD:"))
+
+
+def open_cached_project(store: GitStore, snapshot: Snapshot, *, name: str, answers_rev: str,
+                        language: str) -> Project:
+    """A project as a portfolio's copy of it holds it (store/portfolio_cache.py), read-only:
+    its config and own checklists as the last fetch brought them (``snapshot``), its answers
+    from ``answers_rev``. Messages name the project's files as ``NAME:.kundencheck/config.toml``.
+    ``language``: the language of its checklists when its config names none (the portfolio's);
+    the language of the output is not changed."""
+    from kundencheck.core.catalog import committed_link_problem
+    from kundencheck.core.config import ConfigError, config_from_bytes
+
+    shown = f"{name}:{CONFIG_PATH}"
+    if snapshot.config_link:
+        raise ConfigError(f"{shown}: {committed_link_problem()}")
+    config = config_from_bytes(snapshot.config, shown) if snapshot.config is not None else Config(source=shown)
+    committed = {f"{name}:{path}": data for path, data in snapshot.checklists.items()}
+    return Project(store=store, config=config, catalog=load_catalog(None, committed), language=config.language or language,
+                   set_up=snapshot.config is not None, from_git=True, answers_rev=answers_rev,
+                   answers_listed=dict(snapshot.answers) if snapshot.answers_commit else {})
 
 
 def _committed_settings(store: GitStore, config: Config) -> tuple[Config, dict[str, bytes | None] | None]:

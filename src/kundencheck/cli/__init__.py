@@ -2,7 +2,8 @@
 
 One module per command group: ``run`` (run, home, demo), ``answer``, ``history`` (status, log,
 report), ``actions``, ``setup`` (init, phase, config, completion, validate), ``checklist``
-(add-item: a team's own questions), ``drafts``, ``gate`` (check),
+(add-item: a team's own questions), ``drafts``, ``gate`` (check), ``portfolio`` (every client
+project at once),
 with what they share in ``common`` (the console, ``guarded``, the language of the output and
 commands whose help follows it) and ``team`` (the options for answering as a team).
 
@@ -75,4 +76,5 @@ main.lazy_commands.update({
     "actions": "kundencheck.cli.actions:actions",
     "check": "kundencheck.cli.gate:check",
     "push": "kundencheck.cli.team:push_command",
+    "portfolio": "kundencheck.cli.portfolio:portfolio",
 })

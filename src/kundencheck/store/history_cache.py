@@ -52,15 +52,19 @@ def cache_path(store) -> Path:
 
 
 def load_runs(store, rev: str = "HEAD", *, use_cache: bool = True,
-              on_fetch: Callable[[int, str], None] | None = None) -> tuple[list[Run], list[AnswersError]]:
+              on_fetch: Callable[[int, str], None] | None = None,
+              listed: dict[str, str] | None = None) -> tuple[list[Run], list[AnswersError]]:
     """Every run in ``rev``'s tree (oldest first) and the answers files that could not be read.
 
-    One ``git ls-tree`` lists the blobs; only blobs missing from the cache are read (one
-    ``git cat-file --batch``) and parsed (with :func:`history.parse_runs`). In a partial clone
-    the blobs it lacks are fetched first, in one batch (``on_fetch(count, remote)`` is told
-    before); those that cannot be fetched are reported as files left out.
+    One ``git ls-tree`` lists the blobs (or ``listed`` gives them: path -> blob id of every
+    answers file of ``rev``, as a portfolio's copy of a project keeps them); only blobs missing
+    from the cache are read (one ``git cat-file --batch``) and parsed (with
+    :func:`history.parse_runs`). In a partial clone the blobs it lacks are fetched first, in one
+    batch (``on_fetch(count, remote)`` is told before); those that cannot be fetched are
+    reported as files left out.
     """
-    listed = store.list_blobs(ANSWERS_DIR, rev=rev)
+    if listed is None:
+        listed = store.list_blobs(ANSWERS_DIR, rev=rev)
     path = cache_path(store)
     cached = read_cache(path) if use_cache else {}
     missing = {blob for blob in listed.values() if blob not in cached}

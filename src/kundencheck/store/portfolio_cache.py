@@ -63,6 +63,9 @@ INCOMING = "refs/kundencheck/incoming/"
 READ_PATHS = (".kundencheck/config.toml", ".kundencheck/checklists", ".kundencheck/answers")
 CONFIG_PATH = ".kundencheck/config.toml"
 STATE_FILE = "portfolio.json"
+SNAPSHOT_FILE = "snapshot.json"
+ANSWERS_DIR = ".kundencheck/answers/"
+CHECKLISTS_DIR = ".kundencheck/checklists/"
 #: The upload-pack a remote on this machine runs for the cache: filtering, as hosted ones do.
 LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true -c uploadpack.allowAnySHA1InWant=true upload-pack"
 
@@ -120,10 +123,79 @@ class CacheState(NamedTuple):
     reason: str = ""
     #: The branch a NO_BRANCH failure is about.
     branch: str = ""
+    #: The remote (and whether it is on this machine) the repository is set up for.
+    prepared: str = ""
+    #: The answers branch the project's config names (storage.branch), fetched along next time,
+    #: also while the remote does not have it yet ("": none named).
+    configured_branch: str = ""
 
     @property
     def failing(self) -> bool:
         return self.failing_since is not None
+
+
+class Snapshot(NamedTuple):
+    """What the last complete fetch brought, as the views read it without running git: the
+    project's config and own checklists (their bytes) and the list of its answers files (path
+    -> blob id, whose contents the history cache or one ``cat-file --batch`` gives). Written in
+    ``kundencheck/snapshot.json`` after the refs it describes have moved."""
+
+    #: The remote tips it was made from (local incoming ref -> commit): a fetch that brings the
+    #: same tips has nothing new.
+    tips: dict[str, str]
+    config_commit: str
+    answers_commit: str | None
+    #: The config file's bytes; None when the project has none (not set up for kundencheck).
+    config: bytes | None
+    #: The config is a symbolic link in git (refused when the project is opened).
+    config_link: bool
+    #: The project's own checklist files (name -> bytes, None for a symbolic link).
+    checklists: dict[str, bytes | None]
+    #: Which commit they are from: "config" or "answers" (where the views name them).
+    checklists_from: str
+    #: path -> blob id of every answers file.
+    answers: dict[str, str]
+
+    def to_json(self) -> dict:
+        def text(raw: bytes | None) -> str | None:
+            return None if raw is None else raw.decode("utf-8", "surrogateescape")
+
+        return {"version": 1, "tips": self.tips, "config_commit": self.config_commit,
+                "answers_commit": self.answers_commit, "config": text(self.config), "config_link": self.config_link,
+                "checklists": {name: text(raw) for name, raw in self.checklists.items()},
+                "checklists_from": self.checklists_from, "answers": self.answers}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Snapshot:
+        """The snapshot in ``data``; raises ValueError (or TypeError, KeyError) for anything
+        kundencheck did not write."""
+        def raw(text: object) -> bytes | None:
+            if text is None:
+                return None
+            if not isinstance(text, str):
+                raise TypeError("not a text")
+            return text.encode("utf-8", "surrogateescape")
+
+        def strings(mapping: object) -> dict[str, str]:
+            if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+                raise TypeError("not a table of texts")
+            return mapping
+
+        if data.get("version") != 1:
+            raise ValueError("another version")
+        checklists = data["checklists"]
+        if not isinstance(checklists, dict):
+            raise TypeError("not a table")
+        answers_commit = data["answers_commit"]
+        if not isinstance(data["config_commit"], str) or not (answers_commit is None or isinstance(answers_commit, str)):
+            raise TypeError("not a commit")
+        answers = strings(data["answers"])
+        if not all(path.startswith(".kundencheck/answers/") for path in answers):
+            raise ValueError("not an answers file")
+        return cls(tips=strings(data["tips"]), config_commit=data["config_commit"], answers_commit=answers_commit,
+                   config=raw(data["config"]), config_link=data["config_link"] is True,
+                   checklists={str(name): raw(text) for name, text in checklists.items()},
+                   checklists_from=str(data["checklists_from"]), answers=answers)
 
 
 class Fetched(NamedTuple):
@@ -138,6 +210,8 @@ class Fetched(NamedTuple):
     #: The remote ignored the filter (an old server): the tips' files came whole.
     unfiltered: bool = False
     seconds: float = 0.0
+    #: The answers branch the project's config names ("": none).
+    configured_branch: str = ""
 
 
 class ProjectCache:
@@ -166,18 +240,27 @@ class ProjectCache:
             self._store.close()
             self._store = None
 
-    def has_answers(self) -> bool:
-        """Whether a fetch ever completed (the views have something to read)."""
-        return (self.path / ANSWERS_REF).is_file() or (self.path / CONFIG_REF).is_file() or self._packed(CONFIG_REF)
+    def snapshot(self) -> Snapshot | None:
+        """What the last complete fetch brought (None: none completed, or the file is not one
+        kundencheck wrote: then the next fetch writes it again)."""
+        try:
+            data = json.loads((self.path / "kundencheck" / SNAPSHOT_FILE).read_bytes())
+            return Snapshot.from_json(data)
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
 
-    def _packed(self, ref: str) -> bool:
-        with contextlib.suppress(OSError):
-            return f" {ref}\n".encode() in (self.path / "packed-refs").read_bytes()
-        return False
+    def _write_snapshot(self, snapshot: Snapshot) -> None:
+        try:
+            atomic_write(self.path / "kundencheck" / SNAPSHOT_FILE, json.dumps(snapshot.to_json()).encode("ascii"))
+        except OSError as exc:
+            raise FetchError(FetchProblem.FAILED, _("could not write {file}: {reason}").format(
+                file=self.path / "kundencheck" / SNAPSHOT_FILE, reason=exc.strerror or exc)) from exc
 
     def prepare(self, remote: str, *, local: bool) -> None:
         """Create the bare repository if it is not there, and point its ``origin`` at ``remote``
         (a partial clone's promisor remote: git keeps the objects it leaves out there)."""
+        if self.exists and self.read_state().prepared == f"{int(local)} {remote}":
+            return  # set up for this remote by an earlier fetch
         if not self.exists:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._git(["init", "-q", "--bare", str(self.path)], cwd=self.path.parent,
@@ -215,7 +298,8 @@ class ProjectCache:
                 config_branch=str(data.get("config_branch", "")),
                 answers_branch=None if answers is None else str(answers),
                 failing_since=_moment(data.get("failing_since")), failed=_moment(data.get("failed")),
-                problem=str(data.get("problem", "")), reason=str(data.get("reason", "")), branch=str(data.get("branch", "")))
+                problem=str(data.get("problem", "")), reason=str(data.get("reason", "")), branch=str(data.get("branch", "")),
+                prepared=str(data.get("prepared", "")), configured_branch=str(data.get("configured_branch", "")))
         except (OSError, ValueError, TypeError):
             return CacheState()
 
@@ -256,6 +340,7 @@ class ProjectCache:
         with self.locked():
             self.prepare(remote, local=local)
             before = self.read_state()
+            prepared = f"{int(local)} {remote}"
             try:
                 fetched = self._fetch(branch, before, deadline, cancel)
             except FetchError as exc:
@@ -263,55 +348,90 @@ class ProjectCache:
                 if exc.problem is not FetchProblem.INTERRUPTED:
                     self.write_state(before._replace(
                         remote=remote, failing_since=before.failing_since or now, failed=now, problem=exc.problem.value,
-                        reason=exc.reason, branch=exc.branch))
+                        reason=exc.reason, branch=exc.branch, prepared=prepared))
                 raise
             self.write_state(CacheState(remote=remote, fetched=now, config_branch=branch or "",
-                                        answers_branch=fetched.answers_branch))
+                                        answers_branch=fetched.answers_branch, prepared=prepared,
+                                        configured_branch=fetched.configured_branch))
             return fetched._replace(seconds=time.monotonic() - started)
 
     def _fetch(self, branch: str | None, before: CacheState, deadline: float,
                cancel: threading.Event | None) -> Fetched:
-        old = self._tips([CONFIG_REF, ANSWERS_REF])
+        last = self.snapshot()
         # What the answers branch was last time (the project's config said so) is fetched
         # along, to save a round trip; if the remote no longer has it, it is asked again below.
-        remembered = before.answers_branch if branch is None and before.answers_branch else None
+        remembered = before.configured_branch if branch is None and before.configured_branch else None
         wanted = {"HEAD": f"{INCOMING}HEAD"}
         for name in (branch, remembered):
             if name:
                 wanted[f"refs/heads/{name}"] = f"{INCOMING}heads/{name}"
+        gone = None
         try:
             unfiltered = self._fetch_tips(wanted, deadline, cancel, branch=branch)
         except FetchError as exc:
             if remembered is None or exc.problem is not FetchProblem.NO_BRANCH or exc.branch != remembered:
                 raise
             del wanted[f"refs/heads/{remembered}"]
-            remembered = None
+            gone = remembered
             unfiltered = self._fetch_tips(wanted, deadline, cancel, branch=branch)
         tips = self._tips(wanted.values())
+        if last is not None and last.tips == {ref: commit for ref, commit in tips.items() if commit}:
+            # The same tips: nothing new.
+            return Fetched(changed=False, new_files=0, answers_branch=before.answers_branch,
+                           configured_branch=before.configured_branch)
         head = tips[f"{INCOMING}HEAD"]
         named = tips.get(f"{INCOMING}heads/{branch}") if branch else None
         # The config: from the named branch when it holds one (answers on a main branch), else
         # from the default branch (a branch of answers only holds answers).
         config_commit = named if named and self._has_path(named, CONFIG_PATH) else head
         answers_branch: str | None = branch or ""
+        configured = ""
         if branch is None:
-            answers_branch = self._storage_branch(config_commit, deadline, cancel) or ""
-            if answers_branch and answers_branch != remembered:
-                ref = f"refs/heads/{answers_branch}"
+            answers_branch = configured = self._storage_branch(config_commit, deadline, cancel) or ""
+            ref = f"{INCOMING}heads/{answers_branch}"
+            if answers_branch == gone:
+                answers_branch = None  # not on the remote (asked just now)
+            elif answers_branch and ref not in wanted.values():
                 try:
-                    unfiltered |= self._fetch_tips({ref: f"{INCOMING}heads/{answers_branch}"}, deadline, cancel,
+                    unfiltered |= self._fetch_tips({f"refs/heads/{answers_branch}": ref}, deadline, cancel,
                                                    branch=answers_branch)
+                    tips.update(self._tips([ref]))
                 except FetchError as exc:
                     if exc.problem is not FetchProblem.NO_BRANCH:
                         raise
                     answers_branch = None  # the config names it, nobody has pushed it yet: no answers
-                tips.update(self._tips([f"{INCOMING}heads/{answers_branch}"]) if answers_branch else {})
         answers_commit = (head if answers_branch == "" else
                           tips.get(f"{INCOMING}heads/{answers_branch}") if answers_branch else None)
-        new = self._complete([c for c in (config_commit, answers_commit) if c], deadline, cancel)
+        listings = {commit: self._list(commit) for commit in dict.fromkeys(c for c in (config_commit, answers_commit) if c)}
+        new = self._complete(listings, deadline, cancel)
+        snapshot = self._snapshot(tips, config_commit, answers_commit, listings)
         self._set_ready(config_commit, answers_commit)
-        changed = old != {CONFIG_REF: config_commit, ANSWERS_REF: answers_commit}
-        return Fetched(changed=changed, new_files=new, answers_branch=answers_branch, unfiltered=unfiltered)
+        self._write_snapshot(snapshot)
+        return Fetched(changed=last is None or (last.config_commit, last.answers_commit) != (config_commit, answers_commit),
+                       new_files=new, answers_branch=answers_branch, unfiltered=unfiltered, configured_branch=configured)
+
+    def _snapshot(self, tips: dict[str, str | None], config_commit: str, answers_commit: str | None,
+                  listings: dict[str, dict[str, tuple[str, str]]]) -> Snapshot:
+        """The snapshot of the commits just completed: their files' bytes read in one batch."""
+        config_files = listings[config_commit]
+        answers_files = listings.get(answers_commit, {}) if answers_commit else {}
+        source, checklists = "config", {p: e for p, e in config_files.items() if _own_checklist(p)}
+        if not checklists and answers_files:
+            source, checklists = "answers", {p: e for p, e in answers_files.items() if _own_checklist(p)}
+        config = config_files.get(CONFIG_PATH)
+        wanted = [oid for mode, oid in (*checklists.values(), *([config] if config else [])) if mode != "120000"]
+        contents = self.store.read_blobs(wanted)
+        missing = [oid for oid in wanted if oid not in contents]
+        if missing:  # a fetch that says it succeeded but left a file out: never believed
+            raise FetchError(FetchProblem.FAILED, _("{n} files were not in the fetched objects").format(n=len(missing)))
+        return Snapshot(
+            tips={ref: commit for ref, commit in tips.items() if commit}, config_commit=config_commit,
+            answers_commit=answers_commit,
+            config=contents[config[1]] if config and config[0] != "120000" else None,
+            config_link=bool(config) and config[0] == "120000",
+            checklists={path: (None if mode == "120000" else contents[oid]) for path, (mode, oid) in checklists.items()},
+            checklists_from=source,
+            answers={path: oid for path, (_mode, oid) in answers_files.items() if path.startswith(ANSWERS_DIR)})
 
     def _fetch_tips(self, refs: dict[str, str], deadline: float, cancel: threading.Event | None, *,
                     branch: str | None) -> bool:
@@ -323,34 +443,38 @@ class ProjectCache:
         err = self._network(args, deadline, cancel, branch=branch)
         return "filtering not recognized by server" in err
 
-    def _complete(self, commits: list[str], deadline: float, cancel: threading.Event | None) -> int:
-        """Fetch, in one batch, the files kundencheck reads from ``commits``' trees that the
-        cache lacks; returns how many of them were answers files."""
+    def _complete(self, listings: dict[str, dict[str, tuple[str, str]]], deadline: float,
+                  cancel: threading.Event | None) -> int:
+        """Fetch, in one batch, the files kundencheck reads from these commits' trees (commit
+        -> its listing) that the cache lacks; returns how many of them were answers files."""
         wanted: dict[str, str] = {}
-        for commit in dict.fromkeys(commits):
-            listed = self._list(commit)
+        for commit, listed in listings.items():
             if not listed:
                 continue
             missing = self._missing(commit)
-            wanted.update((oid, path) for path, oid in listed.items() if oid in missing)
+            wanted.update((oid, path) for path, (_mode, oid) in listed.items() if oid in missing)
         if wanted:
-            self._network(["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head",
-                           "--recurse-submodules=no", "--no-auto-gc", "--filter=blob:none", "--stdin", "origin"],
-                          deadline, cancel, stdin="".join(oid + "\n" for oid in sorted(wanted)).encode("ascii"))
-        return sum(1 for path in wanted.values() if path.startswith(".kundencheck/answers/"))
+            self._fetch_objects(wanted, deadline, cancel)
+        return sum(1 for path in wanted.values() if path.startswith(ANSWERS_DIR))
 
-    def _list(self, commit: str) -> dict[str, str]:
-        """path -> blob id of what kundencheck reads in ``commit``'s tree."""
+    def _fetch_objects(self, oids: Iterable[str], deadline: float, cancel: threading.Event | None) -> None:
+        """Fetch these objects by id, in one batch, the way a partial clone fetches what it lacks."""
+        self._network(["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head",
+                       "--recurse-submodules=no", "--no-auto-gc", "--filter=blob:none", "--stdin", "origin"],
+                      deadline, cancel, stdin="".join(oid + "\n" for oid in sorted(oids)).encode("ascii"))
+
+    def _list(self, commit: str) -> dict[str, tuple[str, str]]:
+        """path -> (mode, blob id) of what kundencheck reads in ``commit``'s tree."""
         status, out, _err = self._run(["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit, "--",
                                        *READ_PATHS])
-        found: dict[str, str] = {}
+        found: dict[str, tuple[str, str]] = {}
         if status != 0:
             return found
         for record in out.split(b"\0"):
             meta, _tab, path = record.partition(b"\t")
             parts = meta.split(b" ")
             if len(parts) == 3 and parts[1] == b"blob":
-                found[path.decode("utf-8", "surrogateescape")] = parts[2].decode()
+                found[path.decode("utf-8", "surrogateescape")] = (parts[0].decode(), parts[2].decode())
         return found
 
     def _missing(self, commit: str) -> set[str]:
@@ -371,13 +495,11 @@ class ProjectCache:
         from kundencheck.core.config import config_from_bytes
         from kundencheck.core.errors import KundencheckError
 
-        oid = self._list(commit).get(CONFIG_PATH)
-        if oid is None:
+        mode, oid = self._list(commit).get(CONFIG_PATH, ("", ""))
+        if not oid or mode == "120000":
             return None
         if oid in self._missing(commit):
-            self._network(["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head",
-                           "--recurse-submodules=no", "--no-auto-gc", "--filter=blob:none", "--stdin", "origin"],
-                          deadline, cancel, stdin=(oid + "\n").encode("ascii"))
+            self._fetch_objects([oid], deadline, cancel)
         raw = self.store.read_blobs([oid]).get(oid)
         if raw is None:
             return None
@@ -473,6 +595,11 @@ class ProjectCache:
     def _ssh_command_set(self) -> bool:
         status, out, _err = self._run(["config", "--get", "core.sshCommand"])
         return status == 0 and bool(out.strip())
+
+
+def _own_checklist(path: str) -> bool:
+    """A checklist file of the project's own: a .toml directly in .kundencheck/checklists/."""
+    return path.startswith(CHECKLISTS_DIR) and path.endswith(".toml") and "/" not in path[len(CHECKLISTS_DIR):]
 
 
 def _kill(proc: subprocess.Popen, posix: bool) -> None:

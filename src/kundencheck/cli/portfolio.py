@@ -1,0 +1,313 @@
+"""`kundencheck portfolio`: every client project at once (docs/portfolio.md).
+
+``init`` and ``add`` write ``portfolio.toml``; ``fetch`` brings each project's config and
+answers into the portfolio's cache (:mod:`kundencheck.portfolio_session`); ``status``,
+``report`` and ``check`` judge every project by its own rules, as ``kundencheck check`` judges
+it in its repository; the group without a command opens the TUI's portfolio screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+from pathlib import Path
+
+import click
+
+from kundencheck.cli.common import _console, directory_of, group, guarded
+from kundencheck.core.errors import KundencheckError, UsageError
+from kundencheck.core.i18n import N_, _, set_language
+
+PORTFOLIO_EXAMPLES = N_("""\
+Examples:
+  kundencheck portfolio init                          make this folder a portfolio
+  kundencheck portfolio add shop git@git.example.com:clients/shop.git
+  kundencheck portfolio fetch                         bring every project's answers in
+  kundencheck portfolio                               the portfolio screen: worst first
+  kundencheck portfolio status                        the same as a table
+  kundencheck portfolio report -o portfolio.html      one page to publish
+  kundencheck portfolio check --format github         the portfolio's gate in CI""")
+
+
+def _today_option(func):
+    return click.option(
+        "--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
+        help=N_("Judge due checks and overdue actions as of this day (default: today)."))(func)
+
+
+@group(
+    "portfolio", invoke_without_command=True, epilog=PORTFOLIO_EXAMPLES,
+    help=N_("Every client project at once: a folder with portfolio.toml lists the projects' git remotes; "
+            "`fetch` brings their answers in (only those, with your own git credentials), and the portfolio "
+            "screen, `status`, `report` and `check` show each project's health by its own rules. Without a "
+            "command: the portfolio screen (`enter` opens a project's home and history, read-only)."))
+@click.pass_context
+@guarded(tui=True)
+def portfolio(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        _open_tui(ctx)
+
+
+def _loaded(ctx: click.Context):
+    """The portfolio of -C DIR (or the current folder), its language set for the output."""
+    from kundencheck.portfolio_session import load_portfolio
+
+    loaded = load_portfolio(directory_of(ctx))
+    if loaded.portfolio.language:
+        set_language(loaded.portfolio.language)
+        from kundencheck.cli.click_texts import speak_our_language
+
+        speak_our_language()
+    return loaded
+
+
+# --------------------------------------------------------------------------------- init and add
+
+
+@portfolio.command(
+    "init",
+    help=N_("Make this folder (or -C DIR) a portfolio: write portfolio.toml, every setting explained in a "
+            "comment, and a .gitignore that keeps the cache of fetched answers out of git. Keep the folder in a "
+            "git repository of its own to share it and run it in CI (docs/portfolio.md)."),
+    epilog=N_("""\
+Examples:
+  kundencheck portfolio init
+  kundencheck -C ~/agency/portfolio portfolio init --title "Agentur Beispiel\"""")
+)
+@click.option("--title", help=N_("The portfolio's name, shown above its reports."))
+@click.pass_context
+@guarded
+def init(ctx: click.Context, title: str | None) -> None:
+    from kundencheck.core.portfolio import CACHE_DIR, PORTFOLIO_FILE, init_text
+    from kundencheck.store.atomic import atomic_write
+
+    folder = directory_of(ctx).expanduser().absolute()
+    path = folder / PORTFOLIO_FILE
+    if path.exists() or path.is_symlink():
+        raise UsageError(_("{file} exists already: this folder is a portfolio. Add projects with `kundencheck "
+                           "portfolio add NAME REMOTE`, or edit the file.").format(file=path))
+    if not folder.is_dir():
+        raise UsageError(_("{folder} is not a folder. Create it first, or give another with -C.").format(folder=folder))
+    ignore = folder / ".gitignore"
+    line = f"/{CACHE_DIR}/"
+    try:
+        atomic_write(path, init_text(title or "").encode("utf-8"))
+        current = ignore.read_text(encoding="utf-8") if ignore.is_file() else ""
+        if line not in current.splitlines():
+            atomic_write(ignore, (current + ("" if not current or current.endswith("\n") else "\n") + line + "\n").encode("utf-8"))
+    except OSError as exc:
+        raise KundencheckError(_("Could not write {file}: {reason}. Check that you may write in {folder}.").format(
+            file=path, reason=exc.strerror or exc, folder=folder)) from None
+    _console().print(_("Wrote {file}. Add the projects with `kundencheck portfolio add NAME REMOTE`, then "
+                       "`kundencheck portfolio fetch`.").format(file=path))
+
+
+@portfolio.command(
+    "add",
+    help=N_("Add a project to portfolio.toml: NAME (short, unique: letters, digits, . _ -) and REMOTE, the URL "
+            "you would give `git clone` (ssh, https, or a path). The file's comments stay as they are."),
+    epilog=N_("""\
+Examples:
+  kundencheck portfolio add shop git@git.example.com:clients/shop.git --client "Kunde GmbH" --owner Ana
+  kundencheck portfolio add intranet https://git.example.com/clients/intranet.git --branch kundencheck
+  kundencheck portfolio add web ../clients/web.git --tag retainer --tag b2c"""),
+)
+@click.argument("name")
+@click.argument("remote")
+@click.option("--branch", help=N_("The branch the answers live on (default: what the project's config says, else "
+                                  "the remote's default branch)."))
+@click.option("--client", default="", help=N_("The client the project is for."))
+@click.option("--owner", default="", help=N_("Who looks after the project in the agency."))
+@click.option("--tag", "tags", multiple=True, help=N_("A tag to group projects by (repeat for more)."))
+@click.pass_context
+@guarded
+def add(ctx: click.Context, name: str, remote: str, branch: str | None, client: str, owner: str,
+        tags: tuple[str, ...]) -> None:
+    from kundencheck.core.portfolio import ProjectEntry, add_project
+    from kundencheck.store.atomic import atomic_write
+
+    loaded = _loaded(ctx)
+    path = loaded.file
+    text = path.read_text(encoding="utf-8-sig")
+    written = add_project(text, ProjectEntry(name, remote, branch, client, owner, tuple(tags)), str(path))
+    try:
+        atomic_write(path, written.encode("utf-8"))
+    except OSError as exc:
+        raise KundencheckError(_("Could not write {file}: {reason}.").format(file=path, reason=exc.strerror or exc)) from None
+    _console().print(_("Added {name} ({remote}) to {file}. Bring its answers in with `kundencheck portfolio fetch "
+                       "{name}`.").format(name=name, remote=remote, file=path))
+
+
+# --------------------------------------------------------------------------------- fetch
+
+
+@portfolio.command(
+    "fetch",
+    help=N_("Bring every project's config and answers (or those of the projects NAMES) into the portfolio's cache: "
+            "only those files, fetched with your own git credentials and settings, never prompting. Projects are "
+            "fetched in parallel, each within the time limit of portfolio.toml; an interrupted fetch is taken up "
+            "by the next. A remote that cannot be reached keeps its last fetched state, shown as unreachable; "
+            "whether that fails the gate is `[check] unreachable` in portfolio.toml."),
+    epilog=N_("""\
+Examples:
+  kundencheck portfolio fetch                every project
+  kundencheck portfolio fetch shop web       two of them
+  kundencheck portfolio fetch --jobs 4 --timeout 300
+
+Exit status: 0 when it ran, also when remotes could not be reached (they
+are listed; `kundencheck portfolio check` decides whether that fails);
+2 on a usage or portfolio.toml error; 130 when interrupted."""),
+)
+@click.argument("names", nargs=-1)
+@click.option("--jobs", type=click.IntRange(1, 32), default=None,
+              help=N_("How many projects are fetched at the same time (default: [fetch] jobs, 8)."))
+@click.option("--timeout", type=click.IntRange(5, 3600), default=None,
+              help=N_("Seconds one project's fetch may take (default: [fetch] timeout, 120)."))
+@click.pass_context
+@guarded
+def fetch(ctx: click.Context, names: tuple[str, ...], jobs: int | None, timeout: int | None) -> None:
+    from kundencheck.portfolio_session import fetch_projects, select
+
+    loaded = _loaded(ctx)
+    entries = select(loaded.portfolio, names)
+    if not entries:
+        _console().print(_("{file} lists no projects yet: add one with `kundencheck portfolio add NAME REMOTE`.").format(
+            file=loaded.file))
+        return
+    err = _console(stderr=True)
+    cancel = threading.Event()
+    with _FetchProgress(err, len(entries)) as progress:
+        try:
+            reports = fetch_projects(loaded, entries, jobs=jobs, timeout=timeout, cancel=cancel,
+                                     on_start=progress.started, on_done=progress.done)
+        except KeyboardInterrupt:
+            cancel.set()
+            raise KundencheckError(_("Interrupted: the fetches under way were stopped. What came in is kept; the next "
+                                     "`kundencheck portfolio fetch` takes them up.")) from None
+    failed = [r for r in reports if r.error is not None]
+    changed = sum(1 for r in reports if r.fetched is not None and r.fetched.changed)
+    new_files = sum(r.fetched.new_files for r in reports if r.fetched is not None)
+    _console().print(_("Fetched {ok} of {n} projects: {changed} with news, {files} new answers files.").format(
+        ok=len(reports) - len(failed), n=len(reports), changed=changed, files=new_files))
+    if progress.progress is not None:  # in a terminal: said here, not line by line as they ended
+        for report in failed:
+            err.print(_("kundencheck: {name}: {problem}").format(
+                name=report.entry.name, problem=fetch_problem_text(report.error, report.entry)))
+
+
+class _FetchProgress:
+    """A progress bar on standard error in a terminal (the projects under way beside it);
+    elsewhere (CI) one line per project as it ends."""
+
+    def __init__(self, console, total: int) -> None:
+        self.console = console
+        self.total = total
+        self.running: list[str] = []
+        self.lock = threading.Lock()
+        self.progress = None
+        self.task = None
+
+    def __enter__(self):
+        if self.console.is_terminal:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.progress = Progress(TextColumn(_("Fetching")), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                     TextColumn("{task.description}"), console=self.console, transient=True)
+            self.progress.__enter__()
+            self.task = self.progress.add_task("", total=self.total)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.progress is not None:
+            self.progress.__exit__(*exc)
+
+    def started(self, entry) -> None:
+        with self.lock:
+            self.running.append(entry.name)
+            self._describe()
+
+    def done(self, report) -> None:
+        from kundencheck.core.text import one_line
+
+        with self.lock:
+            if report.entry.name in self.running:
+                self.running.remove(report.entry.name)
+            if self.progress is not None:
+                self.progress.advance(self.task)
+                self._describe()
+                return
+        if report.fetched is not None:
+            fetched = report.fetched
+            line = (_("{name}: {n} new answers files ({seconds:.1f} s)").format(
+                name=report.entry.name, n=fetched.new_files, seconds=report.seconds) if fetched.changed else
+                _("{name}: nothing new ({seconds:.1f} s)").format(name=report.entry.name, seconds=report.seconds))
+        else:
+            line = _("{name}: not fetched: {problem}").format(
+                name=report.entry.name, problem=one_line(fetch_problem_text(report.error, report.entry), 600))
+        self.console.print(line)
+
+    def _describe(self) -> None:
+        if self.progress is not None:
+            shown = ", ".join(self.running[:4]) + (" …" if len(self.running) > 4 else "")
+            self.progress.update(self.task, description=shown)
+
+
+def fetch_problem_text(error, entry) -> str:
+    """Why a project's fetch did not complete, and what to do, in one paragraph."""
+    from kundencheck.core.text import one_line
+    from kundencheck.store.portfolio_cache import FetchError, FetchProblem
+
+    if not isinstance(error, FetchError):
+        return str(error)
+    said = one_line(error.reason, 300)
+    remote = entry.remote
+    texts = {
+        FetchProblem.UNREACHABLE: _("the remote {remote} could not be reached, or has no repository there (git said: "
+                                    "{said}). Check the URL in portfolio.toml and that `git ls-remote {remote}` works "
+                                    "in this terminal; the last fetched state is shown meanwhile."),
+        FetchProblem.AUTH: _("the remote {remote} did not let us in (git said: {said}). Make `git ls-remote {remote}` "
+                             "work in this terminal (your ssh key in the agent, a credential helper, or a deploy key "
+                             "in CI); kundencheck never asks for a password."),
+        FetchProblem.NO_BRANCH: _("the remote {remote} has no branch {branch}. Fix or remove `branch` of this project "
+                                  "in portfolio.toml."),
+        FetchProblem.EMPTY: _("the remote {remote} has no commits yet: there is nothing to fetch."),
+        FetchProblem.TIMEOUT: _("the fetch from {remote} took longer than {seconds:.0f} seconds and was stopped. What "
+                                "came in is kept; the next fetch takes it up (raise [fetch] timeout in portfolio.toml "
+                                "for a slow remote)."),
+        FetchProblem.INTERRUPTED: _("interrupted; the next fetch takes it up."),
+        FetchProblem.BUSY: _("another kundencheck is fetching this project right now; try again when it is done."),
+        FetchProblem.FAILED: _("git could not fetch from {remote}: {said}"),
+    }
+    return texts[error.problem].format(remote=remote, said=said, branch=error.branch or entry.branch or "",
+                                       seconds=error.seconds)
+
+
+# --------------------------------------------------------------------------------- the TUI
+
+
+def _open_tui(ctx: click.Context) -> None:
+    raise UsageError(_("The portfolio screen is not ready yet."))
+
+
+def _today(today: dt.datetime | None) -> dt.date:
+    return today.date() if today is not None else dt.date.today()
+
+
+def _write(output: Path | None, text: str) -> None:
+    from kundencheck.store.atomic import atomic_write
+
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        atomic_write(output, text.encode("utf-8"))
+    except OSError as exc:
+        raise KundencheckError(_("Could not write {file}: {reason}. Check the folder exists and that you may write "
+                                 "there.").format(file=output, reason=exc.strerror or exc)) from None
