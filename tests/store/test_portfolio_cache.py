@@ -22,6 +22,7 @@ from kundencheck.store.portfolio_cache import (
     ProjectCache,
 )
 from tests.portfolio_builder import CODE_FILE, add_run, client_project, git
+from tests.ssh_server import ssh_server  # noqa: F401 - the fixture
 
 
 def objects(cache: ProjectCache) -> dict[str, str]:
@@ -184,3 +185,34 @@ def test_two_fetches_of_one_project_at_once(tmp_path):
     with cache.locked(), pytest.raises(FetchError) as raised:
         fetch(cache, info)
     assert raised.value.problem is FetchProblem.BUSY
+
+
+def test_over_ssh_the_cache_holds_what_it_holds_over_file(tmp_path, ssh_server, monkeypatch):
+    """A real sshd on this machine: git fetches over ssh:// with the user's own settings (here
+    the login key in GIT_SSH_COMMAND), and the cache ends up with the same answers, config and
+    nothing of the code, as over file://."""
+    info = client_project(tmp_path, "shop", dedicated=True, runs=3)
+    git(info["remote"], "config", "uploadpack.allowFilter", "true")  # as a hosted server does
+    over_file = ProjectCache(tmp_path / "file-cache" / "shop.git")
+    fetch(over_file, info)
+    monkeypatch.setenv("GIT_SSH_COMMAND", ssh_server.ssh_command)
+    over_ssh = ProjectCache(tmp_path / "ssh-cache" / "shop.git")
+    fetched = over_ssh.fetch(ssh_server.url(info["remote"]), branch=None, local=False, timeout=60)
+    assert fetched.new_files == 3 and fetched.answers_branch == "kundencheck"
+    assert over_ssh.snapshot()._replace(tips={}) == over_file.snapshot()._replace(tips={})
+    assert load_runs(over_ssh.store, rev=ANSWERS_REF) == load_runs(over_file.store, rev=ANSWERS_REF)
+    assert blob_of(info["work"], "main", CODE_FILE) not in objects(over_ssh)
+    add_run(info)
+    again = over_ssh.fetch(ssh_server.url(info["remote"]), branch=None, local=False, timeout=60)
+    assert again.changed and again.new_files == 1
+
+
+def test_over_ssh_a_key_the_server_refuses_is_said_as_such(tmp_path, ssh_server, monkeypatch):
+    info = client_project(tmp_path, "shop", runs=1)
+    stranger = tmp_path / "stranger"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(stranger)], check=True)
+    monkeypatch.setenv("GIT_SSH_COMMAND", ssh_server.ssh_command.replace(str(ssh_server.key), str(stranger)))
+    cache = ProjectCache(tmp_path / "cache" / "shop.git")
+    with pytest.raises(FetchError) as raised:
+        cache.fetch(ssh_server.url(info["remote"]), branch=None, local=False, timeout=60)
+    assert raised.value.problem is FetchProblem.AUTH
