@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ssh_server import ssh_server  # noqa: F401 - a fixture: a real sshd for the portfolio's ssh tests
+
 
 @pytest.fixture(autouse=True)
 def steady_cursor(monkeypatch):

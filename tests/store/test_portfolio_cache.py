@@ -22,7 +22,6 @@ from kundencheck.store.portfolio_cache import (
     ProjectCache,
 )
 from tests.portfolio_builder import CODE_FILE, add_run, client_project, git
-from tests.ssh_server import ssh_server  # noqa: F401 - the fixture
 
 
 def objects(cache: ProjectCache) -> dict[str, str]:
