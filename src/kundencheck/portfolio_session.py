@@ -9,6 +9,7 @@ the project itself (:mod:`kundencheck.core.portfolio_health`).
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,7 @@ from kundencheck.core.portfolio import (
 )
 
 if TYPE_CHECKING:
+    from kundencheck.core.portfolio_health import ProjectHealth
     from kundencheck.session import Project
     from kundencheck.store.portfolio_cache import (
         CacheState,
@@ -222,3 +224,29 @@ def close_projects(projects: Iterable[CachedProject]) -> None:
             cached.project.close()
 
 
+
+
+def judge_projects(cached: Iterable[CachedProject], today: dt.date) -> list[ProjectHealth]:
+    """Every project judged by its own rules as of ``today`` (core/portfolio_health.py): what
+    ``kundencheck check`` and ``status`` say in its repository."""
+    from kundencheck.core.portfolio_health import FetchFacts, judge, not_judged
+
+    healths = []
+    for item in cached:
+        state = item.state
+        facts = FetchFacts(fetched=state.fetched, failing_since=state.failing_since, problem=state.problem,
+                           reason=state.reason, branch=state.branch)
+        if item.error is not None or item.project is None:
+            healths.append(not_judged(item.entry, facts, error=str(item.error) if item.error is not None else ""))
+            continue
+        project = item.project
+        try:
+            summary, problems = project.summary(today)
+        except KundencheckError as exc:
+            healths.append(not_judged(item.entry, facts, error=str(exc)))
+            continue
+        config = project.config
+        healths.append(judge(item.entry, facts, summary, problems, levels=config.check,
+                             parameters=config.check_parameters, title=config.project.strip() or item.entry.name,
+                             client=config.client, set_up=project.set_up))
+    return healths

@@ -289,6 +289,235 @@ def fetch_problem_text(error, entry) -> str:
                                        seconds=error.seconds)
 
 
+# --------------------------------------------------------------------------------- status, report, check
+
+
+def _judged(ctx: click.Context, today: dt.datetime | None):
+    """The portfolio, and every project judged by its own rules as of ``today``, worst first."""
+    from kundencheck.core.i18n import current_language
+    from kundencheck.core.portfolio_health import worst_first
+    from kundencheck.portfolio_session import (
+        close_projects,
+        judge_projects,
+        open_projects,
+    )
+
+    loaded = _loaded(ctx)
+    opened = open_projects(loaded, language=current_language())
+    try:
+        healths = worst_first(judge_projects(opened, _today(today)))
+    finally:
+        close_projects(opened)
+    return loaded, healths
+
+
+_FORMATS = ["text", "md", "json", "html", "csv"]
+_SUFFIXES = {".html": "html", ".htm": "html", ".json": "json", ".md": "md", ".csv": "csv", ".txt": "text"}
+
+
+@portfolio.command(
+    "status",
+    help=N_("Every project at once, the worst first: per phase the verdict of the project's own rules (✘ errors, ⚠ "
+            "warnings, ✔ ok, as `kundencheck check` and `status` give it in the project) with its trend, overdue "
+            "actions, whether a check is due, and when it was fetched (a remote that could not be reached: "
+            "\"unreachable since\" and its last fetched state). Reads what `kundencheck portfolio fetch` brought."),
+    epilog=N_("""\
+Examples:
+  kundencheck portfolio status
+  kundencheck portfolio status --format json       for scripts (docs/portfolio.md)
+  kundencheck portfolio status --format csv -o portfolio.csv"""),
+)
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default=None,
+              help=N_("text (default), md, json, html (one self-contained page) or csv; with -o, the file's suffix "
+                      "chooses."))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=N_("Write to this file instead of standard output."))
+@_today_option
+@click.pass_context
+@guarded
+def status(ctx: click.Context, fmt: str | None, output: Path | None, today: dt.datetime | None) -> None:
+    _show(ctx, fmt or _suffix_format(output, "text"), output, today)
+
+
+@portfolio.command(
+    "report",
+    help=N_("The portfolio as a report to publish or send: the same as `status`, as one self-contained HTML page "
+            "(no network, no scripts; the default with -o FILE.html), Markdown, JSON, CSV or text."),
+    epilog=N_("""\
+Examples:
+  kundencheck portfolio report -o public/index.html   a static page (docs/portfolio.md: a scheduled CI job)
+  kundencheck portfolio report --format md            Markdown for a wiki"""),
+)
+@click.option("--format", "fmt", type=click.Choice(_FORMATS), default=None,
+              help=N_("html (default with -o FILE.html), md (default otherwise), json, csv or text."))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=N_("Write to this file instead of standard output."))
+@_today_option
+@click.pass_context
+@guarded
+def report(ctx: click.Context, fmt: str | None, output: Path | None, today: dt.datetime | None) -> None:
+    fmt = fmt or _suffix_format(output, "md")
+    _show(ctx, fmt, output, today)
+    if output is not None:
+        _console(stderr=True).print(_("Wrote the portfolio ({format}) to {file}.").format(format=fmt, file=output))
+
+
+def _suffix_format(output: Path | None, default: str) -> str:
+    return _SUFFIXES.get(output.suffix.lower(), default) if output is not None else default
+
+
+def _show(ctx: click.Context, fmt: str, output: Path | None, today: dt.datetime | None) -> None:
+    from kundencheck.core.portfolio_report import render_status
+
+    loaded, healths = _judged(ctx, today)
+    portfolio = loaded.portfolio
+    if fmt == "text":
+        if output is not None:
+
+            buffer = _text_console()
+            _print_status(buffer, healths, _today(today), portfolio.title)
+            _write(output, buffer.file.getvalue())
+            return
+        _print_status(_console(), healths, _today(today), portfolio.title)
+        return
+    _write(output, render_status(healths, _today(today), fmt, title=portfolio.title, unreachable=portfolio.unreachable))
+
+
+def _text_console():
+    import io
+
+    from kundencheck.cli.common import _clean_console_class
+
+    return _clean_console_class()(file=io.StringIO(), highlight=False, markup=False, emoji=False, soft_wrap=True,
+                                  width=200, color_system=None)
+
+
+def _print_status(console, healths, today: dt.date, title: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from kundencheck.cli.history import _print_table
+    from kundencheck.core.portfolio_health import phases_of, state_words
+    from kundencheck.core.portfolio_report import (
+        cell_text,
+        due_words,
+        legend,
+        verdict_level,
+    )
+    from kundencheck.core.text import one_line
+
+    styles = {"error": "bold red", "warning": "yellow", "ok": "green", "": "dim"}
+    heading = one_line(title, 100) if title else _("kundencheck portfolio")
+    console.print(_("{title} on {day}: {n} projects, the worst first").format(title=heading, day=today.isoformat(),
+                                                                            n=len(healths)))
+    if not healths:
+        console.print(_("No projects yet: add one with `kundencheck portfolio add NAME REMOTE`."))
+        return
+    phases = phases_of(healths)
+    table = Table()
+    for column in (_("Project"), _("Client"), _("Owner"), *phases, _("Overdue"), _("Check"), _("Fetched")):
+        table.add_column(column)
+    for health in healths:
+        cells = []
+        for phase in phases:
+            verdict = health.verdicts.get(phase)
+            text = cell_text(verdict, health.trend(phase)) + (" *" if phase == health.current_phase else "")
+            cells.append(Text(text, style=styles[verdict_level(verdict)]))
+        fetched = Text(state_words(health), style="bold red" if health.state != "ok" else "dim")
+        due = health.due()
+        table.add_row(Text(health.name, style="bold").append(f"\n{one_line(health.title, 40)}", style=""),
+                      one_line(health.client, 30), one_line(health.entry.owner, 20), *cells,
+                      Text(str(health.overdue), style="bold red") if health.overdue else "",
+                      Text(due_words(health), style="bold red" if due is not None and due.is_due else ""), fetched)
+    _print_table(console, table)
+    console.print(Text(legend(), style="dim"))
+    broken = [h for h in healths if h.error]
+    for health in broken:
+        console.print(Text(f"{health.name}: {one_line(health.error, 600)}", style="bold red"))
+
+
+CHECK_EXAMPLES = N_("""\
+Examples:
+  kundencheck portfolio check                   for people: which projects fail and why
+  kundencheck portfolio check --format github   GitHub Actions annotations (docs/portfolio.md)
+  kundencheck portfolio check --format json     for scripts
+
+Exit status: 0 no project failed its own rules, 1 one did (or a project
+could not be fetched and [check] unreachable = "error" in portfolio.toml),
+2 usage or portfolio.toml error.""")
+
+
+@portfolio.command(
+    "check", epilog=CHECK_EXAMPLES,
+    help=N_("The portfolio's gate: exit 1 when any project fails its own rules (its [check] table, as `kundencheck "
+            "check` judges it in its repository), or a project could not be fetched and [check] unreachable in "
+            "portfolio.toml makes that an error. The same formats as `kundencheck check`."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
+              help=N_("text for people, json for scripts, github for GitHub Actions annotations."))
+@_today_option
+@click.pass_context
+@guarded
+def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
+    from kundencheck.core.portfolio_health import check_portfolio
+    from kundencheck.core.portfolio_report import check_json, github_annotations
+
+    try:
+        loaded, healths = _judged(ctx, today)
+    except KundencheckError as exc:
+        if fmt == "github":
+            from kundencheck.core.gate import escape_data
+            from kundencheck.core.text import clean_text
+
+            click.echo(f"::error title=kundencheck portfolio check::{escape_data(clean_text(exc.message))}")
+        raise UsageError(exc.message) from None
+    result = check_portfolio(healths, _today(today), loaded.portfolio.unreachable)
+    if fmt == "json":
+        click.echo(check_json(result), nl=False)
+    elif fmt == "github":
+        click.echo(github_annotations(result), nl=False)
+    else:
+        _print_check(result, loaded.portfolio.title)
+    raise SystemExit(result.exit_code)
+
+
+def _print_check(result, title: str) -> None:
+    from rich.text import Text
+
+    from kundencheck.cli.gate import finding_line
+    from kundencheck.core.gate import more_notes
+    from kundencheck.core.portfolio_health import summary_line
+    from kundencheck.core.text import one_line
+
+    console = _console()
+    heading = one_line(title, 100) if title else _("kundencheck portfolio")
+    console.print(_("kundencheck portfolio check of {title} on {day}: {n} projects").format(
+        title=heading, day=result.today.isoformat(), n=len(result.healths)))
+    passed = []
+    for health in result.healths:
+        own = result.of(health)
+        findings = health.result.shown if health.result is not None else []
+        if not own and not findings:
+            passed.append(health.name)
+            continue
+        failed = health.errors or any(f.level == "error" for f in own)
+        line = Text(f"{'✘' if failed else '⚠'} {health.name}", style="bold red" if failed else "bold yellow")
+        line.append(f" ({one_line(health.title, 60)})", style="")
+        console.print(line)
+        for finding in own:
+            console.print(finding_line(finding, indent="  "))
+        for finding in findings:
+            console.print(finding_line(finding, indent="  "))
+        if health.result is not None:
+            for more in more_notes(health.result):
+                console.print(Text(f"    … {more}", style="dim"))
+            for note in health.result.notes:
+                console.print(Text("  " + _("• note: "), style="dim").append(note))
+    if passed:
+        console.print(Text(_("✔ passed: {projects}").format(projects=", ".join(passed)), style="green"))
+    console.print(Text(("✘ " if not result.passed else "✔ ") + summary_line(result),
+                       style="bold red" if not result.passed else ("yellow" if result.warnings else "green")))
+
+
 # --------------------------------------------------------------------------------- the TUI
 
 
@@ -305,6 +534,7 @@ def _write(output: Path | None, text: str) -> None:
 
     if output is None:
         sys.stdout.write(text)
+        sys.stdout.flush()
         return
     try:
         atomic_write(output, text.encode("utf-8"))
