@@ -96,3 +96,45 @@ def add_run(info: dict, *, red: bool = False, push: bool = True, who=ANA, mood: 
     if push:
         globals()["push"](info)
     return run
+
+
+#: The day the portfolio tests judge on: the projects' runs are of March 2026.
+TODAY = "2026-03-20"
+#: When the portfolio tests' fetches happen (what "fetched …" shows).
+FETCHED = dt.datetime(2026, 3, 19, 7, 30, tzinfo=UTC)
+
+
+def make_portfolio(root: Path, projects: list[dict], *, unreachable: str = "warning", title: str = "Agentur Beispiel",
+                   branches: dict[str, str] | None = None) -> Path:
+    """A portfolio folder listing ``projects`` (made with :func:`client_project`), as `portfolio
+    init` and `add` write it."""
+    from kundencheck.core.portfolio import ProjectEntry, add_project, init_text
+
+    folder = root / "portfolio"
+    folder.mkdir(parents=True)
+    text = init_text(title).replace('unreachable = "warning"', f'unreachable = "{unreachable}"')
+    for info in projects:
+        text = add_project(text, ProjectEntry(info["name"], str(info["remote"]), (branches or {}).get(info["name"]),
+                                              client=f"Kunde {info['name'].title()}", owner="Ana"))
+    (folder / "portfolio.toml").write_text(text)
+    return folder
+
+
+def agency(root: Path) -> dict:
+    """Three client projects and their portfolio, fetched on :data:`FETCHED`: shop (answers on
+    main; its first run's action, due 2026-03-09, is overdue), intranet (answers on a branch of
+    their own; overdue actions are only a warning there), web (one run; its remote is deleted
+    after the fetch, so the next fetch, a day later, fails)."""
+    from kundencheck.portfolio_session import fetch_projects, load_portfolio
+
+    shop = client_project(root, "shop", project="Shop relaunch")
+    intranet = client_project(root, "intranet", dedicated=True, check='[check]\noverdue_action = "warning"\n')
+    web = client_project(root, "web", runs=1, project="Web")
+    folder = make_portfolio(root, [shop, intranet, web])
+    loaded = load_portfolio(folder)
+    reports = fetch_projects(loaded, list(loaded.portfolio.projects), now=FETCHED)
+    assert all(r.error is None for r in reports), reports
+    shutil.rmtree(web["remote"])
+    again = fetch_projects(loaded, list(loaded.portfolio.projects), now=FETCHED + dt.timedelta(days=1))
+    assert [r.entry.name for r in again if r.error is not None] == ["web"]
+    return {"folder": folder, "shop": shop, "intranet": intranet, "web": web}

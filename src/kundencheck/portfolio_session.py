@@ -135,12 +135,14 @@ def select(portfolio: Portfolio, names: Iterable[str] = ()) -> list[ProjectEntry
 def fetch_projects(loaded: LoadedPortfolio, entries: list[ProjectEntry], *, jobs: int | None = None,
                    timeout: float | None = None, cancel: threading.Event | None = None,
                    on_start: Callable[[ProjectEntry], None] | None = None,
-                   on_done: Callable[[FetchReport], None] | None = None) -> list[FetchReport]:
+                   on_done: Callable[[FetchReport], None] | None = None,
+                   now: dt.datetime | None = None) -> list[FetchReport]:
     """Fetch ``entries``, at most ``jobs`` at a time (default: the portfolio's ``[fetch]
     jobs``), each within ``timeout`` seconds (default: its ``[fetch] timeout``). ``on_start``
     and ``on_done`` are told from the worker threads as each begins and ends; setting
     ``cancel`` stops the fetches running (the next fetch takes them up) and skips the rest.
-    Returns the reports in the order of ``entries``."""
+    ``now``: the time recorded as the fetch's (default: the clock's). Returns the reports in
+    the order of ``entries``."""
     from kundencheck.store.portfolio_cache import FetchError, FetchProblem
 
     portfolio = loaded.portfolio
@@ -155,7 +157,7 @@ def fetch_projects(loaded: LoadedPortfolio, entries: list[ProjectEntry], *, jobs
         cache = cache_of(loaded, entry)
         remote, local = remote_of(loaded, entry)
         try:
-            fetched = cache.fetch(remote, branch=entry.branch, local=local, timeout=limit, cancel=cancel)
+            fetched = cache.fetch(remote, branch=entry.branch, local=local, timeout=limit, cancel=cancel, now=now)
             report = FetchReport(entry, fetched=fetched, seconds=fetched.seconds)
         except FetchError as exc:
             report = FetchReport(entry, error=exc, seconds=exc.seconds)

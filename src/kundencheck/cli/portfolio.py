@@ -522,7 +522,12 @@ def _print_check(result, title: str) -> None:
 
 
 def _open_tui(ctx: click.Context) -> None:
-    raise UsageError(_("The portfolio screen is not ready yet."))
+    from kundencheck.cli.run import tui_user_settings
+    from kundencheck.tui.portfolio_app import build_portfolio_app
+
+    loaded = _loaded(ctx)
+    theme, keymap = tui_user_settings()
+    build_portfolio_app(loaded, theme=theme, keymap=keymap).run()
 
 
 def _today(today: dt.datetime | None) -> dt.date:

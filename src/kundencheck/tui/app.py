@@ -391,8 +391,8 @@ def theme_names() -> list[str]:
 BINDING_IDS = (
     "action-done", "action-dropped", "action-filter", "action-mark", "action-mark-all", "action-open",
     "action-undecided", "amend", "back", "back-to-items", "command_palette", "edit-note",
-    "external-editor", "help", "history", "home", "next-item", "participants", "previous-item", "quit", "reload",
-    "review", "review-actions", "review-f2", "separate-action", "start-run",
+    "external-editor", "help", "history", "home", "next-item", "open-project", "participants", "previous-item", "quit",
+    "reload", "review", "review-actions", "review-f2", "separate-action", "start-run", "toggle-sort", "toggle-view",
 )
 
 

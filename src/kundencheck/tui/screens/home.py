@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 
 from kundencheck.core.checklist import KNOWN_PHASES
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.i18n import N_, _
+from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import one_line
 from kundencheck.rich_texts import counts_parts, first_use_text, trend_parts
 from kundencheck.tui.translated import TranslatedBindings
@@ -110,6 +110,8 @@ class HomeScreen(TranslatedBindings, Screen):
     }
     """
 
+    #: Beside the project's name in the title bar.
+    SUB_TITLE = N_("home")
     #: What the help (? or F1) lists here.
     HELP_TITLE = N_("Keys on the home screen")
     HELP_KEYS: ClassVar[list[tuple[str, str]]] = [
@@ -161,7 +163,7 @@ class HomeScreen(TranslatedBindings, Screen):
     def on_mount(self) -> None:
         config = self.project.config
         self.title = "kundencheck" + (f" · {one_line(config.project, 40)}" if config.project.strip() else "")
-        self.sub_title = _("home")
+        self.sub_title = translate(self.SUB_TITLE)
         self._show()
         self.query_one("#phases", OptionList).focus()
 
@@ -293,8 +295,7 @@ class HomeScreen(TranslatedBindings, Screen):
         if phase == self.project.current_phase():
             heading.append("\n" + _("the project's current phase"), style="dim italic")
         if self.data is None:
-            return Group(heading, Text("\n" + _("Reading history…"), style="dim italic"),
-                         Text("\n" + _("enter: start a run of {phase}").format(phase=phase), style="dim"))
+            return Group(heading, Text("\n" + _("Reading history…"), style="dim italic"), self._hint(phase, reading=True))
         from kundencheck.core.people import author_name
 
         grid = Table.grid(padding=(0, 1), expand=False)
@@ -342,7 +343,8 @@ class HomeScreen(TranslatedBindings, Screen):
             if len(tone) > 4:
                 text.append("\n" + _("… and {n} more").format(n=len(tone) - 4), style="dim")
             rows.append((_("Tone"), text))
-        rows.append((_("Drafts"), self._drafts_text(phase)))
+        if self.SHOWS_DRAFTS:
+            rows.append((_("Drafts"), self._drafts_text(phase)))
         label_width = max(cell_len(label) for label, _value in rows)
         value_width = max(10, width - label_width - 1)
         for label, value in rows:
@@ -351,8 +353,7 @@ class HomeScreen(TranslatedBindings, Screen):
             elif callable(value):
                 value = value(value_width)
             grid.add_row(Text(label), value)
-        hint = Text("\n" + _("enter: start a run of {phase}   h: history").format(phase=phase) + "\n"
-                    + _("e: correct your last run"), style="dim")
+        hint = self._hint(phase)
         findings = self._findings_text(phase)
         if findings is None:
             return Group(heading, grid, hint)
@@ -362,6 +363,16 @@ class HomeScreen(TranslatedBindings, Screen):
         found.add_column()
         found.add_row(Text(_("Findings")), findings)
         return Group(heading, grid, hint, Text(""), found)
+
+    #: Whether the detail lists the phase's drafts (a portfolio's read-only copy has none).
+    SHOWS_DRAFTS = True
+
+    def _hint(self, phase: str, *, reading: bool = False) -> Text:
+        """The keys for the phase in focus, below its detail (``reading``: while the history is read)."""
+        if reading:
+            return Text("\n" + _("enter: start a run of {phase}").format(phase=phase), style="dim")
+        return Text("\n" + _("enter: start a run of {phase}   h: history").format(phase=phase) + "\n"
+                    + _("e: correct your last run"), style="dim")
 
     def _due_text(self, phase: str, status: PhaseStatus | None) -> Text:
         """The phase's verdict (as `kundencheck check` would judge it) and when a check is due."""
