@@ -299,6 +299,7 @@ def init_text(title: str = "") -> str:
     (in the language of the output) and a commented example project."""
     import tomlkit
 
+    shown_title = tomlkit.item(title or _("Our client projects")).as_string()
     lines = [
         *_comment(_("kundencheck portfolio: every client project at once (docs/portfolio.md). "
                     "`kundencheck portfolio add NAME REMOTE` adds a project, `kundencheck portfolio fetch` brings "
@@ -306,7 +307,7 @@ def init_text(title: str = "") -> str:
                     "them.").format(cache=CACHE_DIR)),
         "",
         *_comment(_("The name of the portfolio, shown above its reports. Any text.")),
-        f"title = {tomlkit.item(title or _('Our client projects')).as_string()}",
+        f"title = {shown_title}",
         "",
         *_comment(_('The language of the reports, "de" or "en". Commented out: your own setting (user config), '
                     "else LANG.")),

@@ -26,6 +26,7 @@ from kundencheck.core.gate import (
     finding_dict,
     more_notes,
     result_dict,
+    verdict_words,
 )
 from kundencheck.core.history import TREND_ARROWS, Trend
 from kundencheck.core.i18n import _, current_language, translate
@@ -321,9 +322,8 @@ def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = ""
             level = verdict_level(verdict)
             classes = ["cell", f"level-{level}" if level else "empty"] + (["current"] if phase == health.current_phase else [])
             trend = health.trend(phase)
-            hover = phase if verdict is None else _("{phase}: {errors} errors, {warnings} warnings, {trend}").format(
-                phase=phase, errors=len(verdict.errors), warnings=len(verdict.warnings),
-                trend=translate(TREND_WORDS[trend]) or "-")
+            hover = phase if verdict is None else f"{phase}: {verdict_words(verdict)}" + (
+                f", {translate(TREND_WORDS[trend])}" if TREND_WORDS[trend] else "")
             star = " *" if phase == health.current_phase else ""
             row.append(f'<td class="{" ".join(classes)}" data-phase="{_h(phase)}" data-level="{_h(level)}" '
                        f'data-trend="{_h(trend.value)}" title="{_h(hover)}">{_h(cell_text(verdict, trend))}{star}</td>')

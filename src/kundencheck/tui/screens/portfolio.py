@@ -310,7 +310,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
         self.reload()
 
 
-class ReadOnlyHomeScreen(HomeScreen):
+class ReadOnlyHomeScreen(HomeScreen, inherit_bindings=False):
     """A project's home screen as a portfolio shows it: every phase with its verdict, findings,
     actions and checks, and its history; nothing is answered or corrected here (that happens
     in the project's own repository)."""
@@ -326,7 +326,6 @@ class ReadOnlyHomeScreen(HomeScreen):
         ("? F1", N_("this help")),
         ("q  ctrl+q", N_("quit")),
     ]
-    inherit_bindings = False
     BINDINGS: ClassVar[list] = [
         # priority: the phase list would take enter as "select".
         Binding("enter,h", "history", N_("History"), priority=True, id="history"),
@@ -345,4 +344,4 @@ class ReadOnlyHomeScreen(HomeScreen):
         self.action_history()  # a click on a phase
 
     def action_amend(self) -> None:
-        self.bell()
+        self.app.bell()  # from the command palette: nothing is corrected here
