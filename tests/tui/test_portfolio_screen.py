@@ -46,9 +46,10 @@ async def test_the_worst_first_then_by_name_and_the_key_signals(tmp_path):
         assert rows(pilot) == ["web", "shop", "intranet"]
         table = app.screen.query_one("DataTable")
         labels = [str(column.label) for column in table.columns.values()]
-        assert labels == ["Project", "Client", "Owner", "build", "Overdue", "Check", "Fetched"]
-        assert str(table.get_row("web")[-1]) == "unreachable since 2026-03-20"
-        assert str(table.get_row("shop")[3]) == "✘ 1 ↑ *" and str(table.get_row("intranet")[3]) == "⚠ 1 ↑ *"
+        assert labels == ["Project", "build", "Overdue", "Check"]
+        assert str(table.get_row("web")[0]) == "web Web\nunreachable since 2026-03-20"
+        assert str(table.get_row("shop")[0]) == "shop Shop relaunch\nKunde Shop · Ana"
+        assert str(table.get_row("shop")[1]) == "✘ 1 ↑ *" and str(table.get_row("intranet")[1]) == "⚠ 1 ↑ *"
         await pilot.press("s")
         assert rows(pilot) == ["intranet", "shop", "web"]
         await pilot.press("v")
@@ -91,7 +92,7 @@ async def test_a_project_not_fetched_yet_is_a_row_that_says_so(tmp_path):
     async with app.run_test(size=(140, 30)) as pilot:
         await until(pilot, lambda: read(pilot), "the projects")
         assert rows(pilot)[0] == "blog"  # nobody knows how it stands: first
-        assert str(app.screen.query_one("DataTable").get_row("blog")[-1]) == "not fetched yet"
+        assert str(app.screen.query_one("DataTable").get_row("blog")[0]) == "blog\nnot fetched yet"
         await pilot.press("enter")
         await pilot.pause()
         assert screen_name(pilot) == "PortfolioScreen"  # a notice instead of a screen
@@ -101,8 +102,10 @@ async def test_a_project_not_fetched_yet_is_a_row_that_says_so(tmp_path):
 @pytest.mark.parametrize("language", ["en", "de"])
 def test_portfolio_screen_snapshot(snap_compare, tmp_path, size, language):
     """You should see the title bar with the portfolio's title, the status line (today, 3 projects,
-    2 failing their rules, 1 not up to date, the worst first), the table with web (✘ 3 *, unreachable
-    since 2026-03-20) first, shop (✘ 1 ↑ *) and intranet (⚠ 1 ↑ *), the legend whole and the keys."""
+    fetched 2026-03-20, 2 failing their rules, 1 not up to date, the worst first), the table with
+    web (✘ 3 *, unreachable since 2026-03-20 in red below its name, due since 2026-03-16) first,
+    shop (✘ 1 ↑ *, its client and owner below it) and intranet (⚠ 1 ↑ *), each with one overdue
+    action, every column whole at 80x24 in both languages, the legend whole and the keys."""
     from kundencheck.core.i18n import set_language
 
     folder = agency(tmp_path)["folder"]

@@ -70,10 +70,10 @@ class PortfolioScreen(TranslatedBindings, Screen):
     ]
 
     BINDINGS: ClassVar[list] = [
-        Binding("enter", "open_project", N_("Open"), priority=True, id="open-project"),
+        Binding("enter", "open_project", N_("Open project"), priority=True, id="open-project"),
         Binding("h", "history", N_("History"), id="history"),
         Binding("v", "toggle_view", N_("Phases/signals"), id="toggle-view"),
-        Binding("s", "toggle_sort", N_("Sort"), id="toggle-sort"),
+        Binding("s", "toggle_sort", N_("Sort"), show=False, id="toggle-sort"),
         Binding("r", "reload", N_("Reload"), show=False, id="reload"),
         Binding("j", "move(1)", N_("Next"), show=False, id="next-item"),
         Binding("k", "move(-1)", N_("Previous"), show=False, id="previous-item"),
@@ -179,13 +179,22 @@ class PortfolioScreen(TranslatedBindings, Screen):
             table.move_cursor(row=names.index(keep))
 
     def _project_cell(self, health: ProjectHealth) -> Text:
+        """The project in two lines: its name and title; its client and owner, or (when its
+        data are not up to date) why, in red."""
+        from kundencheck.core.portfolio_health import state_words
+
         text = Text(health.name, style="bold")
         if health.title != health.name:
-            text.append(" " + one_line(health.title, 30), style="dim")
+            text.append(" " + one_line(health.title, max(4, 22 - len(health.name))), style="dim")
+        if health.state != "ok":
+            text.append("\n" + one_line(state_words(health), 30), style="bold red")
+        else:
+            about = " · ".join(part for part in (one_line(health.client, 16), one_line(health.entry.owner, 10)) if part)
+            text.append("\n" + about, style="")
         return text
 
     def _fill_phases(self, table: DataTable) -> None:
-        from kundencheck.core.portfolio_health import phases_of, state_words
+        from kundencheck.core.portfolio_health import phases_of
         from kundencheck.core.portfolio_report import (
             cell_text,
             due_words,
@@ -193,7 +202,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
         )
 
         phases = phases_of(self._rows)
-        table.add_columns(_("Project"), _("Client"), _("Owner"), *phases, _("Overdue"), _("Check"), _("Fetched"))
+        table.add_columns(_("Project"), *phases, _("Overdue"), _("Check"))
         for health in self._rows:
             cells = []
             for phase in phases:
@@ -201,20 +210,20 @@ class PortfolioScreen(TranslatedBindings, Screen):
                 text = cell_text(verdict, health.trend(phase)) + (" *" if phase == health.current_phase else "")
                 cells.append(Text(text, style=_LEVEL_STYLES[verdict_level(verdict)]))
             due = health.due()
-            table.add_row(self._project_cell(health), one_line(health.client, 24), one_line(health.entry.owner, 16), *cells,
+            # Two lines each: "due since" over its date, "unreachable since" over its date.
+            check = due_words(health).rsplit(" ", 1)
+            table.add_row(self._project_cell(health), *cells,
                           Text(f"⚠ {health.overdue}", style="bold red") if health.overdue else Text("·", style="dim"),
-                          Text(due_words(health), style="bold red" if due is not None and due.is_due else ""),
-                          Text(state_words(health), style="bold red" if health.state != "ok" else "dim"),
-                          key=health.name)
+                          Text("\n".join(check), style="bold red" if due is not None and due.is_due else ""),
+                          key=health.name, height=2)
 
     def _fill_signals(self, table: DataTable) -> None:
         from kundencheck.core.history import TREND_ARROWS
-        from kundencheck.core.portfolio_health import state_words
         from kundencheck.core.report import BAND_SYMBOLS
 
         signals = {h.name: h.key_signals() for h in self._rows}
         titles = list(dict.fromkeys(s.title for found in signals.values() for s in found))
-        table.add_columns(_("Project"), _("Phase"), *titles, _("Sprint"), _("Fetched"))
+        table.add_columns(_("Project"), _("Phase"), *titles, _("Sprint"))
         for health in self._rows:
             found = {s.title: s for s in signals[health.name]}
             cells = []
@@ -227,9 +236,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
                 cells.append(Text(shown, style=_BAND_STYLES.get(signal.band or "", "")))
             sprint = next(iter(signals[health.name]), None)
             table.add_row(self._project_cell(health), health.current_phase or "", *cells,
-                          one_line(sprint.sprint, 16) if sprint is not None else "",
-                          Text(state_words(health), style="bold red" if health.state != "ok" else "dim"),
-                          key=health.name)
+                          one_line(sprint.sprint, 16) if sprint is not None else "", key=health.name, height=2)
 
     def _status_line(self, width: int) -> Text:
         if self.error is not None:
@@ -241,6 +248,10 @@ class PortfolioScreen(TranslatedBindings, Screen):
         healths = self.healths
         parts = [Text(self._today().isoformat(), style="dim"),
                  Text(_("{n} projects").format(n=len(healths)), style="dim")]
+        fetched = sorted(h.fetch.fetched.date() for h in healths if h.fetch.fetched is not None)
+        if fetched:
+            days = fetched[0].isoformat() + (f" – {fetched[-1].isoformat()}" if fetched[-1] != fetched[0] else "")
+            parts.append(Text(_("fetched {day}").format(day=days), style="dim"))
         failing = sum(1 for h in healths if h.errors)
         if failing:
             parts.append(Text(_("✘ {n} failing their rules").format(n=failing), style="bold red"))
