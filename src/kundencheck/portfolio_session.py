@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from kundencheck.core.portfolio_health import ProjectHealth
     from kundencheck.session import Project
     from kundencheck.store.portfolio_cache import (
-        CacheState,
         Fetched,
         FetchError,
         ProjectCache,
@@ -182,73 +181,82 @@ def fetch_projects(loaded: LoadedPortfolio, entries: list[ProjectEntry], *, jobs
 # --------------------------------------------------------------------------------- reading
 
 
-class CachedProject(NamedTuple):
-    """A project as the portfolio holds it: its entry, what its cache remembers of the fetches,
-    and the project opened from the cache (None when never fetched, or when it could not be
-    opened: ``error`` says why)."""
-
-    entry: ProjectEntry
-    state: CacheState
-    project: Project | None = None
-    error: KundencheckError | None = None
-
-
-def open_projects(loaded: LoadedPortfolio, entries: Iterable[ProjectEntry] | None = None, *,
-                  language: str = "en") -> list[CachedProject]:
-    """Every project (or ``entries``) opened from its copy in the cache, read-only; close
-    them with :func:`close_projects`. ``language``: of the checklists of projects whose config
-    names none."""
+def open_cached(loaded: LoadedPortfolio, entry: ProjectEntry, *, language: str = "en") -> Project | None:
+    """The project opened read-only from its copy in the cache (None when no fetch of it has
+    completed); close it after use. ``language``: of its checklists when its config names
+    none. Raises KundencheckError when it cannot be opened (its config is broken)."""
     from kundencheck.session import open_cached_project
-    from kundencheck.store.portfolio_cache import ANSWERS_REF, CacheState
+    from kundencheck.store.portfolio_cache import ANSWERS_REF
 
-    opened = []
+    cache = cache_of(loaded, entry)
+    snapshot = cache.snapshot() if cache.exists else None
+    if snapshot is None:
+        return None
+    try:
+        return open_cached_project(cache.store, snapshot, name=entry.name, answers_rev=ANSWERS_REF, language=language)
+    except BaseException:
+        cache.close()
+        raise
+
+
+def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[ProjectEntry] | None = None
+                   ) -> list[ProjectHealth]:
+    """Every project (or ``entries``) judged by its own rules as of ``today``
+    (core/portfolio_health.py): what ``kundencheck check`` and ``status`` say in its
+    repository, in the language of the output.
+
+    Each project's health document is kept in its cache, under what it was made from (the
+    fetched commits, the day, the language, the kundencheck version): while none of that
+    changes, a project is shown without reading its history again (a document that does not
+    have the shape one has is made again, never believed)."""
+    from kundencheck import __version__
+    from kundencheck.core.i18n import current_language
+    from kundencheck.core.portfolio_health import (
+        DOCUMENT_VERSION,
+        FetchFacts,
+        ProjectHealth,
+        judge,
+        not_judged,
+    )
+    from kundencheck.session import open_cached_project
+    from kundencheck.store.portfolio_cache import ANSWERS_REF
+
+    language = current_language()
+    healths = []
     for entry in loaded.portfolio.projects if entries is None else entries:
         cache = cache_of(loaded, entry)
+        state = cache.read_state() if cache.exists else None
+        facts = FetchFacts() if state is None else FetchFacts(
+            fetched=state.fetched, failing_since=state.failing_since, problem=state.problem, reason=state.reason,
+            branch=state.branch)
         snapshot = cache.snapshot() if cache.exists else None
         if snapshot is None:
-            opened.append(CachedProject(entry, cache.read_state() if cache.exists else CacheState()))
+            healths.append(not_judged(entry, facts))
             continue
-        state = cache.read_state()
+        key = {"kundencheck": __version__, "document": DOCUMENT_VERSION, "language": language,
+               "today": today.isoformat(), "config": snapshot.config_commit, "answers": snapshot.answers_commit}
+        kept = cache.read_document("health", key)
+        if kept is not None:
+            try:
+                healths.append(ProjectHealth(entry, facts, kept))
+                continue
+            except ValueError:
+                pass  # not what health_document makes: made again below
         try:
             project = open_cached_project(cache.store, snapshot, name=entry.name, answers_rev=ANSWERS_REF,
                                           language=language)
+            try:
+                summary, problems = project.summary(today)
+            finally:
+                project.close()
         except KundencheckError as exc:
+            healths.append(not_judged(entry, facts, error=str(exc)))
+            continue
+        finally:
             cache.close()
-            opened.append(CachedProject(entry, state, error=exc))
-            continue
-        opened.append(CachedProject(entry, state, project))
-    return opened
-
-
-def close_projects(projects: Iterable[CachedProject]) -> None:
-    for cached in projects:
-        if cached.project is not None:
-            cached.project.close()
-
-
-
-
-def judge_projects(cached: Iterable[CachedProject], today: dt.date) -> list[ProjectHealth]:
-    """Every project judged by its own rules as of ``today`` (core/portfolio_health.py): what
-    ``kundencheck check`` and ``status`` say in its repository."""
-    from kundencheck.core.portfolio_health import FetchFacts, judge, not_judged
-
-    healths = []
-    for item in cached:
-        state = item.state
-        facts = FetchFacts(fetched=state.fetched, failing_since=state.failing_since, problem=state.problem,
-                           reason=state.reason, branch=state.branch)
-        if item.error is not None or item.project is None:
-            healths.append(not_judged(item.entry, facts, error=str(item.error) if item.error is not None else ""))
-            continue
-        project = item.project
-        try:
-            summary, problems = project.summary(today)
-        except KundencheckError as exc:
-            healths.append(not_judged(item.entry, facts, error=str(exc)))
-            continue
         config = project.config
-        healths.append(judge(item.entry, facts, summary, problems, levels=config.check,
-                             parameters=config.check_parameters, title=config.project.strip() or item.entry.name,
-                             client=config.client, set_up=project.set_up))
+        health = judge(entry, facts, summary, problems, levels=config.check, parameters=config.check_parameters,
+                       title=config.project.strip() or entry.name, client=config.client, set_up=project.set_up)
+        cache.write_document("health", key, health.document)
+        healths.append(health)
     return healths

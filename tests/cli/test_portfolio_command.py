@@ -217,3 +217,24 @@ def test_the_console_script_runs_the_portfolio_commands(portfolio):
     result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(portfolio["folder"]), "portfolio", "check",
                              "--format", "json", "--today", TODAY], capture_output=True, text=True, check=False)
     assert result.returncode == 1 and json.loads(result.stdout)["exit_code"] == 1 and result.stderr == ""
+
+
+def test_a_kept_health_document_serves_until_anything_it_was_made_from_changes(portfolio):
+    """Each project's judged health is kept in its cache; the next status reads it instead of
+    the project's history, while the commits, the day and the language are the same. One that
+    is not what kundencheck makes is made again, never believed."""
+    folder = portfolio["folder"]
+    first = invoke(folder, "status", "--format", "json", "--today", TODAY).stdout
+    kept = folder / CACHE_DIR / "shop.git" / "kundencheck" / "health.json"
+    data = json.loads(kept.read_text())
+    assert data["key"]["today"] == TODAY and data["document"]["check"]["errors"] == 1
+    assert invoke(folder, "status", "--format", "json", "--today", TODAY).stdout == first
+    data["document"]["check"]["errors"] = "many"
+    kept.write_text(json.dumps(data))
+    assert invoke(folder, "status", "--format", "json", "--today", TODAY).stdout == first
+    assert json.loads(kept.read_text())["document"]["check"]["errors"] == 1  # made again
+    later = json.loads(invoke(folder, "status", "--format", "json", "--today", "2026-04-01").stdout)
+    shop = next(p for p in later["projects"] if p["name"] == "shop")
+    assert shop["due"]["is_due"] and json.loads(kept.read_text())["key"]["today"] == "2026-04-01"
+    german = invoke(folder, "check", "--today", TODAY, env={"LANG": "de_DE.UTF-8"})
+    assert "überfällig" in german.output  # another language: its own document

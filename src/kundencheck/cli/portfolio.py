@@ -294,21 +294,11 @@ def fetch_problem_text(error, entry) -> str:
 
 def _judged(ctx: click.Context, today: dt.datetime | None):
     """The portfolio, and every project judged by its own rules as of ``today``, worst first."""
-    from kundencheck.core.i18n import current_language
     from kundencheck.core.portfolio_health import worst_first
-    from kundencheck.portfolio_session import (
-        close_projects,
-        judge_projects,
-        open_projects,
-    )
+    from kundencheck.portfolio_session import judge_projects
 
     loaded = _loaded(ctx)
-    opened = open_projects(loaded, language=current_language())
-    try:
-        healths = worst_first(judge_projects(opened, _today(today)))
-    finally:
-        close_projects(opened)
-    return loaded, healths
+    return loaded, worst_first(judge_projects(loaded, _today(today)))
 
 
 _FORMATS = ["text", "md", "json", "html", "csv"]
@@ -420,7 +410,7 @@ def _print_status(console, healths, today: dt.date, title: str) -> None:
     for health in healths:
         cells = []
         for phase in phases:
-            verdict = health.verdicts.get(phase)
+            verdict = health.verdict(phase)
             text = cell_text(verdict, health.trend(phase)) + (" *" if phase == health.current_phase else "")
             cells.append(Text(text, style=styles[verdict_level(verdict)]))
         fetched = Text(state_words(health), style="bold red" if health.state != "ok" else "dim")
@@ -484,7 +474,6 @@ def _print_check(result, title: str) -> None:
     from rich.text import Text
 
     from kundencheck.cli.gate import finding_line
-    from kundencheck.core.gate import more_notes
     from kundencheck.core.portfolio_health import summary_line
     from kundencheck.core.text import one_line
 
@@ -495,7 +484,7 @@ def _print_check(result, title: str) -> None:
     passed = []
     for health in result.healths:
         own = result.of(health)
-        findings = health.result.shown if health.result is not None else []
+        findings = [finding for finding in health.findings() if finding.shown]
         if not own and not findings:
             passed.append(health.name)
             continue
@@ -507,11 +496,10 @@ def _print_check(result, title: str) -> None:
             console.print(finding_line(finding, indent="  "))
         for finding in findings:
             console.print(finding_line(finding, indent="  "))
-        if health.result is not None:
-            for more in more_notes(health.result):
-                console.print(Text(f"    … {more}", style="dim"))
-            for note in health.result.notes:
-                console.print(Text("  " + _("• note: "), style="dim").append(note))
+        for more in health.more_notes():
+            console.print(Text(f"    … {more}", style="dim"))
+        for note in health.notes:
+            console.print(Text("  " + _("• note: "), style="dim").append(note))
     if passed:
         console.print(Text(_("✔ passed: {projects}").format(projects=", ".join(passed)), style="green"))
     console.print(Text(("✘ " if not result.passed else "✔ ") + summary_line(result),

@@ -22,10 +22,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kundencheck.core.checklist import KNOWN_PHASES
-from kundencheck.core.gate import GateResult, evaluate, verdicts
+from kundencheck.core.gate import evaluate, verdicts
 from kundencheck.core.history import (
     HistorySummary,
     Trend,
@@ -76,117 +76,84 @@ class FetchFacts:
         return translate(words).format(branch=self.branch or "?") if words else one_line(self.reason, 200)
 
 
-@dataclass
-class ProjectHealth:
-    """One project of the portfolio as the views show it."""
-
-    entry: ProjectEntry
-    fetch: FetchFacts
-    #: The project's name for people: its config's ``project``, else the portfolio's name.
-    title: str = ""
-    client: str = ""
-    summary: HistorySummary | None = None
-    #: Answers files that could not be read (left out, as in the project itself).
-    problems: list[str] = field(default_factory=list)
-    #: What ``kundencheck check`` says in the project (None: not judged).
-    result: GateResult | None = None
-    #: The verdict per phase (gate.verdicts), the cells of the portfolio.
-    verdicts: dict[str, GateResult] = field(default_factory=dict)
-    #: Why it could not be judged (a broken config), one paragraph.
-    error: str = ""
-    set_up: bool = True
-
-    @property
-    def name(self) -> str:
-        return self.entry.name
-
-    @property
-    def state(self) -> str:
-        if self.error:
-            return BROKEN
-        if self.summary is None:
-            return NOT_FETCHED
-        if not self.set_up and not self.summary.runs:
-            return NOT_SET_UP
-        return STALE if self.fetch.failing_since is not None else OK
-
-    @property
-    def judged(self) -> bool:
-        return self.result is not None
-
-    @property
-    def current_phase(self) -> str | None:
-        return self.summary.current_phase if self.summary is not None else None
-
-    @property
-    def errors(self) -> int:
-        return len(self.result.errors) if self.result is not None else 0
-
-    @property
-    def warnings(self) -> int:
-        return len(self.result.warnings) if self.result is not None else 0
-
-    @property
-    def overdue(self) -> int:
-        return len(self.summary.overdue_actions()) if self.summary is not None else 0
-
-    @property
-    def open_actions(self) -> int:
-        return len(self.summary.open_actions()) if self.summary is not None else 0
-
-    @property
-    def last_run(self) -> dt.date | None:
-        if self.summary is None or not self.summary.runs:
-            return None
-        return max(run_time(run) for run in self.summary.runs).date()
-
-    def due(self):
-        """The current phase's due check (history.DueCheck), None when not judged."""
-        if self.summary is None:
-            return None
-        status = self.summary.phase(self.summary.current_phase)
-        if status is not None:
-            return status.due
-        from kundencheck.core.history import due_check
-
-        return due_check([], self.summary.current_phase, self.summary.today, self.summary.cadence_days)
-
-    def trend(self, phase: str) -> Trend:
-        """The phase's last sprint against the one before, in one arrow: worse when more of its
-        answers got worse than better, better the other way round, same otherwise (NONE: no
-        sprint before)."""
-        status = self.summary.phase(phase) if self.summary is not None else None
-        if status is None:
-            return Trend.NONE
-        counts = status.trend
-        worse, better = counts.get("worse", 0), counts.get("better", 0)
-        if worse > better:
-            return Trend.WORSE
-        if better > worse:
-            return Trend.BETTER
-        return Trend.SAME if counts.get("same", 0) else Trend.NONE
-
-    def key_signals(self) -> list[KeySignal]:
-        """The key signals of the current phase's current sprint (the items its checklist marks
-        as such) against the sprint before, as the gate's key_signal_low rule sees them."""
-        if self.summary is None:
-            return []
-        status = self.summary.phase(self.summary.current_phase)
-        picture = status.current if status is not None else None
-        if picture is None:
-            return []
-        checklist = self.summary.checklists.get(picture.checklist)
-        found = []
-        for change in changes(picture.values(), previous_picture(self.summary.pictures, picture), checklist):
-            if change.key_signal:
-                item = checklist.item(change.item) if checklist is not None else None
-                found.append(KeySignal(change.item, item.label if item is not None else change.item, change.band,
-                                       change.trend, picture.sprint))
-        return found
+#: The version of a project's health document (:func:`health_document`); a portfolio keeps one
+#: per project between runs, and one of another version is made again.
+DOCUMENT_VERSION = 1
 
 
-@dataclass(frozen=True)
-class KeySignal:
+def health_document(summary: HistorySummary, problems: Iterable[str] = (), *,
+                    levels: Mapping[str, str] | None = None, parameters: Mapping[str, Mapping[str, int]] | None = None,
+                    title: str = "", client: str = "", set_up: bool = True) -> dict[str, Any]:
+    """Everything the views show of a project, judged by its own rules (``levels`` and
+    ``parameters``: its config's ``[check]`` table) as ``kundencheck check`` and ``status``
+    judge it in its repository, as plain data: ``check`` is the document ``kundencheck check
+    --format json`` prints there (gate.evaluate), ``phases`` each phase's verdict as ``status``
+    and the home screen show it (gate.verdicts). A portfolio keeps it between runs, so a status
+    with nothing new does not read every project's history again."""
+    from kundencheck.core.gate import finding_dict, result_dict, verdict_words
+    from kundencheck.core.report import due_dict
+
+    problems = list(problems)
+    result = evaluate(summary, levels, problems, parameters)
+    phases: dict[str, Any] = {}
+    for phase, verdict in verdicts(summary, levels, parameters).items():
+        status = summary.phase(phase)
+        phases[phase] = {"passed": verdict.passed, "errors": len(verdict.errors), "warnings": len(verdict.warnings),
+                         "words": verdict_words(verdict), "trend": _phase_trend(status.trend if status else {}).value,
+                         "runs": status.runs if status is not None else 0,
+                         "findings": [finding_dict(f) for f in verdict.findings]}
+    current = summary.phase(summary.current_phase)
+    due = current.due if current is not None else _no_check(summary)
+    last = max((run_time(run) for run in summary.runs), default=None)
+    return {
+        "version": DOCUMENT_VERSION, "title": title, "client": client, "set_up": set_up,
+        "current_phase": summary.current_phase, "today": summary.today.isoformat(),
+        "runs": len(summary.runs), "last_run": last.date().isoformat() if last is not None else None,
+        "open_actions": len(summary.open_actions()), "overdue_actions": len(summary.overdue_actions()),
+        "problems": problems, "due": due_dict(due), "phases": phases,
+        "check": result_dict(result), "shown": [f.shown for f in result.findings],
+        "more": [[rule, phase, count] for rule, phase, count in result.more],
+        "key_signals": [{"item": s.item, "title": s.title, "band": s.band, "trend": s.trend.value, "sprint": s.sprint}
+                        for s in _key_signals(summary)],
+    }
+
+
+def _no_check(summary: HistorySummary):
+    from kundencheck.core.history import due_check
+
+    return due_check([], summary.current_phase, summary.today, summary.cadence_days)
+
+
+def _phase_trend(counts: Mapping[str, int]) -> Trend:
+    """A phase's last sprint against the one before, in one arrow, from the trend counts
+    ``status`` and the home screen show: worse when more answers got worse than better,
+    better the other way round, same otherwise (NONE: nothing to compare)."""
+    worse, better = counts.get("worse", 0), counts.get("better", 0)
+    if worse > better:
+        return Trend.WORSE
+    if better > worse:
+        return Trend.BETTER
+    return Trend.SAME if counts.get("same", 0) else Trend.NONE
+
+
+def _key_signals(summary: HistorySummary) -> list[KeySignal]:
+    """The key signals of the current phase's current sprint (the items its checklist marks as
+    such) against the sprint before, as the gate's key_signal_low rule sees them."""
+    status = summary.phase(summary.current_phase)
+    picture = status.current if status is not None else None
+    if picture is None:
+        return []
+    checklist = summary.checklists.get(picture.checklist)
+    found = []
+    for change in changes(picture.values(), previous_picture(summary.pictures, picture), checklist):
+        if change.key_signal:
+            item = checklist.item(change.item) if checklist is not None else None
+            found.append(KeySignal(change.item, item.label if item is not None else change.item, change.band,
+                                   change.trend, picture.sprint))
+    return found
+
+
+class KeySignal(NamedTuple):
     item: str
     title: str
     band: str | None
@@ -194,20 +161,222 @@ class KeySignal:
     sprint: str
 
 
+class PhaseVerdict(NamedTuple):
+    """A phase's verdict as the portfolio shows it (from gate.verdicts)."""
+
+    passed: bool
+    errors: int
+    warnings: int
+    #: The verdict in words, gate.verdict_words: "✘ 2 errors, 1 warning".
+    words: str
+    trend: Trend
+    runs: int
+    findings: list[dict[str, Any]]
+
+
+class FindingView(NamedTuple):
+    """A finding of a project's gate, as ``kundencheck check`` words it."""
+
+    rule: str
+    level: str
+    title: str
+    message: str
+    phase: str
+    #: Whether the text and GitHub outputs list it (the JSON document lists every finding).
+    shown: bool = True
+
+
+class DueView(NamedTuple):
+    """The current phase's due check (history.DueCheck), as the views need it."""
+
+    is_due: bool
+    last_checked: dt.date | None
+    due_on: dt.date | None
+    days_since: int | None
+    cadence_days: int
+
+
+@dataclass
+class ProjectHealth:
+    """One project of the portfolio as the views show it: its entry, what its cache remembers
+    of the fetches, and its health document (:func:`health_document`; None when it was never
+    fetched or cannot be judged, ``error`` saying why)."""
+
+    entry: ProjectEntry
+    fetch: FetchFacts
+    document: dict[str, Any] | None = None
+    error: str = ""
+
+    def __post_init__(self) -> None:
+        if self.document is not None:
+            check_document(self.document)  # a kept one that is not what health_document makes is never believed
+
+    @property
+    def name(self) -> str:
+        return self.entry.name
+
+    @property
+    def title(self) -> str:
+        return (self.document or {}).get("title") or self.entry.name
+
+    @property
+    def client(self) -> str:
+        return self.entry.client or (self.document or {}).get("client", "")
+
+    @property
+    def state(self) -> str:
+        if self.error:
+            return BROKEN
+        if self.document is None:
+            return NOT_FETCHED
+        if not self.document["set_up"] and not self.document["runs"]:
+            return NOT_SET_UP
+        return STALE if self.fetch.failing_since is not None else OK
+
+    @property
+    def judged(self) -> bool:
+        return self.document is not None
+
+    @property
+    def check(self) -> dict[str, Any] | None:
+        """The document ``kundencheck check --format json`` prints in the project."""
+        return self.document["check"] if self.document is not None else None
+
+    @property
+    def passed(self) -> bool | None:
+        return self.check["passed"] if self.check is not None else None
+
+    @property
+    def current_phase(self) -> str | None:
+        return self.document["current_phase"] if self.document is not None else None
+
+    @property
+    def errors(self) -> int:
+        return self.check["errors"] if self.check is not None else 0
+
+    @property
+    def warnings(self) -> int:
+        return self.check["warnings"] if self.check is not None else 0
+
+    @property
+    def overdue(self) -> int:
+        return self.document["overdue_actions"] if self.document is not None else 0
+
+    @property
+    def open_actions(self) -> int:
+        return self.document["open_actions"] if self.document is not None else 0
+
+    @property
+    def runs(self) -> int:
+        return self.document["runs"] if self.document is not None else 0
+
+    @property
+    def problems(self) -> list[str]:
+        return list(self.document["problems"]) if self.document is not None else []
+
+    @property
+    def last_run(self) -> dt.date | None:
+        day = (self.document or {}).get("last_run")
+        return dt.date.fromisoformat(day) if day else None
+
+    @property
+    def phases(self) -> list[str]:
+        return list(self.document["phases"]) if self.document is not None else []
+
+    def verdict(self, phase: str) -> PhaseVerdict | None:
+        found = self.document["phases"].get(phase) if self.document is not None else None
+        if found is None:
+            return None
+        return PhaseVerdict(found["passed"], found["errors"], found["warnings"], found["words"], Trend(found["trend"]),
+                            found["runs"], found["findings"])
+
+    def trend(self, phase: str) -> Trend:
+        verdict = self.verdict(phase)
+        return verdict.trend if verdict is not None else Trend.NONE
+
+    def due(self) -> DueView | None:
+        """The current phase's due check, None when not judged."""
+        if self.document is None:
+            return None
+        due = self.document["due"]
+
+        def day(value: str | None) -> dt.date | None:
+            return dt.date.fromisoformat(value) if value else None
+
+        return DueView(due["is_due"], day(due["last_checked"]), day(due["due_on"]), due["days_since"],
+                       due["cadence_days"])
+
+    def findings(self) -> list[FindingView]:
+        """Every finding of the project's gate (``shown``: those the text and GitHub outputs list)."""
+        if self.check is None:
+            return []
+        return [FindingView(f["rule"], f["level"], f["title"], f["message"], f["phase"], shown)
+                for f, shown in zip(self.check["findings"], self.document["shown"])]
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.check["notes"]) if self.check is not None else []
+
+    def more_notes(self) -> list[str]:
+        """After the few findings of a rule and phase the outputs list: "overdue action: and 37
+        more: kundencheck actions --phase build" (as gate.more_notes says it)."""
+        from kundencheck.core.gate import RULE_TITLES
+        from kundencheck.core.report import more_text
+
+        return [f"{translate(RULE_TITLES[rule]) if rule in RULE_TITLES else rule}: {more_text(count, phase)}"
+                for rule, phase, count in (self.document or {}).get("more", [])]
+
+    def key_signals(self) -> list[KeySignal]:
+        if self.document is None:
+            return []
+        return [KeySignal(s["item"], s["title"], s["band"], Trend(s["trend"]), s["sprint"])
+                for s in self.document["key_signals"]]
+
+
+def check_document(document: Any) -> None:
+    """Raise ValueError unless ``document`` has the shape :func:`health_document` gives."""
+    def need(ok: bool, what: str) -> None:
+        if not ok:
+            raise ValueError(f"not a health document: {what}")
+
+    need(isinstance(document, dict) and document.get("version") == DOCUMENT_VERSION, "version")
+    for key, kind in (("title", str), ("client", str), ("set_up", bool), ("current_phase", str), ("runs", int),
+                      ("open_actions", int), ("overdue_actions", int), ("problems", list), ("due", dict),
+                      ("phases", dict), ("check", dict), ("shown", list), ("more", list), ("key_signals", list)):
+        need(isinstance(document.get(key), kind), key)
+    check = document["check"]
+    need(isinstance(check.get("findings"), list) and len(check["findings"]) == len(document["shown"]), "findings")
+    need(all(isinstance(f, dict) and all(isinstance(f.get(k), str) for k in ("rule", "level", "title", "message", "phase"))
+             for f in check["findings"]), "a finding")
+    need(isinstance(check.get("errors"), int) and isinstance(check.get("warnings"), int)
+         and isinstance(check.get("passed"), bool) and isinstance(check.get("notes"), list), "the check")
+    for phase in document["phases"].values():
+        need(isinstance(phase, dict) and isinstance(phase.get("errors"), int) and isinstance(phase.get("warnings"), int)
+             and isinstance(phase.get("words"), str) and isinstance(phase.get("findings"), list)
+             and phase.get("trend") in {t.value for t in Trend}, "a phase")
+    due = document["due"]
+    need(isinstance(due.get("is_due"), bool) and isinstance(due.get("cadence_days"), int), "the due check")
+    for value in (due.get("last_checked"), due.get("due_on"), document.get("last_run")):
+        if value is not None:
+            dt.date.fromisoformat(value)  # raises ValueError
+    for signal in document["key_signals"]:
+        need(isinstance(signal, dict) and signal.get("trend") in {t.value for t in Trend}, "a key signal")
+    for more in document["more"]:
+        need(isinstance(more, list) and len(more) == 3 and isinstance(more[2], int), "more")
+
+
 def judge(entry: ProjectEntry, fetch: FetchFacts, summary: HistorySummary, problems: Iterable[str] = (), *,
           levels: Mapping[str, str] | None = None, parameters: Mapping[str, Mapping[str, int]] | None = None,
           title: str = "", client: str = "", set_up: bool = True) -> ProjectHealth:
-    """A fetched project judged by its own rules (``levels`` and ``parameters``: its config's
-    ``[check]`` table), as ``kundencheck check`` and ``status`` judge it in its repository."""
-    problems = list(problems)
-    return ProjectHealth(entry=entry, fetch=fetch, title=title or entry.name, client=entry.client or client,
-                         summary=summary, problems=problems, result=evaluate(summary, levels, problems, parameters),
-                         verdicts=verdicts(summary, levels, parameters), set_up=set_up)
+    """A fetched project judged by its own rules (see :func:`health_document`)."""
+    return ProjectHealth(entry=entry, fetch=fetch, document=health_document(
+        summary, problems, levels=levels, parameters=parameters, title=title or entry.name, client=client,
+        set_up=set_up))
 
 
-def not_judged(entry: ProjectEntry, fetch: FetchFacts, *, error: str = "", title: str = "") -> ProjectHealth:
+def not_judged(entry: ProjectEntry, fetch: FetchFacts, *, error: str = "") -> ProjectHealth:
     """A project never fetched (``error`` empty) or that cannot be judged (``error`` says why)."""
-    return ProjectHealth(entry=entry, fetch=fetch, title=title or entry.name, client=entry.client, error=error)
+    return ProjectHealth(entry=entry, fetch=fetch, error=error)
 
 
 # --------------------------------------------------------------------------------- ordering
@@ -234,9 +403,9 @@ def phases_of(healths: Iterable[ProjectHealth]) -> list[str]:
     in phase order (the known phases first)."""
     found: set[str] = set()
     for health in healths:
-        if health.summary is not None:
-            found.update(status.phase for status in health.summary.phases if status.runs)
-            found.add(health.summary.current_phase)
+        if health.document is not None:
+            found.update(phase for phase, verdict in health.document["phases"].items() if verdict["runs"])
+            found.add(health.document["current_phase"])
     return order_phases(found) if found else ["build"]
 
 
@@ -246,7 +415,7 @@ def phases_of(healths: Iterable[ProjectHealth]) -> list[str]:
 @dataclass(frozen=True)
 class PortfolioFinding:
     """A finding of the portfolio's own rules about one project (it could not be fetched or
-    judged); the projects' own findings are in their :attr:`ProjectHealth.result`."""
+    judged); the projects' own findings are in their :attr:`ProjectHealth.check`."""
 
     project: str
     rule: str
@@ -294,7 +463,7 @@ class PortfolioResult:
 
 
 def check_portfolio(healths: Iterable[ProjectHealth], today: dt.date, unreachable: str = "warning") -> PortfolioResult:
-    """The portfolio's gate: every project's own gate (its :attr:`ProjectHealth.result`), and a
+    """The portfolio's gate: every project's own gate (its :attr:`ProjectHealth.check`), and a
     finding for each project that could not be fetched (at ``unreachable``'s level, its last
     fetched state still judged) or cannot be judged (an error)."""
     result = PortfolioResult(today=today, healths=list(healths), unreachable=unreachable)

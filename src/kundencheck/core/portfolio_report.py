@@ -16,28 +16,20 @@ import datetime as dt
 import html
 import io
 import json
-from collections.abc import Iterable
 from typing import Any
 
-from kundencheck.core.gate import (
-    GateResult,
-    escape_data,
-    escape_property,
-    finding_dict,
-    more_notes,
-    result_dict,
-    verdict_words,
-)
+from kundencheck.core.gate import escape_data, escape_property
 from kundencheck.core.history import TREND_ARROWS, Trend
 from kundencheck.core.i18n import _, current_language, translate
 from kundencheck.core.portfolio_health import (
+    PhaseVerdict,
     PortfolioResult,
     ProjectHealth,
     phases_of,
     state_words,
     summary_line,
 )
-from kundencheck.core.report import TREND_WORDS, due_dict, md
+from kundencheck.core.report import TREND_WORDS, md
 from kundencheck.core.text import clean_text, one_line
 
 SCHEMA = 1
@@ -46,18 +38,18 @@ SCHEMA = 1
 # --------------------------------------------------------------------------------- cells
 
 
-def verdict_level(result: GateResult | None) -> str:
+def verdict_level(verdict: PhaseVerdict | None) -> str:
     """"error", "warning", "ok", or "" (not judged)."""
-    if result is None:
+    if verdict is None:
         return ""
-    return "error" if result.errors else "warning" if result.warnings else "ok"
+    return "error" if verdict.errors else "warning" if verdict.warnings else "ok"
 
 
-def cell_text(result: GateResult | None, trend: Trend = Trend.NONE) -> str:
+def cell_text(verdict: PhaseVerdict | None, trend: Trend = Trend.NONE) -> str:
     """A phase's verdict in a cell: ``✘ 2 ⚠ 1 ↓``, ``⚠ 1 →``, ``✔ ↑``; ``·`` without one."""
-    if result is None:
+    if verdict is None:
         return "·"
-    errors, warnings = len(result.errors), len(result.warnings)
+    errors, warnings = verdict.errors, verdict.warnings
     parts = []
     if errors:
         parts.append(f"✘ {errors}")
@@ -98,15 +90,12 @@ def _moment(value: dt.datetime | None) -> str | None:
 def project_dict(health: ProjectHealth, phases: list[str]) -> dict[str, Any]:
     """One project as ``portfolio status --format json`` carries it (docs/portfolio.md)."""
     entry = health.entry
-    due = health.due()
+    document = health.document or {}
     cells = {}
     for phase in phases:
-        verdict = health.verdicts.get(phase)
-        status = health.summary.phase(phase) if health.summary is not None else None
-        cells[phase] = None if verdict is None else {
-            "passed": verdict.passed, "errors": len(verdict.errors), "warnings": len(verdict.warnings),
-            "trend": health.trend(phase).value, "runs": status.runs if status is not None else 0,
-            "findings": [finding_dict(f) for f in verdict.findings]}
+        verdict = document.get("phases", {}).get(phase)
+        cells[phase] = None if verdict is None else {key: verdict[key] for key in (
+            "passed", "errors", "warnings", "trend", "runs", "findings")}
     return {
         "name": entry.name, "remote": entry.remote, "branch": entry.branch, "client": clean_text(health.client),
         "owner": clean_text(entry.owner), "tags": [clean_text(t) for t in entry.tags],
@@ -115,17 +104,14 @@ def project_dict(health: ProjectHealth, phases: list[str]) -> dict[str, Any]:
         "unreachable_since": _moment(health.fetch.failing_since),
         "fetch_problem": health.fetch.problem or None, "fetch_reason": clean_text(health.fetch.reason) or None,
         "error": clean_text(health.error) or None,
-        "current_phase": health.current_phase,
-        "passed": health.result.passed if health.result is not None else None,
+        "current_phase": health.current_phase, "passed": health.passed,
         "errors": health.errors, "warnings": health.warnings,
         "open_actions": health.open_actions, "overdue_actions": health.overdue,
-        "due": due_dict(due) if due is not None else None,
-        "last_run": health.last_run.isoformat() if health.last_run else None,
-        "runs": len(health.summary.runs) if health.summary is not None else 0,
+        "due": document.get("due"), "last_run": document.get("last_run"), "runs": health.runs,
         "problems": [clean_text(p) for p in health.problems],
         "phases": cells,
-        "key_signals": [{"item": s.item, "title": clean_text(s.title), "band": s.band, "trend": s.trend.value,
-                         "sprint": clean_text(s.sprint)} for s in health.key_signals()],
+        "key_signals": [{**signal, "title": clean_text(signal["title"]), "sprint": clean_text(signal["sprint"])}
+                        for signal in document.get("key_signals", [])],
     }
 
 
@@ -148,7 +134,7 @@ def check_dict(result: PortfolioResult) -> dict[str, Any]:
             "name": health.name, "remote": health.entry.remote, "state": health.state,
             "fetched": _moment(health.fetch.fetched), "unreachable_since": _moment(health.fetch.failing_since),
             "passed": not health.errors and not any(f.level == "error" for f in result.of(health)),
-            "check": result_dict(health.result) if health.result is not None else None,
+            "check": health.check,
             "findings": [{"rule": f.rule, "level": f.level, "title": f.title, "message": f.message}
                          for f in result.of(health)],
         })
@@ -171,13 +157,13 @@ def github_annotations(result: PortfolioResult) -> str:
             command = "error" if finding.level == "error" else "warning"
             title = escape_property(f"kundencheck: {health.name}: {finding.title}")
             lines.append(f"::{command} title={title}::{escape_data(finding.message)}")
-        if health.result is None:
-            continue
-        for finding in health.result.shown:
+        for finding in health.findings():
+            if not finding.shown:
+                continue
             command = "error" if finding.level == "error" else "warning"
             title = escape_property(f"kundencheck: {health.name}: {finding.title}")
             lines.append(f"::{command} title={title}::{escape_data(f'{health.name}: {finding.message}')}")
-        for note in more_notes(health.result) + health.result.notes:
+        for note in health.more_notes() + health.notes:
             lines.append(f"::notice title={escape_property('kundencheck: ' + health.name)}::{escape_data(note)}")
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"
@@ -202,14 +188,14 @@ def status_csv(healths: list[ProjectHealth]) -> str:
         row = [health.name, _csv_text(health.title), _csv_text(health.client), _csv_text(health.entry.owner),
                ";".join(_csv_text(t) for t in health.entry.tags), health.state,
                _moment(health.fetch.fetched) or "", _moment(health.fetch.failing_since) or "", health.current_phase or "",
-               "" if health.result is None else ("yes" if health.result.passed else "no"),
+               "" if health.passed is None else ("yes" if health.passed else "no"),
                health.errors, health.warnings, health.open_actions, health.overdue,
                "" if due is None else ("yes" if due.is_due else "no"),
                due.due_on.isoformat() if due is not None and due.due_on else "",
                health.last_run.isoformat() if health.last_run else ""]
         for phase in phases:
-            verdict = health.verdicts.get(phase)
-            row += [verdict_level(verdict), health.trend(phase).value if verdict is not None else ""]
+            verdict = health.verdict(phase)
+            row += [verdict_level(verdict), verdict.trend.value if verdict is not None else ""]
         writer.writerow(row)
     return out.getvalue()
 
@@ -235,7 +221,7 @@ def status_markdown(healths: list[ProjectHealth], today: dt.date, *, title: str 
     for health in healths:
         cells = []
         for phase in phases:
-            text = cell_text(health.verdicts.get(phase), health.trend(phase))
+            text = cell_text(health.verdict(phase), health.trend(phase))
             cells.append(text + (" \\*" if phase == health.current_phase else ""))
         fetched = state_words(health)
         if health.state != "ok":
@@ -257,11 +243,11 @@ def _details(health: ProjectHealth) -> list[str]:
     lines = []
     if health.state != "ok":
         lines.append(state_words(health) + (f": {one_line(health.error, 600)}" if health.error else ""))
-    if health.result is not None:
-        for finding in health.result.shown:
+    for finding in health.findings():
+        if finding.shown:
             lines.append(f"{'✘' if finding.level == 'error' else '⚠'} {finding.title} ({finding.rule}): {finding.message}")
-        lines += [f"… {note}" for note in more_notes(health.result)]
-        lines += health.result.notes
+    lines += [f"… {note}" for note in health.more_notes()]
+    lines += health.notes
     return lines
 
 
@@ -318,11 +304,11 @@ def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = ""
                 f'<br><span class="title">{_h(health.title, 60)}</span></th>'),
                f"<td>{_h(health.client, 60)}</td>", f"<td>{_h(health.entry.owner, 40)}</td>"]
         for phase in phases:
-            verdict = health.verdicts.get(phase)
+            verdict = health.verdict(phase)
             level = verdict_level(verdict)
             classes = ["cell", f"level-{level}" if level else "empty"] + (["current"] if phase == health.current_phase else [])
             trend = health.trend(phase)
-            hover = phase if verdict is None else f"{phase}: {verdict_words(verdict)}" + (
+            hover = phase if verdict is None else f"{phase}: {verdict.words}" + (
                 f", {translate(TREND_WORDS[trend])}" if TREND_WORDS[trend] else "")
             star = " *" if phase == health.current_phase else ""
             row.append(f'<td class="{" ".join(classes)}" data-phase="{_h(phase)}" data-level="{_h(level)}" '
@@ -359,5 +345,3 @@ def render_status(healths: list[ProjectHealth], today: dt.date, fmt: str, *, tit
     raise ValueError(fmt)
 
 
-def shown_findings(healths: Iterable[ProjectHealth]) -> list[tuple[ProjectHealth, Any]]:
-    return [(h, f) for h in healths if h.result is not None for f in h.result.shown]

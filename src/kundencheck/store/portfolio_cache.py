@@ -249,6 +249,27 @@ class ProjectCache:
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
+    def read_document(self, name: str, key: dict) -> dict | None:
+        """A document the views keep here (``kundencheck/NAME.json``) when it was made from
+        ``key``; None otherwise, or when it cannot be read. What is in it is the reader's to
+        check."""
+        try:
+            data = json.loads((self.path / "kundencheck" / f"{name}.json").read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("document"), dict):
+            return None
+        return data["document"]
+
+    def write_document(self, name: str, key: dict, document: dict) -> None:
+        """Keep ``document``, made from ``key``, for the next reader; a cache that cannot be
+        written is simply not written (the document is made again next time)."""
+        try:
+            atomic_write(self.path / "kundencheck" / f"{name}.json",
+                         json.dumps({"key": key, "document": document}, ensure_ascii=False).encode("utf-8"), sync=False)
+        except OSError:
+            pass
+
     def _write_snapshot(self, snapshot: Snapshot) -> None:
         try:
             atomic_write(self.path / "kundencheck" / SNAPSHOT_FILE, json.dumps(snapshot.to_json()).encode("ascii"))
@@ -308,7 +329,8 @@ class ProjectCache:
         for key in ("fetched", "failing_since", "failed"):
             data[key] = data[key].isoformat() if data[key] is not None else None
         try:
-            atomic_write(self.path / "kundencheck" / STATE_FILE, json.dumps(data, indent=1).encode("utf-8"))
+            # Not synced: it says when fetches ran; a crash loses at most the last one's time.
+            atomic_write(self.path / "kundencheck" / STATE_FILE, json.dumps(data, indent=1).encode("utf-8"), sync=False)
         except OSError as exc:
             raise StoreError(_("Could not write {file}: {reason}. Check that you may write in the portfolio "
                                "folder.").format(file=self.path / "kundencheck" / STATE_FILE, reason=exc.strerror or exc)) from exc
@@ -365,6 +387,12 @@ class ProjectCache:
         for name in (branch, remembered):
             if name:
                 wanted[f"refs/heads/{name}"] = f"{INCOMING}heads/{name}"
+        if last is not None and (tips := self._remote_tips(wanted, deadline, cancel)) == last.tips \
+                and len(tips) == len(wanted):
+            # The remote has every ref asked for, at the tips the last complete fetch brought:
+            # nothing new, and nothing to fetch (one ls-remote instead of a fetch).
+            return Fetched(changed=False, new_files=0, answers_branch=before.answers_branch,
+                           configured_branch=before.configured_branch)
         gone = None
         try:
             unfiltered = self._fetch_tips(wanted, deadline, cancel, branch=branch)
@@ -442,6 +470,17 @@ class ProjectCache:
                 *(f"+{source}:{target}" for source, target in refs.items())]
         err = self._network(args, deadline, cancel, branch=branch)
         return "filtering not recognized by server" in err
+
+    def _remote_tips(self, refs: dict[str, str], deadline: float, cancel: threading.Event | None) -> dict[str, str]:
+        """The remote's tips of ``refs`` (remote ref -> local incoming ref), keyed by the local
+        ref as a snapshot keeps them: one ``git ls-remote``; a ref the remote lacks is left out."""
+        out = self._network(["ls-remote", "origin", *refs], deadline, cancel, stdout=True)
+        found = {}
+        for line in out.splitlines():
+            oid, _tab, name = line.partition("\t")
+            if name in refs:
+                found[refs[name]] = oid
+        return found
 
     def _complete(self, listings: dict[str, dict[str, tuple[str, str]]], deadline: float,
                   cancel: threading.Event | None) -> int:
@@ -557,10 +596,10 @@ class ProjectCache:
         return self._git_exe
 
     def _network(self, args: list[str], deadline: float, cancel: threading.Event | None, *,
-                 stdin: bytes | None = None, branch: str | None = None) -> str:
+                 stdin: bytes | None = None, branch: str | None = None, stdout: bool = False) -> str:
         """Run a git command that talks to the remote, stopped at ``deadline`` or when ``cancel``
-        is set (with everything it started: ssh, a credential helper); returns its stderr.
-        Raises FetchError saying why it did not succeed."""
+        is set (with everything it started: ssh, a credential helper); returns its stderr (with
+        ``stdout``, its output). Raises FetchError saying why it did not succeed."""
         env = {**_plain_env(), "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never"}
         env.pop("GIT_TRACE2_PARENT_SID", None)
         if not (env.get("GIT_SSH_COMMAND") or env.get("GIT_SSH") or self._ssh_command_set()):
@@ -569,11 +608,12 @@ class ProjectCache:
         try:
             proc = subprocess.Popen([self._exe, "-c", "protocol.ext.allow=never", *args], cwd=self.path, env=env,
                                     stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=posix)
+                                    stdout=subprocess.PIPE if stdout else subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                    start_new_session=posix)
         except OSError as exc:
             raise FetchError(FetchProblem.FAILED, str(exc)) from exc
         given = stdin
-        err = b""
+        out, err = b"", b""
         while True:
             if cancel is not None and cancel.is_set():
                 _kill(proc, posix)
@@ -583,13 +623,13 @@ class ProjectCache:
                 _kill(proc, posix)
                 raise FetchError(FetchProblem.TIMEOUT)
             try:
-                _out, err = proc.communicate(given, timeout=min(left, 0.2))
+                out, err = proc.communicate(given, timeout=min(left, 0.2))
                 break
             except subprocess.TimeoutExpired:
                 given = None  # sent with the first call; later calls only wait
         said = err.decode("utf-8", "replace")
         if proc.returncode == 0:
-            return said
+            return (out or b"").decode("utf-8", "replace") if stdout else said
         raise _failure(said, branch)
 
     def _ssh_command_set(self) -> bool:

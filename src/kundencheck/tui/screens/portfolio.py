@@ -34,7 +34,8 @@ from kundencheck.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from kundencheck.core.portfolio_health import ProjectHealth
-    from kundencheck.portfolio_session import CachedProject, LoadedPortfolio
+    from kundencheck.portfolio_session import LoadedPortfolio
+    from kundencheck.session import Project
 
 _LEVEL_STYLES = {"error": "bold red", "warning": "yellow", "ok": "green", "": "dim"}
 _BAND_STYLES = {"red": "bold red", "amber": "yellow", "green": "green", "na": "dim"}
@@ -86,7 +87,8 @@ class PortfolioScreen(TranslatedBindings, Screen):
         self.loaded = loaded
         self._today = today or dt.date.today
         self.healths: list[ProjectHealth] | None = None
-        self.opened: list[CachedProject] = []
+        #: The projects opened so far (on enter or h), by name; closed when the screen goes.
+        self.opened: dict[str, Project] = {}
         self.error: str | None = None
         #: "phases" or "signals"; "worst" or "name".
         self.view = "phases"
@@ -112,10 +114,9 @@ class PortfolioScreen(TranslatedBindings, Screen):
         self._close()
 
     def _close(self) -> None:
-        from kundencheck.portfolio_session import close_projects
-
-        close_projects(self.opened)
-        self.opened = []
+        for project in self.opened.values():
+            project.close()
+        self.opened = {}
 
     # ----------------------------------------------------------------------------- reading
 
@@ -125,24 +126,16 @@ class PortfolioScreen(TranslatedBindings, Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="portfolio")
     def _read(self, today: dt.date):
-        from kundencheck.core.i18n import current_language
-        from kundencheck.portfolio_session import judge_projects, open_projects
+        from kundencheck.portfolio_session import judge_projects
 
-        opened = open_projects(self.loaded, language=current_language())
-        try:
-            return opened, judge_projects(opened, today)
-        except BaseException:
-            from kundencheck.portfolio_session import close_projects
-
-            close_projects(opened)
-            raise
+        return judge_projects(self.loaded, today)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "portfolio":
             return
         if event.state is WorkerState.SUCCESS:
-            self._close()
-            self.opened, self.healths = event.worker.result
+            self._close()  # read again: opened anew on the next enter
+            self.healths = event.worker.result
             self._show()
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
@@ -206,7 +199,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
         for health in self._rows:
             cells = []
             for phase in phases:
-                verdict = health.verdicts.get(phase)
+                verdict = health.verdict(phase)
                 text = cell_text(verdict, health.trend(phase)) + (" *" if phase == health.current_phase else "")
                 cells.append(Text(text, style=_LEVEL_STYLES[verdict_level(verdict)]))
             due = health.due()
@@ -282,19 +275,28 @@ class PortfolioScreen(TranslatedBindings, Screen):
         if self._rows:
             table.move_cursor(row=max(0, min((table.cursor_row or 0) + step, len(self._rows) - 1)))
 
-    def _project_of(self, health: ProjectHealth | None):
+    def _project_of(self, health: ProjectHealth | None) -> Project | None:
         """The project opened from the cache, or None (said in a notice: why it cannot be opened)."""
         if health is None:
             return None
-        for cached in self.opened:
-            if cached.entry.name == health.name and cached.project is not None:
-                return cached.project
+        if health.name in self.opened:
+            return self.opened[health.name]
+        from kundencheck.core.i18n import current_language
         from kundencheck.core.portfolio_health import state_words
+        from kundencheck.portfolio_session import open_cached
 
-        reason = one_line(health.error, 300) if health.error else state_words(health)
-        self.notify(_("{project} cannot be opened: {reason}. `kundencheck portfolio fetch {project}` brings it in.").format(
-            project=health.name, reason=reason), title=_("Not fetched"), severity="warning", markup=False, timeout=10)
-        return None
+        project, reason = None, one_line(health.error, 300) if health.error else state_words(health)
+        if not health.error:
+            try:
+                project = open_cached(self.loaded, health.entry, language=current_language())
+            except KundencheckError as exc:
+                reason = one_line(str(exc), 300)
+        if project is None:
+            self.notify(_("{project} cannot be opened: {reason}. `kundencheck portfolio fetch {project}` brings it in.").format(
+                project=health.name, reason=reason), title=_("Not fetched"), severity="warning", markup=False, timeout=10)
+            return None
+        self.opened[health.name] = project
+        return project
 
     def action_open_project(self) -> None:
         project = self._project_of(self.current)
