@@ -34,7 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import portfolio_repos  # noqa: E402
+import portfolio_repos
 
 #: Received packs stay packs, so their size is what was transferred.
 KEEP_PACKS = {"GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "fetch.unpackLimit", "GIT_CONFIG_VALUE_0": "1",
@@ -84,6 +84,12 @@ def clones(data: Path, count: int) -> tuple[list[Path], int]:
         made.append(clone)
     marker.write_text(json.dumps({"bytes": total}))
     return made, total
+
+
+def objects_in(git_dir: Path) -> set[str]:
+    out = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch-check=%(objectname)"], cwd=git_dir,
+                         capture_output=True, text=True, check=True).stdout
+    return set(out.split())
 
 
 def cache_packs(portfolio: Path) -> dict[str, set[str]]:
@@ -143,6 +149,7 @@ def main() -> None:
         old = subprocess.run(["git", "-C", str(remote), "rev-parse", ref], capture_output=True, text=True,
                              check=True).stdout.strip()
         before = cache_packs(portfolio)
+        held = objects_in(portfolio / ".kundencheck-cache" / f"p{index:02d}.git")
         portfolio_repos.add_run(remote, dedicated=dedicated, seed=index)
         try:
             kundencheck("-C", str(portfolio), "portfolio", "fetch")
@@ -152,15 +159,22 @@ def main() -> None:
             packs = [portfolio / ".kundencheck-cache" / name / "objects" / "pack" / p for p in changed.get(name, [])]
             received = sum(p.stat().st_size for p in packs)
             kinds: list[str] = []
+            bases = 0
             for pack in packs:
                 out = subprocess.run(["git", "verify-pack", "-v", str(pack.with_suffix(".idx"))], capture_output=True,
                                      text=True, check=True).stdout
-                kinds += [line.split()[1] for line in out.splitlines()
-                          if len(line.split()) >= 3 and line.split()[1] in ("commit", "tree", "blob")]
+                for line in out.splitlines():
+                    fields = line.split()
+                    if len(fields) >= 3 and fields[1] in ("commit", "tree", "blob"):
+                        if fields[0] in held:
+                            bases += 1  # a delta base git appended to a thin pack from the cache's own objects
+                        else:
+                            kinds.append(fields[1])
             where = "an answers branch" if dedicated else "main"
             counted = ", ".join(f"{kinds.count(kind)} {kind}" for kind in ("commit", "tree", "blob"))
             print(f"one new run on {where} in p{index:02d}: caches that received anything: {sorted(changed)}; "
-                  f"{len(kinds)} objects ({counted}) in {len(packs)} packs, {received} bytes")
+                  f"{len(kinds)} new objects ({counted}) in {len(packs)} packs of {received} bytes (with {bases} "
+                  f"delta bases the cache had, which git appends to a thin pack it receives)")
         finally:
             subprocess.run(["git", "-C", str(remote), "update-ref", ref, old], check=True)  # the data as built
             kundencheck("-C", str(portfolio), "portfolio", "fetch")

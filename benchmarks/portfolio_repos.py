@@ -28,9 +28,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic_repo import AUTHORS, _answers_file  # noqa: E402
+from synthetic_repo import AUTHORS, _answers_file
 
-from kundencheck.core.catalog import load_catalog  # noqa: E402
+from kundencheck.core.catalog import load_catalog
 
 GENERATION = 1
 FILE_BYTES = 2_200
