@@ -238,3 +238,35 @@ def test_a_kept_health_document_serves_until_anything_it_was_made_from_changes(p
     assert shop["due"]["is_due"] and json.loads(kept.read_text())["key"]["today"] == "2026-04-01"
     german = invoke(folder, "check", "--today", TODAY, env={"LANG": "de_DE.UTF-8"})
     assert "überfällig" in german.output  # another language: its own document
+
+
+def test_ctrl_c_stops_the_fetches_under_way_and_kills_what_git_started(tmp_path):
+    """kundencheck portfolio fetch interrupted while a remote hangs: exit 130 at once, the
+    hanging ssh (which git started in a session of its own) is killed, and nothing is recorded
+    against the remote: the next fetch takes it up."""
+    import os
+    import signal
+    import time
+
+    marker = tmp_path / "ssh-still-ran"
+    ssh = tmp_path / "slow-ssh"
+    ssh.write_text(f"#!/bin/sh\nsleep 20\ntouch {marker}\n")
+    ssh.chmod(0o755)
+    folder = make_portfolio(tmp_path, [{"name": "slow", "remote": "ssh://git.example.invalid/slow.git"}])
+    proc = subprocess.Popen([sys.executable, "-m", "kundencheck", "-C", str(folder), "portfolio", "fetch"],
+                            env={**os.environ, "GIT_SSH_COMMAND": str(ssh)}, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not (folder / CACHE_DIR / "slow.git" / "kundencheck" / "fetch.lock").exists():
+        assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    time.sleep(1.0)  # git and its ssh are running now
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 130, err
+    assert "Interrupted: the fetches under way were stopped" in err and "Traceback" not in err
+    time.sleep(0.5)
+    assert not marker.exists()
+    state = json.loads((folder / CACHE_DIR / "slow.git" / "kundencheck" / "portfolio.json").read_text()) \
+        if (folder / CACHE_DIR / "slow.git" / "kundencheck" / "portfolio.json").exists() else {}
+    assert not state.get("failing_since")

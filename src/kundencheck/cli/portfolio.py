@@ -183,8 +183,13 @@ def fetch(ctx: click.Context, names: tuple[str, ...], jobs: int | None, timeout:
                                      on_start=progress.started, on_done=progress.done)
         except KeyboardInterrupt:
             cancel.set()
-            raise KundencheckError(_("Interrupted: the fetches under way were stopped. What came in is kept; the next "
-                                     "`kundencheck portfolio fetch` takes them up.")) from None
+            interrupted = True
+        else:
+            interrupted = False
+    if interrupted:
+        err.print("kundencheck: " + _("Interrupted: the fetches under way were stopped. What came in is kept; the next "
+                                      "`kundencheck portfolio fetch` takes them up."), style="bold red")
+        raise SystemExit(130)
     failed = [r for r in reports if r.error is not None]
     changed = sum(1 for r in reports if r.fetched is not None and r.fetched.changed)
     new_files = sum(r.fetched.new_files for r in reports if r.fetched is not None)
