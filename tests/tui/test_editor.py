@@ -173,10 +173,10 @@ def test_the_listed_binding_ids_are_those_of_the_app_and_its_screens():
     from textual.binding import Binding
 
     from kundencheck.tui.app import KundencheckApp
+    from kundencheck.tui.portfolio_app import PortfolioApp
     from kundencheck.tui.screens.actions import ActionsScreen
     from kundencheck.tui.screens.history import HistoryScreen
     from kundencheck.tui.screens.home import HomeScreen
-    from kundencheck.tui.portfolio_app import PortfolioApp
     from kundencheck.tui.screens.portfolio import PortfolioScreen, ReadOnlyHomeScreen
     from kundencheck.tui.screens.run import RunScreen
 

@@ -24,7 +24,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from kundencheck.core.checklist import KNOWN_PHASES
 from kundencheck.core.gate import evaluate, verdicts
 from kundencheck.core.history import (
     HistorySummary,
@@ -530,13 +529,3 @@ def state_words(health: ProjectHealth) -> str:
     if state == NOT_SET_UP:
         return _("not set up for kundencheck")
     return _("fetched {day}").format(day=_day(health.fetch.fetched))
-
-
-def known_phase(phase: str) -> bool:
-    return phase in KNOWN_PHASES
-
-
-def as_of(healths: Iterable[ProjectHealth]) -> dict[str, Any]:
-    """When the portfolio's data were fetched: the oldest and newest complete fetch."""
-    moments = [h.fetch.fetched for h in healths if h.fetch.fetched is not None]
-    return {"oldest": min(moments).isoformat() if moments else None, "newest": max(moments).isoformat() if moments else None}

@@ -24,8 +24,14 @@ user set an ssh command) and stops each project's fetch at its time limit, killi
 started. A remote on this machine (a path or ``file://``) is asked to filter as a hosted one
 does (``uploadpack.allowFilter``), through ``remote.origin.uploadpack`` of the cache.
 
+A complete fetch writes what it brought into ``kundencheck/snapshot.json``: the tips it came
+from, the config's and the project's own checklists' bytes and the answers files' blob ids, so
+the views read a project without running git, and the next fetch first asks the remote for its
+tips (one ``git ls-remote``) and ends there when they are the same.
+
 The cache remembers its last fetch in ``kundencheck/portfolio.json`` (when it last succeeded,
-since when it fails and why), which the views show as "unreachable since <date>".
+since when it fails and why), which the views show as "unreachable since <date>"; the views
+keep each project's judged health in ``kundencheck/health.json`` (portfolio_session.py).
 """
 
 from __future__ import annotations
