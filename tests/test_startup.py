@@ -63,11 +63,20 @@ COMMANDS: dict[tuple[str, ...], list[list[str]]] = {
     ("validate",): [["validate"]],
     ("checklist", "add-item"): [["checklist", "add-item", "build", "--id", "staging-shown", "--question",
                                  "Did we show the staging site?", "--why", "Seeing it early helps."]],
+    # The portfolio's commands run in a portfolio (one is made in the folder for all but init).
+    ("portfolio",): [["portfolio"]],
+    ("portfolio", "init"): [["portfolio", "init"]],
+    ("portfolio", "add"): [["portfolio", "add", "shop", "git@git.example.com:clients/shop.git"]],
+    ("portfolio", "fetch"): [["portfolio", "fetch"]],
+    ("portfolio", "status"): [["portfolio", "status"]],
+    ("portfolio", "report"): [["portfolio", "report", "--format", "html"]],
+    ("portfolio", "check"): [["portfolio", "check"]],
 }
 
 
-#: The ways of running that open the terminal UI (the others must not).
-OPEN_THE_TUI = [["run", "build"], [], ["home"], ["demo"], ["amend", "{run}"]]
+#: The ways of running that open the terminal UI (the others must not), and the app each opens.
+OPEN_THE_TUI = [["run", "build"], [], ["home"], ["demo"], ["amend", "{run}"], ["portfolio"]]
+APPS = {"portfolio": "PortfolioApp"}
 
 
 def test_the_table_holds_every_command():
@@ -133,10 +142,15 @@ def test_the_collector_runs_during_every_commands_work(project_repo, tmp_path, m
     answers_file = tmp_path / "answers.toml"
     answers_file.write_text((project_repo / run.path).read_text(encoding="utf-8"), encoding="utf-8")
     filled = [arg.format(run=run.id, answers_file=answers_file) for arg in args]
+    if args[:1] == ["portfolio"] and args[1:2] != ["init"]:
+        from kundencheck.core.portfolio import init_text
+
+        (project_repo / "portfolio.toml").write_text(init_text())
     count, result = collections_during(["-C", str(project_repo), *filled])
     shown = " ".join(filled)
     assert result.exit_code in (0, 1), f"kundencheck {shown} exited {result.exit_code}: {result.output}"
-    assert first_frames == (["KundencheckApp"] if args in OPEN_THE_TUI else [])
+    app = APPS.get(args[0], "KundencheckApp") if args else "KundencheckApp"
+    assert first_frames == ([app] if args in OPEN_THE_TUI else [])
     assert count > 0, f"the collector never ran during `kundencheck {shown}`"
 
 

@@ -105,7 +105,7 @@ DEFERRED: tuple[Deferred, ...] = (
     Deferred(
         ("kundencheck.cli.setup", "kundencheck.cli.answer", "kundencheck.cli.amend", "kundencheck.cli.drafts",
          "kundencheck.cli.history", "kundencheck.cli.actions", "kundencheck.cli.gate",
-         "kundencheck.cli.checklist"),
+         "kundencheck.cli.checklist", "kundencheck.cli.portfolio"),
         "when one of their commands runs or the help lists them (cli.common.MainGroup.lazy_commands)",
         "`kundencheck run`, the command of every sprint start, loads only the `run` group's module",
     ),

@@ -36,14 +36,19 @@ def _today_option(func):
         help=N_("Judge due checks and overdue actions as of this day (default: today)."))(func)
 
 
+def _opens_tui(params: dict) -> bool:
+    """Whether `kundencheck portfolio` opens the terminal UI: without a command it does."""
+    return click.get_current_context().invoked_subcommand is None
+
+
 @group(
-    "portfolio", invoke_without_command=True, epilog=PORTFOLIO_EXAMPLES,
+    "portfolio", invoke_without_command=True, epilog=PORTFOLIO_EXAMPLES, starts_app=_opens_tui,
     help=N_("Every client project at once: a folder with portfolio.toml lists the projects' git remotes; "
             "`fetch` brings their answers in (only those, with your own git credentials), and the portfolio "
             "screen, `status`, `report` and `check` show each project's health by its own rules. Without a "
             "command: the portfolio screen (`enter` opens a project's home and history, read-only)."))
 @click.pass_context
-@guarded(tui=True)
+@guarded
 def portfolio(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is None:
         _open_tui(ctx)

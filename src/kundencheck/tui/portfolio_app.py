@@ -5,7 +5,6 @@ and the tests use."""
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -13,6 +12,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from kundencheck import startup
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.tui.translated import TranslatedBindings
 
@@ -48,8 +48,9 @@ class PortfolioApp(TranslatedBindings, App[None]):
     _user_keymap: dict[str, str] | None = None
 
     def run(self, *args: Any, **kwargs: Any) -> None:
-        gc.freeze()  # as KundencheckApp.run: what was imported stays; the collector resumes
-        gc.enable()
+        # As KundencheckApp.run: what was imported stays; the collector paused for the start-up
+        # runs again (kundencheck.startup).
+        startup.app_starts()
         return super().run(*args, **kwargs)
 
     def get_default_screen(self) -> Screen:
