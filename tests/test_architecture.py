@@ -142,8 +142,11 @@ LAYERS: dict[str, set[str]] = {
     "push_texts.py": {"kundencheck.core", "kundencheck.store"},
     "demo.py": {"kundencheck.core", "kundencheck.store"},
     "session.py": {"kundencheck", "kundencheck.core", "kundencheck.store", "kundencheck.startup"},
+    # The session layer of a portfolio: its projects fetched and opened (each through session.py).
+    "portfolio_session.py": {"kundencheck", "kundencheck.core", "kundencheck.store", "kundencheck.startup",
+                             "kundencheck.session"},
     "tui": {"kundencheck", "kundencheck.core", "kundencheck.store", "kundencheck.startup", "kundencheck.session",
-            "kundencheck.rich_texts", "kundencheck.push_texts", "kundencheck.tui"},
+            "kundencheck.portfolio_session", "kundencheck.rich_texts", "kundencheck.push_texts", "kundencheck.tui"},
 }
 
 
