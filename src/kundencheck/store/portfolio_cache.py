@@ -41,7 +41,6 @@ import datetime as dt
 import json
 import os
 import pathlib
-import subprocess
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -51,13 +50,9 @@ from typing import NamedTuple
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
 from kundencheck.store.atomic import atomic_write
-from kundencheck.store.git_store import (
-    GitStore,
-    _flock,
-    _git_reason,
-    _plain_env,
-    _run_plain,
-)
+from kundencheck.store.committing import _flock
+from kundencheck.store.git_store import GitStore
+from kundencheck.store.runner import _git_reason
 
 #: The refs the views read: the commit whose tree holds the project's config, and the one whose
 #: tree holds its answers. They move only once a fetch has everything they need.
@@ -226,7 +221,8 @@ class ProjectCache:
     def __init__(self, path: pathlib.Path) -> None:
         self.path = pathlib.Path(path)
         self._store: GitStore | None = None
-        self._git_exe: str | None = None
+        #: git's config as the cache sees it (read once per fetch: whether the user set an ssh command).
+        self._git_config: dict[str, str | None] | None = None
 
     # ----------------------------------------------------------------------------- opening
 
@@ -288,10 +284,8 @@ class ProjectCache:
         (a partial clone's promisor remote: git keeps the objects it leaves out there)."""
         if self.exists and self.read_state().prepared == f"{int(local)} {remote}":
             return  # set up for this remote by an earlier fetch
-        if not self.exists:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._git(["init", "-q", "--bare", str(self.path)], cwd=self.path.parent,
-                      what=_("create the portfolio's copy of a project in {path}").format(path=self.path))
+        if self._store is None:
+            self._store = GitStore.open_bare(self.path, create=True)
         wanted = {
             "remote.origin.url": remote,
             "remote.origin.promisor": "true",
@@ -572,15 +566,13 @@ class ProjectCache:
         """A local git command in the cache (C locale, never prompting, never fetching: what is
         read here is in the cache, or listed as missing)."""
         try:
-            return _run_plain([self._exe, *args], self.path, GitStore.timeout, stdin)
-        except (OSError, subprocess.SubprocessError) as exc:
+            return self.store._run(args, what=_("read the portfolio's copy of a project"), stdin=stdin, ok=None,
+                                   quick=True)
+        except StoreError as exc:
             raise FetchError(FetchProblem.FAILED, str(exc)) from exc
 
-    def _git(self, args: list[str], *, what: str, cwd: pathlib.Path | None = None) -> None:
-        try:
-            status, _out, err = _run_plain([self._exe, *args], cwd or self.path, GitStore.timeout)
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise StoreError(_("Could not {what}: running git failed ({error}).").format(what=what, error=exc)) from exc
+    def _git(self, args: list[str], *, what: str) -> None:
+        status, _out, err = self.store._run(args, what=what, ok=None, quick=True)
         if status != 0:
             raise StoreError(_("Could not {what}. git said: {error}").format(what=what, error=_git_reason(err)))
 
@@ -593,69 +585,30 @@ class ProjectCache:
                 config[key] = value
         return config
 
-    @property
-    def _exe(self) -> str:
-        if self._git_exe is None:
-            from kundencheck.store.git_store import _find_git
-
-            self._git_exe = _find_git()
-        return self._git_exe
-
     def _network(self, args: list[str], deadline: float, cancel: threading.Event | None, *,
                  stdin: bytes | None = None, branch: str | None = None, stdout: bool = False) -> str:
         """Run a git command that talks to the remote, stopped at ``deadline`` or when ``cancel``
-        is set (with everything it started: ssh, a credential helper); returns its stderr (with
-        ``stdout``, its output). Raises FetchError saying why it did not succeed."""
-        env = {**_plain_env(), "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never"}
-        env.pop("GIT_TRACE2_PARENT_SID", None)
-        if not (env.get("GIT_SSH_COMMAND") or env.get("GIT_SSH") or self._ssh_command_set()):
-            env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
-        posix = os.name == "posix"
+        is set (with everything it started: ssh, a credential helper; store/runner.py); returns
+        its stderr (with ``stdout``, its output). Raises FetchError saying why it did not succeed."""
+        if self._git_config is None:
+            self._git_config = self.store._config()  # the user's core.sshCommand counts as theirs
         try:
-            proc = subprocess.Popen([self._exe, "-c", "protocol.ext.allow=never", *args], cwd=self.path, env=env,
-                                    stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE if stdout else subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                    start_new_session=posix)
-        except OSError as exc:
+            status, out, err, stopped = self.store._in_session(
+                ["-c", "protocol.ext.allow=never", *args], self._git_config, deadline, stdin=stdin, cancel=cancel)
+        except StoreError as exc:
             raise FetchError(FetchProblem.FAILED, str(exc)) from exc
-        given = stdin
-        out, err = b"", b""
-        while True:
-            if cancel is not None and cancel.is_set():
-                _kill(proc, posix)
-                raise FetchError(FetchProblem.INTERRUPTED)
-            left = deadline - time.monotonic()
-            if left <= 0:
-                _kill(proc, posix)
-                raise FetchError(FetchProblem.TIMEOUT)
-            try:
-                out, err = proc.communicate(given, timeout=min(left, 0.2))
-                break
-            except subprocess.TimeoutExpired:
-                given = None  # sent with the first call; later calls only wait
-        said = err.decode("utf-8", "replace")
-        if proc.returncode == 0:
-            return (out or b"").decode("utf-8", "replace") if stdout else said
-        raise _failure(said, branch)
-
-    def _ssh_command_set(self) -> bool:
-        status, out, _err = self._run(["config", "--get", "core.sshCommand"])
-        return status == 0 and bool(out.strip())
+        if stopped:
+            raise FetchError(FetchProblem.INTERRUPTED)
+        if status is None:
+            raise FetchError(FetchProblem.TIMEOUT)
+        if status == 0:
+            return out.decode("utf-8", "replace") if stdout else err
+        raise _failure(err, branch)
 
 
 def _own_checklist(path: str) -> bool:
     """A checklist file of the project's own: a .toml directly in .kundencheck/checklists/."""
     return path.startswith(CHECKLISTS_DIR) and path.endswith(".toml") and "/" not in path[len(CHECKLISTS_DIR):]
-
-
-def _kill(proc: subprocess.Popen, posix: bool) -> None:
-    with contextlib.suppress(OSError):
-        if posix:
-            os.killpg(proc.pid, 9)  # git, ssh and whatever they started
-        else:
-            proc.kill()
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        proc.communicate(timeout=5)
 
 
 def _failure(err: str, branch: str | None) -> FetchError:

@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -165,6 +166,16 @@ class GitRunner:
         kundencheck speaks, which programs in a hook that honour it use (git ignores it in
         the C locale), so `kundencheck check` in a pre-push hook speaks it too.
         """
+        status, out, err, _stopped = self._in_session(args, config, deadline, env=env)
+        return status, out.decode("utf-8", "replace").splitlines(), err
+
+    def _in_session(self, args: list[str], config: dict[str, str | None], deadline: float, *,
+                    env: dict[str, str] | None = None, stdin: bytes | None = None,
+                    cancel: threading.Event | None = None) -> tuple[int | None, bytes, str, bool]:
+        """:meth:`_network`'s way of running git (a session of its own, never prompting, killed
+        with everything it started at ``deadline``), with ``stdin`` given to it and, when
+        ``cancel`` is set meanwhile, stopped the same way: (exit status or None when it was
+        stopped, stdout, stderr, whether ``cancel`` stopped it)."""
         from kundencheck.core.i18n import current_language
 
         environ = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never",
@@ -173,27 +184,37 @@ class GitRunner:
         if not (environ.get("GIT_SSH_COMMAND") or environ.get("GIT_SSH") or config.get("core.sshcommand")):
             environ["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
         posix = os.name == "posix"
+        if cancel is not None and cancel.is_set():
+            return None, b"", "", True  # stopped before it started
         try:
             proc = subprocess.Popen([self._exe, *args], cwd=self.root, env=environ,
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, start_new_session=posix)
+                                    stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=posix)
         except OSError as exc:
             raise StoreError(_("Could not run git to reach the remote: {error}.").format(error=exc)) from exc
-        status: int | None
-        try:
-            out, err = proc.communicate(timeout=max(deadline - time.monotonic(), 0.1))
-            status = proc.returncode
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(OSError):
-                if posix:
-                    os.killpg(proc.pid, 9)  # git, ssh and whatever they started
-                else:
-                    proc.kill()
-            out, err, status = b"", b"", None
-            with contextlib.suppress(subprocess.TimeoutExpired, OSError):
-                out, err = proc.communicate(timeout=5)  # what a hook said before it was stopped
-        lines = out.decode("utf-8", "replace").splitlines()
-        return status, lines, err.decode("utf-8", "replace")
+        given, stopped = stdin, False
+        while True:
+            left = deadline - time.monotonic()
+            # With ``cancel`` to watch, wait in short steps; else at once for the whole time left.
+            step = min(left, 0.2) if cancel is not None else left
+            try:
+                out, err = proc.communicate(given, timeout=max(step, 0.1))
+                return proc.returncode, out, err.decode("utf-8", "replace"), False
+            except subprocess.TimeoutExpired:
+                given = None  # sent with the first call; later calls only wait
+                stopped = cancel is not None and cancel.is_set()
+                if not stopped and time.monotonic() < deadline:
+                    continue
+            break
+        with contextlib.suppress(OSError):
+            if posix:
+                os.killpg(proc.pid, 9)  # git, ssh and whatever they started
+            else:
+                proc.kill()
+        out, err = b"", b""
+        with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+            out, err = proc.communicate(timeout=5)  # what a hook said before it was stopped
+        return None, out, err.decode("utf-8", "replace"), stopped
 
 
 # ---------------------------------------------------------------------- module helpers

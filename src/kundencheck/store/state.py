@@ -141,6 +141,39 @@ class RepoState(GitRunner):
             raise StoreError(_("Could not create a git repository in {path}: {error}").format(path=target, error=err.strip()))
         return cls.open(target)
 
+    @classmethod
+    def open_bare(cls, path: str | os.PathLike[str], *, create: bool = False) -> Self:
+        """Open the bare repository at ``path`` (a portfolio's copy of a project,
+        store/portfolio_cache.py) for reading, made first with ``create`` when it is not there:
+        the readers of a work tree's store (list_blobs, read_blobs, read_committed, the history
+        cache) work on it the same way; it has no work tree, so nothing is committed into it."""
+        folder = pathlib.Path(path).absolute()
+        exe, check_version = _start_finding_git(cls.timeout)
+        try:
+            if create and not (folder / "HEAD").is_file():
+                folder.parent.mkdir(parents=True, exist_ok=True)
+                status, _out, err = _run_plain([exe, "init", "-q", "--bare", str(folder)], folder.parent, cls.timeout)
+                if status != 0:
+                    check_version()
+                    raise StoreError(_("Could not create a git repository in {path}: {error}").format(
+                        path=folder, error=err.strip()))
+            status, raw, err = _run_plain([exe, "rev-parse", "--is-bare-repository", "--is-shallow-repository",
+                                           "--show-object-format", "--absolute-git-dir"], folder, cls.timeout)
+        except (OSError, subprocess.SubprocessError) as exc:
+            check_version()
+            raise StoreError(_("Could not run git to open the repository at {path}: {error}").format(
+                path=folder, error=exc)) from exc
+        check_version()
+        lines = raw.decode("utf-8", "surrogateescape").splitlines()
+        if status != 0 or len(lines) != 4 or lines[0] != "true":
+            raise StoreError(_("{path} is not a bare git repository (git said: {error}). It is a portfolio's copy "
+                               "of a project: delete the folder and fetch again (`kundencheck portfolio fetch`).").format(
+                path=folder, error=err.strip() or " ".join(lines[:1])))
+        git_dir = pathlib.Path(lines[3])
+        values = {"shallow": lines[1] == "true", "object_format": lines[2], "git_dir": git_dir, "common_dir": git_dir,
+                  "state_paths": {}, "index": git_dir / "index", "root": git_dir, "exe": exe}
+        return cls(values, allow_detached=True)
+
     @property
     def repository_folder(self) -> pathlib.Path:
         """The repository's folder, the same for all its worktrees (the main worktree's): what
