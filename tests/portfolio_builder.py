@@ -18,6 +18,7 @@ from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import Action, Answer
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.message import build_message
+from kundencheck.core.people import Person
 from kundencheck.store.git_store import GitStore
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -81,7 +82,7 @@ def add_run(info: dict, *, red: bool = False, push: bool = True, who=ANA, mood: 
     n = len(info["runs"])
     started = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC) + dt.timedelta(days=14 * n)
     name, email = who
-    run = answers_mod.new_run(checklist, f"{name} <{email}>", email, sprint=f"2026-S{n + 1:02d}", started=started)
+    run = answers_mod.new_run(checklist, Person(name, email), sprint=f"2026-S{n + 1:02d}", started=started)
     run.finished = started + dt.timedelta(minutes=7)
     action = Action("Call the product owner", "Ana", dt.date(2026, 3, 9)) if red else None
     run.answers = [Answer("client-contacted", "red" if red else "green", note="Only mails" if red else "", action=action),

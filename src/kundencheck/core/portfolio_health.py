@@ -57,8 +57,7 @@ PORTFOLIO_RULE_TITLES = {
 }
 
 
-@dataclass(frozen=True)
-class FetchFacts:
+class FetchFacts(NamedTuple):
     """What a project's cache remembers of its fetches."""
 
     #: When the last complete fetch was (None: never).
@@ -411,8 +410,7 @@ def phases_of(healths: Iterable[ProjectHealth]) -> list[str]:
 # --------------------------------------------------------------------------------- the gate
 
 
-@dataclass(frozen=True)
-class PortfolioFinding:
+class PortfolioFinding(NamedTuple):
     """A finding of the portfolio's own rules about one project (it could not be fetched or
     judged); the projects' own findings are in their :attr:`ProjectHealth.check`."""
 
