@@ -37,8 +37,13 @@ sys.path.insert(0, str(HERE))
 import portfolio_repos
 
 #: Received packs stay packs, so their size is what was transferred.
-KEEP_PACKS = {"GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "fetch.unpackLimit", "GIT_CONFIG_VALUE_0": "1",
-              "GIT_CONFIG_KEY_1": "transfer.unpackLimit", "GIT_CONFIG_VALUE_1": "1"}
+KEEP_PACKS = {
+    "GIT_CONFIG_COUNT": "2",
+    "GIT_CONFIG_KEY_0": "fetch.unpackLimit",
+    "GIT_CONFIG_VALUE_0": "1",
+    "GIT_CONFIG_KEY_1": "transfer.unpackLimit",
+    "GIT_CONFIG_VALUE_1": "1",
+}
 
 
 def env() -> dict[str, str]:
@@ -48,8 +53,14 @@ def env() -> dict[str, str]:
 def kundencheck(*args: str) -> float:
     """Run the command as a user does; its wall time in seconds."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "kundencheck", *args], env=env(), stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "kundencheck", *args],
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
     took = time.perf_counter() - started
     if done.returncode not in (0, 1):  # 1: the portfolio's projects fail their rules; that is data
         sys.exit(f"kundencheck {' '.join(args)} failed ({done.returncode}): {done.stderr}")
@@ -78,8 +89,7 @@ def clones(data: Path, count: int) -> tuple[list[Path], int]:
         clone = folder / f"p{index:02d}"
         subprocess.run(["git", "clone", "-q", "--no-local", remote.as_uri(), str(clone)], check=True, env=env())
         if index % 2 == 1:  # the team's clones have the answers branch as their own
-            subprocess.run(["git", "-C", str(clone), "branch", "-q", "--track", "kundencheck", "origin/kundencheck"],
-                           check=True)
+            subprocess.run(["git", "-C", str(clone), "branch", "-q", "--track", "kundencheck", "origin/kundencheck"], check=True)
         total += pack_bytes(clone / ".git")
         made.append(clone)
     marker.write_text(json.dumps({"bytes": total}))
@@ -87,14 +97,21 @@ def clones(data: Path, count: int) -> tuple[list[Path], int]:
 
 
 def objects_in(git_dir: Path) -> set[str]:
-    out = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch-check=%(objectname)"], cwd=git_dir,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "cat-file", "--batch-all-objects", "--batch-check=%(objectname)"],
+        cwd=git_dir,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return set(out.split())
 
 
 def cache_packs(portfolio: Path) -> dict[str, set[str]]:
-    return {cache.name: {p.name for p in (cache / "objects" / "pack").glob("*.pack")}
-            for cache in sorted((portfolio / ".kundencheck-cache").iterdir())}
+    return {
+        cache.name: {p.name for p in (cache / "objects" / "pack").glob("*.pack")}
+        for cache in sorted((portfolio / ".kundencheck-cache").iterdir())
+    }
 
 
 def main() -> None:
@@ -125,29 +142,39 @@ def main() -> None:
     first_fetch = kundencheck("-C", str(portfolio), "portfolio", "fetch")
     fetched_bytes = sum(pack_bytes(cache) for cache in (portfolio / ".kundencheck-cache").iterdir())
     first_status = kundencheck("-C", str(portfolio), "portfolio", "status", "--format", "json")
-    print(f"portfolio fetch from nothing: {first_fetch:.2f} s, {fetched_bytes / 1e6:.2f} MB; "
-          f"first portfolio status: {first_status:.2f} s")
+    print(
+        f"portfolio fetch from nothing: {first_fetch:.2f} s, {fetched_bytes / 1e6:.2f} MB; "
+        f"first portfolio status: {first_status:.2f} s"
+    )
 
     again = []
     for _ in range(args.samples):
-        again.append(kundencheck("-C", str(portfolio), "portfolio", "fetch")
-                     + kundencheck("-C", str(portfolio), "portfolio", "status", "--format", "json"))
+        again.append(
+            kundencheck("-C", str(portfolio), "portfolio", "fetch")
+            + kundencheck("-C", str(portfolio), "portfolio", "status", "--format", "json")
+        )
     nothing_new = statistics.median(again)
-    print(f"nothing new: fetch + status {nothing_new:.2f} s (median of {args.samples}: "
-          + ", ".join(f"{t:.2f}" for t in again) + ")")
+    print(
+        f"nothing new: fetch + status {nothing_new:.2f} s (median of {args.samples}: "
+        + ", ".join(f"{t:.2f}" for t in again)
+        + ")"
+    )
 
     print()
     print(f"bytes fetched / full clones:            {fetched_bytes / full_bytes:.4f}   (target <= 0.05)")
-    print(f"first status / single statuses (cold):  {first_status / cold:.2f}     (target <= 2); "
-          f"against warm ones {first_status / warm:.2f}")
+    print(
+        f"first status / single statuses (cold):  {first_status / cold:.2f}     (target <= 2); "
+        f"against warm ones {first_status / warm:.2f}"
+    )
     print(f"nothing new / first fetch and status:   {nothing_new / (first_fetch + first_status):.3f}    (target <= 0.1)")
 
     # One new run in one project: only that project's cache receives anything.
     for index, dedicated in ((0, False), (1, True)):
         remote = data / "remotes" / f"p{index:02d}.git"
         ref = "refs/heads/kundencheck" if dedicated else "refs/heads/main"
-        old = subprocess.run(["git", "-C", str(remote), "rev-parse", ref], capture_output=True, text=True,
-                             check=True).stdout.strip()
+        old = subprocess.run(
+            ["git", "-C", str(remote), "rev-parse", ref], capture_output=True, text=True, check=True
+        ).stdout.strip()
         before = cache_packs(portfolio)
         held = objects_in(portfolio / ".kundencheck-cache" / f"p{index:02d}.git")
         portfolio_repos.add_run(remote, dedicated=dedicated, seed=index)
@@ -161,8 +188,9 @@ def main() -> None:
             kinds: list[str] = []
             bases = 0
             for pack in packs:
-                out = subprocess.run(["git", "verify-pack", "-v", str(pack.with_suffix(".idx"))], capture_output=True,
-                                     text=True, check=True).stdout
+                out = subprocess.run(
+                    ["git", "verify-pack", "-v", str(pack.with_suffix(".idx"))], capture_output=True, text=True, check=True
+                ).stdout
                 for line in out.splitlines():
                     fields = line.split()
                     if len(fields) >= 3 and fields[1] in ("commit", "tree", "blob"):
@@ -172,9 +200,11 @@ def main() -> None:
                             kinds.append(fields[1])
             where = "an answers branch" if dedicated else "main"
             counted = ", ".join(f"{kinds.count(kind)} {kind}" for kind in ("commit", "tree", "blob"))
-            print(f"one new run on {where} in p{index:02d}: caches that received anything: {sorted(changed)}; "
-                  f"{len(kinds)} new objects ({counted}) in {len(packs)} packs of {received} bytes (with {bases} "
-                  f"delta bases the cache had, which git appends to a thin pack it receives)")
+            print(
+                f"one new run on {where} in p{index:02d}: caches that received anything: {sorted(changed)}; "
+                f"{len(kinds)} new objects ({counted}) in {len(packs)} packs of {received} bytes (with {bases} "
+                f"delta bases the cache had, which git appends to a thin pack it receives)"
+            )
         finally:
             subprocess.run(["git", "-C", str(remote), "update-ref", ref, old], check=True)  # the data as built
             kundencheck("-C", str(portfolio), "portfolio", "fetch")

@@ -84,8 +84,10 @@ def _project(remote: Path, base: Path, index: int, runs: int, checklist) -> None
     subprocess.run(["git", "clone", "-q", "--bare", "--shared", str(base), str(remote)], check=True)
     dedicated = index % 2 == 1
     rng = random.Random(1000 + index)
-    config = (f'project = "Client project {index:02d}"\nclient = "Kunde {index:02d} GmbH"\nlanguage = "en"\n'
-              f'phase = "build"\ncadence_days = 14\n' + ('[storage]\nbranch = "kundencheck"\n' if dedicated else ""))
+    config = (
+        f'project = "Client project {index:02d}"\nclient = "Kunde {index:02d} GmbH"\nlanguage = "en"\n'
+        f'phase = "build"\ncadence_days = 14\n' + ('[storage]\nbranch = "kundencheck"\n' if dedicated else "")
+    )
     first = LAST_RUN - dt.timedelta(weeks=runs - 1)
 
     def write(out) -> None:
@@ -127,7 +129,9 @@ def add_run(remote: Path, *, dedicated: bool, seed: int = 1) -> None:
         path, text, _open = _answers_file(checklist, AUTHORS[0], moment, rng, [])
         stamp = f"{int(moment.timestamp())} +0000"
         out.write(b"commit " + branch + b"\n")
-        out.write(f"author {AUTHORS[0][0]} <{AUTHORS[0][1]}> {stamp}\ncommitter {AUTHORS[0][0]} <{AUTHORS[0][1]}> {stamp}\n".encode())
+        out.write(
+            f"author {AUTHORS[0][0]} <{AUTHORS[0][1]}> {stamp}\ncommitter {AUTHORS[0][0]} <{AUTHORS[0][1]}> {stamp}\n".encode()
+        )
         _data(out, b"kundencheck(build): one more run\n")
         out.write(b"from " + branch + b"^0\n")
         out.write(f"M 100644 inline {path}\n".encode())

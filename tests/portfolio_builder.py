@@ -36,8 +36,18 @@ def git(cwd: Path, *args: str) -> str:
     return result.stdout.strip()
 
 
-def client_project(root: Path, name: str, *, dedicated: bool = False, project: str = "", client: str = "",
-                   check: str = "", runs: int = 2, cadence: int = 14, language: str = "en") -> dict:
+def client_project(
+    root: Path,
+    name: str,
+    *,
+    dedicated: bool = False,
+    project: str = "",
+    client: str = "",
+    check: str = "",
+    runs: int = 2,
+    cadence: int = 14,
+    language: str = "en",
+) -> dict:
     """A project ``name`` under ``root``: its work tree and its bare remote (``remote``), with
     ``runs`` runs in consecutive sprints from 2026-03-02 (the first red with an action due
     2026-03-09, the others green)."""
@@ -54,7 +64,8 @@ def client_project(root: Path, name: str, *, dedicated: bool = False, project: s
     storage = '[storage]\nbranch = "kundencheck"\n' if dedicated else ""
     (folder / "config.toml").write_text(
         f'project = "{project or name.title()}"\nclient = "{client or "Kunde GmbH"}"\nlanguage = "{language}"\n'
-        f'phase = "build"\ncadence_days = {cadence}\n{storage}{check}')
+        f'phase = "build"\ncadence_days = {cadence}\n{storage}{check}'
+    )
     git(work, "add", "-A")
     git(work, "commit", "-q", "-m", "Start the project")
     remote.parent.mkdir(parents=True, exist_ok=True)
@@ -85,14 +96,22 @@ def add_run(info: dict, *, red: bool = False, push: bool = True, who=ANA, mood: 
     run = answers_mod.new_run(checklist, Person(name, email), sprint=f"2026-S{n + 1:02d}", started=started)
     run.finished = started + dt.timedelta(minutes=7)
     action = Action("Call the product owner", "Ana", dt.date(2026, 3, 9)) if red else None
-    run.answers = [Answer("client-contacted", "red" if red else "green", note="Only mails" if red else "", action=action),
-                   Answer("team-mood", mood), Answer("own-design", "no"), Answer("expectations-match", "green"),
-                   Answer("self-critical", "Fine.")]
+    run.answers = [
+        Answer("client-contacted", "red" if red else "green", note="Only mails" if red else "", action=action),
+        Answer("team-mood", mood),
+        Answer("own-design", "no"),
+        Answer("expectations-match", "green"),
+        Answer("self-critical", "Fine."),
+    ]
     with GitStore.open(work) as store:
         store.set_local_config("user.name", name)
         store.set_local_config("user.email", email)
-        store.commit_file(run.path, answers_mod.dumps(run, checklist).encode("utf-8"), build_message(run, checklist),
-                          ref="kundencheck" if info["dedicated"] else None)
+        store.commit_file(
+            run.path,
+            answers_mod.dumps(run, checklist).encode("utf-8"),
+            build_message(run, checklist),
+            ref="kundencheck" if info["dedicated"] else None,
+        )
     info["runs"].append(run)
     if push:
         globals()["push"](info)
@@ -105,8 +124,14 @@ TODAY = "2026-03-20"
 FETCHED = dt.datetime(2026, 3, 19, 7, 30, tzinfo=UTC)
 
 
-def make_portfolio(root: Path, projects: list[dict], *, unreachable: str = "warning", title: str = "Agentur Beispiel",
-                   branches: dict[str, str] | None = None) -> Path:
+def make_portfolio(
+    root: Path,
+    projects: list[dict],
+    *,
+    unreachable: str = "warning",
+    title: str = "Agentur Beispiel",
+    branches: dict[str, str] | None = None,
+) -> Path:
     """A portfolio folder listing ``projects`` (made with :func:`client_project`), as `portfolio
     init` and `add` write it."""
     from kundencheck.core.portfolio import ProjectEntry, add_project, init_text
@@ -115,8 +140,16 @@ def make_portfolio(root: Path, projects: list[dict], *, unreachable: str = "warn
     folder.mkdir(parents=True)
     text = init_text(title).replace('unreachable = "warning"', f'unreachable = "{unreachable}"')
     for info in projects:
-        text = add_project(text, ProjectEntry(info["name"], str(info["remote"]), (branches or {}).get(info["name"]),
-                                              client=f"Kunde {info['name'].title()}", owner="Ana"))
+        text = add_project(
+            text,
+            ProjectEntry(
+                info["name"],
+                str(info["remote"]),
+                (branches or {}).get(info["name"]),
+                client=f"Kunde {info['name'].title()}",
+                owner="Ana",
+            ),
+        )
     (folder / "portfolio.toml").write_text(text)
     return folder
 

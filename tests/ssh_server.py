@@ -41,10 +41,12 @@ class SshServer:
             f"AuthorizedKeysFile {folder / 'authorized_keys'}\nStrictModes no\nUsePAM no\nPasswordAuthentication no\n"
             "KbdInteractiveAuthentication no\nPermitRootLogin prohibit-password\nPubkeyAuthentication yes\n"
             "AcceptEnv GIT_PROTOCOL\n"  # git protocol v2, as git hosts speak it
-            f"SetEnv PATH={os.environ.get('PATH', '/usr/bin:/bin')}\n")
+            f"SetEnv PATH={os.environ.get('PATH', '/usr/bin:/bin')}\n"
+        )
         self.log = folder / "sshd.log"
-        self.process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL,
-                                        stderr=self.log.open("w"))
+        self.process = subprocess.Popen(
+            [SSHD, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=self.log.open("w")
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -59,8 +61,10 @@ class SshServer:
     @property
     def ssh_command(self) -> str:
         """What GIT_SSH_COMMAND is set to: this server's login key, its host key not checked."""
-        return (f"ssh -i {self.key} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
-                "-o BatchMode=yes -o LogLevel=ERROR")
+        return (
+            f"ssh -i {self.key} -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+            "-o BatchMode=yes -o LogLevel=ERROR"
+        )
 
     def url(self, path: Path) -> str:
         return f"ssh://{self.user}@127.0.0.1:{self.port}{path}"

@@ -74,12 +74,21 @@ def load_portfolio(directory: Path) -> LoadedPortfolio:
 
     folder = find_portfolio(directory)
     if folder is None:
-        raise UsageError(_("There is no {file} in {folder} or any folder above it. Make this folder a portfolio with "
-                           "`kundencheck portfolio init`, or run the command in a portfolio's folder (or with -C "
-                           "FOLDER).").format(file=PORTFOLIO_FILE, folder=directory.expanduser().absolute()))
+        raise UsageError(
+            _(
+                "There is no {file} in {folder} or any folder above it. Make this folder a portfolio with "
+                "`kundencheck portfolio init`, or run the command in a portfolio's folder (or with -C "
+                "FOLDER)."
+            ).format(file=PORTFOLIO_FILE, folder=directory.expanduser().absolute())
+        )
     path = folder / PORTFOLIO_FILE
-    raw = read_file_bytes(path, PortfolioError, what=_("the portfolio"), limit=MAX_FILE_BYTES,
-                          hint=_("It lists the projects; check that this is the right file."))
+    raw = read_file_bytes(
+        path,
+        PortfolioError,
+        what=_("the portfolio"),
+        limit=MAX_FILE_BYTES,
+        hint=_("It lists the projects; check that this is the right file."),
+    )
     return LoadedPortfolio(folder, portfolio_from_bytes(raw, str(path)))
 
 
@@ -124,18 +133,27 @@ def select(portfolio: Portfolio, names: Iterable[str] = ()) -> list[ProjectEntry
         entry = portfolio.project(name)
         if entry is None:
             known = ", ".join(p.name for p in portfolio.projects) or _("none yet")
-            raise UsageError(_("There is no project {name} in {file}. Its projects: {known}.").format(
-                name=repr(name), file=portfolio.source, known=known))
+            raise UsageError(
+                _("There is no project {name} in {file}. Its projects: {known}.").format(
+                    name=repr(name), file=portfolio.source, known=known
+                )
+            )
         if entry not in chosen:
             chosen.append(entry)
     return chosen
 
 
-def fetch_projects(loaded: LoadedPortfolio, entries: list[ProjectEntry], *, jobs: int | None = None,
-                   timeout: float | None = None, cancel: threading.Event | None = None,
-                   on_start: Callable[[ProjectEntry], None] | None = None,
-                   on_done: Callable[[FetchReport], None] | None = None,
-                   now: dt.datetime | None = None) -> list[FetchReport]:
+def fetch_projects(
+    loaded: LoadedPortfolio,
+    entries: list[ProjectEntry],
+    *,
+    jobs: int | None = None,
+    timeout: float | None = None,
+    cancel: threading.Event | None = None,
+    on_start: Callable[[ProjectEntry], None] | None = None,
+    on_done: Callable[[FetchReport], None] | None = None,
+    now: dt.datetime | None = None,
+) -> list[FetchReport]:
     """Fetch ``entries``, at most ``jobs`` at a time (default: the portfolio's ``[fetch]
     jobs``), each within ``timeout`` seconds (default: its ``[fetch] timeout``). ``on_start``
     and ``on_done`` are told from the worker threads as each begins and ends; setting
@@ -199,8 +217,7 @@ def open_cached(loaded: LoadedPortfolio, entry: ProjectEntry, *, language: str =
         raise
 
 
-def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[ProjectEntry] | None = None
-                   ) -> list[ProjectHealth]:
+def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[ProjectEntry] | None = None) -> list[ProjectHealth]:
     """Every project (or ``entries``) judged by its own rules as of ``today``
     (core/portfolio_health.py): what ``kundencheck check`` and ``status`` say in its
     repository, in the language of the output.
@@ -226,15 +243,29 @@ def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[Pr
     for entry in loaded.portfolio.projects if entries is None else entries:
         cache = cache_of(loaded, entry)
         state = cache.read_state() if cache.exists else None
-        facts = FetchFacts() if state is None else FetchFacts(
-            fetched=state.fetched, failing_since=state.failing_since, problem=state.problem, reason=state.reason,
-            branch=state.branch)
+        facts = (
+            FetchFacts()
+            if state is None
+            else FetchFacts(
+                fetched=state.fetched,
+                failing_since=state.failing_since,
+                problem=state.problem,
+                reason=state.reason,
+                branch=state.branch,
+            )
+        )
         snapshot = cache.snapshot() if cache.exists else None
         if snapshot is None:
             healths.append(not_judged(entry, facts))
             continue
-        key = {"kundencheck": __version__, "document": DOCUMENT_VERSION, "language": language,
-               "today": today.isoformat(), "config": snapshot.config_commit, "answers": snapshot.answers_commit}
+        key = {
+            "kundencheck": __version__,
+            "document": DOCUMENT_VERSION,
+            "language": language,
+            "today": today.isoformat(),
+            "config": snapshot.config_commit,
+            "answers": snapshot.answers_commit,
+        }
         kept = cache.read_document("health", key)
         if kept is not None:
             try:
@@ -243,8 +274,7 @@ def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[Pr
             except ValueError:
                 pass  # not what health_document makes: made again below
         try:
-            project = open_cached_project(cache.store, snapshot, name=entry.name, answers_rev=ANSWERS_REF,
-                                          language=language)
+            project = open_cached_project(cache.store, snapshot, name=entry.name, answers_rev=ANSWERS_REF, language=language)
             try:
                 summary, problems = project.summary(today)
             finally:
@@ -255,8 +285,17 @@ def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[Pr
         finally:
             cache.close()
         config = project.config
-        health = judge(entry, facts, summary, problems, levels=config.check, parameters=config.check_parameters,
-                       title=config.project.strip() or entry.name, client=config.client, set_up=project.set_up)
+        health = judge(
+            entry,
+            facts,
+            summary,
+            problems,
+            levels=config.check,
+            parameters=config.check_parameters,
+            title=config.project.strip() or entry.name,
+            client=config.client,
+            set_up=project.set_up,
+        )
         cache.write_document("health", key, health.document)
         healths.append(health)
     return healths

@@ -29,8 +29,9 @@ from tests.portfolio_builder import (
 
 
 def invoke(folder: Path, *args: str, env: dict | None = None):
-    return CliRunner().invoke(main, ["-C", str(folder), "portfolio", *args], catch_exceptions=False,
-                              env={"COLUMNS": "250", **(env or {})})
+    return CliRunner().invoke(
+        main, ["-C", str(folder), "portfolio", *args], catch_exceptions=False, env={"COLUMNS": "250", **(env or {})}
+    )
 
 
 @pytest.fixture
@@ -44,12 +45,24 @@ def test_init_and_add_write_the_file_and_a_gitignore_for_the_cache(tmp_path):
     (folder / ".gitignore").write_text("*.log")
     assert invoke(folder, "init", "--title", "Agentur Beispiel").exit_code == 0
     assert (folder / ".gitignore").read_text() == f"*.log\n/{CACHE_DIR}/\n"
-    result = invoke(folder, "add", "shop", "git@git.example.com:clients/shop.git", "--client", "Kunde GmbH",
-                    "--owner", "Ana", "--tag", "retainer")
+    result = invoke(
+        folder,
+        "add",
+        "shop",
+        "git@git.example.com:clients/shop.git",
+        "--client",
+        "Kunde GmbH",
+        "--owner",
+        "Ana",
+        "--tag",
+        "retainer",
+    )
     assert result.exit_code == 0, result.output
     text = (folder / "portfolio.toml").read_text()
-    assert text.endswith('[[projects]]\nname = "shop"\nremote = "git@git.example.com:clients/shop.git"\n'
-                         'client = "Kunde GmbH"\nowner = "Ana"\ntags = ["retainer"]\n')
+    assert text.endswith(
+        '[[projects]]\nname = "shop"\nremote = "git@git.example.com:clients/shop.git"\n'
+        'client = "Kunde GmbH"\nowner = "Ana"\ntags = ["retainer"]\n'
+    )
     again = invoke(folder, "init")
     assert again.exit_code == 2 and "exists already" in again.output
     taken = invoke(folder / "sub" if (folder / "sub").mkdir() is None else folder, "add", "Shop", "x")
@@ -82,8 +95,7 @@ def test_fetch_reports_each_project_and_exits_0_with_an_unreachable_remote(portf
 
 
 def check_document(work: Path) -> dict:
-    result = CliRunner().invoke(main, ["-C", str(work), "check", "--format", "json", "--today", TODAY],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(main, ["-C", str(work), "check", "--format", "json", "--today", TODAY], catch_exceptions=False)
     return json.loads(result.stdout)
 
 
@@ -105,8 +117,9 @@ def test_the_cells_are_the_verdicts_status_gives_in_the_project(portfolio):
     data = json.loads(invoke(portfolio["folder"], "status", "--format", "json", "--today", TODAY).stdout)
     assert [p["name"] for p in data["projects"]] == ["web", "shop", "intranet"]  # the worst first
     for project in data["projects"]:
-        status = CliRunner().invoke(main, ["-C", str(portfolio[project["name"]]["work"]), "status", "--json",
-                                           "--today", TODAY], catch_exceptions=False)
+        status = CliRunner().invoke(
+            main, ["-C", str(portfolio[project["name"]]["work"]), "status", "--json", "--today", TODAY], catch_exceptions=False
+        )
         phases = {p["phase"]: p["verdict"] for p in json.loads(status.stdout)["phases"]}
         for phase, cell in project["phases"].items():
             if cell is None:
@@ -139,11 +152,14 @@ def test_github_annotations_name_the_project(portfolio):
     result = invoke(portfolio["folder"], "check", "--format", "github", "--today", TODAY)
     lines = result.stdout.splitlines()
     assert result.exit_code == 1
-    assert any(line.startswith("::error title=kundencheck%3A shop%3A overdue action::shop: build/client-contacted")
-               for line in lines)
+    assert any(
+        line.startswith("::error title=kundencheck%3A shop%3A overdue action::shop: build/client-contacted") for line in lines
+    )
     assert any(line.startswith("::warning title=kundencheck%3A intranet%3A overdue action::") for line in lines)
-    assert any(line.startswith("::warning title=kundencheck%3A web%3A unreachable::web: the remote could not be reached")
-               for line in lines)
+    assert any(
+        line.startswith("::warning title=kundencheck%3A web%3A unreachable::web: the remote could not be reached")
+        for line in lines
+    )
     assert lines[-1] == "kundencheck portfolio check: failed, 2 of 3 projects (4 errors, 2 warnings)."
 
 
@@ -162,10 +178,12 @@ def test_text_status_and_check(portfolio):
 
 
 def test_csv_markdown_and_the_report_file(portfolio, tmp_path):
-    rows = list(csv.DictReader(io.StringIO(invoke(portfolio["folder"], "status", "--format", "csv", "--today",
-                                                  TODAY).stdout)))
+    rows = list(csv.DictReader(io.StringIO(invoke(portfolio["folder"], "status", "--format", "csv", "--today", TODAY).stdout)))
     assert [(r["name"], r["state"], r["passed"], r["build"], r["overdue_actions"]) for r in rows] == [
-        ("web", "stale", "no", "error", "1"), ("shop", "ok", "no", "error", "1"), ("intranet", "ok", "yes", "warning", "1")]
+        ("web", "stale", "no", "error", "1"),
+        ("shop", "ok", "no", "error", "1"),
+        ("intranet", "ok", "yes", "warning", "1"),
+    ]
     markdown = invoke(portfolio["folder"], "report", "--today", TODAY).stdout
     assert markdown.startswith("# Agentur Beispiel\n") and "| shop (Shop relaunch) |" in markdown
     assert "**unreachable since 2026-03-20**" in markdown
@@ -177,7 +195,7 @@ def test_csv_markdown_and_the_report_file(portfolio, tmp_path):
 
 
 def test_a_project_whose_config_is_broken_cannot_be_checked(tmp_path):
-    broken = client_project(tmp_path, "broken", runs=1, check="[check]\ndue = \"sometimes\"\n")
+    broken = client_project(tmp_path, "broken", runs=1, check='[check]\ndue = "sometimes"\n')
     folder = make_portfolio(tmp_path, [broken])
     invoke(folder, "fetch")
     result = invoke(folder, "check", "--format", "json", "--today", TODAY)
@@ -198,8 +216,10 @@ def test_the_same_answers_over_ssh_as_over_file(tmp_path, ssh_server):
     for info in (shop, intranet):
         git(info["remote"], "config", "uploadpack.allowFilter", "true")  # as git hosts allow it
     over_file = make_portfolio(tmp_path / "file", [shop, intranet])
-    over_ssh = make_portfolio(tmp_path / "ssh", [{**shop, "remote": ssh_server.url(shop["remote"])},
-                                                 {**intranet, "remote": ssh_server.url(intranet["remote"])}])
+    over_ssh = make_portfolio(
+        tmp_path / "ssh",
+        [{**shop, "remote": ssh_server.url(shop["remote"])}, {**intranet, "remote": ssh_server.url(intranet["remote"])}],
+    )
     env = {"GIT_SSH_COMMAND": ssh_server.ssh_command}
     for folder in (over_file, over_ssh):
         fetched = invoke(folder, "fetch", env=env)
@@ -214,8 +234,24 @@ def test_the_same_answers_over_ssh_as_over_file(tmp_path, ssh_server):
 
 def test_the_console_script_runs_the_portfolio_commands(portfolio):
     """As a CI job runs it: the installed command, a process of its own."""
-    result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(portfolio["folder"]), "portfolio", "check",
-                             "--format", "json", "--today", TODAY], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kundencheck",
+            "-C",
+            str(portfolio["folder"]),
+            "portfolio",
+            "check",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1 and json.loads(result.stdout)["exit_code"] == 1 and result.stderr == ""
 
 
@@ -253,9 +289,13 @@ def test_ctrl_c_stops_the_fetches_under_way_and_kills_what_git_started(tmp_path)
     ssh.write_text(f"#!/bin/sh\nsleep 20\ntouch {marker}\n")
     ssh.chmod(0o755)
     folder = make_portfolio(tmp_path, [{"name": "slow", "remote": "ssh://git.example.invalid/slow.git"}])
-    proc = subprocess.Popen([sys.executable, "-m", "kundencheck", "-C", str(folder), "portfolio", "fetch"],
-                            env={**os.environ, "GIT_SSH_COMMAND": str(ssh)}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kundencheck", "-C", str(folder), "portfolio", "fetch"],
+        env={**os.environ, "GIT_SSH_COMMAND": str(ssh)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while not (folder / CACHE_DIR / "slow.git" / "kundencheck" / "fetch.lock").exists():
         assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
@@ -267,6 +307,9 @@ def test_ctrl_c_stops_the_fetches_under_way_and_kills_what_git_started(tmp_path)
     assert "Interrupted: the fetches under way were stopped" in err and "Traceback" not in err
     time.sleep(0.5)
     assert not marker.exists()
-    state = json.loads((folder / CACHE_DIR / "slow.git" / "kundencheck" / "portfolio.json").read_text()) \
-        if (folder / CACHE_DIR / "slow.git" / "kundencheck" / "portfolio.json").exists() else {}
+    state = (
+        json.loads((folder / CACHE_DIR / "slow.git" / "kundencheck" / "portfolio.json").read_text())
+        if (folder / CACHE_DIR / "slow.git" / "kundencheck" / "portfolio.json").exists()
+        else {}
+    )
     assert not state.get("failing_since")

@@ -28,8 +28,9 @@ def test_init_writes_a_portfolio_without_projects_that_reads_back():
 
 def test_add_appends_projects_and_keeps_everything_else():
     text = init_text() + "# our own comment\n"
-    once = add_project(text, ProjectEntry("shop", "git@git.example.com:clients/shop.git", "kundencheck", "Kunde GmbH",
-                                          "Ana", ("retainer",)))
+    once = add_project(
+        text, ProjectEntry("shop", "git@git.example.com:clients/shop.git", "kundencheck", "Kunde GmbH", "Ana", ("retainer",))
+    )
     twice = add_project(once, ProjectEntry("web", "../clients/web.git"))
     assert twice.startswith(text)
     portfolio = read(twice)
@@ -39,25 +40,30 @@ def test_add_appends_projects_and_keeps_everything_else():
     assert twice.splitlines()[shop.line - 1] == "[[projects]]"
 
 
-@pytest.mark.parametrize("text, where", [
-    ('titel = "x"\n', "line 1, key 'titel'"),
-    ('[fetch]\njobs = 0\n', "line 2, key 'fetch.jobs'"),
-    ('[fetch]\ntimeout = "soon"\n', "line 2, key 'fetch.timeout'"),
-    ('[check]\nunreachable = "maybe"\n', "line 2, key 'check.unreachable'"),
-    ('language = "fr"\n', "line 1, key 'language'"),
-    ('[[projects]]\nname = "a"\nremote = "x"\n\n[[projects]]\nname = "b"\nremote = "-oProxyCommand=evil"\n',
-     "line 7, key 'projects[2].remote'"),
-    ('[[projects]]\nname = "a"\nremote = "x"\n[[projects]]\nname = "A"\nremote = "y"\n', "line 5, key 'projects[2].name'"),
-    ('[[projects]]\nname = "a/b"\nremote = "x"\n', "line 2, key 'projects[1].name'"),
-    ('[[projects]]\nname = "a"\n', "line 1, key 'projects[1]'"),
-    ('[[projects]]\nname = "a"\nremote = "ext::sh -c touch% /tmp/x"\n', "line 3, key 'projects[1].remote'"),
-    ('[[projects]]\nname = "a"\nremote = "x"\nbranch = "a..b"\n', "line 4, key 'projects[1].branch'"),
-    ('[[projects]]\nname = "a"\nremote = "x"\ntags = "one"\n', "line 4, key 'projects[1].tags'"),
-    ('[[projects]]\nname = "a"\nremote = "x"\nowner = 3\n', "line 4, key 'projects[1].owner'"),
-    ('[[projects]]\nname = "a"\nremote = "x"\nurl = "y"\n', "line 4, key 'projects[1].url'"),
-    ('projects = "all"\n', "line 1, key 'projects'"),
-    ('[[projects]\n', "line 1"),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ('titel = "x"\n', "line 1, key 'titel'"),
+        ("[fetch]\njobs = 0\n", "line 2, key 'fetch.jobs'"),
+        ('[fetch]\ntimeout = "soon"\n', "line 2, key 'fetch.timeout'"),
+        ('[check]\nunreachable = "maybe"\n', "line 2, key 'check.unreachable'"),
+        ('language = "fr"\n', "line 1, key 'language'"),
+        (
+            '[[projects]]\nname = "a"\nremote = "x"\n\n[[projects]]\nname = "b"\nremote = "-oProxyCommand=evil"\n',
+            "line 7, key 'projects[2].remote'",
+        ),
+        ('[[projects]]\nname = "a"\nremote = "x"\n[[projects]]\nname = "A"\nremote = "y"\n', "line 5, key 'projects[2].name'"),
+        ('[[projects]]\nname = "a/b"\nremote = "x"\n', "line 2, key 'projects[1].name'"),
+        ('[[projects]]\nname = "a"\n', "line 1, key 'projects[1]'"),
+        ('[[projects]]\nname = "a"\nremote = "ext::sh -c touch% /tmp/x"\n', "line 3, key 'projects[1].remote'"),
+        ('[[projects]]\nname = "a"\nremote = "x"\nbranch = "a..b"\n', "line 4, key 'projects[1].branch'"),
+        ('[[projects]]\nname = "a"\nremote = "x"\ntags = "one"\n', "line 4, key 'projects[1].tags'"),
+        ('[[projects]]\nname = "a"\nremote = "x"\nowner = 3\n', "line 4, key 'projects[1].owner'"),
+        ('[[projects]]\nname = "a"\nremote = "x"\nurl = "y"\n', "line 4, key 'projects[1].url'"),
+        ('projects = "all"\n', "line 1, key 'projects'"),
+        ("[[projects]\n", "line 1"),
+    ],
+)
 def test_every_mistake_names_the_file_the_line_and_the_key(text, where):
     with pytest.raises(PortfolioError) as raised:
         read(text)
@@ -74,10 +80,19 @@ def test_add_refuses_a_name_taken_and_a_bad_entry_naming_them():
         add_project(text, ProjectEntry("web", ""))
 
 
-@pytest.mark.parametrize("remote, local", [
-    ("/srv/git/shop.git", True), ("../shop.git", True), ("shop.git", True), ("file:///srv/shop.git", True),
-    ("git@git.example.com:shop.git", False), ("ssh://git.example.com/shop.git", False),
-    ("https://git.example.com/shop.git", False), ("./a:b", True), ("C:\\repos\\shop.git", True),
-])
+@pytest.mark.parametrize(
+    "remote, local",
+    [
+        ("/srv/git/shop.git", True),
+        ("../shop.git", True),
+        ("shop.git", True),
+        ("file:///srv/shop.git", True),
+        ("git@git.example.com:shop.git", False),
+        ("ssh://git.example.com/shop.git", False),
+        ("https://git.example.com/shop.git", False),
+        ("./a:b", True),
+        ("C:\\repos\\shop.git", True),
+    ],
+)
 def test_which_remotes_are_on_this_machine(remote, local):
     assert is_local_remote(remote) is local

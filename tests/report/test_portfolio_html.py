@@ -36,7 +36,7 @@ class Rows(HTMLParser):
             self.cell = {**attrs, "text": ""}
             self.rows[self.row]["cells"][attrs["data-phase"]] = self.cell
         elif tag == "section" and (attrs.get("id") or "").startswith("project-"):
-            self.section = attrs["id"][len("project-"):]
+            self.section = attrs["id"][len("project-") :]
             self.findings[self.section] = []
         elif tag == "li" and self.section:
             self.item = []
@@ -60,8 +60,9 @@ class Rows(HTMLParser):
 def page(tmp_path) -> str:
     folder = agency(tmp_path)["folder"]
     out = tmp_path / "index.html"
-    result = CliRunner().invoke(main, ["-C", str(folder), "portfolio", "report", "-o", str(out), "--today", TODAY],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["-C", str(folder), "portfolio", "report", "-o", str(out), "--today", TODAY], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return out.read_text(encoding="utf-8")
 
@@ -79,8 +80,9 @@ def test_the_portfolio_renders_in_chromium(tmp_path):
     assert shop["text"] == "✘ 1 ↑ *" and shop["data-trend"] == "better" and "current" in shop["class"]
     assert intranet["text"] == "⚠ 1 ↑ *" and intranet["data-level"] == "warning"
     assert shop["title"] == "build: ✘ 1 error, better"
-    assert any(f.startswith("✘ overdue action (overdue_action): build/client-contacted: the action")
-               for f in rows.findings["shop"])
+    assert any(
+        f.startswith("✘ overdue action (overdue_action): build/client-contacted: the action") for f in rows.findings["shop"]
+    )
     assert rows.findings["web"][0] == "unreachable since 2026-03-20"
     assert "<script" not in html and "http://" not in html and "https://" not in html
 
@@ -89,11 +91,14 @@ def test_the_cells_get_their_colours(tmp_path):
     """A copy of the page with a probe script (and without the CSP that would block it) writes
     each cell's computed background into the DOM."""
     probe = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page(tmp_path))
-    probe = probe.replace("</body>", """<script>
+    probe = probe.replace(
+        "</body>",
+        """<script>
 for (const td of document.querySelectorAll("table.portfolio td.cell")) {
   td.setAttribute("data-bg", getComputedStyle(td).backgroundColor);
 }
-</script></body>""")
+</script></body>""",
+    )
     path = tmp_path / "probe.html"
     path.write_text(probe, encoding="utf-8")
     rows = Rows()

@@ -26,8 +26,9 @@ from tests.portfolio_builder import CODE_FILE, add_run, client_project, git
 
 def objects(cache: ProjectCache) -> dict[str, str]:
     """Every object in the cache: id -> type."""
-    out = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch-check"], cwd=cache.path,
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["git", "cat-file", "--batch-all-objects", "--batch-check"], cwd=cache.path, capture_output=True, text=True, check=True
+    ).stdout
     return {line.split()[0]: line.split()[1] for line in out.splitlines()}
 
 
@@ -83,8 +84,9 @@ def test_an_explicit_branch_and_the_config_of_the_default_branch(tmp_path):
     cache = ProjectCache(tmp_path / "cache" / "shop.git")
     fetched = fetch(cache, info, branch="kundencheck")
     assert fetched.answers_branch == "kundencheck"
-    assert b'project = "Shop"' in cache.store.read_committed(".kundencheck/config.toml", rev=CONFIG_REF)[
-        ".kundencheck/config.toml"]
+    assert (
+        b'project = "Shop"' in cache.store.read_committed(".kundencheck/config.toml", rev=CONFIG_REF)[".kundencheck/config.toml"]
+    )
     assert len(load_runs(cache.store, rev=ANSWERS_REF)[0]) == 2
 
 
@@ -95,8 +97,9 @@ def test_an_answers_branch_nobody_pushed_yet_is_no_answers(tmp_path):
     assert load_runs(cache.store, rev=ANSWERS_REF) == ([], [])
 
 
-@pytest.mark.parametrize("case, problem", [("deleted", FetchProblem.UNREACHABLE), ("no-branch", FetchProblem.NO_BRANCH),
-                                           ("empty", FetchProblem.EMPTY)])
+@pytest.mark.parametrize(
+    "case, problem", [("deleted", FetchProblem.UNREACHABLE), ("no-branch", FetchProblem.NO_BRANCH), ("empty", FetchProblem.EMPTY)]
+)
 def test_a_failed_fetch_keeps_the_last_state_and_says_since_when(tmp_path, case, problem):
     info = client_project(tmp_path, "shop")
     cache = ProjectCache(tmp_path / "cache" / "shop.git")

@@ -180,7 +180,15 @@ def test_the_listed_binding_ids_are_those_of_the_app_and_its_screens():
     from kundencheck.tui.screens.portfolio import PortfolioScreen, ReadOnlyHomeScreen
     from kundencheck.tui.screens.run import RunScreen
 
-    screens = (KundencheckApp, RunScreen, HomeScreen, HistoryScreen, ActionsScreen, PortfolioApp, PortfolioScreen,
-               ReadOnlyHomeScreen)
+    screens = (
+        KundencheckApp,
+        RunScreen,
+        HomeScreen,
+        HistoryScreen,
+        ActionsScreen,
+        PortfolioApp,
+        PortfolioScreen,
+        ReadOnlyHomeScreen,
+    )
     found = {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
     assert binding_ids() == sorted(found)

@@ -32,8 +32,13 @@ Examples:
 
 def _today_option(func):
     return click.option(
-        "--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-        help=N_("Judge due checks and overdue actions as of this day (default: today)."))(func)
+        "--today",
+        "today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        metavar="YYYY-MM-DD",
+        help=N_("Judge due checks and overdue actions as of this day (default: today)."),
+    )(func)
 
 
 def _opens_tui(params: dict) -> bool:
@@ -42,11 +47,17 @@ def _opens_tui(params: dict) -> bool:
 
 
 @group(
-    "portfolio", invoke_without_command=True, epilog=PORTFOLIO_EXAMPLES, starts_app=_opens_tui,
-    help=N_("Every client project at once: a folder with portfolio.toml lists the projects' git remotes; "
-            "`fetch` brings their answers in (only those, with your own git credentials), and the portfolio "
-            "screen, `status`, `report` and `check` show each project's health by its own rules. Without a "
-            "command: the portfolio screen (`enter` opens a project's home and history, read-only)."))
+    "portfolio",
+    invoke_without_command=True,
+    epilog=PORTFOLIO_EXAMPLES,
+    starts_app=_opens_tui,
+    help=N_(
+        "Every client project at once: a folder with portfolio.toml lists the projects' git remotes; "
+        "`fetch` brings their answers in (only those, with your own git credentials), and the portfolio "
+        "screen, `status`, `report` and `check` show each project's health by its own rules. Without a "
+        "command: the portfolio screen (`enter` opens a project's home and history, read-only)."
+    ),
+)
 @click.pass_context
 @guarded
 def portfolio(ctx: click.Context) -> None:
@@ -72,13 +83,15 @@ def _loaded(ctx: click.Context):
 
 @portfolio.command(
     "init",
-    help=N_("Make this folder (or -C DIR) a portfolio: write portfolio.toml, every setting explained in a "
-            "comment, and a .gitignore that keeps the cache of fetched answers out of git. Keep the folder in a "
-            "git repository of its own to share it and run it in CI (docs/portfolio.md)."),
+    help=N_(
+        "Make this folder (or -C DIR) a portfolio: write portfolio.toml, every setting explained in a "
+        "comment, and a .gitignore that keeps the cache of fetched answers out of git. Keep the folder in a "
+        "git repository of its own to share it and run it in CI (docs/portfolio.md)."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck portfolio init
-  kundencheck -C ~/agency/portfolio portfolio init --title "Agentur Beispiel\"""")
+  kundencheck -C ~/agency/portfolio portfolio init --title "Agentur Beispiel\""""),
 )
 @click.option("--title", help=N_("The portfolio's name, shown above its reports."))
 @click.pass_context
@@ -90,8 +103,12 @@ def init(ctx: click.Context, title: str | None) -> None:
     folder = directory_of(ctx).expanduser().absolute()
     path = folder / PORTFOLIO_FILE
     if path.exists() or path.is_symlink():
-        raise UsageError(_("{file} exists already: this folder is a portfolio. Add projects with `kundencheck "
-                           "portfolio add NAME REMOTE`, or edit the file.").format(file=path))
+        raise UsageError(
+            _(
+                "{file} exists already: this folder is a portfolio. Add projects with `kundencheck "
+                "portfolio add NAME REMOTE`, or edit the file."
+            ).format(file=path)
+        )
     if not folder.is_dir():
         raise UsageError(_("{folder} is not a folder. Create it first, or give another with -C.").format(folder=folder))
     ignore = folder / ".gitignore"
@@ -100,18 +117,28 @@ def init(ctx: click.Context, title: str | None) -> None:
         atomic_write(path, init_text(title or "").encode("utf-8"))
         current = ignore.read_text(encoding="utf-8") if ignore.is_file() else ""
         if line not in current.splitlines():
-            atomic_write(ignore, (current + ("" if not current or current.endswith("\n") else "\n") + line + "\n").encode("utf-8"))
+            atomic_write(
+                ignore, (current + ("" if not current or current.endswith("\n") else "\n") + line + "\n").encode("utf-8")
+            )
     except OSError as exc:
-        raise KundencheckError(_("Could not write {file}: {reason}. Check that you may write in {folder}.").format(
-            file=path, reason=exc.strerror or exc, folder=folder)) from None
-    _console().print(_("Wrote {file}. Add the projects with `kundencheck portfolio add NAME REMOTE`, then "
-                       "`kundencheck portfolio fetch`.").format(file=path))
+        raise KundencheckError(
+            _("Could not write {file}: {reason}. Check that you may write in {folder}.").format(
+                file=path, reason=exc.strerror or exc, folder=folder
+            )
+        ) from None
+    _console().print(
+        _(
+            "Wrote {file}. Add the projects with `kundencheck portfolio add NAME REMOTE`, then `kundencheck portfolio fetch`."
+        ).format(file=path)
+    )
 
 
 @portfolio.command(
     "add",
-    help=N_("Add a project to portfolio.toml: NAME (short, unique: letters, digits, . _ -) and REMOTE, the URL "
-            "you would give `git clone` (ssh, https, or a path). The file's comments stay as they are."),
+    help=N_(
+        "Add a project to portfolio.toml: NAME (short, unique: letters, digits, . _ -) and REMOTE, the URL "
+        "you would give `git clone` (ssh, https, or a path). The file's comments stay as they are."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck portfolio add shop git@git.example.com:clients/shop.git --client "Kunde GmbH" --owner Ana
@@ -120,15 +147,16 @@ Examples:
 )
 @click.argument("name")
 @click.argument("remote")
-@click.option("--branch", help=N_("The branch the answers live on (default: what the project's config says, else "
-                                  "the remote's default branch)."))
+@click.option(
+    "--branch",
+    help=N_("The branch the answers live on (default: what the project's config says, else the remote's default branch)."),
+)
 @click.option("--client", default="", help=N_("The client the project is for."))
 @click.option("--owner", default="", help=N_("Who looks after the project in the agency."))
 @click.option("--tag", "tags", multiple=True, help=N_("A tag to group projects by (repeat for more)."))
 @click.pass_context
 @guarded
-def add(ctx: click.Context, name: str, remote: str, branch: str | None, client: str, owner: str,
-        tags: tuple[str, ...]) -> None:
+def add(ctx: click.Context, name: str, remote: str, branch: str | None, client: str, owner: str, tags: tuple[str, ...]) -> None:
     from kundencheck.core.portfolio import ProjectEntry, add_project
     from kundencheck.store.atomic import atomic_write
 
@@ -140,8 +168,11 @@ def add(ctx: click.Context, name: str, remote: str, branch: str | None, client: 
         atomic_write(path, written.encode("utf-8"))
     except OSError as exc:
         raise KundencheckError(_("Could not write {file}: {reason}.").format(file=path, reason=exc.strerror or exc)) from None
-    _console().print(_("Added {name} ({remote}) to {file}. Bring its answers in with `kundencheck portfolio fetch "
-                       "{name}`.").format(name=name, remote=remote, file=path))
+    _console().print(
+        _("Added {name} ({remote}) to {file}. Bring its answers in with `kundencheck portfolio fetch {name}`.").format(
+            name=name, remote=remote, file=path
+        )
+    )
 
 
 # --------------------------------------------------------------------------------- fetch
@@ -149,11 +180,13 @@ def add(ctx: click.Context, name: str, remote: str, branch: str | None, client: 
 
 @portfolio.command(
     "fetch",
-    help=N_("Bring every project's config and answers (or those of the projects NAMES) into the portfolio's cache: "
-            "only those files, fetched with your own git credentials and settings, never prompting. Projects are "
-            "fetched in parallel, each within the time limit of portfolio.toml; an interrupted fetch is taken up "
-            "by the next. A remote that cannot be reached keeps its last fetched state, shown as unreachable; "
-            "whether that fails the gate is `[check] unreachable` in portfolio.toml."),
+    help=N_(
+        "Bring every project's config and answers (or those of the projects NAMES) into the portfolio's cache: "
+        "only those files, fetched with your own git credentials and settings, never prompting. Projects are "
+        "fetched in parallel, each within the time limit of portfolio.toml; an interrupted fetch is taken up "
+        "by the next. A remote that cannot be reached keeps its last fetched state, shown as unreachable; "
+        "whether that fails the gate is `[check] unreachable` in portfolio.toml."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck portfolio fetch                every project
@@ -165,10 +198,18 @@ are listed; `kundencheck portfolio check` decides whether that fails);
 2 on a usage or portfolio.toml error; 130 when interrupted."""),
 )
 @click.argument("names", nargs=-1)
-@click.option("--jobs", type=click.IntRange(1, 32), default=None,
-              help=N_("How many projects are fetched at the same time (default: [fetch] jobs, 8)."))
-@click.option("--timeout", type=click.IntRange(5, 3600), default=None,
-              help=N_("Seconds one project's fetch may take (default: [fetch] timeout, 120)."))
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 32),
+    default=None,
+    help=N_("How many projects are fetched at the same time (default: [fetch] jobs, 8)."),
+)
+@click.option(
+    "--timeout",
+    type=click.IntRange(5, 3600),
+    default=None,
+    help=N_("Seconds one project's fetch may take (default: [fetch] timeout, 120)."),
+)
 @click.pass_context
 @guarded
 def fetch(ctx: click.Context, names: tuple[str, ...], jobs: int | None, timeout: int | None) -> None:
@@ -177,33 +218,47 @@ def fetch(ctx: click.Context, names: tuple[str, ...], jobs: int | None, timeout:
     loaded = _loaded(ctx)
     entries = select(loaded.portfolio, names)
     if not entries:
-        _console().print(_("{file} lists no projects yet: add one with `kundencheck portfolio add NAME REMOTE`.").format(
-            file=loaded.file))
+        _console().print(
+            _("{file} lists no projects yet: add one with `kundencheck portfolio add NAME REMOTE`.").format(file=loaded.file)
+        )
         return
     err = _console(stderr=True)
     cancel = threading.Event()
     with _FetchProgress(err, len(entries)) as progress:
         try:
-            reports = fetch_projects(loaded, entries, jobs=jobs, timeout=timeout, cancel=cancel,
-                                     on_start=progress.started, on_done=progress.done)
+            reports = fetch_projects(
+                loaded, entries, jobs=jobs, timeout=timeout, cancel=cancel, on_start=progress.started, on_done=progress.done
+            )
         except KeyboardInterrupt:
             cancel.set()
             interrupted = True
         else:
             interrupted = False
     if interrupted:
-        err.print("kundencheck: " + _("Interrupted: the fetches under way were stopped. What came in is kept; the next "
-                                      "`kundencheck portfolio fetch` takes them up."), style="bold red")
+        err.print(
+            "kundencheck: "
+            + _(
+                "Interrupted: the fetches under way were stopped. What came in is kept; the next "
+                "`kundencheck portfolio fetch` takes them up."
+            ),
+            style="bold red",
+        )
         raise SystemExit(130)
     failed = [r for r in reports if r.error is not None]
     changed = sum(1 for r in reports if r.fetched is not None and r.fetched.changed)
     new_files = sum(r.fetched.new_files for r in reports if r.fetched is not None)
-    _console().print(_("Fetched {ok} of {n} projects: {changed} with news, {files} new answers files.").format(
-        ok=len(reports) - len(failed), n=len(reports), changed=changed, files=new_files))
+    _console().print(
+        _("Fetched {ok} of {n} projects: {changed} with news, {files} new answers files.").format(
+            ok=len(reports) - len(failed), n=len(reports), changed=changed, files=new_files
+        )
+    )
     if progress.progress is not None:  # in a terminal: said here, not line by line as they ended
         for report in failed:
-            err.print(_("kundencheck: {name}: {problem}").format(
-                name=report.entry.name, problem=fetch_problem_text(report.error, report.entry)))
+            err.print(
+                _("kundencheck: {name}: {problem}").format(
+                    name=report.entry.name, problem=fetch_problem_text(report.error, report.entry)
+                )
+            )
 
 
 class _FetchProgress:
@@ -228,8 +283,15 @@ class _FetchProgress:
                 TimeElapsedColumn,
             )
 
-            self.progress = Progress(TextColumn(_("Fetching")), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                     TextColumn("{task.description}"), console=self.console, transient=True)
+            self.progress = Progress(
+                TextColumn(_("Fetching")),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.description}"),
+                console=self.console,
+                transient=True,
+            )
             self.progress.__enter__()
             self.task = self.progress.add_task("", total=self.total)
         return self
@@ -255,12 +317,17 @@ class _FetchProgress:
                 return
         if report.fetched is not None:
             fetched = report.fetched
-            line = (_("{name}: {n} new answers files ({seconds:.1f} s)").format(
-                name=report.entry.name, n=fetched.new_files, seconds=report.seconds) if fetched.changed else
-                _("{name}: nothing new ({seconds:.1f} s)").format(name=report.entry.name, seconds=report.seconds))
+            line = (
+                _("{name}: {n} new answers files ({seconds:.1f} s)").format(
+                    name=report.entry.name, n=fetched.new_files, seconds=report.seconds
+                )
+                if fetched.changed
+                else _("{name}: nothing new ({seconds:.1f} s)").format(name=report.entry.name, seconds=report.seconds)
+            )
         else:
             line = _("{name}: not fetched: {problem}").format(
-                name=report.entry.name, problem=one_line(fetch_problem_text(report.error, report.entry), 600))
+                name=report.entry.name, problem=one_line(fetch_problem_text(report.error, report.entry), 600)
+            )
         self.console.print(line)
 
     def _describe(self) -> None:
@@ -279,24 +346,30 @@ def fetch_problem_text(error, entry) -> str:
     said = one_line(error.reason, 300)
     remote = entry.remote
     texts = {
-        FetchProblem.UNREACHABLE: _("the remote {remote} could not be reached, or has no repository there (git said: "
-                                    "{said}). Check the URL in portfolio.toml and that `git ls-remote {remote}` works "
-                                    "in this terminal; the last fetched state is shown meanwhile."),
-        FetchProblem.AUTH: _("the remote {remote} did not let us in (git said: {said}). Make `git ls-remote {remote}` "
-                             "work in this terminal (your ssh key in the agent, a credential helper, or a deploy key "
-                             "in CI); kundencheck never asks for a password."),
-        FetchProblem.NO_BRANCH: _("the remote {remote} has no branch {branch}. Fix or remove `branch` of this project "
-                                  "in portfolio.toml."),
+        FetchProblem.UNREACHABLE: _(
+            "the remote {remote} could not be reached, or has no repository there (git said: "
+            "{said}). Check the URL in portfolio.toml and that `git ls-remote {remote}` works "
+            "in this terminal; the last fetched state is shown meanwhile."
+        ),
+        FetchProblem.AUTH: _(
+            "the remote {remote} did not let us in (git said: {said}). Make `git ls-remote {remote}` "
+            "work in this terminal (your ssh key in the agent, a credential helper, or a deploy key "
+            "in CI); kundencheck never asks for a password."
+        ),
+        FetchProblem.NO_BRANCH: _(
+            "the remote {remote} has no branch {branch}. Fix or remove `branch` of this project in portfolio.toml."
+        ),
         FetchProblem.EMPTY: _("the remote {remote} has no commits yet: there is nothing to fetch."),
-        FetchProblem.TIMEOUT: _("the fetch from {remote} took longer than {seconds:.0f} seconds and was stopped. What "
-                                "came in is kept; the next fetch takes it up (raise [fetch] timeout in portfolio.toml "
-                                "for a slow remote)."),
+        FetchProblem.TIMEOUT: _(
+            "the fetch from {remote} took longer than {seconds:.0f} seconds and was stopped. What "
+            "came in is kept; the next fetch takes it up (raise [fetch] timeout in portfolio.toml "
+            "for a slow remote)."
+        ),
         FetchProblem.INTERRUPTED: _("interrupted; the next fetch takes it up."),
         FetchProblem.BUSY: _("another kundencheck is fetching this project right now; try again when it is done."),
         FetchProblem.FAILED: _("git could not fetch from {remote}: {said}"),
     }
-    return texts[error.problem].format(remote=remote, said=said, branch=error.branch or entry.branch or "",
-                                       seconds=error.seconds)
+    return texts[error.problem].format(remote=remote, said=said, branch=error.branch or entry.branch or "", seconds=error.seconds)
 
 
 # --------------------------------------------------------------------------------- status, report, check
@@ -317,21 +390,32 @@ _SUFFIXES = {".html": "html", ".htm": "html", ".json": "json", ".md": "md", ".cs
 
 @portfolio.command(
     "status",
-    help=N_("Every project at once, the worst first: per phase the verdict of the project's own rules (✘ errors, ⚠ "
-            "warnings, ✔ ok, as `kundencheck check` and `status` give it in the project) with its trend, overdue "
-            "actions, whether a check is due, and when it was fetched (a remote that could not be reached: "
-            "\"unreachable since\" and its last fetched state). Reads what `kundencheck portfolio fetch` brought."),
+    help=N_(
+        "Every project at once, the worst first: per phase the verdict of the project's own rules (✘ errors, ⚠ "
+        "warnings, ✔ ok, as `kundencheck check` and `status` give it in the project) with its trend, overdue "
+        "actions, whether a check is due, and when it was fetched (a remote that could not be reached: "
+        '"unreachable since" and its last fetched state). Reads what `kundencheck portfolio fetch` brought.'
+    ),
     epilog=N_("""\
 Examples:
   kundencheck portfolio status
   kundencheck portfolio status --format json       for scripts (docs/portfolio.md)
   kundencheck portfolio status --format csv -o portfolio.csv"""),
 )
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default=None,
-              help=N_("text (default), md, json, html (one self-contained page) or csv; with -o, the file's suffix "
-                      "chooses."))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=N_("Write to this file instead of standard output."))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default=None,
+    help=N_("text (default), md, json, html (one self-contained page) or csv; with -o, the file's suffix chooses."),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=N_("Write to this file instead of standard output."),
+)
 @_today_option
 @click.pass_context
 @guarded
@@ -341,17 +425,29 @@ def status(ctx: click.Context, fmt: str | None, output: Path | None, today: dt.d
 
 @portfolio.command(
     "report",
-    help=N_("The portfolio as a report to publish or send: the same as `status`, as one self-contained HTML page "
-            "(no network, no scripts; the default with -o FILE.html), Markdown, JSON, CSV or text."),
+    help=N_(
+        "The portfolio as a report to publish or send: the same as `status`, as one self-contained HTML page "
+        "(no network, no scripts; the default with -o FILE.html), Markdown, JSON, CSV or text."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck portfolio report -o public/index.html   a static page (docs/portfolio.md: a scheduled CI job)
   kundencheck portfolio report --format md            Markdown for a wiki"""),
 )
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default=None,
-              help=N_("html (default with -o FILE.html), md (default otherwise), json, csv or text."))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=N_("Write to this file instead of standard output."))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default=None,
+    help=N_("html (default with -o FILE.html), md (default otherwise), json, csv or text."),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=N_("Write to this file instead of standard output."),
+)
 @_today_option
 @click.pass_context
 @guarded
@@ -373,7 +469,6 @@ def _show(ctx: click.Context, fmt: str, output: Path | None, today: dt.datetime 
     portfolio = loaded.portfolio
     if fmt == "text":
         if output is not None:
-
             buffer = _text_console()
             _print_status(buffer, healths, _today(today), portfolio.title)
             _write(output, buffer.file.getvalue())
@@ -388,8 +483,9 @@ def _text_console():
 
     from kundencheck.cli.common import _clean_console_class
 
-    return _clean_console_class()(file=io.StringIO(), highlight=False, markup=False, emoji=False, soft_wrap=True,
-                                  width=200, color_system=None)
+    return _clean_console_class()(
+        file=io.StringIO(), highlight=False, markup=False, emoji=False, soft_wrap=True, width=200, color_system=None
+    )
 
 
 def _print_status(console, healths, today: dt.date, title: str) -> None:
@@ -408,8 +504,9 @@ def _print_status(console, healths, today: dt.date, title: str) -> None:
 
     styles = {"error": "bold red", "warning": "yellow", "ok": "green", "": "dim"}
     heading = one_line(title, 100) if title else _("kundencheck portfolio")
-    console.print(_("{title} on {day}: {n} projects, the worst first").format(title=heading, day=today.isoformat(),
-                                                                            n=len(healths)))
+    console.print(
+        _("{title} on {day}: {n} projects, the worst first").format(title=heading, day=today.isoformat(), n=len(healths))
+    )
     if not healths:
         console.print(_("No projects yet: add one with `kundencheck portfolio add NAME REMOTE`."))
         return
@@ -425,10 +522,15 @@ def _print_status(console, healths, today: dt.date, title: str) -> None:
             cells.append(Text(text, style=styles[verdict_level(verdict)]))
         fetched = Text(state_words(health), style="bold red" if health.state != "ok" else "dim")
         due = health.due()
-        table.add_row(Text(health.name, style="bold").append(f"\n{one_line(health.title, 40)}", style=""),
-                      one_line(health.client, 30), one_line(health.entry.owner, 20), *cells,
-                      Text(str(health.overdue), style="bold red") if health.overdue else "",
-                      Text(due_words(health), style="bold red" if due is not None and due.is_due else ""), fetched)
+        table.add_row(
+            Text(health.name, style="bold").append(f"\n{one_line(health.title, 40)}", style=""),
+            one_line(health.client, 30),
+            one_line(health.entry.owner, 20),
+            *cells,
+            Text(str(health.overdue), style="bold red") if health.overdue else "",
+            Text(due_words(health), style="bold red" if due is not None and due.is_due else ""),
+            fetched,
+        )
     _print_table(console, table)
     console.print(Text(legend(), style="dim"))
     broken = [h for h in healths if h.error]
@@ -448,12 +550,22 @@ could not be fetched and [check] unreachable = "error" in portfolio.toml),
 
 
 @portfolio.command(
-    "check", epilog=CHECK_EXAMPLES,
-    help=N_("The portfolio's gate: exit 1 when any project fails its own rules (its [check] table, as `kundencheck "
-            "check` judges it in its repository), or a project could not be fetched and [check] unreachable in "
-            "portfolio.toml makes that an error. The same formats as `kundencheck check`."))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
-              help=N_("text for people, json for scripts, github for GitHub Actions annotations."))
+    "check",
+    epilog=CHECK_EXAMPLES,
+    help=N_(
+        "The portfolio's gate: exit 1 when any project fails its own rules (its [check] table, as `kundencheck "
+        "check` judges it in its repository), or a project could not be fetched and [check] unreachable in "
+        "portfolio.toml makes that an error. The same formats as `kundencheck check`."
+    ),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help=N_("text for people, json for scripts, github for GitHub Actions annotations."),
+)
 @_today_option
 @click.pass_context
 @guarded
@@ -489,8 +601,11 @@ def _print_check(result, title: str) -> None:
 
     console = _console()
     heading = one_line(title, 100) if title else _("kundencheck portfolio")
-    console.print(_("kundencheck portfolio check of {title} on {day}: {n} projects").format(
-        title=heading, day=result.today.isoformat(), n=len(result.healths)))
+    console.print(
+        _("kundencheck portfolio check of {title} on {day}: {n} projects").format(
+            title=heading, day=result.today.isoformat(), n=len(result.healths)
+        )
+    )
     passed = []
     for health in result.healths:
         own = result.of(health)
@@ -512,8 +627,12 @@ def _print_check(result, title: str) -> None:
             console.print(Text("  " + _("• note: "), style="dim").append(note))
     if passed:
         console.print(Text(_("✔ passed: {projects}").format(projects=", ".join(passed)), style="green"))
-    console.print(Text(("✘ " if not result.passed else "✔ ") + summary_line(result),
-                       style="bold red" if not result.passed else ("yellow" if result.warnings else "green")))
+    console.print(
+        Text(
+            ("✘ " if not result.passed else "✔ ") + summary_line(result),
+            style="bold red" if not result.passed else ("yellow" if result.warnings else "green"),
+        )
+    )
 
 
 # --------------------------------------------------------------------------------- the TUI
@@ -542,5 +661,8 @@ def _write(output: Path | None, text: str) -> None:
     try:
         atomic_write(output, text.encode("utf-8"))
     except OSError as exc:
-        raise KundencheckError(_("Could not write {file}: {reason}. Check the folder exists and that you may write "
-                                 "there.").format(file=output, reason=exc.strerror or exc)) from None
+        raise KundencheckError(
+            _("Could not write {file}: {reason}. Check the folder exists and that you may write there.").format(
+                file=output, reason=exc.strerror or exc
+            )
+        ) from None

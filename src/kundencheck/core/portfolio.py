@@ -103,8 +103,7 @@ def portfolio_from_dict(data: dict[str, Any], shown: str = PORTFOLIO_FILE, text:
     raw text, adds the line to messages."""
 
     def fail(key: str, problem: str, line: int | None = None) -> PortfolioError:
-        return PortfolioError(setting_problem(shown, line if line is not None else _line_of(text, key), key, problem),
-                              key=key)
+        return PortfolioError(setting_problem(shown, line if line is not None else _line_of(text, key), key, problem), key=key)
 
     for key in data:
         if key not in _TOP:
@@ -114,16 +113,22 @@ def portfolio_from_dict(data: dict[str, Any], shown: str = PORTFOLIO_FILE, text:
         raise fail("title", _("must be one line of text, at most 200 characters."))
     language = data.get("language")
     if language is not None and language not in ("de", "en"):
-        raise fail("language", _("{value} is not supported. Allowed: \"de\", \"en\".").format(value=describe_value(language)))
+        raise fail("language", _('{value} is not supported. Allowed: "de", "en".').format(value=describe_value(language)))
     fetch = _table(data, "fetch", _FETCH, fail)
     jobs = fetch.get("jobs", DEFAULT_JOBS)
     if not _whole(jobs, 1, MAX_JOBS):
-        raise fail("fetch.jobs", _("must be a whole number from 1 to {most}: how many projects are fetched at the "
-                                   "same time.").format(most=MAX_JOBS))
+        raise fail(
+            "fetch.jobs",
+            _("must be a whole number from 1 to {most}: how many projects are fetched at the same time.").format(most=MAX_JOBS),
+        )
     timeout = fetch.get("timeout", DEFAULT_TIMEOUT)
     if not _whole(timeout, MIN_TIMEOUT, MAX_TIMEOUT):
-        raise fail("fetch.timeout", _("must be a whole number of seconds from {least} to {most}: how long one "
-                                      "project's fetch may take.").format(least=MIN_TIMEOUT, most=MAX_TIMEOUT))
+        raise fail(
+            "fetch.timeout",
+            _("must be a whole number of seconds from {least} to {most}: how long one project's fetch may take.").format(
+                least=MIN_TIMEOUT, most=MAX_TIMEOUT
+            ),
+        )
     check = _table(data, "check", _CHECK, fail)
     unreachable = check.get("unreachable", DEFAULT_UNREACHABLE)
     if unreachable not in CHECK_LEVELS:
@@ -132,23 +137,38 @@ def portfolio_from_dict(data: dict[str, Any], shown: str = PORTFOLIO_FILE, text:
     if not isinstance(raw_projects, list):
         raise fail("projects", _("must be tables written [[projects]], one for each project."))
     if len(raw_projects) > MAX_PROJECTS:
-        raise fail("projects", _("lists {n} projects; at most {most} are allowed.").format(
-            n=len(raw_projects), most=MAX_PROJECTS))
+        raise fail(
+            "projects", _("lists {n} projects; at most {most} are allowed.").format(n=len(raw_projects), most=MAX_PROJECTS)
+        )
     projects: list[ProjectEntry] = []
     seen: dict[str, int] = {}
     for index, raw in enumerate(raw_projects):
         entry = _project(raw, index, text, shown)
         folded = entry.name.casefold()
         if folded in seen:
-            raise PortfolioError(setting_problem(
-                shown, _key_in_table_line(text, entry.line or None, "name"), f"projects[{index + 1}].name",
-                _("{name} is the name of project {other} already. Each project needs a name of its own (it names "
-                  "its folder in {cache}/).").format(name=repr(entry.name), other=seen[folded] + 1, cache=CACHE_DIR)),
-                key=f"projects[{index + 1}].name")
+            raise PortfolioError(
+                setting_problem(
+                    shown,
+                    _key_in_table_line(text, entry.line or None, "name"),
+                    f"projects[{index + 1}].name",
+                    _(
+                        "{name} is the name of project {other} already. Each project needs a name of its own (it names "
+                        "its folder in {cache}/)."
+                    ).format(name=repr(entry.name), other=seen[folded] + 1, cache=CACHE_DIR),
+                ),
+                key=f"projects[{index + 1}].name",
+            )
         seen[folded] = index
         projects.append(entry)
-    return Portfolio(projects=tuple(projects), title=title, language=language, jobs=jobs, timeout=timeout,
-                     unreachable=unreachable, source=shown)
+    return Portfolio(
+        projects=tuple(projects),
+        title=title,
+        language=language,
+        jobs=jobs,
+        timeout=timeout,
+        unreachable=unreachable,
+        source=shown,
+    )
 
 
 def _table(data: dict[str, Any], name: str, allowed: set[str], fail) -> dict[str, Any]:
@@ -176,15 +196,18 @@ def _project(raw: Any, index: int, text: str, shown: str) -> ProjectEntry:
         return PortfolioError(setting_problem(shown, line, dotted, problem), key=dotted)
 
     if not isinstance(raw, dict):
-        raise fail(None, _("must be a table ([[projects]]) with name and remote, found {found}.").format(
-            found=describe_value(raw)))
+        raise fail(
+            None, _("must be a table ([[projects]]) with name and remote, found {found}.").format(found=describe_value(raw))
+        )
     for key in raw:
         if key not in _PROJECT:
             raise fail(key, _("unknown key. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(_PROJECT))))
     for key in ("name", "remote"):
         if key not in raw:
-            raise fail(None, _("has no {key}. Every project needs a name and a remote (the URL you would give "
-                               "`git clone`).").format(key=key))
+            raise fail(
+                None,
+                _("has no {key}. Every project needs a name and a remote (the URL you would give `git clone`).").format(key=key),
+            )
     name = raw["name"]
     problem = name_problem(name)
     if problem:
@@ -194,7 +217,7 @@ def _project(raw: Any, index: int, text: str, shown: str) -> ProjectEntry:
         raise fail("remote", problem)
     branch = raw.get("branch")
     if branch is not None:
-        problem = branch_problem(branch) if isinstance(branch, str) else _("must be a branch name such as \"kundencheck\".")
+        problem = branch_problem(branch) if isinstance(branch, str) else _('must be a branch name such as "kundencheck".')
         if problem:
             raise fail("branch", problem)
     values = {}
@@ -204,11 +227,21 @@ def _project(raw: Any, index: int, text: str, shown: str) -> ProjectEntry:
             raise fail(key, _("must be one line of text, at most 200 characters."))
         values[key] = value
     tags = raw.get("tags", [])
-    if not isinstance(tags, list) or len(tags) > 20 or not all(
-            isinstance(t, str) and t.strip() and "\n" not in t and len(t) <= 40 for t in tags):
+    if (
+        not isinstance(tags, list)
+        or len(tags) > 20
+        or not all(isinstance(t, str) and t.strip() and "\n" not in t and len(t) <= 40 for t in tags)
+    ):
         raise fail("tags", _('must be a list of up to 20 short words, e.g. ["retainer", "b2b"].'))
-    return ProjectEntry(name=name, remote=raw["remote"], branch=branch, client=values["client"],
-                        owner=values["owner"], tags=tuple(t.strip() for t in tags), line=header or 0)
+    return ProjectEntry(
+        name=name,
+        remote=raw["remote"],
+        branch=branch,
+        client=values["client"],
+        owner=values["owner"],
+        tags=tuple(t.strip() for t in tags),
+        line=header or 0,
+    )
 
 
 def name_problem(name: Any) -> str | None:
@@ -216,26 +249,35 @@ def name_problem(name: Any) -> str | None:
     folder in the cache, so: letters, digits, dots, dashes and underscores."""
     if isinstance(name, str) and _NAME.fullmatch(name) and name.casefold() not in (".", ".."):
         return None
-    return _("{name} is not a project name kundencheck can use: up to 64 letters, digits, dots, dashes and "
-             "underscores, starting with a letter or digit (it names the project's folder in {cache}/), e.g. "
-             "\"shop-relaunch\".").format(name=describe_value(name), cache=CACHE_DIR)
+    return _(
+        "{name} is not a project name kundencheck can use: up to 64 letters, digits, dots, dashes and "
+        "underscores, starting with a letter or digit (it names the project's folder in {cache}/), e.g. "
+        '"shop-relaunch".'
+    ).format(name=describe_value(name), cache=CACHE_DIR)
 
 
 def remote_problem(remote: Any) -> str | None:
     """Why ``remote`` cannot be a project's remote, or None. Whatever git understands is fine
     (ssh, https, file, a path); git itself says whether it can be reached."""
     if not isinstance(remote, str) or not remote.strip():
-        return _("must be the URL of the project's repository, as you would give it to `git clone` (e.g. "
-                 "\"git@git.example.com:clients/shop.git\" or \"https://git.example.com/clients/shop.git\").")
+        return _(
+            "must be the URL of the project's repository, as you would give it to `git clone` (e.g. "
+            '"git@git.example.com:clients/shop.git" or "https://git.example.com/clients/shop.git").'
+        )
     if remote != remote.strip() or any(c < " " or c == "\x7f" for c in remote) or len(remote) > 2000:
-        return _("{remote} has spaces at either end, control characters or more than 2,000 characters; give the "
-                 "URL as `git clone` takes it.").format(remote=describe_value(remote))
+        return _(
+            "{remote} has spaces at either end, control characters or more than 2,000 characters; give the "
+            "URL as `git clone` takes it."
+        ).format(remote=describe_value(remote))
     if remote.startswith("-"):
-        return _("{remote} starts with a dash, which git would read as an option. Give the URL as `git clone` "
-                 "takes it.").format(remote=describe_value(remote))
+        return _("{remote} starts with a dash, which git would read as an option. Give the URL as `git clone` takes it.").format(
+            remote=describe_value(remote)
+        )
     if remote.lower().startswith(_COMMAND_TRANSPORTS):
-        return _("{remote} uses a git transport that runs a program given in the URL; a portfolio only fetches "
-                 "over ssh, https, git or from a path.").format(remote=describe_value(remote))
+        return _(
+            "{remote} uses a git transport that runs a program given in the URL; a portfolio only fetches "
+            "over ssh, https, git or from a path."
+        ).format(remote=describe_value(remote))
     return None
 
 
@@ -301,38 +343,49 @@ def init_text(title: str = "") -> str:
 
     shown_title = tomlkit.item(title or _("Our client projects")).as_string()
     lines = [
-        *_comment(_("kundencheck portfolio: every client project at once (docs/portfolio.md). "
-                    "`kundencheck portfolio add NAME REMOTE` adds a project, `kundencheck portfolio fetch` brings "
-                    "their answers into {cache}/ (kept out of git by .gitignore), `kundencheck portfolio` shows "
-                    "them.").format(cache=CACHE_DIR)),
+        *_comment(
+            _(
+                "kundencheck portfolio: every client project at once (docs/portfolio.md). "
+                "`kundencheck portfolio add NAME REMOTE` adds a project, `kundencheck portfolio fetch` brings "
+                "their answers into {cache}/ (kept out of git by .gitignore), `kundencheck portfolio` shows "
+                "them."
+            ).format(cache=CACHE_DIR)
+        ),
         "",
         *_comment(_("The name of the portfolio, shown above its reports. Any text.")),
         f"title = {shown_title}",
         "",
-        *_comment(_('The language of the reports, "de" or "en". Commented out: your own setting (user config), '
-                    "else LANG.")),
+        *_comment(_('The language of the reports, "de" or "en". Commented out: your own setting (user config), else LANG.')),
         '# language = "de"',
         "",
         "[fetch]",
         *_comment(_("How many projects are fetched at the same time (1 to {most}).").format(most=MAX_JOBS)),
         f"jobs = {DEFAULT_JOBS}",
-        *_comment(_("Seconds one project's fetch may take ({least} to {most}); a project that takes longer is "
-                    "shown with its last fetched state, as unreachable.").format(least=MIN_TIMEOUT, most=MAX_TIMEOUT)),
+        *_comment(
+            _(
+                "Seconds one project's fetch may take ({least} to {most}); a project that takes longer is "
+                "shown with its last fetched state, as unreachable."
+            ).format(least=MIN_TIMEOUT, most=MAX_TIMEOUT)
+        ),
         f"timeout = {DEFAULT_TIMEOUT}",
         "",
         "[check]",
-        *_comment(_('What a remote that cannot be reached does to `kundencheck portfolio check`: "error" fails it, '
-                    '"warning" reports it, "off" ignores it. Its last fetched answers are judged either way.')),
+        *_comment(
+            _(
+                'What a remote that cannot be reached does to `kundencheck portfolio check`: "error" fails it, '
+                '"warning" reports it, "off" ignores it. Its last fetched answers are judged either way.'
+            )
+        ),
         f'unreachable = "{DEFAULT_UNREACHABLE}"',
         "",
         *_comment(_("One table for each project (`kundencheck portfolio add` writes them):")),
         "# [[projects]]",
-        "# name = \"shop\"" + "  " + _comment(_("short and unique: letters, digits, . _ -"))[0],
-        "# remote = \"git@git.example.com:clients/shop.git\"" + "  " + _comment(_("what you would give `git clone`"))[0],
-        "# branch = \"kundencheck\"" + "  " + _comment(_("where the answers live; left out: the project's config says"))[0],
-        "# client = \"Kunde GmbH\"",
-        "# owner = \"Ana\"",
-        "# tags = [\"retainer\"]",
+        '# name = "shop"' + "  " + _comment(_("short and unique: letters, digits, . _ -"))[0],
+        '# remote = "git@git.example.com:clients/shop.git"' + "  " + _comment(_("what you would give `git clone`"))[0],
+        '# branch = "kundencheck"' + "  " + _comment(_("where the answers live; left out: the project's config says"))[0],
+        '# client = "Kunde GmbH"',
+        '# owner = "Ana"',
+        '# tags = ["retainer"]',
     ]
     text = "\n".join(lines) + "\n"
     portfolio_from_bytes(text.encode("utf-8"))  # what init writes must read back
@@ -349,19 +402,36 @@ def add_project(text: str, entry: ProjectEntry, shown: str = PORTFOLIO_FILE) -> 
     taken = before.project(entry.name)
     if taken is not None:
         number = before.projects.index(taken) + 1
-        raise PortfolioError(setting_problem(shown, _key_in_table_line(text, taken.line or None, "name"),
-                                             f"projects[{number}].name", _(
-            "a project named {name} is in the portfolio already (remote {remote}). Choose another name, or edit "
-            "that project's table in the file.").format(name=repr(taken.name), remote=taken.remote)),
-                             key=f"projects[{number}].name")
-    values = {"name": entry.name, "remote": entry.remote, "branch": entry.branch, "client": entry.client,
-              "owner": entry.owner, "tags": list(entry.tags)}
+        raise PortfolioError(
+            setting_problem(
+                shown,
+                _key_in_table_line(text, taken.line or None, "name"),
+                f"projects[{number}].name",
+                _(
+                    "a project named {name} is in the portfolio already (remote {remote}). Choose another name, or edit "
+                    "that project's table in the file."
+                ).format(name=repr(taken.name), remote=taken.remote),
+            ),
+            key=f"projects[{number}].name",
+        )
+    values = {
+        "name": entry.name,
+        "remote": entry.remote,
+        "branch": entry.branch,
+        "client": entry.client,
+        "owner": entry.owner,
+        "tags": list(entry.tags),
+    }
     # Appended as text: the file above stays byte for byte as it was, comments and all.
-    lines = ["[[projects]]"] + [f"{key} = {tomlkit.item(value).as_string()}" for key, value in values.items()
-                                   if value or key in ("name", "remote")]
+    lines = ["[[projects]]"] + [
+        f"{key} = {tomlkit.item(value).as_string()}" for key, value in values.items() if value or key in ("name", "remote")
+    ]
     written = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
     after = portfolio_from_bytes(written.encode("utf-8"), shown)  # raises, naming the key, for a bad entry
     if len(after.projects) != len(before.projects) + 1:
-        raise PortfolioError(_("{file}: the project could not be added as a [[projects]] table at the end of the "
-                               "file; add it by hand.").format(file=shown))
+        raise PortfolioError(
+            _("{file}: the project could not be added as a [[projects]] table at the end of the file; add it by hand.").format(
+                file=shown
+            )
+        )
     return written

@@ -79,9 +79,16 @@ class FetchFacts(NamedTuple):
 DOCUMENT_VERSION = 1
 
 
-def health_document(summary: HistorySummary, problems: Iterable[str] = (), *,
-                    levels: Mapping[str, str] | None = None, parameters: Mapping[str, Mapping[str, int]] | None = None,
-                    title: str = "", client: str = "", set_up: bool = True) -> dict[str, Any]:
+def health_document(
+    summary: HistorySummary,
+    problems: Iterable[str] = (),
+    *,
+    levels: Mapping[str, str] | None = None,
+    parameters: Mapping[str, Mapping[str, int]] | None = None,
+    title: str = "",
+    client: str = "",
+    set_up: bool = True,
+) -> dict[str, Any]:
     """Everything the views show of a project, judged by its own rules (``levels`` and
     ``parameters``: its config's ``[check]`` table) as ``kundencheck check`` and ``status``
     judge it in its repository, as plain data: ``check`` is the document ``kundencheck check
@@ -96,23 +103,39 @@ def health_document(summary: HistorySummary, problems: Iterable[str] = (), *,
     phases: dict[str, Any] = {}
     for phase, verdict in verdicts(summary, levels, parameters).items():
         status = summary.phase(phase)
-        phases[phase] = {"passed": verdict.passed, "errors": len(verdict.errors), "warnings": len(verdict.warnings),
-                         "words": verdict_words(verdict), "trend": _phase_trend(status.trend if status else {}).value,
-                         "runs": status.runs if status is not None else 0,
-                         "findings": [finding_dict(f) for f in verdict.findings]}
+        phases[phase] = {
+            "passed": verdict.passed,
+            "errors": len(verdict.errors),
+            "warnings": len(verdict.warnings),
+            "words": verdict_words(verdict),
+            "trend": _phase_trend(status.trend if status else {}).value,
+            "runs": status.runs if status is not None else 0,
+            "findings": [finding_dict(f) for f in verdict.findings],
+        }
     current = summary.phase(summary.current_phase)
     due = current.due if current is not None else _no_check(summary)
     last = max((run_time(run) for run in summary.runs), default=None)
     return {
-        "version": DOCUMENT_VERSION, "title": title, "client": client, "set_up": set_up,
-        "current_phase": summary.current_phase, "today": summary.today.isoformat(),
-        "runs": len(summary.runs), "last_run": last.date().isoformat() if last is not None else None,
-        "open_actions": len(summary.open_actions()), "overdue_actions": len(summary.overdue_actions()),
-        "problems": problems, "due": due_dict(due), "phases": phases,
-        "check": result_dict(result), "shown": [f.shown for f in result.findings],
+        "version": DOCUMENT_VERSION,
+        "title": title,
+        "client": client,
+        "set_up": set_up,
+        "current_phase": summary.current_phase,
+        "today": summary.today.isoformat(),
+        "runs": len(summary.runs),
+        "last_run": last.date().isoformat() if last is not None else None,
+        "open_actions": len(summary.open_actions()),
+        "overdue_actions": len(summary.overdue_actions()),
+        "problems": problems,
+        "due": due_dict(due),
+        "phases": phases,
+        "check": result_dict(result),
+        "shown": [f.shown for f in result.findings],
         "more": [[rule, phase, count] for rule, phase, count in result.more],
-        "key_signals": [{"item": s.item, "title": s.title, "band": s.band, "trend": s.trend.value, "sprint": s.sprint}
-                        for s in _key_signals(summary)],
+        "key_signals": [
+            {"item": s.item, "title": s.title, "band": s.band, "trend": s.trend.value, "sprint": s.sprint}
+            for s in _key_signals(summary)
+        ],
     }
 
 
@@ -146,8 +169,9 @@ def _key_signals(summary: HistorySummary) -> list[KeySignal]:
     for change in changes(picture.values(), previous_picture(summary.pictures, picture), checklist):
         if change.key_signal:
             item = checklist.item(change.item) if checklist is not None else None
-            found.append(KeySignal(change.item, item.label if item is not None else change.item, change.band,
-                                   change.trend, picture.sprint))
+            found.append(
+                KeySignal(change.item, item.label if item is not None else change.item, change.band, change.trend, picture.sprint)
+            )
     return found
 
 
@@ -285,8 +309,15 @@ class ProjectHealth:
         found = self.document["phases"].get(phase) if self.document is not None else None
         if found is None:
             return None
-        return PhaseVerdict(found["passed"], found["errors"], found["warnings"], found["words"], Trend(found["trend"]),
-                            found["runs"], found["findings"])
+        return PhaseVerdict(
+            found["passed"],
+            found["errors"],
+            found["warnings"],
+            found["words"],
+            Trend(found["trend"]),
+            found["runs"],
+            found["findings"],
+        )
 
     def trend(self, phase: str) -> Trend:
         verdict = self.verdict(phase)
@@ -301,15 +332,16 @@ class ProjectHealth:
         def day(value: str | None) -> dt.date | None:
             return dt.date.fromisoformat(value) if value else None
 
-        return DueView(due["is_due"], day(due["last_checked"]), day(due["due_on"]), due["days_since"],
-                       due["cadence_days"])
+        return DueView(due["is_due"], day(due["last_checked"]), day(due["due_on"]), due["days_since"], due["cadence_days"])
 
     def findings(self) -> list[FindingView]:
         """Every finding of the project's gate (``shown``: those the text and GitHub outputs list)."""
         if self.check is None:
             return []
-        return [FindingView(f["rule"], f["level"], f["title"], f["message"], f["phase"], shown)
-                for f, shown in zip(self.check["findings"], self.document["shown"])]
+        return [
+            FindingView(f["rule"], f["level"], f["title"], f["message"], f["phase"], shown)
+            for f, shown in zip(self.check["findings"], self.document["shown"])
+        ]
 
     @property
     def notes(self) -> list[str]:
@@ -321,37 +353,68 @@ class ProjectHealth:
         from kundencheck.core.gate import RULE_TITLES
         from kundencheck.core.report import more_text
 
-        return [f"{translate(RULE_TITLES[rule]) if rule in RULE_TITLES else rule}: {more_text(count, phase)}"
-                for rule, phase, count in (self.document or {}).get("more", [])]
+        return [
+            f"{translate(RULE_TITLES[rule]) if rule in RULE_TITLES else rule}: {more_text(count, phase)}"
+            for rule, phase, count in (self.document or {}).get("more", [])
+        ]
 
     def key_signals(self) -> list[KeySignal]:
         if self.document is None:
             return []
-        return [KeySignal(s["item"], s["title"], s["band"], Trend(s["trend"]), s["sprint"])
-                for s in self.document["key_signals"]]
+        return [KeySignal(s["item"], s["title"], s["band"], Trend(s["trend"]), s["sprint"]) for s in self.document["key_signals"]]
 
 
 def check_document(document: Any) -> None:
     """Raise ValueError unless ``document`` has the shape :func:`health_document` gives."""
+
     def need(ok: bool, what: str) -> None:
         if not ok:
             raise ValueError(f"not a health document: {what}")
 
     need(isinstance(document, dict) and document.get("version") == DOCUMENT_VERSION, "version")
-    for key, kind in (("title", str), ("client", str), ("set_up", bool), ("current_phase", str), ("runs", int),
-                      ("open_actions", int), ("overdue_actions", int), ("problems", list), ("due", dict),
-                      ("phases", dict), ("check", dict), ("shown", list), ("more", list), ("key_signals", list)):
+    for key, kind in (
+        ("title", str),
+        ("client", str),
+        ("set_up", bool),
+        ("current_phase", str),
+        ("runs", int),
+        ("open_actions", int),
+        ("overdue_actions", int),
+        ("problems", list),
+        ("due", dict),
+        ("phases", dict),
+        ("check", dict),
+        ("shown", list),
+        ("more", list),
+        ("key_signals", list),
+    ):
         need(isinstance(document.get(key), kind), key)
     check = document["check"]
     need(isinstance(check.get("findings"), list) and len(check["findings"]) == len(document["shown"]), "findings")
-    need(all(isinstance(f, dict) and all(isinstance(f.get(k), str) for k in ("rule", "level", "title", "message", "phase"))
-             for f in check["findings"]), "a finding")
-    need(isinstance(check.get("errors"), int) and isinstance(check.get("warnings"), int)
-         and isinstance(check.get("passed"), bool) and isinstance(check.get("notes"), list), "the check")
+    need(
+        all(
+            isinstance(f, dict) and all(isinstance(f.get(k), str) for k in ("rule", "level", "title", "message", "phase"))
+            for f in check["findings"]
+        ),
+        "a finding",
+    )
+    need(
+        isinstance(check.get("errors"), int)
+        and isinstance(check.get("warnings"), int)
+        and isinstance(check.get("passed"), bool)
+        and isinstance(check.get("notes"), list),
+        "the check",
+    )
     for phase in document["phases"].values():
-        need(isinstance(phase, dict) and isinstance(phase.get("errors"), int) and isinstance(phase.get("warnings"), int)
-             and isinstance(phase.get("words"), str) and isinstance(phase.get("findings"), list)
-             and phase.get("trend") in {t.value for t in Trend}, "a phase")
+        need(
+            isinstance(phase, dict)
+            and isinstance(phase.get("errors"), int)
+            and isinstance(phase.get("warnings"), int)
+            and isinstance(phase.get("words"), str)
+            and isinstance(phase.get("findings"), list)
+            and phase.get("trend") in {t.value for t in Trend},
+            "a phase",
+        )
     due = document["due"]
     need(isinstance(due.get("is_due"), bool) and isinstance(due.get("cadence_days"), int), "the due check")
     for value in (due.get("last_checked"), due.get("due_on"), document.get("last_run")):
@@ -363,13 +426,26 @@ def check_document(document: Any) -> None:
         need(isinstance(more, list) and len(more) == 3 and isinstance(more[2], int), "more")
 
 
-def judge(entry: ProjectEntry, fetch: FetchFacts, summary: HistorySummary, problems: Iterable[str] = (), *,
-          levels: Mapping[str, str] | None = None, parameters: Mapping[str, Mapping[str, int]] | None = None,
-          title: str = "", client: str = "", set_up: bool = True) -> ProjectHealth:
+def judge(
+    entry: ProjectEntry,
+    fetch: FetchFacts,
+    summary: HistorySummary,
+    problems: Iterable[str] = (),
+    *,
+    levels: Mapping[str, str] | None = None,
+    parameters: Mapping[str, Mapping[str, int]] | None = None,
+    title: str = "",
+    client: str = "",
+    set_up: bool = True,
+) -> ProjectHealth:
     """A fetched project judged by its own rules (see :func:`health_document`)."""
-    return ProjectHealth(entry=entry, fetch=fetch, document=health_document(
-        summary, problems, levels=levels, parameters=parameters, title=title or entry.name, client=client,
-        set_up=set_up))
+    return ProjectHealth(
+        entry=entry,
+        fetch=fetch,
+        document=health_document(
+            summary, problems, levels=levels, parameters=parameters, title=title or entry.name, client=client, set_up=set_up
+        ),
+    )
 
 
 def not_judged(entry: ProjectEntry, fetch: FetchFacts, *, error: str = "") -> ProjectHealth:
@@ -384,10 +460,18 @@ def worst_first(healths: Iterable[ProjectHealth]) -> list[ProjectHealth]:
     """Projects that cannot be judged first (nobody knows how they stand), then by errors,
     warnings, overdue actions and a due check, the fewest last; then stale before fresh, then
     by name."""
+
     def key(health: ProjectHealth):
         due = health.due()
-        return (0 if health.state in (BROKEN, NOT_FETCHED) else 1, -health.errors, -health.warnings, -health.overdue,
-                0 if due is not None and due.is_due else 1, 0 if health.state == STALE else 1, health.name.casefold())
+        return (
+            0 if health.state in (BROKEN, NOT_FETCHED) else 1,
+            -health.errors,
+            -health.warnings,
+            -health.overdue,
+            0 if due is not None and due.is_due else 1,
+            0 if health.state == STALE else 1,
+            health.name.casefold(),
+        )
 
     return sorted(healths, key=key)
 
@@ -467,24 +551,54 @@ def check_portfolio(healths: Iterable[ProjectHealth], today: dt.date, unreachabl
     for health in result.healths:
         state = health.state
         if state == BROKEN:
-            result.findings.append(PortfolioFinding(health.name, "cannot_check", "error", _(
-                "{project} cannot be checked: {error}").format(project=health.name, error=one_line(health.error, 600))))
+            result.findings.append(
+                PortfolioFinding(
+                    health.name,
+                    "cannot_check",
+                    "error",
+                    _("{project} cannot be checked: {error}").format(project=health.name, error=one_line(health.error, 600)),
+                )
+            )
         elif state == NOT_FETCHED and unreachable != "off":
             if health.fetch.failing_since is not None:
-                message = _("{project} has never been fetched: {problem} (since {since}). Make `git ls-remote {remote}` "
-                            "work where the portfolio is fetched, then `kundencheck portfolio fetch {project}`.")
+                message = _(
+                    "{project} has never been fetched: {problem} (since {since}). Make `git ls-remote {remote}` "
+                    "work where the portfolio is fetched, then `kundencheck portfolio fetch {project}`."
+                )
             else:
                 message = _("{project} has not been fetched yet: run `kundencheck portfolio fetch {project}` first.")
-            result.findings.append(PortfolioFinding(health.name, "not_fetched", unreachable, message.format(
-                project=health.name, problem=health.fetch.problem_words(), remote=health.entry.remote,
-                since=_day(health.fetch.failing_since))))
+            result.findings.append(
+                PortfolioFinding(
+                    health.name,
+                    "not_fetched",
+                    unreachable,
+                    message.format(
+                        project=health.name,
+                        problem=health.fetch.problem_words(),
+                        remote=health.entry.remote,
+                        since=_day(health.fetch.failing_since),
+                    ),
+                )
+            )
         elif state == STALE and unreachable != "off":
-            result.findings.append(PortfolioFinding(health.name, "unreachable", unreachable, _(
-                "{project}: {problem} since {since}; its answers as fetched on {fetched} are judged. Make `git "
-                "ls-remote {remote}` work where the portfolio is fetched, or remove the project from "
-                "portfolio.toml.").format(project=health.name, problem=health.fetch.problem_words(),
-                                          since=_day(health.fetch.failing_since), fetched=_day(health.fetch.fetched),
-                                          remote=health.entry.remote)))
+            result.findings.append(
+                PortfolioFinding(
+                    health.name,
+                    "unreachable",
+                    unreachable,
+                    _(
+                        "{project}: {problem} since {since}; its answers as fetched on {fetched} are judged. Make `git "
+                        "ls-remote {remote}` work where the portfolio is fetched, or remove the project from "
+                        "portfolio.toml."
+                    ).format(
+                        project=health.name,
+                        problem=health.fetch.problem_words(),
+                        since=_day(health.fetch.failing_since),
+                        fetched=_day(health.fetch.fetched),
+                        remote=health.entry.remote,
+                    ),
+                )
+            )
     return result
 
 
@@ -494,6 +608,7 @@ def _day(moment: dt.datetime | None) -> str:
 
 def summary_line(result: PortfolioResult) -> str:
     """How the portfolio's gate came out, in words."""
+
     def counts() -> str:
         errors = (_("{n} error") if result.errors == 1 else _("{n} errors")).format(n=result.errors)
         warnings = (_("{n} warning") if result.warnings == 1 else _("{n} warnings")).format(n=result.warnings)
@@ -502,11 +617,13 @@ def summary_line(result: PortfolioResult) -> str:
     total = len(result.healths)
     if not result.passed:
         return _("kundencheck portfolio check: failed, {failing} of {total} projects ({counts}).").format(
-            failing=len(result.failing), total=total, counts=counts())
+            failing=len(result.failing), total=total, counts=counts()
+        )
     if result.warnings:
         warnings = (_("{n} warning") if result.warnings == 1 else _("{n} warnings")).format(n=result.warnings)
         return _("kundencheck portfolio check: passed with {warnings} in {total} projects.").format(
-            warnings=warnings, total=total)
+            warnings=warnings, total=total
+        )
     return _("kundencheck portfolio check: passed, {total} projects, nothing found.").format(total=total)
 
 

@@ -39,7 +39,7 @@ SCHEMA = 1
 
 
 def verdict_level(verdict: PhaseVerdict | None) -> str:
-    """"error", "warning", "ok", or "" (not judged)."""
+    """ "error", "warning", "ok", or "" (not judged)."""
     if verdict is None:
         return ""
     return "error" if verdict.errors else "warning" if verdict.warnings else "ok"
@@ -64,9 +64,11 @@ def cell_text(verdict: PhaseVerdict | None, trend: Trend = Trend.NONE) -> str:
 
 
 def legend() -> str:
-    return _("Each cell is the verdict of the project's own rules on the phase, as `kundencheck check` and `status` "
-             "give it there: ✘ errors, ⚠ warnings, ✔ nothing found, · no runs; ↑ better, → same, ↓ worse than the "
-             "sprint before. * the project's current phase.")
+    return _(
+        "Each cell is the verdict of the project's own rules on the phase, as `kundencheck check` and `status` "
+        "give it there: ✘ errors, ⚠ warnings, ✔ nothing found, · no runs; ↑ better, → same, ↓ worse than the "
+        "sprint before. * the project's current phase."
+    )
 
 
 def due_words(health: ProjectHealth) -> str:
@@ -94,31 +96,53 @@ def project_dict(health: ProjectHealth, phases: list[str]) -> dict[str, Any]:
     cells = {}
     for phase in phases:
         verdict = document.get("phases", {}).get(phase)
-        cells[phase] = None if verdict is None else {key: verdict[key] for key in (
-            "passed", "errors", "warnings", "trend", "runs", "findings")}
+        cells[phase] = (
+            None
+            if verdict is None
+            else {key: verdict[key] for key in ("passed", "errors", "warnings", "trend", "runs", "findings")}
+        )
     return {
-        "name": entry.name, "remote": entry.remote, "branch": entry.branch, "client": clean_text(health.client),
-        "owner": clean_text(entry.owner), "tags": [clean_text(t) for t in entry.tags],
-        "title": clean_text(health.title), "state": health.state,
+        "name": entry.name,
+        "remote": entry.remote,
+        "branch": entry.branch,
+        "client": clean_text(health.client),
+        "owner": clean_text(entry.owner),
+        "tags": [clean_text(t) for t in entry.tags],
+        "title": clean_text(health.title),
+        "state": health.state,
         "fetched": _moment(health.fetch.fetched),
         "unreachable_since": _moment(health.fetch.failing_since),
-        "fetch_problem": health.fetch.problem or None, "fetch_reason": clean_text(health.fetch.reason) or None,
+        "fetch_problem": health.fetch.problem or None,
+        "fetch_reason": clean_text(health.fetch.reason) or None,
         "error": clean_text(health.error) or None,
-        "current_phase": health.current_phase, "passed": health.passed,
-        "errors": health.errors, "warnings": health.warnings,
-        "open_actions": health.open_actions, "overdue_actions": health.overdue,
-        "due": document.get("due"), "last_run": document.get("last_run"), "runs": health.runs,
+        "current_phase": health.current_phase,
+        "passed": health.passed,
+        "errors": health.errors,
+        "warnings": health.warnings,
+        "open_actions": health.open_actions,
+        "overdue_actions": health.overdue,
+        "due": document.get("due"),
+        "last_run": document.get("last_run"),
+        "runs": health.runs,
         "problems": [clean_text(p) for p in health.problems],
         "phases": cells,
-        "key_signals": [{**signal, "title": clean_text(signal["title"]), "sprint": clean_text(signal["sprint"])}
-                        for signal in document.get("key_signals", [])],
+        "key_signals": [
+            {**signal, "title": clean_text(signal["title"]), "sprint": clean_text(signal["sprint"])}
+            for signal in document.get("key_signals", [])
+        ],
     }
 
 
 def status_dict(healths: list[ProjectHealth], today: dt.date, *, title: str = "", unreachable: str = "warning") -> dict[str, Any]:
     phases = phases_of(healths)
-    return {"schema": SCHEMA, "title": clean_text(title), "today": today.isoformat(), "unreachable": unreachable,
-            "phases": phases, "projects": [project_dict(h, phases) for h in healths]}
+    return {
+        "schema": SCHEMA,
+        "title": clean_text(title),
+        "today": today.isoformat(),
+        "unreachable": unreachable,
+        "phases": phases,
+        "projects": [project_dict(h, phases) for h in healths],
+    }
 
 
 def status_json(healths: list[ProjectHealth], today: dt.date, **kwargs: Any) -> str:
@@ -130,17 +154,30 @@ def check_dict(result: PortfolioResult) -> dict[str, Any]:
     ``kundencheck check --format json`` prints in it, and the portfolio's own findings."""
     projects = []
     for health in result.healths:
-        projects.append({
-            "name": health.name, "remote": health.entry.remote, "state": health.state,
-            "fetched": _moment(health.fetch.fetched), "unreachable_since": _moment(health.fetch.failing_since),
-            "passed": not health.errors and not any(f.level == "error" for f in result.of(health)),
-            "check": health.check,
-            "findings": [{"rule": f.rule, "level": f.level, "title": f.title, "message": f.message}
-                         for f in result.of(health)],
-        })
-    return {"schema": SCHEMA, "passed": result.passed, "exit_code": result.exit_code, "today": result.today.isoformat(),
-            "rules": {"unreachable": result.unreachable}, "errors": result.errors, "warnings": result.warnings,
-            "projects": projects}
+        projects.append(
+            {
+                "name": health.name,
+                "remote": health.entry.remote,
+                "state": health.state,
+                "fetched": _moment(health.fetch.fetched),
+                "unreachable_since": _moment(health.fetch.failing_since),
+                "passed": not health.errors and not any(f.level == "error" for f in result.of(health)),
+                "check": health.check,
+                "findings": [
+                    {"rule": f.rule, "level": f.level, "title": f.title, "message": f.message} for f in result.of(health)
+                ],
+            }
+        )
+    return {
+        "schema": SCHEMA,
+        "passed": result.passed,
+        "exit_code": result.exit_code,
+        "today": result.today.isoformat(),
+        "rules": {"unreachable": result.unreachable},
+        "errors": result.errors,
+        "warnings": result.warnings,
+        "projects": projects,
+    }
 
 
 def check_json(result: PortfolioResult) -> str:
@@ -178,21 +215,49 @@ def status_csv(healths: list[ProjectHealth]) -> str:
     phases = phases_of(healths)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    header = ["name", "title", "client", "owner", "tags", "state", "fetched", "unreachable_since", "current_phase",
-              "passed", "errors", "warnings", "open_actions", "overdue_actions", "check_due", "due_on", "last_run"]
+    header = [
+        "name",
+        "title",
+        "client",
+        "owner",
+        "tags",
+        "state",
+        "fetched",
+        "unreachable_since",
+        "current_phase",
+        "passed",
+        "errors",
+        "warnings",
+        "open_actions",
+        "overdue_actions",
+        "check_due",
+        "due_on",
+        "last_run",
+    ]
     for phase in phases:
         header += [phase, f"{phase}_trend"]
     writer.writerow(header)
     for health in healths:
         due = health.due()
-        row = [health.name, _csv_text(health.title), _csv_text(health.client), _csv_text(health.entry.owner),
-               ";".join(_csv_text(t) for t in health.entry.tags), health.state,
-               _moment(health.fetch.fetched) or "", _moment(health.fetch.failing_since) or "", health.current_phase or "",
-               "" if health.passed is None else ("yes" if health.passed else "no"),
-               health.errors, health.warnings, health.open_actions, health.overdue,
-               "" if due is None else ("yes" if due.is_due else "no"),
-               due.due_on.isoformat() if due is not None and due.due_on else "",
-               health.last_run.isoformat() if health.last_run else ""]
+        row = [
+            health.name,
+            _csv_text(health.title),
+            _csv_text(health.client),
+            _csv_text(health.entry.owner),
+            ";".join(_csv_text(t) for t in health.entry.tags),
+            health.state,
+            _moment(health.fetch.fetched) or "",
+            _moment(health.fetch.failing_since) or "",
+            health.current_phase or "",
+            "" if health.passed is None else ("yes" if health.passed else "no"),
+            health.errors,
+            health.warnings,
+            health.open_actions,
+            health.overdue,
+            "" if due is None else ("yes" if due.is_due else "no"),
+            due.due_on.isoformat() if due is not None and due.due_on else "",
+            health.last_run.isoformat() if health.last_run else "",
+        ]
         for phase in phases:
             verdict = health.verdict(phase)
             row += [verdict_level(verdict), verdict.trend.value if verdict is not None else ""]
@@ -213,10 +278,15 @@ def _csv_text(text: str) -> str:
 def status_markdown(healths: list[ProjectHealth], today: dt.date, *, title: str = "") -> str:
     phases = phases_of(healths)
     heading = md(title, 100) if title else _("kundencheck portfolio")
-    out = [f"# {heading}", "", _("As of {today}, {n} projects, the worst first.").format(
-        today=today.isoformat(), n=len(healths)), "", legend(), ""]
-    out.append("| " + " | ".join([_("Project"), _("Client"), _("Owner"), *phases, _("Overdue"), _("Check"),
-                                  _("Fetched")]) + " |")
+    out = [
+        f"# {heading}",
+        "",
+        _("As of {today}, {n} projects, the worst first.").format(today=today.isoformat(), n=len(healths)),
+        "",
+        legend(),
+        "",
+    ]
+    out.append("| " + " | ".join([_("Project"), _("Client"), _("Owner"), *phases, _("Overdue"), _("Check"), _("Fetched")]) + " |")
     out.append("|---" * (len(phases) + 6) + "|")
     for health in healths:
         cells = []
@@ -226,9 +296,21 @@ def status_markdown(healths: list[ProjectHealth], today: dt.date, *, title: str 
         fetched = state_words(health)
         if health.state != "ok":
             fetched = f"**{fetched}**"
-        out.append("| " + " | ".join([f"{md(health.name)} ({md(health.title, 60)})", md(health.client, 60),
-                                      md(health.entry.owner, 40), *cells, str(health.overdue) if health.overdue else "",
-                                      due_words(health), fetched]) + " |")
+        out.append(
+            "| "
+            + " | ".join(
+                [
+                    f"{md(health.name)} ({md(health.title, 60)})",
+                    md(health.client, 60),
+                    md(health.entry.owner, 40),
+                    *cells,
+                    str(health.overdue) if health.overdue else "",
+                    due_words(health),
+                    fetched,
+                ]
+            )
+            + " |"
+        )
     for health in healths:
         lines = _details(health)
         if lines:
@@ -285,34 +367,53 @@ def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = ""
     phases = phases_of(healths)
     heading = title or _("kundencheck portfolio")
     out = [
-        "<!DOCTYPE html>", f'<html lang="{_h(current_language())}">', "<head>", '<meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        f'<html lang="{_h(current_language())}">',
+        "<head>",
+        '<meta charset="utf-8">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(heading, 100)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>",
+        f"<title>{_h(heading, 100)}</title>",
+        f"<style>{_CSS}</style>",
+        "</head>",
+        "<body>",
         f"<h1>{_h(heading, 100)}</h1>",
-        '<p class="about">' + _h(_("As of {today}, {n} projects, the worst first.").format(
-            today=today.isoformat(), n=len(healths))) + "</p>",
+        '<p class="about">'
+        + _h(_("As of {today}, {n} projects, the worst first.").format(today=today.isoformat(), n=len(healths)))
+        + "</p>",
         f'<p class="legend">{_h(legend())}</p>',
-        '<table class="portfolio">', "<thead><tr>",
+        '<table class="portfolio">',
+        "<thead><tr>",
     ]
     columns = [_("Project"), _("Client"), _("Owner"), *phases, _("Overdue"), _("Check"), _("Fetched")]
     out.append("".join(f'<th scope="col">{_h(c)}</th>' for c in columns) + "</tr></thead><tbody>")
     for health in healths:
-        row = [f'<tr data-project="{_h(health.name)}" data-state="{_h(health.state)}"'
-               + (' class="stale"' if health.state == "stale" else "") + ">",
-               (f'<th scope="row"><a href="#project-{_h(health.name)}">{_h(health.name)}</a>'
-                f'<br><span class="title">{_h(health.title, 60)}</span></th>'),
-               f"<td>{_h(health.client, 60)}</td>", f"<td>{_h(health.entry.owner, 40)}</td>"]
+        row = [
+            f'<tr data-project="{_h(health.name)}" data-state="{_h(health.state)}"'
+            + (' class="stale"' if health.state == "stale" else "")
+            + ">",
+            (
+                f'<th scope="row"><a href="#project-{_h(health.name)}">{_h(health.name)}</a>'
+                f'<br><span class="title">{_h(health.title, 60)}</span></th>'
+            ),
+            f"<td>{_h(health.client, 60)}</td>",
+            f"<td>{_h(health.entry.owner, 40)}</td>",
+        ]
         for phase in phases:
             verdict = health.verdict(phase)
             level = verdict_level(verdict)
             classes = ["cell", f"level-{level}" if level else "empty"] + (["current"] if phase == health.current_phase else [])
             trend = health.trend(phase)
-            hover = phase if verdict is None else f"{phase}: {verdict.words}" + (
-                f", {translate(TREND_WORDS[trend])}" if TREND_WORDS[trend] else "")
+            hover = (
+                phase
+                if verdict is None
+                else f"{phase}: {verdict.words}" + (f", {translate(TREND_WORDS[trend])}" if TREND_WORDS[trend] else "")
+            )
             star = " *" if phase == health.current_phase else ""
-            row.append(f'<td class="{" ".join(classes)}" data-phase="{_h(phase)}" data-level="{_h(level)}" '
-                       f'data-trend="{_h(trend.value)}" title="{_h(hover)}">{_h(cell_text(verdict, trend))}{star}</td>')
+            row.append(
+                f'<td class="{" ".join(classes)}" data-phase="{_h(phase)}" data-level="{_h(level)}" '
+                f'data-trend="{_h(trend.value)}" title="{_h(hover)}">{_h(cell_text(verdict, trend))}{star}</td>'
+            )
         row.append(f"<td>{health.overdue or ''}</td><td>{_h(due_words(health))}</td>")
         fetched = _h(state_words(health))
         row.append(f'<td><span class="state">{fetched}</span></td>' if health.state != "ok" else f"<td>{fetched}</td>")
@@ -321,7 +422,7 @@ def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = ""
     for health in healths:
         lines = _details(health)
         out.append(f'<section class="project" id="project-{_h(health.name)}">')
-        out.append(f"<h2>{_h(health.name)} <span class=\"title\">{_h(health.title, 100)}</span></h2>")
+        out.append(f'<h2>{_h(health.name)} <span class="title">{_h(health.title, 100)}</span></h2>')
         if lines:
             out.append('<ul class="findings">' + "".join(f"<li>{_h(line, 1000)}</li>" for line in lines) + "</ul>")
         else:
@@ -331,8 +432,9 @@ def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = ""
     return "\n".join(out) + "\n"
 
 
-def render_status(healths: list[ProjectHealth], today: dt.date, fmt: str, *, title: str = "",
-                  unreachable: str = "warning") -> str:
+def render_status(
+    healths: list[ProjectHealth], today: dt.date, fmt: str, *, title: str = "", unreachable: str = "warning"
+) -> str:
     """``portfolio status|report`` in ``fmt`` (json, md, html, csv); text is drawn by the CLI."""
     if fmt == "json":
         return status_json(healths, today, title=title, unreachable=unreachable)
@@ -343,5 +445,3 @@ def render_status(healths: list[ProjectHealth], today: dt.date, fmt: str, *, tit
     if fmt == "csv":
         return status_csv(healths)
     raise ValueError(fmt)
-
-

@@ -161,15 +161,23 @@ class Snapshot(NamedTuple):
         def text(raw: bytes | None) -> str | None:
             return None if raw is None else raw.decode("utf-8", "surrogateescape")
 
-        return {"version": 1, "tips": self.tips, "config_commit": self.config_commit,
-                "answers_commit": self.answers_commit, "config": text(self.config), "config_link": self.config_link,
-                "checklists": {name: text(raw) for name, raw in self.checklists.items()},
-                "checklists_from": self.checklists_from, "answers": self.answers}
+        return {
+            "version": 1,
+            "tips": self.tips,
+            "config_commit": self.config_commit,
+            "answers_commit": self.answers_commit,
+            "config": text(self.config),
+            "config_link": self.config_link,
+            "checklists": {name: text(raw) for name, raw in self.checklists.items()},
+            "checklists_from": self.checklists_from,
+            "answers": self.answers,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> Snapshot:
         """The snapshot in ``data``; raises ValueError (or TypeError, KeyError) for anything
         kundencheck did not write."""
+
         def raw(text: object) -> bytes | None:
             if text is None:
                 return None
@@ -193,10 +201,16 @@ class Snapshot(NamedTuple):
         answers = strings(data["answers"])
         if not all(path.startswith(".kundencheck/answers/") for path in answers):
             raise ValueError("not an answers file")
-        return cls(tips=strings(data["tips"]), config_commit=data["config_commit"], answers_commit=answers_commit,
-                   config=raw(data["config"]), config_link=data["config_link"] is True,
-                   checklists={str(name): raw(text) for name, text in checklists.items()},
-                   checklists_from=str(data["checklists_from"]), answers=answers)
+        return cls(
+            tips=strings(data["tips"]),
+            config_commit=data["config_commit"],
+            answers_commit=answers_commit,
+            config=raw(data["config"]),
+            config_link=data["config_link"] is True,
+            checklists={str(name): raw(text) for name, text in checklists.items()},
+            checklists_from=str(data["checklists_from"]),
+            answers=answers,
+        )
 
 
 class Fetched(NamedTuple):
@@ -267,8 +281,11 @@ class ProjectCache:
         """Keep ``document``, made from ``key``, for the next reader; a cache that cannot be
         written is simply not written (the document is made again next time)."""
         try:
-            atomic_write(self.path / "kundencheck" / f"{name}.json",
-                         json.dumps({"key": key, "document": document}, ensure_ascii=False).encode("utf-8"), sync=False)
+            atomic_write(
+                self.path / "kundencheck" / f"{name}.json",
+                json.dumps({"key": key, "document": document}, ensure_ascii=False).encode("utf-8"),
+                sync=False,
+            )
         except OSError:
             pass
 
@@ -276,8 +293,12 @@ class ProjectCache:
         try:
             atomic_write(self.path / "kundencheck" / SNAPSHOT_FILE, json.dumps(snapshot.to_json()).encode("ascii"))
         except OSError as exc:
-            raise FetchError(FetchProblem.FAILED, _("could not write {file}: {reason}").format(
-                file=self.path / "kundencheck" / SNAPSHOT_FILE, reason=exc.strerror or exc)) from exc
+            raise FetchError(
+                FetchProblem.FAILED,
+                _("could not write {file}: {reason}").format(
+                    file=self.path / "kundencheck" / SNAPSHOT_FILE, reason=exc.strerror or exc
+                ),
+            ) from exc
 
     def prepare(self, remote: str, *, local: bool) -> None:
         """Create the bare repository if it is not there, and point its ``origin`` at ``remote``
@@ -302,8 +323,10 @@ class ProjectCache:
             if current.get(key) != value:
                 self._git(["config", key, value], what=_("set up the portfolio's copy in {path}").format(path=self.path))
         if not local and "remote.origin.uploadpack" in current:
-            self._git(["config", "--unset", "remote.origin.uploadpack"], what=_("set up the portfolio's copy in {path}").format(
-                path=self.path))
+            self._git(
+                ["config", "--unset", "remote.origin.uploadpack"],
+                what=_("set up the portfolio's copy in {path}").format(path=self.path),
+            )
 
     # ----------------------------------------------------------------------------- state
 
@@ -315,12 +338,18 @@ class ProjectCache:
                 return CacheState()
             answers = data.get("answers_branch", "")
             return CacheState(
-                remote=str(data.get("remote", "")), fetched=_moment(data.get("fetched")),
+                remote=str(data.get("remote", "")),
+                fetched=_moment(data.get("fetched")),
                 config_branch=str(data.get("config_branch", "")),
                 answers_branch=None if answers is None else str(answers),
-                failing_since=_moment(data.get("failing_since")), failed=_moment(data.get("failed")),
-                problem=str(data.get("problem", "")), reason=str(data.get("reason", "")), branch=str(data.get("branch", "")),
-                prepared=str(data.get("prepared", "")), configured_branch=str(data.get("configured_branch", "")))
+                failing_since=_moment(data.get("failing_since")),
+                failed=_moment(data.get("failed")),
+                problem=str(data.get("problem", "")),
+                reason=str(data.get("reason", "")),
+                branch=str(data.get("branch", "")),
+                prepared=str(data.get("prepared", "")),
+                configured_branch=str(data.get("configured_branch", "")),
+            )
         except (OSError, ValueError, TypeError):
             return CacheState()
 
@@ -332,8 +361,11 @@ class ProjectCache:
             # Not synced: it says when fetches ran; a crash loses at most the last one's time.
             atomic_write(self.path / "kundencheck" / STATE_FILE, json.dumps(data, indent=1).encode("utf-8"), sync=False)
         except OSError as exc:
-            raise StoreError(_("Could not write {file}: {reason}. Check that you may write in the portfolio "
-                               "folder.").format(file=self.path / "kundencheck" / STATE_FILE, reason=exc.strerror or exc)) from exc
+            raise StoreError(
+                _("Could not write {file}: {reason}. Check that you may write in the portfolio folder.").format(
+                    file=self.path / "kundencheck" / STATE_FILE, reason=exc.strerror or exc
+                )
+            ) from exc
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
@@ -350,8 +382,16 @@ class ProjectCache:
 
     # ----------------------------------------------------------------------------- fetching
 
-    def fetch(self, remote: str, *, branch: str | None, local: bool, timeout: float,
-              cancel: threading.Event | None = None, now: dt.datetime | None = None) -> Fetched:
+    def fetch(
+        self,
+        remote: str,
+        *,
+        branch: str | None,
+        local: bool,
+        timeout: float,
+        cancel: threading.Event | None = None,
+        now: dt.datetime | None = None,
+    ) -> Fetched:
         """Bring the project's config and answers in (see the module's description) and record
         the outcome; ``branch``: where the answers live, as portfolio.toml says (None: the
         project's config says, else the default branch). Raises :class:`FetchError` when it
@@ -368,17 +408,31 @@ class ProjectCache:
             except FetchError as exc:
                 exc.seconds = time.monotonic() - started
                 if exc.problem is not FetchProblem.INTERRUPTED:
-                    self.write_state(before._replace(
-                        remote=remote, failing_since=before.failing_since or now, failed=now, problem=exc.problem.value,
-                        reason=exc.reason, branch=exc.branch, prepared=prepared))
+                    self.write_state(
+                        before._replace(
+                            remote=remote,
+                            failing_since=before.failing_since or now,
+                            failed=now,
+                            problem=exc.problem.value,
+                            reason=exc.reason,
+                            branch=exc.branch,
+                            prepared=prepared,
+                        )
+                    )
                 raise
-            self.write_state(CacheState(remote=remote, fetched=now, config_branch=branch or "",
-                                        answers_branch=fetched.answers_branch, prepared=prepared,
-                                        configured_branch=fetched.configured_branch))
+            self.write_state(
+                CacheState(
+                    remote=remote,
+                    fetched=now,
+                    config_branch=branch or "",
+                    answers_branch=fetched.answers_branch,
+                    prepared=prepared,
+                    configured_branch=fetched.configured_branch,
+                )
+            )
             return fetched._replace(seconds=time.monotonic() - started)
 
-    def _fetch(self, branch: str | None, before: CacheState, deadline: float,
-               cancel: threading.Event | None) -> Fetched:
+    def _fetch(self, branch: str | None, before: CacheState, deadline: float, cancel: threading.Event | None) -> Fetched:
         last = self.snapshot()
         # What the answers branch was last time (the project's config said so) is fetched
         # along, to save a round trip; if the remote no longer has it, it is asked again below.
@@ -387,12 +441,12 @@ class ProjectCache:
         for name in (branch, remembered):
             if name:
                 wanted[f"refs/heads/{name}"] = f"{INCOMING}heads/{name}"
-        if last is not None and (tips := self._remote_tips(wanted, deadline, cancel)) == last.tips \
-                and len(tips) == len(wanted):
+        if last is not None and (tips := self._remote_tips(wanted, deadline, cancel)) == last.tips and len(tips) == len(wanted):
             # The remote has every ref asked for, at the tips the last complete fetch brought:
             # nothing new, and nothing to fetch (one ls-remote instead of a fetch).
-            return Fetched(changed=False, new_files=0, answers_branch=before.answers_branch,
-                           configured_branch=before.configured_branch)
+            return Fetched(
+                changed=False, new_files=0, answers_branch=before.answers_branch, configured_branch=before.configured_branch
+            )
         gone = None
         try:
             unfiltered = self._fetch_tips(wanted, deadline, cancel, branch=branch)
@@ -405,8 +459,9 @@ class ProjectCache:
         tips = self._tips(wanted.values())
         if last is not None and last.tips == {ref: commit for ref, commit in tips.items() if commit}:
             # The same tips: nothing new.
-            return Fetched(changed=False, new_files=0, answers_branch=before.answers_branch,
-                           configured_branch=before.configured_branch)
+            return Fetched(
+                changed=False, new_files=0, answers_branch=before.answers_branch, configured_branch=before.configured_branch
+            )
         head = tips[f"{INCOMING}HEAD"]
         named = tips.get(f"{INCOMING}heads/{branch}") if branch else None
         # The config: from the named branch when it holds one (answers on a main branch), else
@@ -421,25 +476,35 @@ class ProjectCache:
                 answers_branch = None  # not on the remote (asked just now)
             elif answers_branch and ref not in wanted.values():
                 try:
-                    unfiltered |= self._fetch_tips({f"refs/heads/{answers_branch}": ref}, deadline, cancel,
-                                                   branch=answers_branch)
+                    unfiltered |= self._fetch_tips({f"refs/heads/{answers_branch}": ref}, deadline, cancel, branch=answers_branch)
                     tips.update(self._tips([ref]))
                 except FetchError as exc:
                     if exc.problem is not FetchProblem.NO_BRANCH:
                         raise
                     answers_branch = None  # the config names it, nobody has pushed it yet: no answers
-        answers_commit = (head if answers_branch == "" else
-                          tips.get(f"{INCOMING}heads/{answers_branch}") if answers_branch else None)
+        answers_commit = (
+            head if answers_branch == "" else tips.get(f"{INCOMING}heads/{answers_branch}") if answers_branch else None
+        )
         listings = {commit: self._list(commit) for commit in dict.fromkeys(c for c in (config_commit, answers_commit) if c)}
         new = self._complete(listings, deadline, cancel)
         snapshot = self._snapshot(tips, config_commit, answers_commit, listings)
         self._set_ready(config_commit, answers_commit)
         self._write_snapshot(snapshot)
-        return Fetched(changed=last is None or (last.config_commit, last.answers_commit) != (config_commit, answers_commit),
-                       new_files=new, answers_branch=answers_branch, unfiltered=unfiltered, configured_branch=configured)
+        return Fetched(
+            changed=last is None or (last.config_commit, last.answers_commit) != (config_commit, answers_commit),
+            new_files=new,
+            answers_branch=answers_branch,
+            unfiltered=unfiltered,
+            configured_branch=configured,
+        )
 
-    def _snapshot(self, tips: dict[str, str | None], config_commit: str, answers_commit: str | None,
-                  listings: dict[str, dict[str, tuple[str, str]]]) -> Snapshot:
+    def _snapshot(
+        self,
+        tips: dict[str, str | None],
+        config_commit: str,
+        answers_commit: str | None,
+        listings: dict[str, dict[str, tuple[str, str]]],
+    ) -> Snapshot:
         """The snapshot of the commits just completed: their files' bytes read in one batch."""
         config_files = listings[config_commit]
         answers_files = listings.get(answers_commit, {}) if answers_commit else {}
@@ -453,21 +518,31 @@ class ProjectCache:
         if missing:  # a fetch that says it succeeded but left a file out: never believed
             raise FetchError(FetchProblem.FAILED, _("{n} files were not in the fetched objects").format(n=len(missing)))
         return Snapshot(
-            tips={ref: commit for ref, commit in tips.items() if commit}, config_commit=config_commit,
+            tips={ref: commit for ref, commit in tips.items() if commit},
+            config_commit=config_commit,
             answers_commit=answers_commit,
             config=contents[config[1]] if config and config[0] != "120000" else None,
             config_link=bool(config) and config[0] == "120000",
             checklists={path: (None if mode == "120000" else contents[oid]) for path, (mode, oid) in checklists.items()},
             checklists_from=source,
-            answers={path: oid for path, (_mode, oid) in answers_files.items() if path.startswith(ANSWERS_DIR)})
+            answers={path: oid for path, (_mode, oid) in answers_files.items() if path.startswith(ANSWERS_DIR)},
+        )
 
-    def _fetch_tips(self, refs: dict[str, str], deadline: float, cancel: threading.Event | None, *,
-                    branch: str | None) -> bool:
+    def _fetch_tips(self, refs: dict[str, str], deadline: float, cancel: threading.Event | None, *, branch: str | None) -> bool:
         """Fetch the tip commits of ``refs`` (remote ref -> local ref) with their trees, no
         file contents; True when the remote did not filter (and sent the files whole)."""
-        args = ["fetch", "--depth=1", "--filter=blob:none", "--no-tags", "--no-write-fetch-head",
-                "--recurse-submodules=no", "--no-auto-gc", "--no-show-forced-updates", "origin",
-                *(f"+{source}:{target}" for source, target in refs.items())]
+        args = [
+            "fetch",
+            "--depth=1",
+            "--filter=blob:none",
+            "--no-tags",
+            "--no-write-fetch-head",
+            "--recurse-submodules=no",
+            "--no-auto-gc",
+            "--no-show-forced-updates",
+            "origin",
+            *(f"+{source}:{target}" for source, target in refs.items()),
+        ]
         err = self._network(args, deadline, cancel, branch=branch)
         return "filtering not recognized by server" in err
 
@@ -482,8 +557,7 @@ class ProjectCache:
                 found[refs[name]] = oid
         return found
 
-    def _complete(self, listings: dict[str, dict[str, tuple[str, str]]], deadline: float,
-                  cancel: threading.Event | None) -> int:
+    def _complete(self, listings: dict[str, dict[str, tuple[str, str]]], deadline: float, cancel: threading.Event | None) -> int:
         """Fetch, in one batch, the files kundencheck reads from these commits' trees (commit
         -> its listing) that the cache lacks; returns how many of them were answers files."""
         wanted: dict[str, str] = {}
@@ -498,14 +572,27 @@ class ProjectCache:
 
     def _fetch_objects(self, oids: Iterable[str], deadline: float, cancel: threading.Event | None) -> None:
         """Fetch these objects by id, in one batch, the way a partial clone fetches what it lacks."""
-        self._network(["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--no-tags", "--no-write-fetch-head",
-                       "--recurse-submodules=no", "--no-auto-gc", "--filter=blob:none", "--stdin", "origin"],
-                      deadline, cancel, stdin="".join(oid + "\n" for oid in sorted(oids)).encode("ascii"))
+        self._network(
+            [
+                "-c",
+                "fetch.negotiationAlgorithm=noop",
+                "fetch",
+                "--no-tags",
+                "--no-write-fetch-head",
+                "--recurse-submodules=no",
+                "--no-auto-gc",
+                "--filter=blob:none",
+                "--stdin",
+                "origin",
+            ],
+            deadline,
+            cancel,
+            stdin="".join(oid + "\n" for oid in sorted(oids)).encode("ascii"),
+        )
 
     def _list(self, commit: str) -> dict[str, tuple[str, str]]:
         """path -> (mode, blob id) of what kundencheck reads in ``commit``'s tree."""
-        status, out, _err = self._run(["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit, "--",
-                                       *READ_PATHS])
+        status, out, _err = self._run(["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit, "--", *READ_PATHS])
         found: dict[str, tuple[str, str]] = {}
         if status != 0:
             return found
@@ -548,8 +635,10 @@ class ProjectCache:
             return None
 
     def _set_ready(self, config_commit: str, answers_commit: str | None) -> None:
-        lines = [f"update {CONFIG_REF} {config_commit}\n",
-                 f"update {ANSWERS_REF} {answers_commit}\n" if answers_commit else f"delete {ANSWERS_REF}\n"]
+        lines = [
+            f"update {CONFIG_REF} {config_commit}\n",
+            f"update {ANSWERS_REF} {answers_commit}\n" if answers_commit else f"delete {ANSWERS_REF}\n",
+        ]
         status, _out, err = self._run(["update-ref", "--stdin"], stdin="".join(lines).encode("ascii"))
         if status != 0:
             raise FetchError(FetchProblem.FAILED, _git_reason(err))
@@ -566,8 +655,7 @@ class ProjectCache:
         """A local git command in the cache (C locale, never prompting, never fetching: what is
         read here is in the cache, or listed as missing)."""
         try:
-            return self.store._run(args, what=_("read the portfolio's copy of a project"), stdin=stdin, ok=None,
-                                   quick=True)
+            return self.store._run(args, what=_("read the portfolio's copy of a project"), stdin=stdin, ok=None, quick=True)
         except StoreError as exc:
             raise FetchError(FetchProblem.FAILED, str(exc)) from exc
 
@@ -585,8 +673,16 @@ class ProjectCache:
                 config[key] = value
         return config
 
-    def _network(self, args: list[str], deadline: float, cancel: threading.Event | None, *,
-                 stdin: bytes | None = None, branch: str | None = None, stdout: bool = False) -> str:
+    def _network(
+        self,
+        args: list[str],
+        deadline: float,
+        cancel: threading.Event | None,
+        *,
+        stdin: bytes | None = None,
+        branch: str | None = None,
+        stdout: bool = False,
+    ) -> str:
         """Run a git command that talks to the remote, stopped at ``deadline`` or when ``cancel``
         is set (with everything it started: ssh, a credential helper; store/runner.py); returns
         its stderr (with ``stdout``, its output). Raises FetchError saying why it did not succeed."""
@@ -594,7 +690,8 @@ class ProjectCache:
             self._git_config = self.store._config()  # the user's core.sshCommand counts as theirs
         try:
             status, out, err, stopped = self.store._in_session(
-                ["-c", "protocol.ext.allow=never", *args], self._git_config, deadline, stdin=stdin, cancel=cancel)
+                ["-c", "protocol.ext.allow=never", *args], self._git_config, deadline, stdin=stdin, cancel=cancel
+            )
         except StoreError as exc:
             raise FetchError(FetchProblem.FAILED, str(exc)) from exc
         if stopped:
@@ -608,7 +705,7 @@ class ProjectCache:
 
 def _own_checklist(path: str) -> bool:
     """A checklist file of the project's own: a .toml directly in .kundencheck/checklists/."""
-    return path.startswith(CHECKLISTS_DIR) and path.endswith(".toml") and "/" not in path[len(CHECKLISTS_DIR):]
+    return path.startswith(CHECKLISTS_DIR) and path.endswith(".toml") and "/" not in path[len(CHECKLISTS_DIR) :]
 
 
 def _failure(err: str, branch: str | None) -> FetchError:
@@ -620,7 +717,7 @@ def _failure(err: str, branch: str | None) -> FetchError:
     if "couldn't find remote ref head" in lowered:
         return FetchError(FetchProblem.EMPTY, reason)
     if "couldn't find remote ref" in lowered:
-        missing = err[lowered.index("couldn't find remote ref") + len("couldn't find remote ref"):].strip().splitlines()
+        missing = err[lowered.index("couldn't find remote ref") + len("couldn't find remote ref") :].strip().splitlines()
         name = missing[0].strip().removeprefix("refs/heads/") if missing else (branch or "")
         return FetchError(FetchProblem.NO_BRANCH, reason, branch=name)
     refusal = said_refusal(err)

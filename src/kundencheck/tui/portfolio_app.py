@@ -26,8 +26,15 @@ class PortfolioApp(TranslatedBindings, App[None]):
     BINDINGS: ClassVar[list] = [
         Binding("ctrl+q", "quit", N_("Quit"), priority=True, show=False, id="quit"),
         Binding("f1", "help", N_("Help"), show=False, id="help"),
-        Binding("ctrl+p", "command_palette", N_("palette"), show=False, priority=True, id="command_palette",
-                tooltip=N_("Open the command palette")),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            N_("palette"),
+            show=False,
+            priority=True,
+            id="command_palette",
+            tooltip=N_("Open the command palette"),
+        ),
     ]
 
     def __init__(self, loaded: LoadedPortfolio, *, today: Callable[[], dt.date] | None = None) -> None:
@@ -87,8 +94,7 @@ class PortfolioApp(TranslatedBindings, App[None]):
         yield SystemCommand(_("Help: keys"), _("Show the key bindings"), self.action_help)
         if isinstance(screen, PortfolioScreen):
             yield SystemCommand(_("Open the project"), _("Its home screen, read-only (enter)"), screen.action_open_project)
-            yield SystemCommand(_("History"), _("The health matrix of the project's current phase (h)"),
-                                screen.action_history)
+            yield SystemCommand(_("History"), _("The health matrix of the project's current phase (h)"), screen.action_history)
             yield SystemCommand(_("Phases or key signals"), _("Switch what the columns show (v)"), screen.action_toggle_view)
             yield SystemCommand(_("Sort"), _("The worst first, or by name (s)"), screen.action_toggle_sort)
         if isinstance(screen, ReadOnlyHomeScreen):
@@ -97,8 +103,13 @@ class PortfolioApp(TranslatedBindings, App[None]):
         yield SystemCommand(_("Quit kundencheck"), _("Leave the portfolio"), self.action_quit)
 
 
-def build_portfolio_app(loaded: LoadedPortfolio, *, today: Callable[[], dt.date] | None = None,
-                        theme: str | None = None, keymap: dict[str, str] | None = None) -> PortfolioApp:
+def build_portfolio_app(
+    loaded: LoadedPortfolio,
+    *,
+    today: Callable[[], dt.date] | None = None,
+    theme: str | None = None,
+    keymap: dict[str, str] | None = None,
+) -> PortfolioApp:
     app = PortfolioApp(loaded, today=today)
     app._user_theme = theme
     app._user_keymap = dict(keymap) if keymap else None

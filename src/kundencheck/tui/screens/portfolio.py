@@ -205,10 +205,14 @@ class PortfolioScreen(TranslatedBindings, Screen):
             due = health.due()
             # Two lines each: "due since" over its date, "unreachable since" over its date.
             check = due_words(health).rsplit(" ", 1)
-            table.add_row(self._project_cell(health), *cells,
-                          Text(f"⚠ {health.overdue}", style="bold red") if health.overdue else Text("·", style="dim"),
-                          Text("\n".join(check), style="bold red" if due is not None and due.is_due else ""),
-                          key=health.name, height=2)
+            table.add_row(
+                self._project_cell(health),
+                *cells,
+                Text(f"⚠ {health.overdue}", style="bold red") if health.overdue else Text("·", style="dim"),
+                Text("\n".join(check), style="bold red" if due is not None and due.is_due else ""),
+                key=health.name,
+                height=2,
+            )
 
     def _fill_signals(self, table: DataTable) -> None:
         from kundencheck.core.history import TREND_ARROWS
@@ -228,8 +232,14 @@ class PortfolioScreen(TranslatedBindings, Screen):
                 shown = f"{BAND_SYMBOLS.get(signal.band or '', '?')} {TREND_ARROWS.get(signal.trend, '')}".strip()
                 cells.append(Text(shown, style=_BAND_STYLES.get(signal.band or "", "")))
             sprint = next(iter(signals[health.name]), None)
-            table.add_row(self._project_cell(health), health.current_phase or "", *cells,
-                          one_line(sprint.sprint, 16) if sprint is not None else "", key=health.name, height=2)
+            table.add_row(
+                self._project_cell(health),
+                health.current_phase or "",
+                *cells,
+                one_line(sprint.sprint, 16) if sprint is not None else "",
+                key=health.name,
+                height=2,
+            )
 
     def _status_line(self, width: int) -> Text:
         if self.error is not None:
@@ -239,8 +249,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
         from kundencheck.core.portfolio_health import BROKEN, NOT_FETCHED, STALE
 
         healths = self.healths
-        parts = [Text(self._today().isoformat(), style="dim"),
-                 Text(_("{n} projects").format(n=len(healths)), style="dim")]
+        parts = [Text(self._today().isoformat(), style="dim"), Text(_("{n} projects").format(n=len(healths)), style="dim")]
         fetched = sorted(h.fetch.fetched.date() for h in healths if h.fetch.fetched is not None)
         if fetched:
             days = fetched[0].isoformat() + (f" – {fetched[-1].isoformat()}" if fetched[-1] != fetched[0] else "")
@@ -258,8 +267,12 @@ class PortfolioScreen(TranslatedBindings, Screen):
 
     def _legend(self, width: int) -> Text:
         if self.view == "signals":
-            return Text(_("Key signals of each project's current sprint: ✔ green ◐ amber ✘ red; ↑ better → same ↓ "
-                          "worse than the sprint before; · not a key signal there."))
+            return Text(
+                _(
+                    "Key signals of each project's current sprint: ✔ green ◐ amber ✘ red; ↑ better → same ↓ "
+                    "worse than the sprint before; · not a key signal there."
+                )
+            )
         from kundencheck.core.portfolio_report import legend
 
         return Text(legend())
@@ -292,8 +305,15 @@ class PortfolioScreen(TranslatedBindings, Screen):
             except KundencheckError as exc:
                 reason = one_line(str(exc), 300)
         if project is None:
-            self.notify(_("{project} cannot be opened: {reason}. `kundencheck portfolio fetch {project}` brings it in.").format(
-                project=health.name, reason=reason), title=_("Not fetched"), severity="warning", markup=False, timeout=10)
+            self.notify(
+                _("{project} cannot be opened: {reason}. `kundencheck portfolio fetch {project}` brings it in.").format(
+                    project=health.name, reason=reason
+                ),
+                title=_("Not fetched"),
+                severity="warning",
+                markup=False,
+                timeout=10,
+            )
             return None
         self.opened[health.name] = project
         return project
@@ -350,8 +370,13 @@ class ReadOnlyHomeScreen(HomeScreen, inherit_bindings=False):
     ]
 
     def _hint(self, phase: str, *, reading: bool = False) -> Text:
-        return Text("\n" + _("enter: history of {phase}   escape: back to the portfolio").format(phase=phase) + "\n"
-                    + _("Read-only: the team answers in the project's own repository."), style="dim")
+        return Text(
+            "\n"
+            + _("enter: history of {phase}   escape: back to the portfolio").format(phase=phase)
+            + "\n"
+            + _("Read-only: the team answers in the project's own repository."),
+            style="dim",
+        )
 
     def action_start_run(self) -> None:
         self.action_history()  # a click on a phase
