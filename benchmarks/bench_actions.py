@@ -53,8 +53,14 @@ def build(path: Path, *, separate: bool) -> Path:
         run.finished = started + dt.timedelta(minutes=5)
         for k, item in enumerate(items):
             due = started.date() + dt.timedelta(days=7 + k)
-            run.answers.append(Answer(item.id, "red" if item.kind.value == "traffic-light" else 1, note="why",
-                                      action=Action(f"Action {n}-{k} on {item.id}", "Ana", due, separate=separate)))
+            run.answers.append(
+                Answer(
+                    item.id,
+                    "red" if item.kind.value == "traffic-light" else 1,
+                    note="why",
+                    action=Action(f"Action {n}-{k} on {item.id}", "Ana", due, separate=separate),
+                )
+            )
         target = path / run.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(answers_mod.dumps(run, checklist))
@@ -80,13 +86,15 @@ def main() -> None:
     many = build(WHERE / "threads-1000", separate=True)
     few = build(WHERE / "threads-10", separate=False)
     for repo, expected in ((many, RUNS * ITEMS_WITH_ACTIONS), (few, ITEMS_WITH_ACTIONS)):
-        out = subprocess.run(command(repo, "actions", "--format", "csv", "--today", TODAY), capture_output=True,
-                             check=True).stdout
+        out = subprocess.run(
+            command(repo, "actions", "--format", "csv", "--today", TODAY), capture_output=True, check=True
+        ).stdout
         threads = out.count(b"\r\n") - 1
         assert threads == expected, f"{repo}: {threads} open threads, expected {expected}"
         timed(command(repo, "status", "--today", TODAY))  # fills the history cache
-    print(f"{RUNS} runs and {RUNS * ITEMS_WITH_ACTIONS:,} actions in each repository; medians of {args.samples} "
-          "interleaved samples")
+    print(
+        f"{RUNS} runs and {RUNS * ITEMS_WITH_ACTIONS:,} actions in each repository; medians of {args.samples} interleaved samples"
+    )
     for label, cmd in (("status", ("status",)), ("status --json", ("status", "--json")), ("check", ("check",))):
         times: dict[str, list[float]] = {"many": [], "few": []}
         for _n in range(args.samples):
@@ -94,8 +102,10 @@ def main() -> None:
             times["few"].append(timed(command(few, *cmd, "--today", TODAY)))
         t_many, t_few = statistics.median(times["many"]), statistics.median(times["few"])
         target = "  (target <= 1.2)" if label == "status" else ""
-        print(f"{label:14} 1,000 threads {t_many * 1000:7.0f} ms   10 threads {t_few * 1000:7.0f} ms   "
-              f"ratio {t_many / t_few:.2f}{target}")
+        print(
+            f"{label:14} 1,000 threads {t_many * 1000:7.0f} ms   10 threads {t_few * 1000:7.0f} ms   "
+            f"ratio {t_many / t_few:.2f}{target}"
+        )
 
 
 if __name__ == "__main__":

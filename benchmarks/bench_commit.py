@@ -39,8 +39,7 @@ def build_repo(repo: pathlib.Path, n_files: int) -> None:
     git(repo.parent, "init", "-q", "-b", "main", str(repo))
     git(repo, "config", "user.name", "Bench Mark")
     git(repo, "config", "user.email", "bench@example.com")
-    chunks = [b"commit refs/heads/main\ncommitter Bench Mark <bench@example.com> 1700000000 +0000\n"
-              b"data 5\ninit\n"]
+    chunks = [b"commit refs/heads/main\ncommitter Bench Mark <bench@example.com> 1700000000 +0000\ndata 5\ninit\n"]
     readme = b"# benchmark repository\n"
     chunks.append(b"M 100644 inline README.md\ndata %d\n%s\n" % (len(readme), readme))
     for i in range(n_files):
@@ -69,11 +68,11 @@ def main() -> int:
         t0 = time.perf_counter()
         if not (repo / ".git").exists():
             build_repo(repo, args.files)
-        tracked = int(subprocess.run("git ls-files | wc -l", shell=True, cwd=repo, check=True,
-                                     capture_output=True, text=True).stdout)
+        tracked = int(
+            subprocess.run("git ls-files | wc -l", shell=True, cwd=repo, check=True, capture_output=True, text=True).stdout
+        )
         version = git(repo, "version").stdout.decode().split()[-1]
-        print(f"repository: {repo} ({tracked} tracked files, ready in "
-              f"{time.perf_counter() - t0:.1f} s); git {version}")
+        print(f"repository: {repo} ({tracked} tracked files, ready in {time.perf_counter() - t0:.1f} s); git {version}")
 
         answers = repo / ".kundencheck" / "answers" / "2026"
         answers.mkdir(parents=True, exist_ok=True)
@@ -97,8 +96,7 @@ def main() -> int:
             (repo / rel).write_bytes(content)
             git(repo, "add", "-N", "--", rel)
             t = time.perf_counter()
-            git(repo, "commit", "-q", "--only", "-m", f"Answers: git {i}\n\nKundencheck-Run: g{i}",
-                "--", rel)
+            git(repo, "commit", "-q", "--only", "-m", f"Answers: git {i}\n\nKundencheck-Run: g{i}", "--", rel)
             times["git"].append(time.perf_counter() - t)
         store.close()
 
@@ -107,11 +105,12 @@ def main() -> int:
             print("WARNING: work tree not clean afterwards:\n" + dirty)
         med = {k: statistics.median(v[1:]) * 1000 for k, v in times.items()}
         for k, v in times.items():
-            print(f"  {k:6s} median {med[k]:7.1f} ms   runs: "
-                  + " ".join(f"{x * 1000:.0f}" for x in v[1:]))
+            print(f"  {k:6s} median {med[k]:7.1f} ms   runs: " + " ".join(f"{x * 1000:.0f}" for x in v[1:]))
         ratio = med["store"] / med["git"]
-        print(f"ratio store / git commit --only = {ratio:.2f} (target <= 0.75); "
-              f"open+commit+close / git commit --only = {med['open+'] / med['git']:.2f}")
+        print(
+            f"ratio store / git commit --only = {ratio:.2f} (target <= 0.75); "
+            f"open+commit+close / git commit --only = {med['open+'] / med['git']:.2f}"
+        )
         return 0 if ratio <= 0.75 else 1
     finally:
         if not args.keep:

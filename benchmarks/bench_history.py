@@ -96,25 +96,39 @@ def main() -> None:
         colds.append(cold(big))
         warms.append(timed(status_argv(big)))  # cache just filled by the cold run
         smalls.append(cold(small))
-    rss_kb = int(subprocess.run([sys.executable, "-c", MAXRSS, *status_argv(big)], capture_output=True, text=True, check=True).stdout)
+    rss_kb = int(
+        subprocess.run([sys.executable, "-c", MAXRSS, *status_argv(big)], capture_output=True, text=True, check=True).stdout
+    )
     drop_cache(big)
-    rss_cold_kb = int(subprocess.run([sys.executable, "-c", MAXRSS, *status_argv(big)], capture_output=True, text=True, check=True).stdout)
+    rss_cold_kb = int(
+        subprocess.run([sys.executable, "-c", MAXRSS, *status_argv(big)], capture_output=True, text=True, check=True).stdout
+    )
 
     f, c, w, s = (statistics.median(x) for x in (floors, colds, warms, smalls))
     print(f"repositories: 100,000 commits; 10,000 and 1,000 answer runs (medians of {args.samples})")
     print(f"floor (ls-tree + cat-file --batch + tomllib), 10k runs: {f * 1000:7.0f} ms")
-    print(f"status cold, 10k runs:                                  {c * 1000:7.0f} ms   ratio to floor {c / f:5.2f} (target <= 1.5)")
+    print(
+        f"status cold, 10k runs:                                  {c * 1000:7.0f} ms   ratio to floor {c / f:5.2f} (target <= 1.5)"
+    )
     paired = statistics.median(cs / fs for cs, fs in zip(colds, floors))
     print(f"  the same, median of the {args.samples} interleaved pairs' ratios:                             {paired:5.2f}")
-    print(f"status warm, 10k runs:                                  {w * 1000:7.0f} ms   ratio to cold  {w / c:5.2f} (target <= 0.2)")
-    print(f"status cold, 1k runs:                                   {s * 1000:7.0f} ms   10k / 1k       {c / s:5.2f} (target <= 11)")
+    print(
+        f"status warm, 10k runs:                                  {w * 1000:7.0f} ms   ratio to cold  {w / c:5.2f} (target <= 0.2)"
+    )
+    print(
+        f"status cold, 1k runs:                                   {s * 1000:7.0f} ms   10k / 1k       {c / s:5.2f} (target <= 11)"
+    )
     print(f"peak memory of status, 10k runs: cold {rss_cold_kb / 1024:6.1f} MB, warm {rss_kb / 1024:6.1f} MB (target <= 150 MB)")
     import bench_startup
 
     bares, ourss = bench_startup.samples_of(big, samples=max(3 * args.samples, 15))
     bare, ours = statistics.median(bares), statistics.median(ourss)
-    print(f"TUI first frame, 10k runs:                              {ours * 1000:7.0f} ms   ratio to bare  {ours / bare:5.2f} (target <= 1.25; bare Textual app {bare * 1000:.0f} ms)")
-    print(f"  fastest samples (least disturbed by other load):      {min(ourss) * 1000:7.0f} ms   ratio to bare  {min(ourss) / min(bares):5.2f}")
+    print(
+        f"TUI first frame, 10k runs:                              {ours * 1000:7.0f} ms   ratio to bare  {ours / bare:5.2f} (target <= 1.25; bare Textual app {bare * 1000:.0f} ms)"
+    )
+    print(
+        f"  fastest samples (least disturbed by other load):      {min(ourss) * 1000:7.0f} ms   ratio to bare  {min(ourss) / min(bares):5.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -33,11 +33,19 @@ from pathlib import Path
 def checklist(n: int):
     from kundencheck.core.checklist import checklist_from_dict
 
-    items = [{"id": f"item-{i:03d}", "question": f"Frage {i}: haben wir mit dem Kunden über Änderung {i} gesprochen?",
-              "why": "Weil Schweigen beide Seiten ihr eigenes Bild machen lässt.", "kind": "traffic-light",
-              "note_when": ["red"]} for i in range(n)]
-    return checklist_from_dict({"format": 1, "id": "build", "title": "Sprint-Start", "phase": "build",
-                                "language": "de", "version": "1", "items": items})
+    items = [
+        {
+            "id": f"item-{i:03d}",
+            "question": f"Frage {i}: haben wir mit dem Kunden über Änderung {i} gesprochen?",
+            "why": "Weil Schweigen beide Seiten ihr eigenes Bild machen lässt.",
+            "kind": "traffic-light",
+            "note_when": ["red"],
+        }
+        for i in range(n)
+    ]
+    return checklist_from_dict(
+        {"format": 1, "id": "build", "title": "Sprint-Start", "phase": "build", "language": "de", "version": "1", "items": items}
+    )
 
 
 def host_app(session):
@@ -96,8 +104,11 @@ async def measure(n: int, samples: int, drafts_dir: Path | None, size: tuple[int
             move.append(await timed(pilot, "k"))
             move.append(await timed(pilot, "j" if i % 2 else "k"))
             await pilot.press("k" if i % 2 else "j")
-    return {f"{kind} {clock}": statistics.median(s[clock] for s in samples_) * 1000
-            for kind, samples_ in (("answer", answer), ("move", move)) for clock in ("cpu", "wall")}
+    return {
+        f"{kind} {clock}": statistics.median(s[clock] for s in samples_) * 1000
+        for kind, samples_ in (("answer", answer), ("move", move))
+        for clock in ("cpu", "wall")
+    }
 
 
 async def timed(pilot, key: str) -> dict[str, float]:

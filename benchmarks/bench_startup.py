@@ -77,7 +77,9 @@ class _WhenTextualAppIsImported:
 sys.meta_path.insert(0, _WhenTextualAppIsImported())
 """
 
-BARE = FIRST_FRAME_HOOK + """
+BARE = (
+    FIRST_FRAME_HOOK
+    + """
 from textual.app import App
 from textual.widgets import Footer, Header, Label
 class Bare(App):
@@ -85,13 +87,17 @@ class Bare(App):
         yield Header(); yield Label("hello"); yield Footer()
 Bare().run()
 """
+)
 
 #: The real command, `kundencheck -C REPO run build`, as the console script starts it.
-KUNDENCHECK = FIRST_FRAME_HOOK + """
+KUNDENCHECK = (
+    FIRST_FRAME_HOOK
+    + """
 sys.argv = ["kundencheck", "-C", sys.argv[1], "run", "build"]
 from kundencheck.__main__ import main
 main()
 """
+)
 
 
 def sample(code: str, *args: str, env: dict[str, str] | None = None) -> float:
@@ -142,8 +148,13 @@ def instructions(code: str, *args: str, env: dict[str, str]) -> int:
     assert ending in code, "the first-frame hook changed: the count would run on past the frame"
     exiting = code.replace(ending, "import os; os._exit(0)")  # count nothing after the frame
     with tempfile.TemporaryDirectory(prefix="kundencheck-bench-cg-") as folder:
-        out = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/cg", sys.executable,
-                              "-c", exiting, *args], capture_output=True, text=True, env=env, check=True).stderr
+        out = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/cg", sys.executable, "-c", exiting, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stderr
     found = re.search(r"Collected : (\d+)", out)
     if found is None:
         raise SystemExit(f"valgrind gave no count:\n{out}")
@@ -157,9 +168,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repo", type=Path, default=synthetic_repo.folder(Path("/tmp/kundencheck-bench"), 100_000, 10_000))
     parser.add_argument("--samples", type=int, default=15)
-    parser.add_argument("--no-bytecode", action="store_true", help="compile the sources in every process (PYTHONDONTWRITEBYTECODE=1)")
-    parser.add_argument("--instructions", action="store_true",
-                        help="also count the instructions to the first frame under valgrind (about a minute; needs valgrind)")
+    parser.add_argument(
+        "--no-bytecode", action="store_true", help="compile the sources in every process (PYTHONDONTWRITEBYTECODE=1)"
+    )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the instructions to the first frame under valgrind (about a minute; needs valgrind)",
+    )
     args = parser.parse_args()
 
     repo = synthetic_repo.build(args.repo)
@@ -169,8 +185,10 @@ def main() -> None:
             sample(BARE, env=env)  # write the bytecode first: compiling is not what is counted
             sample(KUNDENCHECK, str(repo), env=env)
             bare_count, our_count = instructions(BARE, env=env), instructions(KUNDENCHECK, str(repo), env=env)
-        print(f"instructions to the first frame: bare {bare_count / 1e6:,.0f} M, kundencheck {our_count / 1e6:,.0f} M, "
-              f"ratio {our_count / bare_count:.2f}")
+        print(
+            f"instructions to the first frame: bare {bare_count / 1e6:,.0f} M, kundencheck {our_count / 1e6:,.0f} M, "
+            f"ratio {our_count / bare_count:.2f}"
+        )
     bare, ours = samples_of(repo, args.samples, bytecode=not args.no_bytecode)
     b, k = statistics.median(bare), statistics.median(ours)
     print(f"repository: {repo} ({(repo / '.synthetic-done').read_text().strip()} commits/runs)")
@@ -180,7 +198,9 @@ def main() -> None:
     print(f"ratio kundencheck / bare:       {k / b:7.2f}   (target <= 1.25)")
     # On a shared machine a neighbour's load only ever adds time: the fastest sample of each
     # is the least disturbed one (as timeit advises), so its ratio is printed as well.
-    print(f"ratio of the fastest samples:   {min(ours) / min(bare):7.2f}   ({min(ours) * 1000:.0f} ms vs {min(bare) * 1000:.0f} ms)")
+    print(
+        f"ratio of the fastest samples:   {min(ours) / min(bare):7.2f}   ({min(ours) * 1000:.0f} ms vs {min(bare) * 1000:.0f} ms)"
+    )
 
 
 if __name__ == "__main__":

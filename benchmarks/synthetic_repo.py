@@ -24,7 +24,12 @@ from kundencheck.core.catalog import load_catalog
 from kundencheck.core.checklist import Kind
 from kundencheck.core.people import Person
 
-AUTHORS = [("Ana Schäfer", "ana@example.com"), ("Jonas Berg", "jonas@example.com"), ("Lea Yıldız", "lea@example.com"), ("Tom Weber", "tom@example.com")]
+AUTHORS = [
+    ("Ana Schäfer", "ana@example.com"),
+    ("Jonas Berg", "jonas@example.com"),
+    ("Lea Yıldız", "lea@example.com"),
+    ("Tom Weber", "tom@example.com"),
+]
 PHASE_WEIGHTS = [("build", 8), ("design", 1), ("acceptance", 1)]
 
 
@@ -88,8 +93,9 @@ def _reviews(checklist, open_actions: list[tuple[str, str]], rng: random.Random)
     return "".join("\n" + t for t in tables), still_open
 
 
-def _answers_file(checklist, author, started: dt.datetime, rng: random.Random,
-                  open_actions: list[tuple[str, str]]) -> tuple[str, str, list[tuple[str, str]]]:
+def _answers_file(
+    checklist, author, started: dt.datetime, rng: random.Random, open_actions: list[tuple[str, str]]
+) -> tuple[str, str, list[tuple[str, str]]]:
     """(path, text, the phase's open actions after this run) of one run."""
     name, email = author
     run = answers_mod.new_run(checklist, Person(name, email), started=started)
@@ -99,8 +105,7 @@ def _answers_file(checklist, author, started: dt.datetime, rng: random.Random,
     due = started.date() + dt.timedelta(days=rng.randint(7, 14))
     reviews, still_open = _reviews(checklist, open_actions, rng)
     text = (
-        template
-        .replace('"RUNID"', f'"{run.id}"')
+        template.replace('"RUNID"', f'"{run.id}"')
         .replace('"AUTHOR"', f'"{name} <{email}>"')
         .replace('"SPRINT"', f'"{answers_mod.sprint_label(started)}"')
         .replace("2000-01-01T00:00:00Z", started.isoformat())
@@ -147,7 +152,9 @@ def build(path: Path, commits: int = 100_000, runs: int = 10_000, seed: int = 48
         if made_runs < runs and n % run_every == run_every - 1:
             phase = rng.choices([p for p, _ in PHASE_WEIGHTS], [w for _, w in PHASE_WEIGHTS])[0]
             rel, text, open_actions[phase] = _answers_file(checklists[phase], (name, email), moment, rng, open_actions[phase])
-            data(f"kundencheck({phase}): synthetic run {made_runs}\n\nKundencheck-Run: {Path(rel).stem}\nKundencheck-Phase: {phase}\n".encode())
+            data(
+                f"kundencheck({phase}): synthetic run {made_runs}\n\nKundencheck-Run: {Path(rel).stem}\nKundencheck-Phase: {phase}\n".encode()
+            )
             out.write(f"M 100644 inline {rel}\n".encode())
             data(text.encode())
             made_runs += 1

@@ -79,6 +79,7 @@ def merge(base: str, ours: str, theirs: str) -> int:
     Two branches that each add texts otherwise conflict on neighbouring lines of the sorted
     catalog. The .mo files are binary: after a merge, run ``compile`` again.
     """
+
     def load(path: str) -> Catalog:
         with open(path, "rb") as handle:
             return read_po(handle)

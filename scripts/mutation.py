@@ -59,7 +59,8 @@ NOT_RUN = ("tests/core/test_properties.py",)
 #: mutmut's bookkeeping looks for its settings in the child's folder and fails, so they cannot
 #: run under mutmut. The other store tests cover the same code in-process.
 CHILD_PYTHONS = (
-    "test_missing_git_binary_gives_a_message_not_a_traceback", "test_too_old_git_names_both_versions",
+    "test_missing_git_binary_gives_a_message_not_a_traceback",
+    "test_too_old_git_names_both_versions",
     "test_two_processes_committing_in_parallel_lose_nothing",
     "test_six_clones_pushing_the_answers_branch_at_once_all_get_through",
     "test_killed_during_the_fast_forward_the_next_kundencheck_finishes_or_undoes_it",
@@ -92,8 +93,9 @@ def targets() -> dict[str, Target]:
     start-up (mutmut runs the whole selection twice before the first mutant) once), each core
     module alone (``core.gate``: to retry one module), and ``store.commit``."""
     core = [Target(f"core.{m}", (f"{PACKAGE}/core/{m}.py",), CORE_TESTS, skip=NOT_RUN) for m in core_modules()]
-    store = Target("store.commit", tuple(f"{PACKAGE}/store/{name}" for name in COMMIT_PATH), ("tests/store",),
-                   deselect=CHILD_PYTHONS)
+    store = Target(
+        "store.commit", tuple(f"{PACKAGE}/store/{name}" for name in COMMIT_PATH), ("tests/store",), deselect=CHILD_PYTHONS
+    )
     whole_core = Target("core", tuple(f for t in core for f in t.files), CORE_TESTS, skip=NOT_RUN)
     return {t.name: t for t in [whole_core, *core, store]}
 
@@ -119,8 +121,10 @@ def mutmut_settings(target: Target) -> dict[str, object]:
         "source_paths": [PACKAGE],
         "only_mutate": list(target.files),
         "pytest_add_cli_args_test_selection": [
-            *target.tests, *(f"--ignore={path}" for path in target.skip),
-            *(["-k", "not (" + " or ".join(target.deselect) + ")"] if target.deselect else [])],
+            *target.tests,
+            *(f"--ignore={path}" for path in target.skip),
+            *(["-k", "not (" + " or ".join(target.deselect) + ")"] if target.deselect else []),
+        ],
         "also_copy": list(ALSO_COPY),
         # The suites run real git; a loaded machine makes them slower, not wrong.
         "timeout_multiplier": 30.0,
@@ -224,22 +228,33 @@ def read_results(target: Target, folder: Path, only: tuple[str, ...] = ()) -> di
     return scores
 
 
-def run(target: Target, max_children: int, *, resume: bool, show_survivors: bool,
-        only: tuple[str, ...] = (), report: bool = False, retry: bool = False) -> list[Score] | None:
+def run(
+    target: Target,
+    max_children: int,
+    *,
+    resume: bool,
+    show_survivors: bool,
+    only: tuple[str, ...] = (),
+    report: bool = False,
+    retry: bool = False,
+) -> list[Score] | None:
     folder = SCRATCH / target.name
     seconds = 0.0
     names = only or target.mutants  # what mutmut runs (the score counts ``only`` of the target)
     if retry:  # the mutants tried before and not killed, by name: the ones never tried stay so
-        names = tuple(name for score in read_results(target, folder, only).values()
-                      for name, status in score.not_killed if status != "not checked")
+        names = tuple(
+            name
+            for score in read_results(target, folder, only).values()
+            for name, status in score.not_killed
+            if status != "not checked"
+        )
         if not names:
             print(f"== {target.name}: nothing tried and not killed to try again", flush=True)
             report = True
     if not report:
         prepare(target, folder, resume=resume or retry)
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        command = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children),
-                   *names]
+        command = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
         print(f"== {target.name}: mutating {len(target.files)} file(s), running {' '.join(target.tests)}", flush=True)
         start = time.monotonic()
         log = folder / "mutmut.log"
@@ -260,31 +275,50 @@ def run(target: Target, max_children: int, *, resume: bool, show_survivors: bool
                 continue  # counted in the table
             print(f"   {status}: {name}", flush=True)
             if show_survivors:
-                shown = subprocess.run([sys.executable, "-m", "mutmut", "show", name], cwd=folder,
-                                       capture_output=True, text=True, check=False)
+                shown = subprocess.run(
+                    [sys.executable, "-m", "mutmut", "show", name], cwd=folder, capture_output=True, text=True, check=False
+                )
                 print("      " + shown.stdout.strip().replace("\n", "\n      "), flush=True)
     whole = Score(target.name, {k: v for s in scores for k, v in s.statuses.items()}, seconds)
-    (folder / "score.json").write_text(json.dumps(
-        {"target": target.name, "seconds": round(seconds),
-         "files": {s.name: {"killed": s.killed, "total": s.total, "not_killed": dict(s.not_killed)} for s in scores}},
-        indent=1, ensure_ascii=False), encoding="utf-8")
+    (folder / "score.json").write_text(
+        json.dumps(
+            {
+                "target": target.name,
+                "seconds": round(seconds),
+                "files": {s.name: {"killed": s.killed, "total": s.total, "not_killed": dict(s.not_killed)} for s in scores},
+            },
+            indent=1,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     return [*scores, whole] if len(scores) > 1 else [whole]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("targets", nargs="*", help="targets (core, core.MODULE, store.commit); core and store.commit "
-                                                   "when none are given")
+    parser.add_argument(
+        "targets", nargs="*", help="targets (core, core.MODULE, store.commit); core and store.commit when none are given"
+    )
     parser.add_argument("--list", action="store_true", help="list the targets and exit")
     parser.add_argument("--max-children", type=int, default=1, help="mutmut's parallel workers (default 1)")
-    parser.add_argument("--resume", action="store_true",
-                        help="keep the last run's results; run what is not checked yet or changed since")
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the last run's results; run what is not checked yet or changed since"
+    )
     parser.add_argument("--survivors", action="store_true", help="show the diff of each mutant not killed")
     parser.add_argument("--report", action="store_true", help="only print the score of the last run (run nothing)")
-    parser.add_argument("--retry", action="store_true",
-                        help="keep the last run's results; try again the mutants tried and not killed (after new tests)")
-    parser.add_argument("--only", action="append", default=[], metavar="PATTERN",
-                        help="only the mutants whose names match (fnmatch, e.g. '*_swap_loop*'); may be repeated")
+    parser.add_argument(
+        "--retry",
+        action="store_true",
+        help="keep the last run's results; try again the mutants tried and not killed (after new tests)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="only the mutants whose names match (fnmatch, e.g. '*_swap_loop*'); may be repeated",
+    )
     parser.add_argument("--fail-under", type=float, default=FAIL_UNDER, help="the score core must reach")
     args = parser.parse_args(argv)
     chosen = select(args.targets)
@@ -295,8 +329,15 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Score] = []
     failed = False
     for target in chosen:
-        scores = run(target, args.max_children, resume=args.resume, show_survivors=args.survivors,
-                     only=tuple(args.only), report=args.report, retry=args.retry)
+        scores = run(
+            target,
+            args.max_children,
+            resume=args.resume,
+            show_survivors=args.survivors,
+            only=tuple(args.only),
+            report=args.report,
+            retry=args.retry,
+        )
         if scores is None:
             failed = True
         else:
@@ -306,8 +347,10 @@ def main(argv: list[str] | None = None) -> int:
         spent = f"  {s.seconds / 60:.1f} min" if s.seconds else ""
         checked = s.total - s.count("not checked")
         of_checked = f"{100.0 * s.killed / checked:5.1f}%" if checked else "    -"
-        print(f"  {s.name:<24} {s.killed:>5} / {s.total:<5} {s.percent:5.1f}%  {of_checked}   "
-              f"{s.count('survived'):>4} {s.count('no tests'):>4} {s.count('not checked'):>5}{spent}")
+        print(
+            f"  {s.name:<24} {s.killed:>5} / {s.total:<5} {s.percent:5.1f}%  {of_checked}   "
+            f"{s.count('survived'):>4} {s.count('no tests'):>4} {s.count('not checked'):>5}{spent}"
+        )
     core = [s for s in rows if s.name == "core"]
     if core and core[0].percent < args.fail_under:
         return 1

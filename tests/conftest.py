@@ -28,8 +28,21 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
     monkeypatch.setenv("GIT_TERMINAL_PROMPT", "0")
     monkeypatch.setenv("LANG", "C.UTF-8")
-    for key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "NO_COLOR", "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
-                "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EDITOR", "VISUAL"):
+    for key in (
+        "LANGUAGE",
+        "LC_ALL",
+        "LC_MESSAGES",
+        "NO_COLOR",
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+        "EDITOR",
+        "VISUAL",
+    ):
         monkeypatch.delenv(key, raising=False)
     (home / ".gitconfig").write_text(
         "[user]\n\tname = Erika Mustermann\n\temail = erika@example.com\n[init]\n\tdefaultBranch = main\n"
@@ -74,7 +87,6 @@ def project_repo(repo: Path) -> Path:
     git(repo, "add", ".kundencheck")
     git(repo, "commit", "-q", "-m", "Add our own build checklist")
     return repo
-
 
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")

@@ -18,26 +18,39 @@ def _red(note: str, what: str, owner: str = "Ana", due: str = "2026-04-30") -> d
 
 #: Per sprint: its label and the answers that differ from "all green, own design".
 SPRINTS: list[tuple[str, dict[str, dict[str, Any]]]] = [
-    ("2026-W10", {
-        "team-mood": {"value": 4},
-        "good-faith": {"status": "amber", "note": "The client is stubborn about the header layout."},
-        "deviations-announced": {"status": "amber", "note": "Two deviations are not announced yet."},
-    }),
-    ("2026-W12", {
-        "team-mood": {"value": 3},
-        "client-contacted": {"status": "amber", "note": "Only status mails since the review."},
-        "respectful-talk": {"status": "amber", "note": "'They want everything pixel-perfect' came up in the daily."},
-        "alternatives-offered": _red("We said no to the sticky header, no alternative.", "Prepare two alternatives"),
-    }),
-    ("2026-W14", {
-        "team-mood": {"value": 1, "action": {"what": "Talk about the mood in the retro", "owner": "Lea",
-                                             "due": dt.date(2026, 4, 10)}},
-        "client-contacted": _red("Status mails only; the client's PO stopped answering.", "Call the PO"),
-        "expectations-still-match": _red("Nobody wrote down what they can expect.", "Write it down with them"),
-        "good-faith": {"status": "red", "note": "Hopeless, they never listen.",
-                       "action": {"what": "Ask why the spacing matters to them", "owner": "Jonas",
-                                  "due": dt.date(2026, 4, 17)}},
-    }),
+    (
+        "2026-W10",
+        {
+            "team-mood": {"value": 4},
+            "good-faith": {"status": "amber", "note": "The client is stubborn about the header layout."},
+            "deviations-announced": {"status": "amber", "note": "Two deviations are not announced yet."},
+        },
+    ),
+    (
+        "2026-W12",
+        {
+            "team-mood": {"value": 3},
+            "client-contacted": {"status": "amber", "note": "Only status mails since the review."},
+            "respectful-talk": {"status": "amber", "note": "'They want everything pixel-perfect' came up in the daily."},
+            "alternatives-offered": _red("We said no to the sticky header, no alternative.", "Prepare two alternatives"),
+        },
+    ),
+    (
+        "2026-W14",
+        {
+            "team-mood": {
+                "value": 1,
+                "action": {"what": "Talk about the mood in the retro", "owner": "Lea", "due": dt.date(2026, 4, 10)},
+            },
+            "client-contacted": _red("Status mails only; the client's PO stopped answering.", "Call the PO"),
+            "expectations-still-match": _red("Nobody wrote down what they can expect.", "Write it down with them"),
+            "good-faith": {
+                "status": "red",
+                "note": "Hopeless, they never listen.",
+                "action": {"what": "Ask why the spacing matters to them", "owner": "Jonas", "due": dt.date(2026, 4, 17)},
+            },
+        },
+    ),
 ]
 
 

@@ -16,8 +16,9 @@ from tests.conftest import git
 
 
 def kundencheck(repo: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), *args], input=input,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "kundencheck", "-C", str(repo), *args], input=input, capture_output=True, text=True, timeout=120
+    )
 
 
 def clone(remote: Path, path: Path, name: str, email: str) -> Path:
@@ -35,10 +36,13 @@ def answers(repo: Path, action: dict | None, *, decisions: dict[str, str] | None
     template = kundencheck(repo, "answer", "build", "--template", "--sprint", "2026-W10")
     assert template.returncode == 0, template.stderr
     doc = tomlkit.parse(template.stdout)
-    values = {"client-contacted": {"status": "red", "note": "Only mails", "action": action} if action
-              else {"status": "green"},
-              "team-mood": {"value": 4}, "own-design": {"value": "no"}, "expectations-match": {"status": "green"},
-              "self-critical": {"value": "ok"}}
+    values = {
+        "client-contacted": {"status": "red", "note": "Only mails", "action": action} if action else {"status": "green"},
+        "team-mood": {"value": 4},
+        "own-design": {"value": "no"},
+        "expectations-match": {"status": "green"},
+        "self-critical": {"value": "ok"},
+    }
     for table in doc["answers"]:
         for key, value in values.get(table["item"], {}).items():
             table[key] = value
@@ -65,12 +69,24 @@ def test_two_people_raising_an_action_on_one_item_in_a_sprint_end_in_one_thread(
     due = dt.date.today() + dt.timedelta(days=7)
 
     # Ana answers and pushes; Jonas answers on his clone without having pulled.
-    first = kundencheck(ana, "answer", "build", "--from", "-", "--push",
-                        input=answers(ana, {"what": "Call the product owner", "owner": "Ana", "due": due}))
+    first = kundencheck(
+        ana,
+        "answer",
+        "build",
+        "--from",
+        "-",
+        "--push",
+        input=answers(ana, {"what": "Call the product owner", "owner": "Ana", "due": due}),
+    )
     assert first.returncode == 0, first.stderr
-    second = kundencheck(jonas, "answer", "build", "--from", "-",
-                         input=answers(jonas, {"what": "Mail the product owner", "owner": "Jonas",
-                                               "due": due + dt.timedelta(days=3)}))
+    second = kundencheck(
+        jonas,
+        "answer",
+        "build",
+        "--from",
+        "-",
+        input=answers(jonas, {"what": "Mail the product owner", "owner": "Jonas", "due": due + dt.timedelta(days=3)}),
+    )
     assert second.returncode == 0, second.stderr
     assert "joins the open action" not in second.stderr  # Jonas had not seen Ana's action
     git(jonas, "pull", "-q", "--rebase")
@@ -85,9 +101,13 @@ def test_two_people_raising_an_action_on_one_item_in_a_sprint_end_in_one_thread(
         thread = threads[0]
         assert [(w["what"], w["author"]) for w in thread["raised_by"]] == [
             ("Call the product owner", "Ana Schäfer <ana@example.com>"),
-            ("Mail the product owner", "Jonas Berg <jonas@example.com>")]
+            ("Mail the product owner", "Jonas Berg <jonas@example.com>"),
+        ]
         assert (thread["what"], thread["owner"], thread["due"]) == (
-            "Mail the product owner", "Jonas", (due + dt.timedelta(days=3)).isoformat())
+            "Mail the product owner",
+            "Jonas",
+            (due + dt.timedelta(days=3)).isoformat(),
+        )
         seen.append(thread["id"])
     assert seen[0] == seen[1]
     status = kundencheck(ana, "status")

@@ -72,7 +72,14 @@ def test_checker_flags_forbidden_imports(code, module):
 
 @pytest.mark.parametrize(
     "code",
-    ["import gitignore_parser", "from . import git", "from .git import x", "import kundencheck.store.git_store", "x = 'import git'", "# import textual"],
+    [
+        "import gitignore_parser",
+        "from . import git",
+        "from .git import x",
+        "import kundencheck.store.git_store",
+        "x = 'import git'",
+        "# import textual",
+    ],
 )
 def test_checker_does_not_flag_look_alikes(code):
     found = imported_top_level_modules(code)
@@ -142,8 +149,16 @@ LAYERS: dict[str, set[str]] = {
     "push_texts.py": {"kundencheck.core", "kundencheck.store"},
     "demo.py": {"kundencheck.core", "kundencheck.store"},
     "session.py": {"kundencheck", "kundencheck.core", "kundencheck.store", "kundencheck.startup"},
-    "tui": {"kundencheck", "kundencheck.core", "kundencheck.store", "kundencheck.startup", "kundencheck.session",
-            "kundencheck.rich_texts", "kundencheck.push_texts", "kundencheck.tui"},
+    "tui": {
+        "kundencheck",
+        "kundencheck.core",
+        "kundencheck.store",
+        "kundencheck.startup",
+        "kundencheck.session",
+        "kundencheck.rich_texts",
+        "kundencheck.push_texts",
+        "kundencheck.tui",
+    },
 }
 
 
@@ -169,21 +184,29 @@ def kundencheck_imports(source: str, filename: str = "<string>") -> set[str]:
                     found.add(module if (SRC / alias.name).is_dir() or (SRC / f"{alias.name}.py").is_file() else "kundencheck")
             else:
                 add(node.module)
-        elif (isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))
-              and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) == "import_module"
-              and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, (ast.Name, ast.Attribute))
+            and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr) == "import_module"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             add(node.args[0].value)
     return found
 
 
-@pytest.mark.parametrize("code, parts", [
-    ("from kundencheck.core.answers import Run", {"kundencheck.core"}),
-    ("import kundencheck.store.git_store as gs", {"kundencheck.store"}),
-    ("from kundencheck import startup, __version__", {"kundencheck.startup", "kundencheck"}),
-    ("def f():\n    from kundencheck.tui.app import build_app\n", {"kundencheck.tui"}),
-    ("import importlib\nimportlib.import_module('kundencheck.cli.setup')", {"kundencheck.cli"}),
-    ("import kundencheckish\nfrom textual import on", set()),
-])
+@pytest.mark.parametrize(
+    "code, parts",
+    [
+        ("from kundencheck.core.answers import Run", {"kundencheck.core"}),
+        ("import kundencheck.store.git_store as gs", {"kundencheck.store"}),
+        ("from kundencheck import startup, __version__", {"kundencheck.startup", "kundencheck"}),
+        ("def f():\n    from kundencheck.tui.app import build_app\n", {"kundencheck.tui"}),
+        ("import importlib\nimportlib.import_module('kundencheck.cli.setup')", {"kundencheck.cli"}),
+        ("import kundencheckish\nfrom textual import on", set()),
+    ],
+)
 def test_the_layer_checker_sees_every_import_of_kundencheck(code, parts):
     assert kundencheck_imports(code) == parts
 
@@ -201,27 +224,55 @@ def test_each_layer_imports_only_the_layers_below_it(path):
 
 
 def test_only_the_command_line_imports_the_command_line():
-    offenders = [str(path.relative_to(SRC.parent)) for path in python_files(SRC)
-                 if path.relative_to(SRC).parts[0] not in ("cli", "__main__.py")
-                 and "kundencheck.cli" in kundencheck_imports(path.read_text(encoding="utf-8"), str(path))]
+    offenders = [
+        str(path.relative_to(SRC.parent))
+        for path in python_files(SRC)
+        if path.relative_to(SRC).parts[0] not in ("cli", "__main__.py")
+        and "kundencheck.cli" in kundencheck_imports(path.read_text(encoding="utf-8"), str(path))
+    ]
     assert offenders == []
 
 
 #: What starts a process: a call of one of these in a module outside store/runner.py runs a program.
-PROCESS_STARTERS = {"subprocess": {"run", "Popen", "call", "check_call", "check_output", "getoutput",
-                                   "getstatusoutput"},
-                    "os": {"system", "popen", "execv", "execve", "execvp", "execvpe", "execl", "execle", "execlp",
-                           "execlpe", "spawnv", "spawnve", "spawnvp", "spawnvpe", "spawnl", "spawnle", "spawnlp",
-                           "spawnlpe", "posix_spawn", "posix_spawnp", "fork", "forkpty"}}
+PROCESS_STARTERS = {
+    "subprocess": {"run", "Popen", "call", "check_call", "check_output", "getoutput", "getstatusoutput"},
+    "os": {
+        "system",
+        "popen",
+        "execv",
+        "execve",
+        "execvp",
+        "execvpe",
+        "execl",
+        "execle",
+        "execlp",
+        "execlpe",
+        "spawnv",
+        "spawnve",
+        "spawnvp",
+        "spawnvpe",
+        "spawnl",
+        "spawnle",
+        "spawnlp",
+        "spawnlpe",
+        "posix_spawn",
+        "posix_spawnp",
+        "fork",
+        "forkpty",
+    },
+}
 
 
 def process_starts(source: str, filename: str = "<string>") -> list[str]:
     """Every call in ``source`` that starts a process (``subprocess.run(...)``, ``os.system(...)``,
     ``Popen(...)`` imported from subprocess), as ``module.name``."""
     tree = ast.parse(source, filename)
-    imported = {alias.asname or alias.name: (node.module, alias.name)
-                for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module in PROCESS_STARTERS
-                for alias in node.names}
+    imported = {
+        alias.asname or alias.name: (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module in PROCESS_STARTERS
+        for alias in node.names
+    }
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -241,22 +292,34 @@ def process_starts(source: str, filename: str = "<string>") -> list[str]:
 def git_command_lines(source: str, filename: str = "<string>") -> list[int]:
     """Lines of ``source`` with a command line for git: a list or tuple of two or more that starts
     with "git" (a tuple of module names such as ``("git",)`` is not one)."""
-    return [node.lineno for node in ast.walk(ast.parse(source, filename))
-            if isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) > 1 and isinstance(node.elts[0], ast.Constant)
-            and node.elts[0].value == "git"]
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source, filename))
+        if isinstance(node, (ast.List, ast.Tuple))
+        and len(node.elts) > 1
+        and isinstance(node.elts[0], ast.Constant)
+        and node.elts[0].value == "git"
+    ]
 
 
-@pytest.mark.parametrize("code, found", [("import subprocess\nsubprocess.run(['ls'])", "subprocess.run"),
-                                         ("from subprocess import Popen\nPopen(x)", "subprocess.Popen"),
-                                         ("import os\nos.system('git status')", "os.system"),
-                                         ("def f():\n    import os\n    os.execvp('git', args)", "os.execvp")])
+@pytest.mark.parametrize(
+    "code, found",
+    [
+        ("import subprocess\nsubprocess.run(['ls'])", "subprocess.run"),
+        ("from subprocess import Popen\nPopen(x)", "subprocess.Popen"),
+        ("import os\nos.system('git status')", "os.system"),
+        ("def f():\n    import os\n    os.execvp('git', args)", "os.execvp"),
+    ],
+)
 def test_the_process_checker_flags_a_process_start(code, found):
     assert process_starts(code) == [found]
 
 
 def test_the_process_checker_does_not_flag_an_exception_or_a_constant():
-    assert process_starts("import subprocess\ntry:\n    pass\nexcept subprocess.SubprocessError:\n    pass\n"
-                          "x = subprocess.DEVNULL") == []
+    assert (
+        process_starts("import subprocess\ntry:\n    pass\nexcept subprocess.SubprocessError:\n    pass\nx = subprocess.DEVNULL")
+        == []
+    )
 
 
 def test_the_git_command_line_checker_flags_a_git_argv():
@@ -269,11 +332,18 @@ def test_the_git_command_line_checker_flags_a_git_argv():
 def test_only_the_store_runs_git():
     """No module outside store/ holds a git command line; the TUI's editor (the user's $EDITOR)
     is the one other program kundencheck starts."""
-    offenders = [f"{path.relative_to(SRC.parent)}:{line}" for path in python_files(SRC) if STORE not in path.parents
-                 for line in git_command_lines(path.read_text(encoding="utf-8"), str(path))]
+    offenders = [
+        f"{path.relative_to(SRC.parent)}:{line}"
+        for path in python_files(SRC)
+        if STORE not in path.parents
+        for line in git_command_lines(path.read_text(encoding="utf-8"), str(path))
+    ]
     assert not offenders, f"only src/kundencheck/store/ runs git; a git command line in: {', '.join(offenders)}"
-    starters = {str(path.relative_to(SRC)) for path in python_files(SRC) if STORE not in path.parents
-                and process_starts(path.read_text(encoding="utf-8"), str(path))}
+    starters = {
+        str(path.relative_to(SRC))
+        for path in python_files(SRC)
+        if STORE not in path.parents and process_starts(path.read_text(encoding="utf-8"), str(path))
+    }
     assert starters == {"tui/editor.py"}, f"modules outside the store that start a program: {sorted(starters)}"
 
 
@@ -282,8 +352,11 @@ def test_in_the_store_only_the_runner_starts_git():
     in a session of its own); the other parts of the store ask it."""
     starters = {path.name for path in python_files(STORE) if process_starts(path.read_text(encoding="utf-8"), str(path))}
     assert starters == {"runner.py"}, f"store modules that start a process themselves: {sorted(starters)}"
-    gitpython = {path.name for path in python_files(STORE)
-                 if "git" in imported_top_level_modules(path.read_text(encoding="utf-8"), str(path))}
+    gitpython = {
+        path.name
+        for path in python_files(STORE)
+        if "git" in imported_top_level_modules(path.read_text(encoding="utf-8"), str(path))
+    }
     assert gitpython == {"runner.py"}, f"store modules that import GitPython: {sorted(gitpython)}"
 
 
@@ -309,8 +382,13 @@ def after_command(args: list[str], report: str, before: str = "") -> object:
     """What ``report`` (a Python expression) is once the command line has run ``args``."""
     import json
 
-    result = subprocess.run([sys.executable, "-c", before + AFTER_COMMAND.replace("REPORT", report), json.dumps(args)],
-                            capture_output=True, text=True, check=False, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", before + AFTER_COMMAND.replace("REPORT", report), json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
@@ -373,15 +451,17 @@ def test_the_run_screens_first_frame_waits_for_no_home_screen_history_or_git(pro
         path = Path(os.environ["XDG_CONFIG_HOME"]) / "kundencheck" / "config.toml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(user_config)
-    result = subprocess.run([sys.executable, "-c", FIRST_FRAME_PROBE, str(project_repo)],
-                            capture_output=True, text=True, check=False, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME_PROBE, str(project_repo)], capture_output=True, text=True, check=False, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     # The collector, paused for the start-up, runs again (over what is not frozen) once the app does.
     assert json.loads(result.stdout.strip().splitlines()[0]) == ["RunScreen", 1, 0, [], True, True]
 
 
-@pytest.mark.parametrize("args, collecting", [(["status"], True), (["log"], True), (["completion", "bash"], True),
-                                              (["--version"], False)])
+@pytest.mark.parametrize(
+    "args, collecting", [(["status"], True), (["log"], True), (["completion", "bash"], True), (["--version"], False)]
+)
 def test_the_collector_paused_for_the_start_up_runs_again_for_the_commands_work(project_repo, args, collecting):
     """The console script pauses the cyclic garbage collector while it starts up; every command
     resumes it when its work begins (the TUI once its app runs: the first-frame test above).
@@ -408,8 +488,11 @@ def frozen_dataclasses(source: str) -> list[str]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ClassDef):
             for decorator in node.decorator_list:
-                if (isinstance(decorator, ast.Call) and getattr(decorator.func, "id", None) == "dataclass"
-                        and any(k.arg == "frozen" and getattr(k.value, "value", False) is True for k in decorator.keywords)):
+                if (
+                    isinstance(decorator, ast.Call)
+                    and getattr(decorator.func, "id", None) == "dataclass"
+                    and any(k.arg == "frozen" and getattr(k.value, "value", False) is True for k in decorator.keywords)
+                ):
                     found.append(node.name)
     return found
 
@@ -423,6 +506,9 @@ def test_small_immutable_records_are_named_tuples():
     """CONTRIBUTING.md, "The rules the code follows": a small immutable record is a NamedTuple,
     a record changed in place a dataclass. The checklist is the one frozen dataclass (it builds
     its item index when it is made)."""
-    found = {f"{path.relative_to(SRC)}:{name}" for path in python_files(SRC)
-             for name in frozen_dataclasses(path.read_text(encoding="utf-8"))}
+    found = {
+        f"{path.relative_to(SRC)}:{name}"
+        for path in python_files(SRC)
+        for name in frozen_dataclasses(path.read_text(encoding="utf-8"))
+    }
     assert found == {"core/checklist.py:Checklist"}

@@ -112,14 +112,17 @@ def broken_links(document: Path, root: Path = ROOT) -> list[str]:
 # ------------------------------------------------------------------------- the checker itself
 
 
-@pytest.mark.parametrize("heading, anchor", [
-    ("A team's own questions", "a-teams-own-questions"),
-    ("`kundencheck check`: the gate for CI and git hooks", "kundencheck-check-the-gate-for-ci-and-git-hooks"),
-    ("The steps, and why each is there (the checked-out branch)", "the-steps-and-why-each-is-there-the-checked-out-branch"),
-    ("Errors, warnings, off: the `[check]` table", "errors-warnings-off-the-check-table"),
-    ("Answers format, schema 1", "answers-format-schema-1"),
-    ("Über [die Marke](x.md) – Äpfel", "über-die-marke--äpfel"),
-])
+@pytest.mark.parametrize(
+    "heading, anchor",
+    [
+        ("A team's own questions", "a-teams-own-questions"),
+        ("`kundencheck check`: the gate for CI and git hooks", "kundencheck-check-the-gate-for-ci-and-git-hooks"),
+        ("The steps, and why each is there (the checked-out branch)", "the-steps-and-why-each-is-there-the-checked-out-branch"),
+        ("Errors, warnings, off: the `[check]` table", "errors-warnings-off-the-check-table"),
+        ("Answers format, schema 1", "answers-format-schema-1"),
+        ("Über [die Marke](x.md) – Äpfel", "über-die-marke--äpfel"),
+    ],
+)
 def test_anchors_are_made_as_github_makes_them(heading, anchor):
     assert github_anchor(heading) == anchor
 

@@ -92,8 +92,12 @@ def test_underscore_is_only_called_with_one_string_literal():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_"):
-                literal = (len(node.args) == 1 and not node.keywords and isinstance(node.args[0], ast.Constant)
-                           and isinstance(node.args[0].value, str))
+                literal = (
+                    len(node.args) == 1
+                    and not node.keywords
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                )
                 if not literal:
                     bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(node)}")
     assert not bad, "_() needs a single string literal:\n" + "\n".join(bad)
@@ -157,8 +161,14 @@ def test_footer_and_help_follow_lang_at_run_time(project_repo):
     """Binding descriptions and the help's key list are evaluated at import time: the CLI imports
     the TUI only after open_project has chosen the language, so LANG=de shows them in German."""
     env = {**os.environ, "LANG": "de_DE.UTF-8", "TEXTUAL_ANIMATIONS": "none"}
-    result = subprocess.run([sys.executable, "-c", FOOTER_PROBE.format(root=str(ROOT), repo=str(project_repo))],
-                            capture_output=True, text=True, env=env, cwd=project_repo, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", FOOTER_PROBE.format(root=str(ROOT), repo=str(project_repo))],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project_repo,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     run_screen, help_screen = result.stdout.split("=====")
     assert "Beenden" in run_screen and "Hilfe" in run_screen, run_screen

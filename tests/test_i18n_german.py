@@ -50,7 +50,9 @@ def test_broken_checklist_is_reported_in_german_naming_file_line_and_key(german,
     broken.write_text(
         'format = 1\nid = "build"\ntitle = "Bau"\nphase = "build"\nlanguage = "de"\nversion = "1"\n'
         '[[items]]\nid = "kontakt"\nquestion = "Q?"\nwhy = "W."\nkind = "traffic-light"\ncolour = "red"\n'
-        'low = "x"\n', encoding="utf-8")
+        'low = "x"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(ChecklistError) as caught:
         load_checklist(broken)
     message = str(caught.value)
@@ -84,8 +86,9 @@ def test_config_error_is_german_with_file_line_and_key(german, tmp_path):
     config.write_text('project = "Shop"\ncadence_days = 0\n', encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
-    assert str(caught.value) == (f"{config}, Zeile 2, Schlüssel 'cadence_days': "
-                                 "muss eine ganze Zahl von Tagen zwischen 1 und 366 sein.")
+    assert str(caught.value) == (
+        f"{config}, Zeile 2, Schlüssel 'cadence_days': muss eine ganze Zahl von Tagen zwischen 1 und 366 sein."
+    )
 
 
 def test_user_config_error_is_german(german, tmp_path):
@@ -139,8 +142,7 @@ def test_markdown_and_html_reports_are_german_and_json_stays_english(german):
 def _without_words(node):
     """A JSON document without the gate's words for people (a finding's title and message)."""
     if isinstance(node, dict):
-        return {key: _without_words(value) for key, value in node.items()
-                if not (key in ("title", "message") and "rule" in node)}
+        return {key: _without_words(value) for key, value in node.items() if not (key in ("title", "message") and "rule" in node)}
     if isinstance(node, list):
         return [_without_words(value) for value in node]
     return node
@@ -160,7 +162,8 @@ def test_gate_findings_and_summary_are_german(german):
     assert "überfällig" in overdue[0]["message"] and "`kundencheck run " in overdue[0]["message"]
     assert overdue[0]["level"] == "error"  # rule ids and levels stay as they are
     assert summary_line(not_started(dt.date(2026, 4, 10))) == (
-        "kundencheck check: bestanden (nichts zu prüfen: hier gibt es kein .kundencheck/).")
+        "kundencheck check: bestanden (nichts zu prüfen: hier gibt es kein .kundencheck/)."
+    )
 
 
 # ------------------------------------------------------------------------------ the store and the session

@@ -35,15 +35,17 @@ def mutmut_function_names(relpath: str) -> set[str]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             names.add(f"{module}.x_{node.name}")
         elif isinstance(node, ast.ClassDef):
-            names.update(f"{module}.xǁ{node.name}ǁ{item.name}" for item in node.body
-                         if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)))
+            names.update(
+                f"{module}.xǁ{node.name}ǁ{item.name}"
+                for item in node.body
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+            )
     return names
 
 
 def test_every_core_module_is_mutated(mutation):
     targets = mutation.targets()
-    on_disk = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src/kundencheck/core").glob("*.py")
-                     if p.name != "__init__.py")
+    on_disk = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "src/kundencheck/core").glob("*.py") if p.name != "__init__.py")
     assert sorted(targets["core"].files) == on_disk
     assert [t.name for t in mutation.select([])] == ["core", "store.commit"]
     assert mutation.select(["core.gate"])[0].files == ("src/kundencheck/core/gate.py",)
@@ -65,8 +67,11 @@ def test_every_target_names_files_and_tests_that_exist(mutation):
 
 def test_the_store_target_is_the_commit_path(mutation):
     target = mutation.targets()["store.commit"]
-    assert target.files == ("src/kundencheck/store/committing.py", "src/kundencheck/store/atomic.py",
-                            "src/kundencheck/store/index_lock.py")
+    assert target.files == (
+        "src/kundencheck/store/committing.py",
+        "src/kundencheck/store/atomic.py",
+        "src/kundencheck/store/index_lock.py",
+    )
     names = mutmut_function_names(target.files[0])
     for name in ("commit_file", "_swap_loop", "_build_tree", "_recover"):
         assert f"kundencheck.store.committing.xǁCommitterǁ{name}" in names
@@ -85,8 +90,11 @@ def test_mutmut_reads_the_settings_the_script_writes(mutation, tmp_path, monkeyp
     assert config.should_mutate("src/kundencheck/core/gate.py")
     assert not config.should_mutate("src/kundencheck/core/answers.py")
     assert config.pytest_add_cli_args_test_selection == [
-        "tests/core", "tests/report/test_report_model.py", "tests/report/test_answers_csv.py",
-        "--ignore=tests/core/test_properties.py"]
+        "tests/core",
+        "tests/report/test_report_model.py",
+        "tests/report/test_answers_csv.py",
+        "--ignore=tests/core/test_properties.py",
+    ]
     assert {Path("checklists"), Path("docs"), Path("tests/")} <= set(config.also_copy)
     for path in ("src/kundencheck/core/gate.py", "tests/core", "tests/report/test_answers_csv.py", "checklists", "docs"):
         assert (folder / path).exists()
@@ -100,16 +108,29 @@ def test_the_score_counts_what_mutmut_recorded(mutation, tmp_path):
     meta = tmp_path / "mutants" / "src/kundencheck/store/committing.py.meta"
     meta.parent.mkdir(parents=True)
     method = "kundencheck.store.committing.xǁCommitterǁ_swap_loop__mutmut_{}"
-    meta.write_text(json.dumps({"exit_code_by_key": {
-        method.format(1): 1, method.format(2): 0, method.format(3): 33, method.format(4): 36,
-        "kundencheck.store.committing.x__check_relpath__mutmut_1": None,
-    }}), encoding="utf-8")
+    meta.write_text(
+        json.dumps(
+            {
+                "exit_code_by_key": {
+                    method.format(1): 1,
+                    method.format(2): 0,
+                    method.format(3): 33,
+                    method.format(4): 36,
+                    "kundencheck.store.committing.x__check_relpath__mutmut_1": None,
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
     (tmp_path / "mutants" / "src/kundencheck/store/atomic.py.meta").write_text("", encoding="utf-8")  # half-written
     scores = mutation.read_results(target, tmp_path)
     score = scores["src/kundencheck/store/committing.py"]
     assert (score.killed, score.total, score.count("not checked")) == (2, 5, 1)
-    assert score.not_killed == [("kundencheck.store.committing.x__check_relpath__mutmut_1", "not checked"),
-                                (method.format(2), "survived"), (method.format(3), "no tests")]
+    assert score.not_killed == [
+        ("kundencheck.store.committing.x__check_relpath__mutmut_1", "not checked"),
+        (method.format(2), "survived"),
+        (method.format(3), "no tests"),
+    ]
     assert score.percent == 40.0 and scores["src/kundencheck/store/atomic.py"].total == 0
     only = mutation.read_results(target, tmp_path, ("*_swap_loop__*",))["src/kundencheck/store/committing.py"]
     assert only.total == 4

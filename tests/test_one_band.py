@@ -152,8 +152,7 @@ TODAY = ("--today", "2026-04-10")
 
 
 def invoke(repo: Path, *args: str, input: str | None = None):
-    result = CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False,
-                                env={"COLUMNS": "200"})
+    result = CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False, env={"COLUMNS": "200"})
     return result
 
 
@@ -206,8 +205,10 @@ def test_the_same_counts_in_every_command(answered):
     check = json.loads(invoke(repo, "check", "--format", "json", *TODAY).output)
     reds = sorted(f["item"] for f in check["findings"] if f["rule"] == "red_without_action")
     assert reds == ["alternatives", "mood"]
-    assert [a["band"] for f in check["findings"] if f["rule"] == "red_without_action" for a in f["details"]["answers"]] \
-        == ["red", "red"]
+    assert [a["band"] for f in check["findings"] if f["rule"] == "red_without_action" for a in f["details"]["answers"]] == [
+        "red",
+        "red",
+    ]
 
 
 async def test_the_same_counts_on_the_home_screen_and_in_the_history_matrix(answered):

@@ -57,7 +57,12 @@ def test_answers_hidden_by_a_later_change_are_not_committed(project_repo):
     session.set_value("own-design", "yes")
     session.set_value("deviations-announced", "green")
     session.set_value("own-design", "no")  # the deviations item is no longer asked
-    for item, value in (("client-contacted", "green"), ("team-mood", 4), ("expectations-match", "green"), ("self-critical", "Nothing")):
+    for item, value in (
+        ("client-contacted", "green"),
+        ("team-mood", 4),
+        ("expectations-match", "green"),
+        ("self-critical", "Nothing"),
+    ):
         session.set_value(item, value)
     assert session.problems() == []
     result = session.commit()
@@ -82,7 +87,13 @@ def test_commit_refused_while_answers_are_missing(project_repo):
 def test_previous_answer_comes_from_the_last_run(project_repo):
     project = open_project(project_repo)
     first = RunSession.start(project, "build")
-    for item, value in (("client-contacted", "green"), ("team-mood", 2), ("own-design", "no"), ("expectations-match", "green"), ("self-critical", "x")):
+    for item, value in (
+        ("client-contacted", "green"),
+        ("team-mood", 2),
+        ("own-design", "no"),
+        ("expectations-match", "green"),
+        ("self-critical", "x"),
+    ):
         first.set_value(item, value)
     first.set_action("team-mood", what="Talk", owner="Ana", due=answers_mod.now().date())
     first.commit()
@@ -140,8 +151,13 @@ def test_reviews_are_saved_in_the_draft_committed_and_named_in_the_message(proje
     assert session.has_answers()  # quitting now would leave the decisions as a draft
     draft = answers_file.loads((project_repo / ".git/kundencheck/drafts" / f"{session.run.id}.toml").read_bytes())
     assert [(r.item, r.decision) for r in draft.reviews] == [("client-contacted", "done"), ("team-mood", "dropped")]
-    for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
-                        ("expectations-match", "green"), ("self-critical", "ok")):
+    for item, value in (
+        ("client-contacted", "green"),
+        ("team-mood", 4),
+        ("own-design", "no"),
+        ("expectations-match", "green"),
+        ("self-critical", "ok"),
+    ):
         session.set_value(item, value)
     assert any("dropped action needs a note" in p for p in session.problems())
     with pytest.raises(AnswersError):
@@ -179,7 +195,8 @@ def test_one_decision_for_many_actions_is_saved_once(project_repo, monkeypatch):
     session.set_reviews([t.key for t in threads], "dropped", "The client moved on")
     assert len(saves) == 1
     assert sorted((r.run, r.item, r.decision, r.note) for r in session.run.reviews) == sorted(
-        (t.key[0], t.key[1], "dropped", "The client moved on") for t in threads)
+        (t.key[0], t.key[1], "dropped", "The client moved on") for t in threads
+    )
     assert session.undecided_count() == 0
     session.set_reviews([threads[0].key, threads[1].key], None)  # taken back
     assert [(r.run, r.item) for r in session.run.reviews] == [threads[2].key] and session.undecided_count() == 2
@@ -206,8 +223,13 @@ def test_a_run_started_from_the_home_screen_compares_its_key_signals_with_the_sp
         session.use_summary(summary)
         assert session.history_read and session.before.sprint == "2026-W14"
         assert [a.item for a in session.open_actions] == [a.item for a in summary.actions_to_review("build")]
-        for item, value in (("client-contacted", "green"), ("team-mood", 3), ("own-design", "no"),
-                            ("expectations-match", "amber"), ("self-critical", "Nothing")):
+        for item, value in (
+            ("client-contacted", "green"),
+            ("team-mood", 3),
+            ("own-design", "no"),
+            ("expectations-match", "amber"),
+            ("self-critical", "Nothing"),
+        ):
             session.set_value(item, value)
         session.set_note("expectations-match", "Scope grows")
         # W14's picture: contact red, mood 1 (the lower median), expectations red: all better now.
@@ -233,12 +255,24 @@ def test_the_push_decision_is_made_when_the_run_starts_and_carried_to_its_commit
         with_push_choice,
     )
 
-    assert [decide_push(flag, suggests, accepted) for flag, suggests, accepted in (
-        (True, False, None), (False, True, True), (None, False, True), (None, True, None), (None, True, True),
-        (None, True, False))] == [
-        PushDecision(True, user_config.PUSH_FLAG), PushDecision(False, user_config.PUSH_FLAG),
-        PushDecision(False, user_config.PUSH_NOT_SUGGESTED), PushDecision(False, user_config.PUSH_UNANSWERED),
-        PushDecision(True, user_config.PUSH_ACCEPTED), PushDecision(False, user_config.PUSH_DECLINED)]
+    assert [
+        decide_push(flag, suggests, accepted)
+        for flag, suggests, accepted in (
+            (True, False, None),
+            (False, True, True),
+            (None, False, True),
+            (None, True, None),
+            (None, True, True),
+            (None, True, False),
+        )
+    ] == [
+        PushDecision(True, user_config.PUSH_FLAG),
+        PushDecision(False, user_config.PUSH_FLAG),
+        PushDecision(False, user_config.PUSH_NOT_SUGGESTED),
+        PushDecision(False, user_config.PUSH_UNANSWERED),
+        PushDecision(True, user_config.PUSH_ACCEPTED),
+        PushDecision(False, user_config.PUSH_DECLINED),
+    ]
     assert decide_push(None, True, None).suggested and not decide_push(None, True, False).suggested
 
     (project_repo / ".kundencheck" / "config.toml").write_text("[storage]\npush = true\n")
@@ -253,8 +287,13 @@ def test_the_push_decision_is_made_when_the_run_starts_and_carried_to_its_commit
     assert unanswered.push_decision.why == user_config.PUSH_UNANSWERED and not unanswered.wants_push()
     assert flagged.push_decision.why == user_config.PUSH_FLAG and not flagged.wants_push()
     assert accepted.push_decision.why == user_config.PUSH_ACCEPTED and accepted.wants_push()
-    for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
-                        ("expectations-match", "green"), ("self-critical", "ok")):
+    for item, value in (
+        ("client-contacted", "green"),
+        ("team-mood", 4),
+        ("own-design", "no"),
+        ("expectations-match", "green"),
+        ("self-critical", "ok"),
+    ):
         unanswered.set_value(item, value)
     result = unanswered.commit()  # the suggestion not yet accepted when it started: said, not pushed
     assert result.push_suggested and not unanswered.wants_push()

@@ -44,8 +44,11 @@ COMMANDS: dict[tuple[str, ...], list[list[str]]] = {
     ("home",): [["home"]],
     ("demo",): [["demo"], ["demo", "--no-run"]],
     ("answer",): [["answer", "--template"], ["answer", "--from", "{answers_file}"]],
-    ("amend",): [["amend", "{run}"], ["amend", "{run}", "--template"],
-                 ["amend", "{run}", "--from", "{answers_file}", "--note", "typo"]],
+    ("amend",): [
+        ["amend", "{run}"],
+        ["amend", "{run}", "--template"],
+        ["amend", "{run}", "--from", "{answers_file}", "--note", "typo"],
+    ],
     ("status",): [["status"], ["status", "--json"]],
     ("log",): [["log"]],
     ("report",): [["report", "--format", "json"]],
@@ -61,8 +64,19 @@ COMMANDS: dict[tuple[str, ...], list[list[str]]] = {
     ("config",): [["config", "--show-paths"]],
     ("completion",): [["completion", "bash"]],
     ("validate",): [["validate"]],
-    ("checklist", "add-item"): [["checklist", "add-item", "build", "--id", "staging-shown", "--question",
-                                 "Did we show the staging site?", "--why", "Seeing it early helps."]],
+    ("checklist", "add-item"): [
+        [
+            "checklist",
+            "add-item",
+            "build",
+            "--id",
+            "staging-shown",
+            "--question",
+            "Did we show the staging site?",
+            "--why",
+            "Seeing it early helps.",
+        ]
+    ],
 }
 
 
@@ -148,8 +162,7 @@ def test_the_probe_sees_a_collector_left_paused(project_repo):
 
 def test_every_deferred_module_exists():
     """A misspelt name in startup.DEFERRED would pass the first-frame test unseen."""
-    missing = [name for deferred in startup.DEFERRED for name in deferred.modules
-               if importlib.util.find_spec(name) is None]
+    missing = [name for deferred in startup.DEFERRED for name in deferred.modules if importlib.util.find_spec(name) is None]
     assert missing == []
 
 
@@ -163,4 +176,3 @@ def test_the_console_script_pauses_the_collector(monkeypatch):
     with pytest.raises(SystemExit):
         console_script.main()
     assert calls == ["paused"]
-

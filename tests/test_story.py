@@ -32,36 +32,70 @@ BOILERPLATE = "No time this sprint."
 
 #: Per sprint: item -> answer (status or value); notes and actions are added where the checklist asks.
 STORY = [
-    {"client-contacted": "amber", "expectations-still-match": "red", "own-design": "yes", "deviations-announced": "amber",
-     "alternatives-offered": "red", "compromise-early": "green", "good-faith": "green", "open-decisions-shared": "amber",
-     "team-mood": 4, "respectful-talk": "green", "self-critical-advice": "amber"},
-    {"client-contacted": "red", "expectations-still-match": "red", "own-design": "yes", "deviations-announced": "red",
-     "alternatives-offered": "red", "compromise-early": "amber", "good-faith": "amber", "open-decisions-shared": "red",
-     "team-mood": 3, "respectful-talk": "amber", "self-critical-advice": "amber"},
-    {"client-contacted": "red", "expectations-still-match": "red", "own-design": "yes", "deviations-announced": "red",
-     "alternatives-offered": "red", "compromise-early": "red", "good-faith": "red", "open-decisions-shared": "red",
-     "team-mood": 1, "respectful-talk": "red", "self-critical-advice": "red"},
+    {
+        "client-contacted": "amber",
+        "expectations-still-match": "red",
+        "own-design": "yes",
+        "deviations-announced": "amber",
+        "alternatives-offered": "red",
+        "compromise-early": "green",
+        "good-faith": "green",
+        "open-decisions-shared": "amber",
+        "team-mood": 4,
+        "respectful-talk": "green",
+        "self-critical-advice": "amber",
+    },
+    {
+        "client-contacted": "red",
+        "expectations-still-match": "red",
+        "own-design": "yes",
+        "deviations-announced": "red",
+        "alternatives-offered": "red",
+        "compromise-early": "amber",
+        "good-faith": "amber",
+        "open-decisions-shared": "red",
+        "team-mood": 3,
+        "respectful-talk": "amber",
+        "self-critical-advice": "amber",
+    },
+    {
+        "client-contacted": "red",
+        "expectations-still-match": "red",
+        "own-design": "yes",
+        "deviations-announced": "red",
+        "alternatives-offered": "red",
+        "compromise-early": "red",
+        "good-faith": "red",
+        "open-decisions-shared": "red",
+        "team-mood": 1,
+        "respectful-talk": "red",
+        "self-critical-advice": "red",
+    },
 ]
-NOTES = {"client-contacted": "Only status mails.", "expectations-still-match": "We never wrote them down.",
-         "alternatives-offered": "They insist on their design anyway."}
+NOTES = {
+    "client-contacted": "Only status mails.",
+    "expectations-still-match": "We never wrote them down.",
+    "alternatives-offered": "They insist on their design anyway.",
+}
 
 
 def invoke(repo: Path, *args: str, input: str | None = None):
-    return CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False,
-                              env={"COLUMNS": "250"})
+    return CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False, env={"COLUMNS": "250"})
 
 
 def answers_file(sprint: str, day: dt.date, answers: dict, reviews: list[tuple[str, str]]) -> str:
     lines = ["schema = 1", 'checklist = "build"', 'phase = "build"', 'language = "en"', f'sprint = "{sprint}"', ""]
     for item, value in answers.items():
         lines += ["[[answers]]", f'item = "{item}"']
-        lines.append(f"value = {value}" if isinstance(value, int) else
-                     f'{"value" if item == "own-design" else "status"} = "{value}"')
+        lines.append(
+            f"value = {value}" if isinstance(value, int) else f'{"value" if item == "own-design" else "status"} = "{value}"'
+        )
         if value in ("amber", "red"):
             lines.append(f'note = "{NOTES.get(item, "It came up in the planning.")}"')
         if value == "red" or (item == "team-mood" and value <= 2):
-            lines.append(f'action = {{ what = "Talk about {item} with the client", owner = "Ana", '
-                         f'due = {day + dt.timedelta(days=5)} }}')
+            lines.append(
+                f'action = {{ what = "Talk about {item} with the client", owner = "Ana", due = {day + dt.timedelta(days=5)} }}'
+            )
         lines.append("")
     for run, item in reviews:
         lines += ["[[reviews]]", f'run = "{run}"', f'item = "{item}"', 'decision = "dropped"', f'note = "{BOILERPLATE}"', ""]

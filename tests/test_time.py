@@ -32,11 +32,13 @@ def ahead(project_repo: Path) -> dict:
     (project_repo / ".kundencheck" / "config.toml").write_text('project = "Shop"\nphase = "build"\n')
     checklist = load_catalog(project_repo).find("build", "en")
     with GitStore.open(project_repo) as store:
-        commit_run(store, checklist, ANA, "2026-W13", dt.datetime(2026, 3, 23, 9, 0, tzinfo=CET),
-                   base_answers("green", 4, "green"))
+        commit_run(
+            store, checklist, ANA, "2026-W13", dt.datetime(2026, 3, 23, 9, 0, tzinfo=CET), base_answers("green", 4, "green")
+        )
         today = commit_run(store, checklist, ANA, "2026-W15", dt.datetime(2026, 4, 8, 9, 0, tzinfo=CET), _mood_one())
-        future = commit_run(store, checklist, JONAS, "2027-W22", dt.datetime(2027, 6, 1, 9, 0, tzinfo=CET),
-                            base_answers("green", 5, "green"))
+        future = commit_run(
+            store, checklist, JONAS, "2027-W22", dt.datetime(2027, 6, 1, 9, 0, tzinfo=CET), base_answers("green", 5, "green")
+        )
     return {"path": project_repo, "today": today, "future": future}
 
 
@@ -79,8 +81,9 @@ def test_a_run_from_the_future_is_no_check(project_repo):
     (project_repo / ".kundencheck" / "config.toml").write_text('project = "Shop"\nphase = "build"\n')
     checklist = load_catalog(project_repo).find("build", "en")
     with GitStore.open(project_repo) as store:
-        commit_run(store, checklist, JONAS, "2027-W22", dt.datetime(2027, 6, 1, 9, 0, tzinfo=CET),
-                   base_answers("green", 5, "green"))
+        commit_run(
+            store, checklist, JONAS, "2027-W22", dt.datetime(2027, 6, 1, 9, 0, tzinfo=CET), base_answers("green", 5, "green")
+        )
     check = invoke(project_repo, "check", "--format", "json", "--today", TODAY.isoformat())
     data = json.loads(check.output)
     assert check.exit_code == 1 and [f["rule"] for f in data["findings"]] == ["due"]

@@ -72,7 +72,9 @@ def create_demo(language: str | None = None, parent: Path | None = None) -> Path
             started = today - dt.timedelta(weeks=weeks_ago)
             this_sprint = []
             for person_index, (name, email) in enumerate(_PEOPLE[:2]):
-                run = answers_mod.new_run(checklist, Person(name, email), started=started + dt.timedelta(minutes=5 * person_index))
+                run = answers_mod.new_run(
+                    checklist, Person(name, email), started=started + dt.timedelta(minutes=5 * person_index)
+                )
                 run.answers = _sample_answers(checklist, sprint_index, person_index, started.date())
                 run.finished = run.started + dt.timedelta(minutes=7)
                 if person_index == 0:
@@ -81,8 +83,9 @@ def create_demo(language: str | None = None, parent: Path | None = None) -> Path
                 _become(store, name, email)
                 # As a session does: the subject names key signals that got worse since the sprint before.
                 before = previous_sprint(committed, checklist, run.sprint, today.date())
-                store.commit_file(run.path, answers_mod.dumps(run, checklist).encode("utf-8"),
-                                  build_message(run, checklist, before=before))
+                store.commit_file(
+                    run.path, answers_mod.dumps(run, checklist).encode("utf-8"), build_message(run, checklist, before=before)
+                )
                 committed.append(run)
             earlier = this_sprint
         _become(store, *_PEOPLE[2])  # the newcomer answering this sprint

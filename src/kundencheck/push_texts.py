@@ -45,17 +45,24 @@ def pushed_text(result: PushResult) -> str:
     """One line saying what a push that went through did."""
     if result.up_to_date:
         return _("{branch} was already up to date on {remote}; nothing to push.").format(
-            branch=result.branch, remote=result.remote)
+            branch=result.branch, remote=result.remote
+        )
     if result.target != result.branch:
         said = _("Pushed {branch} to {remote} ({target}).").format(
-            branch=result.branch, remote=result.remote, target=result.target)
+            branch=result.branch, remote=result.remote, target=result.target
+        )
     else:
         said = _("Pushed {branch} to {remote}.").format(branch=result.branch, remote=result.remote)
     if result.moved:
         commits = (_("{n} new commit") if result.brought_in == 1 else _("{n} new commits")).format(n=result.brought_in)
         answers = (_("your answers commit") if result.moved == 1 else _("your {n} answers commits")).format(n=result.moved)
-        said = _("Brought in {commits} from {remote} and moved {answers} on top (the rest of your work as it "
-                 "was).").format(commits=commits, remote=result.remote, answers=answers) + " " + said
+        said = (
+            _("Brought in {commits} from {remote} and moved {answers} on top (the rest of your work as it was).").format(
+                commits=commits, remote=result.remote, answers=answers
+            )
+            + " "
+            + said
+        )
     elif result.merged:
         said = _("Merged in the runs other clones had pushed to {remote}.").format(remote=result.remote) + " " + said
     return said
@@ -65,8 +72,11 @@ def refusal_title(failure: PushFailure) -> str:
     """A few words for a status line: which refusal it was."""
     gate = failure.gate
     titles = {
-        PushRefusal.HOOK: (_("not pushed: the team's gate (kundencheck check) refused")
-                           if gate is not None and not gate.passed else _("not pushed: the pre-push hook refused")),
+        PushRefusal.HOOK: (
+            _("not pushed: the team's gate (kundencheck check) refused")
+            if gate is not None and not gate.passed
+            else _("not pushed: the pre-push hook refused")
+        ),
         PushRefusal.BEHIND: _("not pushed: the remote has newer commits"),
         PushRefusal.AUTH: _("not pushed: the remote did not let you in"),
         PushRefusal.UNREACHABLE: _("not pushed: the remote could not be reached"),
@@ -117,8 +127,10 @@ def _not_pushable(failure: PushFailure, committed: Committed | None) -> str:
 
 
 def _detached(failure: PushFailure) -> str:
-    return _("HEAD is detached (not on a branch) in {path}, so there is no branch to push. Push by hand with "
-             "`git push REMOTE HEAD:BRANCH`.").format(path=failure.path)
+    return _(
+        "HEAD is detached (not on a branch) in {path}, so there is no branch to push. Push by hand with "
+        "`git push REMOTE HEAD:BRANCH`."
+    ).format(path=failure.path)
 
 
 def _not_a_branch(failure: PushFailure) -> str:
@@ -127,32 +139,38 @@ def _not_a_branch(failure: PushFailure) -> str:
 
 def _no_commits(failure: PushFailure) -> str:
     return _("there is no branch {branch} in {path} yet, so there is nothing to push.").format(
-        branch=failure.branch, path=failure.path)
+        branch=failure.branch, path=failure.path
+    )
 
 
 def _no_remote(failure: PushFailure) -> str:
-    return _("{path} has no remote (`git remote -v` lists none). Add the team's with `git remote add origin URL`, "
-             "then push with `git push -u origin {branch}`.").format(path=failure.path, branch=_sh(failure.branch))
+    return _(
+        "{path} has no remote (`git remote -v` lists none). Add the team's with `git remote add origin URL`, "
+        "then push with `git push -u origin {branch}`."
+    ).format(path=failure.path, branch=_sh(failure.branch))
 
 
 def _no_upstream(failure: PushFailure) -> str:
-    return _("your branch {branch} has no upstream, and kundencheck never creates a branch on a remote by itself. "
-             "To share the branch, push it once with `git push -u {remote} {quoted}` (that sets the upstream; "
-             "kundencheck pushes there from then on).").format(
-        branch=failure.branch, remote=_sh(failure.remote), quoted=_sh(failure.branch))
+    return _(
+        "your branch {branch} has no upstream, and kundencheck never creates a branch on a remote by itself. "
+        "To share the branch, push it once with `git push -u {remote} {quoted}` (that sets the upstream; "
+        "kundencheck pushes there from then on)."
+    ).format(branch=failure.branch, remote=_sh(failure.remote), quoted=_sh(failure.branch))
 
 
 def _no_upstream_remote_has_it(failure: PushFailure) -> str:
     command = f"git branch --set-upstream-to={_sh(failure.remote + '/' + failure.branch)} {_sh(failure.branch)}"
-    return _("your branch {branch} has no upstream, and kundencheck pushes only to a branch's upstream. {remote} has "
-             "a branch {branch}; if yours should follow it, set it with `{command}`, then push with `{then}`.").format(
-        branch=failure.branch, remote=failure.remote, command=command, then=RETRY if failure.dedicated else "git push")
+    return _(
+        "your branch {branch} has no upstream, and kundencheck pushes only to a branch's upstream. {remote} has "
+        "a branch {branch}; if yours should follow it, set it with `{command}`, then push with `{then}`."
+    ).format(branch=failure.branch, remote=failure.remote, command=command, then=RETRY if failure.dedicated else "git push")
 
 
 def _no_such_remote(failure: PushFailure) -> str:
-    return _("there is no remote named {remote} (the remotes here: {remotes}). Push with `git push REMOTE {branch}`, "
-             "or set the upstream once with `git push -u REMOTE {branch}`.").format(
-        remote=repr(failure.remote), remotes=", ".join(failure.remotes), branch=_sh(failure.branch))
+    return _(
+        "there is no remote named {remote} (the remotes here: {remotes}). Push with `git push REMOTE {branch}`, "
+        "or set the upstream once with `git push -u REMOTE {branch}`."
+    ).format(remote=repr(failure.remote), remotes=", ".join(failure.remotes), branch=_sh(failure.branch))
 
 
 def _remote_like_an_option(failure: PushFailure) -> str:
@@ -160,27 +178,38 @@ def _remote_like_an_option(failure: PushFailure) -> str:
 
 
 def _push_default(failure: PushFailure) -> str:
-    return _("a plain `git push` would not push {branch} here (push.default is {mode}, and the branch's upstream is "
-             "{upstream} on {upstream_remote}), and kundencheck pushes only where `git push` would. Push it by hand "
-             "to where you mean it to go (`git push {quoted_remote} {quoted_branch}:BRANCH`), or let `git push` push "
-             "each branch to its upstream, whatever its name, with `git config push.default upstream`.").format(
-        branch=failure.branch, mode=failure.push_default, upstream=failure.upstream,
-        upstream_remote=failure.upstream_remote, quoted_remote=_sh(failure.remote), quoted_branch=_sh(failure.branch))
+    return _(
+        "a plain `git push` would not push {branch} here (push.default is {mode}, and the branch's upstream is "
+        "{upstream} on {upstream_remote}), and kundencheck pushes only where `git push` would. Push it by hand "
+        "to where you mean it to go (`git push {quoted_remote} {quoted_branch}:BRANCH`), or let `git push` push "
+        "each branch to its upstream, whatever its name, with `git config push.default upstream`."
+    ).format(
+        branch=failure.branch,
+        mode=failure.push_default,
+        upstream=failure.upstream,
+        upstream_remote=failure.upstream_remote,
+        quoted_remote=_sh(failure.remote),
+        quoted_branch=_sh(failure.branch),
+    )
 
 
 def _url_lacks_branch(failure: PushFailure) -> str:
-    return _("{remote} has no branch {target}, and kundencheck never creates a branch on a remote by itself. Push it "
-             "once by hand with `git push {quoted_remote} {quoted_branch}`, if that is what you want.").format(
-        remote=failure.remote, target=failure.target, quoted_remote=_sh(failure.remote),
-        quoted_branch=_sh(_refspec(failure)))
+    return _(
+        "{remote} has no branch {target}, and kundencheck never creates a branch on a remote by itself. Push it "
+        "once by hand with `git push {quoted_remote} {quoted_branch}`, if that is what you want."
+    ).format(
+        remote=failure.remote, target=failure.target, quoted_remote=_sh(failure.remote), quoted_branch=_sh(_refspec(failure))
+    )
 
 
 def _no_remote_branch(failure: PushFailure) -> str:
-    return _("{remote} has no branch {target} as far as this clone knows (`git fetch {quoted_remote}` updates what "
-             "it knows), and kundencheck never creates a branch on a remote by itself. Push it once by hand with "
-             "`git push {quoted_remote} {quoted_branch}`, if that is what you want.").format(
-        remote=failure.remote, target=failure.target, quoted_remote=_sh(failure.remote),
-        quoted_branch=_sh(_refspec(failure)))
+    return _(
+        "{remote} has no branch {target} as far as this clone knows (`git fetch {quoted_remote}` updates what "
+        "it knows), and kundencheck never creates a branch on a remote by itself. Push it once by hand with "
+        "`git push {quoted_remote} {quoted_branch}`, if that is what you want."
+    ).format(
+        remote=failure.remote, target=failure.target, quoted_remote=_sh(failure.remote), quoted_branch=_sh(_refspec(failure))
+    )
 
 
 _UNPUSHABLE = {
@@ -213,8 +242,10 @@ def _lines(*parts: str) -> str:
 
 
 def _no_verify(failure: PushFailure) -> str:
-    return _("If your team allows pushing past it, `git push --no-verify {remote} {refspec}` skips the pre-push "
-             "hook; kundencheck never does that by itself.").format(remote=failure.remote, refspec=_refspec(failure))
+    return _(
+        "If your team allows pushing past it, `git push --no-verify {remote} {refspec}` skips the pre-push "
+        "hook; kundencheck never does that by itself."
+    ).format(remote=failure.remote, refspec=_refspec(failure))
 
 
 def _hook(failure: PushFailure) -> str:
@@ -223,14 +254,17 @@ def _hook(failure: PushFailure) -> str:
     if gate is not None and gate.exit_code == 1:
         return _gate_refused(failure)
     if gate is not None and gate.exit_code == 2:
-        head = _("Not pushed: the pre-push hook ({hook}) refused to push {branch} to {remote}, because the team's "
-                 "gate in it, `kundencheck check`, could not check the project: {error}").format(
-            error=gate.error or _("(it gave no reason)"), **where)
-        return "\n".join([head, _("Sort that out, then push again with `{command}`.").format(command=RETRY)
-                          + " " + _no_verify(failure)])
+        head = _(
+            "Not pushed: the pre-push hook ({hook}) refused to push {branch} to {remote}, because the team's "
+            "gate in it, `kundencheck check`, could not check the project: {error}"
+        ).format(error=gate.error or _("(it gave no reason)"), **where)
+        return "\n".join(
+            [head, _("Sort that out, then push again with `{command}`.").format(command=RETRY) + " " + _no_verify(failure)]
+        )
     status = "?" if failure.hook_status is None else str(failure.hook_status)
     head = _("Not pushed: the pre-push hook ({hook}) refused to push {branch} to {remote} (exit status {status}).").format(
-        status=status, **where)
+        status=status, **where
+    )
     if gate is not None:  # it ran the gate, which passed: something else in the hook refused
         head += " " + _("The team's gate in it, `kundencheck check`, passed, so something else in the hook refused.")
     body = _output(failure, _("It said:"), _("It said nothing."))
@@ -244,16 +278,21 @@ def _gate_refused(failure: PushFailure) -> str:
     findings = sorted(gate.findings, key=lambda f: _LEVEL_ORDER.get(f.level, 2))  # stable: the gate's order within
     errors = sum(1 for f in gate.findings if f.level == "error")
     problems = (_("{n} problem") if errors == 1 else _("{n} problems")).format(n=errors)
-    lines = [_("Not pushed: the pre-push hook refused to push {branch} to {remote}, and what refused is the team's own "
-               "gate, `kundencheck check`: it found {problems} the team agreed must not be pushed past.").format(
-        branch=failure.branch, remote=failure.remote, problems=problems)]
+    lines = [
+        _(
+            "Not pushed: the pre-push hook refused to push {branch} to {remote}, and what refused is the team's own "
+            "gate, `kundencheck check`: it found {problems} the team agreed must not be pushed past."
+        ).format(branch=failure.branch, remote=failure.remote, problems=problems)
+    ]
     lines += ["  " + _finding_line(found) for found in findings[:GATE_FINDINGS_SHOWN]]
     if len(findings) > GATE_FINDINGS_SHOWN:
-        lines.append("  " + _("and {n} more (`kundencheck check` lists them all)").format(
-            n=len(findings) - GATE_FINDINGS_SHOWN))
+        lines.append("  " + _("and {n} more (`kundencheck check` lists them all)").format(n=len(findings) - GATE_FINDINGS_SHOWN))
     todo = _what_to_do(findings)
-    lines.append(_("To push: {todo}; then push again with `{command}`.").format(todo="; ".join(todo), command=RETRY)
-                 + " " + _no_verify(failure))
+    lines.append(
+        _("To push: {todo}; then push again with `{command}`.").format(todo="; ".join(todo), command=RETRY)
+        + " "
+        + _no_verify(failure)
+    )
     return "\n".join(lines)
 
 
@@ -274,8 +313,12 @@ def _what_to_do(findings: list[GateFinding]) -> list[str]:
             phases = sorted({f.phase for f in findings if f.rule == "due" and f.phase}) or ["PHASE"]
             todo.append(_("answer the due check (`kundencheck run {phase}`)").format(phase=phases[0]))
         elif rule == "overdue_action":
-            todo.append(_("decide the overdue actions: done, still open with a new due date, or dropped (the action "
-                          "review at the start of `kundencheck run`; `kundencheck actions --overdue` lists them)"))
+            todo.append(
+                _(
+                    "decide the overdue actions: done, still open with a new due date, or dropped (the action "
+                    "review at the start of `kundencheck run`; `kundencheck actions --overdue` lists them)"
+                )
+            )
         elif rule == "red_without_action":
             todo.append(_("give each red answer an action (`kundencheck amend` corrects your run)"))
         elif rule == "disagreement":
@@ -290,45 +333,50 @@ def _behind(failure: PushFailure) -> str:
     bring = failure.bring_in
     pull = _("`git pull --rebase {remote} {target}`").format(**where)
     if failure.dedicated:
-        return _("Not pushed: {remote}'s {target} has runs this clone does not have yet, and kundencheck could not "
-                 "merge them in: {detail}. Try again with `{command}`.").format(
-            detail=_not_brought_in(bring, failure) if bring else "?", command=RETRY, **where)
+        return _(
+            "Not pushed: {remote}'s {target} has runs this clone does not have yet, and kundencheck could not "
+            "merge them in: {detail}. Try again with `{command}`."
+        ).format(detail=_not_brought_in(bring, failure) if bring else "?", command=RETRY, **where)
     if bring is None or bring.possible:
-        return _("Not pushed: {remote}'s {target} has commits your {branch} does not have yet (someone pushed "
-                 "first). `{command}` brings them in and pushes: it moves your answers commits on top of them "
-                 "(answers files never conflict) and leaves the rest of your work as it is.").format(
-            command=RETRY, **where)
+        return _(
+            "Not pushed: {remote}'s {target} has commits your {branch} does not have yet (someone pushed "
+            "first). `{command}` brings them in and pushes: it moves your answers commits on top of them "
+            "(answers files never conflict) and leaves the rest of your work as it is."
+        ).format(command=RETRY, **where)
     if bring.own_commits:
         commits = "; ".join(one_line(c, 70) for c in bring.own_commits)
         if bring.own_total > len(bring.own_commits):
             commits += "; " + _("and {n} more").format(n=bring.own_total - len(bring.own_commits))
-        return _("Not pushed: {remote}'s {target} has commits your {branch} does not have yet, and your {branch} has "
-                 "commits of your own that {remote} lacks ({commits}); kundencheck moves only its own answers "
-                 "commits. Bring {remote}'s commits in with {pull}, then push with `{command}`.").format(
-            commits=commits, pull=pull, command=RETRY, **where)
+        return _(
+            "Not pushed: {remote}'s {target} has commits your {branch} does not have yet, and your {branch} has "
+            "commits of your own that {remote} lacks ({commits}); kundencheck moves only its own answers "
+            "commits. Bring {remote}'s commits in with {pull}, then push with `{command}`."
+        ).format(commits=commits, pull=pull, command=RETRY, **where)
     if bring.changed_files:
         files = ", ".join(bring.changed_files[:5])
         if len(bring.changed_files) > 5:
             files += ", " + _("and {n} more").format(n=len(bring.changed_files) - 5)
-        return _("Not pushed: {remote}'s {target} has commits your {branch} does not have yet, and they change files "
-                 "you have changed and not committed ({files}), so kundencheck did not bring them in. Commit or stash "
-                 "those changes (`git stash`), then {pull} (and `git stash pop`), then push with `{command}`.").format(
-            files=files, pull=pull, command=RETRY, **where)
+        return _(
+            "Not pushed: {remote}'s {target} has commits your {branch} does not have yet, and they change files "
+            "you have changed and not committed ({files}), so kundencheck did not bring them in. Commit or stash "
+            "those changes (`git stash`), then {pull} (and `git stash pop`), then push with `{command}`."
+        ).format(files=files, pull=pull, command=RETRY, **where)
     if bring.why is NotBroughtIn.BRANCH_MOVED:
-        return _("Not pushed: {remote}'s {target} has commits your {branch} does not have yet, and your {branch} moved "
-                 "while kundencheck brought them in (nothing was changed). Try again with `{command}`.").format(
-            command=RETRY, **where)
-    return _("Not pushed: {remote}'s {target} has commits your {branch} does not have yet, and kundencheck could not "
-             "bring them in: {detail}. Bring them in with {pull}, then push with `{command}`.").format(
-        detail=_not_brought_in(bring, failure), pull=pull, command=RETRY, **where)
+        return _(
+            "Not pushed: {remote}'s {target} has commits your {branch} does not have yet, and your {branch} moved "
+            "while kundencheck brought them in (nothing was changed). Try again with `{command}`."
+        ).format(command=RETRY, **where)
+    return _(
+        "Not pushed: {remote}'s {target} has commits your {branch} does not have yet, and kundencheck could not "
+        "bring them in: {detail}. Bring them in with {pull}, then push with `{command}`."
+    ).format(detail=_not_brought_in(bring, failure), pull=pull, command=RETRY, **where)
 
 
 def _not_brought_in(bring: BringIn, failure: PushFailure) -> str:
     """Why kundencheck could not bring (or merge) the remote's commits in, as a clause."""
     where = {"remote": failure.remote, "target": failure.target or failure.branch, "branch": failure.branch}
     if bring.why is NotBroughtIn.URL_REMOTE:
-        return _("{remote} is a URL, not a named remote, so kundencheck has no copy of its branch to bring in").format(
-            **where)
+        return _("{remote} is a URL, not a named remote, so kundencheck has no copy of its branch to bring in").format(**where)
     if bring.why is NotBroughtIn.GIT_TOO_OLD:
         return _("merging them without touching your work tree needs git 2.38 or newer")
     if bring.why is NotBroughtIn.FETCH_FAILED:
@@ -339,34 +387,39 @@ def _not_brought_in(bring: BringIn, failure: PushFailure) -> str:
         return _("your {branch} moved meanwhile (nothing was changed)").format(**where)
     if bring.why is NotBroughtIn.CHANGES_IN_THE_WAY:
         return _("git would not update your files to the remote's commits: {reason}").format(
-            reason=bring.detail.rstrip(".") or "?")
+            reason=bring.detail.rstrip(".") or "?"
+        )
     return bring.detail.rstrip(".") or "?"
 
 
 def _auth(failure: PushFailure) -> str:
-    head = _("Not pushed: {remote} did not let you push {branch} (authentication: missing or wrong credentials, or an "
-             "ssh key it does not accept). kundencheck never asks for a password or passphrase.").format(
-        remote=failure.remote, branch=failure.branch)
-    advice = _("Check that `git push {remote} {refspec}` works in a terminal (a credential helper, your key in the "
-               "ssh agent), then push with `{command}`.").format(remote=failure.remote, refspec=_refspec(failure),
-                                                                  command=RETRY)
+    head = _(
+        "Not pushed: {remote} did not let you push {branch} (authentication: missing or wrong credentials, or an "
+        "ssh key it does not accept). kundencheck never asks for a password or passphrase."
+    ).format(remote=failure.remote, branch=failure.branch)
+    advice = _(
+        "Check that `git push {remote} {refspec}` works in a terminal (a credential helper, your key in the "
+        "ssh agent), then push with `{command}`."
+    ).format(remote=failure.remote, refspec=_refspec(failure), command=RETRY)
     return _lines(head, _output(failure, _("git said:"), ""), advice)
 
 
 def _unreachable(failure: PushFailure) -> str:
     head = _("Not pushed: {remote} could not be reached, or there is no repository there.").format(remote=failure.remote)
-    advice = _("Check the network and the remote's address (`git remote -v`), then push with `{command}`.").format(
-        command=RETRY)
+    advice = _("Check the network and the remote's address (`git remote -v`), then push with `{command}`.").format(command=RETRY)
     return _lines(head, _output(failure, _("git said:"), ""), advice)
 
 
 def _remote_rejected(failure: PushFailure) -> str:
     head = _("Not pushed: {remote} refused {target} ({reason}): a hook on the server, or a protected branch.").format(
-        remote=failure.remote, target=failure.target or failure.branch,
-        reason=one_line(failure.remote_reason, 120) or _("no reason given"))
-    advice = _("Ask whoever looks after {remote} what it needs (a pull request, permission to push to {target}); once "
-               "that is sorted out, `{command}` pushes.").format(
-        remote=failure.remote, target=failure.target or failure.branch, command=RETRY)
+        remote=failure.remote,
+        target=failure.target or failure.branch,
+        reason=one_line(failure.remote_reason, 120) or _("no reason given"),
+    )
+    advice = _(
+        "Ask whoever looks after {remote} what it needs (a pull request, permission to push to {target}); once "
+        "that is sorted out, `{command}` pushes."
+    ).format(remote=failure.remote, target=failure.target or failure.branch, command=RETRY)
     said = _output(failure, _("{remote} said:").format(remote=failure.remote), "")
     return _lines(head, said, advice)
 
@@ -374,14 +427,22 @@ def _remote_rejected(failure: PushFailure) -> str:
 def _timeout(failure: PushFailure) -> str:
     where = {"branch": failure.branch, "remote": failure.remote, "seconds": failure.seconds}
     if failure.hook and failure.hook_status is None:
-        head = _("Not pushed: pushing {branch} to {remote} did not finish within {seconds:g} seconds: the pre-push "
-                 "hook ({hook}) was still running, and was stopped.").format(hook=failure.hook, **where)
-        return "\n".join([head, _output(failure, _("It said:"), _("It said nothing.")),
-                          _("Try again with `{command}`, or look at what the hook waits for.").format(command=RETRY)])
-    return _("Not pushed: pushing {branch} to {remote} did not finish within {seconds:g} seconds (a slow network, a "
-             "server that does not answer, other clones pushing at the same time, or git waiting for a password or "
-             "passphrase, which kundencheck never lets it ask for). Try again with `{command}`.").format(
-        command=RETRY, **where)
+        head = _(
+            "Not pushed: pushing {branch} to {remote} did not finish within {seconds:g} seconds: the pre-push "
+            "hook ({hook}) was still running, and was stopped."
+        ).format(hook=failure.hook, **where)
+        return "\n".join(
+            [
+                head,
+                _output(failure, _("It said:"), _("It said nothing.")),
+                _("Try again with `{command}`, or look at what the hook waits for.").format(command=RETRY),
+            ]
+        )
+    return _(
+        "Not pushed: pushing {branch} to {remote} did not finish within {seconds:g} seconds (a slow network, a "
+        "server that does not answer, other clones pushing at the same time, or git waiting for a password or "
+        "passphrase, which kundencheck never lets it ask for). Try again with `{command}`."
+    ).format(command=RETRY, **where)
 
 
 def _failed(failure: PushFailure) -> str:
@@ -390,7 +451,8 @@ def _failed(failure: PushFailure) -> str:
         reason += f" ({failure.remote_reason})"
     target = failure.remote or _("the remote")
     return _("Not pushed: pushing {branch} to {remote} failed: {reason}. Try again with `{command}`.").format(
-        branch=failure.branch or "HEAD", remote=target, reason=one_line(reason, 600).rstrip("."), command=RETRY)
+        branch=failure.branch or "HEAD", remote=target, reason=one_line(reason, 600).rstrip("."), command=RETRY
+    )
 
 
 _WRITERS = {

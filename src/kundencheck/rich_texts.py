@@ -14,8 +14,7 @@ from kundencheck.core.i18n import N_, _, translate
 STATUS_STYLES = {"green": "green", "amber": "yellow", "red": "bold red", "na": "dim"}
 TREND_STYLES = {"better": "green", "worse": "bold red", "same": "", "new": "dim", "none": ""}
 #: How many answers moved which way, e.g. "↑ 2 better"; translated where shown.
-TREND_COUNTS = {"better": N_("{arrow} {count} better"), "same": N_("{arrow} {count} same"),
-                "worse": N_("{arrow} {count} worse")}
+TREND_COUNTS = {"better": N_("{arrow} {count} better"), "same": N_("{arrow} {count} same"), "worse": N_("{arrow} {count} worse")}
 #: The symbols of the compact forms, for a line under a table or matrix that uses them.
 LEGEND = N_("✔ yes  ◐ partly  ✘ no  – n/a  · none  ↑ better → same ↓ worse  ⚠ disagree")
 
@@ -29,8 +28,9 @@ def counts_parts(counts: dict[str, int], *, words: bool = True) -> list[Text]:
     parts = []
     for status in ("green", "amber", "red", "na"):
         count = counts.get(status, 0)
-        shown = (f"{STATUS_SYMBOLS[status]} {count} {translate(BAND_WORDS[status])}" if words
-                 else f"{STATUS_SYMBOLS[status]}{count}")
+        shown = (
+            f"{STATUS_SYMBOLS[status]} {count} {translate(BAND_WORDS[status])}" if words else f"{STATUS_SYMBOLS[status]}{count}"
+        )
         parts.append(Text(shown, style=STATUS_STYLES[status]))
     return parts
 
@@ -48,8 +48,11 @@ def trend_parts(trend: dict[str, int], *, words: bool = True) -> list[Text]:
     parts = []
     for key in ("better", "same", "worse"):
         count = trend.get(key, 0)
-        shown = (translate(TREND_COUNTS[key]).format(arrow=TREND_ARROWS[Trend(key)], count=count) if words
-                 else f"{TREND_ARROWS[Trend(key)]}{count}")
+        shown = (
+            translate(TREND_COUNTS[key]).format(arrow=TREND_ARROWS[Trend(key)], count=count)
+            if words
+            else f"{TREND_ARROWS[Trend(key)]}{count}"
+        )
         parts.append(Text(shown, style=TREND_STYLES[key]))
     if trend.get("new"):
         parts.append(Text(_("{count} new").format(count=trend["new"]) if words else f"+{trend['new']}", style="dim"))

@@ -55,31 +55,52 @@ def refusal_message(refusal: AmendRefusal, recent: list[Run]) -> str:
     from kundencheck.core.people import author_name
     from kundencheck.core.text import one_line
 
-    listed = "; ".join(_("{id} ({day}, sprint {sprint}, {who})").format(
-        id=run.id, day=run_time(run).date().isoformat(), sprint=one_line(run.sprint, 20),
-        who=one_line(author_name(run.author), 30)) for run in recent)
+    listed = "; ".join(
+        _("{id} ({day}, sprint {sprint}, {who})").format(
+            id=run.id,
+            day=run_time(run).date().isoformat(),
+            sprint=one_line(run.sprint, 20),
+            who=one_line(author_name(run.author), 30),
+        )
+        for run in recent
+    )
     pick = (" " + _("The latest runs of the phase: {runs}.").format(runs=listed)) if listed else ""
     reason = refusal.reason
     if reason == "not-found":
-        return _("There is no run {ref} in this repository's history (a run id, or the beginning of one). "
-                 "Give the id of the run to correct: `kundencheck amend RUN`.").format(ref=repr(refusal.ref)) + pick
+        return (
+            _(
+                "There is no run {ref} in this repository's history (a run id, or the beginning of one). "
+                "Give the id of the run to correct: `kundencheck amend RUN`."
+            ).format(ref=repr(refusal.ref))
+            + pick
+        )
     if reason == "ambiguous":
         return _("{ref} is the beginning of {n} run ids: {ids}. Give more of the id.").format(
-            ref=repr(refusal.ref), n=len(refusal.runs), ids=", ".join(refusal.runs[:10]))
+            ref=repr(refusal.ref), n=len(refusal.runs), ids=", ".join(refusal.runs[:10])
+        )
     if reason == "corrected":
         latest = refusal.runs[0] if refusal.runs else "?"
-        return _("Run {ref} has been corrected already; its answers now are those of run {latest}. Nothing is "
-                 "rewritten: correct the latest instead, `kundencheck amend {latest}`.").format(
-            ref=refusal.ref, latest=latest)
+        return _(
+            "Run {ref} has been corrected already; its answers now are those of run {latest}. Nothing is "
+            "rewritten: correct the latest instead, `kundencheck amend {latest}`."
+        ).format(ref=refusal.ref, latest=latest)
     if reason == "other-phase":
-        return _("Run {ref} is a run of the {phase} phase, but the file is for the {other} phase. A correction "
-                 "keeps the phase of the run it corrects: set phase = \"{phase}\" in the file, or give the "
-                 "right run.").format(ref=refusal.ref, phase=refusal.phase, other=refusal.other_phase)
+        return _(
+            "Run {ref} is a run of the {phase} phase, but the file is for the {other} phase. A correction "
+            'keeps the phase of the run it corrects: set phase = "{phase}" in the file, or give the '
+            "right run."
+        ).format(ref=refusal.ref, phase=refusal.phase, other=refusal.other_phase)
     if refusal.sprint:
-        return _("You have no run in sprint {sprint} of the {phase} phase to correct. Give the run to correct: "
-                 "`kundencheck amend RUN`.").format(sprint=one_line(refusal.sprint, 40), phase=refusal.phase) + pick
-    return _("The {phase} phase has no runs yet: there is nothing to correct. Answer it with "
-             "`kundencheck run {phase}`.").format(phase=refusal.phase)
+        return (
+            _(
+                "You have no run in sprint {sprint} of the {phase} phase to correct. Give the run to correct: "
+                "`kundencheck amend RUN`."
+            ).format(sprint=one_line(refusal.sprint, 40), phase=refusal.phase)
+            + pick
+        )
+    return _("The {phase} phase has no runs yet: there is nothing to correct. Answer it with `kundencheck run {phase}`.").format(
+        phase=refusal.phase
+    )
 
 
 @dataclass
@@ -131,7 +152,9 @@ class Project:
             return True
         if not self.store.is_sparse():
             return False
-        return any(self.store.list_blobs(".kundencheck", rev=rev) for rev in dict.fromkeys(["HEAD", self.config.branch or "HEAD"]))
+        return any(
+            self.store.list_blobs(".kundencheck", rev=rev) for rev in dict.fromkeys(["HEAD", self.config.branch or "HEAD"])
+        )
 
     def current_phase(self) -> str:
         return self.config.phase or "build"
@@ -145,8 +168,9 @@ class Project:
 
         return parse_runs(self.store.read_files(answers_mod.ANSWERS_DIR, rev=self.config.branch or "HEAD"))
 
-    def summary(self, today: dt.date | None = None, *, rev: str | None = None,
-                on_fetch: Callable[[int, str], None] | None = None) -> tuple[HistorySummary, list[str]]:
+    def summary(
+        self, today: dt.date | None = None, *, rev: str | None = None, on_fetch: Callable[[int, str], None] | None = None
+    ) -> tuple[HistorySummary, list[str]]:
         """The history model (core/history.py) as of ``today``, read from ``rev`` (default: the
         team's answers branch, else HEAD) through the blob-id cache; returns (summary, the
         problems of answers files that could not be read). ``status``, ``log``, ``report`` and
@@ -166,9 +190,14 @@ class Project:
                     checklists[checklist_id] = self.catalog.find(checklist_id, self.language)
                 except KundencheckError:
                     pass  # a checklist since removed: kinds are guessed from the answers
-            summary = summarize(runs, today=today or dt.date.today(), cadence_days=self.config.cadence_days,
-                                current_phase=self.current_phase(), checklists=checklists,
-                                tone_words=self.tone_words())
+            summary = summarize(
+                runs,
+                today=today or dt.date.today(),
+                cadence_days=self.config.cadence_days,
+                current_phase=self.current_phase(),
+                checklists=checklists,
+                tone_words=self.tone_words(),
+            )
         return summary, [str(e) for e in errors]
 
     def tone_words(self) -> tuple[str, ...]:
@@ -178,8 +207,9 @@ class Project:
 
         return tone_words(self.config.tone)
 
-    def run_to_amend(self, ref: str | None, *, phase: str | None = None, expected_phase: str | None = None,
-                     identity: Identity | None = None) -> Run:
+    def run_to_amend(
+        self, ref: str | None, *, phase: str | None = None, expected_phase: str | None = None, identity: Identity | None = None
+    ) -> Run:
         """The run ``kundencheck amend [RUN]`` corrects (core/corrections.py,
         :func:`find_run_to_amend`): ``ref`` (a run id or its unique beginning), else the
         person's latest run of the current sprint of ``phase`` (default: the current phase).
@@ -195,8 +225,7 @@ class Project:
         phase = phase or self.current_phase()
         if identity is None:
             identity = self.store.identity()
-        found = find_run_to_amend(runs, ref, phase=phase, author_key=identity.key,
-                                  expected_phase=expected_phase)
+        found = find_run_to_amend(runs, ref, phase=phase, author_key=identity.key, expected_phase=expected_phase)
         if isinstance(found, AmendRefusal):
             shown = [r for r in resolve(runs).runs if r.phase == (found.phase or phase)]
             raise AmendRefused(found, shown[-5:][::-1])
@@ -221,8 +250,7 @@ class Project:
         ``corrects``, only a draft of a correction of that run; without, never one of a
         correction (a new run must not turn into one)."""
         drafts, _errors = self.drafts.list()
-        candidates = [d for d in drafts if d.run.checklist == checklist_id and d.in_use_by is None
-                      and d.run.corrects == corrects]
+        candidates = [d for d in drafts if d.run.checklist == checklist_id and d.in_use_by is None and d.run.corrects == corrects]
         if not candidates:
             return None
         newest = candidates[-1]
@@ -231,8 +259,14 @@ class Project:
             text = _("Draft {id}, a correction of run {run} (sprint {sprint}), last saved {when}, {n} answers.")
         else:
             text = _("Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.")
-        description = text.format(id=newest.run.id, checklist=newest.run.checklist, sprint=newest.run.sprint,
-                                  when=f"{newest.modified:%Y-%m-%d %H:%M}", n=answered, run=corrects)
+        description = text.format(
+            id=newest.run.id,
+            checklist=newest.run.checklist,
+            sprint=newest.run.sprint,
+            when=f"{newest.modified:%Y-%m-%d %H:%M}",
+            n=answered,
+            run=corrects,
+        )
         return newest.run, description
 
 
@@ -254,8 +288,14 @@ def open_project(path: str | Path = ".", *, allow_detached: bool = False) -> Pro
         raise
     # A config in the work tree, or (a sparse checkout without it) the one HEAD holds.
     set_up = (store.root / CONFIG_PATH).is_file() or config.source.startswith("HEAD:")
-    return Project(store=store, config=config, catalog=catalog, language=language, set_up=set_up,
-                   from_git=committed is not None or config.source.startswith("HEAD:"))
+    return Project(
+        store=store,
+        config=config,
+        catalog=catalog,
+        language=language,
+        set_up=set_up,
+        from_git=committed is not None or config.source.startswith("HEAD:"),
+    )
 
 
 def _committed_settings(store: GitStore, config: Config) -> tuple[Config, dict[str, bytes | None] | None]:
@@ -277,8 +317,11 @@ def _committed_settings(store: GitStore, config: Config) -> tuple[Config, dict[s
         return config, None
     for rev in dict.fromkeys(["HEAD", config.branch or "HEAD"]):
         found = store.read_committed(PROJECT_CHECKLISTS, rev=rev)
-        files = {f"{rev}:{name}": raw for name, raw in found.items()
-                 if name.endswith(".toml") and "/" not in name[len(PROJECT_CHECKLISTS) + 1:]}
+        files = {
+            f"{rev}:{name}": raw
+            for name, raw in found.items()
+            if name.endswith(".toml") and "/" not in name[len(PROJECT_CHECKLISTS) + 1 :]
+        }
         if files:
             return config, files
     return config, None
@@ -307,8 +350,15 @@ TONE_HINT_LIMIT = 4_000
 
 
 class RunSession:
-    def __init__(self, project: Project | None, checklist: Checklist, run: Run, previous: Run | None = None, *,
-                 push: PushDecision | None = None) -> None:
+    def __init__(
+        self,
+        project: Project | None,
+        checklist: Checklist,
+        run: Run,
+        previous: Run | None = None,
+        *,
+        push: PushDecision | None = None,
+    ) -> None:
         self.project = project
         self.checklist = checklist
         self.run = run
@@ -332,8 +382,16 @@ class RunSession:
     # ----------------------------------------------------------------------------- creating
 
     @classmethod
-    def start(cls, project: Project, phase: str, *, sprint: str | None = None, draft: Run | None = None,
-              identity: Identity | None = None, push: bool | None = None) -> RunSession:
+    def start(
+        cls,
+        project: Project,
+        phase: str,
+        *,
+        sprint: str | None = None,
+        draft: Run | None = None,
+        identity: Identity | None = None,
+        push: bool | None = None,
+    ) -> RunSession:
         """A new run of ``phase`` (or ``draft`` resumed), locked for this process. ``identity``:
         the author, when the caller has just read it from git config; else it is read now.
         ``push``: ``--push``/``--no-push`` as given (None: not given); whether the commit is
@@ -351,8 +409,15 @@ class RunSession:
         return session
 
     @classmethod
-    def start_correction(cls, project: Project, target: Run, *, draft: Run | None = None,
-                         identity: Identity | None = None, push: bool | None = None) -> RunSession:
+    def start_correction(
+        cls,
+        project: Project,
+        target: Run,
+        *,
+        draft: Run | None = None,
+        identity: Identity | None = None,
+        push: bool | None = None,
+    ) -> RunSession:
         """A correction of ``target`` (or ``draft``, a correction of it resumed): a new run of the
         same checklist and sprint that starts with ``target``'s answers, notes, actions and
         reviews, records ``corrects`` and needs a note saying why (docs/history.md). ``push``:
@@ -397,7 +462,9 @@ class RunSession:
         self.answer(item_id).note = note
         self.save_draft()
 
-    def set_action(self, item_id: str, *, what: str | None = None, owner: str | None = None, due: dt.date | None | str = "") -> None:
+    def set_action(
+        self, item_id: str, *, what: str | None = None, owner: str | None = None, due: dt.date | None | str = ""
+    ) -> None:
         answer = self.answer(item_id)
         action = answer.action or Action(what="")
         if what is not None:
@@ -423,7 +490,9 @@ class RunSession:
         store = self.project.store
         blobs = store.list_blobs(answers_mod.ANSWERS_DIR, rev=self.project.config.branch or "HEAD")
         marker = f"-{self.checklist.phase[:32]}-"
-        candidates = sorted((p for p in blobs if marker in p.rsplit("/", 1)[-1]), key=lambda p: p.rsplit("/", 1)[-1], reverse=True)
+        candidates = sorted(
+            (p for p in blobs if marker in p.rsplit("/", 1)[-1]), key=lambda p: p.rsplit("/", 1)[-1], reverse=True
+        )
         # Corrections are read newest first too: when the run found was corrected since, its
         # latest correction (a newer file, read already) is what it says now.
         corrections: dict[str, Run] = {}
@@ -651,19 +720,27 @@ class RunSession:
             committed = self._committed_path(run)
             if committed is None:
                 result = self.project.store.commit_file(
-                    run.path, content, build_message(run, self.checklist, actions=self.action_texts(), before=self.before),
-                    run_commit_msg_hook=cfg.commit_msg_hook, ref=ref, check=lambda data: answers_file.loads(data, run.path))
+                    run.path,
+                    content,
+                    build_message(run, self.checklist, actions=self.action_texts(), before=self.before),
+                    run_commit_msg_hook=cfg.commit_msg_hook,
+                    ref=ref,
+                    check=lambda data: answers_file.loads(data, run.path),
+                )
         except StoreError as exc:
             if self.draft_error is None:  # saved just now: the answers are in the draft
                 exc.draft_id = self.run.id
             raise
         if committed is not None:
-            raise StoreError(_(
-                "Run {id} is already committed ({path} on {branch}), so it was not committed again: "
-                "kundencheck never overwrites committed answers. If this is a draft left over from that "
-                "commit, throw it away with `kundencheck drafts discard {id}`. To change the committed "
-                "answers, correct them with `kundencheck amend {id}`.").format(
-                id=run.id, path=committed, branch=cfg.branch or _("the checked-out branch")), refused=True)
+            raise StoreError(
+                _(
+                    "Run {id} is already committed ({path} on {branch}), so it was not committed again: "
+                    "kundencheck never overwrites committed answers. If this is a draft left over from that "
+                    "commit, throw it away with `kundencheck drafts discard {id}`. To change the committed "
+                    "answers, correct them with `kundencheck amend {id}`."
+                ).format(id=run.id, path=committed, branch=cfg.branch or _("the checked-out branch")),
+                refused=True,
+            )
         if self.push_decision.suggested:
             result = result._replace(push_suggested=True)
         self.committed = result
@@ -707,12 +784,20 @@ class RunSession:
         except PushError as exc:
             result = result._replace(pushed=None, push_failure=exc.failure)
         except KundencheckError as exc:  # git failed before it got as far as pushing
-            result = result._replace(pushed=None, push_failure=PushFailure(
-                PushRefusal.FAILED, result.branch or "", detail=str(exc)))
+            result = result._replace(
+                pushed=None, push_failure=PushFailure(PushRefusal.FAILED, result.branch or "", detail=str(exc))
+            )
         except Exception as exc:  # noqa: BLE001 (a bug; the commit is made all the same)
-            result = result._replace(pushed=None, push_failure=PushFailure(PushRefusal.FAILED, result.branch or "", detail=_(
-                "an unexpected internal error happened while pushing ({error}); this is a bug in kundencheck").format(
-                error=type(exc).__name__)))
+            result = result._replace(
+                pushed=None,
+                push_failure=PushFailure(
+                    PushRefusal.FAILED,
+                    result.branch or "",
+                    detail=_(
+                        "an unexpected internal error happened while pushing ({error}); this is a bug in kundencheck"
+                    ).format(error=type(exc).__name__),
+                ),
+            )
         self.committed = result
         return result
 

@@ -103,9 +103,16 @@ class Deferred(NamedTuple):
 
 DEFERRED: tuple[Deferred, ...] = (
     Deferred(
-        ("kundencheck.cli.setup", "kundencheck.cli.answer", "kundencheck.cli.amend", "kundencheck.cli.drafts",
-         "kundencheck.cli.history", "kundencheck.cli.actions", "kundencheck.cli.gate",
-         "kundencheck.cli.checklist"),
+        (
+            "kundencheck.cli.setup",
+            "kundencheck.cli.answer",
+            "kundencheck.cli.amend",
+            "kundencheck.cli.drafts",
+            "kundencheck.cli.history",
+            "kundencheck.cli.actions",
+            "kundencheck.cli.gate",
+            "kundencheck.cli.checklist",
+        ),
         "when one of their commands runs or the help lists them (cli.common.MainGroup.lazy_commands)",
         "`kundencheck run`, the command of every sprint start, loads only the `run` group's module",
     ),
@@ -113,33 +120,40 @@ DEFERRED: tuple[Deferred, ...] = (
         ("textual", "kundencheck.tui"),
         "in the commands that open the terminal UI (cli.run, cli.amend), after git has been asked for "
         "its config and HEAD (GitStore.start_reading_state)",
-        "the other commands, `--help` and `--version` do not draw a screen; and git answers while "
-        "Python imports the TUI",
+        "the other commands, `--help` and `--version` do not draw a screen; and git answers while Python imports the TUI",
         after_first_frame=False,
     ),
     Deferred(
         ("git",),
         "when the store first commits or reads history (GitStore._git), usually in a worker thread",
-        "GitPython is a large import; what the first screen needs from git (opening, HEAD, the "
-        "identity) runs git directly",
+        "GitPython is a large import; what the first screen needs from git (opening, HEAD, the identity) runs git directly",
     ),
     Deferred(
-        ("kundencheck.core.history", "kundencheck.core.corrections", "kundencheck.core.report",
-         "kundencheck.core.gate", "kundencheck.store.history_cache"),
+        (
+            "kundencheck.core.history",
+            "kundencheck.core.corrections",
+            "kundencheck.core.report",
+            "kundencheck.core.gate",
+            "kundencheck.store.history_cache",
+        ),
         "when the history is read (status, log, report, check, and the home and history screens' "
         "worker), and by a run when it looks up open actions and last time's answers after its first frame",
         "the run screen asks a question before it shows what earlier sprints said",
     ),
     Deferred(
-        ("kundencheck.tui.screens.home", "kundencheck.tui.screens.history", "kundencheck.tui.screens.review",
-         "kundencheck.tui.screens.actions", "kundencheck.tui.screens.participants",
-         "kundencheck.tui.screens.dialogs"),
+        (
+            "kundencheck.tui.screens.home",
+            "kundencheck.tui.screens.history",
+            "kundencheck.tui.screens.review",
+            "kundencheck.tui.screens.actions",
+            "kundencheck.tui.screens.participants",
+            "kundencheck.tui.screens.dialogs",
+        ),
         "when each screen is first shown (KundencheckApp), each with its own CSS",
         "a run starts on the run screen; the others, and their rules, are parsed only when asked for",
     ),
     Deferred(
-        ("kundencheck.core.message", "kundencheck.store.atomic",
-         "kundencheck.store.index_lock"),
+        ("kundencheck.core.message", "kundencheck.store.atomic", "kundencheck.store.index_lock"),
         "at the first saved draft or the first commit",
         "nothing is written before the first answer",
     ),

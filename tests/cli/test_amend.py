@@ -20,8 +20,7 @@ TODAY = ("--today", "2026-04-10")
 
 
 def invoke(repo: Path, *args: str, input: str | None = None):
-    return CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False,
-                              env={"COLUMNS": "220"})
+    return CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False, env={"COLUMNS": "220"})
 
 
 def edited_template(repo: Path, *args: str, change: dict[str, dict], note: str | None = None) -> str:
@@ -44,8 +43,11 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 JONAS_AGREES = {
-    "client-contacted": {"status": "red", "note": "Only mails, I was wrong",
-                         "action": {"what": "Call them", "owner": "Jonas", "due": "2026-04-17"}},
+    "client-contacted": {
+        "status": "red",
+        "note": "Only mails, I was wrong",
+        "action": {"what": "Call them", "owner": "Jonas", "due": "2026-04-17"},
+    },
     "team-mood": {"value": 2, "action": {"what": "Talk about it", "owner": "Jonas", "due": "2026-04-17"}},
 }
 
@@ -131,8 +133,12 @@ def test_amend_the_amendment_and_refuse_the_corrected_run(history_repo, tmp_path
 def test_a_correction_of_someone_elses_run_keeps_it_theirs(history_repo, tmp_path):
     repo, runs = history_repo["path"], history_repo["runs"]
     ana3 = runs["ana3"]  # corrected by Jonas, the repository's git user
-    text = edited_template(repo, ana3.id, change={"client-contacted": {"note": "Client on holiday until the 14th"}},
-                           note="Ana asked me to add the date")
+    text = edited_template(
+        repo,
+        ana3.id,
+        change={"client-contacted": {"note": "Client on holiday until the 14th"}},
+        note="Ana asked me to add the date",
+    )
     result = invoke(repo, "amend", ana3.id, "--from", str(write(tmp_path, text)))
     assert result.exit_code == 0, result.output
     status = json.loads(invoke(repo, "status", "--json", *TODAY).output)["phases"][0]
@@ -167,8 +173,15 @@ def test_amend_refuses_with_clear_messages(history_repo, tmp_path):
     not_mine = invoke(repo, "amend", "--template")
     assert not_mine.exit_code == 1 and "You have no run in sprint 2026-W14 of the build phase to correct" in not_mine.output
 
-    both = invoke(repo, "amend", runs["ana1"].id, "--from", str(write(tmp_path, edited_template(
-        repo, runs["ana3"].id, change={}))), "--note", "x")
+    both = invoke(
+        repo,
+        "amend",
+        runs["ana1"].id,
+        "--from",
+        str(write(tmp_path, edited_template(repo, runs["ana3"].id, change={}))),
+        "--note",
+        "x",
+    )
     assert both.exit_code == 2 and "corrects run" in both.output and "give one of the two" in both.output
     assert len(git(repo, "ls-tree", "-r", "--name-only", "HEAD", ".kundencheck/answers").split()) == 5
 
@@ -184,9 +197,25 @@ def test_answer_from_a_file_with_corrects_points_at_amend(history_repo, tmp_path
 def test_amend_from_stdin_through_the_console_script(history_repo, tmp_path):
     repo, runs = history_repo["path"], history_repo["runs"]
     text = edited_template(repo, change=JONAS_AGREES)
-    done = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), "amend", runs["jonas3"].id[:24],
-                           "--from", "-", "--note", "Fixed from a script"], input=text, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kundencheck",
+            "-C",
+            str(repo),
+            "amend",
+            runs["jonas3"].id[:24],
+            "--from",
+            "-",
+            "--note",
+            "Fixed from a script",
+        ],
+        input=text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert "correction, 0 green, 0 amber, 3 red; team-mood 2/5 ↓" in done.stdout
     assert "Why: Fixed from a script" in git(repo, "log", "-1", "--format=%B")

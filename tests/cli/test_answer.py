@@ -43,7 +43,11 @@ def fill(text: str, answers: dict[str, dict]) -> str:
 
 
 COMPLETE = {
-    "client-contacted": {"status": "red", "note": "Only mails", "action": {"what": "Call", "owner": "Ana", "due": dt.date(2026, 12, 4)}},
+    "client-contacted": {
+        "status": "red",
+        "note": "Only mails",
+        "action": {"what": "Call", "owner": "Ana", "due": dt.date(2026, 12, 4)},
+    },
     "team-mood": {"value": 4},
     "own-design": {"value": "yes"},
     "deviations-announced": {"status": "amber", "note": "Two not yet"},
@@ -135,7 +139,10 @@ def test_from_stdin_and_phase_from_the_file(project_repo):
     text = fill(template(project_repo), {**COMPLETE, "own-design": {"value": "no"}, "deviations-announced": {}})
     result = invoke(project_repo, "answer", "--from", "-", input=text)
     assert result.exit_code == 0, result.output
-    assert git(project_repo, "log", "-1", "--format=%s").strip() == "kundencheck(build): 2 green, 0 amber, 1 red; Talked to the client no"
+    assert (
+        git(project_repo, "log", "-1", "--format=%s").strip()
+        == "kundencheck(build): 2 green, 0 amber, 1 red; Talked to the client no"
+    )
 
 
 def test_unanswered_optional_items_and_empty_notes_are_left_out(project_repo):
@@ -203,14 +210,20 @@ def test_missing_required_items_are_listed_together_and_red_needs_note_and_actio
 def test_answer_to_an_item_that_is_not_asked_is_refused(project_repo):
     bad = {**COMPLETE, "own-design": {"value": "no"}}  # deviations-announced is only asked for "yes"
     result = invoke(project_repo, "answer", "build", "--from", "-", input=fill(template(project_repo), bad))
-    assert_refused(project_repo, result, "item 'deviations-announced': answered, but it is only asked when 'own-design' is 'yes'.")
+    assert_refused(
+        project_repo, result, "item 'deviations-announced': answered, but it is only asked when 'own-design' is 'yes'."
+    )
 
 
 def test_wrong_checklist_unknown_keys_and_syntax_errors(project_repo, tmp_path):
     text = fill(template(project_repo), COMPLETE)
-    wrong = text.replace('checklist = "build"', 'checklist = "kickoff"').replace('note = "Two not yet"', 'note = "Two not yet"\ncolour = "x"')
+    wrong = text.replace('checklist = "build"', 'checklist = "kickoff"').replace(
+        'note = "Two not yet"', 'note = "Two not yet"\ncolour = "x"'
+    )
     result = invoke(project_repo, "answer", "build", "--from", "-", input=wrong)
-    assert_refused(project_repo, result, "top level: 'checklist' is 'kickoff'", "item 'deviations-announced': unknown key 'colour'")
+    assert_refused(
+        project_repo, result, "top level: 'checklist' is 'kickoff'", "item 'deviations-announced': unknown key 'colour'"
+    )
 
     broken = tmp_path / "broken.toml"
     broken.write_text('schema = 1\nsprint = "x\n')
@@ -241,7 +254,8 @@ def test_from_takes_reviews_of_earlier_actions(project_repo):
     text = fill(template(project_repo), COMPLETE) + (
         f'\n[[reviews]]\nrun = "{runs["ana2"].id}"\nitem = "client-contacted"\ndecision = "done"\n'
         f'\n[[reviews]]\nrun = "{runs["ana3"].id}"\nitem = "team-mood"\ndecision = "dropped"\nnote = "Fine again"\n'
-        f'\n[[reviews]]\nrun = "{runs["ana1"].id}"\nitem = "team-mood"\ndecision = "open"\n')
+        f'\n[[reviews]]\nrun = "{runs["ana1"].id}"\nitem = "team-mood"\ndecision = "open"\n'
+    )
     result = invoke(project_repo, "answer", "build", "--from", "-", input=text)
     assert result.exit_code == 0, result.output
     # ana1 raised no action on team-mood: said, and recorded anyway.
@@ -249,7 +263,10 @@ def test_from_takes_reviews_of_earlier_actions(project_repo):
     path = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()[0]
     run = answers_file.loads((project_repo / path).read_bytes())
     assert [(r.item, r.decision, r.note) for r in run.reviews] == [
-        ("client-contacted", "done", ""), ("team-mood", "dropped", "Fine again"), ("team-mood", "open", "")]
+        ("client-contacted", "done", ""),
+        ("team-mood", "dropped", "Fine again"),
+        ("team-mood", "open", ""),
+    ]
     body = git(project_repo, "log", "-1", "--format=%B")
     assert "Actions reviewed:" in body and "    Action: Book a review" in body and "    Note: Fine again" in body
 
@@ -259,14 +276,24 @@ def test_broken_reviews_are_all_named(project_repo):
     text = fill(template(project_repo), COMPLETE) + (
         f'\n[[reviews]]\nrun = "{run_id}"\nitem = "client-contacted"\ndecision = "maybe"\n'
         f'\n[[reviews]]\nrun = "{run_id}"\nitem = "team-mood"\ndecision = "dropped"\n'
-        f'\n[[reviews]]\nrun = "{run_id}"\nitem = "own-design"\ndecision = "done"\nwhy = "x"\n')
+        f'\n[[reviews]]\nrun = "{run_id}"\nitem = "own-design"\ndecision = "done"\nwhy = "x"\n'
+    )
     result = invoke(project_repo, "answer", "build", "--from", "-", input=text)
-    assert_refused(project_repo, result, "review 1 (item 'client-contacted'): key 'decision' must be one of done, open, dropped",
-                   "review 3: unknown key 'why'", "2 problems")
-    dropped = fill(template(project_repo), COMPLETE) + f'\n[[reviews]]\nrun = "{run_id}"\nitem = "team-mood"\ndecision = "dropped"\n'
+    assert_refused(
+        project_repo,
+        result,
+        "review 1 (item 'client-contacted'): key 'decision' must be one of done, open, dropped",
+        "review 3: unknown key 'why'",
+        "2 problems",
+    )
+    dropped = (
+        fill(template(project_repo), COMPLETE) + f'\n[[reviews]]\nrun = "{run_id}"\nitem = "team-mood"\ndecision = "dropped"\n'
+    )
     result = invoke(project_repo, "answer", "build", "--from", "-", input=dropped)
     assert_refused(project_repo, result, f"review of the action on 'team-mood' from run {run_id}: a dropped action needs a note")
-    result = invoke(project_repo, "answer", "build", "--from", "-", input='reviews = "all done"\n' + fill(template(project_repo), COMPLETE))
+    result = invoke(
+        project_repo, "answer", "build", "--from", "-", input='reviews = "all done"\n' + fill(template(project_repo), COMPLETE)
+    )
     assert_refused(project_repo, result, "key 'reviews' must be an array of [[reviews]] tables.")
 
 
@@ -276,12 +303,17 @@ def test_template_lists_the_open_threads_as_empty_reviews_and_from_takes_them(hi
 
     text = template(repo)
     data = tomllib.loads(text)
-    book, talk, send = (thread_id(runs["ana2"].id, "client-contacted"), thread_id(runs["ana3"].id, "team-mood"),
-                        thread_id(runs["ana3"].id, "client-contacted"))
+    book, talk, send = (
+        thread_id(runs["ana2"].id, "client-contacted"),
+        thread_id(runs["ana3"].id, "team-mood"),
+        thread_id(runs["ana3"].id, "client-contacted"),
+    )
     # Every open thread of the phase, the most overdue first, undecided.
     assert [(r["run"], r["item"], r["decision"], r["note"]) for r in data["reviews"]] == [
-        (runs["ana2"].id, "client-contacted", "", ""), (runs["ana3"].id, "team-mood", "", ""),
-        (runs["ana3"].id, "client-contacted", "", "")]
+        (runs["ana2"].id, "client-contacted", "", ""),
+        (runs["ana3"].id, "team-mood", "", ""),
+        (runs["ana3"].id, "client-contacted", "", ""),
+    ]
     assert f"# Action {book} on client-contacted: Book a review\n# Owner Ana, due 2026-03-20, ⚠ overdue by" in text
     assert f"# Action {talk} on team-mood: Talk about workload\n# Owner Lea, due 2026-04-03" in text
     assert f"# Action {send} on client-contacted: Send the summary\n# Owner Ana, due 2026-04-30" in text
@@ -301,7 +333,9 @@ def test_template_lists_the_open_threads_as_empty_reviews_and_from_takes_them(hi
     assert result.exit_code == 0, result.output
     committed = answers_file.loads(git(repo, "show", "HEAD:" + _last_path(repo)).encode())
     assert [(r.run, r.item, r.decision, r.note) for r in committed.reviews] == [
-        (runs["ana2"].id, "client-contacted", "done", ""), (runs["ana3"].id, "team-mood", "dropped", "Mood is fine")]
+        (runs["ana2"].id, "client-contacted", "done", ""),
+        (runs["ana3"].id, "team-mood", "dropped", "Mood is fine"),
+    ]
     # As of today: the runs just committed are today's (as of 2026-04-10 they would be from the future).
     status = invoke(repo, "actions", "--format", "json")
     assert [a["id"] for a in __import__("json").loads(status.output)["actions"]] == [send]
@@ -315,15 +349,23 @@ def test_an_empty_decision_with_a_note_is_a_problem_and_separate_must_be_a_boole
     doc["reviews"][0]["note"] = "forgot the decision"
     doc["answers"][0]["action"]["separate"] = "yes"
     result = invoke(repo, "answer", "build", "--from", "-", input=tomlkit.dumps(doc))
-    assert_refused(repo, result, "review 1: has a note but no decision",
-                   "item 'client-contacted': the action's 'separate' must be true or false")
+    assert_refused(
+        repo,
+        result,
+        "review 1: has a note but no decision",
+        "item 'client-contacted': the action's 'separate' must be true or false",
+    )
 
 
 def test_separate_true_makes_a_new_thread_from_a_file(history_repo):
     repo = history_repo["path"]
-    answers = COMPLETE | {"client-contacted": {"status": "red", "note": "x",
-                                               "action": {"what": "New", "owner": "Jo", "due": dt.date(2026, 12, 4),
-                                                          "separate": True}}}
+    answers = COMPLETE | {
+        "client-contacted": {
+            "status": "red",
+            "note": "x",
+            "action": {"what": "New", "owner": "Jo", "due": dt.date(2026, 12, 4), "separate": True},
+        }
+    }
     result = invoke(repo, "answer", "build", "--from", "-", input=fill(template(repo), answers))
     assert result.exit_code == 0, result.output
     assert "joins the open action" not in result.output
@@ -354,10 +396,11 @@ def test_dates_in_quotes_as_people_type_them(project_repo):
     """A date answer and an action's due date may be written as typed in the TUI: "31.12.",
     "+7", "fr", "31.12.2026"; they are read as of the run's day and committed as dates."""
     today = dt.date.today()
-    typed = {**COMPLETE,
-             "client-contacted": {**COMPLETE["client-contacted"],
-                                  "action": {"what": "Call", "owner": "Ana", "due": "+7"}},
-             "next-review": {"value": "freitag"}}
+    typed = {
+        **COMPLETE,
+        "client-contacted": {**COMPLETE["client-contacted"], "action": {"what": "Call", "owner": "Ana", "due": "+7"}},
+        "next-review": {"value": "freitag"},
+    }
     result = invoke(project_repo, "answer", "build", "--from", "-", input=fill(template(project_repo), typed))
     assert result.exit_code == 0, result.output
     path = git(project_repo, "show", "--name-only", "--format=", "HEAD").split()[0]
@@ -372,12 +415,15 @@ def test_dates_in_quotes_as_people_type_them(project_repo):
 
 
 def test_a_date_that_is_none_says_how_to_write_one(project_repo):
-    bad = {**COMPLETE,
-           "client-contacted": {**COMPLETE["client-contacted"], "action": {"what": "Call", "owner": "Ana", "due": "soon"}},
-           "next-review": {"value": "31.13."}}
+    bad = {
+        **COMPLETE,
+        "client-contacted": {**COMPLETE["client-contacted"], "action": {"what": "Call", "owner": "Ana", "due": "soon"}},
+        "next-review": {"value": "31.13."},
+    }
     result = invoke(project_repo, "answer", "build", "--from", "-", input=fill(template(project_repo), bad))
     assert_refused(
-        project_repo, result,
+        project_repo,
+        result,
         "item 'next-review': value '31.13.' is not a date: write 2026-12-31, or in quotes as you would type it",
         "item 'client-contacted': the action's 'due' must be a date: 2026-12-31, or in quotes as you would type it",
     )

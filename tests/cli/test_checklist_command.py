@@ -15,8 +15,14 @@ from kundencheck.core.checklist import load_checklist
 from tests.conftest import git
 
 FILE = ".kundencheck/checklists/build.en.toml"
-STAGING = ["--id", "staging-shown", "--question", "Did we show the client the staging site?",
-           "--why", "Seeing it early turns surprises into feedback."]
+STAGING = [
+    "--id",
+    "staging-shown",
+    "--question",
+    "Did we show the client the staging site?",
+    "--why",
+    "Seeing it early turns surprises into feedback.",
+]
 
 
 def invoke(repo: Path, *args: str, input: str | None = None):
@@ -34,9 +40,17 @@ def test_add_item_writes_an_extension_checks_and_commits_it(repo):
     assert git(repo, "diff", "--cached", "--name-only").split() == ["README.md"]
     data = tomllib.loads((repo / FILE).read_text())
     assert (data["format"], data["extends"], data["language"]) == (1, "build", "en")
-    assert data["items"] == [{"id": "staging-shown", "after": "client-contacted", "question": "Did we show the client the staging site?",
-                              "why": "Seeing it early turns surprises into feedback.", "kind": "traffic-light",
-                              "note_when": ["amber", "red"], "action_when": ["red"]}]
+    assert data["items"] == [
+        {
+            "id": "staging-shown",
+            "after": "client-contacted",
+            "question": "Did we show the client the staging site?",
+            "why": "Seeing it early turns surprises into feedback.",
+            "kind": "traffic-light",
+            "note_when": ["amber", "red"],
+            "action_when": ["red"],
+        }
+    ]
     assert "[[items]]" in (repo / FILE).read_text() and "build" not in data.get("title", "")
     # The run asks it second; every shipped question is there, as shipped.
     checklist = load_catalog(repo).find("build", "en")
@@ -45,12 +59,34 @@ def test_add_item_writes_an_extension_checks_and_commits_it(repo):
     output = " ".join(result.output.split())
     assert "now asks 13 questions; staging-shown is question 2" in output
     assert "The shipped questions stay inherited" in output
-    assert ("The de checklist does not ask staging-shown yet" in output
-            and "kundencheck checklist add-item build --language de --id staging-shown --kind traffic-light" in output)
+    assert (
+        "The de checklist does not ask staging-shown yet" in output
+        and "kundencheck checklist add-item build --language de --id staging-shown --kind traffic-light" in output
+    )
     # A second one goes into the same file, at the end.
-    result = invoke(repo, "checklist", "add-item", "build", "--id", "hosting", "--kind", "choice", "--option", "ours=Ours",
-                    "--option", "theirs=Theirs", "--question", "Who hosts it?", "--why", "Late hosting delays the launch.",
-                    "--note-when", "theirs", "--optional", "--title", "Hosting")
+    result = invoke(
+        repo,
+        "checklist",
+        "add-item",
+        "build",
+        "--id",
+        "hosting",
+        "--kind",
+        "choice",
+        "--option",
+        "ours=Ours",
+        "--option",
+        "theirs=Theirs",
+        "--question",
+        "Who hosts it?",
+        "--why",
+        "Late hosting delays the launch.",
+        "--note-when",
+        "theirs",
+        "--optional",
+        "--title",
+        "Hosting",
+    )
     assert result.exit_code == 0, result.output
     items = tomllib.loads((repo / FILE).read_text())["items"]
     assert [i["id"] for i in items] == ["staging-shown", "hosting"]
@@ -89,16 +125,42 @@ def test_add_item_asks_in_a_terminal_in_the_projects_language(repo, monkeypatch)
     monkeypatch.setattr(cli_setup, "_stdin_is_tty", lambda: True)
     (repo / ".kundencheck").mkdir()
     (repo / ".kundencheck" / "config.toml").write_text('language = "de"\n')
-    answers = "\n".join(["staging-gezeigt", "Haben wir dem Kunden Staging gezeigt?", "Früh gesehen wird aus Überraschung Feedback.",
-                         "scale", "Staging gezeigt", "Gar nicht", "Jede Woche", "team-mood"]) + "\n"
+    answers = (
+        "\n".join(
+            [
+                "staging-gezeigt",
+                "Haben wir dem Kunden Staging gezeigt?",
+                "Früh gesehen wird aus Überraschung Feedback.",
+                "scale",
+                "Staging gezeigt",
+                "Gar nicht",
+                "Jede Woche",
+                "team-mood",
+            ]
+        )
+        + "\n"
+    )
     result = invoke(repo, "checklist", "add-item", "build", input=answers)
     assert result.exit_code == 0, result.output
-    for german in ("Id der neuen Frage", "Die Frage", "Warum sie gestellt wird", "Art (", "Ein kurzer Titel", "Beschriftung von 1",
-                   "Nach welcher Frage?", "committet"):
+    for german in (
+        "Id der neuen Frage",
+        "Die Frage",
+        "Warum sie gestellt wird",
+        "Art (",
+        "Ein kurzer Titel",
+        "Beschriftung von 1",
+        "Nach welcher Frage?",
+        "committet",
+    ):
         assert german in result.output, (german, result.output)
     item = tomllib.loads((repo / ".kundencheck/checklists/build.de.toml").read_text())["items"][0]
     assert (item["kind"], item["title"], item["low"], item["high"], item["after"]) == (
-        "scale", "Staging gezeigt", "Gar nicht", "Jede Woche", "team-mood")
+        "scale",
+        "Staging gezeigt",
+        "Gar nicht",
+        "Jede Woche",
+        "team-mood",
+    )
     ids = [i.id for i in load_catalog(repo).find("build", "de").items]
     assert ids[ids.index("team-mood") + 1] == "staging-gezeigt"
 
@@ -107,15 +169,18 @@ def test_a_project_with_its_own_copy_gets_the_question_in_its_copy(repo):
     own = repo / FILE
     own.parent.mkdir(parents=True)
     shipped = load_checklist(shipped_dir() / "build.en.toml")
-    own.write_text((shipped_dir() / "build.en.toml").read_text().replace(f'version = "{shipped.version}"',
-                                                                         'version = "ours-3"'))
+    own.write_text((shipped_dir() / "build.en.toml").read_text().replace(f'version = "{shipped.version}"', 'version = "ours-3"'))
     result = invoke(repo, "checklist", "add-item", "build", *STAGING)
     assert result.exit_code == 0, result.output
     checklist = load_catalog(repo).find("build", "en")
     assert checklist.version == "ours-3" and checklist.items[-1].id == "staging-shown" and not checklist.extends
     assert "extends" not in tomllib.loads(own.read_text())
-    assert invoke(repo, "checklist", "add-item", "build", "--id", "y", "--question", "Q?", "--why", "W.",
-                  "--after", "client-contacted").exit_code == 2  # after needs an extension
+    assert (
+        invoke(
+            repo, "checklist", "add-item", "build", "--id", "y", "--question", "Q?", "--why", "W.", "--after", "client-contacted"
+        ).exit_code
+        == 2
+    )  # after needs an extension
 
 
 def test_add_item_follows_the_config_mapping_of_phase_to_checklist(repo):
@@ -133,10 +198,8 @@ def test_validate_reads_extensions_and_warns_where_languages_differ(repo):
     assert result.exit_code == 0, result.output  # a warning does not fail the check
     output = " ".join(result.output.split())
     shipped = load_checklist(shipped_dir() / "build.en.toml").version
-    assert (f"{repo / FILE}: build (en, version {shipped}+team, 13 items: the shipped build checklist and 1 of your own)"
-            in output)
-    assert ("⚠ The de and en versions of the build checklist differ: staging-shown is only in en (not in de)."
-            in output)
+    assert f"{repo / FILE}: build (en, version {shipped}+team, 13 items: the shipped build checklist and 1 of your own)" in output
+    assert "⚠ The de and en versions of the build checklist differ: staging-shown is only in en (not in de)." in output
     assert output.endswith("11 valid, 0 invalid, 1 warning")
     # Only the file: compared with the German one the project uses.
     alone = " ".join(invoke(repo, "validate", str(repo / FILE)).output.split())
@@ -147,8 +210,11 @@ def test_validate_reads_extensions_and_warns_where_languages_differ(repo):
     assert "⚠" not in invoke(repo, "validate").output
     # A kind that differs is named too.
     de = repo / ".kundencheck/checklists/build.de.toml"
-    de.write_text(de.read_text().replace('kind = "traffic-light"', 'kind = "date"').replace(
-        'note_when = ["amber", "red"]\naction_when = ["red"]\n', ""))
+    de.write_text(
+        de.read_text()
+        .replace('kind = "traffic-light"', 'kind = "date"')
+        .replace('note_when = ["amber", "red"]\naction_when = ["red"]\n', "")
+    )
     output = " ".join(invoke(repo, "validate").output.split())
     assert "staging-shown is a date item in de but traffic-light in en" in output
 
@@ -156,8 +222,10 @@ def test_validate_reads_extensions_and_warns_where_languages_differ(repo):
 def test_validate_names_a_broken_extension(repo):
     folder = repo / ".kundencheck/checklists"
     folder.mkdir(parents=True)
-    (folder / "build.en.toml").write_text('format = 1\nextends = "build"\nlanguage = "en"\n\n[[items]]\nid = "x"\n'
-                                          'after = "nope"\nquestion = "Q?"\nwhy = "W."\nkind = "traffic-light"\n')
+    (folder / "build.en.toml").write_text(
+        'format = 1\nextends = "build"\nlanguage = "en"\n\n[[items]]\nid = "x"\n'
+        'after = "nope"\nquestion = "Q?"\nwhy = "W."\nkind = "traffic-light"\n'
+    )
     result = invoke(repo, "validate")
     assert result.exit_code == 1
     assert "item 'x', key 'after': 'nope' is not an item of the build checklist" in " ".join(result.output.split())

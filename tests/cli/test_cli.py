@@ -60,7 +60,10 @@ def test_validate_reports_schema_errors_naming_item_and_key(tmp_path):
     bad.write_text((DATA / "sprint.en.toml").read_text().replace('kind = "scale"', 'kind = "slider"'))
     result = invoke("validate", str(bad))
     assert result.exit_code == 1
-    assert "item 'team-mood', key 'kind': 'slider' is not a kind. Allowed: traffic-light, scale, text, date, choice." in result.output
+    assert (
+        "item 'team-mood', key 'kind': 'slider' is not a kind. Allowed: traffic-light, scale, text, date, choice."
+        in result.output
+    )
 
 
 def test_validate_includes_the_projects_own_checklists(repo):

@@ -20,8 +20,9 @@ GERMAN = {"LANG": "de_DE.UTF-8"}
 
 def invoke(*args: str, env: dict[str, str] | None = None, directory: Path | None = None):
     prefix = ["-C", str(directory)] if directory is not None else []
-    return CliRunner().invoke(main, [*prefix, *args], prog_name="kundencheck", catch_exceptions=False,
-                              env={"COLUMNS": "200", **(env or {})})
+    return CliRunner().invoke(
+        main, [*prefix, *args], prog_name="kundencheck", catch_exceptions=False, env={"COLUMNS": "200", **(env or {})}
+    )
 
 
 def german_project(repo: Path) -> Path:
@@ -60,8 +61,14 @@ def test_help_follows_lang(tmp_path):
     result = invoke("--help", env=GERMAN, directory=tmp_path)
     assert result.exit_code == 0
     assert result.output.startswith("Aufruf: kundencheck")
-    for words in ("Optionen:", "Befehle:", "Beispiele:", "Diese Hilfe zeigen und beenden.",
-                  "in einem anderen Repository beantworten", "Die Version zeigen und beenden."):
+    for words in (
+        "Optionen:",
+        "Befehle:",
+        "Beispiele:",
+        "Diese Hilfe zeigen und beenden.",
+        "in einem anderen Repository beantworten",
+        "Die Version zeigen und beenden.",
+    ):
         assert words in result.output, result.output
     assert "Examples:" not in result.output and "Show this message" not in result.output
 
@@ -118,11 +125,16 @@ def test_status_and_check_in_german(history_repo):
     repo = german_project(history_repo["path"])
     status = invoke("status", "--today", "2026-04-10", directory=repo)
     assert status.exit_code == 0, status.output
-    assert "kundencheck-Status von Shop am 2026-04-10 (aktuelle Phase: build; alle 14 Tage ist ein Check fällig)" \
-        in status.output
-    for words in ("Letzter Lauf", "Maßnahmen", "Uneinigkeiten", "Maßnahmen in build: 3 offen, ⚠ 2 überfällig",
-                  "fällig 2026-03-20, seit 21 Tagen überfällig) · client-contacted",
-                  "Ana Schäfer ✘ nein, Jonas Berg ✔ ja", "3 Sprints in Folge"):
+    assert "kundencheck-Status von Shop am 2026-04-10 (aktuelle Phase: build; alle 14 Tage ist ein Check fällig)" in status.output
+    for words in (
+        "Letzter Lauf",
+        "Maßnahmen",
+        "Uneinigkeiten",
+        "Maßnahmen in build: 3 offen, ⚠ 2 überfällig",
+        "fällig 2026-03-20, seit 21 Tagen überfällig) · client-contacted",
+        "Ana Schäfer ✘ nein, Jonas Berg ✔ ja",
+        "3 Sprints in Folge",
+    ):
         assert words in status.output, status.output
     assert "Overdue" not in status.output and "open" not in status.output
 
@@ -163,8 +175,11 @@ def test_init_in_german_writes_german_comments_and_commit(repo):
     """`init --language de` makes the project German: what is said, the file's comments, the commit."""
     result = invoke("init", "--language", "de", "--project", "Shop", directory=repo)
     assert result.exit_code == 0, result.output
-    assert re.search(r"^[0-9a-f]{10} auf \w+ committet: kundencheck: Projekt einrichten \(\.kundencheck/config\.toml\)$",
-                     result.output, re.MULTILINE), result.output
+    assert re.search(
+        r"^[0-9a-f]{10} auf \w+ committet: kundencheck: Projekt einrichten \(\.kundencheck/config\.toml\)$",
+        result.output,
+        re.MULTILINE,
+    ), result.output
     text = (repo / CONFIG_PATH).read_text(encoding="utf-8")
     assert "# Name des Projekts, wird mit den Ergebnissen gezeigt. Beliebiger Text." in text
     assert 'language = "de"' in text and "[storage]" in text  # keys stay the file format's

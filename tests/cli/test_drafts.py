@@ -65,8 +65,9 @@ def holding(project_repo):
     started = []
 
     def hold(run_id: str) -> subprocess.Popen:
-        process = subprocess.Popen([sys.executable, "-c", HOLDER, str(drafts_dir(project_repo)), run_id],
-                                   stdout=subprocess.PIPE, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-c", HOLDER, str(drafts_dir(project_repo)), run_id], stdout=subprocess.PIPE, text=True
+        )
         started.append(process)
         assert process.stdout.readline().strip() == "holding"
         return process
@@ -269,8 +270,13 @@ def test_one_process_may_take_a_draft_it_holds_again(project_repo):
     first.release()
     assert lock.exists() and project.drafts.holder(run_id) is None
     # Still held against other processes until the second session lets go too.
-    held = subprocess.run([sys.executable, "-c", HOLDER, str(drafts_dir(project_repo)), run_id], capture_output=True,
-                          text=True, timeout=60, check=False)
+    held = subprocess.run(
+        [sys.executable, "-c", HOLDER, str(drafts_dir(project_repo)), run_id],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert held.returncode != 0 and "in use by another kundencheck" in held.stderr
     second.release()
     project.close()

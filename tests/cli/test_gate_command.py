@@ -50,16 +50,26 @@ def test_everything_found_in_the_history_repository(history_repo):
     assert result.exit_code == 1, result.output
     out = result.output
     assert out.startswith("kundencheck check of Shop | relaunch on 2026-04-10 (current phase: build)")
-    assert "✘ error    red answer without action (red_without_action): build/expectations-match: answered red in sprint 2026-W14 " \
-           "(Ana Schäfer ✘ no, Jonas Berg ✘ no) and no action is open for it." in out
+    assert (
+        "✘ error    red answer without action (red_without_action): build/expectations-match: answered red in sprint 2026-W14 "
+        "(Ana Schäfer ✘ no, Jonas Berg ✘ no) and no action is open for it." in out
+    )
     runs = history_repo["runs"]
     book, talk = thread_id(runs["ana2"].id, "client-contacted"), thread_id(runs["ana3"].id, "team-mood")
-    assert f'overdue action (overdue_action): build/client-contacted: the action {book} "Book a review" (Ana, due 2026-03-20) is overdue by 21 days' in out
+    assert (
+        f'overdue action (overdue_action): build/client-contacted: the action {book} "Book a review" (Ana, due 2026-03-20) is overdue by 21 days'
+        in out
+    )
     assert f'the action {talk} "Talk about workload" (Lea, due 2026-04-03) is overdue by 7 days' in out
-    assert "disagreement (disagreement): build/client-contacted: the team disagrees in sprint 2026-W14 (Ana Schäfer ✘ no, Jonas Berg ✔ yes)" in out
+    assert (
+        "disagreement (disagreement): build/client-contacted: the team disagrees in sprint 2026-W14 (Ana Schäfer ✘ no, Jonas Berg ✔ yes)"
+        in out
+    )
     assert "disagreement (disagreement): build/team-mood:" in out and "check due" not in out
-    assert "✘ error    key signal red (key_signal_low): build/team-mood, a key signal, is red in sprint 2026-W14: " \
-           "Ana Schäfer ✘ 1/5, Jonas Berg ✔ 5/5." in out
+    assert (
+        "✘ error    key signal red (key_signal_low): build/team-mood, a key signal, is red in sprint 2026-W14: "
+        "Ana Schäfer ✘ 1/5, Jonas Berg ✔ 5/5." in out
+    )
     assert "✘ error    red streak (red_streak): build/client-contacted: red for 3 sprints in a row (since sprint 2026-W10;" in out
     assert out.index("key signal red") < out.index("red streak") < out.index("red answer without action")
     assert "decline" not in out  # two items are worse than in 2026-W12: fewer than three
@@ -73,15 +83,17 @@ def test_due(history_repo):
     assert invoke(repo, *TODAY).exit_code == 0  # checked on 2026-03-30, due from 2026-04-13
     result = invoke(repo, "--today", "2026-04-20")
     assert result.exit_code == 1
-    assert ("check due (due): The build check is due: it was last done on 2026-03-30, 21 days ago, and is due every 14 days "
-            "(since 2026-04-13). Answer it with `kundencheck run build`.") in result.output
+    assert (
+        "check due (due): The build check is due: it was last done on 2026-03-30, 21 days ago, and is due every 14 days "
+        "(since 2026-04-13). Answer it with `kundencheck run build`."
+    ) in result.output
 
 
 def test_never_done(project_repo):
     result = invoke(project_repo)
     assert result.exit_code == 1
     assert "✘ error    check due (due): The build check has never been done in this repository." in result.output
-    configure(project_repo, extra='cadence_days = 7', check="")
+    configure(project_repo, extra="cadence_days = 7", check="")
     assert findings(project_repo) == [("due", "error", None)]
 
 
@@ -102,7 +114,9 @@ def test_red_without_action(history_repo):
     jonas3 = history_repo["runs"]["jonas3"]
     assert finding["item"] == "expectations-match" and finding["run"] == jonas3.id and finding["file"] == jonas3.path
     assert [(a["author"], a["value"], a["note"]) for a in finding["details"]["answers"]] == [
-        ("Ana Schäfer <ana@example.com>", "red", "Scope | money"), ("Jonas Berg <jonas@example.com>", "red", "They want more")]
+        ("Ana Schäfer <ana@example.com>", "red", "Scope | money"),
+        ("Jonas Berg <jonas@example.com>", "red", "They want more"),
+    ]
     # Jonas answers again in the same sprint, now with an action: an action is open for the item.
     answers = base_answers("green", 5, "red", expectations_note="They want more")
     answers[3].action = Action("Write down the scope with the client", "Jonas", dt.date(2026, 4, 17))
@@ -115,8 +129,11 @@ def test_disagreement_on_warning_and_off(history_repo):
     repo = history_repo["path"]
     configure(repo, ONLY["disagreement"])
     assert findings(repo, *TODAY) == [("disagreement", "error", "client-contacted"), ("disagreement", "error", "team-mood")]
-    configure(repo, 'due = "off"\nred_without_action = "off"\noverdue_action = "off"\ndisagreement = "warning"\n'
-                    'key_signal_low = "off"\nred_streak = "off"')
+    configure(
+        repo,
+        'due = "off"\nred_without_action = "off"\noverdue_action = "off"\ndisagreement = "warning"\n'
+        'key_signal_low = "off"\nred_streak = "off"',
+    )
     result = invoke(repo, *TODAY)
     assert result.exit_code == 0
     assert "⚠ warning  disagreement (disagreement): build/client-contacted" in result.output
@@ -131,8 +148,14 @@ def test_a_clean_project_passes(project_repo):
     configure(project_repo)
     checklist = load_catalog(project_repo).find("build", "en")
     with GitStore.open(project_repo) as store:
-        commit_run(store, checklist, JONAS, "2026-W15", dt.datetime(2026, 4, 6, 9, 0, tzinfo=CET),
-                   base_answers("green", 4, "amber", expectations_note="One open question"))
+        commit_run(
+            store,
+            checklist,
+            JONAS,
+            "2026-W15",
+            dt.datetime(2026, 4, 6, 9, 0, tzinfo=CET),
+            base_answers("green", 4, "amber", expectations_note="One open question"),
+        )
     result = invoke(project_repo, *TODAY)
     assert result.exit_code == 0, result.output
     assert "✔ kundencheck check: passed, nothing found." in result.output
@@ -166,11 +189,13 @@ def test_a_broken_config_is_a_usage_error(history_repo):
     result = invoke(repo, *TODAY)
     assert result.exit_code == 2
     message = " ".join(result.output.split())
-    assert f"{repo / CONFIG_PATH}, line 5, key 'check.due': must be \"error\", \"warning\" or \"off\"." in message
+    assert f'{repo / CONFIG_PATH}, line 5, key \'check.due\': must be "error", "warning" or "off".' in message
     configure(repo, 'overdue = "off"')
     message = " ".join(invoke(repo, "--format", "json", *TODAY).output.split())
-    assert ("key 'check.overdue': unknown rule. Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, "
-            "red_streak, red_without_action.") in message
+    assert (
+        "key 'check.overdue': unknown rule. Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, "
+        "red_streak, red_without_action."
+    ) in message
 
 
 def test_json_format(history_repo):
@@ -181,8 +206,15 @@ def test_json_format(history_repo):
     data = json.loads(result.stdout)
     assert data["schema"] == 1 and data["passed"] is False and data["started"] is True
     assert data["today"] == "2026-04-10" and data["current_phase"] == "build"
-    assert data["rules"] == {"due": "error", "key_signal_low": "error", "red_streak": "error", "decline": "error",
-                             "red_without_action": "error", "overdue_action": "error", "disagreement": "warning"}
+    assert data["rules"] == {
+        "due": "error",
+        "key_signal_low": "error",
+        "red_streak": "error",
+        "decline": "error",
+        "red_without_action": "error",
+        "overdue_action": "error",
+        "disagreement": "warning",
+    }
     assert data["errors"] == 7 and data["warnings"] == 2 and data["notes"] == []
     streak = next(f for f in data["findings"] if f["rule"] == "red_streak")
     assert streak["item"] == "client-contacted" and streak["details"]["length"] == 3 and streak["details"]["since"] == "2026-W10"
@@ -204,8 +236,13 @@ def test_github_format(history_repo):
     ana2 = history_repo["runs"]["ana2"]
     assert lines[0].startswith("::error file=.kundencheck/answers/2026/") and ",title=kundencheck%3A key signal red::" in lines[0]
     assert any(",title=kundencheck%3A red answer without action::build/expectations-match" in line for line in lines)
-    assert any(line.startswith(f"::error file={ana2.path},title=kundencheck%3A overdue action::build/client-contacted: "
-                               f"the action {thread_id(ana2.id, 'client-contacted')} \"Book a review\"") for line in lines)
+    assert any(
+        line.startswith(
+            f"::error file={ana2.path},title=kundencheck%3A overdue action::build/client-contacted: "
+            f'the action {thread_id(ana2.id, "client-contacted")} "Book a review"'
+        )
+        for line in lines
+    )
     assert sum(line.startswith("::warning file=") and "title=kundencheck%3A disagreement::" in line for line in lines) == 2
     assert lines[-1] == "kundencheck check: failed, 7 errors, 2 warnings."
     assert len(lines) == 10
@@ -255,8 +292,11 @@ def test_init_writes_the_check_table(repo):
     assert result.exit_code == 0, result.output
     text = (repo / CONFIG_PATH).read_text()
     table = tomllib.loads(text)["check"]
-    assert table == {**dict.fromkeys(CHECK_RULES, "error"), "red_streak": {"level": "error", "sprints": 2},
-                     "decline": {"level": "error", "items": 3}}
+    assert table == {
+        **dict.fromkeys(CHECK_RULES, "error"),
+        "red_streak": {"level": "error", "sprints": 2},
+        "decline": {"level": "error", "items": 3},
+    }
     config = load_config(repo)
     assert config.check == dict.fromkeys(CHECK_RULES, "error")
     assert config.check_parameters == {"red_streak": {"sprints": 2}, "decline": {"items": 3}}

@@ -19,8 +19,7 @@ from tests.conftest import git
 
 def invoke(repo: Path, *args: str, env: dict | None = None):
     runner = CliRunner()
-    result = runner.invoke(main, ["-C", str(repo), *args], catch_exceptions=False,
-                           env={"COLUMNS": "220", **(env or {})})
+    result = runner.invoke(main, ["-C", str(repo), *args], catch_exceptions=False, env={"COLUMNS": "220", **(env or {})})
     return result
 
 
@@ -50,13 +49,26 @@ def test_status_json(history_repo):
     assert [d["item"] for d in build["disagreements"]] == ["client-contacted", "team-mood"]
     assert build["disagreements"][1]["spread"] == 4
     assert {(a["author"], a["value"]) for a in build["disagreements"][0]["answers"]} == {
-        ("Ana Schäfer <ana@example.com>", "red"), ("Jonas Berg <jonas@example.com>", "green")}
-    assert build["streaks"] == [{"item": "client-contacted", "checklist": "build", "band": "red", "length": 3, "since": "2026-W10"}]
-    assert build["due"] == {"is_due": False, "cadence_days": 14, "last_checked": "2026-03-30", "due_on": "2026-04-13",
-                            "days_since": 11, "days_overdue": 0}
+        ("Ana Schäfer <ana@example.com>", "red"),
+        ("Jonas Berg <jonas@example.com>", "green"),
+    }
+    assert build["streaks"] == [
+        {"item": "client-contacted", "checklist": "build", "band": "red", "length": 3, "since": "2026-W10"}
+    ]
+    assert build["due"] == {
+        "is_due": False,
+        "cadence_days": 14,
+        "last_checked": "2026-03-30",
+        "due_on": "2026-04-13",
+        "days_since": 11,
+        "days_overdue": 0,
+    }
     actions = {(a["item"], a["what"]): a for a in data["open_actions"]}
-    assert set(actions) == {("client-contacted", "Book a review"), ("client-contacted", "Send the summary"),
-                            ("team-mood", "Talk about workload")}
+    assert set(actions) == {
+        ("client-contacted", "Book a review"),
+        ("client-contacted", "Send the summary"),
+        ("team-mood", "Talk about workload"),
+    }
     carried = actions[("client-contacted", "Book a review")]
     assert carried["overdue"] and carried["days_overdue"] == 21 and carried["run"] == runs["ana2"].id
     assert [(r["decision"], r["note"]) for r in carried["reviews"]] == [("open", "Client on holiday")]
@@ -90,18 +102,26 @@ def test_status_table(history_repo):
     assert "kundencheck status of Shop | relaunch on 2026-04-10" in out
     build = _table_column(out, "build")
     assert build[0] == "build (current)"
-    assert build[1:] == ["2026-03-30 sprint 2026-W14 Jonas Berg +1", "✔ 2 green ◐ 0 amber ✘ 1 red – 0 n/a",
-                         "↑ 2 better → 0 same ↓ 1 worse", "3 open ⚠ 2 overdue", "⚠ 2: client-contacted team-mood",
-                         "none", "✘ 9 errors next check 2026-04-13"]
+    assert build[1:] == [
+        "2026-03-30 sprint 2026-W14 Jonas Berg +1",
+        "✔ 2 green ◐ 0 amber ✘ 1 red – 0 n/a",
+        "↑ 2 better → 0 same ↓ 1 worse",
+        "3 open ⚠ 2 overdue",
+        "⚠ 2: client-contacted team-mood",
+        "none",
+        "✘ 9 errors next check 2026-04-13",
+    ]
     assert _table_column(out, "")[1:] == ["Last run", "Answers", "Trend", "Actions", "Disagreements", "Tone", "Check"]
     runs = history_repo["runs"]
     book, talk = thread_id(runs["ana2"].id, "client-contacted"), thread_id(runs["ana3"].id, "team-mood")
     send = thread_id(runs["ana3"].id, "client-contacted")
     # Per phase, the most overdue first, each thread on one line with its id.
-    assert ("Actions of build: 3 open, ⚠ 2 overdue\n"
-            f"  ⚠ {book} Book a review (Ana, due 2026-03-20, 21 days overdue) · client-contacted\n"
-            f"  ⚠ {talk} Talk about workload (Lea, due 2026-04-03, 7 days overdue) · team-mood\n"
-            f"    {send} Send the summary (Ana, due 2026-04-30) · client-contacted\n") in out
+    assert (
+        "Actions of build: 3 open, ⚠ 2 overdue\n"
+        f"  ⚠ {book} Book a review (Ana, due 2026-03-20, 21 days overdue) · client-contacted\n"
+        f"  ⚠ {talk} Talk about workload (Lea, due 2026-04-03, 7 days overdue) · team-mood\n"
+        f"    {send} Send the summary (Ana, due 2026-04-30) · client-contacted\n"
+    ) in out
     assert "⚠ client-contacted: Ana Schäfer ✘ no, Jonas Berg ✔ yes" in out
     assert "⚠ team-mood: Ana Schäfer ✘ 1/5, Jonas Berg ✔ 5/5" in out
     assert "build/client-contacted: red for 3 sprints in a row (since 2026-W10)" in out
@@ -113,8 +133,9 @@ def test_due_check_and_the_ci_gate(history_repo):
     later = invoke(repo, "status", "--today", "2026-04-20")
     assert later.exit_code == 0 and "✘ 10 errors due since 2026-04-13" in " ".join(_table_column(later.output, "build"))
     assert "Check findings for build:" in later.output
-    assert ("✘ error check due (due): The build check is due: it was last done on 2026-03-30, 21 days ago"
-            in " ".join(later.output.split()))
+    assert "✘ error check due (due): The build check is due: it was last done on 2026-03-30, 21 days ago" in " ".join(
+        later.output.split()
+    )
     assert invoke(repo, "status", "--check", "--today", "2026-04-20").exit_code == 1
     assert invoke(repo, "status", "--check", *TODAY).exit_code == 1  # overdue actions
     assert invoke(repo, "status", "--check", "--today", "2026-03-31").exit_code == 1  # "Book a review" is overdue
@@ -189,7 +210,9 @@ def test_report_json_of_an_earlier_sprint(history_repo):
     data = json.loads(result.output)
     assert data["sprint"] == "2026-W12" and data["checklists"][0]["matrix"]["sprints"] == ["2026-W10", "2026-W12"]
     assert sorted((a["item"], a["decision"], a["decision_note"]) for a in data["actions"]["reviewed"]) == [
-        ("client-contacted", "done", ""), ("team-mood", "dropped", "Mood recovered after the workshop")]
+        ("client-contacted", "done", ""),
+        ("team-mood", "dropped", "Mood recovered after the workshop"),
+    ]
     assert [a["what"] for a in data["actions"]["raised"]] == ["Book a review"]
     missing = invoke(history_repo["path"], "report", "--sprint", "2026-W99")
     assert missing.exit_code == 2 and "Sprints with runs: 2026-W10, 2026-W12, 2026-W14" in missing.output
@@ -269,14 +292,18 @@ def test_the_report_headline_is_the_verdict_of_check(history_repo):
     assert hint.startswith("Switch a rule off")
     assert verdict == "✘ kundencheck check: failed, 7 errors, 2 warnings."
     text = invoke(repo, "report", *later).output
-    head = text[:text.index("Legend:")]
-    assert head.startswith("# kundencheck report: sprint 2026-W14\n\nProject: Shop \\| relaunch, client: Kunde GmbH, "
-                           "as of 2026-04-20.\n\n## " + verdict + "\n\n- **build** (current phase): ✘ 7 errors, 2 warnings, "
-                           "failing since 2026-03-02 (sprint 2026-W10)\n")
+    head = text[: text.index("Legend:")]
+    assert head.startswith(
+        "# kundencheck report: sprint 2026-W14\n\nProject: Shop \\| relaunch, client: Kunde GmbH, "
+        "as of 2026-04-20.\n\n## " + verdict + "\n\n- **build** (current phase): ✘ 7 errors, 2 warnings, "
+        "failing since 2026-03-02 (sprint 2026-W10)\n"
+    )
     assert "  - ⚠ disagreement: Talked to the client, team-mood, since sprint 2026-W14 (2026-03-30)\n" in head
     # Items red since different sprints each say since when, the longest-standing first.
-    assert ("  - ✘ key signal red: Talked to the client since sprint 2026-W10 (2026-03-02), team-mood since sprint "
-            "2026-W14 (2026-03-30), expectations-match since sprint 2026-W14 (2026-03-30)\n") in head
+    assert (
+        "  - ✘ key signal red: Talked to the client since sprint 2026-W10 (2026-03-02), team-mood since sprint "
+        "2026-W14 (2026-03-30), expectations-match since sprint 2026-W14 (2026-03-30)\n"
+    ) in head
     assert "red answer without action" not in head  # off in the config
     assert "- ⚠ Overdue actions: 2 of 3 open.\n" in head
     assert "- Checks due: build (last checked 2026-03-30, due since 2026-04-13).\n" in head
@@ -301,12 +328,15 @@ def test_report_and_log_as_csv(history_repo, tmp_path):
     config.write_text(config.read_text() + 'language = "de"\n')
 
     def raw(*args: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True,
-                                timeout=120, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True, timeout=120, check=False
+        )
         assert result.returncode == 0, result.stderr.decode()
         text = result.stdout.decode("utf-8")
-        assert text.startswith("run,date,sprint,phase,checklist,item,title,kind,value,band,author,note,action_what,"
-                               "action_owner,action_due,corrected_by,corrected_on,correction_note,future\r\n")
+        assert text.startswith(
+            "run,date,sprint,phase,checklist,item,title,kind,value,band,author,note,action_what,"
+            "action_owner,action_due,corrected_by,corrected_on,correction_note,future\r\n"
+        )
         assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")  # no note here has a line break
         return text
 
@@ -318,7 +348,11 @@ def test_report_and_log_as_csv(history_repo, tmp_path):
     contact = ana["client-contacted"]
     # The title in the project's language (the shipped German checklist); kind and band stay English.
     assert (contact["title"], contact["kind"], contact["value"], contact["band"]) == (
-        "Mit dem Kunden geredet", "traffic-light", "red", "red")
+        "Mit dem Kunden geredet",
+        "traffic-light",
+        "red",
+        "red",
+    )
     assert contact["note"] == "# Client on holiday <b>really</b>" and contact["author"] == "Ana Schäfer <ana@example.com>"
     assert (ana["team-mood"]["value"], ana["team-mood"]["band"], ana["team-mood"]["action_owner"]) == ("1", "red", "Lea")
 
@@ -326,13 +360,15 @@ def test_report_and_log_as_csv(history_repo, tmp_path):
     written = invoke(repo, "report", "--sprint", "2026-W12", "-o", str(target), *TODAY)
     assert written.exit_code == 0 and "sprint.csv" in written.output
     data = target.read_bytes()
-    assert data.startswith(b"run,date,") and data.endswith(b"\r\n") and {r["sprint"] for r in csv.DictReader(
-        io.StringIO(data.decode("utf-8"), newline=""))} == {"2026-W12"}
+    assert (
+        data.startswith(b"run,date,")
+        and data.endswith(b"\r\n")
+        and {r["sprint"] for r in csv.DictReader(io.StringIO(data.decode("utf-8"), newline=""))} == {"2026-W12"}
+    )
 
     every = list(csv.DictReader(io.StringIO(raw("log", "--format", "csv"), newline="")))
     assert len({r["run"] for r in every}) == 5 and every[0]["sprint"] == "2026-W14"  # newest first, as log lists
-    mood = list(csv.DictReader(io.StringIO(raw("log", "--format", "csv", "--item", "team-mood", "-n", "2"),
-                                           newline="")))
+    mood = list(csv.DictReader(io.StringIO(raw("log", "--format", "csv", "--item", "team-mood", "-n", "2"), newline="")))
     assert [(r["sprint"], r["value"]) for r in mood] == [("2026-W14", "5"), ("2026-W14", "1"), ("2026-W12", "3")]
     unknown = invoke(repo, "log", "--format", "csv", "--item", "nope")
     assert unknown.exit_code == 2 and "Keine Antworten zur Frage 'nope'" in unknown.output

@@ -60,10 +60,15 @@ def hook_repo(tmp_path) -> tuple[Path, str]:
 
 
 def pre_commit(project: Path, home: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never", "NO_COLOR": "1",
-           "SKIP": "", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--hook-stage", "pre-push", "kundencheck-check"],
-                          cwd=project, env=env, capture_output=True, text=True, timeout=900)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never", "NO_COLOR": "1", "SKIP": "", "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--hook-stage", "pre-push", "kundencheck-check"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
 
 
 def test_the_hook_fails_when_the_check_is_due_and_passes_after_a_fresh_run(project_repo, hook_repo, tmp_path):
@@ -71,7 +76,8 @@ def test_the_hook_fails_when_the_check_is_due_and_passes_after_a_fresh_run(proje
     hook_path, rev = hook_repo
     project = project_repo
     (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hook_path}\n    rev: {rev}\n    hooks:\n      - id: kundencheck-check\n")
+        f"repos:\n  - repo: {hook_path}\n    rev: {rev}\n    hooks:\n      - id: kundencheck-check\n"
+    )
     (project / ".kundencheck" / "config.toml").write_text('project = "Shop"\nphase = "build"\n')
     git(project, "add", ".pre-commit-config.yaml", ".kundencheck/config.toml")
     git(project, "commit", "-q", "-m", "Add the kundencheck gate")
@@ -102,7 +108,8 @@ def test_the_hook_fails_when_the_check_is_due_and_passes_after_a_fresh_run(proje
 
 
 def test_kundencheck_push_refused_by_the_hook_through_pre_commit_says_the_teams_gate_refused(
-        project_repo, hook_repo, tmp_path, monkeypatch):
+    project_repo, hook_repo, tmp_path, monkeypatch
+):
     """As the README sets the gate up: `.pre-commit-config.yaml` and `pre-commit install --hook-type
     pre-push` in a person's clone. The push after `answer --push` is refused by the gate (an
     overdue action) through pre-commit's hook: the warning says that the team's gate refused, with
@@ -117,28 +124,45 @@ def test_kundencheck_push_refused_by_the_hook_through_pre_commit_says_the_teams_
     hook_path, rev = hook_repo
     project = project_repo
     (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n  - repo: {hook_path}\n    rev: {rev}\n    hooks:\n      - id: kundencheck-check\n")
+        f"repos:\n  - repo: {hook_path}\n    rev: {rev}\n    hooks:\n      - id: kundencheck-check\n"
+    )
     (project / ".kundencheck" / "config.toml").write_text('project = "Shop"\nphase = "build"\n')
     git(project, "add", ".pre-commit-config.yaml", ".kundencheck/config.toml")
     git(project, "commit", "-q", "-m", "Add the kundencheck gate")
     checklist = load_catalog(project).find("build", "en")
     now = dt.datetime.now().astimezone().replace(microsecond=0)
     with GitStore.open(project) as store:
-        old = commit_run(store, checklist, JONAS, "old sprint", now - dt.timedelta(days=30), base_answers(
-            "red", 4, "green", note="Only mails", action=Action("Call the client", "Jonas", (now - dt.timedelta(days=10)).date())))
+        old = commit_run(
+            store,
+            checklist,
+            JONAS,
+            "old sprint",
+            now - dt.timedelta(days=30),
+            base_answers(
+                "red",
+                4,
+                "green",
+                note="Only mails",
+                action=Action("Call the client", "Jonas", (now - dt.timedelta(days=10)).date()),
+            ),
+        )
     remote = tmp_path / "remote.git"
     git(tmp_path, "clone", "-q", "--bare", str(project), str(remote))
     clone = tmp_path / "erika"
     git(tmp_path, "clone", "-q", str(remote), str(clone))
     monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-home"))
     monkeypatch.setenv("PRE_COMMIT_COLOR", "never")
-    installed = subprocess.run([sys.executable, "-m", "pre_commit", "install", "--install-hooks", "--hook-type", "pre-push"],
-                               cwd=clone, capture_output=True, text=True, timeout=900)
+    installed = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "install", "--install-hooks", "--hook-type", "pre-push"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert installed.returncode == 0, installed.stdout + installed.stderr
 
     def invoke(*args, input=None):
-        return CliRunner().invoke(main, ["-C", str(clone), *args], input=input, catch_exceptions=False,
-                                  env={"COLUMNS": "300"})
+        return CliRunner().invoke(main, ["-C", str(clone), *args], input=input, catch_exceptions=False, env={"COLUMNS": "300"})
 
     def answer(*args, reviews=""):
         text = fill(invoke("answer", "build", "--template").output, GREEN) + reviews
@@ -149,7 +173,8 @@ def test_kundencheck_push_refused_by_the_hook_through_pre_commit_says_the_teams_
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(
         "kundencheck: warning: Not pushed: the pre-push hook refused to push main to origin, and what refused is the "
-        "team's own gate, `kundencheck check`: it found 1 problem")
+        "team's own gate, `kundencheck check`: it found 1 problem"
+    )
     assert "✘ overdue action: build/client-contacted: the action " in result.stderr
     assert '"Call the client"' in result.stderr
     assert "The commit is kept in your repository." in result.stderr

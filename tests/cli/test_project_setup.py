@@ -81,7 +81,9 @@ def test_init_writes_every_key_with_a_comment_and_commits_only_that_file(repo):
 def test_second_init_changes_only_the_flagged_key_and_keeps_user_comments(repo):
     assert invoke("init", "--client", "Kunde", "--language", "de", cwd=repo).exit_code == 0
     path = repo / CONFIG_PATH
-    edited = path.read_text().replace("cadence_days = 14", "# agreed with the client in the kickoff\ncadence_days = 14  # two weeks")
+    edited = path.read_text().replace(
+        "cadence_days = 14", "# agreed with the client in the kickoff\ncadence_days = 14  # two weeks"
+    )
     edited += "\n# our own note at the end\n"
     path.write_text(edited)
     git(repo, "commit", "-q", "-am", "Our config comments")
@@ -105,8 +107,9 @@ def test_second_init_changes_only_the_flagged_key_and_keeps_user_comments(repo):
     assert git(repo, "rev-parse", "HEAD") == head
 
 
-@pytest.mark.parametrize("args, added", [(("init", "--language", "en"), 'language = "en"'),
-                                         (("phase", "acceptance"), 'phase = "acceptance"')])
+@pytest.mark.parametrize(
+    "args, added", [(("init", "--language", "en"), 'language = "en"'), (("phase", "acceptance"), 'phase = "acceptance"')]
+)
 def test_a_new_key_goes_after_a_hand_written_config_that_ends_with_its_last_key(repo, args, added):
     """A config written by hand with top-level keys only (no table, no blank line after them):
     the new key is added at its end, as it would be after the last key."""
@@ -120,6 +123,7 @@ def test_a_new_key_goes_after_a_hand_written_config_that_ends_with_its_last_key(
 
     assert result.exit_code == 0, result.output
     assert path.read_text() == 'project = "Shop"\nclient = "Kunde GmbH"\n' + added + "\n"
+
 
 def test_init_branch_replaces_the_commented_example_line(repo):
     assert invoke("init", cwd=repo).exit_code == 0
@@ -157,7 +161,12 @@ def test_init_asks_in_a_terminal_when_no_flags_are_given(repo, monkeypatch):
     assert result.exit_code == 0, result.output
     config = load_config(repo)
     assert (config.project, config.client, config.language, config.phase, config.push) == (
-        "Shop", "Kunde AG", "en", "acceptance", False)
+        "Shop",
+        "Kunde AG",
+        "en",
+        "acceptance",
+        False,
+    )
 
 
 def test_init_asks_the_language_first_and_every_question_after_it_in_that_language(repo, monkeypatch):
@@ -168,15 +177,24 @@ def test_init_asks_the_language_first_and_every_question_after_it_in_that_langua
     assert result.exit_code == 0, result.output
     first, rest = result.output.split("\n", 1)
     assert first.startswith("Language of kundencheck and the checklists (de: Deutsch, en: English) (de, en) [en]: ")
-    for german in ("Projektname [project]: ", "Kunde: ", ("Aktuelle Phase (kickoff, design, build, acceptance, handover) "
-                                                        "[build]: "), "Vorschlagen, die Antworten nach jedem Commit zu pushen, und diesen Commit jetzt pushen? (ja, nein) [nein]: ",
-                   "committet"):
+    for german in (
+        "Projektname [project]: ",
+        "Kunde: ",
+        ("Aktuelle Phase (kickoff, design, build, acceptance, handover) [build]: "),
+        "Vorschlagen, die Antworten nach jedem Commit zu pushen, und diesen Commit jetzt pushen? (ja, nein) [nein]: ",
+        "committet",
+    ):
         assert german in rest, (german, rest)
     for english in ("Project name", "Client", "Current phase", "Suggest pushing", "Committed"):
         assert english not in rest, (english, rest)
     config = load_config(repo)
     assert (config.project, config.client, config.language, config.phase, config.push) == (
-        "Shop", "Kunde AG", "de", "acceptance", False)
+        "Shop",
+        "Kunde AG",
+        "de",
+        "acceptance",
+        False,
+    )
     assert subjects(repo)[0] == "kundencheck: Projekt einrichten"
     assert "# Name des Projekts" in (repo / CONFIG_PATH).read_text()
 
@@ -223,9 +241,11 @@ def test_init_push_without_a_remote_says_why_and_keeps_the_commit(repo):
     result = invoke("init", "--push", cwd=repo)
     assert result.exit_code == 0, result.output
     assert subjects(repo)[0] == "kundencheck: configure project"
-    assert _words(f"kundencheck: warning: The project's setup was committed but not pushed: {repo} has no remote "
-                  "(`git remote -v` lists none). Add the team's with `git remote add origin URL`, then push with "
-                  "`git push -u origin main`.") in _words(result.stderr)
+    assert _words(
+        f"kundencheck: warning: The project's setup was committed but not pushed: {repo} has no remote "
+        "(`git remote -v` lists none). Add the team's with `git remote add origin URL`, then push with "
+        "`git push -u origin main`."
+    ) in _words(result.stderr)
     assert "answers" not in result.output and "Traceback" not in result.output
     again = invoke("init", "--push", cwd=repo)
     assert again.exit_code == 0, again.output
@@ -238,7 +258,8 @@ def test_init_push_without_a_remote_says_it_in_german(repo):
     result = invoke("init", "--language", "de", "--push", cwd=repo)
     assert result.exit_code == 0, result.output
     assert _words(f"Die Einrichtung des Projekts ist committet, aber nicht gepusht: {repo} hat kein Remote") in _words(
-        result.stderr)
+        result.stderr
+    )
 
 
 def test_copy_checklists_copies_the_projects_language_in_one_commit_and_says_what(repo):
@@ -257,8 +278,10 @@ def test_copy_checklists_copies_the_projects_language_in_one_commit_and_says_wha
     assert "- kickoff.de.toml" in git(repo, "log", "-1", "--format=%b")
     output = " ".join(result.output.split())
     assert "1 übersprungen, die es schon gibt (nicht überschrieben): build.de.toml." in output
-    assert ("Er enthält 4 Checklisten in .kundencheck/checklists/: acceptance.de.toml, design.de.toml, "
-            "handover.de.toml, kickoff.de.toml.") in output
+    assert (
+        "Er enthält 4 Checklisten in .kundencheck/checklists/: acceptance.de.toml, design.de.toml, "
+        "handover.de.toml, kickoff.de.toml."
+    ) in output
     assert not list(own.glob("*.en.toml"))
     assert invoke("validate", str(own / "kickoff.de.toml")).exit_code == 0
     # Again: everything of the language is there, nothing is committed.
@@ -344,7 +367,12 @@ def test_phase_must_be_known(project_repo):
     [
         ('project = "x"\n\n# fortnightly\ncadence_days = "two weeks"\n', 4, "'cadence_days'", "from 1 to 366"),
         ('project = "x"\nlanguage = "fr"\n', 2, "'language'", 'Allowed: "de", "en"'),
-        ('project = "x"\n[storage]\npush = true\nbrnach = "x"\n', 4, "'storage.brnach'", "Allowed keys: branch, commit_msg_hook, push"),
+        (
+            'project = "x"\n[storage]\npush = true\nbrnach = "x"\n',
+            4,
+            "'storage.brnach'",
+            "Allowed keys: branch, commit_msg_hook, push",
+        ),
         ('projekt = "x"\n', 1, "'projekt'", "Allowed keys: cadence_days, check, checklists, client"),
         ('[checklists]\nbuild = "build"\nacceptance = "../uat"\n', 3, "'checklists'", "safe ids"),
     ],
@@ -363,7 +391,7 @@ def test_broken_config_names_file_line_key_and_allowed_values(repo, text, line, 
 
 
 def test_broken_user_config_names_file_line_key_and_allowed_values(repo):
-    path = user_config("# mine\ntheme = \"textual-dark\"\n[keys]\nnext-item = \"ctrl+n\"\nnext-itme = \"j\"\n")
+    path = user_config('# mine\ntheme = "textual-dark"\n[keys]\nnext-item = "ctrl+n"\nnext-itme = "j"\n')
     result = invoke("config", "--show-paths", cwd=repo)
     assert result.exit_code == 2
     message = " ".join(result.output.split())
@@ -439,8 +467,14 @@ def test_init_takes_the_user_config_language_as_default(repo):
 # ----------------------------------------------------------------------------- completion, colour
 
 
-@pytest.mark.parametrize("shell, marker", [("bash", "complete -o nosort -F _kundencheck_completion kundencheck"),
-                                           ("zsh", "#compdef kundencheck"), ("fish", "complete --no-files --command kundencheck")])
+@pytest.mark.parametrize(
+    "shell, marker",
+    [
+        ("bash", "complete -o nosort -F _kundencheck_completion kundencheck"),
+        ("zsh", "#compdef kundencheck"),
+        ("fish", "complete --no-files --command kundencheck"),
+    ],
+)
 def test_completion_prints_a_script(shell, marker):
     result = invoke("completion", shell)
     assert result.exit_code == 0, result.output

@@ -25,14 +25,18 @@ from tests.cli.test_answer import fill
 from tests.conftest import git
 from tests.history_builder import JONAS, base_answers, commit_run
 
-GREEN = {"client-contacted": {"status": "green"}, "team-mood": {"value": 4}, "own-design": {"value": "no"},
-         "expectations-match": {"status": "green"}, "self-critical": {"value": "We listened"}}
+GREEN = {
+    "client-contacted": {"status": "green"},
+    "team-mood": {"value": 4},
+    "own-design": {"value": "no"},
+    "expectations-match": {"status": "green"},
+    "self-critical": {"value": "We listened"},
+}
 GATE_HOOK = f'exec "{sys.executable}" -m kundencheck check\n'
 
 
 def invoke(repo: Path, *args: str, input: str | None = None):
-    return CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False,
-                              env={"COLUMNS": "300"})
+    return CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False, env={"COLUMNS": "300"})
 
 
 def answer(repo: Path, *args: str, reviews: str = ""):
@@ -57,9 +61,20 @@ def clone(tmp_path: Path, project_repo: Path) -> dict:
     git(project_repo, "commit", "-q", "-m", "kundencheck config")
     now = dt.datetime.now().astimezone().replace(microsecond=0)
     with GitStore.open(project_repo) as store:
-        old = commit_run(store, checklist, JONAS, "an old sprint", now - dt.timedelta(days=30), base_answers(
-            "red", 4, "green", note="Only status mails",
-            action=Action("Call the client", "Jonas", (now - dt.timedelta(days=10)).date())))
+        old = commit_run(
+            store,
+            checklist,
+            JONAS,
+            "an old sprint",
+            now - dt.timedelta(days=30),
+            base_answers(
+                "red",
+                4,
+                "green",
+                note="Only status mails",
+                action=Action("Call the client", "Jonas", (now - dt.timedelta(days=10)).date()),
+            ),
+        )
     remote = tmp_path / "remote.git"
     git(tmp_path, "clone", "-q", "--bare", str(project_repo), str(remote))
     path = tmp_path / "erika"
@@ -81,25 +96,28 @@ def test_the_teams_gate_in_the_pre_push_hook_refusing_is_said_with_its_findings_
     assert warning.startswith(
         "kundencheck: warning: Not pushed: the pre-push hook refused to push main to origin, and what refused is the "
         "team's own gate, `kundencheck check`: it found 1 problem the team agreed must not be pushed past.\n"
-        "  ✘ overdue action: build/client-contacted: the action ")
+        "  ✘ overdue action: build/client-contacted: the action "
+    )
     assert '"Call the client" (Jonas, due ' in warning
-    assert ("To push: decide the overdue actions: done, still open with a new due date, or dropped (the action review "
-            "at the start of `kundencheck run`; `kundencheck actions --overdue` lists them); then push again with `kundencheck push`. If your team allows pushing "
-            "past it, `git push --no-verify origin main` skips the pre-push hook; kundencheck never does that by "
-            "itself.\nThe commit is kept in your repository.") in warning
+    assert (
+        "To push: decide the overdue actions: done, still open with a new due date, or dropped (the action review "
+        "at the start of `kundencheck run`; `kundencheck actions --overdue` lists them); then push again with `kundencheck push`. If your team allows pushing "
+        "past it, `git push --no-verify origin main` skips the pre-push hook; kundencheck never does that by "
+        "itself.\nThe commit is kept in your repository."
+    ) in warning
     assert "\x1b" not in warning
     assert git(remote, "rev-parse", "main") == before
     assert git(erika, "log", "-1", "--format=%s").startswith("kundencheck(build)")
 
     again = invoke(erika, "push")  # the advice: refused the same way while nothing is decided
     assert again.exit_code == 1
-    assert again.stderr.startswith("kundencheck: Not pushed: the pre-push hook refused to push main to origin, and what "
-                                   "refused is the team's own gate")
+    assert again.stderr.startswith(
+        "kundencheck: Not pushed: the pre-push hook refused to push main to origin, and what refused is the team's own gate"
+    )
     assert git(remote, "rev-parse", "main") == before
 
     # The team decides the action (done) in the next run; then the advice works.
-    decided = answer(erika, reviews=f'\n[[reviews]]\nrun = "{clone["old"].id}"\nitem = "client-contacted"\n'
-                                    'decision = "done"\n')
+    decided = answer(erika, reviews=f'\n[[reviews]]\nrun = "{clone["old"].id}"\nitem = "client-contacted"\ndecision = "done"\n')
     assert decided.exit_code == 0, decided.output
     pushed = invoke(erika, "push")
     assert pushed.exit_code == 0, pushed.output
@@ -121,15 +139,20 @@ def test_an_accepted_push_suggestion_is_refused_by_the_gate_the_same_way(clone):
 
 def test_the_gate_passing_while_something_else_in_the_hook_refuses(clone):
     erika = clone["path"]
-    write_hook(erika, f'"{sys.executable}" -m kundencheck check > /dev/null || exit 1\n'
-                      'echo "lint: 2 files need formatting" >&2\nexit 1\n')
-    (erika / ".kundencheck" / "config.toml").write_text('project = "Shop"\nphase = "build"\n[check]\n'
-                                                       'overdue_action = "warning"\n')
+    write_hook(
+        erika,
+        f'"{sys.executable}" -m kundencheck check > /dev/null || exit 1\necho "lint: 2 files need formatting" >&2\nexit 1\n',
+    )
+    (erika / ".kundencheck" / "config.toml").write_text(
+        'project = "Shop"\nphase = "build"\n[check]\noverdue_action = "warning"\n'
+    )
     result = answer(erika, "--push")
     assert result.exit_code == 0, result.output
-    assert ("Not pushed: the pre-push hook (.git/hooks/pre-push) refused to push main to origin (exit status 1). The "
-            "team's gate in it, `kundencheck check`, passed, so something else in the hook refused.\nIt said:\n"
-            "    lint: 2 files need formatting\nFix what it complains about") in result.stderr
+    assert (
+        "Not pushed: the pre-push hook (.git/hooks/pre-push) refused to push main to origin (exit status 1). The "
+        "team's gate in it, `kundencheck check`, passed, so something else in the hook refused.\nIt said:\n"
+        "    lint: 2 files need formatting\nFix what it complains about"
+    ) in result.stderr
 
 
 def test_a_gate_that_cannot_check_is_said_as_such(clone):
@@ -138,8 +161,10 @@ def test_a_gate_that_cannot_check_is_said_as_such(clone):
     assert answer(erika).exit_code == 0
     result = invoke(erika, "push")
     assert result.exit_code == 1
-    assert ("Not pushed: the pre-push hook (.git/hooks/pre-push) refused to push main to origin, because the team's "
-            "gate in it, `kundencheck check`, could not check the project:") in result.stderr
+    assert (
+        "Not pushed: the pre-push hook (.git/hooks/pre-push) refused to push main to origin, because the team's "
+        "gate in it, `kundencheck check`, could not check the project:"
+    ) in result.stderr
     assert "no-such-folder does not exist" in result.stderr
 
 
@@ -150,8 +175,13 @@ def test_drafts_commit_push_is_refused_by_the_gate_the_same_way(clone):
     write_hook(erika, GATE_HOOK)
     project = open_project(erika)
     session = RunSession.start(project, "build", sprint="2026-W48")
-    for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
-                        ("expectations-match", "green"), ("self-critical", "Fine")):
+    for item, value in (
+        ("client-contacted", "green"),
+        ("team-mood", 4),
+        ("own-design", "no"),
+        ("expectations-match", "green"),
+        ("self-critical", "Fine"),
+    ):
         session.set_value(item, value)
     session.release()
     project.close()
@@ -163,20 +193,27 @@ def test_drafts_commit_push_is_refused_by_the_gate_the_same_way(clone):
 def test_the_gates_verdict_is_data_the_findings_the_most_important_first():
     """What the CLI and the TUI make of the gate's findings: errors before warnings, five of them,
     then how many more; one thing to do per rule that refused."""
-    findings = tuple(GateFinding("overdue_action", "error", "overdue action", f"action {n} is overdue", "build")
-                     for n in range(6))
-    findings = (GateFinding("disagreement", "warning", "disagreement", "the team disagrees", "build"), *findings,
-                GateFinding("due", "error", "check due", "The build check is due", "build"))
-    failure = PushFailure(PushRefusal.HOOK, "main", "origin", "main", hook=".git/hooks/pre-push", hook_status=1,
-                          gate=GateReport(1, findings))
+    findings = tuple(
+        GateFinding("overdue_action", "error", "overdue action", f"action {n} is overdue", "build") for n in range(6)
+    )
+    findings = (
+        GateFinding("disagreement", "warning", "disagreement", "the team disagrees", "build"),
+        *findings,
+        GateFinding("due", "error", "check due", "The build check is due", "build"),
+    )
+    failure = PushFailure(
+        PushRefusal.HOOK, "main", "origin", "main", hook=".git/hooks/pre-push", hook_status=1, gate=GateReport(1, findings)
+    )
     lines = failure_text(failure).splitlines()
     assert lines[0].endswith("it found 7 problems the team agreed must not be pushed past.")
     assert lines[1:6] == [f"  ✘ overdue action: action {n} is overdue" for n in range(5)]
     assert lines[6] == "  and 3 more (`kundencheck check` lists them all)"
-    assert lines[7].startswith("To push: decide the overdue actions: done, still open with a new due date, or dropped "
-                               "(the action review at the start of `kundencheck run`; `kundencheck actions --overdue` "
-                               "lists them); answer the due check "
-                               "(`kundencheck run build`); then push again with `kundencheck push`.")
+    assert lines[7].startswith(
+        "To push: decide the overdue actions: done, still open with a new due date, or dropped "
+        "(the action review at the start of `kundencheck run`; `kundencheck actions --overdue` "
+        "lists them); answer the due check "
+        "(`kundencheck run build`); then push again with `kundencheck push`."
+    )
     assert "disagree" not in lines[7]  # a warning refuses nothing
 
 

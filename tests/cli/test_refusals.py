@@ -100,8 +100,13 @@ def test_answer_from_refused_keeps_a_draft_and_names_its_real_id(project_repo, t
 def test_drafts_commit_refused_names_the_same_draft(project_repo, block):
     project = open_project(project_repo)
     session = RunSession.start(project, "build")
-    for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
-                        ("expectations-match", "green"), ("self-critical", "ok")):
+    for item, value in (
+        ("client-contacted", "green"),
+        ("team-mood", 4),
+        ("own-design", "no"),
+        ("expectations-match", "green"),
+        ("self-critical", "ok"),
+    ):
         session.set_value(item, value)
     session.release()
     project.close()
@@ -122,8 +127,9 @@ def test_no_draft_is_claimed_when_none_could_be_saved(project_repo):
     text = fill(template(project_repo), {**COMPLETE, "self-critical": {"value": "We argued. " * 1500}})
     folder = drafts_dir(project_repo)
     folder.mkdir(parents=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True, text=True,
-                             check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True, text=True, check=False
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -146,8 +152,13 @@ def test_no_draft_is_claimed_when_none_could_be_saved(project_repo):
 def test_a_draft_of_a_run_already_committed_is_refused_with_what_to_do(project_repo):
     project = open_project(project_repo)
     session = RunSession.start(project, "build")
-    for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
-                        ("expectations-match", "green"), ("self-critical", "ok")):
+    for item, value in (
+        ("client-contacted", "green"),
+        ("team-mood", 4),
+        ("own-design", "no"),
+        ("expectations-match", "green"),
+        ("self-critical", "ok"),
+    ):
         session.set_value(item, value)
     stale = drafts_dir(project_repo) / f"{session.run.id}.toml"
     copy = stale.read_bytes()
@@ -202,8 +213,7 @@ def test_a_team_branch_in_another_worktree_is_refused_with_the_draft_kept(projec
     assert git(project_repo, "ls-tree", "-r", "--name-only", "kundencheck").count(run_id) == 1
 
 
-def test_a_run_onto_a_team_branch_is_checked_for_that_branch_before_anything_is_asked(project_repo, tmp_path,
-                                                                                       monkeypatch):
+def test_a_run_onto_a_team_branch_is_checked_for_that_branch_before_anything_is_asked(project_repo, tmp_path, monkeypatch):
     """`kundencheck run` looks at the branch its commit will go onto before the UI opens: the
     team's answers branch checked out in another worktree refuses it there (the look checked
     HEAD's branch only, so the run started and was refused after every answer); a detached
@@ -244,8 +254,13 @@ def test_ctrl_c_during_the_commit_names_the_draft_that_keeps_the_answers(project
     hook.chmod(0o755)
     source = tmp_path / "filled.toml"
     source.write_text(text)
-    proc = subprocess.Popen([sys.executable, "-m", "kundencheck", "-C", str(project_repo), "answer", "build", "--from", "-"],
-                            stdin=source.open("rb"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kundencheck", "-C", str(project_repo), "answer", "build", "--from", "-"],
+        stdin=source.open("rb"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while not started.exists() and time.monotonic() < deadline:
         time.sleep(0.05)

@@ -121,9 +121,18 @@ def many_runs(origin: Path, count: int = RUNS) -> None:
     start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
     for n in range(count):
         started = start + dt.timedelta(hours=n)
-        run = Run(id=f"{started:%Y%m%dT%H%M%SZ}-build-ana-{n:06x}", checklist="build", checklist_version="1.0",
-                  phase="build", language="en", sprint=f"2026-S{n}", author="Ana <ana@example.com>", started=started,
-                  finished=started, answers=[Answer("client-contacted", "green"), Answer("team-mood", 1 + n % 5)])
+        run = Run(
+            id=f"{started:%Y%m%dT%H%M%SZ}-build-ana-{n:06x}",
+            checklist="build",
+            checklist_version="1.0",
+            phase="build",
+            language="en",
+            sprint=f"2026-S{n}",
+            author="Ana <ana@example.com>",
+            started=started,
+            finished=started,
+            answers=[Answer("client-contacted", "green"), Answer("team-mood", 1 + n % 5)],
+        )
         (folder / f"{run.id}.toml").write_text(answers_mod.dumps(run), encoding="utf-8")
     git(origin, "add", ".kundencheck")
     git(origin, "commit", "-q", "-m", f"{count} runs")
@@ -154,8 +163,13 @@ def counted_status(clone: Path, tmp_path: Path, name: str) -> tuple[subprocess.C
     wrapper.write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{log}"\nexec git "$@"\n')
     wrapper.chmod(0o755)
     env = dict(os.environ, GIT_PYTHON_GIT_EXECUTABLE=str(wrapper), GIT_TRACE2_EVENT=str(trace), NO_COLOR="1")
-    result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(clone), "status", "--json"],
-                            capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "kundencheck", "-C", str(clone), "status", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     calls = log.read_text().splitlines() if log.exists() else []
     argvs = [event["argv"] for event in map(json.loads, trace.read_text().splitlines()) if event.get("event") == "start"]
     return result, calls, argvs
@@ -170,8 +184,10 @@ def test_status_in_a_partial_clone_fetches_the_answers_in_one_batch(partial, tmp
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["runs"] == RUNS
     said = [line for line in result.stderr.splitlines() if line.strip()]
-    assert said == [f"kundencheck: fetching {RUNS} answers files from origin in one batch (this clone is partial: git "
-                    "left them on the remote) …"], result.stderr
+    assert said == [
+        f"kundencheck: fetching {RUNS} answers files from origin in one batch (this clone is partial: git "
+        "left them on the remote) …"
+    ], result.stderr
     assert fetches(argvs) == 1  # before: one fetch per answers file, 150
     assert len(calls) <= 12, calls  # the git processes kundencheck starts itself
     assert len(argvs) <= 40, [argv[:4] for argv in argvs]  # and every git process, fetch helpers included

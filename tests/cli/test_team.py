@@ -74,8 +74,13 @@ def test_two_clones_answer_the_same_phase_in_the_same_sprint_without_conflict(te
     assert answer_from(erika).exit_code == 0
     project = open_project(jonas)
     session = RunSession.start(project, "build", sprint="2026-W48")
-    for item, value in (("client-contacted", "green"), ("team-mood", 3), ("own-design", "no"),
-                        ("expectations-match", "green"), ("self-critical", "We listened")):
+    for item, value in (
+        ("client-contacted", "green"),
+        ("team-mood", 3),
+        ("own-design", "no"),
+        ("expectations-match", "green"),
+        ("self-critical", "We listened"),
+    ):
         session.set_value(item, value)
     session.commit()
     project.close()
@@ -83,7 +88,9 @@ def test_two_clones_answer_the_same_phase_in_the_same_sprint_without_conflict(te
 
     git(erika, "push", "-q", "origin", "main")
     assert status(jonas, "push", "-q", "origin", "main") != 0  # refused: behind
-    pulled = subprocess.run(["git", "pull", "-q", *pull, "origin", "main"], cwd=jonas, capture_output=True, text=True, check=False)
+    pulled = subprocess.run(
+        ["git", "pull", "-q", *pull, "origin", "main"], cwd=jonas, capture_output=True, text=True, check=False
+    )
     assert pulled.returncode == 0, pulled.stderr
     assert "CONFLICT" not in pulled.stdout + pulled.stderr
     git(jonas, "push", "-q", "origin", "main")
@@ -100,7 +107,10 @@ def test_two_clones_answer_the_same_phase_in_the_same_sprint_without_conflict(te
     # Both runs are the sprint's history now, for either clone.
     git(erika, "pull", "-q", "--rebase", "origin", "main")
     runs, errors = open_project(erika).history()
-    assert not errors and sorted(r.author for r in runs) == ["Erika Mustermann <erika@example.com>", "Jonas Weber <jonas@example.com>"]
+    assert not errors and sorted(r.author for r in runs) == [
+        "Erika Mustermann <erika@example.com>",
+        "Jonas Weber <jonas@example.com>",
+    ]
 
 
 # ------------------------------------------------------------------------------ --push
@@ -120,15 +130,19 @@ def test_a_refused_push_keeps_the_commit_warns_and_exits_0(team):
     result = answer_from(jonas, "--push")
     assert result.exit_code == 0  # the commit succeeded
     assert "Committed" in result.stdout
-    assert ("kundencheck: warning: Not pushed: origin's main has commits your main does not have yet (someone "
-            "pushed first). `kundencheck push` brings them in and pushes") in result.stderr
+    assert (
+        "kundencheck: warning: Not pushed: origin's main has commits your main does not have yet (someone "
+        "pushed first). `kundencheck push` brings them in and pushes"
+    ) in result.stderr
     assert "The commit is kept in your repository." in result.stderr
     assert git(jonas, "log", "-1", "--format=%s").startswith("kundencheck(build)")
     # Following the advice works: the remote's run comes in, Jonas's answers commit goes on top.
     pushed = invoke(jonas, "push")
     assert pushed.exit_code == 0, pushed.output
-    assert ("Brought in 1 new commit from origin and moved your answers commit on top (the rest of your work as "
-            "it was). Pushed main to origin.") in pushed.stdout
+    assert (
+        "Brought in 1 new commit from origin and moved your answers commit on top (the rest of your work as "
+        "it was). Pushed main to origin."
+    ) in pushed.stdout
     assert len(answers_files(remote, "main")) == 2
     assert git(jonas, "rev-parse", "HEAD") == git(remote, "rev-parse", "main")
     assert git(jonas, "status", "--porcelain") == ""
@@ -170,8 +184,13 @@ def test_drafts_commit_push(team):
     erika, remote = team["erika"], team["remote"]
     project = open_project(erika)
     session = RunSession.start(project, "build", sprint="2026-W48")
-    for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
-                        ("expectations-match", "green"), ("self-critical", "Fine")):
+    for item, value in (
+        ("client-contacted", "green"),
+        ("team-mood", 4),
+        ("own-design", "no"),
+        ("expectations-match", "green"),
+        ("self-critical", "Fine"),
+    ):
         session.set_value(item, value)
     session.release()
     project.close()
@@ -272,8 +291,15 @@ def test_dedicated_branch_across_two_clones(team):
 
 
 def test_participants_end_in_the_answers_file_and_co_authored_by_trailers(project_repo):
-    result = answer_from(project_repo, "--participant", JUERGEN, "--participant", f"  {KIM}  ",
-                         "--participant", "Erika Mustermann <ERIKA@example.com>")  # the author: once
+    result = answer_from(
+        project_repo,
+        "--participant",
+        JUERGEN,
+        "--participant",
+        f"  {KIM}  ",
+        "--participant",
+        "Erika Mustermann <ERIKA@example.com>",
+    )  # the author: once
     assert result.exit_code == 0, result.output
     path = git(project_repo, "show", "--name-only", "--format=", "HEAD").strip()
     data = tomllib.loads((project_repo / path).read_text())

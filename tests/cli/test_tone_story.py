@@ -17,8 +17,7 @@ from tests.story import SPRINTS, replay
 
 
 def invoke(repo: Path, *args: str, input: str | None = None):
-    return CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False,
-                              env={"COLUMNS": "200"})
+    return CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False, env={"COLUMNS": "200"})
 
 
 def story_repo(repo: Path, config: str = "") -> Path:

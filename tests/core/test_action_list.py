@@ -24,21 +24,39 @@ STAMP = dt.datetime(2026, 1, 1, tzinfo=UTC)
 
 def make(run_id, day, *answers, author=ANA, phase="build", sprint="W10", reviews=()):
     started = dt.datetime.combine(day, dt.time(9, 0), UTC)
-    return Run(id=run_id, checklist=phase, checklist_version="1.0", phase=phase, language="en", sprint=sprint,
-               author=author, started=started, finished=started + dt.timedelta(minutes=5), answers=list(answers),
-               reviews=list(reviews))
+    return Run(
+        id=run_id,
+        checklist=phase,
+        checklist_version="1.0",
+        phase=phase,
+        language="en",
+        sprint=sprint,
+        author=author,
+        started=started,
+        finished=started + dt.timedelta(minutes=5),
+        answers=list(answers),
+        reviews=list(reviews),
+    )
 
 
 def history(today=TODAY, current_phase="build", extra=()):
     """Ana raises two actions in W10 (call the client, due in a week; a team lunch for Jonas);
     in W12 Jonas calls for a new try of the call (the thread goes on) and closes the lunch."""
-    first = make("r1", MON, Answer("contacted", "red", action=Action("Call the client", "Ana", MON + dt.timedelta(days=7))),
-                 Answer("mood", 2, action=Action('Team lunch, with "pizza", wine', JONAS, MON + dt.timedelta(days=20))))
-    second = make("r2", MON + dt.timedelta(days=14),
-                  Answer("contacted", "red", action=Action("Call again", "Ana", MON + dt.timedelta(days=21))),
-                  author=JONAS, sprint="W12", reviews=[ActionReview("r1", "mood", "done", "lunch was fine")])
-    return summarize([first, second, *extra], today=today, cadence_days=14, current_phase=current_phase,
-                     checklists=CHECKLISTS)
+    first = make(
+        "r1",
+        MON,
+        Answer("contacted", "red", action=Action("Call the client", "Ana", MON + dt.timedelta(days=7))),
+        Answer("mood", 2, action=Action('Team lunch, with "pizza", wine', JONAS, MON + dt.timedelta(days=20))),
+    )
+    second = make(
+        "r2",
+        MON + dt.timedelta(days=14),
+        Answer("contacted", "red", action=Action("Call again", "Ana", MON + dt.timedelta(days=21))),
+        author=JONAS,
+        sprint="W12",
+        reviews=[ActionReview("r1", "mood", "done", "lunch was fine")],
+    )
+    return summarize([first, second, *extra], today=today, cadence_days=14, current_phase=current_phase, checklists=CHECKLISTS)
 
 
 def unfolded(ics: bytes) -> list[str]:
@@ -54,13 +72,13 @@ def test_csv_has_a_row_per_thread_as_rfc_4180_has_it():
         "last_review,first_run,latest_run\r\n"
         "mk8st7,build,contacted,Did we speak with the client?,Call again,Ana,2026-03-23,true,9,2026-03-02,"
         "Ana; Jonas,2,0,,r1,r2\r\n"
-        "shk5b7,build,mood,How is the team's mood?,\"Team lunch, with \"\"pizza\"\", wine\",Jonas <jonas@example.com>,"
-        "2026-03-22,false,0,2026-03-02,Ana,1,1,done,r1,r1\r\n")
+        'shk5b7,build,mood,How is the team\'s mood?,"Team lunch, with ""pizza"", wine",Jonas <jonas@example.com>,'
+        "2026-03-22,false,0,2026-03-02,Ana,1,1,done,r1,r1\r\n"
+    )
 
 
 def test_csv_of_a_thread_without_a_due_date():
-    summary = history(extra=[make("r3", MON, Answer("design", "no", action=Action("Ask for one", "", None)),
-                                  author=JONAS)])
+    summary = history(extra=[make("r3", MON, Answer("design", "no", action=Action("Ask for one", "", None)), author=JONAS)])
     rows = al.actions_csv(summary, [t for t in summary.actions if t.item == "design"]).split("\r\n")
     assert rows[1].split(",")[4:10] == ["Ask for one", "", "", "false", "0", "2026-03-02"]
 
@@ -80,8 +98,12 @@ def test_json_document():
     assert '"what": "Grüße an den Kunden",' in text and '"owner": "Jörg",' in text  # UTF-8, not \\u escapes
     mine = al.ActionFilter(mine=Person("Ana", "ana@example.com"))
     assert json.loads(al.actions_json(summary, [], mine))["filter"] == {
-        "phase": None, "owner": None, "mine": True, "overdue": False}
-    assert al.actions_json(summary, [], mine).endswith("}\n") and "\n  \"schema\": 1," in al.actions_json(summary, [], mine)
+        "phase": None,
+        "owner": None,
+        "mine": True,
+        "overdue": False,
+    }
+    assert al.actions_json(summary, [], mine).endswith("}\n") and '\n  "schema": 1,' in al.actions_json(summary, [], mine)
 
 
 def test_filters():
@@ -132,66 +154,78 @@ def test_due_checks():
 def test_calendar_file():
     summary = history()
     everything = al.ActionFilter()
-    ics = al.actions_ics(summary, al.select(summary, everything), al.due_checks(summary, everything),
-                         project="Shop", stamp=STAMP, done=al.closed(summary, everything))
+    ics = al.actions_ics(
+        summary,
+        al.select(summary, everything),
+        al.due_checks(summary, everything),
+        project="Shop",
+        stamp=STAMP,
+        done=al.closed(summary, everything),
+    )
     assert unfolded(ics) == [
-        'BEGIN:VCALENDAR',
-        'VERSION:2.0',
-        f'PRODID:-//kundencheck//kundencheck {__version__}//EN',
-        'CALSCALE:GREGORIAN',
-        'X-WR-CALNAME:kundencheck actions of Shop',
-        'BEGIN:VEVENT',
-        'SUMMARY:Call again (Ana)\\, action mk8st7',
-        'DTSTART;VALUE=DATE:20260323',
-        'DTEND;VALUE=DATE:20260324',
-        'DTSTAMP:20260316T090500Z',
-        'UID:action-r1-contacted@kundencheck',
-        'SEQUENCE:1',
-        'CATEGORIES:kundencheck,build',
-        ('DESCRIPTION:Action mk8st7 on build/contacted\\nDid we speak with the client?\\n\\n2026-03-02\\, Ana: '
-        'Call the client (Ana\\, due 2026-03-09)\\n2026-03-16\\, Jonas: Call again (Ana\\, due 2026-03-23)\\n\\n'
-        'Close it (done\\, or dropped with a note) in `kundencheck run build`.'),
-        'LAST-MODIFIED:20260316T090500Z',
-        'STATUS:CONFIRMED',
-        'TRANSP:TRANSPARENT',
-        'END:VEVENT',
-        'BEGIN:VEVENT',
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//kundencheck//kundencheck {__version__}//EN",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:kundencheck actions of Shop",
+        "BEGIN:VEVENT",
+        "SUMMARY:Call again (Ana)\\, action mk8st7",
+        "DTSTART;VALUE=DATE:20260323",
+        "DTEND;VALUE=DATE:20260324",
+        "DTSTAMP:20260316T090500Z",
+        "UID:action-r1-contacted@kundencheck",
+        "SEQUENCE:1",
+        "CATEGORIES:kundencheck,build",
+        (
+            "DESCRIPTION:Action mk8st7 on build/contacted\\nDid we speak with the client?\\n\\n2026-03-02\\, Ana: "
+            "Call the client (Ana\\, due 2026-03-09)\\n2026-03-16\\, Jonas: Call again (Ana\\, due 2026-03-23)\\n\\n"
+            "Close it (done\\, or dropped with a note) in `kundencheck run build`."
+        ),
+        "LAST-MODIFIED:20260316T090500Z",
+        "STATUS:CONFIRMED",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
         'SUMMARY:Team lunch\\, with "pizza"\\, wine (Jonas <jonas@example.com>)\\, action shk5b7',
-        'DTSTART;VALUE=DATE:20260322',
-        'DTEND;VALUE=DATE:20260323',
-        'DTSTAMP:20260316T090500Z',
-        'UID:action-r1-mood@kundencheck',
-        'SEQUENCE:1',
-        'CATEGORIES:kundencheck,build',
-        ('DESCRIPTION:Action shk5b7 on build/mood\\nHow is the team\'s mood?\\n\\n2026-03-02\\, Ana: Team lunch\\, '
-        'with "pizza"\\, wine (Jonas <jonas@example.com>\\, due 2026-03-22)\\n2026-03-16\\, Jonas reviewed it: '
-        'done: lunch was fine\\n\\nClose it (done\\, or dropped with a note) in `kundencheck run build`.'),
-        'LAST-MODIFIED:20260316T090500Z',
-        'STATUS:CANCELLED',
-        'TRANSP:TRANSPARENT',
-        'END:VEVENT',
-        'BEGIN:VEVENT',
-        'SUMMARY:kundencheck: the build check is due',
-        'DTSTART;VALUE=DATE:20260330',
-        'DTEND;VALUE=DATE:20260331',
-        'DTSTAMP:20260316T090500Z',
-        'UID:check-build-r1@kundencheck',
-        'SEQUENCE:2',
-        'CATEGORIES:kundencheck,build',
-        ('DESCRIPTION:The build check is due every 14 days\\; it was last done on 2026-03-16. Answer it with '
-        '`kundencheck run build`.'),
-        'END:VEVENT',
-        'END:VCALENDAR',
-        '',
+        "DTSTART;VALUE=DATE:20260322",
+        "DTEND;VALUE=DATE:20260323",
+        "DTSTAMP:20260316T090500Z",
+        "UID:action-r1-mood@kundencheck",
+        "SEQUENCE:1",
+        "CATEGORIES:kundencheck,build",
+        (
+            "DESCRIPTION:Action shk5b7 on build/mood\\nHow is the team's mood?\\n\\n2026-03-02\\, Ana: Team lunch\\, "
+            'with "pizza"\\, wine (Jonas <jonas@example.com>\\, due 2026-03-22)\\n2026-03-16\\, Jonas reviewed it: '
+            "done: lunch was fine\\n\\nClose it (done\\, or dropped with a note) in `kundencheck run build`."
+        ),
+        "LAST-MODIFIED:20260316T090500Z",
+        "STATUS:CANCELLED",
+        "TRANSP:TRANSPARENT",
+        "END:VEVENT",
+        "BEGIN:VEVENT",
+        "SUMMARY:kundencheck: the build check is due",
+        "DTSTART;VALUE=DATE:20260330",
+        "DTEND;VALUE=DATE:20260331",
+        "DTSTAMP:20260316T090500Z",
+        "UID:check-build-r1@kundencheck",
+        "SEQUENCE:2",
+        "CATEGORIES:kundencheck,build",
+        (
+            "DESCRIPTION:The build check is due every 14 days\\; it was last done on 2026-03-16. Answer it with "
+            "`kundencheck run build`."
+        ),
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
     ]
 
 
 def test_calendar_of_a_phase_never_checked_and_of_actions_without_owner_or_due_date():
     no_due = make("r3", MON, Answer("design", "no", action=Action("Ask for a design", "", None)), author=JONAS)
-    no_owner = make("r4", MON, Answer("contacted", "red", action=Action("Write to them", " ", MON)),
-                    author=JONAS, phase="kickoff")
-    summary = summarize([no_due, no_owner], today=MON, cadence_days=14, current_phase="acceptance",
-                        checklists=CHECKLISTS)
+    no_owner = make(
+        "r4", MON, Answer("contacted", "red", action=Action("Write to them", " ", MON)), author=JONAS, phase="kickoff"
+    )
+    summary = summarize([no_due, no_owner], today=MON, cadence_days=14, current_phase="acceptance", checklists=CHECKLISTS)
     everything = al.ActionFilter()
     threads = al.select(summary, everything)
     assert sorted(t.item for t in threads) == ["contacted", "design"]
@@ -200,13 +234,19 @@ def test_calendar_of_a_phase_never_checked_and_of_actions_without_owner_or_due_d
     assert "X-WR-CALNAME:kundencheck actions" in lines
     assert [line for line in lines if line.startswith("SUMMARY:")] == [
         "SUMMARY:Write to them (no owner)\\, action " + next(t.id for t in threads if t.item == "contacted"),
-        "SUMMARY:kundencheck: the acceptance check is due"]
-    event = lines[lines.index("SUMMARY:kundencheck: the acceptance check is due"):]
-    assert event[:7] == ["SUMMARY:kundencheck: the acceptance check is due", "DTSTART;VALUE=DATE:20260302",
-                         "DTEND;VALUE=DATE:20260303", "DTSTAMP:20260101T000000Z", "UID:check-acceptance-anon@kundencheck",
-                         "SEQUENCE:0", "CATEGORIES:kundencheck,acceptance"]
-    assert event[7] == ("DESCRIPTION:The acceptance check has never been done. Answer it with "
-                        "`kundencheck run acceptance`.")
+        "SUMMARY:kundencheck: the acceptance check is due",
+    ]
+    event = lines[lines.index("SUMMARY:kundencheck: the acceptance check is due") :]
+    assert event[:7] == [
+        "SUMMARY:kundencheck: the acceptance check is due",
+        "DTSTART;VALUE=DATE:20260302",
+        "DTEND;VALUE=DATE:20260303",
+        "DTSTAMP:20260101T000000Z",
+        "UID:check-acceptance-anon@kundencheck",
+        "SEQUENCE:0",
+        "CATEGORIES:kundencheck,acceptance",
+    ]
+    assert event[7] == ("DESCRIPTION:The acceptance check has never been done. Answer it with `kundencheck run acceptance`.")
     description = next(line for line in lines if line.startswith("DESCRIPTION:Action"))
     assert "(no owner\\, due 2026-03-02)" in description and description.count("\\n\\n") == 2
     named = unfolded(al.actions_ics(summary, [], checks, project="Web Shop!", stamp=STAMP))
@@ -217,8 +257,9 @@ def test_calendar_of_a_phase_never_checked_and_of_actions_without_owner_or_due_d
 
 
 def test_csv_cuts_long_texts_to_their_limits():
-    long = make("r9", MON, Answer("design", "no", action=Action("w" * 2500, "o" * 300, MON)),
-                author="A" * 250 + " <a@example.com>")
+    long = make(
+        "r9", MON, Answer("design", "no", action=Action("w" * 2500, "o" * 300, MON)), author="A" * 250 + " <a@example.com>"
+    )
     summary = history(extra=[long])
     [row] = al.actions_csv(summary, [t for t in summary.actions if t.item == "design"]).split("\r\n")[1:2]
     fields = row.split(",")

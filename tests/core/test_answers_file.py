@@ -77,13 +77,17 @@ def test_the_committed_file_reads_as_a_run_and_as_a_filled_in_file():
     assert filled.notes == []
     again = filled.run
     assert [(a.item, a.value, a.note, a.action) for a in again.answers] == [
-        (a.item, a.value, a.note, a.action) for a in run.answers]
+        (a.item, a.value, a.note, a.action) for a in run.answers
+    ]
     assert again.reviews == run.reviews and again.participants == run.participants
     assert again.id != run.id  # a filled-in file becomes a new run
 
 
-BROKEN = TEXT.replace('schema = 1', 'schema = 2').replace('sprint = "2026-W48"', "sprint = 48").replace(
-    'item = "team-mood"\nvalue = 4', 'item = "team-mood"\nvalue = 4.5\nnote = 3')
+BROKEN = (
+    TEXT.replace("schema = 1", "schema = 2")
+    .replace('sprint = "2026-W48"', "sprint = 48")
+    .replace('item = "team-mood"\nvalue = 4', 'item = "team-mood"\nvalue = 4.5\nnote = 3')
+)
 
 
 def test_the_first_problem_or_all_of_them():
@@ -115,18 +119,22 @@ def test_a_filled_in_file_collects_every_problem_and_the_checklists_rules():
     # Read, it is checked as a commit would be: a red answer without its action.
     unfinished = TEXT.replace('[answers.action]\nwhat = "Call"', '[answers.action]\nwhat = ""')
     assert verdict_of_filled(unfinished) == [
-        "item 'client-contacted': the answer 'no' needs an action with what, owner and due date."]
+        "item 'client-contacted': the answer 'no' needs an action with what, owner and due date."
+    ]
 
 
-@pytest.mark.parametrize("change, problem", [
-    # What kundencheck fills in may be left out of a filled-in file; where it is there, it is read.
-    (("started", "0001-01-01T00:00:00+23:59"), "key 'started': 0001-01-01T00:00:00+23:59 lies outside the calendar"),
-    (("started", "2026-11-27T10:15:00"), "key 'started' must be a date-time with offset"),
-    (("finished", "nan"), "key 'finished' must be a date-time with offset"),
-    (("id", '"../x"'), "key 'id': '../x' is not a run id"),
-    (("author", "1"), "key 'author' is required and must be a non-empty string."),
-    (("checklist_version", "[1]"), "key 'checklist_version' must be a string such as \"1.0\""),
-])
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        # What kundencheck fills in may be left out of a filled-in file; where it is there, it is read.
+        (("started", "0001-01-01T00:00:00+23:59"), "key 'started': 0001-01-01T00:00:00+23:59 lies outside the calendar"),
+        (("started", "2026-11-27T10:15:00"), "key 'started' must be a date-time with offset"),
+        (("finished", "nan"), "key 'finished' must be a date-time with offset"),
+        (("id", '"../x"'), "key 'id': '../x' is not a run id"),
+        (("author", "1"), "key 'author' is required and must be a non-empty string."),
+        (("checklist_version", "[1]"), "key 'checklist_version' must be a string such as \"1.0\""),
+    ],
+)
 def test_keys_a_filled_in_file_may_leave_out_are_read_by_the_same_rule_where_they_are_there(change, problem):
     text = with_value(TEXT, (change[0],), change[1])
     assert any(p.startswith(problem) for p in verdict_of_run(text)), verdict_of_run(text)
@@ -144,9 +152,13 @@ def test_both_status_and_value_are_refused_everywhere():
 
 
 #: The hostile values in every key of the committed file, in changing pairs (tests/hostile/values.py).
-HOSTILE = [(path, name) for n, (path, name) in enumerate(
-    (key_paths(tomllib.loads(TEXT))[n % len(key_paths(tomllib.loads(TEXT)))], sorted(LITERALS)[(n * 7) % len(LITERALS)])
-    for n in range(max(len(key_paths(tomllib.loads(TEXT))), len(LITERALS)) * 3))]
+HOSTILE = [
+    (path, name)
+    for n, (path, name) in enumerate(
+        (key_paths(tomllib.loads(TEXT))[n % len(key_paths(tomllib.loads(TEXT)))], sorted(LITERALS)[(n * 7) % len(LITERALS)])
+        for n in range(max(len(key_paths(tomllib.loads(TEXT))), len(LITERALS)) * 3)
+    )
+]
 
 
 @pytest.mark.parametrize("path, name", HOSTILE, ids=[f"{path_name(p)}={n}" for p, n in HOSTILE])
@@ -177,7 +189,10 @@ def test_every_entry_point_agrees_on_hostile_files(path, name):
     elif filled_problems:
         # Only the checklist's rules for an answer's value, and participants that are no person.
         assert key in ("value", "status", "participants", "item", "decision", "run") or path[0] in ("answers",), (
-            path_name(path), name, filled_problems[:3])
+            path_name(path),
+            name,
+            filled_problems[:3],
+        )
     for problem in run_problems + filled_problems:
         assert len(problem) < 1000, problem
 

@@ -18,7 +18,8 @@ from kundencheck.core.bands import (
 )
 from kundencheck.core.checklist import checklist_from_dict
 
-CHECKLIST = checklist_from_dict(tomllib.loads("""
+CHECKLIST = checklist_from_dict(
+    tomllib.loads("""
 format = 1
 id = "build"
 title = "Sprint start"
@@ -86,25 +87,60 @@ id = "lesson"
 question = "What could we have advised better?"
 why = "Self-criticism."
 kind = "text"
-"""), "build.en.toml")
+"""),
+    "build.en.toml",
+)
 
 
-@pytest.mark.parametrize("item, value, band", [
-    ("contacted", "green", "green"), ("contacted", "amber", "amber"), ("contacted", "red", "red"),
-    ("contacted", "na", "na"), ("contacted", 3, None), ("contacted", None, None),
-    ("mood", 1, "red"), ("mood", 2, "red"), ("mood", 3, "amber"), ("mood", 4, "green"), ("mood", 5, "green"),
-    ("mood", True, None), ("mood", 6, None), ("mood", "red", None),
-    ("trust", 1, "red"), ("trust", 2, "amber"), ("trust", 4, "amber"), ("trust", 5, "green"),
-    ("design", "ours", "green"), ("design", "theirs", "amber"), ("design", "nobody", "red"), ("design", "other", None),
-    ("rhythm", "weekly", None), ("rhythm", "monthly", "amber"),
-    ("next-review", dt.date(2026, 12, 1), None), ("lesson", "red", None),
-])
+@pytest.mark.parametrize(
+    "item, value, band",
+    [
+        ("contacted", "green", "green"),
+        ("contacted", "amber", "amber"),
+        ("contacted", "red", "red"),
+        ("contacted", "na", "na"),
+        ("contacted", 3, None),
+        ("contacted", None, None),
+        ("mood", 1, "red"),
+        ("mood", 2, "red"),
+        ("mood", 3, "amber"),
+        ("mood", 4, "green"),
+        ("mood", 5, "green"),
+        ("mood", True, None),
+        ("mood", 6, None),
+        ("mood", "red", None),
+        ("trust", 1, "red"),
+        ("trust", 2, "amber"),
+        ("trust", 4, "amber"),
+        ("trust", 5, "green"),
+        ("design", "ours", "green"),
+        ("design", "theirs", "amber"),
+        ("design", "nobody", "red"),
+        ("design", "other", None),
+        ("rhythm", "weekly", None),
+        ("rhythm", "monthly", "amber"),
+        ("next-review", dt.date(2026, 12, 1), None),
+        ("lesson", "red", None),
+    ],
+)
 def test_every_kind_has_its_band(item, value, band):
     assert answer_band(CHECKLIST.item(item), value) == band
 
 
-@pytest.mark.parametrize("value, band", [("red", "red"), ("na", "na"), (2, "red"), (3, "amber"), (5, "green"),
-                                         ("theirs", None), (dt.date(2026, 1, 1), None), (True, None), (9, None)])
+@pytest.mark.parametrize(
+    "value, band",
+    [
+        ("red", "red"),
+        ("na", "na"),
+        (2, "red"),
+        (3, "amber"),
+        (5, "green"),
+        ("theirs", None),
+        (dt.date(2026, 1, 1), None),
+        (True, None),
+        (9, None),
+    ],
+)
 def test_an_item_no_longer_in_the_checklist_is_banded_by_the_kind_its_value_suggests(value, band):
     assert answer_band(None, value) == band
 
@@ -118,23 +154,50 @@ def test_scores_compare_within_an_item_higher_is_better():
 
 
 def test_which_items_can_have_a_band():
-    assert [i.id for i in CHECKLIST.items if i.can_have_band()] == ["contacted", "mood", "trust", "design", "rhythm",
-                                                                      "design-detail"]
+    assert [i.id for i in CHECKLIST.items if i.can_have_band()] == [
+        "contacted",
+        "mood",
+        "trust",
+        "design",
+        "rhythm",
+        "design-detail",
+    ]
 
 
 def run_of(*answers: Answer) -> Run:
     started = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-    return Run(id="20260302T090000Z-build-ana-000001", checklist="build", checklist_version="1.0", phase="build",
-               language="en", sprint="W10", author="Ana <ana@example.com>", started=started, answers=list(answers))
+    return Run(
+        id="20260302T090000Z-build-ana-000001",
+        checklist="build",
+        checklist_version="1.0",
+        phase="build",
+        language="en",
+        sprint="W10",
+        author="Ana <ana@example.com>",
+        started=started,
+        answers=list(answers),
+    )
 
 
 def test_run_counts_every_banded_answer_and_leaves_hidden_ones_out():
-    run = run_of(Answer("contacted", "na"), Answer("mood", 1), Answer("trust", 3), Answer("design", "ours"),
-                 Answer("rhythm", "weekly"), Answer("design-detail", "red"), Answer("lesson", "Call earlier."),
-                 Answer("removed-item", "red"))
+    run = run_of(
+        Answer("contacted", "na"),
+        Answer("mood", 1),
+        Answer("trust", 3),
+        Answer("design", "ours"),
+        Answer("rhythm", "weekly"),
+        Answer("design-detail", "red"),
+        Answer("lesson", "Call earlier."),
+        Answer("removed-item", "red"),
+    )
     # design-detail is only asked when the client supplies the design: a draft may still hold it.
-    assert run_bands(run, CHECKLIST) == {"contacted": "na", "mood": "red", "trust": "amber", "design": "green",
-                                         "removed-item": "red"}
+    assert run_bands(run, CHECKLIST) == {
+        "contacted": "na",
+        "mood": "red",
+        "trust": "amber",
+        "design": "green",
+        "removed-item": "red",
+    }
     counts = run_counts(run, CHECKLIST)
     assert counts == BandCounts(green=1, amber=1, red=2, na=1)
     assert counts.score == "3/8"
@@ -146,10 +209,23 @@ def test_count_bands():
     assert count_bands([]).score == "0/0"
 
 
-@pytest.mark.parametrize("value, kind", [
-    ("green", "traffic-light"), ("na", "traffic-light"), ("blue", None), ("", None), (None, None),
-    (1, "scale"), (5, "scale"), (0, None), (6, None), (True, None), ("3", None), (3.0, None),
-])
+@pytest.mark.parametrize(
+    "value, kind",
+    [
+        ("green", "traffic-light"),
+        ("na", "traffic-light"),
+        ("blue", None),
+        ("", None),
+        (None, None),
+        (1, "scale"),
+        (5, "scale"),
+        (0, None),
+        (6, None),
+        (True, None),
+        ("3", None),
+        (3.0, None),
+    ],
+)
 def test_guess_kind(value, kind):
     from kundencheck.core.bands import guess_kind
 

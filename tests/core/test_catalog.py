@@ -85,7 +85,9 @@ def test_every_shipped_file_loads_without_error():
 
 
 def test_the_ten_shipped_checklists_exist_and_agree_across_languages():
-    missing = [f"{p}.{lang}.toml" for p in KNOWN_PHASES for lang in LANGUAGES if not (REPO_CHECKLISTS / f"{p}.{lang}.toml").is_file()]
+    missing = [
+        f"{p}.{lang}.toml" for p in KNOWN_PHASES for lang in LANGUAGES if not (REPO_CHECKLISTS / f"{p}.{lang}.toml").is_file()
+    ]
     assert not missing, f"missing shipped checklists: {', '.join(missing)}"
     for phase in KNOWN_PHASES:
         loaded = {lang: load_checklist(REPO_CHECKLISTS / f"{phase}.{lang}.toml") for lang in LANGUAGES}
@@ -114,10 +116,18 @@ def test_the_ten_shipped_checklists_exist_and_agree_across_languages():
 
 def test_the_shipped_key_signals():
     """Team mood, client contact and expectations are the signals a commit subject names."""
-    signals = {(phase, item.id) for phase in KNOWN_PHASES
-               for item in load_checklist(REPO_CHECKLISTS / f"{phase}.en.toml").items if item.key_signal}
-    assert signals == {("build", "team-mood"), ("build", "client-contacted"), ("build", "expectations-still-match"),
-                       ("design", "expectations-still-match")}
+    signals = {
+        (phase, item.id)
+        for phase in KNOWN_PHASES
+        for item in load_checklist(REPO_CHECKLISTS / f"{phase}.en.toml").items
+        if item.key_signal
+    }
+    assert signals == {
+        ("build", "team-mood"),
+        ("build", "client-contacted"),
+        ("build", "expectations-still-match"),
+        ("design", "expectations-still-match"),
+    }
 
 
 def test_shipped_catalog_finds_every_phase_in_both_languages(tmp_path):
@@ -234,19 +244,30 @@ def test_non_toml_files_are_ignored(fake_shipped, project):
 def test_committed_checklists_are_read_from_git_not_the_work_tree(fake_shipped, project):
     put(fake_shipped, "build.en.toml", checklist_text("build", title="Shipped"))
     put(project / PROJECT_CHECKLISTS, "build.en.toml", checklist_text("build", title="Work tree"))
-    committed = {".kundencheck/checklists/b.toml": checklist_text("build", title="Committed").encode(),
-                 ".kundencheck/checklists/a.toml": b"format = ",
-                 ".kundencheck/checklists/link.toml": None}
+    committed = {
+        ".kundencheck/checklists/b.toml": checklist_text("build", title="Committed").encode(),
+        ".kundencheck/checklists/a.toml": b"format = ",
+        ".kundencheck/checklists/link.toml": None,
+    }
     catalog = load_catalog(project, committed=committed)
     assert catalog.find("build", "en").title == "Committed"
     assert [(e.path, e.problems) for e in catalog.errors] == [
         (".kundencheck/checklists/a.toml", [catalog.errors[0].problems[0]]),
-        (".kundencheck/checklists/link.toml", [
-            ("is a symbolic link in git; kundencheck reads files themselves, never what a link leads to. Replace the "
-             "link with the file itself and commit that.")])]
+        (
+            ".kundencheck/checklists/link.toml",
+            [
+                (
+                    "is a symbolic link in git; kundencheck reads files themselves, never what a link leads to. Replace the "
+                    "link with the file itself and commit that."
+                )
+            ],
+        ),
+    ]
     assert "TOML syntax error" in catalog.errors[0].problems[0]
-    two = {"x/2.toml": checklist_text("build", title="Second").encode(),
-           "x/1.toml": checklist_text("build", title="First").encode()}
+    two = {
+        "x/2.toml": checklist_text("build", title="Second").encode(),
+        "x/1.toml": checklist_text("build", title="First").encode(),
+    }
     assert load_catalog(project, committed=two).find("build", "en").title == "Second"  # in name order, the last wins
 
 

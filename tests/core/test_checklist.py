@@ -43,10 +43,7 @@ kind = "traffic-light"
 
 
 def item(item_id: str = "a", kind: str = "traffic-light", extra: str = "") -> str:
-    return (
-        f'\n[[items]]\nid = "{item_id}"\nquestion = "Question {item_id}?"\nwhy = "Because."\n'
-        f'kind = "{kind}"\n{extra}'
-    )
+    return f'\n[[items]]\nid = "{item_id}"\nquestion = "Question {item_id}?"\nwhy = "Because."\nkind = "{kind}"\n{extra}'
 
 
 SCALE_LABELS = 'low = "bad"\nhigh = "good"\n'
@@ -202,7 +199,7 @@ def test_missing_kind_lists_the_kinds(tmp_path):
 
 
 def test_unknown_top_level_key(tmp_path):
-    error, path = error_for(tmp_path, TOP + "colour = \"red\"\n" + LIGHT)
+    error, path = error_for(tmp_path, TOP + 'colour = "red"\n' + LIGHT)
     assert_problem(error, path, "top level", "'colour'", "unknown key", "Allowed: description, format, id, items")
 
 
@@ -223,8 +220,10 @@ def test_bad_language(tmp_path, value):
     assert_problem(error, path, "top level", "'language'")
 
 
-@pytest.mark.parametrize("title", ['"""Sprint start\nhow do we stand?"""', '"Sprint start\\r\\nhow do we stand?"',
-                                   '"Sprint start\\rhow   do we stand?\\n"'])
+@pytest.mark.parametrize(
+    "title",
+    ['"""Sprint start\nhow do we stand?"""', '"Sprint start\\r\\nhow do we stand?"', '"Sprint start\\rhow   do we stand?\\n"'],
+)
 def test_a_title_over_several_lines_is_one_line(tmp_path, title):
     """A title heads one line of the run screen, the home screen and the reports: its line
     breaks become spaces when it is loaded, so every place shows the same whole title."""
@@ -298,7 +297,9 @@ def test_unsafe_checklist_id_and_phase(tmp_path, value, toml):
     assert_problem(error, path, "top level", "'phase'", "not a safe id")
 
 
-@pytest.mark.parametrize("value", ["a", "0", "a" * 64, "client-contacted", "q4-2026", "a-b-c", "console", "com10", "nully", "lpt"])
+@pytest.mark.parametrize(
+    "value", ["a", "0", "a" * 64, "client-contacted", "q4-2026", "a-b-c", "console", "com10", "nully", "lpt"]
+)
 def test_safe_ids(value):
     assert is_safe_id(value)
 
@@ -321,7 +322,7 @@ def test_low_high_only_on_scale(tmp_path, kind, key):
 
 @pytest.mark.parametrize("missing", ["low", "high"])
 def test_scale_needs_low_and_high(tmp_path, missing):
-    extra = SCALE_LABELS.replace(f'{missing} = ', "ignored_ = ").replace("ignored_ = ", "# ")
+    extra = SCALE_LABELS.replace(f"{missing} = ", "ignored_ = ").replace("ignored_ = ", "# ")
     error, path = error_for(tmp_path, TOP + item("a", "scale", extra))
     assert_problem(error, path, "item 'a'", f"'{missing}'", "non-empty string")
 
@@ -475,7 +476,7 @@ def test_several_problems_are_reported_together(tmp_path):
         + "colour = 1\n"
         + item("a", extra='note_when = ["purple"]\n')
         + item("a", "yes-no")
-        + item("b", "text", "low = \"x\"\n")
+        + item("b", "text", 'low = "x"\n')
     )
     error, path = error_for(tmp_path, text)
     assert len(error.problems) >= 5
@@ -613,10 +614,17 @@ def test_read_permission_error_is_a_checklist_error(tmp_path, monkeypatch):
 def test_titles_key_signals_and_bands_load(tmp_path):
     text = (
         TOP
-        + item("mood", "scale", SCALE_LABELS + 'title = "mood"\nkey_signal = true\n'
-               "bands = { red = [1], amber = [2, 3], green = [4, 5] }\n")
-        + item("design", "choice", 'options = [{ id = "own", label = "Ours", band = "green" }, '
-               '{ id = "theirs", label = "Theirs", band = "amber" }, { id = "none", label = "None yet" }]\n')
+        + item(
+            "mood",
+            "scale",
+            SCALE_LABELS + 'title = "mood"\nkey_signal = true\nbands = { red = [1], amber = [2, 3], green = [4, 5] }\n',
+        )
+        + item(
+            "design",
+            "choice",
+            'options = [{ id = "own", label = "Ours", band = "green" }, '
+            '{ id = "theirs", label = "Theirs", band = "amber" }, { id = "none", label = "None yet" }]\n',
+        )
         + item("light", extra='title = "  client   contact "\n')
     )
     checklist = load_checklist(write(tmp_path, text))
@@ -630,7 +638,9 @@ def test_titles_key_signals_and_bands_load(tmp_path):
 
 
 def test_a_file_valid_before_stays_valid_with_the_default_bands(tmp_path):
-    checklist = load_checklist(write(tmp_path, TOP + item("mood", "scale", SCALE_LABELS) + item("plan", "choice", CHOICE_OPTIONS)))
+    checklist = load_checklist(
+        write(tmp_path, TOP + item("mood", "scale", SCALE_LABELS) + item("plan", "choice", CHOICE_OPTIONS))
+    )
     assert checklist.item("mood").scale_bands == ("red", "red", "amber", "green", "green")
     assert not checklist.item("plan").can_have_band() and not checklist.item("mood").key_signal
 
@@ -667,11 +677,14 @@ def test_a_bad_option_band(tmp_path):
     assert_problem(error, path, "line 13: item 'plan'", "'options'", "option 'yes' has band 'orange'", "red, amber, green")
 
 
-@pytest.mark.parametrize("kind, extra, fragments", [
-    ("text", "", ("text answers have no band", "Remove key_signal")),
-    ("date", "", ("date answers have no band",)),
-    ("choice", CHOICE_OPTIONS, ("none of this choice item's options has a band", 'band = "red" or "amber"')),
-])
+@pytest.mark.parametrize(
+    "kind, extra, fragments",
+    [
+        ("text", "", ("text answers have no band", "Remove key_signal")),
+        ("date", "", ("date answers have no band",)),
+        ("choice", CHOICE_OPTIONS, ("none of this choice item's options has a band", 'band = "red" or "amber"')),
+    ],
+)
 def test_key_signal_needs_an_item_with_bands(tmp_path, kind, extra, fragments):
     error, path = error_for(tmp_path, TOP + item("a", kind, extra + "key_signal = true\n"))
     assert_problem(error, path, "item 'a'", "'key_signal'", *fragments)
@@ -682,12 +695,15 @@ def test_key_signal_must_be_a_boolean(tmp_path):
     assert_problem(error, path, "line 13: item 'a'", "'key_signal'", "true or false")
 
 
-@pytest.mark.parametrize("title, extra, fragments", [
-    ('""', "", ("a few words such as",)),
-    ("3", "", ("a few words such as", "found 3")),
-    ('"' + "x" * 41 + '"', "", ("at most 40 characters", "found 41")),
-    ('"the mood of the whole team"', "key_signal = true\n", ("has 26 characters", "at most 24", "commit subject")),
-])
+@pytest.mark.parametrize(
+    "title, extra, fragments",
+    [
+        ('""', "", ("a few words such as",)),
+        ("3", "", ("a few words such as", "found 3")),
+        ('"' + "x" * 41 + '"', "", ("at most 40 characters", "found 41")),
+        ('"the mood of the whole team"', "key_signal = true\n", ("has 26 characters", "at most 24", "commit subject")),
+    ],
+)
 def test_bad_titles(tmp_path, title, extra, fragments):
     error, path = error_for(tmp_path, TOP + item("a", extra=f"title = {title}\n{extra}"))
     assert_problem(error, path, "line 13: item 'a'", "'title'", *fragments)
@@ -746,44 +762,54 @@ def test_read_file_bytes_refusals_say_what_and_why(tmp_path):
     assert str(info.value) == (
         f"{tree / 'out.toml'}: is a symbolic link that leads outside the work tree {tree}, so kundencheck does not read "
         "it: a repository could point it at any file on your machine. Replace the link with the file itself (`git rm` "
-        "the link, copy the file in, commit it).")
+        "the link, copy the file in, commit it)."
+    )
 
 
 class _FileError(Exception):
     pass
 
 
-BEYOND = ("a whole number beyond what TOML allows (-9223372036854775808 to 9223372036854775807); kundencheck does "
-          "not read it. Write a smaller number, or the value as a string in quotes.")
+BEYOND = (
+    "a whole number beyond what TOML allows (-9223372036854775808 to 9223372036854775807); kundencheck does "
+    "not read it. Write a smaller number, or the value as a string in quotes."
+)
 NESTED = "arrays or tables are nested too deeply to read. Flatten the file."
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("a = 1\nb = " + "[" * 3000, "line 2, key 'b': " + NESTED),
-    # brackets in strings and comments do not count; escaped quotes do not end a string
-    ('a = "' + "[" * 120 + '" # ' + "[" * 120 + "\nb = " + "[" * 3000, "line 2, key 'b': " + NESTED),
-    ('a = "x\\"' + "[" * 120 + '"\nb = ' + "[" * 3000, "line 2, key 'b': " + NESTED),
-    ("a = 'x\\'\nb = " + "[" * 3000, "line 2, key 'b': " + NESTED),
-    ("a = 1\nb = [\n" + "[" * 3000, "line 3: " + NESTED),  # no key set on the line
-    ("a = 1\nbig = 9223372036854775808\n", "line 2, key 'big': " + BEYOND),
-    ("n = -9223372036854775809\n", "line 1, key 'n': " + BEYOND),
-    ("h = 0x8000_0000_0000_0000\n", "line 1, key 'h': " + BEYOND),
-    ("o = 0o1777777777777777777777\n", "line 1, key 'o': " + BEYOND),
-    ("b = 0b1" + "0" * 63 + "\n", "line 1, key 'b': " + BEYOND),
-    ('s = "99999999999999999999" # 99999999999999999999\nd = 2026-11-27\nbig = +99_999_999_999_999_999_999\n',
-     "line 3, key 'big': " + BEYOND),
-    ("[t]\nx = [1, 99999999999999999999]\n", "line 2, key 't.x[2]': " + BEYOND),
-    ("a = 1\nhuge = " + "9" * 5000 + "\n", "line 2, key 'huge': " + BEYOND),
-    # where the 100th bracket is, to the character: the last one of a line, or the first of the next
-    ("a = 1\nX = " + "[" * 99 + "\n" + "[" * 3000, "line 3: " + NESTED),
-    ("a = 1\nb = 2\nc = 3\nX = " + "[" * 100 + "\n" + "[" * 3000, "line 4, key 'X': " + NESTED),
-    ("a = [[1]]\nb = " + "[" * 98 + "\n" + "[" * 3000, "line 3: " + NESTED),
-    ('a = 1\nb = 2\nc = 3\nX = ["s", ' + "[" * 99 + "\n" + "[" * 3000, "line 4, key 'X': " + NESTED),
-    # the literal beyond 64 bits is found among those that fit, whatever their base and sign
-    ("a = -9223372036854775808\nb = 9223372036854775807\nc = +9223372036854775807\nd = 1000000000000000000\n"
-     "e = 0o777777777777777777777\nf = 0b" + "1" * 63 + "\ng = 0x7fffffffffffffff\nbig = 9223372036854775808\n",
-     "line 8, key 'big': " + BEYOND),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("a = 1\nb = " + "[" * 3000, "line 2, key 'b': " + NESTED),
+        # brackets in strings and comments do not count; escaped quotes do not end a string
+        ('a = "' + "[" * 120 + '" # ' + "[" * 120 + "\nb = " + "[" * 3000, "line 2, key 'b': " + NESTED),
+        ('a = "x\\"' + "[" * 120 + '"\nb = ' + "[" * 3000, "line 2, key 'b': " + NESTED),
+        ("a = 'x\\'\nb = " + "[" * 3000, "line 2, key 'b': " + NESTED),
+        ("a = 1\nb = [\n" + "[" * 3000, "line 3: " + NESTED),  # no key set on the line
+        ("a = 1\nbig = 9223372036854775808\n", "line 2, key 'big': " + BEYOND),
+        ("n = -9223372036854775809\n", "line 1, key 'n': " + BEYOND),
+        ("h = 0x8000_0000_0000_0000\n", "line 1, key 'h': " + BEYOND),
+        ("o = 0o1777777777777777777777\n", "line 1, key 'o': " + BEYOND),
+        ("b = 0b1" + "0" * 63 + "\n", "line 1, key 'b': " + BEYOND),
+        (
+            's = "99999999999999999999" # 99999999999999999999\nd = 2026-11-27\nbig = +99_999_999_999_999_999_999\n',
+            "line 3, key 'big': " + BEYOND,
+        ),
+        ("[t]\nx = [1, 99999999999999999999]\n", "line 2, key 't.x[2]': " + BEYOND),
+        ("a = 1\nhuge = " + "9" * 5000 + "\n", "line 2, key 'huge': " + BEYOND),
+        # where the 100th bracket is, to the character: the last one of a line, or the first of the next
+        ("a = 1\nX = " + "[" * 99 + "\n" + "[" * 3000, "line 3: " + NESTED),
+        ("a = 1\nb = 2\nc = 3\nX = " + "[" * 100 + "\n" + "[" * 3000, "line 4, key 'X': " + NESTED),
+        ("a = [[1]]\nb = " + "[" * 98 + "\n" + "[" * 3000, "line 3: " + NESTED),
+        ('a = 1\nb = 2\nc = 3\nX = ["s", ' + "[" * 99 + "\n" + "[" * 3000, "line 4, key 'X': " + NESTED),
+        # the literal beyond 64 bits is found among those that fit, whatever their base and sign
+        (
+            "a = -9223372036854775808\nb = 9223372036854775807\nc = +9223372036854775807\nd = 1000000000000000000\n"
+            "e = 0o777777777777777777777\nf = 0b" + "1" * 63 + "\ng = 0x7fffffffffffffff\nbig = 9223372036854775808\n",
+            "line 8, key 'big': " + BEYOND,
+        ),
+    ],
+)
 def test_parse_toml_bytes_points_at_the_line_and_key(text, problem):
     from kundencheck.core.checklist import parse_toml_bytes
 
@@ -795,10 +821,17 @@ def test_parse_toml_bytes_points_at_the_line_and_key(text, problem):
 def test_numbers_at_the_edges_of_64_bits_are_read():
     from kundencheck.core.checklist import parse_toml_bytes
 
-    text = ("a = 9223372036854775807\nb = -9223372036854775808\nc = 0x7fff_ffff_ffff_ffff\n"
-            "d = 0b" + "1" * 63 + "\ne = 0o777777777777777777777\n")
+    text = (
+        "a = 9223372036854775807\nb = -9223372036854775808\nc = 0x7fff_ffff_ffff_ffff\n"
+        "d = 0b" + "1" * 63 + "\ne = 0o777777777777777777777\n"
+    )
     assert parse_toml_bytes(text.encode(), "f.toml", _FileError) == {
-        "a": 2**63 - 1, "b": -(2**63), "c": 2**63 - 1, "d": 2**63 - 1, "e": 2**63 - 1}
+        "a": 2**63 - 1,
+        "b": -(2**63),
+        "c": 2**63 - 1,
+        "d": 2**63 - 1,
+        "e": 2**63 - 1,
+    }
     big = parse_toml_bytes(b"x = 99999999999999999999\n", "f.toml", _FileError, check_integers=False)
     assert big == {"x": 99999999999999999999}
 
@@ -821,6 +854,7 @@ def test_bad_scale_bands_in_whole(tmp_path):
         said.append(f"{bands}\n  " + str(error).replace(str(path), "CHECKLIST").replace("\n", "\n  ") + "\n")
     assert_golden("checklist-bands-errors.en.txt", "".join(said))
     path = tmp_path / "scalar.toml"
-    path.write_text(TOP + item("mood", "scale", SCALE_LABELS + "bands = { red = 1, amber = [2, 3], green = [4, 5] }\n"),
-                    encoding="utf-8")
+    path.write_text(
+        TOP + item("mood", "scale", SCALE_LABELS + "bands = { red = 1, amber = [2, 3], green = [4, 5] }\n"), encoding="utf-8"
+    )
     assert load_checklist(path).item("mood").scale_bands == ("red", "amber", "amber", "green", "green")

@@ -86,47 +86,65 @@ def test_config_error_is_a_usage_error():
 
 
 CONFIG_ERRORS = [
-        ('projekt = "x"\n', ["'projekt'", "unknown key", "Allowed keys: cadence_days, check, checklists, client, language, phase, project, storage"]),
-        ('[storage]\nbranches = "x"\n', ["'storage.branches'", "unknown key", "Allowed keys: branch, commit_msg_hook, push"]),
-        ('language = "fr"\n', ["'language'", "'fr'", 'Allowed: "de", "en"']),
-        ('language = "DE"\n', ["'language'", 'Allowed: "de", "en"']),
-        ("language = 1\n", ["'language'", 'Allowed: "de", "en"']),
-        ("cadence_days = 0\n", ["'cadence_days'", "from 1 to 366"]),
-        ("cadence_days = 367\n", ["'cadence_days'", "from 1 to 366"]),
-        ('cadence_days = "14"\n', ["'cadence_days'", "from 1 to 366"]),
-        ("cadence_days = 14.0\n", ["'cadence_days'", "from 1 to 366"]),
-        ("cadence_days = true\n", ["'cadence_days'", "from 1 to 366"]),
-        ('phase = "Build"\n', ["'phase'", "lowercase letters, digits, dashes"]),
-        ('phase = "con"\n', ["'phase'"]),
-        ("project = 1\n", ["'project'", "must be a string"]),
-        ('checklists = "build"\n', ["'checklists'", 'phase = "checklist-id"']),
-        ('[checklists]\nbuild = "../evil"\n', ["'checklists'", "safe ids"]),
-        ('[checklists]\nbuild = 1\n', ["'checklists'", "safe ids"]),
-        ('storage = "main"\n', ["'storage'", "[storage]"]),
-        ('[storage]\nbranch = "-evil"\n', ["'storage.branch'", 'such as "kundencheck"']),
-        ('[storage]\nbranch = "a..b"\n', ["'storage.branch'", 'such as "kundencheck"']),
-        ('[storage]\nbranch = "has space"\n', ["'storage.branch'"]),
-        ('[storage]\nbranch = "x~1"\n', ["'storage.branch'"]),
-        ('[storage]\nbranch = "a:b"\n', ["'storage.branch'"]),
-        ('[storage]\nbranch = ""\n', ["'storage.branch'"]),
-        ("[storage]\nbranch = 1\n", ["'storage.branch'"]),
-        ('[storage]\npush = "yes"\n', ["'storage.push'", "true or false"]),
-        ("[storage]\ncommit_msg_hook = 1\n", ["'storage.commit_msg_hook'", "true or false"]),
-        ('check = "error"\n', ["'check'", "[check]", '"error", "warning" or "off"']),
-        ('[check]\ndue = "fail"\n', ["line 2", "'check.due'", '"error", "warning" or "off"']),
-        ('[check]\ndue = true\n', ["'check.due'", '"error", "warning" or "off"']),
-        ('[check]\noverdue = "off"\n', ["line 2", "'check.overdue'", "unknown rule",
-                                          ("Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, "
-                                           "red_streak, red_without_action")]),
-        ('[check]\ndue = { level = "error" }\n', ["line 2", "'check.due'", "takes no parameters", 'due = "error"']),
-        ('[check]\nred_streak = { level = "error", weeks = 3 }\n',
-         ["line 2", "'check.red_streak'", "unknown parameter 'weeks'", "Allowed: level, sprints",
-          'red_streak = { level = "error", sprints = 2 }']),
-        ('[check]\nred_streak = { sprints = 0 }\n', ["'check.red_streak'", "sprints must be a whole number from 1 to 52"]),
-        ('[check]\ndecline = { items = "3" }\n', ["'check.decline'", "items must be a whole number from 1 to 100"]),
-        ('[check]\ndecline = { level = "fail", items = 2 }\n',
-         ["'check.decline'", '"error", "warning" or "off", or a table like { level = "error", items = 3 }']),
-        ('[check.red_streak]\nlevel = "warning"\nsprint = 3\n', ["line 1", "'check.red_streak'", "unknown parameter 'sprint'"]),
+    (
+        'projekt = "x"\n',
+        ["'projekt'", "unknown key", "Allowed keys: cadence_days, check, checklists, client, language, phase, project, storage"],
+    ),
+    ('[storage]\nbranches = "x"\n', ["'storage.branches'", "unknown key", "Allowed keys: branch, commit_msg_hook, push"]),
+    ('language = "fr"\n', ["'language'", "'fr'", 'Allowed: "de", "en"']),
+    ('language = "DE"\n', ["'language'", 'Allowed: "de", "en"']),
+    ("language = 1\n", ["'language'", 'Allowed: "de", "en"']),
+    ("cadence_days = 0\n", ["'cadence_days'", "from 1 to 366"]),
+    ("cadence_days = 367\n", ["'cadence_days'", "from 1 to 366"]),
+    ('cadence_days = "14"\n', ["'cadence_days'", "from 1 to 366"]),
+    ("cadence_days = 14.0\n", ["'cadence_days'", "from 1 to 366"]),
+    ("cadence_days = true\n", ["'cadence_days'", "from 1 to 366"]),
+    ('phase = "Build"\n', ["'phase'", "lowercase letters, digits, dashes"]),
+    ('phase = "con"\n', ["'phase'"]),
+    ("project = 1\n", ["'project'", "must be a string"]),
+    ('checklists = "build"\n', ["'checklists'", 'phase = "checklist-id"']),
+    ('[checklists]\nbuild = "../evil"\n', ["'checklists'", "safe ids"]),
+    ("[checklists]\nbuild = 1\n", ["'checklists'", "safe ids"]),
+    ('storage = "main"\n', ["'storage'", "[storage]"]),
+    ('[storage]\nbranch = "-evil"\n', ["'storage.branch'", 'such as "kundencheck"']),
+    ('[storage]\nbranch = "a..b"\n', ["'storage.branch'", 'such as "kundencheck"']),
+    ('[storage]\nbranch = "has space"\n', ["'storage.branch'"]),
+    ('[storage]\nbranch = "x~1"\n', ["'storage.branch'"]),
+    ('[storage]\nbranch = "a:b"\n', ["'storage.branch'"]),
+    ('[storage]\nbranch = ""\n', ["'storage.branch'"]),
+    ("[storage]\nbranch = 1\n", ["'storage.branch'"]),
+    ('[storage]\npush = "yes"\n', ["'storage.push'", "true or false"]),
+    ("[storage]\ncommit_msg_hook = 1\n", ["'storage.commit_msg_hook'", "true or false"]),
+    ('check = "error"\n', ["'check'", "[check]", '"error", "warning" or "off"']),
+    ('[check]\ndue = "fail"\n', ["line 2", "'check.due'", '"error", "warning" or "off"']),
+    ("[check]\ndue = true\n", ["'check.due'", '"error", "warning" or "off"']),
+    (
+        '[check]\noverdue = "off"\n',
+        [
+            "line 2",
+            "'check.overdue'",
+            "unknown rule",
+            ("Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, red_streak, red_without_action"),
+        ],
+    ),
+    ('[check]\ndue = { level = "error" }\n', ["line 2", "'check.due'", "takes no parameters", 'due = "error"']),
+    (
+        '[check]\nred_streak = { level = "error", weeks = 3 }\n',
+        [
+            "line 2",
+            "'check.red_streak'",
+            "unknown parameter 'weeks'",
+            "Allowed: level, sprints",
+            'red_streak = { level = "error", sprints = 2 }',
+        ],
+    ),
+    ("[check]\nred_streak = { sprints = 0 }\n", ["'check.red_streak'", "sprints must be a whole number from 1 to 52"]),
+    ('[check]\ndecline = { items = "3" }\n', ["'check.decline'", "items must be a whole number from 1 to 100"]),
+    (
+        '[check]\ndecline = { level = "fail", items = 2 }\n',
+        ["'check.decline'", '"error", "warning" or "off", or a table like { level = "error", items = 3 }'],
+    ),
+    ('[check.red_streak]\nlevel = "warning"\nsprint = 3\n', ["line 1", "'check.red_streak'", "unknown parameter 'sprint'"]),
 ]
 
 
@@ -164,8 +182,11 @@ def test_check_rules_default_to_error_and_can_be_changed(tmp_path):
     every = ("due", "key_signal_low", "red_streak", "decline", "red_without_action", "overdue_action", "disagreement")
     assert load_config(tmp_path).check == dict.fromkeys(every, "error")
     write_config(tmp_path, '[check]\ndisagreement = "warning"\nred_without_action = "off"\n')
-    assert load_config(tmp_path).check == {**dict.fromkeys(every, "error"), "red_without_action": "off",
-                                           "disagreement": "warning"}
+    assert load_config(tmp_path).check == {
+        **dict.fromkeys(every, "error"),
+        "red_without_action": "off",
+        "disagreement": "warning",
+    }
     assert Config().check is not Config().check  # no shared default
 
 
@@ -192,17 +213,55 @@ from hypothesis import strategies as st
 from kundencheck.core.config import branch_problem
 
 #: Parts that branch names are made of: the characters and sequences git's rules are about.
-_NAME_PARTS = ["a", "b", "Z", "9", "ä", "-", "_", ".", "..", "/", "//", "@", "@{", "{", "}", ".lock", "lock", " ", "~", "^",
-               ":", "?", "*", "[", "]", "\\", "\x01", "\x7f", "\t", "HEAD", "refs/", "heads/", "origin/", "+", "#", "'"]
+_NAME_PARTS = [
+    "a",
+    "b",
+    "Z",
+    "9",
+    "ä",
+    "-",
+    "_",
+    ".",
+    "..",
+    "/",
+    "//",
+    "@",
+    "@{",
+    "{",
+    "}",
+    ".lock",
+    "lock",
+    " ",
+    "~",
+    "^",
+    ":",
+    "?",
+    "*",
+    "[",
+    "]",
+    "\\",
+    "\x01",
+    "\x7f",
+    "\t",
+    "HEAD",
+    "refs/",
+    "heads/",
+    "origin/",
+    "+",
+    "#",
+    "'",
+]
 branch_names = st.lists(st.sampled_from(_NAME_PARTS), min_size=1, max_size=6).map("".join) | st.text(
-    alphabet=st.characters(blacklist_characters="\x00", max_codepoint=0x2FF), max_size=12)
+    alphabet=st.characters(blacklist_characters="\x00", max_codepoint=0x2FF), max_size=12
+)
 
 
 def git_accepts_branch(name: str, cwd: Path) -> bool:
     """git's own verdict: `git check-ref-format --branch NAME` (outside any repository, so
     nothing like @{-1} is looked up)."""
-    return subprocess.run(["git", "check-ref-format", "--branch", name], check=False, cwd=cwd,
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(["git", "check-ref-format", "--branch", name], check=False, cwd=cwd, capture_output=True).returncode == 0
+    )
 
 
 @settings(max_examples=400, deadline=None)
@@ -217,8 +276,32 @@ def test_branch_names_follow_gits_own_rules(tmp_path_factory, name):
         assert problem is not None, name
 
 
-@pytest.mark.parametrize("name", ["HEAD", "@", "refs/heads/kundencheck", "refs/x", "-x", "a..b", "x.lock", "a/.b", "a//b",
-                                  "a/", "x.", "a@{1}", "a b", "a\\b", "a:b", "a?b", "a*b", "a[b", "a~1", "a^", "\x7f"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "HEAD",
+        "@",
+        "refs/heads/kundencheck",
+        "refs/x",
+        "-x",
+        "a..b",
+        "x.lock",
+        "a/.b",
+        "a//b",
+        "a/",
+        "x.",
+        "a@{1}",
+        "a b",
+        "a\\b",
+        "a:b",
+        "a?b",
+        "a*b",
+        "a[b",
+        "a~1",
+        "a^",
+        "\x7f",
+    ],
+)
 def test_names_that_are_no_branch_are_refused_in_the_config(tmp_path, name):
     message, _path = config_error(tmp_path, f"[storage]\nbranch = {__import__('json').dumps(name)}\n")
     assert "line 2, key 'storage.branch'" in message and "kundencheck" in message
@@ -243,7 +326,8 @@ def test_check_branch_names_file_line_and_key():
     assert str(info.value) == (
         "HEAD:.kundencheck/config.toml, line 3, key 'storage.branch': 'origin/kundencheck' would shadow the branches "
         "of the remote 'origin' (git would read 'origin/kundencheck' as one of them). Use a name that does not start "
-        "with a remote's name, such as \"kundencheck\".")
+        'with a remote\'s name, such as "kundencheck".'
+    )
     assert info.value.key == "storage.branch"
     check_branch(config_from_bytes(b"cadence_days = 7\n", "c.toml"), ["origin"])  # no branch: nothing to shadow
     untexted = config_from_dict({"storage": {"branch": "origin"}}, "c.toml")
@@ -255,7 +339,7 @@ def test_check_branch_names_file_line_and_key():
 def test_config_from_bytes_as_git_has_them():
     from kundencheck.core.config import config_from_bytes
 
-    config = config_from_bytes("\ufeffcadence_days = 7\n[storage]\nbranch = \"team\"\n".encode(), "HEAD:c.toml")
+    config = config_from_bytes('\ufeffcadence_days = 7\n[storage]\nbranch = "team"\n'.encode(), "HEAD:c.toml")
     assert config.cadence_days == 7 and config.branch == "team" and config.source == "HEAD:c.toml"
     assert not config.text.startswith("\ufeff") and config.text.startswith("cadence_days")
     with pytest.raises(ConfigError) as info:
@@ -266,29 +350,38 @@ def test_config_from_bytes_as_git_has_them():
     assert "HEAD:c.toml, line 3, key 'cadence_days'" in str(info.value)
 
 
-@pytest.mark.parametrize("text, key, line, problem", [
-    ("tone = 1\n", "tone", 1, "must be a table ([tone]) with enabled, words and ignore."),
-    ("[tone]\nwords = []\nloud = true\n", "tone.loud", 3, "unknown key. Allowed keys: enabled, ignore, words."),
-    ("[tone]\nenabled = 1\n", "tone.enabled", 2, "must be true or false."),
-    ("[tone]\nwords = \"stubborn\"\n", "tone.words", 2,
-     'must be a list of words or phrases, e.g. ["stubborn", "they never listen"].'),
-    ("[tone]\nignore = [" + ", ".join(['"w"'] * 501) + "]\n", "tone.ignore", 2, "has 501 entries; at most 500 are allowed."),
-    ("[tone]\nwords = [\"ok\", \" * \"]\n", "tone.words", 2, "entry 2 must be a word or phrase in quotes (found ' * ')."),
-    ("[tone]\nwords = [3]\n", "tone.words", 2, "entry 1 must be a word or phrase in quotes (found 3)."),
-    ("[tone]\nwords = [\"" + "x" * 81 + "\"]\n", "tone.words", 2, "entry 1 must be one line of at most 80 characters."),
-    ("[tone]\nwords = [\"two\\nlines\"]\n", "tone.words", 2, "entry 1 must be one line of at most 80 characters."),
-])
+@pytest.mark.parametrize(
+    "text, key, line, problem",
+    [
+        ("tone = 1\n", "tone", 1, "must be a table ([tone]) with enabled, words and ignore."),
+        ("[tone]\nwords = []\nloud = true\n", "tone.loud", 3, "unknown key. Allowed keys: enabled, ignore, words."),
+        ("[tone]\nenabled = 1\n", "tone.enabled", 2, "must be true or false."),
+        (
+            '[tone]\nwords = "stubborn"\n',
+            "tone.words",
+            2,
+            'must be a list of words or phrases, e.g. ["stubborn", "they never listen"].',
+        ),
+        ("[tone]\nignore = [" + ", ".join(['"w"'] * 501) + "]\n", "tone.ignore", 2, "has 501 entries; at most 500 are allowed."),
+        ('[tone]\nwords = ["ok", " * "]\n', "tone.words", 2, "entry 2 must be a word or phrase in quotes (found ' * ')."),
+        ("[tone]\nwords = [3]\n", "tone.words", 2, "entry 1 must be a word or phrase in quotes (found 3)."),
+        ('[tone]\nwords = ["' + "x" * 81 + '"]\n', "tone.words", 2, "entry 1 must be one line of at most 80 characters."),
+        ('[tone]\nwords = ["two\\nlines"]\n', "tone.words", 2, "entry 1 must be one line of at most 80 characters."),
+    ],
+)
 def test_tone_settings_are_checked(tmp_path, text, key, line, problem):
     message, path = config_error(tmp_path, text)
     assert message == f"{path}, line {line}, key {key!r}: {problem}"
 
 
 def test_tone_settings_at_their_limits(tmp_path):
-    write_config(tmp_path, "[tone]\nenabled = false\nwords = [\" *stubborn \", \"" + "x" * 80 + "\"]\nignore = ["
-                 + ", ".join(['"w"'] * 500) + "]\n")
+    write_config(
+        tmp_path,
+        '[tone]\nenabled = false\nwords = [" *stubborn ", "' + "x" * 80 + '"]\nignore = [' + ", ".join(['"w"'] * 500) + "]\n",
+    )
     tone = load_config(tmp_path).tone
     assert tone.enabled is False and tone.words == ("*stubborn", "x" * 80) and len(tone.ignore) == 500
-    write_config(tmp_path, "[tone]\nwords = [\"stubborn*\"]\n")
+    write_config(tmp_path, '[tone]\nwords = ["stubborn*"]\n')
     assert load_config(tmp_path).tone.words == ("stubborn*",) and load_config(tmp_path).tone.enabled is True
 
 
@@ -305,9 +398,14 @@ def test_config_errors_in_whole(tmp_path):
 
 
 def test_config_values_at_their_limits(tmp_path):
-    for text in ("cadence_days = 1\n", "cadence_days = 366\n", "[check]\nred_streak = { sprints = 1 }\n",
-                 "[check]\nred_streak = { sprints = 52 }\n", "[check]\ndecline = { items = 100 }\n",
-                 "[check]\ndecline = { items = 1 }\n"):
+    for text in (
+        "cadence_days = 1\n",
+        "cadence_days = 366\n",
+        "[check]\nred_streak = { sprints = 1 }\n",
+        "[check]\nred_streak = { sprints = 52 }\n",
+        "[check]\ndecline = { items = 100 }\n",
+        "[check]\ndecline = { items = 1 }\n",
+    ):
         write_config(tmp_path, text)
         load_config(tmp_path)
     write_config(tmp_path, "[check]\ndecline = { items = 101 }\n")
@@ -329,15 +427,23 @@ def test_a_config_linked_out_of_the_work_tree_is_not_read(tmp_path):
     path.write_text("#" * 1_000_001, encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_config(root)
-    assert str(info.value) == (f"{path}: is 1,000,001 bytes; the project config may be at most 1,000,000 bytes. "
-                               "It holds a few settings; check that this is the right file.")
+    assert str(info.value) == (
+        f"{path}: is 1,000,001 bytes; the project config may be at most 1,000,000 bytes. "
+        "It holds a few settings; check that this is the right file."
+    )
 
 
-@pytest.mark.parametrize("text, key", [
-    ("cadence_days = 0\n", "cadence_days"), ('[storage]\nbranch = ""\n', "storage.branch"),
-    ('[check]\ndue = "fail"\n', "check.due"), ('[checklists]\nbuild = "X"\n', "checklists"),
-    ('[checklists]\nBuild = "x"\n', "checklists"), ('[tone]\nwords = [1]\n', "tone.words"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("cadence_days = 0\n", "cadence_days"),
+        ('[storage]\nbranch = ""\n', "storage.branch"),
+        ('[check]\ndue = "fail"\n', "check.due"),
+        ('[checklists]\nbuild = "X"\n', "checklists"),
+        ('[checklists]\nBuild = "x"\n', "checklists"),
+        ("[tone]\nwords = [1]\n", "tone.words"),
+    ],
+)
 def test_a_config_error_names_its_key_as_a_field(tmp_path, text, key):
     write_config(tmp_path, text)
     with pytest.raises(ConfigError) as info:

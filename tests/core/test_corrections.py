@@ -33,8 +33,9 @@ from kundencheck.core.report import build_report, report_markdown, status_dict
 from tests.core.test_history import ANA, CHECKLIST, CHECKLISTS, D1, D2, D3, JONAS, run
 
 
-def correction(of: Run, day: dt.date, *answers: Answer, note: str = "Typed the wrong value",
-               author: str | None = None, minute: int = 30) -> Run:
+def correction(
+    of: Run, day: dt.date, *answers: Answer, note: str = "Typed the wrong value", author: str | None = None, minute: int = 30
+) -> Run:
     """A correction of ``of`` made on ``day``: its answers replaced by ``answers``."""
     fixed = run(of.sprint, day, *answers, author=author or of.author, minute=minute)
     fixed.corrects, fixed.correction_note = of.id, note
@@ -50,8 +51,13 @@ LATER = dt.date(2026, 4, 8)
 
 def test_a_correction_is_written_and_read_back_with_corrects_and_its_note():
     original = run("W10", D1, Answer("contacted", "green"), Answer("mood", 4))
-    fixed = correction(original, D2, Answer("contacted", "red", note="No call", action=Action("Call", "Ana", D3)),
-                       Answer("mood", 2), note="Mixed up the two items.\nSorry.")
+    fixed = correction(
+        original,
+        D2,
+        Answer("contacted", "red", note="No call", action=Action("Call", "Ana", D3)),
+        Answer("mood", 2),
+        note="Mixed up the two items.\nSorry.",
+    )
     text = dumps(fixed, CHECKLIST)
     assert f'corrects = "{original.id}"' in text and 'correction_note = """Mixed up the two items.\nSorry."""' in text
     assert text.index("corrects =") < text.index("started =")
@@ -62,12 +68,15 @@ def test_a_correction_is_written_and_read_back_with_corrects_and_its_note():
     assert "corrects" not in dumps(original, CHECKLIST) and plain.corrects == "" and plain.correction_note == ""
 
 
-@pytest.mark.parametrize("extra, problem", [
-    ('corrects = 12\n', "key 'corrects' must be the id of the run"),
-    ('corrects = "not a run id!"\n', "key 'corrects' must be the id of the run"),
-    ('correction_note = "why"\n', "'correction_note' is set but 'corrects' is not"),
-    ('corrects = "20260302T090000Z-build-ana-000001"\ncorrection_note = 3\n', "key 'correction_note' must be a string"),
-])
+@pytest.mark.parametrize(
+    "extra, problem",
+    [
+        ("corrects = 12\n", "key 'corrects' must be the id of the run"),
+        ('corrects = "not a run id!"\n', "key 'corrects' must be the id of the run"),
+        ('correction_note = "why"\n', "'correction_note' is set but 'corrects' is not"),
+        ('corrects = "20260302T090000Z-build-ana-000001"\ncorrection_note = 3\n', "key 'correction_note' must be a string"),
+    ],
+)
 def test_a_broken_correction_key_names_the_file_and_the_key(extra, problem):
     text = dumps(run("W10", D1, Answer("contacted", "green")), CHECKLIST)
     text = text.replace("started =", extra + "started =", 1)
@@ -80,7 +89,8 @@ def test_a_correction_needs_a_note_and_cannot_correct_itself():
     original = run("W10", D1, Answer("contacted", "green"), Answer("mood", 4), Answer("design", "no"))
     fixed = correction(original, D2, Answer("contacted", "green"), Answer("mood", 3), Answer("design", "no"), note=" ")
     assert problems_with(fixed, CHECKLIST) == [
-        f"a correction needs a note saying why the answers of run {original.id} are corrected."]
+        f"a correction needs a note saying why the answers of run {original.id} are corrected."
+    ]
     fixed.correction_note = "Mood was 3"
     assert problems_with(fixed, CHECKLIST) == []
     fixed.corrects = fixed.id
@@ -89,14 +99,23 @@ def test_a_correction_needs_a_note_and_cannot_correct_itself():
 
 def test_the_commit_message_says_it_is_a_correction_with_a_trailer():
     original = run("W10", D1, Answer("contacted", "green"), Answer("mood", 4), Answer("design", "no"))
-    fixed = correction(original, D2, Answer("contacted", "amber", note="Only a mail"), Answer("mood", 4),
-                       Answer("design", "no"), note="Forgot that the call was cancelled")
+    fixed = correction(
+        original,
+        D2,
+        Answer("contacted", "amber", note="Only a mail"),
+        Answer("mood", 4),
+        Answer("design", "no"),
+        note="Forgot that the call was cancelled",
+    )
     assert subject(fixed, CHECKLIST) == "kundencheck(build): correction, 1 green, 1 amber, 0 red"
     assert subject(original, CHECKLIST) == "kundencheck(build): 2 green, 0 amber, 0 red"
     assert trailers(fixed, CHECKLIST)[-1] == (CORRECTS_TRAILER, original.id)
     assert CORRECTS_TRAILER not in dict(trailers(original, CHECKLIST))
     message = build_message(fixed, CHECKLIST)
-    assert f"Corrects run {original.id}; it stands for that run in its sprint.\n    Why: Forgot that the call was cancelled" in message
+    assert (
+        f"Corrects run {original.id}; it stands for that run in its sprint.\n    Why: Forgot that the call was cancelled"
+        in message
+    )
     assert message.rstrip().endswith(f"Kundencheck-Corrects: {original.id}")
 
 
@@ -106,8 +125,7 @@ def test_the_commit_message_says_it_is_a_correction_with_a_trailer():
 def test_a_correction_stands_for_the_run_it_corrects_in_its_place():
     w10 = run("W10", D1, Answer("contacted", "green"), Answer("mood", 4))
     w12 = run("W12", D2, Answer("contacted", "green"), Answer("mood", 4))
-    fixed = correction(w10, LATER, Answer("contacted", "red", note="No call"), Answer("mood", 2),
-                       note="It was red", author=JONAS)
+    fixed = correction(w10, LATER, Answer("contacted", "red", note="No call"), Answer("mood", 2), note="It was red", author=JONAS)
     resolved = resolve([w12, fixed, w10])
     assert [r.id for r in resolved.runs] == [fixed.id, w12.id]  # the correction, in W10's place
     effective = resolved.runs[0]
@@ -179,22 +197,38 @@ def test_corrections_that_cannot_be_applied_are_strays_read_as_runs_of_their_own
     loop_a.corrects, loop_b.corrects = loop_b.id, loop_a.id
     resolved = resolve([original, missing, kickoff, other, loop_a, loop_b])
     assert {(s.run, s.reason) for s in resolved.strays} == {
-        (missing.id, "missing"), (other.id, "other-checklist"), (loop_a.id, "loop"), (loop_b.id, "loop")}
+        (missing.id, "missing"),
+        (other.id, "other-checklist"),
+        (loop_a.id, "loop"),
+        (loop_b.id, "loop"),
+    }
     assert {r.id for r in resolved.runs} == {original.id, missing.id, kickoff.id, other.id, loop_a.id, loop_b.id}
     summary = summarize([original, missing, kickoff, other, loop_a, loop_b], today=D3)
     problems = status_dict(summary)["problems"]
-    assert f"run {missing.id} corrects run {missing.corrects}, which is not in the history; it is read as a run of its own" in problems
+    assert (
+        f"run {missing.id} corrects run {missing.corrects}, which is not in the history; it is read as a run of its own"
+        in problems
+    )
     assert sum("corrects run" in p for p in problems) == 4
 
 
 def test_actions_and_reviews_follow_the_correction():
     """An action the original raised and a later run reviewed (by the original's id) is the
     same action after the correction; one the correction adds is open; one it removes is gone."""
-    w10 = run("W10", D1, Answer("contacted", "red", note="No call", action=Action("Call them", "Ana", D2)),
-              Answer("mood", 2, action=Action("Lunch", "Ana", D2)))
+    w10 = run(
+        "W10",
+        D1,
+        Answer("contacted", "red", note="No call", action=Action("Call them", "Ana", D2)),
+        Answer("mood", 2, action=Action("Lunch", "Ana", D2)),
+    )
     w12 = run("W12", D2, Answer("contacted", "green"), reviews=[ActionReview(w10.id, "contacted", "done")])
-    fixed = correction(w10, LATER, Answer("contacted", "red", note="No call", action=Action("Call them", "Ana", D2)),
-                       Answer("mood", 4), Answer("design", "no"))
+    fixed = correction(
+        w10,
+        LATER,
+        Answer("contacted", "red", note="No call", action=Action("Call them", "Ana", D2)),
+        Answer("mood", 4),
+        Answer("design", "no"),
+    )
     summary = summarize([w10, w12, fixed], today=dt.date(2026, 4, 10), checklists=CHECKLISTS)
     assert [(a.run, a.item, a.state.value) for a in summary.actions] == [(fixed.id, "contacted", "done")]
     assert summary.stray_reviews == []
@@ -207,8 +241,9 @@ def test_actions_and_reviews_follow_the_correction():
 
 def test_the_gate_and_the_reports_judge_the_corrected_answer():
     ana = run("W14", D3, Answer("contacted", "green"), Answer("mood", 4))
-    fixed = correction(ana, LATER, Answer("contacted", "red", note="Only mails"), Answer("mood", 4),
-                       note="Nobody called them after all")
+    fixed = correction(
+        ana, LATER, Answer("contacted", "red", note="Only mails"), Answer("mood", 4), note="Nobody called them after all"
+    )
     before = evaluate(summarize([ana], today=LATER, checklists=CHECKLISTS))
     assert "red_without_action" not in {f.rule for f in before.findings}
     summary = summarize([ana, fixed], today=LATER, checklists=CHECKLISTS)
@@ -245,8 +280,13 @@ def test_someone_else_correcting_my_run_is_named():
 
 def test_changed_items_compares_answers_notes_and_actions():
     a = run("W10", D1, Answer("contacted", "red", note="x", action=Action("Call", "Ana", D2)), Answer("mood", 3))
-    b = run("W10", D1, Answer("contacted", "red", note="x", action=Action("Call", "Ana", D3)), Answer("mood", 3),
-            Answer("design", "yes"))
+    b = run(
+        "W10",
+        D1,
+        Answer("contacted", "red", note="x", action=Action("Call", "Ana", D3)),
+        Answer("mood", 3),
+        Answer("design", "yes"),
+    )
     assert changed_items(a, b) == {"contacted", "design"} and changed_items(a, a) == frozenset()
 
 
@@ -261,7 +301,8 @@ def test_which_run_amend_corrects():
     me = person_key(ANA)
     assert find_run_to_amend(runs, None, phase="build", author_key=me) is ana14  # mine, the current sprint
     assert find_run_to_amend(runs, None, phase="build", author_key="lea@example.com") == AmendRefusal(
-        "none-of-mine", phase="build", sprint="W14")
+        "none-of-mine", phase="build", sprint="W14"
+    )
     assert find_run_to_amend(runs, None, phase="kickoff", author_key=me) == AmendRefusal("none-of-mine", phase="kickoff")
     assert find_run_to_amend(runs, ana10.id, phase="build", author_key=me) is ana10  # any run by its id
     assert find_run_to_amend(runs, ana10.id[:18], phase="build", author_key=me) is ana10  # or its beginning
@@ -269,14 +310,16 @@ def test_which_run_amend_corrects():
     assert ambiguous.reason == "ambiguous" and len(ambiguous.runs) == 3
     assert find_run_to_amend(runs, "nope", phase="build", author_key=me) == AmendRefusal("not-found", ref="nope")
     assert find_run_to_amend(runs, ana10.id, phase="build", author_key=me, expected_phase="kickoff") == AmendRefusal(
-        "other-phase", ref=ana10.id, phase="build", other_phase="kickoff")
+        "other-phase", ref=ana10.id, phase="build", other_phase="kickoff"
+    )
     fixed = correction(ana14, LATER, Answer("contacted", "amber", note="x"))
     again = correction(fixed, LATER, Answer("contacted", "green"), minute=50)
     runs += [fixed, again]
     # The corrected run and the first correction are refused, pointing at the latest.
     for old in (ana14, fixed):
         assert find_run_to_amend(runs, old.id, phase="build", author_key=me) == AmendRefusal(
-            "corrected", ref=old.id, runs=(again.id,), phase="build", sprint="W14")
+            "corrected", ref=old.id, runs=(again.id,), phase="build", sprint="W14"
+        )
     assert find_run_to_amend(runs, None, phase="build", author_key=me) is again
     assert find_run_to_amend(runs, again.id, phase="build", author_key=me) is again
 
@@ -292,7 +335,8 @@ def test_which_run_amend_corrects_at_the_edges():
     lea14 = run("W14", D3, Answer("contacted", "green"), author="Lea <lea@example.com>")
     # the current sprint is the latest run's (W14): Ana has none there, whatever she did before
     assert find_run_to_amend([ana10, ana12, lea14], None, phase="build", author_key=me) == AmendRefusal(
-        "none-of-mine", phase="build", sprint="W14")
+        "none-of-mine", phase="build", sprint="W14"
+    )
     assert find_run_to_amend([ana10, ana12], None, phase="build", author_key=me) is ana12
     ambiguous = find_run_to_amend([ana10, ana12, lea14], "2026", phase="build", author_key=me)
     assert ambiguous == AmendRefusal("ambiguous", ref="2026", runs=(ana10.id, ana12.id, lea14.id))

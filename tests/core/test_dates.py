@@ -13,49 +13,68 @@ from kundencheck.core.i18n import set_language
 TODAY = dt.date(2026, 12, 4)
 
 
-@pytest.mark.parametrize("typed, expected", [
-    ("2026-12-31", dt.date(2026, 12, 31)),
-    ("  2027-1-5 ", dt.date(2027, 1, 5)),
-    ("31.12.2026", dt.date(2026, 12, 31)),
-    ("31.12.26", dt.date(2026, 12, 31)),
-    ("1.2.2027", dt.date(2027, 2, 1)),
-    ("31.12.", dt.date(2026, 12, 31)),
-    ("31.12", dt.date(2026, 12, 31)),
-    ("4.12.", dt.date(2026, 12, 4)),  # today, without a year: this year's
-    ("3.12.", dt.date(2027, 12, 3)),  # passed: next year's
-    ("29.2.", dt.date(2028, 2, 29)),  # the next year that has the day
-    ("+7", dt.date(2026, 12, 11)),
-    ("+ 14", dt.date(2026, 12, 18)),
-    ("+0", TODAY),
-    ("fr", dt.date(2026, 12, 11)),  # on a Friday, the next Friday
-    ("Fri", dt.date(2026, 12, 11)),
-    ("friday", dt.date(2026, 12, 11)),
-    ("Freitag", dt.date(2026, 12, 11)),
-    ("mo", dt.date(2026, 12, 7)),
-    ("montag", dt.date(2026, 12, 7)),
-    ("Mon.", dt.date(2026, 12, 7)),
-    ("di", dt.date(2026, 12, 8)),
-    ("tuesday", dt.date(2026, 12, 8)),
-    ("mi", dt.date(2026, 12, 9)),
-    ("do", dt.date(2026, 12, 10)),
-    ("thursday", dt.date(2026, 12, 10)),
-    ("sa", dt.date(2026, 12, 5)),
-    ("samstag", dt.date(2026, 12, 5)),
-    ("so", dt.date(2026, 12, 6)),
-    ("sunday", dt.date(2026, 12, 6)),
-    ("today", TODAY),
-    ("heute", TODAY),
-    ("morgen", dt.date(2026, 12, 5)),
-    ("tomorrow", dt.date(2026, 12, 5)),
-])
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("2026-12-31", dt.date(2026, 12, 31)),
+        ("  2027-1-5 ", dt.date(2027, 1, 5)),
+        ("31.12.2026", dt.date(2026, 12, 31)),
+        ("31.12.26", dt.date(2026, 12, 31)),
+        ("1.2.2027", dt.date(2027, 2, 1)),
+        ("31.12.", dt.date(2026, 12, 31)),
+        ("31.12", dt.date(2026, 12, 31)),
+        ("4.12.", dt.date(2026, 12, 4)),  # today, without a year: this year's
+        ("3.12.", dt.date(2027, 12, 3)),  # passed: next year's
+        ("29.2.", dt.date(2028, 2, 29)),  # the next year that has the day
+        ("+7", dt.date(2026, 12, 11)),
+        ("+ 14", dt.date(2026, 12, 18)),
+        ("+0", TODAY),
+        ("fr", dt.date(2026, 12, 11)),  # on a Friday, the next Friday
+        ("Fri", dt.date(2026, 12, 11)),
+        ("friday", dt.date(2026, 12, 11)),
+        ("Freitag", dt.date(2026, 12, 11)),
+        ("mo", dt.date(2026, 12, 7)),
+        ("montag", dt.date(2026, 12, 7)),
+        ("Mon.", dt.date(2026, 12, 7)),
+        ("di", dt.date(2026, 12, 8)),
+        ("tuesday", dt.date(2026, 12, 8)),
+        ("mi", dt.date(2026, 12, 9)),
+        ("do", dt.date(2026, 12, 10)),
+        ("thursday", dt.date(2026, 12, 10)),
+        ("sa", dt.date(2026, 12, 5)),
+        ("samstag", dt.date(2026, 12, 5)),
+        ("so", dt.date(2026, 12, 6)),
+        ("sunday", dt.date(2026, 12, 6)),
+        ("today", TODAY),
+        ("heute", TODAY),
+        ("morgen", dt.date(2026, 12, 5)),
+        ("tomorrow", dt.date(2026, 12, 5)),
+    ],
+)
 def test_typed_dates(typed, expected):
     assert parse_typed_date(typed, TODAY) == expected
 
 
-@pytest.mark.parametrize("typed", [
-    "", "   ", "soon", "31.13.", "32.12.2026", "2026-02-30", "2026-13-01", "+", "+-3", "+99999", "12/31/2026",
-    "31.12.202", "fr fr", "2026-12-31T10:00", "7",
-])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "   ",
+        "soon",
+        "31.13.",
+        "32.12.2026",
+        "2026-02-30",
+        "2026-13-01",
+        "+",
+        "+-3",
+        "+99999",
+        "12/31/2026",
+        "31.12.202",
+        "fr fr",
+        "2026-12-31T10:00",
+        "7",
+    ],
+)
 def test_not_dates(typed):
     assert parse_typed_date(typed, TODAY) is None
 

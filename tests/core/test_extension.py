@@ -23,7 +23,7 @@ from kundencheck.core.checklist import (
 )
 from kundencheck.core.errors import ChecklistError
 
-ADDED = '''
+ADDED = """
 [[items]]
 id = "staging-shown"
 after = "client-contacted"
@@ -31,7 +31,7 @@ question = "Did we show the client the staging site?"
 why = "Seeing it early turns surprises into feedback."
 kind = "traffic-light"
 note_when = ["amber", "red"]
-'''
+"""
 
 
 def extension(root: Path, body: str = ADDED, *, language: str = "en", extends: str = "build", head: str = "") -> Path:
@@ -70,7 +70,9 @@ def test_the_project_uses_the_extension_in_place_of_the_shipped_checklist(tmp_pa
 
 
 def test_added_items_keep_their_order_and_may_build_on_each_other(tmp_path):
-    body = ADDED + '''
+    body = (
+        ADDED
+        + """
 [[items]]
 id = "staging-feedback"
 after = "client-contacted"
@@ -85,7 +87,8 @@ question = "Did we write the feedback down?"
 why = "Unwritten feedback is forgotten."
 kind = "traffic-light"
 when = { item = "staging-feedback", equals = "yes" }
-'''
+"""
+    )
     merged = load_checklist_file(extension(tmp_path, body, head='version = "2"\n'))
     ids = [item.id for item in merged.items]
     assert ids[1:3] == ["staging-shown", "staging-feedback"] and ids[-1] == "feedback-noted"
@@ -93,16 +96,25 @@ when = { item = "staging-feedback", equals = "yes" }
     assert merged.item("feedback-noted").when.item == "staging-feedback"
 
 
-@pytest.mark.parametrize("body, head, needles", [
-    (ADDED.replace('after = "client-contacted"', 'after = "nope"'), "",
-     ["item 'staging-shown', key 'after': 'nope' is not an item of the build checklist", "client-contacted"]),
-    (ADDED.replace('id = "staging-shown"', 'id = "client-contacted"'), "",
-     ["item 'client-contacted', key 'id': duplicate id"]),
-    (ADDED.replace('kind = "traffic-light"', 'kind = "slider"'), "", ["key 'kind': 'slider' is not a kind"]),
-    ("", "", ["top level, key 'items': required, at least one [[items]] table with a question of your own."]),
-    (ADDED, 'colour = "red"\n', ["top level, key 'colour': unknown key"]),
-    (ADDED + 'when = { item = "nope", equals = "yes" }\n', "", ["key 'when': item 'nope' is not an earlier item"]),
-])
+@pytest.mark.parametrize(
+    "body, head, needles",
+    [
+        (
+            ADDED.replace('after = "client-contacted"', 'after = "nope"'),
+            "",
+            ["item 'staging-shown', key 'after': 'nope' is not an item of the build checklist", "client-contacted"],
+        ),
+        (
+            ADDED.replace('id = "staging-shown"', 'id = "client-contacted"'),
+            "",
+            ["item 'client-contacted', key 'id': duplicate id"],
+        ),
+        (ADDED.replace('kind = "traffic-light"', 'kind = "slider"'), "", ["key 'kind': 'slider' is not a kind"]),
+        ("", "", ["top level, key 'items': required, at least one [[items]] table with a question of your own."]),
+        (ADDED, 'colour = "red"\n', ["top level, key 'colour': unknown key"]),
+        (ADDED + 'when = { item = "nope", equals = "yes" }\n', "", ["key 'when': item 'nope' is not an earlier item"]),
+    ],
+)
 def test_problems_of_an_extension_name_its_file_item_and_key(tmp_path, body, head, needles):
     path = extension(tmp_path, body, head=head)
     with pytest.raises(ChecklistError) as caught:

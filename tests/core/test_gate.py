@@ -94,10 +94,16 @@ def test_red_with_an_action_or_an_open_action_on_the_item_passes():
     later = run("W12", MON + dt.timedelta(days=14), Answer("contacted", "red"), author=ANA)
     assert judge([with_action, later], today=MON + dt.timedelta(days=14), levels={"red_streak": "off"}).findings == []
     # Closed as done in that later run, and red again without a new action: found.
-    closing = run("W12", MON + dt.timedelta(days=14), Answer("contacted", "red"), author=ANA,
-                  reviews=[ActionReview(with_action.id, "contacted", "done")])
+    closing = run(
+        "W12",
+        MON + dt.timedelta(days=14),
+        Answer("contacted", "red"),
+        author=ANA,
+        reviews=[ActionReview(with_action.id, "contacted", "done")],
+    )
     assert rules(judge([with_action, closing], today=MON + dt.timedelta(days=14), levels={"red_streak": "off"})) == [
-        ("red_without_action", "error", "contacted")]
+        ("red_without_action", "error", "contacted")
+    ]
 
 
 @pytest.mark.parametrize("what", ["", "   "])
@@ -121,8 +127,9 @@ def test_red_without_action_looks_only_at_the_current_sprint_of_the_current_phas
 
 
 def test_overdue_actions():
-    raised = run("W10", MON, Answer("contacted", "red", action=Action("Call | them", "Ana", MON + dt.timedelta(days=4))),
-                 author=ANA)
+    raised = run(
+        "W10", MON, Answer("contacted", "red", action=Action("Call | them", "Ana", MON + dt.timedelta(days=4))), author=ANA
+    )
     assert judge([raised], today=MON + dt.timedelta(days=4)).findings == []  # due today: not yet overdue
     result = judge([raised], today=MON + dt.timedelta(days=7))
     assert rules(result) == [("overdue_action", "error", "contacted")]
@@ -131,24 +138,42 @@ def test_overdue_actions():
     assert finding.message == (
         f'build/contacted: the action {thread_id(raised.id, "contacted")} "Call | them" (Ana, due 2026-03-06) is overdue '
         "by 3 days; raised on 2026-03-02 by Ana. Close it (done, or dropped with a note) in the next `kundencheck run "
-        "build`, or give it a new date with a new action on the item.")
+        "build`, or give it a new date with a new action on the item."
+    )
     assert finding.details["action"]["days_overdue"] == 3 and finding.details["action"]["state"] == "open"
-    done = run("W11", MON + dt.timedelta(days=7), Answer("contacted", "green"), author=ANA,
-               reviews=[ActionReview(raised.id, "contacted", "done")])
+    done = run(
+        "W11",
+        MON + dt.timedelta(days=7),
+        Answer("contacted", "green"),
+        author=ANA,
+        reviews=[ActionReview(raised.id, "contacted", "done")],
+    )
     assert judge([raised, done], today=MON + dt.timedelta(days=7)).findings == []
 
 
 def test_overdue_actions_of_any_phase_count():
-    kickoff = run("W09", MON, Answer("contacted", "red", action=Action("Send minutes", "Ana", MON)), author=ANA,
-                  phase="kickoff", checklist="kickoff")
+    kickoff = run(
+        "W09",
+        MON,
+        Answer("contacted", "red", action=Action("Send minutes", "Ana", MON)),
+        author=ANA,
+        phase="kickoff",
+        checklist="kickoff",
+    )
     result = judge([kickoff, green(day=MON + dt.timedelta(days=2))], today=MON + dt.timedelta(days=3))
     assert rules(result) == [("overdue_action", "error", "contacted")] and result.findings[0].phase == "kickoff"
 
 
 def test_disagreement():
     ana = run("W10", MON, Answer("contacted", "green"), Answer("mood", 5), author=ANA)
-    jonas = run("W10", MON, Answer("contacted", "red", action=Action("Call", "Jonas", MON + dt.timedelta(days=9))),
-                Answer("mood", 2, action=Action("Talk", "Jonas", MON + dt.timedelta(days=9))), author=JONAS, minute=10)
+    jonas = run(
+        "W10",
+        MON,
+        Answer("contacted", "red", action=Action("Call", "Jonas", MON + dt.timedelta(days=9))),
+        Answer("mood", 2, action=Action("Talk", "Jonas", MON + dt.timedelta(days=9))),
+        author=JONAS,
+        minute=10,
+    )
     result = judge([ana, jonas])
     assert rules(result) == [("disagreement", "error", "contacted"), ("disagreement", "error", "mood")]
     assert "the team disagrees in sprint W10 (Ana ✔ yes, Jonas ✘ no)" in result.findings[0].message
@@ -178,8 +203,14 @@ def test_rule_levels():
     assert rule_levels({"due": "off", "nope": "off", "disagreement": "loud"})["due"] == "off"
     assert rule_levels({"disagreement": "loud"})["disagreement"] == "error"
     assert rule_levels({"due": "warning"}, only=STATUS_CHECK_RULES) == {
-        "due": "warning", "key_signal_low": "off", "red_streak": "off", "decline": "off", "red_without_action": "off",
-        "overdue_action": "error", "disagreement": "off"}
+        "due": "warning",
+        "key_signal_low": "off",
+        "red_streak": "off",
+        "decline": "off",
+        "red_without_action": "off",
+        "overdue_action": "error",
+        "disagreement": "off",
+    }
 
 
 def test_status_check_is_the_gate_with_two_rules():
@@ -192,8 +223,12 @@ def test_status_check_is_the_gate_with_two_rules():
 def test_not_started_passes_with_a_note():
     result = not_started(MON)
     assert result.passed and not result.started and result.findings == []
-    assert result.notes == [("No .kundencheck/ folder here: this repository does not use kundencheck yet, so there is "
-                             "nothing to check. Start with `kundencheck init`.")]
+    assert result.notes == [
+        (
+            "No .kundencheck/ folder here: this repository does not use kundencheck yet, so there is "
+            "nothing to check. Start with `kundencheck init`."
+        )
+    ]
     assert result.today == MON and result.current_phase == "build" and result.levels == rule_levels(None)
     other = not_started(MON, "kickoff", {"due": "warning"}, note="no config")
     assert other.current_phase == "kickoff" and other.levels["due"] == "warning" and other.notes == ["no config"]
@@ -212,19 +247,33 @@ def test_json_document():
     assert data["today"] == "2026-03-02" and data["current_phase"] == "build"
     assert data["rules"] == dict.fromkeys(CHECK_RULES, "error") and data["errors"] == 1 and data["warnings"] == 0
     [finding] = data["findings"]
-    assert set(finding) == {"rule", "level", "title", "message", "phase", "item", "run", "file", "since", "since_sprint",
-                            "details"}
+    assert set(finding) == {
+        "rule",
+        "level",
+        "title",
+        "message",
+        "phase",
+        "item",
+        "run",
+        "file",
+        "since",
+        "since_sprint",
+        "details",
+    }
     assert finding["title"] == "check due"
     json.dumps(data)  # serialisable as is
 
 
-@pytest.mark.parametrize("text, data, prop", [
-    ("plain", "plain", "plain"),
-    ("50% done", "50%25 done", "50%25 done"),
-    ("a\r\nb\nc", "a%0D%0Ab%0Ac", "a%0D%0Ab%0Ac"),
-    ("x: y, z", "x: y, z", "x%3A y%2C z"),
-    ("%0A", "%250A", "%250A"),  # an escape sequence in the text stays text
-])
+@pytest.mark.parametrize(
+    "text, data, prop",
+    [
+        ("plain", "plain", "plain"),
+        ("50% done", "50%25 done", "50%25 done"),
+        ("a\r\nb\nc", "a%0D%0Ab%0Ac", "a%0D%0Ab%0Ac"),
+        ("x: y, z", "x: y, z", "x%3A y%2C z"),
+        ("%0A", "%250A", "%250A"),  # an escape sequence in the text stays text
+    ],
+)
 def test_github_escaping(text, data, prop):
     assert escape_data(text) == data and escape_property(text) == prop
 
@@ -248,7 +297,8 @@ import tomllib
 from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.gate import phase_findings, verdicts
 
-HEALTH = checklist_from_dict(tomllib.loads("""
+HEALTH = checklist_from_dict(
+    tomllib.loads("""
 format = 1
 id = "build"
 title = "Sprint start"
@@ -285,13 +335,19 @@ id = "compromise"
 question = "Did we propose a compromise early?"
 why = "Positions harden."
 kind = "traffic-light"
-"""), "build.en.toml")
+"""),
+    "build.en.toml",
+)
 D = [MON + dt.timedelta(days=14 * n) for n in range(4)]
 
 
 def sprint(n, contacted="green", mood=4, alternatives="green", compromise="green", author=ANA, **kw):
-    answers = [Answer("contacted", contacted), Answer("mood", mood), Answer("alternatives", alternatives),
-               Answer("compromise", compromise)]
+    answers = [
+        Answer("contacted", contacted),
+        Answer("mood", mood),
+        Answer("alternatives", alternatives),
+        Answer("compromise", compromise),
+    ]
     for answer in answers:
         if answer.value == "red" or answer.value in (1, 2):
             answer.action = answer.action or Action("Do something", "Ana", D[n] + dt.timedelta(days=30))
@@ -299,8 +355,9 @@ def sprint(n, contacted="green", mood=4, alternatives="green", compromise="green
 
 
 def health(runs, today=None, levels=None, parameters=None, phase="build") -> GateResult:
-    summary = summarize(runs, today=today or D[len({r.sprint for r in runs}) - 1], current_phase=phase,
-                        checklists={"build": HEALTH})
+    summary = summarize(
+        runs, today=today or D[len({r.sprint for r in runs}) - 1], current_phase=phase, checklists={"build": HEALTH}
+    )
     return evaluate(summary, levels, parameters=parameters)
 
 
@@ -321,8 +378,12 @@ def test_red_for_two_sprints_in_a_row_is_a_streak_whatever_became_of_its_actions
     result = health([first, second])
     assert rules(result) == [("red_streak", "error", "alternatives")]
     finding = result.findings[0]
-    assert "build/alternatives: red for 2 sprints in a row (since sprint W10; now Ana ✘ no), with 1 of its actions " \
-           "dropped and 0 done" in finding.message and "does not clear a red answer" in finding.message
+    assert (
+        "build/alternatives: red for 2 sprints in a row (since sprint W10; now Ana ✘ no), with 1 of its actions "
+        "dropped and 0 done"
+        in finding.message
+        and "does not clear a red answer" in finding.message
+    )
     assert finding.details["length"] == 2 and finding.details["since"] == "W10" and finding.details["dropped_actions"] == 1
     # Not answered in a sprint: the streak ends there.
     assert health([first, sprint(1, alternatives=None), sprint(2, alternatives="red")]).findings == []
@@ -342,8 +403,10 @@ def test_a_decline_of_three_items_is_found_once_for_the_sprint():
     result = health([before, now])
     assert rules(result) == [("decline", "error", None)]
     message = result.findings[0].message
-    assert ("build: 3 items are worse in sprint W12 than in sprint W10: contacted ✔ yes → ◐ partly, "
-            "mood ✔ 4/5 → ◐ 3/5, alternatives ✔ yes → ◐ partly.") in message
+    assert (
+        "build: 3 items are worse in sprint W12 than in sprint W10: contacted ✔ yes → ◐ partly, "
+        "mood ✔ 4/5 → ◐ 3/5, alternatives ✔ yes → ◐ partly."
+    ) in message
     assert [w["item"] for w in result.findings[0].details["worse"]] == ["contacted", "mood", "alternatives"]
     # Two worse items are no decline by default; with items = 2 they are.
     two = sprint(1, contacted="amber", mood=3)
@@ -374,8 +437,14 @@ def test_levels_and_parameters_of_the_health_rules():
 
 
 def test_the_verdict_of_each_phase_holds_the_findings_check_would_report():
-    kickoff = run("W09", MON, Answer("contacted", "red", action=Action("Send minutes", "Ana", MON)), author=ANA,
-                  phase="kickoff", checklist="kickoff")
+    kickoff = run(
+        "W09",
+        MON,
+        Answer("contacted", "red", action=Action("Send minutes", "Ana", MON)),
+        author=ANA,
+        phase="kickoff",
+        checklist="kickoff",
+    )
     runs = [kickoff, sprint(0, mood=1)]
     summary = summarize(runs, today=MON + dt.timedelta(days=3), current_phase="build", checklists={"build": HEALTH})
     found = verdicts(summary)
@@ -427,8 +496,11 @@ def test_runs_of_one_sprint_are_ordered_the_same_in_every_clone():
 def test_each_finding_says_since_when_it_holds():
     """A finding's start, for the report's headline: a red streak's first sprint (however long
     ago), the day a check or an action fell due, the current sprint for the sprint's rules."""
-    runs = [sprint(0, alternatives="amber"), sprint(1, mood=2, alternatives="red"),
-            sprint(2, mood=1, alternatives="red", contacted="amber", compromise="amber")]
+    runs = [
+        sprint(0, alternatives="amber"),
+        sprint(1, mood=2, alternatives="red"),
+        sprint(2, mood=1, alternatives="red", contacted="amber", compromise="amber"),
+    ]
     late = D[2] + dt.timedelta(days=35)  # the check is due, and the actions (latest due date D[2] + 30) overdue
     found = {(f.rule, f.item): f for f in health(runs, today=late).findings}
     assert {key: (f.since, f.since_sprint) for key, f in found.items()} == {
@@ -477,15 +549,26 @@ def test_json_text():
 
 
 def test_each_phases_verdict_counts_the_overdue_actions_it_does_not_show():
-    late = [run("W10", MON, Answer("contacted", "red", action=Action(f"Step {n}", "Ana", MON, separate=True)),
-                author=f"P{n} <p{n}@example.com>", minute=n) for n in range(7)]
-    summary = summarize([*late, green("W10", MON, minute=30)], today=MON + dt.timedelta(days=3), current_phase="build",
-                        checklists=CHECKLISTS)
+    late = [
+        run(
+            "W10",
+            MON,
+            Answer("contacted", "red", action=Action(f"Step {n}", "Ana", MON, separate=True)),
+            author=f"P{n} <p{n}@example.com>",
+            minute=n,
+        )
+        for n in range(7)
+    ]
+    summary = summarize(
+        [*late, green("W10", MON, minute=30)], today=MON + dt.timedelta(days=3), current_phase="build", checklists=CHECKLISTS
+    )
     verdict = verdicts(summary, {"red_without_action": "off"})["build"]
     assert (verdict.today, verdict.current_phase) == (MON + dt.timedelta(days=3), "build")
     assert verdict.levels["red_without_action"] == "off" and verdict.levels["overdue_action"] == "error"
     assert [f.rule for f in verdict.findings].count("overdue_action") == 7
-    assert sum(f.shown for f in verdict.findings if f.rule == "overdue_action") == 5 and verdict.more == [("overdue_action", "build", 2)]
+    assert sum(f.shown for f in verdict.findings if f.rule == "overdue_action") == 5 and verdict.more == [
+        ("overdue_action", "build", 2)
+    ]
     assert verdicts(summary, {"overdue_action": "off", "red_without_action": "off"})["build"].more == []
     assert list(verdicts(summary)) == ["build"]
 
@@ -493,15 +576,26 @@ def test_each_phases_verdict_counts_the_overdue_actions_it_does_not_show():
 def test_the_overdue_actions_not_listed_are_counted_in_a_note():
     from kundencheck.core.gate import more_notes
 
-    late = [run("W10", MON, Answer("contacted", "red", action=Action(f"Step {n}", "" if n else "Ana", MON,
-                                                                      separate=True)),
-                author=f"P{n} <p{n}@example.com>", minute=n) for n in range(7)]
-    result = judge([*late, green("W10", MON, minute=30)], today=MON + dt.timedelta(days=3),
-                   levels={"red_without_action": "off", "key_signal_low": "off"})
+    late = [
+        run(
+            "W10",
+            MON,
+            Answer("contacted", "red", action=Action(f"Step {n}", "" if n else "Ana", MON, separate=True)),
+            author=f"P{n} <p{n}@example.com>",
+            minute=n,
+        )
+        for n in range(7)
+    ]
+    result = judge(
+        [*late, green("W10", MON, minute=30)],
+        today=MON + dt.timedelta(days=3),
+        levels={"red_without_action": "off", "key_signal_low": "off"},
+    )
     assert result.more == [("overdue_action", "build", 2)]
     assert more_notes(result) == ["overdue action: and 2 more: kundencheck actions --phase build"]
-    assert "::notice title=kundencheck::overdue action: and 2 more: kundencheck actions --phase build" in \
-        github_annotations(result)
+    assert "::notice title=kundencheck::overdue action: and 2 more: kundencheck actions --phase build" in github_annotations(
+        result
+    )
     unowned = next(f for f in result.findings if "Step 1" in f.message)
     assert '"Step 1" (no owner, due 2026-03-02) is overdue by 3 days' in unowned.message
 
@@ -509,16 +603,15 @@ def test_the_overdue_actions_not_listed_are_counted_in_a_note():
 def test_red_without_action_looks_at_every_item_of_the_sprint():
     due = MON + dt.timedelta(days=30)
     # a green item, an item red with an action, then a red one without: only the last is found
-    runs = [run("W10", MON, Answer("contacted", "red", action=Action("Call", "Ana", due)), Answer("mood", 1),
-                author=ANA)]
+    runs = [run("W10", MON, Answer("contacted", "red", action=Action("Call", "Ana", due)), Answer("mood", 1), author=ANA)]
     assert rules(judge(runs, levels={"key_signal_low": "off"})) == [("red_without_action", "error", "mood")]
     runs = [run("W10", MON, Answer("contacted", "green"), Answer("mood", 1), author=ANA)]
     assert rules(judge(runs, levels={"key_signal_low": "off"})) == [("red_without_action", "error", "mood")]
-    earlier = run("W08", MON - dt.timedelta(days=14), Answer("contacted", "red", action=Action("Call", "Ana", due)),
-                  author=ANA)
+    earlier = run("W08", MON - dt.timedelta(days=14), Answer("contacted", "red", action=Action("Call", "Ana", due)), author=ANA)
     now = run("W10", MON, Answer("contacted", "red"), Answer("mood", 1), author=ANA)
     assert rules(judge([earlier, now], levels={"key_signal_low": "off", "red_streak": "off"})) == [
-        ("red_without_action", "error", "mood")]  # contacted is covered by the open action
+        ("red_without_action", "error", "mood")
+    ]  # contacted is covered by the open action
     long_sprint = run("Sprint " + "s" * 50, MON, Answer("contacted", "red"), author=ANA)
     [finding] = judge([long_sprint], levels={"key_signal_low": "off"}).findings
     assert f"answered red in sprint Sprint {'s' * 32}… (Ana" in finding.message

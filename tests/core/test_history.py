@@ -50,7 +50,8 @@ from kundencheck.core.report import (
 )
 
 UTC = dt.UTC
-CHECKLIST = checklist_from_dict(tomllib.loads("""
+CHECKLIST = checklist_from_dict(
+    tomllib.loads("""
 format = 1
 id = "build"
 title = "Sprint start"
@@ -80,20 +81,40 @@ question = "Does the client supply a design?"
 why = "Pixel disputes."
 kind = "choice"
 options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]
-"""), "build.en.toml")
+"""),
+    "build.en.toml",
+)
 CHECKLISTS = {"build": CHECKLIST}
 
 _counter = 0
 
 
-def run(sprint: str, day: dt.date, *answers: Answer, author: str = "Ana <ana@example.com>", phase: str = "build",
-        checklist: str = "build", reviews: list[ActionReview] | None = None, minute: int = 0) -> Run:
+def run(
+    sprint: str,
+    day: dt.date,
+    *answers: Answer,
+    author: str = "Ana <ana@example.com>",
+    phase: str = "build",
+    checklist: str = "build",
+    reviews: list[ActionReview] | None = None,
+    minute: int = 0,
+) -> Run:
     global _counter
     _counter += 1
     started = dt.datetime.combine(day, dt.time(9, minute), UTC)
-    return Run(id=f"{day:%Y%m%d}T09{minute:02d}00Z-{phase}-{author.split()[0].lower()}-{_counter:06x}", checklist=checklist,
-               checklist_version="1.0", phase=phase, language="en", sprint=sprint, author=author, started=started,
-               finished=started + dt.timedelta(minutes=5), answers=list(answers), reviews=list(reviews or []))
+    return Run(
+        id=f"{day:%Y%m%d}T09{minute:02d}00Z-{phase}-{author.split()[0].lower()}-{_counter:06x}",
+        checklist=checklist,
+        checklist_version="1.0",
+        phase=phase,
+        language="en",
+        sprint=sprint,
+        author=author,
+        started=started,
+        finished=started + dt.timedelta(minutes=5),
+        answers=list(answers),
+        reviews=list(reviews or []),
+    )
 
 
 ANA, JONAS, LEA = "Ana <ana@example.com>", "Jonas <jonas@example.com>", "Lea <lea@example.com>"
@@ -103,17 +124,20 @@ D1, D2, D3 = dt.date(2026, 3, 2), dt.date(2026, 3, 16), dt.date(2026, 3, 30)
 # --------------------------------------------------------------------------------- bands and trends
 
 
-@pytest.mark.parametrize("now, before, item, expected", [
-    ("green", "red", "contacted", Trend.BETTER),
-    ("amber", "amber", "contacted", Trend.SAME),
-    ("red", "amber", "contacted", Trend.WORSE),
-    ("red", None, "contacted", Trend.NEW),
-    ("red", "na", "contacted", Trend.NEW),
-    ("na", "red", "contacted", Trend.NONE),
-    (2, 4, "mood", Trend.WORSE),
-    (5, 4, "mood", Trend.BETTER),
-    ("yes", "no", "design", Trend.NONE),  # options without bands cannot be compared
-])
+@pytest.mark.parametrize(
+    "now, before, item, expected",
+    [
+        ("green", "red", "contacted", Trend.BETTER),
+        ("amber", "amber", "contacted", Trend.SAME),
+        ("red", "amber", "contacted", Trend.WORSE),
+        ("red", None, "contacted", Trend.NEW),
+        ("red", "na", "contacted", Trend.NEW),
+        ("na", "red", "contacted", Trend.NONE),
+        (2, 4, "mood", Trend.WORSE),
+        (5, 4, "mood", Trend.BETTER),
+        ("yes", "no", "design", Trend.NONE),  # options without bands cannot be compared
+    ],
+)
 def test_compare(now, before, item, expected):
     assert compare(now, before, CHECKLIST.item(item)) is expected
 
@@ -137,8 +161,10 @@ def test_run_trends_compare_with_the_previous_sprint_not_the_same_sprint():
 
 
 def test_kinds_are_guessed_without_a_checklist():
-    runs = [run("W10", D1, Answer("contacted", "green"), Answer("mood", 4)),
-            run("W12", D2, Answer("contacted", "red"), Answer("mood", 5))]
+    runs = [
+        run("W10", D1, Answer("contacted", "green"), Answer("mood", 4)),
+        run("W12", D2, Answer("contacted", "red"), Answer("mood", 5)),
+    ]
     last = sprint_pictures(runs)[-1]
     assert last.items["contacted"].trend is Trend.WORSE and last.items["mood"].trend is Trend.BETTER
 
@@ -164,16 +190,19 @@ def test_a_sprint_picture_with_a_disagreement():
 
 
 def test_amber_against_red_and_a_small_scale_spread_are_no_disagreement():
-    runs = [run("W10", D1, Answer("contacted", "amber"), Answer("mood", 2)),
-            run("W10", D1, Answer("contacted", "red"), Answer("mood", 4), author=JONAS, minute=3)]
+    runs = [
+        run("W10", D1, Answer("contacted", "amber"), Answer("mood", 2)),
+        run("W10", D1, Answer("contacted", "red"), Answer("mood", 4), author=JONAS, minute=3),
+    ]
     [picture] = sprint_pictures(runs, CHECKLISTS)
     assert not picture.disagreements()
     assert picture.items["mood"].value == 2  # the lower of the two middle values
 
 
 def test_the_majority_answer_represents_the_sprint():
-    runs = [run("W10", D1, Answer("contacted", "green"), author=a, minute=m)
-            for m, a in enumerate((ANA, JONAS))] + [run("W10", D1, Answer("contacted", "red"), author=LEA, minute=7)]
+    runs = [run("W10", D1, Answer("contacted", "green"), author=a, minute=m) for m, a in enumerate((ANA, JONAS))] + [
+        run("W10", D1, Answer("contacted", "red"), author=LEA, minute=7)
+    ]
     assert sprint_pictures(runs)[0].items["contacted"].value == "green"
 
 
@@ -186,10 +215,17 @@ def test_a_person_counts_once_per_sprint_with_the_later_run():
 
 
 def test_pictures_are_ordered_by_time_and_separate_checklists():
-    runs = [run("S-late", D3, Answer("contacted", "red")), run("S-early", D1, Answer("contacted", "red")),
-            run("S-early", D1, Answer("contacted", "red"), checklist="kickoff", phase="kickoff", minute=2)]
+    runs = [
+        run("S-late", D3, Answer("contacted", "red")),
+        run("S-early", D1, Answer("contacted", "red")),
+        run("S-early", D1, Answer("contacted", "red"), checklist="kickoff", phase="kickoff", minute=2),
+    ]
     pictures = sprint_pictures(runs)
-    assert [(p.checklist, p.sprint, p.index) for p in pictures] == [("build", "S-early", 0), ("kickoff", "S-early", 0), ("build", "S-late", 1)]
+    assert [(p.checklist, p.sprint, p.index) for p in pictures] == [
+        ("build", "S-early", 0),
+        ("kickoff", "S-early", 0),
+        ("build", "S-late", 1),
+    ]
 
 
 # --------------------------------------------------------------------------------- streaks
@@ -207,14 +243,21 @@ def test_red_for_three_sprints_in_a_row():
 
 
 def test_a_sprint_without_an_answer_breaks_the_streak():
-    runs = [run("W08", dt.date(2026, 2, 16), Answer("contacted", "red")), run("W10", D1, Answer("mood", 3)),
-            run("W12", D2, Answer("contacted", "red"))]
+    runs = [
+        run("W08", dt.date(2026, 2, 16), Answer("contacted", "red")),
+        run("W10", D1, Answer("mood", 3)),
+        run("W12", D2, Answer("contacted", "red")),
+    ]
     assert sprint_pictures(runs)[-1].items["contacted"].streak == 1
 
 
 def test_item_series_for_one_author():
-    runs = [run("W10", D1, Answer("contacted", "green"), author=ANA), run("W10", D1, Answer("contacted", "red"), author=JONAS, minute=3),
-            run("W12", D2, Answer("contacted", "amber"), author=ANA), run("W14", D3, Answer("contacted", "red"), author=JONAS)]
+    runs = [
+        run("W10", D1, Answer("contacted", "green"), author=ANA),
+        run("W10", D1, Answer("contacted", "red"), author=JONAS, minute=3),
+        run("W12", D2, Answer("contacted", "amber"), author=ANA),
+        run("W14", D3, Answer("contacted", "red"), author=JONAS),
+    ]
     pictures = sprint_pictures(runs)
     everyone = item_series(pictures, "build", "contacted")
     assert [i.value for _, i in everyone] == ["red", "amber", "red"]
@@ -225,27 +268,44 @@ def test_item_series_for_one_author():
 
 def test_item_series_of_one_author_has_their_own_trend_and_streak():
     D4 = D3 + dt.timedelta(days=14)
-    runs = [run("W10", D1, Answer("contacted", "red"), Answer("mood", 2), author=JONAS),
-            run("W12", D2, Answer("contacted", "red"), Answer("mood", 4), author=JONAS),
-            run("W12", D2, Answer("contacted", "green"), Answer("mood", 5), author=ANA, minute=5),
-            run("W14", D3, Answer("contacted", "red"), Answer("mood", 4), author=JONAS),
-            run("W16", D4, Answer("contacted", "green"), author=JONAS),
-            run("W10", D1, Answer("contacted", "green"), author=ANA, phase="kickoff", checklist="kickoff")]
+    runs = [
+        run("W10", D1, Answer("contacted", "red"), Answer("mood", 2), author=JONAS),
+        run("W12", D2, Answer("contacted", "red"), Answer("mood", 4), author=JONAS),
+        run("W12", D2, Answer("contacted", "green"), Answer("mood", 5), author=ANA, minute=5),
+        run("W14", D3, Answer("contacted", "red"), Answer("mood", 4), author=JONAS),
+        run("W16", D4, Answer("contacted", "green"), author=JONAS),
+        run("W10", D1, Answer("contacted", "green"), author=ANA, phase="kickoff", checklist="kickoff"),
+    ]
     pictures = sprint_pictures(runs)
     jonas = item_series(pictures, "build", "contacted", author="JONAS@example")
     assert [(p.sprint, i.value, i.streak, i.trend) for p, i in jonas] == [
-        ("W10", "red", 1, Trend.NEW), ("W12", "red", 2, Trend.SAME), ("W14", "red", 3, Trend.SAME),
-        ("W16", "green", 1, Trend.BETTER)]
+        ("W10", "red", 1, Trend.NEW),
+        ("W12", "red", 2, Trend.SAME),
+        ("W14", "red", 3, Trend.SAME),
+        ("W16", "green", 1, Trend.BETTER),
+    ]
     moods = item_series(pictures, "build", "mood", author="jonas")
     assert [(p.sprint, i and (i.value, i.trend)) for p, i in moods] == [
-        ("W10", (2, Trend.NEW)), ("W12", (4, Trend.BETTER)), ("W14", (4, Trend.SAME)), ("W16", None)]
+        ("W10", (2, Trend.NEW)),
+        ("W12", (4, Trend.BETTER)),
+        ("W14", (4, Trend.SAME)),
+        ("W16", None),
+    ]
     assert [p.sprint for p, _ in item_series(pictures, "kickoff", "contacted")] == ["W10"]
     ana = item_series(pictures, "build", "contacted", author="ana")
     assert [(p.sprint, i and (i.value, i.streak, i.trend)) for p, i in ana] == [
-        ("W10", None), ("W12", ("green", 1, Trend.NEW)), ("W14", None), ("W16", None)]
+        ("W10", None),
+        ("W12", ("green", 1, Trend.NEW)),
+        ("W14", None),
+        ("W16", None),
+    ]
     # everyone's: the sprint picture's own item (W12 shows the worse answer)
     assert [(i.value, i.streak) for _, i in item_series(pictures, "build", "contacted")] == [
-        ("red", 1), ("red", 2), ("red", 3), ("green", 1)]
+        ("red", 1),
+        ("red", 2),
+        ("red", 3),
+        ("green", 1),
+    ]
 
 
 # --------------------------------------------------------------------------------- actions
@@ -254,10 +314,18 @@ A1 = Action("Call the product owner", "Ana", dt.date(2026, 3, 9))
 
 
 def _action_runs():
-    r1 = run("W10", D1, Answer("contacted", "red", note="silence", action=A1),
-             Answer("mood", 2, action=Action("Team lunch", "Jonas", dt.date(2026, 3, 10))))
-    r2 = run("W12", D2, Answer("contacted", "red", action=Action("Book a review", "Ana", dt.date(2026, 3, 20))),
-             reviews=[ActionReview(r1.id, "contacted", "done"), ActionReview(r1.id, "mood", "dropped", "Mood is fine again")])
+    r1 = run(
+        "W10",
+        D1,
+        Answer("contacted", "red", note="silence", action=A1),
+        Answer("mood", 2, action=Action("Team lunch", "Jonas", dt.date(2026, 3, 10))),
+    )
+    r2 = run(
+        "W12",
+        D2,
+        Answer("contacted", "red", action=Action("Book a review", "Ana", dt.date(2026, 3, 20))),
+        reviews=[ActionReview(r1.id, "contacted", "done"), ActionReview(r1.id, "mood", "dropped", "Mood is fine again")],
+    )
     r3 = run("W14", D3, Answer("contacted", "amber"), reviews=[ActionReview(r2.id, "contacted", "open", "Client on holiday")])
     return r1, r2, r3
 
@@ -267,8 +335,11 @@ def test_actions_are_opened_by_answers_and_closed_by_reviews():
     actions, strays = track_actions([r3, r1, r2])
     assert strays == []
     states = {(a.run, a.item): a.state for a in actions}
-    assert states == {(r1.id, "contacted"): ActionState.DONE, (r1.id, "mood"): ActionState.DROPPED,
-                      (r2.id, "contacted"): ActionState.OPEN}
+    assert states == {
+        (r1.id, "contacted"): ActionState.DONE,
+        (r1.id, "mood"): ActionState.DROPPED,
+        (r2.id, "contacted"): ActionState.OPEN,
+    }
     still_open = actions[-1]
     assert still_open.key == (r2.id, "contacted") and still_open.is_open
     assert [(e.run, e.decision, e.note) for e in still_open.reviews] == [(r3.id, "open", "Client on holiday")]
@@ -288,15 +359,19 @@ def test_overdue_is_strictly_after_the_due_date():
 
 def test_the_last_decision_counts_and_unknown_reviews_are_reported():
     r1, r2, r3 = _action_runs()
-    reopen = run("W16", dt.date(2026, 4, 13), reviews=[ActionReview(r1.id, "contacted", "open"),
-                                                        ActionReview("20250101T000000Z-build-x-000000", "contacted", "done")])
+    reopen = run(
+        "W16",
+        dt.date(2026, 4, 13),
+        reviews=[ActionReview(r1.id, "contacted", "open"), ActionReview("20250101T000000Z-build-x-000000", "contacted", "done")],
+    )
     actions, strays = track_actions([r1, r2, r3, reopen])
     assert {a.key: a.state for a in actions}[(r1.id, "contacted")] is ActionState.OPEN
     assert [s.review.run for s in strays] == ["20250101T000000Z-build-x-000000"]
 
 
-def _raise(what: str, owner: str = "Ana", due: dt.date | None = dt.date(2026, 3, 20), *, item: str = "contacted",
-           separate: bool = False) -> Answer:
+def _raise(
+    what: str, owner: str = "Ana", due: dt.date | None = dt.date(2026, 3, 20), *, item: str = "contacted", separate: bool = False
+) -> Answer:
     return Answer(item, "red", note="why", action=Action(what, owner, due, separate=separate))
 
 
@@ -305,8 +380,13 @@ def test_actions_for_an_item_with_an_open_thread_join_it():
     thread with every text; its owner and due date are the latest word's."""
     r1 = run("W10", D1, _raise("Call the PO", "Ana", dt.date(2026, 3, 9)))
     r2 = run("W10", D1, _raise("Mail the PO", "Jonas", dt.date(2026, 3, 6)), author=JONAS, minute=30)
-    r3 = run("W12", D2, _raise("Book a review", "", None), author=LEA,
-             reviews=[ActionReview(r2.id, "contacted", "open", "still nothing")])
+    r3 = run(
+        "W12",
+        D2,
+        _raise("Book a review", "", None),
+        author=LEA,
+        reviews=[ActionReview(r2.id, "contacted", "open", "still nothing")],
+    )
     threads, strays = track_actions([r3, r2, r1])
     assert strays == [] and len(threads) == 1
     thread = threads[0]
@@ -337,7 +417,11 @@ def test_separate_actions_and_other_items_and_phases_make_threads_of_their_own()
     threads, _ = track_actions([r1, r2, r3, r4])
     # A new action joins the open thread of the item whose latest word is the newest.
     assert [[w.what for w in t.words] for t in threads] == [
-        ["Call the PO"], ["Team lunch"], ["Write the minutes", "Call again"], ["Call in design"]]
+        ["Call the PO"],
+        ["Team lunch"],
+        ["Write the minutes", "Call again"],
+        ["Call in design"],
+    ]
     assert threads[2].words[0].separate and not threads[2].words[1].separate
 
 
@@ -370,15 +454,15 @@ def test_joined_thread_previews_the_rule_for_the_run_being_answered():
 
 def test_thread_ids_are_short_stable_and_readable():
     assert thread_id("20261127T091500Z-build-erika-3f9a1c", "client-contacted") == thread_id(
-        "20261127T091500Z-build-erika-3f9a1c", "client-contacted")
+        "20261127T091500Z-build-erika-3f9a1c", "client-contacted"
+    )
     ids = {thread_id(f"20261127T0915{n:02d}Z-build-erika-3f9a1c", item) for n in range(60) for item in "abcde"}
     assert len(ids) == 300
     assert all(len(i) == 6 and not set(i) & set("01ilo") for i in ids)
 
 
 def test_threads_to_show_lists_a_few_per_phase_most_overdue_first():
-    answers = [_raise(f"Task {n}", due=dt.date(2026, 3, 1) + dt.timedelta(days=(n * 7) % 12), separate=True)
-               for n in range(12)]
+    answers = [_raise(f"Task {n}", due=dt.date(2026, 3, 1) + dt.timedelta(days=(n * 7) % 12), separate=True) for n in range(12)]
     r1 = run("W10", D1, *[Answer(f"i{n}", a.value, action=a.action) for n, a in enumerate(answers)])
     r2 = run("W10", D1, _raise("In design", due=None), phase="design", minute=5)
     threads, _ = track_actions([r1, r2])
@@ -413,7 +497,9 @@ def test_separate_is_written_and_read_back():
 # --------------------------------------------------------------------------------- due checks
 
 
-@pytest.mark.parametrize("today, due", [(dt.date(2026, 3, 29), False), (dt.date(2026, 3, 30), True), (dt.date(2026, 4, 20), True)])
+@pytest.mark.parametrize(
+    "today, due", [(dt.date(2026, 3, 29), False), (dt.date(2026, 3, 30), True), (dt.date(2026, 4, 20), True)]
+)
 def test_due_after_the_cadence(today, due):
     check = due_check([run("W12", D2, Answer("contacted", "green"))], "build", today, 14)
     assert check.is_due is due and check.last_checked == D2 and check.due_on == dt.date(2026, 3, 30)
@@ -433,8 +519,9 @@ def test_summary_per_phase():
     r1, r2, r3 = _action_runs()
     jonas = run("W14", D3, Answer("contacted", "green"), author=JONAS, minute=20)
     kickoff = run("K1", dt.date(2026, 1, 5), Answer("contacted", "green"), phase="kickoff", checklist="kickoff")
-    summary = summarize([jonas, r2, r1, r3, kickoff], today=dt.date(2026, 4, 10), cadence_days=14,
-                        current_phase="build", checklists=CHECKLISTS)
+    summary = summarize(
+        [jonas, r2, r1, r3, kickoff], today=dt.date(2026, 4, 10), cadence_days=14, current_phase="build", checklists=CHECKLISTS
+    )
     assert [p.phase for p in summary.phases] == ["kickoff", "build"]
     build = summary.phase("build")
     assert build.last_run is jonas and build.runs == 4
@@ -450,8 +537,11 @@ def test_summary_per_phase():
 
 def test_parse_runs_and_latest_run_still_work():
     first, second = run("W10", D1, Answer("contacted", "green")), run("W12", D2, Answer("contacted", "red"))
-    files = {"a.toml": ("1", dumps(second, CHECKLIST).encode()), "b.toml": ("2", dumps(first).encode()),
-             "broken.toml": ("3", b"schema = 2\n")}
+    files = {
+        "a.toml": ("1", dumps(second, CHECKLIST).encode()),
+        "b.toml": ("2", dumps(first).encode()),
+        "broken.toml": ("3", b"schema = 2\n"),
+    }
     runs, errors = parse_runs(files)
     assert [r.id for r in runs] == [first.id, second.id] and len(errors) == 1
     assert latest_run(runs, "build").id == second.id and latest_run(runs, "kickoff") is None
@@ -469,14 +559,23 @@ def test_reviews_round_trip_after_the_answers():
     assert back.reviews == r2.reviews and back == r2
 
 
-@pytest.mark.parametrize("body, message", [
-    ('[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "contacted"\ndecision = "maybe"\n', "must be one of done, open, dropped"),
-    ('[[reviews]]\nrun = "../x"\nitem = "contacted"\ndecision = "done"\n', "key 'run'"),
-    ('[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "Bad"\ndecision = "done"\n', "key 'item'"),
-    ('[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "contacted"\ndecision = "done"\nnote = 3\n', "key 'note'"),
-    ('reviews = "done"\n', "key 'reviews' must be an array"),
-    ('[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "contacted"\ndecision = "done"\n' * 2, "reviewed twice"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (
+            '[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "contacted"\ndecision = "maybe"\n',
+            "must be one of done, open, dropped",
+        ),
+        ('[[reviews]]\nrun = "../x"\nitem = "contacted"\ndecision = "done"\n', "key 'run'"),
+        ('[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "Bad"\ndecision = "done"\n', "key 'item'"),
+        (
+            '[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "contacted"\ndecision = "done"\nnote = 3\n',
+            "key 'note'",
+        ),
+        ('reviews = "done"\n', "key 'reviews' must be an array"),
+        ('[[reviews]]\nrun = "20260302T090000Z-build-ana-000001"\nitem = "contacted"\ndecision = "done"\n' * 2, "reviewed twice"),
+    ],
+)
 def test_bad_reviews_are_rejected(body, message):
     head = dumps(run("W12", D2, Answer("contacted", "green")))
     text = head + "\n" + body if body.startswith("[[") else body + head  # a plain key before any table
@@ -485,10 +584,20 @@ def test_bad_reviews_are_rejected(body, message):
 
 
 def test_a_dropped_action_needs_a_note():
-    r = run("W12", D2, Answer("contacted", "green"), Answer("mood", 4), Answer("design", "no"),
-            reviews=[ActionReview("20260302T090000Z-build-ana-000001", "contacted", "dropped", "  ")])
-    assert problems_with(r, CHECKLIST) == [("review of the action on 'contacted' from run 20260302T090000Z-build-ana-000001: "
-                                           "a dropped action needs a note saying why it is dropped.")]
+    r = run(
+        "W12",
+        D2,
+        Answer("contacted", "green"),
+        Answer("mood", 4),
+        Answer("design", "no"),
+        reviews=[ActionReview("20260302T090000Z-build-ana-000001", "contacted", "dropped", "  ")],
+    )
+    assert problems_with(r, CHECKLIST) == [
+        (
+            "review of the action on 'contacted' from run 20260302T090000Z-build-ana-000001: "
+            "a dropped action needs a note saying why it is dropped."
+        )
+    ]
     r.reviews[0].note = "Not needed any more"
     assert problems_with(r, CHECKLIST) == []
 
@@ -554,8 +663,13 @@ def test_summary_sprints_is_due_and_parse_runs():
     assert not summary.is_due()
     assert summarize([w9], today=D1 + dt.timedelta(days=15), cadence_days=14, current_phase="build").is_due()
     assert summarize([w9], today=D1, cadence_days=14, current_phase="acceptance").is_due()  # never checked
-    runs, errors = parse_runs({"b.toml": ("1", dumps(w10, CHECKLIST).encode()), "a.toml": ("2", b"schema = 1\n"),
-                               "c.toml": ("3", dumps(w9, CHECKLIST).encode())})
+    runs, errors = parse_runs(
+        {
+            "b.toml": ("1", dumps(w10, CHECKLIST).encode()),
+            "a.toml": ("2", b"schema = 1\n"),
+            "c.toml": ("3", dumps(w9, CHECKLIST).encode()),
+        }
+    )
     assert [r.id for r in runs] == [w9.id, w10.id]
     assert len(errors) == 1 and isinstance(errors[0], AnswersError) and str(errors[0]).startswith("a.toml")
 
@@ -563,11 +677,19 @@ def test_summary_sprints_is_due_and_parse_runs():
 def test_a_dropped_review_keeps_a_new_action_out_of_the_thread():
     first = run("W10", D1, Answer("contacted", "red", action=A1))
     threads, _ = track_actions([first])
-    later = run("W12", D2, Answer("contacted", "red", action=Action("Try again", "Ana", D3)),
-                reviews=[ActionReview(first.id, "contacted", "dropped")])
+    later = run(
+        "W12",
+        D2,
+        Answer("contacted", "red", action=Action("Try again", "Ana", D3)),
+        reviews=[ActionReview(first.id, "contacted", "dropped")],
+    )
     assert joined_thread(threads, later, "contacted") is None
-    keeping = run("W12", D2, Answer("contacted", "red", action=Action("Try again", "Ana", D3)),
-                  reviews=[ActionReview(first.id, "contacted", "open")])
+    keeping = run(
+        "W12",
+        D2,
+        Answer("contacted", "red", action=Action("Try again", "Ana", D3)),
+        reviews=[ActionReview(first.id, "contacted", "open")],
+    )
     assert joined_thread(threads, keeping, "contacted") is threads[0]
 
 
@@ -593,7 +715,8 @@ def test_the_summary_answers_the_questions_the_views_ask():
     assert summary.picture("build", "W12").runs == [second] and summary.picture("build", "W11") is None
     assert summary.picture("kickoff", "W12") is None
     assert [(s.checklist, s.item, s.band, s.length, s.since, s.until) for s in summary.streaks()] == [
-        ("build", "contacted", "red", 2, "W10", "W12")]
+        ("build", "contacted", "red", 2, "W10", "W12")
+    ]
     build_open = summary.actions_to_review("build")
     assert [t.phase for t in build_open] == ["build"] and build_open == actions_to_review(summary.actions, "build")
     assert [t.phase for t in summary.actions_to_review("kickoff")] == ["kickoff"]
@@ -611,8 +734,12 @@ def test_a_run_cannot_review_its_own_action_not_even_as_a_copy_of_its_file():
     """Two answers files with one run id (a file copied by hand): the later one's review of the
     action the earlier one raised is a review of the run's own action, which is never applied."""
     raised = run("W10", D1, Answer("contacted", "red", action=A1))
-    twin = dataclasses.replace(raised, answers=[Answer("contacted", "red")], finished=raised.finished + dt.timedelta(hours=1),
-                               reviews=[ActionReview(raised.id, "contacted", "done")])
+    twin = dataclasses.replace(
+        raised,
+        answers=[Answer("contacted", "red")],
+        finished=raised.finished + dt.timedelta(hours=1),
+        reviews=[ActionReview(raised.id, "contacted", "done")],
+    )
     threads, strays = track_actions([raised, twin])
     assert [t.state for t in threads] == [ActionState.OPEN] and threads[0].reviews == []
     assert [(s.run, s.review.item) for s in strays] == [(raised.id, "contacted")]
@@ -620,8 +747,13 @@ def test_a_run_cannot_review_its_own_action_not_even_as_a_copy_of_its_file():
 
 def test_track_actions_reads_every_review_and_every_answer_of_a_run():
     first = run("W10", D1, Answer("contacted", "red", "silence", A1), Answer("mood", 1, "low", A1))
-    later = run("W12", D2, Answer("contacted", "green"), Answer("mood", 2, "", Action("Lunch", "Ana", D3)),
-                reviews=[ActionReview(first.id, "contacted", "maybe"), ActionReview(first.id, "mood", "done")])
+    later = run(
+        "W12",
+        D2,
+        Answer("contacted", "green"),
+        Answer("mood", 2, "", Action("Lunch", "Ana", D3)),
+        reviews=[ActionReview(first.id, "contacted", "maybe"), ActionReview(first.id, "mood", "done")],
+    )
     threads, strays = track_actions([first, later])
     by_item = {(t.item, t.run): t for t in threads}
     assert by_item[("mood", first.id)].state is ActionState.DONE  # after a review with an unknown decision
@@ -641,9 +773,11 @@ def test_track_actions_reads_every_review_and_every_answer_of_a_run():
     # an "open" review of a thread that is open already changes nothing
     kept = run("W14", D3, Answer("mood", 2), reviews=[ActionReview(later.id, "mood", "open")])
     threads, _ = track_actions([first, later, kept, after])
-    assert [(t.state, len(t.words)) for t in threads if t.item == "mood"] == [
-        (ActionState.DONE, 1), (ActionState.OPEN, 2)]
+    assert [(t.state, len(t.words)) for t in threads if t.item == "mood"] == [(ActionState.DONE, 1), (ActionState.OPEN, 2)]
     closed = run("W16", D3 + dt.timedelta(days=13), Answer("mood", 2), reviews=[ActionReview(later.id, "mood", "done")])
     threads, _ = track_actions([first, later, kept, closed, after])
     assert [(t.state, len(t.words)) for t in threads if t.item == "mood"] == [
-        (ActionState.DONE, 1), (ActionState.DONE, 1), (ActionState.OPEN, 1)]  # a closed thread is never joined
+        (ActionState.DONE, 1),
+        (ActionState.DONE, 1),
+        (ActionState.OPEN, 1),
+    ]  # a closed thread is never joined

@@ -24,19 +24,44 @@ LIGHTS = [f"light-{n}" for n in range(1, 10)]
 
 
 def light(item_id: str, **extra) -> dict:
-    return {"id": item_id, "question": f"Question {item_id}?", "why": "w", "kind": "traffic-light",
-            "note_when": ["amber", "red"], "action_when": ["red"], **extra}
+    return {
+        "id": item_id,
+        "question": f"Question {item_id}?",
+        "why": "w",
+        "kind": "traffic-light",
+        "note_when": ["amber", "red"],
+        "action_when": ["red"],
+        **extra,
+    }
 
 
 CHECKLIST = checklist_from_dict(
     {
-        "format": 1, "id": "build", "title": "Sprint start", "phase": "build", "language": "en", "version": "1.0",
+        "format": 1,
+        "id": "build",
+        "title": "Sprint start",
+        "phase": "build",
+        "language": "en",
+        "version": "1.0",
         "items": [light(i) for i in LIGHTS]
         + [
-            {"id": "mood", "question": "How is the mood?", "why": "w", "kind": "scale", "low": "bad", "high": "good",
-             "note_when": [1, 2], "action_when": [1]},
-            {"id": "design", "question": "Own design?", "why": "w", "kind": "choice",
-             "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]},
+            {
+                "id": "mood",
+                "question": "How is the mood?",
+                "why": "w",
+                "kind": "scale",
+                "low": "bad",
+                "high": "good",
+                "note_when": [1, 2],
+                "action_when": [1],
+            },
+            {
+                "id": "design",
+                "question": "Own design?",
+                "why": "w",
+                "kind": "choice",
+                "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}],
+            },
             light("deviations", when={"item": "design", "equals": "yes"}),
             {"id": "self-critical", "question": "What could we advise better?", "why": "w", "kind": "text"},
         ],
@@ -47,8 +72,14 @@ CHECKLIST = checklist_from_dict(
 
 def make_run(answers: list[Answer], **overrides) -> Run:
     fields = {
-        "id": RUN_ID, "checklist": "build", "checklist_version": "1.0", "phase": "build", "language": "en", "sprint": "2026-W48",
-        "author": "Erika Mustermann <erika@example.com>", "started": dt.datetime(2026, 11, 27, 10, 15, tzinfo=CET),
+        "id": RUN_ID,
+        "checklist": "build",
+        "checklist_version": "1.0",
+        "phase": "build",
+        "language": "en",
+        "sprint": "2026-W48",
+        "author": "Erika Mustermann <erika@example.com>",
+        "started": dt.datetime(2026, 11, 27, 10, 15, tzinfo=CET),
         "answers": answers,
     }
     fields.update(overrides)
@@ -139,9 +170,22 @@ def test_body_lists_red_answers_of_every_kind_under_red():
 
 
 def test_body_lists_other_answers_the_checklist_asks_a_note_for_as_needing_attention():
-    checklist = checklist_from_dict({**_raw_checklist(), "items": [
-        {"id": "mood", "question": "How is the mood?", "why": "w", "kind": "scale", "low": "bad", "high": "good",
-         "note_when": [4]}]})
+    checklist = checklist_from_dict(
+        {
+            **_raw_checklist(),
+            "items": [
+                {
+                    "id": "mood",
+                    "question": "How is the mood?",
+                    "why": "w",
+                    "kind": "scale",
+                    "low": "bad",
+                    "high": "good",
+                    "note_when": [4],
+                }
+            ],
+        }
+    )
     message = build_message(make_run([Answer("mood", 4, note="Good, but tired.")]), checklist)
     lines = message.splitlines()
     attention = lines.index("Needs attention:")
@@ -167,7 +211,12 @@ def test_trailers(tmp_path):
 def test_participants_become_co_authors_except_the_author(tmp_path):
     run = make_run(
         standard_answers(),
-        participants=["Erika Mustermann <erika@example.com>", "Jürgen Groß <juergen@example.com>", "Kim\nForged: x <kim@x>", "  "],
+        participants=[
+            "Erika Mustermann <erika@example.com>",
+            "Jürgen Groß <juergen@example.com>",
+            "Kim\nForged: x <kim@x>",
+            "  ",
+        ],
     )
     expected = EXPECTED_TRAILERS + [
         ("Co-authored-by", "Jürgen Groß <juergen@example.com>"),
@@ -258,7 +307,12 @@ def test_checklist_version_with_spaces_stays_one_token(tmp_path):
 
 def _raw_checklist() -> dict:
     return {
-        "format": 1, "id": "build", "title": "Sprint start", "phase": "build", "language": "en", "version": "1.0",
+        "format": 1,
+        "id": "build",
+        "title": "Sprint start",
+        "phase": "build",
+        "language": "en",
+        "version": "1.0",
         "items": [light(i) for i in LIGHTS],
     }
 
@@ -271,13 +325,17 @@ EARLIER = "20261113T090200Z-build-jonas-8b21d0"
 def test_reviewed_actions_are_named_with_their_decision_and_note(tmp_path):
     from kundencheck.core.answers import ActionReview
 
-    run = make_run(standard_answers(), reviews=[
-        ActionReview(EARLIER, "light-9", "done"),
-        ActionReview(EARLIER, "mood", "open", "Waiting for the client."),
-        ActionReview(EARLIER, "light-3", "dropped", "The product owner left."),
-    ])
-    message = build_message(run, CHECKLIST, actions={(EARLIER, "light-9"): "Call the product owner",
-                                                     (EARLIER, "light-3"): "Book a workshop"})
+    run = make_run(
+        standard_answers(),
+        reviews=[
+            ActionReview(EARLIER, "light-9", "done"),
+            ActionReview(EARLIER, "mood", "open", "Waiting for the client."),
+            ActionReview(EARLIER, "light-3", "dropped", "The product owner left."),
+        ],
+    )
+    message = build_message(
+        run, CHECKLIST, actions={(EARLIER, "light-9"): "Call the product owner", (EARLIER, "light-3"): "Book a workshop"}
+    )
     lines = message.splitlines()
     start = lines.index("Actions reviewed:")
     assert lines[start - 1] == "" and start > lines.index("Amber:")
@@ -343,37 +401,67 @@ def test_every_line_stays_under_100_characters_wrapped_at_words_never_cut(tmp_pa
     characters, each wrapped part indented under its line; every word is still there, in order.
     Only a single word longer than a line (a link) has a line of its own that is longer."""
     link = "https://wiki.example.com/projects/shop-relaunch/decisions/2026-11-27-checkout-deviations-and-alternatives"
-    words = ("We called the product owner twice but only reached the assistant, who promised a call back "
-             "that never came; the deviations list is in the wiki: ")
-    checklist = checklist_from_dict({**_raw_checklist(), "items": [
-        light("light-1", question="Did we speak with the client during the last sprint, beyond the status mails that "
-                                  "go out every Friday and the tickets in the shared board?"),
-        *[light(i) for i in LIGHTS[1:]]]})
-    answers = standard_answers(red_note=words + link + "\nSecond line of the note, " + "also rather long " * 8,
-                               amber_note="Only by mail. " * 12)
-    answers[8].action = Action("Call the product owner and walk through every open deviation, with the "
-                               "alternatives we can offer for each of them", "Erika Mustermann", dt.date(2026, 12, 1))
+    words = (
+        "We called the product owner twice but only reached the assistant, who promised a call back "
+        "that never came; the deviations list is in the wiki: "
+    )
+    checklist = checklist_from_dict(
+        {
+            **_raw_checklist(),
+            "items": [
+                light(
+                    "light-1",
+                    question="Did we speak with the client during the last sprint, beyond the status mails that "
+                    "go out every Friday and the tickets in the shared board?",
+                ),
+                *[light(i) for i in LIGHTS[1:]],
+            ],
+        }
+    )
+    answers = standard_answers(
+        red_note=words + link + "\nSecond line of the note, " + "also rather long " * 8, amber_note="Only by mail. " * 12
+    )
+    answers[8].action = Action(
+        "Call the product owner and walk through every open deviation, with the alternatives we can offer for each of them",
+        "Erika Mustermann",
+        dt.date(2026, 12, 1),
+    )
     answers[0] = Answer("light-1", "red", note="n", action=Action("x", "y", dt.date(2026, 12, 1)))
-    run = make_run(answers, author="Erika Mustermann-Großkopf von und zu Hohenberg <erika.mustermann-grosskopf@example.com>",
-                   sprint="2026-W48")
+    run = make_run(
+        answers,
+        author="Erika Mustermann-Großkopf von und zu Hohenberg <erika.mustermann-grosskopf@example.com>",
+        sprint="2026-W48",
+    )
     from kundencheck.core.answers import ActionReview
 
-    run.reviews = [ActionReview(run="20261113T090200Z-build-jonas-8b21d0", item="light-2", decision="dropped",
-                                note="The client's product owner left; the new one is covered by the steering meeting " * 2)]
+    run.reviews = [
+        ActionReview(
+            run="20261113T090200Z-build-jonas-8b21d0",
+            item="light-2",
+            decision="dropped",
+            note="The client's product owner left; the new one is covered by the steering meeting " * 2,
+        )
+    ]
     message = build_message(run, checklist)
     lines = message.splitlines()
     long_lines = [line for line in lines if len(line) >= 100]
     assert long_lines == [f"      {link}"] or all(line.strip() == link for line in long_lines), long_lines
     # Nothing cut: the words of the note, the action, the question and the author are all there, in order.
     flat = " ".join(message.split())
-    for text in (words + link, "Second line of the note, " + "also rather long " * 8, "Only by mail. " * 12,
-                 ("Did we speak with the client during the last sprint, beyond the status mails that go out every "
-                 "Friday and the tickets in the shared board?"),
-                 "Erika Mustermann-Großkopf von und zu Hohenberg <erika.mustermann-grosskopf@example.com>.",
-                 "The client's product owner left; the new one is covered by the steering meeting " * 2):
+    for text in (
+        words + link,
+        "Second line of the note, " + "also rather long " * 8,
+        "Only by mail. " * 12,
+        (
+            "Did we speak with the client during the last sprint, beyond the status mails that go out every "
+            "Friday and the tickets in the shared board?"
+        ),
+        "Erika Mustermann-Großkopf von und zu Hohenberg <erika.mustermann-grosskopf@example.com>.",
+        "The client's product owner left; the new one is covered by the steering meeting " * 2,
+    ):
         assert " ".join(text.split()) in flat, text
     # Wrapped parts are indented under their line: nobody's text starts a line of the body.
-    body = lines[2:lines.index("Kundencheck-Run: " + RUN_ID)]
+    body = lines[2 : lines.index("Kundencheck-Run: " + RUN_ID)]
     for line in body:
         assert not line or line.startswith(("- ", "  ", "Sprint ", "Red:", "Amber:", "Key signals:", "Actions ", "Needs ")), line
     assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS[:3] + [("Kundencheck-Score", run_score(run, checklist))]
@@ -387,23 +475,48 @@ def run_score(run, checklist) -> str:
 
 # ------------------------------------------------------------------------------ key signals in the subject
 
-SIGNALS = checklist_from_dict({
-    "format": 1, "id": "build", "title": "Sprint start", "phase": "build", "language": "en", "version": "1.0",
-    "items": [
-        light("contact", title="contact", key_signal=True),
-        light("expectations", title="expectations", key_signal=True),
-        {"id": "mood", "question": "How is the mood?", "why": "w", "kind": "scale", "low": "bad", "high": "good",
-         "title": "mood", "key_signal": True},
-        {"id": "design", "question": "Who brings the design?", "why": "w", "kind": "choice", "title": "design",
-         "key_signal": True, "options": [{"id": "ours", "label": "Ours", "band": "green"},
-                                         {"id": "theirs", "label": "Theirs", "band": "amber"}]},
-    ] + [light(i) for i in LIGHTS],
-}, "build.en.toml")
+SIGNALS = checklist_from_dict(
+    {
+        "format": 1,
+        "id": "build",
+        "title": "Sprint start",
+        "phase": "build",
+        "language": "en",
+        "version": "1.0",
+        "items": [
+            light("contact", title="contact", key_signal=True),
+            light("expectations", title="expectations", key_signal=True),
+            {
+                "id": "mood",
+                "question": "How is the mood?",
+                "why": "w",
+                "kind": "scale",
+                "low": "bad",
+                "high": "good",
+                "title": "mood",
+                "key_signal": True,
+            },
+            {
+                "id": "design",
+                "question": "Who brings the design?",
+                "why": "w",
+                "kind": "choice",
+                "title": "design",
+                "key_signal": True,
+                "options": [
+                    {"id": "ours", "label": "Ours", "band": "green"},
+                    {"id": "theirs", "label": "Theirs", "band": "amber"},
+                ],
+            },
+        ]
+        + [light(i) for i in LIGHTS],
+    },
+    "build.en.toml",
+)
 
 
 def signal_run(contact="green", expectations="green", mood=4, design="ours", *, sprint="W12", red=0, run_id=RUN_ID):
-    answers = [Answer("contact", contact), Answer("expectations", expectations), Answer("mood", mood),
-               Answer("design", design)]
+    answers = [Answer("contact", contact), Answer("expectations", expectations), Answer("mood", mood), Answer("design", design)]
     answers += [Answer(i, "red" if n < red else "green") for n, i in enumerate(LIGHTS)]
     return make_run(answers, sprint=sprint, id=run_id)
 
@@ -425,8 +538,9 @@ def test_a_key_signal_that_got_worse_is_named_with_its_value_and_arrow():
 def test_red_key_signals_come_first_and_are_named_even_without_a_sprint_before():
     run = signal_run(contact="amber", mood=1)
     assert subject(run, SIGNALS) == "kundencheck(build): 11 green, 1 amber, 1 red; mood 1/5"
-    before = picture_of(signal_run(contact="green", mood=2, design="ours", sprint="W10",
-                                   run_id="20261113T090000Z-build-erika-aaaaaa"))
+    before = picture_of(
+        signal_run(contact="green", mood=2, design="ours", sprint="W10", run_id="20261113T090000Z-build-erika-aaaaaa")
+    )
     run = signal_run(contact="amber", expectations="red", mood=1, design="theirs")
     # Red and worse first, then red, then worse; in checklist order within each.
     assert [c.item for c in key_signals(run, SIGNALS, before)] == ["expectations", "mood", "contact", "design"]
@@ -460,8 +574,13 @@ def test_signals_that_did_not_get_worse_and_are_not_red_are_not_named():
 
 
 def test_german_key_signals_use_the_checklists_titles_and_words(german):
-    checklist = checklist_from_dict({**_raw_checklist(), "language": "de", "items": [
-        light("contact", title="Kontakt", key_signal=True)] + [light(i) for i in LIGHTS]})
+    checklist = checklist_from_dict(
+        {
+            **_raw_checklist(),
+            "language": "de",
+            "items": [light("contact", title="Kontakt", key_signal=True)] + [light(i) for i in LIGHTS],
+        }
+    )
     run = make_run([Answer("contact", "red")] + [Answer(i, "green") for i in LIGHTS])
     assert subject(run, checklist) == "kundencheck(build): 9 grün, 0 gelb, 1 rot; Kontakt nein"
 

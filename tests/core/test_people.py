@@ -17,23 +17,29 @@ from kundencheck.core.people import (
 AUTHOR = "Erika Mustermann <erika@example.com>"
 
 
-@pytest.mark.parametrize("text, person", [
-    ("Erika Mustermann <erika@example.com>", Person("Erika Mustermann", "erika@example.com")),
-    ("  Kim Lee<kim@example.com>  ", Person("Kim Lee", "kim@example.com")),
-    ("Kim <kim>", Person("Kim", "kim")),  # git takes an address without @; so does reading
-    ("<kim@example.com>", Person("", "kim@example.com")),
-    ("Ana", Person("Ana")),
-    ("Kim <kim@example.com> trailing", Person("Kim <kim@example.com> trailing")),
-    ("", Person("")),
-])
+@pytest.mark.parametrize(
+    "text, person",
+    [
+        ("Erika Mustermann <erika@example.com>", Person("Erika Mustermann", "erika@example.com")),
+        ("  Kim Lee<kim@example.com>  ", Person("Kim Lee", "kim@example.com")),
+        ("Kim <kim>", Person("Kim", "kim")),  # git takes an address without @; so does reading
+        ("<kim@example.com>", Person("", "kim@example.com")),
+        ("Ana", Person("Ana")),
+        ("Kim <kim@example.com> trailing", Person("Kim <kim@example.com> trailing")),
+        ("", Person("")),
+    ],
+)
 def test_parse_person_reads_any_text(text, person):
     assert parse_person(text) == person
 
 
-@pytest.mark.parametrize("person, text", [
-    (Person("Erika Mustermann", "erika@example.com"), "Erika Mustermann <erika@example.com>"),
-    (Person("Ana"), "Ana"),
-])
+@pytest.mark.parametrize(
+    "person, text",
+    [
+        (Person("Erika Mustermann", "erika@example.com"), "Erika Mustermann <erika@example.com>"),
+        (Person("Ana"), "Ana"),
+    ],
+)
 def test_a_person_is_written_as_git_writes_one(person, text):
     assert str(person) == text
     assert parse_person(str(person)) == person
@@ -47,24 +53,42 @@ def test_names_and_keys():
     assert person_key("Ana") == "ana"
 
 
-@pytest.mark.parametrize("typed, clean", [
-    ("Jürgen Groß <juergen@example.com>", "Jürgen Groß <juergen@example.com>"),
-    ("  Kim   Lee<kim@example.com>  ", "Kim Lee <kim@example.com>"),
-    ("[bold]x[/] <x@example.com>", "[bold]x[/] <x@example.com>"),
-    ("Ana\x1b[31m <ana@example.com>", "Ana <ana@example.com>"),
-])
+@pytest.mark.parametrize(
+    "typed, clean",
+    [
+        ("Jürgen Groß <juergen@example.com>", "Jürgen Groß <juergen@example.com>"),
+        ("  Kim   Lee<kim@example.com>  ", "Kim Lee <kim@example.com>"),
+        ("[bold]x[/] <x@example.com>", "[bold]x[/] <x@example.com>"),
+        ("Ana\x1b[31m <ana@example.com>", "Ana <ana@example.com>"),
+    ],
+)
 def test_checked_person(typed, clean):
     assert str(checked_person(typed)) == clean
 
 
-@pytest.mark.parametrize("typed", ["", "Kim", "kim@example.com", "<kim@example.com>", "Kim <kim>", "Kim <a b@c>",
-                                   "Kim <a@b> <c@d>", "Kim <kim@example.com> trailing", "x" * 300 + " <a@b>",
-                                   "Kim <a@b@c>", "Kim <@b>", "Kim <a@>", "Kim> <a@b>"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "Kim",
+        "kim@example.com",
+        "<kim@example.com>",
+        "Kim <kim>",
+        "Kim <a b@c>",
+        "Kim <a@b> <c@d>",
+        "Kim <kim@example.com> trailing",
+        "x" * 300 + " <a@b>",
+        "Kim <a@b@c>",
+        "Kim <@b>",
+        "Kim <a@>",
+        "Kim> <a@b>",
+    ],
+)
 def test_other_shapes_are_refused_in_one_paragraph(typed):
     with pytest.raises(UsageError) as caught:
         checked_person(typed)
     assert "\n" not in str(caught.value)
-    assert "like \"Jürgen Groß <juergen@example.com>\"" in str(caught.value)
+    assert 'like "Jürgen Groß <juergen@example.com>"' in str(caught.value)
 
 
 def test_with_participants_author_first_each_person_once():
@@ -87,7 +111,8 @@ def test_a_refusal_shows_what_was_typed_on_one_line_cut_to_80():
         checked_person(typed)
     assert str(info.value) == (
         f"'Kim {'k' * 75}…' is not a person as git writes one. Give a name and an e-mail address in angle brackets, "
-        "like \"Jürgen Groß <juergen@example.com>\".")
+        'like "Jürgen Groß <juergen@example.com>".'
+    )
 
 
 def test_the_key_of_another_shape_is_the_folded_text():

@@ -47,14 +47,37 @@ SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.function_sco
 
 CHECKLIST = checklist_from_dict(
     {
-        "format": 1, "id": "build", "title": "Sprint start", "phase": "build", "language": "en", "version": "1.0",
+        "format": 1,
+        "id": "build",
+        "title": "Sprint start",
+        "phase": "build",
+        "language": "en",
+        "version": "1.0",
         "items": [
-            {"id": "light", "question": "Q1?", "why": "w", "kind": "traffic-light", "note_when": ["amber", "red"], "action_when": ["red"]},
+            {
+                "id": "light",
+                "question": "Q1?",
+                "why": "w",
+                "kind": "traffic-light",
+                "note_when": ["amber", "red"],
+                "action_when": ["red"],
+            },
             {"id": "light-2", "question": "Q2?", "why": "w", "kind": "traffic-light", "note_when": ["red"]},
             {"id": "mood", "question": "Q3?", "why": "w", "kind": "scale", "low": "l", "high": "h", "action_when": [1]},
-            {"id": "design", "question": "Q4?", "why": "w", "kind": "choice",
-             "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}]},
-            {"id": "deviations", "question": "Q5?", "why": "w", "kind": "traffic-light", "when": {"item": "design", "equals": "yes"}},
+            {
+                "id": "design",
+                "question": "Q4?",
+                "why": "w",
+                "kind": "choice",
+                "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}],
+            },
+            {
+                "id": "deviations",
+                "question": "Q5?",
+                "why": "w",
+                "kind": "traffic-light",
+                "when": {"item": "design", "equals": "yes"},
+            },
             {"id": "review", "question": "Q6?", "why": "w", "kind": "date", "required": False},
             {"id": "text", "question": "Q7?", "why": "w", "kind": "text"},
         ],
@@ -93,9 +116,7 @@ def runs(draw) -> Run:
     answers = []
     for item_id, values in VALUES.items():
         if draw(st.booleans()):
-            answers.append(
-                Answer(item_id, draw(values), note=draw(st.text()), action=draw(st.none() | actions))
-            )
+            answers.append(Answer(item_id, draw(values), note=draw(st.text()), action=draw(st.none() | actions)))
     started = draw(moments)
     return Run(
         id=new_run_id(started, "build", draw(st.text())),
@@ -120,9 +141,17 @@ def expected_after_round_trip(run: Run) -> Run:
         action = Action(what, clean_text(a.action.owner).strip(), a.action.due) if what else None
         answers.append(Answer(a.item, a.value, note=clean_text(a.note).strip(), action=action))
     return Run(
-        id=run.id, checklist=run.checklist, checklist_version=run.checklist_version, phase=run.phase,
-        language=run.language, sprint=clean_text(run.sprint), author=clean_text(run.author), started=run.started,
-        finished=run.finished, answers=answers, participants=[clean_text(p) for p in run.participants],
+        id=run.id,
+        checklist=run.checklist,
+        checklist_version=run.checklist_version,
+        phase=run.phase,
+        language=run.language,
+        sprint=clean_text(run.sprint),
+        author=clean_text(run.author),
+        started=run.started,
+        finished=run.finished,
+        answers=answers,
+        participants=[clean_text(p) for p in run.participants],
     )
 
 
@@ -151,8 +180,9 @@ def test_dumps_without_checklist_round_trips_values(run):
 #: Whole numbers beyond 64 bits, which TOML does not allow but Python's reader reads: one of
 #: 5,000 digits cannot even be turned back into text.
 #: (Made by a function: hypothesis shows the choices of sampled_from, and such a number has no text.)
-huge_integers = (st.sampled_from([(2, 63), (-2, 63), (10, 5000), (-10, 5000), (16, 400)]).map(lambda b: b[0] ** b[1] + (b[0] < 0))
-                 | st.integers(min_value=2**63))
+huge_integers = st.sampled_from([(2, 63), (-2, 63), (10, 5000), (-10, 5000), (16, 400)]).map(
+    lambda b: b[0] ** b[1] + (b[0] < 0)
+) | st.integers(min_value=2**63)
 
 toml_scalars = (
     st.text(max_size=20)
@@ -164,8 +194,12 @@ toml_scalars = (
     | dates
     | st.sampled_from([dt.date.min, dt.date.max])
     | any_moments
-    | st.sampled_from([dt.datetime.max.replace(tzinfo=dt.timezone(-dt.timedelta(hours=23, minutes=59))),
-                       dt.datetime.min.replace(tzinfo=dt.timezone(dt.timedelta(hours=23, minutes=59)))])
+    | st.sampled_from(
+        [
+            dt.datetime.max.replace(tzinfo=dt.timezone(-dt.timedelta(hours=23, minutes=59))),
+            dt.datetime.min.replace(tzinfo=dt.timezone(dt.timedelta(hours=23, minutes=59))),
+        ]
+    )
     | st.datetimes()
     | st.times()
 )
@@ -186,6 +220,8 @@ def any_int_digits():
         yield
     finally:
         sys.set_int_max_str_digits(limit)
+
+
 toml_values = st.recursive(
     toml_scalars,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
@@ -194,7 +230,20 @@ toml_values = st.recursive(
 
 ANSWER_KEYS = ["item", "status", "value", "note", "action"]
 ACTION_KEYS = ["what", "owner", "due"]
-RUN_KEYS = ["schema", "id", "checklist", "checklist_version", "phase", "language", "sprint", "author", "participants", "started", "finished", "answers"]
+RUN_KEYS = [
+    "schema",
+    "id",
+    "checklist",
+    "checklist_version",
+    "phase",
+    "language",
+    "sprint",
+    "author",
+    "participants",
+    "started",
+    "finished",
+    "answers",
+]
 
 
 def plausible(keys: list[str], values) -> st.SearchStrategy[dict]:
@@ -299,9 +348,41 @@ def test_loads_arbitrary_text(raw):
 
 toml_ish_lines = st.lists(
     st.one_of(
-        st.sampled_from(["[[answers]]", "[answers.action]", "[x]", "", "#", "schema = 1", 'item = "light"', 'item = "mood"', 'status = "red"', "value = 3"]),
-        st.builds(lambda k, v: f"{k} = {v}", st.sampled_from(RUN_KEYS + ANSWER_KEYS + ACTION_KEYS),
-                  st.sampled_from(['"x"', "1", "1.5", "true", "2026-12-01", "2026-11-27T10:15:00+01:00", "10:15:00", "[1, 2]", "{a = 1}", '"""a\nb"""', "'lit'", '"\\u0000"', '"'])),
+        st.sampled_from(
+            [
+                "[[answers]]",
+                "[answers.action]",
+                "[x]",
+                "",
+                "#",
+                "schema = 1",
+                'item = "light"',
+                'item = "mood"',
+                'status = "red"',
+                "value = 3",
+            ]
+        ),
+        st.builds(
+            lambda k, v: f"{k} = {v}",
+            st.sampled_from(RUN_KEYS + ANSWER_KEYS + ACTION_KEYS),
+            st.sampled_from(
+                [
+                    '"x"',
+                    "1",
+                    "1.5",
+                    "true",
+                    "2026-12-01",
+                    "2026-11-27T10:15:00+01:00",
+                    "10:15:00",
+                    "[1, 2]",
+                    "{a = 1}",
+                    '"""a\nb"""',
+                    "'lit'",
+                    '"\\u0000"',
+                    '"',
+                ]
+            ),
+        ),
         st.text(max_size=20),
     ),
     max_size=25,
@@ -331,8 +412,9 @@ literals = st.sampled_from(sorted(LITERALS.values())) | toml_scalars.map(lambda 
 def answers_with_any_value(draw) -> str:
     """A valid answers file (with a review) with one key, at any depth, set to any value."""
     run = draw(runs())
-    run.reviews = [ActionReview("20261101T090000Z-build-ana-0a0b0c", "light", draw(st.sampled_from(["done", "open", "dropped"])),
-                                "why")]
+    run.reviews = [
+        ActionReview("20261101T090000Z-build-ana-0a0b0c", "light", draw(st.sampled_from(["done", "open", "dropped"])), "why")
+    ]
     if draw(st.booleans()):  # a correction, so its keys get any value too
         run.corrects, run.correction_note = "20261101T090000Z-build-ana-0a0b0c", "a typo"
     text = dumps(run, CHECKLIST)
@@ -352,8 +434,18 @@ def assert_every_problem_has_a_line(message: str, problems: list[str]) -> None:
 
 
 def valid_checklist_text() -> str:
-    return tomlkit.dumps({"format": 1, "id": "build", "title": "t", "phase": "build", "language": "en", "version": "1.0",
-                          "description": "d", "items": VALID_ITEMS})
+    return tomlkit.dumps(
+        {
+            "format": 1,
+            "id": "build",
+            "title": "t",
+            "phase": "build",
+            "language": "en",
+            "version": "1.0",
+            "description": "d",
+            "items": VALID_ITEMS,
+        }
+    )
 
 
 @settings(max_examples=300, **SETTINGS)
@@ -380,8 +472,16 @@ def config_text() -> str:
     from kundencheck.cli.setup import new_document
     from kundencheck.core.checklist import KNOWN_PHASES
 
-    values = {"project": "Shop", "client": "Kunde", "language": "en", "phase": "build", "cadence_days": 14,
-              "branch": "kundencheck", "commit_msg_hook": True, "push": False}
+    values = {
+        "project": "Shop",
+        "client": "Kunde",
+        "language": "en",
+        "phase": "build",
+        "cadence_days": 14,
+        "branch": "kundencheck",
+        "commit_msg_hook": True,
+        "push": False,
+    }
     return tomlkit.dumps(new_document(values, list(KNOWN_PHASES)))
 
 
@@ -423,7 +523,9 @@ item_values = st.one_of(
     st.sampled_from(["traffic-light", "scale", "text", "date", "choice", "a", "b", "con", "A", "green", "red"]),
     st.lists(st.sampled_from(["green", "red", 1, 6, True, "yes", "x"]), max_size=3),
     st.lists(st.fixed_dictionaries({"id": st.sampled_from(["yes", "no", "Yes"]), "label": st.text(max_size=4)}), max_size=3),
-    st.fixed_dictionaries({"item": st.sampled_from(["a", "b", "c", 1]), "equals": st.sampled_from(["green", 1, [], ["yes", 9], "x"])}),
+    st.fixed_dictionaries(
+        {"item": st.sampled_from(["a", "b", "c", 1]), "equals": st.sampled_from(["green", 1, [], ["yes", 9], "x"])}
+    ),
 )
 item_like = st.dictionaries(st.sampled_from(ITEM_KEYS) | st.text(max_size=5), item_values, max_size=12)
 checklist_like = st.dictionaries(
@@ -433,21 +535,57 @@ checklist_like = st.dictionaries(
 )
 
 
-VALID_ITEMS = [dict(i) for i in tomllib.loads(tomlkit.dumps({"items": [
-    {"id": "a", "question": "Q?", "why": "w", "kind": "traffic-light", "note_when": ["red"], "action_when": ["red"]},
-    {"id": "b", "question": "Q?", "why": "w", "kind": "scale", "low": "l", "high": "h", "note_when": [1]},
-    {"id": "c", "question": "Q?", "why": "w", "kind": "choice", "options": [{"id": "yes", "label": "Y"}, {"id": "no", "label": "N"}],
-     "when": {"item": "a", "equals": ["green"]}},
-    {"id": "d", "question": "Q?", "why": "w", "kind": "text", "required": False, "when": {"item": "c", "equals": "yes"}},
-    {"id": "e", "question": "Q?", "why": "w", "kind": "date", "when": {"item": "b", "equals": [4, 5]}},
-]}))["items"]]
+VALID_ITEMS = [
+    dict(i)
+    for i in tomllib.loads(
+        tomlkit.dumps(
+            {
+                "items": [
+                    {
+                        "id": "a",
+                        "question": "Q?",
+                        "why": "w",
+                        "kind": "traffic-light",
+                        "note_when": ["red"],
+                        "action_when": ["red"],
+                    },
+                    {"id": "b", "question": "Q?", "why": "w", "kind": "scale", "low": "l", "high": "h", "note_when": [1]},
+                    {
+                        "id": "c",
+                        "question": "Q?",
+                        "why": "w",
+                        "kind": "choice",
+                        "options": [{"id": "yes", "label": "Y"}, {"id": "no", "label": "N"}],
+                        "when": {"item": "a", "equals": ["green"]},
+                    },
+                    {
+                        "id": "d",
+                        "question": "Q?",
+                        "why": "w",
+                        "kind": "text",
+                        "required": False,
+                        "when": {"item": "c", "equals": "yes"},
+                    },
+                    {"id": "e", "question": "Q?", "why": "w", "kind": "date", "when": {"item": "b", "equals": [4, 5]}},
+                ]
+            }
+        )
+    )["items"]
+]
 
 
 @st.composite
 def mutated_checklists(draw) -> dict:
     """A valid checklist with a few keys replaced by random values or removed."""
-    data = {"format": 1, "id": "build", "title": "t", "phase": "build", "language": "en", "version": "1.0",
-            "items": [dict(i) for i in VALID_ITEMS]}
+    data = {
+        "format": 1,
+        "id": "build",
+        "title": "t",
+        "phase": "build",
+        "language": "en",
+        "version": "1.0",
+        "items": [dict(i) for i in VALID_ITEMS],
+    }
     for _ in range(draw(st.integers(0, 3))):
         if draw(st.booleans()):
             target, key = draw(st.sampled_from(data["items"])), draw(st.sampled_from(ITEM_KEYS))

@@ -39,12 +39,23 @@ ANA = "Ana Lopez <ana@example.com>"
 JONAS = "Jonas " + "von und zu " * 6 + "Berg <jonas@example.com>"
 
 
-def make(run_id: str, sprint: str, day: dt.date, *answers: Answer, author: str = ANA, phase: str = "build",
-         minute: int = 0, **fields) -> Run:
+def make(
+    run_id: str, sprint: str, day: dt.date, *answers: Answer, author: str = ANA, phase: str = "build", minute: int = 0, **fields
+) -> Run:
     started = dt.datetime.combine(day, dt.time(9, minute), UTC)
-    return Run(id=run_id, checklist=phase, checklist_version="1.0", phase=phase, language="en", sprint=sprint,
-               author=author, started=started, finished=started + dt.timedelta(minutes=7), answers=list(answers),
-               **fields)
+    return Run(
+        id=run_id,
+        checklist=phase,
+        checklist_version="1.0",
+        phase=phase,
+        language="en",
+        sprint=sprint,
+        author=author,
+        started=started,
+        finished=started + dt.timedelta(minutes=7),
+        answers=list(answers),
+        **fields,
+    )
 
 
 #: A tone phrase longer than the 60 characters a report shows of it.
@@ -52,28 +63,84 @@ LONG_PHRASE = "they never ever read what we send them before the meeting starts 
 
 
 def history(current_phase: str = "build", checklists: bool = True):
-    r1 = make("r1", "W10", W10, Answer("contacted", "red", "no reply | <b>twice</b>",
-                                       Action("Call the product owner", "Ana", W10 + dt.timedelta(days=7))),
-              Answer("mood", 2, "tired"), Answer("design", "yes"))
-    r2 = make("r2", "W10", W10, Answer("contacted", "amber", "some"), Answer("mood", 4), Answer("design", "yes"),
-              author=JONAS, minute=20, participants=[JONAS, "Lea <lea@example.com>"])
-    r3 = make("r3", "W12", W12, Answer("contacted", "red", "# still nothing"),
-              Answer("mood", 3, "", Action("Team event", "Jonas and the whole product team of the client, who agreed on it",
-                                              W12 + dt.timedelta(days=30))), Answer("design", ""),
-              reviews=[ActionReview("r1", "contacted", "open", "still waiting")])
-    r4 = make("r4", "W14", W14, Answer("contacted", "green"), Answer("mood", 5), Answer("design", "no"),
-              reviews=[ActionReview("r3", "mood", "done", "went well"), ActionReview("r1", "contacted", "done")])
-    r5 = make("r5", "W14", W14, Answer("contacted", "red", "the client is stubborn"),
-              Answer("mood", 1, "*sigh*: " + LONG_PHRASE, Action("Escalate", "", None, separate=True)), author=JONAS,
-              minute=30, participants=[JONAS, "Lea <lea@example.com>"])
-    fixed = make("c2", "W10", W12, Answer("contacted", "amber", "some"), Answer("mood", 3), Answer("design", "yes"),
-                 author=JONAS, minute=40, corrects="r2", correction_note="typed 4 for 3")
+    r1 = make(
+        "r1",
+        "W10",
+        W10,
+        Answer(
+            "contacted", "red", "no reply | <b>twice</b>", Action("Call the product owner", "Ana", W10 + dt.timedelta(days=7))
+        ),
+        Answer("mood", 2, "tired"),
+        Answer("design", "yes"),
+    )
+    r2 = make(
+        "r2",
+        "W10",
+        W10,
+        Answer("contacted", "amber", "some"),
+        Answer("mood", 4),
+        Answer("design", "yes"),
+        author=JONAS,
+        minute=20,
+        participants=[JONAS, "Lea <lea@example.com>"],
+    )
+    r3 = make(
+        "r3",
+        "W12",
+        W12,
+        Answer("contacted", "red", "# still nothing"),
+        Answer(
+            "mood",
+            3,
+            "",
+            Action("Team event", "Jonas and the whole product team of the client, who agreed on it", W12 + dt.timedelta(days=30)),
+        ),
+        Answer("design", ""),
+        reviews=[ActionReview("r1", "contacted", "open", "still waiting")],
+    )
+    r4 = make(
+        "r4",
+        "W14",
+        W14,
+        Answer("contacted", "green"),
+        Answer("mood", 5),
+        Answer("design", "no"),
+        reviews=[ActionReview("r3", "mood", "done", "went well"), ActionReview("r1", "contacted", "done")],
+    )
+    r5 = make(
+        "r5",
+        "W14",
+        W14,
+        Answer("contacted", "red", "the client is stubborn"),
+        Answer("mood", 1, "*sigh*: " + LONG_PHRASE, Action("Escalate", "", None, separate=True)),
+        author=JONAS,
+        minute=30,
+        participants=[JONAS, "Lea <lea@example.com>"],
+    )
+    fixed = make(
+        "c2",
+        "W10",
+        W12,
+        Answer("contacted", "amber", "some"),
+        Answer("mood", 3),
+        Answer("design", "yes"),
+        author=JONAS,
+        minute=40,
+        corrects="r2",
+        correction_note="typed 4 for 3",
+    )
     stray = make("s1", "W14", W14, Answer("contacted", "green"), minute=50, corrects="gone", correction_note="?")
     kickoff = make("k1", "K1", W10 - dt.timedelta(days=20), Answer("contacted", "green"), phase="kickoff")
     future = dataclasses.replace(make("f1", "W16", TODAY + dt.timedelta(days=5), Answer("contacted", "green")))
     runs = [r1, r2, r3, r4, r5, fixed, stray, kickoff, future]
-    return summarize(runs, today=TODAY, cadence_days=14, current_phase=current_phase,
-                     checklists=CHECKLISTS if checklists else None, tone_words=["stubborn", LONG_PHRASE])
+    return summarize(
+        runs,
+        today=TODAY,
+        cadence_days=14,
+        current_phase=current_phase,
+        checklists=CHECKLISTS if checklists else None,
+        tone_words=["stubborn", LONG_PHRASE],
+    )
 
 
 def assert_golden(name: str, text: str) -> None:
@@ -131,8 +198,17 @@ def test_a_report_lists_five_actions_a_phase_and_counts_the_rest():
 
     assert more_text(37, "build") == "and 37 more: kundencheck actions --phase build"
     # seven people answer red, each with a separate action: seven open threads in one phase
-    runs = [make(f"m{n}", "W10", W10, Answer("contacted", "red", "", Action(f"Step {n}", "Ana", W10 + dt.timedelta(days=n), separate=True)),
-                 author=f"P{n} <p{n}@example.com>", minute=n) for n in range(7)]
+    runs = [
+        make(
+            f"m{n}",
+            "W10",
+            W10,
+            Answer("contacted", "red", "", Action(f"Step {n}", "Ana", W10 + dt.timedelta(days=n), separate=True)),
+            author=f"P{n} <p{n}@example.com>",
+            minute=n,
+        )
+        for n in range(7)
+    ]
     report = build_report(summarize(runs, today=TODAY, checklists=CHECKLISTS), "W10")
     text = report_markdown(report)
     assert text.count("and 2 more: kundencheck actions --phase build") == 3  # overdue, open, raised this sprint
@@ -143,13 +219,16 @@ def test_stray_corrections_in_words():
     from kundencheck.core.corrections import StrayCorrection
     from kundencheck.core.report import stray_correction_text
 
-    said = {reason: stray_correction_text(StrayCorrection("c1", "r1", reason))
-            for reason in ("missing", "other-checklist", "loop", "odd")}
+    said = {
+        reason: stray_correction_text(StrayCorrection("c1", "r1", reason))
+        for reason in ("missing", "other-checklist", "loop", "odd")
+    }
     assert said == {
         "missing": "run c1 corrects run r1, which is not in the history; it is read as a run of its own",
         "other-checklist": "run c1 corrects run r1, which is a run of another checklist; it is read as a run of its own",
         "loop": "run c1 corrects run r1, in a loop of corrections; it is read as a run of its own",
-        "odd": "run c1 corrects run r1, odd; it is read as a run of its own"}
+        "odd": "run c1 corrects run r1, odd; it is read as a run of its own",
+    }
 
 
 def test_status_json_judges_with_the_levels_and_parameters_given():
@@ -170,15 +249,17 @@ def test_nothing_to_report():
     assert default_sprint(history()) == "W14"
     with pytest.raises(UsageError) as info:
         build_report(summarize([], today=TODAY))
-    assert str(info.value) == ("There are no runs in this repository yet, so there is nothing to report. Answer a "
-                               "checklist first: `kundencheck run`.")
+    assert str(info.value) == (
+        "There are no runs in this repository yet, so there is nothing to report. Answer a checklist first: `kundencheck run`."
+    )
     ahead = summarize([make("f1", "W16", TODAY + dt.timedelta(days=5), Answer("contacted", "green"))], today=TODAY)
     with pytest.raises(UsageError) as info:
         default_sprint(ahead)
     assert str(info.value) == (
         "There is nothing to report yet: every run in this repository is dated more than a day after today "
         "(2026-04-09), from a clock that ran ahead (kundencheck status lists them). Fix that computer's clock and "
-        "answer again.")
+        "answer again."
+    )
     with pytest.raises(UsageError) as info:
         build_report(history(), "W99")
     assert str(info.value) == "There are no runs in sprint 'W99'. Sprints with runs: K1, W10, W12, W14."
@@ -190,15 +271,35 @@ def long_history():
     sprint = "Sprint " + "long " * 12
     who = "Ann " + "Mary " * 20 + "<ann@example.com>"
     note = "word " * 150
-    first = make("l1", sprint, W10, Answer("contacted", "amber", note, Action("do " * 200, "owner " * 30, W12)),
-                 Answer("mood", 2, note), Answer("design", "no"), author=who)
-    fixed = make("l2", sprint, W12, Answer("contacted", "amber", note, Action("do " * 200, "owner " * 30, W12)),
-                 Answer("mood", 1, note + " stubborn"), Answer("design", "no"), author=who, minute=30, corrects="l1",
-                 correction_note="because " * 100)
-    later = make("l3", sprint + "2", W14, Answer("contacted", "amber", "R&D <team> & more"), Answer("mood", 3),
-                 author=who)
-    return summarize([first, fixed, later], today=W14, current_phase="build", checklists=CHECKLISTS,
-                     tone_words=["stubborn", "word word word word word word word word word word word word word word"])
+    first = make(
+        "l1",
+        sprint,
+        W10,
+        Answer("contacted", "amber", note, Action("do " * 200, "owner " * 30, W12)),
+        Answer("mood", 2, note),
+        Answer("design", "no"),
+        author=who,
+    )
+    fixed = make(
+        "l2",
+        sprint,
+        W12,
+        Answer("contacted", "amber", note, Action("do " * 200, "owner " * 30, W12)),
+        Answer("mood", 1, note + " stubborn"),
+        Answer("design", "no"),
+        author=who,
+        minute=30,
+        corrects="l1",
+        correction_note="because " * 100,
+    )
+    later = make("l3", sprint + "2", W14, Answer("contacted", "amber", "R&D <team> & more"), Answer("mood", 3), author=who)
+    return summarize(
+        [first, fixed, later],
+        today=W14,
+        current_phase="build",
+        checklists=CHECKLISTS,
+        tone_words=["stubborn", "word word word word word word word word word word word word word word"],
+    )
 
 
 def test_reports_cut_every_text_to_its_length():
@@ -219,15 +320,25 @@ def test_a_report_without_the_checklists_guesses_the_kinds():
 def test_many_sprints():
     from kundencheck.core.errors import UsageError
 
-    runs = [make(f"n{n:02d}", f"Sprint number {n:02d} of the long relaunch project", W10 + dt.timedelta(days=7 * n),
-                 Answer("contacted", ("red", "amber", "green")[n % 3]), Answer("mood", 1 + n % 5)) for n in range(14)]
+    runs = [
+        make(
+            f"n{n:02d}",
+            f"Sprint number {n:02d} of the long relaunch project",
+            W10 + dt.timedelta(days=7 * n),
+            Answer("contacted", ("red", "amber", "green")[n % 3]),
+            Answer("mood", 1 + n % 5),
+        )
+        for n in range(14)
+    ]
     summary = summarize(runs, today=W10 + dt.timedelta(days=7 * 14), checklists=CHECKLISTS)
     assert_golden("report-many-sprints.en.md", report_markdown(build_report(summary)))
     with pytest.raises(UsageError) as info:
         build_report(summary, "Sprint " + "x" * 60)
     assert str(info.value) == (
         "There are no runs in sprint 'Sprint xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'. Sprints with runs: "
-        + ", ".join(f"Sprint number {n:02d} of the long…" for n in range(2, 14)) + ".")
+        + ", ".join(f"Sprint number {n:02d} of the long…" for n in range(2, 14))
+        + "."
+    )
     assert len(build_report(summary, max_sprints=3)["checklists"][0]["matrix"]["sprints"]) == 3
     assert len(build_report(summary, max_sprints=0)["checklists"][0]["matrix"]["sprints"]) == 1
 
@@ -245,8 +356,12 @@ def test_check():
     assert_golden("check.json", result_json(result))
     assert_golden("check.github.txt", github_annotations(result))
     assert_golden("check-long.json", result_json(evaluate(long_history())))
-    assert_golden("verdicts.txt", "".join(f"{phase}: {verdict.exit_code} {[f.rule for f in verdict.findings]}\n"
-                                          for phase, verdict in verdicts(summary).items()))
+    assert_golden(
+        "verdicts.txt",
+        "".join(
+            f"{phase}: {verdict.exit_code} {[f.rule for f in verdict.findings]}\n" for phase, verdict in verdicts(summary).items()
+        ),
+    )
 
 
 def choice_history():
@@ -255,28 +370,65 @@ def choice_history():
     only the text item is answered."""
     from kundencheck.core.checklist import checklist_from_dict
 
-    checklist = checklist_from_dict({
-        "format": 1, "id": "care", "title": "Client care & more", "phase": "care", "language": "en", "version": "2",
-        "items": [
-            {"id": "contact", "question": "Did we talk?", "why": "Talk.", "kind": "traffic-light", "key_signal": True,
-             "title": "contact"},
-            {"id": "handover", "question": "Is the handover done?", "why": "Handover.", "kind": "choice",
-             "options": [{"id": "yes", "label": "Yes, fully done", "band": "green"},
-                         {"id": "partly", "label": "Only partly", "band": "amber"},
-                         {"id": "no", "label": "Not at all, the client never answered our mails", "band": "red"}]},
-            {"id": "lesson", "question": "What did we learn?", "why": "Learn.", "kind": "text", "required": False},
-            {"id": "next", "question": "When is the next review?", "why": "Plan.", "kind": "date", "required": False},
-        ]}, "care.en.toml")
+    checklist = checklist_from_dict(
+        {
+            "format": 1,
+            "id": "care",
+            "title": "Client care & more",
+            "phase": "care",
+            "language": "en",
+            "version": "2",
+            "items": [
+                {
+                    "id": "contact",
+                    "question": "Did we talk?",
+                    "why": "Talk.",
+                    "kind": "traffic-light",
+                    "key_signal": True,
+                    "title": "contact",
+                },
+                {
+                    "id": "handover",
+                    "question": "Is the handover done?",
+                    "why": "Handover.",
+                    "kind": "choice",
+                    "options": [
+                        {"id": "yes", "label": "Yes, fully done", "band": "green"},
+                        {"id": "partly", "label": "Only partly", "band": "amber"},
+                        {"id": "no", "label": "Not at all, the client never answered our mails", "band": "red"},
+                    ],
+                },
+                {"id": "lesson", "question": "What did we learn?", "why": "Learn.", "kind": "text", "required": False},
+                {"id": "next", "question": "When is the next review?", "why": "Plan.", "kind": "date", "required": False},
+            ],
+        },
+        "care.en.toml",
+    )
     w = [W10, W12, W14]
     runs = [
-        make("c1", "S1", w[0], Answer("contact", "green"), Answer("handover", "no", "mails unanswered"),
-             Answer("next", W12), phase="care"),
-        make("c2", "S1", w[0], Answer("contact", "red", "nobody called"), Answer("handover", "yes"),
-             Answer("lesson", "Call more\tOften\x1b[31m"), author=JONAS, minute=10, phase="care"),
+        make(
+            "c1",
+            "S1",
+            w[0],
+            Answer("contact", "green"),
+            Answer("handover", "no", "mails unanswered"),
+            Answer("next", W12),
+            phase="care",
+        ),
+        make(
+            "c2",
+            "S1",
+            w[0],
+            Answer("contact", "red", "nobody called"),
+            Answer("handover", "yes"),
+            Answer("lesson", "Call more\tOften\x1b[31m"),
+            author=JONAS,
+            minute=10,
+            phase="care",
+        ),
         make("c3", "S2", w[1], Answer("lesson", "only text this time"), phase="care"),
         make("c4", "S3", w[2], Answer("contact", "amber", "once"), Answer("handover", "partly"), phase="care"),
-        make("c5", "S3", w[2], Answer("contact", "green"), Answer("handover", "no"), author=JONAS, minute=10,
-             phase="care"),
+        make("c5", "S3", w[2], Answer("contact", "green"), Answer("handover", "no"), author=JONAS, minute=10, phase="care"),
     ]
     for run in runs:
         run.checklist = "care"
@@ -298,9 +450,18 @@ def test_reports_of_every_kind_of_item():
 def test_a_report_of_text_answers_only_has_no_matrix():
     from kundencheck.core.checklist import checklist_from_dict
 
-    notes = checklist_from_dict({"format": 1, "id": "notes", "title": "Notes", "phase": "notes", "language": "en",
-                                 "version": "1", "items": [{"id": "lesson", "question": "Learnt?", "why": "W.",
-                                                            "kind": "text"}]}, "notes.en.toml")
+    notes = checklist_from_dict(
+        {
+            "format": 1,
+            "id": "notes",
+            "title": "Notes",
+            "phase": "notes",
+            "language": "en",
+            "version": "1",
+            "items": [{"id": "lesson", "question": "Learnt?", "why": "W.", "kind": "text"}],
+        },
+        "notes.en.toml",
+    )
     run = make("t1", "S1", W10, Answer("lesson", "much"), phase="notes")
     report = build_report(summarize([run], today=W10, current_phase="notes", checklists={"notes": notes}))
     assert "\n<p>No traffic-light or scale items answered.</p>\n" in report_html(report)

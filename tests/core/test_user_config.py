@@ -44,9 +44,13 @@ def test_a_whole_file(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text(GOOD, encoding="utf-8")
     config = load_user_config(path)
-    assert config == UserConfig(language="de", theme="textual-light", keys={"next-item": "ctrl+n,down", "quit": "q"},
-                                push={"/home/erika/work/shop": True, "/home/erika/work/other": False},
-                                source=config.source)
+    assert config == UserConfig(
+        language="de",
+        theme="textual-light",
+        keys={"next-item": "ctrl+n,down", "quit": "q"},
+        push={"/home/erika/work/shop": True, "/home/erika/work/other": False},
+        source=config.source,
+    )
     assert config.source == str(path) and config.text == GOOD
     assert user_config_from_dict({}).text == ""
     (tmp_path / "big.toml").write_text("#" * 1_000_001, encoding="utf-8")
@@ -82,27 +86,30 @@ def error(text: str) -> UserConfigError:
     return info.value
 
 
-THEME = "must be a Textual theme name such as \"textual-dark\" or \"ansi-light\"."
-KEY = "must be a key such as \"ctrl+n\" or \"j\", or several separated by commas (\"j,down\")."
+THEME = 'must be a Textual theme name such as "textual-dark" or "ansi-light".'
+KEY = 'must be a key such as "ctrl+n" or "j", or several separated by commas ("j,down").'
 
 
-@pytest.mark.parametrize("text, key, line, allowed", [
-    ('color = "red"\n', "color", 1, "unknown key. Allowed keys: keys, language, push, theme."),
-    ('\nlanguage = "fr"\n', "language", 2, "'fr' is not supported. Allowed: \"de\", \"en\"."),
-    ("language = 1\n", "language", 1, "1 is not supported. Allowed: \"de\", \"en\"."),
-    ('theme = "Dark Mode"\n', "theme", 1, THEME),
-    ("theme = 3\n", "theme", 1, THEME),
-    ('theme = "' + "a" * 65 + '"\n', "theme", 1, THEME),
-    ('keys = "j"\n', "keys", 1, "must be a table ([keys]) of binding-id = \"key\" pairs."),
-    ('[keys]\nquit = "ctrl+q"\n"Next Item" = "n"\n', "keys.Next Item", 3, KEY),
-    ('[keys]\nquit = 1\n', "keys.quit", 2, KEY),
-    ('[keys]\nquit = ""\n', "keys.quit", 2, KEY),
-    ('[keys]\nquit = "q,"\n', "keys.quit", 2, KEY),
-    ('[keys]\nquit = "ctrl q"\n', "keys.quit", 2, KEY),
-    ('[keys]\nquit = "' + "x" * 41 + '"\n', "keys.quit", 2, KEY),
-    ('push = true\n', "push", 1, "must be a table ([push]) of \"repository folder\" = true or false."),
-    ('[push]\n"/srv/shop" = "yes"\n', "push./srv/shop", 1, "must be true (push after each commit) or false (never)."),
-])
+@pytest.mark.parametrize(
+    "text, key, line, allowed",
+    [
+        ('color = "red"\n', "color", 1, "unknown key. Allowed keys: keys, language, push, theme."),
+        ('\nlanguage = "fr"\n', "language", 2, '\'fr\' is not supported. Allowed: "de", "en".'),
+        ("language = 1\n", "language", 1, '1 is not supported. Allowed: "de", "en".'),
+        ('theme = "Dark Mode"\n', "theme", 1, THEME),
+        ("theme = 3\n", "theme", 1, THEME),
+        ('theme = "' + "a" * 65 + '"\n', "theme", 1, THEME),
+        ('keys = "j"\n', "keys", 1, 'must be a table ([keys]) of binding-id = "key" pairs.'),
+        ('[keys]\nquit = "ctrl+q"\n"Next Item" = "n"\n', "keys.Next Item", 3, KEY),
+        ("[keys]\nquit = 1\n", "keys.quit", 2, KEY),
+        ('[keys]\nquit = ""\n', "keys.quit", 2, KEY),
+        ('[keys]\nquit = "q,"\n', "keys.quit", 2, KEY),
+        ('[keys]\nquit = "ctrl q"\n', "keys.quit", 2, KEY),
+        ('[keys]\nquit = "' + "x" * 41 + '"\n', "keys.quit", 2, KEY),
+        ("push = true\n", "push", 1, 'must be a table ([push]) of "repository folder" = true or false.'),
+        ('[push]\n"/srv/shop" = "yes"\n', "push./srv/shop", 1, "must be true (push after each commit) or false (never)."),
+    ],
+)
 def test_each_problem_names_file_line_key_and_what_is_allowed(text, key, line, allowed):
     problem = error(text)
     message = str(problem)
@@ -124,8 +131,11 @@ def test_names_at_their_limits():
 
 
 def test_check_against_the_uis_lists():
-    config = user_config_from_dict({"theme": "nord", "keys": {"quit": "q", "next-item": "n"}}, "u.toml",
-                                   text='theme = "nord"\n[keys]\nquit = "q"\nnext-item = "n"\n')
+    config = user_config_from_dict(
+        {"theme": "nord", "keys": {"quit": "q", "next-item": "n"}},
+        "u.toml",
+        text='theme = "nord"\n[keys]\nquit = "q"\nnext-item = "n"\n',
+    )
     check_against(config)  # nothing to check against
     check_against(config, themes=["nord", "dracula"], binding_ids=["quit", "next-item", "back"])
     with pytest.raises(UserConfigError) as info:
@@ -142,11 +152,17 @@ def test_check_against_the_uis_lists():
     check_against(UserConfig(), themes=["dracula"], binding_ids=["quit"])
 
 
-@pytest.mark.parametrize("flag, suggests, accepted, decision", [
-    (True, False, None, PushDecision(True, PUSH_FLAG)), (False, True, True, PushDecision(False, PUSH_FLAG)),
-    (None, False, True, PushDecision(False, PUSH_NOT_SUGGESTED)), (None, True, None, PushDecision(False, PUSH_UNANSWERED)),
-    (None, True, True, PushDecision(True, PUSH_ACCEPTED)), (None, True, False, PushDecision(False, PUSH_DECLINED)),
-])
+@pytest.mark.parametrize(
+    "flag, suggests, accepted, decision",
+    [
+        (True, False, None, PushDecision(True, PUSH_FLAG)),
+        (False, True, True, PushDecision(False, PUSH_FLAG)),
+        (None, False, True, PushDecision(False, PUSH_NOT_SUGGESTED)),
+        (None, True, None, PushDecision(False, PUSH_UNANSWERED)),
+        (None, True, True, PushDecision(True, PUSH_ACCEPTED)),
+        (None, True, False, PushDecision(False, PUSH_DECLINED)),
+    ],
+)
 def test_decide_push(flag, suggests, accepted, decision):
     assert decide_push(flag, suggests, accepted) == decision
     assert decide_push(flag, suggests, accepted).suggested is decision.suggested
@@ -160,7 +176,7 @@ def test_with_push_choice_keeps_everything_else():
     assert again == '# mine\nlanguage = "de"  # German\n\n[push]\n"/srv/shop" = true\n"/srv/web" = false\n'
     assert with_push_choice(again, "/srv/shop", False).count("/srv/shop") == 1
     assert '"/srv/shop" = false' in with_push_choice(again, "/srv/shop", False)
-    assert with_push_choice('push = 1\n', "/a", True) == '\n[push]\n"/a" = true\n'
+    assert with_push_choice("push = 1\n", "/a", True) == '\n[push]\n"/a" = true\n'
 
 
 def test_effective_language_and_where_it_comes_from(monkeypatch):
@@ -173,12 +189,21 @@ def test_effective_language_and_where_it_comes_from(monkeypatch):
     assert effective_language(None, None) == ("de", "environment")
 
 
-@pytest.mark.parametrize("environ, language", [
-    ({}, None), ({"LANG": "de_DE.UTF-8"}, "de"), ({"LANG": "DE"}, "de"), ({"LANG": "en_GB.UTF-8"}, "en"),
-    ({"LANG": "C.UTF-8"}, None), ({"LANGUAGE": "fr:de:en"}, "de"), ({"LANGUAGE": "fr", "LC_ALL": "en_US"}, "en"),
-    ({"LC_ALL": "fr_FR", "LC_MESSAGES": "de_CH.utf8", "LANG": "en_US"}, "de"),
-    ({"LANGUAGE": "en", "LC_ALL": "de_DE"}, "en"), ({"LC_MESSAGES": "fr", "LANG": "de.UTF-8"}, "de"),
-])
+@pytest.mark.parametrize(
+    "environ, language",
+    [
+        ({}, None),
+        ({"LANG": "de_DE.UTF-8"}, "de"),
+        ({"LANG": "DE"}, "de"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),
+        ({"LANG": "C.UTF-8"}, None),
+        ({"LANGUAGE": "fr:de:en"}, "de"),
+        ({"LANGUAGE": "fr", "LC_ALL": "en_US"}, "en"),
+        ({"LC_ALL": "fr_FR", "LC_MESSAGES": "de_CH.utf8", "LANG": "en_US"}, "de"),
+        ({"LANGUAGE": "en", "LC_ALL": "de_DE"}, "en"),
+        ({"LC_MESSAGES": "fr", "LANG": "de.UTF-8"}, "de"),
+    ],
+)
 def test_language_from_environment(environ, language, monkeypatch):
     assert language_from_environment(environ) == language
     monkeypatch.setattr(os, "environ", environ)

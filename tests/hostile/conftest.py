@@ -24,7 +24,9 @@ MARKUP_LINE = "Mk [bold]fett[/] [/foo] [link=x]Link [@click=app.quit]Klick"
 
 #: Terminal control: colour, OSC title (BEL- and ST-terminated), clear screen, cursor moves,
 #: carriage return, backspace, NUL, DEL, an 8-bit CSI, a bidi override.
-CONTROL = "\x1b[31mROT\x1b[0m \x1b]0;pwned\x07 \x1b]2;pwned\x1b\\ \x1b[2J\x1b[H cr\rBS\x08\x08 nul\x00 del\x7f csi\x9b31m rlo\u202e"
+CONTROL = (
+    "\x1b[31mROT\x1b[0m \x1b]0;pwned\x07 \x1b]2;pwned\x1b\\ \x1b[2J\x1b[H cr\rBS\x08\x08 nul\x00 del\x7f csi\x9b31m rlo\u202e"
+)
 #: Bytes that must never reach a terminal from text a person or a file supplied.
 FORBIDDEN = ("\x1b", "\r", "\x08", "\x00", "\x7f", "\x9b", "\u202e", "\x07")
 
@@ -37,7 +39,9 @@ def toml_str(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
-def hostile_checklist(text: str = MARKUP_LINE, *, items: int = 0, question_extra: str = "", cid: str = "build", phase: str = "build") -> str:
+def hostile_checklist(
+    text: str = MARKUP_LINE, *, items: int = 0, question_extra: str = "", cid: str = "build", phase: str = "build"
+) -> str:
     """A valid checklist in which every free text (title, description, question, why, scale
     labels, option labels) carries ``text``; one item of each kind, then ``items`` more
     traffic-light items."""
@@ -72,7 +76,7 @@ def hostile_checklist(text: str = MARKUP_LINE, *, items: int = 0, question_extra
         f"question = {q('Auswahl ' + text)}",
         f"why = {q('Warum ' + text)}",
         'kind = "choice"',
-        f"options = [{{ id = \"yes\", label = {q('Ja ' + text)} }}, {{ id = \"no\", label = {q('Nein ' + text)} }}]",
+        f'options = [{{ id = "yes", label = {q("Ja " + text)} }}, {{ id = "no", label = {q("Nein " + text)} }}]',
         "",
         "[[items]]",
         'id = "when"',
@@ -88,8 +92,14 @@ def hostile_checklist(text: str = MARKUP_LINE, *, items: int = 0, question_extra
         'kind = "text"',
     ]
     for n in range(items):
-        lines += ["", "[[items]]", f'id = "extra-{n}"', f"question = {q(f'Frage {n} ' + text)}",
-                  f"why = {q('Warum ' + text)}", 'kind = "traffic-light"']
+        lines += [
+            "",
+            "[[items]]",
+            f'id = "extra-{n}"',
+            f"question = {q(f'Frage {n} ' + text)}",
+            f"why = {q('Warum ' + text)}",
+            'kind = "traffic-light"',
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -108,20 +118,55 @@ def set_author(repo: Path, name: str, email: str = "mallory@example.com") -> Non
     git(repo, "config", "user.email", email)
 
 
-def hand_written_run(run_id: str, sprint: str, author: str, note: str, *, phase: str = "build",
-                     checklist: str = "build", started: str = "2026-11-13T09:00:00+01:00") -> str:
+def hand_written_run(
+    run_id: str,
+    sprint: str,
+    author: str,
+    note: str,
+    *,
+    phase: str = "build",
+    checklist: str = "build",
+    started: str = "2026-11-13T09:00:00+01:00",
+) -> str:
     """An answers file as a person could write it by hand (escapes and all): light red with a
     note and an action, mood 2 with a note, design yes."""
     q = toml_str
-    return "\n".join([
-        "schema = 1", f'id = "{run_id}"', f'checklist = "{checklist}"', 'checklist_version = "1.0"',
-        f'phase = "{phase}"', 'language = "en"', f"sprint = {q(sprint)}", f"author = {q(author)}",
-        f"started = {started}", f"finished = {started}", "",
-        "[[answers]]", 'item = "light"', 'status = "red"', f"note = {q(note)}",
-        "[answers.action]", f"what = {q('Tun ' + note)}", f"owner = {q(author)}", "due = 2026-11-20", "",
-        "[[answers]]", 'item = "mood"', "value = 2", f"note = {q(note)}", "",
-        "[[answers]]", 'item = "design"', 'value = "yes"', "",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "schema = 1",
+                f'id = "{run_id}"',
+                f'checklist = "{checklist}"',
+                'checklist_version = "1.0"',
+                f'phase = "{phase}"',
+                'language = "en"',
+                f"sprint = {q(sprint)}",
+                f"author = {q(author)}",
+                f"started = {started}",
+                f"finished = {started}",
+                "",
+                "[[answers]]",
+                'item = "light"',
+                'status = "red"',
+                f"note = {q(note)}",
+                "[answers.action]",
+                f"what = {q('Tun ' + note)}",
+                f"owner = {q(author)}",
+                "due = 2026-11-20",
+                "",
+                "[[answers]]",
+                'item = "mood"',
+                "value = 2",
+                f"note = {q(note)}",
+                "",
+                "[[answers]]",
+                'item = "design"',
+                'value = "yes"',
+                "",
+            ]
+        )
+        + "\n"
+    )
 
 
 def commit_hand_written(repo: Path, content: str, run_id: str, year: str = "2026") -> Path:
@@ -141,8 +186,16 @@ def screen_text(app) -> str:
     from rich.console import Console
 
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
     console.print(app.screen._compositor.render_update(full=True))
     return console.export_text(styles=False)
 

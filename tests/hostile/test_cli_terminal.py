@@ -40,8 +40,15 @@ def in_terminal(*args: str, cwd: Path, env: dict[str, str] | None = None, timeou
     modes = termios.tcgetattr(follower)
     modes[1] &= ~termios.ONLCR  # keep "\n" as written: a "\r" in the output is then one that leaked
     termios.tcsetattr(follower, termios.TCSANOW, modes)
-    process = subprocess.Popen([*KUNDENCHECK, *args], cwd=cwd, stdin=follower, stdout=follower, stderr=follower,
-                               env={**os.environ, "TERM": "dumb", "COLUMNS": "100", **(env or {})}, close_fds=True)
+    process = subprocess.Popen(
+        [*KUNDENCHECK, *args],
+        cwd=cwd,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env={**os.environ, "TERM": "dumb", "COLUMNS": "100", **(env or {})},
+        close_fds=True,
+    )
     os.close(follower)
     output, deadline = b"", time.monotonic() + timeout
     try:
@@ -107,8 +114,13 @@ def test_a_directory_option_naming_a_file_with_escapes(repo, escaped_file):
 
 def test_kundencheck_errors_about_typed_names_are_clean_too(repo):
     """Not click's: kundencheck's own usage errors quoting a phase, a sprint or an item."""
-    for args in (["run", TYPED], ["answer", TYPED, "--template"], ["log", "--phase", TYPED],
-                 ["log", "--item", TYPED], ["phase", TYPED]):
+    for args in (
+        ["run", TYPED],
+        ["answer", TYPED, "--template"],
+        ["log", "--phase", TYPED],
+        ["log", "--item", TYPED],
+        ["phase", TYPED],
+    ):
         status, output = in_terminal(*args, cwd=repo)
         assert status in (0, 2), (args, output)
         assert_clean(output, " ".join(args))
@@ -147,8 +159,17 @@ def hostile_history(repo: Path) -> Path:
     set_author(repo, "Mallory " + CONTROL.replace("\x00", ""))  # git config cannot hold NUL
     for n in range(2):
         run_id = f"2026111{n}T080000Z-build-m-00000{n}"
-        commit_hand_written(repo, hand_written_run(run_id, f"S{n} {CONTROL}", f"M {CONTROL} <m@example.com>",
-                                                   f"Note {CONTROL}", started=f"2026-11-1{n}T09:00:00+01:00"), run_id)
+        commit_hand_written(
+            repo,
+            hand_written_run(
+                run_id,
+                f"S{n} {CONTROL}",
+                f"M {CONTROL} <m@example.com>",
+                f"Note {CONTROL}",
+                started=f"2026-11-1{n}T09:00:00+01:00",
+            ),
+            run_id,
+        )
     return repo
 
 

@@ -62,15 +62,38 @@ fi
 exec "$real" "$@"
 """
 
-ANSWERS = (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
-           ("expectations-match", "green"), ("self-critical", "Fault-tolerant"))
+ANSWERS = (
+    ("client-contacted", "green"),
+    ("team-mood", 4),
+    ("own-design", "no"),
+    ("expectations-match", "green"),
+    ("self-critical", "Fault-tolerant"),
+)
 
 #: (subcommand, which call of it) for each step, in the order the protocol runs them.
-HEAD_STEPS = [("ls-tree", 1), ("hash-object", 1), ("hook", 1), ("cat-file", 1), ("mktree", 1),
-              ("commit-tree", 1), ("cat-file", 2), ("hash-object", 2), ("update-index", 1),
-              ("update-ref", 1), ("cat-file", 3)]
-BRANCH_STEPS = [("ls-tree", 1), ("hash-object", 1), ("hook", 1), ("cat-file", 1), ("mktree", 1),
-                ("commit-tree", 1), ("update-ref", 1), ("cat-file", 2)]
+HEAD_STEPS = [
+    ("ls-tree", 1),
+    ("hash-object", 1),
+    ("hook", 1),
+    ("cat-file", 1),
+    ("mktree", 1),
+    ("commit-tree", 1),
+    ("cat-file", 2),
+    ("hash-object", 2),
+    ("update-index", 1),
+    ("update-ref", 1),
+    ("cat-file", 3),
+]
+BRANCH_STEPS = [
+    ("ls-tree", 1),
+    ("hash-object", 1),
+    ("hook", 1),
+    ("cat-file", 1),
+    ("mktree", 1),
+    ("commit-tree", 1),
+    ("update-ref", 1),
+    ("cat-file", 2),
+]
 IN_PROCESS = ["fail", "hang", "killed", "done-then-killed"]
 KILLING = ["kill-kundencheck", "done-then-kill-kundencheck"]
 TIMEOUT = 2.0
@@ -151,7 +174,9 @@ def next_kundencheck_looks(repo: Path) -> None:
     """What the next kundencheck run does first: finish or undo a commit left half-done by a
     killed one, sweep its files. Before that, git itself respects the lock it left."""
     if (repo / ".git" / "index.lock").exists():
-        attempt = subprocess.run(["git", "commit", "-q", "-m", "the user's commit"], cwd=repo, capture_output=True, text=True, check=False)
+        attempt = subprocess.run(
+            ["git", "commit", "-q", "-m", "the user's commit"], cwd=repo, capture_output=True, text=True, check=False
+        )
         assert attempt.returncode != 0 and "index.lock" in attempt.stderr
     with GitStore.open(repo) as store:
         store.check_ready()
@@ -161,8 +186,17 @@ def assert_invariants(repo: Path, before: dict, run_id: str, *, team_branch: str
     """The invariants after a fault; returns "committed" or "draft"."""
     after = snapshot(repo)
     git_dir = repo / ".git"
-    stray = [p.name for p in [git_dir / "index.lock", git_dir / "index.kundencheck", git_dir / "index.kundencheck.lock",
-                              git_dir / "kundencheck" / "commit.journal", *git_dir.glob("KUNDENCHECK_MSG.*")] if p.exists()]
+    stray = [
+        p.name
+        for p in [
+            git_dir / "index.lock",
+            git_dir / "index.kundencheck",
+            git_dir / "index.kundencheck.lock",
+            git_dir / "kundencheck" / "commit.journal",
+            *git_dir.glob("KUNDENCHECK_MSG.*"),
+        ]
+        if p.exists()
+    ]
     stray += [name for name in after["files"] if name.endswith(".tmp")]
     assert not stray, f"left behind: {stray}"
     assert after["branch"] == before["branch"]
@@ -171,8 +205,9 @@ def assert_invariants(repo: Path, before: dict, run_id: str, *, team_branch: str
     old = next((line.split()[1] for line in before["refs"].splitlines() if line.split()[0] == target), None)
     new = next((line.split()[1] for line in after["refs"].splitlines() if line.split()[0] == target), None)
     # Other refs stay; a push moves the remote-tracking branch of the target, to the commit.
-    other_refs = lambda refs: [line for line in refs.splitlines()
-                               if line.split()[0] != target and not line.startswith("refs/remotes/")]
+    other_refs = lambda refs: [
+        line for line in refs.splitlines() if line.split()[0] != target and not line.startswith("refs/remotes/")
+    ]
     assert other_refs(after["refs"]) == other_refs(before["refs"])
     if new == old:
         outcome = "draft"
@@ -290,8 +325,14 @@ def test_git_misbehaving_at_a_step_of_a_commit_onto_a_team_branch(busy_repo, tmp
 
 
 def _commit_in_child(repo: Path, env: dict[str, str], *, push: bool = False) -> tuple[int, str]:
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(repo), str(TIMEOUT), "push" if push else "no"],
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(repo), str(TIMEOUT), "push" if push else "no"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     return proc.returncode, proc.stdout
 
 
@@ -312,7 +353,9 @@ def test_kundencheck_killed_at_a_step_of_a_commit(busy_repo, tmp_path, sub, nth,
 
 
 @pytest.mark.parametrize("mode", KILLING)
-@pytest.mark.parametrize(("sub", "nth"), [("commit-tree", 1), ("update-ref", 1), ("cat-file", 2)], ids=["commit-tree", "update-ref", "read-back"])
+@pytest.mark.parametrize(
+    ("sub", "nth"), [("commit-tree", 1), ("update-ref", 1), ("cat-file", 2)], ids=["commit-tree", "update-ref", "read-back"]
+)
 def test_kundencheck_killed_at_a_step_of_a_commit_onto_a_team_branch(busy_repo, tmp_path, sub, nth, mode):
     (busy_repo / ".kundencheck" / "config.toml").write_text('[storage]\nbranch = "kundencheck"\n')
     git(busy_repo, "branch", "kundencheck")
@@ -340,7 +383,9 @@ def shared(busy_repo: Path, tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("mode", [*IN_PROCESS, *KILLING])
-def test_a_push_that_fails_hangs_or_is_killed_keeps_the_commit_and_says_what_works(busy_repo, shared, tmp_path, monkeypatch, mode):
+def test_a_push_that_fails_hangs_or_is_killed_keeps_the_commit_and_says_what_works(
+    busy_repo, shared, tmp_path, monkeypatch, mode
+):
     wrapper, folder = make_wrapper(tmp_path)
     before = snapshot(busy_repo)
     remote_before = git(shared, "rev-parse", "main").strip()
@@ -372,7 +417,9 @@ TEAM_PUSH_STEPS = [("push", 1), ("fetch", 1), ("merge-tree", 1), ("commit-tree",
 
 @pytest.mark.parametrize("mode", ["fail", "hang", "done-then-killed", "kill-kundencheck"])
 @pytest.mark.parametrize(("sub", "nth"), TEAM_PUSH_STEPS, ids=[f"{s}#{n}" for s, n in TEAM_PUSH_STEPS])
-def test_a_team_branch_push_racing_another_clone_with_a_fault_at_each_step(busy_repo, shared, tmp_path, monkeypatch, sub, nth, mode):
+def test_a_team_branch_push_racing_another_clone_with_a_fault_at_each_step(
+    busy_repo, shared, tmp_path, monkeypatch, sub, nth, mode
+):
     """Another clone pushed to the answers branch first: kundencheck fetches, merges and pushes
     again, and a fault at any of those steps keeps the commit, leaves the branch at the
     commit or a merge holding it, and `kundencheck push` (the advice) finishes the job."""
@@ -384,8 +431,9 @@ def test_a_team_branch_push_racing_another_clone_with_a_fault_at_each_step(busy_
     git(tmp_path, "clone", "-q", str(shared), str(other))
     (other / ".kundencheck" / "config.toml").write_text(config)
     with GitStore.open(other) as store:
-        store.commit_file(f"{answers_mod.ANSWERS_DIR}/2026/theirs.toml", b"schema = 1\n", "kundencheck: theirs",
-                          ref="refs/heads/kundencheck")
+        store.commit_file(
+            f"{answers_mod.ANSWERS_DIR}/2026/theirs.toml", b"schema = 1\n", "kundencheck: theirs", ref="refs/heads/kundencheck"
+        )
         store.push(ref="kundencheck")
     theirs = git(shared, "rev-parse", "kundencheck").strip()
     wrapper, folder = make_wrapper(tmp_path)
@@ -404,7 +452,8 @@ def test_a_team_branch_push_racing_another_clone_with_a_fault_at_each_step(busy_
     ours = [line.split("\t")[1] for line in git(busy_repo, "ls-tree", "-r", "kundencheck").splitlines() if run_id in line]
     assert len(ours) == 1, "our run is on the answers branch, once"
     stray = [p.name for p in (busy_repo / ".git").glob("KUNDENCHECK_MSG.*")] + [
-        p.name for p in (busy_repo / ".git").glob("index.*")]
+        p.name for p in (busy_repo / ".git").glob("index.*")
+    ]
     assert not stray
     result = CliRunner().invoke(main, ["-C", str(busy_repo), "push"], catch_exceptions=False)
     assert result.exit_code == 0, result.output

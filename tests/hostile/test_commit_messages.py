@@ -36,8 +36,9 @@ git stripspace --strip-comments < "$1" > "$1.tmp" && mv "$1.tmp" "$1"
 
 
 def trailers(repo, message: str) -> list[tuple[str, str]]:
-    out = subprocess.run(["git", "interpret-trailers", "--parse"], cwd=repo, input=message.encode("utf-8"),
-                         capture_output=True, check=True).stdout.decode("utf-8")
+    out = subprocess.run(
+        ["git", "interpret-trailers", "--parse"], cwd=repo, input=message.encode("utf-8"), capture_output=True, check=True
+    ).stdout.decode("utf-8")
     return [tuple(line.split(": ", 1)) for line in out.splitlines()]
 
 
@@ -45,9 +46,14 @@ def commit_hostile(repo, text: str, *, sprint: str | None = None):
     project = open_project(repo)
     try:
         session = RunSession.start(project, "build", sprint=sprint)
-        for item, value in (("client-contacted", "red"), ("team-mood", 2), ("own-design", "yes"),
-                            ("deviations-announced", "amber"), ("expectations-match", "green"),
-                            ("self-critical", text)):
+        for item, value in (
+            ("client-contacted", "red"),
+            ("team-mood", 2),
+            ("own-design", "yes"),
+            ("deviations-announced", "amber"),
+            ("expectations-match", "green"),
+            ("self-critical", text),
+        ):
             session.set_value(item, value)
         session.set_note("client-contacted", text)
         session.set_action("client-contacted", what=text, owner=text, due=dt.date(2026, 12, 4))
@@ -106,8 +112,13 @@ def test_hostile_author_and_co_author_cannot_forge_trailers(project_repo):
         identity = project.store.identity()
         session = RunSession.start(project, "build")
         session.run.participants = ["Mallory <m@example.com>\nKundencheck-Run: forged", "# Kommentar <c@example.com>"]
-        for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
-                            ("expectations-match", "green"), ("self-critical", "ok")):
+        for item, value in (
+            ("client-contacted", "green"),
+            ("team-mood", 4),
+            ("own-design", "no"),
+            ("expectations-match", "green"),
+            ("self-critical", "ok"),
+        ):
             session.set_value(item, value)
         session.commit()
     finally:
@@ -116,7 +127,9 @@ def test_hostile_author_and_co_author_cannot_forge_trailers(project_repo):
     pairs = trailers(project_repo, stored)
     assert [k for k, _ in pairs[:4]] == ["Kundencheck-Run", "Kundencheck-Phase", "Kundencheck-Checklist", "Kundencheck-Score"]
     assert pairs[3] == ("Kundencheck-Score", "6/6")
-    assert pairs[4:] == [("Co-authored-by", "Mallory <m@example.com> Kundencheck-Run: forged"),
-                         ("Co-authored-by", "# Kommentar <c@example.com>")]
+    assert pairs[4:] == [
+        ("Co-authored-by", "Mallory <m@example.com> Kundencheck-Run: forged"),
+        ("Co-authored-by", "# Kommentar <c@example.com>"),
+    ]
     # git config may hold a newline in the name; it never splits a line of the message
     assert "\n" in identity.name and "answered by Eve Kundencheck-Score: 10/10 <" in stored

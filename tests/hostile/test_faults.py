@@ -24,6 +24,7 @@ from tests.hostile.conftest import flat, screen_text
 
 def app_for(project):
     """The app on the project's build checklist (works with either factory signature)."""
+
     def make(*args):
         draft = args[-1] if args else None
         return RunSession.start(project, "build", draft=draft)
@@ -39,7 +40,9 @@ def small_disk(project_repo):
     """A 64 KiB tmpfs mounted over the repository's drafts folder; unmounted afterwards."""
     drafts = project_repo / ".git" / "kundencheck" / "drafts"
     drafts.mkdir(parents=True)
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(drafts)], capture_output=True, text=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(drafts)], capture_output=True, text=True, check=False
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -85,7 +88,12 @@ async def test_a_full_disk_keeps_the_last_draft_says_so_and_the_run_goes_on(proj
         await pilot.press("1")
         await pilot.pause()
         back = answers_file.loads(draft.read_bytes())
-        assert [back.answer(i).value for i in ("client-contacted", "team-mood", "own-design", "expectations-match")] == ["green", 4, "no", "green"]
+        assert [back.answer(i).value for i in ("client-contacted", "team-mood", "own-design", "expectations-match")] == [
+            "green",
+            4,
+            "no",
+            "green",
+        ]
         assert "Could not save the draft" not in flat(screen_text(app))
         assert app.is_running
         await pilot.press("ctrl+q", "y")
@@ -118,8 +126,13 @@ async def test_a_hanging_commit_hook_is_stopped_the_tui_stays_responsive_and_the
     app = app_for(project)
     async with app.run_test(size=(100, 30)) as pilot:
         session = app.session
-        for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
-                            ("expectations-match", "green"), ("self-critical", "ok")):
+        for item, value in (
+            ("client-contacted", "green"),
+            ("team-mood", 4),
+            ("own-design", "no"),
+            ("expectations-match", "green"),
+            ("self-critical", "ok"),
+        ):
             session.set_value(item, value)
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -33,31 +33,51 @@ TEN_MB = 10 * 1024 * 1024
 
 
 def draft_text() -> str:
-    return (f'schema = 1\nid = "{DRAFT_ID}"\nchecklist = "build"\nchecklist_version = "test-1"\nphase = "build"\n'
-            'language = "en"\nsprint = "2026-W48"\nauthor = "Erika Mustermann <erika@example.com>"\n'
-            'started = 2026-11-27T09:30:00+01:00\n\n[[answers]]\nitem = "client-contacted"\nstatus = "green"\n')
+    return (
+        f'schema = 1\nid = "{DRAFT_ID}"\nchecklist = "build"\nchecklist_version = "test-1"\nphase = "build"\n'
+        'language = "en"\nsprint = "2026-W48"\nauthor = "Erika Mustermann <erika@example.com>"\n'
+        'started = 2026-11-27T09:30:00+01:00\n\n[[answers]]\nitem = "client-contacted"\nstatus = "green"\n'
+    )
 
 
 def filled_text() -> str:
-    return ('schema = 1\nphase = "build"\nsprint = "2026-W48"\n\n'
-            '[[answers]]\nitem = "client-contacted"\nstatus = "green"\n\n'
-            '[[answers]]\nitem = "team-mood"\nvalue = 4\n\n'
-            '[[answers]]\nitem = "own-design"\nvalue = "no"\n\n'
-            '[[answers]]\nitem = "expectations-match"\nstatus = "green"\n\n'
-            '[[answers]]\nitem = "self-critical"\nvalue = "Mehr Rückfragen, früher."\n')
+    return (
+        'schema = 1\nphase = "build"\nsprint = "2026-W48"\n\n'
+        '[[answers]]\nitem = "client-contacted"\nstatus = "green"\n\n'
+        '[[answers]]\nitem = "team-mood"\nvalue = 4\n\n'
+        '[[answers]]\nitem = "own-design"\nvalue = "no"\n\n'
+        '[[answers]]\nitem = "expectations-match"\nstatus = "green"\n\n'
+        '[[answers]]\nitem = "self-critical"\nvalue = "Mehr Rückfragen, früher."\n'
+    )
 
 
 # kind -> (where the file goes, valid content, the command that reads it, what success shows)
 KINDS = {
-    "checklist": (lambda repo, home: repo / ".kundencheck/checklists/build.en.toml",
-                  lambda: (DATA / "sprint.en.toml").read_text(), ["validate"], "build (en, version test-1, 7 items)"),
-    "answers": (lambda repo, home: repo.parent / "filled.toml", filled_text,
-                ["answer", "build", "--from", "{path}"], "Committed"),
+    "checklist": (
+        lambda repo, home: repo / ".kundencheck/checklists/build.en.toml",
+        lambda: (DATA / "sprint.en.toml").read_text(),
+        ["validate"],
+        "build (en, version test-1, 7 items)",
+    ),
+    "answers": (
+        lambda repo, home: repo.parent / "filled.toml",
+        filled_text,
+        ["answer", "build", "--from", "{path}"],
+        "Committed",
+    ),
     "draft": (lambda repo, home: repo / f".git/kundencheck/drafts/{DRAFT_ID}.toml", draft_text, ["drafts"], DRAFT_ID),
-    "project-config": (lambda repo, home: repo / ".kundencheck/config.toml",
-                       lambda: 'project = "Shop"\nclient = "Kunde GmbH"\ncadence_days = 7\n', ["status"], "status of Shop"),
-    "user-config": (lambda repo, home: home / ".config/kundencheck/config.toml",
-                    lambda: 'theme = "ansi-light"\nlanguage = "en"\n', ["config", "--show-paths"], "ansi-light (from the user config)"),
+    "project-config": (
+        lambda repo, home: repo / ".kundencheck/config.toml",
+        lambda: 'project = "Shop"\nclient = "Kunde GmbH"\ncadence_days = 7\n',
+        ["status"],
+        "status of Shop",
+    ),
+    "user-config": (
+        lambda repo, home: home / ".config/kundencheck/config.toml",
+        lambda: 'theme = "ansi-light"\nlanguage = "en"\n',
+        ["config", "--show-paths"],
+        "ansi-light (from the user config)",
+    ),
 }
 
 
@@ -66,7 +86,7 @@ def make(kind: str, defect: str, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if defect == "bad-utf8":
         lines = valid.splitlines(keepends=True)
-        path.write_bytes("".join(lines[:2]).encode() + b'# caf\xe9 \xff\xfe\n' + "".join(lines[2:]).encode())
+        path.write_bytes("".join(lines[:2]).encode() + b"# caf\xe9 \xff\xfe\n" + "".join(lines[2:]).encode())
     elif defect == "bom":
         path.write_bytes(b"\xef\xbb\xbf" + valid.encode())
     elif defect == "crlf":
@@ -118,8 +138,14 @@ CASES = [(k, d) for k in KINDS for d in DEFECTS if (k, d) in EXPECTED]
 
 def kundencheck(repo: Path, args: list[str], timeout: float = 30) -> subprocess.CompletedProcess:
     """In a child process with a time limit: for the cases that could hang (named pipes)."""
-    return subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True,
-                          text=True, timeout=timeout, stdin=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1"))
+    return subprocess.run(
+        [sys.executable, "-m", "kundencheck", "-C", str(repo), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ, NO_COLOR="1"),
+    )
 
 
 def kundencheck_here(repo: Path, args: list[str]) -> subprocess.CompletedProcess:

@@ -27,8 +27,14 @@ TARGET = f'language = "{SECRET}"\nproject = "{SECRET}"\nformat = 1\ntitle = "{SE
 
 
 def kundencheck(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True, text=True,
-                            timeout=60, stdin=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1", COLUMNS="200"))
+    result = subprocess.run(
+        [sys.executable, "-m", "kundencheck", "-C", str(repo), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ, NO_COLOR="1", COLUMNS="200"),
+    )
     output = result.stdout + result.stderr
     assert "Traceback" not in output and result.returncode != 70, output
     assert SECRET not in output, output
@@ -61,8 +67,16 @@ def one_paragraph(text: str) -> str:
 
 def test_a_config_linked_out_of_the_work_tree_is_refused_and_never_read(project_repo, outside):
     link = commit_link(project_repo, ".kundencheck/config.toml", outside)
-    for command in (["status"], ["check"], ["check", "--format", "github"], ["log"], ["answer", "build", "--template"],
-                    ["phase"], ["init", "--cadence", "7"], ["config", "--show-paths"]):
+    for command in (
+        ["status"],
+        ["check"],
+        ["check", "--format", "github"],
+        ["log"],
+        ["answer", "build", "--template"],
+        ["phase"],
+        ["init", "--cadence", "7"],
+        ["config", "--show-paths"],
+    ):
         result = kundencheck(project_repo, *command)
         assert result.returncode == 2, (command, result.stdout, result.stderr)
         said = one_paragraph(result.stdout + result.stderr)
@@ -81,15 +95,19 @@ def test_a_checklist_linked_out_of_the_work_tree_is_refused_and_never_read(proje
         assert result.returncode == 1, (command, result.stdout, result.stderr)
         assert "leads outside the work tree" in one_paragraph(result.stderr)
     # Adding a question of one's own would edit that file: refused too.
-    added = kundencheck(project_repo, "checklist", "add-item", "build", "--id", "extra", "--question", "Q?",
-                        "--why", "W.")
+    added = kundencheck(project_repo, "checklist", "add-item", "build", "--id", "extra", "--question", "Q?", "--why", "W.")
     assert added.returncode != 0 and "leads outside the work tree" in one_paragraph(added.stderr)
     # Named on the command line too (`validate .kundencheck/checklists/*.toml` in a CI job).
     named = kundencheck(project_repo, "validate", str(link))
     assert named.returncode == 1 and "leads outside the work tree" in one_paragraph(named.stderr)
     # A file outside any work tree, named on the command line, is the user's own choice: read.
-    own = subprocess.run([sys.executable, "-m", "kundencheck", "validate", str(outside)], capture_output=True, text=True,
-                         cwd=outside.parent, timeout=60)
+    own = subprocess.run(
+        [sys.executable, "-m", "kundencheck", "validate", str(outside)],
+        capture_output=True,
+        text=True,
+        cwd=outside.parent,
+        timeout=60,
+    )
     assert own.returncode == 1 and "unknown key" in own.stderr
 
 

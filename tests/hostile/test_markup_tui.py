@@ -51,8 +51,9 @@ def markup_repo(repo: Path) -> Path:
     add_checklist(repo, hostile_checklist(HOSTILE))
     set_author(repo, "Mallory " + HOSTILE.replace("\x00", ""))
     run_id = "20261113T080000Z-build-m-000001"
-    commit_hand_written(repo, hand_written_run(run_id, "S " + HOSTILE, "M " + HOSTILE + " <m@example.com>",
-                                               "Vorher " + HOSTILE), run_id)
+    commit_hand_written(
+        repo, hand_written_run(run_id, "S " + HOSTILE, "M " + HOSTILE + " <m@example.com>", "Vorher " + HOSTILE), run_id
+    )
     return repo
 
 
@@ -165,16 +166,27 @@ async def test_home_history_and_participants_show_markup_literally(markup_repo):
     from kundencheck.tui.screens.participants import ParticipantsScreen
 
     (markup_repo / ".kundencheck" / "config.toml").write_text(
-        f"project = {toml_str('Projekt ' + HOSTILE)}\nclient = {toml_str('Kunde ' + HOSTILE)}\n")
+        f"project = {toml_str('Projekt ' + HOSTILE)}\nclient = {toml_str('Kunde ' + HOSTILE)}\n"
+    )
     run_id = "20261120T080000Z-build-m-000002"
-    commit_hand_written(markup_repo, hand_written_run(run_id, "T " + HOSTILE, "N " + HOSTILE + " <n@example.com>",
-                                                      "Danach " + HOSTILE, started="2026-11-20T09:00:00+01:00"), run_id)
+    commit_hand_written(
+        markup_repo,
+        hand_written_run(
+            run_id, "T " + HOSTILE, "N " + HOSTILE + " <n@example.com>", "Danach " + HOSTILE, started="2026-11-20T09:00:00+01:00"
+        ),
+        run_id,
+    )
     (markup_repo / "work.txt").write_text("work\n")  # a commit by someone else: a recent author
     git(markup_repo, "add", "work.txt")
     git(markup_repo, "commit", "-q", "-m", "Work", f"--author=Eve {MARKUP_LINE} <eve@example.com>")
     project = open_project(markup_repo)
-    app = build_app(lambda phase, draft: RunSession.start(project, phase or "build", draft=draft),
-                    project=project, phase="build", home=True, today=lambda: dt.date(2026, 11, 27))
+    app = build_app(
+        lambda phase, draft: RunSession.start(project, phase or "build", draft=draft),
+        project=project,
+        phase="build",
+        home=True,
+        today=lambda: dt.date(2026, 11, 27),
+    )
     async with app.run_test(size=(160, 48)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -248,8 +260,11 @@ def _notify_calls():
 def test_every_notify_call_has_markup_off():
     """notify() parses markup by default; every call in the package passes markup=False."""
     calls = list(_notify_calls())
-    bad = [f"{path.relative_to(SRC)}:{node.lineno}" for path, node in calls
-           if not any(k.arg == "markup" and isinstance(k.value, ast.Constant) and k.value.value is False for k in node.keywords)]
+    bad = [
+        f"{path.relative_to(SRC)}:{node.lineno}"
+        for path, node in calls
+        if not any(k.arg == "markup" and isinstance(k.value, ast.Constant) and k.value.value is False for k in node.keywords)
+    ]
     assert not bad, f"notify() without markup=False: {', '.join(bad)}"
 
 

@@ -33,11 +33,13 @@ def invoke(*args: str, input: str | None = None):
 
 def evil_checklist(value: str) -> str:
     v = toml_str(value)
-    return (f'format = 1\nid = {v}\ntitle = "t"\nphase = {v}\nlanguage = "en"\nversion = "1"\n\n'
-            f'[[items]]\nid = {v}\nquestion = "q"\nwhy = "w"\nkind = "choice"\n'
-            f'options = [{{ id = {v}, label = "a" }}, {{ id = "ok", label = "b" }}]\n\n'
-            f'[[items]]\nid = "later"\nquestion = "q"\nwhy = "w"\nkind = "traffic-light"\n'
-            f'when = {{ item = {v}, equals = "ok" }}\n')
+    return (
+        f'format = 1\nid = {v}\ntitle = "t"\nphase = {v}\nlanguage = "en"\nversion = "1"\n\n'
+        f'[[items]]\nid = {v}\nquestion = "q"\nwhy = "w"\nkind = "choice"\n'
+        f'options = [{{ id = {v}, label = "a" }}, {{ id = "ok", label = "b" }}]\n\n'
+        f'[[items]]\nid = "later"\nquestion = "q"\nwhy = "w"\nkind = "traffic-light"\n'
+        f'when = {{ item = {v}, equals = "ok" }}\n'
+    )
 
 
 @pytest.mark.parametrize("value", HOSTILE_IDS, ids=[repr(v) for v in HOSTILE_IDS])
@@ -70,13 +72,21 @@ def test_project_config_mapping_to_hostile_ids_is_rejected(project_repo, value):
 
 
 SPRINTS = ["../../../../tmp/kc-evil-sprint", "/etc/passwd", "a/b\\c", "CON", "nul.", "x\x00y", ".git/hooks/pre-commit"]
-AUTHORS = [("../../../../tmp/kc-evil-name", "../../../tmp/kc-evil@example.com"),
-           ("CON", "/etc/passwd@x"), ("Jürgen Groß/..", ".git@x")]
+AUTHORS = [
+    ("../../../../tmp/kc-evil-name", "../../../tmp/kc-evil@example.com"),
+    ("CON", "/etc/passwd@x"),
+    ("Jürgen Groß/..", ".git@x"),
+]
 
 
 def answer_all(session: RunSession, note: str) -> None:
-    for item, value in (("client-contacted", "red"), ("team-mood", 3), ("own-design", "no"),
-                        ("expectations-match", "green"), ("self-critical", note)):
+    for item, value in (
+        ("client-contacted", "red"),
+        ("team-mood", 3),
+        ("own-design", "no"),
+        ("expectations-match", "green"),
+        ("self-critical", note),
+    ):
         session.set_value(item, value)
     session.set_note("client-contacted", note)
     session.set_action("client-contacted", what=note, owner=note, due=None)
@@ -106,11 +116,13 @@ def test_full_cycle_with_hostile_sprints_and_authors_writes_only_inside_kundench
             project.close()
     template = invoke("-C", str(project_repo), "answer", "build", "--template", "--sprint", SPRINTS[0]).stdout
     assert "kc-evil-sprint" in template
-    filled = (f"schema = 1\nsprint = {toml_str(SPRINTS[1])}\n"
-              '[[answers]]\nitem = "client-contacted"\nstatus = "green"\n'
-              '[[answers]]\nitem = "team-mood"\nvalue = 4\n[[answers]]\nitem = "own-design"\nvalue = "no"\n'
-              '[[answers]]\nitem = "expectations-match"\nstatus = "green"\n'
-              '[[answers]]\nitem = "self-critical"\nvalue = "../../x"\n')
+    filled = (
+        f"schema = 1\nsprint = {toml_str(SPRINTS[1])}\n"
+        '[[answers]]\nitem = "client-contacted"\nstatus = "green"\n'
+        '[[answers]]\nitem = "team-mood"\nvalue = 4\n[[answers]]\nitem = "own-design"\nvalue = "no"\n'
+        '[[answers]]\nitem = "expectations-match"\nstatus = "green"\n'
+        '[[answers]]\nitem = "self-critical"\nvalue = "../../x"\n'
+    )
     result = invoke("-C", str(project_repo), "answer", "build", "--from", "-", input=filled)
     assert result.exit_code == 0, result.output
     for args in (["status"], ["log"], ["report"], ["drafts"], ["report", "--format", "html"]):

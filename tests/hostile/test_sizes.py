@@ -236,13 +236,15 @@ def big_history(tmp_path_factory) -> Path:
     open_actions = {phase: [] for phase, _ in synthetic.PHASE_WEIGHTS}  # each run reviews its phase's
     for commit in range(100):
         moment = start + dt.timedelta(days=7 * commit)
-        stream.append(f"commit refs/heads/main\ncommitter A <a@example.com> {int(moment.timestamp())} +0100\n"
-                      f"data 8\nanswers\n".encode())
+        stream.append(
+            f"commit refs/heads/main\ncommitter A <a@example.com> {int(moment.timestamp())} +0100\ndata 8\nanswers\n".encode()
+        )
         for n in range(100):
             phase = rng.choices([p for p, _ in synthetic.PHASE_WEIGHTS], [w for _, w in synthetic.PHASE_WEIGHTS])[0]
             author = synthetic.AUTHORS[n % len(synthetic.AUTHORS)]
             rel, text, open_actions[phase] = synthetic._answers_file(
-                checklists[phase], author, moment + dt.timedelta(minutes=n), rng, open_actions[phase])
+                checklists[phase], author, moment + dt.timedelta(minutes=n), rng, open_actions[phase]
+            )
             blob = text.encode()
             stream.append(f"M 100644 inline {rel}\ndata {len(blob)}\n".encode() + blob + b"\n")
         stream.append(b"\n")
@@ -271,7 +273,9 @@ async def test_ten_thousand_runs_in_the_history(big_history):
         screen = app.screen
         slowest = 0.0
         for key, expected in (("j", 1), ("k", 0), ("j", 1), ("k", 0)):
-            slowest = max(slowest, await latency(pilot, key, lambda expected=expected: screen.query_one("#items").highlighted == expected))
+            slowest = max(
+                slowest, await latency(pilot, key, lambda expected=expected: screen.query_one("#items").highlighted == expected)
+            )
         assert slowest < RESPONSIVE, f"a key took {slowest:.2f} s while {len(busy)} workers read the history"
         assert app.is_running
         await pilot.press("ctrl+q")

@@ -38,8 +38,17 @@ def dirty_repo(repo: Path) -> Path:
     set_author(repo, "Mallory " + HOSTILE.replace("\x00", ""))  # git config cannot hold NUL
     for n in range(2):
         run_id = f"2026111{n}T080000Z-build-m-00000{n}"
-        commit_hand_written(repo, hand_written_run(run_id, f"S{n} {HOSTILE}", f"M {HOSTILE} <m@example.com>",
-                                                   f"Note {HOSTILE}", started=f"2026-11-1{n}T09:00:00+01:00"), run_id)
+        commit_hand_written(
+            repo,
+            hand_written_run(
+                run_id,
+                f"S{n} {HOSTILE}",
+                f"M {HOSTILE} <m@example.com>",
+                f"Note {HOSTILE}",
+                started=f"2026-11-1{n}T09:00:00+01:00",
+            ),
+            run_id,
+        )
     project = open_project(repo)
     session = RunSession.start(project, "build", sprint="Sprint " + HOSTILE)
     session.set_value("light", "red")
@@ -111,7 +120,7 @@ def test_file_name_with_escape_sequences_in_validate(repo, tmp_path):
 
 def test_project_checklist_named_with_escapes_is_reported_cleanly(dirty_repo):
     folder = dirty_repo / ".kundencheck" / "checklists"
-    (folder / "y\x1b[2J\rz.en.toml").write_text("format = 1\n\u00e4 = \"\\u001b[31m\"\n")
+    (folder / "y\x1b[2J\rz.en.toml").write_text('format = 1\n\u00e4 = "\\u001b[31m"\n')
     result = invoke("-C", str(dirty_repo), "validate")
     assert result.exit_code == 1
     assert_clean(result)
@@ -122,7 +131,7 @@ def test_errors_quoting_an_answers_file_print_no_terminal_control(dirty_repo, tm
     filled.write_text(
         f'schema = 1\nphase = "build"\nsprint = {toml_str(HOSTILE)}\n"\\u001b[2J" = 1\n\n'
         f'[[answers]]\nitem = "light"\nstatus = {toml_str(CONTROL)}\nnote = {toml_str(HOSTILE)}\n'
-        f'[[answers]]\nitem = {toml_str("x" + CONTROL)}\n'
+        f"[[answers]]\nitem = {toml_str('x' + CONTROL)}\n"
     )
     result = invoke("-C", str(dirty_repo), "answer", "build", "--from", str(filled))
     assert result.exit_code == 1
@@ -131,8 +140,9 @@ def test_errors_quoting_an_answers_file_print_no_terminal_control(dirty_repo, tm
 
 
 def test_answers_file_from_stdin_with_invalid_utf8_and_escapes(dirty_repo):
-    result = CliRunner().invoke(main, ["-C", str(dirty_repo), "answer", "build", "--from", "-"],
-                                input=b'schema = 1\nsprint = "\x1b[31m\xff\xfe"\n')
+    result = CliRunner().invoke(
+        main, ["-C", str(dirty_repo), "answer", "build", "--from", "-"], input=b'schema = 1\nsprint = "\x1b[31m\xff\xfe"\n'
+    )
     assert result.exit_code == 1
     assert_clean(result)
     assert "<stdin>" in result.stderr and "UTF-8" in result.stderr
@@ -159,8 +169,13 @@ def test_broken_user_config_with_escapes(dirty_repo, isolated_environment):
 
 
 def test_unknown_item_and_phase_given_with_escapes(dirty_repo):
-    for args in (["log", "--item", "\x1b[31mx\r"], ["run", "\x1b]0;t\x07"], ["answer", "\x1b[2J", "--template"],
-                 ["report", "--sprint", "\x1b[31m\x08"], ["drafts", "commit", "\x1b[31m"]):
+    for args in (
+        ["log", "--item", "\x1b[31mx\r"],
+        ["run", "\x1b]0;t\x07"],
+        ["answer", "\x1b[2J", "--template"],
+        ["report", "--sprint", "\x1b[31m\x08"],
+        ["drafts", "commit", "\x1b[31m"],
+    ):
         result = invoke("-C", str(dirty_repo), *args)
         assert result.exit_code == 2, (args, result.output)
         assert_clean(result)

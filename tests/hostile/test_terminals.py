@@ -42,13 +42,16 @@ def mode_env(request, monkeypatch):
 
 def offline(theme, *, previous: dict | None = None, draft: bool = False):
     checklist = load_checklist(DATA / "sprint.en.toml")
-    run = answers_mod.new_run(checklist, Person("Erika Mustermann", "erika@example.com"), sprint="2026-W48",
-                              started=FIXED_START)
+    run = answers_mod.new_run(checklist, Person("Erika Mustermann", "erika@example.com"), sprint="2026-W48", started=FIXED_START)
     run.id = "20261127T083000Z-build-erika-000000"
     last = None
     if previous:
-        last = answers_mod.new_run(checklist, Person("Erika Mustermann", "erika@example.com"),
-                                   sprint="2026-W46", started=FIXED_START - dt.timedelta(days=14))
+        last = answers_mod.new_run(
+            checklist,
+            Person("Erika Mustermann", "erika@example.com"),
+            sprint="2026-W46",
+            started=FIXED_START - dt.timedelta(days=14),
+        )
         last.answers = [answers_mod.Answer(item=k, value=v[0], note=v[1]) for k, v in previous.items()]
     session = RunSession(None, checklist, run, last)
     offer = None
@@ -70,8 +73,14 @@ def history(project_repo, monkeypatch):
 
 def project(path, theme, *, home: bool):
     opened = open_project(path)
-    app = build_app(lambda phase, draft: RunSession.start(opened, phase or "build", draft=draft, sprint="2026-W15"),
-                    project=opened, phase="build", home=home, today=lambda: TODAY, theme=theme)
+    app = build_app(
+        lambda phase, draft: RunSession.start(opened, phase or "build", draft=draft, sprint="2026-W15"),
+        project=opened,
+        phase="build",
+        home=home,
+        today=lambda: TODAY,
+        theme=theme,
+    )
     return app, opened
 
 
@@ -99,8 +108,11 @@ def _screen(pilot, name: str) -> bool:
 #: What each screen needs before it is drawn the same every time.
 READY = {
     "HomeScreen": lambda pilot: getattr(pilot.app.screen, "data", None) is not None,  # the history is read
-    "HistoryScreen": lambda pilot: bool(pilot.app.screen.query("DataTable")) and pilot.app.screen.query_one("DataTable").row_count > 0
-    and pilot.app.screen.query_one("DataTable").region.height > 0,  # filled and laid out
+    "HistoryScreen": lambda pilot: (
+        bool(pilot.app.screen.query("DataTable"))
+        and pilot.app.screen.query_one("DataTable").row_count > 0
+        and pilot.app.screen.query_one("DataTable").region.height > 0
+    ),  # filled and laid out
     "ParticipantsScreen": lambda pilot: pilot.app.screen.query_one("SelectionList").option_count > 0,
 }
 
@@ -135,11 +147,17 @@ def keys_then_settle(*keys: str, screen: str | None = None):
 
 OFFLINE = {
     # name: (what you should see, keys, offline options)
-    "run": ("the first question with its why, last time's ✘ no with its note, the choices with symbols and words",
-            [], {"previous": {"client-contacted": ("red", "Only status mails since May")}}),
+    "run": (
+        "the first question with its why, last time's ✘ no with its note, the choices with symbols and words",
+        [],
+        {"previous": {"client-contacted": ("red", "Only status mails since May")}},
+    ),
     "run-red": ("client-contacted answered ✘ no, the note field focused, the action box, the hint", ["3"], {}),
-    "review": ("every answer with symbol and word, no problems, the commit message",
-               ["1", "4", "2", "1", "enter", *"Two options", "enter", "ctrl+s"], {}),
+    "review": (
+        "every answer with symbol and word, no problems, the commit message",
+        ["1", "4", "2", "1", "enter", *"Two options", "enter", "ctrl+s"],
+        {},
+    ),
     "help": ("the keys dialog over the run screen", ["question_mark"], {}),
     "quit": ("the quit dialog: quit without committing? y / n", ["1", "q"], {}),
     "resume": ("the resume dialog: the draft's id, sprint, time and 2 answers; r, d, s", [], {"draft": True}),
@@ -161,11 +179,20 @@ def test_offline_screens(snap_compare, mode_env, screen, request):
 
 PROJECT = {
     "home": ("the five phases, build in detail: last run, answers with symbols and words, actions, due", True, []),
-    "history": ("the health matrix of build: symbols, words, trend arrows, ⚠; the focused cell's answers", True,
-                ["wait-home", "h"]),
+    "history": (
+        "the health matrix of build: symbols, words, trend arrows, ⚠; the focused cell's answers",
+        True,
+        ["wait-home", "h"],
+    ),
     "actions": ("the action review: open actions with owner, due, ⚠ overdue; d, o, x", False, []),
-    "participants": (("who is answering together: two recent authors, Ana picked ([✔] and the word picked, not only "
-                      "a colour), Erika not ([ ]), a field for others"), False, ["escape", "p", "pick-first"]),
+    "participants": (
+        (
+            "who is answering together: two recent authors, Ana picked ([✔] and the word picked, not only "
+            "a colour), Erika not ([ ]), a field for others"
+        ),
+        False,
+        ["escape", "p", "pick-first"],
+    ),
 }
 
 
@@ -177,8 +204,9 @@ def test_screens_on_a_history(snap_compare, mode_env, screen, history, request):
     _what, home, keys = PROJECT[screen]
     size = SIZES[request.node.callspec.params["mode_env"][0]]
     app, opened = project(history, mode_env, home=home)
-    shown = {"home": "HomeScreen", "history": "HistoryScreen", "actions": "ActionsScreen",
-             "participants": "ParticipantsScreen"}[screen]
+    shown = {"home": "HomeScreen", "history": "HistoryScreen", "actions": "ActionsScreen", "participants": "ParticipantsScreen"}[
+        screen
+    ]
     try:
         assert snap_compare(app, terminal_size=size, run_before=keys_then_settle(*keys, screen=shown))
     finally:
@@ -202,8 +230,13 @@ async def test_every_state_has_its_symbol_and_word_without_colour(monkeypatch, h
         await pilot.press("0")  # deviations: not applicable
         await pilot.press("3", *"No", "enter")  # expectations: no
         listed = flat(screen_text(app))
-        for symbol, item in (("◐", "client-contacted"), ("4", "team-mood"), ("–", "deviations-announced"),
-                             ("✘", "expectations-match"), ("·", "next-review")):
+        for symbol, item in (
+            ("◐", "client-contacted"),
+            ("4", "team-mood"),
+            ("–", "deviations-announced"),
+            ("✘", "expectations-match"),
+            ("·", "next-review"),
+        ):
             assert f"{symbol} {item}" in listed, (symbol, item, listed)
         await pilot.press("escape", "ctrl+s")
         await pilot.pause()
@@ -214,8 +247,18 @@ async def test_every_state_has_its_symbol_and_word_without_colour(monkeypatch, h
     async with opened_app.run_test(size=(100, 40)) as pilot:
         await settle(pilot)
         home = flat(screen_text(opened_app))
-        for words in ("✔ 2 green", "◐ 0 amber", "✘ 1 red", "– 0 n/a", "↑ 2 better", "↓ 1 worse", "⚠ 2 overdue",
-                      "⚠ client-contacted", "✘ 9 errors", "✘ key signal red (key_signal_low):"):
+        for words in (
+            "✔ 2 green",
+            "◐ 0 amber",
+            "✘ 1 red",
+            "– 0 n/a",
+            "↑ 2 better",
+            "↓ 1 worse",
+            "⚠ 2 overdue",
+            "⚠ client-contacted",
+            "✘ 9 errors",
+            "✘ key signal red (key_signal_low):",
+        ):
             assert words in home, (words, home)
         await pilot.press("h")
         await settle(pilot)

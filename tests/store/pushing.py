@@ -21,9 +21,12 @@ def commit_run(path: pathlib.Path, run_id: str, *, ref: str | None = None) -> st
     """An answers commit of kundencheck's: the file is named after the run, whose id the
     Kundencheck-Run trailer carries."""
     with GitStore.open(path) as store:
-        return store.commit_file(f"{ANSWERS}/{run_id}.toml", f'id = "{run_id}"\n'.encode(),
-                                 f"kundencheck(build): {run_id}\n\n    answers\n\nKundencheck-Run: {run_id}\n",
-                                 ref=ref).sha
+        return store.commit_file(
+            f"{ANSWERS}/{run_id}.toml",
+            f'id = "{run_id}"\n'.encode(),
+            f"kundencheck(build): {run_id}\n\n    answers\n\nKundencheck-Run: {run_id}\n",
+            ref=ref,
+        ).sha
 
 
 def upstream_at(repo: pathlib.Path, url: str) -> None:

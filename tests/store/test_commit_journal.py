@@ -60,9 +60,13 @@ def killed_after_moving_the_branch(repo: pathlib.Path, tmp_path: pathlib.Path) -
     wrapper.write_text(KILLING_GIT.format(git=shutil.which("git")))
     wrapper.chmod(0o755)
     before = git(repo, "rev-parse", "HEAD")
-    child = subprocess.run([PYTHON, "-c", CHILD, str(repo), REL, CONTENT.decode(), MESSAGE],
-                           env=python_env(GIT_PYTHON_GIT_EXECUTABLE=str(wrapper)), capture_output=True, text=True,
-                           check=False)
+    child = subprocess.run(
+        [PYTHON, "-c", CHILD, str(repo), REL, CONTENT.decode(), MESSAGE],
+        env=python_env(GIT_PYTHON_GIT_EXECUTABLE=str(wrapper)),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert child.returncode == -signal.SIGKILL, child.stderr
     assert (repo / ".git" / "index.lock").exists() and (repo / ".git" / "kundencheck" / "commit.journal").exists()
     new = git(repo, "rev-parse", "HEAD")
@@ -142,8 +146,9 @@ def full_journal_folder(repo):
     journal goes); everything else has room."""
     folder = repo / ".git" / "kundencheck"
     folder.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(folder)], capture_output=True, text=True,
-                             check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(folder)], capture_output=True, text=True, check=False
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip()}")
     try:
@@ -191,10 +196,19 @@ def test_a_journal_naming_a_file_outside_kundencheck_is_not_believed(repo, tmp_p
     journal.parent.mkdir()
     for name in ("../precious.txt", "notes.txt"):
         target = (repo / name).resolve()
-        journal.write_text(json.dumps({"pid": 1, "lock": str(repo / ".git" / "index.lock"),
-                                       "index": str(repo / ".git" / "index"),
-                                       "file": name, "folders": [], "previous": None,
-                                       "written": hashlib.sha256(target.read_bytes()).hexdigest()}))
+        journal.write_text(
+            json.dumps(
+                {
+                    "pid": 1,
+                    "lock": str(repo / ".git" / "index.lock"),
+                    "index": str(repo / ".git" / "index"),
+                    "file": name,
+                    "folders": [],
+                    "previous": None,
+                    "written": hashlib.sha256(target.read_bytes()).hexdigest(),
+                }
+            )
+        )
         (repo / ".git" / "index.lock").write_bytes(b"")  # a lock the journal does not name
         with GitStore.open(repo) as store, pytest.raises(StoreError, match="index.lock exists"):
             store.check_ready()

@@ -452,11 +452,21 @@ def test_a_killed_commit_of_several_files_puts_each_back(tmp_path):
     (folder / "new" / "deep" / "a.toml").write_bytes(b"a\n")
     (folder / "new" / "b.toml").write_bytes(b"changed by the user since\n")
     digest = lambda data: hashlib.sha256(data).hexdigest()
-    state = {"file": ".kundencheck/kept/old.toml", "written": digest(b"mine, changed by kundencheck\n"),
-             "folders": [], "previous": base64.b64encode(b"mine\n").decode("ascii"),
-             "files": [{"file": ".kundencheck/new/deep/a.toml", "written": digest(b"a\n"),
-                        "folders": [".kundencheck/new", ".kundencheck/new/deep"], "previous": None},
-                       {"file": ".kundencheck/new/b.toml", "written": digest(b"b\n"), "folders": [], "previous": None}]}
+    state = {
+        "file": ".kundencheck/kept/old.toml",
+        "written": digest(b"mine, changed by kundencheck\n"),
+        "folders": [],
+        "previous": base64.b64encode(b"mine\n").decode("ascii"),
+        "files": [
+            {
+                "file": ".kundencheck/new/deep/a.toml",
+                "written": digest(b"a\n"),
+                "folders": [".kundencheck/new", ".kundencheck/new/deep"],
+                "previous": None,
+            },
+            {"file": ".kundencheck/new/b.toml", "written": digest(b"b\n"), "folders": [], "previous": None},
+        ],
+    }
     index_lock.restore_worktree_file(root, state)
     assert (folder / "kept" / "old.toml").read_bytes() == b"mine\n"
     assert not (folder / "new" / "deep").exists()  # a.toml removed, and the folder made for it

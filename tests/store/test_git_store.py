@@ -38,8 +38,7 @@ def snapshot(repo: pathlib.Path) -> dict[str, str]:
     }
 
 
-def assert_refused(repo: pathlib.Path, *needles: str, refused: bool | None = None,
-                   **open_kwargs) -> StoreError:
+def assert_refused(repo: pathlib.Path, *needles: str, refused: bool | None = None, **open_kwargs) -> StoreError:
     """commit_file must raise, mention every needle, and change nothing at all: no commit, the
     index, the work tree and the branch exactly as before (no answers file left behind either:
     the caller keeps the answers as a draft). ``refused``: what the error's field must say."""
@@ -114,8 +113,9 @@ def test_missing_git_binary_gives_a_message_not_a_traceback(tmp_path):
         "except StoreError as exc:\n"
         "    print('STORE-ERROR:', exc)\n"
     )
-    proc = subprocess.run([PYTHON, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False,
-                          env=python_env(PATH=str(empty)))
+    proc = subprocess.run(
+        [PYTHON, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False, env=python_env(PATH=str(empty))
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stdout.startswith("STORE-ERROR: git was not found")
@@ -136,8 +136,14 @@ def test_too_old_git_names_both_versions(tmp_path):
         "except StoreError as exc:\n"
         "    print('STORE-ERROR:', exc)\n"
     )
-    proc = subprocess.run([PYTHON, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False,
-                          env=python_env(PATH=f"{fake_bin}{os.pathsep}/usr/bin:/bin"))
+    proc = subprocess.run(
+        [PYTHON, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=python_env(PATH=f"{fake_bin}{os.pathsep}/usr/bin:/bin"),
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "git 2.20.1 is too old" in proc.stdout and "git 2.36 or newer" in proc.stdout
@@ -218,9 +224,9 @@ def test_first_commit_on_an_unborn_branch(unborn):
     assert git(unborn, "status", "--porcelain", "--", REL) == ""
     assert git(unborn, "status", "--porcelain") == ""
     assert git(unborn, "log", "-1", "--format=%an <%ae>|%cn|%B") == (
-        "Ada Tester <ada@example.com>|Ada Tester|" + MESSAGE.rstrip("\n"))
-    assert git(unborn, "reflog", "-1", "--format=%gs", "main") == (
-        "commit (initial): Answers: sprint review")
+        "Ada Tester <ada@example.com>|Ada Tester|" + MESSAGE.rstrip("\n")
+    )
+    assert git(unborn, "reflog", "-1", "--format=%gs", "main") == ("commit (initial): Answers: sprint review")
 
 
 def test_users_staged_unstaged_and_untracked_changes_are_untouched(repo):
@@ -243,8 +249,7 @@ def test_users_staged_unstaged_and_untracked_changes_are_untouched(repo):
     assert snapshot(repo) == before  # staged stays staged, unstaged stays unstaged
     assert git(repo, "show", "--name-only", "--format=", "HEAD") == REL
     assert git(repo, "rev-parse", "HEAD~1") == old_head == git(repo, "rev-parse", f"{result.sha}^")
-    assert git(repo, "diff", "--cached", "--name-only").splitlines() == [
-        "a.txt", "c.txt", "new-staged.txt"]
+    assert git(repo, "diff", "--cached", "--name-only").splitlines() == ["a.txt", "c.txt", "new-staged.txt"]
     assert git(repo, "reflog", "-1", "--format=%gs", "HEAD") == "commit: Answers: sprint review"
 
 
@@ -263,8 +268,11 @@ def test_several_files_in_one_commit(repo, unborn):
     user's staged and unstaged work alone; on an unborn branch too, and onto a team's branch."""
     (repo / "README.md").write_text("# changed, unstaged\n")
     before = snapshot(repo)
-    files = {".kundencheck/checklists/build.de.toml": b"build\n", ".kundencheck/checklists/kickoff.de.toml": b"kickoff\n",
-             ".kundencheck/config.toml": b"x = 1\n"}
+    files = {
+        ".kundencheck/checklists/build.de.toml": b"build\n",
+        ".kundencheck/checklists/kickoff.de.toml": b"kickoff\n",
+        ".kundencheck/config.toml": b"x = 1\n",
+    }
     with GitStore.open(repo) as store:
         result = store.commit_files(files, "kundencheck: copy\n\nbody\n")
         assert result.subject == "kundencheck: copy"
@@ -391,16 +399,18 @@ def _start_sequencer(repo):
     git(repo, "commit", "-q", "--no-edit")
 
 
-@pytest.mark.parametrize(("start", "marker", "needles"), [
-    (_start_merge, "MERGE_HEAD", ("a merge is in progress", "git merge --abort")),
-    (_start_rebase, "rebase-merge", ("a rebase is in progress", "git rebase --abort")),
-    (_start_cherry_pick, "CHERRY_PICK_HEAD", ("a cherry-pick is in progress",
-                                              "git cherry-pick --abort")),
-    (_start_revert, "REVERT_HEAD", ("a revert is in progress", "git revert --abort")),
-    (_start_bisect, "BISECT_LOG", ("a bisect is in progress", "git bisect reset")),
-    (_start_sequencer, "sequencer", ("multi-commit cherry-pick or revert",
-                                     "git cherry-pick --continue")),
-], ids=["merge", "rebase", "cherry-pick", "revert", "bisect", "sequencer"])
+@pytest.mark.parametrize(
+    ("start", "marker", "needles"),
+    [
+        (_start_merge, "MERGE_HEAD", ("a merge is in progress", "git merge --abort")),
+        (_start_rebase, "rebase-merge", ("a rebase is in progress", "git rebase --abort")),
+        (_start_cherry_pick, "CHERRY_PICK_HEAD", ("a cherry-pick is in progress", "git cherry-pick --abort")),
+        (_start_revert, "REVERT_HEAD", ("a revert is in progress", "git revert --abort")),
+        (_start_bisect, "BISECT_LOG", ("a bisect is in progress", "git bisect reset")),
+        (_start_sequencer, "sequencer", ("multi-commit cherry-pick or revert", "git cherry-pick --continue")),
+    ],
+    ids=["merge", "rebase", "cherry-pick", "revert", "bisect", "sequencer"],
+)
 def test_operation_in_progress_is_refused(repo, start, marker, needles):
     _diverge(repo)
     start(repo)
@@ -521,16 +531,20 @@ def test_index_version_4(repo):
 
 def test_head_moved_during_the_commit_keeps_both(repo):
     # The hook runs between reading HEAD and moving it: it commits behind our back, once.
-    write_hook(repo, "commit-msg", (
-        'if [ ! -e .git/intruded ]; then\n'
-        '  touch .git/intruded\n'
-        '  git commit -q --no-verify --allow-empty -m intruder || exit 1\n'
-        'fi\n'))
+    write_hook(
+        repo,
+        "commit-msg",
+        (
+            "if [ ! -e .git/intruded ]; then\n"
+            "  touch .git/intruded\n"
+            "  git commit -q --no-verify --allow-empty -m intruder || exit 1\n"
+            "fi\n"
+        ),
+    )
     old = git(repo, "rev-parse", "HEAD")
     with GitStore.open(repo) as store:
         result = store.commit_file(REL, CONTENT, MESSAGE)
-    assert git(repo, "log", "--format=%s", f"{old}..HEAD").splitlines() == [
-        "Answers: sprint review", "intruder"]
+    assert git(repo, "log", "--format=%s", f"{old}..HEAD").splitlines() == ["Answers: sprint review", "intruder"]
     assert git(repo, "rev-parse", "HEAD") == result.sha
     assert git(repo, "rev-parse", "HEAD~2") == old
     assert REL in tree_paths(repo)
@@ -557,8 +571,11 @@ def test_update_ref_refused_for_another_reason_than_a_lock_is_said_at_once(repo)
     reference-transaction hook) is said with git's words on the first try, never as the branch
     "kept moving" after retrying; the commit changes nothing."""
     tries = repo / ".git" / "tries"
-    write_hook(repo, "reference-transaction", (
-        'if [ "$1" = prepared ]; then echo try >> .git/tries; echo "refs are frozen" >&2; exit 1; fi\n'))
+    write_hook(
+        repo,
+        "reference-transaction",
+        ('if [ "$1" = prepared ]; then echo try >> .git/tries; echo "refs are frozen" >&2; exit 1; fi\n'),
+    )
     error = assert_refused(repo, "Could not move", "refs are frozen")
     assert "kept moving" not in str(error)
     assert tries.read_text().splitlines() == ["try"]
@@ -592,8 +609,9 @@ def tiny_tmpfs(tmp_path):
 
     def mount(point: pathlib.Path) -> pathlib.Path:
         point.mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(point)],
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(point)], capture_output=True, text=True, check=False
+        )
         if proc.returncode != 0:
             pytest.skip(f"cannot mount a small tmpfs to fill up: {proc.stderr.strip()}")
         mounts.append(point)
@@ -665,7 +683,8 @@ def test_signed_commit_with_a_fake_gpg(repo, tmp_path):
         "#!/bin/sh\ncat > /dev/null\n"
         'echo "[GNUPG:] SIG_CREATED D 1 8 00 1700000000 FAKEFINGERPRINT" >&2\n'
         "printf -- '-----BEGIN PGP SIGNATURE-----\\n\\nZmFrZQ==\\n'\n"
-        "printf -- '-----END PGP SIGNATURE-----\\n'\n")
+        "printf -- '-----END PGP SIGNATURE-----\\n'\n"
+    )
     fake.chmod(0o755)
     git(repo, "config", "commit.gpgsign", "yes")
     git(repo, "config", "gpg.program", str(fake))
@@ -679,13 +698,10 @@ def test_commit_msg_hook_edits_the_message(repo):
     write_hook(repo, "commit-msg", 'printf "Change-Id: I123\\n" >> "$1"\n')
     with GitStore.open(repo) as store:
         with_hook = store.commit_file(f"{ANSWERS}/a.toml", b"a\n", MESSAGE)
-        without = store.commit_file(f"{ANSWERS}/b.toml", b"b\n", MESSAGE,
-                                    run_commit_msg_hook=False)
-    assert git(repo, "log", "-1", "--format=%B", with_hook.sha) == (
-        MESSAGE + "Change-Id: I123\n").rstrip("\n")
+        without = store.commit_file(f"{ANSWERS}/b.toml", b"b\n", MESSAGE, run_commit_msg_hook=False)
+    assert git(repo, "log", "-1", "--format=%B", with_hook.sha) == (MESSAGE + "Change-Id: I123\n").rstrip("\n")
     assert "Change-Id" not in git(repo, "log", "-1", "--format=%B", without.sha)
-    assert git(repo, "log", "-1", "--format=%(trailers:key=Kundencheck-Run,valueonly)",
-               with_hook.sha) == "run-1"
+    assert git(repo, "log", "-1", "--format=%(trailers:key=Kundencheck-Run,valueonly)", with_hook.sha) == "run-1"
 
 
 def test_failing_commit_msg_hook_is_reported(repo):
@@ -710,8 +726,7 @@ def test_dedicated_branch_leaves_head_index_and_work_tree_alone(repo):
         branch = "refs/heads/kundencheck"
         first = store.commit_file(f"{ANSWERS}/one.toml", b"one\n", "one", ref=branch)
         second = store.commit_file(f"{ANSWERS}/two.toml", b"two\n", "two", ref=branch)
-        assert set(store.read_files(rev="refs/heads/kundencheck")) == {
-            f"{ANSWERS}/one.toml", f"{ANSWERS}/two.toml"}
+        assert set(store.read_files(rev="refs/heads/kundencheck")) == {f"{ANSWERS}/one.toml", f"{ANSWERS}/two.toml"}
     assert first.branch == second.branch == "kundencheck"
     assert git(repo, "rev-parse", "HEAD") == head
     assert git(repo, "symbolic-ref", "HEAD") == "refs/heads/main"
@@ -731,13 +746,25 @@ def test_dedicated_branch_that_is_checked_out_commits_normally(repo):
     assert git(repo, "status", "--porcelain") == ""  # index and work tree follow the commit
 
 
-@pytest.mark.parametrize("bad", [
-    "/abs/.kundencheck/x.toml", ".kundencheck/../x.toml", ".kundencheck\\x.toml",
-    ".kundencheck/a\0b.toml", "answers/x.toml", ".kundencheck/", ".kundencheck//x.toml",
-    ".kundencheck/./x.toml", ".kundencheck/.git/x", ".kundencheck/a\nb.toml", "../.kundencheck/x",
-    # git reads .GIT as .git on a case-insensitive file system (macOS, Windows)
-    ".kundencheck/.GIT/x", ".kundencheck/answers/.Git/config",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "/abs/.kundencheck/x.toml",
+        ".kundencheck/../x.toml",
+        ".kundencheck\\x.toml",
+        ".kundencheck/a\0b.toml",
+        "answers/x.toml",
+        ".kundencheck/",
+        ".kundencheck//x.toml",
+        ".kundencheck/./x.toml",
+        ".kundencheck/.git/x",
+        ".kundencheck/a\nb.toml",
+        "../.kundencheck/x",
+        # git reads .GIT as .git on a case-insensitive file system (macOS, Windows)
+        ".kundencheck/.GIT/x",
+        ".kundencheck/answers/.Git/config",
+    ],
+)
 def test_bad_paths_are_refused(repo, bad):
     with GitStore.open(repo) as store, pytest.raises(StoreError) as info:
         store.commit_file(bad, CONTENT, MESSAGE)
@@ -770,9 +797,12 @@ print("done", name)
 
 def test_two_processes_committing_in_parallel_lose_nothing(repo):
     env = python_env()
-    procs = [subprocess.Popen([PYTHON, "-c", _PARALLEL_SCRIPT, name, str(repo)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for name in ("p1", "p2")]
+    procs = [
+        subprocess.Popen(
+            [PYTHON, "-c", _PARALLEL_SCRIPT, name, str(repo)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for name in ("p1", "p2")
+    ]
     outputs = [proc.communicate(timeout=120) for proc in procs]
     for proc, (out, err) in zip(procs, outputs):
         assert proc.returncode == 0, err
@@ -798,13 +828,11 @@ def test_read_files_log_runs_and_recent_authors(repo, monkeypatch):
     with GitStore.open(repo) as store:
         monkeypatch.setenv("GIT_AUTHOR_NAME", "Bo Second")
         monkeypatch.setenv("GIT_AUTHOR_EMAIL", "bo@example.com")
-        first = store.commit_file(f"{ANSWERS}/a.toml", b"same\n",
-                                  "Answers a\n\nKundencheck-Run: r1\nKundencheck-Run: r2\n")
+        first = store.commit_file(f"{ANSWERS}/a.toml", b"same\n", "Answers a\n\nKundencheck-Run: r1\nKundencheck-Run: r2\n")
         monkeypatch.setenv("GIT_AUTHOR_NAME", "Cy Third")
         monkeypatch.setenv("GIT_AUTHOR_EMAIL", "cy@example.com")
         second = store.commit_file(f"{ANSWERS}/sub/b.toml", b"same\n", "Answers b")
-        store.commit_file(".kundencheck/answers-old/c.toml", b"old\n",
-                          "Old c\n\nKundencheck-Run: r9")
+        store.commit_file(".kundencheck/answers-old/c.toml", b"old\n", "Old c\n\nKundencheck-Run: r9")
         monkeypatch.setenv("GIT_AUTHOR_NAME", "Bo Again")
         monkeypatch.setenv("GIT_AUTHOR_EMAIL", "BO@example.com")
         third = store.commit_file(f"{ANSWERS}/d.toml", b"d\n", "Answers d\n\nKundencheck-Run: r3")
@@ -818,23 +846,28 @@ def test_read_files_log_runs_and_recent_authors(repo, monkeypatch):
             f"{ANSWERS}/sub/b.toml": (blob_same, b"same\n"),
             f"{ANSWERS}/d.toml": (git(repo, "rev-parse", f"HEAD:{ANSWERS}/d.toml"), b"d\n"),
         }
-        assert set(store.read_files(".kundencheck")) == set(files) | {
-            ".kundencheck/answers-old/c.toml"}
+        assert set(store.read_files(".kundencheck")) == set(files) | {".kundencheck/answers-old/c.toml"}
         assert store.read_files(rev=first.sha) == {f"{ANSWERS}/a.toml": (blob_same, b"same\n")}
         assert store.read_files("no/such/folder") == {}
 
         runs = store.log_runs()
         assert [r["sha"] for r in runs] == [third.sha, second.sha, first.sha]
         assert runs[2] == {
-            "sha": first.sha, "author_name": "Bo Second", "author_email": "bo@example.com",
+            "sha": first.sha,
+            "author_name": "Bo Second",
+            "author_email": "bo@example.com",
             "date": git(repo, "log", "-1", "--format=%aI", first.sha),
-            "subject": "Answers a", "runs": ["r1", "r2"]}
+            "subject": "Answers a",
+            "runs": ["r1", "r2"],
+        }
         assert runs[1]["runs"] == [] and runs[0]["runs"] == ["r3"]
         assert runs[0]["author_name"] == "Bo Again"
 
         assert store.recent_authors() == [
-            Identity("Bo Again", "BO@example.com"), Identity("Cy Third", "cy@example.com"),
-            Identity("Ada Tester", "ada@example.com")]
+            Identity("Bo Again", "BO@example.com"),
+            Identity("Cy Third", "cy@example.com"),
+            Identity("Ada Tester", "ada@example.com"),
+        ]
         assert store.recent_authors(limit=1) == [Identity("Bo Again", "BO@example.com")]
 
         assert store.read_files(rev="not-created-yet") == {}  # e.g. a dedicated branch

@@ -29,13 +29,25 @@ UTC = dt.UTC
 
 def make_run(n: int, *answers: Answer, reviews=()) -> Run:
     started = dt.datetime(2026, 3, 2, 9, 0, tzinfo=UTC) + dt.timedelta(days=7 * n)
-    return Run(id=f"{started:%Y%m%dT%H%M%SZ}-build-ada-{n:06x}", checklist="build", checklist_version="1.0",
-               phase="build", language="en", sprint=f"S{n}", author="Ada Tester <ada@example.com>", started=started,
-               finished=started + dt.timedelta(minutes=5), answers=list(answers), reviews=list(reviews))
+    return Run(
+        id=f"{started:%Y%m%dT%H%M%SZ}-build-ada-{n:06x}",
+        checklist="build",
+        checklist_version="1.0",
+        phase="build",
+        language="en",
+        sprint=f"S{n}",
+        author="Ada Tester <ada@example.com>",
+        started=started,
+        finished=started + dt.timedelta(minutes=5),
+        answers=list(answers),
+        reviews=list(reviews),
+    )
 
 
 def commit(store: GitStore, run: Run) -> str:
-    return store.commit_file(run.path, dumps(run).encode("utf-8"), f"kundencheck(build): run {run.id}\n\nKundencheck-Run: {run.id}\n").sha
+    return store.commit_file(
+        run.path, dumps(run).encode("utf-8"), f"kundencheck(build): run {run.id}\n\nKundencheck-Run: {run.id}\n"
+    ).sha
 
 
 @pytest.fixture
@@ -100,12 +112,20 @@ def test_a_correction_survives_the_cache(store):
     assert warm[0].corrects == "" and warm[0].correction_note == ""
 
 
-@pytest.mark.parametrize("garbage", [b"\x00\xffnot json", b"[]", b'{"version": 2, "strings": [""], "runs": {"abc": {"id": 3}}}',
-                                     b'{"version": 99, "strings": [], "runs": {}}', b'{"version": 2, "strings": [1], "runs": {}}',
-                                     b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01", null, [], [1], []]}}',
-                                     b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[0, true, 0, null]], []]}}',
-                                     b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[0, ["5"], 0, null]], []]}}',
-                                     b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[9, 0, 0, null]], []]}}'])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        b"\x00\xffnot json",
+        b"[]",
+        b'{"version": 2, "strings": [""], "runs": {"abc": {"id": 3}}}',
+        b'{"version": 99, "strings": [], "runs": {}}',
+        b'{"version": 2, "strings": [1], "runs": {}}',
+        b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01", null, [], [1], []]}}',
+        b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[0, true, 0, null]], []]}}',
+        b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[0, ["5"], 0, null]], []]}}',
+        b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[9, 0, 0, null]], []]}}',
+    ],
+)
 def test_a_corrupt_cache_is_ignored_and_rebuilt(store, counted, garbage):
     commit(store, RICH)
     expected, _ = load_runs(store)
@@ -146,7 +166,9 @@ POISON = {
     "value not a date": lambda d, e: e[10][1].__setitem__(1, {"d": "2026-13-01"}),
     "due a number": lambda d, e: e[10][0][3].__setitem__(2, 20261201),
     "action not three fields": lambda d, e: e[10][0].__setitem__(3, [0, 0]),
-    "review of no run id": lambda d, e: e[11].append([_with_string(d, "x y"), _with_string(d, "contacted"), _with_string(d, "done"), 0]),
+    "review of no run id": lambda d, e: e[11].append(
+        [_with_string(d, "x y"), _with_string(d, "contacted"), _with_string(d, "done"), 0]
+    ),
     "review decision unknown": lambda d, e: e[11].append([0, _with_string(d, "contacted"), _with_string(d, "maybe"), 0]),
     "text that is not Unicode": lambda d, e: e.__setitem__(5, _with_string(d, "Sprint \ud800")),
     "nested list where a text index belongs": lambda d, e: e.__setitem__(5, [[[[0]]]]),
@@ -177,7 +199,11 @@ def test_a_cache_holding_what_no_answers_file_can_hold_is_rebuilt_not_believed(s
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=5)
     | st.sampled_from(["2026-03-02T09:00:00+01:00", "0001-01-01T00:00:00+01:00", "2026-12-01", 0, 1, -1]),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["d", "x"]), inner, max_size=2),
     max_leaves=6,

@@ -66,10 +66,16 @@ def test_a_feature_branch_following_main_is_not_pushed_into_main(repo, remote):
             store.push()
         failure = caught.value.failure
         assert (failure.why, failure.push_default, failure.upstream, failure.upstream_remote) == (
-            Unpushable.PUSH_DEFAULT, mode or "simple", "main", "origin")
+            Unpushable.PUSH_DEFAULT,
+            mode or "simple",
+            "main",
+            "origin",
+        )
         said = failure_text(failure, committed=True)
-        assert said.startswith("The answers were committed but not pushed: a plain `git push` would not push feature "
-                               f"here (push.default is {mode or 'simple'}, and the branch's upstream is main on origin)")
+        assert said.startswith(
+            "The answers were committed but not pushed: a plain `git push` would not push feature "
+            f"here (push.default is {mode or 'simple'}, and the branch's upstream is main on origin)"
+        )
         assert "`git push origin feature:BRANCH`" in said
         assert "`git config push.default upstream`" in said
         assert git(remote, "rev-parse", "main") == main_before
@@ -211,10 +217,15 @@ def test_no_remote_at_all(repo):
         store.push()
     failure = caught.value.failure
     assert (failure.refusal, failure.why, failure.branch, failure.path) == (
-        PushRefusal.NOT_PUSHABLE, Unpushable.NO_REMOTE, "main", str(repo))
+        PushRefusal.NOT_PUSHABLE,
+        Unpushable.NO_REMOTE,
+        "main",
+        str(repo),
+    )
     assert failure_text(failure, committed=True) == (
         f"The answers were committed but not pushed: {repo} has no remote (`git remote -v` lists none). Add the "
-        "team's with `git remote add origin URL`, then push with `git push -u origin main`.")
+        "team's with `git remote add origin URL`, then push with `git push -u origin main`."
+    )
     assert failure_text(failure).startswith(f"Not pushed: {repo} has no remote")
 
 
@@ -237,8 +248,10 @@ def test_what_is_not_pushed_is_said_as_data_and_in_words(repo, remote, case):
     elif case == "no such remote":
         git(repo, "config", "branch.main.pushRemote", "upstream")
         why, fields = Unpushable.NO_SUCH_REMOTE, {"remote": "upstream", "remotes": ("origin",)}
-        words = ("there is no remote named 'upstream' (the remotes here: origin). Push with `git push REMOTE main`, "
-                 "or set the upstream once with `git push -u REMOTE main`.")
+        words = (
+            "there is no remote named 'upstream' (the remotes here: origin). Push with `git push REMOTE main`, "
+            "or set the upstream once with `git push -u REMOTE main`."
+        )
     else:
         git(repo, "config", "branch.main.pushRemote", "--receive-pack=x:y")  # a URL to git, an option to its push
         why, fields = Unpushable.REMOTE_LIKE_AN_OPTION, {"remote": "--receive-pack=x:y"}
@@ -261,8 +274,10 @@ def test_detached_head_has_nothing_to_push(repo, remote):
         store.push()
     failure = caught.value.failure
     assert (failure.why, failure.path) == (Unpushable.DETACHED, str(repo))
-    assert failure_text(failure) == (f"Not pushed: HEAD is detached (not on a branch) in {repo}, so there is no "
-                                     "branch to push. Push by hand with `git push REMOTE HEAD:BRANCH`.")
+    assert failure_text(failure) == (
+        f"Not pushed: HEAD is detached (not on a branch) in {repo}, so there is no "
+        "branch to push. Push by hand with `git push REMOTE HEAD:BRANCH`."
+    )
 
 
 def test_the_users_own_ssh_command_is_kept(tmp_path, repo):
@@ -347,9 +362,16 @@ def test_six_clones_pushing_the_answers_branch_at_once_all_get_through(tmp_path,
         git(tmp_path, "clone", "-q", str(remote), str(clone))
         clones.append(clone)
     go = tmp_path / "go"
-    procs = [subprocess.Popen([PYTHON, "-c", _RACE_SCRIPT, str(clone), f"person{i}", str(go)], env=python_env(),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for i, clone in enumerate(clones)]
+    procs = [
+        subprocess.Popen(
+            [PYTHON, "-c", _RACE_SCRIPT, str(clone), f"person{i}", str(go)],
+            env=python_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i, clone in enumerate(clones)
+    ]
     time.sleep(1.0)
     go.write_text("")
     outputs = [proc.communicate(timeout=120) for proc in procs]

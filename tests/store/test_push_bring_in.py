@@ -47,11 +47,19 @@ def busy(repo: Path, remote: Path) -> Path:
 
 
 def user_state(repo: Path) -> dict:
-    files = {p.relative_to(repo).as_posix(): p.read_bytes() for p in repo.rglob("*")
-             if p.is_file() and ".git" not in p.relative_to(repo).parts}
-    return {"head": git(repo, "rev-parse", "HEAD"), "branch": git(repo, "symbolic-ref", "HEAD"),
-            "index": git(repo, "ls-files", "--stage"), "staged": git(repo, "diff", "--cached", "--binary"),
-            "unstaged": git(repo, "diff", "--binary"), "files": files}
+    files = {
+        p.relative_to(repo).as_posix(): p.read_bytes()
+        for p in repo.rglob("*")
+        if p.is_file() and ".git" not in p.relative_to(repo).parts
+    }
+    return {
+        "head": git(repo, "rev-parse", "HEAD"),
+        "branch": git(repo, "symbolic-ref", "HEAD"),
+        "index": git(repo, "ls-files", "--stage"),
+        "staged": git(repo, "diff", "--cached", "--binary"),
+        "unstaged": git(repo, "diff", "--binary"),
+        "files": files,
+    }
 
 
 def push(repo: Path, *, bring_in: bool = True):
@@ -67,8 +75,16 @@ def refused(repo: Path, *, bring_in: bool = True):
 
 def no_leftovers(repo: Path) -> None:
     git_dir = repo / ".git"
-    left = [p.name for p in [git_dir / "index.lock", git_dir / "index.kundencheck", git_dir / "index.kundencheck.lock",
-                             git_dir / "kundencheck" / "commit.journal"] if p.exists()]
+    left = [
+        p.name
+        for p in [
+            git_dir / "index.lock",
+            git_dir / "index.kundencheck",
+            git_dir / "index.kundencheck.lock",
+            git_dir / "kundencheck" / "commit.journal",
+        ]
+        if p.exists()
+    ]
     assert not left, left
     git(repo, "fsck", "--no-dangling", "--no-progress")
 
@@ -86,8 +102,10 @@ def test_answers_commits_are_moved_onto_the_remotes_commits_and_the_users_work_i
 
     result = push(busy)
     assert result == PushResult("main", "origin", "main", brought_in=1, moved=2)
-    assert pushed_text(result) == ("Brought in 1 new commit from origin and moved your 2 answers commits on top (the "
-                                   "rest of your work as it was). Pushed main to origin.")
+    assert pushed_text(result) == (
+        "Brought in 1 new commit from origin and moved your 2 answers commits on top (the "
+        "rest of your work as it was). Pushed main to origin."
+    )
     head = git(busy, "rev-parse", "HEAD")
     assert git(remote, "rev-parse", "main") == head
     # The answers commits, made again on the remote's tip: the same files, messages, authors, dates.
@@ -96,14 +114,16 @@ def test_answers_commits_are_moved_onto_the_remotes_commits_and_the_users_work_i
     for old, new in zip((second, first), (line.split()[0] for line in chain)):
         for fmt in ("%an <%ae> %ad", "%B", "%s"):
             assert git(busy, "log", "-1", f"--format={fmt}", old) == git(busy, "log", "-1", f"--format={fmt}", new)
-        assert git(busy, "diff-tree", "-r", "--no-commit-id", "--name-status", old) == \
-            git(busy, "diff-tree", "-r", "--no-commit-id", "--name-status", new)
+        assert git(busy, "diff-tree", "-r", "--no-commit-id", "--name-status", old) == git(
+            busy, "diff-tree", "-r", "--no-commit-id", "--name-status", new
+        )
     # The work tree and the index gained exactly the remote's files; the user's work is as it was.
     after = user_state(busy)
     assert after["files"] == {**before["files"], "theirs.txt": b"theirs\n", "docs/guide.md": b"# Guide\n"}
     assert after["staged"] == before["staged"] and after["unstaged"] == before["unstaged"]
     assert sorted(after["index"].splitlines()) == sorted(
-        before["index"].splitlines() + git(busy, "ls-files", "--stage", "--", "theirs.txt", "docs/guide.md").splitlines())
+        before["index"].splitlines() + git(busy, "ls-files", "--stage", "--", "theirs.txt", "docs/guide.md").splitlines()
+    )
     assert git(busy, "status", "--porcelain", "--", "theirs.txt", "docs").strip() == ""
     assert "kundencheck push: your answers commits moved onto" in git(busy, "reflog", "-1", "--format=%gs")
     no_leftovers(busy)
@@ -116,9 +136,11 @@ def test_without_bring_in_nothing_moves_and_the_words_name_kundencheck_push(tmp_
     failure = refused(busy, bring_in=False)  # the push right after a commit
     assert failure.refusal is PushRefusal.BEHIND and failure.bring_in == BringIn(True)
     said = failure_text(failure, committed=True)
-    assert said.startswith("Not pushed: origin's main has commits your main does not have yet (someone pushed "
-                           "first). `kundencheck push` brings them in and pushes: it moves your answers commits on top "
-                           "of them (answers files never conflict) and leaves the rest of your work as it is.")
+    assert said.startswith(
+        "Not pushed: origin's main has commits your main does not have yet (someone pushed "
+        "first). `kundencheck push` brings them in and pushes: it moves your answers commits on top "
+        "of them (answers files never conflict) and leaves the rest of your work as it is."
+    )
     assert user_state(busy) == before
     result = CliRunner().invoke(main, ["-C", str(busy), "push"], catch_exceptions=False)  # the advice works
     assert result.exit_code == 0, result.output
@@ -145,14 +167,19 @@ def test_commits_of_the_users_own_are_not_moved_and_the_words_say_which_pull_to_
     before = user_state(busy)
     failure = refused(busy)
     assert failure.refusal is PushRefusal.BEHIND
-    assert failure.bring_in == BringIn(False, own_commits=(f"{own[:10]} Fix the login form",
-                                                           f"{unmarked[:10]} kundencheck: no-trailer"), own_total=2,
-                                       why=NotBroughtIn.OWN_COMMITS)
+    assert failure.bring_in == BringIn(
+        False,
+        own_commits=(f"{own[:10]} Fix the login form", f"{unmarked[:10]} kundencheck: no-trailer"),
+        own_total=2,
+        why=NotBroughtIn.OWN_COMMITS,
+    )
     said = failure_text(failure)
-    assert said == ("Not pushed: origin's main has commits your main does not have yet, and your main has commits of "
-                    f"your own that origin lacks ({own[:10]} Fix the login form; {unmarked[:10]} kundencheck: "
-                    "no-trailer); kundencheck moves only its own answers commits. Bring origin's commits in with `git "
-                    "pull --rebase origin main`, then push with `kundencheck push`.")
+    assert said == (
+        "Not pushed: origin's main has commits your main does not have yet, and your main has commits of "
+        f"your own that origin lacks ({own[:10]} Fix the login form; {unmarked[:10]} kundencheck: "
+        "no-trailer); kundencheck moves only its own answers commits. Bring origin's commits in with `git "
+        "pull --rebase origin main`, then push with `kundencheck push`."
+    )
     assert user_state(busy) == before
     subprocess.run(["git", "pull", "-q", "--rebase", "origin", "main"], cwd=busy, check=True)  # the advice works
     assert push(busy).branch == "main"
@@ -165,8 +192,9 @@ def test_changes_of_the_users_where_the_remote_changed_files_stop_it_and_nothing
         another_clone_pushes(tmp_path, remote, **{"scratch.txt": "theirs\n"})  # the user's untracked file
         shared = "scratch.txt"
     else:
-        another_clone_pushes(tmp_path, remote, **{"plan.txt": "a\ntheirs\n"} if in_the_way == "unstaged"
-                             else {"notes.txt": "theirs\n"})
+        another_clone_pushes(
+            tmp_path, remote, **{"plan.txt": "a\ntheirs\n"} if in_the_way == "unstaged" else {"notes.txt": "theirs\n"}
+        )
         shared = "plan.txt" if in_the_way == "unstaged" else "notes.txt"
     commit_run(busy, "20261201T0900-build-ada-aaaa")
     before = user_state(busy)
@@ -174,9 +202,11 @@ def test_changes_of_the_users_where_the_remote_changed_files_stop_it_and_nothing
     assert failure.refusal is PushRefusal.BEHIND
     assert failure.bring_in == BringIn(False, changed_files=(shared,), why=NotBroughtIn.CHANGES_IN_THE_WAY)
     said = failure_text(failure)
-    assert (f"and they change files you have changed and not committed ({shared}), so kundencheck did not bring them "
-            "in. Commit or stash those changes (`git stash`), then `git pull --rebase origin main` (and `git stash "
-            "pop`), then push with `kundencheck push`.") in said
+    assert (
+        f"and they change files you have changed and not committed ({shared}), so kundencheck did not bring them "
+        "in. Commit or stash those changes (`git stash`), then `git pull --rebase origin main` (and `git stash "
+        "pop`), then push with `kundencheck push`."
+    ) in said
     assert user_state(busy) == before
     no_leftovers(busy)
 
@@ -208,7 +238,8 @@ def test_a_remote_given_as_a_url_is_not_brought_in_and_the_words_say_why(tmp_pat
     assert failure_text(failure) == (
         f"Not pushed: {url}'s main has commits your main does not have yet, and kundencheck could not bring them in: "
         f"{url} is a URL, not a named remote, so kundencheck has no copy of its branch to bring in. Bring them in "
-        f"with `git pull --rebase {url} main`, then push with `kundencheck push`.")
+        f"with `git pull --rebase {url} main`, then push with `kundencheck push`."
+    )
     assert user_state(busy) == before
 
 
@@ -224,8 +255,7 @@ def test_a_teams_answers_branch_whose_runs_changed_the_same_file_is_not_merged(t
         store.commit_file(f"{ANSWERS}/same.toml", b"x = 'theirs'\n", "kundencheck: theirs\n", ref="refs/heads/kundencheck")
     git(other, "push", "-q", "origin", "kundencheck")
     with GitStore.open(repo) as store:
-        ours = store.commit_file(f"{ANSWERS}/same.toml", b"x = 'ours'\n", "kundencheck: ours\n",
-                                 ref="refs/heads/kundencheck").sha
+        ours = store.commit_file(f"{ANSWERS}/same.toml", b"x = 'ours'\n", "kundencheck: ours\n", ref="refs/heads/kundencheck").sha
     with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
         store.push(ref="kundencheck")
     failure = caught.value.failure
@@ -233,37 +263,56 @@ def test_a_teams_answers_branch_whose_runs_changed_the_same_file_is_not_merged(t
     assert failure.bring_in == BringIn(False, why=NotBroughtIn.SAME_FILES_CHANGED)
     assert failure_text(failure) == (
         "Not pushed: origin's kundencheck has runs this clone does not have yet, and kundencheck could not merge them "
-        "in: origin's kundencheck and yours changed the same files. Try again with `kundencheck push`.")
+        "in: origin's kundencheck and yours changed the same files. Try again with `kundencheck push`."
+    )
     assert git(repo, "rev-parse", "refs/heads/kundencheck") == ours
 
 
-@pytest.mark.parametrize("why, detail, words", [
-    (NotBroughtIn.GIT_TOO_OLD, "", "merging them without touching your work tree needs git 2.38 or newer"),
-    (NotBroughtIn.FETCH_FAILED, "Could not read from remote repository.",
-     "fetching it failed: Could not read from remote repository"),
-    (NotBroughtIn.CHANGES_IN_THE_WAY, "Entry 'a.txt' not uptodate. Cannot merge.",
-     "git would not update your files to the remote's commits: Entry 'a.txt' not uptodate. Cannot merge"),
-    (NotBroughtIn.BRANCH_MOVED, "", "your main moved meanwhile (nothing was changed)"),
-    (NotBroughtIn.STORE_ERROR, "kundencheck will not commit now: a merge is in progress.",
-     "kundencheck will not commit now: a merge is in progress"),
-])
+@pytest.mark.parametrize(
+    "why, detail, words",
+    [
+        (NotBroughtIn.GIT_TOO_OLD, "", "merging them without touching your work tree needs git 2.38 or newer"),
+        (
+            NotBroughtIn.FETCH_FAILED,
+            "Could not read from remote repository.",
+            "fetching it failed: Could not read from remote repository",
+        ),
+        (
+            NotBroughtIn.CHANGES_IN_THE_WAY,
+            "Entry 'a.txt' not uptodate. Cannot merge.",
+            "git would not update your files to the remote's commits: Entry 'a.txt' not uptodate. Cannot merge",
+        ),
+        (NotBroughtIn.BRANCH_MOVED, "", "your main moved meanwhile (nothing was changed)"),
+        (
+            NotBroughtIn.STORE_ERROR,
+            "kundencheck will not commit now: a merge is in progress.",
+            "kundencheck will not commit now: a merge is in progress",
+        ),
+    ],
+)
 def test_every_reason_not_to_bring_the_commits_in_has_words(why, detail, words):
     """Each NotBroughtIn is said by push_texts (git's reason or the store's message in it),
     for a team's answers branch and for the checked-out branch."""
     bring = BringIn(False, detail=detail, why=why)
     dedicated = PushFailure(PushRefusal.BEHIND, "main", "origin", "main", True, bring_in=bring)
-    assert failure_text(dedicated) == ("Not pushed: origin's main has runs this clone does not have yet, and "
-                                       f"kundencheck could not merge them in: {words}. Try again with `kundencheck "
-                                       "push`.")
+    assert failure_text(dedicated) == (
+        "Not pushed: origin's main has runs this clone does not have yet, and "
+        f"kundencheck could not merge them in: {words}. Try again with `kundencheck "
+        "push`."
+    )
     checked_out = failure_text(dedicated._replace(dedicated=False))
     if why is NotBroughtIn.BRANCH_MOVED:
-        assert checked_out == ("Not pushed: origin's main has commits your main does not have yet, and your main moved "
-                               "while kundencheck brought them in (nothing was changed). Try again with `kundencheck "
-                               "push`.")
+        assert checked_out == (
+            "Not pushed: origin's main has commits your main does not have yet, and your main moved "
+            "while kundencheck brought them in (nothing was changed). Try again with `kundencheck "
+            "push`."
+        )
     else:
-        assert checked_out == ("Not pushed: origin's main has commits your main does not have yet, and kundencheck could "
-                               f"not bring them in: {words}. Bring them in with `git pull --rebase origin main`, then "
-                               "push with `kundencheck push`.")
+        assert checked_out == (
+            "Not pushed: origin's main has commits your main does not have yet, and kundencheck could "
+            f"not bring them in: {words}. Bring them in with `git pull --rebase origin main`, then "
+            "push with `kundencheck push`."
+        )
 
 
 # ------------------------------------------------------------------------------ killed in the middle
@@ -288,9 +337,15 @@ with GitStore.open(sys.argv[1]) as store:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell wrapper and signals")
-@pytest.mark.parametrize(("sub", "mode"), [("read-tree", "done-then-kill-kundencheck"), ("update-ref", "kill-kundencheck"),
-                                           ("update-ref", "done-then-kill-kundencheck")],
-                         ids=["after-the-files", "before-the-branch", "after-the-branch"])
+@pytest.mark.parametrize(
+    ("sub", "mode"),
+    [
+        ("read-tree", "done-then-kill-kundencheck"),
+        ("update-ref", "kill-kundencheck"),
+        ("update-ref", "done-then-kill-kundencheck"),
+    ],
+    ids=["after-the-files", "before-the-branch", "after-the-branch"],
+)
 def test_killed_during_the_fast_forward_the_next_kundencheck_finishes_or_undoes_it(tmp_path, busy, remote, sub, mode):
     """kundencheck killed (SIGKILL) after it updated the files, before or after it moved the
     branch: git respects the lock it left; the next kundencheck undoes the files (the branch did
@@ -304,12 +359,14 @@ def test_killed_during_the_fast_forward_the_next_kundencheck_finishes_or_undoes_
     wrapper.write_text(WRAPPER.replace("{real}", shutil.which("git")))
     wrapper.chmod(0o755)
     env = {**os.environ, "GIT_PYTHON_GIT_EXECUTABLE": str(wrapper), "FAULT_SUB": sub, "FAULT_MODE": mode}
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(busy)], env=env, capture_output=True, text=True, timeout=120,
-                          check=False)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(busy)], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
     assert proc.returncode == -signal.SIGKILL, proc.stdout + proc.stderr
     assert (busy / ".git" / "index.lock").exists()
-    attempt = subprocess.run(["git", "commit", "-q", "-m", "the user's commit"], cwd=busy, capture_output=True, text=True,
-                             check=False)
+    attempt = subprocess.run(
+        ["git", "commit", "-q", "-m", "the user's commit"], cwd=busy, capture_output=True, text=True, check=False
+    )
     assert attempt.returncode != 0 and "index.lock" in attempt.stderr
     with GitStore.open(busy) as store:  # the next kundencheck looks
         store.check_ready()
@@ -329,8 +386,18 @@ def test_killed_during_the_fast_forward_the_next_kundencheck_finishes_or_undoes_
 
 
 #: (subcommand, which call of it) for each step of `kundencheck push` bringing the remote's commits in.
-BRING_IN_STEPS = [("fetch", 1), ("log", 1), ("diff-tree", 1), ("status", 1), ("rev-list", 1), ("mktree", 1),
-                  ("commit-tree", 1), ("read-tree", 1), ("update-ref", 1), ("push", 2)]
+BRING_IN_STEPS = [
+    ("fetch", 1),
+    ("log", 1),
+    ("diff-tree", 1),
+    ("status", 1),
+    ("rev-list", 1),
+    ("mktree", 1),
+    ("commit-tree", 1),
+    ("read-tree", 1),
+    ("update-ref", 1),
+    ("push", 2),
+]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell wrapper")

@@ -45,20 +45,35 @@ def sentences_made(source: str, namespace: dict) -> list[int]:
                 here = parents[up]
             elif isinstance(up, ast.BoolOp):
                 here = up
-            elif (isinstance(up, ast.keyword) and up.arg != "what" and isinstance(parents.get(up), ast.Call)
-                  and isinstance(parents[up].func, ast.Attribute) and parents[up].func.attr == "format"):
+            elif (
+                isinstance(up, ast.keyword)
+                and up.arg != "what"
+                and isinstance(parents.get(up), ast.Call)
+                and isinstance(parents[up].func, ast.Attribute)
+                and parents[up].func.attr == "format"
+            ):
                 here = parents[up]
             else:
                 break
         up = parents.get(here)
         if isinstance(up, ast.keyword) and up.arg == "what":
             continue
-        if (isinstance(up, ast.Assign) and len(up.targets) == 1 and isinstance(up.targets[0], ast.Name)
-                and up.targets[0].id in ALLOWED_NAMES):
+        if (
+            isinstance(up, ast.Assign)
+            and len(up.targets) == 1
+            and isinstance(up.targets[0], ast.Name)
+            and up.targets[0].id in ALLOWED_NAMES
+        ):
             continue
-        if (isinstance(up, ast.Call) and up.args and up.args[0] is here and isinstance(parents.get(up), ast.Raise)
-                and isinstance(up.func, ast.Name) and isinstance(namespace.get(up.func.id), type)
-                and issubclass(namespace[up.func.id], BaseException)):
+        if (
+            isinstance(up, ast.Call)
+            and up.args
+            and up.args[0] is here
+            and isinstance(parents.get(up), ast.Raise)
+            and isinstance(up.func, ast.Name)
+            and isinstance(namespace.get(up.func.id), type)
+            and issubclass(namespace[up.func.id], BaseException)
+        ):
             continue
         found.append(node.lineno)
     return found
@@ -67,24 +82,30 @@ def sentences_made(source: str, namespace: dict) -> list[int]:
 NAMESPACE = {"StoreError": KeyError, "_not_pushable": print, "PushFailure": tuple, "BringIn": tuple}
 
 
-@pytest.mark.parametrize("code", [
-    'raise _not_pushable(name, _("There is no branch {branch} yet.").format(branch=name))',
-    'raise PushError(PushFailure(refusal, name, detail=_("no remote")))',
-    'return BringIn(False, detail=_("fetching it failed: {reason}").format(reason=r))',
-    'return _("the remote has runs this clone does not have yet")',
-    'warnings.append(_("a shallow clone"))',
-    'raise StoreError(message, hint=_("run git fetch"))',
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        'raise _not_pushable(name, _("There is no branch {branch} yet.").format(branch=name))',
+        'raise PushError(PushFailure(refusal, name, detail=_("no remote")))',
+        'return BringIn(False, detail=_("fetching it failed: {reason}").format(reason=r))',
+        'return _("the remote has runs this clone does not have yet")',
+        'warnings.append(_("a shallow clone"))',
+        'raise StoreError(message, hint=_("run git fetch"))',
+    ],
+)
 def test_the_checker_finds_a_sentence_put_into_data(code):
     assert sentences_made(code, NAMESPACE) == [1]
 
 
-@pytest.mark.parametrize("code", [
-    'self._run(args, what=_("merge the answers branches"))',
-    'self._run(args, what=_("move {branch} to the merge").format(branch=b), ok=None)',
-    'raise StoreError(_("git could not make it. git said: {error}").format(error=err.strip() or _("(nothing)")))',
-    'subject = _("kundencheck: merge answers from {remote}").format(remote=remote)',
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        'self._run(args, what=_("merge the answers branches"))',
+        'self._run(args, what=_("move {branch} to the merge").format(branch=b), ok=None)',
+        'raise StoreError(_("git could not make it. git said: {error}").format(error=err.strip() or _("(nothing)")))',
+        'subject = _("kundencheck: merge answers from {remote}").format(remote=remote)',
+    ],
+)
 def test_the_checker_lets_the_allowed_places_be(code):
     assert sentences_made(code, NAMESPACE) == []
 
@@ -94,23 +115,35 @@ def test_the_push_path_puts_no_sentence_into_its_data(module):
     namespace = vars(importlib.import_module(f"kundencheck.store.{module}"))
     path = STORE / f"{module}.py"
     lines = sentences_made(path.read_text(encoding="utf-8"), namespace)
-    assert not lines, f"store/{module}.py makes sentences for the user at lines {lines}: say it as data, and the " \
-                      "words in kundencheck/push_texts.py"
+    assert not lines, (
+        f"store/{module}.py makes sentences for the user at lines {lines}: say it as data, and the "
+        "words in kundencheck/push_texts.py"
+    )
 
 
 # ------------------------------------------------------------------------------ every reason has its words
 
-FIELDS = {"path": "/home/ada/shop", "remote": "origin", "remotes": ("origin", "backup"), "target": "trunk",
-          "upstream": "main", "upstream_remote": "origin", "push_default": "simple"}
+FIELDS = {
+    "path": "/home/ada/shop",
+    "remote": "origin",
+    "remotes": ("origin", "backup"),
+    "target": "trunk",
+    "upstream": "main",
+    "upstream_remote": "origin",
+    "push_default": "simple",
+}
 
 
 @pytest.mark.parametrize("why", list(Unpushable))
-@pytest.mark.parametrize("committed, lead", [
-    (False, "Not pushed: "),
-    (True, "The answers were committed but not pushed: "),
-    (Committed.ANSWERS, "The answers were committed but not pushed: "),
-    (Committed.SETUP, "The project's setup was committed but not pushed: "),
-])
+@pytest.mark.parametrize(
+    "committed, lead",
+    [
+        (False, "Not pushed: "),
+        (True, "The answers were committed but not pushed: "),
+        (Committed.ANSWERS, "The answers were committed but not pushed: "),
+        (Committed.SETUP, "The project's setup was committed but not pushed: "),
+    ],
+)
 def test_every_reason_nothing_was_pushed_has_its_words(why, committed, lead):
     """Each Unpushable is said by push_texts from the failure's fields, after a lead that fits
     what was committed (and never "The commit is kept", which the lead says already)."""

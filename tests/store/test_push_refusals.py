@@ -44,8 +44,9 @@ def no_terminal_control(text: str) -> None:
 
 def test_a_refusing_pre_push_hook_is_named_with_its_own_output_cleaned(repo, remote):
     # git 2.39 gives the hook its own stdout, later versions its stderr: both are its output.
-    write_hook(repo, "pre-push", 'echo "tests failed: \x1b[31m3 red\x1b[0m\x1b]0;pwned\x07"\n'
-                                 'printf "line two\\rhidden\\n" >&2\nexit 3\n')
+    write_hook(
+        repo, "pre-push", 'echo "tests failed: \x1b[31m3 red\x1b[0m\x1b]0;pwned\x07"\nprintf "line two\\rhidden\\n" >&2\nexit 3\n'
+    )
     sha = commit_answers(repo)
     failure, _took = refused(repo)
     assert failure.refusal is PushRefusal.HOOK
@@ -54,8 +55,10 @@ def test_a_refusing_pre_push_hook_is_named_with_its_own_output_cleaned(repo, rem
     assert failure.output == ("tests failed: 3 red", "line two", "hidden")
     said = failure_text(failure, committed=True)
     no_terminal_control(said)
-    assert said.startswith("Not pushed: the pre-push hook (.git/hooks/pre-push) refused to push main to origin "
-                           "(exit status 3).\nIt said:\n    tests failed: 3 red\n")
+    assert said.startswith(
+        "Not pushed: the pre-push hook (.git/hooks/pre-push) refused to push main to origin "
+        "(exit status 3).\nIt said:\n    tests failed: 3 red\n"
+    )
     assert "Fix what it complains about, then push again with `kundencheck push`." in said
     assert "`git push --no-verify origin main` skips the pre-push hook; kundencheck never does that by itself." in said
     assert said.endswith("The commit is kept in your repository.")
@@ -69,8 +72,11 @@ def test_a_refusing_pre_push_hook_is_named_with_its_own_output_cleaned(repo, rem
 
 
 def test_a_hook_that_says_a_lot_is_shortened_and_one_that_says_nothing_is_said_so(repo, remote):
-    write_hook(repo, "pre-push", 'i=0; while [ $i -lt 500 ]; do echo "complaint $i $(printf "x%.0s" $(seq 300))"; '
-                                 'i=$((i+1)); done\nexit 1\n')
+    write_hook(
+        repo,
+        "pre-push",
+        'i=0; while [ $i -lt 500 ]; do echo "complaint $i $(printf "x%.0s" $(seq 300))"; i=$((i+1)); done\nexit 1\n',
+    )
     commit_answers(repo)
     failure, _took = refused(repo)
     assert failure.refusal is PushRefusal.HOOK
@@ -104,8 +110,10 @@ def test_a_hook_that_hangs_is_stopped_at_the_time_limit_and_what_it_said_is_kept
     assert failure.hook == ".git/hooks/pre-push" and failure.hook_status is None
     assert failure.output == ("waiting for the test server",)
     said = failure_text(failure)
-    assert said.startswith("Not pushed: pushing main to origin did not finish within 2 seconds: the pre-push hook "
-                           "(.git/hooks/pre-push) was still running, and was stopped.\nIt said:\n")
+    assert said.startswith(
+        "Not pushed: pushing main to origin did not finish within 2 seconds: the pre-push hook "
+        "(.git/hooks/pre-push) was still running, and was stopped.\nIt said:\n"
+    )
     assert "Try again with `kundencheck push`, or look at what the hook waits for." in said
     deadline = time.monotonic() + 5  # the hook's sleep went with it
     while _running(sleep) and time.monotonic() < deadline:
@@ -129,24 +137,28 @@ def test_the_hook_is_read_from_gits_trace_not_guessed():
     """git prints nothing of its own when the pre-push hook refuses: the trace2 record of the
     hook's run is what tells it from a remote that could not be reached. Events of programs the
     hook runs (session ids below the push's) do not count."""
-    trace = "\n".join([
-        '{"event":"version","sid":"push-1","evt":"3"}',
-        '{"event":"child_start","sid":"push-1","child_id":0,"child_class":"transport/file","argv":["git-receive-pack"]}',
-        '{"event":"child_start","sid":"push-1","child_id":1,"child_class":"hook","hook_name":"pre-push",'
-        '"argv":[".git/hooks/pre-push","origin","/r"]}',
-        '{"event":"child_start","sid":"push-1/hook-2","child_id":0,"child_class":"hook","hook_name":"pre-push","argv":["x"]}',
-        '{"event":"child_exit","sid":"push-1/hook-2","child_id":0,"code":0}',
-        '{"event":"child_exit","sid":"push-1","child_id":1,"code":1}',
-        '{"event":"child_exit","sid":"push-1","child_id":0,"code":0}',
-        '{"event":"exit", "sid":"push-1", "code":',  # cut short
-    ])
+    trace = "\n".join(
+        [
+            '{"event":"version","sid":"push-1","evt":"3"}',
+            '{"event":"child_start","sid":"push-1","child_id":0,"child_class":"transport/file","argv":["git-receive-pack"]}',
+            '{"event":"child_start","sid":"push-1","child_id":1,"child_class":"hook","hook_name":"pre-push",'
+            '"argv":[".git/hooks/pre-push","origin","/r"]}',
+            '{"event":"child_start","sid":"push-1/hook-2","child_id":0,"child_class":"hook","hook_name":"pre-push","argv":["x"]}',
+            '{"event":"child_exit","sid":"push-1/hook-2","child_id":0,"code":0}',
+            '{"event":"child_exit","sid":"push-1","child_id":1,"code":1}',
+            '{"event":"child_exit","sid":"push-1","child_id":0,"code":0}',
+            '{"event":"exit", "sid":"push-1", "code":',  # cut short
+        ]
+    )
     hook = hook_run(trace)
     assert hook is not None and hook.path == ".git/hooks/pre-push" and hook.status == 1
     err = "error: failed to push some refs to '/r'\n"
     assert classify(Attempt(1, [], err, hook), "refs/heads/main") == (PushRefusal.HOOK, "")
     assert classify(Attempt(1, [], err, None), "refs/heads/main")[0] is PushRefusal.FAILED
-    assert hook_run('{"event":"child_start","sid":"a","child_id":0,"child_class":"hook","hook_name":"pre-push",'
-                    '"argv":["h"]}').status is None  # still running when the push was stopped
+    assert (
+        hook_run('{"event":"child_start","sid":"a","child_id":0,"child_class":"hook","hook_name":"pre-push","argv":["h"]}').status
+        is None
+    )  # still running when the push was stopped
     assert hook_run("") is None
 
 
@@ -168,8 +180,10 @@ def test_a_remote_that_is_ahead_is_said_with_the_command_that_brings_it_in(tmp_p
 
 
 def test_a_hook_on_the_remote_or_a_protected_branch(repo, remote):
-    script(remote / "hooks" / "pre-receive", 'echo "GL-HOOK-ERR: You are not allowed to push code to protected '
-                                             'branches on this project.\x1b[2J"\nexit 1\n')
+    script(
+        remote / "hooks" / "pre-receive",
+        'echo "GL-HOOK-ERR: You are not allowed to push code to protected branches on this project.\x1b[2J"\nexit 1\n',
+    )
     commit_answers(repo)
     failure, _took = refused(repo)
     assert failure.refusal is PushRefusal.REMOTE_REJECTED
@@ -177,10 +191,14 @@ def test_a_hook_on_the_remote_or_a_protected_branch(repo, remote):
     assert failure.output == ("GL-HOOK-ERR: You are not allowed to push code to protected branches on this project.",)
     said = failure_text(failure)
     no_terminal_control(said)
-    assert said.startswith("Not pushed: origin refused main (pre-receive hook declined): a hook on the server, or a "
-                           "protected branch.\norigin said:\n    GL-HOOK-ERR: You are not allowed")
-    assert said.endswith("Ask whoever looks after origin what it needs (a pull request, permission to push to main); "
-                         "once that is sorted out, `kundencheck push` pushes.")
+    assert said.startswith(
+        "Not pushed: origin refused main (pre-receive hook declined): a hook on the server, or a "
+        "protected branch.\norigin said:\n    GL-HOOK-ERR: You are not allowed"
+    )
+    assert said.endswith(
+        "Ask whoever looks after origin what it needs (a pull request, permission to push to main); "
+        "once that is sorted out, `kundencheck push` pushes."
+    )
 
 
 # ------------------------------------------------------------------------------ authentication
@@ -218,11 +236,15 @@ def test_a_remote_that_wants_a_password_is_authentication_and_nothing_prompts(re
     assert failure.refusal is PushRefusal.AUTH
     assert any("could not read Username" in line and "terminal prompts disabled" in line for line in failure.output)
     said = failure_text(failure)
-    assert said.startswith("Not pushed: origin did not let you push main (authentication: missing or wrong "
-                           "credentials, or an ssh key it does not accept). kundencheck never asks for a password or "
-                           "passphrase.\ngit said:\n")
-    assert said.endswith("Check that `git push origin main` works in a terminal (a credential helper, your key in the "
-                         "ssh agent), then push with `kundencheck push`.")
+    assert said.startswith(
+        "Not pushed: origin did not let you push main (authentication: missing or wrong "
+        "credentials, or an ssh key it does not accept). kundencheck never asks for a password or "
+        "passphrase.\ngit said:\n"
+    )
+    assert said.endswith(
+        "Check that `git push origin main` works in a terminal (a credential helper, your key in the "
+        "ssh agent), then push with `kundencheck push`."
+    )
 
 
 def test_an_ssh_key_the_server_refuses_is_authentication(tmp_path, repo, monkeypatch):
@@ -251,8 +273,9 @@ def test_a_remote_that_cannot_be_reached(tmp_path, repo, monkeypatch, where):
     elif where == "closed-port":
         url = f"http://127.0.0.1:{_closed_port()}/team/shop.git"
     else:
-        fake = script(tmp_path / "bin" / "ssh", 'echo "ssh: connect to host example.invalid port 22: Connection '
-                                                'refused" >&2\nexit 255\n')
+        fake = script(
+            tmp_path / "bin" / "ssh", 'echo "ssh: connect to host example.invalid port 22: Connection refused" >&2\nexit 255\n'
+        )
         monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
         url = "ssh://example.invalid/team/shop.git"
     upstream_at(repo, url)
@@ -284,10 +307,13 @@ def test_a_hanging_remote_is_given_up_promptly(tmp_path, repo, monkeypatch):
 def test_ssh_runs_in_batch_mode_without_a_terminal_prompt(tmp_path, repo, monkeypatch):
     # A fake `ssh` on PATH records how git runs it, then fails like an unreachable host.
     log = tmp_path / "ssh.log"
-    fake = script(tmp_path / "bin" / "ssh", f'echo "args: $*" >> "{log}"\necho "prompt: $GIT_TERMINAL_PROMPT" >> "{log}"\n'
-                                            f'(: < /dev/tty) 2>/dev/null && echo "tty: yes" >> "{log}" || '
-                                            f'echo "tty: no" >> "{log}"\n'
-                                            'echo "ssh: connect to host example.invalid: unreachable" >&2\nexit 255\n')
+    fake = script(
+        tmp_path / "bin" / "ssh",
+        f'echo "args: $*" >> "{log}"\necho "prompt: $GIT_TERMINAL_PROMPT" >> "{log}"\n'
+        f'(: < /dev/tty) 2>/dev/null && echo "tty: yes" >> "{log}" || '
+        f'echo "tty: no" >> "{log}"\n'
+        'echo "ssh: connect to host example.invalid: unreachable" >&2\nexit 255\n',
+    )
     monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
     upstream_at(repo, "ssh://example.invalid/x")
     commit_answers(repo)
@@ -304,8 +330,7 @@ def test_ssh_runs_in_batch_mode_without_a_terminal_prompt(tmp_path, repo, monkey
 
 
 def test_output_keeps_the_hooks_words_and_drops_gits_own_lines():
-    err = ("\x1b[1mlint\x1b[0m: 2 problems\n\nhint: ignore me\n  indented detail\n"
-           "error: failed to push some refs to 'origin'\n")
+    err = "\x1b[1mlint\x1b[0m: 2 problems\n\nhint: ignore me\n  indented detail\nerror: failed to push some refs to 'origin'\n"
     assert output_of(err, PushRefusal.HOOK) == (("lint: 2 problems", "  indented detail"), 0)
     remote_said = "remote: first\nremote:   second   \nTo /r\nerror: failed to push some refs to '/r'\n"
     assert output_of(remote_said, PushRefusal.REMOTE_REJECTED) == (("first", "second"), 0)

@@ -19,8 +19,9 @@ FIXED_START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone(dt.timedelta(h
 OFFLINE_TODAY = FIXED_START.date()
 
 
-def offline_app(previous_answers: dict | None = None, *, language: str | None = None, draft: bool = False,
-                theme: str | None = None):
+def offline_app(
+    previous_answers: dict | None = None, *, language: str | None = None, draft: bool = False, theme: str | None = None
+):
     """The app on the tests' checklist with a fixed run and a fixed today, not connected to any
     repository: deterministic screens for snapshots. ``language``: chosen as opening a project in
     that language does, with tests/data/sprint.LANG.toml (default: the language as it is, the
@@ -34,14 +35,23 @@ def offline_app(previous_answers: dict | None = None, *, language: str | None = 
     run.id = "20261127T083000Z-build-erika-000000"  # the random part would change every snapshot
     previous = None
     if previous_answers:
-        previous = answers_mod.new_run(checklist, Person("Erika Mustermann", "erika@example.com"), sprint="2026-W46", started=FIXED_START - dt.timedelta(days=14))
+        previous = answers_mod.new_run(
+            checklist,
+            Person("Erika Mustermann", "erika@example.com"),
+            sprint="2026-W46",
+            started=FIXED_START - dt.timedelta(days=14),
+        )
         previous.answers = [answers_mod.Answer(item=k, value=v[0], note=v[1]) for k, v in previous_answers.items()]
     session = RunSession(None, checklist, run, previous)
     offer = None
     if draft:
         run.answers = [answers_mod.Answer("client-contacted", "green"), answers_mod.Answer("team-mood", 4)]
-        offer = (run, _("Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.").format(
-            id=run.id, checklist="build", sprint="2026-W48", when="2026-11-27 10:15", n=2))  # as Project.offerable_draft says it
+        offer = (
+            run,
+            _("Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.").format(
+                id=run.id, checklist="build", sprint="2026-W48", when="2026-11-27 10:15", n=2
+            ),
+        )  # as Project.offerable_draft says it
     return build_app(lambda _phase, _draft: session, draft=offer, theme=theme, today=lambda: OFFLINE_TODAY), session
 
 
@@ -55,8 +65,14 @@ def project_app(path: Path, *, home: bool = True, phase: str = "build", today=la
     from kundencheck.session import open_project
 
     project = open_project(path)
-    app = build_app(lambda run_phase, draft: RunSession.start(project, run_phase or phase, draft=draft),
-                    project=project, phase=phase, home=home, today=today, discard_draft=project.drafts.discard)
+    app = build_app(
+        lambda run_phase, draft: RunSession.start(project, run_phase or phase, draft=draft),
+        project=project,
+        phase=phase,
+        home=home,
+        today=today,
+        discard_draft=project.drafts.discard,
+    )
     return app, project
 
 
@@ -67,8 +83,9 @@ def screen_text(app) -> str:
     from rich.console import Console
 
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True, record=True,
-                      legacy_windows=False, safe_box=False)
+    console = Console(
+        width=width, height=height, file=io.StringIO(), force_terminal=True, record=True, legacy_windows=False, safe_box=False
+    )
     console.print(app.screen._compositor.render_update(full=True))
     return console.export_text(styles=False)
 

@@ -91,8 +91,12 @@ async def test_amend_opens_the_correction_at_once_and_g_and_enter_go_back_to_it(
     path, runs = history_repo["path"], history_repo["runs"]
     project = open_project(path)
     target = project.run_to_amend(runs["ana3"].id)
-    app = build_app(lambda phase, draft: RunSession.start(project, phase or "build", draft=draft), project=project,
-                    phase="build", correct=target)
+    app = build_app(
+        lambda phase, draft: RunSession.start(project, phase or "build", draft=draft),
+        project=project,
+        phase="build",
+        correct=target,
+    )
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         run_screen = app.screen

@@ -52,8 +52,11 @@ def thread_ids(runs) -> dict[str, str]:
     """The ids of the history's three open threads."""
     from kundencheck.core.history import thread_id
 
-    return {"book": thread_id(runs["ana2"].id, "client-contacted"), "talk": thread_id(runs["ana3"].id, "team-mood"),
-            "send": thread_id(runs["ana3"].id, "client-contacted")}
+    return {
+        "book": thread_id(runs["ana2"].id, "client-contacted"),
+        "talk": thread_id(runs["ana3"].id, "team-mood"),
+        "send": thread_id(runs["ana3"].id, "client-contacted"),
+    }
 
 
 def phase_options(app) -> list[str]:
@@ -84,14 +87,24 @@ async def test_home_lists_phases_with_last_runs_due_checks_actions_and_drafts(hi
         assert "build current" in text and "✘ 9 errors" in text and "✔ ok" not in text
         assert "· not yet, 1 draft" in text
         # The current phase in detail (it is in focus at the start).
-        for part in ("build — Sprint start: how do we stand with the client?", "the project's current phase",
-                     "Last run 2026-03-30, sprint 2026-W14", "Jonas Berg, Ana Schäfer",
-                     "Answers ✔ 2 green ◐ 0 amber ✘ 1 red – 0 n/a", "Trend ↑ 2 better → 0 same ↓ 1 worse",
-                     "Check ✘ 9 errors", "next check 2026-04-13 (every 14 days)", "Actions 3 open, ⚠ 2 overdue",
-                     f"⚠ {ids['book']} Book a review (Ana, 2026-03-20)", f"⚠ {ids['talk']} Talk about workload (Lea, 2026-04-03)",
-                     f"· {ids['send']} Send the summary (Ana, 2026-04-30)", "Disagree ⚠ client-contacted, team-mood",
-                     "the team disagrees in sprint 2026-W14", "Drafts none",
-                     "Findings ✘ key signal red (key_signal_low): build/client-contacted"):
+        for part in (
+            "build — Sprint start: how do we stand with the client?",
+            "the project's current phase",
+            "Last run 2026-03-30, sprint 2026-W14",
+            "Jonas Berg, Ana Schäfer",
+            "Answers ✔ 2 green ◐ 0 amber ✘ 1 red – 0 n/a",
+            "Trend ↑ 2 better → 0 same ↓ 1 worse",
+            "Check ✘ 9 errors",
+            "next check 2026-04-13 (every 14 days)",
+            "Actions 3 open, ⚠ 2 overdue",
+            f"⚠ {ids['book']} Book a review (Ana, 2026-03-20)",
+            f"⚠ {ids['talk']} Talk about workload (Lea, 2026-04-03)",
+            f"· {ids['send']} Send the summary (Ana, 2026-04-30)",
+            "Disagree ⚠ client-contacted, team-mood",
+            "the team disagrees in sprint 2026-W14",
+            "Drafts none",
+            "Findings ✘ key signal red (key_signal_low): build/client-contacted",
+        ):
             assert part in text, part
         assert text.index("Book a review") < text.index("Talk about workload") < text.index("Send the summary")
 
@@ -195,14 +208,18 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
     assert app.return_value is not None
     committed = answers_file.loads(git(path, "show", f"HEAD:{session.run.path}").encode())
     assert [(r.item, r.decision, r.note) for r in committed.reviews] == [
-        ("client-contacted", "done", ""), ("team-mood", "dropped", "Workload is fine [bold]again[/]"),
-        ("client-contacted", "open", "")]
+        ("client-contacted", "done", ""),
+        ("team-mood", "dropped", "Workload is fine [bold]again[/]"),
+        ("client-contacted", "open", ""),
+    ]
     body = git(path, "log", "-1", "--format=%B")
-    assert (f"Actions reviewed:\n"
-            f"- client-contacted (from run {runs['ana2'].id}): done\n    Action: Book a review\n"
-            f"- team-mood (from run {runs['ana3'].id}): dropped\n    Action: Talk about workload\n"
-            f"    Note: Workload is fine [bold]again[/]\n"
-            f"- client-contacted (from run {runs['ana3'].id}): still open\n    Action: Send the summary\n") in body
+    assert (
+        f"Actions reviewed:\n"
+        f"- client-contacted (from run {runs['ana2'].id}): done\n    Action: Book a review\n"
+        f"- team-mood (from run {runs['ana3'].id}): dropped\n    Action: Talk about workload\n"
+        f"    Note: Workload is fine [bold]again[/]\n"
+        f"- client-contacted (from run {runs['ana3'].id}): still open\n    Action: Send the summary\n"
+    ) in body
 
 
 async def test_the_review_marks_rows_decides_them_at_once_and_filters(history_repo):
@@ -227,8 +244,9 @@ async def test_the_review_marks_rows_decides_them_at_once_and_filters(history_re
         await pilot.press(*"Client moved on", "enter")
         assert app.focused.id == "actions"
         session = app.session
-        assert sorted((r.run, r.decision, r.note) for r in session.run.reviews) == sorted([
-            (runs["ana2"].id, "dropped", "Client moved on"), (runs["ana3"].id, "dropped", "Client moved on")])
+        assert sorted((r.run, r.decision, r.note) for r in session.run.reviews) == sorted(
+            [(runs["ana2"].id, "dropped", "Client moved on"), (runs["ana3"].id, "dropped", "Client moved on")]
+        )
         text = flat(screen_text(app))
         assert "marked:" not in text and "2 decided, 1 not yet" in text
         # / filters by owner or text: only Lea's action is left, and decided on its own.
@@ -308,8 +326,13 @@ async def test_the_home_screen_is_built_at_once_under_a_draft_offered_at_the_sta
     draft.set_value("client-contacted", "amber")
     draft.release()
     offer = project.offerable_draft(project.checklist_for("build").id)
-    app = build_app(lambda phase, run: RunSession.start(project, phase or "build", draft=run), project=project,
-                    phase="build", draft=offer, today=lambda: dt.date(2026, 4, 10))
+    app = build_app(
+        lambda phase, run: RunSession.start(project, phase or "build", draft=run),
+        project=project,
+        phase="build",
+        draft=offer,
+        today=lambda: dt.date(2026, 4, 10),
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ResumeDraftScreen)
@@ -338,10 +361,14 @@ async def test_history_screen_shows_the_matrix_and_the_cell_in_focus(history_rep
         assert table.get_cell_at(Coordinate(0, 2)).spans  # coloured as well, never only coloured
         assert table.cursor_coordinate == Coordinate(0, 2)  # the latest sprint
         text = flat(screen_text(app))
-        for part in ("client-contacted · sprint 2026-W14", "Did we speak with the client during the last sprint?",
-                     "✘ no → same red for 3 sprints in a row ⚠ the team disagrees",
-                     "Ana Schäfer: ✘ no — # Client on holiday <b>really</b>", "Jonas Berg: ✔ yes",
-                     "✔ yes ◐ partly ✘ no – n/a · none ↑ better → same ↓ worse ⚠ disagree"):
+        for part in (
+            "client-contacted · sprint 2026-W14",
+            "Did we speak with the client during the last sprint?",
+            "✘ no → same red for 3 sprints in a row ⚠ the team disagrees",
+            "Ana Schäfer: ✘ no — # Client on holiday <b>really</b>",
+            "Jonas Berg: ✔ yes",
+            "✔ yes ◐ partly ✘ no – n/a · none ↑ better → same ↓ worse ⚠ disagree",
+        ):
             assert part in text, part
         await pilot.press("down", "left")  # team-mood in 2026-W12
         text = flat(screen_text(app))
@@ -437,12 +464,14 @@ async def test_the_action_box_says_which_open_thread_an_action_joins_and_ctrl_t_
         await pilot.press("3", *"Still only mails", "enter")  # client-contacted: no, with a note
         assert app.focused.id == "action-what"
         text = flat(screen_text(app))
+
         # Two threads are open on the item; the action joins the one whose latest word is newest.
         def said() -> str:  # the hint wraps in the pane: its text
             return str(app.screen.query_one("#action-thread").render())
 
-        assert said() == (f"Joins the open action {ids['send']}: Send the summary (Ana, due 2026-04-30); ctrl+t makes "
-                          "it a new, separate one.")
+        assert said() == (
+            f"Joins the open action {ids['send']}: Send the summary (Ana, due 2026-04-30); ctrl+t makes it a new, separate one."
+        )
         assert f"Joins the open action {ids['send']}" in text
         await pilot.press(*"Call them", "ctrl+t")
         session = app.session

@@ -28,8 +28,13 @@ def shipped_app(repo, phase: str, language: str = "de", *, home: bool = False, c
         folder.mkdir(exist_ok=True)
         (folder / "config.toml").write_text(f'language = "{language}"\nphase = "{phase}"\n')
     project = open_project(repo)
-    app = build_app(lambda run_phase, draft: RunSession.start(project, run_phase or phase, draft=draft, sprint="2026-W48"),
-                    project=project, phase=phase, home=home, today=lambda: OFFLINE_TODAY)
+    app = build_app(
+        lambda run_phase, draft: RunSession.start(project, run_phase or phase, draft=draft, sprint="2026-W48"),
+        project=project,
+        phase=phase,
+        home=home,
+        today=lambda: OFFLINE_TODAY,
+    )
     return app, project
 
 
@@ -121,10 +126,16 @@ async def test_the_action_hint_goes_once_what_owner_and_due_are_given():
         assert str(session.run.answer("client-contacted").action.due) == "2026-12-04"
 
 
-@pytest.mark.parametrize("typed, shown", [
-    ("31.12.", "→ Thu 2026-12-31"), ("+7", "→ Fri 2026-12-04"), ("freitag", "→ Fri 2026-12-04"),
-    ("2027-01-15", "→ Fri 2027-01-15"), ("soon", "✘ not a date (yet)"),
-])
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("31.12.", "→ Thu 2026-12-31"),
+        ("+7", "→ Fri 2026-12-04"),
+        ("freitag", "→ Fri 2026-12-04"),
+        ("2027-01-15", "→ Fri 2027-01-15"),
+        ("soon", "✘ not a date (yet)"),
+    ],
+)
 async def test_a_date_answer_says_what_it_was_understood_as(typed, shown):
     app, session = offline_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -151,8 +162,10 @@ async def test_last_time_of_a_scale_shows_its_range():
 async def test_the_review_shows_a_long_answer_whole():
     """What gets committed is checked on the review: a long text answer wraps, it is never cut."""
     app, _ = offline_app()
-    long_text = ("Proposed two options for the checkout and explained why we cannot match the design pixel "
-                 "for pixel, then agreed on the second one with the client's product owner")
+    long_text = (
+        "Proposed two options for the checkout and explained why we cannot match the design pixel "
+        "for pixel, then agreed on the second one with the client's product owner"
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("1", "4", "2", "1", "enter", *long_text, "enter", "ctrl+s")
         await pilot.pause()
@@ -201,10 +214,13 @@ async def test_the_palette_has_one_entry_for_keys():
         assert "Help: keys" in titles and "Keys" not in titles, titles
 
 
-@pytest.mark.parametrize("language, line", [
-    ("en", "Not set up: `kundencheck init` writes .kundencheck/config.toml and commits it."),
-    ("de", "Einrichten: `kundencheck init` schreibt und committet .kundencheck/config.toml"),
-])
+@pytest.mark.parametrize(
+    "language, line",
+    [
+        ("en", "Not set up: `kundencheck init` writes .kundencheck/config.toml and commits it."),
+        ("de", "Einrichten: `kundencheck init` schreibt und committet .kundencheck/config.toml"),
+    ],
+)
 async def test_a_repository_without_a_config_is_told_how_to_set_up(repo, monkeypatch, language, line):
     """The run screen and the home screen say it in one line (at 80 columns), in the language."""
     monkeypatch.setenv("LANG", "de_DE.UTF-8" if language == "de" else "C.UTF-8")
@@ -235,7 +251,8 @@ async def test_a_teams_own_question_is_asked_among_the_shipped_ones(repo):
     (folder / "build.de.toml").write_text(
         'format = 1\nextends = "build"\nlanguage = "de"\n\n[[items]]\nid = "staging-gezeigt"\nafter = "client-contacted"\n'
         'question = "Haben wir dem Kunden die Staging-Seite gezeigt?"\nwhy = "Früh gesehen wird aus Überraschung Feedback."\n'
-        'kind = "traffic-light"\n')
+        'kind = "traffic-light"\n'
+    )
     app, project = shipped_app(repo, "build")
     try:
         async with app.run_test(size=SIZE) as pilot:

@@ -12,7 +12,16 @@ async def test_palette_answers_and_opens_the_review():
     app, session = offline_app()
     async with app.run_test(size=(80, 24)) as pilot:
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        for expected in ("Review and commit", "Next item", "Previous item", "Edit note", "Answer: yes", "Answer: no", "Help: keys", "Quit kundencheck"):
+        for expected in (
+            "Review and commit",
+            "Next item",
+            "Previous item",
+            "Edit note",
+            "Answer: yes",
+            "Answer: no",
+            "Help: keys",
+            "Quit kundencheck",
+        ):
             assert expected in titles, expected
 
         await pilot.press("ctrl+p")

@@ -14,8 +14,13 @@ from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.review import ReviewScreen
 from tests.conftest import git
 
-ANSWERS = (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"),
-           ("expectations-match", "green"), ("self-critical", "ok"))
+ANSWERS = (
+    ("client-contacted", "green"),
+    ("team-mood", 4),
+    ("own-design", "no"),
+    ("expectations-match", "green"),
+    ("self-critical", "ok"),
+)
 
 
 def _merge(repo):
@@ -57,14 +62,16 @@ async def _refused(project, session_for, block, repo) -> tuple[str, RunSession]:
 @pytest.mark.parametrize("block", [_merge, _detach], ids=["merge", "detached"])
 async def test_a_refused_commit_names_the_draft_it_kept(project_repo, block):
     project = open_project(project_repo)
-    error, session = await _refused(project, lambda _phase, draft: RunSession.start(project, "build", draft=draft),
-                                    block, project_repo)
+    error, session = await _refused(
+        project, lambda _phase, draft: RunSession.start(project, "build", draft=draft), block, project_repo
+    )
     project.close()
     assert "will not commit now" in error
     # In the CLI's words (one text in the catalog, not two that differ by a colon).
     said = " ".join(error.split())
-    assert (f"Your answers are kept as draft {session.run.id}: commit them later with "
-            f"`kundencheck drafts commit {session.run.id}`.") in said
+    assert (
+        f"Your answers are kept as draft {session.run.id}: commit them later with `kundencheck drafts commit {session.run.id}`."
+    ) in said
     draft = project_repo / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
     assert answers_file.loads(draft.read_bytes()).answer("self-critical").value == "ok"
 
@@ -82,8 +89,9 @@ async def test_a_run_already_committed_is_refused_without_offering_to_commit_it_
     stale = answers_file.loads(kept.read_bytes())  # a draft left over from that commit
     kept.unlink()
 
-    error, _session = await _refused(project, lambda _phase, draft: RunSession.start(project, "build", draft=stale),
-                                     lambda repo: None, project_repo)
+    error, _session = await _refused(
+        project, lambda _phase, draft: RunSession.start(project, "build", draft=stale), lambda repo: None, project_repo
+    )
     project.close()
     assert f"Run {first.run.id} is already committed" in error
     assert f"kundencheck drafts discard {first.run.id}" in error

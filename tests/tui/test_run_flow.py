@@ -71,8 +71,13 @@ async def test_answer_whole_checklist_by_keys_and_commit(project_repo):
     assert run.answer("self-critical").value.startswith("We argued")
 
     message = git(project_repo, "log", "-1", "--format=%B")
-    trailers = subprocess.run(["git", "interpret-trailers", "--parse"], input=message, capture_output=True,  # noqa: ASYNC221 (the app has ended)
-                              text=True, check=False).stdout
+    trailers = subprocess.run(
+        ["git", "interpret-trailers", "--parse"],
+        input=message,
+        capture_output=True,  # noqa: ASYNC221 (the app has ended)
+        text=True,
+        check=False,
+    ).stdout
     assert f"Kundencheck-Run: {run.id}" in trailers
     assert "Kundencheck-Phase: build" in trailers
     assert "Kundencheck-Score: 5/8" in trailers
@@ -149,7 +154,13 @@ async def test_refused_commit_shows_why_and_keeps_the_draft(project_repo):
     lock = project_repo / ".git" / "index.lock"
     async with app.run_test(size=(80, 24)) as pilot:
         session = app.session
-        for item, value in (("client-contacted", "green"), ("team-mood", 4), ("own-design", "no"), ("expectations-match", "green"), ("self-critical", "ok")):
+        for item, value in (
+            ("client-contacted", "green"),
+            ("team-mood", 4),
+            ("own-design", "no"),
+            ("expectations-match", "green"),
+            ("self-critical", "ok"),
+        ):
             session.set_value(item, value)
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -174,7 +185,13 @@ async def test_refused_commit_shows_why_and_keeps_the_draft(project_repo):
 async def test_last_times_answer_appears_once_history_is_read(project_repo):
     project = open_project(project_repo)
     first = RunSession.start(project, "build")
-    for item, value in (("client-contacted", "amber"), ("team-mood", 4), ("own-design", "no"), ("expectations-match", "green"), ("self-critical", "ok")):
+    for item, value in (
+        ("client-contacted", "amber"),
+        ("team-mood", 4),
+        ("own-design", "no"),
+        ("expectations-match", "green"),
+        ("self-critical", "ok"),
+    ):
         first.set_value(item, value)
     first.set_note("client-contacted", "Only [bold]mails[/]")
     first.commit()
@@ -228,7 +245,7 @@ async def test_a_title_over_two_lines_is_shown_whole_on_one_line(project_repo):
     from tests.hostile.conftest import flat, screen_text
 
     path = project_repo / ".kundencheck" / "checklists" / "build.en.toml"
-    path.write_text(re.sub(r'(?m)^title = .*$', 'title = """Sprint start\nhow do we stand?"""', path.read_text(), count=1))
+    path.write_text(re.sub(r"(?m)^title = .*$", 'title = """Sprint start\nhow do we stand?"""', path.read_text(), count=1))
     joined = "Sprint start how do we stand?"
     project = open_project(project_repo)
     app = build_app(lambda *args: RunSession.start(project, "build", draft=args[-1]))
@@ -244,7 +261,6 @@ async def test_a_title_over_two_lines_is_shown_whole_on_one_line(project_repo):
     assert CliRunner().invoke(main, ["-C", str(project_repo), "validate"]).exit_code == 0
     template = CliRunner().invoke(main, ["-C", str(project_repo), "answer", "build", "--template"]).output
     assert joined in template.splitlines()[0]
-
 
 
 def test_the_draft_lock_is_released_however_the_app_ends(project_repo):

@@ -155,8 +155,13 @@ def _project_app(path, language: str, *, home: bool):
         config.write_text('language = "de"\n' + config.read_text())
         shutil.copy(DATA / "sprint.de.toml", path / ".kundencheck" / "checklists" / "build.de.toml")
     opened = open_project(path)
-    app = build_app(lambda phase, draft: RunSession.start(opened, phase or "build", draft=draft, sprint="2026-W15"),
-                    project=opened, phase="build", home=home, today=lambda: TODAY)
+    app = build_app(
+        lambda phase, draft: RunSession.start(opened, phase or "build", draft=draft, sprint="2026-W15"),
+        project=opened,
+        phase="build",
+        home=home,
+        today=lambda: TODAY,
+    )
     return app, opened
 
 
@@ -236,8 +241,11 @@ def test_participants_dialog(snap_compare, history, size, language):
 
         await _until(pilot, lambda: _on(pilot, "ActionsScreen"), "the action review")
         await pilot.press("escape", "p")
-        await _until(pilot, lambda: _on(pilot, "ParticipantsScreen")
-                     and pilot.app.screen.query_one(SelectionList).option_count > 0, "the recent authors")
+        await _until(
+            pilot,
+            lambda: _on(pilot, "ParticipantsScreen") and pilot.app.screen.query_one(SelectionList).option_count > 0,
+            "the recent authors",
+        )
         pilot.app.screen.query_one(SelectionList).highlighted = 0
         await pilot.press("space")
         await _settled(pilot)

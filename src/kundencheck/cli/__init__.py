@@ -36,13 +36,26 @@ Examples:
   kundencheck demo                 try it in a throwaway repository""")
 
 
-@group(cls=MainGroup, invoke_without_command=True, epilog=EXAMPLES, context_settings={"help_option_names": ["-h", "--help"]},
-       help=N_("kundencheck: client-care checklists for each project phase, answered in the terminal "
-               "and committed into your project's own git history."))
+@group(
+    cls=MainGroup,
+    invoke_without_command=True,
+    epilog=EXAMPLES,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_(
+        "kundencheck: client-care checklists for each project phase, answered in the terminal "
+        "and committed into your project's own git history."
+    ),
+)
 @click.version_option(__version__, "-V", "--version", prog_name="kundencheck", help=VERSION_OPTION_TEXT)
 # Eager, so `-C DIR --help` shows the help in the language of the project in DIR.
-@click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=None, is_eager=True,
-              help=N_("Run as if started in DIRECTORY (like git -C)."))
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    is_eager=True,
+    help=N_("Run as if started in DIRECTORY (like git -C)."),
+)
 @click.option("--no-color", is_flag=True, help=N_("No colours (the same as setting NO_COLOR=1)."))
 @click.pass_context
 def main(ctx: click.Context, directory: Path | None, no_color: bool = False) -> None:
@@ -59,20 +72,22 @@ def main(ctx: click.Context, directory: Path | None, no_color: bool = False) -> 
 main.add_command(run_command)
 main.add_command(home)
 main.add_command(demo)
-main.lazy_commands.update({
-    "init": "kundencheck.cli.setup:init",
-    "phase": "kundencheck.cli.setup:phase",
-    "config": "kundencheck.cli.setup:config_command",
-    "completion": "kundencheck.cli.setup:completion",
-    "validate": "kundencheck.cli.setup:validate",
-    "checklist": "kundencheck.cli.checklist:checklist",
-    "answer": "kundencheck.cli.answer:answer",
-    "amend": "kundencheck.cli.amend:amend",
-    "drafts": "kundencheck.cli.drafts:drafts",
-    "status": "kundencheck.cli.history:status",
-    "log": "kundencheck.cli.history:log",
-    "report": "kundencheck.cli.history:report",
-    "actions": "kundencheck.cli.actions:actions",
-    "check": "kundencheck.cli.gate:check",
-    "push": "kundencheck.cli.team:push_command",
-})
+main.lazy_commands.update(
+    {
+        "init": "kundencheck.cli.setup:init",
+        "phase": "kundencheck.cli.setup:phase",
+        "config": "kundencheck.cli.setup:config_command",
+        "completion": "kundencheck.cli.setup:completion",
+        "validate": "kundencheck.cli.setup:validate",
+        "checklist": "kundencheck.cli.checklist:checklist",
+        "answer": "kundencheck.cli.answer:answer",
+        "amend": "kundencheck.cli.amend:amend",
+        "drafts": "kundencheck.cli.drafts:drafts",
+        "status": "kundencheck.cli.history:status",
+        "log": "kundencheck.cli.history:log",
+        "report": "kundencheck.cli.history:report",
+        "actions": "kundencheck.cli.actions:actions",
+        "check": "kundencheck.cli.gate:check",
+        "push": "kundencheck.cli.team:push_command",
+    }
+)

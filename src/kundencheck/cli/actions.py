@@ -26,23 +26,35 @@ Examples:
 
 
 @command(
-    "actions", epilog=ACTIONS_EXAMPLES,
-    help=N_("The open actions, one line per thread: its id, due date (⚠ overdue), owner, phase and item, what it "
-            "says now and who raised it. Actions for the same item of a phase are one thread while it is open "
-            "(docs/history.md). `--format ics` writes an iCalendar file with an event on every due date and "
-            "every phase's next due check; importing it again updates the events."))
+    "actions",
+    epilog=ACTIONS_EXAMPLES,
+    help=N_(
+        "The open actions, one line per thread: its id, due date (⚠ overdue), owner, phase and item, what it "
+        "says now and who raised it. Actions for the same item of a phase are one thread while it is open "
+        "(docs/history.md). `--format ics` writes an iCalendar file with an event on every due date and "
+        "every phase's next due check; importing it again updates the events."
+    ),
+)
 @click.option("--phase", help=N_("Only the actions of this phase."))
 @click.option("--owner", metavar="WHO", help=N_("Only the actions whose owner contains WHO (any case)."))
-@click.option("--mine", is_flag=True, help=N_("Only the actions you own: the owner is your git user.name, a word of "
-                                               "it, or your e-mail."))
+@click.option(
+    "--mine", is_flag=True, help=N_("Only the actions you own: the owner is your git user.name, a word of it, or your e-mail.")
+)
 @click.option("--overdue", is_flag=True, help=N_("Only the overdue actions (and the due checks already due)."))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "ics"]), default="text", show_default=True,
-              help=N_("text for people, json for scripts, csv for a spreadsheet (UTF-8), ics for a calendar."))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "ics"]),
+    default="text",
+    show_default=True,
+    help=N_("text for people, json for scripts, csv for a spreadsheet (UTF-8), ics for a calendar."),
+)
 @_today_option
 @click.pass_context
 @guarded
-def actions(ctx: click.Context, phase: str | None, owner: str | None, mine: bool, overdue: bool, fmt: str,
-            today: dt.datetime | None) -> None:
+def actions(
+    ctx: click.Context, phase: str | None, owner: str | None, mine: bool, overdue: bool, fmt: str, today: dt.datetime | None
+) -> None:
     from kundencheck.core.action_list import (
         ActionFilter,
         actions_csv,
@@ -71,8 +83,16 @@ def actions(ctx: click.Context, phase: str | None, owner: str | None, mine: bool
             _write_bytes(actions_csv(summary, threads).encode("utf-8"))
         elif fmt == "ics":
             stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
-            _write_bytes(actions_ics(summary, threads, due_checks(summary, selection), project=project.config.project,
-                                     stamp=stamp, done=closed(summary, selection)))
+            _write_bytes(
+                actions_ics(
+                    summary,
+                    threads,
+                    due_checks(summary, selection),
+                    project=project.config.project,
+                    stamp=stamp,
+                    done=closed(summary, selection),
+                )
+            )
         else:
             _warn_problems(problems)
             _print_actions(summary, threads, selection, project)
@@ -97,8 +117,11 @@ def _print_actions(summary, threads, selection, project) -> None:
     today = summary.today
     overdue = sum(1 for t in threads if t.is_overdue(today))
     name = one_line(project.config.project, 60) if project.config.project else str(project.root.name)
-    console.print(_("kundencheck actions of {project} on {day}: {count} open, {overdue} overdue").format(
-        project=name, day=today.isoformat(), count=len(threads), overdue=overdue))
+    console.print(
+        _("kundencheck actions of {project} on {day}: {count} open, {overdue} overdue").format(
+            project=name, day=today.isoformat(), count=len(threads), overdue=overdue
+        )
+    )
     if not threads:
         if selection.phase or selection.by_person or selection.overdue:
             console.print(Text(_("No open actions match."), style="dim"))
@@ -112,17 +135,20 @@ def _print_actions(summary, threads, selection, project) -> None:
         if thread.due is None:
             due = Text(_("no due date"), style="dim")
         elif late:
-            due = Text(_("due {day}, {n} days overdue").format(day=thread.due.isoformat(), n=thread.days_overdue(today)),
-                       style="bold red")
+            due = Text(
+                _("due {day}, {n} days overdue").format(day=thread.due.isoformat(), n=thread.days_overdue(today)),
+                style="bold red",
+            )
         else:
             due = Text(_("due {day}").format(day=thread.due.isoformat()))
         head.append("  ").append_text(due)
         head.append(f" · {one_line(thread.owner, 40) or '?'} · {thread.phase}/{thread.item}")
         console.print(head)
         console.print(Text("    " + one_line(thread.what, 300)))
-        raised = ", ".join(_("{when} by {who}").format(when=word.raised.date().isoformat(),
-                                                       who=one_line(author_name(word.author), 40))
-                           for word in thread.words)
+        raised = ", ".join(
+            _("{when} by {who}").format(when=word.raised.date().isoformat(), who=one_line(author_name(word.author), 40))
+            for word in thread.words
+        )
         detail = _("raised {list}").format(list=raised)
         if thread.reviews:
             detail += " · " + (_("1 review") if len(thread.reviews) == 1 else _("{n} reviews").format(n=len(thread.reviews)))

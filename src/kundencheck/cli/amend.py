@@ -36,19 +36,31 @@ def _opens_tui(params: dict) -> bool:
 
 
 @command(
-    "amend", epilog=EXAMPLES, starts_app=_opens_tui,
-    help=N_("Correct a run's answers. Opens the run's answers in the run screen; the review asks why they are "
-            "corrected (required). The correction is committed as a new answers file that records which run it "
-            "corrects (`corrects`) and why, with a `Kundencheck-Corrects:` trailer; nothing is rewritten. Status, "
-            "log, reports, the history and the gate then use the correction in the corrected run's place. "
-            "Without RUN: your latest run of the current sprint of the phase. A run that has been corrected "
-            "already is not corrected again: correct its latest correction."))
+    "amend",
+    epilog=EXAMPLES,
+    starts_app=_opens_tui,
+    help=N_(
+        "Correct a run's answers. Opens the run's answers in the run screen; the review asks why they are "
+        "corrected (required). The correction is committed as a new answers file that records which run it "
+        "corrects (`corrects`) and why, with a `Kundencheck-Corrects:` trailer; nothing is rewritten. Status, "
+        "log, reports, the history and the gate then use the correction in the corrected run's place. "
+        "Without RUN: your latest run of the current sprint of the phase. A run that has been corrected "
+        "already is not corrected again: correct its latest correction."
+    ),
+)
 @click.argument("run_ref", metavar="[RUN]", required=False)
-@click.option("--from", "source", metavar="FILE",
-              help=N_("Read the corrected answers from a filled-in answers file ('-' = stdin), as "
-                      "`kundencheck answer --from` does, and commit them."))
-@click.option("--template", "template", is_flag=True,
-              help=N_("Print the run's answers as a file to edit and commit with --from."))
+@click.option(
+    "--from",
+    "source",
+    metavar="FILE",
+    help=N_(
+        "Read the corrected answers from a filled-in answers file ('-' = stdin), as "
+        "`kundencheck answer --from` does, and commit them."
+    ),
+)
+@click.option(
+    "--template", "template", is_flag=True, help=N_("Print the run's answers as a file to edit and commit with --from.")
+)
 @click.option("--note", help=N_("Why the run is corrected (required: here, or `correction_note` in the file)."))
 @click.option("--phase", help=N_("Without RUN: the phase whose run is corrected (default: the current phase)."))
 @click.option("--allow-detached", is_flag=True, help=N_("Commit even though HEAD is detached."))
@@ -56,13 +68,26 @@ def _opens_tui(params: dict) -> bool:
 @push_option
 @click.pass_context
 @guarded
-def amend(ctx: click.Context, run_ref: str | None, source: str | None, template: bool, note: str | None,
-          phase: str | None, allow_detached: bool, participants: tuple[str, ...] = (), push: bool | None = None) -> None:
+def amend(
+    ctx: click.Context,
+    run_ref: str | None,
+    source: str | None,
+    template: bool,
+    note: str | None,
+    phase: str | None,
+    allow_detached: bool,
+    participants: tuple[str, ...] = (),
+    push: bool | None = None,
+) -> None:
     from kundencheck.session import open_project
 
     if template and source is not None:
-        raise UsageError(_("Give either --template (print the run's answers) or --from FILE (commit corrected "
-                           "ones), not both. See `kundencheck amend --help`."))
+        raise UsageError(
+            _(
+                "Give either --template (print the run's answers) or --from FILE (commit corrected "
+                "ones), not both. See `kundencheck amend --help`."
+            )
+        )
     people = parse_participants(participants)
     raw = shown = None
     if source is not None:
@@ -95,8 +120,9 @@ def template_text(project, target) -> str:
 
     checklist = project.catalog.find(target.checklist, project.language)
     text = answers_mod.dumps(correction_run(checklist, target, project.store.identity()), checklist)
-    return text.replace('correction_note = ""\n', 'correction_note = ""  # '
-                        + _("required: why the answers are corrected") + "\n", 1)
+    return text.replace(
+        'correction_note = ""\n', 'correction_note = ""  # ' + _("required: why the answers are corrected") + "\n", 1
+    )
 
 
 def _amend_tui(project, target, note: str | None, participants: list[str], *, push: bool | None = None) -> None:
@@ -123,8 +149,17 @@ def _amend_tui(project, target, note: str | None, participants: list[str], *, pu
         return session
 
     theme, keymap = tui_user_settings()
-    app = build_app(make_session, draft=draft, discard_draft=project.drafts.discard, theme=theme, keymap=keymap,
-                    project=project, phase=target.phase, correct=target, make_correction=make_correction)
+    app = build_app(
+        make_session,
+        draft=draft,
+        discard_draft=project.drafts.discard,
+        theme=theme,
+        keymap=keymap,
+        project=project,
+        phase=target.phase,
+        correct=target,
+        make_correction=make_correction,
+    )
     result = app.run()
     if result is None and (app.session is None or not app.session.has_answers()):
         _console().print(_("No commit made: nothing was answered."))
@@ -132,8 +167,17 @@ def _amend_tui(project, target, note: str | None, participants: list[str], *, pu
     report_commit(result, project)
 
 
-def _commit_filled_correction(project, run_ref: str | None, phase: str | None, raw: bytes, shown: str,
-                              note: str | None, participants: list[str], *, push: bool | None = None) -> None:
+def _commit_filled_correction(
+    project,
+    run_ref: str | None,
+    phase: str | None,
+    raw: bytes,
+    shown: str,
+    note: str | None,
+    participants: list[str],
+    *,
+    push: bool | None = None,
+) -> None:
     from kundencheck.cli.answer import _check_reviews, refusal
     from kundencheck.cli.run import report_commit
     from kundencheck.core.answers_file import Form, hints, parse_filled, read_filled
@@ -142,14 +186,17 @@ def _commit_filled_correction(project, run_ref: str | None, phase: str | None, r
     data = parse_filled(raw, shown)
     said = hints(data)
     if run_ref and said.corrects and not said.corrects.startswith(run_ref) and not run_ref.startswith(said.corrects):
-        raise UsageError(_("{file} corrects run {file_run}, but the command line names run {run}: give one of the "
-                           "two.").format(file=shown, file_run=said.corrects, run=run_ref))
+        raise UsageError(
+            _("{file} corrects run {file_run}, but the command line names run {run}: give one of the two.").format(
+                file=shown, file_run=said.corrects, run=run_ref
+            )
+        )
     identity = project.store.identity()
-    target = project.run_to_amend(run_ref or said.corrects, phase=phase or said.phase, expected_phase=said.phase,
-                                  identity=identity)
+    target = project.run_to_amend(
+        run_ref or said.corrects, phase=phase or said.phase, expected_phase=said.phase, identity=identity
+    )
     checklist = project.catalog.find(target.checklist, project.language)
-    form = Form(checklist, identity, target.phase, participants=tuple(participants), corrects=target,
-                correction_note=note)
+    form = Form(checklist, identity, target.phase, participants=tuple(participants), corrects=target, correction_note=note)
     try:
         filled = read_filled(data, shown, form)
     except AnswersError as exc:

@@ -35,29 +35,44 @@ Examples:
 
 
 @command(
-    "answer", epilog=EXAMPLES,
-    help=N_("Answer a phase's checklist in a text file instead of the terminal UI.\n\n"
-            "`--template` prints every item of the checklist with an empty answer, its question and why as "
-            "comments; fill in each `status` or `value` (and a note or action where the answer needs one), then "
-            "commit it with `--from FILE`. The answers file and the commit are the same as from `kundencheck run`. "
-            "Without PHASE: the project's current phase (else build)."))
+    "answer",
+    epilog=EXAMPLES,
+    help=N_(
+        "Answer a phase's checklist in a text file instead of the terminal UI.\n\n"
+        "`--template` prints every item of the checklist with an empty answer, its question and why as "
+        "comments; fill in each `status` or `value` (and a note or action where the answer needs one), then "
+        "commit it with `--from FILE`. The answers file and the commit are the same as from `kundencheck run`. "
+        "Without PHASE: the project's current phase (else build)."
+    ),
+)
 @click.argument("phase", required=False)
 @click.option("--template", "template", is_flag=True, help=N_("Print a fill-in answers file for the phase's checklist."))
-@click.option("--from", "source", metavar="FILE",
-              help=N_("Read a filled-in answers file ('-' = stdin), check it and commit it."))
+@click.option("--from", "source", metavar="FILE", help=N_("Read a filled-in answers file ('-' = stdin), check it and commit it."))
 @click.option("--sprint", help=N_("Sprint label to record (default: the file's, else the ISO week, e.g. 2026-W48)."))
 @click.option("--allow-detached", is_flag=True, help=N_("Commit even though HEAD is detached."))
 @participant_option
 @push_option
 @click.pass_context
 @guarded
-def answer(ctx: click.Context, phase: str | None, template: bool, source: str | None, sprint: str | None, allow_detached: bool,
-           participants: tuple[str, ...] = (), push: bool | None = None) -> None:
+def answer(
+    ctx: click.Context,
+    phase: str | None,
+    template: bool,
+    source: str | None,
+    sprint: str | None,
+    allow_detached: bool,
+    participants: tuple[str, ...] = (),
+    push: bool | None = None,
+) -> None:
     from kundencheck.session import open_project
 
     if template == (source is not None):
-        raise UsageError(_("Give either --template (print a fill-in file) or --from FILE (commit a filled-in one). "
-                           "See `kundencheck answer --help`."))
+        raise UsageError(
+            _(
+                "Give either --template (print a fill-in file) or --from FILE (commit a filled-in one). "
+                "See `kundencheck answer --help`."
+            )
+        )
     raw = shown = None
     people = parse_participants(participants)
     if source is not None:
@@ -67,8 +82,10 @@ def answer(ctx: click.Context, phase: str | None, template: bool, source: str | 
         if template:
             checklist = _checklist(project, phase or project.current_phase())
             summary, _problems = project.summary()
-            click.echo(template_text(checklist, sprint=sprint, today=summary.today,
-                                     threads=summary.actions_to_review(checklist.phase)), nl=False)
+            click.echo(
+                template_text(checklist, sprint=sprint, today=summary.today, threads=summary.actions_to_review(checklist.phase)),
+                nl=False,
+            )
         else:
             _commit_filled(project, phase, raw, shown, sprint, participants=people, push=push)
     finally:
@@ -79,8 +96,11 @@ def _checklist(project, phase: str):
     from kundencheck.core.checklist import is_safe_id
 
     if not is_safe_id(phase):
-        raise UsageError(_("{phase} is not a phase name. Known phases: {known}.").format(
-            phase=repr(phase), known=", ".join(project.catalog.phases())))
+        raise UsageError(
+            _("{phase} is not a phase name. Known phases: {known}.").format(
+                phase=repr(phase), known=", ".join(project.catalog.phases())
+            )
+        )
     return project.checklist_for(phase)
 
 
@@ -97,12 +117,18 @@ def _read_source(source: str) -> tuple[bytes, str]:
             with path.open("rb") as handle:
                 raw = handle.read(MAX_BYTES + 1)
         except OSError as exc:
-            raise AnswersError(_("{file}: cannot be read ({reason}). Check the path; `kundencheck answer PHASE "
-                                 "--template > FILE` writes a fill-in file.").format(
-                                     file=shown, reason=exc.strerror or exc)) from None
+            raise AnswersError(
+                _(
+                    "{file}: cannot be read ({reason}). Check the path; `kundencheck answer PHASE "
+                    "--template > FILE` writes a fill-in file."
+                ).format(file=shown, reason=exc.strerror or exc)
+            ) from None
     if len(raw) > MAX_BYTES:
-        raise AnswersError(_("{file}: is larger than {limit} bytes; an answers file is a few kilobytes.").format(
-            file=shown, limit=f"{MAX_BYTES:,}"))
+        raise AnswersError(
+            _("{file}: is larger than {limit} bytes; an answers file is a few kilobytes.").format(
+                file=shown, limit=f"{MAX_BYTES:,}"
+            )
+        )
     return raw, shown
 
 
@@ -122,15 +148,17 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
     doc = tomlkit.document()
     for line in (
         _("kundencheck fill-in answers for the {checklist} checklist: {title}").format(
-            checklist=checklist.id, title=one_line(checklist.title, 120)),
-        _("Fill in each status or value; leave it empty (\"\") for an item you do not answer."),
-        "  " + _("traffic-light: status = \"green\" (yes), \"amber\" (partly), \"red\" (no) or \"na\" (not applicable)"),
-        "  " + _("scale: value = 1 to 5; choice: value = one of the options; text: value = \"...\";"),
-        "  " + _("date: value = 2026-12-31, or in quotes as you would type it: \"31.12.\", \"+7\", \"fr\"."),
-        _("A note says why; an action is what, owner and due date (2026-12-31, or \"31.12.\", \"+7\", \"fr\")."),
+            checklist=checklist.id, title=one_line(checklist.title, 120)
+        ),
+        _('Fill in each status or value; leave it empty ("") for an item you do not answer.'),
+        "  " + _('traffic-light: status = "green" (yes), "amber" (partly), "red" (no) or "na" (not applicable)'),
+        "  " + _('scale: value = 1 to 5; choice: value = one of the options; text: value = "...";'),
+        "  " + _('date: value = 2026-12-31, or in quotes as you would type it: "31.12.", "+7", "fr".'),
+        _('A note says why; an action is what, owner and due date (2026-12-31, or "31.12.", "+7", "fr").'),
         _("An action for an item with an open action joins it; separate = true in its action makes it a new one."),
         _("Then commit it: {command}   (format: docs/answers-format.md)").format(
-            command=f"kundencheck answer {checklist.phase} --from FILE"),
+            command=f"kundencheck answer {checklist.phase} --from FILE"
+        ),
     ):
         doc.add(tomlkit.comment(line))
     doc.add("schema", SCHEMA_VERSION)
@@ -140,8 +168,7 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
     doc.add("language", checklist.language)
     doc.add("sprint", one_line(sprint or sprint_label(today or dt.date.today()), 60))
     doc["sprint"].comment(_("change it if your sprints have other names"))
-    doc.add(tomlkit.comment('participants = ["Name <email>", ...]   '
-                            + _("optional: everyone who answered together")))
+    doc.add(tomlkit.comment('participants = ["Name <email>", ...]   ' + _("optional: everyone who answered together")))
 
     threads = by_urgency(threads)
     open_items = {t.item: t for t in reversed(threads)}
@@ -161,9 +188,17 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
             table.add("note", "")
         if item.id in open_items:
             thread = open_items[item.id]
-            table.add(tomlkit.comment(one_line(_("An action here joins the open action {id} ({what}); add "
-                                                 "separate = true to it for a new, separate one.").format(
-                id=thread.id, what=one_line(thread.what, 80)), 300)))
+            table.add(
+                tomlkit.comment(
+                    one_line(
+                        _(
+                            "An action here joins the open action {id} ({what}); add "
+                            "separate = true to it for a new, separate one."
+                        ).format(id=thread.id, what=one_line(thread.what, 80)),
+                        300,
+                    )
+                )
+            )
         if item.action_when:
             action = tomlkit.inline_table()
             action.update({"what": "", "owner": "", "due": ""})
@@ -173,9 +208,15 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
     doc.add("answers", answers)
     if threads:
         doc.add(tomlkit.nl())
-        doc.add(tomlkit.comment(_("Open actions of earlier runs: decide each with decision = \"done\", \"open\" "
-                                  "(still open) or \"dropped\" (with a note saying why); left empty, it stays "
-                                  "open and undecided.")))
+        doc.add(
+            tomlkit.comment(
+                _(
+                    'Open actions of earlier runs: decide each with decision = "done", "open" '
+                    '(still open) or "dropped" (with a note saying why); left empty, it stays '
+                    "open and undecided."
+                )
+            )
+        )
         reviews = tomlkit.aot()
         for thread in threads:
             reviews.append(_review_entry(thread, today or dt.date.today()))
@@ -191,15 +232,23 @@ def _review_entry(thread, today: dt.date):
     from kundencheck.core.text import one_line
 
     table = tomlkit.table()
-    table.add(tomlkit.comment(one_line(_("Action {id} on {item}: {what}").format(
-        id=thread.id, item=thread.item, what=one_line(thread.what, 150)), 250)))
+    table.add(
+        tomlkit.comment(
+            one_line(
+                _("Action {id} on {item}: {what}").format(id=thread.id, item=thread.item, what=one_line(thread.what, 150)), 250
+            )
+        )
+    )
     due = thread.due.isoformat() if thread.due else _("no due date")
     if thread.is_overdue(today):
         due += ", ⚠ " + _("overdue by {n} days").format(n=thread.days_overdue(today))
-    table.add(tomlkit.comment(one_line(_("Owner {owner}, due {due}").format(
-        owner=one_line(thread.owner, 60) or "?", due=due), 250)))
-    raised = ", ".join(_("{when} by {who}").format(when=w.raised.date().isoformat(), who=one_line(author_name(w.author), 40))
-                       for w in thread.words)
+    table.add(
+        tomlkit.comment(one_line(_("Owner {owner}, due {due}").format(owner=one_line(thread.owner, 60) or "?", due=due), 250))
+    )
+    raised = ", ".join(
+        _("{when} by {who}").format(when=w.raised.date().isoformat(), who=one_line(author_name(w.author), 40))
+        for w in thread.words
+    )
     table.add(tomlkit.comment(one_line(_("raised {list}").format(list=raised), 250)))
     table.add("run", thread.run)
     table.add("item", thread.item)
@@ -216,8 +265,10 @@ def _hints(item) -> list[str]:
     def shown(values) -> str:
         order = list(item.allowed_values() or ())
         ordered = sorted(values, key=lambda v: (order.index(v) if v in order else len(order), str(v)))
-        words = [f"{v} ({translate(status_words[v])})" if item.kind is kind_enum.TRAFFIC_LIGHT and v in status_words
-                 else str(v) for v in ordered]
+        words = [
+            f"{v} ({translate(status_words[v])})" if item.kind is kind_enum.TRAFFIC_LIGHT and v in status_words else str(v)
+            for v in ordered
+        ]
         return _either(words)
 
     hints = []
@@ -226,8 +277,11 @@ def _hints(item) -> list[str]:
     if item.kind is kind_enum.CHOICE:
         hints.append(_("Options: {options}").format(options=", ".join(f"{o.id} ({o.label})" for o in item.options)))
     if item.when is not None:
-        hints.append(_("Only asked when {item} is {values}; otherwise leave it empty.").format(
-            item=item.when.item, values=_either([str(v) for v in item.when.equals])))
+        hints.append(
+            _("Only asked when {item} is {values}; otherwise leave it empty.").format(
+                item=item.when.item, values=_either([str(v) for v in item.when.equals])
+            )
+        )
     if not item.required:
         hints.append(_("Optional."))
     if item.note_when:
@@ -247,8 +301,16 @@ def _either(words: list[str]) -> str:
 # --------------------------------------------------------------------------------- reading back
 
 
-def _commit_filled(project, phase: str | None, raw: bytes, shown: str, sprint: str | None, *,
-                   participants: list[str] | None = None, push: bool | None = None) -> None:
+def _commit_filled(
+    project,
+    phase: str | None,
+    raw: bytes,
+    shown: str,
+    sprint: str | None,
+    *,
+    participants: list[str] | None = None,
+    push: bool | None = None,
+) -> None:
     from kundencheck.cli.run import report_commit
     from kundencheck.core.answers_file import Form, hints, parse_filled, read_filled
     from kundencheck.session import RunSession
@@ -288,9 +350,10 @@ def refusal(error: AnswersError) -> AnswersError:
     from kundencheck.core.errors import SHOWN_PROBLEMS
 
     shown_problems = problems[:SHOWN_PROBLEMS]  # a file can hold thousands of broken values
-    more = "\n  " + _("… and {n} more.").format(n=len(problems) - len(shown_problems)) if len(problems) > len(shown_problems) else ""
-    return AnswersError(headline + "\n" + "\n".join(f"  - {p}" for p in shown_problems) + more, source=shown,
-                        problems=problems)
+    more = (
+        "\n  " + _("… and {n} more.").format(n=len(problems) - len(shown_problems)) if len(problems) > len(shown_problems) else ""
+    )
+    return AnswersError(headline + "\n" + "\n".join(f"  - {p}" for p in shown_problems) + more, source=shown, problems=problems)
 
 
 def _check_reviews(session, errors) -> None:
@@ -309,13 +372,19 @@ def _check_reviews(session, errors) -> None:
             continue
         thread = session.joined_thread(answer.item)
         if thread is not None:
-            errors.print(_("kundencheck: the action on {item} joins the open action {id} ({what}, {owner}); "
-                           "separate = true in its action table would make it a new one.").format(
-                               item=repr(answer.item), id=thread.id, what=one_line(thread.what, 80),
-                               owner=one_line(thread.owner, 40) or "?"))
+            errors.print(
+                _(
+                    "kundencheck: the action on {item} joins the open action {id} ({what}, {owner}); "
+                    "separate = true in its action table would make it a new one."
+                ).format(
+                    item=repr(answer.item), id=thread.id, what=one_line(thread.what, 80), owner=one_line(thread.owner, 40) or "?"
+                )
+            )
     for review in session.run.reviews:
         if review.action_key not in open_keys:
-            errors.print(_("kundencheck: review of {item} from run {run}: there is no open action of the {phase} "
-                           "phase with that run and item; it is recorded anyway.").format(
-                               item=repr(one_line(review.item, 64)), run=one_line(review.run, 80),
-                               phase=session.run.phase))
+            errors.print(
+                _(
+                    "kundencheck: review of {item} from run {run}: there is no open action of the {phase} "
+                    "phase with that run and item; it is recorded anyway."
+                ).format(item=repr(one_line(review.item, 64)), run=one_line(review.run, 80), phase=session.run.phase)
+            )

@@ -23,8 +23,10 @@ KINDS = ("traffic-light", "scale", "choice", "text", "date")
 
 @group(
     "checklist",
-    help=N_("A team's own questions in the shipped checklists: `add-item` adds one to a phase's checklist "
-            "without copying it, so the shipped questions still improve with new kundencheck versions."),
+    help=N_(
+        "A team's own questions in the shipped checklists: `add-item` adds one to a phase's checklist "
+        "without copying it, so the shipped questions still improve with new kundencheck versions."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck checklist add-item build     asks (in a terminal) for the question, why and kind
@@ -37,11 +39,13 @@ def checklist() -> None:
 
 @checklist.command(
     "add-item",
-    help=N_("Add one question of your own to the project's checklist of PHASE, in the project's language (or "
-            "--language). It goes into .kundencheck/checklists/ID.LANG.toml, which extends the shipped checklist "
-            "(the shipped items stay inherited; made on first use), is checked and committed. Asks in a terminal "
-            "for what is not given. A traffic-light question asks for a note on partly and no and an action on "
-            "no, as the shipped ones do, unless --note-when / --action-when say otherwise."),
+    help=N_(
+        "Add one question of your own to the project's checklist of PHASE, in the project's language (or "
+        "--language). It goes into .kundencheck/checklists/ID.LANG.toml, which extends the shipped checklist "
+        "(the shipped items stay inherited; made on first use), is checked and committed. Asks in a terminal "
+        "for what is not given. A traffic-light question asks for a note on partly and no and an action on "
+        "no, as the shipped ones do, unless --note-when / --action-when say otherwise."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck checklist add-item build
@@ -53,23 +57,27 @@ Examples:
 )
 @click.argument("phase")
 @click.option("--id", "item_id", metavar="ID", help=N_("The item's id: lowercase letters, digits and dashes."))
-@click.option("--title", metavar="WORDS",
-              help=N_("A short title for lists (at most 40 characters; default: lists show the id)."))
+@click.option("--title", metavar="WORDS", help=N_("A short title for lists (at most 40 characters; default: lists show the id)."))
 @click.option("--question", help=N_("The question, one sentence."))
 @click.option("--why", help=N_("Why it is asked: the lesson behind it, one or two sentences."))
 @click.option("--kind", type=click.Choice(KINDS), help=N_("traffic-light (default), scale, choice, text or date."))
-@click.option("--option", "options", multiple=True, metavar="ID=LABEL",
-              help=N_("A choice item's option (repeat for each, at least two)."))
+@click.option(
+    "--option", "options", multiple=True, metavar="ID=LABEL", help=N_("A choice item's option (repeat for each, at least two).")
+)
 @click.option("--low", metavar="LABEL", help=N_("A scale item's label for 1."))
 @click.option("--high", metavar="LABEL", help=N_("A scale item's label for 5."))
-@click.option("--note-when", metavar="ANSWERS",
-              help=N_("Answers that need a note, comma-separated (traffic light: green, amber, red, na; scale: 1-5; "
-                      "choice: option ids); \"\" for none."))
+@click.option(
+    "--note-when",
+    metavar="ANSWERS",
+    help=N_(
+        "Answers that need a note, comma-separated (traffic light: green, amber, red, na; scale: 1-5; "
+        'choice: option ids); "" for none.'
+    ),
+)
 @click.option("--action-when", metavar="ANSWERS", help=N_("Answers that need an action, as --note-when."))
 @click.option("--after", metavar="ITEM", help=N_("Put the question after this item (default: at the end)."))
 @click.option("--optional", is_flag=True, help=N_("The question may be left unanswered."))
-@click.option("--language", type=click.Choice(["de", "en"]),
-              help=N_("The checklist's language (default: the project's)."))
+@click.option("--language", type=click.Choice(["de", "en"]), help=N_("The checklist's language (default: the project's)."))
 @click.pass_context
 @guarded
 def add_item(ctx: click.Context, phase: str, **given: Any) -> None:
@@ -96,22 +104,29 @@ def _item(given: dict[str, Any], catalog, checklist_id: str, language: str) -> d
     from kundencheck.cli.setup import _stdin_is_tty
 
     interactive = _stdin_is_tty()
-    missing = [flag for flag, key in (("--id", "item_id"), ("--question", "question"), ("--why", "why"))
-               if not given[key]]
+    missing = [flag for flag, key in (("--id", "item_id"), ("--question", "question"), ("--why", "why")) if not given[key]]
     if missing and not interactive:
-        raise UsageError(_("Not in a terminal, so nothing can be asked: give {flags} (see `kundencheck checklist "
-                           "add-item --help`).").format(flags=", ".join(missing)))
+        raise UsageError(
+            _("Not in a terminal, so nothing can be asked: give {flags} (see `kundencheck checklist add-item --help`).").format(
+                flags=", ".join(missing)
+            )
+        )
     item_id = given["item_id"] or click.prompt(_("Id of the new item (lowercase letters, digits, dashes)"))
     question = given["question"] or click.prompt(_("The question"))
     why = given["why"] or click.prompt(_("Why it is asked (the lesson behind it)"))
-    kind = given["kind"] or (click.prompt(_("Kind"), type=click.Choice(KINDS), default="traffic-light")
-                             if interactive and missing else "traffic-light")
+    kind = given["kind"] or (
+        click.prompt(_("Kind"), type=click.Choice(KINDS), default="traffic-light") if interactive and missing else "traffic-light"
+    )
     title = given["title"]
     if title is None and interactive and missing:
-        title = click.prompt(_("A short title for lists (at most 40 characters; empty: the id)"), default="",
-                             show_default=False)
-    item: dict[str, Any] = {"id": item_id.strip(), **({"title": title.strip()} if title and title.strip() else {}),
-                            "question": question.strip(), "why": why.strip(), "kind": kind}
+        title = click.prompt(_("A short title for lists (at most 40 characters; empty: the id)"), default="", show_default=False)
+    item: dict[str, Any] = {
+        "id": item_id.strip(),
+        **({"title": title.strip()} if title and title.strip() else {}),
+        "question": question.strip(),
+        "why": why.strip(),
+        "kind": kind,
+    }
     if given["optional"]:
         item["required"] = False
     if kind == "scale":  # left out when not given: the check says what is missing
@@ -122,8 +137,9 @@ def _item(given: dict[str, Any], catalog, checklist_id: str, language: str) -> d
     if kind == "choice":
         options = list(given["options"])
         while interactive and len(options) < 9:
-            typed = click.prompt(_("Option {n} as id=Label (empty when done)").format(n=len(options) + 1),
-                                 default="", show_default=False)
+            typed = click.prompt(
+                _("Option {n} as id=Label (empty when done)").format(n=len(options) + 1), default="", show_default=False
+            )
             if not typed.strip():
                 break
             options.append(typed)
@@ -145,8 +161,12 @@ def _item(given: dict[str, Any], catalog, checklist_id: str, language: str) -> d
             ids = ", ".join(i.id for i in catalog.find(checklist_id, language).items)
         except KundencheckError:
             ids = ""
-        after = click.prompt(_("After which item? (empty: at the end; the items: {ids})").format(ids=ids),
-                             default="", show_default=False) or None
+        after = (
+            click.prompt(
+                _("After which item? (empty: at the end; the items: {ids})").format(ids=ids), default="", show_default=False
+            )
+            or None
+        )
     if after:
         item["after"] = after.strip()
     return item
@@ -171,9 +191,10 @@ def extension_header(checklist_id: str, language: str) -> list[str]:
     """The comment lines at the top of a new extension file (in the language of the output)."""
     return [
         _("Questions of our own, added to the shipped {checklist} checklist ({language}).").format(
-            checklist=checklist_id, language=language),
+            checklist=checklist_id, language=language
+        ),
         _("The shipped questions are not copied: they stay those of the installed kundencheck, so a newer"),
-        _("kundencheck still improves them. Format: docs/checklist-format.md (\"A team's own questions\")."),
+        _('kundencheck still improves them. Format: docs/checklist-format.md ("A team\'s own questions").'),
         _("Add one with `kundencheck checklist add-item PHASE`, check with `kundencheck validate`."),
     ]
 
@@ -194,9 +215,13 @@ def _add(project, phase: str, checklist_id: str, language: str, item: dict[str, 
         doc = tomlkit.parse(raw.decode("utf-8-sig", "replace"))
         extension = is_extension(doc)
         if not extension and "after" in item:
-            raise UsageError(_("{file} is a whole copy of the checklist, not an extension: --after works in an "
-                               "extension only. Leave --after out (the question goes at the end), or move the "
-                               "[[items]] table by hand.").format(file=relpath))
+            raise UsageError(
+                _(
+                    "{file} is a whole copy of the checklist, not an extension: --after works in an "
+                    "extension only. Leave --after out (the question goes at the end), or move the "
+                    "[[items]] table by hand."
+                ).format(file=relpath)
+            )
     else:
         doc = tomlkit.document()
         for line in extension_header(checklist_id, language):
@@ -217,16 +242,27 @@ def _add(project, phase: str, checklist_id: str, language: str, item: dict[str, 
     merged = checklist_from_file_data(tomlkit.parse(text).unwrap(), relpath)  # the format's rules, before writing
     added = merged.item(item["id"])
     position = merged.items.index(added) + 1
-    message = (_("kundencheck: add item {item} to the {checklist} checklist ({language})").format(
-        item=item["id"], checklist=checklist_id, language=language) + "\n\n"
-               + _("Question {n} of {total}: {question}").format(n=position, total=len(merged.items),
-                                                                question=added.question) + "\n"
-               + (_("The shipped items stay as kundencheck ships them; this file adds the team's own.") if extension
-                  else _("Added to the project's own copy of the checklist.")) + "\n")
+    message = (
+        _("kundencheck: add item {item} to the {checklist} checklist ({language})").format(
+            item=item["id"], checklist=checklist_id, language=language
+        )
+        + "\n\n"
+        + _("Question {n} of {total}: {question}").format(n=position, total=len(merged.items), question=added.question)
+        + "\n"
+        + (
+            _("The shipped items stay as kundencheck ships them; this file adds the team's own.")
+            if extension
+            else _("Added to the project's own copy of the checklist.")
+        )
+        + "\n"
+    )
     _report(_commit(project.store, relpath, text, message, project.config.commit_msg_hook), relpath)
     console = _console()
-    console.print(_("The {checklist} checklist ({language}) now asks {total} questions; {item} is question {n}.").format(
-        checklist=checklist_id, language=language, total=len(merged.items), item=item["id"], n=position))
+    console.print(
+        _("The {checklist} checklist ({language}) now asks {total} questions; {item} is question {n}.").format(
+            checklist=checklist_id, language=language, total=len(merged.items), item=item["id"], n=position
+        )
+    )
     if extension:
         console.print(_("The shipped questions stay inherited: a newer kundencheck still improves them."))
     _mention_other_languages(project, checklist_id, language, item, phase)
@@ -247,5 +283,9 @@ def _mention_other_languages(project, checklist_id: str, language: str, item: di
             continue
         command = f"kundencheck checklist add-item {phase} --language {other} --id {item['id']} --kind {item['kind']}"
         command += "".join(f" --option {o['id']}=…" for o in item.get("options", []))
-        _console().print(_("The {other} checklist does not ask {item} yet; people answering in {other} are not "
-                           "asked it. Add it there too: {command}").format(other=other, item=item["id"], command=command))
+        _console().print(
+            _(
+                "The {other} checklist does not ask {item} yet; people answering in {other} are not "
+                "asked it. Add it there too: {command}"
+            ).format(other=other, item=item["id"], command=command)
+        )

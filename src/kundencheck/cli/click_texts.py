@@ -48,8 +48,16 @@ CLICK_TEXTS = (
 )
 
 _speaking = False
-_CLICK_MODULES = ("click.core", "click.exceptions", "click.parser", "click.types", "click.decorators",
-                  "click.formatting", "click.termui", "click.utils")
+_CLICK_MODULES = (
+    "click.core",
+    "click.exceptions",
+    "click.parser",
+    "click.types",
+    "click.decorators",
+    "click.formatting",
+    "click.termui",
+    "click.utils",
+)
 
 
 def _gettext(message: str) -> str:

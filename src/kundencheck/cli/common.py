@@ -74,8 +74,9 @@ def error_text(exc: KundencheckError) -> str:
     if not draft_id:
         return str(exc)
     if getattr(exc, "refused", False):
-        kept = _("Your answers are kept as draft {id}: once this is sorted out, commit them with "
-                 "`kundencheck drafts commit {id}`.")
+        kept = _(
+            "Your answers are kept as draft {id}: once this is sorted out, commit them with `kundencheck drafts commit {id}`."
+        )
     else:
         kept = _("Your answers are kept as draft {id}: commit them later with `kundencheck drafts commit {id}`.")
     return str(exc) + " " + kept.format(id=draft_id)
@@ -99,13 +100,18 @@ def guarded(func: Callable) -> Callable:
             error = sys.exc_info()[0].__name__
             log = write_crash_log(traceback.format_exc())
             if log is None:
-                _fail(_("An unexpected internal error happened ({error}). This is a bug in kundencheck, not in your "
-                        "repository; answers given so far are kept as a draft. Please report it, with what you did.")
-                      .format(error=error), 70)
+                _fail(
+                    _(
+                        "An unexpected internal error happened ({error}). This is a bug in kundencheck, not in your "
+                        "repository; answers given so far are kept as a draft. Please report it, with what you did."
+                    ).format(error=error),
+                    70,
+                )
             _fail(
-                _("An unexpected internal error happened ({error}). This is a bug in kundencheck, not in your "
-                  "repository; answers given so far are kept as a draft. {where} Please report it with that file.")
-                .format(error=error, where=_("The details are in {file}.").format(file=log)),
+                _(
+                    "An unexpected internal error happened ({error}). This is a bug in kundencheck, not in your "
+                    "repository; answers given so far are kept as a draft. {where} Please report it with that file."
+                ).format(error=error, where=_("The details are in {file}.").format(file=log)),
                 70,
             )
 
@@ -310,8 +316,11 @@ class TranslatedGroup(TranslatedCommand, click.Group):
         self.format_commands(ctx, formatter)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        commands = [(name, command) for name in self.list_commands(ctx)
-                    if (command := self.get_command(ctx, name)) is not None and not command.hidden]
+        commands = [
+            (name, command)
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        ]
         if not commands:
             return
         limit = formatter.width - 6 - max(len(name) for name, _command in commands)

@@ -22,10 +22,12 @@ _RUN_ID = re.compile(r"[A-Za-z0-9-]{1,80}")
 @group(
     "drafts",
     invoke_without_command=True,
-    help=N_("List the drafts of unfinished runs in this repository.\n\n"
-            "A draft is saved after every answer, inside the git directory (never in the work tree). "
-            "`kundencheck run` offers to resume the newest one of a checklist; `drafts commit ID` commits a "
-            "complete draft without the terminal UI."),
+    help=N_(
+        "List the drafts of unfinished runs in this repository.\n\n"
+        "A draft is saved after every answer, inside the git directory (never in the work tree). "
+        "`kundencheck run` offers to resume the newest one of a checklist; `drafts commit ID` commits a "
+        "complete draft without the terminal UI."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck drafts                       list the unfinished runs here
@@ -65,22 +67,25 @@ def _list_drafts(ctx: click.Context) -> None:
         found, errors = project.drafts.list()
         console = _console()
         for error in errors:
-            _console(stderr=True).print(_("kundencheck: this draft cannot be read and is skipped: {problem}").format(
-                problem=one_line(str(error), 400)))
+            _console(stderr=True).print(
+                _("kundencheck: this draft cannot be read and is skipped: {problem}").format(problem=one_line(str(error), 400))
+            )
         if not found:
             console.print(_("No drafts here: every run was committed or discarded."))
             return
         rows = []
         for info in reversed(found):  # newest first
             run = info.run
-            rows.append((
-                run.id,
-                one_line(f"{run.checklist} ({run.language})", 40),
-                one_line(run.sprint, 20),
-                _answered(project, run),
-                f"{info.modified:%Y-%m-%d %H:%M}",
-                _("in use by process {pid}").format(pid=info.in_use_by) if info.in_use_by is not None else "",
-            ))
+            rows.append(
+                (
+                    run.id,
+                    one_line(f"{run.checklist} ({run.language})", 40),
+                    one_line(run.sprint, 20),
+                    _answered(project, run),
+                    f"{info.modified:%Y-%m-%d %H:%M}",
+                    _("in use by process {pid}").format(pid=info.in_use_by) if info.in_use_by is not None else "",
+                )
+            )
         headers = (_("id"), _("checklist"), _("sprint"), _("answered"), _("last saved"), "")
         shown = len(headers) if any(row[-1] for row in rows) else len(headers) - 1
         table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
@@ -97,12 +102,18 @@ def _list_drafts(ctx: click.Context) -> None:
             for run_id, checklist, sprint, answered, saved, in_use in rows:
                 console.print(run_id, style="bold")
                 details = _("{checklist}, sprint {sprint}, {answered} answered, last saved {saved}").format(
-                    checklist=checklist, sprint=sprint, answered=answered, saved=saved)
+                    checklist=checklist, sprint=sprint, answered=answered, saved=saved
+                )
                 console.print("  " + details + (f", {in_use}" if in_use else ""))
         count = _("1 draft.") if len(found) == 1 else _("{count} drafts.").format(count=len(found))
-        console.print(count + " " + _(
-            "Commit a complete one with `kundencheck drafts commit ID`, resume the newest with "
-            "`kundencheck run PHASE`, or throw one away with `kundencheck drafts discard ID`."))
+        console.print(
+            count
+            + " "
+            + _(
+                "Commit a complete one with `kundencheck drafts commit ID`, resume the newest with "
+                "`kundencheck run PHASE`, or throw one away with `kundencheck drafts discard ID`."
+            )
+        )
     finally:
         project.close()
 
@@ -122,9 +133,11 @@ def _answered(project, run) -> str:
 
 @drafts.command(
     "commit",
-    help=N_("Commit a complete draft without the terminal UI, exactly as the review screen would.\n\n"
-            "A draft with unanswered required items (or a missing note or action) is not committed and stays "
-            "as it is; the message lists what is missing."),
+    help=N_(
+        "Commit a complete draft without the terminal UI, exactly as the review screen would.\n\n"
+        "A draft with unanswered required items (or a missing note or action) is not committed and stays "
+        "as it is; the message lists what is missing."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck drafts commit 20261127T091500Z-build-erika-3f9a1c
@@ -149,19 +162,23 @@ def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool, push: 
         try:
             if session.checklist.id != run.checklist:
                 raise AnswersError(
-                    _("Draft {id} answers the {checklist} checklist, but phase {phase} now uses {now} (see "
-                      ".kundencheck/config.toml). The draft is kept; change the config back to commit it, or "
-                      "discard it with `kundencheck drafts discard {id}`.").format(
-                        id=run.id, checklist=repr(run.checklist), phase=repr(run.phase),
-                        now=repr(session.checklist.id))
+                    _(
+                        "Draft {id} answers the {checklist} checklist, but phase {phase} now uses {now} (see "
+                        ".kundencheck/config.toml). The draft is kept; change the config back to commit it, or "
+                        "discard it with `kundencheck drafts discard {id}`."
+                    ).format(id=run.id, checklist=repr(run.checklist), phase=repr(run.phase), now=repr(session.checklist.id))
                 )
             problems = session.problems()
             if problems:
                 raise AnswersError(
                     _("Draft {id} is not complete, so it was not committed (the draft is kept):").format(id=run.id)
-                    + "\n" + "\n".join(f"  - {p}" for p in problems) + "\n"
-                    + _("Finish it with `kundencheck run {phase}` (it offers to resume the newest draft), or throw "
-                        "it away with `kundencheck drafts discard {id}`.").format(phase=run.phase, id=run.id)
+                    + "\n"
+                    + "\n".join(f"  - {p}" for p in problems)
+                    + "\n"
+                    + _(
+                        "Finish it with `kundencheck run {phase}` (it offers to resume the newest draft), or throw "
+                        "it away with `kundencheck drafts discard {id}`."
+                    ).format(phase=run.phase, id=run.id)
                 )
             result = commit_and_push(session)
         finally:
@@ -191,8 +208,10 @@ def discard_draft(ctx: click.Context, draft_id: str) -> None:
         holder = project.drafts.holder(info.run.id)
         if holder is not None:
             raise StoreError(
-                _("The draft {id} is in use by another kundencheck (process {pid}), so it was not discarded. "
-                  "Quit that one first (its quit dialog keeps or drops the answers).").format(id=info.run.id, pid=holder)
+                _(
+                    "The draft {id} is in use by another kundencheck (process {pid}), so it was not discarded. "
+                    "Quit that one first (its quit dialog keeps or drops the answers)."
+                ).format(id=info.run.id, pid=holder)
             )
         answered = sum(1 for a in info.run.answers if a.value not in (None, ""))
         project.drafts.discard(info.run.id)
@@ -210,8 +229,9 @@ def _find_draft(project, given: str):
     given = given.strip()
     if not _RUN_ID.fullmatch(given):
         raise UsageError(
-            _("{given} is not a draft id (letters, digits and dashes). `kundencheck drafts` lists the drafts there "
-              "are.").format(given=repr(given))
+            _("{given} is not a draft id (letters, digits and dashes). `kundencheck drafts` lists the drafts there are.").format(
+                given=repr(given)
+            )
         )
     found, _errors = project.drafts.list()
     for info in found:
@@ -223,9 +243,9 @@ def _find_draft(project, given: str):
     if len(matches) > 1:
         raise UsageError(
             _("{given} starts {count} draft ids: {ids}. Give more of the id.").format(
-                given=repr(given), count=len(matches), ids=", ".join(m.run.id for m in matches))
+                given=repr(given), count=len(matches), ids=", ".join(m.run.id for m in matches)
+            )
         )
     # Not listed: load() says why a draft file of that name cannot be read, or that there is none.
     project.drafts.load(given)
-    raise StoreError(_("There is no draft {given}. `kundencheck drafts` lists the drafts there are.").format(
-        given=repr(given)))
+    raise StoreError(_("There is no draft {given}. `kundencheck drafts` lists the drafts there are.").format(given=repr(given)))

@@ -36,13 +36,23 @@ _LEVEL_MARKS = {"error": ("✘", N_("error"), "bold red"), "warning": ("⚠", N_
 
 
 @command(
-    "check", epilog=CHECK_EXAMPLES,
-    help=N_("Check the project for CI and git hooks: fails (exit 1) when the current phase's check is due or "
-            "was never done, a red answer of the current sprint has no action, an action is overdue, or the "
-            "team disagrees on an item in the current sprint. A repository without .kundencheck/ passes with "
-            "a note."))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text", show_default=True,
-              help=N_("text for people, json for scripts (docs/gate.md), github for GitHub Actions annotations."))
+    "check",
+    epilog=CHECK_EXAMPLES,
+    help=N_(
+        "Check the project for CI and git hooks: fails (exit 1) when the current phase's check is due or "
+        "was never done, a red answer of the current sprint has no action, an action is overdue, or the "
+        "team disagrees on an item in the current sprint. A repository without .kundencheck/ passes with "
+        "a note."
+    ),
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help=N_("text for people, json for scripts (docs/gate.md), github for GitHub Actions annotations."),
+)
 @_today_option
 @click.pass_context
 @guarded
@@ -82,8 +92,11 @@ def _leave_report(result=None, *, error: str = "") -> None:
     path = os.environ.get(GATE_REPORT_ENV)
     if not path:
         return
-    document = (result_json(result) if result is not None
-                else json.dumps({"schema": 1, "exit_code": 2, "error": error}, ensure_ascii=False))
+    document = (
+        result_json(result)
+        if result is not None
+        else json.dumps({"schema": 1, "exit_code": 2, "error": error}, ensure_ascii=False)
+    )
     try:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(document)
@@ -111,11 +124,14 @@ def _judge(ctx: click.Context, day: dt.date):
             remote, remote_problems = project.summary(day, rev=f"refs/remotes/origin/{branch}", on_fetch=say_fetching)
             if remote.runs:
                 summary, problems = remote, remote_problems
-                notes.append(_("No local branch {branch} with answers: read them from origin/{branch}.")
-                             .format(branch=branch))
+                notes.append(_("No local branch {branch} with answers: read them from origin/{branch}.").format(branch=branch))
             elif project.store.is_shallow():
-                notes.append(_("This is a shallow clone without the answers branch {branch}: fetch the whole "
-                               "repository (docs/ci.md: fetch-depth: 0, GIT_DEPTH: 0).").format(branch=branch))
+                notes.append(
+                    _(
+                        "This is a shallow clone without the answers branch {branch}: fetch the whole "
+                        "repository (docs/ci.md: fetch-depth: 0, GIT_DEPTH: 0)."
+                    ).format(branch=branch)
+                )
         result = evaluate(summary, project.config.check, problems, project.config.check_parameters)
         result.notes[:0] = notes
         return result, name
@@ -144,8 +160,11 @@ def _print_result(result, name: str) -> None:
     from kundencheck.core.gate import more_notes, summary_line
 
     console = _console()
-    console.print(_("kundencheck check of {project} on {day} (current phase: {phase})").format(
-        project=name, day=result.today.isoformat(), phase=result.current_phase))
+    console.print(
+        _("kundencheck check of {project} on {day} (current phase: {phase})").format(
+            project=name, day=result.today.isoformat(), phase=result.current_phase
+        )
+    )
     for finding in result.shown:
         console.print(finding_line(finding))
     for more in more_notes(result):
@@ -156,5 +175,9 @@ def _print_result(result, name: str) -> None:
     mark = "✘" if not result.passed else "✔"
     console.print(Text(f"{mark} {summary_line(result)}", style=style))
     if result.findings:
-        console.print(Text(_("Switch a rule off or make it a warning in the [check] table of "
-                             ".kundencheck/config.toml (docs/gate.md)."), style="dim"))
+        console.print(
+            Text(
+                _("Switch a rule off or make it a warning in the [check] table of .kundencheck/config.toml (docs/gate.md)."),
+                style="dim",
+            )
+        )

@@ -25,8 +25,13 @@ if TYPE_CHECKING:
 
 def _today_option(func):
     return click.option(
-        "--today", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, metavar="YYYY-MM-DD",
-        help=N_("Judge due checks and overdue actions as of this day (default: today)."))(func)
+        "--today",
+        "today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        metavar="YYYY-MM-DD",
+        help=N_("Judge due checks and overdue actions as of this day (default: today)."),
+    )(func)
 
 
 def _load(ctx: click.Context, today: dt.datetime | None):
@@ -35,8 +40,7 @@ def _load(ctx: click.Context, today: dt.datetime | None):
 
     project = open_project(directory_of(ctx), allow_detached=True)
     try:
-        summary, problems = project.summary(today.date() if today is not None else dt.date.today(),
-                                            on_fetch=say_fetching)
+        summary, problems = project.summary(today.date() if today is not None else dt.date.today(), on_fetch=say_fetching)
     except BaseException:
         project.close()
         raise
@@ -46,8 +50,12 @@ def _load(ctx: click.Context, today: dt.datetime | None):
 def say_fetching(count: int, remote: str) -> None:
     """One line on standard error while a partial clone fetches the answers files it lacks
     (``on_fetch`` of :meth:`Project.summary`)."""
-    _console(stderr=True).print(_("kundencheck: fetching {count} answers files from {remote} in one batch (this clone is "
-                                  "partial: git left them on the remote) …").format(count=count, remote=remote))
+    _console(stderr=True).print(
+        _(
+            "kundencheck: fetching {count} answers files from {remote} in one batch (this clone is "
+            "partial: git left them on the remote) …"
+        ).format(count=count, remote=remote)
+    )
 
 
 def _warn_problems(problems: list[str]) -> None:
@@ -94,10 +102,11 @@ def _action_line(action, today: dt.date) -> str:
     owner = one_line(action.owner, 30) or _("no owner")
     if action.is_overdue(today):
         return _("⚠ {id} {what} ({owner}, due {due}, {days} days overdue) · {item}").format(
-            id=action.id, what=one_line(action.what, 70), owner=owner, due=due, days=action.days_overdue(today),
-            item=action.item)
+            id=action.id, what=one_line(action.what, 70), owner=owner, due=due, days=action.days_overdue(today), item=action.item
+        )
     return _("  {id} {what} ({owner}, due {due}) · {item}").format(
-        id=action.id, what=one_line(action.what, 70), owner=owner, due=due, item=action.item)
+        id=action.id, what=one_line(action.what, 70), owner=owner, due=due, item=action.item
+    )
 
 
 def print_thread_lists(console, threads, today: dt.date) -> None:
@@ -110,8 +119,7 @@ def print_thread_lists(console, threads, today: dt.date) -> None:
 
     for group in threads_to_show(threads):
         overdue = sum(1 for t in group.threads if t.is_overdue(today))
-        head = Text(_("Actions of {phase}: {count} open").format(phase=group.phase, count=len(group.threads)),
-                    style="bold")
+        head = Text(_("Actions of {phase}: {count} open").format(phase=group.phase, count=len(group.threads)), style="bold")
         if overdue:
             head.append(", ").append(_("⚠ {count} overdue").format(count=overdue), style="bold red")
         console.print(head)
@@ -133,16 +141,27 @@ Examples:
 
 
 @command(
-    "status", epilog=STATUS_EXAMPLES,
-    help=N_("Where the project stands: per phase the last run (when, who, answers by status, trend), open and "
-            "overdue actions, disagreements in the current sprint, and whether a check is due (the current phase "
-            "is due when its last run is `cadence_days` or more days old)."))
-@click.option("--json", "as_json", is_flag=True,
-              help=N_("Print JSON for scripts instead of a table (schema: docs/status-json.md)."))
-@click.option("--check", "gate", is_flag=True,
-              help=N_("Exit with status 1 when the current phase's check is due or an action is overdue: the `due` "
-                      "and `overdue_action` rules of `kundencheck check`, at the levels of the config's [check] "
-                      "table."))
+    "status",
+    epilog=STATUS_EXAMPLES,
+    help=N_(
+        "Where the project stands: per phase the last run (when, who, answers by status, trend), open and "
+        "overdue actions, disagreements in the current sprint, and whether a check is due (the current phase "
+        "is due when its last run is `cadence_days` or more days old)."
+    ),
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help=N_("Print JSON for scripts instead of a table (schema: docs/status-json.md).")
+)
+@click.option(
+    "--check",
+    "gate",
+    is_flag=True,
+    help=N_(
+        "Exit with status 1 when the current phase's check is due or an action is overdue: the `due` "
+        "and `overdue_action` rules of `kundencheck check`, at the levels of the config's [check] "
+        "table."
+    ),
+)
 @_today_option
 @click.pass_context
 @guarded
@@ -155,8 +174,12 @@ def status(ctx: click.Context, as_json: bool, gate: bool, today: dt.datetime | N
             # Indented for a person at a terminal; one line for a pipe or a file (a program
             # reads it, and the C encoder is several times faster on years of history).
             indent = 2 if sys.stdout.isatty() else None
-            click.echo(status_json(summary, problems, indent=indent, levels=project.config.check,
-                                   parameters=project.config.check_parameters), nl=False)
+            click.echo(
+                status_json(
+                    summary, problems, indent=indent, levels=project.config.check, parameters=project.config.check_parameters
+                ),
+                nl=False,
+            )
         else:
             _warn_problems(problems)
             if not project.set_up:
@@ -189,15 +212,18 @@ def _print_status(summary, project) -> None:
     today = summary.today
     judged = verdicts(summary, project.config.check, project.config.check_parameters)
     name = one_line(project.config.project, 60) if project.config.project else str(project.root.name)
-    console.print(_("kundencheck status of {project} on {day} (current phase: {phase}; a check is due every "
-                    "{days} days)").format(project=name, day=today.isoformat(), phase=summary.current_phase,
-                                          days=summary.cadence_days))
+    console.print(
+        _("kundencheck status of {project} on {day} (current phase: {phase}; a check is due every {days} days)").format(
+            project=name, day=today.isoformat(), phase=summary.current_phase, days=summary.cadence_days
+        )
+    )
     # Phases across, facts down: a project has a few phases but six facts about each, and one
     # fact a line in each cell keeps every column narrow enough for 80 columns.
     table = Table(show_lines=True)
     table.add_column("")
-    rows: dict[str, list[Text]] = {label: [] for label in ("last", "answers", "trend", "actions", "disagreements", "tone",
-                                                           "check")}
+    rows: dict[str, list[Text]] = {
+        label: [] for label in ("last", "answers", "trend", "actions", "disagreements", "tone", "check")
+    }
     for phase in summary.phases:
         marker = "\n" + _("(current)") if phase.phase == summary.current_phase else ""
         table.add_column(phase.phase + marker)
@@ -210,8 +236,15 @@ def _print_status(summary, project) -> None:
             people = len(phase.current.runs) if phase.current else 1
             with_others = f" +{people - 1}" if people > 1 else ""
             when = (last.finished or last.started).date().isoformat()
-            last_cell = Text("\n".join((when, _("sprint {sprint}").format(sprint=one_line(last.sprint, 20)),
-                                         one_line(author_name(last.author), 30) + with_others)))
+            last_cell = Text(
+                "\n".join(
+                    (
+                        when,
+                        _("sprint {sprint}").format(sprint=one_line(last.sprint, 20)),
+                        one_line(author_name(last.author), 30) + with_others,
+                    )
+                )
+            )
             correction = summary.correction(last.id)
             if correction is not None:
                 last_cell.append("\n" + _("✎ corrected {day}").format(day=correction.when.date().isoformat()), style="dim")
@@ -231,8 +264,15 @@ def _print_status(summary, project) -> None:
         rows["disagreements"].append(disagreements)
         rows["tone"].append(_tone_cell(summary.tone(phase.current) if phase.current else []))
         rows["check"].append(_verdict_cell(judged[phase.phase], phase.due, verdict_words))
-    labels = {"last": _("Last run"), "answers": _("Answers"), "trend": _("Trend"), "actions": _("Actions"),
-              "disagreements": _("Disagreements"), "tone": _("Tone"), "check": _("Check")}
+    labels = {
+        "last": _("Last run"),
+        "answers": _("Answers"),
+        "trend": _("Trend"),
+        "actions": _("Actions"),
+        "disagreements": _("Disagreements"),
+        "tone": _("Tone"),
+        "check": _("Check"),
+    }
     for key, cells in rows.items():
         table.add_row(Text(labels[key], style="bold"), *cells)
     _print_table(console, table)
@@ -241,8 +281,14 @@ def _print_status(summary, project) -> None:
     for phase in summary.phases:
         if not phase.disagreements:
             continue
-        console.print(Text(_("Disagreements in sprint {sprint} ({phase}):").format(
-            sprint=one_line(phase.current_sprint or "", 20), phase=phase.phase), style="bold"))
+        console.print(
+            Text(
+                _("Disagreements in sprint {sprint} ({phase}):").format(
+                    sprint=one_line(phase.current_sprint or "", 20), phase=phase.phase
+                ),
+                style="bold",
+            )
+        )
         for item in phase.disagreements:
             line = Text(f"  ⚠ {item.item}: ")
             for n, entry in enumerate(item.entries):
@@ -259,8 +305,13 @@ def _print_status(summary, project) -> None:
         console.print(_("Streaks:"))
         for streak in streaks:
             line = _("{symbol} {phase}/{item}: {band} for {count} sprints in a row (since {sprint})").format(
-                symbol=STATUS_SYMBOLS.get(streak.band, ""), phase=streak.phase, item=streak.item,
-                band=translate(BAND_WORDS.get(streak.band, streak.band)), count=streak.length, sprint=one_line(streak.since, 20))
+                symbol=STATUS_SYMBOLS.get(streak.band, ""),
+                phase=streak.phase,
+                item=streak.item,
+                band=translate(BAND_WORDS.get(streak.band, streak.band)),
+                count=streak.length,
+                sprint=one_line(streak.since, 20),
+            )
             console.print(_band_text(streak.band, "  " + line))
     for phase in summary.phases:
         verdict = judged[phase.phase]
@@ -325,16 +376,31 @@ def _print_corrections_and_tone(console, summary) -> None:
             continue
         corrected = [(run, summary.correction(run.id)) for run in current.runs if summary.correction(run.id)]
         if corrected:
-            console.print(Text(_("Corrected in sprint {sprint} ({phase}):").format(
-                sprint=one_line(current.sprint, 20), phase=phase.phase), style="bold"))
+            console.print(
+                Text(
+                    _("Corrected in sprint {sprint} ({phase}):").format(sprint=one_line(current.sprint, 20), phase=phase.phase),
+                    style="bold",
+                )
+            )
             for run, correction in corrected:
-                console.print("  ✎ " + _("Answers of {who}: {corrected}").format(
-                    who=one_line(author_name(run.author), 30), corrected=corrected_text(correction_dict(correction), run.author)))
+                console.print(
+                    "  ✎ "
+                    + _("Answers of {who}: {corrected}").format(
+                        who=one_line(author_name(run.author), 30),
+                        corrected=corrected_text(correction_dict(correction), run.author),
+                    )
+                )
         tone = summary.tone(current)
         if tone:
-            console.print(Text(_("Tone in sprint {sprint} ({phase}): words about the client worth a second look "
-                                 "(is the client being judged?):").format(
-                sprint=one_line(current.sprint, 20), phase=phase.phase), style="bold yellow"))
+            console.print(
+                Text(
+                    _(
+                        "Tone in sprint {sprint} ({phase}): words about the client worth a second look "
+                        "(is the client being judged?):"
+                    ).format(sprint=one_line(current.sprint, 20), phase=phase.phase),
+                    style="bold yellow",
+                )
+            )
             for finding in tone_dicts(tone):
                 console.print("  " + tone_text(finding))
 
@@ -362,22 +428,33 @@ Examples:
 
 
 @command(
-    "log", epilog=LOG_EXAMPLES,
-    help=N_("The runs over time, newest first: when, sprint, phase, who, answers by status, trend against the "
-            "sprint before, actions, and the commit. With `--item`, that item's answers sprint by sprint as a "
-            "strip of symbols (✔ yes, ◐ partly, ✘ no, – n/a) with everyone's answers and notes."))
+    "log",
+    epilog=LOG_EXAMPLES,
+    help=N_(
+        "The runs over time, newest first: when, sprint, phase, who, answers by status, trend against the "
+        "sprint before, actions, and the commit. With `--item`, that item's answers sprint by sprint as a "
+        "strip of symbols (✔ yes, ◐ partly, ✘ no, – n/a) with everyone's answers and notes."
+    ),
+)
 @click.option("--phase", help=N_("Only runs of this phase."))
 @click.option("--item", "item_id", metavar="ID", help=N_("Show one item's answers sprint by sprint instead of the runs."))
 @click.option("--author", help=N_("Only runs (answers) by this person: a part of the name or e-mail, any case."))
-@click.option("-n", "--limit", type=click.IntRange(min=1), default=None,
-              help=N_("Show at most this many runs (sprints with --item)."))
-@click.option("--format", "fmt", type=click.Choice(["text", "csv"]), default="text", show_default=True,
-              help=N_("text for people, or csv: one row per answer of the runs listed, for a spreadsheet "
-                      "(docs/history.md, \"Answers as CSV\")."))
+@click.option(
+    "-n", "--limit", type=click.IntRange(min=1), default=None, help=N_("Show at most this many runs (sprints with --item).")
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "csv"]),
+    default="text",
+    show_default=True,
+    help=N_(
+        'text for people, or csv: one row per answer of the runs listed, for a spreadsheet (docs/history.md, "Answers as CSV").'
+    ),
+)
 @click.pass_context
 @guarded
-def log(ctx: click.Context, phase: str | None, item_id: str | None, author: str | None, limit: int | None,
-        fmt: str) -> None:
+def log(ctx: click.Context, phase: str | None, item_id: str | None, author: str | None, limit: int | None, fmt: str) -> None:
     project, summary, problems = _load(ctx, None)
     try:
         _warn_problems(problems)
@@ -399,8 +476,11 @@ def _log_runs(summary, phase, author) -> list:
     e-mail, any case), runs from the future among them."""
     from kundencheck.core.history import run_order
 
-    runs = [r for r in sorted(summary.runs + summary.future_runs, key=run_order)
-            if (phase is None or r.phase == phase) and (author is None or author.lower() in r.author.lower())]
+    runs = [
+        r
+        for r in sorted(summary.runs + summary.future_runs, key=run_order)
+        if (phase is None or r.phase == phase) and (author is None or author.lower() in r.author.lower())
+    ]
     runs.reverse()
     return runs
 
@@ -459,11 +539,14 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
         runs = runs[:limit]
     console = _console()
     if not runs:
-        filters = [_("phase {phase}").format(phase=phase) if phase else "",
-                   _("author {author}").format(author=author) if author else ""]
+        filters = [
+            _("phase {phase}").format(phase=phase) if phase else "",
+            _("author {author}").format(author=author) if author else "",
+        ]
         if phase or author:
-            console.print(_("No runs matching {filters} in this repository yet.").format(
-                filters=", ".join(f for f in filters if f)))
+            console.print(
+                _("No runs matching {filters} in this repository yet.").format(filters=", ".join(f for f in filters if f))
+            )
         else:
             console.print(_("No runs in this repository yet."))
         return
@@ -486,9 +569,16 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
         commit = commits.get(run.id, {}).get("sha", "")[:10] or "-"
         if summary.correction(run.id) is not None:
             when.append(" ✎")
-        table.add_row(when, one_line(run.sprint, 20), run.phase,
-                      one_line(author_name(run.author), 30), counts_text(run_counts(run, checklist).as_dict(), words=False, separator=" "),
-                      trend_text(trends, words=False, separator=" "), actions, Text(commit, style="dim"))
+        table.add_row(
+            when,
+            one_line(run.sprint, 20),
+            run.phase,
+            one_line(author_name(run.author), 30),
+            counts_text(run_counts(run, checklist).as_dict(), words=False, separator=" "),
+            trend_text(trends, words=False, separator=" "),
+            actions,
+            Text(commit, style="dim"),
+        )
     _print_table(console, table)
     console.print(legend_text())
     corrected = [(run, summary.correction(run.id)) for run in runs if summary.correction(run.id) is not None]
@@ -497,9 +587,15 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
 
         console.print(_("✎ corrected runs (the correction stands in the original's place):"))
         for run, correction in corrected:
-            console.print("  " + _("{sprint} {phase}, {who}: {corrected}").format(
-                sprint=one_line(run.sprint, 20), phase=run.phase, who=one_line(author_name(run.author), 30),
-                corrected=corrected_text(correction_dict(correction), run.author)))
+            console.print(
+                "  "
+                + _("{sprint} {phase}, {who}: {corrected}").format(
+                    sprint=one_line(run.sprint, 20),
+                    phase=run.phase,
+                    who=one_line(author_name(run.author), 30),
+                    corrected=corrected_text(correction_dict(correction), run.author),
+                )
+            )
     from kundencheck.core.report import future_run_note
 
     for run in runs:
@@ -518,8 +614,9 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
     from kundencheck.core.text import one_line
     from kundencheck.rich_texts import STATUS_STYLES, TREND_STYLES
 
-    checklist_ids = list(dict.fromkeys(p.checklist for p in summary.pictures
-                                       if item_id in p.items and (phase is None or p.phase == phase)))
+    checklist_ids = list(
+        dict.fromkeys(p.checklist for p in summary.pictures if item_id in p.items and (phase is None or p.phase == phase))
+    )
     if not checklist_ids:
         raise _no_answers(summary, item_id, phase)
     console = _console()
@@ -538,8 +635,7 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
             else:
                 strip.append(STATUS_SYMBOLS.get(item.band, "?"), style=STATUS_STYLES.get(item.band, ""))
                 strip.append("! " if item.disagreement else "  ", style="bold")
-        strip.append("  " + _("oldest → newest (✔ yes ◐ partly ✘ no – n/a · not answered ! the team disagrees)"),
-                     style="dim")
+        strip.append("  " + _("oldest → newest (✔ yes ◐ partly ✘ no – n/a · not answered ! the team disagrees)"), style="dim")
         console.print(strip)
         table = Table()
         for column in (_("Sprint"), _("Answer"), _("Trend"), _("Streak"), _("Answers and notes")):
@@ -552,17 +648,20 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
             answer = _band_text(item.band, shown)
             if item.disagreement:
                 answer.append(_(" ⚠ disagree"), style="bold")
-            trend = Text(f"{TREND_ARROWS[item.trend]} {translate(TREND_WORDS[item.trend])}".strip()
-                         if item.trend.value != "none" else "", style=TREND_STYLES.get(item.trend.value, ""))
-            streak = (_("{count} in a row").format(count=item.streak)
-                      if item.band in ("red", "amber") and item.streak >= 2 else "")
+            trend = Text(
+                f"{TREND_ARROWS[item.trend]} {translate(TREND_WORDS[item.trend])}".strip() if item.trend.value != "none" else "",
+                style=TREND_STYLES.get(item.trend.value, ""),
+            )
+            streak = _("{count} in a row").format(count=item.streak) if item.band in ("red", "amber") and item.streak >= 2 else ""
             detail = Text()
             for n, entry in enumerate(item.entries):
                 if n:
                     detail.append("\n")
                 detail.append(f"{one_line(author_name(entry.author), 30)}: ")
-                detail.append(_answer_text(entry.value, item.kind, checklist, item_id, entry.band),
-                              style=STATUS_STYLES.get(entry.band or "", ""))
+                detail.append(
+                    _answer_text(entry.value, item.kind, checklist, item_id, entry.band),
+                    style=STATUS_STYLES.get(entry.band or "", ""),
+                )
                 if entry.note.strip():
                     detail.append(f": {one_line(entry.note, 200)}")
                 correction = summary.correction(entry.run, item_id)
@@ -593,26 +692,49 @@ Examples:
 
 
 @command(
-    "report", epilog=REPORT_EXAMPLES,
-    help=N_("A sprint report to paste into a pull request, a wiki or a steering meeting: first the verdict of "
-            "`kundencheck check` (which phases fail which rule and since when, overdue actions, checks due), then "
-            "per checklist the health matrix (items down, sprints across, symbol, trend arrow), everyone's answers "
-            "and notes, disagreements and streaks; then open, overdue, new and reviewed actions. HTML is one "
-            "self-contained file (no network, no scripts) with a small chart of each item's answers; CSV is one "
-            "row per answer."))
+    "report",
+    epilog=REPORT_EXAMPLES,
+    help=N_(
+        "A sprint report to paste into a pull request, a wiki or a steering meeting: first the verdict of "
+        "`kundencheck check` (which phases fail which rule and since when, overdue actions, checks due), then "
+        "per checklist the health matrix (items down, sprints across, symbol, trend arrow), everyone's answers "
+        "and notes, disagreements and streaks; then open, overdue, new and reviewed actions. HTML is one "
+        "self-contained file (no network, no scripts) with a small chart of each item's answers; CSV is one "
+        "row per answer."
+    ),
+)
 @click.option("--sprint", help=N_("The sprint to report on (default: the sprint of the latest run)."))
-@click.option("--format", "fmt", type=click.Choice(["md", "json", "html", "csv"]), default=None,
-              help=N_("md (Markdown, default), json, html (one self-contained page with the health matrix), or "
-                      "csv (one row per answer of the sprint, for a spreadsheet)."))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=N_("Write the report to this file instead of standard output."))
-@click.option("--sprints", "max_sprints", type=click.IntRange(min=1, max=52), default=8, show_default=True,
-              help=N_("How many sprints (up to the reported one) the health matrix shows."))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json", "html", "csv"]),
+    default=None,
+    help=N_(
+        "md (Markdown, default), json, html (one self-contained page with the health matrix), or "
+        "csv (one row per answer of the sprint, for a spreadsheet)."
+    ),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=N_("Write the report to this file instead of standard output."),
+)
+@click.option(
+    "--sprints",
+    "max_sprints",
+    type=click.IntRange(min=1, max=52),
+    default=8,
+    show_default=True,
+    help=N_("How many sprints (up to the reported one) the health matrix shows."),
+)
 @_today_option
 @click.pass_context
 @guarded
-def report(ctx: click.Context, sprint: str | None, fmt: str | None, output: Path | None, max_sprints: int,
-           today: dt.datetime | None) -> None:
+def report(
+    ctx: click.Context, sprint: str | None, fmt: str | None, output: Path | None, max_sprints: int, today: dt.datetime | None
+) -> None:
     from kundencheck.core.report import build_report, render_report, sprint_pictures_of
     from kundencheck.core.text import one_line
 
@@ -628,9 +750,15 @@ def report(ctx: click.Context, sprint: str | None, fmt: str | None, output: Path
             label, pictures = sprint_pictures_of(summary, sprint)
             text = answers_csv(summary, [run for picture in pictures for run in picture.runs])
         else:
-            data = build_report(summary, sprint, project=project.config.project, client=project.config.client,
-                                max_sprints=max_sprints, levels=project.config.check,
-                                parameters=project.config.check_parameters)
+            data = build_report(
+                summary,
+                sprint,
+                project=project.config.project,
+                client=project.config.client,
+                max_sprints=max_sprints,
+                levels=project.config.check,
+                parameters=project.config.check_parameters,
+            )
             label, text = data["sprint"], render_report(data, fmt)
     finally:
         project.close()
@@ -645,7 +773,11 @@ def report(ctx: click.Context, sprint: str | None, fmt: str | None, output: Path
     try:
         atomic_write(output, text.encode("utf-8"))
     except OSError as exc:
-        raise KundencheckError(_("Could not write the report to {file}: {reason}. Check the folder exists and that "
-                                 "you may write there.").format(file=output, reason=exc.strerror or exc)) from None
-    _console(stderr=True).print(_("Wrote the {format} report of sprint {sprint} to {file}.").format(
-        format=fmt, sprint=one_line(label, 40), file=output))
+        raise KundencheckError(
+            _("Could not write the report to {file}: {reason}. Check the folder exists and that you may write there.").format(
+                file=output, reason=exc.strerror or exc
+            )
+        ) from None
+    _console(stderr=True).print(
+        _("Wrote the {format} report of sprint {sprint} to {file}.").format(format=fmt, sprint=one_line(label, 40), file=output)
+    )

@@ -11,12 +11,17 @@ from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
 
 
-@command("run", starts_app=True, help=N_("Answer a phase's checklist in the terminal UI and commit the answers."), epilog=N_("""\
+@command(
+    "run",
+    starts_app=True,
+    help=N_("Answer a phase's checklist in the terminal UI and commit the answers."),
+    epilog=N_("""\
 Examples:
   kundencheck run                  the project's current phase (else build)
   kundencheck run acceptance       a given phase
   kundencheck run --sprint 2026-S24
-  kundencheck run --participant "Jürgen Groß <juergen@example.com>" --push"""))
+  kundencheck run --participant "Jürgen Groß <juergen@example.com>" --push"""),
+)
 @click.argument("phase", required=False)
 @click.option("--sprint", help=N_("Sprint label to record (default: the ISO week, e.g. 2026-W48)."))
 @click.option("--allow-detached", is_flag=True, help=N_("Commit even though HEAD is detached."))
@@ -24,8 +29,14 @@ Examples:
 @push_option
 @click.pass_context
 @guarded
-def run(ctx: click.Context, phase: str | None, sprint: str | None, allow_detached: bool,
-        participants: tuple[str, ...] = (), push: bool | None = None) -> None:
+def run(
+    ctx: click.Context,
+    phase: str | None,
+    sprint: str | None,
+    allow_detached: bool,
+    participants: tuple[str, ...] = (),
+    push: bool | None = None,
+) -> None:
     from kundencheck.session import open_project
 
     people = parse_participants(participants)  # before the UI starts: a typo is said first
@@ -36,15 +47,25 @@ def run(ctx: click.Context, phase: str | None, sprint: str | None, allow_detache
         project.close()
 
 
-def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False, *, participants: list[str] | None = None,
-             push: bool | None = None) -> None:
+def _run_tui(
+    project,
+    phase: str | None,
+    sprint: str | None,
+    home: bool = False,
+    *,
+    participants: list[str] | None = None,
+    push: bool | None = None,
+) -> None:
     from kundencheck.core.checklist import is_safe_id
     from kundencheck.session import RunSession
 
     phase = phase or project.current_phase()
     if not is_safe_id(phase):
-        raise UsageError(_("{phase} is not a phase name. Known phases: {known}.").format(
-            phase=repr(phase), known=", ".join(project.catalog.phases())))
+        raise UsageError(
+            _("{phase} is not a phase name. Known phases: {known}.").format(
+                phase=repr(phase), known=", ".join(project.catalog.phases())
+            )
+        )
     checklist = None if home else project.checklist_for(phase)  # home: checked when a run starts
     # git reads its config and HEAD for the two checks below while Python imports the TUI.
     project.store.start_reading_state()
@@ -62,8 +83,16 @@ def _run_tui(project, phase: str | None, sprint: str | None, home: bool = False,
         return session
 
     theme, keymap = tui_user_settings()  # the user config's theme and [keys]; checked before the UI starts
-    app = build_app(make_session, draft=draft, discard_draft=project.drafts.discard, theme=theme, keymap=keymap,
-                    project=project, phase=phase, home=home)
+    app = build_app(
+        make_session,
+        draft=draft,
+        discard_draft=project.drafts.discard,
+        theme=theme,
+        keymap=keymap,
+        project=project,
+        phase=phase,
+        home=home,
+    )
     result = app.run()
     if result is None and (app.session is None or not app.session.has_answers()):
         _console().print(_("No commit made: nothing was answered."))  # and no draft was left to mention
@@ -83,14 +112,17 @@ def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
 
 @command(
     starts_app=True,
-    help=N_("Open the terminal UI on the home screen: every phase with its last run (when, who, answers by "
-            "status, trend), open and overdue actions, whether a check is due, disagreements and unfinished "
-            "drafts. `enter` starts a run of the phase in focus, `h` shows its history (the health matrix), "
-            "`q` quits."),
+    help=N_(
+        "Open the terminal UI on the home screen: every phase with its last run (when, who, answers by "
+        "status, trend), open and overdue actions, whether a check is due, disagreements and unfinished "
+        "drafts. `enter` starts a run of the phase in focus, `h` shows its history (the health matrix), "
+        "`q` quits."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck home                 every phase at a glance; enter starts a run, h shows the history
-  kundencheck -C ~/work/shop home"""))
+  kundencheck -C ~/work/shop home"""),
+)
 @click.pass_context
 @guarded
 def home(ctx: click.Context) -> None:
@@ -110,8 +142,7 @@ def report_commit(result, project) -> None:
         console.print(_("No commit made. Answers given so far are kept as a draft (see `kundencheck drafts`)."))
         return
     branch = result.branch or "HEAD"
-    console.print(_("Committed {sha} on {branch}: {subject}").format(sha=result.sha[:10], branch=branch,
-                                                                      subject=result.subject))
+    console.print(_("Committed {sha} on {branch}: {subject}").format(sha=result.sha[:10], branch=branch, subject=result.subject))
     for warning in result.warnings:
         console.print(_("Note: {warning}").format(warning=warning))
     command = "git log -1 --stat" + (f" {branch}" if project.config.branch else "")
@@ -125,9 +156,11 @@ def report_commit(result, project) -> None:
     epilog=N_("""\
 Examples:
   kundencheck demo                 opens the TUI in a fresh sample repository
-  kundencheck demo --no-run        only creates it and prints where"""))
-@click.option("--run/--no-run", "start_tui", default=True,
-              help=N_("Open the TUI in the demo repository (default) or only create it."))
+  kundencheck demo --no-run        only creates it and prints where"""),
+)
+@click.option(
+    "--run/--no-run", "start_tui", default=True, help=N_("Open the TUI in the demo repository (default) or only create it.")
+)
 @click.option("--language", type=click.Choice(["en", "de"]), default=None, help=N_("Language of the demo checklists."))
 @guarded
 def demo(start_tui: bool, language: str | None) -> None:

@@ -83,9 +83,11 @@ def _check_phase(name: str, config, catalog) -> None:
     known = known_phases(config, catalog)
     if name not in known:
         raise UsageError(
-            _("{name} is not a known phase. Known: {known}. A phase of your own needs a checklist in "
-              ".kundencheck/checklists/ first (see `kundencheck init --copy-checklists` and "
-              "docs/checklist-format.md).").format(name=repr(name), known=", ".join(known))
+            _(
+                "{name} is not a known phase. Known: {known}. A phase of your own needs a checklist in "
+                ".kundencheck/checklists/ first (see `kundencheck init --copy-checklists` and "
+                "docs/checklist-format.md)."
+            ).format(name=repr(name), known=", ".join(known))
         )
 
 
@@ -116,14 +118,21 @@ def _commit(store, relpath: str, content: str | bytes, message: str, hook: bool)
     try:
         return store.commit_file(relpath, data, message, run_commit_msg_hook=hook, replace=True)
     except StoreError as exc:
-        raise StoreError(exc.message + " " + _("({file} was not committed; run the command again once that is sorted out.)")
-                         .format(file=relpath), refused=exc.refused) from None
+        raise StoreError(
+            exc.message
+            + " "
+            + _("({file} was not committed; run the command again once that is sorted out.)").format(file=relpath),
+            refused=exc.refused,
+        ) from None
 
 
 def _report(result, relpath: str) -> None:
     console = _console()
-    console.print(_("Committed {sha} on {branch}: {subject} ({file})").format(
-        sha=result.sha[:10], branch=result.branch or "HEAD", subject=result.subject, file=relpath))
+    console.print(
+        _("Committed {sha} on {branch}: {subject} ({file})").format(
+            sha=result.sha[:10], branch=result.branch or "HEAD", subject=result.subject, file=relpath
+        )
+    )
     for warning in result.warnings:
         console.print(_("Note: {warning}").format(warning=warning))
 
@@ -144,9 +153,13 @@ def new_document(values: dict[str, Any], phases: list[str]):
     branch = f"branch = {t(values['branch'])}" if values.get("branch") else '# branch = "kundencheck"'
     # The comments are in the language of the output (the keys and values are the file format's).
     lines = [
-        *_comment(_("kundencheck project settings. A key left out takes its default. Change them with "
-                    "`kundencheck init --FLAG VALUE` or `kundencheck phase NAME` (your comments are kept), or edit "
-                    "this file by hand and commit it.")),
+        *_comment(
+            _(
+                "kundencheck project settings. A key left out takes its default. Change them with "
+                "`kundencheck init --FLAG VALUE` or `kundencheck phase NAME` (your comments are kept), or edit "
+                "this file by hand and commit it."
+            )
+        ),
         "",
         *_comment(_("Name of the project, shown with the results. Any text.")),
         f"project = {t(values['project'])}",
@@ -154,8 +167,12 @@ def new_document(values: dict[str, Any], phases: list[str]):
         *_comment(_("The client the project is for. Any text.")),
         f"client = {t(values['client'])}",
         "",
-        *_comment(_('Language of the checklists and of kundencheck: "de" or "en". It wins over each person\'s own '
-                    "setting (user config) and over LANG.")),
+        *_comment(
+            _(
+                'Language of the checklists and of kundencheck: "de" or "en". It wins over each person\'s own '
+                "setting (user config) and over LANG."
+            )
+        ),
         f"language = {t(values['language'])}",
         "",
         *_comment(_("The phase the project is in now: `kundencheck` runs this phase's checklist.")),
@@ -166,39 +183,57 @@ def new_document(values: dict[str, Any], phases: list[str]):
         *_comment(_("How often the team answers the checklist, in days: a whole number from 1 to 366.")),
         f"cadence_days = {t(values['cadence_days'])}",
         "",
-        *_comment(_('Which checklist is used in which phase: phase = "checklist-id" (lowercase letters, digits, '
-                    "dashes). An id is a shipped checklist or one of yours in .kundencheck/checklists/ID.LANG.toml "
-                    "(`kundencheck init --copy-checklists`).")),
+        *_comment(
+            _(
+                'Which checklist is used in which phase: phase = "checklist-id" (lowercase letters, digits, '
+                "dashes). An id is a shipped checklist or one of yours in .kundencheck/checklists/ID.LANG.toml "
+                "(`kundencheck init --copy-checklists`)."
+            )
+        ),
         "[checklists]",
     ]
     for phase in phases:
-        lines += [*_comment(_("Checklist for the {phase} phase.").format(phase=phase)),
-                  f"{phase} = {t(mapping.get(phase, phase))}"]
+        lines += [
+            *_comment(_("Checklist for the {phase} phase.").format(phase=phase)),
+            f"{phase} = {t(mapping.get(phase, phase))}",
+        ]
     lines += [
         "",
         *_comment(_("How the answers are committed.")),
         "[storage]",
-        *_comment(_('Branch that gets the answers commits instead of the checked-out one, e.g. "kundencheck" '
-                    "(a branch name). Commented out: commit on the checked-out branch.")),
+        *_comment(
+            _(
+                'Branch that gets the answers commits instead of the checked-out one, e.g. "kundencheck" '
+                "(a branch name). Commented out: commit on the checked-out branch."
+            )
+        ),
         branch,
         "",
         *_comment(_("Run the repository's commit-msg hook on kundencheck's commits: true or false.")),
         f"commit_msg_hook = {t(values['commit_msg_hook'])}",
         "",
-        *_comment(_("Suggest pushing the answers commit after committing: true or false. It is a suggestion: each "
-                    "person accepts it once with `kundencheck config --push accept`.")),
+        *_comment(
+            _(
+                "Suggest pushing the answers commit after committing: true or false. It is a suggestion: each "
+                "person accepts it once with `kundencheck config --push accept`."
+            )
+        ),
         f"push = {t(values['push'])}",
         "",
-        *_comment(_("What `kundencheck check` (the CI and pre-push gate, docs/gate.md) does with each rule: "
-                    '"error" (reported, and the check fails), "warning" (reported only) or "off".')),
+        *_comment(
+            _(
+                "What `kundencheck check` (the CI and pre-push gate, docs/gate.md) does with each rule: "
+                '"error" (reported, and the check fails), "warning" (reported only) or "off".'
+            )
+        ),
         "[check]",
         *_comment(_("The current phase's check is due (see cadence_days) or was never done.")),
         'due = "error"',
-        *_comment(_("A key signal of the checklist (team mood, client contact, expectations) is red in the current "
-                    "sprint.")),
+        *_comment(_("A key signal of the checklist (team mood, client contact, expectations) is red in the current sprint.")),
         'key_signal_low = "error"',
-        *_comment(_("An item is red in this many sprints in a row (sprints: 1 to 52), whether or not its actions "
-                    "were done or dropped.")),
+        *_comment(
+            _("An item is red in this many sprints in a row (sprints: 1 to 52), whether or not its actions were done or dropped.")
+        ),
         'red_streak = { level = "error", sprints = 2 }',
         *_comment(_("At least this many items are worse than in the sprint before (items: 1 to 100).")),
         'decline = { level = "error", items = 3 }',
@@ -209,17 +244,22 @@ def new_document(values: dict[str, Any], phases: list[str]):
         *_comment(_("Someone says yes and someone no to the same item in the current sprint.")),
         'disagreement = "error"',
         "",
-        *_comment(_('Tone towards the client: notes are checked, offline, for contemptuous or fatalistic words about '
-                    'the client ("stubborn", "pixel-perfect", "hopeless"; a short list in German and English). A '
-                    'match is a hint while typing and a "tone" signal in status and the reports; it never blocks a '
-                    "commit.")),
+        *_comment(
+            _(
+                "Tone towards the client: notes are checked, offline, for contemptuous or fatalistic words about "
+                'the client ("stubborn", "pixel-perfect", "hopeless"; a short list in German and English). A '
+                'match is a hint while typing and a "tone" signal in status and the reports; it never blocks a '
+                "commit."
+            )
+        ),
         "[tone]",
         *_comment(_("Check the notes: true or false.")),
         "enabled = true",
-        *_comment(_('Words or phrases of your own to look for, e.g. ["they always", "typical"]; a * at the end '
-                    "matches any ending.")),
+        *_comment(
+            _('Words or phrases of your own to look for, e.g. ["they always", "typical"]; a * at the end matches any ending.')
+        ),
         "words = []",
-        *_comment(_("Words of the shipped list that are no judgement in this project, e.g. [\"pixel-perfect\"].")),
+        *_comment(_('Words of the shipped list that are no judgement in this project, e.g. ["pixel-perfect"].')),
         "ignore = []",
     ]
     return tomlkit.parse("\n".join(lines) + "\n")
@@ -298,8 +338,10 @@ def _current(data: dict[str, Any], setting: Setting) -> Any:
 
 
 @command(
-    help=N_("Write the project's .kundencheck/config.toml (every key explained in a comment) and commit it.\n\n"
-            "A second run changes only the keys given as flags and keeps your comments and layout."),
+    help=N_(
+        "Write the project's .kundencheck/config.toml (every key explained in a comment) and commit it.\n\n"
+        "A second run changes only the keys given as flags and keeps your comments and layout."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck init                                  asks (in a terminal) and writes .kundencheck/config.toml
@@ -307,27 +349,45 @@ Examples:
   kundencheck init --cadence 7                      later: change only this key, comments kept
   kundencheck init --push                           commit and push the config, answers pushed from now on
   kundencheck init --copy-checklists                copy the shipped checklists of the project's language
-  kundencheck checklist add-item build              add a question of your own instead (no copy)"""))
+  kundencheck checklist add-item build              add a question of your own instead (no copy)"""),
+)
 @click.option("--project", "project_name", metavar="NAME", help=N_("Project name (default: the repository folder's name)."))
 @click.option("--client", metavar="NAME", help=N_("The client the project is for."))
-@click.option("--language", type=click.Choice(["de", "en"]),
-              help=N_("Language of the checklists (default: yours, else LANG, else en)."))
+@click.option(
+    "--language", type=click.Choice(["de", "en"]), help=N_("Language of the checklists (default: yours, else LANG, else en).")
+)
 @click.option("--phase", metavar="PHASE", help=N_("The current phase (default: build)."))
-@click.option("--cadence", "cadence_days", type=int, metavar="DAYS",
-              help=N_("Days between checks, 1 to 366 (default: 14)."))
-@click.option("--branch", metavar="BRANCH",
-              help=N_('Commit answers onto this branch instead of the checked-out one ("" to go back).'))
-@click.option("--push/--no-push", default=None,
-              help=N_("Suggest pushing answers commits after committing (storage.push; default: no). Each person "
-                      "accepts the suggestion once with `kundencheck config --push accept`. --push also pushes "
-                      "this commit now."))
-@click.option("--commit-msg-hook/--no-commit-msg-hook", "commit_msg_hook", default=None,
-              help=N_("Run the repository's commit-msg hook on kundencheck's commits (default: yes)."))
-@click.option("--copy-checklists", is_flag=True,
-              help=N_("Copy the shipped checklists of the project's language into .kundencheck/checklists/ to "
-                      "customise them, in one commit."))
-@click.option("--all-languages", is_flag=True,
-              help=N_("With --copy-checklists: copy the checklists of every language, not only the project's."))
+@click.option("--cadence", "cadence_days", type=int, metavar="DAYS", help=N_("Days between checks, 1 to 366 (default: 14)."))
+@click.option(
+    "--branch", metavar="BRANCH", help=N_('Commit answers onto this branch instead of the checked-out one ("" to go back).')
+)
+@click.option(
+    "--push/--no-push",
+    default=None,
+    help=N_(
+        "Suggest pushing answers commits after committing (storage.push; default: no). Each person "
+        "accepts the suggestion once with `kundencheck config --push accept`. --push also pushes "
+        "this commit now."
+    ),
+)
+@click.option(
+    "--commit-msg-hook/--no-commit-msg-hook",
+    "commit_msg_hook",
+    default=None,
+    help=N_("Run the repository's commit-msg hook on kundencheck's commits (default: yes)."),
+)
+@click.option(
+    "--copy-checklists",
+    is_flag=True,
+    help=N_(
+        "Copy the shipped checklists of the project's language into .kundencheck/checklists/ to customise them, in one commit."
+    ),
+)
+@click.option(
+    "--all-languages",
+    is_flag=True,
+    help=N_("With --copy-checklists: copy the checklists of every language, not only the project's."),
+)
 @click.pass_context
 @guarded
 def init(ctx: click.Context, copy_checklists: bool, all_languages: bool, **flags: Any) -> None:
@@ -349,9 +409,11 @@ def init(ctx: click.Context, copy_checklists: bool, all_languages: bool, **flags
         if path.exists():
             if not given and not copy_checklists:
                 raise UsageError(
-                    _("{file} already exists; kundencheck does not overwrite it. Change single settings with flags "
-                      "(e.g. `kundencheck init --cadence 7`, `kundencheck phase acceptance`; your comments are "
-                      "kept), or edit the file by hand.").format(file=path)
+                    _(
+                        "{file} already exists; kundencheck does not overwrite it. Change single settings with flags "
+                        "(e.g. `kundencheck init --cadence 7`, `kundencheck phase acceptance`; your comments are "
+                        "kept), or edit the file by hand."
+                    ).format(file=path)
                 )
             old = load_config(store.root)  # a broken config is named with file, line and key first
             if given:
@@ -371,8 +433,14 @@ def init(ctx: click.Context, copy_checklists: bool, all_languages: bool, **flags
                     if was != now:
                         changes.append(f"- {setting.dotted}: {_shown(was)} -> {_shown(now)}")
                 if changes:
-                    message = (translate(CONFIG_SUBJECT) + "\n\n" + _("Changed in {file}:").format(file=CONFIG_PATH)
-                               + "\n" + "\n".join(changes) + "\n")
+                    message = (
+                        translate(CONFIG_SUBJECT)
+                        + "\n\n"
+                        + _("Changed in {file}:").format(file=CONFIG_PATH)
+                        + "\n"
+                        + "\n".join(changes)
+                        + "\n"
+                    )
                     _report(_commit(store, CONFIG_PATH, text, message, config.commit_msg_hook), CONFIG_PATH)
                     committed = True
                 else:
@@ -402,11 +470,20 @@ def init(ctx: click.Context, copy_checklists: bool, all_languages: bool, **flags
                 _check_phase(values["phase"], load_config(store.root), catalog)
             doc = new_document(values, list(KNOWN_PHASES))
             config, text = _validate(doc, path, flag_names, store.remotes())
-            lines = [f"- {s.dotted} = {_toml(values[s.key])}" for s in SETTINGS if not (s.key == "branch" and not values["branch"])]
-            lines.append("- " + _("checklists: each phase uses its shipped checklist ({phases})").format(
-                phases=", ".join(KNOWN_PHASES)))
-            message = (translate(CONFIG_SUBJECT) + "\n\n" + _("Created {file}:").format(file=CONFIG_PATH) + "\n"
-                       + "\n".join(lines) + "\n")
+            lines = [
+                f"- {s.dotted} = {_toml(values[s.key])}" for s in SETTINGS if not (s.key == "branch" and not values["branch"])
+            ]
+            lines.append(
+                "- " + _("checklists: each phase uses its shipped checklist ({phases})").format(phases=", ".join(KNOWN_PHASES))
+            )
+            message = (
+                translate(CONFIG_SUBJECT)
+                + "\n\n"
+                + _("Created {file}:").format(file=CONFIG_PATH)
+                + "\n"
+                + "\n".join(lines)
+                + "\n"
+            )
             _report(_commit(store, CONFIG_PATH, text, message, config.commit_msg_hook), CONFIG_PATH)
             committed = True
         if copy_checklists:
@@ -421,15 +498,21 @@ def _ask(values: dict[str, Any], phases: list[str]) -> dict[str, Any]:
     """The questions of an interactive ``init``, the language first: once it is chosen, every
     question after it is asked in that language (and the config's comments are written in it)."""
     asked: dict[str, Any] = {}
-    asked["language"] = click.prompt(_("Language of kundencheck and the checklists (de: Deutsch, en: English)"),
-                                     type=click.Choice(["de", "en"]), default=values["language"])
+    asked["language"] = click.prompt(
+        _("Language of kundencheck and the checklists (de: Deutsch, en: English)"),
+        type=click.Choice(["de", "en"]),
+        default=values["language"],
+    )
     set_language(asked["language"])
     asked["project"] = click.prompt(_("Project name"), default=values["project"])
     asked["client"] = click.prompt(_("Client"), default="", show_default=False)
     asked["phase"] = click.prompt(_("Current phase"), type=click.Choice(phases), default="build")
     yes, no = _("yes"), _("no")
-    push = click.prompt(_("Suggest pushing the answers after each commit, and push this commit now?"),
-                        type=click.Choice([yes, no], case_sensitive=False), default=no)
+    push = click.prompt(
+        _("Suggest pushing the answers after each commit, and push this commit now?"),
+        type=click.Choice([yes, no], case_sensitive=False),
+        default=no,
+    )
     asked["push"] = push.lower() == yes.lower()
     return asked
 
@@ -444,8 +527,11 @@ def _push(store, committed: bool) -> None:
     try:
         pushed = store.push()
     except PushError as exc:
-        _console(stderr=True).print(_("kundencheck: warning: {problem}").format(
-            problem=failure_text(exc.failure, committed=Committed.SETUP if committed else False)))
+        _console(stderr=True).print(
+            _("kundencheck: warning: {problem}").format(
+                problem=failure_text(exc.failure, committed=Committed.SETUP if committed else False)
+            )
+        )
         return
     except KundencheckError as exc:
         _console(stderr=True).print(_("kundencheck: warning: {problem}").format(problem=str(exc)))
@@ -453,8 +539,7 @@ def _push(store, committed: bool) -> None:
     if committed:
         _console().print(pushed_text(pushed))
     else:
-        _console().print(_("Nothing new was committed; pushed the branch as it is: {result}").format(
-            result=pushed_text(pushed)))
+        _console().print(_("Nothing new was committed; pushed the branch as it is: {result}").format(result=pushed_text(pushed)))
 
 
 def _param(setting: Setting) -> str:
@@ -485,33 +570,59 @@ def _copy_checklists(store, config, *, all_languages: bool = False) -> bool:
         else:
             copied[relpath] = source.read_bytes()
     if skipped:
-        console.print(_("Skipped {count} that already exist (not overwritten): {files}.").format(
-            count=len(skipped), files=", ".join(Path(p).name for p in skipped)))
+        console.print(
+            _("Skipped {count} that already exist (not overwritten): {files}.").format(
+                count=len(skipped), files=", ".join(Path(p).name for p in skipped)
+            )
+        )
     if not copied:
-        console.print(_("Nothing to copy: every shipped checklist of {languages} is in {folder}/ already.").format(
-            languages=_("every language") if all_languages else language, folder=PROJECT_CHECKLISTS))
+        console.print(
+            _("Nothing to copy: every shipped checklist of {languages} is in {folder}/ already.").format(
+                languages=_("every language") if all_languages else language, folder=PROJECT_CHECKLISTS
+            )
+        )
         return False
     names = [Path(p).name for p in copied]
-    subject = (_("kundencheck: copy the shipped checklists") if all_languages
-               else _("kundencheck: copy the shipped checklists ({language})").format(language=language))
-    message = (subject + "\n\n"
-               + _("Copied from kundencheck {version} into {folder}/ to be customised for this project:").format(
-                   version=__version__, folder=PROJECT_CHECKLISTS) + "\n"
-               + "\n".join(f"- {name}" for name in names) + "\n")
+    subject = (
+        _("kundencheck: copy the shipped checklists")
+        if all_languages
+        else _("kundencheck: copy the shipped checklists ({language})").format(language=language)
+    )
+    message = (
+        subject
+        + "\n\n"
+        + _("Copied from kundencheck {version} into {folder}/ to be customised for this project:").format(
+            version=__version__, folder=PROJECT_CHECKLISTS
+        )
+        + "\n"
+        + "\n".join(f"- {name}" for name in names)
+        + "\n"
+    )
     try:
         result = store.commit_files(copied, message, run_commit_msg_hook=config.commit_msg_hook)
     except StoreError as exc:
-        raise StoreError(exc.message + " " + _("(The checklists were not committed; run the command again once that "
-                                               "is sorted out.)")) from None
-    console.print(_("Committed {sha} on {branch}: {subject}").format(
-        sha=result.sha[:10], branch=result.branch or "HEAD", subject=result.subject))
-    console.print(_("It holds {count} checklists in {folder}/: {files}.").format(
-        count=len(names), folder=PROJECT_CHECKLISTS, files=", ".join(names)))
+        raise StoreError(
+            exc.message + " " + _("(The checklists were not committed; run the command again once that is sorted out.)")
+        ) from None
+    console.print(
+        _("Committed {sha} on {branch}: {subject}").format(
+            sha=result.sha[:10], branch=result.branch or "HEAD", subject=result.subject
+        )
+    )
+    console.print(
+        _("It holds {count} checklists in {folder}/: {files}.").format(
+            count=len(names), folder=PROJECT_CHECKLISTS, files=", ".join(names)
+        )
+    )
     for warning in result.warnings:
         console.print(_("Note: {warning}").format(warning=warning))
-    console.print(_("Edit them (format: docs/checklist-format.md), check with `kundencheck validate`, and commit. "
-                    "A copy no longer follows kundencheck's improvements to the shipped checklists; to add a "
-                    "question of your own and keep them, use `kundencheck checklist add-item PHASE` instead."))
+    console.print(
+        _(
+            "Edit them (format: docs/checklist-format.md), check with `kundencheck validate`, and commit. "
+            "A copy no longer follows kundencheck's improvements to the shipped checklists; to add a "
+            "question of your own and keep them, use `kundencheck checklist add-item PHASE` instead."
+        )
+    )
     return True
 
 
@@ -532,13 +643,13 @@ def _complete_phase(ctx: click.Context, param: click.Parameter, incomplete: str)
     return [n for n in names if n.startswith(incomplete)]
 
 
-
 @command(
     help=N_("Show the project's current phase, or move it to NAME (committed to the config)."),
     epilog=N_("""\
 Examples:
   kundencheck phase                 show the current phase and the known ones
-  kundencheck phase acceptance      move the project on (committed: see git log)"""))
+  kundencheck phase acceptance      move the project on (committed: see git log)"""),
+)
 @click.argument("name", required=False, shell_complete=_complete_phase)
 @click.pass_context
 @guarded
@@ -578,15 +689,26 @@ def phase(ctx: click.Context, name: str | None) -> None:
             doc = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
             _set_key(doc, PHASE, name)
         else:
-            values = {"project": project.root.name, "client": "", "language": project.language, "phase": name,
-                      "cadence_days": DEFAULT_CADENCE_DAYS, "branch": "", "commit_msg_hook": True, "push": False}
+            values = {
+                "project": project.root.name,
+                "client": "",
+                "language": project.language,
+                "phase": name,
+                "cadence_days": DEFAULT_CADENCE_DAYS,
+                "branch": "",
+                "commit_msg_hook": True,
+                "push": False,
+            }
             doc = new_document(values, list(KNOWN_PHASES))
         new_config, text = _validate(doc, path, remotes=project.store.remotes())
         target = new_config.checklists.get(name, name)
         message = (
-            _("kundencheck: phase {old} -> {new}").format(old=current, new=name) + "\n\n"
-            + _("The project moves from the {old} phase to the {new} phase; `kundencheck` now runs the {checklist} "
-                "checklist.").format(old=current, new=name, checklist=target) + "\n"
+            _("kundencheck: phase {old} -> {new}").format(old=current, new=name)
+            + "\n\n"
+            + _(
+                "The project moves from the {old} phase to the {new} phase; `kundencheck` now runs the {checklist} checklist."
+            ).format(old=current, new=name, checklist=target)
+            + "\n"
         )
         _report(_commit(project.store, CONFIG_PATH, text, message, new_config.commit_msg_hook), CONFIG_PATH)
     finally:
@@ -598,19 +720,30 @@ def phase(ctx: click.Context, name: str | None) -> None:
 
 @command(
     "config",
-    help=N_("Show kundencheck's settings: the project's config, your user config, and which one wins.\n\n"
-            "`--push accept` or `--push decline` answers, for this repository, a project's suggestion to push "
-            "after each commit (push = true in .kundencheck/config.toml): it is recorded in your user config, and "
-            "until you accept it nothing is pushed unless you give `--push`."),
+    help=N_(
+        "Show kundencheck's settings: the project's config, your user config, and which one wins.\n\n"
+        "`--push accept` or `--push decline` answers, for this repository, a project's suggestion to push "
+        "after each commit (push = true in .kundencheck/config.toml): it is recorded in your user config, and "
+        "until you accept it nothing is pushed unless you give `--push`."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck config --show-paths    where each setting comes from
   kundencheck config --push accept   push after each commit here, as the project suggests
-  kundencheck config --push decline  never push here unless asked with --push"""))
-@click.option("--show-paths", is_flag=True,
-              help=N_("Show the config files, whether they exist, and where each effective setting comes from."))
-@click.option("--push", "push_choice", type=click.Choice(["accept", "decline"]), default=None,
-              help=N_("Accept or decline, for this repository, the project's suggestion to push after each commit."))
+  kundencheck config --push decline  never push here unless asked with --push"""),
+)
+@click.option(
+    "--show-paths",
+    is_flag=True,
+    help=N_("Show the config files, whether they exist, and where each effective setting comes from."),
+)
+@click.option(
+    "--push",
+    "push_choice",
+    type=click.Choice(["accept", "decline"]),
+    default=None,
+    help=N_("Accept or decline, for this repository, the project's suggestion to push after each commit."),
+)
 @click.pass_context
 @guarded
 def config_command(ctx: click.Context, show_paths: bool, push_choice: str | None = None) -> None:
@@ -662,11 +795,10 @@ def config_command(ctx: click.Context, show_paths: bool, push_choice: str | None
         remapped = ", ".join(f"{k} = {v}" for k, v in sorted(user.keys.items()))
         console.print("keys:     " + _("{value} (from {source})").format(value=remapped, source=_("the user config")))
     else:
-        console.print("keys:     " + _("the defaults (nothing remapped; see README \"Remapping keys\")"))
+        console.print("keys:     " + _('the defaults (nothing remapped; see README "Remapping keys")'))
     if project is not None and folder is not None:
         console.print("push:     " + _push_state(project.push, user.push.get(str(folder))))
-    console.print(_("Which wins: the project config, then the user config, then the environment (LANG), then the "
-                    "default."))
+    console.print(_("Which wins: the project config, then the user config, then the environment (LANG), then the default."))
 
 
 def _push_state(suggested: bool, accepted: bool | None) -> str:
@@ -675,8 +807,9 @@ def _push_state(suggested: bool, accepted: bool | None) -> str:
 
     why = user_config.decide_push(None, suggested, accepted).why
     if why == user_config.PUSH_UNANSWERED:
-        return _("no: the project suggests it (storage.push), and you have not accepted that yet "
-                 "(`kundencheck config --push accept`)")
+        return _(
+            "no: the project suggests it (storage.push), and you have not accepted that yet (`kundencheck config --push accept`)"
+        )
     if why == user_config.PUSH_ACCEPTED:
         return _("yes: the project suggests it and you accepted that in the user config")
     if why == user_config.PUSH_DECLINED:
@@ -695,8 +828,12 @@ def _record_push_choice(folder: Path | None, accept: bool) -> None:
     from kundencheck.store.atomic import atomic_write
 
     if folder is None:
-        raise UsageError(_("`kundencheck config --push` records a choice for one repository: run it inside that "
-                           "repository (or with -C FOLDER)."))
+        raise UsageError(
+            _(
+                "`kundencheck config --push` records a choice for one repository: run it inside that "
+                "repository (or with -C FOLDER)."
+            )
+        )
     path = user_config_path()
     user = load_user_config(path)  # a broken file is reported, not overwritten
     try:
@@ -705,11 +842,15 @@ def _record_push_choice(folder: Path | None, accept: bool) -> None:
     except OSError as exc:
         raise UserConfigError(_("Could not write {file}: {reason}.").format(file=path, reason=exc.strerror or exc)) from None
     if accept:
-        message = _("Recorded in {file}: after each commit in {folder}, kundencheck pushes when the project suggests "
-                    "it (storage.push). `kundencheck config --push decline` takes it back.")
+        message = _(
+            "Recorded in {file}: after each commit in {folder}, kundencheck pushes when the project suggests "
+            "it (storage.push). `kundencheck config --push decline` takes it back."
+        )
     else:
-        message = _("Recorded in {file}: kundencheck does not push in {folder} unless you give --push. "
-                    "`kundencheck config --push accept` takes it back.")
+        message = _(
+            "Recorded in {file}: kundencheck does not push in {folder} unless you give --push. "
+            "`kundencheck config --push accept` takes it back."
+        )
     _console().print(message.format(file=path, folder=folder))
 
 
@@ -731,7 +872,8 @@ def _source_name(source: str) -> str:
 Examples:
   eval "$(kundencheck completion bash)"     in ~/.bashrc
   eval "$(kundencheck completion zsh)"      in ~/.zshrc
-  kundencheck completion fish > ~/.config/fish/completions/kundencheck.fish"""))
+  kundencheck completion fish > ~/.config/fish/completions/kundencheck.fish"""),
+)
 @click.argument("shell", required=False, type=click.Choice(["bash", "zsh", "fish"]))
 @click.pass_context
 def completion(ctx: click.Context, shell: str | None) -> None:
@@ -748,14 +890,17 @@ def completion(ctx: click.Context, shell: str | None) -> None:
 
 @command(
     "validate",
-    help=N_("Check checklist files against the format (docs/checklist-format.md), a team's extensions of the "
-            "shipped checklists merged with them, and warn where the German and English versions of one "
-            "checklist no longer have the same items, kinds and options.\n\n"
-            "Exit status 0 when all are valid (warnings included), 1 when any is not, 2 on a usage error."),
+    help=N_(
+        "Check checklist files against the format (docs/checklist-format.md), a team's extensions of the "
+        "shipped checklists merged with them, and warn where the German and English versions of one "
+        "checklist no longer have the same items, kinds and options.\n\n"
+        "Exit status 0 when all are valid (warnings included), 1 when any is not, 2 on a usage error."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck validate                         the shipped and this project's checklists
-  kundencheck validate .kundencheck/checklists/*.toml"""))
+  kundencheck validate .kundencheck/checklists/*.toml"""),
+)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_context
 @guarded
@@ -786,12 +931,23 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
             continue
         loaded.append(checklist)
         if checklist.extends:
-            shown = _("✔ {path}: {checklist} ({language}, version {version}, {count} items: the shipped {extends} "
-                      "checklist and {own} of your own)")
+            shown = _(
+                "✔ {path}: {checklist} ({language}, version {version}, {count} items: the shipped {extends} "
+                "checklist and {own} of your own)"
+            )
         else:
             shown = _("✔ {path}: {checklist} ({language}, version {version}, {count} items)")
-        console.print(shown.format(path=path, checklist=checklist.id, language=checklist.language, extends=checklist.extends,
-                                   version=checklist.version, count=len(checklist.items), own=_own_count(path)))
+        console.print(
+            shown.format(
+                path=path,
+                checklist=checklist.id,
+                language=checklist.language,
+                extends=checklist.extends,
+                version=checklist.version,
+                count=len(checklist.items),
+                own=_own_count(path),
+            )
+        )
     warnings = _language_warnings(loaded, load_catalog(root))
     for warning in warnings:
         console.print("⚠ " + warning)
@@ -853,22 +1009,37 @@ def _language_warning(first, second, differences) -> str:
     for difference in differences:
         if difference.what == "missing":
             other = second.language if difference.language == first.language else first.language
-            parts.append(_("{item} is only in {language} (not in {other})").format(
-                item=difference.item, language=difference.language, other=other))
+            parts.append(
+                _("{item} is only in {language} (not in {other})").format(
+                    item=difference.item, language=difference.language, other=other
+                )
+            )
         elif difference.what == "kind":
-            parts.append(_("{item} is a {first} item in {first_language} but {second} in {second_language}").format(
-                item=difference.item, first=difference.detail[0], first_language=first.language,
-                second=difference.detail[1], second_language=second.language))
+            parts.append(
+                _("{item} is a {first} item in {first_language} but {second} in {second_language}").format(
+                    item=difference.item,
+                    first=difference.detail[0],
+                    first_language=first.language,
+                    second=difference.detail[1],
+                    second_language=second.language,
+                )
+            )
         else:
-            parts.append(_("{item} has the options {first} in {first_language} but {second} in {second_language}").format(
-                item=difference.item, first=difference.detail[0], first_language=first.language,
-                second=difference.detail[1], second_language=second.language))
-    return _("The {first} and {second} versions of the {checklist} checklist differ: {differences}. People answering "
-             "in the other language are asked something else, and the history compares answers by item id. Give "
-             "both the same items, kinds and options (`kundencheck checklist add-item {phase} --language LANG` adds "
-             "a question to one language).").format(
-        first=first.language, second=second.language, checklist=first.id, differences="; ".join(parts),
-        phase=first.phase)
+            parts.append(
+                _("{item} has the options {first} in {first_language} but {second} in {second_language}").format(
+                    item=difference.item,
+                    first=difference.detail[0],
+                    first_language=first.language,
+                    second=difference.detail[1],
+                    second_language=second.language,
+                )
+            )
+    return _(
+        "The {first} and {second} versions of the {checklist} checklist differ: {differences}. People answering "
+        "in the other language are asked something else, and the history compares answers by item id. Give "
+        "both the same items, kinds and options (`kundencheck checklist add-item {phase} --language LANG` adds "
+        "a question to one language)."
+    ).format(first=first.language, second=second.language, checklist=first.id, differences="; ".join(parts), phase=first.phase)
 
 
 def _project_root_or_none(directory: Path) -> Path | None:

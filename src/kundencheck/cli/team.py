@@ -11,15 +11,24 @@ from kundencheck.cli.common import _console, command, directory_of, guarded
 from kundencheck.core.i18n import N_, _
 
 participant_option = click.option(
-    "--participant", "participants", multiple=True, metavar='"NAME <EMAIL>"',
-    help=N_("Someone who answers together with you (repeatable): recorded in the answers file and "
-            "as a Co-authored-by trailer of the commit."),
+    "--participant",
+    "participants",
+    multiple=True,
+    metavar='"NAME <EMAIL>"',
+    help=N_(
+        "Someone who answers together with you (repeatable): recorded in the answers file and "
+        "as a Co-authored-by trailer of the commit."
+    ),
 )
 push_option = click.option(
-    "--push/--no-push", "push", default=None,
-    help=N_("Push the branch after committing (default: no; or yes where the project suggests it with storage.push "
-            "and you accepted that with `kundencheck config --push accept`). Only a branch with an upstream is "
-            "pushed. A failed push keeps the commit and says how to push later."),
+    "--push/--no-push",
+    "push",
+    default=None,
+    help=N_(
+        "Push the branch after committing (default: no; or yes where the project suggests it with storage.push "
+        "and you accepted that with `kundencheck config --push accept`). Only a branch with an upstream is "
+        "pushed. A failed push keeps the commit and says how to push later."
+    ),
 )
 
 
@@ -47,8 +56,11 @@ def commit_and_push(session):
     except KeyboardInterrupt:
         if session.committed is not None:
             raise
-        saved = (session.draft_error is None and session.project is not None
-                 and (session.project.drafts.folder / f"{session.run.id}.toml").is_file())
+        saved = (
+            session.draft_error is None
+            and session.project is not None
+            and (session.project.drafts.folder / f"{session.run.id}.toml").is_file()
+        )
         error = StoreError(_("Interrupted; nothing was committed."), draft_id=session.run.id if saved else None)
         error.exit_code = 130
         raise error from None
@@ -68,31 +80,38 @@ def report_push(result) -> None:
     if getattr(result, "pushed", None):
         _console().print(pushed_text(result.pushed))
     if getattr(result, "push_failure", None):
-        _console(stderr=True).print(_("kundencheck: warning: {problem}").format(
-            problem=failure_text(result.push_failure, committed=True)))
+        _console(stderr=True).print(
+            _("kundencheck: warning: {problem}").format(problem=failure_text(result.push_failure, committed=True))
+        )
     if getattr(result, "push_suggested", False):
-        _console().print(_(
-            "Not pushed: this project suggests pushing after each commit (push = true in "
-            ".kundencheck/config.toml), and kundencheck pushes only once you accept that for this repository "
-            "with `kundencheck config --push accept` (or `--push` for one run; `kundencheck config --push "
-            "decline` stops this note)."))
+        _console().print(
+            _(
+                "Not pushed: this project suggests pushing after each commit (push = true in "
+                ".kundencheck/config.toml), and kundencheck pushes only once you accept that for this repository "
+                "with `kundencheck config --push accept` (or `--push` for one run; `kundencheck config --push "
+                "decline` stops this note)."
+            )
+        )
 
 
 @command(
     "push",
-    help=N_("Push the answers: the team's answers branch (storage.branch) or else the checked-out branch, to its "
-            "upstream, as `--push` does after a commit; what a refused push tells you to run. When the remote has "
-            "commits yours lacks, they are brought in first: runs other clones pushed to the answers branch are "
-            "merged; on the checked-out branch, your answers commits are moved on top of the remote's commits and "
-            "the branch fast-forwarded, when kundencheck's answers commits are all the remote lacks and none of your "
-            "changes is in the way (else it says which `git pull --rebase` to run). Says which refusal it was (the "
-            "pre-push hook, the team's gate in it, the remote ahead, authentication, an unreachable remote, a "
-            "remote hook or protected branch, the time limit). Never creates a branch on a remote, never skips a "
-            "hook, never prompts, and gives up after 60 seconds. Exit status 1 when the push did not go through."),
+    help=N_(
+        "Push the answers: the team's answers branch (storage.branch) or else the checked-out branch, to its "
+        "upstream, as `--push` does after a commit; what a refused push tells you to run. When the remote has "
+        "commits yours lacks, they are brought in first: runs other clones pushed to the answers branch are "
+        "merged; on the checked-out branch, your answers commits are moved on top of the remote's commits and "
+        "the branch fast-forwarded, when kundencheck's answers commits are all the remote lacks and none of your "
+        "changes is in the way (else it says which `git pull --rebase` to run). Says which refusal it was (the "
+        "pre-push hook, the team's gate in it, the remote ahead, authentication, an unreachable remote, a "
+        "remote hook or protected branch, the time limit). Never creates a branch on a remote, never skips a "
+        "hook, never prompts, and gives up after 60 seconds. Exit status 1 when the push did not go through."
+    ),
     epilog=N_("""\
 Examples:
   kundencheck push                 push what kundencheck committed
-  kundencheck -C ~/work/shop push"""))
+  kundencheck -C ~/work/shop push"""),
+)
 @click.pass_context
 @guarded
 def push_command(ctx: click.Context) -> None:

@@ -71,8 +71,7 @@ def closed(summary: HistorySummary, selection: ActionFilter) -> list[ActionThrea
     phase and owner ``selection`` asks for: a calendar file holds them as cancelled events, so a
     calendar that imported them while they were open takes them off."""
     since = summary.today - dt.timedelta(days=CLOSED_SHOWN_DAYS)
-    return [t for t in summary.actions
-            if not t.is_open and selection.concerns(t) and t.last_activity.date() >= since]
+    return [t for t in summary.actions if not t.is_open and selection.concerns(t) and t.last_activity.date() >= since]
 
 
 def due_checks(summary: HistorySummary, selection: ActionFilter) -> list[DueCheck]:
@@ -109,8 +108,24 @@ def actions_json(summary: HistorySummary, threads: list[ActionThread], selection
 # --------------------------------------------------------------------------------- CSV
 
 #: The CSV columns, English as every machine-read output.
-CSV_COLUMNS = ("id", "phase", "item", "question", "what", "owner", "due", "overdue", "days_overdue",
-               "raised_on", "raised_by", "actions", "reviews", "last_review", "first_run", "latest_run")
+CSV_COLUMNS = (
+    "id",
+    "phase",
+    "item",
+    "question",
+    "what",
+    "owner",
+    "due",
+    "overdue",
+    "days_overdue",
+    "raised_on",
+    "raised_by",
+    "actions",
+    "reviews",
+    "last_review",
+    "first_run",
+    "latest_run",
+)
 
 
 def actions_csv(summary: HistorySummary, threads: list[ActionThread]) -> str:
@@ -121,21 +136,41 @@ def actions_csv(summary: HistorySummary, threads: list[ActionThread]) -> str:
     rows = []
     for thread in threads:
         last = thread.reviews[-1] if thread.reviews else None
-        rows.append([
-            thread.id, thread.phase, thread.item, question_of(summary.checklists, thread.checklist, thread.item),
-            one_line(thread.what, 2000), one_line(thread.owner, 200), thread.due.isoformat() if thread.due else "",
-            "true" if thread.is_overdue(today) else "false", thread.days_overdue(today),
-            thread.raised.date().isoformat(), "; ".join(one_line(author_name(w.author), 200) for w in thread.words),
-            len(thread.words), len(thread.reviews), last.decision if last else "", thread.run, thread.latest.run,
-        ])
+        rows.append(
+            [
+                thread.id,
+                thread.phase,
+                thread.item,
+                question_of(summary.checklists, thread.checklist, thread.item),
+                one_line(thread.what, 2000),
+                one_line(thread.owner, 200),
+                thread.due.isoformat() if thread.due else "",
+                "true" if thread.is_overdue(today) else "false",
+                thread.days_overdue(today),
+                thread.raised.date().isoformat(),
+                "; ".join(one_line(author_name(w.author), 200) for w in thread.words),
+                len(thread.words),
+                len(thread.reviews),
+                last.decision if last else "",
+                thread.run,
+                thread.latest.run,
+            ]
+        )
     return rows_csv(CSV_COLUMNS, rows)
 
 
 # --------------------------------------------------------------------------------- iCalendar
 
 
-def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: Iterable[DueCheck], *,
-                project: str = "", stamp: dt.datetime, done: Iterable[ActionThread] = ()) -> bytes:
+def actions_ics(
+    summary: HistorySummary,
+    threads: list[ActionThread],
+    checks: Iterable[DueCheck],
+    *,
+    project: str = "",
+    stamp: dt.datetime,
+    done: Iterable[ActionThread] = (),
+) -> bytes:
     """An iCalendar file (RFC 5545): an all-day event on each thread's due date and on each
     phase's next due check. UIDs are made from what does not change (a thread's first action,
     a phase's first run), so importing the file again updates the events instead of adding
@@ -151,8 +186,11 @@ def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: It
     calendar.add("prodid", f"-//kundencheck//kundencheck {__version__}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    name = _("kundencheck actions of {project}").format(project=one_line(project, 80)) if project.strip() \
+    name = (
+        _("kundencheck actions of {project}").format(project=one_line(project, 80))
+        if project.strip()
         else _("kundencheck actions")
+    )
     calendar.add("x-wr-calname", name)
     for thread in [*threads, *done]:
         if thread.due is None:
@@ -169,8 +207,9 @@ def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: It
         event.add("status", "CONFIRMED" if thread.is_open else "CANCELLED")
         owner = one_line(thread.owner, 60) or _("no owner")
         # Nothing that changes with the day (overdue or not): an event changes when the thread does.
-        event.add("summary", _("{what} ({owner}), action {id}").format(
-            what=one_line(thread.what, 120), owner=owner, id=thread.id))
+        event.add(
+            "summary", _("{what} ({owner}), action {id}").format(what=one_line(thread.what, 120), owner=owner, id=thread.id)
+        )
         event.add("description", _thread_description(summary, thread))
         event.add("categories", ["kundencheck", thread.phase])
         calendar.add_component(event)
@@ -180,8 +219,9 @@ def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: It
     for check in checks:
         event = Event()
         anchor = first_runs.get(check.phase)
-        event.add("uid", f"check-{check.phase}-{anchor}@kundencheck" if anchor
-                  else f"check-{check.phase}-{_slug(project)}@kundencheck")  # slug: "anon" for no name
+        event.add(
+            "uid", f"check-{check.phase}-{anchor}@kundencheck" if anchor else f"check-{check.phase}-{_slug(project)}@kundencheck"
+        )  # slug: "anon" for no name
         status = summary.phase(check.phase)
         last = status.last_run if status is not None else None
         changed = (last.finished or last.started).astimezone(dt.UTC) if last is not None else stamp
@@ -194,11 +234,16 @@ def actions_ics(summary: HistorySummary, threads: list[ActionThread], checks: It
         if check.last_checked is None:
             description = _("The {phase} check has never been done. Answer it with `kundencheck run {phase}`.")
         else:
-            description = _("The {phase} check is due every {days} days; it was last done on {last}. Answer it "
-                            "with `kundencheck run {phase}`.")
-        event.add("description", description.format(
-            phase=check.phase, days=check.cadence_days,
-            last=check.last_checked.isoformat() if check.last_checked else ""))
+            description = _(
+                "The {phase} check is due every {days} days; it was last done on {last}. Answer it "
+                "with `kundencheck run {phase}`."
+            )
+        event.add(
+            "description",
+            description.format(
+                phase=check.phase, days=check.cadence_days, last=check.last_checked.isoformat() if check.last_checked else ""
+            ),
+        )
         event.add("categories", ["kundencheck", check.phase])
         calendar.add_component(event)
     return calendar.to_ical()
@@ -211,15 +256,25 @@ def _thread_description(summary: HistorySummary, thread: ActionThread) -> str:
         lines.append(question)
     lines.append("")
     for word in thread.words:
-        lines.append(_("{when}, {who}: {what} ({owner}, due {due})").format(
-            when=word.raised.date().isoformat(), who=one_line(author_name(word.author), 60),
-            what=one_line(word.what, 300), owner=one_line(word.owner, 60) or _("no owner"),
-            due=word.due.isoformat() if word.due else _("no due date")))
+        lines.append(
+            _("{when}, {who}: {what} ({owner}, due {due})").format(
+                when=word.raised.date().isoformat(),
+                who=one_line(author_name(word.author), 60),
+                what=one_line(word.what, 300),
+                owner=one_line(word.owner, 60) or _("no owner"),
+                due=word.due.isoformat() if word.due else _("no due date"),
+            )
+        )
     for review in thread.reviews:
         note = f": {one_line(review.note, 300)}" if review.note.strip() else ""
-        lines.append(_("{when}, {who} reviewed it: {decision}{note}").format(
-            when=review.when.date().isoformat(), who=one_line(author_name(review.author), 60),
-            decision=review.decision, note=note))
+        lines.append(
+            _("{when}, {who} reviewed it: {decision}{note}").format(
+                when=review.when.date().isoformat(),
+                who=one_line(author_name(review.author), 60),
+                decision=review.decision,
+                note=note,
+            )
+        )
     lines.append("")
     lines.append(_("Close it (done, or dropped with a note) in `kundencheck run {phase}`.").format(phase=thread.phase))
     return clean_text("\n".join(lines))

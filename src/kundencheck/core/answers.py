@@ -209,8 +209,11 @@ def still_needed(item: Item, answer: Answer | None) -> Needs:
     missing: tuple[str, ...] = ()
     if item.needs_action(value):
         action = answer.action
-        given = (action is not None and bool(action.what.strip()), action is not None and bool(action.owner.strip()),
-                 action is not None and action.due is not None)
+        given = (
+            action is not None and bool(action.what.strip()),
+            action is not None and bool(action.owner.strip()),
+            action is not None and action.due is not None,
+        )
         missing = tuple(part for part, there in zip(ACTION_PARTS, given) if not there)
     return Needs(note=note, action=missing)
 
@@ -227,13 +230,19 @@ def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list
     for answer in run.answers:
         item = checklist.item(answer.item)
         if item is None:
-            problems.append(_("item {item}: not in checklist {checklist} (version {version}).").format(
-                item=repr(answer.item), checklist=repr(checklist.id), version=checklist.version))
+            problems.append(
+                _("item {item}: not in checklist {checklist} (version {version}).").format(
+                    item=repr(answer.item), checklist=repr(checklist.id), version=checklist.version
+                )
+            )
             continue
         if not checklist.is_visible(item, values):
             if answer.value is not None:
-                problems.append(_("item {item}: answered, but it is only asked when {other} is {values}.").format(
-                    item=repr(item.id), other=repr(item.when.item), values=_or(item.when.equals)))
+                problems.append(
+                    _("item {item}: answered, but it is only asked when {other} is {values}.").format(
+                        item=repr(item.id), other=repr(item.when.item), values=_or(item.when.equals)
+                    )
+                )
             continue
         problem = value_problem(item, answer.value)
         if problem:
@@ -241,11 +250,17 @@ def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list
             continue
         needs = still_needed(item, answer)
         if needs.note:
-            problems.append(_("item {item}: the answer {answer} needs a note saying why.").format(
-                item=repr(item.id), answer=repr(display_value(item, answer.value))))
+            problems.append(
+                _("item {item}: the answer {answer} needs a note saying why.").format(
+                    item=repr(item.id), answer=repr(display_value(item, answer.value))
+                )
+            )
         if needs.action:
-            problems.append(_("item {item}: the answer {answer} needs an action with what, owner and due date.").format(
-                item=repr(item.id), answer=repr(display_value(item, answer.value))))
+            problems.append(
+                _("item {item}: the answer {answer} needs an action with what, owner and due date.").format(
+                    item=repr(item.id), answer=repr(display_value(item, answer.value))
+                )
+            )
     problems += review_problems(run)
     problems += correction_problems(run)
     if final:
@@ -266,8 +281,11 @@ def review_problems(run: Run) -> list[str]:
     for review in run.reviews:
         label = _("review of the action on {item} from run {run}").format(item=repr(review.item), run=review.run)
         if review.decision not in REVIEW_DECISIONS:
-            problems.append(_("{label}: decision {decision} is not one of {allowed}.").format(
-                label=label, decision=_shown(review.decision), allowed=", ".join(REVIEW_DECISIONS)))
+            problems.append(
+                _("{label}: decision {decision} is not one of {allowed}.").format(
+                    label=label, decision=_shown(review.decision), allowed=", ".join(REVIEW_DECISIONS)
+                )
+            )
         elif review.decision == "dropped" and not review.note.strip():
             problems.append(_("{label}: a dropped action needs a note saying why it is dropped.").format(label=label))
         if review.action_key in seen:
@@ -301,7 +319,9 @@ def value_problem(item: Item, value: Any) -> str | None:
     elif item.kind is Kind.CHOICE:
         allowed = item.allowed_values() or ()
         if value not in allowed:
-            return _("value {value} is not one of the options {allowed}.").format(value=_shown(value), allowed=", ".join(map(str, allowed)))
+            return _("value {value} is not one of the options {allowed}.").format(
+                value=_shown(value), allowed=", ".join(map(str, allowed))
+            )
     elif item.kind is Kind.DATE:
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             return _("value {value} is not a date (write it as 2026-12-31, without quotes).").format(value=_shown(value))
@@ -359,8 +379,10 @@ def document(run: Run, checklist: Checklist | None = None) -> tomlkit.TOMLDocume
 
     tables = [_answer_table(*_answer_fields(answer, checklist)) for answer in run.answers if _is_answered(answer)]
     doc = _head(run, answers_empty=not tables)
-    for key, key_tables in (("answers", tables),
-                            ("reviews", [_review_table(*_review_fields(review, checklist)) for review in run.reviews])):
+    for key, key_tables in (
+        ("answers", tables),
+        ("reviews", [_review_table(*_review_fields(review, checklist)) for review in run.reviews]),
+    ):
         if key_tables:
             array = tomlkit.aot()
             for table in key_tables:
@@ -376,9 +398,15 @@ def _head(run: Run, *, answers_empty: bool) -> tomlkit.TOMLDocument:
     doc = tomlkit.document()
     doc.add(tomlkit.comment("kundencheck answers: one run of a checklist. Format: docs/answers-format.md"))
     doc.add("schema", SCHEMA_VERSION)
-    for key, value in (("id", run.id), ("checklist", run.checklist), ("checklist_version", run.checklist_version),
-                       ("phase", run.phase), ("language", run.language), ("sprint", clean_text(run.sprint)),
-                       ("author", clean_text(run.author))):
+    for key, value in (
+        ("id", run.id),
+        ("checklist", run.checklist),
+        ("checklist_version", run.checklist_version),
+        ("phase", run.phase),
+        ("language", run.language),
+        ("sprint", clean_text(run.sprint)),
+        ("author", clean_text(run.author)),
+    ):
         doc.add(key, _string(value))
     if run.participants:
         participants = tomlkit.array()
@@ -407,13 +435,30 @@ def _answer_fields(answer: Answer, checklist: Checklist | None) -> tuple:
     item = checklist.item(answer.item) if checklist else None
     is_status = item.kind is Kind.TRAFFIC_LIGHT if item else answer.value in STATUSES
     action = answer.action
-    return (answer.item, item.question if item is not None else None, is_status, answer.value, answer.note,
-            action.what if action else "", action.owner if action else "", action.due if action else None,
-            bool(action and action.separate))
+    return (
+        answer.item,
+        item.question if item is not None else None,
+        is_status,
+        answer.value,
+        answer.note,
+        action.what if action else "",
+        action.owner if action else "",
+        action.due if action else None,
+        bool(action and action.separate),
+    )
 
 
-def _answer_table(item_id: str, question: str | None, is_status: bool, value: Any, note: str,
-                  what: str, owner: str, due: dt.date | None, separate: bool = False) -> Table:
+def _answer_table(
+    item_id: str,
+    question: str | None,
+    is_status: bool,
+    value: Any,
+    note: str,
+    what: str,
+    owner: str,
+    due: dt.date | None,
+    separate: bool = False,
+) -> Table:
     import tomlkit
 
     table = tomlkit.table()
@@ -573,7 +618,7 @@ def is_answer_value(value: Any) -> bool:
 def is_correction(corrects: Any, note: Any) -> bool:
     """Whether ``corrects`` and ``correction_note`` are what an answers file may hold: "" and ""
     (an ordinary run), or a run id and a note (a note without ``corrects`` is not)."""
-    return (type(corrects) is str and type(note) is str and (is_run_id(corrects) if corrects else not note.strip()))
+    return type(corrects) is str and type(note) is str and (is_run_id(corrects) if corrects else not note.strip())
 
 
 def is_moment(value: Any) -> bool:

@@ -27,8 +27,25 @@ from kundencheck.core.text import clean_text, spreadsheet_safe
 
 #: The columns, English as every machine-read output (docs/history.md, "Answers as CSV").
 ANSWER_COLUMNS = (
-    "run", "date", "sprint", "phase", "checklist", "item", "title", "kind", "value", "band", "author", "note",
-    "action_what", "action_owner", "action_due", "corrected_by", "corrected_on", "correction_note", "future",
+    "run",
+    "date",
+    "sprint",
+    "phase",
+    "checklist",
+    "item",
+    "title",
+    "kind",
+    "value",
+    "band",
+    "author",
+    "note",
+    "action_what",
+    "action_owner",
+    "action_due",
+    "corrected_by",
+    "corrected_on",
+    "correction_note",
+    "future",
 )
 
 
@@ -48,24 +65,30 @@ def answer_rows(summary: HistorySummary, runs: Iterable[Run], *, item: str | Non
             kind = kind_of(answer.item, answer.value, checklist)
             changed = correction is not None and correction.changes(answer.item)
             action = answer.raised_action
-            rows.append([
-                # The run the answer was given in: for a corrected run, the one first committed.
-                correction.original if correction is not None else run.id,
-                when, clean_text(run.sprint), run.phase, run.checklist, answer.item,
-                title_of(summary.checklists, run.checklist, answer.item),
-                kind.value if kind is not None else "",
-                _value(answer.value),
-                answer_band(definition, answer.value) or "",
-                clean_text(run.author),
-                clean_text(answer.note).strip(),
-                clean_text(action.what).strip() if action else "",
-                clean_text(action.owner).strip() if action else "",
-                action.due.isoformat() if action and action.due else "",
-                correction.run if changed else "",
-                correction.when.date().isoformat() if changed else "",
-                clean_text(correction.note).strip() if changed else "",
-                "true" if run.id in future else "false",
-            ])
+            rows.append(
+                [
+                    # The run the answer was given in: for a corrected run, the one first committed.
+                    correction.original if correction is not None else run.id,
+                    when,
+                    clean_text(run.sprint),
+                    run.phase,
+                    run.checklist,
+                    answer.item,
+                    title_of(summary.checklists, run.checklist, answer.item),
+                    kind.value if kind is not None else "",
+                    _value(answer.value),
+                    answer_band(definition, answer.value) or "",
+                    clean_text(run.author),
+                    clean_text(answer.note).strip(),
+                    clean_text(action.what).strip() if action else "",
+                    clean_text(action.owner).strip() if action else "",
+                    action.due.isoformat() if action and action.due else "",
+                    correction.run if changed else "",
+                    correction.when.date().isoformat() if changed else "",
+                    clean_text(correction.note).strip() if changed else "",
+                    "true" if run.id in future else "false",
+                ]
+            )
     return rows
 
 

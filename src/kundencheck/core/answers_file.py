@@ -62,8 +62,23 @@ from kundencheck.core.text import one_line
 
 #: The top-level keys of a filled-in file. ``id``, ``author``, ``started`` and ``finished`` (from
 #: an answers file used as the starting point) are read and replaced.
-FILLED_KEYS = frozenset({"schema", "checklist", "checklist_version", "phase", "language", "sprint", "participants",
-                         "answers", "reviews", "id", "author", "started", "finished"})
+FILLED_KEYS = frozenset(
+    {
+        "schema",
+        "checklist",
+        "checklist_version",
+        "phase",
+        "language",
+        "sprint",
+        "participants",
+        "answers",
+        "reviews",
+        "id",
+        "author",
+        "started",
+        "finished",
+    }
+)
 #: What kundencheck fills in itself: left out of the keys a filled-in file is told it may have.
 MADE_ANEW = frozenset({"id", "author", "started", "finished"})
 #: The keys that make a run a correction of another.
@@ -141,8 +156,10 @@ def parse_filled(raw: bytes, source: str) -> dict[str, Any]:
 def hints(data: Mapping[str, Any]) -> Hints:
     """The phase a filled-in file names, and the run it says it corrects."""
     phase, corrects = data.get("phase"), data.get("corrects")
-    return Hints(phase if isinstance(phase, str) and phase else None,
-                 corrects if isinstance(corrects, str) and corrects and is_run_id(corrects) else None)
+    return Hints(
+        phase if isinstance(phase, str) and phase else None,
+        corrects if isinstance(corrects, str) and corrects and is_run_id(corrects) else None,
+    )
 
 
 def read_filled(data: Mapping[str, Any], source: str, form: Form) -> Filled:
@@ -163,9 +180,12 @@ def run_is_sound(run: Run) -> bool:
     reading makes."""
     if type(run) is not Run or type(run.answers) is not list or type(run.reviews) is not list:
         return False
-    if (type(run.checklist_version) is not str or not all(type(a) is Answer for a in run.answers)
-            or not all(type(r) is ActionReview for r in run.reviews)
-            or not all(type(a.action) is Action for a in run.answers if a.action is not None)):
+    if (
+        type(run.checklist_version) is not str
+        or not all(type(a) is Answer for a in run.answers)
+        or not all(type(r) is ActionReview for r in run.reviews)
+        or not all(type(a.action) is Action for a in run.answers if a.action is not None)
+    ):
         return False
     try:
         read_run(_data_of(run), run.id if type(run.id) is str else "<cached run>")
@@ -188,11 +208,20 @@ def _data_of(run: Run) -> dict[str, Any]:
                 table["action"]["due"] = action.due
         answers.append(table)
     data: dict[str, Any] = {
-        "schema": SCHEMA_VERSION, "id": run.id, "checklist": run.checklist, "checklist_version": run.checklist_version,
-        "phase": run.phase, "language": run.language, "sprint": run.sprint, "author": run.author,
-        "started": run.started, "participants": run.participants, "answers": answers,
+        "schema": SCHEMA_VERSION,
+        "id": run.id,
+        "checklist": run.checklist,
+        "checklist_version": run.checklist_version,
+        "phase": run.phase,
+        "language": run.language,
+        "sprint": run.sprint,
+        "author": run.author,
+        "started": run.started,
+        "participants": run.participants,
+        "answers": answers,
         "reviews": [{"run": r.run, "item": r.item, "decision": r.decision, "note": r.note} for r in run.reviews],
-        "corrects": run.corrects, "correction_note": run.correction_note,
+        "corrects": run.corrects,
+        "correction_note": run.correction_note,
     }
     if run.finished is not None:
         data["finished"] = run.finished
@@ -219,8 +248,7 @@ class _Reading:
 
     def problem(self, text: str) -> None:
         if not self.collect:
-            raise AnswersError(_("{file}: {problem}").format(file=self.source, problem=text),
-                               source=self.source, problems=[text])
+            raise AnswersError(_("{file}: {problem}").format(file=self.source, problem=text), source=self.source, problems=[text])
         self.problems.append(text)
 
     def done(self) -> None:
@@ -240,8 +268,11 @@ class _Reading:
         if form is None or "schema" in data:
             schema = data.get("schema")
             if schema != SCHEMA_VERSION or isinstance(schema, bool):
-                problem(_("key 'schema' must be {version} (found {found}). Is this a kundencheck answers file?").format(
-                    version=SCHEMA_VERSION, found=_shown(schema)))
+                problem(
+                    _("key 'schema' must be {version} (found {found}). Is this a kundencheck answers file?").format(
+                        version=SCHEMA_VERSION, found=_shown(schema)
+                    )
+                )
         # What kundencheck writes: required in a committed run, made anew for a filled-in file.
         fields: dict[str, str] = {}
         for key in ("id", "checklist", "phase", "language", "sprint", "author"):
@@ -254,17 +285,20 @@ class _Reading:
             fields[key] = value
         for key in ("checklist", "phase"):
             if key in fields and not is_safe_id(fields[key]):
-                problem(_("key {key}: {value} is not a safe id (lowercase letters, digits and dashes).").format(
-                    key=repr(key), value=_shown(fields[key])))
+                problem(
+                    _("key {key}: {value} is not a safe id (lowercase letters, digits and dashes).").format(
+                        key=repr(key), value=_shown(fields[key])
+                    )
+                )
         if "id" in fields and not is_run_id(fields["id"]):
-            problem(_("key 'id': {value} is not a run id (letters, digits, dashes, at most 80).").format(
-                value=_shown(fields["id"])))
+            problem(
+                _("key 'id': {value} is not a run id (letters, digits, dashes, at most 80).").format(value=_shown(fields["id"]))
+            )
         version = data.get("checklist_version", "")
         if (type(version) is int and is_answer_value(version)) or type(version) is float:
             version = str(version)  # checklist_version = 1.0, as a checklist's own version may be written
         if not isinstance(version, str):
-            problem(_("key 'checklist_version' must be a string such as \"1.0\" (found {found}).").format(
-                found=_shown(version)))
+            problem(_("key 'checklist_version' must be a string such as \"1.0\" (found {found}).").format(found=_shown(version)))
         started = data.get("started")
         if (form is None or started is not None) and (not isinstance(started, dt.datetime) or started.utcoffset() is None):
             problem(_("key 'started' must be a date-time with offset, e.g. 2026-11-27T09:30:00+01:00."))
@@ -275,9 +309,12 @@ class _Reading:
             finished = None
         for key, moment in (("started", started), ("finished", finished)):
             if moment is not None and not is_moment(moment):
-                problem(_("key {key}: {value} lies outside the calendar in UTC (before the year 1 or after 9999). "
-                          "Write the real date-time, e.g. 2026-11-27T09:30:00+01:00.").format(
-                    key=repr(key), value=moment.isoformat()))
+                problem(
+                    _(
+                        "key {key}: {value} lies outside the calendar in UTC (before the year 1 or after 9999). "
+                        "Write the real date-time, e.g. 2026-11-27T09:30:00+01:00."
+                    ).format(key=repr(key), value=moment.isoformat())
+                )
         participants = data.get("participants", [])
         if not isinstance(participants, list) or not all(isinstance(p, str) for p in participants):
             problem(_("key 'participants' must be a list of strings like \"Name <email>\"."))
@@ -339,8 +376,12 @@ class _Reading:
         allowed = FILLED_KEYS | (CORRECTION_KEYS if form.corrects is not None else frozenset())
         unknown = sorted(set(data) - allowed)
         if "corrects" in unknown or "correction_note" in unknown:
-            self.problem(_("top level: 'corrects' and 'correction_note' make a correction of a run: commit the file "
-                           "with `kundencheck amend --from FILE`, or remove them for a new run."))
+            self.problem(
+                _(
+                    "top level: 'corrects' and 'correction_note' make a correction of a run: commit the file "
+                    "with `kundencheck amend --from FILE`, or remove them for a new run."
+                )
+            )
             unknown = [key for key in unknown if key not in CORRECTION_KEYS]
         if unknown:
             self.problem(_unknown_keys(_("top level"), unknown, ", ".join(sorted(FILLED_KEYS - MADE_ANEW))))
@@ -353,16 +394,20 @@ class _Reading:
         if form is not None and form.corrects is None:
             return "", ""  # not a correction: the keys are refused (_unknown_top_keys)
         if not isinstance(corrects, str) or (corrects and not is_run_id(corrects)):
-            self.problem(_("key 'corrects' must be the id of the run this one corrects (letters, digits, dashes), "
-                           "found {found}.").format(found=_shown(corrects)))
+            self.problem(
+                _("key 'corrects' must be the id of the run this one corrects (letters, digits, dashes), found {found}.").format(
+                    found=_shown(corrects)
+                )
+            )
             corrects = ""
         if not isinstance(note, str):
             self.problem(_("key 'correction_note' must be a string: why the run is corrected."))
             note = ""
         # A correction's run may be named on the command line instead (`kundencheck amend RUN`).
         elif form is None and note.strip() and not corrects:
-            self.problem(_("key 'correction_note' is set but 'corrects' is not: name the run this one corrects, "
-                           "or remove the note."))
+            self.problem(
+                _("key 'correction_note' is set but 'corrects' is not: name the run this one corrects, or remove the note.")
+            )
         return (sys.intern(corrects) if corrects else ""), note
 
     def _new_run(self, data: Mapping[str, Any], form: Form, version: Any, notes: list[str]) -> Run:
@@ -373,24 +418,45 @@ class _Reading:
             value = data.get(key)
             if value is not None and value != expected and not (key == "phase" and value == form.phase):
                 self.problem(
-                    _("top level: {key} is {found}, but phase {phase} here uses the {checklist} checklist ({language}), "
-                      "so it must be {expected}. Make a new template with `kundencheck answer {phase_name} --template`.")
-                    .format(key=repr(key), found=_shown(value), phase=repr(form.phase), checklist=repr(checklist.id),
-                            language=checklist.language, expected=repr(expected), phase_name=form.phase)
+                    _(
+                        "top level: {key} is {found}, but phase {phase} here uses the {checklist} checklist ({language}), "
+                        "so it must be {expected}. Make a new template with `kundencheck answer {phase_name} --template`."
+                    ).format(
+                        key=repr(key),
+                        found=_shown(value),
+                        phase=repr(form.phase),
+                        checklist=repr(checklist.id),
+                        language=checklist.language,
+                        expected=repr(expected),
+                        phase_name=form.phase,
+                    )
                 )
         if "checklist_version" in data and isinstance(version, str) and version != checklist.version:
-            notes.append(_("the file was made for version {found} of the {checklist} checklist; it is checked against "
-                           "the current version {version}.").format(
-                               found=_shown(version), checklist=checklist.id, version=repr(checklist.version)))
+            notes.append(
+                _(
+                    "the file was made for version {found} of the {checklist} checklist; it is checked against "
+                    "the current version {version}."
+                ).format(found=_shown(version), checklist=checklist.id, version=repr(checklist.version))
+            )
         sprint = data.get("sprint", "")
         if not isinstance(sprint, str):
-            self.problem(_("top level: 'sprint' must be a string like \"2026-W48\" (found {found}).").format(
-                found=_shown(sprint)))
+            self.problem(
+                _("top level: 'sprint' must be a string like \"2026-W48\" (found {found}).").format(found=_shown(sprint))
+            )
             sprint = ""
         return new_run(checklist, form.author, sprint=form.sprint or sprint.strip() or None, started=form.started)
 
-    def _fill_in(self, run: Run, form: Form, answers: list[Answer], reviews: list[ActionReview],
-                 participants: list[str], correction_note: str, data: Mapping[str, Any], notes: list[str]) -> None:
+    def _fill_in(
+        self,
+        run: Run,
+        form: Form,
+        answers: list[Answer],
+        reviews: list[ActionReview],
+        participants: list[str],
+        correction_note: str,
+        data: Mapping[str, Any],
+        notes: list[str],
+    ) -> None:
         """What a filled-in file's run takes from the form: its answers in the checklist's order,
         everyone who answered, and for a correction what it corrects and why."""
         order = {item.id: n for n, item in enumerate(form.checklist.items)}
@@ -401,8 +467,11 @@ class _Reading:
         if target is not None:
             sprint = data.get("sprint")
             if isinstance(sprint, str) and sprint.strip() and sprint.strip() != target.sprint:
-                notes.append(_("the file says sprint {sprint}; a correction keeps the sprint of the run it corrects, "
-                               "{kept}.").format(sprint=repr(one_line(sprint, 40)), kept=repr(target.sprint)))
+                notes.append(
+                    _("the file says sprint {sprint}; a correction keeps the sprint of the run it corrects, {kept}.").format(
+                        sprint=repr(one_line(sprint, 40)), kept=repr(target.sprint)
+                    )
+                )
             run.sprint = target.sprint
             run.phase = target.phase
             run.corrects = target.id
@@ -419,12 +488,14 @@ class _Reading:
             return None
         item_id = raw.get("item")
         if not is_safe_id(item_id):
-            problem(_("answer {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {found}.")
-                    .format(n=n, found=_shown(item_id)))
+            problem(
+                _("answer {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {found}.").format(
+                    n=n, found=_shown(item_id)
+                )
+            )
             return None
         if item_id in seen:
-            problem(_("answer {n}: item {item} is answered twice; keep one of the two answers.").format(
-                n=n, item=repr(item_id)))
+            problem(_("answer {n}: item {item} is answered twice; keep one of the two answers.").format(n=n, item=repr(item_id)))
             return None
         seen.add(item_id)
         item = None
@@ -432,20 +503,31 @@ class _Reading:
             checklist = form.checklist
             item = checklist.item(item_id)
             if item is None:
-                problem(_("item {item}: not in the {checklist} checklist (version {version}). Its items: {items}.")
-                        .format(item=repr(item_id), checklist=checklist.id, version=checklist.version,
-                                items=", ".join(i.id for i in checklist.items)))
+                problem(
+                    _("item {item}: not in the {checklist} checklist (version {version}). Its items: {items}.").format(
+                        item=repr(item_id),
+                        checklist=checklist.id,
+                        version=checklist.version,
+                        items=", ".join(i.id for i in checklist.items),
+                    )
+                )
                 return None
         before = len(self.problems)
         if item is not None:
             unknown = sorted(set(raw) - ANSWER_KEYS)
             if unknown:
-                problem(_unknown_keys(_where(item_id), unknown,
-                                      _("item, status or value, note, action (kind and options are ignored)")))
+                problem(
+                    _unknown_keys(
+                        _where(item_id), unknown, _("item, status or value, note, action (kind and options are ignored)")
+                    )
+                )
         value = None
         if "status" in raw and "value" in raw:
-            problem(_("item {item}: has both 'status' and 'value'; a traffic-light item takes 'status', every other "
-                      "kind 'value'.").format(item=repr(item_id)))
+            problem(
+                _(
+                    "item {item}: has both 'status' and 'value'; a traffic-light item takes 'status', every other kind 'value'."
+                ).format(item=repr(item_id))
+            )
         elif item is not None:
             value = self._filled_value(raw, item, today)
         else:
@@ -453,11 +535,17 @@ class _Reading:
             if value == "":
                 value = None
             if "status" in raw and value is not None and not isinstance(value, str):
-                problem(_("item {item}: key 'status' must be a string: green, amber, red or na (found {found}).").format(
-                    item=repr(item_id), found=_shown(value)))
+                problem(
+                    _("item {item}: key 'status' must be a string: green, amber, red or na (found {found}).").format(
+                        item=repr(item_id), found=_shown(value)
+                    )
+                )
             elif value is not None and not is_answer_value(value):
-                problem(_("item {item}: key 'value' must be a whole number, a string or a date like 2026-12-31 "
-                          "(found {found}).").format(item=repr(item_id), found=_shown(value)))
+                problem(
+                    _(
+                        "item {item}: key 'value' must be a whole number, a string or a date like 2026-12-31 (found {found})."
+                    ).format(item=repr(item_id), found=_shown(value))
+                )
         note = raw.get("note", "")
         if not isinstance(note, str):
             problem(_("item {item}: key 'note' must be a string.").format(item=repr(item_id)))
@@ -483,13 +571,18 @@ class _Reading:
         key = "status" if item.kind is Kind.TRAFFIC_LIGHT else "value"
         other = "value" if key == "status" else "status"
         if other in raw and raw[other] not in ("", None):
-            self.problem(_("{where}: a {kind} item takes {key}, not {other}.").format(
-                where=where, kind=item.kind, key=repr(key), other=repr(other)))
+            self.problem(
+                _("{where}: a {kind} item takes {key}, not {other}.").format(
+                    where=where, kind=item.kind, key=repr(key), other=repr(other)
+                )
+            )
             return None
         value = _typed_value(item, raw.get(key, ""), today)
         if item.kind is Kind.DATE and isinstance(value, str):
-            problem = _("value {value} is not a date: write 2026-12-31, or in quotes as you would type it: "
-                        "\"31.12.2026\", \"31.12.\", \"+7\" or a weekday such as \"fr\".").format(value=_shown(value))
+            problem = _(
+                "value {value} is not a date: write 2026-12-31, or in quotes as you would type it: "
+                '"31.12.2026", "31.12.", "+7" or a weekday such as "fr".'
+            ).format(value=_shown(value))
         else:
             problem = value_problem(item, value)
         if problem:
@@ -511,23 +604,26 @@ class _Reading:
                 problem(message.format(where=_where(item_id), keys=", ".join(map(repr, extra))))
         what, owner, due = raw.get("what", ""), raw.get("owner", ""), raw.get("due")
         if not isinstance(what, str) or not isinstance(owner, str):
-            problem(_("{where}: the action's 'what' and 'owner' must be strings (in quotes).").format(
-                where=_where(item_id)))
+            problem(_("{where}: the action's 'what' and 'owner' must be strings (in quotes).").format(where=_where(item_id)))
         if form is not None:
             due = _typed_date(due, today)
             if due is not None and not _is_day(due):
-                problem(_("{where}: the action's 'due' must be a date: 2026-12-31, or in quotes as you would type it: "
-                          "\"31.12.\", \"+7\" or \"fr\" (found {found}).").format(where=_where(item_id), found=_shown(due)))
+                problem(
+                    _(
+                        "{where}: the action's 'due' must be a date: 2026-12-31, or in quotes as you would type it: "
+                        '"31.12.", "+7" or "fr" (found {found}).'
+                    ).format(where=_where(item_id), found=_shown(due))
+                )
         else:
             if due == "":
                 due = None
             if due is not None and not _is_day(due):
-                problem(_("item {item}: action 'due' must be a date like 2026-12-31 (without quotes).").format(
-                    item=repr(item_id)))
+                problem(
+                    _("item {item}: action 'due' must be a date like 2026-12-31 (without quotes).").format(item=repr(item_id))
+                )
         separate = raw.get("separate", False)
         if not isinstance(separate, bool):
-            problem(_("{where}: the action's 'separate' must be true or false (without quotes).").format(
-                where=_where(item_id)))
+            problem(_("{where}: the action's 'separate' must be true or false (without quotes).").format(where=_where(item_id)))
         if len(self.problems) > before:
             return None
         if form is not None:
@@ -551,30 +647,46 @@ class _Reading:
             if raw.get("decision", "") == "":
                 # The template's entry left empty: not decided, the action stays open.
                 if isinstance(raw.get("note"), str) and raw["note"].strip():
-                    problem(_("review {n}: has a note but no decision; give decision = \"done\", \"open\" or "
-                              "\"dropped\", or leave the note empty too.").format(n=n))
+                    problem(
+                        _(
+                            'review {n}: has a note but no decision; give decision = "done", "open" or '
+                            '"dropped", or leave the note empty too.'
+                        ).format(n=n)
+                    )
                 return None
         before = len(self.problems)
         run_id, item = raw.get("run"), raw.get("item")
         if not isinstance(run_id, str) or not is_run_id(run_id):
-            problem(_("review {n}: key 'run' must be the id of the run that recorded the action, found {found}.").format(
-                n=n, found=_shown(run_id)))
+            problem(
+                _("review {n}: key 'run' must be the id of the run that recorded the action, found {found}.").format(
+                    n=n, found=_shown(run_id)
+                )
+            )
         if not is_safe_id(item):
-            problem(_("review {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {found}.")
-                    .format(n=n, found=_shown(item)))
+            problem(
+                _("review {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {found}.").format(
+                    n=n, found=_shown(item)
+                )
+            )
             item = "?"
         decision = raw.get("decision")
         if decision not in REVIEW_DECISIONS:
-            problem(_("review {n} (item {item}): key 'decision' must be one of {allowed} (found {found}).").format(
-                n=n, item=repr(item), allowed=", ".join(REVIEW_DECISIONS), found=_shown(decision)))
+            problem(
+                _("review {n} (item {item}): key 'decision' must be one of {allowed} (found {found}).").format(
+                    n=n, item=repr(item), allowed=", ".join(REVIEW_DECISIONS), found=_shown(decision)
+                )
+            )
         note = raw.get("note", "")
         if not isinstance(note, str):
             problem(_("review {n} (item {item}): key 'note' must be a string.").format(n=n, item=repr(item)))
         if len(self.problems) > before:
             return None
         if (run_id, item) in seen:
-            problem(_("review {n}: the action on {item} from run {run} is reviewed twice; keep one decision.").format(
-                n=n, item=repr(item), run=run_id))
+            problem(
+                _("review {n}: the action on {item} from run {run} is reviewed twice; keep one decision.").format(
+                    n=n, item=repr(item), run=run_id
+                )
+            )
             return None
         seen.add((run_id, item))
         return ActionReview(run=run_id, item=item, decision=decision, note=note)

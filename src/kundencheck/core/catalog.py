@@ -12,9 +12,19 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from kundencheck.core.checklist import (KNOWN_PHASES, MAX_FILE_BYTES, Checklist, checklist_from_dict, extension_base,
-                                        is_extension, load_checklist, merge_extension, parse_toml_bytes, read_file_bytes,
-                                        read_toml_file)
+from kundencheck.core.checklist import (
+    KNOWN_PHASES,
+    MAX_FILE_BYTES,
+    Checklist,
+    checklist_from_dict,
+    extension_base,
+    is_extension,
+    load_checklist,
+    merge_extension,
+    parse_toml_bytes,
+    read_file_bytes,
+    read_toml_file,
+)
 from kundencheck.core.errors import ChecklistError, UsageError
 from kundencheck.core.i18n import N_, _
 
@@ -37,8 +47,9 @@ def load_checklist_file(path: str | Path, *, within: Path | None = None) -> Chec
     """A checklist file: a whole checklist, or an extension of a shipped one merged with it;
     ``within``: the work tree it must lie in (a symbolic link leading out of it is refused)."""
     path = Path(path)
-    raw = read_file_bytes(path, ChecklistError, what=N_("a checklist"), limit=MAX_FILE_BYTES,
-                          hint=N_("Split it or remove the bulk."), within=within)
+    raw = read_file_bytes(
+        path, ChecklistError, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."), within=within
+    )
     return checklist_from_file_bytes(raw, str(path))
 
 
@@ -64,10 +75,16 @@ def _extended(data: dict, source: str) -> dict:
     base_path = shipped_dir() / f"{base_id}.{language}.toml"
     if not base_path.is_file():
         shipped = sorted({p.name.split(".")[0] for p in shipped_dir().glob("*.toml")})
-        raise ChecklistError(source, [_(
-            "top level, key 'extends': kundencheck ships no checklist {id} in language {language}, so there is "
-            "nothing to extend. Shipped: {shipped} (de, en). Extend one of them, or write a whole checklist "
-            "without 'extends'.").format(id=repr(base_id), language=repr(language), shipped=", ".join(shipped))])
+        raise ChecklistError(
+            source,
+            [
+                _(
+                    "top level, key 'extends': kundencheck ships no checklist {id} in language {language}, so there is "
+                    "nothing to extend. Shipped: {shipped} (de, en). Extend one of them, or write a whole checklist "
+                    "without 'extends'."
+                ).format(id=repr(base_id), language=repr(language), shipped=", ".join(shipped))
+            ],
+        )
     return read_toml_file(base_path)
 
 
@@ -90,8 +107,14 @@ class Catalog:
     and only the shipped file named for it; listing everything parses all files once.
     """
 
-    def __init__(self, project_root: Path | None, *, checklists: dict | None = None, errors: list | None = None,
-                 committed: dict[str, bytes | None] | None = None) -> None:
+    def __init__(
+        self,
+        project_root: Path | None,
+        *,
+        checklists: dict | None = None,
+        errors: list | None = None,
+        committed: dict[str, bytes | None] | None = None,
+    ) -> None:
         """``committed``: the project's own checklist files as git has them (name shown in
         messages -> content, None for a symbolic link), read instead of the work tree's folder
         when the work tree lacks it (a sparse checkout)."""
@@ -186,7 +209,8 @@ class Catalog:
         known = sorted({cid for cid, _ in self.checklists} | set(KNOWN_PHASES))
         raise UsageError(
             _("There is no checklist {id}. Known: {known}. Add your own as {path} (see docs/checklist-format.md).").format(
-                id=repr(checklist_id), known=", ".join(known), path=f"{PROJECT_CHECKLISTS}/{checklist_id}.{language}.toml")
+                id=repr(checklist_id), known=", ".join(known), path=f"{PROJECT_CHECKLISTS}/{checklist_id}.{language}.toml"
+            )
         )
 
     def phases(self) -> list[str]:
@@ -217,8 +241,10 @@ def _load_committed(files: dict[str, bytes | None]) -> tuple[dict[tuple[str, str
 
 def committed_link_problem() -> str:
     """Why a file that git holds as a symbolic link is not read (from the tree, not the work tree)."""
-    return _("is a symbolic link in git; kundencheck reads files themselves, never what a link leads to. Replace "
-             "the link with the file itself and commit that.")
+    return _(
+        "is a symbolic link in git; kundencheck reads files themselves, never what a link leads to. Replace "
+        "the link with the file itself and commit that."
+    )
 
 
 def _load(paths: list[Path], within: Path | None = None) -> tuple[dict[tuple[str, str], Checklist], list[ChecklistError]]:

@@ -36,9 +36,7 @@ KEY_SIGNAL_TITLE_LIMIT = 24
 _SAFE_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 #: Device names Windows reserves (also with any extension, so ``con.en.toml`` is one); ids
 #: become file names, so these are not safe ids even though they match the pattern.
-WINDOWS_RESERVED = frozenset(
-    {"con", "prn", "aux", "nul"} | {f"{dev}{n}" for dev in ("com", "lpt") for n in range(10)}
-)
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul"} | {f"{dev}{n}" for dev in ("com", "lpt") for n in range(10)})
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 MAX_FILE_BYTES = 1_000_000
 
@@ -198,13 +196,21 @@ class Checklist:
 def read_toml_file(path: Path, error_type: type = ChecklistError, *, within: Path | None = None) -> dict[str, Any]:
     """Read and parse a checklist file, turning every failure into ``error_type``; ``within``:
     the work tree it must lie in (see :func:`read_file_bytes`)."""
-    raw = read_file_bytes(path, error_type, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."),
-                          within=within)
+    raw = read_file_bytes(
+        path, error_type, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."), within=within
+    )
     return parse_toml_bytes(raw, str(path), error_type)
 
 
-def read_file_bytes(path: Path, error_type: type = ChecklistError, *, what: str = N_("a checklist"),
-                    limit: int | None = MAX_FILE_BYTES, hint: str = "", within: Path | None = None) -> bytes:
+def read_file_bytes(
+    path: Path,
+    error_type: type = ChecklistError,
+    *,
+    what: str = N_("a checklist"),
+    limit: int | None = MAX_FILE_BYTES,
+    hint: str = "",
+    within: Path | None = None,
+) -> bytes:
     """The bytes of a file kundencheck reads (checklist, config, draft), or ``error_type``.
 
     ``what`` and ``hint`` are English texts marked with ``N_()``; they are translated here.
@@ -231,8 +237,14 @@ def read_file_bytes(path: Path, error_type: type = ChecklistError, *, what: str 
             if stat.S_ISDIR(info.st_mode):
                 raise _make(error_type, shown, _("cannot be read: it is a directory, not a file. Name the file inside it."))
             if not stat.S_ISREG(info.st_mode):
-                raise _make(error_type, shown, _("cannot be read: it is a named pipe, socket or device, not a regular file, "
-                                                 "and reading it could wait forever. Replace it with a regular file."))
+                raise _make(
+                    error_type,
+                    shown,
+                    _(
+                        "cannot be read: it is a named pipe, socket or device, not a regular file, "
+                        "and reading it could wait forever. Replace it with a regular file."
+                    ),
+                )
             if within is not None and not _same_file_inside(path, within, info):
                 raise _make(error_type, shown, _outside_message(within))
             if limit is not None and info.st_size > limit:
@@ -243,13 +255,19 @@ def read_file_bytes(path: Path, error_type: type = ChecklistError, *, what: str 
     except IsADirectoryError:  # Windows cannot open a folder at all
         raise _make(error_type, shown, _("cannot be read: it is a directory, not a file. Name the file inside it.")) from None
     except OSError as exc:
-        raise _make(error_type, shown, _("cannot be read ({reason}). Check that it exists and that you may read it.").format(
-            reason=exc.strerror or exc)) from None
+        raise _make(
+            error_type,
+            shown,
+            _("cannot be read ({reason}). Check that it exists and that you may read it.").format(reason=exc.strerror or exc),
+        ) from None
 
 
 def _too_big(size: int, what: str, limit: int | None, hint: str) -> str:
-    return _("is {size:,} bytes; {what} may be at most {limit:,} bytes. {hint}").format(
-        size=size, what=translate(what), limit=limit, hint=translate(hint) if hint else "").rstrip()
+    return (
+        _("is {size:,} bytes; {what} may be at most {limit:,} bytes. {hint}")
+        .format(size=size, what=translate(what), limit=limit, hint=translate(hint) if hint else "")
+        .rstrip()
+    )
 
 
 def _read_all(fd: int, limit: int | None, too_big) -> bytes:
@@ -291,13 +309,14 @@ def _same_file_inside(path: Path, root: Path, info) -> bool:
 
 
 def _outside_message(root: Path) -> str:
-    return _("is a symbolic link that leads outside the work tree {root}, so kundencheck does not read it: a "
-             "repository could point it at any file on your machine. Replace the link with the file itself "
-             "(`git rm` the link, copy the file in, commit it).").format(root=root)
+    return _(
+        "is a symbolic link that leads outside the work tree {root}, so kundencheck does not read it: a "
+        "repository could point it at any file on your machine. Replace the link with the file itself "
+        "(`git rm` the link, copy the file in, commit it)."
+    ).format(root=root)
 
 
-def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError, *,
-                     check_integers: bool = True) -> dict[str, Any]:
+def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError, *, check_integers: bool = True) -> dict[str, Any]:
     """Parse a TOML file's bytes; every way it can fail is ``error_type`` naming the file and,
     where it can be found, the line and key.
 
@@ -315,31 +334,50 @@ def parse_toml_bytes(raw: bytes, shown: str, error_type: type = ChecklistError, 
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _make(error_type, shown, _("line {line}: is not valid UTF-8 (byte 0x{byte:02x}). Save the file as UTF-8.").format(
-            line=line, byte=raw[exc.start])) from None
+        raise _make(
+            error_type,
+            shown,
+            _("line {line}: is not valid UTF-8 (byte 0x{byte:02x}). Save the file as UTF-8.").format(
+                line=line, byte=raw[exc.start]
+            ),
+        ) from None
     if not text.strip() and error_type is ChecklistError:
         # An empty config is fine (all keys are optional); an empty answers file fails on its
         # missing 'schema'. Only a checklist gets this checklist-specific message.
-        raise _make(error_type, shown, _("is empty. A checklist needs at least format, id, title, phase, language, version and items."))
+        raise _make(
+            error_type, shown, _("is empty. A checklist needs at least format, id, title, phase, language, version and items.")
+        )
     try:
         data = tomllib.loads(text)
     except RecursionError:
-        raise _make(error_type, shown, _at(text, _deep_nesting_position(text), "",
-                                           _("arrays or tables are nested too deeply to read. Flatten the file."))) from None
+        raise _make(
+            error_type,
+            shown,
+            _at(text, _deep_nesting_position(text), "", _("arrays or tables are nested too deeply to read. Flatten the file.")),
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         where = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         if where:
             msg = msg[: where.start()].strip()
-            raise _make(error_type, shown, _("line {line}, column {column}: TOML syntax error: {error}. Fix the syntax there.").format(
-                line=where.group(1), column=where.group(2), error=msg)) from None
+            raise _make(
+                error_type,
+                shown,
+                _("line {line}, column {column}: TOML syntax error: {error}. Fix the syntax there.").format(
+                    line=where.group(1), column=where.group(2), error=msg
+                ),
+            ) from None
         end = re.search(r"\(at end of document\)", msg)
         if end:  # e.g. an unterminated string in the last line: point at the end of the file
             msg = msg[: end.start()].strip()
             lines = text.split("\n")
-            raise _make(error_type, shown, _("line {line}, column {column} (end of file): TOML syntax error: {error}. "
-                                             "Fix the syntax there.").format(
-                line=len(lines), column=len(lines[-1]) + 1, error=msg)) from None
+            raise _make(
+                error_type,
+                shown,
+                _("line {line}, column {column} (end of file): TOML syntax error: {error}. Fix the syntax there.").format(
+                    line=len(lines), column=len(lines[-1]) + 1, error=msg
+                ),
+            ) from None
         raise _make(error_type, shown, _("TOML syntax error: {error}. Fix the syntax.").format(error=msg)) from None
     except ValueError:
         # Not a TOMLDecodeError: Python's limit on the digits of a number it turns into an int.
@@ -392,8 +430,10 @@ def _number_problem(text: str, key: str) -> str:
                 break
         if position is not None:
             break
-    problem = _("a whole number beyond what TOML allows ({low} to {high}); kundencheck does not read it. "
-                "Write a smaller number, or the value as a string in quotes.").format(low=TOML_INT_MIN, high=TOML_INT_MAX)
+    problem = _(
+        "a whole number beyond what TOML allows ({low} to {high}); kundencheck does not read it. "
+        "Write a smaller number, or the value as a string in quotes."
+    ).format(low=TOML_INT_MIN, high=TOML_INT_MAX)
     return _at(text, position, key, problem)
 
 
@@ -469,8 +509,9 @@ def load_checklist(path: str | Path, *, within: Path | None = None) -> Checklist
     ``within``: the work tree it must lie in (a symbolic link leading out of it is refused, see
     :func:`read_file_bytes`)."""
     path = Path(path)
-    raw = read_file_bytes(path, ChecklistError, what=N_("a checklist"), limit=MAX_FILE_BYTES,
-                          hint=N_("Split it or remove the bulk."), within=within)
+    raw = read_file_bytes(
+        path, ChecklistError, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."), within=within
+    )
     return checklist_from_bytes(raw, str(path))
 
 
@@ -494,8 +535,11 @@ def extension_base(data: Mapping[str, Any], source: str) -> tuple[str, str]:
     base_id = top.safe_id("extends")
     language = top.text("language")
     if language and not _LANGUAGE.match(language):
-        problems.append(_("top level, key 'language': {language} is not a two-letter lowercase language code such as 'de' or 'en'.").format(
-            language=_describe(language)))
+        problems.append(
+            _("top level, key 'language': {language} is not a two-letter lowercase language code such as 'de' or 'en'.").format(
+                language=_describe(language)
+            )
+        )
     if problems:
         raise ChecklistError(source, problems)
     return base_id, language
@@ -517,8 +561,10 @@ def merge_extension(data: Mapping[str, Any], base: Mapping[str, Any], source: st
     fmt = data.get("format")
     if type(fmt) is not int or fmt != FORMAT_VERSION:
         problems.append(
-            _("top level, key 'format': must be {version} (found {found}); this version of kundencheck reads format {version}.").format(
-                version=FORMAT_VERSION, found=_describe(fmt)))
+            _(
+                "top level, key 'format': must be {version} (found {found}); this version of kundencheck reads format {version}."
+            ).format(version=FORMAT_VERSION, found=_describe(fmt))
+        )
     own_version = data.get("version", EXTENSION_VERSION)
     if isinstance(own_version, (int, float)) and not isinstance(own_version, bool):
         own_version = str(own_version)
@@ -532,21 +578,29 @@ def merge_extension(data: Mapping[str, Any], base: Mapping[str, Any], source: st
     merged_items = [dict(item) for item in base.get("items", []) if isinstance(item, dict)]
     for position, raw in enumerate(items, start=1):
         if not isinstance(raw, dict):
-            problems.append(_("item {position}: must be a table ([[items]]), found {found}.").format(
-                position=position, found=_describe(raw)))
+            problems.append(
+                _("item {position}: must be a table ([[items]]), found {found}.").format(position=position, found=_describe(raw))
+            )
             continue
         item = dict(raw)
         after = item.pop("after", None)
         where = len(merged_items)
         if after is not None:
             ids = [existing.get("id") for existing in merged_items]
-            label = _("item {id}").format(id=repr(item.get("id"))) if is_safe_id(item.get("id")) else _(
-                "item {position}").format(position=position)
+            label = (
+                _("item {id}").format(id=repr(item.get("id")))
+                if is_safe_id(item.get("id"))
+                else _("item {position}").format(position=position)
+            )
             if after not in ids:
-                problems.append(_("{label}, key 'after': {found} is not an item of the {checklist} checklist (nor one "
-                                  "added above it). Its items: {items}.").format(
-                    label=label, found=_describe(after), checklist=data.get("extends"),
-                    items=", ".join(str(i) for i in ids)))
+                problems.append(
+                    _(
+                        "{label}, key 'after': {found} is not an item of the {checklist} checklist (nor one "
+                        "added above it). Its items: {items}."
+                    ).format(
+                        label=label, found=_describe(after), checklist=data.get("extends"), items=", ".join(str(i) for i in ids)
+                    )
+                )
                 continue
             where = ids.index(after) + 1
             # Several added after the same item keep their order in the file.
@@ -595,8 +649,11 @@ def language_differences(first: Checklist, second: Checklist) -> list[Difference
         if item.kind is not twin.kind:
             found.append(Difference("kind", item.id, detail=(item.kind.value, twin.kind.value)))
         elif item.kind is Kind.CHOICE and [o.id for o in item.options] != [o.id for o in twin.options]:
-            found.append(Difference("options", item.id, detail=(", ".join(o.id for o in item.options),
-                                                               ", ".join(o.id for o in twin.options))))
+            found.append(
+                Difference(
+                    "options", item.id, detail=(", ".join(o.id for o in item.options), ", ".join(o.id for o in twin.options))
+                )
+            )
     return found
 
 
@@ -616,9 +673,11 @@ def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>", *,
 
     fmt = data.get("format")
     if type(fmt) is not int or fmt != FORMAT_VERSION:  # not 1.0, not true
-        problems.add("format",
-            _("top level, key 'format': must be {version} (found {found}); this version of kundencheck reads format {version}.").format(
-                version=FORMAT_VERSION, found=_describe(fmt))
+        problems.add(
+            "format",
+            _(
+                "top level, key 'format': must be {version} (found {found}); this version of kundencheck reads format {version}."
+            ).format(version=FORMAT_VERSION, found=_describe(fmt)),
         )
     checklist_id = top.safe_id("id")
     # The title heads the run screen, the home screen and the reports, each one line: a line
@@ -628,8 +687,12 @@ def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>", *,
     phase = top.safe_id("phase")
     language = top.text("language")
     if language and not _LANGUAGE.match(language):
-        problems.add("language", _("top level, key 'language': {language} is not a two-letter lowercase language code such as 'de' or 'en'.").format(
-            language=_describe(language)))
+        problems.add(
+            "language",
+            _("top level, key 'language': {language} is not a two-letter lowercase language code such as 'de' or 'en'.").format(
+                language=_describe(language)
+            ),
+        )
     version = data.get("version")
     if isinstance(version, (int, float)) and not isinstance(version, bool):
         version = str(version)  # version = 1.0 is a common slip; accept it as text
@@ -677,9 +740,11 @@ class _Fields:
     def check_keys(self, allowed: set[str]) -> None:
         for key in self.data:
             if key not in allowed:
-                self.problems.add(key,
+                self.problems.add(
+                    key,
                     _("{where}, key {key}: unknown key. Allowed: {allowed}.").format(
-                        where=self.where, key=_describe(key), allowed=", ".join(sorted(allowed)))
+                        where=self.where, key=_describe(key), allowed=", ".join(sorted(allowed))
+                    ),
                 )
 
     def text(self, key: str, required: bool = True) -> str:
@@ -689,22 +754,33 @@ class _Fields:
                 self.problems.add(key, _("{where}, key '{key}': required, a non-empty string.").format(where=self.where, key=key))
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
-            self.problems.add(key, _("{where}, key '{key}': must be a non-empty string (found {found}).").format(
-                where=self.where, key=key, found=_describe(value)))
+            self.problems.add(
+                key,
+                _("{where}, key '{key}': must be a non-empty string (found {found}).").format(
+                    where=self.where, key=key, found=_describe(value)
+                ),
+            )
             return ""
         return clean_text(value).strip()
 
     def safe_id(self, key: str) -> str:
         value = self.data.get(key)
         if value is None:
-            self.problems.add(key, _("{where}, key '{key}': required, an id of lowercase letters, digits and dashes.").format(
-                where=self.where, key=key))
+            self.problems.add(
+                key,
+                _("{where}, key '{key}': required, an id of lowercase letters, digits and dashes.").format(
+                    where=self.where, key=key
+                ),
+            )
             return ""
         if not is_safe_id(value):
-            self.problems.add(key,
-                _("{where}, key '{key}': {found} is not a safe id. Use 1 to 64 lowercase letters a-z, digits and dashes, "
-                  "starting with a letter or digit (no dots, slashes, spaces or capitals, and not a Windows device name "
-                  "such as con, nul or com1): ids become file names.").format(where=self.where, key=key, found=_describe(value))
+            self.problems.add(
+                key,
+                _(
+                    "{where}, key '{key}': {found} is not a safe id. Use 1 to 64 lowercase letters a-z, digits and dashes, "
+                    "starting with a letter or digit (no dots, slashes, spaces or capitals, and not a Windows device name "
+                    "such as con, nul or com1): ids become file names."
+                ).format(where=self.where, key=key, found=_describe(value)),
             )
             return ""
         return value
@@ -749,13 +825,29 @@ def _bounded_repr(value: Any, depth: int) -> str:
     return repr(value)
 
 
-_ITEM_KEYS = {"id", "title", "question", "why", "kind", "required", "note_when", "action_when", "low", "high", "options",
-              "when", "key_signal", "bands"}
+_ITEM_KEYS = {
+    "id",
+    "title",
+    "question",
+    "why",
+    "kind",
+    "required",
+    "note_when",
+    "action_when",
+    "low",
+    "high",
+    "options",
+    "when",
+    "key_signal",
+    "bands",
+}
 
 
 def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Problems, ids: set[str]) -> Item | None:
     if not isinstance(raw, dict):
-        problems.add("", _("item {position}: must be a table ([[items]]), found {found}.").format(position=position, found=_describe(raw)))
+        problems.add(
+            "", _("item {position}: must be a table ([[items]]), found {found}.").format(position=position, found=_describe(raw))
+        )
         return None
     raw_id = raw.get("id")
     label = _("item {id}").format(id=repr(raw_id)) if is_safe_id(raw_id) else _("item {position}").format(position=position)
@@ -773,12 +865,19 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
     try:
         kind = Kind(raw_kind)
     except ValueError:
-        problems.add("kind", _("{label}, key 'kind': {found} is not a kind. Allowed: {allowed}.").format(
-            label=label, found=_describe(raw_kind), allowed=", ".join(k.value for k in Kind)))
+        problems.add(
+            "kind",
+            _("{label}, key 'kind': {found} is not a kind. Allowed: {allowed}.").format(
+                label=label, found=_describe(raw_kind), allowed=", ".join(k.value for k in Kind)
+            ),
+        )
         return None
     required = raw.get("required", True)
     if not isinstance(required, bool):
-        problems.add("required", _("{label}, key 'required': must be true or false (found {found}).").format(label=label, found=_describe(required)))
+        problems.add(
+            "required",
+            _("{label}, key 'required': must be true or false (found {found}).").format(label=label, found=_describe(required)),
+        )
         required = True
 
     low = high = ""
@@ -787,24 +886,37 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
     else:
         for key in ("low", "high"):
             if key in raw:
-                problems.add(key, _("{label}, key '{key}': only scale items have '{key}' labels (this item is {kind}).").format(
-                    label=label, key=key, kind=kind.value))
+                problems.add(
+                    key,
+                    _("{label}, key '{key}': only scale items have '{key}' labels (this item is {kind}).").format(
+                        label=label, key=key, kind=kind.value
+                    ),
+                )
 
     options: tuple[Option, ...] = ()
     if kind is Kind.CHOICE:
         options = _parse_options(raw.get("options"), label, problems)
     elif "options" in raw:
-        problems.add("options", _("{label}, key 'options': only choice items have options (this item is {kind}).").format(label=label, kind=kind.value))
+        problems.add(
+            "options",
+            _("{label}, key 'options': only choice items have options (this item is {kind}).").format(
+                label=label, kind=kind.value
+            ),
+        )
 
     scale_bands = DEFAULT_SCALE_BANDS
     if "bands" in raw:
         if kind is Kind.SCALE:
             scale_bands = _parse_scale_bands(raw["bands"], label, problems) or DEFAULT_SCALE_BANDS
         else:
-            problems.add("bands", _("{label}, key 'bands': only scale items have 'bands' (this item is {kind}); a choice "
-                                    "item gives each option its band, as in {{ id = \"own\", label = \"Own design\", "
-                                    "band = \"amber\" }}, and a traffic light's band is its answer.").format(
-                label=label, kind=kind.value))
+            problems.add(
+                "bands",
+                _(
+                    "{label}, key 'bands': only scale items have 'bands' (this item is {kind}); a choice "
+                    'item gives each option its band, as in {{ id = "own", label = "Own design", '
+                    'band = "amber" }}, and a traffic light\'s band is its answer.'
+                ).format(label=label, kind=kind.value),
+            )
 
     probe = Item(id=item_id or "?", question="", why="", kind=kind, options=options)
     allowed = probe.allowed_values()
@@ -814,19 +926,32 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
     title = _parse_title(raw, label, problems)
     key_signal = raw.get("key_signal", False)
     if not isinstance(key_signal, bool):
-        problems.add("key_signal", _("{label}, key 'key_signal': must be true or false (found {found}).").format(
-            label=label, found=_describe(key_signal)))
+        problems.add(
+            "key_signal",
+            _("{label}, key 'key_signal': must be true or false (found {found}).").format(
+                label=label, found=_describe(key_signal)
+            ),
+        )
         key_signal = False
     elif key_signal and not probe.can_have_band():
         if kind is Kind.CHOICE:
-            problems.add("key_signal", _("{label}, key 'key_signal': a key signal is named when it is red or worse than "
-                                         "last sprint, and none of this choice item's options has a band. Give the "
-                                         "warning options a band (band = \"red\" or \"amber\") or remove key_signal.").format(
-                label=label))
+            problems.add(
+                "key_signal",
+                _(
+                    "{label}, key 'key_signal': a key signal is named when it is red or worse than "
+                    "last sprint, and none of this choice item's options has a band. Give the "
+                    'warning options a band (band = "red" or "amber") or remove key_signal.'
+                ).format(label=label),
+            )
         else:
-            problems.add("key_signal", _("{label}, key 'key_signal': {kind} answers have no band (red, amber, green), so "
-                                         "they cannot be a key signal. Remove key_signal, or make the item a "
-                                         "traffic-light, scale or choice item.").format(label=label, kind=kind.value))
+            problems.add(
+                "key_signal",
+                _(
+                    "{label}, key 'key_signal': {kind} answers have no band (red, amber, green), so "
+                    "they cannot be a key signal. Remove key_signal, or make the item a "
+                    "traffic-light, scale or choice item."
+                ).format(label=label, kind=kind.value),
+            )
         key_signal = False
     if len(problems) > before:
         return None
@@ -854,18 +979,30 @@ def _parse_title(raw: Mapping[str, Any], label: str, problems: _Problems) -> str
         return ""
     value = raw["title"]
     if not isinstance(value, str) or not value.strip():
-        problems.add("title", _("{label}, key 'title': must be a few words such as \"Team mood\" (found {found}).").format(
-            label=label, found=_describe(value)))
+        problems.add(
+            "title",
+            _("{label}, key 'title': must be a few words such as \"Team mood\" (found {found}).").format(
+                label=label, found=_describe(value)
+            ),
+        )
         return ""
     title = " ".join(clean_text(value).split())
     if len(title) > ITEM_TITLE_LIMIT:
-        problems.add("title", _("{label}, key 'title': at most {limit} characters, a few words that name the item in a "
-                          "list (found {found}).").format(label=label, limit=ITEM_TITLE_LIMIT, found=len(title)))
+        problems.add(
+            "title",
+            _(
+                "{label}, key 'title': at most {limit} characters, a few words that name the item in a list (found {found})."
+            ).format(label=label, limit=ITEM_TITLE_LIMIT, found=len(title)),
+        )
         return ""
     if raw.get("key_signal") is True and len(title) > KEY_SIGNAL_TITLE_LIMIT:
-        problems.add("title", _("{label}, key 'title': {found} has {n} characters; a key signal's title has at most {limit}, "
-                          "as it goes into the commit subject (for example \"Team mood\").").format(
-            label=label, found=_describe(title), n=len(title), limit=KEY_SIGNAL_TITLE_LIMIT))
+        problems.add(
+            "title",
+            _(
+                "{label}, key 'title': {found} has {n} characters; a key signal's title has at most {limit}, "
+                'as it goes into the commit subject (for example "Team mood").'
+            ).format(label=label, found=_describe(title), n=len(title), limit=KEY_SIGNAL_TITLE_LIMIT),
+        )
         return ""
     return title
 
@@ -880,84 +1017,133 @@ def _parse_scale_bands(raw: Any, label: str, problems: _Problems) -> tuple[str, 
     green at the high end (1 = ``low``, 5 = ``high``), so "higher is better" holds for trends.
     """
     if not isinstance(raw, dict) or not raw:
-        problems.add("bands", _("{label}, key 'bands': must be a table of band = [values], such as {example}.").format(
-            label=label, example=_BANDS_EXAMPLE))
+        problems.add(
+            "bands",
+            _("{label}, key 'bands': must be a table of band = [values], such as {example}.").format(
+                label=label, example=_BANDS_EXAMPLE
+            ),
+        )
         return None
     found: dict[int, str] = {}
     before = len(problems)
     for name, values in raw.items():
         if name not in BAND_NAMES:
-            problems.add("bands", _("{label}, key 'bands': {found} is not a band. Allowed: {allowed}.").format(
-                label=label, found=_describe(name), allowed=", ".join(BAND_NAMES)))
+            problems.add(
+                "bands",
+                _("{label}, key 'bands': {found} is not a band. Allowed: {allowed}.").format(
+                    label=label, found=_describe(name), allowed=", ".join(BAND_NAMES)
+                ),
+            )
             continue
         values = values if isinstance(values, list) else [values]
         for value in values:
             if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-                problems.add("bands", _("{label}, key 'bands': {band} lists {found}, which is not a value of the scale "
-                                  "(a whole number from 1 to 5).").format(label=label, band=name, found=_describe(value)))
+                problems.add(
+                    "bands",
+                    _(
+                        "{label}, key 'bands': {band} lists {found}, which is not a value of the scale "
+                        "(a whole number from 1 to 5)."
+                    ).format(label=label, band=name, found=_describe(value)),
+                )
             elif value in found:
-                problems.add("bands", _("{label}, key 'bands': {value} is in both {first} and {second}; give each value one "
-                                  "band.").format(label=label, value=value, first=found[value], second=name))
+                problems.add(
+                    "bands",
+                    _("{label}, key 'bands': {value} is in both {first} and {second}; give each value one band.").format(
+                        label=label, value=value, first=found[value], second=name
+                    ),
+                )
             else:
                 found[value] = name
     if len(problems) > before:
         return None
     missing = [str(v) for v in range(1, 6) if v not in found]
     if missing:
-        problems.add("bands", _("{label}, key 'bands': no band for {values}; every value from 1 to 5 needs exactly one, "
-                          "such as {example}.").format(label=label, values=", ".join(missing), example=_BANDS_EXAMPLE))
+        problems.add(
+            "bands",
+            _("{label}, key 'bands': no band for {values}; every value from 1 to 5 needs exactly one, such as {example}.").format(
+                label=label, values=", ".join(missing), example=_BANDS_EXAMPLE
+            ),
+        )
         return None
     bands = tuple(found[v] for v in range(1, 6))
     rank = {name: n for n, name in enumerate(BAND_NAMES)}
     for value in range(2, 6):
         if rank[bands[value - 1]] < rank[bands[value - 2]]:
-            problems.add("bands", _("{label}, key 'bands': {value} is {band} but {lower} is {lower_band}; the bands run from "
-                              "red at 1 (low) towards green at 5 (high). Phrase the question and its labels so that 5 "
-                              "is the good end.").format(label=label, value=value, band=bands[value - 1], lower=value - 1,
-                                                          lower_band=bands[value - 2]))
+            problems.add(
+                "bands",
+                _(
+                    "{label}, key 'bands': {value} is {band} but {lower} is {lower_band}; the bands run from "
+                    "red at 1 (low) towards green at 5 (high). Phrase the question and its labels so that 5 "
+                    "is the good end."
+                ).format(label=label, value=value, band=bands[value - 1], lower=value - 1, lower_band=bands[value - 2]),
+            )
             return None
     return bands
 
 
 def _parse_options(raw: Any, label: str, problems: _Problems) -> tuple[Option, ...]:
     if not isinstance(raw, list) or len(raw) < 2:
-        problems.add("options", _("{label}, key 'options': a choice item needs at least two options like "
-                          "{{ id = \"weekly\", label = \"Weekly\" }}.").format(label=label))
+        problems.add(
+            "options",
+            _(
+                '{label}, key \'options\': a choice item needs at least two options like {{ id = "weekly", label = "Weekly" }}.'
+            ).format(label=label),
+        )
         return ()
     options: list[Option] = []
     ids: set[str] = set()
     for n, entry in enumerate(raw, start=1):
         if not isinstance(entry, dict) or not {"id", "label"} <= set(entry) <= {"id", "label", "band"}:
-            problems.add("options", _("{label}, key 'options': option {n} must be a table with 'id' and 'label', and "
-                                      "optionally 'band'.").format(label=label, n=n))
+            problems.add(
+                "options",
+                _("{label}, key 'options': option {n} must be a table with 'id' and 'label', and optionally 'band'.").format(
+                    label=label, n=n
+                ),
+            )
             continue
         if not is_safe_id(entry["id"]):
-            problems.add("options", _("{label}, key 'options': option {n} id {found} is not a safe id (lowercase letters, digits, dashes).").format(
-                label=label, n=n, found=_describe(entry["id"])))
+            problems.add(
+                "options",
+                _("{label}, key 'options': option {n} id {found} is not a safe id (lowercase letters, digits, dashes).").format(
+                    label=label, n=n, found=_describe(entry["id"])
+                ),
+            )
             continue
         if not isinstance(entry["label"], str) or not entry["label"].strip():
             problems.add("options", _("{label}, key 'options': option {n} needs a non-empty label.").format(label=label, n=n))
             continue
         if entry["id"] in ids:
-            problems.add("options", _("{label}, key 'options': option id {id} appears twice.").format(label=label, id=repr(entry["id"])))
+            problems.add(
+                "options", _("{label}, key 'options': option id {id} appears twice.").format(label=label, id=repr(entry["id"]))
+            )
             continue
         band = entry.get("band")
         if band is not None and band not in BAND_NAMES:
-            problems.add("options", _("{label}, key 'options': option {id} has band {found}. Allowed: {allowed}.").format(
-                label=label, id=repr(entry["id"]), found=_describe(band), allowed=", ".join(BAND_NAMES)))
+            problems.add(
+                "options",
+                _("{label}, key 'options': option {id} has band {found}. Allowed: {allowed}.").format(
+                    label=label, id=repr(entry["id"]), found=_describe(band), allowed=", ".join(BAND_NAMES)
+                ),
+            )
             continue
         ids.add(entry["id"])
         options.append(Option(entry["id"], clean_text(entry["label"]).strip(), band))
     return tuple(options)
 
 
-def _parse_values(raw: Mapping[str, Any], key: str, allowed: tuple | None, kind: Kind, label: str, problems: _Problems) -> list[AnswerValue]:
+def _parse_values(
+    raw: Mapping[str, Any], key: str, allowed: tuple | None, kind: Kind, label: str, problems: _Problems
+) -> list[AnswerValue]:
     if key not in raw:
         return []
     values = raw[key]
     if allowed is None:
-        problems.add(key, _("{label}, key '{key}': {kind} items cannot demand a note or action by answer; remove '{key}'.").format(
-            label=label, key=key, kind=kind.value))
+        problems.add(
+            key,
+            _("{label}, key '{key}': {kind} items cannot demand a note or action by answer; remove '{key}'.").format(
+                label=label, key=key, kind=kind.value
+            ),
+        )
         return []
     if not isinstance(values, list):
         values = [values]
@@ -965,43 +1151,67 @@ def _parse_values(raw: Mapping[str, Any], key: str, allowed: tuple | None, kind:
     known = frozenset(allowed)
     for value in values:
         if not _is_one_of(value, known):
-            problems.add(key, _("{label}, key '{key}': {found} is not an answer of this {kind} item. Allowed: {allowed}.").format(
-                label=label, key=key, found=_describe(value), kind=kind.value, allowed=_listing(allowed)))
+            problems.add(
+                key,
+                _("{label}, key '{key}': {found} is not an answer of this {kind} item. Allowed: {allowed}.").format(
+                    label=label, key=key, found=_describe(value), kind=kind.value, allowed=_listing(allowed)
+                ),
+            )
         else:
             good.append(value)
     return good
 
 
-def _parse_condition(raw: Any, label: str, seen: Mapping[str, Item], problems: _Problems, ids: set[str], own_id: str) -> Condition | None:
+def _parse_condition(
+    raw: Any, label: str, seen: Mapping[str, Item], problems: _Problems, ids: set[str], own_id: str
+) -> Condition | None:
     if raw is None:
         return None
     if not isinstance(raw, dict) or set(raw) != {"item", "equals"}:
-        problems.add("when", _("{label}, key 'when': must be a table with exactly 'item' and 'equals', "
-                          "e.g. {{ item = \"own-design\", equals = \"yes\" }}.").format(label=label))
+        problems.add(
+            "when",
+            _(
+                "{label}, key 'when': must be a table with exactly 'item' and 'equals', "
+                'e.g. {{ item = "own-design", equals = "yes" }}.'
+            ).format(label=label),
+        )
         return None
     target_id = raw["item"]
     target = seen.get(target_id) if isinstance(target_id, str) else None
     if target is None and isinstance(target_id, str) and target_id in ids and target_id != own_id:
         return None  # an earlier item with problems of its own, already reported
     if target is None:
-        problems.add("when",
-            _("{label}, key 'when': item {found} is not an earlier item of this checklist. "
-              "A condition may only point at an item above it (this also rules out circular conditions).").format(
-                label=label, found=_describe(target_id))
+        problems.add(
+            "when",
+            _(
+                "{label}, key 'when': item {found} is not an earlier item of this checklist. "
+                "A condition may only point at an item above it (this also rules out circular conditions)."
+            ).format(label=label, found=_describe(target_id)),
         )
         return None
     allowed = target.allowed_values()
     if allowed is None:
-        problems.add("when", _("{label}, key 'when': item {item} is a {kind} item; conditions can only test traffic-light, scale or "
-                          "choice items.").format(label=label, item=repr(target_id), kind=target.kind.value))
+        problems.add(
+            "when",
+            _(
+                "{label}, key 'when': item {item} is a {kind} item; conditions can only test traffic-light, scale or "
+                "choice items."
+            ).format(label=label, item=repr(target_id), kind=target.kind.value),
+        )
         return None
     equals = raw["equals"] if isinstance(raw["equals"], list) else [raw["equals"]]
     known = frozenset(allowed)
     bad = [v for v in equals if not _is_one_of(v, known)]
     if bad or not equals:
-        problems.add("when", _("{label}, key 'when': {found} is not an answer of item {item}. Allowed: {allowed}.").format(
-            label=label, found=_listing([_describe(v) for v in bad]) or _("an empty list"), item=repr(target_id),
-            allowed=_listing(allowed)))
+        problems.add(
+            "when",
+            _("{label}, key 'when': {found} is not an answer of item {item}. Allowed: {allowed}.").format(
+                label=label,
+                found=_listing([_describe(v) for v in bad]) or _("an empty list"),
+                item=repr(target_id),
+                allowed=_listing(allowed),
+            ),
+        )
         return None
     return Condition(target_id, tuple(equals))
 
@@ -1059,7 +1269,7 @@ class _KeyLines:
                     self.items.append({"": number})
                     table = "items"
                 elif name.startswith("items.") and self.items and not header.group(1):
-                    self.items[-1].setdefault(name[len("items."):].split(".")[0].strip(), number)
+                    self.items[-1].setdefault(name[len("items.") :].split(".")[0].strip(), number)
                     table = "item-table"
                 else:
                     self.top.setdefault(name.split(".")[0].strip(), number)

@@ -26,8 +26,7 @@ CONFIG_PATH = ".kundencheck/config.toml"
 DEFAULT_CADENCE_DAYS = 14
 #: The rules of ``kundencheck check`` (docs/gate.md), in the order they are reported, and what
 #: the ``[check]`` table may make of each: an error fails the check, a warning is only reported.
-CHECK_RULES = ("due", "key_signal_low", "red_streak", "decline", "red_without_action", "overdue_action",
-               "disagreement")
+CHECK_RULES = ("due", "key_signal_low", "red_streak", "decline", "red_without_action", "overdue_action", "disagreement")
 CHECK_LEVELS = ("error", "warning", "off")
 #: How many entries the [tone] table's word lists may have, and how long each may be.
 TONE_MAX_ENTRIES = 500
@@ -117,8 +116,14 @@ def read_settings_file(path: Path, error_type: type, what: str, within: Path | N
     ``what`` is an English text marked with ``N_()`` (translated where it is shown);
     ``within``: the work tree a repository's file must lie in (see read_file_bytes)."""
     shown = str(path)
-    raw = read_file_bytes(path, error_type, what=what, limit=MAX_FILE_BYTES, within=within,
-                          hint=N_("It holds a few settings; check that this is the right file."))
+    raw = read_file_bytes(
+        path,
+        error_type,
+        what=what,
+        limit=MAX_FILE_BYTES,
+        within=within,
+        hint=N_("It holds a few settings; check that this is the right file."),
+    )
     data = parse_toml_bytes(raw, shown, error_type)
     return data, shown, raw.decode("utf-8", "replace")
 
@@ -140,13 +145,13 @@ def key_line(text: str, key: str) -> int | None:
         for number, line in enumerate(text.splitlines(), start=1):
             found = header.match(line)
             if found:
-                table = [p.strip().strip('"\'') for p in found.group(1).split(".")]
+                table = [p.strip().strip("\"'") for p in found.group(1).split(".")]
                 if table == candidate:
                     return number
                 continue
             assigned = re.match(r"^\s*([A-Za-z0-9_\-.\"' ]+?)\s*=", line)
             if assigned:
-                name = [p.strip().strip('"\'') for p in assigned.group(1).split(".")]
+                name = [p.strip().strip("\"'") for p in assigned.group(1).split(".")]
                 if table + name == candidate:
                     return number
     return None
@@ -178,11 +183,13 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
             setattr(config, key, data[key])
     if "language" in data:
         if data["language"] not in ("de", "en"):
-            raise fail("language", _("{value} is not supported. Allowed: \"de\", \"en\".").format(value=describe_value(data["language"])))
+            raise fail(
+                "language", _('{value} is not supported. Allowed: "de", "en".').format(value=describe_value(data["language"]))
+            )
         config.language = data["language"]
     if "phase" in data:
         if not is_safe_id(data["phase"]):
-            raise fail("phase", _("must be a phase id such as \"build\" (lowercase letters, digits, dashes)."))
+            raise fail("phase", _('must be a phase id such as "build" (lowercase letters, digits, dashes).'))
         config.phase = data["phase"]
     if "cadence_days" in data:
         value = data["cadence_days"]
@@ -194,7 +201,7 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
         bad = [k for k, v in mapping.items() if not (is_safe_id(k) and is_safe_id(v))] if isinstance(mapping, dict) else []
         raise fail(
             "checklists",
-            _("must be a table of phase = \"checklist-id\" pairs, both safe ids (lowercase letters, digits, dashes)."),
+            _('must be a table of phase = "checklist-id" pairs, both safe ids (lowercase letters, digits, dashes).'),
             line_key=f"checklists.{bad[0]}" if bad and isinstance(bad[0], str) else None,
         )
     config.checklists = dict(mapping)
@@ -207,7 +214,7 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
     if "branch" in storage:
         branch = storage["branch"]
         if not isinstance(branch, str):
-            raise fail("storage.branch", _("must be a branch name such as \"kundencheck\"."))
+            raise fail("storage.branch", _('must be a branch name such as "kundencheck".'))
         problem = branch_problem(branch)
         if problem:
             raise fail("storage.branch", problem)
@@ -219,7 +226,7 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
             setattr(config, attr, storage[key])
     check = data.get("check", {})
     if not isinstance(check, dict):
-        raise fail("check", _("must be a table ([check]) of rule = \"error\", \"warning\" or \"off\"."))
+        raise fail("check", _('must be a table ([check]) of rule = "error", "warning" or "off".'))
     for key, value in check.items():
         if key not in CHECK_RULES:
             raise fail(f"check.{key}", _("unknown rule. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(CHECK_RULES))))
@@ -230,24 +237,34 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
             example = ", ".join(f"{name} = {spec[0]}" for name, spec in params.items())
             for name in value:
                 if name != "level" and name not in params:
-                    raise fail(f"check.{key}", _("unknown parameter {name}. Allowed: level, {allowed}; for example "
-                                                 "{key} = {{ level = \"error\", {example} }}.").format(
-                        name=repr(name), allowed=", ".join(params), key=key, example=example))
+                    raise fail(
+                        f"check.{key}",
+                        _(
+                            "unknown parameter {name}. Allowed: level, {allowed}; for example "
+                            '{key} = {{ level = "error", {example} }}.'
+                        ).format(name=repr(name), allowed=", ".join(params), key=key, example=example),
+                    )
             level = value.get("level", "error")
             for name, (_default, low, high) in params.items():
                 if name in value:
                     number = value[name]
                     if isinstance(number, bool) or not isinstance(number, int) or not low <= number <= high:
-                        raise fail(f"check.{key}", _("{name} must be a whole number from {low} to {high}.").format(
-                            name=name, low=low, high=high))
+                        raise fail(
+                            f"check.{key}",
+                            _("{name} must be a whole number from {low} to {high}.").format(name=name, low=low, high=high),
+                        )
                     config.check_parameters[key][name] = number
         else:
             level = value
         if level not in CHECK_LEVELS:
             if params:
                 example = ", ".join(f"{name} = {spec[0]}" for name, spec in params.items())
-                raise fail(f"check.{key}", _('must be "error", "warning" or "off", or a table like '
-                                             '{{ level = "error", {example} }}.').format(example=example))
+                raise fail(
+                    f"check.{key}",
+                    _('must be "error", "warning" or "off", or a table like {{ level = "error", {example} }}.').format(
+                        example=example
+                    ),
+                )
             raise fail(f"check.{key}", _('must be "error", "warning" or "off".'))
         config.check[key] = level
     config.tone = _tone_from_dict(data.get("tone", {}), fail)
@@ -271,15 +288,20 @@ def _tone_from_dict(tone: Any, fail) -> ToneConfig:
         if not isinstance(entries, list):
             raise fail(f"tone.{key}", _('must be a list of words or phrases, e.g. ["stubborn", "they never listen"].'))
         if len(entries) > TONE_MAX_ENTRIES:
-            raise fail(f"tone.{key}", _("has {n} entries; at most {limit} are allowed.").format(
-                n=len(entries), limit=TONE_MAX_ENTRIES))
+            raise fail(
+                f"tone.{key}", _("has {n} entries; at most {limit} are allowed.").format(n=len(entries), limit=TONE_MAX_ENTRIES)
+            )
         for n, entry in enumerate(entries, start=1):
             if not isinstance(entry, str) or not entry.strip().rstrip("*").strip():
-                raise fail(f"tone.{key}", _("entry {n} must be a word or phrase in quotes (found {found}).").format(
-                    n=n, found=describe_value(entry)))
+                raise fail(
+                    f"tone.{key}",
+                    _("entry {n} must be a word or phrase in quotes (found {found}).").format(n=n, found=describe_value(entry)),
+                )
             if len(entry) > TONE_MAX_LENGTH or "\n" in entry:
-                raise fail(f"tone.{key}", _("entry {n} must be one line of at most {limit} characters.").format(
-                    n=n, limit=TONE_MAX_LENGTH))
+                raise fail(
+                    f"tone.{key}",
+                    _("entry {n} must be one line of at most {limit} characters.").format(n=n, limit=TONE_MAX_LENGTH),
+                )
         lists[key] = tuple(entry.strip() for entry in entries)
     return ToneConfig(enabled=enabled, words=lists["words"], ignore=lists["ignore"])
 
@@ -295,20 +317,24 @@ def branch_problem(name: str, remotes: Iterable[str] = ()) -> str | None:
     remotes, which only the store knows."""
     problem = _branch_rule(name)
     if problem is not None:
-        return _("{name} is not a branch name git accepts: {reason}. Use a plain name such as \"kundencheck\" "
-                 "(`git check-ref-format --branch NAME` says what git makes of a name).").format(
-            name=describe_value(name), reason=problem)
+        return _(
+            '{name} is not a branch name git accepts: {reason}. Use a plain name such as "kundencheck" '
+            "(`git check-ref-format --branch NAME` says what git makes of a name)."
+        ).format(name=describe_value(name), reason=problem)
     if name in ("HEAD", "@"):
-        return _("{name} is what git calls the checked-out commit, not a branch. Use a plain name such as "
-                 "\"kundencheck\".").format(name=repr(name))
+        return _('{name} is what git calls the checked-out commit, not a branch. Use a plain name such as "kundencheck".').format(
+            name=repr(name)
+        )
     if name.startswith("refs/"):
-        return _("{name} is a full ref name; give the branch's own name, without refs/heads/ (e.g. \"kundencheck\").").format(
-            name=describe_value(name))
+        return _('{name} is a full ref name; give the branch\'s own name, without refs/heads/ (e.g. "kundencheck").').format(
+            name=describe_value(name)
+        )
     for remote in sorted(remotes):
         if name == remote or name.startswith(remote + "/"):
-            return _("{name} would shadow the branches of the remote {remote} (git would read {name} as one of "
-                     "them). Use a name that does not start with a remote's name, such as \"kundencheck\".").format(
-                name=describe_value(name), remote=repr(remote))
+            return _(
+                "{name} would shadow the branches of the remote {remote} (git would read {name} as one of "
+                'them). Use a name that does not start with a remote\'s name, such as "kundencheck".'
+            ).format(name=describe_value(name), remote=repr(remote))
     return None
 
 
@@ -326,7 +352,8 @@ def _branch_rule(name: str) -> str | None:
     bad = sorted({c for c in name if c < " " or c in _REF_FORBIDDEN})
     if bad:
         return _("it contains {characters}, which git does not allow in branch names").format(
-            characters=", ".join(repr(c) for c in bad))
+            characters=", ".join(repr(c) for c in bad)
+        )
     if ".." in name:
         return _("it contains two dots in a row")
     if "@{" in name:

@@ -117,8 +117,7 @@ def resolve(runs: Iterable[Run]) -> Resolved:
         else:
             children.setdefault(target.id, []).append(run)
     stray_ids = {s.run for s in strays}
-    result = Resolved(runs=[], strays=strays,
-                      corrected_by={target: [c.id for c in found] for target, found in children.items()})
+    result = Resolved(runs=[], strays=strays, corrected_by={target: [c.id for c in found] for target, found in children.items()})
     placed: set[str] = set()
     for run in ordered:
         is_root = not run.corrects or run.id in stray_ids
@@ -131,13 +130,19 @@ def resolve(runs: Iterable[Run]) -> Resolved:
             continue
         path = _path(run, children)
         latest = path[-1]
-        effective = replace(latest, author=run.author, sprint=run.sprint, finished=_when(run), corrects="",
-                            correction_note="")
+        effective = replace(latest, author=run.author, sprint=run.sprint, finished=_when(run), corrects="", correction_note="")
         result.runs.append(effective)
         result.corrections[latest.id] = Correction(
-            run=latest.id, original=run.id, chain=tuple(r.id for r in path), author=latest.author,
-            when=_when(latest), note=latest.correction_note, path=latest.path, original_author=run.author,
-            changed=changed_items(run, latest))
+            run=latest.id,
+            original=run.id,
+            chain=tuple(r.id for r in path),
+            author=latest.author,
+            when=_when(latest),
+            note=latest.correction_note,
+            path=latest.path,
+            original_author=run.author,
+            changed=changed_items(run, latest),
+        )
         for member in chain:
             if member.id != latest.id:
                 result.aliases[member.id] = latest.id
@@ -151,6 +156,7 @@ def resolve(runs: Iterable[Run]) -> Resolved:
 
 def changed_items(before: Run, after: Run) -> frozenset[str]:
     """The items whose answer, note or action differ between two runs."""
+
     def answers(run: Run) -> dict[str, tuple]:
         return {a.item: (a.value, a.note.strip(), a.action) for a in run.answers if a.value not in (None, "")}
 
@@ -207,8 +213,9 @@ def latest_of(run_id: str, resolved: Resolved) -> str:
     return resolved.aliases.get(run_id, run_id)
 
 
-def find_run_to_amend(runs: Iterable[Run], ref: str | None, *, phase: str, author_key: str,
-                      expected_phase: str | None = None) -> Run | AmendRefusal:
+def find_run_to_amend(
+    runs: Iterable[Run], ref: str | None, *, phase: str, author_key: str, expected_phase: str | None = None
+) -> Run | AmendRefusal:
     """The run ``kundencheck amend [RUN]`` corrects, or why there is none.
 
     ``ref`` is a run id or a unique beginning of one; without it, the latest run by
@@ -241,8 +248,9 @@ def find_run_to_amend(runs: Iterable[Run], ref: str | None, *, phase: str, autho
             return AmendRefusal("ambiguous", ref=ref, runs=tuple(r.id for r in found))
         target = found[0]
     if target.id in resolved.corrected_by or target.id in resolved.aliases:
-        return AmendRefusal("corrected", ref=target.id, runs=(latest_of(target.id, resolved),),
-                            phase=target.phase, sprint=target.sprint)
+        return AmendRefusal(
+            "corrected", ref=target.id, runs=(latest_of(target.id, resolved),), phase=target.phase, sprint=target.sprint
+        )
     if expected_phase is not None and expected_phase != target.phase:
         return AmendRefusal("other-phase", ref=target.id, phase=target.phase, other_phase=expected_phase)
     return target

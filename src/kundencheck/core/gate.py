@@ -186,16 +186,31 @@ def rule_parameters(parameters: Mapping[str, Mapping[str, int]] | None = None) -
     return judged
 
 
-def not_started(today: dt.date, current_phase: str = "build", levels: Mapping[str, str] | None = None,
-                note: str = "") -> GateResult:
+def not_started(
+    today: dt.date, current_phase: str = "build", levels: Mapping[str, str] | None = None, note: str = ""
+) -> GateResult:
     """The result for a repository without ``.kundencheck/``: passes, with a note."""
-    return GateResult(today=today, current_phase=current_phase, levels=rule_levels(levels), started=False,
-                      notes=[note or _("No .kundencheck/ folder here: this repository does not use kundencheck yet, "
-                                       "so there is nothing to check. Start with `kundencheck init`.")])
+    return GateResult(
+        today=today,
+        current_phase=current_phase,
+        levels=rule_levels(levels),
+        started=False,
+        notes=[
+            note
+            or _(
+                "No .kundencheck/ folder here: this repository does not use kundencheck yet, "
+                "so there is nothing to check. Start with `kundencheck init`."
+            )
+        ],
+    )
 
 
-def phase_findings(summary: HistorySummary, phase: str, levels: Mapping[str, str] | None = None,
-                   parameters: Mapping[str, Mapping[str, int]] | None = None) -> list[Finding]:
+def phase_findings(
+    summary: HistorySummary,
+    phase: str,
+    levels: Mapping[str, str] | None = None,
+    parameters: Mapping[str, Mapping[str, int]] | None = None,
+) -> list[Finding]:
     """What the rules find for ``phase`` judged as the current phase, in rule order: its due
     check, the health of its current sprint, and its overdue actions. ``kundencheck check``,
     ``status`` and the home screen all take their findings from here."""
@@ -209,8 +224,12 @@ def phase_findings(summary: HistorySummary, phase: str, levels: Mapping[str, str
     return found
 
 
-def evaluate(summary: HistorySummary, levels: Mapping[str, str] | None = None,
-             problems: Iterable[str] = (), parameters: Mapping[str, Mapping[str, int]] | None = None) -> GateResult:
+def evaluate(
+    summary: HistorySummary,
+    levels: Mapping[str, str] | None = None,
+    problems: Iterable[str] = (),
+    parameters: Mapping[str, Mapping[str, int]] | None = None,
+) -> GateResult:
     """Judge ``summary`` (as of its ``today``) by the rules at ``levels`` (rule -> level;
     missing rules are errors) with ``parameters`` (rule -> parameter -> value; missing ones
     take their defaults): the current phase's findings (:func:`phase_findings`) and the overdue
@@ -220,27 +239,34 @@ def evaluate(summary: HistorySummary, levels: Mapping[str, str] | None = None,
     result = GateResult(today=summary.today, current_phase=summary.current_phase, levels=judged)
     result.findings = phase_findings(summary, summary.current_phase, judged, parameters)
     if judged["overdue_action"] != "off":
-        result.findings += [f for f in _overdue_actions(summary, None, judged["overdue_action"])
-                            if f.phase != summary.current_phase]
+        result.findings += [
+            f for f in _overdue_actions(summary, None, judged["overdue_action"]) if f.phase != summary.current_phase
+        ]
         order = {rule: n for n, rule in enumerate(CHECK_RULES)}
         result.findings.sort(key=lambda f: order[f.rule])  # stable: within a rule, as found
-        result.more = [("overdue_action", group.phase, group.more)
-                       for group in threads_to_show(summary.overdue_actions()) if group.more]
+        result.more = [
+            ("overdue_action", group.phase, group.more) for group in threads_to_show(summary.overdue_actions()) if group.more
+        ]
     result.notes.extend(_("Left out, could not be read: {problem}").format(problem=one_line(p, 300)) for p in problems)
     result.notes.extend(future_run_note(run) for run in summary.future_runs)
     return result
 
 
-def verdicts(summary: HistorySummary, levels: Mapping[str, str] | None = None,
-             parameters: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, GateResult]:
+def verdicts(
+    summary: HistorySummary, levels: Mapping[str, str] | None = None, parameters: Mapping[str, Mapping[str, int]] | None = None
+) -> dict[str, GateResult]:
     """Every phase of ``summary`` judged as if it were the current one (:func:`phase_findings`):
     the verdict ``status`` and the home screen show per phase. The current phase's verdict
     holds the same findings as ``kundencheck check`` less other phases' overdue actions."""
     judged = rule_levels(levels)
     found: dict[str, GateResult] = {}
     for status in summary.phases:
-        result = GateResult(today=summary.today, current_phase=status.phase, levels=judged,
-                            findings=phase_findings(summary, status.phase, judged, parameters))
+        result = GateResult(
+            today=summary.today,
+            current_phase=status.phase,
+            levels=judged,
+            findings=phase_findings(summary, status.phase, judged, parameters),
+        )
         hidden = sum(1 for f in result.findings if not f.shown)  # the overdue actions past the first few
         if hidden:
             result.more = [("overdue_action", status.phase, hidden)]
@@ -257,18 +283,35 @@ def _due(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
         return []
     due = status.due
     if due.last_checked is None:
-        message = _("The {phase} check has never been done in this repository. "
-                    "Answer it with `kundencheck run {phase}` and commit the answers.").format(phase=phase)
+        message = _(
+            "The {phase} check has never been done in this repository. "
+            "Answer it with `kundencheck run {phase}` and commit the answers."
+        ).format(phase=phase)
     else:
-        message = _("The {phase} check is due: it was last done on {last}, {days} days ago, and is due every "
-                    "{cadence} days (since {due}). Answer it with `kundencheck run {phase}`.").format(
-            phase=phase, last=due.last_checked.isoformat(), days=due.days_since, cadence=due.cadence_days,
-            due=due.due_on.isoformat() if due.due_on else "?")
+        message = _(
+            "The {phase} check is due: it was last done on {last}, {days} days ago, and is due every "
+            "{cadence} days (since {due}). Answer it with `kundencheck run {phase}`."
+        ).format(
+            phase=phase,
+            last=due.last_checked.isoformat(),
+            days=due.days_since,
+            cadence=due.cadence_days,
+            due=due.due_on.isoformat() if due.due_on else "?",
+        )
     last = status.last_run
     # The annotation points at the config (where cadence_days is set): it is in every checkout.
-    return [Finding("due", level, message, phase, run=last.id if last else None, file=CONFIG_PATH,
-                    details={"never_checked": due.last_checked is None, **due_dict(due)},
-                    since=due.due_on if due.last_checked is not None else None)]
+    return [
+        Finding(
+            "due",
+            level,
+            message,
+            phase,
+            run=last.id if last else None,
+            file=CONFIG_PATH,
+            details={"never_checked": due.last_checked is None, **due_dict(due)},
+            since=due.due_on if due.last_checked is not None else None,
+        )
+    ]
 
 
 def _current_picture(summary: HistorySummary, phase: str) -> SprintPicture | None:
@@ -294,19 +337,25 @@ def _file_of(summary: HistorySummary, run_id: str | None) -> str | None:
 def _answers(picture: SprintPicture, item: ItemPicture, summary: HistorySummary, entries=None) -> list[dict[str, Any]]:
     checklist = summary.checklists.get(picture.checklist)
     return [
-        {"run": e.run, "author": clean_text(e.author),
-         "value": e.value.isoformat() if isinstance(e.value, dt.date) else (clean_text(e.value) if isinstance(e.value, str) else e.value),
-         "display": display_answer(e.value, item.kind, checklist, item.item, e.band), "band": e.band,
-         "note": clean_text(e.note).strip()}
+        {
+            "run": e.run,
+            "author": clean_text(e.author),
+            "value": e.value.isoformat()
+            if isinstance(e.value, dt.date)
+            else (clean_text(e.value) if isinstance(e.value, str) else e.value),
+            "display": display_answer(e.value, item.kind, checklist, item.item, e.band),
+            "band": e.band,
+            "note": clean_text(e.note).strip(),
+        }
         for e in (item.entries if entries is None else entries)
     ]
 
 
 def _who(entries, item: ItemPicture, summary: HistorySummary, picture: SprintPicture) -> str:
     checklist = summary.checklists.get(picture.checklist)
-    return ", ".join(f"{one_line(author_name(e.author), 40)} "
-                     f"{answer_text(e.value, item.kind, checklist, item.item, e.band)}"
-                     for e in entries)
+    return ", ".join(
+        f"{one_line(author_name(e.author), 40)} {answer_text(e.value, item.kind, checklist, item.item, e.band)}" for e in entries
+    )
 
 
 def _red_without_action(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
@@ -324,17 +373,31 @@ def _red_without_action(summary: HistorySummary, phase: str, level: str) -> list
         if (picture.checklist, item.item) in open_items:
             continue
         sprint = one_line(picture.sprint, 40)
-        message = _("{phase}/{item}: answered red in sprint {sprint} ({who}) and no action is open for it. Record one "
-                    "(what, who, by when) by answering again with `kundencheck run {phase}`; if your checklist does not "
-                    "ask for an action on this item, add action_when to it.").format(
-            phase=picture.phase, item=item.item, sprint=sprint, who=_who(reds, item, summary, picture))
+        message = _(
+            "{phase}/{item}: answered red in sprint {sprint} ({who}) and no action is open for it. Record one "
+            "(what, who, by when) by answering again with `kundencheck run {phase}`; if your checklist does not "
+            "ask for an action on this item, add action_when to it."
+        ).format(phase=picture.phase, item=item.item, sprint=sprint, who=_who(reds, item, summary, picture))
         latest = reds[-1].run
-        found.append(Finding("red_without_action", level, message, picture.phase, item=item.item, run=latest,
-                             file=_file_of(summary, latest),
-                             details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
-                                      "question": question_of(summary.checklists, picture.checklist, item.item),
-                                      "answers": _answers(picture, item, summary, reds)},
-                             since=picture.start.date(), since_sprint=picture.sprint))
+        found.append(
+            Finding(
+                "red_without_action",
+                level,
+                message,
+                picture.phase,
+                item=item.item,
+                run=latest,
+                file=_file_of(summary, latest),
+                details={
+                    "checklist": picture.checklist,
+                    "sprint": clean_text(picture.sprint),
+                    "question": question_of(summary.checklists, picture.checklist, item.item),
+                    "answers": _answers(picture, item, summary, reds),
+                },
+                since=picture.start.date(),
+                since_sprint=picture.sprint,
+            )
+        )
     return found
 
 
@@ -350,23 +413,41 @@ def _overdue_actions(summary: HistorySummary, phase: str | None, level: str) -> 
     for group in threads_to_show(late):
         shown = set(map(id, group.shown))
         for action in group.threads:
-            found.append(Finding("overdue_action", level, _overdue_message(action, today), action.phase,
-                                 item=action.item, run=action.latest.run, file=files.get(action.latest.run),
-                                 details={"action": action_dict(action, today, summary.checklists)},
-                                 shown=id(action) in shown,
-                                 since=action.due + dt.timedelta(days=1) if action.due else None))
+            found.append(
+                Finding(
+                    "overdue_action",
+                    level,
+                    _overdue_message(action, today),
+                    action.phase,
+                    item=action.item,
+                    run=action.latest.run,
+                    file=files.get(action.latest.run),
+                    details={"action": action_dict(action, today, summary.checklists)},
+                    shown=id(action) in shown,
+                    since=action.due + dt.timedelta(days=1) if action.due else None,
+                )
+            )
     return found
 
 
 def _overdue_message(action: ActionThread, today: dt.date) -> str:
     due = action.due.isoformat() if action.due else "?"
     owner = one_line(action.owner, 40) or _("no owner")
-    return _("{phase}/{item}: the action {id} \"{what}\" ({owner}, due {due}) is overdue by {days} days; raised on "
-             "{raised} by {who}. Close it (done, or dropped with a note) in the next `kundencheck run {phase}`, or give "
-             "it a new date with a new action on the item.").format(
-        phase=action.phase, item=action.item, id=action.id, what=one_line(action.what, 120), owner=owner, due=due,
-        days=action.days_overdue(today), raised=action.latest.raised.date().isoformat(),
-        who=one_line(author_name(action.latest.author), 40))
+    return _(
+        '{phase}/{item}: the action {id} "{what}" ({owner}, due {due}) is overdue by {days} days; raised on '
+        "{raised} by {who}. Close it (done, or dropped with a note) in the next `kundencheck run {phase}`, or give "
+        "it a new date with a new action on the item."
+    ).format(
+        phase=action.phase,
+        item=action.item,
+        id=action.id,
+        what=one_line(action.what, 120),
+        owner=owner,
+        due=due,
+        days=action.days_overdue(today),
+        raised=action.latest.raised.date().isoformat(),
+        who=one_line(author_name(action.latest.author), 40),
+    )
 
 
 def _disagreements(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
@@ -376,16 +457,31 @@ def _disagreements(summary: HistorySummary, phase: str, level: str) -> list[Find
     found: list[Finding] = []
     for item in picture.disagreements():
         sprint = one_line(picture.sprint, 40)
-        message = _("{phase}/{item}: the team disagrees in sprint {sprint} ({who}). Talk it through; whoever changes "
-                    "their mind answers again with `kundencheck run {phase}` (their later run replaces the earlier one).").format(
-            phase=picture.phase, item=item.item, sprint=sprint, who=_who(item.entries, item, summary, picture))
+        message = _(
+            "{phase}/{item}: the team disagrees in sprint {sprint} ({who}). Talk it through; whoever changes "
+            "their mind answers again with `kundencheck run {phase}` (their later run replaces the earlier one)."
+        ).format(phase=picture.phase, item=item.item, sprint=sprint, who=_who(item.entries, item, summary, picture))
         latest = item.entries[-1].run if item.entries else None
-        found.append(Finding("disagreement", level, message, picture.phase, item=item.item, run=latest,
-                             file=_file_of(summary, latest),
-                             details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
-                                      "question": question_of(summary.checklists, picture.checklist, item.item),
-                                      "spread": item.spread, "answers": _answers(picture, item, summary)},
-                             since=picture.start.date(), since_sprint=picture.sprint))
+        found.append(
+            Finding(
+                "disagreement",
+                level,
+                message,
+                picture.phase,
+                item=item.item,
+                run=latest,
+                file=_file_of(summary, latest),
+                details={
+                    "checklist": picture.checklist,
+                    "sprint": clean_text(picture.sprint),
+                    "question": question_of(summary.checklists, picture.checklist, item.item),
+                    "spread": item.spread,
+                    "answers": _answers(picture, item, summary),
+                },
+                since=picture.start.date(),
+                since_sprint=picture.sprint,
+            )
+        )
     return found
 
 
@@ -407,20 +503,37 @@ def _key_signal_low(summary: HistorySummary, phase: str, level: str) -> list[Fin
         reds = [e for e in item.entries if e.band == "red"]
         # The item's short title beside its id, when the checklist gives it one.
         title = item_of(checklist, item.item).title
-        named = (_("{phase}/{item} ({title})").format(phase=picture.phase, item=item.item, title=title) if title
-                 else f"{picture.phase}/{item.item}")
-        message = _("{named}, a key signal, is red in sprint {sprint}: {who}. Raise it in the team "
-                    "and with the client this sprint, face to face rather than by mail; the finding clears when the "
-                    "next sprint's answer is no longer red.").format(
-            named=named, sprint=one_line(picture.sprint, 40), who=_who(item.entries, item, summary, picture))
+        named = (
+            _("{phase}/{item} ({title})").format(phase=picture.phase, item=item.item, title=title)
+            if title
+            else f"{picture.phase}/{item.item}"
+        )
+        message = _(
+            "{named}, a key signal, is red in sprint {sprint}: {who}. Raise it in the team "
+            "and with the client this sprint, face to face rather than by mail; the finding clears when the "
+            "next sprint's answer is no longer red."
+        ).format(named=named, sprint=one_line(picture.sprint, 40), who=_who(item.entries, item, summary, picture))
         latest = reds[-1].run if reds else None
         start = _streak_start(summary, picture, item)
-        found.append(Finding("key_signal_low", level, message, picture.phase, item=item.item, run=latest,
-                             file=_file_of(summary, latest),
-                             details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
-                                      "question": question_of(summary.checklists, picture.checklist, item.item),
-                                      "answers": _answers(picture, item, summary)},
-                             since=start.start.date(), since_sprint=start.sprint))
+        found.append(
+            Finding(
+                "key_signal_low",
+                level,
+                message,
+                picture.phase,
+                item=item.item,
+                run=latest,
+                file=_file_of(summary, latest),
+                details={
+                    "checklist": picture.checklist,
+                    "sprint": clean_text(picture.sprint),
+                    "question": question_of(summary.checklists, picture.checklist, item.item),
+                    "answers": _answers(picture, item, summary),
+                },
+                since=start.start.date(),
+                since_sprint=start.sprint,
+            )
+        )
     return found
 
 
@@ -437,20 +550,44 @@ def _red_streak(summary: HistorySummary, phase: str, level: str, sprints: int = 
         actions = [a for a in summary.actions if a.checklist == picture.checklist and a.item == item.item]
         dropped = [a for a in actions if a.state is ActionState.DROPPED]
         done = [a for a in actions if a.state is ActionState.DONE]
-        message = _("{phase}/{item}: red for {n} sprints in a row (since sprint {since}; now {who}), with {dropped} of its "
-                    "actions dropped and {done} done. Closing or dropping an action does not clear a red answer: agree "
-                    "as a team what changes with the client, and answer again when it is no longer red.").format(
-            phase=picture.phase, item=item.item, n=item.streak, since=one_line(since, 40),
-            who=_who(item.entries, item, summary, picture), dropped=len(dropped), done=len(done))
+        message = _(
+            "{phase}/{item}: red for {n} sprints in a row (since sprint {since}; now {who}), with {dropped} of its "
+            "actions dropped and {done} done. Closing or dropping an action does not clear a red answer: agree "
+            "as a team what changes with the client, and answer again when it is no longer red."
+        ).format(
+            phase=picture.phase,
+            item=item.item,
+            n=item.streak,
+            since=one_line(since, 40),
+            who=_who(item.entries, item, summary, picture),
+            dropped=len(dropped),
+            done=len(done),
+        )
         latest = item.entries[-1].run if item.entries else None
-        found.append(Finding("red_streak", level, message, picture.phase, item=item.item, run=latest,
-                             file=_file_of(summary, latest),
-                             details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
-                                      "question": question_of(summary.checklists, picture.checklist, item.item),
-                                      "length": item.streak, "since": clean_text(since), "sprints": sprints,
-                                      "dropped_actions": len(dropped), "done_actions": len(done),
-                                      "answers": _answers(picture, item, summary)},
-                             since=start.start.date(), since_sprint=start.sprint))
+        found.append(
+            Finding(
+                "red_streak",
+                level,
+                message,
+                picture.phase,
+                item=item.item,
+                run=latest,
+                file=_file_of(summary, latest),
+                details={
+                    "checklist": picture.checklist,
+                    "sprint": clean_text(picture.sprint),
+                    "question": question_of(summary.checklists, picture.checklist, item.item),
+                    "length": item.streak,
+                    "since": clean_text(since),
+                    "sprints": sprints,
+                    "dropped_actions": len(dropped),
+                    "done_actions": len(done),
+                    "answers": _answers(picture, item, summary),
+                },
+                since=start.start.date(),
+                since_sprint=start.sprint,
+            )
+        )
     return found
 
 
@@ -467,21 +604,49 @@ def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) ->
     for change in worse:
         item = picture.items[change.item]
         earlier = before.items[change.item]
-        shown.append(f"{change.item} {_display(change.before, item, summary, before, earlier.band)} → "
-                     f"{_display(change.value, item, summary, picture, change.band)}")
-    message = _("{phase}: {n} items are worse in sprint {sprint} than in sprint {before}: {items}. Talk through with "
-                "the team what changed, and with the client what it needs from you now.").format(
-        phase=picture.phase, n=len(worse), sprint=one_line(picture.sprint, 40), before=one_line(before.sprint, 40),
-        items=", ".join(shown))
+        shown.append(
+            f"{change.item} {_display(change.before, item, summary, before, earlier.band)} → "
+            f"{_display(change.value, item, summary, picture, change.band)}"
+        )
+    message = _(
+        "{phase}: {n} items are worse in sprint {sprint} than in sprint {before}: {items}. Talk through with "
+        "the team what changed, and with the client what it needs from you now."
+    ).format(
+        phase=picture.phase,
+        n=len(worse),
+        sprint=one_line(picture.sprint, 40),
+        before=one_line(before.sprint, 40),
+        items=", ".join(shown),
+    )
     latest = picture.runs[-1].id
-    return [Finding("decline", level, message, picture.phase, run=latest, file=_file_of(summary, latest),
-                    details={"checklist": picture.checklist, "sprint": clean_text(picture.sprint),
-                             "before": clean_text(before.sprint), "items": items,
-                             "worse": [{"item": c.item,
-                                        "question": question_of(summary.checklists, picture.checklist, c.item),
-                                        "before": _json(c.before), "now": _json(c.value), "band": c.band}
-                                       for c in worse]},
-                    since=picture.start.date(), since_sprint=picture.sprint)]
+    return [
+        Finding(
+            "decline",
+            level,
+            message,
+            picture.phase,
+            run=latest,
+            file=_file_of(summary, latest),
+            details={
+                "checklist": picture.checklist,
+                "sprint": clean_text(picture.sprint),
+                "before": clean_text(before.sprint),
+                "items": items,
+                "worse": [
+                    {
+                        "item": c.item,
+                        "question": question_of(summary.checklists, picture.checklist, c.item),
+                        "before": _json(c.before),
+                        "now": _json(c.value),
+                        "band": c.band,
+                    }
+                    for c in worse
+                ],
+            },
+            since=picture.start.date(),
+            since_sprint=picture.sprint,
+        )
+    ]
 
 
 def _json(value):
@@ -506,17 +671,29 @@ _RULES = {
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
     """One finding as the JSON documents carry it (docs/gate.md, "Finding")."""
-    return {"rule": finding.rule, "level": finding.level, "title": finding.title, "message": finding.message,
-            "phase": finding.phase, "item": finding.item, "run": finding.run, "file": finding.file,
-            "since": finding.since.isoformat() if finding.since else None,
-            "since_sprint": clean_text(finding.since_sprint) if finding.since_sprint is not None else None,
-            "details": dict(finding.details)}
+    return {
+        "rule": finding.rule,
+        "level": finding.level,
+        "title": finding.title,
+        "message": finding.message,
+        "phase": finding.phase,
+        "item": finding.item,
+        "run": finding.run,
+        "file": finding.file,
+        "since": finding.since.isoformat() if finding.since else None,
+        "since_sprint": clean_text(finding.since_sprint) if finding.since_sprint is not None else None,
+        "details": dict(finding.details),
+    }
 
 
 def verdict_dict(result: GateResult) -> dict[str, Any]:
     """A phase's verdict for ``status --json``: passed, counts, and the findings."""
-    return {"passed": result.passed, "errors": len(result.errors), "warnings": len(result.warnings),
-            "findings": [finding_dict(f) for f in result.findings]}
+    return {
+        "passed": result.passed,
+        "errors": len(result.errors),
+        "warnings": len(result.warnings),
+        "findings": [finding_dict(f) for f in result.findings],
+    }
 
 
 def _errors_words(n: int) -> str:

@@ -104,6 +104,7 @@ def latest_run(runs: Iterable[Run], checklist_id: str) -> Run | None:
 
 # --------------------------------------------------------------------------------- answers as bands
 
+
 class Trend(StrEnum):
     BETTER = "better"
     SAME = "same"
@@ -254,8 +255,16 @@ def _picture_item(item_id: str, kind: Kind | None, entries: list[Entry], definit
     else:  # traffic lights, and choices whose options have bands: one says green, another red
         bands = {e.band for e in entries}
         disagreement = "green" in bands and "red" in bands
-    return ItemPicture(item=item_id, kind=kind, entries=entries, value=value, band=answer_band(definition, value),
-                       spread=spread, disagreement=disagreement, definition=definition)
+    return ItemPicture(
+        item=item_id,
+        kind=kind,
+        entries=entries,
+        value=value,
+        band=answer_band(definition, value),
+        spread=spread,
+        disagreement=disagreement,
+        definition=definition,
+    )
 
 
 def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | None = None) -> list[SprintPicture]:
@@ -289,14 +298,23 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
                 kind = kinds.get(answer.item) or (definition.kind if definition is not None else guess_kind(answer.value))
                 kinds[answer.item] = kind
                 by_item.setdefault(answer.item, []).append(
-                    Entry(run=run.id, author=run.author, value=answer.value, band=answer_band(definition, answer.value),
-                          note=answer.note, action=answer.action))
+                    Entry(
+                        run=run.id,
+                        author=run.author,
+                        value=answer.value,
+                        band=answer_band(definition, answer.value),
+                        note=answer.note,
+                        action=answer.action,
+                    )
+                )
         order = _item_order(checklist, by_item)
-        items = {item_id: _picture_item(item_id, kinds[item_id], by_item[item_id], item_of(checklist, item_id))
-                 for item_id in order}
+        items = {
+            item_id: _picture_item(item_id, kinds[item_id], by_item[item_id], item_of(checklist, item_id)) for item_id in order
+        }
         phase = kept[-1].phase
-        pictures.append(SprintPicture(checklist=checklist_id, phase=phase, sprint=sprint, runs=kept,
-                                      superseded=superseded, items=items))
+        pictures.append(
+            SprintPicture(checklist=checklist_id, phase=phase, sprint=sprint, runs=kept, superseded=superseded, items=items)
+        )
     pictures.sort(key=lambda p: (run_order(p.runs[0]), p.checklist, p.sprint))
     _fill_trends_and_streaks(pictures)
     return pictures
@@ -371,8 +389,13 @@ class Change(NamedTuple):
     key_signal: bool = False
 
 
-def changes(values: Mapping[str, AnswerValue | None], before: SprintPicture | None, checklist: Checklist | None,
-            *, banded_only: bool = True) -> list[Change]:
+def changes(
+    values: Mapping[str, AnswerValue | None],
+    before: SprintPicture | None,
+    checklist: Checklist | None,
+    *,
+    banded_only: bool = True,
+) -> list[Change]:
     """Every answer in ``values`` (item id -> answer) against ``before``, the previous sprint's
     picture: its band and trend (better, same, worse, new). The commit subject and the gate
     judge a decline with this one function: the subject a run's own answers, the gate the
@@ -387,14 +410,16 @@ def changes(values: Mapping[str, AnswerValue | None], before: SprintPicture | No
             continue
         earlier = before.items.get(item_id) if before is not None else None
         then = earlier.value if earlier is not None else None
-        found.append(Change(item_id, value, band, then, compare(value, then, definition),
-                            definition is not None and definition.key_signal))
+        found.append(
+            Change(item_id, value, band, then, compare(value, then, definition), definition is not None and definition.key_signal)
+        )
     return found
 
 
 def alarming(found: Iterable[Change]) -> list[Change]:
     """The key signals among ``found`` that are red or worse than the sprint before, most severe
     first: red and worse, then red, then worse."""
+
     def severity(change: Change) -> int:
         return (0 if change.band == "red" else 2) + (0 if change.trend is Trend.WORSE else 1)
 
@@ -421,8 +446,9 @@ class Streak(NamedTuple):
     until: str
 
 
-def current_streaks(pictures: Sequence[SprintPicture], *, min_length: int = 2,
-                    bands: Iterable[str] = ("red", "amber")) -> list[Streak]:
+def current_streaks(
+    pictures: Sequence[SprintPicture], *, min_length: int = 2, bands: Iterable[str] = ("red", "amber")
+) -> list[Streak]:
     """Items whose band has been the same for ``min_length`` or more of their checklist's
     latest sprints (by default only red and amber), longest first."""
     wanted = set(bands)
@@ -627,8 +653,7 @@ def join_target(candidates: Iterable[ActionThread]) -> ActionThread | None:
     return max(candidates, key=lambda t: (t.latest.raised, t.latest.run), default=None)
 
 
-def track_actions(runs: Iterable[Run], aliases: Mapping[str, str] | None = None
-                  ) -> tuple[list[ActionThread], list[StrayReview]]:
+def track_actions(runs: Iterable[Run], aliases: Mapping[str, str] | None = None) -> tuple[list[ActionThread], list[StrayReview]]:
     """Every action thread in ``runs``, oldest first, with the state the reviews left it in.
 
     Runs count in the order they were made (finished, then run id, so every clone reads the
@@ -666,9 +691,19 @@ def track_actions(runs: Iterable[Run], aliases: Mapping[str, str] | None = None
             action = answer.raised_action
             if action is None:
                 continue
-            word = RaisedAction(run=run.id, item=answer.item, sprint=run.sprint, author=run.author, raised=_when(run),
-                                what=action.what, owner=action.owner, due=action.due, value=answer.value,
-                                note=answer.note, separate=action.separate)
+            word = RaisedAction(
+                run=run.id,
+                item=answer.item,
+                sprint=run.sprint,
+                author=run.author,
+                raised=_when(run),
+                what=action.what,
+                owner=action.owner,
+                due=action.due,
+                value=answer.value,
+                note=answer.note,
+                separate=action.separate,
+            )
             slot = open_threads.setdefault((run.phase, answer.item), [])
             thread = None if action.separate else join_target(slot)
             if thread is None:
@@ -681,8 +716,9 @@ def track_actions(runs: Iterable[Run], aliases: Mapping[str, str] | None = None
     return threads, strays
 
 
-def joined_thread(open_threads: Iterable[ActionThread], run: Run, item_id: str, *,
-                  separate: bool | None = None) -> ActionThread | None:
+def joined_thread(
+    open_threads: Iterable[ActionThread], run: Run, item_id: str, *, separate: bool | None = None
+) -> ActionThread | None:
     """The open thread an action on ``item_id`` in the run being answered (``run``, not yet
     committed) joins when it is committed, by the rule of :func:`track_actions`; None when it
     starts a thread of its own (nothing open for the item, or the action says ``separate``).
@@ -694,8 +730,9 @@ def joined_thread(open_threads: Iterable[ActionThread], run: Run, item_id: str, 
     if separate:
         return None
     closing = {r.action_key for r in run.reviews if r.decision in ("done", "dropped")}
-    return join_target(t for t in open_threads
-                       if t.phase == run.phase and t.item == item_id and t.is_open and not (t.keys & closing))
+    return join_target(
+        t for t in open_threads if t.phase == run.phase and t.item == item_id and t.is_open and not (t.keys & closing)
+    )
 
 
 def actions_to_review(actions: Iterable[ActionThread], phase: str) -> list[ActionThread]:
@@ -859,6 +896,7 @@ class HistorySummary:
         if found is not None and item is not None and not found.changes(item):
             return None
         return found
+
     #: Runs finished more than a day after ``today`` (a clock that ran ahead): left out of
     #: everything above and shown as such in every view. Oldest first.
     future_runs: list[Run] = field(default_factory=list)
@@ -913,9 +951,15 @@ def order_phases(phases: Iterable[str]) -> list[str]:
     return [p for p in KNOWN_PHASES if p in found] + sorted(found - set(KNOWN_PHASES))
 
 
-def summarize(runs: Iterable[Run], *, today: dt.date, cadence_days: int = DEFAULT_CADENCE_DAYS,
-              current_phase: str = "build", checklists: Mapping[str, Checklist] | None = None,
-              tone_words: Sequence[str] = ()) -> HistorySummary:
+def summarize(
+    runs: Iterable[Run],
+    *,
+    today: dt.date,
+    cadence_days: int = DEFAULT_CADENCE_DAYS,
+    current_phase: str = "build",
+    checklists: Mapping[str, Checklist] | None = None,
+    tone_words: Sequence[str] = (),
+) -> HistorySummary:
     """The history model for ``runs`` as of ``today``.
 
     ``checklists`` (checklist id -> checklist) gives item kinds, order and questions; without
@@ -956,14 +1000,26 @@ def summarize(runs: Iterable[Run], *, today: dt.date, cadence_days: int = DEFAUL
         status.overdue_actions = overdue_actions(status.open_actions, today)
         status.streaks = [s for s in all_streaks if s.phase == phase]
         phases.append(status)
-    return HistorySummary(today=today, cadence_days=cadence_days, current_phase=current_phase, runs=ordered,
-                          pictures=pictures, actions=actions, stray_reviews=strays, phases=phases,
-                          checklists=checklists, corrections=resolved.corrections,
-                          stray_corrections=resolved.strays, tone_words=tuple(tone_words), future_runs=future)
+    return HistorySummary(
+        today=today,
+        cadence_days=cadence_days,
+        current_phase=current_phase,
+        runs=ordered,
+        pictures=pictures,
+        actions=actions,
+        stray_reviews=strays,
+        phases=phases,
+        checklists=checklists,
+        corrections=resolved.corrections,
+        stray_corrections=resolved.strays,
+        tone_words=tuple(tone_words),
+        future_runs=future,
+    )
 
 
-def item_series(pictures: Sequence[SprintPicture], checklist_id: str, item_id: str,
-                author: str | None = None) -> list[tuple[SprintPicture, ItemPicture | None]]:
+def item_series(
+    pictures: Sequence[SprintPicture], checklist_id: str, item_id: str, author: str | None = None
+) -> list[tuple[SprintPicture, ItemPicture | None]]:
     """The item's picture in each sprint of ``checklist_id``, oldest first (None: not answered).
 
     With ``author`` (a case-insensitive part of ``Name <email>``) only that person's answers

@@ -104,8 +104,9 @@ def trailers(run: Run, checklist: Checklist) -> list[tuple[str, str]]:
     return pairs
 
 
-def build_message(run: Run, checklist: Checklist, *, actions: Mapping[tuple[str, str], str] | None = None,
-                  before: SprintPicture | None = None) -> str:
+def build_message(
+    run: Run, checklist: Checklist, *, actions: Mapping[tuple[str, str], str] | None = None, before: SprintPicture | None = None
+) -> str:
     """The whole commit message. ``actions`` maps (run id, item id) to what an earlier run's
     action said, so the "Actions reviewed" section can name the actions it decided on;
     ``before``, the previous sprint's picture of the checklist, is what key signals are
@@ -121,7 +122,9 @@ def build_message(run: Run, checklist: Checklist, *, actions: Mapping[tuple[str,
 def _body_lines(run: Run, checklist: Checklist, before: SprintPicture | None = None) -> list[str]:
     lines: list[str] = _wrapped(
         _("Sprint {sprint}, answered by {author}.").format(sprint=one_line(run.sprint, 40), author=one_line(run.author, 120)),
-        "", "  ")
+        "",
+        "  ",
+    )
     if run.corrects:
         lines += _wrapped(_("Corrects run {run}; it stands for that run in its sprint.").format(run=run.corrects), "", "  ")
         lines += _indented(_("Why:"), run.correction_note)
@@ -136,16 +139,20 @@ def _body_lines(run: Run, checklist: Checklist, before: SprintPicture | None = N
             lines.append(line)
     flagged = [(item, answer) for item, answer in _answered(run, checklist) if _is_flagged(item, answer)]
     for band, heading in (("red", _("Red:")), ("amber", _("Amber:")), (None, _("Needs attention:"))):
-        group = [(i, a) for i, a in flagged
-                 if (answer_band(i, a.value) == band if band else answer_band(i, a.value) not in ("red", "amber"))]
+        group = [
+            (i, a)
+            for i, a in flagged
+            if (answer_band(i, a.value) == band if band else answer_band(i, a.value) not in ("red", "amber"))
+        ]
         if not group:
             continue
         lines += ["", heading]
         for item, answer in group:
             lines += _wrapped(f"{item.id}: {one_line(item.question, 200)}", "- ", "  ")
             if item.kind is not Kind.TRAFFIC_LIGHT:
-                lines += _wrapped(_("Answer: {value}").format(value=one_line(_short_value(item, answer.value), 100)),
-                                  "  ", "    ")
+                lines += _wrapped(
+                    _("Answer: {value}").format(value=one_line(_short_value(item, answer.value), 100)), "  ", "    "
+                )
             if answer.note.strip():
                 lines += _indented(_("Note:"), answer.note)
             if answer.raised_action:
@@ -167,8 +174,13 @@ def _review_lines(run: Run, actions: Mapping[tuple[str, str], str]) -> list[str]
     lines = ["", _("Actions reviewed:")]
     for review in run.reviews:
         decision = translate(_DECISIONS.get(review.decision, review.decision))
-        lines += _wrapped(_("{item} (from run {run}): {decision}").format(
-            item=one_line(review.item, 64), run=one_line(review.run, 80), decision=one_line(decision, 20)), "- ", "  ")
+        lines += _wrapped(
+            _("{item} (from run {run}): {decision}").format(
+                item=one_line(review.item, 64), run=one_line(review.run, 80), decision=one_line(decision, 20)
+            ),
+            "- ",
+            "  ",
+        )
         what = actions.get(review.action_key, "")
         if what.strip():
             lines += _indented(_("Action:"), what)
@@ -219,5 +231,12 @@ def _wrapped(text: str, first: str, rest: str) -> list[str]:
     link) stays whole on a line of its own; spaces inside the text are kept as they are."""
     import textwrap
 
-    return textwrap.wrap(text, width=MAX_LINE, initial_indent=first, subsequent_indent=rest,
-                         break_long_words=False, break_on_hyphens=False, replace_whitespace=False) or [first.rstrip()]
+    return textwrap.wrap(
+        text,
+        width=MAX_LINE,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+        replace_whitespace=False,
+    ) or [first.rstrip()]

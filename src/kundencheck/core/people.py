@@ -61,11 +61,22 @@ def checked_person(text: str) -> Person:
     person = parse_person(cleaned)
     name, email = person
     local, at, domain = email.partition("@")
-    if (len(cleaned) > MAX_LENGTH or not name or "<" in name or ">" in name or not at or not local or not domain
-            or "@" in domain or any(char.isspace() or char in "<>" for char in email)):
+    if (
+        len(cleaned) > MAX_LENGTH
+        or not name
+        or "<" in name
+        or ">" in name
+        or not at
+        or not local
+        or not domain
+        or "@" in domain
+        or any(char.isspace() or char in "<>" for char in email)
+    ):
         raise UsageError(
-            _("{text} is not a person as git writes one. Give a name and an e-mail address in "
-              "angle brackets, like \"Jürgen Groß <juergen@example.com>\".").format(text=repr(one_line(text, 80)))
+            _(
+                "{text} is not a person as git writes one. Give a name and an e-mail address in "
+                'angle brackets, like "Jürgen Groß <juergen@example.com>".'
+            ).format(text=repr(one_line(text, 80)))
         )
     return person
 

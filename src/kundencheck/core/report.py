@@ -44,8 +44,7 @@ from kundencheck.core.tone import ToneFinding
 SCHEMA = 1
 NO_ANSWER = "·"
 DISAGREE = "⚠"
-TREND_WORDS = {Trend.BETTER: N_("better"), Trend.SAME: N_("same"), Trend.WORSE: N_("worse"), Trend.NEW: N_("new"),
-               Trend.NONE: ""}
+TREND_WORDS = {Trend.BETTER: N_("better"), Trend.SAME: N_("same"), Trend.WORSE: N_("worse"), Trend.NEW: N_("new"), Trend.NONE: ""}
 #: How a review decision reads in the reports.
 DECISION_WORDS = {"done": N_("done"), "open": N_("open"), "dropped": N_("dropped")}
 
@@ -53,8 +52,9 @@ DECISION_WORDS = {"done": N_("done"), "open": N_("open"), "dropped": N_("dropped
 # --------------------------------------------------------------------------------- shared pieces
 
 
-def display_answer(value: Any, kind: Kind | None, checklist: Checklist | None = None, item_id: str = "",
-                   band: str | None = None) -> str:
+def display_answer(
+    value: Any, kind: Kind | None, checklist: Checklist | None = None, item_id: str = "", band: str | None = None
+) -> str:
     """An answer as the JSON documents' ``display`` carries it, with its symbol and English
     status words: ``✘ no``, ``◐ 3/5``, a choice label. For programs that show it as it is;
     the reports and every other view write an answer with :func:`answer_words` from its value,
@@ -118,10 +118,11 @@ def _kind(kind: Kind | str | None) -> Kind | None:
 
 def future_run_note(run) -> str:
     """Why a run from the future is left out (docs/history.md, "Time"), for every view."""
-    return _("Left out: run {run} by {who} is dated {day}, more than a day after today: a clock ran ahead. It does "
-             "not count as a check, a sprint or an answer until that day; fix that computer's clock and answer "
-             "again.").format(run=run.id, who=one_line(author_name(run.author), 40),
-                              day=(run.finished or run.started).date().isoformat())
+    return _(
+        "Left out: run {run} by {who} is dated {day}, more than a day after today: a clock ran ahead. It does "
+        "not count as a check, a sprint or an answer until that day; fix that computer's clock and answer "
+        "again."
+    ).format(run=run.id, who=one_line(author_name(run.author), 40), day=(run.finished or run.started).date().isoformat())
 
 
 def question_of(checklists: dict[str, Checklist] | Any, checklist_id: str, item_id: str) -> str:
@@ -165,14 +166,27 @@ def action_dict(action: ActionThread, today: dt.date, checklists: Any = None) ->
         "closed_in": closed.run if closed else None,
         "closed_on": _date(closed.when) if closed else None,
         "reviews": [
-            {"run": r.run, "author": clean_text(r.author), "date": _date(r.when), "decision": r.decision,
-             "note": clean_text(r.note).strip()}
+            {
+                "run": r.run,
+                "author": clean_text(r.author),
+                "date": _date(r.when),
+                "decision": r.decision,
+                "note": clean_text(r.note).strip(),
+            }
             for r in action.reviews
         ],
         "raised_by": [
-            {"run": w.run, "item": w.item, "sprint": clean_text(w.sprint), "author": clean_text(w.author),
-             "raised": _date(w.raised), "what": clean_text(w.what).strip(), "owner": clean_text(w.owner).strip(),
-             "due": _date(w.due), "separate": w.separate}
+            {
+                "run": w.run,
+                "item": w.item,
+                "sprint": clean_text(w.sprint),
+                "author": clean_text(w.author),
+                "raised": _date(w.raised),
+                "what": clean_text(w.what).strip(),
+                "owner": clean_text(w.owner).strip(),
+                "due": _date(w.due),
+                "separate": w.separate,
+            }
             for w in action.words
         ],
     }
@@ -181,8 +195,7 @@ def action_dict(action: ActionThread, today: dt.date, checklists: Any = None) ->
 def listed(threads: Iterable[ActionThread]) -> list[dict[str, Any]]:
     """Per phase, the ids of the threads a report or status lists and how many more there are
     (:func:`threads_to_show`: the most overdue first)."""
-    return [{"phase": group.phase, "ids": [t.id for t in group.shown], "more": group.more}
-            for group in threads_to_show(threads)]
+    return [{"phase": group.phase, "ids": [t.id for t in group.shown], "more": group.more} for group in threads_to_show(threads)]
 
 
 def due_dict(due: DueCheck) -> dict[str, Any]:
@@ -214,18 +227,32 @@ def correction_dict(correction: Correction | None) -> dict[str, Any] | None:
 def tone_dicts(findings: Iterable[ToneFinding]) -> list[dict[str, Any]]:
     """The tone signal of a sprint (core/tone.py): per text with listed words, where it is and
     which words."""
-    return [{"run": f.run, "author": clean_text(f.author), "item": f.item, "where": f.where,
-             "words": [clean_text(w) for w in f.words]} for f in findings]
-
-
-def _entry_dicts(picture: ItemPicture, checklist: Checklist | None,
-                 summary: HistorySummary | None = None) -> list[dict[str, Any]]:
     return [
-        {"run": e.run, "author": clean_text(e.author), "value": _json_value(e.value),
-         "display": display_answer(e.value, picture.kind, checklist, picture.item, e.band), "band": e.band,
-         "label": _label(option_label(checklist, picture.item, e.value, picture.kind)),
-         "note": clean_text(e.note).strip(),
-         "corrected": correction_dict(summary.correction(e.run, picture.item)) if summary is not None else None}
+        {
+            "run": f.run,
+            "author": clean_text(f.author),
+            "item": f.item,
+            "where": f.where,
+            "words": [clean_text(w) for w in f.words],
+        }
+        for f in findings
+    ]
+
+
+def _entry_dicts(
+    picture: ItemPicture, checklist: Checklist | None, summary: HistorySummary | None = None
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "run": e.run,
+            "author": clean_text(e.author),
+            "value": _json_value(e.value),
+            "display": display_answer(e.value, picture.kind, checklist, picture.item, e.band),
+            "band": e.band,
+            "label": _label(option_label(checklist, picture.item, e.value, picture.kind)),
+            "note": clean_text(e.note).strip(),
+            "corrected": correction_dict(summary.correction(e.run, picture.item)) if summary is not None else None,
+        }
         for e in picture.entries
     ]
 
@@ -245,16 +272,20 @@ def _json_value(value: Any) -> Any:
 # --------------------------------------------------------------------------------- status --json
 
 
-def status_dict(summary: HistorySummary, problems: Iterable[str] = (), *, levels: Mapping[str, str] | None = None,
-                parameters: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, Any]:
+def status_dict(
+    summary: HistorySummary,
+    problems: Iterable[str] = (),
+    *,
+    levels: Mapping[str, str] | None = None,
+    parameters: Mapping[str, Mapping[str, int]] | None = None,
+) -> dict[str, Any]:
     """The document ``kundencheck status --json`` prints (schema in docs/status-json.md);
     ``levels`` and ``parameters`` are the config's ``[check]`` rules, for each phase's verdict."""
     from kundencheck.core.gate import verdict_dict, verdicts
 
     today = summary.today
     judged = verdicts(summary, levels, parameters)
-    phases = [_phase_dict(status, summary) | {"verdict": verdict_dict(judged[status.phase])}
-              for status in summary.phases]
+    phases = [_phase_dict(status, summary) | {"verdict": verdict_dict(judged[status.phase])} for status in summary.phases]
     current = summary.phase(summary.current_phase)
     return {
         "schema": SCHEMA,
@@ -267,19 +298,32 @@ def status_dict(summary: HistorySummary, problems: Iterable[str] = (), *, levels
         "open_actions": [action_dict(a, today, summary.checklists) for a in summary.open_actions()],
         "overdue_actions": len(summary.overdue_actions()),
         "problems": [clean_text(p) for p in problems]
-        + [f"review in run {s.run} names an action no run recorded: run {s.review.run}, item {s.review.item}"
-           for s in summary.stray_reviews]
+        + [
+            f"review in run {s.run} names an action no run recorded: run {s.review.run}, item {s.review.item}"
+            for s in summary.stray_reviews
+        ]
         + [stray_correction_text(s) for s in summary.stray_corrections],
-        "future_runs": [{"id": r.id, "phase": r.phase, "sprint": clean_text(r.sprint), "author": clean_text(r.author),
-                         "finished": _date(r.finished or r.started), "note": future_run_note(r)}
-                        for r in summary.future_runs],
+        "future_runs": [
+            {
+                "id": r.id,
+                "phase": r.phase,
+                "sprint": clean_text(r.sprint),
+                "author": clean_text(r.author),
+                "finished": _date(r.finished or r.started),
+                "note": future_run_note(r),
+            }
+            for r in summary.future_runs
+        ],
     }
 
 
 def stray_correction_text(stray: Any) -> str:
     """A correction that could not be applied, as a problem line (English, like the reviews')."""
-    why = {"missing": "which is not in the history", "other-checklist": "which is a run of another checklist",
-           "loop": "in a loop of corrections"}.get(stray.reason, stray.reason)
+    why = {
+        "missing": "which is not in the history",
+        "other-checklist": "which is a run of another checklist",
+        "loop": "in a loop of corrections",
+    }.get(stray.reason, stray.reason)
     return f"run {stray.run} corrects run {stray.corrects}, {why}; it is read as a run of its own"
 
 
@@ -314,10 +358,16 @@ def _phase_dict(status: PhaseStatus, summary: HistorySummary) -> dict[str, Any]:
         "current_sprint": clean_text(current.sprint) if current else None,
         "current_sprint_authors": [clean_text(a) for a in current.authors] if current else [],
         "disagreements": [
-            {"item": p.item, "question": question_of(summary.checklists, current.checklist, p.item),
-             "spread": p.spread, "answers": _entry_dicts(p, checklist)}
+            {
+                "item": p.item,
+                "question": question_of(summary.checklists, current.checklist, p.item),
+                "spread": p.spread,
+                "answers": _entry_dicts(p, checklist),
+            }
             for p in status.disagreements
-        ] if current else [],
+        ]
+        if current
+        else [],
         "streaks": [
             {"item": s.item, "checklist": s.checklist, "band": s.band, "length": s.length, "since": clean_text(s.since)}
             for s in status.streaks
@@ -325,18 +375,26 @@ def _phase_dict(status: PhaseStatus, summary: HistorySummary) -> dict[str, Any]:
         "open_actions": len(status.open_actions),
         "overdue_actions": len(status.overdue_actions),
         "due": due_dict(status.due),
-        "corrections": [correction_dict(summary.correction(r.id)) for r in current.runs
-                        if summary.correction(r.id) is not None] if current else [],
+        "corrections": [correction_dict(summary.correction(r.id)) for r in current.runs if summary.correction(r.id) is not None]
+        if current
+        else [],
         "tone": tone_dicts(summary.tone(current)) if current else [],
     }
 
 
-def status_json(summary: HistorySummary, problems: Iterable[str] = (), *, indent: int | None = 2,
-                levels: Mapping[str, str] | None = None, parameters: Mapping[str, Mapping[str, int]] | None = None) -> str:
+def status_json(
+    summary: HistorySummary,
+    problems: Iterable[str] = (),
+    *,
+    indent: int | None = 2,
+    levels: Mapping[str, str] | None = None,
+    parameters: Mapping[str, Mapping[str, int]] | None = None,
+) -> str:
     """The status as JSON (docs/status-json.md); ``indent=None`` writes it on one line, several
     times faster for years of history (json's C encoder only runs without indentation)."""
-    return json.dumps(status_dict(summary, problems, levels=levels, parameters=parameters), ensure_ascii=False,
-                      indent=indent) + "\n"
+    return (
+        json.dumps(status_dict(summary, problems, levels=levels, parameters=parameters), ensure_ascii=False, indent=indent) + "\n"
+    )
 
 
 # --------------------------------------------------------------------------------- the sprint report
@@ -345,12 +403,20 @@ def status_json(summary: HistorySummary, problems: Iterable[str] = (), *, indent
 def default_sprint(summary: HistorySummary) -> str:
     sprint = summary.latest_sprint()
     if sprint is None and summary.future_runs:
-        raise UsageError(_("There is nothing to report yet: every run in this repository is dated more than a day "
-                           "after today ({today}), from a clock that ran ahead (kundencheck status lists them). Fix "
-                           "that computer's clock and answer again.").format(today=summary.today.isoformat()))
+        raise UsageError(
+            _(
+                "There is nothing to report yet: every run in this repository is dated more than a day "
+                "after today ({today}), from a clock that ran ahead (kundencheck status lists them). Fix "
+                "that computer's clock and answer again."
+            ).format(today=summary.today.isoformat())
+        )
     if sprint is None:
-        raise UsageError(_("There are no runs in this repository yet, so there is nothing to report. "
-                           "Answer a checklist first: `kundencheck run`."))
+        raise UsageError(
+            _(
+                "There are no runs in this repository yet, so there is nothing to report. "
+                "Answer a checklist first: `kundencheck run`."
+            )
+        )
     return sprint
 
 
@@ -362,14 +428,24 @@ def sprint_pictures_of(summary: HistorySummary, sprint: str | None) -> tuple[str
     if not pictures:
         known = summary.sprints()
         shown = ", ".join(one_line(s, 30) for s in known[-12:]) or _("none yet")
-        raise UsageError(_("There are no runs in sprint {sprint}. Sprints with runs: {known}.").format(
-            sprint=repr(one_line(sprint, 40)), known=shown))
+        raise UsageError(
+            _("There are no runs in sprint {sprint}. Sprints with runs: {known}.").format(
+                sprint=repr(one_line(sprint, 40)), known=shown
+            )
+        )
     return sprint, pictures
 
 
-def build_report(summary: HistorySummary, sprint: str | None = None, *, project: str = "", client: str = "",
-                 max_sprints: int = 8, levels: Mapping[str, str] | None = None,
-                 parameters: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, Any]:
+def build_report(
+    summary: HistorySummary,
+    sprint: str | None = None,
+    *,
+    project: str = "",
+    client: str = "",
+    max_sprints: int = 8,
+    levels: Mapping[str, str] | None = None,
+    parameters: Mapping[str, Mapping[str, int]] | None = None,
+) -> dict[str, Any]:
     """The sprint report as a plain dict (the JSON format; Markdown and HTML are drawn from it).
     ``levels`` and ``parameters`` are the config's ``[check]`` rules, for the headline verdict."""
     sprint, pictures = sprint_pictures_of(summary, sprint)
@@ -403,14 +479,23 @@ def build_report(summary: HistorySummary, sprint: str | None = None, *, project:
             "listed": {"open": listed(summary.open_actions()), "raised": listed(raised)},
         },
         "due": [dict(phase=s.phase, **due_dict(s.due)) for s in summary.phases],
-        "future_runs": [{"id": r.id, "phase": r.phase, "sprint": clean_text(r.sprint), "author": clean_text(r.author),
-                         "finished": _date(r.finished or r.started), "note": future_run_note(r)}
-                        for r in summary.future_runs],
+        "future_runs": [
+            {
+                "id": r.id,
+                "phase": r.phase,
+                "sprint": clean_text(r.sprint),
+                "author": clean_text(r.author),
+                "finished": _date(r.finished or r.started),
+                "note": future_run_note(r),
+            }
+            for r in summary.future_runs
+        ],
     }
 
 
-def verdict_model(summary: HistorySummary, levels: Mapping[str, str] | None = None,
-                  parameters: Mapping[str, Mapping[str, int]] | None = None) -> dict[str, Any]:
+def verdict_model(
+    summary: HistorySummary, levels: Mapping[str, str] | None = None, parameters: Mapping[str, Mapping[str, int]] | None = None
+) -> dict[str, Any]:
     """The report's headline as data: what ``kundencheck check`` finds as of ``summary.today``
     (its counts), each phase's verdict as ``status`` and the home screen show it (the current
     phase first), per rule since when it holds, and how many actions are open and overdue.
@@ -426,8 +511,10 @@ def verdict_model(summary: HistorySummary, levels: Mapping[str, str] | None = No
         first = min((f for f in counted if f.since is not None), key=lambda f: f.since, default=None)
         rules: dict[str, dict[str, Any]] = {}
         for finding in result.findings:
-            group = rules.setdefault(finding.rule, {"rule": finding.rule, "level": finding.level, "count": 0,
-                                                    "since": None, "since_sprint": None, "items": []})
+            group = rules.setdefault(
+                finding.rule,
+                {"rule": finding.rule, "level": finding.level, "count": 0, "since": None, "since_sprint": None, "items": []},
+            )
             group["count"] += 1
             if finding.level == "error":
                 group["level"] = "error"
@@ -435,21 +522,28 @@ def verdict_model(summary: HistorySummary, levels: Mapping[str, str] | None = No
                 group["since"], group["since_sprint"] = finding.since.isoformat(), _clean_or_none(finding.since_sprint)
             checklist = finding.details.get("checklist")
             if finding.item is not None and finding.rule != "overdue_action" and checklist is not None:
-                group["items"].append({"item": finding.item, "title": title_of(summary.checklists, checklist, finding.item),
-                                       "since": finding.since.isoformat() if finding.since else None,
-                                       "since_sprint": _clean_or_none(finding.since_sprint)})
-        phases.append({
-            "phase": status.phase,
-            "current": status.phase == summary.current_phase,
-            "passed": result.passed,
-            "errors": len(result.errors),
-            "warnings": len(result.warnings),
-            "since": first.since.isoformat() if first is not None and first.since else None,
-            "since_sprint": _clean_or_none(first.since_sprint) if first is not None else None,
-            "rules": list(rules.values()),
-            "findings": [finding_dict(f) | {"shown": f.shown} for f in result.findings],
-            "more": [{"rule": rule, "phase": phase, "count": count} for rule, phase, count in result.more],
-        })
+                group["items"].append(
+                    {
+                        "item": finding.item,
+                        "title": title_of(summary.checklists, checklist, finding.item),
+                        "since": finding.since.isoformat() if finding.since else None,
+                        "since_sprint": _clean_or_none(finding.since_sprint),
+                    }
+                )
+        phases.append(
+            {
+                "phase": status.phase,
+                "current": status.phase == summary.current_phase,
+                "passed": result.passed,
+                "errors": len(result.errors),
+                "warnings": len(result.warnings),
+                "since": first.since.isoformat() if first is not None and first.since else None,
+                "since_sprint": _clean_or_none(first.since_sprint) if first is not None else None,
+                "rules": list(rules.values()),
+                "findings": [finding_dict(f) | {"shown": f.shown} for f in result.findings],
+                "more": [{"rule": rule, "phase": phase, "count": count} for rule, phase, count in result.more],
+            }
+        )
     return {
         "passed": check.passed,
         "errors": len(check.errors),
@@ -489,54 +583,69 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
             if cell is None or cell.band is None:
                 cells.append(None)
                 continue
-            cells.append({
-                "sprint": clean_text(p.sprint),
-                "value": _json_value(cell.value),
-                "display": display_answer(cell.value, cell.kind, checklist, item_id, cell.band),
-                "band": cell.band,
-                "label": _label(option_label(checklist, item_id, cell.value, cell.kind)),
-                "symbol": BAND_SYMBOLS.get(cell.band, NO_ANSWER),
-                "trend": cell.trend.value,
-                "streak": cell.streak,
-                "disagreement": cell.disagreement,
-                "answers": [
-                    {"author": clean_text(e.author), "value": _json_value(e.value),
-                     "display": display_answer(e.value, cell.kind, checklist, item_id, e.band), "band": e.band,
-                     "label": _label(option_label(checklist, item_id, e.value, cell.kind)),
-                     "note": clean_text(e.note).strip(), "corrected": correction_dict(summary.correction(e.run, item_id))}
-                    for e in cell.entries
-                ],
-                "corrected": any(summary.correction(e.run, item_id) is not None for e in cell.entries),
-            })
+            cells.append(
+                {
+                    "sprint": clean_text(p.sprint),
+                    "value": _json_value(cell.value),
+                    "display": display_answer(cell.value, cell.kind, checklist, item_id, cell.band),
+                    "band": cell.band,
+                    "label": _label(option_label(checklist, item_id, cell.value, cell.kind)),
+                    "symbol": BAND_SYMBOLS.get(cell.band, NO_ANSWER),
+                    "trend": cell.trend.value,
+                    "streak": cell.streak,
+                    "disagreement": cell.disagreement,
+                    "answers": [
+                        {
+                            "author": clean_text(e.author),
+                            "value": _json_value(e.value),
+                            "display": display_answer(e.value, cell.kind, checklist, item_id, e.band),
+                            "band": e.band,
+                            "label": _label(option_label(checklist, item_id, e.value, cell.kind)),
+                            "note": clean_text(e.note).strip(),
+                            "corrected": correction_dict(summary.correction(e.run, item_id)),
+                        }
+                        for e in cell.entries
+                    ],
+                    "corrected": any(summary.correction(e.run, item_id) is not None for e in cell.entries),
+                }
+            )
         if any(cells):
             kind = next(p.items[item_id].kind for p in series if item_id in p.items)
-            rows.append({"item": item_id, "title": title_of(summary.checklists, checklist_id, item_id),
-                         "kind": kind.value if kind else None,
-                         "question": question_of(summary.checklists, checklist_id, item_id), "cells": cells})
+            rows.append(
+                {
+                    "item": item_id,
+                    "title": title_of(summary.checklists, checklist_id, item_id),
+                    "kind": kind.value if kind else None,
+                    "question": question_of(summary.checklists, checklist_id, item_id),
+                    "cells": cells,
+                }
+            )
     return {"sprints": [clean_text(p.sprint) for p in series], "rows": rows}
 
 
 def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_sprints: int) -> dict[str, Any]:
     checklist = summary.checklists.get(picture.checklist)
     series = [p for p in summary.pictures_of(picture.checklist) if p.index <= picture.index]
-    series = series[-max(1, max_sprints):]
+    series = series[-max(1, max_sprints) :]
     items = []
     for item_id, item in picture.items.items():
-        items.append({
-            "item": item_id,
-            "title": title_of(summary.checklists, picture.checklist, item_id),
-            "question": question_of(summary.checklists, picture.checklist, item_id),
-            "kind": item.kind.value if item.kind else None,
-            "value": _json_value(item.value),
-            "display": display_answer(item.value, item.kind, checklist, item_id, item.band),
-            "band": item.band,
-            "label": _label(option_label(checklist, item_id, item.value, item.kind)),
-            "trend": item.trend.value,
-            "streak": item.streak,
-            "spread": item.spread,
-            "disagreement": item.disagreement,
-            "answers": _entry_dicts(item, checklist, summary),
-        })
+        items.append(
+            {
+                "item": item_id,
+                "title": title_of(summary.checklists, picture.checklist, item_id),
+                "question": question_of(summary.checklists, picture.checklist, item_id),
+                "kind": item.kind.value if item.kind else None,
+                "value": _json_value(item.value),
+                "display": display_answer(item.value, item.kind, checklist, item_id, item.band),
+                "band": item.band,
+                "label": _label(option_label(checklist, item_id, item.value, item.kind)),
+                "trend": item.trend.value,
+                "streak": item.streak,
+                "spread": item.spread,
+                "disagreement": item.disagreement,
+                "answers": _entry_dicts(item, checklist, summary),
+            }
+        )
     return {
         "checklist": picture.checklist,
         "phase": picture.phase,
@@ -548,11 +657,15 @@ def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_spri
         "disagreements": [i.item for i in picture.disagreements()],
         "streaks": [
             {"item": i["item"], "band": i["band"], "length": i["streak"]}
-            for i in items if i["band"] in ("red", "amber") and i["streak"] >= 2
+            for i in items
+            if i["band"] in ("red", "amber") and i["streak"] >= 2
         ],
         "matrix": health_matrix(summary, picture.checklist, series),
-        "corrections": [dict(correction_dict(summary.correction(r.id)), author=clean_text(r.author))  # type: ignore[arg-type]
-                        for r in picture.runs + picture.superseded if summary.correction(r.id) is not None],
+        "corrections": [
+            dict(correction_dict(summary.correction(r.id)), author=clean_text(r.author))  # type: ignore[arg-type]
+            for r in picture.runs + picture.superseded
+            if summary.correction(r.id) is not None
+        ],
         "tone": tone_dicts(summary.tone(picture)),
     }
 
@@ -615,14 +728,16 @@ def _about(project: str, client: str, today: str) -> str:
 
 
 def _legend() -> str:
-    return _("Legend: ✔ yes/green, ◐ partly/amber, ✘ no/red, – not applicable, {none} not answered; "
-             "↑ better, → same, ↓ worse than the sprint before; {flag} the team disagrees.").format(
-        none=NO_ANSWER, flag=DISAGREE)
+    return _(
+        "Legend: ✔ yes/green, ◐ partly/amber, ✘ no/red, – not applicable, {none} not answered; "
+        "↑ better, → same, ↓ worse than the sprint before; {flag} the team disagrees."
+    ).format(none=NO_ANSWER, flag=DISAGREE)
 
 
 def _answered_by(who: str, counts: dict[str, int]) -> str:
     return _("Answered by {who}. Items: ✔ {green} green, ◐ {amber} amber, ✘ {red} red, – {na} n/a.").format(
-        who=who, green=counts["green"], amber=counts["amber"], red=counts["red"], na=counts["na"])
+        who=who, green=counts["green"], amber=counts["amber"], red=counts["red"], na=counts["na"]
+    )
 
 
 def corrected_text(corrected: dict[str, Any], author: str = "") -> str:
@@ -637,8 +752,12 @@ def corrected_text(corrected: dict[str, Any], author: str = "") -> str:
 
 
 #: Where a tone finding's text is, as people read it (tone_dicts "where").
-TONE_PLACES = {"note": N_("note on {item}"), "answer": N_("answer to {item}"), "action": N_("action on {item}"),
-               "review": N_("review note on {item}")}
+TONE_PLACES = {
+    "note": N_("note on {item}"),
+    "answer": N_("answer to {item}"),
+    "action": N_("action on {item}"),
+    "review": N_("review note on {item}"),
+}
 
 
 def tone_text(finding: dict[str, Any]) -> str:
@@ -656,7 +775,8 @@ def _tone_heading() -> str:
 def _actions_counts(actions: dict[str, Any]) -> str:
     overdue = [a for a in actions["open"] if a["overdue"]]
     return _("{open} open, {overdue} overdue, {raised} raised this sprint, {reviewed} reviewed this sprint.").format(
-        open=len(actions["open"]), overdue=len(overdue), raised=len(actions["raised"]), reviewed=len(actions["reviewed"]))
+        open=len(actions["open"]), overdue=len(overdue), raised=len(actions["raised"]), reviewed=len(actions["reviewed"])
+    )
 
 
 def raisers(a: dict[str, Any]) -> list[str]:
@@ -671,7 +791,7 @@ def _listed_groups(actions: dict[str, Any], key: str) -> list[tuple[dict[str, An
 
 
 def more_text(more: int, phase: str) -> str:
-    """"and 37 more: kundencheck actions --phase build", after the threads a view lists."""
+    """ "and 37 more: kundencheck actions --phase build", after the threads a view lists."""
     return _("and {n} more: kundencheck actions --phase {phase}").format(n=more, phase=phase)
 
 
@@ -688,8 +808,15 @@ def _action_line_md(a: dict[str, Any]) -> str:
     late = (" **" + _("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"]) + "**") if a["overdue"] else ""
     owner = md(a["owner"], 60) or _("no owner")
     return _("{id} {what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
-        id=f"`{a['id']}`", what=md(a["what"], 300), owner=owner, due=due, late=late, item=_item_ref_md(a),
-        raised=a["raised"][:10], who=", ".join(md(name, 60) for name in raisers(a)))
+        id=f"`{a['id']}`",
+        what=md(a["what"], 300),
+        owner=owner,
+        due=due,
+        late=late,
+        item=_item_ref_md(a),
+        raised=a["raised"][:10],
+        who=", ".join(md(name, 60) for name in raisers(a)),
+    )
 
 
 def _item_ref_md(entry: dict[str, Any]) -> str:
@@ -724,8 +851,9 @@ def _rule_words(group: dict[str, Any], esc: Callable[[str], str]) -> str:
     apart = len({(i.get("since"), i.get("since_sprint")) for i in items}) > 1
     if apart:
         items = sorted(items, key=lambda i: i.get("since") or "")
-    names = [esc(i["title"] or i["item"]) + (" " + _since_words(i["since"], i["since_sprint"], esc) if apart else "")
-             for i in items]
+    names = [
+        esc(i["title"] or i["item"]) + (" " + _since_words(i["since"], i["since_sprint"], esc) if apart else "") for i in items
+    ]
     shown = ", ".join(names[:HEADLINE_ITEMS]) + (", …" if len(names) > HEADLINE_ITEMS else "")
     head = f"{LEVEL_SYMBOLS.get(group['level'], '')} {rule_title(group['rule'])}"
     if shown:
@@ -753,10 +881,9 @@ def _phase_words(phase: dict[str, Any], esc: Callable[[str], str], strong: Calla
     if not day or phase["passed"] and not phase["warnings"]:
         return words
     if phase["errors"]:
-        since = (_("failing since {day} (sprint {sprint})") if sprint is not None else _("failing since {day}"))
+        since = _("failing since {day} (sprint {sprint})") if sprint is not None else _("failing since {day}")
     else:
-        since = (_("with warnings since {day} (sprint {sprint})") if sprint is not None
-                 else _("with warnings since {day}"))
+        since = _("with warnings since {day} (sprint {sprint})") if sprint is not None else _("with warnings since {day}")
     return f"{words}, {since.format(day=day, sprint=esc(sprint or ''))}"
 
 
@@ -771,7 +898,8 @@ def _headline_title(verdict: dict[str, Any]) -> str:
 def _overdue_words(verdict: dict[str, Any]) -> str:
     flag = f"{DISAGREE} " if verdict["overdue_actions"] else ""
     return flag + _("Overdue actions: {overdue} of {open} open.").format(
-        overdue=verdict["overdue_actions"], open=verdict["open_actions"])
+        overdue=verdict["overdue_actions"], open=verdict["open_actions"]
+    )
 
 
 def _due_checks_words(report: dict[str, Any], esc: Callable[[str], str]) -> str:
@@ -779,8 +907,7 @@ def _due_checks_words(report: dict[str, Any], esc: Callable[[str], str]) -> str:
     due = sorted((d for d in report["due"] if d["is_due"]), key=lambda d: d["phase"] != current)
     if not due:
         return _("No check is due.")
-    return _("Checks due: {checks}.").format(
-        checks="; ".join(f"{esc(d['phase'])} ({_due_text(d)})" for d in due))
+    return _("Checks due: {checks}.").format(checks="; ".join(f"{esc(d['phase'])} ({_due_text(d)})" for d in due))
 
 
 def _finding_words(finding: dict[str, Any]) -> str:
@@ -826,8 +953,13 @@ def report_markdown(report: dict[str, Any]) -> str:
     title = _report_title(md(report["sprint"], 40))
     out.append(f"# {title}")
     out.append("")
-    out.append(_about(md(report["project"], 80) if report["project"] else "",
-                      md(report["client"], 80) if report["client"] else "", report["today"]))
+    out.append(
+        _about(
+            md(report["project"], 80) if report["project"] else "",
+            md(report["client"], 80) if report["client"] else "",
+            report["today"],
+        )
+    )
     out.append("")
     for future in report.get("future_runs", []):
         out += [f"> ⚠ {md(future['note'], 600)}", ""]
@@ -839,8 +971,13 @@ def report_markdown(report: dict[str, Any]) -> str:
         who = ", ".join(md(author_name(a), 60) for a in section["authors"])
         out.append(_answered_by(who, section["counts"]))
         for corrected in section.get("corrections", []):
-            out += ["", _("Answers of {who}: {corrected}").format(
-                who=md(author_name(corrected["author"]), 60), corrected=md(corrected_text(corrected, corrected["author"]), 400))]
+            out += [
+                "",
+                _("Answers of {who}: {corrected}").format(
+                    who=md(author_name(corrected["author"]), 60),
+                    corrected=md(corrected_text(corrected, corrected["author"]), 400),
+                ),
+            ]
         if section.get("tone"):
             out += ["", _tone_heading()]
             out += [f"- {md(tone_text(finding), 300)}" for finding in section["tone"]]
@@ -855,15 +992,24 @@ def report_markdown(report: dict[str, Any]) -> str:
                     if cell is None:
                         cells.append(NO_ANSWER)
                         continue
-                    parts = [md(entry_words(cell, row["kind"]), 40), TREND_ARROWS[Trend(cell["trend"])],
-                             DISAGREE if cell["disagreement"] else ""]
+                    parts = [
+                        md(entry_words(cell, row["kind"]), 40),
+                        TREND_ARROWS[Trend(cell["trend"])],
+                        DISAGREE if cell["disagreement"] else "",
+                    ]
                     cells.append(" ".join(p for p in parts if p))
                 out.append(f"| {_item_name_md(row)} | " + " | ".join(cells) + " |")
         out += ["", "### " + _("Answers"), ""]
         for item in section["items"]:
-            extra = [x for x in (_trend_text(item["trend"]) if item["trend"] not in ("none",) else "",
-                                 _streak_text(item["band"], item["streak"]),
-                                 _disagreement_text(item["spread"]) if item["disagreement"] else "") if x]
+            extra = [
+                x
+                for x in (
+                    _trend_text(item["trend"]) if item["trend"] not in ("none",) else "",
+                    _streak_text(item["band"], item["streak"]),
+                    _disagreement_text(item["spread"]) if item["disagreement"] else "",
+                )
+                if x
+            ]
             head = f"- {_item_name_md(item)}: {md(entry_words(item, item['kind']), 120)}"
             if extra:
                 head += " (" + "; ".join(extra) + ")"
@@ -892,9 +1038,16 @@ def report_markdown(report: dict[str, Any]) -> str:
         out += ["", "### " + _("Reviewed this sprint"), ""]
         for a in actions["reviewed"]:
             note = f": {md(a['decision_note'], 300)}" if a["decision_note"] else ""
-            out.append("- " + _("{decision}{note}: {what} (item {item}, decided by {who})").format(
-                decision=_decision_text(a["decision"]), note=note, what=md(a["what"], 300), item=_item_ref_md(a),
-                who=md(author_name(a["decided_by"]), 60)))
+            out.append(
+                "- "
+                + _("{decision}{note}: {what} (item {item}, decided by {who})").format(
+                    decision=_decision_text(a["decision"]),
+                    note=note,
+                    what=md(a["what"], 300),
+                    item=_item_ref_md(a),
+                    who=md(author_name(a["decided_by"]), 60),
+                )
+            )
     return "\n".join(out) + "\n"
 
 
@@ -970,8 +1123,11 @@ def _t(text: str) -> str:
 
 
 def _cell_title(row: dict[str, Any], cell: dict[str, Any]) -> str:
-    lines = [_("{item}, sprint {sprint}: {answer}").format(item=row["item"], sprint=cell["sprint"],
-                                                            answer=entry_words(cell, row["kind"]))]
+    lines = [
+        _("{item}, sprint {sprint}: {answer}").format(
+            item=row["item"], sprint=cell["sprint"], answer=entry_words(cell, row["kind"])
+        )
+    ]
     if cell["trend"] not in ("none",):
         lines[0] += f" ({_trend_text(cell['trend'])})"
     if cell["disagreement"]:
@@ -994,11 +1150,15 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
     caption, item_heading = _("Health matrix: items down, sprints across"), _("Item")
     not_answered, disagreement = _h(_("not answered")), _h(_("disagreement"))
     region = _("Health matrix of {checklist}").format(checklist=one_line(section["title"] or section["checklist"], 80))
-    out = [f'<div class="scroll" role="region" tabindex="0" aria-label="{_h(region)}">',
-           f'<table class="matrix" data-checklist="{_h(section["checklist"])}">',
-           f"<caption>{_t(caption)}</caption>",
-           f"<thead><tr><th scope=\"col\">{_t(item_heading)}</th>"
-           + "".join(f'<th scope="col">{_h(s, 30)}</th>' for s in matrix["sprints"]) + "</tr></thead>", "<tbody>"]
+    out = [
+        f'<div class="scroll" role="region" tabindex="0" aria-label="{_h(region)}">',
+        f'<table class="matrix" data-checklist="{_h(section["checklist"])}">',
+        f"<caption>{_t(caption)}</caption>",
+        f'<thead><tr><th scope="col">{_t(item_heading)}</th>'
+        + "".join(f'<th scope="col">{_h(s, 30)}</th>' for s in matrix["sprints"])
+        + "</tr></thead>",
+        "<tbody>",
+    ]
     for row in matrix["rows"]:
         question = f' title="{_h(row["question"])}"' if row["question"] else ""
         cells = [f'<tr data-item="{_h(row["item"])}"><th scope="row"{question}>{_item_name_html(row)}</th>']
@@ -1010,13 +1170,17 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
             display = entry_words(cell, row["kind"])
             word = display.split(" ", 1)[-1] if " " in display else display
             flag = f'<span class="flag" aria-label="{disagreement}">{DISAGREE}</span>' if cell["disagreement"] else ""
-            arrow_html = (f'<span class="arrow" aria-label="{_h(translate(TREND_WORDS[Trend(cell["trend"])]))}">{arrow}</span>'
-                          if arrow else "")
+            arrow_html = (
+                f'<span class="arrow" aria-label="{_h(translate(TREND_WORDS[Trend(cell["trend"])]))}">{arrow}</span>'
+                if arrow
+                else ""
+            )
             cells.append(
                 f'<td class="cell band-{_h(cell["band"])}" data-sprint="{_h(cell["sprint"])}" data-band="{_h(cell["band"])}"'
                 f' data-trend="{_h(cell["trend"])}" title="{_h(_cell_title(row, cell))}">'
                 f'<span class="symbol">{_h(cell["symbol"])}</span>{arrow_html}{flag}'
-                f'<span class="word">{_h(word)}</span></td>')
+                f'<span class="word">{_h(word)}</span></td>'
+            )
         cells.append("</tr>")
         out.append("".join(cells))
     out.append("</tbody></table></div>")
@@ -1065,8 +1229,10 @@ def chart_svg(row: dict[str, Any]) -> str:
         described.append(_("{sprint}: {answer}").format(sprint=one_line(sprint, 30), answer=answer))
     name = row.get("title") or row["item"]
     label = _("{item}, sprint by sprint: {answers}").format(item=one_line(name, 80), answers="; ".join(described))
-    head = (f'<svg class="chart" role="img" aria-label="{_h(label)}" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" data-item="{_h(row["item"])}"><title>{_h(label)}</title>')
+    head = (
+        f'<svg class="chart" role="img" aria-label="{_h(label)}" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" data-item="{_h(row["item"])}"><title>{_h(label)}</title>'
+    )
     parts = [head]
     for level in (0.0, 0.5, 1.0):
         y = CHART_PAD + (1 - level) * CHART_HEIGHT
@@ -1100,15 +1266,24 @@ def chart_svg(row: dict[str, Any]) -> str:
 def _verdict_html(report: dict[str, Any]) -> list[str]:
     verdict = report["verdict"]
     state = "failed" if not verdict["passed"] else ("warned" if verdict["warnings"] else "passed")
-    out = [f'<section class="verdict {state}" aria-labelledby="verdict">',
-           f'<h2 id="verdict">{_h(_headline_title(verdict))}</h2>', '<ul class="phases">']
+    out = [
+        f'<section class="verdict {state}" aria-labelledby="verdict">',
+        f'<h2 id="verdict">{_h(_headline_title(verdict))}</h2>',
+        '<ul class="phases">',
+    ]
     for phase in verdict["phases"]:
         line = f'<li data-phase="{_h(phase["phase"])}">' + _phase_words(
-            phase, lambda t: _h(t, 40), lambda t: f"<strong>{t}</strong>")
+            phase, lambda t: _h(t, 40), lambda t: f"<strong>{t}</strong>"
+        )
         if phase["rules"]:
-            line += '<ul class="rules">' + "".join(
-                f'<li data-rule="{_h(group["rule"])}">{_rule_words(group, lambda t: _h(t, 80))}</li>'
-                for group in phase["rules"]) + "</ul>"
+            line += (
+                '<ul class="rules">'
+                + "".join(
+                    f'<li data-rule="{_h(group["rule"])}">{_rule_words(group, lambda t: _h(t, 80))}</li>'
+                    for group in phase["rules"]
+                )
+                + "</ul>"
+            )
         out.append(line + "</li>")
     out.append(f'<li class="overdue-count">{_h(_overdue_words(verdict))}</li>')
     out.append(f'<li class="due-checks">{_due_checks_words(report, lambda t: _h(t, 40))}</li>')
@@ -1117,10 +1292,12 @@ def _verdict_html(report: dict[str, Any]) -> list[str]:
     if found:
         more = [m for phase in verdict["phases"] for m in phase["more"]]
         summary = _("What the check found ({n} findings)").format(n=len(found) + sum(m["count"] for m in more))
-        out.append(f"<details><summary>{_t(summary)}</summary><ul>"
-                   + "".join(f"<li>{_h(_finding_words(f), 1200)}</li>" for f in found)
-                   + "".join(f'<li class="more">{_h(_more_findings_words(m), 300)}</li>' for m in more)
-                   + "</ul></details>")
+        out.append(
+            f"<details><summary>{_t(summary)}</summary><ul>"
+            + "".join(f"<li>{_h(_finding_words(f), 1200)}</li>" for f in found)
+            + "".join(f'<li class="more">{_h(_more_findings_words(m), 300)}</li>' for m in more)
+            + "</ul></details>"
+        )
     out.append("</section>")
     return out
 
@@ -1133,12 +1310,25 @@ def _item_ref_html(entry: dict[str, Any]) -> str:
 
 
 def _action_html(a: dict[str, Any]) -> str:
-    late = (' <span class="overdue">' + _h(_("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"]))
-            + "</span>") if a["overdue"] else ""
-    return f'<li data-action="{_h(a["id"])}">' + _("{id} {what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
-        id=f"<code>{_h(a['id'])}</code>", what=_h(a["what"], 300), owner=_h(a["owner"], 60) or _h(_("no owner")),
-        due=_h(a["due"] or _("no due date")), late=late, item=_item_ref_html(a),
-        raised=_h((a["raised"] or "")[:10]), who=", ".join(_h(name, 60) for name in raisers(a))) + "</li>"
+    late = (
+        (' <span class="overdue">' + _h(_("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"])) + "</span>")
+        if a["overdue"]
+        else ""
+    )
+    return (
+        f'<li data-action="{_h(a["id"])}">'
+        + _("{id} {what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
+            id=f"<code>{_h(a['id'])}</code>",
+            what=_h(a["what"], 300),
+            owner=_h(a["owner"], 60) or _h(_("no owner")),
+            due=_h(a["due"] or _("no due date")),
+            late=late,
+            item=_item_ref_html(a),
+            raised=_h((a["raised"] or "")[:10]),
+            who=", ".join(_h(name, 60) for name in raisers(a)),
+        )
+        + "</li>"
+    )
 
 
 def report_html(report: dict[str, Any]) -> str:
@@ -1170,26 +1360,47 @@ def report_html(report: dict[str, Any]) -> str:
         who = ", ".join(_h(author_name(a), 60) for a in section["authors"])
         out.append(f"<p>{_answered_by(who, section['counts'])}</p>")
         for corrected in section.get("corrections", []):
-            out.append('<p class="corrected">' + _("Answers of {who}: {corrected}").format(
-                who=_h(author_name(corrected["author"]), 60), corrected=_h(corrected_text(corrected, corrected["author"]))) + "</p>")
+            out.append(
+                '<p class="corrected">'
+                + _("Answers of {who}: {corrected}").format(
+                    who=_h(author_name(corrected["author"]), 60), corrected=_h(corrected_text(corrected, corrected["author"]))
+                )
+                + "</p>"
+            )
         if section.get("tone"):
-            out.append('<div class="tone"><p>' + _t(_tone_heading()) + "</p><ul>"
-                       + "".join(f"<li>{_h(tone_text(finding))}</li>" for finding in section["tone"]) + "</ul></div>")
+            out.append(
+                '<div class="tone"><p>'
+                + _t(_tone_heading())
+                + "</p><ul>"
+                + "".join(f"<li>{_h(tone_text(finding))}</li>" for finding in section["tone"])
+                + "</ul></div>"
+            )
         out += _matrix_html(section)
         out.append("<h3>" + _t(_("Answers")) + "</h3>")
         out.append('<ul class="items">')
         rows = {row["item"]: row for row in section["matrix"]["rows"]}
         for item in section["items"]:
-            extra = [x for x in (_trend_text(item["trend"]) if item["trend"] != "none" else "",
-                                 _streak_text(item["band"], item["streak"]),
-                                 _disagreement_text(item["spread"]) if item["disagreement"] else "") if x]
+            extra = [
+                x
+                for x in (
+                    _trend_text(item["trend"]) if item["trend"] != "none" else "",
+                    _streak_text(item["band"], item["streak"]),
+                    _disagreement_text(item["spread"]) if item["disagreement"] else "",
+                )
+                if x
+            ]
             row = rows.get(item["item"])
             # The charts first, one under the other, so their shapes compare at a glance; an
             # item without one (text, a date) keeps the place empty.
-            chart = (chart_svg(row | {"sprints": section["matrix"]["sprints"]}) if row is not None
-                     else f'<span class="no-chart" style="width: {chart_width(len(section["matrix"]["sprints"]))}px"></span>')
-            line = (f'<li data-item="{_h(item["item"])}">{chart}<div class="item">{_item_name_html(item)}: '
-                    f"{_h(entry_words(item, item['kind']))}")
+            chart = (
+                chart_svg(row | {"sprints": section["matrix"]["sprints"]})
+                if row is not None
+                else f'<span class="no-chart" style="width: {chart_width(len(section["matrix"]["sprints"]))}px"></span>'
+            )
+            line = (
+                f'<li data-item="{_h(item["item"])}">{chart}<div class="item">{_item_name_html(item)}: '
+                f"{_h(entry_words(item, item['kind']))}"
+            )
             if extra:
                 line += " (" + "; ".join(_h(x) for x in extra) + ")"
             if item["question"]:
@@ -1220,9 +1431,17 @@ def report_html(report: dict[str, Any]) -> str:
         out.append("<h3>" + _t(_("Reviewed this sprint")) + "</h3><ul>")
         for a in actions["reviewed"]:
             note = f": {_h(a['decision_note'], 300)}" if a["decision_note"] else ""
-            out.append("<li>" + _("{decision}{note}: {what} (item {item}, decided by {who})").format(
-                decision=_h(_decision_text(a["decision"])), note=note, what=_h(a["what"], 300),
-                item=_item_ref_html(a), who=_h(author_name(a["decided_by"]), 60)) + "</li>")
+            out.append(
+                "<li>"
+                + _("{decision}{note}: {what} (item {item}, decided by {who})").format(
+                    decision=_h(_decision_text(a["decision"])),
+                    note=note,
+                    what=_h(a["what"], 300),
+                    item=_item_ref_html(a),
+                    who=_h(author_name(a["decided_by"]), 60),
+                )
+                + "</li>"
+            )
         out.append("</ul>")
     out.append("</section>")
     out += ["</body>", "</html>"]
@@ -1240,6 +1459,17 @@ def render_report(report: dict[str, Any], fmt: str) -> str:
 
 
 __all__ = [
-    "answer_text", "answer_words", "build_report", "default_sprint", "display_answer", "entry_words", "md", "render_report", "report_html", "report_json",
-    "report_markdown", "status_dict", "status_json",
+    "answer_text",
+    "answer_words",
+    "build_report",
+    "default_sprint",
+    "display_answer",
+    "entry_words",
+    "md",
+    "render_report",
+    "report_html",
+    "report_json",
+    "report_markdown",
+    "status_dict",
+    "status_json",
 ]

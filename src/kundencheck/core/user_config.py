@@ -96,27 +96,34 @@ def user_config_from_dict(data: dict[str, Any], shown: str = "config.toml", *, t
     config = UserConfig(source=shown, text=text or "")
     if "language" in data:
         if data["language"] not in SUPPORTED:
-            raise _fail(shown, text, "language", _("{value} is not supported. Allowed: \"de\", \"en\".").format(value=describe_value(data["language"])))
+            raise _fail(
+                shown,
+                text,
+                "language",
+                _('{value} is not supported. Allowed: "de", "en".').format(value=describe_value(data["language"])),
+            )
         config.language = data["language"]
     if "theme" in data:
         theme = data["theme"]
         if not isinstance(theme, str) or not _NAME.match(theme):
-            raise _fail(shown, text, "theme", _("must be a Textual theme name such as \"textual-dark\" or \"ansi-light\"."))
+            raise _fail(shown, text, "theme", _('must be a Textual theme name such as "textual-dark" or "ansi-light".'))
         config.theme = theme
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
-        raise _fail(shown, text, "keys", _("must be a table ([keys]) of binding-id = \"key\" pairs."))
+        raise _fail(shown, text, "keys", _('must be a table ([keys]) of binding-id = "key" pairs.'))
     for binding_id, value in keys.items():
         parts = value.split(",") if isinstance(value, str) else []
         if not _NAME.match(binding_id) or not parts or not all(_KEY.match(p.strip()) for p in parts):
             raise _fail(
-                shown, text, f"keys.{binding_id}",
-                _("must be a key such as \"ctrl+n\" or \"j\", or several separated by commas (\"j,down\")."),
+                shown,
+                text,
+                f"keys.{binding_id}",
+                _('must be a key such as "ctrl+n" or "j", or several separated by commas ("j,down").'),
             )
         config.keys[binding_id] = ",".join(p.strip() for p in parts)
     push = data.get("push", {})
     if not isinstance(push, dict):
-        raise _fail(shown, text, "push", _("must be a table ([push]) of \"repository folder\" = true or false."))
+        raise _fail(shown, text, "push", _('must be a table ([push]) of "repository folder" = true or false.'))
     for folder, accepted in push.items():
         if not isinstance(accepted, bool):
             raise _fail(shown, text, f"push.{folder}", _("must be true (push after each commit) or false (never)."))
@@ -180,14 +187,20 @@ def check_against(config: UserConfig, *, themes: Iterable[str] = (), binding_ids
     text = config.text or None
     themes = sorted(themes)
     if config.theme is not None and themes and config.theme not in themes:
-        raise _fail(config.source, text, "theme", _("{value} is not a theme. Allowed: {allowed}.").format(
-            value=repr(config.theme), allowed=", ".join(themes)))
+        raise _fail(
+            config.source,
+            text,
+            "theme",
+            _("{value} is not a theme. Allowed: {allowed}.").format(value=repr(config.theme), allowed=", ".join(themes)),
+        )
     ids = sorted(binding_ids)
     if ids:
         for binding_id in config.keys:
             if binding_id not in ids:
                 raise _fail(
-                    config.source, text, f"keys.{binding_id}",
+                    config.source,
+                    text,
+                    f"keys.{binding_id}",
                     _("{value} is not a binding id. Allowed: {allowed}.").format(value=repr(binding_id), allowed=", ".join(ids)),
                 )
 

@@ -125,13 +125,19 @@ class Committer(RepoState):
             if self._state_paths[name].exists():
                 raise StoreError(
                     _("kundencheck will not commit now: {state} in {path}. First {remedy}.").format(
-                        state=translate(state), path=self.root, remedy=translate(remedy)), refused=True)
+                        state=translate(state), path=self.root, remedy=translate(remedy)
+                    ),
+                    refused=True,
+                )
         symref, old = head
         if symref is None and not self.allow_detached:
             raise StoreError(
-                _("kundencheck will not commit now: HEAD is detached (not on a branch) at {commit} in {path}. "
-                  "Switch to a branch with `git switch BRANCH` (or create one here with `git switch -c NAME`).").format(
-                    commit=(old or "")[:12], path=self.root), refused=True)
+                _(
+                    "kundencheck will not commit now: HEAD is detached (not on a branch) at {commit} in {path}. "
+                    "Switch to a branch with `git switch BRANCH` (or create one here with `git switch -c NAME`)."
+                ).format(commit=(old or "")[:12], path=self.root),
+                refused=True,
+            )
         if not lock_held:
             # A running git holds index.lock for milliseconds; a crashed one leaves it forever.
             deadline = time.monotonic() + _LOCK_WAIT
@@ -144,21 +150,30 @@ class Committer(RepoState):
         return self._shallow_warning()
 
     def _locked_error(self) -> StoreError:
-        return StoreError(_(
-            "kundencheck will not commit now: {lock} exists, so another git "
-            "process is using this repository. Wait for it to finish; if no git is "
-            "running, a crashed git left the lock behind and you can delete that file "
-            "yourself (kundencheck never deletes it).").format(lock=self._index_lock), refused=True)
+        return StoreError(
+            _(
+                "kundencheck will not commit now: {lock} exists, so another git "
+                "process is using this repository. Wait for it to finish; if no git is "
+                "running, a crashed git left the lock behind and you can delete that file "
+                "yourself (kundencheck never deletes it)."
+            ).format(lock=self._index_lock),
+            refused=True,
+        )
 
     def _shallow_warning(self) -> list[str]:
         if not self._shallow:
             return []
-        return [_("This repository is a shallow clone, so its history is incomplete: the answers "
-                  "are committed normally, but older runs are missing from history views. Run "
-                  "`git fetch --unshallow` to fetch the full history.")]
+        return [
+            _(
+                "This repository is a shallow clone, so its history is incomplete: the answers "
+                "are committed normally, but older runs are missing from history views. Run "
+                "`git fetch --unshallow` to fetch the full history."
+            )
+        ]
 
-    def commit_files(self, files: Mapping[str, bytes], message: str, *,
-                     run_commit_msg_hook: bool = True, ref: str | None = None) -> CommitResult:
+    def commit_files(
+        self, files: Mapping[str, bytes], message: str, *, run_commit_msg_hook: bool = True, ref: str | None = None
+    ) -> CommitResult:
         """Commit several new files (``relpath`` below ``.kundencheck/`` -> content) in one
         commit, by the same protocol as :meth:`commit_file` (``kundencheck init
         --copy-checklists``): every file is written into the work tree and the index, read back,
@@ -166,13 +181,20 @@ class Committer(RepoState):
         if not files:
             raise ValueError("commit_files needs at least one file")
         (relpath, content), *more = files.items()
-        return self.commit_file(relpath, content, message, run_commit_msg_hook=run_commit_msg_hook, ref=ref,
-                                more=dict(more))
+        return self.commit_file(relpath, content, message, run_commit_msg_hook=run_commit_msg_hook, ref=ref, more=dict(more))
 
-    def commit_file(self, relpath: str, content: bytes, message: str, *,
-                    run_commit_msg_hook: bool = True, ref: str | None = None, replace: bool = False,
-                    check: Callable[[bytes], object] | None = None,
-                    more: Mapping[str, bytes] | None = None) -> CommitResult:
+    def commit_file(
+        self,
+        relpath: str,
+        content: bytes,
+        message: str,
+        *,
+        run_commit_msg_hook: bool = True,
+        ref: str | None = None,
+        replace: bool = False,
+        check: Callable[[bytes], object] | None = None,
+        more: Mapping[str, bytes] | None = None,
+    ) -> CommitResult:
         """Commit one file (``relpath`` below ``.kundencheck/``) on top of HEAD, or of ``ref``.
 
         With ``ref`` (e.g. ``refs/heads/kundencheck``) the commit goes onto that branch and
@@ -199,17 +221,36 @@ class Committer(RepoState):
         # of .gitattributes may change what is committed (it would not read back).
         blobs = {}
         for path, data in {relpath: content, **(more or {})}.items():
-            blobs[path] = self._run(["hash-object", "-w", "--no-filters", "--stdin"], stdin=data,
-                                    what=_("store the answers file in git"))[1].decode().strip()
-            if ref is None and self._run(["check-ignore", "-q", "--no-index", "--", path],
-                                         what=_("check .gitignore"), ok=(0, 1))[0] == 0:
-                warnings.append(_(
-                    "{path} is ignored by .gitignore; committed anyway. `git check-ignore -v "
-                    "{path}` shows the rule; add a `!` rule for .kundencheck/ to see the "
-                    "answers in `git status`.").format(path=path))
+            blobs[path] = (
+                self._run(["hash-object", "-w", "--no-filters", "--stdin"], stdin=data, what=_("store the answers file in git"))[
+                    1
+                ]
+                .decode()
+                .strip()
+            )
+            if (
+                ref is None
+                and self._run(["check-ignore", "-q", "--no-index", "--", path], what=_("check .gitignore"), ok=(0, 1))[0] == 0
+            ):
+                warnings.append(
+                    _(
+                        "{path} is ignored by .gitignore; committed anyway. `git check-ignore -v "
+                        "{path}` shows the rule; add a `!` rule for .kundencheck/ to see the "
+                        "answers in `git status`."
+                    ).format(path=path)
+                )
         msg_name, subject, msg_fd = self._prepare_message(body, run_commit_msg_hook)
-        commit = _Commit(relpath, content, blobs[relpath], msg_name, sign, subject, replace, check,
-                         tuple((path, data, blobs[path]) for path, data in (more or {}).items()))
+        commit = _Commit(
+            relpath,
+            content,
+            blobs[relpath],
+            msg_name,
+            sign,
+            subject,
+            replace,
+            check,
+            tuple((path, data, blobs[path]) for path, data in (more or {}).items()),
+        )
         try:
             with self._writer_turn():
                 if ref is None:
@@ -236,8 +277,9 @@ class Committer(RepoState):
             raise self._locked_error()
         return lock
 
-    def _commit_onto_head(self, commit: _Commit, config: dict[str, str | None], warnings: list[str],
-                          checked: str | None) -> tuple[str, str | None]:
+    def _commit_onto_head(
+        self, commit: _Commit, config: dict[str, str | None], warnings: list[str], checked: str | None
+    ) -> tuple[str, str | None]:
         """The commit protocol for the checked-out branch, as `git commit` runs it: take
         index.lock, build the commit and the new index (in the lock), move HEAD by
         compare-and-swap, read the commit back, rename the lock over the index. Until the
@@ -282,16 +324,23 @@ class Committer(RepoState):
         joined: list[str] = []
         name = ref.removeprefix("refs/heads/")
         if name != ref:  # a team's answers branch: build on the newest runs this clone knows
+
             def base_for(tip: str | None) -> str | None:
                 base = self._dedicated_base(name, tip, config)
                 if tip is None and base is not None:
                     joined.append(base)
                 return base
+
         tried: list[tuple[str, str | None]] = []
         moved = None
         try:
-            new = self._swap_loop(commit, old, ref, base_for=base_for,
-                                  on_try=lambda sha, expected: tried.__setitem__(slice(None), [(sha, expected)]))
+            new = self._swap_loop(
+                commit,
+                old,
+                ref,
+                base_for=base_for,
+                on_try=lambda sha, expected: tried.__setitem__(slice(None), [(sha, expected)]),
+            )
             moved = (new, old)
             self._read_back(new, commit)
         except BaseException:
@@ -319,8 +368,9 @@ class Committer(RepoState):
         try:
             lock.start_from(self._index, header + self._hash(header).digest())
         except OSError as exc:
-            raise StoreError(_("Could not read the index {path}: {reason}.").format(
-                path=self._index, reason=_os_reason(exc))) from exc
+            raise StoreError(
+                _("Could not read the index {path}: {reason}.").format(path=self._index, reason=_os_reason(exc))
+            ) from exc
         for relpath, _content, blob in commit.files():
             # The entry is always set to the committed blob first: `update-index --add PATH`
             # alone keeps an entry git takes as unchanged (assume-unchanged, skip-worktree,
@@ -330,12 +380,17 @@ class Committer(RepoState):
                 # Outside the sparse checkout: no file in the work tree, the entry skips it.
                 args += ["--skip-worktree", "--", relpath]
             else:
-                worktree = self._run(["cat-file", "--filters", f"--path={relpath}", blob],
-                                     what=_("convert the answers file for the work tree"))[1]
+                worktree = self._run(
+                    ["cat-file", "--filters", f"--path={relpath}", blob], what=_("convert the answers file for the work tree")
+                )[1]
                 self._write_worktree_file(relpath, worktree, lock)
                 try:  # what `git add` would store from that file: the same blob, or not
-                    cleaned = self._run(["hash-object", "--stdin", f"--path={relpath}"], stdin=worktree,
-                                        what=_("check the answers file in the work tree"), ok=None)
+                    cleaned = self._run(
+                        ["hash-object", "--stdin", f"--path={relpath}"],
+                        stdin=worktree,
+                        what=_("check the answers file in the work tree"),
+                        ok=None,
+                    )
                 except StoreError:
                     cleaned = (1, b"", "")
                 if cleaned[0] == 0 and cleaned[1].decode().strip() == blob:
@@ -373,8 +428,7 @@ class Committer(RepoState):
         listed folders, everything below them and the files directly in their parents)."""
         if not (_git_bool(config, "core.sparsecheckout") and _git_bool(config, "core.sparsecheckoutcone")):
             return True
-        status, out, _err = self._run(["sparse-checkout", "list"], what=_("read the sparse checkout"),
-                                      ok=None, quick=True)
+        status, out, _err = self._run(["sparse-checkout", "list"], what=_("read the sparse checkout"), ok=None, quick=True)
         if status != 0:
             return True
         parent = relpath.rsplit("/", 1)[0]
@@ -390,17 +444,22 @@ class Committer(RepoState):
         read = self._cat_batch([f"{new}:{relpath}" for relpath, _content, _blob in commit.files()])
         for (relpath, content, _blob), (kind, data) in zip(commit.files(), read):
             if kind != "blob" or data != content:
-                raise StoreError(_(
-                    "The commit of {path} did not read back as written (git gave {size} bytes of a {kind} "
-                    "instead of the {expected} bytes committed), so it was undone. Check the repository with "
-                    "`git fsck` and any `git replace` refs.").format(
-                    path=relpath, size=len(data), kind=kind or _("missing object"), expected=len(content)))
+                raise StoreError(
+                    _(
+                        "The commit of {path} did not read back as written (git gave {size} bytes of a {kind} "
+                        "instead of the {expected} bytes committed), so it was undone. Check the repository with "
+                        "`git fsck` and any `git replace` refs."
+                    ).format(path=relpath, size=len(data), kind=kind or _("missing object"), expected=len(content))
+                )
         if commit.check is not None:
             try:
                 commit.check(read[0][1])
             except KundencheckError as exc:
-                raise StoreError(_("The commit of {path} did not read back as a valid file, so it was undone: {problem}").format(
-                    path=commit.relpath, problem=exc)) from exc
+                raise StoreError(
+                    _("The commit of {path} did not read back as a valid file, so it was undone: {problem}").format(
+                        path=commit.relpath, problem=exc
+                    )
+                ) from exc
 
     def _landed(self, tried: list[tuple[str, str | None]], target: str) -> tuple[str, str | None] | None:
         """After a failure: (new, old) when ``target`` points at the commit last given to
@@ -491,8 +550,9 @@ class Committer(RepoState):
                     os.link(lock, build)
                 except OSError:
                     shutil.copyfile(lock, build)
-            self._run(["read-tree", "-m", "-u", new, old], what=_("put your files back"),
-                      env={"GIT_INDEX_FILE": str(build)}, ok=None)
+            self._run(
+                ["read-tree", "-m", "-u", new, old], what=_("put your files back"), env={"GIT_INDEX_FILE": str(build)}, ok=None
+            )
         except (OSError, StoreError):
             pass  # the files stay as the fast-forward left them; the index and the branch are as before
 
@@ -507,8 +567,9 @@ class Committer(RepoState):
         try:
             fd, msg_name = tempfile.mkstemp(dir=self.git_dir, prefix=_MESSAGE_PREFIX)
         except OSError as exc:
-            raise StoreError(_("Could not write the commit message into {path}: {reason}.").format(
-                path=self.git_dir, reason=_os_reason(exc))) from exc
+            raise StoreError(
+                _("Could not write the commit message into {path}: {reason}.").format(path=self.git_dir, reason=_os_reason(exc))
+            ) from exc
         try:
             _flock(fd)
             os.write(fd, body.encode("utf-8"))
@@ -516,13 +577,15 @@ class Committer(RepoState):
                 self._run_commit_msg_hook(msg_name)
                 body = pathlib.Path(msg_name).read_bytes().decode("utf-8", "replace")
                 if not body.strip():
-                    raise StoreError(_("The commit-msg hook emptied the commit message, so there "
-                                       "is nothing to commit with. Check the hook."))
+                    raise StoreError(
+                        _("The commit-msg hook emptied the commit message, so there is nothing to commit with. Check the hook.")
+                    )
         except OSError as exc:
             _unlink_quietly(msg_name)
             os.close(fd)
-            raise StoreError(_("Could not write the commit message into {path}: {reason}.").format(
-                path=self.git_dir, reason=_os_reason(exc))) from exc
+            raise StoreError(
+                _("Could not write the commit message into {path}: {reason}.").format(path=self.git_dir, reason=_os_reason(exc))
+            ) from exc
         except BaseException:
             _unlink_quietly(msg_name)
             os.close(fd)
@@ -542,8 +605,16 @@ class Committer(RepoState):
             finally:
                 os.close(fd)
 
-    def _swap_loop(self, commit: _Commit, old: str | None, target: str, *, base_for: Any = None,
-                   first: str | None = None, on_try: Callable[[str, str | None], None] | None = None) -> str:
+    def _swap_loop(
+        self,
+        commit: _Commit,
+        old: str | None,
+        target: str,
+        *,
+        base_for: Any = None,
+        first: str | None = None,
+        on_try: Callable[[str, str | None], None] | None = None,
+    ) -> str:
         """Build the commit on ``old``, compare-and-swap ``target``; rebuild if it moved.
 
         ``base_for(old)``, when given, names the commit to build on instead of ``old`` (a
@@ -560,8 +631,9 @@ class Committer(RepoState):
             if on_try is not None:
                 on_try(new, old)
             reflog = f"commit{'' if base else ' (initial)'}: {commit.subject}"
-            status, _out, err = self._run(["update-ref", "-m", reflog, target, new, old or ""],
-                                          what=_("move the branch"), ok=None)
+            status, _out, err = self._run(
+                ["update-ref", "-m", reflog, target, new, old or ""], what=_("move the branch"), ok=None
+            )
             if status == 0:
                 return new
             now = self._head()[1] if target == "HEAD" else self._resolve(target)
@@ -572,13 +644,20 @@ class Committer(RepoState):
                 if attempt == 0:
                     continue  # typically a commit made while we waited for our turn
             elif ".lock" not in err:
-                raise StoreError(_("Could not move {ref} to the new commit {commit}. git said: {error}").format(
-                    ref=target, commit=new[:12], error=err.strip() or _("(nothing)")))
+                raise StoreError(
+                    _("Could not move {ref} to the new commit {commit}. git said: {error}").format(
+                        ref=target, commit=new[:12], error=err.strip() or _("(nothing)")
+                    )
+                )
             # else: only the ref's lock was busy; retry the same swap
             _backoff(attempt)
-        raise StoreError(_("{ref} kept moving (or stayed locked) while kundencheck tried to "
-                           "commit, {n} times; another program is committing busily. "
-                           "Try again in a moment.").format(ref=target, n=_CAS_TRIES))
+        raise StoreError(
+            _(
+                "{ref} kept moving (or stayed locked) while kundencheck tried to "
+                "commit, {n} times; another program is committing busily. "
+                "Try again in a moment."
+            ).format(ref=target, n=_CAS_TRIES)
+        )
 
     @contextlib.contextmanager
     def _writer_turn(self) -> Iterator[None]:
@@ -613,13 +692,20 @@ class Committer(RepoState):
             os.close(fd)  # releases the flock; the file stays (deleting it would race)
 
     def _run_commit_msg_hook(self, msg_name: str) -> None:
-        status, _out, err = self._run(["hook", "run", "--ignore-missing", "commit-msg", "--",
-                                    msg_name], what=_("run the commit-msg hook"), ok=None,
-                                   user_locale=True)
+        status, _out, err = self._run(
+            ["hook", "run", "--ignore-missing", "commit-msg", "--", msg_name],
+            what=_("run the commit-msg hook"),
+            ok=None,
+            user_locale=True,
+        )
         if status != 0:
-            raise StoreError(_("The repository's commit-msg hook rejected the commit (exit status "
-                               "{status}). It said: {output}. Fix what it "
-                               "complains about, or the hook itself.").format(status=status, output=err.strip() or _("(nothing)")))
+            raise StoreError(
+                _(
+                    "The repository's commit-msg hook rejected the commit (exit status "
+                    "{status}). It said: {output}. Fix what it "
+                    "complains about, or the hook itself."
+                ).format(status=status, output=err.strip() or _("(nothing)"))
+            )
 
     def _commit_tree(self, tree: str, old: str | None, msg_name: str, sign: bool) -> str:
         args = ["commit-tree", tree]
@@ -632,12 +718,15 @@ class Committer(RepoState):
         if status == 0:
             return out.decode().strip()
         if sign:
-            raise StoreError(_(
-                "Signing the commit failed (commit.gpgsign is true, so kundencheck signs as "
-                "`git commit` would). git said: {error}. Check your signing setup "
-                "(user.signingKey, gpg.program, gpg.format; `git commit --allow-empty -S -m test` "
-                "in a scratch repository shows the same error), or switch signing off for this "
-                "repository with `git config commit.gpgsign false`.").format(error=err.strip()))
+            raise StoreError(
+                _(
+                    "Signing the commit failed (commit.gpgsign is true, so kundencheck signs as "
+                    "`git commit` would). git said: {error}. Check your signing setup "
+                    "(user.signingKey, gpg.program, gpg.format; `git commit --allow-empty -S -m test` "
+                    "in a scratch repository shows the same error), or switch signing off for this "
+                    "repository with `git config commit.gpgsign false`."
+                ).format(error=err.strip())
+            )
         raise StoreError(_("git could not create the commit. git said: {error}").format(error=err.strip() or _("(nothing)")))
 
     def _build_tree(self, base: str | None, relpath: str, blob: str, replace: bool = True) -> str:
@@ -663,9 +752,13 @@ class Committer(RepoState):
                 levels[i] = self._parse_tree(data)
         leaf = levels[-1].get(parts[-1].encode("utf-8"))
         if leaf is not None and leaf[0] != 0o40000 and not replace:
-            raise StoreError(_("{path} is already committed (in {commit}); kundencheck never replaces a "
-                               "committed answers file (`kundencheck amend` corrects one with a new file).").format(
-                path=relpath, commit=(base or "")[:12]), refused=True)
+            raise StoreError(
+                _(
+                    "{path} is already committed (in {commit}); kundencheck never replaces a "
+                    "committed answers file (`kundencheck amend` corrects one with a new file)."
+                ).format(path=relpath, commit=(base or "")[:12]),
+                refused=True,
+            )
         child_mode, child_id = 0o100644, bytes.fromhex(blob)
         stream: list[bytes] = []
         ids: list[str] = []
@@ -676,18 +769,21 @@ class Committer(RepoState):
                 if existing[0] == 0o40000:
                     message = _("{name} already exists in the repository as a folder, so {path} cannot be stored there.")
                 elif existing[0] == 0o160000:
-                    message = _("{name} is a submodule (another repository inside this one), so {path} cannot be "
-                                "stored there. Move the submodule elsewhere (`git mv`) or remove it.")
+                    message = _(
+                        "{name} is a submodule (another repository inside this one), so {path} cannot be "
+                        "stored there. Move the submodule elsewhere (`git mv`) or remove it."
+                    )
                 else:
                     message = _("{name} already exists in the repository as a file, so {path} cannot be stored there.")
-                raise StoreError(message.format(name="/".join(parts[:i + 1]), path=relpath))
+                raise StoreError(message.format(name="/".join(parts[: i + 1]), path=relpath))
             levels[i][name] = (child_mode, child_id)
             raw, listing = self._serialise_tree(levels[i])
             child_mode, child_id = 0o40000, self._hash(b"tree %d\0" % len(raw) + raw).digest()
             stream.append(listing + b"\0")
             ids.append(child_id.hex())
-        status, out, err = self._run(["mktree", "-z", "--batch"], stdin=b"".join(stream),
-                                     what=_("write the new folder trees"), ok=None)
+        status, out, err = self._run(
+            ["mktree", "-z", "--batch"], stdin=b"".join(stream), what=_("write the new folder trees"), ok=None
+        )
         written = out.decode().split()
         if status != 0 or written != ids:
             said = err.strip() or _("unexpected tree ids {ids}").format(ids=" ".join(written))
@@ -701,7 +797,7 @@ class Committer(RepoState):
         while pos < len(data):
             space = data.index(b" ", pos)
             nul = data.index(b"\0", space)
-            entries[data[space + 1:nul]] = (int(data[pos:space], 8), data[nul + 1:nul + 1 + size])
+            entries[data[space + 1 : nul]] = (int(data[pos:space], 8), data[nul + 1 : nul + 1 + size])
             pos = nul + 1 + size
         return entries
 
@@ -721,18 +817,26 @@ class Committer(RepoState):
 
 # ---------------------------------------------------------------------- module helpers
 
+
 def _check_relpath(relpath: str) -> None:
     if not isinstance(relpath, str):
         raise StoreError(_("Refusing to store answers at {path}: the path must be a string.").format(path=repr(relpath)))
     parts = relpath.split("/")
-    bad = (not relpath.startswith(ANSWERS_ROOT)
-           or relpath.startswith("/") or "\\" in relpath
-           or any(c < " " for c in relpath)  # NUL, newlines: unrepresentable or confusing
-           or any(p in ("", ".", "..") or p.lower() == ".git" for p in parts))
+    bad = (
+        not relpath.startswith(ANSWERS_ROOT)
+        or relpath.startswith("/")
+        or "\\" in relpath
+        or any(c < " " for c in relpath)  # NUL, newlines: unrepresentable or confusing
+        or any(p in ("", ".", "..") or p.lower() == ".git" for p in parts)
+    )
     if bad:
-        raise StoreError(_("Refusing to store answers at {path}: the path must be a plain "
-                           "relative path inside {folder} (forward slashes, no '..', no "
-                           "empty or '.git' parts).").format(path=repr(relpath), folder=ANSWERS_ROOT))
+        raise StoreError(
+            _(
+                "Refusing to store answers at {path}: the path must be a plain "
+                "relative path inside {folder} (forward slashes, no '..', no "
+                "empty or '.git' parts)."
+            ).format(path=repr(relpath), folder=ANSWERS_ROOT)
+        )
 
 
 def _refuse_symlinks(root: pathlib.Path, relpath: str) -> None:
@@ -741,28 +845,34 @@ def _refuse_symlinks(root: pathlib.Path, relpath: str) -> None:
     for part in relpath.split("/"):
         path = path / part
         if path.is_symlink():
-            raise StoreError(_("{path} is a symbolic link; kundencheck only writes answers into "
-                               "real folders of the work tree. Replace the link with a folder.").format(path=path))
+            raise StoreError(
+                _(
+                    "{path} is a symbolic link; kundencheck only writes answers into "
+                    "real folders of the work tree. Replace the link with a folder."
+                ).format(path=path)
+            )
 
 
 def _normalise_message(message: str) -> str:
     body = message.strip("\n")
     if not body.strip():
-        raise StoreError(_("The commit message is empty; kundencheck needs a subject line to "
-                           "commit the answers."))
+        raise StoreError(_("The commit message is empty; kundencheck needs a subject line to commit the answers."))
     return body + "\n"
 
 
 def _os_reason(exc: OSError) -> str:
     import errno
+
     reason = exc.strerror or str(exc)
     if exc.errno == errno.ENOSPC:
         return _("{reason} (the disk is full; free some space and try again)").format(reason=reason)
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return _("{reason} (the repository is read-only for you; check its permissions)").format(reason=reason)
     if exc.errno == errno.ELOOP:
-        return _("{reason} (a symbolic link where kundencheck keeps a file of its own, which it never "
-                 "writes through; delete the link and try again)").format(reason=reason)
+        return _(
+            "{reason} (a symbolic link where kundencheck keeps a file of its own, which it never "
+            "writes through; delete the link and try again)"
+        ).format(reason=reason)
     return reason
 
 
@@ -794,4 +904,4 @@ def _unlink_quietly(name: str) -> None:
 def _backoff(attempt: int) -> None:
     # Exponential with full jitter, capped: busy committers must not keep colliding in lockstep,
     # and one that lost several times in a row waits long enough to get a clear turn.
-    time.sleep(random.uniform(0.0, min(0.5, 0.01 * 2 ** attempt)))
+    time.sleep(random.uniform(0.0, min(0.5, 0.01 * 2**attempt)))

@@ -90,16 +90,19 @@ class DraftStore:
             atomic_write(path, answers_mod.dumps(run, checklist).encode("utf-8"))
         except OSError as exc:
             raise StoreError(
-                _("Could not save the draft {path} ({reason}). The previous draft is unchanged; your answers are "
-                  "still open in kundencheck. Free some disk space or fix the folder's permissions.").format(
-                    path=path, reason=exc.strerror or exc)
+                _(
+                    "Could not save the draft {path} ({reason}). The previous draft is unchanged; your answers are "
+                    "still open in kundencheck. Free some disk space or fix the folder's permissions."
+                ).format(path=path, reason=exc.strerror or exc)
             ) from None
         return path
 
     def load(self, run_id: str) -> Run:
         path = self._path(run_id)
         if not path.exists() and not path.is_symlink():
-            raise StoreError(_("There is no draft {id}. `kundencheck drafts` lists the drafts there are.").format(id=repr(run_id)))
+            raise StoreError(
+                _("There is no draft {id}. `kundencheck drafts` lists the drafts there are.").format(id=repr(run_id))
+            )
         return answers_file.loads(_read(path), str(path))
 
     def list(self) -> tuple[list[DraftInfo], list[AnswersError]]:
@@ -183,9 +186,11 @@ class DraftStore:
                     pid = _pid_in(fd)
                     _close(fd)
                     raise StoreError(
-                        _("The draft {id} is in use by another kundencheck (process {pid}), which holds its lock {lock}. "
-                          "Finish or quit that kundencheck first. The lock ends with that process, whichever way it ends: "
-                          "if it hangs, ending it (`kill {pid}`) frees the draft.").format(id=run_id, pid=pid or "?", lock=lock)
+                        _(
+                            "The draft {id} is in use by another kundencheck (process {pid}), which holds its lock {lock}. "
+                            "Finish or quit that kundencheck first. The lock ends with that process, whichever way it ends: "
+                            "if it hangs, ending it (`kill {pid}`) frees the draft."
+                        ).format(id=run_id, pid=pid or "?", lock=lock)
                     ) from None
                 if not _is_same_file(fd, lock):
                     _close(fd)  # removed by its last holder while we waited for it: take the new one
@@ -195,8 +200,11 @@ class DraftStore:
                 held = _HELD[str(lock)] = _Held(lock, fd)
                 return DraftLock(lock, held)
         except OSError as exc:
-            raise StoreError(_("Could not lock the draft {id} in {folder} ({reason}).").format(
-                id=run_id, folder=self.folder, reason=exc.strerror or exc)) from None
+            raise StoreError(
+                _("Could not lock the draft {id} in {folder} ({reason}).").format(
+                    id=run_id, folder=self.folder, reason=exc.strerror or exc
+                )
+            ) from None
         raise StoreError(_("Could not lock the draft {id}: another process keeps taking it.").format(id=run_id))
 
 

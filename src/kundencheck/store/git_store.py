@@ -36,8 +36,18 @@ from kundencheck.store.remotes import PushError, RemoteSync
 from kundencheck.store.runner import MIN_GIT_VERSION
 from kundencheck.store.state import Identity
 
-__all__ = ["ANSWERS_ROOT", "MIN_GIT_VERSION", "CommitResult", "GitStore", "Identity", "PushError", "PushFailure",
-           "PushRefusal", "PushResult", "Unfetched"]
+__all__ = [
+    "ANSWERS_ROOT",
+    "MIN_GIT_VERSION",
+    "CommitResult",
+    "GitStore",
+    "Identity",
+    "PushError",
+    "PushFailure",
+    "PushRefusal",
+    "PushResult",
+    "Unfetched",
+]
 
 
 class GitStore(RemoteSync, HistoryReader):

@@ -51,8 +51,9 @@ def cache_path(store) -> Path:
     return store.data_dir / "cache" / CACHE_NAME
 
 
-def load_runs(store, rev: str = "HEAD", *, use_cache: bool = True,
-              on_fetch: Callable[[int, str], None] | None = None) -> tuple[list[Run], list[AnswersError]]:
+def load_runs(
+    store, rev: str = "HEAD", *, use_cache: bool = True, on_fetch: Callable[[int, str], None] | None = None
+) -> tuple[list[Run], list[AnswersError]]:
     """Every run in ``rev``'s tree (oldest first) and the answers files that could not be read.
 
     One ``git ls-tree`` lists the blobs; only blobs missing from the cache are read (one
@@ -73,10 +74,14 @@ def load_runs(store, rev: str = "HEAD", *, use_cache: bool = True,
     for file_path, blob in sorted(listed.items()):
         run = cached.get(blob)
         if run is None and blob in unreachable:
-            errors.append(AnswersError(_(
-                "{file}: is not in this partial clone and could not be fetched from {remote} ({reason}), so it is "
-                "left out. Fetch it once the remote can be reached: `git fetch {remote}`.").format(
-                file=file_path, remote=unfetched.remote or "origin", reason=unfetched.reason)))
+            errors.append(
+                AnswersError(
+                    _(
+                        "{file}: is not in this partial clone and could not be fetched from {remote} ({reason}), so it is "
+                        "left out. Fetch it once the remote can be reached: `git fetch {remote}`."
+                    ).format(file=file_path, remote=unfetched.remote or "origin", reason=unfetched.reason)
+                )
+            )
             continue
         if run is None:
             # One file at a time, so each parsed run is known to come from this blob.
@@ -152,14 +157,23 @@ class _RunEncoder:
         text = self._index
         value = self.value
         return [
-            text[run.id], text[run.checklist], text[run.checklist_version], text[run.phase],
-            text[run.language], text[run.sprint], text[run.author],
-            run.started.isoformat(), run.finished.isoformat() if run.finished else None,
+            text[run.id],
+            text[run.checklist],
+            text[run.checklist_version],
+            text[run.phase],
+            text[run.language],
+            text[run.sprint],
+            text[run.author],
+            run.started.isoformat(),
+            run.finished.isoformat() if run.finished else None,
             [text[p] for p in run.participants],
-            [[text[a.item], value(a.value), text[a.note], self.action(a.action) if a.action is not None else None]
-             for a in run.answers],
+            [
+                [text[a.item], value(a.value), text[a.note], self.action(a.action) if a.action is not None else None]
+                for a in run.answers
+            ],
             [[text[r.run], text[r.item], text[r.decision], text[r.note]] for r in run.reviews],
-            text[run.corrects], text[run.correction_note],
+            text[run.corrects],
+            text[run.correction_note],
         ]
 
     def value(self, value: Any) -> Any:
@@ -195,19 +209,47 @@ class _RunDecoder:
 
     def run(self, entry: list[Any]) -> Run:
         s = self.strings
-        (run_id, checklist, version, phase, language, sprint, author, started, finished,
-         participants, answers, reviews, corrects, correction_note) = entry
+        (
+            run_id,
+            checklist,
+            version,
+            phase,
+            language,
+            sprint,
+            author,
+            started,
+            finished,
+            participants,
+            answers,
+            reviews,
+            corrects,
+            correction_note,
+        ) = entry
         started = dt.datetime.fromisoformat(started)
         finished = dt.datetime.fromisoformat(finished) if finished is not None else None
         run = Run(
-            id=s[run_id], checklist=s[checklist], checklist_version=s[version], phase=s[phase],
-            language=s[language], sprint=s[sprint], author=s[author], started=started, finished=finished,
+            id=s[run_id],
+            checklist=s[checklist],
+            checklist_version=s[version],
+            phase=s[phase],
+            language=s[language],
+            sprint=s[sprint],
+            author=s[author],
+            started=started,
+            finished=finished,
             participants=[s[p] for p in participants],
-            answers=[Answer(s[item], self.value(value) if type(value) is not int else s[value], s[note],
-                            self.action(action) if action is not None else None)
-                     for item, value, note, action in answers],
+            answers=[
+                Answer(
+                    s[item],
+                    self.value(value) if type(value) is not int else s[value],
+                    s[note],
+                    self.action(action) if action is not None else None,
+                )
+                for item, value, note, action in answers
+            ],
             reviews=[ActionReview(s[r], s[i], s[d], s[n]) for r, i, d, n in reviews],
-            corrects=s[corrects], correction_note=s[correction_note],
+            corrects=s[corrects],
+            correction_note=s[correction_note],
         )
         items = {answer.item for answer in run.answers}
         ids, texts = self._ids, self._texts
@@ -223,15 +265,19 @@ class _RunDecoder:
         # date-time with an offset, a day away from either end of the calendar, has a time in
         # UTC; an ordinary run corrects nothing.
         if ((started.tzinfo is None or not 1 < started.year < 9999) and not is_moment(started)) or (
-                finished is not None and (finished.tzinfo is None or not 1 < finished.year < 9999) and not is_moment(finished)):
+            finished is not None and (finished.tzinfo is None or not 1 < finished.year < 9999) and not is_moment(finished)
+        ):
             raise ValueError("a cached date-time without a time in UTC")
         if (corrects or correction_note) and not is_correction(run.corrects, run.correction_note):
             raise ValueError("a cached correction that no answers file could hold")
         if run.reviews:
             keys = {review.action_key for review in run.reviews}
-            if (len(keys) != len(run.reviews) or not all(is_run_id(review.run) for review in run.reviews)
-                    or not all_safe_ids({review.item for review in run.reviews})
-                    or not {review.decision for review in run.reviews} <= _DECISIONS):
+            if (
+                len(keys) != len(run.reviews)
+                or not all(is_run_id(review.run) for review in run.reviews)
+                or not all_safe_ids({review.item for review in run.reviews})
+                or not {review.decision for review in run.reviews} <= _DECISIONS
+            ):
                 raise ValueError("a cached review that no answers file could hold")
         return run
 
@@ -258,8 +304,9 @@ class _RunDecoder:
 
     def action(self, action: list[Any]) -> Action:
         what, owner, due, *separate = action
-        return Action(self.strings[what], self.strings[owner], self.date(due) if due is not None else None,
-                      separate=separate == [1])
+        return Action(
+            self.strings[what], self.strings[owner], self.date(due) if due is not None else None, separate=separate == [1]
+        )
 
     def date(self, text: str) -> dt.date:
         date = self._dates.get(text)

@@ -132,8 +132,12 @@ class IndexLock:
         the folders that will be made for it (relative paths, deepest last). A commit of
         several files notes each; the journal keeps them all (``files``), the first one also
         at the top as before."""
-        record = {"file": relpath, "written": hashlib.sha256(written).hexdigest(), "folders": new_folders,
-                  "previous": None if previous is None else base64.b64encode(previous).decode("ascii")}
+        record = {
+            "file": relpath,
+            "written": hashlib.sha256(written).hexdigest(),
+            "folders": new_folders,
+            "previous": None if previous is None else base64.b64encode(previous).decode("ascii"),
+        }
         if self._state.get("file"):
             self.note(files=[*self._state.get("files", []), record])
         else:

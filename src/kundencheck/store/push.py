@@ -258,15 +258,37 @@ def ref_line(lines: list[str], dest: str) -> tuple[str, str, str] | None:
 
 
 #: git's error lines (C locale) for a remote that did not let us in, and one it could not reach.
-_AUTH_SIGNS = ("authentication failed", "permission denied", "could not read username",
-               "could not read password", "terminal prompts disabled", "returned error: 401",
-               "returned error: 403", "host key verification failed", "invalid username or password",
-               "access denied", "denied to ")
-_UNREACHABLE_SIGNS = ("does not appear to be a git repository", "could not resolve", "connection refused",
-                      "connection timed out", "no route to host", "network is unreachable", "failed to connect",
-                      "couldn't connect", "not found", "returned error: 404", "unable to access",
-                      "could not read from remote repository", "connection closed", "no such file or directory",
-                      "name or service not known", "temporary failure in name resolution")
+_AUTH_SIGNS = (
+    "authentication failed",
+    "permission denied",
+    "could not read username",
+    "could not read password",
+    "terminal prompts disabled",
+    "returned error: 401",
+    "returned error: 403",
+    "host key verification failed",
+    "invalid username or password",
+    "access denied",
+    "denied to ",
+)
+_UNREACHABLE_SIGNS = (
+    "does not appear to be a git repository",
+    "could not resolve",
+    "connection refused",
+    "connection timed out",
+    "no route to host",
+    "network is unreachable",
+    "failed to connect",
+    "couldn't connect",
+    "not found",
+    "returned error: 404",
+    "unable to access",
+    "could not read from remote repository",
+    "connection closed",
+    "no such file or directory",
+    "name or service not known",
+    "temporary failure in name resolution",
+)
 
 
 def classify(attempt: Attempt, dest: str) -> tuple[PushRefusal, str]:
@@ -280,8 +302,9 @@ def classify(attempt: Attempt, dest: str) -> tuple[PushRefusal, str]:
         _flag, summary, reason = found
         if summary == "[rejected]" and reason in ("fetch first", "non-fast-forward"):
             return PushRefusal.BEHIND, reason
-        if summary == "[remote rejected]" and (reason in ("failed to update ref", "failed to lock")
-                                               or reason.startswith("cannot lock ref")):
+        if summary == "[remote rejected]" and (
+            reason in ("failed to update ref", "failed to lock") or reason.startswith("cannot lock ref")
+        ):
             return PushRefusal.BEHIND, reason  # another push to the branch at the same moment won
         if summary in ("[remote rejected]", "[remote failure]"):
             return PushRefusal.REMOTE_REJECTED, reason
@@ -306,7 +329,7 @@ def output_of(err: str, refusal: PushRefusal) -> tuple[tuple[str, ...], int]:
         if refusal is PushRefusal.REMOTE_REJECTED:
             if not line.startswith("remote:"):
                 continue
-            line = line[len("remote:"):].strip()
+            line = line[len("remote:") :].strip()
         if not line.strip() or line.startswith(("hint:", "error: failed to push some refs", "To ")):
             continue
         if refusal is not PushRefusal.HOOK:
@@ -330,8 +353,9 @@ def read_gate_report(path: str) -> GateReport | None:
     findings = []
     for found in data.get("findings") or []:
         if isinstance(found, dict):
-            findings.append(GateFinding(*(one_line(str(found.get(key) or ""), 400)
-                                          for key in ("rule", "level", "title", "message", "phase"))))
+            findings.append(
+                GateFinding(*(one_line(str(found.get(key) or ""), 400) for key in ("rule", "level", "title", "message", "phase")))
+            )
     return GateReport(data["exit_code"], tuple(findings), one_line(str(data.get("error") or ""), 600))
 
 

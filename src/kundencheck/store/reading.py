@@ -28,8 +28,7 @@ class Unfetched(NamedTuple):
 class HistoryReader(RepoState):
     """The answers files and commits of a ref, read without a work tree."""
 
-    def read_files(self, prefix: str = ".kundencheck/answers", *,
-                   rev: str = "HEAD") -> dict[str, tuple[str, bytes]]:
+    def read_files(self, prefix: str = ".kundencheck/answers", *, rev: str = "HEAD") -> dict[str, tuple[str, bytes]]:
         """path -> (blob id, content) for every blob under ``prefix`` in ``rev``'s tree.
 
         Empty when ``rev`` does not exist yet (unborn branch) or has nothing under ``prefix``.
@@ -52,11 +51,15 @@ class HistoryReader(RepoState):
         _check_rev(rev)
         rev = self._read_rev(rev)
         prefix = prefix.strip("/")
-        return {name: oid for _mode, name, oid in self._tree_blobs(rev, prefix)
-                if not prefix or name == prefix or name.startswith(prefix + "/")}
+        return {
+            name: oid
+            for _mode, name, oid in self._tree_blobs(rev, prefix)
+            if not prefix or name == prefix or name.startswith(prefix + "/")
+        }
 
-    def fetch_missing(self, oids: Iterable[str], *, rev: str, prefix: str,
-                      on_fetch: Callable[[int, str], None] | None = None) -> Unfetched:
+    def fetch_missing(
+        self, oids: Iterable[str], *, rev: str, prefix: str, on_fetch: Callable[[int, str], None] | None = None
+    ) -> Unfetched:
         """Make sure the blobs ``oids`` (under ``prefix`` in ``rev``'s tree) are in this clone.
 
         A blobless partial clone (``git clone --filter=blob:none``) leaves file contents on its
@@ -72,8 +75,12 @@ class HistoryReader(RepoState):
         if not wanted or not self._has_promisor_packs():
             return Unfetched(frozenset(), "", "")
         rev = self._read_rev(rev)
-        status, out, _err = self._run(["rev-list", "--objects", "--missing=print", f"{rev}:{prefix.strip('/')}"],
-                                      what=_("find the files this partial clone lacks"), ok=None, quick=True)
+        status, out, _err = self._run(
+            ["rev-list", "--objects", "--missing=print", f"{rev}:{prefix.strip('/')}"],
+            what=_("find the files this partial clone lacks"),
+            ok=None,
+            quick=True,
+        )
         if status != 0:
             return Unfetched(frozenset(), "", "")
         absent = {line[1:] for line in out.decode("ascii", "replace").splitlines() if line.startswith("?")} & wanted
@@ -90,15 +97,31 @@ class HistoryReader(RepoState):
             env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
         try:
             status, _out, err = _StartedGit(
-                [self._exe, "-c", "fetch.negotiationAlgorithm=noop", "fetch", remote, "--no-tags", "--no-write-fetch-head",
-                 "--recurse-submodules=no", "--filter=blob:none", "--stdin"],
-                self.root, self.push_timeout, stdin="".join(oid + "\n" for oid in sorted(absent)).encode("ascii"),
-                env=env).result()
+                [
+                    self._exe,
+                    "-c",
+                    "fetch.negotiationAlgorithm=noop",
+                    "fetch",
+                    remote,
+                    "--no-tags",
+                    "--no-write-fetch-head",
+                    "--recurse-submodules=no",
+                    "--filter=blob:none",
+                    "--stdin",
+                ],
+                self.root,
+                self.push_timeout,
+                stdin="".join(oid + "\n" for oid in sorted(absent)).encode("ascii"),
+                env=env,
+            ).result()
         except (OSError, subprocess.SubprocessError) as exc:
             return Unfetched(frozenset(absent), remote, str(exc))
         if status != 0:
-            return Unfetched(frozenset(absent), remote, _git_reason(err) or _("git fetch ended with exit status {status}").format(
-                status=status))
+            return Unfetched(
+                frozenset(absent),
+                remote,
+                _git_reason(err) or _("git fetch ended with exit status {status}").format(status=status),
+            )
         return Unfetched(frozenset(), remote, "")
 
     def _has_promisor_packs(self) -> bool:
@@ -135,10 +158,17 @@ class HistoryReader(RepoState):
         """Commits touching ``prefix``, newest first, with their Kundencheck-Run trailers."""
         _check_rev(rev)
         rev = self._read_rev(rev)
-        fmt = ("%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f"
-               "%(trailers:key=Kundencheck-Run,valueonly,separator=%x1d)%x1e")
-        args = ["--literal-pathspecs", "log", "--no-show-signature", "--no-color",
-                "--encoding=UTF-8", f"--format={fmt}", rev, "--"]
+        fmt = "%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%(trailers:key=Kundencheck-Run,valueonly,separator=%x1d)%x1e"
+        args = [
+            "--literal-pathspecs",
+            "log",
+            "--no-show-signature",
+            "--no-color",
+            "--encoding=UTF-8",
+            f"--format={fmt}",
+            rev,
+            "--",
+        ]
         if prefix.strip("/"):
             args.append(prefix.strip("/"))
         status, out, err = self._run(args, what=_("read the history of {prefix}").format(prefix=prefix), ok=None, quick=True)
@@ -150,15 +180,31 @@ class HistoryReader(RepoState):
             if not record:
                 continue
             sha, name, email, date, subject, trailers = record.split("\x1f", 5)
-            runs.append({"sha": sha, "author_name": name, "author_email": email, "date": date,
-                         "subject": subject,
-                         "runs": [v.strip() for v in trailers.split("\x1d") if v.strip()]})
+            runs.append(
+                {
+                    "sha": sha,
+                    "author_name": name,
+                    "author_email": email,
+                    "date": date,
+                    "subject": subject,
+                    "runs": [v.strip() for v in trailers.split("\x1d") if v.strip()],
+                }
+            )
         return runs
 
     def recent_authors(self, limit: int = 20) -> list[Identity]:
         """Distinct authors (by e-mail, mailmap applied) of the last 500 commits, newest first."""
-        args = ["log", "-n", "500", "--no-show-signature", "--no-color", "--encoding=UTF-8",
-                "--format=%aN%x1f%aE%x1e", "HEAD", "--"]
+        args = [
+            "log",
+            "-n",
+            "500",
+            "--no-show-signature",
+            "--no-color",
+            "--encoding=UTF-8",
+            "--format=%aN%x1f%aE%x1e",
+            "HEAD",
+            "--",
+        ]
         status, out, err = self._run(args, what=_("read recent authors"), ok=None)
         if status != 0:
             return self._missing_rev("HEAD", err, [])
@@ -183,8 +229,9 @@ class HistoryReader(RepoState):
         args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev]
         if prefix:
             args += ["--", prefix]
-        listing = (_("list {prefix} in {rev}").format(prefix=prefix, rev=rev) if prefix
-                   else _("list the files in {rev}").format(rev=rev))
+        listing = (
+            _("list {prefix} in {rev}").format(prefix=prefix, rev=rev) if prefix else _("list the files in {rev}").format(rev=rev)
+        )
         status, out, err = self._run(args, what=listing, ok=None, quick=True)
         if status != 0:
             return self._missing_rev(rev, err, [])
@@ -208,6 +255,7 @@ class HistoryReader(RepoState):
 
 # ---------------------------------------------------------------------- module helpers
 
+
 def _check_rev(rev: str) -> None:
     if not rev or rev.startswith("-") or any(c < " " for c in rev):
         raise StoreError(_("{rev} is not a revision kundencheck can read from.").format(rev=repr(rev)))
@@ -220,5 +268,5 @@ def _promisor_remote(config: dict[str, str | None]) -> str | None:
         return named
     for key in config:
         if key.startswith("remote.") and key.endswith(".promisor") and _git_bool(config, key):
-            return key[len("remote."):-len(".promisor")]
+            return key[len("remote.") : -len(".promisor")]
     return None

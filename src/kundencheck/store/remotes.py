@@ -83,7 +83,8 @@ class PushError(StoreError):
     def __init__(self, failure: PushFailure) -> None:
         refusal = failure.refusal.value + (f": {failure.why.value}" if failure.why else "")
         fallback = failure.detail or _("Pushing {branch} to {remote} did not go through ({refusal}).").format(
-            branch=failure.branch, remote=failure.remote, refusal=refusal)
+            branch=failure.branch, remote=failure.remote, refusal=refusal
+        )
         super().__init__(fallback)
         self.failure = failure
 
@@ -139,8 +140,15 @@ class RemoteSync(Committer):
             tried = self._push_once(remote, branch_ref, dest, config, deadline)
             if tried.status == 0:
                 flags = [line.split("\t")[0] for line in tried.lines if "\t" in line]
-                return PushResult(name, remote, short, up_to_date=bool(flags) and all(f == "=" for f in flags),
-                                  merged=merged, brought_in=brought, moved=moved)
+                return PushResult(
+                    name,
+                    remote,
+                    short,
+                    up_to_date=bool(flags) and all(f == "=" for f in flags),
+                    merged=merged,
+                    brought_in=brought,
+                    moved=moved,
+                )
             refusal, reason = classify(tried, dest)
             if refusal is not PushRefusal.BEHIND:
                 raise PushError(self._failure(failure, refusal, reason, tried))
@@ -165,21 +173,24 @@ class RemoteSync(Committer):
                     return PushResult(name, remote, short, up_to_date=True)
                 brought, moved = brought + outcome.commits, max(moved, outcome.moved)
             attempt += 1
-            pause = random.uniform(0.0, min(2.0, 0.05 * 2 ** attempt))
+            pause = random.uniform(0.0, min(2.0, 0.05 * 2**attempt))
             if time.monotonic() + pause >= deadline:
                 raise PushError(failure._replace(refusal=PushRefusal.TIMEOUT))
             time.sleep(pause)
 
-    def _push_once(self, remote: str, branch_ref: str, dest: str, config: dict[str, str | None],
-                   deadline: float) -> Attempt:
+    def _push_once(self, remote: str, branch_ref: str, dest: str, config: dict[str, str | None], deadline: float) -> Attempt:
         """One `git push --porcelain`, with git's trace2 events going to a file of our own (they
         say whether the pre-push hook ran and how it ended) and KUNDENCHECK_GATE_REPORT naming
         where `kundencheck check` leaves its verdict should it run in that hook."""
         folder = tempfile.mkdtemp(prefix="kundencheck-push-")
         trace, report = os.path.join(folder, "trace2.json"), os.path.join(folder, "gate.json")
         try:
-            status, lines, err = self._network(["push", "--porcelain", remote, f"{branch_ref}:{dest}"], config, deadline,
-                                               env={"GIT_TRACE2_EVENT": trace, GATE_REPORT_ENV: report})
+            status, lines, err = self._network(
+                ["push", "--porcelain", remote, f"{branch_ref}:{dest}"],
+                config,
+                deadline,
+                env={"GIT_TRACE2_EVENT": trace, GATE_REPORT_ENV: report},
+            )
             try:
                 with open(trace, encoding="utf-8", errors="replace") as handle:
                     hook = hook_run(handle.read())
@@ -195,12 +206,17 @@ class RemoteSync(Committer):
         if hook is not None:  # git gives the hook its own stdout (git prints nothing there before the hook ends)
             said = "\n".join([*tried.lines, said])
         output, left_out = output_of(said, refusal)
-        return base._replace(refusal=refusal, remote_reason=reason, output=output, output_left_out=left_out,
-                             hook=hook.path if hook else "", hook_status=hook.status if hook else None,
-                             gate=tried.gate if refusal is PushRefusal.HOOK else None)
+        return base._replace(
+            refusal=refusal,
+            remote_reason=reason,
+            output=output,
+            output_left_out=left_out,
+            hook=hook.path if hook else "",
+            hook_status=hook.status if hook else None,
+            gate=tried.gate if refusal is PushRefusal.HOOK else None,
+        )
 
-    def _follow_remote_answers_branch(self, name: str, config: dict[str, str | None],
-                                      deadline: float) -> dict[str, str | None]:
+    def _follow_remote_answers_branch(self, name: str, config: dict[str, str | None], deadline: float) -> dict[str, str | None]:
         """A team's answers branch without an upstream (made here before the remote had it, or
         before this clone fetched it): when the remote (origin, or the only one) has a branch of
         that name, ours follows it from now on, as it would had it been made from it; returns
@@ -209,15 +225,19 @@ class RemoteSync(Committer):
         remote = "origin" if "origin" in remotes else (next(iter(remotes)) if len(remotes) == 1 else None)
         if remote is None:
             return config
-        status, _lines, _err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
-                                              f"+refs/heads/{name}:refs/remotes/{remote}/{name}"], config, deadline)
+        status, _lines, _err = self._network(
+            ["fetch", "--no-tags", "--no-write-fetch-head", remote, f"+refs/heads/{name}:refs/remotes/{remote}/{name}"],
+            config,
+            deadline,
+        )
         if status != 0:
             return config  # the remote has no such branch (or cannot be reached): said by _push_target
         self._track_remote_branch(name, f"refs/remotes/{remote}/{name}")
         return self._config()
 
-    def _push_target(self, name: str, config: dict[str, str | None], deadline: float, *,
-                     dedicated: bool = False) -> tuple[str, str]:
+    def _push_target(
+        self, name: str, config: dict[str, str | None], deadline: float, *, dedicated: bool = False
+    ) -> tuple[str, str]:
         """(remote, destination ref) for branch ``name``, chosen as `git push` would, or a
         PushError when pushing would create a branch on a remote: the branch needs an upstream
         (``branch.NAME.remote`` and ``.merge``), and the branch it pushes to must exist there
@@ -230,23 +250,35 @@ class RemoteSync(Committer):
         if not upstream_remote or upstream_remote == "." or not merge.startswith("refs/heads/"):
             guess = "origin" if "origin" in remotes or not remotes else min(remotes)
             has_it = self._resolve(f"refs/remotes/{guess}/{name}") is not None
-            raise _not_pushable(Unpushable.NO_UPSTREAM_REMOTE_HAS_IT if has_it else Unpushable.NO_UPSTREAM, name,
-                                remote=guess, dedicated=dedicated)
+            raise _not_pushable(
+                Unpushable.NO_UPSTREAM_REMOTE_HAS_IT if has_it else Unpushable.NO_UPSTREAM,
+                name,
+                remote=guess,
+                dedicated=dedicated,
+            )
         remote = upstream_remote
         for candidate in (config.get(f"branch.{name}.pushremote"), config.get("remote.pushdefault")):
             if candidate and candidate != ".":
                 remote = candidate
                 break
         if remote not in remotes and not _is_url(remote):
-            raise _not_pushable(Unpushable.NO_SUCH_REMOTE, name, remote=remote, remotes=tuple(sorted(remotes)),
-                                dedicated=dedicated)
+            raise _not_pushable(
+                Unpushable.NO_SUCH_REMOTE, name, remote=remote, remotes=tuple(sorted(remotes)), dedicated=dedicated
+            )
         if remote.startswith("-"):
             raise _not_pushable(Unpushable.REMOTE_LIKE_AN_OPTION, name, remote=remote, dedicated=dedicated)
         mode = (config.get("push.default") or "simple").strip().lower()
         dest = _git_push_destination(name, remote, upstream_remote, merge, mode)
         if dest is None:
-            raise _not_pushable(Unpushable.PUSH_DEFAULT, name, remote=remote, dedicated=dedicated, push_default=mode,
-                                upstream=merge.removeprefix("refs/heads/"), upstream_remote=upstream_remote)
+            raise _not_pushable(
+                Unpushable.PUSH_DEFAULT,
+                name,
+                remote=remote,
+                dedicated=dedicated,
+                push_default=mode,
+                upstream=merge.removeprefix("refs/heads/"),
+                upstream_remote=upstream_remote,
+            )
         target = dest.removeprefix("refs/heads/")
         if remote not in remotes:  # a URL: no remote-tracking branch says what it has, so ask it
             status, lines, err = self._network(["ls-remote", "--exit-code", remote, dest], config, deadline)
@@ -264,8 +296,9 @@ class RemoteSync(Committer):
             raise _not_pushable(Unpushable.NO_REMOTE_BRANCH, name, remote=remote, target=target, dedicated=dedicated)
         return remote, dest
 
-    def _merge_remote_branch(self, branch_ref: str, remote: str, dest: str,
-                             config: dict[str, str | None], deadline: float) -> BringIn | None:
+    def _merge_remote_branch(
+        self, branch_ref: str, remote: str, dest: str, config: dict[str, str | None], deadline: float
+    ) -> BringIn | None:
         """Bring the remote's copy of a team's answers branch into ours without a work tree.
 
         Fetches it, merges by plumbing (`git merge-tree`, no index, no work tree) or fast-
@@ -281,8 +314,9 @@ class RemoteSync(Committer):
         except StoreError as exc:
             return BringIn(False, detail=exc.message, why=NotBroughtIn.STORE_ERROR)
         tracking = f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}"
-        status, _out, err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
-                                           f"+{dest}:{tracking}"], config, deadline)
+        status, _out, err = self._network(
+            ["fetch", "--no-tags", "--no-write-fetch-head", remote, f"+{dest}:{tracking}"], config, deadline
+        )
         if status != 0:
             if status is None:
                 raise _OutOfTime
@@ -294,8 +328,11 @@ class RemoteSync(Committer):
             merge = theirs  # nothing of ours is missing there: fast-forward
             subject = _("kundencheck: fast-forward to {remote}").format(remote=remote)
         else:
-            status, out, err = self._run(["merge-tree", "--write-tree", "--allow-unrelated-histories",
-                                          ours, theirs], what=_("merge the answers branches"), ok=None)
+            status, out, err = self._run(
+                ["merge-tree", "--write-tree", "--allow-unrelated-histories", ours, theirs],
+                what=_("merge the answers branches"),
+                ok=None,
+            )
             if status != 0:
                 return BringIn(False, why=NotBroughtIn.SAME_FILES_CHANGED)
             tree = out.decode().split("\n", 1)[0].strip()
@@ -306,12 +343,16 @@ class RemoteSync(Committer):
             merge = self._run(args, what=_("create the merge commit"), user_locale=True)[1].decode().strip()
         # Compare-and-swap: a commit of this clone made meanwhile makes it fail; the caller's
         # next round fetches and merges again.
-        self._run(["update-ref", "-m", subject, branch_ref, merge, ours],
-                  what=_("move {branch} to the merge").format(branch=branch_ref.removeprefix("refs/heads/")), ok=None)
+        self._run(
+            ["update-ref", "-m", subject, branch_ref, merge, ours],
+            what=_("move {branch} to the merge").format(branch=branch_ref.removeprefix("refs/heads/")),
+            ok=None,
+        )
         return None
 
-    def _bring_in_remote_commits(self, branch_ref: str, remote: str, dest: str, config: dict[str, str | None],
-                                 deadline: float, *, apply: bool) -> BringIn | _BroughtIn | None:
+    def _bring_in_remote_commits(
+        self, branch_ref: str, remote: str, dest: str, config: dict[str, str | None], deadline: float, *, apply: bool
+    ) -> BringIn | _BroughtIn | None:
         """The checked-out branch was refused because the remote's has commits it lacks: fetch
         them and see whether kundencheck can bring them in. It can when every local commit the
         remote lacks is an answers commit of kundencheck's (one new answers file, its run's
@@ -327,8 +368,9 @@ class RemoteSync(Committer):
         if remote not in _remotes(config):
             return BringIn(False, why=NotBroughtIn.URL_REMOTE)
         tracking = f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}"
-        status, _out, err = self._network(["fetch", "--no-tags", "--no-write-fetch-head", remote,
-                                           f"+{dest}:{tracking}"], config, deadline)
+        status, _out, err = self._network(
+            ["fetch", "--no-tags", "--no-write-fetch-head", remote, f"+{dest}:{tracking}"], config, deadline
+        )
         if status is None:
             return None
         if status != 0:
@@ -343,8 +385,9 @@ class RemoteSync(Committer):
         except StoreError as exc:  # git failed or was stopped on the way: nothing was changed
             return BringIn(False, detail=exc.message, why=NotBroughtIn.STORE_ERROR)
 
-    def _bring_in_fetched(self, branch_ref: str, tracking: str, config: dict[str, str | None], *,
-                          apply: bool) -> BringIn | _BroughtIn:
+    def _bring_in_fetched(
+        self, branch_ref: str, tracking: str, config: dict[str, str | None], *, apply: bool
+    ) -> BringIn | _BroughtIn:
         """:meth:`_bring_in_remote_commits` once the remote's branch is fetched into ``tracking``."""
         ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
         if ours is None or theirs is None or self._is_ancestor(theirs, ours):
@@ -354,15 +397,20 @@ class RemoteSync(Committer):
         local = self._local_commits(theirs, ours)
         own = [c for c in local if c.answers is None]
         if own:
-            return BringIn(False, own_commits=tuple(f"{c.sha[:10]} {c.subject}" for c in own[:3]), own_total=len(own),
-                           why=NotBroughtIn.OWN_COMMITS)
+            return BringIn(
+                False,
+                own_commits=tuple(f"{c.sha[:10]} {c.subject}" for c in own[:3]),
+                own_total=len(own),
+                why=NotBroughtIn.OWN_COMMITS,
+            )
         changed = self._changes_in_the_way(ours, theirs)
         if changed:
             return BringIn(False, changed_files=changed, why=NotBroughtIn.CHANGES_IN_THE_WAY)
         if not apply:
             return BringIn(True)
-        brought = int(self._run(["rev-list", "--count", f"{ours}..{theirs}"],
-                                what=_("count the remote's commits"))[1].decode().strip() or 0)
+        brought = int(
+            self._run(["rev-list", "--count", f"{ours}..{theirs}"], what=_("count the remote's commits"))[1].decode().strip() or 0
+        )
         tip = theirs
         for commit in local:
             tip = self._replay(commit, tip, config)
@@ -373,8 +421,19 @@ class RemoteSync(Committer):
         """The commits of ``ours`` that ``theirs`` lacks, oldest first; ``answers`` is the
         (path, blob) an answers commit of kundencheck's adds, None for any other commit."""
         fmt = "%H%x1f%P%x1f%(trailers:key=Kundencheck-Run,valueonly,separator=%x1d)%x1f%s%x1e"
-        out = self._run(["log", "--reverse", "--no-show-signature", "--no-color", "--encoding=UTF-8",
-                         f"--format={fmt}", f"{theirs}..{ours}", "--"], what=_("list your commits"))[1]
+        out = self._run(
+            [
+                "log",
+                "--reverse",
+                "--no-show-signature",
+                "--no-color",
+                "--encoding=UTF-8",
+                f"--format={fmt}",
+                f"{theirs}..{ours}",
+                "--",
+            ],
+            what=_("list your commits"),
+        )[1]
         found = []
         for record in out.decode("utf-8", "replace").split("\x1e"):
             record = record.strip("\n")
@@ -384,14 +443,20 @@ class RemoteSync(Committer):
             answers = None
             run_ids = [r.strip() for r in runs.split("\x1d") if r.strip()]
             if len(parents.split()) == 1 and len(run_ids) == 1:
-                raw = self._run(["diff-tree", "-r", "-z", "--no-renames", "--no-commit-id", "--raw", parents, sha],
-                                what=_("read what a commit changed"))[1].split(b"\0")
+                raw = self._run(
+                    ["diff-tree", "-r", "-z", "--no-renames", "--no-commit-id", "--raw", parents, sha],
+                    what=_("read what a commit changed"),
+                )[1].split(b"\0")
                 entries = [(raw[i], raw[i + 1]) for i in range(0, len(raw) - 1, 2)]
                 if len(entries) == 1:
                     meta, path = entries[0][0].decode(), entries[0][1].decode("utf-8", "surrogateescape")
                     _old_mode, new_mode, _old, blob, change = meta.lstrip(":").split(" ")
-                    if (change == "A" and new_mode == "100644" and path.startswith(ANSWERS_ROOT + "answers/")
-                            and path.endswith(f"/{run_ids[0]}.toml")):
+                    if (
+                        change == "A"
+                        and new_mode == "100644"
+                        and path.startswith(ANSWERS_ROOT + "answers/")
+                        and path.endswith(f"/{run_ids[0]}.toml")
+                    ):
                         answers = (path, blob)
             found.append(_LocalCommit(sha, subject, answers))
         return found
@@ -411,8 +476,13 @@ class RemoteSync(Committer):
             return ()
         added = names(["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--diff-filter=A", base, theirs])
         # What the user changed, as `git status` sees it (stat data refreshed in memory only).
-        out = self._run(["--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=no"],
-                        what=_("list your changes"))[1].decode("utf-8", "surrogateescape").split("\0")
+        out = (
+            self._run(
+                ["--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=no"], what=_("list your changes")
+            )[1]
+            .decode("utf-8", "surrogateescape")
+            .split("\0")
+        )
         mine, i = set(), 0
         while i < len(out):
             entry = out[i]
@@ -435,16 +505,20 @@ class RemoteSync(Committer):
         env = {}
         for line in headers.decode("utf-8", "replace").split("\n"):
             if line.startswith("author "):
-                who, when, zone = line[len("author "):].rsplit(" ", 2)
+                who, when, zone = line[len("author ") :].rsplit(" ", 2)
                 name, email = parse_person(who)
                 env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": f"@{when} {zone}"}
         sign = _git_bool(config, "commit.gpgsign")  # as `git rebase` signs what it makes again
         args = ["commit-tree", tree, "-p", onto, *(["-S"] if sign else [])]
-        status, out, err = self._run(args, stdin=message, env=env, what=_("make your answers commit again"),
-                                     ok=None, user_locale=sign)
+        status, out, err = self._run(
+            args, stdin=message, env=env, what=_("make your answers commit again"), ok=None, user_locale=sign
+        )
         if status != 0:
-            raise StoreError(_("git could not make the answers commit {commit} again on the remote's branch. git "
-                               "said: {error}").format(commit=commit.sha[:10], error=err.strip() or _("(nothing)")))
+            raise StoreError(
+                _("git could not make the answers commit {commit} again on the remote's branch. git said: {error}").format(
+                    commit=commit.sha[:10], error=err.strip() or _("(nothing)")
+                )
+            )
         return out.decode().strip()
 
     def _fast_forward_head(self, branch_ref: str, old: str, new: str, theirs: str) -> None:
@@ -460,25 +534,37 @@ class RemoteSync(Committer):
         try:
             symref, head = self._head()
             if symref != branch_ref or head != old:
-                raise _Moved(_("{branch} moved while kundencheck brought in the remote's commits; nothing was "
-                               "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
+                raise _Moved(
+                    _(
+                        "{branch} moved while kundencheck brought in the remote's commits; nothing was "
+                        "changed. Run `kundencheck push` again."
+                    ).format(branch=branch_ref.removeprefix("refs/heads/"))
+                )
             self._check_ready((symref, head), lock_held=True)
             self._check_not_checked_out_elsewhere(branch_ref)
             lock.note(ref=branch_ref, old=old, new=new, fast_forward=[old, new])
             header = b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big")
             lock.start_from(self._index, header + self._hash(header).digest())
             updated = True  # from here on, whatever happens, the files are put back unless the branch moves
-            status, _out, err = self._run(["read-tree", "-m", "-u", old, new], what=_("update your files"),
-                                          env={"GIT_INDEX_FILE": str(lock.build)}, ok=None)
+            status, _out, err = self._run(
+                ["read-tree", "-m", "-u", old, new], what=_("update your files"), env={"GIT_INDEX_FILE": str(lock.build)}, ok=None
+            )
             if status != 0:
-                raise _InTheWay(_("git would not update your files to the remote's commits: {reason}").format(
-                    reason=_git_reason(err)), self._changes_in_the_way(old, theirs), _git_reason(err))
+                raise _InTheWay(
+                    _("git would not update your files to the remote's commits: {reason}").format(reason=_git_reason(err)),
+                    self._changes_in_the_way(old, theirs),
+                    _git_reason(err),
+                )
             lock.adopt()
             subject = _("kundencheck push: your answers commits moved onto {tip}").format(tip=theirs[:10])
             status = self._run(["update-ref", "-m", subject, "HEAD", new, old], what=_("move the branch"), ok=None)[0]
             if status != 0 and not self._landed([(new, old)], "HEAD"):  # not git moving it, then dying
-                raise _Moved(_("{branch} moved while kundencheck brought in the remote's commits; nothing was "
-                               "changed. Run `kundencheck push` again.").format(branch=branch_ref.removeprefix("refs/heads/")))
+                raise _Moved(
+                    _(
+                        "{branch} moved while kundencheck brought in the remote's commits; nothing was "
+                        "changed. Run `kundencheck push` again."
+                    ).format(branch=branch_ref.removeprefix("refs/heads/"))
+                )
             moved = True
             lock.commit()
         except BaseException as exc:
@@ -496,6 +582,7 @@ class RemoteSync(Committer):
 
 
 # ---------------------------------------------------------------------- module helpers
+
 
 def _is_url(remote: str) -> bool:
     return "/" in remote or ":" in remote

@@ -80,9 +80,17 @@ class GitRunner:
         if self._git_cmd is not None:
             self._git_cmd.clear_cache()
 
-    def _run(self, args: list[str], *, what: str, stdin: bytes | None = None,
-             ok: tuple[int, ...] | None = (0,), user_locale: bool = False, quick: bool = False,
-             env: dict[str, str] | None = None) -> tuple[int, bytes, str]:
+    def _run(
+        self,
+        args: list[str],
+        *,
+        what: str,
+        stdin: bytes | None = None,
+        ok: tuple[int, ...] | None = (0,),
+        user_locale: bool = False,
+        quick: bool = False,
+        env: dict[str, str] | None = None,
+    ) -> tuple[int, bytes, str]:
         """Run git; return (status, stdout bytes, stderr). ok=None: caller checks status.
 
         GitPython runs git with LC_ALL=C; ``user_locale`` gives the user's locale back to
@@ -115,9 +123,15 @@ class GitRunner:
             timers = _kill_timers()
             try:
                 status, out, err = git_cmd.execute(
-                    [self._exe, *args], istream=stream, with_extended_output=True,
-                    with_exceptions=False, stdout_as_string=False, strip_newline_in_stdout=False,
-                    kill_after_timeout=_timeout(self.timeout), env=env or None)
+                    [self._exe, *args],
+                    istream=stream,
+                    with_extended_output=True,
+                    with_exceptions=False,
+                    stdout_as_string=False,
+                    strip_newline_in_stdout=False,
+                    kill_after_timeout=_timeout(self.timeout),
+                    env=env or None,
+                )
             except BaseException:
                 # Interrupted (ctrl+c): GitPython leaves git running and its time-limit timer
                 # pending (the interpreter would wait for it); end both now.
@@ -133,10 +147,14 @@ class GitRunner:
                 stream.close()
         if status is not None and status < 0 and "Timeout:" in err:
             # GitPython killed git (and a hook it ran) after self.timeout seconds.
-            raise StoreError(_("Could not {what}: git did not finish within {seconds:g} seconds "
-                               "and was stopped. Something it ran (a hook, a signing program, a password "
-                               "prompt) was waiting, perhaps for input kundencheck cannot give; a `git "
-                               "commit` by hand in a terminal shows what waits.").format(what=what, seconds=self.timeout))
+            raise StoreError(
+                _(
+                    "Could not {what}: git did not finish within {seconds:g} seconds "
+                    "and was stopped. Something it ran (a hook, a signing program, a password "
+                    "prompt) was waiting, perhaps for input kundencheck cannot give; a `git "
+                    "commit` by hand in a terminal shows what waits."
+                ).format(what=what, seconds=self.timeout)
+            )
         if ok is not None and status not in ok:
             raise StoreError(_git_failed(what, args, status, err))
         return status, out, err
@@ -154,8 +172,9 @@ class GitRunner:
             else:
                 self.timeout = before
 
-    def _network(self, args: list[str], config: dict[str, str | None], deadline: float, *,
-                 env: dict[str, str] | None = None) -> tuple[int | None, list[str], str]:
+    def _network(
+        self, args: list[str], config: dict[str, str | None], deadline: float, *, env: dict[str, str] | None = None
+    ) -> tuple[int | None, list[str], str]:
         """Run a git command that talks to a remote: (exit status or None when it was stopped
         at the deadline, porcelain stdout lines, stderr, what of it there was when stopped).
 
@@ -167,16 +186,28 @@ class GitRunner:
         """
         from kundencheck.core.i18n import current_language
 
-        environ = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GCM_INTERACTIVE": "never",
-                   "LC_ALL": "C", "LANGUAGE": current_language(), **(env or {})}
+        environ = {
+            **os.environ,
+            "GIT_TERMINAL_PROMPT": "0",
+            "GCM_INTERACTIVE": "never",
+            "LC_ALL": "C",
+            "LANGUAGE": current_language(),
+            **(env or {}),
+        }
         environ.pop("GIT_TRACE2_PARENT_SID", None)  # run from a git hook: the push's events are its own
         if not (environ.get("GIT_SSH_COMMAND") or environ.get("GIT_SSH") or config.get("core.sshcommand")):
             environ["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
         posix = os.name == "posix"
         try:
-            proc = subprocess.Popen([self._exe, *args], cwd=self.root, env=environ,
-                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, start_new_session=posix)
+            proc = subprocess.Popen(
+                [self._exe, *args],
+                cwd=self.root,
+                env=environ,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=posix,
+            )
         except OSError as exc:
             raise StoreError(_("Could not run git to reach the remote: {error}.").format(error=exc)) from exc
         status: int | None
@@ -198,6 +229,7 @@ class GitRunner:
 
 # ---------------------------------------------------------------------- module helpers
 
+
 def _find_git(timeout: float) -> str:
     """The git executable, checked once per process to be new enough."""
     exe, check_version = _start_finding_git(timeout)
@@ -214,21 +246,32 @@ def _start_finding_git(timeout: float) -> tuple[str, Callable[[], None]]:
     found = shutil.which(wanted)
     needed = ".".join(map(str, MIN_GIT_VERSION))
     if found is None:
-        raise StoreError(_(
-            "git was not found (looked for `{program}` on PATH). kundencheck keeps the answers in "
-            "your project's git history and needs git {needed} or newer: install it "
-            "(https://git-scm.com/downloads, or your system's package manager) and try again.").format(
-            program=wanted, needed=needed))
+        raise StoreError(
+            _(
+                "git was not found (looked for `{program}` on PATH). kundencheck keeps the answers in "
+                "your project's git history and needs git {needed} or newer: install it "
+                "(https://git-scm.com/downloads, or your system's package manager) and try again."
+            ).format(program=wanted, needed=needed)
+        )
 
     def cannot_run(exc: BaseException) -> StoreError:
-        return StoreError(_("Could not run `{program} version` ({error}). kundencheck needs git {needed} or newer.").format(
-            program=found, error=exc, needed=needed))
+        return StoreError(
+            _("Could not run `{program} version` ({error}). kundencheck needs git {needed} or newer.").format(
+                program=found, error=exc, needed=needed
+            )
+        )
 
     proc: subprocess.Popen | None = None
     if found not in _GIT_VERSIONS:
         try:
-            proc = subprocess.Popen([found, "version"], cwd=pathlib.Path.cwd() if os.path.isdir(os.curdir) else pathlib.Path("/"),
-                                    env=_plain_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                [found, "version"],
+                cwd=pathlib.Path.cwd() if os.path.isdir(os.curdir) else pathlib.Path("/"),
+                env=_plain_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
         except (OSError, subprocess.SubprocessError) as exc:
             raise cannot_run(exc) from exc
 
@@ -244,9 +287,12 @@ def _start_finding_git(timeout: float) -> tuple[str, Callable[[], None]]:
             _GIT_VERSIONS[found] = tuple(int(p) for p in match.groups(default="0")) if match and proc.returncode == 0 else (0,)
         if _GIT_VERSIONS[found][:2] < MIN_GIT_VERSION:
             found_version = ".".join(map(str, _GIT_VERSIONS[found]))
-            raise StoreError(_("git {version} is too old ({program}): kundencheck needs git {needed} "
-                               "or newer (for `git hook run`). Please upgrade git and try again.").format(
-                version=found_version, program=found, needed=needed))
+            raise StoreError(
+                _(
+                    "git {version} is too old ({program}): kundencheck needs git {needed} "
+                    "or newer (for `git hook run`). Please upgrade git and try again."
+                ).format(version=found_version, program=found, needed=needed)
+            )
 
     return found, check_version
 
@@ -256,9 +302,12 @@ def _import_gitpython() -> Any:
     try:
         import git as gitmod
     except ImportError as exc:
-        raise StoreError(_("git could not be used from Python ({error}). Check that `git --version` "
-                           "works in this terminal; kundencheck needs git {needed} or newer.").format(
-            error=exc, needed=needed)) from exc
+        raise StoreError(
+            _(
+                "git could not be used from Python ({error}). Check that `git --version` "
+                "works in this terminal; kundencheck needs git {needed} or newer."
+            ).format(error=exc, needed=needed)
+        ) from exc
     return gitmod
 
 
@@ -271,13 +320,19 @@ class _StartedGit:
     """A git command run without GitPython, the way GitPython would (C locale, never
     prompting), started now and answered by :meth:`result`."""
 
-    def __init__(self, argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None,
-                 env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None, env: dict[str, str] | None = None
+    ) -> None:
         self._timeout = _timeout(timeout)
         self._stdin = stdin
-        self._proc = subprocess.Popen(argv, cwd=cwd, env={**_plain_env(), **(env or {})},
-                                      stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env={**_plain_env(), **(env or {})},
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
 
     def result(self) -> tuple[int, bytes, str]:
         """(exit status, stdout, stderr); raises subprocess.TimeoutExpired after the timeout,
@@ -305,7 +360,8 @@ def _run_plain(argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes 
 
 def _git_failed(what: str, args: list[str], status: int, err: str) -> str:
     return _("Could not {what}: `git {args}` failed (exit status {status}). git said: {error}").format(
-        what=what, args=" ".join(args), status=status, error=err.strip() or _("(nothing)"))
+        what=what, args=" ".join(args), status=status, error=err.strip() or _("(nothing)")
+    )
 
 
 def _git_reason(err: str) -> str:
@@ -329,8 +385,11 @@ def _kill_timers() -> set[Any]:
     """The pending timers GitPython starts to stop a git call at its time limit."""
     import threading
 
-    return {thread for thread in threading.enumerate()
-            if isinstance(thread, threading.Timer) and getattr(thread.function, "__name__", "") == "kill_process"}
+    return {
+        thread
+        for thread in threading.enumerate()
+        if isinstance(thread, threading.Timer) and getattr(thread.function, "__name__", "") == "kill_process"
+    }
 
 
 def _timeout(seconds: float) -> float | None:

@@ -27,23 +27,43 @@ from kundencheck.store.runner import (
 # (file under `git rev-parse --git-path`, what it means, how to get out of it); the texts are
 # marked for the catalogs and translated where the message is made.
 _BLOCKING_STATES: tuple[tuple[str, str, str], ...] = (
-    ("MERGE_HEAD", N_("a merge is in progress"),
-     N_("finish it (resolve the conflicts, `git add` the files, `git commit`) or abort it with "
-        "`git merge --abort`")),
-    ("CHERRY_PICK_HEAD", N_("a cherry-pick is in progress"),
-     N_("finish it with `git cherry-pick --continue` or abort it with `git cherry-pick --abort`")),
-    ("REVERT_HEAD", N_("a revert is in progress"),
-     N_("finish it with `git revert --continue` or abort it with `git revert --abort`")),
-    ("rebase-merge", N_("a rebase is in progress"),
-     N_("finish it with `git rebase --continue` or abort it with `git rebase --abort`")),
-    ("rebase-apply", N_("a rebase (or `git am`) is in progress"),
-     N_("finish it with `git rebase --continue` (`git am --continue`) or abort it with "
-        "`git rebase --abort` (`git am --abort`)")),
-    ("BISECT_LOG", N_("a bisect is in progress"),
-     N_("end it with `git bisect reset`")),
-    ("sequencer", N_("a multi-commit cherry-pick or revert is in progress"),
-     N_("finish it with `git cherry-pick --continue` (or `git revert --continue`) or abort it "
-        "with `git cherry-pick --abort` (or `git revert --abort`)")),
+    (
+        "MERGE_HEAD",
+        N_("a merge is in progress"),
+        N_("finish it (resolve the conflicts, `git add` the files, `git commit`) or abort it with `git merge --abort`"),
+    ),
+    (
+        "CHERRY_PICK_HEAD",
+        N_("a cherry-pick is in progress"),
+        N_("finish it with `git cherry-pick --continue` or abort it with `git cherry-pick --abort`"),
+    ),
+    (
+        "REVERT_HEAD",
+        N_("a revert is in progress"),
+        N_("finish it with `git revert --continue` or abort it with `git revert --abort`"),
+    ),
+    (
+        "rebase-merge",
+        N_("a rebase is in progress"),
+        N_("finish it with `git rebase --continue` or abort it with `git rebase --abort`"),
+    ),
+    (
+        "rebase-apply",
+        N_("a rebase (or `git am`) is in progress"),
+        N_(
+            "finish it with `git rebase --continue` (`git am --continue`) or abort it with "
+            "`git rebase --abort` (`git am --abort`)"
+        ),
+    ),
+    ("BISECT_LOG", N_("a bisect is in progress"), N_("end it with `git bisect reset`")),
+    (
+        "sequencer",
+        N_("a multi-commit cherry-pick or revert is in progress"),
+        N_(
+            "finish it with `git cherry-pick --continue` (or `git revert --continue`) or abort it "
+            "with `git cherry-pick --abort` (or `git revert --abort`)"
+        ),
+    ),
 )
 
 #: What _config and _head ask git (and start_reading_state starts ahead).
@@ -80,9 +100,15 @@ class RepoState(GitRunner):
         if not start.is_dir():
             start = start.parent
         state_names = [name for name, _, _ in _BLOCKING_STATES] + ["index"]  # `index` honours GIT_INDEX_FILE
-        args = ["rev-parse", "--path-format=absolute", "--is-bare-repository",
-                "--is-shallow-repository", "--show-object-format", "--absolute-git-dir",
-                "--git-common-dir"]
+        args = [
+            "rev-parse",
+            "--path-format=absolute",
+            "--is-bare-repository",
+            "--is-shallow-repository",
+            "--show-object-format",
+            "--absolute-git-dir",
+            "--git-common-dir",
+        ]
         for name in state_names:
             args += ["--git-path", name]
         args.append("--show-toplevel")  # last: it fails outside a work tree, after the rest
@@ -90,31 +116,42 @@ class RepoState(GitRunner):
             status, raw, err = _run_plain([exe, *args], start, cls.timeout)
         except (OSError, subprocess.SubprocessError) as exc:
             check_version()  # a git that cannot run or is too old is said as such
-            raise StoreError(_("Could not run git to open the repository at {path}: {error}").format(path=start, error=exc)) from exc
+            raise StoreError(
+                _("Could not run git to open the repository at {path}: {error}").format(path=start, error=exc)
+            ) from exc
         check_version()  # before reading rev-parse's answer: an old git's errors would mislead
         out = raw.decode("utf-8", "surrogateescape").rstrip("\n")
         lines = out.splitlines()
         if not lines:
             if "not a git repository" in err:
-                raise StoreError(_(
-                    "{path} is not inside a git repository. kundencheck keeps the answers in "
-                    "the project's git history: run `git init` in the project folder first (or "
-                    "run kundencheck inside an existing repository), or try `kundencheck demo` "
-                    "to look around in a throwaway repository.").format(path=start))
-            raise StoreError(_("git could not open the repository at {path}. git said: {error}").format(
-                path=start, error=err.strip()))
+                raise StoreError(
+                    _(
+                        "{path} is not inside a git repository. kundencheck keeps the answers in "
+                        "the project's git history: run `git init` in the project folder first (or "
+                        "run kundencheck inside an existing repository), or try `kundencheck demo` "
+                        "to look around in a throwaway repository."
+                    ).format(path=start)
+                )
+            raise StoreError(
+                _("git could not open the repository at {path}. git said: {error}").format(path=start, error=err.strip())
+            )
         if lines[0] == "true":
-            raise StoreError(_(
-                "{path} is a bare repository (it has no work tree to keep answers in). Run kundencheck "
-                "inside a clone of it instead, e.g. after `git clone` of that repository.").format(
-                path=lines[4] if len(lines) > 4 else start))
+            raise StoreError(
+                _(
+                    "{path} is a bare repository (it has no work tree to keep answers in). Run kundencheck "
+                    "inside a clone of it instead, e.g. after `git clone` of that repository."
+                ).format(path=lines[4] if len(lines) > 4 else start)
+            )
         n_fixed = 5
         if status != 0 or len(lines) != n_fixed + len(state_names) + 1:
             git_dir = lines[3] if len(lines) > 3 else _("the .git folder")
-            raise StoreError(_(
-                "{path} is inside {git_dir}, not in a work tree. Run kundencheck from the "
-                "project folder itself. git said: {error}").format(path=start, git_dir=git_dir, error=err.strip()))
-        paths = dict(zip(state_names, lines[n_fixed:n_fixed + len(state_names)]))
+            raise StoreError(
+                _(
+                    "{path} is inside {git_dir}, not in a work tree. Run kundencheck from the "
+                    "project folder itself. git said: {error}"
+                ).format(path=start, git_dir=git_dir, error=err.strip())
+            )
+        paths = dict(zip(state_names, lines[n_fixed : n_fixed + len(state_names)]))
         values = {
             "shallow": lines[1] == "true",
             "object_format": lines[2],
@@ -211,17 +248,23 @@ class RepoState(GitRunner):
                 continue
             branch = ref.removeprefix("refs/heads/")
             if "prunable" in fields:
-                raise StoreError(_(
-                    "kundencheck will not commit now: the branch {branch} is already checked out at {path}, "
-                    "a worktree whose folder is gone. `git worktree prune` forgets it; then try again.").format(
-                    branch=branch, path=path), refused=True)
-            raise StoreError(_(
-                "kundencheck will not commit now: the branch {branch} is already checked out at {path} "
-                "(another worktree of this repository). Moving it would leave that worktree's index and "
-                "files behind, so its next commit would undo the answers; git refuses the same. Commit from "
-                "that worktree (`cd {quoted}`), switch it to another branch there, or set storage.branch in "
-                ".kundencheck/config.toml to a branch no worktree has checked out.").format(
-                branch=branch, path=path, quoted=_sh(path)), refused=True)
+                raise StoreError(
+                    _(
+                        "kundencheck will not commit now: the branch {branch} is already checked out at {path}, "
+                        "a worktree whose folder is gone. `git worktree prune` forgets it; then try again."
+                    ).format(branch=branch, path=path),
+                    refused=True,
+                )
+            raise StoreError(
+                _(
+                    "kundencheck will not commit now: the branch {branch} is already checked out at {path} "
+                    "(another worktree of this repository). Moving it would leave that worktree's index and "
+                    "files behind, so its next commit would undo the answers; git refuses the same. Commit from "
+                    "that worktree (`cd {quoted}`), switch it to another branch there, or set storage.branch in "
+                    ".kundencheck/config.toml to a branch no worktree has checked out."
+                ).format(branch=branch, path=path, quoted=_sh(path)),
+                refused=True,
+            )
 
     def _worktree_path(self, admin: pathlib.Path) -> str:
         """The work tree a git dir belongs to: the main one's parent folder, a linked one's
@@ -241,8 +284,11 @@ class RepoState(GitRunner):
             return (None if name == "HEAD" else name), sha
         symref = self._symbolic_head()
         if symref is None:
-            raise StoreError(_("HEAD in {path} points to no commit and no branch; git "
-                               "cannot tell what is checked out. Check `git status`.").format(path=self.root))
+            raise StoreError(
+                _(
+                    "HEAD in {path} points to no commit and no branch; git cannot tell what is checked out. Check `git status`."
+                ).format(path=self.root)
+            )
         return symref, None  # unborn branch: the first commit has no parent
 
     def _symbolic_head(self) -> str | None:
@@ -250,8 +296,11 @@ class RepoState(GitRunner):
         return out.decode().strip() if status == 0 else None
 
     def _resolve(self, rev: str) -> str | None:
-        status, out, _err = self._run(["rev-parse", "-q", "--verify", "--end-of-options",
-                                    f"{rev}^{{commit}}"], what=_("resolve {rev}").format(rev=rev), ok=(0, 1, 128))
+        status, out, _err = self._run(
+            ["rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}"],
+            what=_("resolve {rev}").format(rev=rev),
+            ok=(0, 1, 128),
+        )
         return out.decode().strip() if status == 0 else None
 
     def _config(self) -> dict[str, str | None]:
@@ -265,16 +314,16 @@ class RepoState(GitRunner):
         return config
 
     def _is_ancestor(self, older: str, newer: str) -> bool:
-        status = self._run(["merge-base", "--is-ancestor", older, newer],
-                           what=_("compare two commits"), ok=(0, 1), quick=True)[0]
+        status = self._run(["merge-base", "--is-ancestor", older, newer], what=_("compare two commits"), ok=(0, 1), quick=True)[0]
         return status == 0
 
     def _cat_batch(self, names: list[str], *, replaced: bool = True) -> list[tuple[str | None, bytes]]:
         """(type or None if missing, content) per name, from one `git cat-file --batch`;
         ``replaced`` False: the objects as they are, not as `git replace` shows them."""
         args = ["cat-file", "--batch"] if replaced else ["--no-replace-objects", "cat-file", "--batch"]
-        _status, out, _err = self._run(args, stdin="".join(n + "\n" for n in names)
-                                       .encode("utf-8", "surrogateescape"), what=_("read objects"), quick=True)
+        _status, out, _err = self._run(
+            args, stdin="".join(n + "\n" for n in names).encode("utf-8", "surrogateescape"), what=_("read objects"), quick=True
+        )
         result: list[tuple[str | None, bytes]] = []
         pos = 0
         for _name in names:
@@ -283,7 +332,7 @@ class RepoState(GitRunner):
             pos = eol + 1
             if len(header) == 3 and header[2].isdigit() and re.fullmatch(rb"[0-9a-f]+", header[0]):
                 size = int(header[2])
-                result.append((header[1].decode(), out[pos:pos + size]))
+                result.append((header[1].decode(), out[pos : pos + size]))
                 pos += size + 1
             else:  # "<name> missing" / "<name> ambiguous"
                 result.append((None, b""))
@@ -320,8 +369,11 @@ class RepoState(GitRunner):
         tracking = self._tracking_ref(name, self._config())
         if tracking is None:
             return rev
-        out = self._run(["for-each-ref", "--format=%(refname) %(objectname)", f"refs/heads/{name}",
-                         tracking], what=_("find the answers branch"), quick=True)[1]
+        out = self._run(
+            ["for-each-ref", "--format=%(refname) %(objectname)", f"refs/heads/{name}", tracking],
+            what=_("find the answers branch"),
+            quick=True,
+        )[1]
         tips = dict(line.split(" ", 1) for line in out.decode().splitlines() if " " in line)
         mine, theirs = tips.get(f"refs/heads/{name}"), tips.get(tracking)
         if theirs is None or theirs == mine:
@@ -334,25 +386,33 @@ class RepoState(GitRunner):
         """A team's answers branch created here from the remote's copy follows that copy (its
         upstream), as `git switch NAME` sets it up for a branch it creates from a remote's."""
         if tracking is not None:
-            self._run(["branch", "--quiet", f"--set-upstream-to={tracking.removeprefix('refs/remotes/')}", name],
-                      what=_("set the upstream of {branch}").format(branch=name), ok=None)
+            self._run(
+                ["branch", "--quiet", f"--set-upstream-to={tracking.removeprefix('refs/remotes/')}", name],
+                what=_("set the upstream of {branch}").format(branch=name),
+                ok=None,
+            )
 
 
 # ---------------------------------------------------------------------- module helpers
 
+
 def _identity_from(config: dict[str, str | None]) -> Identity:
     # Same precedence as git: environment, then author.*, then user.* (EMAIL as last resort).
     name = os.environ.get("GIT_AUTHOR_NAME") or config.get("author.name") or config.get("user.name")
-    email = (os.environ.get("GIT_AUTHOR_EMAIL") or config.get("author.email")
-             or config.get("user.email") or os.environ.get("EMAIL"))
+    email = (
+        os.environ.get("GIT_AUTHOR_EMAIL") or config.get("author.email") or config.get("user.email") or os.environ.get("EMAIL")
+    )
     if name and email:
         return Identity(name.strip(), email.strip())
     missing = (" " + _("and") + " ").join(k for k, v in (("user.name", name), ("user.email", email)) if not v)
-    raise StoreError(_(
-        "git does not know who you are: {missing} is not set, and kundencheck commits the "
-        "answers under your git identity. Set it once with `git config --global user.name "
-        "\"Your Name\"` and `git config --global user.email \"you@example.com\"` (leave out "
-        "--global to set it for this repository only), then try again.").format(missing=missing))
+    raise StoreError(
+        _(
+            "git does not know who you are: {missing} is not set, and kundencheck commits the "
+            "answers under your git identity. Set it once with `git config --global user.name "
+            '"Your Name"` and `git config --global user.email "you@example.com"` (leave out '
+            "--global to set it for this repository only), then try again."
+        ).format(missing=missing)
+    )
 
 
 def _git_bool(config: dict[str, str | None], key: str) -> bool:
@@ -369,8 +429,12 @@ def _git_bool(config: dict[str, str | None], key: str) -> bool:
     try:
         return int(lowered, 0) != 0
     except ValueError:
-        raise StoreError(_("git config {key} is {value}, which is not a boolean git understands. "
-                           "Fix it with `git config {key} true` or `false`.").format(key=key, value=repr(value))) from None
+        raise StoreError(
+            _(
+                "git config {key} is {value}, which is not a boolean git understands. "
+                "Fix it with `git config {key} true` or `false`."
+            ).format(key=key, value=repr(value))
+        ) from None
 
 
 def _remotes(config: dict[str, str | None]) -> set[str]:
@@ -378,7 +442,7 @@ def _remotes(config: dict[str, str | None]) -> set[str]:
     found = set()
     for key in config:
         if key.startswith("remote.") and key.endswith((".url", ".pushurl")):
-            found.add(key[len("remote."):key.rindex(".")])
+            found.add(key[len("remote.") : key.rindex(".")])
     return found
 
 

@@ -31,10 +31,14 @@ CorrectionFactory = Callable[[Run, Run | None], RunSession]
 
 #: Textual's own palette entries, marked for the catalogs (see KundencheckApp._textual_commands).
 TEXTUAL_COMMAND_TEXTS = (
-    N_("Theme"), N_("Change the current theme"),
-    N_("Minimize"), N_("Minimize the widget and restore to normal size"),
-    N_("Maximize"), N_("Maximize the focused widget"),
-    N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+    N_("Theme"),
+    N_("Change the current theme"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
 )
 
 
@@ -45,14 +49,29 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         Binding("ctrl+q", "quit", N_("Quit"), priority=True, show=False, id="quit"),
         Binding("f1", "help", N_("Help"), show=False, id="help"),
         # Textual adds this one in English unless the app has its own.
-        Binding("ctrl+p", "command_palette", N_("palette"), show=False, priority=True, id="command_palette",
-                tooltip=N_("Open the command palette")),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            N_("palette"),
+            show=False,
+            priority=True,
+            id="command_palette",
+            tooltip=N_("Open the command palette"),
+        ),
     ]
 
-    def __init__(self, make_session: SessionFactory, *, draft: tuple[Run, str] | None = None,
-                 project: Project | None = None, phase: str | None = None, home: bool = False,
-                 today: Callable[[], dt.date] | None = None, correct: Run | None = None,
-                 make_correction: CorrectionFactory | None = None) -> None:
+    def __init__(
+        self,
+        make_session: SessionFactory,
+        *,
+        draft: tuple[Run, str] | None = None,
+        project: Project | None = None,
+        phase: str | None = None,
+        home: bool = False,
+        today: Callable[[], dt.date] | None = None,
+        correct: Run | None = None,
+        make_correction: CorrectionFactory | None = None,
+    ) -> None:
         super().__init__()
         if self.no_color:  # NO_COLOR / --no-color: greys that stay readable (see tui/filters.py)
             from textual.filter import Monochrome
@@ -167,8 +186,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         answers to edit; the review asks why. A draft of a correction of it is offered."""
         self.start_run(target.phase, correct=target)
 
-    def start_run(self, phase: str | None, *, offer: tuple[Run, str] | None | bool = True,
-                  correct: Run | None = None) -> None:
+    def start_run(self, phase: str | None, *, offer: tuple[Run, str] | None | bool = True, correct: Run | None = None) -> None:
         """Open the run screen of ``phase``. ``offer`` is a draft to offer for resuming, None for
         none, True to look for one (the newest unfinished draft of the phase's checklist). A
         run left with ``g`` is taken up again as it was. With ``correct``, a correction of that
@@ -326,24 +344,37 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         if self.project is not None and screen is not home:
             yield SystemCommand(_("Home"), _("Every phase: last run, open actions, due checks, drafts (g)"), self.action_home)
         if home is not None and screen is home:
-            yield SystemCommand(_("Start a run"), _("Answer the checklist of the phase in focus (enter)"), screen.action_start_run)
+            yield SystemCommand(
+                _("Start a run"), _("Answer the checklist of the phase in focus (enter)"), screen.action_start_run
+            )
             yield SystemCommand(_("History"), _("The health matrix of the phase in focus (h)"), screen.action_history)
-            yield SystemCommand(_("Correct my last run"), _("Correct your last answers to the phase in focus (e)"),
-                                screen.action_amend)
+            yield SystemCommand(
+                _("Correct my last run"), _("Correct your last answers to the phase in focus (e)"), screen.action_amend
+            )
         if isinstance(screen, RunScreen):
-            yield SystemCommand(_("Review open actions"), _("Decide on earlier runs' open actions of this phase (a)"), screen.action_review_actions)
+            yield SystemCommand(
+                _("Review open actions"),
+                _("Decide on earlier runs' open actions of this phase (a)"),
+                screen.action_review_actions,
+            )
         if isinstance(screen, RunScreen):
             yield SystemCommand(_("Review and commit"), _("Show all answers and the commit message"), screen.action_review)
             yield SystemCommand(_("Next item"), _("Move to the next question"), lambda: screen.action_move(1))
             yield SystemCommand(_("Previous item"), _("Move to the previous question"), lambda: screen.action_move(-1))
             yield SystemCommand(_("Edit note"), _("Write a note for this item"), screen.action_edit_note)
-            yield SystemCommand(_("Edit note in $EDITOR"), _("Write a long note in your own editor (ctrl+e)"), screen.action_external_editor)
             yield SystemCommand(
-                _("Who is answering together?"), _("Pick recent authors or type Name <email>: Co-authored-by trailers (p)"), screen.action_participants
+                _("Edit note in $EDITOR"), _("Write a long note in your own editor (ctrl+e)"), screen.action_external_editor
+            )
+            yield SystemCommand(
+                _("Who is answering together?"),
+                _("Pick recent authors or type Name <email>: Co-authored-by trailers (p)"),
+                screen.action_participants,
             )
             for key, word in (("1", _("yes")), ("2", _("partly")), ("3", _("no")), ("0", _("not applicable"))):
                 yield SystemCommand(
-                    _("Answer: {word}").format(word=word), _("Answer the traffic-light item in focus"), lambda k=key: screen.action_digit(k)
+                    _("Answer: {word}").format(word=word),
+                    _("Answer the traffic-light item in focus"),
+                    lambda k=key: screen.action_digit(k),
                 )
         yield SystemCommand(_("Quit kundencheck"), _("Answers stay as a draft"), self.action_quit)
 
@@ -369,8 +400,16 @@ def build_app(
     come from the user config (see core/user_config.py). ``correct``: a run to correct at the
     start instead (`kundencheck amend`), its session made by ``make_correction(run, draft)``
     (default: :meth:`RunSession.start_correction`)."""
-    app = KundencheckApp(make_session, draft=draft, project=project, phase=phase, home=home, today=today,
-                         correct=correct, make_correction=make_correction)
+    app = KundencheckApp(
+        make_session,
+        draft=draft,
+        project=project,
+        phase=phase,
+        home=home,
+        today=today,
+        correct=correct,
+        make_correction=make_correction,
+    )
     app._discard_draft = discard_draft
     app._user_theme = theme
     app._user_keymap = dict(keymap) if keymap else None
@@ -389,10 +428,32 @@ def theme_names() -> list[str]:
 #: otherwise import every screen before the run's first frame (tests/tui/test_editor.py checks
 #: the list against the screens).
 BINDING_IDS = (
-    "action-done", "action-dropped", "action-filter", "action-mark", "action-mark-all", "action-open",
-    "action-undecided", "amend", "back", "back-to-items", "command_palette", "edit-note",
-    "external-editor", "help", "history", "home", "next-item", "participants", "previous-item", "quit", "reload",
-    "review", "review-actions", "review-f2", "separate-action", "start-run",
+    "action-done",
+    "action-dropped",
+    "action-filter",
+    "action-mark",
+    "action-mark-all",
+    "action-open",
+    "action-undecided",
+    "amend",
+    "back",
+    "back-to-items",
+    "command_palette",
+    "edit-note",
+    "external-editor",
+    "help",
+    "history",
+    "home",
+    "next-item",
+    "participants",
+    "previous-item",
+    "quit",
+    "reload",
+    "review",
+    "review-actions",
+    "review-f2",
+    "separate-action",
+    "start-run",
 )
 
 

@@ -82,7 +82,9 @@ def edit_text(text: str, *, environ: Mapping[str, str] | None = None, suffix: st
         try:
             return path.read_text(encoding="utf-8", errors="replace").rstrip()
         except OSError as exc:
-            raise EditorError(_("Could not read the note back from {path} ({reason}).").format(path=path, reason=exc.strerror or exc)) from None
+            raise EditorError(
+                _("Could not read the note back from {path} ({reason}).").format(path=path, reason=exc.strerror or exc)
+            ) from None
     finally:
         try:
             path.unlink()
@@ -108,7 +110,9 @@ def edit_in_app(app, text: str) -> str | None:
             except Exception as exc:  # noqa: BLE001  (re-raised below, after the app is back)
                 error = exc
     except SuspendNotSupported:
-        app.notify(_("An external editor cannot be opened here; type the note in the note field."), severity="warning", markup=False)
+        app.notify(
+            _("An external editor cannot be opened here; type the note in the note field."), severity="warning", markup=False
+        )
         return None
     if isinstance(error, EditorError):
         # The message names the editor from $EDITOR and a path: never parsed as markup.

@@ -28,8 +28,9 @@ class ReadableMonochrome(LineFilter):
     """
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        return [Segment(text, None if style is None else _readable(style, background), control)
-                for text, style, control in segments]
+        return [
+            Segment(text, None if style is None else _readable(style, background), control) for text, style, control in segments
+        ]
 
 
 @lru_cache(2048)
@@ -38,8 +39,11 @@ def _readable(style: Style, background: Color) -> Style:
     if grey.color is None or grey.color.triplet is None:
         return grey
     behind = grey.bgcolor
-    back = Color.from_rich_color(behind).brightness if behind is not None and behind.triplet is not None \
+    back = (
+        Color.from_rich_color(behind).brightness
+        if behind is not None and behind.triplet is not None
         else background.monochrome.brightness
+    )
     front = Color.from_rich_color(grey.color).brightness
     if abs(front - back) >= MIN_CONTRAST or front == back:  # the same grey: hidden on purpose
         return grey

@@ -148,9 +148,15 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
     def on_mount(self) -> None:
         self.title = _("Open actions from earlier runs")
         self.sub_title = f"{self.session.run.phase} · {one_line(self.session.run.sprint, 20)}"
-        self.query_one("#actions-intro", Static).update(Text(
-            _("What became of the open actions? d done · o still open · x dropped (with a note) · space marks rows "
-              "to decide at once · enter: on to the checklist"), style="dim"))
+        self.query_one("#actions-intro", Static).update(
+            Text(
+                _(
+                    "What became of the open actions? d done · o still open · x dropped (with a note) · space marks rows "
+                    "to decide at once · enter: on to the checklist"
+                ),
+                style="dim",
+            )
+        )
         self.query_one("#actions-filter", Input).display = False
         if self.session.open_actions is None:
             self.query_one("#action-detail", Static).update(Text(_("Reading the open actions…"), style="dim italic"))
@@ -175,7 +181,8 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
             error = event.worker.error
             message = str(error) if isinstance(error, KundencheckError) else f"{type(error).__name__}: {error}"
             self.query_one("#action-detail", Static).update(
-                Text(_("The open actions could not be read: ") + one_line(message, 300), style="bold red"))
+                Text(_("The open actions could not be read: ") + one_line(message, 300), style="bold red")
+            )
 
     def on_resize(self) -> None:
         if self.actions and self._what_width != self._width_of_what():
@@ -196,7 +203,10 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         self.query_one("#review-note", Input).display = bool(self.actions)
         if not self.actions:
             self.query_one("#action-detail", Static).update(
-                Text(_("No open actions in the {phase} phase. Press enter for the checklist.").format(phase=self.session.run.phase)))
+                Text(
+                    _("No open actions in the {phase} phase. Press enter for the checklist.").format(phase=self.session.run.phase)
+                )
+            )
             table.display = False
             self._show_position()
             return
@@ -238,8 +248,14 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         raised = f"{one_line(author_name(first.author).split(' ')[0], 7)} {self._day(first.raised.date(), today)}"
         if len(thread.words) > 1:
             raised += f" +{len(thread.words) - 1}"
-        return [mark, Text(one_line(label, _FIXED["item"])), Text(one_line(thread.what, self._what_width)),
-                Text(one_line(thread.owner, _FIXED["owner"]) or "?"), due, Text(raised)]
+        return [
+            mark,
+            Text(one_line(label, _FIXED["item"])),
+            Text(one_line(thread.what, self._what_width)),
+            Text(one_line(thread.owner, _FIXED["owner"]) or "?"),
+            due,
+            Text(raised),
+        ]
 
     @staticmethod
     def _day(day: dt.date, today: dt.date) -> str:
@@ -281,8 +297,12 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         else:
             text.append(_("0 of {total}").format(total=len(self.rows)), style="bold")
         if self._filter:
-            text.append("  ·  " + _("filter {text}: {n} of {total} shown").format(
-                text=repr(one_line(self._filter, 30)), n=len(self.rows), total=total))
+            text.append(
+                "  ·  "
+                + _("filter {text}: {n} of {total} shown").format(
+                    text=repr(one_line(self._filter, 30)), n=len(self.rows), total=total
+                )
+            )
         text.append("  ·  " + _("{n} decided, {left} not yet").format(n=decided, left=total - decided))
         if self.marked:
             text.append("  ·  ")
@@ -313,15 +333,28 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         events = [(w.raised, "word", w) for w in thread.words] + [(r.when, "review", r) for r in thread.reviews]
         for _when, kind, event in sorted(events, key=lambda e: e[0]):
             if kind == "word":
-                text.append("\n" + _("Raised {when} by {who}, sprint {sprint}: {what} ({owner}, due {due})").format(
-                    when=event.raised.date().isoformat(), who=one_line(author_name(event.author), 40),
-                    sprint=one_line(event.sprint, 20), what=one_line(event.what, 120),
-                    owner=one_line(event.owner, 30) or "?",
-                    due=event.due.isoformat() if event.due else "?"), style="dim")
+                text.append(
+                    "\n"
+                    + _("Raised {when} by {who}, sprint {sprint}: {what} ({owner}, due {due})").format(
+                        when=event.raised.date().isoformat(),
+                        who=one_line(author_name(event.author), 40),
+                        sprint=one_line(event.sprint, 20),
+                        what=one_line(event.what, 120),
+                        owner=one_line(event.owner, 30) or "?",
+                        due=event.due.isoformat() if event.due else "?",
+                    ),
+                    style="dim",
+                )
             else:
-                text.append("\n" + _("Reviewed {when} by {who}: {decision}").format(
-                    when=event.when.date().isoformat(), who=one_line(author_name(event.author), 40),
-                    decision=translate(DECISIONS.get(event.decision, DECISIONS[None])[1])), style="dim")
+                text.append(
+                    "\n"
+                    + _("Reviewed {when} by {who}: {decision}").format(
+                        when=event.when.date().isoformat(),
+                        who=one_line(author_name(event.author), 40),
+                        decision=translate(DECISIONS.get(event.decision, DECISIONS[None])[1]),
+                    ),
+                    style="dim",
+                )
                 if event.note.strip():
                     text.append(" — " + one_line(event.note, 200), style="dim")
         from kundencheck.core.report import answer_text
@@ -353,7 +386,8 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         elif review.decision == "dropped" and not review.note.strip():
             if len(self._note_targets) > 1:
                 hint = _("Dropped actions need a note: why are they dropped? One note for the {n} dropped together.").format(
-                    n=len(self._note_targets))
+                    n=len(self._note_targets)
+                )
             else:
                 hint = _("A dropped action needs a note: why is it dropped?")
         undecided = sum(1 for t in self.actions if self._decision(t) is None)
@@ -381,8 +415,9 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         note = note_from_field(event.value)
         reviewed = [(thread, self._review(thread)) for thread in self._note_targets]
         for decision in {review.decision for _thread, review in reviewed if review is not None}:
-            self._decide([thread for thread, review in reviewed if review is not None and review.decision == decision],
-                         decision, note)
+            self._decide(
+                [thread for thread, review in reviewed if review is not None and review.decision == decision], decision, note
+            )
         if self.current is not None:
             self._show_hint(self.current)
 
@@ -395,9 +430,11 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         self._filter = text.strip()
         needle = self._filter.casefold()
         if needle:
-            self.rows = [t for t in self.actions
-                         if needle in t.owner.casefold() or needle in t.what.casefold() or needle in t.item
-                         or needle in t.id]
+            self.rows = [
+                t
+                for t in self.actions
+                if needle in t.owner.casefold() or needle in t.what.casefold() or needle in t.item or needle in t.id
+            ]
         else:
             self.rows = list(self.actions)
         self._build_table(keep=keep)

@@ -110,9 +110,7 @@ class ConfirmQuitScreen(DialogScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="quit-box", classes="dialog"):
             yield Static(Text(_("Quit without committing?"), style="bold"), markup=False)
-            yield Static(
-                Text(_("Your answers are kept as a draft; kundencheck offers to resume it next time.")), markup=False
-            )
+            yield Static(Text(_("Your answers are kept as a draft; kundencheck offers to resume it next time.")), markup=False)
             yield key_line(_("y: quit    n / escape: stay"))
 
     def action_answer(self, value: bool) -> None:

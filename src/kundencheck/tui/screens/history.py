@@ -151,18 +151,26 @@ class HistoryScreen(TranslatedBindings, Screen):
                 line = Text(_("No runs of the {phase} phase yet: nothing to show.").format(phase=self.phase), style="dim")
                 if self.future_runs:
                     line.append("  ")
-                    line.append(_("⚠ runs dated in the future, left out: {n} (kundencheck status)").format(
-                        n=self.future_runs), style="bold yellow")
+                    line.append(
+                        _("⚠ runs dated in the future, left out: {n} (kundencheck status)").format(n=self.future_runs),
+                        style="bold yellow",
+                    )
                 status.update(line)
                 return
             self.sub_title = title
             sprints = len(matrix["sprints"])
-            line = Text(_("{phase}: {n} sprints, {items} items; arrows move, escape goes back").format(
-                phase=self.phase, n=sprints, items=len(matrix["rows"])), style="dim")
+            line = Text(
+                _("{phase}: {n} sprints, {items} items; arrows move, escape goes back").format(
+                    phase=self.phase, n=sprints, items=len(matrix["rows"])
+                ),
+                style="dim",
+            )
             if self.future_runs:
                 line.append("  ·  ")
-                line.append(_("⚠ runs dated in the future, left out: {n} (kundencheck status)").format(n=self.future_runs),
-                            style="bold yellow")
+                line.append(
+                    _("⚠ runs dated in the future, left out: {n} (kundencheck status)").format(n=self.future_runs),
+                    style="bold yellow",
+                )
             status.update(line)
             self._fill(matrix)
         elif event.state is WorkerState.ERROR:
@@ -176,7 +184,9 @@ class HistoryScreen(TranslatedBindings, Screen):
         for n, sprint in enumerate(matrix["sprints"]):
             table.add_column(Text(one_line(sprint, 12)), key=str(n))
         for row in matrix["rows"]:
-            table.add_row(*(cell_text(c, row["kind"]) for c in row["cells"]), label=Text(one_line(row["item"], 24)), key=row["item"])
+            table.add_row(
+                *(cell_text(c, row["kind"]) for c in row["cells"]), label=Text(one_line(row["item"], 24)), key=row["item"]
+            )
         table.display = True
         table.focus()
         table.move_cursor(row=0, column=len(matrix["sprints"]) - 1)
@@ -208,7 +218,9 @@ class HistoryScreen(TranslatedBindings, Screen):
         elif trend == "new":
             text.append("  " + _("new"), style="dim")
         if cell["band"] in ("red", "amber") and cell["streak"] >= 2:
-            text.append("  " + _("{band} for {n} sprints in a row").format(band=translate(BAND_WORDS[cell["band"]]), n=cell["streak"]))
+            text.append(
+                "  " + _("{band} for {n} sprints in a row").format(band=translate(BAND_WORDS[cell["band"]]), n=cell["streak"])
+            )
         if cell["disagreement"]:
             text.append("  ⚠ " + _("the team disagrees"), style="bold")
         for answer in cell["answers"]:

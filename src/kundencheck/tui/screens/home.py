@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from kundencheck.store.drafts import DraftInfo
 
 
-
 @dataclass
 class HomeData:
     """What the home screen shows, read in one go by its worker."""
@@ -235,18 +234,25 @@ class HomeScreen(TranslatedBindings, Screen):
         if self.data is None:
             return flow([Text(_("Reading history…"), style="dim italic"), *first_use], width, separator="  ·  ")
         summary = self.data.summary
-        parts = [Text(summary.today.isoformat(), style="dim"),
-                 Text(_("{runs} runs").format(runs=len(summary.runs)), style="dim"),
-                 Text(_("a check is due every {days} days").format(days=summary.cadence_days), style="dim")]
+        parts = [
+            Text(summary.today.isoformat(), style="dim"),
+            Text(_("{runs} runs").format(runs=len(summary.runs)), style="dim"),
+            Text(_("a check is due every {days} days").format(days=summary.cadence_days), style="dim"),
+        ]
         overdue = summary.overdue_actions()
         if overdue:
             parts.append(Text(_("⚠ {n} overdue actions").format(n=len(overdue)), style="bold red"))
         if self.data.problems:
-            parts.append(Text(_("{n} answers files unreadable (kundencheck status)").format(n=len(self.data.problems)),
-                              style="yellow"))
+            parts.append(
+                Text(_("{n} answers files unreadable (kundencheck status)").format(n=len(self.data.problems)), style="yellow")
+            )
         if summary.future_runs:
-            parts.append(Text(_("⚠ runs dated in the future, left out: {n} (kundencheck status)").format(
-                n=len(summary.future_runs)), style="bold yellow"))
+            parts.append(
+                Text(
+                    _("⚠ runs dated in the future, left out: {n} (kundencheck status)").format(n=len(summary.future_runs)),
+                    style="bold yellow",
+                )
+            )
         return flow([*parts, *first_use], width, separator="  ·  ")
 
     def _status(self, phase: str) -> PhaseStatus | None:
@@ -293,8 +299,11 @@ class HomeScreen(TranslatedBindings, Screen):
         if phase == self.project.current_phase():
             heading.append("\n" + _("the project's current phase"), style="dim italic")
         if self.data is None:
-            return Group(heading, Text("\n" + _("Reading history…"), style="dim italic"),
-                         Text("\n" + _("enter: start a run of {phase}").format(phase=phase), style="dim"))
+            return Group(
+                heading,
+                Text("\n" + _("Reading history…"), style="dim italic"),
+                Text("\n" + _("enter: start a run of {phase}").format(phase=phase), style="dim"),
+            )
         from kundencheck.core.people import author_name
 
         grid = Table.grid(padding=(0, 1), expand=False)
@@ -317,9 +326,15 @@ class HomeScreen(TranslatedBindings, Screen):
             line.append("\n" + ", ".join(who), style="")
             corrected = [summary.correction(r.id) for r in (status.current.runs if status.current else [last])]
             for correction in (c for c in corrected if c is not None):
-                line.append("\n✎ " + _("{who}'s answers corrected on {date}: {note}").format(
-                    who=one_line(author_name(correction.original_author), 30), date=correction.when.date().isoformat(),
-                    note=one_line(correction.note, 80)), style="dim")
+                line.append(
+                    "\n✎ "
+                    + _("{who}'s answers corrected on {date}: {note}").format(
+                        who=one_line(author_name(correction.original_author), 30),
+                        date=correction.when.date().isoformat(),
+                        note=one_line(correction.note, 80),
+                    ),
+                    style="dim",
+                )
             rows.append((_("Last run"), line))
             rows.append((_("Answers"), counts_parts(status.last_counts)))
             rows.append((_("Trend"), trend_parts(status.trend)))
@@ -328,15 +343,16 @@ class HomeScreen(TranslatedBindings, Screen):
         if status is not None and status.disagreements:
             text = Text()
             text.append("⚠ " + ", ".join(p.item for p in status.disagreements), style="bold")
-            text.append("\n" + _("the team disagrees in sprint {sprint}").format(sprint=one_line(status.current_sprint or "", 20)),
-                        style="dim")
+            text.append(
+                "\n" + _("the team disagrees in sprint {sprint}").format(sprint=one_line(status.current_sprint or "", 20)),
+                style="dim",
+            )
             rows.append((_("Disagree"), text))
         tone = summary.tone(status.current) if status is not None and status.current is not None else []
         if tone:
             from kundencheck.core.report import tone_dicts, tone_text
 
-            text = Text(_("⚠ words about the client worth a second look (is the client being judged?)"),
-                        style="yellow")
+            text = Text(_("⚠ words about the client worth a second look (is the client being judged?)"), style="yellow")
             for finding in tone_dicts(tone)[:4]:
                 text.append("\n" + one_line(tone_text(finding), 100))
             if len(tone) > 4:
@@ -351,8 +367,10 @@ class HomeScreen(TranslatedBindings, Screen):
             elif callable(value):
                 value = value(value_width)
             grid.add_row(Text(label), value)
-        hint = Text("\n" + _("enter: start a run of {phase}   h: history").format(phase=phase) + "\n"
-                    + _("e: correct your last run"), style="dim")
+        hint = Text(
+            "\n" + _("enter: start a run of {phase}   h: history").format(phase=phase) + "\n" + _("e: correct your last run"),
+            style="dim",
+        )
         findings = self._findings_text(phase)
         if findings is None:
             return Group(heading, grid, hint)
@@ -379,11 +397,15 @@ class HomeScreen(TranslatedBindings, Screen):
         if due.last_checked is None:
             text.append("\n" + _("never checked"), style="dim")
         elif due.is_due:
-            text.append("\n" + _("due since {day}, last check {days} days ago").format(
-                day=due.due_on.isoformat(), days=due.days_since), style="dim")
+            text.append(
+                "\n" + _("due since {day}, last check {days} days ago").format(day=due.due_on.isoformat(), days=due.days_since),
+                style="dim",
+            )
         else:
-            text.append("\n" + _("next check {day} (every {days} days)").format(
-                day=due.due_on.isoformat(), days=due.cadence_days), style="dim")
+            text.append(
+                "\n" + _("next check {day} (every {days} days)").format(day=due.due_on.isoformat(), days=due.cadence_days),
+                style="dim",
+            )
         return text
 
     def _findings_text(self, phase: str) -> Text | None:
@@ -398,8 +420,9 @@ class HomeScreen(TranslatedBindings, Screen):
             if n:
                 text.append("\n")
             symbol = "✘" if finding.level == "error" else "⚠"
-            text.append(f"{symbol} {finding.title} ({finding.rule}): ",
-                        style="bold red" if finding.level == "error" else "bold yellow")
+            text.append(
+                f"{symbol} {finding.title} ({finding.rule}): ", style="bold red" if finding.level == "error" else "bold yellow"
+            )
             text.append(finding.message)
         for more in more_notes(verdict):
             text.append("\n… " + more, style="dim")
@@ -423,8 +446,10 @@ class HomeScreen(TranslatedBindings, Screen):
                 due = action.due.isoformat() if action.due else "?"
                 overdue = action.is_overdue(today)
                 # Owner and due date kept together: "(Lea, 2026-04-03)" is never split.
-                what = Text.assemble(("⚠ ", "bold red") if overdue else "· ",
-                                     (f"{action.id} {one_line(action.what, 60)}", "red" if overdue else ""))
+                what = Text.assemble(
+                    ("⚠ ", "bold red") if overdue else "· ",
+                    (f"{action.id} {one_line(action.what, 60)}", "red" if overdue else ""),
+                )
                 text.append("\n")
                 text.append_text(flow([what, Text(f"({owner}, {due})", style="red" if overdue else "")], width, gap=1))
             if group.more:
@@ -442,8 +467,12 @@ class HomeScreen(TranslatedBindings, Screen):
             answered = sum(1 for a in draft.run.answers if a.value not in (None, ""))
             if text:
                 text.append("\n")
-            text.append(_("unfinished: sprint {sprint}, {n} answers, saved {when}").format(
-                sprint=one_line(draft.run.sprint, 20), n=answered, when=f"{draft.modified:%Y-%m-%d %H:%M}"), style="yellow")
+            text.append(
+                _("unfinished: sprint {sprint}, {n} answers, saved {when}").format(
+                    sprint=one_line(draft.run.sprint, 20), n=answered, when=f"{draft.modified:%Y-%m-%d %H:%M}"
+                ),
+                style="yellow",
+            )
             if draft.in_use_by is not None:
                 text.append(" " + _("(open in another kundencheck)"), style="dim")
         return text or Text(_("none"), style="dim")
@@ -457,6 +486,7 @@ class HomeScreen(TranslatedBindings, Screen):
     @on(OptionList.OptionSelected, "#phases")
     def _selected(self) -> None:
         self.action_start_run()  # a click on a phase
+
     # ----------------------------------------------------------------------------- actions
 
     def action_move(self, step: int) -> None:
@@ -496,5 +526,4 @@ class HomeScreen(TranslatedBindings, Screen):
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
             message = str(error) if isinstance(error, KundencheckError) else f"{type(error).__name__}: {error}"
-            self.notify(one_line(message, 600), title=_("Nothing to correct"), severity="warning", markup=False,
-                        timeout=12)
+            self.notify(one_line(message, 600), title=_("Nothing to correct"), severity="warning", markup=False, timeout=12)

@@ -73,8 +73,9 @@ class ParticipantsScreen(DialogScreen[list[str]]):
         with DialogBox(id="participants-box", classes="dialog"):
             yield Static(Text(_("Who is answering together?"), style="bold"), markup=False)
             yield Static(
-                Text(_("space picks a recent author; type anyone else as Name <email> and press enter. "
-                       "escape: done."), style="dim"),
+                Text(
+                    _("space picks a recent author; type anyone else as Name <email> and press enter. escape: done."), style="dim"
+                ),
                 markup=False,
             )
             yield ParticipantList(id="participants-list")

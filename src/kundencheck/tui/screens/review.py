@@ -93,10 +93,18 @@ class ReviewScreen(TranslatedBindings, Screen):
         with VerticalScroll(id="review-body"):
             if self.session.run.corrects:
                 # A correction says why, first: the commit needs it (core/answers.correction_problems).
-                yield Static(Text(_("Why are these answers corrected? (required; enter commits)"), style="bold"),
-                             id="correction-label", markup=False)
-                yield CleanInput(self.session.run.correction_note, id="correction-note", compact=True,
-                                 placeholder=_("e.g. team-mood was typed as 4, the team said 2"), select_on_focus=False)
+                yield Static(
+                    Text(_("Why are these answers corrected? (required; enter commits)"), style="bold"),
+                    id="correction-label",
+                    markup=False,
+                )
+                yield CleanInput(
+                    self.session.run.correction_note,
+                    id="correction-note",
+                    compact=True,
+                    placeholder=_("e.g. team-mood was typed as 4, the team said 2"),
+                    select_on_focus=False,
+                )
                 yield Static(id="correction-tone", markup=False)
             yield Static(id="review-participants", markup=False)
             yield Static(id="review-answers", markup=False)
@@ -191,8 +199,9 @@ class ReviewScreen(TranslatedBindings, Screen):
             if result.push_failure is not None:  # the whole story is printed once the screen has closed
                 from kundencheck.push_texts import refusal_title
 
-                self.app.call_from_thread(setattr, self, "sub_title", _("Committed; {problem}").format(
-                    problem=refusal_title(result.push_failure)))
+                self.app.call_from_thread(
+                    setattr, self, "sub_title", _("Committed; {problem}").format(problem=refusal_title(result.push_failure))
+                )
         return result
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -211,8 +220,12 @@ class ReviewScreen(TranslatedBindings, Screen):
             elif isinstance(error, KundencheckError):
                 self._show_error(str(error), saved)
             else:  # a bug; still one paragraph
-                self._show_error(_("An unexpected internal error happened ({error}). This is a bug in kundencheck.").format(
-                    error=f"{type(error).__name__}: {error}"), saved)
+                self._show_error(
+                    _("An unexpected internal error happened ({error}). This is a bug in kundencheck.").format(
+                        error=f"{type(error).__name__}: {error}"
+                    ),
+                    saved,
+                )
 
     def _show_error(self, message: str, draft_id: str | None = None) -> None:
         self._committing = False
@@ -224,8 +237,12 @@ class ReviewScreen(TranslatedBindings, Screen):
             hint = _("Your answers are kept as draft {id}: commit them later with `kundencheck drafts commit {id}`.")
             text.append("\n" + hint.format(id=draft_id))
         elif self.session.draft_error:
-            text.append("\n" + _("Your answers are still open here, but the draft could not be saved: {problem}").format(
-                problem=clean_text(self.session.draft_error or "")))
+            text.append(
+                "\n"
+                + _("Your answers are still open here, but the draft could not be saved: {problem}").format(
+                    problem=clean_text(self.session.draft_error or "")
+                )
+            )
         widget.update(text)
         widget.display = True
         widget.scroll_visible()

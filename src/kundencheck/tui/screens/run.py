@@ -116,8 +116,9 @@ class RunScreen(TranslatedBindings, Screen):
             if not create:
                 return None
         # Not all selected on focus: a key typed into a note adds to it, never replaces it.
-        field = CleanInput(id="note-input", placeholder=_("Note (n or tab): why this answer?"), compact=True,
-                           select_on_focus=False)
+        field = CleanInput(
+            id="note-input", placeholder=_("Note (n or tab): why this answer?"), compact=True, select_on_focus=False
+        )
         self.query_one("#item-pane").mount(field, after="#hint")
         item = self.current
         answer = self.session.run.answer(item.id) if item is not None else None
@@ -171,7 +172,9 @@ class RunScreen(TranslatedBindings, Screen):
         box.mount(
             Static(Text(_("Action: what will we do, who, by when?"), style="bold"), id="action-label", markup=False),
             Static(id="action-thread", markup=False),
-            what_row, owner_row, Static(id="due-understood", markup=False),
+            what_row,
+            owner_row,
+            Static(id="due-understood", markup=False),
         )
         # Mounted one by one into mounted rows, so the fields can be queried (and filled) at once.
         what_row.mount(
@@ -234,8 +237,12 @@ class RunScreen(TranslatedBindings, Screen):
         answered yet; otherwise the hint says how many are open (``a`` opens the review)."""
         self.refresh_bindings()
         undecided = self._undecided_actions()
-        if undecided and not self._actions_offered and self.app.screen is self \
-                and not any(a.value not in (None, "") for a in self.session.run.answers):
+        if (
+            undecided
+            and not self._actions_offered
+            and self.app.screen is self
+            and not any(a.value not in (None, "") for a in self.session.run.answers)
+        ):
             self._actions_offered = True
             self.action_review_actions()
         elif self.current is not None:
@@ -319,7 +326,9 @@ class RunScreen(TranslatedBindings, Screen):
 
     def _update_progress(self) -> None:
         answered, total = self.session.answered_count()
-        self.query_one("#progress", ProgressLine).show(_("Answered {answered} of {total}").format(answered=answered, total=total), answered, total)
+        self.query_one("#progress", ProgressLine).show(
+            _("Answered {answered} of {total}").format(answered=answered, total=total), answered, total
+        )
 
     def _select(self, index: int) -> None:
         items = self.query_one("#items", OptionList)
@@ -407,12 +416,23 @@ class RunScreen(TranslatedBindings, Screen):
         owner = one_line(thread.owner, 30) or "?"
         due = thread.due.isoformat() if thread.due else "?"
         if answer is not None and answer.action is not None and answer.action.separate:
-            label.update(Text(_("A new, separate action; ctrl+t adds it to the open action {id} ({what}) instead.").format(
-                id=thread.id, what=one_line(thread.what, 60)), style="dim"))
+            label.update(
+                Text(
+                    _("A new, separate action; ctrl+t adds it to the open action {id} ({what}) instead.").format(
+                        id=thread.id, what=one_line(thread.what, 60)
+                    ),
+                    style="dim",
+                )
+            )
         else:
-            label.update(Text(_("Joins the open action {id}: {what} ({owner}, due {due}); ctrl+t makes it a new, "
-                                "separate one.").format(id=thread.id, what=one_line(thread.what, 60), owner=owner, due=due),
-                              style="dim"))
+            label.update(
+                Text(
+                    _("Joins the open action {id}: {what} ({owner}, due {due}); ctrl+t makes it a new, separate one.").format(
+                        id=thread.id, what=one_line(thread.what, 60), owner=owner, due=due
+                    ),
+                    style="dim",
+                )
+            )
 
     def _today(self) -> dt.date:
         """Today, as the app sees it (tests fix it)."""
@@ -445,8 +465,9 @@ class RunScreen(TranslatedBindings, Screen):
             return
         date = self._parse_date(typed)
         if date is None:
-            line.update(Text(_("✘ not a date (yet): type 2026-12-31, 31.12.2026, 31.12., +7 or a weekday such as fr"),
-                             style="bold red"))
+            line.update(
+                Text(_("✘ not a date (yet): type 2026-12-31, 31.12.2026, 31.12., +7 or a weekday such as fr"), style="bold red")
+            )
         else:
             line.update(Text("→ " + date_shown(date), style="bold"))
 
@@ -457,16 +478,22 @@ class RunScreen(TranslatedBindings, Screen):
         if corrected is not None:
             from kundencheck.core.people import author_name
 
-            hints.append(_("A correction of the answers of {who} (run {run}): change what was wrong; the review "
-                           "asks why.").format(who=one_line(author_name(corrected.author), 40), run=corrected.id))
+            hints.append(
+                _("A correction of the answers of {who} (run {run}): change what was wrong; the review asks why.").format(
+                    who=one_line(author_name(corrected.author), 40), run=corrected.id
+                )
+            )
         if extra:
             hints.append(extra)
         if needs.note:
             hints.append(_("This answer needs a note: why? (n)"))
         if needs.action:
             words = {"what": _("what"), "owner": _("owner"), "due": _("due date")}
-            hints.append(_("This answer needs an action; still missing: {parts}.").format(
-                parts=", ".join(words[part] for part in needs.action)))
+            hints.append(
+                _("This answer needs an action; still missing: {parts}.").format(
+                    parts=", ".join(words[part] for part in needs.action)
+                )
+            )
         answered, total = self.session.answered_count()
         if not hints and answered == total and total:
             hints.append(_("All answered. Press ctrl+s (or F2) to review and commit."))
@@ -537,8 +564,9 @@ class RunScreen(TranslatedBindings, Screen):
         if item is None:
             return
         if item.kind is Kind.DATE and event.value.strip() and self._parse_date(event.value) is None:
-            self._show_hint(item, _("{text!r} is not a date; type it as 2026-12-31, 31.12., +7 or fr.").format(
-                text=one_line(event.value, 30)))
+            self._show_hint(
+                item, _("{text!r} is not a date; type it as 2026-12-31, 31.12., +7 or fr.").format(text=one_line(event.value, 30))
+            )
             return
         self._after_answer(item)
 
@@ -564,8 +592,9 @@ class RunScreen(TranslatedBindings, Screen):
     def _due_submitted(self, event: Input.Submitted) -> None:
         item = self.current
         if item and event.value.strip() and self._parse_date(event.value) is None:
-            self._show_hint(item, _("{text!r} is not a date; type it as 2026-12-31, 31.12., +7 or fr.").format(
-                text=one_line(event.value, 30)))
+            self._show_hint(
+                item, _("{text!r} is not a date; type it as 2026-12-31, 31.12., +7 or fr.").format(text=one_line(event.value, 30))
+            )
             return
         self._advance()
 
@@ -611,7 +640,11 @@ class RunScreen(TranslatedBindings, Screen):
     def _refresh_after_answer(self, item: Item) -> None:
         self._rebuild_items(keep=item.id)
         self.query_one(QuestionPanel).show_item(
-            item, self._visible.index(item) + 1, len(self._visible), self.session.run.answer(item.id), self.session.previous_answer(item.id)
+            item,
+            self._visible.index(item) + 1,
+            len(self._visible),
+            self.session.run.answer(item.id),
+            self.session.previous_answer(item.id),
         )
         self._show_action(item)
         self._show_hint(item)

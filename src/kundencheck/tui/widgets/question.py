@@ -80,7 +80,9 @@ class QuestionPanel(FlowStatic):
     def show_item(self, item: Item, position: int, total: int, answer: Answer | None, last: Answer | None) -> None:
         required = "" if item.required else "  " + _("(optional)")
         parts = {
-            "position": Text(_("Question {n} of {total}").format(n=position, total=total) + required + f"  ·  {item.id}", style="dim"),
+            "position": Text(
+                _("Question {n} of {total}").format(n=position, total=total) + required + f"  ·  {item.id}", style="dim"
+            ),
             "question": Text(clean_text(item.question), style="bold"),
             "why": Text(_("Why: ") + clean_text(item.why), style="italic"),
         }
@@ -125,9 +127,15 @@ class QuestionPanel(FlowStatic):
                 values.append(f" {value} ", style="reverse bold" if current == value else "bold")
             return [*parts, _LINE_BREAK, values]
         if item.kind is Kind.CHOICE:
-            return [Text(f" {n} {clean_text(option.label)} ", style="reverse bold" if current == option.id else "bold")
-                    for n, option in enumerate(item.options[:9], start=1)]
+            return [
+                Text(f" {n} {clean_text(option.label)} ", style="reverse bold" if current == option.id else "bold")
+                for n, option in enumerate(item.options[:9], start=1)
+            ]
         if item.kind is Kind.DATE:
-            return [Text(_("Type a date below, then enter: 2026-12-31, 31.12., +7 (days from today) or a weekday "
-                           "such as fr."), style="dim")]
+            return [
+                Text(
+                    _("Type a date below, then enter: 2026-12-31, 31.12., +7 (days from today) or a weekday such as fr."),
+                    style="dim",
+                )
+            ]
         return [Text(_("Type your answer below, then enter."), style="dim")]
