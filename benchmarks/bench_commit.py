@@ -28,7 +28,7 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "src"))
 
-from kundencheck.store import GitStore  # noqa: E402
+from kundencheck.store import GitStore
 
 
 def git(repo: pathlib.Path, *args: str, **kwargs) -> subprocess.CompletedProcess:

@@ -108,12 +108,14 @@ def main() -> None:
     print(f"repositories: 100,000 commits; 10,000 and 1,000 answer runs (medians of {args.samples})")
     print(f"floor (ls-tree + cat-file --batch + tomllib), 10k runs: {f * 1000:7.0f} ms")
     print(
-        f"status cold, 10k runs:                                  {c * 1000:7.0f} ms   ratio to floor {c / f:5.2f} (target <= 1.5)"
+        f"status cold, 10k runs:                                  {c * 1000:7.0f} ms   "
+        f"ratio to floor {c / f:5.2f} (target <= 1.5)"
     )
-    paired = statistics.median(cs / fs for cs, fs in zip(colds, floors))
+    paired = statistics.median(cs / fs for cs, fs in zip(colds, floors, strict=True))
     print(f"  the same, median of the {args.samples} interleaved pairs' ratios:                             {paired:5.2f}")
     print(
-        f"status warm, 10k runs:                                  {w * 1000:7.0f} ms   ratio to cold  {w / c:5.2f} (target <= 0.2)"
+        f"status warm, 10k runs:                                  {w * 1000:7.0f} ms   "
+        f"ratio to cold  {w / c:5.2f} (target <= 0.2)"
     )
     print(
         f"status cold, 1k runs:                                   {s * 1000:7.0f} ms   10k / 1k       {c / s:5.2f} (target <= 11)"
@@ -124,10 +126,12 @@ def main() -> None:
     bares, ourss = bench_startup.samples_of(big, samples=max(3 * args.samples, 15))
     bare, ours = statistics.median(bares), statistics.median(ourss)
     print(
-        f"TUI first frame, 10k runs:                              {ours * 1000:7.0f} ms   ratio to bare  {ours / bare:5.2f} (target <= 1.25; bare Textual app {bare * 1000:.0f} ms)"
+        f"TUI first frame, 10k runs:                              {ours * 1000:7.0f} ms   "
+        f"ratio to bare  {ours / bare:5.2f} (target <= 1.25; bare Textual app {bare * 1000:.0f} ms)"
     )
     print(
-        f"  fastest samples (least disturbed by other load):      {min(ourss) * 1000:7.0f} ms   ratio to bare  {min(ourss) / min(bares):5.2f}"
+        f"  fastest samples (least disturbed by other load):      {min(ourss) * 1000:7.0f} ms   "
+        f"ratio to bare  {min(ourss) / min(bares):5.2f}"
     )
 
 

@@ -84,7 +84,10 @@ def _reviews(checklist, open_actions: list[tuple[str, str]], rng: random.Random)
     for run_id, item_id in open_actions:
         decision = rng.choices(["done", "open", "dropped"], [75, 15, 10])[0]
         question = checklist.item(item_id).question if checklist.item(item_id) else item_id
-        table = f'[[reviews]]\n# Action from an earlier run: {question}\nrun = "{run_id}"\nitem = "{item_id}"\ndecision = "{decision}"\n'
+        table = (
+            f"[[reviews]]\n# Action from an earlier run: {question}\n"
+            f'run = "{run_id}"\nitem = "{item_id}"\ndecision = "{decision}"\n'
+        )
         if _REVIEW_NOTES[decision]:
             table += f'note = "{_REVIEW_NOTES[decision]}"\n'
         tables.append(table)
@@ -153,7 +156,10 @@ def build(path: Path, commits: int = 100_000, runs: int = 10_000, seed: int = 48
             phase = rng.choices([p for p, _ in PHASE_WEIGHTS], [w for _, w in PHASE_WEIGHTS])[0]
             rel, text, open_actions[phase] = _answers_file(checklists[phase], (name, email), moment, rng, open_actions[phase])
             data(
-                f"kundencheck({phase}): synthetic run {made_runs}\n\nKundencheck-Run: {Path(rel).stem}\nKundencheck-Phase: {phase}\n".encode()
+                (
+                    f"kundencheck({phase}): synthetic run {made_runs}\n\n"
+                    f"Kundencheck-Run: {Path(rel).stem}\nKundencheck-Phase: {phase}\n"
+                ).encode()
             )
             out.write(f"M 100644 inline {rel}\n".encode())
             data(text.encode())

@@ -163,7 +163,7 @@ def test_reviews_are_saved_in_the_draft_committed_and_named_in_the_message(proje
     with pytest.raises(AnswersError):
         session.commit()
     session.set_review(runs["ana3"].id, "team-mood", "dropped", "Workload is fine again")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="decision 'maybe' is not one of"):
         session.set_review(runs["ana3"].id, "team-mood", "maybe")
     result = session.commit()
     committed = answers_file.loads(git(project_repo, "show", f"HEAD:{session.run.path}").encode())

@@ -15,6 +15,7 @@ from kundencheck.core.text import one_line
 from kundencheck.store.push import (
     BringIn,
     GateFinding,
+    GateReport,
     NotBroughtIn,
     PushFailure,
     PushRefusal,
@@ -252,7 +253,7 @@ def _hook(failure: PushFailure) -> str:
     gate = failure.gate
     where = {"hook": failure.hook or "pre-push", "branch": failure.branch, "remote": failure.remote}
     if gate is not None and gate.exit_code == 1:
-        return _gate_refused(failure)
+        return _gate_refused(failure, gate)
     if gate is not None and gate.exit_code == 2:
         head = _(
             "Not pushed: the pre-push hook ({hook}) refused to push {branch} to {remote}, because the team's "
@@ -272,9 +273,7 @@ def _hook(failure: PushFailure) -> str:
     return "\n".join([head, body, advice + " " + _no_verify(failure)])
 
 
-def _gate_refused(failure: PushFailure) -> str:
-    gate = failure.gate
-    assert gate is not None
+def _gate_refused(failure: PushFailure, gate: GateReport) -> str:
     findings = sorted(gate.findings, key=lambda f: _LEVEL_ORDER.get(f.level, 2))  # stable: the gate's order within
     errors = sum(1 for f in gate.findings if f.level == "error")
     problems = (_("{n} problem") if errors == 1 else _("{n} problems")).format(n=errors)

@@ -439,10 +439,7 @@ class RunSession:
         if identity is None:
             identity = project.store.identity()  # fails early, before anything is typed
         decision = project.decide_push(push)
-        if draft is not None:
-            run = draft
-        else:
-            run = answers_mod.new_run(checklist, identity, sprint=sprint)
+        run = draft if draft is not None else answers_mod.new_run(checklist, identity, sprint=sprint)
         session = cls(project, checklist, run, push=decision)
         session._lock = project.drafts.lock(run.id)
         return session
@@ -502,7 +499,7 @@ class RunSession:
         self.save_draft()
 
     def set_action(
-        self, item_id: str, *, what: str | None = None, owner: str | None = None, due: dt.date | None | str = ""
+        self, item_id: str, *, what: str | None = None, owner: str | None = None, due: dt.date | str | None = ""
     ) -> None:
         answer = self.answer(item_id)
         action = answer.action or Action(what="")
@@ -791,7 +788,7 @@ class RunSession:
         """Where the target branch already holds a run with this id (a draft left over from a
         commit, or an answers file committed before), else None. Such a run is not committed
         again: it would overwrite the committed one."""
-        assert self.project is not None
+        assert self.project is not None  # noqa: S101 - only a session with a project commits
         name = f"{run.id}.toml"
         blobs = self.project.store.list_blobs(answers_mod.ANSWERS_DIR, rev=self.project.config.branch or "HEAD")
         return next((path for path in blobs if path == run.path or path.rsplit("/", 1)[-1] == name), None)

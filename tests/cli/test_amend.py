@@ -211,6 +211,7 @@ def test_amend_from_stdin_through_the_console_script(history_repo, tmp_path):
             "--note",
             "Fixed from a script",
         ],
+        check=False,
         input=text,
         capture_output=True,
         text=True,

@@ -70,7 +70,7 @@ def test_template_parses_and_lists_every_item_with_kind_and_options(project_repo
     assert data["schema"] == 1
     assert (data["checklist"], data["phase"], data["language"], data["sprint"]) == ("build", "build", "en", "2026-S24")
     assert [a["item"] for a in data["answers"]] == [item.id for item in CHECKLIST.items]
-    for entry, item in zip(data["answers"], CHECKLIST.items):
+    for entry, item in zip(data["answers"], CHECKLIST.items, strict=True):
         assert entry["kind"] == str(item.kind)
         key = "status" if item.kind == "traffic-light" else "value"
         assert entry[key] == "" and ("value" if key == "status" else "status") not in entry

@@ -212,7 +212,9 @@ def test_mistakes_on_the_command_line_are_reported_in_the_project_language(tmp_p
     (project / ".kundencheck" / "config.toml").write_text('language = "de"\n', encoding="utf-8")
 
     def stderr(*args: str, cwd=project) -> str:
-        result = subprocess.run([sys.executable, "-m", "kundencheck", *args], cwd=cwd, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "kundencheck", *args], check=False, cwd=cwd, capture_output=True, text=True
+        )
         assert result.returncode == 2, result.stderr
         return result.stderr
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.tmux
 if shutil.which("tmux") is None:  # .ci/run installs it; a developer machine may lack it
     pytest.skip("tmux is not installed", allow_module_level=True)
 
-from tests.e2e.test_tmux import Tmux
+from tests.e2e.test_tmux import Tmux  # noqa: E402 - only once tmux is known to be there
 
 
 @pytest.fixture

@@ -149,7 +149,7 @@ def test_commit_a_complete_draft_exactly_as_the_tui_would(project_repo):
 
 
 def test_an_incomplete_draft_is_refused_and_kept(project_repo):
-    run_id = make_draft(project_repo, COMPLETE[:1] + (("expectations-match", "red"),))
+    run_id = make_draft(project_repo, (*COMPLETE[:1], ("expectations-match", "red")))
     draft = drafts_dir(project_repo) / f"{run_id}.toml"
     saved = draft.read_bytes()
     before = git(project_repo, "rev-parse", "HEAD")

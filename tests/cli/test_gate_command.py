@@ -16,11 +16,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from kundencheck.core.history import thread_id
 from kundencheck.cli import main
 from kundencheck.core.answers import Action
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.config import CHECK_RULES, CONFIG_PATH, load_config
+from kundencheck.core.history import thread_id
 from kundencheck.store.git_store import GitStore
 from tests.conftest import git
 from tests.history_builder import CET, JONAS, base_answers, commit_run
@@ -57,13 +57,13 @@ def test_everything_found_in_the_history_repository(history_repo):
     runs = history_repo["runs"]
     book, talk = thread_id(runs["ana2"].id, "client-contacted"), thread_id(runs["ana3"].id, "team-mood")
     assert (
-        f'overdue action (overdue_action): build/client-contacted: the action {book} "Book a review" (Ana, due 2026-03-20) is overdue by 21 days'
-        in out
+        f"overdue action (overdue_action): build/client-contacted: "
+        f'the action {book} "Book a review" (Ana, due 2026-03-20) is overdue by 21 days' in out
     )
     assert f'the action {talk} "Talk about workload" (Lea, due 2026-04-03) is overdue by 7 days' in out
     assert (
-        "disagreement (disagreement): build/client-contacted: the team disagrees in sprint 2026-W14 (Ana Schäfer ✘ no, Jonas Berg ✔ yes)"
-        in out
+        "disagreement (disagreement): build/client-contacted: "
+        "the team disagrees in sprint 2026-W14 (Ana Schäfer ✘ no, Jonas Berg ✔ yes)" in out
     )
     assert "disagreement (disagreement): build/team-mood:" in out and "check due" not in out
     assert (

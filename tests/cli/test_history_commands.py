@@ -261,7 +261,7 @@ def test_log_into_a_pipe_uses_the_width_it_needs(history_repo):
     rows = [line for line in result.output.splitlines() if "2026-W" in line]
     assert len(rows) == 5 and all(re.search(r"2026-03-\d\d │ 2026-W1\d │ build │", row) for row in rows), rows
     shas = git(repo, "log", "--format=%h", "--abbrev=10", "-5").split()
-    assert all(sha in row for sha, row in zip(shas, rows))
+    assert all(sha in row for sha, row in zip(shas, rows, strict=True))
     item = invoke(repo, "log", "--item", "client-contacted", env={"COLUMNS": None}).output
     assert "Ana Schäfer: ✘ no: # Client on holiday <b>really</b>" in item and "…" not in item
 

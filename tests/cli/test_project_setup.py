@@ -401,7 +401,7 @@ def test_broken_user_config_names_file_line_key_and_allowed_values(repo):
     message = " ".join(invoke("config", cwd=repo).output.split())
     assert f"{path}, line 1, key 'theme': 'dracla' is not a theme. Allowed:" in message and "dracula" in message
     path.write_text('language = "fr"\n')
-    with pytest.raises(UserConfigError, match='line 1, key \'language\'.*Allowed: "de", "en"'):
+    with pytest.raises(UserConfigError, match=r'line 1, key \'language\'.*Allowed: "de", "en"'):
         load_user_config()
 
 

@@ -101,7 +101,8 @@ def test_the_teams_gate_in_the_pre_push_hook_refusing_is_said_with_its_findings_
     assert '"Call the client" (Jonas, due ' in warning
     assert (
         "To push: decide the overdue actions: done, still open with a new due date, or dropped (the action review "
-        "at the start of `kundencheck run`; `kundencheck actions --overdue` lists them); then push again with `kundencheck push`. If your team allows pushing "
+        "at the start of `kundencheck run`; `kundencheck actions --overdue` lists them); "
+        "then push again with `kundencheck push`. If your team allows pushing "
         "past it, `git push --no-verify origin main` skips the pre-push hook; kundencheck never does that by "
         "itself.\nThe commit is kept in your repository."
     ) in warning

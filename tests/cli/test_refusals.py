@@ -33,7 +33,7 @@ def drafts_dir(repo: Path) -> Path:
 def _lock(repo: Path):
     lock = repo / ".git" / "index.lock"
     lock.write_text("")
-    return lambda: lock.unlink()
+    return lock.unlink
 
 
 def _merge(repo: Path):

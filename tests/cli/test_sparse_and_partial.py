@@ -22,7 +22,6 @@ from click.testing import CliRunner
 from kundencheck.cli import main
 from kundencheck.core.config import CONFIG_PATH
 from tests.conftest import git
-from tests.history_builder import build_history
 
 TODAY = ("--today", "2026-04-10")
 
@@ -118,7 +117,7 @@ def many_runs(origin: Path, count: int = RUNS) -> None:
 
     folder = origin / ".kundencheck" / "answers" / "2026"
     folder.mkdir(parents=True, exist_ok=True)
-    start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
     for n in range(count):
         started = start + dt.timedelta(hours=n)
         run = Run(
@@ -165,6 +164,7 @@ def counted_status(clone: Path, tmp_path: Path, name: str) -> tuple[subprocess.C
     env = dict(os.environ, GIT_PYTHON_GIT_EXECUTABLE=str(wrapper), GIT_TRACE2_EVENT=str(trace), NO_COLOR="1")
     result = subprocess.run(
         [sys.executable, "-m", "kundencheck", "-C", str(clone), "status", "--json"],
+        check=False,
         capture_output=True,
         text=True,
         env=env,
@@ -185,8 +185,10 @@ def test_status_in_a_partial_clone_fetches_the_answers_in_one_batch(partial, tmp
     assert json.loads(result.stdout)["runs"] == RUNS
     said = [line for line in result.stderr.splitlines() if line.strip()]
     assert said == [
-        f"kundencheck: fetching {RUNS} answers files from origin in one batch (this clone is partial: git "
-        "left them on the remote) …"
+        (
+            f"kundencheck: fetching {RUNS} answers files from origin in one batch (this clone is partial: git "
+            "left them on the remote) …"
+        )
     ], result.stderr
     assert fetches(argvs) == 1  # before: one fetch per answers file, 150
     assert len(calls) <= 12, calls  # the git processes kundencheck starts itself

@@ -32,7 +32,7 @@ def test_the_tone_signal_fires_a_sprint_before_the_mood_turns_red(repo, monkeypa
     story_repo(repo)
     # Each sprint two weeks after the last, so the runs are in the story's order (answer --from
     # takes the time from the clock).
-    clock = iter(dt.datetime(2026, 3, 2, 9, tzinfo=dt.timezone.utc) + dt.timedelta(days=7 * n) for n in range(10))
+    clock = iter(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC) + dt.timedelta(days=7 * n) for n in range(10))
     monkeypatch.setattr(answers_mod, "now", lambda: next(clock))
     tone, mood = [], []
     for sprint, answers in SPRINTS:  # one sprint at a time, the status asked after each

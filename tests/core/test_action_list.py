@@ -108,7 +108,10 @@ def test_json_document():
 
 def test_filters():
     summary = history()
-    ids = lambda selection: [t.id for t in al.select(summary, selection)]
+
+    def ids(selection):
+        return [t.id for t in al.select(summary, selection)]
+
     assert ids(al.ActionFilter()) == ["mk8st7"]  # the lunch is closed
     assert ids(al.ActionFilter(phase="build")) == ["mk8st7"]
     assert ids(al.ActionFilter(phase="kickoff")) == []
@@ -140,7 +143,10 @@ def test_closed_threads_stay_in_the_calendar_for_90_days():
 
 def test_due_checks():
     summary = history(current_phase="kickoff")  # kickoff never checked, but the current phase
-    phases = lambda selection: [c.phase for c in al.due_checks(summary, selection)]
+
+    def phases(selection):
+        return [c.phase for c in al.due_checks(summary, selection)]
+
     assert sorted(phases(al.ActionFilter())) == ["build", "kickoff"]
     assert phases(al.ActionFilter(phase="build")) == ["build"]
     assert phases(al.ActionFilter(owner="ana")) == [] and phases(al.ActionFilter(mine=Person("Ana", "a@b"))) == []

@@ -385,7 +385,7 @@ def test_required_item_made_visible_by_a_condition():
 
 
 def test_a_hidden_item_answered_names_the_values_that_show_it():
-    answers = complete_answers() + [Answer("deviations", "green")]  # design is "no": deviations is hidden
+    answers = [*complete_answers(), Answer("deviations", "green")]  # design is "no": deviations is hidden
     assert problems_with(make_run(*answers), CHECKLIST) == [
         "item 'deviations': answered, but it is only asked when 'design' is 'yes'."
     ]
@@ -406,7 +406,7 @@ def test_a_hidden_item_answered_names_the_values_that_show_it():
 
 @pytest.mark.parametrize("note", ["", "   \n "])
 def test_note_required(note):
-    answers = [Answer("contacted", "amber", note=note)] + complete_answers()[1:]
+    answers = [Answer("contacted", "amber", note=note), *complete_answers()[1:]]
     problems = problems_with(make_run(*answers), CHECKLIST)
     assert problems == ["item 'contacted': the answer 'partly' needs a note saying why."]
 
@@ -429,7 +429,7 @@ def test_scale_note_required():
     ids=["none", "no-what", "no-owner", "no-due", "blank-owner"],
 )
 def test_action_required_and_complete(action):
-    answers = [Answer("contacted", "red", note="Silence.", action=action)] + complete_answers()[1:]
+    answers = [Answer("contacted", "red", note="Silence.", action=action), *complete_answers()[1:]]
     problems = problems_with(make_run(*answers), CHECKLIST)
     assert problems == ["item 'contacted': the answer 'no' needs an action with what, owner and due date."]
 
@@ -465,7 +465,7 @@ def test_an_optional_item_needs_no_value():
 
 
 def test_answer_to_a_hidden_item():
-    answers = complete_answers() + [Answer("deviations", "green")]
+    answers = [*complete_answers(), Answer("deviations", "green")]
     problems = problems_with(make_run(*answers), CHECKLIST)
     assert problems == ["item 'deviations': answered, but it is only asked when 'design' is 'yes'."]
 
@@ -485,7 +485,10 @@ def test_answer_to_an_unknown_item():
         (Answer("mood", True), "value True is not a whole number from 1 to 5."),
         (Answer("design", "maybe"), "value 'maybe' is not one of the options yes, no."),
         (Answer("review", "2026-12-04"), "value '2026-12-04' is not a date"),
-        (Answer("review", dt.datetime(2026, 12, 4, 10, 0)), "value datetime.datetime(2026, 12, 4, 10, 0) is not a date"),
+        (
+            Answer("review", dt.datetime(2026, 12, 4, 10, 0)),  # noqa: DTZ001 - a date-time where a date belongs
+            "value datetime.datetime(2026, 12, 4, 10, 0) is not a date",
+        ),
         (Answer("self-critical", 42), "value 42 is not text"),
     ],
     ids=lambda v: repr(v)[:30] if isinstance(v, str) else v.item,
@@ -730,7 +733,7 @@ def sound_run(**overrides) -> Run:
     return run
 
 
-NAIVE = dt.datetime(2026, 11, 27, 9, 45)
+NAIVE = dt.datetime(2026, 11, 27, 9, 45)  # noqa: DTZ001 - naive on purpose: the reader refuses it
 EARLY = dt.datetime(1, 1, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))  # before the year 1 in UTC
 REVIEW = ActionReview("20261120T091500Z-build-erika-000001", "contacted", "done")
 
@@ -785,13 +788,13 @@ def test_run_is_sound(overrides):
         {"answers": [Answer("mood", 4.5)]},
         {"answers": [Answer("mood", True)]},
         {"answers": [Answer("mood", 2**63)]},
-        {"answers": [Answer("mood", dt.datetime(2026, 1, 1))]},
+        {"answers": [Answer("mood", dt.datetime(2026, 1, 1))]},  # noqa: DTZ001 - a wrong kind on purpose
         {"answers": [Answer("mood", 4, None)]},
         {"answers": [Answer("mood", 4, "", "call")]},
         {"answers": [Answer("mood", 4, "", Action(1))]},
         {"answers": [Answer("mood", 4, "", Action("x", None))]},
         {"answers": [Answer("mood", 4, "", Action("x", "", "2026-12-01"))]},
-        {"answers": [Answer("mood", 4, "", Action("x", "", dt.datetime(2026, 12, 1)))]},
+        {"answers": [Answer("mood", 4, "", Action("x", "", dt.datetime(2026, 12, 1)))]},  # noqa: DTZ001 - a wrong kind
         {"answers": [Answer("mood", 4, "", Action("x", "", None, separate=1))]},
         {"reviews": ["done"]},
         {"reviews": [ActionReview(1, "contacted", "done")]},

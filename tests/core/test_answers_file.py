@@ -202,7 +202,7 @@ def test_read_run_of_a_cached_run_that_no_file_could_hold():
     run.checklist_version = 1.0  # type: ignore[assignment]
     assert not run_is_sound(run)
     run = loads(TEXT)
-    run.answers[0].action.due = dt.datetime(2026, 12, 4, 10, 0)  # type: ignore[union-attr]
+    run.answers[0].action.due = dt.datetime(2026, 12, 4, 10, 0)  # type: ignore[union-attr]  # noqa: DTZ001 - a wrong kind on purpose
     assert not run_is_sound(run)
     run = loads(TEXT)
     run.reviews.append(run.reviews[0])

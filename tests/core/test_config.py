@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kundencheck.core.config import (
     CONFIG_PATH,
     DEFAULT_CADENCE_DAYS,
     Config,
     ConfigError,
+    branch_problem,
     config_from_dict,
     load_config,
 )
@@ -204,13 +208,6 @@ def test_rule_parameters_have_defaults_and_take_a_level_or_a_table(tmp_path):
 
 
 # ----------------------------------------------------------------------------- branch names
-
-import subprocess
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from kundencheck.core.config import branch_problem
 
 #: Parts that branch names are made of: the characters and sequences git's rules are about.
 _NAME_PARTS = [

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tomllib
 
 import pytest
 
 from kundencheck.core.answers import Action, ActionReview, Answer
+from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.config import CHECK_RULES
 from kundencheck.core.gate import (
     STATUS_CHECK_RULES,
@@ -17,9 +19,11 @@ from kundencheck.core.gate import (
     evaluate,
     github_annotations,
     not_started,
+    phase_findings,
     result_dict,
     rule_levels,
     summary_line,
+    verdicts,
 )
 from kundencheck.core.history import summarize, thread_id
 from tests.core.test_history import ANA, CHECKLISTS, JONAS, run
@@ -291,11 +295,6 @@ def test_github_annotations():
 
 
 # ------------------------------------------------------------------------------ health: key signals, streaks, decline
-
-import tomllib
-
-from kundencheck.core.checklist import checklist_from_dict
-from kundencheck.core.gate import phase_findings, verdicts
 
 HEALTH = checklist_from_dict(
     tomllib.loads("""

@@ -89,7 +89,7 @@ def make_run(answers: list[Answer], **overrides) -> Run:
 def standard_answers(red_note: str = "No call since the review.", amber_note: str = "Only by mail.") -> list[Answer]:
     statuses = ["green"] * 6 + ["amber", "amber", "red"]
     answers = []
-    for item_id, status in zip(LIGHTS, statuses):
+    for item_id, status in zip(LIGHTS, statuses, strict=True):
         answer = Answer(item_id, status)
         if status == "amber":
             answer.note = amber_note
@@ -193,7 +193,7 @@ def test_body_lists_other_answers_the_checklist_asks_a_note_for_as_needing_atten
 
 
 def test_hidden_and_unanswered_items_are_left_out():
-    answers = standard_answers() + [Answer("deviations", "red", note="HIDDEN-NOTE")]
+    answers = [*standard_answers(), Answer("deviations", "red", note="HIDDEN-NOTE")]
     message = build_message(make_run(answers), CHECKLIST)
     assert "HIDDEN-NOTE" not in message and "deviations" not in message
     assert subject(make_run(answers), CHECKLIST).endswith("1 red")
@@ -218,7 +218,8 @@ def test_participants_become_co_authors_except_the_author(tmp_path):
             "  ",
         ],
     )
-    expected = EXPECTED_TRAILERS + [
+    expected = [
+        *EXPECTED_TRAILERS,
         ("Co-authored-by", "Jürgen Groß <juergen@example.com>"),
         ("Co-authored-by", "Kim Forged: x <kim@x>"),
     ]
@@ -393,7 +394,7 @@ def test_german_subject_and_body_keep_english_trailer_keys(german, tmp_path):
     assert "    Maßnahme (Erika, fällig 2026-12-01): Call the product owner" in lines
     assert f"- mood (aus Durchlauf {EARLIER}): noch offen" in lines
     # The trailer keys stay English whatever the language: the real git reads them back.
-    assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS[:3] + [("Kundencheck-Score", "14/18")]
+    assert parse_trailers(message, tmp_path) == [*EXPECTED_TRAILERS[:3], ("Kundencheck-Score", "14/18")]
 
 
 def test_every_line_stays_under_100_characters_wrapped_at_words_never_cut(tmp_path):
@@ -464,7 +465,7 @@ def test_every_line_stays_under_100_characters_wrapped_at_words_never_cut(tmp_pa
     body = lines[2 : lines.index("Kundencheck-Run: " + RUN_ID)]
     for line in body:
         assert not line or line.startswith(("- ", "  ", "Sprint ", "Red:", "Amber:", "Key signals:", "Actions ", "Needs ")), line
-    assert parse_trailers(message, tmp_path) == EXPECTED_TRAILERS[:3] + [("Kundencheck-Score", run_score(run, checklist))]
+    assert parse_trailers(message, tmp_path) == [*EXPECTED_TRAILERS[:3], ("Kundencheck-Score", run_score(run, checklist))]
 
 
 def run_score(run, checklist) -> str:

@@ -91,7 +91,7 @@ offsets = st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59).map(lambd
 # Every moment with a time in UTC: a day from either end of the calendar, any offset.
 moments = st.builds(
     lambda d, tz: d.replace(microsecond=0, tzinfo=tz),
-    st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30, 23, 59, 59)),
+    st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30, 23, 59, 59)),  # noqa: DTZ001 - hypothesis wants naive bounds
     offsets,
 )
 # Every date-time TOML allows, also those without a time in UTC (0001-01-01T00:00:00+01:00).
@@ -254,7 +254,7 @@ answer_values = st.one_of(
     toml_values,
     st.lists(toml_scalars, max_size=2),
     st.floats(allow_nan=False),
-    st.sampled_from(list(VALUES) + ["Bad Id", ""]),
+    st.sampled_from([*VALUES, "Bad Id", ""]),
     st.sampled_from(STATUSES),
     st.integers(-1, 7),
     plausible(ACTION_KEYS, toml_scalars),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -50,10 +49,10 @@ class Tmux:
 @pytest.fixture
 def tmux(tmp_path):
     session = Tmux(tmp_path / "tmux.sock")
-    env_shell = f"env PS1='$ ' bash --norc --noprofile"
+    env_shell = "env PS1='$ ' bash --norc --noprofile"
     session("-f", "/dev/null", "new-session", "-d", "-s", session.name, "-x", "100", "-y", "30", env_shell)
     yield session
-    subprocess.run(["tmux", "-S", session.socket, "kill-server"], capture_output=True)
+    subprocess.run(["tmux", "-S", session.socket, "kill-server"], check=False, capture_output=True)
 
 
 def test_whole_check_in_a_real_terminal(project_repo, tmux):

@@ -204,10 +204,11 @@ def assert_invariants(repo: Path, before: dict, run_id: str, *, team_branch: str
     target = f"refs/heads/{team_branch}" if team_branch else before["branch"]
     old = next((line.split()[1] for line in before["refs"].splitlines() if line.split()[0] == target), None)
     new = next((line.split()[1] for line in after["refs"].splitlines() if line.split()[0] == target), None)
+
     # Other refs stay; a push moves the remote-tracking branch of the target, to the commit.
-    other_refs = lambda refs: [
-        line for line in refs.splitlines() if line.split()[0] != target and not line.startswith("refs/remotes/")
-    ]
+    def other_refs(refs):
+        return [line for line in refs.splitlines() if line.split()[0] != target and not line.startswith("refs/remotes/")]
+
     assert other_refs(after["refs"]) == other_refs(before["refs"])
     if new == old:
         outcome = "draft"
@@ -285,7 +286,7 @@ def _commit_in_process(repo: Path, monkeypatch, env: dict[str, str], *, push: bo
 
 
 @pytest.mark.parametrize("mode", IN_PROCESS)
-@pytest.mark.parametrize(("sub", "nth"), HEAD_STEPS, ids=[f"{s}#{n}" for s, n in HEAD_STEPS])
+@pytest.mark.parametrize("sub, nth", HEAD_STEPS, ids=[f"{s}#{n}" for s, n in HEAD_STEPS])
 def test_git_misbehaving_at_a_step_of_a_commit_onto_the_checked_out_branch(busy_repo, tmp_path, monkeypatch, sub, nth, mode):
     wrapper, folder = make_wrapper(tmp_path)
     before = snapshot(busy_repo)
@@ -306,7 +307,7 @@ def test_git_misbehaving_at_a_step_of_a_commit_onto_the_checked_out_branch(busy_
 
 
 @pytest.mark.parametrize("mode", ["fail", "hang", "done-then-killed"])
-@pytest.mark.parametrize(("sub", "nth"), BRANCH_STEPS, ids=[f"{s}#{n}" for s, n in BRANCH_STEPS])
+@pytest.mark.parametrize("sub, nth", BRANCH_STEPS, ids=[f"{s}#{n}" for s, n in BRANCH_STEPS])
 def test_git_misbehaving_at_a_step_of_a_commit_onto_a_team_branch(busy_repo, tmp_path, monkeypatch, sub, nth, mode):
     (busy_repo / ".kundencheck" / "config.toml").write_text('[storage]\nbranch = "kundencheck"\n')
     git(busy_repo, "branch", "kundencheck")
@@ -337,7 +338,7 @@ def _commit_in_child(repo: Path, env: dict[str, str], *, push: bool = False) -> 
 
 
 @pytest.mark.parametrize("mode", KILLING)
-@pytest.mark.parametrize(("sub", "nth"), HEAD_STEPS, ids=[f"{s}#{n}" for s, n in HEAD_STEPS])
+@pytest.mark.parametrize("sub, nth", HEAD_STEPS, ids=[f"{s}#{n}" for s, n in HEAD_STEPS])
 def test_kundencheck_killed_at_a_step_of_a_commit(busy_repo, tmp_path, sub, nth, mode):
     wrapper, _folder = make_wrapper(tmp_path)
     before = snapshot(busy_repo)
@@ -354,7 +355,7 @@ def test_kundencheck_killed_at_a_step_of_a_commit(busy_repo, tmp_path, sub, nth,
 
 @pytest.mark.parametrize("mode", KILLING)
 @pytest.mark.parametrize(
-    ("sub", "nth"), [("commit-tree", 1), ("update-ref", 1), ("cat-file", 2)], ids=["commit-tree", "update-ref", "read-back"]
+    "sub, nth", [("commit-tree", 1), ("update-ref", 1), ("cat-file", 2)], ids=["commit-tree", "update-ref", "read-back"]
 )
 def test_kundencheck_killed_at_a_step_of_a_commit_onto_a_team_branch(busy_repo, tmp_path, sub, nth, mode):
     (busy_repo / ".kundencheck" / "config.toml").write_text('[storage]\nbranch = "kundencheck"\n')
@@ -416,7 +417,7 @@ TEAM_PUSH_STEPS = [("push", 1), ("fetch", 1), ("merge-tree", 1), ("commit-tree",
 
 
 @pytest.mark.parametrize("mode", ["fail", "hang", "done-then-killed", "kill-kundencheck"])
-@pytest.mark.parametrize(("sub", "nth"), TEAM_PUSH_STEPS, ids=[f"{s}#{n}" for s, n in TEAM_PUSH_STEPS])
+@pytest.mark.parametrize("sub, nth", TEAM_PUSH_STEPS, ids=[f"{s}#{n}" for s, n in TEAM_PUSH_STEPS])
 def test_a_team_branch_push_racing_another_clone_with_a_fault_at_each_step(
     busy_repo, shared, tmp_path, monkeypatch, sub, nth, mode
 ):

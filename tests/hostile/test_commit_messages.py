@@ -23,7 +23,9 @@ HUGE = ("Kundencheck-Score: 10/10\n# kommentar\n\n" + "x" * 97 + "\n") * 800  # 
 CASES = {
     "newlines": "erste Zeile\n\n\nzweite Zeile\n\n",
     "forged-score": "Alles gut.\n\nKundencheck-Score: 10/10\nKundencheck-Run: gefälscht",
-    "comment-lines": "# sieht aus wie ein Kommentar\n#noch einer\n# ------------------------ >8 ------------------------\nKundencheck-Phase: x",
+    "comment-lines": (
+        "# sieht aus wie ein Kommentar\n#noch einer\n# ------------------------ >8 ------------------------\nKundencheck-Phase: x"
+    ),
     "100kb": HUGE,
     "control": f"vorher {CONTROL}\r\nKundencheck-Score: 10/10\rSigned-off-by: x <x@example.com>",
     "cr-only-subject-break": "\rkundencheck(build): 99 green\n",

@@ -24,7 +24,7 @@ CRASH = "from kundencheck.cli.common import guarded\nguarded(lambda: 1 / 0)()\n"
 
 
 def crash_in_a_real_process(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", CRASH], capture_output=True, text=True, env=env, timeout=60)
+    return subprocess.run([sys.executable, "-c", CRASH], check=False, capture_output=True, text=True, env=env, timeout=60)
 
 
 def logged_file(stderr: str) -> Path:

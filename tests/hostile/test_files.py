@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.core.checklist import load_checklist
+from kundencheck.core.errors import ChecklistError
 from kundencheck.store.history_cache import CACHE_NAME
 from tests.conftest import git
 from tests.hostile.conftest import assert_no_control
@@ -55,7 +56,7 @@ def filled_text() -> str:
 KINDS = {
     "checklist": (
         lambda repo, home: repo / ".kundencheck/checklists/build.en.toml",
-        lambda: (DATA / "sprint.en.toml").read_text(),
+        (DATA / "sprint.en.toml").read_text,
         ["validate"],
         "build (en, version test-1, 7 items)",
     ),
@@ -94,7 +95,7 @@ def make(kind: str, defect: str, path: Path) -> None:
     elif defect == "duplicate-key":
         lines = valid.splitlines(keepends=True)
         first = next(n for n, line in enumerate(lines) if "=" in line and not line.startswith("#"))
-        path.write_text("".join(lines[: first + 1] + [lines[first]] + lines[first + 1 :]))  # the same key twice
+        path.write_text("".join([*lines[: first + 1], lines[first], *lines[first + 1 :]]))  # the same key twice
     elif defect == "empty":
         path.write_bytes(b"")
     elif defect == "directory":
@@ -140,6 +141,7 @@ def kundencheck(repo: Path, args: list[str], timeout: float = 30) -> subprocess.
     """In a child process with a time limit: for the cases that could hang (named pipes)."""
     return subprocess.run(
         [sys.executable, "-m", "kundencheck", "-C", str(repo), *args],
+        check=False,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -193,7 +195,7 @@ def test_ten_megabyte_checklist_is_refused_without_being_read(tmp_path, monkeypa
     make("checklist", "10mb", path)
     monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the file was read"))
     started = time.perf_counter()
-    with pytest.raises(Exception) as info:
+    with pytest.raises(ChecklistError) as info:
         load_checklist(path)
     assert time.perf_counter() - started < 0.1
     assert "at most 1,000,000 bytes" in str(info.value) and str(path) in str(info.value)
@@ -228,7 +230,7 @@ def test_circular_and_forward_conditions_are_rejected(tmp_path):
     text = text.replace('id = "own-design"\n', 'id = "own-design"\nwhen = { item = "deviations-announced", equals = "green" }\n')
     path = tmp_path / "cycle.en.toml"
     path.write_text(text)
-    with pytest.raises(Exception) as info:
+    with pytest.raises(ChecklistError) as info:
         load_checklist(path)
     message = str(info.value)
     assert str(path) in message and "item 'own-design', key 'when'" in message

@@ -97,7 +97,7 @@ def test_full_cycle_with_hostile_sprints_and_authors_writes_only_inside_kundench
     outside = tmp_path.parent  # the test's own temp folder and its siblings
     before = file_tree(tmp_path)
     kundencheck_dirs = (project_repo / ".kundencheck", project_repo / ".git")
-    for n, ((name, email), sprint) in enumerate(zip(AUTHORS * 3, SPRINTS)):
+    for n, ((name, email), sprint) in enumerate(zip(AUTHORS * 3, SPRINTS, strict=False)):
         git(project_repo, "config", "user.name", name)
         git(project_repo, "config", "user.email", email)
         project = open_project(project_repo)

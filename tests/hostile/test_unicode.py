@@ -33,7 +33,7 @@ from tests.hostile.conftest import (
     screen_text,
 )
 
-NOTE = f"Rückfrage zur Größe: {UNICODE} — ﷽ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇"
+NOTE = f"Rückfrage zur Größe: {UNICODE} — ﷽ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇"  # noqa: RUF001 - hostile text on purpose
 
 
 @pytest.fixture

@@ -50,12 +50,12 @@ def key_paths(data: Any, prefix: tuple = ()) -> list[tuple]:
     paths = []
     if isinstance(data, dict):
         for key, value in data.items():
-            paths.append(prefix + (key,))
-            paths += key_paths(value, prefix + (key,))
+            paths.append((*prefix, key))
+            paths += key_paths(value, (*prefix, key))
     elif isinstance(data, list):
         for n, value in enumerate(data):
             if isinstance(value, dict):  # an array of tables: the keys of each table
-                paths += key_paths(value, prefix + (n,))
+                paths += key_paths(value, (*prefix, n))
     return paths
 
 

@@ -43,7 +43,7 @@ HOSTILE = 'She said "never" again,\nthen hung up; cost: 3,50 €'
         ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
         ("  =1+1", "'  =1+1"),  # spaces first
         ("\t=1+1", "'\t=1+1"),
-        ("＝1+1", "'＝1+1"),  # full-width, read as = by some spreadsheets
+        ("＝1+1", "'＝1+1"),  # noqa: RUF001 - full-width, read as = by some spreadsheets
         ("a = b", "a = b"),
         ("", ""),
         ("Call - maybe", "Call - maybe"),

@@ -22,7 +22,10 @@ from kundencheck.core.report import build_report, report_html
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
-    reason="`chromium` is not on PATH: install Debian's chromium package (`apt-get install -y chromium`) to open the HTML report in a browser",
+    reason=(
+        "`chromium` is not on PATH: install Debian's chromium package (`apt-get install -y chromium`) "
+        "to open the HTML report in a browser"
+    ),
 )
 
 UTC = dt.UTC

@@ -21,7 +21,7 @@ ANSWERS = ".kundencheck/answers/2026"
 
 def git(repo: os.PathLike[str] | str, *args: str, check: bool = True, input: bytes | None = None) -> str:
     """Run git in ``repo``; return stdout (text, trailing newline removed)."""
-    proc = subprocess.run(["git", *args], cwd=repo, capture_output=True, input=input)
+    proc = subprocess.run(["git", *args], check=False, cwd=repo, capture_output=True, input=input)
     if check and proc.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr.decode()}")
     return proc.stdout.decode().rstrip("\n")

@@ -39,7 +39,7 @@ def test_failure_leaves_old_state_and_no_temporary_file(tmp_path):
     target = folder / "is-a-folder"
     target.mkdir()
     (target / "keep").write_bytes(b"keep")
-    with pytest.raises(OSError):
+    with pytest.raises(IsADirectoryError):
         atomic_write(target, b"data")
     assert (target / "keep").read_bytes() == b"keep"
     assert sorted(os.listdir(folder)) == ["is-a-folder"]

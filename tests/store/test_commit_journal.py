@@ -89,7 +89,7 @@ def test_a_lock_deleted_by_hand_then_taken_by_another_git_is_never_touched(repo,
     journal = repo / ".git" / "kundencheck" / "commit.journal"
     journal.write_text(json.dumps(_inode_reused(json.loads(journal.read_text()), os.fstat(fd).st_ino)))
     try:
-        with GitStore.open(repo) as store, pytest.raises(StoreError, match="index.lock exists"):
+        with GitStore.open(repo) as store, pytest.raises(StoreError, match=r"index\.lock exists"):
             store.check_ready()
         assert lock.read_bytes() == b"DIRC half written"
         assert (repo / ".git" / "index").read_bytes() == index_before
@@ -210,7 +210,7 @@ def test_a_journal_naming_a_file_outside_kundencheck_is_not_believed(repo, tmp_p
             )
         )
         (repo / ".git" / "index.lock").write_bytes(b"")  # a lock the journal does not name
-        with GitStore.open(repo) as store, pytest.raises(StoreError, match="index.lock exists"):
+        with GitStore.open(repo) as store, pytest.raises(StoreError, match=r"index\.lock exists"):
             store.check_ready()
         assert target.exists()
         (repo / ".git" / "index.lock").unlink()

@@ -127,7 +127,7 @@ def test_the_first_look_at_a_team_branch_checks_what_its_commit_checks(tmp_path,
     git(repo, "switch", "-q", "--detach")
     (repo / ".git" / "MERGE_HEAD").write_text(git(repo, "rev-parse", "HEAD") + "\n")
     with GitStore.open(repo) as store:
-        with pytest.raises(StoreError, match="HEAD is detached|merge is in progress"):
+        with pytest.raises(StoreError, match=r"HEAD is detached|merge is in progress"):
             store.check_ready()
         assert store.check_ready("kundencheck") == []
         store.commit_file(REL, CONTENT, MESSAGE, ref="kundencheck")
@@ -219,7 +219,7 @@ def test_another_kundencheck_holding_the_lock_is_waited_for_then_refused(repo, m
     monkeypatch.setattr(committing, "_LOCK_WAIT", 0.3)
     (repo / ".git" / "index.lock").write_bytes(b"")  # no journal: a lock kundencheck never touches
     before = state(repo)
-    with GitStore.open(repo) as store, pytest.raises(StoreError, match="index.lock exists"):
+    with GitStore.open(repo) as store, pytest.raises(StoreError, match=r"index\.lock exists"):
         store.commit_file(REL, CONTENT, MESSAGE)
     assert (repo / ".git" / "index.lock").exists()
     (repo / ".git" / "index.lock").unlink()
@@ -451,7 +451,10 @@ def test_a_killed_commit_of_several_files_puts_each_back(tmp_path):
     (folder / "new" / "deep").mkdir(parents=True)
     (folder / "new" / "deep" / "a.toml").write_bytes(b"a\n")
     (folder / "new" / "b.toml").write_bytes(b"changed by the user since\n")
-    digest = lambda data: hashlib.sha256(data).hexdigest()
+
+    def digest(data):
+        return hashlib.sha256(data).hexdigest()
+
     state = {
         "file": ".kundencheck/kept/old.toml",
         "written": digest(b"mine, changed by kundencheck\n"),

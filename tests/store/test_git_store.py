@@ -400,7 +400,7 @@ def _start_sequencer(repo):
 
 
 @pytest.mark.parametrize(
-    ("start", "marker", "needles"),
+    "start, marker, needles",
     [
         (_start_merge, "MERGE_HEAD", ("a merge is in progress", "git merge --abort")),
         (_start_rebase, "rebase-merge", ("a rebase is in progress", "git rebase --abort")),
@@ -804,7 +804,7 @@ def test_two_processes_committing_in_parallel_lose_nothing(repo):
         for name in ("p1", "p2")
     ]
     outputs = [proc.communicate(timeout=120) for proc in procs]
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (_out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, err
     assert git(repo, "rev-list", "--count", "HEAD") == "21"
     expected = {f"{ANSWERS}/{p}-{i}.toml" for p in ("p1", "p2") for i in range(10)}

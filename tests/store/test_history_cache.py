@@ -121,9 +121,18 @@ def test_a_correction_survives_the_cache(store):
         b'{"version": 99, "strings": [], "runs": {}}',
         b'{"version": 2, "strings": [1], "runs": {}}',
         b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01", null, [], [1], []]}}',
-        b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[0, true, 0, null]], []]}}',
-        b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[0, ["5"], 0, null]], []]}}',
-        b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", null, [], [[9, 0, 0, null]], []]}}',
+        (
+            b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", '
+            b"null, [], [[0, true, 0, null]], []]}}"
+        ),
+        (
+            b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", '
+            b'null, [], [[0, ["5"], 0, null]], []]}}'
+        ),
+        (
+            b'{"version": 2, "strings": [""], "runs": {"x": [0, 0, 0, 0, 0, 0, 0, "2026-01-01T10:00:00+01:00", '
+            b"null, [], [[9, 0, 0, null]], []]}}"
+        ),
     ],
 )
 def test_a_corrupt_cache_is_ignored_and_rebuilt(store, counted, garbage):

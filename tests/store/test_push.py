@@ -375,7 +375,7 @@ def test_six_clones_pushing_the_answers_branch_at_once_all_get_through(tmp_path,
     time.sleep(1.0)
     go.write_text("")
     outputs = [proc.communicate(timeout=120) for proc in procs]
-    for proc, (out, err) in zip(procs, outputs):
+    for proc, (out, err) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, out + err
         assert "Pushed kundencheck to origin." in out
     on_remote = tree_paths(remote, "kundencheck")
@@ -397,9 +397,10 @@ def test_when_the_answers_branch_cannot_be_pushed_in_time_the_advice_works(tmp_p
     _commit_answers(other, "theirs", ref="refs/heads/kundencheck")
     git(other, "push", "-q", "origin", "kundencheck")
     _commit_answers(repo, "ours", ref="refs/heads/kundencheck")
-    with GitStore.open(repo) as store, pytest.raises(PushError) as caught:
+    with GitStore.open(repo) as store:
         store.push_timeout = 0.0  # no time for a second round
-        store.push(ref="kundencheck")
+        with pytest.raises(PushError) as caught:
+            store.push(ref="kundencheck")
     assert caught.value.failure.refusal is PushRefusal.TIMEOUT
     assert "Try again with `kundencheck push`." in failure_text(caught.value.failure, committed=True)
     (repo / ".kundencheck").mkdir(exist_ok=True)

@@ -111,7 +111,7 @@ def test_answers_commits_are_moved_onto_the_remotes_commits_and_the_users_work_i
     # The answers commits, made again on the remote's tip: the same files, messages, authors, dates.
     chain = git(busy, "rev-list", "--parents", f"{theirs}..{head}").splitlines()
     assert len(chain) == 2 and chain[-1].split()[1] == theirs
-    for old, new in zip((second, first), (line.split()[0] for line in chain)):
+    for old, new in zip((second, first), (line.split()[0] for line in chain), strict=True):
         for fmt in ("%an <%ae> %ad", "%B", "%s"):
             assert git(busy, "log", "-1", f"--format={fmt}", old) == git(busy, "log", "-1", f"--format={fmt}", new)
         assert git(busy, "diff-tree", "-r", "--no-commit-id", "--name-status", old) == git(
@@ -338,7 +338,7 @@ with GitStore.open(sys.argv[1]) as store:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell wrapper and signals")
 @pytest.mark.parametrize(
-    ("sub", "mode"),
+    "sub, mode",
     [
         ("read-tree", "done-then-kill-kundencheck"),
         ("update-ref", "kill-kundencheck"),
@@ -402,7 +402,7 @@ BRING_IN_STEPS = [
 
 @pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell wrapper")
 @pytest.mark.parametrize("mode", ["fail", "hang", "done-then-killed"])
-@pytest.mark.parametrize(("sub", "nth"), BRING_IN_STEPS, ids=[f"{s}#{n}" for s, n in BRING_IN_STEPS])
+@pytest.mark.parametrize("sub, nth", BRING_IN_STEPS, ids=[f"{s}#{n}" for s, n in BRING_IN_STEPS])
 def test_git_misbehaving_at_a_step_of_bringing_the_remotes_commits_in(tmp_path, busy, remote, monkeypatch, sub, nth, mode):
     """git fails, hangs past the time limit, or does its work and is killed, at each step: the
     branch, index and work tree are as before, or fast-forwarded with the user's work kept;

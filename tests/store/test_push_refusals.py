@@ -141,8 +141,10 @@ def test_the_hook_is_read_from_gits_trace_not_guessed():
         [
             '{"event":"version","sid":"push-1","evt":"3"}',
             '{"event":"child_start","sid":"push-1","child_id":0,"child_class":"transport/file","argv":["git-receive-pack"]}',
-            '{"event":"child_start","sid":"push-1","child_id":1,"child_class":"hook","hook_name":"pre-push",'
-            '"argv":[".git/hooks/pre-push","origin","/r"]}',
+            (
+                '{"event":"child_start","sid":"push-1","child_id":1,"child_class":"hook","hook_name":"pre-push",'
+                '"argv":[".git/hooks/pre-push","origin","/r"]}'
+            ),
             '{"event":"child_start","sid":"push-1/hook-2","child_id":0,"child_class":"hook","hook_name":"pre-push","argv":["x"]}',
             '{"event":"child_exit","sid":"push-1/hook-2","child_id":0,"code":0}',
             '{"event":"child_exit","sid":"push-1","child_id":1,"code":1}',
@@ -205,7 +207,7 @@ def test_a_hook_on_the_remote_or_a_protected_branch(repo, remote):
 
 
 class _AskForAPassword(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's names)
+    def do_GET(self):
         self.send_response(401)
         self.send_header("WWW-Authenticate", 'Basic realm="team"')
         self.send_header("Content-Length", "0")

@@ -66,7 +66,7 @@ def test_edit_text_reports_failing_and_missing_editors(tmp_path, monkeypatch):
     with pytest.raises(EditorError, match="exit status 3; the note is unchanged"):
         edit_text("x")
     monkeypatch.setenv("EDITOR", str(tmp_path / "no-such-editor"))
-    with pytest.raises(EditorError, match="Could not start the editor .*Set \\$EDITOR"):
+    with pytest.raises(EditorError, match=r"Could not start the editor .*Set \$EDITOR"):
         edit_text("x")
 
 

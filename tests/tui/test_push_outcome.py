@@ -39,7 +39,7 @@ async def _commit_with_push(path):
     return app.return_value, title
 
 
-async def test_the_teams_gate_refusing_the_push_is_said_in_the_review_and_handed_on_as_data(clone):
+async def test_the_teams_gate_refusing_the_push_is_said_in_the_review_and_handed_on_as_data(clone):  # noqa: F811 - the fixture imported above
     erika, remote = clone["path"], clone["remote"]
     write_hook(erika, GATE_HOOK)
     before = git(remote, "rev-parse", "main")
@@ -53,7 +53,7 @@ async def test_the_teams_gate_refusing_the_push_is_said_in_the_review_and_handed
     assert git(erika, "log", "-1", "--format=%s").startswith("kundencheck(build)")
 
 
-async def test_a_pre_push_hook_of_another_kind_refusing(clone):
+async def test_a_pre_push_hook_of_another_kind_refusing(clone):  # noqa: F811 - the fixture imported above
     erika = clone["path"]
     write_hook(erika, f'echo "tests are red" >&2\nexit 1\n# {sys.executable}\n')
     result, title = await _commit_with_push(erika)

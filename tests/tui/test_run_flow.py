@@ -74,7 +74,7 @@ async def test_answer_whole_checklist_by_keys_and_commit(project_repo):
     trailers = subprocess.run(
         ["git", "interpret-trailers", "--parse"],
         input=message,
-        capture_output=True,  # noqa: ASYNC221 (the app has ended)
+        capture_output=True,
         text=True,
         check=False,
     ).stdout

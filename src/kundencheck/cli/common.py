@@ -15,8 +15,8 @@ import io
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import click
 
@@ -96,7 +96,7 @@ def guarded(func: Callable) -> Callable:
             _fail(_("Interrupted."), 130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except Exception:  # a bug: keep the details, show one paragraph
+        except Exception:  # noqa: BLE001 - a bug: keep the details, show one paragraph
             error = sys.exc_info()[0].__name__
             log = write_crash_log(traceback.format_exc())
             if log is None:
@@ -373,7 +373,7 @@ class MainGroup(TranslatedGroup):
         _chosen = None  # a new invocation (tests run many in one process): read the configs again
         try:
             choose_language(Path(directory))
-        except Exception:  # noqa: BLE001 - English is better than no message; open_project reports it
+        except Exception:  # noqa: BLE001, S110 - English is better than no message; open_project reports it
             pass
         with _click_errors_shown_clean():
             return super().make_context(info_name, args, *rest, **kwargs)
@@ -416,7 +416,7 @@ def _first_sentence(text: str, limit: int) -> str:
     characters (what click's deprecated make_default_short_help did)."""
     words = text.split("\n\n", 1)[0].split()
     shown = ""
-    for n, word in enumerate(words):
+    for word in words:
         candidate = f"{shown} {word}".strip()
         if word.endswith(".") and len(candidate) <= limit:
             return candidate

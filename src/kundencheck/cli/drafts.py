@@ -215,10 +215,7 @@ def discard_draft(ctx: click.Context, draft_id: str) -> None:
             )
         answered = sum(1 for a in info.run.answers if a.value not in (None, ""))
         project.drafts.discard(info.run.id)
-        if answered == 1:
-            message = _("Discarded draft {id} (1 answer).")
-        else:
-            message = _("Discarded draft {id} ({count} answers).")
+        message = _("Discarded draft {id} (1 answer).") if answered == 1 else _("Discarded draft {id} ({count} answers).")
         _console().print(message.format(id=info.run.id, count=answered))
     finally:
         project.close()

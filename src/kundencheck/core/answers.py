@@ -214,7 +214,7 @@ def still_needed(item: Item, answer: Answer | None) -> Needs:
             action is not None and bool(action.owner.strip()),
             action is not None and action.due is not None,
         )
-        missing = tuple(part for part, there in zip(ACTION_PARTS, given) if not there)
+        missing = tuple(part for part, there in zip(ACTION_PARTS, given, strict=True) if not there)
     return Needs(note=note, action=missing)
 
 

@@ -16,7 +16,8 @@ status is a traffic light, a whole number from 1 to 5 a scale with the default b
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from kundencheck.core.checklist import DEFAULT_SCALE_BANDS, STATUS_SYMBOLS, STATUSES, AnswerValue, Checklist, Item, Kind
 from kundencheck.core.i18n import N_

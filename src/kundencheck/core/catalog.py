@@ -129,22 +129,21 @@ class Catalog:
 
     @property
     def checklists(self) -> dict[tuple[str, str], Checklist]:
-        self._load_all()
-        assert self._all is not None
-        return self._all
+        return self._load_all()
 
     @property
     def errors(self) -> list[ChecklistError]:
         self._load_all()
         return self._errors
 
-    def _load_all(self) -> None:
+    def _load_all(self) -> dict[tuple[str, str], Checklist]:
         if self._all is not None:
-            return
+            return self._all
         shipped, shipped_errors = _load(checklist_paths(None))
         project, project_errors = self._project_files()
         self._all = {**shipped, **project}  # a project's own file overrides a shipped one
         self._errors = shipped_errors + project_errors
+        return self._all
 
     def _project_files(self) -> tuple[dict[tuple[str, str], Checklist], list[ChecklistError]]:
         if self._project is None and self._committed is not None:

@@ -51,7 +51,7 @@ def subject(run: Run, checklist: Checklist, before: SprintPicture | None = None)
         head = f"kundencheck({run.phase}): " + _("correction, {counts}").format(counts=", ".join(parts))
     shown: list[str] = []
     for change in key_signals(run, checklist, before):
-        candidate = shown + [_signal_text(checklist, change)]
+        candidate = [*shown, _signal_text(checklist, change)]
         if len(head) + 2 + len(", ".join(candidate)) > SUBJECT_LIMIT:
             break
         shown = candidate
@@ -114,7 +114,7 @@ def build_message(
     lines = [subject(run, checklist, before), ""]
     body = _body_lines(run, checklist, before) + _review_lines(run, actions or {})
     if body:
-        lines += body + [""]
+        lines += [*body, ""]
     lines += [f"{key}: {value}" for key, value in trailers(run, checklist)]
     return "\n".join(lines) + "\n"
 

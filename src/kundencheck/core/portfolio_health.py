@@ -340,7 +340,7 @@ class ProjectHealth:
             return []
         return [
             FindingView(f["rule"], f["level"], f["title"], f["message"], f["phase"], shown)
-            for f, shown in zip(self.check["findings"], self.document["shown"])
+            for f, shown in zip(self.check["findings"], self.document["shown"], strict=True)
         ]
 
     @property

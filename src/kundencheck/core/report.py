@@ -878,7 +878,7 @@ def _phase_words(phase: dict[str, Any], esc: Callable[[str], str], strong: Calla
         name += " " + _("(current phase)")
     words = f"{name}: {count_words(phase['errors'], phase['warnings'])}"
     day, sprint = phase["since"], phase["since_sprint"]
-    if not day or phase["passed"] and not phase["warnings"]:
+    if not day or (phase["passed"] and not phase["warnings"]):
         return words
     if phase["errors"]:
         since = _("failing since {day} (sprint {sprint})") if sprint is not None else _("failing since {day}")
@@ -1162,7 +1162,7 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
     for row in matrix["rows"]:
         question = f' title="{_h(row["question"])}"' if row["question"] else ""
         cells = [f'<tr data-item="{_h(row["item"])}"><th scope="row"{question}>{_item_name_html(row)}</th>']
-        for sprint, cell in zip(matrix["sprints"], row["cells"]):
+        for sprint, cell in zip(matrix["sprints"], row["cells"], strict=True):
             if cell is None:
                 cells.append(f'<td class="cell empty" data-sprint="{_h(sprint)}" title="{not_answered}">{NO_ANSWER}</td>')
                 continue
@@ -1224,7 +1224,7 @@ def chart_svg(row: dict[str, Any]) -> str:
     width = chart_width(len(cells))
     height = 2 * CHART_PAD + CHART_HEIGHT
     described = []
-    for sprint, cell in zip(row["sprints"], cells):
+    for sprint, cell in zip(row["sprints"], cells, strict=True):
         answer = entry_words(cell, kind) if cell is not None else _("not answered")
         described.append(_("{sprint}: {answer}").format(sprint=one_line(sprint, 30), answer=answer))
     name = row.get("title") or row["item"]
@@ -1249,7 +1249,7 @@ def chart_svg(row: dict[str, Any]) -> str:
         if len(run) > 1:
             parts.append('<polyline class="line" points="' + " ".join(f"{x:g},{y:g}" for x, y in run) + '"/>')
         run = []
-    for n, (cell, point) in enumerate(zip(cells, points)):
+    for n, (cell, point) in enumerate(zip(cells, points, strict=True)):
         if cell is None:
             continue
         band = cell.get("band") or "na"

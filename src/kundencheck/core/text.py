@@ -87,7 +87,7 @@ def slug(text: str, limit: int = 24) -> str:
 #: What a spreadsheet takes for the start of a formula in a CSV cell (OWASP, "CSV Injection"):
 #: = + - @, a tab, a carriage return, a line feed; and the full-width = + - @, which some
 #: spreadsheets read as the ASCII ones.
-FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")
+FORMULA_STARTS = frozenset("=+-@\t\r\n＝＋－＠")  # noqa: RUF001 - the full-width ones are meant
 
 
 def spreadsheet_safe(text: str) -> str:

@@ -89,7 +89,7 @@ class Committer(RepoState):
         """A hash of the repository's object format (hashlib: loaded to commit, not to start)."""
         import hashlib
 
-        return hashlib.sha256(data) if self._object_format == "sha256" else hashlib.sha1(data)
+        return hashlib.sha256(data) if self._object_format == "sha256" else hashlib.sha1(data, usedforsecurity=False)
 
     def check_ready(self, ref: str | None = None) -> list[str]:
         """Raise StoreError (``refused``) if committing now would be wrong, onto HEAD or onto the
@@ -442,7 +442,7 @@ class Committer(RepoState):
         """Read the answers file (every file of a commit of several) from the new commit, as
         every reader will, and check that it is what was committed and can be read."""
         read = self._cat_batch([f"{new}:{relpath}" for relpath, _content, _blob in commit.files()])
-        for (relpath, content, _blob), (kind, data) in zip(commit.files(), read):
+        for (relpath, content, _blob), (kind, data) in zip(commit.files(), read, strict=True):
             if kind != "blob" or data != content:
                 raise StoreError(
                     _(
@@ -904,4 +904,4 @@ def _unlink_quietly(name: str) -> None:
 def _backoff(attempt: int) -> None:
     # Exponential with full jitter, capped: busy committers must not keep colliding in lockstep,
     # and one that lost several times in a row waits long enough to get a clear turn.
-    time.sleep(random.uniform(0.0, min(0.5, 0.01 * 2**attempt)))
+    time.sleep(random.uniform(0.0, min(0.5, 0.01 * 2**attempt)))  # noqa: S311 - jitter, not a secret

@@ -152,7 +152,7 @@ class HistoryReader(RepoState):
         unique = sorted(set(oids))
         if not unique:
             return {}
-        return {oid: data for oid, (kind, data) in zip(unique, self._cat_batch(unique)) if kind is not None}
+        return {oid: data for oid, (kind, data) in zip(unique, self._cat_batch(unique), strict=True) if kind is not None}
 
     def log_runs(self, prefix: str = ".kundencheck/answers", rev: str = "HEAD") -> list[dict]:
         """Commits touching ``prefix``, newest first, with their Kundencheck-Run trailers."""

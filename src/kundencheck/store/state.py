@@ -151,7 +151,7 @@ class RepoState(GitRunner):
                     "project folder itself. git said: {error}"
                 ).format(path=start, git_dir=git_dir, error=err.strip())
             )
-        paths = dict(zip(state_names, lines[n_fixed : n_fixed + len(state_names)]))
+        paths = dict(zip(state_names, lines[n_fixed : n_fixed + len(state_names)], strict=True))
         values = {
             "shallow": lines[1] == "true",
             "object_format": lines[2],
@@ -293,7 +293,7 @@ class RepoState(GitRunner):
             admin_dirs[self._worktree_path(admin)] = admin
         here = self._worktree_path(self.git_dir)
         for record in out.decode("utf-8", "surrogateescape").split("\0\0"):
-            fields = dict((line.split(" ", 1) + [""])[:2] for line in record.split("\0") if line)
+            fields = dict(line.partition(" ")[::2] for line in record.split("\0") if line)
             if "worktree" not in fields or "bare" in fields:
                 continue
             path = fields["worktree"]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from kundencheck import startup
@@ -45,7 +46,7 @@ TEXTUAL_COMMAND_TEXTS = (
 class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
     CSS_PATH = "kundencheck.tcss"
     TITLE = "kundencheck"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", N_("Quit"), priority=True, show=False, id="quit"),
         Binding("f1", "help", N_("Help"), show=False, id="help"),
         # Textual adds this one in English unless the app has its own.
@@ -186,7 +187,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         answers to edit; the review asks why. A draft of a correction of it is offered."""
         self.start_run(target.phase, correct=target)
 
-    def start_run(self, phase: str | None, *, offer: tuple[Run, str] | None | bool = True, correct: Run | None = None) -> None:
+    def start_run(self, phase: str | None, *, offer: tuple[Run, str] | bool | None = True, correct: Run | None = None) -> None:
         """Open the run screen of ``phase``. ``offer`` is a draft to offer for resuming, None for
         none, True to look for one (the newest unfinished draft of the phase's checklist). A
         run left with ``g`` is taken up again as it was. With ``correct``, a correction of that

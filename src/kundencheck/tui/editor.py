@@ -13,7 +13,6 @@ from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import _
 from kundencheck.core.text import clean_text
 
-
 #: How a line break of a note looks in the one-line note field.
 LINE_BREAK = " ⏎ "
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -81,7 +81,7 @@ class DialogBox(VerticalScroll, can_focus=False):
 class HelpScreen(DialogScreen[None]):
     """The keys of the screen it was opened on (its ``HELP_KEYS`` and ``HELP_TITLE``)."""
 
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", N_("Close"))]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,question_mark,f1", "dismiss", N_("Close"))]
 
     def __init__(self, keys: list[tuple[str, str]] | None = None, title: str | None = None) -> None:
         super().__init__()
@@ -102,7 +102,7 @@ class HelpScreen(DialogScreen[None]):
 
 
 class ConfirmQuitScreen(DialogScreen[bool]):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", N_("Yes, quit")),
         Binding("n,escape", "answer(False)", N_("No, stay")),
     ]
@@ -120,7 +120,7 @@ class ConfirmQuitScreen(DialogScreen[bool]):
 class ResumeDraftScreen(DialogScreen[str]):
     """Offers the newest unfinished draft of this checklist: resume, discard, or leave it."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "choose('resume')", N_("Resume")),
         Binding("d", "choose('discard')", N_("Discard")),
         Binding("escape,s", "choose('new')", N_("Start fresh")),

@@ -212,7 +212,7 @@ class HomeScreen(TranslatedBindings, Screen):
         keep = self.current
         phases = self.query_one("#phases", OptionList)
         labels = [self._phase_label(p) for p in self._phases]
-        phases.set_options([Option(label, id=p) for label, p in zip(labels, self._phases)])
+        phases.set_options([Option(label, id=p) for label, p in zip(labels, self._phases, strict=True)])
         # As wide as the widest label line (the CSS caps it): the detail keeps the rest.
         widest = max((cell_len(line) for label in labels for line in label.plain.split("\n")), default=20)
         phases.styles.width = max(20, widest + self.PHASE_LIST_FRAME)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
-from textual.widgets import Input
-from textual.worker import Worker, WorkerState
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
 
 from kundencheck.core.errors import KundencheckError, StoreError
 from kundencheck.core.i18n import N_, _
@@ -22,7 +23,6 @@ from kundencheck.tui.translated import TranslatedBindings
 from kundencheck.tui.widgets.clean_input import CleanInput
 from kundencheck.tui.widgets.question import answer_text
 from kundencheck.tui.widgets.title_bar import TitleBar
-
 
 #: How much of one answer, note or action the review shows: all of any that people write (a
 #: pasted megabyte is not drawn whole; the answers file and the commit keep it all).
@@ -68,7 +68,7 @@ class ReviewScreen(TranslatedBindings, Screen):
 
     #: What the help (? or F1) lists here.
     HELP_TITLE = N_("Keys on the review")
-    HELP_KEYS = [
+    HELP_KEYS: ClassVar[list[tuple[str, str]]] = [
         ("enter", N_("commit the answers with this message")),
         ("escape", N_("back to the questions, to change an answer")),
         ("↑ ↓  pgup pgdn", N_("scroll")),
@@ -77,7 +77,7 @@ class ReviewScreen(TranslatedBindings, Screen):
         ("ctrl+q", N_("quit (answers stay as a draft)")),
     ]
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "commit", N_("Commit")),
         Binding("escape", "app.pop_screen", N_("Back to edit")),
         Binding("question_mark,f1", "app.help", N_("Help")),

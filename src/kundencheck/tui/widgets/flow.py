@@ -9,14 +9,13 @@ new line before a part that does not; only a part wider than the whole line is w
 
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from rich.cells import cell_len
 from rich.console import RenderableType
 from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import Static
-
 
 #: A part of :func:`flow` that starts a new line.
 LINE_BREAK = Text("\n")

@@ -26,6 +26,6 @@ class ItemList(OptionList):
             self.replace_option_prompt_at_index(index, prompt)  # the public way: a full re-layout
             return
         option._set_prompt(prompt)
-        for key in [key for key in cache.keys() if key[0] is option]:
+        for key in [key for key in cache.keys() if key[0] is option]:  # noqa: SIM118 - a textual LRUCache has keys() but no __iter__
             cache.discard(key)
         self.refresh()

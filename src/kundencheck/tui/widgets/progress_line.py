@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.widget import Widget
@@ -16,7 +18,7 @@ class ProgressLine(Widget):
     part is drawn with heavy lines, the rest with thin ones.
     """
 
-    COMPONENT_CLASSES = {"progress-line--done", "progress-line--rest"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"progress-line--done", "progress-line--rest"}
 
     DEFAULT_CSS = """
     ProgressLine {
