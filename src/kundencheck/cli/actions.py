@@ -11,8 +11,8 @@ import datetime as dt
 
 import click
 
-from kundencheck.cli.common import _console, command, guarded
-from kundencheck.cli.history import _load, _today_option, _warn_problems
+from kundencheck.cli.common import _console, command, guarded, today_option
+from kundencheck.cli.history import _load, _warn_problems
 from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
 
@@ -49,7 +49,7 @@ Examples:
     show_default=True,
     help=N_("text for people, json for scripts, csv for a spreadsheet (UTF-8), ics for a calendar."),
 )
-@_today_option
+@today_option
 @click.pass_context
 @guarded
 def actions(

@@ -60,6 +60,18 @@ def _clean_console_class():
     return CleanConsole
 
 
+def today_option(func: Callable) -> Callable:
+    """``--today YYYY-MM-DD``: the day the history views and the gates judge as of."""
+    return click.option(
+        "--today",
+        "today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        metavar="YYYY-MM-DD",
+        help=N_("Judge due checks and overdue actions as of this day (default: today)."),
+    )(func)
+
+
 def _fail(message: str, code: int) -> None:
     from kundencheck.core.text import clean_text
 

@@ -15,8 +15,7 @@ import os
 
 import click
 
-from kundencheck.cli.common import _console, command, directory_of, guarded
-from kundencheck.cli.history import _today_option
+from kundencheck.cli.common import _console, command, directory_of, guarded, today_option
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
 
@@ -53,7 +52,7 @@ _LEVEL_MARKS = {"error": ("✘", N_("error"), "bold red"), "warning": ("⚠", N_
     show_default=True,
     help=N_("text for people, json for scripts (docs/gate.md), github for GitHub Actions annotations."),
 )
-@_today_option
+@today_option
 @click.pass_context
 @guarded
 def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:

@@ -15,23 +15,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kundencheck.cli.common import _console, command, directory_of, guarded
+from kundencheck.cli.common import _console, command, directory_of, guarded, today_option
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
 
 if TYPE_CHECKING:
     from rich.text import Text
-
-
-def _today_option(func):
-    return click.option(
-        "--today",
-        "today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        default=None,
-        metavar="YYYY-MM-DD",
-        help=N_("Judge due checks and overdue actions as of this day (default: today)."),
-    )(func)
 
 
 def _load(ctx: click.Context, today: dt.datetime | None):
@@ -162,7 +151,7 @@ Examples:
         "table."
     ),
 )
-@_today_option
+@today_option
 @click.pass_context
 @guarded
 def status(ctx: click.Context, as_json: bool, gate: bool, today: dt.datetime | None) -> None:
@@ -729,7 +718,7 @@ Examples:
     show_default=True,
     help=N_("How many sprints (up to the reported one) the health matrix shows."),
 )
-@_today_option
+@today_option
 @click.pass_context
 @guarded
 def report(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from kundencheck.cli.common import _console, directory_of, group, guarded
+from kundencheck.cli.common import _console, directory_of, group, guarded, today_option
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, set_language
 
@@ -28,17 +28,6 @@ Examples:
   kundencheck portfolio status                        the same as a table
   kundencheck portfolio report -o portfolio.html      one page to publish
   kundencheck portfolio check --format github         the portfolio's gate in CI""")
-
-
-def _today_option(func):
-    return click.option(
-        "--today",
-        "today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        default=None,
-        metavar="YYYY-MM-DD",
-        help=N_("Judge due checks and overdue actions as of this day (default: today)."),
-    )(func)
 
 
 def _opens_tui(params: dict) -> bool:
@@ -416,7 +405,7 @@ Examples:
     default=None,
     help=N_("Write to this file instead of standard output."),
 )
-@_today_option
+@today_option
 @click.pass_context
 @guarded
 def status(ctx: click.Context, fmt: str | None, output: Path | None, today: dt.datetime | None) -> None:
@@ -448,7 +437,7 @@ Examples:
     default=None,
     help=N_("Write to this file instead of standard output."),
 )
-@_today_option
+@today_option
 @click.pass_context
 @guarded
 def report(ctx: click.Context, fmt: str | None, output: Path | None, today: dt.datetime | None) -> None:
@@ -566,7 +555,7 @@ could not be fetched and [check] unreachable = "error" in portfolio.toml),
     show_default=True,
     help=N_("text for people, json for scripts, github for GitHub Actions annotations."),
 )
-@_today_option
+@today_option
 @click.pass_context
 @guarded
 def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
