@@ -79,7 +79,11 @@ def session_for(n: int, drafts_dir: Path | None):
         from kundencheck.store.drafts import DraftStore
 
         store = DraftStore(drafts_dir)
-        session.save_draft = lambda: store.save(session.run, session.checklist)  # type: ignore[method-assign]
+
+        def save_draft() -> None:
+            store.save(session.run, session.checklist)
+
+        session.save_draft = save_draft  # type: ignore[method-assign]  # a session without a project saves nothing itself
     return session
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -387,7 +388,7 @@ AFTER_COMMAND = textwrap.dedent(
 )
 
 
-def after_command(args: list[str], report: str, before: str = "") -> object:
+def after_command(args: list[str], report: str, before: str = "") -> Any:
     """What ``report`` (a Python expression) is once the command line has run ``args``."""
     import json
 

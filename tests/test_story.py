@@ -110,7 +110,7 @@ def story(repo: Path, monkeypatch):
     (repo / ".kundencheck" / "config.toml").write_text('project = "Webshop relaunch"\nphase = "build"\nlanguage = "en"\n')
     git(repo, "add", ".kundencheck")
     git(repo, "commit", "-q", "-m", "Start the project")
-    played = []
+    played: list[str] = []
 
     def play():
         n = len(played)

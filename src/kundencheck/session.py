@@ -29,11 +29,11 @@ from kundencheck.core.user_config import (
     effective_language,
     load_user_config,
 )
-from kundencheck.store.drafts import DraftStore
+from kundencheck.store.drafts import DraftLock, DraftStore
 from kundencheck.store.git_store import CommitResult, GitStore, Identity
 
 if TYPE_CHECKING:  # the history model is imported where history is read (a worker, in the TUI)
-    from kundencheck.core.corrections import AmendRefusal
+    from kundencheck.core.corrections import AmendRefusal, Resolved
     from kundencheck.core.history import ActionThread, HistorySummary, SprintPicture
     from kundencheck.store.portfolio_cache import Snapshot
 
@@ -349,9 +349,10 @@ def _committed_settings(store: GitStore, config: Config) -> tuple[Config, dict[s
         found = store.read_committed(CONFIG_PATH, rev="HEAD")
         if CONFIG_PATH in found:
             shown = f"HEAD:{CONFIG_PATH}"
-            if found[CONFIG_PATH] is None:
+            committed = found[CONFIG_PATH]
+            if committed is None:
                 raise ConfigError(f"{shown}: {committed_link_problem()}")
-            config = config_from_bytes(found[CONFIG_PATH], shown)
+            config = config_from_bytes(committed, shown)
     if (store.root / PROJECT_CHECKLISTS).exists():
         return config, None
     for rev in dict.fromkeys(["HEAD", config.branch or "HEAD"]):
@@ -415,8 +416,8 @@ class RunSession:
         #: key signals with (:meth:`load_before`).
         self.before: SprintPicture | None = None
         self._history_read = False
-        self._earlier = None
-        self._lock = None
+        self._earlier: Resolved | None = None
+        self._lock: DraftLock | None = None
 
     # ----------------------------------------------------------------------------- creating
 
@@ -562,7 +563,7 @@ class RunSession:
             return self.open_actions
         from kundencheck.core.history import actions_to_review, track_actions
 
-        resolved = self._earlier_runs(fresh=True)
+        resolved = self._earlier_runs(self.project, fresh=True)
         actions, _strays = track_actions(resolved.runs, resolved.aliases)
         if self.run.corrects:
             # A correction keeps the decisions the corrected run took; `a` lets them be changed.
@@ -583,18 +584,18 @@ class RunSession:
             return self.before
         from kundencheck.core.history import previous_sprint
 
-        self.before = previous_sprint(self._earlier_runs().runs, self.checklist, self.run.sprint, dt.date.today())
+        self.before = previous_sprint(self._earlier_runs(self.project).runs, self.checklist, self.run.sprint, dt.date.today())
         self._history_read = True
         return self.before
 
-    def _earlier_runs(self, *, fresh: bool = False):
+    def _earlier_runs(self, project: Project, *, fresh: bool = False) -> Resolved:
         """The history without this run, corrections resolved (core/corrections.py); read again
         with ``fresh``, else the last read (the open actions' read serves the sprint before)."""
         if self._earlier is None or fresh:
             from kundencheck.core.corrections import resolve
             from kundencheck.store.history_cache import load_runs
 
-            runs, _errors = load_runs(self.project.store, rev=self.project.config.branch or "HEAD")
+            runs, _errors = load_runs(project.store, rev=project.config.branch or "HEAD")
             self._earlier = resolve(r for r in runs if r.id != self.run.id)
         return self._earlier
 
@@ -753,7 +754,7 @@ class RunSession:
         self.save_draft()
         ref = f"refs/heads/{cfg.branch}" if cfg.branch else None
         try:
-            committed = self._committed_path(run)
+            committed = self._committed_path(self.project, run)
             if committed is None:
                 result = self.project.store.commit_file(
                     run.path,
@@ -784,13 +785,12 @@ class RunSession:
         self.release()
         return result
 
-    def _committed_path(self, run: Run) -> str | None:
+    def _committed_path(self, project: Project, run: Run) -> str | None:
         """Where the target branch already holds a run with this id (a draft left over from a
         commit, or an answers file committed before), else None. Such a run is not committed
         again: it would overwrite the committed one."""
-        assert self.project is not None  # noqa: S101 - only a session with a project commits
         name = f"{run.id}.toml"
-        blobs = self.project.store.list_blobs(answers_mod.ANSWERS_DIR, rev=self.project.config.branch or "HEAD")
+        blobs = project.store.list_blobs(answers_mod.ANSWERS_DIR, rev=project.config.branch or "HEAD")
         return next((path for path in blobs if path == run.path or path.rsplit("/", 1)[-1] == name), None)
 
     def wants_push(self) -> bool:

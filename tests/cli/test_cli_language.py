@@ -36,7 +36,7 @@ def german_project(repo: Path) -> Path:
 
 def all_commands() -> list[list[str]]:
     """Every command path: [], ["run"], ["drafts"], ["drafts", "commit"], ..."""
-    found = [[]]
+    found: list[list[str]] = [[]]
     ctx = click.Context(main)
     for name in main.list_commands(ctx):  # also the commands imported only when asked for
         command = main.get_command(ctx, name)

@@ -81,7 +81,7 @@ def _table_column(output: str, header: str) -> list[str]:
     """The cells of the column whose header starts with ``header`` in a Rich box table, each
     cell's lines joined by spaces; the header first."""
     blocks: list[list[str]] = [[]]
-    column = None
+    column: int | None = None
     for line in output.splitlines():
         if line[:1] in "┡├└":
             blocks.append([])
@@ -92,6 +92,7 @@ def _table_column(output: str, header: str) -> list[str]:
         if column is None:  # the first header line names the column ("" is the labels' column)
             column = next(i for i, c in enumerate(cells) if (c and c.startswith(header)) or (not header and i == 0))
         blocks[-1].append(cells)
+    assert column is not None, output  # the table has a header
     return [" ".join(row[column] for row in block if row[column]) for block in blocks if block]
 
 
@@ -372,3 +373,22 @@ def test_report_and_log_as_csv(history_repo, tmp_path):
     assert [(r["sprint"], r["value"]) for r in mood] == [("2026-W14", "5"), ("2026-W14", "1"), ("2026-W12", "3")]
     unknown = invoke(repo, "log", "--format", "csv", "--item", "nope")
     assert unknown.exit_code == 2 and "Keine Antworten zur Frage 'nope'" in unknown.output
+
+
+def test_csv_and_calendar_bytes_need_no_deprecated_click_call(history_repo):
+    """CSV and iCalendar go to stdout as bytes through sys.stdout.buffer, not through
+    click.get_binary_stream, which Click 8.5 deprecates and Click 9 removes: with Python's
+    deprecation warnings as errors, every byte-writing command still works."""
+    import subprocess
+    import sys
+
+    repo = history_repo["path"]
+    for args in (["log", "--format", "csv"], ["report", "--format", "csv", *TODAY], ["actions", "--format", "ics", *TODAY]):
+        result = subprocess.run(
+            [sys.executable, "-W", "error::DeprecationWarning", "-m", "kundencheck", "-C", str(repo), *args],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, (args, result.stderr.decode())
+        assert result.stdout.endswith(b"\r\n"), args

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from typing import Any
 
 import pytest
 import tomlkit
@@ -713,7 +714,7 @@ def test_sprint_label(moment, label):
 def sound_run(**overrides) -> Run:
     """A run with something of every kind (answers with note and action, a review, participants,
     a correction) that :func:`run_is_sound` accepts; ``overrides`` replaces fields."""
-    fields = {
+    fields: dict[str, Any] = {
         "answers": [
             Answer("contacted", "red", "no reply", Action("Call them", "Erika", dt.date(2026, 12, 1))),
             Answer("mood", 4),

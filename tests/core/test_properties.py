@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tomlkit
@@ -577,7 +578,7 @@ VALID_ITEMS = [
 @st.composite
 def mutated_checklists(draw) -> dict:
     """A valid checklist with a few keys replaced by random values or removed."""
-    data = {
+    data: dict[str, Any] = {
         "format": 1,
         "id": "build",
         "title": "t",
@@ -642,7 +643,7 @@ def test_checklist_from_non_string_keys_and_values():
 # ------------------------------------------------------------------------- trailers
 
 
-def parse_trailers(message: str) -> list[tuple[str, str]]:
+def parse_trailers(message: str) -> list[tuple[str, ...]]:
     out = subprocess.run(
         ["git", "interpret-trailers", "--parse"], input=message.encode("utf-8"), capture_output=True, check=True
     ).stdout.decode("utf-8")

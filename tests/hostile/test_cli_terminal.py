@@ -132,7 +132,7 @@ def help_commands() -> list[list[str]]:
 
     from kundencheck.cli import main
 
-    found = [[]]
+    found: list[list[str]] = [[]]
     ctx = click.Context(main)
     for name in main.list_commands(ctx):  # also the commands imported only when asked for
         command = main.get_command(ctx, name)

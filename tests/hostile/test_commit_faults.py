@@ -265,12 +265,13 @@ def _commit_in_process(repo: Path, monkeypatch, env: dict[str, str], *, push: bo
     the faulty git: (run id, the result or the error)."""
     monkeypatch.setattr(GitStore, "timeout", TIMEOUT)
     monkeypatch.setattr(GitStore, "push_timeout", TIMEOUT)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
+    for name, setting in env.items():
+        monkeypatch.setenv(name, setting)
     project = open_project(repo)
     session = RunSession.start(project, "build", push=push)
     for item, value in ANSWERS:
         session.set_value(item, value)
+    outcome: object
     try:
         outcome = session.commit()
         if session.wants_push():

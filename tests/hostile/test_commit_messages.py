@@ -37,7 +37,7 @@ git stripspace --strip-comments < "$1" > "$1.tmp" && mv "$1.tmp" "$1"
 """
 
 
-def trailers(repo, message: str) -> list[tuple[str, str]]:
+def trailers(repo, message: str) -> list[tuple[str, ...]]:
     out = subprocess.run(
         ["git", "interpret-trailers", "--parse"], cwd=repo, input=message.encode("utf-8"), capture_output=True, check=True
     ).stdout.decode("utf-8")

@@ -242,7 +242,7 @@ def test_runs_with_reviews_round_trip(run, decided):
     ]
 
 
-def parse_trailers(message: str) -> list[tuple[str, str]]:
+def parse_trailers(message: str) -> list[tuple[str, ...]]:
     out = subprocess.run(
         ["git", "interpret-trailers", "--parse"], input=message.encode("utf-8"), capture_output=True, check=True
     ).stdout.decode("utf-8")

@@ -13,6 +13,7 @@ import random
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import events
@@ -233,7 +234,7 @@ def big_history(tmp_path_factory) -> Path:
     rng = random.Random(10_000)
     start = dt.datetime(2023, 1, 2, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
     stream = []
-    open_actions = {phase: [] for phase, _ in synthetic.PHASE_WEIGHTS}  # each run reviews its phase's
+    open_actions: dict[str, list[Any]] = {phase: [] for phase, _ in synthetic.PHASE_WEIGHTS}  # each run reviews its phase's
     for commit in range(100):
         moment = start + dt.timedelta(days=7 * commit)
         stream.append(

@@ -48,9 +48,9 @@ def sentences_made(source: str, namespace: dict) -> list[int]:
             elif (
                 isinstance(up, ast.keyword)
                 and up.arg != "what"
-                and isinstance(parents.get(up), ast.Call)
-                and isinstance(parents[up].func, ast.Attribute)
-                and parents[up].func.attr == "format"
+                and isinstance(call := parents.get(up), ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "format"
             ):
                 here = parents[up]
             else:

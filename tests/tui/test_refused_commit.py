@@ -40,7 +40,7 @@ def _detach(repo):
     git(repo, "switch", "-q", "--detach")
 
 
-async def _refused(project, session_for, block, repo) -> tuple[str, RunSession]:
+async def _refused(project, session_for, block, repo) -> tuple[str, RunSession | None]:
     app = build_app(session_for)
     async with app.run_test(size=(100, 30)) as pilot:
         session = app.session

@@ -8,6 +8,7 @@ Thin: it reads the history summary like ``status`` does and lets
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import click
 
@@ -102,9 +103,8 @@ def actions(
 
 def _write_bytes(data: bytes) -> None:
     """CSV and iCalendar keep their own line ends (CRLF): written as bytes, never translated."""
-    stream = click.get_binary_stream("stdout")
-    stream.write(data)
-    stream.flush()
+    sys.stdout.buffer.write(data)  # (click.get_binary_stream is deprecated since Click 8.5)
+    sys.stdout.buffer.flush()
 
 
 def _print_actions(summary, threads, selection, project) -> None:

@@ -89,18 +89,19 @@ def amend(
             )
         )
     people = parse_participants(participants)
-    raw = shown = None
+    filled: tuple[bytes, str] | None = None
     if source is not None:
         from kundencheck.cli.answer import _read_source
 
-        raw, shown = _read_source(source)  # before opening the repository: a wrong path is said first
+        filled = _read_source(source)  # before opening the repository: a wrong path is said first
     project = open_project(directory_of(ctx), allow_detached=allow_detached)
     try:
         if phase is not None:
             from kundencheck.cli.answer import _checklist
 
             _checklist(project, phase)  # a phase name that is not one is said now
-        if source is not None:
+        if filled is not None:
+            raw, shown = filled
             _commit_filled_correction(project, run_ref, phase, raw, shown, note, people, push=push)
             return
         target = project.run_to_amend(run_ref, phase=phase)

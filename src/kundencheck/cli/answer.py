@@ -73,13 +73,12 @@ def answer(
                 "See `kundencheck answer --help`."
             )
         )
-    raw = shown = None
     people = parse_participants(participants)
-    if source is not None:
-        raw, shown = _read_source(source)  # before opening the repository: a wrong path is said first
+    # Read before opening the repository: a wrong path is said first. None: --template.
+    filled = _read_source(source) if source is not None else None
     project = open_project(directory_of(ctx), allow_detached=allow_detached)
     try:
-        if template:
+        if filled is None:
             checklist = _checklist(project, phase or project.current_phase())
             summary, _problems = project.summary()
             click.echo(
@@ -87,6 +86,7 @@ def answer(
                 nl=False,
             )
         else:
+            raw, shown = filled
             _commit_filled(project, phase, raw, shown, sprint, participants=people, push=push)
     finally:
         project.close()

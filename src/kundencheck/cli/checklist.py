@@ -240,8 +240,7 @@ def _add(project, phase: str, checklist_id: str, language: str, item: dict[str, 
     doc["items"].append(table)
     text = tomlkit.dumps(doc)
     merged = checklist_from_file_data(tomlkit.parse(text).unwrap(), relpath)  # the format's rules, before writing
-    added = merged.item(item["id"])
-    position = merged.items.index(added) + 1
+    position, added = next((n, i) for n, i in enumerate(merged.items, start=1) if i.id == item["id"])
     message = (
         _("kundencheck: add item {item} to the {checklist} checklist ({language})").format(
             item=item["id"], checklist=checklist_id, language=language

@@ -80,6 +80,6 @@ def speak_our_language() -> None:
     for name in _CLICK_MODULES:
         module = importlib.import_module(name)
         if hasattr(module, "_"):
-            module._ = _gettext
+            module._ = _gettext  # type: ignore[attr-defined]  # click's own, as hasattr says
         if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+            module.ngettext = _ngettext  # type: ignore[attr-defined]  # as above

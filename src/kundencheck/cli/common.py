@@ -108,8 +108,8 @@ def guarded(func: Callable) -> Callable:
             _fail(_("Interrupted."), 130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
-        except Exception:  # noqa: BLE001 - a bug: keep the details, show one paragraph
-            error = sys.exc_info()[0].__name__
+        except Exception as exc:  # noqa: BLE001 - a bug: keep the details, show one paragraph
+            error = type(exc).__name__
             log = write_crash_log(traceback.format_exc())
             if log is None:
                 _fail(

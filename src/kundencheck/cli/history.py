@@ -293,7 +293,7 @@ def _print_status(summary, project) -> None:
     if streaks:
         console.print(_("Streaks:"))
         for streak in streaks:
-            line = _("{symbol} {phase}/{item}: {band} for {count} sprints in a row (since {sprint})").format(
+            words = _("{symbol} {phase}/{item}: {band} for {count} sprints in a row (since {sprint})").format(
                 symbol=STATUS_SYMBOLS.get(streak.band, ""),
                 phase=streak.phase,
                 item=streak.item,
@@ -301,7 +301,7 @@ def _print_status(summary, project) -> None:
                 count=streak.length,
                 sprint=one_line(streak.since, 20),
             )
-            console.print(_band_text(streak.band, "  " + line))
+            console.print(_band_text(streak.band, "  " + words))
     for phase in summary.phases:
         verdict = judged[phase.phase]
         if not verdict.findings:
@@ -494,9 +494,8 @@ def _log_csv(summary, item_id: str | None, phase, author, limit) -> str:
 
 def _write_csv(text: str) -> None:
     """CSV keeps its own line ends (CRLF): written as UTF-8 bytes, never translated."""
-    stream = click.get_binary_stream("stdout")
-    stream.write(text.encode("utf-8"))
-    stream.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))  # (click.get_binary_stream is deprecated since Click 8.5)
+    sys.stdout.buffer.flush()
 
 
 def _no_answers(summary, item_id: str, phase) -> UsageError:

@@ -236,7 +236,7 @@ def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list
                 )
             )
             continue
-        if not checklist.is_visible(item, values):
+        if item.when is not None and not checklist.is_visible(item, values):  # hidden: only by a condition
             if answer.value is not None:
                 problems.append(
                     _("item {item}: answered, but it is only asked when {other} is {values}.").format(

@@ -63,7 +63,7 @@ def answer_rows(summary: HistorySummary, runs: Iterable[Run], *, item: str | Non
                 continue
             definition = item_of(checklist, answer.item)
             kind = kind_of(answer.item, answer.value, checklist)
-            changed = correction is not None and correction.changes(answer.item)
+            changed = correction if correction is not None and correction.changes(answer.item) else None
             action = answer.raised_action
             rows.append(
                 [
@@ -83,9 +83,9 @@ def answer_rows(summary: HistorySummary, runs: Iterable[Run], *, item: str | Non
                     clean_text(action.what).strip() if action else "",
                     clean_text(action.owner).strip() if action else "",
                     action.due.isoformat() if action and action.due else "",
-                    correction.run if changed else "",
-                    correction.when.date().isoformat() if changed else "",
-                    clean_text(correction.note).strip() if changed else "",
+                    changed.run if changed is not None else "",
+                    changed.when.date().isoformat() if changed is not None else "",
+                    clean_text(changed.note).strip() if changed is not None else "",
                     "true" if run.id in future else "false",
                 ]
             )

@@ -353,7 +353,7 @@ class _Reading:
                     problem(_("top level: 'participants': {problem}").format(problem=exc))
             self._fill_in(run, form, answers, reviews, participants, correction_note, data, notes)
             return Filled(run, notes)
-        if self.problems:
+        if self.problems or started is None:  # (started is None only with a problem said)
             return None
         return Run(
             id=fields["id"],
@@ -578,6 +578,7 @@ class _Reading:
             )
             return None
         value = _typed_value(item, raw.get(key, ""), today)
+        problem: str | None
         if item.kind is Kind.DATE and isinstance(value, str):
             problem = _(
                 "value {value} is not a date: write 2026-12-31, or in quotes as you would type it: "
@@ -679,8 +680,8 @@ class _Reading:
         note = raw.get("note", "")
         if not isinstance(note, str):
             problem(_("review {n} (item {item}): key 'note' must be a string.").format(n=n, item=repr(item)))
-        if len(self.problems) > before:
-            return None
+        if len(self.problems) > before or not isinstance(run_id, str) or not isinstance(decision, str):
+            return None  # (a run id or a decision that is no string has its problem said above)
         if (run_id, item) in seen:
             problem(
                 _("review {n}: the action on {item} from run {run} is reviewed twice; keep one decision.").format(

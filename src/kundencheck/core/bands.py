@@ -120,7 +120,7 @@ def run_bands(run, checklist: Checklist | None) -> dict[str, str]:
     bands: dict[str, str] = {}
     for answer in run.answers:
         item = item_of(checklist, answer.item)
-        if item is not None and item.when is not None and not checklist.is_visible(item, values):
+        if checklist is not None and item is not None and item.when is not None and not checklist.is_visible(item, values):
             continue
         band = answer_band(item, answer.value)
         if band is not None:

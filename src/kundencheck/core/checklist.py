@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeGuard
 
 from kundencheck.core.errors import ChecklistError
 from kundencheck.core.i18n import N_, _, translate
@@ -52,7 +52,7 @@ class Kind(StrEnum):
     CHOICE = "choice"
 
 
-def is_safe_id(value: object) -> bool:
+def is_safe_id(value: object) -> TypeGuard[str]:
     if type(value) is str and value in _KNOWN_SAFE_IDS:
         return True  # years of history repeat the same few ids: checked once each
     # fullmatch, not match with "$": "$" also matches before a trailing newline.
@@ -274,7 +274,7 @@ def _read_all(fd: int, limit: int | None, too_big) -> bytes:
     """Everything from ``fd``; ``too_big(size)`` is raised when a file grows past ``limit``."""
     import os
 
-    chunks = []
+    chunks: list[bytes] = []
     size = 0
     while True:
         chunk = os.read(fd, 1 << 20)
@@ -861,7 +861,7 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
         ids.add(item_id)
     question = f.text("question")
     why = f.text("why")
-    raw_kind = raw.get("kind")
+    raw_kind: Any = raw.get("kind")  # anything a file holds: Kind() refuses what is no kind
     try:
         kind = Kind(raw_kind)
     except ValueError:
@@ -904,7 +904,7 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
             ),
         )
 
-    scale_bands = DEFAULT_SCALE_BANDS
+    scale_bands: tuple[str, ...] = DEFAULT_SCALE_BANDS
     if "bands" in raw:
         if kind is Kind.SCALE:
             scale_bands = _parse_scale_bands(raw["bands"], label, problems) or DEFAULT_SCALE_BANDS

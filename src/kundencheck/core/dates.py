@@ -60,7 +60,7 @@ def parse_typed_date(text: str, today: dt.date) -> dt.date | None:
     if typed in RELATIVE_WORDS:
         return today + dt.timedelta(days=RELATIVE_WORDS[typed])
     if typed in WEEKDAY_NAMES or typed.rstrip(".") in WEEKDAY_NAMES:
-        weekday = WEEKDAY_NAMES.get(typed, WEEKDAY_NAMES.get(typed.rstrip(".")))
+        weekday = WEEKDAY_NAMES[typed] if typed in WEEKDAY_NAMES else WEEKDAY_NAMES[typed.rstrip(".")]
         ahead = (weekday - today.weekday() - 1) % 7 + 1  # 1 to 7: never today itself
         return today + dt.timedelta(days=ahead)
     days = _DAYS.fullmatch(typed)

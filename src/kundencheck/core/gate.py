@@ -502,7 +502,8 @@ def _key_signal_low(summary: HistorySummary, phase: str, level: str) -> list[Fin
         item = picture.items[change.item]
         reds = [e for e in item.entries if e.band == "red"]
         # The item's short title beside its id, when the checklist gives it one.
-        title = item_of(checklist, item.item).title
+        definition = item_of(checklist, item.item)  # there: a key signal is the checklist's
+        title = definition.title if definition is not None else ""
         named = (
             _("{phase}/{item} ({title})").format(phase=picture.phase, item=item.item, title=title)
             if title

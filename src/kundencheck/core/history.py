@@ -228,7 +228,7 @@ def _representative(values: list[AnswerValue], kind: Kind | None, item: Item | N
     if not values:
         return None
     if kind is Kind.SCALE and all(isinstance(v, int) for v in values):
-        ordered = sorted(values)  # type: ignore[type-var]
+        ordered = sorted(values)
         return ordered[(len(ordered) - 1) // 2]  # the lower middle: the more cautious reading
     counts = Counter(values)
     best = max(counts.values())
@@ -1037,8 +1037,10 @@ def item_series(
             item = _picture_item(item_id, item.kind, entries, item.definition) if entries else None
             if item is not None:
                 item.trend = compare(item.value, previous.value if previous else None, item.definition)
-                same = previous is not None and previous.band == item.band and item.band is not None
-                item.streak = (previous.streak + 1) if same else (1 if item.band else 0)
+                if previous is not None and previous.band == item.band and item.band is not None:
+                    item.streak = previous.streak + 1
+                else:
+                    item.streak = 1 if item.band else 0
         series.append((picture, item))
         if author:
             previous = item

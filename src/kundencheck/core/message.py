@@ -155,10 +155,11 @@ def _body_lines(run: Run, checklist: Checklist, before: SprintPicture | None = N
                 )
             if answer.note.strip():
                 lines += _indented(_("Note:"), answer.note)
-            if answer.raised_action:
-                due = answer.action.due.isoformat() if answer.action.due else "?"
-                owner = one_line(answer.action.owner, 80) or "?"
-                lines += _indented(_("Action ({owner}, due {due}):").format(owner=owner, due=due), answer.action.what)
+            action = answer.raised_action
+            if action is not None:
+                due = action.due.isoformat() if action.due else "?"
+                owner = one_line(action.owner, 80) or "?"
+                lines += _indented(_("Action ({owner}, due {due}):").format(owner=owner, due=due), action.what)
     return lines
 
 

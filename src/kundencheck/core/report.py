@@ -19,7 +19,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, overload
 
 from kundencheck.core.bands import BAND_SYMBOLS, BAND_WORDS
 from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Checklist, Kind
@@ -209,6 +209,12 @@ def due_dict(due: DueCheck) -> dict[str, Any]:
     }
 
 
+@overload
+def correction_dict(correction: Correction) -> dict[str, Any]: ...
+@overload
+def correction_dict(correction: None) -> None: ...
+@overload
+def correction_dict(correction: Correction | None) -> dict[str, Any] | None: ...
 def correction_dict(correction: Correction | None) -> dict[str, Any] | None:
     """How a run was corrected (core/corrections.py), for the JSON documents; None if it was not."""
     if correction is None:
@@ -508,7 +514,7 @@ def verdict_model(
     for status in sorted(summary.phases, key=lambda s: s.phase != summary.current_phase):
         result = judged[status.phase]
         counted = result.errors or result.warnings
-        first = min((f for f in counted if f.since is not None), key=lambda f: f.since, default=None)
+        first = min((f for f in counted if f.since is not None), key=lambda f: f.since or dt.date.max, default=None)
         rules: dict[str, dict[str, Any]] = {}
         for finding in result.findings:
             group = rules.setdefault(
@@ -577,7 +583,7 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
                 row_ids.append(item_id)
     rows = []
     for item_id in row_ids:
-        cells = []
+        cells: list[dict[str, Any] | None] = []
         for p in series:
             cell = p.items.get(item_id)
             if cell is None or cell.band is None:
@@ -1239,8 +1245,8 @@ def chart_svg(row: dict[str, Any]) -> str:
         parts.append(f'<line class="grid" x1="0" y1="{y:g}" x2="{width}" y2="{y:g}"/>')
     points: list[tuple[float, float] | None] = []
     for n, cell in enumerate(cells):
-        level = _chart_level(cell, kind) if cell is not None else None
-        points.append((CHART_PAD + n * CHART_STEP, CHART_PAD + (1 - level) * CHART_HEIGHT) if level is not None else None)
+        share = _chart_level(cell, kind) if cell is not None else None
+        points.append((CHART_PAD + n * CHART_STEP, CHART_PAD + (1 - share) * CHART_HEIGHT) if share is not None else None)
     run: list[tuple[float, float]] = []
     for point in [*points, None]:  # one line per stretch of sprints with an answer
         if point is not None:
@@ -1249,6 +1255,7 @@ def chart_svg(row: dict[str, Any]) -> str:
         if len(run) > 1:
             parts.append('<polyline class="line" points="' + " ".join(f"{x:g},{y:g}" for x, y in run) + '"/>')
         run = []
+    x: float
     for n, (cell, point) in enumerate(zip(cells, points, strict=True)):
         if cell is None:
             continue

@@ -412,7 +412,7 @@ class Committer(RepoState):
             previous = None
         except OSError as exc:
             raise StoreError(_("Could not read {path}: {reason}.").format(path=path, reason=_os_reason(exc))) from exc
-        new_folders = []
+        new_folders: list[str] = []
         parent = pathlib.PurePosixPath(relpath).parent
         while str(parent) != "." and not (self.root / parent).exists():
             new_folders.insert(0, str(parent))
@@ -496,7 +496,7 @@ class Committer(RepoState):
         if isinstance(new, str) and self._resolve(new) is not None:  # else a journal that is not one
             tip = self._resolve(ref)
             moved = tip is not None and (tip == new or self._is_ancestor(new, tip))
-        if moved and tip == new and not self._reads_back(new, state):
+        if moved and isinstance(new, str) and tip == new and not self._reads_back(new, state):
             # Killed before it had read the commit back, and it does not read back: undo it.
             moved = not self._undo(new, old if isinstance(old, str) else None, ref)
         lock = IndexLock(self._index, self._journal, self.root)

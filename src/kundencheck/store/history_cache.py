@@ -81,7 +81,7 @@ def load_runs(
     fresh = False
     for file_path, blob in sorted(listed.items()):
         run = cached.get(blob)
-        if run is None and blob in unreachable:
+        if run is None and unfetched is not None and blob in unfetched.oids:
             errors.append(
                 AnswersError(
                     _(

@@ -23,7 +23,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 try:
     import fcntl
@@ -307,7 +307,7 @@ def _is_one_of(path: Path, identities: Any) -> bool:
     return isinstance(identities, list) and found in identities
 
 
-def _is_answers_path(relpath: Any) -> bool:
+def _is_answers_path(relpath: Any) -> TypeGuard[str]:
     """A path below .kundencheck/ in the work tree, the only place a journal may name."""
     if not isinstance(relpath, str) or not relpath.startswith(".kundencheck/"):
         return False

@@ -396,7 +396,7 @@ def _git_reason(err: str) -> str:
     """git's error output as one short paragraph, without hints and progress lines."""
     from kundencheck.core.text import one_line
 
-    kept = []
+    kept: list[str] = []
     for line in err.splitlines():
         line = line.strip()
         if not line or line.startswith(("hint:", "To ", "Done")):

@@ -297,10 +297,10 @@ class RepoState(GitRunner):
             if "worktree" not in fields or "bare" in fields:
                 continue
             path = fields["worktree"]
-            admin = admin_dirs.get(_real(path))
-            if _real(path) == here or (admin is not None and _real(str(admin)) == _real(str(self.git_dir))):
+            its_admin = admin_dirs.get(_real(path))
+            if _real(path) == here or (its_admin is not None and _real(str(its_admin)) == _real(str(self.git_dir))):
                 continue
-            if fields.get("branch") != ref and not (admin is not None and _changing_branch(admin, ref)):
+            if fields.get("branch") != ref and not (its_admin is not None and _changing_branch(its_admin, ref)):
                 continue
             branch = ref.removeprefix("refs/heads/")
             if "prunable" in fields:

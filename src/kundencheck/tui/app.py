@@ -22,6 +22,7 @@ from kundencheck.tui.translated import TranslatedBindings
 
 if TYPE_CHECKING:
     from kundencheck.session import Project
+    from kundencheck.tui.screens.home import HomeScreen
 
 #: Makes the session of a run of a phase (None: the factory's default phase), given a draft run
 #: to resume, or None for a fresh run.
@@ -121,7 +122,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         if self._starts_run_at_once():
             return  # the run screen is the first screen (get_default_screen)
         if self.project is not None and (self.start_at_home or self.draft):
-            self._push_home()
+            self._push_home(self.project)
         if not self.start_at_home:
             self.start_run(self.phase, offer=self.draft, correct=self.correct)
 
@@ -194,7 +195,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         run instead of a new run (a correction of it left with ``g`` is taken up again)."""
         session = self.session
         same = session is not None and (session.run.corrects == correct.id if correct is not None else True)
-        if same and not session.committed and session.run.phase == (phase or session.run.phase):
+        if session is not None and same and not session.committed and session.run.phase == (phase or session.run.phase):
             first = self.screen_stack[0]
             if isinstance(first, RunScreen) and first.session is session:
                 while self.screen is not first:  # the first screen's run, left with g: back to it
@@ -246,19 +247,19 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
             self.session.use_summary(home.data.summary)
         self.push_screen(RunScreen(self.session))
 
-    def _new_home(self) -> Screen:
+    def _new_home(self, project: Project) -> HomeScreen:
         """A home screen for the project (the app knows it as its home screen from now on)."""
         from kundencheck.tui.screens.home import HomeScreen
 
-        self._home = HomeScreen(self.project, today=self.today)
+        self._home = HomeScreen(project, today=self.today)
         # Installed, it outlives being popped: g on a run started at once puts the same home
         # screen back over it (it reads the history again as it comes to the front).
         self.install_screen(self._home, name="home")
         return self._home
 
-    def _push_home(self) -> None:
+    def _push_home(self, project: Project) -> None:
         """The home screen on top: the one made before, if any, else a new one."""
-        self.push_screen(self._home if self._home is not None else self._new_home())
+        self.push_screen(self._home if self._home is not None else self._new_home(project))
 
     def _failed(self, error: KundencheckError) -> None:
         """A run could not start: said on the home screen (made if there is none yet); without
@@ -266,13 +267,13 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         if self.project is None:
             raise error
         if self._home_screen() is None:
-            self._push_home()
+            self._push_home(self.project)
         self.notify(clean_text(str(error)), title=_("The run did not start"), severity="error", markup=False, timeout=12)
 
     #: The home screen made last (None: none yet; the home screen module is not even imported).
-    _home: Screen | None = None
+    _home: HomeScreen | None = None
 
-    def _home_screen(self) -> Screen | None:
+    def _home_screen(self) -> HomeScreen | None:
         """The home screen in the stack, if there is one."""
         return self._home if self._home is not None and self._home in self.screen_stack else None
 
@@ -316,7 +317,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         if home is None:
             while len(self.screen_stack) > 1:  # the run screen is the first screen: home goes over it
                 self.pop_screen()
-            self._push_home()
+            self._push_home(self.project)
             return
         while self.screen is not home:
             self.pop_screen()
@@ -325,7 +326,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         """Textual's palette with its search prompt in the chosen language."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # any App will do
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def _textual_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -345,12 +346,10 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         if self.project is not None and screen is not home:
             yield SystemCommand(_("Home"), _("Every phase: last run, open actions, due checks, drafts (g)"), self.action_home)
         if home is not None and screen is home:
+            yield SystemCommand(_("Start a run"), _("Answer the checklist of the phase in focus (enter)"), home.action_start_run)
+            yield SystemCommand(_("History"), _("The health matrix of the phase in focus (h)"), home.action_history)
             yield SystemCommand(
-                _("Start a run"), _("Answer the checklist of the phase in focus (enter)"), screen.action_start_run
-            )
-            yield SystemCommand(_("History"), _("The health matrix of the phase in focus (h)"), screen.action_history)
-            yield SystemCommand(
-                _("Correct my last run"), _("Correct your last answers to the phase in focus (e)"), screen.action_amend
+                _("Correct my last run"), _("Correct your last answers to the phase in focus (e)"), home.action_amend
             )
         if isinstance(screen, RunScreen):
             yield SystemCommand(

@@ -14,20 +14,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kundencheck.core.bands import answer_band, item_of
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.history import ActionThread, by_urgency, kind_of
+from kundencheck.core.history import ActionThread, RaisedAction, ReviewEvent, by_urgency, kind_of
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.people import author_name
 from kundencheck.core.text import one_line
@@ -100,7 +101,7 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         ("ctrl+q", N_("quit (answers stay as a draft)")),
     ]
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "decide('done')", N_("Done"), id="action-done"),
         Binding("o", "decide('open')", N_("Still open"), id="action-open"),
         Binding("x", "decide('dropped')", N_("Drop"), id="action-dropped"),
@@ -174,7 +175,7 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         if event.worker.group != "actions":
             return
         if event.state is WorkerState.SUCCESS:
-            self.actions = by_urgency(event.worker.result)
+            self.actions = by_urgency(cast("list[ActionThread]", event.worker.result))  # what _read returns
             self.rows = list(self.actions)
             self._fill()
         elif event.state is WorkerState.ERROR:
@@ -330,9 +331,9 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         text.append("\n" + _("Owner: {owner}, due {due}").format(owner=owner, due=due))
         if thread.is_overdue(today):
             text.append("  ⚠ " + _("overdue by {n} days").format(n=thread.days_overdue(today)), style="bold red")
-        events = [(w.raised, "word", w) for w in thread.words] + [(r.when, "review", r) for r in thread.reviews]
-        for _when, kind, event in sorted(events, key=lambda e: e[0]):
-            if kind == "word":
+        events: list[RaisedAction | ReviewEvent] = [*thread.words, *thread.reviews]
+        for event in sorted(events, key=lambda e: e.raised if isinstance(e, RaisedAction) else e.when):
+            if isinstance(event, RaisedAction):
                 text.append(
                     "\n"
                     + _("Raised {when} by {who}, sprint {sprint}: {what} ({owner}, due {due})").format(
@@ -402,7 +403,7 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
             row = self.rows.index(thread)
         table = self.query_one("#actions", DataTable)
         for column, cell in enumerate(self._cells(thread)):
-            table.update_cell_at((row, column), cell)
+            table.update_cell_at(Coordinate(row, column), cell)
 
     # ----------------------------------------------------------------------------- events
 

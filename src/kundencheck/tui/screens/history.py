@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -92,7 +92,7 @@ class HistoryScreen(TranslatedBindings, Screen):
         ("q  ctrl+q", N_("quit")),
     ]
 
-    BINDINGS: ClassVar[list[Binding]] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", N_("Back"), id="back"),
         Binding("question_mark,f1", "app.help", N_("Help"), id="help"),
         Binding("q", "app.quit", N_("Quit"), id="quit"),
@@ -145,7 +145,7 @@ class HistoryScreen(TranslatedBindings, Screen):
             return
         status = self.query_one("#history-status", Static)
         if event.state is WorkerState.SUCCESS:
-            checklist_id, title, matrix = event.worker.result
+            checklist_id, title, matrix = cast("tuple[str | None, str, dict[str, Any] | None]", event.worker.result)  # _read's
             self.checklist_id, self.matrix = checklist_id, matrix
             if matrix is None or not matrix["rows"]:
                 line = Text(_("No runs of the {phase} phase yet: nothing to show.").format(phase=self.phase), style="dim")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.cells import cell_len
 from rich.console import Group
@@ -39,10 +39,12 @@ from kundencheck.tui.widgets.flow import FlowStatic, flow
 from kundencheck.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
+    from kundencheck.core.answers import Run
     from kundencheck.core.gate import GateResult
     from kundencheck.core.history import HistorySummary, PhaseStatus
     from kundencheck.session import Project
     from kundencheck.store.drafts import DraftInfo
+    from kundencheck.tui.app import KundencheckApp
 
 
 @dataclass
@@ -191,8 +193,8 @@ class HomeScreen(TranslatedBindings, Screen):
         if event.worker.group != "home":
             return
         if event.state is WorkerState.SUCCESS:
-            self.data = event.worker.result
-            self._phases = self.data.phases
+            self.data = data = cast(HomeData, event.worker.result)  # read_home's
+            self._phases = data.phases
             self._show()
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
@@ -391,18 +393,19 @@ class HomeScreen(TranslatedBindings, Screen):
 
     def _due_text(self, phase: str, status: PhaseStatus | None) -> Text:
         """The phase's verdict (as `kundencheck check` would judge it) and when a check is due."""
-        summary = self.data.summary if self.data else None
-        if summary is None:
+        data = self.data
+        summary = data.summary if data else None
+        if data is None or summary is None:
             return Text("")
         from kundencheck.core.history import due_check
 
         due = status.due if status is not None else due_check([], phase, summary.today, summary.cadence_days)
-        verdict = self.data.verdicts.get(phase)
+        verdict = data.verdicts.get(phase)
         if verdict is None:
             return Text(_("· not checked yet"), style="dim")
         text = Text()
         text.append_text(self._check_word(phase))
-        if due.last_checked is None:
+        if due.last_checked is None or due.due_on is None:  # (the one is None with the other)
             text.append("\n" + _("never checked"), style="dim")
         elif due.is_due:
             text.append(
@@ -505,7 +508,7 @@ class HomeScreen(TranslatedBindings, Screen):
     def action_start_run(self) -> None:
         phase = self.current
         if phase is not None:
-            self.app.start_run(phase)
+            cast("KundencheckApp", self.app).start_run(phase)
 
     def action_history(self) -> None:
         from kundencheck.tui.screens.history import HistoryScreen
@@ -530,7 +533,7 @@ class HomeScreen(TranslatedBindings, Screen):
 
     def _amend_found(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.SUCCESS:
-            self.app.start_correction(event.worker.result)
+            cast("KundencheckApp", self.app).start_correction(cast("Run", event.worker.result))  # run_to_amend's
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
             message = str(error) if isinstance(error, KundencheckError) else f"{type(error).__name__}: {error}"

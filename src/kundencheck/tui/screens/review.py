@@ -127,10 +127,11 @@ class ReviewScreen(TranslatedBindings, Screen):
             cell.append_text(answer_text(item, answer, limit=NOTE_SHOWN))
             if answer and answer.note.strip():
                 cell.append("\n" + _("Note: ") + _shown_text(answer.note), style="dim")
-            if answer and answer.raised_action:
-                due = answer.action.due.isoformat() if answer.action.due else "?"
-                owner = one_line(answer.action.owner, 80) or "?"
-                cell.append("\n" + _("Action: ") + f"{_shown_text(answer.action.what)} ({owner}, {due})", style="dim")
+            action = answer.raised_action if answer else None
+            if action is not None:
+                due = action.due.isoformat() if action.due else "?"
+                owner = one_line(action.owner, 80) or "?"
+                cell.append("\n" + _("Action: ") + f"{_shown_text(action.what)} ({owner}, {due})", style="dim")
             answers.add_row(Text(item.id), cell)
         self.query_one("#review-answers", Static).update(answers)
         together = self.session.participants()

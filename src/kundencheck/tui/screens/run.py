@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import ClassVar, Literal, overload
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -94,6 +94,10 @@ class RunScreen(TranslatedBindings, Screen):
                 yield Static(id="hint", markup=False)
         yield Footer()
 
+    @overload
+    def _value_input(self, *, create: Literal[True] = True) -> Input: ...
+    @overload
+    def _value_input(self, *, create: bool) -> Input | None: ...
     def _value_input(self, *, create: bool = True) -> Input | None:
         """The field that takes a text or date answer; made on first use (None: not yet, and
         ``create`` is false)."""
@@ -107,6 +111,10 @@ class RunScreen(TranslatedBindings, Screen):
         self.query_one("#item-pane").mount(Static(id="value-understood", markup=False), after=field)
         return field
 
+    @overload
+    def _note_field(self, *, create: Literal[True] = True) -> Input: ...
+    @overload
+    def _note_field(self, *, create: bool) -> Input | None: ...
     def _note_field(self, *, create: bool = True) -> Input | None:
         """The note field under the hint; made after the first frame, or earlier on first use
         (None: not yet, and ``create`` is false). Made, it shows the current item's note."""
@@ -129,6 +137,10 @@ class RunScreen(TranslatedBindings, Screen):
         if self.query_one("#item-pane").is_attached:  # not when the app ended at once (q)
             self._note_field()
 
+    @overload
+    def _tone_hint(self, *, create: Literal[True] = True) -> Static: ...
+    @overload
+    def _tone_hint(self, *, create: bool) -> Static | None: ...
     def _tone_hint(self, *, create: bool = True) -> Static | None:
         """The quiet line under the note field naming listed words about the client in the
         note (core/tone.py); made the first time a note has one."""
@@ -153,6 +165,10 @@ class RunScreen(TranslatedBindings, Screen):
         if words:
             hint.update(Text(tone_hint_text(words), style="italic"))
 
+    @overload
+    def _action_box(self, *, create: Literal[True] = True) -> Vertical: ...
+    @overload
+    def _action_box(self, *, create: bool) -> Vertical | None: ...
     def _action_box(self, *, create: bool = True) -> Vertical | None:
         """The box with an action's what, owner and due date; made on first use. Its fields
         are mounted one by one, so they can be queried (and filled) at once."""
@@ -282,7 +298,7 @@ class RunScreen(TranslatedBindings, Screen):
     def _rebuild_items(self, keep: str | None) -> None:
         """Refresh the item list; conditions may have shown or hidden items."""
         visible = self.session.visible_items()
-        items = self.query_one("#items", OptionList)
+        items = self.query_one("#items", ItemList)
         if [i.id for i in visible] != [i.id for i in self._visible]:
             self._visible = visible
             items.set_options([Option(self._item_label(i), id=i.id) for i in visible])
@@ -351,7 +367,7 @@ class RunScreen(TranslatedBindings, Screen):
             value_input.placeholder = _("2026-12-31, 31.12., +7 or fr") if item.kind is Kind.DATE else _("Your answer")
             value = answer.value if answer else None
             with value_input.prevent(Input.Changed):
-                value_input.value = value.isoformat() if isinstance(value, dt.date) else (value or "")
+                value_input.value = value.isoformat() if isinstance(value, dt.date) else str(value or "")
         understood = self._understood_line("value", create=False)
         if understood is not None:
             understood.display = item.kind is Kind.DATE
@@ -444,6 +460,10 @@ class RunScreen(TranslatedBindings, Screen):
 
         return parse_typed_date(text, self._today())
 
+    @overload
+    def _understood_line(self, field: str, *, create: Literal[True] = True) -> Static: ...
+    @overload
+    def _understood_line(self, field: str, *, create: bool) -> Static | None: ...
     def _understood_line(self, field: str, *, create: bool = True) -> Static | None:
         """The line under the due date ("due") or a date answer ("value") saying what the typed
         date was understood as."""

@@ -77,4 +77,5 @@ class FlowStatic(Static):
             return 0
         from textual.visual import visualize
 
-        return visualize(self, self._build(width)).get_height(self.styles, width)
+        # The styles as the rules, as Textual's own Widget passes them (its annotation says RulesMap).
+        return visualize(self, self._build(width)).get_height(self.styles, width)  # type: ignore[arg-type]
