@@ -246,7 +246,8 @@ def actions_ics(
         )
         event.add("categories", ["kundencheck", check.phase])
         calendar.add_component(event)
-    return calendar.to_ical()
+    data: bytes = calendar.to_ical()  # (icalendar's own annotation says nothing)
+    return data
 
 
 def _thread_description(summary: HistorySummary, thread: ActionThread) -> str:

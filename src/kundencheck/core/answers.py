@@ -347,7 +347,7 @@ def display_value(item: Item, value: AnswerValue | None) -> str:
     return one_line(str(value))
 
 
-def _or(values: tuple) -> str:
+def _or(values: tuple[Any, ...]) -> str:
     return (" " + _("or") + " ").join(repr(v) for v in values)
 
 
@@ -429,7 +429,7 @@ def _is_answered(answer: Answer) -> bool:
     return answer.value is not None and answer.value != ""
 
 
-def _answer_fields(answer: Answer, checklist: Checklist | None) -> tuple:
+def _answer_fields(answer: Answer, checklist: Checklist | None) -> tuple[Any, ...]:
     """What an ``[[answers]]`` table is made of, as plain values: the key of its rendered text
     in the cache. Not the Answer itself: the session changes value, note and action in place."""
     item = checklist.item(answer.item) if checklist else None
@@ -482,7 +482,7 @@ def _answer_table(
     return table
 
 
-def _review_fields(review: ActionReview, checklist: Checklist | None) -> tuple:
+def _review_fields(review: ActionReview, checklist: Checklist | None) -> tuple[Any, ...]:
     """What a ``[[reviews]]`` table is made of (see :func:`_answer_fields`)."""
     item = checklist.item(review.item) if checklist else None
     return (review.run, review.item, review.decision, review.note, item.question if item is not None else None)
@@ -546,7 +546,7 @@ def _review_text(*fields: Any) -> str:
     return _rendered("reviews", _review_table(*fields))
 
 
-def _small(fields: tuple) -> bool:
+def _small(fields: tuple[Any, ...]) -> bool:
     return sum(len(f) for f in fields if isinstance(f, str)) <= _CACHED_CHARS
 
 
@@ -576,7 +576,7 @@ def _string(text: str, multiline: bool = False) -> String:
     """
     from tomlkit.items import String, StringType, Trivia
 
-    def escape(match: re.Match) -> str:
+    def escape(match: re.Match[str]) -> str:
         char = match.group()
         if multiline and char == "\n":
             return char
@@ -611,7 +611,7 @@ def is_answer_value(value: Any) -> bool:
     if kind is str:
         return True
     if kind is int:
-        return -(2**63) <= value < 2**63
+        return bool(-(2**63) <= value < 2**63)
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 

@@ -143,7 +143,7 @@ def read_run(data: Mapping[str, Any], source: str = "<answers>", *, collect: boo
     """The committed run ``data`` (a parsed answers file) holds; raises on the first problem, or
     with ``collect`` on all of them."""
     reading = _Reading(source, collect)
-    run = reading.run(data, None)
+    run: Run = reading.run(data, None)
     reading.done()
     return run
 
@@ -166,7 +166,7 @@ def read_filled(data: Mapping[str, Any], source: str, form: Form) -> Filled:
     """The run a filled-in file describes, ready to commit. Every problem that keeps it from
     being committed is collected; :class:`AnswersError` lists them (:attr:`AnswersError.problems`)."""
     reading = _Reading(source, collect=True)
-    filled = reading.run(data, form)
+    filled: Filled = reading.run(data, form)
     if not reading.problems:
         reading.problems += problems_with(filled.run, form.checklist)
     reading.done()

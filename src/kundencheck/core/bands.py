@@ -17,10 +17,13 @@ status is a traffic light, a whole number from 1 to 5 a scale with the default b
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kundencheck.core.checklist import DEFAULT_SCALE_BANDS, STATUS_SYMBOLS, STATUSES, AnswerValue, Checklist, Item, Kind
 from kundencheck.core.i18n import N_
+
+if TYPE_CHECKING:
+    from kundencheck.core.answers import Run  # (answers imports this module)
 
 #: Every band, worst first; ``na`` is "not applicable" and has no rank.
 BANDS = ("red", "amber", "green", "na")
@@ -113,7 +116,7 @@ def count_bands(bands: Iterable[str | None]) -> BandCounts:
     return BandCounts(**counts)
 
 
-def run_bands(run, checklist: Checklist | None) -> dict[str, str]:
+def run_bands(run: Run, checklist: Checklist | None) -> dict[str, str]:
     """Item id -> band of every answer of ``run`` that has one, in the run's order. With a
     checklist, answers to items its conditions hide are left out (a draft may still hold them)."""
     values = run.values()
@@ -128,6 +131,6 @@ def run_bands(run, checklist: Checklist | None) -> dict[str, str]:
     return bands
 
 
-def run_counts(run, checklist: Checklist | None) -> BandCounts:
+def run_counts(run: Run, checklist: Checklist | None) -> BandCounts:
     """How many of ``run``'s answers are green, amber, red and n/a (see :func:`run_bands`)."""
     return count_bands(run_bands(run, checklist).values())

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from kundencheck.core.checklist import (
     KNOWN_PHASES,
@@ -58,7 +59,7 @@ def checklist_from_file_bytes(raw: bytes, source: str) -> Checklist:
     return checklist_from_file_data(parse_toml_bytes(raw, source), source, text=raw.decode("utf-8-sig", "replace"))
 
 
-def checklist_from_file_data(data: dict, source: str, *, text: str | None = None) -> Checklist:
+def checklist_from_file_data(data: dict[str, Any], source: str, *, text: str | None = None) -> Checklist:
     """The checklist of a file's table (``source`` names it in problems): a whole checklist, or
     an extension (``extends``) merged with the shipped checklist it extends. ``text``, the file's
     own text, gives a whole checklist's problems their lines."""
@@ -68,7 +69,7 @@ def checklist_from_file_data(data: dict, source: str, *, text: str | None = None
     return replace(merged, extends=data["extends"], _index={})
 
 
-def _extended(data: dict, source: str) -> dict:
+def _extended(data: dict[str, Any], source: str) -> dict[str, Any]:
     """The table of the shipped checklist an extension file extends, or ChecklistError naming
     the extension file and what kundencheck ships."""
     base_id, language = extension_base(data, source)
@@ -111,8 +112,8 @@ class Catalog:
         self,
         project_root: Path | None,
         *,
-        checklists: dict | None = None,
-        errors: list | None = None,
+        checklists: dict[tuple[str, str], Checklist] | None = None,
+        errors: list[ChecklistError] | None = None,
         committed: dict[str, bytes | None] | None = None,
     ) -> None:
         """``committed``: the project's own checklist files as git has them (name shown in

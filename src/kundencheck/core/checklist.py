@@ -9,15 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NamedTuple, TypeGuard
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeGuard
 
 from kundencheck.core.errors import ChecklistError
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import clean_text
+
+if TYPE_CHECKING:
+    import os  # (imported where a file is opened: it is not needed to start)
 
 FORMAT_VERSION = 1
 KNOWN_PHASES = ("kickoff", "design", "build", "acceptance", "handover")
@@ -65,7 +68,7 @@ def is_safe_id(value: object) -> TypeGuard[str]:
 _KNOWN_SAFE_IDS: set[str] = set()
 
 
-def all_safe_ids(ids: set) -> bool:
+def all_safe_ids(ids: set[Any]) -> bool:
     """Whether every one of ``ids`` is a safe id; the ones seen before are looked up at once."""
     return all(is_safe_id(value) for value in ids.difference(_KNOWN_SAFE_IDS))
 
@@ -270,7 +273,7 @@ def _too_big(size: int, what: str, limit: int | None, hint: str) -> str:
     )
 
 
-def _read_all(fd: int, limit: int | None, too_big) -> bytes:
+def _read_all(fd: int, limit: int | None, too_big: Callable[[int], Exception]) -> bytes:
     """Everything from ``fd``; ``too_big(size)`` is raised when a file grows past ``limit``."""
     import os
 
@@ -294,7 +297,7 @@ def _inside(path: Path, root: Path) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
-def _same_file_inside(path: Path, root: Path, info) -> bool:
+def _same_file_inside(path: Path, root: Path, info: os.stat_result) -> bool:
     """Whether the file opened (``info``, its fstat) is the one ``path`` leads to inside ``root``
     now: a link changed between the check and the opening is caught here."""
     import os
@@ -441,7 +444,7 @@ def _fits(number: int, negative: bool) -> bool:
     return TOML_INT_MIN <= (-number if negative else number) <= TOML_INT_MAX
 
 
-def _code(text: str):
+def _code(text: str) -> Iterator[tuple[int, str]]:
     """(offset, piece) for each piece of ``text`` outside quoted strings and comments, line by
     line: a heuristic for locating a value in an error message (strings are not followed across
     lines), in one pass however long a line is."""
@@ -498,7 +501,7 @@ def _at(text: str, position: int | None, key: str, problem: str) -> str:
     return problem
 
 
-def _make(error_type: type, shown: str, problem: str) -> Exception:
+def _make(error_type: type[Exception], shown: str, problem: str) -> Exception:
     if error_type is ChecklistError:
         return ChecklistError(shown, [problem])
     return error_type(f"{shown}: {problem}")
@@ -1132,7 +1135,7 @@ def _parse_options(raw: Any, label: str, problems: _Problems) -> tuple[Option, .
 
 
 def _parse_values(
-    raw: Mapping[str, Any], key: str, allowed: tuple | None, kind: Kind, label: str, problems: _Problems
+    raw: Mapping[str, Any], key: str, allowed: tuple[Any, ...] | None, kind: Kind, label: str, problems: _Problems
 ) -> list[AnswerValue]:
     if key not in raw:
         return []
@@ -1216,7 +1219,7 @@ def _parse_condition(
     return Condition(target_id, tuple(equals))
 
 
-def _is_one_of(value: Any, known: frozenset) -> bool:
+def _is_one_of(value: Any, known: frozenset[Any]) -> bool:
     """Whether ``value`` is one of the answers ``known`` (never true for true and false, which
     compare equal to 1 and 0; a list or table a file put there is simply not one)."""
     return type(value) in (str, int) and value in known
@@ -1229,7 +1232,7 @@ def _listing(values: Any, limit: int = 20) -> str:
     return shown + (", …" if len(values) > limit else "")
 
 
-class _Problems(list):
+class _Problems(list[str]):
     """The problems found in a checklist, each with the line it is on where that can be found.
 
     ``item`` is the position of the item being checked (None at the top level); :meth:`add`

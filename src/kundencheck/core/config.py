@@ -7,7 +7,7 @@ key and the allowed values, not a silently ignored setting.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -271,7 +271,7 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
     return config
 
 
-def _tone_from_dict(tone: Any, fail) -> ToneConfig:
+def _tone_from_dict(tone: Any, fail: Callable[..., ConfigError]) -> ToneConfig:
     """The [tone] table: ``enabled`` (true or false), ``words`` and ``ignore`` (lists of words
     or phrases, as in core/tone.py)."""
     if not isinstance(tone, dict):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kundencheck.core.answers import Run
 
@@ -157,7 +157,7 @@ def resolve(runs: Iterable[Run]) -> Resolved:
 def changed_items(before: Run, after: Run) -> frozenset[str]:
     """The items whose answer, note or action differ between two runs."""
 
-    def answers(run: Run) -> dict[str, tuple]:
+    def answers(run: Run) -> dict[str, tuple[Any, ...]]:
         return {a.item: (a.value, a.note.strip(), a.action) for a in run.answers if a.value not in (None, "")}
 
     old, new = answers(before), answers(after)

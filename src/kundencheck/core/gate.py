@@ -42,6 +42,7 @@ from typing import Any, NamedTuple
 
 from kundencheck.core.answers import raised
 from kundencheck.core.bands import item_of
+from kundencheck.core.checklist import AnswerValue
 from kundencheck.core.config import (
     CHECK_LEVELS,
     CHECK_RULES,
@@ -51,6 +52,7 @@ from kundencheck.core.config import (
 from kundencheck.core.history import (
     ActionState,
     ActionThread,
+    Entry,
     HistorySummary,
     ItemPicture,
     SprintPicture,
@@ -334,7 +336,9 @@ def _file_of(summary: HistorySummary, run_id: str | None) -> str | None:
     return None
 
 
-def _answers(picture: SprintPicture, item: ItemPicture, summary: HistorySummary, entries=None) -> list[dict[str, Any]]:
+def _answers(
+    picture: SprintPicture, item: ItemPicture, summary: HistorySummary, entries: list[Entry] | None = None
+) -> list[dict[str, Any]]:
     checklist = summary.checklists.get(picture.checklist)
     return [
         {
@@ -351,7 +355,7 @@ def _answers(picture: SprintPicture, item: ItemPicture, summary: HistorySummary,
     ]
 
 
-def _who(entries, item: ItemPicture, summary: HistorySummary, picture: SprintPicture) -> str:
+def _who(entries: list[Entry], item: ItemPicture, summary: HistorySummary, picture: SprintPicture) -> str:
     checklist = summary.checklists.get(picture.checklist)
     return ", ".join(
         f"{one_line(author_name(e.author), 40)} {answer_text(e.value, item.kind, checklist, item.item, e.band)}" for e in entries
@@ -485,7 +489,9 @@ def _disagreements(summary: HistorySummary, phase: str, level: str) -> list[Find
     return found
 
 
-def _display(value, item: ItemPicture, summary: HistorySummary, picture: SprintPicture, band: str | None) -> str:
+def _display(
+    value: AnswerValue | None, item: ItemPicture, summary: HistorySummary, picture: SprintPicture, band: str | None
+) -> str:
     checklist = summary.checklists.get(picture.checklist)
     return answer_text(value, item.kind, checklist, item.item, band)
 
@@ -650,7 +656,7 @@ def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) ->
     ]
 
 
-def _json(value):
+def _json(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return clean_text(value) if isinstance(value, str) else value

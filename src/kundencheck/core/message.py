@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kundencheck.core.answers import Answer, Run, display_value
 from kundencheck.core.bands import answer_band
-from kundencheck.core.checklist import Checklist, Item, Kind
+from kundencheck.core.checklist import AnswerValue, Checklist, Item, Kind
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.people import person_key
 from kundencheck.core.scoring import tally
@@ -78,7 +78,7 @@ def _signal_text(checklist: Checklist, change: Change, *, title: bool = True) ->
     return " ".join(p for p in parts if p)
 
 
-def _short_value(item: Item | None, value) -> str:
+def _short_value(item: Item | None, value: AnswerValue | None) -> str:
     if item is not None and item.kind is Kind.SCALE:
         return f"{value}/5"
     if item is None:

@@ -19,7 +19,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from kundencheck.core.bands import BAND_SYMBOLS, BAND_WORDS
 from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Checklist, Kind
@@ -40,6 +40,9 @@ from kundencheck.core.i18n import N_, _, current_language, translate
 from kundencheck.core.people import author_name
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.core.tone import ToneFinding
+
+if TYPE_CHECKING:
+    from kundencheck.core.answers import Run
 
 SCHEMA = 1
 NO_ANSWER = "·"
@@ -116,7 +119,7 @@ def _kind(kind: Kind | str | None) -> Kind | None:
         return None
 
 
-def future_run_note(run) -> str:
+def future_run_note(run: Run) -> str:
     """Why a run from the future is left out (docs/history.md, "Time"), for every view."""
     return _(
         "Left out: run {run} by {who} is dated {day}, more than a day after today: a clock ran ahead. It does "

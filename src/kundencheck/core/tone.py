@@ -22,9 +22,12 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kundencheck.core.config import ToneConfig
+
+if TYPE_CHECKING:
+    from kundencheck.core.answers import Run
 
 #: Contemptuous or fatalistic words about a client, in English. Inflected forms are listed or
 #: caught by a trailing ``*``; entries are kept specific, so a neutral note rarely matches.
@@ -263,7 +266,7 @@ class ToneFinding(NamedTuple):
     words: tuple[str, ...]
 
 
-def run_tone(run, words: Sequence[str]) -> list[ToneFinding]:
+def run_tone(run: Run, words: Sequence[str]) -> list[ToneFinding]:
     """Every text of ``run`` (a core.answers.Run) in which ``words`` are found, in the order
     of the answers file; of a longer text its first TEXT_LIMIT characters."""
     if not words:
