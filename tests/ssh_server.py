@@ -44,6 +44,7 @@ class SshServer:
             f"SetEnv PATH={os.environ.get('PATH', '/usr/bin:/bin')}\n"
         )
         self.log = folder / "sshd.log"
+        assert SSHD is not None  # the fixture skips without one
         self.process = subprocess.Popen(
             [SSHD, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL, stderr=self.log.open("w")
         )

@@ -296,6 +296,7 @@ def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[Pr
             client=config.client,
             set_up=project.set_up,
         )
-        cache.write_document("health", key, health.document)
+        if health.document is not None:  # (judge always makes one)
+            cache.write_document("health", key, health.document)
         healths.append(health)
     return healths

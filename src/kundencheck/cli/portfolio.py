@@ -12,8 +12,12 @@ import datetime as dt
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 from kundencheck.cli.common import _console, directory_of, group, guarded, today_option
 from kundencheck.core.errors import KundencheckError, UsageError
@@ -259,8 +263,8 @@ class _FetchProgress:
         self.total = total
         self.running: list[str] = []
         self.lock = threading.Lock()
-        self.progress = None
-        self.task = None
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
 
     def __enter__(self):
         if self.console.is_terminal:
@@ -300,7 +304,7 @@ class _FetchProgress:
         with self.lock:
             if report.entry.name in self.running:
                 self.running.remove(report.entry.name)
-            if self.progress is not None:
+            if self.progress is not None and self.task is not None:  # (made together)
                 self.progress.advance(self.task)
                 self._describe()
                 return
@@ -320,7 +324,7 @@ class _FetchProgress:
         self.console.print(line)
 
     def _describe(self) -> None:
-        if self.progress is not None:
+        if self.progress is not None and self.task is not None:
             shown = ", ".join(self.running[:4]) + (" …" if len(self.running) > 4 else "")
             self.progress.update(self.task, description=shown)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from kundencheck.core.checklist import describe_value, parse_toml_bytes
@@ -171,7 +172,7 @@ def portfolio_from_dict(data: dict[str, Any], shown: str = PORTFOLIO_FILE, text:
     )
 
 
-def _table(data: dict[str, Any], name: str, allowed: set[str], fail) -> dict[str, Any]:
+def _table(data: dict[str, Any], name: str, allowed: set[str], fail: Callable[..., PortfolioError]) -> dict[str, Any]:
     table = data.get(name, {})
     if not isinstance(table, dict):
         raise fail(name, _("must be a table ([{name}]).").format(name=name))

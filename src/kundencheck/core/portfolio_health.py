@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from kundencheck.core.gate import evaluate, verdicts
 from kundencheck.core.history import (
+    DueCheck,
     HistorySummary,
     Trend,
     changes,
@@ -139,7 +140,7 @@ def health_document(
     }
 
 
-def _no_check(summary: HistorySummary):
+def _no_check(summary: HistorySummary) -> DueCheck:
     from kundencheck.core.history import due_check
 
     return due_check([], summary.current_phase, summary.today, summary.cadence_days)
@@ -336,7 +337,7 @@ class ProjectHealth:
 
     def findings(self) -> list[FindingView]:
         """Every finding of the project's gate (``shown``: those the text and GitHub outputs list)."""
-        if self.check is None:
+        if self.check is None or self.document is None:  # (no document, no check)
             return []
         return [
             FindingView(f["rule"], f["level"], f["title"], f["message"], f["phase"], shown)
@@ -461,7 +462,7 @@ def worst_first(healths: Iterable[ProjectHealth]) -> list[ProjectHealth]:
     warnings, overdue actions and a due check, the fewest last; then stale before fresh, then
     by name."""
 
-    def key(health: ProjectHealth):
+    def key(health: ProjectHealth) -> tuple[int, int, int, int, int, int, str]:
         due = health.due()
         return (
             0 if health.state in (BROKEN, NOT_FETCHED) else 1,

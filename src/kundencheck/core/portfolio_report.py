@@ -194,12 +194,12 @@ def github_annotations(result: PortfolioResult) -> str:
             command = "error" if finding.level == "error" else "warning"
             title = escape_property(f"kundencheck: {health.name}: {finding.title}")
             lines.append(f"::{command} title={title}::{escape_data(finding.message)}")
-        for finding in health.findings():
-            if not finding.shown:
+        for view in health.findings():
+            if not view.shown:
                 continue
-            command = "error" if finding.level == "error" else "warning"
-            title = escape_property(f"kundencheck: {health.name}: {finding.title}")
-            lines.append(f"::{command} title={title}::{escape_data(f'{health.name}: {finding.message}')}")
+            command = "error" if view.level == "error" else "warning"
+            title = escape_property(f"kundencheck: {health.name}: {view.title}")
+            lines.append(f"::{command} title={title}::{escape_data(f'{health.name}: {view.message}')}")
         for note in health.more_notes() + health.notes:
             lines.append(f"::notice title={escape_property('kundencheck: ' + health.name)}::{escape_data(note)}")
     lines.append(summary_line(result))

@@ -441,7 +441,11 @@ class ProjectCache:
         for name in (branch, remembered):
             if name:
                 wanted[f"refs/heads/{name}"] = f"{INCOMING}heads/{name}"
-        if last is not None and (tips := self._remote_tips(wanted, deadline, cancel)) == last.tips and len(tips) == len(wanted):
+        if (
+            last is not None
+            and (remote := self._remote_tips(wanted, deadline, cancel)) == last.tips
+            and len(remote) == len(wanted)
+        ):
             # The remote has every ref asked for, at the tips the last complete fetch brought:
             # nothing new, and nothing to fetch (one ls-remote instead of a fetch).
             return Fetched(
@@ -463,6 +467,8 @@ class ProjectCache:
                 changed=False, new_files=0, answers_branch=before.answers_branch, configured_branch=before.configured_branch
             )
         head = tips[f"{INCOMING}HEAD"]
+        if head is None:  # a fetch that went through brought the remote's HEAD: never believed otherwise
+            raise FetchError(FetchProblem.FAILED)
         named = tips.get(f"{INCOMING}heads/{branch}") if branch else None
         # The config: from the named branch when it holds one (answers on a main branch), else
         # from the default branch (a branch of answers only holds answers).
@@ -522,7 +528,7 @@ class ProjectCache:
             config_commit=config_commit,
             answers_commit=answers_commit,
             config=contents[config[1]] if config and config[0] != "120000" else None,
-            config_link=bool(config) and config[0] == "120000",
+            config_link=config is not None and config[0] == "120000",
             checklists={path: (None if mode == "120000" else contents[oid]) for path, (mode, oid) in checklists.items()},
             checklists_from=source,
             answers={path: oid for path, (_mode, oid) in answers_files.items() if path.startswith(ANSWERS_DIR)},

@@ -326,7 +326,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
     def action_history(self) -> None:
         health = self.current
         project = self._project_of(health)
-        if project is not None:
+        if health is not None and project is not None:  # (no project without a health)
             from kundencheck.tui.screens.history import HistoryScreen
 
             self.app.push_screen(HistoryScreen(project, health.current_phase or project.current_phase(), today=self._today))
