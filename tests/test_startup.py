@@ -85,6 +85,10 @@ COMMANDS: dict[tuple[str, ...], list[list[str]]] = {
     ("portfolio", "status"): [["portfolio", "status"]],
     ("portfolio", "report"): [["portfolio", "report", "--format", "html"]],
     ("portfolio", "check"): [["portfolio", "check"]],
+    ("mirror", "invite"): [["mirror", "invite"]],  # no agency name in the config: refused, and said so
+    ("mirror", "import"): [["mirror", "import", "{answers_file}"]],  # no block in it: refused
+    ("mirror", "status"): [["mirror", "status"]],
+    ("mirror", "page"): [["mirror", "page", "build-nosuch12"]],  # said: there is none
 }
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kundencheck import startup
 from kundencheck.core import answers as answers_mod
@@ -34,7 +34,8 @@ from kundencheck.store.git_store import CommitResult, GitStore, Identity
 
 if TYPE_CHECKING:  # the history model is imported where history is read (a worker, in the TUI)
     from kundencheck.core.corrections import AmendRefusal, Resolved
-    from kundencheck.core.history import ActionThread, HistorySummary, SprintPicture
+    from kundencheck.core.history import ActionThread, Gap, HistorySummary, SprintPicture
+    from kundencheck.core.mirror import BlockRefusal, ClientReply, Invitation, MirrorError
     from kundencheck.store.portfolio_cache import Snapshot
 
 
@@ -102,6 +103,26 @@ def refusal_message(refusal: AmendRefusal, recent: list[Run]) -> str:
     return _("The {phase} phase has no runs yet: there is nothing to correct. Answer it with `kundencheck run {phase}`.").format(
         phase=refusal.phase
     )
+
+
+class MirrorRefused(KundencheckError):
+    """``kundencheck mirror import`` did not take the text's block: ``refusal`` says why
+    (core/mirror.py, :class:`BlockRefusal`), ``source`` names where the text came from. Nothing
+    was committed. The CLI says it in words."""
+
+    def __init__(self, refusal: BlockRefusal, source: str) -> None:
+        self.refusal = refusal
+        self.source = source
+        super().__init__(f"{source}: {refusal.reason} {refusal.invitation}".strip())
+
+
+class MirrorFiles(NamedTuple):
+    """The repository's mirror invitations and client replies, by invitation id, and the files
+    of either kind that could not be read."""
+
+    invitations: dict[str, Invitation]
+    replies: dict[str, ClientReply]
+    problems: list[MirrorError]
 
 
 @dataclass
@@ -197,8 +218,10 @@ class Project:
         with startup.collector_paused():
             listed = self.answers_listed if rev is None else None
             runs, errors = load_runs(self.store, rev=rev or self.answers_ref, on_fetch=on_fetch, listed=listed)
+            # A portfolio's copy of a project holds the answers only: the client's view is read in the project itself.
+            mirror = self.mirror_files(rev=rev) if self.answers_listed is None else MirrorFiles({}, {}, [])
             checklists = {}
-            for checklist_id in dict.fromkeys(r.checklist for r in runs):
+            for checklist_id in dict.fromkeys([*(r.checklist for r in runs), *(r.checklist for r in mirror.replies.values())]):
                 try:
                     checklists[checklist_id] = self.catalog.find(checklist_id, self.language)
                 except KundencheckError:
@@ -210,8 +233,109 @@ class Project:
                 current_phase=self.current_phase(),
                 checklists=checklists,
                 tone_words=self.tone_words(),
+                client_replies=mirror.replies.values(),
             )
-        return summary, [str(e) for e in errors]
+        return summary, [str(e) for e in errors] + [str(e) for e in mirror.problems]
+
+    # ----------------------------------------------------------------------------- the client's view
+
+    def mirror_files(self, *, rev: str | None = None) -> MirrorFiles:
+        """The mirror invitations and the client's replies committed in ``rev`` (default: the
+        team's answers branch, else HEAD), read from git (a teammate's, pulled, counts as much as
+        one's own); the files that cannot be read are returned as problems, not raised."""
+        from kundencheck.core.mirror import CLIENT_DIR, MIRROR_DIR, MirrorError, read_invitation, read_reply
+
+        rev = rev or self.config.branch or "HEAD"
+        found = MirrorFiles({}, {}, [])
+        for folder, reader, into in ((MIRROR_DIR, read_invitation, found.invitations), (CLIENT_DIR, read_reply, found.replies)):
+            for path, (_blob, raw) in sorted(self.store.read_files(folder, rev=rev).items()):
+                if not path.endswith(".toml"):
+                    continue
+                try:
+                    record = reader(raw, path)
+                except MirrorError as exc:
+                    found.problems.append(exc)
+                    continue
+                into[record.id if folder == MIRROR_DIR else record.invitation] = record
+        return found
+
+    def default_sprint(self, phase: str, today: dt.date) -> str:
+        """The sprint an invitation of ``phase`` asks about: the sprint of the phase's latest run
+        (the team's current sprint), else the week of ``today``."""
+        from kundencheck.core.answers import sprint_label
+        from kundencheck.core.corrections import resolve
+        from kundencheck.core.history import is_future, run_order
+        from kundencheck.store.history_cache import load_runs
+
+        runs, _errors = load_runs(self.store, rev=self.config.branch or "HEAD")
+        own = [r for r in resolve(runs).runs if r.phase == phase and not is_future(r, today)]
+        return max(own, key=run_order).sprint if own else sprint_label(today)
+
+    def commit_invitation(self, invitation: Invitation, checklist: Checklist) -> CommitResult:
+        """Commit the invitation's file (core/mirror.py) onto the team's answers branch, else
+        HEAD, by the answers' commit protocol (its refusals, lock and journal)."""
+        from kundencheck.core.mirror import client_questions, invitation_message, invitation_toml, read_invitation
+
+        asked = len([q for q in client_questions(checklist) if q.item in invitation.items])
+        return self.store.commit_file(
+            invitation.path,
+            invitation_toml(invitation, checklist).encode("utf-8"),
+            invitation_message(invitation, asked),
+            run_commit_msg_hook=self.config.commit_msg_hook,
+            ref=f"refs/heads/{self.config.branch}" if self.config.branch else None,
+            check=lambda data: read_invitation(data, invitation.path),
+        )
+
+    def import_reply(
+        self, text: str, source: str, *, now: dt.datetime, identity: Identity | None = None
+    ) -> tuple[ClientReply, CommitResult]:
+        """Find the client's block in ``text`` (a pasted mail, a file), verify it against its
+        invitation and commit the client's answers with ``Kundencheck-Source: client``. Raises
+        :class:`MirrorRefused` (no block, a changed one, an unknown invitation, one imported
+        before), MirrorError (the invitation's file cannot be read) or StoreError; then nothing
+        was committed."""
+        from kundencheck.core.mirror import (
+            MIRROR_DIR,
+            Block,
+            ClientReply,
+            find_block,
+            open_block,
+            read_reply,
+            reply_message,
+            reply_toml,
+        )
+
+        block = find_block(text)
+        if not isinstance(block, Block):
+            raise MirrorRefused(block, source)
+        identity = identity or self.store.identity()
+        files = self.mirror_files()
+        invitations = dict(files.invitations)
+        path = f"{MIRROR_DIR}/{block.invitation}.toml"
+        for problem in files.problems:
+            if problem.source == path:
+                raise problem  # the invitation asked for: its file is broken (a hand edit, a bad merge)
+        replied = dict(files.replies)
+        for problem in files.problems:  # a broken reply file still means: answered already
+            name = (problem.source or "").rsplit("/", 1)[-1].removesuffix(".toml")
+            if (problem.source or "").startswith(".kundencheck/client/") and name == block.invitation:
+                raise problem
+        opened = open_block(block, invitations, replied, now=now, imported_by=str(identity))
+        if not isinstance(opened, ClientReply):
+            raise MirrorRefused(opened, source)
+        try:
+            checklist = self.catalog.find(opened.checklist, opened.language)
+        except KundencheckError:
+            checklist = None  # a checklist since removed: the answers are kept all the same
+        result = self.store.commit_file(
+            opened.path,
+            reply_toml(opened, checklist).encode("utf-8"),
+            reply_message(opened, checklist),
+            run_commit_msg_hook=self.config.commit_msg_hook,
+            ref=f"refs/heads/{self.config.branch}" if self.config.branch else None,
+            check=lambda data: read_reply(data, opened.path),
+        )
+        return opened, result
 
     def tone_words(self) -> tuple[str, ...]:
         """The words notes are checked for (core/tone.py): the shipped lists and the config's
@@ -415,6 +539,9 @@ class RunSession:
         #: The previous sprint's picture of this checklist, which the commit subject compares the
         #: key signals with (:meth:`load_before`).
         self.before: SprintPicture | None = None
+        #: The phase's perception gaps without an action yet, by item (:meth:`load_gaps`): the
+        #: run screen offers an action on these items whatever the answer.
+        self.gaps: dict[str, Gap] = {}
         self._history_read = False
         self._earlier: Resolved | None = None
         self._lock: DraftLock | None = None
@@ -588,6 +715,26 @@ class RunSession:
         self._history_read = True
         return self.before
 
+    def load_gaps(self) -> dict[str, Gap]:
+        """The perception gaps of this run's phase that no action answers yet (the team answered
+        green, the client red or amber: docs/mirror.md), by item, the latest sprint's where an
+        item has several; what the run screen offers an action for. Reads the history like
+        :meth:`load_before` (after it, from the same read) and the client's answers."""
+        project = self.project
+        if project is None:
+            return self.gaps
+        from kundencheck.core.history import attach_client, is_future, perception_gaps, sprint_pictures, track_actions
+
+        earlier = self._earlier_runs(project)
+        today = dt.date.today()
+        own = [r for r in earlier.runs if r.checklist == self.checklist.id and not is_future(r, today)]
+        pictures = sprint_pictures(own, {self.checklist.id: self.checklist})
+        replies = [r for r in project.mirror_files(invitations=False).replies.values() if r.checklist == self.checklist.id]
+        attach_client(pictures, replies, {self.checklist.id: self.checklist})
+        actions, _strays = track_actions(earlier.runs, earlier.aliases)
+        self.gaps = {gap.item: gap for gap in perception_gaps(pictures, actions, self.run.phase) if gap.is_open}
+        return self.gaps
+
     def _earlier_runs(self, project: Project, *, fresh: bool = False) -> Resolved:
         """The history without this run, corrections resolved (core/corrections.py); read again
         with ``fresh``, else the last read (the open actions' read serves the sprint before)."""
@@ -613,6 +760,7 @@ class RunSession:
 
         self.open_actions = summary.actions_to_review(self.run.phase)
         self.before = sprint_before(summary.pictures, self.checklist.id, self.run.sprint)
+        self.gaps = {gap.item: gap for gap in summary.open_gaps(self.run.phase) if gap.checklist == self.checklist.id}
         self._history_read = True
 
     def review(self, run_id: str, item_id: str) -> ActionReview | None:

@@ -113,6 +113,7 @@ DEFERRED: tuple[Deferred, ...] = (
             "kundencheck.cli.gate",
             "kundencheck.cli.checklist",
             "kundencheck.cli.portfolio",
+            "kundencheck.cli.mirror",
         ),
         "when one of their commands runs or the help lists them (cli.common.MainGroup.lazy_commands)",
         "`kundencheck run`, the command of every sprint start, loads only the `run` group's module",
@@ -136,6 +137,8 @@ DEFERRED: tuple[Deferred, ...] = (
             "kundencheck.core.report",
             "kundencheck.core.gate",
             "kundencheck.store.history_cache",
+            "kundencheck.core.mirror",
+            "kundencheck.core.mirror_page",
         ),
         "when the history is read (status, log, report, check, and the home and history screens' "
         "worker), and by a run when it looks up open actions and last time's answers after its first frame",

@@ -194,7 +194,7 @@ def test_a_broken_config_is_a_usage_error(history_repo):
     message = " ".join(invoke(repo, "--format", "json", *TODAY).output.split())
     assert (
         "key 'check.overdue': unknown rule. Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, "
-        "red_streak, red_without_action."
+        "perception_gap, red_streak, red_without_action."
     ) in message
 
 
@@ -214,6 +214,7 @@ def test_json_format(history_repo):
         "red_without_action": "error",
         "overdue_action": "error",
         "disagreement": "warning",
+        "perception_gap": "error",
     }
     assert data["errors"] == 7 and data["warnings"] == 2 and data["notes"] == []
     streak = next(f for f in data["findings"] if f["rule"] == "red_streak")

@@ -157,12 +157,13 @@ def test_init_rejects_bad_flag_values_before_writing(repo):
 
 def test_init_asks_in_a_terminal_when_no_flags_are_given(repo, monkeypatch):
     monkeypatch.setattr(cli_setup, "_stdin_is_tty", lambda: True)
-    result = invoke("init", cwd=repo, input="en\nShop\nKunde AG\nacceptance\nno\n")
+    result = invoke("init", cwd=repo, input="en\nShop\nKunde AG\nPixelwerk\nacceptance\nno\n")
     assert result.exit_code == 0, result.output
     config = load_config(repo)
-    assert (config.project, config.client, config.language, config.phase, config.push) == (
+    assert (config.project, config.client, config.agency, config.language, config.phase, config.push) == (
         "Shop",
         "Kunde AG",
+        "Pixelwerk",
         "en",
         "acceptance",
         False,
@@ -173,19 +174,20 @@ def test_init_asks_the_language_first_and_every_question_after_it_in_that_langua
     """The terminal's LANG is English; once German is chosen, the questions, the config's
     comments, the commit and what is said are German."""
     monkeypatch.setattr(cli_setup, "_stdin_is_tty", lambda: True)
-    result = invoke("init", cwd=repo, input="de\nShop\nKunde AG\nacceptance\nnein\n")
+    result = invoke("init", cwd=repo, input="de\nShop\nKunde AG\nPixelwerk\nacceptance\nnein\n")
     assert result.exit_code == 0, result.output
     first, rest = result.output.split("\n", 1)
     assert first.startswith("Language of kundencheck and the checklists (de: Deutsch, en: English) (de, en) [en]: ")
     for german in (
         "Projektname [project]: ",
         "Kunde: ",
+        "Name der Agentur (der Kunde liest ihn auf Spiegel-Einladungen): ",
         ("Aktuelle Phase (kickoff, design, build, acceptance, handover) [build]: "),
         "Vorschlagen, die Antworten nach jedem Commit zu pushen, und diesen Commit jetzt pushen? (ja, nein) [nein]: ",
         "committet",
     ):
         assert german in rest, (german, rest)
-    for english in ("Project name", "Client", "Current phase", "Suggest pushing", "Committed"):
+    for english in ("Project name", "Client", "Agency", "Current phase", "Suggest pushing", "Committed"):
         assert english not in rest, (english, rest)
     config = load_config(repo)
     assert (config.project, config.client, config.language, config.phase, config.push) == (
@@ -201,7 +203,7 @@ def test_init_asks_the_language_first_and_every_question_after_it_in_that_langua
 
 def test_a_wrong_answer_is_asked_again_in_the_chosen_language(repo, monkeypatch):
     monkeypatch.setattr(cli_setup, "_stdin_is_tty", lambda: True)
-    result = invoke("init", cwd=repo, input="de\nShop\n\nbau\nbuild\nvielleicht\nja\n")
+    result = invoke("init", cwd=repo, input="de\nShop\n\n\nbau\nbuild\nvielleicht\nja\n")
     assert result.exit_code == 0, result.output
     assert "Fehler: 'bau' ist keine der Möglichkeiten: 'kickoff', 'design', 'build', 'acceptance', 'handover'." in result.output
     assert "Fehler: 'vielleicht' ist keine der Möglichkeiten: 'ja', 'nein'." in result.output
@@ -373,7 +375,7 @@ def test_phase_must_be_known(project_repo):
             "'storage.brnach'",
             "Allowed keys: branch, commit_msg_hook, push",
         ),
-        ('projekt = "x"\n', 1, "'projekt'", "Allowed keys: cadence_days, check, checklists, client"),
+        ('projekt = "x"\n', 1, "'projekt'", "Allowed keys: agency, cadence_days, check, checklists, client"),
         ('[checklists]\nbuild = "build"\nacceptance = "../uat"\n', 3, "'checklists'", "safe ids"),
     ],
 )

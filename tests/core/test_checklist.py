@@ -858,3 +858,53 @@ def test_bad_scale_bands_in_whole(tmp_path):
         TOP + item("mood", "scale", SCALE_LABELS + "bands = { red = 1, amber = [2, 3], green = [4, 5] }\n"), encoding="utf-8"
     )
     assert load_checklist(path).item("mood").scale_bands == ("red", "amber", "amber", "green", "green")
+# ------------------------------------------------------------------------- the client's wording
+
+
+def test_a_client_wording_is_read(tmp_path):
+    extra = 'client.question = "Did we talk with you?"\nclient.why = "We want to hear it from you."\n'
+    scale = SCALE_LABELS + 'client = { question = "How do you like it?", why = "Tell us.", high = "Very much" }\n'
+    checklist = load_checklist(write(tmp_path, TOP + item("a", extra=extra) + item("b", "scale", scale) + item("c")))
+    first, second, third = checklist.items
+    assert (first.client.question, first.client.why) == ("Did we talk with you?", "We want to hear it from you.")
+    assert (second.client.low, second.client.high) == ("", "Very much")
+    assert third.client is None  # the team's own item: not asked
+
+
+@pytest.mark.parametrize("kind", ["text", "date", "choice"])
+def test_only_traffic_lights_and_scales_are_asked_of_the_client(tmp_path, kind):
+    extra = 'client.question = "Q?"\nclient.why = "W."\n' + (CHOICE_OPTIONS if kind == "choice" else "")
+    error, path = error_for(tmp_path, TOP + item("a", kind, extra))
+    assert_problem(error, path, "line 13", "item 'a'", "key 'client'", "only traffic-light and scale items", kind)
+
+
+def test_a_client_wording_needs_question_and_why_and_known_keys(tmp_path):
+    error, path = error_for(tmp_path, TOP + item("a", extra='client = { question = "Q?", low = "x" }\n'))
+    assert_problem(error, path, "line 13", "item 'a', key 'client', key 'why'", "required")
+    assert_problem(error, path, "item 'a', key 'client', key 'low'", "unknown key")
+    error, path = error_for(tmp_path, TOP + item("a", extra='client = "Did we talk?"\n'))
+    assert_problem(error, path, "item 'a', key 'client'", "must be a table")
+
+
+def test_the_shipped_checklists_ask_the_client_what_a_client_can_answer():
+    """Client wordings for expectations, contact, decisions, deviations, alternatives and the
+    collaboration; none for the team's inner items (mood, self-criticism)."""
+    root = Path(__file__).resolve().parents[2] / "checklists"
+    asked = {}
+    for path in sorted(root.glob("*.toml")):
+        checklist = load_checklist(path)
+        asked[path.name] = {i.id for i in checklist.items if i.client is not None}
+        for found in checklist.items:
+            if found.client is not None:
+                assert found.client.question.endswith("?") and found.client.why, (path.name, found.id)
+    assert {
+        "client-contacted",
+        "expectations-still-match",
+        "open-decisions-shared",
+        "deviations-announced",
+        "alternatives-offered",
+        "respectful-talk",
+    } <= asked["build.en.toml"]
+    for name, items in asked.items():
+        assert not items & {"team-mood", "self-critical-advice", "advice-improve", "lessons-learned-held"}, name
+        assert items == asked[name.replace(".de.", ".en.")], name

@@ -92,7 +92,7 @@ def test_config_error_is_a_usage_error():
 CONFIG_ERRORS = [
     (
         'projekt = "x"\n',
-        ["'projekt'", "unknown key", "Allowed keys: cadence_days, check, checklists, client, language, phase, project, storage"],
+        ["'projekt'", "unknown key", "Allowed keys: agency, cadence_days, check, checklists, client, language, phase, project, storage"],
     ),
     ('[storage]\nbranches = "x"\n', ["'storage.branches'", "unknown key", "Allowed keys: branch, commit_msg_hook, push"]),
     ('language = "fr"\n', ["'language'", "'fr'", 'Allowed: "de", "en"']),
@@ -128,7 +128,7 @@ CONFIG_ERRORS = [
             "line 2",
             "'check.overdue'",
             "unknown rule",
-            ("Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, red_streak, red_without_action"),
+            ("Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, perception_gap, red_streak, red_without_action"),
         ],
     ),
     ('[check]\ndue = { level = "error" }\n', ["line 2", "'check.due'", "takes no parameters", 'due = "error"']),
@@ -183,7 +183,16 @@ def test_config_from_dict_names_its_source():
 
 
 def test_check_rules_default_to_error_and_can_be_changed(tmp_path):
-    every = ("due", "key_signal_low", "red_streak", "decline", "red_without_action", "overdue_action", "disagreement")
+    every = (
+        "due",
+        "key_signal_low",
+        "red_streak",
+        "decline",
+        "red_without_action",
+        "overdue_action",
+        "disagreement",
+        "perception_gap",
+    )
     assert load_config(tmp_path).check == dict.fromkeys(every, "error")
     write_config(tmp_path, '[check]\ndisagreement = "warning"\nred_without_action = "off"\n')
     assert load_config(tmp_path).check == {

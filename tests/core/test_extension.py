@@ -180,3 +180,11 @@ def test_language_differences_name_missing_items_kinds_and_options(tmp_path):
     advice["kind"] = "date"
     [difference] = language_differences(checklist_from_dict(data), shipped("build", "en"))
     assert (difference.what, difference.item, difference.detail) == ("kind", "advice-improve", ("date", "text"))
+
+
+def test_a_client_wording_in_one_language_only_is_a_difference():
+    data = tomllib.loads((shipped_dir() / "build.de.toml").read_text())
+    contacted = next(item for item in data["items"] if item["id"] == "client-contacted")
+    del contacted["client"]
+    [difference] = language_differences(checklist_from_dict(data), shipped("build", "en"))
+    assert (difference.what, difference.item, difference.language) == ("client", "client-contacted", "en")

@@ -214,6 +214,7 @@ def test_rule_levels():
         "red_without_action": "off",
         "overdue_action": "error",
         "disagreement": "off",
+        "perception_gap": "off",
     }
 
 

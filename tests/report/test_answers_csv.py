@@ -131,7 +131,7 @@ def test_only_the_asked_items_rows_and_a_run_from_the_future_is_marked():
     summary = summary_of([*story_runs(), ahead])
     assert ahead in summary.future_runs
     rows = answer_rows(summary, [ahead, *reversed(summary.runs)], item="client-contacted")
-    assert [(r[0], r[8], r[-1]) for r in rows] == [
+    assert [(r[0], r[8], r[ANSWER_COLUMNS.index("future")]) for r in rows] == [
         (ahead.id, "green", "true"),
         (story_runs()[2].id, "red", "false"),
         (story_runs()[1].id, "amber", "false"),

@@ -3,7 +3,7 @@
 One module per command group: ``run`` (run, home, demo), ``answer``, ``history`` (status, log,
 report), ``actions``, ``setup`` (init, phase, config, completion, validate), ``checklist``
 (add-item: a team's own questions), ``drafts``, ``gate`` (check), ``portfolio`` (every client
-project at once),
+project at once), ``mirror`` (the client's view),
 with what they share in ``common`` (the console, ``guarded``, the language of the output and
 commands whose help follows it) and ``team`` (the options for answering as a team).
 
@@ -91,5 +91,6 @@ main.lazy_commands.update(
         "check": "kundencheck.cli.gate:check",
         "push": "kundencheck.cli.team:push_command",
         "portfolio": "kundencheck.cli.portfolio:portfolio",
+        "mirror": "kundencheck.cli.mirror:mirror",
     }
 )

@@ -211,7 +211,7 @@ def _print_status(summary, project) -> None:
     table = Table(show_lines=True)
     table.add_column("")
     rows: dict[str, list[Text]] = {
-        label: [] for label in ("last", "answers", "trend", "actions", "disagreements", "tone", "check")
+        label: [] for label in ("last", "answers", "trend", "actions", "disagreements", "tone", "client", "check")
     }
     for phase in summary.phases:
         marker = "\n" + _("(current)") if phase.phase == summary.current_phase else ""
@@ -252,6 +252,7 @@ def _print_status(summary, project) -> None:
             disagreements = Text(_("none"), style="dim")
         rows["disagreements"].append(disagreements)
         rows["tone"].append(_tone_cell(summary.tone(phase.current) if phase.current else []))
+        rows["client"].append(_client_cell(phase, summary))
         rows["check"].append(_verdict_cell(judged[phase.phase], phase.due, verdict_words))
     labels = {
         "last": _("Last run"),
@@ -260,8 +261,11 @@ def _print_status(summary, project) -> None:
         "actions": _("Actions"),
         "disagreements": _("Disagreements"),
         "tone": _("Tone"),
+        "client": _("Client"),
         "check": _("Check"),
     }
+    if not summary.client_replies:
+        del rows["client"]  # a project that never asked its client: no row of nothing
     for key, cells in rows.items():
         table.add_row(Text(labels[key], style="bold"), *cells)
     _print_table(console, table)
@@ -289,6 +293,7 @@ def _print_status(summary, project) -> None:
                 line.append(f"{symbol} {shown}".strip(), style=STATUS_STYLES.get(entry.band or "", ""))
             console.print(line)
     _print_corrections_and_tone(console, summary)
+    _print_client_views(console, summary)
     streaks = [s for phase in summary.phases for s in phase.streaks]
     if streaks:
         console.print(_("Streaks:"))
@@ -329,6 +334,74 @@ def _verdict_cell(verdict, due, verdict_words):
     else:
         text.append("\n" + _("due since {day}").format(day=due.due_on.isoformat()), style="")
     return text
+
+
+def _client_cell(phase, summary) -> Text:
+    """The "Client" cell of a phase: the client's answers in its current sprint by band, and its
+    perception gaps still without an action (of any sprint)."""
+    from rich.text import Text
+
+    from kundencheck.core.bands import count_bands
+    from kundencheck.rich_texts import counts_text
+
+    current = phase.current
+    if current is not None and current.client:
+        cell = counts_text(count_bands(p.band for p in current.client.values()).as_dict(), separator="\n")
+    else:
+        cell = Text(_("none this sprint"), style="dim")
+    open_gaps = summary.open_gaps(phase.phase)
+    if open_gaps:
+        cell.append("\n" + _("≠ {n} gaps open").format(n=len(open_gaps)), style="bold yellow")
+    return cell
+
+
+def _print_client_views(console, summary) -> None:
+    """Per phase, the client's own answers of its current sprint, each beside the team's, a
+    perception gap marked (the team answered green, the client red or amber)."""
+    from rich.text import Text
+
+    from kundencheck.core.history import is_perception_gap
+    from kundencheck.core.report import GAP, answer_text, client_label
+    from kundencheck.core.text import one_line
+    from kundencheck.rich_texts import STATUS_STYLES
+
+    for phase in summary.phases:
+        current = phase.current
+        if current is None or not current.client:
+            continue
+        checklist = summary.checklists.get(current.checklist)
+        who = ", ".join(one_line(r.respondent, 30) or _("the client") for r in current.client_replies)
+        console.print(
+            Text(
+                _("The client's view in sprint {sprint} ({phase}), answered by {who}:").format(
+                    sprint=one_line(current.sprint, 20), phase=phase.phase, who=who
+                ),
+                style="bold",
+            )
+        )
+        for item_id, client in current.client.items():
+            team = current.items.get(item_id)
+            line = Text(f"  {item_id}: ")
+            if team is not None:
+                line.append(_("team") + " ")
+                line.append(
+                    answer_text(team.value, team.kind, checklist, item_id, team.band),
+                    style=STATUS_STYLES.get(team.band or "", ""),
+                )
+                line.append(" · ")
+            for n, entry in enumerate(client.entries):
+                if n:
+                    line.append(", ")
+                line.append(client_label(entry.author) + " ")
+                line.append(
+                    answer_text(entry.value, client.kind, checklist, item_id, entry.band),
+                    style=STATUS_STYLES.get(entry.band or "", ""),
+                )
+                if entry.note:
+                    line.append(f": {one_line(entry.note, 160)}", style="dim")
+            if is_perception_gap(team, client):
+                line.append(f"  {GAP} " + _("perception gap"), style="bold yellow")
+            console.print(line)
 
 
 def _tone_cell(findings) -> Text:
@@ -452,9 +525,12 @@ def log(ctx: click.Context, phase: str | None, item_id: str | None, author: str 
         elif item_id is not None:
             _print_item(summary, item_id, phase, author, limit)
         else:
-            from kundencheck.store.history_cache import run_commits
+            from kundencheck.store.history_cache import client_commits, run_commits
 
-            commits = run_commits(project.store, rev=project.config.branch or "HEAD")
+            rev = project.config.branch or "HEAD"
+            commits = run_commits(project.store, rev=rev)
+            if summary.client_replies:
+                commits |= {f"client:{key}": entry for key, entry in client_commits(project.store, rev=rev).items()}
             _print_runs(summary, phase, author, limit, commits)
     finally:
         project.close()
@@ -489,7 +565,14 @@ def _log_csv(summary, item_id: str | None, phase, author, limit) -> str:
             runs = [r for r in runs if (r.checklist, r.sprint) in sprints]
     elif limit is not None:
         runs = runs[:limit]
-    return answers_csv(summary, runs, item=item_id)
+    # The client's answers of the sprints listed, unless only one person's answers are asked for.
+    sprints = {(r.checklist, r.sprint) for r in runs}
+    replies = (
+        []
+        if author
+        else [r for r in summary.client_replies if (r.checklist, r.sprint) in sprints and (phase is None or r.phase == phase)]
+    )
+    return answers_csv(summary, runs, item=item_id, replies=replies)
 
 
 def _write_csv(text: str) -> None:
@@ -515,18 +598,31 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from kundencheck.core.bands import run_counts
+    from kundencheck.core.bands import answer_band, count_bands, item_of, run_counts
     from kundencheck.core.history import run_trends, trend_counts
+    from kundencheck.core.mirror import ClientReply
     from kundencheck.core.people import author_name
+    from kundencheck.core.report import client_label
     from kundencheck.core.text import one_line
     from kundencheck.rich_texts import counts_text, legend_text, trend_text
 
     future = {r.id for r in summary.future_runs}
     runs = _log_runs(summary, phase, author)
+    # The client's answers (mirror invitations) are rows of their own, by when the client answered.
+    replies = [] if author else [r for r in summary.client_replies if phase is None or r.phase == phase]
+    rows = sorted(
+        [
+            *((run.finished or run.started, run) for run in runs),
+            *((reply.answered or reply.imported, reply) for reply in replies),
+        ],
+        key=lambda pair: pair[0],
+        reverse=True,
+    )
     if limit is not None:
-        runs = runs[:limit]
+        rows = rows[:limit]
+    runs = [row for _when, row in rows if not isinstance(row, ClientReply)]
     console = _console()
-    if not runs:
+    if not rows:
         filters = [
             _("phase {phase}").format(phase=phase) if phase else "",
             _("author {author}").format(author=author) if author else "",
@@ -542,8 +638,21 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
     # "Commit id", not "Commit": that msgid is the TUI's button, a verb in German.
     for column in (_("Date"), _("Sprint"), _("Phase"), _("Author"), _("Answers"), _("Trend"), _("Actions"), _("Commit id")):
         table.add_column(column)
-    for run in runs:
+    for _when, run in rows:
         checklist = summary.checklists.get(run.checklist)
+        if isinstance(run, ClientReply):
+            bands = count_bands(answer_band(item_of(checklist, a.item), a.value) for a in run.answers)
+            table.add_row(
+                Text(_when.date().isoformat()),
+                one_line(run.sprint, 20),
+                run.phase,
+                Text(client_label(run.respondent), style="italic"),
+                counts_text(bands.as_dict(), words=False, separator=" "),
+                "",
+                "",
+                Text(commits.get(f"client:{run.invitation}", {}).get("sha", "")[:10] or "-", style="dim"),
+            )
+            continue
         when = Text((run.finished or run.started).date().isoformat())
         if run.id in future:  # a clock that ran ahead: left out of trends, sprints and the gate
             when.append("\n" + _("⚠ future, left out"), style="bold yellow")
@@ -657,8 +766,31 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
                     from kundencheck.core.report import corrected_text, correction_dict
 
                     detail.append(f" ({corrected_text(correction_dict(correction), entry.author)})", style="dim")
+            _client_detail(detail, picture, item, item_id, checklist)
             table.add_row(one_line(picture.sprint, 20), answer, trend, streak, detail)
         _print_table(console, table)
+
+
+def _client_detail(detail: Text, picture, item, item_id: str, checklist) -> None:
+    """The client's answers to the item in the sprint (mirror invitations), under the team's;
+    a perception gap marked."""
+    from kundencheck.core.history import is_perception_gap
+    from kundencheck.core.report import GAP, client_label
+    from kundencheck.core.text import one_line
+    from kundencheck.rich_texts import STATUS_STYLES
+
+    client = picture.client.get(item_id)
+    if client is None:
+        return
+    for entry in client.entries:
+        detail.append("\n" + client_label(entry.author) + ": ", style="italic")
+        detail.append(
+            _answer_text(entry.value, client.kind, checklist, item_id, entry.band), style=STATUS_STYLES.get(entry.band or "", "")
+        )
+        if entry.note.strip():
+            detail.append(f": {one_line(entry.note, 200)}")
+    if is_perception_gap(item, client):
+        detail.append(f"\n{GAP} " + _("perception gap: the team answered green"), style="bold yellow")
 
 
 def _answer_text(value, kind, checklist, item_id: str, band: str | None) -> str:
@@ -736,7 +868,11 @@ def report(
             from kundencheck.core.answers_csv import answers_csv
 
             label, pictures = sprint_pictures_of(summary, sprint)
-            text = answers_csv(summary, [run for picture in pictures for run in picture.runs])
+            text = answers_csv(
+                summary,
+                [run for picture in pictures for run in picture.runs],
+                replies=[reply for picture in pictures for reply in picture.client_replies],
+            )
         else:
             data = build_report(
                 summary,

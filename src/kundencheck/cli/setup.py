@@ -59,6 +59,7 @@ class Setting(NamedTuple):
 SETTINGS = (
     Setting("project", None, "--project"),
     Setting("client", None, "--client"),
+    Setting("agency", None, "--agency"),
     Setting("language", None, "--language"),
     Setting("phase", None, "--phase"),
     Setting("cadence_days", None, "--cadence"),
@@ -66,7 +67,7 @@ SETTINGS = (
     Setting("commit_msg_hook", "storage", "--commit-msg-hook/--no-commit-msg-hook"),
     Setting("push", "storage", "--push/--no-push"),
 )
-PHASE = SETTINGS[3]
+PHASE = SETTINGS[4]
 
 
 def known_phases(config, catalog) -> list[str]:
@@ -168,6 +169,11 @@ def new_document(values: dict[str, Any], phases: list[str]):
         f"client = {t(values['client'])}",
         "",
         *_comment(
+            _("Your agency's name, as the client reads it on a mirror invitation (`kundencheck mirror invite`). Any text.")
+        ),
+        f"agency = {t(values.get('agency', ''))}",
+        "",
+        *_comment(
             _(
                 'Language of the checklists and of kundencheck: "de" or "en". It wins over each person\'s own '
                 "setting (user config) and over LANG."
@@ -243,6 +249,13 @@ def new_document(values: dict[str, Any], phases: list[str]):
         'overdue_action = "error"',
         *_comment(_("Someone says yes and someone no to the same item in the current sprint.")),
         'disagreement = "error"',
+        *_comment(
+            _(
+                "The client, asked with `kundencheck mirror invite`, answered an item red or amber that the team "
+                "answered green, and no action on it has been recorded since."
+            )
+        ),
+        'perception_gap = "error"',
         "",
         *_comment(
             _(
@@ -353,6 +366,7 @@ Examples:
 )
 @click.option("--project", "project_name", metavar="NAME", help=N_("Project name (default: the repository folder's name)."))
 @click.option("--client", metavar="NAME", help=N_("The client the project is for."))
+@click.option("--agency", metavar="NAME", help=N_("Your agency's name, shown to the client on mirror invitations."))
 @click.option(
     "--language", type=click.Choice(["de", "en"]), help=N_("Language of the checklists (default: yours, else LANG, else en).")
 )
@@ -452,6 +466,7 @@ def init(ctx: click.Context, copy_checklists: bool, all_languages: bool, **flags
             values: dict[str, Any] = {
                 "project": store.root.name,
                 "client": "",
+                "agency": "",
                 "language": effective_language(None, user)[0],
                 "phase": "build",
                 "cadence_days": DEFAULT_CADENCE_DAYS,
@@ -506,6 +521,7 @@ def _ask(values: dict[str, Any], phases: list[str]) -> dict[str, Any]:
     set_language(asked["language"])
     asked["project"] = click.prompt(_("Project name"), default=values["project"])
     asked["client"] = click.prompt(_("Client"), default="", show_default=False)
+    asked["agency"] = click.prompt(_("Agency name (the client reads it on mirror invitations)"), default="", show_default=False)
     asked["phase"] = click.prompt(_("Current phase"), type=click.Choice(phases), default="build")
     yes, no = _("yes"), _("no")
     push = click.prompt(
@@ -1022,6 +1038,13 @@ def _language_warning(first, second, differences) -> str:
                     first_language=first.language,
                     second=difference.detail[1],
                     second_language=second.language,
+                )
+            )
+        elif difference.what == "client":
+            other = second.language if difference.language == first.language else first.language
+            parts.append(
+                _("{item} is asked of the client only in {language} (it has no client wording in {other})").format(
+                    item=difference.item, language=difference.language, other=other
                 )
             )
         else:

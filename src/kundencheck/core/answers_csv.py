@@ -22,6 +22,7 @@ from typing import Any
 from kundencheck.core.answers import Run
 from kundencheck.core.bands import answer_band, item_of
 from kundencheck.core.history import HistorySummary, kind_of
+from kundencheck.core.mirror import ClientReply
 from kundencheck.core.report import title_of
 from kundencheck.core.text import clean_text, spreadsheet_safe
 
@@ -46,6 +47,7 @@ ANSWER_COLUMNS = (
     "corrected_on",
     "correction_note",
     "future",
+    "source",
 )
 
 
@@ -87,6 +89,46 @@ def answer_rows(summary: HistorySummary, runs: Iterable[Run], *, item: str | Non
                     changed.when.date().isoformat() if changed is not None else "",
                     clean_text(changed.note).strip() if changed is not None else "",
                     "true" if run.id in future else "false",
+                    "team",
+                ]
+            )
+    return rows
+
+
+def client_rows(summary: HistorySummary, replies: Iterable[ClientReply], *, item: str | None = None) -> list[list[Any]]:
+    """The rows of the client's answers (mirror invitations, docs/mirror.md) in ``replies``: the
+    invitation in the ``run`` column, the client's name as ``author``, the comment as ``note``
+    and ``client`` as ``source``; a client's answer is never a team answer."""
+    rows: list[list[Any]] = []
+    for reply in replies:
+        checklist = summary.checklists.get(reply.checklist)
+        when = (reply.answered or reply.imported).date().isoformat()
+        for answer in reply.answers:
+            if item is not None and answer.item != item:
+                continue
+            kind = kind_of(answer.item, answer.value, checklist)
+            rows.append(
+                [
+                    reply.invitation,
+                    when,
+                    clean_text(reply.sprint),
+                    reply.phase,
+                    reply.checklist,
+                    answer.item,
+                    title_of(summary.checklists, reply.checklist, answer.item),
+                    kind.value if kind is not None else "",
+                    _value(answer.value),
+                    answer_band(item_of(checklist, answer.item), answer.value) or "",
+                    clean_text(reply.respondent),
+                    answer.comment,
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "false",
+                    "client",
                 ]
             )
     return rows
@@ -111,9 +153,12 @@ def rows_csv(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     return out.getvalue()
 
 
-def answers_csv(summary: HistorySummary, runs: Iterable[Run], *, item: str | None = None) -> str:
-    """:func:`answer_rows` of ``runs`` under the header :data:`ANSWER_COLUMNS`."""
-    return rows_csv(ANSWER_COLUMNS, answer_rows(summary, runs, item=item))
+def answers_csv(
+    summary: HistorySummary, runs: Iterable[Run], *, item: str | None = None, replies: Iterable[ClientReply] = ()
+) -> str:
+    """:func:`answer_rows` of ``runs`` and :func:`client_rows` of ``replies`` under the header
+    :data:`ANSWER_COLUMNS`."""
+    return rows_csv(ANSWER_COLUMNS, answer_rows(summary, runs, item=item) + client_rows(summary, replies, item=item))
 
 
-__all__ = ["ANSWER_COLUMNS", "answer_rows", "answers_csv", "rows_csv"]
+__all__ = ["ANSWER_COLUMNS", "answer_rows", "answers_csv", "client_rows", "rows_csv"]

@@ -93,6 +93,17 @@ class Condition(NamedTuple):
 ITEM_TITLE_LIMIT = 40
 
 
+class ClientWording(NamedTuple):
+    """An item's wording towards the client (``client.question``, ``client.why``, and a scale's
+    ``client.low`` and ``client.high``): what a mirror invitation asks the client."""
+
+    question: str
+    why: str
+    #: A scale item's labels for 1 and 5 as the client reads them (the item's own where unset).
+    low: str = ""
+    high: str = ""
+
+
 class Item(NamedTuple):
     """One question of a checklist, as its TOML table describes it (docs/checklist-format.md)."""
 
@@ -114,6 +125,9 @@ class Item(NamedTuple):
     key_signal: bool = False
     #: A scale item's band for each of the values 1 to 5 (``bands`` in the checklist).
     scale_bands: tuple[str, ...] = DEFAULT_SCALE_BANDS
+    #: How the client is asked this item in a mirror invitation (``client`` in the checklist,
+    #: docs/mirror.md); None: the item is the team's own and is not asked.
+    client: ClientWording | None = None
 
     @property
     def label(self) -> str:
@@ -627,8 +641,9 @@ def merge_extension(data: Mapping[str, Any], base: Mapping[str, Any], source: st
 
 class Difference(NamedTuple):
     """How two languages of one checklist differ (see :func:`language_differences`): ``what``
-    is "missing" (``item`` is only in ``language``), "kind" (``detail`` has the two kinds) or
-    "options" (``detail`` has the two lists of option ids)."""
+    is "missing" (``item`` is only in ``language``), "kind" (``detail`` has the two kinds),
+    "options" (``detail`` has the two lists of option ids) or "client" (``item`` has a client
+    wording only in ``language``)."""
 
     what: str
     item: str
@@ -638,7 +653,8 @@ class Difference(NamedTuple):
 
 def language_differences(first: Checklist, second: Checklist) -> list[Difference]:
     """Where two languages of one checklist no longer ask the same: an item only one of them
-    has, an item of another kind, a choice with other options. Their history is compared by
+    has, an item of another kind, a choice with other options, an item only one of them asks
+    the client (a mirror invitation would ask it in one language only). Their history is compared by
     item id, so a team whose members run kundencheck in different languages needs them alike."""
     found: list[Difference] = []
     for one, other in ((first, second), (second, first)):
@@ -657,6 +673,8 @@ def language_differences(first: Checklist, second: Checklist) -> list[Difference
                     "options", item.id, detail=(", ".join(o.id for o in item.options), ", ".join(o.id for o in twin.options))
                 )
             )
+        if (item.client is None) != (twin.client is None):  # asked of the client in one language only
+            found.append(Difference("client", item.id, (first if item.client is not None else second).language))
     return found
 
 
@@ -843,7 +861,12 @@ _ITEM_KEYS = {
     "when",
     "key_signal",
     "bands",
+    "client",
 }
+#: The keys of an item's ``client`` table (docs/checklist-format.md, "Asking the client").
+CLIENT_KEYS = {"question", "why", "low", "high"}
+#: The kinds a client is asked in a mirror invitation: the same scales the team answers.
+CLIENT_KINDS = (Kind.TRAFFIC_LIGHT, Kind.SCALE)
 
 
 def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Problems, ids: set[str]) -> Item | None:
@@ -956,6 +979,7 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
                 ).format(label=label, kind=kind.value),
             )
         key_signal = False
+    client = _parse_client(raw, kind, label, problems)
     if len(problems) > before:
         return None
     return Item(
@@ -973,7 +997,43 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
         title=title,
         key_signal=key_signal,
         scale_bands=scale_bands,
+        client=client,
     )
+
+
+def _parse_client(raw: Mapping[str, Any], kind: Kind, label: str, problems: _Problems) -> ClientWording | None:
+    """An item's ``client`` table: how a mirror invitation asks the client (None without one)."""
+    if "client" not in raw:
+        return None
+    table = raw["client"]
+    if not isinstance(table, dict):
+        problems.add(
+            "client",
+            _(
+                "{label}, key 'client': must be a table with the question the client is asked and why, "
+                'such as client.question = "..." and client.why = "..." (found {found}).'
+            ).format(label=label, found=_describe(table)),
+        )
+        return None
+    if kind not in CLIENT_KINDS:
+        problems.add(
+            "client",
+            _(
+                "{label}, key 'client': only traffic-light and scale items are asked of the client "
+                "(this item is {kind}). Remove the client wording."
+            ).format(label=label, kind=kind.value),
+        )
+        return None
+    before = len(problems)
+    # Every problem of the table is on the line of its item's client key (client.question = ...).
+    fields = _Fields(table, _("{label}, key 'client'").format(label=label), _OnKey(problems, "client"))
+    fields.check_keys(CLIENT_KEYS if kind is Kind.SCALE else CLIENT_KEYS - {"low", "high"})
+    question, why = fields.text("question"), fields.text("why")
+    low = fields.text("low", required=False) if kind is Kind.SCALE else ""
+    high = fields.text("high", required=False) if kind is Kind.SCALE else ""
+    if len(problems) > before:
+        return None
+    return ClientWording(question=question, why=why, low=low, high=high)
 
 
 def _parse_title(raw: Mapping[str, Any], label: str, problems: _Problems) -> str:
@@ -1249,6 +1309,16 @@ class _Problems(list[str]):
             self.lines = _KeyLines(self.text)
         line = self.lines.find(self.item, key) if self.lines is not None else None
         self.append(problem if line is None else _("line {line}: {problem}").format(line=line, problem=problem))
+
+
+class _OnKey:
+    """Adds every problem to ``problems`` at the line of one key of the item (``client``)."""
+
+    def __init__(self, problems: _Problems, key: str) -> None:
+        self.problems, self.key = problems, key
+
+    def add(self, _key: Any, problem: str) -> None:
+        self.problems.add(self.key, problem)
 
 
 class _KeyLines:

@@ -26,7 +26,16 @@ CONFIG_PATH = ".kundencheck/config.toml"
 DEFAULT_CADENCE_DAYS = 14
 #: The rules of ``kundencheck check`` (docs/gate.md), in the order they are reported, and what
 #: the ``[check]`` table may make of each: an error fails the check, a warning is only reported.
-CHECK_RULES = ("due", "key_signal_low", "red_streak", "decline", "red_without_action", "overdue_action", "disagreement")
+CHECK_RULES = (
+    "due",
+    "key_signal_low",
+    "red_streak",
+    "decline",
+    "red_without_action",
+    "overdue_action",
+    "disagreement",
+    "perception_gap",
+)
 CHECK_LEVELS = ("error", "warning", "off")
 #: How many entries the [tone] table's word lists may have, and how long each may be.
 TONE_MAX_ENTRIES = 500
@@ -71,6 +80,8 @@ class Config:
 
     project: str = ""
     client: str = ""
+    #: The agency's name: the client reads it on a mirror invitation (docs/mirror.md).
+    agency: str = ""
     language: str | None = None
     phase: str | None = None
     cadence_days: int = DEFAULT_CADENCE_DAYS
@@ -90,7 +101,7 @@ class Config:
     text: str = field(default="", repr=False, compare=False)
 
 
-_TOP = {"project", "client", "language", "phase", "cadence_days", "checklists", "storage", "check", "tone"}
+_TOP = {"project", "client", "agency", "language", "phase", "cadence_days", "checklists", "storage", "check", "tone"}
 _STORAGE = {"branch", "commit_msg_hook", "push"}
 _TONE = {"enabled", "words", "ignore"}
 
@@ -176,7 +187,7 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
         if key not in _TOP:
             raise fail(key, _("unknown key. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(_TOP))))
     config = Config(source=shown, text=text or "")
-    for key in ("project", "client"):
+    for key in ("project", "client", "agency"):
         if key in data:
             if not isinstance(data[key], str):
                 raise fail(key, _("must be a string."))

@@ -23,6 +23,10 @@ table of ``.kundencheck/config.toml``; every rule is an error by default):
 - ``disagreement``: in the current phase's current sprint someone says yes and someone no to
   the same item (scale: a spread of 3 or more). It is resolved when the people answer again
   and no longer disagree: a person's later run in the sprint replaces the earlier one.
+- ``perception_gap``: in a sprint of the current phase the team answered an item green and the
+  client, asked with a mirror invitation (docs/mirror.md), red or amber
+  (:func:`kundencheck.core.history.is_perception_gap`), and no action has been raised on the
+  item in that sprint or a later one. It clears with that action.
 
 An error fails the gate (exit status 1); a warning is reported and does not.
 
@@ -86,6 +90,7 @@ RULE_TITLES = {
     "red_without_action": N_("red answer without action"),
     "overdue_action": N_("overdue action"),
     "disagreement": N_("disagreement"),
+    "perception_gap": N_("perception gap"),
 }
 
 #: What ``status --check`` judges: the two rules it has always had (the lighter variant).
@@ -662,6 +667,76 @@ def _json(value: Any) -> Any:
     return clean_text(value) if isinstance(value, str) else value
 
 
+def _perception_gaps(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
+    found: list[Finding] = []
+    for gap in summary.open_gaps(phase):
+        checklist = summary.checklists.get(gap.checklist)
+        item = item_of(checklist, gap.item)
+        named = (
+            _("{phase}/{item} ({title})").format(phase=gap.phase, item=gap.item, title=item.title)
+            if item is not None and item.title
+            else f"{gap.phase}/{gap.item}"
+        )
+        client = "; ".join(_client_words(entry, gap.client, summary, gap.picture) for entry in gap.client.entries)
+        message = _(
+            "{named}: in sprint {sprint} the team answered {team} ({who}), the client {client}. The client sees "
+            "it otherwise: talk it through with them, and record what you will do about it as an action on the "
+            "item in the next `kundencheck run {phase}`; the finding clears with that action."
+        ).format(
+            named=named,
+            sprint=one_line(gap.sprint, 40),
+            team=_display(gap.team.value, gap.team, summary, gap.picture, gap.team.band),
+            who=_who(gap.team.entries, gap.team, summary, gap.picture),
+            client=client,
+            phase=gap.phase,
+        )
+        latest = gap.team.entries[-1].run if gap.team.entries else None
+        replies = [r for r in gap.picture.client_replies if r.answer(gap.item) is not None]
+        found.append(
+            Finding(
+                "perception_gap",
+                level,
+                message,
+                gap.phase,
+                item=gap.item,
+                run=latest,
+                file=replies[-1].path if replies else None,
+                details={
+                    "checklist": gap.checklist,
+                    "sprint": clean_text(gap.sprint),
+                    "question": question_of(summary.checklists, gap.checklist, gap.item),
+                    "answers": _answers(gap.picture, gap.team, summary),
+                    "client": [
+                        {
+                            "invitation": a["run"],
+                            "author": a["author"],
+                            "value": a["value"],
+                            "display": a["display"],
+                            "band": a["band"],
+                            "comment": a["note"],
+                        }
+                        for a in _answers(gap.picture, gap.client, summary)
+                    ],
+                },
+                since=gap.picture.start.date(),
+                since_sprint=gap.sprint,
+            )
+        )
+    return found
+
+
+def _client_words(entry, item: ItemPicture, summary: HistorySummary, picture: SprintPicture) -> str:
+    """One client answer in a finding: ``✘ no (Jane Doe: "only mails")``."""
+    answer = _display(entry.value, item, summary, picture, entry.band)
+    who = one_line(entry.author, 40)
+    comment = one_line(entry.note, 160)
+    if who and comment:
+        return _('{answer} ({who}: "{comment}")').format(answer=answer, who=who, comment=comment)
+    if comment:
+        return _('{answer} ("{comment}")').format(answer=answer, comment=comment)
+    return f"{answer} ({who})" if who else answer
+
+
 _RULES = {
     "due": _due,
     "key_signal_low": _key_signal_low,
@@ -670,6 +745,7 @@ _RULES = {
     "red_without_action": _red_without_action,
     "overdue_action": _overdue_actions,
     "disagreement": _disagreements,
+    "perception_gap": _perception_gaps,
 }
 
 

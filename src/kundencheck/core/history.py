@@ -48,6 +48,7 @@ from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Ite
 from kundencheck.core.config import DEFAULT_CADENCE_DAYS
 from kundencheck.core.corrections import Correction, StrayCorrection, resolve
 from kundencheck.core.errors import AnswersError
+from kundencheck.core.mirror import ClientReply
 from kundencheck.core.people import person_key
 from kundencheck.core.tone import ToneFinding, run_tone
 
@@ -199,6 +200,12 @@ class SprintPicture:
     #: Contemptuous or fatalistic words about the client in the notes of ``runs``
     #: (core/tone.py): None until :meth:`HistorySummary.tone` has looked.
     tone: list[ToneFinding] | None = None
+    #: The client's own answers for this sprint (mirror invitations, docs/mirror.md): item id ->
+    #: the client's picture of the item, each respondent's answer an entry (its ``run`` is the
+    #: invitation, its ``note`` the client's comment). Never counted as a team answer.
+    client: dict[str, ItemPicture] = field(default_factory=dict)
+    #: The client's replies for this sprint, oldest first.
+    client_replies: list[ClientReply] = field(default_factory=list)
 
     @property
     def start(self) -> dt.datetime:
@@ -344,6 +351,93 @@ def _fill_trends_and_streaks(pictures: list[SprintPicture]) -> None:
             else:
                 item.streak = 1
         previous_by_checklist[picture.checklist] = picture
+
+
+def attach_client(
+    pictures: Iterable[SprintPicture], replies: Iterable[ClientReply], checklists: Mapping[str, Checklist] | None = None
+) -> list[ClientReply]:
+    """Put the client's replies beside the team's answers: each reply into the picture of its
+    checklist and sprint (:attr:`SprintPicture.client`), its answers banded by the same function
+    as the team's. Returns the replies without a team picture of their sprint (the team has not
+    answered that sprint yet): the views list them, the matrices cannot show them."""
+    checklists = checklists or {}
+    by_key = {(p.checklist, p.sprint): p for p in pictures}
+    unplaced: list[ClientReply] = []
+    for reply in sorted(replies, key=lambda r: (r.answered or r.imported, r.invitation)):
+        picture = by_key.get((reply.checklist, reply.sprint))
+        if picture is None:
+            unplaced.append(reply)
+            continue
+        picture.client_replies.append(reply)
+    for picture in by_key.values():
+        if not picture.client_replies:
+            continue
+        checklist = checklists.get(picture.checklist)
+        entries: dict[str, list[Entry]] = {}
+        for reply in picture.client_replies:
+            for answer in reply.answers:
+                definition = item_of(checklist, answer.item)
+                entries.setdefault(answer.item, []).append(
+                    Entry(
+                        run=reply.invitation,
+                        author=reply.respondent,
+                        value=answer.value,
+                        band=answer_band(definition, answer.value),
+                        note=answer.comment,
+                    )
+                )
+        for item_id in _item_order(checklist, entries):
+            definition = item_of(checklist, item_id)
+            kind = definition.kind if definition is not None else guess_kind(entries[item_id][0].value)
+            picture.client[item_id] = _picture_item(item_id, kind, entries[item_id], definition)
+    return unplaced
+
+
+def is_perception_gap(team: ItemPicture | None, client: ItemPicture | None) -> bool:
+    """Whether the team and the client see an item apart: the team's answer of the sprint is
+    green, the client's red or amber. The one definition every view and the gate ask."""
+    return team is not None and client is not None and team.band == "green" and client.band in ("red", "amber")
+
+
+class Gap(NamedTuple):
+    """A perception gap: in one sprint the team answered an item green, the client red or amber."""
+
+    checklist: str
+    phase: str
+    sprint: str
+    item: str
+    team: ItemPicture
+    client: ItemPicture
+    picture: SprintPicture
+    #: The first action raised on the item in this sprint or a later one of the checklist: the
+    #: team's answer to the gap. None while there is none, and the gap is open.
+    action: RaisedAction | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.action is None
+
+
+def perception_gaps(pictures: Sequence[SprintPicture], actions: Iterable[ActionThread], phase: str | None = None) -> list[Gap]:
+    """Every perception gap (:func:`is_perception_gap`) of the pictures (of ``phase``), oldest
+    sprint first, each with the action that answers it, if any: one raised on the item, in
+    the phase, in the gap's sprint or later."""
+    words = [word for thread in actions for word in thread.words if phase is None or thread.phase == phase]
+    threads_of = {id(word): thread for thread in actions for word in thread.words}
+    found: list[Gap] = []
+    for picture in pictures:
+        if not picture.client or (phase is not None and picture.phase != phase):
+            continue
+        later = {p.sprint for p in pictures if p.checklist == picture.checklist and p.index >= picture.index}
+        for item_id, client in picture.client.items():
+            team = picture.items.get(item_id)
+            if not is_perception_gap(team, client):
+                continue
+            answer = next(
+                (w for w in words if w.item == item_id and w.sprint in later and threads_of[id(w)].phase == picture.phase), None
+            )
+            found.append(Gap(picture.checklist, picture.phase, picture.sprint, item_id, team, client, picture, answer))
+    return found
 
 
 def previous_picture(pictures: Sequence[SprintPicture], picture: SprintPicture) -> SprintPicture | None:
@@ -900,6 +994,17 @@ class HistorySummary:
     #: Runs finished more than a day after ``today`` (a clock that ran ahead): left out of
     #: everything above and shown as such in every view. Oldest first.
     future_runs: list[Run] = field(default_factory=list)
+    #: Every client reply (mirror invitations), and those whose sprint the team has not
+    #: answered yet (no picture to stand beside).
+    client_replies: list[ClientReply] = field(default_factory=list)
+    unplaced_client_replies: list[ClientReply] = field(default_factory=list)
+
+    def gaps(self, phase: str | None = None) -> list[Gap]:
+        """The perception gaps (of ``phase``), each with the action that answers it, if any."""
+        return perception_gaps(self.pictures, self.actions, phase)
+
+    def open_gaps(self, phase: str | None = None) -> list[Gap]:
+        return [gap for gap in self.gaps(phase) if gap.is_open]
 
     def phase(self, phase: str) -> PhaseStatus | None:
         for status in self.phases:
@@ -959,6 +1064,7 @@ def summarize(
     current_phase: str = "build",
     checklists: Mapping[str, Checklist] | None = None,
     tone_words: Sequence[str] = (),
+    client_replies: Iterable[ClientReply] = (),
 ) -> HistorySummary:
     """The history model for ``runs`` as of ``today``.
 
@@ -972,6 +1078,9 @@ def summarize(
     Runs finished more than a day after ``today`` (:func:`is_future`) are set apart in
     ``future_runs``: a clock that ran ahead must not make a phase look checked, start a sprint
     or replace today's answers.
+
+    ``client_replies`` (core/mirror.py) stand beside the team's answers of their sprint
+    (:func:`attach_client`); they are never counted as team answers.
     """
     checklists = dict(checklists or {})
     resolved = resolve(runs)
@@ -980,6 +1089,8 @@ def summarize(
     for run in sorted(resolved.runs, key=run_order):
         (future if is_future(run, today) else ordered).append(run)
     pictures = sprint_pictures(ordered, checklists)
+    client_replies = list(client_replies)
+    unplaced = attach_client(pictures, client_replies, checklists)
     actions, strays = track_actions(ordered, resolved.aliases)
     phases: list[PhaseStatus] = []
     all_streaks = current_streaks(pictures)
@@ -1014,6 +1125,8 @@ def summarize(
         stray_corrections=resolved.strays,
         tone_words=tuple(tone_words),
         future_runs=future,
+        client_replies=client_replies,
+        unplaced_client_replies=unplaced,
     )
 
 

@@ -201,10 +201,11 @@ def _answered(run: Run, checklist: Checklist) -> list[tuple[Item, Answer]]:
 
 
 def _is_flagged(item: Item, answer: Answer) -> bool:
-    """Red and amber answers, and any other the checklist asks a note or action for."""
+    """Red and amber answers, any other the checklist asks a note or action for, and any that
+    raises an action (a green one may: the client sees the item otherwise, docs/mirror.md)."""
     if answer_band(item, answer.value) in ("red", "amber"):
         return True
-    return item.needs_action(answer.value) or item.needs_note(answer.value)
+    return item.needs_action(answer.value) or item.needs_note(answer.value) or answer.raised_action is not None
 
 
 def _indented(label: str, text: str) -> list[str]:

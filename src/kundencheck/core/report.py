@@ -29,11 +29,13 @@ from kundencheck.core.history import (
     TREND_ARROWS,
     ActionThread,
     DueCheck,
+    Gap,
     HistorySummary,
     ItemPicture,
     PhaseStatus,
     SprintPicture,
     Trend,
+    is_perception_gap,
     threads_to_show,
 )
 from kundencheck.core.i18n import N_, _, current_language, translate
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
 SCHEMA = 1
 NO_ANSWER = "·"
 DISAGREE = "⚠"
+#: The mark of a perception gap: the client sees an item otherwise than the team.
+GAP = "≠"
 TREND_WORDS = {Trend.BETTER: N_("better"), Trend.SAME: N_("same"), Trend.WORSE: N_("worse"), Trend.NEW: N_("new"), Trend.NONE: ""}
 #: How a review decision reads in the reports.
 DECISION_WORDS = {"done": N_("done"), "open": N_("open"), "dropped": N_("dropped")}
@@ -266,6 +270,73 @@ def _entry_dicts(
     ]
 
 
+def client_label(name: str) -> str:
+    """How the views name a client's answer: "client (Jane Doe)", or "client" without a name."""
+    name = one_line(name, 60)
+    return _("client ({name})").format(name=name) if name else _("client")
+
+
+def client_question_of(checklists: dict[str, Checklist] | Any, checklist_id: str, item_id: str) -> str:
+    """The item's question as the client was asked it ("" without a client wording)."""
+    checklist = checklists.get(checklist_id) if checklists else None
+    item = checklist.item(item_id) if checklist is not None else None
+    return one_line(item.client.question, 300) if item is not None and item.client is not None else ""
+
+
+def client_entry_dicts(picture: ItemPicture, checklist: Checklist | None) -> list[dict[str, Any]]:
+    """The client's answers to an item, as the JSON documents carry them: the invitation, who
+    answered, the answer and the client's comment."""
+    return [
+        {
+            "invitation": e.run,
+            "respondent": clean_text(e.author),
+            "value": _json_value(e.value),
+            "display": display_answer(e.value, picture.kind, checklist, picture.item, e.band),
+            "band": e.band,
+            "comment": clean_text(e.note).strip(),
+        }
+        for e in picture.entries
+    ]
+
+
+def gap_dict(gap: Gap, summary: HistorySummary) -> dict[str, Any]:
+    """A perception gap as the JSON documents carry it (docs/mirror.md): where, the team's and the
+    client's answers, and the action that answers it (null while the gap is open)."""
+    checklist = summary.checklists.get(gap.checklist)
+    action = gap.action
+    return {
+        "checklist": gap.checklist,
+        "phase": gap.phase,
+        "sprint": clean_text(gap.sprint),
+        "item": gap.item,
+        "title": title_of(summary.checklists, gap.checklist, gap.item),
+        "question": question_of(summary.checklists, gap.checklist, gap.item),
+        "client_question": client_question_of(summary.checklists, gap.checklist, gap.item),
+        "team": {
+            "value": _json_value(gap.team.value),
+            "band": gap.team.band,
+            "display": display_answer(gap.team.value, gap.team.kind, checklist, gap.item, gap.team.band),
+        },
+        "client": {
+            "value": _json_value(gap.client.value),
+            "band": gap.client.band,
+            "display": display_answer(gap.client.value, gap.client.kind, checklist, gap.item, gap.client.band),
+            "answers": client_entry_dicts(gap.client, checklist),
+        },
+        "open": gap.is_open,
+        "action": None
+        if action is None
+        else {
+            "run": action.run,
+            "sprint": clean_text(action.sprint),
+            "author": clean_text(action.author),
+            "what": clean_text(action.what).strip(),
+            "owner": clean_text(action.owner).strip(),
+            "due": _date(action.due),
+        },
+    }
+
+
 def _label(label: str | None) -> str | None:
     return clean_text(label) if label is not None else None
 
@@ -388,6 +459,19 @@ def _phase_dict(status: PhaseStatus, summary: HistorySummary) -> dict[str, Any]:
         if current
         else [],
         "tone": tone_dicts(summary.tone(current)) if current else [],
+        "client": {
+            item_id: {
+                "value": _json_value(p.value),
+                "band": p.band,
+                "display": display_answer(p.value, p.kind, checklist, item_id, p.band),
+                "gap": is_perception_gap(current.items.get(item_id), p),
+                "answers": client_entry_dicts(p, checklist),
+            }
+            for item_id, p in current.client.items()
+        }
+        if current
+        else {},
+        "gaps": [gap_dict(gap, summary) for gap in summary.gaps(status.phase)],
     }
 
 
@@ -585,6 +669,7 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
             if item.band is not None and item_id not in row_ids:
                 row_ids.append(item_id)
     rows = []
+    gaps = {(g.sprint, g.item): g for g in summary.gaps() if g.checklist == checklist_id}
     for item_id in row_ids:
         cells: list[dict[str, Any] | None] = []
         for p in series:
@@ -592,6 +677,7 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
             if cell is None or cell.band is None:
                 cells.append(None)
                 continue
+            gap = gaps.get((p.sprint, item_id))
             cells.append(
                 {
                     "sprint": clean_text(p.sprint),
@@ -616,6 +702,8 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
                         for e in cell.entries
                     ],
                     "corrected": any(summary.correction(e.run, item_id) is not None for e in cell.entries),
+                    "gap": gap is not None,
+                    "gap_open": gap is not None and gap.is_open,
                 }
             )
         if any(cells):
@@ -625,11 +713,76 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
                     "item": item_id,
                     "title": title_of(summary.checklists, checklist_id, item_id),
                     "kind": kind.value if kind else None,
+                    "source": "team",
                     "question": question_of(summary.checklists, checklist_id, item_id),
                     "cells": cells,
                 }
             )
+        client_row = _client_row(summary, checklist, checklist_id, item_id, series, gaps)
+        if client_row is not None:
+            # Without the team's row above it (the team was not asked the item), it names its item.
+            client_row["alone"] = not any(cells)
+            rows.append(client_row)
     return {"sprints": [clean_text(p.sprint) for p in series], "rows": rows}
+
+
+def _client_row(
+    summary: HistorySummary,
+    checklist: Checklist | None,
+    checklist_id: str,
+    item_id: str,
+    series: list[SprintPicture],
+    gaps: Mapping[tuple[str, str], Gap],
+) -> dict[str, Any] | None:
+    """The client's answers to ``item_id`` over the sprints of ``series``, as a matrix row of its
+    own (``source`` "client") under the team's; None when the client answered it in none."""
+    cells: list[dict[str, Any] | None] = []
+    for p in series:
+        cell = p.client.get(item_id)
+        if cell is None or cell.band is None:
+            cells.append(None)
+            continue
+        gap = gaps.get((p.sprint, item_id))
+        cells.append(
+            {
+                "sprint": clean_text(p.sprint),
+                "value": _json_value(cell.value),
+                "display": display_answer(cell.value, cell.kind, checklist, item_id, cell.band),
+                "band": cell.band,
+                "label": None,
+                "symbol": BAND_SYMBOLS.get(cell.band, NO_ANSWER),
+                "trend": Trend.NONE.value,
+                "streak": 0,
+                "disagreement": False,
+                "answers": [
+                    {
+                        "author": a["respondent"],
+                        "value": a["value"],
+                        "display": a["display"],
+                        "band": a["band"],
+                        "label": None,
+                        "note": a["comment"],
+                        "corrected": None,
+                        "invitation": a["invitation"],
+                    }
+                    for a in client_entry_dicts(cell, checklist)
+                ],
+                "corrected": False,
+                "gap": gap is not None,
+                "gap_open": gap is not None and gap.is_open,
+            }
+        )
+    if not any(cells):
+        return None
+    kind = next(p.client[item_id].kind for p in series if item_id in p.client)
+    return {
+        "item": item_id,
+        "title": title_of(summary.checklists, checklist_id, item_id),
+        "kind": kind.value if kind else None,
+        "source": "client",
+        "question": client_question_of(summary.checklists, checklist_id, item_id),
+        "cells": cells,
+    }
 
 
 def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_sprints: int) -> dict[str, Any]:
@@ -653,8 +806,31 @@ def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_spri
                 "spread": item.spread,
                 "disagreement": item.disagreement,
                 "answers": _entry_dicts(item, checklist, summary),
+                "client": _client_item(picture, item_id, checklist),
             }
         )
+    # An item only the client answered (the team left it out) is listed too.
+    for item_id in picture.client:
+        if item_id not in picture.items:
+            client = picture.client[item_id]
+            items.append(
+                {
+                    "item": item_id,
+                    "title": title_of(summary.checklists, picture.checklist, item_id),
+                    "question": question_of(summary.checklists, picture.checklist, item_id),
+                    "kind": client.kind.value if client.kind else None,
+                    "value": None,
+                    "display": "",
+                    "band": None,
+                    "label": None,
+                    "trend": Trend.NONE.value,
+                    "streak": 0,
+                    "spread": None,
+                    "disagreement": False,
+                    "answers": [],
+                    "client": _client_item(picture, item_id, checklist),
+                }
+            )
     return {
         "checklist": picture.checklist,
         "phase": picture.phase,
@@ -676,6 +852,37 @@ def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_spri
             if summary.correction(r.id) is not None
         ],
         "tone": tone_dicts(summary.tone(picture)),
+        "client_replies": [
+            {
+                "invitation": r.invitation,
+                "respondent": clean_text(r.respondent),
+                "answered": _date(r.answered),
+                "imported": _date(r.imported),
+                "imported_by": clean_text(r.imported_by),
+                "file": r.path,
+            }
+            for r in picture.client_replies
+        ],
+        "gaps": [
+            gap_dict(gap, summary)
+            for gap in summary.gaps(picture.phase)
+            if gap.checklist == picture.checklist and gap.sprint == picture.sprint
+        ],
+    }
+
+
+def _client_item(picture: SprintPicture, item_id: str, checklist: Checklist | None) -> dict[str, Any] | None:
+    """The client's answer to an item of the reported sprint (None: the client was not asked it
+    or gave none): the representative answer, everyone's, and whether it is a perception gap."""
+    client = picture.client.get(item_id)
+    if client is None:
+        return None
+    return {
+        "value": _json_value(client.value),
+        "band": client.band,
+        "display": display_answer(client.value, client.kind, checklist, item_id, client.band),
+        "gap": is_perception_gap(picture.items.get(item_id), client),
+        "answers": client_entry_dicts(client, checklist),
     }
 
 
@@ -736,11 +943,65 @@ def _about(project: str, client: str, today: str) -> str:
     return ", ".join(about) + "."
 
 
-def _legend() -> str:
-    return _(
+def _legend(client: bool = False) -> str:
+    legend = _(
         "Legend: ✔ yes/green, ◐ partly/amber, ✘ no/red, – not applicable, {none} not answered; "
         "↑ better, → same, ↓ worse than the sprint before; {flag} the team disagrees."
     ).format(none=NO_ANSWER, flag=DISAGREE)
+    if client:
+        legend += " " + _(
+            "↳ The client's own answers (mirror invitations) stand under the team's; {gap} marks a "
+            "perception gap: the team answered green, the client red or amber."
+        ).format(gap=GAP)
+    return legend
+
+
+def _has_client(report: dict[str, Any]) -> bool:
+    return any(section.get("client_replies") for section in report["checklists"])
+
+
+def _client_row_name(row: dict[str, Any] | None = None) -> str:
+    """The name of a matrix row of the client's answers: under the team's row of the item
+    "↳ the client's view", else (the team was not asked it) the item's name with it; not escaped."""
+    if row is not None and row.get("alone"):
+        return _("{item} · the client's view").format(item=one_line(row["title"] or row["item"], 80))
+    return _("↳ the client's view")
+
+
+def _gap_words(gap: dict[str, Any]) -> str:
+    """One perception gap of a sprint: 'Talked to the client: team ✔ yes, client ✘ no (open)'; not escaped."""
+    name = gap["title"] or gap["item"]
+    team = answer_words(gap["team"]["value"], _gap_kind(gap), gap["team"]["band"])
+    client = answer_words(gap["client"]["value"], _gap_kind(gap), gap["client"]["band"])
+    state = (
+        _("no action yet")
+        if gap["open"]
+        else _('answered by the action "{what}"').format(what=one_line(gap["action"]["what"], 80))
+    )
+    return _("{item}: team {team}, client {client} ({state})").format(item=name, team=team, client=client, state=state)
+
+
+def _gap_kind(gap: dict[str, Any]) -> Kind:
+    return Kind.SCALE if isinstance(gap["client"]["value"], int) else Kind.TRAFFIC_LIGHT
+
+
+def _client_words(entry: dict[str, Any], kind: str | None) -> str:
+    """One client answer in the reports' answer list: 'client (Jane): ✘ no: only mails'; not escaped."""
+    line = f"{client_label(entry['respondent'])}: {answer_words(entry['value'], kind, entry['band'])}"
+    return line + (f": {one_line(entry['comment'], 600)}" if entry["comment"] else "")
+
+
+def _replies_words(section: dict[str, Any]) -> str:
+    """Who of the client answered the sprint, and when; not escaped."""
+    parts = [
+        _("{who} on {day} (invitation {id})").format(
+            who=one_line(r["respondent"], 60) or _("the client"),
+            day=(r["answered"] or r["imported"] or "")[:10],
+            id=r["invitation"],
+        )
+        for r in section["client_replies"]
+    ]
+    return _("The client's own view of this sprint: answered by {replies}.").format(replies="; ".join(parts))
 
 
 def _answered_by(who: str, counts: dict[str, int]) -> str:
@@ -974,7 +1235,7 @@ def report_markdown(report: dict[str, Any]) -> str:
         out += [f"> ⚠ {md(future['note'], 600)}", ""]
     if "verdict" in report:
         out += [*_verdict_md(report), ""]
-    out.append(_legend())
+    out.append(_legend(_has_client(report)))
     for section in report["checklists"]:
         out += ["", f"## {md(section['phase'])}: {md(section['title'] or section['checklist'], 200)}", ""]
         who = ", ".join(md(author_name(a), 60) for a in section["authors"])
@@ -990,6 +1251,11 @@ def report_markdown(report: dict[str, Any]) -> str:
         if section.get("tone"):
             out += ["", _tone_heading()]
             out += [f"- {md(tone_text(finding), 300)}" for finding in section["tone"]]
+        if section.get("client_replies"):
+            out += ["", md(_replies_words(section), 600)]
+            if section["gaps"]:
+                out += ["", _("{gap} Perception gaps:").format(gap=GAP)]
+                out += [f"- {md(_gap_words(gap), 300)}" for gap in section["gaps"]]
         matrix = section["matrix"]
         if matrix["rows"]:
             out.append("")
@@ -1005,9 +1271,11 @@ def report_markdown(report: dict[str, Any]) -> str:
                         md(entry_words(cell, row["kind"]), 40),
                         TREND_ARROWS[Trend(cell["trend"])],
                         DISAGREE if cell["disagreement"] else "",
+                        GAP if cell.get("gap") and row.get("source") == "client" else "",
                     ]
                     cells.append(" ".join(p for p in parts if p))
-                out.append(f"| {_item_name_md(row)} | " + " | ".join(cells) + " |")
+                name = md(_client_row_name(row)) if row.get("source") == "client" else _item_name_md(row)
+                out.append(f"| {name} | " + " | ".join(cells) + " |")
         out += ["", "### " + _("Answers"), ""]
         for item in section["items"]:
             extra = [
@@ -1033,6 +1301,9 @@ def report_markdown(report: dict[str, Any]) -> str:
                     if answer.get("corrected"):
                         line += f" ({md(corrected_text(answer['corrected'], answer['author']), 400)})"
                     out.append(line)
+            for answer in (item.get("client") or {}).get("answers", []):
+                gap = f" {GAP} " + _("perception gap") if item["client"]["gap"] else ""
+                out.append(f"  - {md(_client_words(answer, item['kind']), 700)}{gap}")
     actions = report["actions"]
     out += ["", "## " + _("Actions"), ""]
     out.append(_actions_counts(actions))
@@ -1112,6 +1383,11 @@ svg.chart .mark-amber { fill: #f0a800; }
 svg.chart .mark-red { fill: #d32f2f; }
 svg.chart .mark-na { stroke: #888; stroke-width: 2; }
 caption { text-align: left; max-width: calc(100vw - 1.5rem); }
+tr.client th { font-style: italic; font-weight: normal; color: #333; }
+.flag.gap, .gap { color: #5c3d00; font-weight: 700; }
+.client-view { border-left: 3px solid #1f4f8f; padding: .1rem .8rem; margin: .8rem 0; }
+.client-view p { margin: .2rem 0; }
+ul.answers.client { font-style: italic; }
 @media (max-width: 40rem) {
   body { margin: 1rem auto; padding: 0 .6rem; }
   ul.items > li { flex-direction: column; gap: .2rem; }
@@ -1132,6 +1408,23 @@ def _t(text: str) -> str:
 
 
 def _cell_title(row: dict[str, Any], cell: dict[str, Any]) -> str:
+    if row.get("source") == "client":
+        lines = [
+            _("{item}, sprint {sprint}, the client's view: {answer}").format(
+                item=row["item"], sprint=cell["sprint"], answer=entry_words(cell, row["kind"])
+            )
+        ]
+        if cell.get("gap"):
+            lines.append(
+                _("{gap} perception gap: the team answered green").format(gap=GAP)
+                + ("" if cell.get("gap_open") else " " + _("(an action answers it)"))
+            )
+        for answer in cell["answers"]:
+            lines.append(
+                f"{client_label(answer['author'])}: {entry_words(answer, row['kind'])}"
+                + (f": {one_line(answer['note'], 400)}" if answer["note"] else "")
+            )
+        return "\n".join(lines)
     lines = [
         _("{item}, sprint {sprint}: {answer}").format(
             item=row["item"], sprint=cell["sprint"], answer=entry_words(cell, row["kind"])
@@ -1168,9 +1461,16 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
         + "</tr></thead>",
         "<tbody>",
     ]
+    gap_words = _h(_("perception gap: the team answered green, the client red or amber"))
     for row in matrix["rows"]:
         question = f' title="{_h(row["question"])}"' if row["question"] else ""
-        cells = [f'<tr data-item="{_h(row["item"])}"><th scope="row"{question}>{_item_name_html(row)}</th>']
+        if row.get("source") == "client":
+            cells = [
+                f'<tr class="client" data-item="{_h(row["item"])}" data-source="client">'
+                f'<th scope="row"{question}>{_h(_client_row_name(row))}</th>'
+            ]
+        else:
+            cells = [f'<tr data-item="{_h(row["item"])}"><th scope="row"{question}>{_item_name_html(row)}</th>']
         for sprint, cell in zip(matrix["sprints"], row["cells"], strict=True):
             if cell is None:
                 cells.append(f'<td class="cell empty" data-sprint="{_h(sprint)}" title="{not_answered}">{NO_ANSWER}</td>')
@@ -1179,14 +1479,17 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
             display = entry_words(cell, row["kind"])
             word = display.split(" ", 1)[-1] if " " in display else display
             flag = f'<span class="flag" aria-label="{disagreement}">{DISAGREE}</span>' if cell["disagreement"] else ""
+            if cell.get("gap") and row.get("source") == "client":
+                flag += f'<span class="flag gap" aria-label="{gap_words}">{GAP}</span>'
             arrow_html = (
                 f'<span class="arrow" aria-label="{_h(translate(TREND_WORDS[Trend(cell["trend"])]))}">{arrow}</span>'
                 if arrow
                 else ""
             )
+            gap_attr = f' data-gap="{"open" if cell.get("gap_open") else "answered"}"' if cell.get("gap") else ""
             cells.append(
                 f'<td class="cell band-{_h(cell["band"])}" data-sprint="{_h(cell["sprint"])}" data-band="{_h(cell["band"])}"'
-                f' data-trend="{_h(cell["trend"])}" title="{_h(_cell_title(row, cell))}">'
+                f' data-trend="{_h(cell["trend"])}"{gap_attr} title="{_h(_cell_title(row, cell))}">'
                 f'<span class="symbol">{_h(cell["symbol"])}</span>{arrow_html}{flag}'
                 f'<span class="word">{_h(word)}</span></td>'
             )
@@ -1363,7 +1666,7 @@ def report_html(report: dict[str, Any]) -> str:
     if "verdict" in report:
         out += _verdict_html(report)
     hover = _("Hover over a cell for everyone's answers and notes.")
-    out.append(f'<p class="legend">{_t(_legend())} {_t(hover)}</p>')
+    out.append(f'<p class="legend">{_t(_legend(_has_client(report)))} {_t(hover)}</p>')
     for section in report["checklists"]:
         out.append(f'<section class="checklist" id="checklist-{_h(section["checklist"])}">')
         out.append(f"<h2>{_h(section['phase'])}: {_h(section['title'] or section['checklist'])}</h2>")
@@ -1385,10 +1688,20 @@ def report_html(report: dict[str, Any]) -> str:
                 + "".join(f"<li>{_h(tone_text(finding))}</li>" for finding in section["tone"])
                 + "</ul></div>"
             )
+        if section.get("client_replies"):
+            out.append(f'<div class="client-view"><p>{_h(_replies_words(section))}</p>')
+            if section["gaps"]:
+                heading = _("{gap} Perception gaps:").format(gap=GAP)
+                out.append(
+                    f"<p>{_t(heading)}</p><ul>"
+                    + "".join(f'<li data-gap="{_h(g["item"])}">{_h(_gap_words(g))}</li>' for g in section["gaps"])
+                    + "</ul>"
+                )
+            out.append("</div>")
         out += _matrix_html(section)
         out.append("<h3>" + _t(_("Answers")) + "</h3>")
         out.append('<ul class="items">')
-        rows = {row["item"]: row for row in section["matrix"]["rows"]}
+        rows = {row["item"]: row for row in section["matrix"]["rows"] if row.get("source") != "client"}
         for item in section["items"]:
             extra = [
                 x
@@ -1423,6 +1736,15 @@ def report_html(report: dict[str, Any]) -> str:
                         note += f' <span class="corrected">({_h(corrected_text(answer["corrected"], answer["author"]))})</span>'
                     line += f"<li>{_h(author_name(answer['author']), 60)}: {_h(entry_words(answer, item['kind']))}{note}</li>"
                 line += "</ul>"
+            client = item.get("client")
+            if client:
+                gap_word = _("perception gap")
+                gap = f' <span class="gap">{GAP} {_h(gap_word)}</span>' if client["gap"] else ""
+                line += (
+                    '<ul class="answers client">'
+                    + "".join(f"<li>{_h(_client_words(answer, item['kind']))}{gap}</li>" for answer in client["answers"])
+                    + "</ul>"
+                )
             out.append(line + "</div></li>")
         out.append("</ul>")
         out.append("</section>")

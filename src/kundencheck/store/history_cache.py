@@ -339,3 +339,14 @@ def run_commits(store, rev: str = "HEAD") -> dict[str, dict]:
         for run_id in entry["runs"]:
             commits[run_id] = entry
     return commits
+
+
+def client_commits(store, rev: str = "HEAD") -> dict[str, dict]:
+    """Invitation id -> the commit that added the client's answers to it (as :func:`run_commits`)."""
+    from kundencheck.core.mirror import CLIENT_DIR, INVITATION_TRAILER
+
+    commits: dict[str, dict] = {}
+    for entry in store.log_runs(CLIENT_DIR, rev=rev, trailer=INVITATION_TRAILER):  # newest first
+        for invitation in entry["runs"]:
+            commits[invitation] = entry
+    return commits

@@ -154,11 +154,14 @@ class HistoryReader(RepoState):
             return {}
         return {oid: data for oid, (kind, data) in zip(unique, self._cat_batch(unique), strict=True) if kind is not None}
 
-    def log_runs(self, prefix: str = ".kundencheck/answers", rev: str = "HEAD") -> list[dict]:
-        """Commits touching ``prefix``, newest first, with their Kundencheck-Run trailers."""
+    def log_runs(
+        self, prefix: str = ".kundencheck/answers", rev: str = "HEAD", *, trailer: str = "Kundencheck-Run"
+    ) -> list[dict]:
+        """Commits touching ``prefix``, newest first, with the values of their ``trailer``
+        (Kundencheck-Run: the runs they added) in ``runs``."""
         _check_rev(rev)
         rev = self._read_rev(rev)
-        fmt = "%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%(trailers:key=Kundencheck-Run,valueonly,separator=%x1d)%x1e"
+        fmt = f"%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%(trailers:key={trailer},valueonly,separator=%x1d)%x1e"
         args = [
             "--literal-pathspecs",
             "log",

@@ -26,7 +26,7 @@ from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import TREND_ARROWS, Trend
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.people import author_name
-from kundencheck.core.report import BAND_WORDS, TREND_WORDS, corrected_text, entry_words
+from kundencheck.core.report import BAND_WORDS, GAP, TREND_WORDS, client_label, corrected_text, entry_words
 from kundencheck.core.text import one_line
 from kundencheck.rich_texts import legend_parts
 from kundencheck.tui.translated import TranslatedBindings
@@ -39,8 +39,9 @@ if TYPE_CHECKING:
 BAND_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red", "na": "dim"}
 
 
-def cell_text(cell: dict[str, Any] | None, kind: str | None) -> Text:
-    """One matrix cell of an item of ``kind``: symbol and word, the trend arrow, ⚠ on a disagreement."""
+def cell_text(cell: dict[str, Any] | None, kind: str | None, source: str = "team") -> Text:
+    """One matrix cell of an item of ``kind``: symbol and word, the trend arrow, ⚠ on a
+    disagreement; in the client's row ≠ on a perception gap."""
     if cell is None:
         return Text("·", style="dim")
     text = Text()
@@ -52,7 +53,17 @@ def cell_text(cell: dict[str, Any] | None, kind: str | None) -> Text:
         text.append(" ⚠", style="bold")
     if cell.get("corrected"):
         text.append(" ✎", style="dim")
+    if cell.get("gap") and source == "client":
+        text.append(f" {GAP}", style="bold")
     return text
+
+
+def row_label(row: dict[str, Any]) -> Text:
+    """A matrix row's name: the item's id, or for the client's answers under it, "↳ client"."""
+    if row.get("source") == "client":
+        name = _("{item}: client").format(item=row["item"]) if row.get("alone") else _("↳ client")
+        return Text(one_line(name, 24), style="italic")
+    return Text(one_line(row["item"], 24))
 
 
 def _arrow(trend: str) -> str:
@@ -172,6 +183,12 @@ class HistoryScreen(TranslatedBindings, Screen):
                     style="bold yellow",
                 )
             status.update(line)
+            if any(row.get("source") == "client" for row in matrix["rows"]):
+                extra = [
+                    Text(_("↳ client: the client's own answers"), style="dim"),
+                    Text(_("{gap} perception gap: team green, client red or amber").format(gap=GAP), style="dim"),
+                ]
+                self.query_one("#history-legend", FlowStatic).show(lambda width: flow(legend_parts() + extra, width))
             self._fill(matrix)
         elif event.state is WorkerState.ERROR:
             error = event.worker.error
@@ -184,8 +201,11 @@ class HistoryScreen(TranslatedBindings, Screen):
         for n, sprint in enumerate(matrix["sprints"]):
             table.add_column(Text(one_line(sprint, 12)), key=str(n))
         for row in matrix["rows"]:
+            source = row.get("source", "team")
             table.add_row(
-                *(cell_text(c, row["kind"]) for c in row["cells"]), label=Text(one_line(row["item"], 24)), key=row["item"]
+                *(cell_text(c, row["kind"], source) for c in row["cells"]),
+                label=row_label(row),
+                key=row["item"] if source == "team" else f"{row['item']} {source}",
             )
         table.display = True
         table.focus()
@@ -204,6 +224,9 @@ class HistoryScreen(TranslatedBindings, Screen):
         cell = row["cells"][min(column, len(row["cells"]) - 1)]
         text = Text()
         text.append(f"{one_line(row['item'], 64)} · " + _("sprint {sprint}").format(sprint=one_line(sprint, 20)), style="bold")
+        client = row.get("source") == "client"
+        if client:
+            text.append(" · " + _("the client's view"), style="bold italic")
         if row["question"]:
             text.append("\n" + one_line(row["question"], 300), style="italic")
         if cell is None:
@@ -223,8 +246,13 @@ class HistoryScreen(TranslatedBindings, Screen):
             )
         if cell["disagreement"]:
             text.append("  ⚠ " + _("the team disagrees"), style="bold")
+        if client and cell.get("gap"):
+            text.append(f"  {GAP} " + _("perception gap: the team answered green"), style="bold")
+            if not cell.get("gap_open"):
+                text.append(" " + _("(an action answers it)"), style="dim")
         for answer in cell["answers"]:
-            text.append("\n" + one_line(author_name(answer["author"]), 40) + ": ")
+            who = client_label(answer["author"]) if client else one_line(author_name(answer["author"]), 40)
+            text.append("\n" + who + ": ")
             text.append(one_line(entry_words(answer, row["kind"]), 40))
             if answer["note"]:
                 text.append(" — " + one_line(answer["note"], 300), style="dim")

@@ -187,6 +187,7 @@ class RunScreen(TranslatedBindings, Screen):
         what_row, owner_row = Horizontal(classes="action-row"), Horizontal(classes="action-row")
         box.mount(
             Static(Text(_("Action: what will we do, who, by when?"), style="bold"), id="action-label", markup=False),
+            Static(id="action-gap", markup=False),
             Static(id="action-thread", markup=False),
             what_row,
             owner_row,
@@ -245,8 +246,16 @@ class RunScreen(TranslatedBindings, Screen):
         if not self.session.history_read:
             try:
                 self.session.load_before()
+                if not self.session.run.corrects and self.session.load_gaps():
+                    self.app.call_from_thread(self._gaps_known)
             except KundencheckError:
                 pass  # the subject then counts every key signal as new; the commit still works
+
+    def _gaps_known(self) -> None:
+        """The client's perception gaps are known: the item in focus may offer an action now."""
+        if self.current is not None:
+            self._show_action(self.current)
+            self._show_hint(self.current)
 
     def _actions_known(self) -> None:
         """Start with the action review when there is something to decide and nothing has been
@@ -402,11 +411,13 @@ class RunScreen(TranslatedBindings, Screen):
         answer = self.session.run.answer(item.id)
         value = answer.value if answer else None
         has_action = bool(answer and answer.action and answer.action.what)
-        shown = item.needs_action(value) or has_action
+        gap = self.session.gaps.get(item.id)
+        shown = item.needs_action(value) or has_action or gap is not None
         box = self._action_box(create=shown)
         if box is None:
             return
         box.display = shown
+        self._show_gap(gap)
         action = answer.action if answer else None
         for name, text in (
             ("what", action.what if action else ""),
@@ -419,6 +430,28 @@ class RunScreen(TranslatedBindings, Screen):
                     widget.value = text
         self._show_understood(self._understood_line("due"), self._action_field("due").value)
         self._show_thread(item)
+
+    def _show_gap(self, gap) -> None:
+        """Above the action: that the client sees the item otherwise (a perception gap), and that
+        an action on it answers the gap."""
+        label = self._action_box().query_one("#action-gap", Static)
+        label.display = gap is not None
+        if gap is None:
+            return
+        from kundencheck.core.report import GAP, answer_text
+
+        checklist = self.session.checklist
+        client = answer_text(gap.client.value, gap.client.kind, checklist, gap.item, gap.client.band)
+        team = answer_text(gap.team.value, gap.team.kind, checklist, gap.item, gap.team.band)
+        label.update(
+            Text(
+                _(
+                    "{gap} The client answered {client} in sprint {sprint}, the team {team}: an action on the item "
+                    "answers this perception gap."
+                ).format(gap=GAP, client=client, team=team, sprint=one_line(gap.sprint, 20)),
+                style="bold yellow",
+            )
+        )
 
     def _show_thread(self, item: Item) -> None:
         """Which open action the item's action joins, or that it is a separate one (ctrl+t)."""
@@ -514,6 +547,9 @@ class RunScreen(TranslatedBindings, Screen):
                     parts=", ".join(words[part] for part in needs.action)
                 )
             )
+        answer = self.session.run.answer(item.id)
+        if item.id in self.session.gaps and not needs.action and not (answer and answer.raised_action):
+            hints.append(_("≠ The client sees this item otherwise: record an action on it (n, then enter)."))
         answered, total = self.session.answered_count()
         if not hints and answered == total and total:
             hints.append(_("All answered. Press ctrl+s (or F2) to review and commit."))
@@ -595,7 +631,9 @@ class RunScreen(TranslatedBindings, Screen):
         item = self.current
         if item is None:
             return
-        if still_needed(item, self.session.run.answer(item.id)).action:
+        answer = self.session.run.answer(item.id)
+        gap_without_action = item.id in self.session.gaps and not (answer and answer.raised_action)
+        if still_needed(item, answer).action or gap_without_action:
             self._focus_action()
         else:
             self._advance()

@@ -1,0 +1,107 @@
+"""The invitation page as text: small, self-contained, only the client's questions, escaped,
+its script and style allowed by their hashes. (In a browser: tests/mirror/.)"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import json
+import re
+
+import pytest
+
+from kundencheck.core.catalog import load_catalog
+from kundencheck.core.checklist import KNOWN_PHASES
+from kundencheck.core.i18n import set_language
+from kundencheck.core.mirror import client_questions, new_invitation
+from kundencheck.core.mirror_page import PAGE_LIMIT, invitation_page
+
+NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
+
+
+def page(phase: str = "build", language: str = "en", **names) -> tuple[str, object, object]:
+    checklist = load_catalog(None).find(phase, language)
+    invitation = new_invitation(
+        checklist,
+        phase=phase,
+        sprint="2026-W48",
+        created=NOW,
+        created_by="Erika <e@x.org>",
+        to=names.pop("to", "Jane Doe"),
+        token="k3f9a2mz",
+    )
+    set_language(language)
+    try:
+        text = invitation_page(
+            invitation, checklist, **{"project": "Webshop", "agency": "Pixelwerk", "client": "Müller GmbH", **names}
+        )
+    finally:
+        set_language("en")
+    return text, invitation, checklist
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("phase", KNOWN_PHASES)
+def test_every_shipped_phase_makes_a_small_self_contained_page(phase, language):
+    text, invitation, checklist = page(phase, language)
+    assert len(text.encode("utf-8")) < PAGE_LIMIT
+    assert f'<html lang="{language}">' in text
+    # Nothing to fetch: no source, no link but the download's placeholder, no font or import.
+    assert not re.search(r"\bsrc\s*=", text, re.IGNORECASE)
+    assert re.findall(r'\bhref="([^"]*)"', text) == ["#"]
+    assert not re.search(r"https?:|(?<!\\)//[a-z]|@import|\burl\(|<link|<img|<iframe|<object|<embed", text, re.IGNORECASE)
+    for question in client_questions(checklist):
+        assert html.escape(question.question, quote=True) in text
+
+
+def test_the_page_holds_nothing_of_the_team(tmp_path):
+    text, _invitation, checklist = page()
+    for item in checklist.items:
+        assert html.escape(item.question, quote=True) not in text  # the team's wording: never
+        assert html.escape(item.why, quote=True) not in text
+    for inner in ("team-mood", "self-critical-advice", "advice-improve", "own-design"):
+        assert inner not in text
+
+
+def test_its_script_and_style_are_allowed_by_their_hashes_only():
+    text, _invitation, _checklist = page()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', text).group(1)
+    policy = html.unescape(policy)
+    assert "default-src 'none'" in policy and "unsafe-inline" not in policy and "form-action 'none'" in policy
+    script = re.search(r"<script>(.*?)</script>", text, re.DOTALL).group(1)
+    style = re.search(r"<style>(.*?)</style>", text, re.DOTALL).group(1)
+    for inline in (script, style):
+        digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy
+    assert len(re.findall(r"<script\b", text)) == 2  # the script, and its data (JSON, never run)
+    assert not re.search(r"\son[a-z]+=", text)  # no inline handlers: the policy would block them
+
+
+def test_names_people_typed_cannot_break_out(tmp_path):
+    evil = '</script><script>alert(1)</script>"&'
+    text, invitation, _checklist = page(project=evil, agency=evil, client=evil, to=evil)
+    assert "<script>alert(1)" not in text
+    data = json.loads(re.search(r'<script type="application/json" id="kc-data">(.*?)</script>', text, re.DOTALL).group(1))
+    assert data["id"] == invitation.id and data["secret"] == invitation.secret
+    assert [i["id"] for i in data["items"]] == list(invitation.items)
+
+
+def test_the_german_page_addresses_the_client_as_sie():
+    text, _invitation, _checklist = page(language="de")
+    for german in (
+        "Ihre Sicht auf unsere Zusammenarbeit",
+        "Warum wir fragen:",
+        "Trifft nicht zu",
+        "Meine Antwort erstellen",
+        "Frage 1 von 8",
+        "Pixelwerk möchte gern wissen, wie Sie das Projekt",
+    ):
+        assert german in text, german
+    assert not re.search(r"\b(du|dein|deine)\b", html.unescape(text), re.IGNORECASE)
+
+
+def test_a_page_without_an_agency_name_still_says_who_asks_in_the_first_person():
+    text, _invitation, _checklist = page(agency="")
+    assert "We would like to know how you see the project Webshop." in text
