@@ -219,7 +219,7 @@ class Project:
             listed = self.answers_listed if rev is None else None
             runs, errors = load_runs(self.store, rev=rev or self.answers_ref, on_fetch=on_fetch, listed=listed)
             # A portfolio's copy of a project holds the answers only: the client's view is read in the project itself.
-            mirror = self.mirror_files(rev=rev) if self.answers_listed is None else MirrorFiles({}, {}, [])
+            mirror = self.mirror_files(rev=rev, invitations=False) if self.answers_listed is None else MirrorFiles({}, {}, [])
             checklists = {}
             for checklist_id in dict.fromkeys([*(r.checklist for r in runs), *(r.checklist for r in mirror.replies.values())]):
                 try:
@@ -239,15 +239,17 @@ class Project:
 
     # ----------------------------------------------------------------------------- the client's view
 
-    def mirror_files(self, *, rev: str | None = None) -> MirrorFiles:
-        """The mirror invitations and the client's replies committed in ``rev`` (default: the
-        team's answers branch, else HEAD), read from git (a teammate's, pulled, counts as much as
-        one's own); the files that cannot be read are returned as problems, not raised."""
+    def mirror_files(self, *, rev: str | None = None, invitations: bool = True) -> MirrorFiles:
+        """The mirror invitations (unless ``invitations`` is False: the history needs only the
+        replies) and the client's replies committed in ``rev`` (default: the team's answers
+        branch, else HEAD), read from git (a teammate's, pulled, counts as much as one's own);
+        the files that cannot be read are returned as problems, not raised."""
         from kundencheck.core.mirror import CLIENT_DIR, MIRROR_DIR, MirrorError, read_invitation, read_reply
 
-        rev = rev or self.config.branch or "HEAD"
+        rev = rev or self.answers_ref
         found = MirrorFiles({}, {}, [])
-        for folder, reader, into in ((MIRROR_DIR, read_invitation, found.invitations), (CLIENT_DIR, read_reply, found.replies)):
+        folders = [(MIRROR_DIR, read_invitation, found.invitations)] if invitations else []
+        for folder, reader, into in (*folders, (CLIENT_DIR, read_reply, found.replies)):
             for path, (_blob, raw) in sorted(self.store.read_files(folder, rev=rev).items()):
                 if not path.endswith(".toml"):
                     continue
@@ -267,7 +269,7 @@ class Project:
         from kundencheck.core.history import is_future, run_order
         from kundencheck.store.history_cache import load_runs
 
-        runs, _errors = load_runs(self.store, rev=self.config.branch or "HEAD")
+        runs, _errors = load_runs(self.store, rev=self.answers_ref)
         own = [r for r in resolve(runs).runs if r.phase == phase and not is_future(r, today)]
         return max(own, key=run_order).sprint if own else sprint_label(today)
 

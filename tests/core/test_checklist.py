@@ -858,6 +858,8 @@ def test_bad_scale_bands_in_whole(tmp_path):
         TOP + item("mood", "scale", SCALE_LABELS + "bands = { red = 1, amber = [2, 3], green = [4, 5] }\n"), encoding="utf-8"
     )
     assert load_checklist(path).item("mood").scale_bands == ("red", "amber", "amber", "green", "green")
+
+
 # ------------------------------------------------------------------------- the client's wording
 
 

@@ -92,7 +92,11 @@ def test_config_error_is_a_usage_error():
 CONFIG_ERRORS = [
     (
         'projekt = "x"\n',
-        ["'projekt'", "unknown key", "Allowed keys: agency, cadence_days, check, checklists, client, language, phase, project, storage"],
+        [
+            "'projekt'",
+            "unknown key",
+            "Allowed keys: agency, cadence_days, check, checklists, client, language, phase, project, storage",
+        ],
     ),
     ('[storage]\nbranches = "x"\n', ["'storage.branches'", "unknown key", "Allowed keys: branch, commit_msg_hook, push"]),
     ('language = "fr"\n', ["'language'", "'fr'", 'Allowed: "de", "en"']),
@@ -128,7 +132,10 @@ CONFIG_ERRORS = [
             "line 2",
             "'check.overdue'",
             "unknown rule",
-            ("Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, perception_gap, red_streak, red_without_action"),
+            (
+                "Allowed keys: decline, disagreement, due, key_signal_low, overdue_action, perception_gap, red_streak, "
+                "red_without_action"
+            ),
         ],
     ),
     ('[check]\ndue = { level = "error" }\n', ["line 2", "'check.due'", "takes no parameters", 'due = "error"']),

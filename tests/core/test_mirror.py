@@ -123,7 +123,7 @@ def test_a_checklist_without_client_wordings_cannot_be_asked(build_en):
 
 
 @pytest.mark.parametrize(
-    ("change", "fragments"),
+    "change, fragments",
     [
         (lambda t: t.replace('secret = "', 'secret = "zz'), ["key 'secret'", "64 hex digits", "git log -p"]),
         (lambda t: t.replace("schema = 1", "schema = 2"), ["key 'schema'", "must be 1"]),
@@ -208,7 +208,7 @@ def test_the_block_is_found_in_a_whole_mime_message_and_its_attachment(invitatio
 def test_no_block_and_a_broken_block_are_told_apart(invitation):
     assert opened("Thanks, all fine!", invitation) == BlockRefusal("no-block")
     lines = block_of(invitation).splitlines()
-    assert opened("\n".join(lines[:-2] + [lines[-1]]), invitation).reason == "broken"  # no MAC line
+    assert opened("\n".join([*lines[:-2], lines[-1]]), invitation).reason == "broken"  # no MAC line
     assert opened("\n".join(lines[:-1]), invitation).reason == "broken"  # no end line
 
 
@@ -367,7 +367,7 @@ def test_the_clients_answers_are_never_counted_as_the_teams(build_en):
     checklists = {"build": build_en}
     alone = summarize(runs, today=dt.date(2026, 4, 30), checklists=checklists)
     both = summarize(runs, today=dt.date(2026, 4, 30), checklists=checklists, client_replies=replies)
-    for before, after in zip(alone.pictures, both.pictures):
+    for before, after in zip(alone.pictures, both.pictures, strict=True):
         assert before.band_counts() == after.band_counts()
         assert [(i.value, i.band, i.streak, i.trend, i.disagreement) for i in before.items.values()] == [
             (i.value, i.band, i.streak, i.trend, i.disagreement) for i in after.items.values()
@@ -377,7 +377,7 @@ def test_the_clients_answers_are_never_counted_as_the_teams(build_en):
 
 
 @pytest.mark.parametrize(
-    ("team", "client", "gap"),
+    "team, client, gap",
     [
         ("green", "red", True),
         ("green", "amber", True),
@@ -443,7 +443,7 @@ def test_the_gate_fails_on_a_perception_gap_until_an_action_follows(build_en):
 
 def test_an_action_before_the_gaps_sprint_does_not_answer_it(build_en):
     early = run(0, "S0", Answer("client-contacted", "red", action=Action("Call", "Ana", dt.date(2026, 3, 10))))
-    summary, result = gap_summary(build_en, early)
+    _summary, result = gap_summary(build_en, early)
     assert [f.rule for f in result.findings if f.rule == "perception_gap"] == ["perception_gap"]
 
 

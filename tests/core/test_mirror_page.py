@@ -45,7 +45,7 @@ def page(phase: str = "build", language: str = "en", **names) -> tuple[str, obje
 @pytest.mark.parametrize("language", ["en", "de"])
 @pytest.mark.parametrize("phase", KNOWN_PHASES)
 def test_every_shipped_phase_makes_a_small_self_contained_page(phase, language):
-    text, invitation, checklist = page(phase, language)
+    text, _invitation, checklist = page(phase, language)
     assert len(text.encode("utf-8")) < PAGE_LIMIT
     assert f'<html lang="{language}">' in text
     # Nothing to fetch: no source, no link but the download's placeholder, no font or import.

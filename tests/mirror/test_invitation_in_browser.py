@@ -191,7 +191,9 @@ def test_the_client_answers_with_the_keyboard_and_the_block_is_imported(invited,
     [(status, path)] = [line.split("\t") for line in git(repo, "diff", "--name-status", before, "HEAD").splitlines()]
     assert (status, path) == ("A", f".kundencheck/client/{invitation.id}.toml")
     reply = read_reply(git(repo, "show", f"HEAD:{path}").encode(), path)
-    assert [(a.item, a.value) for a in reply.answers] == [(item, VALUES[c]) for item, c in zip(invitation.items, CHOICES)]
+    assert [(a.item, a.value) for a in reply.answers] == [
+        (item, VALUES[c]) for item, c in zip(invitation.items, CHOICES, strict=True)
+    ]
     assert reply.answers[0].comment == "Nur Statusmails, kein Anruf" and reply.respondent == "Jane Doe"
     assert git(repo, "status", "--porcelain", "--untracked-files=no") == ""
 

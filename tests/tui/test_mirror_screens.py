@@ -15,11 +15,11 @@ from textual.widgets import DataTable
 from kundencheck.core.answers import Answer
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.mirror import ClientAnswer, encode_block, payload_bytes, read_invitation
+from kundencheck.store.git_store import GitStore
 from kundencheck.tui.screens.history import HistoryScreen
 from kundencheck.tui.screens.home import HomeScreen
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
-from kundencheck.store.git_store import GitStore
 from tests.conftest import git
 from tests.history_builder import CET, commit_run
 from tests.tui.conftest import project_app, screen_text

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import click
 
-from kundencheck.cli.common import _console, command, directory_of, group, guarded
+from kundencheck.cli.common import _console, directory_of, group, guarded
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, current_language, set_language
 
@@ -644,7 +644,7 @@ def _print_status(states, summary, files) -> None:
                 style="bold",
             )
         )
-        for gap, line in zip(gaps, gap_lines(summary, gaps)):
+        for gap, line in zip(gaps, gap_lines(summary, gaps), strict=True):
             console.print(Text(("⚠ " if gap.is_open else "✔ ") + line, style="yellow" if gap.is_open else ""))
     for reply in summary.unplaced_client_replies:
         console.print(

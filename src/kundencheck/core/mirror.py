@@ -601,8 +601,8 @@ def _candidates(text: str) -> Iterable[str]:
                 continue
             try:
                 raw = part.get_payload(decode=True)
-            except Exception:  # noqa: BLE001 (a broken part of a mail: look at the others)
-                continue
+            except Exception:  # noqa: BLE001 (a broken part of a mail: the others may hold the block)
+                raw = None
             if isinstance(raw, bytes):
                 yield raw.decode(part.get_content_charset() or "utf-8", "replace")
     if "=" in text:

@@ -1466,8 +1466,10 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
         question = f' title="{_h(row["question"])}"' if row["question"] else ""
         if row.get("source") == "client":
             cells = [
-                f'<tr class="client" data-item="{_h(row["item"])}" data-source="client">'
-                f'<th scope="row"{question}>{_h(_client_row_name(row))}</th>'
+                (
+                    f'<tr class="client" data-item="{_h(row["item"])}" data-source="client">'
+                    f'<th scope="row"{question}>{_h(_client_row_name(row))}</th>'
+                )
             ]
         else:
             cells = [f'<tr data-item="{_h(row["item"])}"><th scope="row"{question}>{_item_name_html(row)}</th>']
