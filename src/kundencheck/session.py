@@ -248,17 +248,28 @@ class Project:
 
         rev = rev or self.answers_ref
         found = MirrorFiles({}, {}, [])
-        folders = [(MIRROR_DIR, read_invitation, found.invitations)] if invitations else []
-        for folder, reader, into in (*folders, (CLIENT_DIR, read_reply, found.replies)):
-            for path, (_blob, raw) in sorted(self.store.read_files(folder, rev=rev).items()):
-                if not path.endswith(".toml"):
-                    continue
-                try:
-                    record = reader(raw, path)
-                except MirrorError as exc:
-                    found.problems.append(exc)
-                    continue
-                into[record.id if folder == MIRROR_DIR else record.invitation] = record
+
+        def files(folder: str) -> list[tuple[str, bytes]]:
+            return [
+                (path, raw)
+                for path, (_blob, raw) in sorted(self.store.read_files(folder, rev=rev).items())
+                if path.endswith(".toml")
+            ]
+
+        for path, raw in files(MIRROR_DIR) if invitations else []:
+            try:
+                invitation = read_invitation(raw, path)
+            except MirrorError as exc:
+                found.problems.append(exc)
+                continue
+            found.invitations[invitation.id] = invitation
+        for path, raw in files(CLIENT_DIR):
+            try:
+                reply = read_reply(raw, path)
+            except MirrorError as exc:
+                found.problems.append(exc)
+                continue
+            found.replies[reply.invitation] = reply
         return found
 
     def default_sprint(self, phase: str, today: dt.date) -> str:

@@ -96,6 +96,8 @@ class Chromium:
     name = "chromium"
 
     def __init__(self, profile: Path) -> None:
+        if CHROMIUM is None:
+            raise BrowserError("chromium is not on PATH")
         profile.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [
@@ -235,6 +237,8 @@ class Firefox:
             )
             + "\n"
         )
+        if FIREFOX is None:
+            raise BrowserError("firefox-esr is not on PATH")
         port = _free_port()
         self.process = subprocess.Popen(
             [FIREFOX, "--headless", "--no-remote", "--profile", str(profile), f"--remote-debugging-port={port}", "about:blank"],

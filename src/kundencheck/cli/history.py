@@ -566,11 +566,13 @@ def _log_csv(summary, item_id: str | None, phase, author, limit) -> str:
     elif limit is not None:
         runs = runs[:limit]
     # The client's answers of the sprints listed, unless only one person's answers are asked for.
-    sprints = {(r.checklist, r.sprint) for r in runs}
+    listed_sprints = {(r.checklist, r.sprint) for r in runs}
     replies = (
         []
         if author
-        else [r for r in summary.client_replies if (r.checklist, r.sprint) in sprints and (phase is None or r.phase == phase)]
+        else [
+            r for r in summary.client_replies if (r.checklist, r.sprint) in listed_sprints and (phase is None or r.phase == phase)
+        ]
     )
     return answers_csv(summary, runs, item=item_id, replies=replies)
 

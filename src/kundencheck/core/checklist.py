@@ -755,7 +755,7 @@ def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>", *,
 class _Fields:
     """Typed access to one table's keys that records a problem instead of raising."""
 
-    def __init__(self, data: Mapping[str, Any], where: str, problems: _Problems) -> None:
+    def __init__(self, data: Mapping[str, Any], where: str, problems: _Problems | _OnKey) -> None:
         self.data, self.where, self.problems = data, where, problems
 
     def check_keys(self, allowed: set[str]) -> None:

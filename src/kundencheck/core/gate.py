@@ -725,7 +725,7 @@ def _perception_gaps(summary: HistorySummary, phase: str, level: str) -> list[Fi
     return found
 
 
-def _client_words(entry, item: ItemPicture, summary: HistorySummary, picture: SprintPicture) -> str:
+def _client_words(entry: Entry, item: ItemPicture, summary: HistorySummary, picture: SprintPicture) -> str:
     """One client answer in a finding: ``✘ no (Jane Doe: "only mails")``."""
     answer = _display(entry.value, item, summary, picture, entry.band)
     who = one_line(entry.author, 40)

@@ -431,7 +431,7 @@ def perception_gaps(pictures: Sequence[SprintPicture], actions: Iterable[ActionT
         later = {p.sprint for p in pictures if p.checklist == picture.checklist and p.index >= picture.index}
         for item_id, client in picture.client.items():
             team = picture.items.get(item_id)
-            if not is_perception_gap(team, client):
+            if team is None or not is_perception_gap(team, client):
                 continue
             answer = next(
                 (w for w in words if w.item == item_id and w.sprint in later and threads_of[id(w)].phase == picture.phase), None

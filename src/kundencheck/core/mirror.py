@@ -34,7 +34,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from kundencheck.core.checklist import (
     STATUSES,
@@ -410,7 +410,7 @@ def read_reply(raw: bytes, source: str) -> ClientReply:
             )
             continue
         seen.add(item_id)
-        answers.append(ClientAnswer(item_id, value, clean_text(comment).strip()))
+        answers.append(ClientAnswer(item_id, cast(AnswerValue, value), clean_text(comment).strip()))
     answered = reading.moment("answered", required=False)
     reply = ClientReply(
         invitation=reading.safe_id("invitation"),
@@ -441,7 +441,8 @@ class _Fields:
     """Typed reading of a mirror file's keys, collecting every problem (each naming its key)."""
 
     def __init__(self, data: Mapping[str, Any], source: str) -> None:
-        self.data, self.source, self.problems = data, source, []
+        self.data, self.source = data, source
+        self.problems: list[str] = []
 
     def problem(self, key: str, text: str) -> None:
         self.problems.append(_("key {key}: {problem}").format(key=repr(key), problem=text))
