@@ -37,6 +37,17 @@ async def settle(app, pilot) -> None:
     await pilot.pause()
 
 
+async def text_shown(app, pilot, text: str, limit: float = 20.0) -> None:
+    """Wait until the screen shows ``text``: the home screen reads the drafts and the history in
+    workers of their own, and on a busy machine the row may be drawn after the workers end."""
+    import time
+
+    deadline = time.monotonic() + limit
+    while text not in flat(screen_text(app)):
+        assert time.monotonic() < deadline, f"timed out waiting for {text!r}"
+        await pilot.pause(0.05)
+
+
 async def review_shown(app, pilot, limit: float = 20.0) -> None:
     """Wait until the action review has drawn its rows (on a busy machine a pause is not always
     enough for the table's first frame)."""
@@ -77,6 +88,7 @@ async def test_home_lists_phases_with_last_runs_due_checks_actions_and_drafts(hi
     app, project = project_app(path, today=lambda: clock[0])
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
+        await text_shown(app, pilot, "· not yet, 1 draft")
         assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
         assert phase_options(app) == ["kickoff", "design", "build", "acceptance", "handover"]
         text = flat(screen_text(app))
