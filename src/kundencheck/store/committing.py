@@ -209,7 +209,7 @@ class Committer(RepoState):
         for path in (relpath, *(more or {})):
             _check_relpath(path)
         body = _normalise_message(message)
-        config = self._config()
+        config = self.git_config()
         ref = self._target(ref)  # the checked-out branch: committed the normal way, keeping the index right
         symref, warnings = self._refusals(ref)
         if ref is None:
@@ -222,15 +222,15 @@ class Committer(RepoState):
         blobs = {}
         for path, data in {relpath: content, **(more or {})}.items():
             blobs[path] = (
-                self._run(["hash-object", "-w", "--no-filters", "--stdin"], stdin=data, what=_("store the answers file in git"))[
-                    1
-                ]
+                self.run_git(
+                    ["hash-object", "-w", "--no-filters", "--stdin"], stdin=data, what=_("store the answers file in git")
+                )[1]
                 .decode()
                 .strip()
             )
             if (
                 ref is None
-                and self._run(["check-ignore", "-q", "--no-index", "--", path], what=_("check .gitignore"), ok=(0, 1))[0] == 0
+                and self.run_git(["check-ignore", "-q", "--no-index", "--", path], what=_("check .gitignore"), ok=(0, 1))[0] == 0
             ):
                 warnings.append(
                     _(
@@ -380,12 +380,12 @@ class Committer(RepoState):
                 # Outside the sparse checkout: no file in the work tree, the entry skips it.
                 args += ["--skip-worktree", "--", relpath]
             else:
-                worktree = self._run(
+                worktree = self.run_git(
                     ["cat-file", "--filters", f"--path={relpath}", blob], what=_("convert the answers file for the work tree")
                 )[1]
                 self._write_worktree_file(relpath, worktree, lock)
                 try:  # what `git add` would store from that file: the same blob, or not
-                    cleaned = self._run(
+                    cleaned = self.run_git(
                         ["hash-object", "--stdin", f"--path={relpath}"],
                         stdin=worktree,
                         what=_("check the answers file in the work tree"),
@@ -396,7 +396,7 @@ class Committer(RepoState):
                 if cleaned[0] == 0 and cleaned[1].decode().strip() == blob:
                     args += ["--", relpath]  # re-adds it from the file: records its stat data
                 # else a filter that does not give back what it was given: the entry as committed
-            self._run(args, what=_("update the index"), env={"GIT_INDEX_FILE": str(lock.build)})
+            self.run_git(args, what=_("update the index"), env={"GIT_INDEX_FILE": str(lock.build)})
         lock.adopt()
         return []
 
@@ -428,7 +428,7 @@ class Committer(RepoState):
         listed folders, everything below them and the files directly in their parents)."""
         if not (_git_bool(config, "core.sparsecheckout") and _git_bool(config, "core.sparsecheckoutcone")):
             return True
-        status, out, _err = self._run(["sparse-checkout", "list"], what=_("read the sparse checkout"), ok=None, quick=True)
+        status, out, _err = self.run_git(["sparse-checkout", "list"], what=_("read the sparse checkout"), ok=None, quick=True)
         if status != 0:
             return True
         parent = relpath.rsplit("/", 1)[0]
@@ -479,7 +479,7 @@ class Committer(RepoState):
         else:
             args = ["update-ref", "-d", target, new]  # the branch did not exist (unborn) before
         try:
-            return self._run(args, what=_("undo the commit"), ok=None)[0] == 0
+            return self.run_git(args, what=_("undo the commit"), ok=None)[0] == 0
         except StoreError:
             return False
 
@@ -550,7 +550,7 @@ class Committer(RepoState):
                     os.link(lock, build)
                 except OSError:
                     shutil.copyfile(lock, build)
-            self._run(
+            self.run_git(
                 ["read-tree", "-m", "-u", new, old], what=_("put your files back"), env={"GIT_INDEX_FILE": str(build)}, ok=None
             )
         except (OSError, StoreError):
@@ -571,7 +571,7 @@ class Committer(RepoState):
                 _("Could not write the commit message into {path}: {reason}.").format(path=self.git_dir, reason=_os_reason(exc))
             ) from exc
         try:
-            _flock(fd)
+            flock(fd)
             os.write(fd, body.encode("utf-8"))
             if run_hook:
                 self._run_commit_msg_hook(msg_name)
@@ -600,7 +600,7 @@ class Committer(RepoState):
             except OSError:
                 continue
             try:
-                if _flock(fd, wait=False):
+                if flock(fd, wait=False):
                     _unlink_quietly(str(stale))
             finally:
                 os.close(fd)
@@ -631,7 +631,7 @@ class Committer(RepoState):
             if on_try is not None:
                 on_try(new, old)
             reflog = f"commit{'' if base else ' (initial)'}: {commit.subject}"
-            status, _out, err = self._run(
+            status, _out, err = self.run_git(
                 ["update-ref", "-m", reflog, target, new, old or ""], what=_("move the branch"), ok=None
             )
             if status == 0:
@@ -692,7 +692,7 @@ class Committer(RepoState):
             os.close(fd)  # releases the flock; the file stays (deleting it would race)
 
     def _run_commit_msg_hook(self, msg_name: str) -> None:
-        status, _out, err = self._run(
+        status, _out, err = self.run_git(
             ["hook", "run", "--ignore-missing", "commit-msg", "--", msg_name],
             what=_("run the commit-msg hook"),
             ok=None,
@@ -714,7 +714,7 @@ class Committer(RepoState):
         if sign:  # commit-tree does not read commit.gpgsign itself
             args.append("-S")
         args += ["-F", msg_name]
-        status, out, err = self._run(args, what=_("create the commit"), ok=None, user_locale=sign)
+        status, out, err = self.run_git(args, what=_("create the commit"), ok=None, user_locale=sign)
         if status == 0:
             return out.decode().strip()
         if sign:
@@ -781,7 +781,7 @@ class Committer(RepoState):
             child_mode, child_id = 0o40000, self._hash(b"tree %d\0" % len(raw) + raw).digest()
             stream.append(listing + b"\0")
             ids.append(child_id.hex())
-        status, out, err = self._run(
+        status, out, err = self.run_git(
             ["mktree", "-z", "--batch"], stdin=b"".join(stream), what=_("write the new folder trees"), ok=None
         )
         written = out.decode().split()
@@ -882,9 +882,9 @@ def _write_failed(exc: OSError, where: pathlib.Path) -> StoreError:
     return StoreError(_("Could not write {path}: {reason}.").format(path=exc.filename or where, reason=_os_reason(exc)))
 
 
-def _flock(fd: int, *, wait: bool = True) -> bool:
+def flock(fd: int, *, wait: bool = True) -> bool:
     """Take an exclusive flock on ``fd`` (False when ``wait`` is off and another process holds
-    it). Without flock (Windows), True and nothing held."""
+    it). Without flock (Windows), False and nothing held."""
     try:
         import fcntl
     except ImportError:

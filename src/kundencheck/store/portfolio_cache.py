@@ -50,9 +50,9 @@ from typing import NamedTuple
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
 from kundencheck.store.atomic import atomic_write
-from kundencheck.store.committing import _flock
+from kundencheck.store.committing import flock
 from kundencheck.store.git_store import GitStore
-from kundencheck.store.runner import _git_reason
+from kundencheck.store.runner import git_reason
 
 #: The refs the views read: the commit whose tree holds the project's config, and the one whose
 #: tree holds its answers. They move only once a fetch has everything they need.
@@ -236,7 +236,7 @@ class ProjectCache:
         self.path = pathlib.Path(path)
         self._store: GitStore | None = None
         #: git's config as the cache sees it (read once per fetch: whether the user set an ssh command).
-        self._git_config: dict[str, str | None] | None = None
+        self._settings: dict[str, str | None] | None = None
 
     # ----------------------------------------------------------------------------- opening
 
@@ -374,7 +374,7 @@ class ProjectCache:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder / "fetch.lock", os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            if not _flock(fd, wait=False) and os.name == "posix":
+            if not flock(fd, wait=False) and os.name == "posix":
                 raise FetchError(FetchProblem.BUSY)
             yield
         finally:
@@ -647,7 +647,7 @@ class ProjectCache:
         ]
         status, _out, err = self._run(["update-ref", "--stdin"], stdin="".join(lines).encode("ascii"))
         if status != 0:
-            raise FetchError(FetchProblem.FAILED, _git_reason(err))
+            raise FetchError(FetchProblem.FAILED, git_reason(err))
 
     def _tips(self, refs: Iterable[str]) -> dict[str, str | None]:
         names = list(refs)
@@ -661,14 +661,14 @@ class ProjectCache:
         """A local git command in the cache (C locale, never prompting, never fetching: what is
         read here is in the cache, or listed as missing)."""
         try:
-            return self.store._run(args, what=_("read the portfolio's copy of a project"), stdin=stdin, ok=None, quick=True)
+            return self.store.run_git(args, what=_("read the portfolio's copy of a project"), stdin=stdin, ok=None, quick=True)
         except StoreError as exc:
             raise FetchError(FetchProblem.FAILED, str(exc)) from exc
 
     def _git(self, args: list[str], *, what: str) -> None:
-        status, _out, err = self.store._run(args, what=what, ok=None, quick=True)
+        status, _out, err = self.store.run_git(args, what=what, ok=None, quick=True)
         if status != 0:
-            raise StoreError(_("Could not {what}. git said: {error}").format(what=what, error=_git_reason(err)))
+            raise StoreError(_("Could not {what}. git said: {error}").format(what=what, error=git_reason(err)))
 
     def _config(self) -> dict[str, str]:
         status, out, _err = self._run(["config", "-z", "--local", "--list"])
@@ -692,11 +692,11 @@ class ProjectCache:
         """Run a git command that talks to the remote, stopped at ``deadline`` or when ``cancel``
         is set (with everything it started: ssh, a credential helper; store/runner.py); returns
         its stderr (with ``stdout``, its output). Raises FetchError saying why it did not succeed."""
-        if self._git_config is None:
-            self._git_config = self.store._config()  # the user's core.sshCommand counts as theirs
+        if self._settings is None:
+            self._settings = self.store.git_config()  # the user's core.sshCommand counts as theirs
         try:
-            status, out, err, stopped = self.store._in_session(
-                ["-c", "protocol.ext.allow=never", *args], self._git_config, deadline, stdin=stdin, cancel=cancel
+            status, out, err, stopped = self.store.run_in_session(
+                ["-c", "protocol.ext.allow=never", *args], self._settings, deadline, stdin=stdin, cancel=cancel
             )
         except StoreError as exc:
             raise FetchError(FetchProblem.FAILED, str(exc)) from exc
@@ -718,7 +718,7 @@ def _failure(err: str, branch: str | None) -> FetchError:
     """What a failed fetch was, from git's error output (C locale)."""
     from kundencheck.store.push import PushRefusal, said_refusal
 
-    reason = _git_reason(err)
+    reason = git_reason(err)
     lowered = err.lower()
     if "couldn't find remote ref head" in lowered:
         return FetchError(FetchProblem.EMPTY, reason)

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
-from kundencheck.store.runner import _git_reason, _StartedGit
+from kundencheck.store.runner import _StartedGit, git_reason
 from kundencheck.store.state import Identity, RepoState, _git_bool
 
 
@@ -75,7 +75,7 @@ class HistoryReader(RepoState):
         if not wanted or not self._has_promisor_packs():
             return Unfetched(frozenset(), "", "")
         rev = self._read_rev(rev)
-        status, out, _err = self._run(
+        status, out, _err = self.run_git(
             ["rev-list", "--objects", "--missing=print", f"{rev}:{prefix.strip('/')}"],
             what=_("find the files this partial clone lacks"),
             ok=None,
@@ -86,7 +86,7 @@ class HistoryReader(RepoState):
         absent = {line[1:] for line in out.decode("ascii", "replace").splitlines() if line.startswith("?")} & wanted
         if not absent:
             return Unfetched(frozenset(), "", "")
-        config = self._config()
+        config = self.git_config()
         remote = _promisor_remote(config)
         if remote is None:
             return Unfetched(frozenset(absent), "", _("this partial clone names no promisor remote"))
@@ -120,7 +120,7 @@ class HistoryReader(RepoState):
             return Unfetched(
                 frozenset(absent),
                 remote,
-                _git_reason(err) or _("git fetch ended with exit status {status}").format(status=status),
+                git_reason(err) or _("git fetch ended with exit status {status}").format(status=status),
             )
         return Unfetched(frozenset(), remote, "")
 
@@ -174,7 +174,7 @@ class HistoryReader(RepoState):
         ]
         if prefix.strip("/"):
             args.append(prefix.strip("/"))
-        status, out, err = self._run(args, what=_("read the history of {prefix}").format(prefix=prefix), ok=None, quick=True)
+        status, out, err = self.run_git(args, what=_("read the history of {prefix}").format(prefix=prefix), ok=None, quick=True)
         if status != 0:
             return self._missing_rev(rev, err, [])
         runs = []
@@ -208,7 +208,7 @@ class HistoryReader(RepoState):
             "HEAD",
             "--",
         ]
-        status, out, err = self._run(args, what=_("read recent authors"), ok=None)
+        status, out, err = self.run_git(args, what=_("read recent authors"), ok=None)
         if status != 0:
             return self._missing_rev("HEAD", err, [])
         seen: set[str] = set()
@@ -235,7 +235,7 @@ class HistoryReader(RepoState):
         listing = (
             _("list {prefix} in {rev}").format(prefix=prefix, rev=rev) if prefix else _("list the files in {rev}").format(rev=rev)
         )
-        status, out, err = self._run(args, what=listing, ok=None, quick=True)
+        status, out, err = self.run_git(args, what=listing, ok=None, quick=True)
         if status != 0:
             return self._missing_rev(rev, err, [])
         blobs = []

@@ -34,7 +34,7 @@ from kundencheck.store.push import (
     output_of,
     read_gate_report,
 )
-from kundencheck.store.runner import _GIT_VERSIONS, _git_reason
+from kundencheck.store.runner import _GIT_VERSIONS, git_reason
 from kundencheck.store.state import _git_bool, _plain_branch, _remotes
 
 
@@ -118,7 +118,7 @@ class RemoteSync(Committer):
         the commit is kept.
         """
         deadline = time.monotonic() + self.push_timeout
-        config = self._config()
+        config = self.git_config()
         head = self._symbolic_head()
         branch_ref = head if ref is None else (ref if ref.startswith("refs/") else "refs/heads/" + ref)
         if branch_ref is None:
@@ -233,7 +233,7 @@ class RemoteSync(Committer):
         if status != 0:
             return config  # the remote has no such branch (or cannot be reached): said by _push_target
         self._track_remote_branch(name, f"refs/remotes/{remote}/{name}")
-        return self._config()
+        return self.git_config()
 
     def _push_target(
         self, name: str, config: dict[str, str | None], deadline: float, *, dedicated: bool = False
@@ -320,7 +320,7 @@ class RemoteSync(Committer):
         if status != 0:
             if status is None:
                 raise _OutOfTime
-            return BringIn(False, detail=_git_reason(err), why=NotBroughtIn.FETCH_FAILED)
+            return BringIn(False, detail=git_reason(err), why=NotBroughtIn.FETCH_FAILED)
         ours, theirs = self._resolve(branch_ref), self._resolve(tracking)
         if ours is None or theirs is None or self._is_ancestor(theirs, ours):
             return None
@@ -328,7 +328,7 @@ class RemoteSync(Committer):
             merge = theirs  # nothing of ours is missing there: fast-forward
             subject = _("kundencheck: fast-forward to {remote}").format(remote=remote)
         else:
-            status, out, err = self._run(
+            status, out, err = self.run_git(
                 ["merge-tree", "--write-tree", "--allow-unrelated-histories", ours, theirs],
                 what=_("merge the answers branches"),
                 ok=None,
@@ -340,10 +340,10 @@ class RemoteSync(Committer):
             args = ["commit-tree", tree, "-p", ours, "-p", theirs, "-m", subject]
             if _git_bool(config, "commit.gpgsign"):
                 args.insert(-2, "-S")
-            merge = self._run(args, what=_("create the merge commit"), user_locale=True)[1].decode().strip()
+            merge = self.run_git(args, what=_("create the merge commit"), user_locale=True)[1].decode().strip()
         # Compare-and-swap: a commit of this clone made meanwhile makes it fail; the caller's
         # next round fetches and merges again.
-        self._run(
+        self.run_git(
             ["update-ref", "-m", subject, branch_ref, merge, ours],
             what=_("move {branch} to the merge").format(branch=branch_ref.removeprefix("refs/heads/")),
             ok=None,
@@ -374,7 +374,7 @@ class RemoteSync(Committer):
         if status is None:
             return None
         if status != 0:
-            return BringIn(False, detail=_git_reason(err), why=NotBroughtIn.FETCH_FAILED)
+            return BringIn(False, detail=git_reason(err), why=NotBroughtIn.FETCH_FAILED)
         try:
             with self._within(deadline):
                 return self._bring_in_fetched(branch_ref, tracking, config, apply=apply)
@@ -409,7 +409,8 @@ class RemoteSync(Committer):
         if not apply:
             return BringIn(True)
         brought = int(
-            self._run(["rev-list", "--count", f"{ours}..{theirs}"], what=_("count the remote's commits"))[1].decode().strip() or 0
+            self.run_git(["rev-list", "--count", f"{ours}..{theirs}"], what=_("count the remote's commits"))[1].decode().strip()
+            or 0
         )
         tip = theirs
         for commit in local:
@@ -421,7 +422,7 @@ class RemoteSync(Committer):
         """The commits of ``ours`` that ``theirs`` lacks, oldest first; ``answers`` is the
         (path, blob) an answers commit of kundencheck's adds, None for any other commit."""
         fmt = "%H%x1f%P%x1f%(trailers:key=Kundencheck-Run,valueonly,separator=%x1d)%x1f%s%x1e"
-        out = self._run(
+        out = self.run_git(
             [
                 "log",
                 "--reverse",
@@ -443,7 +444,7 @@ class RemoteSync(Committer):
             answers = None
             run_ids = [r.strip() for r in runs.split("\x1d") if r.strip()]
             if len(parents.split()) == 1 and len(run_ids) == 1:
-                raw = self._run(
+                raw = self.run_git(
                     ["diff-tree", "-r", "-z", "--no-renames", "--no-commit-id", "--raw", parents, sha],
                     what=_("read what a commit changed"),
                 )[1].split(b"\0")
@@ -465,10 +466,10 @@ class RemoteSync(Committer):
         """Files the remote's commits change in which the user has changes of their own
         (staged, unstaged, or an untracked file where the remote adds one): a fast-forward
         would have to overwrite them, so kundencheck does not bring the remote's commits in."""
-        base = self._run(["merge-base", ours, theirs], what=_("find where the branches part"))[1].decode().strip()
+        base = self.run_git(["merge-base", ours, theirs], what=_("find where the branches part"))[1].decode().strip()
 
         def names(args: list[str]) -> set[str]:
-            out = self._run(args, what=_("list the remote's changes"))[1].decode("utf-8", "surrogateescape")
+            out = self.run_git(args, what=_("list the remote's changes"))[1].decode("utf-8", "surrogateescape")
             return {p for p in out.split("\0") if p}
 
         changed = names(["diff-tree", "-r", "-z", "--no-renames", "--name-only", base, theirs])
@@ -477,7 +478,7 @@ class RemoteSync(Committer):
         added = names(["diff-tree", "-r", "-z", "--no-renames", "--name-only", "--diff-filter=A", base, theirs])
         # What the user changed, as `git status` sees it (stat data refreshed in memory only).
         out = (
-            self._run(
+            self.run_git(
                 ["--no-optional-locks", "status", "--porcelain", "-z", "--untracked-files=no"], what=_("list your changes")
             )[1]
             .decode("utf-8", "surrogateescape")
@@ -510,7 +511,7 @@ class RemoteSync(Committer):
                 env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": f"@{when} {zone}"}
         sign = _git_bool(config, "commit.gpgsign")  # as `git rebase` signs what it makes again
         args = ["commit-tree", tree, "-p", onto, *(["-S"] if sign else [])]
-        status, out, err = self._run(
+        status, out, err = self.run_git(
             args, stdin=message, env=env, what=_("make your answers commit again"), ok=None, user_locale=sign
         )
         if status != 0:
@@ -546,18 +547,18 @@ class RemoteSync(Committer):
             header = b"DIRC" + (2).to_bytes(4, "big") + (0).to_bytes(4, "big")
             lock.start_from(self._index, header + self._hash(header).digest())
             updated = True  # from here on, whatever happens, the files are put back unless the branch moves
-            status, _out, err = self._run(
+            status, _out, err = self.run_git(
                 ["read-tree", "-m", "-u", old, new], what=_("update your files"), env={"GIT_INDEX_FILE": str(lock.build)}, ok=None
             )
             if status != 0:
                 raise _InTheWay(
-                    _("git would not update your files to the remote's commits: {reason}").format(reason=_git_reason(err)),
+                    _("git would not update your files to the remote's commits: {reason}").format(reason=git_reason(err)),
                     self._changes_in_the_way(old, theirs),
-                    _git_reason(err),
+                    git_reason(err),
                 )
             lock.adopt()
             subject = _("kundencheck push: your answers commits moved onto {tip}").format(tip=theirs[:10])
-            status = self._run(["update-ref", "-m", subject, "HEAD", new, old], what=_("move the branch"), ok=None)[0]
+            status = self.run_git(["update-ref", "-m", subject, "HEAD", new, old], what=_("move the branch"), ok=None)[0]
             if status != 0 and not self._landed([(new, old)], "HEAD"):  # not git moving it, then dying
                 raise _Moved(
                     _(

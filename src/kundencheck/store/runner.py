@@ -3,12 +3,12 @@
 :class:`GitRunner` is the bottom of the store (store/git_store.py shows how the parts fit). It
 runs git three ways, each for a reason:
 
-- directly (:class:`_StartedGit`, ``_run(..., quick=True)``), in the C locale and never
+- directly (:class:`_StartedGit`, ``run_git(..., quick=True)``), in the C locale and never
   prompting, as GitPython would run it: opening the repository, HEAD, the config and the
   history reads. What the first screen needs from git runs before GitPython is imported
   (importing it costs about a third of Textual's import), and a read can be started ahead
   (``GitStore.start_reading_state``) while Python imports the terminal UI;
-- through GitPython's ``Git`` command wrapper (``_run``), imported on first use, usually in a
+- through GitPython's ``Git`` command wrapper (``run_git``), imported on first use, usually in a
   worker thread: every other call, chiefly the commands that build and write a commit and run
   its hooks. Its time limit (``kill_after_timeout``) stops a hook or a signing program that
   waits for input kundencheck cannot give;
@@ -57,7 +57,7 @@ class GitRunner:
         self.root = root
         self._exe = exe
         #: Quick reads started ahead (start_reading_state), by their git arguments; each is
-        #: taken by the first _run of the same arguments, so it is never read twice.
+        #: taken by the first run_git of the same arguments, so it is never read twice.
         self._started: dict[tuple[str, ...], _StartedGit] = {}
 
     @property
@@ -81,7 +81,7 @@ class GitRunner:
         if self._git_cmd is not None:
             self._git_cmd.clear_cache()
 
-    def _run(
+    def run_git(
         self,
         args: list[str],
         *,
@@ -185,10 +185,10 @@ class GitRunner:
         kundencheck speaks, which programs in a hook that honour it use (git ignores it in
         the C locale), so `kundencheck check` in a pre-push hook speaks it too.
         """
-        status, out, err, _stopped = self._in_session(args, config, deadline, env=env)
+        status, out, err, _stopped = self.run_in_session(args, config, deadline, env=env)
         return status, out.decode("utf-8", "replace").splitlines(), err
 
-    def _in_session(
+    def run_in_session(
         self,
         args: list[str],
         config: dict[str, str | None],
@@ -392,7 +392,7 @@ def _git_failed(what: str, args: list[str], status: int, err: str) -> str:
     )
 
 
-def _git_reason(err: str) -> str:
+def git_reason(err: str) -> str:
     """git's error output as one short paragraph, without hints and progress lines."""
     from kundencheck.core.text import one_line
 

@@ -66,7 +66,7 @@ _BLOCKING_STATES: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
-#: What _config and _head ask git (and start_reading_state starts ahead).
+#: What git_config and _head ask git (and start_reading_state starts ahead).
 _CONFIG_ARGS = ("config", "-z", "--list")
 _HEAD_ARGS = ("rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD", "--")
 
@@ -254,7 +254,7 @@ class RepoState(GitRunner):
 
     def set_local_config(self, key: str, value: str) -> None:
         """Set a key in this repository's own config (``git config KEY VALUE``)."""
-        self._run(["config", key, value], what=_("set git config {key}").format(key=key))
+        self.run_git(["config", key, value], what=_("set git config {key}").format(key=key))
 
     def start_reading_state(self) -> None:
         """Start what :meth:`identity` and :meth:`check_ready` read from git (its config and
@@ -270,11 +270,11 @@ class RepoState(GitRunner):
 
     def remotes(self) -> set[str]:
         """The names of the configured remotes (those with a url)."""
-        return _remotes(self._config())
+        return _remotes(self.git_config())
 
     def identity(self) -> Identity:
         """The author git will record, from the environment and git config, as `git commit` does."""
-        return _identity_from(self._config())
+        return _identity_from(self.git_config())
 
     def _check_not_checked_out_elsewhere(self, ref: str) -> None:
         """Refuse, as git does, to move a branch that another worktree of this repository has
@@ -287,7 +287,7 @@ class RepoState(GitRunner):
                 return
         except OSError:
             return  # no linked worktrees: the only work tree is this one
-        out = self._run(["worktree", "list", "--porcelain", "-z"], what=_("list the worktrees"), quick=True)[1]
+        out = self.run_git(["worktree", "list", "--porcelain", "-z"], what=_("list the worktrees"), quick=True)[1]
         admin_dirs = {self._worktree_path(self.common_dir): self.common_dir}
         for admin in (self.common_dir / "worktrees").iterdir():
             admin_dirs[self._worktree_path(admin)] = admin
@@ -334,7 +334,7 @@ class RepoState(GitRunner):
 
     def _head(self) -> tuple[str | None, str | None]:
         """(full branch ref or None when detached, commit id or None when unborn): one call."""
-        status, out, _err = self._run(list(_HEAD_ARGS), what=_("read HEAD"), ok=None, quick=True)
+        status, out, _err = self.run_git(list(_HEAD_ARGS), what=_("read HEAD"), ok=None, quick=True)
         if status == 0:
             sha, name = out.decode().split("\n")[:2]
             return (None if name == "HEAD" else name), sha
@@ -348,20 +348,20 @@ class RepoState(GitRunner):
         return symref, None  # unborn branch: the first commit has no parent
 
     def _symbolic_head(self) -> str | None:
-        status, out, _err = self._run(["symbolic-ref", "-q", "HEAD"], what=_("read HEAD"), ok=(0, 1), quick=True)
+        status, out, _err = self.run_git(["symbolic-ref", "-q", "HEAD"], what=_("read HEAD"), ok=(0, 1), quick=True)
         return out.decode().strip() if status == 0 else None
 
     def _resolve(self, rev: str) -> str | None:
-        status, out, _err = self._run(
+        status, out, _err = self.run_git(
             ["rev-parse", "-q", "--verify", "--end-of-options", f"{rev}^{{commit}}"],
             what=_("resolve {rev}").format(rev=rev),
             ok=(0, 1, 128),
         )
         return out.decode().strip() if status == 0 else None
 
-    def _config(self) -> dict[str, str | None]:
+    def git_config(self) -> dict[str, str | None]:
         """All of git's config as one dict (last value wins), read fresh with one call."""
-        out = self._run(list(_CONFIG_ARGS), what=_("read git config"), quick=True)[1]
+        out = self.run_git(list(_CONFIG_ARGS), what=_("read git config"), quick=True)[1]
         config: dict[str, str | None] = {}
         for entry in out.decode("utf-8", "replace").split("\0"):
             if entry:
@@ -370,14 +370,16 @@ class RepoState(GitRunner):
         return config
 
     def _is_ancestor(self, older: str, newer: str) -> bool:
-        status = self._run(["merge-base", "--is-ancestor", older, newer], what=_("compare two commits"), ok=(0, 1), quick=True)[0]
+        status = self.run_git(
+            ["merge-base", "--is-ancestor", older, newer], what=_("compare two commits"), ok=(0, 1), quick=True
+        )[0]
         return status == 0
 
     def _cat_batch(self, names: list[str], *, replaced: bool = True) -> list[tuple[str | None, bytes]]:
         """(type or None if missing, content) per name, from one `git cat-file --batch`;
         ``replaced`` False: the objects as they are, not as `git replace` shows them."""
         args = ["cat-file", "--batch"] if replaced else ["--no-replace-objects", "cat-file", "--batch"]
-        _status, out, _err = self._run(
+        _status, out, _err = self.run_git(
             args, stdin="".join(n + "\n" for n in names).encode("utf-8", "surrogateescape"), what=_("read objects"), quick=True
         )
         result: list[tuple[str | None, bytes]] = []
@@ -422,10 +424,10 @@ class RepoState(GitRunner):
         name = rev.removeprefix("refs/heads/")
         if rev == "HEAD" or name.startswith("refs/") or not _plain_branch(name):
             return rev
-        tracking = self._tracking_ref(name, self._config())
+        tracking = self._tracking_ref(name, self.git_config())
         if tracking is None:
             return rev
-        out = self._run(
+        out = self.run_git(
             ["for-each-ref", "--format=%(refname) %(objectname)", f"refs/heads/{name}", tracking],
             what=_("find the answers branch"),
             quick=True,
@@ -442,7 +444,7 @@ class RepoState(GitRunner):
         """A team's answers branch created here from the remote's copy follows that copy (its
         upstream), as `git switch NAME` sets it up for a branch it creates from a remote's."""
         if tracking is not None:
-            self._run(
+            self.run_git(
                 ["branch", "--quiet", f"--set-upstream-to={tracking.removeprefix('refs/remotes/')}", name],
                 what=_("set the upstream of {branch}").format(branch=name),
                 ok=None,
