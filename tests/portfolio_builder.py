@@ -79,6 +79,23 @@ def client_project(
     return info
 
 
+def plain_project(root: Path, name: str) -> dict:
+    """A project ``name`` under ``root`` that does not use kundencheck (no ``.kundencheck/``):
+    one commit of code, pushed to its bare remote."""
+    work = root / f"{name}-work"
+    remote = root / "remotes" / f"{name}.git"
+    work.mkdir(parents=True)
+    git(work, "init", "-q", "-b", "main")
+    (work / "README.md").write_text(f"# {name}\n")
+    git(work, "add", "-A")
+    git(work, "commit", "-q", "-m", "Start the project")
+    remote.parent.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "--bare", "-b", "main", str(remote))
+    git(work, "remote", "add", "origin", str(remote))
+    git(work, "push", "-q", "-u", "origin", "main")
+    return {"name": name, "work": work, "remote": remote, "dedicated": False, "runs": [], "language": "en"}
+
+
 def push(info: dict) -> None:
     work = info["work"]
     git(work, "push", "-q", "origin", "main")

@@ -233,6 +233,7 @@ def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[Pr
         FetchFacts,
         ProjectHealth,
         judge,
+        judge_not_started,
         not_judged,
     )
     from kundencheck.session import open_cached_project
@@ -257,6 +258,10 @@ def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[Pr
         snapshot = cache.snapshot() if cache.exists else None
         if snapshot is None:
             healths.append(not_judged(entry, facts))
+            continue
+        if not snapshot.started:
+            # No .kundencheck/ folder: as `kundencheck check` judges such a repository (cli/gate.py).
+            healths.append(judge_not_started(entry, facts, today))
             continue
         key = {
             "kundencheck": __version__,
@@ -294,7 +299,6 @@ def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[Pr
             parameters=config.check_parameters,
             title=config.project.strip() or entry.name,
             client=config.client,
-            set_up=project.set_up,
         )
         if health.document is not None:  # (judge always makes one)
             cache.write_document("health", key, health.document)

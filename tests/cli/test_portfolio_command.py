@@ -25,6 +25,7 @@ from tests.portfolio_builder import (
     client_project,
     git,
     make_portfolio,
+    plain_project,
 )
 
 
@@ -206,6 +207,88 @@ def test_a_project_whose_config_is_broken_cannot_be_checked(tmp_path):
     assert "broken:.kundencheck/config.toml, line" in finding["message"] and "key 'check.due'" in finding["message"]
     text = invoke(folder, "status", "--today", TODAY)
     assert text.exit_code == 0 and "cannot be checked" in text.output
+
+
+def test_a_project_without_kundencheck_is_judged_as_check_judges_it_there(tmp_path):
+    """No .kundencheck/ in the project: `kundencheck check` passes it in its repository, with a
+    note (gate.not_started); the portfolio's check, status and report say the same."""
+    plain = client_project(tmp_path, "shop", runs=1)
+    bare = plain_project(tmp_path, "plain")
+    folder = make_portfolio(tmp_path, [plain, bare])
+    assert invoke(folder, "fetch").exit_code == 0
+    result = invoke(folder, "check", "--format", "json", "--today", TODAY)
+    data = json.loads(result.stdout)
+    projects = {p["name"]: p for p in data["projects"]}
+    own = check_document(bare["work"])
+    assert own["passed"] and own["started"] is False
+    assert projects["plain"]["check"] == own
+    assert projects["plain"]["state"] == "not-set-up" and projects["plain"]["passed"] and projects["plain"]["findings"] == []
+    assert result.exit_code == 1 and data["errors"] == projects["shop"]["check"]["errors"]  # shop's overdue action only
+    text = invoke(folder, "check", "--today", TODAY).output
+    assert "✔ passed: plain" in text and "✘ plain" not in text
+    status = json.loads(invoke(folder, "status", "--format", "json", "--today", TODAY).stdout)
+    row = next(p for p in status["projects"] if p["name"] == "plain")
+    assert (row["state"], row["passed"], row["errors"], row["warnings"], row["due"]) == ("not-set-up", True, 0, 0, None)
+    assert row["phases"] == {"build": None}
+    table = invoke(folder, "status", "--today", TODAY).output
+    line = next(line for line in table.splitlines() if "plain" in line)
+    assert "not set up for kundencheck" in line and "✘" not in line and "never checked" not in line
+    report = invoke(folder, "report", "--format", "md", "--today", TODAY).stdout
+    assert "No .kundencheck/ folder here" in report
+    assert check_document(bare["work"]) == own  # the project itself is untouched
+
+
+def test_a_password_or_token_in_a_remote_url_is_never_shown(tmp_path):
+    """Remotes with a token in them (https://user:TOKEN@host/..., https://TOKEN@host/...,
+    ssh://user:TOKEN@host/...): no output says the token, not the fetch's errors (also where
+    ssh, run by git, echoes it), not JSON, CSV, Markdown, HTML or the check's messages."""
+    secret = "ghp_S3CRET4711"
+    ssh = tmp_path / "ssh"  # says what OpenSSH says for a key the server refuses
+    ssh.write_text('#!/bin/sh\necho "$*: Permission denied (publickey)." >&2\nexit 255\n')
+    ssh.chmod(0o755)
+    folder = tmp_path / "agency"
+    folder.mkdir()
+    invoke(folder, "init")
+    outputs = []
+    for name, remote in (
+        ("shop", f"https://ana:{secret}@127.0.0.1:1/clients/shop.git"),
+        ("web", f"https://{secret}@127.0.0.1:1/clients/web.git"),
+        ("intranet", f"ssh://ana:{secret}@git.example.invalid/clients/intranet.git"),
+    ):
+        added = invoke(folder, "add", name, remote)
+        assert added.exit_code == 0, added.output
+        outputs.append(added.output)
+    taken = invoke(folder, "add", "shop", "/somewhere/else.git")
+    assert taken.exit_code == 2 and "https://ana:***@127.0.0.1:1/clients/shop.git" in taken.output
+    outputs.append(taken.output)
+    env = {"GIT_SSH_COMMAND": str(ssh)}
+    fetched = invoke(folder, "fetch", env=env)
+    assert "Fetched 0 of 3 projects" in fetched.output and "Permission denied" in fetched.output
+    assert "ana:***@git.example.invalid" in fetched.output  # what ssh said, the token hidden
+    outputs.append(fetched.output)
+    for command in (
+        ("status",),
+        ("status", "--format", "json"),
+        ("status", "--format", "csv"),
+        ("status", "--format", "md"),
+        ("report", "--format", "html"),
+        ("check",),
+        ("check", "--format", "json"),
+        ("check", "--format", "github"),
+    ):
+        outputs.append(invoke(folder, *command, "--today", TODAY).output)
+    for output in outputs:
+        assert secret not in output, output
+    status = json.loads(invoke(folder, "status", "--format", "json", "--today", TODAY).stdout)
+    remotes = {p["name"]: p["remote"] for p in status["projects"]}
+    assert remotes == {
+        "shop": "https://ana:***@127.0.0.1:1/clients/shop.git",
+        "web": "https://***@127.0.0.1:1/clients/web.git",
+        "intranet": "ssh://ana:***@git.example.invalid/clients/intranet.git",
+    }
+    check = json.loads(invoke(folder, "check", "--format", "json", "--today", TODAY).stdout)
+    messages = " ".join(f["message"] for p in check["projects"] for f in p["findings"])
+    assert "git ls-remote https://ana:***@127.0.0.1:1/clients/shop.git" in messages
 
 
 def test_the_same_answers_over_ssh_as_over_file(tmp_path, ssh_server):

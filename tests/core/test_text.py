@@ -168,3 +168,46 @@ def test_drop_controls_removes_each_control_character_on_its_own():
     assert drop_controls("\x1b[31mred\x1b[0m\x07") == "[31mred[0m"  # no sequence parsed: its printable rest stays
     assert drop_controls("cut\x1b") == "cut" and drop_controls("tab\there\r") == "tabhere"
     assert drop_controls("\u202eevil\u202c") == "evil"
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("https://ana:ghp_T0KEN@git.example.com/shop.git", "https://ana:***@git.example.com/shop.git"),
+        ("https://x-access-token:a:b@github.com/o/r", "https://x-access-token:***@github.com/o/r"),  # the first : splits
+        ("https://ghp_T0KEN@github.com/o/r.git", "https://***@github.com/o/r.git"),  # a token as the user
+        ("HTTP://T0KEN@host/x", "HTTP://***@host/x"),
+        ("ftps://ana@host/x", "ftps://***@host/x"),
+        ("ssh://ana:T0KEN@host:22/x.git", "ssh://ana:***@host:22/x.git"),
+        (
+            "fatal: unable to access 'https://ana:T0KEN@host/x/': refused",
+            "fatal: unable to access 'https://ana:***@host/x/': refused",
+        ),
+        ("ana:T0KEN@host.example: Permission denied (publickey).", "ana:***@host.example: Permission denied (publickey)."),
+        ("(https://a:b@c) and https://d:e@f", "(https://a:***@c) and https://d:***@f"),
+        ("https://ana:***@host/x", "https://ana:***@host/x"),  # hidden once, stays so
+        ("https://***@host/x", "https://***@host/x"),
+    ],
+)
+def test_hide_credentials_hides_a_urls_password_and_an_https_token(text, shown):
+    from kundencheck.core.text import hide_credentials
+
+    assert hide_credentials(text) == shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "git@github.com:clients/shop.git",  # the ssh user is no secret
+        "ssh://git@host:22/x.git",
+        "file:///srv/git/a:b@c/x.git",  # a path's own a:b@c
+        "/srv/git/a:b@c/x.git",
+        "mail ana@example.com at 12:30",
+        "https://git.example.com/shop.git",
+        "",
+    ],
+)
+def test_hide_credentials_leaves_what_is_no_secret(text):
+    from kundencheck.core.text import hide_credentials
+
+    assert hide_credentials(text) == text

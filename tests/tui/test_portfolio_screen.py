@@ -11,7 +11,7 @@ import pytest
 
 from kundencheck.portfolio_session import load_portfolio
 from kundencheck.tui.portfolio_app import build_portfolio_app
-from tests.portfolio_builder import agency
+from tests.portfolio_builder import agency, make_portfolio, plain_project
 
 TODAY = dt.date(2026, 3, 20)
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
@@ -96,6 +96,29 @@ async def test_a_project_not_fetched_yet_is_a_row_that_says_so(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert screen_name(pilot) == "PortfolioScreen"  # a notice instead of a screen
+
+
+async def test_a_project_without_kundencheck_passes_as_check_passes_it_there(tmp_path):
+    """No .kundencheck/ in the project: no verdict in its cells, nothing due, not among the
+    projects failing their rules; its home screen opens (gate.not_started, as `kundencheck
+    check` in its repository)."""
+    from kundencheck.portfolio_session import fetch_projects
+
+    bare = plain_project(tmp_path, "plain")
+    folder = make_portfolio(tmp_path, [bare])
+    loaded = load_portfolio(folder)
+    assert all(r.error is None for r in fetch_projects(loaded, list(loaded.portfolio.projects)))
+    app = build_portfolio_app(loaded, today=lambda: TODAY)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await until(pilot, lambda: read(pilot), "the projects")
+        (health,) = app.screen.healths
+        assert health.state == "not-set-up" and health.passed and health.errors == 0
+        row = [str(cell) for cell in app.screen.query_one("DataTable").get_row("plain")]
+        assert row == ["plain\nnot set up for kundencheck", "· *", "·", ""]
+        status = app.screen._status_line(200).plain
+        assert "1 projects" in status and "failing" not in status and "not up to date" not in status
+        await pilot.press("enter")
+        await until(pilot, lambda: screen_name(pilot) == "ReadOnlyHomeScreen", "the home")
 
 
 @pytest.mark.parametrize("size", SIZES)

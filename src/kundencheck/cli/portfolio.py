@@ -161,9 +161,11 @@ def add(ctx: click.Context, name: str, remote: str, branch: str | None, client: 
         atomic_write(path, written.encode("utf-8"))
     except OSError as exc:
         raise KundencheckError(_("Could not write {file}: {reason}.").format(file=path, reason=exc.strerror or exc)) from None
+    from kundencheck.core.text import hide_credentials
+
     _console().print(
         _("Added {name} ({remote}) to {file}. Bring its answers in with `kundencheck portfolio fetch {name}`.").format(
-            name=name, remote=remote, file=path
+            name=name, remote=hide_credentials(remote), file=path
         )
     )
 
@@ -331,13 +333,13 @@ class _FetchProgress:
 
 def fetch_problem_text(error, entry) -> str:
     """Why a project's fetch did not complete, and what to do, in one paragraph."""
-    from kundencheck.core.text import one_line
+    from kundencheck.core.text import hide_credentials, one_line
     from kundencheck.store.portfolio_cache import FetchError, FetchProblem
 
     if not isinstance(error, FetchError):
-        return str(error)
-    said = one_line(error.reason, 300)
-    remote = entry.remote
+        return hide_credentials(str(error))
+    said = one_line(hide_credentials(error.reason), 300)
+    remote = hide_credentials(entry.remote)
     texts = {
         FetchProblem.UNREACHABLE: _(
             "the remote {remote} could not be reached, or has no repository there (git said: "
@@ -513,7 +515,7 @@ def _print_status(console, healths, today: dt.date, title: str) -> None:
             verdict = health.verdict(phase)
             text = cell_text(verdict, health.trend(phase)) + (" *" if phase == health.current_phase else "")
             cells.append(Text(text, style=styles[verdict_level(verdict)]))
-        fetched = Text(state_words(health), style="bold red" if health.state != "ok" else "dim")
+        fetched = Text(state_words(health), style="bold red" if health.flagged else "dim")
         due = health.due()
         table.add_row(
             Text(health.name, style="bold").append(f"\n{one_line(health.title, 40)}", style=""),

@@ -26,6 +26,7 @@ from kundencheck.core.config import (
     setting_problem,
 )
 from kundencheck.core.i18n import _
+from kundencheck.core.text import hide_credentials
 
 #: The file that makes a folder a portfolio.
 PORTFOLIO_FILE = "portfolio.toml"
@@ -269,16 +270,16 @@ def remote_problem(remote: Any) -> str | None:
         return _(
             "{remote} has spaces at either end, control characters or more than 2,000 characters; give the "
             "URL as `git clone` takes it."
-        ).format(remote=describe_value(remote))
+        ).format(remote=describe_value(hide_credentials(remote)))
     if remote.startswith("-"):
         return _("{remote} starts with a dash, which git would read as an option. Give the URL as `git clone` takes it.").format(
-            remote=describe_value(remote)
+            remote=describe_value(hide_credentials(remote))
         )
     if remote.lower().startswith(_COMMAND_TRANSPORTS):
         return _(
             "{remote} uses a git transport that runs a program given in the URL; a portfolio only fetches "
             "over ssh, https, git or from a path."
-        ).format(remote=describe_value(remote))
+        ).format(remote=describe_value(hide_credentials(remote)))
     return None
 
 
@@ -411,7 +412,7 @@ def add_project(text: str, entry: ProjectEntry, shown: str = PORTFOLIO_FILE) -> 
                 _(
                     "a project named {name} is in the portfolio already (remote {remote}). Choose another name, or edit "
                     "that project's table in the file."
-                ).format(name=repr(taken.name), remote=taken.remote),
+                ).format(name=repr(taken.name), remote=hide_credentials(taken.remote)),
             ),
             key=f"projects[{number}].name",
         )

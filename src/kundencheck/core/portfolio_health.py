@@ -14,7 +14,8 @@ A project is in one of these states:
   judged on the state the last complete fetch brought, and marked "unreachable since <date>";
 - ``not-fetched``: no fetch has completed yet;
 - ``broken``: fetched, but it cannot be judged (its config is broken): the error says why;
-- ``not-set-up``: the project has no ``.kundencheck/config.toml`` and no answers.
+- ``not-set-up``: the project has no ``.kundencheck/`` folder: judged as ``kundencheck check``
+  judges such a repository (:func:`kundencheck.core.gate.not_started`: it passes, with a note).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from kundencheck.core.gate import evaluate, verdicts
+from kundencheck.core.gate import evaluate, not_started, verdicts
 from kundencheck.core.history import (
     DueCheck,
     HistorySummary,
@@ -36,7 +37,7 @@ from kundencheck.core.history import (
 )
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.portfolio import ProjectEntry
-from kundencheck.core.text import one_line
+from kundencheck.core.text import hide_credentials, one_line
 
 OK, STALE, NOT_FETCHED, BROKEN, NOT_SET_UP = "ok", "stale", "not-fetched", "broken", "not-set-up"
 #: How the fetch problems (store/portfolio_cache.py, FetchProblem) read in a few words.
@@ -72,12 +73,12 @@ class FetchFacts(NamedTuple):
 
     def problem_words(self) -> str:
         words = FETCH_PROBLEM_WORDS.get(self.problem)
-        return translate(words).format(branch=self.branch or "?") if words else one_line(self.reason, 200)
+        return translate(words).format(branch=self.branch or "?") if words else one_line(hide_credentials(self.reason), 200)
 
 
 #: The version of a project's health document (:func:`health_document`); a portfolio keeps one
 #: per project between runs, and one of another version is made again.
-DOCUMENT_VERSION = 1
+DOCUMENT_VERSION = 2
 
 
 def health_document(
@@ -88,7 +89,6 @@ def health_document(
     parameters: Mapping[str, Mapping[str, int]] | None = None,
     title: str = "",
     client: str = "",
-    set_up: bool = True,
 ) -> dict[str, Any]:
     """Everything the views show of a project, judged by its own rules (``levels`` and
     ``parameters``: its config's ``[check]`` table) as ``kundencheck check`` and ``status``
@@ -120,7 +120,6 @@ def health_document(
         "version": DOCUMENT_VERSION,
         "title": title,
         "client": client,
-        "set_up": set_up,
         "current_phase": summary.current_phase,
         "today": summary.today.isoformat(),
         "runs": len(summary.runs),
@@ -137,6 +136,39 @@ def health_document(
             {"item": s.item, "title": s.title, "band": s.band, "trend": s.trend.value, "sprint": s.sprint}
             for s in _key_signals(summary)
         ],
+    }
+
+
+def not_started_document(
+    today: dt.date,
+    *,
+    current_phase: str = "build",
+    levels: Mapping[str, str] | None = None,
+    title: str = "",
+    client: str = "",
+) -> dict[str, Any]:
+    """The health document of a project without a ``.kundencheck/`` folder: ``check`` is what
+    ``kundencheck check`` says in such a repository (gate.not_started: it passes, with a note),
+    and there is nothing else to show: no phase verdicts, no due check, no actions."""
+    from kundencheck.core.gate import result_dict
+
+    return {
+        "version": DOCUMENT_VERSION,
+        "title": title,
+        "client": client,
+        "current_phase": current_phase,
+        "today": today.isoformat(),
+        "runs": 0,
+        "last_run": None,
+        "open_actions": 0,
+        "overdue_actions": 0,
+        "problems": [],
+        "due": None,
+        "phases": {},
+        "check": result_dict(not_started(today, current_phase, levels)),
+        "shown": [],
+        "more": [],
+        "key_signals": [],
     }
 
 
@@ -252,9 +284,15 @@ class ProjectHealth:
             return BROKEN
         if self.document is None:
             return NOT_FETCHED
-        if not self.document["set_up"] and not self.document["runs"]:
-            return NOT_SET_UP
-        return STALE if self.fetch.failing_since is not None else OK
+        if self.fetch.failing_since is not None:
+            return STALE
+        return NOT_SET_UP if self.check is not None and self.check["started"] is False else OK
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the views point its state out (in red): its data are not up to date or it
+        cannot be judged. A project that does not use kundencheck is not flagged."""
+        return self.state in (STALE, NOT_FETCHED, BROKEN)
 
     @property
     def judged(self) -> bool:
@@ -325,8 +363,8 @@ class ProjectHealth:
         return verdict.trend if verdict is not None else Trend.NONE
 
     def due(self) -> DueView | None:
-        """The current phase's due check, None when not judged."""
-        if self.document is None:
+        """The current phase's due check, None when not judged (or not set up)."""
+        if self.document is None or self.document["due"] is None:
             return None
         due = self.document["due"]
 
@@ -376,13 +414,11 @@ def check_document(document: Any) -> None:
     for key, kind in (
         ("title", str),
         ("client", str),
-        ("set_up", bool),
         ("current_phase", str),
         ("runs", int),
         ("open_actions", int),
         ("overdue_actions", int),
         ("problems", list),
-        ("due", dict),
         ("phases", dict),
         ("check", dict),
         ("shown", list),
@@ -403,6 +439,7 @@ def check_document(document: Any) -> None:
         isinstance(check.get("errors"), int)
         and isinstance(check.get("warnings"), int)
         and isinstance(check.get("passed"), bool)
+        and isinstance(check.get("started"), bool)
         and isinstance(check.get("notes"), list),
         "the check",
     )
@@ -416,7 +453,9 @@ def check_document(document: Any) -> None:
             and phase.get("trend") in {t.value for t in Trend},
             "a phase",
         )
-    due = document["due"]
+    due = document.get("due")
+    need(due is None or isinstance(due, dict), "due")
+    due = due or {"is_due": False, "cadence_days": 0}
     need(isinstance(due.get("is_due"), bool) and isinstance(due.get("cadence_days"), int), "the due check")
     for value in (due.get("last_checked"), due.get("due_on"), document.get("last_run")):
         if value is not None:
@@ -437,16 +476,21 @@ def judge(
     parameters: Mapping[str, Mapping[str, int]] | None = None,
     title: str = "",
     client: str = "",
-    set_up: bool = True,
 ) -> ProjectHealth:
     """A fetched project judged by its own rules (see :func:`health_document`)."""
     return ProjectHealth(
         entry=entry,
         fetch=fetch,
         document=health_document(
-            summary, problems, levels=levels, parameters=parameters, title=title or entry.name, client=client, set_up=set_up
+            summary, problems, levels=levels, parameters=parameters, title=title or entry.name, client=client
         ),
     )
+
+
+def judge_not_started(entry: ProjectEntry, fetch: FetchFacts, today: dt.date) -> ProjectHealth:
+    """A fetched project without a ``.kundencheck/`` folder, judged as ``kundencheck check``
+    judges it in its repository (see :func:`not_started_document`)."""
+    return ProjectHealth(entry=entry, fetch=fetch, document=not_started_document(today, title=entry.name))
 
 
 def not_judged(entry: ProjectEntry, fetch: FetchFacts, *, error: str = "") -> ProjectHealth:
@@ -557,7 +601,9 @@ def check_portfolio(healths: Iterable[ProjectHealth], today: dt.date, unreachabl
                     health.name,
                     "cannot_check",
                     "error",
-                    _("{project} cannot be checked: {error}").format(project=health.name, error=one_line(health.error, 600)),
+                    _("{project} cannot be checked: {error}").format(
+                        project=health.name, error=one_line(hide_credentials(health.error), 600)
+                    ),
                 )
             )
         elif state == NOT_FETCHED and unreachable != "off":
@@ -576,7 +622,7 @@ def check_portfolio(healths: Iterable[ProjectHealth], today: dt.date, unreachabl
                     message.format(
                         project=health.name,
                         problem=health.fetch.problem_words(),
-                        remote=health.entry.remote,
+                        remote=hide_credentials(health.entry.remote),
                         since=_day(health.fetch.failing_since),
                     ),
                 )
@@ -596,7 +642,7 @@ def check_portfolio(healths: Iterable[ProjectHealth], today: dt.date, unreachabl
                         problem=health.fetch.problem_words(),
                         since=_day(health.fetch.failing_since),
                         fetched=_day(health.fetch.fetched),
-                        remote=health.entry.remote,
+                        remote=hide_credentials(health.entry.remote),
                     ),
                 )
             )

@@ -30,7 +30,7 @@ from kundencheck.core.portfolio_health import (
     summary_line,
 )
 from kundencheck.core.report import TREND_WORDS, md
-from kundencheck.core.text import clean_text, one_line
+from kundencheck.core.text import clean_text, hide_credentials, one_line
 
 SCHEMA = 1
 
@@ -103,7 +103,7 @@ def project_dict(health: ProjectHealth, phases: list[str]) -> dict[str, Any]:
         )
     return {
         "name": entry.name,
-        "remote": entry.remote,
+        "remote": hide_credentials(entry.remote),
         "branch": entry.branch,
         "client": clean_text(health.client),
         "owner": clean_text(entry.owner),
@@ -113,8 +113,8 @@ def project_dict(health: ProjectHealth, phases: list[str]) -> dict[str, Any]:
         "fetched": _moment(health.fetch.fetched),
         "unreachable_since": _moment(health.fetch.failing_since),
         "fetch_problem": health.fetch.problem or None,
-        "fetch_reason": clean_text(health.fetch.reason) or None,
-        "error": clean_text(health.error) or None,
+        "fetch_reason": clean_text(hide_credentials(health.fetch.reason)) or None,
+        "error": clean_text(hide_credentials(health.error)) or None,
         "current_phase": health.current_phase,
         "passed": health.passed,
         "errors": health.errors,
@@ -157,7 +157,7 @@ def check_dict(result: PortfolioResult) -> dict[str, Any]:
         projects.append(
             {
                 "name": health.name,
-                "remote": health.entry.remote,
+                "remote": hide_credentials(health.entry.remote),
                 "state": health.state,
                 "fetched": _moment(health.fetch.fetched),
                 "unreachable_since": _moment(health.fetch.failing_since),
@@ -294,7 +294,7 @@ def status_markdown(healths: list[ProjectHealth], today: dt.date, *, title: str 
             text = cell_text(health.verdict(phase), health.trend(phase))
             cells.append(text + (" \\*" if phase == health.current_phase else ""))
         fetched = state_words(health)
-        if health.state != "ok":
+        if health.flagged:
             fetched = f"**{fetched}**"
         out.append(
             "| "
@@ -416,7 +416,7 @@ def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = ""
             )
         row.append(f"<td>{health.overdue or ''}</td><td>{_h(due_words(health))}</td>")
         fetched = _h(state_words(health))
-        row.append(f'<td><span class="state">{fetched}</span></td>' if health.state != "ok" else f"<td>{fetched}</td>")
+        row.append(f'<td><span class="state">{fetched}</span></td>' if health.flagged else f"<td>{fetched}</td>")
         out.append("".join(row) + "</tr>")
     out.append("</tbody></table>")
     for health in healths:

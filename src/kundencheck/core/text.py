@@ -98,3 +98,27 @@ def spreadsheet_safe(text: str) -> str:
     reading the CSV strips it."""
     stripped = text.lstrip(" ")
     return "'" + text if stripped[:1] in FORMULA_STARTS else text
+
+
+#: The password of a URL's user-info, ``user:PASSWORD@host``, after ``://`` or where a word
+#: starts (git and ssh echo it without the scheme: ``user:PASSWORD@host: Permission denied``);
+#: the user and the ``@`` stay. The user may not contain ``:``, the password may (the first ``:``
+#: splits). A path's own ``a:b@c`` after a ``/`` is no user-info and stays.
+_URL_PASSWORD = re.compile(r"(?:(?<=://)|(?<![^\s'\"(<\[=,;]))([^\s:/@'\"<>]+):([^\s/@'\"<>]+)@")
+#: The user of an http(s) or ftp URL with no password: a token given as the user name
+#: (``https://TOKEN@github.com/...``).
+_URL_USER = re.compile(r"(?i)\b((?:https?|ftps?)://)([^\s:/@'\"<>]+)@")
+#: What stands in for what was hidden.
+HIDDEN = "***"
+
+
+def hide_credentials(text: str) -> str:
+    """``text`` with the secrets a remote URL may carry replaced by ``***``: the password of a
+    user-info (``https://ana:TOKEN@host/x`` becomes ``https://ana:***@host/x``, also where git or
+    ssh echo it without the scheme) and the user of an http(s) URL without one, which is a token
+    there (``https://TOKEN@github.com/x``). Everything else stays, an ssh user (``git@host:x``,
+    ``ssh://git@host/x``) too. For every output that may show a remote or what git said of it."""
+    if "@" not in text:
+        return text
+    text = _URL_PASSWORD.sub(rf"\1:{HIDDEN}@", text)
+    return _URL_USER.sub(lambda m: m.group(0) if m.group(2) == HIDDEN else f"{m.group(1)}{HIDDEN}@", text)

@@ -49,6 +49,7 @@ from typing import NamedTuple
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
+from kundencheck.core.text import hide_credentials
 from kundencheck.store.atomic import atomic_write
 from kundencheck.store.committing import flock
 from kundencheck.store.git_store import GitStore
@@ -65,6 +66,8 @@ READ_PATHS = (".kundencheck/config.toml", ".kundencheck/checklists", ".kundenche
 CONFIG_PATH = ".kundencheck/config.toml"
 STATE_FILE = "portfolio.json"
 SNAPSHOT_FILE = "snapshot.json"
+#: The version of what snapshot.json holds; one of another version is fetched anew.
+SNAPSHOT_VERSION = 2
 ANSWERS_DIR = ".kundencheck/answers/"
 CHECKLISTS_DIR = ".kundencheck/checklists/"
 #: The upload-pack a remote on this machine runs for the cache: filtering, as hosted ones do.
@@ -156,13 +159,16 @@ class Snapshot(NamedTuple):
     checklists_from: str
     #: path -> blob id of every answers file.
     answers: dict[str, str]
+    #: Whether the config commit's tree has a ``.kundencheck/`` folder: without one the project
+    #: does not use kundencheck, and is judged as ``kundencheck check`` judges such a repository.
+    started: bool = True
 
     def to_json(self) -> dict:
         def text(raw: bytes | None) -> str | None:
             return None if raw is None else raw.decode("utf-8", "surrogateescape")
 
         return {
-            "version": 1,
+            "version": SNAPSHOT_VERSION,
             "tips": self.tips,
             "config_commit": self.config_commit,
             "answers_commit": self.answers_commit,
@@ -171,6 +177,7 @@ class Snapshot(NamedTuple):
             "checklists": {name: text(raw) for name, raw in self.checklists.items()},
             "checklists_from": self.checklists_from,
             "answers": self.answers,
+            "started": self.started,
         }
 
     @classmethod
@@ -190,8 +197,10 @@ class Snapshot(NamedTuple):
                 raise TypeError("not a table of texts")
             return mapping
 
-        if data.get("version") != 1:
+        if data.get("version") != SNAPSHOT_VERSION:
             raise ValueError("another version")
+        if not isinstance(data["started"], bool):
+            raise TypeError("not a yes or no")
         checklists = data["checklists"]
         if not isinstance(checklists, dict):
             raise TypeError("not a table")
@@ -210,6 +219,7 @@ class Snapshot(NamedTuple):
             checklists={str(name): raw(text) for name, text in checklists.items()},
             checklists_from=str(data["checklists_from"]),
             answers=answers,
+            started=data["started"],
         )
 
 
@@ -532,6 +542,7 @@ class ProjectCache:
             checklists={path: (None if mode == "120000" else contents[oid]) for path, (mode, oid) in checklists.items()},
             checklists_from=source,
             answers={path: oid for path, (_mode, oid) in answers_files.items() if path.startswith(ANSWERS_DIR)},
+            started=self._has_path(config_commit, ".kundencheck"),
         )
 
     def _fetch_tips(self, refs: dict[str, str], deadline: float, cancel: threading.Event | None, *, branch: str | None) -> bool:
@@ -718,7 +729,7 @@ def _failure(err: str, branch: str | None) -> FetchError:
     """What a failed fetch was, from git's error output (C locale)."""
     from kundencheck.store.push import PushRefusal, said_refusal
 
-    reason = git_reason(err)
+    reason = git_reason(hide_credentials(err))  # git and ssh may echo the URL's password
     lowered = err.lower()
     if "couldn't find remote ref head" in lowered:
         return FetchError(FetchProblem.EMPTY, reason)

@@ -180,7 +180,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
         if health.title != health.name:
             text.append(" " + one_line(health.title, max(4, 22 - len(health.name))), style="dim")
         if health.state != "ok":
-            text.append("\n" + one_line(state_words(health), 30), style="bold red")
+            text.append("\n" + one_line(state_words(health), 30), style="bold red" if health.flagged else "dim")
         else:
             about = " · ".join(part for part in (one_line(health.client, 16), one_line(health.entry.owner, 10)) if part)
             text.append("\n" + about, style="")
