@@ -70,6 +70,34 @@ def test_init_and_add_write_the_file_and_a_gitignore_for_the_cache(tmp_path):
     assert taken.exit_code == 2 and "key 'projects[1].name'" in taken.output  # found upwards from sub/
 
 
+@pytest.mark.parametrize(
+    "before",
+    [b'title = "T"\r\n# our comment\r\n', b'\xef\xbb\xbftitle = "T"\n# our comment\n'],
+    ids=["crlf", "byte-order-mark"],
+)
+def test_add_keeps_a_crlf_file_and_a_byte_order_mark_byte_for_byte(tmp_path, before):
+    (tmp_path / "portfolio.toml").write_bytes(before)
+    newline = b"\r\n" if b"\r\n" in before else b"\n"
+    for name in ("shop", "web"):
+        result = invoke(tmp_path, "add", name, f"../{name}.git")
+        assert result.exit_code == 0, result.output
+    after = (tmp_path / "portfolio.toml").read_bytes()
+    assert after == before + newline + newline.join(
+        [
+            b"[[projects]]",
+            b'name = "shop"',
+            b'remote = "../shop.git"',
+            b"",
+            b"[[projects]]",
+            b'name = "web"',
+            b'remote = "../web.git"',
+            b"",
+        ]
+    )
+    status = invoke(tmp_path, "status", "--format", "json")
+    assert [p["name"] for p in json.loads(status.stdout)["projects"]] == ["shop", "web"]
+
+
 def test_mistakes_are_one_paragraph_naming_file_line_and_key(tmp_path):
     nowhere = invoke(tmp_path, "status")
     assert nowhere.exit_code == 2 and "There is no portfolio.toml in" in nowhere.output

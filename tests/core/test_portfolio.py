@@ -10,6 +10,7 @@ from kundencheck.core.portfolio import (
     PortfolioError,
     ProjectEntry,
     add_project,
+    add_project_to_file,
     init_text,
     is_local_remote,
     portfolio_from_bytes,
@@ -38,6 +39,24 @@ def test_add_appends_projects_and_keeps_everything_else():
     shop = portfolio.project("SHOP")
     assert (shop.branch, shop.client, shop.owner, shop.tags) == ("kundencheck", "Kunde GmbH", "Ana", ("retainer",))
     assert twice.splitlines()[shop.line - 1] == "[[projects]]"
+
+
+@pytest.mark.parametrize(
+    "raw, gap, newline",
+    [
+        (b'title = "T"\r\n# a comment\r\n', b"\r\n", b"\r\n"),
+        (b'\xef\xbb\xbftitle = "T"\n# a comment\n', b"\n", b"\n"),
+        (b'\xef\xbb\xbftitle = "T"\r\n\r\n', b"", b"\r\n"),  # a blank line there already
+        (b'title = "T"', b"\n\n", b"\n"),  # no line ending at all: LF
+        (b"", b"", b"\n"),
+    ],
+    ids=["crlf", "bom", "bom-crlf-blank-line", "no-newline-at-the-end", "empty"],
+)
+def test_add_keeps_the_files_bytes_its_mark_and_its_line_endings(raw, gap, newline):
+    written = add_project_to_file(raw, ProjectEntry("shop", "git@git.example.com:clients/shop.git", owner="Ana"))
+    table = [b"[[projects]]", b'name = "shop"', b'remote = "git@git.example.com:clients/shop.git"', b'owner = "Ana"']
+    assert written == raw + gap + newline.join(table) + newline
+    assert portfolio_from_bytes(written).project("shop").owner == "Ana"
 
 
 @pytest.mark.parametrize(

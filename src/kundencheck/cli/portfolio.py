@@ -150,15 +150,16 @@ Examples:
 @click.pass_context
 @guarded
 def add(ctx: click.Context, name: str, remote: str, branch: str | None, client: str, owner: str, tags: tuple[str, ...]) -> None:
-    from kundencheck.core.portfolio import ProjectEntry, add_project
+    from kundencheck.core.checklist import MAX_FILE_BYTES, read_file_bytes
+    from kundencheck.core.portfolio import PortfolioError, ProjectEntry, add_project_to_file
     from kundencheck.store.atomic import atomic_write
 
     loaded = _loaded(ctx)
     path = loaded.file
-    text = path.read_text(encoding="utf-8-sig")
-    written = add_project(text, ProjectEntry(name, remote, branch, client, owner, tuple(tags)), str(path))
+    raw = read_file_bytes(path, PortfolioError, what=N_("the portfolio"), limit=MAX_FILE_BYTES)
+    written = add_project_to_file(raw, ProjectEntry(name, remote, branch, client, owner, tuple(tags)), str(path))
     try:
-        atomic_write(path, written.encode("utf-8"))
+        atomic_write(path, written)
     except OSError as exc:
         raise KundencheckError(_("Could not write {file}: {reason}.").format(file=path, reason=exc.strerror or exc)) from None
     from kundencheck.core.text import hide_credentials

@@ -394,10 +394,28 @@ def init_text(title: str = "") -> str:
     return text
 
 
-def add_project(text: str, entry: ProjectEntry, shown: str = PORTFOLIO_FILE) -> str:
+#: The byte-order mark some editors (on Windows) put at the start of a UTF-8 file.
+BOM = b"\xef\xbb\xbf"
+
+
+def add_project_to_file(raw: bytes, entry: ProjectEntry, shown: str = PORTFOLIO_FILE) -> bytes:
+    """The bytes of portfolio.toml (``raw``) with ``entry`` added at the end, the file's bytes
+    before it as they were: a byte-order mark stays, and the new table is written with the
+    file's own line ending (CRLF when its first line ends so). Raises :class:`PortfolioError`
+    as :func:`add_project` does, and for a file that is not UTF-8."""
+    portfolio_from_bytes(raw, shown)  # a file that is not UTF-8 or not TOML: said as for any command
+    mark = BOM if raw.startswith(BOM) else b""
+    text = raw[len(mark) :].decode("utf-8")
+    first = text.find("\n")
+    newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+    return mark + add_project(text, entry, shown, newline=newline).encode("utf-8")
+
+
+def add_project(text: str, entry: ProjectEntry, shown: str = PORTFOLIO_FILE, *, newline: str = "\n") -> str:
     """``text`` (a portfolio.toml) with ``entry`` added as a ``[[projects]]`` table at its end,
-    everything else kept as it was. Raises :class:`PortfolioError` when the file is broken or the
-    entry cannot be added (a name taken, a bad remote)."""
+    everything else kept as it was; ``newline`` ends the new lines. Raises
+    :class:`PortfolioError` when the file is broken or the entry cannot be added (a name taken,
+    a bad remote)."""
     import tomlkit
 
     before = portfolio_from_bytes(text.encode("utf-8"), shown)
@@ -424,11 +442,18 @@ def add_project(text: str, entry: ProjectEntry, shown: str = PORTFOLIO_FILE) -> 
         "owner": entry.owner,
         "tags": list(entry.tags),
     }
-    # Appended as text: the file above stays byte for byte as it was, comments and all.
+    # Appended as text: the file above stays byte for byte as it was, comments and all, with a
+    # blank line between it and the new table.
     lines = ["[[projects]]"] + [
         f"{key} = {tomlkit.item(value).as_string()}" for key, value in values.items() if value or key in ("name", "remote")
     ]
-    written = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    if not text.strip(" \t\r\n") or text.endswith(("\n\n", "\n\r\n")):
+        gap = ""
+    elif text.endswith("\n"):
+        gap = newline
+    else:
+        gap = newline * 2
+    written = text + gap + newline.join(lines) + newline
     after = portfolio_from_bytes(written.encode("utf-8"), shown)  # raises, naming the key, for a bad entry
     if len(after.projects) != len(before.projects) + 1:
         raise PortfolioError(
