@@ -46,8 +46,20 @@ KEEP_PACKS = {
 }
 
 
+#: Where the portfolio's caches go (KUNDENCHECK_PORTFOLIO_CACHE): beside the data, made anew
+#: with the portfolio folder each run.
+CACHE_ROOT: dict[str, Path] = {}
+
+
 def env() -> dict[str, str]:
-    return {**os.environ, **KEEP_PACKS, "COLUMNS": "200"}
+    cache = {"KUNDENCHECK_PORTFOLIO_CACHE": str(CACHE_ROOT["root"])} if CACHE_ROOT else {}
+    return {**os.environ, **KEEP_PACKS, **cache, "COLUMNS": "200"}
+
+
+def caches_of() -> Path:
+    """The portfolio's cache folder (the one folder in the cache root: a portfolio's own)."""
+    (folder,) = CACHE_ROOT["root"].iterdir()
+    return folder
 
 
 def kundencheck(*args: str) -> float:
@@ -107,10 +119,9 @@ def objects_in(git_dir: Path) -> set[str]:
     return set(out.split())
 
 
-def cache_packs(portfolio: Path) -> dict[str, set[str]]:
+def cache_packs() -> dict[str, set[str]]:
     return {
-        cache.name: {p.name for p in (cache / "objects" / "pack").glob("*.pack")}
-        for cache in sorted((portfolio / ".kundencheck-cache").iterdir())
+        cache.name: {p.name for p in (cache / "objects" / "pack").glob("*.pack")} for cache in sorted(caches_of().glob("*.git"))
     }
 
 
@@ -138,9 +149,11 @@ def main() -> None:
     portfolio = data / "run"
     shutil.rmtree(portfolio, ignore_errors=True)
     portfolio.mkdir()
+    CACHE_ROOT["root"] = data / "run-cache"
+    shutil.rmtree(CACHE_ROOT["root"], ignore_errors=True)
     shutil.copy(data / "portfolio" / "portfolio.toml", portfolio / "portfolio.toml")
     first_fetch = kundencheck("-C", str(portfolio), "portfolio", "fetch")
-    fetched_bytes = sum(pack_bytes(cache) for cache in (portfolio / ".kundencheck-cache").iterdir())
+    fetched_bytes = sum(pack_bytes(cache) for cache in caches_of().glob("*.git"))
     first_status = kundencheck("-C", str(portfolio), "portfolio", "status", "--format", "json")
     print(
         f"portfolio fetch from nothing: {first_fetch:.2f} s, {fetched_bytes / 1e6:.2f} MB; "
@@ -175,15 +188,15 @@ def main() -> None:
         old = subprocess.run(
             ["git", "-C", str(remote), "rev-parse", ref], capture_output=True, text=True, check=True
         ).stdout.strip()
-        before = cache_packs(portfolio)
-        held = objects_in(portfolio / ".kundencheck-cache" / f"p{index:02d}.git")
+        before = cache_packs()
+        held = objects_in(caches_of() / f"p{index:02d}.git")
         portfolio_repos.add_run(remote, dedicated=dedicated, seed=index)
         try:
             kundencheck("-C", str(portfolio), "portfolio", "fetch")
-            after = cache_packs(portfolio)
+            after = cache_packs()
             changed = {name: sorted(after[name] - before[name]) for name in after if after[name] != before[name]}
             name = f"p{index:02d}.git"
-            packs = [portfolio / ".kundencheck-cache" / name / "objects" / "pack" / p for p in changed.get(name, [])]
+            packs = [caches_of() / name / "objects" / "pack" / p for p in changed.get(name, [])]
             received = sum(p.stat().st_size for p in packs)
             kinds: list[str] = []
             bases = 0

@@ -26,6 +26,7 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
     monkeypatch.setenv("GIT_TERMINAL_PROMPT", "0")
@@ -44,6 +45,7 @@ def isolated_environment(tmp_path_factory, monkeypatch):
         "GIT_COMMITTER_EMAIL",
         "EDITOR",
         "VISUAL",
+        "KUNDENCHECK_PORTFOLIO_CACHE",
     ):
         monkeypatch.delenv(key, raising=False)
     (home / ".gitconfig").write_text(

@@ -5,11 +5,20 @@ The layer between ``portfolio.toml`` (:mod:`kundencheck.core.portfolio`), the ca
 (:mod:`kundencheck.store.portfolio_cache`) and the views: the CLI's ``kundencheck portfolio``
 commands and the TUI's portfolio screen. What a project's health is comes from the gate, as in
 the project itself (:mod:`kundencheck.core.portfolio_health`).
+
+Trust, as git has it for repositories: a ``portfolio.toml`` of another user is not used (one
+planted in a shared folder such as /tmp would decide what everyone below it fetches), and the
+caches, whose repositories git works in, live where no portfolio repository can put them: in
+the user's cache folder (or one chosen for a CI job), in a folder of this user's own for each
+portfolio folder, never among the portfolio's files (:func:`cache_folder_of`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import stat
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +28,6 @@ from typing import TYPE_CHECKING, NamedTuple
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import _
 from kundencheck.core.portfolio import (
-    CACHE_DIR,
     PORTFOLIO_FILE,
     Portfolio,
     PortfolioError,
@@ -38,38 +46,93 @@ if TYPE_CHECKING:
     )
 
 
+#: The environment variable that chooses the folder holding the portfolios' caches (also
+#: ``kundencheck portfolio --cache DIR``); default: :func:`default_cache_root`.
+CACHE_ENV = "KUNDENCHECK_PORTFOLIO_CACHE"
+#: In a portfolio's cache folder: the portfolio folder it is the cache of (its resolved path).
+FOLDER_FILE = "portfolio-folder"
+
+
 class LoadedPortfolio(NamedTuple):
-    """A portfolio file as read, with the folder it is in."""
+    """A portfolio file as read, with the folder it is in and the folder of its caches."""
 
     folder: Path
     portfolio: Portfolio
+    #: One bare repository per project (:func:`cache_folder_of`); made by the first fetch.
+    cache_folder: Path
 
     @property
     def file(self) -> Path:
         return self.folder / PORTFOLIO_FILE
 
-    @property
-    def cache_folder(self) -> Path:
-        return self.folder / CACHE_DIR
+
+def default_cache_root() -> Path:
+    """Where the portfolios' caches live unless chosen: the user's cache folder
+    (``~/.cache/kundencheck/portfolios`` on Linux)."""
+    import platformdirs
+
+    return platformdirs.user_cache_path("kundencheck") / "portfolios"
+
+
+def cache_folder_of(folder: Path, root: Path | None = None) -> Path:
+    """The folder of the caches of the portfolio in ``folder``: in ``root`` (default:
+    :func:`default_cache_root`), named after the portfolio folder and keyed by its resolved path
+    (which the folder holds in :data:`FOLDER_FILE`, so two portfolios never share one)."""
+    from kundencheck.core.text import slug
+
+    resolved = folder.resolve()
+    digest = hashlib.sha256(os.fsencode(resolved)).hexdigest()[:16]
+    return (root or default_cache_root()).absolute() / f"{slug(resolved.name)}-{digest}"
+
+
+def _owner(info: os.stat_result) -> str | None:
+    """Who owns a file of ``info`` when it is not the user running kundencheck (their name, else
+    their user id); None when it is theirs, or on a system without owners (Windows)."""
+    if not hasattr(os, "geteuid") or info.st_uid == os.geteuid():
+        return None
+    try:
+        import pwd
+
+        return pwd.getpwuid(info.st_uid).pw_name
+    except (ImportError, KeyError):
+        return str(info.st_uid)
 
 
 def find_portfolio(directory: Path) -> Path | None:
-    """The folder holding ``portfolio.toml``: ``directory`` or the nearest one above it."""
+    """The folder holding ``portfolio.toml``: ``directory`` or the nearest one above it. Raises
+    UsageError when that file belongs to another user (git's rule for a repository of dubious
+    ownership): it is not used, and the search does not go on above it."""
     try:
         start = directory.expanduser().absolute()
     except (OSError, RuntimeError):
         return None
     for folder in (start, *start.parents):
+        path = folder / PORTFOLIO_FILE
         try:
-            if (folder / PORTFOLIO_FILE).is_file():
-                return folder
+            if not path.is_file():
+                continue
+            owner = _owner(path.stat())
         except OSError:
             return None
+        if owner is not None:
+            raise UsageError(
+                _(
+                    "{file} belongs to another user ({owner}), so kundencheck does not use it: a portfolio "
+                    "of someone else decides which remotes are fetched and where (as git does not use a "
+                    "repository of another user). If you trust it, copy the folder to one of your own and "
+                    "run the command there, or ask {owner} to run it; to use a portfolio of your own, run "
+                    "the command in its folder or give that with -C DIR."
+                ).format(file=path, owner=owner)
+            )
+        return folder
     return None
 
 
-def load_portfolio(directory: Path) -> LoadedPortfolio:
-    """The portfolio of ``directory`` (its portfolio.toml, or the nearest one above)."""
+def load_portfolio(directory: Path, *, cache: Path | None = None) -> LoadedPortfolio:
+    """The portfolio of ``directory`` (its portfolio.toml, or the nearest one above), its caches
+    in ``cache`` (default: the user's cache folder, :func:`cache_folder_of`). Raises UsageError
+    when the file or the caches' folder is not the user's own, or the folder of the caches holds
+    another portfolio's or is tracked by a git repository."""
     from kundencheck.core.checklist import MAX_FILE_BYTES, read_file_bytes
 
     folder = find_portfolio(directory)
@@ -89,7 +152,114 @@ def load_portfolio(directory: Path) -> LoadedPortfolio:
         limit=MAX_FILE_BYTES,
         hint=_("It lists the projects; check that this is the right file."),
     )
-    return LoadedPortfolio(folder, portfolio_from_bytes(raw, str(path)))
+    loaded = LoadedPortfolio(folder, portfolio_from_bytes(raw, str(path)), cache_folder_of(folder, cache))
+    check_cache_folder(loaded, chosen=cache is not None)
+    return loaded
+
+
+def check_cache_folder(loaded: LoadedPortfolio, *, chosen: bool = False) -> None:
+    """Raise UsageError unless the portfolio's cache folder (when there is one yet) can be
+    trusted: a folder of this user's (not a symbolic link), whose project folders are theirs too,
+    made for this portfolio folder; with a ``chosen`` root, also one no git repository tracks (a
+    cache that came with a clone would run what it holds)."""
+    folder = loaded.cache_folder
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(
+            _("Could not read the portfolio's cache folder {folder}: {reason}.").format(folder=folder, reason=exc.strerror or exc)
+        ) from None
+    remedy = _(
+        "Delete the portfolio's cache folder {folder} if you may (it is only a cache: the next `kundencheck "
+        "portfolio fetch` fills it again), or choose another with --cache DIR or {variable}."
+    ).format(folder=folder, variable=CACHE_ENV)
+    entries = [(folder, info), *((child, _lstat(child)) for child in _children(folder))]
+    for path, found in entries:
+        if found is None:
+            continue
+        owner = _owner(found)
+        if owner is not None:
+            raise UsageError(
+                _(
+                    "{path} belongs to another user ({owner}), so kundencheck does not use it: git would "
+                    "run what a cache of someone else holds. {remedy}"
+                ).format(path=path, owner=owner, remedy=remedy)
+            )
+        if stat.S_ISLNK(found.st_mode) or (path == folder and not stat.S_ISDIR(found.st_mode)):
+            raise UsageError(
+                _(
+                    "{path} is a symbolic link or not a folder, not what kundencheck makes there, so "
+                    "kundencheck does not use it. {remedy}"
+                ).format(path=path, remedy=remedy)
+            )
+    try:
+        held = (folder / FOLDER_FILE).read_bytes()
+    except FileNotFoundError:
+        held = None
+    except OSError as exc:
+        raise UsageError(
+            _("Could not read {file}: {reason}.").format(file=folder / FOLDER_FILE, reason=exc.strerror or exc)
+        ) from None
+    if held is not None and held != os.fsencode(loaded.folder.resolve()) + b"\n":
+        raise UsageError(
+            _(
+                "The cache folder {folder} holds the caches of another portfolio folder ({other}), not of "
+                "{portfolio}. Delete {folder} (it is only a cache: the next `kundencheck portfolio fetch` "
+                "fills it again), or choose another cache folder with --cache DIR or {variable}."
+            ).format(
+                folder=folder,
+                other=os.fsdecode(held.rstrip(b"\n")),
+                portfolio=loaded.folder.resolve(),
+                variable=CACHE_ENV,
+            )
+        )
+    if chosen:
+        from kundencheck.store.portfolio_cache import tracked_by_git
+
+        repository = tracked_by_git(folder)
+        if repository is not None:
+            raise UsageError(
+                _(
+                    "The cache folder {folder} holds files the git repository in {repository} tracks, so "
+                    "kundencheck does not use it: a cache that arrives with a repository could run its "
+                    "code. Remove it from that repository (`git rm -r --cached`) and delete it, or choose "
+                    "a cache folder outside the repository's files with --cache DIR or {variable}."
+                ).format(folder=folder, repository=repository, variable=CACHE_ENV)
+            )
+
+
+def _children(folder: Path) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return path.lstat()
+    except OSError:
+        return None
+
+
+def make_cache_folder(loaded: LoadedPortfolio) -> None:
+    """Make the portfolio's cache folder if it is not there (only its user may enter it), with
+    the portfolio folder it is for written in it. Raises KundencheckError when it cannot be made."""
+    from kundencheck.store.atomic import atomic_write
+
+    folder = loaded.cache_folder
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not (folder / FOLDER_FILE).exists():
+            atomic_write(folder / FOLDER_FILE, os.fsencode(loaded.folder.resolve()) + b"\n", sync=False)
+    except OSError as exc:
+        raise KundencheckError(
+            _("Could not make the portfolio's cache folder {folder}: {reason}. Check that you may write there.").format(
+                folder=folder, reason=exc.strerror or exc
+            )
+        ) from None
 
 
 def remote_of(loaded: LoadedPortfolio, entry: ProjectEntry) -> tuple[str, bool]:
@@ -165,6 +335,8 @@ def fetch_projects(
     portfolio = loaded.portfolio
     limit = timeout or portfolio.timeout
     cancel = cancel or threading.Event()
+    if entries:
+        make_cache_folder(loaded)
 
     def one(entry: ProjectEntry) -> FetchReport:
         if cancel.is_set():

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from kundencheck.cli import main
-from kundencheck.core.portfolio import CACHE_DIR
+from kundencheck.portfolio_session import cache_folder_of
 from tests.portfolio_builder import (
     TODAY,
     add_run,
@@ -40,12 +40,12 @@ def portfolio(tmp_path) -> dict:
     return agency(tmp_path)
 
 
-def test_init_and_add_write_the_file_and_a_gitignore_for_the_cache(tmp_path):
+def test_init_and_add_write_the_file(tmp_path):
     folder = tmp_path / "agency"
     folder.mkdir()
     (folder / ".gitignore").write_text("*.log")
     assert invoke(folder, "init", "--title", "Agentur Beispiel").exit_code == 0
-    assert (folder / ".gitignore").read_text() == f"*.log\n/{CACHE_DIR}/\n"
+    assert (folder / ".gitignore").read_text() == "*.log"  # the cache is not in the folder: nothing to ignore
     result = invoke(
         folder,
         "add",
@@ -372,7 +372,7 @@ def test_a_kept_health_document_serves_until_anything_it_was_made_from_changes(p
     is not what kundencheck makes is made again, never believed."""
     folder = portfolio["folder"]
     first = invoke(folder, "status", "--format", "json", "--today", TODAY).stdout
-    kept = folder / CACHE_DIR / "shop.git" / "kundencheck" / "health.json"
+    kept = cache_folder_of(folder) / "shop.git" / "kundencheck" / "health.json"
     data = json.loads(kept.read_text())
     assert data["key"]["today"] == TODAY and data["document"]["check"]["errors"] == 1
     assert invoke(folder, "status", "--format", "json", "--today", TODAY).stdout == first
@@ -408,7 +408,8 @@ def test_ctrl_c_stops_the_fetches_under_way_and_kills_what_git_started(tmp_path)
         text=True,
     )
     deadline = time.monotonic() + 30
-    while not (folder / CACHE_DIR / "slow.git" / "kundencheck" / "fetch.lock").exists():
+    cache = cache_folder_of(folder) / "slow.git"
+    while not (cache / "kundencheck" / "fetch.lock").exists():
         assert time.monotonic() < deadline and proc.poll() is None, proc.communicate()
         time.sleep(0.05)
     time.sleep(1.0)  # git and its ssh are running now
@@ -419,8 +420,8 @@ def test_ctrl_c_stops_the_fetches_under_way_and_kills_what_git_started(tmp_path)
     time.sleep(0.5)
     assert not marker.exists()
     state = (
-        json.loads((folder / CACHE_DIR / "slow.git" / "kundencheck" / "portfolio.json").read_text())
-        if (folder / CACHE_DIR / "slow.git" / "kundencheck" / "portfolio.json").exists()
+        json.loads((cache / "kundencheck" / "portfolio.json").read_text())
+        if (cache / "kundencheck" / "portfolio.json").exists()
         else {}
     )
     assert not state.get("failing_since")

@@ -51,18 +51,44 @@ def _opens_tui(params: dict) -> bool:
         "command: the portfolio screen (`enter` opens a project's home and history, read-only)."
     ),
 )
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=N_("Run as if started in DIRECTORY (the same as `kundencheck -C DIRECTORY portfolio`)."),
+)
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="KUNDENCHECK_PORTFOLIO_CACHE",
+    show_envvar=True,
+    help=N_(
+        "The folder that keeps the portfolios' caches of fetched answers (default: your user cache folder, "
+        "~/.cache/kundencheck/portfolios on Linux); for a CI job that keeps it between runs. Never a folder "
+        "of the portfolio's own repository."
+    ),
+)
 @click.pass_context
 @guarded
-def portfolio(ctx: click.Context) -> None:
+def portfolio(ctx: click.Context, directory: Path | None, cache: Path | None) -> None:
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    if directory is not None:  # relative to an earlier -C, as git's -C
+        root.obj["directory"] = directory_of(ctx) / directory
+    if cache is not None:
+        root.obj["portfolio_cache"] = directory_of(ctx) / cache.expanduser()
     if ctx.invoked_subcommand is None:
         _open_tui(ctx)
 
 
 def _loaded(ctx: click.Context):
-    """The portfolio of -C DIR (or the current folder), its language set for the output."""
+    """The portfolio of -C DIR (or the current folder), its caches where --cache says, its
+    language set for the output."""
     from kundencheck.portfolio_session import load_portfolio
 
-    loaded = load_portfolio(directory_of(ctx))
+    loaded = load_portfolio(directory_of(ctx), cache=ctx.find_root().obj.get("portfolio_cache"))
     if loaded.portfolio.language:
         set_language(loaded.portfolio.language)
         from kundencheck.cli.click_texts import speak_our_language
@@ -78,8 +104,8 @@ def _loaded(ctx: click.Context):
     "init",
     help=N_(
         "Make this folder (or -C DIR) a portfolio: write portfolio.toml, every setting explained in a "
-        "comment, and a .gitignore that keeps the cache of fetched answers out of git. Keep the folder in a "
-        "git repository of its own to share it and run it in CI (docs/portfolio.md)."
+        "comment. Keep the folder in a git repository of its own to share it and run it in CI "
+        "(docs/portfolio.md); the cache of fetched answers is kept outside it."
     ),
     epilog=N_("""\
 Examples:
@@ -90,7 +116,7 @@ Examples:
 @click.pass_context
 @guarded
 def init(ctx: click.Context, title: str | None) -> None:
-    from kundencheck.core.portfolio import CACHE_DIR, PORTFOLIO_FILE, init_text
+    from kundencheck.core.portfolio import PORTFOLIO_FILE, init_text
     from kundencheck.store.atomic import atomic_write
 
     folder = directory_of(ctx).expanduser().absolute()
@@ -104,15 +130,8 @@ def init(ctx: click.Context, title: str | None) -> None:
         )
     if not folder.is_dir():
         raise UsageError(_("{folder} is not a folder. Create it first, or give another with -C.").format(folder=folder))
-    ignore = folder / ".gitignore"
-    line = f"/{CACHE_DIR}/"
     try:
         atomic_write(path, init_text(title or "").encode("utf-8"))
-        current = ignore.read_text(encoding="utf-8") if ignore.is_file() else ""
-        if line not in current.splitlines():
-            atomic_write(
-                ignore, (current + ("" if not current or current.endswith("\n") else "\n") + line + "\n").encode("utf-8")
-            )
     except OSError as exc:
         raise KundencheckError(
             _("Could not write {file}: {reason}. Check that you may write in {folder}.").format(

@@ -30,9 +30,6 @@ from kundencheck.core.text import hide_credentials
 
 #: The file that makes a folder a portfolio.
 PORTFOLIO_FILE = "portfolio.toml"
-#: The folder, inside the portfolio folder, holding one bare repository per project; kept out
-#: of git by the .gitignore ``portfolio init`` writes.
-CACHE_DIR = ".kundencheck-cache"
 DEFAULT_JOBS = 8
 MAX_JOBS = 32
 DEFAULT_TIMEOUT = 120
@@ -155,8 +152,8 @@ def portfolio_from_dict(data: dict[str, Any], shown: str = PORTFOLIO_FILE, text:
                     f"projects[{index + 1}].name",
                     _(
                         "{name} is the name of project {other} already. Each project needs a name of its own (it names "
-                        "its folder in {cache}/)."
-                    ).format(name=repr(entry.name), other=seen[folded] + 1, cache=CACHE_DIR),
+                        "its folder in the portfolio's cache)."
+                    ).format(name=repr(entry.name), other=seen[folded] + 1),
                 ),
                 key=f"projects[{index + 1}].name",
             )
@@ -253,9 +250,9 @@ def name_problem(name: Any) -> str | None:
         return None
     return _(
         "{name} is not a project name kundencheck can use: up to 64 letters, digits, dots, dashes and "
-        "underscores, starting with a letter or digit (it names the project's folder in {cache}/), e.g. "
-        '"shop-relaunch".'
-    ).format(name=describe_value(name), cache=CACHE_DIR)
+        "underscores, starting with a letter or digit (it names the project's folder in the portfolio's "
+        'cache), e.g. "shop-relaunch".'
+    ).format(name=describe_value(name))
 
 
 def remote_problem(remote: Any) -> str | None:
@@ -349,9 +346,8 @@ def init_text(title: str = "") -> str:
             _(
                 "kundencheck portfolio: every client project at once (docs/portfolio.md). "
                 "`kundencheck portfolio add NAME REMOTE` adds a project, `kundencheck portfolio fetch` brings "
-                "their answers into {cache}/ (kept out of git by .gitignore), `kundencheck portfolio` shows "
-                "them."
-            ).format(cache=CACHE_DIR)
+                "their answers into a cache outside this folder, `kundencheck portfolio` shows them."
+            )
         ),
         "",
         *_comment(_("The name of the portfolio, shown above its reports. Any text.")),

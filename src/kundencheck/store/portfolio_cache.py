@@ -1,8 +1,9 @@
 """A portfolio's copy of one client project: a bare repository holding only what kundencheck reads.
 
-``kundencheck portfolio fetch`` keeps one bare repository per project in the portfolio folder
-(``.kundencheck-cache/NAME.git``) and fetches into it only what the views need, never the
-project's code or its history:
+``kundencheck portfolio fetch`` keeps one bare repository per project in the portfolio's cache
+folder (``NAME.git``; portfolio_session.py says where that folder is: never among the files of
+the portfolio's own repository, since git runs what a repository holds) and fetches into it only
+what the views need, never the project's code or its history:
 
 1. the tip commit of the remote's default branch (``HEAD``, where the project's config is) and of
    the branch the answers live on, with their folder trees but no file contents: one ``git fetch
@@ -32,6 +33,9 @@ tips (one ``git ls-remote``) and ends there when they are the same.
 The cache remembers its last fetch in ``kundencheck/portfolio.json`` (when it last succeeded,
 since when it fails and why), which the views show as "unreachable since <date>"; the views
 keep each project's judged health in ``kundencheck/health.json`` (portfolio_session.py).
+
+Every git run in a cache runs with :data:`GIT_OPTIONS`: no hook of the cache runs, and no URL
+runs a program (``ext::``), whatever the user's config says.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import datetime as dt
 import json
 import os
 import pathlib
+import subprocess
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -53,7 +58,7 @@ from kundencheck.core.text import hide_credentials
 from kundencheck.store.atomic import atomic_write
 from kundencheck.store.committing import flock
 from kundencheck.store.git_store import GitStore
-from kundencheck.store.runner import git_reason
+from kundencheck.store.runner import GitRunner, find_git, git_reason, run_plain
 
 #: The refs the views read: the commit whose tree holds the project's config, and the one whose
 #: tree holds its answers. They move only once a fetch has everything they need.
@@ -70,6 +75,10 @@ SNAPSHOT_FILE = "snapshot.json"
 SNAPSHOT_VERSION = 2
 ANSWERS_DIR = ".kundencheck/answers/"
 CHECKLISTS_DIR = ".kundencheck/checklists/"
+#: Given to every git run in a cache (before the command): hooks off (a cache is data; git runs
+#: the hooks of the repository it works in, reference-transaction for every ref a fetch moves),
+#: and no transport that runs a program named in the URL (``ext::``), whatever the user allows.
+GIT_OPTIONS = ("-c", "core.hooksPath=/dev/null", "-c", "protocol.ext.allow=never")
 #: The upload-pack a remote on this machine runs for the cache: filtering, as hosted ones do.
 LOCAL_UPLOAD_PACK = "git -c uploadpack.allowFilter=true -c uploadpack.allowAnySHA1InWant=true upload-pack"
 
@@ -258,7 +267,7 @@ class ProjectCache:
     def store(self) -> GitStore:
         """The cache as a store, to read with (list_blobs, read_committed, the history cache)."""
         if self._store is None:
-            self._store = GitStore.open_bare(self.path)
+            self._store = GitStore.open_bare(self.path, options=GIT_OPTIONS)
         return self._store
 
     def close(self) -> None:
@@ -316,7 +325,7 @@ class ProjectCache:
         if self.exists and self.read_state().prepared == f"{int(local)} {remote}":
             return  # set up for this remote by an earlier fetch
         if self._store is None:
-            self._store = GitStore.open_bare(self.path, create=True)
+            self._store = GitStore.open_bare(self.path, create=True, options=GIT_OPTIONS)
         wanted = {
             "remote.origin.url": remote,
             "remote.origin.promisor": "true",
@@ -706,9 +715,7 @@ class ProjectCache:
         if self._settings is None:
             self._settings = self.store.git_config()  # the user's core.sshCommand counts as theirs
         try:
-            status, out, err, stopped = self.store.run_in_session(
-                ["-c", "protocol.ext.allow=never", *args], self._settings, deadline, stdin=stdin, cancel=cancel
-            )
+            status, out, err, stopped = self.store.run_in_session(args, self._settings, deadline, stdin=stdin, cancel=cancel)
         except StoreError as exc:
             raise FetchError(FetchProblem.FAILED, str(exc)) from exc
         if stopped:
@@ -718,6 +725,36 @@ class ProjectCache:
         if status == 0:
             return out.decode("utf-8", "replace") if stdout else err
         raise _failure(err, branch)
+
+
+def tracked_by_git(folder: pathlib.Path) -> pathlib.Path | None:
+    """The work tree of the git repository that tracks files in ``folder`` (a cache that came
+    with a clone, or was committed by mistake), or None: when nothing there is tracked, or no
+    repository holds it. The repository is the nearest folder above ``folder`` with a ``.git``
+    (git checks out no ``.git`` of a repository's own, so a clone cannot plant one), and git runs
+    there with hooks and fsmonitor off, never in ``folder`` itself (which could pose as a bare
+    repository)."""
+    folder = folder.resolve()
+    top = next((parent for parent in folder.parents if (parent / ".git").exists()), None)
+    if top is None:
+        return None
+    argv = [
+        find_git(GitRunner.timeout),
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        "core.fsmonitor=false",
+        "--literal-pathspecs",
+        "ls-files",
+        "-z",
+        "--",
+        str(folder.relative_to(top)),
+    ]
+    try:
+        status, out, _err = run_plain(argv, top, GitRunner.timeout)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return top if status == 0 and out.strip(b"\0") else None
 
 
 def _own_checklist(path: str) -> bool:

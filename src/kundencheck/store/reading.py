@@ -97,18 +97,19 @@ class HistoryReader(RepoState):
             env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
         try:
             status, _out, err = _StartedGit(
-                [
-                    self._exe,
-                    "-c",
-                    "fetch.negotiationAlgorithm=noop",
-                    "fetch",
-                    remote,
-                    "--no-tags",
-                    "--no-write-fetch-head",
-                    "--recurse-submodules=no",
-                    "--filter=blob:none",
-                    "--stdin",
-                ],
+                self.argv(
+                    [
+                        "-c",
+                        "fetch.negotiationAlgorithm=noop",
+                        "fetch",
+                        remote,
+                        "--no-tags",
+                        "--no-write-fetch-head",
+                        "--recurse-submodules=no",
+                        "--filter=blob:none",
+                        "--stdin",
+                    ]
+                ),
                 self.root,
                 self.push_timeout,
                 stdin="".join(oid + "\n" for oid in sorted(absent)).encode("ascii"),

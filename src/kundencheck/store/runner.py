@@ -51,11 +51,14 @@ class GitRunner:
     #: (a slow network, a server that does not answer); then it is stopped. Never prompts.
     push_timeout: float = 60.0
 
-    def __init__(self, root: pathlib.Path, exe: str) -> None:
+    def __init__(self, root: pathlib.Path, exe: str, options: tuple[str, ...] = ()) -> None:
         self._gitmod: Any = None
         self._git_cmd: Any = None
         self.root = root
         self._exe = exe
+        #: Options given to every git this runner starts, before the command (``-c key=value``):
+        #: a portfolio's cache turns hooks off this way (store/portfolio_cache.py).
+        self.options = options
         #: Quick reads started ahead (start_reading_state), by their git arguments; each is
         #: taken by the first run_git of the same arguments, so it is never read twice.
         self._started: dict[tuple[str, ...], _StartedGit] = {}
@@ -104,7 +107,7 @@ class GitRunner:
                 if started is not None:
                     status, out, err = started.result()
                 else:
-                    status, out, err = _run_plain([self._exe, *args], self.root, self.timeout, stdin)
+                    status, out, err = run_plain(self.argv(args), self.root, self.timeout, stdin)
             except (OSError, subprocess.SubprocessError) as exc:
                 raise StoreError(_("Could not {what}: running git failed ({error}).").format(what=what, error=exc)) from exc
             if ok is not None and status not in ok:
@@ -124,7 +127,7 @@ class GitRunner:
             timers = _kill_timers()
             try:
                 status, out, err = git_cmd.execute(
-                    [self._exe, *args],
+                    self.argv(args),
                     istream=stream,
                     with_extended_output=True,
                     with_exceptions=False,
@@ -159,6 +162,10 @@ class GitRunner:
         if ok is not None and status not in ok:
             raise StoreError(_git_failed(what, args, status, err))
         return status, out, err
+
+    def argv(self, args: list[str] | tuple[str, ...]) -> list[str]:
+        """The command line of the git command ``args``: git, this runner's :attr:`options`, ``args``."""
+        return [self._exe, *self.options, *args]
 
     @contextlib.contextmanager
     def _within(self, deadline: float) -> Iterator[None]:
@@ -220,7 +227,7 @@ class GitRunner:
             return None, b"", "", True  # stopped before it started
         try:
             proc = subprocess.Popen(
-                [self._exe, *args],
+                self.argv(args),
                 cwd=self.root,
                 env=environ,
                 stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
@@ -258,7 +265,7 @@ class GitRunner:
 # ---------------------------------------------------------------------- module helpers
 
 
-def _find_git(timeout: float) -> str:
+def find_git(timeout: float) -> str:
     """The git executable, checked once per process to be new enough."""
     exe, check_version = _start_finding_git(timeout)
     check_version()
@@ -381,7 +388,7 @@ class _StartedGit:
             self._proc.communicate(timeout=5)
 
 
-def _run_plain(argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None) -> tuple[int, bytes, str]:
+def run_plain(argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None) -> tuple[int, bytes, str]:
     """Run git without GitPython, the way GitPython would (C locale, never prompting)."""
     return _StartedGit(argv, cwd, timeout, stdin).result()
 

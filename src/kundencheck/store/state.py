@@ -18,10 +18,10 @@ from kundencheck.core.i18n import N_, _
 from kundencheck.core.people import Person
 from kundencheck.store.runner import (
     GitRunner,
-    _find_git,
-    _run_plain,
     _start_finding_git,
     _StartedGit,
+    find_git,
+    run_plain,
 )
 
 # (file under `git rev-parse --git-path`, what it means, how to get out of it); the texts are
@@ -80,7 +80,7 @@ class RepoState(GitRunner):
 
     def __init__(self, values: dict[str, Any], allow_detached: bool) -> None:
         # Use GitStore.open(); this only stores what open() found out.
-        super().__init__(values["root"], values["exe"])
+        super().__init__(values["root"], values["exe"], values.get("options", ()))
         self.git_dir: pathlib.Path = values["git_dir"]
         self.common_dir: pathlib.Path = values["common_dir"]
         self.allow_detached = allow_detached
@@ -113,7 +113,7 @@ class RepoState(GitRunner):
             args += ["--git-path", name]
         args.append("--show-toplevel")  # last: it fails outside a work tree, after the rest
         try:
-            status, raw, err = _run_plain([exe, *args], start, cls.timeout)
+            status, raw, err = run_plain([exe, *args], start, cls.timeout)
         except (OSError, subprocess.SubprocessError) as exc:
             check_version()  # a git that cannot run or is too old is said as such
             raise StoreError(
@@ -167,11 +167,11 @@ class RepoState(GitRunner):
     @classmethod
     def init_repository(cls, path: str | os.PathLike[str]) -> Self:
         """``git init`` a new repository at ``path`` (used by the demo) and open it."""
-        exe = _find_git(cls.timeout)
+        exe = find_git(cls.timeout)
         target = pathlib.Path(path)
         try:
             target.mkdir(parents=True, exist_ok=True)
-            status, _out, err = _run_plain([exe, "init", "-q"], target, cls.timeout)
+            status, _out, err = run_plain([exe, "init", "-q"], target, cls.timeout)
         except (OSError, subprocess.SubprocessError) as exc:
             raise StoreError(_("Could not create a git repository in {path}: {error}").format(path=target, error=exc)) from exc
         if status != 0:
@@ -179,25 +179,27 @@ class RepoState(GitRunner):
         return cls.open(target)
 
     @classmethod
-    def open_bare(cls, path: str | os.PathLike[str], *, create: bool = False) -> Self:
+    def open_bare(cls, path: str | os.PathLike[str], *, create: bool = False, options: tuple[str, ...] = ()) -> Self:
         """Open the bare repository at ``path`` (a portfolio's copy of a project,
         store/portfolio_cache.py) for reading, made first with ``create`` when it is not there:
         the readers of a work tree's store (list_blobs, read_blobs, read_committed, the history
-        cache) work on it the same way; it has no work tree, so nothing is committed into it."""
+        cache) work on it the same way; it has no work tree, so nothing is committed into it.
+        ``options`` go to every git run in it (:attr:`GitRunner.options`)."""
         folder = pathlib.Path(path).absolute()
         exe, check_version = _start_finding_git(cls.timeout)
         try:
             if create and not (folder / "HEAD").is_file():
                 folder.parent.mkdir(parents=True, exist_ok=True)
-                status, _out, err = _run_plain([exe, "init", "-q", "--bare", str(folder)], folder.parent, cls.timeout)
+                status, _out, err = run_plain([exe, *options, "init", "-q", "--bare", str(folder)], folder.parent, cls.timeout)
                 if status != 0:
                     check_version()
                     raise StoreError(
                         _("Could not create a git repository in {path}: {error}").format(path=folder, error=err.strip())
                     )
-            status, raw, err = _run_plain(
+            status, raw, err = run_plain(
                 [
                     exe,
+                    *options,
                     "rev-parse",
                     "--is-bare-repository",
                     "--is-shallow-repository",
@@ -231,6 +233,7 @@ class RepoState(GitRunner):
             "index": git_dir / "index",
             "root": git_dir,
             "exe": exe,
+            "options": options,
         }
         return cls(values, allow_detached=True)
 
@@ -264,7 +267,7 @@ class RepoState(GitRunner):
         for args in (_CONFIG_ARGS, _HEAD_ARGS):
             if args not in self._started:
                 try:
-                    self._started[args] = _StartedGit([self._exe, *args], self.root, self.timeout)
+                    self._started[args] = _StartedGit(self.argv(args), self.root, self.timeout)
                 except OSError:
                     return  # no process to start (none left, no memory): the call itself says why
 
