@@ -6,6 +6,7 @@ runs out of time or is interrupted."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import threading
 import time
@@ -129,33 +130,77 @@ def test_a_failed_fetch_keeps_the_last_state_and_says_since_when(tmp_path, case,
         assert raised.value.branch == "gone"
 
 
+def hanging_git(folder: Path, hanging: Path, after: Path) -> Path:
+    """A git that hangs where a fetch asks for the answers files (the batched `fetch --stdin`),
+    saying so in ``hanging``; ``after``: written only if it is not stopped. Every other command
+    is the real git's."""
+    real = shutil.which("git")
+    wrapper = folder / "git"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        'case " $* " in\n'
+        f'  *" fetch "*" --stdin "*) touch "{hanging}"; sleep 30; touch "{after}" ;;\n'
+        "esac\n"
+        f'exec "{real}" "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    return wrapper
+
+
 def test_an_interrupted_fetch_is_taken_up_by_the_next(tmp_path, monkeypatch):
-    """Stopped after the tips came in and before the answers files did: the refs the views read
-    stay where they were, and the next fetch asks only for the files still missing."""
+    """Stopped (as ctrl+c stops it) after the tips came in, while git hangs fetching the answers
+    files: the refs the views read stay where they were, what git started is killed, and the
+    next fetch asks only for the files still missing."""
     info = client_project(tmp_path, "shop", runs=1)
     cache = ProjectCache(tmp_path / "cache" / "shop.git")
     fetch(cache, info)
     before_ready = git(cache.path, "rev-parse", CONFIG_REF)
     add_run(info)
     add_run(info)
+    hanging, after = tmp_path / "hanging", tmp_path / "after"
+    monkeypatch.setenv("GIT_PYTHON_GIT_EXECUTABLE", str(hanging_git(tmp_path, hanging, after)))
+    interrupted = ProjectCache(cache.path)  # opened anew: its git is the one that hangs
     cancel = threading.Event()
-    real = ProjectCache._complete
 
-    def interrupted(self, commits, deadline, cancel_):
-        cancel.set()  # as ctrl+c would, just before the answers files are fetched
-        return real(self, commits, deadline, cancel_)
+    def ctrl_c() -> None:
+        deadline = time.monotonic() + 30
+        while not hanging.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        cancel.set()
 
-    monkeypatch.setattr(ProjectCache, "_complete", interrupted)
-    with pytest.raises(FetchError) as raised:
-        fetch(cache, info, cancel=cancel)
-    assert raised.value.problem is FetchProblem.INTERRUPTED
+    pressing = threading.Thread(target=ctrl_c)
+    pressing.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(FetchError) as raised:
+            fetch(interrupted, info, cancel=cancel)
+    finally:
+        pressing.join()
+        interrupted.close()
+    assert raised.value.problem is FetchProblem.INTERRUPTED and time.monotonic() - started < 20
+    assert hanging.exists()  # stopped there: the tips in, the answers files not
     assert git(cache.path, "rev-parse", CONFIG_REF) == before_ready
     assert not cache.read_state().failing  # the user stopped it: no failure of the remote
     assert len(load_runs(cache.store, rev=ANSWERS_REF)[0]) == 1
-    monkeypatch.undo()
+    monkeypatch.delenv("GIT_PYTHON_GIT_EXECUTABLE")
     taken_up = fetch(cache, info)
     assert taken_up.changed and taken_up.new_files == 2
     assert len(load_runs(cache.store, rev=ANSWERS_REF)[0]) == 3
+    time.sleep(0.5)
+    assert not after.exists()  # the hanging git was killed, not left to finish
+
+
+def test_the_cache_never_runs_a_program_named_in_the_url(tmp_path):
+    """portfolio.toml refuses an ext:: remote already; the cache refuses it itself too, also where
+    the user's own git config allows every transport."""
+    marker = tmp_path / "ran"
+    git(tmp_path, "config", "--global", "protocol.allow", "always")
+    cache = ProjectCache(tmp_path / "cache" / "evil.git")
+    with pytest.raises(FetchError):
+        cache.fetch(f"ext::sh -c touch% {marker}", branch=None, local=False, timeout=30)
+    cache.close()
+    assert not marker.exists()
+    assert "transport 'ext' not allowed" in cache.read_state().reason
 
 
 def test_a_remote_that_does_not_answer_is_stopped_at_the_time_limit(tmp_path):

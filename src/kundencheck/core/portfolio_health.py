@@ -187,7 +187,7 @@ def _phase_trend(counts: Mapping[str, int]) -> Trend:
         return Trend.WORSE
     if better > worse:
         return Trend.BETTER
-    return Trend.SAME if counts.get("same", 0) else Trend.NONE
+    return Trend.SAME if worse or counts.get("same", 0) else Trend.NONE
 
 
 def _key_signals(summary: HistorySummary) -> list[KeySignal]:
