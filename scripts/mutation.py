@@ -133,8 +133,9 @@ def mutmut_settings(target: Target) -> dict[str, object]:
 
 def prepare(target: Target, folder: Path, *, resume: bool = False) -> None:
     """Lay out ``folder`` as the copy of the checkout that mutmut runs in. With ``resume`` the
-    earlier run's results stay: the copy is brought up to date, mutmut mutates again the
-    functions whose source changed and runs the mutants not checked yet."""
+    earlier run's results stay: the copy is brought up to date (what is gone from the checkout
+    goes from it too), mutmut mutates again the functions whose source changed and runs the
+    mutants not checked yet."""
     import tomlkit  # a runtime dependency of kundencheck
 
     if folder.exists() and not resume:
@@ -143,6 +144,10 @@ def prepare(target: Target, folder: Path, *, resume: bool = False) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     for name in ("src", "tests", *ALSO_COPY):
         shutil.copytree(ROOT / name, folder / name, ignore=ignore, dirs_exist_ok=True)
+        # What is gone from the checkout goes from the copies too (mutmut's own in mutants/, where
+        # it copies the tests, checklists and docs the same way): a deleted test must not run on.
+        for copy in (folder / name, folder / "mutants" / name):
+            _remove_gone(copy, ROOT / name)
     project = tomlkit.parse((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     doc = tomlkit.document()
     tool = tomlkit.table(is_super_table=True)
@@ -162,6 +167,27 @@ def prepare(target: Target, folder: Path, *, resume: bool = False) -> None:
         if meta.exists() and _results(meta) is None:
             meta.unlink()
             (folder / "mutants" / relpath).unlink(missing_ok=True)
+
+
+#: What mutmut writes beside each file it mutates (in mutants/): its results and its spans.
+MUTMUT_SUFFIXES = (".meta", ".spans")
+
+
+def _remove_gone(copy: Path, source: Path) -> None:
+    """Delete the files (and then empty folders) of ``copy`` that ``source`` no longer has; the
+    files mutmut keeps beside a source file (:data:`MUTMUT_SUFFIXES`) stay as long as it is there."""
+    if not copy.is_dir():
+        return
+    for path in sorted(copy.rglob("*"), reverse=True):  # a folder's files before the folder
+        relative = path.relative_to(copy)
+        original = source / (relative.with_suffix("") if path.suffix in MUTMUT_SUFFIXES else relative)
+        if "__pycache__" in relative.parts or original.exists():
+            continue
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+        else:
+            path.unlink()
 
 
 def _results(meta: Path) -> dict[str, int | None] | None:

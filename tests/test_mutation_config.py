@@ -179,6 +179,40 @@ def test_resume_keeps_the_results_and_brings_the_copy_up_to_date(mutation, tmp_p
     assert not meta.exists()
 
 
+def test_resume_removes_what_is_gone_from_the_checkout(mutation, tmp_path, monkeypatch):
+    """A test file deleted from the checkout must not run on in the copy (nor in mutmut's own
+    copy of the tests in mutants/); mutmut's results of files still there stay."""
+    checkout = tmp_path / "checkout"
+    for name in ("src", "tests", *mutation.ALSO_COPY):
+        (checkout / name).mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (checkout / "src" / "kundencheck" / "core").mkdir(parents=True)
+    (checkout / "src" / "kundencheck" / "core" / "bands.py").write_text("X = 1\n", encoding="utf-8")
+    (checkout / "tests" / "core").mkdir()
+    for name in ("test_bands.py", "test_gone.py"):
+        (checkout / "tests" / "core" / name).write_text("def test_x():\n    pass\n", encoding="utf-8")
+    monkeypatch.setattr(mutation, "ROOT", checkout)
+    target = mutation.targets()["core.bands"]
+    folder = tmp_path / "run"
+    mutation.prepare(target, folder)
+    mutants = folder / "mutants"
+    (mutants / "tests" / "core").mkdir(parents=True)
+    (mutants / "tests" / "core" / "test_gone.py").write_text("# mutmut's copy\n", encoding="utf-8")
+    meta = mutants / "src" / "kundencheck" / "core" / "bands.py.meta"
+    meta.parent.mkdir(parents=True)
+    meta.write_text(json.dumps({"exit_code_by_key": {"a": 1}}), encoding="utf-8")
+    (mutants / "src" / "kundencheck" / "core" / "bands.py").write_text("X = 2\n", encoding="utf-8")
+    (mutants / "src" / "kundencheck" / "core" / "bands.py.spans").write_text("{}", encoding="utf-8")
+    assert (folder / "tests" / "core" / "test_gone.py").exists()
+    (checkout / "tests" / "core" / "test_gone.py").unlink()
+    mutation.prepare(target, folder, resume=True)
+    assert not (folder / "tests" / "core" / "test_gone.py").exists()
+    assert not (mutants / "tests" / "core" / "test_gone.py").exists()
+    assert (folder / "tests" / "core" / "test_bands.py").exists()
+    assert meta.exists() and meta.with_suffix(".spans").exists()
+    assert (mutants / "src" / "kundencheck" / "core" / "bands.py").exists()
+
+
 def test_only_narrows_what_counts(mutation):
     target = mutation.targets()["store.commit"]
     swap = "kundencheck.store.committing.xǁCommitterǁ_swap_loop__mutmut_1"
