@@ -45,6 +45,7 @@ CLICK_TEXTS = (
     N_("{name} {filename!r} is a directory."),
     N_("{name} {filename!r} is not readable."),
     N_("Aborted!"),
+    N_("env var: {var}"),
 )
 
 _speaking = False
