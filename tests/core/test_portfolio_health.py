@@ -206,6 +206,7 @@ def test_a_project_not_fetched_or_broken_has_nothing_to_show():
         assert health.key_signals() == [] and health.more_notes() == [] and health.last_run is None
         assert health.client == "" and health.verdict("build") is None
     assert (never.state, broken.state) == (NOT_FETCHED, BROKEN)
+    assert not_judged(entry("blog"), FetchFacts(), error="https://ana:T0KEN@host/x: bad").error == "https://ana:***@host/x: bad"
 
 
 def test_the_states():

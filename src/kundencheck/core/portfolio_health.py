@@ -494,8 +494,9 @@ def judge_not_started(entry: ProjectEntry, fetch: FetchFacts, today: dt.date) ->
 
 
 def not_judged(entry: ProjectEntry, fetch: FetchFacts, *, error: str = "") -> ProjectHealth:
-    """A project never fetched (``error`` empty) or that cannot be judged (``error`` says why)."""
-    return ProjectHealth(entry=entry, fetch=fetch, error=error)
+    """A project never fetched (``error`` empty) or that cannot be judged (``error`` says why;
+    a password or token in it is hidden for every view)."""
+    return ProjectHealth(entry=entry, fetch=fetch, error=hide_credentials(error))
 
 
 # --------------------------------------------------------------------------------- ordering
