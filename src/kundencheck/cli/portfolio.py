@@ -171,6 +171,7 @@ Examples:
 def add(ctx: click.Context, name: str, remote: str, branch: str | None, client: str, owner: str, tags: tuple[str, ...]) -> None:
     from kundencheck.core.checklist import MAX_FILE_BYTES, read_file_bytes
     from kundencheck.core.portfolio import PortfolioError, ProjectEntry, add_project_to_file
+    from kundencheck.core.text import hide_credentials
     from kundencheck.store.atomic import atomic_write
 
     loaded = _loaded(ctx)
@@ -181,8 +182,6 @@ def add(ctx: click.Context, name: str, remote: str, branch: str | None, client: 
         atomic_write(path, written)
     except OSError as exc:
         raise KundencheckError(_("Could not write {file}: {reason}.").format(file=path, reason=exc.strerror or exc)) from None
-    from kundencheck.core.text import hide_credentials
-
     _console().print(
         _("Added {name} ({remote}) to {file}. Bring its answers in with `kundencheck portfolio fetch {name}`.").format(
             name=name, remote=hide_credentials(remote), file=path
