@@ -4,6 +4,9 @@ below it (docs/architecture.md).
 
 Checked twice: dynamically (importing the core in a fresh interpreter and looking at
 ``sys.modules``) and statically (every import statement, also those inside functions).
+
+At the end, the rules the tests themselves keep (CONTRIBUTING.md, "How the tests are written"):
+they start kundencheck as ``sys.executable -m kundencheck``.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -522,3 +526,129 @@ def test_small_immutable_records_are_named_tuples():
         for name in frozen_dataclasses(path.read_text(encoding="utf-8"))
     }
     assert found == {"core/checklist.py:Checklist"}
+
+
+# ------------------------------------------------------------------------- the tests' own rules
+
+TESTS = Path(__file__).resolve().parent
+
+#: The command of a shell command line is kundencheck: at the start of a line or after ; & | ( or
+#: exec, perhaps quoted or by a path (``kundencheck check``, ``exec "/usr/bin/kundencheck" run``).
+_SHELL_KUNDENCHECK = re.compile(r"""(?:^|[\n;&|(])\s*(?:exec\s+)?["']?(?:[^\s"';&|()]*/)?kundencheck["']?(?=[\s;&|)]|$)""")
+#: Calls whose text argument is a command line or a script: a terminal's keys (tests/e2e's tmux),
+#: a hook's or a script's body (write_hook, script, ...).
+_TYPED_OR_SCRIPT = re.compile(r"^(type|send_keys)$|hook|script")
+
+
+def _text_of(node: ast.AST | None, names: dict[str, ast.AST]) -> str | None:
+    """The text of a string literal, an f-string (its fields as ``\\0``), a concatenation of them
+    or a name bound to one in the same module; None for anything else."""
+    if isinstance(node, ast.Name) and node.id in names:
+        node = names[node.id]
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            part.value if isinstance(part, ast.Constant) and isinstance(part.value, str) else "\0" for part in node.values
+        )
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _text_of(node.left, names), _text_of(node.right, names)
+        return None if left is None and right is None else (left or "\0") + (right or "\0")
+    return None
+
+
+def bare_kundencheck(source: str, filename: str = "<string>") -> list[int]:
+    """Lines of ``source`` that start whatever ``kundencheck`` comes first on the PATH instead of
+    ``sys.executable -m kundencheck``: a process started with an argument list that begins with
+    it, a command line or script that runs it (given to a process, typed into a terminal,
+    written as a hook or script), a script file written with it, or a look-up of it on the PATH."""
+    tree = ast.parse(source, filename)
+    names = {
+        target.id: node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        texts: list[ast.expr | None] = []
+        if any(name in starters for starters in PROCESS_STARTERS.values()) or name.startswith("create_subprocess_"):
+            command = node.args[0] if node.args else None
+            command = names.get(command.id, command) if isinstance(command, ast.Name) else command
+            if isinstance(command, (ast.List, ast.Tuple)):
+                first = _text_of(command.elts[0], names) if command.elts else None
+                if first is not None and first.strip("\"'").rsplit("/", 1)[-1] == "kundencheck":
+                    found.append(node.lineno)
+            else:
+                texts = [command]
+        elif _TYPED_OR_SCRIPT.search(name):
+            texts = list(node.args)
+        elif name == "which":
+            if any(_text_of(arg, names) == "kundencheck" for arg in node.args):
+                found.append(node.lineno)
+        elif name in ("write_text", "write_bytes"):
+            texts = [arg for arg in node.args[:1] if (_text_of(arg, names) or "").startswith("#!")]
+        if any(_SHELL_KUNDENCHECK.search(_text_of(arg, names) or "") for arg in texts):
+            found.append(node.lineno)
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'subprocess.run(["kundencheck", "status"], check=True)',
+        'subprocess.Popen(("/usr/local/bin/kundencheck", "-C", str(repo)))',
+        'ARGV = ["kundencheck", "run"]\nsubprocess.run(ARGV, check=True)',
+        'os.system("kundencheck check")',
+        'subprocess.run(f"cd {repo} && kundencheck status", shell=True)',
+        'tmux.type(f"kundencheck -C {repo}; echo EXIT=$?")',
+        'write_hook(repo, "pre-push", "exec kundencheck check\\n")',
+        'HOOK = "set -e\\nkundencheck check\\n"\nwrite_hook(repo, HOOK)',
+        'hook.write_text("#!/bin/sh\\n" + "kundencheck check \\"$@\\"\\n")',
+        "hook.write_text(f\"#!/bin/sh\\ncd {repo}\\n'kundencheck' check\\n\")",
+        'where = shutil.which("kundencheck")',
+    ],
+)
+def test_the_bare_kundencheck_checker_flags_a_command_from_the_path(code):
+    assert bare_kundencheck(code) != []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'subprocess.run([sys.executable, "-m", "kundencheck", "status"], check=True)',
+        'tmux.type(f"{sys.executable} -m kundencheck -C {repo}; echo EXIT=$?")',
+        "GATE_HOOK = f'exec \"{sys.executable}\" -m kundencheck check\\n'\nwrite_hook(repo, GATE_HOOK)",
+        'assert "kundencheck check: failed, 1 error." in out',
+        'assert hook["entry"] == "kundencheck check"',
+        'path = repo / ".git" / "kundencheck" / "drafts"',
+        'CliRunner().invoke(main, [], prog_name="kundencheck")',
+        'subprocess.run(["git", "commit", "-m", "kundencheck check"], check=True)',
+        'assert config.branch == ("team/kundencheck", True)',
+        'monkeypatch.setattr("sys.argv", ["kundencheck", "--version"])',
+    ],
+)
+def test_the_bare_kundencheck_checker_lets_the_module_and_mere_words_pass(code):
+    assert bare_kundencheck(code) == []
+
+
+def test_the_tests_start_kundencheck_as_sys_executable_m_kundencheck():
+    """A test that starts kundencheck as a process runs ``sys.executable -m kundencheck``: the
+    kundencheck of this checkout and this Python, never whatever ``kundencheck`` comes first on
+    the PATH (another version, another checkout's editable install, none at all).
+
+    The one exception is not in the tests: the pre-commit tests (tests/cli/test_precommit_hook.py)
+    have pre-commit install this checkout into a virtual environment of its own and run the
+    hook's entry ``kundencheck check`` from .pre-commit-hooks.yaml there, as it runs for a
+    team; that entry point, installed from this checkout, is what those tests test."""
+    offenders = [
+        f"{path.relative_to(TESTS)}:{line}"
+        for path in python_files(TESTS)
+        for line in bare_kundencheck(path.read_text(encoding="utf-8"), str(path))
+    ]
+    assert offenders == []
