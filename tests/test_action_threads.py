@@ -12,7 +12,7 @@ from pathlib import Path
 
 import tomlkit
 
-from tests.conftest import git
+from tests.support.git import git
 
 
 def kundencheck(repo: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:

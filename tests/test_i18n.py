@@ -10,12 +10,13 @@ import os
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.apps import offline_app
+from tests.support.paths import ROOT
+
 SOURCE = ROOT / "src" / "kundencheck"
 LOCALE = SOURCE / "locale"
 LANGUAGES = ("de", "en")
@@ -118,8 +119,6 @@ def german():
 async def test_run_and_review_screens_in_german(german):
     from textual.widgets import Static
 
-    from tests.tui.conftest import offline_app
-
     app, _session = offline_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -142,7 +141,7 @@ sys.path.insert(0, {root!r})
 from kundencheck.session import RunSession, open_project
 project = open_project({repo!r})  # the language comes from LANG; sets it before the TUI is imported
 from kundencheck.tui.app import build_app
-from tests.tui.conftest import screen_text
+from tests.support.screen import screen_text
 app = build_app(lambda phase, draft: RunSession.start(project, phase or "build", draft=draft),
                 project=project, phase="build", home=False)
 async def main():

@@ -15,6 +15,10 @@ import pytest
 
 from kundencheck.core.errors import ChecklistError, StoreError
 from kundencheck.core.i18n import current_language, set_language
+from tests.support.apps import project_app
+from tests.support.git import git
+from tests.support.history import build_history
+from tests.support.screen import screen_text
 
 
 @pytest.fixture
@@ -111,9 +115,9 @@ def test_markdown_and_html_reports_are_german_and_json_stays_english(german):
         report_json,
         report_markdown,
     )
-    from tests.core.test_history import _report_summary
+    from tests.support.runs import report_summary
 
-    summary = _report_summary()
+    summary = report_summary()
     report = build_report(summary, "W14", project="Shop", client="Kunde GmbH")
     text = report_markdown(report)
     assert text.startswith("# kundencheck-Bericht: Sprint W14\n\nProjekt: Shop, Kunde: Kunde GmbH, Stand "), text
@@ -152,9 +156,9 @@ def test_gate_findings_and_summary_are_german(german):
     import datetime as dt
 
     from kundencheck.core.gate import evaluate, not_started, result_dict, summary_line
-    from tests.core.test_history import _report_summary
+    from tests.support.runs import report_summary
 
-    result = evaluate(_report_summary())
+    result = evaluate(report_summary())
     assert summary_line(result).startswith("kundencheck check: nicht bestanden, "), summary_line(result)
     document = result_dict(result)
     overdue = [f for f in document["findings"] if f["rule"] == "overdue_action"]
@@ -172,7 +176,6 @@ def test_gate_findings_and_summary_are_german(german):
 def test_store_errors_are_german_and_keep_the_commands(german, tmp_path, repo):
     from kundencheck.cli.common import error_text
     from kundencheck.store.git_store import GitStore
-    from tests.conftest import git
 
     outside = tmp_path / "no-repo"
     outside.mkdir()
@@ -219,8 +222,6 @@ def test_resume_draft_description_is_german(german, project_repo):
 def german_history_app(project_repo):
     """The app as `kundencheck home` builds it, on a repository with a history, with
     ``language = "de"`` in its project config; English again afterwards."""
-    from tests.history_builder import build_history
-    from tests.tui.conftest import project_app
 
     history_repo = build_history(project_repo)
     config = history_repo["path"] / ".kundencheck" / "config.toml"
@@ -238,7 +239,6 @@ async def test_history_screen_in_german_through_the_project_config(german_histor
     from textual.widgets import DataTable, Static
 
     from kundencheck.tui.screens.history import HistoryScreen
-    from tests.tui.conftest import screen_text
 
     app = german_history_app
     assert current_language() == "de"
@@ -288,8 +288,6 @@ async def test_command_palette_in_german(project_repo):
     from textual.command import CommandPalette
     from textual.widgets import Input
 
-    from tests.tui.conftest import project_app, screen_text
-
     config = project_repo / ".kundencheck" / "config.toml"
     config.write_text('language = "de"\n', encoding="utf-8")
     app, project = project_app(project_repo)
@@ -313,7 +311,6 @@ async def test_open_actions_list_in_german_keeps_its_columns(german_history_app)
     """The review's rows are columns with German headings; deciding one changes only its
     decision symbol, never where the other columns start."""
     from kundencheck.tui.screens.actions import ActionsScreen
-    from tests.tui.conftest import screen_text
 
     app = german_history_app
     async with app.run_test(size=(100, 40)) as pilot:

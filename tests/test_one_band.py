@@ -19,91 +19,28 @@ from click.testing import CliRunner
 from textual.widgets import DataTable
 
 from kundencheck.cli import main
-from tests.conftest import git
-from tests.tui.conftest import project_app, screen_text
+from tests.support.apps import project_app
+from tests.support.checklists import checklist_text, item
+from tests.support.git import git
+from tests.support.screen import screen_text
 
-CHECKLIST = """\
-format = 1
-id = "build"
-title = "Sprint start"
-phase = "build"
-language = "en"
-version = "every-kind"
-
-[[items]]
-id = "contacted"
-question = "Did we speak with the client?"
-why = "Silence breeds surprises."
-kind = "traffic-light"
-
-[[items]]
-id = "expectations"
-question = "Do the expectations still match?"
-why = "Drifting expectations turn into disputes."
-kind = "traffic-light"
-
-[[items]]
-id = "alternatives"
-question = "Did we offer alternatives?"
-why = "A deviation without an alternative leaves the client one move."
-kind = "traffic-light"
-
-[[items]]
-id = "deviations"
-question = "Have we announced the deviations?"
-why = "Surprises look like carelessness."
-kind = "traffic-light"
-
-[[items]]
-id = "mood"
-question = "How is the team's mood?"
-why = "Moods colour everything."
-kind = "scale"
-low = "We dread their mails"
-high = "We enjoy the work"
-
-[[items]]
-id = "trust"
-question = "How much do we trust the client's decisions?"
-why = "Distrust hardens positions."
-kind = "scale"
-low = "not at all"
-high = "fully"
-
-[[items]]
-id = "energy"
-question = "How much energy does the project give us?"
-why = "A draining project is a warning sign."
-kind = "scale"
-low = "drains us"
-high = "carries us"
-
-[[items]]
-id = "design"
-question = "Who supplies the design?"
-why = "A client's own design needs deviations announced."
-kind = "choice"
-options = [{ id = "ours", label = "We do", band = "green" }, { id = "theirs", label = "The client", band = "amber" }]
-
-[[items]]
-id = "rhythm"
-question = "How often do we meet the client?"
-why = "A rhythm keeps the talk going."
-kind = "choice"
-options = [{ id = "weekly", label = "Weekly" }, { id = "monthly", label = "Monthly" }]
-
-[[items]]
-id = "lesson"
-question = "What could we have advised better?"
-why = "Self-criticism."
-kind = "text"
-
-[[items]]
-id = "next-review"
-question = "When is the next review?"
-why = "A date makes it happen."
-kind = "date"
-"""
+CHECKLIST = checklist_text(
+    "contacted",
+    "expectations",
+    "alternatives",
+    "deviations",
+    "mood",
+    "trust",
+    "energy",
+    item(
+        "design",
+        options=[{"id": "ours", "label": "We do", "band": "green"}, {"id": "theirs", "label": "The client", "band": "amber"}],
+    ),
+    "rhythm",
+    "lesson",
+    "next-review",
+    version="every-kind",
+)
 
 ANSWERS = """\
 schema = 1

@@ -8,6 +8,8 @@ from kundencheck.core import answers as answers_mod
 from kundencheck.core import answers_file
 from kundencheck.core.errors import AnswersError
 from kundencheck.session import RunSession, open_project
+from tests.support.git import git
+from tests.support.history import build_history
 
 
 def test_language_follows_lang_then_config(repo, monkeypatch):
@@ -44,7 +46,6 @@ def test_every_answer_is_saved_as_a_draft_in_the_git_dir(project_repo):
     assert saved.answer("client-contacted").value == "amber"
     assert saved.answer("client-contacted").note == "Only mails"
     # Never in the work tree: git status does not see it.
-    from tests.conftest import git
 
     assert git(project_repo, "status", "--porcelain") == ""
     session.release()
@@ -112,8 +113,6 @@ def test_previous_answer_comes_from_the_last_run(project_repo):
 def test_summary_phases_and_offerable_draft(project_repo):
     import datetime as dt
 
-    from tests.history_builder import build_history
-
     runs = build_history(project_repo)["runs"]
     project = open_project(project_repo)
     summary, problems = project.summary(dt.date(2026, 4, 10))
@@ -132,8 +131,6 @@ def test_summary_phases_and_offerable_draft(project_repo):
 
 
 def test_reviews_are_saved_in_the_draft_committed_and_named_in_the_message(project_repo):
-    from tests.conftest import git
-    from tests.history_builder import build_history
 
     runs = build_history(project_repo)["runs"]
     project = open_project(project_repo)
@@ -183,7 +180,6 @@ def test_reviews_are_saved_in_the_draft_committed_and_named_in_the_message(proje
 
 
 def test_one_decision_for_many_actions_is_saved_once(project_repo, monkeypatch):
-    from tests.history_builder import build_history
 
     runs = build_history(project_repo)["runs"]
     project = open_project(project_repo)
@@ -211,8 +207,6 @@ def test_a_run_started_from_the_home_screen_compares_its_key_signals_with_the_sp
     """The home screen hands its summary over (use_summary): the review shows the same subject
     as the commit, naming a key signal that got worse since the sprint before."""
     import datetime as dt
-
-    from tests.history_builder import build_history
 
     build_history(project_repo)
     project = open_project(project_repo)

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from kundencheck import startup
 from kundencheck.cli import main
-from tests.history_builder import build_history
+from tests.support.history import build_history
 
 
 def command_paths(command: click.Command, path: tuple[str, ...] = ()) -> set[tuple[str, ...]]:

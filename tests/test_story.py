@@ -23,8 +23,9 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.core import answers as answers_mod
-from tests.conftest import git
-from tests.tui.conftest import project_app, screen_text
+from tests.support.apps import project_app
+from tests.support.git import git
+from tests.support.screen import screen_text
 
 CEST = dt.timezone(dt.timedelta(hours=1))
 SPRINTS = [("2026-W10", dt.date(2026, 3, 2)), ("2026-W12", dt.date(2026, 3, 16)), ("2026-W14", dt.date(2026, 3, 30))]

@@ -15,8 +15,9 @@ from textual.widgets import Static
 from kundencheck.cli import main
 from kundencheck.core.catalog import load_catalog
 from kundencheck.store.git_store import GitStore
-from tests.history_builder import ANA, CET, JONAS, base_answers, commit_run
-from tests.tui.conftest import project_app, screen_text
+from tests.support.apps import project_app
+from tests.support.history import ANA, CET, JONAS, base_answers, commit_run
+from tests.support.screen import screen_text
 
 TODAY = dt.date(2026, 4, 10)
 NOTE = "is dated 2027-06-01, more than a day after today: a clock ran ahead"

@@ -19,7 +19,7 @@ from kundencheck.cli import main
 from kundencheck.core.answers import Action, ActionReview
 from kundencheck.core.history import thread_id
 from kundencheck.store.git_store import GitStore
-from tests.history_builder import ANA, CET, JONAS, base_answers, commit_run
+from tests.support.history import ANA, CET, JONAS, base_answers, commit_run
 
 TODAY = ("--today", "2026-04-10")
 

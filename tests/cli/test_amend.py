@@ -1,5 +1,5 @@
 """`kundencheck amend`: correcting a run on a real repository with three sprints of history
-(tests/history_builder.py; the repository's git user is Jonas), and how status, log, report
+(tests/support/history.py; the repository's git user is Jonas), and how status, log, report
 and the gate show the correction."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import tomlkit
 from click.testing import CliRunner
 
 from kundencheck.cli import main
-from tests.conftest import git
+from tests.support.git import git
 
 TODAY = ("--today", "2026-04-10")
 
@@ -53,7 +53,7 @@ JONAS_AGREES = {
 
 
 def committed_files(repo: Path, rev: str = "HEAD") -> list[str]:
-    return git(repo, "show", "--name-status", "--format=", rev).split("\n")[:-1]
+    return git(repo, "show", "--name-status", "--format=", rev).splitlines()
 
 
 def test_amend_from_a_file_commits_a_new_file_that_stands_for_the_run(history_repo, tmp_path):

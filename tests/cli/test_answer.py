@@ -15,46 +15,16 @@ from kundencheck.core import answers_file
 from kundencheck.core.checklist import load_checklist
 from kundencheck.core.errors import AnswersError
 from kundencheck.core.message import TRAILER_KEYS
-from tests.conftest import git
+from tests.support.git import git
+from tests.support.history import build_history
+from tests.support.paths import DATA
+from tests.support.template import COMPLETE, fill, template
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 CHECKLIST = load_checklist(DATA / "sprint.en.toml")
 
 
 def invoke(repo: Path, *args: str, input: str | bytes | None = None):
     return CliRunner().invoke(main, ["-C", str(repo), *args], input=input, catch_exceptions=False)
-
-
-def template(repo: Path, *args: str) -> str:
-    result = invoke(repo, "answer", "build", "--template", *args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def fill(text: str, answers: dict[str, dict]) -> str:
-    """The template with the given answers put in, edited as a person would with tomlkit."""
-    import tomlkit
-
-    doc = tomlkit.parse(text)
-    for table in doc["answers"]:
-        for key, value in answers.get(table["item"], {}).items():
-            table[key] = value
-    return tomlkit.dumps(doc)
-
-
-COMPLETE = {
-    "client-contacted": {
-        "status": "red",
-        "note": "Only mails",
-        "action": {"what": "Call", "owner": "Ana", "due": dt.date(2026, 12, 4)},
-    },
-    "team-mood": {"value": 4},
-    "own-design": {"value": "yes"},
-    "deviations-announced": {"status": "amber", "note": "Two not yet"},
-    "expectations-match": {"status": "green"},
-    "next-review": {"value": "2026-12-10"},  # quoted dates are accepted too
-    "self-critical": {"value": "We argued"},
-}
 
 
 def commits(repo: Path) -> int:
@@ -248,7 +218,6 @@ def test_detached_head_is_refused_unless_allowed(project_repo):
 
 
 def test_from_takes_reviews_of_earlier_actions(project_repo):
-    from tests.history_builder import build_history
 
     runs = build_history(project_repo)["runs"]
     text = fill(template(project_repo), COMPLETE) + (

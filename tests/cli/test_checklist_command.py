@@ -12,7 +12,7 @@ from kundencheck.cli import main
 from kundencheck.cli import setup as cli_setup
 from kundencheck.core.catalog import load_catalog, shipped_dir
 from kundencheck.core.checklist import load_checklist
-from tests.conftest import git
+from tests.support.git import git
 
 FILE = ".kundencheck/checklists/build.en.toml"
 STAGING = [

@@ -10,9 +10,8 @@ from click.testing import CliRunner
 
 from kundencheck import __version__
 from kundencheck.cli import main
-from tests.conftest import git
-
-DATA = Path(__file__).resolve().parents[1] / "data"
+from tests.support.git import git
+from tests.support.paths import DATA
 
 
 def invoke(*args: str, cwd: Path | None = None):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.core.config import CONFIG_PATH, DEFAULT_CADENCE_DAYS
-from tests.conftest import git
+from tests.support.git import git
 
 GERMAN = {"LANG": "de_DE.UTF-8"}
 

@@ -7,113 +7,28 @@ outside, as a crash, an OOM kill or a closed laptop lid would.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 
 from kundencheck.core import answers_file
-from tests.conftest import git
+from tests.support.git import git
+from tests.support.tmux import (
+    answer_first_two,
+    drafts_dir,
+    is_alive,
+    kundencheck_pid,
+    saved_draft,
+    start_kundencheck,
+    wait_for_exit,
+    wait_until,
+)
 
 pytestmark = pytest.mark.tmux
 
 if shutil.which("tmux") is None:  # .ci/run installs it; a developer machine may lack it
     pytest.skip("tmux is not installed", allow_module_level=True)
-
-from tests.e2e.test_tmux import Tmux  # noqa: E402 - only once tmux is known to be there
-
-
-@pytest.fixture
-def terminal(tmp_path):
-    """Opens a fresh tmux terminal (bash) per call; all are killed at the end."""
-    socket = tmp_path / "tmux.sock"
-    opened: list[Tmux] = []
-
-    def open_terminal() -> Tmux:
-        session = Tmux(socket, name=f"kc{len(opened)}")
-        args = ["-f", "/dev/null"] if not opened else []
-        session(*args, "new-session", "-d", "-s", session.name, "-x", "100", "-y", "30", "env PS1='$ ' bash --norc --noprofile")
-        opened.append(session)
-        return session
-
-    yield open_terminal
-    subprocess.run(["tmux", "-S", str(socket), "kill-server"], capture_output=True, check=False)
-
-
-def drafts_dir(repo: Path) -> Path:
-    return repo / ".git" / "kundencheck" / "drafts"
-
-
-def start_kundencheck(tmux: Tmux, repo: Path) -> None:
-    tmux.type(f"{sys.executable} -m kundencheck -C {repo}; echo EXIT=$?")
-    tmux.keys("Enter")
-
-
-def wait_for_exit(tmux: Tmux, timeout: float = 20.0) -> tuple[int, str]:
-    """Waits until the shell has printed kundencheck's exit status; returns it and the screen.
-
-    Wrapped lines are joined (-J) and the status must be digits, so the typed command line
-    (``echo EXIT=$?``) never counts as the process having ended."""
-    deadline = time.monotonic() + timeout
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-J", "-t", tmux.name)
-        found = re.search(r"^EXIT=(\d+)", screen, re.MULTILINE)
-        if found:
-            return int(found.group(1)), screen
-        time.sleep(0.1)
-    raise AssertionError(f"kundencheck did not end; the terminal shows:\n{screen}")
-
-
-def wait_until(predicate, what: str, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def saved_draft(repo: Path, expected: dict):
-    """The one draft, once it holds ``expected`` (item -> value); None before."""
-    for path in drafts_dir(repo).glob("*.toml"):
-        try:
-            run = answers_file.loads(path.read_bytes())
-        except Exception:  # noqa: BLE001  (never half-written, but be patient rather than flaky)
-            return None
-        if all(run.answer(k) is not None and run.answer(k).value == v for k, v in expected.items()):
-            return run
-    return None
-
-
-def kundencheck_pid(repo: Path) -> int:
-    """The running kundencheck's process id, from the lock it holds on its draft."""
-    locks = wait_until(lambda: list(drafts_dir(repo).glob("*.lock")), "the draft lock")
-    assert len(locks) == 1
-    return int(locks[0].read_text().strip())
-
-
-def is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def answer_first_two(tmux: Tmux, repo: Path):
-    tmux.wait_for("Question 1 of 6")
-    tmux.keys("1")  # client-contacted: yes
-    tmux.wait_for("team's mood")
-    tmux.keys("4")
-    tmux.wait_for("own design")
-    return wait_until(lambda: saved_draft(repo, {"client-contacted": "green", "team-mood": 4}), "both answers in the draft")
 
 
 def test_kill_9_then_resume_and_commit(project_repo, terminal):

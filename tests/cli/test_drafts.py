@@ -16,7 +16,7 @@ from kundencheck.cli import main
 from kundencheck.core import answers_file
 from kundencheck.core.errors import StoreError
 from kundencheck.session import RunSession, open_project
-from tests.conftest import git
+from tests.support.git import git
 
 COMPLETE = (
     ("client-contacted", "green"),

@@ -1,6 +1,6 @@
 """`kundencheck check`, the gate for CI and hooks, on real repositories.
 
-The repository with history (tests/history_builder.py, fixture ``history_repo``) has, as of
+The repository with history (tests/support/history.py, fixture ``history_repo``) has, as of
 2026-04-10: three key signals red in the latest sprint (client-contacted, team-mood,
 expectations-match), client-contacted red for three sprints in a row, two overdue actions, a
 red answer without action (expectations-match, by both) and two disagreements in the latest
@@ -22,8 +22,8 @@ from kundencheck.core.catalog import load_catalog
 from kundencheck.core.config import CHECK_RULES, CONFIG_PATH, load_config
 from kundencheck.core.history import thread_id
 from kundencheck.store.git_store import GitStore
-from tests.conftest import git
-from tests.history_builder import CET, JONAS, base_answers, commit_run
+from tests.support.git import git
+from tests.support.history import CET, JONAS, base_answers, commit_run
 
 TODAY = ("--today", "2026-04-10")
 ONLY = {rule: "\n".join(f'{r} = "{"error" if r == rule else "off"}"' for r in CHECK_RULES) for rule in CHECK_RULES}

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.core.history import thread_id
-from tests.conftest import git
+from tests.support.git import git
 
-# The repository with history is built in tests/history_builder.py (fixture ``history_repo`` in
+# The repository with history is built in tests/support/history.py (fixture ``history_repo`` in
 # tests/cli/conftest.py), shared with the gate's tests.
 
 

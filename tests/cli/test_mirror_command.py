@@ -17,8 +17,8 @@ from kundencheck.core.answers import Action, Answer
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.mirror import ClientAnswer, encode_block, payload_bytes, read_invitation
 from kundencheck.store.git_store import GitStore
-from tests.conftest import git
-from tests.history_builder import CET, commit_run
+from tests.support.git import git
+from tests.support.history import CET, commit_run
 
 ERIKA = ("Erika Mustermann", "erika@example.com")
 

@@ -1,5 +1,5 @@
 """`kundencheck portfolio` on real client projects behind file:// and ssh:// remotes
-(tests/portfolio_builder.py, ``agency``): shop fails its own rules (an overdue action), intranet
+(tests/support/portfolio.py, ``agency``): shop fails its own rules (an overdue action), intranet
 only warns (its [check] table makes overdue actions warnings), web's remote is gone (its last
 fetched state is judged, "unreachable since"). Every verdict is the one `kundencheck check` and
 `status` give in the project itself."""
@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.portfolio_session import cache_folder_of
-from tests.portfolio_builder import (
+from tests.support.portfolio import (
     TODAY,
     add_run,
     agency,

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.portfolio_session import FOLDER_FILE, cache_folder_of, default_cache_root
-from tests.portfolio_builder import TODAY, add_run, client_project, git, make_portfolio
+from tests.support.portfolio import TODAY, add_run, client_project, git, make_portfolio
 
 #: A user id nobody on the test machine has: what a file of "another user" is owned by.
 STRANGER = 54321

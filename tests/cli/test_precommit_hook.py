@@ -23,12 +23,13 @@ import pytest
 
 from kundencheck.core.catalog import load_catalog
 from kundencheck.store.git_store import GitStore
-from tests.conftest import git
-from tests.history_builder import JONAS, base_answers, commit_run
+from tests.support.git import git
+from tests.support.history import JONAS, base_answers, commit_run
+from tests.support.paths import ROOT
+from tests.support.template import GREEN, fill
 
 pytestmark = pytest.mark.slow
 
-CHECKOUT = Path(__file__).resolve().parents[2]
 #: What the hook repository needs: pip builds the package from these.
 HOOK_REPO_FILES = (".pre-commit-hooks.yaml", "pyproject.toml", "README.md", "src", "checklists")
 
@@ -36,7 +37,7 @@ HOOK_REPO_FILES = (".pre-commit-hooks.yaml", "pyproject.toml", "README.md", "src
 def test_the_hooks_file_offers_kundencheck_check():
     import yaml  # pre-commit's own dependency
 
-    [hook] = yaml.safe_load((CHECKOUT / ".pre-commit-hooks.yaml").read_text())
+    [hook] = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "kundencheck-check" and hook["entry"] == "kundencheck check"
     assert hook["language"] == "python" and hook["pass_filenames"] is False and hook["always_run"] is True
     assert hook["stages"] == ["pre-push"]
@@ -48,7 +49,7 @@ def hook_repo(tmp_path) -> tuple[Path, str]:
     path = tmp_path / "kundencheck-hook"
     path.mkdir()
     for name in HOOK_REPO_FILES:
-        source = CHECKOUT / name
+        source = ROOT / name
         if source.is_dir():
             shutil.copytree(source, path / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
@@ -119,8 +120,6 @@ def test_kundencheck_push_refused_by_the_hook_through_pre_commit_says_the_teams_
 
     from kundencheck.cli import main
     from kundencheck.core.answers import Action
-    from tests.cli.test_answer import fill
-    from tests.cli.test_push_gate import GREEN
 
     hook_path, rev = hook_repo
     project = project_repo

@@ -19,7 +19,7 @@ from kundencheck.core.user_config import (
     user_config_path,
 )
 from kundencheck.session import open_project
-from tests.conftest import git
+from tests.support.git import git
 
 
 def invoke(*args: str, cwd: Path | None = None, input: str | None = None):

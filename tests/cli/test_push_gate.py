@@ -7,32 +7,18 @@ exits 1 until the findings are dealt with, then pushes. A bare remote and a clon
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from kundencheck.cli import main
-from kundencheck.core.answers import Action
-from kundencheck.core.catalog import load_catalog
 from kundencheck.push_texts import failure_text
-from kundencheck.store.git_store import GitStore
 from kundencheck.store.push import GateFinding, GateReport, PushFailure, PushRefusal
-from tests.cli.test_answer import fill
-from tests.conftest import git
-from tests.history_builder import JONAS, base_answers, commit_run
-
-GREEN = {
-    "client-contacted": {"status": "green"},
-    "team-mood": {"value": 4},
-    "own-design": {"value": "no"},
-    "expectations-match": {"status": "green"},
-    "self-critical": {"value": "We listened"},
-}
-GATE_HOOK = f'exec "{sys.executable}" -m kundencheck check\n'
+from tests.support.git import git, write_hook
+from tests.support.pushing import GATE_HOOK
+from tests.support.template import GREEN, fill
 
 
 def invoke(repo: Path, *args: str, input: str | None = None):
@@ -44,49 +30,9 @@ def answer(repo: Path, *args: str, reviews: str = ""):
     return invoke(repo, "answer", "build", "--from", "-", *args, input=text)
 
 
-def write_hook(repo: Path, body: str) -> Path:
-    hook = repo / ".git" / "hooks" / "pre-push"
-    hook.write_text("#!/bin/sh\n" + body)
-    hook.chmod(0o755)
-    return hook
-
-
-@pytest.fixture
-def clone(tmp_path: Path, project_repo: Path) -> dict:
-    """A project whose last build check was a month ago and left an action ten days overdue,
-    on a bare remote, and a person's clone of it."""
-    checklist = load_catalog(project_repo).find("build", "en")
-    (project_repo / ".kundencheck" / "config.toml").write_text('project = "Shop"\nphase = "build"\n')
-    git(project_repo, "add", ".kundencheck/config.toml")
-    git(project_repo, "commit", "-q", "-m", "kundencheck config")
-    now = dt.datetime.now().astimezone().replace(microsecond=0)
-    with GitStore.open(project_repo) as store:
-        old = commit_run(
-            store,
-            checklist,
-            JONAS,
-            "an old sprint",
-            now - dt.timedelta(days=30),
-            base_answers(
-                "red",
-                4,
-                "green",
-                note="Only status mails",
-                action=Action("Call the client", "Jonas", (now - dt.timedelta(days=10)).date()),
-            ),
-        )
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "clone", "-q", "--bare", str(project_repo), str(remote))
-    path = tmp_path / "erika"
-    git(tmp_path, "clone", "-q", str(remote), str(path))
-    git(path, "config", "user.name", "Erika Mustermann")
-    git(path, "config", "user.email", "erika@example.com")
-    return {"path": path, "remote": remote, "old": old}
-
-
 def test_the_teams_gate_in_the_pre_push_hook_refusing_is_said_with_its_findings_and_what_to_do(clone):
     erika, remote = clone["path"], clone["remote"]
-    write_hook(erika, GATE_HOOK)
+    write_hook(erika, "pre-push", GATE_HOOK)
     before = git(remote, "rev-parse", "main")
 
     result = answer(erika, "--push")
@@ -128,7 +74,7 @@ def test_the_teams_gate_in_the_pre_push_hook_refusing_is_said_with_its_findings_
 
 def test_an_accepted_push_suggestion_is_refused_by_the_gate_the_same_way(clone):
     erika, remote = clone["path"], clone["remote"]
-    write_hook(erika, GATE_HOOK)
+    write_hook(erika, "pre-push", GATE_HOOK)
     (erika / ".kundencheck" / "config.toml").write_text('project = "Shop"\nphase = "build"\n[storage]\npush = true\n')
     assert invoke(erika, "config", "--push", "accept").exit_code == 0
     before = git(remote, "rev-parse", "main")
@@ -142,6 +88,7 @@ def test_the_gate_passing_while_something_else_in_the_hook_refuses(clone):
     erika = clone["path"]
     write_hook(
         erika,
+        "pre-push",
         f'"{sys.executable}" -m kundencheck check > /dev/null || exit 1\necho "lint: 2 files need formatting" >&2\nexit 1\n',
     )
     (erika / ".kundencheck" / "config.toml").write_text(
@@ -158,7 +105,7 @@ def test_the_gate_passing_while_something_else_in_the_hook_refuses(clone):
 
 def test_a_gate_that_cannot_check_is_said_as_such(clone):
     erika = clone["path"]
-    write_hook(erika, f'exec "{sys.executable}" -m kundencheck -C "$PWD/no-such-folder" check\n')
+    write_hook(erika, "pre-push", f'exec "{sys.executable}" -m kundencheck -C "$PWD/no-such-folder" check\n')
     assert answer(erika).exit_code == 0
     result = invoke(erika, "push")
     assert result.exit_code == 1
@@ -173,7 +120,7 @@ def test_drafts_commit_push_is_refused_by_the_gate_the_same_way(clone):
     from kundencheck.session import RunSession, open_project
 
     erika = clone["path"]
-    write_hook(erika, GATE_HOOK)
+    write_hook(erika, "pre-push", GATE_HOOK)
     project = open_project(erika)
     session = RunSession.start(project, "build", sprint="2026-W48")
     for item, value in (

@@ -16,8 +16,8 @@ from kundencheck.cli import main
 from kundencheck.core import answers as answers_mod
 from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
-from tests.cli.test_answer import COMPLETE, fill, template
-from tests.conftest import git
+from tests.support.git import git
+from tests.support.template import COMPLETE, fill, template
 
 KEPT = re.compile(r"Your answers are kept as draft ([A-Za-z0-9-]+)")
 

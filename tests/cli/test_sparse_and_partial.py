@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.core.config import CONFIG_PATH
-from tests.conftest import git
+from tests.support.git import git
 
 TODAY = ("--today", "2026-04-10")
 

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from kundencheck.cli import main
 from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
-from tests.cli.test_answer import COMPLETE, fill
-from tests.conftest import git
+from tests.support.git import git
+from tests.support.template import COMPLETE, fill
 
 JUERGEN = "Jürgen Groß <juergen@example.com>"
 KIM = "Kim Lee <kim@example.com>"

@@ -1,4 +1,4 @@
-"""The tone signal on a real repository: the story (tests/story.py) replayed sprint by sprint
+"""The tone signal on a real repository: the story (tests/support/story.py) replayed sprint by sprint
 through `kundencheck answer --from`, with `status` (text and JSON) and `report` asked after each
 sprint; and the hint in the run screen when the story's first note is typed."""
 
@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.core import answers as answers_mod
-from tests.conftest import git
-from tests.story import SPRINTS, replay
+from tests.support.git import git
+from tests.support.story import SPRINTS, replay
 
 
 def invoke(repo: Path, *args: str, input: str | None = None):

@@ -12,7 +12,7 @@ from kundencheck.core import action_list as al
 from kundencheck.core.answers import Action, ActionReview, Answer, Run
 from kundencheck.core.history import summarize
 from kundencheck.core.people import Person
-from tests.core.test_history import CHECKLISTS
+from tests.support.runs import CHECKLISTS
 
 UTC = dt.UTC
 MON = dt.date(2026, 3, 2)

@@ -30,68 +30,20 @@ from kundencheck.core.answers_file import loads, run_is_sound
 from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.errors import AnswersError
 from kundencheck.core.people import Person
+from tests.support.checklists import YES_NO, item
+from tests.support.checklists import checklist as make_checklist
 
 CET = dt.timezone(dt.timedelta(hours=1))
 STARTED = dt.datetime(2026, 11, 27, 10, 15, tzinfo=CET)
 FINISHED = dt.datetime(2026, 11, 27, 10, 24, tzinfo=CET)
 
-CHECKLIST = checklist_from_dict(
-    tomllib.loads(
-        """
-format = 1
-id = "build"
-title = "Sprint start"
-phase = "build"
-language = "en"
-version = "1.0"
-
-[[items]]
-id = "contacted"
-question = "Did we speak with the client?"
-why = "Silence breeds surprises."
-kind = "traffic-light"
-note_when = ["amber", "red"]
-action_when = ["red"]
-
-[[items]]
-id = "mood"
-question = "How is the team's mood?"
-why = "Moods colour everything."
-kind = "scale"
-low = "bad"
-high = "good"
-note_when = [1, 2]
-action_when = [1]
-
-[[items]]
-id = "design"
-question = "Does the client supply a design?"
-why = "Pixel disputes."
-kind = "choice"
-options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]
-
-[[items]]
-id = "deviations"
-question = "Have we announced deviations from the design?"
-why = "Surprises look like carelessness."
-kind = "traffic-light"
-when = { item = "design", equals = "yes" }
-
-[[items]]
-id = "review"
-question = "When is the next review?"
-why = "A date makes it happen."
-kind = "date"
-required = false
-
-[[items]]
-id = "self-critical"
-question = "What could we have advised better?"
-why = "Otherwise it is always the client's fault."
-kind = "text"
-"""
-    ),
-    "build.en.toml",
+CHECKLIST = make_checklist(
+    item("contacted", note_when=["amber", "red"], action_when=["red"]),
+    item("mood", note_when=[1, 2], action_when=[1]),
+    "design",
+    item("deviations", question="Have we announced deviations from the design?", when={"item": "design", "equals": "yes"}),
+    item("review", like="next-review", required=False),
+    item("self-critical", like="lesson", why="Otherwise it is always the client's fault."),
 )
 
 
@@ -223,17 +175,7 @@ def test_question_is_a_comment_above_each_answer():
 
 
 def test_question_with_newline_stays_a_single_comment_line():
-    checklist = checklist_from_dict(
-        {
-            "format": 1,
-            "id": "build",
-            "title": "t",
-            "phase": "build",
-            "language": "en",
-            "version": "1",
-            "items": [{"id": "contacted", "question": 'Line one\nitem = "forged"', "why": "w", "kind": "traffic-light"}],
-        }
-    )
+    checklist = make_checklist(item("contacted", question='Line one\nitem = "forged"'))
     text = dumps(make_run(Answer("contacted", "green")), checklist)
     assert '# Line one item = "forged"' in text
     assert loads(text).answers == [Answer("contacted", "green")]
@@ -390,15 +332,9 @@ def test_a_hidden_item_answered_names_the_values_that_show_it():
     assert problems_with(make_run(*answers), CHECKLIST) == [
         "item 'deviations': answered, but it is only asked when 'design' is 'yes'."
     ]
-    two = checklist_from_dict(
-        tomllib.loads(
-            'format = 1\nid = "build"\ntitle = "t"\nphase = "build"\nlanguage = "en"\nversion = "1.0"\n'
-            '[[items]]\nid = "design"\nquestion = "q"\nwhy = "w"\nkind = "choice"\n'
-            'options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }, { id = "some", label = "Some" }]\n'
-            '[[items]]\nid = "deviations"\nquestion = "q"\nwhy = "w"\nkind = "traffic-light"\n'
-            'when = { item = "design", equals = ["yes", "some"] }\n'
-        ),
-        "two.toml",
+    two = make_checklist(
+        item("design", options=[*YES_NO, {"id": "some", "label": "Some"}]),
+        item("deviations", when={"item": "design", "equals": ["yes", "some"]}),
     )
     assert problems_with(make_run(Answer("design", "no"), Answer("deviations", "green")), two) == [
         "item 'deviations': answered, but it is only asked when 'design' is 'yes' or 'some'."
@@ -652,17 +588,7 @@ def test_new_run_id_is_safe_for_any_email(email):
 
 def test_new_run_id_with_the_longest_phase_can_be_read_back():
     phase = "p" * 64
-    checklist = checklist_from_dict(
-        {
-            "format": 1,
-            "id": phase,
-            "title": "t",
-            "phase": phase,
-            "language": "en",
-            "version": "1",
-            "items": [{"id": "a", "question": "q", "why": "w", "kind": "text"}],
-        }
-    )
+    checklist = make_checklist("lesson", id=phase, phase=phase)
     run = new_run(checklist, Person("Erika", "erika.mustermann.with.a.long.name@example.com"), started=STARTED)
     assert len(run.id) <= 80
     assert loads(dumps(run, checklist)).id == run.id
@@ -903,16 +829,6 @@ def test_reviews_are_written_and_read_back():
 
 
 def test_a_reviewed_actions_question_is_cut_in_its_comment():
-    long = checklist_from_dict(
-        {
-            "format": 1,
-            "id": "build",
-            "title": "t",
-            "phase": "build",
-            "language": "en",
-            "version": "1.0",
-            "items": [{"id": "contacted", "question": "Q" * 200, "why": "w", "kind": "traffic-light"}],
-        }
-    )
+    long = make_checklist(item("contacted", question="Q" * 200))
     run = make_run(reviews=[ActionReview(REVIEWED, "contacted", "done")])
     assert "\n# Action from an earlier run: " + "Q" * 169 + "…\nrun = " in dumps(run, long)

@@ -21,7 +21,7 @@ from kundencheck.core.answers_file import (
 from kundencheck.core.checklist import load_checklist
 from kundencheck.core.errors import AnswersError
 from kundencheck.core.people import Person
-from tests.hostile.values import LITERALS, key_paths, path_name, with_value
+from tests.support.values import LITERALS, key_paths, path_name, with_value
 
 CHECKLIST = load_checklist(Path(__file__).resolve().parents[1] / "data" / "sprint.en.toml")
 STARTED = dt.datetime(2026, 11, 27, 10, 15, tzinfo=dt.timezone(dt.timedelta(hours=1)))
@@ -151,7 +151,7 @@ def test_both_status_and_value_are_refused_everywhere():
     assert verdict_of_filled(text)[0].startswith(both)
 
 
-#: The hostile values in every key of the committed file, in changing pairs (tests/hostile/values.py).
+#: The hostile values in every key of the committed file, in changing pairs (tests/support/values.py).
 HOSTILE = [
     (path, name)
     for n, (path, name) in enumerate(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 
 import pytest
 
@@ -16,79 +15,30 @@ from kundencheck.core.bands import (
     run_bands,
     run_counts,
 )
-from kundencheck.core.checklist import checklist_from_dict
+from tests.support.checklists import checklist, item
 
-CHECKLIST = checklist_from_dict(
-    tomllib.loads("""
-format = 1
-id = "build"
-title = "Sprint start"
-phase = "build"
-language = "en"
-version = "1.0"
-
-[[items]]
-id = "contacted"
-question = "Did we speak with the client?"
-why = "Silence breeds surprises."
-kind = "traffic-light"
-
-[[items]]
-id = "mood"
-question = "How is the team's mood?"
-why = "Moods colour everything."
-kind = "scale"
-low = "bad"
-high = "good"
-
-[[items]]
-id = "trust"
-question = "How much do we trust the client's decisions?"
-why = "Distrust hardens positions."
-kind = "scale"
-low = "not at all"
-high = "fully"
-bands = { red = [1], amber = [2, 3, 4], green = [5] }
-
-[[items]]
-id = "design"
-question = "Who supplies the design?"
-why = "A client's own design needs deviations announced."
-kind = "choice"
-options = [
-  { id = "ours", label = "We do", band = "green" },
-  { id = "theirs", label = "The client", band = "amber" },
-  { id = "nobody", label = "Nobody yet", band = "red" },
-]
-
-[[items]]
-id = "rhythm"
-question = "How often do we meet?"
-why = "A rhythm keeps the talk going."
-kind = "choice"
-options = [{ id = "weekly", label = "Weekly" }, { id = "monthly", label = "Monthly", band = "amber" }]
-
-[[items]]
-id = "design-detail"
-question = "Have we announced the deviations?"
-why = "Surprises look like carelessness."
-kind = "traffic-light"
-when = { item = "design", equals = "theirs" }
-
-[[items]]
-id = "next-review"
-question = "When is the next review?"
-why = "A date makes it happen."
-kind = "date"
-required = false
-
-[[items]]
-id = "lesson"
-question = "What could we have advised better?"
-why = "Self-criticism."
-kind = "text"
-"""),
-    "build.en.toml",
+CHECKLIST = checklist(
+    "contacted",
+    "mood",
+    item("trust", bands={"red": [1], "amber": [2, 3, 4], "green": [5]}),
+    item(
+        "design",
+        question="Who supplies the design?",
+        why="A client's own design needs deviations announced.",
+        options=[
+            {"id": "ours", "label": "We do", "band": "green"},
+            {"id": "theirs", "label": "The client", "band": "amber"},
+            {"id": "nobody", "label": "Nobody yet", "band": "red"},
+        ],
+    ),
+    item(
+        "rhythm",
+        question="How often do we meet?",
+        options=[{"id": "weekly", "label": "Weekly"}, {"id": "monthly", "label": "Monthly", "band": "amber"}],
+    ),
+    item("design-detail", like="deviations", when={"item": "design", "equals": "theirs"}),
+    item("next-review", required=False),
+    "lesson",
 )
 
 

@@ -15,8 +15,8 @@ from kundencheck.core.catalog import (
 )
 from kundencheck.core.checklist import KNOWN_PHASES, load_checklist
 from kundencheck.core.errors import ChecklistError, UsageError
+from tests.support.paths import SHIPPED
 
-REPO_CHECKLISTS = Path(__file__).resolve().parents[2] / "checklists"
 LANGUAGES = ("de", "en")
 
 
@@ -64,12 +64,12 @@ def project(tmp_path) -> Path:
 
 
 def test_shipped_dir_is_found_in_a_source_checkout():
-    assert shipped_dir().resolve() == REPO_CHECKLISTS
+    assert shipped_dir().resolve() == SHIPPED
     assert shipped_dir().is_dir()
 
 
 def test_every_shipped_file_loads_without_error():
-    files = sorted(REPO_CHECKLISTS.glob("*.toml"))
+    files = sorted(SHIPPED.glob("*.toml"))
     assert files, "checklists/ holds no checklist"
     problems = []
     for path in files:
@@ -85,12 +85,10 @@ def test_every_shipped_file_loads_without_error():
 
 
 def test_the_ten_shipped_checklists_exist_and_agree_across_languages():
-    missing = [
-        f"{p}.{lang}.toml" for p in KNOWN_PHASES for lang in LANGUAGES if not (REPO_CHECKLISTS / f"{p}.{lang}.toml").is_file()
-    ]
+    missing = [f"{p}.{lang}.toml" for p in KNOWN_PHASES for lang in LANGUAGES if not (SHIPPED / f"{p}.{lang}.toml").is_file()]
     assert not missing, f"missing shipped checklists: {', '.join(missing)}"
     for phase in KNOWN_PHASES:
-        loaded = {lang: load_checklist(REPO_CHECKLISTS / f"{phase}.{lang}.toml") for lang in LANGUAGES}
+        loaded = {lang: load_checklist(SHIPPED / f"{phase}.{lang}.toml") for lang in LANGUAGES}
         shapes = {}
         for lang, checklist in loaded.items():
             assert (checklist.id, checklist.phase, checklist.language) == (phase, phase, lang)
@@ -119,7 +117,7 @@ def test_the_shipped_key_signals():
     signals = {
         (phase, item.id)
         for phase in KNOWN_PHASES
-        for item in load_checklist(REPO_CHECKLISTS / f"{phase}.en.toml").items
+        for item in load_checklist(SHIPPED / f"{phase}.en.toml").items
         if item.key_signal
     }
     assert signals == {

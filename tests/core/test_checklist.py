@@ -21,6 +21,7 @@ from kundencheck.core.checklist import (
     load_checklist,
 )
 from kundencheck.core.errors import ChecklistError
+from tests.support.golden import assert_golden
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "checklist-format.md"
 
@@ -860,7 +861,6 @@ def test_a_long_list_of_allowed_values_is_cut_after_20():
 
 def test_bad_scale_bands_in_whole(tmp_path):
     """Every refusal of BAD_BANDS word for word (tests/core/golden/checklist-bands-errors.en.txt)."""
-    from tests.core.test_report_golden import assert_golden
 
     said = []
     for bands, _fragments in BAD_BANDS:

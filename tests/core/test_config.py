@@ -19,6 +19,7 @@ from kundencheck.core.config import (
     load_config,
 )
 from kundencheck.core.errors import UsageError
+from tests.support.golden import assert_golden
 
 
 def write_config(root: Path, text: str | bytes) -> Path:
@@ -401,7 +402,6 @@ def test_tone_settings_at_their_limits(tmp_path):
 def test_config_errors_in_whole(tmp_path):
     """Every refusal above, word for word (tests/core/golden/config-errors.en.txt; see
     tests/core/test_report_golden.py for writing it anew)."""
-    from tests.core.test_report_golden import assert_golden
 
     said = []
     for text, _fragments in CONFIG_ERRORS:

@@ -30,7 +30,7 @@ from kundencheck.core.history import summarize
 from kundencheck.core.message import CORRECTS_TRAILER, build_message, subject, trailers
 from kundencheck.core.people import person_key
 from kundencheck.core.report import build_report, report_markdown, status_dict
-from tests.core.test_history import ANA, CHECKLIST, CHECKLISTS, D1, D2, D3, JONAS, run
+from tests.support.runs import ANA, CHECKLIST, CHECKLISTS, D1, D2, D3, JONAS, run
 
 
 def correction(

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tomllib
 
 import pytest
 
 from kundencheck.core.answers import Action, ActionReview, Answer
-from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.config import CHECK_RULES
 from kundencheck.core.gate import (
     STATUS_CHECK_RULES,
@@ -26,7 +24,8 @@ from kundencheck.core.gate import (
     verdicts,
 )
 from kundencheck.core.history import summarize, thread_id
-from tests.core.test_history import ANA, CHECKLISTS, JONAS, run
+from tests.support.checklists import checklist, item
+from tests.support.runs import ANA, CHECKLISTS, JONAS, run
 
 MON = dt.date(2026, 3, 2)
 
@@ -297,46 +296,11 @@ def test_github_annotations():
 
 # ------------------------------------------------------------------------------ health: key signals, streaks, decline
 
-HEALTH = checklist_from_dict(
-    tomllib.loads("""
-format = 1
-id = "build"
-title = "Sprint start"
-phase = "build"
-language = "en"
-version = "1.0"
-
-[[items]]
-id = "contacted"
-title = "contact"
-question = "Did we speak with the client?"
-why = "Silence breeds surprises."
-kind = "traffic-light"
-key_signal = true
-
-[[items]]
-id = "mood"
-title = "mood"
-question = "How is the team's mood?"
-why = "Moods colour everything."
-kind = "scale"
-low = "bad"
-high = "good"
-key_signal = true
-
-[[items]]
-id = "alternatives"
-question = "Did we offer alternatives?"
-why = "Deviations need them."
-kind = "traffic-light"
-
-[[items]]
-id = "compromise"
-question = "Did we propose a compromise early?"
-why = "Positions harden."
-kind = "traffic-light"
-"""),
-    "build.en.toml",
+HEALTH = checklist(
+    item("contacted", title="contact", key_signal=True),
+    item("mood", title="mood", key_signal=True),
+    item("alternatives", why="Deviations need them."),
+    item("compromise", question="Did we propose a compromise early?", why="Positions harden.", kind="traffic-light"),
 )
 D = [MON + dt.timedelta(days=14 * n) for n in range(4)]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import tomllib
 
 import pytest
 
@@ -15,12 +14,10 @@ from kundencheck.core.answers import (
     Action,
     ActionReview,
     Answer,
-    Run,
     dumps,
     problems_with,
 )
 from kundencheck.core.answers_file import loads
-from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.history import (
     ActionState,
@@ -48,78 +45,7 @@ from kundencheck.core.report import (
     report_markdown,
     status_dict,
 )
-
-UTC = dt.UTC
-CHECKLIST = checklist_from_dict(
-    tomllib.loads("""
-format = 1
-id = "build"
-title = "Sprint start"
-phase = "build"
-language = "en"
-version = "1.0"
-
-[[items]]
-id = "contacted"
-question = "Did we speak with the client?"
-why = "Silence breeds surprises."
-kind = "traffic-light"
-note_when = ["amber", "red"]
-action_when = ["red"]
-
-[[items]]
-id = "mood"
-question = "How is the team's mood?"
-why = "Moods colour everything."
-kind = "scale"
-low = "bad"
-high = "good"
-
-[[items]]
-id = "design"
-question = "Does the client supply a design?"
-why = "Pixel disputes."
-kind = "choice"
-options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]
-"""),
-    "build.en.toml",
-)
-CHECKLISTS = {"build": CHECKLIST}
-
-_counter = 0
-
-
-def run(
-    sprint: str,
-    day: dt.date,
-    *answers: Answer,
-    author: str = "Ana <ana@example.com>",
-    phase: str = "build",
-    checklist: str = "build",
-    reviews: list[ActionReview] | None = None,
-    minute: int = 0,
-) -> Run:
-    global _counter
-    _counter += 1
-    started = dt.datetime.combine(day, dt.time(9, minute), UTC)
-    return Run(
-        id=f"{day:%Y%m%d}T09{minute:02d}00Z-{phase}-{author.split()[0].lower()}-{_counter:06x}",
-        checklist=checklist,
-        checklist_version="1.0",
-        phase=phase,
-        language="en",
-        sprint=sprint,
-        author=author,
-        started=started,
-        finished=started + dt.timedelta(minutes=5),
-        answers=list(answers),
-        reviews=list(reviews or []),
-    )
-
-
-ANA, JONAS, LEA = "Ana <ana@example.com>", "Jonas <jonas@example.com>", "Lea <lea@example.com>"
-D1, D2, D3 = dt.date(2026, 3, 2), dt.date(2026, 3, 16), dt.date(2026, 3, 30)
-
+from tests.support.runs import A1, ANA, CHECKLIST, CHECKLISTS, D1, D2, D3, JONAS, LEA, action_runs, report_summary, run
 
 # --------------------------------------------------------------------------------- bands and trends
 
@@ -310,28 +236,9 @@ def test_item_series_of_one_author_has_their_own_trend_and_streak():
 
 # --------------------------------------------------------------------------------- actions
 
-A1 = Action("Call the product owner", "Ana", dt.date(2026, 3, 9))
-
-
-def _action_runs():
-    r1 = run(
-        "W10",
-        D1,
-        Answer("contacted", "red", note="silence", action=A1),
-        Answer("mood", 2, action=Action("Team lunch", "Jonas", dt.date(2026, 3, 10))),
-    )
-    r2 = run(
-        "W12",
-        D2,
-        Answer("contacted", "red", action=Action("Book a review", "Ana", dt.date(2026, 3, 20))),
-        reviews=[ActionReview(r1.id, "contacted", "done"), ActionReview(r1.id, "mood", "dropped", "Mood is fine again")],
-    )
-    r3 = run("W14", D3, Answer("contacted", "amber"), reviews=[ActionReview(r2.id, "contacted", "open", "Client on holiday")])
-    return r1, r2, r3
-
 
 def test_actions_are_opened_by_answers_and_closed_by_reviews():
-    r1, r2, r3 = _action_runs()
+    r1, r2, r3 = action_runs()
     actions, strays = track_actions([r3, r1, r2])
     assert strays == []
     states = {(a.run, a.item): a.state for a in actions}
@@ -348,8 +255,8 @@ def test_actions_are_opened_by_answers_and_closed_by_reviews():
 
 
 def test_overdue_is_strictly_after_the_due_date():
-    _r1, _r2, _r3 = _action_runs()
-    actions, _ = track_actions(_action_runs())
+    _r1, _r2, _r3 = action_runs()
+    actions, _ = track_actions(action_runs())
     late = next(a for a in actions if a.is_open)
     assert not late.is_overdue(dt.date(2026, 3, 20)) and late.is_overdue(dt.date(2026, 3, 21))
     assert late.days_overdue(dt.date(2026, 4, 10)) == 21
@@ -358,7 +265,7 @@ def test_overdue_is_strictly_after_the_due_date():
 
 
 def test_the_last_decision_counts_and_unknown_reviews_are_reported():
-    r1, r2, r3 = _action_runs()
+    r1, r2, r3 = action_runs()
     reopen = run(
         "W16",
         dt.date(2026, 4, 13),
@@ -516,7 +423,7 @@ def test_a_phase_never_checked_is_due_and_other_phases_do_not_count():
 
 
 def test_summary_per_phase():
-    r1, r2, r3 = _action_runs()
+    r1, r2, r3 = action_runs()
     jonas = run("W14", D3, Answer("contacted", "green"), author=JONAS, minute=20)
     kickoff = run("K1", dt.date(2026, 1, 5), Answer("contacted", "green"), phase="kickoff", checklist="kickoff")
     summary = summarize(
@@ -551,7 +458,7 @@ def test_parse_runs_and_latest_run_still_work():
 
 
 def test_reviews_round_trip_after_the_answers():
-    _r1, r2, _ = _action_runs()
+    _r1, r2, _ = action_runs()
     text = dumps(r2, CHECKLIST)
     assert text.index("[[reviews]]") > text.index("[[answers]]")
     assert "# Action from an earlier run: How is the team's mood?" in text
@@ -605,16 +512,8 @@ def test_a_dropped_action_needs_a_note():
 # --------------------------------------------------------------------------------- reports
 
 
-def _report_summary():
-    r1, r2, r3 = _action_runs()
-    r3.answers[0].note = "a | b\n# not a heading <b>bold</b> [link](http://x) *x*"
-    jonas = run("W14", D3, Answer("contacted", "green"), Answer("mood", 5), author="Jonas <jonas|x@example.com>", minute=20)
-    r3.answers.append(Answer("mood", 1))
-    return summarize([r1, r2, r3, jonas], today=dt.date(2026, 4, 10), checklists=CHECKLISTS)
-
-
 def test_markdown_report_neutralises_user_text():
-    report = build_report(_report_summary(), "W14", project="# Shop | relaunch", client="<Kunde>")
+    report = build_report(report_summary(), "W14", project="# Shop | relaunch", client="<Kunde>")
     text = report_markdown(report)
     assert "a \\| b # not a heading &lt;b&gt;bold&lt;/b&gt; \\[link\\](http://x) \\*x\\*" in text
     assert "<b>" not in text and "Project: \\# Shop \\| relaunch, client: &lt;Kunde&gt;" in text
@@ -630,7 +529,7 @@ def test_md_escapes_leading_markers():
 
 
 def test_html_report_escapes_and_has_the_matrix():
-    page = report_html(build_report(_report_summary(), "W14"))
+    page = report_html(build_report(report_summary(), "W14"))
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
     assert '<table class="matrix"' in page and 'data-band="red"' in page
     assert "<script" not in page.lower() and "http://x" not in page.split("<body>")[0]
@@ -638,7 +537,7 @@ def test_html_report_escapes_and_has_the_matrix():
 
 
 def test_json_report_and_status_are_json():
-    summary = _report_summary()
+    summary = report_summary()
     report = json.loads(report_json(build_report(summary)))
     assert report["sprint"] == "W14" and report["checklists"][0]["disagreements"] == ["mood"]
     assert [a["decision"] for a in report["actions"]["reviewed"]] == ["open"]
@@ -649,7 +548,7 @@ def test_json_report_and_status_are_json():
 
 def test_report_of_an_unknown_sprint_lists_the_known_ones():
     with pytest.raises(UsageError, match="Sprints with runs: W10, W12, W14"):
-        build_report(_report_summary(), "W99")
+        build_report(report_summary(), "W99")
     with pytest.raises(UsageError, match="no runs"):
         build_report(summarize([], today=D1))
 

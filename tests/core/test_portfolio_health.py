@@ -1,5 +1,5 @@
 """Each project of a portfolio judged by its own rules, and the portfolio's gate
-(core/portfolio_health.py), pure: histories in memory (tests/portfolio_histories.py). A
+(core/portfolio_health.py), pure: histories in memory (tests/support/portfolio_histories.py). A
 project's health is what the gate says in the project: the same documents, the same verdicts."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from kundencheck.core.portfolio_health import (
     summary_line,
     worst_first,
 )
-from tests.portfolio_histories import FETCHED, S1, S2, entry, healthy, run, summary
+from tests.support.portfolio_histories import FETCHED, S1, S2, entry, healthy, run, summary
 
 TODAY = dt.date(2026, 3, 20)
 LATE = Action("Call the PO", "Ana", dt.date(2026, 3, 9))  # overdue on TODAY

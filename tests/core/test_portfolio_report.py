@@ -1,5 +1,5 @@
 """The portfolio's outputs (core/portfolio_report.py), pure: projects judged from histories in
-memory (tests/portfolio_histories.py) written as JSON, CSV, Markdown, HTML and GitHub
+memory (tests/support/portfolio_histories.py) written as JSON, CSV, Markdown, HTML and GitHub
 annotations. Each cell says what the gate says of the project's phase; text people typed is
 cleaned and escaped; a token in a remote is never written."""
 
@@ -41,7 +41,7 @@ from kundencheck.core.portfolio_report import (
     status_markdown,
     verdict_level,
 )
-from tests.portfolio_histories import FETCHED, S1, S2, entry, healthy, run, summary
+from tests.support.portfolio_histories import FETCHED, S1, S2, entry, healthy, run, summary
 
 TODAY = dt.date(2026, 3, 20)
 SINCE = dt.datetime(2026, 3, 20, 6, 0, tzinfo=dt.UTC)

@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
-import os
-from pathlib import Path
 
 import pytest
 
@@ -28,9 +25,9 @@ from kundencheck.core.report import (
     report_markdown,
     status_json,
 )
-from tests.core.test_history import CHECKLISTS
+from tests.support.golden import assert_golden
+from tests.support.runs import CHECKLISTS
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
 UTC = dt.UTC
 W10, W12, W14 = dt.date(2026, 3, 2), dt.date(2026, 3, 16), dt.date(2026, 3, 30)
 TODAY = dt.date(2026, 4, 9)
@@ -141,16 +138,6 @@ def history(current_phase: str = "build", checklists: bool = True):
         checklists=CHECKLISTS if checklists else None,
         tone_words=["stubborn", LONG_PHRASE],
     )
-
-
-def assert_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("KUNDENCHECK_UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    expected = path.read_text(encoding="utf-8")
-    if text != expected:
-        diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), str(path), "now"))
-        pytest.fail(f"{name} differs from {path} (KUNDENCHECK_UPDATE_GOLDEN=1 writes it anew):\n{diff[:6000]}")
 
 
 @pytest.fixture(params=["en", "de"])

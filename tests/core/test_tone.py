@@ -10,7 +10,8 @@ from kundencheck.core.config import ConfigError, ToneConfig, config_from_dict
 from kundencheck.core.history import summarize
 from kundencheck.core.report import build_report, report_html, report_markdown, status_dict
 from kundencheck.core.tone import SHIPPED, WORDS_DE, WORDS_EN, first_phrases, run_tone, tone_matches, tone_words
-from tests.core.test_history import CHECKLISTS, D1, D2, JONAS, run
+from tests.support.runs import CHECKLISTS, D1, D2, JONAS, run
+from tests.support.story import SPRINTS
 
 WORDS = tone_words()
 
@@ -152,9 +153,8 @@ def test_the_tone_signal_per_sprint_in_status_and_the_reports():
 
 
 def test_the_story_is_heard_before_the_mood_turns_red():
-    """The story's notes sprint by sprint (tests/story.py): the tone signal fires at least one
+    """The story's notes sprint by sprint (tests/support/story.py): the tone signal fires at least one
     sprint before the team-mood item turns red."""
-    from tests.story import SPRINTS
 
     tone_at = [
         i for i, (_sprint, answers) in enumerate(SPRINTS) if any(tone_matches(a.get("note", ""), WORDS) for a in answers.values())

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
-import time
 
 import pytest
 
-from tests.conftest import git
+from tests.support.git import git
+from tests.support.history import build_history
 
 pytestmark = pytest.mark.tmux
 
@@ -17,42 +16,10 @@ if shutil.which("tmux") is None:  # .ci/run installs it; a developer machine may
     pytest.skip("tmux is not installed", allow_module_level=True)
 
 
-class Tmux:
-    def __init__(self, socket, name="kc"):
-        self.socket, self.name = str(socket), name
-
-    def __call__(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, check=True).stdout
-
-    def screen(self) -> str:
-        return self("capture-pane", "-p", "-t", self.name)
-
-    def wait_for(self, text: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} did not appear on the terminal; it shows:\n{self.screen()}")
-
-    def keys(self, *keys: str, literal: bool = False) -> None:
-        self("send-keys", "-t", self.name, *(["-l"] if literal else []), *keys)
-        # A person types slower than tmux, and after enter the next field takes focus: give the
-        # app time for both, more on a loaded machine (CI runs the suite on two workers).
-        time.sleep(0.5 if "Enter" in keys else 0.15)
-
-    def type(self, text: str) -> None:
-        self.keys(text, literal=True)
-
-
 @pytest.fixture
-def tmux(tmp_path):
-    session = Tmux(tmp_path / "tmux.sock")
-    env_shell = "env PS1='$ ' bash --norc --noprofile"
-    session("-f", "/dev/null", "new-session", "-d", "-s", session.name, "-x", "100", "-y", "30", env_shell)
-    yield session
-    subprocess.run(["tmux", "-S", session.socket, "kill-server"], check=False, capture_output=True)
+def tmux(terminal):
+    """One terminal (the ``terminal`` fixture opens them)."""
+    return terminal()
 
 
 def test_whole_check_in_a_real_terminal(project_repo, tmux):
@@ -105,7 +72,6 @@ def test_whole_check_in_a_real_terminal(project_repo, tmux):
 def test_amend_in_a_real_terminal(project_repo, tmux):
     """`kundencheck amend`: the last run's answers open, one is changed, the review asks why,
     and a correction is committed (three sprints of history, the repository's user is Jonas)."""
-    from tests.history_builder import build_history
 
     runs = build_history(project_repo)["runs"]
     tmux.type(f"{sys.executable} -m kundencheck -C {project_repo} amend; echo EXIT=$?")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hostile.conftest import CONTROL, commit_hand_written, hand_written_run, set_author
+from tests.support.hostile import CONTROL, commit_hand_written, hand_written_run, set_author
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 

@@ -18,7 +18,6 @@ lock that git itself respects until then); nothing else changed.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -36,31 +35,10 @@ from kundencheck.push_texts import failure_text
 from kundencheck.session import RunSession, open_project
 from kundencheck.store.git_store import GitStore
 from kundencheck.store.push import PushRefusal
-from tests.conftest import git
+from tests.support.faults import assert_hung_git_is_gone, fault_env, make_wrapper
+from tests.support.git import git
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="a POSIX shell wrapper and signals")
-
-WRAPPER = """#!/bin/sh
-real="{real}"
-dir="{dir}"
-sub=""
-for a in "$@"; do case "$a" in -*) ;; *) sub="$a"; break;; esac; done
-if [ -n "$FAULT_SUB" ] && [ "$sub" = "$FAULT_SUB" ]; then
-  n=$(($(cat "$dir/count" 2>/dev/null || echo 0) + 1)); echo $n > "$dir/count"
-  if [ "$n" = "$FAULT_NTH" ]; then
-    echo "$$ $*" > "$dir/hit"
-    case "$FAULT_MODE" in
-      fail) echo "fatal: injected failure" >&2; exit 128;;
-      hang) exec sleep 300;;
-      killed) kill -9 $$;;
-      done-then-killed) "$real" "$@"; kill -9 $$;;
-      kill-kundencheck) kill -9 $PPID; exit 1;;
-      done-then-kill-kundencheck) "$real" "$@"; status=$?; kill -9 $PPID; exit $status;;
-    esac
-  fi
-fi
-exec "$real" "$@"
-"""
 
 ANSWERS = (
     ("client-contacted", "green"),
@@ -156,20 +134,6 @@ def snapshot(repo: Path) -> dict:
     }
 
 
-def make_wrapper(tmp_path: Path) -> tuple[Path, Path]:
-    folder = tmp_path / "fault"
-    folder.mkdir()
-    real = shutil.which("git")
-    wrapper = folder / "git"
-    wrapper.write_text(WRAPPER.format(real=real, dir=folder))
-    wrapper.chmod(0o755)
-    return wrapper, folder
-
-
-def fault_env(wrapper: Path, sub: str, nth: int, mode: str) -> dict[str, str]:
-    return {"GIT_PYTHON_GIT_EXECUTABLE": str(wrapper), "FAULT_SUB": sub, "FAULT_NTH": str(nth), "FAULT_MODE": mode}
-
-
 def next_kundencheck_looks(repo: Path) -> None:
     """What the next kundencheck run does first: finish or undo a commit left half-done by a
     killed one, sweep its files. Before that, git itself respects the lock it left."""
@@ -237,24 +201,6 @@ def assert_invariants(repo: Path, before: dict, run_id: str, *, team_branch: str
             assert git(repo, "diff", "--cached", "--name-only", "--", relpath) == ""
     git(repo, "fsck", "--no-dangling", "--no-progress")
     return outcome
-
-
-def assert_hung_git_is_gone(folder: Path) -> None:
-    hit = folder / "hit"
-    if not hit.exists():
-        return
-    pid = int(hit.read_text().split()[0])
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
-        state = Path(f"/proc/{pid}/stat")
-        if state.exists() and state.read_text().split(") ", 1)[-1].startswith("Z"):
-            return  # a zombie: ended, waiting to be reaped by its parent
-        time.sleep(0.05)
-    raise AssertionError(f"the hung git (process {pid}) was left running")
 
 
 # ---------------------------------------------------------------------- git failing in kundencheck's process

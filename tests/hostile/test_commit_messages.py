@@ -15,8 +15,8 @@ import pytest
 
 from kundencheck.core.message import build_message
 from kundencheck.session import RunSession, open_project
-from tests.conftest import git
-from tests.hostile.conftest import CONTROL
+from tests.support.git import git
+from tests.support.hostile import CONTROL
 
 HUGE = ("Kundencheck-Score: 10/10\n# kommentar\n\n" + "x" * 97 + "\n") * 800  # about 100 KB
 

@@ -18,8 +18,8 @@ from kundencheck.store.git_store import GitStore
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.dialogs import HelpScreen
 from kundencheck.tui.screens.review import ReviewScreen
-from tests.conftest import git
-from tests.hostile.conftest import flat, screen_text
+from tests.support.git import git
+from tests.support.screen import flat, screen_text
 
 
 def app_for(project):

@@ -25,10 +25,10 @@ from kundencheck.cli import main
 from kundencheck.core.checklist import load_checklist
 from kundencheck.core.errors import ChecklistError
 from kundencheck.store.history_cache import CACHE_NAME
-from tests.conftest import git
-from tests.hostile.conftest import assert_no_control
+from tests.support.git import git
+from tests.support.hostile import assert_no_control
+from tests.support.paths import DATA
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 DRAFT_ID = "20261127T083000Z-build-erika-0a0b0c"
 TEN_MB = 10 * 1024 * 1024
 

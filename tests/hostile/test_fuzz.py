@@ -34,13 +34,8 @@ from kundencheck.core.user_config import (
     check_against,
     load_user_config,
 )
-from tests.core.test_properties import (
-    CHECKLIST,
-    expected_after_round_trip,
-    runs,
-    toml_text,
-    toml_values,
-)
+from tests.support.properties import CHECKLIST, expected_after_round_trip, runs, toml_text, toml_values
+from tests.support.properties import CHECKLIST as cl
 
 SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 HOSTILE_TEXT = st.text() | st.sampled_from(
@@ -272,7 +267,6 @@ def test_message_with_reviews_and_hostile_text_has_exactly_the_intended_trailers
 
 
 def test_dates_far_in_the_past_and_future_round_trip():
-    from tests.core.test_properties import CHECKLIST as cl
 
     run = loads(
         dumps(

@@ -17,8 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from kundencheck.cli import main
-from tests.conftest import git
-from tests.hostile.conftest import assert_no_control
+from tests.support.git import git
+from tests.support.hostile import assert_no_control
 
 SECRET = "TOPSECRET-4711"
 #: What the link points to: valid TOML whose values would be shown if it were read as a config

@@ -26,21 +26,20 @@ from kundencheck.tui.screens.actions import ActionsScreen
 from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, HelpScreen, ResumeDraftScreen
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
-from tests.conftest import git
-from tests.hostile.conftest import (
+from tests.support.git import git
+from tests.support.hostile import (
     CONTROL,
     MARKUP,
     MARKUP_LINE,
     add_checklist,
     assert_no_control,
     commit_hand_written,
-    flat,
     hand_written_run,
     hostile_checklist,
-    screen_text,
     set_author,
     toml_str,
 )
+from tests.support.screen import flat, screen_text
 
 HOSTILE = MARKUP_LINE + " " + CONTROL
 SRC = Path(kundencheck.__file__).resolve().parent

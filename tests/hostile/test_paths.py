@@ -18,8 +18,8 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.session import RunSession, open_project
-from tests.conftest import git
-from tests.hostile.conftest import file_tree, toml_str
+from tests.support.git import git
+from tests.support.hostile import file_tree, toml_str
 
 HOSTILE_IDS = ["../x", "/etc/passwd", "a/b", "CON", "con", "nul.en", "x\x00y", "abc.", "..", ".git", "a\\b", "com1"]
 

@@ -15,29 +15,28 @@ import signal
 
 import pytest
 
-pytestmark = pytest.mark.tmux
-
-if shutil.which("tmux") is None:
-    pytest.skip("tmux is not installed", allow_module_level=True)
-
-from tests.cli.test_crash_recovery import (  # noqa: E402  (after the skip)
+from tests.support.tmux import (
     answer_first_two,
     drafts_dir,
     is_alive,
     kundencheck_pid,
     saved_draft,
     start_kundencheck,
-    terminal,  # noqa: F401  (the fixture)
     wait_for_exit,
     wait_until,
 )
+
+pytestmark = pytest.mark.tmux
+
+if shutil.which("tmux") is None:
+    pytest.skip("tmux is not installed", allow_module_level=True)
 
 
 def terminal_state(tmux) -> list[str]:
     return tmux("display-message", "-p", "-t", tmux.name, "#{alternate_on} #{mouse_any_flag}").split()
 
 
-def test_ctrl_c_keeps_the_run_open_and_the_draft_complete(project_repo, terminal):  # noqa: F811
+def test_ctrl_c_keeps_the_run_open_and_the_draft_complete(project_repo, terminal):
     tmux = terminal()
     start_kundencheck(tmux, project_repo)
     answer_first_two(tmux, project_repo)
@@ -54,7 +53,7 @@ def test_ctrl_c_keeps_the_run_open_and_the_draft_complete(project_repo, terminal
     assert terminal_state(tmux) == ["0", "0"]
 
 
-def test_kill_int_saves_the_draft_and_restores_the_terminal(project_repo, terminal):  # noqa: F811
+def test_kill_int_saves_the_draft_and_restores_the_terminal(project_repo, terminal):
     tmux = terminal()
     start_kundencheck(tmux, project_repo)
     answer_first_two(tmux, project_repo)

@@ -26,17 +26,13 @@ from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
-from tests.conftest import git
-from tests.hostile.conftest import (
-    GERMAN,
-    add_checklist,
-    flat,
-    hostile_checklist,
-    screen_text,
-)
+from tests.support.git import git
+from tests.support.hostile import GERMAN, add_checklist, hostile_checklist
+from tests.support.paths import ROOT
+from tests.support.pilot import settle
+from tests.support.screen import flat, screen_text
 
 RESPONSIVE = 5.0  # seconds: a guard against hangs only (CI machines are shared); benchmarks/bench_keys.py has the real figures
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def app_for(project, phase: str = "build"):
@@ -47,17 +43,12 @@ def app_for(project, phase: str = "build"):
 
 
 async def timed_press(pilot, *keys: str) -> float:
+    """How long ``keys`` took. Settle first (tests/support/pilot.py): pilot.press waits until the
+    whole process is idle, so a key timed while the workers read history would count their work."""
     started = time.perf_counter()
     await pilot.press(*keys)
     await pilot.pause()
     return time.perf_counter() - started
-
-
-async def settle(app, pilot) -> None:
-    """Wait for the workers reading history: pilot.press waits until the whole process is idle,
-    so a key timed while they run would count their work too."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def confirm_commit(app, pilot) -> None:
@@ -92,7 +83,7 @@ async def test_a_500_item_checklist_loads_and_the_tui_handles_it(repo):
     project = open_project(repo)
     app = app_for(project)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, RunScreen)
         assert "Answered 0 of 500" in screen_text(app)
         slowest = max([await timed_press(pilot, "1")] + [await timed_press(pilot, key) for key in "jjkk"])
@@ -122,7 +113,7 @@ async def test_a_1000_character_question(repo, size):
     project = open_project(repo)
     app = app_for(project)
     async with app.run_test(size=size) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         shown = flat(screen_text(app))
         assert "Ampel Größe" in shown and "Übermäßig" in shown
         assert await timed_press(pilot, "2") < RESPONSIVE  # partly: needs a note
@@ -142,7 +133,7 @@ async def test_a_1_mb_note_keeps_the_tui_responsive_and_the_message_bounded(proj
     project = open_project(project_repo)
     app = app_for(project)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         session = app.session
         await pilot.press("3")  # client-contacted: no -> note field
         took = await timed_press(pilot, "ctrl+e")  # the long note comes back from the editor
@@ -188,7 +179,7 @@ async def test_a_1_mb_action_and_text_answer_stay_bounded_everywhere(project_rep
         session.set_value(item, value)
     app = build_app(lambda *args: session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         shown = screen_text(app)
         assert "Question 1 of" in shown
         assert max(len(line) for line in shown.splitlines()) <= 80

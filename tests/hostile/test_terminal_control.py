@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from kundencheck.cli import main
 from kundencheck.session import RunSession, open_project
-from tests.hostile.conftest import (
+from tests.support.hostile import (
     CONTROL,
     MARKUP_LINE,
     add_checklist,

@@ -2,8 +2,8 @@
 theme (the terminal's own 16 colours on a light background), as SVG snapshots; and every state
 readable without colour: symbols and words, never colour alone.
 
-The apps are deterministic: the offline app of tests/tui/conftest.py (fixed run) for the run,
-review and dialog screens; the shared history repository (tests/history_builder.py) with a fixed
+The apps are deterministic: the offline app of tests/support/apps.py (fixed run) for the run,
+review and dialog screens; the shared history repository (tests/support/history.py) with a fixed
 "today", fixed run ids and a fixed sprint label for home, history, the action review and the
 participants picker. Update with ``--snapshot-update`` and look at each new SVG
 (``rsvg-convert``) before accepting it.
@@ -21,7 +21,11 @@ from kundencheck.core.checklist import load_checklist
 from kundencheck.core.people import Person
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
-from tests.tui.conftest import DATA, FIXED_START, TODAY
+from tests.support.apps import FIXED_START, TODAY
+from tests.support.history import build_history
+from tests.support.paths import DATA
+from tests.support.pilot import on_screen, settle, until
+from tests.support.screen import flat, screen_text
 
 SIZES = {"80x24": (80, 24), "160x48": (160, 48)}
 MODES = ["no-color", "ansi-light"]
@@ -64,7 +68,6 @@ def offline(theme, *, previous: dict | None = None, draft: bool = False):
 @pytest.fixture
 def history(project_repo, monkeypatch):
     """The shared history repository, with run ids that do not change from run to run."""
-    from tests.history_builder import build_history
 
     counter = itertools.count()
     monkeypatch.setattr(answers_mod, "random_hex", lambda n: f"{next(counter):06x}")
@@ -82,27 +85,6 @@ def project(path, theme, *, home: bool):
         theme=theme,
     )
     return app, opened
-
-
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def until(pilot, ready, what: str, limit: float = 20.0) -> None:
-    """Wait until ``ready()`` holds (a screen pushed from a worker's result, a list filled), then
-    for the workers: on a busy machine a worker may not even have started at the first pause."""
-    import time
-
-    deadline = time.monotonic() + limit
-    while not ready():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await pilot.pause(0.05)
-    await settle(pilot)
-
-
-def _screen(pilot, name: str) -> bool:
-    return type(pilot.app.screen).__name__ == name
 
 
 #: What each screen needs before it is drawn the same every time.
@@ -131,14 +113,14 @@ def keys_then_settle(*keys: str, screen: str | None = None):
                 pilot.app.screen.query_one(SelectionList).highlighted = 0
                 key = "space"
             elif key == "wait-home":
-                await until(pilot, lambda: _screen(pilot, "HomeScreen") and READY["HomeScreen"](pilot), "the home screen")
+                await until(pilot, lambda: on_screen(pilot, "HomeScreen") and READY["HomeScreen"](pilot), "the home screen")
                 continue
             elif key == "escape" and screen in ("ActionsScreen", "ParticipantsScreen"):
-                await until(pilot, lambda: _screen(pilot, "ActionsScreen"), "the action review")
+                await until(pilot, lambda: on_screen(pilot, "ActionsScreen"), "the action review")
             await pilot.press(key)
             await settle(pilot)
         if screen is not None:
-            await until(pilot, lambda: _screen(pilot, screen) and READY.get(screen, lambda _p: True)(pilot), screen)
+            await until(pilot, lambda: on_screen(pilot, screen) and READY.get(screen, lambda _p: True)(pilot), screen)
 
     return run_before
 
@@ -217,7 +199,6 @@ async def test_every_state_has_its_symbol_and_word_without_colour(monkeypatch, h
     """NO_COLOR: the greys stay readable (the filter), and each answer state, trend and warning
     carries a symbol and a word on the run, review, home and history screens."""
     from kundencheck.tui.filters import ReadableMonochrome
-    from tests.hostile.conftest import flat, screen_text
 
     monkeypatch.setenv("NO_COLOR", "1")
     app = offline(None)

@@ -21,17 +21,16 @@ from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, HelpScreen
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
-from tests.conftest import git
-from tests.hostile.conftest import (
+from tests.support.git import git
+from tests.support.hostile import (
     UNICODE,
     add_checklist,
     assert_no_control,
     commit_hand_written,
-    flat,
     hand_written_run,
     hostile_checklist,
-    screen_text,
 )
+from tests.support.screen import flat, screen_text
 
 NOTE = f"Rückfrage zur Größe: {UNICODE} — ﷽ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 Z̤͔ͧ̑̓ä͖̭̈̇lͮ̒ͫǧ̗͚̚o̙̔ͮ̇͐̇"  # noqa: RUF001 - hostile text on purpose
 

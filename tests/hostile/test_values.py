@@ -6,7 +6,7 @@ in any of its keys, is that file's problem: named and left out, and every other 
 by `status`, `log`, `report`, `check` and the TUI's home and history screens. In the project
 config, the user config or a checklist it is a clear error naming the file, the line and the
 key. Never a traceback, never the internal error's exit status 70, and `check` exits 2 (not 1)
-for a config it cannot read. The values themselves are in tests/hostile/values.py; the
+for a config it cannot read. The values themselves are in tests/support/values.py; the
 property tests (tests/core/test_properties.py) set them in every key in-process.
 """
 
@@ -21,16 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import git
-from tests.history_builder import build_history
-from tests.hostile.conftest import assert_no_control
-from tests.hostile.values import (
-    LITERALS,
-    commit_hostile_answers,
-    key_paths,
-    path_name,
-    with_value,
-)
+from tests.support.apps import project_app
+from tests.support.git import git
+from tests.support.history import build_history
+from tests.support.hostile import assert_no_control
+from tests.support.properties import config_text
+from tests.support.screen import screen_text
+from tests.support.values import LITERALS, commit_hostile_answers, key_paths, path_name, with_value
 
 TODAY = "2026-04-10"
 
@@ -108,7 +105,6 @@ def test_any_value_in_any_key_of_an_answers_file_is_that_files_problem(hostile_h
 
 async def test_home_and_history_screens_show_the_rest_of_the_history(hostile_history):
     from kundencheck.tui.screens.history import HistoryScreen
-    from tests.tui.conftest import project_app, screen_text
 
     repo, _history, _written = hostile_history
     app, project = project_app(repo)
@@ -137,8 +133,6 @@ async def test_home_and_history_screens_show_the_rest_of_the_history(hostile_his
 def _config_keys() -> list[tuple]:
     import tomllib
 
-    from tests.core.test_properties import config_text
-
     return key_paths(tomllib.loads(config_text()))
 
 
@@ -162,7 +156,6 @@ CASES = [
 
 @pytest.mark.parametrize("literal", CASES)
 def test_any_value_in_the_project_config_is_an_error_naming_file_line_and_key(project_repo, literal):
-    from tests.core.test_properties import config_text
 
     keys = _config_keys()
     key = keys[CASES.index(literal) % len(keys)]

@@ -24,9 +24,9 @@ from kundencheck.core.answers import Answer
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.mirror import read_invitation, read_reply
 from kundencheck.store.git_store import GitStore
-from tests.conftest import git
-from tests.history_builder import CET, commit_run
-from tests.mirror.browsers import CHROMIUM, FIREFOX, Chromium, Firefox
+from tests.support.browsers import CHROMIUM, FIREFOX, Chromium, Firefox
+from tests.support.git import git
+from tests.support.history import CET, commit_run
 
 BROWSERS = [
     pytest.param(

@@ -20,7 +20,7 @@ from kundencheck.core.answers_csv import (
 from kundencheck.core.history import summarize
 from kundencheck.core.i18n import set_language
 from kundencheck.core.text import spreadsheet_safe
-from tests.report.test_report_model import UTC, checklist, run, story_runs
+from tests.support.report_story import UTC, checklist, run, story_runs
 
 
 def read_back(text: str) -> list[dict[str, str]]:

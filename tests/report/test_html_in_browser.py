@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,16 +15,10 @@ import pytest
 from kundencheck.core.answers import Action, ActionReview, Answer, Run
 from kundencheck.core.history import summarize
 from kundencheck.core.report import build_report, report_html
+from tests.support.browsers import chromium, needs_chromium
+from tests.support.report_story import checklist
 
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None,
-    reason=(
-        "`chromium` is not on PATH: install Debian's chromium package (`apt-get install -y chromium`) "
-        "to open the HTML report in a browser"
-    ),
-)
-
+pytestmark = needs_chromium
 UTC = dt.UTC
 
 
@@ -73,26 +64,6 @@ def report_page() -> str:
     ]
     summary = summarize(runs, today=dt.date(2026, 4, 30))
     return report_html(build_report(summary, "S3", project="Shop <relaunch>"))
-
-
-def chromium(*args: str, profile: Path) -> str:
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        *args,
-    ]
-    result = subprocess.run(
-        command, check=False, capture_output=True, text=True, timeout=90, env={**os.environ, "LANG": "C.UTF-8"}
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
 
 
 class Matrix(HTMLParser):
@@ -185,7 +156,6 @@ for (const td of document.querySelectorAll("table.matrix td.cell")) {
 def wide_page() -> str:
     """Eight sprints of three people with titled items, long typed texts without a space and a
     failing verdict: the report a narrow screen has the most trouble with."""
-    from tests.report.test_report_model import checklist
 
     long_word = "Kundenzufriedenheitsrückmeldungsauswertung" * 4
     runs = []

@@ -11,8 +11,10 @@ from html.parser import HTMLParser
 from click.testing import CliRunner
 
 from kundencheck.cli import main
-from tests.portfolio_builder import TODAY, agency
-from tests.report.test_html_in_browser import chromium, pytestmark  # noqa: F401 - skipped without chromium
+from tests.support.browsers import chromium, needs_chromium
+from tests.support.portfolio import TODAY, agency
+
+pytestmark = needs_chromium
 
 
 class Rows(HTMLParser):

@@ -11,10 +11,8 @@ import re
 
 import pytest
 
-from kundencheck.core.answers import Action, Answer, Run
-from kundencheck.core.checklist import checklist_from_bytes
+from kundencheck.core.answers import Answer
 from kundencheck.core.history import summarize
-from kundencheck.core.i18n import set_language
 from kundencheck.core.report import (
     answer_words,
     build_report,
@@ -23,162 +21,9 @@ from kundencheck.core.report import (
     report_json,
     report_markdown,
 )
+from tests.support.report_story import checklist, run, story_runs
 
 UTC = dt.UTC
-
-CHECKLIST = {
-    "en": """
-format = 1
-id = "build"
-title = "Sprint start"
-phase = "build"
-language = "en"
-version = "1"
-
-[[items]]
-id = "client-contacted"
-title = "Talked to the client"
-key_signal = true
-question = "Did we speak with the client during the last sprint?"
-why = "Silence."
-kind = "traffic-light"
-
-[[items]]
-id = "team-mood"
-title = "Team mood"
-key_signal = true
-question = "How is the team's mood?"
-why = "Mood."
-kind = "scale"
-low = "Dread"
-high = "Enjoy"
-
-[[items]]
-id = "design-source"
-title = "Whose design"
-question = "Whose design do we build?"
-why = "Design."
-kind = "choice"
-options = [
-  { id = "ours", label = "Our own", band = "green" },
-  { id = "theirs", label = "The client's own", band = "amber" },
-]
-
-[[items]]
-id = "advice"
-question = "What could we have advised better?"
-why = "Advice."
-kind = "text"
-required = false
-""",
-    "de": """
-format = 1
-id = "build"
-title = "Sprintstart"
-phase = "build"
-language = "de"
-version = "1"
-
-[[items]]
-id = "client-contacted"
-title = "Mit dem Kunden geredet"
-key_signal = true
-question = "Haben wir im letzten Sprint mit dem Kunden gesprochen?"
-why = "Funkstille."
-kind = "traffic-light"
-
-[[items]]
-id = "team-mood"
-title = "Stimmung im Team"
-key_signal = true
-question = "Wie ist die Stimmung im Team?"
-why = "Stimmung."
-kind = "scale"
-low = "Graus"
-high = "Spaß"
-
-[[items]]
-id = "design-source"
-title = "Wessen Design"
-question = "Wessen Design setzen wir um?"
-why = "Design."
-kind = "choice"
-options = [
-  { id = "ours", label = "Unser eigenes", band = "green" },
-  { id = "theirs", label = "Das des Kunden", band = "amber" },
-]
-
-[[items]]
-id = "advice"
-question = "Was hätten wir besser raten können?"
-why = "Rat."
-kind = "text"
-required = false
-""",
-}
-
-
-@pytest.fixture
-def german():
-    set_language("de")
-    yield
-    set_language("en")
-
-
-def checklist(language: str = "en"):
-    return checklist_from_bytes(CHECKLIST[language].encode("utf-8"), f"build.{language}.toml")
-
-
-def run(n: int, sprint: int, author: str, *answers: Answer, language: str = "en") -> Run:
-    started = dt.datetime(2026, 3, 2, 9, n, tzinfo=UTC) + dt.timedelta(days=14 * (sprint - 1))
-    return Run(
-        id=f"{started:%Y%m%dT%H%M%SZ}-build-{author[:3].lower()}-{n:06x}",
-        checklist="build",
-        checklist_version="1",
-        phase="build",
-        language=language,
-        sprint=f"2026-S{sprint}",
-        author=f"{author} <{author.lower()}@example.com>",
-        started=started,
-        finished=started + dt.timedelta(minutes=5),
-        answers=list(answers),
-    )
-
-
-def story_runs(language: str = "en") -> list[Run]:
-    """Three sprints going downhill: contact yes -> partly -> no, mood 4 -> 3 -> 1."""
-    return [
-        run(
-            1,
-            1,
-            "Ana",
-            Answer("client-contacted", "green"),
-            Answer("team-mood", 4),
-            Answer("design-source", "ours"),
-            language=language,
-        ),
-        run(
-            2,
-            2,
-            "Ana",
-            Answer("client-contacted", "amber", note="Only one call"),
-            Answer("team-mood", 3),
-            Answer("design-source", "theirs"),
-            language=language,
-        ),
-        run(
-            3,
-            3,
-            "Ana",
-            Answer(
-                "client-contacted", "red", note='Only "status" mails', action=Action("Call the PO", "Ana", dt.date(2026, 3, 20))
-            ),
-            Answer("team-mood", 1),
-            Answer("design-source", "theirs"),
-            Answer("advice", "Say no earlier."),
-            language=language,
-        ),
-    ]
 
 
 def report(language: str = "en", **kwargs):

@@ -8,46 +8,10 @@ from __future__ import annotations
 
 import os
 import pathlib
-import subprocess
-import sys
 
 import pytest
 
-import kundencheck
-
-SRC_DIR = pathlib.Path(kundencheck.__file__).resolve().parents[1]
-ANSWERS = ".kundencheck/answers/2026"
-
-
-def git(repo: os.PathLike[str] | str, *args: str, check: bool = True, input: bytes | None = None) -> str:
-    """Run git in ``repo``; return stdout (text, trailing newline removed)."""
-    proc = subprocess.run(["git", *args], check=False, cwd=repo, capture_output=True, input=input)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed ({proc.returncode}):\n{proc.stderr.decode()}")
-    return proc.stdout.decode().rstrip("\n")
-
-
-def commit_all(repo: pathlib.Path, message: str, **files: str) -> str:
-    """Write ``files`` (name -> text; '__' in a name means '/'), commit them, return the sha."""
-    for name, text in files.items():
-        path = repo / name.replace("__", "/")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        git(repo, "add", "--", name.replace("__", "/"))
-    git(repo, "commit", "-q", "--allow-empty", "-m", message)
-    return git(repo, "rev-parse", "HEAD")
-
-
-def write_hook(repo: pathlib.Path, name: str, script: str) -> pathlib.Path:
-    hook = pathlib.Path(git(repo, "rev-parse", "--path-format=absolute", "--git-path", f"hooks/{name}"))
-    hook.parent.mkdir(parents=True, exist_ok=True)
-    hook.write_text("#!/bin/sh\n" + script)
-    hook.chmod(0o755)
-    return hook
-
-
-def tree_paths(repo: pathlib.Path, rev: str = "HEAD") -> list[str]:
-    return git(repo, "ls-tree", "-r", "--name-only", rev).splitlines()
+from tests.support.git import commit_all, git
 
 
 @pytest.fixture(autouse=True)
@@ -86,17 +50,6 @@ def unborn(tmp_path: pathlib.Path) -> pathlib.Path:
     path = tmp_path / "unborn"
     git(tmp_path, "init", "-q", str(path))
     return path
-
-
-def python_env(**extra: str) -> dict[str, str]:
-    """Environment for a child Python that imports kundencheck from this checkout."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC_DIR), env.get("PYTHONPATH")]))
-    env.update(extra)
-    return env
-
-
-PYTHON = sys.executable
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ import pytest
 
 from kundencheck.core.errors import StoreError
 from kundencheck.store import GitStore
-
-from .conftest import ANSWERS, PYTHON, git, python_env
+from tests.support.git import ANSWERS, git
+from tests.support.paths import PYTHON, python_env
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="flock, a POSIX shell wrapper and signals")
 

@@ -15,8 +15,7 @@ import pytest
 
 from kundencheck.core.errors import StoreError
 from kundencheck.store import GitStore
-
-from .conftest import ANSWERS, commit_all, git, tree_paths
+from tests.support.git import ANSWERS, commit_all, git, tree_paths
 
 REL = f"{ANSWERS}/20261127T091500Z-build-ada-3f9a1c.toml"
 CONTENT = 'schema = 1\nchecklist = "build"\nnote = "Grüße, straße ✓"\n'.encode()

@@ -13,16 +13,8 @@ import pytest
 
 from kundencheck.core.errors import StoreError
 from kundencheck.store import CommitResult, GitStore, Identity, committing, git_store
-
-from .conftest import (
-    ANSWERS,
-    PYTHON,
-    commit_all,
-    git,
-    python_env,
-    tree_paths,
-    write_hook,
-)
+from tests.support.git import ANSWERS, commit_all, git, tree_paths, write_hook
+from tests.support.paths import PYTHON, python_env
 
 REL = f"{ANSWERS}/sprint-ada-x1.toml"
 CONTENT = b'checklist = "sprint"\n[answers]\nq1 = "yes"\n'

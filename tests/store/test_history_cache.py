@@ -22,7 +22,7 @@ from kundencheck.store.history_cache import (
     read_cache,
     run_commits,
 )
-from tests.core.test_properties import check_loaded
+from tests.support.properties import check_loaded
 
 UTC = dt.UTC
 

@@ -22,7 +22,7 @@ from kundencheck.store.portfolio_cache import (
     FetchProblem,
     ProjectCache,
 )
-from tests.portfolio_builder import CODE_FILE, add_run, client_project, git
+from tests.support.portfolio import CODE_FILE, add_run, client_project, git
 
 
 def objects(cache: ProjectCache) -> dict[str, str]:

@@ -13,10 +13,11 @@ import pytest
 from kundencheck.push_texts import Committed, failure_text, pushed_text
 from kundencheck.store.git_store import GitStore, PushError
 from kundencheck.store.push import PushRefusal, PushResult, Unpushable
-from tests.store.conftest import ANSWERS, commit_all, git, tree_paths
-from tests.store.pushing import commit_answers as _commit_answers
-from tests.store.pushing import script as _script
-from tests.store.pushing import upstream_at as _upstream_at
+from tests.support.git import ANSWERS, commit_all, git, tree_paths
+from tests.support.paths import PYTHON, python_env
+from tests.support.pushing import commit_answers as _commit_answers
+from tests.support.pushing import script as _script
+from tests.support.pushing import upstream_at as _upstream_at
 
 # ------------------------------------------------------------------------------ success
 
@@ -352,7 +353,6 @@ def test_six_clones_pushing_the_answers_branch_at_once_all_get_through(tmp_path,
     """Six clones commit to the team's answers branch and push at the same moment: each one
     whose push is refused fetches, merges (plumbing) and pushes again, with backoff, within
     the push time limit; all six runs end up on the remote."""
-    from .conftest import PYTHON, python_env
 
     _commit_answers(repo, "first", ref="refs/heads/kundencheck")
     git(repo, "push", "-q", "-u", "origin", "kundencheck")

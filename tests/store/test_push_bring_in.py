@@ -26,8 +26,9 @@ from kundencheck.store.push import (
     PushRefusal,
     PushResult,
 )
-from tests.store.conftest import ANSWERS, commit_all, git, tree_paths
-from tests.store.pushing import another_clone_pushes, commit_answers, commit_run
+from tests.support.faults import assert_hung_git_is_gone, fault_env, make_wrapper
+from tests.support.git import ANSWERS, commit_all, git, tree_paths
+from tests.support.pushing import another_clone_pushes, commit_answers, commit_run
 
 
 @pytest.fixture
@@ -408,12 +409,6 @@ def test_git_misbehaving_at_a_step_of_bringing_the_remotes_commits_in(tmp_path, 
     branch, index and work tree are as before, or fast-forwarded with the user's work kept;
     nothing is left behind; nothing waits past the push time limit; `kundencheck push` then works."""
     import time
-
-    from tests.hostile.test_commit_faults import (
-        assert_hung_git_is_gone,
-        fault_env,
-        make_wrapper,
-    )
 
     another_clone_pushes(tmp_path, remote, **{"theirs.txt": "theirs\n"})
     commit_run(busy, "20261201T0900-build-ada-aaaa")

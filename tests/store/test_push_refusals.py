@@ -18,8 +18,8 @@ import pytest
 from kundencheck.push_texts import failure_text, refusal_title
 from kundencheck.store.git_store import GitStore, PushError
 from kundencheck.store.push import Attempt, PushRefusal, classify, hook_run, output_of
-from tests.store.conftest import commit_all, git, write_hook
-from tests.store.pushing import another_clone_pushes, commit_answers, script, upstream_at
+from tests.support.git import commit_all, git, write_hook
+from tests.support.pushing import another_clone_pushes, commit_answers, script, upstream_at
 
 ESC = "\x1b"
 

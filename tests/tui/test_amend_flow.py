@@ -1,6 +1,6 @@
 """Correcting a run in the TUI (``e`` on the home screen, `kundencheck amend`), and the tone
 hint under the note field, driven by keys through Textual's pilot on real repositories
-(tests/history_builder.py: three sprints; the repository's git user is Jonas; "today" is
+(tests/support/history.py: three sprints; the repository's git user is Jonas; "today" is
 2026-04-10)."""
 
 from __future__ import annotations
@@ -13,9 +13,13 @@ from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.home import HomeScreen
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
-from tests.conftest import git
-from tests.tui.conftest import offline_app, project_app, screen_text
-from tests.tui.test_home import SIZE, flat, settle
+from tests.support.apps import offline_app, project_app
+from tests.support.git import git
+from tests.support.pilot import settle
+from tests.support.screen import folded, screen_text
+from tests.support.story import SPRINTS
+
+SIZE = (100, 40)
 
 
 def answers_files(path) -> list[str]:
@@ -27,17 +31,17 @@ async def test_e_on_the_home_screen_corrects_my_last_run_and_the_review_asks_why
     jonas3 = runs["jonas3"]
     app, project = project_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        assert "e: correct your last run" in flat(screen_text(app))
+        await settle(pilot)
+        assert "e: correct your last run" in folded(screen_text(app))
         await pilot.press("e")  # build is in focus: Jonas's run of sprint 2026-W14
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, RunScreen)
         session = app.session
         assert session.run.corrects == jonas3.id and session.corrected.id == jonas3.id
         assert session.run.sprint == "2026-W14" and session.open_actions == []
         assert screen.sub_title == "build · 2026-W14 · correction"
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "A correction of the answers of Jonas Berg (run" in text and jonas3.id in text
         # The run's answers are there to edit: team-mood 5 becomes 4.
         assert session.run.answer("team-mood").value == 5
@@ -48,7 +52,7 @@ async def test_e_on_the_home_screen_corrects_my_last_run_and_the_review_asks_why
         review = app.screen
         assert isinstance(review, ReviewScreen)
         assert app.focused.id == "correction-note"
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "Why are these answers corrected? (required; enter commits)" in text
         assert "a correction needs a note saying why" in text
         await pilot.press("enter")  # no note yet: nothing happens
@@ -56,13 +60,13 @@ async def test_e_on_the_home_screen_corrects_my_last_run_and_the_review_asks_why
         assert app.screen is review and app.return_value is None
         await pilot.press(*"Mood is 4, not 5; they are stubborn though")
         await pilot.pause()
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "a correction needs a note" not in text
         assert "tone: 'stubborn' — is the client being judged?" in text
         assert "kundencheck(build): correction, 2 green, 0 amber, 1 red" in text
         assert f"Kundencheck-Corrects: {jonas3.id}" in text
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
     project.close()
     assert app.return_value is not None and "correction" in app.return_value.subject
     assert len(answers_files(path)) == 6
@@ -75,9 +79,9 @@ async def test_e_on_the_home_screen_corrects_my_last_run_and_the_review_asks_why
 async def test_e_with_nothing_to_correct_says_why_and_stays_home(history_repo):
     app, project = project_app(history_repo["path"])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("j", "e")  # acceptance: never answered
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen) and app.session is None
         [told] = list(app._notifications)
         assert told.title == "Nothing to correct" and told.severity == "warning"
@@ -98,16 +102,16 @@ async def test_amend_opens_the_correction_at_once_and_g_and_enter_go_back_to_it(
         correct=target,
     )
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         run_screen = app.screen
         assert isinstance(run_screen, RunScreen) and app.session.run.corrects == runs["ana3"].id
         correction = app.session
         await pilot.press("n", *" (until the 14th)", "escape")
         assert correction.run.answer("client-contacted").note == "# Client on holiday <b>really</b> (until the 14th)"
         await pilot.press("g")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
-        assert "a run in progress: enter goes back to it" in flat(screen_text(app))
+        assert "a run in progress: enter goes back to it" in folded(screen_text(app))
         await pilot.press("enter")
         assert app.screen is run_screen and app.session is correction
         await pilot.press("q", "y")
@@ -157,31 +161,30 @@ async def test_the_history_matrix_and_the_home_screen_show_the_correction(histor
     project.close()
     app, project = project_app(path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        text = flat(screen_text(app))
+        await settle(pilot)
+        text = folded(screen_text(app))
         assert "✎ Ana Schäfer's answers corrected on" in text and "Mood 3 [b]really[/b]" in text
         await pilot.press("h")
-        await settle(app, pilot)
-        text = flat(screen_text(app))
+        await settle(pilot)
+        text = folded(screen_text(app))
         assert "◐ 3/5 → ✎" in text  # W14's team-mood: the median of 3 and 5
         await pilot.press("down")  # team-mood, the latest sprint
         await pilot.pause()
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "Ana Schäfer: ◐ 3/5" in text
         assert "✎ corrected on" in text and "Mood 3 [b]really[/b]" in text
     project.close()
 
 
 async def test_the_story_s_first_note_fires_the_hint_in_a_real_run(repo):
-    """The story (tests/story.py): its first sprint's note, typed in the run screen, is heard."""
-    from tests.story import SPRINTS
+    """The story (tests/support/story.py): its first sprint's note, typed in the run screen, is heard."""
 
     (repo / ".kundencheck").mkdir()
     (repo / ".kundencheck" / "config.toml").write_text('phase = "build"\n')
     note = SPRINTS[0][1]["good-faith"]["note"]
     app, project = project_app(repo, home=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         while screen.current.id != "good-faith":
             await pilot.press("j")
@@ -189,6 +192,6 @@ async def test_the_story_s_first_note_fires_the_hint_in_a_real_run(repo):
         assert app.focused.id == "note-input"
         await pilot.press(*note)
         await pilot.pause()
-        assert "tone: 'stubborn' — is the client being judged?" in flat(screen_text(app))
+        assert "tone: 'stubborn' — is the client being judged?" in folded(screen_text(app))
         await pilot.press("q", "y")
     project.close()

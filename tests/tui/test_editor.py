@@ -12,7 +12,7 @@ import pytest
 from kundencheck.tui import editor
 from kundencheck.tui.app import binding_ids, build_app
 from kundencheck.tui.editor import EditorError, edit_in_app, edit_text, editor_command, note_from_field, note_to_field
-from tests.tui.conftest import offline_app
+from tests.support.apps import offline_app
 
 
 def script(tmp_path: Path, name: str, body: str) -> Path:

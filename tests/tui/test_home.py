@@ -1,7 +1,7 @@
 """The home screen, the history screen and the action review, driven by keys on real
-repositories with three sprints of history (tests/history_builder.py): two people, actions
+repositories with three sprints of history (tests/support/history.py): two people, actions
 opened, closed, dropped and carried on, a disagreement in the latest sprint. "Today" is fixed
-at 2026-04-10 (tests/tui/conftest.py)."""
+at 2026-04-10 (tests/support/apps.py)."""
 
 from __future__ import annotations
 
@@ -21,20 +21,12 @@ from kundencheck.tui.screens.history import HistoryScreen
 from kundencheck.tui.screens.home import HomeScreen
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
-from tests.conftest import git
-from tests.tui.conftest import project_app, screen_text
+from tests.support.apps import project_app
+from tests.support.git import git
+from tests.support.pilot import settle
+from tests.support.screen import folded, screen_text
 
 SIZE = (100, 40)
-
-
-def flat(text: str) -> str:
-    """Screen text with runs of spaces folded, for "is it there" checks."""
-    return "\n".join(" ".join(line.split()) for line in text.splitlines())
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def text_shown(app, pilot, text: str, limit: float = 20.0) -> None:
@@ -43,7 +35,7 @@ async def text_shown(app, pilot, text: str, limit: float = 20.0) -> None:
     import time
 
     deadline = time.monotonic() + limit
-    while text not in flat(screen_text(app)):
+    while text not in folded(screen_text(app)):
         assert time.monotonic() < deadline, f"timed out waiting for {text!r}"
         await pilot.pause(0.05)
 
@@ -87,11 +79,11 @@ async def test_home_lists_phases_with_last_runs_due_checks_actions_and_drafts(hi
     ids = thread_ids(history_repo["runs"])
     app, project = project_app(path, today=lambda: clock[0])
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await text_shown(app, pilot, "· not yet, 1 draft")
         assert isinstance(app.screen, HomeScreen) and len(app.screen_stack) == 2
         assert phase_options(app) == ["kickoff", "design", "build", "acceptance", "handover"]
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "kundencheck · Shop | relaunch" in text
         assert "2026-04-10 · 5 runs · a check is due every 14 days · ⚠ 2 overdue actions" in text
         # The list: the current phase and its verdict (what `kundencheck check` finds); a draft;
@@ -121,14 +113,14 @@ async def test_home_lists_phases_with_last_runs_due_checks_actions_and_drafts(hi
         assert text.index("Book a review") < text.index("Talk about workload") < text.index("Send the summary")
 
         await pilot.press("j")  # acceptance: never checked, one unfinished draft
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "Last run never" in text and "Check · not checked yet" in text and "Actions none open" in text
         assert "Drafts unfinished: sprint 2026-W15, 1 answers, saved" in text
 
         clock[0] = dt.date(2026, 4, 20)  # eleven days later the build check is due
         await pilot.press("k", "r")
-        await settle(app, pilot)
-        text = flat(screen_text(app))
+        await settle(pilot)
+        text = folded(screen_text(app))
         assert "Check ✘ 10 errors" in text and "due since 2026-04-13, last check 21 days ago" in text
         assert "Findings ✘ check due (due): The build check is due" in text
     project.close()
@@ -149,13 +141,13 @@ async def test_home_is_up_before_the_history_is_read(history_repo, monkeypatch):
         screen = app.screen
         assert isinstance(screen, HomeScreen) and screen.data is None
         assert any(w.group == "home" and not w.is_finished for w in app.workers)  # still reading
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "Reading history…" in text and "enter: start a run of build" in text
         assert phase_options(app) == ["kickoff", "design", "build", "acceptance", "handover"]
         gate.set()
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.data is not None
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "Reading history…" not in text and "3 open, ⚠ 2 overdue" in text
     project.close()
 
@@ -164,7 +156,7 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
     path, runs = history_repo["path"], history_repo["runs"]
     app, project = project_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("enter")
         await pilot.pause()
         # The home screen had the open actions: the review is there at once, before the checklist.
@@ -175,7 +167,7 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
         # One row per thread, the most overdue first.
         assert [a.what for a in screen.actions] == ["Book a review", "Talk about workload", "Send the summary"]
         ids = thread_ids(runs)
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "1 of 3 · 0 decided, 3 not yet" in text
         # The row: mark and decision, item (its short title), what, owner, due, raised by and when.
         assert "· Talked to the… Book a review Ana ⚠ 03-20 Ana 03-16" in text
@@ -187,14 +179,14 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
         assert "This run: · not decided" in text
         await pilot.press("d")  # Book a review: done, and on to the next row
         assert screen.current.what == "Talk about workload"
-        assert "2 of 3 · 1 decided, 2 not yet" in flat(screen_text(app))
+        assert "2 of 3 · 1 decided, 2 not yet" in folded(screen_text(app))
         await pilot.press("x")  # Talk about workload: dropped, which asks for a note
         assert app.focused.id == "review-note"
-        assert "A dropped action needs a note" in flat(screen_text(app))
+        assert "A dropped action needs a note" in folded(screen_text(app))
         await pilot.press(*"Workload is fine [bold]again[/]", "enter")
         assert app.focused.id == "actions" and screen.current.what == "Send the summary"
         await pilot.press("o")  # Send the summary: still open
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "3 of 3 · 3 decided, 0 not yet" in text
         assert "✔ Talked to the… Book a review" in text and "✘ team-mood Talk about workload" in text
         assert "→ Talked to the… Send the summary" in text
@@ -209,13 +201,13 @@ async def test_enter_starts_a_run_that_reviews_the_open_actions_first_and_commit
         ]
         draft = path / ".git" / "kundencheck" / "drafts" / f"{session.run.id}.toml"
         assert len(answers_file.loads(draft.read_bytes()).reviews) == 3  # saved like every answer
-        assert "not decided yet" not in flat(screen_text(app))
+        assert "not decided yet" not in folded(screen_text(app))
         await pilot.press("1", "4", "2", "1", "enter", *"We argued", "enter", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         assert "Actions reviewed:" in screen_text(app)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
     project.close()
     assert app.return_value is not None
     committed = answers_file.loads(git(path, "show", f"HEAD:{session.run.path}").encode())
@@ -240,37 +232,37 @@ async def test_the_review_marks_rows_decides_them_at_once_and_filters(history_re
     path, runs = history_repo["path"], history_repo["runs"]
     app, project = project_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("enter")
         await review_shown(app, pilot)
         screen = app.screen
         await pilot.press("space")  # Book a review marked, on to the next row
         assert screen.current.what == "Talk about workload"
         await pilot.press("j", "space")  # Send the summary marked too
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "2 marked: d, o or x decides them" in text
         assert "● · Talked to the… Book a review" in text and "● · Talked to the… Send the summary" in text
         await pilot.press("x")  # both dropped: one note for the two
         assert app.focused.id == "review-note"
-        assert "One note for the 2 dropped together" in flat(screen_text(app))
+        assert "One note for the 2 dropped together" in folded(screen_text(app))
         await pilot.press(*"Client moved on", "enter")
         assert app.focused.id == "actions"
         session = app.session
         assert sorted((r.run, r.decision, r.note) for r in session.run.reviews) == sorted(
             [(runs["ana2"].id, "dropped", "Client moved on"), (runs["ana3"].id, "dropped", "Client moved on")]
         )
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "marked:" not in text and "2 decided, 1 not yet" in text
         # / filters by owner or text: only Lea's action is left, and decided on its own.
         await pilot.press("slash", *"lea", "enter")
         assert [t.what for t in screen.rows] == ["Talk about workload"]
-        assert "1 of 1 · filter 'lea': 1 of 3 shown" in flat(screen_text(app))
+        assert "1 of 1 · filter 'lea': 1 of 3 shown" in folded(screen_text(app))
         await pilot.press("o")
         await pilot.press("slash", "escape")  # escape in the filter clears it
         assert len(screen.rows) == 3
         # * marks every row shown; u takes their decisions back.
         await pilot.press("asterisk", "u")
-        assert session.run.reviews == [] and "0 decided, 3 not yet" in flat(screen_text(app))
+        assert session.run.reviews == [] and "0 decided, 3 not yet" in folded(screen_text(app))
     project.close()
 
 
@@ -280,23 +272,23 @@ async def test_a_run_opens_first_and_g_makes_the_home_screen_and_goes_back(histo
     same run goes on from there, answers and all, on the same screen."""
     app, project = project_app(history_repo["path"], home=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         # The open actions were read in a worker and their review pushed over the run.
         assert [type(s) for s in app.screen_stack] == [RunScreen, ActionsScreen]
         await pilot.press("escape")
         run_screen = app.screen
         assert isinstance(run_screen, RunScreen) and app.screen_stack == [run_screen]
-        assert "3 open actions from earlier runs not decided yet: press a." in flat(screen_text(app))
+        assert "3 open actions from earlier runs not decided yet: press a." in folded(screen_text(app))
         assert "Home" in [c.title for c in app.get_system_commands(app.screen)]
         await pilot.press("1")  # client-contacted: yes
         session = app.session
         await pilot.press("g")
-        await settle(app, pilot)
+        await settle(pilot)
         home = app.screen
         assert isinstance(home, HomeScreen) and app.screen_stack == [run_screen, home]
         assert home.data is not None and home.query_one("#phases", OptionList).has_focus
-        assert "Drafts a run in progress: enter goes back to it" in flat(screen_text(app))
-        assert "kundencheck · Shop | relaunch" in flat(screen_text(app))
+        assert "Drafts a run in progress: enter goes back to it" in folded(screen_text(app))
+        assert "kundencheck · Shop | relaunch" in folded(screen_text(app))
         assert "Home" not in [c.title for c in app.get_system_commands(home)]
         await pilot.press("enter")  # back into the same run, answers and all
         assert app.screen is run_screen and app.session is session and app.screen_stack == [run_screen]
@@ -318,12 +310,12 @@ async def test_home_from_the_review_of_a_run_started_straight_away(history_repo)
     over the run are closed and the home screen goes over the run."""
     app, project = project_app(history_repo["path"], home=False)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("escape", "1", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ReviewScreen)
         app.action_home()
-        await settle(app, pilot)
+        await settle(pilot)
         assert [type(s) for s in app.screen_stack] == [RunScreen, HomeScreen]
         await pilot.press("enter")  # build is in focus: the same run again
         assert app.screen_stack == [app.screen] and isinstance(app.screen, RunScreen)
@@ -356,9 +348,9 @@ async def test_the_home_screen_is_built_at_once_under_a_draft_offered_at_the_sta
 async def test_history_screen_shows_the_matrix_and_the_cell_in_focus(history_repo):
     app, project = project_app(history_repo["path"])
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("h")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
         table = screen.query_one("#matrix", DataTable)
@@ -372,7 +364,7 @@ async def test_history_screen_shows_the_matrix_and_the_cell_in_focus(history_rep
         ]
         assert table.get_cell_at(Coordinate(0, 2)).spans  # coloured as well, never only coloured
         assert table.cursor_coordinate == Coordinate(0, 2)  # the latest sprint
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         for part in (
             "client-contacted · sprint 2026-W14",
             "Did we speak with the client during the last sprint?",
@@ -383,13 +375,13 @@ async def test_history_screen_shows_the_matrix_and_the_cell_in_focus(history_rep
         ):
             assert part in text, part
         await pilot.press("down", "left")  # team-mood in 2026-W12
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "team-mood · sprint 2026-W12" in text and "◐ 3/5 ↑ better" in text and "Ana Schäfer: ◐ 3/5" in text
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("k", "k", "h")  # kickoff: no runs yet
-        await settle(app, pilot)
-        assert "No runs of the kickoff phase yet" in flat(screen_text(app))
+        await settle(pilot)
+        assert "No runs of the kickoff phase yet" in folded(screen_text(app))
         assert not app.screen.query_one("#matrix", DataTable).display
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
@@ -405,8 +397,8 @@ async def test_starting_a_phase_with_a_draft_offers_it(history_repo):
     project.close()
     app, project = project_app(path)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        assert "Drafts unfinished: sprint 2026-W15, 1 answers" in flat(screen_text(app))
+        await settle(pilot)
+        assert "Drafts unfinished: sprint 2026-W15, 1 answers" in folded(screen_text(app))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ResumeDraftScreen)
@@ -415,7 +407,7 @@ async def test_starting_a_phase_with_a_draft_offers_it(history_repo):
         # Answers were given already: no review pushed over them; the hint says what is open.
         assert isinstance(app.screen, RunScreen)
         assert app.session.run.id == draft.run.id and app.session.run.answer("client-contacted").value == "amber"
-        assert "3 open actions from earlier runs not decided yet: press a." in flat(screen_text(app))
+        assert "3 open actions from earlier runs not decided yet: press a." in folded(screen_text(app))
     project.close()
 
 
@@ -424,7 +416,7 @@ async def test_a_phase_that_cannot_start_is_said_on_the_home_screen(history_repo
     (path / ".kundencheck" / "config.toml").write_text('phase = "build"\n[checklists]\ndesign = "our-design"\n')
     app, project = project_app(path)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("k", "enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen) and app.is_running and app.session is None
@@ -439,7 +431,7 @@ async def test_a_run_that_cannot_start_straight_away_is_said_on_a_home_screen(hi
     (path / ".kundencheck" / "config.toml").write_text('phase = "build"\n[checklists]\nbuild = "our-build"\n')
     app, project = project_app(path, home=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert [type(s) for s in app.screen_stack[1:]] == [HomeScreen] and app.is_running and app.session is None
         assert any("There is no checklist 'our-build'" in n.message for n in app._notifications)
     project.close()
@@ -468,14 +460,14 @@ async def test_the_action_box_says_which_open_thread_an_action_joins_and_ctrl_t_
     ids = thread_ids(runs)
     app, project = project_app(history_repo["path"])
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ActionsScreen)
         await pilot.press("escape")  # nothing decided: on to the checklist
         await pilot.press("3", *"Still only mails", "enter")  # client-contacted: no, with a note
         assert app.focused.id == "action-what"
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
 
         # Two threads are open on the item; the action joins the one whose latest word is newest.
         def said() -> str:  # the hint wraps in the pane: its text

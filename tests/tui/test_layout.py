@@ -15,7 +15,8 @@ import pytest
 
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
-from tests.tui.conftest import OFFLINE_TODAY, offline_app, project_app, screen_text
+from tests.support.apps import OFFLINE_TODAY, offline_app, project_app
+from tests.support.screen import screen_text
 
 SIZE = (80, 24)
 

@@ -20,9 +20,11 @@ from kundencheck.tui.screens.history import HistoryScreen
 from kundencheck.tui.screens.home import HomeScreen
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
-from tests.conftest import git
-from tests.history_builder import CET, commit_run
-from tests.tui.conftest import project_app, screen_text
+from tests.support.apps import project_app
+from tests.support.git import git
+from tests.support.history import CET, commit_run
+from tests.support.pilot import settle
+from tests.support.screen import folded, screen_text
 
 SIZE = (110, 44)
 TODAY = dt.date(2026, 11, 30)
@@ -32,10 +34,6 @@ def kc(repo, *args, input=None):
     return subprocess.run(
         [sys.executable, "-m", "kundencheck", "-C", str(repo), *args], capture_output=True, text=True, input=input, check=False
     )
-
-
-def flat(text: str) -> str:
-    return "\n".join(" ".join(line.split()) for line in text.splitlines())
 
 
 @pytest.fixture
@@ -77,18 +75,13 @@ def gap_repo(repo, tmp_path):
     return repo
 
 
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 async def test_the_history_matrix_has_the_clients_row_under_the_teams(gap_repo):
     app, project = project_app(gap_repo, today=lambda: TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         await pilot.press("h")
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         assert isinstance(screen, HistoryScreen)
         table = screen.query_one("#matrix", DataTable)
@@ -98,7 +91,7 @@ async def test_the_history_matrix_has_the_clients_row_under_the_teams(gap_repo):
         assert str(table.get_cell_at(Coordinate(1, 0))) == "✘ no ≠"
         assert labels.count("↳ client") == 1  # the client answered one item
         await pilot.press("down")
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         for part in (
             "client-contacted · sprint 2026-W48 · the client's view",
             "In the last weeks, did we really talk with you, beyond status mails?",
@@ -114,9 +107,9 @@ async def test_the_run_screen_offers_an_action_on_a_gap_and_it_answers_the_gap(g
     assert kc(gap_repo, "check").returncode == 1
     app, project = project_app(gap_repo, home=False, today=lambda: TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, RunScreen)
-        text = flat(screen_text(app))
+        text = folded(screen_text(app))
         assert "≠ The client answered ✘ no in sprint 2026-W48, the team ✔ yes: an action" in text
         assert "≠ The client sees this item otherwise: record an action on it (n, then" in text
         await pilot.press("1")  # yes, still: the team sees it so, and acts all the same
@@ -139,10 +132,10 @@ async def test_the_run_screen_offers_an_action_on_a_gap_and_it_answers_the_gap(g
                 screen._select([i.id for i in screen.session.visible_items()].index(item.id))
                 await pilot.press(answers[item.id])
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
     project.close()
     message = git(gap_repo, "log", "-1", "--format=%B")
     assert "Needs attention:" in message and "Action (Erika, due 2026-12-14): Call Jane every week" in message

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.command import CommandPalette
 
 from kundencheck.tui.screens.review import ReviewScreen
-from tests.tui.conftest import offline_app
+from tests.support.apps import offline_app
 
 
 async def test_palette_answers_and_opens_the_review():

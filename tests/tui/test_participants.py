@@ -15,7 +15,8 @@ from kundencheck.tui.screens.dialogs import HelpScreen
 from kundencheck.tui.screens.participants import ParticipantsScreen
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
-from tests.conftest import git
+from tests.support.git import git
+from tests.support.screen import flat, screen_text
 
 JUERGEN = "Jürgen Groß <juergen@example.com>"
 MALLORY = "[bold]Mallory[/bold] <mallory@example.com>"
@@ -127,7 +128,6 @@ async def test_a_name_with_markup_is_shown_literally(project_repo):
 async def test_a_picked_person_is_marked_in_words_not_only_in_colour(project_repo, monkeypatch):
     """Without colour (and with the ansi-light theme, where the check box's colours were
     faint) a picked person must still read as picked: a mark and the word, toggled with space."""
-    from tests.hostile.conftest import flat, screen_text
 
     monkeypatch.setenv("NO_COLOR", "1")
     _with_authors(project_repo)

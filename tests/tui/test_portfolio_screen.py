@@ -1,5 +1,5 @@
 """The portfolio screen (`kundencheck portfolio`) through Textual's pilot, on a real portfolio
-(tests/portfolio_builder.py, ``agency``: web unreachable and failing, shop failing, intranet
+(tests/support/portfolio.py, ``agency``: web unreachable and failing, shop failing, intranet
 only warning), and its snapshots."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from kundencheck.portfolio_session import load_portfolio
 from kundencheck.tui.portfolio_app import build_portfolio_app
-from tests.portfolio_builder import agency, make_portfolio, plain_project
+from tests.support.portfolio import agency, make_portfolio, plain_project
 
 TODAY = dt.date(2026, 3, 20)
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}

@@ -11,8 +11,8 @@ from kundencheck.session import RunSession, open_project
 from kundencheck.store.push import PushRefusal
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.run import RunScreen
-from tests.cli.test_push_gate import GATE_HOOK, clone, write_hook  # noqa: F401  (clone: a fixture)
-from tests.conftest import git
+from tests.support.git import git, write_hook
+from tests.support.pushing import GATE_HOOK
 
 
 async def _commit_with_push(path):
@@ -39,9 +39,9 @@ async def _commit_with_push(path):
     return app.return_value, title
 
 
-async def test_the_teams_gate_refusing_the_push_is_said_in_the_review_and_handed_on_as_data(clone):  # noqa: F811 - the fixture imported above
+async def test_the_teams_gate_refusing_the_push_is_said_in_the_review_and_handed_on_as_data(clone):
     erika, remote = clone["path"], clone["remote"]
-    write_hook(erika, GATE_HOOK)
+    write_hook(erika, "pre-push", GATE_HOOK)
     before = git(remote, "rev-parse", "main")
     result, title = await _commit_with_push(erika)
     assert title == "Committed; not pushed: the team's gate (kundencheck check) refused"
@@ -53,9 +53,9 @@ async def test_the_teams_gate_refusing_the_push_is_said_in_the_review_and_handed
     assert git(erika, "log", "-1", "--format=%s").startswith("kundencheck(build)")
 
 
-async def test_a_pre_push_hook_of_another_kind_refusing(clone):  # noqa: F811 - the fixture imported above
+async def test_a_pre_push_hook_of_another_kind_refusing(clone):
     erika = clone["path"]
-    write_hook(erika, f'echo "tests are red" >&2\nexit 1\n# {sys.executable}\n')
+    write_hook(erika, "pre-push", f'echo "tests are red" >&2\nexit 1\n# {sys.executable}\n')
     result, title = await _commit_with_push(erika)
     assert title == "Committed; not pushed: the pre-push hook refused"
     assert result.push_failure.refusal is PushRefusal.HOOK and result.push_failure.output == ("tests are red",)

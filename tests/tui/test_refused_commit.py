@@ -12,7 +12,7 @@ from kundencheck.core import answers_file
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.review import ReviewScreen
-from tests.conftest import git
+from tests.support.git import git
 
 ANSWERS = (
     ("client-contacted", "green"),

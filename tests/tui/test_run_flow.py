@@ -10,8 +10,9 @@ from kundencheck.tui.app import build_app
 from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, HelpScreen
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
-from tests.conftest import git
-from tests.tui.conftest import offline_app
+from tests.support.apps import offline_app, project_app
+from tests.support.git import git
+from tests.support.screen import flat, screen_text
 
 
 def _user_changes(repo):
@@ -242,7 +243,6 @@ async def test_a_title_over_two_lines_is_shown_whole_on_one_line(project_repo):
     from click.testing import CliRunner
 
     from kundencheck.cli import main
-    from tests.hostile.conftest import flat, screen_text
 
     path = project_repo / ".kundencheck" / "checklists" / "build.en.toml"
     path.write_text(re.sub(r"(?m)^title = .*$", 'title = """Sprint start\nhow do we stand?"""', path.read_text(), count=1))
@@ -267,7 +267,6 @@ def test_the_draft_lock_is_released_however_the_app_ends(project_repo):
     """Not only `q` and the signals release the run's lock: an app ended any other way (here by
     app.exit, as a crash in Textual or an embedding would) leaves no lock file behind either.
     Before, every such run left one in the drafts folder, and they piled up."""
-    from tests.tui.conftest import project_app
 
     app, project = project_app(project_repo, home=False)
     drafts = project_repo / ".git" / "kundencheck" / "drafts"

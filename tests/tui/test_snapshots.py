@@ -1,9 +1,9 @@
 """What users see: every screen as an SVG snapshot at 80x24 and 120x40, in English and in German,
 in the default theme (update with --snapshot-update and look at each changed SVG).
 
-The run, review and dialog screens are the offline app of tests/tui/conftest.py (fixed run, fixed
+The run, review and dialog screens are the offline app of tests/support/apps.py (fixed run, fixed
 today); home, history, the action review and the participants picker run on the shared history
-repository (tests/history_builder.py) with fixed run ids, a fixed sprint label and a fixed today.
+repository (tests/support/history.py) with fixed run ids, a fixed sprint label and a fixed today.
 German is chosen as a team does: ``language = "de"`` in the project config (the offline app sets
 the language the same way opening such a project does) with the German twin of the tests'
 checklist. At 80x24 nothing a person needs may be cut off: long lines wrap, a pane scrolls.
@@ -19,7 +19,10 @@ import pytest
 from kundencheck.core import answers as answers_mod
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
-from tests.tui.conftest import DATA, FIXED_START, TODAY, offline_app
+from tests.support.apps import FIXED_START, TODAY, offline_app, project_app
+from tests.support.history import build_history
+from tests.support.paths import DATA
+from tests.support.pilot import on_screen, settle, until
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 VARIANTS = [(size, language) for size in SIZES for language in ("en", "de")]
@@ -28,31 +31,10 @@ IDS = [f"{size}-{language}" for size, language in VARIANTS]
 variants = pytest.mark.parametrize("size, language", VARIANTS, ids=IDS)
 
 
-async def _settled(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def _until(pilot, ready, what: str, limit: float = 20.0) -> None:
-    """Wait until ``ready()`` holds (a screen pushed from a worker's result, a list filled), then
-    for the workers: on a busy machine a worker may not even have started at the first pause."""
-    import time
-
-    deadline = time.monotonic() + limit
-    while not ready():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await pilot.pause(0.05)
-    await _settled(pilot)
-
-
-def _on(pilot, name: str) -> bool:
-    return type(pilot.app.screen).__name__ == name
-
-
 def _matrix_shown(pilot) -> bool:
     """The history screen has filled its matrix and laid it out (a dialog pushed before that
     would show the screen under it as it was before)."""
-    if not _on(pilot, "HistoryScreen"):
+    if not on_screen(pilot, "HistoryScreen"):
         return False
     table = pilot.app.screen.query_one("DataTable")
     return table.row_count > 0 and table.display and table.region.height > 0
@@ -140,7 +122,6 @@ def test_resume_dialog(snap_compare, size, language):
 @pytest.fixture
 def history(project_repo, monkeypatch):
     """The shared history repository, with run ids that do not change from run to run."""
-    from tests.history_builder import build_history
 
     counter = itertools.count()
     monkeypatch.setattr(answers_mod, "random_hex", lambda n: f"{next(counter):06x}")
@@ -183,7 +164,7 @@ def test_home_screen(snap_compare, history, size, language):
     disagreement on client-contacted and team-mood, no drafts."""
 
     async def ready(pilot) -> None:
-        await _until(pilot, lambda: getattr(pilot.app.screen, "data", None) is not None, "the history")
+        await until(pilot, lambda: getattr(pilot.app.screen, "data", None) is not None, "the history")
 
     _snapshot(snap_compare, history, size, language, home=True, run_before=ready)
 
@@ -196,9 +177,9 @@ def test_history_screen(snap_compare, history, size, language):
     with Ana's ✘ no and note and Jonas's ✔ yes below, and the legend whole (wrapped by its parts)."""
 
     async def open_history(pilot) -> None:
-        await _until(pilot, lambda: getattr(pilot.app.screen, "data", None) is not None, "the history")
+        await until(pilot, lambda: getattr(pilot.app.screen, "data", None) is not None, "the history")
         await pilot.press("h")
-        await _until(pilot, lambda: _matrix_shown(pilot), "the matrix")
+        await until(pilot, lambda: _matrix_shown(pilot), "the matrix")
 
     _snapshot(snap_compare, history, size, language, home=True, run_before=open_history)
 
@@ -209,11 +190,11 @@ def test_history_help(snap_compare, history, size, language):
     the history's keys (arrows move between cells, escape goes back), not the run screen's."""
 
     async def open_help(pilot) -> None:
-        await _until(pilot, lambda: getattr(pilot.app.screen, "data", None) is not None, "the history")
+        await until(pilot, lambda: getattr(pilot.app.screen, "data", None) is not None, "the history")
         await pilot.press("h")
-        await _until(pilot, lambda: _matrix_shown(pilot), "the matrix")
+        await until(pilot, lambda: _matrix_shown(pilot), "the matrix")
         await pilot.press("question_mark")
-        await _settled(pilot)
+        await settle(pilot)
 
     _snapshot(snap_compare, history, size, language, home=True, run_before=open_help)
 
@@ -225,7 +206,7 @@ def test_actions_review(snap_compare, history, size, language):
     21 days, the run that raised it and its earlier review, the note field and the hint."""
 
     async def ready(pilot) -> None:
-        await _until(pilot, lambda: _on(pilot, "ActionsScreen"), "the action review")
+        await until(pilot, lambda: on_screen(pilot, "ActionsScreen"), "the action review")
 
     _snapshot(snap_compare, history, size, language, home=False, run_before=ready)
 
@@ -239,16 +220,16 @@ def test_participants_dialog(snap_compare, history, size, language):
     async def pick(pilot) -> None:
         from textual.widgets import SelectionList
 
-        await _until(pilot, lambda: _on(pilot, "ActionsScreen"), "the action review")
+        await until(pilot, lambda: on_screen(pilot, "ActionsScreen"), "the action review")
         await pilot.press("escape", "p")
-        await _until(
+        await until(
             pilot,
-            lambda: _on(pilot, "ParticipantsScreen") and pilot.app.screen.query_one(SelectionList).option_count > 0,
+            lambda: on_screen(pilot, "ParticipantsScreen") and pilot.app.screen.query_one(SelectionList).option_count > 0,
             "the recent authors",
         )
         pilot.app.screen.query_one(SelectionList).highlighted = 0
         await pilot.press("space")
-        await _settled(pilot)
+        await settle(pilot)
 
     _snapshot(snap_compare, history, size, language, home=False, run_before=pick)
 
@@ -258,9 +239,9 @@ def test_participants_dialog(snap_compare, history, size, language):
 
 def _action_review(keys=()):
     async def open_review(pilot) -> None:
-        await _settled(pilot)
+        await settle(pilot)
         await pilot.press("enter")  # a run of build: its open actions come first
-        await _settled(pilot)
+        await settle(pilot)
         for key in keys:
             await pilot.press(key)
         await pilot.pause()
@@ -283,7 +264,6 @@ def test_action_review_80x24(snap_compare, history_repo, fixed_now):
     04-30 not), raised by and when (+1 for a second text); "2 of 3 · 1 decided, 2 not yet ·
     1 marked" above; below, the row in focus (Talk about workload) in detail with its id, owner,
     due and "overdue by 7 days", who raised it, and the footer's d, o, x, space, / keys."""
-    from tests.tui.conftest import project_app
 
     app, project = project_app(history_repo["path"])
     try:
@@ -297,7 +277,6 @@ def test_action_review_120x40(snap_compare, history_repo, fixed_now):
     Talk about workload ✘ dropped with the note field focused and the hint that a dropped
     action needs a note; the detail shows who raised it, the answer then and "This run:
     ✘ dropped"."""
-    from tests.tui.conftest import project_app
 
     app, project = project_app(history_repo["path"])
     try:

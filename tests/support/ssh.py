@@ -26,6 +26,8 @@ def _free_port() -> int:
 
 
 class SshServer:
+    """sshd on a free port of 127.0.0.1, in ``folder``: its keys, config and log."""
+
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
@@ -77,15 +79,3 @@ class SshServer:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 self.process.kill()
-
-
-@pytest.fixture
-def ssh_server(tmp_path):
-    if SSHD is None:
-        pytest.skip("no sshd on this machine: install OpenSSH's server (Debian: apt-get install openssh-server)")
-    Path("/run/sshd").mkdir(exist_ok=True) if os.geteuid() == 0 else None  # its privilege separation folder
-    server = SshServer(tmp_path / "sshd")
-    try:
-        yield server
-    finally:
-        server.stop()

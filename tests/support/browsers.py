@@ -1,4 +1,5 @@
-"""Two headless browsers driven the way their makers offer, for the invitation page's tests.
+"""Headless browsers: two driven the way their makers offer, for the invitation page's tests,
+and Chromium run once per page for the reports' tests (:func:`chromium`).
 
 - **Chromium** (Debian's ``chromium``) through the Chrome DevTools Protocol: a websocket to the
   browser, one page target attached with its own session.
@@ -25,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from websockets.sync.client import connect
 
 CHROMIUM = shutil.which("chromium")
@@ -325,3 +327,37 @@ class Firefox:
         self.process.wait(timeout=30)
         if getattr(self, "_drain", None) is not None:
             self._drain.wait(timeout=30)
+
+
+# ------------------------------------------------------------------ Chromium without a protocol
+
+#: Skips a test where there is no Chromium to open a page in.
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason=(
+        "`chromium` is not on PATH: install Debian's chromium package (`apt-get install -y chromium`) "
+        "to open the HTML report in a browser"
+    ),
+)
+
+
+def chromium(*args: str, profile: Path) -> str:
+    """Run headless Chromium with ``args`` and a profile of its own in ``profile`` (no network of
+    its own, no first-run work); what it printed (``--dump-dom``: the page as rendered)."""
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    result = subprocess.run(
+        command, check=False, capture_output=True, text=True, timeout=90, env={**os.environ, "LANG": "C.UTF-8"}
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout

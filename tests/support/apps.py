@@ -1,17 +1,19 @@
+"""The app as the tests build it: on the tests' checklist with a fixed run and a fixed today,
+not connected to any repository (deterministic screens for snapshots), or on a real
+repository as `kundencheck home` and `kundencheck run` build it."""
+
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-
-import pytest
 
 from kundencheck.core import answers as answers_mod
 from kundencheck.core.checklist import load_checklist
 from kundencheck.core.people import Person
 from kundencheck.session import RunSession
 from kundencheck.tui.app import build_app
+from tests.support.paths import DATA
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 FIXED_START = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
 
 
@@ -55,7 +57,7 @@ def offline_app(
     return build_app(lambda _phase, _draft: session, draft=offer, theme=theme, today=lambda: OFFLINE_TODAY), session
 
 
-#: "Today" of the apps built on the shared history repository (tests/history_builder.py).
+#: "Today" of the apps built on the shared history repository (tests/support/history.py).
 TODAY = dt.date(2026, 4, 10)
 
 
@@ -74,33 +76,3 @@ def project_app(path: Path, *, home: bool = True, phase: str = "build", today=la
         discard_draft=project.drafts.discard,
     )
     return app, project
-
-
-def screen_text(app) -> str:
-    """What the terminal shows, as plain text."""
-    import io
-
-    from rich.console import Console
-
-    width, height = app.size
-    console = Console(
-        width=width, height=height, file=io.StringIO(), force_terminal=True, record=True, legacy_windows=False, safe_box=False
-    )
-    console.print(app.screen._compositor.render_update(full=True))
-    return console.export_text(styles=False)
-
-
-@pytest.fixture
-def history_repo(project_repo: Path, monkeypatch) -> dict:
-    """Three sprints of history, two people, open and closed actions, a disagreement
-    (tests/history_builder.py). Run ids are the same in every test run (their random part is
-    a counter), and so are the ids of the action threads the screens show."""
-    import itertools
-
-    from kundencheck.core import answers as answers_mod
-    from tests.history_builder import build_history
-
-    counter = itertools.count(0xA11CE0)
-    with monkeypatch.context() as patch:
-        patch.setattr(answers_mod, "random_hex", lambda n: f"{next(counter):06x}")
-        return build_history(project_repo)

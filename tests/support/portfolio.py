@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 from kundencheck.core import answers as answers_mod
@@ -20,20 +19,13 @@ from kundencheck.core.catalog import load_catalog
 from kundencheck.core.message import build_message
 from kundencheck.core.people import Person
 from kundencheck.store.git_store import GitStore
+from tests.support.git import git
+from tests.support.history import ANA
+from tests.support.paths import DATA
 
-DATA = Path(__file__).resolve().parent / "data"
 UTC = dt.UTC
-ANA = ("Ana Schäfer", "ana@example.com")
-JONAS = ("Jonas Berg", "jonas@example.com")
 #: A file of the project's code: its content must never reach a portfolio's cache.
 CODE_FILE = "src/app.bin"
-
-
-def git(cwd: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise AssertionError(f"git {' '.join(args)} failed: {result.stderr}")
-    return result.stdout.strip()
 
 
 def client_project(

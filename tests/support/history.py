@@ -2,7 +2,7 @@
 
 Three sprints, two people, actions opened, closed, dropped and carried on, and a disagreement in
 the latest sprint; used by the history commands' and the gate's tests (fixture ``history_repo``
-in tests/cli/conftest.py). ``commit_run`` and ``base_answers`` add more runs in a test.
+in tests/conftest.py). ``commit_run`` and ``base_answers`` add more runs in a test.
 """
 
 from __future__ import annotations

@@ -1,0 +1,28 @@
+"""Waiting for the app in a pilot test: for its workers (reading history, committing), for a
+screen a worker's result pushes. On a busy machine a worker may not even have started at the
+first pause, so waiting is always for a state, with a time limit."""
+
+from __future__ import annotations
+
+import time
+
+
+async def settle(pilot) -> None:
+    """Wait until the app's workers are done and the screen has caught up."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot, ready, what: str, limit: float = 20.0) -> None:
+    """Wait until ``ready()`` holds (a screen pushed from a worker's result, a list filled), then
+    for the workers; after ``limit`` seconds, fail naming ``what`` was waited for."""
+    deadline = time.monotonic() + limit
+    while not ready():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.05)
+    await settle(pilot)
+
+
+def on_screen(pilot, name: str) -> bool:
+    """Whether the screen shown is of the class ``name``."""
+    return type(pilot.app.screen).__name__ == name
