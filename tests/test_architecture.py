@@ -6,7 +6,8 @@ Checked twice: dynamically (importing the core in a fresh interpreter and lookin
 ``sys.modules``) and statically (every import statement, also those inside functions).
 
 At the end, the rules the tests themselves keep (CONTRIBUTING.md, "How the tests are written"):
-they start kundencheck as ``sys.executable -m kundencheck``.
+they start kundencheck as ``sys.executable -m kundencheck``; what they share besides fixtures is
+in tests/support/, so no test module imports another or a conftest, and a conftest holds fixtures.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from typing import Any
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "kundencheck"
+from tests.support.paths import SRC
+
 CORE = SRC / "core"
 STORE = SRC / "store"
 FORBIDDEN_IN_CORE = ("textual", "git")
@@ -652,3 +654,96 @@ def test_the_tests_start_kundencheck_as_sys_executable_m_kundencheck():
         for line in bare_kundencheck(path.read_text(encoding="utf-8"), str(path))
     ]
     assert offenders == []
+
+
+def _test_folders() -> set[str]:
+    """What the tests' own modules can be imported as: ``tests`` and, as pytest puts tests/ on the
+    path, each of its folders (``core``) and modules (``conftest``, ``test_docs``); not support."""
+    names = {path.stem for path in TESTS.iterdir() if path.suffix == ".py" or (path.is_dir() and path.name != "__pycache__")}
+    return (names | {"tests"}) - {"support"}
+
+
+def imports_of_test_modules(source: str, path: Path) -> list[str]:
+    """The modules of the tests that ``source`` (the file at ``path``, below tests/) imports
+    besides tests/support/: a test module or a conftest, by its full name (``tests.core.test_x``),
+    a relative one (``.conftest``) or the name pytest's path makes work (``conftest``, ``core.test_x``)."""
+    package = path.relative_to(TESTS.parent).parent.parts
+    found = []
+    for node in ast.walk(ast.parse(source, str(path))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = ".".join(package[: len(package) - node.level + 1]) if node.level else ""
+            module = ".".join(filter(None, [base, node.module or ""]))
+            names = [module] if node.module else [f"{module}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for name in names:
+            parts = name.split(".")
+            if parts[:2] == ["tests", "support"]:
+                continue
+            if parts[0] in _test_folders():
+                found.append(name)
+    return found
+
+
+@pytest.mark.parametrize(
+    "code, where, found",
+    [
+        ("from tests.core.test_history import run", "core/test_gate.py", ["tests.core.test_history"]),
+        ("from tests.conftest import git", "cli/test_cli.py", ["tests.conftest"]),
+        ("from .conftest import git", "store/test_push.py", ["tests.store.conftest"]),
+        ("from . import test_push", "store/test_x.py", ["tests.store.test_push"]),
+        ("from ..hostile.conftest import flat", "tui/test_x.py", ["tests.hostile.conftest"]),
+        ("from conftest import git", "test_x.py", ["conftest"]),
+        ("from core.test_history import run", "test_x.py", ["core.test_history"]),
+        ("def f():\n    import tests.e2e.test_tmux", "cli/test_x.py", ["tests.e2e.test_tmux"]),
+        ("from tests.support.git import git\nfrom tests.support import runs", "cli/test_x.py", []),
+        ("from kundencheck.core import history\nimport pytest", "core/test_x.py", []),
+    ],
+)
+def test_the_test_import_checker_finds_imports_of_other_test_modules(code, where, found):
+    assert imports_of_test_modules(code, TESTS / where) == found
+
+
+def test_no_test_module_imports_another_or_a_conftest():
+    """What the tests share besides fixtures lives in tests/support/ (its docstring lists it): a
+    test module imports nothing from another test module or a conftest, and nor does support."""
+    offenders = [
+        f"{path.relative_to(TESTS)}: {name}"
+        for path in python_files(TESTS)
+        for name in imports_of_test_modules(path.read_text(encoding="utf-8"), path)
+    ]
+    assert offenders == []
+
+
+def not_fixtures(source: str) -> list[str]:
+    """What a conftest module holds at its top besides imports, its docstring, fixtures, pytest's
+    hooks (``pytest_*``) and plain calls (``os.environ.setdefault(...)``)."""
+    found = []
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.Import, ast.ImportFrom, ast.Expr)):
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            fixture = any("fixture" in ast.unparse(decorator).split("(")[0].split(".")[-1] for decorator in node.decorator_list)
+            if fixture or node.name.startswith("pytest_"):
+                continue
+            found.append(node.name)
+        else:
+            found.append(f"line {node.lineno}: {ast.unparse(node).splitlines()[0]}")
+    return found
+
+
+def test_the_conftest_checker_finds_what_is_not_a_fixture():
+    source = (
+        '"""Doc."""\nimport os\n@pytest.fixture\ndef repo(): ...\ndef git(): ...\nDATA = 1\nos.environ.setdefault("A", "b")\n'
+    )
+    assert not_fixtures(source) == ["git", "line 6: DATA = 1"]
+    assert not_fixtures("@pytest.fixture(autouse=True)\ndef a(): ...\ndef pytest_configure(config): ...\n") == []
+
+
+def test_conftest_modules_hold_only_fixtures():
+    offenders = {
+        str(path.relative_to(TESTS)): not_fixtures(path.read_text(encoding="utf-8")) for path in TESTS.rglob("conftest.py")
+    }
+    assert {path: found for path, found in offenders.items() if found} == {}
