@@ -150,7 +150,11 @@ def test_init_rejects_bad_flag_values_before_writing(repo):
     result = invoke("init", "--phase", "nope", cwd=repo)
     assert result.exit_code == 2 and "'nope' is not a known phase. Known: kickoff, design, build" in result.output
     result = invoke("init", "--branch", "a..b", cwd=repo)
-    assert result.exit_code == 2 and "--branch" in result.output
+    assert result.exit_code == 2
+    assert result.output == (  # the flag and the problem, not the file, line and key it would have been
+        "kundencheck: --branch: 'a..b' is not a branch name git accepts: it contains two dots in a row. Use a plain "
+        'name such as "kundencheck" (`git check-ref-format --branch NAME` says what git makes of a name).\n'
+    )
     assert not (repo / CONFIG_PATH).exists()
     assert subjects(repo) == ["Initial commit"]
 

@@ -343,6 +343,10 @@ def test_check_branch_names_file_line_and_key():
         'with a remote\'s name, such as "kundencheck".'
     )
     assert info.value.key == "storage.branch"
+    assert info.value.problem == (  # the problem alone, for a flag that set the key (init --branch)
+        "'origin/kundencheck' would shadow the branches of the remote 'origin' (git would read 'origin/kundencheck' "
+        'as one of them). Use a name that does not start with a remote\'s name, such as "kundencheck".'
+    )
     check_branch(config_from_bytes(b"cadence_days = 7\n", "c.toml"), ["origin"])  # no branch: nothing to shadow
     untexted = config_from_dict({"storage": {"branch": "origin"}}, "c.toml")
     with pytest.raises(ConfigError) as info:
@@ -462,3 +466,5 @@ def test_a_config_error_names_its_key_as_a_field(tmp_path, text, key):
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
     assert info.value.key == key
+    # What is wrong, without the file, line and key: the end of the message, and no more of it.
+    assert info.value.problem and str(info.value).endswith(f" key {key!r}: {info.value.problem}")

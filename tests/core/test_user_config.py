@@ -115,7 +115,7 @@ def test_each_problem_names_file_line_key_and_what_is_allowed(text, key, line, a
     message = str(problem)
     where = f", line {line}," if line else ","
     assert message == f"~/.config/kundencheck/config.toml{where} key {key!r}: {allowed}"
-    assert problem.key == key
+    assert problem.key == key and problem.problem == allowed
 
 
 def test_without_the_text_no_line_is_named():

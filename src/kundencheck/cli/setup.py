@@ -107,9 +107,8 @@ def _validate(doc, path: Path, flags: dict[str, str] | None = None, remotes: set
         return config, text
     except ConfigError as exc:
         flag = (flags or {}).get(exc.key or "")
-        if flag:
-            reason = str(exc).split(f"{exc.key!r}: ", 1)[-1]  # the problem, without file, line and key
-            raise UsageError(f"{flag}: {reason}") from None
+        if flag and exc.problem is not None:
+            raise UsageError(f"{flag}: {exc.problem}") from None
         raise
 
 

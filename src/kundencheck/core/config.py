@@ -57,12 +57,15 @@ def default_rule_parameters() -> dict[str, dict[str, int]]:
 class ConfigError(UsageError):
     """The config file is broken or has a key or value kundencheck does not know.
 
-    ``key`` is the dotted key the error is about (``"storage.branch"``), when there is one.
+    ``key`` is the dotted key the error is about (``"storage.branch"``), when there is one, and
+    ``problem`` what is wrong with its value, without the file, line and key the message
+    names (for a command-line flag that set the key: ``init --branch``).
     """
 
-    def __init__(self, message: str, key: str | None = None) -> None:
+    def __init__(self, message: str, key: str | None = None, problem: str | None = None) -> None:
         super().__init__(message)
         self.key = key
+        self.problem = problem
 
 
 class ToneConfig(NamedTuple):
@@ -181,7 +184,7 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
 
     def fail(key: str, allowed: str, line_key: str | None = None) -> ConfigError:
         line = key_line(text, line_key or key) if text is not None else None
-        return ConfigError(setting_problem(shown, line, key, allowed), key=key)
+        return ConfigError(setting_problem(shown, line, key, allowed), key=key, problem=allowed)
 
     for key in data:
         if key not in _TOP:
@@ -387,4 +390,4 @@ def check_branch(config: Config, remotes: Iterable[str]) -> None:
     problem = branch_problem(config.branch, remotes) if config.branch else None
     if problem:
         line = key_line(config.text, "storage.branch") if config.text else None
-        raise ConfigError(setting_problem(config.source, line, "storage.branch", problem), key="storage.branch")
+        raise ConfigError(setting_problem(config.source, line, "storage.branch", problem), key="storage.branch", problem=problem)

@@ -86,7 +86,7 @@ def load_user_config(path: Path | None = None) -> UserConfig:
 
 def _fail(shown: str, text: str | None, key: str, allowed: str) -> UserConfigError:
     line = key_line(text, key) if text is not None else None
-    return UserConfigError(setting_problem(shown, line, key, allowed), key=key)
+    return UserConfigError(setting_problem(shown, line, key, allowed), key=key, problem=allowed)
 
 
 def user_config_from_dict(data: dict[str, Any], shown: str = "config.toml", *, text: str | None = None) -> UserConfig:
