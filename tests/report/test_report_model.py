@@ -14,6 +14,7 @@ import pytest
 from kundencheck.core.answers import Answer
 from kundencheck.core.history import summarize
 from kundencheck.core.report import (
+    answer_parts,
     answer_words,
     build_report,
     md,
@@ -21,6 +22,7 @@ from kundencheck.core.report import (
     report_json,
     report_markdown,
 )
+from tests.support import checklists
 from tests.support.report_story import checklist, run, story_runs
 
 UTC = dt.UTC
@@ -74,6 +76,25 @@ def test_the_model_holds_values_kinds_bands_and_labels():
     # display stays in the JSON, English, for programs that printed it before.
     assert items["client-contacted"]["display"] == "✘ no"
     json.loads(report_json(model))
+
+
+def test_a_matrix_cell_holds_the_symbol_and_the_words_apart():
+    """The HTML matrix puts an answer's symbol and its words in spans of their own, both from
+    the data (answer_parts), never cut out of the display text; a label of several words stays whole."""
+    rhythm = checklists.checklist(
+        checklists.item(
+            "rhythm",
+            options=[{"id": "often", "label": "Every two weeks", "band": "green"}, {"id": "rarely", "label": "Once a quarter"}],
+        ),
+        version="1",
+    )
+    runs = [run(1, 1, "Ana", Answer("rhythm", "often")), run(2, 2, "Ana", Answer("rhythm", "rarely"))]
+    page = report_html(build_report(summarize(runs, today=dt.date(2026, 4, 10), checklists={"build": rhythm}), "2026-S2"))
+    assert '<span class="symbol">✔</span><span class="word">Every two weeks</span>' in page
+    assert answer_parts("often", "choice", "green", "Every two weeks") == ("✔", "Every two weeks")
+    assert answer_parts("rarely", "choice", None, "Once a quarter") == ("", "Once a quarter")  # no band: no symbol
+    assert answer_parts("red", "traffic-light") == ("✘", "no") and answer_parts(3, "scale") == ("", "3/5")
+    assert answer_parts("maybe", "traffic-light") == ("?", "maybe") and answer_parts(None, "text") == ("", "")
 
 
 def test_german_words_come_from_the_data(german):

@@ -87,20 +87,25 @@ def answer_words(value: Any, kind: Kind | str | None, band: str | None = None, l
     ``◐ 3/5``, a choice option's ``label`` (with its band's symbol when it has one), a date, a
     text on one line. Every view writes answers with this, from the data: ``value``, ``kind``
     (a :class:`Kind` or its JSON name), ``band`` and, for a choice, its option's label."""
+    symbol, words = answer_parts(value, kind, band, label)
+    return f"{symbol} {words}" if symbol else words
+
+
+def answer_parts(value: Any, kind: Kind | str | None, band: str | None = None, label: str | None = None) -> tuple[str, str]:
+    """:func:`answer_words` in its two parts: the symbol ("" when the answer has none) and the words."""
     if value is None:
-        return ""
+        return "", ""
     kind = _kind(kind)
     if kind is Kind.TRAFFIC_LIGHT:
         word = STATUS_WORDS.get(str(value))
-        return f"{STATUS_SYMBOLS[str(value)]} {translate(word)}" if word else f"? {one_line(str(value), 20)}"
+        return (STATUS_SYMBOLS[str(value)], translate(word)) if word else ("?", one_line(str(value), 20))
     if kind is Kind.SCALE:
-        return f"{BAND_SYMBOLS.get(band or '', '')} {value}/5".strip()
+        return BAND_SYMBOLS.get(band or "", ""), f"{value}/5"
     if kind is Kind.CHOICE and label is not None:
-        label = one_line(label, 60)
-        return f"{BAND_SYMBOLS[band]} {label}" if band in BAND_SYMBOLS else label
+        return BAND_SYMBOLS.get(band or "", ""), one_line(label, 60)
     if isinstance(value, dt.date):
-        return value.isoformat()
-    return one_line(str(value), 80)
+        return "", value.isoformat()
+    return "", one_line(str(value), 80)
 
 
 def answer_text(value: Any, kind: Kind | None, checklist: Checklist | None, item_id: str, band: str | None) -> str:
@@ -1478,8 +1483,7 @@ def _matrix_html(section: dict[str, Any]) -> list[str]:
                 cells.append(f'<td class="cell empty" data-sprint="{_h(sprint)}" title="{not_answered}">{NO_ANSWER}</td>')
                 continue
             arrow = TREND_ARROWS[Trend(cell["trend"])]
-            display = entry_words(cell, row["kind"])
-            word = display.split(" ", 1)[-1] if " " in display else display
+            _symbol, word = answer_parts(cell.get("value"), row["kind"], cell.get("band"), cell.get("label"))
             flag = f'<span class="flag" aria-label="{disagreement}">{DISAGREE}</span>' if cell["disagreement"] else ""
             if cell.get("gap") and row.get("source") == "client":
                 flag += f'<span class="flag gap" aria-label="{gap_words}">{GAP}</span>'
