@@ -154,6 +154,8 @@ LAYERS: dict[str, set[str]] = {
     "startup.py": set(),
     "rich_texts.py": {"kundencheck.core"},
     "push_texts.py": {"kundencheck.core", "kundencheck.store"},
+    "commit_texts.py": {"kundencheck.core", "kundencheck.store"},
+    "fetch_texts.py": {"kundencheck.core", "kundencheck.store"},
     "demo.py": {"kundencheck.core", "kundencheck.store"},
     "session.py": {"kundencheck", "kundencheck.core", "kundencheck.store", "kundencheck.startup"},
     # The session layer of a portfolio: its projects fetched and opened (each through session.py).
@@ -163,6 +165,7 @@ LAYERS: dict[str, set[str]] = {
         "kundencheck.store",
         "kundencheck.startup",
         "kundencheck.session",
+        "kundencheck.fetch_texts",
     },
     "tui": {
         "kundencheck",
@@ -173,6 +176,8 @@ LAYERS: dict[str, set[str]] = {
         "kundencheck.portfolio_session",
         "kundencheck.rich_texts",
         "kundencheck.push_texts",
+        "kundencheck.commit_texts",
+        "kundencheck.fetch_texts",
         "kundencheck.tui",
     },
 }

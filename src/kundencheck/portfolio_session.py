@@ -408,6 +408,7 @@ def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[Pr
         judge_not_started,
         not_judged,
     )
+    from kundencheck.fetch_texts import problem_texts
     from kundencheck.session import open_cached_project
     from kundencheck.store.portfolio_cache import ANSWERS_REF
 
@@ -466,7 +467,7 @@ def judge_projects(loaded: LoadedPortfolio, today: dt.date, entries: Iterable[Pr
             entry,
             facts,
             summary,
-            problems,
+            problem_texts(problems),
             levels=config.check,
             parameters=config.check_parameters,
             title=config.project.strip() or entry.name,

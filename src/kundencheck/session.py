@@ -30,12 +30,13 @@ from kundencheck.core.user_config import (
     load_user_config,
 )
 from kundencheck.store.drafts import DraftLock, DraftStore
-from kundencheck.store.git_store import CommitResult, GitStore, Identity
+from kundencheck.store.git_store import CommitResult, CommitWarning, GitStore, Identity
 
 if TYPE_CHECKING:  # the history model is imported where history is read (a worker, in the TUI)
     from kundencheck.core.corrections import AmendRefusal, Resolved
     from kundencheck.core.history import ActionThread, Gap, HistorySummary, SprintPicture
     from kundencheck.core.mirror import BlockRefusal, ClientReply, Invitation, MirrorError
+    from kundencheck.store.history_cache import LeftOut
     from kundencheck.store.portfolio_cache import Snapshot
 
 
@@ -157,7 +158,7 @@ class Project:
     def close(self) -> None:
         self.store.close()
 
-    def check_ready(self) -> list[str]:
+    def check_ready(self) -> list[CommitWarning]:
         """Raise StoreError if committing a run now would be refused (a merge in progress, a
         detached HEAD, the answers branch checked out in another worktree, ...): what the commit
         onto this project's answers branch (storage.branch, else HEAD) checks first; warnings."""
@@ -203,10 +204,12 @@ class Project:
 
     def summary(
         self, today: dt.date | None = None, *, rev: str | None = None, on_fetch: Callable[[int, str], None] | None = None
-    ) -> tuple[HistorySummary, list[str]]:
+    ) -> tuple[HistorySummary, list[KundencheckError | LeftOut]]:
         """The history model (core/history.py) as of ``today``, read from ``rev`` (default: the
         team's answers branch, else HEAD) through the blob-id cache; returns (summary, the
-        problems of answers files that could not be read). ``status``, ``log``, ``report`` and
+        answers files that could not be read: their errors, the client's files that could not be
+        read, and the files a partial clone could not fetch, whose words are
+        kundencheck/fetch_texts.py's). ``status``, ``log``, ``report`` and
         the TUI's home and history screens all start here; the TUI calls it in a worker.
         ``on_fetch(count, remote)``: told before a partial clone fetches the answers files it
         lacks (in one batch)."""
@@ -235,7 +238,7 @@ class Project:
                 tone_words=self.tone_words(),
                 client_replies=mirror.replies.values(),
             )
-        return summary, [str(e) for e in errors] + [str(e) for e in mirror.problems]
+        return summary, [*errors, *mirror.problems]
 
     # ----------------------------------------------------------------------------- the client's view
 
@@ -424,9 +427,9 @@ def open_project(path: str | Path = ".", *, allow_detached: bool = False) -> Pro
     store = GitStore.open(path, allow_detached=allow_detached)
     try:
         config = load_config(store.root)
-        committed = None
+        committed, config_in_head = None, False
         if store.is_sparse():  # the work tree may lack .kundencheck/: read what git holds
-            config, committed = _committed_settings(store, config)
+            config, committed, config_in_head = _committed_settings(store, config)
         if config.branch:
             check_branch(config, store.remotes())  # a name that shadows a remote's branches
         # The project's config, else the person's own (user config folder), else LANG, else en.
@@ -437,14 +440,14 @@ def open_project(path: str | Path = ".", *, allow_detached: bool = False) -> Pro
         store.close()
         raise
     # A config in the work tree, or (a sparse checkout without it) the one HEAD holds.
-    set_up = (store.root / CONFIG_PATH).is_file() or config.source.startswith("HEAD:")
+    set_up = (store.root / CONFIG_PATH).is_file() or config_in_head
     return Project(
         store=store,
         config=config,
         catalog=catalog,
         language=language,
         set_up=set_up,
-        from_git=committed is not None or config.source.startswith("HEAD:"),
+        from_git=committed is not None or config_in_head,
     )
 
 
@@ -474,14 +477,16 @@ def open_cached_project(store: GitStore, snapshot: Snapshot, *, name: str, answe
     )
 
 
-def _committed_settings(store: GitStore, config: Config) -> tuple[Config, dict[str, bytes | None] | None]:
+def _committed_settings(store: GitStore, config: Config) -> tuple[Config, dict[str, bytes | None] | None, bool]:
     """For a sparse checkout whose work tree lacks them: the config as HEAD has it, and the
     project's own checklists as HEAD (else the team's answers branch) has them; the work
-    tree's own files where it has them. Returns (config, the checklist files or None)."""
+    tree's own files where it has them. Returns (config, the checklist files or None, whether
+    the config is HEAD's)."""
     from kundencheck.core.catalog import PROJECT_CHECKLISTS, committed_link_problem
     from kundencheck.core.config import CONFIG_PATH, ConfigError, config_from_bytes
 
     path = store.root / CONFIG_PATH
+    in_head = False
     if not path.exists() and not path.is_symlink():
         found = store.read_committed(CONFIG_PATH, rev="HEAD")
         if CONFIG_PATH in found:
@@ -489,9 +494,9 @@ def _committed_settings(store: GitStore, config: Config) -> tuple[Config, dict[s
             committed = found[CONFIG_PATH]
             if committed is None:
                 raise ConfigError(f"{shown}: {committed_link_problem()}")
-            config = config_from_bytes(committed, shown)
+            config, in_head = config_from_bytes(committed, shown), True
     if (store.root / PROJECT_CHECKLISTS).exists():
-        return config, None
+        return config, None, in_head
     for rev in dict.fromkeys(["HEAD", config.branch or "HEAD"]):
         found = store.read_committed(PROJECT_CHECKLISTS, rev=rev)
         files = {
@@ -500,8 +505,8 @@ def _committed_settings(store: GitStore, config: Config) -> tuple[Config, dict[s
             if name.endswith(".toml") and "/" not in name[len(PROJECT_CHECKLISTS) + 1 :]
         }
         if files:
-            return config, files
-    return config, None
+            return config, files, in_head
+    return config, None, in_head
 
 
 def correction_run(checklist: Checklist, target: Run, identity: Identity) -> Run:

@@ -11,8 +11,10 @@ import time
 
 import pytest
 
+from kundencheck.commit_texts import warning_text
 from kundencheck.core.errors import StoreError
 from kundencheck.store import CommitResult, GitStore, Identity, committing, git_store
+from kundencheck.store.committing import Caveat, CommitWarning
 from tests.support.git import ANSWERS, commit_all, git, tree_paths, write_hook
 from tests.support.paths import PYTHON, python_env
 
@@ -452,8 +454,8 @@ def test_ignored_answers_are_committed_with_a_warning(repo):
     commit_all(repo, "ignore", **{".gitignore": ".kundencheck/\n"})
     with GitStore.open(repo) as store:
         result = store.commit_file(REL, CONTENT, MESSAGE)
-    assert len(result.warnings) == 1
-    assert f"{REL} is ignored by .gitignore; committed anyway" in result.warnings[0]
+    assert result.warnings == (CommitWarning(Caveat.IGNORED, REL),)  # data: the words are commit_texts'
+    assert warning_text(result.warnings[0]).startswith(f"{REL} is ignored by .gitignore; committed anyway.")
     assert REL in tree_paths(repo)
     assert git(repo, "status", "--porcelain", "--ignored") == ""
 
@@ -466,8 +468,8 @@ def test_shallow_clone_works_with_a_warning(tmp_path, repo):
     with GitStore.open(clone) as store:
         assert store.is_shallow() is True
         result = store.commit_file(REL, CONTENT, MESSAGE)
-    assert len(result.warnings) == 1 and "shallow clone" in result.warnings[0]
-    assert "git fetch --unshallow" in result.warnings[0]
+    assert result.warnings == (CommitWarning(Caveat.SHALLOW),)
+    assert "shallow clone" in warning_text(result.warnings[0]) and "git fetch --unshallow" in warning_text(result.warnings[0])
     assert git(clone, "rev-list", "--count", "HEAD") == "2"
     assert REL in tree_paths(clone)
     assert git(clone, "status", "--porcelain") == ""

@@ -1,9 +1,11 @@
 """Data between layers, sentences at the edge: the store's push path (store/remotes.py,
 store/push.py) says what happened as data (a PushFailure with its refusal, why nothing was
 tried, why the remote's commits were not brought in, names and paths); kundencheck/push_texts.py
-writes every sentence the user reads about it.
+writes every sentence the user reads about it. Reading history alike (store/reading.py,
+store/history_cache.py): the answers files a partial clone could not fetch are data (LeftOut,
+Unfetched with its FetchFailure), their words are kundencheck/fetch_texts.py's.
 
-The rule, checked on the source: every ``_(...)`` in the push path is one of
+The rule, checked on the source: every ``_(...)`` in those modules is one of
 - the ``what=`` of a git call (said only in the store's own error when git fails),
 - the message of an exception raised right there (``raise StoreError(_(...))``: the store's
   error, shown as it is, or the fallback a log shows),
@@ -24,7 +26,8 @@ from kundencheck.push_texts import Committed, failure_text
 from kundencheck.store.push import PushFailure, PushRefusal, Unpushable
 
 STORE = Path(__file__).resolve().parents[2] / "src" / "kundencheck" / "store"
-PUSH_PATH = ("remotes", "push")
+#: The store's modules that report to the CLI and the TUI as data only.
+DATA_ONLY = ("remotes", "push", "reading", "history_cache")
 ALLOWED_NAMES = ("subject", "fallback")
 
 
@@ -38,12 +41,12 @@ def sentences_made(source: str, namespace: dict) -> list[int]:
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"):
             continue
         here: ast.AST = node
-        # Up through `.format(...)`, `a or _(...)` and the keywords of a format call.
+        # Up through `.format(...)`, `a or _(...)`, `_(...) if c else _(...)` and the keywords of a format call.
         while True:
             up = parents.get(here)
             if isinstance(up, ast.Attribute) and up.attr == "format" and isinstance(parents.get(up), ast.Call):
                 here = parents[up]
-            elif isinstance(up, ast.BoolOp):
+            elif isinstance(up, (ast.BoolOp, ast.IfExp)) and here is not getattr(up, "test", None):
                 here = up
             elif (
                 isinstance(up, ast.keyword)
@@ -91,6 +94,9 @@ NAMESPACE = {"StoreError": KeyError, "_not_pushable": print, "PushFailure": tupl
         'return _("the remote has runs this clone does not have yet")',
         'warnings.append(_("a shallow clone"))',
         'raise StoreError(message, hint=_("run git fetch"))',
+        'return Unfetched(oids, "", _("this partial clone names no promisor remote"))',
+        'errors.append(AnswersError(_("{file}: could not be fetched").format(file=path)))',
+        'return Unfetched(oids, remote, reason or _("git fetch ended with exit status {status}").format(status=s))',
     ],
 )
 def test_the_checker_finds_a_sentence_put_into_data(code):
@@ -104,20 +110,21 @@ def test_the_checker_finds_a_sentence_put_into_data(code):
         'self._run(args, what=_("move {branch} to the merge").format(branch=b), ok=None)',
         'raise StoreError(_("git could not make it. git said: {error}").format(error=err.strip() or _("(nothing)")))',
         'subject = _("kundencheck: merge answers from {remote}").format(remote=remote)',
+        'self._run(args, what=_("list {prefix} in {rev}").format(prefix=p, rev=r) if p else _("list the files in {rev}"))',
     ],
 )
 def test_the_checker_lets_the_allowed_places_be(code):
     assert sentences_made(code, NAMESPACE) == []
 
 
-@pytest.mark.parametrize("module", PUSH_PATH)
-def test_the_push_path_puts_no_sentence_into_its_data(module):
+@pytest.mark.parametrize("module", DATA_ONLY)
+def test_the_push_path_and_the_history_reader_put_no_sentence_into_their_data(module):
     namespace = vars(importlib.import_module(f"kundencheck.store.{module}"))
     path = STORE / f"{module}.py"
     lines = sentences_made(path.read_text(encoding="utf-8"), namespace)
     assert not lines, (
         f"store/{module}.py makes sentences for the user at lines {lines}: say it as data, and the "
-        "words in kundencheck/push_texts.py"
+        "words in kundencheck/push_texts.py or fetch_texts.py"
     )
 
 

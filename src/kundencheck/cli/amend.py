@@ -128,6 +128,7 @@ def template_text(project, target) -> str:
 
 def _amend_tui(project, target, note: str | None, participants: list[str], *, push: bool | None = None) -> None:
     from kundencheck.cli.run import report_commit, tui_user_settings
+    from kundencheck.commit_texts import warning_text
     from kundencheck.session import RunSession
 
     project.store.start_reading_state()
@@ -135,7 +136,7 @@ def _amend_tui(project, target, note: str | None, participants: list[str], *, pu
 
     identity = project.store.identity()
     for warning in project.check_ready():
-        _console(stderr=True).print("kundencheck: " + warning)
+        _console(stderr=True).print("kundencheck: " + warning_text(warning))
     draft = project.offerable_draft(target.checklist, corrects=target.id)
 
     def make_session(run_phase, resume):  # runs started from the home screen (g) are ordinary runs

@@ -108,6 +108,7 @@ def _judge(ctx: click.Context, day: dt.date):
     from kundencheck.cli.history import say_fetching
     from kundencheck.core.gate import evaluate, not_started
     from kundencheck.core.text import one_line
+    from kundencheck.fetch_texts import problem_texts
     from kundencheck.session import open_project
 
     project = open_project(directory_of(ctx), allow_detached=True)  # CI checkouts are often detached
@@ -131,7 +132,7 @@ def _judge(ctx: click.Context, day: dt.date):
                         "repository (docs/ci.md: fetch-depth: 0, GIT_DEPTH: 0)."
                     ).format(branch=branch)
                 )
-        result = evaluate(summary, project.config.check, problems, project.config.check_parameters)
+        result = evaluate(summary, project.config.check, problem_texts(problems), project.config.check_parameters)
         result.notes[:0] = notes
         return result, name
     finally:

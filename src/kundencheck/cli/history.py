@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 
 
 def _load(ctx: click.Context, today: dt.datetime | None):
-    """Open the project and build the history summary; returns (project, summary, problems)."""
+    """Open the project and build the history summary; returns (project, summary, problems: the
+    answers files that could not be read, in words)."""
+    from kundencheck.fetch_texts import problem_texts
     from kundencheck.session import open_project
 
     project = open_project(directory_of(ctx), allow_detached=True)
@@ -33,7 +35,7 @@ def _load(ctx: click.Context, today: dt.datetime | None):
     except BaseException:
         project.close()
         raise
-    return project, summary, problems
+    return project, summary, problem_texts(problems)
 
 
 def say_fetching(count: int, remote: str) -> None:

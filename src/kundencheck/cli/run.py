@@ -56,6 +56,7 @@ def _run_tui(
     participants: list[str] | None = None,
     push: bool | None = None,
 ) -> None:
+    from kundencheck.commit_texts import warning_text
     from kundencheck.core.checklist import is_safe_id
     from kundencheck.session import RunSession
 
@@ -73,7 +74,7 @@ def _run_tui(
 
     identity = project.store.identity()  # before anything is typed: a missing git identity is said now
     for warning in project.check_ready():
-        _console(stderr=True).print("kundencheck: " + warning)
+        _console(stderr=True).print("kundencheck: " + warning_text(warning))
     draft = None if checklist is None else project.offerable_draft(checklist.id)
 
     def make_session(run_phase, resume):
@@ -137,6 +138,8 @@ def home(ctx: click.Context) -> None:
 
 def report_commit(result, project) -> None:
     """Say what a commit of answers made (or that none was made), its warnings and its push."""
+    from kundencheck.commit_texts import warning_text
+
     console = _console()
     if result is None:
         console.print(_("No commit made. Answers given so far are kept as a draft (see `kundencheck drafts`)."))
@@ -144,7 +147,7 @@ def report_commit(result, project) -> None:
     branch = result.branch or "HEAD"
     console.print(_("Committed {sha} on {branch}: {subject}").format(sha=result.sha[:10], branch=branch, subject=result.subject))
     for warning in result.warnings:
-        console.print(_("Note: {warning}").format(warning=warning))
+        console.print(_("Note: {warning}").format(warning=warning_text(warning)))
     command = "git log -1 --stat" + (f" {branch}" if project.config.branch else "")
     console.print(_("See it with: {command}").format(command=command))
     report_push(result)

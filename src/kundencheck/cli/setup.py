@@ -127,6 +127,8 @@ def _commit(store, relpath: str, content: str | bytes, message: str, hook: bool)
 
 
 def _report(result, relpath: str) -> None:
+    from kundencheck.commit_texts import warning_text
+
     console = _console()
     console.print(
         _("Committed {sha} on {branch}: {subject} ({file})").format(
@@ -134,7 +136,7 @@ def _report(result, relpath: str) -> None:
         )
     )
     for warning in result.warnings:
-        console.print(_("Note: {warning}").format(warning=warning))
+        console.print(_("Note: {warning}").format(warning=warning_text(warning)))
 
 
 # ----------------------------------------------------------------------------- the config document
@@ -570,6 +572,7 @@ def _copy_checklists(store, config, *, all_languages: bool = False) -> bool:
     ``all_languages``) into .kundencheck/checklists/ in one commit; files there already are never
     overwritten. Says what was committed and what was skipped; returns whether it committed."""
     from kundencheck import __version__
+    from kundencheck.commit_texts import warning_text
     from kundencheck.core.catalog import PROJECT_CHECKLISTS, shipped_dir
     from kundencheck.core.user_config import effective_language, load_user_config
 
@@ -630,7 +633,7 @@ def _copy_checklists(store, config, *, all_languages: bool = False) -> bool:
         )
     )
     for warning in result.warnings:
-        console.print(_("Note: {warning}").format(warning=warning))
+        console.print(_("Note: {warning}").format(warning=warning_text(warning)))
     console.print(
         _(
             "Edit them (format: docs/checklist-format.md), check with `kundencheck validate`, and commit. "

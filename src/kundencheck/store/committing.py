@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 from kundencheck.core.errors import KundencheckError, StoreError
@@ -41,6 +42,25 @@ _LOCK_WAIT = 1.0  # seconds to wait for another git's index.lock to go away befo
 _TURN_WAIT = 30.0  # seconds to wait for another kundencheck process's turn (see _writer_turn)
 
 
+class Caveat(StrEnum):
+    """What a commit of answers went ahead despite (CommitWarning.kind)."""
+
+    #: The repository is a shallow clone: the answers are committed, but older runs are missing
+    #: from the history views.
+    SHALLOW = "shallow"
+    #: The file is ignored by .gitignore: committed anyway, but `git status` does not show it.
+    IGNORED = "ignored"
+
+
+class CommitWarning(NamedTuple):
+    """What a commit of answers went ahead despite, as data; the CLI and the TUI say it in words
+    (kundencheck/commit_texts.py)."""
+
+    kind: Caveat
+    #: The file it is about (IGNORED), else "".
+    path: str = ""
+
+
 class CommitResult(NamedTuple):
     """What a commit of answers made: the commit, its branch and subject, and any warnings."""
 
@@ -48,7 +68,7 @@ class CommitResult(NamedTuple):
     #: Short branch name ("main"), the full ref for refs outside refs/heads, None if detached.
     branch: str | None
     subject: str
-    warnings: tuple[str, ...]
+    warnings: tuple[CommitWarning, ...]
     #: After a push (see RunSession.push): what was pushed, or why it did not go through (data
     #: the CLI and the TUI say in words). Both None when no push was asked for.
     pushed: PushResult | None = None
@@ -91,7 +111,7 @@ class Committer(RepoState):
 
         return hashlib.sha256(data) if self._object_format == "sha256" else hashlib.sha1(data, usedforsecurity=False)
 
-    def check_ready(self, ref: str | None = None) -> list[str]:
+    def check_ready(self, ref: str | None = None) -> list[CommitWarning]:
         """Raise StoreError (``refused``) if committing now would be wrong, onto HEAD or onto the
         branch ``ref`` (a team's answers branch, as :meth:`commit_file` takes it); return
         warnings. A lock left by a kundencheck that was killed while committing is finished or
@@ -107,7 +127,7 @@ class Committer(RepoState):
         ref = ref if ref.startswith("refs/") else "refs/heads/" + ref
         return None if ref == self._symbolic_head() else ref
 
-    def _refusals(self, ref: str | None) -> tuple[str | None, list[str]]:
+    def _refusals(self, ref: str | None) -> tuple[str | None, list[CommitWarning]]:
         """Step 1 of the protocol, before anything is written: raise StoreError (``refused``) if
         committing onto HEAD (``ref`` None) or onto the branch ``ref`` would be wrong now; return
         (HEAD's branch, or None when detached or not committing onto HEAD; warnings)."""
@@ -120,7 +140,7 @@ class Committer(RepoState):
             self._check_not_checked_out_elsewhere(symref)
         return symref, warnings
 
-    def _check_ready(self, head: tuple[str | None, str | None], *, lock_held: bool = False) -> list[str]:
+    def _check_ready(self, head: tuple[str | None, str | None], *, lock_held: bool = False) -> list[CommitWarning]:
         for name, state, remedy in _BLOCKING_STATES:
             if self._state_paths[name].exists():
                 raise StoreError(
@@ -160,16 +180,8 @@ class Committer(RepoState):
             refused=True,
         )
 
-    def _shallow_warning(self) -> list[str]:
-        if not self._shallow:
-            return []
-        return [
-            _(
-                "This repository is a shallow clone, so its history is incomplete: the answers "
-                "are committed normally, but older runs are missing from history views. Run "
-                "`git fetch --unshallow` to fetch the full history."
-            )
-        ]
+    def _shallow_warning(self) -> list[CommitWarning]:
+        return [CommitWarning(Caveat.SHALLOW)] if self._shallow else []
 
     def commit_files(
         self, files: Mapping[str, bytes], message: str, *, run_commit_msg_hook: bool = True, ref: str | None = None
@@ -232,13 +244,7 @@ class Committer(RepoState):
                 ref is None
                 and self.run_git(["check-ignore", "-q", "--no-index", "--", path], what=_("check .gitignore"), ok=(0, 1))[0] == 0
             ):
-                warnings.append(
-                    _(
-                        "{path} is ignored by .gitignore; committed anyway. `git check-ignore -v "
-                        "{path}` shows the rule; add a `!` rule for .kundencheck/ to see the "
-                        "answers in `git status`."
-                    ).format(path=path)
-                )
+                warnings.append(CommitWarning(Caveat.IGNORED, path))
         msg_name, subject, msg_fd = self._prepare_message(body, run_commit_msg_hook)
         commit = _Commit(
             relpath,
@@ -278,7 +284,7 @@ class Committer(RepoState):
         return lock
 
     def _commit_onto_head(
-        self, commit: _Commit, config: dict[str, str | None], warnings: list[str], checked: str | None
+        self, commit: _Commit, config: dict[str, str | None], warnings: list[CommitWarning], checked: str | None
     ) -> tuple[str, str | None]:
         """The commit protocol for the checked-out branch, as `git commit` runs it: take
         index.lock, build the commit and the new index (in the lock), move HEAD by
@@ -358,7 +364,7 @@ class Committer(RepoState):
             tree = self._build_tree(tree, relpath, blob, commit.replace)
         return self._commit_tree(tree, base, commit.msg_name, commit.sign)
 
-    def _stage(self, commit: _Commit, lock: Any, config: dict[str, str | None]) -> list[str]:
+    def _stage(self, commit: _Commit, lock: Any, config: dict[str, str | None]) -> list[CommitWarning]:
         """Write the answers file into the work tree as `git checkout` would (smudge filter,
         working-tree-encoding, line endings) and build the new index in the lock: the user's
         index with the answers file's entry added, its stat data recorded where the file in

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Self
 
-from kundencheck.store.committing import ANSWERS_ROOT, CommitResult
+from kundencheck.store.committing import ANSWERS_ROOT, Caveat, CommitResult, CommitWarning
 from kundencheck.store.push import PushFailure, PushRefusal, PushResult
 from kundencheck.store.reading import HistoryReader, Unfetched
 from kundencheck.store.remotes import PushError, RemoteSync
@@ -39,7 +39,9 @@ from kundencheck.store.state import Identity
 __all__ = [
     "ANSWERS_ROOT",
     "MIN_GIT_VERSION",
+    "Caveat",
     "CommitResult",
+    "CommitWarning",
     "GitStore",
     "Identity",
     "PushError",

@@ -23,7 +23,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kundencheck.core import history
 from kundencheck.core.answers import (
@@ -40,11 +40,20 @@ from kundencheck.core.answers import (
 )
 from kundencheck.core.checklist import all_safe_ids, read_file_bytes
 from kundencheck.core.errors import AnswersError
-from kundencheck.core.i18n import _
 from kundencheck.store.atomic import atomic_write
+from kundencheck.store.reading import Unfetched
 
 CACHE_VERSION = 4
 CACHE_NAME = f"runs-v{CACHE_VERSION}.json"
+
+
+class LeftOut(NamedTuple):
+    """An answers file a partial clone lacks and could not fetch, so it is left out of the
+    history; the CLI and the TUI say it in words (kundencheck/fetch_texts.py)."""
+
+    path: str
+    #: The promisor remote asked, and why it did not give it.
+    unfetched: Unfetched
 
 
 def cache_path(store) -> Path:
@@ -58,7 +67,7 @@ def load_runs(
     use_cache: bool = True,
     on_fetch: Callable[[int, str], None] | None = None,
     listed: dict[str, str] | None = None,
-) -> tuple[list[Run], list[AnswersError]]:
+) -> tuple[list[Run], list[AnswersError | LeftOut]]:
     """Every run in ``rev``'s tree (oldest first) and the answers files that could not be read.
 
     One ``git ls-tree`` lists the blobs (or ``listed`` gives them: path -> blob id of every
@@ -66,7 +75,7 @@ def load_runs(
     from the cache are read (one ``git cat-file --batch``) and parsed (with
     :func:`history.parse_runs`). In a partial clone the blobs it lacks are fetched first, in one
     batch (``on_fetch(count, remote)`` is told before); those that cannot be fetched are
-    reported as files left out.
+    reported as files left out (:class:`LeftOut`).
     """
     if listed is None:
         listed = store.list_blobs(ANSWERS_DIR, rev=rev)
@@ -77,19 +86,12 @@ def load_runs(
     unreachable = unfetched.oids if unfetched is not None else frozenset()
     contents = store.read_blobs(missing - unreachable) if missing else {}
     runs: list[Run] = []
-    errors: list[AnswersError] = []
+    errors: list[AnswersError | LeftOut] = []
     fresh = False
     for file_path, blob in sorted(listed.items()):
         run = cached.get(blob)
         if run is None and unfetched is not None and blob in unfetched.oids:
-            errors.append(
-                AnswersError(
-                    _(
-                        "{file}: is not in this partial clone and could not be fetched from {remote} ({reason}), so it is "
-                        "left out. Fetch it once the remote can be reached: `git fetch {remote}`."
-                    ).format(file=file_path, remote=unfetched.remote or "origin", reason=unfetched.reason)
-                )
-            )
+            errors.append(LeftOut(file_path, unfetched))
             continue
         if run is None:
             # One file at a time, so each parsed run is known to come from this blob.

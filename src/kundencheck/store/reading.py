@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from typing import Any, NamedTuple
 
 from kundencheck.core.errors import StoreError
@@ -16,13 +17,30 @@ from kundencheck.store.runner import _StartedGit, git_reason
 from kundencheck.store.state import Identity, RepoState, _git_bool
 
 
+class FetchFailure(StrEnum):
+    """Why the blobs a partial clone lacks were not fetched (Unfetched.why)."""
+
+    #: The clone names no promisor remote to fetch them from.
+    NO_PROMISOR = "no-promisor"
+    #: git could not be started (``said``: the system's reason).
+    NOT_STARTED = "not-started"
+    #: git fetch failed (``said``: what git said, cleaned; ``status``: its exit status).
+    FAILED = "failed"
+
+
 class Unfetched(NamedTuple):
-    """Blobs a partial clone lacks and could not fetch (see GitStore.fetch_missing)."""
+    """Blobs a partial clone lacks and could not fetch (see GitStore.fetch_missing), as data;
+    the CLI and the TUI say it in words (kundencheck/fetch_texts.py)."""
 
     oids: frozenset[str]
-    #: The promisor remote asked, and why it did not give them.
+    #: The promisor remote asked ("" when there is none or nothing was missing).
     remote: str
-    reason: str
+    #: Why it did not give them (None: nothing is missing).
+    why: FetchFailure | None = None
+    #: What git or the system said, cleaned of terminal control ("" when nothing).
+    said: str = ""
+    #: git fetch's exit status (FAILED).
+    status: int | None = None
 
 
 class HistoryReader(RepoState):
@@ -73,7 +91,7 @@ class HistoryReader(RepoState):
         """
         wanted = set(oids)
         if not wanted or not self._has_promisor_packs():
-            return Unfetched(frozenset(), "", "")
+            return Unfetched(frozenset(), "")
         rev = self._read_rev(rev)
         status, out, _err = self.run_git(
             ["rev-list", "--objects", "--missing=print", f"{rev}:{prefix.strip('/')}"],
@@ -82,14 +100,14 @@ class HistoryReader(RepoState):
             quick=True,
         )
         if status != 0:
-            return Unfetched(frozenset(), "", "")
+            return Unfetched(frozenset(), "")
         absent = {line[1:] for line in out.decode("ascii", "replace").splitlines() if line.startswith("?")} & wanted
         if not absent:
-            return Unfetched(frozenset(), "", "")
+            return Unfetched(frozenset(), "")
         config = self.git_config()
         remote = _promisor_remote(config)
         if remote is None:
-            return Unfetched(frozenset(absent), "", _("this partial clone names no promisor remote"))
+            return Unfetched(frozenset(absent), "", FetchFailure.NO_PROMISOR)
         if on_fetch is not None:
             on_fetch(len(absent), remote)
         env = {"GCM_INTERACTIVE": "never"}
@@ -116,14 +134,10 @@ class HistoryReader(RepoState):
                 env=env,
             ).result()
         except (OSError, subprocess.SubprocessError) as exc:
-            return Unfetched(frozenset(absent), remote, str(exc))
+            return Unfetched(frozenset(absent), remote, FetchFailure.NOT_STARTED, str(exc))
         if status != 0:
-            return Unfetched(
-                frozenset(absent),
-                remote,
-                git_reason(err) or _("git fetch ended with exit status {status}").format(status=status),
-            )
-        return Unfetched(frozenset(), remote, "")
+            return Unfetched(frozenset(absent), remote, FetchFailure.FAILED, git_reason(err), status)
+        return Unfetched(frozenset(), remote)
 
     def _has_promisor_packs(self) -> bool:
         try:
@@ -233,10 +247,14 @@ class HistoryReader(RepoState):
         args = ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", rev]
         if prefix:
             args += ["--", prefix]
-        listing = (
-            _("list {prefix} in {rev}").format(prefix=prefix, rev=rev) if prefix else _("list the files in {rev}").format(rev=rev)
+        status, out, err = self.run_git(
+            args,
+            what=_("list {prefix} in {rev}").format(prefix=prefix, rev=rev)
+            if prefix
+            else _("list the files in {rev}").format(rev=rev),
+            ok=None,
+            quick=True,
         )
-        status, out, err = self.run_git(args, what=listing, ok=None, quick=True)
         if status != 0:
             return self._missing_rev(rev, err, [])
         blobs = []

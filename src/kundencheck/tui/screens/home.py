@@ -66,6 +66,7 @@ class HomeData:
 def read_home(project: Project, today: dt.date) -> HomeData:
     """Everything the home screen shows (slow on a big repository: call it in a worker)."""
     from kundencheck.core.gate import verdicts
+    from kundencheck.fetch_texts import problem_texts
 
     summary, problems = project.summary(today)
     phases = project.phases(*(status.phase for status in summary.phases))
@@ -77,7 +78,9 @@ def read_home(project: Project, today: dt.date) -> HomeData:
         except KundencheckError:
             pass  # a phase without a checklist in this language: shown without a title
     judged = verdicts(summary, project.config.check, project.config.check_parameters)
-    return HomeData(summary=summary, problems=problems, phases=phases, drafts=drafts, titles=titles, verdicts=judged)
+    return HomeData(
+        summary=summary, problems=problem_texts(problems), phases=phases, drafts=drafts, titles=titles, verdicts=judged
+    )
 
 
 def _verdict_style(verdict: GateResult) -> str:
