@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -134,7 +134,6 @@ class Project:
     config: Config
     catalog: Catalog
     language: str
-    warnings: list[str] = field(default_factory=list)
     #: Whether the repository has a project config (``kundencheck init`` has run): without one,
     #: kundencheck works with the defaults and says how to set the project up.
     set_up: bool = True
