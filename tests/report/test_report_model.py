@@ -21,6 +21,7 @@ from kundencheck.core.report import (
     report_html,
     report_json,
     report_markdown,
+    verdict_model,
 )
 from tests.support import checklists
 from tests.support.report_story import checklist, run, story_runs
@@ -192,6 +193,27 @@ def test_due_checks_come_before_the_details_and_other_phases_follow_the_current_
     assert text.startswith(
         "# kundencheck report: sprint 2026-S3\n\nas of 2026-04-20.\n\n## ✘ kundencheck check: failed, 1 error, 1 warning.\n"
     )
+
+
+def test_the_headline_judges_each_phase_once(monkeypatch):
+    """The headline's counts (what `kundencheck check` finds) and each phase's verdict come from
+    one judgement per phase: the current phase's findings are not found a second time."""
+    from kundencheck.core import gate
+
+    summary = summarize(story_runs(), today=dt.date(2026, 4, 10), checklists={"build": checklist()})
+    alone = gate.evaluate(summary)
+    judged: list[str] = []
+    real = gate.phase_findings
+
+    def counted(summary, phase, *args):
+        judged.append(phase)
+        return real(summary, phase, *args)
+
+    monkeypatch.setattr(gate, "phase_findings", counted)
+    model = verdict_model(summary)
+    assert judged == [status.phase for status in summary.phases] == ["build"]
+    assert (model["passed"], model["errors"], model["warnings"]) == (alone.passed, len(alone.errors), len(alone.warnings))
+    assert model["errors"] > 0  # the story's last sprint is red: there is something to count
 
 
 def test_a_healthy_history_passes_in_the_headline():

@@ -236,15 +236,23 @@ def evaluate(
     levels: Mapping[str, str] | None = None,
     problems: Iterable[str] = (),
     parameters: Mapping[str, Mapping[str, int]] | None = None,
+    *,
+    phase_verdicts: Mapping[str, GateResult] | None = None,
 ) -> GateResult:
     """Judge ``summary`` (as of its ``today``) by the rules at ``levels`` (rule -> level;
     missing rules are errors) with ``parameters`` (rule -> parameter -> value; missing ones
     take their defaults): the current phase's findings (:func:`phase_findings`) and the overdue
     actions of every other phase. ``problems`` (answers files that could not be read) and runs
-    from the future become notes."""
+    from the future become notes. ``phase_verdicts``: what :func:`verdicts` made of the same
+    summary, levels and parameters, when it is at hand: the current phase's findings are its
+    verdict's, not found a second time."""
     judged = rule_levels(levels)
     result = GateResult(today=summary.today, current_phase=summary.current_phase, levels=judged)
-    result.findings = phase_findings(summary, summary.current_phase, judged, parameters)
+    current = phase_verdicts.get(summary.current_phase) if phase_verdicts is not None else None
+    if current is not None:
+        result.findings = list(current.findings)
+    else:
+        result.findings = phase_findings(summary, summary.current_phase, judged, parameters)
     if judged["overdue_action"] != "off":
         result.findings += [
             f for f in _overdue_actions(summary, None, judged["overdue_action"]) if f.phase != summary.current_phase

@@ -597,11 +597,12 @@ def verdict_model(
     """The report's headline as data: what ``kundencheck check`` finds as of ``summary.today``
     (its counts), each phase's verdict as ``status`` and the home screen show it (the current
     phase first), per rule since when it holds, and how many actions are open and overdue.
-    The gate computes every finding (:func:`kundencheck.core.gate.verdicts`); this only groups them."""
+    The gate computes every finding (:func:`kundencheck.core.gate.verdicts`), each phase's once;
+    this only groups them."""
     from kundencheck.core.gate import evaluate, finding_dict, verdicts
 
-    check = evaluate(summary, levels, parameters=parameters)
     judged = verdicts(summary, levels, parameters)
+    check = evaluate(summary, levels, parameters=parameters, phase_verdicts=judged)
     phases = []
     for status in sorted(summary.phases, key=lambda s: s.phase != summary.current_phase):
         result = judged[status.phase]
