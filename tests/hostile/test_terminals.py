@@ -212,7 +212,7 @@ async def test_every_state_has_its_symbol_and_word_without_colour(monkeypatch, h
         await pilot.press("3", *"No", "enter")  # expectations: no
         listed = flat(screen_text(app))
         for symbol, item in (
-            ("◐", "client-contacted"),
+            ("◐", "Talked to the client"),  # its short title; the others have none: their ids
             ("4", "team-mood"),
             ("–", "deviations-announced"),
             ("✘", "expectations-match"),

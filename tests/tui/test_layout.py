@@ -80,16 +80,20 @@ async def test_action_form_is_in_view_and_the_item_list_keeps_its_border(repo):
         project.close()
 
 
-async def test_item_ids_are_never_wrapped(repo):
-    """The acceptance checklist has the longest ids (acceptance-criteria-agreed, 26 characters);
-    each is on one line of the item list, whole at 80 columns."""
+async def test_item_names_are_never_wrapped(repo):
+    """The item list names the items by their short titles, as the reports do (the German
+    acceptance checklist's are up to 25 characters): each on one line of the list, whole at 80
+    columns, and the highlighted item's id small above its question."""
     app, project = shipped_app(repo, "acceptance")
     try:
         async with app.run_test(size=SIZE) as pilot:
             await _settle(pilot)
             text = screen_text(app)
-            for item in app.screen.session.visible_items():
-                assert re.search(rf"[·✔✘◐–•\d] {re.escape(item.id)}\b", text), (item.id, text)
+            items = app.screen.session.visible_items()
+            for item in items:
+                assert item.title and item.label == item.title
+                assert re.search(rf"[·✔✘◐–•\d] {re.escape(item.title)}(\s|$)", text, re.MULTILINE), (item.title, text)
+            assert re.search(rf"Frage 1 von {len(items)}\s+·\s+{items[0].id}", text), text  # above the question
     finally:
         project.close()
 

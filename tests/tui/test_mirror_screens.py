@@ -86,14 +86,14 @@ async def test_the_history_matrix_has_the_clients_row_under_the_teams(gap_repo):
         assert isinstance(screen, HistoryScreen)
         table = screen.query_one("#matrix", DataTable)
         labels = [str(r.label) for r in table.rows.values()]
-        assert labels[:2] == ["client-contacted", "↳ client"]
+        assert labels[:2] == ["Talked to the client", "↳ client"]  # the item by its short title
         assert str(table.get_cell_at(Coordinate(0, 0))) == "✔ yes"
         assert str(table.get_cell_at(Coordinate(1, 0))) == "✘ no ≠"
         assert labels.count("↳ client") == 1  # the client answered one item
         await pilot.press("down")
         text = folded(screen_text(app))
         for part in (
-            "client-contacted · sprint 2026-W48 · the client's view",
+            "Talked to the client client-contacted · sprint 2026-W48 · the client's view",
             "In the last weeks, did we really talk with you, beyond status mails?",
             "≠ perception gap: the team answered green",
             "client (Jane Doe): ✘ no — We only get status mails",

@@ -59,11 +59,14 @@ def cell_text(cell: dict[str, Any] | None, kind: str | None, source: str = "team
 
 
 def row_label(row: dict[str, Any]) -> Text:
-    """A matrix row's name: the item's id, or for the client's answers under it, "↳ client"."""
+    """A matrix row's name: the item by its short title, as the reports name it (its id where it
+    has none; the cell's details below show the id beside the title), or for the client's
+    answers under it, "↳ client"."""
+    name = row.get("title") or row["item"]
     if row.get("source") == "client":
-        name = _("{item}: client").format(item=row["item"]) if row.get("alone") else _("↳ client")
-        return Text(one_line(name, 24), style="italic")
-    return Text(one_line(row["item"], 24))
+        label = _("{item}: client").format(item=name) if row.get("alone") else _("↳ client")
+        return Text(one_line(label, 24), style="italic")
+    return Text(one_line(name, 24))
 
 
 def _arrow(trend: str) -> str:
@@ -223,7 +226,10 @@ class HistoryScreen(TranslatedBindings, Screen):
         sprint = self.matrix["sprints"][min(column, len(self.matrix["sprints"]) - 1)]
         cell = row["cells"][min(column, len(row["cells"]) - 1)]
         text = Text()
-        text.append(f"{one_line(row['item'], 64)} · " + _("sprint {sprint}").format(sprint=one_line(sprint, 20)), style="bold")
+        text.append(one_line(row.get("title") or row["item"], 64), style="bold")
+        if row.get("title"):
+            text.append(f" {one_line(row['item'], 64)}", style="dim")
+        text.append(" · " + _("sprint {sprint}").format(sprint=one_line(sprint, 20)), style="bold")
         client = row.get("source") == "client"
         if client:
             text.append(" · " + _("the client's view"), style="bold italic")

@@ -328,11 +328,11 @@ class RunScreen(TranslatedBindings, Screen):
     ITEM_LIST_FRAME = 7
 
     def _fit_item_list(self, items: OptionList) -> None:
-        """As wide as the longest item id (the CSS caps it, so the question keeps its room):
-        an id is never wrapped onto two lines, and a short list leaves the question more room."""
+        """As wide as the longest item name (the CSS caps it, so the question keeps its room):
+        a name is never wrapped onto two lines, and a short list leaves the question more room."""
         from rich.cells import cell_len
 
-        longest = max((cell_len(item.id) for item in self.session.checklist.items), default=10)
+        longest = max((cell_len(item.label) for item in self.session.checklist.items), default=10)
         items.styles.width = max(20, longest + 2 + self.ITEM_LIST_FRAME)
 
     def _label_key(self, item: Item, answer) -> tuple[str, bool]:
@@ -343,10 +343,11 @@ class RunScreen(TranslatedBindings, Screen):
             answer = self.session.run.answer(item.id)
         self._label_keys[item.id] = self._label_key(item, answer)
         symbol = answer_symbol(item, answer)
-        # One line, however narrow the list: an id cut short with "…" (the question pane shows it
-        # whole) rather than wrapped into a second line that reads as another item.
+        # The item by its short title as the reports name it (its id where it has none; the
+        # question pane shows the id, small, above the question). One line, however narrow the
+        # list: cut short with "…" rather than wrapped into a second line that reads as another item.
         text = Text(f"{symbol} ", style="bold", no_wrap=True, overflow="ellipsis")
-        text.append(item.id, style="" if answer and answer.value not in (None, "") else "dim")
+        text.append(item.label, style="" if answer and answer.value not in (None, "") else "dim")
         return text
 
     def _update_progress(self) -> None:
