@@ -26,6 +26,7 @@ from kundencheck.store.git_store import GitStore
 from tests.support.git import git
 from tests.support.history import JONAS, base_answers, commit_run
 from tests.support.paths import ROOT
+from tests.support.pushing import gated_clone
 from tests.support.template import GREEN, fill
 
 pytestmark = pytest.mark.slow
@@ -119,37 +120,15 @@ def test_kundencheck_push_refused_by_the_hook_through_pre_commit_says_the_teams_
     from click.testing import CliRunner
 
     from kundencheck.cli import main
-    from kundencheck.core.answers import Action
 
     hook_path, rev = hook_repo
-    project = project_repo
-    (project / ".pre-commit-config.yaml").write_text(
+    (project_repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {hook_path}\n    rev: {rev}\n    hooks:\n      - id: kundencheck-check\n"
     )
-    (project / ".kundencheck" / "config.toml").write_text('project = "Shop"\nphase = "build"\n')
-    git(project, "add", ".pre-commit-config.yaml", ".kundencheck/config.toml")
-    git(project, "commit", "-q", "-m", "Add the kundencheck gate")
-    checklist = load_catalog(project).find("build", "en")
-    now = dt.datetime.now().astimezone().replace(microsecond=0)
-    with GitStore.open(project) as store:
-        old = commit_run(
-            store,
-            checklist,
-            JONAS,
-            "old sprint",
-            now - dt.timedelta(days=30),
-            base_answers(
-                "red",
-                4,
-                "green",
-                note="Only mails",
-                action=Action("Call the client", "Jonas", (now - dt.timedelta(days=10)).date()),
-            ),
-        )
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "clone", "-q", "--bare", str(project), str(remote))
-    clone = tmp_path / "erika"
-    git(tmp_path, "clone", "-q", str(remote), str(clone))
+    git(project_repo, "add", ".pre-commit-config.yaml")
+    git(project_repo, "commit", "-q", "-m", "Add the kundencheck gate")
+    gated = gated_clone(tmp_path, project_repo)  # an action ten days overdue; Erika's clone
+    clone, remote, old = gated["path"], gated["remote"], gated["old"]
     monkeypatch.setenv("PRE_COMMIT_HOME", str(tmp_path / "pre-commit-home"))
     monkeypatch.setenv("PRE_COMMIT_COLOR", "never")
     installed = subprocess.run(

@@ -11,19 +11,15 @@ participants picker. Update with ``--snapshot-update`` and look at each new SVG
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 
 import pytest
 
 from kundencheck.core import answers as answers_mod
-from kundencheck.core.checklist import load_checklist
-from kundencheck.core.people import Person
 from kundencheck.session import RunSession, open_project
 from kundencheck.tui.app import build_app
-from tests.support.apps import FIXED_START, TODAY
+from tests.support.apps import TODAY, offline_app
 from tests.support.history import build_history
-from tests.support.paths import DATA
 from tests.support.pilot import on_screen, settle, until
 from tests.support.screen import flat, screen_text
 
@@ -45,24 +41,8 @@ def mode_env(request, monkeypatch):
 
 
 def offline(theme, *, previous: dict | None = None, draft: bool = False):
-    checklist = load_checklist(DATA / "sprint.en.toml")
-    run = answers_mod.new_run(checklist, Person("Erika Mustermann", "erika@example.com"), sprint="2026-W48", started=FIXED_START)
-    run.id = "20261127T083000Z-build-erika-000000"
-    last = None
-    if previous:
-        last = answers_mod.new_run(
-            checklist,
-            Person("Erika Mustermann", "erika@example.com"),
-            sprint="2026-W46",
-            started=FIXED_START - dt.timedelta(days=14),
-        )
-        last.answers = [answers_mod.Answer(item=k, value=v[0], note=v[1]) for k, v in previous.items()]
-    session = RunSession(None, checklist, run, last)
-    offer = None
-    if draft:
-        run.answers = [answers_mod.Answer("client-contacted", "green"), answers_mod.Answer("team-mood", 4)]
-        offer = (run, f"Draft {run.id} of the build checklist, sprint 2026-W48, last saved 2026-11-27 10:15, 2 answers.")
-    return build_app(lambda _phase, _draft: session, draft=offer, theme=theme)
+    """The offline app of the TUI's snapshots (tests/support/apps.py) in ``theme``."""
+    return offline_app(previous, theme=theme, draft=draft)[0]
 
 
 @pytest.fixture
