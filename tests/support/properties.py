@@ -14,54 +14,46 @@ from hypothesis import HealthCheck
 from hypothesis import strategies as st
 
 from kundencheck.core.answers import Action, Answer, Run, dumps, new_run_id, problems_with
-from kundencheck.core.checklist import STATUSES, checklist_from_dict
+from kundencheck.core.checklist import STATUSES
 from kundencheck.core.errors import UsageError
 from kundencheck.core.history import summarize
 from kundencheck.core.message import build_message
 from kundencheck.core.report import build_report, render_report, status_json
 from kundencheck.core.scoring import tally
 from kundencheck.core.text import clean_text
+from tests.support.checklists import checklist
 
 # The autouse environment fixture is function-scoped; sharing it across examples is harmless.
 SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 
-CHECKLIST = checklist_from_dict(
+#: Every kind of item: two traffic lights, a scale, a choice with an item shown on "yes", a date, a text.
+CHECKLIST = checklist(
     {
-        "format": 1,
-        "id": "build",
-        "title": "Sprint start",
-        "phase": "build",
-        "language": "en",
-        "version": "1.0",
-        "items": [
-            {
-                "id": "light",
-                "question": "Q1?",
-                "why": "w",
-                "kind": "traffic-light",
-                "note_when": ["amber", "red"],
-                "action_when": ["red"],
-            },
-            {"id": "light-2", "question": "Q2?", "why": "w", "kind": "traffic-light", "note_when": ["red"]},
-            {"id": "mood", "question": "Q3?", "why": "w", "kind": "scale", "low": "l", "high": "h", "action_when": [1]},
-            {
-                "id": "design",
-                "question": "Q4?",
-                "why": "w",
-                "kind": "choice",
-                "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}],
-            },
-            {
-                "id": "deviations",
-                "question": "Q5?",
-                "why": "w",
-                "kind": "traffic-light",
-                "when": {"item": "design", "equals": "yes"},
-            },
-            {"id": "review", "question": "Q6?", "why": "w", "kind": "date", "required": False},
-            {"id": "text", "question": "Q7?", "why": "w", "kind": "text"},
-        ],
-    }
+        "id": "light",
+        "question": "Q1?",
+        "why": "w",
+        "kind": "traffic-light",
+        "note_when": ["amber", "red"],
+        "action_when": ["red"],
+    },
+    {"id": "light-2", "question": "Q2?", "why": "w", "kind": "traffic-light", "note_when": ["red"]},
+    {"id": "mood", "question": "Q3?", "why": "w", "kind": "scale", "low": "l", "high": "h", "action_when": [1]},
+    {
+        "id": "design",
+        "question": "Q4?",
+        "why": "w",
+        "kind": "choice",
+        "options": [{"id": "yes", "label": "Yes"}, {"id": "no", "label": "No"}],
+    },
+    {
+        "id": "deviations",
+        "question": "Q5?",
+        "why": "w",
+        "kind": "traffic-light",
+        "when": {"item": "design", "equals": "yes"},
+    },
+    {"id": "review", "question": "Q6?", "why": "w", "kind": "date", "required": False},
+    {"id": "text", "question": "Q7?", "why": "w", "kind": "text"},
 )
 
 # ------------------------------------------------------------------------- strategies
