@@ -9,10 +9,10 @@ import json
 
 from kundencheck import __version__
 from kundencheck.core import action_list as al
-from kundencheck.core.answers import Action, ActionReview, Answer, Run
+from kundencheck.core.answers import Action, ActionReview, Answer
 from kundencheck.core.history import summarize
 from kundencheck.core.people import Person
-from tests.support.runs import CHECKLISTS
+from tests.support.runs import CHECKLISTS, made_run
 
 UTC = dt.UTC
 MON = dt.date(2026, 3, 2)
@@ -24,19 +24,7 @@ STAMP = dt.datetime(2026, 1, 1, tzinfo=UTC)
 
 def make(run_id, day, *answers, author=ANA, phase="build", sprint="W10", reviews=()):
     started = dt.datetime.combine(day, dt.time(9, 0), UTC)
-    return Run(
-        id=run_id,
-        checklist=phase,
-        checklist_version="1.0",
-        phase=phase,
-        language="en",
-        sprint=sprint,
-        author=author,
-        started=started,
-        finished=started + dt.timedelta(minutes=5),
-        answers=list(answers),
-        reviews=list(reviews),
-    )
+    return made_run(run_id, sprint, started, *answers, author=author, phase=phase, reviews=list(reviews))
 
 
 def history(today=TODAY, current_phase="build", extra=()):

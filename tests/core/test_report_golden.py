@@ -26,7 +26,7 @@ from kundencheck.core.report import (
     status_json,
 )
 from tests.support.golden import assert_golden
-from tests.support.runs import CHECKLISTS
+from tests.support.runs import CHECKLISTS, made_run
 
 UTC = dt.UTC
 W10, W12, W14 = dt.date(2026, 3, 2), dt.date(2026, 3, 16), dt.date(2026, 3, 30)
@@ -40,19 +40,7 @@ def make(
     run_id: str, sprint: str, day: dt.date, *answers: Answer, author: str = ANA, phase: str = "build", minute: int = 0, **fields
 ) -> Run:
     started = dt.datetime.combine(day, dt.time(9, minute), UTC)
-    return Run(
-        id=run_id,
-        checklist=phase,
-        checklist_version="1.0",
-        phase=phase,
-        language="en",
-        sprint=sprint,
-        author=author,
-        started=started,
-        finished=started + dt.timedelta(minutes=7),
-        answers=list(answers),
-        **fields,
-    )
+    return made_run(run_id, sprint, started, *answers, author=author, phase=phase, minutes=7, **fields)
 
 
 #: A tone phrase longer than the 60 characters a report shows of it.

@@ -6,51 +6,19 @@ test_portfolio_report.py): runs of a small checklist with two key signals, summa
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 
 from kundencheck.core.answers import Action, Answer, Run
-from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.history import HistorySummary, summarize
 from kundencheck.core.portfolio import ProjectEntry
 from kundencheck.core.portfolio_health import FetchFacts, ProjectHealth, judge
+from tests.support.checklists import checklist, item
+from tests.support.runs import made_run
 
 UTC = dt.UTC
-CHECKLIST = checklist_from_dict(
-    tomllib.loads("""
-format = 1
-id = "build"
-title = "Sprint start"
-phase = "build"
-language = "en"
-version = "1.0"
-
-[[items]]
-id = "contacted"
-title = "Talked to the client"
-key_signal = true
-question = "Did we speak with the client?"
-why = "Silence breeds surprises."
-kind = "traffic-light"
-note_when = ["amber", "red"]
-action_when = ["red"]
-
-[[items]]
-id = "mood"
-key_signal = true
-question = "How is the team's mood?"
-why = "Moods colour everything."
-kind = "scale"
-low = "bad"
-high = "good"
-
-[[items]]
-id = "design"
-question = "Does the client supply a design?"
-why = "Pixel disputes."
-kind = "choice"
-options = [{ id = "yes", label = "Yes" }, { id = "no", label = "No" }]
-"""),
-    "build.en.toml",
+CHECKLIST = checklist(
+    item("contacted", title="Talked to the client", key_signal=True, note_when=["amber", "red"], action_when=["red"]),
+    item("mood", key_signal=True),
+    "design",
 )
 CHECKLISTS = {"build": CHECKLIST}
 ANA = "Ana <ana@example.com>"
@@ -62,22 +30,16 @@ FETCHED = dt.datetime(2026, 3, 19, 7, 30, tzinfo=UTC)
 def run(
     sprint: str, day: dt.date, contacted: str = "green", mood: int = 4, *, action: Action | None = None, phase="build"
 ) -> Run:
-    started = dt.datetime.combine(day, dt.time(9, 0), UTC)
-    return Run(
-        id=f"{day:%Y%m%d}T090000Z-{phase}-ana-{sprint.lower()}",
-        checklist="build",
-        checklist_version="1.0",
-        phase=phase,
-        language="en",
-        sprint=sprint,
+    return made_run(
+        f"{day:%Y%m%d}T090000Z-{phase}-ana-{sprint.lower()}",
+        sprint,
+        dt.datetime.combine(day, dt.time(9, 0), UTC),
+        Answer("contacted", contacted, note="Only mails" if contacted != "green" else "", action=action),
+        Answer("mood", mood),
+        Answer("design", "no"),
         author=ANA,
-        started=started,
-        finished=started + dt.timedelta(minutes=5),
-        answers=[
-            Answer("contacted", contacted, note="Only mails" if contacted != "green" else "", action=action),
-            Answer("mood", mood),
-            Answer("design", "no"),
-        ],
+        phase=phase,
+        checklist="build",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 from kundencheck.core.answers import Action, ActionReview, Answer, Run
 from kundencheck.core.history import HistorySummary, summarize
@@ -21,6 +22,35 @@ D1, D2, D3 = dt.date(2026, 3, 2), dt.date(2026, 3, 16), dt.date(2026, 3, 30)
 _numbers = itertools.count(1)
 
 
+def made_run(
+    run_id: str,
+    sprint: str,
+    started: dt.datetime,
+    *answers: Answer,
+    author: str = ANA,
+    phase: str = "build",
+    checklist: str | None = None,
+    minutes: int = 5,
+    **fields: Any,
+) -> Run:
+    """A run as an answers file holds it: its id, sprint and start given, its checklist (by
+    default the phase's own) at version 1.0, in English, finished ``minutes`` after it started;
+    ``fields`` (reviews, participants, a correction's) as given."""
+    return Run(
+        id=run_id,
+        checklist=checklist or phase,
+        checklist_version="1.0",
+        phase=phase,
+        language="en",
+        sprint=sprint,
+        author=author,
+        started=started,
+        finished=started + dt.timedelta(minutes=minutes),
+        answers=list(answers),
+        **fields,
+    )
+
+
 def run(
     sprint: str,
     day: dt.date,
@@ -33,18 +63,14 @@ def run(
 ) -> Run:
     """A run by ``author`` in ``sprint``, started at 9:``minute`` UTC on ``day``; its id is unique
     (a counter in place of the random part)."""
-    started = dt.datetime.combine(day, dt.time(9, minute), UTC)
-    return Run(
-        id=f"{day:%Y%m%d}T09{minute:02d}00Z-{phase}-{author.split()[0].lower()}-{next(_numbers):06x}",
-        checklist=checklist,
-        checklist_version="1.0",
-        phase=phase,
-        language="en",
-        sprint=sprint,
+    return made_run(
+        f"{day:%Y%m%d}T09{minute:02d}00Z-{phase}-{author.split()[0].lower()}-{next(_numbers):06x}",
+        sprint,
+        dt.datetime.combine(day, dt.time(9, minute), UTC),
+        *answers,
         author=author,
-        started=started,
-        finished=started + dt.timedelta(minutes=5),
-        answers=list(answers),
+        phase=phase,
+        checklist=checklist,
         reviews=list(reviews or []),
     )
 
