@@ -67,6 +67,7 @@ def test_amend_from_a_file_commits_a_new_file_that_stands_for_the_run(history_re
     template = invoke(repo, "amend", "--template").output
     data = tomllib.loads(template)
     assert data["corrects"] == jonas3.id and data["correction_note"] == "" and data["sprint"] == "2026-W14"
+    assert '\ncorrection_note = ""  # required: why the answers are corrected\n' in template  # what to write there
     assert [a["item"] for a in data["answers"]] == [a.item for a in jonas3.answers]
 
     fixed = write(tmp_path, edited_template(repo, change=JONAS_AGREES))

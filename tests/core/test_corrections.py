@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import tomllib
 
 import pytest
 
@@ -64,6 +65,16 @@ def test_a_correction_is_written_and_read_back_with_corrects_and_its_note():
     back = loads(text)
     assert back.corrects == original.id and back.correction_note == "Mixed up the two items.\nSorry."
     assert back == fixed
+    assert dumps(fixed, CHECKLIST, note_hint="why?") == text  # a note written: no hint beside it
+
+
+def test_an_empty_correction_note_gets_the_callers_hint_beside_it():
+    """What `amend --template` shows: the words are the caller's; the file reads the same."""
+    original = run("W10", D1, Answer("contacted", "green"))
+    empty = correction(original, D2, Answer("contacted", "red"), note="")
+    text = dumps(empty, CHECKLIST, note_hint="required: why\n# forged = 1")
+    assert '\ncorrection_note = ""  # required: why # forged = 1\n' in text  # one line, never a key of its own
+    assert loads(text) == loads(dumps(empty, CHECKLIST)) and "forged" not in tomllib.loads(text)
     plain = loads(dumps(original, CHECKLIST))
     assert "corrects" not in dumps(original, CHECKLIST) and plain.corrects == "" and plain.correction_note == ""
 

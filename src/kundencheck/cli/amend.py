@@ -120,10 +120,8 @@ def template_text(project, target) -> str:
     from kundencheck.session import correction_run
 
     checklist = project.catalog.find(target.checklist, project.language)
-    text = answers_mod.dumps(correction_run(checklist, target, project.store.identity()), checklist)
-    return text.replace(
-        'correction_note = ""\n', 'correction_note = ""  # ' + _("required: why the answers are corrected") + "\n", 1
-    )
+    run = correction_run(checklist, target, project.store.identity())
+    return answers_mod.dumps(run, checklist, note_hint=_("required: why the answers are corrected"))
 
 
 def _amend_tui(project, target, note: str | None, participants: list[str], *, push: bool | None = None) -> None:

@@ -358,8 +358,10 @@ def _shown(value: Any) -> str:
 # --------------------------------------------------------------------------------- writing
 
 
-def dumps(run: Run, checklist: Checklist | None = None) -> str:
+def dumps(run: Run, checklist: Checklist | None = None, *, note_hint: str = "") -> str:
     """The run as a TOML document, with each question as a comment above its answer.
+    ``note_hint``: a comment beside a correction's empty ``correction_note`` (what a person
+    filling in `kundencheck amend --template` writes there; the caller's words).
 
     The text is what tomlkit renders for :func:`document`, put together from parts, because a
     draft is saved after every key and rendering a whole long document with tomlkit is too slow
@@ -370,7 +372,7 @@ def dumps(run: Run, checklist: Checklist | None = None) -> str:
     answers = [_answer_text(*_answer_fields(answer, checklist)) for answer in run.answers if _is_answered(answer)]
     reviews = [_review_text(*_review_fields(review, checklist)) for review in run.reviews]
     # tomlkit puts a blank line between two tables of a document and ends each table with a newline.
-    return _head(run, answers_empty=not answers).as_string() + "\n".join(answers + reviews)
+    return _head(run, answers_empty=not answers, note_hint=note_hint).as_string() + "\n".join(answers + reviews)
 
 
 def document(run: Run, checklist: Checklist | None = None) -> tomlkit.TOMLDocument:
@@ -391,8 +393,9 @@ def document(run: Run, checklist: Checklist | None = None) -> tomlkit.TOMLDocume
     return doc
 
 
-def _head(run: Run, *, answers_empty: bool) -> tomlkit.TOMLDocument:
-    """The top-level keys; with ``answers_empty`` also ``answers = []``."""
+def _head(run: Run, *, answers_empty: bool, note_hint: str = "") -> tomlkit.TOMLDocument:
+    """The top-level keys; with ``answers_empty`` also ``answers = []``; ``note_hint`` beside an
+    empty ``correction_note``."""
     import tomlkit
 
     doc = tomlkit.document()
@@ -414,7 +417,11 @@ def _head(run: Run, *, answers_empty: bool) -> tomlkit.TOMLDocument:
         doc.add("participants", participants)
     if run.corrects:
         doc.add("corrects", _string(run.corrects))
-        doc.add("correction_note", _multiline(clean_text(run.correction_note).strip()))
+        note = _multiline(clean_text(run.correction_note).strip())
+        if note_hint and not note.value:
+            note.comment(one_line(note_hint, 200))
+            note.trivia.comment_ws = "  "
+        doc.add("correction_note", note)
     doc.add("started", run.started)
     if run.finished is not None:
         doc.add("finished", run.finished)
