@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from kundencheck.core.checklist import (
     Checklist,
     Condition,
     Kind,
+    checklist_from_dict,
     is_safe_id,
     load_checklist,
 )
@@ -234,6 +236,21 @@ def test_a_title_over_several_lines_is_one_line(tmp_path, title):
 def test_numeric_version_is_accepted_as_text(tmp_path):
     checklist = load_checklist(write(tmp_path, TOP.replace('version = "1.0"', "version = 1.5") + LIGHT))
     assert checklist.version == "1.5"
+    assert (
+        load_checklist(write(tmp_path, TOP.replace('version = "1.0"', "version = 9223372036854775807") + LIGHT)).version
+        == "9223372036854775807"
+    )
+
+
+@pytest.mark.parametrize("version", [10**5000, 2**63, True], ids=["5001 digits", "2**63", "true"])
+def test_a_version_no_toml_file_can_hold_is_refused_not_a_crash(version):
+    """checklist_from_dict reads dicts that came from elsewhere than a TOML file too (found by
+    the property tests: a whole number of thousands of digits cannot even be written as text)."""
+    data = tomllib.loads(TOP + LIGHT)
+    data["version"] = version
+    with pytest.raises(ChecklistError) as info:
+        checklist_from_dict(data, "x.toml")
+    assert info.value.problems == ["top level, key 'version': required, a string such as \"1.0\"."]
 
 
 def test_duplicate_item_ids(tmp_path):
@@ -307,6 +324,17 @@ def test_safe_ids(value):
 @pytest.mark.parametrize("value", [None, 1, b"abc", ["abc"]])
 def test_non_strings_are_not_safe_ids(value):
     assert not is_safe_id(value)
+
+
+def test_all_safe_ids():
+    from kundencheck.core.checklist import all_safe_ids
+
+    assert all_safe_ids(set()) is True
+    assert all_safe_ids({"client-contacted", "build"}) is True
+    assert all_safe_ids({"client-contacted", "build"}) is True  # seen before: looked up
+    assert all_safe_ids({"client-contacted", "Build"}) is False
+    assert all_safe_ids({"client-contacted", "con"}) is False
+    assert all_safe_ids({"build", 1}) is False
 
 
 # ------------------------------------------------------------------------- kinds

@@ -282,7 +282,7 @@ def read_file_bytes(
 def _too_big(size: int, what: str, limit: int | None, hint: str) -> str:
     return (
         _("is {size:,} bytes; {what} may be at most {limit:,} bytes. {hint}")
-        .format(size=size, what=translate(what), limit=limit, hint=translate(hint) if hint else "")
+        .format(size=size, what=translate(what), limit=limit, hint=translate(hint))
         .rstrip()
     )
 
@@ -715,7 +715,7 @@ def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>", *,
             ),
         )
     version = data.get("version")
-    if isinstance(version, (int, float)) and not isinstance(version, bool):
+    if isinstance(version, float) or (type(version) is int and TOML_INT_MIN <= version <= TOML_INT_MAX):
         version = str(version)  # version = 1.0 is a common slip; accept it as text
     if not isinstance(version, str) or not version.strip():
         problems.add("version", _("top level, key 'version': required, a string such as \"1.0\"."))
