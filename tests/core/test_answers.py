@@ -819,6 +819,27 @@ def test_is_moment():
     assert not is_moment(EARLY) and not is_moment(NAIVE) and not is_moment(dt.date(2026, 1, 1))
 
 
+@pytest.mark.parametrize(
+    "corrects, note, expected",
+    [
+        ("", "", True),  # an ordinary run
+        ("", "  \n", True),
+        ("20261120T091500Z-build-erika-000001", "The mood was 2", True),
+        ("20261120T091500Z-build-erika-000001", "", True),  # the reading may have asked for the note elsewhere
+        ("", "The mood was 2", False),  # a note without the run it corrects
+        ("../20261120T091500Z-build-erika-000001", "The mood was 2", False),
+        (None, "", False),
+        ("", None, False),
+        (1, "x", False),
+        ("20261120T091500Z-build-erika-000001", b"x", False),
+    ],
+)
+def test_is_correction(corrects, note, expected):
+    from kundencheck.core.answers import is_correction
+
+    assert is_correction(corrects, note) is expected
+
+
 def test_review_and_correction_problems_in_words():
     from kundencheck.core.answers import correction_problems, review_problems
 
