@@ -24,6 +24,7 @@ from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
 from kundencheck.core.i18n import _, set_language
 from kundencheck.core.scoring import Tally, tally
 from kundencheck.core.user_config import (
+    PUSH_NOT_SUGGESTED,
     PushDecision,
     decide_push,
     effective_language,
@@ -543,7 +544,7 @@ class RunSession:
         self.committed: CommitResult | None = None
         self.draft_error: str | None = None
         #: Whether the commit is pushed, and why: decided once, when the run starts (see :meth:`start`).
-        self.push_decision = push or PushDecision(False)
+        self.push_decision = push or PushDecision(False, PUSH_NOT_SUGGESTED)
         #: The phase's open actions from earlier runs, to review before the checklist; None
         #: until :meth:`load_open_actions` has read the history.
         self.open_actions: list[ActionThread] | None = None

@@ -96,11 +96,7 @@ def is_future(run: Run, today: dt.date) -> bool:
 
 def latest_run(runs: Iterable[Run], checklist_id: str) -> Run | None:
     """The most recently finished run of ``checklist_id``."""
-    latest: Run | None = None
-    for run in runs:
-        if run.checklist == checklist_id and (latest is None or run_order(run) > run_order(latest)):
-            latest = run
-    return latest
+    return max((run for run in runs if run.checklist == checklist_id), key=run_order, default=None)
 
 
 # --------------------------------------------------------------------------------- answers as bands
