@@ -125,6 +125,11 @@ def mutmut_settings(target: Target) -> dict[str, object]:
             *(f"--ignore={path}" for path in target.skip),
             *(["-k", "not (" + " or ".join(target.deselect) + ")"] if target.deselect else []),
         ],
+        # Every mutant runs pytest anew in a process forked from mutmut's, which holds every test
+        # module: pytest's unraisable-exception plugin collects garbage five times at the end of
+        # each session, which there took two thirds of a mutant's time. What it reports are
+        # warnings; the verdict of a test never depends on it.
+        "pytest_add_cli_args": ["-p", "no:unraisableexception"],
         "also_copy": list(ALSO_COPY),
         # The suites run real git; a loaded machine makes them slower, not wrong.
         "timeout_multiplier": 30.0,
