@@ -20,7 +20,7 @@ from kundencheck.core.answers import (
     problems_with,
 )
 from kundencheck.core.answers_file import loads
-from kundencheck.core.checklist import checklist_from_dict
+from kundencheck.core.checklist import Kind, checklist_from_dict
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.history import (
     ActionState,
@@ -306,6 +306,65 @@ def test_item_series_of_one_author_has_their_own_trend_and_streak():
         ("red", 3),
         ("green", 1),
     ]
+
+
+BANDED = checklist_from_dict(
+    tomllib.loads("""
+format = 1
+id = "build"
+title = "Sprint start"
+phase = "build"
+language = "en"
+version = "1.0"
+
+[[items]]
+id = "tone"
+question = "How does the client sound?"
+why = "Tone comes before trouble."
+kind = "choice"
+options = [{ id = "warm", label = "Warm", band = "green" }, { id = "cold", label = "Cold", band = "red" }]
+
+[[items]]
+id = "lesson"
+question = "What did we learn?"
+why = "Saying it helps."
+kind = "text"
+required = false
+"""),
+    "build.en.toml",
+)
+
+
+def test_item_series_of_one_author_reads_the_items_definition():
+    """A choice whose options have bands is compared by them only with the checklist's item:
+    the author's series keeps the item's id, kind and definition; a text has no band, no streak."""
+    runs = [
+        run("W10", D1, Answer("tone", "cold"), Answer("lesson", "Ask early"), author=JONAS),
+        run("W12", D2, Answer("tone", "cold"), Answer("lesson", "Ask earlier"), author=JONAS),
+        run("W14", D3, Answer("tone", "warm"), Answer("lesson", "Listen"), author=JONAS),
+    ]
+    pictures = sprint_pictures(runs, {"build": BANDED})
+    tones = [i for _, i in item_series(pictures, "build", "tone", author="jonas")]
+    assert [(i.item, i.kind, i.value, i.band, i.trend, i.streak) for i in tones] == [
+        ("tone", Kind.CHOICE, "cold", "red", Trend.NEW, 1),
+        ("tone", Kind.CHOICE, "cold", "red", Trend.SAME, 2),
+        ("tone", Kind.CHOICE, "warm", "green", Trend.BETTER, 1),
+    ]
+    assert all(i.definition is BANDED.item("tone") for i in tones)
+    lessons = [i for _, i in item_series(pictures, "build", "lesson", author="jonas")]
+    assert [(i.item, i.kind, i.value, i.band, i.streak) for i in lessons] == [
+        ("lesson", Kind.TEXT, "Ask early", None, 0),
+        ("lesson", Kind.TEXT, "Ask earlier", None, 0),
+        ("lesson", Kind.TEXT, "Listen", None, 0),
+    ]
+
+
+def test_the_previous_sprint_of_a_new_run_is_pictured_with_the_checklists_bands():
+    from kundencheck.core.history import previous_sprint
+
+    runs = [run("W10", D1, Answer("tone", "cold")), run("W12", D2, Answer("tone", "warm"))]
+    before = previous_sprint(runs, BANDED, "W14", D3)
+    assert (before.sprint, before.items["tone"].band, before.items["tone"].trend) == ("W12", "green", Trend.BETTER)
 
 
 # --------------------------------------------------------------------------------- actions
