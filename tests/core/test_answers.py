@@ -820,6 +820,44 @@ def test_is_moment():
 
 
 @pytest.mark.parametrize(
+    "item, value, shown",
+    [
+        ("contacted", None, ""),
+        ("contacted", "green", "yes"),
+        ("contacted", "amber", "partly"),
+        ("contacted", "na", "n/a"),
+        ("contacted", "purple", "purple"),  # no status word: the value as it is
+        ("design", "no", "No"),
+        ("design", "maybe", "maybe"),
+        ("mood", 4, "4"),
+        ("review", dt.date(2026, 12, 4), "2026-12-04"),
+        ("self-critical", "We argued\n  at\tlength\x1b[2J", "We argued at length"),
+        ("self-critical", None, ""),
+    ],
+)
+def test_display_value(item, value, shown):
+    from kundencheck.core.answers import display_value
+
+    assert display_value(CHECKLIST.item(item), value) == shown
+
+
+def test_display_value_in_german():
+    from kundencheck.core.answers import display_value
+    from kundencheck.core.i18n import set_language
+
+    set_language("de")
+    try:
+        assert [display_value(CHECKLIST.item("contacted"), v) for v in ("green", "amber", "red", "purple")] == [
+            "ja",
+            "teilweise",
+            "nein",
+            "purple",
+        ]
+    finally:
+        set_language("en")
+
+
+@pytest.mark.parametrize(
     "corrects, note, expected",
     [
         ("", "", True),  # an ordinary run

@@ -330,6 +330,7 @@ def test_all_safe_ids():
     from kundencheck.core.checklist import all_safe_ids
 
     assert all_safe_ids(set()) is True
+    assert all_safe_ids({"all-safe-ids-first-seen-here", "and-this-one"}) is True
     assert all_safe_ids({"client-contacted", "build"}) is True
     assert all_safe_ids({"client-contacted", "build"}) is True  # seen before: looked up
     assert all_safe_ids({"client-contacted", "Build"}) is False

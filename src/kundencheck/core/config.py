@@ -6,6 +6,7 @@ key and the allowed values, not a silently ignored setting.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -118,7 +119,7 @@ def load_config(project_root: Path) -> Config:
 def config_from_bytes(raw: bytes, shown: str) -> Config:
     """The config in a file's bytes as git has them (``shown`` names it, e.g. ``HEAD:.kundencheck/config.toml``)."""
     data = parse_toml_bytes(raw, shown, ConfigError)
-    return config_from_dict(data, shown, text=raw.decode("utf-8-sig", "replace"))
+    return config_from_dict(data, shown, text=raw.removeprefix(codecs.BOM_UTF8).decode())  # the parse found it UTF-8
 
 
 def read_settings_file(path: Path, error_type: type, what: str, within: Path | None = None) -> tuple[dict[str, Any], str, str]:
@@ -386,5 +387,5 @@ def check_branch(config: Config, remotes: Iterable[str]) -> None:
     remote's branches; the remotes are the repository's, which the store reads."""
     problem = branch_problem(config.branch, remotes) if config.branch else None
     if problem:
-        line = key_line(config.text, "storage.branch") if config.text else None
+        line = key_line(config.text, "storage.branch")
         raise ConfigError(setting_problem(config.source, line, "storage.branch", problem), key="storage.branch")

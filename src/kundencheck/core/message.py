@@ -72,7 +72,7 @@ def _signal_text(checklist: Checklist, change: Change, *, title: bool = True) ->
 
     item = checklist.item(change.item)
     value = _short_value(item, change.value)
-    arrow = TREND_ARROWS.get(change.trend, "")
+    arrow = TREND_ARROWS[change.trend]
     name = item.label if (title and item is not None) else f"{change.item}:"
     parts = [name, value, arrow]
     return " ".join(p for p in parts if p)
