@@ -35,9 +35,7 @@ CET = dt.timezone(dt.timedelta(hours=1))
 STARTED = dt.datetime(2026, 11, 27, 10, 15, tzinfo=CET)
 FINISHED = dt.datetime(2026, 11, 27, 10, 24, tzinfo=CET)
 
-CHECKLIST = checklist_from_dict(
-    tomllib.loads(
-        """
+CHECKLIST_TEXT = """
 format = 1
 id = "build"
 title = "Sprint start"
@@ -90,9 +88,7 @@ question = "What could we have advised better?"
 why = "Otherwise it is always the client's fault."
 kind = "text"
 """
-    ),
-    "build.en.toml",
-)
+CHECKLIST = checklist_from_dict(tomllib.loads(CHECKLIST_TEXT), "build.en.toml")
 
 
 def make_run(*answers: Answer, **overrides) -> Run:
@@ -305,8 +301,9 @@ def run_with_everything(note: str = "Only status mails.\nSince the design review
         run_with_everything(note="x" * 5000 + '\n"""' + "y" * 5000),  # too big to be kept: rendered every time
         make_run(),  # no answers: answers = []
         make_run(reviews=[ActionReview("20261113T090200Z-build-jonas-8b21d0", "contacted", "open")]),
+        make_run(reviews=[ActionReview("20261113T090200Z-build-jonas-8b21d0", "contacted", "dropped", note="z" * 3000)]),
     ],
-    ids=["everything", "big-note", "no-answers", "only-reviews"],
+    ids=["everything", "big-note", "no-answers", "only-reviews", "big-review"],
 )
 def test_dumps_is_what_tomlkit_renders_for_the_whole_document(run):
     """dumps() joins tables rendered one by one (and kept); the whole tomlkit document is the
@@ -315,6 +312,22 @@ def test_dumps_is_what_tomlkit_renders_for_the_whole_document(run):
     assert dumps(run, CHECKLIST) == expected
     assert dumps(run, CHECKLIST) == expected
     assert tomllib.loads(expected)["schema"] == 1
+
+
+def test_dumps_without_the_checklist_writes_no_questions():
+    run = run_with_everything()
+    text = dumps(run)
+    assert text == tomlkit.dumps(document(run))
+    assert "#" not in text.split("\n", 1)[1]  # only the file's own first line is a comment
+    assert loads(text).reviews == run.reviews
+
+
+def test_a_reviewed_actions_long_question_is_cut_in_its_comment():
+    question = "Did we " + "really " * 40 + "talk?"
+    long = checklist_from_dict(tomllib.loads(CHECKLIST_TEXT.replace("Did we speak with the client?", question)))
+    review = ActionReview("20261113T090200Z-build-jonas-8b21d0", "contacted", "done")
+    comment = next(line for line in dumps(make_run(reviews=[review]), long).splitlines() if line.startswith("# Action"))
+    assert comment == "# Action from an earlier run: " + question[:169].rstrip() + "…"
 
 
 def test_an_answer_changed_in_place_is_written_anew():

@@ -378,6 +378,7 @@ def test_config_from_bytes_as_git_has_them():
         ("[tone]\nignore = [" + ", ".join(['"w"'] * 501) + "]\n", "tone.ignore", 2, "has 501 entries; at most 500 are allowed."),
         ('[tone]\nwords = ["ok", " * "]\n', "tone.words", 2, "entry 2 must be a word or phrase in quotes (found ' * ')."),
         ("[tone]\nwords = [3]\n", "tone.words", 2, "entry 1 must be a word or phrase in quotes (found 3)."),
+        ('[tone]\nignore = ["** *"]\n', "tone.ignore", 2, "entry 1 must be a word or phrase in quotes (found '** *')."),
         ('[tone]\nwords = ["' + "x" * 81 + '"]\n', "tone.words", 2, "entry 1 must be one line of at most 80 characters."),
         ('[tone]\nwords = ["two\\nlines"]\n', "tone.words", 2, "entry 1 must be one line of at most 80 characters."),
     ],

@@ -146,7 +146,7 @@ def rows_csv(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     """A header row and ``rows`` as RFC 4180 text (CRLF line ends); every text cell that a
     spreadsheet would take for a formula gets its leading apostrophe (:func:`spreadsheet_safe`)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out)  # RFC 4180's CRLF is the csv module's default
     writer.writerow(columns)
     for row in rows:
         writer.writerow([spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row])

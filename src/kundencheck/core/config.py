@@ -304,7 +304,7 @@ def _tone_from_dict(tone: Any, fail: Callable[..., ConfigError]) -> ToneConfig:
                 f"tone.{key}", _("has {n} entries; at most {limit} are allowed.").format(n=len(entries), limit=TONE_MAX_ENTRIES)
             )
         for n, entry in enumerate(entries, start=1):
-            if not isinstance(entry, str) or not entry.strip().rstrip("*").strip():
+            if not isinstance(entry, str) or not entry.replace("*", "").strip():  # stars and spaces only
                 raise fail(
                     f"tone.{key}",
                     _("entry {n} must be a word or phrase in quotes (found {found}).").format(n=n, found=describe_value(entry)),
