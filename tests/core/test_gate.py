@@ -416,6 +416,51 @@ def test_a_decline_of_three_items_is_found_once_for_the_sprint():
     assert health([now], today=D[1]).findings == []
 
 
+def test_a_declining_choice_is_shown_by_its_options_labels():
+    banded = checklist_from_dict(
+        tomllib.loads("""
+format = 1
+id = "build"
+title = "Sprint start"
+phase = "build"
+language = "en"
+version = "1.0"
+
+[[items]]
+id = "contacted"
+question = "Did we speak with the client?"
+why = "Silence breeds surprises."
+kind = "traffic-light"
+
+[[items]]
+id = "alternatives"
+question = "Did we offer alternatives?"
+why = "Deviations need them."
+kind = "traffic-light"
+
+[[items]]
+id = "tone"
+question = "How does the client sound?"
+why = "Tone comes before trouble."
+kind = "choice"
+options = [{ id = "warm", label = "Warm", band = "green" }, { id = "cool", label = "Cool", band = "amber" }]
+"""),
+        "build.en.toml",
+    )
+    runs = [
+        run("W10", D[0], Answer("contacted", "green"), Answer("alternatives", "green"), Answer("tone", "warm")),
+        run(
+            "W12", D[1], Answer("contacted", "amber", note="x"), Answer("alternatives", "amber", note="x"), Answer("tone", "cool")
+        ),
+    ]
+    summary = summarize(runs, today=D[1], current_phase="build", checklists={"build": banded})
+    (finding,) = evaluate(summary).findings
+    assert finding.message.startswith(
+        "build: 3 items are worse in sprint W12 than in sprint W10: contacted ✔ yes → "
+        "◐ partly, alternatives ✔ yes → ◐ partly, tone ✔ Warm → ◐ Cool."
+    )
+
+
 def test_the_decline_is_judged_like_the_commit_subject():
     """The gate and the commit subject call the same function (history.changes)."""
     from kundencheck.core.history import Trend, changes, sprint_pictures

@@ -213,6 +213,9 @@ def test_a_report_lists_five_actions_a_phase_and_counts_the_rest():
     text = report_markdown(report)
     assert text.count("and 2 more: kundencheck actions --phase build") == 3  # overdue, open, raised this sprint
     assert "and 2 more: kundencheck actions --phase build" in report_html(report)
+    # the check's findings past the first five overdue actions, named by their rule's title
+    assert "\n- … overdue action: and 2 more: kundencheck actions --phase build\n" in text
+    assert '<li class="more">… overdue action: and 2 more: kundencheck actions --phase build</li>' in report_html(report)
 
 
 def test_stray_corrections_in_words():

@@ -662,9 +662,9 @@ def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) ->
 
 
 def _json(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return clean_text(value) if isinstance(value, str) else value
+    """An answer that got worse, for JSON: a date as text; the rest as it is (only a status, a
+    number or an option's id have a band, and nothing in them needs cleaning)."""
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _perception_gaps(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
@@ -823,7 +823,9 @@ def result_dict(result: GateResult) -> dict[str, Any]:
 
 
 def result_json(result: GateResult) -> str:
-    return json.dumps(result_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return (
+        json.dumps(result_dict(result), ensure_ascii=False, indent=2) + "\n"
+    )  # pragma: no mutate (ensure_ascii=None is False too)
 
 
 def escape_data(text: str) -> str:
