@@ -221,20 +221,28 @@ def test_unknown_keys_of_a_filled_in_file_are_named_with_what_is_allowed():
         .replace('decision = "done"', 'decision = "done"\nwhen = 1', 1)
     )
     assert verdict_of_filled(one) == [
-        "top level: unknown key 'colour'. Allowed: answers, checklist, checklist_version, language, participants, "
-        "phase, reviews, schema, sprint.",
-        "item 'team-mood': unknown keys 'hue', 'mood'. Allowed: item, status or value, note, action (kind and "
-        "options are ignored).",
+        (
+            "top level: unknown key 'colour'. Allowed: answers, checklist, checklist_version, language, participants, "
+            "phase, reviews, schema, sprint."
+        ),
+        (
+            "item 'team-mood': unknown keys 'hue', 'mood'. Allowed: item, status or value, note, action (kind and "
+            "options are ignored)."
+        ),
         "review 1: unknown key 'when'. Allowed: decision, item, note, run.",
     ]
     several = TEXT.replace("schema = 1", 'schema = 1\nshade = 2\ncolour = "x"\ncorrects = ""', 1).replace(
         'decision = "done"', 'decision = "done"\nwho = 2\nwhen = 1', 1
     )
     assert verdict_of_filled(several) == [
-        "top level: 'corrects' and 'correction_note' make a correction of a run: commit the file with "
-        "`kundencheck amend --from FILE`, or remove them for a new run.",
-        "top level: unknown keys 'colour', 'shade'. Allowed: answers, checklist, checklist_version, language, "
-        "participants, phase, reviews, schema, sprint.",
+        (
+            "top level: 'corrects' and 'correction_note' make a correction of a run: commit the file with "
+            "`kundencheck amend --from FILE`, or remove them for a new run."
+        ),
+        (
+            "top level: unknown keys 'colour', 'shade'. Allowed: answers, checklist, checklist_version, language, "
+            "participants, phase, reviews, schema, sprint."
+        ),
         "review 1: unknown keys 'when', 'who'. Allowed: decision, item, note, run.",
     ]
 
