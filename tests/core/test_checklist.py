@@ -21,6 +21,7 @@ from kundencheck.core.checklist import (
     checklist_from_dict,
     is_safe_id,
     load_checklist,
+    parse_toml_bytes,
 )
 from kundencheck.core.errors import ChecklistError
 
@@ -939,3 +940,29 @@ def test_the_shipped_checklists_ask_the_client_what_a_client_can_answer():
     for name, items in asked.items():
         assert not items & {"team-mood", "self-critical-advice", "advice-improve", "lessons-learned-held"}, name
         assert items == asked[name.replace(".de.", ".en.")], name
+
+
+BEYOND = (
+    "a whole number beyond what TOML allows (-9223372036854775808 to 9223372036854775807); kundencheck does not read it. "
+    "Write a smaller number, or the value as a string in quotes."
+)
+
+
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        # the same digits in a string and in a comment are no number
+        ('a = 1\nb = "x = 99999999999999999999"  # 99999999999999999999\nc = 99999999999999999999\n', "line 3, key 'c'"),
+        ('a = 1\n[t]\nx = "q\\"uote 0x1"\ny = 0x1_0000_0000_0000_0000\n', "line 4, key 't.y'"),
+        ("a = -9223372036854775808\nb = -9223372036854775809\n", "line 2, key 'b'"),
+        ("a = +9_223_372_036_854_775_807\nb = 0o1777777777777777777777\n", "line 2, key 'b'"),
+        ("a = { b = 1, c = 0b1" + "1" * 64 + " }\n", "line 1, key 'a.c'"),
+        ("\ufeffa = 1\nb = 99999999999999999999\n", "line 2, key 'b'"),
+        ("a = 'x'\nbig = " + "9" * 5000 + "\n", "line 2, key 'big'"),  # more digits than Python reads: no key from the parse
+    ],
+    ids=["decimal", "hex", "negative", "octal", "inline", "bom", "5000-digits"],
+)
+def test_a_number_beyond_64_bits_is_named_by_line_and_key(text, where):
+    with pytest.raises(ChecklistError) as info:
+        parse_toml_bytes(text.encode("utf-8"), "x.toml")
+    assert info.value.problems == [f"{where}: {BEYOND}"]
