@@ -270,3 +270,25 @@ def test_csv_cuts_long_texts_to_their_limits():
     [row] = al.actions_csv(summary, [t for t in summary.actions if t.item == "design"]).split("\r\n")[1:2]
     fields = row.split(",")
     assert fields[4] == "w" * 1999 + "…" and fields[5] == "o" * 199 + "…" and fields[10] == "A" * 199 + "…"
+
+
+def test_calendar_cuts_long_texts_to_their_limits():
+    raised = make(
+        "r9", MON, Answer("design", "no", action=Action("w" * 500, "o" * 100, MON)), author="A" * 100 + " <a@example.com>"
+    )
+    review = make(
+        "r10", MON + dt.timedelta(days=1), author="B" * 100 + " <b@example.com>",
+        reviews=[ActionReview("r9", "design", "done", "n" * 500)],
+    )  # fmt: skip
+    summary = history(extra=[raised, review])
+    [thread] = [t for t in summary.actions if t.item == "design"]
+    lines = unfolded(al.actions_ics(summary, [], [], project="P" * 100, stamp=STAMP, done=[thread]))
+    assert "X-WR-CALNAME:kundencheck actions of " + "P" * 79 + "…" in lines
+    assert f"SUMMARY:{'w' * 119}… ({'o' * 59}…)\\, action {thread.id}" in lines
+    description = next(line for line in lines if line.startswith("DESCRIPTION:"))
+    assert description == (
+        f"DESCRIPTION:Action {thread.id} on build/design\\nDoes the client supply a design?\\n\\n"
+        f"2026-03-02\\, {'A' * 59}…: {'w' * 299}… ({'o' * 59}…\\, due 2026-03-02)\\n"
+        f"2026-03-03\\, {'B' * 59}… reviewed it: done: {'n' * 299}…\\n\\n"
+        "Close it (done\\, or dropped with a note) in `kundencheck run build`."
+    )
