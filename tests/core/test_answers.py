@@ -524,6 +524,13 @@ def test_several_problems_at_once():
         "item 'deviations': answered, but it is only asked when 'design' is 'yes'.",
         "required items not answered: mood, design, self-critical.",
     ]
+    # a hidden item's answer and a wrong value stop neither the answers after them from being checked
+    run = make_run(Answer("deviations", "green"), Answer("mood", 9), Answer("contacted", "amber"))
+    assert problems_with(run, CHECKLIST, final=False) == [
+        "item 'deviations': answered, but it is only asked when 'design' is 'yes'.",
+        "item 'mood': value 9 is not a whole number from 1 to 5.",
+        "item 'contacted': the answer 'partly' needs a note saying why.",
+    ]
 
 
 # ------------------------------------------------------------------------- loads errors

@@ -102,7 +102,7 @@ def actions_json(summary: HistorySummary, threads: list[ActionThread], selection
         "filter": selection.as_dict(),
         "actions": [action_dict(t, summary.today, summary.checklists) for t in threads],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"  # pragma: no mutate (ensure_ascii=None is False too)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"  # pragma: no mutate (None is False too)
 
 
 # --------------------------------------------------------------------------------- CSV

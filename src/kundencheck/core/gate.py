@@ -823,9 +823,7 @@ def result_dict(result: GateResult) -> dict[str, Any]:
 
 
 def result_json(result: GateResult) -> str:
-    return (
-        json.dumps(result_dict(result), ensure_ascii=False, indent=2) + "\n"
-    )  # pragma: no mutate (ensure_ascii=None is False too)
+    return json.dumps(result_dict(result), ensure_ascii=False, indent=2) + "\n"  # pragma: no mutate (None is False too)
 
 
 def escape_data(text: str) -> str:
