@@ -176,10 +176,10 @@ def test_unknown_checklist_is_a_usage_error_listing_known_ones(fake_shipped, pro
     catalog = load_catalog(project)
     with pytest.raises(UsageError) as info:
         catalog.find("nope", "de")
-    message = str(info.value)
-    assert "'nope'" in message
-    assert "Known: acceptance, build, custom, design, handover, kickoff" in message
-    assert f"{PROJECT_CHECKLISTS}/nope.de.toml" in message
+    assert str(info.value) == (
+        "There is no checklist 'nope'. Known: acceptance, build, custom, design, handover, kickoff. Add your own as "
+        f"{PROJECT_CHECKLISTS}/nope.de.toml (see docs/checklist-format.md)."
+    )
     assert info.value.exit_code == 2
 
 
@@ -220,6 +220,14 @@ def test_unrelated_broken_file_does_not_block_a_found_checklist(fake_shipped, pr
     catalog = load_catalog(project)
     assert catalog.find("build", "en").title == "Ours"
     assert len(catalog.errors) == 1 and "other.en.toml" in catalog.errors[0].path
+
+
+def test_a_broken_shipped_file_in_the_language_asked_for_is_reported_not_replaced_by_english(fake_shipped, project):
+    broken = put(fake_shipped, "build.de.toml", "broken = = \n")
+    put(fake_shipped, "build.en.toml", checklist_text("build", title="English"))
+    with pytest.raises(ChecklistError) as info:
+        load_catalog(project).find("build", "de")
+    assert info.value.path == str(broken)
 
 
 def test_broken_shipped_file_overridden_by_the_project_is_not_reported(fake_shipped, project):

@@ -683,6 +683,7 @@ BAD_BANDS = [
     ("{ red = [1, 2], amber = [3, 4], green = [4, 5] }", ("4 is in both amber and green", "one band")),
     ("{ red = [1, 2], green = [4, 5] }", ("no band for 3", "every value from 1 to 5 needs exactly one")),
     ("{ red = [1], green = [5] }", ("no band for 2, 3, 4",)),
+    ("{ amber = [2, 3], green = [4, 5] }", ("no band for 1;",)),
     ("{ green = [1, 2], amber = [3], red = [4, 5] }", ("3 is amber but 2 is green", "so that 5 is the good end")),
     ("{ red = [1, 2], amber = [true], green = [3, 4, 5] }", ("amber lists true", "not a value of the scale")),
     ("{ amber = [1], red = [2], green = [3, 4, 5] }", ("2 is red but 1 is amber",)),

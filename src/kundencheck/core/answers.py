@@ -214,7 +214,8 @@ def still_needed(item: Item, answer: Answer | None) -> Needs:
             action is not None and bool(action.owner.strip()),
             action is not None and action.due is not None,
         )
-        missing = tuple(part for part, there in zip(ACTION_PARTS, given, strict=True) if not there)
+        parts = zip(ACTION_PARTS, given, strict=True)  # pragma: no mutate (three parts each: strict changes nothing)
+        missing = tuple(part for part, there in parts if not there)
     return Needs(note=note, action=missing)
 
 

@@ -648,8 +648,9 @@ def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) ->
                     {
                         "item": c.item,
                         "question": question_of(summary.checklists, picture.checklist, c.item),
-                        "before": _json(c.before),
-                        "now": _json(c.value),
+                        # only a status, a number or an option's id has a band: as they are, for JSON
+                        "before": c.before,
+                        "now": c.value,
                         "band": c.band,
                     }
                     for c in worse
@@ -659,12 +660,6 @@ def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) ->
             since_sprint=picture.sprint,
         )
     ]
-
-
-def _json(value: Any) -> Any:
-    """An answer that got worse, for JSON: a date as text; the rest as it is (only a status, a
-    number or an option's id have a band, and nothing in them needs cleaning)."""
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _perception_gaps(summary: HistorySummary, phase: str, level: str) -> list[Finding]:

@@ -1030,8 +1030,7 @@ class HistorySummary:
         """Every sprint label, in the order the sprints started."""
         seen: dict[str, dt.datetime] = {}
         for picture in self.pictures:
-            if picture.sprint not in seen or picture.start < seen[picture.sprint]:
-                seen[picture.sprint] = picture.start
+            seen[picture.sprint] = min(seen.get(picture.sprint, picture.start), picture.start)
         return sorted(seen, key=lambda s: seen[s])
 
     def latest_sprint(self) -> str | None:
