@@ -959,9 +959,10 @@ BEYOND = (
         ("a = +9_223_372_036_854_775_807\nb = 0o1777777777777777777777\n", "line 2, key 'b'"),
         ("a = { b = 1, c = 0b1" + "1" * 64 + " }\n", "line 1, key 'a.c'"),
         ("\ufeffa = 1\nb = 99999999999999999999\n", "line 2, key 'b'"),
+        ("0x_ = 1\nb = 99999999999999999999\n", "line 2, key 'b'"),  # a key that looks like a number
         ("a = 'x'\nbig = " + "9" * 5000 + "\n", "line 2, key 'big'"),  # more digits than Python reads: no key from the parse
     ],
-    ids=["decimal", "hex", "negative", "octal", "inline", "bom", "5000-digits"],
+    ids=["decimal", "hex", "negative", "octal", "inline", "bom", "number-like-key", "5000-digits"],
 )
 def test_a_number_beyond_64_bits_is_named_by_line_and_key(text, where):
     with pytest.raises(ChecklistError) as info:

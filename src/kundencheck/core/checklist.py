@@ -436,9 +436,9 @@ def _number_problem(text: str, key: str) -> str:
     position = None
     for start, code in _code(text):
         for match in _NUMBER.finditer(code):
-            literal = match.group().replace("_", "").lstrip("+")
+            literal = match.group().replace("_", "").removeprefix("+")
             negative = literal.startswith("-")
-            digits = literal.lstrip("-")
+            digits = literal.removeprefix("-")
             base = {"0x": 16, "0o": 8, "0b": 2}.get(digits[:2], 10)
             if base != 10:
                 digits = digits[2:]
