@@ -130,6 +130,10 @@ def mutmut_settings(target: Target) -> dict[str, object]:
         # each session, which there took two thirds of a mutant's time. What it reports are
         # warnings; the verdict of a test never depends on it.
         "pytest_add_cli_args": ["-p", "no:unraisableexception"],
+        # Each mutant's process is forked from a small server that only imported pytest and the
+        # tests, not from mutmut's own process, which has run the whole suite twice: there every
+        # worker paid for copying the pages of hundreds of megabytes it touched.
+        "process_isolation": "forkserver",
         "also_copy": list(ALSO_COPY),
         # The suites run real git; a loaded machine makes them slower, not wrong.
         "timeout_multiplier": 30.0,

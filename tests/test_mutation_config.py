@@ -124,6 +124,7 @@ def test_mutmut_reads_the_settings_the_script_writes(mutation, tmp_path, monkeyp
         "--ignore=tests/core/test_properties.py",
     ]
     assert config.pytest_add_cli_args == ["-p", "no:unraisableexception"]
+    assert config.process_isolation == "forkserver"
     assert {Path("checklists"), Path("docs"), Path("tests/")} <= set(config.also_copy)
     for path in ("src/kundencheck/core/gate.py", "tests/core", "tests/report/test_answers_csv.py", "checklists", "docs"):
         assert (folder / path).exists()
