@@ -719,6 +719,9 @@ def test_summary_sprints_is_due_and_parse_runs():
     kick = run("W9", D2, Answer("contacted", "green"), phase="kickoff", checklist="kickoff")
     summary = summarize([w9, w10, kick], today=D2, cadence_days=14, current_phase="build", checklists=CHECKLISTS)
     assert summary.sprints() == ["W9", "W10"]  # in the order they started, not by name
+    late_kick = run("W9", D3, Answer("contacted", "green"), phase="kickoff", checklist="kickoff")
+    later = summarize([w9, w10, late_kick], today=D3, current_phase="build", checklists=CHECKLISTS)
+    assert later.sprints() == ["W9", "W10"]  # W9 started with its first picture, however late another one began
     assert not summary.is_due()
     assert summarize([w9], today=D1 + dt.timedelta(days=15), cadence_days=14, current_phase="build").is_due()
     assert summarize([w9], today=D1, cadence_days=14, current_phase="acceptance").is_due()  # never checked
