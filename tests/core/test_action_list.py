@@ -155,6 +155,9 @@ def test_due_checks():
     assert [c.phase for c in al.due_checks(fresh, al.ActionFilter(overdue=True))] == ["kickoff"]
     # a phase that is neither checked nor current has no check to show
     assert [c.phase for c in al.due_checks(history(), al.ActionFilter())] == ["build"]
+    # kickoff checked lately, build due: only build's check is overdue
+    kickoff = make("k1", MON + dt.timedelta(days=25), Answer("contacted", "green"), phase="kickoff")
+    assert [c.phase for c in al.due_checks(history(extra=[kickoff]), al.ActionFilter(overdue=True))] == ["build"]
 
 
 def test_calendar_file():

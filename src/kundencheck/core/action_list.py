@@ -76,15 +76,13 @@ def closed(summary: HistorySummary, selection: ActionFilter) -> list[ActionThrea
 
 def due_checks(summary: HistorySummary, selection: ActionFilter) -> list[DueCheck]:
     """The phases' due checks a calendar of ``selection`` holds: every phase checked before and
-    the current one, of the selected phase; none when the list is one person's (a check is the
-    team's), only the ones due already with ``overdue``."""
+    the current one (the summary's phases), of the selected phase; none when the list is one
+    person's (a check is the team's), only the ones due already with ``overdue``."""
     if selection.by_person:
         return []
     checks = []
     for status in summary.phases:
         if selection.phase is not None and status.phase != selection.phase:
-            continue
-        if status.last_run is None and status.phase != summary.current_phase:
             continue
         if selection.overdue and not status.due.is_due:
             continue
