@@ -236,6 +236,22 @@ def test_broken_shipped_file_overridden_by_the_project_is_not_reported(fake_ship
     assert load_catalog(project).find("build", "en").title == "Ours"
 
 
+def test_a_project_checklist_linked_from_outside_the_work_tree_is_refused(fake_shipped, project, tmp_path):
+    outside = put(tmp_path / "elsewhere", "build.en.toml", checklist_text("build", title="Elsewhere"))
+    link = project / PROJECT_CHECKLISTS / "build.en.toml"
+    link.symlink_to(outside)
+    with pytest.raises(ChecklistError) as info:
+        load_catalog(project).find("build", "en")
+    assert info.value.path == str(link)
+    assert info.value.problems == [
+        (
+            f"is a symbolic link that leads outside the work tree {project}, so kundencheck does not read it: a repository "
+            "could point it at any file on your machine. Replace the link with the file itself (`git rm` the link, copy the "
+            "file in, commit it)."
+        )
+    ]
+
+
 def test_phases_in_known_order_then_own(fake_shipped, project):
     for cid, phase in [("zeta", "zeta"), ("build", "build"), ("kickoff", "kickoff"), ("alpha", "alpha")]:
         put(project / PROJECT_CHECKLISTS, f"{cid}.en.toml", checklist_text(cid, phase=phase))

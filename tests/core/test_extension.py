@@ -237,6 +237,11 @@ def test_the_merged_table_of_an_extension():
         "version": "1.0+2.5",
         "items": [{"id": "a", "question": "A?"}, {"id": "c"}, {"id": "d"}, {"id": "b", "question": "B?"}, {"id": "e"}],
     }  # fmt: skip
+    data = {"format": 1, "extends": "build", "id": "ours", "phase": "p", "description": "e", "items": [{"id": "c"}]}
+    assert merge_extension(data, BASE, "ext.toml") == {
+        "format": 1, "id": "ours", "title": "Build", "phase": "p", "language": "en", "description": "e",
+        "version": "1.0+team", "items": [*BASE["items"][:2], {"id": "c"}],
+    }  # fmt: skip
     bare = {"format": 1, "id": "build", "version": "1"}  # no items, no description, no language
     assert merge_extension({"format": 1, "version": 3, "items": [{"id": "c"}]}, bare, "ext.toml") == {
         "format": 1, "id": "build", "language": None, "version": "1+3", "items": [{"id": "c"}]}  # fmt: skip

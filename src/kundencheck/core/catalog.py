@@ -108,21 +108,14 @@ class Catalog:
     and only the shipped file named for it; listing everything parses all files once.
     """
 
-    def __init__(
-        self,
-        project_root: Path | None,
-        *,
-        checklists: dict[tuple[str, str], Checklist] | None = None,
-        errors: list[ChecklistError] | None = None,
-        committed: dict[str, bytes | None] | None = None,
-    ) -> None:
+    def __init__(self, project_root: Path | None, *, committed: dict[str, bytes | None] | None = None) -> None:
         """``committed``: the project's own checklist files as git has them (name shown in
         messages -> content, None for a symbolic link), read instead of the work tree's folder
         when the work tree lacks it (a sparse checkout)."""
         self.project_root = project_root
         self._committed = committed
-        self._all: dict[tuple[str, str], Checklist] | None = checklists
-        self._errors: list[ChecklistError] = list(errors or [])
+        self._all: dict[tuple[str, str], Checklist] | None = None
+        self._errors: list[ChecklistError] = []
         self._project: tuple[dict[tuple[str, str], Checklist], list[ChecklistError]] | None = None
         #: Shipped files found by name, parsed once: a run's start asks for its checklist twice
         #: (the CLI checks it, then the session uses it), and they do not change while we run.

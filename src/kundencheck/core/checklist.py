@@ -629,7 +629,7 @@ def merge_extension(data: Mapping[str, Any], base: Mapping[str, Any], source: st
         raise ChecklistError(source, problems)
     for item in merged_items:
         item.pop("_added_after", None)
-    merged = {key: base[key] for key in ("format", "id", "title", "phase", "language", "description") if key in base}
+    merged = {key: base[key] for key in ("format", "id", "title", "phase", "description") if key in base}
     for key in ("id", "title", "phase", "description"):
         if key in data:
             merged[key] = data[key]
