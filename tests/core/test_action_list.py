@@ -263,6 +263,7 @@ def test_calendar_of_a_phase_never_checked_and_of_actions_without_owner_or_due_d
     long = unfolded(al.actions_ics(summary, [], checks, project="Ü" + "x" * 39 + "yz", stamp=STAMP))
     assert "UID:check-acceptance-u" + "x" * 39 + "@kundencheck" in long  # 40 characters of the name
     assert "X-WR-CALNAME:kundencheck actions of Web Shop!" in named
+    assert "X-WR-CALNAME:kundencheck actions" in unfolded(al.actions_ics(summary, [], [], stamp=STAMP))  # no project
 
 
 def test_csv_cuts_long_texts_to_their_limits():

@@ -463,3 +463,26 @@ def test_a_config_error_names_its_key_as_a_field(tmp_path, text, key):
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path)
     assert info.value.key == key
+
+
+@pytest.mark.parametrize(
+    "text, key, line",
+    [
+        ('[storage]\nbranch = "x"\n', "storage.branch", 2),
+        ('push = 1\nstorage.branch = "x"\n', "storage.branch", 2),  # a dotted key
+        ('[ "storage" ]\n"branch" = 1\n', "storage.branch", 2),  # quoted names
+        ("[storage]\npush = true\n[check]\n'red_streak' = 'off'\n", "check.red_streak", 4),
+        ('check = { decline = "off" }\n', "check.decline", 1),  # inside an inline table: the table's line
+        ("[check]\ndecline = { items = 9 }\n", "check.decline.items", 2),
+        ("[check.decline]\nitems = 9\n", "check.decline.items", 2),
+        ('["Xa"]\nb = 1\n', "Xa.b", 2),
+        ("name = 1\n", "name", 1),
+        ("x = 1\n", "storage.branch", None),
+        ("# [storage]\nbranch = 1\n", "storage.branch", None),  # a comment is no table
+        ("", "name", None),
+    ],
+)
+def test_key_line_finds_where_a_key_is_set(text, key, line):
+    from kundencheck.core.config import key_line
+
+    assert key_line(text, key) == line

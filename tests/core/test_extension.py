@@ -18,6 +18,7 @@ from kundencheck.core.catalog import (
 from kundencheck.core.checklist import (
     Kind,
     checklist_from_dict,
+    extension_base,
     language_differences,
     load_checklist,
     merge_extension,
@@ -130,9 +131,14 @@ def test_extending_what_is_not_shipped_says_what_is(tmp_path):
     path = extension(tmp_path, extends="retro")
     with pytest.raises(ChecklistError) as caught:
         load_checklist_file(path)
-    message = str(caught.value)
-    assert "key 'extends': kundencheck ships no checklist 'retro' in language 'en'" in message
-    assert "Shipped: acceptance, build, design, handover, kickoff (de, en)" in message
+    assert caught.value.path == str(path)
+    assert caught.value.problems == [
+        (
+            "top level, key 'extends': kundencheck ships no checklist 'retro' in language 'en', so there is nothing to "
+            "extend. Shipped: acceptance, build, design, handover, kickoff (de, en). Extend one of them, or write a whole "
+            "checklist without 'extends'."
+        )
+    ]
     fr = extension(tmp_path, language="fr")
     with pytest.raises(ChecklistError, match="ships no checklist 'build' in language 'fr'"):
         load_checklist_file(fr)
@@ -246,3 +252,27 @@ def test_the_merged_table_of_an_extension():
     assert merge_extension({"format": 1, "version": 3, "items": [{"id": "c"}]}, bare, "ext.toml") == {
         "format": 1, "id": "build", "language": None, "version": "1+3", "items": [{"id": "c"}]}  # fmt: skip
     assert merge_extension({"format": 1, "version": " x ", "items": [{"id": "c"}]}, bare, "ext.toml")["version"] == "1+x"
+
+
+@pytest.mark.parametrize(
+    "data, problems",
+    [
+        ({"extends": "Build", "language": "EN"}, [
+            (
+                "top level, key 'extends': 'Build' is not a safe id. Use 1 to 64 lowercase letters a-z, digits and dashes, "
+                "starting with a letter or digit (no dots, slashes, spaces or capitals, and not a Windows device name such "
+                "as con, nul or com1): ids become file names."
+            ),
+            "top level, key 'language': 'EN' is not a two-letter lowercase language code such as 'de' or 'en'.",
+        ]),
+        ({"language": "en"}, ["top level, key 'extends': required, an id of lowercase letters, digits and dashes."]),
+    ],
+)  # fmt: skip
+def test_what_an_extension_extends_word_for_word(data, problems):
+    with pytest.raises(ChecklistError) as caught:
+        extension_base(data, "ext.toml")
+    assert caught.value.path == "ext.toml" and caught.value.problems == problems
+
+
+def test_what_an_extension_extends():
+    assert extension_base({"extends": "build", "language": "de"}, "ext.toml") == ("build", "de")

@@ -181,9 +181,10 @@ def actions_ics(
     from kundencheck import __version__
 
     calendar = Calendar()
-    calendar.add("prodid", f"-//kundencheck//kundencheck {__version__}//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
+    # icalendar's property names are case-blind: "VERSION" for "version" changes nothing
+    calendar.add("prodid", f"-//kundencheck//kundencheck {__version__}//EN")  # pragma: no mutate (case-blind name)
+    calendar.add("version", "2.0")  # pragma: no mutate (case-blind name)
+    calendar.add("calscale", "GREGORIAN")  # pragma: no mutate (case-blind name)
     name = (
         _("kundencheck actions of {project}").format(project=one_line(project, 80))
         if project.strip()

@@ -149,11 +149,8 @@ def key_line(text: str, key: str) -> int | None:
     """
     parts = key.split(".")
     header = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]")
-    table: list[str] = []
-    for candidate in (parts, parts[:-1]):  # the key itself, else its table (inline or header)
-        if not candidate:
-            continue
-        table = []
+    for candidate in [c for c in (parts, parts[:-1]) if c]:  # the key itself, else its table (inline or header)
+        table: list[str] = []
         for number, line in enumerate(text.splitlines(), start=1):
             found = header.match(line)
             if found:
