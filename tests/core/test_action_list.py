@@ -296,3 +296,19 @@ def test_calendar_cuts_long_texts_to_their_limits():
         f"2026-03-03\\, {'B' * 59}… reviewed it: done: {'n' * 299}…\\n\\n"
         "Close it (done\\, or dropped with a note) in `kundencheck run build`."
     )
+
+
+def test_calendar_description_of_a_word_without_due_date_and_a_review_without_note():
+    first = make("r1", MON, Answer("design", "no", action=Action("Ask", "Ana", None)))
+    again = make(
+        "r2", MON + dt.timedelta(days=1), Answer("design", "no", action=Action("Ask again", "Ana", MON + dt.timedelta(days=9))),
+        reviews=[ActionReview("r1", "design", "open")], author=JONAS,
+    )  # fmt: skip
+    summary = history(extra=[first, again])
+    [thread] = [t for t in summary.actions if t.item == "design"]
+    [description] = [line for line in unfolded(al.actions_ics(summary, [thread], [], stamp=STAMP)) if "DESCRIPTION" in line]
+    assert description == (
+        f"DESCRIPTION:Action {thread.id} on build/design\\nDoes the client supply a design?\\n\\n"
+        "2026-03-02\\, Ana: Ask (Ana\\, due no due date)\\n2026-03-03\\, Jonas: Ask again (Ana\\, due 2026-03-11)\\n"
+        "2026-03-03\\, Jonas reviewed it: open\\n\\nClose it (done\\, or dropped with a note) in `kundencheck run build`."
+    )
