@@ -195,7 +195,22 @@ def test_broken_project_file_named_for_the_request_is_reported(fake_shipped, pro
     with pytest.raises(ChecklistError) as info:
         catalog.find("build", "en")
     assert info.value.path == str(broken)
-    assert "'colour'" in str(info.value)
+    assert info.value.problems == [  # the line, from the file's own text
+        (
+            "line 13: item 'a', key 'colour': unknown key. Allowed: action_when, bands, high, id, key_signal, kind, low, "
+            "note_when, options, question, required, title, when, why."
+        )
+    ]
+
+
+def test_a_project_checklist_over_the_size_limit_is_refused(fake_shipped, project):
+    big = put(project / PROJECT_CHECKLISTS, "build.en.toml", checklist_text("build") + "# " + "x" * 1_000_000 + "\n")
+    with pytest.raises(ChecklistError) as info:
+        load_catalog(project).find("build", "en")
+    assert info.value.path == str(big)
+    assert info.value.problems == [
+        f"is {big.stat().st_size:,} bytes; a checklist may be at most 1,000,000 bytes. Split it or remove the bulk."
+    ]
 
 
 def test_broken_file_is_reported_when_nothing_else_matches(fake_shipped, project):

@@ -22,6 +22,7 @@ from kundencheck.core.checklist import (
     is_safe_id,
     load_checklist,
     parse_toml_bytes,
+    read_toml_file,
 )
 from kundencheck.core.errors import ChecklistError
 
@@ -147,7 +148,11 @@ def test_file_over_one_megabyte(tmp_path):
     text = TOP + LIGHT + padding * (MAX_FILE_BYTES // len(padding) + 1)
     assert len(text.encode()) > MAX_FILE_BYTES
     error, path = error_for(tmp_path, text)
-    assert_problem(error, path, "at most 1,000,000 bytes")
+    size = len(text.encode())
+    assert error.problems == [f"is {size:,} bytes; a checklist may be at most 1,000,000 bytes. Split it or remove the bulk."]
+    with pytest.raises(ChecklistError) as read:
+        read_toml_file(path)
+    assert read.value.problems == error.problems and read.value.path == str(path)
 
 
 def test_file_just_under_the_limit_loads(tmp_path):

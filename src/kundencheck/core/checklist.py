@@ -6,6 +6,7 @@ raises :class:`ChecklistError` listing every problem found, each naming the item
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import tomllib
@@ -213,10 +214,20 @@ class Checklist:
 def read_toml_file(path: Path, error_type: type = ChecklistError, *, within: Path | None = None) -> dict[str, Any]:
     """Read and parse a checklist file, turning every failure into ``error_type``; ``within``:
     the work tree it must lie in (see :func:`read_file_bytes`)."""
-    raw = read_file_bytes(
+    return parse_toml_bytes(read_checklist_bytes(path, error_type, within=within), str(path), error_type)
+
+
+def read_checklist_bytes(path: Path, error_type: type = ChecklistError, *, within: Path | None = None) -> bytes:
+    """A checklist file's bytes: :func:`read_file_bytes` with a checklist's limit and words."""
+    return read_file_bytes(
         path, error_type, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."), within=within
     )
-    return parse_toml_bytes(raw, str(path), error_type)
+
+
+def toml_text(raw: bytes) -> str:
+    """The text of a file's bytes that :func:`parse_toml_bytes` has read (so UTF-8), without
+    the byte-order mark an editor may have put first."""
+    return raw.removeprefix(codecs.BOM_UTF8).decode()
 
 
 def read_file_bytes(
@@ -526,10 +537,7 @@ def load_checklist(path: str | Path, *, within: Path | None = None) -> Checklist
     ``within``: the work tree it must lie in (a symbolic link leading out of it is refused, see
     :func:`read_file_bytes`)."""
     path = Path(path)
-    raw = read_file_bytes(
-        path, ChecklistError, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."), within=within
-    )
-    return checklist_from_bytes(raw, str(path))
+    return checklist_from_bytes(read_checklist_bytes(path, within=within), str(path))
 
 
 # --------------------------------------------------------------------------------- extensions
@@ -682,7 +690,7 @@ def checklist_from_bytes(raw: bytes, source: str) -> Checklist:
     """The checklist in a file's bytes (read from the work tree or from git); ``source`` names
     it in messages, which give the line of each problem where it can be found."""
     data = parse_toml_bytes(raw, source)
-    return checklist_from_dict(data, source, text=raw.decode("utf-8-sig", "replace"))
+    return checklist_from_dict(data, source, text=toml_text(raw))
 
 
 def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>", *, text: str | None = None) -> Checklist:

@@ -6,7 +6,6 @@ key and the allowed values, not a silently ignored setting.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from kundencheck.core.checklist import (
     is_safe_id,
     parse_toml_bytes,
     read_file_bytes,
+    toml_text,
 )
 from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
@@ -119,7 +119,7 @@ def load_config(project_root: Path) -> Config:
 def config_from_bytes(raw: bytes, shown: str) -> Config:
     """The config in a file's bytes as git has them (``shown`` names it, e.g. ``HEAD:.kundencheck/config.toml``)."""
     data = parse_toml_bytes(raw, shown, ConfigError)
-    return config_from_dict(data, shown, text=raw.removeprefix(codecs.BOM_UTF8).decode())  # the parse found it UTF-8
+    return config_from_dict(data, shown, text=toml_text(raw))
 
 
 def read_settings_file(path: Path, error_type: type, what: str, within: Path | None = None) -> tuple[dict[str, Any], str, str]:
