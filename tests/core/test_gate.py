@@ -660,3 +660,17 @@ def test_red_without_action_looks_at_every_item_of_the_sprint():
     long_sprint = run("Sprint " + "s" * 50, MON, Answer("contacted", "red"), author=ANA)
     [finding] = judge([long_sprint], levels={"key_signal_low": "off"}).findings
     assert f"answered red in sprint Sprint {'s' * 32}… (Ana" in finding.message
+
+
+def test_an_overdue_actions_long_texts_are_cut_in_its_finding():
+    late = run(
+        "W10", MON, Answer("contacted", "red", action=Action("w" * 300, "o" * 100, MON)), author="A" * 100 + " <a@example.com>"
+    )  # fmt: skip
+    result = judge([late, green("W10", MON, minute=30)], today=MON + dt.timedelta(days=3), levels={"key_signal_low": "off"})
+    [finding] = [f for f in result.findings if f.rule == "overdue_action"]
+    thread = finding.details["action"]["id"]
+    assert finding.message == (
+        f'build/contacted: the action {thread} "{"w" * 119}…" ({"o" * 39}…, due 2026-03-02) is overdue by 3 '
+        f"days; raised on 2026-03-02 by {'A' * 39}…. Close it (done, or dropped with a note) in the next `kundencheck run "
+        "build`, or give it a new date with a new action on the item."
+    )
