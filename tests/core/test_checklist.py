@@ -973,3 +973,13 @@ def test_a_number_beyond_64_bits_is_named_by_line_and_key(text, where):
     with pytest.raises(ChecklistError) as info:
         parse_toml_bytes(text.encode("utf-8"), "x.toml")
     assert info.value.problems == [f"{where}: {BEYOND}"]
+
+
+def test_the_code_outside_strings_and_comments_with_its_offsets():
+    """What the error messages' line finder looks at: a '#' in a string is no comment, a literal
+    string ('...') has no escapes, a basic one ("...") has; offsets count from the text's start."""
+    from kundencheck.core.checklist import _code
+
+    text = 'a = "x#y" # c\nb = \'q\\\' 1\nc = "es\\"c" 2 # "\nd = 3'
+    assert list(_code(text)) == [(0, "a = "), (9, " "), (14, "b = "), (22, " 1"), (25, "c = "), (36, " 2 "), (43, "d = 3")]
+    assert list(_code("")) == [(0, "")]
