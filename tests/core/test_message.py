@@ -595,3 +595,18 @@ def test_values_in_the_subject_are_cut_short():
     assert _short_value(text_item, "y" * 50) == "y" * 39 + "…" and _short_value(text_item, "y" * 40) == "y" * 40
     scale = next(i for i in CHECKLIST.items if i.kind is Kind.SCALE)
     assert _short_value(scale, 3) == "3/5"
+
+
+def test_a_note_is_kept_whole_up_to_the_limit_then_cut():
+    from kundencheck.core.message import _indented
+
+    def text_of(lines):
+        return "".join(line.strip() + ("" if line.endswith("…") else " ") for line in lines)
+
+    whole = "x" * (NOTE_LIMIT - 6)
+    assert text_of(_indented("Note:", "a " + whole + " b c")).split() == ["Note:", "a", whole, "b", "c"]  # 600: whole
+    cut = _indented("Note:", "a " + whole + " b cd")  # 601: cut to 599 and the space before the cut dropped
+    assert cut[-1] == "      b…"
+    assert _indented("Note:", "a " + whole + " bc d")[-1] == "      bc…"  # 601: cut to 599
+    # lines keep what starts them (an indented list stays indented); blank lines go
+    assert _indented("Note:", "first\n\n   - second  \n") == ["    Note: first", "         - second"]
