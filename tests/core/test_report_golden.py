@@ -270,15 +270,16 @@ def test_nothing_to_report():
 
 def long_history():
     """Every text longer than what a report shows of it: sprint, names, notes, actions, a
-    correction's note, a tone phrase."""
-    sprint = "Sprint " + "long " * 12
-    who = "Ann " + "Mary " * 20 + "<ann@example.com>"
-    note = "word " * 150
+    correction's note, a tone phrase. Words of seven characters with their space: a cut one
+    character longer or shorter would show (with "do " a cut at 300 and at 301 look alike)."""
+    sprint = "Sprint " + "longer " * 12
+    who = "Ann " + "Maryam " * 20 + "<ann@example.com>"
+    note = "remark " * 110
     first = make(
         "l1",
         sprint,
         W10,
-        Answer("contacted", "amber", note, Action("do " * 200, "owner " * 30, W12)),
+        Answer("contacted", "amber", note, Action("do it! " * 90, "owners " * 30, W12)),
         Answer("mood", 2, note),
         Answer("design", "no"),
         author=who,
@@ -287,13 +288,13 @@ def long_history():
         "l2",
         sprint,
         W12,
-        Answer("contacted", "amber", note, Action("do " * 200, "owner " * 30, W12)),
+        Answer("contacted", "amber", note, Action("do it! " * 90, "owners " * 30, W12)),
         Answer("mood", 1, note + " stubborn"),
         Answer("design", "no"),
         author=who,
         minute=30,
         corrects="l1",
-        correction_note="because " * 100,
+        correction_note="since, " * 100,
     )
     later = make("l3", sprint + "2", W14, Answer("contacted", "amber", "R&D <team> & more"), Answer("mood", 3), author=who)
     return summarize(
@@ -301,7 +302,7 @@ def long_history():
         today=W14,
         current_phase="build",
         checklists=CHECKLISTS,
-        tone_words=["stubborn", "word word word word word word word word word word word word word word"],
+        tone_words=["stubborn", ("remark " * 14).strip()],
     )
 
 
