@@ -150,9 +150,7 @@ def _body_lines(run: Run, checklist: Checklist, before: SprintPicture | None = N
         for item, answer in group:
             lines += _wrapped(f"{item.id}: {one_line(item.question, 200)}", "- ", "  ")
             if item.kind is not Kind.TRAFFIC_LIGHT:
-                lines += _wrapped(
-                    _("Answer: {value}").format(value=one_line(_short_value(item, answer.value), 100)), "  ", "    "
-                )
+                lines += _wrapped(_("Answer: {value}").format(value=_short_value(item, answer.value)), "  ", "    ")
             if answer.note.strip():
                 lines += _indented(_("Note:"), answer.note)
             action = answer.raised_action
