@@ -470,3 +470,15 @@ def test_a_report_of_text_answers_only_has_no_matrix():
     report = build_report(summarize([run], today=W10, current_phase="notes", checklists={"notes": notes}))
     assert "\n<p>No traffic-light or scale items answered.</p>\n" in report_html(report)
     assert "| item |" not in report_markdown(report)
+
+
+def test_a_rules_items_that_began_at_different_times_each_say_since_when_longest_standing_first():
+    runs = [
+        make("a1", "W10", W10, Answer("contacted", "green"), Answer("mood", 1)),
+        make("a2", "W12", W12, Answer("contacted", "red"), Answer("mood", 1)),
+        make("a3", "W14", W14, Answer("contacted", "red"), Answer("mood", 1)),
+    ]
+    report = build_report(summarize(runs, today=W14, checklists=CHECKLISTS), "W14")
+    streak = "red streak: mood since sprint W10 (2026-03-02), contacted since sprint W12 (2026-03-16)"
+    assert f"\n  - ✘ {streak}\n" in report_markdown(report)
+    assert f"✘ {streak}<" in report_html(report)

@@ -1124,7 +1124,7 @@ def _rule_words(group: dict[str, Any], esc: Callable[[str], str]) -> str:
         esc(i["title"] or i["item"]) + (" " + _since_words(i["since"], i["since_sprint"], esc) if apart else "") for i in items
     ]
     shown = ", ".join(names[:HEADLINE_ITEMS]) + (", …" if len(names) > HEADLINE_ITEMS else "")
-    head = f"{LEVEL_SYMBOLS.get(group['level'], '')} {rule_title(group['rule'])}"
+    head = f"{LEVEL_SYMBOLS[group['level']]} {rule_title(group['rule'])}"
     if shown:
         head += f": {shown}"
     elif group["count"] > 1:
@@ -1184,7 +1184,7 @@ def _finding_words(finding: dict[str, Any]) -> str:
     [check] table spells it, and the message (not escaped)."""
     from kundencheck.core.gate import rule_title
 
-    return f"{LEVEL_SYMBOLS.get(finding['level'], '')} {rule_title(finding['rule'])} ({finding['rule']}): {finding['message']}"
+    return f"{LEVEL_SYMBOLS[finding['level']]} {rule_title(finding['rule'])} ({finding['rule']}): {finding['message']}"
 
 
 def _more_findings_words(more: dict[str, Any]) -> str:
