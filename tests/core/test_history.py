@@ -843,3 +843,16 @@ def test_track_actions_reads_every_review_and_every_answer_of_a_run():
         (ActionState.DONE, 1),
         (ActionState.OPEN, 1),
     ]  # a closed thread is never joined
+
+
+def test_alarming_key_signals_red_and_worse_first_then_red_then_worse():
+    from kundencheck.core.history import Change, alarming
+
+    amber_worse = Change("a", "amber", "amber", "green", Trend.WORSE, key_signal=True)
+    red_same = Change("b", "red", "red", "red", Trend.SAME, key_signal=True)
+    red_worse = Change("c", "red", "red", "amber", Trend.WORSE, key_signal=True)
+    green_better = Change("d", "green", "green", "red", Trend.BETTER, key_signal=True)
+    no_signal = Change("e", "red", "red", "amber", Trend.WORSE)
+    assert alarming([amber_worse, green_better, red_same, no_signal, red_worse]) == [red_worse, red_same, amber_worse]
+    assert alarming([amber_worse, red_same]) == [red_same, amber_worse]
+    assert alarming([]) == []

@@ -403,3 +403,28 @@ def test_every_banded_item_has_a_chart_in_the_html_report_and_the_page_stays_sel
     assert charts == ["client-contacted", "team-mood", "design-source"]
     assert '<li data-item="advice"><span class="no-chart"' in page  # a text item keeps the place
     assert "<script" not in page and not re.search(r"https?://|<link|src=|@import|url\(|xmlns", page)
+
+
+def test_raisers_of_an_action_dict_in_order_once_each():
+    from kundencheck.core.report import raisers
+
+    ana, jo = "Ana Lopez <ana@example.com>", "Jo Berg <jo@example.com>"
+    a = {"author": jo, "raised_by": [{"author": ana}, {"author": jo}, {"author": ana}]}
+    assert raisers(a) == ["Ana Lopez", "Jo Berg"]
+    # an action dict without its raised_by (or with none): the thread's own author
+    assert raisers({"author": jo}) == raisers({"author": jo, "raised_by": []}) == ["Jo Berg"]
+
+
+def test_corrected_text_names_who_corrected_when_it_is_someone_else():
+    from kundencheck.core.report import corrected_text
+
+    corrected = {"on": "2026-03-16T10:15:00+01:00", "by": "Jo Berg <jo@example.com>", "note": "Mixed up\nthe items. " * 40}
+    note = ("Mixed up the items. " * 40)[:299].rstrip() + "…"
+    assert corrected_text(corrected, "Ana <ana@example.com>") == f"corrected on 2026-03-16 by Jo Berg: {note}"
+    long_name = {**corrected, "by": "Jo " + "Maryam " * 20 + "<jo@example.com>"}
+    assert corrected_text(long_name, "Ana <ana@example.com>").startswith(
+        "corrected on 2026-03-16 by Jo " + ("Maryam " * 20)[:56].rstrip() + "…: Mixed up"
+    )
+    assert corrected_text(corrected, "Jo Berg <other@example.com>") == f"corrected on 2026-03-16: {note}"  # the author
+    assert corrected_text(corrected) == f"corrected on 2026-03-16: {note}"  # nobody to tell apart
+    assert corrected_text({}) == "corrected on : "

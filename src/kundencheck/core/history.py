@@ -510,11 +510,8 @@ def alarming(found: Iterable[Change]) -> list[Change]:
     """The key signals among ``found`` that are red or worse than the sprint before, most severe
     first: red and worse, then red, then worse."""
 
-    def severity(change: Change) -> int:
-        return (0 if change.band == "red" else 2) + (0 if change.trend is Trend.WORSE else 1)
-
     signals = [c for c in found if c.key_signal and (c.band == "red" or c.trend is Trend.WORSE)]
-    return sorted(signals, key=severity)
+    return sorted(signals, key=lambda c: (c.band != "red", c.trend is not Trend.WORSE))
 
 
 def trend_counts(trends: Mapping[str, Trend]) -> dict[str, int]:
