@@ -215,6 +215,8 @@ def test_a_report_lists_five_actions_a_phase_and_counts_the_rest():
     assert "and 2 more: kundencheck actions --phase build" in report_html(report)
     # the check's findings past the first five overdue actions, named by their rule's title
     assert "\n- … overdue action: and 2 more: kundencheck actions --phase build\n" in text
+    assert text.count("\n- ✘ overdue action (overdue\\_action): ") == 5  # the first five, then the count
+    assert report_html(report).count("overdue action (overdue_action): build/contacted: the action") == 5
     assert '<li class="more">… overdue action: and 2 more: kundencheck actions --phase build</li>' in report_html(report)
 
 
