@@ -197,7 +197,7 @@ def test_broken_project_file_named_for_the_request_is_reported(fake_shipped, pro
     assert info.value.path == str(broken)
     assert info.value.problems == [  # the line, from the file's own text
         (
-            "line 13: item 'a', key 'colour': unknown key. Allowed: action_when, bands, high, id, key_signal, kind, low, "
+            "line 13: item 'a', key 'colour': unknown key. Allowed: action_when, bands, client, high, id, key_signal, kind, low, "
             "note_when, options, question, required, title, when, why."
         )
     ]

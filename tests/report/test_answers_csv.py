@@ -186,6 +186,7 @@ def test_every_cell_of_answers_the_checklist_no_longer_has_and_of_answers_left_e
         "corrected_on": "",
         "correction_note": "",
         "future": "false",
+        "source": "team",
     }
     assert rows == [
         {**common, "item": "old-light", "title": "", "kind": "traffic-light", "value": "amber", "band": "amber"},
