@@ -35,10 +35,10 @@ from kundencheck.store.git_store import CommitResult, GitStore, Identity
 if TYPE_CHECKING:  # the history model is imported where history is read (a worker, in the TUI)
     from kundencheck.core.corrections import AmendRefusal, Resolved
     from kundencheck.core.history import ActionThread, Gap, HistorySummary, SprintPicture
-    from kundencheck.core.mirror import BlockRefusal, ClientReply, Invitation, MirrorError
-    from kundencheck.store.portfolio_cache import Snapshot
     from kundencheck.core.meeting import Meeting
+    from kundencheck.core.mirror import BlockRefusal, ClientReply, Invitation, MirrorError
     from kundencheck.core.people import Person
+    from kundencheck.store.portfolio_cache import Snapshot
 
 
 class AmendRefused(KundencheckError):

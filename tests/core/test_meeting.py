@@ -119,7 +119,7 @@ def test_text_and_date_items_are_not_voted_on():
     meeting = Meeting(checklist(), FOUR)
     assert meeting.state("next-review").mode is Mode.AGREED
     assert meeting.turn("next-review") is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="nobody's turn"):
         meeting.vote("next-review", dt.date(2026, 12, 1))
 
 

@@ -201,7 +201,7 @@ def test_the_reports_show_the_spread_and_the_agreed_answer():
     assert items["mood"]["anonymous_votes"] == 4 and items["mood"]["answers"] == []
     assert items["contacted"]["agreed"]["recorded_by"] == ERIKA and items["contacted"]["agreed"]["note"] == "Only mails"
     text = report_markdown(report)
-    assert "Answers and votes: ✘ 1/5 × 1, ✘ 2/5 × 2, ✔ 5/5 × 1 (4 of them anonymous)" in text
+    assert "Spread: ✘ 1/5 × 1, ✘ 2/5 × 2, ✔ 5/5 × 1 (4 of them anonymous votes)" in text
     assert "Agreed in the sprint meeting (recorded by Erika): ✘ no: Only mails" in text
     assert "  - Ana: ✔ yes" in text  # a named vote with its name, as separate runs' answers are shown
 

@@ -36,7 +36,7 @@ WINDOW = 48
 def secret_votes() -> dict[str, list[bytes]]:
     """Each person's anonymous vote on mood-animal, as every text could hold it: the option's id
     and its label in each language."""
-    labels = {}
+    labels: dict[str, list[str]] = {}
     for language in ("en", "de"):
         item = load_checklist(DATA / f"meeting.{language}.toml").item("mood-animal")
         for option in item.options:

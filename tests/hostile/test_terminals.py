@@ -182,8 +182,10 @@ MEETING = {
         ["escape", "3", "1"],
     ),
     "meeting-reveal": (
-        "the votes revealed: each name with ✘ no, ✔ yes, ◐ partly as symbol and word, ⚠ the votes "
-        "disagree, the suggestion ✘ no chosen (in reverse)",
+        (
+            "the votes revealed: each name with ✘ no, ✔ yes, ◐ partly as symbol and word, ⚠ the votes "
+            "disagree, the suggestion ✘ no chosen (in reverse)"
+        ),
         ["escape", "3", "1", "2", "3"],
     ),
 }

@@ -122,7 +122,7 @@ def offline_meeting_app(*, language: str | None = None, theme: str | None = None
     from kundencheck.core.i18n import set_language
     from kundencheck.core.people import parse_person
     from kundencheck.session import MeetingSession
-    from kundencheck.tui.screens.meeting import Invitees
+    from kundencheck.tui.app import build_meeting_app
 
     if language is not None:
         set_language(language)
@@ -131,10 +131,12 @@ def offline_meeting_app(*, language: str | None = None, theme: str | None = None
     run = answers_mod.new_run(checklist, facilitator, sprint="2026-W48", started=FIXED_START)
     run.id = "20261127T083000Z-build-erika-000000"
     session = MeetingSession.offline(checklist, run, [parse_person(p) for p in MEETING_PEOPLE])
-    app = build_app(
-        lambda _phase, _draft: session,
-        make_meeting=lambda _people, _draft: session,
-        invitees=Invitees(None, facilitator, list(MEETING_PEOPLE[1:])),
+    app = build_meeting_app(
+        lambda _people, _draft: session,
+        project=None,
+        phase="build",
+        facilitator=facilitator,
+        picked=MEETING_PEOPLE[1:],
         today=lambda: OFFLINE_TODAY,
         theme=theme,
     )

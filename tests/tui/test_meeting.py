@@ -10,15 +10,16 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Input, Static
 
-from kundencheck.cli.meeting import meeting_app
 from kundencheck.core import answers_file
 from kundencheck.core.people import parse_person
 from kundencheck.session import MeetingSession, open_project
+from kundencheck.tui.app import build_meeting_app
 from kundencheck.tui.screens.dialogs import ConfirmQuitScreen, ResumeDraftScreen
-from kundencheck.tui.screens.meeting import Invitees, MeetingScreen
+from kundencheck.tui.screens.meeting import MeetingScreen
 from kundencheck.tui.screens.participants import ParticipantsScreen
 from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
@@ -38,7 +39,7 @@ SPRINT = "2026-W48"
 #: Everyone's votes, in the order they vote (the facilitator first). On mood-animal each votes a
 #: value nobody else does, and not in the order of the options, so a scan can tell whose vote it
 #: is and a stored order would show (tests/hostile/test_anonymity.py).
-VOTES = {
+VOTES: dict[str, dict[str, Any]] = {
     "client-contacted": {ERIKA: "red", ANA: "green", BEN: "amber", CEM: "red"},
     "team-mood": {ERIKA: 2, ANA: 4, BEN: 1, CEM: 4},
     "mood-animal": {ERIKA: "dingo", ANA: "bison", BEN: "aardvark", CEM: "capybara"},
@@ -70,7 +71,16 @@ def app_for(project, people=()):
         )
 
     draft = project.offerable_draft("build", meeting=True)
-    return meeting_app(project, "build", make, Invitees(project, identity, list(people)), draft=draft, today=lambda: TODAY)
+    return build_meeting_app(
+        make,
+        project=project,
+        phase="build",
+        facilitator=identity,
+        picked=people,
+        draft=draft,
+        discard_draft=project.drafts.discard,
+        today=lambda: TODAY,
+    )
 
 
 def plain(app, selector: str) -> str:
@@ -130,8 +140,9 @@ async def run_meeting(app, pilot) -> None:
     await pick(app, pilot)
     await vote_on(app, pilot, "client-contacted", VOTES["client-contacted"])
     panel = plain(app, "#vote-panel")
+    words = {"green": "yes", "amber": "partly", "red": "no"}
     for person, value in VOTES["client-contacted"].items():  # side by side, with names
-        assert re.search(rf"{parse_person(person).name}\s+\S {dict(green='yes', amber='partly', red='no')[value]}", panel)
+        assert re.search(rf"{parse_person(person).name}\s+\S {words[value]}", panel)
     assert "⚠ The votes disagree" in panel and "Suggested: ✘ no" in panel
     await agree(pilot, "client-contacted")
 
@@ -169,7 +180,7 @@ async def test_a_meeting_of_four_votes_hidden_until_the_last_then_revealed_and_c
         await run_meeting(app, pilot)
     project.close()
     assert app.return_value is not None
-    path, run = committed_run(repo)
+    _path, run = committed_run(repo)
     assert run.meeting and run.author == ERIKA and run.participants == FOUR
     assert run.values() == {
         "client-contacted": "red",
@@ -241,7 +252,7 @@ async def test_meeting_from_files_commits_the_same_result_as_the_tui(repo, tmp_p
             "build",
             *files,
             "--agreed",
-            str(agreed),  # noqa: ASYNC221
+            str(agreed),
             "--sprint",
             SPRINT,
         ],

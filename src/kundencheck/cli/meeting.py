@@ -132,7 +132,7 @@ def _meeting_tui(project, phase: str | None, sprint: str | None, people: list[st
     phase = _phase(project, phase)
     checklist = project.checklist_for(phase)
     project.store.start_reading_state()
-    from kundencheck.tui.screens.meeting import Invitees
+    from kundencheck.tui.app import build_meeting_app
 
     identity = project.store.identity()  # before anything is typed: a missing git identity is said now
     for warning in project.check_ready():
@@ -145,30 +145,22 @@ def _meeting_tui(project, phase: str | None, sprint: str | None, people: list[st
         )
 
     theme, keymap = tui_user_settings()
-    app = meeting_app(project, phase, make_meeting, Invitees(project, identity, people), draft=draft, theme=theme, keymap=keymap)
+    app = build_meeting_app(
+        make_meeting,
+        project=project,
+        phase=phase,
+        facilitator=identity,
+        picked=people,
+        draft=draft,
+        discard_draft=project.drafts.discard,
+        theme=theme,
+        keymap=keymap,
+    )
     result = app.run()
     if result is None and (app.session is None or not app.session.has_answers()):
         _console().print(_("No commit made: nothing was agreed."))
         return
     report_commit(result, project)
-
-
-def meeting_app(project, phase: str, make_meeting, invitees, *, draft=None, theme=None, keymap=None, today=None):
-    """The terminal UI of a sprint meeting (the tests build it here too)."""
-    from kundencheck.tui.app import build_app
-
-    return build_app(
-        lambda _phase, _draft: None,
-        draft=draft,
-        discard_draft=project.drafts.discard,
-        theme=theme,
-        keymap=keymap,
-        project=project,
-        phase=phase,
-        make_meeting=make_meeting,
-        invitees=invitees,
-        today=today,
-    )
 
 
 def _meeting_from_files(
@@ -212,7 +204,7 @@ def _meeting_from_files(
             raise refusal(exc) from None
         ballots.append(Ballot(person, filled.run, shown))
     agreed = None
-    if agreed_data is not None:
+    if agreed_data is not None and agreed_file is not None:
         shown = agreed_file[1]
         try:
             agreed = read_filled(

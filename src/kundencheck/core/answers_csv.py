@@ -21,6 +21,7 @@ from typing import Any
 
 from kundencheck.core.answers import Run, ordered_counts
 from kundencheck.core.bands import answer_band, item_of
+from kundencheck.core.checklist import Item
 from kundencheck.core.history import HistorySummary, kind_of
 from kundencheck.core.mirror import ClientReply
 from kundencheck.core.report import title_of
@@ -139,7 +140,7 @@ def client_rows(summary: HistorySummary, replies: Iterable[ClientReply], *, item
     return rows
 
 
-def _votes(run: Run, item_id: str, definition) -> tuple[str, str]:
+def _votes(run: Run, item_id: str, definition: Item | None) -> tuple[str, str]:
     """A sprint meeting's votes on the item: how many voted for each value (``green 2; red 2``),
     and for a named item who voted what; nothing for an answer given without a vote."""
     votes = run.votes_on(item_id) if run.meeting else None

@@ -284,13 +284,12 @@ class _Reading:
         if form is not None:
             self._unknown_top_keys(data, form)
         schema = data.get("schema")
-        if form is None or "schema" in data:
-            if schema not in SCHEMA_VERSIONS or isinstance(schema, bool):
-                problem(
-                    _("key 'schema' must be {version} (found {found}). Is this a kundencheck answers file?").format(
-                        version=_("1 or 2"), found=_shown(schema)
-                    )
+        if (form is None or "schema" in data) and (schema not in SCHEMA_VERSIONS or isinstance(schema, bool)):
+            problem(
+                _("key 'schema' must be {version} (found {found}). Is this a kundencheck answers file?").format(
+                    version=_("1 or 2"), found=_shown(schema)
                 )
+            )
         # What kundencheck writes: required in a committed run, made anew for a filled-in file.
         fields: dict[str, str] = {}
         for key in ("id", "checklist", "phase", "language", "sprint", "author"):
@@ -438,7 +437,8 @@ class _Reading:
             problem(_("{where}: the item has two [[votes]] tables; keep one.").format(where=where))
             return None
         seen.add(item_id)
-        named, anonymous = raw.get("named"), raw.get("anonymous")
+        named: Any = raw.get("named")
+        anonymous: Any = raw.get("anonymous")
         if (named is None) == (anonymous is None) or not isinstance(named if named is not None else anonymous, list):
             problem(
                 _(

@@ -367,11 +367,14 @@ def _who(entries: list[Entry], item: ItemPicture, summary: HistorySummary, pictu
     each value, no name) and the answer it agreed on."""
     checklist = summary.checklists.get(picture.checklist)
 
-    def words(value, band) -> str:
+    def words(value: AnswerValue, band: str | None) -> str:
         return answer_text(value, item.kind, checklist, item.item, band)
 
     def agreed() -> str:
-        return _("agreed in the sprint meeting: {answer}").format(answer=words(item.agreed.value, item.agreed.band))
+        entry = item.agreed
+        if entry is None:
+            return ""
+        return _("agreed in the sprint meeting: {answer}").format(answer=words(entry.value, entry.band))
 
     parts = [agreed() if e is item.agreed else f"{one_line(author_name(e.author), 40)} {words(e.value, e.band)}" for e in entries]
     if whole and item.anonymous:

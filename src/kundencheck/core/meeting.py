@@ -162,7 +162,7 @@ class Meeting:
         """(how many have voted, how many vote): all the screen may show before the reveal."""
         state = self.state(item_id)
         total = len(self.voters(item_id))
-        if state.is_revealed:
+        if state.revealed is not None:
             return state.revealed.voters, total
         return len(state._hidden), total
 

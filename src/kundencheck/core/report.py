@@ -374,8 +374,8 @@ def votes_words(votes: list[dict[str, Any]], kind: Kind | str | None, anonymous:
     """``Votes: ✔ yes × 2, ✘ no × 2`` (with how many of them were anonymous)."""
     counts = ", ".join(_("{answer} × {n}").format(answer=entry_words(v, kind), n=v["count"]) for v in votes)
     if anonymous:
-        return _("Answers and votes: {counts} ({n} of them anonymous)").format(counts=counts, n=anonymous)
-    return _("Answers and votes: {counts}").format(counts=counts)
+        return _("Spread: {counts} ({n} of them anonymous votes)").format(counts=counts, n=anonymous)
+    return _("Spread: {counts}").format(counts=counts)
 
 
 def agreed_words(agreed: dict[str, Any], kind: Kind | str | None) -> str:

@@ -15,12 +15,13 @@ from kundencheck.core.answers import Run
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.text import clean_text, one_line
-from kundencheck.session import RunSession
+from kundencheck.session import MeetingSession, RunSession
 from kundencheck.store.git_store import CommitResult
 from kundencheck.tui.screens.run import RunScreen
 from kundencheck.tui.translated import TranslatedBindings
 
 if TYPE_CHECKING:
+    from kundencheck.core.people import Person
     from kundencheck.session import Project
     from kundencheck.tui.screens.home import HomeScreen
 
@@ -31,7 +32,7 @@ SessionFactory = Callable[[str | None, Run | None], RunSession]
 CorrectionFactory = Callable[[Run, Run | None], RunSession]
 #: Makes the session of a sprint meeting: given the people present (``Name <email>`` each, the
 #: facilitator left out) for a new one, or a draft of one to resume.
-MeetingFactory = Callable[[list[str] | None, Run | None], RunSession]
+MeetingFactory = Callable[[list[str] | None, Run | None], MeetingSession]
 
 
 #: Textual's own palette entries, marked for the catalogs (see KundencheckApp._textual_commands).
@@ -194,13 +195,15 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
     def _open_meeting(self, people: list[str] | None, draft: Run | None) -> None:
         from kundencheck.tui.screens.meeting import MeetingScreen
 
-        assert self._make_meeting is not None
+        if self._make_meeting is None:
+            return
         try:
-            self.session = self._make_meeting(people, draft)
+            session = self._make_meeting(people, draft)
         except KundencheckError as exc:
             self.notify(clean_text(str(exc)), title=_("The meeting did not start"), severity="error", markup=False, timeout=12)
             return
-        self.push_screen(MeetingScreen(self.session))
+        self.session = session
+        self.push_screen(MeetingScreen(session))
 
     #: Why the run to start at once did not start (said on the home screen once mounted).
     _first_error: KundencheckError | None = None
@@ -501,6 +504,43 @@ def build_app(
     app._user_theme = theme
     app._user_keymap = dict(keymap) if keymap else None
     return app
+
+
+def build_meeting_app(
+    make_meeting: MeetingFactory,
+    *,
+    project: Project | None,
+    phase: str,
+    facilitator: Person,
+    picked: Iterable[str] = (),
+    draft: tuple[Run, str] | None = None,
+    discard_draft: Callable[[str], None] | None = None,
+    theme: str | None = None,
+    keymap: dict[str, str] | None = None,
+    today: Callable[[], dt.date] | None = None,
+) -> KundencheckApp:
+    """The app of a sprint meeting (`kundencheck meeting`): who is here is asked first (the
+    ``facilitator``, the git identity, is there anyway; ``picked``, ``Name <email>`` each, are
+    picked already), or ``draft`` is offered to resume; ``make_meeting(people, draft)`` makes its
+    session. A meeting has no run of its own and no home screen."""
+    from kundencheck.tui.screens.meeting import Invitees
+
+    return build_app(
+        _no_run,
+        draft=draft,
+        discard_draft=discard_draft,
+        theme=theme,
+        keymap=keymap,
+        project=project,
+        phase=phase,
+        today=today,
+        make_meeting=make_meeting,
+        invitees=Invitees(project, facilitator, list(picked)),
+    )
+
+
+def _no_run(_phase: str | None, _draft: Run | None) -> RunSession:
+    raise KundencheckError(_("A sprint meeting starts no run of its own."))
 
 
 def theme_names() -> list[str]:
