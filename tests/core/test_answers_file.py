@@ -86,7 +86,7 @@ def test_the_committed_file_reads_as_a_run_and_as_a_filled_in_file():
 
 
 BROKEN = (
-    TEXT.replace("schema = 1", "schema = 2")
+    TEXT.replace("schema = 1", "schema = 3")
     .replace('sprint = "2026-W48"', "sprint = 48")
     .replace('item = "team-mood"\nvalue = 4', 'item = "team-mood"\nvalue = 4.5\nnote = 3')
 )
@@ -100,7 +100,7 @@ def test_the_first_problem_or_all_of_them():
     assert str(first.value) == "x.toml: " + first.value.problems[0]
     assert every.value.problems[0] == first.value.problems[0]
     assert every.value.problems == [
-        "key 'schema' must be 1 (found 2). Is this a kundencheck answers file?",
+        "key 'schema' must be 1 or 2 (found 3). Is this a kundencheck answers file?",
         "key 'sprint' is required and must be a non-empty string.",
         "item 'team-mood': key 'value' must be a whole number, a string or a date like 2026-12-31 (found 4.5).",
         "item 'team-mood': key 'note' must be a string.",
@@ -113,7 +113,7 @@ def test_a_filled_in_file_collects_every_problem_and_the_checklists_rules():
     with pytest.raises(AnswersError) as every:
         read_filled(tomllib.loads(BROKEN), "x.toml", FORM)
     assert every.value.problems == [
-        "key 'schema' must be 1 (found 2). Is this a kundencheck answers file?",
+        "key 'schema' must be 1 or 2 (found 3). Is this a kundencheck answers file?",
         "top level: 'sprint' must be a string like \"2026-W48\" (found 48).",
         "item 'team-mood': value 4.5 is not a whole number from 1 to 5.",
         "item 'team-mood': key 'note' must be a string.",

@@ -129,6 +129,9 @@ class Item(NamedTuple):
     #: How the client is asked this item in a mirror invitation (``client`` in the checklist,
     #: docs/mirror.md); None: the item is the team's own and is not asked.
     client: ClientWording | None = None
+    #: Answered without names in a meeting: only how many voted for each value is stored
+    #: (docs/meeting.md, docs/anonymity.md).
+    anonymous: bool = False
 
     @property
     def label(self) -> str:
@@ -650,8 +653,9 @@ def merge_extension(data: Mapping[str, Any], base: Mapping[str, Any], source: st
 class Difference(NamedTuple):
     """How two languages of one checklist differ (see :func:`language_differences`): ``what``
     is "missing" (``item`` is only in ``language``), "kind" (``detail`` has the two kinds),
-    "options" (``detail`` has the two lists of option ids) or "client" (``item`` has a client
-    wording only in ``language``)."""
+    "options" (``detail`` has the two lists of option ids), "client" (``item`` has a client
+    wording only in ``language``) or "anonymous" (``language`` is the one where the item is
+    anonymous)."""
 
     what: str
     item: str
@@ -662,7 +666,8 @@ class Difference(NamedTuple):
 def language_differences(first: Checklist, second: Checklist) -> list[Difference]:
     """Where two languages of one checklist no longer ask the same: an item only one of them
     has, an item of another kind, a choice with other options, an item only one of them asks
-    the client (a mirror invitation would ask it in one language only). Their history is compared by
+    the client (a mirror invitation would ask it in one language only), an item anonymous in one
+    only. Their history is compared by
     item id, so a team whose members run kundencheck in different languages needs them alike."""
     found: list[Difference] = []
     for one, other in ((first, second), (second, first)):
@@ -683,6 +688,8 @@ def language_differences(first: Checklist, second: Checklist) -> list[Difference
             )
         if (item.client is None) != (twin.client is None):  # asked of the client in one language only
             found.append(Difference("client", item.id, (first if item.client is not None else second).language))
+        if item.anonymous != twin.anonymous:
+            found.append(Difference("anonymous", item.id, (first if item.anonymous else second).language))
     return found
 
 
@@ -870,6 +877,7 @@ _ITEM_KEYS = {
     "key_signal",
     "bands",
     "client",
+    "anonymous",
 }
 #: The keys of an item's ``client`` table (docs/checklist-format.md, "Asking the client").
 CLIENT_KEYS = {"question", "why", "low", "high"}
@@ -988,6 +996,23 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
             )
         key_signal = False
     client = _parse_client(raw, kind, label, problems)
+    anonymous = raw.get("anonymous", False)
+    if not isinstance(anonymous, bool):
+        problems.add(
+            "anonymous",
+            _("{label}, key 'anonymous': must be true or false (found {found}).").format(label=label, found=_describe(anonymous)),
+        )
+        anonymous = False
+    elif anonymous and kind not in (Kind.TRAFFIC_LIGHT, Kind.SCALE, Kind.CHOICE):
+        problems.add(
+            "anonymous",
+            _(
+                "{label}, key 'anonymous': a {kind} answer cannot be anonymous: its wording gives "
+                "away who wrote it, and only how many voted for each value is stored. Make the "
+                "item a traffic-light, scale or choice item, or remove anonymous."
+            ).format(label=label, kind=kind.value),
+        )
+        anonymous = False
     if len(problems) > before:
         return None
     return Item(
@@ -1006,6 +1031,7 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
         key_signal=key_signal,
         scale_bands=scale_bands,
         client=client,
+        anonymous=anonymous,
     )
 
 
