@@ -115,8 +115,9 @@ def select(names: list[str]) -> list[Target]:
     return chosen
 
 
-def mutmut_settings(target: Target) -> dict[str, object]:
-    """The ``[tool.mutmut]`` table for ``target``'s run."""
+def mutmut_settings(target: Target, isolation: str = "forkserver") -> dict[str, object]:
+    """The ``[tool.mutmut]`` table for ``target``'s run; ``isolation``, mutmut's
+    ``process_isolation`` (:data:`RUN_AGAIN_IN_FORK` says when it is ``fork``)."""
     return {
         "source_paths": [PACKAGE],
         "only_mutate": list(target.files),
@@ -125,13 +126,22 @@ def mutmut_settings(target: Target) -> dict[str, object]:
             *(f"--ignore={path}" for path in target.skip),
             *(["-k", "not (" + " or ".join(target.deselect) + ")"] if target.deselect else []),
         ],
+        # Every mutant runs pytest anew in a process forked from mutmut's, which holds every test
+        # module: pytest's unraisable-exception plugin collects garbage five times at the end of
+        # each session, which there took two thirds of a mutant's time. What it reports are
+        # warnings; the verdict of a test never depends on it.
+        "pytest_add_cli_args": ["-p", "no:unraisableexception"],
+        # Each mutant's process is forked from a small server that only imported pytest and the
+        # tests, not from mutmut's own process, which has run the whole suite twice: there every
+        # worker paid for copying the pages of hundreds of megabytes it touched.
+        "process_isolation": isolation,
         "also_copy": list(ALSO_COPY),
         # The suites run real git; a loaded machine makes them slower, not wrong.
         "timeout_multiplier": 30.0,
     }
 
 
-def prepare(target: Target, folder: Path, *, resume: bool = False) -> None:
+def prepare(target: Target, folder: Path, *, resume: bool = False, isolation: str = "forkserver") -> None:
     """Lay out ``folder`` as the copy of the checkout that mutmut runs in. With ``resume`` the
     earlier run's results stay: the copy is brought up to date (what is gone from the checkout
     goes from it too), mutmut mutates again the functions whose source changed and runs the
@@ -152,7 +162,7 @@ def prepare(target: Target, folder: Path, *, resume: bool = False) -> None:
     doc = tomlkit.document()
     tool = tomlkit.table(is_super_table=True)
     tool["pytest"] = {"ini_options": project["tool"]["pytest"]["ini_options"]}
-    tool["mutmut"] = mutmut_settings(target)
+    tool["mutmut"] = mutmut_settings(target, isolation)
     doc["tool"] = tool
     (folder / "pyproject.toml").write_text(tomlkit.dumps(doc), encoding="utf-8")
     mutated = folder / "mutants" / "src"
@@ -199,8 +209,15 @@ def _results(meta: Path) -> dict[str, int | None] | None:
 
 
 #: mutmut's exit codes of a killed mutant: a test failed (1), pytest failed (3), the time ran out
-#: (24, 36, 152, 255, -24), the type checker refused it (37). Everything else counts against the score.
-KILLED_CODES = frozenset({1, 3, 24, 36, 37, 152, 255, -24})
+#: (24, 36, 152, -24), the type checker refused it (37). Everything else counts against the score.
+KILLED_CODES = frozenset({1, 3, 24, 36, 37, 152, -24})
+
+#: What mutmut's fork server records (mutmut calls it "timeout") when pytest could not even start
+#: the mutant's tests: after the server's collection, pytest in its children failed to find some
+#: test ids it had collected ("not found", exit 4), for every mutant of the functions those tests
+#: call, whatever the mutant did. Those mutants are run again with a process forked from mutmut's
+#: own (``process_isolation = fork``), where the ids are found; the code counts as not killed.
+RUN_AGAIN_IN_FORK = 255
 
 
 @dataclass
@@ -234,6 +251,16 @@ def counted(name: str, target: Target, only: tuple[str, ...] = ()) -> bool:
     from fnmatch import fnmatchcase
 
     return all(not patterns or any(fnmatchcase(name, p) for p in patterns) for patterns in (target.mutants, only))
+
+
+def _codes_of(target: Target, folder: Path, code: int) -> list[str]:
+    """The target's mutants whose recorded exit code is ``code``."""
+    found: list[str] = []
+    for relpath in target.files:
+        meta = folder / "mutants" / (relpath + ".meta")
+        codes = _results(meta) if meta.exists() else None
+        found += [name for name, value in (codes or {}).items() if value == code and counted(name, target)]
+    return found
 
 
 def read_results(target: Target, folder: Path, only: tuple[str, ...] = ()) -> dict[str, Score]:
@@ -280,12 +307,26 @@ def run(
     if not report:
         prepare(target, folder, resume=resume or retry)
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-        command = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children), *names]
+        mutmut_run = ["nice", "-n", "15", sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)]
         print(f"== {target.name}: mutating {len(target.files)} file(s), running {' '.join(target.tests)}", flush=True)
         start = time.monotonic()
         log = folder / "mutmut.log"
         with log.open("w", encoding="utf-8") as out:
-            done = subprocess.run(command, cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+            done = subprocess.run([*mutmut_run, *names], cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
+        if done.returncode == 0:
+            again = _codes_of(target, folder, RUN_AGAIN_IN_FORK)
+            if again:
+                print(f"   {len(again)} mutants the fork server could not test: again in fork mode", flush=True)
+                prepare(target, folder, resume=True, isolation="fork")
+                with log.open("a", encoding="utf-8") as out:
+                    done = subprocess.run(
+                        [*mutmut_run, *again],
+                        cwd=folder,
+                        env=env,
+                        stdout=out,
+                        stderr=subprocess.STDOUT,
+                        check=False,
+                    )
         seconds = time.monotonic() - start
         if done.returncode != 0:
             print(f"   mutmut failed (exit {done.returncode}); its output: {log}", flush=True)

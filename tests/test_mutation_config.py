@@ -123,6 +123,10 @@ def test_mutmut_reads_the_settings_the_script_writes(mutation, tmp_path, monkeyp
         "tests/report/test_answers_csv.py",
         "--ignore=tests/core/test_properties.py",
     ]
+    assert config.pytest_add_cli_args == ["-p", "no:unraisableexception"]
+    assert config.process_isolation == "forkserver"
+    mutation.prepare(target, folder, resume=True, isolation="fork")
+    assert _load_config().process_isolation == "fork"
     assert {Path("checklists"), Path("docs"), Path("tests/")} <= set(config.also_copy)
     for path in ("src/kundencheck/core/gate.py", "tests/core", "tests/report/test_answers_csv.py", "checklists", "docs"):
         assert (folder / path).exists()
@@ -144,6 +148,7 @@ def test_the_score_counts_what_mutmut_recorded(mutation, tmp_path):
                     method.format(2): 0,
                     method.format(3): 33,
                     method.format(4): 36,
+                    method.format(5): 255,  # the fork server could not run the tests: not killed
                     "kundencheck.store.committing.x__check_relpath__mutmut_1": None,
                 }
             }
@@ -153,15 +158,17 @@ def test_the_score_counts_what_mutmut_recorded(mutation, tmp_path):
     (tmp_path / "mutants" / "src/kundencheck/store/atomic.py.meta").write_text("", encoding="utf-8")  # half-written
     scores = mutation.read_results(target, tmp_path)
     score = scores["src/kundencheck/store/committing.py"]
-    assert (score.killed, score.total, score.count("not checked")) == (2, 5, 1)
+    assert (score.killed, score.total, score.count("not checked")) == (2, 6, 1)
     assert score.not_killed == [
         ("kundencheck.store.committing.x__check_relpath__mutmut_1", "not checked"),
         (method.format(2), "survived"),
         (method.format(3), "no tests"),
+        (method.format(5), "timeout"),
     ]
-    assert score.percent == 40.0 and scores["src/kundencheck/store/atomic.py"].total == 0
+    assert round(score.percent, 1) == 33.3 and scores["src/kundencheck/store/atomic.py"].total == 0
     only = mutation.read_results(target, tmp_path, ("*_swap_loop__*",))["src/kundencheck/store/committing.py"]
-    assert only.total == 4
+    assert only.total == 5
+    assert mutation._codes_of(target, tmp_path, mutation.RUN_AGAIN_IN_FORK) == [method.format(5)]
 
 
 def test_resume_keeps_the_results_and_brings_the_copy_up_to_date(mutation, tmp_path):

@@ -294,3 +294,19 @@ def test_the_push_decision_is_made_when_the_run_starts_and_carried_to_its_commit
     for session in (unanswered, flagged, accepted):
         session.release()
     project.close()
+
+
+def test_a_correction_of_a_meeting_keeps_its_votes_and_people():
+    """`kundencheck amend` of a sprint meeting's run: still the meeting's answers, its votes and
+    who was there stay (tests/core/test_meeting_history.py has the meeting)."""
+    from kundencheck.core.people import Person
+    from kundencheck.session import correction_run
+    from tests.support.meeting_runs import ERIKA, MEETING_CHECKLIST, meeting
+    from tests.support.runs import ANA, LEA
+
+    corrected = correction_run(MEETING_CHECKLIST, meeting(), Person("Jonas", "jonas@example.com"))
+    assert corrected.meeting and corrected.votes == meeting().votes
+    assert corrected.participants[0] == "Jonas <jonas@example.com>" and set(corrected.participants) >= {ERIKA, ANA, LEA}
+    corrected.correction_note = "typo"
+    assert answers_mod.problems_with(corrected, MEETING_CHECKLIST) == []
+    assert answers_mod.schema_of(corrected) == 2

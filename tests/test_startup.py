@@ -44,6 +44,7 @@ COMMANDS: dict[tuple[str, ...], list[list[str]]] = {
     ("home",): [["home"]],
     ("demo",): [["demo"], ["demo", "--no-run"]],
     ("answer",): [["answer", "--template"], ["answer", "--from", "{answers_file}"]],
+    ("meeting",): [["meeting"], ["meeting", "--from", "{answers_file}"]],
     ("amend",): [
         ["amend", "{run}"],
         ["amend", "{run}", "--template"],
@@ -93,7 +94,7 @@ COMMANDS: dict[tuple[str, ...], list[list[str]]] = {
 
 
 #: The ways of running that open the terminal UI (the others must not), and the app each opens.
-OPEN_THE_TUI = [["run", "build"], [], ["home"], ["demo"], ["amend", "{run}"], ["portfolio"]]
+OPEN_THE_TUI = [["run", "build"], [], ["home"], ["demo"], ["amend", "{run}"], ["portfolio"], ["meeting"]]
 APPS = {"portfolio": "PortfolioApp"}
 
 

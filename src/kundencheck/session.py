@@ -24,6 +24,7 @@ from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
 from kundencheck.core.i18n import _, set_language
 from kundencheck.core.scoring import Tally, tally
 from kundencheck.core.user_config import (
+    PUSH_NOT_SUGGESTED,
     PushDecision,
     decide_push,
     effective_language,
@@ -35,7 +36,9 @@ from kundencheck.store.git_store import CommitResult, CommitWarning, GitStore, I
 if TYPE_CHECKING:  # the history model is imported where history is read (a worker, in the TUI)
     from kundencheck.core.corrections import AmendRefusal, Resolved
     from kundencheck.core.history import ActionThread, Gap, HistorySummary, SprintPicture
+    from kundencheck.core.meeting import Meeting
     from kundencheck.core.mirror import BlockRefusal, ClientReply, Invitation, MirrorError
+    from kundencheck.core.people import Person
     from kundencheck.store.history_cache import LeftOut
     from kundencheck.store.portfolio_cache import Snapshot
 
@@ -396,19 +399,29 @@ class Project:
             pass  # a broken checklist file is reported by `kundencheck validate`, not here
         return order_phases(found)
 
-    def offerable_draft(self, checklist_id: str, *, corrects: str = "") -> tuple[Run, str] | None:
+    def offerable_draft(self, checklist_id: str, *, corrects: str = "", meeting: bool = False) -> tuple[Run, str] | None:
         """The newest unfinished draft of ``checklist_id`` that no other kundencheck is working
         on, with a one-line description to offer it by; None when there is none. With
         ``corrects``, only a draft of a correction of that run; without, never one of a
-        correction (a new run must not turn into one)."""
+        correction (a new run must not turn into one). With ``meeting``, only a sprint meeting's
+        draft; without, never one (a run is one person's, a meeting everyone's)."""
         drafts, _errors = self.drafts.list()
-        candidates = [d for d in drafts if d.run.checklist == checklist_id and d.in_use_by is None and d.run.corrects == corrects]
+        candidates = [
+            d
+            for d in drafts
+            if d.run.checklist == checklist_id and d.in_use_by is None and d.run.corrects == corrects and d.run.meeting == meeting
+        ]
         if not candidates:
             return None
         newest = candidates[-1]
         answered = sum(1 for a in newest.run.answers if a.value not in (None, ""))
         if corrects:
             text = _("Draft {id}, a correction of run {run} (sprint {sprint}), last saved {when}, {n} answers.")
+        elif meeting:
+            text = _(
+                "Draft {id} of a sprint meeting on the {checklist} checklist, sprint {sprint}, last saved {when}, "
+                "{n} answers agreed. The item that was being voted on is asked again: its votes were not kept."
+            )
         else:
             text = _("Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.")
         description = text.format(
@@ -523,6 +536,13 @@ def correction_run(checklist: Checklist, target: Run, identity: Identity) -> Run
     run.reviews = copy.deepcopy(target.reviews)
     if target.participants and person_key(target.author) == person_key(run.author):
         run.participants = list(target.participants)  # the same people correct their answers
+    if target.meeting:
+        # A meeting's correction is still the meeting's answers: its votes and who was there stay.
+        from kundencheck.core.people import with_participants
+
+        run.meeting = True
+        run.votes = list(target.votes)
+        run.participants = with_participants(run.author, target.participants) or [run.author]
     return run
 
 
@@ -547,7 +567,7 @@ class RunSession:
         self.committed: CommitResult | None = None
         self.draft_error: str | None = None
         #: Whether the commit is pushed, and why: decided once, when the run starts (see :meth:`start`).
-        self.push_decision = push or PushDecision(False)
+        self.push_decision = push or PushDecision(False, PUSH_NOT_SUGGESTED)
         #: The phase's open actions from earlier runs, to review before the checklist; None
         #: until :meth:`load_open_actions` has read the history.
         self.open_actions: list[ActionThread] | None = None
@@ -1052,3 +1072,131 @@ class RunSession:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+
+class MeetingSession(RunSession):
+    """A sprint meeting (`kundencheck meeting`): the run's answers are the ones the team agrees
+    on, its author the person at the keyboard (the facilitator), its participants everyone
+    present. Who votes when, the hidden votes and the reveal are the meeting model's
+    (core/meeting.py, :attr:`meeting`); the session writes the revealed votes into the run and
+    the draft, never a hidden one, and sets each revealed item's agreed answer to the default.
+
+    A draft of a meeting holds the agreed answers and the votes of the revealed items only; the
+    item that was being voted on when the meeting stopped is asked again when it is resumed."""
+
+    def __init__(
+        self, project: Project | None, checklist: Checklist, run: Run, meeting: Meeting, *, push: PushDecision | None = None
+    ) -> None:
+        super().__init__(project, checklist, run, push=push)
+        self.meeting = meeting
+
+    @classmethod
+    def start_meeting(
+        cls,
+        project: Project,
+        phase: str,
+        people: Iterable[Person],
+        *,
+        sprint: str | None = None,
+        draft: Run | None = None,
+        identity: Identity | None = None,
+        push: bool | None = None,
+    ) -> MeetingSession:
+        """A new meeting on ``phase``'s checklist with ``people`` present (the facilitator, the git
+        identity, is one of them and first), or ``draft`` resumed with the people it names."""
+        checklist = project.checklist_for(phase)
+        if identity is None:
+            identity = project.store.identity()
+        decision = project.decide_push(push)
+        run = draft if draft is not None else answers_mod.new_run(checklist, identity, sprint=sprint)
+        run.meeting = True
+        if draft is None:
+            run.participants = meeting_people(run.author, people)
+        session = cls(project, checklist, run, _meeting_of(checklist, run), push=decision)
+        session._lock = project.drafts.lock(run.id)
+        return session
+
+    @classmethod
+    def offline(cls, checklist: Checklist, run: Run, people: Iterable[Person] = ()) -> MeetingSession:
+        """A meeting not connected to a repository (tests, snapshots): nothing is saved."""
+        run.meeting = True
+        if not run.participants:
+            run.participants = meeting_people(run.author, people)
+        return cls(None, checklist, run, _meeting_of(checklist, run))
+
+    # ----------------------------------------------------------------------------- voting
+
+    def people(self) -> list[Person]:
+        return list(self.meeting.people)
+
+    def vote(self, item_id: str, value: AnswerValue) -> bool:
+        """The vote of the person whose turn it is; True when it revealed the item."""
+        revealed = self.meeting.vote(item_id, value)
+        if revealed:
+            self._revealed(item_id)
+        return revealed
+
+    def skip(self, item_id: str) -> bool:
+        """Skip the person whose turn it is, for this item; True when that revealed the item."""
+        revealed = self.meeting.skip(item_id)
+        if revealed:
+            self._revealed(item_id)
+        return revealed
+
+    def back(self, item_id: str) -> Person | None:
+        """Take back the last vote or skip on the item (:meth:`Meeting.back`)."""
+        return self.meeting.back(item_id)
+
+    def vote_again(self, item_id: str) -> None:
+        """Forget the item's revealed votes and its agreed answer, and vote on it again."""
+        self.meeting.vote_again(item_id)
+        answer = self.run.answer(item_id)
+        if answer is not None:
+            answer.value = None
+        self.save_draft()
+
+    def _revealed(self, item_id: str) -> None:
+        """The item's votes are revealed: its agreed answer starts as the default."""
+        default = self.meeting.default(item_id)
+        if default is not None:
+            self.answer(item_id).value = default
+        self.save_draft()
+
+    def has_answers(self) -> bool:
+        """Also a meeting in which only votes were given: quitting asks first."""
+        return (
+            super().has_answers()
+            or bool(self.meeting.recorded())
+            or any(self.meeting.voted(item.id)[0] for item in self.visible_items())
+        )
+
+    # ----------------------------------------------------------------------------- saving
+
+    def _pruned(self) -> Run:
+        run = super()._pruned()
+        answered = {a.item for a in run.answers}
+        run.votes = [votes for votes in self.meeting.recorded() if votes.item in answered]
+        run.meeting = True
+        return run
+
+    def save_draft(self) -> None:
+        self.run.votes = self.meeting.recorded()  # only revealed items: a hidden vote is never saved
+        super().save_draft()
+
+
+def meeting_people(author: str, people: Iterable[Person]) -> list[str]:
+    """A meeting's participants: the author (the facilitator) first, then everyone else present."""
+    from kundencheck.core.people import with_participants
+
+    return with_participants(author, [str(person) for person in people]) or [author]
+
+
+def _meeting_of(checklist: Checklist, run: Run) -> Meeting:
+    """The meeting model of ``run``: its participants vote, in their order; votes revealed
+    before (a resumed draft) are taken up again."""
+    from kundencheck.core.meeting import Meeting
+    from kundencheck.core.people import parse_person
+
+    meeting = Meeting(checklist, [parse_person(person) for person in run.participants or [run.author]])
+    meeting.restore(run.votes)
+    return meeting

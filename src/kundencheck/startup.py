@@ -114,6 +114,7 @@ DEFERRED: tuple[Deferred, ...] = (
             "kundencheck.cli.checklist",
             "kundencheck.cli.portfolio",
             "kundencheck.cli.mirror",
+            "kundencheck.cli.meeting",
         ),
         "when one of their commands runs or the help lists them (cli.common.MainGroup.lazy_commands)",
         "`kundencheck run`, the command of every sprint start, loads only the `run` group's module",
@@ -139,9 +140,11 @@ DEFERRED: tuple[Deferred, ...] = (
             "kundencheck.store.history_cache",
             "kundencheck.core.mirror",
             "kundencheck.core.mirror_page",
+            "kundencheck.core.meeting",
         ),
         "when the history is read (status, log, report, check, and the home and history screens' "
-        "worker), and by a run when it looks up open actions and last time's answers after its first frame",
+        "worker), by a run when it looks up open actions and last time's answers after its first frame, "
+        "and by a sprint meeting (`kundencheck meeting`)",
         "the run screen asks a question before it shows what earlier sprints said",
     ),
     Deferred(
@@ -152,6 +155,7 @@ DEFERRED: tuple[Deferred, ...] = (
             "kundencheck.tui.screens.actions",
             "kundencheck.tui.screens.participants",
             "kundencheck.tui.screens.dialogs",
+            "kundencheck.tui.screens.meeting",
         ),
         "when each screen is first shown (KundencheckApp), each with its own CSS",
         "a run starts on the run screen; the others, and their rules, are parsed only when asked for",

@@ -336,7 +336,7 @@ def test_report_and_log_as_csv(history_repo, tmp_path):
         text = result.stdout.decode("utf-8")
         assert text.startswith(
             "run,date,sprint,phase,checklist,item,title,kind,value,band,author,note,action_what,"
-            "action_owner,action_due,corrected_by,corrected_on,correction_note,future,source\r\n"
+            "action_owner,action_due,corrected_by,corrected_on,correction_note,future,source,votes,voters\r\n"
         )
         assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")  # no note here has a line break
         return text

@@ -314,8 +314,8 @@ def test_status_log_report_and_check_show_the_client_beside_the_team(answered):
     item = kc(repo, "log", "--item", "client-contacted").stdout
     assert "client (Jane Doe): ✘ no: We only get status mails" in item and "≠ perception gap" in item
     csv_rows = kc(repo, "log", "--format", "csv").stdout.splitlines()
-    assert csv_rows[0].endswith(",future,source")
-    assert sum(1 for row in csv_rows if row.endswith(",client")) == 3
+    assert csv_rows[0].endswith(",future,source,votes,voters")
+    assert sum(1 for row in csv_rows if row.endswith(",client,,")) == 3
     md = kc(repo, "report").stdout
     assert "| ↳ the client's view | ✘ no ≠ |" in md and "client (Jane Doe): ✘ no: We only get status mails ≠ perception gap" in md
     report = json.loads(kc(repo, "report", "--format", "json").stdout)

@@ -143,6 +143,9 @@ def test_due_checks():
     assert [c.phase for c in al.due_checks(fresh, al.ActionFilter(overdue=True))] == ["kickoff"]
     # a phase that is neither checked nor current has no check to show
     assert [c.phase for c in al.due_checks(history(), al.ActionFilter())] == ["build"]
+    # kickoff checked lately, build due: only build's check is overdue
+    kickoff = make("k1", MON + dt.timedelta(days=25), Answer("contacted", "green"), phase="kickoff")
+    assert [c.phase for c in al.due_checks(history(extra=[kickoff]), al.ActionFilter(overdue=True))] == ["build"]
 
 
 def test_calendar_file():
@@ -248,6 +251,7 @@ def test_calendar_of_a_phase_never_checked_and_of_actions_without_owner_or_due_d
     long = unfolded(al.actions_ics(summary, [], checks, project="Ü" + "x" * 39 + "yz", stamp=STAMP))
     assert "UID:check-acceptance-u" + "x" * 39 + "@kundencheck" in long  # 40 characters of the name
     assert "X-WR-CALNAME:kundencheck actions of Web Shop!" in named
+    assert "X-WR-CALNAME:kundencheck actions" in unfolded(al.actions_ics(summary, [], [], stamp=STAMP))  # no project
 
 
 def test_csv_cuts_long_texts_to_their_limits():
@@ -258,3 +262,41 @@ def test_csv_cuts_long_texts_to_their_limits():
     [row] = al.actions_csv(summary, [t for t in summary.actions if t.item == "design"]).split("\r\n")[1:2]
     fields = row.split(",")
     assert fields[4] == "w" * 1999 + "…" and fields[5] == "o" * 199 + "…" and fields[10] == "A" * 199 + "…"
+
+
+def test_calendar_cuts_long_texts_to_their_limits():
+    raised = make(
+        "r9", MON, Answer("design", "no", action=Action("w" * 500, "o" * 100, MON)), author="A" * 100 + " <a@example.com>"
+    )
+    review = make(
+        "r10", MON + dt.timedelta(days=1), author="B" * 100 + " <b@example.com>",
+        reviews=[ActionReview("r9", "design", "done", "n" * 500)],
+    )  # fmt: skip
+    summary = history(extra=[raised, review])
+    [thread] = [t for t in summary.actions if t.item == "design"]
+    lines = unfolded(al.actions_ics(summary, [], [], project="P" * 100, stamp=STAMP, done=[thread]))
+    assert "X-WR-CALNAME:kundencheck actions of " + "P" * 79 + "…" in lines
+    assert f"SUMMARY:{'w' * 119}… ({'o' * 59}…)\\, action {thread.id}" in lines
+    description = next(line for line in lines if line.startswith("DESCRIPTION:"))
+    assert description == (
+        f"DESCRIPTION:Action {thread.id} on build/design\\nDoes the client supply a design?\\n\\n"
+        f"2026-03-02\\, {'A' * 59}…: {'w' * 299}… ({'o' * 59}…\\, due 2026-03-02)\\n"
+        f"2026-03-03\\, {'B' * 59}… reviewed it: done: {'n' * 299}…\\n\\n"
+        "Close it (done\\, or dropped with a note) in `kundencheck run build`."
+    )
+
+
+def test_calendar_description_of_a_word_without_due_date_and_a_review_without_note():
+    first = make("r1", MON, Answer("design", "no", action=Action("Ask", "Ana", None)))
+    again = make(
+        "r2", MON + dt.timedelta(days=1), Answer("design", "no", action=Action("Ask again", "Ana", MON + dt.timedelta(days=9))),
+        reviews=[ActionReview("r1", "design", "open")], author=JONAS,
+    )  # fmt: skip
+    summary = history(extra=[first, again])
+    [thread] = [t for t in summary.actions if t.item == "design"]
+    [description] = [line for line in unfolded(al.actions_ics(summary, [thread], [], stamp=STAMP)) if "DESCRIPTION" in line]
+    assert description == (
+        f"DESCRIPTION:Action {thread.id} on build/design\\nDoes the client supply a design?\\n\\n"
+        "2026-03-02\\, Ana: Ask (Ana\\, due no due date)\\n2026-03-03\\, Jonas: Ask again (Ana\\, due 2026-03-11)\\n"
+        "2026-03-03\\, Jonas reviewed it: open\\n\\nClose it (done\\, or dropped with a note) in `kundencheck run build`."
+    )

@@ -93,7 +93,7 @@ def round_trip(run: Run) -> Run:
         Answer("review", dt.date(2026, 12, 31)),
         Answer("design", "yes"),
     ],
-    ids=lambda a: f"{a.item}={a.value!r:.20}",
+    ids=lambda a: f"{a.item}={ascii(a.value)[:20]}".replace("\\", "^").replace("'", ""),  # see test_checklist.plain_id
 )
 def test_round_trip_each_kind(answer):
     back = round_trip(make_run(answer))
@@ -247,8 +247,9 @@ def run_with_everything(note: str = "Only status mails.\nSince the design review
         run_with_everything(note="x" * 5000 + '\n"""' + "y" * 5000),  # too big to be kept: rendered every time
         make_run(),  # no answers: answers = []
         make_run(reviews=[ActionReview("20261113T090200Z-build-jonas-8b21d0", "contacted", "open")]),
+        make_run(reviews=[ActionReview("20261113T090200Z-build-jonas-8b21d0", "contacted", "dropped", note="z" * 3000)]),
     ],
-    ids=["everything", "big-note", "no-answers", "only-reviews"],
+    ids=["everything", "big-note", "no-answers", "only-reviews", "big-review"],
 )
 def test_dumps_is_what_tomlkit_renders_for_the_whole_document(run):
     """dumps() joins tables rendered one by one (and kept); the whole tomlkit document is the
@@ -257,6 +258,22 @@ def test_dumps_is_what_tomlkit_renders_for_the_whole_document(run):
     assert dumps(run, CHECKLIST) == expected
     assert dumps(run, CHECKLIST) == expected
     assert tomllib.loads(expected)["schema"] == 1
+
+
+def test_dumps_without_the_checklist_writes_no_questions():
+    run = run_with_everything()
+    text = dumps(run)
+    assert text == tomlkit.dumps(document(run))
+    assert "#" not in text.split("\n", 1)[1]  # only the file's own first line is a comment
+    assert loads(text).reviews == run.reviews
+
+
+def test_a_reviewed_actions_long_question_is_cut_in_its_comment():
+    question = "Did we " + "really " * 40 + "talk?"
+    long = make_checklist(item("contacted", question=question))
+    review = ActionReview("20261113T090200Z-build-jonas-8b21d0", "contacted", "done")
+    comment = next(line for line in dumps(make_run(reviews=[review]), long).splitlines() if line.startswith("# Action"))
+    assert comment == "# Action from an earlier run: " + question[:169].rstrip() + "…"
 
 
 def test_an_answer_changed_in_place_is_written_anew():
@@ -447,6 +464,13 @@ def test_several_problems_at_once():
         "item 'deviations': answered, but it is only asked when 'design' is 'yes'.",
         "required items not answered: mood, design, self-critical.",
     ]
+    # a hidden item's answer and a wrong value stop neither the answers after them from being checked
+    run = make_run(Answer("deviations", "green"), Answer("mood", 9), Answer("contacted", "amber"))
+    assert problems_with(run, CHECKLIST, final=False) == [
+        "item 'deviations': answered, but it is only asked when 'design' is 'yes'.",
+        "item 'mood': value 9 is not a whole number from 1 to 5.",
+        "item 'contacted': the answer 'partly' needs a note saying why.",
+    ]
 
 
 # ------------------------------------------------------------------------- loads errors
@@ -481,7 +505,7 @@ def test_valid_minimal_file():
     "text, fragments",
     [
         (VALID.replace("schema = 1\n", ""), ["'schema'", "must be 1", "answers file"]),
-        (VALID.replace("schema = 1", "schema = 2"), ["'schema'", "must be 1", "found 2"]),
+        (VALID.replace("schema = 1", "schema = 3"), ["'schema'", "must be 1 or 2", "found 3"]),
         (VALID.replace("schema = 1", "schema = true"), ["'schema'", "must be 1"]),
         ("", ["'schema'", "must be 1"]),
         (
@@ -743,6 +767,65 @@ def test_is_moment():
     assert is_moment(dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=1))))
     assert not is_moment(dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-1))))
     assert not is_moment(EARLY) and not is_moment(NAIVE) and not is_moment(dt.date(2026, 1, 1))
+
+
+@pytest.mark.parametrize(
+    "item, value, shown",
+    [
+        ("contacted", None, ""),
+        ("contacted", "green", "yes"),
+        ("contacted", "amber", "partly"),
+        ("contacted", "na", "n/a"),
+        ("contacted", "purple", "purple"),  # no status word: the value as it is
+        ("design", "no", "No"),
+        ("design", "maybe", "maybe"),
+        ("mood", 4, "4"),
+        ("review", dt.date(2026, 12, 4), "2026-12-04"),
+        ("self-critical", "We argued\n  at\tlength\x1b[2J", "We argued at length"),
+        ("self-critical", None, ""),
+    ],
+)
+def test_display_value(item, value, shown):
+    from kundencheck.core.answers import display_value
+
+    assert display_value(CHECKLIST.item(item), value) == shown
+
+
+def test_display_value_in_german():
+    from kundencheck.core.answers import display_value
+    from kundencheck.core.i18n import set_language
+
+    set_language("de")
+    try:
+        assert [display_value(CHECKLIST.item("contacted"), v) for v in ("green", "amber", "red", "purple")] == [
+            "ja",
+            "teilweise",
+            "nein",
+            "purple",
+        ]
+    finally:
+        set_language("en")
+
+
+@pytest.mark.parametrize(
+    "corrects, note, expected",
+    [
+        ("", "", True),  # an ordinary run
+        ("", "  \n", True),
+        ("20261120T091500Z-build-erika-000001", "The mood was 2", True),
+        ("20261120T091500Z-build-erika-000001", "", True),  # the reading may have asked for the note elsewhere
+        ("", "The mood was 2", False),  # a note without the run it corrects
+        ("../20261120T091500Z-build-erika-000001", "The mood was 2", False),
+        (None, "", False),
+        ("", None, False),
+        (1, "x", False),
+        ("20261120T091500Z-build-erika-000001", b"x", False),
+    ],
+)
+def test_is_correction(corrects, note, expected):
+    from kundencheck.core.answers import is_correction
+
+    assert is_correction(corrects, note) is expected
 
 
 def test_review_and_correction_problems_in_words():

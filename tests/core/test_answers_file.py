@@ -12,6 +12,8 @@ import pytest
 from kundencheck.core.answers import Action, ActionReview, Answer, dumps, new_run
 from kundencheck.core.answers_file import (
     Form,
+    Hints,
+    hints,
     loads,
     parse_filled,
     read_filled,
@@ -84,7 +86,7 @@ def test_the_committed_file_reads_as_a_run_and_as_a_filled_in_file():
 
 
 BROKEN = (
-    TEXT.replace("schema = 1", "schema = 2")
+    TEXT.replace("schema = 1", "schema = 3")
     .replace('sprint = "2026-W48"', "sprint = 48")
     .replace('item = "team-mood"\nvalue = 4', 'item = "team-mood"\nvalue = 4.5\nnote = 3')
 )
@@ -98,7 +100,7 @@ def test_the_first_problem_or_all_of_them():
     assert str(first.value) == "x.toml: " + first.value.problems[0]
     assert every.value.problems[0] == first.value.problems[0]
     assert every.value.problems == [
-        "key 'schema' must be 1 (found 2). Is this a kundencheck answers file?",
+        "key 'schema' must be 1 or 2 (found 3). Is this a kundencheck answers file?",
         "key 'sprint' is required and must be a non-empty string.",
         "item 'team-mood': key 'value' must be a whole number, a string or a date like 2026-12-31 (found 4.5).",
         "item 'team-mood': key 'note' must be a string.",
@@ -111,7 +113,7 @@ def test_a_filled_in_file_collects_every_problem_and_the_checklists_rules():
     with pytest.raises(AnswersError) as every:
         read_filled(tomllib.loads(BROKEN), "x.toml", FORM)
     assert every.value.problems == [
-        "key 'schema' must be 1 (found 2). Is this a kundencheck answers file?",
+        "key 'schema' must be 1 or 2 (found 3). Is this a kundencheck answers file?",
         "top level: 'sprint' must be a string like \"2026-W48\" (found 48).",
         "item 'team-mood': value 4.5 is not a whole number from 1 to 5.",
         "item 'team-mood': key 'note' must be a string.",
@@ -210,3 +212,50 @@ def test_read_run_of_a_cached_run_that_no_file_could_hold():
     assert run_is_sound(loads(TEXT))
     with pytest.raises(AnswersError):
         read_run({"schema": 1}, "x.toml")
+
+
+def test_unknown_keys_of_a_filled_in_file_are_named_with_what_is_allowed():
+    one = (
+        TEXT.replace("schema = 1", 'schema = 1\ncolour = "x"', 1)
+        .replace('item = "team-mood"', 'item = "team-mood"\nmood = 1\nhue = 2', 1)
+        .replace('decision = "done"', 'decision = "done"\nwhen = 1', 1)
+    )
+    assert verdict_of_filled(one) == [
+        (
+            "top level: unknown key 'colour'. Allowed: answers, checklist, checklist_version, language, participants, "
+            "phase, reviews, schema, sprint."
+        ),
+        (
+            "item 'team-mood': unknown keys 'hue', 'mood'. Allowed: item, status or value, note, action (kind and "
+            "options are ignored)."
+        ),
+        "review 1: unknown key 'when'. Allowed: decision, item, note, run.",
+    ]
+    several = TEXT.replace("schema = 1", 'schema = 1\nshade = 2\ncolour = "x"\ncorrects = ""', 1).replace(
+        'decision = "done"', 'decision = "done"\nwho = 2\nwhen = 1', 1
+    )
+    assert verdict_of_filled(several) == [
+        (
+            "top level: 'corrects' and 'correction_note' make a correction of a run: commit the file with "
+            "`kundencheck amend --from FILE`, or remove them for a new run."
+        ),
+        (
+            "top level: unknown keys 'colour', 'shade'. Allowed: answers, checklist, checklist_version, language, "
+            "participants, phase, reviews, schema, sprint."
+        ),
+        "review 1: unknown keys 'when', 'who'. Allowed: decision, item, note, run.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        ({"phase": "build", "corrects": EARLIER}, Hints("build", EARLIER)),
+        ({}, Hints(None, None)),
+        ({"phase": "", "corrects": ""}, Hints(None, None)),
+        ({"phase": 1, "corrects": 2}, Hints(None, None)),
+        ({"phase": ["build"], "corrects": "../" + EARLIER}, Hints(None, None)),
+    ],
+)
+def test_hints_are_the_phase_and_the_corrected_run_a_filled_in_file_names(data, expected):
+    assert hints(data) == expected

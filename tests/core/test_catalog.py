@@ -174,10 +174,10 @@ def test_unknown_checklist_is_a_usage_error_listing_known_ones(fake_shipped, pro
     catalog = load_catalog(project)
     with pytest.raises(UsageError) as info:
         catalog.find("nope", "de")
-    message = str(info.value)
-    assert "'nope'" in message
-    assert "Known: acceptance, build, custom, design, handover, kickoff" in message
-    assert f"{PROJECT_CHECKLISTS}/nope.de.toml" in message
+    assert str(info.value) == (
+        "There is no checklist 'nope'. Known: acceptance, build, custom, design, handover, kickoff. Add your own as "
+        f"{PROJECT_CHECKLISTS}/nope.de.toml (see docs/checklist-format.md)."
+    )
     assert info.value.exit_code == 2
 
 
@@ -193,7 +193,22 @@ def test_broken_project_file_named_for_the_request_is_reported(fake_shipped, pro
     with pytest.raises(ChecklistError) as info:
         catalog.find("build", "en")
     assert info.value.path == str(broken)
-    assert "'colour'" in str(info.value)
+    assert info.value.problems == [  # the line, from the file's own text
+        (
+            "line 13: item 'a', key 'colour': unknown key. Allowed: action_when, anonymous, bands, client, high, id, key_signal, kind, "
+            "low, note_when, options, question, required, title, when, why."
+        )
+    ]
+
+
+def test_a_project_checklist_over_the_size_limit_is_refused(fake_shipped, project):
+    big = put(project / PROJECT_CHECKLISTS, "build.en.toml", checklist_text("build") + "# " + "x" * 1_000_000 + "\n")
+    with pytest.raises(ChecklistError) as info:
+        load_catalog(project).find("build", "en")
+    assert info.value.path == str(big)
+    assert info.value.problems == [
+        f"is {big.stat().st_size:,} bytes; a checklist may be at most 1,000,000 bytes. Split it or remove the bulk."
+    ]
 
 
 def test_broken_file_is_reported_when_nothing_else_matches(fake_shipped, project):
@@ -220,10 +235,34 @@ def test_unrelated_broken_file_does_not_block_a_found_checklist(fake_shipped, pr
     assert len(catalog.errors) == 1 and "other.en.toml" in catalog.errors[0].path
 
 
+def test_a_broken_shipped_file_in_the_language_asked_for_is_reported_not_replaced_by_english(fake_shipped, project):
+    broken = put(fake_shipped, "build.de.toml", "broken = = \n")
+    put(fake_shipped, "build.en.toml", checklist_text("build", title="English"))
+    with pytest.raises(ChecklistError) as info:
+        load_catalog(project).find("build", "de")
+    assert info.value.path == str(broken)
+
+
 def test_broken_shipped_file_overridden_by_the_project_is_not_reported(fake_shipped, project):
     put(fake_shipped, "build.en.toml", "broken = = \n")
     put(project / PROJECT_CHECKLISTS, "build.en.toml", checklist_text("build", title="Ours"))
     assert load_catalog(project).find("build", "en").title == "Ours"
+
+
+def test_a_project_checklist_linked_from_outside_the_work_tree_is_refused(fake_shipped, project, tmp_path):
+    outside = put(tmp_path / "elsewhere", "build.en.toml", checklist_text("build", title="Elsewhere"))
+    link = project / PROJECT_CHECKLISTS / "build.en.toml"
+    link.symlink_to(outside)
+    with pytest.raises(ChecklistError) as info:
+        load_catalog(project).find("build", "en")
+    assert info.value.path == str(link)
+    assert info.value.problems == [
+        (
+            f"is a symbolic link that leads outside the work tree {project}, so kundencheck does not read it: a repository "
+            "could point it at any file on your machine. Replace the link with the file itself (`git rm` the link, copy the "
+            "file in, commit it)."
+        )
+    ]
 
 
 def test_phases_in_known_order_then_own(fake_shipped, project):

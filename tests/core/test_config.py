@@ -383,6 +383,7 @@ def test_config_from_bytes_as_git_has_them():
         ("[tone]\nignore = [" + ", ".join(['"w"'] * 501) + "]\n", "tone.ignore", 2, "has 501 entries; at most 500 are allowed."),
         ('[tone]\nwords = ["ok", " * "]\n', "tone.words", 2, "entry 2 must be a word or phrase in quotes (found ' * ')."),
         ("[tone]\nwords = [3]\n", "tone.words", 2, "entry 1 must be a word or phrase in quotes (found 3)."),
+        ('[tone]\nignore = ["** *"]\n', "tone.ignore", 2, "entry 1 must be a word or phrase in quotes (found '** *')."),
         ('[tone]\nwords = ["' + "x" * 81 + '"]\n', "tone.words", 2, "entry 1 must be one line of at most 80 characters."),
         ('[tone]\nwords = ["two\\nlines"]\n', "tone.words", 2, "entry 1 must be one line of at most 80 characters."),
     ],
@@ -468,3 +469,26 @@ def test_a_config_error_names_its_key_as_a_field(tmp_path, text, key):
     assert info.value.key == key
     # What is wrong, without the file, line and key: the end of the message, and no more of it.
     assert info.value.problem and str(info.value).endswith(f" key {key!r}: {info.value.problem}")
+
+
+@pytest.mark.parametrize(
+    "text, key, line",
+    [
+        ('[storage]\nbranch = "x"\n', "storage.branch", 2),
+        ('push = 1\nstorage.branch = "x"\n', "storage.branch", 2),  # a dotted key
+        ('[ "storage" ]\n"branch" = 1\n', "storage.branch", 2),  # quoted names
+        ("[storage]\npush = true\n[check]\n'red_streak' = 'off'\n", "check.red_streak", 4),
+        ('check = { decline = "off" }\n', "check.decline", 1),  # inside an inline table: the table's line
+        ("[check]\ndecline = { items = 9 }\n", "check.decline.items", 2),
+        ("[check.decline]\nitems = 9\n", "check.decline.items", 2),
+        ('["Xa"]\nb = 1\n', "Xa.b", 2),
+        ("name = 1\n", "name", 1),
+        ("x = 1\n", "storage.branch", None),
+        ("# [storage]\nbranch = 1\n", "storage.branch", None),  # a comment is no table
+        ("", "name", None),
+    ],
+)
+def test_key_line_finds_where_a_key_is_set(text, key, line):
+    from kundencheck.core.config import key_line
+
+    assert key_line(text, key) == line

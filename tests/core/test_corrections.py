@@ -194,6 +194,11 @@ def test_two_corrections_of_one_run_made_on_two_clones_the_later_one_counts():
     resolved = resolve([theirs, mine, original])
     assert [r.id for r in resolved.runs] == [theirs.id]
     assert resolved.aliases == {original.id: theirs.id, mine.id: theirs.id}
+    # The one that lost corrects nothing any more and nothing corrected it: amend still points at theirs.
+    assert mine.id not in resolved.corrected_by
+    assert find_run_to_amend([theirs, mine, original], mine.id, phase="build", author_key=person_key(ANA)) == (
+        AmendRefusal("corrected", ref=mine.id, runs=(theirs.id,), phase="build", sprint="W10")
+    )
 
 
 def test_corrections_that_cannot_be_applied_are_strays_read_as_runs_of_their_own():
@@ -351,6 +356,9 @@ def test_which_run_amend_corrects_at_the_edges():
     assert find_run_to_amend([ana10, ana12], None, phase="build", author_key=me) is ana12
     ambiguous = find_run_to_amend([ana10, ana12, lea14], "2026", phase="build", author_key=me)
     assert ambiguous == AmendRefusal("ambiguous", ref="2026", runs=(ana10.id, ana12.id, lea14.id))
+    assert find_run_to_amend([ana10, ana12], "2026", phase="build", author_key=me) == AmendRefusal(
+        "ambiguous", ref="2026", runs=(ana10.id, ana12.id)
+    )
     assert find_run_to_amend([ana10], "  ", phase="build", author_key=me) == AmendRefusal("not-found", ref="")
     assert find_run_to_amend([ana10], f" {ana10.id} ", phase="build", author_key=me) is ana10
     # a whole id wins over the longer ids it begins

@@ -18,8 +18,10 @@ from kundencheck.core.catalog import (
 from kundencheck.core.checklist import (
     Kind,
     checklist_from_dict,
+    extension_base,
     language_differences,
     load_checklist,
+    merge_extension,
 )
 from kundencheck.core.errors import ChecklistError
 
@@ -129,9 +131,14 @@ def test_extending_what_is_not_shipped_says_what_is(tmp_path):
     path = extension(tmp_path, extends="retro")
     with pytest.raises(ChecklistError) as caught:
         load_checklist_file(path)
-    message = str(caught.value)
-    assert "key 'extends': kundencheck ships no checklist 'retro' in language 'en'" in message
-    assert "Shipped: acceptance, build, design, handover, kickoff (de, en)" in message
+    assert caught.value.path == str(path)
+    assert caught.value.problems == [
+        (
+            "top level, key 'extends': kundencheck ships no checklist 'retro' in language 'en', so there is nothing to "
+            "extend. Shipped: acceptance, build, design, handover, kickoff (de, en). Extend one of them, or write a whole "
+            "checklist without 'extends'."
+        )
+    ]
     fr = extension(tmp_path, language="fr")
     with pytest.raises(ChecklistError, match="ships no checklist 'build' in language 'fr'"):
         load_checklist_file(fr)
@@ -188,3 +195,84 @@ def test_a_client_wording_in_one_language_only_is_a_difference():
     del contacted["client"]
     [difference] = language_differences(checklist_from_dict(data), shipped("build", "en"))
     assert (difference.what, difference.item, difference.language) == ("client", "client-contacted", "en")
+
+
+BASE = {
+    "format": 1, "id": "build", "title": "Build", "phase": "build", "language": "en", "version": " 1.0 ", "description": "d",
+    "items": [{"id": "a", "question": "A?"}, {"id": "b", "question": "B?"}, "not a table"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "data, problems",
+    [
+        (
+            {"format": 2, "extends": "build", "version": True, "items": "x"},
+            [
+                "top level, key 'format': must be 1 (found 2); this version of kundencheck reads format 1.",
+                "top level, key 'version': the version of your additions, a string such as \"2\" (or leave it out).",
+                "top level, key 'items': required, at least one [[items]] table with a question of your own.",
+            ],
+        ),
+        (
+            {"format": "1", "version": " ", "items": [1, {"id": "c", "after": "no"}, {"id": "B!", "after": 7}], "extends": "x"},
+            [
+                "top level, key 'format': must be 1 (found '1'); this version of kundencheck reads format 1.",
+                "top level, key 'version': the version of your additions, a string such as \"2\" (or leave it out).",
+                "item 1: must be a table ([[items]]), found 1.",
+                "item 'c', key 'after': 'no' is not an item of the x checklist (nor one added above it). Its items: a, b.",
+                "item 3, key 'after': 7 is not an item of the x checklist (nor one added above it). Its items: a, b.",
+            ],
+        ),
+        ({"format": 1, "extends": "build", "items": []}, [
+            "top level, key 'items': required, at least one [[items]] table with a question of your own."]),
+    ],
+    ids=["wrong-kinds", "items-and-after", "no-items"],
+)  # fmt: skip
+def test_every_problem_of_an_extension_word_for_word(data, problems):
+    with pytest.raises(ChecklistError) as caught:
+        merge_extension(data, BASE, "ext.toml")
+    assert caught.value.problems == problems
+
+
+def test_the_merged_table_of_an_extension():
+    data = {"format": 1, "extends": "build", "version": 2.5, "title": "Ours", "language": "de",
+            "items": [{"id": "c", "after": "a"}, {"id": "d", "after": "a"}, {"id": "e"}]}  # fmt: skip
+    assert merge_extension(data, BASE, "ext.toml") == {
+        "format": 1, "id": "build", "title": "Ours", "phase": "build", "language": "de", "description": "d",
+        "version": "1.0+2.5",
+        "items": [{"id": "a", "question": "A?"}, {"id": "c"}, {"id": "d"}, {"id": "b", "question": "B?"}, {"id": "e"}],
+    }  # fmt: skip
+    data = {"format": 1, "extends": "build", "id": "ours", "phase": "p", "description": "e", "items": [{"id": "c"}]}
+    assert merge_extension(data, BASE, "ext.toml") == {
+        "format": 1, "id": "ours", "title": "Build", "phase": "p", "language": "en", "description": "e",
+        "version": "1.0+team", "items": [*BASE["items"][:2], {"id": "c"}],
+    }  # fmt: skip
+    bare = {"format": 1, "id": "build", "version": "1"}  # no items, no description, no language
+    assert merge_extension({"format": 1, "version": 3, "items": [{"id": "c"}]}, bare, "ext.toml") == {
+        "format": 1, "id": "build", "language": None, "version": "1+3", "items": [{"id": "c"}]}  # fmt: skip
+    assert merge_extension({"format": 1, "version": " x ", "items": [{"id": "c"}]}, bare, "ext.toml")["version"] == "1+x"
+
+
+@pytest.mark.parametrize(
+    "data, problems",
+    [
+        ({"extends": "Build", "language": "EN"}, [
+            (
+                "top level, key 'extends': 'Build' is not a safe id. Use 1 to 64 lowercase letters a-z, digits and dashes, "
+                "starting with a letter or digit (no dots, slashes, spaces or capitals, and not a Windows device name such "
+                "as con, nul or com1): ids become file names."
+            ),
+            "top level, key 'language': 'EN' is not a two-letter lowercase language code such as 'de' or 'en'.",
+        ]),
+        ({"language": "en"}, ["top level, key 'extends': required, an id of lowercase letters, digits and dashes."]),
+    ],
+)  # fmt: skip
+def test_what_an_extension_extends_word_for_word(data, problems):
+    with pytest.raises(ChecklistError) as caught:
+        extension_base(data, "ext.toml")
+    assert caught.value.path == "ext.toml" and caught.value.problems == problems
+
+
+def test_what_an_extension_extends():
+    assert extension_base({"extends": "build", "language": "de"}, "ext.toml") == ("build", "de")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tomllib
 
 import pytest
 
 from kundencheck.core.answers import Action, ActionReview, Answer
+from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.config import CHECK_RULES
 from kundencheck.core.gate import (
     STATUS_CHECK_RULES,
@@ -380,6 +382,51 @@ def test_a_decline_of_three_items_is_found_once_for_the_sprint():
     assert health([now], today=D[1]).findings == []
 
 
+def test_a_declining_choice_is_shown_by_its_options_labels():
+    banded = checklist_from_dict(
+        tomllib.loads("""
+format = 1
+id = "build"
+title = "Sprint start"
+phase = "build"
+language = "en"
+version = "1.0"
+
+[[items]]
+id = "contacted"
+question = "Did we speak with the client?"
+why = "Silence breeds surprises."
+kind = "traffic-light"
+
+[[items]]
+id = "alternatives"
+question = "Did we offer alternatives?"
+why = "Deviations need them."
+kind = "traffic-light"
+
+[[items]]
+id = "tone"
+question = "How does the client sound?"
+why = "Tone comes before trouble."
+kind = "choice"
+options = [{ id = "warm", label = "Warm", band = "green" }, { id = "cool", label = "Cool", band = "amber" }]
+"""),
+        "build.en.toml",
+    )
+    runs = [
+        run("W10", D[0], Answer("contacted", "green"), Answer("alternatives", "green"), Answer("tone", "warm")),
+        run(
+            "W12", D[1], Answer("contacted", "amber", note="x"), Answer("alternatives", "amber", note="x"), Answer("tone", "cool")
+        ),
+    ]
+    summary = summarize(runs, today=D[1], current_phase="build", checklists={"build": banded})
+    (finding,) = evaluate(summary).findings
+    assert finding.message.startswith(
+        "build: 3 items are worse in sprint W12 than in sprint W10: contacted ✔ yes → "
+        "◐ partly, alternatives ✔ yes → ◐ partly, tone ✔ Warm → ◐ Cool."
+    )
+
+
 def test_the_decline_is_judged_like_the_commit_subject():
     """The gate and the commit subject call the same function (history.changes)."""
     from kundencheck.core.history import Trend, changes, sprint_pictures
@@ -579,3 +626,17 @@ def test_red_without_action_looks_at_every_item_of_the_sprint():
     long_sprint = run("Sprint " + "s" * 50, MON, Answer("contacted", "red"), author=ANA)
     [finding] = judge([long_sprint], levels={"key_signal_low": "off"}).findings
     assert f"answered red in sprint Sprint {'s' * 32}… (Ana" in finding.message
+
+
+def test_an_overdue_actions_long_texts_are_cut_in_its_finding():
+    late = run(
+        "W10", MON, Answer("contacted", "red", action=Action("w" * 300, "o" * 100, MON)), author="A" * 100 + " <a@example.com>"
+    )  # fmt: skip
+    result = judge([late, green("W10", MON, minute=30)], today=MON + dt.timedelta(days=3), levels={"key_signal_low": "off"})
+    [finding] = [f for f in result.findings if f.rule == "overdue_action"]
+    thread = finding.details["action"]["id"]
+    assert finding.message == (
+        f'build/contacted: the action {thread} "{"w" * 119}…" ({"o" * 39}…, due 2026-03-02) is overdue by 3 '
+        f"days; raised on 2026-03-02 by {'A' * 39}…. Close it (done, or dropped with a note) in the next `kundencheck run "
+        "build`, or give it a new date with a new action on the item."
+    )

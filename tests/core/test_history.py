@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import tomllib
 
 import pytest
 
@@ -18,6 +19,7 @@ from kundencheck.core.answers import (
     problems_with,
 )
 from kundencheck.core.answers_file import loads
+from kundencheck.core.checklist import Kind, checklist_from_dict
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.history import (
     ActionState,
@@ -232,6 +234,65 @@ def test_item_series_of_one_author_has_their_own_trend_and_streak():
         ("red", 3),
         ("green", 1),
     ]
+
+
+BANDED = checklist_from_dict(
+    tomllib.loads("""
+format = 1
+id = "build"
+title = "Sprint start"
+phase = "build"
+language = "en"
+version = "1.0"
+
+[[items]]
+id = "tone"
+question = "How does the client sound?"
+why = "Tone comes before trouble."
+kind = "choice"
+options = [{ id = "warm", label = "Warm", band = "green" }, { id = "cold", label = "Cold", band = "red" }]
+
+[[items]]
+id = "lesson"
+question = "What did we learn?"
+why = "Saying it helps."
+kind = "text"
+required = false
+"""),
+    "build.en.toml",
+)
+
+
+def test_item_series_of_one_author_reads_the_items_definition():
+    """A choice whose options have bands is compared by them only with the checklist's item:
+    the author's series keeps the item's id, kind and definition; a text has no band, no streak."""
+    runs = [
+        run("W10", D1, Answer("tone", "cold"), Answer("lesson", "Ask early"), author=JONAS),
+        run("W12", D2, Answer("tone", "cold"), Answer("lesson", "Ask earlier"), author=JONAS),
+        run("W14", D3, Answer("tone", "warm"), Answer("lesson", "Listen"), author=JONAS),
+    ]
+    pictures = sprint_pictures(runs, {"build": BANDED})
+    tones = [i for _, i in item_series(pictures, "build", "tone", author="jonas")]
+    assert [(i.item, i.kind, i.value, i.band, i.trend, i.streak) for i in tones] == [
+        ("tone", Kind.CHOICE, "cold", "red", Trend.NEW, 1),
+        ("tone", Kind.CHOICE, "cold", "red", Trend.SAME, 2),
+        ("tone", Kind.CHOICE, "warm", "green", Trend.BETTER, 1),
+    ]
+    assert all(i.definition is BANDED.item("tone") for i in tones)
+    lessons = [i for _, i in item_series(pictures, "build", "lesson", author="jonas")]
+    assert [(i.item, i.kind, i.value, i.band, i.streak) for i in lessons] == [
+        ("lesson", Kind.TEXT, "Ask early", None, 0),
+        ("lesson", Kind.TEXT, "Ask earlier", None, 0),
+        ("lesson", Kind.TEXT, "Listen", None, 0),
+    ]
+
+
+def test_the_previous_sprint_of_a_new_run_is_pictured_with_the_checklists_bands():
+    from kundencheck.core.history import previous_sprint
+
+    runs = [run("W10", D1, Answer("tone", "cold")), run("W12", D2, Answer("tone", "warm"))]
+    before = previous_sprint(runs, BANDED, "W14", D3)
+    assert (before.sprint, before.items["tone"].band, before.items["tone"].trend) == ("W12", "green", Trend.BETTER)
 
 
 # --------------------------------------------------------------------------------- actions
@@ -559,6 +620,9 @@ def test_summary_sprints_is_due_and_parse_runs():
     kick = run("W9", D2, Answer("contacted", "green"), phase="kickoff", checklist="kickoff")
     summary = summarize([w9, w10, kick], today=D2, cadence_days=14, current_phase="build", checklists=CHECKLISTS)
     assert summary.sprints() == ["W9", "W10"]  # in the order they started, not by name
+    late_kick = run("W9", D3, Answer("contacted", "green"), phase="kickoff", checklist="kickoff")
+    later = summarize([w9, w10, late_kick], today=D3, current_phase="build", checklists=CHECKLISTS)
+    assert later.sprints() == ["W9", "W10"]  # W9 started with its first picture, however late another one began
     assert not summary.is_due()
     assert summarize([w9], today=D1 + dt.timedelta(days=15), cadence_days=14, current_phase="build").is_due()
     assert summarize([w9], today=D1, cadence_days=14, current_phase="acceptance").is_due()  # never checked
@@ -680,3 +744,16 @@ def test_track_actions_reads_every_review_and_every_answer_of_a_run():
         (ActionState.DONE, 1),
         (ActionState.OPEN, 1),
     ]  # a closed thread is never joined
+
+
+def test_alarming_key_signals_red_and_worse_first_then_red_then_worse():
+    from kundencheck.core.history import Change, alarming
+
+    amber_worse = Change("a", "amber", "amber", "green", Trend.WORSE, key_signal=True)
+    red_same = Change("b", "red", "red", "red", Trend.SAME, key_signal=True)
+    red_worse = Change("c", "red", "red", "amber", Trend.WORSE, key_signal=True)
+    green_better = Change("d", "green", "green", "red", Trend.BETTER, key_signal=True)
+    no_signal = Change("e", "red", "red", "amber", Trend.WORSE)
+    assert alarming([amber_worse, green_better, red_same, no_signal, red_worse]) == [red_worse, red_same, amber_worse]
+    assert alarming([amber_worse, red_same]) == [red_same, amber_worse]
+    assert alarming([]) == []

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from kundencheck.core.answers import Action, Answer, Run
+from kundencheck.core.answers import Action, ActionReview, Answer, Run
 from kundencheck.core.checklist import checklist_from_dict
 from kundencheck.core.message import (
     NOTE_LIMIT,
@@ -595,3 +595,70 @@ def test_values_in_the_subject_are_cut_short():
     assert _short_value(text_item, "y" * 50) == "y" * 39 + "…" and _short_value(text_item, "y" * 40) == "y" * 40
     scale = next(i for i in CHECKLIST.items if i.kind is Kind.SCALE)
     assert _short_value(scale, 3) == "3/5"
+
+
+def test_a_note_is_kept_whole_up_to_the_limit_then_cut():
+    from kundencheck.core.message import _indented
+
+    def text_of(lines):
+        return "".join(line.strip() + ("" if line.endswith("…") else " ") for line in lines)
+
+    whole = "x" * (NOTE_LIMIT - 6)
+    assert text_of(_indented("Note:", "a " + whole + " b c")).split() == ["Note:", "a", whole, "b", "c"]  # 600: whole
+    cut = _indented("Note:", "a " + whole + " b cd")  # 601: cut to 599 and the space before the cut dropped
+    assert cut[-1] == "      b…"
+    assert _indented("Note:", "a " + whole + " bc d")[-1] == "      bc…"  # 601: cut to 599
+    # lines keep what starts them (an indented list stays indented); blank lines go
+    assert _indented("Note:", "first\n\n   - second  \n") == ["    Note: first", "         - second"]
+
+
+LONG = checklist_from_dict(
+    {
+        "format": 1, "id": "build", "title": "Sprint start", "phase": "build", "language": "en", "version": "1.0",
+        "items": [
+            light("call", question="Did we " + "really " * 40 + "call?", title="call", key_signal=True),
+            light("plan"),
+            {"id": "tone", "question": "How does the client sound?", "why": "w", "kind": "choice", "title": "tone",
+             "key_signal": True, "options": [{"id": "warm", "label": "Warm", "band": "green"},
+                                             {"id": "cool", "label": "Coolish " * 15, "band": "amber"}]},
+            {"id": "mood", "question": "How is the mood?", "why": "w", "kind": "scale", "low": "bad", "high": "good",
+             "note_when": [3], "title": "mood", "key_signal": True},
+        ],
+    },
+    "build.en.toml",
+)  # fmt: skip
+
+
+def test_the_whole_message_of_a_run_with_every_text_too_long(tmp_path):
+    """Every part of the body with texts longer than it shows (seven-character words, so a cut
+    one character longer or shorter shows): golden file tests/core/golden/message-long.txt."""
+    from tests.support.golden import assert_golden
+
+    earlier = "20261113T090200Z-build-jonas-8b21d0"
+    before = make_run(
+        [Answer("call", "green"), Answer("plan", "green"), Answer("tone", "warm"), Answer("mood", 5)],
+        id=earlier, sprint="W46",
+    )  # fmt: skip
+    answers = [
+        Answer("call", "red", note="remark " * 20, action=Action("do it! " * 20, "owners " * 15, None)),
+        Answer("plan", "amber", note="plans, " * 5),
+        Answer("tone", "cool"),
+        Answer("mood", 3, note="So-so."),
+    ]
+    run = make_run(
+        answers,
+        sprint="Sprint " + "longer " * 8,
+        author="Ann " + "Maryam " * 20 + "<ann@example.com>",
+        corrects=earlier,
+        correction_note="since, " * 20,
+        reviews=[ActionReview(earlier, "call", "dropped", "gone, " * 30)],
+    )
+    message = build_message(run, LONG, actions={(earlier, "call"): "Phone " * 40}, before=picture_of_long(before))
+    assert_golden("message-long.txt", message)
+    assert parse_trailers(message, tmp_path)[-1] == ("Kundencheck-Corrects", earlier)
+
+
+def picture_of_long(run):
+    from kundencheck.core.history import sprint_pictures
+
+    return sprint_pictures([run], {"build": LONG})[-1]

@@ -188,6 +188,11 @@ def test_a_report_lists_five_actions_a_phase_and_counts_the_rest():
     text = report_markdown(report)
     assert text.count("and 2 more: kundencheck actions --phase build") == 3  # overdue, open, raised this sprint
     assert "and 2 more: kundencheck actions --phase build" in report_html(report)
+    # the check's findings past the first five overdue actions, named by their rule's title
+    assert "\n- … overdue action: and 2 more: kundencheck actions --phase build\n" in text
+    assert text.count("\n- ✘ overdue action (overdue\\_action): ") == 5  # the first five, then the count
+    assert report_html(report).count("overdue action (overdue_action): build/contacted: the action") == 5
+    assert '<li class="more">… overdue action: and 2 more: kundencheck actions --phase build</li>' in report_html(report)
 
 
 def test_stray_corrections_in_words():
@@ -242,15 +247,16 @@ def test_nothing_to_report():
 
 def long_history():
     """Every text longer than what a report shows of it: sprint, names, notes, actions, a
-    correction's note, a tone phrase."""
-    sprint = "Sprint " + "long " * 12
-    who = "Ann " + "Mary " * 20 + "<ann@example.com>"
-    note = "word " * 150
+    correction's note, a tone phrase. Words of seven characters with their space: a cut one
+    character longer or shorter would show (with "do " a cut at 300 and at 301 look alike)."""
+    sprint = "Sprint " + "longer " * 12
+    who = "Ann " + "Maryam " * 20 + "<ann@example.com>"
+    note = "remark " * 110
     first = make(
         "l1",
         sprint,
         W10,
-        Answer("contacted", "amber", note, Action("do " * 200, "owner " * 30, W12)),
+        Answer("contacted", "amber", note, Action("do it! " * 90, "owners " * 30, W12)),
         Answer("mood", 2, note),
         Answer("design", "no"),
         author=who,
@@ -259,13 +265,13 @@ def long_history():
         "l2",
         sprint,
         W12,
-        Answer("contacted", "amber", note, Action("do " * 200, "owner " * 30, W12)),
+        Answer("contacted", "amber", note, Action("do it! " * 90, "owners " * 30, W12)),
         Answer("mood", 1, note + " stubborn"),
         Answer("design", "no"),
         author=who,
         minute=30,
         corrects="l1",
-        correction_note="because " * 100,
+        correction_note="since, " * 100,
     )
     later = make("l3", sprint + "2", W14, Answer("contacted", "amber", "R&D <team> & more"), Answer("mood", 3), author=who)
     return summarize(
@@ -273,7 +279,7 @@ def long_history():
         today=W14,
         current_phase="build",
         checklists=CHECKLISTS,
-        tone_words=["stubborn", "word word word word word word word word word word word word word word"],
+        tone_words=["stubborn", ("remark " * 14).strip()],
     )
 
 
@@ -441,3 +447,15 @@ def test_a_report_of_text_answers_only_has_no_matrix():
     report = build_report(summarize([run], today=W10, current_phase="notes", checklists={"notes": notes}))
     assert "\n<p>No traffic-light or scale items answered.</p>\n" in report_html(report)
     assert "| item |" not in report_markdown(report)
+
+
+def test_a_rules_items_that_began_at_different_times_each_say_since_when_longest_standing_first():
+    runs = [
+        make("a1", "W10", W10, Answer("contacted", "green"), Answer("mood", 1)),
+        make("a2", "W12", W12, Answer("contacted", "red"), Answer("mood", 1)),
+        make("a3", "W14", W14, Answer("contacted", "red"), Answer("mood", 1)),
+    ]
+    report = build_report(summarize(runs, today=W14, checklists=CHECKLISTS), "W14")
+    streak = "red streak: mood since sprint W10 (2026-03-02), contacted since sprint W12 (2026-03-16)"
+    assert f"\n  - ✘ {streak}\n" in report_markdown(report)
+    assert f"✘ {streak}<" in report_html(report)

@@ -162,3 +162,9 @@ def test_the_story_is_heard_before_the_mood_turns_red():
     red_at = [i for i, (_sprint, answers) in enumerate(SPRINTS) if answers["team-mood"]["value"] <= 2]
     assert tone_at and red_at and tone_at[0] < red_at[0]
     assert tone_at[0] == 0 and red_at[0] == 2  # replayed through the CLI: tests/cli/test_tone_story.py
+
+
+def test_no_words_or_only_stars_and_spaces_find_nothing():
+    assert tone_matches("a stubborn client", []) == []
+    assert tone_matches("a stubborn client", ["*", "  ", " * "]) == []
+    assert tone_matches("", ["stubborn*"]) == []

@@ -137,6 +137,35 @@ def test_offline_screens(snap_compare, mode_env, screen, request):
     assert snap_compare(app, terminal_size=size, press=keys)
 
 
+MEETING = {
+    # name: (what you should see, keys)
+    "meeting-voting": (
+        "a sprint meeting: ✔ Erika ✔ Ana ▸ Ben (in reverse) · Cem, 2 of 4 have voted, Ben's turn; no vote shown",
+        ["escape", "3", "1"],
+    ),
+    "meeting-reveal": (
+        (
+            "the votes revealed: each name with ✘ no, ✔ yes, ◐ partly as symbol and word, ⚠ the votes "
+            "disagree, the suggestion ✘ no chosen (in reverse)"
+        ),
+        ["escape", "3", "1", "2", "3"],
+    ),
+}
+
+
+@pytest.mark.parametrize("mode_env", VARIANTS, ids=IDS, indirect=True)
+@pytest.mark.parametrize("screen", list(MEETING))
+def test_meeting_screens(snap_compare, mode_env, screen, request):
+    """You should see the sprint meeting's screen named in the test id (see MEETING) at the size
+    and in the mode of the test id: whose turn it is and who has voted readable without colour."""
+    from tests.support.apps import offline_meeting_app
+
+    _what, keys = MEETING[screen]
+    size = SIZES[request.node.callspec.params["mode_env"][0]]
+    app, _session = offline_meeting_app(theme=mode_env)
+    assert snap_compare(app, terminal_size=size, press=keys)
+
+
 # ----------------------------------------------------------------------------- screens on a history
 
 PROJECT = {

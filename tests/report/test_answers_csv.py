@@ -45,6 +45,8 @@ HOSTILE = 'She said "never" again,\nthen hung up; cost: 3,50 €'
         ("\t=1+1", "'\t=1+1"),
         ("＝1+1", "'＝1+1"),  # noqa: RUF001 - full-width, read as = by some spreadsheets
         ("a = b", "a = b"),
+        ("X=1", "X=1"),  # only spaces are skipped
+        (" \nfoo", "' \nfoo"),  # a line feed after the spaces, which a spreadsheet may take for the cell's start
         ("", ""),
         ("Call - maybe", "Call - maybe"),
     ],
@@ -151,3 +153,45 @@ def test_the_header_stays_english_in_german():
 
 def test_rows_csv_leaves_numbers_alone():
     assert rows_csv(["a", "b"], [[-1, "-1"]]) == "a,b\r\n-1,'-1\r\n"
+
+
+def test_every_cell_of_answers_the_checklist_no_longer_has_and_of_answers_left_empty():
+    """An item gone from the checklist: its kind and band from its value (a status, a scale
+    value), or none; an answer left empty has no row, and the run's later answers still do."""
+    gone = run(
+        1,
+        1,
+        "Ana",
+        Answer("client-contacted", ""),
+        Answer("old-light", "amber"),
+        Answer("old-scale", 2),
+        Answer("old-text", "  =maybe\r\n"),
+        Answer("team-mood", None),
+        Answer("advice", "Ask."),
+    )
+    summary = summary_of([gone], today=dt.date(2026, 3, 10))
+    rows = read_back(answers_csv(summary, [gone]))
+    common = {
+        "run": gone.id,
+        "date": "2026-03-02",
+        "sprint": "2026-S1",
+        "phase": "build",
+        "checklist": "build",
+        "author": "Ana <ana@example.com>",
+        "note": "",
+        "action_what": "",
+        "action_owner": "",
+        "action_due": "",
+        "corrected_by": "",
+        "corrected_on": "",
+        "correction_note": "",
+        "future": "false",
+        "source": "team",
+    }
+    assert rows == [
+        {**common, "item": "old-light", "title": "", "kind": "traffic-light", "value": "amber", "band": "amber"},
+        {**common, "item": "old-scale", "title": "", "kind": "scale", "value": "2", "band": "red"},
+        {**common, "item": "old-text", "title": "", "kind": "", "value": "'  =maybe\n", "band": ""},
+        {**common, "item": "advice", "title": "", "kind": "text", "value": "Ask.", "band": ""},
+    ]
+    assert read_back(answers_csv(summary, [gone], item="old-scale")) == [rows[1]]

@@ -291,3 +291,53 @@ def test_every_banded_item_has_a_chart_in_the_html_report_and_the_page_stays_sel
     assert charts == ["client-contacted", "team-mood", "design-source"]
     assert '<li data-item="advice"><span class="no-chart"' in page  # a text item keeps the place
     assert "<script" not in page and not re.search(r"https?://|<link|src=|@import|url\(|xmlns", page)
+
+
+def test_raisers_of_an_action_dict_in_order_once_each():
+    from kundencheck.core.report import raisers
+
+    ana, jo = "Ana Lopez <ana@example.com>", "Jo Berg <jo@example.com>"
+    a = {"author": jo, "raised_by": [{"author": ana}, {"author": jo}, {"author": ana}]}
+    assert raisers(a) == ["Ana Lopez", "Jo Berg"]
+    # an action dict without its raised_by (or with none): the thread's own author
+    assert raisers({"author": jo}) == raisers({"author": jo, "raised_by": []}) == ["Jo Berg"]
+
+
+def test_corrected_text_names_who_corrected_when_it_is_someone_else():
+    from kundencheck.core.report import corrected_text
+
+    corrected = {"on": "2026-03-16T10:15:00+01:00", "by": "Jo Berg <jo@example.com>", "note": "Mixed up\nthe items. " * 40}
+    note = ("Mixed up the items. " * 40)[:299].rstrip() + "…"
+    assert corrected_text(corrected, "Ana <ana@example.com>") == f"corrected on 2026-03-16 by Jo Berg: {note}"
+    long_name = {**corrected, "by": "Jo " + "Maryam " * 20 + "<jo@example.com>"}
+    assert corrected_text(long_name, "Ana <ana@example.com>").startswith(
+        "corrected on 2026-03-16 by Jo " + ("Maryam " * 20)[:56].rstrip() + "…: Mixed up"
+    )
+    assert corrected_text(corrected, "Jo Berg <other@example.com>") == f"corrected on 2026-03-16: {note}"  # the author
+    assert corrected_text(corrected) == f"corrected on 2026-03-16: {note}"  # nobody to tell apart
+    assert corrected_text({}) == "corrected on : "
+
+
+def test_a_chart_joins_two_answered_sprints_and_marks_na_with_a_dash_in_the_middle():
+    from kundencheck.core.report import CHART_HEIGHT, CHART_PAD, CHART_STEP, chart_svg
+
+    runs = [
+        run(1, 1, "Ana", Answer("team-mood", 5), Answer("client-contacted", "green")),
+        run(2, 2, "Ana", Answer("team-mood", 1), Answer("client-contacted", "na")),
+        run(3, 3, "Ana", Answer("client-contacted", "green")),
+        run(4, 4, "Ana", Answer("team-mood", 3), Answer("client-contacted", "green")),
+    ]
+    rows = _rows(build_report(_summary(runs, today=dt.date(2026, 4, 25)), "2026-S4"))
+    mood = chart_svg(rows["team-mood"])
+    top, bottom, middle = CHART_PAD, CHART_PAD + CHART_HEIGHT, CHART_PAD + CHART_HEIGHT / 2
+    x = [CHART_PAD + n * CHART_STEP for n in range(4)]
+    assert re.findall(r'<circle class="mark mark-(\w+)" cx="([\d.]+)" cy="([\d.]+)"', mood) == [
+        ("green", f"{x[0]:g}", f"{top:g}"),
+        ("red", f"{x[1]:g}", f"{bottom:g}"),
+        ("amber", f"{x[3]:g}", f"{middle:g}"),
+    ]
+    assert re.findall(r'<polyline class="line" points="([^"]+)"', mood) == [f"{x[0]:g},{top:g} {x[1]:g},{bottom:g}"]
+    contact = chart_svg(rows["client-contacted"])
+    dash = f'<line class="mark mark-na" x1="{x[1] - 3:g}" y1="{middle:g}" x2="{x[1] + 3:g}" y2="{middle:g}"/>'
+    assert dash in contact
+    assert re.findall(r'<polyline class="line" points="([^"]+)"', contact) == [f"{x[2]:g},{top:g} {x[3]:g},{top:g}"]

@@ -76,3 +76,40 @@ def project_app(path: Path, *, home: bool = True, phase: str = "build", today=la
         discard_draft=project.drafts.discard,
     )
     return app, project
+
+
+#: The people of the offline sprint meeting, the facilitator first.
+MEETING_PEOPLE = (
+    "Erika Mustermann <erika@example.com>",
+    "Ana Schäfer <ana@example.com>",
+    "Ben Okafor <ben@example.com>",
+    "Cem Yılmaz <cem@example.com>",
+)
+
+
+def offline_meeting_app(*, language: str | None = None, theme: str | None = None):
+    """A sprint meeting of four on the meeting tests' checklist (tests/data/meeting.LANG.toml),
+    not connected to any repository, with a fixed run: the people picker first (the three others
+    picked already), escape starts the meeting. Returns (app, session)."""
+    from kundencheck.core.i18n import set_language
+    from kundencheck.core.people import parse_person
+    from kundencheck.session import MeetingSession
+    from kundencheck.tui.app import build_meeting_app
+
+    if language is not None:
+        set_language(language)
+    checklist = load_checklist(DATA / f"meeting.{language or 'en'}.toml")
+    facilitator = parse_person(MEETING_PEOPLE[0])
+    run = answers_mod.new_run(checklist, facilitator, sprint="2026-W48", started=FIXED_START)
+    run.id = "20261127T083000Z-build-erika-000000"
+    session = MeetingSession.offline(checklist, run, [parse_person(p) for p in MEETING_PEOPLE])
+    app = build_meeting_app(
+        lambda _people, _draft: session,
+        project=None,
+        phase="build",
+        facilitator=facilitator,
+        picked=MEETING_PEOPLE[1:],
+        today=lambda: OFFLINE_TODAY,
+        theme=theme,
+    )
+    return app, session

@@ -177,6 +177,7 @@ def test_the_listed_binding_ids_are_those_of_the_app_and_its_screens():
     from kundencheck.tui.screens.actions import ActionsScreen
     from kundencheck.tui.screens.history import HistoryScreen
     from kundencheck.tui.screens.home import HomeScreen
+    from kundencheck.tui.screens.meeting import MeetingScreen
     from kundencheck.tui.screens.portfolio import PortfolioScreen, ReadOnlyHomeScreen
     from kundencheck.tui.screens.run import RunScreen
 
@@ -189,6 +190,7 @@ def test_the_listed_binding_ids_are_those_of_the_app_and_its_screens():
         PortfolioApp,
         PortfolioScreen,
         ReadOnlyHomeScreen,
+        MeetingScreen,
     )
     found = {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
     assert binding_ids() == sorted(found)

@@ -283,3 +283,56 @@ def test_action_review_120x40(snap_compare, history_repo, fixed_now):
         assert snap_compare(app, terminal_size=(120, 40), run_before=_action_review(["d", "x"]))
     finally:
         project.close()
+
+
+# ----------------------------------------------------------------------------- the sprint meeting
+
+
+@variants
+def test_meeting_people(snap_compare, size, language):
+    """You should see the people picker titled "Who is at the sprint meeting?", saying that you
+    (Erika Mustermann) are there anyway and that escape starts the meeting, with Ana, Ben and Cem
+    picked ([✔] … · picked), the field to type someone else, and that no other recent authors were
+    found (the offline app has no repository)."""
+    from tests.support.apps import offline_meeting_app
+
+    app, _ = offline_meeting_app(language=language)
+    assert snap_compare(app, terminal_size=SIZES[size])
+
+
+@variants
+def test_meeting_voting(snap_compare, size, language):
+    """You should see the meeting screen ("Agreed 0 of 4", "meeting of 4" in the title) on
+    client-contacted: the question and its four choices, then the people in a row (✔ Erika, ✔ Ana,
+    ▸ Ben highlighted, · Cem), "2 of 4 have voted. Ana Schäfer has voted.", that it is Ben's turn
+    and that s skips and backspace takes back; no value anywhere, no note field; the footer with
+    Skip and Back."""
+    from tests.support.apps import offline_meeting_app
+
+    app, _ = offline_meeting_app(language=language)
+    assert snap_compare(app, terminal_size=SIZES[size], press=["escape", "3", "1"])
+
+
+@variants
+def test_meeting_reveal(snap_compare, size, language):
+    """You should see client-contacted revealed: "The votes:" with each person's name and vote in
+    two columns (Erika ✘ no, Ana ✔ yes, Ben ◐ partly, Cem ✘ no), "⚠ The votes disagree", the
+    suggestion ✘ no (the worse of the two middle votes) chosen among the choices, the hints that a
+    note and an action are needed, and (at 120x40; at 80x24 the pane scrolls to it) the note field
+    and the action box; ✘ before client-contacted in the list, "Agreed 1 of 4"."""
+    from tests.support.apps import offline_meeting_app
+
+    app, _ = offline_meeting_app(language=language)
+    assert snap_compare(app, terminal_size=SIZES[size], press=["escape", "3", "1", "2", "3"])
+
+
+@variants
+def test_meeting_anonymous_reveal(snap_compare, size, language):
+    """You should see team-mood revealed anonymously: the line that each vote is entered unseen
+    and only counts are kept, "The votes, anonymous:" with ✘ 1/5 × 1, ✘ 2/5 × 1, ✔ 4/5 × 2 and no
+    name beside any of them, the votes 3 apart (⚠ disagree) and, at 120x40 (80x24 scrolls), the
+    suggestion ✘ 2/5; 2 chosen on the scale."""
+    from tests.support.apps import offline_meeting_app
+
+    app, _ = offline_meeting_app(language=language)
+    assert snap_compare(app, terminal_size=SIZES[size], press=["escape", "down", "2", "4", "1", "4"])

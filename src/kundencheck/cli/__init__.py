@@ -1,6 +1,6 @@
 """The command line: a thin layer over the session, the store and the TUI.
 
-One module per command group: ``run`` (run, home, demo), ``answer``, ``history`` (status, log,
+One module per command group: ``run`` (run, home, demo), ``answer``, ``meeting``, ``history`` (status, log,
 report), ``actions``, ``setup`` (init, phase, config, completion, validate), ``checklist``
 (add-item: a team's own questions), ``drafts``, ``gate`` (check), ``portfolio`` (every client
 project at once), ``mirror`` (the client's view),
@@ -82,6 +82,7 @@ main.lazy_commands.update(
         "validate": "kundencheck.cli.setup:validate",
         "checklist": "kundencheck.cli.checklist:checklist",
         "answer": "kundencheck.cli.answer:answer",
+        "meeting": "kundencheck.cli.meeting:meeting",
         "amend": "kundencheck.cli.amend:amend",
         "drafts": "kundencheck.cli.drafts:drafts",
         "status": "kundencheck.cli.history:status",

@@ -81,8 +81,18 @@ def answer(
         if filled is None:
             checklist = _checklist(project, phase or project.current_phase())
             summary, _problems = project.summary()
+            try:
+                author = str(project.store.identity())
+            except KundencheckError:
+                author = None  # no git identity here: the line is left for the person to fill in
             click.echo(
-                template_text(checklist, sprint=sprint, today=summary.today, threads=summary.actions_to_review(checklist.phase)),
+                template_text(
+                    checklist,
+                    sprint=sprint,
+                    today=summary.today,
+                    threads=summary.actions_to_review(checklist.phase),
+                    author=author,
+                ),
                 nl=False,
             )
         else:
@@ -135,12 +145,16 @@ def _read_source(source: str) -> tuple[bytes, str]:
 # --------------------------------------------------------------------------------- template
 
 
-def template_text(checklist, *, sprint: str | None = None, today: dt.date | None = None, threads=()) -> str:
+def template_text(
+    checklist, *, sprint: str | None = None, today: dt.date | None = None, threads=(), author: str | None = None
+) -> str:
     """A fill-in answers file for ``checklist``: every item with an empty answer, and an empty
-    ``[[reviews]]`` entry for each of ``threads`` (the phase's open action threads)."""
+    ``[[reviews]]`` entry for each of ``threads`` (the phase's open action threads). ``author``
+    (the git identity): whose answers the file holds, which `kundencheck meeting --from` reads
+    (`answer --from` commits with the identity of whoever runs it)."""
     import tomlkit
 
-    from kundencheck.core.answers import SCHEMA_VERSION, sprint_label
+    from kundencheck.core.answers import PLAIN_SCHEMA, sprint_label
     from kundencheck.core.checklist import Kind
     from kundencheck.core.history import by_urgency
     from kundencheck.core.text import one_line
@@ -161,7 +175,7 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
         ),
     ):
         doc.add(tomlkit.comment(line))
-    doc.add("schema", SCHEMA_VERSION)
+    doc.add("schema", PLAIN_SCHEMA)
     doc.add("checklist", checklist.id)
     doc.add("checklist_version", checklist.version)
     doc.add("phase", checklist.phase)
@@ -169,6 +183,12 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
     doc.add("sprint", one_line(sprint or sprint_label(today or dt.date.today()), 60))
     doc["sprint"].comment(_("change it if your sprints have other names"))
     doc.add(tomlkit.comment('participants = ["Name <email>", ...]   ' + _("optional: everyone who answered together")))
+    meeting_hint = _("whose answers these are, for `kundencheck meeting --from` (answer --from uses your git identity)")
+    if author:
+        doc.add("author", one_line(author, 200))
+        doc["author"].comment(meeting_hint)
+    else:
+        doc.add(tomlkit.comment('author = "Name <email>"   ' + meeting_hint))
 
     threads = by_urgency(threads)
     open_items = {t.item: t for t in reversed(threads)}
@@ -179,6 +199,8 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
         table.add(tomlkit.comment(_("Why: {why}").format(why=one_line(item.why, 300))))
         for hint in _hints(item):
             table.add(tomlkit.comment(one_line(hint, 300)))
+        if item.anonymous:
+            table.add(tomlkit.comment(one_line(anonymous_hint(), 300)))
         table.add("item", item.id)
         table.add("kind", str(item.kind))
         if item.kind is Kind.CHOICE:
@@ -222,6 +244,14 @@ def template_text(checklist, *, sprint: str | None = None, today: dt.date | None
             reviews.append(_review_entry(thread, today or dt.date.today()))
         doc.add("reviews", reviews)
     return tomlkit.dumps(doc)
+
+
+def anonymous_hint() -> str:
+    """What an anonymous item's answer in a file means for its author."""
+    return _(
+        "Anonymous in the sprint meeting: `kundencheck meeting --from` keeps only how many voted for each value; "
+        "committed with `answer --from`, this answer carries your name."
+    )
 
 
 def _review_entry(thread, today: dt.date):
@@ -326,6 +356,19 @@ def _commit_filled(
     errors = _console(stderr=True)
     for note in filled.notes:
         errors.print("kundencheck: " + note)
+    named = [
+        answer.item
+        for answer in filled.run.answers
+        if (item := checklist.item(answer.item)) is not None and item.anonymous and answer.value not in (None, "")
+    ]
+    if named:
+        errors.print(
+            _(
+                "kundencheck: {items}: anonymous in the sprint meeting only; committed this way, the answer "
+                "carries your name in the commit. For answers without names, vote on them together in "
+                "`kundencheck meeting` (or collect everyone's files for `kundencheck meeting --from`)."
+            ).format(items=", ".join(named))
+        )
     session = RunSession.start(project, phase, draft=filled.run, push=push)
     _check_reviews(session, errors)
     try:

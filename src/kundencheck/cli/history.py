@@ -293,6 +293,12 @@ def _print_status(summary, project) -> None:
                 shown = _entry_word(entry.value, item.kind)
                 line.append(f"{one_line(author_name(entry.author), 30)} ")
                 line.append(f"{symbol} {shown}".strip(), style=STATUS_STYLES.get(entry.band or "", ""))
+            if item.anonymous:
+                checklist = summary.checklists.get(phase.current.checklist) if phase.current else None
+                line.append(
+                    (", " if item.entries else "")
+                    + _("anonymous votes: {counts}").format(counts=_counts_text(item.anonymous, item, checklist))
+                )
             console.print(line)
     _print_corrections_and_tone(console, summary)
     _print_client_views(console, summary)
@@ -755,8 +761,19 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
             )
             streak = _("{count} in a row").format(count=item.streak) if item.band in ("red", "amber") and item.streak >= 2 else ""
             detail = Text()
+            if item.agreed is not None:
+                detail.append(
+                    _("agreed in the sprint meeting: {answer}").format(
+                        answer=_answer_text(item.agreed.value, item.kind, checklist, item_id, item.agreed.band)
+                    )
+                )
+                if item.agreed.note.strip():
+                    detail.append(f": {one_line(item.agreed.note, 200)}")
+            if item.anonymous:
+                detail.append("\n" if detail else "")
+                detail.append(_("anonymous votes: {counts}").format(counts=_counts_text(item.anonymous, item, checklist)))
             for n, entry in enumerate(item.entries):
-                if n:
+                if n or detail:
                     detail.append("\n")
                 detail.append(f"{one_line(author_name(entry.author), 30)}: ")
                 detail.append(
@@ -795,6 +812,19 @@ def _client_detail(detail: Text, picture, item, item_id: str, checklist) -> None
             detail.append(f": {one_line(entry.note, 200)}")
     if is_perception_gap(item, client):
         detail.append(f"\n{GAP} " + _("perception gap: the team answered green"), style="bold yellow")
+
+
+def _counts_text(counts, item, checklist) -> str:
+    """``✘ 2/5 × 1, ✔ 4/5 × 2``: how many voted for each value, in the item's order."""
+    from kundencheck.core.answers import ordered_counts
+    from kundencheck.core.bands import answer_band
+
+    return ", ".join(
+        _("{answer} × {n}").format(
+            answer=_answer_text(value, item.kind, checklist, item.item, answer_band(item.definition, value)), n=n
+        )
+        for value, n in ordered_counts(item.definition, dict(counts))
+    )
 
 
 def _answer_text(value, kind, checklist, item_id: str, band: str | None) -> str:

@@ -1049,6 +1049,13 @@ def _language_warning(first, second, differences) -> str:
                     item=difference.item, language=difference.language, other=other
                 )
             )
+        elif difference.what == "anonymous":
+            other = second.language if difference.language == first.language else first.language
+            parts.append(
+                _("{item} is anonymous in {language} but not in {other}").format(
+                    item=difference.item, language=difference.language, other=other
+                )
+            )
         else:
             parts.append(
                 _("{item} has the options {first} in {first_language} but {second} in {second_language}").format(

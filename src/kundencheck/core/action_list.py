@@ -76,15 +76,13 @@ def closed(summary: HistorySummary, selection: ActionFilter) -> list[ActionThrea
 
 def due_checks(summary: HistorySummary, selection: ActionFilter) -> list[DueCheck]:
     """The phases' due checks a calendar of ``selection`` holds: every phase checked before and
-    the current one, of the selected phase; none when the list is one person's (a check is the
-    team's), only the ones due already with ``overdue``."""
+    the current one (the summary's phases), of the selected phase; none when the list is one
+    person's (a check is the team's), only the ones due already with ``overdue``."""
     if selection.by_person:
         return []
     checks = []
     for status in summary.phases:
         if selection.phase is not None and status.phase != selection.phase:
-            continue
-        if status.last_run is None and status.phase != summary.current_phase:
             continue
         if selection.overdue and not status.due.is_due:
             continue
@@ -102,7 +100,7 @@ def actions_json(summary: HistorySummary, threads: list[ActionThread], selection
         "filter": selection.as_dict(),
         "actions": [action_dict(t, summary.today, summary.checklists) for t in threads],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"  # pragma: no mutate (None is False too)
 
 
 # --------------------------------------------------------------------------------- CSV
@@ -183,54 +181,53 @@ def actions_ics(
     from kundencheck import __version__
 
     calendar = Calendar()
-    calendar.add("prodid", f"-//kundencheck//kundencheck {__version__}//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
+    # icalendar's property names are case-blind: "VERSION" for "version" changes nothing
+    calendar.add("prodid", f"-//kundencheck//kundencheck {__version__}//EN")  # pragma: no mutate (case-blind name)
+    calendar.add("version", "2.0")  # pragma: no mutate (case-blind name)
+    calendar.add("calscale", "GREGORIAN")  # pragma: no mutate (case-blind name)
     name = (
         _("kundencheck actions of {project}").format(project=one_line(project, 80))
         if project.strip()
         else _("kundencheck actions")
     )
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", name)  # pragma: no mutate (case-blind name)
     for thread in [*threads, *done]:
         if thread.due is None:
             continue
-        event = Event()
-        event.add("uid", f"action-{thread.run}-{thread.item}@kundencheck")
         changed = thread.last_activity.astimezone(dt.UTC)
-        event.add("dtstamp", changed)
-        event.add("last-modified", changed)
-        event.add("sequence", len(thread.words) + len(thread.reviews) - 1)
-        event.add("dtstart", thread.due)
-        event.add("dtend", thread.due + dt.timedelta(days=1))
-        event.add("transp", "TRANSPARENT")
-        event.add("status", "CONFIRMED" if thread.is_open else "CANCELLED")
         owner = one_line(thread.owner, 60) or _("no owner")
         # Nothing that changes with the day (overdue or not): an event changes when the thread does.
-        event.add(
-            "summary", _("{what} ({owner}), action {id}").format(what=one_line(thread.what, 120), owner=owner, id=thread.id)
-        )
-        event.add("description", _thread_description(summary, thread))
-        event.add("categories", ["kundencheck", thread.phase])
+        title = _("{what} ({owner}), action {id}").format(what=one_line(thread.what, 120), owner=owner, id=thread.id)
+        status = "CONFIRMED" if thread.is_open else "CANCELLED"
+        uid = f"action-{thread.run}-{thread.item}@kundencheck"
+        sequence = len(thread.words) + len(thread.reviews) - 1
+        end = thread.due + dt.timedelta(days=1)
+        description = _thread_description(summary, thread)
+        categories = ["kundencheck", thread.phase]
+        event = Event()
+        event.add("uid", uid)  # pragma: no mutate (case-blind name)
+        event.add("dtstamp", changed)  # pragma: no mutate (case-blind name)
+        event.add("last-modified", changed)  # pragma: no mutate (case-blind name)
+        event.add("sequence", sequence)  # pragma: no mutate (case-blind name)
+        event.add("dtstart", thread.due)  # pragma: no mutate (case-blind name)
+        event.add("dtend", end)  # pragma: no mutate (case-blind name)
+        event.add("transp", "TRANSPARENT")  # pragma: no mutate (case-blind name)
+        event.add("status", status)  # pragma: no mutate (case-blind name)
+        event.add("summary", title)  # pragma: no mutate (case-blind name)
+        event.add("description", description)  # pragma: no mutate (case-blind name)
+        event.add("categories", categories)  # pragma: no mutate (case-blind name)
         calendar.add_component(event)
     first_runs: dict[str, str] = {}
     for run in summary.runs:
         first_runs.setdefault(run.phase, run.id)
     for check in checks:
-        event = Event()
         anchor = first_runs.get(check.phase)
-        event.add(
-            "uid", f"check-{check.phase}-{anchor}@kundencheck" if anchor else f"check-{check.phase}-{_slug(project)}@kundencheck"
-        )  # slug: "anon" for no name
-        status = summary.phase(check.phase)
-        last = status.last_run if status is not None else None
+        uid = f"check-{check.phase}-{anchor}@kundencheck" if anchor else f"check-{check.phase}-{_slug(project)}@kundencheck"
+        phase = summary.phase(check.phase)
+        last = phase.last_run if phase is not None else None
         changed = (last.finished or last.started).astimezone(dt.UTC) if last is not None else stamp
-        event.add("dtstamp", changed)
-        event.add("sequence", status.runs if status is not None else 0)
+        runs = phase.runs if phase is not None else 0
         day = check.due_on if check.due_on is not None else summary.today
-        event.add("dtstart", day)
-        event.add("dtend", day + dt.timedelta(days=1))
-        event.add("summary", _("kundencheck: the {phase} check is due").format(phase=check.phase))
         if check.last_checked is None:
             description = _("The {phase} check has never been done. Answer it with `kundencheck run {phase}`.")
         else:
@@ -238,13 +235,20 @@ def actions_ics(
                 "The {phase} check is due every {days} days; it was last done on {last}. Answer it "
                 "with `kundencheck run {phase}`."
             )
-        event.add(
-            "description",
-            description.format(
-                phase=check.phase, days=check.cadence_days, last=check.last_checked.isoformat() if check.last_checked else ""
-            ),
-        )
-        event.add("categories", ["kundencheck", check.phase])
+        last_checked = check.last_checked.isoformat() if check.last_checked else ""
+        text = description.format(phase=check.phase, days=check.cadence_days, last=last_checked)
+        title = _("kundencheck: the {phase} check is due").format(phase=check.phase)
+        end = day + dt.timedelta(days=1)
+        categories = ["kundencheck", check.phase]
+        event = Event()
+        event.add("uid", uid)  # pragma: no mutate (case-blind name)
+        event.add("dtstamp", changed)  # pragma: no mutate (case-blind name)
+        event.add("sequence", runs)  # pragma: no mutate (case-blind name)
+        event.add("dtstart", day)  # pragma: no mutate (case-blind name)
+        event.add("dtend", end)  # pragma: no mutate (case-blind name)
+        event.add("summary", title)  # pragma: no mutate (case-blind name)
+        event.add("description", text)  # pragma: no mutate (case-blind name)
+        event.add("categories", categories)  # pragma: no mutate (case-blind name)
         calendar.add_component(event)
     data: bytes = calendar.to_ical()  # (icalendar's own annotation says nothing)
     return data

@@ -33,7 +33,16 @@ from kundencheck.core.i18n import _, translate
 from kundencheck.core.people import Person
 from kundencheck.core.text import clean_text, one_line, slug
 
-SCHEMA_VERSION = 1
+#: The answers format's version. Version 2 added the sprint meeting (``meeting``, ``[[votes]]``);
+#: a run without them is written as version 1, which every kundencheck reads (:func:`schema_of`).
+SCHEMA_VERSION = 2
+#: The versions kundencheck reads.
+SCHEMA_VERSIONS = (1, 2)
+#: The version of a run that holds nothing of a meeting, and of a fill-in template.
+PLAIN_SCHEMA = 1
+#: The fewest votes an anonymous item's count may hold: with fewer, everyone could tell who
+#: voted what (docs/anonymity.md).
+MIN_ANONYMOUS_VOTES = 3
 ANSWERS_DIR = ".kundencheck/answers"
 #: What a later run decides about an open action: done, still open, or dropped (with a note).
 REVIEW_DECISIONS = ("done", "open", "dropped")
@@ -92,6 +101,49 @@ class ActionReview:
         return (self.run, self.item)
 
 
+class Vote(NamedTuple):
+    """One person's vote on an item in a sprint meeting, kept with their name (named items only)."""
+
+    #: ``Name <email>``, one of the run's participants.
+    person: str
+    value: AnswerValue
+
+
+class ItemVotes(NamedTuple):
+    """The votes on one item in a sprint meeting: each person's own (``named``), or, for an
+    anonymous item, only how many voted for each value (``anonymous``: no name, no order)."""
+
+    item: str
+    named: tuple[Vote, ...] = ()
+    #: (value, how many voted for it), one pair per value voted.
+    anonymous: tuple[tuple[AnswerValue, int], ...] = ()
+
+    @property
+    def is_anonymous(self) -> bool:
+        return bool(self.anonymous)
+
+    @property
+    def voters(self) -> int:
+        """How many people voted."""
+        return sum(count for _value, count in self.anonymous) if self.anonymous else len(self.named)
+
+    def counts(self) -> dict[AnswerValue, int]:
+        """How many voted for each value (in the order first met: named votes in the people's
+        order, anonymous counts in the file's order)."""
+        if self.anonymous:
+            return dict(self.anonymous)
+        counts: dict[AnswerValue, int] = {}
+        for vote in self.named:
+            counts[vote.value] = counts.get(vote.value, 0) + 1
+        return counts
+
+    def values(self) -> list[AnswerValue]:
+        """Every vote's value, each as often as it was voted."""
+        if self.anonymous:
+            return [value for value, count in self.anonymous for _n in range(count)]
+        return [vote.value for vote in self.named]
+
+
 @dataclass(slots=True)
 class Run:
     """One person's (or pair's) answers to a checklist at one sprint: one answers file in git."""
@@ -114,6 +166,11 @@ class Run:
     corrects: str = ""
     #: Why the correction was made; required when ``corrects`` is set.
     correction_note: str = ""
+    #: Agreed in a sprint meeting (`kundencheck meeting`): the answers are the team's agreed
+    #: ones, the author the facilitator, the participants everyone present.
+    meeting: bool = False
+    #: The meeting's votes, per item (docs/meeting.md).
+    votes: list[ItemVotes] = field(default_factory=list)
 
     def answer(self, item_id: str) -> Answer | None:
         for answer in self.answers:
@@ -123,6 +180,13 @@ class Run:
 
     def values(self) -> dict[str, AnswerValue | None]:
         return {a.item: a.value for a in self.answers}
+
+    def votes_on(self, item_id: str) -> ItemVotes | None:
+        """The meeting's votes on ``item_id``, None when there were none."""
+        for votes in self.votes:
+            if votes.item == item_id:
+                return votes
+        return None
 
     @property
     def path(self) -> str:
@@ -159,6 +223,12 @@ def random_hex(nbytes: int) -> str:
     """``nbytes`` random bytes as hex; tests replace it for run ids that stay the same."""
     # os.urandom is what secrets.token_hex uses, without importing hmac and OpenSSL for it.
     return os.urandom(nbytes).hex()
+
+
+def schema_of(run: Run) -> int:
+    """The schema version ``run`` is written with: 2 for a meeting, else 1 (so a kundencheck
+    from before meetings reads every run but the meetings' own)."""
+    return SCHEMA_VERSION if run.meeting or run.votes else PLAIN_SCHEMA
 
 
 def new_run(checklist: Checklist, author: Person, *, sprint: str | None = None, started: dt.datetime | None = None) -> Run:
@@ -214,7 +284,8 @@ def still_needed(item: Item, answer: Answer | None) -> Needs:
             action is not None and bool(action.owner.strip()),
             action is not None and action.due is not None,
         )
-        missing = tuple(part for part, there in zip(ACTION_PARTS, given, strict=True) if not there)
+        parts = zip(ACTION_PARTS, given, strict=True)  # pragma: no mutate (three parts each: strict changes nothing)
+        missing = tuple(part for part, there in parts if not there)
     return Needs(note=note, action=missing)
 
 
@@ -263,6 +334,7 @@ def problems_with(run: Run, checklist: Checklist, *, final: bool = True) -> list
             )
     problems += review_problems(run)
     problems += correction_problems(run)
+    problems += vote_problems(run, checklist)
     if final:
         answers = {answer.item: answer for answer in run.answers}
         for item in checklist.visible_items(values):
@@ -291,6 +363,34 @@ def review_problems(run: Run) -> list[str]:
         if review.action_key in seen:
             problems.append(_("{label}: reviewed twice; keep one decision.").format(label=label))
         seen.add(review.action_key)
+    return problems
+
+
+def vote_problems(run: Run, checklist: Checklist) -> list[str]:
+    """Problems with a meeting's votes: votes on an item without an agreed answer, a vote the
+    item does not take, and an anonymous item whose votes carry names although enough people
+    voted to keep them anonymous (docs/anonymity.md)."""
+    problems: list[str] = []
+    answered = {a.item for a in run.answers if _is_answered(a)}
+    for votes in run.votes:
+        item = checklist.item(votes.item)
+        if votes.item not in answered:
+            problems.append(
+                _("item {item}: the meeting voted on it, but no agreed answer is recorded.").format(item=repr(votes.item))
+            )
+        if item is None:
+            continue
+        for value in votes.counts():
+            problem = value_problem(item, value)
+            if problem:
+                problems.append(_("item {item}: a vote: {problem}").format(item=repr(item.id), problem=problem))
+        if item.anonymous and votes.named and votes.voters >= MIN_ANONYMOUS_VOTES:
+            problems.append(
+                _(
+                    "item {item} is anonymous and {n} people voted: only how many voted for each value may "
+                    "be stored, not who voted what."
+                ).format(item=repr(item.id), n=votes.voters)
+            )
     return problems
 
 
@@ -370,9 +470,10 @@ def dumps(run: Run, checklist: Checklist | None = None, *, note_hint: str = "") 
     (:func:`_answer_text`), so a key re-renders the one table that changed.
     """
     answers = [_answer_text(*_answer_fields(answer, checklist)) for answer in run.answers if _is_answered(answer)]
+    votes = [_rendered("votes", _votes_table(votes, checklist)) for votes in run.votes]
     reviews = [_review_text(*_review_fields(review, checklist)) for review in run.reviews]
     # tomlkit puts a blank line between two tables of a document and ends each table with a newline.
-    return _head(run, answers_empty=not answers, note_hint=note_hint).as_string() + "\n".join(answers + reviews)
+    return _head(run, answers_empty=not answers, note_hint=note_hint).as_string() + "\n".join(answers + votes + reviews)
 
 
 def document(run: Run, checklist: Checklist | None = None) -> tomlkit.TOMLDocument:
@@ -383,6 +484,7 @@ def document(run: Run, checklist: Checklist | None = None) -> tomlkit.TOMLDocume
     doc = _head(run, answers_empty=not tables)
     for key, key_tables in (
         ("answers", tables),
+        ("votes", [_votes_table(votes, checklist) for votes in run.votes]),
         ("reviews", [_review_table(*_review_fields(review, checklist)) for review in run.reviews]),
     ):
         if key_tables:
@@ -400,7 +502,7 @@ def _head(run: Run, *, answers_empty: bool, note_hint: str = "") -> tomlkit.TOML
 
     doc = tomlkit.document()
     doc.add(tomlkit.comment("kundencheck answers: one run of a checklist. Format: docs/answers-format.md"))
-    doc.add("schema", SCHEMA_VERSION)
+    doc.add("schema", schema_of(run))
     for key, value in (
         ("id", run.id),
         ("checklist", run.checklist),
@@ -415,6 +517,8 @@ def _head(run: Run, *, answers_empty: bool, note_hint: str = "") -> tomlkit.TOML
         participants = tomlkit.array()
         participants.extend(_string(clean_text(p)) for p in run.participants)
         doc.add("participants", participants)
+    if run.meeting:
+        doc.add("meeting", True)
     if run.corrects:
         doc.add("corrects", _string(run.corrects))
         note = _multiline(clean_text(run.correction_note).strip())
@@ -487,6 +591,50 @@ def _answer_table(
             action.add("separate", True)
         table.add("action", action)
     return table
+
+
+def _votes_table(votes: ItemVotes, checklist: Checklist | None) -> Table:
+    """One ``[[votes]]`` table: the item, and its named votes or its anonymous counts, one inline
+    table each on a line of its own."""
+    import tomlkit
+
+    item = checklist.item(votes.item) if checklist else None
+    table = tomlkit.table()
+    if item is not None:
+        table.add(tomlkit.comment(one_line(item.question, 200)))
+    table.add("item", _string(votes.item))
+
+    def key_of(value: Any) -> str:
+        is_status = item.kind is Kind.TRAFFIC_LIGHT if item is not None else value in STATUSES
+        return "status" if is_status else "value"
+
+    def cell(value: Any) -> Any:
+        return _string(value) if isinstance(value, str) else value
+
+    rows = tomlkit.array()
+    rows.multiline(True)
+    if votes.anonymous:
+        for value, count in ordered_counts(item, dict(votes.anonymous)):
+            row = tomlkit.inline_table()
+            row.append(key_of(value), cell(value))
+            row.append("count", count)
+            rows.append(row)
+        table.add("anonymous", rows)
+    else:
+        for vote in votes.named:
+            row = tomlkit.inline_table()
+            row.append("person", _string(one_line(vote.person)))
+            row.append(key_of(vote.value), cell(vote.value))
+            rows.append(row)
+        table.add("named", rows)
+    return table
+
+
+def ordered_counts(item: Item | None, counts: dict[Any, int]) -> list[tuple[Any, int]]:
+    """``counts`` (value -> how many) in the item's order of answers (yes, partly, no, n/a; 1 to
+    5; the options), values it does not know last: the same order whatever order the votes came in."""
+    order = {value: n for n, value in enumerate(item.allowed_values() or ())} if item is not None else {}
+    return sorted(counts.items(), key=lambda pair: (order.get(pair[0], len(order)), type(pair[0]).__name__, str(pair[0])))
 
 
 def _review_fields(review: ActionReview, checklist: Checklist | None) -> tuple[Any, ...]:

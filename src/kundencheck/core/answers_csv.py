@@ -19,8 +19,9 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from kundencheck.core.answers import Run
+from kundencheck.core.answers import Run, ordered_counts
 from kundencheck.core.bands import answer_band, item_of
+from kundencheck.core.checklist import Item
 from kundencheck.core.history import HistorySummary, kind_of
 from kundencheck.core.mirror import ClientReply
 from kundencheck.core.report import title_of
@@ -48,6 +49,8 @@ ANSWER_COLUMNS = (
     "correction_note",
     "future",
     "source",
+    "votes",
+    "voters",
 )
 
 
@@ -90,6 +93,7 @@ def answer_rows(summary: HistorySummary, runs: Iterable[Run], *, item: str | Non
                     clean_text(changed.note).strip() if changed is not None else "",
                     "true" if run.id in future else "false",
                     "team",
+                    *_votes(run, answer.item, definition),
                 ]
             )
     return rows
@@ -129,9 +133,22 @@ def client_rows(summary: HistorySummary, replies: Iterable[ClientReply], *, item
                     "",
                     "false",
                     "client",
+                    "",
+                    "",
                 ]
             )
     return rows
+
+
+def _votes(run: Run, item_id: str, definition: Item | None) -> tuple[str, str]:
+    """A sprint meeting's votes on the item: how many voted for each value (``green 2; red 2``),
+    and for a named item who voted what; nothing for an answer given without a vote."""
+    votes = run.votes_on(item_id) if run.meeting else None
+    if votes is None or not votes.voters:
+        return "", ""
+    counts = "; ".join(f"{_value(value)} {count}" for value, count in ordered_counts(definition, votes.counts()))
+    voters = "; ".join(f"{clean_text(vote.person)}: {_value(vote.value)}" for vote in votes.named)
+    return counts, voters
 
 
 def _value(value: Any) -> Any:
@@ -146,7 +163,7 @@ def rows_csv(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
     """A header row and ``rows`` as RFC 4180 text (CRLF line ends); every text cell that a
     spreadsheet would take for a formula gets its leading apostrophe (:func:`spreadsheet_safe`)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out)  # RFC 4180's CRLF is the csv module's default
     writer.writerow(columns)
     for row in rows:
         writer.writerow([spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row])

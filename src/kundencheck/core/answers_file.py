@@ -34,12 +34,16 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from kundencheck.core.answers import (
+    MIN_ANONYMOUS_VOTES,
+    PLAIN_SCHEMA,
     REVIEW_DECISIONS,
-    SCHEMA_VERSION,
+    SCHEMA_VERSIONS,
     Action,
     ActionReview,
     Answer,
+    ItemVotes,
     Run,
+    Vote,
     is_answer_value,
     is_moment,
     is_run_id,
@@ -57,7 +61,7 @@ from kundencheck.core.checklist import (
 )
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.i18n import _
-from kundencheck.core.people import Person, checked_person, with_participants
+from kundencheck.core.people import Person, checked_person, person_key, with_participants
 from kundencheck.core.text import one_line
 
 #: The top-level keys of a filled-in file. ``id``, ``author``, ``started`` and ``finished`` (from
@@ -162,12 +166,14 @@ def hints(data: Mapping[str, Any]) -> Hints:
     )
 
 
-def read_filled(data: Mapping[str, Any], source: str, form: Form) -> Filled:
+def read_filled(data: Mapping[str, Any], source: str, form: Form, *, complete: bool = True) -> Filled:
     """The run a filled-in file describes, ready to commit. Every problem that keeps it from
-    being committed is collected; :class:`AnswersError` lists them (:attr:`AnswersError.problems`)."""
+    being committed is collected; :class:`AnswersError` lists them (:attr:`AnswersError.problems`).
+    With ``complete`` False the answers need not be all a commit needs (one person's votes for a
+    sprint meeting, core/meeting.py: the meeting's agreed answers are checked instead)."""
     reading = _Reading(source, collect=True)
     filled: Filled = reading.run(data, form)
-    if not reading.problems:
+    if not reading.problems and complete:
         reading.problems += problems_with(filled.run, form.checklist)
     reading.done()
     return filled
@@ -185,17 +191,22 @@ def run_is_sound(run: Run) -> bool:
         or not all(type(a) is Answer for a in run.answers)
         or not all(type(r) is ActionReview for r in run.reviews)
         or not all(type(a.action) is Action for a in run.answers if a.action is not None)
+        or type(run.votes) is not list
+        or not all(type(v) is ItemVotes for v in run.votes)
+        or not all(type(vote) is Vote for v in run.votes for vote in v.named)
     ):
         return False
     try:
-        read_run(_data_of(run), run.id if type(run.id) is str else "<cached run>")
+        read_run(_data_of(run))
     except AnswersError:
         return False
     return True
 
 
 def _data_of(run: Run) -> dict[str, Any]:
-    """The keys of ``run``'s answers file, each value as the run holds it."""
+    """The keys of ``run``'s answers file, each value as the run holds it; but checklist_version,
+    whose whole rule for a run is the type check of :func:`run_is_sound` (the reading takes any
+    text, and a number for its text)."""
     answers = []
     for answer in run.answers:
         table: dict[str, Any] = {"item": answer.item, "note": answer.note}
@@ -208,10 +219,9 @@ def _data_of(run: Run) -> dict[str, Any]:
                 table["action"]["due"] = action.due
         answers.append(table)
     data: dict[str, Any] = {
-        "schema": SCHEMA_VERSION,
+        "schema": PLAIN_SCHEMA,
         "id": run.id,
         "checklist": run.checklist,
-        "checklist_version": run.checklist_version,
         "phase": run.phase,
         "language": run.language,
         "sprint": run.sprint,
@@ -225,6 +235,15 @@ def _data_of(run: Run) -> dict[str, Any]:
     }
     if run.finished is not None:
         data["finished"] = run.finished
+    if run.meeting is not False or run.votes:
+        data["schema"] = 2
+        data["meeting"] = run.meeting
+        data["votes"] = [
+            {"item": v.item, "anonymous": [{"value": value, "count": count} for value, count in v.anonymous]}
+            if v.anonymous
+            else {"item": v.item, "named": [{"person": vote.person, "value": vote.value} for vote in v.named]}
+            for v in run.votes
+        ]
     return data
 
 
@@ -265,14 +284,13 @@ class _Reading:
         notes: list[str] = []
         if form is not None:
             self._unknown_top_keys(data, form)
-        if form is None or "schema" in data:
-            schema = data.get("schema")
-            if schema != SCHEMA_VERSION or isinstance(schema, bool):
-                problem(
-                    _("key 'schema' must be {version} (found {found}). Is this a kundencheck answers file?").format(
-                        version=SCHEMA_VERSION, found=_shown(schema)
-                    )
+        schema = data.get("schema")
+        if (form is None or "schema" in data) and (schema not in SCHEMA_VERSIONS or isinstance(schema, bool)):
+            problem(
+                _("key 'schema' must be {version} (found {found}). Is this a kundencheck answers file?").format(
+                    version=_("1 or 2"), found=_shown(schema)
                 )
+            )
         # What kundencheck writes: required in a committed run, made anew for a filled-in file.
         fields: dict[str, str] = {}
         for key in ("id", "checklist", "phase", "language", "sprint", "author"):
@@ -345,6 +363,7 @@ class _Reading:
             review = self.review(raw, n, reviewed, form)
             if review is not None:
                 reviews.append(review)
+        meeting, votes = (False, []) if form is not None else self._meeting(data, schema, participants)
         if form is not None:
             for person in participants:
                 try:
@@ -370,7 +389,145 @@ class _Reading:
             reviews=reviews,
             corrects=corrects,
             correction_note=correction_note,
+            meeting=meeting,
+            votes=votes,
         )
+
+    # ----------------------------------------------------------------------------- meetings
+
+    def _meeting(self, data: Mapping[str, Any], schema: Any, participants: list[str]) -> tuple[bool, list[ItemVotes]]:
+        """``meeting`` and the ``[[votes]]`` tables of a committed run (schema 2)."""
+        problem = self.problem
+        meeting = data.get("meeting", False)
+        raw_votes = data.get("votes", [])
+        if ("meeting" in data or "votes" in data) and schema == 1:
+            problem(_("keys 'meeting' and 'votes' are a sprint meeting's, which needs schema = 2."))
+            return False, []
+        if not isinstance(meeting, bool):
+            problem(_("key 'meeting' must be true or false (found {found}).").format(found=_shown(meeting)))
+            meeting = False
+        if not isinstance(raw_votes, list):
+            problem(_("key 'votes' must be an array of [[votes]] tables."))
+            return meeting, []
+        present = {person_key(p) for p in participants if isinstance(p, str)}
+        votes: list[ItemVotes] = []
+        seen: set[str] = set()
+        for n, raw in enumerate(raw_votes, start=1):
+            found = self.votes(raw, n, seen, present)
+            if found is not None:
+                votes.append(found)
+        return meeting, votes
+
+    def votes(self, raw: Any, n: int, seen: set[str], present: set[str]) -> ItemVotes | None:
+        """The ``n``-th ``[[votes]]`` table: the item and its named votes (each person once, a
+        participant of the run) or its anonymous counts (at least MIN_ANONYMOUS_VOTES votes)."""
+        problem = self.problem
+        if not isinstance(raw, dict):
+            problem(_("votes {n} must be a table ([[votes]]).").format(n=n))
+            return None
+        item_id = raw.get("item")
+        if not is_safe_id(item_id):
+            problem(
+                _("votes {n}: key 'item' must be an item id (lowercase letters, digits and dashes), found {found}.").format(
+                    n=n, found=_shown(item_id)
+                )
+            )
+            return None
+        where = _("votes on {item}").format(item=repr(item_id))
+        if item_id in seen:
+            problem(_("{where}: the item has two [[votes]] tables; keep one.").format(where=where))
+            return None
+        seen.add(item_id)
+        named: Any = raw.get("named")
+        anonymous: Any = raw.get("anonymous")
+        if (named is None) == (anonymous is None) or not isinstance(named if named is not None else anonymous, list):
+            problem(
+                _(
+                    "{where}: give either 'named' (each person's vote) or 'anonymous' (how many voted for each "
+                    "value), as an array."
+                ).format(where=where)
+            )
+            return None
+        before = len(self.problems)
+        if named is not None:
+            result: list[Vote] = []
+            people: set[str] = set()
+            for row in named:
+                if not isinstance(row, dict) or not isinstance(row.get("person"), str) or not row["person"].strip():
+                    problem(
+                        _(
+                            '{where}: each named vote is {{ person = "Name <email>", status = ... }} or '
+                            "{{ person = ..., value = ... }}."
+                        ).format(where=where)
+                    )
+                    continue
+                key = person_key(row["person"])
+                if key in people:
+                    problem(_("{where}: {person} voted twice; keep one vote.").format(where=where, person=_shown(row["person"])))
+                    continue
+                people.add(key)
+                if key not in present:
+                    problem(
+                        _("{where}: {person} is not among the participants; everyone who voted took part.").format(
+                            where=where, person=_shown(row["person"])
+                        )
+                    )
+                value = self._vote_value(row, where)
+                if value is not None:
+                    result.append(Vote(sys.intern(row["person"]), shared_value(value)))
+            if len(self.problems) > before:
+                return None
+            return ItemVotes(sys.intern(item_id), named=tuple(result))
+        counts: dict[Any, int] = {}
+        for row in anonymous:
+            count = row.get("count") if isinstance(row, dict) else None
+            if type(count) is not int or count < 1:
+                problem(
+                    _(
+                        "{where}: each anonymous count is {{ status = ..., count = N }} or {{ value = ..., count = N }}, "
+                        "N a whole number of 1 or more."
+                    ).format(where=where)
+                )
+                continue
+            value = self._vote_value(row, where)
+            if value is None:
+                continue
+            if value in counts:
+                problem(_("{where}: {value} is counted twice; keep one count.").format(where=where, value=_shown(value)))
+                continue
+            counts[value] = count
+        if len(self.problems) > before:
+            return None
+        if sum(counts.values()) < MIN_ANONYMOUS_VOTES:
+            problem(
+                _(
+                    "{where}: an anonymous count of fewer than {n} votes is never stored: everyone could tell who voted what."
+                ).format(where=where, n=MIN_ANONYMOUS_VOTES)
+            )
+            return None
+        return ItemVotes(sys.intern(item_id), anonymous=tuple((shared_value(v), c) for v, c in counts.items()))
+
+    def _vote_value(self, row: Mapping[str, Any], where: str) -> Any:
+        """A vote's ``status`` or ``value``, checked for its kind as an answer's; None when broken."""
+        if ("status" in row) == ("value" in row):
+            self.problem(_("{where}: each vote has either 'status' (a traffic light) or 'value'.").format(where=where))
+            return None
+        value = row.get("status", row.get("value"))
+        if "status" in row and not isinstance(value, str):
+            self.problem(
+                _("{where}: 'status' must be a string: green, amber, red or na (found {found}).").format(
+                    where=where, found=_shown(value)
+                )
+            )
+            return None
+        if not is_answer_value(value) or value == "":
+            self.problem(
+                _("{where}: a vote must be a whole number, a string or a date (found {found}).").format(
+                    where=where, found=_shown(value)
+                )
+            )
+            return None
+        return value
 
     def _unknown_top_keys(self, data: Mapping[str, Any], form: Form) -> None:
         allowed = FILLED_KEYS | (CORRECTION_KEYS if form.corrects is not None else frozenset())
@@ -602,7 +759,7 @@ class _Reading:
                     message = _("{where}: the action has unknown key {keys}; it takes what, owner, due and separate.")
                 else:
                     message = _("{where}: the action has unknown keys {keys}; it takes what, owner, due and separate.")
-                problem(message.format(where=_where(item_id), keys=", ".join(map(repr, extra))))
+                problem(message.format(where=_where(item_id), keys=_key_list(extra)))
         what, owner, due = raw.get("what", ""), raw.get("owner", ""), raw.get("due")
         if not isinstance(what, str) or not isinstance(owner, str):
             problem(_("{where}: the action's 'what' and 'owner' must be strings (in quotes).").format(where=_where(item_id)))
@@ -703,7 +860,19 @@ def _unknown_keys(where: str, unknown: list[str], allowed: str) -> str:
         message = _("{where}: unknown key {keys}. Allowed: {allowed}.")
     else:
         message = _("{where}: unknown keys {keys}. Allowed: {allowed}.")
-    return message.format(where=where, keys=", ".join(map(repr, unknown)), allowed=allowed)
+    return message.format(where=where, keys=_key_list(unknown), allowed=allowed)
+
+
+#: How many unknown keys a problem names; a table of thousands is named by its first few.
+SHOWN_KEYS = 10
+
+
+def _key_list(keys: list[str]) -> str:
+    """``'a', 'b', 'c'``; of more than SHOWN_KEYS keys the first ones and how many in all."""
+    shown = ", ".join(repr(key if len(key) <= 40 else key[:39] + "…") for key in keys[:SHOWN_KEYS])
+    if len(keys) > SHOWN_KEYS:
+        shown += " " + _("… ({n} in all)").format(n=len(keys))
+    return shown
 
 
 def _typed_value(item: Item, value: Any, today: dt.date) -> Any:

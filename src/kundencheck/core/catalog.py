@@ -15,7 +15,6 @@ from typing import Any
 
 from kundencheck.core.checklist import (
     KNOWN_PHASES,
-    MAX_FILE_BYTES,
     Checklist,
     checklist_from_dict,
     extension_base,
@@ -23,11 +22,12 @@ from kundencheck.core.checklist import (
     load_checklist,
     merge_extension,
     parse_toml_bytes,
-    read_file_bytes,
+    read_checklist_bytes,
     read_toml_file,
+    toml_text,
 )
 from kundencheck.core.errors import ChecklistError, UsageError
-from kundencheck.core.i18n import N_, _
+from kundencheck.core.i18n import _
 
 PROJECT_CHECKLISTS = ".kundencheck/checklists"
 
@@ -48,15 +48,13 @@ def load_checklist_file(path: str | Path, *, within: Path | None = None) -> Chec
     """A checklist file: a whole checklist, or an extension of a shipped one merged with it;
     ``within``: the work tree it must lie in (a symbolic link leading out of it is refused)."""
     path = Path(path)
-    raw = read_file_bytes(
-        path, ChecklistError, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."), within=within
-    )
-    return checklist_from_file_bytes(raw, str(path))
+    return checklist_from_file_bytes(read_checklist_bytes(path, within=within), str(path))
 
 
 def checklist_from_file_bytes(raw: bytes, source: str) -> Checklist:
     """The checklist in a checklist file's bytes (from the work tree or from git)."""
-    return checklist_from_file_data(parse_toml_bytes(raw, source), source, text=raw.decode("utf-8-sig", "replace"))
+    data = parse_toml_bytes(raw, source)
+    return checklist_from_file_data(data, source, text=toml_text(raw))
 
 
 def checklist_from_file_data(data: dict[str, Any], source: str, *, text: str | None = None) -> Checklist:
@@ -108,21 +106,14 @@ class Catalog:
     and only the shipped file named for it; listing everything parses all files once.
     """
 
-    def __init__(
-        self,
-        project_root: Path | None,
-        *,
-        checklists: dict[tuple[str, str], Checklist] | None = None,
-        errors: list[ChecklistError] | None = None,
-        committed: dict[str, bytes | None] | None = None,
-    ) -> None:
+    def __init__(self, project_root: Path | None, *, committed: dict[str, bytes | None] | None = None) -> None:
         """``committed``: the project's own checklist files as git has them (name shown in
         messages -> content, None for a symbolic link), read instead of the work tree's folder
         when the work tree lacks it (a sparse checkout)."""
         self.project_root = project_root
         self._committed = committed
-        self._all: dict[tuple[str, str], Checklist] | None = checklists
-        self._errors: list[ChecklistError] = list(errors or [])
+        self._all: dict[tuple[str, str], Checklist] | None = None
+        self._errors: list[ChecklistError] = []
         self._project: tuple[dict[tuple[str, str], Checklist], list[ChecklistError]] | None = None
         #: Shipped files found by name, parsed once: a run's start asks for its checklist twice
         #: (the CLI checks it, then the session uses it), and they do not change while we run.

@@ -6,6 +6,7 @@ raises :class:`ChecklistError` listing every problem found, each naming the item
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import re
 import tomllib
@@ -128,6 +129,9 @@ class Item(NamedTuple):
     #: How the client is asked this item in a mirror invitation (``client`` in the checklist,
     #: docs/mirror.md); None: the item is the team's own and is not asked.
     client: ClientWording | None = None
+    #: Answered without names in a meeting: only how many voted for each value is stored
+    #: (docs/meeting.md, docs/anonymity.md).
+    anonymous: bool = False
 
     @property
     def label(self) -> str:
@@ -213,10 +217,20 @@ class Checklist:
 def read_toml_file(path: Path, error_type: type = ChecklistError, *, within: Path | None = None) -> dict[str, Any]:
     """Read and parse a checklist file, turning every failure into ``error_type``; ``within``:
     the work tree it must lie in (see :func:`read_file_bytes`)."""
-    raw = read_file_bytes(
+    return parse_toml_bytes(read_checklist_bytes(path, error_type, within=within), str(path), error_type)
+
+
+def read_checklist_bytes(path: Path, error_type: type = ChecklistError, *, within: Path | None = None) -> bytes:
+    """A checklist file's bytes: :func:`read_file_bytes` with a checklist's limit and words."""
+    return read_file_bytes(
         path, error_type, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."), within=within
     )
-    return parse_toml_bytes(raw, str(path), error_type)
+
+
+def toml_text(raw: bytes) -> str:
+    """The text of a file's bytes that :func:`parse_toml_bytes` has read (so UTF-8), without
+    the byte-order mark an editor may have put first."""
+    return raw.removeprefix(codecs.BOM_UTF8).decode()
 
 
 def read_file_bytes(
@@ -282,7 +296,7 @@ def read_file_bytes(
 def _too_big(size: int, what: str, limit: int | None, hint: str) -> str:
     return (
         _("is {size:,} bytes; {what} may be at most {limit:,} bytes. {hint}")
-        .format(size=size, what=translate(what), limit=limit, hint=translate(hint) if hint else "")
+        .format(size=size, what=translate(what), limit=limit, hint=translate(hint))
         .rstrip()
     )
 
@@ -436,9 +450,9 @@ def _number_problem(text: str, key: str) -> str:
     position = None
     for start, code in _code(text):
         for match in _NUMBER.finditer(code):
-            literal = match.group().replace("_", "").lstrip("+")
+            literal = match.group().replace("_", "").removeprefix("+")
             negative = literal.startswith("-")
-            digits = literal.lstrip("-")
+            digits = literal.removeprefix("-")
             base = {"0x": 16, "0o": 8, "0b": 2}.get(digits[:2], 10)
             if base != 10:
                 digits = digits[2:]
@@ -526,10 +540,7 @@ def load_checklist(path: str | Path, *, within: Path | None = None) -> Checklist
     ``within``: the work tree it must lie in (a symbolic link leading out of it is refused, see
     :func:`read_file_bytes`)."""
     path = Path(path)
-    raw = read_file_bytes(
-        path, ChecklistError, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."), within=within
-    )
-    return checklist_from_bytes(raw, str(path))
+    return checklist_from_bytes(read_checklist_bytes(path, within=within), str(path))
 
 
 # --------------------------------------------------------------------------------- extensions
@@ -629,7 +640,7 @@ def merge_extension(data: Mapping[str, Any], base: Mapping[str, Any], source: st
         raise ChecklistError(source, problems)
     for item in merged_items:
         item.pop("_added_after", None)
-    merged = {key: base[key] for key in ("format", "id", "title", "phase", "language", "description") if key in base}
+    merged = {key: base[key] for key in ("format", "id", "title", "phase", "description") if key in base}
     for key in ("id", "title", "phase", "description"):
         if key in data:
             merged[key] = data[key]
@@ -642,8 +653,9 @@ def merge_extension(data: Mapping[str, Any], base: Mapping[str, Any], source: st
 class Difference(NamedTuple):
     """How two languages of one checklist differ (see :func:`language_differences`): ``what``
     is "missing" (``item`` is only in ``language``), "kind" (``detail`` has the two kinds),
-    "options" (``detail`` has the two lists of option ids) or "client" (``item`` has a client
-    wording only in ``language``)."""
+    "options" (``detail`` has the two lists of option ids), "client" (``item`` has a client
+    wording only in ``language``) or "anonymous" (``language`` is the one where the item is
+    anonymous)."""
 
     what: str
     item: str
@@ -654,7 +666,8 @@ class Difference(NamedTuple):
 def language_differences(first: Checklist, second: Checklist) -> list[Difference]:
     """Where two languages of one checklist no longer ask the same: an item only one of them
     has, an item of another kind, a choice with other options, an item only one of them asks
-    the client (a mirror invitation would ask it in one language only). Their history is compared by
+    the client (a mirror invitation would ask it in one language only), an item anonymous in one
+    only. Their history is compared by
     item id, so a team whose members run kundencheck in different languages needs them alike."""
     found: list[Difference] = []
     for one, other in ((first, second), (second, first)):
@@ -675,6 +688,8 @@ def language_differences(first: Checklist, second: Checklist) -> list[Difference
             )
         if (item.client is None) != (twin.client is None):  # asked of the client in one language only
             found.append(Difference("client", item.id, (first if item.client is not None else second).language))
+        if item.anonymous != twin.anonymous:
+            found.append(Difference("anonymous", item.id, (first if item.anonymous else second).language))
     return found
 
 
@@ -682,7 +697,7 @@ def checklist_from_bytes(raw: bytes, source: str) -> Checklist:
     """The checklist in a file's bytes (read from the work tree or from git); ``source`` names
     it in messages, which give the line of each problem where it can be found."""
     data = parse_toml_bytes(raw, source)
-    return checklist_from_dict(data, source, text=raw.decode("utf-8-sig", "replace"))
+    return checklist_from_dict(data, source, text=toml_text(raw))
 
 
 def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>", *, text: str | None = None) -> Checklist:
@@ -715,7 +730,7 @@ def checklist_from_dict(data: Mapping[str, Any], source: str = "<checklist>", *,
             ),
         )
     version = data.get("version")
-    if isinstance(version, (int, float)) and not isinstance(version, bool):
+    if isinstance(version, float) or (type(version) is int and TOML_INT_MIN <= version <= TOML_INT_MAX):
         version = str(version)  # version = 1.0 is a common slip; accept it as text
     if not isinstance(version, str) or not version.strip():
         problems.add("version", _("top level, key 'version': required, a string such as \"1.0\"."))
@@ -862,6 +877,7 @@ _ITEM_KEYS = {
     "key_signal",
     "bands",
     "client",
+    "anonymous",
 }
 #: The keys of an item's ``client`` table (docs/checklist-format.md, "Asking the client").
 CLIENT_KEYS = {"question", "why", "low", "high"}
@@ -980,6 +996,23 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
             )
         key_signal = False
     client = _parse_client(raw, kind, label, problems)
+    anonymous = raw.get("anonymous", False)
+    if not isinstance(anonymous, bool):
+        problems.add(
+            "anonymous",
+            _("{label}, key 'anonymous': must be true or false (found {found}).").format(label=label, found=_describe(anonymous)),
+        )
+        anonymous = False
+    elif anonymous and kind not in (Kind.TRAFFIC_LIGHT, Kind.SCALE, Kind.CHOICE):
+        problems.add(
+            "anonymous",
+            _(
+                "{label}, key 'anonymous': a {kind} answer cannot be anonymous: its wording gives "
+                "away who wrote it, and only how many voted for each value is stored. Make the "
+                "item a traffic-light, scale or choice item, or remove anonymous."
+            ).format(label=label, kind=kind.value),
+        )
+        anonymous = False
     if len(problems) > before:
         return None
     return Item(
@@ -998,6 +1031,7 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
         key_signal=key_signal,
         scale_bands=scale_bands,
         client=client,
+        anonymous=anonymous,
     )
 
 

@@ -18,6 +18,7 @@ from kundencheck.core.checklist import (
     is_safe_id,
     parse_toml_bytes,
     read_file_bytes,
+    toml_text,
 )
 from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
@@ -121,7 +122,7 @@ def load_config(project_root: Path) -> Config:
 def config_from_bytes(raw: bytes, shown: str) -> Config:
     """The config in a file's bytes as git has them (``shown`` names it, e.g. ``HEAD:.kundencheck/config.toml``)."""
     data = parse_toml_bytes(raw, shown, ConfigError)
-    return config_from_dict(data, shown, text=raw.decode("utf-8-sig", "replace"))
+    return config_from_dict(data, shown, text=toml_text(raw))
 
 
 def read_settings_file(path: Path, error_type: type, what: str, within: Path | None = None) -> tuple[dict[str, Any], str, str]:
@@ -151,11 +152,8 @@ def key_line(text: str, key: str) -> int | None:
     """
     parts = key.split(".")
     header = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]")
-    table: list[str] = []
-    for candidate in (parts, parts[:-1]):  # the key itself, else its table (inline or header)
-        if not candidate:
-            continue
-        table = []
+    for candidate in [c for c in (parts, parts[:-1]) if c]:  # the key itself, else its table (inline or header)
+        table: list[str] = []
         for number, line in enumerate(text.splitlines(), start=1):
             found = header.match(line)
             if found:
@@ -306,7 +304,7 @@ def _tone_from_dict(tone: Any, fail: Callable[..., ConfigError]) -> ToneConfig:
                 f"tone.{key}", _("has {n} entries; at most {limit} are allowed.").format(n=len(entries), limit=TONE_MAX_ENTRIES)
             )
         for n, entry in enumerate(entries, start=1):
-            if not isinstance(entry, str) or not entry.strip().rstrip("*").strip():
+            if not isinstance(entry, str) or not entry.replace("*", "").strip():  # stars and spaces only
                 raise fail(
                     f"tone.{key}",
                     _("entry {n} must be a word or phrase in quotes (found {found}).").format(n=n, found=describe_value(entry)),
@@ -389,5 +387,5 @@ def check_branch(config: Config, remotes: Iterable[str]) -> None:
     remote's branches; the remotes are the repository's, which the store reads."""
     problem = branch_problem(config.branch, remotes) if config.branch else None
     if problem:
-        line = key_line(config.text, "storage.branch") if config.text else None
+        line = key_line(config.text, "storage.branch")
         raise ConfigError(setting_problem(config.source, line, "storage.branch", problem), key="storage.branch", problem=problem)

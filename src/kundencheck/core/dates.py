@@ -54,13 +54,13 @@ def parse_typed_date(text: str, today: dt.date) -> dt.date | None:
       is the Friday a week later;
     - ``today``/``heute`` and ``tomorrow``/``morgen``.
     """
-    typed = " ".join(text.split()).lower().rstrip(",")
+    typed = " ".join(text.split()).lower().removesuffix(",")
     if not typed:
         return None
     if typed in RELATIVE_WORDS:
         return today + dt.timedelta(days=RELATIVE_WORDS[typed])
-    if typed in WEEKDAY_NAMES or typed.rstrip(".") in WEEKDAY_NAMES:
-        weekday = WEEKDAY_NAMES[typed] if typed in WEEKDAY_NAMES else WEEKDAY_NAMES[typed.rstrip(".")]
+    weekday = WEEKDAY_NAMES.get(typed.removesuffix("."))  # "fr." as "fr"
+    if weekday is not None:
         ahead = (weekday - today.weekday() - 1) % 7 + 1  # 1 to 7: never today itself
         return today + dt.timedelta(days=ahead)
     days = _DAYS.fullmatch(typed)
@@ -78,7 +78,7 @@ def parse_typed_date(text: str, today: dt.date) -> dt.date | None:
             if this_year is not None and this_year >= today:
                 return this_year
             # Passed this year (or 29.2. in a year without it): the next year that has the day.
-            for year in range(today.year + 1, today.year + 9):
+            for year in range(today.year + 1, today.year + 9):  # pragma: no mutate (a 29.2. comes within 8 years)
                 found = _date_or_none(year, month, day)
                 if found is not None:
                     return found

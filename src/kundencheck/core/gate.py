@@ -44,8 +44,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from kundencheck.core.answers import raised
-from kundencheck.core.bands import item_of
+from kundencheck.core.answers import ordered_counts, raised
+from kundencheck.core.bands import answer_band, item_of
 from kundencheck.core.checklist import AnswerValue
 from kundencheck.core.config import (
     CHECK_LEVELS,
@@ -363,16 +363,44 @@ def _answers(
             "display": display_answer(e.value, item.kind, checklist, item.item, e.band),
             "band": e.band,
             "note": clean_text(e.note).strip(),
+            "agreed": e is item.agreed,
         }
         for e in (item.entries if entries is None else entries)
     ]
 
 
-def _who(entries: list[Entry], item: ItemPicture, summary: HistorySummary, picture: SprintPicture) -> str:
+def _who(entries: list[Entry], item: ItemPicture, summary: HistorySummary, picture: SprintPicture, *, whole: bool = False) -> str:
+    """Everyone's answer in ``entries`` (a sprint meeting's agreed answer said as such, never as
+    the facilitator's own); with ``whole`` also the meeting's anonymous votes (how many voted for
+    each value, no name) and the answer it agreed on."""
     checklist = summary.checklists.get(picture.checklist)
-    return ", ".join(
-        f"{one_line(author_name(e.author), 40)} {answer_text(e.value, item.kind, checklist, item.item, e.band)}" for e in entries
-    )
+
+    def words(value: AnswerValue, band: str | None) -> str:
+        return answer_text(value, item.kind, checklist, item.item, band)
+
+    def agreed() -> str:
+        entry = item.agreed
+        if entry is None:
+            return ""
+        return _("agreed in the sprint meeting: {answer}").format(answer=words(entry.value, entry.band))
+
+    parts = [agreed() if e is item.agreed else f"{one_line(author_name(e.author), 40)} {words(e.value, e.band)}" for e in entries]
+    if whole and item.anonymous:
+        counts = ", ".join(
+            _("{answer} × {n}").format(answer=words(value, answer_band(item.definition, value)), n=n)
+            for value, n in ordered_counts(item.definition, item.anonymous)
+        )
+        parts.append(_("anonymous votes: {counts}").format(counts=counts))
+    if whole and item.agreed is not None and not any(e is item.agreed for e in entries):
+        parts.append(agreed())
+    return ", ".join(parts)
+
+
+def _latest_run(item: ItemPicture) -> str | None:
+    """The run a finding about the item points to: its latest answer's, else the meeting's."""
+    if item.entries:
+        return item.entries[-1].run
+    return item.agreed.run if item.agreed is not None else None
 
 
 def _red_without_action(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
@@ -383,6 +411,8 @@ def _red_without_action(summary: HistorySummary, phase: str, level: str) -> list
     found: list[Finding] = []
     for item in picture.items.values():
         reds = [e for e in item.entries if e.band == "red"]
+        if item.agreed is not None and item.agreed.band == "red":
+            reds.append(item.agreed)  # a meeting's agreed answer raises the team's action
         if not reds:
             continue
         if any(raised(e.action) for e in reds):
@@ -477,8 +507,8 @@ def _disagreements(summary: HistorySummary, phase: str, level: str) -> list[Find
         message = _(
             "{phase}/{item}: the team disagrees in sprint {sprint} ({who}). Talk it through; whoever changes "
             "their mind answers again with `kundencheck run {phase}` (their later run replaces the earlier one)."
-        ).format(phase=picture.phase, item=item.item, sprint=sprint, who=_who(item.entries, item, summary, picture))
-        latest = item.entries[-1].run if item.entries else None
+        ).format(phase=picture.phase, item=item.item, sprint=sprint, who=_who(item.entries, item, summary, picture, whole=True))
+        latest = _latest_run(item)
         found.append(
             Finding(
                 "disagreement",
@@ -532,7 +562,7 @@ def _key_signal_low(summary: HistorySummary, phase: str, level: str) -> list[Fin
             "{named}, a key signal, is red in sprint {sprint}: {who}. Raise it in the team "
             "and with the client this sprint, face to face rather than by mail; the finding clears when the "
             "next sprint's answer is no longer red."
-        ).format(named=named, sprint=one_line(picture.sprint, 40), who=_who(item.entries, item, summary, picture))
+        ).format(named=named, sprint=one_line(picture.sprint, 40), who=_who(item.entries, item, summary, picture, whole=True))
         latest = reds[-1].run if reds else None
         start = _streak_start(summary, picture, item)
         found.append(
@@ -579,11 +609,11 @@ def _red_streak(summary: HistorySummary, phase: str, level: str, sprints: int = 
             item=item.item,
             n=item.streak,
             since=one_line(since, 40),
-            who=_who(item.entries, item, summary, picture),
+            who=_who(item.entries, item, summary, picture, whole=True),
             dropped=len(dropped),
             done=len(done),
         )
-        latest = item.entries[-1].run if item.entries else None
+        latest = _latest_run(item)
         found.append(
             Finding(
                 "red_streak",
@@ -656,8 +686,9 @@ def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) ->
                     {
                         "item": c.item,
                         "question": question_of(summary.checklists, picture.checklist, c.item),
-                        "before": _json(c.before),
-                        "now": _json(c.value),
+                        # only a status, a number or an option's id has a band: as they are, for JSON
+                        "before": c.before,
+                        "now": c.value,
                         "band": c.band,
                     }
                     for c in worse
@@ -667,12 +698,6 @@ def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) ->
             since_sprint=picture.sprint,
         )
     ]
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return clean_text(value) if isinstance(value, str) else value
 
 
 def _perception_gaps(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
@@ -831,7 +856,7 @@ def result_dict(result: GateResult) -> dict[str, Any]:
 
 
 def result_json(result: GateResult) -> str:
-    return json.dumps(result_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(result_dict(result), ensure_ascii=False, indent=2) + "\n"  # pragma: no mutate (None is False too)
 
 
 def escape_data(text: str) -> str:

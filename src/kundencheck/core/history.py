@@ -8,7 +8,9 @@ on; docs/history.md explains the rules in prose.
   answers of everyone who took part (a person's latest run in the sprint counts), their spread,
   a *disagreement* flag (one says green, another red; for scale items a spread of 3 or more),
   and a representative answer: the one most people gave, the worse one on a tie (the median
-  for scale items, the lower one of the two middle values).
+  for scale items, the lower one of the two middle values). A sprint meeting's named votes
+  count as each voter's answer, as if each had answered alone; its anonymous votes count for
+  the spread and the disagreement without a name; the answer it agreed on is the sprint's.
 - **Trends.** An item's answer against the previous sprint's picture of the same checklist:
   better, same or worse (new when there was none). With one run per sprint that is simply the
   previous run; runs in the same sprint are compared as a disagreement, never as a trend.
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple
 
-from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Run
+from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Run, ordered_counts
 from kundencheck.core.answers_file import loads
 from kundencheck.core.bands import (
     RANK,
@@ -96,11 +98,7 @@ def is_future(run: Run, today: dt.date) -> bool:
 
 def latest_run(runs: Iterable[Run], checklist_id: str) -> Run | None:
     """The most recently finished run of ``checklist_id``."""
-    latest: Run | None = None
-    for run in runs:
-        if run.checklist == checklist_id and (latest is None or run_order(run) > run_order(latest)):
-            latest = run
-    return latest
+    return max((run for run in runs if run.checklist == checklist_id), key=run_order, default=None)
 
 
 # --------------------------------------------------------------------------------- answers as bands
@@ -173,10 +171,24 @@ class ItemPicture:
     streak: int = 0
     #: The checklist's item (None: no longer in the checklist), for bands and trends.
     definition: Item | None = field(default=None, repr=False, compare=False)
+    #: The answer a sprint meeting agreed on (the sprint's latest meeting that answered the item):
+    #: the sprint's answer for the item, whatever the votes and later answers say. Its author is
+    #: the facilitator who recorded it.
+    agreed: Entry | None = None
+    #: How many voted for each value of an anonymous item in that meeting; nobody's name.
+    anonymous: dict[AnswerValue, int] = field(default_factory=dict)
 
-    def counts(self) -> dict[str, int]:
-        """How many people gave each answer (as its stored value, in str form)."""
-        return dict(Counter(str(e.value) for e in self.entries))
+    def counts(self) -> dict[AnswerValue, int]:
+        """The spread of the answers: how many people gave each answer, everyone's own and the
+        anonymous votes, in the item's order of answers (:func:`ordered_counts`)."""
+        counts: Counter[AnswerValue] = Counter(e.value for e in self.entries)
+        counts.update(self.anonymous)
+        return dict(ordered_counts(self.definition, dict(counts)))
+
+    @property
+    def voices(self) -> int:
+        """How many answers the picture holds: everyone's own and the anonymous votes."""
+        return len(self.entries) + sum(self.anonymous.values())
 
     def notes(self) -> list[tuple[str, str]]:
         """(author, note) of every entry with a note."""
@@ -252,26 +264,53 @@ def _representative(values: list[AnswerValue], kind: Kind | None, item: Item | N
     return tied[0]
 
 
-def _picture_item(item_id: str, kind: Kind | None, entries: list[Entry], definition: Item | None) -> ItemPicture:
-    values = [e.value for e in entries]
-    value = _representative(values, kind, definition)
-    scores = [s for s in (answer_score(definition, v) for v in values) if s is not None]
-    spread = (max(scores) - min(scores)) if scores else None
-    if kind is Kind.SCALE:
-        disagreement = spread is not None and spread >= 3
-    else:  # traffic lights, and choices whose options have bands: one says green, another red
-        bands = {e.band for e in entries}
-        disagreement = "green" in bands and "red" in bands
+def _picture_item(
+    item_id: str,
+    kind: Kind | None,
+    entries: list[Entry],
+    definition: Item | None,
+    agreed: Entry | None = None,
+    anonymous: Mapping[AnswerValue, int] | None = None,
+) -> ItemPicture:
+    anonymous = dict(anonymous or {})
+    values = [e.value for e in entries] + [v for v, count in anonymous.items() for _n in range(count)]
+    value = agreed.value if agreed is not None else _representative(values, kind, definition)
+    judged = spread_of(values, kind, definition)
     return ItemPicture(
         item=item_id,
         kind=kind,
         entries=entries,
         value=value,
         band=answer_band(definition, value),
-        spread=spread,
-        disagreement=disagreement,
+        spread=judged.spread,
+        disagreement=judged.disagreement,
         definition=definition,
+        agreed=agreed,
+        anonymous=anonymous,
     )
+
+
+class Spread(NamedTuple):
+    """How far apart the answers to one item are."""
+
+    #: max - min of the answers' scores (traffic light 0-2, scale 0-4); None if not comparable.
+    spread: int | None
+    #: One says green and another red; for a scale, a spread of 3 or more.
+    disagreement: bool
+
+
+def spread_of(values: Iterable[AnswerValue], kind: Kind | None, item: Item | None) -> Spread:
+    """The spread and the disagreement of ``values``, answers to ``item`` (of ``kind``): the
+    history's sprint pictures, the gate and the sprint meeting's reveal all ask this."""
+    values = list(values)
+    scores = [s for s in (answer_score(item, v) for v in values) if s is not None]
+    spread = (max(scores) - min(scores)) if scores else None
+    if kind is Kind.SCALE:
+        disagreement = spread is not None and spread >= 3
+    else:  # traffic lights, and choices whose options have bands: one says green, another red
+        bands = {answer_band(item, v) for v in values}
+        disagreement = "green" in bands and "red" in bands
+    return Spread(spread, disagreement)
 
 
 def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | None = None) -> list[SprintPicture]:
@@ -295,7 +334,11 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
             latest[key] = run
         kept = sorted(latest.values(), key=run_order)
         checklist = checklists.get(checklist_id)
-        by_item: dict[str, list[Entry]] = {}
+        # Per item, each person's latest answer (by person key): a meeting's named vote stands for
+        # its voter's answer, as a run of their own would.
+        by_item: dict[str, dict[str, Entry]] = {}
+        agreed: dict[str, Entry] = {}
+        anonymous: dict[str, dict[AnswerValue, int]] = {}
         kinds: dict[str, Kind | None] = {}
         for run in kept:
             for answer in run.answers:
@@ -304,19 +347,41 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
                 definition = checklist.item(answer.item) if checklist is not None else None
                 kind = kinds.get(answer.item) or (definition.kind if definition is not None else guess_kind(answer.value))
                 kinds[answer.item] = kind
-                by_item.setdefault(answer.item, []).append(
-                    Entry(
-                        run=run.id,
-                        author=run.author,
-                        value=answer.value,
-                        band=answer_band(definition, answer.value),
-                        note=answer.note,
-                        action=answer.action,
-                    )
+                entry = Entry(
+                    run=run.id,
+                    author=run.author,
+                    value=answer.value,
+                    band=answer_band(definition, answer.value),
+                    note=answer.note,
+                    action=answer.action,
                 )
+                entries = by_item.setdefault(answer.item, {})
+                votes = run.votes_on(answer.item) if run.meeting else None
+                if votes is None:
+                    entries[person_key(run.author)] = entry
+                    continue
+                agreed[answer.item] = entry
+                anonymous.pop(answer.item, None)
+                if votes.anonymous:
+                    anonymous[answer.item] = dict(votes.anonymous)
+                for vote in votes.named:
+                    if vote.value is None or vote.value == "":
+                        continue
+                    entries.pop(person_key(vote.person), None)  # the latest answer last, in order
+                    entries[person_key(vote.person)] = Entry(
+                        run=run.id, author=vote.person, value=vote.value, band=answer_band(definition, vote.value)
+                    )
         order = _item_order(checklist, by_item)
         items = {
-            item_id: _picture_item(item_id, kinds[item_id], by_item[item_id], item_of(checklist, item_id)) for item_id in order
+            item_id: _picture_item(
+                item_id,
+                kinds[item_id],
+                list(by_item[item_id].values()),
+                item_of(checklist, item_id),
+                agreed.get(item_id),
+                anonymous.get(item_id),
+            )
+            for item_id in order
         }
         phase = kept[-1].phase
         pictures.append(
@@ -514,11 +579,8 @@ def alarming(found: Iterable[Change]) -> list[Change]:
     """The key signals among ``found`` that are red or worse than the sprint before, most severe
     first: red and worse, then red, then worse."""
 
-    def severity(change: Change) -> int:
-        return (0 if change.band == "red" else 2) + (0 if change.trend is Trend.WORSE else 1)
-
     signals = [c for c in found if c.key_signal and (c.band == "red" or c.trend is Trend.WORSE)]
-    return sorted(signals, key=severity)
+    return sorted(signals, key=lambda c: (c.band != "red", c.trend is not Trend.WORSE))
 
 
 def trend_counts(trends: Mapping[str, Trend]) -> dict[str, int]:
@@ -1034,8 +1096,7 @@ class HistorySummary:
         """Every sprint label, in the order the sprints started."""
         seen: dict[str, dt.datetime] = {}
         for picture in self.pictures:
-            if picture.sprint not in seen or picture.start < seen[picture.sprint]:
-                seen[picture.sprint] = picture.start
+            seen[picture.sprint] = min(seen.get(picture.sprint, picture.start), picture.start)
         return sorted(seen, key=lambda s: seen[s])
 
     def latest_sprint(self) -> str | None:

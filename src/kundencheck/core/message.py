@@ -72,7 +72,7 @@ def _signal_text(checklist: Checklist, change: Change, *, title: bool = True) ->
 
     item = checklist.item(change.item)
     value = _short_value(item, change.value)
-    arrow = TREND_ARROWS.get(change.trend, "")
+    arrow = TREND_ARROWS[change.trend]
     name = item.label if (title and item is not None) else f"{change.item}:"
     parts = [name, value, arrow]
     return " ".join(p for p in parts if p)
@@ -120,11 +120,20 @@ def build_message(
 
 
 def _body_lines(run: Run, checklist: Checklist, before: SprintPicture | None = None) -> list[str]:
-    lines: list[str] = _wrapped(
-        _("Sprint {sprint}, answered by {author}.").format(sprint=one_line(run.sprint, 40), author=one_line(run.author, 120)),
-        "",
-        "  ",
-    )
+    if run.meeting:
+        lines: list[str] = _wrapped(
+            _("Sprint {sprint}, agreed in a sprint meeting of {n}, recorded by {author}.").format(
+                sprint=one_line(run.sprint, 40), n=max(len(run.participants), 1), author=one_line(run.author, 120)
+            ),
+            "",
+            "  ",
+        )
+    else:
+        lines = _wrapped(
+            _("Sprint {sprint}, answered by {author}.").format(sprint=one_line(run.sprint, 40), author=one_line(run.author, 120)),
+            "",
+            "  ",
+        )
     if run.corrects:
         lines += _wrapped(_("Corrects run {run}; it stands for that run in its sprint.").format(run=run.corrects), "", "  ")
         lines += _indented(_("Why:"), run.correction_note)
@@ -150,9 +159,8 @@ def _body_lines(run: Run, checklist: Checklist, before: SprintPicture | None = N
         for item, answer in group:
             lines += _wrapped(f"{item.id}: {one_line(item.question, 200)}", "- ", "  ")
             if item.kind is not Kind.TRAFFIC_LIGHT:
-                lines += _wrapped(
-                    _("Answer: {value}").format(value=one_line(_short_value(item, answer.value), 100)), "  ", "    "
-                )
+                lines += _wrapped(_("Answer: {value}").format(value=_short_value(item, answer.value)), "  ", "    ")
+            lines += _vote_lines(run, item)
             if answer.note.strip():
                 lines += _indented(_("Note:"), answer.note)
             action = answer.raised_action
@@ -160,7 +168,42 @@ def _body_lines(run: Run, checklist: Checklist, before: SprintPicture | None = N
                 due = action.due.isoformat() if action.due else "?"
                 owner = one_line(action.owner, 80) or "?"
                 lines += _indented(_("Action ({owner}, due {due}):").format(owner=owner, due=due), action.what)
+    shown = {item.id for item, _answer in flagged}
+    apart = [(item, answer) for item, answer in _answered(run, checklist) if item.id not in shown and _votes_disagree(run, item)]
+    if apart:
+        lines += ["", _("The votes disagreed:")]
+        for item, answer in apart:
+            lines += _wrapped(f"{item.id}: {one_line(item.question, 200)}", "- ", "  ")
+            lines += _wrapped(_("Agreed: {value}").format(value=one_line(_short_value(item, answer.value), 100)), "  ", "    ")
+            lines += _vote_lines(run, item)
     return lines
+
+
+def _votes_disagree(run: Run, item: Item) -> bool:
+    from kundencheck.core.history import spread_of
+
+    votes = run.votes_on(item.id)
+    return votes is not None and spread_of(votes.values(), item.kind, item).disagreement
+
+
+def _vote_lines(run: Run, item: Item) -> list[str]:
+    """A meeting's votes on ``item``: each person's (``Votes: Ana Schäfer no, …``), or of an
+    anonymous item how many voted for each value only (``Votes (anonymous): 2 × 1/5, …``)."""
+    from kundencheck.core.answers import ordered_counts
+    from kundencheck.core.people import author_name
+
+    votes = run.votes_on(item.id)
+    if votes is None or not votes.voters:
+        return []
+    if votes.anonymous:
+        counts = ", ".join(
+            f"{count} × {one_line(_short_value(item, value), 40)}" for value, count in ordered_counts(item, votes.counts())
+        )
+        return _wrapped(_("Votes (anonymous): {counts}").format(counts=counts), "  ", "    ")
+    named = ", ".join(
+        f"{one_line(author_name(vote.person), 40)} {one_line(_short_value(item, vote.value), 40)}" for vote in votes.named
+    )
+    return _wrapped(_("Votes: {votes}").format(votes=named), "  ", "    ")
 
 
 #: How a review decision reads in the body.

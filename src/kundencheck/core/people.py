@@ -116,5 +116,5 @@ def is_owned_by(owner: str, person: Person) -> bool:
     if not text:
         return False
     email = person.email.strip().casefold()
-    names = {person.name.strip().casefold(), *person.name.casefold().split()} - {""}
+    names = {person.name.strip().casefold(), *person.name.casefold().split()}
     return text in names or (bool(email) and text in (email, email.split("@")[0]))

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, overload
 
-from kundencheck.core.bands import BAND_SYMBOLS, BAND_WORDS
+from kundencheck.core.bands import BAND_SYMBOLS, BAND_WORDS, answer_band
 from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Checklist, Kind
 from kundencheck.core.corrections import Correction
 from kundencheck.core.errors import UsageError
@@ -342,6 +342,54 @@ def gap_dict(gap: Gap, summary: HistorySummary) -> dict[str, Any]:
     }
 
 
+def votes_dicts(picture: ItemPicture, checklist: Checklist | None) -> list[dict[str, Any]]:
+    """The spread of an item's answers in a sprint: how many gave each answer (everyone's own,
+    a meeting's named and anonymous votes), in the item's order of answers."""
+    return [
+        {
+            "value": _json_value(value),
+            "display": display_answer(value, picture.kind, checklist, picture.item, band),
+            "band": band,
+            "label": _label(option_label(checklist, picture.item, value, picture.kind)),
+            "count": count,
+        }
+        for value, count in picture.counts().items()
+        for band in (answer_band(picture.definition, value),)
+    ]
+
+
+def _agreed_dict(picture: ItemPicture, checklist: Checklist | None, summary: HistorySummary) -> dict[str, Any] | None:
+    """The answer a sprint meeting agreed on for the item (None: no meeting answered it), and who recorded it."""
+    agreed = picture.agreed
+    if agreed is None:
+        return None
+    return {
+        "run": agreed.run,
+        "recorded_by": clean_text(agreed.author),
+        "value": _json_value(agreed.value),
+        "display": display_answer(agreed.value, picture.kind, checklist, picture.item, agreed.band),
+        "band": agreed.band,
+        "label": _label(option_label(checklist, picture.item, agreed.value, picture.kind)),
+        "note": clean_text(agreed.note).strip(),
+        "corrected": correction_dict(summary.correction(agreed.run, picture.item)),
+    }
+
+
+def votes_words(votes: list[dict[str, Any]], kind: Kind | str | None, anonymous: int = 0) -> str:
+    """``Votes: ✔ yes × 2, ✘ no × 2`` (with how many of them were anonymous)."""
+    counts = ", ".join(_("{answer} × {n}").format(answer=entry_words(v, kind), n=v["count"]) for v in votes)
+    if anonymous:
+        return _("Spread: {counts} ({n} of them anonymous votes)").format(counts=counts, n=anonymous)
+    return _("Spread: {counts}").format(counts=counts)
+
+
+def agreed_words(agreed: dict[str, Any], kind: Kind | str | None) -> str:
+    """``Agreed in the sprint meeting (recorded by Erika Mustermann): ✘ no``."""
+    return _("Agreed in the sprint meeting (recorded by {who}): {answer}").format(
+        who=one_line(author_name(agreed["recorded_by"]), 60), answer=entry_words(agreed, kind)
+    )
+
+
 def _label(label: str | None) -> str | None:
     return clean_text(label) if label is not None else None
 
@@ -448,6 +496,8 @@ def _phase_dict(status: PhaseStatus, summary: HistorySummary) -> dict[str, Any]:
                 "question": question_of(summary.checklists, current.checklist, p.item),
                 "spread": p.spread,
                 "answers": _entry_dicts(p, checklist),
+                "votes": votes_dicts(p, checklist),
+                "anonymous_votes": sum(p.anonymous.values()),
             }
             for p in status.disagreements
         ]
@@ -490,9 +540,8 @@ def status_json(
 ) -> str:
     """The status as JSON (docs/status-json.md); ``indent=None`` writes it on one line, several
     times faster for years of history (json's C encoder only runs without indentation)."""
-    return (
-        json.dumps(status_dict(summary, problems, levels=levels, parameters=parameters), ensure_ascii=False, indent=indent) + "\n"
-    )
+    status = status_dict(summary, problems, levels=levels, parameters=parameters)
+    return json.dumps(status, ensure_ascii=False, indent=indent) + "\n"  # pragma: no mutate (None is False too)
 
 
 # --------------------------------------------------------------------------------- the sprint report
@@ -710,6 +759,9 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
                     "corrected": any(summary.correction(e.run, item_id) is not None for e in cell.entries),
                     "gap": gap is not None,
                     "gap_open": gap is not None and gap.is_open,
+                    "votes": votes_dicts(cell, checklist),
+                    "anonymous_votes": sum(cell.anonymous.values()),
+                    "agreed": _agreed_dict(cell, checklist, summary),
                 }
             )
         if any(cells):
@@ -813,6 +865,9 @@ def _checklist_section(summary: HistorySummary, picture: SprintPicture, max_spri
                 "disagreement": item.disagreement,
                 "answers": _entry_dicts(item, checklist, summary),
                 "client": _client_item(picture, item_id, checklist),
+                "votes": votes_dicts(item, checklist),
+                "anonymous_votes": sum(item.anonymous.values()),
+                "agreed": _agreed_dict(item, checklist, summary),
             }
         )
     # An item only the client answered (the team left it out) is listed too.
@@ -893,7 +948,7 @@ def _client_item(picture: SprintPicture, item_id: str, checklist: Checklist | No
 
 
 def report_json(report: dict[str, Any]) -> str:
-    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(report, ensure_ascii=False, indent=2) + "\n"  # pragma: no mutate (None is False too)
 
 
 # --------------------------------------------------------------------------------- Markdown
@@ -1131,7 +1186,7 @@ def _rule_words(group: dict[str, Any], esc: Callable[[str], str]) -> str:
         esc(i["title"] or i["item"]) + (" " + _since_words(i["since"], i["since_sprint"], esc) if apart else "") for i in items
     ]
     shown = ", ".join(names[:HEADLINE_ITEMS]) + (", …" if len(names) > HEADLINE_ITEMS else "")
-    head = f"{LEVEL_SYMBOLS.get(group['level'], '')} {rule_title(group['rule'])}"
+    head = f"{LEVEL_SYMBOLS[group['level']]} {rule_title(group['rule'])}"
     if shown:
         head += f": {shown}"
     elif group["count"] > 1:
@@ -1191,7 +1246,7 @@ def _finding_words(finding: dict[str, Any]) -> str:
     [check] table spells it, and the message (not escaped)."""
     from kundencheck.core.gate import rule_title
 
-    return f"{LEVEL_SYMBOLS.get(finding['level'], '')} {rule_title(finding['rule'])} ({finding['rule']}): {finding['message']}"
+    return f"{LEVEL_SYMBOLS[finding['level']]} {rule_title(finding['rule'])} ({finding['rule']}): {finding['message']}"
 
 
 def _more_findings_words(more: dict[str, Any]) -> str:
@@ -1299,6 +1354,14 @@ def report_markdown(report: dict[str, Any]) -> str:
             out.append(head)
             if item["question"]:
                 out.append(f"  - {md(item['question'], 300)}")
+            if item.get("agreed"):
+                agreed = item["agreed"]
+                line = f"  - {md(agreed_words(agreed, item['kind']), 200)}"
+                if agreed["note"]:
+                    line += f": {md(agreed['note'], 600)}"
+                out.append(line)
+            if sum(v["count"] for v in item.get("votes", [])) > 1:
+                out.append(f"  - {md(votes_words(item['votes'], item['kind'], item['anonymous_votes']), 300)}")
             if len(item["answers"]) > 1 or any(a["note"] or a.get("corrected") for a in item["answers"]):
                 for answer in item["answers"]:
                     line = f"  - {md(author_name(answer['author']), 60)}: {md(entry_words(answer, item['kind']), 120)}"
@@ -1440,6 +1503,10 @@ def _cell_title(row: dict[str, Any], cell: dict[str, Any]) -> str:
         lines[0] += f" ({_trend_text(cell['trend'])})"
     if cell["disagreement"]:
         lines.append(_("{flag} the team disagrees").format(flag=DISAGREE))
+    if cell.get("agreed"):
+        lines.append(agreed_words(cell["agreed"], row["kind"]))
+    if cell.get("anonymous_votes"):
+        lines.append(votes_words(cell["votes"], row["kind"], cell["anonymous_votes"]))
     for answer in cell["answers"]:
         line = f"{one_line(author_name(answer['author']), 60)}: {entry_words(answer, row['kind'])}"
         if answer["note"]:
@@ -1735,6 +1802,12 @@ def report_html(report: dict[str, Any]) -> str:
                 line += " (" + "; ".join(_h(x) for x in extra) + ")"
             if item["question"]:
                 line += f'<br><span class="question">{_h(item["question"])}</span>'
+            if item.get("agreed"):
+                agreed = item["agreed"]
+                note = f": {_h(agreed['note'], 600)}" if agreed["note"] else ""
+                line += f'<br><span class="agreed">{_h(agreed_words(agreed, item["kind"]))}{note}</span>'
+            if sum(v["count"] for v in item.get("votes", [])) > 1:
+                line += f'<br><span class="votes">{_h(votes_words(item["votes"], item["kind"], item["anonymous_votes"]))}</span>'
             if len(item["answers"]) > 1 or any(a["note"] or a.get("corrected") for a in item["answers"]):
                 line += '<ul class="answers">'
                 for answer in item["answers"]:

@@ -159,9 +159,9 @@ def tone_matches(text: str, words: Sequence[str]) -> list[ToneMatch]:
     """Every entry of ``words`` found in ``text``, in the order they occur (one match per
     place; where entries overlap, the longer one). Case and umlaut spellings do not matter;
     entries match whole words only (see the module doc)."""
-    if not text or not words:
-        return []
-    pattern = _pattern(tuple(words))
+    if not text:
+        return []  # most notes are empty
+    pattern = _pattern(tuple(words))  # None: no words, or none but stars and spaces
     if pattern is None or pattern.search(_fold(text)) is None:
         return []  # the common case, found at C speed: no per-character work
     normal, spans = _folded_with_spans(text)

@@ -145,7 +145,7 @@ class PushDecision(NamedTuple):
 
     push: bool
     #: One of the PUSH_* reasons above.
-    why: str = PUSH_NOT_SUGGESTED
+    why: str
 
     @property
     def suggested(self) -> bool:

@@ -32,7 +32,9 @@ from kundencheck.core.answers import (
     Action,
     ActionReview,
     Answer,
+    ItemVotes,
     Run,
+    Vote,
     is_answer_value,
     is_correction,
     is_moment,
@@ -43,7 +45,7 @@ from kundencheck.core.errors import AnswersError
 from kundencheck.store.atomic import atomic_write
 from kundencheck.store.reading import Unfetched
 
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 CACHE_NAME = f"runs-v{CACHE_VERSION}.json"
 
 
@@ -113,7 +115,7 @@ def load_runs(
 
 # --------------------------------------------------------------------------------- the cache file
 #
-# Format (version 4): {"version": 4, "strings": [...], "runs": {blob id: run}}. Every text in a
+# Format (version 5): {"version": 5, "strings": [...], "runs": {blob id: run}}. Every text in a
 # run is an index into "strings", so json.loads makes mostly small ints, each distinct text
 # exists once in memory, and reading 10,000 runs is a tight loop rather than 100,000 dicts:
 #   run    = [id, checklist, checklist_version, phase, language, sprint, author,
@@ -122,6 +124,8 @@ def load_runs(
 #   answer = [item, value, note, action or null]; value: null | string index | [int] | {"d": ISO date}
 #   action = [what, owner, due (ISO date text or null)], with a fourth element 1 when it is separate
 #   review = [run, item, decision, note]
+# A sprint meeting's run (docs/meeting.md) has one more element, [meeting (1 or 0), [votes...]]:
+#   votes  = [item, [[person, value]...]] (named) or [item, [[value, count]...], 1] (anonymous)
 
 
 def read_cache(path: Path) -> dict[str, Run]:
@@ -166,7 +170,7 @@ class _RunEncoder:
     def run(self, run: Run) -> list[Any]:
         text = self._index
         value = self.value
-        return [
+        encoded = [
             text[run.id],
             text[run.checklist],
             text[run.checklist_version],
@@ -185,6 +189,19 @@ class _RunEncoder:
             text[run.corrects],
             text[run.correction_note],
         ]
+        if run.meeting or run.votes:
+            encoded.append(
+                [
+                    1 if run.meeting else 0,
+                    [
+                        [text[v.item], [[value(c), n] for c, n in v.anonymous], 1]
+                        if v.anonymous
+                        else [text[v.item], [[text[vote.person], value(vote.value)] for vote in v.named]]
+                        for v in run.votes
+                    ],
+                ]
+            )
+        return encoded
 
     def value(self, value: Any) -> Any:
         # Tagged by JSON type, so the text "2026-12-01" and the date 2026-12-01 stay apart.
@@ -234,6 +251,7 @@ class _RunDecoder:
             reviews,
             corrects,
             correction_note,
+            *meeting,
         ) = entry
         started = dt.datetime.fromisoformat(started)
         finished = dt.datetime.fromisoformat(finished) if finished is not None else None
@@ -280,6 +298,8 @@ class _RunDecoder:
             raise ValueError("a cached date-time without a time in UTC")
         if (corrects or correction_note) and not is_correction(run.corrects, run.correction_note):
             raise ValueError("a cached correction that no answers file could hold")
+        if meeting:
+            self.meeting(run, *meeting)
         if run.reviews:
             keys = {review.action_key for review in run.reviews}
             if (
@@ -290,6 +310,27 @@ class _RunDecoder:
             ):
                 raise ValueError("a cached review that no answers file could hold")
         return run
+
+    def meeting(self, run: Run, entry: list[Any]) -> None:
+        """A sprint meeting's flag and votes into ``run``; such runs are rare, so they are checked
+        whole, by the answers file's reader (:func:`run_is_sound`)."""
+        from kundencheck.core.answers_file import run_is_sound
+
+        flag, votes = entry
+        s = self.strings
+
+        def value(encoded: Any) -> Any:
+            return self.value(encoded) if type(encoded) is not int else s[encoded]
+
+        run.meeting = flag == 1
+        run.votes = [
+            ItemVotes(s[v[0]], anonymous=tuple((value(c), n) for c, n in v[1]))
+            if len(v) == 3
+            else ItemVotes(s[v[0]], named=tuple(Vote(s[p], value(x)) for p, x in v[1]))
+            for v in votes
+        ]
+        if not run_is_sound(run):
+            raise ValueError("a cached meeting that no answers file could hold")
 
     def texts(self, indexes: tuple[int, ...]) -> bool:
         """Whether the texts at ``indexes`` are all non-blank (as language, sprint and author must be)."""

@@ -14,13 +14,14 @@ from kundencheck import startup
 from kundencheck.core.answers import Run
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _, translate
-from kundencheck.core.text import clean_text
-from kundencheck.session import RunSession
+from kundencheck.core.text import clean_text, one_line
+from kundencheck.session import MeetingSession, RunSession
 from kundencheck.store.git_store import CommitResult
 from kundencheck.tui.screens.run import RunScreen
 from kundencheck.tui.translated import TranslatedBindings
 
 if TYPE_CHECKING:
+    from kundencheck.core.people import Person
     from kundencheck.session import Project
     from kundencheck.tui.screens.home import HomeScreen
 
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
 SessionFactory = Callable[[str | None, Run | None], RunSession]
 #: Makes the session of a correction of a run, given a draft of it to resume, or None.
 CorrectionFactory = Callable[[Run, Run | None], RunSession]
+#: Makes the session of a sprint meeting: given the people present (``Name <email>`` each, the
+#: facilitator left out) for a new one, or a draft of one to resume.
+MeetingFactory = Callable[[list[str] | None, Run | None], MeetingSession]
 
 
 #: Textual's own palette entries, marked for the catalogs (see KundencheckApp._textual_commands).
@@ -73,6 +77,8 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         today: Callable[[], dt.date] | None = None,
         correct: Run | None = None,
         make_correction: CorrectionFactory | None = None,
+        make_meeting: MeetingFactory | None = None,
+        invitees: Any = None,
     ) -> None:
         super().__init__()
         if self.no_color:  # NO_COLOR / --no-color: greys that stay readable (see tui/filters.py)
@@ -93,6 +99,10 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         #: The run to correct at the start (`kundencheck amend`), instead of a new run of ``phase``.
         self.correct = correct
         self._make_correction = make_correction
+        #: A sprint meeting instead of a run (`kundencheck meeting`): who is here is asked first.
+        self._make_meeting = make_meeting
+        #: Who may be at the meeting (tui/screens/meeting.Invitees), for the people picker.
+        self._invitees = invitees
 
     #: Set by build_app from the user config: a Textual theme name and binding id -> key(s).
     _user_theme: str | None = None
@@ -119,6 +129,9 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         if self._first_error is not None:
             self._failed(self._first_error)
             return
+        if self.in_meeting:
+            self._start_meeting(self.draft)
+            return
         if self._starts_run_at_once():
             return  # the run screen is the first screen (get_default_screen)
         if self.project is not None and (self.start_at_home or self.draft):
@@ -128,7 +141,69 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
 
     def _starts_run_at_once(self) -> bool:
         """Whether the run starts without a home screen or a draft's offer before it."""
-        return not self.start_at_home and not self.draft
+        return not self.start_at_home and not self.draft and not self.in_meeting
+
+    @property
+    def in_meeting(self) -> bool:
+        """Whether this is a sprint meeting (`kundencheck meeting`), not a run."""
+        return self._make_meeting is not None
+
+    # ----------------------------------------------------------------------------- the meeting
+
+    def _start_meeting(self, offer: tuple[Run, str] | None) -> None:
+        """Offer the meeting's draft, else ask who is here; then the meeting screen."""
+        if not offer:
+            self._pick_people()
+            return
+        run, description = offer
+
+        def chosen(choice: str | None) -> None:
+            if choice == "resume":
+                self._open_meeting(None, run)
+                return
+            if choice == "discard" and self._discard_draft is not None:
+                self._discard_draft(run.id)
+            self._pick_people()
+
+        from kundencheck.tui.screens.dialogs import ResumeDraftScreen
+
+        self.push_screen(ResumeDraftScreen(description, title=_("An unfinished sprint meeting was found")), chosen)
+
+    def _pick_people(self, again: bool = False) -> None:
+        """The people picker: who is at the meeting (the facilitator is, anyway)."""
+        from kundencheck.tui.screens.participants import ParticipantsScreen
+
+        facilitator = getattr(self._invitees, "facilitator", None)
+        name = one_line(facilitator.name, 40) if facilitator is not None else "?"
+        hint = _(
+            "You, {name}, are there. Space picks a recent author; type anyone else as Name <email> and press "
+            "enter. Escape: start the meeting."
+        ).format(name=name)
+        if again:
+            hint = _("A meeting needs at least one more person than you: pick who is here.") + " " + hint
+
+        def chosen(people: list[str] | None) -> None:
+            if not people:
+                self._pick_people(again=True)
+                return
+            if self._invitees is not None:
+                self._invitees.picked = list(people)
+            self._open_meeting(people, None)
+
+        self.push_screen(ParticipantsScreen(self._invitees, title=_("Who is at the sprint meeting?"), hint=hint), chosen)
+
+    def _open_meeting(self, people: list[str] | None, draft: Run | None) -> None:
+        from kundencheck.tui.screens.meeting import MeetingScreen
+
+        if self._make_meeting is None:
+            return
+        try:
+            session = self._make_meeting(people, draft)
+        except KundencheckError as exc:
+            self.notify(clean_text(str(exc)), title=_("The meeting did not start"), severity="error", markup=False, timeout=12)
+            return
+        self.session = session
+        self.push_screen(MeetingScreen(session))
 
     #: Why the run to start at once did not start (said on the home screen once mounted).
     _first_error: KundencheckError | None = None
@@ -292,7 +367,15 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         from kundencheck.tui.screens.dialogs import ConfirmQuitScreen
 
         if not isinstance(self.screen, ConfirmQuitScreen):
-            self.push_screen(ConfirmQuitScreen(), confirmed)
+            more = (
+                _(
+                    "The agreed answers and the revealed votes are kept; an item still being voted on is asked again, "
+                    "as its votes are never kept."
+                )
+                if self.in_meeting
+                else None
+            )
+            self.push_screen(ConfirmQuitScreen(more), confirmed)
 
     def _leave(self) -> None:
         if self.session is not None:
@@ -310,7 +393,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         """Back to the home screen (``g`` on the run screen, "Home" in the palette). A run in
         progress stays as it is: starting its phase again goes back into it. A run started
         straight away has no home screen under it: it is made now, in the run screen's place."""
-        if self.project is None or getattr(self.screen, "_committing", False):  # not while a commit runs
+        if self.project is None or self.in_meeting or getattr(self.screen, "_committing", False):  # not while a commit runs
             self.bell()
             return
         home = self._home_screen()
@@ -343,7 +426,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         yield from self._textual_commands(screen)
         yield SystemCommand(_("Help: keys"), _("Show the key bindings"), self.action_help)
         home = self._home_screen()
-        if self.project is not None and screen is not home:
+        if self.project is not None and screen is not home and not self.in_meeting:
             yield SystemCommand(_("Home"), _("Every phase: last run, open actions, due checks, drafts (g)"), self.action_home)
         if home is not None and screen is home:
             yield SystemCommand(_("Start a run"), _("Answer the checklist of the phase in focus (enter)"), home.action_start_run)
@@ -365,11 +448,12 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
             yield SystemCommand(
                 _("Edit note in $EDITOR"), _("Write a long note in your own editor (ctrl+e)"), screen.action_external_editor
             )
-            yield SystemCommand(
-                _("Who is answering together?"),
-                _("Pick recent authors or type Name <email>: Co-authored-by trailers (p)"),
-                screen.action_participants,
-            )
+            if not self.in_meeting:
+                yield SystemCommand(
+                    _("Who is answering together?"),
+                    _("Pick recent authors or type Name <email>: Co-authored-by trailers (p)"),
+                    screen.action_participants,
+                )
             for key, word in (("1", _("yes")), ("2", _("partly")), ("3", _("no")), ("0", _("not applicable"))):
                 yield SystemCommand(
                     _("Answer: {word}").format(word=word),
@@ -392,6 +476,8 @@ def build_app(
     today: Callable[[], dt.date] | None = None,
     correct: Run | None = None,
     make_correction: CorrectionFactory | None = None,
+    make_meeting: MeetingFactory | None = None,
+    invitees: Any = None,
 ) -> KundencheckApp:
     """``make_session(phase, draft)`` makes the session of a run. ``draft`` is offered for
     resuming at the start. With ``project`` there is a home screen (``g`` on the run screen
@@ -399,7 +485,9 @@ def build_app(
     ``phase``. ``today`` tells the screens the date (tests fix it). ``theme`` and ``keymap``
     come from the user config (see core/user_config.py). ``correct``: a run to correct at the
     start instead (`kundencheck amend`), its session made by ``make_correction(run, draft)``
-    (default: :meth:`RunSession.start_correction`)."""
+    (default: :meth:`RunSession.start_correction`). ``make_meeting(people, draft)``: a sprint
+    meeting instead (`kundencheck meeting`), who is here picked first from ``invitees``
+    (tui/screens/meeting.Invitees), or ``draft`` offered to resume."""
     app = KundencheckApp(
         make_session,
         draft=draft,
@@ -409,11 +497,50 @@ def build_app(
         today=today,
         correct=correct,
         make_correction=make_correction,
+        make_meeting=make_meeting,
+        invitees=invitees,
     )
     app._discard_draft = discard_draft
     app._user_theme = theme
     app._user_keymap = dict(keymap) if keymap else None
     return app
+
+
+def build_meeting_app(
+    make_meeting: MeetingFactory,
+    *,
+    project: Project | None,
+    phase: str,
+    facilitator: Person,
+    picked: Iterable[str] = (),
+    draft: tuple[Run, str] | None = None,
+    discard_draft: Callable[[str], None] | None = None,
+    theme: str | None = None,
+    keymap: dict[str, str] | None = None,
+    today: Callable[[], dt.date] | None = None,
+) -> KundencheckApp:
+    """The app of a sprint meeting (`kundencheck meeting`): who is here is asked first (the
+    ``facilitator``, the git identity, is there anyway; ``picked``, ``Name <email>`` each, are
+    picked already), or ``draft`` is offered to resume; ``make_meeting(people, draft)`` makes its
+    session. A meeting has no run of its own and no home screen."""
+    from kundencheck.tui.screens.meeting import Invitees
+
+    return build_app(
+        _no_run,
+        draft=draft,
+        discard_draft=discard_draft,
+        theme=theme,
+        keymap=keymap,
+        project=project,
+        phase=phase,
+        today=today,
+        make_meeting=make_meeting,
+        invitees=Invitees(project, facilitator, list(picked)),
+    )
+
+
+def _no_run(_phase: str | None, _draft: Run | None) -> RunSession:
+    raise KundencheckError(_("A sprint meeting starts no run of its own."))
 
 
 def theme_names() -> list[str]:
@@ -444,6 +571,9 @@ BINDING_IDS = (
     "help",
     "history",
     "home",
+    "meeting-back",
+    "meeting-skip",
+    "meeting-vote-again",
     "next-item",
     "open-project",
     "participants",

@@ -107,10 +107,17 @@ class ConfirmQuitScreen(DialogScreen[bool]):
         Binding("n,escape", "answer(False)", N_("No, stay")),
     ]
 
+    def __init__(self, more: str | None = None) -> None:
+        """``more``: what else to say about what is kept (the sprint meeting's votes)."""
+        super().__init__()
+        self.more = more
+
     def compose(self) -> ComposeResult:
         with Vertical(id="quit-box", classes="dialog"):
             yield Static(Text(_("Quit without committing?"), style="bold"), markup=False)
             yield Static(Text(_("Your answers are kept as a draft; kundencheck offers to resume it next time.")), markup=False)
+            if self.more:
+                yield Static(Text(self.more), markup=False)
             yield key_line(_("y: quit    n / escape: stay"))
 
     def action_answer(self, value: bool) -> None:
@@ -126,13 +133,14 @@ class ResumeDraftScreen(DialogScreen[str]):
         Binding("escape,s", "choose('new')", N_("Start fresh")),
     ]
 
-    def __init__(self, description: str) -> None:
+    def __init__(self, description: str, title: str | None = None) -> None:
         super().__init__()
         self.description = description
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="resume-box", classes="dialog"):
-            yield Static(Text(_("An unfinished run was found"), style="bold"), markup=False)
+            yield Static(Text(self.title_text or _("An unfinished run was found"), style="bold"), markup=False)
             yield Static(Text(one_line(self.description, 300)), markup=False)
             yield key_line(_("r: resume it    d: discard it and start fresh    s / escape: start fresh, keep it"))
 

@@ -26,7 +26,16 @@ from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import TREND_ARROWS, Trend
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.people import author_name
-from kundencheck.core.report import BAND_WORDS, GAP, TREND_WORDS, client_label, corrected_text, entry_words
+from kundencheck.core.report import (
+    BAND_WORDS,
+    GAP,
+    TREND_WORDS,
+    agreed_words,
+    client_label,
+    corrected_text,
+    entry_words,
+    votes_words,
+)
 from kundencheck.core.text import one_line
 from kundencheck.rich_texts import legend_parts
 from kundencheck.tui.translated import TranslatedBindings
@@ -256,6 +265,13 @@ class HistoryScreen(TranslatedBindings, Screen):
             text.append(f"  {GAP} " + _("perception gap: the team answered green"), style="bold")
             if not cell.get("gap_open"):
                 text.append(" " + _("(an action answers it)"), style="dim")
+        agreed = cell.get("agreed")
+        if agreed:
+            text.append("\n" + one_line(agreed_words(agreed, row["kind"]), 120))
+            if agreed["note"]:
+                text.append(" — " + one_line(agreed["note"], 300), style="dim")
+        if cell.get("anonymous_votes"):
+            text.append("\n" + one_line(votes_words(cell["votes"], row["kind"], cell["anonymous_votes"]), 200))
         for answer in cell["answers"]:
             who = client_label(answer["author"]) if client else one_line(author_name(answer["author"]), 40)
             text.append("\n" + who + ": ")

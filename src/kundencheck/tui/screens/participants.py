@@ -65,16 +65,23 @@ class ParticipantsScreen(DialogScreen[list[str]]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "done", N_("Done"))]
 
-    def __init__(self, session: RunSession) -> None:
+    def __init__(self, session: RunSession, *, title: str | None = None, hint: str | None = None) -> None:
+        """``session``: what is asked of it is who is picked already (``participants()``) and
+        the recent authors (``recent_authors()``); the sprint meeting gives an object of its own
+        (tui/screens/meeting.py). ``title`` and ``hint``: the meeting's words for the dialog."""
         super().__init__()
         self.session = session
+        self.title_text = title
+        self.hint_text = hint
 
     def compose(self) -> ComposeResult:
         with DialogBox(id="participants-box", classes="dialog"):
-            yield Static(Text(_("Who is answering together?"), style="bold"), markup=False)
+            yield Static(Text(self.title_text or _("Who is answering together?"), style="bold"), markup=False)
             yield Static(
                 Text(
-                    _("space picks a recent author; type anyone else as Name <email> and press enter. escape: done."), style="dim"
+                    self.hint_text
+                    or _("space picks a recent author; type anyone else as Name <email> and press enter. escape: done."),
+                    style="dim",
                 ),
                 markup=False,
             )

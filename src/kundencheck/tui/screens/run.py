@@ -217,9 +217,7 @@ class RunScreen(TranslatedBindings, Screen):
 
     def on_mount(self) -> None:
         self.title = clean_text(self.session.checklist.title)
-        self.sub_title = f"{self.session.run.phase} · {one_line(self.session.run.sprint, 20)}"
-        if self.session.run.corrects:
-            self.sub_title += " · " + _("correction")
+        self.sub_title = self._sub_title()
         self._rebuild_items(keep=None)
         self._select(0)
         items = self.query_one("#items", OptionList)
@@ -232,6 +230,13 @@ class RunScreen(TranslatedBindings, Screen):
             self.call_after_refresh(self._load_actions)
         else:
             self.call_after_refresh(self._actions_known)
+
+    def _sub_title(self) -> str:
+        """Phase and sprint, and whether the run is a correction."""
+        sub_title = f"{self.session.run.phase} · {one_line(self.session.run.sprint, 20)}"
+        if self.session.run.corrects:
+            sub_title += " · " + _("correction")
+        return sub_title
 
     @work(thread=True, exit_on_error=False, group="open-actions")
     def _load_actions(self) -> None:
@@ -539,6 +544,13 @@ class RunScreen(TranslatedBindings, Screen):
             )
         if extra:
             hints.append(extra)
+        if item.anonymous and not self.session.run.meeting:  # a meeting's answers are the team's
+            hints.append(
+                _(
+                    "Anonymous in the sprint meeting only: answered here, your answer carries your name in the "
+                    "commit. For an answer without your name, answer it together in `kundencheck meeting`."
+                )
+            )
         if needs.note:
             hints.append(_("This answer needs a note: why? (n)"))
         if needs.action:

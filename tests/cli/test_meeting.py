@@ -1,0 +1,162 @@
+"""`kundencheck meeting --from`: a sprint meeting of votes collected in files, committed as the TUI's
+meeting would commit it, and every file problem said in one paragraph with nothing committed; and
+what `answer` says about anonymous items."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from tests.support.git import git
+from tests.support.meeting import meeting_repo
+
+ANA = "Ana Schäfer <ana@example.com>"
+BEN = "Ben Okafor <ben@example.com>"
+CEM = "Cem Yılmaz <cem@example.com>"
+
+
+def kundencheck(repo: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kundencheck", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        input=input,
+        check=False,
+        timeout=120,
+    )
+
+
+def commits(repo: Path) -> int:
+    return int(git(repo, "rev-list", "--count", "HEAD"))
+
+
+def sheet(folder: Path, name: str, author: str | None, **answers) -> Path:
+    lines = [f'author = "{author}"'] if author else []
+    for item, value in answers.items():
+        item = item.replace("_", "-")
+        key = "status" if item == "client-contacted" else "value"
+        if isinstance(value, tuple):
+            value, note = value
+            lines += [
+                "[[answers]]",
+                f'item = "{item}"',
+                f'{key} = "{value}"' if isinstance(value, str) else f"{key} = {value}",
+                f'note = "{note}"',
+            ]
+        else:
+            lines += ["[[answers]]", f'item = "{item}"', f'{key} = "{value}"' if isinstance(value, str) else f"{key} = {value}"]
+    path = folder / f"{name}.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_note_on_an_anonymous_item_is_left_out_and_said(repo, tmp_path):
+    meeting_repo(repo)
+    files = [
+        sheet(tmp_path, "ana", ANA, client_contacted="green", team_mood=(4, "I am fine"), mood_animal="bison"),
+        sheet(tmp_path, "ben", BEN, client_contacted="green", team_mood=5, mood_animal="dingo"),
+        sheet(tmp_path, "cem", CEM, client_contacted="amber", team_mood=3, mood_animal="bison"),
+    ]
+    result = kundencheck(repo, "meeting", *(arg for f in files for arg in ("--from", str(f))))
+    assert result.returncode == 0, result.stderr
+    assert "team-mood: anonymous, so the notes and actions in the files are left out (1 of them)" in result.stderr
+    assert "ana.toml" not in result.stderr  # whose note it was is not said either
+    path = git(repo, "show", "--name-only", "--format=", "HEAD").split()[0]
+    assert "I am fine" not in (repo / path).read_text(encoding="utf-8")
+    assert "I am fine" not in git(repo, "log", "-1", "--format=%B")
+
+
+def test_the_agreed_answer_and_the_people_present(repo, tmp_path):
+    meeting_repo(repo)
+    files = [
+        sheet(tmp_path, "ana", ANA, client_contacted=("green", "Called twice"), team_mood=4, mood_animal="bison"),
+        sheet(tmp_path, "ben", BEN, client_contacted="green", team_mood=5, mood_animal="dingo"),
+        sheet(tmp_path, "cem", CEM, client_contacted="amber", team_mood=3, mood_animal="bison"),
+    ]
+    result = kundencheck(repo, "meeting", *(arg for f in files for arg in ("--from", str(f))), "--sprint", "S7")
+    assert result.returncode == 0, result.stderr
+    path = git(repo, "show", "--name-only", "--format=", "HEAD").split()[0]
+    data = tomllib.loads((repo / path).read_text(encoding="utf-8"))
+    assert data["schema"] == 2 and data["meeting"] is True and data["sprint"] == "S7"
+    assert data["author"] == "Erika Mustermann <erika@example.com>"  # who ran it: the facilitator
+    assert data["participants"] == ["Erika Mustermann <erika@example.com>", ANA, BEN, CEM]
+    agreed = {a["item"]: a.get("status", a.get("value")) for a in data["answers"]}
+    assert agreed == {"client-contacted": "green", "team-mood": 4, "mood-animal": "bison"}
+    contacted = next(a for a in data["answers"] if a["item"] == "client-contacted")
+    assert contacted["note"] == "Ana Schäfer: Called twice"
+    votes = {v["item"]: v for v in data["votes"]}
+    assert [v["person"] for v in votes["client-contacted"]["named"]] == [ANA, BEN, CEM]
+    assert votes["team-mood"]["anonymous"] == [{"value": 3, "count": 1}, {"value": 4, "count": 1}, {"value": 5, "count": 1}]
+    assert "named" not in votes["mood-animal"]
+    message = git(repo, "log", "-1", "--format=%B")
+    assert f"Co-authored-by: {ANA}" in message and f"Co-authored-by: {CEM}" in message
+
+
+def test_a_file_without_author_or_twice_the_same_person_is_refused(repo, tmp_path):
+    meeting_repo(repo)
+    before = commits(repo)
+    nameless = sheet(tmp_path, "nameless", None, client_contacted="green")
+    result = kundencheck(repo, "meeting", "--from", str(nameless))
+    assert result.returncode == 1 and "nameless.toml: a file for the meeting names whose answers it holds" in result.stderr
+    twice = [sheet(tmp_path, "a1", ANA, client_contacted="green"), sheet(tmp_path, "a2", ANA, client_contacted="red")]
+    result = kundencheck(repo, "meeting", "--from", str(twice[0]), "--from", str(twice[1]))
+    assert result.returncode == 2 and "a1.toml and" in result.stderr and "one file per person" in result.stderr
+    wrong = sheet(tmp_path, "wrong", "Ana", client_contacted="green")
+    result = kundencheck(repo, "meeting", "--from", str(wrong))
+    assert result.returncode == 1 and "wrong.toml: key 'author'" in result.stderr and "is not a person" in result.stderr
+    broken = sheet(tmp_path, "broken", ANA, client_contacted="purple")
+    result = kundencheck(repo, "meeting", "--from", str(broken))
+    assert result.returncode == 1 and "broken.toml: 1 problem, nothing was committed" in result.stderr
+    assert "status 'purple' is not one of" in result.stderr
+    assert commits(repo) == before
+    assert "Traceback" not in result.stderr
+
+
+def test_what_the_agreed_answers_still_need_is_listed_and_nothing_committed(repo, tmp_path):
+    meeting_repo(repo)
+    before = commits(repo)
+    files = [
+        sheet(tmp_path, p.split()[0].lower(), p, client_contacted="red", team_mood=2, mood_animal="bison")
+        for p in (ANA, BEN, CEM)
+    ]
+    result = kundencheck(repo, "meeting", *(arg for f in files for arg in ("--from", str(f))))
+    assert result.returncode == 1 and "the meeting's agreed answers: 3 problems, nothing was committed" in result.stderr
+    assert "item 'client-contacted': the answer 'no' needs a note saying why." in result.stderr
+    assert "item 'team-mood': the answer '2' needs an action with what, owner and due date." in result.stderr
+    assert commits(repo) == before
+
+
+def test_usage_errors(repo, tmp_path):
+    meeting_repo(repo)
+    result = kundencheck(repo, "meeting", "--agreed", str(tmp_path / "agreed.toml"))
+    assert result.returncode == 2 and "--agreed goes with --from" in result.stderr
+    result = kundencheck(repo, "meeting", "--from", "-", "--agreed", "-", input="")
+    assert result.returncode == 2 and "Only one file can be read from stdin" in result.stderr
+    result = kundencheck(repo, "meeting", "--from", str(tmp_path / "missing.toml"))
+    assert result.returncode == 1 and "missing.toml: cannot be read" in result.stderr
+
+
+def test_the_template_has_the_author_line_and_says_what_an_anonymous_answer_carries(repo):
+    meeting_repo(repo)
+    result = kundencheck(repo, "answer", "build", "--template")
+    assert result.returncode == 0, result.stderr
+    data = tomllib.loads(result.stdout)
+    assert data["author"] == "Erika Mustermann <erika@example.com>"
+    mood = result.stdout.split('item = "team-mood"')[0].rsplit("[[answers]]", 1)[1]
+    assert "Anonymous in the sprint meeting" in mood and "this answer carries your name" in mood
+    contacted = result.stdout.split('item = "client-contacted"')[0].rsplit("[[answers]]", 1)[1]
+    assert "Anonymous" not in contacted
+
+
+def test_answer_from_says_that_an_anonymous_answer_carries_the_name(repo, tmp_path):
+    meeting_repo(repo)
+    filled = sheet(
+        tmp_path, "mine", "Erika Mustermann <erika@example.com>", client_contacted="green", team_mood=4, mood_animal="bison"
+    )
+    result = kundencheck(repo, "answer", "build", "--from", str(filled))
+    assert result.returncode == 0, result.stderr
+    assert "team-mood, mood-animal: anonymous in the sprint meeting only" in result.stderr
+    assert "kundencheck meeting" in result.stderr

@@ -1,0 +1,291 @@
+"""The sprint meeting's model (core/meeting.py): turns, hidden votes, the reveal, anonymous counts,
+the agreed default, and the run a meeting of votes given in files makes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kundencheck.core import answers as answers_mod
+from kundencheck.core.answers import Action, Answer, ItemVotes, Vote, problems_with
+from kundencheck.core.answers_file import Form, loads, read_filled
+from kundencheck.core.checklist import checklist_from_dict, load_checklist
+from kundencheck.core.meeting import Ballot, Meeting, Mode, default_answer, meeting_run
+from kundencheck.core.people import Person
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+ERIKA = Person("Erika Mustermann", "erika@example.com")
+ANA = Person("Ana Schäfer", "ana@example.com")
+BEN = Person("Ben Okafor", "ben@example.com")
+CEM = Person("Cem Yılmaz", "cem@example.com")
+FOUR = [ERIKA, ANA, BEN, CEM]
+STARTED = dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+def checklist(anonymous_mood: bool = True):
+    """The tests' checklist, its team mood anonymous (as the shipped one) unless told otherwise."""
+    import tomllib
+
+    data = tomllib.loads((DATA / "sprint.en.toml").read_text(encoding="utf-8"))
+    for item in data["items"]:
+        if item["id"] == "team-mood":
+            item["anonymous"] = anonymous_mood
+    return checklist_from_dict(data)
+
+
+# ----------------------------------------------------------------------------- turns and the reveal
+
+
+def test_everyone_votes_in_turn_and_nothing_shows_until_the_last_vote():
+    meeting = Meeting(checklist(), FOUR)
+    assert meeting.state("client-contacted").mode is Mode.NAMED
+    assert meeting.turn("client-contacted") == ERIKA
+    assert meeting.voted("client-contacted") == (0, 4)
+    for person, value in ((ERIKA, "red"), (ANA, "amber"), (BEN, "green")):
+        assert meeting.turn("client-contacted") == person
+        assert meeting.vote("client-contacted", value) is False
+        assert meeting.counts("client-contacted") == [] and meeting.spread("client-contacted") is None
+        assert meeting.recorded() == []  # a hidden vote is never among the votes to keep
+    assert meeting.voted("client-contacted") == (3, 4)
+    assert meeting.vote("client-contacted", "red") is True  # Cem, the last: revealed
+    assert meeting.turn("client-contacted") is None
+    assert meeting.recorded() == [
+        ItemVotes(
+            "client-contacted",
+            named=(Vote(str(ERIKA), "red"), Vote(str(ANA), "amber"), Vote(str(BEN), "green"), Vote(str(CEM), "red")),
+        )
+    ]
+    assert meeting.counts("client-contacted") == [("green", 1), ("amber", 1), ("red", 2)]
+    spread = meeting.spread("client-contacted")
+    assert spread.spread == 2 and spread.disagreement
+    assert meeting.default("client-contacted") == "red"  # the worse of the two middle votes
+
+
+def test_an_anonymous_item_keeps_only_how_many_voted_for_each_value():
+    meeting = Meeting(checklist(), FOUR)
+    state = meeting.state("team-mood")
+    assert state.mode is Mode.ANONYMOUS
+    for value in (1, 4, 4):
+        meeting.vote("team-mood", value)
+    assert meeting.vote("team-mood", 2) is True
+    assert state.revealed == ItemVotes("team-mood", anonymous=((1, 1), (2, 1), (4, 2)))
+    assert state._hidden == {} and state._steps == []  # who voted what is forgotten at the reveal
+    assert not any(str(person) in repr(meeting.recorded()) for person in FOUR)
+    assert meeting.default("team-mood") == 2  # votes 1, 2, 4, 4: the lower middle
+    assert meeting.spread("team-mood").disagreement  # 1 and 4 lie 3 apart
+
+
+def test_an_anonymous_item_with_fewer_than_three_voters_is_asked_openly():
+    meeting = Meeting(checklist(), [ERIKA, ANA])
+    assert meeting.state("team-mood").mode is Mode.OPEN
+    meeting.vote("team-mood", 2)
+    meeting.vote("team-mood", 3)
+    assert meeting.recorded() == [ItemVotes("team-mood", named=(Vote(str(ERIKA), 2), Vote(str(ANA), 3)))]
+
+
+def test_a_skip_that_leaves_too_few_voters_throws_the_masked_votes_away():
+    meeting = Meeting(checklist(), [ERIKA, ANA, BEN])
+    meeting.vote("team-mood", 1)
+    meeting.vote("team-mood", 5)
+    state = meeting.state("team-mood")
+    assert state.mode is Mode.ANONYMOUS
+    assert meeting.skip("team-mood") is False  # Ben stepped out: two voters left
+    assert state.mode is Mode.OPEN and state.reopened
+    assert state._hidden == {}  # nobody is named for a vote given in the belief it was anonymous
+    assert meeting.turn("team-mood") == ERIKA and meeting.voted("team-mood") == (0, 2)
+    meeting.vote("team-mood", 3)
+    assert meeting.vote("team-mood", 4) is True
+    assert meeting.recorded() == [ItemVotes("team-mood", named=(Vote(str(ERIKA), 3), Vote(str(ANA), 4)))]
+
+
+def test_back_takes_back_the_last_vote_or_skip():
+    meeting = Meeting(checklist(), FOUR)
+    meeting.vote("client-contacted", "green")
+    meeting.skip("client-contacted")
+    assert meeting.voted("client-contacted") == (1, 3)
+    assert meeting.back("client-contacted") == ANA  # the skip taken back: Ana's turn
+    assert meeting.voted("client-contacted") == (1, 4) and meeting.turn("client-contacted") == ANA
+    assert meeting.back("client-contacted") == ERIKA  # her vote taken back
+    assert meeting.voted("client-contacted") == (0, 4) and meeting.back("client-contacted") is None
+    for value in ("green", "green", "green"):
+        meeting.vote("client-contacted", value)
+    meeting.skip("client-contacted")  # the last one skipped: revealed with three votes
+    assert meeting.recorded()[0].voters == 3 and not meeting.can_go_back("client-contacted")
+
+
+def test_text_and_date_items_are_not_voted_on():
+    meeting = Meeting(checklist(), FOUR)
+    assert meeting.state("next-review").mode is Mode.AGREED
+    assert meeting.turn("next-review") is None
+    with pytest.raises(ValueError, match="nobody's turn"):
+        meeting.vote("next-review", dt.date(2026, 12, 1))
+
+
+def test_voting_again_forgets_the_revealed_votes():
+    meeting = Meeting(checklist(), [ERIKA, ANA])
+    meeting.vote("client-contacted", "red")
+    meeting.vote("client-contacted", "green")
+    meeting.vote_again("client-contacted")
+    assert meeting.recorded() == [] and meeting.turn("client-contacted") == ERIKA
+
+
+def test_a_resumed_meeting_takes_up_its_revealed_votes():
+    meeting = Meeting(checklist(), FOUR)
+    meeting.restore(
+        [
+            ItemVotes("team-mood", anonymous=((2, 3), (4, 1))),
+            ItemVotes("client-contacted", named=(Vote(str(ANA), "red"), Vote(str(BEN), "green"))),
+        ]
+    )
+    assert meeting.default("team-mood") == 2 and meeting.turn("team-mood") is None
+    assert meeting.voters("client-contacted") == [ANA, BEN]  # the others had been skipped
+    assert meeting.turn("expectations-match") == ERIKA  # not voted on yet
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ([3], 3),
+        ([1, 5], 1),
+        ([2, 4, 4], 4),
+        ([1, 2, 4, 5], 2),
+        ([5, 5, 5, 1], 5),
+    ],
+)
+def test_the_default_is_the_median_or_the_worse_of_the_two_middle_votes(values, expected):
+    item = checklist().item("team-mood")
+    assert default_answer(item, values) == expected
+    assert default_answer(item, list(reversed(values))) == expected  # whatever the order of the votes
+
+
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        (["green", "red"], "red"),
+        (["green", "green", "amber"], "green"),
+        (["green", "amber", "red", "green"], "amber"),
+        (["na", "na", "green"], "na"),
+        (["na", "green"], "green"),
+        ([], None),
+    ],
+)
+def test_the_default_of_a_traffic_light_is_judged_by_its_bands(values, expected):
+    assert default_answer(checklist().item("client-contacted"), values) == expected
+
+
+def test_the_default_of_a_choice_without_bands_is_the_one_most_voted_for():
+    item = checklist().item("own-design")  # the tests' options have no band
+    assert default_answer(item, ["no", "yes", "no"]) == "no"
+    assert default_answer(item, ["no", "yes"]) == "yes"  # a tie: the first option
+
+
+# ----------------------------------------------------------------------------- votes in files
+
+
+def ballot(person: Person, answers: dict, source: str = "") -> Ballot:
+    filled = checklist()
+    run = answers_mod.new_run(filled, person, started=STARTED)
+    run.answers = [Answer(item, *(value if isinstance(value, tuple) else (value,))) for item, value in answers.items()]
+    return Ballot(person, run, source or f"{person.name}.toml")
+
+
+def test_a_meeting_of_files_votes_as_the_tui_does():
+    sheets = [
+        ballot(
+            ERIKA,
+            {
+                "client-contacted": ("red", "Only mails"),
+                "team-mood": (1, "I am tired"),
+                "own-design": "no",
+                "expectations-match": "green",
+                "next-review": dt.date(2026, 12, 4),
+                "self-critical": "Call earlier",
+            },
+        ),
+        ballot(
+            ANA,
+            {
+                "client-contacted": ("amber", "One call"),
+                "team-mood": 4,
+                "own-design": "no",
+                "expectations-match": "green",
+                "next-review": dt.date(2026, 12, 4),
+                "self-critical": "Call earlier",
+            },
+        ),
+        ballot(BEN, {"client-contacted": ("green", ""), "team-mood": 4, "own-design": "yes", "expectations-match": "green"}),
+        ballot(
+            CEM,
+            {
+                "client-contacted": ("red", "", Action("Call them", "Cem", dt.date(2026, 12, 1))),
+                "team-mood": 2,
+                "own-design": "no",
+                "expectations-match": "amber",
+            },
+        ),
+    ]
+    made = meeting_run(checklist(), ERIKA, sheets, started=STARTED, sprint="2026-W48")
+    run = made.run
+    assert run.meeting and run.author == str(ERIKA) and run.participants == [str(p) for p in FOUR]
+    assert run.values() == {
+        "client-contacted": "red",
+        "team-mood": 2,
+        "own-design": "no",
+        "expectations-match": "green",
+        "next-review": dt.date(2026, 12, 4),
+        "self-critical": "Call earlier",
+    }
+    contacted = run.answer("client-contacted")
+    assert contacted.note == "Erika Mustermann: Only mails\nAna Schäfer: One call"  # a named item: with names
+    assert contacted.action == Action("Call them", "Cem", dt.date(2026, 12, 1))  # of a vote like the agreed one
+    mood = run.answer("team-mood")
+    assert mood.note == "" and mood.action is None  # an anonymous item takes nothing a person wrote
+    assert run.votes_on("team-mood") == ItemVotes("team-mood", anonymous=((1, 1), (2, 1), (4, 2)))
+    assert run.votes_on("next-review") is None  # not voted on: the files agree on it
+    assert any("team-mood" in note and "left out" in note for note in made.notes)
+    # team mood 2 needs an action (action_when = [1, 2]): only --agreed can give it
+    assert problems_with(run, checklist()) == ["item 'team-mood': the answer '2' needs an action with what, owner and due date."]
+    text = answers_mod.dumps(run, checklist())
+    assert "I am tired" not in text and loads(text).votes == run.votes
+
+
+def test_the_agreed_file_gives_the_answers_notes_actions_and_reviews():
+    sheets = [
+        ballot(p, {"client-contacted": "green", "team-mood": 4, "own-design": "no", "expectations-match": "green"})
+        for p in (ANA, BEN, CEM)
+    ]
+    agreed = answers_mod.new_run(checklist(), ERIKA, started=STARTED)
+    agreed.answers = [
+        Answer("team-mood", 2, "Deadline pressure", Action("Talk it through", "Erika", dt.date(2026, 12, 2))),
+        Answer("self-critical", "Offer the compromise sooner"),
+    ]
+    agreed.reviews = [answers_mod.ActionReview("20261113T090200Z-build-jonas-8b21d0", "client-contacted", "done")]
+    run = meeting_run(checklist(), ERIKA, sheets, agreed, started=STARTED).run
+    assert run.answer("team-mood") == agreed.answers[0]
+    assert run.votes_on("team-mood").counts() == {4: 3}  # the votes are what they were
+    assert run.reviews == agreed.reviews
+    assert problems_with(run, checklist()) == []
+
+
+def test_an_anonymous_item_voted_on_by_fewer_than_three_in_files_keeps_no_vote():
+    sheets = [ballot(ANA, {"team-mood": 1}), ballot(BEN, {"team-mood": 5}), ballot(CEM, {})]
+    made = meeting_run(checklist(), ERIKA, sheets, started=STARTED)
+    assert made.run.answer("team-mood").value == 1
+    assert made.run.votes_on("team-mood") is None
+    assert any("team-mood" in note and "nobody's vote is kept" in note for note in made.notes)
+
+
+def test_files_that_answer_a_text_item_differently_need_the_agreed_answer():
+    sheets = [ballot(ANA, {"next-review": dt.date(2026, 12, 4)}), ballot(BEN, {"next-review": dt.date(2026, 12, 5)})]
+    made = meeting_run(checklist(), ERIKA, sheets, started=STARTED)
+    assert made.run.answer("next-review") is None
+    assert any("next-review" in note and "--agreed" in note for note in made.notes)
+
+
+def test_a_filled_in_file_read_for_a_meeting_need_not_be_complete():
+    raw = {"schema": 1, "checklist": "build", "author": str(ANA), "answers": [{"item": "client-contacted", "status": "red"}]}
+    form = Form(load_checklist(DATA / "sprint.en.toml"), ANA, "build", started=STARTED)
+    filled = read_filled(raw, "ana.toml", form, complete=False)
+    assert filled.run.values() == {"client-contacted": "red"}  # no note, no action: it is a vote

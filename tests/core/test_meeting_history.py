@@ -1,0 +1,210 @@
+"""A sprint meeting's run in the answers format (schema 2), the history, the gate, the reports and
+the history cache: named votes count like separate runs' answers, anonymous votes only as counts,
+the agreed answer is the sprint's."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from kundencheck.core.answers import Answer, ItemVotes, Vote, dumps, problems_with, schema_of
+from kundencheck.core.answers_csv import ANSWER_COLUMNS, answer_rows
+from kundencheck.core.answers_file import loads, run_is_sound
+from kundencheck.core.checklist import checklist_from_dict, language_differences
+from kundencheck.core.errors import AnswersError, ChecklistError
+from kundencheck.core.gate import evaluate
+from kundencheck.core.history import summarize
+from kundencheck.core.message import build_message
+from kundencheck.core.report import build_report, report_markdown
+from tests.support.meeting_runs import CHECKLISTS, DAY, ERIKA, MEETING_CHECKLIST, meeting
+from tests.support.runs import ANA, CHECKLIST, JONAS, LEA, run
+
+# ----------------------------------------------------------------------------- the format
+
+
+def test_a_meeting_is_written_as_schema_2_and_read_back_whole():
+    written = dumps(meeting(), MEETING_CHECKLIST)
+    assert "schema = 2\n" in written and "meeting = true\n" in written
+    back = loads(written, "m.toml")
+    assert back.meeting and back.votes == meeting().votes and run_is_sound(back)
+    ordinary = run("W10", DAY, Answer("contacted", "green"))
+    assert schema_of(ordinary) == 1 and "schema = 1\n" in dumps(ordinary, CHECKLIST)  # older kundencheck reads it
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        (lambda t: t.replace("schema = 2", "schema = 1"), "needs schema = 2"),
+        (lambda t: t.replace("meeting = true", "meeting = 1"), "'meeting' must be true or false"),
+        (
+            lambda t: t.replace('{person = "Ana <ana@example.com>"', '{person = "Zoe <zoe@example.com>"'),
+            "is not among the participants",
+        ),
+        (lambda t: t.replace('{person = "Ana <ana@example.com>"', '{person = "Erika <erika@example.com>"'), "voted twice"),
+        (lambda t: t.replace("{value = 2, count = 2}", "{value = 2, count = 0}"), "a whole number of 1 or more"),
+        (
+            lambda t: t.replace("{value = 1, count = 1},\n", "").replace("{value = 5, count = 1},\n", ""),
+            "fewer than 3 votes is never stored",
+        ),
+        (lambda t: t.replace("{value = 5, count = 1}", "{value = 2, count = 1}"), "counted twice"),
+        (lambda t: t.replace("anonymous = [", "named = []\nanonymous = ["), "either 'named'"),
+        (lambda t: t.replace('status = "green"}', "status = 3}"), "'status' must be a string"),
+    ],
+)
+def test_votes_that_no_meeting_writes_are_not_read(change, problem):
+    text = change(dumps(meeting(), MEETING_CHECKLIST))
+    with pytest.raises(AnswersError) as error:
+        loads(text, "m.toml")
+    assert problem in str(error.value)
+
+
+def test_a_meeting_cannot_be_committed_with_names_on_an_anonymous_item():
+    named = meeting()
+    named.votes[1] = ItemVotes("mood", named=tuple(Vote(p, 2) for p in (ERIKA, ANA, JONAS)))
+    assert any("'mood' is anonymous and 3 people voted" in p for p in problems_with(named, MEETING_CHECKLIST))
+    few = meeting()
+    few.votes[1] = ItemVotes("mood", named=(Vote(ERIKA, 2), Vote(ANA, 3)))  # asked openly: fine
+    assert problems_with(few, MEETING_CHECKLIST) == []
+    unanswered = meeting()
+    unanswered.answers = unanswered.answers[:1]
+    assert any("the meeting voted on it, but no agreed answer" in p for p in problems_with(unanswered, MEETING_CHECKLIST))
+
+
+def test_the_anonymous_key_of_a_checklist_item():
+    base = {
+        "format": 1,
+        "id": "build",
+        "title": "t",
+        "phase": "build",
+        "language": "en",
+        "version": "1",
+        "items": [{"id": "mood", "question": "q", "why": "w", "kind": "scale", "low": "l", "high": "h", "anonymous": True}],
+    }
+    assert checklist_from_dict(base).item("mood").anonymous
+    for value, problem in (("yes", "must be true or false"), (True, "cannot be anonymous")):
+        broken = json.loads(json.dumps(base))
+        broken["items"][0] = {"id": "idea", "question": "q", "why": "w", "kind": "text", "anonymous": value}
+        with pytest.raises(ChecklistError) as error:
+            checklist_from_dict(broken)
+        assert problem in str(error.value)
+    german = dataclasses.replace(CHECKLIST, language="de")
+    assert [(d.what, d.item, d.language) for d in language_differences(MEETING_CHECKLIST, german)] == [
+        ("anonymous", "mood", "en")
+    ]
+
+
+# ----------------------------------------------------------------------------- the history
+
+
+def test_named_votes_count_like_separate_runs_anonymous_ones_only_as_counts():
+    summary = summarize([meeting()], today=DAY, checklists=CHECKLISTS)
+    picture = summary.pictures[0]
+    contacted = picture.items["contacted"]
+    assert [(e.author, e.value) for e in contacted.entries] == [(ERIKA, "red"), (ANA, "green"), (JONAS, "red"), (LEA, "amber")]
+    assert contacted.disagreement and contacted.value == "red" and contacted.agreed.value == "red"
+    assert contacted.counts() == {"green": 1, "amber": 1, "red": 2}
+    mood = picture.items["mood"]
+    assert mood.entries == [] and mood.anonymous == {1: 1, 2: 2, 5: 1} and mood.voices == 4
+    assert mood.spread == 4 and mood.disagreement and mood.value == 2  # the agreed answer is the sprint's
+    assert mood.counts() == {1: 1, 2: 2, 5: 1}
+
+
+def test_the_agreed_answer_is_the_sprints_whatever_the_votes():
+    agreed_green = meeting(contacted=("red", "red", "red", "green"), agreed_contacted="green", action=False)
+    item = summarize([agreed_green], today=DAY, checklists=CHECKLISTS).pictures[0].items["contacted"]
+    assert item.value == "green" and item.band == "green"  # the votes' majority said no
+
+
+def test_a_vote_replaces_the_voters_earlier_run_and_a_later_run_replaces_the_vote():
+    before = run("W10", DAY, Answer("contacted", "green"), author=JONAS, minute=0)
+    after = run("W10", DAY, Answer("contacted", "green"), author=LEA, minute=50)
+    picture = summarize([before, meeting(), after], today=DAY, checklists=CHECKLISTS).pictures[0]
+    entries = {e.author: e.value for e in picture.items["contacted"].entries}
+    assert entries == {ERIKA: "red", ANA: "green", JONAS: "red", LEA: "green"}  # Jonas's vote, Lea's later run
+
+
+def test_the_gate_names_the_votes_but_never_a_name_with_an_anonymous_vote():
+    result = evaluate(summarize([meeting()], today=DAY, checklists=CHECKLISTS), {"disagreement": "warning"})
+    disagreement = {f.item: f for f in result.findings if f.rule == "disagreement"}
+    assert "Ana ✔ yes" in disagreement["contacted"].message
+    mood = disagreement["mood"].message
+    assert "anonymous votes: ✘ 1/5 × 1, ✘ 2/5 × 2, ✔ 5/5 × 1" in mood and "agreed in the sprint meeting: ✘ 2/5" in mood
+    for person in ("Erika", "Ana", "Jonas", "Lea"):
+        assert person not in mood
+
+
+def test_a_red_agreed_answer_without_an_action_is_found():
+    result = evaluate(summarize([meeting(action=False)], today=DAY, checklists=CHECKLISTS))
+    found = {f.item: f for f in result.findings if f.rule == "red_without_action"}
+    assert sorted(found) == ["contacted", "mood"]  # the mood agreed red (2/5) has no action either
+    assert "agreed in the sprint meeting: ✘ no" in found["contacted"].message
+    assert any(answer["agreed"] for answer in found["contacted"].details["answers"])
+    assert "(agreed in the sprint meeting: ✘ 2/5)" in found["mood"].message
+    assert "Erika" not in found["mood"].message
+
+
+def test_the_reports_show_the_spread_and_the_agreed_answer():
+    summary = summarize([meeting()], today=DAY, checklists=CHECKLISTS)
+    report = build_report(summary)
+    items = {item["item"]: item for item in report["checklists"][0]["items"]}
+    assert items["mood"]["votes"] == [
+        {"value": 1, "display": "✘ 1/5", "band": "red", "label": None, "count": 1},
+        {"value": 2, "display": "✘ 2/5", "band": "red", "label": None, "count": 2},
+        {"value": 5, "display": "✔ 5/5", "band": "green", "label": None, "count": 1},
+    ]
+    assert items["mood"]["anonymous_votes"] == 4 and items["mood"]["answers"] == []
+    assert items["contacted"]["agreed"]["recorded_by"] == ERIKA and items["contacted"]["agreed"]["note"] == "Only mails"
+    text = report_markdown(report)
+    assert "Spread: ✘ 1/5 × 1, ✘ 2/5 × 2, ✔ 5/5 × 1 (4 of them anonymous votes)" in text
+    assert "Agreed in the sprint meeting (recorded by Erika): ✘ no: Only mails" in text
+    assert "  - Ana: ✔ yes" in text  # a named vote with its name, as separate runs' answers are shown
+
+
+def test_the_csv_rows_carry_the_votes():
+    summary = summarize([meeting()], today=DAY, checklists=CHECKLISTS)
+    rows = {row[5]: dict(zip(ANSWER_COLUMNS, row, strict=True)) for row in answer_rows(summary, summary.runs)}
+    assert rows["contacted"]["votes"] == "green 1; amber 1; red 2"
+    assert rows["contacted"]["voters"] == (
+        "Erika <erika@example.com>: red; Ana <ana@example.com>: green; "
+        "Jonas <jonas@example.com>: red; Lea <lea@example.com>: amber"
+    )
+    assert rows["mood"]["votes"] == "1 1; 2 2; 5 1" and rows["mood"]["voters"] == ""
+
+
+def test_the_commit_message_names_named_votes_and_counts_anonymous_ones():
+    message = build_message(meeting(), MEETING_CHECKLIST)
+    assert "Sprint W10, agreed in a sprint meeting of 4, recorded by Erika <erika@example.com>." in message
+    assert "  Votes: Erika no, Ana yes, Jonas no, Lea partly" in message
+    assert "  Votes (anonymous): 1 × 1/5, 2 × 2/5, 1 × 5/5" in message
+    mood_lines = [line for line in message.splitlines() if "1/5" in line]
+    assert all(name not in line for line in mood_lines for name in ("Erika", "Ana", "Jonas", "Lea"))
+
+
+def test_the_history_cache_keeps_a_meeting_and_believes_no_forged_one(tmp_path):
+    from kundencheck.store.history_cache import read_cache, write_cache
+
+    path = tmp_path / "runs.json"
+    write_cache(path, {"abc": meeting()})
+    assert read_cache(path)["abc"] == meeting_like(read_cache(path)["abc"])
+    data = json.loads(path.read_bytes())
+    entry = data["runs"]["abc"]
+    strings = data["strings"]
+    # A named vote put on the anonymous item by hand: still readable as a run (names ok), but a
+    # count of two anonymous votes is something no answers file holds.
+    entry[-1][1][1][1] = [[[1], 1], [[2], 1]]
+    data["strings"] = strings
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert read_cache(path) == {}
+
+
+def meeting_like(run):
+    expected = meeting()
+    assert (run.meeting, run.votes, run.participants, run.values()) == (
+        expected.meeting,
+        expected.votes,
+        expected.participants,
+        expected.values(),
+    )
+    return run
