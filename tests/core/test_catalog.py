@@ -197,8 +197,8 @@ def test_broken_project_file_named_for_the_request_is_reported(fake_shipped, pro
     assert info.value.path == str(broken)
     assert info.value.problems == [  # the line, from the file's own text
         (
-            "line 13: item 'a', key 'colour': unknown key. Allowed: action_when, bands, client, high, id, key_signal, kind, low, "
-            "note_when, options, question, required, title, when, why."
+            "line 13: item 'a', key 'colour': unknown key. Allowed: action_when, anonymous, bands, client, high, id, key_signal, "
+            "kind, low, note_when, options, question, required, title, when, why."
         )
     ]
 
