@@ -160,3 +160,91 @@ def test_answer_from_says_that_an_anonymous_answer_carries_the_name(repo, tmp_pa
     assert result.returncode == 0, result.stderr
     assert "team-mood, mood-animal: anonymous in the sprint meeting only" in result.stderr
     assert "kundencheck meeting" in result.stderr
+
+
+def test_one_or_two_files_never_make_an_anonymous_vote_the_agreed_answer(repo, tmp_path):
+    """With fewer than three votes an anonymous item keeps none, and none becomes the answer: the
+    middle of one or two votes is one person's vote, and with the voters named as co-authors it
+    would be tied to their name. The item waits for --agreed; nothing is committed until then."""
+    meeting_repo(repo)
+    before = commits(repo)
+    ana = sheet(tmp_path, "ana", ANA, client_contacted="green", team_mood=3, mood_animal="bison")
+    ben = sheet(tmp_path, "ben", BEN, client_contacted="green", team_mood=5, mood_animal="dingo")
+    for files in ([ana], [ana, ben]):
+        result = kundencheck(repo, "meeting", *(arg for f in files for arg in ("--from", str(f))))
+        assert result.returncode == 1, result.stderr
+        assert f"item 'team-mood': anonymous, and only {len(files)} of the files answer it (fewer than 3)" in result.stderr
+        assert "item 'mood-animal': anonymous" in result.stderr and "--agreed FILE" in result.stderr
+        assert "nobody's vote is kept" not in result.stderr
+        assert "bison" not in result.stdout + result.stderr and "'3'" not in result.stderr
+        assert commits(repo) == before
+    agreed = sheet(tmp_path, "agreed", None, team_mood=4, mood_animal="aardvark")
+    result = kundencheck(repo, "meeting", "--from", str(ana), "--from", str(ben), "--agreed", str(agreed))
+    assert result.returncode == 0, result.stderr
+    assert "team-mood: anonymous, and fewer than 3 voted on it: no vote is kept" in result.stderr
+    path = git(repo, "show", "--name-only", "--format=", "HEAD").split()[0]
+    data = tomllib.loads((repo / path).read_text(encoding="utf-8"))
+    agreed_answers = {a["item"]: a.get("status", a.get("value")) for a in data["answers"]}
+    assert agreed_answers == {"client-contacted": "green", "team-mood": 4, "mood-animal": "aardvark"}
+    assert [v["item"] for v in data["votes"]] == ["client-contacted"]
+
+
+def test_a_meeting_of_the_facilitator_alone_is_refused(repo, tmp_path):
+    meeting_repo(repo)
+    before = commits(repo)
+    mine = sheet(tmp_path, "mine", "Erika Mustermann <erika@example.com>", client_contacted="green", team_mood=4)
+    result = kundencheck(repo, "meeting", "--from", str(mine))
+    assert result.returncode == 2, result.stderr
+    assert "mine.toml holds your own answers" in result.stderr and "at least one person besides you" in result.stderr
+    assert "kundencheck answer build --from" in result.stderr
+    assert commits(repo) == before
+
+
+def test_the_sprint_the_files_agree_on_is_recorded_and_differing_ones_are_refused(repo, tmp_path):
+    meeting_repo(repo)
+    people = {"ana": ANA, "ben": BEN, "cem": CEM}
+
+    def files(sprints: dict[str, str]) -> list[str]:
+        made = []
+        for name, person in people.items():
+            path = sheet(tmp_path, name, person, client_contacted="green", team_mood=4, mood_animal="bison")
+            if sprints.get(name):
+                path.write_text(f'sprint = "{sprints[name]}"\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
+            made += ["--from", str(path)]
+        return made
+
+    before = commits(repo)
+    result = kundencheck(repo, "meeting", *files({"ana": "Sprint-7", "ben": "Sprint-8", "cem": "Sprint-7"}))
+    assert result.returncode == 1, result.stderr
+    assert "The files name different sprints (" in result.stderr
+    assert all(f"{name}.toml: 'Sprint-{n}'" in result.stderr for name, n in (("ana", 7), ("ben", 8), ("cem", 7)))
+    assert "--sprint" in result.stderr and commits(repo) == before
+
+    def sprint() -> str:
+        path = git(repo, "show", "--name-only", "--format=", "HEAD").split()[0]
+        return tomllib.loads((repo / path).read_text(encoding="utf-8"))["sprint"]
+
+    result = kundencheck(repo, "meeting", *files({"ana": "Sprint-8", "ben": "Sprint-8", "cem": ""}))
+    assert result.returncode == 0, result.stderr
+    assert sprint() == "Sprint-8"  # the files agree (one names none)
+    result = kundencheck(repo, "meeting", *files({"ana": "Sprint-7", "ben": "Sprint-8"}), "--sprint", "S9")
+    assert result.returncode == 0, result.stderr
+    assert sprint() == "S9"  # --sprint wins over everything
+    agreed = tmp_path / "agreed.toml"
+    agreed.write_text('sprint = "S10"\n', encoding="utf-8")
+    result = kundencheck(repo, "meeting", *files({"ana": "Sprint-7", "ben": "Sprint-8"}), "--agreed", str(agreed))
+    assert result.returncode == 0, result.stderr
+    assert sprint() == "S10"  # then the agreed file's
+
+
+def test_files_of_different_phases_are_named_once(repo, tmp_path):
+    meeting_repo(repo)
+    ana = sheet(tmp_path, "ana", ANA, client_contacted="green")
+    ana.write_text('phase = "build"\n' + ana.read_text(encoding="utf-8"), encoding="utf-8")
+    ben = tmp_path / "ben.toml"
+    ben.write_text(f'phase = "acceptance"\nauthor = "{BEN}"\n[[answers]]\nitem = "client-contacted"\nstatus = "green"\n')
+    result = kundencheck(repo, "meeting", "--from", str(ana), "--from", str(ben))
+    assert result.returncode == 1, result.stderr
+    assert "The files are of different phases (" in result.stderr
+    assert "ana.toml: 'build'" in result.stderr and "ben.toml: 'acceptance'" in result.stderr
+    assert result.stderr.count("client-contacted") == 0

@@ -269,12 +269,26 @@ def test_the_agreed_file_gives_the_answers_notes_actions_and_reviews():
     assert problems_with(run, checklist()) == []
 
 
-def test_an_anonymous_item_voted_on_by_fewer_than_three_in_files_keeps_no_vote():
+def test_an_anonymous_item_voted_on_by_fewer_than_three_in_files_keeps_no_vote_and_decides_nothing():
+    """One or two votes would make an answer that is one person's vote (the worse of two is one
+    of them): the item waits for the agreed file's answer."""
     sheets = [ballot(ANA, {"team-mood": 1}), ballot(BEN, {"team-mood": 5}), ballot(CEM, {})]
     made = meeting_run(checklist(), ERIKA, sheets, started=STARTED)
-    assert made.run.answer("team-mood").value == 1
+    assert made.run.answer("team-mood") is None
     assert made.run.votes_on("team-mood") is None
-    assert any("team-mood" in note and "nobody's vote is kept" in note for note in made.notes)
+    assert made.undecided == [("team-mood", 2)]
+    agreed = answers_mod.new_run(checklist(), ERIKA, started=STARTED)
+    agreed.answers = [Answer("team-mood", 3)]
+    made = meeting_run(checklist(), ERIKA, sheets, agreed, started=STARTED)
+    assert made.run.answer("team-mood").value == 3 and made.run.votes_on("team-mood") is None
+    assert made.undecided == []
+    assert any("team-mood" in note and "no vote is kept" in note and "--agreed" in note for note in made.notes)
+
+
+def test_an_anonymous_item_nobody_answered_in_the_files_is_not_undecided():
+    made = meeting_run(checklist(), ERIKA, [ballot(ANA, {}), ballot(BEN, {})], started=STARTED)
+    assert made.undecided == [] and made.run.answer("team-mood") is None
+    assert not any("team-mood" in note for note in made.notes)
 
 
 def test_files_that_answer_a_text_item_differently_need_the_agreed_answer():

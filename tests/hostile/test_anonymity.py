@@ -115,20 +115,32 @@ async def test_a_meeting_of_four_writes_no_name_near_an_anonymous_vote(repo, pri
     assert_nothing_ties_a_name_to_an_anonymous_vote(repo, private_places)
 
 
-def test_a_meeting_from_files_writes_no_name_near_an_anonymous_vote(repo, private_places, tmp_path):
-    meeting_repo(repo)
-    sheets = tmp_path / "sheets"  # the people's own files: outside everything scanned
-    sheets.mkdir()
+def people_files(folder: Path, people: list[str]) -> list[str]:
+    """Each person's own file of their votes (:data:`VOTES`), as --from options."""
     files = []
-    for person in FOUR:
+    for person in people:
         lines = [f'author = "{person}"']
         for item, votes in VOTES.items():
             value = votes[person]
             key = "status" if item == "client-contacted" else "value"
             lines += ["[[answers]]", f'item = "{item}"', f"{key} = {value!r}".replace("'", '"'), 'note = "We argued about it"']
-        sheet = sheets / f"{parse_person(person).email.split('@')[0]}.toml"
+        sheet = folder / f"{parse_person(person).email.split('@')[0]}.toml"
         sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
         files += ["--from", str(sheet)]
+    return files
+
+
+def meeting_from(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kundencheck", "meeting", "build", *args], cwd=repo, capture_output=True, check=False, timeout=120
+    )
+
+
+def test_a_meeting_from_files_writes_no_name_near_an_anonymous_vote(repo, private_places, tmp_path):
+    meeting_repo(repo)
+    sheets = tmp_path / "sheets"  # the people's own files: outside everything scanned
+    sheets.mkdir()
+    files = people_files(sheets, FOUR)
     agreed = sheets / "agreed.toml"
     agreed.write_text(
         '[[answers]]\nitem = "client-contacted"\nnote = "Only mails"\n'
@@ -137,16 +149,46 @@ def test_a_meeting_from_files_writes_no_name_near_an_anonymous_vote(repo, privat
         'action = {what = "Talk", owner = "Erika", due = 2026-12-02}\n',
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "kundencheck", "meeting", "build", *files, "--agreed", str(agreed)],
-        cwd=repo,
-        capture_output=True,
-        check=False,
-        timeout=120,
-    )
+    result = meeting_from(repo, *files, "--agreed", str(agreed))
     assert result.returncode == 0, result.stderr.decode()
     assert leaks([("the command's output", result.stdout + result.stderr)]) == []
     subprocess.run([sys.executable, "-m", "kundencheck", "status"], cwd=repo, capture_output=True, check=False, timeout=120)
+    assert_nothing_ties_a_name_to_an_anonymous_vote(repo, private_places)
+
+
+@pytest.mark.parametrize("voters", [1, 2])
+def test_one_or_two_files_make_no_anonymous_answer_of_a_vote(repo, private_places, tmp_path, voters):
+    """One or two files: an anonymous item keeps no count, and its votes make no answer (the
+    middle of one or two votes is one person's, and the voters are the commit's co-authors).
+    Without --agreed nothing is committed; with it the agreed answers are, and nothing anywhere
+    ties a name to a vote."""
+    meeting_repo(repo)
+    sheets = tmp_path / "sheets"
+    sheets.mkdir()
+    people = FOUR[1 : 1 + voters]  # Ana (and Ben), without the facilitator
+    files = people_files(sheets, people)
+    before = git(repo, "rev-parse", "HEAD")
+    refused = meeting_from(repo, *files)
+    assert refused.returncode == 1, refused.stderr.decode()
+    assert b"item 'mood-animal': anonymous" in refused.stderr and b"--agreed FILE" in refused.stderr
+    assert leaks([("the refusal", refused.stdout + refused.stderr)]) == []
+    assert git(repo, "rev-parse", "HEAD") == before  # nothing committed
+    agreed = sheets / "agreed.toml"
+    agreed.write_text(
+        '[[answers]]\nitem = "team-mood"\nvalue = 3\n[[answers]]\nitem = "mood-animal"\nvalue = "capybara"\n', encoding="utf-8"
+    )
+    result = meeting_from(repo, *files, "--agreed", str(agreed))
+    assert result.returncode == 0, result.stderr.decode()
+    assert leaks([("the command's output", result.stdout + result.stderr)]) == []
+    committed = git(repo, "show", "--name-only", "--format=", "HEAD").split()[0]
+    run = answers_file.loads((repo / committed).read_bytes())
+    assert run.values()["team-mood"] == 3 and run.values()["mood-animal"] == "capybara"  # the agreed ones
+    assert run.votes_on("team-mood") is None and run.votes_on("mood-animal") is None
+    for command in (["status"], ["log"], ["report", "--format", "md"]):
+        shown = subprocess.run(
+            [sys.executable, "-m", "kundencheck", *command], cwd=repo, capture_output=True, check=False, timeout=120
+        )
+        assert leaks([(" ".join(command), shown.stdout + shown.stderr)]) == []
     assert_nothing_ties_a_name_to_an_anonymous_vote(repo, private_places)
 
 

@@ -177,16 +177,20 @@ def _meeting_from_files(
     from kundencheck.cli.run import report_commit
     from kundencheck.core.answers import now, problems_with
     from kundencheck.core.answers_file import Form, hints, parse_filled, read_filled
-    from kundencheck.core.meeting import Ballot, ballot_author, meeting_run
+    from kundencheck.core.meeting import Ballot, ballot_author, meeting_run, phase_of_files, sprint_of_files
+    from kundencheck.core.people import person_key
     from kundencheck.session import MeetingSession
 
     parsed = [(parse_filled(raw, shown), shown) for raw, shown in files]
     agreed_data = parse_filled(*agreed_file) if agreed_file is not None else None
-    named = next((hints(data).phase for data, _shown in parsed if hints(data).phase), None)
+    named = phase_of_files([(shown, hints(data).phase) for data, shown in parsed]) if phase is None else None
     phase = _phase(project, phase or named)
     checklist = project.checklist_for(phase)
     identity = project.store.identity()
     started = now()
+    if sprint is None:  # --sprint, else the agreed file's, else the one the people's files agree on
+        sprint = hints(agreed_data).sprint if agreed_data is not None else None
+        sprint = sprint or sprint_of_files([(shown, hints(data).sprint) for data, shown in parsed])
     ballots: list[Ballot] = []
     seen: dict[str, str] = {}
     for data, shown in parsed:
@@ -204,6 +208,14 @@ def _meeting_from_files(
         except AnswersError as exc:
             raise refusal(exc) from None
         ballots.append(Ballot(person, filled.run, shown))
+    if all(ballot.person.key == person_key(str(identity)) for ballot in ballots):
+        raise UsageError(
+            _(
+                "{file} holds your own answers ({you}), and a meeting needs at least one person besides you: give "
+                "the files of the others with --from, or commit your answers alone with `kundencheck answer "
+                "{phase} --from {file}`."
+            ).format(file=ballots[0].source, you=str(identity), phase=phase)
+        )
     agreed = None
     if agreed_data is not None and agreed_file is not None:
         shown = agreed_file[1]
@@ -217,9 +229,16 @@ def _meeting_from_files(
     errors = _console(stderr=True)
     for note in made.notes:
         errors.print("kundencheck: " + note)
-    problems = problems_with(made.run, checklist)
+    problems = [_undecided_problem(item_id, voted) for item_id, voted in made.undecided]
+    problems += problems_with(made.run, checklist)
     if problems:
-        raise refusal(AnswersError.listing(_("the meeting's agreed answers"), problems))
+        refused = refusal(AnswersError.listing(_("the meeting's agreed answers"), problems))
+        hint = _(
+            "The agreed answers' notes and actions come from --agreed FILE (for an anonymous item it is the only "
+            "place they can come from): fill in a template (`kundencheck answer {phase} --template`) with what the "
+            "team agreed and give it as --agreed FILE."
+        ).format(phase=phase)
+        raise AnswersError("\n".join((str(refused), hint)), source=refused.source, problems=refused.problems)
     session = MeetingSession.start_meeting(project, phase, [], draft=made.run, identity=identity, push=push)
     _check_reviews(session, errors)
     try:
@@ -227,3 +246,13 @@ def _meeting_from_files(
     finally:
         session.release()
     report_commit(result, project)
+
+
+def _undecided_problem(item_id: str, voted: int) -> str:
+    from kundencheck.core.answers import MIN_ANONYMOUS_VOTES
+
+    return _(
+        "item {item}: anonymous, and only {voted} of the files answer it (fewer than {n}): their votes are not "
+        "kept, and they cannot make the agreed answer either, as it would be one person's vote. Give the answer "
+        "the team agrees on in --agreed FILE."
+    ).format(item=repr(item_id), voted=voted, n=MIN_ANONYMOUS_VOTES)

@@ -130,6 +130,8 @@ class Hints(NamedTuple):
 
     phase: str | None
     corrects: str | None
+    #: The sprint it names (stripped).
+    sprint: str | None = None
 
 
 def loads(raw: bytes | str, source: str = "<answers>", *, collect: bool = False) -> Run:
@@ -158,11 +160,12 @@ def parse_filled(raw: bytes, source: str) -> dict[str, Any]:
 
 
 def hints(data: Mapping[str, Any]) -> Hints:
-    """The phase a filled-in file names, and the run it says it corrects."""
-    phase, corrects = data.get("phase"), data.get("corrects")
+    """The phase a filled-in file names, the run it says it corrects, and its sprint."""
+    phase, corrects, sprint = data.get("phase"), data.get("corrects"), data.get("sprint")
     return Hints(
         phase if isinstance(phase, str) and phase else None,
         corrects if isinstance(corrects, str) and corrects and is_run_id(corrects) else None,
+        sprint.strip() if isinstance(sprint, str) and sprint.strip() else None,
     )
 
 

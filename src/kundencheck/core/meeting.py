@@ -40,6 +40,7 @@ from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.history import Spread, spread_of
 from kundencheck.core.i18n import _
 from kundencheck.core.people import Person, checked_person, person_key, with_participants
+from kundencheck.core.text import one_line
 
 
 class Mode(StrEnum):
@@ -83,7 +84,8 @@ class ItemState:
     #: away and the item is asked openly from the start.
     reopened: bool = False
     #: Set when an anonymous item's votes were too few to keep even as a count (votes given in
-    #: files, which cannot be asked openly): none is kept.
+    #: files, which cannot be asked openly): none is kept, and none makes the agreed answer's
+    #: default (with one or two votes it would be one person's vote).
     withheld: bool = False
     #: The agreed answer's default, worked out from the votes when they were revealed.
     default: AnswerValue | None = None
@@ -278,7 +280,9 @@ class Meeting:
         hidden, state._hidden, state._steps = state._hidden, {}, []
         state.default = default_answer(state.item, hidden.values())
         if state.mode is Mode.ANONYMOUS and len(hidden) < MIN_ANONYMOUS_VOTES:
-            state.revealed, state.withheld = ItemVotes(item_id), True
+            # Too few to keep even as a count, and too few to suggest an answer: the middle of one
+            # or two votes is one person's vote.
+            state.revealed, state.withheld, state.default = ItemVotes(item_id), bool(hidden), None
         elif state.mode is Mode.ANONYMOUS:
             counts = Counter(hidden.values())
             state.revealed = ItemVotes(item_id, anonymous=tuple(ordered_counts(state.item, dict(counts))))
@@ -317,12 +321,52 @@ def ballot_author(data: Mapping[str, Any], source: str) -> Person:
         raise AnswersError(_("{file}: key 'author': {problem}").format(file=source, problem=exc), source=source) from None
 
 
+def phase_of_files(said: Sequence[tuple[str, str | None]]) -> str | None:
+    """The phase the people's files name, (file, phase or None) each, when those that name one
+    agree; AnswersError naming each file's phase when they differ."""
+    found = _named(said)
+    if len(found) > 1:
+        raise AnswersError(
+            _(
+                "The files are of different phases ({found}); a meeting answers one phase's checklist. Give the "
+                "files of one phase, each made with `kundencheck answer PHASE --template`."
+            ).format(found=_listed(said))
+        )
+    return found[0] if found else None
+
+
+def sprint_of_files(said: Sequence[tuple[str, str | None]]) -> str | None:
+    """The sprint the people's files name, (file, sprint or None) each, when those that name one
+    agree; AnswersError naming each file's sprint when they differ."""
+    found = _named(said)
+    if len(found) > 1:
+        raise AnswersError(
+            _(
+                "The files name different sprints ({found}); a meeting is one sprint's. Give the sprint with "
+                "--sprint, or make the files agree."
+            ).format(found=_listed(said))
+        )
+    return found[0] if found else None
+
+
+def _named(said: Sequence[tuple[str, str | None]]) -> list[str]:
+    return list(dict.fromkeys(value for _source, value in said if value))
+
+
+def _listed(said: Sequence[tuple[str, str | None]]) -> str:
+    return ", ".join(_("{file}: {value}").format(file=source, value=repr(one_line(value, 40))) for source, value in said if value)
+
+
 class FromFiles(NamedTuple):
     """The run a meeting of votes given in files makes, and what to tell the person about it."""
 
     run: Run
     #: Sentences for the person: what was left out, and why.
     notes: list[str]
+    #: Anonymous items voted on in fewer than MIN_ANONYMOUS_VOTES files and not answered by the
+    #: agreed file: (item id, how many voted). Their votes decide nothing (the answer would be
+    #: one person's vote), so the run cannot be committed until the agreed file answers them.
+    undecided: list[tuple[str, int]]
 
 
 def meeting_run(
@@ -340,7 +384,9 @@ def meeting_run(
     the agreed answers) gives one. Notes and actions come from ``agreed``; without one there, a
     named item takes every voter's note, each with their name, and the action of the first
     whose vote is the agreed answer (else of the first who gave one). An anonymous item takes
-    nothing a person wrote: only ``agreed`` can give its note and action. Reviews of open
+    nothing a person wrote: only ``agreed`` can give its note and action; voted on in fewer than
+    MIN_ANONYMOUS_VOTES files it keeps no vote, and its answer comes from ``agreed`` only
+    (:attr:`FromFiles.undecided` when it gives none). Reviews of open
     actions come from ``agreed`` only. The run may still lack what a commit needs
     (:func:`~kundencheck.core.answers.problems_with` says what)."""
     notes: list[str] = []
@@ -349,6 +395,7 @@ def meeting_run(
     run.meeting = True
     run.participants = with_participants(str(facilitator), [str(ballot.person) for ballot in ballots]) or [str(facilitator)]
     left_out: dict[str, int] = {}
+    undecided: list[tuple[str, int]] = []
     for item in checklist.items:
         if not checklist.is_visible(item, run.values()):
             continue
@@ -376,11 +423,13 @@ def meeting_run(
                 else:
                     meeting.skip(item.id)
             value = given.value if given is not None and given.value not in (None, "") else meeting.default(item.id)
-            if state.withheld:
+            if state.withheld and value is None:
+                undecided.append((item.id, sum(1 for a in own if a is not None and a.value not in (None, ""))))
+            elif state.withheld:
                 notes.append(
                     _(
-                        "{item}: anonymous, and fewer than {n} voted on it: nobody's vote is kept, not even as "
-                        "a count; only the agreed answer."
+                        "{item}: anonymous, and fewer than {n} voted on it: no vote is kept, not even as a "
+                        "count; the answer is the one --agreed FILE gives."
                     ).format(item=item.id, n=MIN_ANONYMOUS_VOTES)
                 )
         anonymous = item.anonymous
@@ -419,4 +468,4 @@ def meeting_run(
                     file=ballot.source
                 )
             )
-    return FromFiles(run, notes)
+    return FromFiles(run, notes, undecided)
