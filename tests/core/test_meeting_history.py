@@ -125,6 +125,44 @@ def test_a_vote_replaces_the_voters_earlier_run_and_a_later_run_replaces_the_vot
     assert entries == {ERIKA: "red", ANA: "green", JONAS: "red", LEA: "green"}  # Jonas's vote, Lea's later run
 
 
+def test_a_run_of_someone_at_the_meeting_does_not_count_beside_the_anonymous_counts():
+    """Their vote is among the counts and cannot be taken out: a run of theirs, before or after
+    the meeting, would count them twice and show as their changed vote."""
+    before = run("W10", DAY, Answer("mood", 1), author=JONAS, minute=0)
+    after = run("W10", DAY, Answer("mood", 4), Answer("contacted", "green"), author=ANA, minute=50)
+    stranger = run("W10", DAY, Answer("mood", 3), author="Mia <mia@example.com>", minute=55)
+    picture = summarize([before, meeting(), after, stranger], today=DAY, checklists=CHECKLISTS).pictures[0]
+    mood = picture.items["mood"]
+    assert [(e.author, e.value) for e in mood.entries] == [("Mia <mia@example.com>", 3)]  # not at the meeting
+    assert mood.anonymous == {1: 1, 2: 2, 5: 1} and mood.voices == 5
+    assert {e.author: e.value for e in picture.items["contacted"].entries}[ANA] == "green"  # a named vote is replaced
+    result = evaluate(summarize([meeting(), after], today=DAY, checklists=CHECKLISTS), {"disagreement": "warning"})
+    mood_finding = next(f for f in result.findings if f.rule == "disagreement" and f.item == "mood")
+    assert "Ana" not in mood_finding.message  # her named 4/5 is not shown beside the counts
+
+
+def test_an_anonymous_disagreement_is_resolved_by_holding_the_meeting_again():
+    result = evaluate(summarize([meeting()], today=DAY, checklists=CHECKLISTS), {"disagreement": "warning"})
+    found = {f.item: f.message for f in result.findings if f.rule == "disagreement"}
+    assert "hold the meeting again with `kundencheck meeting build`" in found["mood"]
+    assert "kundencheck run" not in found["mood"]
+    assert "answers again with `kundencheck run build`" in found["contacted"]  # named: a run replaces the vote
+    again = meeting(mood=((2, 3), (3, 1)), minute=59)
+    result = evaluate(summarize([meeting(), again], today=DAY, checklists=CHECKLISTS), {"disagreement": "warning"})
+    assert not any(f.rule == "disagreement" and f.item == "mood" for f in result.findings)
+
+
+def test_the_agreed_answer_alone_is_judged_for_a_red_answer_without_action():
+    """A named red vote beside an agreed amber needs no action; an anonymous red count neither.
+    An agreed red without one is found, named or anonymous alike."""
+    amber = meeting(contacted=("red", "green", "amber", "amber"), agreed_contacted="amber", agreed_mood=3, action=False)
+    result = evaluate(summarize([amber], today=DAY, checklists=CHECKLISTS))
+    assert [f.item for f in result.findings if f.rule == "red_without_action"] == []
+    red = meeting(action=False)
+    result = evaluate(summarize([red], today=DAY, checklists=CHECKLISTS))
+    assert sorted(f.item for f in result.findings if f.rule == "red_without_action") == ["contacted", "mood"]
+
+
 def test_the_gate_names_the_votes_but_never_a_name_with_an_anonymous_vote():
     result = evaluate(summarize([meeting()], today=DAY, checklists=CHECKLISTS), {"disagreement": "warning"})
     disagreement = {f.item: f for f in result.findings if f.rule == "disagreement"}

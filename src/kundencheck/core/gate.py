@@ -19,10 +19,12 @@ table of ``.kundencheck/config.toml``; every rule is an error by default):
 - ``red_without_action``: in the current phase's current sprint (each person's latest run of
   the sprint), an answer with a red band while no action is open for that item: none was
   recorded with the answer, and no earlier or other run's action on the item is still open.
+  Where a sprint meeting agreed on the item, only its agreed answer is judged, not the votes.
 - ``overdue_action``: an open action (any phase) whose due date lies before today.
 - ``disagreement``: in the current phase's current sprint someone says yes and someone no to
   the same item (scale: a spread of 3 or more). It is resolved when the people answer again
-  and no longer disagree: a person's later run in the sprint replaces the earlier one.
+  and no longer disagree: a person's later run in the sprint replaces the earlier one; a
+  meeting's anonymous votes only by a later meeting's.
 - ``perception_gap``: in a sprint of the current phase the team answered an item green and the
   client, asked with a mirror invitation (docs/mirror.md), red or amber
   (:func:`kundencheck.core.history.is_perception_gap`), and no action has been raised on the
@@ -410,9 +412,12 @@ def _red_without_action(summary: HistorySummary, phase: str, level: str) -> list
     open_items = {(a.checklist, a.item) for a in summary.actions if a.is_open}
     found: list[Finding] = []
     for item in picture.items.values():
-        reds = [e for e in item.entries if e.band == "red"]
-        if item.agreed is not None and item.agreed.band == "red":
-            reds.append(item.agreed)  # a meeting's agreed answer raises the team's action
+        # A meeting's agreed answer is the sprint's: it alone is judged, whatever the votes (named
+        # or anonymous) were; it raises the team's action.
+        if item.agreed is not None:
+            reds = [item.agreed] if item.agreed.band == "red" else []
+        else:
+            reds = [e for e in item.entries if e.band == "red"]
         if not reds:
             continue
         if any(raised(e.action) for e in reds):
@@ -504,10 +509,19 @@ def _disagreements(summary: HistorySummary, phase: str, level: str) -> list[Find
     found: list[Finding] = []
     for item in picture.disagreements():
         sprint = one_line(picture.sprint, 40)
-        message = _(
-            "{phase}/{item}: the team disagrees in sprint {sprint} ({who}). Talk it through; whoever changes "
-            "their mind answers again with `kundencheck run {phase}` (their later run replaces the earlier one)."
-        ).format(phase=picture.phase, item=item.item, sprint=sprint, who=_who(item.entries, item, summary, picture, whole=True))
+        who = _who(item.entries, item, summary, picture, whole=True)
+        if item.anonymous:
+            # Nobody's anonymous vote can be replaced by a run of theirs: the meeting votes again.
+            message = _(
+                "{phase}/{item}: the team disagrees in sprint {sprint} ({who}). The votes are anonymous: talk it "
+                "through and hold the meeting again with `kundencheck meeting {phase}` (r votes on an item again); "
+                "the later meeting's votes replace these."
+            ).format(phase=picture.phase, item=item.item, sprint=sprint, who=who)
+        else:
+            message = _(
+                "{phase}/{item}: the team disagrees in sprint {sprint} ({who}). Talk it through; whoever changes "
+                "their mind answers again with `kundencheck run {phase}` (their later run replaces the earlier one)."
+            ).format(phase=picture.phase, item=item.item, sprint=sprint, who=who)
         latest = _latest_run(item)
         found.append(
             Finding(

@@ -10,7 +10,8 @@ on; docs/history.md explains the rules in prose.
   and a representative answer: the one most people gave, the worse one on a tie (the median
   for scale items, the lower one of the two middle values). A sprint meeting's named votes
   count as each voter's answer, as if each had answered alone; its anonymous votes count for
-  the spread and the disagreement without a name; the answer it agreed on is the sprint's.
+  the spread and the disagreement without a name (and stand for everyone at the meeting: their
+  own runs of the sprint do not count beside the counts); the answer it agreed on is the sprint's.
 - **Trends.** An item's answer against the previous sprint's picture of the same checklist:
   better, same or worse (new when there was none). With one run per sprint that is simply the
   previous run; runs in the same sprint are compared as a disagreement, never as a trend.
@@ -339,6 +340,10 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
         by_item: dict[str, dict[str, Entry]] = {}
         agreed: dict[str, Entry] = {}
         anonymous: dict[str, dict[AnswerValue, int]] = {}
+        # Who was at the meeting whose anonymous counts an item holds: each one's vote is among
+        # the counts and cannot be told apart, so no answer of theirs, earlier or later, counts
+        # beside them (it would count twice, and be shown as their vote).
+        counted: dict[str, set[str]] = {}
         kinds: dict[str, Kind | None] = {}
         for run in kept:
             for answer in run.answers:
@@ -358,12 +363,17 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
                 entries = by_item.setdefault(answer.item, {})
                 votes = run.votes_on(answer.item) if run.meeting else None
                 if votes is None:
-                    entries[person_key(run.author)] = entry
+                    if person_key(run.author) not in counted.get(answer.item, ()):
+                        entries[person_key(run.author)] = entry
                     continue
                 agreed[answer.item] = entry
                 anonymous.pop(answer.item, None)
+                counted.pop(answer.item, None)
                 if votes.anonymous:
                     anonymous[answer.item] = dict(votes.anonymous)
+                    counted[answer.item] = {person_key(p) for p in run.participants or [run.author]}
+                    for key in counted[answer.item]:
+                        entries.pop(key, None)
                 for vote in votes.named:
                     if vote.value is None or vote.value == "":
                         continue
