@@ -248,3 +248,47 @@ def test_files_of_different_phases_are_named_once(repo, tmp_path):
     assert "The files are of different phases (" in result.stderr
     assert "ana.toml: 'build'" in result.stderr and "ben.toml: 'acceptance'" in result.stderr
     assert result.stderr.count("client-contacted") == 0
+
+
+def test_a_meetings_run_corrected_from_its_template_keeps_its_meeting(repo, tmp_path):
+    """`amend --template` of a meeting's run writes its meeting and votes; `amend --from` reads
+    that file back and the correction keeps the meeting, its votes and everyone who was there,
+    as the run screen's correction does."""
+    meeting_repo(repo)
+    files = [
+        sheet(tmp_path, "ana", ANA, client_contacted="green", team_mood=4, mood_animal="bison"),
+        sheet(tmp_path, "ben", BEN, client_contacted="green", team_mood=5, mood_animal="dingo"),
+        sheet(tmp_path, "cem", CEM, client_contacted="amber", team_mood=3, mood_animal="bison"),
+    ]
+    result = kundencheck(repo, "meeting", *(arg for f in files for arg in ("--from", str(f))))
+    assert result.returncode == 0, result.stderr
+    first = git(repo, "show", "--name-only", "--format=", "HEAD").split()[0]
+    original = tomllib.loads((repo / first).read_text(encoding="utf-8"))
+    template = kundencheck(repo, "amend", "--template")
+    assert template.returncode == 0, template.stderr
+    assert "meeting = true" in template.stdout and "[[votes]]" in template.stdout
+    fixed = tmp_path / "fixed.toml"
+    fixed.write_text(
+        template.stdout.replace('correction_note = ""', 'correction_note = "The mood was 5, not 4"').replace(
+            "value = 4", "value = 5", 1
+        ),
+        encoding="utf-8",
+    )
+    result = kundencheck(repo, "amend", "--from", str(fixed))
+    assert result.returncode == 0, result.stderr
+    path = git(repo, "show", "--name-only", "--format=", "HEAD").split()[0]
+    corrected = tomllib.loads((repo / path).read_text(encoding="utf-8"))
+    assert corrected["corrects"] == original["id"] and corrected["schema"] == 2 and corrected["meeting"] is True
+    assert corrected["votes"] == original["votes"] and corrected["participants"] == original["participants"]
+    assert next(a for a in corrected["answers"] if a["item"] == "team-mood")["value"] == 5
+    message = git(repo, "log", "-1", "--format=%B")
+    assert f"Co-authored-by: {ANA}" in message and f"Co-authored-by: {CEM}" in message
+
+
+def test_the_unknown_key_error_allows_the_author_the_template_writes(repo, tmp_path):
+    meeting_repo(repo)
+    odd = tmp_path / "odd.toml"
+    odd.write_text(f'author = "{ANA}"\nauthr = "x"\n', encoding="utf-8")
+    result = kundencheck(repo, "answer", "build", "--from", str(odd))
+    assert result.returncode == 1 and "unknown key 'authr'" in result.stderr
+    assert "Allowed: answers, author, checklist" in result.stderr

@@ -222,7 +222,7 @@ def test_unknown_keys_of_a_filled_in_file_are_named_with_what_is_allowed():
     )
     assert verdict_of_filled(one) == [
         (
-            "top level: unknown key 'colour'. Allowed: answers, checklist, checklist_version, language, participants, "
+            "top level: unknown key 'colour'. Allowed: answers, author, checklist, checklist_version, language, participants, "
             "phase, reviews, schema, sprint."
         ),
         (
@@ -240,7 +240,7 @@ def test_unknown_keys_of_a_filled_in_file_are_named_with_what_is_allowed():
             "`kundencheck amend --from FILE`, or remove them for a new run."
         ),
         (
-            "top level: unknown keys 'colour', 'shade'. Allowed: answers, checklist, checklist_version, language, "
+            "top level: unknown keys 'colour', 'shade'. Allowed: answers, author, checklist, checklist_version, language, "
             "participants, phase, reviews, schema, sprint."
         ),
         "review 1: unknown keys 'when', 'who'. Allowed: decision, item, note, run.",

@@ -87,6 +87,9 @@ FILLED_KEYS = frozenset(
 MADE_ANEW = frozenset({"id", "author", "started", "finished"})
 #: The keys that make a run a correction of another.
 CORRECTION_KEYS = frozenset({"corrects", "correction_note"})
+#: A sprint meeting's keys: in a filled-in file only in the correction of a meeting's run, whose
+#: meeting and votes it keeps as they were (the file's are not read).
+MEETING_KEYS = frozenset({"meeting", "votes"})
 #: Keys of one ``[[answers]]`` table of a filled-in file; ``kind`` and ``options`` are only there
 #: to help the person filling it in.
 ANSWER_KEYS = frozenset({"item", "kind", "options", "status", "value", "note", "action"})
@@ -534,6 +537,8 @@ class _Reading:
 
     def _unknown_top_keys(self, data: Mapping[str, Any], form: Form) -> None:
         allowed = FILLED_KEYS | (CORRECTION_KEYS if form.corrects is not None else frozenset())
+        if form.corrects is not None and form.corrects.meeting:
+            allowed |= MEETING_KEYS  # the template of a meeting's correction shows them; they are kept as they were
         unknown = sorted(set(data) - allowed)
         if "corrects" in unknown or "correction_note" in unknown:
             self.problem(
@@ -544,7 +549,9 @@ class _Reading:
             )
             unknown = [key for key in unknown if key not in CORRECTION_KEYS]
         if unknown:
-            self.problem(_unknown_keys(_("top level"), unknown, ", ".join(sorted(FILLED_KEYS - MADE_ANEW))))
+            # `author` is read (a meeting's files name whose votes they hold), the rest is made anew.
+            shown = FILLED_KEYS - MADE_ANEW | {"author"}
+            self.problem(_unknown_keys(_("top level"), unknown, ", ".join(sorted(shown))))
 
     def _correction(self, data: Mapping[str, Any], form: Form | None) -> tuple[str, str]:
         """The ``corrects`` and ``correction_note`` keys: the id of the run this one corrects and
@@ -635,6 +642,11 @@ class _Reading:
             run.sprint = target.sprint
             run.phase = target.phase
             run.corrects = target.id
+            if target.meeting:
+                # A meeting's correction is still the meeting's answers: its votes and who was there stay.
+                run.meeting = True
+                run.votes = list(target.votes)
+                run.participants = with_participants(run.author, [*target.participants, *run.participants])
             run.correction_note = (form.correction_note if form.correction_note is not None else correction_note).strip()
 
     # ----------------------------------------------------------------------------- tables
