@@ -292,3 +292,25 @@ def test_the_unknown_key_error_allows_the_author_the_template_writes(repo, tmp_p
     result = kundencheck(repo, "answer", "build", "--from", str(odd))
     assert result.returncode == 1 and "unknown key 'authr'" in result.stderr
     assert "Allowed: answers, author, checklist" in result.stderr
+
+
+def test_a_meetings_draft_is_resumed_with_kundencheck_meeting(repo):
+    """`drafts` and `drafts commit` point a meeting's draft to `kundencheck meeting` (`run` never
+    offers it)."""
+    from kundencheck.core.people import parse_person
+    from kundencheck.session import MeetingSession, open_project
+
+    meeting_repo(repo)
+    project = open_project(repo)
+    session = MeetingSession.start_meeting(project, "build", [parse_person(ANA), parse_person(BEN)], sprint="2026-W48")
+    for _person in range(3):
+        session.vote("client-contacted", "amber")
+    session.release()
+    project.close()
+    listed = kundencheck(repo, "drafts")
+    assert listed.returncode == 0, listed.stderr
+    assert "(a sprint meeting's with `kundencheck meeting PHASE`)" in " ".join(listed.stdout.split())
+    result = kundencheck(repo, "drafts", "commit", session.run.id)
+    assert result.returncode == 1
+    assert "Finish it in the meeting with `kundencheck meeting build`" in " ".join(result.stderr.split())
+    assert "kundencheck run" not in result.stderr

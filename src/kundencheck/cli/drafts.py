@@ -25,8 +25,8 @@ _RUN_ID = re.compile(r"[A-Za-z0-9-]{1,80}")
     help=N_(
         "List the drafts of unfinished runs in this repository.\n\n"
         "A draft is saved after every answer, inside the git directory (never in the work tree). "
-        "`kundencheck run` offers to resume the newest one of a checklist; `drafts commit ID` commits a "
-        "complete draft without the terminal UI."
+        "`kundencheck run` offers to resume the newest one of a checklist (`kundencheck meeting` the newest of "
+        "a sprint meeting); `drafts commit ID` commits a complete draft without the terminal UI."
     ),
     epilog=N_("""\
 Examples:
@@ -106,14 +106,18 @@ def _list_drafts(ctx: click.Context) -> None:
                 )
                 console.print("  " + details + (f", {in_use}" if in_use else ""))
         count = _("1 draft.") if len(found) == 1 else _("{count} drafts.").format(count=len(found))
-        console.print(
-            count
-            + " "
-            + _(
+        if any(info.run.meeting for info in found):
+            hint = _(
+                "Commit a complete one with `kundencheck drafts commit ID`, resume the newest with "
+                "`kundencheck run PHASE` (a sprint meeting's with `kundencheck meeting PHASE`), or throw one "
+                "away with `kundencheck drafts discard ID`."
+            )
+        else:
+            hint = _(
                 "Commit a complete one with `kundencheck drafts commit ID`, resume the newest with "
                 "`kundencheck run PHASE`, or throw one away with `kundencheck drafts discard ID`."
             )
-        )
+        console.print(count + " " + hint)
     finally:
         project.close()
 
@@ -175,9 +179,16 @@ def commit_draft(ctx: click.Context, draft_id: str, allow_detached: bool, push: 
                     + "\n"
                     + "\n".join(f"  - {p}" for p in problems)
                     + "\n"
-                    + _(
-                        "Finish it with `kundencheck run {phase}` (it offers to resume the newest draft), or throw "
-                        "it away with `kundencheck drafts discard {id}`."
+                    + (
+                        _(
+                            "Finish it in the meeting with `kundencheck meeting {phase}` (it offers to resume the "
+                            "newest meeting draft), or throw it away with `kundencheck drafts discard {id}`."
+                        )
+                        if run.meeting
+                        else _(
+                            "Finish it with `kundencheck run {phase}` (it offers to resume the newest draft), or "
+                            "throw it away with `kundencheck drafts discard {id}`."
+                        )
                     ).format(phase=run.phase, id=run.id)
                 )
             result = commit_and_push(session)
