@@ -232,3 +232,27 @@ async def test_a_run_says_that_an_anonymous_answer_carries_the_name(repo):
         hint = plain(app, "#hint")
         assert "answered here, your answer carries your name" in hint and "kundencheck meeting" in hint
     project.close()
+
+
+async def test_changing_the_agreed_answer_stays_on_the_item_until_enter(repo):
+    """After the reveal the answer keys change the agreed answer and the item stays, its votes in
+    sight (docs/meeting.md: the keys change it, n writes a note, enter goes on)."""
+    meeting_repo(repo)
+    project = open_project(repo)
+    app = app_for(project)
+    async with app.run_test(size=(100, 34)) as pilot:
+        screen = await pick(app, pilot)
+        for value in VOTES["client-contacted"].values():
+            await pilot.press(key(value))
+        await pilot.press("2")  # partly, in place of the suggested no
+        assert screen.current.id == "client-contacted"
+        assert screen.session.run.answer("client-contacted").value == "amber"
+        assert "The votes" in plain(app, "#vote-panel") and "⚠ The votes disagree" in plain(app, "#vote-panel")
+        await pilot.press("1")  # and yes after all
+        assert screen.current.id == "client-contacted" and screen.session.run.answer("client-contacted").value == "green"
+        await pilot.press("2", "enter")  # enter goes on: partly needs a note, so the note field first
+        assert screen.current.id == "client-contacted" and app.focused.id == "note-input"
+        await pilot.press(*"Only mails", "enter")
+        await pilot.pause()
+        assert screen.current.id == "team-mood"
+    project.close()

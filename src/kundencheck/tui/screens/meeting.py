@@ -264,7 +264,17 @@ class MeetingScreen(RunScreen):
         if item is None:
             return
         if self.session.meeting.turn(item.id) is None:
-            super().action_digit(key)  # revealed, or not voted on: the agreed answer
+            if not self.session.meeting.state(item.id).is_revealed:
+                super().action_digit(key)  # not voted on: the agreed answer, as in a run
+                return
+            # Revealed: the key changes the agreed answer and the item stays, its votes in sight,
+            # for the talk, a note (n); enter goes on (and asks for what the answer still needs).
+            value = self._value_for_key(item, key)
+            if value is None:
+                self.app.bell()
+                return
+            self.session.set_value(item.id, value)
+            self._after_vote(item)
             return
         value = self._value_for_key(item, key)
         if value is None:
