@@ -420,7 +420,8 @@ class Project:
         elif meeting:
             text = _(
                 "Draft {id} of a sprint meeting on the {checklist} checklist, sprint {sprint}, last saved {when}, "
-                "{n} answers agreed. The item that was being voted on is asked again: its votes were not kept."
+                "{n} answers agreed. If an item was still being voted on, it is asked again: votes are kept only "
+                "once revealed."
             )
         else:
             text = _("Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.")
@@ -1168,6 +1169,12 @@ class MeetingSession(RunSession):
             super().has_answers()
             or bool(self.meeting.recorded())
             or any(self.meeting.voted(item.id)[0] for item in self.visible_items())
+        )
+
+    def votes_in_progress(self) -> bool:
+        """Whether an item has votes not yet revealed: quitting now loses them (never saved)."""
+        return any(
+            self.meeting.voted(item.id)[0] and not self.meeting.state(item.id).is_revealed for item in self.visible_items()
         )
 
     # ----------------------------------------------------------------------------- saving

@@ -147,6 +147,7 @@ def test_the_template_has_the_author_line_and_says_what_an_anonymous_answer_carr
     assert data["author"] == "Erika Mustermann <erika@example.com>"
     mood = result.stdout.split('item = "team-mood"')[0].rsplit("[[answers]]", 1)[1]
     assert "Anonymous in the sprint meeting" in mood and "this answer carries your name" in mood
+    assert "leaves out a note or action written here" in mood
     contacted = result.stdout.split('item = "client-contacted"')[0].rsplit("[[answers]]", 1)[1]
     assert "Anonymous" not in contacted
 

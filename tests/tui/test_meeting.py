@@ -256,3 +256,25 @@ async def test_changing_the_agreed_answer_stays_on_the_item_until_enter(repo):
         await pilot.pause()
         assert screen.current.id == "team-mood"
     project.close()
+
+
+async def test_quitting_with_no_item_being_voted_on_does_not_say_one_is_asked_again(repo):
+    meeting_repo(repo)
+    project = open_project(repo)
+    app = app_for(project)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pick(app, pilot)
+        for value in VOTES["client-contacted"].values():
+            await pilot.press(key(value))
+        await agree(pilot, "client-contacted")
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmQuitScreen)
+        shown = " ".join(screen_text(app).split())
+        assert "The agreed answers and the revealed votes are kept." in shown and "asked again" not in shown
+        await pilot.press("y")
+        await pilot.pause()
+    draft = project.offerable_draft("build", meeting=True)
+    assert draft is not None and "The item that was being voted on" not in draft[1]
+    assert "If an item was still being voted on, it is asked again" in draft[1]
+    project.close()

@@ -249,8 +249,9 @@ def template_text(
 def anonymous_hint() -> str:
     """What an anonymous item's answer in a file means for its author."""
     return _(
-        "Anonymous in the sprint meeting: `kundencheck meeting --from` keeps only how many voted for each value; "
-        "committed with `answer --from`, this answer carries your name."
+        "Anonymous in the sprint meeting: `kundencheck meeting --from` keeps only how many voted for each value "
+        "and leaves out a note or action written here; committed with `answer --from`, this answer carries your "
+        "name."
     )
 
 

@@ -40,7 +40,8 @@ def _starts_app(params: dict) -> bool:
         "then all are revealed side by side with their spread. The team talks and records the answer it agrees "
         "on (suggested: the middle vote, the worse of two), with a note and an action where needed. Items the "
         "checklist marks anonymous are voted on unseen and only how many voted for each value is kept "
-        "(with at least 3 voters; with fewer they are asked openly). One commit: the agreed answers, everyone "
+        "(with at least 3 voters; with fewer, the terminal UI asks them openly and --from keeps no vote, the "
+        "answer coming from --agreed). One commit: the agreed answers, everyone "
         "present as Co-authored-by, the named votes.\n\n"
         "`--from FILE` (repeatable) does the same without the terminal UI, from one filled-in answers file per "
         'person, each with `author = "Name <email>"`. Without PHASE: the project\'s current phase (else '

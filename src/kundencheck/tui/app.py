@@ -367,14 +367,14 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         from kundencheck.tui.screens.dialogs import ConfirmQuitScreen
 
         if not isinstance(self.screen, ConfirmQuitScreen):
-            more = (
-                _(
+            more = None
+            if isinstance(session, MeetingSession) and session.votes_in_progress():
+                more = _(
                     "The agreed answers and the revealed votes are kept; an item still being voted on is asked again, "
                     "as its votes are never kept."
                 )
-                if self.in_meeting
-                else None
-            )
+            elif self.in_meeting:
+                more = _("The agreed answers and the revealed votes are kept.")
             self.push_screen(ConfirmQuitScreen(more), confirmed)
 
     def _leave(self) -> None:

@@ -203,7 +203,8 @@ class MeetingScreen(RunScreen):
                 parts.append(Text(f"· {name}", style="dim"))
         text.append_text(flow(parts, width))
         text.append("\n\n")
-        text.append(_("{voted} of {total} have voted.").format(voted=voted, total=total), style="bold")
+        counted = _("{voted} of 1 has voted.") if total == 1 else _("{voted} of {total} have voted.")
+        text.append(counted.format(voted=voted, total=total), style="bold")
         if self._last_voter is not None:
             text.append(" " + _("{name} has voted.").format(name=one_line(self._last_voter.name, 40)))
         text.append("\n")
