@@ -210,12 +210,13 @@ def _meeting_from_files(
             raise refusal(exc) from None
         ballots.append(Ballot(person, filled.run, shown))
     if all(ballot.person.key == person_key(str(identity)) for ballot in ballots):
-        raise UsageError(
+        raise AnswersError(
             _(
                 "{file} holds your own answers ({you}), and a meeting needs at least one person besides you: give "
                 "the files of the others with --from, or commit your answers alone with `kundencheck answer "
                 "{phase} --from {file}`."
-            ).format(file=ballots[0].source, you=str(identity), phase=phase)
+            ).format(file=ballots[0].source, you=str(identity), phase=phase),
+            source=ballots[0].source,
         )
     agreed = None
     if agreed_data is not None and agreed_file is not None:
