@@ -19,7 +19,7 @@ import click
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
-from kundencheck.cli.common import _console, directory_of, group, guarded, today_option
+from kundencheck.cli.common import _console, directory_of, gate_format_option, group, guarded, today_option
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, set_language
 
@@ -572,14 +572,7 @@ could not be fetched and [check] unreachable = "error" in portfolio.toml),
         "portfolio.toml makes that an error. The same formats as `kundencheck check`."
     ),
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help=N_("text for people, json for scripts, github for GitHub Actions annotations."),
-)
+@gate_format_option
 @today_option
 @click.pass_context
 @guarded
@@ -591,10 +584,9 @@ def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
         loaded, healths = _judged(ctx, today)
     except KundencheckError as exc:
         if fmt == "github":
-            from kundencheck.core.gate import escape_data
-            from kundencheck.core.text import clean_text
+            from kundencheck.core.gate import github_error
 
-            click.echo(f"::error title=kundencheck portfolio check::{escape_data(clean_text(exc.message))}")
+            click.echo(github_error("kundencheck portfolio check", exc.message))
         raise UsageError(exc.message) from None
     result = check_portfolio(healths, _today(today), loaded.portfolio.unreachable)
     if fmt == "json":

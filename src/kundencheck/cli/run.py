@@ -94,9 +94,15 @@ def _run_tui(
         phase=phase,
         home=home,
     )
+    run_and_report(app, project, _("No commit made: nothing was answered."))
+
+
+def run_and_report(app, project, nothing_done: str) -> None:
+    """Run the TUI ``app``, then say what its commit made, or ``nothing_done`` when it ended
+    without a commit and without answers (so without a draft to mention)."""
     result = app.run()
     if result is None and (app.session is None or not app.session.has_answers()):
-        _console().print(_("No commit made: nothing was answered."))  # and no draft was left to mention
+        _console().print(nothing_done)
         return
     report_commit(result, project)
 
