@@ -108,12 +108,12 @@ def run_and_report(app, project, nothing_done: str) -> None:
 
 
 def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
-    """The theme and key map from the user config, checked against what the TUI knows."""
+    """The theme and key map from the user config, checked against what the TUI offers."""
+    from kundencheck.core.ui_names import BINDING_IDS, THEMES
     from kundencheck.core.user_config import check_against, load_user_config
-    from kundencheck.tui.app import binding_ids, theme_names
 
     user = load_user_config()
-    check_against(user, themes=theme_names() if user.theme else (), binding_ids=binding_ids() if user.keys else ())
+    check_against(user, themes=THEMES, binding_ids=BINDING_IDS)
     return user.theme, (user.keys or None)
 
 
