@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kundencheck.core.errors import KundencheckError, StoreError
 from kundencheck.core.i18n import _, translate
@@ -39,6 +39,11 @@ from kundencheck.store.state import (
     git_bool,
     identity_from,
 )
+
+if TYPE_CHECKING:
+    from _hashlib import HASH
+
+    from kundencheck.store.index_lock import IndexLock
 
 #: Every path kundencheck commits lives below this folder of the work tree.
 ANSWERS_ROOT = ".kundencheck/"
@@ -113,7 +118,7 @@ class Committer(RepoState):
         """What a commit holding index.lock is for (store/index_lock.py)."""
         return self.data_dir / "commit.journal"
 
-    def _hash(self, data: bytes = b"") -> Any:
+    def _hash(self, data: bytes = b"") -> HASH:
         """A hash of the repository's object format (hashlib: loaded to commit, not to start)."""
         import hashlib
 
@@ -277,7 +282,7 @@ class Committer(RepoState):
         branch = None if symref is None else symref.removeprefix("refs/heads/")
         return CommitResult(sha=new, branch=branch, subject=subject, warnings=tuple(warnings))
 
-    def _take_index_lock(self) -> Any:
+    def _take_index_lock(self) -> IndexLock:
         """index.lock, created as `git commit` creates it, with its journal (an IndexLock of
         store/index_lock.py); a journal left by a killed kundencheck is dealt with first."""
         from kundencheck.store.index_lock import IndexLock
@@ -372,7 +377,7 @@ class Committer(RepoState):
             tree = self._build_tree(tree, relpath, blob, commit.replace)
         return self._commit_tree(tree, base, commit.msg_name, commit.sign)
 
-    def _stage(self, commit: CommitParts, lock: Any, config: dict[str, str | None]) -> list[CommitWarning]:
+    def _stage(self, commit: CommitParts, lock: IndexLock, config: dict[str, str | None]) -> list[CommitWarning]:
         """Write the answers file into the work tree as `git checkout` would (smudge filter,
         working-tree-encoding, line endings) and build the new index in the lock: the user's
         index with the answers file's entry added, its stat data recorded where the file in
@@ -414,7 +419,7 @@ class Committer(RepoState):
         lock.adopt()
         return []
 
-    def _write_worktree_file(self, relpath: str, data: bytes, lock: Any) -> None:
+    def _write_worktree_file(self, relpath: str, data: bytes, lock: IndexLock) -> None:
         # Imported at the first commit, not at every start.
         from kundencheck.store.atomic import atomic_write
 
@@ -625,7 +630,7 @@ class Committer(RepoState):
         old: str | None,
         target: str,
         *,
-        base_for: Any = None,
+        base_for: Callable[[str | None], str | None] | None = None,
         first: str | None = None,
         on_try: Callable[[str, str | None], None] | None = None,
     ) -> str:

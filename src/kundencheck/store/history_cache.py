@@ -26,7 +26,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kundencheck.core import history
 from kundencheck.core.answers import (
@@ -48,6 +48,11 @@ from kundencheck.core.errors import AnswersError
 from kundencheck.store.atomic import atomic_write
 from kundencheck.store.reading import Unfetched
 
+if TYPE_CHECKING:
+    from kundencheck.core.checklist import AnswerValue
+    from kundencheck.store.git_store import GitStore
+    from kundencheck.store.reading import LoggedCommit
+
 CACHE_VERSION = 5
 CACHE_NAME = f"runs-v{CACHE_VERSION}.json"
 
@@ -61,12 +66,12 @@ class LeftOut(NamedTuple):
     unfetched: Unfetched
 
 
-def cache_path(store) -> Path:
+def cache_path(store: GitStore) -> Path:
     return store.data_dir / "cache" / CACHE_NAME
 
 
 def load_runs(
-    store,
+    store: GitStore,
     rev: str = "HEAD",
     *,
     use_cache: bool = True,
@@ -206,7 +211,7 @@ class RunEncoder:
             )
         return encoded
 
-    def value(self, value: Any) -> Any:
+    def value(self, value: AnswerValue | None) -> int | list[int] | dict[str, str] | None:
         # Tagged by JSON type, so the text "2026-12-01" and the date 2026-12-01 stay apart.
         if type(value) is str:
             return self._index[value]
@@ -322,8 +327,11 @@ class RunDecoder:
         flag, votes = entry
         s = self.strings
 
-        def value(encoded: Any) -> Any:
-            return self.value(encoded) if type(encoded) is not int else s[encoded]
+        def value(encoded: Any) -> AnswerValue:
+            decoded = self.value(encoded) if type(encoded) is not int else s[encoded]
+            if decoded is None:
+                raise TypeError("a vote without a value")
+            return decoded
 
         run.meeting = flag == 1
         run.votes = [
@@ -346,7 +354,8 @@ class RunDecoder:
                     known.add(index)
         return True
 
-    def value(self, value: Any) -> Any:
+    def value(self, value: Any) -> AnswerValue | None:
+        """An answer's value from its JSON form (any other shape raises)."""
         if value is None:
             return None
         if type(value) is list:
@@ -375,23 +384,23 @@ _DECISIONS = frozenset(REVIEW_DECISIONS)
 # --------------------------------------------------------------------------------- commits
 
 
-def run_commits(store, rev: str = "HEAD") -> dict[str, dict]:
+def run_commits(store: GitStore, rev: str = "HEAD") -> dict[str, LoggedCommit]:
     """Run id -> the commit that added it (sha, author, date, subject), from one ``git log``.
 
     Where a run appears in several commits (a cherry-pick, a rebase), the oldest one counts.
     """
-    commits: dict[str, dict] = {}
+    commits: dict[str, LoggedCommit] = {}
     for entry in store.log_runs(ANSWERS_DIR, rev=rev):  # newest first
         for run_id in entry["runs"]:
             commits[run_id] = entry
     return commits
 
 
-def client_commits(store, rev: str = "HEAD") -> dict[str, dict]:
+def client_commits(store: GitStore, rev: str = "HEAD") -> dict[str, LoggedCommit]:
     """Invitation id -> the commit that added the client's answers to it (as :func:`run_commits`)."""
     from kundencheck.core.mirror import CLIENT_DIR, INVITATION_TRAILER
 
-    commits: dict[str, dict] = {}
+    commits: dict[str, LoggedCommit] = {}
     for entry in store.log_runs(CLIENT_DIR, rev=rev, trailer=INVITATION_TRAILER):  # newest first
         for invitation in entry["runs"]:
             commits[invitation] = entry

@@ -36,10 +36,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
+
+if TYPE_CHECKING:
+    import git
 
 #: `git hook run --ignore-missing` appeared in git 2.36.
 MIN_GIT_VERSION = (2, 36)
@@ -58,8 +61,9 @@ class GitRunner:
     push_timeout: float = 60.0
 
     def __init__(self, root: pathlib.Path, exe: str, options: tuple[str, ...] = ()) -> None:
-        self._gitmod: Any = None
-        self._git_cmd: Any = None
+        self._git_cmd: git.Git | None = None
+        #: GitPython's own error, caught around its calls (known once GitPython is imported).
+        self._git_error: type[Exception] = OSError
         self.root = root
         self._exe = exe
         #: Options given to every git this runner starts, before the command (``-c key=value``):
@@ -70,7 +74,7 @@ class GitRunner:
         self._started: dict[tuple[str, ...], StartedGit] = {}
 
     @property
-    def _git(self) -> Any:
+    def _git(self) -> git.Git:
         """GitPython's command wrapper, imported on first use.
 
         Importing GitPython costs about as much as a third of Textual's import, so the calls
@@ -78,8 +82,8 @@ class GitRunner:
         is loaded when the store first commits or reads history, usually in a worker thread.
         """
         if self._git_cmd is None:
-            self._gitmod = _import_gitpython()
-            self._git_cmd = self._gitmod.Git(str(self.root))
+            git_class, self._git_error = _import_gitpython()
+            self._git_cmd = git_class(str(self.root))
             self._git_cmd.update_environment(GIT_TERMINAL_PROMPT="0")
         return self._git_cmd
 
@@ -150,7 +154,7 @@ class GitRunner:
                     with contextlib.suppress(Exception):
                         timer.function(*timer.args)
                 raise
-        except (self._gitmod.exc.GitError, OSError) as exc:
+        except (self._git_error, OSError) as exc:
             raise StoreError(_("Could not {what}: running git failed ({error}).").format(what=what, error=exc)) from exc
         finally:
             if stream is not None:
@@ -306,7 +310,7 @@ def start_finding_git(timeout: float) -> tuple[str, Callable[[], None]]:
             )
         )
 
-    proc: subprocess.Popen | None = None
+    proc: subprocess.Popen[bytes] | None = None
     if found not in _GIT_VERSIONS:
         try:
             proc = subprocess.Popen(
@@ -342,7 +346,8 @@ def start_finding_git(timeout: float) -> tuple[str, Callable[[], None]]:
     return found, check_version
 
 
-def _import_gitpython() -> Any:
+def _import_gitpython() -> tuple[type[git.Git], type[git.GitError]]:
+    """GitPython's command wrapper and its error."""
     needed = ".".join(map(str, MIN_GIT_VERSION))
     try:
         import git as gitmod
@@ -353,7 +358,7 @@ def _import_gitpython() -> Any:
                 "works in this terminal; kundencheck needs git {needed} or newer."
             ).format(error=exc, needed=needed)
         ) from exc
-    return gitmod
+    return gitmod.Git, gitmod.GitError
 
 
 def _plain_env() -> dict[str, str]:
@@ -426,7 +431,7 @@ def git_reason(err: str) -> str:
     return one_line(" ".join(kept), 400).rstrip(".")
 
 
-def _kill_timers() -> set[Any]:
+def _kill_timers() -> set[threading.Timer]:
     """The pending timers GitPython starts to stop a git call at its time limit."""
     import threading
 

@@ -17,7 +17,7 @@ import os
 import pathlib
 import re
 import subprocess
-from typing import Any, Self
+from typing import TYPE_CHECKING, Self
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import N_, _
@@ -29,6 +29,23 @@ from kundencheck.store.runner import (
     run_plain,
     start_finding_git,
 )
+
+if TYPE_CHECKING:  # only for the type checker: open() hands a plain dict over
+    from typing import NotRequired, TypedDict
+
+    class _Found(TypedDict):
+        """What :meth:`RepoState.open` (or ``open_bare``) found out about the repository."""
+
+        root: pathlib.Path
+        exe: str
+        options: NotRequired[tuple[str, ...]]
+        git_dir: pathlib.Path
+        common_dir: pathlib.Path
+        shallow: bool
+        state_paths: dict[str, pathlib.Path]
+        index: pathlib.Path
+        object_format: str
+
 
 # (file under `git rev-parse --git-path`, what it means, how to get out of it); the texts are
 # marked for the catalogs and translated where the message is made.
@@ -84,7 +101,7 @@ Identity = Person
 class RepoState(GitRunner):
     """What git says about the repository: opened with :meth:`open`."""
 
-    def __init__(self, values: dict[str, Any], allow_detached: bool) -> None:
+    def __init__(self, values: _Found, allow_detached: bool) -> None:
         # Use GitStore.open(); this only stores what open() found out.
         super().__init__(values["root"], values["exe"], values.get("options", ()))
         self.git_dir: pathlib.Path = values["git_dir"]
@@ -158,7 +175,7 @@ class RepoState(GitRunner):
                 ).format(path=start, git_dir=git_dir, error=err.strip())
             )
         paths = dict(zip(state_names, lines[n_fixed : n_fixed + len(state_names)], strict=True))
-        values = {
+        values: _Found = {
             "shallow": lines[1] == "true",
             "object_format": lines[2],
             "git_dir": pathlib.Path(lines[3]),
@@ -230,7 +247,7 @@ class RepoState(GitRunner):
                 ).format(path=folder, error=err.strip() or " ".join(lines[:1]))
             )
         git_dir = pathlib.Path(lines[3])
-        values = {
+        values: _Found = {
             "shallow": lines[1] == "true",
             "object_format": lines[2],
             "git_dir": git_dir,
