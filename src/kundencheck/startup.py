@@ -161,6 +161,12 @@ DEFERRED: tuple[Deferred, ...] = (
         "a run starts on the run screen; the others, and their rules, are parsed only when asked for",
     ),
     Deferred(
+        ("kundencheck.core.answers_file",),
+        "when an answers file is read: a draft (store/drafts.py), last time's answers (after the first frame), "
+        "the history, a filled-in file (`answer`, `amend` and `meeting --from`), a commit's check of what it wrote",
+        "a run started where no draft waits reads no answers file before its first screen",
+    ),
+    Deferred(
         ("kundencheck.core.message", "kundencheck.store.atomic", "kundencheck.store.index_lock"),
         "at the first saved draft or the first commit",
         "nothing is written before the first answer",
