@@ -179,6 +179,12 @@ DEFERRED: tuple[Deferred, ...] = (
         "written as text (core.answers.dumps)",
     ),
     Deferred(
+        ("json",),
+        "where JSON is first read or written: a push (store/push.py reads git's trace and the gate's report), "
+        "the history cache, the `--format json` outputs",
+        "the run screen's first frame reads and writes none",
+    ),
+    Deferred(
         ("icalendar",),
         "in `kundencheck actions --format ics`",
         "only that one output needs it",
