@@ -15,7 +15,6 @@ import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
 from kundencheck.cli.team import (
-    commit_and_push,
     parse_participants,
     participant_option,
     push_option,
@@ -131,7 +130,7 @@ def template_text(project: Project, target: Run) -> str:
 
 
 def _amend_tui(project: Project, target: Run, note: str | None, participants: list[str], *, push: bool | None = None) -> None:
-    from kundencheck.cli.run import report_commit, tui_user_settings
+    from kundencheck.cli.run import run_and_report, tui_user_settings
     from kundencheck.commit_texts import warning_text
     from kundencheck.session import RunSession
 
@@ -167,11 +166,7 @@ def _amend_tui(project: Project, target: Run, note: str | None, participants: li
         correct=target,
         make_correction=make_correction,
     )
-    result = app.run()
-    if result is None and (app.session is None or not app.session.has_answers()):
-        _console().print(_("No commit made: nothing was answered."))
-        return
-    report_commit(result, project)
+    run_and_report(app, project, _("No commit made: nothing was answered."))
 
 
 def _commit_filled_correction(
@@ -185,8 +180,7 @@ def _commit_filled_correction(
     *,
     push: bool | None = None,
 ) -> None:
-    from kundencheck.cli.answer import _check_reviews, refusal
-    from kundencheck.cli.run import report_commit
+    from kundencheck.cli.answer import commit_filled, refusal
     from kundencheck.core.answers_file import Form, hints, parse_filled, read_filled
     from kundencheck.session import RunSession
 
@@ -212,12 +206,4 @@ def _commit_filled_correction(
     for line in filled.notes:
         errors.print("kundencheck: " + line)
     session = RunSession.start_correction(project, target, draft=filled.run, identity=identity, push=push)
-    if filled.run.reviews:
-        _check_reviews(session, errors)
-    try:
-        # A refusal (a merge in progress, a detached HEAD, index.lock, ...) comes from commit(),
-        # which has saved the correction as a draft first and names it (draft_id).
-        result = commit_and_push(session)
-    finally:
-        session.release()
-    report_commit(result, project)
+    commit_filled(session, project, errors, reviews=bool(filled.run.reviews))

@@ -359,7 +359,6 @@ def _commit_filled(
     participants: list[str] | None = None,
     push: bool | None = None,
 ) -> None:
-    from kundencheck.cli.run import report_commit
     from kundencheck.core.answers_file import Form, hints, parse_filled, read_filled
     from kundencheck.session import RunSession
 
@@ -388,10 +387,20 @@ def _commit_filled(
             ).format(items=", ".join(named))
         )
     session = RunSession.start(project, phase, draft=filled.run, push=push)
-    _check_reviews(session, errors)
+    commit_filled(session, project, errors)
+
+
+def commit_filled(session: RunSession, project: Project, errors: Console, *, reviews: bool = True) -> None:
+    """Commit a run read from a filled-in file (``answer --from``, ``amend --from``, ``meeting
+    --from``) and say what the commit made; the session is released whatever happens. With
+    ``reviews``, the run's reviews and joined actions are checked first (``_check_reviews``).
+    If git refuses (a merge in progress, a detached HEAD, index.lock, ...), commit() has saved
+    the run as a draft first and its error names that draft (draft_id)."""
+    from kundencheck.cli.run import report_commit
+
+    if reviews:
+        _check_reviews(session, errors)
     try:
-        # If git refuses (a merge in progress, a detached HEAD, index.lock, ...), commit() has
-        # saved the run as a draft first and its error names that draft (draft_id).
         result = commit_and_push(session)
     finally:
         session.release()

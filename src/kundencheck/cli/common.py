@@ -84,6 +84,19 @@ def today_option(func: F) -> F:
     )(func)
 
 
+def gate_format_option(func: F) -> F:
+    """``--format text|json|github`` of the gates, ``kundencheck check`` and ``kundencheck
+    portfolio check``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json", "github"]),
+        default="text",
+        show_default=True,
+        help=N_("text for people, json for scripts, github for GitHub Actions annotations."),
+    )(func)
+
+
 def _fail(message: str, code: int) -> NoReturn:
     from kundencheck.core.text import clean_text
 

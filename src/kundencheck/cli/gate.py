@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kundencheck.cli.common import _console, command, directory_of, guarded, today_option
+from kundencheck.cli.common import _console, command, directory_of, gate_format_option, guarded, today_option
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
 
@@ -51,14 +51,7 @@ _LEVEL_MARKS = {"error": ("✘", N_("error"), "bold red"), "warning": ("⚠", N_
         "a note."
     ),
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help=N_("text for people, json for scripts (docs/gate.md), github for GitHub Actions annotations."),
-)
+@gate_format_option
 @today_option
 @click.pass_context
 @guarded
@@ -71,10 +64,9 @@ def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
     except KundencheckError as exc:
         _leave_report(error=exc.message)
         if fmt == "github":
-            from kundencheck.core.gate import escape_data
-            from kundencheck.core.text import clean_text
+            from kundencheck.core.gate import github_error
 
-            click.echo(f"::error title=kundencheck check::{escape_data(clean_text(exc.message))}")
+            click.echo(github_error("kundencheck check", exc.message))
         # Whatever went wrong, the check was not made: 2, never the 1 of "something found".
         raise UsageError(exc.message) from None
     _leave_report(result)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
-from kundencheck.cli.team import commit_and_push, parse_participants, participant_option, push_option
+from kundencheck.cli.team import parse_participants, participant_option, push_option
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.i18n import N_, _
 
@@ -131,7 +131,7 @@ def _phase(project: Project, phase: str | None) -> str:
 
 
 def _meeting_tui(project: Project, phase: str | None, sprint: str | None, people: list[str], *, push: bool | None) -> None:
-    from kundencheck.cli.run import report_commit, tui_user_settings
+    from kundencheck.cli.run import run_and_report, tui_user_settings
     from kundencheck.commit_texts import warning_text
     from kundencheck.core.people import parse_person
     from kundencheck.session import MeetingSession
@@ -163,11 +163,7 @@ def _meeting_tui(project: Project, phase: str | None, sprint: str | None, people
         theme=theme,
         keymap=keymap,
     )
-    result = app.run()
-    if result is None and (app.session is None or not app.session.has_answers()):
-        _console().print(_("No commit made: nothing was agreed."))
-        return
-    report_commit(result, project)
+    run_and_report(app, project, _("No commit made: nothing was agreed."))
 
 
 def _meeting_from_files(
@@ -179,8 +175,7 @@ def _meeting_from_files(
     *,
     push: bool | None,
 ) -> None:
-    from kundencheck.cli.answer import _check_reviews, refusal
-    from kundencheck.cli.run import report_commit
+    from kundencheck.cli.answer import commit_filled, refusal
     from kundencheck.core.answers import now, problems_with
     from kundencheck.core.answers_file import Form, hints, parse_filled, read_filled
     from kundencheck.core.meeting import Ballot, ballot_author, meeting_run
@@ -227,9 +222,4 @@ def _meeting_from_files(
     if problems:
         raise refusal(AnswersError.listing(_("the meeting's agreed answers"), problems))
     session = MeetingSession.start_meeting(project, phase, [], draft=made.run, identity=identity, push=push)
-    _check_reviews(session, errors)
-    try:
-        result = commit_and_push(session)
-    finally:
-        session.release()
-    report_commit(result, project)
+    commit_filled(session, project, errors)

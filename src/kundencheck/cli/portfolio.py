@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from kundencheck.core.portfolio_health import PortfolioResult, ProjectHealth
     from kundencheck.portfolio_session import FetchReport, LoadedPortfolio
 
-from kundencheck.cli.common import _console, directory_of, group, guarded, today_option
+from kundencheck.cli.common import _console, directory_of, gate_format_option, group, guarded, today_option
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, set_language
 
@@ -582,14 +582,7 @@ could not be fetched and [check] unreachable = "error" in portfolio.toml),
         "portfolio.toml makes that an error. The same formats as `kundencheck check`."
     ),
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help=N_("text for people, json for scripts, github for GitHub Actions annotations."),
-)
+@gate_format_option
 @today_option
 @click.pass_context
 @guarded
@@ -601,10 +594,9 @@ def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
         loaded, healths = _judged(ctx, today)
     except KundencheckError as exc:
         if fmt == "github":
-            from kundencheck.core.gate import escape_data
-            from kundencheck.core.text import clean_text
+            from kundencheck.core.gate import github_error
 
-            click.echo(f"::error title=kundencheck portfolio check::{escape_data(clean_text(exc.message))}")
+            click.echo(github_error("kundencheck portfolio check", exc.message))
         raise UsageError(exc.message) from None
     result = check_portfolio(healths, _today(today), loaded.portfolio.unreachable)
     if fmt == "json":

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kundencheck.core.answers import Run
     from kundencheck.session import Project, RunSession
     from kundencheck.store.git_store import CommitResult
+    from kundencheck.tui.app import KundencheckApp
 
 
 @command(
@@ -101,20 +102,26 @@ def _run_tui(
         phase=phase,
         home=home,
     )
+    run_and_report(app, project, _("No commit made: nothing was answered."))
+
+
+def run_and_report(app: KundencheckApp, project: Project, nothing_done: str) -> None:
+    """Run the TUI ``app``, then say what its commit made, or ``nothing_done`` when it ended
+    without a commit and without answers (so without a draft to mention)."""
     result = app.run()
     if result is None and (app.session is None or not app.session.has_answers()):
-        _console().print(_("No commit made: nothing was answered."))  # and no draft was left to mention
+        _console().print(nothing_done)
         return
     report_commit(result, project)
 
 
 def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
-    """The theme and key map from the user config, checked against what the TUI knows."""
+    """The theme and key map from the user config, checked against what the TUI offers."""
+    from kundencheck.core.ui_names import BINDING_IDS, THEMES
     from kundencheck.core.user_config import check_against, load_user_config
-    from kundencheck.tui.app import binding_ids, theme_names
 
     user = load_user_config()
-    check_against(user, themes=theme_names() if user.theme else (), binding_ids=binding_ids() if user.keys else ())
+    check_against(user, themes=THEMES, binding_ids=BINDING_IDS)
     return user.theme, (user.keys or None)
 
 

@@ -808,9 +808,9 @@ def config_command(ctx: click.Context, show_paths: bool, push_choice: str | None
     # Read after printing the paths, so a broken file is reported with the paths in view.
     project = load_config(root) if root is not None else None
     user = load_user_config(user_path)
-    from kundencheck.tui.app import binding_ids, theme_names
+    from kundencheck.core.ui_names import BINDING_IDS, THEMES
 
-    check_against(user, themes=theme_names(), binding_ids=binding_ids())
+    check_against(user, themes=THEMES, binding_ids=BINDING_IDS)
     language, source = effective_language(project.language if project else None, user)
     # The keys (language, phase, theme, keys) are the config's own names: they stay as they are.
     console.print("language: " + _("{value} (from {source})").format(value=language, source=_source_name(source)))

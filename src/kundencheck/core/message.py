@@ -96,7 +96,7 @@ def trailers(run: Run, checklist: Checklist) -> list[tuple[str, str]]:
     ]
     if run.corrects:
         pairs.append((CORRECTS_TRAILER, run.corrects))
-    author = person_key(run.author)
+    author = person_key(one_line(run.author))  # as the participants are compared: on one line, cleaned
     for person in run.participants:
         person = one_line(person, 200)
         if person and person_key(person) != author:

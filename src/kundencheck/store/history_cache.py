@@ -13,6 +13,9 @@ one that cannot be written (a read-only repository) is simply not written.
 
 Commit metadata is not needed for the runs themselves (the answers files carry author and times);
 where a view wants commit ids, :func:`run_commits` reads them in one ``git log`` pass.
+
+:class:`RunEncoder` and :class:`RunDecoder` (a run to the cache's JSON and back) are public for
+the tests, which check that every run an answers file can hold comes back the same.
 """
 
 from __future__ import annotations
@@ -145,14 +148,14 @@ def read_cache(path: Path) -> dict[str, Run]:
         if not isinstance(entries, dict) or not isinstance(strings, list) or not all(type(s) is str for s in strings):
             return {}
         "".join(strings).encode("utf-8")  # a lone surrogate (no answers file holds one) raises here
-        decode = _RunDecoder(strings)
+        decode = RunDecoder(strings)
         return {str(blob): decode.run(entry) for blob, entry in entries.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
         return {}
 
 
 def write_cache(path: Path, runs: dict[str, Run]) -> None:
-    encode = _RunEncoder()
+    encode = RunEncoder()
     encoded = {blob: encode.run(run) for blob, run in sorted(runs.items())}
     data = {"version": CACHE_VERSION, "strings": encode.strings, "runs": encoded}  # strings after runs: all texts known
     try:
@@ -161,7 +164,7 @@ def write_cache(path: Path, runs: dict[str, Run]) -> None:
         pass  # a read-only repository: the next start parses again, nothing is lost
 
 
-class _RunEncoder:
+class RunEncoder:
     def __init__(self) -> None:
         # A missing text gets the next index on first lookup: `index[text]` is one C call, and a
         # cache write looks up hundreds of thousands of texts.
@@ -227,7 +230,7 @@ class _RunEncoder:
         return encoded
 
 
-class _RunDecoder:
+class RunDecoder:
     """Turns cached runs back into objects; any wrong shape raises (and the cache is rebuilt),
     and so does a run an answers file could not hold: the answers loader's checks
     (:func:`kundencheck.core.answers_file.run_is_sound` states them for a whole run) are made here

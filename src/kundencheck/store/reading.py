@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
-from kundencheck.store.runner import _StartedGit, git_reason
-from kundencheck.store.state import Identity, RepoState, _git_bool
+from kundencheck.store.runner import StartedGit, git_reason
+from kundencheck.store.state import Identity, RepoState, git_bool
 
 if TYPE_CHECKING:  # only for the type checker: the entries stay the plain dicts json would make
     from typing import TypedDict
@@ -128,7 +128,7 @@ class HistoryReader(RepoState):
         if not (os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH") or config.get("core.sshcommand")):
             env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
         try:
-            status, _out, err = _StartedGit(
+            status, _out, err = StartedGit(
                 self.argv(
                     [
                         "-c",
@@ -306,6 +306,6 @@ def _promisor_remote(config: dict[str, str | None]) -> str | None:
     if named:
         return named
     for key in config:
-        if key.startswith("remote.") and key.endswith(".promisor") and _git_bool(config, key):
+        if key.startswith("remote.") and key.endswith(".promisor") and git_bool(config, key):
             return key[len("remote.") : -len(".promisor")]
     return None

@@ -3,7 +3,7 @@
 :class:`GitRunner` is the bottom of the store (store/git_store.py shows how the parts fit). It
 runs git three ways, each for a reason:
 
-- directly (:class:`_StartedGit`, ``run_git(..., quick=True)``), in the C locale and never
+- directly (:class:`StartedGit`, ``run_git(..., quick=True)``), in the C locale and never
   prompting, as GitPython would run it: opening the repository, HEAD, the config and the
   history reads. What the first screen needs from git runs before GitPython is imported
   (importing it costs about a third of Textual's import), and a read can be started ahead
@@ -15,6 +15,12 @@ runs git three ways, each for a reason:
 - in a session of its own (``_network``): a git that talks to a remote (push, fetch,
   ls-remote) has no controlling terminal, so nothing it starts can prompt inside the TUI, and
   at the deadline it is killed with everything it started (GitPython's wrapper kills git only).
+
+What the other parts of the store use: :class:`GitRunner` (they build on it; its
+``git_version`` says which git runs), :func:`find_git` and :func:`start_finding_git` (opening a
+repository, store/state.py), :class:`StartedGit` and :func:`run_plain` (git started directly,
+for the quick reads of store/state.py and store/reading.py), :func:`git_reason` (what git said,
+as one short paragraph) and ``MIN_GIT_VERSION``.
 """
 
 from __future__ import annotations
@@ -65,7 +71,7 @@ class GitRunner:
         self.options = options
         #: Quick reads started ahead (start_reading_state), by their git arguments; each is
         #: taken by the first run_git of the same arguments, so it is never read twice.
-        self._started: dict[tuple[str, ...], _StartedGit] = {}
+        self._started: dict[tuple[str, ...], StartedGit] = {}
 
     @property
     def _git(self) -> git.Git:
@@ -166,6 +172,10 @@ class GitRunner:
         if ok is not None and status not in ok:
             raise StoreError(_git_failed(what, args, status, err))
         return status, out, err
+
+    def git_version(self) -> tuple[int, ...]:
+        """The version of the git this runner starts, as checked when it was found ((0,) when unknown)."""
+        return _GIT_VERSIONS.get(self._exe, (0,))
 
     def argv(self, args: list[str] | tuple[str, ...]) -> list[str]:
         """The command line of the git command ``args``: git, this runner's :attr:`options`, ``args``."""
@@ -271,12 +281,12 @@ class GitRunner:
 
 def find_git(timeout: float) -> str:
     """The git executable, checked once per process to be new enough."""
-    exe, check_version = _start_finding_git(timeout)
+    exe, check_version = start_finding_git(timeout)
     check_version()
     return exe
 
 
-def _start_finding_git(timeout: float) -> tuple[str, Callable[[], None]]:
+def start_finding_git(timeout: float) -> tuple[str, Callable[[], None]]:
     """The git executable, and a call that finishes checking its version (it raises when git is
     too old or cannot run). The check runs meanwhile: opening a repository starts it, runs its
     own first git command alongside (each git start is some milliseconds of every kundencheck
@@ -356,7 +366,7 @@ def _plain_env() -> dict[str, str]:
     return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
 
 
-class _StartedGit:
+class StartedGit:
     """A git command run without GitPython, the way GitPython would (C locale, never
     prompting), started now and answered by :meth:`result`."""
 
@@ -395,7 +405,7 @@ class _StartedGit:
 
 def run_plain(argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None) -> tuple[int, bytes, str]:
     """Run git without GitPython, the way GitPython would (C locale, never prompting)."""
-    return _StartedGit(argv, cwd, timeout, stdin).result()
+    return StartedGit(argv, cwd, timeout, stdin).result()
 
 
 def _git_failed(what: str, args: list[str], status: int, err: str) -> str:
