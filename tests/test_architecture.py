@@ -437,7 +437,7 @@ def test_the_cli_probe_can_fail():
 #: of the modules the first frame must not wait for (kundencheck.startup.DEFERRED) were loaded by then.
 FIRST_FRAME_PROBE = textwrap.dedent(
     """
-    import gc, json, sys
+    import gc, sys
     from textual.app import App
     from kundencheck.startup import DEFERRED
     WATCHED = [module for deferred in DEFERRED if deferred.after_first_frame for module in deferred.modules]
@@ -445,8 +445,9 @@ FIRST_FRAME_PROBE = textwrap.dedent(
     def first_frame(self, screen, renderable):
         if renderable is not None and not getattr(self, "_probed", False):
             self._probed = True
-            print(json.dumps([type(screen).__name__, len(self.screen_stack), len(screen.query("Input")),
-                              sorted(m for m in WATCHED if m in sys.modules),
+            loaded = sorted(m for m in WATCHED if m in sys.modules)
+            import json  # watched too: only now
+            print(json.dumps([type(screen).__name__, len(self.screen_stack), len(screen.query("Input")), loaded,
                               gc.isenabled(), gc.get_freeze_count() > 0]), flush=True)
             self.call_later(self.exit)
         return draw(self, screen, renderable)

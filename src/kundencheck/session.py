@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from kundencheck import startup
 from kundencheck.core import answers as answers_mod
-from kundencheck.core import answers_file
 from kundencheck.core.answers import REVIEW_DECISIONS, Action, ActionReview, Answer, Run
 from kundencheck.core.catalog import Catalog, load_catalog
 from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item
@@ -689,6 +688,7 @@ class RunSession:
         """
         if self.project is None or self.run.corrects:
             return None  # a correction starts with the answers it corrects: they are its "before"
+        from kundencheck.core import answers_file
         from kundencheck.core.history import is_future
 
         store = self.project.store
@@ -934,6 +934,7 @@ class RunSession:
         run = self._pruned()
         run.finished = answers_mod.now()
         run.finished = max(run.finished, run.started)
+        from kundencheck.core import answers_file
         from kundencheck.core.message import build_message
 
         content = answers_mod.dumps(run, self.checklist).encode("utf-8")

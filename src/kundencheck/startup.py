@@ -161,6 +161,12 @@ DEFERRED: tuple[Deferred, ...] = (
         "a run starts on the run screen; the others, and their rules, are parsed only when asked for",
     ),
     Deferred(
+        ("kundencheck.core.answers_file",),
+        "when an answers file is read: a draft (store/drafts.py), last time's answers (after the first frame), "
+        "the history, a filled-in file (`answer`, `amend` and `meeting --from`), a commit's check of what it wrote",
+        "a run started where no draft waits reads no answers file before its first screen",
+    ),
+    Deferred(
         ("kundencheck.core.message", "kundencheck.store.atomic", "kundencheck.store.index_lock"),
         "at the first saved draft or the first commit",
         "nothing is written before the first answer",
@@ -171,6 +177,12 @@ DEFERRED: tuple[Deferred, ...] = (
         "or an answers file is checked as typed",
         "reading uses the standard library's tomllib, which is far quicker; answers files are "
         "written as text (core.answers.dumps)",
+    ),
+    Deferred(
+        ("json",),
+        "where JSON is first read or written: a push (store/push.py reads git's trace and the gate's report), "
+        "the history cache, the `--format json` outputs",
+        "the run screen's first frame reads and writes none",
     ),
     Deferred(
         ("icalendar",),

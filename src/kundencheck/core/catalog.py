@@ -9,7 +9,6 @@ questions added, so the shipped questions stay the ones of the installed kundenc
 from __future__ import annotations
 
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -38,10 +37,11 @@ def shipped_dir() -> Path:
     In a wheel they are packaged as ``kundencheck/checklists``; in a source checkout (and an
     editable install) they sit at the top of the repository.
     """
-    packaged = Path(str(resources.files("kundencheck"))) / "checklists"
+    package = Path(__file__).resolve().parent.parent  # as core/i18n.py finds the locale folder
+    packaged = package / "checklists"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[3] / "checklists"
+    return package.parent.parent / "checklists"
 
 
 def load_checklist_file(path: str | Path, *, within: Path | None = None) -> Checklist:

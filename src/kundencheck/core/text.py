@@ -103,10 +103,10 @@ def spreadsheet_safe(text: str) -> str:
 #: starts (git and ssh echo it without the scheme: ``user:PASSWORD@host: Permission denied``);
 #: the user and the ``@`` stay. The user may not contain ``:``, the password may (the first ``:``
 #: splits). A path's own ``a:b@c`` after a ``/`` is no user-info and stays.
-_URL_PASSWORD = re.compile(r"(?:(?<=://)|(?<![^\s'\"(<\[=,;]))([^\s:/@'\"<>]+):([^\s/@'\"<>]+)@")
+_USERINFO_PATTERN = r"(?:(?<=://)|(?<![^\s'\"(<\[=,;]))([^\s:/@'\"<>]+):([^\s/@'\"<>]+)@"
 #: The user of an http(s) or ftp URL with no password: a token given as the user name
 #: (``https://TOKEN@github.com/...``).
-_URL_USER = re.compile(r"(?i)\b((?:https?|ftps?)://)([^\s:/@'\"<>]+)@")
+_URL_USER_PATTERN = r"(?i)\b((?:https?|ftps?)://)([^\s:/@'\"<>]+)@"
 #: What stands in for what was hidden.
 HIDDEN = "***"
 
@@ -119,5 +119,13 @@ def hide_credentials(text: str) -> str:
     ``ssh://git@host/x``) too. For every output that may show a remote or what git said of it."""
     if "@" not in text:
         return text
-    text = _URL_PASSWORD.sub(rf"\1:{HIDDEN}@", text)
-    return _URL_USER.sub(lambda m: m.group(0) if m.group(2) == HIDDEN else f"{m.group(1)}{HIDDEN}@", text)
+    password, user = _url_patterns()
+    text = password.sub(rf"\1:{HIDDEN}@", text)
+    return user.sub(lambda m: m.group(0) if m.group(2) == HIDDEN else f"{m.group(1)}{HIDDEN}@", text)
+
+
+# Compiled on first need, as _ansi and _unsafe are: most commands never show a remote or what git said of it.
+@functools.cache
+def _url_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The compiled :data:`_USERINFO_PATTERN` and :data:`_URL_USER_PATTERN`."""
+    return re.compile(_USERINFO_PATTERN), re.compile(_URL_USER_PATTERN)

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kundencheck.core import answers as answers_mod
-from kundencheck.core import answers_file
 from kundencheck.core.answers import Run
 from kundencheck.core.checklist import Checklist, read_file_bytes
 from kundencheck.core.errors import AnswersError, StoreError
@@ -103,7 +102,7 @@ class DraftStore:
             raise StoreError(
                 _("There is no draft {id}. `kundencheck drafts` lists the drafts there are.").format(id=repr(run_id))
             )
-        return answers_file.loads(_read(path), str(path))
+        return _loads(_read(path), path)
 
     def list(self) -> tuple[list[DraftInfo], list[AnswersError]]:
         infos: list[DraftInfo] = []
@@ -112,7 +111,7 @@ class DraftStore:
             return infos, errors
         for path in sorted(self.folder.glob("*.toml")):
             try:
-                run = answers_file.loads(_read(path), str(path))
+                run = _loads(_read(path), path)
             except AnswersError as exc:
                 errors.append(exc)
                 continue
@@ -212,6 +211,14 @@ def _read(path: Path) -> bytes:
     """A draft's bytes; AnswersError naming it when it is a folder, a named pipe (reading would
     block forever) or unreadable."""
     return read_file_bytes(path, AnswersError, what=N_("a draft"), limit=None)
+
+
+def _loads(data: bytes, path: Path) -> Run:
+    """A draft's bytes as a run; the answers reader is imported at the first draft read
+    (startup.DEFERRED)."""
+    from kundencheck.core.answers_file import loads
+
+    return loads(data, str(path))
 
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)

@@ -15,7 +15,6 @@ Data only: the CLI and the TUI turn these into sentences (``kundencheck/push_tex
 
 from __future__ import annotations
 
-import json
 import os
 from enum import StrEnum
 from typing import NamedTuple
@@ -224,6 +223,8 @@ def hook_run(trace: str) -> HookRun | None:
 
     Only the events of the push itself count (a session id without ``/``); git programs the hook
     runs write to the same stream with session ids below it."""
+    import json
+
     started: dict[object, str] = {}
     exited: dict[object, int] = {}
     for line in trace.splitlines():
@@ -349,6 +350,8 @@ def output_of(err: str, refusal: PushRefusal) -> tuple[tuple[str, ...], int]:
 def read_gate_report(path: str) -> GateReport | None:
     """The verdict ``kundencheck check`` left in ``path`` (the document of ``check --format
     json``, or ``{"exit_code": 2, "error": ...}``); None when there is none or it is unreadable."""
+    import json
+
     from kundencheck.core.text import one_line
 
     try:
