@@ -187,6 +187,8 @@ def test_every_cell_of_answers_the_checklist_no_longer_has_and_of_answers_left_e
         "correction_note": "",
         "future": "false",
         "source": "team",
+        "votes": "",
+        "voters": "",
     }
     assert rows == [
         {**common, "item": "old-light", "title": "", "kind": "traffic-light", "value": "amber", "band": "amber"},
