@@ -93,7 +93,7 @@ class Portfolio(NamedTuple):
 def portfolio_from_bytes(raw: bytes, shown: str = PORTFOLIO_FILE) -> Portfolio:
     """The portfolio in a file's bytes; ``shown`` names the file in messages."""
     data = parse_toml_bytes(raw, shown, PortfolioError)
-    text = raw.decode("utf-8-sig", "replace")
+    text = raw.decode("utf-8-sig", "replace")  # pragma: no mutate (codec names ignore case; bytes not UTF-8 were refused)
     return portfolio_from_dict(data, shown, text)
 
 
