@@ -164,7 +164,7 @@ def test_body_lists_red_answers_of_every_kind_under_red():
         "- mood: How is the mood?",
         "  Answer: 1/5",
         "    Note: Exhausted.",
-        "    Action (?, due ?): Retro with the client",
+        "    Action (?, no due date): Retro with the client",
     ]
     assert "Needs attention:" not in lines
 

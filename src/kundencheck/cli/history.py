@@ -87,16 +87,21 @@ def _print_table(console, table) -> None:
 
 def _action_line(action, today: dt.date) -> str:
     """One thread on one line: id, what, owner, due date (how late), item."""
+    from kundencheck.core.dates import due_words
     from kundencheck.core.text import one_line
 
-    due = action.due.isoformat() if action.due else _("no due date")
     owner = one_line(action.owner, 30) or _("no owner")
-    if action.is_overdue(today):
+    if action.is_overdue(today):  # an overdue action has a due date
         return _("⚠ {id} {what} ({owner}, due {due}, {days} days overdue) · {item}").format(
-            id=action.id, what=one_line(action.what, 70), owner=owner, due=due, days=action.days_overdue(today), item=action.item
+            id=action.id,
+            what=one_line(action.what, 70),
+            owner=owner,
+            due=action.due.isoformat(),
+            days=action.days_overdue(today),
+            item=action.item,
         )
-    return _("  {id} {what} ({owner}, due {due}) · {item}").format(
-        id=action.id, what=one_line(action.what, 70), owner=owner, due=due, item=action.item
+    return _("  {id} {what} ({owner}, {due}) · {item}").format(
+        id=action.id, what=one_line(action.what, 70), owner=owner, due=due_words(action.due), item=action.item
     )
 
 
