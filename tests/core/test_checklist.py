@@ -1003,3 +1003,18 @@ def test_the_code_outside_strings_and_comments_with_its_offsets():
     text = 'a = "x#y" # c\nb = \'q\\\' 1\nc = "es\\"c" 2 # "\nd = 3'
     assert list(_code(text)) == [(0, "a = "), (9, " "), (14, "b = "), (22, " 1"), (25, "c = "), (36, " 2 "), (43, "d = 3")]
     assert list(_code("")) == [(0, "")]
+
+
+def test_a_checklist_made_by_replacing_one_has_an_item_index_of_its_own():
+    """``dataclasses.replace`` of a checklist (as the catalog does for an extension) once shared
+    the item index of the original and refilled it, so the original answered with the new
+    items (a test's checklist with an anonymous item lost it when another test replaced one)."""
+    import dataclasses
+
+    from tests.support.checklists import checklist, item
+
+    original = checklist(item("contacted"), "mood")
+    anonymous = dataclasses.replace(original, items=tuple(i._replace(anonymous=True) for i in original.items))
+    again = dataclasses.replace(original, language="de")
+    assert anonymous.item("contacted").anonymous and not original.item("contacted").anonymous
+    assert again.item("contacted") is original.item("contacted") and again.item("gone") is None

@@ -117,7 +117,7 @@ def test_a_new_invitation_gets_a_random_id_and_secret(build_en):
 def test_a_checklist_without_client_wordings_cannot_be_asked(build_en):
     from dataclasses import replace
 
-    bare = replace(build_en, items=tuple(i._replace(client=None) for i in build_en.items), _index={})
+    bare = replace(build_en, items=tuple(i._replace(client=None) for i in build_en.items))
     with pytest.raises(MirrorError, match="has no item with a client wording"):
         new_invitation(bare, phase="build", sprint="S1", created=NOW, created_by=ERIKA)
 
