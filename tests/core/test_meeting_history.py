@@ -208,3 +208,24 @@ def meeting_like(run):
         expected.values(),
     )
     return run
+
+
+def test_every_problem_with_a_meetings_votes_word_for_word():
+    from kundencheck.core.answers import vote_problems
+
+    run = meeting()
+    run.answers = [a for a in run.answers if a.item != "contacted"]
+    run.votes = [
+        ItemVotes("gone", named=(Vote(ERIKA, "red"),)),  # an item the checklist no longer has: not judged further
+        ItemVotes("contacted", named=(Vote(ERIKA, "purple"), Vote(ANA, "red"))),
+        ItemVotes("mood", named=tuple(Vote(p, 2) for p in (ERIKA, ANA, JONAS))),
+    ]
+    problems = vote_problems(run, MEETING_CHECKLIST)
+    assert problems[:2] == [
+        "item 'gone': the meeting voted on it, but no agreed answer is recorded.",
+        "item 'contacted': the meeting voted on it, but no agreed answer is recorded.",
+    ]
+    assert problems[2:] == [
+        "item 'contacted': a vote: status 'purple' is not one of green, amber, red, na.",
+        "item 'mood' is anonymous and 3 people voted: only how many voted for each value may be stored, not who voted what.",
+    ]
