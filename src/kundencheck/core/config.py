@@ -140,7 +140,7 @@ def read_settings_file(path: Path, error_type: type, what: str, within: Path | N
         hint=N_("It holds a few settings; check that this is the right file."),
     )
     data = parse_toml_bytes(raw, shown, error_type)
-    return data, shown, raw.decode("utf-8", "replace")
+    return data, shown, raw.decode("utf-8", "replace")  # pragma: no mutate (codec names ignore case; not UTF-8 was refused)
 
 
 def key_line(text: str, key: str) -> int | None:
