@@ -229,3 +229,57 @@ def test_every_problem_with_a_meetings_votes_word_for_word():
         "item 'contacted': a vote: status 'purple' is not one of green, amber, red, na.",
         "item 'mood' is anonymous and 3 people voted: only how many voted for each value may be stored, not who voted what.",
     ]
+
+
+#: One change each to a meeting's answers file, and what is said of it: every refusal of the
+#: meeting's keys and votes, word for word (tests/core/golden/meeting-file-errors.en.txt).
+FILE_CHANGES = [
+    ("schema = 2", "schema = 1"),
+    ("meeting = true", "meeting = 1"),
+    ("meeting = true", "meeting = false"),
+    ("meeting = true\n", ""),
+    ('[[votes]]\n# Did we speak with the client?\nitem = "contacted"', '[[votes]]\nitem = "Contacted!"'),
+    ('[[votes]]\n# Did we speak with the client?\nitem = "contacted"', '[[votes]]\nitem = "mood"'),
+    ('[[votes]]\n# Did we speak with the client?\nitem = "contacted"', '[[votes]]\nitem = "gone"'),
+    ('[[votes]]\n# Did we speak with the client?\nitem = "contacted"\n', "[[votes]]\n"),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Zoe <zoe@example.com>", status = "green"}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Erika <erika@example.com>", status = "green"}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = " ", status = "green"}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = 7, status = "green"}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '"Ana"'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Ana <ana@example.com>", status = 3}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Ana <ana@example.com>", value = [1]}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Ana <ana@example.com>", value = ""}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Ana <ana@example.com>"}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Ana <ana@example.com>", status = "green", value = 1}'),
+    ("{value = 2, count = 2}", "{value = 2, count = 0}"),
+    ("{value = 2, count = 2}", "{value = 2, count = true}"),
+    ("{value = 2, count = 2}", "{value = 2}"),
+    ("{value = 2, count = 2}", "7"),
+    ("{value = 5, count = 1}", "{value = 2, count = 1}"),
+    ("{value = 1, count = 1},\n", ""),
+    ("{value = 2, count = 2},\n    {value = 5, count = 1},\n", ""),
+    ("anonymous = [", "named = []\nanonymous = ["),
+    ("anonymous = [\n", "anonymous = 3\nx = [\n"),
+    ('status = "green"}', "status = 3}"),
+]
+
+
+def test_every_refusal_of_a_meetings_file_word_for_word():
+    from tests.support.golden import assert_golden
+
+    text = dumps(meeting(), MEETING_CHECKLIST)
+    said = []
+    for old, new in FILE_CHANGES:
+        assert old in text, old
+        try:
+            loaded = loads(text.replace(old, new, 1), "m.toml")
+            result = f"read: meeting={loaded.meeting}, votes={loaded.votes!r}"
+        except AnswersError as error:
+            result = str(error)
+        said.append(f"{old!r} -> {new!r}\n  {result}\n")
+    assert_golden("meeting-file-errors.en.txt", "".join(said))
+    no_tables = text[: text.index("[[votes]]")].replace("meeting = true\n", "meeting = true\nvotes = 3\n")
+    with pytest.raises(AnswersError) as error:
+        loads(no_tables, "m.toml")
+    assert str(error.value) == "m.toml: key 'votes' must be an array of [[votes]] tables."
