@@ -235,32 +235,39 @@ def test_more_findings_than_shown_are_a_note_naming_the_command():
 def test_a_document_that_is_not_what_health_document_makes_is_refused():
     good = shop().document
     check_document(good)
+    # Each change, and the part of the document whose check refuses it.
     changes = [
-        lambda d: d.update(version=1),
-        lambda d: d.update(title=None),
-        lambda d: d.update(runs="2"),
-        lambda d: d.update(due=[]),
-        lambda d: d["due"].update(is_due="no"),
-        lambda d: d["due"].update(due_on="someday"),
-        lambda d: d.update(last_run="yesterday"),
-        lambda d: d["check"].update(errors="1"),
-        lambda d: d["check"].update(started="yes"),
-        lambda d: d["check"]["findings"].append({"rule": "x"}),
-        lambda d: d.update(shown=[]),
-        lambda d: d["phases"]["build"].update(trend="sideways"),
-        lambda d: d["phases"].update(build=[]),
-        lambda d: d["key_signals"].append({"trend": "up"}),
-        lambda d: d["more"].append(["overdue_action", "build", "3"]),
-        lambda d: d.pop("phases"),
+        (lambda d: d.update(version=1), "version"),
+        (lambda d: d.update(title=None), "title"),
+        (lambda d: d.update(runs="2"), "runs"),
+        (lambda d: d.update(due=[]), "due"),
+        (lambda d: d["due"].update(is_due="no"), "the due check"),
+        (lambda d: d["due"].update(cadence_days=None), "the due check"),
+        (lambda d: d["due"].update(due_on="someday"), None),
+        (lambda d: d.update(last_run="yesterday"), None),
+        (lambda d: d["check"].update(errors="1"), "the check"),
+        (lambda d: d["check"].update(started="yes"), "the check"),
+        (lambda d: d["check"]["findings"].append({"rule": "x"}), "findings"),
+        (lambda d: d["check"]["findings"].__setitem__(0, "x"), "a finding"),
+        (lambda d: d["check"]["findings"][0].update(phase=None), "a finding"),
+        (lambda d: d.update(shown=[]), "findings"),
+        (lambda d: d["phases"]["build"].update(trend="sideways"), "a phase"),
+        (lambda d: d["phases"].update(build=[]), "a phase"),
+        (lambda d: d["key_signals"].append({"trend": "up"}), "a key signal"),
+        (lambda d: d["more"].append(["overdue_action", "build", "3"]), "more"),
+        (lambda d: d.pop("phases"), "phases"),
     ]
-    refused = "not a health document|Invalid isoformat"
-    for change in changes:
+    for change, part in changes:
         bad = copy.deepcopy(good)
         change(bad)
+        refused = f"^not a health document: {part}$" if part else "Invalid isoformat"
         with pytest.raises(ValueError, match=refused):
             check_document(bad)
         with pytest.raises(ValueError, match=refused):
             ProjectHealth(entry("shop"), FetchFacts(), bad)  # a kept one is never believed
+    without_due = copy.deepcopy(good)
+    without_due["due"] = None
+    check_document(without_due)  # a project whose phase was never due
     with pytest.raises(ValueError, match="not a health document: version"):
         check_document([])
 

@@ -455,9 +455,11 @@ def check_document(document: Any) -> None:
         )
     due = document.get("due")
     need(due is None or isinstance(due, dict), "due")
-    due = due or {"is_due": False, "cadence_days": 0}
-    need(isinstance(due.get("is_due"), bool) and isinstance(due.get("cadence_days"), int), "the due check")
-    for value in (due.get("last_checked"), due.get("due_on"), document.get("last_run")):
+    dates = [document.get("last_run")]
+    if due is not None:
+        need(isinstance(due.get("is_due"), bool) and isinstance(due.get("cadence_days"), int), "the due check")
+        dates += [due.get("last_checked"), due.get("due_on")]
+    for value in dates:
         if value is not None:
             dt.date.fromisoformat(value)  # raises ValueError
     for signal in document["key_signals"]:
