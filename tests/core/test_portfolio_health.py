@@ -401,3 +401,29 @@ def test_a_projects_state_in_words():
 )
 def test_a_fetch_problem_in_a_few_words(problem, branch, words):
     assert FetchFacts(problem=problem, branch=branch, reason=FAILING.reason).problem_words() == words
+
+
+def test_a_project_is_judged_by_its_own_levels_and_parameters():
+    late = [run("S1", S1, "red", 2, action=LATE), run("S2", S2)]
+    assert (shop().errors, shop().warnings) == (1, 0)
+    warned = healthy("warned", late, TODAY, levels={"overdue_action": "warning"})
+    assert (warned.errors, warned.warnings) == (0, 1)
+    streak = [run("S1", S1, "red", 2, action=LATE), run("S2", S2, "red", 2, action=LATE)]
+    rules = {f.rule for f in healthy("streak", streak, TODAY).findings()}
+    assert "red_streak" in rules
+    longer = healthy("streak", streak, TODAY, parameters={"red_streak": {"sprints": 3}})
+    assert "red_streak" not in {f.rule for f in longer.findings()}
+    document = health_document(summary(late, TODAY))
+    assert (document["title"], document["client"]) == ("", "")
+    assert judge_not_started(entry("plain"), FetchFacts(fetched=FETCHED), TODAY).document["title"] == "plain"
+
+
+def test_more_overdue_actions_come_first_and_one_warning_is_one():
+    quiet = [run("S1", S1, "red", 2, action=LATE), run("S2", S2)]
+    one = healthy("b-one", quiet, TODAY, levels={"overdue_action": "off"})
+    none = healthy("a-none", [run("S2", S2)], TODAY)
+    assert (one.errors, one.warnings, one.overdue) == (0, 0, 1) and (none.errors, none.warnings, none.overdue) == (0, 0, 0)
+    assert [h.name for h in worst_first([none, one])] == ["b-one", "a-none"]
+    warned = healthy("warned", quiet, TODAY, levels={"overdue_action": "warning"})
+    result = check_portfolio([shop(), warned], TODAY)
+    assert summary_line(result) == "kundencheck portfolio check: failed, 1 of 2 projects (1 error, 1 warning)."

@@ -509,15 +509,15 @@ def worst_first(healths: Iterable[ProjectHealth]) -> list[ProjectHealth]:
     warnings, overdue actions and a due check, the fewest last; then stale before fresh, then
     by name."""
 
-    def key(health: ProjectHealth) -> tuple[int, int, int, int, int, int, str]:
+    def key(health: ProjectHealth) -> tuple[bool, int, int, int, bool, bool, str]:
         due = health.due()
-        return (
-            0 if health.state in (BROKEN, NOT_FETCHED) else 1,
+        return (  # False sorts first
+            health.state not in (BROKEN, NOT_FETCHED),
             -health.errors,
             -health.warnings,
             -health.overdue,
-            0 if due is not None and due.is_due else 1,
-            0 if health.state == STALE else 1,
+            not (due is not None and due.is_due),
+            health.state != STALE,
             health.name.casefold(),
         )
 
