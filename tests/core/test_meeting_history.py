@@ -283,3 +283,26 @@ def test_every_refusal_of_a_meetings_file_word_for_word():
     with pytest.raises(AnswersError) as error:
         loads(no_tables, "m.toml")
     assert str(error.value) == "m.toml: key 'votes' must be an array of [[votes]] tables."
+
+
+def test_a_meetings_votes_as_the_answers_file_writes_them():
+    """The [[votes]] tables whole (golden meeting-votes.toml): each item's question above them
+    (one longer than the 200 characters shown), named votes on a choice, counts of a traffic
+    light in the item's order, and the same run written without its checklist."""
+    from tests.support.golden import assert_golden
+
+    long_question = "Did we " + "really " * 40 + "speak with the client?"
+    items = tuple(i._replace(question=long_question) if i.id == "contacted" else i for i in MEETING_CHECKLIST.items)
+    checklist = dataclasses.replace(MEETING_CHECKLIST, items=items)
+    run = meeting()
+    run.votes = [
+        ItemVotes("contacted", anonymous=(("red", 2), ("green", 1), ("na", 1))),
+        ItemVotes("design", named=(Vote(ERIKA, "yes"), Vote(ANA, "no"), Vote(JONAS, "yes"))),
+    ]
+    with_checklist, without = dumps(run, checklist), dumps(run, None)
+    assert_golden(
+        "meeting-votes.toml",
+        with_checklist[with_checklist.index("[[votes]]") :] + "~~~~\n" + without[without.index("[[votes]]") :],
+    )
+    for text in (with_checklist, without):
+        assert [(v.item, v.counts()) for v in loads(text, "m.toml").votes] == [(v.item, v.counts()) for v in run.votes]

@@ -682,6 +682,8 @@ def test_the_whole_message_of_a_meeting_with_every_text_too_long():
             Answer("mood", 2),
         ],
         meeting=True,
+        sprint="Sprint " + "longer " * 8,
+        author="Erika " + "Mustermann " * 12 + "<erika@example.com>",
         participants=[long_name, "Bo <bo@example.com>", "Cy <cy@example.com>"],
         votes=[
             ItemVotes(
