@@ -1018,3 +1018,36 @@ def test_a_checklist_made_by_replacing_one_has_an_item_index_of_its_own():
     again = dataclasses.replace(original, language="de")
     assert anonymous.item("contacted").anonymous and not original.item("contacted").anonymous
     assert again.item("contacted") is original.item("contacted") and again.item("gone") is None
+
+
+def test_where_each_key_of_a_checklist_file_is():
+    """The lines the problems of a checklist file name (a heuristic over its lines): top-level
+    keys, each [[items]] table's keys, an item's own tables ([items.client]) by their header,
+    other tables by their first name."""
+    from kundencheck.core.checklist import _KeyLines
+
+    text = "\n".join(
+        [
+            'id = "build"',  # 1
+            '"title" = "T"',  # 2
+            "[[items]]",  # 3
+            'id = "a"',  # 4
+            "kind.x = 1",  # 5
+            "[items.client]",  # 6
+            'question = "Q"',  # 7
+            "[[ items ]]",  # 8
+            "'id' = 'b'",  # 9
+            "[[items.options]]",  # 10
+            'id = "o"',  # 11
+            "[ meta.more ]",  # 12
+            'id = "m"',  # 13
+            "[items.client]",  # 14
+        ]
+    )
+    lines = _KeyLines(text)
+    assert lines.top == {"id": 1, "title": 2, "items": 10, "meta": 12}
+    assert lines.items == [{"": 3, "id": 4, "kind": 5, "client": 6}, {"": 8, "id": 9, "client": 14}]
+    assert (lines.find(None, "title"), lines.find(None, 3), lines.find(1, "client"), lines.find(2, "why")) == (2, None, 6, 8)
+    assert (lines.find(2, 7), lines.find(3, "id")) == (8, None)
+    inline = _KeyLines('id = "x"\nitems = [\n  { id = "a" },\n]\n[items.client]\n')
+    assert inline.items == [] and inline.find(1, "id") == 2 and inline.top["items"] == 2
