@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+from tests.support.screen import folded, screen_text
+
 
 async def settle(pilot) -> None:
     """Wait until the app's workers are done and the screen has caught up."""
@@ -26,3 +28,12 @@ async def until(pilot, ready, what: str, limit: float = 20.0) -> None:
 def on_screen(pilot, name: str) -> bool:
     """Whether the screen shown is of the class ``name``."""
     return type(pilot.app.screen).__name__ == name
+
+
+async def text_shown(app, pilot, text: str, limit: float = 20.0) -> None:
+    """Wait until the screen shows ``text`` (folded, as :func:`folded` makes it): a screen that
+    reads the drafts or the history in workers of its own may draw its rows after the workers end."""
+    deadline = time.monotonic() + limit
+    while text not in folded(screen_text(app)):
+        assert time.monotonic() < deadline, f"timed out waiting for {text!r}"
+        await pilot.pause(0.05)

@@ -23,21 +23,10 @@ from kundencheck.tui.screens.review import ReviewScreen
 from kundencheck.tui.screens.run import RunScreen
 from tests.support.apps import project_app
 from tests.support.git import git
-from tests.support.pilot import settle
+from tests.support.pilot import settle, text_shown
 from tests.support.screen import folded, screen_text
 
 SIZE = (100, 40)
-
-
-async def text_shown(app, pilot, text: str, limit: float = 20.0) -> None:
-    """Wait until the screen shows ``text``: the home screen reads the drafts and the history in
-    workers of their own, and on a busy machine the row may be drawn after the workers end."""
-    import time
-
-    deadline = time.monotonic() + limit
-    while text not in folded(screen_text(app)):
-        assert time.monotonic() < deadline, f"timed out waiting for {text!r}"
-        await pilot.pause(0.05)
 
 
 async def review_shown(app, pilot, limit: float = 20.0) -> None:

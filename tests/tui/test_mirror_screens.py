@@ -23,7 +23,7 @@ from kundencheck.tui.screens.run import RunScreen
 from tests.support.apps import project_app
 from tests.support.git import git
 from tests.support.history import CET, commit_run
-from tests.support.pilot import settle
+from tests.support.pilot import settle, text_shown
 from tests.support.screen import folded, screen_text
 
 SIZE = (110, 44)
@@ -109,6 +109,7 @@ async def test_the_run_screen_offers_an_action_on_a_gap_and_it_answers_the_gap(g
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, RunScreen)
+        await text_shown(app, pilot, "≠ The client answered")
         text = folded(screen_text(app))
         assert "≠ The client answered ✘ no in sprint 2026-W48, the team ✔ yes: an action" in text
         assert "≠ The client sees this item otherwise: record an action on it (n, then" in text
