@@ -160,3 +160,20 @@ def test_the_clients_answers_as_csv(build_en):
         ("build-cccc3333", "red", "red"),
         ("build-dddd4444", "red", "red"),
     ]
+
+
+def test_the_clients_rows_judged_by_their_checklists_bands():
+    """A client's scale answer is banded by the item's own bands (2 is amber here, red by
+    default); an item or a checklist the summary does not know is judged by its value alone."""
+    from tests.support.checklists import checklist, item
+
+    own = checklist(item("mood", bands={"red": [1], "amber": [2, 3, 4], "green": [5]}), "contacted")
+    summary = summarize([], today=TODAY, checklists={"build": own})
+    asked = reply("build-eeee5555", "S1", "Jane", None, ClientAnswer("mood", 2), ClientAnswer("gone", 2), day=S1)
+    other = asked._replace(invitation="design-ffff6666", checklist="design", answers=(ClientAnswer("mood", 2),))
+    rows = client_rows(summary, [asked, other])
+    assert [(r[0], r[5], r[6], r[7], r[8], r[9], r[1]) for r in rows] == [
+        ("build-eeee5555", "mood", "", "scale", 2, "amber", "2026-03-02"),
+        ("build-eeee5555", "gone", "", "scale", 2, "red", "2026-03-02"),
+        ("design-ffff6666", "mood", "", "scale", 2, "red", "2026-03-02"),
+    ]
