@@ -242,7 +242,7 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
     for key, value in check.items():
         if key not in CHECK_RULES:
             raise fail(f"check.{key}", _("unknown rule. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(CHECK_RULES))))
-        params = RULE_PARAMETERS.get(key, {})
+        params = RULE_PARAMETERS.get(key)
         if isinstance(value, dict):
             if not params:
                 raise fail(f"check.{key}", _('takes no parameters: write {key} = "error", "warning" or "off".').format(key=key))
