@@ -49,8 +49,24 @@ def test_add_appends_projects_and_keeps_everything_else():
         (b'\xef\xbb\xbftitle = "T"\r\n\r\n', b"", b"\r\n"),  # a blank line there already
         (b'title = "T"', b"\n\n", b"\n"),  # no line ending at all: LF
         (b"", b"", b"\n"),
+        (b"\xef\xbb\xbf", b"", b"\n"),  # a mark alone: as empty
+        (b" \t\n", b"", b"\n"),  # blanks alone: as empty
+        (b'title = "T"\n\n', b"", b"\n"),
+        (b'title = "T"\r\n# a comment\n', b"\r\n", b"\r\n"),  # the first line's ending counts
+        (b'\r\ntitle = "T"\r\n', b"\r\n", b"\r\n"),
     ],
-    ids=["crlf", "bom", "bom-crlf-blank-line", "no-newline-at-the-end", "empty"],
+    ids=[
+        "crlf",
+        "bom",
+        "bom-crlf-blank-line",
+        "no-newline-at-the-end",
+        "empty",
+        "bom-alone",
+        "blanks",
+        "blank-line",
+        "mixed",
+        "crlf-first",
+    ],
 )
 def test_add_keeps_the_files_bytes_its_mark_and_its_line_endings(raw, gap, newline):
     written = add_project_to_file(raw, ProjectEntry("shop", "git@git.example.com:clients/shop.git", owner="Ana"))
@@ -95,8 +111,12 @@ def test_add_refuses_a_name_taken_and_a_bad_entry_naming_them():
     text = add_project(init_text(), ProjectEntry("shop", "x"))
     with pytest.raises(PortfolioError, match=r"key 'projects\[1\]\.name': a project named 'shop'"):
         add_project(text, ProjectEntry("Shop", "y"))
-    with pytest.raises(PortfolioError, match=r"projects\[2\]\.remote"):
-        add_project(text, ProjectEntry("web", ""))
+    with pytest.raises(PortfolioError, match=r"^team/portfolio\.toml, line \d+, key 'projects\[2\]\.remote': must be the URL"):
+        add_project(text, ProjectEntry("web", ""), "team/portfolio.toml")
+    with pytest.raises(PortfolioError, match=r"^portfolio\.toml, line \d+, key 'projects\[2\]\.name': '' is not a project name"):
+        add_project(text, ProjectEntry("", "x"))
+    with pytest.raises(PortfolioError, match=r"^team/portfolio\.toml, line 1"):
+        add_project("title = 3\n", ProjectEntry("web", "x"), "team/portfolio.toml")
 
 
 @pytest.mark.parametrize(
