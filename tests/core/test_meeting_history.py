@@ -280,9 +280,9 @@ def test_every_refusal_of_a_meetings_file_word_for_word():
         said.append(f"{old!r} -> {new!r}\n  {result}\n")
     assert_golden("meeting-file-errors.en.txt", "".join(said))
     no_tables = text[: text.index("[[votes]]")].replace("meeting = true\n", "meeting = true\nvotes = 3\n")
-    with pytest.raises(AnswersError) as error:
+    with pytest.raises(AnswersError) as refused:
         loads(no_tables, "m.toml")
-    assert str(error.value) == "m.toml: key 'votes' must be an array of [[votes]] tables."
+    assert str(refused.value) == "m.toml: key 'votes' must be an array of [[votes]] tables."
 
 
 def test_a_meetings_votes_as_the_answers_file_writes_them():
