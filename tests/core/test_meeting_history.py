@@ -306,3 +306,22 @@ def test_a_meetings_votes_as_the_answers_file_writes_them():
     )
     for text in (with_checklist, without):
         assert [(v.item, v.counts()) for v in loads(text, "m.toml").votes] == [(v.item, v.counts()) for v in run.votes]
+
+
+def test_the_reports_of_a_meeting_in_whole():
+    """A sprint's reports with a meeting's named votes, anonymous counts and agreed answers, and
+    a correction of the meeting's run (golden meeting-report.json and .md)."""
+    from kundencheck.core.report import report_json
+    from tests.support.golden import assert_golden
+
+    first = meeting()
+    fixed = dataclasses.replace(
+        meeting(agreed_contacted="amber", action=False, minute=45),
+        id="20260302T094500Z-build-erika-0000ff",
+        corrects=first.id,
+        correction_note="We agreed on amber.",
+    )
+    summary = summarize([first, fixed], today=DAY, checklists=CHECKLISTS)
+    report = build_report(summary, "W10", project="Shop", client="Kunde")
+    assert_golden("meeting-report.json", report_json(report))
+    assert_golden("meeting-report.md", report_markdown(report))
