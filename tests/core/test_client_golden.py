@@ -98,7 +98,8 @@ def replies() -> list[ClientReply]:
     ]
 
 
-def history(build_en):
+def history(build_en, last: str = "S3"):
+    """The runs of S1 to ``last`` and the client's replies."""
     runs = [
         make(
             "r1",
@@ -121,6 +122,7 @@ def history(build_en):
         ),
         make("r4", "S3", S3, Answer("client-contacted", "green"), Answer("expectations-still-match", "amber", "unsure")),
     ]
+    runs = [r for r in runs if r.sprint <= last]
     return summarize(runs, today=TODAY, checklists={"build": build_en}, client_replies=replies())
 
 
@@ -143,6 +145,8 @@ def test_the_reports_with_the_clients_view(build_en, language, sprint):
 def test_the_status_and_the_gate_with_the_clients_view(build_en):
     summary = history(build_en)
     assert_golden("client.status.json", status_json(summary))
+    # The current sprint with the client's answers (S2): its items and gaps in the phase.
+    assert_golden("client-S2.status.json", status_json(history(build_en, last="S2")))
     result = evaluate(summary)
     assert_golden("client.check.json", result_json(result))
     assert_golden("client.check.github.txt", github_annotations(result))

@@ -311,7 +311,7 @@ def test_a_meetings_votes_as_the_answers_file_writes_them():
 def test_the_reports_of_a_meeting_in_whole():
     """A sprint's reports with a meeting's named votes, anonymous counts and agreed answers, and
     a correction of the meeting's run (golden meeting-report.json and .md)."""
-    from kundencheck.core.report import report_json
+    from kundencheck.core.report import report_html, report_json
     from tests.support.golden import assert_golden
 
     first = dataclasses.replace(meeting(), id="20260302T093000Z-build-erika-000001")  # not the counter's: any order
@@ -325,3 +325,4 @@ def test_the_reports_of_a_meeting_in_whole():
     report = build_report(summary, "W10", project="Shop", client="Kunde")
     assert_golden("meeting-report.json", report_json(report))
     assert_golden("meeting-report.md", report_markdown(report))
+    assert_golden("meeting-report.html", report_html(report))
