@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import Action, Answer
 from kundencheck.core.catalog import load_catalog
-from kundencheck.core.checklist import Checklist, Kind
+from kundencheck.core.checklist import AnswerValue, Checklist, Kind
 from kundencheck.core.history import previous_sprint
 from kundencheck.core.i18n import (
     N_,
@@ -24,6 +25,9 @@ from kundencheck.core.i18n import (
 )
 from kundencheck.core.message import build_message
 from kundencheck.core.people import Person
+
+if TYPE_CHECKING:
+    from kundencheck.store.git_store import GitStore
 
 #: Three past sprints of the build checklist, worst last: the early warning kundencheck gives.
 _MOODS = [4, 3, 2]
@@ -102,14 +106,14 @@ def _reviews_of(runs: list[answers_mod.Run]) -> list[answers_mod.ActionReview]:
     return reviews
 
 
-def _become(store, name: str, email: str) -> None:
+def _become(store: GitStore, name: str, email: str) -> None:
     store.set_local_config("user.name", name)
     store.set_local_config("user.email", email)
 
 
 def _sample_answers(checklist: Checklist, sprint: int, person: int, day: dt.date) -> list[Answer]:
     answers: list[Answer] = []
-    values: dict = {}
+    values: dict[str, AnswerValue | None] = {}
     for n, item in enumerate(checklist.items):
         if not checklist.is_visible(item, values):
             continue

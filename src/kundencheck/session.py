@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from kundencheck import startup
 from kundencheck.core import answers as answers_mod
@@ -664,16 +664,18 @@ class RunSession:
         self.save_draft()
 
     def set_action(
-        self, item_id: str, *, what: str | None = None, owner: str | None = None, due: dt.date | str | None = ""
+        self, item_id: str, *, what: str | None = None, owner: str | None = None, due: dt.date | Literal[""] | None = ""
     ) -> None:
+        """Change what is given of ``item_id``'s action (``due``: a day, None for none, "" to
+        leave it as it is); the answer gets an action if it had none."""
         answer = self.answer(item_id)
         action = answer.action or Action(what="")
         if what is not None:
             action.what = what
         if owner is not None:
             action.owner = owner
-        if due != "":
-            action.due = due  # type: ignore[assignment]
+        if not isinstance(due, str):  # "": not given
+            action.due = due
         answer.action = action
         self.save_draft()
 

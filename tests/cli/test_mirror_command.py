@@ -17,7 +17,7 @@ from kundencheck.core.answers import Action, Answer
 from kundencheck.core.catalog import load_catalog
 from kundencheck.core.mirror import ClientAnswer, encode_block, payload_bytes, read_invitation
 from kundencheck.store.git_store import GitStore
-from tests.support.git import git
+from tests.support.git import commit_all, git
 from tests.support.history import CET, commit_run
 
 ERIKA = ("Erika Mustermann", "erika@example.com")
@@ -115,6 +115,15 @@ def test_invite_writes_the_page_and_commits_the_invitation(project):
     text = page.read_text(encoding="utf-8")
     assert invitation.secret in text and "Pixelwerk" in text and "Müller GmbH" in text and "Jane Doe" in text
     assert invitation.sprint == "2026-W48" and invitation.to == "Jane Doe"  # the phase's current sprint
+
+
+def test_invite_says_a_commit_warning_in_words(project):
+    """What the commit went ahead despite (here: .gitignore ignores the invitations) is said as
+    every other command says it, not as the store's record."""
+    commit_all(project["path"], "ignore the invitations", **{".gitignore": ".kundencheck/mirror/\n"})
+    invitation, _page, result = invite(project)
+    assert f"Note: {invitation.path} is ignored by .gitignore; committed anyway." in result.stdout
+    assert "CommitWarning" not in result.stdout and "Caveat" not in result.stdout
 
 
 def test_invite_in_the_clients_language_and_for_a_sprint(project):

@@ -60,7 +60,7 @@ def _detached(repo: Path):
 def quick_lock(monkeypatch):
     from kundencheck.store import committing
 
-    monkeypatch.setattr(committing, "_LOCK_WAIT", 0.2)
+    monkeypatch.setattr(committing, "LOCK_WAIT", 0.2)
 
 
 @pytest.mark.parametrize("source", ["stdin", "file"])

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kundencheck.core.dates import date_shown, due_words, parse_typed_date
+from kundencheck.core.dates import date_shown, due_date_words, parse_typed_date
 from kundencheck.core.i18n import set_language
 
 #: A Friday.
@@ -109,11 +109,11 @@ def test_typed_dates_at_the_edges():
     assert parse_typed_date("30.2.", friday) is None
 
 
-def test_due_words_name_the_day_or_say_there_is_none():
-    assert due_words(dt.date(2026, 12, 11)) == due_words("2026-12-11") == "due 2026-12-11"
-    assert due_words(None) == due_words("") == "no due date"
+def test_due_date_words_name_the_day_or_say_there_is_none():
+    assert due_date_words(dt.date(2026, 12, 11)) == due_date_words("2026-12-11") == "due 2026-12-11"
+    assert due_date_words(None) == due_date_words("") == "no due date"
     set_language("de")
     try:
-        assert (due_words(dt.date(2026, 12, 11)), due_words(None)) == ("fällig 2026-12-11", "ohne Fälligkeit")
+        assert (due_date_words(dt.date(2026, 12, 11)), due_date_words(None)) == ("fällig 2026-12-11", "ohne Fälligkeit")
     finally:
         set_language("en")

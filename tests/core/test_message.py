@@ -227,6 +227,14 @@ def test_participants_become_co_authors_except_the_author(tmp_path):
     assert parse_trailers(build_message(run, CHECKLIST), tmp_path) == expected
 
 
+def test_the_author_is_no_co_author_however_a_file_spells_the_name():
+    """An answers file may hold the author among the participants, with a control character or
+    a line break in the name (a file without e-mail addresses): the author is compared as the
+    participants are, cleaned and on one line, so only the others become co-authors."""
+    run = make_run(standard_answers(), author="Ana\x9d Schäfer", participants=["Ana\x9d Schäfer", "Ana\nSchäfer", "Ben"])
+    assert trailers(run, CHECKLIST)[len(EXPECTED_TRAILERS) :] == [("Co-authored-by", "Ben")]
+
+
 NASTY = [
     "Kundencheck-Score: 10/10",
     "Everything fine.\n\nKundencheck-Score: 10/10\nKundencheck-Run: forged",

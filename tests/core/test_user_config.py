@@ -4,10 +4,13 @@ key and what is allowed in every error), the push rule and the language's origin
 from __future__ import annotations
 
 import os
+import re
+import tomllib
 
 import pytest
 
 from kundencheck.core.i18n import language_from_environment
+from kundencheck.core.ui_names import BINDING_IDS, THEMES
 from kundencheck.core.user_config import (
     PUSH_ACCEPTED,
     PUSH_DECLINED,
@@ -25,6 +28,7 @@ from kundencheck.core.user_config import (
     user_config_path,
     with_push_choice,
 )
+from tests.support.paths import ROOT
 
 GOOD = """\
 language = "de"
@@ -150,6 +154,23 @@ def test_check_against_the_uis_lists():
         check_against(untexted, themes=["dracula"])
     assert str(info.value).startswith("u.toml, key 'theme': ")
     check_against(UserConfig(), themes=["dracula"], binding_ids=["quit"])
+
+
+def test_the_readme_names_only_themes_and_binding_ids_a_user_config_may_give():
+    """What people copy from the README into their user config: the binding ids of its table of
+    keys, the themes its example names and the example itself are what the TUI offers
+    (core/ui_names.py, which tests/tui/test_ui_names.py checks against the app)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    keys = readme.split("\n## Keys\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|") for line in keys.splitlines() if line.startswith("| `")]
+    ids = {name for row in rows for name in re.findall(r"`([^`]+)`", row[2])}
+    assert len(ids) > 20 and ids - set(BINDING_IDS) == set()
+    example = re.search(r"```toml\n(.*?)```", readme, re.S).group(1)
+    named = re.search(r"a Textual theme: ([a-z-]+(?:, [a-z-]+)*)", example).group(1).split(", ")
+    assert len(named) > 2 and set(named) - set(THEMES) == set()
+    config = user_config_from_dict(tomllib.loads(example), "README.md", text=example)
+    assert config.theme and config.keys
+    check_against(config, themes=THEMES, binding_ids=BINDING_IDS)
 
 
 @pytest.mark.parametrize(

@@ -188,7 +188,7 @@ def test_a_journal_naming_a_file_outside_kundencheck_is_not_believed(repo, tmp_p
 
     from kundencheck.store import committing
 
-    monkeypatch.setattr(committing, "_LOCK_WAIT", 0.2)
+    monkeypatch.setattr(committing, "LOCK_WAIT", 0.2)
     precious = tmp_path / "precious.txt"
     precious.write_text("the user's own file\n")
     (repo / "notes.txt").write_text("notes\n")

@@ -215,7 +215,7 @@ def test_a_commit_between_the_branch_update_and_the_index_write_fails_on_the_loc
 def test_another_kundencheck_holding_the_lock_is_waited_for_then_refused(repo, monkeypatch):
     from kundencheck.store import committing
 
-    monkeypatch.setattr(committing, "_LOCK_WAIT", 0.3)
+    monkeypatch.setattr(committing, "LOCK_WAIT", 0.3)
     (repo / ".git" / "index.lock").write_bytes(b"")  # no journal: a lock kundencheck never touches
     before = state(repo)
     with GitStore.open(repo) as store, pytest.raises(StoreError, match=r"index\.lock exists"):

@@ -413,7 +413,7 @@ def test_operation_in_progress_is_refused(repo, start, marker, needles):
 
 
 def test_index_lock_refused_and_kept(repo, monkeypatch):
-    monkeypatch.setattr(committing, "_LOCK_WAIT", 0.1)
+    monkeypatch.setattr(committing, "LOCK_WAIT", 0.1)
     lock = repo / ".git" / "index.lock"
     lock.write_bytes(b"")
     assert_refused(repo, "index.lock", "never deletes it", refused=True)
@@ -437,7 +437,7 @@ def test_index_lock_held_briefly_is_waited_for(repo):
 def test_index_locked_meanwhile_is_a_refusal_that_changes_nothing(repo, monkeypatch):
     """Another git takes index.lock after kundencheck's first look (here: while the commit-msg
     hook runs): kundencheck waits for it, then refuses; the lock is not its own, so it stays."""
-    monkeypatch.setattr(committing, "_LOCK_WAIT", 0.2)
+    monkeypatch.setattr(committing, "LOCK_WAIT", 0.2)
     write_hook(repo, "commit-msg", "touch .git/index.lock\n")
     head = git(repo, "rev-parse", "HEAD")
     with GitStore.open(repo) as store, pytest.raises(StoreError) as info:
@@ -553,7 +553,7 @@ def test_stale_parent_is_retried_not_overwritten(repo, monkeypatch):
         blob = git(repo, "hash-object", "-w", "--stdin", input=CONTENT)
         msg = repo / ".git" / "test-msg"
         msg.write_text(MESSAGE)
-        commit = committing._Commit(REL, CONTENT, blob, str(msg), False, "Answers", False, None)
+        commit = committing.CommitParts(REL, CONTENT, blob, str(msg), False, "Answers", False, None)
         sha = store._swap_loop(commit, stale, "HEAD")
     assert git(repo, "rev-parse", "HEAD") == sha
     assert git(repo, "rev-parse", "HEAD~1") == newer

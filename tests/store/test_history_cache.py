@@ -16,7 +16,7 @@ from kundencheck.core.answers_file import run_is_sound
 from kundencheck.store.git_store import GitStore
 from kundencheck.store.history_cache import (
     CACHE_VERSION,
-    _RunEncoder,
+    RunEncoder,
     cache_path,
     load_runs,
     read_cache,
@@ -224,7 +224,7 @@ json_values = st.recursive(
 def test_whatever_a_cache_holds_only_sound_runs_are_believed(tmp_path, data):
     """Any value anywhere in a cached run: the cache is refused, or every run it gives is one an
     answers file could hold, and the history, reports and the cache itself handle it."""
-    encoder = _RunEncoder()
+    encoder = RunEncoder()
     entry = encoder.run(make_run(0, *RICH.answers, reviews=[ActionReview(make_run(5).id, "contacted", "open", "x")]))
     cache = {"version": CACHE_VERSION, "strings": encoder.strings, "runs": {"abc": entry}}
     target, where = cache, ["runs", "abc"]

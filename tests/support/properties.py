@@ -182,7 +182,7 @@ toml_values = st.recursive(
 def check_loaded(run: Run) -> None:
     """A run that loads can go through everything the app does with it without crashing:
     checks, the commit message, the history model as of any day, status, reports, the cache."""
-    from kundencheck.store.history_cache import _RunDecoder, _RunEncoder
+    from kundencheck.store.history_cache import RunDecoder, RunEncoder
 
     assert isinstance(run, Run)
     problems_with(run, CHECKLIST)
@@ -200,9 +200,9 @@ def check_loaded(run: Run) -> None:
             continue
         for fmt in ("md", "json", "html"):
             render_report(build_report(summary), fmt)
-    encoder = _RunEncoder()
+    encoder = RunEncoder()
     entry = encoder.run(run)
-    assert _RunDecoder(encoder.strings).run(entry) == run
+    assert RunDecoder(encoder.strings).run(entry) == run
 
 
 def config_text() -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kundencheck.tui import editor
-from kundencheck.tui.app import binding_ids, build_app
+from kundencheck.tui.app import build_app
 from kundencheck.tui.editor import EditorError, edit_in_app, edit_text, editor_command, note_from_field, note_to_field
 from tests.support.apps import offline_app
 
@@ -164,33 +164,3 @@ async def test_user_keymap_and_theme_are_applied():
         assert app.screen.current.id == session.visible_items()[1].id
         await pilot.press("j")  # remapped away
         assert app.screen.current.id == session.visible_items()[1].id
-    assert {"next-item", "previous-item", "edit-note", "external-editor", "review", "help", "quit"} <= set(binding_ids())
-
-
-def test_the_listed_binding_ids_are_those_of_the_app_and_its_screens():
-    """The user config's [keys] are checked against a list (importing every screen to gather
-    them delayed the first frame of every run with remapped keys); it must stay their ids."""
-    from textual.binding import Binding
-
-    from kundencheck.tui.app import KundencheckApp
-    from kundencheck.tui.portfolio_app import PortfolioApp
-    from kundencheck.tui.screens.actions import ActionsScreen
-    from kundencheck.tui.screens.history import HistoryScreen
-    from kundencheck.tui.screens.home import HomeScreen
-    from kundencheck.tui.screens.meeting import MeetingScreen
-    from kundencheck.tui.screens.portfolio import PortfolioScreen, ReadOnlyHomeScreen
-    from kundencheck.tui.screens.run import RunScreen
-
-    screens = (
-        KundencheckApp,
-        RunScreen,
-        HomeScreen,
-        HistoryScreen,
-        ActionsScreen,
-        PortfolioApp,
-        PortfolioScreen,
-        ReadOnlyHomeScreen,
-        MeetingScreen,
-    )
-    found = {b.id for cls in screens for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
-    assert binding_ids() == sorted(found)

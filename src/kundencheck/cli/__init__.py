@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from kundencheck import __version__
-from kundencheck.cli.common import VERSION_OPTION_TEXT, MainGroup, choose_language, group
+from kundencheck.cli.common import VERSION_OPTION_TEXT, MainGroup, choose_language
 from kundencheck.cli.run import demo, home
 from kundencheck.cli.run import run as run_command
 from kundencheck.core.i18n import N_
@@ -37,7 +37,7 @@ Examples:
   kundencheck demo                 try it in a throwaway repository""")
 
 
-@group(
+@click.group(
     cls=MainGroup,
     invoke_without_command=True,
     epilog=EXAMPLES,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +17,11 @@ from kundencheck.cli.common import _console, command, guarded, today_option
 from kundencheck.cli.history import _load, _warn_problems
 from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    from kundencheck.core.action_list import ActionFilter
+    from kundencheck.core.history import ActionThread, HistorySummary
+    from kundencheck.session import Project
 
 ACTIONS_EXAMPLES = N_("""\
 Examples:
@@ -107,7 +113,7 @@ def _write_bytes(data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
-def _print_actions(summary, threads, selection, project) -> None:
+def _print_actions(summary: HistorySummary, threads: list[ActionThread], selection: ActionFilter, project: Project) -> None:
     from rich.text import Text
 
     from kundencheck.core.people import author_name

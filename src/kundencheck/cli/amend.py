@@ -9,17 +9,22 @@ format of `kundencheck answer --from`) is checked and committed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
 from kundencheck.cli.team import (
-    commit_and_push,
     parse_participants,
     participant_option,
     push_option,
 )
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    from kundencheck.core.answers import Run
+    from kundencheck.session import Project, RunSession
 
 EXAMPLES = N_("""\
 Examples:
@@ -30,7 +35,7 @@ Examples:
   kundencheck amend RUN --template > fixed.toml   the run's answers as a file to edit""")
 
 
-def _opens_tui(params: dict) -> bool:
+def _opens_tui(params: dict[str, Any]) -> bool:
     """Whether `kundencheck amend` opens the run screen: not with --from or --template."""
     return params["source"] is None and not params["template"]
 
@@ -113,7 +118,7 @@ def amend(
         project.close()
 
 
-def template_text(project, target) -> str:
+def template_text(project: Project, target: Run) -> str:
     """``target``'s answers as a correction to edit: the answers file a correction would start
     with, with an empty ``correction_note`` to fill in."""
     from kundencheck.core import answers as answers_mod
@@ -124,8 +129,8 @@ def template_text(project, target) -> str:
     return answers_mod.dumps(run, checklist, note_hint=_("required: why the answers are corrected"))
 
 
-def _amend_tui(project, target, note: str | None, participants: list[str], *, push: bool | None = None) -> None:
-    from kundencheck.cli.run import report_commit, tui_user_settings
+def _amend_tui(project: Project, target: Run, note: str | None, participants: list[str], *, push: bool | None = None) -> None:
+    from kundencheck.cli.run import run_and_report, tui_user_settings
     from kundencheck.commit_texts import warning_text
     from kundencheck.session import RunSession
 
@@ -137,10 +142,11 @@ def _amend_tui(project, target, note: str | None, participants: list[str], *, pu
         _console(stderr=True).print("kundencheck: " + warning_text(warning))
     draft = project.offerable_draft(target.checklist, corrects=target.id)
 
-    def make_session(run_phase, resume):  # runs started from the home screen (g) are ordinary runs
+    # Runs started from the home screen (g) are ordinary runs.
+    def make_session(run_phase: str | None, resume: Run | None) -> RunSession:
         return RunSession.start(project, run_phase or target.phase, draft=resume, identity=identity, push=push)
 
-    def make_correction(correct, resume):
+    def make_correction(correct: Run, resume: Run | None) -> RunSession:
         session = RunSession.start_correction(project, correct, draft=resume, identity=identity, push=push)
         if note and not session.run.correction_note.strip():
             session.set_correction_note(note)
@@ -160,15 +166,11 @@ def _amend_tui(project, target, note: str | None, participants: list[str], *, pu
         correct=target,
         make_correction=make_correction,
     )
-    result = app.run()
-    if result is None and (app.session is None or not app.session.has_answers()):
-        _console().print(_("No commit made: nothing was answered."))
-        return
-    report_commit(result, project)
+    run_and_report(app, project, _("No commit made: nothing was answered."))
 
 
 def _commit_filled_correction(
-    project,
+    project: Project,
     run_ref: str | None,
     phase: str | None,
     raw: bytes,
@@ -178,8 +180,7 @@ def _commit_filled_correction(
     *,
     push: bool | None = None,
 ) -> None:
-    from kundencheck.cli.answer import _check_reviews, refusal
-    from kundencheck.cli.run import report_commit
+    from kundencheck.cli.answer import commit_filled, refusal
     from kundencheck.core.answers_file import Form, hints, parse_filled, read_filled
     from kundencheck.session import RunSession
 
@@ -205,12 +206,4 @@ def _commit_filled_correction(
     for line in filled.notes:
         errors.print("kundencheck: " + line)
     session = RunSession.start_correction(project, target, draft=filled.run, identity=identity, push=push)
-    if filled.run.reviews:
-        _check_reviews(session, errors)
-    try:
-        # A refusal (a merge in progress, a detached HEAD, index.lock, ...) comes from commit(),
-        # which has saved the correction as a draft first and names it (draft_id).
-        result = commit_and_push(session)
-    finally:
-        session.release()
-    report_commit(result, project)
+    commit_filled(session, project, errors, reviews=bool(filled.run.reviews))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +23,16 @@ from kundencheck.cli.team import (
 )
 from kundencheck.core.errors import AnswersError, KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rich.console import Console
+    from tomlkit.items import Table
+
+    from kundencheck.core.checklist import AnswerValue, Checklist, Item
+    from kundencheck.core.history import ActionThread
+    from kundencheck.session import Project, RunSession
 
 MAX_BYTES = 1_000_000
 
@@ -102,7 +113,7 @@ def answer(
         project.close()
 
 
-def _checklist(project, phase: str):
+def _checklist(project: Project, phase: str) -> Checklist:
     from kundencheck.core.checklist import is_safe_id
 
     if not is_safe_id(phase):
@@ -146,7 +157,12 @@ def _read_source(source: str) -> tuple[bytes, str]:
 
 
 def template_text(
-    checklist, *, sprint: str | None = None, today: dt.date | None = None, threads=(), author: str | None = None
+    checklist: Checklist,
+    *,
+    sprint: str | None = None,
+    today: dt.date | None = None,
+    threads: Iterable[ActionThread] = (),
+    author: str | None = None,
 ) -> str:
     """A fill-in answers file for ``checklist``: every item with an empty answer, and an empty
     ``[[reviews]]`` entry for each of ``threads`` (the phase's open action threads). ``author``
@@ -254,11 +270,11 @@ def anonymous_hint() -> str:
     )
 
 
-def _review_entry(thread, today: dt.date):
+def _review_entry(thread: ActionThread, today: dt.date) -> Table:
     """An empty ``[[reviews]]`` table for an open thread, what it is about as comments."""
     import tomlkit
 
-    from kundencheck.core.dates import due_words
+    from kundencheck.core.dates import due_date_words
     from kundencheck.core.people import author_name
     from kundencheck.core.text import one_line
 
@@ -270,7 +286,7 @@ def _review_entry(thread, today: dt.date):
             )
         )
     )
-    due = due_words(thread.due)
+    due = due_date_words(thread.due)
     if thread.is_overdue(today):
         due += ", ⚠ " + _("overdue by {n} days").format(n=thread.days_overdue(today))
     table.add(tomlkit.comment(one_line(_("Owner {owner}, {due}").format(owner=one_line(thread.owner, 60) or "?", due=due), 250)))
@@ -286,16 +302,18 @@ def _review_entry(thread, today: dt.date):
     return table
 
 
-def _hints(item) -> list[str]:
+def _hints(item: Item) -> list[str]:
     """Comment lines saying what the item takes and what its answers demand."""
     from kundencheck.core.checklist import STATUS_WORDS as status_words
     from kundencheck.core.checklist import Kind as kind_enum
 
-    def shown(values) -> str:
+    def shown(values: Iterable[AnswerValue]) -> str:
         order = list(item.allowed_values() or ())
         ordered = sorted(values, key=lambda v: (order.index(v) if v in order else len(order), str(v)))
         words = [
-            f"{v} ({translate(status_words[v])})" if item.kind is kind_enum.TRAFFIC_LIGHT and v in status_words else str(v)
+            f"{v} ({translate(status_words[v])})"
+            if item.kind is kind_enum.TRAFFIC_LIGHT and isinstance(v, str) and v in status_words
+            else str(v)
             for v in ordered
         ]
         return _either(words)
@@ -331,7 +349,7 @@ def _either(words: list[str]) -> str:
 
 
 def _commit_filled(
-    project,
+    project: Project,
     phase: str | None,
     raw: bytes,
     shown: str,
@@ -340,7 +358,6 @@ def _commit_filled(
     participants: list[str] | None = None,
     push: bool | None = None,
 ) -> None:
-    from kundencheck.cli.run import report_commit
     from kundencheck.core.answers_file import Form, hints, parse_filled, read_filled
     from kundencheck.session import RunSession
 
@@ -369,10 +386,20 @@ def _commit_filled(
             ).format(items=", ".join(named))
         )
     session = RunSession.start(project, phase, draft=filled.run, push=push)
-    _check_reviews(session, errors)
+    commit_filled(session, project, errors)
+
+
+def commit_filled(session: RunSession, project: Project, errors: Console, *, reviews: bool = True) -> None:
+    """Commit a run read from a filled-in file (``answer --from``, ``amend --from``, ``meeting
+    --from``) and say what the commit made; the session is released whatever happens. With
+    ``reviews``, the run's reviews and joined actions are checked first (``_check_reviews``).
+    If git refuses (a merge in progress, a detached HEAD, index.lock, ...), commit() has saved
+    the run as a draft first and its error names that draft (draft_id)."""
+    from kundencheck.cli.run import report_commit
+
+    if reviews:
+        _check_reviews(session, errors)
     try:
-        # If git refuses (a merge in progress, a detached HEAD, index.lock, ...), commit() has
-        # saved the run as a draft first and its error names that draft (draft_id).
         result = commit_and_push(session)
     finally:
         session.release()
@@ -398,7 +425,7 @@ def refusal(error: AnswersError) -> AnswersError:
     return AnswersError(headline + "\n" + "\n".join(f"  - {p}" for p in shown_problems) + more, source=shown, problems=problems)
 
 
-def _check_reviews(session, errors) -> None:
+def _check_reviews(session: RunSession, errors: Console) -> None:
     """Read the phase's open actions, so the commit message names what each reviewed action
     said; a review of an action that is not open in this phase is said, and recorded anyway
     (docs/history.md: the history reports it and otherwise ignores it)."""

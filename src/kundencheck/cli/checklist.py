@@ -10,13 +10,17 @@ checked with the format's rules before it is written, and committed like the pro
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kundencheck.cli.common import _console, directory_of, group, guarded
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    from kundencheck.core.catalog import Catalog
+    from kundencheck.session import Project
 
 KINDS = ("traffic-light", "scale", "choice", "text", "date")
 
@@ -80,7 +84,8 @@ Examples:
 @click.option("--language", type=click.Choice(["de", "en"]), help=N_("The checklist's language (default: the project's)."))
 @click.pass_context
 @guarded
-def add_item(ctx: click.Context, phase: str, **given: Any) -> None:
+# ctx is positional-only: pass_context passes it so, and **given could not hold it.
+def add_item(ctx: click.Context, /, phase: str, **given: Any) -> None:
     from kundencheck.core.checklist import is_safe_id
     from kundencheck.session import open_project
 
@@ -99,7 +104,7 @@ def add_item(ctx: click.Context, phase: str, **given: Any) -> None:
 # ----------------------------------------------------------------------------- the item
 
 
-def _item(given: dict[str, Any], catalog, checklist_id: str, language: str) -> dict[str, Any]:
+def _item(given: dict[str, Any], catalog: Catalog, checklist_id: str, language: str) -> dict[str, Any]:
     """The new item's table, from the flags, asking in a terminal for what they leave out."""
     from kundencheck.cli.setup import _stdin_is_tty
 
@@ -179,7 +184,7 @@ def _option(text: str) -> dict[str, str]:
     return {"id": option_id.strip(), "label": label.strip()}
 
 
-def _answer_value(text: str, kind: str) -> Any:
+def _answer_value(text: str, kind: str) -> int | str:
     """An answer value as the format stores it: a number for a scale, else the text."""
     return int(text) if kind == "scale" and text.isdigit() else text
 
@@ -199,7 +204,7 @@ def extension_header(checklist_id: str, language: str) -> list[str]:
     ]
 
 
-def _add(project, phase: str, checklist_id: str, language: str, item: dict[str, Any]) -> None:
+def _add(project: Project, phase: str, checklist_id: str, language: str, item: dict[str, Any]) -> None:
     import tomlkit
 
     from kundencheck.cli.setup import _commit, _report
@@ -267,7 +272,7 @@ def _add(project, phase: str, checklist_id: str, language: str, item: dict[str, 
     _mention_other_languages(project, checklist_id, language, item, phase)
 
 
-def _mention_other_languages(project, checklist_id: str, language: str, item: dict[str, Any], phase: str) -> None:
+def _mention_other_languages(project: Project, checklist_id: str, language: str, item: dict[str, Any], phase: str) -> None:
     """Say which other languages of the checklist do not ask the new question yet, and how to
     add it there (`validate` warns about it too)."""
     from kundencheck.core.catalog import load_catalog

@@ -15,8 +15,9 @@ import io
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -24,13 +25,24 @@ from kundencheck import startup
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _, set_language, translate
 
+if TYPE_CHECKING:
+    from typing import ParamSpec, TypeVar
 
-def _console(stderr: bool = False):
+    from rich.console import Console, ConsoleOptions, RenderableType
+    from rich.segment import Segment
+
+    P = ParamSpec("P")
+    R = TypeVar("R")
+    #: A click command's callback, or a function an option decorates on its way to becoming one.
+    F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _console(stderr: bool = False) -> Console:
     return _clean_console_class()(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=True)
 
 
 @functools.cache
-def _clean_console_class():
+def _clean_console_class() -> type[Console]:
     """A Rich console that never lets terminal control out of the text it prints.
 
     Markup is off (``[bold]`` in a note is printed as it is). Strings are passed through
@@ -46,10 +58,10 @@ def _clean_console_class():
     from kundencheck.core.text import clean_text, drop_controls
 
     class CleanConsole(Console):
-        def print(self, *objects, **kwargs):
+        def print(self, *objects: Any, **kwargs: Any) -> None:
             super().print(*(clean_text(o) if isinstance(o, str) else o for o in objects), **kwargs)
 
-        def render(self, renderable, options=None):
+        def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterator[Segment]:
             for segment in super().render(renderable, options):
                 if segment.control is None and segment.text:
                     cleaned = drop_controls(segment.text)
@@ -60,7 +72,7 @@ def _clean_console_class():
     return CleanConsole
 
 
-def today_option(func: Callable) -> Callable:
+def today_option(func: F) -> F:
     """``--today YYYY-MM-DD``: the day the history views and the gates judge as of."""
     return click.option(
         "--today",
@@ -72,7 +84,20 @@ def today_option(func: Callable) -> Callable:
     )(func)
 
 
-def _fail(message: str, code: int) -> None:
+def gate_format_option(func: F) -> F:
+    """``--format text|json|github`` of the gates, ``kundencheck check`` and ``kundencheck
+    portfolio check``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json", "github"]),
+        default="text",
+        show_default=True,
+        help=N_("text for people, json for scripts, github for GitHub Actions annotations."),
+    )(func)
+
+
+def _fail(message: str, code: int) -> NoReturn:
     from kundencheck.core.text import clean_text
 
     _console(stderr=True).print("kundencheck: " + clean_text(message), style="bold red" if code else None)
@@ -94,11 +119,11 @@ def error_text(exc: KundencheckError) -> str:
     return str(exc) + " " + kept.format(id=draft_id)
 
 
-def guarded(func: Callable) -> Callable:
+def guarded(func: Callable[P, R]) -> Callable[P, R]:
     """Turn the project's errors into a clean message and exit status, never a traceback."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except KundencheckError as exc:
@@ -264,7 +289,7 @@ class TranslatedCommand(click.Command):
     #: Whether the callback is a command's work (the main group's only chooses the language).
     callback_is_work = True
 
-    def __init__(self, *args, starts_app: startup.StartsApp = False, **kwargs) -> None:
+    def __init__(self, *args: Any, starts_app: startup.StartsApp = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.callback is not None and self.callback_is_work:
             self.callback = startup.command_work(self.callback, starts_app)
@@ -304,7 +329,7 @@ class TranslatedCommand(click.Command):
                 formatter.write_dl(records)
 
 
-def _help_record(param: click.Parameter, ctx: click.Context):
+def _help_record(param: click.Parameter, ctx: click.Context) -> tuple[str, str] | None:
     """The parameter's line in the help, with its help text translated (click builds the line
     from ``param.help``, so it is swapped in for the call)."""
     original = getattr(param, "help", None)
@@ -353,7 +378,7 @@ class MainGroup(TranslatedGroup):
 
     callback_is_work = False  # its callback chooses the language; `kundencheck` alone invokes `run`
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         #: Commands kept in modules of their own, as name -> "module:attribute": imported when
         #: one of them is run or the help lists them, so `kundencheck run` does not wait for them.
@@ -369,14 +394,16 @@ class MainGroup(TranslatedGroup):
             self.add_command(getattr(importlib.import_module(module), attribute), cmd_name)
         return super().get_command(ctx, cmd_name)
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         try:
             return super().resolve_command(ctx, args)
         except click.exceptions.NoSuchCommand as exc:
             # click suggests ("Did you mean …?") from the commands loaded so far; the lazy ones count.
             raise click.exceptions.NoSuchCommand(exc.command_name, possibilities=self.list_commands(ctx), ctx=ctx) from None
 
-    def make_context(self, info_name, args, *rest, **kwargs) -> click.Context:
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
         # The language first, so that a mistake on the command line is reported in it: from
         # the project of -C DIR (read by hand, as click has not parsed yet) or of this folder.
         global _chosen
@@ -388,15 +415,15 @@ class MainGroup(TranslatedGroup):
         except Exception:  # noqa: BLE001, S110 - English is better than no message; open_project reports it
             pass
         with _click_errors_shown_clean():
-            return super().make_context(info_name, args, *rest, **kwargs)
+            return super().make_context(info_name, args, parent, **extra)
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> Any:
         with _click_errors_shown_clean():
             return super().invoke(ctx)
 
 
 @contextlib.contextmanager
-def _click_errors_shown_clean():
+def _click_errors_shown_clean() -> Iterator[None]:
     """Show a :class:`click.ClickException` as click would (usage, hint, ``Error: …``), with
     each control character but newline removed, and exit with its status."""
     from kundencheck.core.text import drop_controls
@@ -413,14 +440,14 @@ def _click_errors_shown_clean():
         raise click.exceptions.Exit(exc.exit_code) from None
 
 
-def command(name: str | None = None, **attrs) -> Callable:
+def command(name: str | None = None, **attrs: Any) -> Callable[[Callable[..., Any]], TranslatedCommand]:
     """``click.command`` making a :class:`TranslatedCommand`."""
     return click.command(name, cls=TranslatedCommand, **attrs)
 
 
-def group(name: str | None = None, cls: type[click.Group] = TranslatedGroup, **attrs) -> Callable:
-    """``click.group`` making a :class:`TranslatedGroup` (or ``cls``, one of its kind)."""
-    return click.group(name, cls=cls, **attrs)
+def group(name: str | None = None, **attrs: Any) -> Callable[[Callable[..., Any]], TranslatedGroup]:
+    """``click.group`` making a :class:`TranslatedGroup`."""
+    return click.group(name, cls=TranslatedGroup, **attrs)
 
 
 def _first_sentence(text: str, limit: int) -> str:

@@ -8,6 +8,7 @@ job without the TUI: ``drafts commit`` commits exactly what the TUI's review scr
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,11 @@ from kundencheck.cli.common import _console, directory_of, group, guarded
 from kundencheck.cli.team import commit_and_push, push_option
 from kundencheck.core.errors import AnswersError, StoreError, UsageError
 from kundencheck.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    from kundencheck.core.answers import Run
+    from kundencheck.session import Project
+    from kundencheck.store.drafts import DraftInfo
 
 _RUN_ID = re.compile(r"[A-Za-z0-9-]{1,80}")
 
@@ -118,7 +124,7 @@ def _list_drafts(ctx: click.Context) -> None:
         project.close()
 
 
-def _answered(project, run) -> str:
+def _answered(project: Project, run: Run) -> str:
     """``answered/total`` against the draft's checklist; ``N/?`` when that checklist is gone."""
     from kundencheck.core.errors import KundencheckError
     from kundencheck.core.scoring import tally
@@ -221,7 +227,7 @@ def discard_draft(ctx: click.Context, draft_id: str) -> None:
         project.close()
 
 
-def _find_draft(project, given: str):
+def _find_draft(project: Project, given: str) -> DraftInfo:
     """The draft whose id is ``given`` or starts with it (when only one does)."""
     given = given.strip()
     if not _RUN_ID.fullmatch(given):

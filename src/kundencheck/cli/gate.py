@@ -12,12 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from typing import TYPE_CHECKING
 
 import click
 
-from kundencheck.cli.common import _console, command, directory_of, guarded, today_option
+from kundencheck.cli.common import _console, command, directory_of, gate_format_option, guarded, today_option
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from kundencheck.core.gate import Finding, GateResult
+    from kundencheck.core.portfolio_health import FindingView, PortfolioFinding
 
 CHECK_EXAMPLES = N_("""\
 Examples:
@@ -44,14 +51,7 @@ _LEVEL_MARKS = {"error": ("✘", N_("error"), "bold red"), "warning": ("⚠", N_
         "a note."
     ),
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help=N_("text for people, json for scripts (docs/gate.md), github for GitHub Actions annotations."),
-)
+@gate_format_option
 @today_option
 @click.pass_context
 @guarded
@@ -64,10 +64,9 @@ def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
     except KundencheckError as exc:
         _leave_report(error=exc.message)
         if fmt == "github":
-            from kundencheck.core.gate import escape_data
-            from kundencheck.core.text import clean_text
+            from kundencheck.core.gate import github_error
 
-            click.echo(f"::error title=kundencheck check::{escape_data(clean_text(exc.message))}")
+            click.echo(github_error("kundencheck check", exc.message))
         # Whatever went wrong, the check was not made: 2, never the 1 of "something found".
         raise UsageError(exc.message) from None
     _leave_report(result)
@@ -80,7 +79,7 @@ def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
     raise SystemExit(result.exit_code)
 
 
-def _leave_report(result=None, *, error: str = "") -> None:
+def _leave_report(result: GateResult | None = None, *, error: str = "") -> None:
     """Run in the pre-push hook of a push kundencheck makes, leave the verdict where that push
     asked for it (KUNDENCHECK_GATE_REPORT): the document of ``--format json`` (or, when the
     check could not be made, exit_code 2 and why), so kundencheck can say that the team's gate
@@ -103,7 +102,7 @@ def _leave_report(result=None, *, error: str = "") -> None:
         pass
 
 
-def _judge(ctx: click.Context, day: dt.date):
+def _judge(ctx: click.Context, day: dt.date) -> tuple[GateResult, str]:
     """Open the project and judge it; returns (result, project name)."""
     from kundencheck.cli.history import say_fetching
     from kundencheck.core.gate import evaluate, not_started
@@ -139,9 +138,9 @@ def _judge(ctx: click.Context, day: dt.date):
         project.close()
 
 
-def finding_line(finding, indent: str = ""):
+def finding_line(finding: Finding | FindingView | PortfolioFinding, indent: str = "") -> Text:
     """One finding as ``check`` prints it: symbol and level in words, the rule's title, the
-    message (``status`` lists its findings the same way)."""
+    message (``status`` and ``portfolio check`` list their findings the same way)."""
     from rich.text import Text
 
     words = {level: translate(word) for level, (_symbol, word, _style) in _LEVEL_MARKS.items()}
@@ -154,7 +153,7 @@ def finding_line(finding, indent: str = ""):
     return line
 
 
-def _print_result(result, name: str) -> None:
+def _print_result(result: GateResult, name: str) -> None:
     from rich.text import Text
 
     from kundencheck.core.gate import more_notes, summary_line

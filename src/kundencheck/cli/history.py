@@ -20,10 +20,22 @@ from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, translate
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from rich.console import Console
+    from rich.table import Table
     from rich.text import Text
 
+    from kundencheck.core.answers import Run
+    from kundencheck.core.checklist import AnswerValue, Checklist, Kind
+    from kundencheck.core.gate import GateResult
+    from kundencheck.core.history import ActionThread, DueCheck, HistorySummary, ItemPicture, PhaseStatus, SprintPicture
+    from kundencheck.core.tone import ToneFinding
+    from kundencheck.session import Project
+    from kundencheck.store.reading import LoggedCommit
 
-def _load(ctx: click.Context, today: dt.datetime | None):
+
+def _load(ctx: click.Context, today: dt.datetime | None) -> tuple[Project, HistorySummary, list[str]]:
     """Open the project and build the history summary; returns (project, summary, problems: the
     answers files that could not be read, in words)."""
     from kundencheck.fetch_texts import problem_texts
@@ -60,7 +72,7 @@ def _warn_problems(problems: list[str]) -> None:
         err.print("  " + one_line(problem, 300))
 
 
-def _band_text(band: str | None, text: str):
+def _band_text(band: str | None, text: str) -> Text:
     from rich.text import Text
 
     from kundencheck.rich_texts import STATUS_STYLES
@@ -68,7 +80,7 @@ def _band_text(band: str | None, text: str):
     return Text(text, style=STATUS_STYLES.get(band or "", ""))
 
 
-def _print_table(console, table) -> None:
+def _print_table(console: Console, table: Table) -> None:
     """Print ``table``; into a pipe or a file as wide as it needs. A terminal's width is known
     and the table fits into it; a pipe's is not (Rich assumes 80 columns, or $COLUMNS), and a
     table squeezed into that cut dates and names short (``2026-1…``) for a reader who has a
@@ -85,13 +97,13 @@ def _print_table(console, table) -> None:
         console.width = width
 
 
-def _action_line(action, today: dt.date) -> str:
+def _action_line(action: ActionThread, today: dt.date) -> str:
     """One thread on one line: id, what, owner, due date (how late), item."""
-    from kundencheck.core.dates import due_words
+    from kundencheck.core.dates import due_date_words
     from kundencheck.core.text import one_line
 
     owner = one_line(action.owner, 30) or _("no owner")
-    if action.is_overdue(today):  # an overdue action has a due date
+    if action.due is not None and action.is_overdue(today):  # only an action with a due date is overdue
         return _("⚠ {id} {what} ({owner}, due {due}, {days} days overdue) · {item}").format(
             id=action.id,
             what=one_line(action.what, 70),
@@ -101,11 +113,11 @@ def _action_line(action, today: dt.date) -> str:
             item=action.item,
         )
     return _("  {id} {what} ({owner}, {due}) · {item}").format(
-        id=action.id, what=one_line(action.what, 70), owner=owner, due=due_words(action.due), item=action.item
+        id=action.id, what=one_line(action.what, 70), owner=owner, due=due_date_words(action.due), item=action.item
     )
 
 
-def print_thread_lists(console, threads, today: dt.date) -> None:
+def print_thread_lists(console: Console, threads: Iterable[ActionThread], today: dt.date) -> None:
     """Per phase a few of ``threads`` (``history.threads_to_show``: the most overdue first),
     then "and 37 more: kundencheck actions --phase build"."""
     from rich.text import Text
@@ -192,7 +204,7 @@ def status(ctx: click.Context, as_json: bool, gate: bool, today: dt.datetime | N
             raise SystemExit(1)
 
 
-def _print_status(summary, project) -> None:
+def _print_status(summary: HistorySummary, project: Project) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -333,23 +345,23 @@ def _print_status(summary, project) -> None:
         console.print(Text("⚠ " + future_run_note(run), style="bold yellow"))
 
 
-def _verdict_cell(verdict, due, verdict_words):
+def _verdict_cell(verdict: GateResult, due: DueCheck, verdict_words: Callable[[GateResult], str]) -> Text:
     """The "Check" cell of a phase: its verdict (the findings of ``kundencheck check``) in words,
     and when the next check is due."""
     from rich.text import Text
 
     style = "bold red" if verdict.errors else ("yellow" if verdict.warnings else "green")
     text = Text(verdict_words(verdict), style=style)
-    if due.due_on is not None and not due.is_due:
-        text.append("\n" + _("next check {day}").format(day=due.due_on.isoformat()), style="")
-    elif due.last_checked is None:
+    if due.due_on is None:  # never checked
         text.append("\n" + _("never checked"), style="")
+    elif not due.is_due:
+        text.append("\n" + _("next check {day}").format(day=due.due_on.isoformat()), style="")
     else:
         text.append("\n" + _("due since {day}").format(day=due.due_on.isoformat()), style="")
     return text
 
 
-def _client_cell(phase, summary) -> Text:
+def _client_cell(phase: PhaseStatus, summary: HistorySummary) -> Text:
     """The "Client" cell of a phase: the client's answers in its current sprint by band, and its
     perception gaps still without an action (of any sprint)."""
     from rich.text import Text
@@ -368,7 +380,7 @@ def _client_cell(phase, summary) -> Text:
     return cell
 
 
-def _print_client_views(console, summary) -> None:
+def _print_client_views(console: Console, summary: HistorySummary) -> None:
     """Per phase, the client's own answers of its current sprint, each beside the team's, a
     perception gap marked (the team answered green, the client red or amber)."""
     from rich.text import Text
@@ -417,7 +429,7 @@ def _print_client_views(console, summary) -> None:
             console.print(line)
 
 
-def _tone_cell(findings) -> Text:
+def _tone_cell(findings: Iterable[ToneFinding]) -> Text:
     """The tone signal of a phase's current sprint in a table cell: the words found, or none."""
     from rich.text import Text
 
@@ -432,7 +444,7 @@ def _tone_cell(findings) -> Text:
     return cell
 
 
-def _print_corrections_and_tone(console, summary) -> None:
+def _print_corrections_and_tone(console: Console, summary: HistorySummary) -> None:
     """Per phase, the corrected runs and the tone signal of its current sprint, in words."""
     from rich.text import Text
 
@@ -449,7 +461,7 @@ def _print_corrections_and_tone(console, summary) -> None:
         current = phase.current
         if current is None:
             continue
-        corrected = [(run, summary.correction(run.id)) for run in current.runs if summary.correction(run.id)]
+        corrected = [(run, correction) for run in current.runs if (correction := summary.correction(run.id)) is not None]
         if corrected:
             console.print(
                 Text(
@@ -480,7 +492,7 @@ def _print_corrections_and_tone(console, summary) -> None:
                 console.print("  " + tone_text(finding))
 
 
-def _entry_word(value, kind) -> str:
+def _entry_word(value: AnswerValue, kind: Kind | None) -> str:
     from kundencheck.core.checklist import STATUS_WORDS, Kind
     from kundencheck.core.text import one_line
 
@@ -549,7 +561,7 @@ def log(ctx: click.Context, phase: str | None, item_id: str | None, author: str 
         project.close()
 
 
-def _log_runs(summary, phase, author) -> list:
+def _log_runs(summary: HistorySummary, phase: str | None, author: str | None) -> list[Run]:
     """The runs ``log`` lists, newest first: of ``phase``, by ``author`` (a part of the name or
     e-mail, any case), runs from the future among them."""
     from kundencheck.core.history import run_order
@@ -563,7 +575,7 @@ def _log_runs(summary, phase, author) -> list:
     return runs
 
 
-def _log_csv(summary, item_id: str | None, phase, author, limit) -> str:
+def _log_csv(summary: HistorySummary, item_id: str | None, phase: str | None, author: str | None, limit: int | None) -> str:
     """``log --format csv``: one row per answer of the runs ``log`` lists (newest first); with
     ``--item`` only that item's answers, and ``-n`` counts sprints."""
     from kundencheck.core.answers_csv import answers_csv
@@ -596,7 +608,7 @@ def _write_csv(text: str) -> None:
     sys.stdout.buffer.flush()
 
 
-def _no_answers(summary, item_id: str, phase) -> UsageError:
+def _no_answers(summary: HistorySummary, item_id: str, phase: str | None) -> UsageError:
     """The error for ``--item`` naming an item nobody answered (in ``phase``), with the ones they did."""
     from kundencheck.core.text import one_line
 
@@ -609,7 +621,9 @@ def _no_answers(summary, item_id: str, phase) -> UsageError:
     return UsageError(message.format(item=repr(one_line(item_id, 64)), phase=phase, items=shown))
 
 
-def _print_runs(summary, phase, author, limit, commits) -> None:
+def _print_runs(
+    summary: HistorySummary, phase: str | None, author: str | None, limit: int | None, commits: dict[str, LoggedCommit]
+) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -625,7 +639,7 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
     runs = _log_runs(summary, phase, author)
     # The client's answers (mirror invitations) are rows of their own, by when the client answered.
     replies = [] if author else [r for r in summary.client_replies if phase is None or r.phase == phase]
-    rows = sorted(
+    rows: list[tuple[dt.datetime, Run | ClientReply]] = sorted(
         [
             *((run.finished or run.started, run) for run in runs),
             *((reply.answered or reply.imported, reply) for reply in replies),
@@ -665,7 +679,7 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
                 counts_text(bands.as_dict(), words=False, separator=" "),
                 "",
                 "",
-                Text(commits.get(f"client:{run.invitation}", {}).get("sha", "")[:10] or "-", style="dim"),
+                Text(_short_id(commits.get(f"client:{run.invitation}")), style="dim"),
             )
             continue
         when = Text((run.finished or run.started).date().isoformat())
@@ -678,7 +692,7 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
         actions = _("{count} new").format(count=new_actions)
         if run.reviews:
             actions += _(", {count} reviewed").format(count=len(run.reviews))
-        commit = commits.get(run.id, {}).get("sha", "")[:10] or "-"
+        commit = _short_id(commits.get(run.id))
         if summary.correction(run.id) is not None:
             when.append(" ✎")
         table.add_row(
@@ -693,7 +707,7 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
         )
     _print_table(console, table)
     console.print(legend_text())
-    corrected = [(run, summary.correction(run.id)) for run in runs if summary.correction(run.id) is not None]
+    corrected = [(run, correction) for run in runs if (correction := summary.correction(run.id)) is not None]
     if corrected:
         from kundencheck.core.report import corrected_text, correction_dict
 
@@ -715,7 +729,12 @@ def _print_runs(summary, phase, author, limit, commits) -> None:
             console.print(Text("⚠ " + future_run_note(run), style="bold yellow"))
 
 
-def _print_item(summary, item_id: str, phase, author, limit) -> None:
+def _short_id(commit: LoggedCommit | None) -> str:
+    """The commit's id as ``log`` shows it (ten characters), "-" without one."""
+    return commit["sha"][:10] if commit is not None and commit["sha"] else "-"
+
+
+def _print_item(summary: HistorySummary, item_id: str, phase: str | None, author: str | None, limit: int | None) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -797,7 +816,7 @@ def _print_item(summary, item_id: str, phase, author, limit) -> None:
         _print_table(console, table)
 
 
-def _client_detail(detail: Text, picture, item, item_id: str, checklist) -> None:
+def _client_detail(detail: Text, picture: SprintPicture, item: ItemPicture, item_id: str, checklist: Checklist | None) -> None:
     """The client's answers to the item in the sprint (mirror invitations), under the team's;
     a perception gap marked."""
     from kundencheck.core.history import is_perception_gap
@@ -819,7 +838,7 @@ def _client_detail(detail: Text, picture, item, item_id: str, checklist) -> None
         detail.append(f"\n{GAP} " + _("perception gap: the team answered green"), style="bold yellow")
 
 
-def _counts_text(counts, item, checklist) -> str:
+def _counts_text(counts: dict[AnswerValue, int], item: ItemPicture, checklist: Checklist | None) -> str:
     """``✘ 2/5 × 1, ✔ 4/5 × 2``: how many voted for each value, in the item's order."""
     from kundencheck.core.answers import ordered_counts
     from kundencheck.core.bands import answer_band
@@ -832,7 +851,9 @@ def _counts_text(counts, item, checklist) -> str:
     )
 
 
-def _answer_text(value, kind, checklist, item_id: str, band: str | None) -> str:
+def _answer_text(
+    value: AnswerValue | None, kind: Kind | None, checklist: Checklist | None, item_id: str, band: str | None
+) -> str:
     """An answer as people read it (``✘ no``), its status word in the chosen language."""
     from kundencheck.core.report import answer_text
 

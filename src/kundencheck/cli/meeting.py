@@ -10,12 +10,18 @@ than the default, and the decisions on open actions.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
-from kundencheck.cli.team import commit_and_push, parse_participants, participant_option, push_option
+from kundencheck.cli.team import parse_participants, participant_option, push_option
 from kundencheck.core.errors import AnswersError, UsageError
 from kundencheck.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    from kundencheck.core.answers import Run
+    from kundencheck.session import MeetingSession, Project
 
 EXAMPLES = N_("""\
 Examples:
@@ -26,7 +32,7 @@ Examples:
   kundencheck meeting build --from ana.toml --from ben.toml --from cem.toml --agreed agreed.toml --push""")
 
 
-def _starts_app(params: dict) -> bool:
+def _starts_app(params: dict[str, Any]) -> bool:
     return not params.get("sources")
 
 
@@ -111,7 +117,7 @@ def meeting(
         project.close()
 
 
-def _phase(project, phase: str | None) -> str:
+def _phase(project: Project, phase: str | None) -> str:
     from kundencheck.core.checklist import is_safe_id
 
     phase = phase or project.current_phase()
@@ -124,8 +130,8 @@ def _phase(project, phase: str | None) -> str:
     return phase
 
 
-def _meeting_tui(project, phase: str | None, sprint: str | None, people: list[str], *, push: bool | None) -> None:
-    from kundencheck.cli.run import report_commit, tui_user_settings
+def _meeting_tui(project: Project, phase: str | None, sprint: str | None, people: list[str], *, push: bool | None) -> None:
+    from kundencheck.cli.run import run_and_report, tui_user_settings
     from kundencheck.commit_texts import warning_text
     from kundencheck.core.people import parse_person
     from kundencheck.session import MeetingSession
@@ -140,7 +146,7 @@ def _meeting_tui(project, phase: str | None, sprint: str | None, people: list[st
         _console(stderr=True).print("kundencheck: " + warning_text(warning))
     draft = project.offerable_draft(checklist.id, meeting=True)
 
-    def make_meeting(present, resume):
+    def make_meeting(present: list[str] | None, resume: Run | None) -> MeetingSession:
         return MeetingSession.start_meeting(
             project, phase, [parse_person(p) for p in present or []], sprint=sprint, draft=resume, identity=identity, push=push
         )
@@ -157,15 +163,11 @@ def _meeting_tui(project, phase: str | None, sprint: str | None, people: list[st
         theme=theme,
         keymap=keymap,
     )
-    result = app.run()
-    if result is None and (app.session is None or not app.session.has_answers()):
-        _console().print(_("No commit made: nothing was agreed."))
-        return
-    report_commit(result, project)
+    run_and_report(app, project, _("No commit made: nothing was agreed."))
 
 
 def _meeting_from_files(
-    project,
+    project: Project,
     phase: str | None,
     files: list[tuple[bytes, str]],
     agreed_file: tuple[bytes, str] | None,
@@ -173,8 +175,7 @@ def _meeting_from_files(
     *,
     push: bool | None,
 ) -> None:
-    from kundencheck.cli.answer import _check_reviews, refusal
-    from kundencheck.cli.run import report_commit
+    from kundencheck.cli.answer import commit_filled, refusal
     from kundencheck.core.answers import now, problems_with
     from kundencheck.core.answers_file import Form, hints, parse_filled, read_filled
     from kundencheck.core.meeting import Ballot, ballot_author, meeting_run
@@ -221,9 +222,4 @@ def _meeting_from_files(
     if problems:
         raise refusal(AnswersError.listing(_("the meeting's agreed answers"), problems))
     session = MeetingSession.start_meeting(project, phase, [], draft=made.run, identity=identity, push=push)
-    _check_reviews(session, errors)
-    try:
-        result = commit_and_push(session)
-    finally:
-        session.release()
-    report_commit(result, project)
+    commit_filled(session, project, errors)

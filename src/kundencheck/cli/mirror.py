@@ -19,14 +19,24 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kundencheck.cli.common import _console, directory_of, group, guarded
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, current_language, set_language
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from kundencheck.core.checklist import Checklist
+    from kundencheck.core.history import Gap, HistorySummary
+    from kundencheck.core.mirror import BlockRefusal, ClientReply, Invitation, InvitationState
+    from kundencheck.session import MirrorFiles, Project
+    from kundencheck.store.git_store import CommitResult
 
 #: The largest mail or file `mirror import` reads: a whole message with its attachments.
 MAX_MAIL_BYTES = 25_000_000
@@ -139,7 +149,7 @@ def invite(ctx: click.Context, phase: str | None, language: str | None, output: 
         project.close()
 
 
-def _check_names(project) -> None:
+def _check_names(project: Project) -> None:
     """The page shows the agency's name: refuse before anything is made when the config has none."""
     if not project.config.agency.strip():
         raise KundencheckError(
@@ -151,7 +161,7 @@ def _check_names(project) -> None:
         )
 
 
-def _page(project, invitation, checklist) -> str:
+def _page(project: Project, invitation: Invitation, checklist: Checklist) -> str:
     """The invitation page, in the invitation's language (the client's, not the person's)."""
     from kundencheck.core.mirror_page import PAGE_LIMIT, invitation_page
 
@@ -212,14 +222,16 @@ def _written_after(target: Path, data: bytes) -> Iterator[None]:
         ) from None
 
 
-def _report(console, result) -> None:
+def _report(console: Console, result: CommitResult) -> None:
+    from kundencheck.commit_texts import warning_text
+
     console.print(
         _("Committed {sha} on {branch}: {subject}").format(
             sha=result.sha[:10], branch=result.branch or "HEAD", subject=result.subject
         )
     )
     for warning in result.warnings:
-        console.print(_("Note: {warning}").format(warning=warning))
+        console.print(_("Note: {warning}").format(warning=warning_text(warning)))
 
 
 # --------------------------------------------------------------------------------- page
@@ -278,7 +290,7 @@ def page(ctx: click.Context, invitation_id: str, output: Path | None) -> None:
         project.close()
 
 
-def _raise_broken(files, invitation_id: str) -> None:
+def _raise_broken(files: MirrorFiles, invitation_id: str) -> None:
     from kundencheck.core.mirror import MIRROR_DIR
 
     for problem in files.problems:
@@ -286,7 +298,7 @@ def _raise_broken(files, invitation_id: str) -> None:
             raise problem
 
 
-def _unknown_text(invitation_id: str, invitations) -> str:
+def _unknown_text(invitation_id: str, invitations: Iterable[str]) -> str:
     from kundencheck.core.text import one_line
 
     known = ", ".join(sorted(invitations)[-10:]) or _("none yet")
@@ -387,7 +399,7 @@ def _read_mail(source: str) -> tuple[str, str]:
     return raw.decode("utf-8", "replace"), shown
 
 
-def refusal_text(refusal, source: str) -> str:
+def refusal_text(refusal: BlockRefusal, source: str) -> str:
     """Why the block in ``source`` was not imported, and what to do, in one paragraph."""
     from kundencheck.core.mirror import BLOCK_BEGIN
     from kundencheck.core.text import one_line
@@ -443,7 +455,7 @@ def refusal_text(refusal, source: str) -> str:
     return text + " " + _("Nothing was committed.")
 
 
-def _counts(reply, project) -> str:
+def _counts(reply: ClientReply, project: Project) -> str:
     from kundencheck.core.bands import answer_band, count_bands
     from kundencheck.rich_texts import counts_text
 
@@ -455,7 +467,7 @@ def _counts(reply, project) -> str:
     return counts_text(bands.as_dict(), separator="  ").plain
 
 
-def _print_gaps(console, project, reply) -> None:
+def _print_gaps(console: Console, project: Project, reply: ClientReply) -> None:
     """The perception gaps the client's answers make with the team's, read from the history."""
     from rich.text import Text
 
@@ -486,7 +498,7 @@ def _print_gaps(console, project, reply) -> None:
     console.print(_("`kundencheck check` fails on them (rule perception_gap) until the team records an action on each item."))
 
 
-def gap_lines(summary, gaps) -> list[str]:
+def gap_lines(summary: HistorySummary, gaps: Iterable[Gap]) -> list[str]:
     """One line per gap: the item, the team's answer, the client's, and whether an action answers it."""
     from kundencheck.core.report import answer_text, title_of
     from kundencheck.core.text import one_line
@@ -504,7 +516,7 @@ def gap_lines(summary, gaps) -> list[str]:
         )
         if comments:
             line += f' ("{comments}")'
-        if not gap.is_open:
+        if gap.action is not None:  # (the gap is not open)
             line += " · " + _('answered by the action "{what}"').format(what=one_line(gap.action.what, 60))
         lines.append(line)
     return lines
@@ -553,7 +565,7 @@ def status_command(ctx: click.Context, as_json: bool, today: dt.datetime | None)
     _print_status(states, summary, files)
 
 
-def _status_dict(states, summary, files, day: dt.date) -> dict:
+def _status_dict(states: list[InvitationState], summary: HistorySummary, files: MirrorFiles, day: dt.date) -> dict[str, Any]:
     from kundencheck.core.report import gap_dict
 
     return {
@@ -590,7 +602,7 @@ def _status_dict(states, summary, files, day: dt.date) -> dict:
     }
 
 
-def _print_status(states, summary, files) -> None:
+def _print_status(states: list[InvitationState], summary: HistorySummary, files: MirrorFiles) -> None:
     from rich.table import Table
     from rich.text import Text
 

@@ -12,14 +12,22 @@ import datetime as dt
 import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Self
 
 import click
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
+    from rich.console import Console
     from rich.progress import Progress, TaskID
 
-from kundencheck.cli.common import _console, directory_of, group, guarded, today_option
+    from kundencheck.core.errors import KundencheckError
+    from kundencheck.core.portfolio import ProjectEntry
+    from kundencheck.core.portfolio_health import PortfolioResult, ProjectHealth
+    from kundencheck.portfolio_session import FetchReport, LoadedPortfolio
+
+from kundencheck.cli.common import _console, directory_of, gate_format_option, group, guarded, today_option
 from kundencheck.core.errors import KundencheckError, UsageError
 from kundencheck.core.i18n import N_, _, set_language
 
@@ -34,7 +42,7 @@ Examples:
   kundencheck portfolio check --format github         the portfolio's gate in CI""")
 
 
-def _opens_tui(params: dict) -> bool:
+def _opens_tui(params: dict[str, Any]) -> bool:
     """Whether `kundencheck portfolio` opens the terminal UI: without a command it does."""
     return click.get_current_context().invoked_subcommand is None
 
@@ -83,7 +91,7 @@ def portfolio(ctx: click.Context, directory: Path | None, cache: Path | None) ->
         _open_tui(ctx)
 
 
-def _loaded(ctx: click.Context):
+def _loaded(ctx: click.Context) -> LoadedPortfolio:
     """The portfolio of -C DIR (or the current folder), its caches where --cache says, its
     language set for the output."""
     from kundencheck.portfolio_session import load_portfolio
@@ -279,7 +287,7 @@ class _FetchProgress:
     """A progress bar on standard error in a terminal (the projects under way beside it);
     elsewhere (CI) one line per project as it ends."""
 
-    def __init__(self, console, total: int) -> None:
+    def __init__(self, console: Console, total: int) -> None:
         self.console = console
         self.total = total
         self.running: list[str] = []
@@ -287,7 +295,7 @@ class _FetchProgress:
         self.progress: Progress | None = None
         self.task: TaskID | None = None
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         if self.console.is_terminal:
             from rich.progress import (
                 BarColumn,
@@ -310,16 +318,16 @@ class _FetchProgress:
             self.task = self.progress.add_task("", total=self.total)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
         if self.progress is not None:
-            self.progress.__exit__(*exc)
+            self.progress.__exit__(kind, error, trace)
 
-    def started(self, entry) -> None:
+    def started(self, entry: ProjectEntry) -> None:
         with self.lock:
             self.running.append(entry.name)
             self._describe()
 
-    def done(self, report) -> None:
+    def done(self, report: FetchReport) -> None:
         from kundencheck.core.text import one_line
 
         with self.lock:
@@ -350,7 +358,7 @@ class _FetchProgress:
             self.progress.update(self.task, description=shown)
 
 
-def fetch_problem_text(error, entry) -> str:
+def fetch_problem_text(error: KundencheckError | None, entry: ProjectEntry) -> str:
     """Why a project's fetch did not complete, and what to do, in one paragraph."""
     from kundencheck.core.text import hide_credentials, one_line
     from kundencheck.store.portfolio_cache import FetchError, FetchProblem
@@ -389,7 +397,7 @@ def fetch_problem_text(error, entry) -> str:
 # --------------------------------------------------------------------------------- status, report, check
 
 
-def _judged(ctx: click.Context, today: dt.datetime | None):
+def _judged(ctx: click.Context, today: dt.datetime | None) -> tuple[LoadedPortfolio, list[ProjectHealth]]:
     """The portfolio, and every project judged by its own rules as of ``today``, worst first."""
     from kundencheck.core.portfolio_health import worst_first
     from kundencheck.portfolio_session import judge_projects
@@ -483,26 +491,28 @@ def _show(ctx: click.Context, fmt: str, output: Path | None, today: dt.datetime 
     portfolio = loaded.portfolio
     if fmt == "text":
         if output is not None:
-            buffer = _text_console()
-            _print_status(buffer, healths, _today(today), portfolio.title)
-            _write(output, buffer.file.getvalue())
+            _write(output, _status_text(healths, _today(today), portfolio.title))
             return
         _print_status(_console(), healths, _today(today), portfolio.title)
         return
     _write(output, render_status(healths, _today(today), fmt, title=portfolio.title, unreachable=portfolio.unreachable))
 
 
-def _text_console():
+def _status_text(healths: list[ProjectHealth], today: dt.date, title: str) -> str:
+    """The status table as ``status -o FILE`` writes it: 200 columns, no colour."""
     import io
 
     from kundencheck.cli.common import _clean_console_class
 
-    return _clean_console_class()(
-        file=io.StringIO(), highlight=False, markup=False, emoji=False, soft_wrap=True, width=200, color_system=None
+    text = io.StringIO()
+    console = _clean_console_class()(
+        file=text, highlight=False, markup=False, emoji=False, soft_wrap=True, width=200, color_system=None
     )
+    _print_status(console, healths, today, title)
+    return text.getvalue()
 
 
-def _print_status(console, healths, today: dt.date, title: str) -> None:
+def _print_status(console: Console, healths: list[ProjectHealth], today: dt.date, title: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -572,14 +582,7 @@ could not be fetched and [check] unreachable = "error" in portfolio.toml),
         "portfolio.toml makes that an error. The same formats as `kundencheck check`."
     ),
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github"]),
-    default="text",
-    show_default=True,
-    help=N_("text for people, json for scripts, github for GitHub Actions annotations."),
-)
+@gate_format_option
 @today_option
 @click.pass_context
 @guarded
@@ -591,10 +594,9 @@ def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
         loaded, healths = _judged(ctx, today)
     except KundencheckError as exc:
         if fmt == "github":
-            from kundencheck.core.gate import escape_data
-            from kundencheck.core.text import clean_text
+            from kundencheck.core.gate import github_error
 
-            click.echo(f"::error title=kundencheck portfolio check::{escape_data(clean_text(exc.message))}")
+            click.echo(github_error("kundencheck portfolio check", exc.message))
         raise UsageError(exc.message) from None
     result = check_portfolio(healths, _today(today), loaded.portfolio.unreachable)
     if fmt == "json":
@@ -606,7 +608,7 @@ def check(ctx: click.Context, fmt: str, today: dt.datetime | None) -> None:
     raise SystemExit(result.exit_code)
 
 
-def _print_check(result, title: str) -> None:
+def _print_check(result: PortfolioResult, title: str) -> None:
     from rich.text import Text
 
     from kundencheck.cli.gate import finding_line
@@ -631,8 +633,8 @@ def _print_check(result, title: str) -> None:
         line = Text(f"{'✘' if failed else '⚠'} {health.name}", style="bold red" if failed else "bold yellow")
         line.append(f" ({one_line(health.title, 60)})", style="")
         console.print(line)
-        for finding in own:
-            console.print(finding_line(finding, indent="  "))
+        for portfolio_finding in own:  # the portfolio's own rules first, then the project's
+            console.print(finding_line(portfolio_finding, indent="  "))
         for finding in findings:
             console.print(finding_line(finding, indent="  "))
         for more in health.more_notes():

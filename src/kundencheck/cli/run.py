@@ -3,12 +3,20 @@ commit made there (or by `answer` and `drafts commit`) is reported."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
 from kundencheck.cli.team import parse_participants, participant_option, push_option, report_push
 from kundencheck.core.errors import UsageError
 from kundencheck.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    from kundencheck.core.answers import Run
+    from kundencheck.session import Project, RunSession
+    from kundencheck.store.git_store import CommitResult
+    from kundencheck.tui.app import KundencheckApp
 
 
 @command(
@@ -48,7 +56,7 @@ def run(
 
 
 def _run_tui(
-    project,
+    project: Project,
     phase: str | None,
     sprint: str | None,
     home: bool = False,
@@ -77,7 +85,7 @@ def _run_tui(
         _console(stderr=True).print("kundencheck: " + warning_text(warning))
     draft = None if checklist is None else project.offerable_draft(checklist.id)
 
-    def make_session(run_phase, resume):
+    def make_session(run_phase: str | None, resume: Run | None) -> RunSession:
         session = RunSession.start(project, run_phase or phase, sprint=sprint, draft=resume, identity=identity, push=push)
         if participants:  # --participant: already picked when the run screen opens
             session.set_participants([*session.participants(), *participants])
@@ -94,20 +102,26 @@ def _run_tui(
         phase=phase,
         home=home,
     )
+    run_and_report(app, project, _("No commit made: nothing was answered."))
+
+
+def run_and_report(app: KundencheckApp, project: Project, nothing_done: str) -> None:
+    """Run the TUI ``app``, then say what its commit made, or ``nothing_done`` when it ended
+    without a commit and without answers (so without a draft to mention)."""
     result = app.run()
     if result is None and (app.session is None or not app.session.has_answers()):
-        _console().print(_("No commit made: nothing was answered."))  # and no draft was left to mention
+        _console().print(nothing_done)
         return
     report_commit(result, project)
 
 
 def tui_user_settings() -> tuple[str | None, dict[str, str] | None]:
-    """The theme and key map from the user config, checked against what the TUI knows."""
+    """The theme and key map from the user config, checked against what the TUI offers."""
+    from kundencheck.core.ui_names import BINDING_IDS, THEMES
     from kundencheck.core.user_config import check_against, load_user_config
-    from kundencheck.tui.app import binding_ids, theme_names
 
     user = load_user_config()
-    check_against(user, themes=theme_names() if user.theme else (), binding_ids=binding_ids() if user.keys else ())
+    check_against(user, themes=THEMES, binding_ids=BINDING_IDS)
     return user.theme, (user.keys or None)
 
 
@@ -136,7 +150,7 @@ def home(ctx: click.Context) -> None:
         project.close()
 
 
-def report_commit(result, project) -> None:
+def report_commit(result: CommitResult | None, project: Project) -> None:
     """Say what a commit of answers made (or that none was made), its warnings and its push."""
     from kundencheck.commit_texts import warning_text
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -25,6 +25,14 @@ from kundencheck.core.config import (
 )
 from kundencheck.core.errors import KundencheckError, StoreError, UsageError
 from kundencheck.core.i18n import N_, _, set_language, translate
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
+
+    from kundencheck.core.catalog import Catalog
+    from kundencheck.core.checklist import Checklist, Difference
+    from kundencheck.core.config import Config
+    from kundencheck.store.git_store import CommitResult, GitStore
 
 #: The subject of the commits that write the project config (in the language of the output).
 CONFIG_SUBJECT = N_("kundencheck: configure project")
@@ -40,7 +48,7 @@ def _stdin_is_tty() -> bool:
         return False
 
 
-def _toml(value: Any) -> str:
+def _toml(value: object) -> str:
     import tomlkit
 
     return tomlkit.item(value).as_string()
@@ -70,7 +78,7 @@ SETTINGS = (
 PHASE = SETTINGS[4]
 
 
-def known_phases(config, catalog) -> list[str]:
+def known_phases(config: Config, catalog: Catalog) -> list[str]:
     """Phases a project can be in: those of its checklists (shipped and own), the phases its
     config maps to a checklist, and any checklist id (a checklist can be run as a phase)."""
     found = list(catalog.phases())
@@ -80,7 +88,7 @@ def known_phases(config, catalog) -> list[str]:
     return found
 
 
-def _check_phase(name: str, config, catalog) -> None:
+def _check_phase(name: str, config: Config, catalog: Catalog) -> None:
     known = known_phases(config, catalog)
     if name not in known:
         raise UsageError(
@@ -92,7 +100,9 @@ def _check_phase(name: str, config, catalog) -> None:
         )
 
 
-def _validate(doc, path: Path, flags: dict[str, str] | None = None, remotes: set[str] | None = None):
+def _validate(
+    doc: TOMLDocument, path: Path, flags: dict[str, str] | None = None, remotes: set[str] | None = None
+) -> tuple[Config, str]:
     """Check the document with the same rules as reading the config (and its branch against
     the repository's ``remotes``); a bad flag value is reported against the flag, not against a
     file that was never written."""
@@ -112,7 +122,7 @@ def _validate(doc, path: Path, flags: dict[str, str] | None = None, remotes: set
         raise
 
 
-def _commit(store, relpath: str, content: str | bytes, message: str, hook: bool):
+def _commit(store: GitStore, relpath: str, content: str | bytes, message: str, hook: bool) -> CommitResult:
     """Commit one file below .kundencheck/ the way answers are committed."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
@@ -126,7 +136,7 @@ def _commit(store, relpath: str, content: str | bytes, message: str, hook: bool)
         ) from None
 
 
-def _report(result, relpath: str) -> None:
+def _report(result: CommitResult, relpath: str) -> None:
     from kundencheck.commit_texts import warning_text
 
     console = _console()
@@ -142,7 +152,7 @@ def _report(result, relpath: str) -> None:
 # ----------------------------------------------------------------------------- the config document
 
 
-def new_document(values: dict[str, Any], phases: list[str]):
+def new_document(values: dict[str, Any], phases: list[str]) -> TOMLDocument:
     """A fresh config with every key and a comment above each saying what it is and what is allowed.
 
     Written as text (tomlkit would put a blank line between a comment and a table header) and
@@ -286,7 +296,7 @@ def _comment(text: str) -> list[str]:
     return ["# " + line for line in textwrap.wrap(text, 88, break_long_words=False, break_on_hyphens=False)]
 
 
-def _set_key(doc, setting: Setting, value: Any) -> None:
+def _set_key(doc: TOMLDocument, setting: Setting, value: object) -> None:
     """Set one key, keeping everything else of the document (comments, order, spacing)."""
     import tomlkit
     from tomlkit.items import AoT, Table
@@ -316,7 +326,7 @@ def _set_key(doc, setting: Setting, value: Any) -> None:
         doc.add(setting.key, value)
 
 
-def _uncomment(text: str, setting: Setting, value: Any) -> str:
+def _uncomment(text: str, setting: Setting, value: object) -> str:
     """Where a table key is only there as a commented-out example (``# branch = "kundencheck"``),
     put the real key on that line instead of adding it at the table's end."""
     import re
@@ -405,7 +415,8 @@ Examples:
 )
 @click.pass_context
 @guarded
-def init(ctx: click.Context, copy_checklists: bool, all_languages: bool, **flags: Any) -> None:
+# ctx is positional-only: pass_context passes it so, and **flags could not hold it.
+def init(ctx: click.Context, /, copy_checklists: bool, all_languages: bool, **flags: Any) -> None:
     import tomlkit
 
     from kundencheck.core.catalog import load_catalog
@@ -534,7 +545,7 @@ def _ask(values: dict[str, Any], phases: list[str]) -> dict[str, Any]:
     return asked
 
 
-def _push(store, committed: bool) -> None:
+def _push(store: GitStore, committed: bool) -> None:
     """``init --push``: push the branch with the commits just made, as `kundencheck push`
     does; when it cannot, say which refusal it was and what to do (the commits stay; the exit
     status stays 0)."""
@@ -563,11 +574,11 @@ def _param(setting: Setting) -> str:
     return {"project": "project_name"}.get(setting.key, setting.key)
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     return _("(not set)") if value is None else _toml(value)
 
 
-def _copy_checklists(store, config, *, all_languages: bool = False) -> bool:
+def _copy_checklists(store: GitStore, config: Config, *, all_languages: bool = False) -> bool:
     """Copy the shipped checklists of the project's language (of every language with
     ``all_languages``) into .kundencheck/checklists/ in one commit; files there already are never
     overwritten. Says what was committed and what was skipped; returns whether it committed."""
@@ -797,9 +808,9 @@ def config_command(ctx: click.Context, show_paths: bool, push_choice: str | None
     # Read after printing the paths, so a broken file is reported with the paths in view.
     project = load_config(root) if root is not None else None
     user = load_user_config(user_path)
-    from kundencheck.tui.app import binding_ids, theme_names
+    from kundencheck.core.ui_names import BINDING_IDS, THEMES
 
-    check_against(user, themes=theme_names(), binding_ids=binding_ids())
+    check_against(user, themes=THEMES, binding_ids=BINDING_IDS)
     language, source = effective_language(project.language if project else None, user)
     # The keys (language, phase, theme, keys) are the config's own names: they stay as they are.
     console.print("language: " + _("{value} (from {source})").format(value=language, source=_source_name(source)))
@@ -987,7 +998,7 @@ def _own_count(path: Path) -> int:
     return len(items) if isinstance(items, list) else 0
 
 
-def _language_warnings(loaded: list, catalog) -> list[str]:
+def _language_warnings(loaded: list[Checklist], catalog: Catalog) -> list[str]:
     """Where the languages of a checklist checked here no longer ask the same: each checklist
     is compared with its other languages (those checked here, else the ones the project uses).
     Only the pairs where one side was checked are compared; each pair once."""
@@ -1021,7 +1032,7 @@ def _language_warnings(loaded: list, catalog) -> list[str]:
     return warnings
 
 
-def _language_warning(first, second, differences) -> str:
+def _language_warning(first: Checklist, second: Checklist, differences: list[Difference]) -> str:
     """One paragraph: which languages of which checklist differ where, and what to do."""
     parts = []
     for difference in differences:

@@ -4,11 +4,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded
 from kundencheck.core.i18n import N_, _
+
+if TYPE_CHECKING:
+    from kundencheck.session import RunSession
+    from kundencheck.store.git_store import CommitResult
 
 participant_option = click.option(
     "--participant",
@@ -41,7 +46,7 @@ def parse_participants(values: Iterable[str]) -> list[str]:
     return [str(checked_person(value)) for value in values]
 
 
-def commit_and_push(session):
+def commit_and_push(session: RunSession) -> CommitResult:
     """Commit the session's run, then push it when the run's push decision says so. Interrupted
     (ctrl+c) before the commit was made, it says which draft keeps the answers, if one does."""
     from kundencheck.core.errors import KundencheckError, StoreError
@@ -69,7 +74,7 @@ def commit_and_push(session):
     return result
 
 
-def report_push(result) -> None:
+def report_push(result: CommitResult | None) -> None:
     """What the push after the commit did: stdout when it worked, a warning on stderr when
     not (the exit status stays 0: the commit was made); or, when the project suggests pushing
     and this person has not answered that yet, how to accept it."""
@@ -77,13 +82,13 @@ def report_push(result) -> None:
         return
     from kundencheck.push_texts import failure_text, pushed_text
 
-    if getattr(result, "pushed", None):
+    if result.pushed is not None:
         _console().print(pushed_text(result.pushed))
-    if getattr(result, "push_failure", None):
+    if result.push_failure is not None:
         _console(stderr=True).print(
             _("kundencheck: warning: {problem}").format(problem=failure_text(result.push_failure, committed=True))
         )
-    if getattr(result, "push_suggested", False):
+    if result.push_suggested:
         _console().print(
             _(
                 "Not pushed: this project suggests pushing after each commit (push = true in "

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from kundencheck.core.answers_csv import rows_csv
-from kundencheck.core.dates import due_words
+from kundencheck.core.dates import due_date_words
 from kundencheck.core.history import (
     ActionThread,
     DueCheck,
@@ -268,7 +268,7 @@ def _thread_description(summary: HistorySummary, thread: ActionThread) -> str:
                 who=one_line(author_name(word.author), 60),
                 what=one_line(word.what, 300),
                 owner=one_line(word.owner, 60) or _("no owner"),
-                due=due_words(word.due),
+                due=due_date_words(word.due),
             )
         )
     for review in thread.reviews:

@@ -800,6 +800,19 @@ class _Fields:
             return ""
         return clean_text(value).strip()
 
+    def flag(self, key: str, default: bool) -> bool:
+        """A true-or-false key: its value, else ``default`` (left out, or a problem recorded)."""
+        value = self.data.get(key, default)
+        if isinstance(value, bool):
+            return value
+        self.problems.add(
+            key,
+            _("{where}, key '{key}': must be true or false (found {found}).").format(
+                where=self.where, key=key, found=_describe(value)
+            ),
+        )
+        return default
+
     def safe_id(self, key: str) -> str:
         value = self.data.get(key)
         if value is None:
@@ -915,13 +928,7 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
             ),
         )
         return None
-    required = raw.get("required", True)
-    if not isinstance(required, bool):
-        problems.add(
-            "required",
-            _("{label}, key 'required': must be true or false (found {found}).").format(label=label, found=_describe(required)),
-        )
-        required = True
+    required = f.flag("required", True)
 
     low = high = ""
     if kind is Kind.SCALE:
@@ -967,16 +974,8 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
     action_when = _parse_values(raw, "action_when", allowed, kind, label, problems)
     when = _parse_condition(raw.get("when"), label, seen, problems, ids, item_id)
     title = _parse_title(raw, label, problems)
-    key_signal = raw.get("key_signal", False)
-    if not isinstance(key_signal, bool):
-        problems.add(
-            "key_signal",
-            _("{label}, key 'key_signal': must be true or false (found {found}).").format(
-                label=label, found=_describe(key_signal)
-            ),
-        )
-        key_signal = False
-    elif key_signal and not probe.can_have_band():
+    key_signal = f.flag("key_signal", False)
+    if key_signal and not probe.can_have_band():
         if kind is Kind.CHOICE:
             problems.add(
                 "key_signal",
@@ -997,14 +996,8 @@ def _parse_item(raw: Any, position: int, seen: Mapping[str, Item], problems: _Pr
             )
         key_signal = False
     client = _parse_client(raw, kind, label, problems)
-    anonymous = raw.get("anonymous", False)
-    if not isinstance(anonymous, bool):
-        problems.add(
-            "anonymous",
-            _("{label}, key 'anonymous': must be true or false (found {found}).").format(label=label, found=_describe(anonymous)),
-        )
-        anonymous = False
-    elif anonymous and kind not in (Kind.TRAFFIC_LIGHT, Kind.SCALE, Kind.CHOICE):
+    anonymous = f.flag("anonymous", False)
+    if anonymous and kind not in (Kind.TRAFFIC_LIGHT, Kind.SCALE, Kind.CHOICE):
         problems.add(
             "anonymous",
             _(

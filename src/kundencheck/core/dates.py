@@ -103,7 +103,7 @@ def date_shown(date: dt.date) -> str:
     return f"{translate(WEEKDAY_SHORT[date.weekday()])} {date.isoformat()}"
 
 
-def due_words(due: dt.date | str | None) -> str:
+def due_date_words(due: dt.date | str | None) -> str:
     """An action's due date as the texts name it: ``due 2026-12-11`` (from a date or its ISO
     text), or ``no due date`` for an action without one."""
     if not due:

@@ -46,7 +46,7 @@ from typing import Any, NamedTuple
 
 from kundencheck.core.answers import ordered_counts, raised
 from kundencheck.core.bands import answer_band, item_of
-from kundencheck.core.checklist import AnswerValue
+from kundencheck.core.checklist import AnswerValue, Checklist
 from kundencheck.core.config import (
     CHECK_LEVELS,
     CHECK_RULES,
@@ -403,6 +403,52 @@ def _latest_run(item: ItemPicture) -> str | None:
     return item.agreed.run if item.agreed is not None else None
 
 
+def _item_finding(
+    rule: str,
+    level: str,
+    message: str,
+    summary: HistorySummary,
+    picture: SprintPicture,
+    item: ItemPicture,
+    *,
+    run: str | None,
+    entries: list[Entry] | None = None,
+    since: SprintPicture | None = None,
+    facts: Mapping[str, Any] | None = None,
+) -> Finding:
+    """A finding about an item of the current sprint's ``picture``: pointing at ``run`` and its
+    file, with the item's checklist, sprint, question, the rule's own ``facts`` and the answers
+    (``entries``, else all of the item's) for the JSON document; it holds since the sprint
+    ``since`` (else the current one) began."""
+    start = picture if since is None else since
+    return Finding(
+        rule,
+        level,
+        message,
+        picture.phase,
+        item=item.item,
+        run=run,
+        file=_file_of(summary, run),
+        details={
+            "checklist": picture.checklist,
+            "sprint": clean_text(picture.sprint),
+            "question": question_of(summary.checklists, picture.checklist, item.item),
+            **(facts or {}),
+            "answers": _answers(picture, item, summary, entries),
+        },
+        since=start.start.date(),
+        since_sprint=start.sprint,
+    )
+
+
+def _named(phase: str, item_id: str, checklist: Checklist | None) -> str:
+    """``phase/item (Title)``, the item's short title beside its id where the checklist gives it one."""
+    item = item_of(checklist, item_id)
+    if item is not None and item.title:
+        return _("{phase}/{item} ({title})").format(phase=phase, item=item_id, title=item.title)
+    return f"{phase}/{item_id}"
+
+
 def _red_without_action(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
     picture = _current_picture(summary, phase)
     if picture is None:
@@ -425,26 +471,7 @@ def _red_without_action(summary: HistorySummary, phase: str, level: str) -> list
             "(what, who, by when) by answering again with `kundencheck run {phase}`; if your checklist does not "
             "ask for an action on this item, add action_when to it."
         ).format(phase=picture.phase, item=item.item, sprint=sprint, who=_who(reds, item, summary, picture))
-        latest = reds[-1].run
-        found.append(
-            Finding(
-                "red_without_action",
-                level,
-                message,
-                picture.phase,
-                item=item.item,
-                run=latest,
-                file=_file_of(summary, latest),
-                details={
-                    "checklist": picture.checklist,
-                    "sprint": clean_text(picture.sprint),
-                    "question": question_of(summary.checklists, picture.checklist, item.item),
-                    "answers": _answers(picture, item, summary, reds),
-                },
-                since=picture.start.date(),
-                since_sprint=picture.sprint,
-            )
-        )
+        found.append(_item_finding("red_without_action", level, message, summary, picture, item, run=reds[-1].run, entries=reds))
     return found
 
 
@@ -508,25 +535,9 @@ def _disagreements(summary: HistorySummary, phase: str, level: str) -> list[Find
             "{phase}/{item}: the team disagrees in sprint {sprint} ({who}). Talk it through; whoever changes "
             "their mind answers again with `kundencheck run {phase}` (their later run replaces the earlier one)."
         ).format(phase=picture.phase, item=item.item, sprint=sprint, who=_who(item.entries, item, summary, picture, whole=True))
-        latest = _latest_run(item)
         found.append(
-            Finding(
-                "disagreement",
-                level,
-                message,
-                picture.phase,
-                item=item.item,
-                run=latest,
-                file=_file_of(summary, latest),
-                details={
-                    "checklist": picture.checklist,
-                    "sprint": clean_text(picture.sprint),
-                    "question": question_of(summary.checklists, picture.checklist, item.item),
-                    "spread": item.spread,
-                    "answers": _answers(picture, item, summary),
-                },
-                since=picture.start.date(),
-                since_sprint=picture.sprint,
+            _item_finding(
+                "disagreement", level, message, summary, picture, item, run=_latest_run(item), facts={"spread": item.spread}
             )
         )
     return found
@@ -550,40 +561,15 @@ def _key_signal_low(summary: HistorySummary, phase: str, level: str) -> list[Fin
             continue
         item = picture.items[change.item]
         reds = [e for e in item.entries if e.band == "red"]
-        # The item's short title beside its id, when the checklist gives it one.
-        definition = item_of(checklist, item.item)  # there: a key signal is the checklist's
-        title = definition.title if definition is not None else ""
-        named = (
-            _("{phase}/{item} ({title})").format(phase=picture.phase, item=item.item, title=title)
-            if title
-            else f"{picture.phase}/{item.item}"
-        )
+        named = _named(picture.phase, item.item, checklist)
         message = _(
             "{named}, a key signal, is red in sprint {sprint}: {who}. Raise it in the team "
             "and with the client this sprint, face to face rather than by mail; the finding clears when the "
             "next sprint's answer is no longer red."
         ).format(named=named, sprint=one_line(picture.sprint, 40), who=_who(item.entries, item, summary, picture, whole=True))
         latest = reds[-1].run if reds else None
-        start = _streak_start(summary, picture, item)
-        found.append(
-            Finding(
-                "key_signal_low",
-                level,
-                message,
-                picture.phase,
-                item=item.item,
-                run=latest,
-                file=_file_of(summary, latest),
-                details={
-                    "checklist": picture.checklist,
-                    "sprint": clean_text(picture.sprint),
-                    "question": question_of(summary.checklists, picture.checklist, item.item),
-                    "answers": _answers(picture, item, summary),
-                },
-                since=start.start.date(),
-                since_sprint=start.sprint,
-            )
-        )
+        since = _streak_start(summary, picture, item)
+        found.append(_item_finding("key_signal_low", level, message, summary, picture, item, run=latest, since=since))
     return found
 
 
@@ -613,29 +599,23 @@ def _red_streak(summary: HistorySummary, phase: str, level: str, sprints: int = 
             dropped=len(dropped),
             done=len(done),
         )
-        latest = _latest_run(item)
         found.append(
-            Finding(
+            _item_finding(
                 "red_streak",
                 level,
                 message,
-                picture.phase,
-                item=item.item,
-                run=latest,
-                file=_file_of(summary, latest),
-                details={
-                    "checklist": picture.checklist,
-                    "sprint": clean_text(picture.sprint),
-                    "question": question_of(summary.checklists, picture.checklist, item.item),
+                summary,
+                picture,
+                item,
+                run=_latest_run(item),
+                since=start,
+                facts={
                     "length": item.streak,
                     "since": clean_text(since),
                     "sprints": sprints,
                     "dropped_actions": len(dropped),
                     "done_actions": len(done),
-                    "answers": _answers(picture, item, summary),
                 },
-                since=start.start.date(),
-                since_sprint=start.sprint,
             )
         )
     return found
@@ -703,13 +683,7 @@ def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) ->
 def _perception_gaps(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
     found: list[Finding] = []
     for gap in summary.open_gaps(phase):
-        checklist = summary.checklists.get(gap.checklist)
-        item = item_of(checklist, gap.item)
-        named = (
-            _("{phase}/{item} ({title})").format(phase=gap.phase, item=gap.item, title=item.title)
-            if item is not None and item.title
-            else f"{gap.phase}/{gap.item}"
-        )
+        named = _named(gap.phase, gap.item, summary.checklists.get(gap.checklist))
         client = "; ".join(_client_words(entry, gap.client, summary, gap.picture) for entry in gap.client.entries)
         message = _(
             "{named}: in sprint {sprint} the team answered {team} ({who}), the client {client}. The client sees "
@@ -867,6 +841,11 @@ def escape_data(text: str) -> str:
 def escape_property(text: str) -> str:
     """A workflow command's property value (``file=``, ``title=``): also ``:`` and ``,``."""
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_error(title: str, message: str) -> str:
+    """A gate that could not judge, as one GitHub Actions ``::error`` line titled ``title``."""
+    return f"::error title={title}::{escape_data(clean_text(message))}"
 
 
 def github_annotations(result: GateResult) -> str:

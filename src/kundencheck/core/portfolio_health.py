@@ -251,6 +251,15 @@ class DueView(NamedTuple):
     cadence_days: int
 
 
+def _count(document: Mapping[str, Any] | None, key: str) -> int:
+    """A count of a project's health document (or of its check), 0 where there is none (a
+    project never fetched, or not judged)."""
+    if document is None:
+        return 0
+    count: int = document[key]  # check_document made sure it is one
+    return count
+
+
 @dataclass
 class ProjectHealth:
     """One project of the portfolio as the views show it: its entry, what its cache remembers
@@ -313,23 +322,23 @@ class ProjectHealth:
 
     @property
     def errors(self) -> int:
-        return self.check["errors"] if self.check is not None else 0
+        return _count(self.check, "errors")
 
     @property
     def warnings(self) -> int:
-        return self.check["warnings"] if self.check is not None else 0
+        return _count(self.check, "warnings")
 
     @property
     def overdue(self) -> int:
-        return self.document["overdue_actions"] if self.document is not None else 0
+        return _count(self.document, "overdue_actions")
 
     @property
     def open_actions(self) -> int:
-        return self.document["open_actions"] if self.document is not None else 0
+        return _count(self.document, "open_actions")
 
     @property
     def runs(self) -> int:
-        return self.document["runs"] if self.document is not None else 0
+        return _count(self.document, "runs")
 
     @property
     def problems(self) -> list[str]:

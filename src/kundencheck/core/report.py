@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Any, overload
 from kundencheck.core.bands import BAND_SYMBOLS, BAND_WORDS, answer_band
 from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Checklist, Kind
 from kundencheck.core.corrections import Correction
-from kundencheck.core.dates import due_words
+from kundencheck.core.dates import due_date_words
 from kundencheck.core.errors import UsageError
 from kundencheck.core.history import (
     TREND_ARROWS,
     ActionThread,
     DueCheck,
+    Entry,
     Gap,
     HistorySummary,
     ItemPicture,
@@ -258,6 +259,18 @@ def tone_dicts(findings: Iterable[ToneFinding]) -> list[dict[str, Any]]:
     ]
 
 
+def _answer_dict(entry: Entry, picture: ItemPicture, checklist: Checklist | None) -> dict[str, Any]:
+    """One answer to ``picture``'s item as the reports hold it: its value, its words, its band,
+    the label of its option and its note."""
+    return {
+        "value": _json_value(entry.value),
+        "display": display_answer(entry.value, picture.kind, checklist, picture.item, entry.band),
+        "band": entry.band,
+        "label": _label(option_label(checklist, picture.item, entry.value, picture.kind)),
+        "note": clean_text(entry.note).strip(),
+    }
+
+
 def _entry_dicts(
     picture: ItemPicture, checklist: Checklist | None, summary: HistorySummary | None = None
 ) -> list[dict[str, Any]]:
@@ -265,11 +278,7 @@ def _entry_dicts(
         {
             "run": e.run,
             "author": clean_text(e.author),
-            "value": _json_value(e.value),
-            "display": display_answer(e.value, picture.kind, checklist, picture.item, e.band),
-            "band": e.band,
-            "label": _label(option_label(checklist, picture.item, e.value, picture.kind)),
-            "note": clean_text(e.note).strip(),
+            **_answer_dict(e, picture, checklist),
             "corrected": correction_dict(summary.correction(e.run, picture.item)) if summary is not None else None,
         }
         for e in picture.entries
@@ -367,11 +376,7 @@ def _agreed_dict(picture: ItemPicture, checklist: Checklist | None, summary: His
     return {
         "run": agreed.run,
         "recorded_by": clean_text(agreed.author),
-        "value": _json_value(agreed.value),
-        "display": display_answer(agreed.value, picture.kind, checklist, picture.item, agreed.band),
-        "band": agreed.band,
-        "label": _label(option_label(checklist, picture.item, agreed.value, picture.kind)),
-        "note": clean_text(agreed.note).strip(),
+        **_answer_dict(agreed, picture, checklist),
         "corrected": correction_dict(summary.correction(agreed.run, picture.item)),
     }
 
@@ -437,18 +442,24 @@ def status_dict(
             for s in summary.stray_reviews
         ]
         + [stray_correction_text(s) for s in summary.stray_corrections],
-        "future_runs": [
-            {
-                "id": r.id,
-                "phase": r.phase,
-                "sprint": clean_text(r.sprint),
-                "author": clean_text(r.author),
-                "finished": _date(r.finished or r.started),
-                "note": future_run_note(r),
-            }
-            for r in summary.future_runs
-        ],
+        "future_runs": _future_run_dicts(summary),
     }
+
+
+def _future_run_dicts(summary: HistorySummary) -> list[dict[str, Any]]:
+    """The runs set apart because they were finished more than a day after today (a clock that
+    ran ahead)."""
+    return [
+        {
+            "id": r.id,
+            "phase": r.phase,
+            "sprint": clean_text(r.sprint),
+            "author": clean_text(r.author),
+            "finished": _date(r.finished or r.started),
+            "note": future_run_note(r),
+        }
+        for r in summary.future_runs
+    ]
 
 
 def stray_correction_text(stray: Any) -> str:
@@ -627,17 +638,7 @@ def build_report(
             "listed": {"open": listed(summary.open_actions()), "raised": listed(raised)},
         },
         "due": [dict(phase=s.phase, **due_dict(s.due)) for s in summary.phases],
-        "future_runs": [
-            {
-                "id": r.id,
-                "phase": r.phase,
-                "sprint": clean_text(r.sprint),
-                "author": clean_text(r.author),
-                "finished": _date(r.finished or r.started),
-                "note": future_run_note(r),
-            }
-            for r in summary.future_runs
-        ],
+        "future_runs": _future_run_dicts(summary),
     }
 
 
@@ -733,33 +734,27 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
             if cell is None or cell.band is None:
                 cells.append(None)
                 continue
-            gap = gaps.get((p.sprint, item_id))
             cells.append(
                 {
-                    "sprint": clean_text(p.sprint),
-                    "value": _json_value(cell.value),
-                    "display": display_answer(cell.value, cell.kind, checklist, item_id, cell.band),
-                    "band": cell.band,
-                    "label": _label(option_label(checklist, item_id, cell.value, cell.kind)),
-                    "symbol": BAND_SYMBOLS.get(cell.band, NO_ANSWER),
-                    "trend": cell.trend.value,
-                    "streak": cell.streak,
-                    "disagreement": cell.disagreement,
-                    "answers": [
-                        {
-                            "author": clean_text(e.author),
-                            "value": _json_value(e.value),
-                            "display": display_answer(e.value, cell.kind, checklist, item_id, e.band),
-                            "band": e.band,
-                            "label": _label(option_label(checklist, item_id, e.value, cell.kind)),
-                            "note": clean_text(e.note).strip(),
-                            "corrected": correction_dict(summary.correction(e.run, item_id)),
-                        }
-                        for e in cell.entries
-                    ],
-                    "corrected": any(summary.correction(e.run, item_id) is not None for e in cell.entries),
-                    "gap": gap is not None,
-                    "gap_open": gap is not None and gap.is_open,
+                    **_matrix_cell(
+                        p,
+                        cell,
+                        checklist,
+                        gaps.get((p.sprint, item_id)),
+                        label=_label(option_label(checklist, item_id, cell.value, cell.kind)),
+                        trend=cell.trend,
+                        streak=cell.streak,
+                        disagreement=cell.disagreement,
+                        answers=[
+                            {
+                                "author": clean_text(e.author),
+                                **_answer_dict(e, cell, checklist),
+                                "corrected": correction_dict(summary.correction(e.run, item_id)),
+                            }
+                            for e in cell.entries
+                        ],
+                        corrected=any(summary.correction(e.run, item_id) is not None for e in cell.entries),
+                    ),
                     "votes": votes_dicts(cell, checklist),
                     "anonymous_votes": sum(cell.anonymous.values()),
                     "agreed": _agreed_dict(cell, checklist, summary),
@@ -785,6 +780,40 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
     return {"sprints": [clean_text(p.sprint) for p in series], "rows": rows}
 
 
+def _matrix_cell(
+    p: SprintPicture,
+    cell: ItemPicture,
+    checklist: Checklist | None,
+    gap: Gap | None,
+    *,
+    label: str | None,
+    trend: Trend,
+    streak: int,
+    disagreement: bool,
+    answers: list[dict[str, Any]],
+    corrected: bool,
+) -> dict[str, Any]:
+    """A cell of the health matrix: ``cell``'s answer in sprint ``p``, the team's or the
+    client's, and whether a perception gap stands there (``gap``); the rest is given. Only a
+    cell with an answer in a band is drawn."""
+    band = cell.band or ""
+    return {
+        "sprint": clean_text(p.sprint),
+        "value": _json_value(cell.value),
+        "display": display_answer(cell.value, cell.kind, checklist, cell.item, cell.band),
+        "band": cell.band,
+        "label": label,
+        "symbol": BAND_SYMBOLS.get(band, NO_ANSWER),
+        "trend": trend.value,
+        "streak": streak,
+        "disagreement": disagreement,
+        "answers": answers,
+        "corrected": corrected,
+        "gap": gap is not None,
+        "gap_open": gap is not None and gap.is_open,
+    }
+
+
 def _client_row(
     summary: HistorySummary,
     checklist: Checklist | None,
@@ -801,19 +830,17 @@ def _client_row(
         if cell is None or cell.band is None:
             cells.append(None)
             continue
-        gap = gaps.get((p.sprint, item_id))
         cells.append(
-            {
-                "sprint": clean_text(p.sprint),
-                "value": _json_value(cell.value),
-                "display": display_answer(cell.value, cell.kind, checklist, item_id, cell.band),
-                "band": cell.band,
-                "label": None,
-                "symbol": BAND_SYMBOLS.get(cell.band, NO_ANSWER),
-                "trend": Trend.NONE.value,
-                "streak": 0,
-                "disagreement": False,
-                "answers": [
+            _matrix_cell(
+                p,
+                cell,
+                checklist,
+                gaps.get((p.sprint, item_id)),
+                label=None,
+                trend=Trend.NONE,
+                streak=0,
+                disagreement=False,
+                answers=[
                     {
                         "author": a["respondent"],
                         "value": a["value"],
@@ -826,10 +853,8 @@ def _client_row(
                     }
                     for a in client_entry_dicts(cell, checklist)
                 ],
-                "corrected": False,
-                "gap": gap is not None,
-                "gap_open": gap is not None and gap.is_open,
-            }
+                corrected=False,
+            )
         )
     if not any(cells):
         return None
@@ -1142,7 +1167,7 @@ def _action_line_md(a: dict[str, Any]) -> str:
         id=f"`{a['id']}`",
         what=md(a["what"], 300),
         owner=owner,
-        due=due_words(a["due"]),
+        due=due_date_words(a["due"]),
         late=late,
         item=_item_ref_md(a),
         raised=a["raised"][:10],
@@ -1708,7 +1733,7 @@ def _action_html(a: dict[str, Any]) -> str:
             id=f"<code>{_h(a['id'])}</code>",
             what=_h(a["what"], 300),
             owner=_h(a["owner"], 60) or _h(_("no owner")),
-            due=_h(due_words(a["due"])),
+            due=_h(due_date_words(a["due"])),
             late=late,
             item=_item_ref_html(a),
             raised=_h((a["raised"] or "")[:10]),

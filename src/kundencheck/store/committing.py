@@ -8,6 +8,13 @@ The user's staged, unstaged and untracked changes are never touched. What a comm
 index.lock is for is kept in a journal (store/index_lock.py), so a kundencheck killed
 meanwhile is finished or undone by the next one. The steps and why each is there:
 docs/security.md, "The commit protocol".
+
+What the other parts of the store use: :class:`Committer` (store/remotes.py builds on it),
+``ANSWERS_ROOT``, :func:`flock` (the portfolio's cache takes its lock the same way),
+:func:`write_failed` (an OSError of kundencheck's own files as the StoreError it is) and the
+records of a commit (:class:`CommitResult`, :class:`CommitWarning`, :class:`Caveat`).
+``LOCK_WAIT`` and :class:`CommitParts` are public for the tests, which shorten the wait and
+drive the compare-and-swap step directly.
 """
 
 from __future__ import annotations
@@ -21,24 +28,30 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kundencheck.core.errors import KundencheckError, StoreError
 from kundencheck.core.i18n import _, translate
 from kundencheck.store.push import PushFailure, PushResult
 from kundencheck.store.state import (
-    _BLOCKING_STATES,
+    BLOCKING_STATES,
     RepoState,
-    _git_bool,
-    _identity_from,
+    git_bool,
+    identity_from,
 )
+
+if TYPE_CHECKING:
+    from _hashlib import HASH
+
+    from kundencheck.store.index_lock import IndexLock
 
 #: Every path kundencheck commits lives below this folder of the work tree.
 ANSWERS_ROOT = ".kundencheck/"
 
 _MESSAGE_PREFIX = "KUNDENCHECK_MSG."  # the commit message's temporary file in the git dir
 _CAS_TRIES = 20  # HEAD moved by someone else: rebuild on the new tip this many times
-_LOCK_WAIT = 1.0  # seconds to wait for another git's index.lock to go away before refusing
+#: Seconds to wait for another git's index.lock to go away before refusing.
+LOCK_WAIT = 1.0
 _TURN_WAIT = 30.0  # seconds to wait for another kundencheck process's turn (see _writer_turn)
 
 
@@ -78,7 +91,7 @@ class CommitResult(NamedTuple):
     push_suggested: bool = False
 
 
-class _Commit(NamedTuple):
+class CommitParts(NamedTuple):
     """What one commit of a file is made of, passed along the commit protocol's steps."""
 
     relpath: str
@@ -105,7 +118,7 @@ class Committer(RepoState):
         """What a commit holding index.lock is for (store/index_lock.py)."""
         return self.data_dir / "commit.journal"
 
-    def _hash(self, data: bytes = b"") -> Any:
+    def _hash(self, data: bytes = b"") -> HASH:
         """A hash of the repository's object format (hashlib: loaded to commit, not to start)."""
         import hashlib
 
@@ -141,7 +154,7 @@ class Committer(RepoState):
         return symref, warnings
 
     def _check_ready(self, head: tuple[str | None, str | None], *, lock_held: bool = False) -> list[CommitWarning]:
-        for name, state, remedy in _BLOCKING_STATES:
+        for name, state, remedy in BLOCKING_STATES:
             if self._state_paths[name].exists():
                 raise StoreError(
                     _("kundencheck will not commit now: {state} in {path}. First {remedy}.").format(
@@ -160,7 +173,7 @@ class Committer(RepoState):
             )
         if not lock_held:
             # A running git holds index.lock for milliseconds; a crashed one leaves it forever.
-            deadline = time.monotonic() + _LOCK_WAIT
+            deadline = time.monotonic() + LOCK_WAIT
             while self._index_lock.exists():
                 if self._recover_abandoned_commit():
                     continue
@@ -227,8 +240,8 @@ class Committer(RepoState):
         if ref is None:
             for path in (relpath, *(more or {})):
                 _refuse_symlinks(self.root, path)
-        _identity_from(config)  # a clear message instead of git's "Please tell me who you are"
-        sign = _git_bool(config, "commit.gpgsign")
+        identity_from(config)  # a clear message instead of git's "Please tell me who you are"
+        sign = git_bool(config, "commit.gpgsign")
         # The blob is exactly the bytes given: no clean filter, encoding or line-ending rule
         # of .gitattributes may change what is committed (it would not read back).
         blobs = {}
@@ -246,7 +259,7 @@ class Committer(RepoState):
             ):
                 warnings.append(CommitWarning(Caveat.IGNORED, path))
         msg_name, subject, msg_fd = self._prepare_message(body, run_commit_msg_hook)
-        commit = _Commit(
+        commit = CommitParts(
             relpath,
             content,
             blobs[relpath],
@@ -269,22 +282,22 @@ class Committer(RepoState):
         branch = None if symref is None else symref.removeprefix("refs/heads/")
         return CommitResult(sha=new, branch=branch, subject=subject, warnings=tuple(warnings))
 
-    def _take_index_lock(self) -> Any:
+    def _take_index_lock(self) -> IndexLock:
         """index.lock, created as `git commit` creates it, with its journal (an IndexLock of
         store/index_lock.py); a journal left by a killed kundencheck is dealt with first."""
         from kundencheck.store.index_lock import IndexLock
 
         lock = IndexLock(self._index, self._journal, self.root)
         try:
-            taken = lock.acquire(_LOCK_WAIT, self._recover)
+            taken = lock.acquire(LOCK_WAIT, self._recover)
         except OSError as exc:  # the journal cannot be written: a full disk, a symbolic link
-            raise _write_failed(exc, self.data_dir) from exc
+            raise write_failed(exc, self.data_dir) from exc
         if not taken:
             raise self._locked_error()
         return lock
 
     def _commit_onto_head(
-        self, commit: _Commit, config: dict[str, str | None], warnings: list[CommitWarning], checked: str | None
+        self, commit: CommitParts, config: dict[str, str | None], warnings: list[CommitWarning], checked: str | None
     ) -> tuple[str, str | None]:
         """The commit protocol for the checked-out branch, as `git commit` runs it: take
         index.lock, build the commit and the new index (in the lock), move HEAD by
@@ -319,10 +332,10 @@ class Committer(RepoState):
             else:
                 lock.release()
             if isinstance(exc, OSError):  # writing the journal or renaming the lock
-                raise _write_failed(exc, self.git_dir) from exc
+                raise write_failed(exc, self.git_dir) from exc
             raise
 
-    def _commit_onto_branch(self, commit: _Commit, ref: str, config: dict[str, str | None]) -> str:
+    def _commit_onto_branch(self, commit: CommitParts, ref: str, config: dict[str, str | None]) -> str:
         """The commit protocol for a branch that is not checked out (a team's answers branch):
         no index and no work tree; build, compare-and-swap, read back."""
         old = self._resolve(ref)
@@ -358,13 +371,13 @@ class Committer(RepoState):
             self._track_remote_branch(name, self._tracking_ref(name, config))
         return new
 
-    def _create_commit(self, commit: _Commit, base: str | None) -> str:
+    def _create_commit(self, commit: CommitParts, base: str | None) -> str:
         tree = self._build_tree(base, commit.relpath, commit.blob, commit.replace)
         for relpath, _content, blob in commit.more:  # a tree id reads like a commit there
             tree = self._build_tree(tree, relpath, blob, commit.replace)
         return self._commit_tree(tree, base, commit.msg_name, commit.sign)
 
-    def _stage(self, commit: _Commit, lock: Any, config: dict[str, str | None]) -> list[CommitWarning]:
+    def _stage(self, commit: CommitParts, lock: IndexLock, config: dict[str, str | None]) -> list[CommitWarning]:
         """Write the answers file into the work tree as `git checkout` would (smudge filter,
         working-tree-encoding, line endings) and build the new index in the lock: the user's
         index with the answers file's entry added, its stat data recorded where the file in
@@ -406,7 +419,7 @@ class Committer(RepoState):
         lock.adopt()
         return []
 
-    def _write_worktree_file(self, relpath: str, data: bytes, lock: Any) -> None:
+    def _write_worktree_file(self, relpath: str, data: bytes, lock: IndexLock) -> None:
         # Imported at the first commit, not at every start.
         from kundencheck.store.atomic import atomic_write
 
@@ -432,7 +445,7 @@ class Committer(RepoState):
     def _in_sparse_checkout(self, relpath: str, config: dict[str, str | None]) -> bool:
         """Whether ``relpath`` belongs in the work tree of a sparse checkout (cone mode: the
         listed folders, everything below them and the files directly in their parents)."""
-        if not (_git_bool(config, "core.sparsecheckout") and _git_bool(config, "core.sparsecheckoutcone")):
+        if not (git_bool(config, "core.sparsecheckout") and git_bool(config, "core.sparsecheckoutcone")):
             return True
         status, out, _err = self.run_git(["sparse-checkout", "list"], what=_("read the sparse checkout"), ok=None, quick=True)
         if status != 0:
@@ -444,7 +457,7 @@ class Committer(RepoState):
                 return True
         return False
 
-    def _read_back(self, new: str, commit: _Commit) -> None:
+    def _read_back(self, new: str, commit: CommitParts) -> None:
         """Read the answers file (every file of a commit of several) from the new commit, as
         every reader will, and check that it is what was committed and can be read."""
         read = self._cat_batch([f"{new}:{relpath}" for relpath, _content, _blob in commit.files()])
@@ -520,7 +533,7 @@ class Committer(RepoState):
             elif not moved:
                 restore_worktree_file(self.root, state)
         except OSError as exc:
-            raise _write_failed(exc, self.git_dir) from exc
+            raise write_failed(exc, self.git_dir) from exc
 
     def _reads_back(self, new: str, state: dict[str, Any]) -> bool:
         """Whether the file a journal names reads back from ``new`` as the blob it committed."""
@@ -613,11 +626,11 @@ class Committer(RepoState):
 
     def _swap_loop(
         self,
-        commit: _Commit,
+        commit: CommitParts,
         old: str | None,
         target: str,
         *,
-        base_for: Any = None,
+        base_for: Callable[[str | None], str | None] | None = None,
         first: str | None = None,
         on_try: Callable[[str, str | None], None] | None = None,
     ) -> str:
@@ -882,7 +895,7 @@ def _os_reason(exc: OSError) -> str:
     return reason
 
 
-def _write_failed(exc: OSError, where: pathlib.Path) -> StoreError:
+def write_failed(exc: OSError, where: pathlib.Path) -> StoreError:
     """An OSError of kundencheck's own files while committing (the journal, the lock), as the
     StoreError it is: nothing was committed (``where``: the folder, when the error names no file)."""
     return StoreError(_("Could not write {path}: {reason}.").format(path=exc.filename or where, reason=_os_reason(exc)))

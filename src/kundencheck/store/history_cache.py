@@ -13,6 +13,9 @@ one that cannot be written (a read-only repository) is simply not written.
 
 Commit metadata is not needed for the runs themselves (the answers files carry author and times);
 where a view wants commit ids, :func:`run_commits` reads them in one ``git log`` pass.
+
+:class:`RunEncoder` and :class:`RunDecoder` (a run to the cache's JSON and back) are public for
+the tests, which check that every run an answers file can hold comes back the same.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kundencheck.core import history
 from kundencheck.core.answers import (
@@ -45,6 +48,11 @@ from kundencheck.core.errors import AnswersError
 from kundencheck.store.atomic import atomic_write
 from kundencheck.store.reading import Unfetched
 
+if TYPE_CHECKING:
+    from kundencheck.core.checklist import AnswerValue
+    from kundencheck.store.git_store import GitStore
+    from kundencheck.store.reading import LoggedCommit
+
 CACHE_VERSION = 5
 CACHE_NAME = f"runs-v{CACHE_VERSION}.json"
 
@@ -58,12 +66,12 @@ class LeftOut(NamedTuple):
     unfetched: Unfetched
 
 
-def cache_path(store) -> Path:
+def cache_path(store: GitStore) -> Path:
     return store.data_dir / "cache" / CACHE_NAME
 
 
 def load_runs(
-    store,
+    store: GitStore,
     rev: str = "HEAD",
     *,
     use_cache: bool = True,
@@ -140,14 +148,14 @@ def read_cache(path: Path) -> dict[str, Run]:
         if not isinstance(entries, dict) or not isinstance(strings, list) or not all(type(s) is str for s in strings):
             return {}
         "".join(strings).encode("utf-8")  # a lone surrogate (no answers file holds one) raises here
-        decode = _RunDecoder(strings)
+        decode = RunDecoder(strings)
         return {str(blob): decode.run(entry) for blob, entry in entries.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError):
         return {}
 
 
 def write_cache(path: Path, runs: dict[str, Run]) -> None:
-    encode = _RunEncoder()
+    encode = RunEncoder()
     encoded = {blob: encode.run(run) for blob, run in sorted(runs.items())}
     data = {"version": CACHE_VERSION, "strings": encode.strings, "runs": encoded}  # strings after runs: all texts known
     try:
@@ -156,7 +164,7 @@ def write_cache(path: Path, runs: dict[str, Run]) -> None:
         pass  # a read-only repository: the next start parses again, nothing is lost
 
 
-class _RunEncoder:
+class RunEncoder:
     def __init__(self) -> None:
         # A missing text gets the next index on first lookup: `index[text]` is one C call, and a
         # cache write looks up hundreds of thousands of texts.
@@ -203,7 +211,7 @@ class _RunEncoder:
             )
         return encoded
 
-    def value(self, value: Any) -> Any:
+    def value(self, value: AnswerValue | None) -> int | list[int] | dict[str, str] | None:
         # Tagged by JSON type, so the text "2026-12-01" and the date 2026-12-01 stay apart.
         if type(value) is str:
             return self._index[value]
@@ -222,7 +230,7 @@ class _RunEncoder:
         return encoded
 
 
-class _RunDecoder:
+class RunDecoder:
     """Turns cached runs back into objects; any wrong shape raises (and the cache is rebuilt),
     and so does a run an answers file could not hold: the answers loader's checks
     (:func:`kundencheck.core.answers_file.run_is_sound` states them for a whole run) are made here
@@ -319,8 +327,11 @@ class _RunDecoder:
         flag, votes = entry
         s = self.strings
 
-        def value(encoded: Any) -> Any:
-            return self.value(encoded) if type(encoded) is not int else s[encoded]
+        def value(encoded: Any) -> AnswerValue:
+            decoded = self.value(encoded) if type(encoded) is not int else s[encoded]
+            if decoded is None:
+                raise TypeError("a vote without a value")
+            return decoded
 
         run.meeting = flag == 1
         run.votes = [
@@ -343,7 +354,8 @@ class _RunDecoder:
                     known.add(index)
         return True
 
-    def value(self, value: Any) -> Any:
+    def value(self, value: Any) -> AnswerValue | None:
+        """An answer's value from its JSON form (any other shape raises)."""
         if value is None:
             return None
         if type(value) is list:
@@ -372,23 +384,23 @@ _DECISIONS = frozenset(REVIEW_DECISIONS)
 # --------------------------------------------------------------------------------- commits
 
 
-def run_commits(store, rev: str = "HEAD") -> dict[str, dict]:
+def run_commits(store: GitStore, rev: str = "HEAD") -> dict[str, LoggedCommit]:
     """Run id -> the commit that added it (sha, author, date, subject), from one ``git log``.
 
     Where a run appears in several commits (a cherry-pick, a rebase), the oldest one counts.
     """
-    commits: dict[str, dict] = {}
+    commits: dict[str, LoggedCommit] = {}
     for entry in store.log_runs(ANSWERS_DIR, rev=rev):  # newest first
         for run_id in entry["runs"]:
             commits[run_id] = entry
     return commits
 
 
-def client_commits(store, rev: str = "HEAD") -> dict[str, dict]:
+def client_commits(store: GitStore, rev: str = "HEAD") -> dict[str, LoggedCommit]:
     """Invitation id -> the commit that added the client's answers to it (as :func:`run_commits`)."""
     from kundencheck.core.mirror import CLIENT_DIR, INVITATION_TRAILER
 
-    commits: dict[str, dict] = {}
+    commits: dict[str, LoggedCommit] = {}
     for entry in store.log_runs(CLIENT_DIR, rev=rev, trailer=INVITATION_TRAILER):  # newest first
         for invitation in entry["runs"]:
             commits[invitation] = entry

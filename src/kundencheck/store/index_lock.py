@@ -122,7 +122,7 @@ class IndexLock:
         self.note(locks=[*self._state["locks"], _identity(os.lstat(self.build))])
         os.replace(self.build, self.path)
 
-    def note(self, **fields: Any) -> None:
+    def note(self, **fields: object) -> None:
         """Record what the lock is for (branch, old and new commit, a work-tree file)."""
         self._state.update(fields)
         self._write_journal()
@@ -299,7 +299,7 @@ def _identity(stat: os.stat_result) -> list[int]:
     return [stat.st_ino, stat.st_mtime_ns, stat.st_size]
 
 
-def _is_one_of(path: Path, identities: Any) -> bool:
+def _is_one_of(path: Path, identities: object) -> bool:
     try:
         found = _identity(os.lstat(path))
     except OSError:
@@ -307,7 +307,7 @@ def _is_one_of(path: Path, identities: Any) -> bool:
     return isinstance(identities, list) and found in identities
 
 
-def _is_answers_path(relpath: Any) -> TypeGuard[str]:
+def _is_answers_path(relpath: object) -> TypeGuard[str]:
     """A path below .kundencheck/ in the work tree, the only place a journal may name."""
     if not isinstance(relpath, str) or not relpath.startswith(".kundencheck/"):
         return False
@@ -353,7 +353,7 @@ def _read_journal(fd: int) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _remove_lock_if_one_of(path: Path, identities: Any) -> None:
+def _remove_lock_if_one_of(path: Path, identities: object) -> None:
     if _is_one_of(path, identities):
         _remove_quietly(str(path))
 

@@ -50,7 +50,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
@@ -172,7 +172,7 @@ class Snapshot(NamedTuple):
     #: does not use kundencheck, and is judged as ``kundencheck check`` judges such a repository.
     started: bool = True
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         def text(raw: bytes | None) -> str | None:
             return None if raw is None else raw.decode("utf-8", "surrogateescape")
 
@@ -190,7 +190,7 @@ class Snapshot(NamedTuple):
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> Snapshot:
+    def from_json(cls, data: dict[str, Any]) -> Snapshot:
         """The snapshot in ``data``; raises ValueError (or TypeError, KeyError) for anything
         kundencheck did not write."""
 
@@ -284,7 +284,7 @@ class ProjectCache:
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None
 
-    def read_document(self, name: str, key: dict) -> dict | None:
+    def read_document(self, name: str, key: dict[str, object]) -> dict[str, Any] | None:
         """A document the views keep here (``kundencheck/NAME.json``) when it was made from
         ``key``; None otherwise, or when it cannot be read. What is in it is the reader's to
         check."""
@@ -292,11 +292,12 @@ class ProjectCache:
             data = json.loads((self.path / "kundencheck" / f"{name}.json").read_bytes())
         except (OSError, ValueError):
             return None
-        if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("document"), dict):
+        if not isinstance(data, dict) or data.get("key") != key:
             return None
-        return data["document"]
+        document = data.get("document")
+        return document if isinstance(document, dict) else None
 
-    def write_document(self, name: str, key: dict, document: dict) -> None:
+    def write_document(self, name: str, key: dict[str, object], document: dict[str, Any]) -> None:
         """Keep ``document``, made from ``key``, for the next reader; a cache that cannot be
         written is simply not written (the document is made again next time)."""
         try:

@@ -9,12 +9,26 @@ import os
 import subprocess
 from collections.abc import Callable, Iterable
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
-from kundencheck.store.runner import _StartedGit, git_reason
-from kundencheck.store.state import Identity, RepoState, _git_bool
+from kundencheck.store.runner import StartedGit, git_reason
+from kundencheck.store.state import Identity, RepoState, git_bool
+
+if TYPE_CHECKING:  # only for the type checker: the entries stay the plain dicts json would make
+    from typing import TypedDict
+
+    class LoggedCommit(TypedDict):
+        """A commit :meth:`HistoryReader.log_runs` read: its id, author, date (ISO 8601) and
+        subject, and the values of the trailer asked for."""
+
+        sha: str
+        author_name: str
+        author_email: str
+        date: str
+        subject: str
+        runs: list[str]
 
 
 class FetchFailure(StrEnum):
@@ -114,7 +128,7 @@ class HistoryReader(RepoState):
         if not (os.environ.get("GIT_SSH_COMMAND") or os.environ.get("GIT_SSH") or config.get("core.sshcommand")):
             env["GIT_SSH_COMMAND"] = "ssh -o BatchMode=yes"
         try:
-            status, _out, err = _StartedGit(
+            status, _out, err = StartedGit(
                 self.argv(
                     [
                         "-c",
@@ -171,7 +185,7 @@ class HistoryReader(RepoState):
 
     def log_runs(
         self, prefix: str = ".kundencheck/answers", rev: str = "HEAD", *, trailer: str = "Kundencheck-Run"
-    ) -> list[dict]:
+    ) -> list[LoggedCommit]:
         """Commits touching ``prefix``, newest first, with the values of their ``trailer``
         (Kundencheck-Run: the runs they added) in ``runs``."""
         _check_rev(rev)
@@ -191,8 +205,9 @@ class HistoryReader(RepoState):
             args.append(prefix.strip("/"))
         status, out, err = self.run_git(args, what=_("read the history of {prefix}").format(prefix=prefix), ok=None, quick=True)
         if status != 0:
-            return self._missing_rev(rev, err, [])
-        runs = []
+            self._fail_unless_missing(rev, err)
+            return []
+        runs: list[LoggedCommit] = []
         for record in out.decode("utf-8", "replace").split("\x1e"):
             record = record.strip("\n")
             if not record:
@@ -225,7 +240,8 @@ class HistoryReader(RepoState):
         ]
         status, out, err = self.run_git(args, what=_("read recent authors"), ok=None)
         if status != 0:
-            return self._missing_rev("HEAD", err, [])
+            self._fail_unless_missing("HEAD", err)
+            return []
         seen: set[str] = set()
         authors: list[Identity] = []
         for record in out.decode("utf-8", "replace").split("\x1e"):
@@ -256,7 +272,8 @@ class HistoryReader(RepoState):
             quick=True,
         )
         if status != 0:
-            return self._missing_rev(rev, err, [])
+            self._fail_unless_missing(rev, err)
+            return []
         blobs = []
         for record in out.split(b"\0"):
             if not record:
@@ -267,12 +284,12 @@ class HistoryReader(RepoState):
                 blobs.append((mode, path.decode("utf-8", "surrogateescape"), oid.decode()))
         return blobs
 
-    def _missing_rev(self, rev: str, err: str, empty: Any) -> Any:
-        # A rev that does not exist (yet) reads as empty: an unborn HEAD, or a team's dedicated
-        # answers branch before its first commit. Anything else is a real failure.
-        if self._resolve(rev) is None:
-            return empty
-        raise StoreError(_("Could not read {rev} from the repository. git said: {error}").format(rev=rev, error=err.strip()))
+    def _fail_unless_missing(self, rev: str, err: str) -> None:
+        """Raise for a read of ``rev`` that failed, unless ``rev`` does not exist (yet): an unborn
+        HEAD, or a team's dedicated answers branch before its first commit, reads as empty (the
+        caller returns its empty result). Anything else is a real failure."""
+        if self._resolve(rev) is not None:
+            raise StoreError(_("Could not read {rev} from the repository. git said: {error}").format(rev=rev, error=err.strip()))
 
 
 # ---------------------------------------------------------------------- module helpers
@@ -289,6 +306,6 @@ def _promisor_remote(config: dict[str, str | None]) -> str | None:
     if named:
         return named
     for key in config:
-        if key.startswith("remote.") and key.endswith(".promisor") and _git_bool(config, key):
+        if key.startswith("remote.") and key.endswith(".promisor") and git_bool(config, key):
             return key[len("remote.") : -len(".promisor")]
     return None

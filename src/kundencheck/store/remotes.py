@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
 from kundencheck.core.people import parse_person
-from kundencheck.store.committing import ANSWERS_ROOT, Committer, _write_failed
+from kundencheck.store.committing import ANSWERS_ROOT, Committer, write_failed
 from kundencheck.store.push import (
     GATE_REPORT_ENV,
     Attempt,
@@ -34,8 +34,8 @@ from kundencheck.store.push import (
     output_of,
     read_gate_report,
 )
-from kundencheck.store.runner import _GIT_VERSIONS, git_reason
-from kundencheck.store.state import _git_bool, _plain_branch, _remotes
+from kundencheck.store.runner import git_reason
+from kundencheck.store.state import git_bool, plain_branch, remote_names
 
 
 class _LocalCommit(NamedTuple):
@@ -124,7 +124,7 @@ class RemoteSync(Committer):
         if branch_ref is None:
             raise _not_pushable(Unpushable.DETACHED, "", path=str(self.root))
         name = branch_ref.removeprefix("refs/heads/")
-        if name == branch_ref or not _plain_branch(name):
+        if name == branch_ref or not plain_branch(name):
             raise _not_pushable(Unpushable.NOT_A_BRANCH, branch_ref)
         if self._resolve(branch_ref) is None:
             raise _not_pushable(Unpushable.NO_COMMITS, name, path=str(self.root))
@@ -221,7 +221,7 @@ class RemoteSync(Committer):
         before this clone fetched it): when the remote (origin, or the only one) has a branch of
         that name, ours follows it from now on, as it would had it been made from it; returns
         the config as it is then. Never creates anything on the remote."""
-        remotes = _remotes(config)
+        remotes = remote_names(config)
         remote = "origin" if "origin" in remotes else (next(iter(remotes)) if len(remotes) == 1 else None)
         if remote is None:
             return config
@@ -242,7 +242,7 @@ class RemoteSync(Committer):
         PushError when pushing would create a branch on a remote: the branch needs an upstream
         (``branch.NAME.remote`` and ``.merge``), and the branch it pushes to must exist there
         (as the remote-tracking branches say, or for a remote given as a URL, as it says)."""
-        remotes = _remotes(config)
+        remotes = remote_names(config)
         upstream_remote = config.get(f"branch.{name}.remote") or ""
         merge = config.get(f"branch.{name}.merge") or ""
         if not remotes and not _is_url(upstream_remote):
@@ -305,9 +305,9 @@ class RemoteSync(Committer):
         forwards, moves our branch by compare-and-swap. Returns None when the branch can be
         pushed again, else a :class:`BringIn` saying why not.
         """
-        if remote not in _remotes(config):
+        if remote not in remote_names(config):
             return BringIn(False, why=NotBroughtIn.URL_REMOTE)
-        if _GIT_VERSIONS.get(self._exe, (0,))[:2] < (2, 38):  # merge-tree --write-tree
+        if self.git_version()[:2] < (2, 38):  # merge-tree --write-tree
             return BringIn(False, why=NotBroughtIn.GIT_TOO_OLD)
         try:
             self._check_not_checked_out_elsewhere(branch_ref)
@@ -338,7 +338,7 @@ class RemoteSync(Committer):
             tree = out.decode().split("\n", 1)[0].strip()
             subject = _("kundencheck: merge answers from {remote}").format(remote=remote)
             args = ["commit-tree", tree, "-p", ours, "-p", theirs, "-m", subject]
-            if _git_bool(config, "commit.gpgsign"):
+            if git_bool(config, "commit.gpgsign"):
                 args.insert(-2, "-S")
             merge = self.run_git(args, what=_("create the merge commit"), user_locale=True)[1].decode().strip()
         # Compare-and-swap: a commit of this clone made meanwhile makes it fail; the caller's
@@ -365,7 +365,7 @@ class RemoteSync(Committer):
         it only looks. Returns a :class:`BringIn` saying why not (or, without ``apply``, that
         it is possible), None when the time ran out.
         """
-        if remote not in _remotes(config):
+        if remote not in remote_names(config):
             return BringIn(False, why=NotBroughtIn.URL_REMOTE)
         tracking = f"refs/remotes/{remote}/{dest.removeprefix('refs/heads/')}"
         status, _out, err = self._network(
@@ -509,7 +509,7 @@ class RemoteSync(Committer):
                 who, when, zone = line[len("author ") :].rsplit(" ", 2)
                 name, email = parse_person(who)
                 env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email, "GIT_AUTHOR_DATE": f"@{when} {zone}"}
-        sign = _git_bool(config, "commit.gpgsign")  # as `git rebase` signs what it makes again
+        sign = git_bool(config, "commit.gpgsign")  # as `git rebase` signs what it makes again
         args = ["commit-tree", tree, "-p", onto, *(["-S"] if sign else [])]
         status, out, err = self.run_git(
             args, stdin=message, env=env, what=_("make your answers commit again"), ok=None, user_locale=sign
@@ -578,7 +578,7 @@ class RemoteSync(Committer):
                     self._undo_fast_forward(lock.path, lock.build, new, old)
                 lock.release()
             if isinstance(exc, OSError):  # writing the journal or renaming the lock
-                raise _write_failed(exc, self.git_dir) from exc
+                raise write_failed(exc, self.git_dir) from exc
             raise
 
 

@@ -3,7 +3,7 @@
 :class:`GitRunner` is the bottom of the store (store/git_store.py shows how the parts fit). It
 runs git three ways, each for a reason:
 
-- directly (:class:`_StartedGit`, ``run_git(..., quick=True)``), in the C locale and never
+- directly (:class:`StartedGit`, ``run_git(..., quick=True)``), in the C locale and never
   prompting, as GitPython would run it: opening the repository, HEAD, the config and the
   history reads. What the first screen needs from git runs before GitPython is imported
   (importing it costs about a third of Textual's import), and a read can be started ahead
@@ -15,6 +15,12 @@ runs git three ways, each for a reason:
 - in a session of its own (``_network``): a git that talks to a remote (push, fetch,
   ls-remote) has no controlling terminal, so nothing it starts can prompt inside the TUI, and
   at the deadline it is killed with everything it started (GitPython's wrapper kills git only).
+
+What the other parts of the store use: :class:`GitRunner` (they build on it; its
+``git_version`` says which git runs), :func:`find_git` and :func:`start_finding_git` (opening a
+repository, store/state.py), :class:`StartedGit` and :func:`run_plain` (git started directly,
+for the quick reads of store/state.py and store/reading.py), :func:`git_reason` (what git said,
+as one short paragraph) and ``MIN_GIT_VERSION``.
 """
 
 from __future__ import annotations
@@ -30,10 +36,13 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import _
+
+if TYPE_CHECKING:
+    import git
 
 #: `git hook run --ignore-missing` appeared in git 2.36.
 MIN_GIT_VERSION = (2, 36)
@@ -52,8 +61,9 @@ class GitRunner:
     push_timeout: float = 60.0
 
     def __init__(self, root: pathlib.Path, exe: str, options: tuple[str, ...] = ()) -> None:
-        self._gitmod: Any = None
-        self._git_cmd: Any = None
+        self._git_cmd: git.Git | None = None
+        #: GitPython's own error, caught around its calls (known once GitPython is imported).
+        self._git_error: type[Exception] = OSError
         self.root = root
         self._exe = exe
         #: Options given to every git this runner starts, before the command (``-c key=value``):
@@ -61,10 +71,10 @@ class GitRunner:
         self.options = options
         #: Quick reads started ahead (start_reading_state), by their git arguments; each is
         #: taken by the first run_git of the same arguments, so it is never read twice.
-        self._started: dict[tuple[str, ...], _StartedGit] = {}
+        self._started: dict[tuple[str, ...], StartedGit] = {}
 
     @property
-    def _git(self) -> Any:
+    def _git(self) -> git.Git:
         """GitPython's command wrapper, imported on first use.
 
         Importing GitPython costs about as much as a third of Textual's import, so the calls
@@ -72,8 +82,8 @@ class GitRunner:
         is loaded when the store first commits or reads history, usually in a worker thread.
         """
         if self._git_cmd is None:
-            self._gitmod = _import_gitpython()
-            self._git_cmd = self._gitmod.Git(str(self.root))
+            git_class, self._git_error = _import_gitpython()
+            self._git_cmd = git_class(str(self.root))
             self._git_cmd.update_environment(GIT_TERMINAL_PROMPT="0")
         return self._git_cmd
 
@@ -144,7 +154,7 @@ class GitRunner:
                     with contextlib.suppress(Exception):
                         timer.function(*timer.args)
                 raise
-        except (self._gitmod.exc.GitError, OSError) as exc:
+        except (self._git_error, OSError) as exc:
             raise StoreError(_("Could not {what}: running git failed ({error}).").format(what=what, error=exc)) from exc
         finally:
             if stream is not None:
@@ -162,6 +172,10 @@ class GitRunner:
         if ok is not None and status not in ok:
             raise StoreError(_git_failed(what, args, status, err))
         return status, out, err
+
+    def git_version(self) -> tuple[int, ...]:
+        """The version of the git this runner starts, as checked when it was found ((0,) when unknown)."""
+        return _GIT_VERSIONS.get(self._exe, (0,))
 
     def argv(self, args: list[str] | tuple[str, ...]) -> list[str]:
         """The command line of the git command ``args``: git, this runner's :attr:`options`, ``args``."""
@@ -267,12 +281,12 @@ class GitRunner:
 
 def find_git(timeout: float) -> str:
     """The git executable, checked once per process to be new enough."""
-    exe, check_version = _start_finding_git(timeout)
+    exe, check_version = start_finding_git(timeout)
     check_version()
     return exe
 
 
-def _start_finding_git(timeout: float) -> tuple[str, Callable[[], None]]:
+def start_finding_git(timeout: float) -> tuple[str, Callable[[], None]]:
     """The git executable, and a call that finishes checking its version (it raises when git is
     too old or cannot run). The check runs meanwhile: opening a repository starts it, runs its
     own first git command alongside (each git start is some milliseconds of every kundencheck
@@ -296,7 +310,7 @@ def _start_finding_git(timeout: float) -> tuple[str, Callable[[], None]]:
             )
         )
 
-    proc: subprocess.Popen | None = None
+    proc: subprocess.Popen[bytes] | None = None
     if found not in _GIT_VERSIONS:
         try:
             proc = subprocess.Popen(
@@ -332,7 +346,8 @@ def _start_finding_git(timeout: float) -> tuple[str, Callable[[], None]]:
     return found, check_version
 
 
-def _import_gitpython() -> Any:
+def _import_gitpython() -> tuple[type[git.Git], type[git.GitError]]:
+    """GitPython's command wrapper and its error."""
     needed = ".".join(map(str, MIN_GIT_VERSION))
     try:
         import git as gitmod
@@ -343,7 +358,7 @@ def _import_gitpython() -> Any:
                 "works in this terminal; kundencheck needs git {needed} or newer."
             ).format(error=exc, needed=needed)
         ) from exc
-    return gitmod
+    return gitmod.Git, gitmod.GitError
 
 
 def _plain_env() -> dict[str, str]:
@@ -351,7 +366,7 @@ def _plain_env() -> dict[str, str]:
     return {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "LANGUAGE": "C"}
 
 
-class _StartedGit:
+class StartedGit:
     """A git command run without GitPython, the way GitPython would (C locale, never
     prompting), started now and answered by :meth:`result`."""
 
@@ -390,7 +405,7 @@ class _StartedGit:
 
 def run_plain(argv: list[str], cwd: pathlib.Path, timeout: float, stdin: bytes | None = None) -> tuple[int, bytes, str]:
     """Run git without GitPython, the way GitPython would (C locale, never prompting)."""
-    return _StartedGit(argv, cwd, timeout, stdin).result()
+    return StartedGit(argv, cwd, timeout, stdin).result()
 
 
 def _git_failed(what: str, args: list[str], status: int, err: str) -> str:
@@ -416,7 +431,7 @@ def git_reason(err: str) -> str:
     return one_line(" ".join(kept), 400).rstrip(".")
 
 
-def _kill_timers() -> set[Any]:
+def _kill_timers() -> set[threading.Timer]:
     """The pending timers GitPython starts to stop a git call at its time limit."""
     import threading
 

@@ -2,6 +2,12 @@
 worktrees that have them checked out, git's config and the author it names, and what a
 team's answers branch is read from. :class:`RepoState` only reads (and sets the odd config
 key); committing is store/committing.py, pushing store/remotes.py.
+
+What the other parts of the store use: :class:`RepoState` (committing and reading build on
+it), :class:`Identity` and :func:`identity_from` (the author git's config and environment
+name), :func:`git_bool` (a config value read as git reads a boolean), :func:`remote_names`,
+:func:`plain_branch` (a branch name kundencheck passes to git as it is) and
+``BLOCKING_STATES`` (the operations in progress during which nothing is committed).
 """
 
 from __future__ import annotations
@@ -11,22 +17,39 @@ import os
 import pathlib
 import re
 import subprocess
-from typing import Any, Self
+from typing import TYPE_CHECKING, Self
 
 from kundencheck.core.errors import StoreError
 from kundencheck.core.i18n import N_, _
 from kundencheck.core.people import Person
 from kundencheck.store.runner import (
     GitRunner,
-    _start_finding_git,
-    _StartedGit,
+    StartedGit,
     find_git,
     run_plain,
+    start_finding_git,
 )
+
+if TYPE_CHECKING:  # only for the type checker: open() hands a plain dict over
+    from typing import NotRequired, TypedDict
+
+    class _Found(TypedDict):
+        """What :meth:`RepoState.open` (or ``open_bare``) found out about the repository."""
+
+        root: pathlib.Path
+        exe: str
+        options: NotRequired[tuple[str, ...]]
+        git_dir: pathlib.Path
+        common_dir: pathlib.Path
+        shallow: bool
+        state_paths: dict[str, pathlib.Path]
+        index: pathlib.Path
+        object_format: str
+
 
 # (file under `git rev-parse --git-path`, what it means, how to get out of it); the texts are
 # marked for the catalogs and translated where the message is made.
-_BLOCKING_STATES: tuple[tuple[str, str, str], ...] = (
+BLOCKING_STATES: tuple[tuple[str, str, str], ...] = (
     (
         "MERGE_HEAD",
         N_("a merge is in progress"),
@@ -78,7 +101,7 @@ Identity = Person
 class RepoState(GitRunner):
     """What git says about the repository: opened with :meth:`open`."""
 
-    def __init__(self, values: dict[str, Any], allow_detached: bool) -> None:
+    def __init__(self, values: _Found, allow_detached: bool) -> None:
         # Use GitStore.open(); this only stores what open() found out.
         super().__init__(values["root"], values["exe"], values.get("options", ()))
         self.git_dir: pathlib.Path = values["git_dir"]
@@ -96,10 +119,10 @@ class RepoState(GitRunner):
         start = pathlib.Path(path).expanduser().absolute()
         if not start.exists():
             raise StoreError(_("{path} does not exist, so there is no repository to open there.").format(path=start))
-        exe, check_version = _start_finding_git(cls.timeout)  # finished below, once rev-parse has run alongside
+        exe, check_version = start_finding_git(cls.timeout)  # finished below, once rev-parse has run alongside
         if not start.is_dir():
             start = start.parent
-        state_names = [name for name, _, _ in _BLOCKING_STATES] + ["index"]  # `index` honours GIT_INDEX_FILE
+        state_names = [name for name, _, _ in BLOCKING_STATES] + ["index"]  # `index` honours GIT_INDEX_FILE
         args = [
             "rev-parse",
             "--path-format=absolute",
@@ -152,12 +175,12 @@ class RepoState(GitRunner):
                 ).format(path=start, git_dir=git_dir, error=err.strip())
             )
         paths = dict(zip(state_names, lines[n_fixed : n_fixed + len(state_names)], strict=True))
-        values = {
+        values: _Found = {
             "shallow": lines[1] == "true",
             "object_format": lines[2],
             "git_dir": pathlib.Path(lines[3]),
             "common_dir": pathlib.Path(lines[4]),
-            "state_paths": {n: pathlib.Path(paths[n]) for n, _, _ in _BLOCKING_STATES},
+            "state_paths": {n: pathlib.Path(paths[n]) for n, _, _ in BLOCKING_STATES},
             "index": pathlib.Path(paths["index"]),
             "root": pathlib.Path(lines[-1]),
             "exe": exe,
@@ -186,7 +209,7 @@ class RepoState(GitRunner):
         cache) work on it the same way; it has no work tree, so nothing is committed into it.
         ``options`` go to every git run in it (:attr:`GitRunner.options`)."""
         folder = pathlib.Path(path).absolute()
-        exe, check_version = _start_finding_git(cls.timeout)
+        exe, check_version = start_finding_git(cls.timeout)
         try:
             if create and not (folder / "HEAD").is_file():
                 folder.parent.mkdir(parents=True, exist_ok=True)
@@ -224,7 +247,7 @@ class RepoState(GitRunner):
                 ).format(path=folder, error=err.strip() or " ".join(lines[:1]))
             )
         git_dir = pathlib.Path(lines[3])
-        values = {
+        values: _Found = {
             "shallow": lines[1] == "true",
             "object_format": lines[2],
             "git_dir": git_dir,
@@ -267,17 +290,17 @@ class RepoState(GitRunner):
         for args in (_CONFIG_ARGS, _HEAD_ARGS):
             if args not in self._started:
                 try:
-                    self._started[args] = _StartedGit(self.argv(args), self.root, self.timeout)
+                    self._started[args] = StartedGit(self.argv(args), self.root, self.timeout)
                 except OSError:
                     return  # no process to start (none left, no memory): the call itself says why
 
     def remotes(self) -> set[str]:
         """The names of the configured remotes (those with a url)."""
-        return _remotes(self.git_config())
+        return remote_names(self.git_config())
 
     def identity(self) -> Identity:
         """The author git will record, from the environment and git config, as `git commit` does."""
-        return _identity_from(self.git_config())
+        return identity_from(self.git_config())
 
     def _check_not_checked_out_elsewhere(self, ref: str) -> None:
         """Refuse, as git does, to move a branch that another worktree of this repository has
@@ -405,7 +428,7 @@ class RepoState(GitRunner):
         remote, merge = config.get(f"branch.{name}.remote"), config.get(f"branch.{name}.merge") or ""
         if not (remote and merge.startswith("refs/heads/")):
             remote, merge = "origin", f"refs/heads/{name}"
-        if remote not in _remotes(config):
+        if remote not in remote_names(config):
             return None
         return f"refs/remotes/{remote}/{merge.removeprefix('refs/heads/')}"
 
@@ -425,7 +448,7 @@ class RepoState(GitRunner):
         """``rev``, or for a team's answers branch the remote's copy of it when this clone's
         own is missing or behind it (the team's runs fetched but not yet built upon)."""
         name = rev.removeprefix("refs/heads/")
-        if rev == "HEAD" or name.startswith("refs/") or not _plain_branch(name):
+        if rev == "HEAD" or name.startswith("refs/") or not plain_branch(name):
             return rev
         tracking = self._tracking_ref(name, self.git_config())
         if tracking is None:
@@ -457,7 +480,9 @@ class RepoState(GitRunner):
 # ---------------------------------------------------------------------- module helpers
 
 
-def _identity_from(config: dict[str, str | None]) -> Identity:
+def identity_from(config: dict[str, str | None]) -> Identity:
+    """The author git would name for a commit; a StoreError saying how to set it when git
+    knows none."""
     # Same precedence as git: environment, then author.*, then user.* (EMAIL as last resort).
     name = os.environ.get("GIT_AUTHOR_NAME") or config.get("author.name") or config.get("user.name")
     email = (
@@ -476,7 +501,9 @@ def _identity_from(config: dict[str, str | None]) -> Identity:
     )
 
 
-def _git_bool(config: dict[str, str | None], key: str) -> bool:
+def git_bool(config: dict[str, str | None], key: str) -> bool:
+    """The config value of ``key`` as git reads a boolean (unset: false; a value git would
+    refuse: a StoreError saying how to fix it)."""
     if key not in config:
         return False
     value = config[key]
@@ -498,7 +525,7 @@ def _git_bool(config: dict[str, str | None], key: str) -> bool:
         ) from None
 
 
-def _remotes(config: dict[str, str | None]) -> set[str]:
+def remote_names(config: dict[str, str | None]) -> set[str]:
     """The names of the configured remotes (those with a url or pushurl)."""
     found = set()
     for key in config:
@@ -524,7 +551,9 @@ def _changing_branch(admin: pathlib.Path, ref: str) -> bool:
     return False
 
 
-def _plain_branch(name: str) -> bool:
+def plain_branch(name: str) -> bool:
+    """Whether ``name`` is a branch name kundencheck passes to git as it is (no option, no
+    range, nothing a shell or a refspec reads otherwise)."""
     return bool(re.fullmatch(r"[A-Za-z0-9._/+@-]+", name)) and ".." not in name and not name.startswith("-")
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kundencheck.core.people import Person
     from kundencheck.session import Project
     from kundencheck.tui.screens.home import HomeScreen
+    from kundencheck.tui.screens.meeting import Invitees
 
 #: Makes the session of a run of a phase (None: the factory's default phase), given a draft run
 #: to resume, or None for a fresh run.
@@ -77,8 +78,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         today: Callable[[], dt.date] | None = None,
         correct: Run | None = None,
         make_correction: CorrectionFactory | None = None,
-        make_meeting: MeetingFactory | None = None,
-        invitees: Any = None,
+        meeting: tuple[MeetingFactory, Invitees] | None = None,
     ) -> None:
         super().__init__()
         if self.no_color:  # NO_COLOR / --no-color: greys that stay readable (see tui/filters.py)
@@ -99,10 +99,9 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         #: The run to correct at the start (`kundencheck amend`), instead of a new run of ``phase``.
         self.correct = correct
         self._make_correction = make_correction
-        #: A sprint meeting instead of a run (`kundencheck meeting`): who is here is asked first.
-        self._make_meeting = make_meeting
-        #: Who may be at the meeting (tui/screens/meeting.Invitees), for the people picker.
-        self._invitees = invitees
+        #: A sprint meeting instead of a run (`kundencheck meeting`): how its session is made, and
+        #: who may be there (tui/screens/meeting.Invitees), asked first in the people picker.
+        self._meeting = meeting
 
     #: Set by build_app from the user config: a Textual theme name and binding id -> key(s).
     _user_theme: str | None = None
@@ -129,8 +128,8 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         if self._first_error is not None:
             self._failed(self._first_error)
             return
-        if self.in_meeting:
-            self._start_meeting(self.draft)
+        if self._meeting is not None:
+            self._start_meeting(*self._meeting, self.draft)
             return
         if self._starts_run_at_once():
             return  # the run screen is the first screen (get_default_screen)
@@ -146,35 +145,34 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
     @property
     def in_meeting(self) -> bool:
         """Whether this is a sprint meeting (`kundencheck meeting`), not a run."""
-        return self._make_meeting is not None
+        return self._meeting is not None
 
     # ----------------------------------------------------------------------------- the meeting
 
-    def _start_meeting(self, offer: tuple[Run, str] | None) -> None:
+    def _start_meeting(self, make_meeting: MeetingFactory, invitees: Invitees, offer: tuple[Run, str] | None) -> None:
         """Offer the meeting's draft, else ask who is here; then the meeting screen."""
         if not offer:
-            self._pick_people()
+            self._pick_people(make_meeting, invitees)
             return
         run, description = offer
 
         def chosen(choice: str | None) -> None:
             if choice == "resume":
-                self._open_meeting(None, run)
+                self._open_meeting(make_meeting, None, run)
                 return
             if choice == "discard" and self._discard_draft is not None:
                 self._discard_draft(run.id)
-            self._pick_people()
+            self._pick_people(make_meeting, invitees)
 
         from kundencheck.tui.screens.dialogs import ResumeDraftScreen
 
         self.push_screen(ResumeDraftScreen(description, title=_("An unfinished sprint meeting was found")), chosen)
 
-    def _pick_people(self, again: bool = False) -> None:
+    def _pick_people(self, make_meeting: MeetingFactory, invitees: Invitees, again: bool = False) -> None:
         """The people picker: who is at the meeting (the facilitator is, anyway)."""
         from kundencheck.tui.screens.participants import ParticipantsScreen
 
-        facilitator = getattr(self._invitees, "facilitator", None)
-        name = one_line(facilitator.name, 40) if facilitator is not None else "?"
+        name = one_line(invitees.facilitator.name, 40)
         hint = _(
             "You, {name}, are there. Space picks a recent author; type anyone else as Name <email> and press "
             "enter. Escape: start the meeting."
@@ -184,21 +182,18 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
 
         def chosen(people: list[str] | None) -> None:
             if not people:
-                self._pick_people(again=True)
+                self._pick_people(make_meeting, invitees, again=True)
                 return
-            if self._invitees is not None:
-                self._invitees.picked = list(people)
-            self._open_meeting(people, None)
+            invitees.picked = list(people)
+            self._open_meeting(make_meeting, people, None)
 
-        self.push_screen(ParticipantsScreen(self._invitees, title=_("Who is at the sprint meeting?"), hint=hint), chosen)
+        self.push_screen(ParticipantsScreen(invitees, title=_("Who is at the sprint meeting?"), hint=hint), chosen)
 
-    def _open_meeting(self, people: list[str] | None, draft: Run | None) -> None:
+    def _open_meeting(self, make_meeting: MeetingFactory, people: list[str] | None, draft: Run | None) -> None:
         from kundencheck.tui.screens.meeting import MeetingScreen
 
-        if self._make_meeting is None:
-            return
         try:
-            session = self._make_meeting(people, draft)
+            session = make_meeting(people, draft)
         except KundencheckError as exc:
             self.notify(clean_text(str(exc)), title=_("The meeting did not start"), severity="error", markup=False, timeout=12)
             return
@@ -208,7 +203,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
     #: Why the run to start at once did not start (said on the home screen once mounted).
     _first_error: KundencheckError | None = None
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """The run screen, when the run starts at once: it is the app's first screen, not one
         pushed over an empty one (its first frame, which every sprint start waits for, comes
         sooner). ``g`` puts the home screen over it (action_home)."""
@@ -412,7 +407,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # any App will do
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
-    def _textual_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def _textual_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own palette entries (theme, keys, maximize, screenshot), in the chosen
         language. Its Quit is left out (ours asks first when answers would be lost), and so is
         its "Keys" panel: "Help: keys" lists this screen's keys, and two entries for keys were one
@@ -422,7 +417,7 @@ class KundencheckApp(TranslatedBindings, App[CommitResult | None]):
                 continue
             yield command._replace(title=translate(command.title), help=translate(command.help))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from self._textual_commands(screen)
         yield SystemCommand(_("Help: keys"), _("Show the key bindings"), self.action_help)
         home = self._home_screen()
@@ -476,8 +471,7 @@ def build_app(
     today: Callable[[], dt.date] | None = None,
     correct: Run | None = None,
     make_correction: CorrectionFactory | None = None,
-    make_meeting: MeetingFactory | None = None,
-    invitees: Any = None,
+    meeting: tuple[MeetingFactory, Invitees] | None = None,
 ) -> KundencheckApp:
     """``make_session(phase, draft)`` makes the session of a run. ``draft`` is offered for
     resuming at the start. With ``project`` there is a home screen (``g`` on the run screen
@@ -485,8 +479,9 @@ def build_app(
     ``phase``. ``today`` tells the screens the date (tests fix it). ``theme`` and ``keymap``
     come from the user config (see core/user_config.py). ``correct``: a run to correct at the
     start instead (`kundencheck amend`), its session made by ``make_correction(run, draft)``
-    (default: :meth:`RunSession.start_correction`). ``make_meeting(people, draft)``: a sprint
-    meeting instead (`kundencheck meeting`), who is here picked first from ``invitees``
+    (default: :meth:`RunSession.start_correction`). ``meeting``: a sprint meeting instead
+    (`kundencheck meeting`, see :func:`build_meeting_app`): its session made by
+    ``make_meeting(people, draft)``, who is here picked first from the invitees
     (tui/screens/meeting.Invitees), or ``draft`` offered to resume."""
     app = KundencheckApp(
         make_session,
@@ -497,8 +492,7 @@ def build_app(
         today=today,
         correct=correct,
         make_correction=make_correction,
-        make_meeting=make_meeting,
-        invitees=invitees,
+        meeting=meeting,
     )
     app._discard_draft = discard_draft
     app._user_theme = theme
@@ -534,62 +528,9 @@ def build_meeting_app(
         project=project,
         phase=phase,
         today=today,
-        make_meeting=make_meeting,
-        invitees=Invitees(project, facilitator, list(picked)),
+        meeting=(make_meeting, Invitees(project, facilitator, list(picked))),
     )
 
 
 def _no_run(_phase: str | None, _draft: Run | None) -> RunSession:
     raise KundencheckError(_("A sprint meeting starts no run of its own."))
-
-
-def theme_names() -> list[str]:
-    """The themes a user config may name."""
-    from textual.theme import BUILTIN_THEMES
-
-    return sorted(BUILTIN_THEMES)
-
-
-#: The ids of the bindings a user config may remap in its [keys] table: those of the app and its
-#: screens. Listed, not gathered from the screens' BINDINGS: a user config that remaps keys would
-#: otherwise import every screen before the run's first frame (tests/tui/test_editor.py checks
-#: the list against the screens).
-BINDING_IDS = (
-    "action-done",
-    "action-dropped",
-    "action-filter",
-    "action-mark",
-    "action-mark-all",
-    "action-open",
-    "action-undecided",
-    "amend",
-    "back",
-    "back-to-items",
-    "command_palette",
-    "edit-note",
-    "external-editor",
-    "help",
-    "history",
-    "home",
-    "meeting-back",
-    "meeting-skip",
-    "meeting-vote-again",
-    "next-item",
-    "open-project",
-    "participants",
-    "previous-item",
-    "quit",
-    "reload",
-    "review",
-    "review-actions",
-    "review-f2",
-    "separate-action",
-    "start-run",
-    "toggle-sort",
-    "toggle-view",
-)
-
-
-def binding_ids() -> list[str]:
-    """The ids of the bindings a user config may remap in its [keys] table."""
-    return sorted(BINDING_IDS)

@@ -8,10 +8,14 @@ import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import _
 from kundencheck.core.text import clean_text
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 #: How a line break of a note looks in the one-line note field.
 LINE_BREAK = " ⏎ "
@@ -91,7 +95,7 @@ def edit_text(text: str, *, environ: Mapping[str, str] | None = None, suffix: st
             pass
 
 
-def edit_in_app(app, text: str) -> str | None:
+def edit_in_app(app: App[Any], text: str) -> str | None:
     """Suspend the Textual ``app``, edit ``text`` in the editor, resume; the new text or None.
 
     None (with a notification in the app) when the terminal cannot be handed over (e.g. in a

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from kundencheck import startup
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class PortfolioApp(TranslatedBindings, App[None]):
     CSS_PATH = "kundencheck.tcss"
     TITLE = "kundencheck"
-    BINDINGS: ClassVar[list] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", N_("Quit"), priority=True, show=False, id="quit"),
         Binding("f1", "help", N_("Help"), show=False, id="help"),
         Binding(
@@ -60,7 +60,7 @@ class PortfolioApp(TranslatedBindings, App[None]):
         startup.app_starts()
         return super().run(*args, **kwargs)
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         if self._user_theme and self._user_theme in self.available_themes:
             self.theme = self._user_theme
         if self._user_keymap:
@@ -81,7 +81,7 @@ class PortfolioApp(TranslatedBindings, App[None]):
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]  # any App will do
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from kundencheck.tui.screens.portfolio import (
             PortfolioScreen,
             ReadOnlyHomeScreen,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from textual.dom import DOMNode
 
@@ -28,6 +29,6 @@ class TranslatedBindings:
     """A mixin for screens and the app: their bindings in the chosen language (see
     :func:`translate_bindings`). Put it first among the bases."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        translate_bindings(self)  # type: ignore[arg-type]
+        translate_bindings(self)  # type: ignore[arg-type]  # a mixin: what it is mixed into is a DOMNode

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kundencheck.core.bands import answer_band, item_of
-from kundencheck.core.dates import due_words
+from kundencheck.core.dates import due_date_words
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import ActionThread, RaisedAction, ReviewEvent, by_urgency, kind_of
 from kundencheck.core.i18n import N_, _, translate
@@ -37,6 +37,9 @@ from kundencheck.session import RunSession
 from kundencheck.tui.editor import note_from_field, note_to_field
 from kundencheck.tui.translated import TranslatedBindings
 from kundencheck.tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from kundencheck.core.answers import ActionReview
 
 #: How each decision is shown: symbol, word, style. Never by colour alone.
 DECISIONS = {
@@ -132,7 +135,7 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         self._note_targets: list[ActionThread] = []
         self._filter = ""
         self._what_width = 0
-        self._index: dict | None = None
+        self._index: dict[tuple[str, str], ActionReview] | None = None
         self._indexed = 0
 
     def compose(self) -> ComposeResult:
@@ -271,7 +274,7 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         row = self.query_one("#actions", DataTable).cursor_row
         return self.rows[max(0, min(row, len(self.rows) - 1))]
 
-    def _review(self, thread: ActionThread):
+    def _review(self, thread: ActionThread) -> ActionReview | None:
         """This run's review of ``thread`` (None: not decided). Looked up in an index of the
         run's reviews by action, made again when their number changes: with hundreds of
         threads, asking the session for each row would scan every review per row."""
@@ -328,7 +331,7 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
             text.append(" — " + one_line(item.question, 200), style="dim")
         text.append("\n" + one_line(thread.what, 300), style="bold")
         owner = one_line(thread.owner, 40) or "?"
-        text.append("\n" + _("Owner: {owner}, {due}").format(owner=owner, due=due_words(thread.due)))
+        text.append("\n" + _("Owner: {owner}, {due}").format(owner=owner, due=due_date_words(thread.due)))
         if thread.is_overdue(today):
             text.append("  ⚠ " + _("overdue by {n} days").format(n=thread.days_overdue(today)), style="bold red")
         events: list[RaisedAction | ReviewEvent] = [*thread.words, *thread.reviews]
@@ -342,7 +345,7 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
                         sprint=one_line(event.sprint, 20),
                         what=one_line(event.what, 120),
                         owner=one_line(event.owner, 30) or "?",
-                        due=due_words(event.due),
+                        due=due_date_words(event.due),
                     ),
                     style="dim",
                 )
@@ -487,7 +490,9 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         self.marked.clear()
         for thread in targets:
             self._refresh_row(thread)
-        needs_note = decision == "dropped" and any(not self._review(t).note.strip() for t in targets)
+        needs_note = decision == "dropped" and any(
+            (review := self._review(t)) is None or not review.note.strip() for t in targets
+        )
         if needs_note:
             # One note for everything dropped together; the row in focus shows it.
             self._note_targets = targets

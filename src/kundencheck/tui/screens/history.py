@@ -85,7 +85,7 @@ def _arrow(trend: str) -> str:
         return ""
 
 
-class HistoryScreen(TranslatedBindings, Screen):
+class HistoryScreen(TranslatedBindings, Screen[None]):
     """The health matrix of a phase: items down, sprints across; the cell in focus below."""
 
     # Its own rules: parsed when it is first shown, not before the run screen's first frame.

@@ -87,7 +87,7 @@ def _verdict_style(verdict: GateResult) -> str:
     return "bold red" if verdict.errors else ("yellow" if verdict.warnings else "green")
 
 
-class HomeScreen(TranslatedBindings, Screen):
+class HomeScreen(TranslatedBindings, Screen[None]):
     """The phases on the left, the one in focus in detail on the right."""
 
     # Its own rules: parsed when it is first shown, not before the run screen's first frame.
@@ -531,7 +531,7 @@ class HomeScreen(TranslatedBindings, Screen):
             self._find_run_to_amend(phase)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="amend")
-    def _find_run_to_amend(self, phase: str):
+    def _find_run_to_amend(self, phase: str) -> Run:
         return self.project.run_to_amend(None, phase=phase)
 
     def _amend_found(self, event: Worker.StateChanged) -> None:

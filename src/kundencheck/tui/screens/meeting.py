@@ -14,7 +14,7 @@ person has voted, not what.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -30,6 +30,9 @@ from kundencheck.session import MeetingSession
 from kundencheck.tui.screens.run import RunScreen
 from kundencheck.tui.widgets.flow import FlowStatic, flow
 from kundencheck.tui.widgets.question import answer_text
+
+if TYPE_CHECKING:
+    from kundencheck.session import Project
 
 #: The keys of the meeting screen, for its help (``?``).
 MEETING_KEYS = [
@@ -321,7 +324,7 @@ class Invitees:
     on the command line picked already, the repository's recent authors to pick from; the
     facilitator (the git identity) is there anyway and left out."""
 
-    def __init__(self, project, facilitator: Person, picked: list[str]) -> None:
+    def __init__(self, project: Project | None, facilitator: Person, picked: list[str]) -> None:
         self.project = project
         self.facilitator = facilitator
         self.picked = picked

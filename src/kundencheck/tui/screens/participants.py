@@ -6,7 +6,7 @@ the answers file (``participants``) and become ``Co-authored-by`` trailers of th
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.text import Text
 from textual import on, work
@@ -20,8 +20,18 @@ from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _
 from kundencheck.core.people import checked_person, person_key
 from kundencheck.core.text import one_line
-from kundencheck.session import RunSession
 from kundencheck.tui.screens.dialogs import DialogBox, DialogScreen
+
+if TYPE_CHECKING:
+
+    class PeopleToPick(Protocol):
+        """What the people picker asks: who is picked already, and whom to offer. A run's
+        session (RunSession) is one; the sprint meeting's Invitees (tui/screens/meeting.py) another."""
+
+        def participants(self) -> list[str]: ...
+
+        def recent_authors(self) -> list[str]: ...
+
 
 #: How a picked and an unpicked person's line starts; a picked line also ends with "· picked".
 PICKED_MARK, UNPICKED_MARK = "[✔]", "[ ]"
@@ -65,7 +75,7 @@ class ParticipantsScreen(DialogScreen[list[str]]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "done", N_("Done"))]
 
-    def __init__(self, session: RunSession, *, title: str | None = None, hint: str | None = None) -> None:
+    def __init__(self, session: PeopleToPick, *, title: str | None = None, hint: str | None = None) -> None:
         """``session``: what is asked of it is who is picked already (``participants()``) and
         the recent authors (``recent_authors()``); the sprint meeting gives an object of its own
         (tui/screens/meeting.py). ``title`` and ``hint``: the meeting's words for the dialog."""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
@@ -41,7 +41,7 @@ _LEVEL_STYLES = {"error": "bold red", "warning": "yellow", "ok": "green", "": "d
 _BAND_STYLES = {"red": "bold red", "amber": "yellow", "green": "green", "na": "dim"}
 
 
-class PortfolioScreen(TranslatedBindings, Screen):
+class PortfolioScreen(TranslatedBindings, Screen[None]):
     """The projects of a portfolio in one table."""
 
     DEFAULT_CSS = """
@@ -58,7 +58,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
     """
 
     HELP_TITLE = N_("Keys on the portfolio screen")
-    HELP_KEYS: ClassVar[list] = [
+    HELP_KEYS: ClassVar[list[tuple[str, str]]] = [
         ("↑ ↓  j k", N_("move between projects")),
         ("enter", N_("the project's home screen: every phase, its findings, actions and checks (read-only)")),
         ("h", N_("the history of the project's current phase: the health matrix (read-only)")),
@@ -70,7 +70,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
         ("q  ctrl+q", N_("quit")),
     ]
 
-    BINDINGS: ClassVar[list] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_project", N_("Open project"), priority=True, id="open-project"),
         Binding("h", "history", N_("History"), id="history"),
         Binding("v", "toggle_view", N_("Phases/signals"), id="toggle-view"),
@@ -125,7 +125,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
         self._read(self._today())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="portfolio")
-    def _read(self, today: dt.date):
+    def _read(self, today: dt.date) -> list[ProjectHealth]:
         from kundencheck.portfolio_session import judge_projects
 
         return judge_projects(self.loaded, today)
@@ -186,7 +186,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
             text.append("\n" + about, style="")
         return text
 
-    def _fill_phases(self, table: DataTable) -> None:
+    def _fill_phases(self, table: DataTable[Text | str]) -> None:
         from kundencheck.core.portfolio_health import phases_of
         from kundencheck.core.portfolio_report import (
             cell_text,
@@ -214,7 +214,7 @@ class PortfolioScreen(TranslatedBindings, Screen):
                 height=2,
             )
 
-    def _fill_signals(self, table: DataTable) -> None:
+    def _fill_signals(self, table: DataTable[Text | str]) -> None:
         from kundencheck.core.history import TREND_ARROWS
         from kundencheck.core.report import BAND_SYMBOLS
 
@@ -351,7 +351,7 @@ class ReadOnlyHomeScreen(HomeScreen, inherit_bindings=False):
     SHOWS_DRAFTS = False
     SUB_TITLE = N_("home, read-only (portfolio)")
     HELP_TITLE = N_("Keys on a project's home screen (read-only)")
-    HELP_KEYS: ClassVar[list] = [
+    HELP_KEYS: ClassVar[list[tuple[str, str]]] = [
         ("↑ ↓  j k", N_("move between phases")),
         ("enter h", N_("history of the phase in focus: the health matrix")),
         ("escape", N_("back to the portfolio")),
@@ -359,7 +359,7 @@ class ReadOnlyHomeScreen(HomeScreen, inherit_bindings=False):
         ("? F1", N_("this help")),
         ("q  ctrl+q", N_("quit")),
     ]
-    BINDINGS: ClassVar[list] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # priority: the phase list would take enter as "select".
         Binding("enter,h", "history", N_("History"), priority=True, id="history"),
         Binding("escape", "app.pop_screen", N_("Back"), id="back"),

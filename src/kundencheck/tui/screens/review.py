@@ -37,7 +37,7 @@ def _shown_text(text: str) -> str:
     return "\n      ".join(line.rstrip() for line in cleaned.splitlines() if line.strip())
 
 
-class ReviewScreen(TranslatedBindings, Screen):
+class ReviewScreen(TranslatedBindings, Screen[None]):
     """The answers as they will be committed, the commit message, and what still blocks it."""
 
     # Its own rules: parsed when it is first shown, not before the run screen's first frame.

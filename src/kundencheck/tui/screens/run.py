@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Literal, overload
+from typing import TYPE_CHECKING, ClassVar, Literal, overload
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from kundencheck.core.answers import still_needed
 from kundencheck.core.checklist import Item, Kind
-from kundencheck.core.dates import due_words
+from kundencheck.core.dates import due_date_words
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _
 from kundencheck.core.text import clean_text, one_line
@@ -32,6 +32,13 @@ from kundencheck.tui.widgets.progress_line import ProgressLine
 from kundencheck.tui.widgets.question import TRAFFIC_KEYS, QuestionPanel, answer_symbol
 from kundencheck.tui.widgets.title_bar import TitleBar
 
+if TYPE_CHECKING:
+    from types import EllipsisType
+
+    from kundencheck.core.answers import Answer
+    from kundencheck.core.checklist import AnswerValue
+    from kundencheck.core.history import Gap
+
 #: Notes longer than this are not put into the one-line note field (see _fill_note_field).
 NOTE_FIELD_LIMIT = 2_000
 
@@ -42,7 +49,7 @@ def tone_hint_text(words: list[str]) -> str:
     return _("tone: {words} — is the client being judged?").format(words=shown)
 
 
-class RunScreen(TranslatedBindings, Screen):
+class RunScreen(TranslatedBindings, Screen[None]):
     """Walks through the visible items of the session's checklist."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -341,10 +348,10 @@ class RunScreen(TranslatedBindings, Screen):
         longest = max((cell_len(item.label) for item in self.session.checklist.items), default=10)
         items.styles.width = max(20, longest + 2 + self.ITEM_LIST_FRAME)
 
-    def _label_key(self, item: Item, answer) -> tuple[str, bool]:
+    def _label_key(self, item: Item, answer: Answer | None) -> tuple[str, bool]:
         return answer_symbol(item, answer), bool(answer and answer.value not in (None, ""))
 
-    def _item_label(self, item: Item, answer=...) -> Text:
+    def _item_label(self, item: Item, answer: Answer | EllipsisType | None = ...) -> Text:
         if answer is ...:
             answer = self.session.run.answer(item.id)
         self._label_keys[item.id] = self._label_key(item, answer)
@@ -438,7 +445,7 @@ class RunScreen(TranslatedBindings, Screen):
         self._show_understood(self._understood_line("due"), self._action_field("due").value)
         self._show_thread(item)
 
-    def _show_gap(self, gap) -> None:
+    def _show_gap(self, gap: Gap | None) -> None:
         """Above the action: that the client sees the item otherwise (a perception gap), and that
         an action on it answers the gap."""
         label = self._action_box().query_one("#action-gap", Static)
@@ -483,7 +490,7 @@ class RunScreen(TranslatedBindings, Screen):
             label.update(
                 Text(
                     _("Joins the open action {id}: {what} ({owner}, {due}); ctrl+t makes it a new, separate one.").format(
-                        id=thread.id, what=one_line(thread.what, 60), owner=owner, due=due_words(thread.due)
+                        id=thread.id, what=one_line(thread.what, 60), owner=owner, due=due_date_words(thread.due)
                     ),
                     style="dim",
                 )
@@ -698,7 +705,7 @@ class RunScreen(TranslatedBindings, Screen):
         self._after_answer(item)
 
     @staticmethod
-    def _value_for_key(item: Item, key: str):
+    def _value_for_key(item: Item, key: str) -> AnswerValue | None:
         if item.kind is Kind.TRAFFIC_LIGHT:
             return TRAFFIC_KEYS.get(key)
         if item.kind is Kind.SCALE:
