@@ -141,7 +141,9 @@ def mutmut_settings(target: Target, isolation: str = "forkserver") -> dict[str, 
     }
 
 
-def prepare(target: Target, folder: Path, *, resume: bool = False, isolation: str = "forkserver") -> None:
+def prepare(
+    target: Target, folder: Path, *, resume: bool = False, isolation: str = "forkserver", fresh_stats: bool = True
+) -> None:
     """Lay out ``folder`` as the copy of the checkout that mutmut runs in. With ``resume`` the
     earlier run's results stay: the copy is brought up to date (what is gone from the checkout
     goes from it too), mutmut mutates again the functions whose source changed and runs the
@@ -172,12 +174,20 @@ def prepare(target: Target, folder: Path, *, resume: bool = False, isolation: st
                 copy = mutated / path.relative_to(ROOT / "src")
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, copy)
+    # mutmut keeps which tests run each function (its "stats") and, on a later run, collects them
+    # only for tests it has not seen: a function split off since (called by an old test) would
+    # have no tests, and its mutants would count as "no tests". Collected anew, whole, each run.
+    if fresh_stats:
+        (folder / "mutants" / STATS_FILE).unlink(missing_ok=True)
     for relpath in target.files:  # a run stopped while mutmut wrote a file's results: mutate it anew
         meta = folder / "mutants" / (relpath + ".meta")
         if meta.exists() and _results(meta) is None:
             meta.unlink()
             (folder / "mutants" / relpath).unlink(missing_ok=True)
 
+
+#: Which tests mutmut runs for each function, written by it in mutants/.
+STATS_FILE = "mutmut-stats.json"
 
 #: What mutmut writes beside each file it mutates (in mutants/): its results and its spans.
 MUTMUT_SUFFIXES = (".meta", ".spans")
@@ -317,7 +327,7 @@ def run(
             again = _codes_of(target, folder, RUN_AGAIN_IN_FORK)
             if again:
                 print(f"   {len(again)} mutants the fork server could not test: again in fork mode", flush=True)
-                prepare(target, folder, resume=True, isolation="fork")
+                prepare(target, folder, resume=True, isolation="fork", fresh_stats=False)
                 with log.open("a", encoding="utf-8") as out:
                     done = subprocess.run(
                         [*mutmut_run, *again],

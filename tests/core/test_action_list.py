@@ -297,6 +297,6 @@ def test_calendar_description_of_a_word_without_due_date_and_a_review_without_no
     [description] = [line for line in unfolded(al.actions_ics(summary, [thread], [], stamp=STAMP)) if "DESCRIPTION" in line]
     assert description == (
         f"DESCRIPTION:Action {thread.id} on build/design\\nDoes the client supply a design?\\n\\n"
-        "2026-03-02\\, Ana: Ask (Ana\\, due no due date)\\n2026-03-03\\, Jonas: Ask again (Ana\\, due 2026-03-11)\\n"
+        "2026-03-02\\, Ana: Ask (Ana\\, no due date)\\n2026-03-03\\, Jonas: Ask again (Ana\\, due 2026-03-11)\\n"
         "2026-03-03\\, Jonas reviewed it: open\\n\\nClose it (done\\, or dropped with a note) in `kundencheck run build`."
     )

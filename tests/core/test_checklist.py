@@ -1003,3 +1003,51 @@ def test_the_code_outside_strings_and_comments_with_its_offsets():
     text = 'a = "x#y" # c\nb = \'q\\\' 1\nc = "es\\"c" 2 # "\nd = 3'
     assert list(_code(text)) == [(0, "a = "), (9, " "), (14, "b = "), (22, " 1"), (25, "c = "), (36, " 2 "), (43, "d = 3")]
     assert list(_code("")) == [(0, "")]
+
+
+def test_a_checklist_made_by_replacing_one_has_an_item_index_of_its_own():
+    """``dataclasses.replace`` of a checklist (as the catalog does for an extension) once shared
+    the item index of the original and refilled it, so the original answered with the new
+    items (a test's checklist with an anonymous item lost it when another test replaced one)."""
+    import dataclasses
+
+    from tests.support.checklists import checklist, item
+
+    original = checklist(item("contacted"), "mood")
+    anonymous = dataclasses.replace(original, items=tuple(i._replace(anonymous=True) for i in original.items))
+    again = dataclasses.replace(original, language="de")
+    assert anonymous.item("contacted").anonymous and not original.item("contacted").anonymous
+    assert again.item("contacted") is original.item("contacted") and again.item("gone") is None
+
+
+def test_where_each_key_of_a_checklist_file_is():
+    """The lines the problems of a checklist file name (a heuristic over its lines): top-level
+    keys, each [[items]] table's keys, an item's own tables ([items.client]) by their header,
+    other tables by their first name."""
+    from kundencheck.core.checklist import _KeyLines
+
+    text = "\n".join(
+        [
+            'id = "build"',  # 1
+            '"title" = "T"',  # 2
+            "[[items]]",  # 3
+            'id = "a"',  # 4
+            "kind.x = 1",  # 5
+            "[items.client]",  # 6
+            'question = "Q"',  # 7
+            "[[ items ]]",  # 8
+            "'id' = 'b'",  # 9
+            "[[items.options]]",  # 10
+            'id = "o"',  # 11
+            "[ meta.more ]",  # 12
+            'id = "m"',  # 13
+            "[items.client]",  # 14
+        ]
+    )
+    lines = _KeyLines(text)
+    assert lines.top == {"id": 1, "title": 2, "items": 10, "meta": 12}
+    assert lines.items == [{"": 3, "id": 4, "kind": 5, "client": 6}, {"": 8, "id": 9, "client": 14}]
+    assert (lines.find(None, "title"), lines.find(None, 3), lines.find(1, "client"), lines.find(2, "why")) == (2, None, 6, 8)
+    assert (lines.find(2, 7), lines.find(3, "id")) == (8, None)
+    inline = _KeyLines('id = "x"\nitems = [\n  { id = "a" },\n]\n[items.client]\n')
+    assert inline.items == [] and inline.find(1, "id") == 2 and inline.top["items"] == 2

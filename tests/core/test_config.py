@@ -492,3 +492,19 @@ def test_key_line_finds_where_a_key_is_set(text, key, line):
     from kundencheck.core.config import key_line
 
     assert key_line(text, key) == line
+
+
+def test_the_names_the_language_and_the_checklists_read_back():
+    config = config_from_dict(
+        {"project": "Shop", "client": "Kunde", "agency": "Pixel", "language": "en", "checklists": {"build": "our-build"}},
+        "c.toml",
+    )
+    assert (config.project, config.client, config.agency, config.language) == ("Shop", "Kunde", "Pixel", "en")
+    assert config.checklists == {"build": "our-build"} and config.text == "" and config.source == "c.toml"
+    for bad in ({"Build": "x"}, {"build": "Our Build"}):
+        with pytest.raises(ConfigError, match="must be a table of phase"):
+            config_from_dict({"checklists": bad}, "c.toml")
+    with pytest.raises(ConfigError, match=r"key 'check\.due': takes no parameters"):
+        config_from_dict({"check": {"due": {"level": "error"}}}, "c.toml")
+    with pytest.raises(ConfigError, match=r"key 'check\.due': must be \"error\", \"warning\" or \"off\"\.$"):
+        config_from_dict({"check": {"due": "loud"}}, "c.toml")

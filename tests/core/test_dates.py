@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kundencheck.core.dates import date_shown, parse_typed_date
+from kundencheck.core.dates import date_shown, due_date_words, parse_typed_date
 from kundencheck.core.i18n import set_language
 
 #: A Friday.
@@ -107,3 +107,13 @@ def test_typed_dates_at_the_edges():
     assert parse_typed_date("+3661", friday) is None
     assert parse_typed_date("29.2.", dt.date(2028, 3, 1)) == dt.date(2032, 2, 29)  # the next year that has it
     assert parse_typed_date("30.2.", friday) is None
+
+
+def test_due_date_words_name_the_day_or_say_there_is_none():
+    assert due_date_words(dt.date(2026, 12, 11)) == due_date_words("2026-12-11") == "due 2026-12-11"
+    assert due_date_words(None) == due_date_words("") == "no due date"
+    set_language("de")
+    try:
+        assert (due_date_words(dt.date(2026, 12, 11)), due_date_words(None)) == ("fällig 2026-12-11", "ohne Fälligkeit")
+    finally:
+        set_language("en")

@@ -303,3 +303,129 @@ def test_a_filled_in_file_read_for_a_meeting_need_not_be_complete():
     form = Form(load_checklist(DATA / "sprint.en.toml"), ANA, "build", started=STARTED)
     filled = read_filled(raw, "ana.toml", form, complete=False)
     assert filled.run.values() == {"client-contacted": "red"}  # no note, no action: it is a vote
+
+
+# ----------------------------------------------------------------------------- the steps in detail
+
+
+def test_what_the_screen_may_ask_before_and_after_the_reveal():
+    meeting = Meeting(checklist(anonymous_mood=False), [ERIKA, ANA])
+    assert not meeting.can_go_back("team-mood") and not meeting.has_voted("team-mood", ERIKA)
+    meeting.vote("team-mood", 2)
+    assert meeting.can_go_back("team-mood")
+    assert meeting.has_voted("team-mood", ERIKA) and not meeting.has_voted("team-mood", ANA)
+    meeting.vote("team-mood", 4)
+    assert not meeting.can_go_back("team-mood") and meeting.back("team-mood") is None
+    # 2 and 4 lie two apart: no disagreement on a scale, though one is red and the other green
+    assert meeting.spread("team-mood") == (2, False)
+    with pytest.raises(ValueError, match="nobody's turn to vote on team-mood"):
+        meeting.skip("team-mood")
+
+
+def test_taking_back_the_skip_that_opened_an_anonymous_item_makes_it_anonymous_again():
+    meeting = Meeting(checklist(), [ERIKA, ANA, BEN])
+    meeting.vote("team-mood", 1)
+    meeting.vote("team-mood", 5)
+    meeting.skip("team-mood")  # two voters left: asked openly, the masked votes thrown away
+    state = meeting.state("team-mood")
+    assert meeting.can_go_back("team-mood")  # the skip is the one step left
+    assert meeting.back("team-mood") == BEN
+    assert (state.mode, state.reopened) == (Mode.ANONYMOUS, False)
+    assert meeting.turn("team-mood") == ERIKA and meeting.voted("team-mood") == (0, 3)
+    # An open vote given since keeps it open when a skip is taken back under it.
+    meeting.skip("team-mood")
+    meeting.skip("team-mood")
+    assert meeting.back("team-mood") == ANA and state.mode is Mode.OPEN  # back to two voters: still open
+    meeting.vote("team-mood", 3)
+    assert meeting.back("team-mood") == ANA and state.mode is Mode.OPEN and state.reopened
+
+
+def test_voting_again_on_an_anonymous_item_starts_it_anonymous():
+    meeting = Meeting(checklist(), FOUR)
+    for value in (1, 2, 3, 4):
+        meeting.vote("team-mood", value)
+    meeting.vote_again("team-mood")
+    state = meeting.state("team-mood")
+    assert state.mode is Mode.ANONYMOUS and state.item.id == "team-mood" and state.revealed is None
+    for value in (5, 5, 5):
+        meeting.vote("team-mood", value)
+    assert meeting.vote("team-mood", 4) and meeting.counts("team-mood") == [(4, 1), (5, 3)]
+
+
+def test_a_resumed_meeting_knows_how_each_item_was_voted_on():
+    meeting = Meeting(checklist(), [ERIKA, ANA])
+    meeting.restore(
+        [
+            ItemVotes("gone-from-the-checklist", named=(Vote(str(ANA), "red"),)),
+            ItemVotes("team-mood", anonymous=((2, 3),)),
+        ]
+    )
+    assert meeting.state("team-mood").mode is Mode.ANONYMOUS  # two present now, but it was counted
+    four = Meeting(checklist(), FOUR)
+    four.restore([ItemVotes("team-mood", named=(Vote(str(ANA), 3), Vote(str(BEN), 4)))])
+    assert four.state("team-mood").mode is Mode.OPEN  # asked openly then
+    assert four.voters("team-mood") == [ANA, BEN]
+
+
+# ----------------------------------------------------------------------------- votes in files, in detail
+
+
+def test_whose_votes_a_file_holds():
+    from kundencheck.core.errors import AnswersError
+    from kundencheck.core.meeting import ballot_author
+
+    assert ballot_author({"author": " Ana Schäfer <ana@example.com> "}, "ana.toml") == ANA
+    for data in ({}, {"author": "  "}, {"author": 3}):
+        with pytest.raises(AnswersError) as missing:
+            ballot_author(data, "ana.toml")
+        assert str(missing.value) == (
+            'ana.toml: a file for the meeting names whose answers it holds: author = "Name <email>" at the top '
+            "(`kundencheck answer PHASE --template` writes it)."
+        )
+        assert missing.value.source == "ana.toml"
+    with pytest.raises(AnswersError) as bad:
+        ballot_author({"author": "Ana"}, "ana.toml")
+    assert str(bad.value) == (
+        "ana.toml: key 'author': 'Ana' is not a person as git writes one. Give a name and an e-mail address in angle "
+        'brackets, like "Jürgen Groß <juergen@example.com>".'
+    )
+    assert bad.value.source == "ana.toml"
+
+
+def test_the_notes_of_a_meeting_of_files_word_for_word():
+    sheets = [
+        ballot(ANA, {"team-mood": (1, "tired"), "next-review": dt.date(2026, 12, 4), "self-critical": ""}, "ana.toml"),
+        ballot(BEN, {"team-mood": 5, "next-review": dt.date(2026, 12, 5), "self-critical": "Ask sooner"}, "ben.toml"),
+    ]
+    sheets[1].run.reviews = [answers_mod.ActionReview("20261113T090200Z-build-jonas-8b21d0", "client-contacted", "done")]
+    made = meeting_run(checklist(), ERIKA, sheets, started=STARTED)
+    assert made.undecided == [("team-mood", 2)]  # two votes cannot make the agreed answer: --agreed must
+    assert made.notes == [
+        (
+            "next-review: the files answer it differently and it is not voted on (a date item); give the agreed answer in "
+            "--agreed FILE."
+        ),
+        (
+            "team-mood: anonymous, so the notes and actions in the files are left out (1 of them): a note could give its writer "
+            "away. Give the agreed note and action in --agreed FILE."
+        ),
+        "ben.toml: its decisions on open actions are left out: a meeting decides them once, in --agreed FILE.",
+    ]
+    assert made.run.answer("self-critical").value == "Ask sooner"  # an empty answer is no other answer
+    assert made.run.started == STARTED and made.run.reviews == []
+
+
+def test_files_that_agree_leave_no_note_and_the_agreed_file_names_the_sprint():
+    sheets = [ballot(p, {"client-contacted": "green", "self-critical": "Ask sooner"}) for p in (ANA, BEN, CEM)]
+    sheets.append(ballot(ERIKA, {"client-contacted": "", "team-mood": "", "self-critical": ""}))  # left empty: no vote
+    agreed = answers_mod.new_run(checklist(), ERIKA, started=STARTED, sprint="2026-W50")
+    agreed.answers = [Answer("client-contacted", ""), Answer("self-critical", "")]
+    made = meeting_run(checklist(), ERIKA, sheets, agreed, started=STARTED)
+    assert made.notes == []  # nobody voted on the anonymous team mood: no vote was left out
+    assert made.run.sprint == "2026-W50" and made.run.started == STARTED
+    # an agreed answer left empty: the votes' default, the files' common answer
+    assert made.run.values() == {"client-contacted": "green", "self-critical": "Ask sooner"}
+    assert made.run.votes_on("client-contacted").named == tuple(Vote(str(p), "green") for p in (ANA, BEN, CEM))
+    assert meeting_run(checklist(), ERIKA, sheets, agreed, started=STARTED, sprint="2026-W51").run.sprint == "2026-W51"
+    alone = meeting_run(checklist(), ERIKA, [], started=STARTED)
+    assert alone.run.participants == [str(ERIKA)] and alone.run.answers == []

@@ -246,3 +246,121 @@ def meeting_like(run):
         expected.values(),
     )
     return run
+
+
+def test_every_problem_with_a_meetings_votes_word_for_word():
+    from kundencheck.core.answers import vote_problems
+
+    run = meeting()
+    run.answers = [a for a in run.answers if a.item != "contacted"]
+    run.votes = [
+        ItemVotes("gone", named=(Vote(ERIKA, "red"),)),  # an item the checklist no longer has: not judged further
+        ItemVotes("contacted", named=(Vote(ERIKA, "purple"), Vote(ANA, "red"))),
+        ItemVotes("mood", named=tuple(Vote(p, 2) for p in (ERIKA, ANA, JONAS))),
+    ]
+    problems = vote_problems(run, MEETING_CHECKLIST)
+    assert problems[:2] == [
+        "item 'gone': the meeting voted on it, but no agreed answer is recorded.",
+        "item 'contacted': the meeting voted on it, but no agreed answer is recorded.",
+    ]
+    assert problems[2:] == [
+        "item 'contacted': a vote: status 'purple' is not one of green, amber, red, na.",
+        "item 'mood' is anonymous and 3 people voted: only how many voted for each value may be stored, not who voted what.",
+    ]
+
+
+#: One change each to a meeting's answers file, and what is said of it: every refusal of the
+#: meeting's keys and votes, word for word (tests/core/golden/meeting-file-errors.en.txt).
+FILE_CHANGES = [
+    ("schema = 2", "schema = 1"),
+    ("meeting = true", "meeting = 1"),
+    ("meeting = true", "meeting = false"),
+    ("meeting = true\n", ""),
+    ('[[votes]]\n# Did we speak with the client?\nitem = "contacted"', '[[votes]]\nitem = "Contacted!"'),
+    ('[[votes]]\n# Did we speak with the client?\nitem = "contacted"', '[[votes]]\nitem = "mood"'),
+    ('[[votes]]\n# Did we speak with the client?\nitem = "contacted"', '[[votes]]\nitem = "gone"'),
+    ('[[votes]]\n# Did we speak with the client?\nitem = "contacted"\n', "[[votes]]\n"),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Zoe <zoe@example.com>", status = "green"}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Erika <erika@example.com>", status = "green"}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = " ", status = "green"}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = 7, status = "green"}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '"Ana"'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Ana <ana@example.com>", status = 3}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Ana <ana@example.com>", value = [1]}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Ana <ana@example.com>", value = ""}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Ana <ana@example.com>"}'),
+    ('{person = "Ana <ana@example.com>", status = "green"}', '{person = "Ana <ana@example.com>", status = "green", value = 1}'),
+    ("{value = 2, count = 2}", "{value = 2, count = 0}"),
+    ("{value = 2, count = 2}", "{value = 2, count = true}"),
+    ("{value = 2, count = 2}", "{value = 2}"),
+    ("{value = 2, count = 2}", "7"),
+    ("{value = 5, count = 1}", "{value = 2, count = 1}"),
+    ("{value = 1, count = 1},\n", ""),
+    ("{value = 2, count = 2},\n    {value = 5, count = 1},\n", ""),
+    ("anonymous = [", "named = []\nanonymous = ["),
+    ("anonymous = [\n", "anonymous = 3\nx = [\n"),
+    ('status = "green"}', "status = 3}"),
+]
+
+
+def test_every_refusal_of_a_meetings_file_word_for_word():
+    from tests.support.golden import assert_golden
+
+    text = dumps(meeting(), MEETING_CHECKLIST)
+    said = []
+    for old, new in FILE_CHANGES:
+        assert old in text, old
+        try:
+            loaded = loads(text.replace(old, new, 1), "m.toml")
+            result = f"read: meeting={loaded.meeting}, votes={loaded.votes!r}"
+        except AnswersError as error:
+            result = str(error)
+        said.append(f"{old!r} -> {new!r}\n  {result}\n")
+    assert_golden("meeting-file-errors.en.txt", "".join(said))
+    no_tables = text[: text.index("[[votes]]")].replace("meeting = true\n", "meeting = true\nvotes = 3\n")
+    with pytest.raises(AnswersError) as refused:
+        loads(no_tables, "m.toml")
+    assert str(refused.value) == "m.toml: key 'votes' must be an array of [[votes]] tables."
+
+
+def test_a_meetings_votes_as_the_answers_file_writes_them():
+    """The [[votes]] tables whole (golden meeting-votes.toml): each item's question above them
+    (one longer than the 200 characters shown), named votes on a choice, counts of a traffic
+    light in the item's order, and the same run written without its checklist."""
+    from tests.support.golden import assert_golden
+
+    long_question = "Did we " + "really " * 40 + "speak with the client?"
+    items = tuple(i._replace(question=long_question) if i.id == "contacted" else i for i in MEETING_CHECKLIST.items)
+    checklist = dataclasses.replace(MEETING_CHECKLIST, items=items)
+    run = meeting()
+    run.votes = [
+        ItemVotes("contacted", anonymous=(("red", 2), ("green", 1), ("na", 1))),
+        ItemVotes("design", named=(Vote(ERIKA, "yes"), Vote(ANA, "no"), Vote(JONAS, "yes"))),
+    ]
+    with_checklist, without = dumps(run, checklist), dumps(run, None)
+    assert_golden(
+        "meeting-votes.toml",
+        with_checklist[with_checklist.index("[[votes]]") :] + "~~~~\n" + without[without.index("[[votes]]") :],
+    )
+    for text in (with_checklist, without):
+        assert [(v.item, v.counts()) for v in loads(text, "m.toml").votes] == [(v.item, v.counts()) for v in run.votes]
+
+
+def test_the_reports_of_a_meeting_in_whole():
+    """A sprint's reports with a meeting's named votes, anonymous counts and agreed answers, and
+    a correction of the meeting's run (golden meeting-report.json and .md)."""
+    from kundencheck.core.report import report_html, report_json
+    from tests.support.golden import assert_golden
+
+    first = dataclasses.replace(meeting(), id="20260302T093000Z-build-erika-000001")  # not the counter's: any order
+    fixed = dataclasses.replace(
+        meeting(agreed_contacted="amber", action=False, minute=45),
+        id="20260302T094500Z-build-erika-0000ff",
+        corrects=first.id,
+        correction_note="We agreed on amber.",
+    )
+    summary = summarize([first, fixed], today=DAY, checklists=CHECKLISTS)
+    report = build_report(summary, "W10", project="Shop", client="Kunde")
+    assert_golden("meeting-report.json", report_json(report))
+    assert_golden("meeting-report.md", report_markdown(report))
+    assert_golden("meeting-report.html", report_html(report))

@@ -164,7 +164,7 @@ def test_body_lists_red_answers_of_every_kind_under_red():
         "- mood: How is the mood?",
         "  Answer: 1/5",
         "    Note: Exhausted.",
-        "    Action (?, due ?): Retro with the client",
+        "    Action (?, no due date): Retro with the client",
     ]
     assert "Needs attention:" not in lines
 
@@ -670,3 +670,74 @@ def picture_of_long(run):
     from kundencheck.core.history import sprint_pictures
 
     return sprint_pictures([run], {"build": LONG})[-1]
+
+
+def test_the_whole_message_of_a_meeting_with_every_text_too_long():
+    """A sprint meeting's run: each person's votes on a named item (names and answers longer
+    than the 40 characters shown), the counts of an anonymous one, the votes that disagreed on
+    an item not flagged, and the actions it reviewed (an item id, a run id and a decision
+    longer than shown): golden file tests/core/golden/message-meeting.txt."""
+    from kundencheck.core.answers import ItemVotes, Vote
+    from tests.support.golden import assert_golden
+
+    long_name = "Ann " + "Maryam " * 8 + "<ann@example.com>"
+    earlier = "20261113T090200Z-build-jonas-8b21d0"
+    run = make_run(
+        [
+            Answer("call", "red", note="Nobody called.", action=Action("Call them", "Ann", dt.date(2026, 12, 4))),
+            Answer("plan", "green"),
+            Answer("tone", "cool"),
+            Answer("mood", 2),
+        ],
+        meeting=True,
+        sprint="Sprint " + "longer " * 8,
+        author="Erika " + "Mustermann " * 12 + "<erika@example.com>",
+        participants=[long_name, "Bo <bo@example.com>", "Cy <cy@example.com>"],
+        votes=[
+            ItemVotes(
+                "call",
+                named=(
+                    Vote(long_name, "red"),
+                    Vote("Bo <bo@example.com>", "amber"),
+                    Vote("Cy " + "Yilmaz " * 6 + "<cy@example.com>", "red"),
+                ),
+            ),
+            ItemVotes("plan", named=(Vote(long_name, "green"), Vote("Bo <bo@example.com>", "red"))),
+            ItemVotes("tone", named=(Vote(long_name, "cool"), Vote("Bo <bo@example.com>", "warm"))),
+            ItemVotes("mood", anonymous=((1, 1), (2, 2), (5, 1))),
+        ],
+        reviews=[
+            ActionReview(earlier, "call", "done"),
+            ActionReview("r" * 90, "i" * 70, "postponed-for-a-long-while", "later"),
+        ],
+    )
+    message = build_message(run, LONG, actions={(earlier, "call"): "Phone the PO"})
+    assert_golden("message-meeting.txt", message)
+    alone = make_run([Answer("plan", "green")], meeting=True, votes=[ItemVotes("plan")])
+    assert "Votes" not in build_message(alone, LONG)  # no vote given: no line of votes
+    labels = [f"{name} " + "and some more words " * 2 for name in ("First", "Second", "Third", "Fourth")]
+    picks = checklist_from_dict(
+        {
+            "format": 1,
+            "id": "build",
+            "title": "Sprint start",
+            "phase": "build",
+            "language": "en",
+            "version": "1.0",
+            "items": [
+                {
+                    "id": "pick",
+                    "question": "Which?",
+                    "why": "w",
+                    "kind": "choice",
+                    "anonymous": True,
+                    "options": [{"id": f"o{n}", "label": label, "band": "red"} for n, label in enumerate(labels)],
+                }
+            ],
+        },
+        "build.en.toml",
+    )
+    counted = make_run(
+        [Answer("pick", "o0")], meeting=True, votes=[ItemVotes("pick", anonymous=tuple((f"o{n}", 1) for n in range(4)))]
+    )
+    assert_golden("message-meeting-counts.txt", build_message(counted, picks))

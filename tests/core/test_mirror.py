@@ -117,9 +117,33 @@ def test_a_new_invitation_gets_a_random_id_and_secret(build_en):
 def test_a_checklist_without_client_wordings_cannot_be_asked(build_en):
     from dataclasses import replace
 
-    bare = replace(build_en, items=tuple(i._replace(client=None) for i in build_en.items), _index={})
-    with pytest.raises(MirrorError, match="has no item with a client wording"):
+    bare = replace(build_en, items=tuple(i._replace(client=None) for i in build_en.items), source="team/build.toml")
+    with pytest.raises(MirrorError) as refused:
         new_invitation(bare, phase="build", sprint="S1", created=NOW, created_by=ERIKA)
+    assert str(refused.value) == (
+        "The build checklist (en) has no item with a client wording, so there is nothing to ask the client. Give the "
+        'items the client can judge a client.question and a client.why (docs/checklist-format.md, "Asking the client").'
+    )
+    assert refused.value.source == "team/build.toml"
+
+
+def test_the_client_questions_and_the_invitations_id(build_en):
+    from dataclasses import replace
+
+    from kundencheck.core.checklist import ClientWording
+
+    mood = build_en.item("team-mood")
+    own = mood._replace(client=ClientWording("How is our mood?", "Why.", low="grim"))
+    light = build_en.item("client-contacted")._replace(client=ClientWording("Q?", "W.", low="never", high="daily"))
+    checklist = replace(build_en, items=(own, light))
+    assert [(q.item, q.question, q.why, q.low, q.high) for q in client_questions(checklist)] == [
+        ("team-mood", "How is our mood?", "Why.", "grim", mood.high),  # the item's own end where unset
+        ("client-contacted", "Q?", "W.", "", ""),  # a traffic light has no ends
+    ]
+    invitation = new_invitation(
+        checklist, phase="a" * 39 + "-b" * 5, sprint="S1", created=NOW, created_by=ERIKA, token="k3f9a2mz"
+    )
+    assert invitation.id == "a" * 39 + "-k3f9a2mz" and invitation.to == ""  # no dash doubled where the phase is cut
 
 
 @pytest.mark.parametrize(

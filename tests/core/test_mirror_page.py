@@ -105,3 +105,35 @@ def test_the_german_page_addresses_the_client_as_sie():
 def test_a_page_without_an_agency_name_still_says_who_asks_in_the_first_person():
     text, _invitation, _checklist = page(agency="")
     assert "We would like to know how you see the project Webshop." in text
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_page_in_whole(language):
+    """The page of a build invitation, its names longer than the 120 characters shown and with
+    characters HTML must escape, compared whole with tests/core/golden/mirror-page.LANG.html
+    (KUNDENCHECK_UPDATE_GOLDEN=1 writes it anew: read the diff, and look at it in a browser)."""
+    from tests.support.golden import assert_golden
+
+    checklist = load_catalog(None).find("build", language)
+    invitation = new_invitation(
+        checklist,
+        phase="build",
+        sprint="2026-W48 <b>",
+        created=NOW,
+        created_by="Erika <e@x.org>",
+        to="Jane & John Doe",
+        token="k3f9a2mz",
+        secret="ab" * 32,
+    )
+    set_language(language)
+    try:
+        text = invitation_page(
+            invitation._replace(items=invitation.items[:-1]),  # the last question not asked
+            checklist,
+            project="Webshop </script><script>alert(1)</script>",
+            agency="Pixel & " + "werk " * 30,
+            client='Müller "GmbH"',
+        )
+    finally:
+        set_language("en")
+    assert_golden(f"mirror-page.{language}.html", text)

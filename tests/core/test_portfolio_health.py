@@ -235,32 +235,39 @@ def test_more_findings_than_shown_are_a_note_naming_the_command():
 def test_a_document_that_is_not_what_health_document_makes_is_refused():
     good = shop().document
     check_document(good)
+    # Each change, and the part of the document whose check refuses it.
     changes = [
-        lambda d: d.update(version=1),
-        lambda d: d.update(title=None),
-        lambda d: d.update(runs="2"),
-        lambda d: d.update(due=[]),
-        lambda d: d["due"].update(is_due="no"),
-        lambda d: d["due"].update(due_on="someday"),
-        lambda d: d.update(last_run="yesterday"),
-        lambda d: d["check"].update(errors="1"),
-        lambda d: d["check"].update(started="yes"),
-        lambda d: d["check"]["findings"].append({"rule": "x"}),
-        lambda d: d.update(shown=[]),
-        lambda d: d["phases"]["build"].update(trend="sideways"),
-        lambda d: d["phases"].update(build=[]),
-        lambda d: d["key_signals"].append({"trend": "up"}),
-        lambda d: d["more"].append(["overdue_action", "build", "3"]),
-        lambda d: d.pop("phases"),
+        (lambda d: d.update(version=1), "version"),
+        (lambda d: d.update(title=None), "title"),
+        (lambda d: d.update(runs="2"), "runs"),
+        (lambda d: d.update(due=[]), "due"),
+        (lambda d: d["due"].update(is_due="no"), "the due check"),
+        (lambda d: d["due"].update(cadence_days=None), "the due check"),
+        (lambda d: d["due"].update(due_on="someday"), None),
+        (lambda d: d.update(last_run="yesterday"), None),
+        (lambda d: d["check"].update(errors="1"), "the check"),
+        (lambda d: d["check"].update(started="yes"), "the check"),
+        (lambda d: d["check"]["findings"].append({"rule": "x"}), "findings"),
+        (lambda d: d["check"]["findings"].__setitem__(0, "x"), "a finding"),
+        (lambda d: d["check"]["findings"][0].update(phase=None), "a finding"),
+        (lambda d: d.update(shown=[]), "findings"),
+        (lambda d: d["phases"]["build"].update(trend="sideways"), "a phase"),
+        (lambda d: d["phases"].update(build=[]), "a phase"),
+        (lambda d: d["key_signals"].append({"trend": "up"}), "a key signal"),
+        (lambda d: d["more"].append(["overdue_action", "build", "3"]), "more"),
+        (lambda d: d.pop("phases"), "phases"),
     ]
-    refused = "not a health document|Invalid isoformat"
-    for change in changes:
+    for change, part in changes:
         bad = copy.deepcopy(good)
         change(bad)
+        refused = f"^not a health document: {part}$" if part else "Invalid isoformat"
         with pytest.raises(ValueError, match=refused):
             check_document(bad)
         with pytest.raises(ValueError, match=refused):
             ProjectHealth(entry("shop"), FetchFacts(), bad)  # a kept one is never believed
+    without_due = copy.deepcopy(good)
+    without_due["due"] = None
+    check_document(without_due)  # a project whose phase was never due
     with pytest.raises(ValueError, match="not a health document: version"):
         check_document([])
 
@@ -394,3 +401,29 @@ def test_a_projects_state_in_words():
 )
 def test_a_fetch_problem_in_a_few_words(problem, branch, words):
     assert FetchFacts(problem=problem, branch=branch, reason=FAILING.reason).problem_words() == words
+
+
+def test_a_project_is_judged_by_its_own_levels_and_parameters():
+    late = [run("S1", S1, "red", 2, action=LATE), run("S2", S2)]
+    assert (shop().errors, shop().warnings) == (1, 0)
+    warned = healthy("warned", late, TODAY, levels={"overdue_action": "warning"})
+    assert (warned.errors, warned.warnings) == (0, 1)
+    streak = [run("S1", S1, "red", 2, action=LATE), run("S2", S2, "red", 2, action=LATE)]
+    rules = {f.rule for f in healthy("streak", streak, TODAY).findings()}
+    assert "red_streak" in rules
+    longer = healthy("streak", streak, TODAY, parameters={"red_streak": {"sprints": 3}})
+    assert "red_streak" not in {f.rule for f in longer.findings()}
+    document = health_document(summary(late, TODAY))
+    assert (document["title"], document["client"]) == ("", "")
+    assert judge_not_started(entry("plain"), FetchFacts(fetched=FETCHED), TODAY).document["title"] == "plain"
+
+
+def test_more_overdue_actions_come_first_and_one_warning_is_one():
+    quiet = [run("S1", S1, "red", 2, action=LATE), run("S2", S2)]
+    one = healthy("b-one", quiet, TODAY, levels={"overdue_action": "off"})
+    none = healthy("a-none", [run("S2", S2)], TODAY)
+    assert (one.errors, one.warnings, one.overdue) == (0, 0, 1) and (none.errors, none.warnings, none.overdue) == (0, 0, 0)
+    assert [h.name for h in worst_first([none, one])] == ["b-one", "a-none"]
+    warned = healthy("warned", quiet, TODAY, levels={"overdue_action": "warning"})
+    result = check_portfolio([shop(), warned], TODAY)
+    assert summary_line(result) == "kundencheck portfolio check: failed, 1 of 2 projects (1 error, 1 warning)."

@@ -314,3 +314,27 @@ def test_render_status_chooses_the_format(projects):
     assert render_status(projects, TODAY, "csv") == status_csv(projects)
     with pytest.raises(ValueError, match="text"):
         render_status(projects, TODAY, "text")
+
+
+# --------------------------------------------------------------------------------- whole
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_output_in_whole(projects, language):
+    """Each format of the four projects above, compared whole with the files in
+    tests/core/golden/ (KUNDENCHECK_UPDATE_GOLDEN=1 writes them anew: read the diff)."""
+    from kundencheck.core.i18n import set_language
+    from tests.support.golden import assert_golden
+
+    set_language(language)
+    try:
+        assert_golden(f"portfolio.{language}.md", status_markdown(projects, TODAY, title="Agentur *Beispiel*"))
+        assert_golden(f"portfolio.{language}.html", status_html(projects, TODAY, title="Agentur <Beispiel>"))
+        result = check_portfolio(projects, TODAY, "error")
+        assert_golden(f"portfolio-check.{language}.txt", github_annotations(result))
+        if language == "en":
+            assert_golden("portfolio.json", status_json(projects, TODAY, title="Agentur", unreachable="error"))
+            assert_golden("portfolio-check.json", check_json(result))
+            assert_golden("portfolio.csv", status_csv(projects).replace("\r\n", "\n"))
+    finally:
+        set_language("en")

@@ -275,6 +275,7 @@ def _review_entry(thread: ActionThread, today: dt.date) -> Table:
     """An empty ``[[reviews]]`` table for an open thread, what it is about as comments."""
     import tomlkit
 
+    from kundencheck.core.dates import due_date_words
     from kundencheck.core.people import author_name
     from kundencheck.core.text import one_line
 
@@ -286,12 +287,10 @@ def _review_entry(thread: ActionThread, today: dt.date) -> Table:
             )
         )
     )
-    due = thread.due.isoformat() if thread.due else _("no due date")
+    due = due_date_words(thread.due)
     if thread.is_overdue(today):
         due += ", ⚠ " + _("overdue by {n} days").format(n=thread.days_overdue(today))
-    table.add(
-        tomlkit.comment(one_line(_("Owner {owner}, due {due}").format(owner=one_line(thread.owner, 60) or "?", due=due), 250))
-    )
+    table.add(tomlkit.comment(one_line(_("Owner {owner}, {due}").format(owner=one_line(thread.owner, 60) or "?", due=due), 250)))
     raised = ", ".join(
         _("{when} by {who}").format(when=w.raised.date().isoformat(), who=one_line(author_name(w.author), 40))
         for w in thread.words

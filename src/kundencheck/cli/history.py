@@ -99,16 +99,21 @@ def _print_table(console: Console, table: Table) -> None:
 
 def _action_line(action: ActionThread, today: dt.date) -> str:
     """One thread on one line: id, what, owner, due date (how late), item."""
+    from kundencheck.core.dates import due_date_words
     from kundencheck.core.text import one_line
 
-    due = action.due.isoformat() if action.due else _("no due date")
     owner = one_line(action.owner, 30) or _("no owner")
-    if action.is_overdue(today):
+    if action.due is not None and action.is_overdue(today):  # only an action with a due date is overdue
         return _("⚠ {id} {what} ({owner}, due {due}, {days} days overdue) · {item}").format(
-            id=action.id, what=one_line(action.what, 70), owner=owner, due=due, days=action.days_overdue(today), item=action.item
+            id=action.id,
+            what=one_line(action.what, 70),
+            owner=owner,
+            due=action.due.isoformat(),
+            days=action.days_overdue(today),
+            item=action.item,
         )
-    return _("  {id} {what} ({owner}, due {due}) · {item}").format(
-        id=action.id, what=one_line(action.what, 70), owner=owner, due=due, item=action.item
+    return _("  {id} {what} ({owner}, {due}) · {item}").format(
+        id=action.id, what=one_line(action.what, 70), owner=owner, due=due_date_words(action.due), item=action.item
     )
 
 

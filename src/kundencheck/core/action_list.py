@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from kundencheck.core.answers_csv import rows_csv
+from kundencheck.core.dates import due_date_words
 from kundencheck.core.history import (
     ActionThread,
     DueCheck,
@@ -262,12 +263,12 @@ def _thread_description(summary: HistorySummary, thread: ActionThread) -> str:
     lines.append("")
     for word in thread.words:
         lines.append(
-            _("{when}, {who}: {what} ({owner}, due {due})").format(
+            _("{when}, {who}: {what} ({owner}, {due})").format(
                 when=word.raised.date().isoformat(),
                 who=one_line(author_name(word.author), 60),
                 what=one_line(word.what, 300),
                 owner=one_line(word.owner, 60) or _("no owner"),
-                due=word.due.isoformat() if word.due else _("no due date"),
+                due=due_date_words(word.due),
             )
         )
     for review in thread.reviews:

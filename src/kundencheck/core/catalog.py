@@ -64,7 +64,7 @@ def checklist_from_file_data(data: dict[str, Any], source: str, *, text: str | N
     if not is_extension(data):
         return checklist_from_dict(data, source, text=text)
     merged = checklist_from_dict(merge_extension(data, _extended(data, source), source), source)
-    return replace(merged, extends=data["extends"], _index={})
+    return replace(merged, extends=data["extends"])
 
 
 def _extended(data: dict[str, Any], source: str) -> dict[str, Any]:

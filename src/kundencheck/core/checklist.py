@@ -189,7 +189,8 @@ class Checklist:
     source: str = ""
     #: The id of the shipped checklist this one extends (its file has ``extends``), else "".
     extends: str = ""
-    _index: dict[str, Item] = field(default_factory=dict, compare=False, repr=False)
+    #: Built from ``items`` (init=False: a ``dataclasses.replace`` builds its own, never shares it).
+    _index: dict[str, Item] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._index.update({item.id: item for item in self.items})

@@ -140,7 +140,7 @@ def read_settings_file(path: Path, error_type: type, what: str, within: Path | N
         hint=N_("It holds a few settings; check that this is the right file."),
     )
     data = parse_toml_bytes(raw, shown, error_type)
-    return data, shown, raw.decode("utf-8", "replace")
+    return data, shown, raw.decode("utf-8", "replace")  # pragma: no mutate (codec names ignore case; not UTF-8 was refused)
 
 
 def key_line(text: str, key: str) -> int | None:
@@ -242,7 +242,7 @@ def config_from_dict(data: dict[str, Any], shown: str = CONFIG_PATH, *, text: st
     for key, value in check.items():
         if key not in CHECK_RULES:
             raise fail(f"check.{key}", _("unknown rule. Allowed keys: {allowed}.").format(allowed=", ".join(sorted(CHECK_RULES))))
-        params = RULE_PARAMETERS.get(key, {})
+        params = RULE_PARAMETERS.get(key)
         if isinstance(value, dict):
             if not params:
                 raise fail(f"check.{key}", _('takes no parameters: write {key} = "error", "warning" or "off".').format(key=key))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from kundencheck.core.i18n import N_, translate
+from kundencheck.core.i18n import N_, _, translate
 
 #: What each weekday may be typed as, in English and German, lower case: the full name and every
 #: usual abbreviation. Monday is 0, as in :meth:`datetime.date.weekday`. ``so`` is the German
@@ -101,3 +101,11 @@ def date_shown(date: dt.date) -> str:
     """``Fri 2026-12-11``: the weekday's short name in the chosen language and the ISO date, to
     show what a typed date was understood as."""
     return f"{translate(WEEKDAY_SHORT[date.weekday()])} {date.isoformat()}"
+
+
+def due_date_words(due: dt.date | str | None) -> str:
+    """An action's due date as the texts name it: ``due 2026-12-11`` (from a date or its ISO
+    text), or ``no due date`` for an action without one."""
+    if not due:
+        return _("no due date")
+    return _("due {day}").format(day=due if isinstance(due, str) else due.isoformat())

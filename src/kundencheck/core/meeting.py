@@ -390,7 +390,8 @@ def meeting_run(
     actions come from ``agreed`` only. The run may still lack what a commit needs
     (:func:`~kundencheck.core.answers.problems_with` says what)."""
     notes: list[str] = []
-    meeting = Meeting(checklist, [ballot.person for ballot in ballots], ask_openly=False)
+    people = [ballot.person for ballot in ballots]
+    meeting = Meeting(checklist, people, ask_openly=False)  # pragma: no mutate (None is False too)
     run = new_run(checklist, facilitator, sprint=sprint or (agreed.sprint if agreed is not None else None), started=started)
     run.meeting = True
     run.participants = with_participants(str(facilitator), [str(ballot.person) for ballot in ballots]) or [str(facilitator)]
@@ -423,9 +424,10 @@ def meeting_run(
                 else:
                     meeting.skip(item.id)
             value = given.value if given is not None and given.value not in (None, "") else meeting.default(item.id)
-            if state.withheld and value is None:
-                undecided.append((item.id, sum(1 for a in own if a is not None and a.value not in (None, ""))))
-            elif state.withheld:
+            voted = sum(1 for a in own if a is not None and a.value not in (None, ""))
+            if state.withheld and voted and value is None:
+                undecided.append((item.id, voted))
+            elif state.withheld and voted:
                 notes.append(
                     _(
                         "{item}: anonymous, and fewer than {n} voted on it: no vote is kept, not even as a "

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from kundencheck.core.answers import Answer, Run, display_value
 from kundencheck.core.bands import answer_band
 from kundencheck.core.checklist import AnswerValue, Checklist, Item, Kind
+from kundencheck.core.dates import due_date_words
 from kundencheck.core.i18n import N_, _, translate
 from kundencheck.core.people import person_key
 from kundencheck.core.scoring import tally
@@ -165,9 +166,8 @@ def _body_lines(run: Run, checklist: Checklist, before: SprintPicture | None = N
                 lines += _indented(_("Note:"), answer.note)
             action = answer.raised_action
             if action is not None:
-                due = action.due.isoformat() if action.due else "?"
                 owner = one_line(action.owner, 80) or "?"
-                lines += _indented(_("Action ({owner}, due {due}):").format(owner=owner, due=due), action.what)
+                lines += _indented(_("Action ({owner}, {due}):").format(owner=owner, due=due_date_words(action.due)), action.what)
     shown = {item.id for item, _answer in flagged}
     apart = [(item, answer) for item, answer in _answered(run, checklist) if item.id not in shown and _votes_disagree(run, item)]
     if apart:

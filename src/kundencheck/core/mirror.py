@@ -406,7 +406,7 @@ def read_reply(raw: bytes, source: str) -> ClientReply:
                 _(
                     "item {item}: an answer is a status (green, amber, red, na) or a value from 1 to 5, "
                     "with an optional comment in quotes (found {found})."
-                ).format(item=repr(item_id), found=describe_value(value)),
+                ).format(item=repr(item_id), found=describe_value(value if not (status_ok or scale_ok) else comment)),
             )
             continue
         seen.add(item_id)

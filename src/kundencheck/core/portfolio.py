@@ -93,7 +93,7 @@ class Portfolio(NamedTuple):
 def portfolio_from_bytes(raw: bytes, shown: str = PORTFOLIO_FILE) -> Portfolio:
     """The portfolio in a file's bytes; ``shown`` names the file in messages."""
     data = parse_toml_bytes(raw, shown, PortfolioError)
-    text = raw.decode("utf-8-sig", "replace")
+    text = raw.decode("utf-8-sig", "replace")  # pragma: no mutate (codec names ignore case; bytes not UTF-8 were refused)
     return portfolio_from_dict(data, shown, text)
 
 
@@ -401,10 +401,10 @@ def add_project_to_file(raw: bytes, entry: ProjectEntry, shown: str = PORTFOLIO_
     as :func:`add_project` does, and for a file that is not UTF-8."""
     portfolio_from_bytes(raw, shown)  # a file that is not UTF-8 or not TOML: said as for any command
     mark = BOM if raw.startswith(BOM) else b""
-    text = raw[len(mark) :].decode("utf-8")
+    text = raw[len(mark) :].decode()  # UTF-8: portfolio_from_bytes refused anything else
     first = text.find("\n")
     newline = "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
-    return mark + add_project(text, entry, shown, newline=newline).encode("utf-8")
+    return mark + add_project(text, entry, shown, newline=newline).encode()
 
 
 def add_project(text: str, entry: ProjectEntry, shown: str = PORTFOLIO_FILE, *, newline: str = "\n") -> str:
@@ -414,7 +414,7 @@ def add_project(text: str, entry: ProjectEntry, shown: str = PORTFOLIO_FILE, *, 
     a bad remote)."""
     import tomlkit
 
-    before = portfolio_from_bytes(text.encode("utf-8"), shown)
+    before = portfolio_from_bytes(text.encode(), shown)
     taken = before.project(entry.name)
     if taken is not None:
         number = before.projects.index(taken) + 1
@@ -443,14 +443,14 @@ def add_project(text: str, entry: ProjectEntry, shown: str = PORTFOLIO_FILE, *, 
     lines = ["[[projects]]"] + [
         f"{key} = {tomlkit.item(value).as_string()}" for key, value in values.items() if value or key in ("name", "remote")
     ]
-    if not text.strip(" \t\r\n") or text.endswith(("\n\n", "\n\r\n")):
+    if not text or text.isspace() or text.endswith(("\n\n", "\n\r\n")):
         gap = ""
     elif text.endswith("\n"):
         gap = newline
     else:
         gap = newline * 2
     written = text + gap + newline.join(lines) + newline
-    after = portfolio_from_bytes(written.encode("utf-8"), shown)  # raises, naming the key, for a bad entry
+    after = portfolio_from_bytes(written.encode(), shown)  # raises, naming the key, for a bad entry
     if len(after.projects) != len(before.projects) + 1:
         raise PortfolioError(
             _("{file}: the project could not be added as a [[projects]] table at the end of the file; add it by hand.").format(

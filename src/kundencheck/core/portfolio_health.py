@@ -464,9 +464,11 @@ def check_document(document: Any) -> None:
         )
     due = document.get("due")
     need(due is None or isinstance(due, dict), "due")
-    due = due or {"is_due": False, "cadence_days": 0}
-    need(isinstance(due.get("is_due"), bool) and isinstance(due.get("cadence_days"), int), "the due check")
-    for value in (due.get("last_checked"), due.get("due_on"), document.get("last_run")):
+    dates = [document.get("last_run")]
+    if due is not None:
+        need(isinstance(due.get("is_due"), bool) and isinstance(due.get("cadence_days"), int), "the due check")
+        dates += [due.get("last_checked"), due.get("due_on")]
+    for value in dates:
         if value is not None:
             dt.date.fromisoformat(value)  # raises ValueError
     for signal in document["key_signals"]:
@@ -516,15 +518,15 @@ def worst_first(healths: Iterable[ProjectHealth]) -> list[ProjectHealth]:
     warnings, overdue actions and a due check, the fewest last; then stale before fresh, then
     by name."""
 
-    def key(health: ProjectHealth) -> tuple[int, int, int, int, int, int, str]:
+    def key(health: ProjectHealth) -> tuple[bool, int, int, int, bool, bool, str]:
         due = health.due()
-        return (
-            0 if health.state in (BROKEN, NOT_FETCHED) else 1,
+        return (  # False sorts first
+            health.state not in (BROKEN, NOT_FETCHED),
             -health.errors,
             -health.warnings,
             -health.overdue,
-            0 if due is not None and due.is_due else 1,
-            0 if health.state == STALE else 1,
+            not (due is not None and due.is_due),
+            health.state != STALE,
             health.name.casefold(),
         )
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, overload
 from kundencheck.core.bands import BAND_SYMBOLS, BAND_WORDS, answer_band
 from kundencheck.core.checklist import STATUS_SYMBOLS, STATUS_WORDS, Checklist, Kind
 from kundencheck.core.corrections import Correction
+from kundencheck.core.dates import due_date_words
 from kundencheck.core.errors import UsageError
 from kundencheck.core.history import (
     TREND_ARROWS,
@@ -1160,14 +1161,13 @@ def _report_title(sprint: str) -> str:
 
 
 def _action_line_md(a: dict[str, Any]) -> str:
-    due = a["due"] or _("no due date")
     late = (" **" + _("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"]) + "**") if a["overdue"] else ""
     owner = md(a["owner"], 60) or _("no owner")
-    return _("{id} {what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
+    return _("{id} {what} ({owner}, {due}){late}; item {item}, raised {raised} by {who}").format(
         id=f"`{a['id']}`",
         what=md(a["what"], 300),
         owner=owner,
-        due=due,
+        due=due_date_words(a["due"]),
         late=late,
         item=_item_ref_md(a),
         raised=a["raised"][:10],
@@ -1729,11 +1729,11 @@ def _action_html(a: dict[str, Any]) -> str:
     )
     return (
         f'<li data-action="{_h(a["id"])}">'
-        + _("{id} {what} ({owner}, due {due}){late}; item {item}, raised {raised} by {who}").format(
+        + _("{id} {what} ({owner}, {due}){late}; item {item}, raised {raised} by {who}").format(
             id=f"<code>{_h(a['id'])}</code>",
             what=_h(a["what"], 300),
             owner=_h(a["owner"], 60) or _h(_("no owner")),
-            due=_h(a["due"] or _("no due date")),
+            due=_h(due_date_words(a["due"])),
             late=late,
             item=_item_ref_html(a),
             raised=_h((a["raised"] or "")[:10]),

@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from kundencheck.core.bands import answer_band, item_of
+from kundencheck.core.dates import due_date_words
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import ActionThread, RaisedAction, ReviewEvent, by_urgency, kind_of
 from kundencheck.core.i18n import N_, _, translate
@@ -330,8 +331,7 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
             text.append(" — " + one_line(item.question, 200), style="dim")
         text.append("\n" + one_line(thread.what, 300), style="bold")
         owner = one_line(thread.owner, 40) or "?"
-        due = thread.due.isoformat() if thread.due else _("no due date")
-        text.append("\n" + _("Owner: {owner}, due {due}").format(owner=owner, due=due))
+        text.append("\n" + _("Owner: {owner}, {due}").format(owner=owner, due=due_date_words(thread.due)))
         if thread.is_overdue(today):
             text.append("  ⚠ " + _("overdue by {n} days").format(n=thread.days_overdue(today)), style="bold red")
         events: list[RaisedAction | ReviewEvent] = [*thread.words, *thread.reviews]
@@ -339,13 +339,13 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
             if isinstance(event, RaisedAction):
                 text.append(
                     "\n"
-                    + _("Raised {when} by {who}, sprint {sprint}: {what} ({owner}, due {due})").format(
+                    + _("Raised {when} by {who}, sprint {sprint}: {what} ({owner}, {due})").format(
                         when=event.raised.date().isoformat(),
                         who=one_line(author_name(event.author), 40),
                         sprint=one_line(event.sprint, 20),
                         what=one_line(event.what, 120),
                         owner=one_line(event.owner, 30) or "?",
-                        due=event.due.isoformat() if event.due else "?",
+                        due=due_date_words(event.due),
                     ),
                     style="dim",
                 )

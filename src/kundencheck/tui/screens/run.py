@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from kundencheck.core.answers import still_needed
 from kundencheck.core.checklist import Item, Kind
+from kundencheck.core.dates import due_date_words
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.i18n import N_, _
 from kundencheck.core.text import clean_text, one_line
@@ -476,7 +477,6 @@ class RunScreen(TranslatedBindings, Screen[None]):
         label.display = True
         answer = self.session.run.answer(item.id)
         owner = one_line(thread.owner, 30) or "?"
-        due = thread.due.isoformat() if thread.due else "?"
         if answer is not None and answer.action is not None and answer.action.separate:
             label.update(
                 Text(
@@ -489,8 +489,8 @@ class RunScreen(TranslatedBindings, Screen[None]):
         else:
             label.update(
                 Text(
-                    _("Joins the open action {id}: {what} ({owner}, due {due}); ctrl+t makes it a new, separate one.").format(
-                        id=thread.id, what=one_line(thread.what, 60), owner=owner, due=due
+                    _("Joins the open action {id}: {what} ({owner}, {due}); ctrl+t makes it a new, separate one.").format(
+                        id=thread.id, what=one_line(thread.what, 60), owner=owner, due=due_date_words(thread.due)
                     ),
                     style="dim",
                 )
