@@ -413,7 +413,7 @@ class Project:
         if not candidates:
             return None
         newest = candidates[-1]
-        answered = sum(1 for a in newest.run.answers if a.value not in (None, ""))
+        answered = sum(1 for a in newest.run.answers if a.is_answered)
         if corrects:
             text = _("Draft {id}, a correction of run {run} (sprint {sprint}), last saved {when}, {n} answers.")
         elif meeting:
@@ -887,7 +887,7 @@ class RunSession:
         return t.answered, t.total
 
     def has_answers(self) -> bool:
-        return any(a.value not in (None, "") or a.note.strip() for a in self.run.answers) or bool(self.run.reviews)
+        return any(a.is_answered or a.note.strip() for a in self.run.answers) or bool(self.run.reviews)
 
     def problems(self) -> list[str]:
         return answers_mod.problems_with(self._pruned(), self.checklist)
@@ -896,7 +896,7 @@ class RunSession:
         """The run without answers to items that a later change of answer has hidden."""
         values = self.run.values()
         visible = {item.id for item in self.checklist.visible_items(values)}
-        kept = [a for a in self.run.answers if a.item in visible and a.value not in (None, "")]
+        kept = [a for a in self.run.answers if a.item in visible and a.is_answered]
         copy = replace(self.run, answers=kept)
         return copy
 

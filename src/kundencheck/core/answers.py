@@ -81,6 +81,11 @@ class Answer:
         """The action this answer raises (:func:`raised`)."""
         return raised(self.action)
 
+    @property
+    def is_answered(self) -> bool:
+        """Whether the answer holds a value: None and an empty text are no answer."""
+        return self.value is not None and self.value != ""
+
 
 @dataclass(slots=True)
 class ActionReview:
@@ -371,7 +376,7 @@ def vote_problems(run: Run, checklist: Checklist) -> list[str]:
     item does not take, and an anonymous item whose votes carry names although enough people
     voted to keep them anonymous (docs/anonymity.md)."""
     problems: list[str] = []
-    answered = {a.item for a in run.answers if _is_answered(a)}
+    answered = {a.item for a in run.answers if a.is_answered}
     for votes in run.votes:
         item = checklist.item(votes.item)
         if votes.item not in answered:
@@ -469,7 +474,7 @@ def dumps(run: Run, checklist: Checklist | None = None, *, note_hint: str = "") 
     each ``[[answers]]`` and ``[[reviews]]`` table is rendered once per content and kept
     (:func:`_answer_text`), so a key re-renders the one table that changed.
     """
-    answers = [_answer_text(*_answer_fields(answer, checklist)) for answer in run.answers if _is_answered(answer)]
+    answers = [_answer_text(*_answer_fields(answer, checklist)) for answer in run.answers if answer.is_answered]
     votes = [_rendered("votes", _votes_table(votes, checklist)) for votes in run.votes]
     reviews = [_review_text(*_review_fields(review, checklist)) for review in run.reviews]
     # tomlkit puts a blank line between two tables of a document and ends each table with a newline.
@@ -480,7 +485,7 @@ def document(run: Run, checklist: Checklist | None = None) -> tomlkit.TOMLDocume
     """The run as one tomlkit document; :func:`dumps` renders the same text faster."""
     import tomlkit
 
-    tables = [_answer_table(*_answer_fields(answer, checklist)) for answer in run.answers if _is_answered(answer)]
+    tables = [_answer_table(*_answer_fields(answer, checklist)) for answer in run.answers if answer.is_answered]
     doc = _head(run, answers_empty=not tables)
     for key, key_tables in (
         ("answers", tables),
@@ -534,10 +539,6 @@ def _head(run: Run, *, answers_empty: bool, note_hint: str = "") -> tomlkit.TOML
         doc.add("answers", tomlkit.array())
     doc.add(tomlkit.nl())
     return doc
-
-
-def _is_answered(answer: Answer) -> bool:
-    return answer.value is not None and answer.value != ""
 
 
 def _answer_fields(answer: Answer, checklist: Checklist | None) -> tuple[Any, ...]:

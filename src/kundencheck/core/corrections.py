@@ -158,7 +158,7 @@ def changed_items(before: Run, after: Run) -> frozenset[str]:
     """The items whose answer, note or action differ between two runs."""
 
     def answers(run: Run) -> dict[str, tuple[Any, ...]]:
-        return {a.item: (a.value, a.note.strip(), a.action) for a in run.answers if a.value not in (None, "")}
+        return {a.item: (a.value, a.note.strip(), a.action) for a in run.answers if a.is_answered}
 
     old, new = answers(before), answers(after)
     return frozenset(item for item in old.keys() | new.keys() if old.get(item) != new.get(item))

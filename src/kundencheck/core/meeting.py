@@ -401,15 +401,12 @@ def meeting_run(
         if not checklist.is_visible(item, run.values()):
             continue
         given = agreed.answer(item.id) if agreed is not None else None
+        agreed_value = given.value if given is not None and given.is_answered else None
         state = meeting.state(item.id)
         own = [ballot.run.answer(item.id) for ballot in ballots]
         if state.mode is Mode.AGREED:
-            values = {a.value for a in own if a is not None and a.value not in (None, "")}
-            value = (
-                given.value
-                if given is not None and given.value not in (None, "")
-                else (values.pop() if len(values) == 1 else None)
-            )
+            values = {a.value for a in own if a is not None and a.is_answered}
+            value = agreed_value if agreed_value is not None else (values.pop() if len(values) == 1 else None)
             if value is None and values:
                 notes.append(
                     _(
@@ -419,12 +416,12 @@ def meeting_run(
                 )
         else:
             for answer in own:
-                if answer is not None and answer.value not in (None, ""):
+                if answer is not None and answer.value not in (None, ""):  # narrowed for the type checker
                     meeting.vote(item.id, answer.value)
                 else:
                     meeting.skip(item.id)
-            value = given.value if given is not None and given.value not in (None, "") else meeting.default(item.id)
-            voted = sum(1 for a in own if a is not None and a.value not in (None, ""))
+            value = agreed_value if agreed_value is not None else meeting.default(item.id)
+            voted = sum(1 for a in own if a is not None and a.is_answered)
             if state.withheld and voted and value is None:
                 undecided.append((item.id, voted))
             elif state.withheld and voted:
@@ -460,7 +457,7 @@ def meeting_run(
                 "could give its writer away. Give the agreed note and action in --agreed FILE."
             ).format(item=item_id, n=count)
         )
-    answered = {a.item for a in run.answers if a.value not in (None, "")}
+    answered = {a.item for a in run.answers if a.is_answered}
     run.votes = [votes for votes in meeting.recorded() if votes.item in answered]
     run.reviews = list(agreed.reviews) if agreed is not None else []
     for ballot in ballots:

@@ -238,7 +238,7 @@ def _answered(run: Run, checklist: Checklist) -> list[tuple[Item, Answer]]:
     pairs = []
     for item in checklist.visible_items(values):
         answer = run.answer(item.id)
-        if answer is not None and answer.value not in (None, ""):
+        if answer is not None and answer.is_answered:
             pairs.append((item, answer))
     return pairs
 
