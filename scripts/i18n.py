@@ -12,6 +12,7 @@ tests/test_i18n.py fails when a text is missing from either catalog or a .mo is 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -24,6 +25,9 @@ SOURCE = ROOT / "src" / "kundencheck"
 LOCALE = SOURCE / "locale"
 DOMAIN = "kundencheck"
 LANGUAGES = ("de", "en")
+#: The functions whose string literals are texts: ``ngettext(singular, plural, n)`` and its marker
+#: ``Nn_(singular, plural)`` make a plural entry (msgid, msgid_plural, msgstr[0], msgstr[1], ...).
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Nn_": (1, 2)}
 
 
 def po_path(language: str) -> Path:
@@ -34,10 +38,15 @@ def extract() -> Catalog:
     template = Catalog(project="kundencheck", msgid_bugs_address="", charset="utf-8")
     method_map = [("**.py", "python")]
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(SOURCE), method_map, keywords={"_": None, "N_": None}, comment_tags=("Translators:",)
+        str(SOURCE), method_map, keywords=KEYWORDS, comment_tags=("Translators:",)
     ):
         template.add(message, None, [(f"src/kundencheck/{filename}", lineno)], auto_comments=comments, context=context)
     return template
+
+
+def translated(string: str | Sequence[str] | None) -> bool:
+    """Whether an entry's msgstr is filled: every form of a plural entry's."""
+    return all(string) if isinstance(string, tuple | list) else bool(string)
 
 
 def update() -> None:
@@ -56,7 +65,7 @@ def update() -> None:
         catalog.update(template, no_fuzzy_matching=True)
         with open(path, "wb") as handle:
             write_po(handle, catalog, omit_header=True, sort_output=True, ignore_obsolete=True, no_location=True, width=100)
-        missing = [m.id for m in catalog if m.id and not m.string]
+        missing = [m.id for m in catalog if m.id and not translated(m.string)]
         print(f"{path.relative_to(ROOT)}: {len(catalog)} texts, {len(missing)} without translation")
 
 
@@ -73,8 +82,10 @@ def compile_catalogs() -> None:
 def merge(base: str, ours: str, theirs: str) -> int:
     """Merge two versions of a catalog (.po or .pot) as a git merge driver: every text of either
     side, a translation where either side has one (``theirs`` wins where both have a different
-    one). ``base`` is not needed: a text one side removed comes back here and is dropped by the
-    next ``update`` if the code no longer has it. Writes ``ours``; 0 means merged cleanly.
+    one, unless only ours gives every form of a plural entry). A text one side made a plural
+    entry (its msgid the other side's singular msgid) stays a plural entry. ``base`` is not
+    needed: a text one side removed comes back here and is dropped by the next ``update`` if the
+    code no longer has it. Writes ``ours``; 0 means merged cleanly.
 
     Two branches that each add texts otherwise conflict on neighbouring lines of the sorted
     catalog. The .mo files are binary: after a merge, run ``compile`` again.
@@ -84,14 +95,20 @@ def merge(base: str, ours: str, theirs: str) -> int:
         with open(path, "rb") as handle:
             return read_po(handle)
 
+    def filled(string: str | Sequence[str] | None) -> int:
+        """2 for a whole translation, 1 for some forms of a plural entry's, 0 for none."""
+        return 2 if translated(string) else int(isinstance(string, tuple | list) and any(string))
+
     merged, other = load(ours), load(theirs)
     for message in other:
         if not message.id:
             continue
         mine = merged.get(message.id, message.context)
-        if mine is None:
-            merged[message.id] = message
-        elif message.string and message.string != mine.string:
+        if mine is None or (message.pluralizable and not mine.pluralizable):
+            merged[message.id] = message  # Babel's catalog turns a singular entry into the plural one
+        elif mine.pluralizable and not message.pluralizable:
+            continue
+        elif message.string != mine.string and filled(message.string) >= max(filled(mine.string), 1):
             mine.string = message.string
     with open(ours, "wb") as handle:
         write_po(handle, merged, omit_header=True, sort_output=True, ignore_obsolete=True, no_location=True, width=100)

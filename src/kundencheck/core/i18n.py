@@ -22,10 +22,25 @@ def _(message: str) -> str:
     return _translation.gettext(message)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a text with a count that fits ``n``, as the chosen language's catalog says
+    (its plural rule decides: in English and German the singular for 1, the plural otherwise).
+    Both literals are English, with the same ``{placeholders}``; the count is filled in with
+    ``.format()`` afterwards like any other placeholder."""
+    return _translation.ngettext(singular, plural, n)
+
+
 def N_(message: str) -> str:
     """Marks a text for the catalogs without translating it: for constants evaluated at import
     time (before the language is chosen). Translate it where it is shown, with :func:`translate`."""
     return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a text with a count for the catalogs without translating it, as :func:`N_` does for
+    a text without: for texts another library asks :func:`ngettext` for (click's, in
+    cli/click_texts.py)."""
+    return singular, plural
 
 
 def translate(message: str) -> str:
