@@ -125,7 +125,7 @@ def test_summary_phases_and_offerable_draft(project_repo):
     session.set_value("client-contacted", "green")
     session.release()
     run, description = project.offerable_draft("build")
-    assert run.id == session.run.id and "sprint 2026-W15" in description and "1 answers" in description
+    assert run.id == session.run.id and "sprint 2026-W15" in description and "1 answer." in description
     assert runs["ana3"].id not in description
     project.close()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from kundencheck.core.i18n import _, translate
+from kundencheck.core.i18n import _, ngettext, translate
 from kundencheck.core.text import one_line
 from kundencheck.store.push import (
     BringIn,
@@ -55,8 +55,8 @@ def pushed_text(result: PushResult) -> str:
     else:
         said = _("Pushed {branch} to {remote}.").format(branch=result.branch, remote=result.remote)
     if result.moved:
-        commits = (_("{n} new commit") if result.brought_in == 1 else _("{n} new commits")).format(n=result.brought_in)
-        answers = (_("your answers commit") if result.moved == 1 else _("your {n} answers commits")).format(n=result.moved)
+        commits = ngettext("{n} new commit", "{n} new commits", result.brought_in).format(n=result.brought_in)
+        answers = ngettext("your answers commit", "your {n} answers commits", result.moved).format(n=result.moved)
         said = (
             _("Brought in {commits} from {remote} and moved {answers} on top (the rest of your work as it was).").format(
                 commits=commits, remote=result.remote, answers=answers
@@ -234,7 +234,10 @@ def _output(failure: PushFailure, said: str, silent: str) -> str:
         return silent
     lines = [said] + ["    " + line for line in failure.output]
     if failure.output_left_out:
-        lines.append("    " + _("… and {n} more lines").format(n=failure.output_left_out))
+        lines.append(
+            "    "
+            + ngettext("… and {n} more line", "… and {n} more lines", failure.output_left_out).format(n=failure.output_left_out)
+        )
     return "\n".join(lines)
 
 
@@ -276,12 +279,14 @@ def _hook(failure: PushFailure) -> str:
 def _gate_refused(failure: PushFailure, gate: GateReport) -> str:
     findings = sorted(gate.findings, key=lambda f: _LEVEL_ORDER.get(f.level, 2))  # stable: the gate's order within
     errors = sum(1 for f in gate.findings if f.level == "error")
-    problems = (_("{n} problem") if errors == 1 else _("{n} problems")).format(n=errors)
     lines = [
-        _(
+        ngettext(
             "Not pushed: the pre-push hook refused to push {branch} to {remote}, and what refused is the team's own "
-            "gate, `kundencheck check`: it found {problems} the team agreed must not be pushed past."
-        ).format(branch=failure.branch, remote=failure.remote, problems=problems)
+            "gate, `kundencheck check`: it found {n} problem the team agreed must not be pushed past.",
+            "Not pushed: the pre-push hook refused to push {branch} to {remote}, and what refused is the team's own "
+            "gate, `kundencheck check`: it found {n} problems the team agreed must not be pushed past.",
+            errors,
+        ).format(branch=failure.branch, remote=failure.remote, n=errors)
     ]
     lines += ["  " + _finding_line(found) for found in findings[:GATE_FINDINGS_SHOWN]]
     if len(findings) > GATE_FINDINGS_SHOWN:

@@ -20,7 +20,7 @@ from kundencheck.core.catalog import Catalog, load_catalog
 from kundencheck.core.checklist import KNOWN_PHASES, AnswerValue, Checklist, Item
 from kundencheck.core.config import CONFIG_PATH, Config, check_branch, load_config
 from kundencheck.core.errors import AnswersError, KundencheckError, StoreError
-from kundencheck.core.i18n import _, set_language
+from kundencheck.core.i18n import _, ngettext, set_language
 from kundencheck.core.scoring import Tally, tally
 from kundencheck.core.user_config import (
     PUSH_NOT_SUGGESTED,
@@ -415,15 +415,27 @@ class Project:
         newest = candidates[-1]
         answered = sum(1 for a in newest.run.answers if a.is_answered)
         if corrects:
-            text = _("Draft {id}, a correction of run {run} (sprint {sprint}), last saved {when}, {n} answers.")
+            text = ngettext(
+                "Draft {id}, a correction of run {run} (sprint {sprint}), last saved {when}, {n} answer.",
+                "Draft {id}, a correction of run {run} (sprint {sprint}), last saved {when}, {n} answers.",
+                answered,
+            )
         elif meeting:
-            text = _(
+            text = ngettext(
+                "Draft {id} of a sprint meeting on the {checklist} checklist, sprint {sprint}, last saved {when}, "
+                "{n} answer agreed. If an item was still being voted on, it is asked again: votes are kept only "
+                "once revealed.",
                 "Draft {id} of a sprint meeting on the {checklist} checklist, sprint {sprint}, last saved {when}, "
                 "{n} answers agreed. If an item was still being voted on, it is asked again: votes are kept only "
-                "once revealed."
+                "once revealed.",
+                answered,
             )
         else:
-            text = _("Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.")
+            text = ngettext(
+                "Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answer.",
+                "Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.",
+                answered,
+            )
         description = text.format(
             id=newest.run.id,
             checklist=newest.run.checklist,

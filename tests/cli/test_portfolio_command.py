@@ -120,7 +120,7 @@ def test_fetch_reports_each_project_and_exits_0_with_an_unreachable_remote(portf
     assert "web: not fetched: the remote" in result.output and "could not be reached" in result.output
     add_run(portfolio["shop"])
     news = invoke(portfolio["folder"], "fetch", "shop")
-    assert "Fetched 1 of 1 projects: 1 with news, 1 new answers files." in news.output
+    assert "Fetched 1 of 1 project: 1 with news, 1 new answers file." in news.output
 
 
 def check_document(work: Path) -> dict:

@@ -73,7 +73,7 @@ def test_a_cache_that_arrives_with_the_portfolio_repository_runs_nothing(tmp_pat
     assert (victim / ".kundencheck-cache" / "shop.git" / "hooks" / "reference-transaction").exists()
 
     fetched = invoke(victim, "fetch")
-    assert fetched.exit_code == 0 and "Fetched 1 of 1 projects: 1 with news" in fetched.output, fetched.output
+    assert fetched.exit_code == 0 and "Fetched 1 of 1 project: 1 with news" in fetched.output, fetched.output
     check = json.loads(invoke(victim, "check", "--format", "json", "--today", TODAY).stdout)
     assert check["projects"][0]["check"] == own_check(shop["work"])  # judged from what was fetched
     add_run(shop)
@@ -118,7 +118,7 @@ def test_portfolio_takes_c_and_cache_after_it_too(tmp_path):
     result = CliRunner().invoke(
         main, ["portfolio", "-C", str(folder), "--cache", str(tmp_path / "ci-cache"), "fetch"], catch_exceptions=False
     )
-    assert result.exit_code == 0 and "Fetched 1 of 1 projects" in result.output, result.output
+    assert result.exit_code == 0 and "Fetched 1 of 1 project:" in result.output, result.output
     assert (cache_folder_of(folder, tmp_path / "ci-cache") / "shop.git").is_dir()
     # Each -C relative to the one before, and --cache to where they lead, as paths after git's -C.
     status = CliRunner().invoke(

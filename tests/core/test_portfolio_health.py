@@ -362,7 +362,7 @@ def test_a_project_that_cannot_be_judged_is_always_an_error():
 
 
 def test_the_gates_summary_line():
-    assert summary_line(check_portfolio([clean()], TODAY)) == "kundencheck portfolio check: passed, 1 projects, nothing found."
+    assert summary_line(check_portfolio([clean()], TODAY)) == "kundencheck portfolio check: passed, 1 project, nothing found."
     warned = check_portfolio([clean(), clean("gone", fetch=FAILING)], TODAY)
     assert summary_line(warned) == "kundencheck portfolio check: passed with 1 warning in 2 projects."
     two = check_portfolio([clean("a", fetch=FAILING), clean("b", fetch=FAILING)], TODAY)
@@ -370,7 +370,7 @@ def test_the_gates_summary_line():
     failed = check_portfolio([web(), shop()], TODAY)
     assert summary_line(failed) == "kundencheck portfolio check: failed, 2 of 2 projects (4 errors)."
     one = check_portfolio([shop()], TODAY)
-    assert summary_line(one) == "kundencheck portfolio check: failed, 1 of 1 projects (1 error)."
+    assert summary_line(one) == "kundencheck portfolio check: failed, 1 of 1 project (1 error)."
 
 
 # --------------------------------------------------------------------------------- words

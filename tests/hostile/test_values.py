@@ -81,7 +81,7 @@ def test_any_value_in_any_key_of_an_answers_file_is_that_files_problem(hostile_h
     assert build["last_run"]["sprint"] in ("2026-W14", "2026-W13") or build["runs"] >= 5
 
     text = kundencheck(repo, "status", "--today", TODAY)
-    assert text.returncode == 0 and "answers file(s) could not be read and are left out" in text.stderr
+    assert text.returncode == 0 and "answers files could not be read and are left out" in text.stderr
     assert "status of Shop | relaunch" in text.stdout
 
     log = kundencheck(repo, "log", "--phase", "build")

@@ -28,7 +28,7 @@ def offline_app(
     repository: deterministic screens for snapshots. ``language``: chosen as opening a project in
     that language does, with tests/data/sprint.LANG.toml (default: the language as it is, the
     English checklist). ``draft``: offered as a draft to resume, with two answers."""
-    from kundencheck.core.i18n import _, set_language
+    from kundencheck.core.i18n import ngettext, set_language
 
     if language is not None:
         set_language(language)  # the conftest's fixture switches back to English after the test
@@ -50,9 +50,11 @@ def offline_app(
         run.answers = [answers_mod.Answer("client-contacted", "green"), answers_mod.Answer("team-mood", 4)]
         offer = (
             run,
-            _("Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.").format(
-                id=run.id, checklist="build", sprint="2026-W48", when="2026-11-27 10:15", n=2
-            ),
+            ngettext(
+                "Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answer.",
+                "Draft {id} of the {checklist} checklist, sprint {sprint}, last saved {when}, {n} answers.",
+                2,
+            ).format(id=run.id, checklist="build", sprint="2026-W48", when="2026-11-27 10:15", n=2),
         )  # as Project.offerable_draft says it
     return build_app(lambda _phase, _draft: session, draft=offer, theme=theme, today=lambda: OFFLINE_TODAY), session
 

@@ -104,7 +104,7 @@ async def test_home_lists_phases_with_last_runs_due_checks_actions_and_drafts(hi
         await pilot.press("j")  # acceptance: never checked, one unfinished draft
         text = folded(screen_text(app))
         assert "Last run never" in text and "Check · not checked yet" in text and "Actions none open" in text
-        assert "Drafts unfinished: sprint 2026-W15, 1 answers, saved" in text
+        assert "Drafts unfinished: sprint 2026-W15, 1 answer, saved" in text
 
         clock[0] = dt.date(2026, 4, 20)  # eleven days later the build check is due
         await pilot.press("k", "r")
@@ -388,7 +388,7 @@ async def test_starting_a_phase_with_a_draft_offers_it(history_repo):
     app, project = project_app(path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "Drafts unfinished: sprint 2026-W15, 1 answers" in folded(screen_text(app))
+        assert "Drafts unfinished: sprint 2026-W15, 1 answer," in folded(screen_text(app))
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ResumeDraftScreen)

@@ -116,7 +116,7 @@ async def test_a_project_without_kundencheck_passes_as_check_passes_it_there(tmp
         row = [str(cell) for cell in app.screen.query_one("DataTable").get_row("plain")]
         assert row == ["plain\nnot set up for kundencheck", "· *", "·", ""]
         status = app.screen._status_line(200).plain
-        assert "1 projects" in status and "failing" not in status and "not up to date" not in status
+        assert "1 project" in status and "1 projects" not in status and "failing" not in status and "not up to date" not in status
         await pilot.press("enter")
         await until(pilot, lambda: screen_name(pilot) == "ReadOnlyHomeScreen", "the home")
 

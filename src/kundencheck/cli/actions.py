@@ -16,7 +16,7 @@ import click
 from kundencheck.cli.common import _console, command, guarded, today_option
 from kundencheck.cli.history import _load, _warn_problems
 from kundencheck.core.errors import UsageError
-from kundencheck.core.i18n import N_, _
+from kundencheck.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from kundencheck.core.action_list import ActionFilter
@@ -141,8 +141,11 @@ def _print_actions(summary: HistorySummary, threads: list[ActionThread], selecti
         if thread.due is None:
             due = Text(_("no due date"), style="dim")
         elif late:
+            days = thread.days_overdue(today)
             due = Text(
-                _("due {day}, {n} days overdue").format(day=thread.due.isoformat(), n=thread.days_overdue(today)),
+                ngettext("due {day}, {n} day overdue", "due {day}, {n} days overdue", days).format(
+                    day=thread.due.isoformat(), n=days
+                ),
                 style="bold red",
             )
         else:
@@ -157,5 +160,5 @@ def _print_actions(summary: HistorySummary, threads: list[ActionThread], selecti
         )
         detail = _("raised {list}").format(list=raised)
         if thread.reviews:
-            detail += " · " + (_("1 review") if len(thread.reviews) == 1 else _("{n} reviews").format(n=len(thread.reviews)))
+            detail += " · " + ngettext("{n} review", "{n} reviews", len(thread.reviews)).format(n=len(thread.reviews))
         console.print(Text("    " + detail, style="dim"))

@@ -22,7 +22,7 @@ from kundencheck.cli.team import (
     push_option,
 )
 from kundencheck.core.errors import AnswersError, KundencheckError, UsageError
-from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.i18n import N_, _, ngettext, translate
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -289,7 +289,8 @@ def _review_entry(thread: ActionThread, today: dt.date) -> Table:
     )
     due = due_date_words(thread.due)
     if thread.is_overdue(today):
-        due += ", ⚠ " + _("overdue by {n} days").format(n=thread.days_overdue(today))
+        late = thread.days_overdue(today)
+        due += ", ⚠ " + ngettext("overdue by {n} day", "overdue by {n} days", late).format(n=late)
     table.add(tomlkit.comment(one_line(_("Owner {owner}, {due}").format(owner=one_line(thread.owner, 60) or "?", due=due), 250)))
     raised = ", ".join(
         _("{when} by {who}").format(when=w.raised.date().isoformat(), who=one_line(author_name(w.author), 40))
@@ -413,10 +414,9 @@ def refusal(error: AnswersError) -> AnswersError:
     if not error.problems or error.source is None:
         return error
     shown, problems = error.source, error.problems
-    if len(problems) == 1:
-        headline = _("{file}: 1 problem, nothing was committed:").format(file=shown)
-    else:
-        headline = _("{file}: {count} problems, nothing was committed:").format(file=shown, count=len(problems))
+    headline = ngettext(
+        "{file}: {count} problem, nothing was committed:", "{file}: {count} problems, nothing was committed:", len(problems)
+    ).format(file=shown, count=len(problems))
     from kundencheck.core.errors import SHOWN_PROBLEMS
 
     shown_problems = problems[:SHOWN_PROBLEMS]  # a file can hold thousands of broken values

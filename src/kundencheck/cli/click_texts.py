@@ -9,7 +9,7 @@ follow the project's language too; a message not listed here stays as click word
 
 from __future__ import annotations
 
-from kundencheck.core.i18n import N_, translate
+from kundencheck.core.i18n import N_, Nn_, ngettext, translate
 
 #: The messages of a mistyped command line, as click writes them (placeholders included).
 CLICK_TEXTS = (
@@ -24,17 +24,7 @@ CLICK_TEXTS = (
     N_("No such option {name!r}."),
     N_("No such command {name!r}."),
     N_("No such option: {name}"),
-    N_("Did you mean {possibility}?"),
-    N_("(Did you mean one of: {possibilities}?)"),
-    N_("Option {name!r} requires an argument."),
-    N_("Option {name!r} requires {nargs} arguments."),
     N_("Option {name!r} does not take a value."),
-    N_("Got unexpected extra argument ({args})"),
-    N_("Got unexpected extra arguments ({args})"),
-    N_("{value!r} is not {choice}."),
-    N_("{value!r} is not one of {choices}."),
-    N_("{value!r} does not match the format {format}."),
-    N_("{value!r} does not match the formats {formats}."),
     N_("{value!r} is not a valid {number_type}."),
     N_("{value} is not in the range {range}."),
     N_("file"),
@@ -46,6 +36,16 @@ CLICK_TEXTS = (
     N_("{name} {filename!r} is not readable."),
     N_("Aborted!"),
     N_("env var: {var}"),
+)
+
+#: click's messages with a count: click asks ``ngettext`` for them, which gives the catalog's
+#: plural entry (click's singular and plural name different placeholders in some of them).
+CLICK_PLURAL_TEXTS = (
+    Nn_("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
+    Nn_("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)"),
+    Nn_("Option {name!r} requires an argument.", "Option {name!r} requires {nargs} arguments."),
+    Nn_("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
+    Nn_("{value!r} does not match the format {format}.", "{value!r} does not match the formats {formats}."),
 )
 
 _speaking = False
@@ -65,10 +65,6 @@ def _gettext(message: str) -> str:
     return translate(message)
 
 
-def _ngettext(singular: str, plural: str, n: int) -> str:
-    return translate(singular if n == 1 else plural)
-
-
 def speak_our_language() -> None:
     """Let click's messages go through kundencheck's catalog (once; the language is looked up
     when a message is made)."""
@@ -83,4 +79,4 @@ def speak_our_language() -> None:
         if hasattr(module, "_"):
             module._ = _gettext  # type: ignore[attr-defined]  # click's own, as hasattr says
         if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext  # type: ignore[attr-defined]  # as above
+            module.ngettext = ngettext  # type: ignore[attr-defined]  # as above

@@ -15,7 +15,7 @@ import click
 from kundencheck.cli.common import _console, directory_of, group, guarded
 from kundencheck.cli.team import commit_and_push, push_option
 from kundencheck.core.errors import AnswersError, StoreError, UsageError
-from kundencheck.core.i18n import N_, _
+from kundencheck.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from kundencheck.core.answers import Run
@@ -111,7 +111,7 @@ def _list_drafts(ctx: click.Context) -> None:
                     checklist=checklist, sprint=sprint, answered=answered, saved=saved
                 )
                 console.print("  " + details + (f", {in_use}" if in_use else ""))
-        count = _("1 draft.") if len(found) == 1 else _("{count} drafts.").format(count=len(found))
+        count = ngettext("{count} draft.", "{count} drafts.", len(found)).format(count=len(found))
         if any(info.run.meeting for info in found):
             hint = _(
                 "Commit a complete one with `kundencheck drafts commit ID`, resume the newest with "
@@ -232,7 +232,7 @@ def discard_draft(ctx: click.Context, draft_id: str) -> None:
             )
         answered = sum(1 for a in info.run.answers if a.value not in (None, ""))
         project.drafts.discard(info.run.id)
-        message = _("Discarded draft {id} (1 answer).") if answered == 1 else _("Discarded draft {id} ({count} answers).")
+        message = ngettext("Discarded draft {id} ({count} answer).", "Discarded draft {id} ({count} answers).", answered)
         _console().print(message.format(id=info.run.id, count=answered))
     finally:
         project.close()

@@ -17,7 +17,7 @@ import click
 
 from kundencheck.cli.common import _console, command, directory_of, guarded, today_option
 from kundencheck.core.errors import KundencheckError, UsageError
-from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.i18n import N_, _, ngettext, translate
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -54,9 +54,12 @@ def say_fetching(count: int, remote: str) -> None:
     """One line on standard error while a partial clone fetches the answers files it lacks
     (``on_fetch`` of :meth:`Project.summary`)."""
     _console(stderr=True).print(
-        _(
+        ngettext(
+            "kundencheck: fetching {count} answers file from {remote} in one batch (this clone is "
+            "partial: git left it on the remote) …",
             "kundencheck: fetching {count} answers files from {remote} in one batch (this clone is "
-            "partial: git left them on the remote) …"
+            "partial: git left them on the remote) …",
+            count,
         ).format(count=count, remote=remote)
     )
 
@@ -67,7 +70,13 @@ def _warn_problems(problems: list[str]) -> None:
     if not problems:
         return
     err = _console(stderr=True)
-    err.print(_("kundencheck: {count} answers file(s) could not be read and are left out:").format(count=len(problems)))
+    err.print(
+        ngettext(
+            "kundencheck: {count} answers file could not be read and is left out:",
+            "kundencheck: {count} answers files could not be read and are left out:",
+            len(problems),
+        ).format(count=len(problems))
+    )
     for problem in problems[:10]:
         err.print("  " + one_line(problem, 300))
 
@@ -104,12 +113,17 @@ def _action_line(action: ActionThread, today: dt.date) -> str:
 
     owner = one_line(action.owner, 30) or _("no owner")
     if action.due is not None and action.is_overdue(today):  # only an action with a due date is overdue
-        return _("⚠ {id} {what} ({owner}, due {due}, {days} days overdue) · {item}").format(
+        late = action.days_overdue(today)
+        return ngettext(
+            "⚠ {id} {what} ({owner}, due {due}, {days} day overdue) · {item}",
+            "⚠ {id} {what} ({owner}, due {due}, {days} days overdue) · {item}",
+            late,
+        ).format(
             id=action.id,
             what=one_line(action.what, 70),
             owner=owner,
             due=action.due.isoformat(),
-            days=action.days_overdue(today),
+            days=late,
             item=action.item,
         )
     return _("  {id} {what} ({owner}, {due}) · {item}").format(
@@ -221,9 +235,11 @@ def _print_status(summary: HistorySummary, project: Project) -> None:
     judged = verdicts(summary, project.config.check, project.config.check_parameters)
     name = one_line(project.config.project, 60) if project.config.project else str(project.root.name)
     console.print(
-        _("kundencheck status of {project} on {day} (current phase: {phase}; a check is due every {days} days)").format(
-            project=name, day=today.isoformat(), phase=summary.current_phase, days=summary.cadence_days
-        )
+        ngettext(
+            "kundencheck status of {project} on {day} (current phase: {phase}; a check is due every day)",
+            "kundencheck status of {project} on {day} (current phase: {phase}; a check is due every {days} days)",
+            summary.cadence_days,
+        ).format(project=name, day=today.isoformat(), phase=summary.current_phase, days=summary.cadence_days)
     )
     # Phases across, facts down: a project has a few phases but six facts about each, and one
     # fact a line in each cell keeps every column narrow enough for 80 columns.
@@ -376,7 +392,9 @@ def _client_cell(phase: PhaseStatus, summary: HistorySummary) -> Text:
         cell = Text(_("none this sprint"), style="dim")
     open_gaps = summary.open_gaps(phase.phase)
     if open_gaps:
-        cell.append("\n" + _("≠ {n} gaps open").format(n=len(open_gaps)), style="bold yellow")
+        cell.append(
+            "\n" + ngettext("≠ {n} gap open", "≠ {n} gaps open", len(open_gaps)).format(n=len(open_gaps)), style="bold yellow"
+        )
     return cell
 
 

@@ -17,7 +17,7 @@ import click
 from kundencheck.cli.common import _console, command, directory_of, guarded
 from kundencheck.cli.team import parse_participants, participant_option, push_option
 from kundencheck.core.errors import AnswersError, UsageError
-from kundencheck.core.i18n import N_, _
+from kundencheck.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from kundencheck.core.answers import Run
@@ -249,8 +249,12 @@ def _meeting_from_files(
 def _undecided_problem(item_id: str, voted: int) -> str:
     from kundencheck.core.answers import MIN_ANONYMOUS_VOTES
 
-    return _(
+    return ngettext(
+        "item {item}: anonymous, and only {voted} of the files answers it (fewer than {n}): its vote is not "
+        "kept, and it cannot make the agreed answer either, as it would be one person's vote. Give the answer "
+        "the team agrees on in --agreed FILE.",
         "item {item}: anonymous, and only {voted} of the files answer it (fewer than {n}): their votes are not "
         "kept, and they cannot make the agreed answer either, as it would be one person's vote. Give the answer "
-        "the team agrees on in --agreed FILE."
+        "the team agrees on in --agreed FILE.",
+        voted,
     ).format(item=repr(item_id), voted=voted, n=MIN_ANONYMOUS_VOTES)

@@ -27,7 +27,7 @@ import click
 
 from kundencheck.cli.common import _console, directory_of, group, guarded
 from kundencheck.core.errors import KundencheckError, UsageError
-from kundencheck.core.i18n import N_, _, current_language, set_language
+from kundencheck.core.i18n import N_, _, current_language, ngettext, set_language
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -134,8 +134,10 @@ def invite(ctx: click.Context, phase: str | None, language: str | None, output: 
             result = project.commit_invitation(invitation, checklist)
         console = _console()
         console.print(
-            _(
-                "Wrote the invitation page {file}: {n} questions about sprint {sprint} of the {phase} phase, in {language}."
+            ngettext(
+                "Wrote the invitation page {file}: {n} question about sprint {sprint} of the {phase} phase, in {language}.",
+                "Wrote the invitation page {file}: {n} questions about sprint {sprint} of the {phase} phase, in {language}.",
+                len(invitation.items),
             ).format(file=target, n=len(invitation.items), sprint=invitation.sprint, phase=phase, language=language)
         )
         _report(console, result)
@@ -489,7 +491,11 @@ def _print_gaps(console: Console, project: Project, reply: ClientReply) -> None:
         return
     console.print(
         Text(
-            _("⚠ {n} perception gaps (the team answered green, the client red or amber):").format(n=len(gaps)),
+            ngettext(
+                "⚠ {n} perception gap (the team answered green, the client red or amber):",
+                "⚠ {n} perception gaps (the team answered green, the client red or amber):",
+                len(gaps),
+            ).format(n=len(gaps)),
             style="bold yellow",
         )
     )
@@ -629,7 +635,8 @@ def _print_status(states: list[InvitationState], summary: HistorySummary, files:
             cell = Text(_("✔ answered {day}").format(day=day), style="green")
             cell.append("\n" + _("imported by {who}").format(who=one_line(reply.imported_by.split(" <")[0], 30)), style="dim")
         else:
-            cell = Text(_("… waiting, {n} days").format(n=state.age), style="yellow" if state.age >= 14 else "")
+            waiting = ngettext("… waiting, {n} day", "… waiting, {n} days", state.age).format(n=state.age)
+            cell = Text(waiting, style="yellow" if state.age >= 14 else "")
         table.add_row(
             invitation.id,
             invitation.phase,

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 from kundencheck.cli.common import _console, directory_of, gate_format_option, group, guarded, today_option
 from kundencheck.core.errors import KundencheckError, UsageError
-from kundencheck.core.i18n import N_, _, set_language
+from kundencheck.core.i18n import N_, _, ngettext, set_language
 
 PORTFOLIO_EXAMPLES = N_("""\
 Examples:
@@ -270,8 +270,15 @@ def fetch(ctx: click.Context, names: tuple[str, ...], jobs: int | None, timeout:
     changed = sum(1 for r in reports if r.fetched is not None and r.fetched.changed)
     new_files = sum(r.fetched.new_files for r in reports if r.fetched is not None)
     _console().print(
-        _("Fetched {ok} of {n} projects: {changed} with news, {files} new answers files.").format(
-            ok=len(reports) - len(failed), n=len(reports), changed=changed, files=new_files
+        ngettext(
+            "Fetched {ok} of {n} project: {changed} with news, {files}.",
+            "Fetched {ok} of {n} projects: {changed} with news, {files}.",
+            len(reports),
+        ).format(
+            ok=len(reports) - len(failed),
+            n=len(reports),
+            changed=changed,
+            files=ngettext("{n} new answers file", "{n} new answers files", new_files).format(n=new_files),
         )
     )
     if progress.progress is not None:  # in a terminal: said here, not line by line as they ended
@@ -340,9 +347,11 @@ class _FetchProgress:
         if report.fetched is not None:
             fetched = report.fetched
             line = (
-                _("{name}: {n} new answers files ({seconds:.1f} s)").format(
-                    name=report.entry.name, n=fetched.new_files, seconds=report.seconds
-                )
+                ngettext(
+                    "{name}: {n} new answers file ({seconds:.1f} s)",
+                    "{name}: {n} new answers files ({seconds:.1f} s)",
+                    fetched.new_files,
+                ).format(name=report.entry.name, n=fetched.new_files, seconds=report.seconds)
                 if fetched.changed
                 else _("{name}: nothing new ({seconds:.1f} s)").format(name=report.entry.name, seconds=report.seconds)
             )
@@ -529,7 +538,9 @@ def _print_status(console: Console, healths: list[ProjectHealth], today: dt.date
     styles = {"error": "bold red", "warning": "yellow", "ok": "green", "": "dim"}
     heading = one_line(title, 100) if title else _("kundencheck portfolio")
     console.print(
-        _("{title} on {day}: {n} projects, the worst first").format(title=heading, day=today.isoformat(), n=len(healths))
+        ngettext(
+            "{title} on {day}: {n} project, the worst first", "{title} on {day}: {n} projects, the worst first", len(healths)
+        ).format(title=heading, day=today.isoformat(), n=len(healths))
     )
     if not healths:
         console.print(_("No projects yet: add one with `kundencheck portfolio add NAME REMOTE`."))
@@ -618,9 +629,11 @@ def _print_check(result: PortfolioResult, title: str) -> None:
     console = _console()
     heading = one_line(title, 100) if title else _("kundencheck portfolio")
     console.print(
-        _("kundencheck portfolio check of {title} on {day}: {n} projects").format(
-            title=heading, day=result.today.isoformat(), n=len(result.healths)
-        )
+        ngettext(
+            "kundencheck portfolio check of {title} on {day}: {n} project",
+            "kundencheck portfolio check of {title} on {day}: {n} projects",
+            len(result.healths),
+        ).format(title=heading, day=result.today.isoformat(), n=len(result.healths))
     )
     passed = []
     for health in result.healths:

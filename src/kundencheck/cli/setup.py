@@ -24,7 +24,7 @@ from kundencheck.core.config import (
     load_config,
 )
 from kundencheck.core.errors import KundencheckError, StoreError, UsageError
-from kundencheck.core.i18n import N_, _, set_language, translate
+from kundencheck.core.i18n import N_, _, ngettext, set_language, translate
 
 if TYPE_CHECKING:
     from tomlkit import TOMLDocument
@@ -600,9 +600,11 @@ def _copy_checklists(store: GitStore, config: Config, *, all_languages: bool = F
             copied[relpath] = source.read_bytes()
     if skipped:
         console.print(
-            _("Skipped {count} that already exist (not overwritten): {files}.").format(
-                count=len(skipped), files=", ".join(Path(p).name for p in skipped)
-            )
+            ngettext(
+                "Skipped {count} that already exists (not overwritten): {files}.",
+                "Skipped {count} that already exist (not overwritten): {files}.",
+                len(skipped),
+            ).format(count=len(skipped), files=", ".join(Path(p).name for p in skipped))
         )
     if not copied:
         console.print(
@@ -639,9 +641,9 @@ def _copy_checklists(store: GitStore, config: Config, *, all_languages: bool = F
         )
     )
     console.print(
-        _("It holds {count} checklists in {folder}/: {files}.").format(
-            count=len(names), folder=PROJECT_CHECKLISTS, files=", ".join(names)
-        )
+        ngettext(
+            "It holds {count} checklist in {folder}/: {files}.", "It holds {count} checklists in {folder}/: {files}.", len(names)
+        ).format(count=len(names), folder=PROJECT_CHECKLISTS, files=", ".join(names))
     )
     for warning in result.warnings:
         console.print(_("Note: {warning}").format(warning=warning_text(warning)))
@@ -965,7 +967,11 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
                 "checklist and {own} of your own)"
             )
         else:
-            shown = _("✔ {path}: {checklist} ({language}, version {version}, {count} items)")
+            shown = ngettext(
+                "✔ {path}: {checklist} ({language}, version {version}, {count} item)",
+                "✔ {path}: {checklist} ({language}, version {version}, {count} items)",
+                len(checklist.items),
+            )
         console.print(
             shown.format(
                 path=path,
@@ -982,7 +988,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         console.print("⚠ " + warning)
     counted = _("{valid} valid, {invalid} invalid").format(valid=len(files) - bad, invalid=bad)
     if warnings:
-        counted += ", " + (_("1 warning") if len(warnings) == 1 else _("{n} warnings").format(n=len(warnings)))
+        counted += ", " + ngettext("{n} warning", "{n} warnings", len(warnings)).format(n=len(warnings))
     console.print(counted)
     raise SystemExit(1 if bad else 0)
 

@@ -22,7 +22,7 @@ from kundencheck.core.history import (
     by_urgency,
     owner_matches,
 )
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import _, ngettext
 from kundencheck.core.people import Person, author_name, is_owned_by
 from kundencheck.core.report import action_dict, question_of
 from kundencheck.core.text import clean_text, one_line
@@ -232,9 +232,11 @@ def actions_ics(
         if check.last_checked is None:
             description = _("The {phase} check has never been done. Answer it with `kundencheck run {phase}`.")
         else:
-            description = _(
+            description = ngettext(
+                "The {phase} check is due every day; it was last done on {last}. Answer it with `kundencheck run {phase}`.",
                 "The {phase} check is due every {days} days; it was last done on {last}. Answer it "
-                "with `kundencheck run {phase}`."
+                "with `kundencheck run {phase}`.",
+                check.cadence_days,
             )
         last_checked = check.last_checked.isoformat() if check.last_checked else ""
         text = description.format(phase=check.phase, days=check.cadence_days, last=last_checked)

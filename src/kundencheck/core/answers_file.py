@@ -60,7 +60,7 @@ from kundencheck.core.checklist import (
     parse_toml_bytes,
 )
 from kundencheck.core.errors import AnswersError, UsageError
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import _, ngettext
 from kundencheck.core.people import Person, checked_person, person_key, with_participants
 from kundencheck.core.text import one_line
 
@@ -770,10 +770,11 @@ class _Reading:
         if form is not None:
             extra = sorted(set(raw) - ACTION_KEYS)
             if extra:
-                if len(extra) == 1:
-                    message = _("{where}: the action has unknown key {keys}; it takes what, owner, due and separate.")
-                else:
-                    message = _("{where}: the action has unknown keys {keys}; it takes what, owner, due and separate.")
+                message = ngettext(
+                    "{where}: the action has unknown key {keys}; it takes what, owner, due and separate.",
+                    "{where}: the action has unknown keys {keys}; it takes what, owner, due and separate.",
+                    len(extra),
+                )
                 problem(message.format(where=_where(item_id), keys=_key_list(extra)))
         what, owner, due = raw.get("what", ""), raw.get("owner", ""), raw.get("due")
         if not isinstance(what, str) or not isinstance(owner, str):
@@ -871,10 +872,9 @@ def _where(item_id: str) -> str:
 
 
 def _unknown_keys(where: str, unknown: list[str], allowed: str) -> str:
-    if len(unknown) == 1:
-        message = _("{where}: unknown key {keys}. Allowed: {allowed}.")
-    else:
-        message = _("{where}: unknown keys {keys}. Allowed: {allowed}.")
+    message = ngettext(
+        "{where}: unknown key {keys}. Allowed: {allowed}.", "{where}: unknown keys {keys}. Allowed: {allowed}.", len(unknown)
+    )
     return message.format(where=where, keys=_key_list(unknown), allowed=allowed)
 
 

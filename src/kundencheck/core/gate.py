@@ -67,7 +67,7 @@ from kundencheck.core.history import (
     previous_picture,
     threads_to_show,
 )
-from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.i18n import N_, _, ngettext, translate
 from kundencheck.core.people import author_name
 from kundencheck.core.report import (
     action_dict,
@@ -299,19 +299,22 @@ def _due(summary: HistorySummary, phase: str, level: str) -> list[Finding]:
     if status is None or not status.due.is_due:
         return []
     due = status.due
-    if due.last_checked is None:
+    if due.last_checked is None or due.days_since is None:  # (the one is None with the other)
         message = _(
             "The {phase} check has never been done in this repository. "
             "Answer it with `kundencheck run {phase}` and commit the answers."
         ).format(phase=phase)
     else:
-        message = _(
-            "The {phase} check is due: it was last done on {last}, {days} days ago, and is due every "
-            "{cadence} days (since {due}). Answer it with `kundencheck run {phase}`."
+        message = ngettext(
+            "The {phase} check is due: it was last done on {last}, {ago}, and is due every day (since {due}). "
+            "Answer it with `kundencheck run {phase}`.",
+            "The {phase} check is due: it was last done on {last}, {ago}, and is due every "
+            "{cadence} days (since {due}). Answer it with `kundencheck run {phase}`.",
+            due.cadence_days,
         ).format(
             phase=phase,
             last=due.last_checked.isoformat(),
-            days=due.days_since,
+            ago=ngettext("{n} day ago", "{n} days ago", due.days_since).format(n=due.days_since),
             cadence=due.cadence_days,
             due=due.due_on.isoformat() if due.due_on else "?",
         )
@@ -512,10 +515,14 @@ def _overdue_actions(summary: HistorySummary, phase: str | None, level: str) -> 
 def _overdue_message(action: ActionThread, today: dt.date) -> str:
     due = action.due.isoformat() if action.due else "?"
     owner = one_line(action.owner, 40) or _("no owner")
-    return _(
+    return ngettext(
+        '{phase}/{item}: the action {id} "{what}" ({owner}, due {due}) is overdue by {days} day; raised on '
+        "{raised} by {who}. Close it (done, or dropped with a note) in the next `kundencheck run {phase}`, or give "
+        "it a new date with a new action on the item.",
         '{phase}/{item}: the action {id} "{what}" ({owner}, due {due}) is overdue by {days} days; raised on '
         "{raised} by {who}. Close it (done, or dropped with a note) in the next `kundencheck run {phase}`, or give "
-        "it a new date with a new action on the item."
+        "it a new date with a new action on the item.",
+        action.days_overdue(today),
     ).format(
         phase=action.phase,
         item=action.item,
@@ -600,10 +607,14 @@ def _red_streak(summary: HistorySummary, phase: str, level: str, sprints: int = 
         actions = [a for a in summary.actions if a.checklist == picture.checklist and a.item == item.item]
         dropped = [a for a in actions if a.state is ActionState.DROPPED]
         done = [a for a in actions if a.state is ActionState.DONE]
-        message = _(
+        message = ngettext(
+            "{phase}/{item}: red for {n} sprint (since sprint {since}; now {who}), with {dropped} of its "
+            "actions dropped and {done} done. Closing or dropping an action does not clear a red answer: agree "
+            "as a team what changes with the client, and answer again when it is no longer red.",
             "{phase}/{item}: red for {n} sprints in a row (since sprint {since}; now {who}), with {dropped} of its "
             "actions dropped and {done} done. Closing or dropping an action does not clear a red answer: agree "
-            "as a team what changes with the client, and answer again when it is no longer red."
+            "as a team what changes with the client, and answer again when it is no longer red.",
+            item.streak,
         ).format(
             phase=picture.phase,
             item=item.item,
@@ -652,9 +663,12 @@ def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) ->
             f"{change.item} {_display(change.before, item, summary, before, earlier.band)} → "
             f"{_display(change.value, item, summary, picture, change.band)}"
         )
-    message = _(
+    message = ngettext(
+        "{phase}: {n} item is worse in sprint {sprint} than in sprint {before}: {items}. Talk through with "
+        "the team what changed, and with the client what it needs from you now.",
         "{phase}: {n} items are worse in sprint {sprint} than in sprint {before}: {items}. Talk through with "
-        "the team what changed, and with the client what it needs from you now."
+        "the team what changed, and with the client what it needs from you now.",
+        len(worse),
     ).format(
         phase=picture.phase,
         n=len(worse),
@@ -800,12 +814,14 @@ def verdict_dict(result: GateResult) -> dict[str, Any]:
     }
 
 
-def _errors_words(n: int) -> str:
-    return (_("{n} error") if n == 1 else _("{n} errors")).format(n=n)
+def errors_words(n: int) -> str:
+    """``n`` errors in words ("1 error", "2 errors"), for the gate's and the portfolio's summaries."""
+    return ngettext("{n} error", "{n} errors", n).format(n=n)
 
 
-def _warnings_words(n: int) -> str:
-    return (_("{n} warning") if n == 1 else _("{n} warnings")).format(n=n)
+def warnings_words(n: int) -> str:
+    """``n`` warnings in words, as :func:`errors_words`."""
+    return ngettext("{n} warning", "{n} warnings", n).format(n=n)
 
 
 def verdict_words(result: GateResult) -> str:
@@ -819,10 +835,10 @@ def count_words(errors: int, warnings: int) -> str:
     """:func:`verdict_words` of a verdict with ``errors`` errors and ``warnings`` warnings (the
     reports have the counts, not the result)."""
     if errors:
-        tail = f", {_warnings_words(warnings)}" if warnings else ""
-        return f"✘ {_errors_words(errors)}{tail}"
+        tail = f", {warnings_words(warnings)}" if warnings else ""
+        return f"✘ {errors_words(errors)}{tail}"
     if warnings:
-        return f"⚠ {_warnings_words(warnings)}"
+        return f"⚠ {warnings_words(warnings)}"
     return "✔ " + _("ok")
 
 
@@ -895,8 +911,8 @@ def summary_line(result: GateResult) -> str:
 def summary_words(errors: int, warnings: int) -> str:
     """:func:`summary_line` of a check with ``errors`` errors and ``warnings`` warnings."""
     if errors:
-        tail = f", {_warnings_words(warnings)}" if warnings else ""
-        return _("kundencheck check: failed, {errors}{tail}.").format(errors=_errors_words(errors), tail=tail)
+        tail = f", {warnings_words(warnings)}" if warnings else ""
+        return _("kundencheck check: failed, {errors}{tail}.").format(errors=errors_words(errors), tail=tail)
     if warnings:
-        return _("kundencheck check: passed with {warnings}.").format(warnings=_warnings_words(warnings))
+        return _("kundencheck check: passed with {warnings}.").format(warnings=warnings_words(warnings))
     return _("kundencheck check: passed, nothing found.")

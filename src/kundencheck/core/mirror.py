@@ -46,7 +46,7 @@ from kundencheck.core.checklist import (
     parse_toml_bytes,
 )
 from kundencheck.core.errors import KundencheckError, listed
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import _, ngettext
 from kundencheck.core.text import clean_text, one_line
 
 SCHEMA_VERSION = 1
@@ -757,9 +757,11 @@ def invitation_message(invitation: Invitation, questions: int) -> str:
         + _("mirror invitation {id}, sprint {sprint}").format(id=invitation.id, sprint=one_line(invitation.sprint, 40)),
         "",
     ]
-    text = _("{n} questions for the client, in {language}, about sprint {sprint}.").format(
-        n=questions, language=invitation.language, sprint=one_line(invitation.sprint, 40)
-    )
+    text = ngettext(
+        "{n} question for the client, in {language}, about sprint {sprint}.",
+        "{n} questions for the client, in {language}, about sprint {sprint}.",
+        questions,
+    ).format(n=questions, language=invitation.language, sprint=one_line(invitation.sprint, 40))
     if invitation.to:
         text += " " + _("For: {name}.").format(name=one_line(invitation.to, 80))
     from kundencheck.core.message import _wrapped

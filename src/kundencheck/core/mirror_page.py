@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from kundencheck.core.checklist import Checklist, Kind
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import _, ngettext
 from kundencheck.core.mirror import (
     BLOCK_BEGIN,
     BLOCK_END,
@@ -382,7 +382,8 @@ def invitation_page(invitation: Invitation, checklist: Checklist, *, project: st
         "line": BLOCK_LINE,
         "items": [{"id": q.item, "kind": q.kind.value} for q in questions],
         "texts": {
-            "progress": _("{n} of {total} questions answered."),
+            # The page fills in n as the client answers; the total is fixed, so it chooses the form here.
+            "progress": ngettext("{n} of {total} question answered.", "{n} of {total} questions answered.", len(questions)),
             "nothing_answered": _("You have not answered any question yet. Choose an answer for at least one."),
             "comment_without_answer": _("Question {n} has a comment but no answer: choose an answer, or clear the comment."),
             "summary_line": _("Question {n}: {answer}"),

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from kundencheck.core.gate import evaluate, not_started, verdicts
+from kundencheck.core.gate import errors_words, evaluate, not_started, verdicts, warnings_words
 from kundencheck.core.history import (
     DueCheck,
     HistorySummary,
@@ -35,7 +35,7 @@ from kundencheck.core.history import (
     previous_picture,
     run_time,
 )
-from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.i18n import N_, _, ngettext, translate
 from kundencheck.core.portfolio import ProjectEntry
 from kundencheck.core.text import hide_credentials, one_line
 
@@ -669,21 +669,27 @@ def summary_line(result: PortfolioResult) -> str:
     """How the portfolio's gate came out, in words."""
 
     def counts() -> str:
-        errors = (_("{n} error") if result.errors == 1 else _("{n} errors")).format(n=result.errors)
-        warnings = (_("{n} warning") if result.warnings == 1 else _("{n} warnings")).format(n=result.warnings)
-        return f"{errors}, {warnings}" if result.warnings else errors
+        errors = errors_words(result.errors)
+        return f"{errors}, {warnings_words(result.warnings)}" if result.warnings else errors
 
     total = len(result.healths)
     if not result.passed:
-        return _("kundencheck portfolio check: failed, {failing} of {total} projects ({counts}).").format(
-            failing=len(result.failing), total=total, counts=counts()
-        )
+        return ngettext(
+            "kundencheck portfolio check: failed, {failing} of {total} project ({counts}).",
+            "kundencheck portfolio check: failed, {failing} of {total} projects ({counts}).",
+            total,
+        ).format(failing=len(result.failing), total=total, counts=counts())
     if result.warnings:
-        warnings = (_("{n} warning") if result.warnings == 1 else _("{n} warnings")).format(n=result.warnings)
-        return _("kundencheck portfolio check: passed with {warnings} in {total} projects.").format(
-            warnings=warnings, total=total
-        )
-    return _("kundencheck portfolio check: passed, {total} projects, nothing found.").format(total=total)
+        return ngettext(
+            "kundencheck portfolio check: passed with {warnings} in {total} project.",
+            "kundencheck portfolio check: passed with {warnings} in {total} projects.",
+            total,
+        ).format(warnings=warnings_words(result.warnings), total=total)
+    return ngettext(
+        "kundencheck portfolio check: passed, {total} project, nothing found.",
+        "kundencheck portfolio check: passed, {total} projects, nothing found.",
+        total,
+    ).format(total=total)
 
 
 # --------------------------------------------------------------------------------- words for the views

@@ -20,7 +20,7 @@ from typing import Any
 
 from kundencheck.core.gate import escape_data, escape_property
 from kundencheck.core.history import TREND_ARROWS, Trend
-from kundencheck.core.i18n import _, current_language, translate
+from kundencheck.core.i18n import _, current_language, ngettext, translate
 from kundencheck.core.portfolio_health import (
     PhaseVerdict,
     PortfolioResult,
@@ -275,13 +275,19 @@ def _csv_text(text: str) -> str:
 # --------------------------------------------------------------------------------- Markdown
 
 
+def _as_of(today: dt.date, n: int) -> str:
+    return ngettext("As of {today}, {n} project, the worst first.", "As of {today}, {n} projects, the worst first.", n).format(
+        today=today.isoformat(), n=n
+    )
+
+
 def status_markdown(healths: list[ProjectHealth], today: dt.date, *, title: str = "") -> str:
     phases = phases_of(healths)
     heading = md(title, 100) if title else _("kundencheck portfolio")
     out = [
         f"# {heading}",
         "",
-        _("As of {today}, {n} projects, the worst first.").format(today=today.isoformat(), n=len(healths)),
+        _as_of(today, len(healths)),
         "",
         legend(),
         "",
@@ -378,9 +384,7 @@ def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = ""
         "</head>",
         "<body>",
         f"<h1>{_h(heading, 100)}</h1>",
-        '<p class="about">'
-        + _h(_("As of {today}, {n} projects, the worst first.").format(today=today.isoformat(), n=len(healths)))
-        + "</p>",
+        '<p class="about">' + _h(_as_of(today, len(healths))) + "</p>",
         f'<p class="legend">{_h(legend())}</p>',
         '<table class="portfolio">',
         "<thead><tr>",

@@ -40,7 +40,7 @@ from kundencheck.core.history import (
     is_perception_gap,
     threads_to_show,
 )
-from kundencheck.core.i18n import N_, _, current_language, translate
+from kundencheck.core.i18n import N_, _, current_language, ngettext, translate
 from kundencheck.core.people import author_name
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.core.tone import ToneFinding
@@ -1160,8 +1160,12 @@ def _report_title(sprint: str) -> str:
     return _("kundencheck report: sprint {sprint}").format(sprint=sprint)
 
 
+def _late_words(days: int) -> str:
+    return ngettext("{flag} overdue by {n} day", "{flag} overdue by {n} days", days).format(flag=DISAGREE, n=days)
+
+
 def _action_line_md(a: dict[str, Any]) -> str:
-    late = (" **" + _("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"]) + "**") if a["overdue"] else ""
+    late = (" **" + _late_words(a["days_overdue"]) + "**") if a["overdue"] else ""
     owner = md(a["owner"], 60) or _("no owner")
     return _("{id} {what} ({owner}, {due}){late}; item {item}, raised {raised} by {who}").format(
         id=f"`{a['id']}`",
@@ -1703,7 +1707,8 @@ def _verdict_html(report: dict[str, Any]) -> list[str]:
     found = [f for phase in verdict["phases"] for f in phase["findings"] if f.get("shown", True)]
     if found:
         more = [m for phase in verdict["phases"] for m in phase["more"]]
-        summary = _("What the check found ({n} findings)").format(n=len(found) + sum(m["count"] for m in more))
+        n = len(found) + sum(m["count"] for m in more)
+        summary = ngettext("What the check found ({n} finding)", "What the check found ({n} findings)", n).format(n=n)
         out.append(
             f"<details><summary>{_t(summary)}</summary><ul>"
             + "".join(f"<li>{_h(_finding_words(f), 1200)}</li>" for f in found)
@@ -1722,11 +1727,7 @@ def _item_ref_html(entry: dict[str, Any]) -> str:
 
 
 def _action_html(a: dict[str, Any]) -> str:
-    late = (
-        (' <span class="overdue">' + _h(_("{flag} overdue by {n} days").format(flag=DISAGREE, n=a["days_overdue"])) + "</span>")
-        if a["overdue"]
-        else ""
-    )
+    late = (' <span class="overdue">' + _h(_late_words(a["days_overdue"])) + "</span>") if a["overdue"] else ""
     return (
         f'<li data-action="{_h(a["id"])}">'
         + _("{id} {what} ({owner}, {due}){late}; item {item}, raised {raised} by {who}").format(

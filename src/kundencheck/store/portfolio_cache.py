@@ -53,7 +53,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from kundencheck.core.errors import StoreError
-from kundencheck.core.i18n import _
+from kundencheck.core.i18n import _, ngettext
 from kundencheck.core.text import hide_credentials
 from kundencheck.store.atomic import atomic_write
 from kundencheck.store.committing import flock
@@ -542,7 +542,12 @@ class ProjectCache:
         contents = self.store.read_blobs(wanted)
         missing = [oid for oid in wanted if oid not in contents]
         if missing:  # a fetch that says it succeeded but left a file out: never believed
-            raise FetchError(FetchProblem.FAILED, _("{n} files were not in the fetched objects").format(n=len(missing)))
+            raise FetchError(
+                FetchProblem.FAILED,
+                ngettext(
+                    "{n} file was not in the fetched objects", "{n} files were not in the fetched objects", len(missing)
+                ).format(n=len(missing)),
+            )
         return Snapshot(
             tips={ref: commit for ref, commit in tips.items() if commit},
             config_commit=config_commit,

@@ -30,7 +30,7 @@ from kundencheck.core.bands import answer_band, item_of
 from kundencheck.core.dates import due_date_words
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import ActionThread, RaisedAction, ReviewEvent, by_urgency, kind_of
-from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.i18n import N_, _, ngettext, translate
 from kundencheck.core.people import author_name
 from kundencheck.core.text import one_line
 from kundencheck.session import RunSession
@@ -311,7 +311,11 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         text.append("  ·  " + _("{n} decided, {left} not yet").format(n=decided, left=total - decided))
         if self.marked:
             text.append("  ·  ")
-            text.append(_("{n} marked: d, o or x decides them").format(n=len(self.marked)), style="bold")
+            marked = len(self.marked)
+            text.append(
+                ngettext("{n} marked: d, o or x decides it", "{n} marked: d, o or x decides them", marked).format(n=marked),
+                style="bold",
+            )
         self.query_one("#actions-position", Static).update(text)
 
     def _show_current(self) -> None:
@@ -333,7 +337,8 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         owner = one_line(thread.owner, 40) or "?"
         text.append("\n" + _("Owner: {owner}, {due}").format(owner=owner, due=due_date_words(thread.due)))
         if thread.is_overdue(today):
-            text.append("  ⚠ " + _("overdue by {n} days").format(n=thread.days_overdue(today)), style="bold red")
+            late = thread.days_overdue(today)
+            text.append("  ⚠ " + ngettext("overdue by {n} day", "overdue by {n} days", late).format(n=late), style="bold red")
         events: list[RaisedAction | ReviewEvent] = [*thread.words, *thread.reviews]
         for event in sorted(events, key=lambda e: e.raised if isinstance(e, RaisedAction) else e.when):
             if isinstance(event, RaisedAction):
@@ -388,12 +393,11 @@ class ActionsScreen(TranslatedBindings, Screen[None]):
         if review is None:
             hint = _("Choose d, o or x; undecided actions stay open.")
         elif review.decision == "dropped" and not review.note.strip():
-            if len(self._note_targets) > 1:
-                hint = _("Dropped actions need a note: why are they dropped? One note for the {n} dropped together.").format(
-                    n=len(self._note_targets)
-                )
-            else:
-                hint = _("A dropped action needs a note: why is it dropped?")
+            hint = ngettext(
+                "A dropped action needs a note: why is it dropped?",
+                "Dropped actions need a note: why are they dropped? One note for the {n} dropped together.",
+                len(self._note_targets),
+            ).format(n=len(self._note_targets))
         undecided = sum(1 for t in self.actions if self._decision(t) is None)
         if undecided and review is not None:
             hint = (hint + "\n" if hint else "") + _("{n} more not decided.").format(n=undecided)

@@ -24,7 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.history import TREND_ARROWS, Trend
-from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.i18n import N_, _, ngettext, translate
 from kundencheck.core.people import author_name
 from kundencheck.core.report import (
     BAND_WORDS,
@@ -183,8 +183,14 @@ class HistoryScreen(TranslatedBindings, Screen[None]):
             self.sub_title = title
             sprints = len(matrix["sprints"])
             line = Text(
-                _("{phase}: {n} sprints, {items} items; arrows move, escape goes back").format(
-                    phase=self.phase, n=sprints, items=len(matrix["rows"])
+                ngettext(
+                    "{phase}: {n} sprint, {items}; arrows move, escape goes back",
+                    "{phase}: {n} sprints, {items}; arrows move, escape goes back",
+                    sprints,
+                ).format(
+                    phase=self.phase,
+                    n=sprints,
+                    items=ngettext("{n} item", "{n} items", len(matrix["rows"])).format(n=len(matrix["rows"])),
                 ),
                 style="dim",
             )

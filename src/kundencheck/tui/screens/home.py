@@ -31,7 +31,7 @@ from textual.worker import Worker, WorkerState
 
 from kundencheck.core.checklist import KNOWN_PHASES
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.i18n import N_, _, translate
+from kundencheck.core.i18n import N_, _, ngettext, translate
 from kundencheck.core.text import one_line
 from kundencheck.rich_texts import counts_parts, first_use_text, trend_parts
 from kundencheck.tui.translated import TranslatedBindings
@@ -243,15 +243,32 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         summary = self.data.summary
         parts = [
             Text(summary.today.isoformat(), style="dim"),
-            Text(_("{runs} runs").format(runs=len(summary.runs)), style="dim"),
-            Text(_("a check is due every {days} days").format(days=summary.cadence_days), style="dim"),
+            Text(ngettext("{runs} run", "{runs} runs", len(summary.runs)).format(runs=len(summary.runs)), style="dim"),
+            Text(
+                ngettext("a check is due every day", "a check is due every {days} days", summary.cadence_days).format(
+                    days=summary.cadence_days
+                ),
+                style="dim",
+            ),
         ]
         overdue = summary.overdue_actions()
         if overdue:
-            parts.append(Text(_("⚠ {n} overdue actions").format(n=len(overdue)), style="bold red"))
+            parts.append(
+                Text(
+                    ngettext("⚠ {n} overdue action", "⚠ {n} overdue actions", len(overdue)).format(n=len(overdue)),
+                    style="bold red",
+                )
+            )
         if self.data.problems:
             parts.append(
-                Text(_("{n} answers files unreadable (kundencheck status)").format(n=len(self.data.problems)), style="yellow")
+                Text(
+                    ngettext(
+                        "{n} answers file unreadable (kundencheck status)",
+                        "{n} answers files unreadable (kundencheck status)",
+                        len(self.data.problems),
+                    ).format(n=len(self.data.problems)),
+                    style="yellow",
+                )
             )
         if summary.future_runs:
             parts.append(
@@ -285,7 +302,7 @@ class HomeScreen(TranslatedBindings, Screen[None]):
         text.append_text(self._check_word(phase))
         drafts = len(self.data.drafts_of(phase))
         if drafts:
-            text.append(", " + _("{n} draft").format(n=drafts), style="yellow")
+            text.append(", " + ngettext("{n} draft", "{n} drafts", drafts).format(n=drafts), style="yellow")
         return text
 
     def _show_detail(self) -> None:
@@ -408,16 +425,22 @@ class HomeScreen(TranslatedBindings, Screen[None]):
             return Text(_("· not checked yet"), style="dim")
         text = Text()
         text.append_text(self._check_word(phase))
-        if due.last_checked is None or due.due_on is None:  # (the one is None with the other)
+        if due.last_checked is None or due.due_on is None or due.days_since is None:  # (all None together)
             text.append("\n" + _("never checked"), style="dim")
         elif due.is_due:
             text.append(
-                "\n" + _("due since {day}, last check {days} days ago").format(day=due.due_on.isoformat(), days=due.days_since),
+                "\n"
+                + ngettext(
+                    "due since {day}, last check {days} day ago", "due since {day}, last check {days} days ago", due.days_since
+                ).format(day=due.due_on.isoformat(), days=due.days_since),
                 style="dim",
             )
         else:
             text.append(
-                "\n" + _("next check {day} (every {days} days)").format(day=due.due_on.isoformat(), days=due.cadence_days),
+                "\n"
+                + ngettext("next check {day} (every day)", "next check {day} (every {days} days)", due.cadence_days).format(
+                    day=due.due_on.isoformat(), days=due.cadence_days
+                ),
                 style="dim",
             )
         return text
@@ -482,9 +505,11 @@ class HomeScreen(TranslatedBindings, Screen[None]):
             if text:
                 text.append("\n")
             text.append(
-                _("unfinished: sprint {sprint}, {n} answers, saved {when}").format(
-                    sprint=one_line(draft.run.sprint, 20), n=answered, when=f"{draft.modified:%Y-%m-%d %H:%M}"
-                ),
+                ngettext(
+                    "unfinished: sprint {sprint}, {n} answer, saved {when}",
+                    "unfinished: sprint {sprint}, {n} answers, saved {when}",
+                    answered,
+                ).format(sprint=one_line(draft.run.sprint, 20), n=answered, when=f"{draft.modified:%Y-%m-%d %H:%M}"),
                 style="yellow",
             )
             if draft.in_use_by is not None:

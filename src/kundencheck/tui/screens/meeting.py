@@ -23,7 +23,7 @@ from textual.widgets import OptionList, Static
 
 from kundencheck.core.answers import Answer
 from kundencheck.core.checklist import Item
-from kundencheck.core.i18n import N_, _
+from kundencheck.core.i18n import N_, _, ngettext
 from kundencheck.core.people import Person, parse_person
 from kundencheck.core.text import one_line
 from kundencheck.session import MeetingSession
@@ -206,7 +206,7 @@ class MeetingScreen(RunScreen):
                 parts.append(Text(f"· {name}", style="dim"))
         text.append_text(flow(parts, width))
         text.append("\n\n")
-        counted = _("{voted} of 1 has voted.") if total == 1 else _("{voted} of {total} have voted.")
+        counted = ngettext("{voted} of {total} has voted.", "{voted} of {total} have voted.", total)
         text.append(counted.format(voted=voted, total=total), style="bold")
         if self._last_voter is not None:
             text.append(" " + _("{name} has voted.").format(name=one_line(self._last_voter.name, 40)))

@@ -25,7 +25,7 @@ from textual.widgets import DataTable, Footer
 from textual.worker import Worker, WorkerState
 
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.i18n import N_, _
+from kundencheck.core.i18n import N_, _, ngettext
 from kundencheck.core.text import one_line
 from kundencheck.tui.screens.home import HomeScreen
 from kundencheck.tui.translated import TranslatedBindings
@@ -249,14 +249,21 @@ class PortfolioScreen(TranslatedBindings, Screen[None]):
         from kundencheck.core.portfolio_health import BROKEN, NOT_FETCHED, STALE
 
         healths = self.healths
-        parts = [Text(self._today().isoformat(), style="dim"), Text(_("{n} projects").format(n=len(healths)), style="dim")]
+        parts = [
+            Text(self._today().isoformat(), style="dim"),
+            Text(ngettext("{n} project", "{n} projects", len(healths)).format(n=len(healths)), style="dim"),
+        ]
         fetched = sorted(h.fetch.fetched.date() for h in healths if h.fetch.fetched is not None)
         if fetched:
             days = fetched[0].isoformat() + (f" – {fetched[-1].isoformat()}" if fetched[-1] != fetched[0] else "")
             parts.append(Text(_("fetched {day}").format(day=days), style="dim"))
         failing = sum(1 for h in healths if h.errors)
         if failing:
-            parts.append(Text(_("✘ {n} failing their rules").format(n=failing), style="bold red"))
+            parts.append(
+                Text(
+                    ngettext("✘ {n} failing its rules", "✘ {n} failing their rules", failing).format(n=failing), style="bold red"
+                )
+            )
         stale = sum(1 for h in healths if h.state in (STALE, NOT_FETCHED, BROKEN))
         if stale:
             parts.append(Text(_("⚠ {n} not up to date").format(n=stale), style="yellow"))

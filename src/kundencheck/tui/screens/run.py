@@ -20,7 +20,7 @@ from kundencheck.core.answers import still_needed
 from kundencheck.core.checklist import Item, Kind
 from kundencheck.core.dates import due_date_words
 from kundencheck.core.errors import KundencheckError
-from kundencheck.core.i18n import N_, _
+from kundencheck.core.i18n import N_, _, ngettext
 from kundencheck.core.text import clean_text, one_line
 from kundencheck.rich_texts import first_use_text
 from kundencheck.session import RunSession
@@ -577,7 +577,13 @@ class RunScreen(TranslatedBindings, Screen[None]):
             hints.append(self.session.draft_error)
         undecided = self._undecided_actions()
         if undecided:
-            hints.append(_("{n} open actions from earlier runs not decided yet: press a.").format(n=undecided))
+            hints.append(
+                ngettext(
+                    "{n} open action from earlier runs not decided yet: press a.",
+                    "{n} open actions from earlier runs not decided yet: press a.",
+                    undecided,
+                ).format(n=undecided)
+            )
         hint = self.query_one("#hint", Static)
         hint.update(Text("\n".join(hints), style="bold"))
         hint.display = bool(hints)  # no empty line where there is nothing to say
