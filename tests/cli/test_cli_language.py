@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from kundencheck.cli import main
 from kundencheck.core.config import CONFIG_PATH, DEFAULT_CADENCE_DAYS
 from tests.support.git import git
+from tests.support.paths import python_env
 
 GERMAN = {"LANG": "de_DE.UTF-8"}
 
@@ -102,6 +103,68 @@ def test_every_command_has_examples_in_both_languages(command, tmp_path):
     english_text = english.output.split("\n\n")[1].strip()
     german_text = german.output.split("\n\n")[1].strip()
     assert english_text and german_text and english_text != german_text
+
+
+def test_metavars_follow_lang_in_the_help_and_in_a_usage_error(tmp_path):
+    """The words click writes for what an option or argument takes (FILE, DIRECTORY, [OPTIONS])
+    are in the catalog too: kundencheck's own where they are given, click's in click_texts."""
+    import subprocess
+    import sys
+
+    def run(lang: str, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "kundencheck", *args],
+            check=False,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=python_env(LANG=lang, COLUMNS="200"),
+        )
+
+    german = run("de_DE.UTF-8", "answer", "--help").stdout
+    assert german.startswith("Aufruf: kundencheck answer [OPTIONEN] [PHASE]\n"), german
+    assert re.search(r"\n  --from DATEI +Eine ausgefüllte Antwortdatei lesen", german), german
+    assert re.search(r"\n  --participant \"NAME <E-MAIL>\" +Jemand", german), german
+    assert "FILE" not in german and "[OPTIONS]" not in german
+    top = run("de_DE.UTF-8", "--help").stdout
+    assert top.startswith("Aufruf: kundencheck [OPTIONEN] [BEFEHL] [ARGUMENTE]...\n"), top
+    assert re.search(r"\n  -C ORDNER +So laufen, als wäre kundencheck in ORDNER gestartet", top), top
+    assert re.search(r"\n  --jobs GANZZAHL +Wie viele Projekte", run("de_DE.UTF-8", "portfolio", "fetch", "--help").stdout)
+    mistake = run("de_DE.UTF-8", "mirror", "import", "a", "b")
+    assert mistake.returncode == 2 and "Aufruf: kundencheck mirror import [OPTIONEN] [DATEI|-]\n" in mistake.stderr
+    english = run("C.UTF-8", "answer", "--help").stdout
+    assert english.startswith("Usage: kundencheck answer [OPTIONS] [PHASE]\n") and "\n  --from FILE " in english, english
+
+
+def _metavars(command: click.Command, ctx: click.Context):
+    for param in command.get_params(ctx):
+        if not (isinstance(param, click.Option) and (param.is_flag or param.count)):
+            yield param, param.make_metavar(ctx)
+    if isinstance(command, click.Group):
+        yield None, command.subcommand_metavar
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            yield from _metavars(sub, click.Context(sub, info_name=name, parent=ctx))
+    yield None, command.options_metavar
+
+
+def test_every_metavar_the_help_shows_is_in_the_catalog():
+    """A metavar click shows is looked up in the catalog whole: one not marked with N_() (where
+    it is given, or in click_texts for click's own) would stay English; only choices, values to
+    type as they are, are not in it."""
+    from babel.messages.pofile import read_po
+
+    from tests.support.paths import SRC
+
+    with open(SRC / "locale" / "kundencheck.pot", "rb") as handle:
+        catalog = {message.id for message in read_po(handle)}
+    ctx = click.Context(main, info_name="kundencheck")
+    missing = {
+        f"{metavar} ({param.name if param else 'click'})"
+        for param, metavar in _metavars(main, ctx)
+        if metavar not in catalog and not (param is not None and isinstance(param.type, click.Choice))
+    }
+    assert not missing, "metavars not in the catalog (mark them with N_()):\n" + "\n".join(sorted(missing))
 
 
 def test_examples_are_shown_as_written_not_rewrapped(tmp_path):

@@ -43,7 +43,7 @@ Examples:
     ),
 )
 @click.option("--phase", help=N_("Only the actions of this phase."))
-@click.option("--owner", metavar="WHO", help=N_("Only the actions whose owner contains WHO (any case)."))
+@click.option("--owner", metavar=N_("WHO"), help=N_("Only the actions whose owner contains WHO (any case)."))
 @click.option(
     "--mine", is_flag=True, help=N_("Only the actions you own: the owner is your git user.name, a word of it, or your e-mail.")
 )

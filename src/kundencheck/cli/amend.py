@@ -53,11 +53,11 @@ def _opens_tui(params: dict[str, Any]) -> bool:
         "already is not corrected again: correct its latest correction."
     ),
 )
-@click.argument("run_ref", metavar="[RUN]", required=False)
+@click.argument("run_ref", metavar=N_("[RUN]"), required=False)
 @click.option(
     "--from",
     "source",
-    metavar="FILE",
+    metavar=N_("FILE"),
     help=N_(
         "Read the corrected answers from a filled-in answers file ('-' = stdin), as "
         "`kundencheck answer --from` does, and commit them."

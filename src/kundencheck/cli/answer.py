@@ -56,9 +56,11 @@ Examples:
         "Without PHASE: the project's current phase (else build)."
     ),
 )
-@click.argument("phase", required=False)
+@click.argument("phase", required=False, metavar=N_("[PHASE]"))
 @click.option("--template", "template", is_flag=True, help=N_("Print a fill-in answers file for the phase's checklist."))
-@click.option("--from", "source", metavar="FILE", help=N_("Read a filled-in answers file ('-' = stdin), check it and commit it."))
+@click.option(
+    "--from", "source", metavar=N_("FILE"), help=N_("Read a filled-in answers file ('-' = stdin), check it and commit it.")
+)
 @click.option("--sprint", help=N_("Sprint label to record (default: the file's, else the ISO week, e.g. 2026-W48)."))
 @click.option("--allow-detached", is_flag=True, help=N_("Commit even though HEAD is detached."))
 @participant_option

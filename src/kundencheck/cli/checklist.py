@@ -59,27 +59,33 @@ Examples:
       --question "Who hosts the site?" --why "Hosting decided late delays the launch."
   kundencheck checklist add-item build --language en --id staging-shown ...   the same in the English checklist"""),
 )
-@click.argument("phase")
-@click.option("--id", "item_id", metavar="ID", help=N_("The item's id: lowercase letters, digits and dashes."))
-@click.option("--title", metavar="WORDS", help=N_("A short title for lists (at most 40 characters; default: lists show the id)."))
+@click.argument("phase", metavar=N_("PHASE"))
+@click.option("--id", "item_id", metavar=N_("ID"), help=N_("The item's id: lowercase letters, digits and dashes."))
+@click.option(
+    "--title", metavar=N_("WORDS"), help=N_("A short title for lists (at most 40 characters; default: lists show the id).")
+)
 @click.option("--question", help=N_("The question, one sentence."))
 @click.option("--why", help=N_("Why it is asked: the lesson behind it, one or two sentences."))
 @click.option("--kind", type=click.Choice(KINDS), help=N_("traffic-light (default), scale, choice, text or date."))
 @click.option(
-    "--option", "options", multiple=True, metavar="ID=LABEL", help=N_("A choice item's option (repeat for each, at least two).")
+    "--option",
+    "options",
+    multiple=True,
+    metavar=N_("ID=LABEL"),
+    help=N_("A choice item's option (repeat for each, at least two)."),
 )
-@click.option("--low", metavar="LABEL", help=N_("A scale item's label for 1."))
-@click.option("--high", metavar="LABEL", help=N_("A scale item's label for 5."))
+@click.option("--low", metavar=N_("LABEL"), help=N_("A scale item's label for 1."))
+@click.option("--high", metavar=N_("LABEL"), help=N_("A scale item's label for 5."))
 @click.option(
     "--note-when",
-    metavar="ANSWERS",
+    metavar=N_("ANSWERS"),
     help=N_(
         "Answers that need a note, comma-separated (traffic light: green, amber, red, na; scale: 1-5; "
         'choice: option ids); "" for none.'
     ),
 )
-@click.option("--action-when", metavar="ANSWERS", help=N_("Answers that need an action, as --note-when."))
-@click.option("--after", metavar="ITEM", help=N_("Put the question after this item (default: at the end)."))
+@click.option("--action-when", metavar=N_("ANSWERS"), help=N_("Answers that need an action, as --note-when."))
+@click.option("--after", metavar=N_("ITEM"), help=N_("Put the question after this item (default: at the end)."))
 @click.option("--optional", is_flag=True, help=N_("The question may be left unanswered."))
 @click.option("--language", type=click.Choice(["de", "en"]), help=N_("The checklist's language (default: the project's)."))
 @click.pass_context

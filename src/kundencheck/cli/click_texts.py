@@ -38,6 +38,21 @@ CLICK_TEXTS = (
     N_("env var: {var}"),
 )
 
+#: The metavars click makes itself, from a command (its options, its subcommand) or a parameter's
+#: type when the parameter names none: the help and the usage line show them in the catalog's
+#: words (cli/common.metavars_translated). Those kundencheck gives are marked where they are given.
+CLICK_METAVARS = (
+    N_("[OPTIONS]"),
+    N_("COMMAND [ARGS]..."),
+    N_("[COMMAND] [ARGS]..."),
+    N_("TEXT"),
+    N_("INTEGER"),
+    N_("INTEGER RANGE"),
+    N_("FILE"),
+    N_("DIRECTORY"),
+    N_("PATH"),
+)
+
 #: click's messages with a count: click asks ``ngettext`` for them, which gives the catalog's
 #: plural entry (click's singular and plural name different placeholders in some of them).
 CLICK_PLURAL_TEXTS = (

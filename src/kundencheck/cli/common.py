@@ -79,7 +79,7 @@ def today_option(func: F) -> F:
         "today",
         type=click.DateTime(formats=["%Y-%m-%d"]),
         default=None,
-        metavar="YYYY-MM-DD",
+        metavar=N_("YYYY-MM-DD"),
         help=N_("Judge due checks and overdue actions as of this day (default: today)."),
     )(func)
 
@@ -299,7 +299,7 @@ class TranslatedCommand(click.Command):
         super().format_help(ctx, formatter)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        pieces = self.collect_usage_pieces(ctx)
+        pieces = [translate(piece) for piece in self.collect_usage_pieces(ctx)]  # [OPTIONS] and the arguments' metavars
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -323,10 +323,32 @@ class TranslatedCommand(click.Command):
         return _first_sentence(translate(self.help), limit) if self.help else ""
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        records = [record for param in self.get_params(ctx) if (record := _help_record(param, ctx)) is not None]
+        with metavars_translated(ctx):
+            records = [record for param in self.get_params(ctx) if (record := _help_record(param, ctx)) is not None]
         if records:
             with formatter.section(_("Options")):
                 formatter.write_dl(records)
+
+
+@contextlib.contextmanager
+def metavars_translated(ctx: click.Context | None) -> Iterator[None]:
+    """While click writes a command's options or a mistake on its command line: each parameter's
+    metavar (FILE, DIRECTORY, TEXT, [PHASE]) in the chosen language. click makes a metavar when
+    it shows it, from the parameter's ``metavar`` (marked with ``N_()`` where kundencheck gives
+    one) or its type (click's, in click_texts.CLICK_METAVARS); the catalog holds each whole, and
+    one it does not hold stays as it is (choices such as ``[de|en]`` are values to type)."""
+    if ctx is None:  # an error of no command (click's Abort, or one raised by a command's work)
+        yield
+        return
+    params = ctx.command.get_params(ctx)
+    given = [param.metavar for param in params]
+    try:
+        for param in params:
+            param.metavar = translate(param.make_metavar(ctx))
+        yield
+    finally:
+        for param, metavar in zip(params, given, strict=True):
+            param.metavar = metavar
 
 
 def _help_record(param: click.Parameter, ctx: click.Context) -> tuple[str, str] | None:
@@ -432,7 +454,8 @@ def _click_errors_shown_clean() -> Iterator[None]:
         yield
     except click.ClickException as exc:
         rendered = io.StringIO()
-        exc.show(file=rendered)
+        with metavars_translated(getattr(exc, "ctx", None)):  # "Missing argument '[PHASE]'" and the like
+            exc.show(file=rendered)
         # drop_controls, not clean_text: an escape sequence cut short must not swallow the
         # rest of the message, and the user should still see what they typed.
         sys.stderr.write(drop_controls(rendered.getvalue()))

@@ -155,7 +155,7 @@ Examples:
   kundencheck drafts commit 20261127T0915 --push   and push the branch afterwards
   kundencheck -C ~/work/shop drafts commit 2026112"""),
 )
-@click.argument("draft_id", metavar="ID")
+@click.argument("draft_id", metavar=N_("ID"))
 @click.option("--allow-detached", is_flag=True, help=N_("Commit even though HEAD is detached."))
 @push_option
 @click.pass_context
@@ -213,7 +213,7 @@ Examples:
   kundencheck drafts discard 20261127T091500Z-build-erika-3f9a1c
   kundencheck drafts discard 20261127T0915         the unique start of an id is enough"""),
 )
-@click.argument("draft_id", metavar="ID")
+@click.argument("draft_id", metavar=N_("ID"))
 @click.pass_context
 @guarded
 def discard_draft(ctx: click.Context, draft_id: str) -> None:

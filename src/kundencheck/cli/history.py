@@ -542,7 +542,7 @@ Examples:
     ),
 )
 @click.option("--phase", help=N_("Only runs of this phase."))
-@click.option("--item", "item_id", metavar="ID", help=N_("Show one item's answers sprint by sprint instead of the runs."))
+@click.option("--item", "item_id", metavar=N_("ID"), help=N_("Show one item's answers sprint by sprint instead of the runs."))
 @click.option("--author", help=N_("Only runs (answers) by this person: a part of the name or e-mail, any case."))
 @click.option(
     "-n", "--limit", type=click.IntRange(min=1), default=None, help=N_("Show at most this many runs (sprints with --item).")

@@ -54,17 +54,17 @@ def _starts_app(params: dict[str, Any]) -> bool:
         "build)."
     ),
 )
-@click.argument("phase", required=False)
+@click.argument("phase", required=False, metavar=N_("[PHASE]"))
 @click.option(
     "--from",
     "sources",
     multiple=True,
-    metavar="FILE",
+    metavar=N_("FILE"),
     help=N_("One person's filled-in answers file, naming its author (repeatable; '-' = stdin, once)."),
 )
 @click.option(
     "--agreed",
-    metavar="FILE",
+    metavar=N_("FILE"),
     help=N_(
         "With --from: a filled-in file of the agreed answers, notes and actions where the team decided "
         "otherwise than the suggestion, and the decisions on open actions."

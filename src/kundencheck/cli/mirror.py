@@ -77,7 +77,7 @@ Examples:
   kundencheck mirror invite acceptance --to "Dr. Anna Weber" --language de
   kundencheck mirror invite -o ~/Desktop/questions.html"""),
 )
-@click.argument("phase", required=False)
+@click.argument("phase", required=False, metavar=N_("[PHASE]"))
 @click.option(
     "--language",
     type=click.Choice(["de", "en"]),
@@ -91,7 +91,7 @@ Examples:
     default=None,
     help=N_("Write the page to this file (default: kundencheck-ID.html here)."),
 )
-@click.option("--to", "to", metavar="NAME", default="", help=N_("Whom it is for, shown on the page (optional)."))
+@click.option("--to", "to", metavar=N_("NAME"), default="", help=N_("Whom it is for, shown on the page (optional)."))
 @click.option(
     "--sprint",
     default=None,
@@ -250,7 +250,7 @@ Examples:
   kundencheck mirror page build-k3f9a2mz
   kundencheck mirror page build-k3f9a2mz -o questions.html"""),
 )
-@click.argument("invitation_id", metavar="ID")
+@click.argument("invitation_id", metavar=N_("ID"))
 @click.option(
     "-o",
     "--output",
@@ -327,7 +327,7 @@ Examples:
   kundencheck mirror import kundencheck-build-k3f9a2mz.txt   the file the client attached
   kundencheck mirror import                  paste the mail, then Ctrl-D (Ctrl-Z Enter on Windows)"""),
 )
-@click.argument("source", metavar="[FILE|-]", required=False, default="-")
+@click.argument("source", metavar=N_("[FILE|-]"), required=False, default="-")
 @click.pass_context
 @guarded
 def import_command(ctx: click.Context, source: str) -> None:
@@ -548,7 +548,7 @@ Examples:
     "today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    metavar="YYYY-MM-DD",
+    metavar=N_("YYYY-MM-DD"),
     help=N_("Count the waiting days as of this day (default: today)."),
 )
 @click.pass_context

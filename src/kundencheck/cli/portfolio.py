@@ -165,8 +165,8 @@ Examples:
   kundencheck portfolio add intranet https://git.example.com/clients/intranet.git --branch kundencheck
   kundencheck portfolio add web ../clients/web.git --tag retainer --tag b2c"""),
 )
-@click.argument("name")
-@click.argument("remote")
+@click.argument("name", metavar=N_("NAME"))
+@click.argument("remote", metavar=N_("REMOTE"))
 @click.option(
     "--branch",
     help=N_("The branch the answers live on (default: what the project's config says, else the remote's default branch)."),
@@ -219,7 +219,7 @@ Exit status: 0 when it ran, also when remotes could not be reached (they
 are listed; `kundencheck portfolio check` decides whether that fails);
 2 on a usage or portfolio.toml error; 130 when interrupted."""),
 )
-@click.argument("names", nargs=-1)
+@click.argument("names", nargs=-1, metavar=N_("[NAMES]..."))
 @click.option(
     "--jobs",
     type=click.IntRange(1, 32),

@@ -30,7 +30,7 @@ Examples:
   kundencheck run --sprint 2026-S24
   kundencheck run --participant "Jürgen Groß <juergen@example.com>" --push"""),
 )
-@click.argument("phase", required=False)
+@click.argument("phase", required=False, metavar=N_("[PHASE]"))
 @click.option("--sprint", help=N_("Sprint label to record (default: the ISO week, e.g. 2026-W48)."))
 @click.option("--allow-detached", is_flag=True, help=N_("Commit even though HEAD is detached."))
 @participant_option

@@ -375,16 +375,16 @@ Examples:
   kundencheck init --copy-checklists                copy the shipped checklists of the project's language
   kundencheck checklist add-item build              add a question of your own instead (no copy)"""),
 )
-@click.option("--project", "project_name", metavar="NAME", help=N_("Project name (default: the repository folder's name)."))
-@click.option("--client", metavar="NAME", help=N_("The client the project is for."))
-@click.option("--agency", metavar="NAME", help=N_("Your agency's name, shown to the client on mirror invitations."))
+@click.option("--project", "project_name", metavar=N_("NAME"), help=N_("Project name (default: the repository folder's name)."))
+@click.option("--client", metavar=N_("NAME"), help=N_("The client the project is for."))
+@click.option("--agency", metavar=N_("NAME"), help=N_("Your agency's name, shown to the client on mirror invitations."))
 @click.option(
     "--language", type=click.Choice(["de", "en"]), help=N_("Language of the checklists (default: yours, else LANG, else en).")
 )
-@click.option("--phase", metavar="PHASE", help=N_("The current phase (default: build)."))
-@click.option("--cadence", "cadence_days", type=int, metavar="DAYS", help=N_("Days between checks, 1 to 366 (default: 14)."))
+@click.option("--phase", metavar=N_("PHASE"), help=N_("The current phase (default: build)."))
+@click.option("--cadence", "cadence_days", type=int, metavar=N_("DAYS"), help=N_("Days between checks, 1 to 366 (default: 14)."))
 @click.option(
-    "--branch", metavar="BRANCH", help=N_('Commit answers onto this branch instead of the checked-out one ("" to go back).')
+    "--branch", metavar=N_("BRANCH"), help=N_('Commit answers onto this branch instead of the checked-out one ("" to go back).')
 )
 @click.option(
     "--push/--no-push",
@@ -681,7 +681,7 @@ Examples:
   kundencheck phase                 show the current phase and the known ones
   kundencheck phase acceptance      move the project on (committed: see git log)"""),
 )
-@click.argument("name", required=False, shell_complete=_complete_phase)
+@click.argument("name", required=False, metavar=N_("[NAME]"), shell_complete=_complete_phase)
 @click.pass_context
 @guarded
 def phase(ctx: click.Context, name: str | None) -> None:
@@ -932,7 +932,7 @@ Examples:
   kundencheck validate                         the shipped and this project's checklists
   kundencheck validate .kundencheck/checklists/*.toml"""),
 )
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar=N_("[PATHS]..."))
 @click.pass_context
 @guarded
 def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:

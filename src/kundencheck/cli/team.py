@@ -19,7 +19,7 @@ participant_option = click.option(
     "--participant",
     "participants",
     multiple=True,
-    metavar='"NAME <EMAIL>"',
+    metavar=N_('"NAME <EMAIL>"'),
     help=N_(
         "Someone who answers together with you (repeatable): recorded in the answers file and "
         "as a Co-authored-by trailer of the commit."
