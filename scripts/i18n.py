@@ -1,6 +1,6 @@
 """Maintain kundencheck's gettext catalogs (German and English) with Babel.
 
-    python scripts/i18n.py update    # extract every _("...") from src/ into the .pot, merge into the .po files
+    python scripts/i18n.py update    # extract every _(), N_(), ngettext() text from src/ into the .pot, merge into the .po files
     python scripts/i18n.py compile   # write the .mo files next to the .po files (they ship in the wheel)
     python scripts/i18n.py merge BASE OURS THEIRS   # a git merge driver for the catalogs (CONTRIBUTING.md)
 
