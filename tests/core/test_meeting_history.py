@@ -364,3 +364,25 @@ def test_the_reports_of_a_meeting_in_whole():
     assert_golden("meeting-report.json", report_json(report))
     assert_golden("meeting-report.md", report_markdown(report))
     assert_golden("meeting-report.html", report_html(report))
+
+
+def test_a_correction_of_a_meeting_corrects_its_agreed_answer_never_the_votes():
+    """Who voted what stays as it was voted; the correction is the agreed answer's, and the
+    matrix cell is marked as corrected for it."""
+    first = dataclasses.replace(meeting(), id="20260302T093000Z-build-erika-000001")
+    fixed = dataclasses.replace(
+        meeting(agreed_contacted="amber", action=False, minute=45),
+        id="20260302T094500Z-build-erika-0000ff",
+        corrects=first.id,
+        correction_note="We agreed on amber.",
+    )
+    summary = summarize([first, fixed], today=DAY, checklists=CHECKLISTS)
+    contacted = summary.pictures[-1].items["contacted"]
+    assert contacted.agreed is not None and contacted.entries and all(e.vote for e in contacted.entries)
+    assert summary.entry_correction(contacted.agreed, "contacted").note == "We agreed on amber."
+    assert [summary.entry_correction(e, "contacted") for e in contacted.entries] == [None] * len(contacted.entries)
+    assert summary.item_corrected(contacted)
+    mood = summary.pictures[-1].items["mood"]  # not changed by the correction
+    assert summary.entry_correction(mood.agreed, "mood") is None and not summary.item_corrected(mood)
+    unmet = summarize([run("W10", DAY, Answer("contacted", "green"), author=ANA)], today=DAY, checklists=CHECKLISTS)
+    assert [e.vote for e in unmet.pictures[-1].items["contacted"].entries] == [False]

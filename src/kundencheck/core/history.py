@@ -152,6 +152,9 @@ class Entry(NamedTuple):
     band: str | None
     note: str = ""
     action: Action | None = None
+    #: A person's vote in a sprint meeting (``run`` is the meeting's run): a correction of the
+    #: meeting changes its agreed answer, never what people voted (HistorySummary.entry_correction).
+    vote: bool = False
 
 
 @dataclass
@@ -379,7 +382,11 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
                         continue
                     entries.pop(person_key(vote.person), None)  # the latest answer last, in order
                     entries[person_key(vote.person)] = Entry(
-                        run=run.id, author=vote.person, value=vote.value, band=answer_band(definition, vote.value)
+                        run=run.id,
+                        author=vote.person,
+                        value=vote.value,
+                        band=answer_band(definition, vote.value),
+                        vote=True,
                     )
         order = _item_order(checklist, by_item)
         items = {
@@ -1062,6 +1069,18 @@ class HistorySummary:
         if found is not None and item is not None and not found.changes(item):
             return None
         return found
+
+    def entry_correction(self, entry: Entry, item: str) -> Correction | None:
+        """How the answer ``entry`` to ``item`` was corrected; None if it was not. A vote in a
+        sprint meeting never is: a correction of the meeting corrects its agreed answer (the
+        picture's ``agreed`` entry), not what each person voted."""
+        return None if entry.vote else self.correction(entry.run, item)
+
+    def item_corrected(self, picture: ItemPicture) -> bool:
+        """Whether a correction changed one of the item's answers in its sprint: the agreed one
+        or someone's own (the mark on a cell of the health matrix)."""
+        agreed = [picture.agreed] if picture.agreed is not None else []
+        return any(self.entry_correction(e, picture.item) is not None for e in [*picture.entries, *agreed])
 
     #: Runs finished more than a day after ``today`` (a clock that ran ahead): left out of
     #: everything above and shown as such in every view. Oldest first.
