@@ -233,7 +233,11 @@ class SprintPicture:
 
     @property
     def authors(self) -> list[str]:
-        return [r.author for r in self.runs]
+        """Who made the sprint's runs, each once (a facilitator's own run and the meeting's are two)."""
+        seen: dict[str, str] = {}
+        for run in self.runs:
+            seen.setdefault(person_key(run.author), run.author)
+        return list(seen.values())
 
     def disagreements(self) -> list[ItemPicture]:
         return [p for p in self.items.values() if p.disagreement]
@@ -321,7 +325,9 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
     """Group runs by (checklist, sprint) into pictures, each with trends and streaks filled in.
 
     Pictures come oldest first (by their first run). A person who ran the same checklist twice
-    in one sprint counts once, with the later run.
+    in one sprint counts once, with the later run; a sprint meeting held again replaces the
+    earlier one the same way, but a meeting is the team's run, not its facilitator's: their own
+    runs in the sprint stand beside it (and replace only their vote, as anyone's would).
     """
     checklists = checklists or {}
     groups: dict[tuple[str, str], list[Run]] = {}
@@ -329,10 +335,10 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
         groups.setdefault((run.checklist, run.sprint), []).append(run)
     pictures: list[SprintPicture] = []
     for (checklist_id, sprint), group in groups.items():
-        latest: dict[str, Run] = {}
+        latest: dict[str, Run] = {}  # by person, and a meeting's run by its facilitator apart
         superseded: list[Run] = []
         for run in group:
-            key = person_key(run.author)
+            key = f"meeting:{person_key(run.author)}" if run.meeting else person_key(run.author)
             if key in latest:
                 superseded.append(latest[key])
             latest[key] = run
