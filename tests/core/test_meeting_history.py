@@ -137,7 +137,7 @@ def test_the_facilitators_own_runs_in_the_sprint_do_not_replace_the_meeting():
     assert {e.author: e.value for e in contacted.entries} == {ERIKA: "green", ANA: "green", JONAS: "red", LEA: "amber"}
     assert picture.items["mood"].anonymous == {1: 1, 2: 2, 5: 1}
     assert len(picture.runs) == 2 and picture.superseded == [own_before]  # her own later run replaced her own earlier one
-    assert picture.authors == [ERIKA]
+    assert picture.authors == [ERIKA, ANA, JONAS, LEA]  # everyone at the meeting answered, Erika once
     twice = summarize([meeting(), meeting(agreed_contacted="amber", minute=45)], today=DAY, checklists=CHECKLISTS)
     assert [len(twice.pictures[0].runs), len(twice.pictures[0].superseded)] == [1, 1]  # a meeting held again replaces it
     assert twice.pictures[0].items["contacted"].value == "amber"

@@ -233,10 +233,12 @@ class SprintPicture:
 
     @property
     def authors(self) -> list[str]:
-        """Who made the sprint's runs, each once (a facilitator's own run and the meeting's are two)."""
+        """Everyone who answered in the sprint, each once: each run's author and, for a sprint
+        meeting, everyone present (their votes are their answers)."""
         seen: dict[str, str] = {}
         for run in self.runs:
-            seen.setdefault(person_key(run.author), run.author)
+            for person in [run.author, *(run.participants if run.meeting else [])]:
+                seen.setdefault(person_key(person), person)
         return list(seen.values())
 
     def disagreements(self) -> list[ItemPicture]:
