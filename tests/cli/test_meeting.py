@@ -284,6 +284,8 @@ def test_a_meetings_run_corrected_from_its_template_keeps_its_meeting(repo, tmp_
     assert next(a for a in corrected["answers"] if a["item"] == "team-mood")["value"] == 5
     message = git(repo, "log", "-1", "--format=%B")
     assert f"Co-authored-by: {ANA}" in message and f"Co-authored-by: {CEM}" in message
+    shown = kundencheck(repo, "log", "--item", "team-mood").stdout  # the correction beside the agreed answer
+    assert "agreed in the sprint meeting: ✔ 5/5 (corrected on " in shown and ": The mood was 5, not 4)" in shown
 
 
 def test_the_unknown_key_error_allows_the_author_the_template_writes(repo, tmp_path):

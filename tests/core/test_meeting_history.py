@@ -125,6 +125,24 @@ def test_a_vote_replaces_the_voters_earlier_run_and_a_later_run_replaces_the_vot
     assert entries == {ERIKA: "red", ANA: "green", JONAS: "red", LEA: "green"}  # Jonas's vote, Lea's later run
 
 
+def test_the_facilitators_own_runs_in_the_sprint_do_not_replace_the_meeting():
+    """The meeting's run is the team's, not the facilitator's own: a run Erika makes alone in
+    the sprint, before or after the meeting, replaces only her vote, never the agreed answers
+    and everyone else's votes (nor does the meeting replace her own run's answers elsewhere)."""
+    own_before = run("W10", DAY, Answer("design", "yes"), author=ERIKA, minute=0)
+    own_after = run("W10", DAY, Answer("contacted", "green"), author=ERIKA, minute=50)
+    picture = summarize([own_before, meeting(), own_after], today=DAY, checklists=CHECKLISTS).pictures[0]
+    contacted = picture.items["contacted"]
+    assert contacted.agreed is not None and contacted.agreed.value == "red" and contacted.value == "red"
+    assert {e.author: e.value for e in contacted.entries} == {ERIKA: "green", ANA: "green", JONAS: "red", LEA: "amber"}
+    assert picture.items["mood"].anonymous == {1: 1, 2: 2, 5: 1}
+    assert len(picture.runs) == 2 and picture.superseded == [own_before]  # her own later run replaced her own earlier one
+    assert picture.authors == [ERIKA, ANA, JONAS, LEA]  # everyone at the meeting answered, Erika once
+    twice = summarize([meeting(), meeting(agreed_contacted="amber", minute=45)], today=DAY, checklists=CHECKLISTS)
+    assert [len(twice.pictures[0].runs), len(twice.pictures[0].superseded)] == [1, 1]  # a meeting held again replaces it
+    assert twice.pictures[0].items["contacted"].value == "amber"
+
+
 def test_a_run_of_someone_at_the_meeting_does_not_count_beside_the_anonymous_counts():
     """Their vote is among the counts and cannot be taken out: a run of theirs, before or after
     the meeting, would count them twice and show as their changed vote."""
@@ -364,3 +382,25 @@ def test_the_reports_of_a_meeting_in_whole():
     assert_golden("meeting-report.json", report_json(report))
     assert_golden("meeting-report.md", report_markdown(report))
     assert_golden("meeting-report.html", report_html(report))
+
+
+def test_a_correction_of_a_meeting_corrects_its_agreed_answer_never_the_votes():
+    """Who voted what stays as it was voted; the correction is the agreed answer's, and the
+    matrix cell is marked as corrected for it."""
+    first = dataclasses.replace(meeting(), id="20260302T093000Z-build-erika-000001")
+    fixed = dataclasses.replace(
+        meeting(agreed_contacted="amber", action=False, minute=45),
+        id="20260302T094500Z-build-erika-0000ff",
+        corrects=first.id,
+        correction_note="We agreed on amber.",
+    )
+    summary = summarize([first, fixed], today=DAY, checklists=CHECKLISTS)
+    contacted = summary.pictures[-1].items["contacted"]
+    assert contacted.agreed is not None and contacted.entries and all(e.vote for e in contacted.entries)
+    assert summary.entry_correction(contacted.agreed, "contacted").note == "We agreed on amber."
+    assert [summary.entry_correction(e, "contacted") for e in contacted.entries] == [None] * len(contacted.entries)
+    assert summary.item_corrected(contacted)
+    mood = summary.pictures[-1].items["mood"]  # not changed by the correction
+    assert summary.entry_correction(mood.agreed, "mood") is None and not summary.item_corrected(mood)
+    unmet = summarize([run("W10", DAY, Answer("contacted", "green"), author=ANA)], today=DAY, checklists=CHECKLISTS)
+    assert [e.vote for e in unmet.pictures[-1].items["contacted"].entries] == [False]

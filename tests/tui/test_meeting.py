@@ -278,3 +278,34 @@ async def test_quitting_with_no_item_being_voted_on_does_not_say_one_is_asked_ag
     assert draft is not None and "The item that was being voted on" not in draft[1]
     assert "If an item was still being voted on, it is asked again" in draft[1]
     project.close()
+
+
+async def test_the_history_shows_a_correction_of_a_meeting_on_its_agreed_answer_not_on_the_votes(repo):
+    """Corrected after the meeting (the agreed answer to client-contacted red -> amber): the
+    history's cell names the correction beside the agreed answer; each vote stays as it was voted."""
+    from kundencheck.session import RunSession
+    from tests.support.apps import project_app
+    from tests.support.pilot import settle
+    from tests.support.screen import folded
+
+    meeting_repo(repo)
+    project = open_project(repo)
+    app = app_for(project)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await run_meeting(app, pilot)
+    _path, run = committed_run(repo)
+    session = RunSession.start_correction(project, project.run_to_amend(run.id))
+    session.set_value("client-contacted", "amber")
+    session.set_correction_note("We agreed on amber after all")
+    session.commit()
+    project.close()
+    app, project = project_app(repo, today=dt.date.today)  # the runs were committed today
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        text = folded(screen_text(app))
+    project.close()
+    agreed = "Agreed in the sprint meeting (recorded by Erika Mustermann): ◐ partly — Only status mails since the review"
+    assert f"{agreed}\n✎ corrected on " in text and ": We agreed on amber after all\nErika Mustermann: ✘ no\n" in text
+    assert text.count("✎ corrected") == 1  # the votes of Ana, Ben and Cem are not marked

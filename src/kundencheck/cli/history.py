@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from kundencheck.core.answers import Run
     from kundencheck.core.checklist import AnswerValue, Checklist, Kind
+    from kundencheck.core.corrections import Correction
     from kundencheck.core.gate import GateResult
     from kundencheck.core.history import ActionThread, DueCheck, HistorySummary, ItemPicture, PhaseStatus, SprintPicture
     from kundencheck.core.tone import ToneFinding
@@ -811,6 +812,7 @@ def _print_item(summary: HistorySummary, item_id: str, phase: str | None, author
                 )
                 if item.agreed.note.strip():
                     detail.append(f": {one_line(item.agreed.note, 200)}")
+                _correction_detail(detail, summary.entry_correction(item.agreed, item_id), item.agreed.author)
             if item.anonymous:
                 detail.append("\n" if detail else "")
                 detail.append(_("anonymous votes: {counts}").format(counts=_counts_text(item.anonymous, item, checklist)))
@@ -824,14 +826,18 @@ def _print_item(summary: HistorySummary, item_id: str, phase: str | None, author
                 )
                 if entry.note.strip():
                     detail.append(f": {one_line(entry.note, 200)}")
-                correction = summary.correction(entry.run, item_id)
-                if correction is not None:
-                    from kundencheck.core.report import corrected_text, correction_dict
-
-                    detail.append(f" ({corrected_text(correction_dict(correction), entry.author)})", style="dim")
+                _correction_detail(detail, summary.entry_correction(entry, item_id), entry.author)
             _client_detail(detail, picture, item, item_id, checklist)
             table.add_row(one_line(picture.sprint, 20), answer, trend, streak, detail)
         _print_table(console, table)
+
+
+def _correction_detail(detail: Text, correction: Correction | None, author: str) -> None:
+    """How an answer of ``author`` was corrected, after it (nothing when it was not)."""
+    if correction is not None:
+        from kundencheck.core.report import corrected_text, correction_dict
+
+        detail.append(f" ({corrected_text(correction_dict(correction), author)})", style="dim")
 
 
 def _client_detail(detail: Text, picture: SprintPicture, item: ItemPicture, item_id: str, checklist: Checklist | None) -> None:

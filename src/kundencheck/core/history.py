@@ -152,6 +152,9 @@ class Entry(NamedTuple):
     band: str | None
     note: str = ""
     action: Action | None = None
+    #: A person's vote in a sprint meeting (``run`` is the meeting's run): a correction of the
+    #: meeting changes its agreed answer, never what people voted (HistorySummary.entry_correction).
+    vote: bool = False
 
 
 @dataclass
@@ -230,7 +233,13 @@ class SprintPicture:
 
     @property
     def authors(self) -> list[str]:
-        return [r.author for r in self.runs]
+        """Everyone who answered in the sprint, each once: each run's author and, for a sprint
+        meeting, everyone present (their votes are their answers)."""
+        seen: dict[str, str] = {}
+        for run in self.runs:
+            for person in [run.author, *(run.participants if run.meeting else [])]:
+                seen.setdefault(person_key(person), person)
+        return list(seen.values())
 
     def disagreements(self) -> list[ItemPicture]:
         return [p for p in self.items.values() if p.disagreement]
@@ -318,7 +327,9 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
     """Group runs by (checklist, sprint) into pictures, each with trends and streaks filled in.
 
     Pictures come oldest first (by their first run). A person who ran the same checklist twice
-    in one sprint counts once, with the later run.
+    in one sprint counts once, with the later run; a sprint meeting held again replaces the
+    earlier one the same way, but a meeting is the team's run, not its facilitator's: their own
+    runs in the sprint stand beside it (and replace only their vote, as anyone's would).
     """
     checklists = checklists or {}
     groups: dict[tuple[str, str], list[Run]] = {}
@@ -326,10 +337,10 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
         groups.setdefault((run.checklist, run.sprint), []).append(run)
     pictures: list[SprintPicture] = []
     for (checklist_id, sprint), group in groups.items():
-        latest: dict[str, Run] = {}
+        latest: dict[str, Run] = {}  # by person, and a meeting's run by its facilitator apart
         superseded: list[Run] = []
         for run in group:
-            key = person_key(run.author)
+            key = f"meeting:{person_key(run.author)}" if run.meeting else person_key(run.author)
             if key in latest:
                 superseded.append(latest[key])
             latest[key] = run
@@ -379,7 +390,11 @@ def sprint_pictures(runs: Iterable[Run], checklists: Mapping[str, Checklist] | N
                         continue
                     entries.pop(person_key(vote.person), None)  # the latest answer last, in order
                     entries[person_key(vote.person)] = Entry(
-                        run=run.id, author=vote.person, value=vote.value, band=answer_band(definition, vote.value)
+                        run=run.id,
+                        author=vote.person,
+                        value=vote.value,
+                        band=answer_band(definition, vote.value),
+                        vote=True,
                     )
         order = _item_order(checklist, by_item)
         items = {
@@ -1062,6 +1077,18 @@ class HistorySummary:
         if found is not None and item is not None and not found.changes(item):
             return None
         return found
+
+    def entry_correction(self, entry: Entry, item: str) -> Correction | None:
+        """How the answer ``entry`` to ``item`` was corrected; None if it was not. A vote in a
+        sprint meeting never is: a correction of the meeting corrects its agreed answer (the
+        picture's ``agreed`` entry), not what each person voted."""
+        return None if entry.vote else self.correction(entry.run, item)
+
+    def item_corrected(self, picture: ItemPicture) -> bool:
+        """Whether a correction changed one of the item's answers in its sprint: the agreed one
+        or someone's own (the mark on a cell of the health matrix)."""
+        agreed = [picture.agreed] if picture.agreed is not None else []
+        return any(self.entry_correction(e, picture.item) is not None for e in [*picture.entries, *agreed])
 
     #: Runs finished more than a day after ``today`` (a clock that ran ahead): left out of
     #: everything above and shown as such in every view. Oldest first.

@@ -279,7 +279,7 @@ def _entry_dicts(
             "run": e.run,
             "author": clean_text(e.author),
             **_answer_dict(e, picture, checklist),
-            "corrected": correction_dict(summary.correction(e.run, picture.item)) if summary is not None else None,
+            "corrected": correction_dict(summary.entry_correction(e, picture.item)) if summary is not None else None,
         }
         for e in picture.entries
     ]
@@ -377,7 +377,7 @@ def _agreed_dict(picture: ItemPicture, checklist: Checklist | None, summary: His
         "run": agreed.run,
         "recorded_by": clean_text(agreed.author),
         **_answer_dict(agreed, picture, checklist),
-        "corrected": correction_dict(summary.correction(agreed.run, picture.item)),
+        "corrected": correction_dict(summary.entry_correction(agreed, picture.item)),
     }
 
 
@@ -749,11 +749,11 @@ def health_matrix(summary: HistorySummary, checklist_id: str, series: list[Sprin
                             {
                                 "author": clean_text(e.author),
                                 **_answer_dict(e, cell, checklist),
-                                "corrected": correction_dict(summary.correction(e.run, item_id)),
+                                "corrected": correction_dict(summary.entry_correction(e, item_id)),
                             }
                             for e in cell.entries
                         ],
-                        corrected=any(summary.correction(e.run, item_id) is not None for e in cell.entries),
+                        corrected=summary.item_corrected(cell),
                     ),
                     "votes": votes_dicts(cell, checklist),
                     "anonymous_votes": sum(cell.anonymous.values()),
@@ -1388,6 +1388,8 @@ def report_markdown(report: dict[str, Any]) -> str:
                 line = f"  - {md(agreed_words(agreed, item['kind']), 200)}"
                 if agreed["note"]:
                     line += f": {md(agreed['note'], 600)}"
+                if agreed.get("corrected"):
+                    line += f" ({md(corrected_text(agreed['corrected'], agreed['recorded_by']), 400)})"
                 out.append(line)
             if sum(v["count"] for v in item.get("votes", [])) > 1:
                 out.append(f"  - {md(votes_words(item['votes'], item['kind'], item['anonymous_votes']), 300)}")
@@ -1532,8 +1534,11 @@ def _cell_title(row: dict[str, Any], cell: dict[str, Any]) -> str:
         lines[0] += f" ({_trend_text(cell['trend'])})"
     if cell["disagreement"]:
         lines.append(_("{flag} the team disagrees").format(flag=DISAGREE))
-    if cell.get("agreed"):
-        lines.append(agreed_words(cell["agreed"], row["kind"]))
+    agreed = cell.get("agreed")
+    if agreed:
+        lines.append(agreed_words(agreed, row["kind"]))
+        if agreed.get("corrected"):
+            lines[-1] += f" ({corrected_text(agreed['corrected'], agreed['recorded_by'])})"
     if cell.get("anonymous_votes"):
         lines.append(votes_words(cell["votes"], row["kind"], cell["anonymous_votes"]))
     for answer in cell["answers"]:
@@ -1831,6 +1836,8 @@ def report_html(report: dict[str, Any]) -> str:
             if item.get("agreed"):
                 agreed = item["agreed"]
                 note = f": {_h(agreed['note'], 600)}" if agreed["note"] else ""
+                if agreed.get("corrected"):
+                    note += f' <span class="corrected">({_h(corrected_text(agreed["corrected"], agreed["recorded_by"]))})</span>'
                 line += f'<br><span class="agreed">{_h(agreed_words(agreed, item["kind"]))}{note}</span>'
             if sum(v["count"] for v in item.get("votes", [])) > 1:
                 line += f'<br><span class="votes">{_h(votes_words(item["votes"], item["kind"], item["anonymous_votes"]))}</span>'

@@ -276,6 +276,8 @@ class HistoryScreen(TranslatedBindings, Screen[None]):
             text.append("\n" + one_line(agreed_words(agreed, row["kind"]), 120))
             if agreed["note"]:
                 text.append(" — " + one_line(agreed["note"], 300), style="dim")
+            if agreed.get("corrected"):
+                text.append("\n  ✎ " + corrected_text(agreed["corrected"], agreed["recorded_by"]), style="dim")
         if cell.get("anonymous_votes"):
             text.append("\n" + one_line(votes_words(cell["votes"], row["kind"], cell["anonymous_votes"]), 200))
         for answer in cell["answers"]:
