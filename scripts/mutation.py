@@ -36,9 +36,10 @@ PACKAGE = "src/kundencheck"
 SCRATCH = ROOT / "build" / "mutation"
 FAIL_UNDER = 90.0
 
-#: Copied next to the tests in mutmut's copy of the checkout: tests read the shipped checklists
-#: and the docs (the formats' examples) at paths relative to the repository's root.
-ALSO_COPY = ("checklists", "docs")
+#: Copied next to the tests in mutmut's copy of the checkout: tests read the shipped checklists,
+#: the docs (the formats' examples) and the README (its user config example) at paths relative
+#: to the repository's root.
+ALSO_COPY = ("checklists", "docs", "README.md")
 
 #: The store's commit path: store/committing.py (writing the files, building the tree and the
 #: commit, moving the branch, undoing or recovering a half-done commit, reading it back), and
@@ -155,6 +156,9 @@ def prepare(
     folder.mkdir(parents=True, exist_ok=True)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
     for name in ("src", "tests", *ALSO_COPY):
+        if (ROOT / name).is_file():
+            shutil.copy2(ROOT / name, folder / name)
+            continue
         shutil.copytree(ROOT / name, folder / name, ignore=ignore, dirs_exist_ok=True)
         # What is gone from the checkout goes from the copies too (mutmut's own in mutants/, where
         # it copies the tests, checklists and docs the same way): a deleted test must not run on.

@@ -87,7 +87,7 @@ def test_every_target_names_files_and_tests_that_exist(mutation):
         for path in (*target.files, *target.tests, *target.skip):
             assert (ROOT / path).exists(), f"{target.name}: {path} does not exist"
     for name in mutation.ALSO_COPY:
-        assert (ROOT / name).is_dir()
+        assert (ROOT / name).exists(), name
     store_tests = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests/store").glob("test_*.py"))
     for name in mutation.CHILD_PYTHONS:
         assert f"def {name}(" in store_tests, f"{name} is no store test (renamed?)"
@@ -127,7 +127,7 @@ def test_mutmut_reads_the_settings_the_script_writes(mutation, tmp_path, monkeyp
     assert config.process_isolation == "forkserver"
     mutation.prepare(target, folder, resume=True, isolation="fork")
     assert _load_config().process_isolation == "fork"
-    assert {Path("checklists"), Path("docs"), Path("tests/")} <= set(config.also_copy)
+    assert {Path("checklists"), Path("docs"), Path("README.md"), Path("tests/")} <= set(config.also_copy)
     for path in ("src/kundencheck/core/gate.py", "tests/core", "tests/report/test_answers_csv.py", "checklists", "docs"):
         assert (folder / path).exists()
     assert not list(folder.rglob("__pycache__"))
@@ -191,7 +191,10 @@ def test_resume_removes_what_is_gone_from_the_checkout(mutation, tmp_path, monke
     copy of the tests in mutants/); mutmut's results of files still there stay."""
     checkout = tmp_path / "checkout"
     for name in ("src", "tests", *mutation.ALSO_COPY):
-        (checkout / name).mkdir(parents=True)
+        if name.endswith(".md"):
+            (checkout / name).write_text("# the README\n", encoding="utf-8")
+        else:
+            (checkout / name).mkdir(parents=True)
     (checkout / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8")
     (checkout / "src" / "kundencheck" / "core").mkdir(parents=True)
     (checkout / "src" / "kundencheck" / "core" / "bands.py").write_text("X = 1\n", encoding="utf-8")
@@ -211,6 +214,7 @@ def test_resume_removes_what_is_gone_from_the_checkout(mutation, tmp_path, monke
     (mutants / "src" / "kundencheck" / "core" / "bands.py").write_text("X = 2\n", encoding="utf-8")
     (mutants / "src" / "kundencheck" / "core" / "bands.py.spans").write_text("{}", encoding="utf-8")
     assert (folder / "tests" / "core" / "test_gone.py").exists()
+    assert (folder / "README.md").read_text(encoding="utf-8") == "# the README\n"  # a file, copied as one
     (checkout / "tests" / "core" / "test_gone.py").unlink()
     mutation.prepare(target, folder, resume=True)
     assert not (folder / "tests" / "core" / "test_gone.py").exists()

@@ -18,6 +18,7 @@ from kundencheck.core.gate import (
     escape_property,
     evaluate,
     github_annotations,
+    github_error,
     not_started,
     phase_findings,
     result_dict,
@@ -294,6 +295,13 @@ def test_github_annotations():
     assert lines[2] == "::notice title=kundencheck::Left out, could not be read: broken: 100%25"
     assert lines[3] == "kundencheck check: failed, 1 error, 1 warning."
     assert all("\n" not in line and "\r" not in line for line in lines)
+
+
+def test_a_gate_that_could_not_judge_is_one_github_error_line():
+    """The message cleaned of control characters (a terminal colour someone's file carried) and
+    escaped as a workflow command's data: one line, whatever it holds."""
+    line = github_error("kundencheck check", "bad\x1b[31m 50%\nnext: x, y")
+    assert line == "::error title=kundencheck check::bad 50%25%0Anext: x, y"
 
 
 # ------------------------------------------------------------------------------ health: key signals, streaks, decline

@@ -12,7 +12,7 @@ from kundencheck.core import answers as answers_mod
 from kundencheck.core.answers import Action, Answer, ItemVotes, Vote, problems_with
 from kundencheck.core.answers_file import Form, loads, read_filled
 from kundencheck.core.checklist import checklist_from_dict, load_checklist
-from kundencheck.core.meeting import Ballot, Meeting, Mode, default_answer, meeting_run
+from kundencheck.core.meeting import Ballot, Meeting, Mode, default_answer, meeting_run, phase_of_files, sprint_of_files
 from kundencheck.core.people import Person
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -429,3 +429,29 @@ def test_files_that_agree_leave_no_note_and_the_agreed_file_names_the_sprint():
     assert meeting_run(checklist(), ERIKA, sheets, agreed, started=STARTED, sprint="2026-W51").run.sprint == "2026-W51"
     alone = meeting_run(checklist(), ERIKA, [], started=STARTED)
     assert alone.run.participants == [str(ERIKA)] and alone.run.answers == []
+
+
+@pytest.mark.parametrize("of_files", [phase_of_files, sprint_of_files])
+def test_the_files_value_is_the_one_those_that_name_one_agree_on(of_files):
+    assert of_files([]) is None
+    assert of_files([("ana.toml", None), ("ben.toml", "")]) is None
+    assert of_files([("ana.toml", None), ("ben.toml", "build"), ("cem.toml", "build")]) == "build"
+
+
+def test_files_of_different_phases_or_sprints_are_refused_naming_each_file():
+    from kundencheck.core.errors import AnswersError
+
+    said = [("ana.toml", "build"), ("ben.toml", None), ("cem.toml", "acceptance\n" + "x" * 60)]
+    with pytest.raises(AnswersError) as phases:
+        phase_of_files(said)
+    shown = repr("acceptance " + "x" * 28 + "…")
+    assert str(phases.value) == (
+        f"The files are of different phases (ana.toml: 'build', cem.toml: {shown}); a meeting answers one "
+        "phase's checklist. Give the files of one phase, each made with `kundencheck answer PHASE --template`."
+    )
+    with pytest.raises(AnswersError) as sprints:
+        sprint_of_files([("ana.toml", "12"), ("ben.toml", "13")])
+    assert str(sprints.value) == (
+        "The files name different sprints (ana.toml: '12', ben.toml: '13'); a meeting is one sprint's. "
+        "Give the sprint with --sprint, or make the files agree."
+    )

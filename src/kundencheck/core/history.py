@@ -1143,10 +1143,18 @@ class HistorySummary:
     def streaks(self) -> list[Streak]:
         return current_streaks(self.pictures)
 
+    @property
+    def current_status(self) -> PhaseStatus:
+        """The current phase's status: :func:`summarize` gives the current phase one, with runs
+        or without."""
+        status = self.phase(self.current_phase)
+        if status is None:
+            raise LookupError(self.current_phase)  # pragma: no mutate (summarize gives it one)
+        return status
+
     def is_due(self) -> bool:
         """Whether the current phase's check is due."""
-        status = self.phase(self.current_phase)
-        return status is not None and status.due.is_due
+        return self.current_status.due.is_due
 
 
 def order_phases(phases: Iterable[str]) -> list[str]:

@@ -324,37 +324,37 @@ def ballot_author(data: Mapping[str, Any], source: str) -> Person:
 def phase_of_files(said: Sequence[tuple[str, str | None]]) -> str | None:
     """The phase the people's files name, (file, phase or None) each, when those that name one
     agree; AnswersError naming each file's phase when they differ."""
-    found = _named(said)
-    if len(found) > 1:
-        raise AnswersError(
-            _(
-                "The files are of different phases ({found}); a meeting answers one phase's checklist. Give the "
-                "files of one phase, each made with `kundencheck answer PHASE --template`."
-            ).format(found=_listed(said))
-        )
-    return found[0] if found else None
+    return _agreed_value(
+        said,
+        _(
+            "The files are of different phases ({found}); a meeting answers one phase's checklist. Give the "
+            "files of one phase, each made with `kundencheck answer PHASE --template`."
+        ),
+    )
 
 
 def sprint_of_files(said: Sequence[tuple[str, str | None]]) -> str | None:
     """The sprint the people's files name, (file, sprint or None) each, when those that name one
     agree; AnswersError naming each file's sprint when they differ."""
-    found = _named(said)
+    return _agreed_value(
+        said,
+        _(
+            "The files name different sprints ({found}); a meeting is one sprint's. Give the sprint with "
+            "--sprint, or make the files agree."
+        ),
+    )
+
+
+def _agreed_value(said: Sequence[tuple[str, str | None]], differ: str) -> str | None:
+    """The one value the files that name one give, None when none does; AnswersError with
+    ``differ`` (its ``{found}``: each file and its value) when they give different ones."""
+    found = list(dict.fromkeys(value for _source, value in said if value))
     if len(found) > 1:
-        raise AnswersError(
-            _(
-                "The files name different sprints ({found}); a meeting is one sprint's. Give the sprint with "
-                "--sprint, or make the files agree."
-            ).format(found=_listed(said))
+        listed = ", ".join(
+            _("{file}: {value}").format(file=source, value=repr(one_line(value, 40))) for source, value in said if value
         )
+        raise AnswersError(differ.format(found=listed))
     return found[0] if found else None
-
-
-def _named(said: Sequence[tuple[str, str | None]]) -> list[str]:
-    return list(dict.fromkeys(value for _source, value in said if value))
-
-
-def _listed(said: Sequence[tuple[str, str | None]]) -> str:
-    return ", ".join(_("{file}: {value}").format(file=source, value=repr(one_line(value, 40))) for source, value in said if value)
 
 
 class FromFiles(NamedTuple):

@@ -27,7 +27,6 @@ from typing import Any, NamedTuple
 
 from kundencheck.core.gate import errors_words, evaluate, not_started, verdicts, warnings_words
 from kundencheck.core.history import (
-    DueCheck,
     HistorySummary,
     Trend,
     changes,
@@ -113,8 +112,7 @@ def health_document(
             "runs": status.runs if status is not None else 0,
             "findings": [finding_dict(f) for f in verdict.findings],
         }
-    current = summary.phase(summary.current_phase)
-    due = current.due if current is not None else _no_check(summary)
+    due = summary.current_status.due
     last = max((run_time(run) for run in summary.runs), default=None)
     return {
         "version": DOCUMENT_VERSION,
@@ -172,12 +170,6 @@ def not_started_document(
     }
 
 
-def _no_check(summary: HistorySummary) -> DueCheck:
-    from kundencheck.core.history import due_check
-
-    return due_check([], summary.current_phase, summary.today, summary.cadence_days)
-
-
 def _phase_trend(counts: Mapping[str, int]) -> Trend:
     """A phase's last sprint against the one before, in one arrow, from the trend counts
     ``status`` and the home screen show: worse when more answers got worse than better,
@@ -193,8 +185,7 @@ def _phase_trend(counts: Mapping[str, int]) -> Trend:
 def _key_signals(summary: HistorySummary) -> list[KeySignal]:
     """The key signals of the current phase's current sprint (the items its checklist marks as
     such) against the sprint before, as the gate's key_signal_low rule sees them."""
-    status = summary.phase(summary.current_phase)
-    picture = status.current if status is not None else None
+    picture = summary.current_status.current
     if picture is None:
         return []
     checklist = summary.checklists.get(picture.checklist)

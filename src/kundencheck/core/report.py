@@ -425,13 +425,12 @@ def status_dict(
     today = summary.today
     judged = verdicts(summary, levels, parameters)
     phases = [_phase_dict(status, summary) | {"verdict": verdict_dict(judged[status.phase])} for status in summary.phases]
-    current = summary.phase(summary.current_phase)
     return {
         "schema": SCHEMA,
         "today": today.isoformat(),
         "cadence_days": summary.cadence_days,
         "current_phase": summary.current_phase,
-        "check_due": bool(current and current.due.is_due),
+        "check_due": summary.is_due(),
         "runs": len(summary.runs),
         "phases": phases,
         "open_actions": [action_dict(a, today, summary.checklists) for a in summary.open_actions()],
