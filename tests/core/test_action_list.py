@@ -10,7 +10,7 @@ import json
 from kundencheck import __version__
 from kundencheck.core import action_list as al
 from kundencheck.core.answers import Action, ActionReview, Answer
-from kundencheck.core.history import summarize
+from kundencheck.core.history import DueCheck, summarize
 from kundencheck.core.people import Person
 from tests.support.runs import CHECKLISTS, made_run
 
@@ -300,3 +300,46 @@ def test_calendar_description_of_a_word_without_due_date_and_a_review_without_no
         "2026-03-02\\, Ana: Ask (Ana\\, no due date)\\n2026-03-03\\, Jonas: Ask again (Ana\\, due 2026-03-11)\\n"
         "2026-03-03\\, Jonas reviewed it: open\\n\\nClose it (done\\, or dropped with a note) in `kundencheck run build`."
     )
+
+
+def test_calendar_stamps_in_utc_and_skips_only_the_threads_without_due_date():
+    """A run started in another time zone is stamped in UTC (RFC 5545 wants DTSTAMP and
+    LAST-MODIFIED so); a thread without a due date has no event, and the threads after it do."""
+    cest = dt.timezone(dt.timedelta(hours=2))
+    no_due = made_run(
+        "r1", "W10", dt.datetime(2026, 3, 2, 9, 0, tzinfo=cest), Answer("design", "no", action=Action("Ask", "Ana", None))
+    )
+    due = made_run(
+        "r2", "W10", dt.datetime(2026, 3, 2, 9, 30, tzinfo=cest), Answer("mood", 2, action=Action("Lunch", "Ana", MON)), minutes=5
+    )
+    summary = summarize([no_due, due], today=MON, cadence_days=14, current_phase="build", checklists=CHECKLISTS)
+    [first] = [t for t in summary.actions if t.item == "design"]
+    [second] = [t for t in summary.actions if t.item == "mood"]
+    lines = unfolded(al.actions_ics(summary, [first, second], [], stamp=STAMP))
+    assert [line for line in lines if line.startswith(("SUMMARY:", "DTSTAMP:", "LAST-MODIFIED:"))] == [
+        f"SUMMARY:Lunch (Ana)\\, action {second.id}",
+        "DTSTAMP:20260302T073500Z",
+        "LAST-MODIFIED:20260302T073500Z",
+    ]
+    [check] = [line for line in unfolded(al.actions_ics(summary, [], al.due_checks(summary, al.ActionFilter()), stamp=STAMP))
+               if line.startswith("DTSTAMP:")]  # fmt: skip
+    assert check == "DTSTAMP:20260302T073500Z"  # the build phase's latest run, finished at 09:35 CEST
+
+
+def test_calendar_of_a_check_of_a_phase_the_history_does_not_know():
+    """A check of a phase without runs and not the current one (the summary has no status of
+    it): dated by ``stamp``, at sequence 0."""
+    summary = history()
+    check = DueCheck("design", 14, None, None, True, None)
+    lines = unfolded(al.actions_ics(summary, [], [check], project="Shop", stamp=STAMP))
+    event = lines[lines.index("BEGIN:VEVENT") + 1 : lines.index("END:VEVENT")]
+    assert event == [
+        "SUMMARY:kundencheck: the design check is due",
+        "DTSTART;VALUE=DATE:20260401",
+        "DTEND;VALUE=DATE:20260402",
+        "DTSTAMP:20260101T000000Z",
+        "UID:check-design-shop@kundencheck",
+        "SEQUENCE:0",
+        "CATEGORIES:kundencheck,design",
+        "DESCRIPTION:The design check has never been done. Answer it with `kundencheck run design`.",
+    ]

@@ -11,7 +11,9 @@ After an intended change, write the files anew and read the diff before committi
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 
@@ -152,6 +154,10 @@ def test_the_status_and_the_gate_with_the_clients_view(build_en):
     assert_golden("client.check.github.txt", github_annotations(result))
 
 
+def read_back(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
 def test_the_clients_answers_as_csv(build_en):
     summary = history(build_en)
     text = answers_csv(summary, summary.runs, replies=replies())
@@ -164,20 +170,39 @@ def test_the_clients_answers_as_csv(build_en):
         ("build-cccc3333", "red", "red"),
         ("build-dddd4444", "red", "red"),
     ]
+    # The item asked for: the team's rows and the client's of it alone.
+    asked = read_back(answers_csv(summary, summary.runs, item="team-mood", replies=replies()))
+    assert [(row["run"], row["source"], row["value"]) for row in asked] == [
+        ("r1", "team", "5"),
+        ("r3", "team", "4"),
+        ("build-aaaa1111", "client", "2"),
+    ]
 
 
 def test_the_clients_rows_judged_by_their_checklists_bands():
     """A client's scale answer is banded by the item's own bands (2 is amber here, red by
-    default); an item or a checklist the summary does not know is judged by its value alone."""
+    default); an item or a checklist the summary does not know is judged by its value alone; an
+    answer the item no longer takes (a 3 to an item made a traffic light since) has the item's
+    kind and no band."""
     from tests.support.checklists import checklist, item
 
     own = checklist(item("mood", bands={"red": [1], "amber": [2, 3, 4], "green": [5]}), "contacted")
     summary = summarize([], today=TODAY, checklists={"build": own})
-    asked = reply("build-eeee5555", "S1", "Jane", None, ClientAnswer("mood", 2), ClientAnswer("gone", 2), day=S1)
+    asked = reply(
+        "build-eeee5555",
+        "S1",
+        "Jane",
+        None,
+        ClientAnswer("mood", 2),
+        ClientAnswer("gone", 2),
+        ClientAnswer("contacted", 3),
+        day=S1,
+    )
     other = asked._replace(invitation="design-ffff6666", checklist="design", answers=(ClientAnswer("mood", 2),))
     rows = client_rows(summary, [asked, other])
     assert [(r[0], r[5], r[6], r[7], r[8], r[9], r[1]) for r in rows] == [
         ("build-eeee5555", "mood", "", "scale", 2, "amber", "2026-03-02"),
         ("build-eeee5555", "gone", "", "scale", 2, "red", "2026-03-02"),
+        ("build-eeee5555", "contacted", "", "traffic-light", 3, "", "2026-03-02"),
         ("design-ffff6666", "mood", "", "scale", 2, "red", "2026-03-02"),
     ]

@@ -137,3 +137,49 @@ def test_the_page_in_whole(language):
     finally:
         set_language("en")
     assert_golden(f"mirror-page.{language}.html", text)
+
+
+def scale_page(**names) -> str:
+    """The page of an invitation to one scale question (no shipped checklist asks the client one)."""
+    from tests.support.checklists import checklist, item
+
+    asked = checklist(item("mood", client={"question": "How do you see our pace?", "why": "We plan by it.", "low": "too slow"}))
+    invitation = new_invitation(
+        asked, phase="build", sprint="S1", created=NOW, created_by="Erika <e@x.org>", to="", token="k3f9a2mz"
+    )
+    return invitation_page(invitation, asked, **{"project": "", "agency": "", "client": "", **names})
+
+
+def test_a_scale_question_offers_one_to_five_with_its_ends_named():
+    text = scale_page()
+    assert re.search(r"<fieldset.*?</fieldset>", text, re.DOTALL).group(0) == (
+        '<fieldset id="f-mood"><legend><span class="n">Question 1 of 1</span>How do you see our pace? '
+        '<span class="sr">1 means too slow, 5 means good.</span></legend>'
+        '<p class="why"><strong>Why we ask:</strong> We plan by it.</p><div class="options scale">'
+        + "".join(
+            f'<label><input type="radio" name="q-mood" value="{v}" data-words="{v}/5"><span>{v}</span></label>'
+            for v in range(1, 6)
+        )
+        + '</div><p class="ends" aria-hidden="true"><span>1 = too slow</span><span>5 = good</span></p>'
+        '<label class="comment-label" for="c-mood">Comment (optional)</label>'
+        '<textarea id="c-mood" rows="2" maxlength="2000"></textarea></fieldset>'
+    )
+
+
+def test_a_page_without_names_has_none_of_their_lines_and_long_names_are_cut_to_120_characters():
+    text = scale_page()
+    assert "<title>Your view of our work together</title>" in text
+    assert text[text.index("<header>") : text.index("</header>")] == "<header>\n<h1>Your view of our work together</h1>\n"
+    cut = scale_page(project="Portal " * 30, client="Client " * 30)
+    portal, client = "Portal " * 16 + "Portal…", "Client " * 16 + "Client…"
+    assert f'<p class="about">{portal} · {client}</p>' in cut
+    assert (
+        f'<p class="intro">We would like to know how you see the project {portal}. There are no right or wrong answers: '
+        "we ask because we want to notice early where your view differs from ours.</p>"
+    ) in cut
+
+
+def test_its_data_cannot_end_the_script_element():
+    from kundencheck.core.mirror_page import _json_for_script
+
+    assert _json_for_script({"text": "</script> & <b>"}) == '{"text":"\\u003c/script\\u003e \\u0026 \\u003cb\\u003e"}'

@@ -273,7 +273,16 @@ def long_history():
         corrects="l1",
         correction_note="since, " * 100,
     )
-    later = make("l3", sprint + "2", W14, Answer("contacted", "amber", "R&D <team> & more"), Answer("mood", 3), author=who)
+    # The action reviewed (kept open) with a note longer than shown; "not applicable", an answer without a trend.
+    later = make(
+        "l3",
+        sprint + "2",
+        W14,
+        Answer("contacted", "na", "R&D <team> & more"),
+        Answer("mood", 3),
+        author=who,
+        reviews=[ActionReview("l2", "contacted", "open", "reason " * 60)],
+    )
     return summarize(
         [first, fixed, later],
         today=W14,
@@ -285,11 +294,12 @@ def long_history():
 
 def test_reports_cut_every_text_to_its_length():
     summary = long_history()
-    report = build_report(summary, summary.sprints()[0], project="Project " * 20, client="Client " * 20)
+    report = build_report(summary, summary.sprints()[0], project="Portal " * 20, client="Client " * 20)
     assert_golden("report-long.en.md", report_markdown(report))
     assert_golden("report-long.en.html", report_html(report))
     later = build_report(summary, project="R&D")
     assert_golden("report-long-later.en.md", report_markdown(later))
+    assert_golden("report-long-later.en.html", report_html(later))
 
 
 def test_a_report_without_the_checklists_guesses_the_kinds():

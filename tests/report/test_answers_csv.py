@@ -10,7 +10,7 @@ import io
 
 import pytest
 
-from kundencheck.core.answers import Action, Answer
+from kundencheck.core.answers import Action, Answer, ItemVotes, Vote
 from kundencheck.core.answers_csv import (
     ANSWER_COLUMNS,
     answer_rows,
@@ -197,3 +197,18 @@ def test_every_cell_of_answers_the_checklist_no_longer_has_and_of_answers_left_e
         {**common, "item": "advice", "title": "", "kind": "text", "value": "Ask.", "band": ""},
     ]
     assert read_back(answers_csv(summary, [gone], item="old-scale")) == [rows[1]]
+
+
+def test_votes_are_a_meetings_only():
+    """A run's ``[[votes]]`` are counted in the CSV only when it is a sprint meeting's
+    (``meeting = true``), as the history counts them; a file with votes and ``meeting = false``
+    has none."""
+    votes = [ItemVotes("client-contacted", (Vote("Ana <ana@example.com>", "red"), Vote("Ben <ben@example.com>", "red")))]
+    answered = run(1, 1, "Ana", Answer("client-contacted", "red"))
+    meeting = dataclasses.replace(answered, meeting=True, votes=votes)
+    not_meeting = dataclasses.replace(answered, meeting=False, votes=votes)
+    summary = summary_of([answered])
+    [row] = read_back(answers_csv(summary, [meeting]))
+    assert (row["votes"], row["voters"]) == ("red 2", "Ana <ana@example.com>: red; Ben <ben@example.com>: red")
+    [row] = read_back(answers_csv(summary, [not_meeting]))
+    assert (row["votes"], row["voters"]) == ("", "")

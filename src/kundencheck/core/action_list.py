@@ -195,7 +195,7 @@ def actions_ics(
     for thread in [*threads, *done]:
         if thread.due is None:
             continue
-        changed = thread.last_activity.astimezone(dt.UTC)
+        changed = thread.last_activity  # icalendar writes DTSTAMP and LAST-MODIFIED in UTC
         owner = one_line(thread.owner, 60) or _("no owner")
         # Nothing that changes with the day (overdue or not): an event changes when the thread does.
         title = _("{what} ({owner}), action {id}").format(what=one_line(thread.what, 120), owner=owner, id=thread.id)
@@ -226,20 +226,18 @@ def actions_ics(
         uid = f"check-{check.phase}-{anchor}@kundencheck" if anchor else f"check-{check.phase}-{_slug(project)}@kundencheck"
         phase = summary.phase(check.phase)
         last = phase.last_run if phase is not None else None
-        changed = (last.finished or last.started).astimezone(dt.UTC) if last is not None else stamp
+        changed = (last.finished or last.started) if last is not None else stamp
         runs = phase.runs if phase is not None else 0
         day = check.due_on if check.due_on is not None else summary.today
         if check.last_checked is None:
-            description = _("The {phase} check has never been done. Answer it with `kundencheck run {phase}`.")
+            text = _("The {phase} check has never been done. Answer it with `kundencheck run {phase}`.").format(phase=check.phase)
         else:
-            description = ngettext(
+            text = ngettext(
                 "The {phase} check is due every day; it was last done on {last}. Answer it with `kundencheck run {phase}`.",
                 "The {phase} check is due every {days} days; it was last done on {last}. Answer it "
                 "with `kundencheck run {phase}`.",
                 check.cadence_days,
-            )
-        last_checked = check.last_checked.isoformat() if check.last_checked else ""
-        text = description.format(phase=check.phase, days=check.cadence_days, last=last_checked)
+            ).format(phase=check.phase, days=check.cadence_days, last=check.last_checked.isoformat())
         title = _("kundencheck: the {phase} check is due").format(phase=check.phase)
         end = day + dt.timedelta(days=1)
         categories = ["kundencheck", check.phase]

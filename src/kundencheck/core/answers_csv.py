@@ -110,6 +110,7 @@ def client_rows(summary: HistorySummary, replies: Iterable[ClientReply], *, item
         for answer in reply.answers:
             if item is not None and answer.item != item:
                 continue
+            # Never None: a client's value is a status or 1 to 5 (mirror.read_reply), which has a kind.
             kind = kind_of(answer.item, answer.value, checklist)
             rows.append(
                 [
@@ -120,7 +121,7 @@ def client_rows(summary: HistorySummary, replies: Iterable[ClientReply], *, item
                     reply.checklist,
                     answer.item,
                     title_of(summary.checklists, reply.checklist, answer.item),
-                    kind.value if kind is not None else "",
+                    kind.value if kind is not None else "",  # pragma: no mutate (a client's value has a kind)
                     _value(answer.value),
                     answer_band(item_of(checklist, answer.item), answer.value) or "",
                     clean_text(reply.respondent),

@@ -1314,13 +1314,13 @@ def report_markdown(report: dict[str, Any]) -> str:
     out.append("")
     out.append(
         _about(
-            md(report["project"], 80) if report["project"] else "",
-            md(report["client"], 80) if report["client"] else "",
+            md(report["project"], 80),
+            md(report["client"], 80),
             report["today"],
         )
     )
     out.append("")
-    for future in report.get("future_runs", []):
+    for future in report["future_runs"]:
         out += [f"> ⚠ {md(future['note'], 600)}", ""]
     if "verdict" in report:
         out += [*_verdict_md(report), ""]
@@ -1329,12 +1329,12 @@ def report_markdown(report: dict[str, Any]) -> str:
         out += ["", f"## {md(section['phase'])}: {md(section['title'] or section['checklist'], 200)}", ""]
         who = ", ".join(md(author_name(a), 60) for a in section["authors"])
         out.append(_answered_by(who, section["counts"]))
-        for corrected in section.get("corrections", []):
+        for corrected in section["corrections"]:
             out += [
                 "",
                 _("Answers of {who}: {corrected}").format(
                     who=md(author_name(corrected["author"]), 60),
-                    corrected=md(corrected_text(corrected, corrected["author"]), 400),
+                    corrected=md(corrected_text(corrected, corrected["author"])),
                 ),
             ]
         if section.get("tone"):
@@ -1370,18 +1370,18 @@ def report_markdown(report: dict[str, Any]) -> str:
             extra = [
                 x
                 for x in (
-                    _trend_text(item["trend"]) if item["trend"] not in ("none",) else "",
+                    _trend_text(item["trend"]),
                     _streak_text(item["band"], item["streak"]),
                     _disagreement_text(item["spread"]) if item["disagreement"] else "",
                 )
                 if x
             ]
-            head = f"- {_item_name_md(item)}: {md(entry_words(item, item['kind']), 120)}"
+            head = f"- {_item_name_md(item)}: {md(entry_words(item, item['kind']))}"
             if extra:
                 head += " (" + "; ".join(extra) + ")"
             out.append(head)
             if item["question"]:
-                out.append(f"  - {md(item['question'], 300)}")
+                out.append(f"  - {md(item['question'])}")
             if item.get("agreed"):
                 agreed = item["agreed"]
                 line = f"  - {md(agreed_words(agreed, item['kind']), 200)}"
@@ -1394,11 +1394,11 @@ def report_markdown(report: dict[str, Any]) -> str:
                 out.append(f"  - {md(votes_words(item['votes'], item['kind'], item['anonymous_votes']), 300)}")
             if len(item["answers"]) > 1 or any(a["note"] or a.get("corrected") for a in item["answers"]):
                 for answer in item["answers"]:
-                    line = f"  - {md(author_name(answer['author']), 60)}: {md(entry_words(answer, item['kind']), 120)}"
+                    line = f"  - {md(author_name(answer['author']), 60)}: {md(entry_words(answer, item['kind']))}"
                     if answer["note"]:
                         line += f": {md(answer['note'], 600)}"
                     if answer.get("corrected"):
-                        line += f" ({md(corrected_text(answer['corrected'], answer['author']), 400)})"
+                        line += f" ({md(corrected_text(answer['corrected'], answer['author']))})"
                     out.append(line)
             for answer in (item.get("client") or {}).get("answers", []):
                 gap = f" {GAP} " + _("perception gap") if item["client"]["gap"] else ""
@@ -1765,7 +1765,7 @@ def report_html(report: dict[str, Any]) -> str:
         f"<h1>{_h(title)}</h1>",
     ]
     out.append(f'<p class="about">{_about(_h(report["project"], 80), _h(report["client"], 80), _h(report["today"]))}</p>')
-    for future in report.get("future_runs", []):
+    for future in report["future_runs"]:
         out.append(f'<p class="future">⚠ {_h(future["note"])}</p>')
     if "verdict" in report:
         out += _verdict_html(report)
@@ -1776,7 +1776,7 @@ def report_html(report: dict[str, Any]) -> str:
         out.append(f"<h2>{_h(section['phase'])}: {_h(section['title'] or section['checklist'])}</h2>")
         who = ", ".join(_h(author_name(a), 60) for a in section["authors"])
         out.append(f"<p>{_answered_by(who, section['counts'])}</p>")
-        for corrected in section.get("corrections", []):
+        for corrected in section["corrections"]:
             out.append(
                 '<p class="corrected">'
                 + _("Answers of {who}: {corrected}").format(
@@ -1810,7 +1810,7 @@ def report_html(report: dict[str, Any]) -> str:
             extra = [
                 x
                 for x in (
-                    _trend_text(item["trend"]) if item["trend"] != "none" else "",
+                    _trend_text(item["trend"]),
                     _streak_text(item["band"], item["streak"]),
                     _disagreement_text(item["spread"]) if item["disagreement"] else "",
                 )
