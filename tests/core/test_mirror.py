@@ -490,3 +490,26 @@ def test_a_reply_for_a_sprint_the_team_has_not_answered_waits(build_en):
 
 def test_the_mirror_errors_are_the_projects_errors():
     assert issubclass(MirrorError, KundencheckError)
+
+
+@pytest.mark.parametrize(
+    "charset, content",
+    [
+        ("utf-16", lambda b: b.encode("utf-16")),  # Notepad's attachment
+        ("x-unknown", lambda b: b.encode()),  # a charset Python does not know
+        ("utf-8", lambda b: b"\xff\xfe broken\n" + b.encode()),  # bytes that are no UTF-8
+        (None, lambda b: b.encode()),  # no charset named
+    ],
+)
+def test_the_block_is_found_in_a_mail_part_of_any_charset(invitation, charset, content):
+    import email.mime.application
+    import email.mime.multipart
+    import email.mime.text
+
+    message = email.mime.multipart.MIMEMultipart()
+    message.attach(email.mime.text.MIMEText("Hello, see the attachment.\n"))
+    part = email.mime.application.MIMEApplication(content(block_of(invitation)), "octet-stream")
+    part.replace_header("Content-Type", "text/plain" + (f"; charset={charset}" if charset else ""))
+    message.attach(part)
+    assert BLOCK_BEGIN not in message.as_string()  # base64 in the mail: only the part's decoding finds it
+    assert isinstance(opened(message.as_string(), invitation), ClientReply)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -605,7 +606,7 @@ def _candidates(text: str) -> Iterable[str]:
             except Exception:  # noqa: BLE001 (a broken part of a mail: the others may hold the block)
                 raw = None
             if isinstance(raw, bytes):
-                yield raw.decode(part.get_content_charset() or "utf-8", "replace")
+                yield _decoded(raw, part.get_content_charset())
     if "=" in text:
         import quopri
 
@@ -615,6 +616,15 @@ def _candidates(text: str) -> Iterable[str]:
 
         lines = re.sub(r"<br\s*/?>|</?p\b[^>]*>|</?div\b[^>]*>", "\n", text, flags=re.IGNORECASE)
         yield html.unescape(re.sub(r"<[^>]*>", "", lines))
+
+
+def _decoded(raw: bytes, charset: str | None) -> str:
+    """A mail part's bytes as text: from the part's charset, else (none named, or one Python
+    does not know) from UTF-8; a byte that does not fit becomes a replacement character."""
+    if charset:
+        with contextlib.suppress(LookupError):
+            return raw.decode(charset, "replace")
+    return raw.decode(errors="replace")
 
 
 def find_block(text: str) -> Block | BlockRefusal:
