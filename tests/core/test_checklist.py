@@ -858,6 +858,15 @@ NESTED = "arrays or tables are nested too deeply to read. Flatten the file."
         ("a = 1\nX = " + "[" * 99 + "\n" + "[" * 3000, "line 3: " + NESTED),
         ("a = 1\nb = 2\nc = 3\nX = " + "[" * 100 + "\n" + "[" * 3000, "line 4, key 'X': " + NESTED),
         ("a = [[1]]\nb = " + "[" * 98 + "\n" + "[" * 3000, "line 3: " + NESTED),
+        # closed brackets before count no more; the 100th is the first of line 3
+        ("a = [[1], [2]]\nb = " + "[" * 99 + "\n[\n[\n[\n" + "[" * 3000, "line 3: " + NESTED),
+        # a line the heuristic cannot read (a multi-line string ends on it): the key without a line
+        ('a = ["""\nx""", 99999999999999999999]\n', "key 'a[2]': " + BEYOND),
+        ('a = ["""\nx""", ' + "9" * 5000 + "]\n", BEYOND),  # nor a key: Python would not read the number
+        ("\nbig = 99999999999999999999\n", "line 2, key 'big': " + BEYOND),
+        ('a = 1\nx = ["s", 99999999999999999999, "t"]\n', "line 2, key 'x[2]': " + BEYOND),
+        ('a = ["\\"", 99999999999999999999]\n', "line 1, key 'a[2]': " + BEYOND),
+        ('"big" = 99999999999999999999\n', "line 1, key 'big': " + BEYOND),
         ('a = 1\nb = 2\nc = 3\nX = ["s", ' + "[" * 99 + "\n" + "[" * 3000, "line 4, key 'X': " + NESTED),
         # the literal beyond 64 bits is found among those that fit, whatever their base and sign
         (
@@ -1051,3 +1060,34 @@ def test_where_each_key_of_a_checklist_file_is():
     assert (lines.find(2, 7), lines.find(3, "id")) == (8, None)
     inline = _KeyLines('id = "x"\nitems = [\n  { id = "a" },\n]\n[items.client]\n')
     assert inline.items == [] and inline.find(1, "id") == 2 and inline.top["items"] == 2
+
+
+def test_a_value_as_a_problem_shows_it():
+    from kundencheck.core.checklist import _describe
+
+    assert (_describe(True), _describe(False)) == ("true", "false")  # as TOML writes them
+    assert _describe("x" * 40) == repr("x" * 40)
+    assert _describe("x" * 41) == repr("x" * 39 + "…")
+    assert (_describe([1]), _describe({"a": 1}), _describe(1.5)) == ("a list", "a dict", "1.5")
+
+
+def test_a_checklist_file_that_cannot_be_parsed_names_itself(tmp_path):
+    path = write(tmp_path, "format = \n")
+    with pytest.raises(ChecklistError) as info:
+        read_toml_file(path)
+    assert info.value.path == str(path) and info.value.problems[0].startswith("line 1, column 10: TOML syntax error")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an [items] table where an array of tables belongs: the line of its header
+        (TOP + '\n[items]\nid = "a"\n', "line 8: top level, key 'items'"),
+        # a table deeper inside an item: the line of its header, as the key it belongs to
+        (TOP + LIGHT + "\n[items.client.more]\nx = 1\n", "line 14: item 'a', key 'client'"),
+        (TOP.replace("format = 1", "format = 1\nX = 1") + LIGHT, "line 2: top level, key 'X'"),
+    ],
+)
+def test_a_problem_is_put_on_the_line_of_its_key(tmp_path, text, expected):
+    error, _path = error_for(tmp_path, text)
+    assert any(problem.startswith(expected) for problem in error.problems), error.problems

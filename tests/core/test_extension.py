@@ -195,6 +195,22 @@ def test_a_client_wording_in_one_language_only_is_a_difference():
     del contacted["client"]
     [difference] = language_differences(checklist_from_dict(data), shipped("build", "en"))
     assert (difference.what, difference.item, difference.language) == ("client", "client-contacted", "en")
+    [difference] = language_differences(shipped("build", "en"), checklist_from_dict(data))
+    assert (difference.what, difference.item, difference.language) == ("client", "client-contacted", "en")
+
+
+@pytest.mark.parametrize("anonymous_in", ["de", "en"])
+def test_an_item_anonymous_in_one_language_only_is_a_difference(anonymous_in):
+    data = tomllib.loads((shipped_dir() / f"build.{anonymous_in}.toml").read_text())
+    mood = next(item for item in data["items"] if item["id"] == "team-mood")
+    mood["anonymous"] = not mood.get("anonymous", False)
+    changed = checklist_from_dict(data)
+    other = shipped("build", "en" if anonymous_in == "de" else "de")
+    [difference] = language_differences(changed, other)
+    assert (difference.what, difference.item) == ("anonymous", "team-mood")
+    assert difference.language == (anonymous_in if changed.item("team-mood").anonymous else other.language)
+    [difference] = language_differences(other, changed)
+    assert difference.language == (anonymous_in if changed.item("team-mood").anonymous else other.language)
 
 
 BASE = {
@@ -252,6 +268,9 @@ def test_the_merged_table_of_an_extension():
     assert merge_extension({"format": 1, "version": 3, "items": [{"id": "c"}]}, bare, "ext.toml") == {
         "format": 1, "id": "build", "language": None, "version": "1+3", "items": [{"id": "c"}]}  # fmt: skip
     assert merge_extension({"format": 1, "version": " x ", "items": [{"id": "c"}]}, bare, "ext.toml")["version"] == "1+x"
+    # Two added after the last item: in their order, at the end.
+    data = {"format": 1, "items": [{"id": "c", "after": "b"}, {"id": "d", "after": "b"}]}
+    assert [i["id"] for i in merge_extension(data, BASE, "ext.toml")["items"]] == ["a", "b", "c", "d"]
 
 
 @pytest.mark.parametrize(

@@ -490,3 +490,236 @@ def test_a_reply_for_a_sprint_the_team_has_not_answered_waits(build_en):
 
 def test_the_mirror_errors_are_the_projects_errors():
     assert issubclass(MirrorError, KundencheckError)
+
+
+# ------------------------------------------------------------------------- the block's edges
+
+
+def verified(invitation, document) -> str:
+    """A block with a valid MAC for ``document`` (a JSON value, or the payload's bytes): what only
+    someone holding the page's secret can make."""
+    payload = document if isinstance(document, bytes) else json.dumps(document).encode()
+    return encode_block(invitation.id, payload, invitation.secret)
+
+
+GOOD_ANSWERS = [["client-contacted", "red", ""]]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        [1],  # no JSON object
+        {"v": 2, "id": "build-k3f9a2mz", "a": GOOD_ANSWERS},  # another version
+        {"v": 1, "id": "build-other123", "a": GOOD_ANSWERS},  # another invitation's answers
+        {"v": 1, "id": "build-k3f9a2mz"},  # no answers
+        {"v": 1, "id": "build-k3f9a2mz", "a": 5},
+        {"v": 1, "id": "build-k3f9a2mz", "a": GOOD_ANSWERS, "n": 1},  # a name that is no text
+        {"v": 1, "id": "build-k3f9a2mz", "a": GOOD_ANSWERS, "t": 1},  # a time that is no text
+        {"v": 1, "id": "build-k3f9a2mz", "a": [["client-contacted", "red"]]},  # an answer of two parts
+        {"v": 1, "id": "build-k3f9a2mz", "a": [["client-contacted", "red", 5]]},  # a comment that is no text
+        {"v": 1, "id": "build-k3f9a2mz", "a": [["client-contacted", "red", "x" * 2001]]},  # a comment too long
+        {"v": 1, "id": "build-k3f9a2mz", "a": [["client-contacted", 0, ""]]},
+        {"v": 1, "id": "build-k3f9a2mz", "a": [["client-contacted", 6, ""]]},
+        {"v": 1, "id": "build-k3f9a2mz", "a": [["client-contacted", True, ""]]},
+        b'{"v":1,"id":"build-k3f9a2mz","a":[["client-contacted","red","\xff"]]}',  # not UTF-8
+    ],
+)
+def test_a_verifying_payload_the_page_never_writes_is_refused(invitation, document):
+    assert opened(verified(invitation, document), invitation) == BlockRefusal("invalid", invitation.id)
+
+
+def test_the_answers_of_a_payload_are_read_in_the_invitations_order(invitation):
+    document = {
+        "v": 1,
+        "id": invitation.id,
+        "a": [["deviations-announced", 5, "x" * 2000], ["expectations-still-match", 1, " fine \u001b[31m"]],
+    }
+    reply = opened(verified(invitation, document), invitation)
+    assert reply.answers == (
+        ClientAnswer("expectations-still-match", 1, "fine"),
+        ClientAnswer("deviations-announced", 5, "x" * 2000),
+    )
+    # Without a name the invitation's addressee answered; without a time it is not known.
+    assert (reply.respondent, reply.answered) == ("Jane Doe", None)
+
+
+@pytest.mark.parametrize(
+    "answered, expected",
+    [
+        ("2026-11-28T09:00:00.123Z", dt.datetime(2026, 11, 28, 9, 0, tzinfo=UTC)),
+        ("2026-11-28T10:00:00+01:00", dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))),
+        ("2026-11-28T09:00:00", None),  # no offset: not a moment
+        ("", None),
+        ("yesterday", None),
+    ],
+)
+def test_when_the_client_answered_is_read_as_the_browser_wrote_it(invitation, answered, expected):
+    payload = payload_bytes(invitation.id, [ClientAnswer("client-contacted", "red")], answered=answered)
+    assert opened(encode_block(invitation.id, payload, invitation.secret), invitation).answered == expected
+
+
+def test_a_payload_is_compact_json_in_utf8():
+    answers = [ClientAnswer("client-contacted", "red", "Grüße"), ClientAnswer("team-mood", 2)]
+    assert payload_bytes("build-x", answers) == (
+        '{"v":1,"id":"build-x","t":"","n":"","a":[["client-contacted","red","Grüße"],["team-mood",2,""]]}'.encode()
+    )
+
+
+def test_the_blocks_data_is_the_payloads_base64url_without_padding(invitation):
+    payload = b'[1] "W'  # its base64url ends in an X: a character the padding "=" is not
+    block = verified(invitation, payload)
+    assert block.splitlines()[2] == base64.urlsafe_b64encode(payload).decode() == "WzFdICJX"
+    assert opened(block, invitation) == BlockRefusal("invalid", invitation.id)  # verified, then read
+
+
+def test_a_block_of_a_single_line_of_data_is_a_block(invitation):
+    block = verified(invitation, b"[1]")
+    assert len(block.splitlines()) == 5
+    assert opened(block, invitation) == BlockRefusal("invalid", invitation.id)
+
+
+def test_an_end_marker_before_the_block_is_not_its_end(invitation):
+    text = f"> {BLOCK_END}\n(an old reply)\n\n" + block_of(invitation)
+    assert isinstance(opened(text, invitation), ClientReply)
+
+
+@pytest.mark.parametrize(
+    "between, invitation_id",
+    [
+        (["Invitation: build-k3f9a2mz", "eyJ2IjoxfQ"], "build-k3f9a2mz"),  # no MAC line: the id is known
+        (["Invitation: build-k3f9a2mz"], "build-k3f9a2mz"),
+        (["Invitation:"], ""),
+        (["build-k3f9a2mz", "eyJ2IjoxfQ", "MAC: " + "0" * 64], ""),  # no "Invitation:" word
+        ([], ""),
+    ],
+)
+def test_a_broken_block_names_its_invitation_where_it_can(invitation, between, invitation_id):
+    text = "\n".join([BLOCK_BEGIN, *between, BLOCK_END])
+    assert opened(text, invitation) == BlockRefusal("broken", invitation_id)
+
+
+def test_a_refused_block_names_its_invitation(invitation):
+    lines = block_of(invitation).splitlines()
+    changed_data = [*lines[:2], "A" + lines[2][1:], *lines[3:]]
+    assert opened("\n".join(changed_data), invitation) == BlockRefusal("tampered", invitation.id)
+    changed_mac = [*lines[:-2], lines[-2][:-1] + ("0" if lines[-2][-1] != "0" else "1"), lines[-1]]
+    assert opened("\n".join(changed_mac), invitation) == BlockRefusal("tampered", invitation.id)
+    # A MAC that is no hex at all (an "é" a mail program made of a character) is refused, not compared.
+    foreign_mac = [*lines[:-2], "MAC: " + "é" * 64, lines[-1]]
+    assert opened("\n".join(foreign_mac), invitation) == BlockRefusal("tampered", invitation.id)
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        # Outlook's HTML: upper-case tags, each line in a span of its own.
+        lambda b: "<HTML><BODY><P>Hi,</P><P><SPAN>" + b.replace("\n", "</SPAN><BR><SPAN>") + "</SPAN></P></BODY></HTML>",
+        lambda b: b.replace("\n", "\r"),  # an old Mac's line ends
+        # Quoted-printable with a byte that is no UTF-8 (=FF), and a text that cannot be encoded.
+        lambda b: quopri.encodestring(b.encode()).decode() + "=FF \ud800\n",
+    ],
+)
+def test_the_block_survives_more_of_what_mail_programs_do_to_it(invitation, wrap):
+    assert isinstance(opened(wrap(block_of(invitation)), invitation), ClientReply)
+
+
+@pytest.mark.parametrize(
+    "charset, content",
+    [
+        ("utf-16", lambda b: b.encode("utf-16")),  # Notepad's attachment
+        ("x-unknown", lambda b: b.encode()),  # a charset Python does not know
+        ("utf-8", lambda b: b"\xff\xfe broken\n" + b.encode()),  # bytes that are no UTF-8
+        (None, lambda b: b.encode()),  # no charset named
+    ],
+)
+def test_the_block_is_found_in_a_mail_part_of_any_charset(invitation, charset, content):
+    import email.mime.application
+    import email.mime.multipart
+    import email.mime.text
+
+    message = email.mime.multipart.MIMEMultipart()
+    message.attach(email.mime.text.MIMEText("Hello, see the attachment.\n"))
+    part = email.mime.application.MIMEApplication(content(block_of(invitation)), "octet-stream")
+    part.replace_header("Content-Type", "text/plain" + (f"; charset={charset}" if charset else ""))
+    message.attach(part)
+    assert BLOCK_BEGIN not in message.as_string()  # base64 in the mail: only the part's decoding finds it
+    assert isinstance(opened(message.as_string(), invitation), ClientReply)
+
+
+def test_a_new_token_is_made_of_its_entropy():
+    from kundencheck.core.mirror import new_token
+
+    assert new_token(bytes(8)) == "22222222"
+    assert new_token((31**8 - 1).to_bytes(8)) == "zzzzzzzz"
+    assert new_token((1).to_bytes(8)) == "32222222"
+
+
+def test_names_and_questions_are_cut_where_they_are_shown(build_en, invitation):
+    from dataclasses import replace
+
+    from kundencheck.core.checklist import ClientWording
+
+    question = "Did we " + "really " * 60 + "talk?"
+    contacted = build_en.item("client-contacted")._replace(client=ClientWording(question, "Why."))
+    checklist = replace(build_en, items=(contacted, *build_en.items[1:]))
+    named = new_invitation(checklist, phase="build", sprint="S1", created=NOW, created_by=ERIKA, to="Jane " * 100)
+    assert named.to == ("Jane " * 40)[:199].rstrip() + "…"
+    assert f"# {question[:159]}…\n" in invitation_toml(named, checklist)
+    payload = payload_bytes(invitation.id, [ClientAnswer("client-contacted", "red")], name="Jane " * 100)
+    reply = opened(encode_block(invitation.id, payload, invitation.secret), invitation)
+    assert reply.respondent == ("Jane " * 40)[:199].rstrip() + "…"
+    reply = reply._replace(imported_by="x" * 300)
+    assert f"# {question[:199]}…\n" in reply_toml(reply, checklist)
+    message = reply_message(reply, checklist)
+    assert f"imported by\n  {'x' * 119}….\n" in message
+    # The question, cut at 200 characters, wrapped under its item.
+    lines = message.split("\nRed:\n")[1].split("\n\n")[0].splitlines()
+    assert len(lines) == 3 and lines[0].startswith("- ") and all(line.startswith("  ") for line in lines[1:])
+    assert " ".join(line[2:] for line in lines) == f"client-contacted: {question[:199]}…"
+
+
+def test_the_clients_amber_answers_are_listed_without_red_ones(build_en, invitation):
+    answers = [ClientAnswer("client-contacted", "amber", "so-so"), ClientAnswer("expectations-still-match", "green")]
+    message = reply_message(opened(block_of(invitation, answers), invitation), build_en)
+    assert "\nAmber:\n- client-contacted: In the last weeks" in message and "Red:" not in message
+
+
+def test_a_scale_answer_is_banded_by_the_checklists_bands(build_en, invitation):
+    from dataclasses import replace
+
+    from kundencheck.core.checklist import ClientWording
+
+    mood = build_en.item("team-mood")._replace(
+        client=ClientWording("How are we?", "Why."), scale_bands=("red", "red", "red", "red", "amber")
+    )
+    checklist = replace(build_en, items=(mood,))
+    reply = opened(block_of(invitation, [ClientAnswer("client-contacted", "red")]), invitation)
+    reply = reply._replace(answers=(ClientAnswer("team-mood", 4, ""),))
+    message = reply_message(reply, checklist)
+    assert message.startswith("kundencheck(build): client answers, 0 green, 0 amber, 1 red;")
+    assert "\nRed:\n- team-mood: How are we?\n  Answer: 4/5\n" in message
+
+
+def test_an_invitation_is_zero_days_old_on_its_day_and_before(invitation):
+    states = invitation_states([invitation], {}, NOW.date())
+    assert [s.age for s in states] == [0]
+    assert [s.age for s in invitation_states([invitation], {}, NOW.date() - dt.timedelta(days=3))] == [0]
+
+
+def test_every_bad_answer_of_a_reply_file_is_named():
+    text = """schema = 1
+invitation = "build-k3f9a2mz"
+phase = "build"
+checklist = "build"
+checklist_version = "1.3"
+sprint = "S1"
+language = "en"
+imported = 2026-11-28T10:00:00+01:00
+imported_by = "Erika"
+answers = [1, {item = "Bad Id"}, {item = "a", status = "purple"}, {item = "b", status = "red", comment = 1}, 2]
+"""
+    with pytest.raises(MirrorError) as caught:
+        read_reply(text.encode(), "r.toml")
+    message = str(caught.value)
+    for n in range(1, 6):
+        assert f"key 'answer {n}'" in message, message

@@ -147,6 +147,7 @@ REPLY_CHANGES = [
     ("schema = 1", 'schema = "1"'),
     ("schema = 1\n", ""),
     ("schema = 1", "schema = 1\ncolour = 1"),
+    ("schema = 1", "schema = "),
     ('invitation = "build-k3f9a2mz"', 'invitation = "Build/../x"'),
     ('phase = "build"', "phase = 1"),
     ('checklist = "build"', 'checklist = ""'),
@@ -157,6 +158,7 @@ REPLY_CHANGES = [
     ("answered = 2026-11-28T09:00:00Z", "answered = 2026-11-28T09:00:00"),
     ("answered = 2026-11-28T09:00:00Z", "answered = 2026-11-28"),
     ("imported = 2026-11-28T10:00:00+01:00", 'imported = "today"'),
+    ("imported = 2026-11-28T10:00:00+01:00\n", ""),
     ('imported_by = "Erika <erika@example.com>"', 'imported_by = ""'),
     ('status = "red"', 'status = "Red"'),
     ('status = "red"', "status = 1"),
@@ -164,6 +166,8 @@ REPLY_CHANGES = [
     ('status = "red"', 'status = "red"\nvalue = 1'),
     ("value = 5", "value = 6"),
     ("value = 5", "value = 0"),
+    ("value = 5", "value = 1"),
+    ("value = 5", "status = 5\nvalue = 5"),
     ("value = 5", "value = true"),
     ("value = 5", 'status = "green"\nvalue = 5'),
     ('item = "team-mood"', 'item = "client-contacted"'),
@@ -219,6 +223,7 @@ INVITATION_CHANGES = [
     ('secret = "abab', 'secret = "ab'),
     ('secret = "abababababababababababababababababababababababababababababababab"', "secret = 1"),
     ("created = 2026-11-27T09:00:00+01:00", "created = 2026-11-27"),
+    ("created = 2026-11-27T09:00:00+01:00\n", ""),
     ("schema = 1", "schema = 0\nextra = 1"),
 ]
 

@@ -215,17 +215,15 @@ class Checklist:
 # --------------------------------------------------------------------------------- loading
 
 
-def read_toml_file(path: Path, error_type: type = ChecklistError, *, within: Path | None = None) -> dict[str, Any]:
-    """Read and parse a checklist file, turning every failure into ``error_type``; ``within``:
-    the work tree it must lie in (see :func:`read_file_bytes`)."""
-    return parse_toml_bytes(read_checklist_bytes(path, error_type, within=within), str(path), error_type)
+def read_toml_file(path: Path) -> dict[str, Any]:
+    """Read and parse a checklist file, turning every failure into a ChecklistError."""
+    return parse_toml_bytes(read_checklist_bytes(path), str(path))
 
 
-def read_checklist_bytes(path: Path, error_type: type = ChecklistError, *, within: Path | None = None) -> bytes:
-    """A checklist file's bytes: :func:`read_file_bytes` with a checklist's limit and words."""
-    return read_file_bytes(
-        path, error_type, what=N_("a checklist"), limit=MAX_FILE_BYTES, hint=N_("Split it or remove the bulk."), within=within
-    )
+def read_checklist_bytes(path: Path, *, within: Path | None = None) -> bytes:
+    """A checklist file's bytes: :func:`read_file_bytes` (whose defaults are a checklist's limit
+    and words) with a checklist's hint; ``within``: the work tree it must lie in."""
+    return read_file_bytes(path, hint=N_("Split it or remove the bulk."), within=within)
 
 
 def toml_text(raw: bytes) -> str:
@@ -322,8 +320,7 @@ def _inside(path: Path, root: Path) -> bool:
     """Whether ``path``, every symbolic link followed, is ``root`` or below it."""
     import os
 
-    real, top = os.path.realpath(path), os.path.realpath(root)
-    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
 
 
 def _same_file_inside(path: Path, root: Path, info: os.stat_result) -> bool:
@@ -516,10 +513,10 @@ def _at(text: str, position: int | None, key: str, problem: str) -> str:
     """``problem`` prefixed with its line and key: the key given, else the one set on that line."""
     line = None
     if position is not None:
-        line = text.count("\n", 0, position) + 1
+        before = text[:position]
+        line = before.count("\n") + 1
         if not key:
-            start = text.rfind("\n", 0, position) + 1
-            assigned = re.match(r"\s*([A-Za-z0-9_\-.\"' ]+?)\s*=", text[start:position])
+            assigned = re.match(r"\s*([A-Za-z0-9_\-.\"' ]+?)\s*=", before[before.rfind("\n") + 1 :])
             key = assigned.group(1).strip() if assigned else ""
     if line is not None and key:
         return _("line {line}, key {key}: {problem}").format(line=line, key=repr(key), problem=problem)
@@ -599,7 +596,6 @@ def merge_extension(data: Mapping[str, Any], base: Mapping[str, Any], source: st
         own_version = str(own_version)
     if not isinstance(own_version, str) or not own_version.strip():
         problems.append(_("top level, key 'version': the version of your additions, a string such as \"2\" (or leave it out)."))
-        own_version = EXTENSION_VERSION
     items = data.get("items")
     if not isinstance(items, list) or not items:
         problems.append(_("top level, key 'items': required, at least one [[items]] table with a question of your own."))
@@ -646,7 +642,7 @@ def merge_extension(data: Mapping[str, Any], base: Mapping[str, Any], source: st
         if key in data:
             merged[key] = data[key]
     merged["language"] = data.get("language", base.get("language"))
-    merged["version"] = f"{str(base.get('version', '')).strip()}+{own_version.strip()}"
+    merged["version"] = f"{str(base['version']).strip()}+{own_version.strip()}"
     merged["items"] = merged_items
     return merged
 
@@ -1361,35 +1357,30 @@ class _KeyLines:
     def __init__(self, text: str) -> None:
         self.top: dict[str, int] = {}
         self.items: list[dict[str, int]] = []
-        table: str | None = None  # None: the top level
+        keys_of: dict[str, int] | None = self.top  # where the keys below go (None: a table not followed)
         for number, line in enumerate(text.splitlines(), start=1):
             header = self._HEADER.match(line)
             if header:
                 name = header.group(2).strip()
+                keys_of = None
                 if header.group(1) and name == "items":
-                    self.items.append({"": number})
-                    table = "items"
+                    keys_of = {"": number}
+                    self.items.append(keys_of)
                 elif name.startswith("items.") and self.items and not header.group(1):
                     self.items[-1].setdefault(name[len("items.") :].split(".")[0].strip(), number)
-                    table = "item-table"
                 else:
                     self.top.setdefault(name.split(".")[0].strip(), number)
-                    table = "other"
                 continue
             key = self._KEY.match(line)
-            if key:
-                name = key.group(1).strip("\"'")
-                if table is None:
-                    self.top.setdefault(name, number)
-                elif table == "items":
-                    self.items[-1].setdefault(name, number)
+            if key and keys_of is not None:
+                keys_of.setdefault(key.group(1).strip("\"'"), number)
 
-    def find(self, item: int | None, key: Any) -> int | None:
+    def find(self, item: int | None, key: str) -> int | None:
         if item is None:
-            return self.top.get(key) if isinstance(key, str) else None
+            return self.top.get(key)
         if not self.items:  # items = [ { ... } ]: the line of the array at least
             return self.top.get("items")
         if item > len(self.items):
             return None
         table = self.items[item - 1]
-        return table.get(key, table[""]) if isinstance(key, str) else table[""]
+        return table.get(key, table[""])

@@ -281,7 +281,7 @@ def _wrapped(text: str, first: str, rest: str) -> list[str]:
         width=MAX_LINE,
         initial_indent=first,
         subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
+        break_long_words=False,  # pragma: no mutate (None is False too)
+        break_on_hyphens=False,  # pragma: no mutate (None is False too)
         replace_whitespace=False,
     ) or [first.rstrip()]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -34,7 +35,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from kundencheck.core.checklist import (
     STATUSES,
@@ -141,7 +142,7 @@ class Invitation(NamedTuple):
 
 def new_token(entropy: bytes | None = None) -> str:
     """Eight letters and digits (no 0/o, 1/l/i) from ``entropy`` (default: the OS's random)."""
-    number = int.from_bytes(entropy if entropy is not None else os.urandom(8), "big")
+    number = int.from_bytes(entropy if entropy is not None else os.urandom(_TOKEN_LENGTH))
     chars = []
     for _n in range(_TOKEN_LENGTH):
         number, rest = divmod(number, len(_ID_ALPHABET))
@@ -241,7 +242,7 @@ def read_invitation(raw: bytes, source: str) -> Invitation:
     if not isinstance(items, list) or not items or not all(is_safe_id(i) for i in items) or len(set(items)) != len(items):
         reading.problem("items", _('must be a list of the item ids asked, each once, such as ["client-contacted"].'))
         items = []
-    secret = data.get("secret")
+    secret: Any = data.get("secret")
     if not isinstance(secret, str) or not _SECRET.fullmatch(secret):
         reading.problem(
             "secret",
@@ -250,7 +251,6 @@ def read_invitation(raw: bytes, source: str) -> Invitation:
                 "the same. Take it from the commit that added the file (`git log -p {file}`)."
             ).format(file=source),
         )
-        secret = ""
     invitation = Invitation(
         id=invitation_id,
         phase=reading.safe_id("phase"),
@@ -262,10 +262,10 @@ def read_invitation(raw: bytes, source: str) -> Invitation:
         secret=secret,
         created=reading.moment("created"),
         created_by=reading.text("created_by"),
-        to=reading.text("to", required=False),
+        to=reading.text("to", optional=True),
     )
     reading.done()
-    name = source.replace("\\", "/").rsplit("/", 1)[-1]
+    name = source.replace("\\", "/").split("/")[-1]
     if name.endswith(".toml") and invitation.id and name != f"{invitation.id}.toml":
         raise MirrorError(
             listed(
@@ -388,7 +388,7 @@ def read_reply(raw: bytes, source: str) -> ClientReply:
             reading.problem(where, _("must be a table of item, status or value, and comment."))
             continue
         item_id = entry.get("item")
-        value = entry.get("status", entry.get("value"))
+        value: Any = entry.get("status", entry.get("value"))
         comment = entry.get("comment", "")
         if not is_safe_id(item_id) or item_id in seen:
             reading.problem(
@@ -410,8 +410,8 @@ def read_reply(raw: bytes, source: str) -> ClientReply:
             )
             continue
         seen.add(item_id)
-        answers.append(ClientAnswer(item_id, cast(AnswerValue, value), clean_text(comment).strip()))
-    answered = reading.moment("answered", required=False)
+        answers.append(ClientAnswer(item_id, value, clean_text(comment).strip()))
+    answered = reading.moment("answered", optional=True)
     reply = ClientReply(
         invitation=reading.safe_id("invitation"),
         phase=reading.safe_id("phase"),
@@ -419,7 +419,7 @@ def read_reply(raw: bytes, source: str) -> ClientReply:
         checklist_version=reading.text("checklist_version"),
         sprint=reading.text("sprint"),
         language=reading.text("language"),
-        respondent=reading.text("respondent", required=False),
+        respondent=reading.text("respondent", optional=True),
         answered=answered,
         imported=reading.moment("imported"),
         imported_by=reading.text("imported_by"),
@@ -438,7 +438,9 @@ def _parsed(raw: bytes, source: str) -> dict[str, Any]:
 
 
 class _Fields:
-    """Typed reading of a mirror file's keys, collecting every problem (each naming its key)."""
+    """Typed reading of a mirror file's keys, collecting every problem (each naming its key).
+    A key with a problem is read as the file has it: :meth:`done` then refuses the file, so no
+    record made of it is ever returned."""
 
     def __init__(self, data: Mapping[str, Any], source: str) -> None:
         self.data, self.source = data, source
@@ -463,28 +465,27 @@ class _Fields:
                 ).format(version=SCHEMA_VERSION, found=describe_value(value)),
             )
 
-    def text(self, key: str, *, required: bool = True) -> str:
+    def text(self, key: str, *, optional: bool = False) -> Any:
         value = self.data.get(key)
-        if value is None and not required:
+        if value is None and optional:
             return ""
-        if not isinstance(value, str) or (required and not value.strip()):
+        if not isinstance(value, str) or (not optional and not value.strip()):
             self.problem(key, _("must be a non-empty string (found {found}).").format(found=describe_value(value)))
-            return ""
+            return value
         return clean_text(value).strip()
 
-    def safe_id(self, key: str) -> str:
+    def safe_id(self, key: str) -> Any:
         value = self.data.get(key)
         if not is_safe_id(value):
             self.problem(
                 key,
                 _("must be an id of lowercase letters, digits and dashes (found {found}).").format(found=describe_value(value)),
             )
-            return ""
         return value
 
-    def moment(self, key: str, *, required: bool = True) -> Any:
+    def moment(self, key: str, *, optional: bool = False) -> Any:
         value = self.data.get(key)
-        if value is None and not required:
+        if value is None and optional:
             return None
         if not isinstance(value, dt.datetime) or value.tzinfo is None:
             self.problem(
@@ -493,7 +494,6 @@ class _Fields:
                     found=describe_value(value)
                 ),
             )
-            return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         return value
 
     def done(self) -> None:
@@ -505,7 +505,7 @@ class _Fields:
 
 
 def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
 
 def mac_of(secret: str, payload: bytes) -> str:
@@ -524,7 +524,7 @@ def payload_bytes(invitation_id: str, answers: Iterable[ClientAnswer], *, name: 
         "n": name,
         "a": [[a.item, a.value, a.comment] for a in answers],
     }
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def encode_block(invitation_id: str, payload: bytes, secret: str) -> str:
@@ -568,17 +568,19 @@ _QUOTING = re.compile(r"^(?:[ \t]*>)+[ \t]?")
 def _unquoted(text: str) -> list[str]:
     """The lines of ``text`` without a mail program's quoting (``> ``, ``>> ``, ``> > ``) and
     surrounding spaces."""
-    return [_QUOTING.sub("", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return [_QUOTING.sub("", line).strip() for line in text.splitlines()]
 
 
-def _block_in(text: str) -> Block | BlockRefusal:
+def _block_in(text: str) -> Block | BlockRefusal | None:
+    """The block in ``text``; a refusal ("broken") when its lines are not a block's; None when
+    ``text`` has no begin marker."""
     lines = _unquoted(text)
     try:
         start = lines.index(BLOCK_BEGIN)
     except ValueError:
-        return BlockRefusal("no-block")
+        return None
     try:
-        end = lines.index(BLOCK_END, start + 1)
+        end = lines.index(BLOCK_END, start)
     except ValueError:
         return BlockRefusal("broken")
     tokens = " ".join(lines[start + 1 : end]).split()
@@ -592,55 +594,58 @@ def _candidates(text: str) -> Iterable[str]:
     whole MIME message (decoded from quoted-printable or base64, attachments too), the text
     decoded from quoted-printable, an HTML mail's text."""
     yield text
-    if re.search(r"^(?:mime-version|content-type|content-transfer-encoding):", text, re.IGNORECASE | re.MULTILINE):
+    if re.search(r"(?im)^(?:mime-version|content-type|content-transfer-encoding):", text):
         import email
-        import email.policy
 
-        message = email.message_from_string(text, policy=email.policy.default)
-        for part in message.walk():
+        for part in email.message_from_string(text).walk():
             if part.is_multipart():
                 continue
             try:
                 raw = part.get_payload(decode=True)
-            except Exception:  # noqa: BLE001 (a broken part of a mail: the others may hold the block)
-                raw = None
+            except Exception:  # noqa: BLE001, S112 (a broken part of a mail: the others may hold the block)
+                continue
             if isinstance(raw, bytes):
-                yield raw.decode(part.get_content_charset() or "utf-8", "replace")
+                yield _decoded(raw, part.get_content_charset())
     if "=" in text:
         import quopri
 
-        yield quopri.decodestring(text.encode("utf-8", "replace")).decode("utf-8", "replace")
+        yield quopri.decodestring(text.encode(errors="replace")).decode(errors="replace")
     if "<" in text:
         import html
 
-        lines = re.sub(r"<br\s*/?>|</?p\b[^>]*>|</?div\b[^>]*>", "\n", text, flags=re.IGNORECASE)
+        lines = re.sub(r"(?i)<br\s*/?>|</?p\b[^>]*>|</?div\b[^>]*>", "\n", text)
         yield html.unescape(re.sub(r"<[^>]*>", "", lines))
+
+
+def _decoded(raw: bytes, charset: str | None) -> str:
+    """A mail part's bytes as text: from the part's charset, else (none named, or one Python
+    does not know) from UTF-8; a byte that does not fit becomes a replacement character."""
+    if charset:
+        with contextlib.suppress(LookupError):
+            return raw.decode(charset, "replace")
+    return raw.decode(errors="replace")
 
 
 def find_block(text: str) -> Block | BlockRefusal:
     """The first block in ``text`` (a pasted mail, a reply file, an attachment, a whole message
     as a mail program saves it); a :class:`BlockRefusal` ("no-block" or "broken") without one."""
-    found: BlockRefusal = BlockRefusal("no-block")
+    broken: BlockRefusal | None = None
     for candidate in _candidates(text):
         block = _block_in(candidate)
         if isinstance(block, Block):
             return block
-        if block.reason == "broken" and found.reason == "no-block":
-            found = block
-    return found
+        broken = broken or block
+    return broken or BlockRefusal("no-block")
 
 
 def _payload(block: Block) -> bytes | None:
     """The payload's bytes, or None when its text is not base64url as the page writes it (one
     character changed there may still decode: the text must be exactly the payload's)."""
-    data = block.data
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", data) or len(data) % 4 == 1:
-        return None
     try:
-        raw = base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
+        raw = base64.urlsafe_b64decode(block.data + "==")  # padding beyond the data's is ignored
     except (binascii.Error, ValueError):
         return None
-    return raw if _b64(raw) == data else None
+    return raw if _b64(raw) == block.data else None
 
 
 def open_block(
@@ -653,7 +658,7 @@ def open_block(
     if invitation is None:
         return BlockRefusal("unknown", block.invitation, known=tuple(sorted(invitations)))
     payload = _payload(block)
-    if payload is None or not re.fullmatch(r"[0-9a-f]{64}", block.mac) or not invitation.secret:
+    if payload is None or not re.fullmatch(r"[0-9a-f]{64}", block.mac):
         return BlockRefusal("tampered", invitation.id)
     if not hmac.compare_digest(mac_of(invitation.secret, payload), block.mac):
         return BlockRefusal("tampered", invitation.id)
@@ -682,7 +687,7 @@ def _answers_of(payload: bytes, invitation: Invitation) -> tuple[ClientAnswer, .
     """The answers of a verified payload, None when they do not fit the invitation (the page
     never writes such a payload; a bug, or a block made by hand with the page's secret)."""
     try:
-        document = json.loads(payload.decode("utf-8"))
+        document = json.loads(payload.decode())
     except (UnicodeDecodeError, ValueError):
         return None
     if (
@@ -711,11 +716,13 @@ def _answers_of(payload: bytes, invitation: Invitation) -> tuple[ClientAnswer, .
     return tuple(sorted(answers.values(), key=lambda a: order[a.item]))
 
 
-def _moment(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str) or not value:
+def _moment(value: str | None) -> dt.datetime | None:
+    """The moment a payload's ``t`` names (the page writes JavaScript's ISO time, in UTC: ``Z``),
+    None without one, or for a time without its offset."""
+    if value is None:
         return None
     try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = dt.datetime.fromisoformat(value)
     except ValueError:
         return None
     return moment.replace(microsecond=0) if moment.tzinfo is not None else None
@@ -810,10 +817,10 @@ def reply_message(reply: ClientReply, checklist: Checklist | None) -> str:
         lines += ["", heading]
         for answer in group:
             item = checklist.item(answer.item) if checklist is not None else None
-            question = item.client.question if item is not None and item.client is not None else ""
-            lines += _wrapped(f"{answer.item}: {one_line(question, 200)}".rstrip(": "), "- ", "  ")
+            client = item.client if item is not None else None
+            lines += _wrapped(f"{answer.item}: {one_line(client.question, 200)}" if client else answer.item, "- ", "  ")
             if item is not None and item.kind is Kind.SCALE:
-                lines += _wrapped(_("Answer: {value}").format(value=f"{answer.value}/5"), "  ", "    ")
+                lines.append("  " + _("Answer: {value}").format(value=f"{answer.value}/5"))
             if answer.comment:
                 lines += _indented(_("Comment:"), answer.comment)
     lines += ["", f"{INVITATION_TRAILER}: {reply.invitation}", f"Kundencheck-Phase: {reply.phase}", f"{SOURCE_TRAILER}: client"]
