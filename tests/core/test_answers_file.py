@@ -4,12 +4,13 @@ the same verdict for a committed run, the history cache's check and a filled-in 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from kundencheck.core.answers import Action, ActionReview, Answer, dumps, new_run
+from kundencheck.core.answers import Action, ActionReview, Answer, ItemVotes, Run, Vote, dumps, new_run
 from kundencheck.core.answers_file import (
     Form,
     Hints,
@@ -23,6 +24,7 @@ from kundencheck.core.answers_file import (
 from kundencheck.core.checklist import load_checklist
 from kundencheck.core.errors import AnswersError
 from kundencheck.core.people import Person
+from tests.support.golden import assert_golden
 from tests.support.values import LITERALS, key_paths, path_name, with_value
 
 CHECKLIST = load_checklist(Path(__file__).resolve().parents[1] / "data" / "sprint.en.toml")
@@ -259,3 +261,233 @@ def test_unknown_keys_of_a_filled_in_file_are_named_with_what_is_allowed():
 )
 def test_hints_are_the_phase_and_the_corrected_run_a_filled_in_file_names(data, expected):
     assert hints(data) == expected
+
+
+# ----------------------------------------------------------------------------- word for word
+
+
+def _corrected(meeting: bool) -> Form:
+    """A correction's form: of the committed run (sprint 2026-W47), or of a meeting's run."""
+    target = loads(TEXT.replace('sprint = "2026-W48"', 'sprint = "2026-W47"'))
+    target.id = "20261120T090000Z-build-erika-000001"
+    if meeting:
+        target.meeting = True
+        target.participants = [*target.participants, "Ana Roth <ana@example.com>"]
+        target.votes = [ItemVotes("team-mood", named=(Vote(str(ERIKA), 4), Vote("Ana Roth <ana@example.com>", 2)))]
+    return Form(CHECKLIST, ERIKA, "build", corrects=target, started=STARTED)
+
+
+#: The readings of one file, each shown: as a committed run, and as a filled-in file for a new
+#: run, for one with the command line's sprint and participant, and for two corrections (the
+#: note from the command line).
+READINGS = {
+    "committed": None,
+    "new": FORM,
+    "new --sprint --participant": FORM._replace(sprint="2026-W50", participants=("Lea Kurz <lea@example.com>",)),
+    "correction --note": _corrected(meeting=False)._replace(correction_note="  From the command line  "),
+    "meeting's correction --note": _corrected(meeting=True)._replace(correction_note="Votes miscounted"),
+}
+
+
+def _shown_run(run: Run) -> str:
+    lines = [
+        (
+            f"{run.checklist} {run.checklist_version!r} {run.phase} {run.language} {run.sprint} corrects={run.corrects!r} "
+            f"note={run.correction_note!r} meeting={run.meeting} votes={run.votes!r}"
+        ),
+        f"participants={run.participants!r}",
+    ]
+    lines += [f"{a.item}: {a.value!r} note={a.note!r} action={a.action!r}" for a in run.answers]
+    lines += [f"review {r!r}" for r in run.reviews]
+    return "".join(f"    {line}\n" for line in lines)
+
+
+def _reading(text: str, form: Form | None) -> str:
+    try:
+        if form is None:
+            run = loads(text, "x.toml", collect=True)
+            return f"read {run.author} {run.started.isoformat()} {run.finished and run.finished.isoformat()}\n" + _shown_run(run)
+        filled = read_filled(parse_filled(text.encode("utf-8"), "x.toml"), "x.toml", form)
+    except AnswersError as error:
+        return str(error) + "\n"
+    return "read\n" + _shown_run(filled.run) + "".join(f"    note: {note}\n" for note in filled.notes)
+
+
+#: The [[answers]] and [[reviews]] tables of the file.
+TABLES = TEXT[TEXT.index("[[answers]]") :]
+#: Whole keys of forty and forty-one characters: the longer is cut in a problem.
+LONG_KEYS = "".join(f"k{n:02}{'x' * 37} = 1\n" for n in range(9)) + "k09" + "x" * 38 + " = 1\n"
+
+#: One change each to the committed file, and what each reading says of it
+#: (tests/core/golden/answers-file-errors.en.txt).
+CHANGES = [
+    ("schema = 1", 'schema = "' + "s" * 59 + '"'),
+    ('checklist_version = "test-1"', "checklist_version = 2"),
+    ('checklist_version = "test-1"', "checklist_version = 1.5"),
+    ('checklist_version = "test-1"', "checklist_version = true"),
+    ('checklist_version = "test-1"', "checklist_version = 2026-01-01"),
+    ('checklist_version = "test-1"\n', ""),
+    ('checklist_version = "test-1"', 'checklist_version = "0.9"'),
+    ('checklist = "build"', 'checklist = "Build!"'),
+    ('checklist = "build"', "checklist = 3"),
+    ('phase = "build"', "phase = 3"),
+    ('phase = "build"', 'phase = "review"'),
+    ('language = "en"', "language = 3"),
+    ('language = "en"', 'language = "de"'),
+    ('id = "RUN-ID"', "id = 1"),
+    ('author = "Erika Mustermann <erika@example.com>"', "author = 2\ncorrects = 3\ncorrection_note = 4"),
+    ('sprint = "2026-W48"', 'sprint = "  2026-W50  "'),
+    ('sprint = "2026-W48"', 'sprint = "' + "W" * 60 + '"'),
+    ('sprint = "2026-W48"', "sprint = 48"),
+    ('sprint = "2026-W48"\n', ""),
+    ("participants = [", 'participants = ["Erika", '),
+    ('participants = ["Erika Mustermann <erika@example.com>", "Jonas Berg <jonas@example.com>"]', "participants = 3"),
+    ("finished = 2026-11-27T10:24:00+01:00", "finished = 0001-01-01T00:00:00+23:59"),
+    ("started = 2026-11-27T10:15:00+01:00", "started = 2026-11-27T10:15:00"),
+    ("finished = 2026-11-27T10:24:00+01:00", "finished = 2026-11-27T10:24:00"),
+    ("schema = 1", 'schema = 1\ncorrects = "20261113T090200Z-build-jonas-8b21d0"\ncorrection_note = "  Typo  "'),
+    ("schema = 1", 'schema = 1\ncorrects = "Not an id!"'),
+    ("schema = 1", 'schema = 1\ncorrection_note = "Why"'),
+    ("schema = 1", "schema = 1\nvotes = []"),
+    ("schema = 1", "schema = 1\nmeeting = false"),
+    ("schema = 1", 'schema = 2\nmeeting = true\nvotes = [{item = "team-mood", named = [{person = "Ana <a@x.org>", value = 1}]}]'),
+    ("schema = 1", "schema = 1\n" + LONG_KEYS),
+    ("schema = 1", "schema = 1\n" + LONG_KEYS + "k10 = 1\n"),
+    ("schema = 1", "schema = 1\nbig = 123456789012345678901234567890"),
+    (TABLES, "answers = 3\nreviews = 3\n"),
+    (
+        TABLES,
+        (
+            'answers = [1, {item = "Bad!"}, {item = "gone"}, {item = "team-mood", value = 4}, {item = "team-mood", value = 4}]\n'
+            "reviews = [2]\n"
+        ),
+    ),
+    ('status = "red"', 'status = "  red  "'),
+    ('status = "red"', "status = 1"),
+    ('status = "red"', 'value = "x"'),
+    ('status = "red"', 'status = "red"\nvalue = ""'),
+    ('status = "red"', 'status = "red"\nvalue = "red"'),
+    ("value = 4", 'value = "1"'),
+    ("value = 4", 'value = "2"'),
+    ("value = 4", 'value = " 3 "'),
+    ("value = 4", 'value = "4"'),
+    ("value = 4", 'value = "5"'),
+    ("value = 4", 'value = "6"'),
+    ("value = 4", 'status = "green"'),
+    ("value = 4", 'value = 4\nnote = "  Tired  "'),
+    ("value = 4\n", ""),
+    ('value = "yes"', 'value = "  yes  "'),
+    ("value = 2026-12-10", 'value = "+7"'),
+    ("value = 2026-12-10", 'value = "someday"'),
+    ('note = "Only mails"', 'note = "Only mails"\nmood = 1'),
+    ('what = "Call"', "what = 3"),
+    ('what = "Call"\nowner = "Ana"', 'what = "  Call  "\nowner = "  Ana  "\ncolour = 1'),
+    ('what = "Call"\nowner = "Ana"', 'what = "Call"\nowner = "Ana"\ncolour = 1\nhue = 2'),
+    ('what = "Call"\nowner = "Ana"\ndue = 2026-12-04', 'what = ""\nowner = ""\ndue = ""'),
+    ('what = "Call"\nowner = "Ana"\ndue = 2026-12-04', 'what = ""\nowner = ""\ndue = 2026-12-04'),
+    ('what = "Call"\nowner = "Ana"\ndue = 2026-12-04', 'what = ""\nowner = "Ana"'),
+    ('what = "Call"\nowner = "Ana"\ndue = 2026-12-04', 'what = "Call"'),
+    ("due = 2026-12-04", 'due = "+7"\nseparate = true'),
+    ("due = 2026-12-04", 'due = "soon"'),
+    ("due = 2026-12-04", 'due = ""'),
+    ("due = 2026-12-04", "due = 2026-12-04\nseparate = 1"),
+    ('[answers.action]\nwhat = "Call"\nowner = "Ana"\ndue = 2026-12-04', 'action = "Call Ana"'),
+    ('decision = "done"', 'decision = ""'),
+    ('decision = "done"\nnote = "Called"', 'decision = ""\nnote = ""'),
+    ('decision = "done"\n', ""),
+    ('item = "client-contacted"\ndecision = "done"', 'item = "Bad!"\ndecision = "maybe"'),
+    ('note = "Called"', "note = 5"),
+    ('run = "20261113T090200Z-build-jonas-8b21d0"', "run = 7"),
+    (
+        "[[reviews]]",
+        '[[reviews]]\nrun = "20261113T090200Z-build-jonas-8b21d0"\nitem = "client-contacted"\ndecision = "open"\n\n[[reviews]]',
+    ),
+]
+
+
+def test_every_reading_of_a_changed_file_word_for_word():
+    """What each reading makes of one change to the file, or every problem it finds in it."""
+    unchanged = {name: _reading(TEXT, form) for name, form in READINGS.items()}
+    said = ["The file unchanged\n"] + [f"  {name}: {reading}" for name, reading in unchanged.items()]
+    for old, new in CHANGES:
+        said.append(f"{'every table' if old == TABLES else repr(old)} -> {new!r}\n")
+        old = old.replace("RUN-ID", loads(TEXT).id)  # (random: not in the golden file)
+        assert old in TEXT, old
+        before = None
+        for name, form in READINGS.items():
+            reading = _reading(TEXT.replace(old, new, 1), form)
+            if reading.startswith("read") and unchanged[name].startswith("read"):
+                changed = [line for line in difflib.ndiff(unchanged[name].splitlines(), reading.splitlines()) if line[0] in "+-"]
+                reading = "read, changed:\n" + "".join(f"    {line}\n" for line in changed) if changed else "read as unchanged\n"
+            said.append(f"  {name}: " + ("as above\n" if reading == before else reading))
+            before = reading
+    assert_golden("answers-file-errors.en.txt", "".join(said))
+
+
+def test_a_corrections_note_is_the_files_unless_the_command_line_gives_one():
+    text = TEXT.replace("schema = 1", 'schema = 1\ncorrection_note = "  Typo in the mood  "')
+    form = _corrected(meeting=False)
+    assert read_filled(tomllib.loads(text), "x.toml", form).run.correction_note == "Typo in the mood"
+    noted = form._replace(correction_note=" Said on the command line ")
+    assert read_filled(tomllib.loads(text), "x.toml", noted).run.correction_note == "Said on the command line"
+
+
+def test_a_filled_in_file_may_name_the_phase_it_is_committed_for():
+    """A project may answer one checklist in several phases: the file names its own."""
+    later = Form(CHECKLIST, ERIKA, "handover", started=STARTED)
+    for phase in ("handover", "build"):
+        filled = read_filled(tomllib.loads(TEXT.replace('phase = "build"', f'phase = "{phase}"')), "x.toml", later)
+        assert filled.run.phase == "build"  # (new_run: the checklist's; the session sets the phase)
+    with pytest.raises(AnswersError) as refused:
+        read_filled(tomllib.loads(TEXT.replace('phase = "build"', 'phase = "review"')), "x.toml", later)
+    assert refused.value.problems == [
+        (
+            "top level: 'phase' is 'review', but phase 'handover' here uses the 'build' checklist (en), so it must be "
+            "'build'. Make a new template with `kundencheck answer handover --template`."
+        )
+    ]
+
+
+def test_errors_name_the_file_they_were_read_from():
+    for read in (lambda: loads("schema = 3"), lambda: read_run({"schema": 3})):
+        with pytest.raises(AnswersError) as refused:
+            read()
+        assert str(refused.value).startswith("<answers>: key 'schema' must be 1 or 2")
+        assert refused.value.source == "<answers>"
+    with pytest.raises(AnswersError) as first:
+        read_run({"schema": 3, "id": 4}, "x.toml")
+    assert first.value.problems == ["key 'schema' must be 1 or 2 (found 3). Is this a kundencheck answers file?"]
+    assert first.value.source == "x.toml"
+    with pytest.raises(AnswersError) as broken:
+        parse_filled(b"schema = ", "filled.toml")
+    assert str(broken.value).startswith("filled.toml: line 1")
+
+
+def test_a_whole_number_beyond_toml_in_a_key_a_committed_run_ignores_is_ignored():
+    assert loads(TEXT.replace("schema = 1", "schema = 1\nbig = 123456789012345678901234567890")).sprint == "2026-W48"
+
+
+def test_hints_name_the_sprint_stripped():
+    assert hints({"sprint": "  2026-W50 "}) == Hints(None, None, "2026-W50")
+    assert hints({"sprint": "  "}) == Hints(None, None, None)
+
+
+def test_short_texts_read_from_two_files_are_one_object():
+    status = "s" * 64
+    first, second = (loads(TEXT.replace('status = "green"', f'status = "{status}"')) for _ in range(2))
+    assert first.answers[4].value is second.answers[4].value
+
+
+def test_a_cached_meeting_whose_meeting_flag_no_file_could_hold_is_not_sound():
+    run = loads(TEXT)
+    run.meeting = 1  # type: ignore[assignment]
+    assert not run_is_sound(run)
+    run.meeting = True
+    assert run_is_sound(run)
+    mood = ItemVotes("team-mood", named=(Vote(str(ERIKA), 4),))
+    run.votes = (mood,)  # type: ignore[assignment]
+    assert not run_is_sound(run)
+    run.votes = [mood._replace(named=((str(ERIKA), 4),))]
+    assert not run_is_sound(run)
+    run.votes = [mood]
+    assert run_is_sound(run)

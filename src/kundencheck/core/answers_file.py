@@ -35,8 +35,8 @@ from typing import Any, NamedTuple
 
 from kundencheck.core.answers import (
     MIN_ANONYMOUS_VOTES,
-    PLAIN_SCHEMA,
     REVIEW_DECISIONS,
+    SCHEMA_VERSION,
     SCHEMA_VERSIONS,
     Action,
     ActionReview,
@@ -180,7 +180,7 @@ def read_filled(data: Mapping[str, Any], source: str, form: Form, *, complete: b
     reading = _Reading(source, collect=True)
     filled: Filled = reading.run(data, form)
     if not reading.problems and complete:
-        reading.problems += problems_with(filled.run, form.checklist)
+        reading.problems = problems_with(filled.run, form.checklist)
     reading.done()
     return filled
 
@@ -225,7 +225,7 @@ def _data_of(run: Run) -> dict[str, Any]:
                 table["action"]["due"] = action.due
         answers.append(table)
     data: dict[str, Any] = {
-        "schema": PLAIN_SCHEMA,
+        "schema": SCHEMA_VERSION,  # (any run reads as schema 2, a meeting's or not)
         "id": run.id,
         "checklist": run.checklist,
         "phase": run.phase,
@@ -238,18 +238,16 @@ def _data_of(run: Run) -> dict[str, Any]:
         "reviews": [{"run": r.run, "item": r.item, "decision": r.decision, "note": r.note} for r in run.reviews],
         "corrects": run.corrects,
         "correction_note": run.correction_note,
-    }
-    if run.finished is not None:
-        data["finished"] = run.finished
-    if run.meeting is not False or run.votes:
-        data["schema"] = 2
-        data["meeting"] = run.meeting
-        data["votes"] = [
+        "meeting": run.meeting,
+        "votes": [
             {"item": v.item, "anonymous": [{"value": value, "count": count} for value, count in v.anonymous]}
             if v.anonymous
             else {"item": v.item, "named": [{"person": vote.person, "value": vote.value} for vote in v.named]}
             for v in run.votes
-        ]
+        ],
+    }
+    if run.finished is not None:
+        data["finished"] = run.finished
     return data
 
 
@@ -348,7 +346,7 @@ class _Reading:
             run = self._new_run(data, form, version, notes)
             today = run.started.date()
         else:
-            today = dt.date.min  # dates are typed only in a filled-in file
+            today = dt.date.min  # pragma: no mutate (unused: dates are typed only in a filled-in file)
         raw_answers = data.get("answers", [])
         if not isinstance(raw_answers, list):
             problem(_("key 'answers' must be an array of [[answers]] tables."))
@@ -369,7 +367,6 @@ class _Reading:
             review = self.review(raw, n, reviewed, form)
             if review is not None:
                 reviews.append(review)
-        meeting, votes = (False, []) if form is not None else self._meeting(data, schema, participants)
         if form is not None:
             for person in participants:
                 try:
@@ -378,6 +375,7 @@ class _Reading:
                     problem(_("top level: 'participants': {problem}").format(problem=exc))
             self._fill_in(run, form, answers, reviews, participants, correction_note, data, notes)
             return Filled(run, notes)
+        meeting, votes = self._meeting(data, schema, participants)
         if self.problems or started is None:  # (started is None only with a problem said)
             return None
         return Run(
@@ -408,10 +406,9 @@ class _Reading:
         raw_votes = data.get("votes", [])
         if ("meeting" in data or "votes" in data) and schema == 1:
             problem(_("keys 'meeting' and 'votes' are a sprint meeting's, which needs schema = 2."))
-            return False, []
+            return False, []  # pragma: no mutate (a problem is said: no run is made of the file)
         if not isinstance(meeting, bool):
             problem(_("key 'meeting' must be true or false (found {found}).").format(found=_shown(meeting)))
-            meeting = False
         if not isinstance(raw_votes, list):
             problem(_("key 'votes' must be an array of [[votes]] tables."))
             return meeting, []
@@ -559,7 +556,8 @@ class _Reading:
         corrects = data.get("corrects", "")
         note = data.get("correction_note", "")
         if form is not None and form.corrects is None:
-            return "", ""  # not a correction: the keys are refused (_unknown_top_keys)
+            # Not a correction: the keys are refused (_unknown_top_keys); what is returned is not used.
+            return "", ""  # pragma: no mutate (unused: see above)
         if not isinstance(corrects, str) or (corrects and not is_run_id(corrects)):
             self.problem(
                 _("key 'corrects' must be the id of the run this one corrects (letters, digits, dashes), found {found}.").format(
@@ -627,7 +625,7 @@ class _Reading:
         """What a filled-in file's run takes from the form: its answers in the checklist's order,
         everyone who answered, and for a correction what it corrects and why."""
         order = {item.id: n for n, item in enumerate(form.checklist.items)}
-        run.answers = sorted(answers, key=lambda a: order.get(a.item, len(order)))
+        run.answers = sorted(answers, key=lambda a: order[a.item])  # (an item not in it is refused)
         run.reviews = reviews
         run.participants = with_participants(run.author, [*(p.strip() for p in participants), *form.participants])
         target = form.corrects
@@ -749,7 +747,7 @@ class _Reading:
                 )
             )
             return None
-        value = _typed_value(item, raw.get(key, ""), today)
+        value = _typed_value(item, raw.get(key), today)
         problem: str | None
         if item.kind is Kind.DATE and isinstance(value, str):
             problem = _(
@@ -829,7 +827,9 @@ class _Reading:
                     )
                 return None
         before = len(self.problems)
-        run_id, item = raw.get("run"), raw.get("item")
+        # Any: a run id or a decision that is no string gets its problem below.
+        run_id: Any = raw.get("run")
+        item = raw.get("item")
         if not isinstance(run_id, str) or not is_run_id(run_id):
             problem(
                 _("review {n}: key 'run' must be the id of the run that recorded the action, found {found}.").format(
@@ -843,7 +843,7 @@ class _Reading:
                 )
             )
             item = "?"
-        decision = raw.get("decision")
+        decision: Any = raw.get("decision")
         if decision not in REVIEW_DECISIONS:
             problem(
                 _("review {n} (item {item}): key 'decision' must be one of {allowed} (found {found}).").format(
@@ -853,8 +853,8 @@ class _Reading:
         note = raw.get("note", "")
         if not isinstance(note, str):
             problem(_("review {n} (item {item}): key 'note' must be a string.").format(n=n, item=repr(item)))
-        if len(self.problems) > before or not isinstance(run_id, str) or not isinstance(decision, str):
-            return None  # (a run id or a decision that is no string has its problem said above)
+        if len(self.problems) > before:
+            return None
         if (run_id, item) in seen:
             problem(
                 _("review {n}: the action on {item} from run {run} is reviewed twice; keep one decision.").format(
@@ -923,4 +923,4 @@ def _is_day(value: Any) -> bool:
 
 
 def _shown(value: Any) -> str:
-    return describe_value(value, 60)
+    return describe_value(value)
