@@ -22,6 +22,7 @@ from kundencheck.core.gate import (
     not_started,
     phase_findings,
     result_dict,
+    result_json,
     rule_levels,
     summary_line,
     verdicts,
@@ -168,6 +169,9 @@ def test_overdue_actions_of_any_phase_count():
     )
     result = judge([kickoff, green(day=MON + dt.timedelta(days=2))], today=MON + dt.timedelta(days=3))
     assert rules(result) == [("overdue_action", "error", "contacted")] and result.findings[0].phase == "kickoff"
+    runs = [kickoff, green(day=MON + dt.timedelta(days=2))]
+    off = judge(runs, today=MON + dt.timedelta(days=3), levels={"overdue_action": "off"})
+    assert off.findings == [] and off.more == []
 
 
 def test_disagreement():
@@ -648,3 +652,30 @@ def test_an_overdue_actions_long_texts_are_cut_in_its_finding():
         f"days; raised on 2026-03-02 by {'A' * 39}…. Close it (done, or dropped with a note) in the next `kundencheck run "
         "build`, or give it a new date with a new action on the item."
     )
+
+
+def test_the_health_findings_of_sprints_with_long_names_word_for_word():
+    """Each health rule's finding whole (tests/core/golden/check-health.json): a red key signal,
+    a red streak, a decline of three items and a disagreement, in sprints whose names are cut
+    to forty characters in the messages (and kept whole in the details)."""
+    from tests.support.golden import assert_golden
+    from tests.support.runs import made_run
+
+    def long_sprint(n, author=ANA, **values):
+        answers = {"contacted": "green", "mood": 4, "alternatives": "green", "compromise": "green", **values}
+        action = Action("Do it", "Ana", D[n] + dt.timedelta(days=30))
+        return made_run(
+            f"{D[n]:%Y%m%d}T09{10 * (author == JONAS):02d}00Z-build-{author.split()[0].lower()}-00000{n}",
+            f"Sprint {n} of the long migration for the client",
+            dt.datetime.combine(D[n], dt.time(9, 10 * (author == JONAS)), dt.UTC),
+            *(Answer(item_id, value, action=action if value in ("red", 1) else None) for item_id, value in answers.items()),
+            author=author,
+        )
+
+    runs = [
+        long_sprint(0),
+        long_sprint(1, alternatives="red"),
+        long_sprint(2, contacted="green", mood=1, alternatives="red", compromise="amber"),
+        long_sprint(2, JONAS, contacted="red", mood=1, alternatives="red", compromise="amber"),
+    ]
+    assert_golden("check-health.json", result_json(health(runs)))

@@ -342,9 +342,8 @@ def _current_picture(summary: HistorySummary, phase: str) -> SprintPicture | Non
 def _streak_start(summary: HistorySummary, picture: SprintPicture, item: ItemPicture) -> SprintPicture:
     """The first sprint of the item's current streak (its band, sprint after sprint, up to
     ``picture``): where a red answer that is still red began."""
-    first = picture.index - max(item.streak, 1) + 1
-    series = summary.pictures_of(picture.checklist)
-    return series[first] if 0 <= first < len(series) else picture
+    # (an item's streak counts sprints of its checklist up to ``picture``: never more than there are)
+    return summary.pictures_of(picture.checklist)[picture.index - max(item.streak, 1) + 1]
 
 
 def _file_of(summary: HistorySummary, run_id: str | None) -> str | None:
@@ -577,7 +576,7 @@ def _key_signal_low(summary: HistorySummary, phase: str, level: str) -> list[Fin
         return []
     checklist = summary.checklists.get(picture.checklist)
     found: list[Finding] = []
-    for change in changes(picture.values(), previous_picture(summary.pictures, picture), checklist):
+    for change in changes(picture.values(), None, checklist):  # (the band alone counts, not the trend)
         if not change.key_signal or change.band != "red":
             continue
         item = picture.items[change.item]
@@ -594,7 +593,7 @@ def _key_signal_low(summary: HistorySummary, phase: str, level: str) -> list[Fin
     return found
 
 
-def _red_streak(summary: HistorySummary, phase: str, level: str, sprints: int = 2) -> list[Finding]:
+def _red_streak(summary: HistorySummary, phase: str, level: str, sprints: int) -> list[Finding]:
     picture = _current_picture(summary, phase)
     if picture is None:
         return []
@@ -646,7 +645,7 @@ def _red_streak(summary: HistorySummary, phase: str, level: str, sprints: int = 
     return found
 
 
-def _decline(summary: HistorySummary, phase: str, level: str, items: int = 3) -> list[Finding]:
+def _decline(summary: HistorySummary, phase: str, level: str, items: int) -> list[Finding]:
     picture = _current_picture(summary, phase)
     if picture is None:
         return []
