@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -771,7 +771,8 @@ def _client_words(entry: Entry, item: ItemPicture, summary: HistorySummary, pict
     return f"{answer} ({who})" if who else answer
 
 
-_RULES = {
+#: Each rule, called with the summary, the phase, its level and its parameters (RULE_PARAMETERS).
+_RULES: dict[str, Callable[..., list[Finding]]] = {
     "due": _due,
     "key_signal_low": _key_signal_low,
     "red_streak": _red_streak,
