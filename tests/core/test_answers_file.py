@@ -366,6 +366,7 @@ CHANGES = [
     ('status = "red"', "status = 1"),
     ('status = "red"', 'value = "x"'),
     ('status = "red"', 'status = "red"\nvalue = ""'),
+    ('status = "green"', 'value = ""'),
     ('status = "red"', 'status = "red"\nvalue = "red"'),
     ("value = 4", 'value = "1"'),
     ("value = 4", 'value = "2"'),

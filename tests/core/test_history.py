@@ -757,3 +757,61 @@ def test_alarming_key_signals_red_and_worse_first_then_red_then_worse():
     assert alarming([amber_worse, green_better, red_same, no_signal, red_worse]) == [red_worse, red_same, amber_worse]
     assert alarming([amber_worse, red_same]) == [red_same, amber_worse]
     assert alarming([]) == []
+
+
+# ----------------------------------------------------------------------------- pictures in detail
+
+
+def test_a_pictures_entries_skip_unanswered_items_and_keep_their_actions():
+    call = Action("Call", "Ana", D2)
+    answered = run("W10", D1, Answer("contacted", None), Answer("mood", ""), Answer("contacted", "red", action=call))
+    answered.answers.append(Answer("design", "green"))
+    (picture,) = sprint_pictures([answered], CHECKLISTS)
+    assert list(picture.items) == ["contacted", "design"]
+    assert picture.items["contacted"].entries[0].action == call
+
+
+def test_votes_of_a_run_that_is_no_meeting_are_not_counted():
+    from kundencheck.core.answers import ItemVotes, Vote
+
+    ana = run("W10", D1, Answer("contacted", "green"))
+    ana.participants = [ANA, JONAS]
+    ana.votes = [ItemVotes("contacted", named=(Vote(ANA, "green"), Vote(JONAS, "red")))]
+    (picture,) = sprint_pictures([ana], CHECKLISTS)
+    assert [(e.author, e.value) for e in picture.items["contacted"].entries] == [(ANA, "green")]
+
+
+def test_items_no_longer_in_the_checklist_come_after_its_own():
+    (picture,) = sprint_pictures([run("W10", D1, Answer("gone", "red"), Answer("mood", "green"))], CHECKLISTS)
+    assert list(picture.items) == ["mood", "gone"]
+
+
+def test_the_latest_of_tied_answers_without_an_order_represents_the_sprint():
+    """Free text has no better or worse: of the answers given most often, the latest run's."""
+    texts = ["x", "y", "z", "x", "y"]
+    runs = [run("W10", D1, Answer("design", text), author=f"P{n} <p{n}@example.com>", minute=n) for n, text in enumerate(texts)]
+    (picture,) = sprint_pictures(runs, {})
+    assert picture.items["design"].value == "y"
+
+
+def test_a_sprint_without_a_picture_of_its_own_is_compared_with_the_latest():
+    from kundencheck.core.history import sprint_before
+
+    pictures = sprint_pictures([run(f"W{10 + n}", D1 + dt.timedelta(days=7 * n), Answer("mood", "green")) for n in range(3)])
+    assert sprint_before(pictures, "build", "W20").sprint == "W12"
+    assert sprint_before(pictures, "build", "W11").sprint == "W10"
+    assert sprint_before(pictures, "build", "W10") is None
+
+
+def test_a_cadence_of_one_day_is_due_the_next_day_and_the_end_of_the_calendar_on_its_last_day():
+    checked = run("W10", D1, Answer("mood", "green"))
+    assert due_check([checked], "build", D1 + dt.timedelta(days=1), cadence_days=1).is_due
+    late = made_run_at(dt.datetime(9999, 12, 30, 9, 0, tzinfo=dt.UTC))
+    last = due_check([late], "build", dt.date(9999, 12, 30))
+    assert last.due_on == dt.date.max and not last.is_due
+
+
+def made_run_at(started: dt.datetime):
+    from tests.support.runs import made_run
+
+    return made_run("99991230T090000Z-build-ana-000001", "W52", started, Answer("mood", "green"))

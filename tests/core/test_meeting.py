@@ -455,3 +455,24 @@ def test_files_of_different_phases_or_sprints_are_refused_naming_each_file():
         "The files name different sprints (ana.toml: '12', ben.toml: '13'); a meeting is one sprint's. "
         "Give the sprint with --sprint, or make the files agree."
     )
+
+
+def test_the_default_of_options_of_one_band_is_the_first_in_the_items_order_and_empty_votes_do_not_count():
+    from tests.support.checklists import checklist as make
+    from tests.support.checklists import item as make_item
+
+    options = [
+        {"id": "warm", "label": "Warm", "band": "amber"},
+        {"id": "cool", "label": "Cool", "band": "amber"},
+        {"id": "bright", "label": "Bright", "band": "green"},
+    ]
+    tone = make(make_item("tone", question="How does the client sound?", why="Tone first.", kind="choice", options=options))
+    assert default_answer(tone.item("tone"), ["cool", "warm"]) == "warm"
+    assert default_answer(tone.item("tone"), ["bright", "cool", "warm"]) == "cool"  # the middle: warm, cool, bright
+    assert default_answer(checklist().item("client-contacted"), ["", "", "green"]) == "green"
+
+
+def test_the_default_of_free_text_is_the_one_most_voted_for_the_first_in_order_on_a_tie():
+    text = checklist().item("self-critical")
+    assert default_answer(text, ["b", "a"]) == "a"
+    assert default_answer(text, ["b", "a", "b"]) == "b"

@@ -268,10 +268,7 @@ def _representative(values: list[AnswerValue], kind: Kind | None, item: Item | N
     if ranked:
         return min(ranked, key=lambda pair: pair[0])[1]  # the worse one: the more cautious reading
     # Otherwise the answer of the latest run among the tied ones.
-    for value in reversed(values):
-        if value in tied:
-            return value
-    return tied[0]
+    return next(value for value in reversed(values) if value in tied)
 
 
 def _picture_item(
@@ -704,7 +701,7 @@ THREAD_ID_LENGTH = 6
 def thread_id(run_id: str, item_id: str) -> str:
     """The short id of the thread whose first action is (``run_id``, ``item_id``): six letters
     and digits from a hash of the two, so every clone with that action names it the same."""
-    number = int.from_bytes(hashlib.sha256(f"{run_id}/{item_id}".encode()).digest()[:8], "big")
+    number = int.from_bytes(hashlib.sha256(f"{run_id}/{item_id}".encode()).digest()[:8])  # (big-endian)
     chars = []
     for _n in range(THREAD_ID_LENGTH):
         number, rest = divmod(number, len(_ID_ALPHABET))
@@ -962,7 +959,7 @@ def threads_to_show(threads: Iterable[ActionThread], *, limit: int = SHOWN_PER_P
     lists = []
     for phase in order_phases(by_phase):
         ordered = by_urgency(by_phase[phase])
-        lists.append(PhaseThreads(phase, ordered, ordered[: max(0, limit)]))
+        lists.append(PhaseThreads(phase, ordered, ordered[:limit]))
     return lists
 
 

@@ -104,13 +104,10 @@ def default_answer(item: Item, values: Iterable[AnswerValue]) -> AnswerValue | N
     if not values:
         return None
     order = {value: n for n, value in enumerate(item.allowed_values() or ())}
-    scored = sorted(
-        ((score, order.get(v, len(order)), v) for v in values if (score := answer_score(item, v)) is not None),
-        key=lambda t: (t[0], t[1]),
-    )
     unscored = [v for v in values if answer_score(item, v) is None]
+    scored = sorted((v for v in values if v not in unscored), key=lambda v: (answer_score(item, v), order.get(v, len(order))))
     if scored and len(scored) >= len(unscored):
-        return scored[(len(scored) - 1) // 2][2]
+        return scored[(len(scored) - 1) // 2]
     counts = Counter(unscored)
     best = max(counts.values())
     return min((v for v in counts if counts[v] == best), key=lambda v: (order.get(v, len(order)), str(v)))
