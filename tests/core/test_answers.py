@@ -915,3 +915,35 @@ def test_a_reviewed_actions_question_is_cut_in_its_comment():
     long = make_checklist(item("contacted", question="Q" * 200))
     run = make_run(reviews=[ActionReview(REVIEWED, "contacted", "done")])
     assert "\n# Action from an earlier run: " + "Q" * 169 + "…\nrun = " in dumps(run, long)
+
+
+def test_a_text_answer_loses_lone_surrogates_in_the_file_and_keeps_control_characters():
+    run = make_run(Answer("self-critical", "\ud800a\udfff\bb\x01"))
+    text = dumps(run, CHECKLIST)
+    assert 'value = "\ufffda\ufffd\\bb\\u0001"' in text
+    assert loads(text).answers[0].value == "\ufffda\ufffd\bb\x01"
+
+
+def test_a_meeting_without_votes_is_written_with_schema_2():
+    meeting = make_run(Answer("mood", 3), meeting=True)
+    assert "schema = 2\n" in dumps(meeting, CHECKLIST) and loads(dumps(meeting, CHECKLIST)).meeting
+
+
+def test_whole_numbers_are_values_within_64_bits_and_a_scale_takes_1_to_5():
+    from kundencheck.core.answers import is_answer_value, value_problem
+
+    assert is_answer_value(-(2**63)) and not is_answer_value(-(2**63) - 1)
+    assert is_answer_value(2**63 - 1) and not is_answer_value(2**63)
+    mood = CHECKLIST.item("mood")
+    assert [value_problem(mood, n) for n in (1, 5)] == [None, None]
+    assert value_problem(mood, 6) and value_problem(mood, 0)
+
+
+def test_a_run_without_answers_says_so_in_its_file_and_a_meetings_votes_keep_their_kind():
+    from kundencheck.core.answers import ItemVotes, Vote
+
+    assert "\nanswers = []\n" in dumps(make_run(), CHECKLIST)
+    meeting = make_run(Answer("contacted", "red", note="x", action=Action("Call", "Ana", dt.date(2026, 12, 4))), meeting=True)
+    meeting.participants = [meeting.author]
+    meeting.votes = [ItemVotes("contacted", named=(Vote(meeting.author, "red"),))]
+    assert f'{{person = "{meeting.author}", status = "red"}}' in dumps(meeting)  # without the checklist too

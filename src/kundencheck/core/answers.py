@@ -528,7 +528,7 @@ def _head(run: Run, *, answers_empty: bool, note_hint: str = "") -> tomlkit.TOML
         doc.add("corrects", _string(run.corrects))
         note = _multiline(clean_text(run.correction_note).strip())
         if note_hint and not note.value:
-            note.comment(one_line(note_hint, 200))
+            note.comment(note_hint)
             note.trivia.comment_ws = "  "
         doc.add("correction_note", note)
     doc.add("started", run.started)
@@ -707,6 +707,8 @@ def _small(fields: tuple[Any, ...]) -> bool:
 
 
 def _multiline(text: str) -> String:
+    """``text``, stripped by every caller, as a multi-line string if it has more than one line
+    (stripped, it never starts with the newline that TOML drops right after the opening quotes)."""
     return _string(text, multiline="\n" in text)
 
 
@@ -741,8 +743,6 @@ def _string(text: str, multiline: bool = False) -> String:
         return _TOML_SHORT.get(char) or f"\\u{ord(char):04x}"
 
     escaped = _toml_escape().sub(escape, text)
-    if multiline and escaped.startswith("\n"):
-        escaped = "\n" + escaped  # the parser drops a newline right after the opening quotes
     return String(StringType.MLB if multiline else StringType.SLB, text, escaped, Trivia())
 
 
