@@ -476,3 +476,36 @@ def test_the_default_of_free_text_is_the_one_most_voted_for_the_first_in_order_o
     text = checklist().item("self-critical")
     assert default_answer(text, ["b", "a"]) == "a"
     assert default_answer(text, ["b", "a", "b"]) == "b"
+
+
+def test_a_meetings_action_is_of_the_first_who_voted_the_agreed_answer_else_of_the_first_who_gave_one():
+    mail = Action("Mail them", "Erika", dt.date(2026, 12, 4))
+    call = Action("Call them", "Ana", dt.date(2026, 12, 5))
+    visit = Action("Visit them", "Ben", dt.date(2026, 12, 6))
+
+    def action(*votes, agreed=None):
+        sheets = [ballot(person, {"client-contacted": vote}) for person, vote in zip((ERIKA, ANA, BEN), votes, strict=True)]
+        return meeting_run(checklist(), ERIKA, sheets, agreed, started=STARTED).run.answer("client-contacted").action
+
+    # The default is red (the middle of amber, red, red): Ana's action, not Erika's of her amber.
+    assert action(("amber", "Mails only", mail), ("red", "None", call), ("red", "None")) == call
+    # No one who voted red gave one: the first action given.
+    assert action(("amber", "Mails only", mail), ("red", "None"), ("red", "None")) == mail
+    # Red needs an action no one gave: none; green needs none, so Erika's of her red is not taken.
+    assert action(("red", "None"), ("red", "None"), ("red", "None")) is None
+    assert action(("red", "None", mail), ("green",), ("green",)) is None
+    # The agreed file's action wins over the voters'.
+    agreed = answers_mod.new_run(checklist(), ERIKA, started=STARTED)
+    agreed.answers = [Answer("client-contacted", "red", "Agreed", visit)]
+    assert action(("amber", "Mails only", mail), ("red", "None", call), ("red", "None"), agreed=agreed) == visit
+
+
+def test_a_meeting_records_its_items_in_the_checklists_order_and_each_person_once():
+    meeting = Meeting(checklist(), [ERIKA, ANA, ERIKA, BEN])
+    assert meeting.people == [ERIKA, ANA, BEN]
+    for item_id, value in (("expectations-match", "green"), ("own-design", "yes")):
+        for _person in meeting.people:
+            meeting.vote(item_id, value)
+    assert [v.item for v in meeting.recorded()] == ["own-design", "expectations-match"]
+    with pytest.raises(KeyError, match="gone"):
+        meeting.state("gone")

@@ -195,7 +195,7 @@ class Meeting:
         hidden vote, never a name with an anonymous item's vote."""
         order = {item.id: n for n, item in enumerate(self.checklist.items)}
         found = [s.revealed for s in self._states.values() if s.revealed is not None and s.revealed.voters]
-        return sorted(found, key=lambda v: order.get(v.item, len(order)))
+        return sorted(found, key=lambda v: order[v.item])  # (only the checklist's items have a state)
 
     # ----------------------------------------------------------------------------- doing
 
@@ -439,7 +439,7 @@ def meeting_run(
             if not note:
                 note = "\n".join(
                     f"{ballot.person.name}: {answer.note.strip()}"
-                    for ballot, answer in zip(ballots, own, strict=True)
+                    for ballot, answer in zip(ballots, own, strict=True)  # pragma: no mutate (one answer a ballot)
                     if answer is not None and answer.note.strip()
                 )
             if action is None and value is not None and item.needs_action(value):
