@@ -815,3 +815,38 @@ def made_run_at(started: dt.datetime):
     from tests.support.runs import made_run
 
     return made_run("99991230T090000Z-build-ana-000001", "W52", started, Answer("mood", "green"))
+
+
+def test_the_clients_replies_are_banded_by_the_checklist_and_placed_in_their_sprint_in_the_order_answered():
+    from kundencheck.core.history import attach_client
+    from kundencheck.core.mirror import ClientAnswer, ClientReply
+    from tests.support.checklists import checklist as make
+    from tests.support.checklists import item as make_item
+
+    tone = make(
+        make_item("contacted", like="contacted"),
+        make_item(
+            "tone",
+            question="How do we sound?",
+            why="Tone first.",
+            kind="choice",
+            options=[{"id": "warm", "label": "Warm", "band": "green"}, {"id": "cold", "label": "Cold", "band": "red"}],
+        ),
+    )
+    pictures = sprint_pictures(
+        [run("W10", D1, Answer("contacted", "green")), run("W12", D2, Answer("contacted", "green"))], {"build": tone}
+    )
+
+    def reply(invitation, hour, value):
+        answered = dt.datetime(2026, 3, 17, hour, tzinfo=dt.UTC)
+        answers = (ClientAnswer("tone", value), ClientAnswer("gone", 3))
+        return ClientReply(invitation, "build", "build", "1.0", "W12", "en", invitation, answered, answered, ANA, answers)
+
+    late, early = reply("inv-a", 15, "cold"), reply("inv-b", 9, "warm")
+    assert attach_client(pictures, [late, early], {"build": tone}) == []
+    assert pictures[0].client == {} and pictures[1].client_replies == [early, late]
+    client = pictures[1].client
+    assert list(client) == ["tone", "gone"]
+    assert [(e.author, e.value, e.band) for e in client["tone"].entries] == [("inv-b", "warm", "green"), ("inv-a", "cold", "red")]
+    assert (client["tone"].item, client["tone"].kind, client["tone"].band) == ("tone", Kind.CHOICE, "red")
+    assert (client["gone"].item, client["gone"].kind, client["gone"].definition) == ("gone", Kind.SCALE, None)
