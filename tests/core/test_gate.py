@@ -679,3 +679,27 @@ def test_the_health_findings_of_sprints_with_long_names_word_for_word():
         long_sprint(2, JONAS, contacted="red", mood=1, alternatives="red", compromise="amber"),
     ]
     assert_golden("check-health.json", result_json(health(runs)))
+
+
+def test_a_meetings_red_key_signal_and_streak_name_its_anonymous_votes_and_agreed_answer():
+    from kundencheck.core.answers import ItemVotes
+
+    def meeting(n):
+        held = sprint(n, contacted="red", mood=1)
+        held.meeting = True
+        held.participants = [ANA, JONAS, "Lea <lea@example.com>"]
+        held.votes = [
+            ItemVotes("contacted", anonymous=(("red", 1), ("amber", 1), ("green", 1))),
+            ItemVotes("mood", anonymous=((2, 1), (1, 2))),
+        ]
+        return held
+
+    result = health([meeting(0), meeting(1)])
+    assert rules(result)[:2] == [("key_signal_low", "error", "contacted"), ("key_signal_low", "error", "mood")]
+    assert rules(result)[2:4] == [("red_streak", "error", "contacted"), ("red_streak", "error", "mood")]
+    said = {
+        "contacted": "anonymous votes: ✔ yes × 1, ◐ partly × 1, ✘ no × 1, agreed in the sprint meeting: ✘ no",
+        "mood": "anonymous votes: ✘ 1/5 × 2, ✘ 2/5 × 1, agreed in the sprint meeting: ✘ 1/5",
+    }
+    for finding in result.findings[:4]:
+        assert said[finding.item] in finding.message, finding.message
