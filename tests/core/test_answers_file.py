@@ -351,6 +351,16 @@ CHANGES = [
     ("schema = 1", "schema = 1\nvotes = []"),
     ("schema = 1", "schema = 1\nmeeting = false"),
     ("schema = 1", 'schema = 2\nmeeting = true\nvotes = [{item = "team-mood", named = [{person = "Ana <a@x.org>", value = 1}]}]'),
+    (
+        "schema = 1",
+        (
+            "schema = 2\nmeeting = true\nvotes = [\n  3,\n"
+            '  {item = "team-mood", anonymous = [{value = 1, count = 0}, {value = 1, count = 0}, {count = 2}]},\n'
+            '  {item = "own-design", anonymous = [{value = "no", count = 2}, {value = "no", count = 1}, {value = "no"}]},\n'
+            '  {item = "client-contacted", named = [{person = "Zoe <z@x.org>", status = "red"}, {person = "Max <m@x.org>"}]},\n'
+            "]"
+        ),
+    ),
     ("schema = 1", "schema = 1\n" + LONG_KEYS),
     ("schema = 1", "schema = 1\n" + LONG_KEYS + "k10 = 1\n"),
     ("schema = 1", "schema = 1\nbig = 123456789012345678901234567890"),
