@@ -703,3 +703,27 @@ def test_a_meetings_red_key_signal_and_streak_name_its_anonymous_votes_and_agree
     }
     for finding in result.findings[:4]:
         assert said[finding.item] in finding.message, finding.message
+
+
+def test_a_perception_gap_is_found_for_the_current_phase_only_with_the_sprint_cut_and_the_replys_file():
+    from kundencheck.core.mirror import ClientAnswer, ClientReply
+
+    long_name = "Sprint 2 of the long migration for the client"
+    runs = [
+        run(long_name, MON, Answer("contacted", "green"), Answer("mood", 4)),
+        run("K1", MON, Answer("contacted", "green"), phase="kickoff", checklist="kickoff"),
+    ]
+    answered = dt.datetime(2026, 3, 3, 9, tzinfo=dt.UTC)
+
+    def reply(invitation, phase, sprint):
+        answers = (ClientAnswer("contacted", "red", "Only mails"),)
+        return ClientReply(invitation, phase, phase, "1.0", sprint, "en", "Jane", answered, answered, ANA, answers)
+
+    replies = [reply("inv-build", "build", long_name), reply("inv-kickoff", "kickoff", "K1")]
+    summary = summarize(runs, today=MON, current_phase="build", checklists=CHECKLISTS, client_replies=replies)
+    (gap,) = [f for f in evaluate(summary).findings if f.rule == "perception_gap"]
+    assert gap.message.startswith(
+        "build/contacted: in sprint Sprint 2 of the long migration for the… the team answered ✔ yes (Ana ✔ yes), "
+        'the client ✘ no (Jane: "Only mails").'
+    )
+    assert (gap.run, gap.file) == (runs[0].id, ".kundencheck/client/inv-build.toml")

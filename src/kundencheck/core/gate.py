@@ -734,7 +734,7 @@ def _perception_gaps(summary: HistorySummary, phase: str, level: str) -> list[Fi
                 gap.phase,
                 item=gap.item,
                 run=latest,
-                file=replies[-1].path if replies else None,
+                file=replies[-1].path,  # (a gap is a reply's answer: there is one)
                 details={
                     "checklist": gap.checklist,
                     "sprint": clean_text(gap.sprint),
