@@ -528,7 +528,7 @@ def _head(run: Run, *, answers_empty: bool, note_hint: str = "") -> tomlkit.TOML
         doc.add("corrects", _string(run.corrects))
         note = _multiline(clean_text(run.correction_note).strip())
         if note_hint and not note.value:
-            note.comment(note_hint)
+            note.comment(one_line(note_hint, 200))
             note.trivia.comment_ws = "  "
         doc.add("correction_note", note)
     doc.add("started", run.started)
