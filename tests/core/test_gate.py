@@ -727,3 +727,12 @@ def test_a_perception_gap_is_found_for_the_current_phase_only_with_the_sprint_cu
         'the client ✘ no (Jane: "Only mails").'
     )
     assert (gap.run, gap.file) == (runs[0].id, ".kundencheck/client/inv-build.toml")
+
+
+def test_an_unreadable_files_problem_is_cut_to_300_characters_in_its_note():
+    problem = "broken.toml: " + "x" * 288  # 301 characters
+    result = judge([green()], problems=[problem, problem[:300]])
+    assert result.notes == [
+        "Left out, could not be read: " + problem[:299] + "…",
+        "Left out, could not be read: " + problem[:300],
+    ]
