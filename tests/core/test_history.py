@@ -843,10 +843,19 @@ def test_the_clients_replies_are_banded_by_the_checklist_and_placed_in_their_spr
         return ClientReply(invitation, "build", "build", "1.0", "W12", "en", invitation, answered, answered, ANA, answers)
 
     late, early = reply("inv-a", 15, "cold"), reply("inv-b", 9, "warm")
-    assert attach_client(pictures, [late, early], {"build": tone}) == []
+    stray = reply("inv-c", 8, "warm")._replace(sprint="W99")  # the team has not answered W99 yet
+    assert attach_client(pictures, [late, stray, early], {"build": tone}) == [stray]
     assert pictures[0].client == {} and pictures[1].client_replies == [early, late]
     client = pictures[1].client
     assert list(client) == ["tone", "gone"]
     assert [(e.author, e.value, e.band) for e in client["tone"].entries] == [("inv-b", "warm", "green"), ("inv-a", "cold", "red")]
     assert (client["tone"].item, client["tone"].kind, client["tone"].band) == ("tone", Kind.CHOICE, "red")
     assert (client["gone"].item, client["gone"].kind, client["gone"].definition) == ("gone", Kind.SCALE, None)
+
+
+def test_changes_leave_out_unanswered_items_and_by_default_those_without_a_band():
+    from kundencheck.core.history import changes
+
+    values = {"mood": "", "design": "yes", "contacted": "red", "gone": None}
+    assert [c.item for c in changes(values, None, CHECKLIST)] == ["contacted"]
+    assert [c.item for c in changes(values, None, CHECKLIST, banded_only=False)] == ["design", "contacted"]
