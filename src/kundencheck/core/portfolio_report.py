@@ -57,7 +57,7 @@ def cell_text(verdict: PhaseVerdict | None, trend: Trend = Trend.NONE) -> str:
         parts.append(f"⚠ {warnings}")
     if not parts:
         parts.append("✔")
-    arrow = TREND_ARROWS.get(trend, "")
+    arrow = TREND_ARROWS[trend]
     if arrow:
         parts.append(arrow)
     return " ".join(parts)
@@ -437,7 +437,7 @@ def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = ""
 
 
 def render_status(
-    healths: list[ProjectHealth], today: dt.date, fmt: str, *, title: str = "", unreachable: str = "warning"
+    healths: list[ProjectHealth], today: dt.date, fmt: str, *, title: str, unreachable: str
 ) -> str:
     """``portfolio status|report`` in ``fmt`` (json, md, html, csv); text is drawn by the CLI."""
     if fmt == "json":
