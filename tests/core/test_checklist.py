@@ -19,6 +19,7 @@ from kundencheck.core.checklist import (
     Condition,
     Kind,
     checklist_from_dict,
+    describe_value,
     is_safe_id,
     load_checklist,
     parse_toml_bytes,
@@ -821,6 +822,76 @@ def test_read_file_bytes_refusals_say_what_and_why(tmp_path):
         "it: a repository could point it at any file on your machine. Replace the link with the file itself (`git rm` "
         "the link, copy the file in, commit it)."
     )
+
+
+def test_read_file_bytes_refuses_what_is_no_regular_file_and_what_is_not_there(tmp_path):
+    from kundencheck.core.checklist import read_file_bytes
+
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    with pytest.raises(ChecklistError) as info:
+        read_file_bytes(folder)
+    assert str(info.value) == f"{folder}: cannot be read: it is a directory, not a file. Name the file inside it."
+    with pytest.raises(ChecklistError) as info:
+        read_file_bytes(tmp_path / "gone.toml")
+    assert str(info.value) == (
+        f"{tmp_path / 'gone.toml'}: cannot be read (No such file or directory). Check that it exists and that you may "
+        "read it."
+    )
+    if hasattr(os, "mkfifo"):
+        pipe = tmp_path / "pipe.toml"
+        os.mkfifo(pipe)
+        with pytest.raises(ChecklistError) as info:
+            read_file_bytes(pipe)  # opened without blocking, refused without reading
+        assert str(info.value) == (
+            f"{pipe}: cannot be read: it is a named pipe, socket or device, not a regular file, and reading it could "
+            "wait forever. Replace it with a regular file."
+        )
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's /proc")
+def test_read_file_bytes_refuses_a_file_that_grows_past_the_limit_while_read():
+    """A file of /proc says it is 0 bytes long and then has more: as a file grown since its size was looked at."""
+    from kundencheck.core.checklist import read_file_bytes
+
+    with pytest.raises(ChecklistError) as info:
+        read_file_bytes(Path("/proc/self/status"), limit=10)
+    assert re.fullmatch(r"/proc/self/status: is [\d,]+ bytes; a checklist may be at most 10 bytes\.", str(info.value))
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("x" * 300, repr("x" * 200)),
+        (10**30 - 1, "9" * 30),
+        (10**30, "a whole number of 100 bits"),
+        (-(10**30) + 1, "-" + "9" * 30),
+        (-(10**30), "a whole number of 100 bits"),
+        (True, "True"),
+        ([0, 1, 2, 3, 4], "[0, 1, 2, 3, 4]"),
+        ([0, 1, 2, 3, 4, 5], "[0, 1, 2, 3, 4, …]"),
+        ([1, [2, [3, [4]]]], "[1, [2, […]]]"),
+        ({f"k{n}": n for n in range(5)}, "{'k0': 0, 'k1': 1, 'k2': 2, 'k3': 3, 'k4': 4}"),
+        ({f"k{n}": n for n in range(6)}, "{'k0': 0, 'k1': 1, 'k2': 2, 'k3': 3, 'k4': 4, …}"),
+        ({"a": {"b": {"c": 1}}}, "{'a': {'b': {…}}}"),
+    ],
+    ids=[
+        "long-text",
+        "int-below",
+        "int-at-limit",
+        "negative-above",
+        "negative-at-limit",
+        "bool",
+        "five",
+        "six",
+        "deep-list",
+        "five-keys",
+        "six-keys",
+        "deep-table",
+    ],
+)
+def test_a_value_from_a_file_as_a_message_shows_it(value, shown):
+    assert describe_value(value, width=1000) == shown
 
 
 class _FileError(Exception):
