@@ -1162,3 +1162,46 @@ def test_a_checklist_file_that_cannot_be_parsed_names_itself(tmp_path):
 def test_a_problem_is_put_on_the_line_of_its_key(tmp_path, text, expected):
     error, _path = error_for(tmp_path, text)
     assert any(problem.startswith(expected) for problem in error.problems), error.problems
+
+
+#: Bad items, one refusal each at least, for the golden file below.
+BAD_ITEMS = [
+    "items = [1, 2]\n",
+    item("a") + item("a"),
+    item("a", "colour"),
+    item("a", "traffic-light", 'low = "bad"\n'),
+    item("a", "text", CHOICE_OPTIONS),
+    item("a", "traffic-light", 'bands = { red = [1], green = [2] }\n'),
+    item("a", "choice", CHOICE_OPTIONS + "key_signal = true\n"),
+    item("a", "text", "key_signal = true\n"),
+    item("a", "text", "anonymous = true\n"),
+    item("a", "choice", 'options = [{ id = "yes", label = "Yes" }]\n'),
+    item("a", "choice", 'options = ["yes", { id = "no", label = "No" }]\n'),
+    item("a", "choice", 'options = [{ id = "Yes", label = "Yes" }, { id = "no", label = "No" }]\n'),
+    item("a", "choice", 'options = [{ id = "yes", label = " " }, { id = "no", label = "No" }]\n'),
+    item("a", "choice", 'options = [{ id = "yes", label = "Yes" }, { id = "yes", label = "Ja" }]\n'),
+    item("a", "choice", 'options = [{ id = "yes", label = "Yes", band = "blue" }, { id = "no", label = "No" }]\n'),
+    item(
+        "a",
+        "choice",
+        'options = ["yes", { id = "No", label = "No" }, { id = "x", label = " " }, { id = "z", label = "Z", band = "blue" }, '
+        '{ id = "y", label = "Y" }, { id = "y", label = "Z" }, { id = "w", label = "W", band = "red" }]\n',
+    ),
+    item("a") + item("b", extra='when = "a"\n'),
+    item("a") + item("b", extra='when = { item = ["a"], equals = "green" }\n'),
+    item("a", extra='when = { item = "b", equals = "green" }\n') + item("b"),
+    item("a") + item("b", extra='when = { item = "a", equals = ["green", "blue"] }\n'),
+    item("a") + item("b", extra="when = { item = \"a\", equals = [] }\n"),
+    item("a", "text", 'client.question = "Q?"\nclient.why = "W."\n'),
+    item("a", extra='client = { question = "Q?", low = "x" }\n'),
+    item("a", extra='client = "Did we talk?"\n'),
+]
+
+
+def test_bad_items_in_whole(tmp_path):
+    """Every refusal of BAD_ITEMS word for word, with its line (tests/core/golden/checklist-item-errors.en.txt)."""
+    said = []
+    for text in BAD_ITEMS:
+        error, path = error_for(tmp_path, TOP + text)
+        said.append(f"{text.strip()}\n  " + str(error).replace(str(path), "CHECKLIST").replace("\n", "\n  ") + "\n")
+    assert_golden("checklist-item-errors.en.txt", "".join(said))
