@@ -1205,3 +1205,39 @@ def test_bad_items_in_whole(tmp_path):
         error, path = error_for(tmp_path, TOP + text)
         said.append(f"{text.strip()}\n  " + str(error).replace(str(path), "CHECKLIST").replace("\n", "\n  ") + "\n")
     assert_golden("checklist-item-errors.en.txt", "".join(said))
+
+
+#: Bad checklist files as a whole, for the golden file below.
+BAD_FILES = [
+    b"",
+    TOP.encode() + b'note = "caf\xe9"\n',
+    TOP.replace('version = "1.0"\n', "") + LIGHT,
+    TOP.replace('version = "1.0"\n', "version = 1979-05-27\n") + LIGHT,
+    TOP.replace("format = 1\n", "format = 2\n") + LIGHT,
+    TOP.replace("format = 1\n", 'format = "one"\n') + LIGHT,
+    TOP.replace('language = "en"\n', 'language = "english"\n') + LIGHT,
+    TOP.replace('title = "Sprint start"\n', "title = 1\n") + LIGHT,
+    TOP,
+    TOP + 'items = "a"\n',
+    TOP + "items = []\n",
+    TOP + "a = \n" + LIGHT,
+    TOP + LIGHT + 'b = "open',
+    TOP + "a = " + "[" * 2000 + "]" * 2000 + "\n" + LIGHT,
+    TOP + "a = 99999999999999999999\n" + LIGHT,
+    TOP + item("a", "x" * 45),
+    TOP + item("a", "x" * 40),
+    TOP + item("a", "x" * 41),
+    TOP + item("a", "false").replace('kind = "false"', "kind = false"),
+    TOP + item("a", "true").replace('kind = "true"', "kind = true"),
+    TOP + item("a", "date").replace('kind = "date"', "kind = 1979-05-27"),
+]
+
+
+def test_bad_files_in_whole(tmp_path):
+    """Every refusal of BAD_FILES word for word (tests/core/golden/checklist-file-errors.en.txt)."""
+    said = []
+    for text in BAD_FILES:
+        error, path = error_for(tmp_path, text)
+        shown = text if isinstance(text, bytes) else text.encode()
+        said.append(f"{shown[-120:]!r}\n  " + str(error).replace(str(path), "CHECKLIST").replace("\n", "\n  ") + "\n")
+    assert_golden("checklist-file-errors.en.txt", "".join(said))
