@@ -835,8 +835,7 @@ def test_read_file_bytes_refuses_what_is_no_regular_file_and_what_is_not_there(t
     with pytest.raises(ChecklistError) as info:
         read_file_bytes(tmp_path / "gone.toml")
     assert str(info.value) == (
-        f"{tmp_path / 'gone.toml'}: cannot be read (No such file or directory). Check that it exists and that you may "
-        "read it."
+        f"{tmp_path / 'gone.toml'}: cannot be read (No such file or directory). Check that it exists and that you may read it."
     )
     if hasattr(os, "mkfifo"):
         pipe = tmp_path / "pipe.toml"
@@ -1002,11 +1001,16 @@ def test_bad_scale_bands_in_whole(tmp_path):
 def test_a_client_wording_is_read(tmp_path):
     extra = 'client.question = "Did we talk with you?"\nclient.why = "We want to hear it from you."\n'
     scale = SCALE_LABELS + 'client = { question = "How do you like it?", why = "Tell us.", high = "Very much" }\n'
-    checklist = load_checklist(write(tmp_path, TOP + item("a", extra=extra) + item("b", "scale", scale) + item("c")))
-    first, second, third = checklist.items
+    both = SCALE_LABELS + 'client = { question = "How?", why = "Tell us.", low = "Not at all", high = "Very much" }\n'
+    checklist = load_checklist(
+        write(tmp_path, TOP + item("a", extra=extra) + item("b", "scale", scale) + item("c") + item("d", "scale", both))
+    )
+    first, second, third, fourth = checklist.items
     assert (first.client.question, first.client.why) == ("Did we talk with you?", "We want to hear it from you.")
+    assert (first.client.low, first.client.high) == ("", "")
     assert (second.client.low, second.client.high) == ("", "Very much")
     assert third.client is None  # the team's own item: not asked
+    assert (fourth.client.low, fourth.client.high) == ("Not at all", "Very much")
 
 
 @pytest.mark.parametrize("kind", ["text", "date", "choice"])
@@ -1171,7 +1175,7 @@ BAD_ITEMS = [
     item("a", "colour"),
     item("a", "traffic-light", 'low = "bad"\n'),
     item("a", "text", CHOICE_OPTIONS),
-    item("a", "traffic-light", 'bands = { red = [1], green = [2] }\n'),
+    item("a", "traffic-light", "bands = { red = [1], green = [2] }\n"),
     item("a", "choice", CHOICE_OPTIONS + "key_signal = true\n"),
     item("a", "text", "key_signal = true\n"),
     item("a", "text", "anonymous = true\n"),
@@ -1191,10 +1195,11 @@ BAD_ITEMS = [
     item("a") + item("b", extra='when = { item = ["a"], equals = "green" }\n'),
     item("a", extra='when = { item = "b", equals = "green" }\n') + item("b"),
     item("a") + item("b", extra='when = { item = "a", equals = ["green", "blue"] }\n'),
-    item("a") + item("b", extra="when = { item = \"a\", equals = [] }\n"),
+    item("a") + item("b", extra='when = { item = "a", equals = [] }\n'),
     item("a", "text", 'client.question = "Q?"\nclient.why = "W."\n'),
     item("a", extra='client = { question = "Q?", low = "x" }\n'),
     item("a", extra='client = "Did we talk?"\n'),
+    item("a", extra='client = { question = "Q?", why = "W.", high = "x" }\n'),
 ]
 
 

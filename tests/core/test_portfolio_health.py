@@ -469,7 +469,7 @@ def test_a_kept_document_with_a_due_check_of_no_date_is_refused():
     for key in ("last_checked", "due_on"):
         document = copy.deepcopy(shop().document)
         document["due"][key] = "the 30th"
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="isoformat"):
             check_document(document)
 
 

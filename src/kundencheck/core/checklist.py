@@ -1053,8 +1053,7 @@ def _parse_client(raw: Mapping[str, Any], kind: Kind, label: str, problems: _Pro
     fields = _Fields(table, _("{label}, key 'client'").format(label=label), _OnKey(problems, "client"))
     fields.check_keys(CLIENT_KEYS if kind is Kind.SCALE else CLIENT_KEYS - {"low", "high"})
     question, why = fields.text("question"), fields.text("why")
-    low = fields.text("low", required=False) if kind is Kind.SCALE else ""
-    high = fields.text("high", required=False) if kind is Kind.SCALE else ""
+    low, high = fields.text("low", required=False), fields.text("high", required=False)  # (refused above off a scale)
     if len(problems) > before:
         return None
     return ClientWording(question=question, why=why, low=low, high=high)

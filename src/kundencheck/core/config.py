@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kundencheck.core.checklist import (
-    MAX_FILE_BYTES,
     describe_value,
     is_safe_id,
     parse_toml_bytes,

@@ -436,9 +436,7 @@ def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = ""
     return "\n".join(out) + "\n"
 
 
-def render_status(
-    healths: list[ProjectHealth], today: dt.date, fmt: str, *, title: str, unreachable: str
-) -> str:
+def render_status(healths: list[ProjectHealth], today: dt.date, fmt: str, *, title: str, unreachable: str) -> str:
     """``portfolio status|report`` in ``fmt`` (json, md, html, csv); text is drawn by the CLI."""
     if fmt == "json":
         return status_json(healths, today, title=title, unreachable=unreachable)
