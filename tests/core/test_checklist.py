@@ -809,6 +809,9 @@ def test_read_file_bytes_refusals_say_what_and_why(tmp_path):
         read_file_bytes(big, what=N_("the user config"), limit=1000, hint=N_("It holds a few settings."))
     assert str(info.value) == f"{big}: is 1,001 bytes; the user config may be at most 1,000 bytes. It holds a few settings."
     assert read_file_bytes(big, limit=1001) == b"x" * 1001 and read_file_bytes(big, limit=None) == b"x" * 1001
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b"0123456789" * 300_000)  # read in more than one piece
+    assert read_file_bytes(huge, limit=None) == b"0123456789" * 300_000
     tree = tmp_path / "tree"
     tree.mkdir()
     (tree / "inside.toml").write_bytes(b"a = 1\n")
@@ -1179,6 +1182,10 @@ BAD_ITEMS = [
     item("a", "choice", CHOICE_OPTIONS + "key_signal = true\n"),
     item("a", "text", "key_signal = true\n"),
     item("a", "text", "anonymous = true\n"),
+    item("a", extra="title = 1\n"),
+    item("a", extra='title = "' + "Kunden " * 5 + 'Kunden"\n'),  # 41 characters
+    item("a", extra='title = "Kunden Kunden Kunden Kund"\nkey_signal = true\n'),  # 25 characters
+    item("a", extra='title = "' + "Kunden " * 6 + 'Kunden"\nkey_signal = true\n'),  # too long for any title
     item("a", "choice", 'options = [{ id = "yes", label = "Yes" }]\n'),
     item("a", "choice", 'options = ["yes", { id = "no", label = "No" }]\n'),
     item("a", "choice", 'options = [{ id = "Yes", label = "Yes" }, { id = "no", label = "No" }]\n'),
@@ -1201,6 +1208,18 @@ BAD_ITEMS = [
     item("a", extra='client = "Did we talk?"\n'),
     item("a", extra='client = { question = "Q?", why = "W.", high = "x" }\n'),
 ]
+
+
+def test_titles_at_their_limits_are_read(tmp_path):
+    forty = "Kunden " * 5 + "Kunde"
+    twenty_four = "Kunden Kunden Kunden Kun"
+    checklist = load_checklist(
+        write(
+            tmp_path,
+            TOP + item("a", extra=f'title = "{forty}"\n') + item("b", extra=f'title = "{twenty_four}"\nkey_signal = true\n'),
+        )
+    )
+    assert [i.title for i in checklist.items] == [forty, twenty_four] and (len(forty), len(twenty_four)) == (40, 24)
 
 
 def test_bad_items_in_whole(tmp_path):

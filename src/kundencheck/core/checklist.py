@@ -1080,8 +1080,7 @@ def _parse_title(raw: Mapping[str, Any], label: str, problems: _Problems) -> str
                 "{label}, key 'title': at most {limit} characters, a few words that name the item in a list (found {found})."
             ).format(label=label, limit=ITEM_TITLE_LIMIT, found=len(title)),
         )
-        return ""
-    if raw.get("key_signal") is True and len(title) > KEY_SIGNAL_TITLE_LIMIT:
+    elif raw.get("key_signal") is True and len(title) > KEY_SIGNAL_TITLE_LIMIT:
         problems.add(
             "title",
             _(
@@ -1089,8 +1088,7 @@ def _parse_title(raw: Mapping[str, Any], label: str, problems: _Problems) -> str
                 'as it goes into the commit subject (for example "Team mood").'
             ).format(label=label, found=_describe(title), n=len(title), limit=KEY_SIGNAL_TITLE_LIMIT),
         )
-        return ""
-    return title
+    return title  # (after a problem the checklist is refused: the title is never used)
 
 
 _BANDS_EXAMPLE = "{ red = [1, 2], amber = [3], green = [4, 5] }"

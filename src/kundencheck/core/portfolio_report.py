@@ -364,7 +364,7 @@ ul.findings li { margin-bottom: .3rem; }
 
 
 def _h(text: Any, limit: int | None = None) -> str:
-    return html.escape(one_line(str(text), limit) if limit is not None else clean_text(str(text)), quote=True)
+    return html.escape(one_line(str(text), limit) if limit is not None else clean_text(str(text)))  # (quotes too, by default)
 
 
 def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = "") -> str:
