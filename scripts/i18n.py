@@ -74,6 +74,12 @@ def compile_catalogs() -> None:
         path = po_path(language)
         with open(path, "rb") as handle:
             catalog = read_po(handle, locale=language)
+        # A plural entry without any translation (every one of the English catalog's): Babel would
+        # write its msgids as the translation, which gettext gives without the entry too; left
+        # out, the English .mo holds only its header and every start reads nothing more.
+        for message in list(catalog):
+            if message.id and message.pluralizable and not any(message.string):
+                catalog.delete(message.id, context=message.context)
         with open(path.with_suffix(".mo"), "wb") as handle:
             write_mo(handle, catalog, use_fuzzy=False)
         print(f"wrote {path.with_suffix('.mo').relative_to(ROOT)}")

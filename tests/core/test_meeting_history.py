@@ -364,12 +364,9 @@ def test_a_meetings_votes_as_the_answers_file_writes_them():
         assert [(v.item, v.counts()) for v in loads(text, "m.toml").votes] == [(v.item, v.counts()) for v in run.votes]
 
 
-def test_the_reports_of_a_meeting_in_whole():
-    """A sprint's reports with a meeting's named votes, anonymous counts and agreed answers, and
-    a correction of the meeting's run (golden meeting-report.json and .md)."""
-    from kundencheck.core.report import report_html, report_json
-    from tests.support.golden import assert_golden
-
+def corrected_meeting():
+    """The sprint of a meeting whose run was corrected: the agreed answer to contacted red ->
+    amber, with a note (the votes as they were)."""
     first = dataclasses.replace(meeting(), id="20260302T093000Z-build-erika-000001")  # not the counter's: any order
     fixed = dataclasses.replace(
         meeting(agreed_contacted="amber", action=False, minute=45),
@@ -377,7 +374,16 @@ def test_the_reports_of_a_meeting_in_whole():
         corrects=first.id,
         correction_note="We agreed on amber.",
     )
-    summary = summarize([first, fixed], today=DAY, checklists=CHECKLISTS)
+    return summarize([first, fixed], today=DAY, checklists=CHECKLISTS)
+
+
+def test_the_reports_of_a_meeting_in_whole():
+    """A sprint's reports with a meeting's named votes, anonymous counts and agreed answers, and
+    a correction of the meeting's run (golden meeting-report.json and .md)."""
+    from kundencheck.core.report import report_html, report_json
+    from tests.support.golden import assert_golden
+
+    summary = corrected_meeting()
     report = build_report(summary, "W10", project="Shop", client="Kunde")
     assert_golden("meeting-report.json", report_json(report))
     assert_golden("meeting-report.md", report_markdown(report))
@@ -387,14 +393,7 @@ def test_the_reports_of_a_meeting_in_whole():
 def test_a_correction_of_a_meeting_corrects_its_agreed_answer_never_the_votes():
     """Who voted what stays as it was voted; the correction is the agreed answer's, and the
     matrix cell is marked as corrected for it."""
-    first = dataclasses.replace(meeting(), id="20260302T093000Z-build-erika-000001")
-    fixed = dataclasses.replace(
-        meeting(agreed_contacted="amber", action=False, minute=45),
-        id="20260302T094500Z-build-erika-0000ff",
-        corrects=first.id,
-        correction_note="We agreed on amber.",
-    )
-    summary = summarize([first, fixed], today=DAY, checklists=CHECKLISTS)
+    summary = corrected_meeting()
     contacted = summary.pictures[-1].items["contacted"]
     assert contacted.agreed is not None and contacted.entries and all(e.vote for e in contacted.entries)
     assert summary.entry_correction(contacted.agreed, "contacted").note == "We agreed on amber."
