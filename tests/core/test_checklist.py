@@ -818,6 +818,8 @@ def test_read_file_bytes_refusals_say_what_and_why(tmp_path):
     (tree / "link.toml").symlink_to(tree / "inside.toml")
     assert read_file_bytes(tree / "link.toml", within=tree) == b"a = 1\n"
     (tree / "out.toml").symlink_to(big)
+    with pytest.raises(ChecklistError, match="leads outside the work tree"):
+        load_checklist(tree / "out.toml", within=tree)
     with pytest.raises(ChecklistError) as info:
         read_file_bytes(tree / "out.toml", within=tree)
     assert str(info.value) == (
@@ -1183,6 +1185,10 @@ BAD_ITEMS = [
     item("a", "text", "key_signal = true\n"),
     item("a", "text", "anonymous = true\n"),
     item("a", extra="title = 1\n"),
+    item("Bad"),
+    item("a", extra='required = "no"\n'),
+    item("a", "text", 'note_when = ["red"]\n'),
+    item("a", extra='action_when = ["red", "blue"]\n'),
     item("a", extra='title = "' + "Kunden " * 5 + 'Kunden"\n'),  # 41 characters
     item("a", extra='title = "Kunden Kunden Kunden Kund"\nkey_signal = true\n'),  # 25 characters
     item("a", extra='title = "' + "Kunden " * 6 + 'Kunden"\nkey_signal = true\n'),  # too long for any title
