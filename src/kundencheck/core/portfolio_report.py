@@ -194,9 +194,7 @@ def github_annotations(result: PortfolioResult) -> str:
             command = "error" if finding.level == "error" else "warning"
             title = escape_property(f"kundencheck: {health.name}: {finding.title}")
             lines.append(f"::{command} title={title}::{escape_data(finding.message)}")
-        for view in health.findings():
-            if not view.shown:
-                continue
+        for view in [v for v in health.findings() if v.shown]:
             command = "error" if view.level == "error" else "warning"
             title = escape_property(f"kundencheck: {health.name}: {view.title}")
             lines.append(f"::{command} title={title}::{escape_data(f'{health.name}: {view.message}')}")
