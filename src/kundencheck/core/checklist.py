@@ -1261,8 +1261,16 @@ def _parse_condition(
         )
         return None
     target_id = raw["item"]
-    target = seen.get(target_id) if isinstance(target_id, str) else None
-    if target is None and isinstance(target_id, str) and target_id in ids and target_id != own_id:
+    if not isinstance(target_id, str):
+        problems.add(
+            "when",
+            _("{label}, key 'when': 'item' must be the id of an earlier item, in quotes (found {found}).").format(
+                label=label, found=_describe(target_id)
+            ),
+        )
+        return None
+    target = seen.get(target_id)
+    if target is None and target_id in ids and target_id != own_id:
         return None  # an earlier item with problems of its own, already reported
     if target is None:
         problems.add(
