@@ -78,7 +78,7 @@ def compile_catalogs() -> None:
         # write its msgids as the translation, which gettext gives without the entry too; left
         # out, the English .mo holds only its header and every start reads nothing more.
         for message in list(catalog):
-            if message.id and message.pluralizable and not any(message.string):
+            if message.id and message.pluralizable and isinstance(message.string, tuple) and not any(message.string):
                 catalog.delete(message.id, context=message.context)
         with open(path.with_suffix(".mo"), "wb") as handle:
             write_mo(handle, catalog, use_fuzzy=False)

@@ -19,6 +19,7 @@ from kundencheck.core.checklist import (
     Condition,
     Kind,
     checklist_from_dict,
+    describe_value,
     is_safe_id,
     load_checklist,
     parse_toml_bytes,
@@ -808,12 +809,17 @@ def test_read_file_bytes_refusals_say_what_and_why(tmp_path):
         read_file_bytes(big, what=N_("the user config"), limit=1000, hint=N_("It holds a few settings."))
     assert str(info.value) == f"{big}: is 1,001 bytes; the user config may be at most 1,000 bytes. It holds a few settings."
     assert read_file_bytes(big, limit=1001) == b"x" * 1001 and read_file_bytes(big, limit=None) == b"x" * 1001
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b"0123456789" * 300_000)  # read in more than one piece
+    assert read_file_bytes(huge, limit=None) == b"0123456789" * 300_000
     tree = tmp_path / "tree"
     tree.mkdir()
     (tree / "inside.toml").write_bytes(b"a = 1\n")
     (tree / "link.toml").symlink_to(tree / "inside.toml")
     assert read_file_bytes(tree / "link.toml", within=tree) == b"a = 1\n"
     (tree / "out.toml").symlink_to(big)
+    with pytest.raises(ChecklistError, match="leads outside the work tree"):
+        load_checklist(tree / "out.toml", within=tree)
     with pytest.raises(ChecklistError) as info:
         read_file_bytes(tree / "out.toml", within=tree)
     assert str(info.value) == (
@@ -821,6 +827,75 @@ def test_read_file_bytes_refusals_say_what_and_why(tmp_path):
         "it: a repository could point it at any file on your machine. Replace the link with the file itself (`git rm` "
         "the link, copy the file in, commit it)."
     )
+
+
+def test_read_file_bytes_refuses_what_is_no_regular_file_and_what_is_not_there(tmp_path):
+    from kundencheck.core.checklist import read_file_bytes
+
+    folder = tmp_path / "folder.toml"
+    folder.mkdir()
+    with pytest.raises(ChecklistError) as info:
+        read_file_bytes(folder)
+    assert str(info.value) == f"{folder}: cannot be read: it is a directory, not a file. Name the file inside it."
+    with pytest.raises(ChecklistError) as info:
+        read_file_bytes(tmp_path / "gone.toml")
+    assert str(info.value) == (
+        f"{tmp_path / 'gone.toml'}: cannot be read (No such file or directory). Check that it exists and that you may read it."
+    )
+    if hasattr(os, "mkfifo"):
+        pipe = tmp_path / "pipe.toml"
+        os.mkfifo(pipe)
+        with pytest.raises(ChecklistError) as info:
+            read_file_bytes(pipe)  # opened without blocking, refused without reading
+        assert str(info.value) == (
+            f"{pipe}: cannot be read: it is a named pipe, socket or device, not a regular file, and reading it could "
+            "wait forever. Replace it with a regular file."
+        )
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's /proc")
+def test_read_file_bytes_refuses_a_file_that_grows_past_the_limit_while_read():
+    """A file of /proc says it is 0 bytes long and then has more: as a file grown since its size was looked at."""
+    from kundencheck.core.checklist import read_file_bytes
+
+    with pytest.raises(ChecklistError) as info:
+        read_file_bytes(Path("/proc/self/status"), limit=10)
+    assert re.fullmatch(r"/proc/self/status: is [\d,]+ bytes; a checklist may be at most 10 bytes\.", str(info.value))
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("x" * 300, repr("x" * 200)),
+        (10**30 - 1, "9" * 30),
+        (10**30, "a whole number of 100 bits"),
+        (-(10**30) + 1, "-" + "9" * 30),
+        (-(10**30), "a whole number of 100 bits"),
+        (True, "True"),
+        ([0, 1, 2, 3, 4], "[0, 1, 2, 3, 4]"),
+        ([0, 1, 2, 3, 4, 5], "[0, 1, 2, 3, 4, …]"),
+        ([1, [2, [3, [4]]]], "[1, [2, […]]]"),
+        ({f"k{n}": n for n in range(5)}, "{'k0': 0, 'k1': 1, 'k2': 2, 'k3': 3, 'k4': 4}"),
+        ({f"k{n}": n for n in range(6)}, "{'k0': 0, 'k1': 1, 'k2': 2, 'k3': 3, 'k4': 4, …}"),
+        ({"a": {"b": {"c": 1}}}, "{'a': {'b': {…}}}"),
+    ],
+    ids=[
+        "long-text",
+        "int-below",
+        "int-at-limit",
+        "negative-above",
+        "negative-at-limit",
+        "bool",
+        "five",
+        "six",
+        "deep-list",
+        "five-keys",
+        "six-keys",
+        "deep-table",
+    ],
+)
+def test_a_value_from_a_file_as_a_message_shows_it(value, shown):
+    assert describe_value(value, width=1000) == shown
 
 
 class _FileError(Exception):
@@ -931,11 +1006,16 @@ def test_bad_scale_bands_in_whole(tmp_path):
 def test_a_client_wording_is_read(tmp_path):
     extra = 'client.question = "Did we talk with you?"\nclient.why = "We want to hear it from you."\n'
     scale = SCALE_LABELS + 'client = { question = "How do you like it?", why = "Tell us.", high = "Very much" }\n'
-    checklist = load_checklist(write(tmp_path, TOP + item("a", extra=extra) + item("b", "scale", scale) + item("c")))
-    first, second, third = checklist.items
+    both = SCALE_LABELS + 'client = { question = "How?", why = "Tell us.", low = "Not at all", high = "Very much" }\n'
+    checklist = load_checklist(
+        write(tmp_path, TOP + item("a", extra=extra) + item("b", "scale", scale) + item("c") + item("d", "scale", both))
+    )
+    first, second, third, fourth = checklist.items
     assert (first.client.question, first.client.why) == ("Did we talk with you?", "We want to hear it from you.")
+    assert (first.client.low, first.client.high) == ("", "")
     assert (second.client.low, second.client.high) == ("", "Very much")
     assert third.client is None  # the team's own item: not asked
+    assert (fourth.client.low, fourth.client.high) == ("Not at all", "Very much")
 
 
 @pytest.mark.parametrize("kind", ["text", "date", "choice"])
@@ -1091,3 +1171,103 @@ def test_a_checklist_file_that_cannot_be_parsed_names_itself(tmp_path):
 def test_a_problem_is_put_on_the_line_of_its_key(tmp_path, text, expected):
     error, _path = error_for(tmp_path, text)
     assert any(problem.startswith(expected) for problem in error.problems), error.problems
+
+
+#: Bad items, one refusal each at least, for the golden file below.
+BAD_ITEMS = [
+    "items = [1, 2]\n",
+    item("a") + item("a"),
+    item("a", "colour"),
+    item("a", "traffic-light", 'low = "bad"\n'),
+    item("a", "text", CHOICE_OPTIONS),
+    item("a", "traffic-light", "bands = { red = [1], green = [2] }\n"),
+    item("a", "choice", CHOICE_OPTIONS + "key_signal = true\n"),
+    item("a", "text", "key_signal = true\n"),
+    item("a", "text", "anonymous = true\n"),
+    item("a", extra="title = 1\n"),
+    item("Bad"),
+    item("a", extra='required = "no"\n'),
+    item("a", "text", 'note_when = ["red"]\n'),
+    item("a", extra='action_when = ["red", "blue"]\n'),
+    item("a", extra='title = "' + "Kunden " * 5 + 'Kunden"\n'),  # 41 characters
+    item("a", extra='title = "Kunden Kunden Kunden Kund"\nkey_signal = true\n'),  # 25 characters
+    item("a", extra='title = "' + "Kunden " * 6 + 'Kunden"\nkey_signal = true\n'),  # too long for any title
+    item("a", "choice", 'options = [{ id = "yes", label = "Yes" }]\n'),
+    item("a", "choice", 'options = ["yes", { id = "no", label = "No" }]\n'),
+    item("a", "choice", 'options = [{ id = "Yes", label = "Yes" }, { id = "no", label = "No" }]\n'),
+    item("a", "choice", 'options = [{ id = "yes", label = " " }, { id = "no", label = "No" }]\n'),
+    item("a", "choice", 'options = [{ id = "yes", label = "Yes" }, { id = "yes", label = "Ja" }]\n'),
+    item("a", "choice", 'options = [{ id = "yes", label = "Yes", band = "blue" }, { id = "no", label = "No" }]\n'),
+    item(
+        "a",
+        "choice",
+        'options = ["yes", { id = "No", label = "No" }, { id = "x", label = " " }, { id = "z", label = "Z", band = "blue" }, '
+        '{ id = "y", label = "Y" }, { id = "y", label = "Z" }, { id = "w", label = "W", band = "red" }]\n',
+    ),
+    item("a") + item("b", extra='when = "a"\n'),
+    item("a") + item("b", extra='when = { item = ["a"], equals = "green" }\n'),
+    item("a", extra='when = { item = "b", equals = "green" }\n') + item("b"),
+    item("a") + item("b", extra='when = { item = "a", equals = ["green", "blue"] }\n'),
+    item("a") + item("b", extra='when = { item = "a", equals = [] }\n'),
+    item("a", "text", 'client.question = "Q?"\nclient.why = "W."\n'),
+    item("a", extra='client = { question = "Q?", low = "x" }\n'),
+    item("a", extra='client = "Did we talk?"\n'),
+    item("a", extra='client = { question = "Q?", why = "W.", high = "x" }\n'),
+]
+
+
+def test_titles_at_their_limits_are_read(tmp_path):
+    forty = "Kunden " * 5 + "Kunde"
+    twenty_four = "Kunden Kunden Kunden Kun"
+    checklist = load_checklist(
+        write(
+            tmp_path,
+            TOP + item("a", extra=f'title = "{forty}"\n') + item("b", extra=f'title = "{twenty_four}"\nkey_signal = true\n'),
+        )
+    )
+    assert [i.title for i in checklist.items] == [forty, twenty_four] and (len(forty), len(twenty_four)) == (40, 24)
+
+
+def test_bad_items_in_whole(tmp_path):
+    """Every refusal of BAD_ITEMS word for word, with its line (tests/core/golden/checklist-item-errors.en.txt)."""
+    said = []
+    for text in BAD_ITEMS:
+        error, path = error_for(tmp_path, TOP + text)
+        said.append(f"{text.strip()}\n  " + str(error).replace(str(path), "CHECKLIST").replace("\n", "\n  ") + "\n")
+    assert_golden("checklist-item-errors.en.txt", "".join(said))
+
+
+#: Bad checklist files as a whole, for the golden file below.
+BAD_FILES = [
+    b"",
+    TOP.encode() + b'note = "caf\xe9"\n',
+    TOP.replace('version = "1.0"\n', "") + LIGHT,
+    TOP.replace('version = "1.0"\n', "version = 1979-05-27\n") + LIGHT,
+    TOP.replace("format = 1\n", "format = 2\n") + LIGHT,
+    TOP.replace("format = 1\n", 'format = "one"\n') + LIGHT,
+    TOP.replace('language = "en"\n', 'language = "english"\n') + LIGHT,
+    TOP.replace('title = "Sprint start"\n', "title = 1\n") + LIGHT,
+    TOP,
+    TOP + 'items = "a"\n',
+    TOP + "items = []\n",
+    TOP + "a = \n" + LIGHT,
+    TOP + LIGHT + 'b = "open',
+    TOP + "a = " + "[" * 2000 + "]" * 2000 + "\n" + LIGHT,
+    TOP + "a = 99999999999999999999\n" + LIGHT,
+    TOP + item("a", "x" * 45),
+    TOP + item("a", "x" * 40),
+    TOP + item("a", "x" * 41),
+    TOP + item("a", "false").replace('kind = "false"', "kind = false"),
+    TOP + item("a", "true").replace('kind = "true"', "kind = true"),
+    TOP + item("a", "date").replace('kind = "date"', "kind = 1979-05-27"),
+]
+
+
+def test_bad_files_in_whole(tmp_path):
+    """Every refusal of BAD_FILES word for word (tests/core/golden/checklist-file-errors.en.txt)."""
+    said = []
+    for text in BAD_FILES:
+        error, path = error_for(tmp_path, text)
+        shown = text if isinstance(text, bytes) else text.encode()
+        said.append(f"{shown[-120:]!r}\n  " + str(error).replace(str(path), "CHECKLIST").replace("\n", "\n  ") + "\n")
+    assert_golden("checklist-file-errors.en.txt", "".join(said))

@@ -137,12 +137,13 @@ def test_a_correction_stands_for_the_run_it_corrects_in_its_place():
     w10 = run("W10", D1, Answer("contacted", "green"), Answer("mood", 4))
     w12 = run("W12", D2, Answer("contacted", "green"), Answer("mood", 4))
     fixed = correction(w10, LATER, Answer("contacted", "red", note="No call"), Answer("mood", 2), note="It was red", author=JONAS)
+    fixed.sprint = "W14"  # made in a later sprint
     resolved = resolve([w12, fixed, w10])
     assert [r.id for r in resolved.runs] == [fixed.id, w12.id]  # the correction, in W10's place
     effective = resolved.runs[0]
     assert effective.sprint == "W10" and effective.finished == w10.finished  # not a new check on LATER
     assert effective.author == ANA  # still Ana's voice in W10; Jonas corrected it
-    assert effective.answers == fixed.answers and effective.corrects == ""
+    assert effective.answers == fixed.answers and effective.corrects == "" and effective.correction_note == ""
     info = resolved.corrections[fixed.id]
     assert (info.original, info.chain, info.author, info.note) == (w10.id, (w10.id, fixed.id), JONAS, "It was red")
     assert info.when == fixed.finished and info.by_other and info.original_author == ANA
@@ -208,17 +209,21 @@ def test_corrections_that_cannot_be_applied_are_strays_read_as_runs_of_their_own
     kickoff = run("K1", D1, Answer("contacted", "green"), phase="kickoff", checklist="kickoff")
     other = correction(kickoff, D2, Answer("contacted", "red", note="x"), minute=50)
     other.checklist, other.phase = "build", "build"
+    other_list = correction(kickoff, D2, Answer("contacted", "red", note="x"), minute=51)
+    other_list.checklist, other_list.phase = "build", "kickoff"  # of the kickoff phase, but another checklist
     loop_a = run("W12", D2, Answer("contacted", "green"), minute=1)
     loop_b = run("W12", D2, Answer("contacted", "red"), minute=2)
     loop_a.corrects, loop_b.corrects = loop_b.id, loop_a.id
-    resolved = resolve([original, missing, kickoff, other, loop_a, loop_b])
-    assert {(s.run, s.reason) for s in resolved.strays} == {
-        (missing.id, "missing"),
-        (other.id, "other-checklist"),
-        (loop_a.id, "loop"),
-        (loop_b.id, "loop"),
+    resolved = resolve([original, missing, kickoff, other, other_list, loop_a, loop_b])
+    assert set(resolved.strays) == {
+        (missing.id, "20250101T000000Z-build-gone-000000", "missing"),
+        (other.id, kickoff.id, "other-checklist"),
+        (other_list.id, kickoff.id, "other-checklist"),
+        (loop_a.id, loop_b.id, "loop"),
+        (loop_b.id, loop_a.id, "loop"),
     }
-    assert {r.id for r in resolved.runs} == {original.id, missing.id, kickoff.id, other.id, loop_a.id, loop_b.id}
+    everyone = {original.id, missing.id, kickoff.id, other.id, other_list.id, loop_a.id, loop_b.id}
+    assert {r.id for r in resolved.runs} == everyone
     summary = summarize([original, missing, kickoff, other, loop_a, loop_b], today=D3)
     problems = status_dict(summary)["problems"]
     assert (

@@ -427,3 +427,72 @@ def test_more_overdue_actions_come_first_and_one_warning_is_one():
     warned = healthy("warned", quiet, TODAY, levels={"overdue_action": "warning"})
     result = check_portfolio([shop(), warned], TODAY)
     assert summary_line(result) == "kundencheck portfolio check: failed, 1 of 2 projects (1 error, 1 warning)."
+
+
+def test_each_phases_verdict_follows_the_projects_parameters():
+    streak = [run("S1", S1, "red", 2, action=LATE), run("S2", S2, "red", 2, action=LATE)]
+    rules = [f["rule"] for f in health_document(summary(streak, TODAY))["phases"]["build"]["findings"]]
+    assert "red_streak" in rules
+    longer = health_document(summary(streak, TODAY), parameters={"red_streak": {"sprints": 3}})
+    assert "red_streak" not in [f["rule"] for f in longer["phases"]["build"]["findings"]]
+
+
+def test_a_judged_projects_problems_and_its_phases_findings_are_kept():
+    health = shop(problems=["S1.toml: item 'x' is unknown"])
+    assert health.problems == ["S1.toml: item 'x' is unknown"]
+    assert health.verdict("build").findings == health.document["phases"]["build"]["findings"]
+    assert [f["rule"] for f in health.verdict("build").findings] == ["overdue_action"]
+
+
+def test_a_project_without_kundencheck_has_this_document():
+    assert not_started_document(TODAY) == {
+        "version": 2,
+        "title": "",
+        "client": "",
+        "current_phase": "build",
+        "today": "2026-03-20",
+        "runs": 0,
+        "last_run": None,
+        "open_actions": 0,
+        "overdue_actions": 0,
+        "problems": [],
+        "due": None,
+        "phases": {},
+        "check": result_dict(not_started(TODAY)),
+        "shown": [],
+        "more": [],
+        "key_signals": [],
+    }
+
+
+def test_a_kept_document_with_a_due_check_of_no_date_is_refused():
+    for key in ("last_checked", "due_on"):
+        document = copy.deepcopy(shop().document)
+        document["due"][key] = "the 30th"
+        with pytest.raises(ValueError, match="isoformat"):
+            check_document(document)
+
+
+def test_the_more_notes_name_the_rule_the_count_and_the_phase():
+    health = shop()
+    health.document["more"] = [["overdue_action", "build", 37], ["a_later_rule", "acceptance", 2]]
+    assert health.more_notes() == [
+        "overdue action: and 37 more: kundencheck actions --phase build",
+        "a_later_rule: and 2 more: kundencheck actions --phase acceptance",  # a rule this version does not know
+    ]
+
+
+def test_long_errors_and_fetch_problems_are_cut_on_one_line():
+    error = "blog:.kundencheck/config.toml: " + "broken " * 120
+    (finding,) = check_portfolio([not_judged(entry("blog"), FetchFacts(fetched=FETCHED), error=error)], TODAY).findings
+    said = finding.message.removeprefix("blog cannot be checked: ")
+    assert len(said) == 600 and said.endswith(" b…")
+    assert FetchFacts(reason="fatal: " + "x" * 300).problem_words() == "fatal: " + "x" * 192 + "…"  # 200 in all
+
+
+def test_a_stale_project_never_fetched_whole_reads_as_fetched_on_a_question_mark():
+    lost = FetchFacts(failing_since=FAILING.failing_since, problem="timeout")
+    (finding,) = check_portfolio([clean(fetch=lost)], TODAY).findings
+    assert finding.message.startswith(
+        "intranet: the fetch ran out of time since 2026-03-20; its answers as fetched on ? are judged."
+    )

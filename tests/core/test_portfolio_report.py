@@ -154,6 +154,7 @@ def test_status_json_carries_each_project_for_programs(projects):
     plain = data["projects"][3]
     assert (plain["state"], plain["passed"], plain["due"], plain["phases"]) == ("not-set-up", True, None, {"build": None})
     assert status_dict(projects, TODAY) == json.loads(status_json(projects, TODAY))
+    assert (status_dict(projects, TODAY)["title"], status_dict(projects, TODAY)["unreachable"]) == ("", "warning")
     assert project_dict(projects[2], ["build"]) == {**shop, "title": "Shop <relaunch>"}
 
 
@@ -309,11 +310,11 @@ def test_render_status_chooses_the_format(projects):
     assert render_status(projects, TODAY, "json", title="T", unreachable="off") == status_json(
         projects, TODAY, title="T", unreachable="off"
     )
-    assert render_status(projects, TODAY, "md", title="T") == status_markdown(projects, TODAY, title="T")
-    assert render_status(projects, TODAY, "html", title="T") == status_html(projects, TODAY, title="T")
-    assert render_status(projects, TODAY, "csv") == status_csv(projects)
+    assert render_status(projects, TODAY, "md", title="T", unreachable="warning") == status_markdown(projects, TODAY, title="T")
+    assert render_status(projects, TODAY, "html", title="T", unreachable="warning") == status_html(projects, TODAY, title="T")
+    assert render_status(projects, TODAY, "csv", title="T", unreachable="warning") == status_csv(projects)
     with pytest.raises(ValueError, match="text"):
-        render_status(projects, TODAY, "text")
+        render_status(projects, TODAY, "text", title="T", unreachable="warning")
 
 
 # --------------------------------------------------------------------------------- whole
@@ -338,3 +339,29 @@ def test_every_output_in_whole(projects, language):
             assert_golden("portfolio.csv", status_csv(projects).replace("\r\n", "\n"))
     finally:
         set_language("en")
+
+
+def test_every_output_of_projects_whose_texts_are_too_long_in_whole():
+    """Each text cut where it is shown (the portfolio's title, a project's title, client and
+    owner, a broken project's error; whole in the JSON), a finding at level warning and a
+    project's problems; compared whole with the golden files (words of seven characters with
+    their space: a limit one off shows)."""
+    from tests.support.golden import assert_golden
+
+    words = "Kunden "
+    late = Action("Call the PO", "Ana", dt.date(2026, 3, 9))
+    long = judge(
+        ProjectEntry("long", "git@git.example.com:long.git", client=words * 12, owner=words * 8),
+        FetchFacts(fetched=FETCHED),
+        summary([run("S1", S1, "red", 2, action=late), run("S2", S2)], TODAY),
+        ["answers/S1.toml: item 'gone' is not in the checklist"],
+        levels={"overdue_action": "warning"},
+        title=words * 40,
+    )
+    broken = not_judged(entry("broken"), FetchFacts(fetched=FETCHED), error="config.toml: " + words * 150)
+    projects = worst_first([long, broken])
+    assert_golden("portfolio-long.md", status_markdown(projects, TODAY, title=words * 20))
+    assert_golden("portfolio-long.html", status_html(projects, TODAY, title=words * 20))
+    assert_golden("portfolio-long.csv", status_csv(projects).replace("\r\n", "\n"))
+    assert_golden("portfolio-long.json", status_json(projects, TODAY, title=words * 40))
+    assert_golden("portfolio-long-check.txt", github_annotations(check_portfolio(projects, TODAY)))

@@ -1053,8 +1053,7 @@ def _parse_client(raw: Mapping[str, Any], kind: Kind, label: str, problems: _Pro
     fields = _Fields(table, _("{label}, key 'client'").format(label=label), _OnKey(problems, "client"))
     fields.check_keys(CLIENT_KEYS if kind is Kind.SCALE else CLIENT_KEYS - {"low", "high"})
     question, why = fields.text("question"), fields.text("why")
-    low = fields.text("low", required=False) if kind is Kind.SCALE else ""
-    high = fields.text("high", required=False) if kind is Kind.SCALE else ""
+    low, high = fields.text("low", required=False), fields.text("high", required=False)  # (refused above off a scale)
     if len(problems) > before:
         return None
     return ClientWording(question=question, why=why, low=low, high=high)
@@ -1081,8 +1080,7 @@ def _parse_title(raw: Mapping[str, Any], label: str, problems: _Problems) -> str
                 "{label}, key 'title': at most {limit} characters, a few words that name the item in a list (found {found})."
             ).format(label=label, limit=ITEM_TITLE_LIMIT, found=len(title)),
         )
-        return ""
-    if raw.get("key_signal") is True and len(title) > KEY_SIGNAL_TITLE_LIMIT:
+    elif raw.get("key_signal") is True and len(title) > KEY_SIGNAL_TITLE_LIMIT:
         problems.add(
             "title",
             _(
@@ -1090,8 +1088,7 @@ def _parse_title(raw: Mapping[str, Any], label: str, problems: _Problems) -> str
                 'as it goes into the commit subject (for example "Team mood").'
             ).format(label=label, found=_describe(title), n=len(title), limit=KEY_SIGNAL_TITLE_LIMIT),
         )
-        return ""
-    return title
+    return title  # (after a problem the checklist is refused: the title is never used)
 
 
 _BANDS_EXAMPLE = "{ red = [1, 2], amber = [3], green = [4, 5] }"
@@ -1264,8 +1261,16 @@ def _parse_condition(
         )
         return None
     target_id = raw["item"]
-    target = seen.get(target_id) if isinstance(target_id, str) else None
-    if target is None and isinstance(target_id, str) and target_id in ids and target_id != own_id:
+    if not isinstance(target_id, str):
+        problems.add(
+            "when",
+            _("{label}, key 'when': 'item' must be the id of an earlier item, in quotes (found {found}).").format(
+                label=label, found=_describe(target_id)
+            ),
+        )
+        return None
+    target = seen.get(target_id)
+    if target is None and target_id in ids and target_id != own_id:
         return None  # an earlier item with problems of its own, already reported
     if target is None:
         problems.add(

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kundencheck.core.checklist import (
-    MAX_FILE_BYTES,
     describe_value,
     is_safe_id,
     parse_toml_bytes,
@@ -135,7 +134,6 @@ def read_settings_file(path: Path, error_type: type, what: str, within: Path | N
         path,
         error_type,
         what=what,
-        limit=MAX_FILE_BYTES,
         within=within,
         hint=N_("It holds a few settings; check that this is the right file."),
     )
@@ -350,8 +348,8 @@ def branch_problem(name: str, remotes: Iterable[str] = ()) -> str | None:
     return None
 
 
-#: Characters git never allows in a ref name (besides control characters).
-_REF_FORBIDDEN = frozenset(" ~^:?*[\\\x7f")
+#: Characters git never allows in a ref name (besides control characters and the space).
+_REF_FORBIDDEN = frozenset("~^:?*[\\\x7f")
 
 
 def _branch_rule(name: str) -> str | None:
@@ -361,7 +359,7 @@ def _branch_rule(name: str) -> str | None:
         return _("it is empty")
     if name.startswith("-"):
         return _("it starts with a dash")
-    bad = sorted({c for c in name if c < " " or c in _REF_FORBIDDEN})
+    bad = sorted({c for c in name if c <= " " or c in _REF_FORBIDDEN})
     if bad:
         return _("it contains {characters}, which git does not allow in branch names").format(
             characters=", ".join(repr(c) for c in bad)

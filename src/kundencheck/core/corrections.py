@@ -177,17 +177,15 @@ def _path(root: Run, children: dict[str, list[Run]]) -> list[Run]:
 
 
 def _chain(root: Run, children: dict[str, list[Run]]) -> list[Run]:
-    """``root`` and every correction that leads back to it, oldest first."""
-    found = [root]
-    seen = {root.id}
-    todo = [root.id]
+    """``root`` and every correction that leads back to it, ``root`` first. A tree: each run
+    corrects one run, and a root corrects none of the history's (or is a stray), so no run comes
+    twice."""
+    found: list[Run] = []
+    todo = [root]
     while todo:
-        for child in children.get(todo.pop(), []):
-            if child.id not in seen:
-                seen.add(child.id)
-                found.append(child)
-                todo.append(child.id)
-    found[1:] = sorted(found[1:], key=lambda r: (_when(r), r.id))
+        run = todo.pop()
+        found.append(run)
+        todo.extend(children.get(run.id, []))
     return found
 
 

@@ -101,15 +101,16 @@ def health_document(
     problems = list(problems)
     result = evaluate(summary, levels, problems, parameters)
     phases: dict[str, Any] = {}
-    for phase, verdict in verdicts(summary, levels, parameters).items():
-        status = summary.phase(phase)
-        phases[phase] = {
+    judged = verdicts(summary, levels, parameters)
+    for status in summary.phases:  # (the phases verdicts judges)
+        verdict = judged[status.phase]
+        phases[status.phase] = {
             "passed": verdict.passed,
             "errors": len(verdict.errors),
             "warnings": len(verdict.warnings),
             "words": verdict_words(verdict),
-            "trend": _phase_trend(status.trend if status else {}).value,
-            "runs": status.runs if status is not None else 0,
+            "trend": _phase_trend(status.trend).value,
+            "runs": status.runs,
             "findings": [finding_dict(f) for f in verdict.findings],
         }
     due = summary.current_status.due
@@ -179,7 +180,7 @@ def _phase_trend(counts: Mapping[str, int]) -> Trend:
         return Trend.WORSE
     if better > worse:
         return Trend.BETTER
-    return Trend.SAME if worse or counts.get("same", 0) else Trend.NONE
+    return Trend.SAME if worse or counts.get("same") else Trend.NONE
 
 
 def _key_signals(summary: HistorySummary) -> list[KeySignal]:
@@ -189,14 +190,14 @@ def _key_signals(summary: HistorySummary) -> list[KeySignal]:
     if picture is None:
         return []
     checklist = summary.checklists.get(picture.checklist)
-    found = []
-    for change in changes(picture.values(), previous_picture(summary.pictures, picture), checklist):
-        if change.key_signal:
-            item = checklist.item(change.item) if checklist is not None else None
-            found.append(
-                KeySignal(change.item, item.label if item is not None else change.item, change.band, change.trend, picture.sprint)
-            )
-    return found
+    if checklist is None:  # (a checklist no longer there marks no item a key signal)
+        return []
+    labels = {item.id: item.label for item in checklist.items}
+    return [
+        KeySignal(change.item, labels[change.item], change.band, change.trend, picture.sprint)
+        for change in changes(picture.values(), previous_picture(summary.pictures, picture), checklist)
+        if change.key_signal  # (an item of the checklist, which marks it so)
+    ]
 
 
 class KeySignal(NamedTuple):
@@ -375,11 +376,12 @@ class ProjectHealth:
 
     def findings(self) -> list[FindingView]:
         """Every finding of the project's gate (``shown``: those the text and GitHub outputs list)."""
-        if self.check is None or self.document is None:  # (no document, no check)
+        if self.document is None:
             return []
+        findings, shown = self.document["check"]["findings"], self.document["shown"]
         return [
-            FindingView(f["rule"], f["level"], f["title"], f["message"], f["phase"], shown)
-            for f, shown in zip(self.check["findings"], self.document["shown"], strict=True)
+            FindingView(f["rule"], f["level"], f["title"], f["message"], f["phase"], one)
+            for f, one in zip(findings, shown, strict=True)  # pragma: no mutate (check_document made them as long)
         ]
 
     @property

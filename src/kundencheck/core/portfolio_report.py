@@ -57,7 +57,7 @@ def cell_text(verdict: PhaseVerdict | None, trend: Trend = Trend.NONE) -> str:
         parts.append(f"⚠ {warnings}")
     if not parts:
         parts.append("✔")
-    arrow = TREND_ARROWS.get(trend, "")
+    arrow = TREND_ARROWS[trend]
     if arrow:
         parts.append(arrow)
     return " ".join(parts)
@@ -194,9 +194,7 @@ def github_annotations(result: PortfolioResult) -> str:
             command = "error" if finding.level == "error" else "warning"
             title = escape_property(f"kundencheck: {health.name}: {finding.title}")
             lines.append(f"::{command} title={title}::{escape_data(finding.message)}")
-        for view in health.findings():
-            if not view.shown:
-                continue
+        for view in [v for v in health.findings() if v.shown]:
             command = "error" if view.level == "error" else "warning"
             title = escape_property(f"kundencheck: {health.name}: {view.title}")
             lines.append(f"::{command} title={title}::{escape_data(f'{health.name}: {view.message}')}")
@@ -364,7 +362,7 @@ ul.findings li { margin-bottom: .3rem; }
 
 
 def _h(text: Any, limit: int | None = None) -> str:
-    return html.escape(one_line(str(text), limit) if limit is not None else clean_text(str(text)), quote=True)
+    return html.escape(one_line(str(text), limit) if limit is not None else clean_text(str(text)))  # (quotes too, by default)
 
 
 def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = "") -> str:
@@ -436,9 +434,7 @@ def status_html(healths: list[ProjectHealth], today: dt.date, *, title: str = ""
     return "\n".join(out) + "\n"
 
 
-def render_status(
-    healths: list[ProjectHealth], today: dt.date, fmt: str, *, title: str = "", unreachable: str = "warning"
-) -> str:
+def render_status(healths: list[ProjectHealth], today: dt.date, fmt: str, *, title: str, unreachable: str) -> str:
     """``portfolio status|report`` in ``fmt`` (json, md, html, csv); text is drawn by the CLI."""
     if fmt == "json":
         return status_json(healths, today, title=title, unreachable=unreachable)
