@@ -17,6 +17,7 @@ from kundencheck.core.message import (
     subject,
     trailers,
 )
+from tests.support.checklists import HEADER
 
 CET = dt.timezone(dt.timedelta(hours=1))
 RUN_ID = "20261127T091500Z-build-erika-3f9a1c"
@@ -718,12 +719,7 @@ def test_the_whole_message_of_a_meeting_with_every_text_too_long():
     labels = [f"{name} " + "and some more words " * 2 for name in ("First", "Second", "Third", "Fourth")]
     picks = checklist_from_dict(
         {
-            "format": 1,
-            "id": "build",
-            "title": "Sprint start",
-            "phase": "build",
-            "language": "en",
-            "version": "1.0",
+            **HEADER,
             "items": [
                 {
                     "id": "pick",

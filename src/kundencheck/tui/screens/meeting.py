@@ -267,26 +267,21 @@ class MeetingScreen(RunScreen):
         item = self.current
         if item is None:
             return
-        if self.session.meeting.turn(item.id) is None:
-            if not self.session.meeting.state(item.id).is_revealed:
-                super().action_digit(key)  # not voted on: the agreed answer, as in a run
-                return
-            # Revealed: the key changes the agreed answer and the item stays, its votes in sight,
-            # for the talk, a note (n); enter goes on (and asks for what the answer still needs).
-            value = self._value_for_key(item, key)
-            if value is None:
-                self.app.bell()
-                return
-            self.session.set_value(item.id, value)
-            self._after_vote(item)
+        voter = self.session.meeting.turn(item.id)
+        if voter is None and not self.session.meeting.state(item.id).is_revealed:
+            super().action_digit(key)  # not voted on: the agreed answer, as in a run
             return
         value = self._value_for_key(item, key)
         if value is None:
             self.app.bell()
             return
-        voter = self.session.meeting.turn(item.id)
-        revealed = self.session.vote(item.id, value)
-        self._last_voter = None if revealed else voter
+        if voter is None:
+            # Revealed: the key changes the agreed answer and the item stays, its votes in sight,
+            # for the talk, a note (n); enter goes on (and asks for what the answer still needs).
+            self.session.set_value(item.id, value)
+        else:
+            revealed = self.session.vote(item.id, value)
+            self._last_voter = None if revealed else voter
         self._after_vote(item)
 
     def action_skip(self) -> None:
