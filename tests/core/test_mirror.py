@@ -12,7 +12,6 @@ import quopri
 import pytest
 
 from kundencheck.core.answers import Action, Answer, Run
-from kundencheck.core.catalog import load_catalog
 from kundencheck.core.errors import KundencheckError
 from kundencheck.core.gate import evaluate
 from kundencheck.core.history import is_perception_gap, summarize
@@ -39,29 +38,19 @@ from kundencheck.core.mirror import (
     reply_message,
     reply_toml,
 )
+from tests.support.mirror import ERIKA, NOW, jane_invitation, shipped_build_en
 
 UTC = dt.UTC
-NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
-ERIKA = "Erika Mustermann <erika@example.com>"
 
 
 @pytest.fixture(scope="module")
 def build_en():
-    return load_catalog(None).find("build", "en")
+    return shipped_build_en()
 
 
 @pytest.fixture
 def invitation(build_en):
-    return new_invitation(
-        build_en,
-        phase="build",
-        sprint="2026-W48",
-        created=NOW,
-        created_by=ERIKA,
-        to="Jane Doe",
-        token="k3f9a2mz",
-        secret="ab" * 32,
-    )
+    return jane_invitation(build_en)
 
 
 def block_of(invitation, answers=None, **kw) -> str:

@@ -14,7 +14,6 @@ import datetime as dt
 
 import pytest
 
-from kundencheck.core.catalog import load_catalog
 from kundencheck.core.i18n import set_language
 from kundencheck.core.mirror import (
     ClientAnswer,
@@ -29,9 +28,8 @@ from kundencheck.core.mirror import (
     reply_toml,
 )
 from tests.support.golden import assert_golden
+from tests.support.mirror import ERIKA, NOW, jane_invitation, shipped_build_en
 
-NOW = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
-ERIKA = "Erika Mustermann <erika@example.com>"
 #: Longer than every limit the messages cut names, sprints and importers to (30 to 120).
 LONG_SPRINT = "Sprint " + "twenty-" * 8 + "one"
 LONG_NAME = "Jane " + "van der " * 12 + "Doe"
@@ -40,7 +38,7 @@ LONG_IMPORTER = "Erika " + "von und zu " * 12 + "Mustermann <erika@example.com>"
 
 @pytest.fixture(scope="module")
 def build_en():
-    return load_catalog(None).find("build", "en")
+    return shipped_build_en()
 
 
 def reply(**changes) -> ClientReply:
@@ -69,16 +67,7 @@ def reply(**changes) -> ClientReply:
 
 
 def test_the_files_and_messages(build_en):
-    invitation = new_invitation(
-        build_en,
-        phase="build",
-        sprint="2026-W48",
-        created=NOW,
-        created_by=ERIKA,
-        to="Jane Doe",
-        token="k3f9a2mz",
-        secret="ab" * 32,
-    )
+    invitation = jane_invitation(build_en)
     bare = new_invitation(
         build_en, phase="build", sprint=LONG_SPRINT, created=NOW, created_by=ERIKA, token="k3f9a2mz", secret="cd" * 32
     )
